@@ -1,0 +1,236 @@
+"""Draft steps + registry -> bound steps. Precedence: explicit name > command > alias > llm.
+
+Binding records what it found (including what went wrong) as data; the binding rules in
+`compiler.rules.binding` turn that data into diagnostics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import jsonschema
+
+from compiler.extract import DraftStep
+from compiler.models import Span, ToolBinding
+from compiler.parse import InlineCode
+from compiler.registry import Registry, ShellCommand, Tool, split_pipeline
+
+IssueKind = Literal[
+    "unknown-tool",
+    "ambiguous",
+    "deprecated",
+    "bad-args",
+    "alias",
+    "llm",
+    "unbound-command",
+    "unknown-filter",
+]
+
+_TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
+_TOOL_VERB_BEFORE = re.compile(
+    r"\b(?:call|calling|invoke|invoking|run|running|execute|executing|trigger|use|using)"
+    r"\s+(?:the\s+)?$|\btool\s+$",
+    re.IGNORECASE,
+)
+_NOT_A_TOOL_AFTER = re.compile(
+    r"^\s*(?:metric|label|field|annotation|key|parameter|flag|option|setting|variable|value"
+    r"|resource|file|object|section|property|attribute|column|query|expression|series|cr)s?\b",
+    re.IGNORECASE,
+)
+_TOOL_AFTER = re.compile(r"^\s*(?:tool|function|action)\b", re.IGNORECASE)
+
+
+PLACEHOLDER = re.compile(
+    r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>\s][^<>]*>|\{\{\s*[\w.-]+\s*\}\}|\$\(\.\.\.\)"
+)
+"""A value filled in at run time: `$NAMESPACE`, `${POD}`, `<pod-name>`, `{{cluster}}`."""
+
+
+@dataclass(frozen=True)
+class BindingIssue:
+    """Something about a step's binding that a rule will report."""
+
+    kind: IssueKind
+    span: Span
+    evidence: str
+    detail: str = ""
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BoundStep:
+    """A draft step with its tool (if any) and the binding issues found."""
+
+    draft: DraftStep
+    tool: ToolBinding | None
+    definition: Tool | None
+    issues: tuple[BindingIssue, ...] = ()
+
+
+def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:
+    """Bind every draft step against the registry."""
+    return [bind_step(draft, registry) for draft in drafts]
+
+
+def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
+    """Bind one step, trying each binding source in precedence order."""
+    for attempt in (_explicit, _command, _alias):
+        bound = attempt(draft, registry)
+        if bound is not None:
+            return _checked(bound)
+    return BoundStep(draft, None, None)
+
+
+def _explicit(draft: DraftStep, registry: Registry) -> BoundStep | None:
+    for code in draft.inline_code:
+        if code.text in registry.tools:
+            tool = registry.tools[code.text]
+            return BoundStep(draft, ToolBinding(name=tool.name, bound_by="explicit"), tool)
+    for code in draft.inline_code:
+        if _TOOL_IDENTIFIER.match(code.text) and _in_tool_context(draft, code, registry):
+            issue = BindingIssue(
+                "unknown-tool",
+                _code_span(code),
+                code.text,
+                candidates=tuple(registry.suggest(code.text)),
+            )
+            return BoundStep(draft, None, None, (issue,))
+    for code in draft.inline_code:
+        argv = _argv(split_pipeline(code.text))
+        if argv and argv[0] in registry.programs and " " in code.text:
+            return _bind_command(draft, registry, code.text, _code_span(code))
+    return None
+
+
+def _in_tool_context(draft: DraftStep, code: InlineCode, registry: Registry) -> bool:
+    """Whether inline code reads as a tool name: "call `x`", "the `x` tool", or a name in a
+    namespace the registry uses (`billing.refund` when `billing.*` tools exist)."""
+    namespace = code.text.split(".")[0] if "." in code.text else None
+    if namespace and any(name.startswith(namespace + ".") for name in registry.tools):
+        return True
+    offset = draft.text.find(f"`{code.text}`")
+    if offset < 0:
+        return False
+    before, after = draft.text[:offset], draft.text[offset + len(code.text) + 2 :]
+    if _TOOL_AFTER.match(after):
+        return True
+    return bool(_TOOL_VERB_BEFORE.search(before)) and not _NOT_A_TOOL_AFTER.match(after)
+
+
+def _code_span(code: InlineCode) -> Span:
+    width = len(code.text) + 2
+    return Span(
+        line=code.line, column=code.column, end_line=code.line, end_column=code.column + width - 1
+    )
+
+
+def _command(draft: DraftStep, registry: Registry) -> BoundStep | None:
+    if draft.command is None:
+        return None
+    return _bind_command(draft, registry, draft.command, draft.span)
+
+
+def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span) -> BoundStep:
+    parsed = split_pipeline(command)
+    if parsed is None or not parsed.stages:
+        detail = "the command could not be split into words (unbalanced quotes?)"
+        return BoundStep(
+            draft, None, None, (BindingIssue("unbound-command", span, command, detail),)
+        )
+    issues = [
+        BindingIssue("unknown-filter", span, stage[0], f"`{stage[0]}` after a pipe")
+        for stage in parsed.stages[1:]
+        if stage[0] not in registry.filters
+    ]
+    for inner in parsed.substitutions:
+        inner_argv = _argv(split_pipeline(inner))
+        if not inner_argv or _read_only_match(registry, inner_argv) is None:
+            issues.append(
+                BindingIssue(
+                    "unbound-command",
+                    span,
+                    inner,
+                    "a $(...) substitution that no read-only tool matches",
+                )
+            )
+    argv = _argv(parsed)
+    matches = registry.match_command(argv)
+    if not matches:
+        known = sorted(
+            t.name for t in registry.tools.values() if any(p.program == argv[0] for p in t.patterns)
+        )
+        detail = (
+            f"no pattern of {', '.join(known[:5])} matches"
+            if known
+            else (f"no registry tool runs `{argv[0]}`")
+        )
+        issues.insert(0, BindingIssue("unbound-command", span, command, detail, tuple(known[:5])))
+        return BoundStep(draft, None, None, tuple(issues))
+    top = [m for m in matches if m.specificity == matches[0].specificity]
+    if len(top) > 1:
+        names = tuple(m.tool.name for m in top)
+        issues.insert(0, BindingIssue("ambiguous", span, command, candidates=names))
+        return BoundStep(draft, None, None, tuple(issues))
+    match = matches[0]
+    binding = ToolBinding(name=match.tool.name, args=match.args, bound_by="command")
+    return BoundStep(draft, binding, match.tool, tuple(issues))
+
+
+def _argv(parsed: ShellCommand | None) -> list[str]:
+    if parsed is None or not parsed.stages:
+        return []
+    first = parsed.stages[0]
+    return first[1:] if first[0] == "sudo" and len(first) > 1 else first
+
+
+def _read_only_match(registry: Registry, argv: list[str]) -> Tool | None:
+    matches = registry.match_command(argv)
+    return matches[0].tool if matches and matches[0].tool.effect == "read" else None
+
+
+def _alias(draft: DraftStep, registry: Registry) -> BoundStep | None:
+    if draft.command is not None:
+        return None
+    found = registry.match_alias(draft.text)
+    if not found:
+        return None
+    tool, alias, offset = found[0]
+    span = draft.span
+    if span.line == span.end_line:
+        start = span.column + offset
+        span = Span(
+            line=span.line, column=start, end_line=span.line, end_column=start + len(alias) - 1
+        )
+    issue = BindingIssue("alias", span, alias, f"`{alias}` is an alias of `{tool.name}`")
+    return BoundStep(draft, ToolBinding(name=tool.name, bound_by="alias"), tool, (issue,))
+
+
+def _checked(bound: BoundStep) -> BoundStep:
+    """Add deprecation and argument-schema issues for a bound tool."""
+    tool, binding = bound.definition, bound.tool
+    if tool is None or binding is None:
+        return bound
+    issues = list(bound.issues)
+    span = bound.draft.span
+    if tool.deprecated is not None:
+        issues.append(
+            BindingIssue(
+                "deprecated",
+                span,
+                tool.name,
+                candidates=tuple(filter(None, [tool.deprecated.replacement])),
+            )
+        )
+    if tool.params and binding.bound_by == "command":
+        validator = jsonschema.Draft202012Validator(tool.params)
+        filled_later = {k for k, v in binding.args.items() if PLACEHOLDER.fullmatch(v)}
+        errors = [
+            e
+            for e in validator.iter_errors(binding.args)
+            if not (e.absolute_path and e.absolute_path[0] in filled_later)
+        ]
+        for error in sorted(errors, key=lambda e: e.message):
+            issues.append(BindingIssue("bad-args", span, bound.draft.text, error.message))
+    return BoundStep(bound.draft, binding, tool, tuple(issues))

@@ -1,0 +1,220 @@
+"""`runbookc`: argument handling and output choice only; the work lives in the modules."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+
+from compiler import __version__
+from compiler.config import ConfigError
+from compiler.formats import as_json, as_text
+from compiler.models import Diagnostic
+from compiler.pipeline import CompileResult
+from compiler.registry import RegistryError
+from compiler.rules import all_rules
+from compiler.schema import SCHEMAS, schema_drift, write_schemas
+from compiler.workspace import WorkspaceError, compile_all, discover, drift, environment, write_all
+
+app = typer.Typer(
+    help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
+
+PathsArg = Annotated[list[Path], typer.Argument(help="Runbook files or directories.")]
+RegistryOpt = Annotated[
+    Path | None, typer.Option(help="Tool registry (default: nearest tools.yaml).")
+]
+ProfilesOpt = Annotated[
+    Path | None, typer.Option(help="Executor profiles (default: nearest profiles.yaml).")
+]
+ConfigOpt = Annotated[Path | None, typer.Option(help="runbookc.toml or pyproject.toml to use.")]
+
+
+class OutputFormat(enum.StrEnum):
+    """Output formats of `check`."""
+
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"runbookc: error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _guarded(action: Callable[[], T]) -> T:
+    """Turn the known setup errors into one-line messages and exit 2."""
+    try:
+        return action()
+    except (WorkspaceError, RegistryError, ConfigError) as error:
+        _fail(str(error))
+
+
+def _compile(
+    paths: list[Path], registry: Path | None, profiles: Path | None, config: Path | None, jobs: int
+) -> list[CompileResult]:
+    def run() -> list[CompileResult]:
+        sources = discover(paths)
+        env = environment(paths, registry, profiles, config)
+        return compile_all(sources, env, jobs)
+
+    results = _guarded(run)
+    fatal = [r.fatal for r in results if r.fatal is not None]
+    for diagnostic in fatal:
+        typer.echo(
+            f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
+            f"{diagnostic.code} {diagnostic.message}",
+            err=True,
+        )
+    if fatal:
+        _fail(f"{len(fatal)} file(s) could not be compiled; nothing was written")
+    return results
+
+
+@app.command("compile")
+def compile_command(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", help="Directory for the JSON artifacts.")],
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Compare with --out instead of writing; exit 1 on drift."),
+    ] = False,
+    registry: RegistryOpt = None,
+    profiles: ProfilesOpt = None,
+    config: ConfigOpt = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
+) -> None:
+    """Compile runbooks into artifacts: OUT/<path relative to PATH, .md -> .json>."""
+    results = _compile(paths, registry, profiles, config, jobs)
+    if check:
+        drifted = drift(results, out)
+        for item in drifted:
+            typer.echo(f"{out / item.output}: out of date ({', '.join(item.reasons)})")
+        if drifted:
+            typer.echo(
+                f"{len(drifted)} artifact(s) out of date; run `runbookc compile` again", err=True
+            )
+            raise typer.Exit(EXIT_FINDINGS)
+        typer.echo(f"{len(results)} artifact(s) up to date", err=True)
+        return
+    write_all(results, out)
+    blocked = sum(1 for r in results if r.artifact and r.artifact.status == "blocked")
+    typer.echo(
+        f"compiled {len(results)} runbook(s) into {out}: "
+        f"{len(results) - blocked} ready, {blocked} blocked",
+        err=True,
+    )
+
+
+@app.command("check")
+def check_command(
+    paths: PathsArg,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on any unsigned blocking diagnostic.")
+    ] = False,
+    registry: RegistryOpt = None,
+    profiles: ProfilesOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Lint runbooks: diagnostics with codes, spans and fix hints."""
+    results = _compile(paths, registry, profiles, config, jobs=1)
+    diagnostics: list[Diagnostic] = []
+    for result in results:
+        assert result.artifact is not None
+        diagnostics += [
+            d.model_copy(update={"path": result.source.display})
+            for d in result.artifact.diagnostics
+        ]
+    render = as_json if output_format is OutputFormat.json else as_text
+    sys.stdout.write(render(diagnostics, len(results)))
+    if _fails(diagnostics, strict):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
+    unsigned = [d for d in diagnostics if d.blocking and d.signoff is None]
+    if strict:
+        return bool(unsigned) or any(d.code.startswith("RB9") for d in diagnostics)
+    return any(d.severity in ("error", "fatal") for d in unsigned)
+
+
+@app.command("schema")
+def schema_command(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if the checked-in schemas drifted.")
+    ] = False,
+    write: Annotated[
+        bool, typer.Option("--write", help="Regenerate the checked-in schemas.")
+    ] = False,
+    kind: Annotated[
+        str, typer.Option(help="Schema to print: artifact, registry or profiles.")
+    ] = "artifact",
+) -> None:
+    """Print, check or regenerate the artifact and registry JSON Schemas."""
+    if check:
+        stale = schema_drift()
+        for name in stale:
+            typer.echo(f"{name}: out of date; run `runbookc schema --write`", err=True)
+        raise typer.Exit(EXIT_FINDINGS if stale else EXIT_OK)
+    if write:
+        for name in write_schemas():
+            typer.echo(f"wrote {name}", err=True)
+        return
+    if kind not in SCHEMAS:
+        _fail(f"unknown schema {kind!r}; choose from {', '.join(SCHEMAS)}")
+    sys.stdout.write(SCHEMAS[kind]())
+
+
+@app.command("explain")
+def explain_command(
+    code: Annotated[str, typer.Argument(help="A rule code such as RB101.")],
+) -> None:
+    """Show a rule's documentation: what it does, why, an example, what to write instead."""
+    rules = all_rules()
+    found = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code), None)
+    if found is None:
+        _fail(f"unknown rule {code!r}; `runbookc rules` lists them")
+    can_sign = "yes" if found.signoff else "no — the runbook or registry must change"
+    typer.echo(
+        f"{found.code} {found.name} ({found.severity}, "
+        f"{'blocking' if found.blocking else 'not blocking'}; sign-off: {can_sign})\n\n"
+        f"{found.summary}\n\n## What it does\n{found.docs.what}\n\n"
+        f"## Why is this bad?\n{found.docs.why}\n\n## Example\n{_indent(found.docs.example)}\n\n"
+        f"## Use instead\n{_indent(found.docs.instead)}"
+    )
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """List every rule: code, name, severity, blocking, sign-off, summary."""
+    for item in all_rules().values():
+        flags = ("blocking" if item.blocking else "-") + (", signable" if item.signoff else "")
+        typer.echo(f"{item.code}  {item.name:<28} {item.severity:<8} {flags:<20} {item.summary}")
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the compiler version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,118 @@
+"""Project configuration: `[tool.runbookc]` in pyproject.toml or a `runbookc.toml`."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compiler.models import Severity
+
+CONFIG_FILES = ("runbookc.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """The configuration file is unreadable or invalid (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Which rules run, at what severity, and the knobs some rules take."""
+
+    select: tuple[str, ...] = ("RB",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    stale_after_days: int = 365
+    extra_vague_phrases: tuple[str, ...] = ()
+    max_bytes: int = 256 * 1024
+
+    def selects(self, code: str, path: str = "") -> bool:
+        """Whether a rule is enabled for a file (longest matching prefix wins, as in ruff)."""
+        chosen = max((p for p in self.select if code.startswith(p)), key=len, default=None)
+        ignored = max((p for p in self.ignore if code.startswith(p)), key=len, default=None)
+        if chosen is None or (ignored is not None and len(ignored) >= len(chosen)):
+            return False
+        for pattern, codes in self.per_file_ignores.items():
+            if _path_matches(path, pattern) and any(code.startswith(c) for c in codes):
+                return False
+        return True
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest runbookc.toml, or pyproject.toml with a [tool.runbookc] table."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory.resolve(), *directory.resolve().parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    try:
+        return "runbookc" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+
+
+def load_config(path: Path | None) -> Config:
+    """Load a config file; None gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    table = raw.get("tool", {}).get("runbookc", {}) if path.name == "pyproject.toml" else raw
+    return _from_table(path, table)
+
+
+def _from_table(path: Path, table: dict[str, Any]) -> Config:
+    known = {
+        "select",
+        "ignore",
+        "per-file-ignores",
+        "severity",
+        "stale-after-days",
+        "extra-vague-phrases",
+        "max-bytes",
+    }
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown configuration key(s): {', '.join(unknown)}")
+    try:
+        severity = {str(k): _severity(v) for k, v in table.get("severity", {}).items()}
+        return Config(
+            select=tuple(_strings(table.get("select", ["RB"]))),
+            ignore=tuple(_strings(table.get("ignore", []))),
+            per_file_ignores={
+                str(k): tuple(_strings(v)) for k, v in table.get("per-file-ignores", {}).items()
+            },
+            severity=severity,
+            stale_after_days=int(table.get("stale-after-days", 365)),
+            extra_vague_phrases=tuple(_strings(table.get("extra-vague-phrases", []))),
+            max_bytes=int(table.get("max-bytes", 256 * 1024)),
+        )
+    except (TypeError, ValueError, AttributeError) as error:
+        raise ConfigError(f"{path}: invalid configuration: {error}") from None
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list of strings, got {value!r}")
+    return value
+
+
+def _severity(value: Any) -> Severity:
+    if value not in ("info", "warning", "error"):
+        raise ValueError(f"severity must be info, warning or error, got {value!r}")
+    severity: Severity = value
+    return severity

@@ -1,0 +1,478 @@
+"""Deterministic, offline step extraction from runbooks as people write them.
+
+Steps come from list items, instructional paragraphs and shell commands in procedural
+sections (Diagnosis, Mitigation, Steps, ...). A paragraph that introduces a code block becomes
+the commands' note, or a decision whose branch is those commands when it states a condition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from compiler.extract import DraftKind, DraftStep, Jump
+from compiler.models import Span
+from compiler.parse import Block, CodeLine, Document, anchor
+
+PROCEDURAL = re.compile(
+    r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
+    r"|triage|respon|action|workaround|debug|check|verif|runbook|how to|instruction|rollback"
+    r"|roll back|escalat|restor|repair|solution|validat|playbook|what to do|\bops\b",
+    re.IGNORECASE,
+)
+DESCRIPTIVE = re.compile(
+    r"meaning|impact|summary|overview|description|background|context|symptom|reference"
+    r"|links|see also|related|\bnotes?\b|prerequisite|about|purpose|glossary|severity|faq"
+    r"|owner|contacts?\b|changelog|history|appendix|further reading|example output",
+    re.IGNORECASE,
+)
+SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
+COMMON_PROGRAMS = frozenset(
+    {
+        "aws",
+        "awk",
+        "cat",
+        "chroot",
+        "cp",
+        "curl",
+        "date",
+        "df",
+        "dig",
+        "du",
+        "echo",
+        "find",
+        "for",
+        "gcloud",
+        "grep",
+        "if",
+        "ip",
+        "journalctl",
+        "kill",
+        "ls",
+        "mkdir",
+        "mount",
+        "mv",
+        "nc",
+        "nslookup",
+        "ping",
+        "ps",
+        "rm",
+        "scp",
+        "sed",
+        "ssh",
+        "sudo",
+        "systemctl",
+        "tail",
+        "top",
+        "wget",
+        "while",
+    }
+)
+PROMQL_WORDS = frozenset(
+    {
+        "sum",
+        "min",
+        "max",
+        "avg",
+        "count",
+        "rate",
+        "irate",
+        "increase",
+        "delta",
+        "deriv",
+        "histogram_quantile",
+        "topk",
+        "bottomk",
+        "absent",
+        "label_replace",
+        "and",
+        "or",
+        "unless",
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "predict_linear",
+        "vector",
+        "scalar",
+        "clamp_max",
+        "clamp_min",
+        "count_over_time",
+        "avg_over_time",
+        "max_over_time",
+        "min_over_time",
+        "sum_over_time",
+        "quantile_over_time",
+    }
+)
+_METRIC_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}(?:\{.*)?$")
+SHELL_LANGS = {
+    "",
+    "bash",
+    "sh",
+    "shell",
+    "console",
+    "zsh",
+    "terminal",
+    "shell-session",
+    "shellsession",
+}
+_PROMPT = re.compile(r"^(?:\[[^\]]*\][$#]|[\w.@:~/-]+[$#]|\$)\s+")
+_DOLLAR_PROMPT = re.compile(r"^(?:\[[^\]]*\]\$|[\w.@:~/-]*\$|\$)\s+")
+_COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
+_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
+_SHELL_NOOPS = {"exit", "cd", "clear", "logout", "set", "unset", "source", "."}
+_COMPOUND_OPEN = {"for": "done", "while": "done", "until": "done", "if": "fi", "case": "esac"}
+
+_IMPERATIVE = re.compile(
+    r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+)?"
+    r"(?:add|adjust|allow|analy[sz]e|apply|ask|assign|back ?up|bump|call|cancel|change|check"
+    r"|clean|clear|collect|compare|configure|confirm|connect|contact|continue|copy|cordon"
+    r"|create|debug|decrease|delete|deploy|describe|detach|determine|disable|drain|drop|edit"
+    r"|enable|ensure|escalate|evaluate|examine|execute|expand|export|extend|file|find|fix"
+    r"|flush|follow|gather|get|go|grant|identify|increase|inform|inspect|install|investigate"
+    r"|issue|kill|list|log ?in|login|look|make sure|migrate|mitigate|modify|monitor|mount"
+    r"|move|navigate|note|notify|observe|open|page|patch|pause|ping|post|prune|query|raise"
+    r"|reach out|read|reboot|recreate|reduce|refer|refund|reinstall|reload|remove|renew"
+    r"|repair|replace|reply|report|request|re-?run|reset|resize|restart|restore|resume|retry"
+    r"|review|revert|roll ?back|rotate|run|scale|search|see|send|set|silence|skip|ssh|start"
+    r"|stop|study|submit|switch|tail|take|tell|terminate|test|trigger|try|uncordon|update"
+    r"|upgrade|use|validate|verify|view|wait|watch|write)\b",
+    re.IGNORECASE,
+)
+_YOU_SHOULD = re.compile(
+    r"\byou\s+(?:should|must|need to|have to|can|may want to|will need to)\b", re.IGNORECASE
+)
+_LEADING_CONDITION = re.compile(
+    r"^(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
+    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_TRAILING_CONDITION = re.compile(
+    r"(?<!\bcheck)(?<!\bverify)(?<!\bsee)(?<!\bdetermine)(?<!\bconfirm)(?<!\bknow)"
+    r"(?<!\bvalidate)(?<!\btest)(?<!\bfind out)(?<!\binvestigate)(?<!\bask)(?<!\blook)"
+    r"\s(?P<cond>(?:if|unless|when|in case)\s[^.;:]+)",
+    re.IGNORECASE,
+)
+_ESCALATE = re.compile(
+    r"\b(?:escalate|page|contact|notify|open an? (?:support )?(?:case|ticket)|reach out"
+    r"|ping|inform|hand ?off|raise an? (?:incident|ticket))\b",
+    re.IGNORECASE,
+)
+_CHECK = re.compile(
+    r"^(?:check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
+    r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
+    r"|view|study|gather|collect)\b",
+    re.IGNORECASE,
+)
+_STEP_REFERENCE = re.compile(
+    r"\b(?:go|skip|jump|return|continue|proceed|move|start over)\s+(?:back\s+)?(?:to|with|from|at)"
+    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+)",
+    re.IGNORECASE,
+)
+_JUMP_WORDS = re.compile(
+    r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
+    re.IGNORECASE,
+)
+_ONLY_LINK = re.compile(r"^\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?\.?$|^<?https?://\S+>?$")
+
+
+def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[DraftStep]:
+    """Draft steps of a document, in source order.
+
+    `programs` are command names known to the registry: in a code block with no `$ ` prompts
+    and no shell language tag, only lines starting with one of them (or a common shell
+    command) are taken as commands; the rest is read as example output."""
+    known = programs | COMMON_PROGRAMS
+    procedural_doc = any(b.kind == "heading" and PROCEDURAL.search(b.text) for b in document.blocks)
+    blocks = [b for b in document.blocks if _is_procedural(b, procedural_doc) and b.kind != "html"]
+    drafts: list[DraftStep] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        commands = (
+            list(_commands(following, known)) if following and following.kind == "code" else []
+        )
+        if block.kind == "paragraph" and commands and _introduces(block):
+            drafts += _introduced(block, commands)
+            index += 2
+            continue
+        if block.kind == "paragraph":
+            drafts += _prose_steps(block)
+        elif block.kind == "code":
+            drafts += [
+                _command_step(block, line, text, None) for line, text in _commands(block, known)
+            ]
+        index += 1
+    return drafts
+
+
+def _is_procedural(block: Block, procedural_doc: bool) -> bool:
+    titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
+    for title in reversed(titles):
+        if PROCEDURAL.search(title):
+            return True
+        if DESCRIPTIVE.search(title):
+            return False
+    return not procedural_doc
+
+
+def _introduces(block: Block) -> bool:
+    """A paragraph right before commands that reads as their lead-in."""
+    return block.text.endswith(":") or len(block.text) <= 400
+
+
+def _section_of(block: Block) -> tuple[str | None, str | None]:
+    if not block.sections:
+        return None, None
+    return " > ".join(block.sections), anchor(block.sections[-1])
+
+
+def _heading_condition(block: Block) -> str | None:
+    """Steps under a heading such as "If all pods are running" hold only under that condition."""
+    if block.sections and re.match(r"(?:if|when|in case|unless)\b", block.sections[-1], re.I):
+        return block.sections[-1]
+    return None
+
+
+def _draft(block: Block, kind: DraftKind, text: str, span: Span, **extra: object) -> DraftStep:
+    section, anchor = _section_of(block)
+    jump = _jump(block, text, span)
+    extra["condition"] = extra.get("condition") or _heading_condition(block)
+    return DraftStep(
+        kind=kind,
+        text=text,
+        span=span,
+        section=section,
+        anchor=anchor,
+        jump=jump,
+        inline_code=tuple(c for c in block.inline_code if _inside(c.line, c.column, span)),
+        list_number=block.number,
+        list_key=block.list_id if block.ordered else None,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _inside(line: int, column: int, span: Span) -> bool:
+    after_start = (line, column) >= (span.line, span.column)
+    return after_start and (line, column) <= (span.end_line, span.end_column)
+
+
+def _jump(block: Block, text: str, span: Span) -> Jump | None:
+    reference = _STEP_REFERENCE.search(text)
+    if reference:
+        return Jump(reference.group("n") or reference.group("r"), "step-number", span)
+    if _JUMP_WORDS.search(text):
+        for href in block.links:
+            if href.startswith("#") and len(href) > 1:
+                return Jump(href[1:], "anchor", span)
+    return None
+
+
+def _prose_steps(block: Block) -> list[DraftStep]:
+    text = block.text
+    if not text or _ONLY_LINK.match(text):
+        return []
+    numbered = block.ordered and block.first_in_item
+    if not numbered and not _instructional(text):
+        return []
+    leading = _LEADING_CONDITION.match(text)
+    if leading and leading.group("rest").strip() and not _multi_sentence(text):
+        return _split_condition(block, leading)
+    condition = _condition_of(text)
+    kind: DraftKind = "decision" if leading else _prose_kind(text)
+    return [_draft(block, kind, text, block.span, condition=condition)]
+
+
+def _multi_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?]\s+[A-Z]", text.rstrip(".")))
+
+
+def _instructional(text: str) -> bool:
+    return bool(
+        _IMPERATIVE.match(text)
+        or _LEADING_CONDITION.match(text)
+        or _YOU_SHOULD.search(text)
+        or _STEP_REFERENCE.search(text)
+    )
+
+
+def _prose_kind(text: str) -> DraftKind:
+    if _ESCALATE.search(text):
+        return "escalate"
+    if _CHECK.match(text):
+        return "check"
+    return "manual"
+
+
+def _condition_of(text: str) -> str | None:
+    leading = _LEADING_CONDITION.match(text)
+    if leading:
+        return " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
+    trailing = _TRAILING_CONDITION.search(text)
+    return " ".join(trailing.group("cond").split()) if trailing else None
+
+
+def _split_condition(block: Block, leading: re.Match[str]) -> list[DraftStep]:
+    """'If X, do Y.' -> a decision 'If X' whose branch is the step 'do Y'."""
+    head_end = leading.start("rest")
+    head = block.text[:head_end].rstrip().rstrip(",;:").rstrip()
+    rest = leading.group("rest").strip()
+    head_span = _sub_span(block, 0, len(head))
+    rest_span = _sub_span(block, head_end, len(block.text))
+    if head_span is None or rest_span is None:
+        return [
+            _draft(block, "decision", block.text, block.span, condition=_condition_of(block.text))
+        ]
+    condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
+    decision = _draft(block, "decision", head, head_span, condition=condition, branch_size=1)
+    consequent = _draft(block, _prose_kind(rest), rest, rest_span, condition=_condition_of(rest))
+    return [decision, consequent]
+
+
+def _sub_span(block: Block, start: int, end: int) -> Span | None:
+    """Span of block.text[start:end] when the block is a single source line."""
+    if block.span.line != block.span.end_line:
+        return None
+    column = block.span.column + start
+    return Span(
+        line=block.span.line,
+        column=column,
+        end_line=block.span.line,
+        end_column=block.span.column + end - 1,
+    )
+
+
+def _introduced(block: Block, commands: list[tuple[list[CodeLine], str]]) -> list[DraftStep]:
+    code_block_steps = [_command_step(block, lines, text, block.text) for lines, text in commands]
+    if block.ordered and block.number is not None:
+        code_block_steps[0] = replace(
+            code_block_steps[0], list_number=block.number, list_key=block.list_id
+        )
+    leading = _LEADING_CONDITION.match(block.text)
+    if not leading:
+        return code_block_steps
+    condition = _condition_of(block.text)
+    decision = _draft(
+        block,
+        "decision",
+        block.text,
+        block.span,
+        condition=condition,
+        branch_size=len(code_block_steps),
+    )
+    return [decision, *code_block_steps]
+
+
+def _command_step(context: Block, lines: list[CodeLine], text: str, note: str | None) -> DraftStep:
+    first, last = lines[0], lines[-1]
+    span = Span(
+        line=first.line,
+        column=first.column,
+        end_line=last.line,
+        end_column=len(last.text) + last.column - 1,
+    )
+    section, anchor = _section_of(context)
+    return DraftStep(
+        kind="action",
+        text=text,
+        span=span,
+        section=section,
+        anchor=anchor,
+        note=note,
+        command=_join_continuations(text),
+        condition=_heading_condition(context),
+    )
+
+
+def _join_continuations(text: str) -> str:
+    return " ".join(re.sub(r"\\\s+", " ", text).split())
+
+
+def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
+    """Shell commands in a code block: (source lines with prompts stripped, normalised text)."""
+    language = block.info.split(" ")[0].lower()
+    if language not in SHELL_LANGS:
+        return
+    lines = list(block.lines)
+    prompted = any(_DOLLAR_PROMPT.match(line.text.lstrip()) for line in lines)
+    script = language in SCRIPT_LANGS
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        command = _command_line(line, prompted)
+        index += 1
+        if command is None or not (prompted or _looks_like_command(command.text, script, known)):
+            continue
+        group = [command]
+        while index < len(lines) and _continues(group):
+            group.append(_strip_indent(lines[index]))
+            index += 1
+        text = " ".join(" ".join(c.text.split()) for c in group)
+        first_word = group[0].text.split()[0] if group[0].text.split() else ""
+        if first_word in _SHELL_NOOPS or _ASSIGNMENT.match(group[0].text):
+            continue
+        yield group, text
+
+
+def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
+    """Without prompts: skip PromQL and metric names; outside a shell-tagged block, also
+    anything that does not start with a known program."""
+    first = text.split()[0]
+    if first in PROMQL_WORDS or _METRIC_NAME.match(first) or "{" in first:
+        return False
+    return script or first in known or _ASSIGNMENT.match(text) is not None
+
+
+def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
+    stripped = line.text.lstrip()
+    offset = len(line.text) - len(stripped)
+    if prompted:
+        prompt = _PROMPT.match(stripped)
+        if not prompt:
+            return None
+        body = stripped[prompt.end() :]
+        if not body.strip():
+            return None
+        return CodeLine(line.line, line.column + offset + prompt.end(), body.rstrip())
+    if not stripped or stripped.startswith("#"):
+        return None
+    if not (_COMMAND_START.match(stripped) or _ASSIGNMENT.match(stripped)):
+        return None
+    return CodeLine(line.line, line.column + offset, stripped.rstrip())
+
+
+def _strip_indent(line: CodeLine) -> CodeLine:
+    stripped = line.text.lstrip()
+    return CodeLine(line.line, line.column + len(line.text) - len(stripped), stripped.rstrip())
+
+
+def _continues(group: list[CodeLine]) -> bool:
+    """Whether the next source line belongs to the command: backslash, open quote, compound."""
+    text = "\n".join(c.text for c in group)
+    if text.endswith("\\") or text.endswith("|") or text.endswith("&&"):
+        return True
+    first_word = group[0].text.split()[0] if group[0].text.split() else ""
+    closer = _COMPOUND_OPEN.get(first_word)
+    if closer and not re.search(rf"(?:^|[;\s]){closer}\s*;?\s*$", text):
+        return len(group) < 50
+    return _open_quote(text)
+
+
+def _open_quote(text: str) -> bool:
+    single = double = False
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and not single:
+            escaped = True
+        elif char == "'" and not double:
+            single = not single
+        elif char == '"' and not single:
+            double = not double
+    return single or double

@@ -1,0 +1,237 @@
+"""Bound steps -> step graph: stable ids, sequence, decisions, jumps, escalation and the end."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+from compiler.bind import BoundStep
+from compiler.extract import DraftStep
+from compiler.models import Edge, Span, Step, StepKind
+from compiler.parse import anchor, normalise
+
+END_ID = "end"
+_MAX_SLUG_WORDS = 7
+
+GraphIssueKind = Literal["dangling-reference", "unreachable", "no-end", "duplicate-id"]
+
+
+@dataclass(frozen=True)
+class GraphIssue:
+    """A structural problem the graph rules will report."""
+
+    kind: GraphIssueKind
+    step: str | None
+    span: Span
+    evidence: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StepGraph:
+    """Steps in source order (plus the end), each with its bound step, and structural issues."""
+
+    steps: list[Step]
+    bound: dict[str, BoundStep]
+    entry: str | None
+    issues: list[GraphIssue] = field(default_factory=list)
+
+
+def step_id(draft: DraftStep, words: int | None = _MAX_SLUG_WORDS) -> str:
+    """A stable id from the section heading and the step's own words, not its position.
+
+    With `words=None` the whole text is used: its slug, shortened with a hash of the text."""
+    section = _slug(draft.section.split(" > ")[-1])[:48] if draft.section else "steps"
+    slug = _slug(draft.text)
+    if words is not None:
+        slug = "-".join(slug.split("-")[:words])[:48]
+    elif len(slug) > 48:
+        digest = hashlib.sha256(normalise(draft.text).encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug[:39].rstrip('-')}-{digest}"
+    return f"{section or 'steps'}/{slug.strip('-') or 'step'}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def build_graph(bound: list[BoundStep], anchors: set[str]) -> StepGraph:
+    """Build the step graph; `anchors` are the slugs of every heading in the document."""
+    ids, issues = _assign_ids(bound)
+    by_id = dict(zip(ids, bound, strict=True))
+    steps: list[Step] = []
+    for index, (sid, item) in enumerate(zip(ids, bound, strict=True)):
+        edges = _edges(index, ids, bound, anchors, issues)
+        steps.append(_step(sid, item, edges))
+    if steps:
+        steps.append(Step(id=END_ID, kind="end", text="", source=None, gate="auto"))
+    entry = steps[0].id if steps else None
+    issues += _reachability(steps, entry)
+    return StepGraph(steps, by_id, entry, issues)
+
+
+def _assign_ids(bound: list[BoundStep]) -> tuple[list[str], list[GraphIssue]]:
+    """Short ids from the first words; longer ones where those collide; a suffix only for
+    steps with identical text in the same section."""
+    short = [step_id(item.draft) for item in bound]
+    collisions = {sid for sid in short if short.count(sid) > 1}
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    issues = []
+    for base, item in zip(short, bound, strict=True):
+        if base in collisions:
+            base = step_id(item.draft, words=None)
+        count = seen.get(base, 0) + 1
+        seen[base] = count
+        sid = base if count == 1 else f"{base}-{count}"
+        if count > 1:
+            issues.append(
+                GraphIssue(
+                    "duplicate-id",
+                    sid,
+                    item.draft.span,
+                    item.draft.text,
+                    f"same section and words as step `{base}`",
+                )
+            )
+        ids.append(sid)
+    return ids, issues
+
+
+def _kind(item: BoundStep) -> StepKind:
+    draft_kind = item.draft.kind
+    if draft_kind in ("decision", "escalate"):
+        return draft_kind
+    if item.definition is None:
+        return "check" if draft_kind == "check" else "manual"
+    return "check" if item.definition.effect == "read" else "action"
+
+
+def _step(sid: str, item: BoundStep, edges: list[Edge]) -> Step:
+    tool = item.definition
+    return Step(
+        id=sid,
+        kind=_kind(item),
+        text=item.draft.text,
+        section=item.draft.section,
+        source=item.draft.span,
+        note=item.draft.note,
+        condition=item.draft.condition,
+        tool=item.tool,
+        effect=tool.effect if tool else None,
+        permission=tool.permission if tool else None,
+        requires_approval=tool.requires_approval if tool else False,
+        next=edges,
+    )
+
+
+def _edges(
+    index: int,
+    ids: list[str],
+    bound: list[BoundStep],
+    anchors: set[str],
+    issues: list[GraphIssue],
+) -> list[Edge]:
+    draft = bound[index].draft
+    following = ids[index + 1] if index + 1 < len(ids) else END_ID
+    if draft.kind == "decision" and draft.branch_size > 0:
+        skip = index + 1 + draft.branch_size
+        after = ids[skip] if skip < len(ids) else END_ID
+        return [Edge(to=following, when=draft.condition), Edge(to=after, when="otherwise")]
+    if draft.jump is None:
+        return [Edge(to=following)]
+    target = _resolve(draft, ids, bound, anchors)
+    if target is None:
+        if draft.jump.by == "step-number" or draft.jump.target not in anchors:
+            issues.append(
+                GraphIssue(
+                    "dangling-reference",
+                    ids[index],
+                    draft.jump.span,
+                    draft.jump.target,
+                    _describe(draft),
+                )
+            )
+        return [Edge(to=following)]
+    if draft.condition:
+        return [Edge(to=target, when=draft.condition), Edge(to=following, when="otherwise")]
+    return [Edge(to=target)]
+
+
+def _describe(draft: DraftStep) -> str:
+    assert draft.jump is not None
+    if draft.jump.by == "step-number":
+        return f"step {draft.jump.target}"
+    return f"#{draft.jump.target}"
+
+
+def _resolve(
+    draft: DraftStep, ids: list[str], bound: list[BoundStep], anchors: set[str]
+) -> str | None:
+    assert draft.jump is not None
+    target = draft.jump.target
+    if draft.jump.by == "step-number":
+        number = int(target)
+        same_list = [
+            i
+            for i, b in enumerate(bound)
+            if b.draft.list_number == number
+            and b.draft.list_key == draft.list_key
+            and draft.list_key is not None
+        ]
+        same_section = [
+            i
+            for i, b in enumerate(bound)
+            if b.draft.list_number == number and b.draft.section == draft.section
+        ]
+        labelled = [i for i, b in enumerate(bound) if _labelled(b.draft, number)]
+        anywhere = [i for i, b in enumerate(bound) if b.draft.list_number == number]
+        candidates = same_list or same_section or labelled or anywhere[:1] * (len(anywhere) == 1)
+        return ids[candidates[0]] if candidates else None
+    if target not in anchors:
+        return None
+    for i, b in enumerate(bound):
+        if b.draft.section and target in [anchor(s) for s in b.draft.section.split(" > ")]:
+            return ids[i]
+    return None
+
+
+def _labelled(draft: DraftStep, number: int) -> bool:
+    """A step written as "Step 2: ..." (in its text, lead-in or heading)."""
+    label = re.compile(rf"^\s*step\s+{number}\b", re.IGNORECASE)
+    heading = draft.section.split(" > ")[-1] if draft.section else ""
+    return any(label.match(text) for text in (draft.text, draft.note or "", heading))
+
+
+def _reachability(steps: list[Step], entry: str | None) -> list[GraphIssue]:
+    if entry is None:
+        return []
+    by_id = {s.id: s for s in steps}
+    seen = {entry}
+    queue = deque([entry])
+    while queue:
+        for edge in by_id[queue.popleft()].next:
+            if edge.to in by_id and edge.to not in seen:
+                seen.add(edge.to)
+                queue.append(edge.to)
+    issues = [
+        GraphIssue("unreachable", s.id, s.source, s.text, "no edge leads here")
+        for s in steps
+        if s.id not in seen and s.source is not None
+    ]
+    if END_ID not in seen:
+        first = steps[0]
+        assert first.source is not None
+        issues.append(
+            GraphIssue(
+                "no-end",
+                first.id,
+                first.source,
+                first.text,
+                "every path loops back; no path reaches the end",
+            )
+        )
+    return issues

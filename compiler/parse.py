@@ -1,0 +1,400 @@
+"""Markdown source -> Document: blocks with spans, front matter, and dropped-line accounting.
+
+This is the only module that imports markdown_it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from compiler.models import Span
+
+DEFAULT_MAX_BYTES = 256 * 1024
+
+BlockKind = Literal["heading", "paragraph", "code", "html", "table", "hr"]
+
+_LEAF_TYPES = {"inline", "fence", "code_block", "html_block", "hr", "table_open"}
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:(?P<rest>.*)$")
+_CONTAINER_MARKERS_ONLY = re.compile(r"^[\s>*+\-]*(\d{1,9}[.)])?[\s>*+\-]*$")
+_FRONT_MATTER_CLOSE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+class SourceError(Exception):
+    """The file cannot be compiled at all: the tool could not do its job (exit 2)."""
+
+    def __init__(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class InlineCode:
+    """An inline code span inside a block, with its 1-based position."""
+
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """One line inside a code block, with its 1-based position."""
+
+    line: int
+    column: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A leaf block of the document in source order."""
+
+    kind: BlockKind
+    span: Span
+    text: str
+    sections: tuple[str, ...] = ()
+    level: int = 0
+    list_depth: int = 0
+    list_id: int | None = None
+    ordered: bool = False
+    number: int | None = None
+    first_in_item: bool = False
+    info: str = ""
+    lines: tuple[CodeLine, ...] = ()
+    inline_code: tuple[InlineCode, ...] = ()
+    links: tuple[str, ...] = ()
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed runbook: front matter, leaf blocks, and the lines the parser dropped."""
+
+    path: str
+    text: str
+    lines: tuple[str, ...]
+    front_matter: dict[str, Any]
+    front_matter_span: Span | None
+    blocks: tuple[Block, ...]
+    dropped_lines: tuple[int, ...] = field(default=())
+
+    @property
+    def anchors(self) -> set[str]:
+        """Anchors of every heading, as links to them are written."""
+        return {anchor(b.text) for b in self.blocks if b.kind == "heading"}
+
+
+def decode_source(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Decode runbook bytes, refusing binary, non-UTF-8, empty and oversized input."""
+    if len(data) > max_bytes:
+        raise SourceError(
+            "RB002", f"file is {len(data)} bytes, over the {max_bytes}-byte limit (--max-bytes)"
+        )
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise SourceError("RB001", "file looks binary (NUL byte); expected UTF-8 markdown", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise SourceError(
+            "RB001", f"not valid UTF-8 (byte 0x{data[error.start]:02x})", line, column
+        ) from None
+    if not text.strip():
+        raise SourceError("RB005", "file is empty; a runbook needs at least one step")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse(text: str, path: str = "<string>") -> Document:
+    """Parse decoded markdown into a Document."""
+    lines = tuple(text.split("\n"))
+    front_matter, fm_span = _front_matter(lines)
+    body_start = fm_span.end_line if fm_span else 0
+    body = "\n" * body_start + "\n".join(lines[body_start:])
+    tokens = _markdown().parse(body)
+    blocks = tuple(_Walker(lines, tokens).blocks())
+    dropped = _dropped_lines(lines, tokens, body_start, body)
+    return Document(path, text, lines, front_matter, fm_span, blocks, dropped)
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _front_matter(lines: tuple[str, ...]) -> tuple[dict[str, Any], Span | None]:
+    if not lines or lines[0].rstrip() != "---":
+        return {}, None
+    end = next((i for i in range(1, len(lines)) if _FRONT_MATTER_CLOSE.match(lines[i])), None)
+    if end is None:
+        raise SourceError("RB003", "front matter opened with '---' is never closed", 1)
+    raw = "\n".join(lines[1:end])
+    try:
+        loaded = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise SourceError("RB003", f"invalid YAML front matter: {problem}", line) from None
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict):
+        raise SourceError("RB003", "front matter must be a YAML mapping", 2)
+    span = Span(line=1, column=1, end_line=end + 1, end_column=len(lines[end]))
+    return {str(key): _plain(value) for key, value in loaded.items()}, span
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates become ISO strings so front matter is JSON-serialisable."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _dropped_lines(
+    lines: tuple[str, ...], tokens: list[Token], body_start: int, body: str
+) -> tuple[int, ...]:
+    """Non-blank lines no leaf token accounts for: markdown-it-py dropped them."""
+    covered = [False] * len(lines)
+    for token in tokens:
+        if token.type in _LEAF_TYPES and token.map:
+            for index in range(token.map[0], min(token.map[1], len(lines))):
+                covered[index] = True
+    dropped = []
+    destination_pending = False
+    for index in range(body_start, len(lines)):
+        line = lines[index]
+        if covered[index] or not line.strip():
+            continue
+        definition = _REFERENCE_DEFINITION.match(line)
+        if definition or destination_pending:
+            # A reference definition may put its destination on the next line.
+            destination_pending = bool(definition and not definition.group("rest").strip())
+            continue
+        if _CONTAINER_MARKERS_ONLY.match(line):
+            continue
+        dropped.append(index + 1)
+    return tuple(dropped)
+
+
+def anchor(title: str) -> str:
+    """GitHub-style anchor of a heading title."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace, as used to compare step text with source text."""
+    return " ".join(text.split())
+
+
+_CONTINUATION_PREFIX = re.compile(r"^[\s>]*")
+
+
+def text_at(lines: tuple[str, ...] | list[str], span: Span) -> str:
+    """The normalised source text inside a span (container markers on later lines removed)."""
+    if span.line > len(lines) or span.end_line > len(lines):
+        return ""
+    first = span.line - 1
+    last = span.end_line - 1
+    if first == last:
+        return normalise(lines[first][span.column - 1 : span.end_column])
+    parts = [lines[first][span.column - 1 :]]
+    parts += [_CONTINUATION_PREFIX.sub("", lines[i]) for i in range(first + 1, last)]
+    parts.append(_CONTINUATION_PREFIX.sub("", lines[last][: span.end_column]))
+    return normalise(" ".join(parts))
+
+
+class _Walker:
+    """Turns the flat markdown-it token stream into leaf Blocks with container context."""
+
+    def __init__(self, lines: tuple[str, ...], tokens: list[Token]) -> None:
+        self.lines = lines
+        self.tokens = tokens
+        self.sections: list[tuple[int, str]] = []
+        self.lists: list[bool] = []
+        self.list_ids: list[int] = []
+        self.lists_seen = 0
+        self.item_numbers: list[int | None] = []
+        self.item_fresh = False
+        self.quote_depth = 0
+
+    def blocks(self) -> list[Block]:
+        out: list[Block] = []
+        index = 0
+        while index < len(self.tokens):
+            token = self.tokens[index]
+            block = self._visit(token, index)
+            if block is not None:
+                out.append(block)
+            index += 1
+        return out
+
+    def _visit(self, token: Token, index: int) -> Block | None:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            self.lists.append(kind == "ordered_list_open")
+            self.lists_seen += 1
+            self.list_ids.append(self.lists_seen)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            self.lists.pop()
+            self.list_ids.pop()
+        elif kind == "list_item_open":
+            info = token.info
+            self.item_numbers.append(int(info) if info.isdigit() else None)
+            self.item_fresh = True
+        elif kind == "list_item_close":
+            self.item_numbers.pop()
+        elif kind == "blockquote_open":
+            self.quote_depth += 1
+        elif kind == "blockquote_close":
+            self.quote_depth -= 1
+        elif kind == "heading_open":
+            return self._heading(token, self.tokens[index + 1])
+        elif kind == "paragraph_open":
+            return self._paragraph(self.tokens[index + 1])
+        elif kind in ("fence", "code_block"):
+            return self._code(token)
+        elif kind == "html_block":
+            return self._simple("html", token)
+        elif kind == "table_open":
+            return self._simple("table", token)
+        elif kind == "hr":
+            return self._simple("hr", token)
+        return None
+
+    def _context(self) -> dict[str, Any]:
+        fresh = self.item_fresh
+        self.item_fresh = False
+        return {
+            "sections": tuple(title for _, title in self.sections),
+            "list_depth": len(self.lists),
+            "list_id": self.list_ids[-1] if self.list_ids else None,
+            "ordered": bool(self.lists and self.lists[-1]),
+            "number": self.item_numbers[-1] if self.item_numbers and fresh else None,
+            "first_in_item": fresh,
+            "quoted": self.quote_depth > 0,
+        }
+
+    def _heading(self, token: Token, inline: Token) -> Block:
+        level = int(token.tag[1:])
+        title = normalise(inline.content)
+        while self.sections and self.sections[-1][0] >= level:
+            self.sections.pop()
+        span = self._inline_span(inline)
+        self.sections.append((level, title))
+        context = self._context()
+        context["sections"] = tuple(t for _, t in self.sections[:-1])
+        return Block(
+            "heading",
+            span,
+            title,
+            level=level,
+            inline_code=self._codes(inline, span),
+            links=self._links(inline),
+            **context,
+        )
+
+    def _paragraph(self, inline: Token) -> Block:
+        span = self._inline_span(inline)
+        return Block(
+            "paragraph",
+            span,
+            text_at(self.lines, span),
+            inline_code=self._codes(inline, span),
+            links=self._links(inline),
+            **self._context(),
+        )
+
+    def _code(self, token: Token) -> Block:
+        assert token.map is not None
+        start, end = token.map
+        if token.type == "fence":
+            first = start + 1
+            closed = end - 1 > start and self.lines[end - 1].strip().startswith(token.markup)
+            last = end - 1 if closed else end
+        else:
+            first, last = start, end
+        indent = len(self.lines[start]) - len(self.lines[start].lstrip())
+        code_lines = tuple(
+            CodeLine(i + 1, indent + 1, self.lines[i][indent:]) for i in range(first, last)
+        )
+        span = Span(
+            line=start + 1, column=indent + 1, end_line=end, end_column=len(self.lines[end - 1])
+        )
+        text = normalise(" ".join(line.text for line in code_lines))
+        return Block(
+            "code", span, text, info=token.info.strip(), lines=code_lines, **self._context()
+        )
+
+    def _simple(self, kind: BlockKind, token: Token) -> Block:
+        assert token.map is not None
+        start, end = token.map
+        first = self.lines[start]
+        column = len(first) - len(first.lstrip()) + 1
+        span = Span(
+            line=start + 1, column=column, end_line=end, end_column=len(self.lines[end - 1])
+        )
+        return Block(kind, span, text_at(self.lines, span), **self._context())
+
+    def _inline_span(self, inline: Token) -> Span:
+        assert inline.map is not None
+        start, end = inline.map
+        content_lines = inline.content.split("\n")
+        first_text = content_lines[0].strip()
+        source_first = self.lines[start]
+        found = source_first.find(first_text) if first_text else -1
+        column = found + 1 if found >= 0 else len(source_first) - len(source_first.lstrip()) + 1
+        last = min(start + len(content_lines) - 1, end - 1)
+        last_text = content_lines[-1].strip()
+        source_last = self.lines[last]
+        from_col = column - 1 if last == start else 0
+        found_last = source_last.find(last_text, from_col) if last_text else -1
+        end_column = found_last + len(last_text) if found_last >= 0 else len(source_last.rstrip())
+        return Span(line=start + 1, column=column, end_line=last + 1, end_column=end_column)
+
+    def _codes(self, inline: Token, span: Span) -> tuple[InlineCode, ...]:
+        codes: list[InlineCode] = []
+        cursor_line = span.line - 1
+        cursor_col = span.column - 1
+        for child in inline.children or []:
+            if child.type != "code_inline":
+                continue
+            line, col = self._find(
+                f"{child.markup}{child.content}", cursor_line, cursor_col, span.end_line - 1
+            )
+            if line < 0:
+                line, col = span.line - 1, span.column - 1
+            else:
+                cursor_line, cursor_col = line, col + 1
+            codes.append(InlineCode(child.content, line + 1, col + 1))
+        return tuple(codes)
+
+    def _find(self, needle: str, line: int, col: int, last: int) -> tuple[int, int]:
+        while line <= last and line < len(self.lines):
+            found = self.lines[line].find(needle, col)
+            if found >= 0:
+                return line, found
+            line, col = line + 1, 0
+        return -1, -1
+
+    @staticmethod
+    def _links(inline: Token) -> tuple[str, ...]:
+        return tuple(
+            str(child.attrs.get("href", ""))
+            for child in inline.children or []
+            if child.type == "link_open"
+        )

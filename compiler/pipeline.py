@@ -1,0 +1,169 @@
+"""compile(): the one place that knows the order of the stages.
+
+parse -> extract -> bind -> graph -> check -> apply_signoffs -> (emit, by the caller)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compiler import __version__
+from compiler.bind import bind
+from compiler.config import Config
+from compiler.extract.heuristic import extract
+from compiler.frontmatter import RunbookMeta, runbook_meta
+from compiler.graph import StepGraph, build_graph
+from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Step
+from compiler.parse import SourceError, decode_source, parse
+from compiler.registry import Profiles, Registry
+from compiler.rules import CheckContext, Finding, all_rules, fingerprint, run_checks
+from compiler.signoff import SignoffSet, apply_signoffs, load_signoffs
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A runbook to compile: where it is, how to name it, where its artifact goes."""
+
+    path: Path
+    display: str
+    source_path: str
+    output: str
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What every compile in one run shares."""
+
+    registry: Registry
+    profiles: Profiles = field(default_factory=Profiles.empty)
+    config: Config = field(default_factory=Config)
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """An artifact, or the fatal diagnostic that prevented one."""
+
+    source: SourceFile
+    artifact: Artifact | None
+    fatal: Diagnostic | None = None
+
+
+def compile_file(source: SourceFile, env: Environment) -> CompileResult:
+    """Compile one runbook file; fatal problems become a diagnostic, never an exception."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as error:
+        return _fatal(source, SourceError("RB001", f"cannot read file: {error.strerror}"))
+    try:
+        signoffs = load_signoffs(source.path)
+        return CompileResult(source, compile_bytes(data, source, env, signoffs))
+    except SourceError as error:
+        return _fatal(source, error)
+
+
+def compile_bytes(
+    data: bytes, source: SourceFile, env: Environment, signoffs: SignoffSet | None = None
+) -> Artifact:
+    """Run every stage on a runbook's bytes; raises SourceError when it cannot compile."""
+    text = decode_source(data, env.config.max_bytes)
+    document = parse(text, source.display)
+    meta = runbook_meta(document, source.source_path)
+    drafts = extract(document, env.registry.programs)
+    bound = bind(drafts, env.registry)
+    graph = build_graph(bound, document.anchors)
+    context = CheckContext(document, graph, env.registry, env.profiles, meta, env.config)
+    diagnostics = [
+        _diagnostic(f, source.source_path, meta.id, env.config) for f in run_checks(context)
+    ]
+    diagnostics = apply_signoffs(diagnostics, signoffs or SignoffSet.empty())
+    return _artifact(data, source, env, meta, graph, diagnostics)
+
+
+def _diagnostic(finding: Finding, path: str, runbook_id: str, config: Config) -> Diagnostic:
+    rule = all_rules()[finding.code]
+    severity = config.severity.get(finding.code, rule.severity)
+    return Diagnostic(
+        code=finding.code,
+        name=rule.name,
+        severity=severity,
+        blocking=rule.blocking and severity != "info",
+        path=path,
+        line=finding.span.line,
+        column=finding.span.column,
+        end_line=finding.span.end_line,
+        end_column=finding.span.end_column,
+        message=finding.message,
+        fix=finding.fix,
+        step=finding.step,
+        fingerprint=fingerprint(finding.code, runbook_id, finding.step, finding.evidence),
+    )
+
+
+def _artifact(
+    data: bytes,
+    source: SourceFile,
+    env: Environment,
+    meta: RunbookMeta,
+    graph: StepGraph,
+    diagnostics: list[Diagnostic],
+) -> Artifact:
+    steps = [_gated(step, diagnostics) for step in graph.steps]
+    blocked = any(d.blocking and d.signoff is None for d in diagnostics)
+    return Artifact(
+        runbook=RunbookInfo(
+            id=meta.id,
+            title=meta.title,
+            owner=meta.owner,
+            service=meta.service,
+            applies_to=meta.applies_to,
+            last_reviewed=meta.last_reviewed,
+            executor=meta.executor,
+            escalation=meta.escalation,
+            contacts=meta.contacts,
+            source_path=source.source_path,
+            source_sha256=hashlib.sha256(data).hexdigest(),
+        ),
+        provenance=Provenance(
+            compiler_version=__version__,
+            registry_sha256=env.registry.sha256,
+            profiles_sha256=env.profiles.sha256,
+            extractor="heuristic",
+        ),
+        inputs=meta.inputs,
+        entry=graph.entry,
+        steps=steps,
+        diagnostics=diagnostics,
+        status="blocked" if blocked else "ready",
+    )
+
+
+def _gated(step: Step, diagnostics: list[Diagnostic]) -> Step:
+    """Human gate: an unsigned blocking diagnostic, or a step no registry tool can perform."""
+    own = [d for d in diagnostics if d.step == step.id]
+    unsigned = any(d.blocking and d.signoff is None for d in own)
+    resolutions = [d.signoff.resolution for d in own if d.signoff and d.signoff.resolution]
+    toolless = step.tool is None and step.kind in ("manual", "check", "escalate")
+    gate = "human" if unsigned or toolless else "auto"
+    return step.model_copy(update={"gate": gate, "resolutions": resolutions})
+
+
+def _fatal(source: SourceFile, error: SourceError) -> CompileResult:
+    rule = all_rules()[error.code]
+    diagnostic = Diagnostic(
+        code=error.code,
+        name=rule.name,
+        severity="fatal",
+        blocking=True,
+        path=source.display,
+        line=error.line,
+        column=error.column,
+        end_line=error.line,
+        end_column=error.column,
+        message=error.message,
+        fix=rule.docs.instead.splitlines()[0],
+        step=None,
+        fingerprint=fingerprint(error.code, source.source_path, None, error.message),
+    )
+    return CompileResult(source, None, diagnostic)

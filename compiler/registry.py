@@ -1,0 +1,382 @@
+"""Tool registry and executor profiles: load, validate against JSON Schema, match commands."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from compiler.models import Effect
+
+
+class RegistryError(Exception):
+    """The registry or profiles file is unreadable or invalid (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """A tool that should no longer be used, and what replaces it."""
+
+    replacement: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled argv pattern such as `oc get {resource} {name?} -n|--namespace {namespace}`."""
+
+    source: str
+    program: str
+    positionals: tuple[tuple[str, ...] | str, ...]
+    option_captures: dict[str, str]
+    required_options: tuple[tuple[str, ...], ...]
+
+    @property
+    def specificity(self) -> int:
+        literals = sum(1 for token in self.positionals if isinstance(token, tuple))
+        return literals + len(self.required_options)
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One registry entry."""
+
+    name: str
+    description: str
+    effect: Effect
+    permission: str
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    requires_approval: bool = False
+    deprecated: Deprecation | None = None
+    reviewed: bool = True
+
+
+@dataclass(frozen=True)
+class CommandMatch:
+    """A tool whose pattern matched a command line, with the captured arguments."""
+
+    tool: Tool
+    args: dict[str, str]
+    specificity: int
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The loaded tool registry."""
+
+    tools: dict[str, Tool]
+    value_flags: dict[str, frozenset[str]]
+    filters: frozenset[str]
+    sha256: str
+    path: str = "<memory>"
+
+    @cached_property
+    def programs(self) -> frozenset[str]:
+        """Programs some tool's command pattern starts with."""
+        return frozenset(p.program for tool in self.tools.values() for p in tool.patterns)
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Did-you-mean suggestions for an unknown tool name."""
+        candidates = list(self.tools)
+        for tool in self.tools.values():
+            candidates += list(tool.aliases)
+        found = difflib.get_close_matches(name, candidates, n=limit, cutoff=0.6)
+        short = name.split(".")[-1].replace("_", " ")
+        found += difflib.get_close_matches(short, candidates, n=limit, cutoff=0.6)
+        return list(dict.fromkeys(self._tool_name(f) for f in found))[:limit]
+
+    def _tool_name(self, candidate: str) -> str:
+        if candidate in self.tools:
+            return candidate
+        for tool in self.tools.values():
+            if candidate in tool.aliases:
+                return tool.name
+        return candidate
+
+    def match_command(self, argv: list[str]) -> list[CommandMatch]:
+        """All tools whose patterns match argv, most specific first."""
+        if not argv:
+            return []
+        positionals, options = split_argv(argv[1:], self.value_flags.get(argv[0], frozenset()))
+        matches = []
+        for tool in self.tools.values():
+            best: CommandMatch | None = None
+            for pattern in tool.patterns:
+                if pattern.program != argv[0]:
+                    continue
+                args = _match(pattern, positionals, options)
+                if args is not None and (best is None or pattern.specificity > best.specificity):
+                    best = CommandMatch(tool, args, pattern.specificity)
+            if best is not None:
+                matches.append(best)
+        return sorted(matches, key=lambda m: (-m.specificity, m.tool.name))
+
+    def match_alias(self, text: str) -> list[tuple[Tool, str, int]]:
+        """Tools whose alias phrase occurs in text: (tool, alias, offset)."""
+        found = []
+        lowered = text.lower()
+        for tool in self.tools.values():
+            for alias in tool.aliases:
+                at = _phrase_at(lowered, alias.lower())
+                if at >= 0:
+                    found.append((tool, alias, at))
+                    break
+        return found
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Executor profiles (permission sets) and declared roles."""
+
+    permissions: dict[str, frozenset[str]]
+    roles: frozenset[str]
+    sha256: str | None = None
+
+    @classmethod
+    def empty(cls) -> Profiles:
+        """No profiles file: no executor is known."""
+        return cls({}, frozenset(), None)
+
+
+def _phrase_at(text: str, phrase: str) -> int:
+    match = re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)
+    return match.start() if match else -1
+
+
+def split_argv(args: list[str], value_flags: frozenset[str]) -> tuple[list[str], dict[str, str]]:
+    """Separate positionals from options; options map to their value ('' for flags)."""
+    positionals: list[str] = []
+    options: dict[str, str] = {}
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token.startswith("-") and len(token) > 1 and token != "--":
+            name, eq, value = token.partition("=")
+            if not eq and name in value_flags and index + 1 < len(args):
+                value = args[index + 1]
+                index += 1
+            options[name] = value
+        elif token != "--":
+            positionals.append(token)
+        index += 1
+    return positionals, options
+
+
+def _match(
+    pattern: Pattern, positionals: list[str], options: dict[str, str]
+) -> dict[str, str] | None:
+    for required in pattern.required_options:
+        if not any(name in options for name in required):
+            return None
+    args: dict[str, str] = {}
+    index = 0
+    for token in pattern.positionals:
+        if isinstance(token, tuple):
+            if index >= len(positionals) or positionals[index] not in token:
+                return None
+            index += 1
+        elif token.endswith("*"):
+            if index < len(positionals):
+                args[token[:-1]] = " ".join(positionals[index:])
+            index = len(positionals)
+        elif token.endswith("?"):
+            if index < len(positionals):
+                args[token[:-1]] = positionals[index]
+                index += 1
+        else:
+            if index >= len(positionals):
+                return None
+            args[token] = positionals[index]
+            index += 1
+    if index != len(positionals):
+        return None
+    for flag, param in pattern.option_captures.items():
+        if options.get(flag):
+            args.setdefault(param, options[flag])
+    return args
+
+
+_CAPTURE = re.compile(r"^\{([a-z_][a-z0-9_]*[?*]?)\}$")
+
+
+def compile_pattern(source: str) -> Pattern:
+    """Compile one argv pattern string; raises ValueError when it is malformed."""
+    tokens = source.split()
+    if not tokens or tokens[0].startswith(("-", "{")):
+        raise ValueError(f"pattern {source!r} must start with a program name")
+    positionals: list[tuple[str, ...] | str] = []
+    captures: dict[str, str] = {}
+    required: list[tuple[str, ...]] = []
+    index = 1
+    while index < len(tokens):
+        token = tokens[index]
+        if token.startswith("-"):
+            names = tuple(token.split("|"))
+            following = tokens[index + 1] if index + 1 < len(tokens) else ""
+            capture = _CAPTURE.match(following)
+            if capture:
+                captures.update(dict.fromkeys(names, capture.group(1).rstrip("?*")))
+                index += 1
+            else:
+                required.append(names)
+        else:
+            capture = _CAPTURE.match(token)
+            positionals.append(capture.group(1) if capture else tuple(token.split("|")))
+        index += 1
+    return Pattern(source, tokens[0], tuple(positionals), captures, tuple(required))
+
+
+@dataclass(frozen=True)
+class ShellCommand:
+    """A command line split into pipeline stages, with its $(...) substitutions taken out."""
+
+    stages: list[list[str]]
+    substitutions: list[str]
+
+
+def split_pipeline(command: str) -> ShellCommand | None:
+    """Split a shell command into pipeline stages of argv; None if it cannot be tokenised.
+
+    Each `$(...)` or backtick substitution becomes one `$(...)` word; its text is kept in
+    `substitutions` so it can be bound as a command of its own."""
+    outer, substitutions = _take_substitutions(command)
+    if outer is None:
+        return None
+    try:
+        lexer = shlex.shlex(outer, posix=True, punctuation_chars="|&;")
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        tokens = list(lexer)
+    except ValueError:
+        return None
+    stages: list[list[str]] = [[]]
+    for token in tokens:
+        if token in ("|", "&&", "||", ";", "&"):
+            stages.append([])
+        else:
+            stages[-1].append(token)
+    return ShellCommand([stage for stage in stages if stage], substitutions)
+
+
+def _take_substitutions(command: str) -> tuple[str | None, list[str]]:
+    out: list[str] = []
+    found: list[str] = []
+    index = 0
+    while index < len(command):
+        if command.startswith("$(", index) and not command.startswith("$((", index):
+            depth, end = 1, index + 2
+            while end < len(command) and depth:
+                depth += {"(": 1, ")": -1}.get(command[end], 0)
+                end += 1
+            if depth:
+                return None, []
+            found.append(command[index + 2 : end - 1].strip())
+            out.append("$(...)")
+            index = end
+        elif command[index] == "`":
+            end = command.find("`", index + 1)
+            if end < 0:
+                return None, []
+            found.append(command[index + 1 : end].strip())
+            out.append("$(...)")
+            index = end + 1
+        else:
+            out.append(command[index])
+            index += 1
+    return "".join(out), found
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@cache
+def bundled_schema(name: str) -> dict[str, Any]:
+    """A JSON Schema shipped in compiler/schemas/."""
+    text = resources.files("compiler").joinpath("schemas", name).read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _load_yaml(path: Path, schema_name: str, what: str) -> tuple[dict[str, Any], str]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RegistryError(f"{path}: cannot read {what}: {error.strerror}") from None
+    try:
+        loaded = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        detail = str(error).splitlines()[0]
+        raise RegistryError(f"{path}: {what} is not valid YAML: {detail}") from None
+    validator = jsonschema.Draft202012Validator(bundled_schema(schema_name))
+    invalid = jsonschema.exceptions.best_match(validator.iter_errors(loaded))
+    if invalid is not None:
+        where = "/".join(str(part) for part in invalid.absolute_path) or "(top level)"
+        raise RegistryError(f"{path}: invalid {what} at {where}: {invalid.message}")
+    assert isinstance(loaded, dict)
+    return loaded, hashlib.sha256(data).hexdigest()
+
+
+def load_registry(path: Path) -> Registry:
+    """Load and validate tools.yaml."""
+    raw, sha = _load_yaml(path, "registry.schema.json", "registry")
+    tools: dict[str, Tool] = {}
+    for entry in raw["tools"]:
+        name = entry["name"]
+        if name in tools:
+            raise RegistryError(f"{path}: invalid registry: tool {name!r} is defined twice")
+        try:
+            patterns = tuple(compile_pattern(p) for p in entry.get("commands", []))
+            jsonschema.Draft202012Validator.check_schema(entry.get("params", {}))
+        except ValueError as error:
+            raise RegistryError(f"{path}: invalid registry: tool {name!r}: {error}") from None
+        except jsonschema.SchemaError as error:
+            raise RegistryError(
+                f"{path}: invalid registry: tool {name!r} params is not a JSON Schema: "
+                f"{error.message}"
+            ) from None
+        tools[name] = Tool(
+            name=name,
+            description=entry["description"],
+            effect=entry["effect"],
+            permission=entry["permission"],
+            aliases=tuple(entry.get("aliases", [])),
+            patterns=patterns,
+            params=entry.get("params", {}),
+            requires_approval=entry.get("requires_approval", False),
+            deprecated=_deprecation(entry.get("deprecated", False)),
+            reviewed=entry.get("reviewed", True),
+        )
+    value_flags = {
+        program: frozenset(spec.get("value_flags", []))
+        for program, spec in raw.get("programs", {}).items()
+    }
+    return Registry(tools, value_flags, frozenset(raw.get("filters", [])), sha, str(path))
+
+
+def _deprecation(value: bool | dict[str, str]) -> Deprecation | None:
+    if value is False:
+        return None
+    if value is True:
+        return Deprecation(None, None)
+    return Deprecation(value.get("replacement"), value.get("reason"))
+
+
+def load_profiles(path: Path) -> Profiles:
+    """Load and validate profiles.yaml."""
+    raw, sha = _load_yaml(path, "profiles.schema.json", "profiles")
+    permissions = {name: frozenset(spec["permissions"]) for name, spec in raw["profiles"].items()}
+    return Profiles(permissions, frozenset(raw.get("roles", [])), sha)

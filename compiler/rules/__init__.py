@@ -1,0 +1,131 @@
+"""The rule catalogue: metadata, docs and the check functions of every diagnostic code.
+
+Each family module (source, assumptions, binding, graph, ...) declares its rules with
+`@rule(...)`. A rule with no check function is reported by the stage that detects it (for
+example, fatal source errors are raised by the parser before any check can run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from compiler.models import Severity, Span
+from compiler.parse import normalise
+
+if TYPE_CHECKING:
+    from compiler.config import Config
+    from compiler.frontmatter import RunbookMeta
+    from compiler.graph import StepGraph
+    from compiler.parse import Document
+    from compiler.registry import Profiles, Registry
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """The four parts every rule's documentation has."""
+
+    what: str
+    why: str
+    example: str
+    instead: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found: where, what, how to fix, and the evidence the fingerprint hashes."""
+
+    code: str
+    span: Span
+    message: str
+    fix: str
+    evidence: str
+    step: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything a rule may look at."""
+
+    document: Document
+    graph: StepGraph
+    registry: Registry
+    profiles: Profiles
+    meta: RunbookMeta
+    config: Config
+
+
+Check = Callable[[CheckContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One diagnostic code with its metadata, docs and check."""
+
+    code: str
+    name: str
+    severity: Severity
+    blocking: bool
+    signoff: bool
+    summary: str
+    docs: RuleDoc
+    check: Check | None = field(default=None, compare=False)
+
+    @property
+    def family(self) -> str:
+        """The family prefix, e.g. RB1."""
+        return self.code[:3]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    blocking: bool,
+    signoff: bool,
+    summary: str,
+    docs: RuleDoc,
+) -> Callable[[Check], Check]:
+    """Register a check function as the implementation of a rule."""
+
+    def register(check: Check) -> Check:
+        declare(Rule(code, name, severity, blocking, signoff, summary, docs, check))
+        return check
+
+    return register
+
+
+def declare(new: Rule) -> None:
+    """Register a rule that another stage reports (no check function)."""
+    if new.code in RULES:
+        raise ValueError(f"rule {new.code} declared twice")
+    RULES[new.code] = new
+
+
+def fingerprint(code: str, runbook_id: str, step: str | None, evidence: str) -> str:
+    """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it."""
+    material = "\x1f".join([code, runbook_id, step or "", normalise(evidence).lower()])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, importing the family modules so they register."""
+    from compiler.rules import binding, graph, source  # noqa: F401
+
+    return dict(sorted(RULES.items()))
+
+
+def run_checks(context: CheckContext) -> list[Finding]:
+    """Run every selected rule's check; findings sorted by position then code."""
+    findings: list[Finding] = []
+    for code, item in all_rules().items():
+        if item.check is None or not context.config.selects(code, context.document.path):
+            continue
+        findings.extend(item.check(context))
+    return sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code, f.evidence))

@@ -1,0 +1,255 @@
+"""RB2xx: binding — every tool a step calls must be one the registry knows, bound explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compiler.bind import BindingIssue, IssueKind
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+
+
+def _issues(context: CheckContext, kind: IssueKind) -> Iterator[tuple[str, BindingIssue]]:
+    for step_id, bound in context.graph.bound.items():
+        for issue in bound.issues:
+            if issue.kind == kind:
+                yield step_id, issue
+
+
+def _did_you_mean(candidates: tuple[str, ...]) -> str:
+    return f"did you mean {', '.join(f'`{c}`' for c in candidates)}? " if candidates else ""
+
+
+@rule(
+    "RB201",
+    "unknown-tool",
+    "error",
+    blocking=True,
+    signoff=False,
+    summary="A step names a tool the registry does not have.",
+    docs=RuleDoc(
+        what="Reports a tool name written in a step (inline code after use/call/run/via...) "
+        "that is not in the tool registry.",
+        why="An agent told to call a tool that does not exist either fails mid-incident or, "
+        "worse, reports that it did the step anyway. This cannot be signed off: the "
+        "registry or the runbook must change.",
+        example="Call `check_stripe` with the customer id.",
+        instead="Name a registry tool (`billing.get_invoices`), or add the tool to "
+        "`tools.yaml` with its command, permission and effect.",
+    ),
+)
+def unknown_tool(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "unknown-tool"):
+        yield Finding(
+            "RB201",
+            issue.span,
+            f"unknown tool `{issue.evidence}`: not in the registry",
+            f"{_did_you_mean(issue.candidates)}name a registry tool or add this one to tools.yaml",
+            issue.evidence,
+            step_id,
+        )
+
+
+@rule(
+    "RB202",
+    "ambiguous-binding",
+    "error",
+    blocking=True,
+    signoff=False,
+    summary="A command matches several registry tools equally well.",
+    docs=RuleDoc(
+        what="Reports a command that two or more tools' patterns match with the same "
+        "specificity, so no tool is bound.",
+        why="Which tool runs decides the permission and approval an agent needs; the compiler "
+        "will not pick one at random.",
+        example="$ oc adm drain node-1   (matched by both `oc.adm` and `oc.drain`)",
+        instead="Make one pattern more specific in tools.yaml (`oc adm drain {node}`), or "
+        "remove the duplicate tool.",
+    ),
+)
+def ambiguous_binding(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "ambiguous"):
+        names = ", ".join(f"`{c}`" for c in issue.candidates)
+        yield Finding(
+            "RB202",
+            issue.span,
+            f"command matches several tools equally: {names}",
+            "make one of the registry patterns more specific",
+            issue.evidence,
+            step_id,
+        )
+
+
+@rule(
+    "RB203",
+    "deprecated-tool",
+    "warning",
+    blocking=False,
+    signoff=True,
+    summary="A step is bound to a deprecated tool.",
+    docs=RuleDoc(
+        what="Reports a step bound to a registry tool marked `deprecated`.",
+        why="Deprecated tools are on their way out; a runbook that still uses one breaks "
+        "the day the tool is removed, usually during an incident.",
+        example="$ oc adm top pods -n payments",
+        instead="Use the replacement the registry names, e.g. `oc top pods -n payments`.",
+    ),
+)
+def deprecated_tool(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "deprecated"):
+        replacement = (
+            f"use `{issue.candidates[0]}` instead"
+            if issue.candidates
+            else ("replace it with a supported tool")
+        )
+        yield Finding(
+            "RB203",
+            issue.span,
+            f"tool `{issue.evidence}` is deprecated",
+            replacement,
+            issue.evidence,
+            step_id,
+        )
+
+
+@rule(
+    "RB204",
+    "invalid-tool-args",
+    "error",
+    blocking=True,
+    signoff=True,
+    summary="Arguments captured from a command fail the tool's parameter schema.",
+    docs=RuleDoc(
+        what="Validates the arguments captured from a command against the tool's `params` "
+        "JSON Schema.",
+        why="An agent passing arguments a tool rejects fails at run time; a value outside the "
+        "allowed set may mean the step targets the wrong thing.",
+        example="$ oc scale deployment/api --replicas=many",
+        instead="$ oc scale deployment/api --replicas=3",
+    ),
+)
+def invalid_tool_args(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "bad-args"):
+        yield Finding(
+            "RB204",
+            issue.span,
+            f"arguments fail the tool's schema: {issue.detail}",
+            "correct the command, or widen the tool's params schema",
+            f"{issue.evidence} {issue.detail}",
+            step_id,
+        )
+
+
+@rule(
+    "RB205",
+    "llm-binding",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A tool was bound only because the LLM extractor suggested it.",
+    docs=RuleDoc(
+        what="Reports a step whose tool was proposed by the LLM extractor, not written in the "
+        "runbook.",
+        why="A model's guess is exactly the fill-in this tool exists to surface: a human must "
+        "confirm it before an agent acts on it.",
+        example="Make sure the pool is healthy again.   (model proposed `postgres.pool_stats`)",
+        instead="Name the tool in the runbook (`postgres.pool_stats`), or sign off the "
+        "suggestion with a reason.",
+    ),
+)
+def llm_binding(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "llm"):
+        yield Finding(
+            "RB205",
+            issue.span,
+            f"tool `{issue.evidence}` was suggested by the model",
+            "name the tool in the runbook or sign off the suggestion",
+            issue.evidence,
+            step_id,
+        )
+
+
+@rule(
+    "RB206",
+    "alias-binding",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A tool was bound through one of its aliases, not its name or command.",
+    docs=RuleDoc(
+        what="Reports a step bound to a tool because its text contains one of the tool's "
+        "alias phrases.",
+        why='"Page the on-call" probably means `pagerduty.page`, but probably is not good '
+        "enough for an agent: a human confirms the mapping once.",
+        example="Page the on-call if errors persist for 10 minutes.",
+        instead="Use `pagerduty.page` to page the on-call if errors persist for 10 minutes.",
+    ),
+)
+def alias_binding(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "alias"):
+        yield Finding(
+            "RB206",
+            issue.span,
+            f"bound by alias: {issue.detail}",
+            "name the tool explicitly in inline code, or sign off the alias",
+            issue.evidence,
+            step_id,
+        )
+
+
+@rule(
+    "RB207",
+    "unbound-command",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A shell command matches no registry tool.",
+    docs=RuleDoc(
+        what="Reports a command in a shell code block that no tool's command pattern matches.",
+        why="An agent may only run commands through registry tools, which carry permissions, "
+        "effects and argument schemas. An unmatched command is either a missing registry "
+        "entry or a step only a human can run.",
+        example="$ chroot /host",
+        instead="Add a tool whose `commands` pattern matches (`chroot {root}`), or sign off "
+        "the step as manual with a reason.",
+    ),
+)
+def unbound_command(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "unbound-command"):
+        yield Finding(
+            "RB207",
+            issue.span,
+            f"command matches no registry tool: {issue.detail}",
+            "add a matching tool to tools.yaml, or sign this off as a manual step",
+            issue.evidence,
+            step_id,
+        )
+
+
+@rule(
+    "RB208",
+    "unknown-pipe-filter",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A command pipes into a program that is not a registered read-only filter.",
+    docs=RuleDoc(
+        what="Reports a program after a `|`, `&&` or `;` that is not in the registry's "
+        "`filters` list.",
+        why="Only the first command of a pipeline is bound to a tool; whatever follows runs "
+        "with no permission or effect check. Text filters like `grep` are harmless, "
+        "`xargs oc delete` is not.",
+        example="$ oc get pods -o name | xargs oc delete",
+        instead="Write the second command as its own step, or add a harmless filter to "
+        "`filters` in tools.yaml.",
+    ),
+)
+def unknown_pipe_filter(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "unknown-filter"):
+        yield Finding(
+            "RB208",
+            issue.span,
+            f"`{issue.evidence}` is not a registered filter",
+            "split the pipeline into steps, or register the filter",
+            issue.evidence,
+            step_id,
+        )

@@ -1,0 +1,173 @@
+"""RB0xx: source and structure — what the compiler could read, and what it could not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compiler.models import Span
+from compiler.rules import CheckContext, Finding, Rule, RuleDoc, declare, rule
+
+declare(
+    Rule(
+        "RB001",
+        "unreadable-source",
+        "fatal",
+        blocking=True,
+        signoff=False,
+        summary="The file is binary or not valid UTF-8.",
+        docs=RuleDoc(
+            what="Reports a runbook file that cannot be decoded as UTF-8 text.",
+            why="A runbook the compiler cannot read cannot be compiled; guessing an encoding "
+            "could silently change commands.",
+            example="A runbook saved as UTF-16 or Latin-1 by an editor, or a PDF renamed to .md.",
+            instead="Save the file as UTF-8 (`iconv -f latin1 -t utf-8 old.md > runbook.md`).",
+        ),
+    )
+)
+declare(
+    Rule(
+        "RB002",
+        "source-too-large",
+        "fatal",
+        blocking=True,
+        signoff=False,
+        summary="The file is larger than the configured limit.",
+        docs=RuleDoc(
+            what="Reports a runbook over the size limit (256 KiB by default, `max-bytes`).",
+            why="Runbooks that large are usually generated dumps, not procedures; the cap keeps "
+            "compiles fast and bounded.",
+            example="A 2 MiB markdown export of a wiki space.",
+            instead="Split it into one runbook per alert or procedure, or raise `max-bytes` in "
+            "`[tool.runbookc]` if the file really is one procedure.",
+        ),
+    )
+)
+declare(
+    Rule(
+        "RB003",
+        "invalid-front-matter",
+        "fatal",
+        blocking=True,
+        signoff=False,
+        summary="The YAML front matter cannot be parsed or has a field of the wrong type.",
+        docs=RuleDoc(
+            what="Reports front matter that is not valid YAML, not a mapping, never closed, or "
+            "has a known field of the wrong shape.",
+            why="Front matter declares the owner, inputs, contacts and escalation that other "
+            "checks rely on; a typo there would silently disable them.",
+            example="---\nowner: [team-payments\nescalation: payments-oncall\n---",
+            instead="---\nowner: team-payments\n"
+            "escalation: {role: payments-oncall, after: 15m}\n---",
+        ),
+    )
+)
+declare(
+    Rule(
+        "RB005",
+        "empty-source",
+        "fatal",
+        blocking=True,
+        signoff=False,
+        summary="The file is empty.",
+        docs=RuleDoc(
+            what="Reports a runbook file with no content.",
+            why="An empty file compiles to nothing an agent can follow; it is almost always a "
+            "mistake in a rename or a merge.",
+            example="(a zero-byte `restart-payments.md`)",
+            instead="Write the procedure, or delete the file.",
+        ),
+    )
+)
+
+
+@rule(
+    "RB004",
+    "dropped-source",
+    "error",
+    blocking=True,
+    signoff=False,
+    summary="The markdown parser dropped a line of the source.",
+    docs=RuleDoc(
+        what="Reports non-blank source lines that no parsed block accounts for, such as "
+        "content nested deeper than the parser's limit of 20 levels.",
+        why="markdown-it-py silently stops parsing past its nesting limit. Text that vanishes "
+        "from the compiled runbook is an instruction the agent will never see.",
+        example="> > > > > > > > > > > > > > > > > > > > > Delete the old volume first.",
+        instead="Flatten the nesting: use at most a few levels of lists or quotes.",
+    ),
+)
+def dropped_source(context: CheckContext) -> Iterator[Finding]:
+    lines = context.document.lines
+    for number in context.document.dropped_lines:
+        text = lines[number - 1]
+        column = len(text) - len(text.lstrip()) + 1
+        span = Span(line=number, column=column, end_line=number, end_column=len(text.rstrip()))
+        yield Finding(
+            "RB004",
+            span,
+            "the markdown parser dropped this line; it is not in the artifact",
+            "reduce the nesting depth of lists and block quotes",
+            text,
+        )
+
+
+@rule(
+    "RB006",
+    "no-procedure",
+    "warning",
+    blocking=False,
+    signoff=True,
+    summary="No step could be extracted from the runbook.",
+    docs=RuleDoc(
+        what="Reports a runbook from which no step was extracted: no list items, commands or "
+        "instructions in a procedural section.",
+        why="An agent given an empty step graph has nothing to follow and will improvise.",
+        example="# Disk full\n\nThis alert means the disk is full. Fix it.",
+        instead="## Mitigation\n\n1. Find the largest directories:\n\n"
+        "   ```console\n   $ du -xh /var | sort -h | tail\n   ```",
+    ),
+)
+def no_procedure(context: CheckContext) -> Iterator[Finding]:
+    if any(s.source is not None for s in context.graph.steps):
+        return
+    lines = context.document.lines
+    last = len(lines)
+    span = Span(line=1, column=1, end_line=max(1, last), end_column=len(lines[-1]) if lines else 0)
+    yield Finding(
+        "RB006",
+        span,
+        "no steps found: no list, command or instruction in a procedural section",
+        "add a `## Mitigation` or `## Steps` section with numbered steps or commands",
+        context.meta.id,
+    )
+
+
+@rule(
+    "RB007",
+    "duplicate-step-id",
+    "info",
+    blocking=False,
+    signoff=True,
+    summary="Two steps have the same section and wording, so their ids differ only by a suffix.",
+    docs=RuleDoc(
+        what="Reports a step whose id, derived from its section and words, repeats an earlier "
+        "step's; it gets a numeric suffix.",
+        why="Step ids anchor sign-offs and audit logs. A suffix depends on order, so moving "
+        "one copy can move a sign-off to the other.",
+        example="## Mitigation\n\n```console\n$ oc get pods\n```\n\n...\n\n```console\n"
+        "$ oc get pods\n```",
+        instead="Put repeated steps under their own sub-headings, or say why the step "
+        'repeats ("Check the pods again after the restart").',
+    ),
+)
+def duplicate_step_id(context: CheckContext) -> Iterator[Finding]:
+    for issue in context.graph.issues:
+        if issue.kind == "duplicate-id":
+            yield Finding(
+                "RB007",
+                issue.span,
+                f"step id `{issue.step}` repeats an earlier step ({issue.detail})",
+                "move the repeated step under its own heading or reword it",
+                issue.evidence,
+                issue.step,
+            )

@@ -1,0 +1,133 @@
+"""Finding runbooks, registries and configuration on disk; compiling and writing many files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.config import find_config, load_config
+from compiler.emit import atomic_write, canonical_json
+from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
+from compiler.registry import Profiles, load_profiles, load_registry
+
+REGISTRY_NAME = "tools.yaml"
+PROFILES_NAME = "profiles.yaml"
+
+
+class WorkspaceError(Exception):
+    """Bad arguments or setup: the tool could not do its job (exit 2)."""
+
+
+def discover(paths: Iterable[Path]) -> list[SourceFile]:
+    """Markdown files under the given paths, each with its display, recorded and output names."""
+    sources: list[SourceFile] = []
+    for root in paths:
+        if not root.exists():
+            raise WorkspaceError(f"{root}: no such file or directory")
+        if root.is_file():
+            sources.append(SourceFile(root, str(root), root.name, root.with_suffix(".json").name))
+            continue
+        for path in sorted(root.rglob("*.md")):
+            relative = path.relative_to(root)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            sources.append(
+                SourceFile(
+                    path,
+                    str(path),
+                    (Path(root.resolve().name) / relative).as_posix(),
+                    relative.with_suffix(".json").as_posix(),
+                )
+            )
+    if not sources:
+        raise WorkspaceError("no markdown files found in " + ", ".join(map(str, paths)))
+    return sources
+
+
+def _nearest(name: str, paths: Iterable[Path]) -> Path | None:
+    for path in paths:
+        start = path.resolve() if path.is_dir() else path.resolve().parent
+        for folder in (start, *start.parents):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def environment(
+    paths: list[Path],
+    registry: Path | None = None,
+    profiles: Path | None = None,
+    config: Path | None = None,
+) -> Environment:
+    """Load the registry, profiles and configuration that apply to these paths."""
+    registry_path = registry or _nearest(REGISTRY_NAME, paths)
+    if registry_path is None:
+        raise WorkspaceError(
+            f"no {REGISTRY_NAME} found beside {paths[0]} or in its parents; pass --registry"
+        )
+    profiles_path = profiles or _nearest(PROFILES_NAME, [registry_path.parent, *paths])
+    loaded_profiles = load_profiles(profiles_path) if profiles_path else Profiles.empty()
+    config_path = config or find_config(paths[0])
+    return Environment(load_registry(registry_path), loaded_profiles, load_config(config_path))
+
+
+def compile_all(sources: list[SourceFile], env: Environment, jobs: int = 1) -> list[CompileResult]:
+    """Compile every source, in parallel processes when jobs > 1; results in input order."""
+    if jobs <= 1 or len(sources) < 2:
+        return [compile_file(source, env) for source in sources]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(compile_file, sources, [env] * len(sources), chunksize=8))
+
+
+@dataclass(frozen=True)
+class Drift:
+    """An artifact on disk that differs from a fresh compile, and why."""
+
+    output: str
+    reasons: tuple[str, ...]
+
+
+def write_all(results: list[CompileResult], out: Path) -> None:
+    """Write every artifact atomically (callers ensure there is no fatal result)."""
+    for result in results:
+        assert result.artifact is not None
+        atomic_write(out / result.source.output, canonical_json(result.artifact))
+
+
+def drift(results: list[CompileResult], out: Path) -> list[Drift]:
+    """Artifacts in `out` that a fresh compile would change, with the reasons."""
+    found = []
+    for result in results:
+        assert result.artifact is not None
+        target = out / result.source.output
+        fresh = canonical_json(result.artifact)
+        if not target.is_file():
+            found.append(Drift(result.source.output, ("artifact missing",)))
+            continue
+        current = target.read_text("utf-8", errors="replace")
+        if current != fresh:
+            found.append(Drift(result.source.output, _reasons(current, json.loads(fresh))))
+    return found
+
+
+def _reasons(current: str, fresh: dict[str, object]) -> tuple[str, ...]:
+    try:
+        old = json.loads(current)
+        old_run, new_run = old["runbook"], fresh["runbook"]
+        old_prov, new_prov = old["provenance"], fresh["provenance"]
+    except (ValueError, KeyError, TypeError):
+        return ("artifact unreadable",)
+    assert isinstance(new_run, dict) and isinstance(new_prov, dict)
+    reasons = []
+    if old_run.get("source_sha256") != new_run.get("source_sha256"):
+        reasons.append("source changed")
+    if old_prov.get("registry_sha256") != new_prov.get("registry_sha256"):
+        reasons.append("registry changed")
+    if old_prov.get("profiles_sha256") != new_prov.get("profiles_sha256"):
+        reasons.append("profiles changed")
+    if old_prov.get("compiler_version") != new_prov.get("compiler_version"):
+        reasons.append("compiler version changed")
+    return tuple(reasons) or ("compiler output changed (sign-offs or compiler behaviour)",)

@@ -1,0 +1,60 @@
+"""Shared fixtures. Every test is hermetic: opening a network connection fails the test."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from compiler.models import Artifact
+from compiler.pipeline import Environment, SourceFile, compile_bytes
+from compiler.registry import load_profiles, load_registry
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPORA = REPO.parent / "shared" / "corpora"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a real socket connection is a test failure."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("tests must not reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="session")
+def env() -> Environment:
+    """The small unit-test registry and profiles."""
+    return Environment(
+        load_registry(FIXTURES / "tools.yaml"), load_profiles(FIXTURES / "profiles.yaml")
+    )
+
+
+@pytest.fixture
+def compile_text(env: Environment) -> Callable[[str], Artifact]:
+    """Compile markdown text with the unit-test registry."""
+
+    def run(text: str, name: str = "runbook.md") -> Artifact:
+        source = SourceFile(Path(name), name, name, name.replace(".md", ".json"))
+        return compile_bytes(text.encode("utf-8"), source, env)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Iterator[Path]:
+    """The shared real-runbook corpora; tests using them skip when they are absent."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"shared corpora not found at {CORPORA} (../shared is absent)")
+    yield CORPORA
+
+
+def codes(artifact: Artifact) -> list[str]:
+    """Diagnostic codes of an artifact, in order."""
+    return [d.code for d in artifact.diagnostics]

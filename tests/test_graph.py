@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from compiler.models import Artifact
+
+from .conftest import codes
+
+Compile = Callable[[str], Artifact]
+
+
+def edges(artifact: Artifact) -> dict[str, list[tuple[str, str | None]]]:
+    return {s.id: [(e.to, e.when) for e in s.next] for s in artifact.steps}
+
+
+def test_sequence_ends_at_end(compile_text: Compile) -> None:
+    art = compile_text("## Steps\n\n1. Drain the node.\n2. Reboot it.\n")
+    assert edges(art) == {
+        "steps/drain-the-node": [("steps/reboot-it", None)],
+        "steps/reboot-it": [("end", None)],
+        "end": [],
+    }
+    assert art.entry == "steps/drain-the-node"
+
+
+def test_decision_has_branch_and_otherwise(compile_text: Compile) -> None:
+    art = compile_text("## Steps\n\n- If you see OOMKilled, delete the pod.\n- Reboot it.\n")
+    decision = art.steps[0]
+    assert decision.kind == "decision"
+    assert [(e.to, e.when) for e in decision.next] == [
+        ("steps/delete-the-pod", "If you see OOMKilled"),
+        ("steps/reboot-it", "otherwise"),
+    ]
+
+
+def test_step_ids_are_stable_across_unrelated_edits(compile_text: Compile) -> None:
+    before = compile_text("## Steps\n\n1. Drain the node.\n2. Reboot it.\n")
+    after = compile_text(
+        "# New title\n\nIntro.\n\n## Steps\n\n1. Check first.\n2. Drain the node.\n3. Reboot it.\n"
+    )
+    assert {s.id for s in before.steps} < {s.id for s in after.steps}
+
+
+def test_dangling_step_reference(compile_text: Compile) -> None:
+    art = compile_text("## Steps\n\n1. Drain the node.\n2. If it fails, go to step 7.\n")
+    assert "RB301" in codes(art)
+
+
+def test_conditional_jump_back_is_a_loop_with_an_exit(compile_text: Compile) -> None:
+    art = compile_text("## Steps\n\n1. Restart the pod.\n2. If it still fails, go to step 1.\n")
+    decision, jump = art.steps[1], art.steps[2]
+    assert [(e.to, e.when) for e in decision.next] == [
+        ("steps/go-to-step-1", "If it still fails"),
+        ("end", "otherwise"),
+    ]
+    assert [(e.to, e.when) for e in jump.next] == [("steps/restart-the-pod", None)]
+    assert "RB306" not in codes(art)
+
+
+def test_unconditional_loop_never_ends_and_skipped_steps_are_unreachable(
+    compile_text: Compile,
+) -> None:
+    art = compile_text("## Steps\n\n1. Restart the pod.\n2. Go to step 1.\n3. Reboot it.\n")
+    assert codes(art) == ["RB306", "RB305"]
+    assert art.status == "blocked"
+
+
+def test_anchor_jumps_only_with_jump_words(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Checks\n\n1. Check the pods.\n\n## Fix\n\n1. Reboot it.\n"
+        "2. See [the checks](#checks) for why.\n3. Go to [missing](#nope).\n"
+    )
+    assert codes(art) == ["RB301"]
