@@ -187,7 +187,10 @@ def _resolve(
             for i, b in enumerate(bound)
             if b.draft.list_number == number and b.draft.section == draft.section
         ]
-        labelled = [i for i, b in enumerate(bound) if _labelled(b.draft, number)]
+        labelled = sorted(
+            (i for i, b in enumerate(bound) if _labelled(b.draft, number)),
+            key=lambda i: (bound[i].draft.span.line < draft.span.line, i),
+        )
         anywhere = [i for i, b in enumerate(bound) if b.draft.list_number == number]
         candidates = same_list or same_section or labelled or anywhere[:1] * (len(anywhere) == 1)
         return ids[candidates[0]] if candidates else None

@@ -218,6 +218,45 @@ def text_at(lines: tuple[str, ...] | list[str], span: Span) -> str:
     return normalise(" ".join(parts))
 
 
+def find_spans(
+    lines: tuple[str, ...] | list[str], span: Span, pattern: re.Pattern[str]
+) -> list[tuple[Span, re.Match[str]]]:
+    """Every match of a pattern inside a source span, each with its own precise span.
+
+    Patterns see the source as written, line breaks included (use `\\s+` between words)."""
+    if span.end_line > len(lines):
+        return []
+    starts: list[tuple[int, int, int]] = []  # (offset in region, line, first column)
+    parts: list[str] = []
+    offset = 0
+    for number in range(span.line, span.end_line + 1):
+        text = lines[number - 1]
+        first = span.column if number == span.line else 1
+        last = span.end_column if number == span.end_line else len(text)
+        piece = text[first - 1 : last]
+        starts.append((offset, number, first))
+        parts.append(piece)
+        offset += len(piece) + 1
+    region = "\n".join(parts)
+
+    def position(at: int) -> tuple[int, int]:
+        for begin, number, first in reversed(starts):
+            if at >= begin:
+                return number, first + at - begin
+        return span.line, span.column
+
+    found = []
+    for match in pattern.finditer(region):
+        if match.end() == match.start():
+            continue
+        line, column = position(match.start())
+        end_line, end_column = position(match.end() - 1)
+        found.append(
+            (Span(line=line, column=column, end_line=end_line, end_column=end_column), match)
+        )
+    return found
+
+
 class _Walker:
     """Turns the flat markdown-it token stream into leaf Blocks with container context."""
 

@@ -55,6 +55,6 @@ def corpora() -> Iterator[Path]:
     yield CORPORA
 
 
-def codes(artifact: Artifact) -> list[str]:
-    """Diagnostic codes of an artifact, in order."""
-    return [d.code for d in artifact.diagnostics]
+def codes(artifact: Artifact, family: str = "RB") -> list[str]:
+    """Diagnostic codes of an artifact, in order, optionally of one family (e.g. "RB2")."""
+    return [d.code for d in artifact.diagnostics if d.code.startswith(family)]

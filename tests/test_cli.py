@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,11 @@ from compiler.formats import JSON_FIELDS
 from .conftest import FIXTURES, REPO
 
 runner = CliRunner()
-RUNBOOK = "---\nid: demo\nowner: team-payments\n---\n# Demo\n\n## Steps\n\n1. Page the on-call.\n"
+RUNBOOK = (
+    f"---\nid: demo\nowner: team-payments\nlast_reviewed: {date.today()}\n"
+    "escalation: {role: payments-oncall-secondary}\n---\n# Demo\n\n## Steps\n\n"
+    "1. Page the on-call.\n"
+)
 
 
 @pytest.fixture
@@ -65,7 +70,7 @@ def test_check_text_output_is_ruff_style(project: Path) -> None:
     result = runner.invoke(app, ["check", str(project / "demo.md")])
     lines = result.output.splitlines()
     expected = "RB206 bound by alias: `page the on-call` is an alias of `pagerduty.page`"
-    assert lines[0] == f"{project / 'demo.md'}:9:4: {expected}"
+    assert lines[0] == f"{project / 'demo.md'}:11:4: {expected}"
     assert lines[1].startswith("  help: ")
     assert result.exit_code == 0  # a warning blocks the artifact but fails only --strict
     assert runner.invoke(app, ["check", "--strict", str(project / "demo.md")]).exit_code == 1

@@ -70,8 +70,11 @@ def test_the_registry_binds_most_corpus_commands(compiled: list[CompileResult]) 
     for result in compiled:
         assert result.artifact is not None
         unbound = {d.step for d in result.artifact.diagnostics if d.code == "RB207"}
-        commands = [s for s in result.artifact.steps
-                    if (s.tool and s.tool.bound_by == "command") or s.id in unbound]
+        commands = [
+            s
+            for s in result.artifact.steps
+            if (s.tool and s.tool.bound_by == "command") or s.id in unbound
+        ]
         if commands:
             shares.append(sum(1 for s in commands if s.tool) / len(commands))
     assert len(shares) > 200

@@ -30,6 +30,7 @@ class DraftStep:
     section: str | None
     anchor: str | None
     note: str | None = None
+    note_span: Span | None = None
     condition: str | None = None
     command: str | None = None
     inline_code: tuple[InlineCode, ...] = ()

@@ -189,26 +189,51 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     known = programs | COMMON_PROGRAMS
     procedural_doc = any(b.kind == "heading" and PROCEDURAL.search(b.text) for b in document.blocks)
     blocks = [b for b in document.blocks if _is_procedural(b, procedural_doc) and b.kind != "html"]
+    lead_ins = _lead_ins(blocks, known)
+    consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        commands = (
-            list(_commands(following, known)) if following and following.kind == "code" else []
-        )
-        if block.kind == "paragraph" and commands and _introduces(block):
-            drafts += _introduced(block, commands)
-            index += 2
-            continue
-        if block.kind == "paragraph":
+    for index, block in enumerate(blocks):
+        if block.kind == "paragraph" and index not in consumed:
             drafts += _prose_steps(block)
         elif block.kind == "code":
-            drafts += [
-                _command_step(block, line, text, None) for line, text in _commands(block, known)
-            ]
-        index += 1
+            commands = list(_commands(block, known))
+            if index in lead_ins and commands:
+                adjacent = lead_ins[index] == index - 1
+                drafts += _introduced(blocks[lead_ins[index]], commands, adjacent)
+            else:
+                drafts += [_command_step(block, lines, text) for lines, text in commands]
     return drafts
+
+
+def _lead_ins(blocks: list[Block], known: frozenset[str]) -> dict[int, int]:
+    """Code block index -> index of the paragraph that introduces its commands: the
+    paragraph right before it, or the first paragraph of the numbered item it sits in."""
+    found: dict[int, int] = {}
+    for index, block in enumerate(blocks):
+        if block.kind != "code" or not any(True for _ in _commands(block, known)):
+            continue
+        item = _item_paragraph(blocks, index)
+        if item is not None and item not in found.values():
+            found[index] = item
+        elif index > 0 and blocks[index - 1].kind == "paragraph" and _introduces(blocks[index - 1]):
+            found[index] = index - 1
+    return found
+
+
+def _item_paragraph(blocks: list[Block], index: int) -> int | None:
+    """The first paragraph of the numbered list item that holds block `index`, if any."""
+    code = blocks[index]
+    if code.list_id is None or not code.ordered:
+        return None
+    for back in range(index - 1, -1, -1):
+        block = blocks[back]
+        if block.list_id != code.list_id or block.list_depth != code.list_depth:
+            if block.list_depth <= code.list_depth:
+                return None
+            continue
+        if block.first_in_item:
+            return back if block.kind == "paragraph" else None
+    return None
 
 
 def _is_procedural(block: Block, procedural_doc: bool) -> bool:
@@ -347,14 +372,18 @@ def _sub_span(block: Block, start: int, end: int) -> Span | None:
     )
 
 
-def _introduced(block: Block, commands: list[tuple[list[CodeLine], str]]) -> list[DraftStep]:
-    code_block_steps = [_command_step(block, lines, text, block.text) for lines, text in commands]
+def _introduced(
+    block: Block, commands: list[tuple[list[CodeLine], str]], adjacent: bool
+) -> list[DraftStep]:
+    """Commands led in by a paragraph: its text is their note; a condition in it becomes a
+    decision whose branch is the commands (only when nothing stands between them)."""
+    code_block_steps = [_command_step(block, lines, text, block) for lines, text in commands]
     if block.ordered and block.number is not None:
         code_block_steps[0] = replace(
             code_block_steps[0], list_number=block.number, list_key=block.list_id
         )
     leading = _LEADING_CONDITION.match(block.text)
-    if not leading:
+    if not leading or not adjacent:
         return code_block_steps
     condition = _condition_of(block.text)
     decision = _draft(
@@ -368,7 +397,10 @@ def _introduced(block: Block, commands: list[tuple[list[CodeLine], str]]) -> lis
     return [decision, *code_block_steps]
 
 
-def _command_step(context: Block, lines: list[CodeLine], text: str, note: str | None) -> DraftStep:
+def _command_step(
+    context: Block, lines: list[CodeLine], text: str, lead_in: Block | None = None
+) -> DraftStep:
+    """A step for one command; `lead_in` is the paragraph that introduced its code block."""
     first, last = lines[0], lines[-1]
     span = Span(
         line=first.line,
@@ -383,7 +415,8 @@ def _command_step(context: Block, lines: list[CodeLine], text: str, note: str | 
         span=span,
         section=section,
         anchor=anchor,
-        note=note,
+        note=lead_in.text if lead_in else None,
+        note_span=lead_in.span if lead_in else None,
         command=_join_continuations(text),
         condition=_heading_condition(context),
     )

@@ -116,7 +116,7 @@ def fingerprint(code: str, runbook_id: str, step: str | None, evidence: str) -> 
 
 def all_rules() -> dict[str, Rule]:
     """Every rule, importing the family modules so they register."""
-    from compiler.rules import binding, graph, source  # noqa: F401
+    from compiler.rules import assumptions, binding, graph, source  # noqa: F401
 
     return dict(sorted(RULES.items()))
 

@@ -140,35 +140,6 @@ def invalid_tool_args(context: CheckContext) -> Iterator[Finding]:
 
 
 @rule(
-    "RB205",
-    "llm-binding",
-    "warning",
-    blocking=True,
-    signoff=True,
-    summary="A tool was bound only because the LLM extractor suggested it.",
-    docs=RuleDoc(
-        what="Reports a step whose tool was proposed by the LLM extractor, not written in the "
-        "runbook.",
-        why="A model's guess is exactly the fill-in this tool exists to surface: a human must "
-        "confirm it before an agent acts on it.",
-        example="Make sure the pool is healthy again.   (model proposed `postgres.pool_stats`)",
-        instead="Name the tool in the runbook (`postgres.pool_stats`), or sign off the "
-        "suggestion with a reason.",
-    ),
-)
-def llm_binding(context: CheckContext) -> Iterator[Finding]:
-    for step_id, issue in _issues(context, "llm"):
-        yield Finding(
-            "RB205",
-            issue.span,
-            f"tool `{issue.evidence}` was suggested by the model",
-            "name the tool in the runbook or sign off the suggestion",
-            issue.evidence,
-            step_id,
-        )
-
-
-@rule(
     "RB206",
     "alias-binding",
     "warning",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from compiler.graph import GraphIssueKind
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.regions import DURATION_OR_COUNT
 
 
 def _issues(context: CheckContext, kind: GraphIssueKind) -> Iterator[Finding]:
@@ -97,3 +98,113 @@ def unreachable_step(context: CheckContext) -> Iterator[Finding]:
 )
 def no_end(context: CheckContext) -> Iterator[Finding]:
     return _issues(context, "no-end")
+
+
+@rule(
+    "RB302",
+    "unbounded-loop",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A jump back to an earlier step with no limit on how often.",
+    docs=RuleDoc(
+        what='Flags edges that go back to an earlier step ("go to step 2", "repeat from '
+        'step 1") when the step says nothing about how many times or for how long.',
+        why="A person stops after the third restart; an agent repeats the loop until someone "
+        "notices, restarting or deleting each time round.",
+        example="4. If the pods still crash, go to step 2.",
+        instead="4. If the pods still crash, go to step 2 (at most 3 times); after that, "
+        "escalate to payments-oncall-secondary.",
+    ),
+)
+def unbounded_loop(context: CheckContext) -> Iterator[Finding]:
+    order = {step.id: index for index, step in enumerate(context.graph.steps)}
+    for index, step in enumerate(context.graph.steps):
+        back = [e for e in step.next if order.get(e.to, len(order)) <= index]
+        if not back or step.source is None:
+            continue
+        said = " ".join(filter(None, [step.text, step.condition, step.note]))
+        if DURATION_OR_COUNT.search(said):
+            continue
+        yield Finding(
+            "RB302",
+            step.source,
+            f"loops back to `{back[0].to}` with no bound",
+            "say how many times at most (or for how long), and what to do after that",
+            step.text,
+            step.id,
+        )
+
+
+def _verified_after(context: CheckContext, index: int, horizon: int = 3) -> bool:
+    """Whether a read-only check follows within `horizon` steps on the default path."""
+    by_id = {step.id: step for step in context.graph.steps}
+    current = context.graph.steps[index]
+    for _ in range(horizon):
+        if not current.next:
+            return False
+        current = by_id[current.next[0].to]
+        if current.kind == "check" or current.effect == "read":
+            return True
+    return False
+
+
+@rule(
+    "RB303",
+    "destructive-without-verification",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A destructive step with no check after it to confirm the result.",
+    docs=RuleDoc(
+        what="Flags destructive steps not followed, within the next three steps, by a "
+        "read-only check.",
+        why='After a delete or a drain, the next question is always "did it work, and is the '
+        'system healthy?". Without a check, an agent reports success because the command '
+        "exited 0.",
+        example="```console\n$ oc delete pod payments-api-0\n```\n(end of runbook)",
+        instead="```console\n$ oc delete pod payments-api-0\n$ oc get pods -l app=payments-api\n"
+        "```\nAll pods should be Running and Ready within 2 minutes.",
+    ),
+)
+def destructive_without_verification(context: CheckContext) -> Iterator[Finding]:
+    for index, step in enumerate(context.graph.steps):
+        if step.effect == "destructive" and step.source and not _verified_after(context, index):
+            yield Finding(
+                "RB303",
+                step.source,
+                "destructive step with no verification after it",
+                "add a read-only check after it (e.g. get/describe/status) and what to expect",
+                step.text,
+                step.id,
+            )
+
+
+@rule(
+    "RB304",
+    "destructive-without-approval",
+    "error",
+    blocking=True,
+    signoff=True,
+    summary="A destructive step whose tool does not require approval.",
+    docs=RuleDoc(
+        what="Flags steps bound to a destructive tool whose registry entry has "
+        "`requires_approval: false`, so nothing stops an agent from running it unreviewed.",
+        why="Approval gates are what keeps an automated responder from making an incident "
+        "worse. A destructive tool without one is an accident waiting for a typo.",
+        example="tools.yaml:  {name: oc.delete_pod, effect: destructive, requires_approval: false}",
+        instead="tools.yaml:  {name: oc.delete_pod, effect: destructive, requires_approval: true}",
+    ),
+)
+def destructive_without_approval(context: CheckContext) -> Iterator[Finding]:
+    for step in context.graph.steps:
+        if step.effect == "destructive" and step.source and not step.requires_approval:
+            name = step.tool.name if step.tool else "?"
+            yield Finding(
+                "RB304",
+                step.source,
+                f"destructive tool `{name}` does not require approval",
+                f"set `requires_approval: true` on `{name}` in tools.yaml",
+                name,
+                step.id,
+            )

@@ -1,0 +1,734 @@
+"""RB1xx: implicit assumptions — what a human reader fills in without noticing.
+
+Each rule looks for the words a person would silently complete ("if needed", "the AE", "the
+usual dashboard") and reports the exact words, so a human can write down what they mean.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+from compiler.bind import PLACEHOLDER
+from compiler.models import Span, Step
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.regions import (
+    DURATION_OR_COUNT,
+    Region,
+    command_regions,
+    matches,
+    prose_regions,
+    sentence_of,
+)
+
+_VAGUE = (
+    r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
+    r"|applicable|relevant|desired|warranted|suitable)\b"
+    r"|\bif\s+possible\b|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+your\s+discretion\b"
+    r"|\buse\s+(?:your\s+)?(?:best\s+)?judg(?:e)?ment\b|\bif\s+you\s+(?:think|feel)\b"
+    r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
+)
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b[^.;:!?,]{0,100}", re.IGNORECASE)
+_JUDGEMENT = re.compile(
+    r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
+    r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
+    r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
+    r"|excessive|spiking|backed\s+up|unhealthy|degraded|abnormal|unusual|overloaded|busy|heavy"
+    r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full)\b"
+    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b",
+    re.IGNORECASE,
+)
+_MEASURED = re.compile(r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b", re.IGNORECASE)
+
+_CONTACT_VERB = (
+    r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
+    r"|message|email|slack|consult|check\s+with|talk\s+to|get\s+approval\s+from|hand\s+(?:it\s+)?"
+    r"(?:off|over)\s+to)"
+)
+_ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|VP|SME|NOC|SOC|IC)s?\b"
+_ROLE_NOUN = (
+    r"(?:[\w-]+\s+){0,2}?(?:account\s+(?:executive|manager|owner)|manager|owner|lead|team"
+    r"|engineer|admin(?:istrator)?|dba|on-?call|expert|specialist|vendor|support|sales"
+    r"|architect|developer|maintainer|approver|person|folks|someone|somebody|colleague"
+    r"|supervisor|boss|customer\s+success)s?\b"
+)
+_ACTOR = re.compile(
+    rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}"
+    r"|(?-i:[A-Z][a-z]{2,})\b))",
+    re.IGNORECASE,
+)
+_TRIBAL = re.compile(
+    r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old)\s+"
+    r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
+    r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
+    r"|approach|method|trick|steps?)\b"
+    r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
+    r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
+    r"|\bour\s+(?:usual\s+)?(?:dashboard|script|tool|process)\b",
+    re.IGNORECASE,
+)
+_WAIT = re.compile(
+    r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
+    r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
+    r"\s+to)\b[^.;:!?]*)?",
+    re.IGNORECASE,
+)
+_OPEN_ENDED = re.compile(r"\b(?:until|till|to\s+recover|keep\s+\w+ing|for\s+\w+\s+to)\b", re.I)
+_ACTION_VERB = (
+    r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*back"
+    r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
+    r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
+    r"|disable|enable|evict|fail\s*over|promote|migrate|silence|apply|modify|change"
+    r"|clean\s*up|reset|issue|cancel)"
+)
+_IMPLIED_ACTION = re.compile(
+    rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
+    rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
+    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b[^.;:!?]*"
+    rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
+    rf"{_ACTION_VERB}\b[^.;:!?]*"
+    r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
+    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][A-Za-z0-9]+)[^.;:!?]*",
+    re.IGNORECASE,
+)
+_REASON = re.compile(
+    r"\b(?:because|since|so\s+(?:that|the|it|they)|in\s+order\s+to|reason|otherwise|as\s+it"
+    r"|which\s+(?:is|will)"
+    r"|stuck|orphaned|corrupt(?:ed)?|to\s+(?:free|release|recover|unblock|clear|reclaim|restore"
+    r"|fix|resolve|stop|prevent|force|remove|get\s+rid))\b",
+    re.IGNORECASE,
+)
+_SHELL_VARIABLE = re.compile(r"\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}?")
+_ANGLE = re.compile(r"<(?P<name>[A-Za-z][A-Za-z0-9 _.:/-]*)>")
+_MUSTACHE = re.compile(r"\{\{\s*(?P<name>[\w.-]+)\s*\}\}")
+_HTML_TAGS = {
+    "br",
+    "details",
+    "summary",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "kbd",
+    "sup",
+    "sub",
+    "p",
+    "div",
+    "span",
+    "a",
+    "img",
+    "em",
+    "strong",
+    "ul",
+    "li",
+    "ol",
+    "table",
+    "hr",
+}
+_ENVIRONMENT = {
+    "HOME",
+    "PATH",
+    "USER",
+    "PWD",
+    "SHELL",
+    "HOSTNAME",
+    "KUBECONFIG",
+    "TMPDIR",
+    "RANDOM",
+    "LANG",
+    "TERM",
+}
+_ASSIGNMENT = re.compile(
+    r"(?:^|[\s;(])(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S*)"
+    r"|\bfor\s+(?P<loop>[A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*(?P<read>[A-Za-z_]\w*)"
+)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Region, Span, str]]:
+    for region in prose_regions(context):
+        for span, match in matches(context, region, pattern):
+            yield region, span, match.group(0)
+
+
+@rule(
+    "RB101",
+    "vague-condition",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A condition that leaves the decision to the reader: "if needed", "as appropriate".',
+    docs=RuleDoc(
+        what='Flags conditions such as "if needed", "as appropriate", "when necessary", '
+        '"if required", "use your judgement" (extend with `extra-vague-phrases`).',
+        why='A person fills in what "needed" means from experience; an agent fills it in with '
+        "a guess and then acts on it — restarting a database because it looked needed.",
+        example="Restart the payments-api pods if needed.",
+        instead="Restart the payments-api pods if `postgres.pool_stats` shows more than 95% of "
+        "connections in use for 5 minutes.",
+    ),
+)
+def vague_condition(context: CheckContext) -> Iterator[Finding]:
+    extra = "|".join(
+        r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
+    )
+    pattern = re.compile(_VAGUE + (rf"|\b(?:{extra})\b" if extra else ""), re.IGNORECASE)
+    for region, span, words in _scan(context, pattern):
+        yield Finding(
+            "RB101",
+            span,
+            f'vague condition "{" ".join(words.split())}": who decides, and how?',
+            "state the measurable condition (metric, threshold, duration) or the explicit case",
+            words,
+            region.step,
+        )
+
+
+@rule(
+    "RB102",
+    "unmeasurable-condition",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A condition with a judgement but no metric or threshold: "if latency is high".',
+    docs=RuleDoc(
+        what="Flags conditions that compare against a judgement (high, slow, backed up, looks "
+        "unhealthy) without a number, a threshold or a named metric.",
+        why='"High" is whatever the reader thinks is high. Two on-call engineers — or an agent '
+        "and a human — take different branches on the same data.",
+        example="If latency is high, scale the deployment to 6 replicas.",
+        instead="If p99 latency (`http_request_duration_seconds`) is above 500 ms for 5 minutes, "
+        "scale the deployment to 6 replicas.",
+    ),
+)
+def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
+    for region, span, clause in _scan(context, _CONDITION):
+        judgement = _JUDGEMENT.search(clause)
+        if judgement is None or _MEASURED.search(clause):
+            continue
+        words = " ".join(clause[: judgement.end()].split())
+        end = (
+            Span(
+                line=span.line,
+                column=span.column,
+                end_line=span.line,
+                end_column=span.column + judgement.end() - 1,
+            )
+            if "\n" not in clause[: judgement.end()]
+            else span
+        )
+        yield Finding(
+            "RB102",
+            end,
+            f'unmeasurable condition "{words}": no metric or threshold',
+            'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
+            words,
+            region.step,
+        )
+
+
+def _declared_actors(context: CheckContext) -> tuple[set[str], set[str]]:
+    """(declared and assigned names, declared but unassigned names)."""
+    meta = context.meta
+    assigned = {k for k, v in meta.contacts.items() if v}
+    assigned |= {v for v in meta.contacts.values() if v}
+    assigned |= set(context.profiles.roles)
+    assigned |= {x for x in (meta.owner, meta.executor) if x}
+    if meta.escalation is not None:
+        assigned.add(meta.escalation.role)
+    unassigned = {k for k, v in meta.contacts.items() if not v}
+    return assigned, unassigned
+
+
+def _words(name: str) -> frozenset[str]:
+    name = re.sub(r"\bon-call\b", "oncall", name.lower())
+    return frozenset(w.rstrip("s") for w in re.split(r"[^a-z0-9]+", name) if w)
+
+
+def _known(actor: str, names: set[str]) -> bool:
+    """Whether every word of the actor (less articles) is in one declared name."""
+    words = _words(re.sub(r"^(?:the|your|an?|our)\s+", "", actor, flags=re.IGNORECASE))
+    return bool(words) and any(words <= _words(name) for name in names)
+
+
+@rule(
+    "RB103",
+    "undefined-actor",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A person or role to contact that the runbook never declares: "ping the AE".',
+    docs=RuleDoc(
+        what='Flags people and roles a step tells you to contact, ask or escalate to ("the '
+        'AE", "the DBA", "ping Sam") that are not declared in front matter `contacts`, '
+        "`owner`, `escalation`, or the roles in profiles.yaml. A contact declared as `null` "
+        "is flagged as unassigned.",
+        why='Readers know who "the AE" is this quarter; an agent does not, and the person may '
+        "have left. Escalations to nobody are how incidents stall at 3 a.m.",
+        example="If the customer is on an enterprise plan, ping the AE.",
+        instead="---\ncontacts: {AE: billing-ops}\n---\n"
+        "If the customer is on an enterprise plan, use `pagerduty.page` to page billing-ops.",
+    ),
+)
+def undefined_actor(context: CheckContext) -> Iterator[Finding]:
+    assigned, unassigned = _declared_actors(context)
+    for region, span, _words in _scan(context, _ACTOR):
+        match = _ACTOR.search(_words)
+        actor = " ".join(match.group("actor").split()) if match else _words
+        if _known(actor, assigned):
+            continue
+        if _known(actor, unassigned):
+            message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
+        else:
+            message = f'"{actor}" is not a declared contact, role or escalation target'
+        yield Finding(
+            "RB103",
+            span,
+            message,
+            "declare the role in front matter `contacts` (or `escalation`) and name it here",
+            actor,
+            region.step,
+        )
+
+
+@rule(
+    "RB104",
+    "tribal-reference",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A reference only insiders can resolve: "the usual dashboard", "as before".',
+    docs=RuleDoc(
+        what='Flags references to shared memory instead of the page: "the usual dashboard", '
+        '"the old script", "as before", "like last time".',
+        why="Tribal knowledge does not survive team changes, and an agent has none: it will "
+        "pick some dashboard, some script.",
+        example="Check the usual dashboard for connection errors.",
+        instead="Check the [payments DB dashboard](https://grafana.example/d/pgpool) panel "
+        '"connection errors", or run `postgres.pool_stats`.',
+    ),
+)
+def tribal_reference(context: CheckContext) -> Iterator[Finding]:
+    for region, span, words in _scan(context, _TRIBAL):
+        phrase = " ".join(words.split())
+        yield Finding(
+            "RB104",
+            span,
+            f'tribal reference "{phrase}": which one, exactly?',
+            "link or name the exact dashboard, script or procedure",
+            phrase,
+            region.step,
+        )
+
+
+@rule(
+    "RB105",
+    "access-gap",
+    "error",
+    blocking=True,
+    signoff=True,
+    summary="A step's tool needs a permission the runbook's executor profile does not have.",
+    docs=RuleDoc(
+        what="Compares each bound tool's `permission` with the permissions of the executor "
+        "profile named in front matter (`executor`, defined in profiles.yaml). Also flags an "
+        "executor that no profile defines.",
+        why='The on-call gap: the runbook says "deploy the fix", and at 2 a.m. the person (or '
+        "agent) running it finds they lack deploy rights. Better found at review time.",
+        example="---\nexecutor: oncall-sre\n---\n```console\n$ deployctl release payments "
+        "--env prod --tag v2\n```   (oncall-sre lacks `deploy`)",
+        instead="Grant the permission to the profile, hand the step to a role that has it "
+        "(an escalate step), or choose an executor profile that has it.",
+    ),
+)
+def access_gap(context: CheckContext) -> Iterator[Finding]:
+    executor = context.meta.executor
+    if executor is None:
+        return
+    permissions = context.profiles.permissions.get(executor)
+    if permissions is None:
+        span = _front_matter_key_span(context, "executor")
+        yield Finding(
+            "RB105",
+            span,
+            f"executor profile `{executor}` is not defined in profiles.yaml",
+            "define the profile in profiles.yaml or name an existing one",
+            executor,
+        )
+        return
+    for step in context.graph.steps:
+        if step.permission and step.permission not in permissions and step.source:
+            yield Finding(
+                "RB105",
+                step.source,
+                f"needs permission `{step.permission}` (tool `{_tool_name(step)}`), "
+                f"which executor `{executor}` lacks",
+                f"grant `{step.permission}` to `{executor}`, or escalate this step to a role "
+                "that has it",
+                f"{step.permission} {executor}",
+                step.id,
+            )
+
+
+def _tool_name(step: Step) -> str:
+    return step.tool.name if step.tool else "?"
+
+
+def _front_matter_key_span(context: CheckContext, key: str) -> Span:
+    for number, line in enumerate(context.document.lines, start=1):
+        if line.startswith(f"{key}:"):
+            return Span(line=number, column=1, end_line=number, end_column=len(line))
+        if (
+            context.document.front_matter_span
+            and number > context.document.front_matter_span.end_line
+        ):
+            break
+    return Span(line=1, column=1, end_line=1, end_column=max(1, len(context.document.lines[0])))
+
+
+@rule(
+    "RB106",
+    "unbounded-wait",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A wait or retry with no limit: "wait until it recovers", "keep retrying".',
+    docs=RuleDoc(
+        what="Flags waits, polls and retries that say until when but not for how long at most.",
+        why='A person gives up after a while and escalates; an agent told to "keep retrying" '
+        "will, for hours, while the incident grows.",
+        example="Wait until the pods recover.",
+        instead="Wait up to 10 minutes for all pods to be Ready; if they are not, escalate to "
+        "payments-oncall-secondary.",
+    ),
+)
+def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
+    for region, span, words in _scan(context, _WAIT):
+        if not _OPEN_ENDED.search(words):
+            continue
+        if DURATION_OR_COUNT.search(sentence_of(context, region, span)):
+            continue
+        phrase = " ".join(words.split())
+        yield Finding(
+            "RB106",
+            span,
+            f'unbounded wait "{phrase}": for how long at most?',
+            "give a timeout or a number of attempts, and what to do when it runs out",
+            phrase,
+            region.step,
+        )
+
+
+def _assigned_names(context: CheckContext) -> dict[str, bool]:
+    """Shell variables the runbook assigns: name -> whether the value is itself a placeholder."""
+    names: dict[str, bool] = {}
+    for block in context.document.blocks:
+        if block.kind != "code":
+            continue
+        for line in block.lines:
+            for match in _ASSIGNMENT.finditer(line.text):
+                name = match.group("name") or match.group("loop") or match.group("read")
+                value = match.group("value") or ""
+                from_placeholder = bool(match.group("name")) and bool(
+                    _ANGLE.search(line.text) or _MUSTACHE.search(value)
+                )
+                names[name] = names.get(name, False) or from_placeholder
+    return names
+
+
+def _placeholders(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    for pattern in (_SHELL_VARIABLE, _ANGLE, _MUSTACHE):
+        for match in pattern.finditer(text):
+            name = match.group("name")
+            if pattern is _ANGLE and (name.lower() in _HTML_TAGS or name.lower() == "none"):
+                continue
+            if pattern is _SHELL_VARIABLE and name in _ENVIRONMENT:
+                continue
+            yield match, name
+
+
+@rule(
+    "RB107",
+    "undeclared-placeholder",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A placeholder (`$NAMESPACE`, `<pod>`, `{{cluster}}`) not declared in `inputs`.",
+    docs=RuleDoc(
+        what="Flags `$VAR`, `${VAR}`, `<name>` and `{{name}}` in commands and inline code that "
+        "front matter `inputs` does not declare (matched case-insensitively, `-` = `_`). A "
+        "variable the runbook assigns itself is fine — unless it is assigned from a "
+        "placeholder such as `NODE=<node from the alert>`.",
+        why="A reader knows to substitute the namespace from the alert; an agent has to guess "
+        "where the value comes from, and a guessed namespace is a command against the wrong "
+        "thing.",
+        example="```console\n$ oc get pods -n $NAMESPACE\n```   (no `inputs`)",
+        instead="---\ninputs:\n  namespace: {type: string, description: namespace label of "
+        "the alert}\n---\n```console\n$ oc get pods -n $NAMESPACE\n```",
+    ),
+)
+def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
+    declared = {_norm(name) for name in context.meta.inputs}
+    assigned = _assigned_names(context)
+    for region in [*command_regions(context), *_inline_code_regions(context)]:
+        seen: set[str] = set()
+        for span, match in matches(context, region, PLACEHOLDER):
+            for inner, name in _placeholders(match.group(0)):
+                if _norm(name) in declared or name in seen:
+                    continue
+                if inner.group(0).startswith("$") and _single_quoted(context, span):
+                    continue
+                if name in assigned and not assigned[name]:
+                    continue
+                seen.add(name)
+                how = " (assigned from a placeholder)" if name in assigned else ""
+                yield Finding(
+                    "RB107",
+                    span,
+                    f"placeholder `{inner.group(0)}` is not declared in inputs{how}",
+                    f"declare `{_norm(name) and name.lower()}` under `inputs:` in front matter, "
+                    "with where its value comes from",
+                    name.lower(),
+                    region.step,
+                )
+
+
+def _single_quoted(context: CheckContext, span: Span) -> bool:
+    """Whether a position is inside '...' on its line, where the shell expands nothing."""
+    before = context.document.lines[span.line - 1][: span.column - 1]
+    return before.count("'") % 2 == 1
+
+
+def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
+    for step_id, bound in context.graph.bound.items():
+        for code in bound.draft.inline_code:
+            width = len(code.text) + 2
+            span = Span(
+                line=code.line,
+                column=code.column,
+                end_line=code.line,
+                end_column=code.column + width - 1,
+            )
+            yield Region(step_id, span, command=False)
+
+
+@rule(
+    "RB108",
+    "implied-action-without-tool",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='An action the step asks for with no command or tool: "you can safely delete the pod".',
+    docs=RuleDoc(
+        what="Flags steps that ask for a change (delete, restart, scale, refund, ...) or a "
+        'look-up in a named system ("check billing in Stripe") but bind no tool and give no '
+        "command.",
+        why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
+        "or runs whatever delete command looks right.",
+        example="Check billing in Stripe for recent charges.",
+        instead="Use `billing.get_charges` for the customer's charges in the last 30 days.",
+    ),
+)
+def implied_action(context: CheckContext) -> Iterator[Finding]:
+    for step in context.graph.steps:
+        if step.tool is not None or step.source is None or step.kind in ("decision", "end"):
+            continue
+        bound = context.graph.bound[step.id]
+        if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
+            continue
+        region = Region(step.id, step.source, command=False)
+        for span, match in matches(context, region, _IMPLIED_ACTION)[:1]:
+            words = " ".join(match.group(0).split())
+            yield Finding(
+                "RB108",
+                span,
+                f'"{words}" asks for an action but names no tool or command',
+                "name the registry tool (inline code) or give the exact command in a code block",
+                words,
+                step.id,
+            )
+
+
+@rule(
+    "RB109",
+    "missing-escalation",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="The runbook never says whom to escalate to when it does not work.",
+    docs=RuleDoc(
+        what="Flags runbooks with no `escalation` in front matter and no escalation step.",
+        why="Every procedure can fail. Without a written escalation path, an agent either "
+        "loops or stops silently; a person improvises, often by paging whoever they know.",
+        example="---\nowner: team-payments\n---\n# Pool exhausted\n...(no escalation)",
+        instead="---\nowner: team-payments\nescalation: {role: payments-oncall-secondary, "
+        "after: 15m}\n---",
+    ),
+)
+def missing_escalation(context: CheckContext) -> Iterator[Finding]:
+    if context.meta.escalation is not None:
+        return
+    if any(step.kind == "escalate" for step in context.graph.steps):
+        return
+    yield Finding(
+        "RB109",
+        _title_span(context),
+        "no escalation path: no `escalation` and no escalate step",
+        "add `escalation: {role: ..., after: 15m}` to front matter",
+        context.meta.id,
+    )
+
+
+def _title_span(context: CheckContext) -> Span:
+    if context.document.front_matter_span is not None:
+        return context.document.front_matter_span
+    heading = next((b for b in context.document.blocks if b.kind == "heading"), None)
+    if heading is not None:
+        return heading.span
+    first = context.document.lines[0]
+    return Span(line=1, column=1, end_line=1, end_column=max(1, len(first)))
+
+
+_PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
+
+
+@rule(
+    "RB110",
+    "missing-owner",
+    "warning",
+    blocking=False,
+    signoff=True,
+    summary="No `owner` in front matter, or the owner is a person rather than a team or role.",
+    docs=RuleDoc(
+        what="Flags runbooks without an `owner`, and owners that look like a single person "
+        "(an e-mail address or a personal name).",
+        why="Unowned runbooks rot: nobody updates them when the system changes. A person as "
+        "owner leaves with the person.",
+        example="---\nowner: alice@example.com\n---",
+        instead="---\nowner: team-payments\n---",
+    ),
+)
+def missing_owner(context: CheckContext) -> Iterator[Finding]:
+    owner = context.meta.owner
+    if owner is None:
+        yield Finding(
+            "RB110",
+            _title_span(context),
+            "no `owner` in front matter",
+            "add `owner: <team or role>` to front matter",
+            context.meta.id,
+        )
+    elif _PERSON.search(owner) and owner not in context.profiles.roles:
+        yield Finding(
+            "RB110",
+            _front_matter_key_span(context, "owner"),
+            f"owner `{owner}` looks like a person, not a team or role",
+            "make a team or role the owner",
+            owner,
+        )
+
+
+def reference_date() -> date:
+    """Today, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+@rule(
+    "RB111",
+    "stale-review",
+    "warning",
+    blocking=False,
+    signoff=True,
+    summary="`last_reviewed` is older than the configured age (365 days by default).",
+    docs=RuleDoc(
+        what="Flags runbooks whose front matter `last_reviewed` is older than "
+        "`stale-after-days`, missing while other front matter is present, or not a date. "
+        "Ages are counted from today, or from SOURCE_DATE_EPOCH when it is set.",
+        why="Systems drift: commands, flags and dashboards change. A runbook nobody has read "
+        "for a year is a guess written in the past tense.",
+        example="---\nlast_reviewed: 2023-01-10\n---",
+        instead="Re-read the runbook against the current system, fix what changed, and update "
+        "`last_reviewed`.",
+    ),
+)
+def stale_review(context: CheckContext) -> Iterator[Finding]:
+    reviewed = context.meta.last_reviewed
+    if reviewed is None:
+        if context.document.front_matter:
+            yield Finding(
+                "RB111",
+                _title_span(context),
+                "no `last_reviewed` date",
+                "add `last_reviewed: YYYY-MM-DD` to front matter",
+                context.meta.id,
+            )
+        return
+    span = _front_matter_key_span(context, "last_reviewed")
+    try:
+        when = date.fromisoformat(reviewed[:10])
+    except ValueError:
+        yield Finding(
+            "RB111",
+            span,
+            f"`last_reviewed` is not a date: {reviewed!r}",
+            "write it as YYYY-MM-DD",
+            reviewed,
+        )
+        return
+    age = (reference_date() - when).days
+    if age > context.config.stale_after_days:
+        yield Finding(
+            "RB111",
+            span,
+            f"last reviewed {age} days ago (limit {context.config.stale_after_days})",
+            "review the runbook and update `last_reviewed`",
+            reviewed,
+        )
+
+
+@rule(
+    "RB112",
+    "destructive-without-reason",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A destructive step that does not say why it is needed.",
+    docs=RuleDoc(
+        what="Flags steps bound to a destructive tool when neither the step, the text between "
+        "it and the previous step, its heading, nor the decision that leads to it says why "
+        "(because ..., to free ..., if ..., Reason: ...).",
+        why="The reason is what tells a reader when *not* to run the step. An agent without "
+        "it runs the delete every time the runbook is followed.",
+        example="```console\n$ oc delete pod payments-api-0\n```",
+        instead="If the pod has been stuck in `Terminating` for more than 10 minutes, delete it "
+        "to release its volume:\n```console\n$ oc delete pod payments-api-0\n```",
+    ),
+)
+def destructive_without_reason(context: CheckContext) -> Iterator[Finding]:
+    conditions = {e.to: e.when for s in context.graph.steps for e in s.next if e.when}
+    previous_end = 0
+    for step in context.graph.steps:
+        if step.source is None:
+            continue
+        before = context.document.lines[previous_end : step.source.line - 1]
+        previous_end = step.source.end_line
+        if step.effect != "destructive" or step.condition or conditions.get(step.id):
+            continue
+        said = " ".join([step.text, step.section or "", *before])
+        if _REASON.search(said):
+            continue
+        yield Finding(
+            "RB112",
+            step.source,
+            "destructive step with no stated reason",
+            "say why (and when) this step is needed, in the step or the lines before it",
+            step.text,
+            step.id,
+        )

@@ -1,0 +1,63 @@
+"""Where text rules look: the prose and the commands of steps, as spans of the source."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from compiler.models import Span
+from compiler.parse import find_spans
+from compiler.rules import CheckContext
+
+DURATION_OR_COUNT = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|times"
+    r"|attempts?|tries|retries|x)\b|\b(?:once|twice|timeout|at\s+most|up\s+to|no\s+more\s+than)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A span of source a rule scans, and the step it belongs to."""
+
+    step: str
+    span: Span
+    command: bool
+
+
+def prose_regions(context: CheckContext) -> Iterator[Region]:
+    """Each prose step's text, and each lead-in paragraph once (for the first step it leads)."""
+    seen: set[Span] = set()
+    for step_id, bound in context.graph.bound.items():
+        draft = bound.draft
+        spans = [draft.note_span, None if draft.command else draft.span]
+        for span in spans:
+            if span is not None and span not in seen:
+                seen.add(span)
+                yield Region(step_id, span, command=False)
+
+
+def command_regions(context: CheckContext) -> Iterator[Region]:
+    """Each command step's source span."""
+    for step_id, bound in context.graph.bound.items():
+        if bound.draft.command is not None:
+            yield Region(step_id, bound.draft.span, command=True)
+
+
+def matches(
+    context: CheckContext, region: Region, pattern: re.Pattern[str]
+) -> list[tuple[Span, re.Match[str]]]:
+    """Matches of a pattern inside a region, with precise spans."""
+    return find_spans(context.document.lines, region.span, pattern)
+
+
+def sentence_of(context: CheckContext, region: Region, span: Span) -> str:
+    """The sentence (of the region's text) that contains a span, as written."""
+    text = "\n".join(context.document.lines[region.span.line - 1 : region.span.end_line])
+    lines_before = context.document.lines[region.span.line - 1 : span.line - 1]
+    offset = sum(len(line) + 1 for line in lines_before) + span.column - 1
+    start = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset))
+    end_candidates = [i for i in (text.find(". ", offset), text.find("\n\n", offset)) if i >= 0]
+    end = min(end_candidates) if end_candidates else len(text)
+    return text[start + 1 : end + 1]
