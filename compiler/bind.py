@@ -15,7 +15,7 @@ import jsonschema
 from compiler.extract import DraftStep
 from compiler.models import Span, ToolBinding
 from compiler.parse import InlineCode
-from compiler.registry import Registry, ShellCommand, Tool, split_pipeline
+from compiler.registry import Registry, Tool, split_pipeline
 
 IssueKind = Literal[
     "unknown-tool",
@@ -98,7 +98,8 @@ def _explicit(draft: DraftStep, registry: Registry) -> BoundStep | None:
             )
             return BoundStep(draft, None, None, (issue,))
     for code in draft.inline_code:
-        argv = _argv(split_pipeline(code.text))
+        parsed = split_pipeline(code.text)
+        argv = _argv(parsed.stages) if parsed and parsed.stages else []
         if argv and argv[0] in registry.programs and " " in code.text:
             return _bind_command(draft, registry, code.text, _code_span(code))
     return None
@@ -136,26 +137,13 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     parsed = split_pipeline(command)
     if parsed is None or not parsed.stages:
         detail = "the command could not be split into words (unbalanced quotes?)"
-        return BoundStep(
-            draft, None, None, (BindingIssue("unbound-command", span, command, detail),)
-        )
-    issues = [
-        BindingIssue("unknown-filter", span, stage[0], f"`{stage[0]}` after a pipe")
-        for stage in parsed.stages[1:]
-        if stage[0] not in registry.filters
-    ]
-    for inner in parsed.substitutions:
-        inner_argv = _argv(split_pipeline(inner))
-        if not inner_argv or _read_only_match(registry, inner_argv) is None:
-            issues.append(
-                BindingIssue(
-                    "unbound-command",
-                    span,
-                    inner,
-                    "a $(...) substitution that no read-only tool matches",
-                )
-            )
-    argv = _argv(parsed)
+        issue = BindingIssue("unbound-command", span, command, detail)
+        return BoundStep(draft, None, None, (issue,))
+    argv = _argv(parsed.stages)
+    issues = _filter_issues(registry, parsed.stages, span)
+    if argv[0] not in _COMPOUND:
+        issues += _follower_issues(registry, parsed.followers, span)
+        issues += _substitution_issues(registry, parsed.substitutions, span)
     matches = registry.match_command(argv)
     if not matches:
         known = sorted(
@@ -164,7 +152,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
         detail = (
             f"no pattern of {', '.join(known[:5])} matches"
             if known
-            else (f"no registry tool runs `{argv[0]}`")
+            else f"no registry tool runs `{argv[0]}`"
         )
         issues.insert(0, BindingIssue("unbound-command", span, command, detail, tuple(known[:5])))
         return BoundStep(draft, None, None, tuple(issues))
@@ -178,10 +166,58 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     return BoundStep(draft, binding, match.tool, tuple(issues))
 
 
-def _argv(parsed: ShellCommand | None) -> list[str]:
-    if parsed is None or not parsed.stages:
-        return []
-    first = parsed.stages[0]
+_COMPOUND = {"for", "while", "until", "if", "case", "function", "select"}
+
+
+def _filter_issues(registry: Registry, stages: list[list[str]], span: Span) -> list[BindingIssue]:
+    return [
+        BindingIssue("unknown-filter", span, stage[0], f"`{stage[0]}` after a pipe")
+        for stage in stages[1:]
+        if stage[0] not in registry.filters
+    ]
+
+
+def _follower_issues(
+    registry: Registry, followers: list[list[list[str]]], span: Span
+) -> list[BindingIssue]:
+    """Commands after `;` or `&&` run too: each must match a registry tool."""
+    issues = []
+    for pipeline in followers:
+        argv = _argv(pipeline)
+        if not registry.match_command(argv):
+            issues.append(
+                BindingIssue(
+                    "unbound-command",
+                    span,
+                    " ".join(argv),
+                    f"`{argv[0]}` runs after the first command and no registry tool matches it",
+                )
+            )
+        issues += _filter_issues(registry, pipeline, span)
+    return issues
+
+
+def _substitution_issues(
+    registry: Registry, substitutions: list[str], span: Span
+) -> list[BindingIssue]:
+    issues = []
+    for inner in substitutions:
+        parsed = split_pipeline(inner)
+        argv = _argv(parsed.stages) if parsed and parsed.stages else []
+        if not argv or _read_only_match(registry, argv) is None:
+            issues.append(
+                BindingIssue(
+                    "unbound-command",
+                    span,
+                    inner,
+                    "a $(...) substitution that no read-only tool matches",
+                )
+            )
+    return issues
+
+
+def _argv(stages: list[list[str]]) -> list[str]:
+    first = stages[0]
     return first[1:] if first[0] == "sudo" and len(first) > 1 else first
 
 

@@ -206,7 +206,7 @@ def rules_command() -> None:
     """List every rule: code, name, severity, blocking, sign-off, summary."""
     for item in all_rules().values():
         flags = ("blocking" if item.blocking else "-") + (", signable" if item.signoff else "")
-        typer.echo(f"{item.code}  {item.name:<28} {item.severity:<8} {flags:<20} {item.summary}")
+        typer.echo(f"{item.code}  {item.name:<33} {item.severity:<8} {flags:<20} {item.summary}")
 
 
 @app.command("version")

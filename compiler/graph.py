@@ -45,11 +45,12 @@ def step_id(draft: DraftStep, words: int | None = _MAX_SLUG_WORDS) -> str:
 
     With `words=None` the whole text is used: its slug, shortened with a hash of the text."""
     section = _slug(draft.section.split(" > ")[-1])[:48] if draft.section else "steps"
-    slug = _slug(draft.text)
+    slug = _slug(draft.id_words or draft.text)
     if words is not None:
         slug = "-".join(slug.split("-")[:words])[:48]
     elif len(slug) > 48:
-        digest = hashlib.sha256(normalise(draft.text).encode("utf-8")).hexdigest()[:8]
+        words_of = draft.id_words or draft.text
+        digest = hashlib.sha256(normalise(words_of).encode("utf-8")).hexdigest()[:8]
         slug = f"{slug[:39].rstrip('-')}-{digest}"
     return f"{section or 'steps'}/{slug.strip('-') or 'step'}"
 

@@ -240,14 +240,21 @@ def compile_pattern(source: str) -> Pattern:
 
 @dataclass(frozen=True)
 class ShellCommand:
-    """A command line split into pipeline stages, with its $(...) substitutions taken out."""
+    """A command line: the pipeline of its first command, the pipelines of the commands run
+    after it (`;`, `&&`, `||`), and its $(...) substitutions, taken out. Redirections are
+    dropped."""
 
     stages: list[list[str]]
+    followers: list[list[list[str]]]
     substitutions: list[str]
 
 
+_SEPARATORS = ("&&", "||", ";", "&")
+_REDIRECT = re.compile(r"(?<!\S)(?:\d|&)?(?:>>?|<)(?:&\d+|\s*[^\s|;&<>]+)")
+
+
 def split_pipeline(command: str) -> ShellCommand | None:
-    """Split a shell command into pipeline stages of argv; None if it cannot be tokenised.
+    """Split a shell command into argv pipelines; None if it cannot be tokenised.
 
     Each `$(...)` or backtick substitution becomes one `$(...)` word; its text is kept in
     `substitutions` so it can be bound as a command of its own."""
@@ -255,19 +262,45 @@ def split_pipeline(command: str) -> ShellCommand | None:
     if outer is None:
         return None
     try:
-        lexer = shlex.shlex(outer, posix=True, punctuation_chars="|&;")
+        lexer = shlex.shlex(_without_redirects(outer), posix=True, punctuation_chars="|&;")
         lexer.whitespace_split = True
         lexer.commenters = ""
         tokens = list(lexer)
     except ValueError:
         return None
-    stages: list[list[str]] = [[]]
+    commands: list[list[list[str]]] = [[[]]]
     for token in tokens:
-        if token in ("|", "&&", "||", ";", "&"):
-            stages.append([])
+        if token in _SEPARATORS:
+            commands.append([[]])
+        elif token == "|":
+            commands[-1].append([])
         else:
-            stages[-1].append(token)
-    return ShellCommand([stage for stage in stages if stage], substitutions)
+            commands[-1][-1].append(token)
+    pipelines = [[stage for stage in pipeline if stage] for pipeline in commands]
+    pipelines = [pipeline for pipeline in pipelines if pipeline]
+    if not pipelines:
+        return ShellCommand([], [], substitutions)
+    return ShellCommand(pipelines[0], pipelines[1:], substitutions)
+
+
+def _without_redirects(command: str) -> str:
+    """Drop `> file`, `2>&1`, `< in` outside quotes."""
+    out: list[str] = []
+    segment: list[str] = []
+    quote = ""
+    for char in command:
+        if quote:
+            out.append(char)
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            out.append(_REDIRECT.sub("", "".join(segment)))
+            segment = []
+            out.append(char)
+            quote = char
+        else:
+            segment.append(char)
+    out.append(_REDIRECT.sub("", "".join(segment)))
+    return "".join(out)
 
 
 def _take_substitutions(command: str) -> tuple[str | None, list[str]]:

@@ -28,7 +28,7 @@ def test_decision_has_branch_and_otherwise(compile_text: Compile) -> None:
     decision = art.steps[0]
     assert decision.kind == "decision"
     assert [(e.to, e.when) for e in decision.next] == [
-        ("steps/delete-the-pod", "If you see OOMKilled"),
+        ("steps/if-you-see-oomkilled-delete-the-pod", "If you see OOMKilled"),
         ("steps/reboot-it", "otherwise"),
     ]
 
@@ -50,7 +50,7 @@ def test_conditional_jump_back_is_a_loop_with_an_exit(compile_text: Compile) -> 
     art = compile_text("## Steps\n\n1. Restart the pod.\n2. If it still fails, go to step 1.\n")
     decision, jump = art.steps[1], art.steps[2]
     assert [(e.to, e.when) for e in decision.next] == [
-        ("steps/go-to-step-1", "If it still fails"),
+        ("steps/if-it-still-fails-go-to-step", "If it still fails"),
         ("end", "otherwise"),
     ]
     assert [(e.to, e.when) for e in jump.next] == [("steps/restart-the-pod", None)]

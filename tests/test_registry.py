@@ -52,9 +52,12 @@ def test_required_bare_option() -> None:
 
 
 def test_pipeline_and_substitution_splitting() -> None:
-    parsed = split_pipeline("oc rsh $(oc get pod -l app=etcd -oname | head -1) && echo `date`")
+    parsed = split_pipeline(
+        "oc rsh $(oc get pod -l app=etcd -oname | head -1) > out 2>&1 && echo `date` | jq '>'"
+    )
     assert parsed is not None
-    assert parsed.stages == [["oc", "rsh", "$(...)"], ["echo", "$(...)"]]
+    assert parsed.stages == [["oc", "rsh", "$(...)"]]
+    assert parsed.followers == [[["echo", "$(...)"], ["jq", ">"]]]
     assert parsed.substitutions == ["oc get pod -l app=etcd -oname | head -1", "date"]
     assert split_pipeline("echo 'unterminated") is None
 

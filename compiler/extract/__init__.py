@@ -30,6 +30,8 @@ class DraftStep:
     section: str | None
     anchor: str | None
     note: str | None = None
+    id_words: str | None = None
+    """Text the step id is derived from, when not the step's own (a split consequent)."""
     note_span: Span | None = None
     condition: str | None = None
     command: str | None = None

@@ -124,6 +124,10 @@ _PROMPT = re.compile(r"^(?:\[[^\]]*\][$#]|[\w.@:~/-]+[$#]|\$)\s+")
 _DOLLAR_PROMPT = re.compile(r"^(?:\[[^\]]*\]\$|[\w.@:~/-]*\$|\$)\s+")
 _COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
 _ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
+_PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
+_QUOTED_OR_SUBSTITUTED = re.compile(
+    r"'[^']*'|\"[^\"]*\"|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|<[^<>]*>"
+)
 _SHELL_NOOPS = {"exit", "cd", "clear", "logout", "set", "unset", "source", "."}
 _COMPOUND_OPEN = {"for": "done", "while": "done", "until": "done", "if": "fi", "case": "esac"}
 
@@ -355,7 +359,14 @@ def _split_condition(block: Block, leading: re.Match[str]) -> list[DraftStep]:
         ]
     condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     decision = _draft(block, "decision", head, head_span, condition=condition, branch_size=1)
-    consequent = _draft(block, _prose_kind(rest), rest, rest_span, condition=_condition_of(rest))
+    consequent = _draft(
+        block,
+        _prose_kind(rest),
+        rest,
+        rest_span,
+        condition=_condition_of(rest),
+        id_words=block.text,
+    )
     return [decision, consequent]
 
 
@@ -447,9 +458,14 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
             index += 1
         text = " ".join(" ".join(c.text.split()) for c in group)
         first_word = group[0].text.split()[0] if group[0].text.split() else ""
-        if first_word in _SHELL_NOOPS or _ASSIGNMENT.match(group[0].text):
+        if first_word in _SHELL_NOOPS or _is_assignment(text):
             continue
         yield group, text
+
+
+def _is_assignment(text: str) -> bool:
+    """`NAME=value` alone (the value may be quoted or a $(...)): it sets, it does not act."""
+    return bool(_PURE_ASSIGNMENT.match(_QUOTED_OR_SUBSTITUTED.sub("x", text)))
 
 
 def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:

@@ -21,6 +21,7 @@ from compiler.rules.regions import (
     matches,
     prose_regions,
     sentence_of,
+    title_span,
 )
 
 _VAGUE = (
@@ -480,7 +481,8 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
             for inner, name in _placeholders(match.group(0)):
                 if _norm(name) in declared or name in seen:
                     continue
-                if inner.group(0).startswith("$") and _single_quoted(context, span):
+                literal = inner.group(0).startswith(("$", "{{"))
+                if literal and _single_quoted(context, span):
                     continue
                 if name in assigned and not assigned[name]:
                     continue
@@ -576,21 +578,11 @@ def missing_escalation(context: CheckContext) -> Iterator[Finding]:
         return
     yield Finding(
         "RB109",
-        _title_span(context),
+        title_span(context),
         "no escalation path: no `escalation` and no escalate step",
         "add `escalation: {role: ..., after: 15m}` to front matter",
         context.meta.id,
     )
-
-
-def _title_span(context: CheckContext) -> Span:
-    if context.document.front_matter_span is not None:
-        return context.document.front_matter_span
-    heading = next((b for b in context.document.blocks if b.kind == "heading"), None)
-    if heading is not None:
-        return heading.span
-    first = context.document.lines[0]
-    return Span(line=1, column=1, end_line=1, end_column=max(1, len(first)))
 
 
 _PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
@@ -617,7 +609,7 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
     if owner is None:
         yield Finding(
             "RB110",
-            _title_span(context),
+            title_span(context),
             "no `owner` in front matter",
             "add `owner: <team or role>` to front matter",
             context.meta.id,
@@ -664,7 +656,7 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
         if context.document.front_matter:
             yield Finding(
                 "RB111",
-                _title_span(context),
+                title_span(context),
                 "no `last_reviewed` date",
                 "add `last_reviewed: YYYY-MM-DD` to front matter",
                 context.meta.id,
@@ -713,15 +705,17 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
 )
 def destructive_without_reason(context: CheckContext) -> Iterator[Finding]:
     conditions = {e.to: e.when for s in context.graph.steps for e in s.next if e.when}
+    headings = [b.span.line for b in context.document.blocks if b.kind == "heading"]
     previous_end = 0
     for step in context.graph.steps:
         if step.source is None:
             continue
-        before = context.document.lines[previous_end : step.source.line - 1]
+        heading = max((line for line in headings if line < step.source.line), default=0)
+        before = context.document.lines[max(previous_end, heading) : step.source.line - 1]
         previous_end = step.source.end_line
         if step.effect != "destructive" or step.condition or conditions.get(step.id):
             continue
-        said = " ".join([step.text, step.section or "", *before])
+        said = " ".join([step.text, *before])
         if _REASON.search(said):
             continue
         yield Finding(

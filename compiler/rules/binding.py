@@ -179,7 +179,7 @@ def alias_binding(context: CheckContext) -> Iterator[Finding]:
         why="An agent may only run commands through registry tools, which carry permissions, "
         "effects and argument schemas. An unmatched command is either a missing registry "
         "entry or a step only a human can run.",
-        example="$ chroot /host",
+        example="```console\n$ chroot /host\n```   (no registry tool runs `chroot`)",
         instead="Add a tool whose `commands` pattern matches (`chroot {root}`), or sign off "
         "the step as manual with a reason.",
     ),

@@ -61,3 +61,14 @@ def sentence_of(context: CheckContext, region: Region, span: Span) -> str:
     end_candidates = [i for i in (text.find(". ", offset), text.find("\n\n", offset)) if i >= 0]
     end = min(end_candidates) if end_candidates else len(text)
     return text[start + 1 : end + 1]
+
+
+def title_span(context: CheckContext) -> Span:
+    """Where document-level findings point: the first heading, else the front matter."""
+    heading = next((b for b in context.document.blocks if b.kind == "heading"), None)
+    if heading is not None:
+        return heading.span
+    if context.document.front_matter_span is not None:
+        return context.document.front_matter_span
+    first = context.document.lines[0]
+    return Span(line=1, column=1, end_line=1, end_column=max(1, len(first)))

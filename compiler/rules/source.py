@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from compiler.models import Span
 from compiler.rules import CheckContext, Finding, Rule, RuleDoc, declare, rule
+from compiler.rules.regions import title_span
 
 declare(
     Rule(
@@ -130,9 +131,7 @@ def dropped_source(context: CheckContext) -> Iterator[Finding]:
 def no_procedure(context: CheckContext) -> Iterator[Finding]:
     if any(s.source is not None for s in context.graph.steps):
         return
-    lines = context.document.lines
-    last = len(lines)
-    span = Span(line=1, column=1, end_line=max(1, last), end_column=len(lines[-1]) if lines else 0)
+    span = title_span(context)
     yield Finding(
         "RB006",
         span,

@@ -1,0 +1,89 @@
+"""Every rule has docs and a golden fixture; every fixture's flags match its expectations.
+
+A fixture is `tests/fixtures/rules/<CODE>.md`. `<!-- expect: CODE -->` at the end of a line
+(or `# expect: CODE` in front matter) says a flag must start on that line;
+`<!-- expect-next: CODE -->` on its own line points at the next content line (the first line
+inside a code block that follows). Every other line must stay clean: flags are compared both
+ways, missing and extra.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from compiler.models import Artifact
+from compiler.pipeline import Environment, SourceFile, compile_bytes
+from compiler.rules import all_rules
+
+from .conftest import FIXTURES
+
+RULE_FIXTURES = FIXTURES / "rules"
+EXPECT = re.compile(r"(?:<!--|#)\s*expect(?P<next>-next)?:\s*(?P<codes>RB\d{3}(?:\s*,\s*RB\d{3})*)")
+# Reported by the parser before any rule runs; tested in test_parse.py and test_cli.py.
+FATAL = {"RB001", "RB002", "RB003", "RB005"}
+FIXED_TODAY = "1795392000"  # 2026-11-23: keeps the stale-review fixtures independent of the date
+
+
+def expectations(lines: list[str]) -> Counter[tuple[str, int]]:
+    expected: Counter[tuple[str, int]] = Counter()
+    for index, line in enumerate(lines):
+        for match in EXPECT.finditer(line):
+            target = _next_content_line(lines, index) if match.group("next") else index + 1
+            for code in re.split(r"\s*,\s*", match.group("codes").strip()):
+                expected[(code, target)] += 1
+    return expected
+
+
+def _next_content_line(lines: list[str], index: int) -> int:
+    for later in range(index + 1, len(lines)):
+        text = lines[later].strip()
+        if text and not EXPECT.search(text) and not text.startswith(("```", "~~~")):
+            return later + 1
+    raise AssertionError(f"expect-next on line {index + 1} points past the end")
+
+
+def compile_fixture(path: Path, env: Environment) -> Artifact:
+    source = SourceFile(path, path.name, path.name, path.with_suffix(".json").name)
+    return compile_bytes(path.read_bytes(), source, env)
+
+
+@pytest.mark.parametrize("path", sorted(RULE_FIXTURES.glob("*.md")), ids=lambda p: p.stem)
+def test_fixture_flags_match_expectations(
+    path: Path, env: Environment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+    artifact = compile_fixture(path, env)
+    actual = Counter((d.code, d.line) for d in artifact.diagnostics)
+    expected = expectations(path.read_text().split("\n"))
+    assert (path.stem, expected[(path.stem, _first_line(expected, path.stem))]) != (path.stem, 0)
+    missing, extra = expected - actual, actual - expected
+    assert (sorted(missing), sorted(extra)) == ([], []), "(missing, extra) flags"
+
+
+def _first_line(expected: Counter[tuple[str, int]], code: str) -> int:
+    return min((line for c, line in expected if c == code), default=0)
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_every_rule_has_docs_and_a_fixture(code: str) -> None:
+    rule = all_rules()[code]
+    assert re.fullmatch(r"[a-z]+(?:-[a-z]+)+", rule.name), "kebab-case name"
+    for part in ("what", "why", "example", "instead"):
+        assert len(getattr(rule.docs, part)) >= 15, f"{code} docs lack a real `{part}`"
+    assert rule.summary.endswith((".", ")")), "one-line summary sentence"
+    if code in FATAL:
+        assert rule.check is None and rule.severity == "fatal"
+    else:
+        assert rule.check is not None
+        assert (RULE_FIXTURES / f"{code}.md").is_file(), f"{code} has no golden fixture"
+
+
+def test_fatal_codes_are_exercised_by_the_bad_input_tests() -> None:
+    sources = (FIXTURES.parent / "test_parse.py").read_text() + (
+        FIXTURES.parent / "test_cli.py"
+    ).read_text()
+    assert all(f'"{code}"' in sources for code in FATAL)
