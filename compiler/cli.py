@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -12,13 +13,23 @@ import typer
 
 from compiler import __version__
 from compiler.config import ConfigError
-from compiler.formats import as_json, as_text
+from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
 from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
 from compiler.rules import all_rules
 from compiler.schema import SCHEMAS, schema_drift, write_schemas
-from compiler.workspace import WorkspaceError, compile_all, discover, drift, environment, write_all
+from compiler.workspace import (
+    SignoffError,
+    WorkspaceError,
+    compile_all,
+    discover,
+    displayed,
+    drift,
+    environment,
+    sign_off,
+    write_all,
+)
 
 app = typer.Typer(
     help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.",
@@ -45,6 +56,18 @@ class OutputFormat(enum.StrEnum):
 
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+
+
+RENDERERS = {
+    OutputFormat.text: as_text,
+    OutputFormat.json: as_json,
+    OutputFormat.sarif: as_sarif,
+    OutputFormat.github: as_github,
+    OutputFormat.markdown: as_markdown,
+}
 
 
 def _fail(message: str) -> NoReturn:
@@ -56,7 +79,7 @@ def _guarded(action: Callable[[], T]) -> T:
     """Turn the known setup errors into one-line messages and exit 2."""
     try:
         return action()
-    except (WorkspaceError, RegistryError, ConfigError) as error:
+    except (WorkspaceError, RegistryError, ConfigError, SignoffError) as error:
         _fail(str(error))
 
 
@@ -131,15 +154,8 @@ def check_command(
 ) -> None:
     """Lint runbooks: diagnostics with codes, spans and fix hints."""
     results = _compile(paths, registry, profiles, config, jobs=1)
-    diagnostics: list[Diagnostic] = []
-    for result in results:
-        assert result.artifact is not None
-        diagnostics += [
-            d.model_copy(update={"path": result.source.display})
-            for d in result.artifact.diagnostics
-        ]
-    render = as_json if output_format is OutputFormat.json else as_text
-    sys.stdout.write(render(diagnostics, len(results)))
+    diagnostics = [d for result in results for d in displayed(result)]
+    sys.stdout.write(RENDERERS[output_format](diagnostics, len(results)))
     if _fails(diagnostics, strict):
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -149,6 +165,48 @@ def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
     if strict:
         return bool(unsigned) or any(d.code.startswith("RB9") for d in diagnostics)
     return any(d.severity in ("error", "fatal") for d in unsigned)
+
+
+@app.command("signoff")
+def signoff_command(
+    target: Annotated[str, typer.Argument(help="CODE@STEP, or CODE for a runbook-level flag.")],
+    runbook: Annotated[Path, typer.Option("--runbook", help="The runbook markdown file.")],
+    by: Annotated[str, typer.Option("--by", help="Who signs off (a person or role).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why this flag is acceptable.")],
+    resolution: Annotated[
+        str | None, typer.Option(help="What the implicit part means, for the agent to see.")
+    ] = None,
+    on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")] = None,
+    fingerprint: Annotated[
+        str | None, typer.Option(help="Which flag, when a step has several of one code.")
+    ] = None,
+    registry: RegistryOpt = None,
+    profiles: ProfilesOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Record a human sign-off of one flag in the runbook's <name>.signoffs.toml."""
+
+    def run() -> tuple[Diagnostic, Path]:
+        try:
+            when = date.fromisoformat(on) if on else date.today()
+        except ValueError:
+            raise SignoffError(f"--date {on!r} is not YYYY-MM-DD") from None
+        env = environment([runbook], registry, profiles, config)
+        return sign_off(
+            runbook,
+            target,
+            env,
+            by=by,
+            reason=reason,
+            resolution=resolution,
+            when=when,
+            fingerprint=fingerprint,
+        )
+
+    diagnostic, path = _guarded(run)
+    typer.echo(
+        f"signed off {diagnostic.code} {diagnostic.step or ''} ({diagnostic.fingerprint}) in {path}"
+    )
 
 
 @app.command("schema")

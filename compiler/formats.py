@@ -6,7 +6,9 @@ import json
 from collections import Counter
 from typing import Any
 
+from compiler import __version__
 from compiler.models import Diagnostic
+from compiler.rules import Rule, all_rules
 
 JSON_FIELDS = (
     "code",
@@ -60,3 +62,165 @@ def as_json(diagnostics: list[Diagnostic], files: int) -> str:
         items.append({key: data[key] for key in JSON_FIELDS})
     payload = {"diagnostics": items, "summary": summary(diagnostics, files)}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+_SARIF_LEVEL = {"info": "note", "warning": "warning", "error": "error", "fatal": "error"}
+_GITHUB_LEVEL = {"info": "notice", "warning": "warning", "error": "error", "fatal": "error"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def as_sarif(diagnostics: list[Diagnostic], files: int) -> str:
+    """SARIF 2.1.0: one run, the rules that fired, one result per diagnostic."""
+    catalogue = all_rules()
+    fired = sorted({d.code for d in diagnostics})
+    index = {code: i for i, code in enumerate(fired)}
+    rules = [_sarif_rule(catalogue[code]) for code in fired if code in catalogue]
+    results = [_sarif_result(d, index[d.code]) for d in diagnostics]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "runbookc",
+                        "version": __version__,
+                        "informationUri": "https://github.com/runbook-compiler/runbook-compiler",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "properties": {"files": files},
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    docs = rule.docs
+    markdown = (
+        f"**What it does**: {docs.what}\n\n**Why is this bad?** {docs.why}\n\n"
+        f"**Example**\n\n```\n{docs.example}\n```\n\n**Use instead**\n\n"
+        f"```\n{docs.instead}\n```"
+    )
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": docs.what},
+        "help": {"text": f"{docs.why} Use instead: {docs.instead}", "markdown": markdown},
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        "properties": {"blocking": rule.blocking, "signoff": rule.signoff},
+    }
+
+
+def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVEL[d.severity],
+        "message": {"text": f"{d.message} (help: {d.fix})"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": d.path},
+                    "region": {
+                        "startLine": d.line,
+                        "startColumn": d.column,
+                        "endLine": d.end_line,
+                        "endColumn": max(d.end_column, d.column) + 1,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {"runbookc/v1": d.fingerprint},
+        "properties": {"blocking": d.blocking, "step": d.step},
+    }
+    if d.signoff is not None:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"signed off by {d.signoff.by} on {d.signoff.date}: "
+                f"{d.signoff.reason}",
+            }
+        ]
+    return result
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(diagnostics: list[Diagnostic], files: int) -> str:
+    """GitHub Actions workflow commands: one annotation per unsigned diagnostic."""
+    lines = []
+    for d in diagnostics:
+        if d.signoff is not None:
+            continue
+        properties = ",".join(
+            [
+                f"file={_escape_property(d.path)}",
+                f"line={d.line}",
+                f"col={d.column}",
+                f"endLine={d.end_line}",
+                f"endColumn={max(d.end_column, d.column)}",
+                f"title={_escape_property(f'{d.code} {d.name}')}",
+            ]
+        )
+        message = _escape_data(f"{d.message}\nhelp: {d.fix}")
+        lines.append(f"::{_GITHUB_LEVEL[d.severity]} {properties}::{message}")
+    counts = summary(diagnostics, files)
+    lines.append(
+        f"runbookc: {counts['total']} diagnostic(s), {counts['blocking_unsigned']} "
+        f"blocking and unsigned, {counts['signed_off']} signed off"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(diagnostics: list[Diagnostic], files: int) -> str:
+    """A summary for a pull-request comment: what blocks first, sign-offs folded away."""
+    counts = summary(diagnostics, files)
+    blocking = [d for d in diagnostics if d.blocking and d.signoff is None]
+    other = [d for d in diagnostics if not d.blocking and d.signoff is None]
+    signed = [d for d in diagnostics if d.signoff is not None]
+    verdict = "❌ blocked" if blocking else "✅ nothing blocking"
+    out = [
+        f"## runbookc: {verdict}",
+        "",
+        f"{files} runbook(s), {counts['total']} diagnostic(s): **{len(blocking)} blocking and "
+        f"unsigned**, {len(other)} other, {len(signed)} signed off.",
+    ]
+    for title, group in (("Blocking (fix or sign off)", blocking), ("Other findings", other)):
+        if group:
+            out += ["", f"### {title}", "", "| Where | Code | Message | Fix |", "|---|---|---|---|"]
+            out += [
+                f"| `{d.path}:{d.line}:{d.column}` | {d.code} `{d.name}` | {_cell(d.message)} "
+                f"| {_cell(d.fix)} |"
+                for d in group
+            ]
+    if signed:
+        out += [
+            "",
+            "<details><summary>Signed off</summary>",
+            "",
+            "| Where | Code | By | Date | Reason |",
+            "|---|---|---|---|---|",
+        ]
+        out += [
+            f"| `{d.path}:{d.line}` | {d.code} | {_cell(d.signoff.by)} | {d.signoff.date} "
+            f"| {_cell(d.signoff.reason)} |"
+            for d in signed
+            if d.signoff is not None
+        ]
+        out += ["", "</details>"]
+    return "\n".join(out) + "\n"

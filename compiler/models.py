@@ -97,6 +97,7 @@ class Diagnostic(Model):
     fix: str
     step: str | None = None
     fingerprint: str
+    evidence: str = Field(default="", description="The flagged words the fingerprint hashes.")
     signoff: SignOff | None = None
 
 

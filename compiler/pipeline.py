@@ -15,11 +15,18 @@ from compiler.config import Config
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
-from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Step
+from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Span, Step
 from compiler.parse import SourceError, decode_source, parse
 from compiler.registry import Profiles, Registry
-from compiler.rules import CheckContext, Finding, all_rules, fingerprint, run_checks
-from compiler.signoff import SignoffSet, apply_signoffs, load_signoffs
+from compiler.rules import CheckContext, Finding, all_rules, run_checks
+from compiler.signoff import (
+    SignoffProblem,
+    SignoffSet,
+    apply_signoffs,
+    fingerprint,
+    load_signoffs,
+    sidecar_path,
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,27 @@ def compile_bytes(
     diagnostics = [
         _diagnostic(f, source.source_path, meta.id, env.config) for f in run_checks(context)
     ]
-    diagnostics = apply_signoffs(diagnostics, signoffs or SignoffSet.empty())
+    diagnostics, problems = apply_signoffs(diagnostics, signoffs or SignoffSet.empty(), refusal)
+    sidecar = sidecar_path(Path(source.source_path)).as_posix()
+    diagnostics += [
+        _diagnostic(_problem_finding(p), sidecar, meta.id, env.config) for p in problems
+    ]
     return _artifact(data, source, env, meta, graph, diagnostics)
+
+
+def refusal(code: str) -> str | None:
+    """Why a code may not be signed off, or None when it may."""
+    rule = all_rules().get(code)
+    if rule is None:
+        return f"unknown code {code}"
+    if not rule.signoff:
+        return f"{code} {rule.name} cannot be signed off: the runbook or registry must change"
+    return None
+
+
+def _problem_finding(problem: SignoffProblem) -> Finding:
+    span = Span(line=problem.line, column=1, end_line=problem.line, end_column=11)
+    return Finding(problem.code, span, problem.message, problem.fix, problem.evidence, problem.step)
 
 
 def _diagnostic(finding: Finding, path: str, runbook_id: str, config: Config) -> Diagnostic:
@@ -98,6 +124,7 @@ def _diagnostic(finding: Finding, path: str, runbook_id: str, config: Config) ->
         fix=finding.fix,
         step=finding.step,
         fingerprint=fingerprint(finding.code, runbook_id, finding.step, finding.evidence),
+        evidence=" ".join(finding.evidence.split()),
     )
 
 

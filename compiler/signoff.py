@@ -1,30 +1,78 @@
-"""Sign-offs: sidecar `<name>.signoffs.toml` files that record a human's acceptance of a flag."""
+"""Sign-offs: a human's recorded reading of a flag, kept in `<name>.signoffs.toml` beside the
+runbook and reviewed in the same pull request.
+
+A sign-off matches a diagnostic by code and fingerprint. The fingerprint hashes the code, the
+runbook id, the step id and the flagged words — never line numbers — so edits elsewhere keep a
+sign-off valid, and an edit to the flagged words makes it stale (RB902).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+import tomlkit
+from tomlkit.items import AoT, Table
 
+from compiler.emit import atomic_write
 from compiler.models import Diagnostic, SignOff
-from compiler.parse import SourceError
+from compiler.parse import SourceError, normalise
 
 SIDECAR_SUFFIX = ".signoffs.toml"
+_TABLE_HEADER = re.compile(r"^\s*\[\[\s*signoff\s*\]\]")
+REQUIRED = ("code", "fingerprint", "by", "date", "reason")
+HEADER = (
+    "Sign-offs for {name}: each records a human's reading of one flag.\n"
+    "Written by `runbookc signoff`; review changes here with the runbook."
+)
+
+
+def fingerprint(code: str, runbook_id: str, step: str | None, evidence: str) -> str:
+    """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it."""
+    material = "\x1f".join([code, runbook_id, step or "", normalise(evidence).lower()])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One `[[signoff]]` table of a sidecar, valid or not."""
+
+    line: int
+    signoff: SignOff | None
+    step: str | None
+    evidence: str | None
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
 class SignoffSet:
-    """The sign-offs recorded for one runbook, by fingerprint."""
+    """The sign-offs recorded for one runbook."""
 
-    by_fingerprint: dict[str, SignOff]
+    entries: tuple[Entry, ...] = ()
     path: str | None = None
 
     @classmethod
     def empty(cls) -> SignoffSet:
         """No sidecar file."""
-        return cls({}, None)
+        return cls()
+
+
+@dataclass(frozen=True)
+class SignoffProblem:
+    """An RB9xx finding about the sidecar itself."""
+
+    code: str
+    line: int
+    message: str
+    fix: str
+    step: str | None
+    evidence: str
 
 
 def sidecar_path(runbook: Path) -> Path:
@@ -33,31 +81,208 @@ def sidecar_path(runbook: Path) -> Path:
 
 
 def load_signoffs(runbook: Path) -> SignoffSet:
-    """Load the runbook's sidecar, if any."""
+    """Load and validate the runbook's sidecar, if any; unparsable TOML is fatal (RB904)."""
     path = sidecar_path(runbook)
     if not path.is_file():
         return SignoffSet.empty()
     try:
-        raw = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SourceError("RB003", f"{path.name}: cannot read sign-offs: {error}") from None
-    entries = raw.get("signoff", [])
-    found: dict[str, SignOff] = {}
-    for entry in entries if isinstance(entries, list) else []:
+        raise SourceError("RB904", f"{path.name}: cannot read sign-offs: {error}") from None
+    tables = raw.get("signoff", [])
+    if not isinstance(tables, list):
+        raise SourceError("RB904", f"{path.name}: `signoff` must be an array of tables")
+    lines = _table_lines(text)
+    entries = tuple(
+        _entry(table, lines[i] if i < len(lines) else 1) for i, table in enumerate(tables)
+    )
+    return SignoffSet(entries, str(path))
+
+
+def _table_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.split("\n"), 1) if _TABLE_HEADER.match(line)]
+
+
+def _entry(table: dict[str, Any], line: int) -> Entry:
+    step = str(table["step"]) if table.get("step") else None
+    evidence = str(table["evidence"]) if table.get("evidence") else None
+    missing = [key for key in REQUIRED if not str(table.get(key, "")).strip()]
+    if missing:
+        return Entry(line, None, step, evidence, f"missing {', '.join(missing)}")
+    when = table["date"]
+    if not isinstance(when, date):
         try:
-            item = SignOff.model_validate({k: str(v) for k, v in entry.items()})
-        except (ValidationError, AttributeError):
+            when = date.fromisoformat(str(when))
+        except ValueError:
+            return Entry(line, None, step, evidence, f"date {table['date']!r} is not YYYY-MM-DD")
+    signoff = SignOff(
+        code=str(table["code"]),
+        fingerprint=str(table["fingerprint"]),
+        by=str(table["by"]),
+        date=when.isoformat(),
+        reason=str(table["reason"]),
+        resolution=str(table["resolution"]) if table.get("resolution") else None,
+    )
+    return Entry(line, signoff, step, evidence)
+
+
+def apply_signoffs(
+    diagnostics: list[Diagnostic],
+    signoffs: SignoffSet,
+    signable: Callable[[str], str | None],
+    step_ids: frozenset[str] = frozenset(),
+) -> tuple[list[Diagnostic], list[SignoffProblem]]:
+    """Attach each valid sign-off to its diagnostic; report invalid, unused and stale ones.
+
+    `signable(code)` returns None when a code may be signed off, or why it may not;
+    `step_ids` are the runbook's current steps (to tell a reworded step from a removed flag)."""
+    by_key = {(d.code, d.fingerprint): d for d in diagnostics}
+    attached: dict[tuple[str, str], SignOff] = {}
+    problems: list[SignoffProblem] = []
+    for entry in signoffs.entries:
+        problem = _validate(entry, signable)
+        if problem is not None:
+            problems.append(problem)
             continue
-        found[item.fingerprint] = item
-    return SignoffSet(found, str(path))
+        assert entry.signoff is not None
+        key = (entry.signoff.code, entry.signoff.fingerprint)
+        if key in by_key:
+            attached[key] = entry.signoff
+        else:
+            problems.append(_unmatched(entry, entry.signoff, diagnostics, step_ids))
+    applied = [
+        d.model_copy(update={"signoff": attached[(d.code, d.fingerprint)]})
+        if (d.code, d.fingerprint) in attached
+        else d
+        for d in diagnostics
+    ]
+    return applied, problems
 
 
-def apply_signoffs(diagnostics: list[Diagnostic], signoffs: SignoffSet) -> list[Diagnostic]:
-    """Attach each sign-off to the diagnostic with its code and fingerprint."""
-    applied = []
-    for diagnostic in diagnostics:
-        signoff = signoffs.by_fingerprint.get(diagnostic.fingerprint)
-        if signoff is not None and signoff.code == diagnostic.code:
-            diagnostic = diagnostic.model_copy(update={"signoff": signoff})
-        applied.append(diagnostic)
-    return applied
+def _validate(entry: Entry, signable: Callable[[str], str | None]) -> SignoffProblem | None:
+    if entry.signoff is None:
+        return SignoffProblem(
+            "RB903",
+            entry.line,
+            f"invalid sign-off: {entry.problem}",
+            "give code, fingerprint, by, date (YYYY-MM-DD) and reason",
+            entry.step,
+            entry.problem or "",
+        )
+    refusal = signable(entry.signoff.code)
+    if refusal is not None:
+        return SignoffProblem(
+            "RB903",
+            entry.line,
+            f"invalid sign-off: {refusal}",
+            "remove this sign-off and fix the runbook or the registry",
+            entry.step,
+            entry.signoff.fingerprint,
+        )
+    return None
+
+
+def _unmatched(
+    entry: Entry, signoff: SignOff, diagnostics: list[Diagnostic], step_ids: frozenset[str]
+) -> SignoffProblem:
+    """Stale if the same code is still raised on the same step — or, when that step was
+    reworded away, in the same section — with other words; else unused."""
+    reworded = entry.step is not None and entry.step not in step_ids
+    section = entry.step.split("/")[0] + "/" if entry.step else None
+    current = [
+        d
+        for d in diagnostics
+        if d.code == signoff.code
+        and d.signoff is None
+        and (d.step == entry.step or (reworded and section and (d.step or "").startswith(section)))
+    ]
+    if current:
+        was = f' (was "{entry.evidence}")' if entry.evidence else ""
+        return SignoffProblem(
+            "RB902",
+            entry.line,
+            f"stale sign-off of {signoff.code} on `{entry.step or 'the runbook'}`: the flagged "
+            f"words changed{was}",
+            "read the new wording and sign it off again (`runbookc signoff`), or fix it",
+            entry.step,
+            signoff.fingerprint,
+        )
+    return SignoffProblem(
+        "RB901",
+        entry.line,
+        f"unused sign-off of {signoff.code} on `{entry.step or 'the runbook'}`: nothing it matches "
+        "is flagged any more",
+        "remove the sign-off",
+        entry.step,
+        signoff.fingerprint,
+    )
+
+
+def write_signoff(
+    runbook: Path,
+    diagnostic: Diagnostic,
+    by: str,
+    reason: str,
+    resolution: str | None,
+    when: date,
+    evidence: str,
+    stale: frozenset[str] = frozenset(),
+) -> Path:
+    """Add or update the sign-off for one diagnostic, in place of older sign-offs of the same
+    code and step and of the `stale` fingerprints of that code. Comments and order are kept."""
+    path = sidecar_path(runbook)
+    document = tomlkit.parse(path.read_text("utf-8")) if path.is_file() else _new_sidecar(runbook)
+    tables = document.get("signoff")
+    if not isinstance(tables, AoT):
+        tables = tomlkit.aot()
+        document.append("signoff", tables)
+
+    def replaced(table: Table) -> bool:
+        superseded = table.get("code") == diagnostic.code and table.get("fingerprint") in stale
+        return superseded or _replaced_by(table, diagnostic)
+
+    keep = [t for t in tables if not replaced(t)]
+    entry = _table(diagnostic, by, reason, resolution, when, evidence)
+    position = next((i for i, t in enumerate(tables) if replaced(t)), len(keep))
+    keep.insert(min(position, len(keep)), entry)
+    tables.clear()
+    for table in keep:
+        tables.append(table)
+    atomic_write(path, tomlkit.dumps(document))
+    return path
+
+
+def _new_sidecar(runbook: Path) -> tomlkit.TOMLDocument:
+    document = tomlkit.document()
+    for line in HEADER.format(name=runbook.name).split("\n"):
+        document.add(tomlkit.comment(line))
+    return document
+
+
+def _replaced_by(table: Table, diagnostic: Diagnostic) -> bool:
+    same_flag = table.get("fingerprint") == diagnostic.fingerprint
+    same_place = table.get("code") == diagnostic.code and table.get("step") == diagnostic.step
+    return same_flag or same_place
+
+
+def _table(
+    diagnostic: Diagnostic,
+    by: str,
+    reason: str,
+    resolution: str | None,
+    when: date,
+    evidence: str,
+) -> Table:
+    table = tomlkit.table()
+    table.add("code", diagnostic.code)
+    if diagnostic.step:
+        table.add("step", diagnostic.step)
+    table.add("fingerprint", diagnostic.fingerprint)
+    table.add("evidence", evidence)
+    table.add("by", by)
+    table.add("date", when)
+    table.add("reason", reason)
+    if resolution:
+        table.add("resolution", resolution)
+    return table

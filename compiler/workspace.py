@@ -6,12 +6,15 @@ import json
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from compiler.config import find_config, load_config
 from compiler.emit import atomic_write, canonical_json
-from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
+from compiler.models import Diagnostic
+from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file, refusal
 from compiler.registry import Profiles, load_profiles, load_registry
+from compiler.signoff import SIDECAR_SUFFIX, sidecar_path, write_signoff
 
 REGISTRY_NAME = "tools.yaml"
 PROFILES_NAME = "profiles.yaml"
@@ -28,7 +31,11 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
         if not root.exists():
             raise WorkspaceError(f"{root}: no such file or directory")
         if root.is_file():
-            sources.append(SourceFile(root, str(root), root.name, root.with_suffix(".json").name))
+            if root.name.endswith(SIDECAR_SUFFIX):
+                root = root.with_name(root.name.removesuffix(SIDECAR_SUFFIX) + ".md")
+            source = SourceFile(root, str(root), root.name, root.with_suffix(".json").name)
+            if source not in sources:
+                sources.append(source)
             continue
         for path in sorted(root.rglob("*.md")):
             relative = path.relative_to(root)
@@ -82,6 +89,17 @@ def compile_all(sources: list[SourceFile], env: Environment, jobs: int = 1) -> l
         return list(pool.map(compile_file, sources, [env] * len(sources), chunksize=8))
 
 
+def displayed(result: CompileResult) -> list[Diagnostic]:
+    """A result's diagnostics with paths as the user named them (runbook or its sidecar)."""
+    assert result.artifact is not None
+    recorded = result.artifact.runbook.source_path
+    sidecar = str(sidecar_path(result.source.path))
+    return [
+        d.model_copy(update={"path": result.source.display if d.path == recorded else sidecar})
+        for d in result.artifact.diagnostics
+    ]
+
+
 @dataclass(frozen=True)
 class Drift:
     """An artifact on disk that differs from a fresh compile, and why."""
@@ -131,3 +149,62 @@ def _reasons(current: str, fresh: dict[str, object]) -> tuple[str, ...]:
     if old_prov.get("compiler_version") != new_prov.get("compiler_version"):
         reasons.append("compiler version changed")
     return tuple(reasons) or ("compiler output changed (sign-offs or compiler behaviour)",)
+
+
+class SignoffError(Exception):
+    """A sign-off that cannot be written, and why (exit 2)."""
+
+
+def sign_off(
+    runbook: Path,
+    target: str,
+    env: Environment,
+    *,
+    by: str,
+    reason: str,
+    resolution: str | None,
+    when: date,
+    fingerprint: str | None = None,
+) -> tuple[Diagnostic, Path]:
+    """Record a sign-off for `CODE@STEP` (or `CODE` for a runbook-level flag)."""
+    code, _, step = target.partition("@")
+    code = code.upper()
+    if not by.strip() or not reason.strip():
+        raise SignoffError("--by and --reason must say who signs off and why")
+    refused = refusal(code)
+    if refused is not None:
+        raise SignoffError(refused)
+    (source,) = discover([runbook])
+    result = compile_file(source, env)
+    if result.fatal is not None or result.artifact is None:
+        message = result.fatal.message if result.fatal else "cannot compile"
+        raise SignoffError(f"{runbook}: {message}")
+    candidates = [
+        d
+        for d in result.artifact.diagnostics
+        if d.code == code
+        and d.step == (step or None)
+        and (fingerprint is None or d.fingerprint == fingerprint)
+    ]
+    if not candidates:
+        raise SignoffError(_nothing_to_sign(code, step, result.artifact.diagnostics))
+    if len(candidates) > 1:
+        listed = "; ".join(f"{d.fingerprint} ({d.message})" for d in candidates)
+        raise SignoffError(
+            f"{len(candidates)} {code} flags on that step; choose one with --fingerprint: {listed}"
+        )
+    diagnostic = candidates[0]
+    stale = frozenset(d.evidence for d in result.artifact.diagnostics if d.code == "RB902")
+    path = write_signoff(
+        runbook, diagnostic, by, reason, resolution, when, diagnostic.evidence, stale
+    )
+    return diagnostic, path
+
+
+def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str:
+    where = f"step `{step}`" if step else "the runbook as a whole (use CODE@STEP for a step)"
+    here = sorted(
+        {f"{d.code}@{d.step}" if d.step else d.code for d in diagnostics if refusal(d.code) is None}
+    )
+    options = f"; signable flags: {', '.join(here)}" if here else ""
+    return f"no {code} flag on {where}{options}"

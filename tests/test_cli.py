@@ -107,6 +107,13 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     assert not out.exists()
 
 
+def test_unreadable_signoffs_exit_2(project: Path) -> None:
+    (project / "demo.signoffs.toml").write_text('[[signoff]\ncode = "RB101"\n')
+    result = runner.invoke(app, ["check", str(project / "demo.md")])
+    assert result.exit_code == 2
+    assert " RB904 " in result.output and "Traceback" not in result.output
+
+
 def test_invalid_registry_exits_2(project: Path) -> None:
     (project / "tools.yaml").write_text("version: 1\ntools: [{name: 3}]\n")
     result = runner.invoke(app, ["check", str(project)])

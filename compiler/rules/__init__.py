@@ -7,13 +7,11 @@ example, fatal source errors are raised by the parser before any check can run).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from compiler.models import Severity, Span
-from compiler.parse import normalise
 
 if TYPE_CHECKING:
     from compiler.config import Config
@@ -108,15 +106,9 @@ def declare(new: Rule) -> None:
     RULES[new.code] = new
 
 
-def fingerprint(code: str, runbook_id: str, step: str | None, evidence: str) -> str:
-    """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it."""
-    material = "\x1f".join([code, runbook_id, step or "", normalise(evidence).lower()])
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
-
-
 def all_rules() -> dict[str, Rule]:
     """Every rule, importing the family modules so they register."""
-    from compiler.rules import assumptions, binding, graph, source  # noqa: F401
+    from compiler.rules import assumptions, binding, graph, signoffs, source  # noqa: F401
 
     return dict(sorted(RULES.items()))
 
