@@ -137,13 +137,38 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     parsed = split_pipeline(command)
     if parsed is None or not parsed.stages:
         detail = "the command could not be split into words (unbalanced quotes?)"
-        issue = BindingIssue("unbound-command", span, command, detail)
-        return BoundStep(draft, None, None, (issue,))
-    argv = _argv(parsed.stages)
+        return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
+    pipelines = [parsed.stages, *parsed.followers]
+    keyword = next((p[0][0] for p in pipelines if p[0][0] in _COMPOUND), None)
+    if keyword is not None:
+        detail = f"a shell `{keyword}` construct; write each command it runs as its own step"
+        return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
+    argv, substitutions = _argv(parsed.stages), parsed.substitutions
+    if not argv and len(substitutions) == 1:
+        # `NAME=$(command)`: the command in the substitution is what the step runs.
+        return _bind_command(draft, registry, substitutions[0], span)
+    if not argv:
+        detail = "only assigns variables from several commands; split it into steps"
+        return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
     issues = _filter_issues(registry, parsed.stages, span)
-    if argv[0] not in _COMPOUND:
-        issues += _follower_issues(registry, parsed.followers, span)
-        issues += _substitution_issues(registry, parsed.substitutions, span)
+    issues += _follower_issues(registry, parsed.followers, span)
+    issues += _substitution_issues(registry, substitutions, span)
+    return _matched(draft, registry, argv, command, span, issues)
+
+
+def _unbound(draft: DraftStep, issue: BindingIssue) -> BoundStep:
+    return BoundStep(draft, None, None, (issue,))
+
+
+def _matched(
+    draft: DraftStep,
+    registry: Registry,
+    argv: list[str],
+    command: str,
+    span: Span,
+    issues: list[BindingIssue],
+) -> BoundStep:
+    """Bind argv to the single most specific matching tool, or record why not."""
     matches = registry.match_command(argv)
     if not matches:
         known = sorted(
@@ -167,6 +192,8 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
 
 
 _COMPOUND = {"for", "while", "until", "if", "case", "function", "select"}
+_HARMLESS = {"echo", "printf", "true", "false", "exit", "break", "continue", "sleep", ":"}
+_ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _filter_issues(registry: Registry, stages: list[list[str]], span: Span) -> list[BindingIssue]:
@@ -184,6 +211,8 @@ def _follower_issues(
     issues = []
     for pipeline in followers:
         argv = _argv(pipeline)
+        if not argv or argv[0] in _HARMLESS:
+            continue
         if not registry.match_command(argv):
             issues.append(
                 BindingIssue(
@@ -217,8 +246,11 @@ def _substitution_issues(
 
 
 def _argv(stages: list[list[str]]) -> list[str]:
-    first = stages[0]
-    return first[1:] if first[0] == "sudo" and len(first) > 1 else first
+    """The first stage's argv without `sudo`, `export` and leading `NAME=value` words."""
+    words = list(stages[0])
+    while words and (words[0] in ("sudo", "export") or _ASSIGNMENT_WORD.match(words[0])):
+        words.pop(0)
+    return words
 
 
 def _read_only_match(registry: Registry, argv: list[str]) -> Tool | None:

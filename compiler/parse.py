@@ -257,6 +257,12 @@ def find_spans(
     return found
 
 
+def _dedent(index: int, line: str, indent: int) -> CodeLine:
+    """A code line without the fence's indentation (CommonMark removes at most that much)."""
+    removed = min(indent, len(line) - len(line.lstrip(" ")))
+    return CodeLine(index + 1, removed + 1, line[removed:])
+
+
 class _Walker:
     """Turns the flat markdown-it token stream into leaf Blocks with container context."""
 
@@ -368,9 +374,7 @@ class _Walker:
         else:
             first, last = start, end
         indent = len(self.lines[start]) - len(self.lines[start].lstrip())
-        code_lines = tuple(
-            CodeLine(i + 1, indent + 1, self.lines[i][indent:]) for i in range(first, last)
-        )
+        code_lines = tuple(_dedent(i, self.lines[i], indent) for i in range(first, last))
         span = Span(
             line=start + 1, column=indent + 1, end_line=end, end_column=len(self.lines[end - 1])
         )

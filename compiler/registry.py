@@ -250,7 +250,9 @@ class ShellCommand:
 
 
 _SEPARATORS = ("&&", "||", ";", "&")
-_REDIRECT = re.compile(r"(?<!\S)(?:\d|&)?(?:>>?|<)(?:&\d+|\s*[^\s|;&<>]+)")
+_REDIRECT = re.compile(
+    r"(?<!\S)(?:\d|&)?(?:>>?|<(?![\w-][^<>]*>))(?:&\d+|\s*[^\s|;&<>]+)|(?<=\s)#.*$"
+)
 
 
 def split_pipeline(command: str) -> ShellCommand | None:
@@ -284,7 +286,7 @@ def split_pipeline(command: str) -> ShellCommand | None:
 
 
 def _without_redirects(command: str) -> str:
-    """Drop `> file`, `2>&1`, `< in` outside quotes."""
+    """Drop `> file`, `2>&1`, `< in` and trailing `# comments` outside quotes."""
     out: list[str] = []
     segment: list[str] = []
     quote = ""

@@ -90,3 +90,24 @@ def test_substitution_must_be_read_only(compile_text: Compile) -> None:
 def test_placeholder_values_are_not_checked_against_the_schema(compile_text: Compile) -> None:
     art = compile_text("## Steps\n\n```bash\noc scale deploy/api --replicas $REPLICAS\n```\n")
     assert "RB204" not in codes(art, "RB2")
+
+
+def test_assignment_from_a_substitution_binds_the_inner_command(compile_text: Compile) -> None:
+    art = compile_text("## Steps\n\n```bash\nexport POD=$(oc get pods -n x -o name)\n```\n")
+    assert art.steps[0].tool is not None and art.steps[0].tool.name == "oc.get_pods"
+
+
+def test_shell_loops_are_one_unbound_command(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Steps\n\n```bash\nL=x; for p in $(oc get pods); do oc get pod $p; done\n```\n"
+    )
+    (diag,) = [d for d in art.diagnostics if d.code.startswith("RB2")]
+    assert diag.code == "RB207" and "shell `for` construct" in diag.message
+
+
+def test_comments_redirects_and_harmless_followers_do_not_block(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Steps\n\n```bash\noc get pods -n x > pods.txt 2>&1 && echo done  # save them\n```\n"
+    )
+    assert codes(art, "RB2") == []
+    assert art.steps[0].tool is not None and art.steps[0].tool.args == {"namespace": "x"}

@@ -98,3 +98,33 @@ def test_escalation_and_jumps() -> None:
 def test_headings_that_state_a_condition_make_their_steps_conditional() -> None:
     (step,) = extract(parse("## Mitigation\n\n### If the pods are running\n\n- Restart them.\n"))
     assert step.condition == "If the pods are running"
+
+
+def test_pasted_output_tables_are_not_commands() -> None:
+    text = (
+        "## Diagnosis\n\n```shell\noc get lease -n x\n\nNAME     HOLDER   AGE\n"
+        "master   pod-1    32m\n\noc get pods\n```\n"
+    )
+    assert [t for _, t in drafts(text)] == ["oc get lease -n x", "oc get pods"]
+
+
+def test_indented_fences_keep_unindented_commands_whole() -> None:
+    text = "## Diagnosis\n\n ```bash\noc logs -n x\n ```\n"
+    (step,) = extract(parse(text), frozenset({"oc"}))
+    assert step.text == "oc logs -n x" and step.span.column == 1
+
+
+def test_comment_after_a_continuation_ends_the_command() -> None:
+    text = "## Steps\n\n```bash\noc logs pod \\\n# if using Istio\noc get pods\n```\n"
+    found = extract(parse(text), frozenset({"oc"}))
+    assert [d.command for d in found] == ["oc logs pod", "oc get pods"]
+
+
+def test_plain_assignments_are_not_steps_but_substitutions_are() -> None:
+    text = "## Steps\n\n```bash\nNS=payments\nPOD=$(oc get pods -o name)\necho $POD\n```\n"
+    assert [t for _, t in drafts(text)] == ["POD=$(oc get pods -o name)"]
+
+
+def test_explanations_that_start_with_when_are_not_steps() -> None:
+    text = "## Diagnosis\n\nWhen calls are slow, the cause can be the network.\n"
+    assert drafts(text) == []

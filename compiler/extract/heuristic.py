@@ -125,11 +125,37 @@ _DOLLAR_PROMPT = re.compile(r"^(?:\[[^\]]*\]\$|[\w.@:~/-]*\$|\$)\s+")
 _COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
 _ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 _PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
-_QUOTED_OR_SUBSTITUTED = re.compile(
-    r"'[^']*'|\"[^\"]*\"|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|<[^<>]*>"
-)
-_SHELL_NOOPS = {"exit", "cd", "clear", "logout", "set", "unset", "source", "."}
-_COMPOUND_OPEN = {"for": "done", "while": "done", "until": "done", "if": "fi", "case": "esac"}
+_QUOTED_OR_PLACEHOLDER = re.compile(r"'[^']*'|\"[^\"]*\"|<[^<>]*>")
+_SHELL_NOOPS = {
+    "exit",
+    "cd",
+    "clear",
+    "logout",
+    "set",
+    "unset",
+    "source",
+    ".",
+    "echo",
+    "printf",
+    "local",
+    "shift",
+    "return",
+    "true",
+    "false",
+    ":",
+    "}",
+}
+_COMPOUND_OPEN = {
+    "for": "done",
+    "while": "done",
+    "until": "done",
+    "if": "fi",
+    "case": "esac",
+    "function": "}",
+}
+_FUNCTION_DEFINITION = re.compile(r"^[A-Za-z_][\w-]*\s*\(\)\s*\{?\s*$")
+_TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*){1,}$")
+_COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _IMPERATIVE = re.compile(
     r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+)?"
@@ -162,7 +188,7 @@ _TRAILING_CONDITION = re.compile(
     re.IGNORECASE,
 )
 _ESCALATE = re.compile(
-    r"\b(?:escalate|page|contact|notify|open an? (?:support )?(?:case|ticket)|reach out"
+    r"\b(?:escalate|page|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
     r"|ping|inform|hand ?off|raise an? (?:incident|ticket))\b",
     re.IGNORECASE,
 )
@@ -321,13 +347,23 @@ def _multi_sentence(text: str) -> bool:
     return bool(re.search(r"[.!?]\s+[A-Z]", text.rstrip(".")))
 
 
+def is_instruction(text: str) -> bool:
+    """Whether a sentence tells the reader to do something (used by the text rules too)."""
+    return _instructional(text.strip().lstrip("-*0123456789.) ").strip())
+
+
+def mentions_escalation(text: str) -> bool:
+    """Whether text hands the problem to someone else (escalate, page, open a case...)."""
+    return bool(_ESCALATE.search(text))
+
+
 def _instructional(text: str) -> bool:
-    return bool(
-        _IMPERATIVE.match(text)
-        or _LEADING_CONDITION.match(text)
-        or _YOU_SHOULD.search(text)
-        or _STEP_REFERENCE.search(text)
-    )
+    """An instruction: imperative, "you should ...", a step reference, or a condition whose
+    consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y")."""
+    leading = _LEADING_CONDITION.match(text)
+    if leading:
+        text = leading.group("rest")
+    return bool(_IMPERATIVE.match(text) or _YOU_SHOULD.search(text) or _STEP_REFERENCE.search(text))
 
 
 def _prose_kind(text: str) -> DraftKind:
@@ -434,7 +470,7 @@ def _command_step(
 
 
 def _join_continuations(text: str) -> str:
-    return " ".join(re.sub(r"\\\s+", " ", text).split())
+    return " ".join(re.sub(r"\\\s+", " ", text).rstrip("\\").split())
 
 
 def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
@@ -445,15 +481,22 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
     lines = list(block.lines)
     prompted = any(_DOLLAR_PROMPT.match(line.text.lstrip()) for line in lines)
     script = language in SCRIPT_LANGS
+    in_output = False
     index = 0
     while index < len(lines):
         line = lines[index]
-        command = _command_line(line, prompted)
         index += 1
+        if not prompted:
+            in_output = _output_continues(line.text, in_output, known)
+            if in_output:
+                continue
+        command = _command_line(line, prompted)
         if command is None or not (prompted or _looks_like_command(command.text, script, known)):
             continue
         group = [command]
         while index < len(lines) and _continues(group):
+            if lines[index].text.lstrip().startswith("#") and group[-1].text.endswith("\\"):
+                break  # a comment after a backslash ends the command, as in the shell
             group.append(_strip_indent(lines[index]))
             index += 1
         text = " ".join(" ".join(c.text.split()) for c in group)
@@ -463,9 +506,23 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
         yield group, text
 
 
+def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool:
+    """Example output pasted under unprompted commands: a table header starts it, a blank
+    line ends it; columnar rows not starting with a known program are output too."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if in_output or _TABLE_HEADER.match(stripped):
+        return True
+    return bool(_COLUMNS.fullmatch(stripped)) and stripped.split()[0] not in known
+
+
 def _is_assignment(text: str) -> bool:
-    """`NAME=value` alone (the value may be quoted or a $(...)): it sets, it does not act."""
-    return bool(_PURE_ASSIGNMENT.match(_QUOTED_OR_SUBSTITUTED.sub("x", text)))
+    """`NAME=value` alone, with no command substitution: it sets, it does not act. (An
+    assignment from `$(...)` runs that command, so it stays a step.)"""
+    if "$(" in text or "`" in text:
+        return False
+    return bool(_PURE_ASSIGNMENT.match(_QUOTED_OR_PLACEHOLDER.sub("x", text)))
 
 
 def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
@@ -507,6 +564,8 @@ def _continues(group: list[CodeLine]) -> bool:
         return True
     first_word = group[0].text.split()[0] if group[0].text.split() else ""
     closer = _COMPOUND_OPEN.get(first_word)
+    if _FUNCTION_DEFINITION.match(group[0].text):
+        closer = "}"
     if closer and not re.search(rf"(?:^|[;\s]){closer}\s*;?\s*$", text):
         return len(group) < 50
     return _open_quote(text)

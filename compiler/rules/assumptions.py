@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 from compiler.bind import PLACEHOLDER
+from compiler.extract.heuristic import is_instruction, mentions_escalation
 from compiler.models import Span, Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.regions import (
@@ -27,7 +28,7 @@ from compiler.rules.regions import (
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable)\b"
-    r"|\bif\s+possible\b|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+your\s+discretion\b"
+    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+your\s+discretion\b"
     r"|\buse\s+(?:your\s+)?(?:best\s+)?judg(?:e)?ment\b|\bif\s+you\s+(?:think|feel)\b"
     r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
 )
@@ -36,12 +37,16 @@ _JUDGEMENT = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
     r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
     r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
-    r"|excessive|spiking|backed\s+up|unhealthy|degraded|abnormal|unusual|overloaded|busy|heavy"
+    r"|excessive|spiking|backed\s+up|unhealthy|abnormal|unusual|overloaded|busy|heavy"
     r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full)\b"
     r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b",
     re.IGNORECASE,
 )
-_MEASURED = re.compile(r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b", re.IGNORECASE)
+_MEASURED = re.compile(
+    r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
+    r"|more|less|fewer|greater|higher|lower)\s+than\b",
+    re.IGNORECASE,
+)
 
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
@@ -57,9 +62,10 @@ _ROLE_NOUN = (
 )
 _ACTOR = re.compile(
     rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}"
-    r"|(?-i:[A-Z][a-z]{2,})\b))",
+    r"|(?-i:[A-Z][a-z]{2,}(?:\s+(?:[A-Z][\w&]*|&))*)\b))",
     re.IGNORECASE,
 )
+_LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
     r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old)\s+"
     r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
@@ -76,7 +82,18 @@ _WAIT = re.compile(
     r"\s+to)\b[^.;:!?]*)?",
     re.IGNORECASE,
 )
-_OPEN_ENDED = re.compile(r"\b(?:until|till|to\s+recover|keep\s+\w+ing|for\s+\w+\s+to)\b", re.I)
+_OPEN_ENDED = re.compile(
+    r"\b(?:until|till)\s+(?:it|they|the\s+[\w-]+(?:\s+[\w-]+)?|all\s+[\w-]+)\s+(?:is|are|becomes?"
+    r"|recovers?|comes?\s+back|works?|succeeds?|stabili[sz]es?|finish(?:es)?|completes?|resolves?"
+    r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
+    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+)\s+to\s+(?:recover|come\s+back|be)\b",
+    re.IGNORECASE,
+)
+_SCHEDULE = re.compile(
+    r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance)"
+    r"|\bshipped\b|\breleased\b",
+    re.IGNORECASE,
+)
 _ACTION_VERB = (
     r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*back"
     r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
@@ -96,14 +113,17 @@ _IMPLIED_ACTION = re.compile(
 )
 _REASON = re.compile(
     r"\b(?:because|since|so\s+(?:that|the|it|they)|in\s+order\s+to|reason|otherwise|as\s+it"
-    r"|which\s+(?:is|will)"
+    r"|which\s+(?:is|will)|if|only|in\s+this\s+case|when|unless|no\s+longer\s+needed"
+    r"|to\s+(?:apply|trigger|pick\s+up|reload|refresh|reset|re-?create|rebuild|allow|let|ensure"
+    r"|avoid|make|reclaim|unstick|re-?pull|re-?sync)"
     r"|stuck|orphaned|corrupt(?:ed)?|to\s+(?:free|release|recover|unblock|clear|reclaim|restore"
     r"|fix|resolve|stop|prevent|force|remove|get\s+rid))\b",
     re.IGNORECASE,
 )
-_SHELL_VARIABLE = re.compile(r"\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}?")
+_SHELL_VARIABLE = re.compile(r"\$\{(?P<braced>[^{}\s]+)\}|\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
 _ANGLE = re.compile(r"<(?P<name>[A-Za-z][A-Za-z0-9 _.:/-]*)>")
-_MUSTACHE = re.compile(r"\{\{\s*(?P<name>[\w.-]+)\s*\}\}")
+_MUSTACHE = re.compile(r"\{\{\s*(?P<name>[A-Za-z_][\w.-]*)\s*\}\}")
+_TEMPLATE_KEYWORDS = {"end", "else", "range", "if", "with", "template", "define", "block"}
 _HTML_TAGS = {
     "br",
     "details",
@@ -180,6 +200,8 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     )
     pattern = re.compile(_VAGUE + (rf"|\b(?:{extra})\b" if extra else ""), re.IGNORECASE)
     for region, span, words in _scan(context, pattern):
+        if not is_instruction(sentence_of(context, region, span)):
+            continue
         yield Finding(
             "RB101",
             span,
@@ -210,7 +232,8 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
     for region, span, clause in _scan(context, _CONDITION):
         judgement = _JUDGEMENT.search(clause)
-        if judgement is None or _MEASURED.search(clause):
+        sentence = sentence_of(context, region, span)
+        if judgement is None or _MEASURED.search(clause) or not is_instruction(sentence):
             continue
         words = " ".join(clause[: judgement.end()].split())
         end = (
@@ -226,7 +249,7 @@ def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
         yield Finding(
             "RB102",
             end,
-            f'unmeasurable condition "{words}": no metric or threshold',
+            f'unmeasurable condition "{words}": no threshold to decide by',
             'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
             words,
             region.step,
@@ -281,7 +304,7 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     for region, span, _words in _scan(context, _ACTOR):
         match = _ACTOR.search(_words)
         actor = " ".join(match.group("actor").split()) if match else _words
-        if _known(actor, assigned):
+        if _known(actor, assigned) or _LINK.search(sentence_of(context, region, span)):
             continue
         if _known(actor, unassigned):
             message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
@@ -411,7 +434,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
     for region, span, words in _scan(context, _WAIT):
         if not _OPEN_ENDED.search(words):
             continue
-        if DURATION_OR_COUNT.search(sentence_of(context, region, span)):
+        sentence = sentence_of(context, region, span)
+        if DURATION_OR_COUNT.search(sentence) or _SCHEDULE.search(sentence):
             continue
         phrase = " ".join(words.split())
         yield Finding(
@@ -444,7 +468,9 @@ def _assigned_names(context: CheckContext) -> dict[str, bool]:
 def _placeholders(text: str) -> Iterator[tuple[re.Match[str], str]]:
     for pattern in (_SHELL_VARIABLE, _ANGLE, _MUSTACHE):
         for match in pattern.finditer(text):
-            name = match.group("name")
+            name = match.groupdict().get("braced") or match.group("name")
+            if pattern is _MUSTACHE and name in _TEMPLATE_KEYWORDS:
+                continue
             if pattern is _ANGLE and (name.lower() in _HTML_TAGS or name.lower() == "none"):
                 continue
             if pattern is _SHELL_VARIABLE and name in _ENVIRONMENT:
@@ -574,7 +600,7 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
 def missing_escalation(context: CheckContext) -> Iterator[Finding]:
     if context.meta.escalation is not None:
         return
-    if any(step.kind == "escalate" for step in context.graph.steps):
+    if any(s.kind == "escalate" or mentions_escalation(s.text) for s in context.graph.steps):
         return
     yield Finding(
         "RB109",
@@ -693,9 +719,9 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
     signoff=True,
     summary="A destructive step that does not say why it is needed.",
     docs=RuleDoc(
-        what="Flags steps bound to a destructive tool when neither the step, the text between "
-        "it and the previous step, its heading, nor the decision that leads to it says why "
-        "(because ..., to free ..., if ..., Reason: ...).",
+        what="Flags steps bound to a destructive tool when neither the step, the text of its "
+        "section before it (heading included), nor the decision that leads to it says why or "
+        "when (because ..., to free ..., if ..., only ..., Reason: ...).",
         why="The reason is what tells a reader when *not* to run the step. An agent without "
         "it runs the delete every time the runbook is followed.",
         example="```console\n$ oc delete pod payments-api-0\n```",
@@ -706,13 +732,11 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
 def destructive_without_reason(context: CheckContext) -> Iterator[Finding]:
     conditions = {e.to: e.when for s in context.graph.steps for e in s.next if e.when}
     headings = [b.span.line for b in context.document.blocks if b.kind == "heading"]
-    previous_end = 0
     for step in context.graph.steps:
         if step.source is None:
             continue
-        heading = max((line for line in headings if line < step.source.line), default=0)
-        before = context.document.lines[max(previous_end, heading) : step.source.line - 1]
-        previous_end = step.source.end_line
+        heading = max((line for line in headings if line < step.source.line), default=1)
+        before = context.document.lines[heading - 1 : step.source.line - 1]
         if step.effect != "destructive" or step.condition or conditions.get(step.id):
             continue
         said = " ".join([step.text, *before])
