@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -10,11 +11,24 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from compiler.models import Artifact
+
 
 def canonical_json(value: BaseModel | dict[str, Any]) -> str:
     """Byte-deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
     data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def content_digest(data: dict[str, Any]) -> str:
+    """sha256 of an artifact's canonical JSON with its `integrity` field emptied."""
+    return hashlib.sha256(canonical_json({**data, "integrity": ""}).encode("utf-8")).hexdigest()
+
+
+def seal(artifact: Artifact) -> Artifact:
+    """The artifact with its integrity digest filled in."""
+    digest = content_digest(artifact.model_dump(mode="json"))
+    return artifact.model_copy(update={"integrity": digest})
 
 
 def atomic_write(path: Path, text: str) -> None:

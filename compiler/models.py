@@ -147,3 +147,8 @@ class Artifact(Model):
     steps: list[Step]
     diagnostics: list[Diagnostic]
     status: Status
+    integrity: str = Field(
+        default="",
+        description="sha256 of the canonical JSON of the artifact with this field empty; "
+        "a loader recomputes it to detect tampering.",
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 from compiler import __version__
 from compiler.bind import bind
 from compiler.config import Config
+from compiler.emit import seal
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
@@ -138,7 +139,7 @@ def _artifact(
 ) -> Artifact:
     steps = [_gated(step, diagnostics) for step in graph.steps]
     blocked = any(d.blocking and d.signoff is None for d in diagnostics)
-    return Artifact(
+    artifact = Artifact(
         runbook=RunbookInfo(
             id=meta.id,
             title=meta.title,
@@ -164,6 +165,7 @@ def _artifact(
         diagnostics=diagnostics,
         status="blocked" if blocked else "ready",
     )
+    return seal(artifact)
 
 
 def _gated(step: Step, diagnostics: list[Diagnostic]) -> Step:
