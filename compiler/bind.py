@@ -139,21 +139,24 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
         detail = "the command could not be split into words (unbalanced quotes?)"
         return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
     pipelines = [parsed.stages, *parsed.followers]
-    keyword = next((p[0][0] for p in pipelines if p[0][0] in _COMPOUND), None)
+    keyword = next((s[0] for p in pipelines for s in p if s[0] in _COMPOUND), None)
     if keyword is not None:
         detail = f"a shell `{keyword}` construct; write each command it runs as its own step"
         return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
-    argv, substitutions = _argv(parsed.stages), parsed.substitutions
-    if not argv and len(substitutions) == 1:
+    # Assignments and harmless builtins (echo) do not act; the first command that does is
+    # the one the step binds to, and every later one must bind too.
+    acting = [p for p in pipelines if _argv(p) and _argv(p)[0] not in _HARMLESS]
+    substitutions = parsed.substitutions
+    if not acting and len(substitutions) == 1:
         # `NAME=$(command)`: the command in the substitution is what the step runs.
         return _bind_command(draft, registry, substitutions[0], span)
-    if not argv:
-        detail = "only assigns variables from several commands; split it into steps"
+    if not acting:
+        detail = "only assigns variables or prints; nothing for a tool to run"
         return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
-    issues = _filter_issues(registry, parsed.stages, span)
-    issues += _follower_issues(registry, parsed.followers, span)
+    issues = _filter_issues(registry, acting[0], span)
+    issues += _follower_issues(registry, acting[1:], span)
     issues += _substitution_issues(registry, substitutions, span)
-    return _matched(draft, registry, argv, command, span, issues)
+    return _matched(draft, registry, _argv(acting[0]), command, span, issues)
 
 
 def _unbound(draft: DraftStep, issue: BindingIssue) -> BoundStep:
@@ -211,8 +214,6 @@ def _follower_issues(
     issues = []
     for pipeline in followers:
         argv = _argv(pipeline)
-        if not argv or argv[0] in _HARMLESS:
-            continue
         if not registry.match_command(argv):
             issues.append(
                 BindingIssue(

@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from compiler import __version__
+from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.config import ConfigError
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
@@ -48,6 +49,15 @@ RegistryOpt = Annotated[
 ProfilesOpt = Annotated[
     Path | None, typer.Option(help="Executor profiles (default: nearest profiles.yaml).")
 ]
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        envvar="RUNBOOKC_CACHE_DIR",
+        help="Where results of unchanged inputs are cached (default .runbookc-cache).",
+    ),
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Compile everything afresh.")]
 ConfigOpt = Annotated[Path | None, typer.Option(help="runbookc.toml or pyproject.toml to use.")]
 
 
@@ -84,12 +94,17 @@ def _guarded(action: Callable[[], T]) -> T:
 
 
 def _compile(
-    paths: list[Path], registry: Path | None, profiles: Path | None, config: Path | None, jobs: int
+    paths: list[Path],
+    registry: Path | None,
+    profiles: Path | None,
+    config: Path | None,
+    jobs: int,
+    cache_dir: Path | None,
 ) -> list[CompileResult]:
     def run() -> list[CompileResult]:
         sources = discover(paths)
         env = environment(paths, registry, profiles, config)
-        return compile_all(sources, env, jobs)
+        return compile_all(sources, env, jobs, cache_dir)
 
     results = _guarded(run)
     fatal = [r.fatal for r in results if r.fatal is not None]
@@ -104,6 +119,10 @@ def _compile(
     return results
 
 
+def _cache(cache_dir: Path | None, no_cache: bool) -> Path | None:
+    return None if no_cache else cache_dir or DEFAULT_CACHE_DIR
+
+
 @app.command("compile")
 def compile_command(
     paths: PathsArg,
@@ -116,9 +135,11 @@ def compile_command(
     profiles: ProfilesOpt = None,
     config: ConfigOpt = None,
     jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
+    cache_dir: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Compile runbooks into artifacts: OUT/<path relative to PATH, .md -> .json>."""
-    results = _compile(paths, registry, profiles, config, jobs)
+    results = _compile(paths, registry, profiles, config, jobs, _cache(cache_dir, no_cache))
     if check:
         drifted = drift(results, out)
         for item in drifted:
@@ -151,9 +172,11 @@ def check_command(
     registry: RegistryOpt = None,
     profiles: ProfilesOpt = None,
     config: ConfigOpt = None,
+    cache_dir: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Lint runbooks: diagnostics with codes, spans and fix hints."""
-    results = _compile(paths, registry, profiles, config, jobs=1)
+    results = _compile(paths, registry, profiles, config, 1, _cache(cache_dir, no_cache))
     diagnostics = [d for result in results for d in displayed(result)]
     sys.stdout.write(RENDERERS[output_format](diagnostics, len(results)))
     if _fails(diagnostics, strict):

@@ -21,8 +21,12 @@ def canonical_json(value: BaseModel | dict[str, Any]) -> str:
 
 
 def content_digest(data: dict[str, Any]) -> str:
-    """sha256 of an artifact's canonical JSON with its `integrity` field emptied."""
-    return hashlib.sha256(canonical_json({**data, "integrity": ""}).encode("utf-8")).hexdigest()
+    """sha256 of an artifact's compact canonical JSON (sorted keys, no whitespace) with its
+    `integrity` field emptied; compact, so the C encoder does the work."""
+    compact = json.dumps(
+        {**data, "integrity": ""}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(compact.encode("utf-8")).hexdigest()
 
 
 def seal(artifact: Artifact) -> Artifact:

@@ -149,6 +149,6 @@ class Artifact(Model):
     status: Status
     integrity: str = Field(
         default="",
-        description="sha256 of the canonical JSON of the artifact with this field empty; "
-        "a loader recomputes it to detect tampering.",
+        description="sha256 of the artifact's compact canonical JSON (sorted keys, no "
+        "whitespace) with this field empty; a loader recomputes it to detect tampering.",
     )

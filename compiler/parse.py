@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Literal
 
 import yaml
@@ -128,7 +129,9 @@ def parse(text: str, path: str = "<string>") -> Document:
     return Document(path, text, lines, front_matter, fm_span, blocks, dropped)
 
 
+@cache
 def _markdown() -> MarkdownIt:
+    """One parser per process: building it costs more than parsing a typical runbook."""
     return MarkdownIt("commonmark").enable("table")
 
 

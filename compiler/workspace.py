@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from compiler import cache
 from compiler.config import find_config, load_config
 from compiler.emit import atomic_write, canonical_json
 from compiler.models import Diagnostic
@@ -81,8 +82,26 @@ def environment(
     return Environment(load_registry(registry_path), loaded_profiles, load_config(config_path))
 
 
-def compile_all(sources: list[SourceFile], env: Environment, jobs: int = 1) -> list[CompileResult]:
-    """Compile every source, in parallel processes when jobs > 1; results in input order."""
+def compile_all(
+    sources: list[SourceFile], env: Environment, jobs: int = 1, cache_dir: Path | None = None
+) -> list[CompileResult]:
+    """Compile every source (in parallel processes when jobs > 1), reusing cached results
+    of unchanged inputs when a cache directory is given; results in input order."""
+    keys = [cache.cache_key(source, env) if cache_dir else None for source in sources]
+    results: list[CompileResult | None] = [
+        cache.load(cache_dir, key, source) if cache_dir and key else None
+        for source, key in zip(sources, keys, strict=True)
+    ]
+    missing = [i for i, result in enumerate(results) if result is None]
+    fresh = _compile_many([sources[i] for i in missing], env, jobs)
+    for index, result in zip(missing, fresh, strict=True):
+        results[index] = result
+        if cache_dir and keys[index]:
+            cache.store(cache_dir, keys[index] or "", result)
+    return [result for result in results if result is not None]
+
+
+def _compile_many(sources: list[SourceFile], env: Environment, jobs: int) -> list[CompileResult]:
     if jobs <= 1 or len(sources) < 2:
         return [compile_file(source, env) for source in sources]
     with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -219,14 +219,19 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     known = programs | COMMON_PROGRAMS
     procedural_doc = any(b.kind == "heading" and PROCEDURAL.search(b.text) for b in document.blocks)
     blocks = [b for b in document.blocks if _is_procedural(b, procedural_doc) and b.kind != "html"]
-    lead_ins = _lead_ins(blocks, known)
+    commands_of = {
+        i: [] if _shows_output(blocks, i) else list(_commands(block, known))
+        for i, block in enumerate(blocks)
+        if block.kind == "code"
+    }
+    lead_ins = _lead_ins(blocks, commands_of)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
     for index, block in enumerate(blocks):
         if block.kind == "paragraph" and index not in consumed:
             drafts += _prose_steps(block)
         elif block.kind == "code":
-            commands = list(_commands(block, known))
+            commands = commands_of[index]
             if index in lead_ins and commands:
                 adjacent = lead_ins[index] == index - 1
                 drafts += _introduced(blocks[lead_ins[index]], commands, adjacent)
@@ -235,12 +240,30 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     return drafts
 
 
-def _lead_ins(blocks: list[Block], known: frozenset[str]) -> dict[int, int]:
+_OUTPUT_LEAD_IN = re.compile(
+    r"(?:output|you\s+(?:should|will)\s+see|returns?|looks?\s+like|similar\s+to|for\s+example"
+    r"|e\.g\.)[^.:]*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _shows_output(blocks: list[Block], index: int) -> bool:
+    """A code block introduced as output ("Example output:") holds no commands, unless it
+    marks commands with `$ ` prompts."""
+    block, before = blocks[index], blocks[index - 1] if index else None
+    if before is None or before.kind != "paragraph" or not _OUTPUT_LEAD_IN.search(before.text):
+        return False
+    return not any(_DOLLAR_PROMPT.match(line.text.lstrip()) for line in block.lines)
+
+
+def _lead_ins(
+    blocks: list[Block], commands_of: dict[int, list[tuple[list[CodeLine], str]]]
+) -> dict[int, int]:
     """Code block index -> index of the paragraph that introduces its commands: the
     paragraph right before it, or the first paragraph of the numbered item it sits in."""
     found: dict[int, int] = {}
-    for index, block in enumerate(blocks):
-        if block.kind != "code" or not any(True for _ in _commands(block, known)):
+    for index, commands in sorted(commands_of.items()):
+        if not commands:
             continue
         item = _item_paragraph(blocks, index)
         if item is not None and item not in found.values():

@@ -115,9 +115,11 @@ def all_rules() -> dict[str, Rule]:
 
 def run_checks(context: CheckContext) -> list[Finding]:
     """Run every selected rule's check; findings sorted by position then code."""
-    findings: list[Finding] = []
+    findings: dict[tuple[str, Span, str | None], Finding] = {}
     for code, item in all_rules().items():
         if item.check is None or not context.config.selects(code, context.document.path):
             continue
-        findings.extend(item.check(context))
-    return sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code, f.evidence))
+        for finding in item.check(context):
+            # A paragraph can be both a step and a lead-in: report each place once.
+            findings.setdefault((finding.code, finding.span, finding.step), finding)
+    return sorted(findings.values(), key=lambda f: (f.span.line, f.span.column, f.code, f.evidence))

@@ -6,12 +6,12 @@ usual dashboard") and reports the exact words, so a human can write down what th
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 
 from compiler.bind import PLACEHOLDER
+from compiler.config import reference_date
 from compiler.extract.heuristic import is_instruction, mentions_escalation
 from compiler.models import Span, Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
@@ -86,7 +86,8 @@ _OPEN_ENDED = re.compile(
     r"\b(?:until|till)\s+(?:it|they|the\s+[\w-]+(?:\s+[\w-]+)?|all\s+[\w-]+)\s+(?:is|are|becomes?"
     r"|recovers?|comes?\s+back|works?|succeeds?|stabili[sz]es?|finish(?:es)?|completes?|resolves?"
     r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
-    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+)\s+to\s+(?:recover|come\s+back|be)\b",
+    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+)\s+to\s+(?:recover|come\s+back|be)\b"
+    r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b",
     re.IGNORECASE,
 )
 _SCHEDULE = re.compile(
@@ -650,14 +651,6 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-def reference_date() -> date:
-    """Today, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
-
-
 @rule(
     "RB111",
     "stale-review",
@@ -711,6 +704,35 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_PROBLEM = re.compile(
+    r"\b(?:duplicate[sd]?|stuck|orphan(?:ed)?|stale|corrupt(?:ed)?|undesired|unused|fail(?:ed|ing)"
+    r"|broken|leak(?:ed|ing|s)?|full|conflict(?:ing|s)?|dangling|zombie|hung|invalid|wrong"
+    r"|misconfigured|no\s+longer\s+needed|not\s+needed)\b",
+    re.IGNORECASE,
+)
+_GENERIC_OBJECTS = {"pod", "pods", "node", "nodes", "default", "true", "false", "all"}
+
+
+def _problem_stated(context: CheckContext, step: Step) -> bool:
+    """Whether text before the step names what it destroys together with what is wrong with
+    it ("two wasp-agent daemonsets ... undesired" before `oc delete ds wasp-agent`)."""
+    if step.tool is None or step.source is None:
+        return False
+    objects = {
+        word.lower()
+        for value in step.tool.args.values()
+        for word in re.split(r"[\s/]+", value)
+        if len(word) > 3 and word.lower() not in _GENERIC_OBJECTS and not PLACEHOLDER.match(word)
+    }
+    before = "\n".join(context.document.lines[: step.source.line - 1]).lower()
+    for name in objects:
+        for found in re.finditer(re.escape(name), before):
+            window = before[max(0, found.start() - 160) : found.end() + 160]
+            if _PROBLEM.search(window):
+                return True
+    return False
+
+
 @rule(
     "RB112",
     "destructive-without-reason",
@@ -740,7 +762,7 @@ def destructive_without_reason(context: CheckContext) -> Iterator[Finding]:
         if step.effect != "destructive" or step.condition or conditions.get(step.id):
             continue
         said = " ".join([step.text, *before])
-        if _REASON.search(said):
+        if _REASON.search(said) or _problem_stated(context, step):
             continue
         yield Finding(
             "RB112",

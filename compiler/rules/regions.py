@@ -17,6 +17,9 @@ DURATION_OR_COUNT = re.compile(
 )
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*\[(<\"'])|\n[ \t>]*\n")
+
+
 @dataclass(frozen=True)
 class Region:
     """A span of source a rule scans, and the step it belongs to."""
@@ -24,6 +27,8 @@ class Region:
     step: str
     span: Span
     command: bool
+    text: str | None = None
+    """The region's words with whitespace collapsed, when known: a cheap first test."""
 
 
 def prose_regions(context: CheckContext) -> Iterator[Region]:
@@ -31,24 +36,26 @@ def prose_regions(context: CheckContext) -> Iterator[Region]:
     seen: set[Span] = set()
     for step_id, bound in context.graph.bound.items():
         draft = bound.draft
-        spans = [draft.note_span, None if draft.command else draft.span]
-        for span in spans:
+        texts = [(draft.note_span, draft.note), (None if draft.command else draft.span, draft.text)]
+        for span, text in texts:
             if span is not None and span not in seen:
                 seen.add(span)
-                yield Region(step_id, span, command=False)
+                yield Region(step_id, span, command=False, text=text)
 
 
 def command_regions(context: CheckContext) -> Iterator[Region]:
     """Each command step's source span."""
     for step_id, bound in context.graph.bound.items():
         if bound.draft.command is not None:
-            yield Region(step_id, bound.draft.span, command=True)
+            yield Region(step_id, bound.draft.span, command=True, text=bound.draft.text)
 
 
 def matches(
     context: CheckContext, region: Region, pattern: re.Pattern[str]
 ) -> list[tuple[Span, re.Match[str]]]:
     """Matches of a pattern inside a region, with precise spans."""
+    if region.text is not None and not pattern.search(region.text):
+        return []
     return find_spans(context.document.lines, region.span, pattern)
 
 
@@ -57,10 +64,14 @@ def sentence_of(context: CheckContext, region: Region, span: Span) -> str:
     text = "\n".join(context.document.lines[region.span.line - 1 : region.span.end_line])
     lines_before = context.document.lines[region.span.line - 1 : span.line - 1]
     offset = sum(len(line) + 1 for line in lines_before) + span.column - 1
-    start = max(text.rfind(". ", 0, offset), text.rfind("\n\n", 0, offset))
-    end_candidates = [i for i in (text.find(". ", offset), text.find("\n\n", offset)) if i >= 0]
-    end = min(end_candidates) if end_candidates else len(text)
-    return text[start + 1 : end + 1]
+    start, end = 0, len(text)
+    for boundary in _SENTENCE_BREAK.finditer(text):
+        if boundary.end() <= offset:
+            start = boundary.end()
+        elif boundary.start() >= offset:
+            end = boundary.start()
+            break
+    return text[start:end]
 
 
 def title_span(context: CheckContext) -> Span:

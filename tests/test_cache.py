@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compiler import workspace
+from compiler.emit import canonical_json
+from compiler.pipeline import Environment
+from compiler.workspace import compile_all, discover
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture
+def runbooks(tmp_path: Path) -> Path:
+    root = tmp_path / "rb"
+    shutil.copytree(FIXTURES / "rules", root, ignore=shutil.ignore_patterns("RB00[4-7]*"))
+    return root
+
+
+def compile_counting(
+    root: Path, env: Environment, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[str], int]:
+    calls = []
+    real = workspace.compile_file
+
+    def counting(source: workspace.SourceFile, environment: Environment) -> object:
+        calls.append(source.display)
+        return real(source, environment)
+
+    monkeypatch.setattr(workspace, "compile_file", counting)
+    results = compile_all(discover([root]), env, cache_dir=cache)
+    return [canonical_json(r.artifact) for r in results if r.artifact], len(calls)
+
+
+def test_unchanged_inputs_are_served_from_the_cache(
+    runbooks: Path, env: Environment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first, compiled = compile_counting(runbooks, env, cache, monkeypatch)
+    again, recompiled = compile_counting(runbooks, env, cache, monkeypatch)
+    assert compiled == len(first) > 20 and recompiled == 0
+    assert again == first, "a cached result is byte-identical to a fresh one"
+
+
+def test_a_changed_runbook_or_sidecar_is_recompiled(
+    runbooks: Path, env: Environment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    compile_counting(runbooks, env, cache, monkeypatch)
+    (runbooks / "RB101.md").write_text((runbooks / "RB101.md").read_text() + "\nMore.\n")
+    sidecar = runbooks / "RB901.signoffs.toml"
+    sidecar.write_text(sidecar.read_text() + "\n# edited\n")
+    assert compile_counting(runbooks, env, cache, monkeypatch)[1] == 2
+
+
+def test_a_corrupt_entry_is_a_miss(
+    runbooks: Path, env: Environment, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    compile_counting(runbooks, env, cache, monkeypatch)
+    for entry in cache.rglob("*.json"):
+        entry.write_text('{"artifact": {"truncated"')
+    first, recompiled = compile_counting(runbooks, env, cache, monkeypatch)
+    assert recompiled == len(first)
