@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -14,6 +15,7 @@ import typer
 from compiler import __version__
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.config import ConfigError
+from compiler.evals import EvalError, render_text
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
 from compiler.pipeline import CompileResult
@@ -28,6 +30,7 @@ from compiler.workspace import (
     displayed,
     drift,
     environment,
+    run_evals,
     sign_off,
     write_all,
 )
@@ -89,7 +92,7 @@ def _guarded(action: Callable[[], T]) -> T:
     """Turn the known setup errors into one-line messages and exit 2."""
     try:
         return action()
-    except (WorkspaceError, RegistryError, ConfigError, SignoffError) as error:
+    except (WorkspaceError, RegistryError, ConfigError, SignoffError, EvalError) as error:
         _fail(str(error))
 
 
@@ -288,6 +291,26 @@ def rules_command() -> None:
     for item in all_rules().values():
         flags = ("blocking" if item.blocking else "-") + (", signable" if item.signoff else "")
         typer.echo(f"{item.code}  {item.name:<33} {item.severity:<8} {flags:<20} {item.summary}")
+
+
+@app.command("eval")
+def eval_command(
+    directory: Annotated[
+        Path, typer.Argument(help="Eval cases (NAME.md + NAME.gold.yaml).")
+    ] = Path("evals"),
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """Score extraction against labelled cases; exit 1 if any tool is hallucinated or any
+    step is ungrounded."""
+    report = _guarded(lambda: run_evals(directory))
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(report))
+    if not report.ok:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command("version")

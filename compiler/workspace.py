@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from compiler import cache
+from compiler import cache, evals
 from compiler.config import find_config, load_config
 from compiler.emit import atomic_write, canonical_json
 from compiler.models import Diagnostic
@@ -227,3 +227,27 @@ def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str
     )
     options = f"; signable flags: {', '.join(here)}" if here else ""
     return f"no {code} flag on {where}{options}"
+
+
+def run_evals(directory: Path) -> evals.EvalReport:
+    """Compile every labelled case of an eval directory and score it."""
+    defaults = evals.suite_settings(directory)
+    report = evals.EvalReport()
+    loaded: dict[Path, Environment] = {}
+    for gold in evals.discover_cases(directory):
+        case = evals.load_case(gold)
+        registry = case.registry or defaults.get("registry")
+        if registry is None:
+            raise WorkspaceError(f"{gold}: no registry (set one in the case or suite.yaml)")
+        if registry not in loaded:
+            profiles = defaults.get("profiles")
+            loaded[registry] = Environment(
+                load_registry(registry), load_profiles(profiles) if profiles else Profiles.empty()
+            )
+        env = loaded[registry]
+        (source,) = discover([case.runbook])
+        result = compile_file(source, env)
+        if result.artifact is None:
+            raise WorkspaceError(f"{case.runbook}: cannot compile an eval case")
+        evals.score_case(case, result.artifact, env.registry, report)
+    return report

@@ -1,0 +1,241 @@
+"""Scoring of labelled eval cases: step detection, binding, flags, and the two zero counters.
+
+A case is `NAME.md` with `NAME.gold.yaml` beside it:
+
+    registry: ../tools.yaml         # optional; default: the suite's registry
+    profile: oncall-sre             # optional; informational
+    steps:                          # gold steps, matched by source line
+      - {line: 12, tool: kubectl.get_pods}
+      - {line: 18, tool: null}
+    flags:                          # gold diagnostics, matched by (code, line)
+      - {code: RB101, line: 14}
+    forbidden_tools: [check_stripe]
+
+The suite's defaults (registry, profiles) come from `suite.yaml` in the eval directory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compiler.models import Artifact
+from compiler.parse import decode_source, normalise, text_at
+from compiler.registry import Registry
+
+GOLD_SUFFIX = ".gold.yaml"
+
+
+class EvalError(Exception):
+    """An eval case or suite file is missing or malformed (exit 2)."""
+
+
+@dataclass(frozen=True)
+class GoldCase:
+    """One labelled runbook."""
+
+    runbook: Path
+    registry: Path | None
+    steps: list[tuple[int, str | None]]
+    flags: Counter[tuple[str, int]]
+    forbidden_tools: frozenset[str]
+
+
+@dataclass
+class Tally:
+    """True positives, false positives and false negatives, with the derived scores."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, gold: Counter[Any], predicted: Counter[Any]) -> None:
+        """Count a case's gold and predicted items (multisets)."""
+        hits = gold & predicted
+        self.tp += sum(hits.values())
+        self.fp += sum((predicted - hits).values())
+        self.fn += sum((gold - hits).values())
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Counts and scores, rounded for reports."""
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+        }
+
+
+@dataclass
+class EvalReport:
+    """Scores over all cases."""
+
+    cases: int = 0
+    flags: Tally = field(default_factory=Tally)
+    flags_by_rule: dict[str, Tally] = field(default_factory=dict)
+    steps: Tally = field(default_factory=Tally)
+    bindings_correct: int = 0
+    bindings_total: int = 0
+    hallucinated_tools: list[str] = field(default_factory=list)
+    ungrounded_steps: list[str] = field(default_factory=list)
+
+    @property
+    def binding_accuracy(self) -> float:
+        return self.bindings_correct / self.bindings_total if self.bindings_total else 1.0
+
+    @property
+    def ok(self) -> bool:
+        """The counters that must be zero are zero."""
+        return not self.hallucinated_tools and not self.ungrounded_steps
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {
+            "cases": self.cases,
+            "flags": self.flags.as_dict(),
+            "flags_by_rule": {k: v.as_dict() for k, v in sorted(self.flags_by_rule.items())},
+            "steps": self.steps.as_dict(),
+            "binding_accuracy": round(self.binding_accuracy, 3),
+            "bindings": {"correct": self.bindings_correct, "total": self.bindings_total},
+            "hallucinated_tools": self.hallucinated_tools,
+            "ungrounded_steps": self.ungrounded_steps,
+        }
+
+
+def discover_cases(directory: Path) -> list[Path]:
+    """The gold files of an eval directory, recursively, in a stable order."""
+    if not directory.is_dir():
+        raise EvalError(f"{directory}: not a directory of eval cases")
+    found = sorted(directory.rglob(f"*{GOLD_SUFFIX}"))
+    if not found:
+        raise EvalError(f"{directory}: no *{GOLD_SUFFIX} eval cases")
+    return found
+
+
+def load_case(gold_path: Path) -> GoldCase:
+    """Read one gold file and locate its runbook."""
+    raw = _yaml(gold_path)
+    runbook = gold_path.with_name(gold_path.name.removesuffix(GOLD_SUFFIX) + ".md")
+    if not runbook.is_file():
+        raise EvalError(f"{gold_path}: no runbook {runbook.name} beside it")
+    try:
+        steps = [(int(s["line"]), s.get("tool")) for s in raw.get("steps", [])]
+        flags = Counter((str(f["code"]), int(f["line"])) for f in raw.get("flags", []))
+    except (KeyError, TypeError, ValueError) as error:
+        raise EvalError(f"{gold_path}: malformed steps or flags: {error}") from None
+    registry = raw.get("registry")
+    return GoldCase(
+        runbook=runbook,
+        registry=(gold_path.parent / registry).resolve() if registry else None,
+        steps=steps,
+        flags=flags,
+        forbidden_tools=frozenset(raw.get("forbidden_tools", [])),
+    )
+
+
+def suite_settings(directory: Path) -> dict[str, Path]:
+    """`suite.yaml` of an eval directory: default registry and profiles paths."""
+    path = directory / "suite.yaml"
+    if not path.is_file():
+        return {}
+    raw = _yaml(path)
+    return {
+        key: (directory / str(value)).resolve()
+        for key, value in raw.items()
+        if key in ("registry", "profiles")
+    }
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise EvalError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
+    if not isinstance(loaded, dict):
+        raise EvalError(f"{path}: expected a YAML mapping")
+    return loaded
+
+
+def score_case(case: GoldCase, artifact: Artifact, registry: Registry, report: EvalReport) -> None:
+    """Add one compiled case's scores to the report."""
+    report.cases += 1
+    predicted_flags = Counter((d.code, d.line) for d in artifact.diagnostics)
+    report.flags.add(case.flags, predicted_flags)
+    for code in {c for c, _ in case.flags} | {c for c, _ in predicted_flags}:
+        report.flags_by_rule.setdefault(code, Tally()).add(
+            Counter({k: n for k, n in case.flags.items() if k[0] == code}),
+            Counter({k: n for k, n in predicted_flags.items() if k[0] == code}),
+        )
+    tools_by_line: dict[int, list[str | None]] = {}
+    for step in artifact.steps:
+        if step.source is not None:
+            tools_by_line.setdefault(step.source.line, []).append(
+                step.tool.name if step.tool else None
+            )
+    report.steps.add(
+        Counter(line for line, _ in case.steps),
+        Counter({line: len(tools) for line, tools in tools_by_line.items()}),
+    )
+    for line, tool in case.steps:
+        if line in tools_by_line:
+            report.bindings_total += 1
+            report.bindings_correct += tool in tools_by_line[line]
+    _count_zero_counters(case, artifact, registry, report)
+
+
+def _count_zero_counters(
+    case: GoldCase, artifact: Artifact, registry: Registry, report: EvalReport
+) -> None:
+    name = case.runbook.name
+    lines = decode_source(case.runbook.read_bytes()).split("\n")
+    for step in artifact.steps:
+        if step.tool and (
+            step.tool.name not in registry.tools or step.tool.name in case.forbidden_tools
+        ):
+            report.hallucinated_tools.append(f"{name}: {step.id} -> {step.tool.name}")
+        if step.source is not None and text_at(lines, step.source) != normalise(step.text):
+            report.ungrounded_steps.append(f"{name}:{step.source.line}: {step.id}")
+
+
+def render_text(report: EvalReport) -> str:
+    """A human-readable summary."""
+    out = [
+        f"{report.cases} case(s)",
+        f"flags:  P={report.flags.precision:.3f} R={report.flags.recall:.3f} "
+        f"F1={report.flags.f1:.3f}  (tp={report.flags.tp} fp={report.flags.fp} "
+        f"fn={report.flags.fn})",
+        f"steps:  P={report.steps.precision:.3f} R={report.steps.recall:.3f} "
+        f"F1={report.steps.f1:.3f}",
+        f"binding accuracy: {report.binding_accuracy:.3f} "
+        f"({report.bindings_correct}/{report.bindings_total})",
+        f"hallucinated tools: {len(report.hallucinated_tools)}   "
+        f"ungrounded steps: {len(report.ungrounded_steps)}   (both must be 0)",
+        "per rule:",
+    ]
+    out += [
+        f"  {code}  P={t.precision:.2f} R={t.recall:.2f} F1={t.f1:.2f}  "
+        f"(tp={t.tp} fp={t.fp} fn={t.fn})"
+        for code, t in sorted(report.flags_by_rule.items())
+    ]
+    out += [f"  hallucinated: {item}" for item in report.hallucinated_tools]
+    out += [f"  ungrounded: {item}" for item in report.ungrounded_steps]
+    return "\n".join(out) + "\n"
