@@ -1,0 +1,396 @@
+"""Walk a compiled runbook's graph and allow or deny each tool call an agent makes.
+
+The guard fails closed: a call is allowed only when the current step is agent-executable, names
+the step's tool, passes the tool's params schema, keeps every argument the runbook fixed, needs
+a permission the executor profile has, and carries an approver when the step requires one. Every
+decision, allowed or not, is recorded (and appended to the JSONL audit log when one is given).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from compiler.models import Step
+from compiler.registry import Tool
+from compiler.runtime.audit_log import AuditLog, VerdictName, record
+from compiler.runtime.loader import CompiledRunbook, UnknownProfile
+from compiler.runtime.toolspec import describe, openai_tool, registry_name, tool_parameters
+
+PLACEHOLDER = re.compile(
+    r"\$\{(?P<brace>[A-Za-z_]\w*)\}|\$(?P<dollar>[A-Za-z_]\w*)"
+    r"|<(?P<angle>[A-Za-z_][\w.-]*)>|\{\{\s*(?P<mustache>[A-Za-z_][\w.-]*)\s*\}\}"
+)
+OTHERWISE = "otherwise"
+OUTCOME_TOOL = "choose_outcome"
+
+
+class GuardError(Exception):
+    """The guard cannot move as asked."""
+
+
+class UnknownOutcomeError(GuardError):
+    """`advance(outcome)` names no edge of the current decision."""
+
+
+class HumanGateError(GuardError):
+    """Only a human may complete a `gate: human` step; advancing needs `confirmed_by`."""
+
+
+class RunbookFinishedError(GuardError):
+    """The walk already reached the end step."""
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A tool call proposed by the agent: a registry or function name, its arguments (a dict
+    or the JSON string the model produced), and who approved it, if anyone."""
+
+    name: str
+    arguments: Mapping[str, Any] | str = field(default_factory=dict)
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The guard's answer to one call."""
+
+    allowed: bool
+    reason: str
+    step: str
+    tool: str | None
+
+
+@dataclass(frozen=True)
+class _Call:
+    tool: str
+    args: dict[str, Any] | None
+    raw: Mapping[str, Any] | str
+    approved_by: str | None
+
+
+Rule = Callable[[Step, _Call], str | None]
+
+
+class Guard:
+    """The state of one agent's walk through a compiled runbook."""
+
+    def __init__(
+        self,
+        runbook: CompiledRunbook,
+        profile: str | None = None,
+        audit: AuditLog | Path | str | None = None,
+        actor: str = "agent",
+        inputs: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.runbook = runbook
+        self.actor = actor
+        self.profile, self.permissions = _profile(runbook, profile)
+        self.audit = audit if isinstance(audit, AuditLog) or audit is None else AuditLog(audit)
+        self.inputs = _inputs(runbook, inputs or {})
+        self._history: list[str] = [runbook.entry.id]
+        self.decisions: list[dict[str, Any]] = []
+
+    @property
+    def history(self) -> tuple[str, ...]:
+        """Ids of the steps visited, in order; the last is the current step."""
+        return tuple(self._history)
+
+    @property
+    def current(self) -> Step:
+        """The step the walk is at."""
+        return self.runbook.step(self._history[-1])
+
+    @property
+    def done(self) -> bool:
+        """True once the walk reached the end step."""
+        return self.current.kind == "end"
+
+    def tools(self) -> list[dict[str, Any]]:
+        """OpenAI function-tool specs the agent may call now: the current step's tool only,
+        none at a human-gated step, a step without a tool, or the end."""
+        step = self.current
+        tool = self._tool(step)
+        if self.done or step.gate == "human" or tool is None:
+            return []
+        return [openai_tool(tool, _step_description(step, tool))]
+
+    def outcomes(self) -> list[str]:
+        """The outcomes `advance` accepts at the current step ([] if it has one plain edge)."""
+        edges = self.current.next
+        if len(edges) == 1 and edges[0].when is None:
+            return []
+        return list(dict.fromkeys(edge.when or OTHERWISE for edge in edges))
+
+    def outcome_tool(self) -> dict[str, Any] | None:
+        """A pseudo-tool (`choose_outcome`) for the model to pick a decision's branch; the
+        loop passes its `outcome` to `advance`. None when the step has no branches."""
+        outcomes = self.outcomes()
+        if not outcomes:
+            return None
+        outcome = {"type": "string", "enum": outcomes}
+        parameters = {"type": "object", "properties": {"outcome": outcome}, "required": ["outcome"]}
+        description = f"Pick which condition of step {self.current.id} holds, from tool output."
+        function = {"name": OUTCOME_TOOL, "description": description, "parameters": parameters}
+        return {"type": "function", "function": function}
+
+    def check(self, call: ToolCall) -> Verdict:
+        """Allow or deny one tool call at the current step, and record the decision."""
+        parsed = _Call(
+            registry_name(call.name), _arguments(call.arguments), call.arguments, call.approved_by
+        )
+        step = self.current
+        reason = next((r for rule in self._rules() if (r := rule(step, parsed))), None)
+        allowed = reason is None
+        if reason is None:
+            reason = f"allowed: {parsed.tool} is the tool of step {step.id}"
+        args = parsed.args if parsed.args is not None else call.arguments
+        self._log("allow" if allowed else "deny", parsed.tool, args, reason)
+        return Verdict(allowed, reason, step.id, parsed.tool)
+
+    def advance(self, outcome: str | None = None, *, confirmed_by: str | None = None) -> Step:
+        """Follow an edge out of the current step and return the new current step.
+
+        A plain edge is taken as is; a decision needs `outcome` equal to an edge's `when` text
+        or "otherwise". Leaving a human-gated step needs `confirmed_by`, the human who did it."""
+        step = self.current
+        try:
+            target = self._target(step, outcome, confirmed_by)
+        except GuardError as error:
+            self._log("deny", None, {"outcome": outcome}, f"cannot advance: {error}")
+            raise
+        taken = f" on {outcome!r}" if outcome else ""
+        by = f", confirmed by {confirmed_by}" if confirmed_by else ""
+        self._log(
+            "advance",
+            None,
+            {"outcome": outcome},
+            f"{step.id} -> {target}{taken}{by}",
+            actor=confirmed_by,
+        )
+        self._history.append(target)
+        return self.current
+
+    def _rules(self) -> tuple[Rule, ...]:
+        return (
+            self._deny_step,
+            self._deny_tool,
+            self._deny_permission,
+            self._deny_schema,
+            self._deny_bindings,
+            self._deny_approval,
+        )
+
+    def _tool(self, step: Step) -> Tool | None:
+        registry = self.runbook.registry
+        if step.tool is None or registry is None:
+            return None
+        return registry.tools.get(step.tool.name)
+
+    def _deny_step(self, step: Step, call: _Call) -> str | None:
+        if self.done:
+            return f"the runbook is finished; no tool may be called (tool {call.tool})"
+        if step.gate == "human":
+            return (
+                f"step {step.id} is gated for a human (gate: human); the agent may not execute it"
+            )
+        if step.tool is None:
+            return f"tool {call.tool} is not in step {step.id}; this step has no tool ({step.kind})"
+        return None
+
+    def _deny_tool(self, step: Step, call: _Call) -> str | None:
+        assert step.tool is not None
+        if call.tool != step.tool.name:
+            return (
+                f"tool {call.tool} is not in step {step.id}; this step allows only {step.tool.name}"
+            )
+        if self.runbook.registry is None:
+            return "no registry loaded: arguments cannot be validated, so no call is allowed"
+        if self._tool(step) is None:
+            return f"tool {call.tool} is not in the registry {self.runbook.registry.path}"
+        return None
+
+    def _deny_permission(self, step: Step, call: _Call) -> str | None:
+        tool = self._tool(step)
+        permission = step.permission or (tool.permission if tool else None)
+        if permission is None:
+            return f"step {step.id} records no permission; cannot check access"
+        if self.permissions is None:
+            return f"no executor profile loaded: cannot grant permission {permission}"
+        if permission not in self.permissions:
+            return f"step {step.id} needs permission {permission}, which {self.profile} lacks"
+        return None
+
+    def _deny_schema(self, step: Step, call: _Call) -> str | None:
+        if call.args is None:
+            return f"arguments of {call.tool} are not a JSON object: {call.raw!r}"
+        schema = tool_parameters(self._tool(step))
+        declared = schema.get("properties", {})
+        extra = sorted(set(call.args) - set(declared))
+        if extra:
+            return f"arguments {extra} are not parameters of {call.tool}"
+        validator = jsonschema.Draft202012Validator(schema)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(call.args))
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "(arguments)"
+            return f"arguments fail the params schema of {call.tool} at {where}: {error.message}"
+        return None
+
+    def _deny_bindings(self, step: Step, call: _Call) -> str | None:
+        assert step.tool is not None and call.args is not None
+        for name, written in step.tool.args.items():
+            reason = _binding_mismatch(name, written, call.args.get(name), self.inputs)
+            if reason:
+                return reason
+        return None
+
+    def _deny_approval(self, step: Step, call: _Call) -> str | None:
+        tool = self._tool(step)
+        if not (step.requires_approval or (tool is not None and tool.requires_approval)):
+            return None
+        approver = (call.approved_by or "").strip()
+        if not approver:
+            return f"step {step.id} requires approval; the call carries no approved_by"
+        if approver == self.actor:
+            return f"step {step.id} requires approval by someone other than {self.actor}"
+        return None
+
+    def _target(self, step: Step, outcome: str | None, confirmed_by: str | None) -> str:
+        if self.done:
+            raise RunbookFinishedError(f"runbook {self.runbook.id!r} already reached its end")
+        if step.gate == "human" and not (confirmed_by or "").strip():
+            raise HumanGateError(
+                f"step {step.id} is gated for a human; pass confirmed_by= the person who did it"
+            )
+        return _choose_edge(step, outcome)
+
+    def _log(
+        self,
+        verdict: VerdictName,
+        tool: str | None,
+        args: Any,
+        reason: str,
+        actor: str | None = None,
+    ) -> None:
+        entry = record(
+            actor=actor or self.actor,
+            runbook=self.runbook.id,
+            step=self.current.id,
+            tool=tool,
+            args=args,
+            verdict=verdict,
+            reason=reason,
+        )
+        self.decisions.append(entry)
+        if self.audit is not None:
+            self.audit.append(entry)
+
+
+def _profile(
+    runbook: CompiledRunbook, profile: str | None
+) -> tuple[str | None, frozenset[str] | None]:
+    if profile is None or profile == runbook.profile:
+        return runbook.profile, runbook.permissions
+    if runbook.profiles is None or profile not in runbook.profiles.permissions:
+        raise UnknownProfile(runbook.path, f"unknown executor profile {profile!r}")
+    return profile, runbook.profiles.permissions[profile]
+
+
+def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, str]:
+    declared = {name.lower() for name in runbook.artifact.inputs}
+    normalised = {name.lower(): str(value) for name, value in inputs.items()}
+    unknown = sorted(set(normalised) - declared)
+    if unknown:
+        raise ValueError(f"runbook {runbook.id!r} declares no inputs {unknown}")
+    return normalised
+
+
+def _arguments(arguments: Mapping[str, Any] | str) -> dict[str, Any] | None:
+    if isinstance(arguments, str):
+        try:
+            arguments = json.loads(arguments or "{}")
+        except json.JSONDecodeError:
+            return None
+    return dict(arguments) if isinstance(arguments, Mapping) else None
+
+
+def _step_description(step: Step, tool: Tool) -> str:
+    parts = [describe(tool), f"Runbook step: {step.note or step.text}".strip()]
+    fixed = {
+        k: v for k, v in (step.tool.args if step.tool else {}).items() if not PLACEHOLDER.search(v)
+    }
+    if fixed:
+        parts.append("Fixed arguments: " + ", ".join(f"{k}={v}" for k, v in fixed.items()))
+    return " ".join(parts)
+
+
+def placeholder_name(match: re.Match[str]) -> str:
+    """The input name a placeholder refers to: `$ETCD_POD`, `${etcd_pod}`, `<etcd-pod>` and
+    `{{etcd_pod}}` all mean `etcd_pod`."""
+    raw = next(value for value in match.groupdict().values() if value)
+    return raw.lower().replace("-", "_").replace(".", "_")
+
+
+def _expected(written: str, inputs: Mapping[str, str]) -> re.Pattern[str]:
+    """A pattern a call's value must fully match: literal text as written, a placeholder as
+    its input's value when given, otherwise any non-empty text."""
+    pattern, at = [], 0
+    for match in PLACEHOLDER.finditer(written):
+        pattern.append(re.escape(written[at : match.start()]))
+        value = inputs.get(placeholder_name(match))
+        pattern.append(re.escape(value) if value is not None else ".+")
+        at = match.end()
+    pattern.append(re.escape(written[at:]))
+    return re.compile("".join(pattern), re.DOTALL)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_as_text(item) for item in value)
+    if isinstance(value, bool | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def _binding_mismatch(name: str, written: str, value: Any, inputs: Mapping[str, str]) -> str | None:
+    if value is None:
+        return f"argument `{name}` is missing; the runbook gives {written!r}"
+    got = _as_text(value)
+    if _expected(written, inputs).fullmatch(got):
+        return None
+    names = [placeholder_name(m) for m in PLACEHOLDER.finditer(written)]
+    if not names:
+        return (
+            f"argument `{name}` is fixed by the runbook to {written!r}, got {got!r}: "
+            "the agent may not retarget a command"
+        )
+    given = ", ".join(f"{n}={inputs[n]!r}" for n in names if n in inputs)
+    if given:
+        return f"argument `{name}` must be {written!r} with the inputs {given}, got {got!r}"
+    return f"argument `{name}` must match the runbook's {written!r}, got {got!r}"
+
+
+def _choose_edge(step: Step, outcome: str | None) -> str:
+    edges = step.next
+    if not edges:
+        raise GuardError(f"step {step.id} has no next step")
+    if len(edges) == 1 and edges[0].when is None:
+        return edges[0].to
+    choices = {(edge.when or OTHERWISE): edge.to for edge in edges}
+    if outcome is None:
+        raise UnknownOutcomeError(
+            f"step {step.id} is a decision; pass outcome= one of {list(choices)}"
+        )
+    wanted = " ".join(outcome.split()).casefold()
+    for when, target in choices.items():
+        if " ".join(when.split()).casefold() == wanted:
+            return target
+    raise UnknownOutcomeError(
+        f"outcome {outcome!r} is not an edge of step {step.id}; expected one of {list(choices)}"
+    )
