@@ -76,7 +76,7 @@ def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:
 
 def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
     """Bind one step, trying each binding source in precedence order."""
-    for attempt in (_explicit, _command, _alias):
+    for attempt in (_explicit, _command, _alias, _llm):
         bound = attempt(draft, registry)
         if bound is not None:
             return _checked(bound)
@@ -153,7 +153,8 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     if not acting:
         detail = "only assigns variables or prints; nothing for a tool to run"
         return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
-    issues = _filter_issues(registry, acting[0], span)
+    issues = [i for p in pipelines if p not in acting for i in _filter_issues(registry, p, span)]
+    issues += _filter_issues(registry, acting[0], span)
     issues += _follower_issues(registry, acting[1:], span)
     issues += _substitution_issues(registry, substitutions, span)
     return _matched(draft, registry, _argv(acting[0]), command, span, issues)
@@ -200,10 +201,11 @@ _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _filter_issues(registry: Registry, stages: list[list[str]], span: Span) -> list[BindingIssue]:
+    """Stages after a pipe must be registered filters or match a read-only tool."""
     return [
         BindingIssue("unknown-filter", span, stage[0], f"`{stage[0]}` after a pipe")
         for stage in stages[1:]
-        if stage[0] not in registry.filters
+        if stage[0] not in registry.filters and _read_only_match(registry, stage) is None
     ]
 
 
@@ -274,6 +276,15 @@ def _alias(draft: DraftStep, registry: Registry) -> BoundStep | None:
         )
     issue = BindingIssue("alias", span, alias, f"`{alias}` is an alias of `{tool.name}`")
     return BoundStep(draft, ToolBinding(name=tool.name, bound_by="alias"), tool, (issue,))
+
+
+def _llm(draft: DraftStep, registry: Registry) -> BoundStep | None:
+    """Last in precedence: a registry tool the LLM extractor proposed (needs sign-off)."""
+    if draft.proposed_tool is None or draft.proposed_tool not in registry.tools:
+        return None
+    tool = registry.tools[draft.proposed_tool]
+    issue = BindingIssue("llm", draft.span, tool.name, f"`{tool.name}` was proposed by the model")
+    return BoundStep(draft, ToolBinding(name=tool.name, bound_by="llm"), tool, (issue,))
 
 
 def _checked(bound: BoundStep) -> BoundStep:

@@ -53,6 +53,7 @@ def cache_key(source: SourceFile, env: Environment) -> str | None:
         source.source_path,
         source.output,
         reference_date().isoformat(),
+        f"llm:{env.llm.model}@{env.llm.base_url}" if env.llm else "heuristic",
         hashlib.sha256(data).hexdigest(),
         hashlib.sha256(signoffs).hexdigest(),
     ]

@@ -6,9 +6,10 @@ import enum
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -16,6 +17,7 @@ from compiler import __version__
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.config import ConfigError
 from compiler.evals import EvalError, render_text
+from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
 from compiler.pipeline import CompileResult
@@ -25,15 +27,21 @@ from compiler.schema import SCHEMAS, schema_drift, write_schemas
 from compiler.workspace import (
     SignoffError,
     WorkspaceError,
+    audit_transcript_file,
     compile_all,
     discover,
     displayed,
     drift,
     environment,
+    export_tool_specs,
+    import_tool_specs,
     run_evals,
     sign_off,
     write_all,
 )
+
+if TYPE_CHECKING:
+    from compiler.extract.llm import LLMSettings
 
 app = typer.Typer(
     help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.",
@@ -43,6 +51,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_MODEL = "gpt-4.1-mini"
 T = TypeVar("T")
 
 PathsArg = Annotated[list[Path], typer.Argument(help="Runbook files or directories.")]
@@ -92,7 +101,14 @@ def _guarded(action: Callable[[], T]) -> T:
     """Turn the known setup errors into one-line messages and exit 2."""
     try:
         return action()
-    except (WorkspaceError, RegistryError, ConfigError, SignoffError, EvalError) as error:
+    except (
+        WorkspaceError,
+        RegistryError,
+        ConfigError,
+        SignoffError,
+        EvalError,
+        LLMAuthError,
+    ) as error:
         _fail(str(error))
 
 
@@ -103,10 +119,11 @@ def _compile(
     config: Path | None,
     jobs: int,
     cache_dir: Path | None,
+    llm: LLMSettings | None = None,
 ) -> list[CompileResult]:
     def run() -> list[CompileResult]:
         sources = discover(paths)
-        env = environment(paths, registry, profiles, config)
+        env = replace(environment(paths, registry, profiles, config), llm=llm)
         return compile_all(sources, env, jobs, cache_dir)
 
     results = _guarded(run)
@@ -119,7 +136,53 @@ def _compile(
         )
     if fatal:
         _fail(f"{len(fatal)} file(s) could not be compiled; nothing was written")
+    if llm is not None:
+        usage = sum((r.usage for r in results), Usage())
+        typer.echo(
+            f"llm {llm.model}: {usage.calls} call(s), {usage.cache_hits} cache hit(s), "
+            f"{usage.input_tokens} input / {usage.output_tokens} output tokens",
+            err=True,
+        )
     return results
+
+
+class ExtractorChoice(enum.StrEnum):
+    """Step extractors."""
+
+    heuristic = "heuristic"
+    llm = "llm"
+
+
+ExtractorOpt = Annotated[
+    ExtractorChoice, typer.Option("--extractor", help="heuristic (offline) or llm.")
+]
+ModelOpt = Annotated[
+    str, typer.Option("--model", envvar="RUNBOOKC_MODEL", help="Model for --extractor llm.")
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)."),
+]
+DeadlineOpt = Annotated[
+    float, typer.Option("--llm-deadline", min=1, help="Total seconds for the model, per file.")
+]
+
+
+def _llm(
+    extractor: ExtractorChoice,
+    model: str,
+    base_url: str | None,
+    deadline: float,
+    cache_dir: Path | None,
+) -> LLMSettings | None:
+    if extractor is ExtractorChoice.heuristic:
+        return None
+    from compiler.extract.llm import LLMSettings  # the SDK loads only when a call is made
+
+    responses = cache_dir / "llm" if cache_dir else None
+    return LLMSettings(
+        model=model, base_url=base_url, deadline_seconds=deadline, cache_dir=responses
+    )
 
 
 def _cache(cache_dir: Path | None, no_cache: bool) -> Path | None:
@@ -140,9 +203,15 @@ def compile_command(
     jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
+    extractor: ExtractorOpt = ExtractorChoice.heuristic,
+    model: ModelOpt = DEFAULT_MODEL,
+    base_url: BaseUrlOpt = None,
+    llm_deadline: DeadlineOpt = 120.0,
 ) -> None:
     """Compile runbooks into artifacts: OUT/<path relative to PATH, .md -> .json>."""
-    results = _compile(paths, registry, profiles, config, jobs, _cache(cache_dir, no_cache))
+    cache = _cache(cache_dir, no_cache)
+    llm = _llm(extractor, model, base_url, llm_deadline, cache)
+    results = _compile(paths, registry, profiles, config, jobs, cache, llm)
     if check:
         drifted = drift(results, out)
         for item in drifted:
@@ -177,9 +246,15 @@ def check_command(
     config: ConfigOpt = None,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
+    extractor: ExtractorOpt = ExtractorChoice.heuristic,
+    model: ModelOpt = DEFAULT_MODEL,
+    base_url: BaseUrlOpt = None,
+    llm_deadline: DeadlineOpt = 120.0,
 ) -> None:
     """Lint runbooks: diagnostics with codes, spans and fix hints."""
-    results = _compile(paths, registry, profiles, config, 1, _cache(cache_dir, no_cache))
+    cache = _cache(cache_dir, no_cache)
+    llm = _llm(extractor, model, base_url, llm_deadline, cache)
+    results = _compile(paths, registry, profiles, config, 1, cache, llm)
     diagnostics = [d for result in results for d in displayed(result)]
     sys.stdout.write(RENDERERS[output_format](diagnostics, len(results)))
     if _fails(diagnostics, strict):
@@ -309,6 +384,62 @@ def eval_command(
         sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
     else:
         sys.stdout.write(render_text(report))
+    if not report.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+tools_app = typer.Typer(help="Export registry tools as agent tool specs, or import them.")
+app.add_typer(tools_app, name="tools")
+
+
+class SpecFormat(enum.StrEnum):
+    """Tool spec formats."""
+
+    openai = "openai"
+    mcp = "mcp"
+
+
+@tools_app.command("export")
+def tools_export_command(
+    file: Annotated[Path, typer.Argument(help="tools.yaml, or a compiled runbook (.json).")],
+    spec_format: Annotated[SpecFormat, typer.Option("--format")] = SpecFormat.openai,
+    registry: RegistryOpt = None,
+) -> None:
+    """Print OpenAI function-tool specs or an MCP tools/list result."""
+    sys.stdout.write(_guarded(lambda: export_tool_specs(file, spec_format.value, registry)))
+
+
+@tools_app.command("import")
+def tools_import_command(
+    spec: Annotated[Path, typer.Argument(help="OpenAI tool list or MCP tools/list JSON.")],
+    out: Annotated[Path, typer.Option("--out", help="Registry YAML to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out.")] = False,
+) -> None:
+    """Build registry entries, marked unreviewed and failing closed, from tool specs."""
+    count = _guarded(lambda: import_tool_specs(spec, out, force))
+    typer.echo(f"wrote {count} unreviewed tool(s) to {out}; review effect and permission", err=True)
+
+
+@app.command("audit")
+def audit_command(
+    transcript: Annotated[Path, typer.Argument(help="Agent transcript: chat messages JSON/JSONL.")],
+    runbook: Annotated[Path, typer.Option("--runbook", help="The compiled runbook (.json).")],
+    registry: RegistryOpt = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """Check a transcript: calls outside the graph or out of order, and unbacked claims."""
+    report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry))
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        for finding in report.findings:
+            typer.echo(f"{transcript}: message {finding.index}: {finding.kind}: {finding.message}")
+        typer.echo(
+            f"{report.calls} tool call(s), {len(report.claims)} claim(s), "
+            f"{len(report.findings)} finding(s)"
+        )
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from compiler.bind import BoundStep
-from compiler.extract import DraftStep
+from compiler.extract import DraftStep, Jump
 from compiler.models import Edge, Span, Step, StepKind
 from compiler.parse import anchor, normalise
 
@@ -142,39 +142,38 @@ def _edges(
         skip = index + 1 + draft.branch_size
         after = ids[skip] if skip < len(ids) else END_ID
         return [Edge(to=following, when=draft.condition), Edge(to=after, when="otherwise")]
-    if draft.jump is None:
+    if not draft.jumps:
         return [Edge(to=following)]
-    target = _resolve(draft, ids, bound, anchors)
-    if target is None:
-        if draft.jump.by == "step-number" or draft.jump.target not in anchors:
-            issues.append(
-                GraphIssue(
-                    "dangling-reference",
-                    ids[index],
-                    draft.jump.span,
-                    draft.jump.target,
-                    _describe(draft),
+    edges = []
+    for jump in draft.jumps:
+        target = _resolve(draft, jump, ids, bound, anchors)
+        if target is None:
+            if jump.by == "step-number" or jump.target not in anchors:
+                issues.append(
+                    GraphIssue(
+                        "dangling-reference", ids[index], jump.span, jump.target, _describe(jump)
+                    )
                 )
-            )
+            continue
+        edges.append(Edge(to=target, when=jump.when or draft.condition))
+    if not edges:
         return [Edge(to=following)]
-    if draft.condition:
-        return [Edge(to=target, when=draft.condition), Edge(to=following, when="otherwise")]
-    return [Edge(to=target)]
+    if all(edge.when is None for edge in edges):
+        return edges[:1]
+    if not any(edge.when == "otherwise" for edge in edges):
+        edges.append(Edge(to=following, when="otherwise"))
+    return [edge for edge in edges if edge.when is not None]
 
 
-def _describe(draft: DraftStep) -> str:
-    assert draft.jump is not None
-    if draft.jump.by == "step-number":
-        return f"step {draft.jump.target}"
-    return f"#{draft.jump.target}"
+def _describe(jump: Jump) -> str:
+    return f"step {jump.target}" if jump.by == "step-number" else f"#{jump.target}"
 
 
 def _resolve(
-    draft: DraftStep, ids: list[str], bound: list[BoundStep], anchors: set[str]
+    draft: DraftStep, jump: Jump, ids: list[str], bound: list[BoundStep], anchors: set[str]
 ) -> str | None:
-    assert draft.jump is not None
-    target = draft.jump.target
-    if draft.jump.by == "step-number":
+    target = jump.target
+    if jump.by == "step-number":
         number = int(target)
         same_list = [
             i

@@ -8,18 +8,23 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler import __version__
 from compiler.bind import bind
 from compiler.config import Config
 from compiler.emit import seal
+from compiler.extract import Extraction, Usage
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
 from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Span, Step
-from compiler.parse import SourceError, decode_source, parse
+from compiler.parse import Document, SourceError, decode_source, parse
 from compiler.registry import Profiles, Registry
 from compiler.rules import CheckContext, Finding, all_rules, run_checks
+
+if TYPE_CHECKING:
+    from compiler.extract.llm import LLMSettings
 from compiler.signoff import (
     SignoffProblem,
     SignoffSet,
@@ -47,6 +52,8 @@ class Environment:
     registry: Registry
     profiles: Profiles = field(default_factory=Profiles.empty)
     config: Config = field(default_factory=Config)
+    llm: LLMSettings | None = None
+    """Settings of the LLM extractor; None compiles with the heuristic extractor alone."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class CompileResult:
     source: SourceFile
     artifact: Artifact | None
     fatal: Diagnostic | None = None
+    usage: Usage = field(default_factory=Usage)
 
 
 def compile_file(source: SourceFile, env: Environment) -> CompileResult:
@@ -66,7 +74,8 @@ def compile_file(source: SourceFile, env: Environment) -> CompileResult:
         return _fatal(source, SourceError("RB001", f"cannot read file: {error.strerror}"))
     try:
         signoffs = load_signoffs(source.path)
-        return CompileResult(source, compile_bytes(data, source, env, signoffs))
+        artifact, usage = _compile(data, source, env, signoffs)
+        return CompileResult(source, artifact, usage=usage)
     except SourceError as error:
         return _fatal(source, error)
 
@@ -75,22 +84,45 @@ def compile_bytes(
     data: bytes, source: SourceFile, env: Environment, signoffs: SignoffSet | None = None
 ) -> Artifact:
     """Run every stage on a runbook's bytes; raises SourceError when it cannot compile."""
+    return _compile(data, source, env, signoffs)[0]
+
+
+def _compile(
+    data: bytes, source: SourceFile, env: Environment, signoffs: SignoffSet | None
+) -> tuple[Artifact, Usage]:
     text = decode_source(data, env.config.max_bytes)
     document = parse(text, source.display)
     meta = runbook_meta(document, source.source_path)
-    drafts = extract(document, env.registry.programs)
-    bound = bind(drafts, env.registry)
+    extraction = _extract(document, env)
+    bound = bind(extraction.drafts, env.registry)
     graph = build_graph(bound, document.anchors)
-    context = CheckContext(document, graph, env.registry, env.profiles, meta, env.config)
+    context = CheckContext(
+        document, graph, env.registry, env.profiles, meta, env.config, extraction.issues
+    )
     diagnostics = [
         _diagnostic(f, source.source_path, meta.id, env.config) for f in run_checks(context)
     ]
-    diagnostics, problems = apply_signoffs(diagnostics, signoffs or SignoffSet.empty(), refusal)
+    step_ids = frozenset(step.id for step in graph.steps)
+    diagnostics, problems = apply_signoffs(
+        diagnostics, signoffs or SignoffSet.empty(), refusal, step_ids
+    )
     sidecar = sidecar_path(Path(source.source_path)).as_posix()
     diagnostics += [
         _diagnostic(_problem_finding(p), sidecar, meta.id, env.config) for p in problems
     ]
-    return _artifact(data, source, env, meta, graph, diagnostics)
+    return _artifact(data, source, env, meta, graph, diagnostics, extraction), extraction.usage
+
+
+def _extract(document: Document, env: Environment) -> Extraction:
+    """Heuristic drafts, plus grounded model proposals when the LLM extractor is on."""
+    drafts = extract(document, env.registry.programs)
+    if env.llm is None:
+        return Extraction(drafts)
+    from compiler.extract.grounding import ground
+    from compiler.extract.llm import extract_with_llm  # imports openai: only on request
+
+    result = extract_with_llm(document, sorted(env.registry.tools), env.llm)
+    return ground(document, drafts, result, env.registry.tools, env.llm.model)
 
 
 def refusal(code: str) -> str | None:
@@ -136,6 +168,7 @@ def _artifact(
     meta: RunbookMeta,
     graph: StepGraph,
     diagnostics: list[Diagnostic],
+    extraction: Extraction,
 ) -> Artifact:
     steps = [_gated(step, diagnostics) for step in graph.steps]
     blocked = any(d.blocking and d.signoff is None for d in diagnostics)
@@ -157,7 +190,10 @@ def _artifact(
             compiler_version=__version__,
             registry_sha256=env.registry.sha256,
             profiles_sha256=env.profiles.sha256,
-            extractor="heuristic",
+            extractor=extraction.extractor,
+            model=extraction.model,
+            prompt_sha256=extraction.prompt_sha256,
+            response_cache_keys=list(extraction.cache_keys),
         ),
         inputs=meta.inputs,
         entry=graph.entry,

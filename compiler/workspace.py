@@ -9,12 +9,24 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from compiler import cache, evals
 from compiler.config import find_config, load_config
 from compiler.emit import atomic_write, canonical_json
 from compiler.models import Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file, refusal
-from compiler.registry import Profiles, load_profiles, load_registry
+from compiler.registry import Profiles, RegistryError, load_profiles, load_registry
+from compiler.runtime import (
+    ArtifactError,
+    TranscriptReport,
+    audit_transcript,
+    export_runbook_tools,
+    export_tools,
+    import_tools,
+    read_artifact,
+    read_transcript,
+)
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path, write_signoff
 
 REGISTRY_NAME = "tools.yaml"
@@ -251,3 +263,46 @@ def run_evals(directory: Path) -> evals.EvalReport:
             raise WorkspaceError(f"{case.runbook}: cannot compile an eval case")
         evals.score_case(case, result.artifact, env.registry, report)
     return report
+
+
+def export_tool_specs(file: Path, fmt: str, registry: Path | None) -> str:
+    """Tool specs (OpenAI or MCP) of a registry, or of the tools a compiled artifact uses."""
+    try:
+        if file.suffix == ".json":
+            registry_path = registry or _nearest(REGISTRY_NAME, [file])
+            loaded = load_registry(registry_path) if registry_path else None
+            specs = export_runbook_tools(read_artifact(file), loaded, fmt)  # type: ignore[arg-type]
+        else:
+            specs = export_tools(load_registry(file), fmt)  # type: ignore[arg-type]
+    except (ValueError, RegistryError, ArtifactError) as error:
+        raise WorkspaceError(str(error)) from None
+    return json.dumps(specs, indent=2, sort_keys=True) + "\n"
+
+
+def import_tool_specs(spec: Path, out: Path, force: bool) -> int:
+    """Registry entries (unreviewed, fail-closed) from an OpenAI or MCP tool list."""
+    if out.exists() and not force:
+        raise WorkspaceError(f"{out}: exists; choose another --out or pass --force")
+    try:
+        entries = import_tools(json.loads(spec.read_text("utf-8")))
+    except (OSError, ValueError) as error:
+        raise WorkspaceError(f"{spec}: {error}") from None
+    header = (
+        "# Imported by `runbookc tools import`: every entry is unreviewed and fails closed\n"
+        "# (destructive, approval required). Review effect, permission and commands.\n"
+    )
+    atomic_write(out, header + yaml.safe_dump({"version": 1, "tools": entries}, sort_keys=False))
+    return len(entries)
+
+
+def audit_transcript_file(
+    transcript: Path, runbook: Path, registry: Path | None
+) -> TranscriptReport:
+    """Audit an agent transcript against a compiled runbook (a TranscriptReport)."""
+    registry_path = registry or _nearest(REGISTRY_NAME, [runbook])
+    try:
+        artifact = read_artifact(runbook)
+        loaded = load_registry(registry_path) if registry_path else None
+        return audit_transcript(read_transcript(transcript), artifact, loaded)
+    except (ValueError, RegistryError, ArtifactError) as error:
+        raise WorkspaceError(str(error)) from None

@@ -163,3 +163,46 @@ def test_console_script_runs_without_a_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "RB001" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_tools_export_import_round_trip(tmp_path: Path) -> None:
+    specs = tmp_path / "mcp.json"
+    result = runner.invoke(
+        app, ["tools", "export", str(REPO / "runbooks_src" / "tools.yaml"), "--format", "mcp"]
+    )
+    assert result.exit_code == 0
+    specs.write_text(result.output)
+    out = tmp_path / "imported.yaml"
+    imported = runner.invoke(app, ["tools", "import", str(specs), "--out", str(out)])
+    assert imported.exit_code == 0 and out.read_text().startswith("# Imported by")
+    assert "reviewed: false" in out.read_text()
+    again = runner.invoke(app, ["tools", "import", str(specs), "--out", str(out)])
+    assert again.exit_code == 2 and "exists" in again.output
+
+
+def test_audit_flags_the_support_agent_transcript() -> None:
+    transcript = FIXTURES / "transcripts" / "support-billing-dispute.unbacked.json"
+    result = runner.invoke(
+        app,
+        [
+            "audit",
+            str(transcript),
+            "--runbook",
+            str(REPO / "compiled" / "support-billing-dispute.json"),
+            "--registry",
+            str(REPO / "runbooks_src" / "tools.yaml"),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 1
+    kinds = [f["kind"] for f in json.loads(result.output)["findings"]]
+    assert kinds.count("unbacked-claim") == 3 and "tool-not-in-graph" in kinds
+
+
+def test_audit_of_a_broken_artifact_is_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "x.json"
+    broken.write_text('{"schema_version": 1, "runbook"')
+    transcript = FIXTURES / "transcripts" / "support-billing-dispute.unbacked.json"
+    result = runner.invoke(app, ["audit", str(transcript), "--runbook", str(broken)])
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -91,8 +91,8 @@ def test_escalation_and_jumps() -> None:
         )
     )
     assert found[0].kind == "escalate"
-    assert found[1].jump is not None and found[1].jump.target == "1"
-    assert found[2].jump is not None and found[2].jump.target == "steps"
+    assert [(j.target, j.when) for j in found[1].jumps] == [("1", None)]
+    assert [(j.target, j.by) for j in found[2].jumps] == [("steps", "anchor")]
 
 
 def test_headings_that_state_a_condition_make_their_steps_conditional() -> None:

@@ -71,3 +71,17 @@ def test_anchor_jumps_only_with_jump_words(compile_text: Compile) -> None:
         "2. See [the checks](#checks) for why.\n3. Go to [missing](#nope).\n"
     )
     assert codes(art, "RB3") == ["RB301"]
+
+
+def test_each_sentence_jumps_under_its_own_condition(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Steps\n\n1. Check the disk.\n2. Read the usage. If it is above 90%, go to step 4. "
+        "If it is above 80%, go to step 3. Otherwise go to step 5.\n3. Trim logs.\n"
+        "4. Page the on-call.\n5. Close the incident.\n"
+    )
+    step = art.steps[1]
+    assert [(e.to, e.when) for e in step.next] == [
+        ("steps/page-the-on-call", "If it is above 90%"),
+        ("steps/trim-logs", "If it is above 80%"),
+        ("steps/close-the-incident", "otherwise"),
+    ]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from compiler.models import Span
 from compiler.parse import InlineCode
+
+
+class LLMAuthError(Exception):
+    """The model endpoint refused the credentials (401/403), or none were given: fail fast."""
+
 
 DraftKind = Literal["action", "check", "decision", "manual", "escalate"]
 
@@ -18,6 +23,8 @@ class Jump:
     target: str
     by: Literal["step-number", "anchor"]
     span: Span
+    when: str | None = None
+    """The condition under which to jump ("otherwise" for the fallback); None: always."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,54 @@ class DraftStep:
     condition: str | None = None
     command: str | None = None
     inline_code: tuple[InlineCode, ...] = ()
-    jump: Jump | None = None
+    jumps: tuple[Jump, ...] = ()
     list_number: int | None = None
     list_key: int | None = None
     branch_size: int = 0
     """For a decision: how many following drafts form the branch taken when the condition holds."""
+    proposed_tool: str | None = None
+    """A registry tool the LLM extractor proposed; bound last, and only with sign-off."""
+
+
+ExtractionIssueKind = Literal["ungrounded-step", "invented-tool", "invalid-output", "unavailable"]
+
+
+@dataclass(frozen=True)
+class ExtractionIssue:
+    """Something the extractor dropped or could not do; the RB4xx rules report it."""
+
+    kind: ExtractionIssueKind
+    span: Span
+    evidence: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the LLM extractor cost: calls made, cache hits, tokens (never in the artifact)."""
+
+    calls: int = 0
+    cache_hits: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.calls + other.calls,
+            self.cache_hits + other.cache_hits,
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+        )
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Draft steps, what was dropped on the way, and how they were obtained."""
+
+    drafts: list[DraftStep]
+    issues: tuple[ExtractionIssue, ...] = ()
+    extractor: Literal["heuristic", "llm"] = "heuristic"
+    model: str | None = None
+    prompt_sha256: str | None = None
+    cache_keys: tuple[str, ...] = ()
+    usage: Usage = field(default_factory=Usage)

@@ -207,6 +207,7 @@ _JUMP_WORDS = re.compile(
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
     re.IGNORECASE,
 )
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _ONLY_LINK = re.compile(r"^\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?\.?$|^<?https?://\S+>?$")
 
 
@@ -218,7 +219,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     command) are taken as commands; the rest is read as example output."""
     known = programs | COMMON_PROGRAMS
     procedural_doc = any(b.kind == "heading" and PROCEDURAL.search(b.text) for b in document.blocks)
-    blocks = [b for b in document.blocks if _is_procedural(b, procedural_doc) and b.kind != "html"]
+    blocks = [b for b in document.blocks if is_procedural(b, procedural_doc) and b.kind != "html"]
     commands_of = {
         i: [] if _shows_output(blocks, i) else list(_commands(block, known))
         for i, block in enumerate(blocks)
@@ -241,8 +242,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
 
 
 _OUTPUT_LEAD_IN = re.compile(
-    r"(?:output|you\s+(?:should|will)\s+see|returns?|looks?\s+like|similar\s+to|for\s+example"
-    r"|e\.g\.)[^.:]*:?\s*$",
+    r"\b(?:output|you\s+(?:should|will)\s+see|it\s+returns|looks?\s+like|similar\s+to)\b"
+    r"[^.:]*:?\s*$",
     re.IGNORECASE,
 )
 
@@ -289,7 +290,8 @@ def _item_paragraph(blocks: list[Block], index: int) -> int | None:
     return None
 
 
-def _is_procedural(block: Block, procedural_doc: bool) -> bool:
+def is_procedural(block: Block, procedural_doc: bool) -> bool:
+    """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...)."""
     titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
     for title in reversed(titles):
         if PROCEDURAL.search(title):
@@ -319,7 +321,7 @@ def _heading_condition(block: Block) -> str | None:
 
 def _draft(block: Block, kind: DraftKind, text: str, span: Span, **extra: object) -> DraftStep:
     section, anchor = _section_of(block)
-    jump = _jump(block, text, span)
+    jumps = _jumps(block, text, span)
     extra["condition"] = extra.get("condition") or _heading_condition(block)
     return DraftStep(
         kind=kind,
@@ -327,7 +329,7 @@ def _draft(block: Block, kind: DraftKind, text: str, span: Span, **extra: object
         span=span,
         section=section,
         anchor=anchor,
-        jump=jump,
+        jumps=jumps,
         inline_code=tuple(c for c in block.inline_code if _inside(c.line, c.column, span)),
         list_number=block.number,
         list_key=block.list_id if block.ordered else None,
@@ -340,15 +342,25 @@ def _inside(line: int, column: int, span: Span) -> bool:
     return after_start and (line, column) <= (span.end_line, span.end_column)
 
 
-def _jump(block: Block, text: str, span: Span) -> Jump | None:
-    reference = _STEP_REFERENCE.search(text)
-    if reference:
-        return Jump(reference.group("n") or reference.group("r"), "step-number", span)
-    if _JUMP_WORDS.search(text):
-        for href in block.links:
-            if href.startswith("#") and len(href) > 1:
-                return Jump(href[1:], "anchor", span)
-    return None
+def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
+    """Step references, each under the condition of its own sentence: "If X, go to step 9.
+    Otherwise go to step 10." gives a jump when X and one otherwise."""
+    found = []
+    for sentence in _SENTENCE.split(text):
+        reference = _STEP_REFERENCE.search(sentence)
+        if reference:
+            target = reference.group("n") or reference.group("r")
+            found.append(Jump(target, "step-number", span, _jump_condition(sentence)))
+    if found or not _JUMP_WORDS.search(text):
+        return tuple(found)
+    anchors = [href[1:] for href in block.links if href.startswith("#") and len(href) > 1]
+    return (Jump(anchors[0], "anchor", span),) if anchors else ()
+
+
+def _jump_condition(sentence: str) -> str | None:
+    if re.match(r"\s*otherwise\b", sentence, re.IGNORECASE):
+        return "otherwise"
+    return _condition_of(sentence)
 
 
 def _prose_steps(block: Block) -> list[DraftStep]:

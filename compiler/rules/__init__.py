@@ -15,6 +15,7 @@ from compiler.models import Severity, Span
 
 if TYPE_CHECKING:
     from compiler.config import Config
+    from compiler.extract import ExtractionIssue
     from compiler.frontmatter import RunbookMeta
     from compiler.graph import StepGraph
     from compiler.parse import Document
@@ -53,6 +54,7 @@ class CheckContext:
     profiles: Profiles
     meta: RunbookMeta
     config: Config
+    extraction_issues: tuple[ExtractionIssue, ...] = ()
 
 
 Check = Callable[[CheckContext], Iterable[Finding]]
@@ -108,7 +110,14 @@ def declare(new: Rule) -> None:
 
 def all_rules() -> dict[str, Rule]:
     """Every rule, importing the family modules so they register."""
-    from compiler.rules import assumptions, binding, graph, signoffs, source  # noqa: F401
+    from compiler.rules import (  # noqa: F401
+        assumptions,
+        binding,
+        graph,
+        grounding,
+        signoffs,
+        source,
+    )
 
     return dict(sorted(RULES.items()))
 

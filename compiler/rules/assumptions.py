@@ -116,7 +116,8 @@ _REASON = re.compile(
     r"\b(?:because|since|so\s+(?:that|the|it|they)|in\s+order\s+to|reason|otherwise|as\s+it"
     r"|which\s+(?:is|will)|if|only|in\s+this\s+case|when|unless|no\s+longer\s+needed"
     r"|to\s+(?:apply|trigger|pick\s+up|reload|refresh|reset|re-?create|rebuild|allow|let|ensure"
-    r"|avoid|make|reclaim|unstick|re-?pull|re-?sync)"
+    r"|avoid|make|reclaim|unstick|re-?pull|re-?sync|reduce|fix)|unused|clean\s*up|fix|reduce|mitigate"
+    r"|this\s+(?:triggers|will|allows|frees|causes|forces)|which\s+(?:triggers|frees|forces)"
     r"|stuck|orphaned|corrupt(?:ed)?|to\s+(?:free|release|recover|unblock|clear|reclaim|restore"
     r"|fix|resolve|stop|prevent|force|remove|get\s+rid))\b",
     re.IGNORECASE,

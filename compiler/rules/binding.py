@@ -140,6 +140,35 @@ def invalid_tool_args(context: CheckContext) -> Iterator[Finding]:
 
 
 @rule(
+    "RB205",
+    "llm-binding",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A tool was bound only because the LLM extractor proposed it.",
+    docs=RuleDoc(
+        what="Reports a step whose tool was proposed by the LLM extractor rather than written "
+        "in the runbook (by name or command).",
+        why="A model's guess is exactly the fill-in this tool exists to surface: a human "
+        "confirms it before an agent acts on it.",
+        example="Make sure the pool is healthy again.   (model proposed `postgres.pool_stats`)",
+        instead="Name the tool in the runbook (`postgres.pool_stats`), or sign off the "
+        "proposal with a reason.",
+    ),
+)
+def llm_binding(context: CheckContext) -> Iterator[Finding]:
+    for step_id, issue in _issues(context, "llm"):
+        yield Finding(
+            "RB205",
+            issue.span,
+            f"bound by the model: {issue.detail}",
+            "name the tool in the runbook, or sign off the model's proposal",
+            issue.evidence,
+            step_id,
+        )
+
+
+@rule(
     "RB206",
     "alias-binding",
     "warning",

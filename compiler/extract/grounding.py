@@ -1,0 +1,136 @@
+"""The grounding gate: the model proposes, the compiler disposes.
+
+Every step the LLM extractor proposes must quote its section verbatim (whitespace aside), or it
+is dropped (RB401); every tool it names must be in the registry, or the name is dropped
+(RB402). Model steps only add to the heuristic ones — a step the heuristic extractor found is
+never replaced, so a flag the rules raise on it cannot disappear. If the model failed, the
+heuristic drafts stand alone, with RB403 or RB404 saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from compiler.extract import (
+    DraftStep,
+    Extraction,
+    ExtractionIssue,
+    ExtractionIssueKind,
+    Usage,
+)
+from compiler.models import Span
+from compiler.parse import Document, find_spans, normalise, text_at
+
+if TYPE_CHECKING:
+    from compiler.extract.llm import LLMResult, ProposedStep
+
+
+def ground(
+    document: Document,
+    heuristic: list[DraftStep],
+    result: LLMResult,
+    tools: Iterable[str],
+    model: str,
+) -> Extraction:
+    """Merge grounded model proposals into the heuristic drafts."""
+    known = set(tools)
+
+    usage = Usage(result.calls, result.cache_hits, result.input_tokens, result.output_tokens)
+
+    def extraction_of(drafts: list[DraftStep], issues: Iterable[ExtractionIssue]) -> Extraction:
+        return Extraction(
+            drafts,
+            tuple(issues),
+            "llm",
+            model,
+            result.prompt_sha256,
+            tuple(result.cache_keys),
+            usage,
+        )
+
+    if result.failure is not None:
+        kind: ExtractionIssueKind = (
+            "invalid-output" if result.failure == "invalid-output" else "unavailable"
+        )
+        issue = ExtractionIssue(
+            kind, _first_line_span(document), result.failure, result.failure_message or ""
+        )
+        return extraction_of(heuristic, [issue])
+    drafts = list(heuristic)
+    issues: list[ExtractionIssue] = []
+    for section, extraction in result.sections:
+        region = _section_span(document, section.first_line, section.text)
+        for proposal in extraction.steps:
+            grounded = _locate(document, region, proposal.source_quote)
+            if grounded is None:
+                issues.append(
+                    ExtractionIssue(
+                        "ungrounded-step",
+                        region,
+                        proposal.source_quote,
+                        f"section {section.title!r}",
+                    )
+                )
+                continue
+            tool = proposal.tool
+            if tool is not None and tool not in known:
+                issues.append(ExtractionIssue("invented-tool", grounded, tool))
+                tool = None
+            drafts = _merge(drafts, _draft(proposal, grounded, section.title, tool, document))
+    return extraction_of(drafts, issues)
+
+
+def _first_line_span(document: Document) -> Span:
+    return Span(line=1, column=1, end_line=1, end_column=max(1, len(document.lines[0])))
+
+
+def _section_span(document: Document, first_line: int, text: str) -> Span:
+    last = min(len(document.lines), first_line + text.count("\n"))
+    return Span(
+        line=first_line, column=1, end_line=last, end_column=max(1, len(document.lines[last - 1]))
+    )
+
+
+def _locate(document: Document, region: Span, quote: str) -> Span | None:
+    """Where the quote stands in the section, matching whitespace loosely; None if nowhere."""
+    words = normalise(quote).split(" ")
+    if not words or not words[0]:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    found = find_spans(document.lines, region, pattern)
+    return found[0][0] if found else None
+
+
+def _draft(
+    proposal: ProposedStep, span: Span, section: str, tool: str | None, document: Document
+) -> DraftStep:
+    return DraftStep(
+        kind=proposal.kind,
+        text=text_at(document.lines, span),
+        span=span,
+        section=section or None,
+        anchor=None,
+        condition=proposal.condition,
+        proposed_tool=tool,
+    )
+
+
+def _merge(drafts: list[DraftStep], new: DraftStep) -> list[DraftStep]:
+    """Add a model step unless a heuristic step covers it; lend its tool to a tool-less one."""
+    for index, old in enumerate(drafts):
+        if _overlaps(old.span, new.span):
+            if old.proposed_tool is None and old.command is None and new.proposed_tool:
+                drafts[index] = replace(old, proposed_tool=new.proposed_tool)
+            return drafts
+    position = next((i for i, d in enumerate(drafts) if d.span.line > new.span.line), len(drafts))
+    return [*drafts[:position], new, *drafts[position:]]
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return (a.line, a.column) <= (b.end_line, b.end_column) and (b.line, b.column) <= (
+        a.end_line,
+        a.end_column,
+    )

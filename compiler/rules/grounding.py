@@ -1,0 +1,121 @@
+"""RB4xx: LLM grounding — what the model proposed that the compiler refused, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compiler.extract import ExtractionIssueKind
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+
+
+def _issues(context: CheckContext, kind: ExtractionIssueKind) -> Iterator[Finding]:
+    texts = {
+        "ungrounded-step": (
+            "RB401",
+            "model step dropped: its quote is not in the source ({detail})",
+            "nothing to do unless the step matters: then write it plainly",
+        ),
+        "invented-tool": (
+            "RB402",
+            "model-proposed tool `{evidence}` dropped: not in the registry",
+            "name a registry tool in the runbook, or add the tool to tools.yaml",
+        ),
+        "invalid-output": (
+            "RB403",
+            "model output invalid after retries ({detail}); fell back to the heuristic extractor",
+            "re-run later, or try another --model",
+        ),
+        "unavailable": (
+            "RB404",
+            "model unavailable ({detail}); fell back to the heuristic extractor",
+            "check --base-url, the network and the deadline",
+        ),
+    }
+    code, message, fix = texts[kind]
+    for issue in context.extraction_issues:
+        if issue.kind == kind:
+            text = message.format(detail=issue.detail or issue.evidence, evidence=issue.evidence)
+            yield Finding(code, issue.span, text, fix, issue.evidence)
+
+
+@rule(
+    "RB401",
+    "ungrounded-model-step",
+    "info",
+    blocking=False,
+    signoff=False,
+    summary="A step the LLM extractor proposed was dropped: its quote is not in the source.",
+    docs=RuleDoc(
+        what="Reports model-proposed steps whose verbatim `source_quote` does not appear in the "
+        "section they came from (whitespace aside). They are dropped before binding.",
+        why="A step with no source text is a step the model made up. An agent must never act "
+        "on an instruction nobody wrote.",
+        example='Section: "Restart the api pods."  Model quote: "Restart the api pods and '
+        'flush the cache."',
+        instead="Nothing: the step is gone. If the section meant more, write it in the runbook.",
+    ),
+)
+def ungrounded_model_step(context: CheckContext) -> Iterator[Finding]:
+    return _issues(context, "ungrounded-step")
+
+
+@rule(
+    "RB402",
+    "invented-tool",
+    "warning",
+    blocking=False,
+    signoff=False,
+    summary="The LLM extractor proposed a tool that is not in the registry; it was dropped.",
+    docs=RuleDoc(
+        what="Reports tool names a model proposed that the registry does not have. The name is "
+        "dropped; the step stays, unbound. (If the name is written in the runbook itself, "
+        "RB201 reports it too.)",
+        why="A model can never add a tool: the registry is the only list of things an agent "
+        "may call. An invented `check_stripe` is exactly the failure this project prevents.",
+        example="Check billing in Stripe.   (model proposed `check_stripe`)",
+        instead="Name a registry tool (`billing.get_charges`), or add a reviewed tool to "
+        "tools.yaml.",
+    ),
+)
+def invented_tool(context: CheckContext) -> Iterator[Finding]:
+    return _issues(context, "invented-tool")
+
+
+@rule(
+    "RB403",
+    "invalid-model-output",
+    "warning",
+    blocking=False,
+    signoff=False,
+    summary="The model's output stayed invalid after retries; the heuristic extractor was used.",
+    docs=RuleDoc(
+        what="Reports an LLM extraction whose responses failed the output schema (or were not "
+        "JSON) after the bounded validation retries. The runbook was compiled with the "
+        "heuristic extractor instead.",
+        why="A malformed response cannot be grounded; using part of it would be guessing.",
+        example="The model answered with prose instead of the JSON schema three times.",
+        instead="Re-run, or use a model that supports structured output (tools / JSON mode).",
+    ),
+)
+def invalid_model_output(context: CheckContext) -> Iterator[Finding]:
+    return _issues(context, "invalid-output")
+
+
+@rule(
+    "RB404",
+    "model-unavailable",
+    "warning",
+    blocking=False,
+    signoff=False,
+    summary="The model endpoint could not be reached in time; the heuristic extractor was used.",
+    docs=RuleDoc(
+        what="Reports an LLM extraction that failed on transport errors, 429/5xx after the "
+        "bounded retries, or the compile's total deadline. The heuristic extractor was used.",
+        why="Compiles must finish and stay offline-capable; the artifact says which extractor "
+        "produced it.",
+        example="--base-url http://localhost:8000/v1 with no server running.",
+        instead="Check --base-url / OPENAI_BASE_URL and the deadline, then compile again.",
+    ),
+)
+def model_unavailable(context: CheckContext) -> Iterator[Finding]:
+    return _issues(context, "unavailable")
