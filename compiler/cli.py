@@ -376,10 +376,15 @@ def eval_command(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="text or json.")
     ] = OutputFormat.text,
+    extractor: ExtractorOpt = ExtractorChoice.heuristic,
+    model: ModelOpt = DEFAULT_MODEL,
+    base_url: BaseUrlOpt = None,
+    llm_deadline: DeadlineOpt = 120.0,
 ) -> None:
     """Score extraction against labelled cases; exit 1 if any tool is hallucinated or any
     step is ungrounded."""
-    report = _guarded(lambda: run_evals(directory))
+    llm = _llm(extractor, model, base_url, llm_deadline, None)
+    report = _guarded(lambda: run_evals(directory, llm))
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
     else:

@@ -178,7 +178,10 @@ def _yaml(path: Path) -> dict[str, Any]:
 def score_case(case: GoldCase, artifact: Artifact, registry: Registry, report: EvalReport) -> None:
     """Add one compiled case's scores to the report."""
     report.cases += 1
-    predicted_flags = Counter((d.code, d.line) for d in artifact.diagnostics)
+    # RB4xx describe what the LLM extractor did, not the runbook: they are not scored.
+    predicted_flags = Counter(
+        (d.code, d.line) for d in artifact.diagnostics if not d.code.startswith("RB4")
+    )
     report.flags.add(case.flags, predicted_flags)
     for code in {c for c, _ in case.flags} | {c for c, _ in predicted_flags}:
         report.flags_by_rule.setdefault(code, Tally()).add(

@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -28,6 +29,9 @@ from compiler.runtime import (
     read_transcript,
 )
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path, write_signoff
+
+if TYPE_CHECKING:
+    from compiler.extract.llm import LLMSettings
 
 REGISTRY_NAME = "tools.yaml"
 PROFILES_NAME = "profiles.yaml"
@@ -241,8 +245,9 @@ def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str
     return f"no {code} flag on {where}{options}"
 
 
-def run_evals(directory: Path) -> evals.EvalReport:
-    """Compile every labelled case of an eval directory and score it."""
+def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalReport:
+    """Compile every labelled case of an eval directory (with the LLM extractor when given)
+    and score it."""
     defaults = evals.suite_settings(directory)
     report = evals.EvalReport()
     loaded: dict[Path, Environment] = {}
@@ -254,7 +259,9 @@ def run_evals(directory: Path) -> evals.EvalReport:
         if registry not in loaded:
             profiles = defaults.get("profiles")
             loaded[registry] = Environment(
-                load_registry(registry), load_profiles(profiles) if profiles else Profiles.empty()
+                load_registry(registry),
+                load_profiles(profiles) if profiles else Profiles.empty(),
+                llm=llm,
             )
         env = loaded[registry]
         (source,) = discover([case.runbook])
