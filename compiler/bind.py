@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import jsonschema
-
 from compiler.extract import DraftStep
 from compiler.models import Span, ToolBinding
 from compiler.parse import InlineCode
@@ -304,7 +302,7 @@ def _checked(bound: BoundStep) -> BoundStep:
             )
         )
     if tool.params and binding.bound_by == "command":
-        validator = jsonschema.Draft202012Validator(tool.params)
+        validator = tool.validator
         filled_later = {k for k, v in binding.args.items() if PLACEHOLDER.fullmatch(v)}
         errors = [
             e

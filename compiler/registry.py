@@ -62,6 +62,11 @@ class Tool:
     deprecated: Deprecation | None = None
     reviewed: bool = True
 
+    @cached_property
+    def validator(self) -> jsonschema.Draft202012Validator:
+        """The params schema's validator, built once per tool."""
+        return jsonschema.Draft202012Validator(self.params)
+
 
 @dataclass(frozen=True)
 class CommandMatch:
@@ -111,7 +116,9 @@ class Registry:
             return []
         positionals, options = split_argv(argv[1:], self.value_flags.get(argv[0], frozenset()))
         best: dict[str, CommandMatch] = {}
-        for tool, pattern in self._patterns_by_program.get(argv[0], ()):
+        first = positionals[0] if positionals else None
+        candidates = self._patterns_by_program.get(argv[0], {})
+        for tool, pattern in [*candidates.get(first, ()), *candidates.get(None, ())]:
             args = _match(pattern, positionals, options)
             known = best.get(tool.name)
             if args is not None and (known is None or pattern.specificity > known.specificity):
@@ -119,11 +126,15 @@ class Registry:
         return sorted(best.values(), key=lambda m: (-m.specificity, m.tool.name))
 
     @cached_property
-    def _patterns_by_program(self) -> dict[str, list[tuple[Tool, Pattern]]]:
-        index: dict[str, list[tuple[Tool, Pattern]]] = {}
+    def _patterns_by_program(self) -> dict[str, dict[str | None, list[tuple[Tool, Pattern]]]]:
+        """program -> first literal word (None: the pattern starts with a capture) -> patterns."""
+        index: dict[str, dict[str | None, list[tuple[Tool, Pattern]]]] = {}
         for tool in self.tools.values():
             for pattern in tool.patterns:
-                index.setdefault(pattern.program, []).append((tool, pattern))
+                by_word = index.setdefault(pattern.program, {})
+                head = pattern.positionals[0] if pattern.positionals else None
+                for word in head if isinstance(head, tuple) else (None,):
+                    by_word.setdefault(word, []).append((tool, pattern))
         return index
 
     def match_alias(self, text: str) -> list[tuple[Tool, str, int]]:
@@ -366,6 +377,8 @@ def _without_redirects(command: str) -> str:
 
 
 def _take_substitutions(command: str) -> tuple[str | None, list[str]]:
+    if "$(" not in command and "`" not in command:
+        return command, []
     out: list[str] = []
     found: list[str] = []
     index = 0

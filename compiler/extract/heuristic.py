@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import cache
 
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
@@ -294,11 +295,18 @@ def is_procedural(block: Block, procedural_doc: bool) -> bool:
     """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...)."""
     titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
     for title in reversed(titles):
-        if PROCEDURAL.search(title):
-            return True
-        if DESCRIPTIVE.search(title):
-            return False
+        kind = _title_kind(title)
+        if kind is not None:
+            return kind
     return not procedural_doc
+
+
+@cache
+def _title_kind(title: str) -> bool | None:
+    """True for a procedural heading, False for a descriptive one, None for neither."""
+    if PROCEDURAL.search(title):
+        return True
+    return False if DESCRIPTIVE.search(title) else None
 
 
 def _introduces(block: Block) -> bool:

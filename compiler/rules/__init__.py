@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from compiler.models import Severity, Span
@@ -122,13 +123,19 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(RULES.items()))
 
 
+@cache
+def _checks() -> tuple[tuple[str, Check], ...]:
+    """(code, check function) of every rule a check stage runs, in code order."""
+    return tuple((code, rule.check) for code, rule in all_rules().items() if rule.check)
+
+
 def run_checks(context: CheckContext) -> list[Finding]:
     """Run every selected rule's check; findings sorted by position then code."""
     findings: dict[tuple[str, Span, str | None], Finding] = {}
-    for code, item in all_rules().items():
-        if item.check is None or not context.config.selects(code, context.document.path):
+    for code, check in _checks():
+        if not context.config.selects(code, context.document.path):
             continue
-        for finding in item.check(context):
+        for finding in check(context):
             # A paragraph can be both a step and a lead-in: report each place once.
             findings.setdefault((finding.code, finding.span, finding.step), finding)
     return sorted(findings.values(), key=lambda f: (f.span.line, f.span.column, f.code, f.evidence))
