@@ -20,13 +20,17 @@ def canonical_json(value: BaseModel | dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
+DIGEST_PREFIX = "sha256-c14n-v1:"
+"""Names how the digest is computed, so a future change of method is not read as tampering."""
+
+
 def content_digest(data: dict[str, Any]) -> str:
     """sha256 of an artifact's compact canonical JSON (sorted keys, no whitespace) with its
     `integrity` field emptied; compact, so the C encoder does the work."""
     compact = json.dumps(
         {**data, "integrity": ""}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return hashlib.sha256(compact.encode("utf-8")).hexdigest()
+    return DIGEST_PREFIX + hashlib.sha256(compact.encode("utf-8")).hexdigest()
 
 
 def seal(artifact: Artifact) -> Artifact:

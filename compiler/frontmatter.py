@@ -50,6 +50,7 @@ def runbook_meta(document: Document, path: str) -> RunbookMeta:
         if raw.get(key) is not None and not isinstance(raw[key], dict | list):
             raw[key] = str(raw[key])
     raw["declared"] = frozenset(document.front_matter)
+    _check_inputs(document, raw.get("inputs"))
     try:
         return RunbookMeta.model_validate(raw)
     except ValidationError as error:
@@ -58,6 +59,36 @@ def runbook_meta(document: Document, path: str) -> RunbookMeta:
         raise SourceError(
             "RB003", f"invalid front matter field `{where}`: {first['msg']}", 2
         ) from None
+
+
+def _check_inputs(document: Document, inputs: Any) -> None:
+    """An input schema with a key that has no value is almost always a YAML slip: an unquoted
+    comma in `{description: a, b}` makes `b` a key."""
+    if not isinstance(inputs, dict):
+        return
+    for name, schema in inputs.items():
+        if not isinstance(schema, dict):
+            continue
+        stray = [key for key, value in schema.items() if value is None]
+        if stray:
+            raise SourceError(
+                "RB003",
+                f"input `{name}` has a key with no value: {stray[0]!r} (quote a description "
+                "that contains a comma)",
+                _input_line(document, name),
+            )
+
+
+def _input_line(document: Document, name: str) -> int:
+    """The front matter line that declares an input (after `inputs:`)."""
+    end = document.front_matter_span.end_line if document.front_matter_span else 1
+    in_inputs = False
+    for number in range(1, end + 1):
+        text = document.lines[number - 1]
+        in_inputs = in_inputs or text.startswith("inputs:")
+        if in_inputs and text.strip().startswith(f"{name}:"):
+            return number
+    return 1
 
 
 def _first_heading(document: Document) -> str | None:

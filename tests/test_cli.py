@@ -93,6 +93,10 @@ def test_check_json_has_exactly_the_documented_fields(project: Path) -> None:
         (b"# big\n" + b"x" * 300_000, "RB002"),
         (b"---\nid: [broken\n---\n# T\n", "RB003"),
         (b"---\nescalation: 7\n---\n# T\n", "RB003"),
+        (
+            b"---\ninputs:\n  ns: {type: string, description: the ns, from the alert}\n---\n",
+            "RB003",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(
