@@ -13,6 +13,7 @@ from typing import Literal
 from compiler.extract import DraftStep
 from compiler.models import Span, ToolBinding
 from compiler.parse import InlineCode
+from compiler.placeholders import is_placeholder
 from compiler.registry import Registry, Tool, split_pipeline
 
 IssueKind = Literal[
@@ -38,12 +39,6 @@ _NOT_A_TOOL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TOOL_AFTER = re.compile(r"^\s*(?:tool|function|action)\b", re.IGNORECASE)
-
-
-PLACEHOLDER = re.compile(
-    r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>\s][^<>]*>|\{\{\s*[\w.-]+\s*\}\}|\$\(\.\.\.\)"
-)
-"""A value filled in at run time: `$NAMESPACE`, `${POD}`, `<pod-name>`, `{{cluster}}`."""
 
 
 @dataclass(frozen=True)
@@ -303,7 +298,7 @@ def _checked(bound: BoundStep) -> BoundStep:
         )
     if tool.params and binding.bound_by == "command":
         validator = tool.validator
-        filled_later = {k for k, v in binding.args.items() if PLACEHOLDER.fullmatch(v)}
+        filled_later = {k for k, v in binding.args.items() if is_placeholder(v)}
         errors = [
             e
             for e in validator.iter_errors(binding.args)

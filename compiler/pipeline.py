@@ -215,20 +215,10 @@ def _gated(step: Step, diagnostics: list[Diagnostic]) -> Step:
 
 
 def _fatal(source: SourceFile, error: SourceError) -> CompileResult:
-    rule = all_rules()[error.code]
-    diagnostic = Diagnostic(
-        code=error.code,
-        name=rule.name,
-        severity="fatal",
-        blocking=True,
-        path=source.display,
-        line=error.line,
-        column=error.column,
-        end_line=error.line,
-        end_column=error.column,
-        message=error.message,
-        fix=rule.docs.instead.splitlines()[0],
-        step=None,
-        fingerprint=fingerprint(error.code, source.source_path, None, error.message),
+    """A file that could not be compiled: its one diagnostic, severity fatal, no artifact."""
+    span = Span(line=error.line, column=error.column, end_line=error.line, end_column=error.column)
+    fix = all_rules()[error.code].docs.instead.splitlines()[0]
+    finding = Finding(error.code, span, error.message, fix, error.message)
+    return CompileResult(
+        source, None, _diagnostic(finding, source.display, source.source_path, Config())
     )
-    return CompileResult(source, None, diagnostic)

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from compiler.bind import PLACEHOLDER
 from compiler.config import reference_date
 from compiler.extract.heuristic import is_instruction, mentions_escalation
 from compiler.models import Span, Step
+from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.regions import (
     DURATION_OR_COUNT,
@@ -122,9 +122,6 @@ _REASON = re.compile(
     r"|fix|resolve|stop|prevent|force|remove|get\s+rid))\b",
     re.IGNORECASE,
 )
-_SHELL_VARIABLE = re.compile(r"\$\{(?P<braced>[^{}\s]+)\}|\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
-_ANGLE = re.compile(r"<(?P<name>[A-Za-z][A-Za-z0-9 _.:/-]*)>")
-_MUSTACHE = re.compile(r"\{\{\s*(?P<name>[A-Za-z_][\w.-]*)\s*\}\}")
 _TEMPLATE_KEYWORDS = {"end", "else", "range", "if", "with", "template", "define", "block"}
 _HTML_TAGS = {
     "br",
@@ -459,25 +456,22 @@ def _assigned_names(context: CheckContext) -> dict[str, bool]:
         for line in block.lines:
             for match in _ASSIGNMENT.finditer(line.text):
                 name = match.group("name") or match.group("loop") or match.group("read")
-                value = match.group("value") or ""
-                from_placeholder = bool(match.group("name")) and bool(
-                    _ANGLE.search(line.text) or _MUSTACHE.search(value)
+                value = line.text[match.start("value") :] if match.group("name") else ""
+                from_placeholder = any(
+                    m.group("angle") or m.group("mustache") for m in PLACEHOLDER.finditer(value)
                 )
                 names[name] = names.get(name, False) or from_placeholder
     return names
 
 
-def _placeholders(text: str) -> Iterator[tuple[re.Match[str], str]]:
-    for pattern in (_SHELL_VARIABLE, _ANGLE, _MUSTACHE):
-        for match in pattern.finditer(text):
-            name = match.groupdict().get("braced") or match.group("name")
-            if pattern is _MUSTACHE and name in _TEMPLATE_KEYWORDS:
-                continue
-            if pattern is _ANGLE and (name.lower() in _HTML_TAGS or name.lower() == "none"):
-                continue
-            if pattern is _SHELL_VARIABLE and name in _ENVIRONMENT:
-                continue
-            yield match, name
+def _is_real_placeholder(match: re.Match[str]) -> bool:
+    """Not a Go-template keyword, an HTML tag, `<none>` output, or a well-known variable."""
+    name = raw_name(match)
+    if match.group("mustache"):
+        return name not in _TEMPLATE_KEYWORDS
+    if match.group("angle"):
+        return name.lower() not in _HTML_TAGS and name.lower() != "none"
+    return name not in _ENVIRONMENT
 
 
 @rule(
@@ -506,25 +500,24 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
     for region in [*command_regions(context), *_inline_code_regions(context)]:
         seen: set[str] = set()
         for span, match in matches(context, region, PLACEHOLDER):
-            for inner, name in _placeholders(match.group(0)):
-                if _norm(name) in declared or name in seen:
-                    continue
-                literal = inner.group(0).startswith(("$", "{{"))
-                if literal and _single_quoted(context, span):
-                    continue
-                if name in assigned and not assigned[name]:
-                    continue
-                seen.add(name)
-                how = " (assigned from a placeholder)" if name in assigned else ""
-                yield Finding(
-                    "RB107",
-                    span,
-                    f"placeholder `{inner.group(0)}` is not declared in inputs{how}",
-                    f"declare `{_norm(name) and name.lower()}` under `inputs:` in front matter, "
-                    "with where its value comes from",
-                    name.lower(),
-                    region.step,
-                )
+            name = raw_name(match)
+            if not _is_real_placeholder(match) or _norm(name) in declared or name in seen:
+                continue
+            if not match.group("angle") and _single_quoted(context, span):
+                continue  # the shell expands nothing inside '...'
+            if name in assigned and not assigned[name]:
+                continue
+            seen.add(name)
+            how = " (assigned from a placeholder)" if name in assigned else ""
+            yield Finding(
+                "RB107",
+                span,
+                f"placeholder `{match.group(0)}` is not declared in inputs{how}",
+                f"declare `{placeholder_name(match)}` under `inputs:` in front matter, "
+                "with where its value comes from",
+                name.lower(),
+                region.step,
+            )
 
 
 def _single_quoted(context: CheckContext, span: Span) -> bool:

@@ -18,15 +18,12 @@ from typing import Any
 import jsonschema
 
 from compiler.models import Step
+from compiler.placeholders import PLACEHOLDER, placeholder_name
 from compiler.registry import Tool
 from compiler.runtime.audit_log import AuditLog, VerdictName, record
 from compiler.runtime.loader import CompiledRunbook, UnknownProfile
 from compiler.runtime.toolspec import describe, openai_tool, registry_name, tool_parameters
 
-PLACEHOLDER = re.compile(
-    r"\$\{(?P<brace>[A-Za-z_]\w*)\}|\$(?P<dollar>[A-Za-z_]\w*)"
-    r"|<(?P<angle>[A-Za-z_][\w.-]*)>|\{\{\s*(?P<mustache>[A-Za-z_][\w.-]*)\s*\}\}"
-)
 OTHERWISE = "otherwise"
 OUTCOME_TOOL = "choose_outcome"
 
@@ -328,13 +325,6 @@ def _step_description(step: Step, tool: Tool) -> str:
     if fixed:
         parts.append("Fixed arguments: " + ", ".join(f"{k}={v}" for k, v in fixed.items()))
     return " ".join(parts)
-
-
-def placeholder_name(match: re.Match[str]) -> str:
-    """The input name a placeholder refers to: `$ETCD_POD`, `${etcd_pod}`, `<etcd-pod>` and
-    `{{etcd_pod}}` all mean `etcd_pod`."""
-    raw = next(value for value in match.groupdict().values() if value)
-    return raw.lower().replace("-", "_").replace(".", "_")
 
 
 def _expected(written: str, inputs: Mapping[str, str]) -> re.Pattern[str]:

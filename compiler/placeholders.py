@@ -1,0 +1,33 @@
+"""Placeholders: the values a runbook leaves to be filled in at run time.
+
+`$NAMESPACE`, `${NAMESPACE}`, `<namespace>` and `{{namespace}}` all name the input `namespace`.
+Shared by binding (placeholder arguments are not checked against a tool's schema), the
+undeclared-placeholder rule, and the runtime guard (a placeholder accepts the run's input).
+"""
+
+from __future__ import annotations
+
+import re
+
+PLACEHOLDER = re.compile(
+    r"\$\{(?P<brace>[^{}\s]+)\}|\$(?P<dollar>[A-Za-z_]\w*)"
+    r"|<(?P<angle>[A-Za-z_][\w .:/-]*)>|\{\{\s*(?P<mustache>[A-Za-z_][\w.-]*)\s*\}\}"
+)
+SUBSTITUTION = "$(...)"
+"""How a `$(command)` argument is recorded: its value, too, is only known at run time."""
+
+
+def raw_name(match: re.Match[str]) -> str:
+    """The placeholder's name as written (`ETCD_POD`, `etcd-pod`)."""
+    return next(value for value in match.groupdict().values() if value)
+
+
+def placeholder_name(match: re.Match[str]) -> str:
+    """The input a placeholder refers to: `$ETCD_POD`, `${etcd_pod}`, `<etcd-pod>` and
+    `{{etcd_pod}}` all mean `etcd_pod`."""
+    return re.sub(r"[-. ]", "_", raw_name(match).lower())
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a whole value is filled in at run time."""
+    return value == SUBSTITUTION or PLACEHOLDER.fullmatch(value) is not None
