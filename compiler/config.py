@@ -7,6 +7,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +34,19 @@ class Config:
 
     def selects(self, code: str, path: str = "") -> bool:
         """Whether a rule is enabled for a file (longest matching prefix wins, as in ruff)."""
-        chosen = max((p for p in self.select if code.startswith(p)), key=len, default=None)
-        ignored = max((p for p in self.ignore if code.startswith(p)), key=len, default=None)
-        if chosen is None or (ignored is not None and len(ignored) >= len(chosen)):
+        if not _selected(self.select, self.ignore, code):
             return False
         for pattern, codes in self.per_file_ignores.items():
             if _path_matches(path, pattern) and any(code.startswith(c) for c in codes):
                 return False
         return True
+
+
+@cache
+def _selected(select: tuple[str, ...], ignore: tuple[str, ...], code: str) -> bool:
+    chosen = max((p for p in select if code.startswith(p)), key=len, default=None)
+    ignored = max((p for p in ignore if code.startswith(p)), key=len, default=None)
+    return chosen is not None and (ignored is None or len(ignored) < len(chosen))
 
 
 def _path_matches(path: str, pattern: str) -> bool:
