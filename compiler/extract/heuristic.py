@@ -165,7 +165,7 @@ _IMPERATIVE = re.compile(
     r"|create|debug|decrease|delete|deploy|describe|detach|determine|disable|drain|drop|edit"
     r"|enable|ensure|escalate|evaluate|examine|execute|expand|export|extend|file|find|fix"
     r"|flush|follow|gather|get|go|grant|identify|increase|inform|inspect|install|investigate"
-    r"|issue|kill|list|log ?in|login|look|make sure|migrate|mitigate|modify|monitor|mount"
+    r"|issue|keep|kill|list|log ?in|login|look|make sure|migrate|mitigate|modify|monitor|mount"
     r"|move|navigate|note|notify|observe|open|page|patch|pause|ping|post|prune|query|raise"
     r"|reach out|read|reboot|recreate|reduce|refer|refund|reinstall|reload|remove|renew"
     r"|repair|replace|reply|report|request|re-?run|reset|resize|restart|restore|resume|retry"
@@ -194,7 +194,7 @@ _ESCALATE = re.compile(
     re.IGNORECASE,
 )
 _CHECK = re.compile(
-    r"^(?:check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
+    r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
     r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
     r"|view|study|gather|collect)\b",
     re.IGNORECASE,

@@ -99,7 +99,7 @@ _ACTION_VERB = (
     r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*back"
     r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
-    r"|disable|enable|evict|fail\s*over|promote|migrate|silence|apply|modify|change"
+    r"|disable|enable|evict|restore|recover|reinstall|rebuild|fail\s*over|promote|migrate|silence|apply|modify|change"
     r"|clean\s*up|reset|issue|cancel)"
 )
 _IMPLIED_ACTION = re.compile(
