@@ -22,11 +22,13 @@ from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
 from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
+from compiler.render import to_dot, to_mermaid
 from compiler.rules import all_rules
 from compiler.schema import SCHEMAS, schema_drift, write_schemas
 from compiler.workspace import (
     SignoffError,
     WorkspaceError,
+    artifact_for,
     audit_transcript_file,
     compile_all,
     discover,
@@ -308,6 +310,25 @@ def signoff_command(
     typer.echo(
         f"signed off {diagnostic.code} {diagnostic.step or ''} ({diagnostic.fingerprint}) in {path}"
     )
+
+
+class GraphFormat(enum.StrEnum):
+    """Graph output formats."""
+
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command("graph")
+def graph_command(
+    file: Annotated[Path, typer.Argument(help="A runbook (.md) or a compiled artifact (.json).")],
+    graph_format: Annotated[GraphFormat, typer.Option("--format")] = GraphFormat.mermaid,
+    registry: RegistryOpt = None,
+    profiles: ProfilesOpt = None,
+) -> None:
+    """Print the step graph as Mermaid or Graphviz DOT (human-gated steps marked)."""
+    artifact = _guarded(lambda: artifact_for(file, registry, profiles))
+    sys.stdout.write((to_mermaid if graph_format is GraphFormat.mermaid else to_dot)(artifact))
 
 
 @app.command("schema")

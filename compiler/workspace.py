@@ -15,7 +15,7 @@ import yaml
 from compiler import cache, evals
 from compiler.config import find_config, load_config
 from compiler.emit import atomic_write, canonical_json
-from compiler.models import Diagnostic
+from compiler.models import Artifact, Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file, refusal
 from compiler.registry import Profiles, RegistryError, load_profiles, load_registry
 from compiler.runtime import (
@@ -313,3 +313,20 @@ def audit_transcript_file(
         return audit_transcript(read_transcript(transcript), artifact, loaded)
     except (ValueError, RegistryError, ArtifactError) as error:
         raise WorkspaceError(str(error)) from None
+
+
+def artifact_for(file: Path, registry: Path | None, profiles: Path | None) -> Artifact:
+    """A compiled artifact (.json, checked for integrity) or a runbook compiled in memory."""
+    if file.suffix == ".json":
+        try:
+            return read_artifact(file)
+        except ArtifactError as error:
+            raise WorkspaceError(str(error)) from None
+    (source,) = discover([file])
+    result = compile_file(source, environment([file], registry, profiles))
+    if result.artifact is None:
+        assert result.fatal is not None
+        raise WorkspaceError(
+            f"{file}:{result.fatal.line}: {result.fatal.code} {result.fatal.message}"
+        )
+    return result.artifact

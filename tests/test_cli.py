@@ -210,3 +210,22 @@ def test_audit_of_a_broken_artifact_is_a_clear_error(tmp_path: Path) -> None:
     transcript = FIXTURES / "transcripts" / "support-billing-dispute.unbacked.json"
     result = runner.invoke(app, ["audit", str(transcript), "--runbook", str(broken)])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_graph_as_mermaid_and_dot() -> None:
+    mermaid = runner.invoke(app, ["graph", str(REPO / "runbooks_src" / "kube-pod-crashlooping.md")])
+    assert mermaid.exit_code == 0 and mermaid.output.startswith("flowchart TD\n")
+    assert "-->|" in mermaid.output and "classDef human" in mermaid.output
+    dot = runner.invoke(
+        app, ["graph", str(REPO / "compiled" / "etcd-defrag.json"), "--format", "dot"]
+    )
+    assert dot.exit_code == 0 and dot.output.startswith('digraph "etcd-defrag" {')
+    assert '-> "end"' in dot.output
+
+
+def test_graph_of_a_tampered_artifact_is_refused(tmp_path: Path) -> None:
+    artifact = json.loads((REPO / "compiled" / "etcd-defrag.json").read_text())
+    artifact["steps"][0]["text"] = "drop the database"
+    (tmp_path / "x.json").write_text(json.dumps(artifact))
+    result = runner.invoke(app, ["graph", str(tmp_path / "x.json")])
+    assert result.exit_code == 2 and "integrity" in result.output

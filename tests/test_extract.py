@@ -128,3 +128,8 @@ def test_plain_assignments_are_not_steps_but_substitutions_are() -> None:
 def test_explanations_that_start_with_when_are_not_steps() -> None:
     text = "## Diagnosis\n\nWhen calls are slow, the cause can be the network.\n"
     assert drafts(text) == []
+
+
+def test_a_condition_listing_things_splits_before_the_instruction() -> None:
+    found = extract(parse("## Steps\n\n- If it lacks a ConfigMap, Secret or file, go to step 6.\n"))
+    assert [d.text for d in found] == ["If it lacks a ConfigMap, Secret or file", "go to step 6."]

@@ -182,6 +182,12 @@ _LEADING_CONDITION = re.compile(
     r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_LEADING_INSTRUCTION = re.compile(
+    _LEADING_CONDITION.pattern.replace("[^,:;]*?", ".*?").replace(
+        "(?P<rest>.*)$", rf"(?P<rest>(?:{_IMPERATIVE.pattern.removeprefix('^')}).*)$"
+    ),
+    re.IGNORECASE | re.DOTALL,
+)
 _TRAILING_CONDITION = re.compile(
     r"(?<!\bcheck)(?<!\bverify)(?<!\bsee)(?<!\bdetermine)(?<!\bconfirm)(?<!\bknow)"
     r"(?<!\bvalidate)(?<!\btest)(?<!\bfind out)(?<!\binvestigate)(?<!\bask)(?<!\blook)"
@@ -378,12 +384,18 @@ def _prose_steps(block: Block) -> list[DraftStep]:
     numbered = block.ordered and block.first_in_item
     if not numbered and not _instructional(text):
         return []
-    leading = _LEADING_CONDITION.match(text)
+    leading = _leading(text)
     if leading and leading.group("rest").strip() and not _multi_sentence(text):
         return _split_condition(block, leading)
     condition = _condition_of(text)
     kind: DraftKind = "decision" if leading else _prose_kind(text)
     return [_draft(block, kind, text, block.span, condition=condition)]
+
+
+def _leading(text: str) -> re.Match[str] | None:
+    """A leading condition, split before the instruction it guards: in "If it lacks a
+    ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go"."""
+    return _LEADING_INSTRUCTION.match(text) or _LEADING_CONDITION.match(text)
 
 
 def _multi_sentence(text: str) -> bool:
@@ -403,7 +415,7 @@ def mentions_escalation(text: str) -> bool:
 def _instructional(text: str) -> bool:
     """An instruction: imperative, "you should ...", a step reference, or a condition whose
     consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y")."""
-    leading = _LEADING_CONDITION.match(text)
+    leading = _leading(text)
     if leading:
         text = leading.group("rest")
     return bool(_IMPERATIVE.match(text) or _YOU_SHOULD.search(text) or _STEP_REFERENCE.search(text))
@@ -418,7 +430,7 @@ def _prose_kind(text: str) -> DraftKind:
 
 
 def _condition_of(text: str) -> str | None:
-    leading = _LEADING_CONDITION.match(text)
+    leading = _leading(text)
     if leading:
         return " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     trailing = _TRAILING_CONDITION.search(text)
@@ -472,7 +484,7 @@ def _introduced(
         code_block_steps[0] = replace(
             code_block_steps[0], list_number=block.number, list_key=block.list_id
         )
-    leading = _LEADING_CONDITION.match(block.text)
+    leading = _leading(block.text)
     if not leading or not adjacent:
         return code_block_steps
     condition = _condition_of(block.text)
