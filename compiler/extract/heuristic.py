@@ -160,7 +160,8 @@ _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _IMPERATIVE = re.compile(
     r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+)?"
-    r"(?:do\s+not|don't|never|add|adjust|allow|analy[sz]e|apply|ask|assign|back ?up|bump|call|cancel|change|check"
+    r"(?:do\s+not|don't|never|add|adjust|allow|analy[sz]e|apply|ask|assign|back ?up|bump|call"
+    r"|cancel|change|check"
     r"|clean|clear|collect|compare|configure|confirm|connect|contact|continue|copy|cordon"
     r"|create|debug|decrease|delete|deploy|describe|detach|determine|disable|drain|drop|edit"
     r"|enable|ensure|escalate|evaluate|examine|execute|expand|export|extend|file|find|fix"
