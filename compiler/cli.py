@@ -24,6 +24,7 @@ from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
 from compiler.render import to_dot, to_mermaid
 from compiler.rules import all_rules
+from compiler.runtime.toolspec import Format as SpecFormatName
 from compiler.schema import SCHEMAS, schema_drift, write_schemas
 from compiler.workspace import (
     SignoffError,
@@ -432,7 +433,8 @@ def tools_export_command(
     registry: RegistryOpt = None,
 ) -> None:
     """Print OpenAI function-tool specs or an MCP tools/list result."""
-    sys.stdout.write(_guarded(lambda: export_tool_specs(file, spec_format.value, registry)))
+    fmt: SpecFormatName = "mcp" if spec_format is SpecFormat.mcp else "openai"
+    sys.stdout.write(_guarded(lambda: export_tool_specs(file, fmt, registry)))
 
 
 @tools_app.command("import")

@@ -17,7 +17,7 @@ from compiler.config import find_config, load_config
 from compiler.emit import atomic_write, canonical_json
 from compiler.models import Artifact, Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file, refusal
-from compiler.registry import Profiles, RegistryError, load_profiles, load_registry
+from compiler.registry import Profiles, Registry, RegistryError, load_profiles, load_registry
 from compiler.runtime import (
     ArtifactError,
     TranscriptReport,
@@ -28,6 +28,7 @@ from compiler.runtime import (
     read_artifact,
     read_transcript,
 )
+from compiler.runtime.toolspec import Format as SpecFormat
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path, write_signoff
 
 if TYPE_CHECKING:
@@ -272,15 +273,19 @@ def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalRepo
     return report
 
 
-def export_tool_specs(file: Path, fmt: str, registry: Path | None) -> str:
+def _registry_beside(file: Path, registry: Path | None) -> Registry | None:
+    """The given registry, else the nearest tools.yaml beside the file or above it, if any."""
+    path = registry or _nearest(REGISTRY_NAME, [file])
+    return load_registry(path) if path else None
+
+
+def export_tool_specs(file: Path, fmt: SpecFormat, registry: Path | None) -> str:
     """Tool specs (OpenAI or MCP) of a registry, or of the tools a compiled artifact uses."""
     try:
         if file.suffix == ".json":
-            registry_path = registry or _nearest(REGISTRY_NAME, [file])
-            loaded = load_registry(registry_path) if registry_path else None
-            specs = export_runbook_tools(read_artifact(file), loaded, fmt)  # type: ignore[arg-type]
+            specs = export_runbook_tools(read_artifact(file), _registry_beside(file, registry), fmt)
         else:
-            specs = export_tools(load_registry(file), fmt)  # type: ignore[arg-type]
+            specs = export_tools(load_registry(file), fmt)
     except (ValueError, RegistryError, ArtifactError) as error:
         raise WorkspaceError(str(error)) from None
     return json.dumps(specs, indent=2, sort_keys=True) + "\n"
@@ -306,11 +311,10 @@ def audit_transcript_file(
     transcript: Path, runbook: Path, registry: Path | None
 ) -> TranscriptReport:
     """Audit an agent transcript against a compiled runbook (a TranscriptReport)."""
-    registry_path = registry or _nearest(REGISTRY_NAME, [runbook])
     try:
         artifact = read_artifact(runbook)
-        loaded = load_registry(registry_path) if registry_path else None
-        return audit_transcript(read_transcript(transcript), artifact, loaded)
+        registry_loaded = _registry_beside(runbook, registry)
+        return audit_transcript(read_transcript(transcript), artifact, registry_loaded)
     except (ValueError, RegistryError, ArtifactError) as error:
         raise WorkspaceError(str(error)) from None
 
