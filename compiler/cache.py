@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 from functools import cache
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from compiler.config import reference_date
 from compiler.emit import atomic_write
@@ -36,8 +35,22 @@ def compiler_digest() -> str:
     return digest.hexdigest()
 
 
-def cache_key(source: SourceFile, env: Environment) -> str | None:
-    """The key of a source's result, or None when its files cannot be read (no caching)."""
+def environment_digest(env: Environment) -> str:
+    """sha256 over what every result of one compile run depends on besides its own files."""
+    parts = [
+        compiler_digest(),
+        env.registry.sha256,
+        env.profiles.sha256 or "",
+        repr(env.config),
+        reference_date().isoformat(),
+        f"llm:{env.llm.model}@{env.llm.base_url}" if env.llm else "heuristic",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def cache_key(source: SourceFile, environment: str) -> str | None:
+    """The key of a source's result under an `environment_digest`, or None when its files
+    cannot be read (no caching)."""
     try:
         data = source.path.read_bytes()
         sidecar = sidecar_path(source.path)
@@ -45,38 +58,38 @@ def cache_key(source: SourceFile, env: Environment) -> str | None:
     except OSError:
         return None
     parts = [
-        compiler_digest(),
-        env.registry.sha256,
-        env.profiles.sha256 or "",
-        repr(env.config),
+        environment,
         source.display,
         source.source_path,
         source.output,
-        reference_date().isoformat(),
-        f"llm:{env.llm.model}@{env.llm.base_url}" if env.llm else "heuristic",
         hashlib.sha256(data).hexdigest(),
         hashlib.sha256(signoffs).hexdigest(),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+class _Entry(BaseModel):
+    """A cached result; parsed and validated in one step from its JSON bytes."""
+
+    artifact: Artifact | None
+    fatal: Diagnostic | None
+
+
 def load(directory: Path, key: str, source: SourceFile) -> CompileResult | None:
     """A cached result, or None on a miss or an unreadable entry."""
-    path = directory / key[:2] / f"{key}.json"
     try:
-        entry = json.loads(path.read_text("utf-8"))
-        artifact = Artifact.model_validate(entry["artifact"]) if entry["artifact"] else None
-        fatal = Diagnostic.model_validate(entry["fatal"]) if entry["fatal"] else None
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        entry = _Entry.model_validate_json(_entry_path(directory, key).read_bytes())
+    except (OSError, ValidationError):
         return None
-    return CompileResult(source, artifact, fatal)
+    return CompileResult(source, entry.artifact, entry.fatal)
 
 
 def store(directory: Path, key: str, result: CompileResult) -> None:
     """Record a result under its key (best effort: a cache that cannot be written is skipped)."""
-    entry = {
-        "artifact": result.artifact.model_dump(mode="json") if result.artifact else None,
-        "fatal": result.fatal.model_dump(mode="json") if result.fatal else None,
-    }
+    entry = _Entry(artifact=result.artifact, fatal=result.fatal)
     with contextlib.suppress(OSError):
-        atomic_write(directory / key[:2] / f"{key}.json", json.dumps(entry, sort_keys=True))
+        atomic_write(_entry_path(directory, key), entry.model_dump_json())
+
+
+def _entry_path(directory: Path, key: str) -> Path:
+    return directory.joinpath(key[:2], key + ".json")

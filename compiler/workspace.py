@@ -104,7 +104,8 @@ def compile_all(
 ) -> list[CompileResult]:
     """Compile every source (in parallel processes when jobs > 1), reusing cached results
     of unchanged inputs when a cache directory is given; results in input order."""
-    keys = [cache.cache_key(source, env) if cache_dir else None for source in sources]
+    environment = cache.environment_digest(env) if cache_dir else ""
+    keys = [cache.cache_key(source, environment) if cache_dir else None for source in sources]
     results: list[CompileResult | None] = [
         cache.load(cache_dir, key, source) if cache_dir and key else None
         for source, key in zip(sources, keys, strict=True)
