@@ -9,15 +9,29 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel
 
 from compiler.models import Artifact
 
 
 def canonical_json(value: BaseModel | dict[str, Any]) -> str:
-    """Byte-deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
+    """Byte-deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline.
+
+    The bytes of `json.dumps(sort_keys=True, indent=2, ensure_ascii=False)` except that float
+    exponents are not padded (`1e-9`), written by pydantic-core's encoder: the standard
+    library encodes indented JSON in pure Python, three times slower.
+    """
     data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return pydantic_core.to_json(_sorted(data), indent=2).decode("utf-8") + "\n"
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
 
 
 DIGEST_PREFIX = "sha256-c14n-v1:"
