@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from compiler.config import reference_date
 from compiler.emit import atomic_write
-from compiler.models import Artifact, Diagnostic
+from compiler.models import Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile
 from compiler.signoff import sidecar_path
 
@@ -69,26 +69,41 @@ def cache_key(source: SourceFile, environment: str) -> str | None:
 
 
 class _Entry(BaseModel):
-    """A cached result; parsed and validated in one step from its JSON bytes."""
+    """A cached result: the artifact's canonical JSON (parsed only when a caller needs the
+    model) with its sha256 against corruption, or the fatal diagnostic."""
 
-    artifact: Artifact | None
+    artifact: str | None
+    sha256: str | None
+    status: str | None
     fatal: Diagnostic | None
 
 
 def load(directory: Path, key: str, source: SourceFile) -> CompileResult | None:
-    """A cached result, or None on a miss or an unreadable entry."""
+    """A cached result, or None on a miss or an unreadable or corrupt entry."""
     try:
         entry = _Entry.model_validate_json(_entry_path(directory, key).read_bytes())
     except (OSError, ValidationError):
         return None
-    return CompileResult(source, entry.artifact, entry.fatal)
+    if entry.artifact is not None and entry.sha256 != _sha256(entry.artifact):
+        return None
+    return CompileResult(source, fatal=entry.fatal, text=entry.artifact, known_status=entry.status)
 
 
 def store(directory: Path, key: str, result: CompileResult) -> None:
     """Record a result under its key (best effort: a cache that cannot be written is skipped)."""
-    entry = _Entry(artifact=result.artifact, fatal=result.fatal)
+    text = result.artifact_json if result.fatal is None else None
+    entry = _Entry(
+        artifact=text,
+        sha256=_sha256(text) if text is not None else None,
+        status=result.status,
+        fatal=result.fatal,
+    )
     with contextlib.suppress(OSError):
         atomic_write(_entry_path(directory, key), entry.model_dump_json())
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _entry_path(directory: Path, key: str) -> Path:

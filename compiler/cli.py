@@ -227,7 +227,7 @@ def compile_command(
         typer.echo(f"{len(results)} artifact(s) up to date", err=True)
         return
     write_all(results, out)
-    blocked = sum(1 for r in results if r.artifact and r.artifact.status == "blocked")
+    blocked = sum(1 for r in results if r.status == "blocked")
     typer.echo(
         f"compiled {len(results)} runbook(s) into {out}: "
         f"{len(results) - blocked} ready, {blocked} blocked",

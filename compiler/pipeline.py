@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler import __version__
 from compiler.bind import bind
 from compiler.config import Config
-from compiler.emit import seal
+from compiler.emit import canonical_json, seal
 from compiler.extract import Extraction, Usage
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
@@ -58,12 +59,42 @@ class Environment:
 
 @dataclass(frozen=True)
 class CompileResult:
-    """An artifact, or the fatal diagnostic that prevented one."""
+    """An artifact, or the fatal diagnostic that prevented one.
+
+    A result is made from the artifact model (a fresh compile) or from its canonical JSON and
+    status (a cache hit); the other form is derived only when a caller asks for it, so a
+    no-change re-compile never parses the artifacts it only compares or copies.
+    """
 
     source: SourceFile
-    artifact: Artifact | None
+    model: Artifact | None = None
     fatal: Diagnostic | None = None
     usage: Usage = field(default_factory=Usage)
+    text: str | None = None
+    """The artifact's canonical JSON, when it is known without serialising the model."""
+    known_status: str | None = None
+
+    @cached_property
+    def artifact(self) -> Artifact | None:
+        """The artifact model, or None for a fatal result."""
+        if self.model is None and self.text is not None:
+            return Artifact.model_validate_json(self.text)
+        return self.model
+
+    @cached_property
+    def artifact_json(self) -> str:
+        """The artifact as written to disk (callers ensure the result is not fatal)."""
+        if self.text is not None:
+            return self.text
+        assert self.model is not None
+        return canonical_json(self.model)
+
+    @property
+    def status(self) -> str | None:
+        """"ready" or "blocked", or None for a fatal result."""
+        if self.known_status is not None:
+            return self.known_status
+        return self.artifact.status if self.artifact is not None else None
 
 
 def compile_file(source: SourceFile, env: Environment) -> CompileResult:
@@ -220,5 +251,5 @@ def _fatal(source: SourceFile, error: SourceError) -> CompileResult:
     fix = all_rules()[error.code].docs.instead.splitlines()[0]
     finding = Finding(error.code, span, error.message, fix, error.message)
     return CompileResult(
-        source, None, _diagnostic(finding, source.display, source.source_path, Config())
+        source, fatal=_diagnostic(finding, source.display, source.source_path, Config())
     )

@@ -14,7 +14,7 @@ import yaml
 
 from compiler import cache, evals
 from compiler.config import find_config, load_config
-from compiler.emit import atomic_write, canonical_json
+from compiler.emit import atomic_write
 from compiler.models import Artifact, Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file, refusal
 from compiler.registry import Profiles, Registry, RegistryError, load_profiles, load_registry
@@ -146,19 +146,28 @@ class Drift:
 
 
 def write_all(results: list[CompileResult], out: Path) -> None:
-    """Write every artifact atomically (callers ensure there is no fatal result)."""
+    """Write every changed artifact atomically (callers ensure there is no fatal result);
+    an artifact already on disk as it would be written is left alone, mtime and all."""
     for result in results:
-        assert result.artifact is not None
-        atomic_write(out / result.source.output, canonical_json(result.artifact))
+        target = out / result.source.output
+        text = result.artifact_json
+        if _current(target) != text:
+            atomic_write(target, text)
+
+
+def _current(target: Path) -> str | None:
+    try:
+        return target.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def drift(results: list[CompileResult], out: Path) -> list[Drift]:
     """Artifacts in `out` that a fresh compile would change, with the reasons."""
     found = []
     for result in results:
-        assert result.artifact is not None
         target = out / result.source.output
-        fresh = canonical_json(result.artifact)
+        fresh = result.artifact_json
         if not target.is_file():
             found.append(Drift(result.source.output, ("artifact missing",)))
             continue

@@ -32,7 +32,9 @@ def compile_counting(
 
     monkeypatch.setattr(workspace, "compile_file", counting)
     results = compile_all(discover([root]), env, cache_dir=cache)
-    return [canonical_json(r.artifact) for r in results if r.artifact], len(calls)
+    texts = [r.artifact_json for r in results if r.fatal is None]
+    assert texts == [canonical_json(r.artifact) for r in results if r.artifact]
+    return texts, len(calls)
 
 
 def test_unchanged_inputs_are_served_from_the_cache(
@@ -61,7 +63,25 @@ def test_a_corrupt_entry_is_a_miss(
 ) -> None:
     cache = tmp_path / "cache"
     compile_counting(runbooks, env, cache, monkeypatch)
-    for entry in cache.rglob("*.json"):
-        entry.write_text('{"artifact": {"truncated"')
-    first, recompiled = compile_counting(runbooks, env, cache, monkeypatch)
-    assert recompiled == len(first)
+    entries = sorted(cache.rglob("*.json"))
+    entries[0].write_text('{"artifact": "{truncated"')
+    # A well-formed entry whose artifact text no longer matches its digest.
+    entries[1].write_text(entries[1].read_text().replace("RB", "XB", 1))
+    recompiled = compile_counting(runbooks, env, cache, monkeypatch)[1]
+    assert recompiled == 2
+
+
+def test_writing_leaves_unchanged_artifacts_alone(
+    runbooks: Path, env: Environment, tmp_path: Path
+) -> None:
+    results = compile_all(discover([runbooks]), env)
+    out = tmp_path / "out"
+    workspace.write_all(results, out)
+    written = sorted(out.rglob("*.json"))
+    stamps = {path: path.stat().st_mtime_ns for path in written}
+    edited = out / results[0].source.output
+    edited.write_text("edited by hand\n")
+    workspace.write_all(results, out)
+    changed = [path for path in written if path.stat().st_mtime_ns != stamps[path]]
+    assert changed == [edited] and len(written) > 20
+    assert edited.read_text() == results[0].artifact_json
