@@ -11,7 +11,8 @@ A case is `NAME.md` with `NAME.gold.yaml` beside it:
       - {code: RB101, line: 14}
     forbidden_tools: [check_stripe]
 
-The suite's defaults (registry, profiles) come from `suite.yaml` in the eval directory.
+The suite's defaults (registry, profiles) and score floors come from `suite.yaml` in the eval
+directory or the nearest directory above it.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class EvalReport:
     bindings_total: int = 0
     hallucinated_tools: list[str] = field(default_factory=list)
     ungrounded_steps: list[str] = field(default_factory=list)
+    floor_misses: list[str] = field(default_factory=list)
 
     @property
     def binding_accuracy(self) -> float:
@@ -104,8 +106,8 @@ class EvalReport:
 
     @property
     def ok(self) -> bool:
-        """The counters that must be zero are zero."""
-        return not self.hallucinated_tools and not self.ungrounded_steps
+        """The counters that must be zero are zero, and every floor is met."""
+        return not (self.hallucinated_tools or self.ungrounded_steps or self.floor_misses)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data."""
@@ -118,6 +120,7 @@ class EvalReport:
             "bindings": {"correct": self.bindings_correct, "total": self.bindings_total},
             "hallucinated_tools": self.hallucinated_tools,
             "ungrounded_steps": self.ungrounded_steps,
+            "floor_misses": self.floor_misses,
         }
 
 
@@ -152,17 +155,76 @@ def load_case(gold_path: Path) -> GoldCase:
     )
 
 
-def suite_settings(directory: Path) -> dict[str, Path]:
-    """`suite.yaml` of an eval directory: default registry and profiles paths."""
-    path = directory / "suite.yaml"
-    if not path.is_file():
-        return {}
+SUITE_NAME = "suite.yaml"
+
+
+@dataclass(frozen=True)
+class Floors:
+    """Minimum scores a suite must reach; a miss fails `runbookc eval` (exit 1)."""
+
+    flags_f1: float = 0.0
+    steps_f1: float = 0.0
+    binding_accuracy: float = 0.0
+    rule_f1: dict[str, float] = field(default_factory=dict)
+    """Per-rule F1 floors; the key `default` applies to every rule the suite scores."""
+
+    def misses(self, report: EvalReport) -> list[str]:
+        """Each score below its floor, as a sentence."""
+        scores = [
+            ("flags F1", report.flags.f1, self.flags_f1),
+            ("steps F1", report.steps.f1, self.steps_f1),
+            ("binding accuracy", report.binding_accuracy, self.binding_accuracy),
+        ]
+        default = self.rule_f1.get("default", 0.0)
+        scores += [
+            (f"{code} F1", tally.f1, self.rule_f1.get(code, default))
+            for code, tally in sorted(report.flags_by_rule.items())
+        ]
+        return [
+            f"{name} {score:.3f} is below its floor {floor:.2f}"
+            for name, score, floor in scores
+            if score < floor
+        ]
+
+
+@dataclass(frozen=True)
+class Suite:
+    """`suite.yaml` of an eval directory (or the nearest one above it): defaults and floors."""
+
+    registry: Path | None = None
+    profiles: Path | None = None
+    floors: Floors = field(default_factory=Floors)
+
+
+def load_suite(directory: Path) -> Suite:
+    """The nearest `suite.yaml` at or above an eval directory; an empty suite if none."""
+    candidates = [directory / SUITE_NAME] + [d / SUITE_NAME for d in directory.resolve().parents]
+    path = next((candidate for candidate in candidates if candidate.is_file()), None)
+    if path is None:
+        return Suite()
     raw = _yaml(path)
-    return {
-        key: (directory / str(value)).resolve()
-        for key, value in raw.items()
-        if key in ("registry", "profiles")
+    paths = {
+        key: (path.parent / str(raw[key])).resolve()
+        for key in ("registry", "profiles")
+        if raw.get(key)
     }
+    return Suite(floors=_floors(path, raw.get("floors") or {}), **paths)
+
+
+def _floors(path: Path, raw: Any) -> Floors:
+    try:
+        rules = {str(code): float(value) for code, value in (raw.get("rules") or {}).items()}
+        overall = {
+            key: float(raw[key])
+            for key in ("flags_f1", "steps_f1", "binding_accuracy")
+            if key in raw
+        }
+        unknown = set(raw) - {"rules", *overall}
+    except (AttributeError, TypeError, ValueError) as error:
+        raise EvalError(f"{path}: malformed floors: {error}") from None
+    if unknown:
+        raise EvalError(f"{path}: unknown floors: {', '.join(sorted(map(str, unknown)))}")
+    return Floors(rule_f1=rules, **overall)
 
 
 def _yaml(path: Path) -> dict[str, Any]:
@@ -241,4 +303,5 @@ def render_text(report: EvalReport) -> str:
     ]
     out += [f"  hallucinated: {item}" for item in report.hallucinated_tools]
     out += [f"  ungrounded: {item}" for item in report.ungrounded_steps]
+    out += [f"floor missed: {item}" for item in report.floor_misses]
     return "\n".join(out) + "\n"

@@ -259,19 +259,18 @@ def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str
 def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalReport:
     """Compile every labelled case of an eval directory (with the LLM extractor when given)
     and score it."""
-    defaults = evals.suite_settings(directory)
+    suite = evals.load_suite(directory)
     report = evals.EvalReport()
     loaded: dict[Path, Environment] = {}
     for gold in evals.discover_cases(directory):
         case = evals.load_case(gold)
-        registry = case.registry or defaults.get("registry")
+        registry = case.registry or suite.registry
         if registry is None:
             raise WorkspaceError(f"{gold}: no registry (set one in the case or suite.yaml)")
         if registry not in loaded:
-            profiles = defaults.get("profiles")
             loaded[registry] = Environment(
                 load_registry(registry),
-                load_profiles(profiles) if profiles else Profiles.empty(),
+                load_profiles(suite.profiles) if suite.profiles else Profiles.empty(),
                 llm=llm,
             )
         env = loaded[registry]
@@ -280,6 +279,7 @@ def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalRepo
         if result.artifact is None:
             raise WorkspaceError(f"{case.runbook}: cannot compile an eval case")
         evals.score_case(case, result.artifact, env.registry, report)
+    report.floor_misses = suite.floors.misses(report)
     return report
 
 
