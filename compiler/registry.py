@@ -67,6 +67,11 @@ class Tool:
         """The params schema's validator, built once per tool."""
         return jsonschema.Draft202012Validator(self.params)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A built validator holds closures that cannot be pickled (--jobs sends the registry
+        # to worker processes); each process builds its own.
+        return {key: value for key, value in self.__dict__.items() if key != "validator"}
+
 
 @dataclass(frozen=True)
 class CommandMatch:

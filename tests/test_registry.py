@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pickle
 import shlex
 from pathlib import Path
 
@@ -99,3 +100,12 @@ def test_did_you_mean(registry: Registry) -> None:
 def test_the_shipped_registry_is_valid() -> None:
     registry = load_registry(Path(__file__).resolve().parent.parent / "runbooks_src" / "tools.yaml")
     assert len(registry.tools) > 40
+
+
+def test_a_registry_whose_validators_were_built_still_pickles(registry: Registry) -> None:
+    # --jobs sends the environment to worker processes after the parent may have validated.
+    tool = next(t for t in registry.tools.values() if t.params)
+    list(tool.validator.iter_errors({}))  # builds and caches the validator
+    copy = pickle.loads(pickle.dumps(registry))
+    assert copy.tools[tool.name].params == tool.params
+    assert "validator" not in copy.tools[tool.name].__dict__
