@@ -297,13 +297,10 @@ def _checked(bound: BoundStep) -> BoundStep:
             )
         )
     if tool.params and binding.bound_by == "command":
-        validator = tool.validator
         filled_later = {k for k, v in binding.args.items() if is_placeholder(v)}
-        errors = [
-            e
-            for e in validator.iter_errors(binding.args)
-            if not (e.absolute_path and e.absolute_path[0] in filled_later)
+        issues += [
+            BindingIssue("bad-args", span, bound.draft.text, message)
+            for argument, message in tool.argument_errors(binding.args)
+            if argument not in filled_later
         ]
-        for error in sorted(errors, key=lambda e: e.message):
-            issues.append(BindingIssue("bad-args", span, bound.draft.text, error.message))
     return BoundStep(bound.draft, binding, tool, tuple(issues))

@@ -27,10 +27,14 @@ def canonical_json(value: BaseModel | dict[str, Any]) -> str:
 
 
 def _sorted(value: Any) -> Any:
+    # Recursing only into containers: most values are leaves, and calls cost more than tests.
     if isinstance(value, dict):
-        return {key: _sorted(value[key]) for key in sorted(value)}
+        return {
+            key: _sorted(item) if isinstance(item, dict | list) else item
+            for key, item in sorted(value.items())
+        }
     if isinstance(value, list):
-        return [_sorted(item) for item in value]
+        return [_sorted(item) if isinstance(item, dict | list) else item for item in value]
     return value
 
 

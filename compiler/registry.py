@@ -47,6 +47,10 @@ class Pattern:
         return literals + len(self.required_options)
 
 
+ArgumentErrors = tuple[tuple[str | None, str], ...]
+"""(top-level argument or None, message) of each way arguments fail a params schema."""
+
+
 @dataclass(frozen=True)
 class Tool:
     """One registry entry."""
@@ -67,10 +71,29 @@ class Tool:
         """The params schema's validator, built once per tool."""
         return jsonschema.Draft202012Validator(self.params)
 
+    def argument_errors(self, args: dict[str, str]) -> ArgumentErrors:
+        """(top-level argument or None, message) of each way `args` fails the params schema,
+        in message order; remembered per distinct arguments, which runbooks repeat a lot."""
+        key = tuple(sorted(args.items()))
+        if key not in self._argument_errors:
+            errors = sorted(self.validator.iter_errors(args), key=lambda e: e.message)
+            self._argument_errors[key] = tuple(
+                (str(e.absolute_path[0]) if e.absolute_path else None, e.message) for e in errors
+            )
+        return self._argument_errors[key]
+
+    @cached_property
+    def _argument_errors(self) -> dict[tuple[tuple[str, str], ...], ArgumentErrors]:
+        return {}
+
     def __getstate__(self) -> dict[str, Any]:
         # A built validator holds closures that cannot be pickled (--jobs sends the registry
-        # to worker processes); each process builds its own.
-        return {key: value for key, value in self.__dict__.items() if key != "validator"}
+        # to worker processes); each process builds its own, and its own memo.
+        return {
+            key: value
+            for key, value in self.__dict__.items()
+            if key not in ("validator", "_argument_errors")
+        }
 
 
 @dataclass(frozen=True)

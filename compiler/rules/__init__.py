@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from compiler.models import Severity, Span
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from compiler.graph import StepGraph
     from compiler.parse import Document
     from compiler.registry import Profiles, Registry
+    from compiler.rules.regions import Region
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,13 @@ class CheckContext:
     meta: RunbookMeta
     config: Config
     extraction_issues: tuple[ExtractionIssue, ...] = ()
+
+    @cached_property
+    def prose_regions(self) -> tuple[Region, ...]:
+        """The prose the text rules scan, computed once for all of them."""
+        from compiler.rules.regions import prose_regions
+
+        return tuple(prose_regions(self))
 
 
 Check = Callable[[CheckContext], Iterable[Finding]]

@@ -20,7 +20,6 @@ from compiler.rules.regions import (
     Region,
     command_regions,
     matches,
-    prose_regions,
     sentence_of,
     title_span,
 )
@@ -171,7 +170,7 @@ def _norm(name: str) -> str:
 
 
 def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Region, Span, str]]:
-    for region in prose_regions(context):
+    for region in context.prose_regions:
         for span, match in matches(context, region, pattern):
             yield region, span, match.group(0)
 
