@@ -173,6 +173,8 @@ def _resolve(
     draft: DraftStep, jump: Jump, ids: list[str], bound: list[BoundStep], anchors: set[str]
 ) -> str | None:
     target = jump.target
+    if jump.by == "end":
+        return END_ID
     if jump.by == "step-number":
         number = int(target)
         same_list = [

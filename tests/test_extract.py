@@ -132,4 +132,6 @@ def test_explanations_that_start_with_when_are_not_steps() -> None:
 
 def test_a_condition_listing_things_splits_before_the_instruction() -> None:
     found = extract(parse("## Steps\n\n- If it lacks a ConfigMap, Secret or file, go to step 6.\n"))
-    assert [d.text for d in found] == ["If it lacks a ConfigMap, Secret or file", "go to step 6."]
+    assert [d.text for d in found] == ["If it lacks a ConfigMap, Secret or file, go to step 6."]
+    assert found[0].kind == "decision"
+    assert found[0].jumps[0].when == "If it lacks a ConfigMap, Secret or file"

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from compiler.models import Artifact
 
 from .conftest import codes
@@ -48,13 +50,34 @@ def test_dangling_step_reference(compile_text: Compile) -> None:
 
 def test_conditional_jump_back_is_a_loop_with_an_exit(compile_text: Compile) -> None:
     art = compile_text("## Steps\n\n1. Restart the pod.\n2. If it still fails, go to step 1.\n")
-    decision, jump = art.steps[1], art.steps[2]
+    decision = art.steps[1]
     assert [(e.to, e.when) for e in decision.next] == [
-        ("steps/if-it-still-fails-go-to-step", "If it still fails"),
+        ("steps/restart-the-pod", "If it still fails"),
         ("end", "otherwise"),
     ]
-    assert [(e.to, e.when) for e in jump.next] == [("steps/restart-the-pod", None)]
-    assert "RB306" not in codes(art, "RB3")
+    assert len(art.steps) == 3 and "RB306" not in codes(art, "RB3")
+
+
+@pytest.mark.parametrize(
+    "stop",
+    ["If the pod is gone, stop here.", "If the pod is gone,\n   you are done.", "Stop."],
+)
+def test_stop_here_ends_the_runbook(compile_text: Compile, stop: str) -> None:
+    art = compile_text(f"## Steps\n\n1. Check the pods.\n2. {stop}\n3. Delete the pod.\n")
+    ending = next(s for s in art.steps if "top" in s.text or "done" in s.text)
+    assert "end" in [e.to for e in ending.next]
+    assert ("steps/delete-the-pod" in [e.to for e in ending.next]) == ("If" in stop)
+
+
+def test_a_condition_over_two_lines_still_splits_from_its_action(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Steps\n\n1. If the invoice is disputed,\n   refund it with the stripe_refund tool.\n"
+    )
+    decision, action = art.steps[0], art.steps[1]
+    assert decision.kind == "decision" and decision.text == "If the invoice is disputed"
+    assert action.text == "refund it with the stripe_refund tool."
+    assert action.source is not None and (action.source.line, action.source.column) == (4, 4)
+    assert action.gate == "human"
 
 
 def test_unconditional_loop_never_ends_and_skipped_steps_are_unreachable(

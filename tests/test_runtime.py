@@ -353,7 +353,8 @@ def test_walkthrough_of_etcd_defrag(guard: Guard) -> None:
     assert guard.check(ToolCall("etcdctl.endpoint_status", {"output": "table"})).allowed
     assert guard.advance().id == NOTE
     assert guard.tools() == []
-    assert guard.advance(confirmed_by="alice").id == HEALTH
+    assert guard.outcomes()[-1] == "otherwise"  # "... below 85% of the quota, stop here"
+    assert guard.advance("otherwise", confirmed_by="alice").id == HEALTH
     assert guard.check(ToolCall("etcdctl__endpoint_health", {"output": "table"})).allowed
     assert guard.advance().id == HEALTHY
     assert guard.tools() == []
@@ -537,7 +538,7 @@ def test_every_decision_is_logged(guard: Guard, ws: Workspace) -> None:
 
 def test_human_confirmation_is_logged_as_the_human(guard: Guard) -> None:
     walk_to(guard, NOTE)
-    guard.advance(confirmed_by="alice")
+    guard.advance("otherwise", confirmed_by="alice")
     assert guard.decisions[-1]["actor"] == "alice"
     assert "confirmed by alice" in guard.decisions[-1]["reason"]
 
@@ -606,3 +607,10 @@ def test_killed_writer_leaves_valid_jsonl(tmp_path: Path) -> None:
     trail = read_audit_log(path)
     assert trail.records[: len(complete)] == [json.loads(line) for line in complete]
     assert trail.torn in ([], [len(complete) + 1])
+
+
+def test_stop_here_ends_the_run(guard: Guard) -> None:
+    walk_to(guard, NOTE)
+    below_quota = guard.outcomes()[0]
+    assert "below 85% of the quota" in below_quota
+    assert guard.advance(below_quota, confirmed_by="alice").id == "end" and guard.done

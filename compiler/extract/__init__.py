@@ -18,10 +18,11 @@ DraftKind = Literal["action", "check", "decision", "manual", "escalate"]
 
 @dataclass(frozen=True)
 class Jump:
-    """A reference from a step to another place: ordered-list step number or heading anchor."""
+    """A reference from a step to another place: ordered-list step number, heading anchor,
+    or the end of the runbook ("stop here")."""
 
     target: str
-    by: Literal["step-number", "anchor"]
+    by: Literal["step-number", "anchor", "end"]
     span: Span
     when: str | None = None
     """The condition under which to jump ("otherwise" for the fallback); None: always."""

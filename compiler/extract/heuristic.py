@@ -14,7 +14,7 @@ from functools import cache
 
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
-from compiler.parse import Block, CodeLine, Document, anchor
+from compiler.parse import Block, CodeLine, Document, anchor, normalise, text_at
 
 PROCEDURAL = re.compile(
     r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
@@ -213,6 +213,15 @@ _STEP_REFERENCE = re.compile(
     r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+)",
     re.IGNORECASE,
 )
+_STOP = re.compile(
+    r"\b(?:stop\s+here|stop\s+the\s+(?:runbook|procedure)"
+    r"|(?:and|then)\s+stop\b(?!\s+(?:the|a|all)\b)|you(?:'re|\s+are)\s+done|no\s+further\s+action|nothing\s+(?:more|else|further)\s+to\s+do"
+    r"|(?:end|exit)\s+the\s+(?:runbook|procedure))\b|^\W*stop\W*$",
+    re.IGNORECASE,
+)
+"""The procedure ends here: "stop here", "then stop", "you are done", "no further action"."""
+_CONTAINER = re.compile(r"^[\s>]*")
+"""Block-quote and indentation markers before a continuation line (as `text_at` drops them)."""
 _JUMP_WORDS = re.compile(
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
     re.IGNORECASE,
@@ -240,7 +249,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     drafts: list[DraftStep] = []
     for index, block in enumerate(blocks):
         if block.kind == "paragraph" and index not in consumed:
-            drafts += _prose_steps(block)
+            drafts += _prose_steps(block, document.lines)
         elif block.kind == "code":
             commands = commands_of[index]
             if index in lead_ins and commands:
@@ -368,6 +377,8 @@ def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
         if reference:
             target = reference.group("n") or reference.group("r")
             found.append(Jump(target, "step-number", span, _jump_condition(sentence)))
+        elif _STOP.search(sentence):
+            found.append(Jump("end", "end", span, _jump_condition(sentence)))
     if found or not _JUMP_WORDS.search(text):
         return tuple(found)
     anchors = [href[1:] for href in block.links if href.startswith("#") and len(href) > 1]
@@ -380,7 +391,7 @@ def _jump_condition(sentence: str) -> str | None:
     return _condition_of(sentence)
 
 
-def _prose_steps(block: Block) -> list[DraftStep]:
+def _prose_steps(block: Block, lines: tuple[str, ...]) -> list[DraftStep]:
     text = block.text
     if not text or _ONLY_LINK.match(text):
         return []
@@ -389,7 +400,7 @@ def _prose_steps(block: Block) -> list[DraftStep]:
         return []
     leading = _leading(text)
     if leading and leading.group("rest").strip() and not _multi_sentence(text):
-        return _split_condition(block, leading)
+        return _split_condition(block, leading, lines)
     condition = _condition_of(text)
     kind: DraftKind = "decision" if leading else _prose_kind(text)
     return [_draft(block, kind, text, block.span, condition=condition)]
@@ -440,18 +451,23 @@ def _condition_of(text: str) -> str | None:
     return " ".join(trailing.group("cond").split()) if trailing else None
 
 
-def _split_condition(block: Block, leading: re.Match[str]) -> list[DraftStep]:
-    """'If X, do Y.' -> a decision 'If X' whose branch is the step 'do Y'."""
+def _split_condition(
+    block: Block, leading: re.Match[str], lines: tuple[str, ...]
+) -> list[DraftStep]:
+    """'If X, do Y.' -> a decision 'If X' whose branch is the step 'do Y'; 'If X, go to step
+    7' or 'If X, stop here' -> one decision whose edge under X is the jump."""
+    condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
+    rest = leading.group("rest").strip()
+    if _only_jumps(rest):
+        return [_draft(block, "decision", block.text, block.span, condition=condition)]
     head_end = leading.start("rest")
     head = block.text[:head_end].rstrip().rstrip(",;:").rstrip()
-    rest = leading.group("rest").strip()
-    head_span = _sub_span(block, 0, len(head))
-    rest_span = _sub_span(block, head_end, len(block.text))
+    head_span = _sub_span(block, lines, 0, len(head))
+    rest_span = _sub_span(block, lines, head_end, len(block.text))
     if head_span is None or rest_span is None:
         return [
             _draft(block, "decision", block.text, block.span, condition=_condition_of(block.text))
         ]
-    condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     decision = _draft(block, "decision", head, head_span, condition=condition, branch_size=1)
     consequent = _draft(
         block,
@@ -464,17 +480,41 @@ def _split_condition(block: Block, leading: re.Match[str]) -> list[DraftStep]:
     return [decision, consequent]
 
 
-def _sub_span(block: Block, start: int, end: int) -> Span | None:
-    """Span of block.text[start:end] when the block is a single source line."""
-    if block.span.line != block.span.end_line:
+def _only_jumps(text: str) -> bool:
+    """Text that does nothing but go somewhere: "go to step 7.", "then stop here"."""
+    left = _STOP.sub(" ", _STEP_REFERENCE.sub(" ", text))
+    filler = re.sub(r"\b(?:then|and|here)\b", "", left, flags=re.IGNORECASE)
+    return left != text and not re.search(r"[a-z]", filler, re.IGNORECASE)
+
+
+def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Span | None:
+    """Span of `block.text[start:end]` in the source, or None if it cannot be placed exactly.
+
+    `block.text` is the block's source with container markers dropped and whitespace runs
+    collapsed, so its n-th non-space character is the n-th one of the source pieces."""
+    positions = [
+        (index, column)
+        for index, offset, piece in _pieces(block.span, lines)
+        for column, char in enumerate(piece, start=offset + 1)
+        if not char.isspace()
+    ]
+    before = sum(1 for char in block.text[:start] if not char.isspace())
+    inside = sum(1 for char in block.text[start:end] if not char.isspace())
+    if not inside or before + inside > len(positions):
         return None
-    column = block.span.column + start
-    return Span(
-        line=block.span.line,
-        column=column,
-        end_line=block.span.line,
-        end_column=block.span.column + end - 1,
-    )
+    (line, column), (end_line, end_column) = positions[before], positions[before + inside - 1]
+    span = Span(line=line + 1, column=column, end_line=end_line + 1, end_column=end_column)
+    return span if text_at(lines, span) == normalise(block.text[start:end]) else None
+
+
+def _pieces(span: Span, lines: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
+    """(line index, column offset, text) of each source line of a span, as `text_at` reads
+    them: the first from the span's column, later ones without container markers."""
+    first, last = span.line - 1, span.end_line - 1
+    for index in range(first, min(last, len(lines) - 1) + 1):
+        line = lines[index][: span.end_column] if index == last else lines[index]
+        offset = span.column - 1 if index == first else len(line) - len(_CONTAINER.sub("", line))
+        yield index, offset, line[offset:]
 
 
 def _introduced(
