@@ -39,6 +39,12 @@ _NOT_A_TOOL_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TOOL_AFTER = re.compile(r"^\s*(?:tool|function|action)\b", re.IGNORECASE)
+_NAME = r"(?P<name>[a-z][a-z0-9]*(?:[._][a-z0-9]+)+)"
+_PROSE_TOOL = (
+    re.compile(rf"\b(?i:call|invoke)\s+(?:the\s+)?{_NAME}\b(?![`.\w])"),
+    re.compile(rf"(?<![`\w.]){_NAME}\s+(?:tool|function)\b"),
+)
+"""A tool name written in prose without backticks: "call billing.refund", "the x_y tool"."""
 
 
 @dataclass(frozen=True)
@@ -90,12 +96,34 @@ def _explicit(draft: DraftStep, registry: Registry) -> BoundStep | None:
                 candidates=tuple(registry.suggest(code.text)),
             )
             return BoundStep(draft, None, None, (issue,))
+    named = _prose_tool_name(draft.text) if draft.command is None else None
+    if named is not None:
+        return _prose_tool(draft, registry, named)
     for code in draft.inline_code:
         parsed = split_pipeline(code.text)
         argv = _argv(parsed.stages) if parsed and parsed.stages else []
         if argv and argv[0] in registry.programs and " " in code.text:
             return _bind_command(draft, registry, code.text, _code_span(code))
     return None
+
+
+def _prose_tool_name(text: str) -> re.Match[str] | None:
+    return next(filter(None, (pattern.search(text) for pattern in _PROSE_TOOL)), None)
+
+
+def _prose_tool(draft: DraftStep, registry: Registry, named: re.Match[str]) -> BoundStep:
+    """A tool named in prose, outside backticks: "call billing.refund", "the x_y tool"."""
+    name = named.group("name")
+    span = draft.span
+    if span.line == span.end_line and draft.text == draft.text.strip():
+        start = span.column + named.start("name")
+        end = start + len(name) - 1
+        span = Span(line=span.line, column=start, end_line=span.line, end_column=end)
+    if name in registry.tools:
+        tool = registry.tools[name]
+        return BoundStep(draft, ToolBinding(name=name, bound_by="explicit"), tool)
+    issue = BindingIssue("unknown-tool", span, name, candidates=tuple(registry.suggest(name)))
+    return BoundStep(draft, None, None, (issue,))
 
 
 def _in_tool_context(draft: DraftStep, code: InlineCode, registry: Registry) -> bool:

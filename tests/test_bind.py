@@ -111,3 +111,18 @@ def test_comments_redirects_and_harmless_followers_do_not_block(compile_text: Co
     )
     assert codes(art, "RB2") == []
     assert art.steps[0].tool is not None and art.steps[0].tool.args == {"namespace": "x"}
+
+
+def test_tools_named_in_prose_bind_or_are_unknown(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Steps\n\n"
+        "1. Refund it with the stripe_refund tool.\n"
+        "2. Call pagerduty.page for the on-call.\n"
+        "3. Watch the kube_pod_status_ready metric.\n"
+    )
+    refund, page, watch = art.steps[:3]
+    assert refund.tool is None and "RB201" in codes(art, "RB201")
+    unknown = next(d for d in art.diagnostics if d.code == "RB201")
+    assert (unknown.line, unknown.column, unknown.end_column) == (3, 23, 35)
+    assert page.tool is not None and page.tool.name == "pagerduty.page"
+    assert watch.tool is None

@@ -5,6 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compiler.bind import BindingIssue, IssueKind
+from compiler.confusables import (
+    COMMAND_WORDS,
+    describe,
+    hidden_characters,
+    imitated,
+    visible,
+)
+from compiler.extract import DraftStep
+from compiler.models import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 
 
@@ -253,3 +262,77 @@ def unknown_pipe_filter(context: CheckContext) -> Iterator[Finding]:
             issue.evidence,
             step_id,
         )
+
+
+@rule(
+    "RB209",
+    "look-alike-name",
+    "error",
+    blocking=True,
+    signoff=False,
+    summary="A name that reads as a registry tool or program but is another string.",
+    docs=RuleDoc(
+        what="Reports invisible characters in a command or tool name (zero-width spaces, "
+        "bidi controls such as U+202E, soft hyphens, non-breaking spaces), bidi controls in "
+        "a step's prose, and names that differ from a registry tool or program only by "
+        "homoglyphs or digit swaps: `kubect1`, `0c`, a Cyrillic `к` in `kubectl`.",
+        why="Binding matches exact strings, so a look-alike is never bound to the real tool; "
+        "but a reviewer reads it as the real name and may sign off a step believing it calls "
+        "a tool it does not. Hidden characters are how injected text passes review. This "
+        "cannot be signed off: the runbook must spell the name plainly.",
+        example="$ kubect1 delete pod $POD -n $NAMESPACE",
+        instead="$ kubectl delete pod $POD -n $NAMESPACE",
+    ),
+)
+def look_alike_name(context: CheckContext) -> Iterator[Finding]:
+    names = frozenset(context.registry.tools) | context.registry.programs
+    for step_id, bound in context.graph.bound.items():
+        for line, column, text, code in _step_texts(context, bound.draft):
+            hidden = dict(hidden_characters(text, prose=not code))
+            for match in COMMAND_WORDS.finditer(text) if code else ():
+                word = match.group("word")
+                name = imitated(word, names)
+                if name is None:
+                    continue
+                inside = [hidden.pop(i) for i in range(*match.span("word")) if i in hidden]
+                how = f" (hidden {', '.join(map(describe, inside))})" if inside else ""
+                yield Finding(
+                    "RB209",
+                    _columns(line, column + match.start("word"), column + match.end("word") - 1),
+                    f"`{visible(word)}` reads as `{name}` but is another name{how}",
+                    _LOOK_ALIKE_FIX,
+                    word,
+                    step_id,
+                )
+            if hidden:
+                first, last = min(hidden), max(hidden)
+                yield Finding(
+                    "RB209",
+                    _columns(line, column + first, column + last),
+                    f"hidden {', '.join(map(describe, hidden.values()))} in the step",
+                    _LOOK_ALIKE_FIX,
+                    text[first : last + 1],
+                    step_id,
+                )
+
+
+_LOOK_ALIKE_FIX = "spell the name plainly in ASCII; delete hidden characters"
+
+
+def _columns(line: int, start: int, end: int) -> Span:
+    return Span(line=line, column=start, end_line=line, end_column=end)
+
+
+def _step_texts(context: CheckContext, draft: DraftStep) -> Iterator[tuple[int, int, str, bool]]:
+    """(line, column, text, is code) of each piece of a step's source: every line of a
+    command, else the prose lines and each inline code span."""
+    lines = context.document.lines
+    span = draft.span
+    for number in range(span.line, min(span.end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        start = span.column if number == span.line else 1
+        end = span.end_column if number == span.end_line else len(text)
+        yield number, start, text[start - 1 : end], draft.command is not None
+    if draft.command is None:
+        for code in draft.inline_code:
+            yield code.line, code.column + 1, code.text, True

@@ -1,0 +1,102 @@
+"""Look-alike names: invisible characters, homoglyphs and digit swaps.
+
+A runbook can spell `kubectl` with a Cyrillic "к", hide a zero-width space inside
+`pagerduty.page`, or write `kubect1`. None of these is bound to the real tool (binding matches
+exact strings), but a reviewer reads them as the real name; they are reported so that nobody
+signs off a step believing it calls a tool it does not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
+
+_HOMOGLYPHS = str.maketrans(
+    {
+        "\u0430": "a",  # CYRILLIC SMALL LETTER A
+        "\u0432": "b",  # CYRILLIC SMALL LETTER VE
+        "\u0435": "e",  # CYRILLIC SMALL LETTER IE
+        "\u043a": "k",  # CYRILLIC SMALL LETTER KA
+        "\u043c": "m",  # CYRILLIC SMALL LETTER EM
+        "\u043d": "h",  # CYRILLIC SMALL LETTER EN
+        "\u043e": "o",  # CYRILLIC SMALL LETTER O
+        "\u0440": "p",  # CYRILLIC SMALL LETTER ER
+        "\u0441": "c",  # CYRILLIC SMALL LETTER ES
+        "\u0442": "t",  # CYRILLIC SMALL LETTER TE
+        "\u0443": "y",  # CYRILLIC SMALL LETTER U
+        "\u0445": "x",  # CYRILLIC SMALL LETTER HA
+        "\u0456": "i",  # CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I
+        "\u0458": "j",  # CYRILLIC SMALL LETTER JE
+        "\u0455": "s",  # CYRILLIC SMALL LETTER DZE
+        "\u0501": "d",  # CYRILLIC SMALL LETTER KOMI DE
+        "\u051b": "q",  # CYRILLIC SMALL LETTER QA
+        "\u051d": "w",  # CYRILLIC SMALL LETTER WE
+        "\u04cf": "l",  # CYRILLIC SMALL LETTER PALOCHKA
+        "\u04bb": "h",  # CYRILLIC SMALL LETTER SHHA
+        "\u0261": "g",  # LATIN SMALL LETTER SCRIPT G
+        "\u044c": "b",  # CYRILLIC SMALL LETTER SOFT SIGN
+        "\u03b1": "a",  # GREEK SMALL LETTER ALPHA
+        "\u03b2": "b",  # GREEK SMALL LETTER BETA
+        "\u03b5": "e",  # GREEK SMALL LETTER EPSILON
+        "\u03b9": "i",  # GREEK SMALL LETTER IOTA
+        "\u03ba": "k",  # GREEK SMALL LETTER KAPPA
+        "\u03bd": "v",  # GREEK SMALL LETTER NU
+        "\u03bf": "o",  # GREEK SMALL LETTER OMICRON
+        "\u03c1": "p",  # GREEK SMALL LETTER RHO
+        "\u03c4": "t",  # GREEK SMALL LETTER TAU
+        "\u03c5": "u",  # GREEK SMALL LETTER UPSILON
+        "\u03c7": "x",  # GREEK SMALL LETTER CHI
+        "\u0131": "i",  # LATIN SMALL LETTER DOTLESS I
+        "\u0237": "j",  # LATIN SMALL LETTER DOTLESS J
+        "I": "l",
+        "0": "o",
+        "1": "l",
+    }
+)
+"""Letters from other scripts that render like Latin ones, and the digits read as letters."""
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def hidden_characters(text: str, *, prose: bool = False) -> Iterator[tuple[int, str]]:
+    """(offset, character) of each character that changes what a name is without showing:
+    format characters (zero-width, bidi controls, soft hyphen) and spaces other than U+0020.
+    In prose, where zero-width joiners are legitimate, only bidi controls count."""
+    for offset, char in enumerate(text):
+        if prose:
+            if char in BIDI_CONTROLS:
+                yield offset, char
+        elif unicodedata.category(char) == "Cf" or (char.isspace() and char not in " \t\n\r"):
+            yield offset, char
+
+
+def describe(char: str) -> str:
+    """`U+202E RIGHT-TO-LEFT OVERRIDE`."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+
+
+def visible(text: str) -> str:
+    """Text with every character outside printable ASCII written as an escape: kube\\u200bctl."""
+    return "".join(c if " " <= c <= "~" else f"\\u{ord(c):04x}" for c in text)
+
+
+def skeleton(word: str) -> str:
+    """The word as a reader sees it: compatibility forms folded, homoglyphs and 0/1 read as
+    letters, invisible characters dropped."""
+    folded = unicodedata.normalize("NFKC", word).translate(_HOMOGLYPHS)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf").lower()
+
+
+def imitated(word: str, names: Collection[str]) -> str | None:
+    """The name `word` reads as (whole, or its part before the first dot) when it is not
+    that name: `kubect1` -> `kubectl`, `pagerduty.p\\u0430ge` (a Cyrillic a) -> `pagerduty.page`."""
+    seen = skeleton(word)
+    if word in names or seen == word.lower() or word.isupper():  # IS, OK: words, not names
+        return None
+    return next((name for name in (seen, seen.split(".")[0]) if name in names), None)
+
+
+COMMAND_WORDS = re.compile(r"(?:^|[|;&(]|\$\()\s*(?:sudo\s+)?(?P<word>[^\s|;&()<>`'\"$=]+)")
+"""Words in program position: the first of a command and of each piped or chained one."""
