@@ -402,15 +402,18 @@ def eval_command(
     model: ModelOpt = DEFAULT_MODEL,
     base_url: BaseUrlOpt = None,
     llm_deadline: DeadlineOpt = 120.0,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every disagreement with the labels.")
+    ] = False,
 ) -> None:
-    """Score extraction against labelled cases; exit 1 if any tool is hallucinated or any
-    step is ungrounded."""
+    """Score extraction against labelled cases; exit 1 if any tool is hallucinated, any step
+    is ungrounded, or a score is below its floor in suite.yaml."""
     llm = _llm(extractor, model, base_url, llm_deadline, None)
     report = _guarded(lambda: run_evals(directory, llm))
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(report))
+        sys.stdout.write(render_text(report, verbose))
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -99,6 +99,8 @@ class EvalReport:
     hallucinated_tools: list[str] = field(default_factory=list)
     ungrounded_steps: list[str] = field(default_factory=list)
     floor_misses: list[str] = field(default_factory=list)
+    disagreements: list[str] = field(default_factory=list)
+    """Each gold label the compiler missed and each output no label expects, by case line."""
 
     @property
     def binding_accuracy(self) -> float:
@@ -121,6 +123,7 @@ class EvalReport:
             "hallucinated_tools": self.hallucinated_tools,
             "ungrounded_steps": self.ungrounded_steps,
             "floor_misses": self.floor_misses,
+            "disagreements": self.disagreements,
         }
 
 
@@ -256,10 +259,26 @@ def score_case(case: GoldCase, artifact: Artifact, registry: Registry, report: E
             tools_by_line.setdefault(step.source.line, []).append(
                 step.tool.name if step.tool else None
             )
-    report.steps.add(
-        Counter(line for line, _ in case.steps),
-        Counter({line: len(tools) for line, tools in tools_by_line.items()}),
-    )
+    gold_steps = Counter(line for line, _ in case.steps)
+    predicted_steps = Counter({line: len(tools) for line, tools in tools_by_line.items()})
+    report.steps.add(gold_steps, predicted_steps)
+    name = case.runbook.name
+    report.disagreements += [
+        f"{name}:{line}: {what} {code}"
+        for what, items in (
+            ("missed", case.flags - predicted_flags),
+            ("unexpected", predicted_flags - case.flags),
+        )
+        for code, line in sorted(items.elements(), key=lambda item: item[1])
+    ]
+    report.disagreements += [
+        f"{name}:{line}: {what} step"
+        for what, items in (
+            ("missed", gold_steps - predicted_steps),
+            ("unexpected", predicted_steps - gold_steps),
+        )
+        for line in sorted(items.elements())
+    ]
     for line, tool in case.steps:
         if line in tools_by_line:
             report.bindings_total += 1
@@ -281,8 +300,8 @@ def _count_zero_counters(
             report.ungrounded_steps.append(f"{name}:{step.source.line}: {step.id}")
 
 
-def render_text(report: EvalReport) -> str:
-    """A human-readable summary."""
+def render_text(report: EvalReport, verbose: bool = False) -> str:
+    """A human-readable summary; `verbose` adds every disagreement with the gold labels."""
     out = [
         f"{report.cases} case(s)",
         f"flags:  P={report.flags.precision:.3f} R={report.flags.recall:.3f} "
@@ -304,4 +323,7 @@ def render_text(report: EvalReport) -> str:
     out += [f"  hallucinated: {item}" for item in report.hallucinated_tools]
     out += [f"  ungrounded: {item}" for item in report.ungrounded_steps]
     out += [f"floor missed: {item}" for item in report.floor_misses]
+    if verbose:
+        out += ["disagreements with the gold labels:"]
+        out += [f"  {item}" for item in report.disagreements] or ["  none"]
     return "\n".join(out) + "\n"

@@ -81,3 +81,12 @@ def test_a_hallucinated_tool_fails_the_eval(tmp_path: Path) -> None:
 def test_a_missing_eval_directory_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", str(tmp_path / "none")])
     assert result.exit_code == 2 and "not a directory of eval cases" in result.output
+
+
+def test_verbose_lists_each_disagreement_by_case_line(tmp_path: Path) -> None:
+    _case(tmp_path, "")
+    gold = tmp_path / "case.gold.yaml"
+    gold.write_text(gold.read_text().replace("RB109, line: 1", "RB104, line: 5"))
+    result = runner.invoke(app, ["eval", str(tmp_path), "--verbose"])
+    assert "case.md:5: missed RB104" in result.output
+    assert "case.md:1: unexpected RB109" in result.output

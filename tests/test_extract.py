@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from compiler.extract.heuristic import extract
 from compiler.parse import parse
 
@@ -135,3 +137,25 @@ def test_a_condition_listing_things_splits_before_the_instruction() -> None:
     assert [d.text for d in found] == ["If it lacks a ConfigMap, Secret or file, go to step 6."]
     assert found[0].kind == "decision"
     assert found[0].jumps[0].when == "If it lacks a ConfigMap, Secret or file"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If the pod is gone, stop here: the alert has cleared.",
+        "If any member is unhealthy, go to [Step 6](#step-6-escalate).",
+    ],
+)
+def test_a_condition_whose_consequence_only_jumps_is_one_decision(text: str) -> None:
+    found = extract(parse(f"## Steps\n\n{text}\n\n## Step 6: escalate\n\n1. Page the owner.\n"))
+    assert found[0].kind == "decision" and found[0].text == text
+    assert (found[0].jumps[0].when or found[0].condition) == text.split(",")[0]
+
+
+@pytest.mark.parametrize(
+    "pointer", ["See [Debugging Pods](https://k8s.io/debug).", "For more information, see <https://x.io>"]
+)
+def test_a_pointer_elsewhere_is_not_a_step(pointer: str) -> None:
+    assert extract(parse(f"## Steps\n\n1. Check the pods.\n2. {pointer}\n")) == [
+        extract(parse("## Steps\n\n1. Check the pods.\n"))[0]
+    ]

@@ -220,6 +220,10 @@ _STOP = re.compile(
     re.IGNORECASE,
 )
 """The procedure ends here: "stop here", "then stop", "you are done", "no further action"."""
+_LINK_JUMP = re.compile(
+    r"\b(?:go|skip|jump|continue|proceed|return|move)\s+(?:back\s+)?to\s+\[[^\]]*\]\(#[^)]*\)",
+    re.IGNORECASE,
+)
 _CONTAINER = re.compile(r"^[\s>]*")
 """Block-quote and indentation markers before a continuation line (as `text_at` drops them)."""
 _JUMP_WORDS = re.compile(
@@ -227,7 +231,12 @@ _JUMP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-_ONLY_LINK = re.compile(r"^\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?\.?$|^<?https?://\S+>?$")
+_ONLY_LINK = re.compile(
+    r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to)\s+(?:the\s+)?)?"
+    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)\.?$",
+    re.IGNORECASE,
+)
+"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...)."."""
 
 
 def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[DraftStep]:
@@ -481,9 +490,10 @@ def _split_condition(
 
 
 def _only_jumps(text: str) -> bool:
-    """Text that does nothing but go somewhere: "go to step 7.", "then stop here"."""
-    left = _STOP.sub(" ", _STEP_REFERENCE.sub(" ", text))
-    filler = re.sub(r"\b(?:then|and|here)\b", "", left, flags=re.IGNORECASE)
+    """Text that does nothing but go somewhere, perhaps saying why: "go to step 7.", "then
+    stop here: the alert has cleared", "go to [Step 6](#step-6-escalate)"."""
+    left = _STOP.sub(" ", _LINK_JUMP.sub(" ", _STEP_REFERENCE.sub(" ", text)))
+    filler = re.sub(r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$", "", f" {left} ", flags=re.I)
     return left != text and not re.search(r"[a-z]", filler, re.IGNORECASE)
 
 

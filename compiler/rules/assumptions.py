@@ -562,6 +562,8 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
         bound = context.graph.bound[step.id]
         if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
             continue
+        if step.text.rstrip().endswith(":"):  # a lead-in: the steps after it do the action
+            continue
         region = Region(step.id, step.source, command=False)
         for span, match in matches(context, region, _IMPLIED_ACTION)[:1]:
             words = " ".join(match.group(0).split())
