@@ -265,10 +265,10 @@ def check_command(
 
 
 def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
-    unsigned = [d for d in diagnostics if d.blocking and d.signoff is None]
     if strict:
-        return bool(unsigned) or any(d.code.startswith("RB9") for d in diagnostics)
-    return any(d.severity in ("error", "fatal") for d in unsigned)
+        unsigned = any(d.blocking and d.signoff is None for d in diagnostics)
+        return unsigned or any(d.code.startswith("RB9") for d in diagnostics)
+    return any(d.severity in ("error", "fatal") and d.signoff is None for d in diagnostics)
 
 
 @app.command("signoff")

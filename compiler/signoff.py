@@ -148,7 +148,11 @@ def apply_signoffs(
         assert entry.signoff is not None
         key = (entry.signoff.code, entry.signoff.fingerprint)
         if key in by_key:
-            attached[key] = entry.signoff
+            misrecorded = _misrecorded(entry, entry.signoff, by_key[key])
+            if misrecorded is not None:
+                problems.append(misrecorded)
+            else:
+                attached[key] = entry.signoff
         else:
             problems.append(_unmatched(entry, entry.signoff, diagnostics, step_ids))
     applied = [
@@ -181,6 +185,26 @@ def _validate(entry: Entry, signable: Callable[[str], str | None]) -> SignoffPro
             entry.signoff.fingerprint,
         )
     return None
+
+
+def _misrecorded(entry: Entry, signoff: SignOff, matched: Diagnostic) -> SignoffProblem | None:
+    """A sign-off whose recorded step and evidence are not what its fingerprint signs: the
+    reviewer read one thing and the sign-off applies to another (hand-edited or forged)."""
+    recorded = normalise(entry.evidence or "").lower()
+    if entry.evidence is not None and (
+        recorded == normalise(matched.evidence).lower() and entry.step == matched.step
+    ):
+        return None
+    what = f'"{entry.evidence}" on `{entry.step or "the runbook"}`' if entry.evidence else "nothing"
+    return SignoffProblem(
+        "RB903",
+        entry.line,
+        f"invalid sign-off: it records {what}, but its fingerprint signs off "
+        f'"{matched.evidence}" on `{matched.step or "the runbook"}`',
+        "sign the diagnostic off again with `runbookc signoff`; never edit fingerprints by hand",
+        entry.step,
+        signoff.fingerprint,
+    )
 
 
 def _unmatched(
