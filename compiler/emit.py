@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,19 +42,31 @@ DIGEST_PREFIX = "sha256-c14n-v1:"
 """Names how the digest is computed, so a future change of method is not read as tampering."""
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """An artifact with its integrity digest, and its canonical JSON, made in one pass."""
+
+    artifact: Artifact
+    text: str
+
+
 def content_digest(data: dict[str, Any]) -> str:
-    """sha256 of an artifact's compact canonical JSON (sorted keys, no whitespace) with its
-    `integrity` field emptied; compact, so the C encoder does the work."""
-    compact = json.dumps(
-        {**data, "integrity": ""}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return DIGEST_PREFIX + hashlib.sha256(compact.encode("utf-8")).hexdigest()
+    """sha256 of an artifact's compact canonical JSON (sorted keys, no whitespace, floats as
+    pydantic-core writes them) with its `integrity` field emptied."""
+    return _digest(_sorted({**data, "integrity": ""}))
 
 
-def seal(artifact: Artifact) -> Artifact:
-    """The artifact with its integrity digest filled in."""
-    digest = content_digest(artifact.model_dump(mode="json"))
-    return artifact.model_copy(update={"integrity": digest})
+def seal(artifact: Artifact) -> Sealed:
+    """The artifact with its integrity digest filled in, and its canonical JSON."""
+    data = _sorted(artifact.model_dump(mode="json"))
+    data["integrity"] = ""
+    data["integrity"] = digest = _digest(data)
+    text = pydantic_core.to_json(data, indent=2).decode("utf-8") + "\n"
+    return Sealed(artifact.model_copy(update={"integrity": digest}), text)
+
+
+def _digest(sorted_data: dict[str, Any]) -> str:
+    return DIGEST_PREFIX + hashlib.sha256(pydantic_core.to_json(sorted_data)).hexdigest()
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from compiler import __version__
 from compiler.bind import bind
 from compiler.config import Config
-from compiler.emit import canonical_json, seal
+from compiler.emit import Sealed, canonical_json, seal
 from compiler.extract import Extraction, Usage
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
@@ -104,9 +104,7 @@ def compile_file(source: SourceFile, env: Environment) -> CompileResult:
     except OSError as error:
         return _fatal(source, SourceError("RB001", f"cannot read file: {error.strerror}"))
     try:
-        signoffs = load_signoffs(source.path)
-        artifact, usage = _compile(data, source, env, signoffs)
-        return CompileResult(source, artifact, usage=usage)
+        return compile_result(data, source, env, load_signoffs(source.path))
     except SourceError as error:
         return _fatal(source, error)
 
@@ -115,12 +113,16 @@ def compile_bytes(
     data: bytes, source: SourceFile, env: Environment, signoffs: SignoffSet | None = None
 ) -> Artifact:
     """Run every stage on a runbook's bytes; raises SourceError when it cannot compile."""
-    return _compile(data, source, env, signoffs)[0]
+    artifact = compile_result(data, source, env, signoffs).artifact
+    assert artifact is not None
+    return artifact
 
 
-def _compile(
-    data: bytes, source: SourceFile, env: Environment, signoffs: SignoffSet | None
-) -> tuple[Artifact, Usage]:
+def compile_result(
+    data: bytes, source: SourceFile, env: Environment, signoffs: SignoffSet | None = None
+) -> CompileResult:
+    """Every stage, down to the artifact's canonical JSON; raises SourceError when the bytes
+    cannot compile."""
     text = decode_source(data, env.config.max_bytes)
     document = parse(text, source.display)
     meta = runbook_meta(document, source.source_path)
@@ -141,7 +143,8 @@ def _compile(
     diagnostics += [
         _diagnostic(_problem_finding(p), sidecar, meta.id, env.config) for p in problems
     ]
-    return _artifact(data, source, env, meta, graph, diagnostics, extraction), extraction.usage
+    sealed = _artifact(data, source, env, meta, graph, diagnostics, extraction)
+    return CompileResult(source, sealed.artifact, usage=extraction.usage, text=sealed.text)
 
 
 def _extract(document: Document, env: Environment) -> Extraction:
@@ -200,7 +203,7 @@ def _artifact(
     graph: StepGraph,
     diagnostics: list[Diagnostic],
     extraction: Extraction,
-) -> Artifact:
+) -> Sealed:
     steps = [_gated(step, diagnostics) for step in graph.steps]
     blocked = any(d.blocking and d.signoff is None for d in diagnostics)
     artifact = Artifact(
