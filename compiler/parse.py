@@ -135,8 +135,59 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @cache
 def _markdown() -> MarkdownIt:
-    """One parser per process: building it costs more than parsing a typical runbook."""
-    return MarkdownIt("commonmark").enable("table")
+    """One parser per process: building it costs more than parsing a typical runbook.
+
+    Blocks only: the compiler needs no inline tree but code spans and anchor links, which
+    `inline_code_spans` and `anchor_links` find in a block's text; markdown-it-py's inline
+    phase would double the cost of parsing."""
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
+_BACKTICKS = re.compile(r"`+")
+_ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")
+_ANCHOR_LINK = re.compile(r"\]\(\s*<?(#[^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+
+
+def inline_code_spans(text: str) -> list[tuple[str, str, int]]:
+    """(backtick run, content, offset of the run) of each CommonMark code span in inline text:
+    a run of n backticks closed by the next run of exactly n; line endings read as spaces,
+    and one space stripped from each end when both ends have one. Backslash-escaped
+    backticks open nothing (but close a span: escapes do not work inside code)."""
+    found = []
+    escaped = {m.start() + 1 for m in _ESCAPED.finditer(text)}
+    runs = list(_BACKTICKS.finditer(text))
+    index = 0
+    while index < len(runs):
+        opening = runs[index]
+        if opening.start() in escaped:
+            opening_text = opening.group(0)[1:]
+            start = opening.start() + 1
+        else:
+            opening_text, start = opening.group(0), opening.start()
+        if not opening_text:
+            index += 1
+            continue
+        closing = next(
+            (i for i in range(index + 1, len(runs)) if len(runs[i].group(0)) == len(opening_text)),
+            None,
+        )
+        if closing is None:
+            index += 1
+            continue
+        content = text[start + len(opening_text) : runs[closing].start()].replace("\n", " ")
+        if len(content) > 2 and content[0] == " " == content[-1] and content.strip():
+            content = content[1:-1]
+        found.append((opening_text, content, start))
+        index = closing + 1
+    return found
+
+
+def anchor_links(text: str) -> tuple[str, ...]:
+    """The `#anchor` destinations of inline links, outside code spans."""
+    for run, content, offset in inline_code_spans(text):
+        width = len(run) * 2 + len(content)
+        text = text[:offset] + " " * width + text[offset + width :]
+    return tuple(match.group(1) for match in _ANCHOR_LINK.finditer(text))
 
 
 def _front_matter(lines: tuple[str, ...]) -> tuple[dict[str, Any], Span | None]:
@@ -421,17 +472,13 @@ class _Walker:
         codes: list[InlineCode] = []
         cursor_line = span.line - 1
         cursor_col = span.column - 1
-        for child in inline.children or []:
-            if child.type != "code_inline":
-                continue
-            line, col = self._find(
-                f"{child.markup}{child.content}", cursor_line, cursor_col, span.end_line - 1
-            )
+        for markup, content, _ in inline_code_spans(inline.content):
+            line, col = self._find(f"{markup}{content}", cursor_line, cursor_col, span.end_line - 1)
             if line < 0:
                 line, col = span.line - 1, span.column - 1
             else:
                 cursor_line, cursor_col = line, col + 1
-            codes.append(InlineCode(child.content, line + 1, col + 1))
+            codes.append(InlineCode(content, line + 1, col + 1))
         return tuple(codes)
 
     def _find(self, needle: str, line: int, col: int, last: int) -> tuple[int, int]:
@@ -444,8 +491,4 @@ class _Walker:
 
     @staticmethod
     def _links(inline: Token) -> tuple[str, ...]:
-        return tuple(
-            str(child.attrs.get("href", ""))
-            for child in inline.children or []
-            if child.type == "link_open"
-        )
+        return anchor_links(inline.content)

@@ -1,8 +1,18 @@
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from compiler.parse import SourceError, decode_source, parse, text_at
+import pytest
+from markdown_it import MarkdownIt
+
+from compiler.parse import (
+    SourceError,
+    anchor_links,
+    decode_source,
+    inline_code_spans,
+    parse,
+    text_at,
+)
 
 
 def test_blocks_keep_line_and_column_spans() -> None:
@@ -70,3 +80,37 @@ def test_bad_bytes_are_refused_with_a_code(data: bytes, code: str) -> None:
 
 def test_crlf_and_bom_are_normalised() -> None:
     assert decode_source(b"\xef\xbb\xbf# T\r\nx\r\n") == "# T\nx\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("Run `oc get pods` then ``a ` b``.", [("`", "oc get pods"), ("``", "a ` b")]),
+        ("Escaped \\`not code` and `code`.", [("`", "and")]),
+        ("Unclosed `` run and `x`.", [("`", "x")]),
+        ("` pad `, `  `, a\nmulti-line `one\ntwo`.", [("`", "pad"), ("`", "  "), ("`", "one two")]),
+    ],
+)
+def test_code_spans_follow_commonmark(text: str, spans: list[tuple[str, str]]) -> None:
+    assert [(run, content) for run, content, _ in inline_code_spans(text)] == spans
+
+
+def test_code_spans_match_markdown_it_on_the_corpora(corpora: Path) -> None:
+    # The compiler parses blocks only and finds code spans itself; markdown-it-py's inline
+    # phase is the reference.
+    full = MarkdownIt("commonmark").enable("table")
+    checked = 0
+    for path in sorted(corpora.rglob("*.md")):
+        for token in full.parse(path.read_text("utf-8")):
+            if token.type != "inline":
+                continue
+            expected = [c.content for c in token.children or [] if c.type == "code_inline"]
+            assert [c for _, c, _ in inline_code_spans(token.content)] == expected, path
+            links = [
+                str(c.attrs["href"])
+                for c in token.children or []
+                if c.type == "link_open" and str(c.attrs["href"]).startswith("#")
+            ]
+            assert list(anchor_links(token.content)) == links, path
+            checked += 1
+    assert checked > 5000
