@@ -64,6 +64,8 @@ def hidden_characters(text: str, *, prose: bool = False) -> Iterator[tuple[int, 
     """(offset, character) of each character that changes what a name is without showing:
     format characters (zero-width, bidi controls, soft hyphen) and spaces other than U+0020.
     In prose, where zero-width joiners are legitimate, only bidi controls count."""
+    if text.isascii():  # every such character is outside ASCII; most text is inside it
+        return
     for offset, char in enumerate(text):
         if prose:
             if char in BIDI_CONTROLS:
@@ -92,6 +94,8 @@ def skeleton(word: str) -> str:
 def imitated(word: str, names: Collection[str]) -> str | None:
     """The name `word` reads as (whole, or its part before the first dot) when it is not
     that name: `kubect1` -> `kubectl`, `pagerduty.p\\u0430ge` (a Cyrillic a) -> `pagerduty.page`."""
+    if word.isascii() and not any(char in "01I" for char in word):
+        return None  # nothing in it reads as another letter
     seen = skeleton(word)
     if word in names or seen == word.lower() or word.isupper():  # IS, OK: words, not names
         return None
