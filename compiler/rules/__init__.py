@@ -7,9 +7,10 @@ example, fatal source errors are raised by the parser before any check can run).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from compiler.models import Severity, Span
@@ -117,8 +118,9 @@ def declare(new: Rule) -> None:
     RULES[new.code] = new
 
 
-def all_rules() -> dict[str, Rule]:
-    """Every rule, importing the family modules so they register."""
+@cache
+def all_rules() -> Mapping[str, Rule]:
+    """Every rule by code (read-only), importing the family modules so they register."""
     from compiler.rules import (  # noqa: F401
         assumptions,
         binding,
@@ -128,7 +130,7 @@ def all_rules() -> dict[str, Rule]:
         source,
     )
 
-    return dict(sorted(RULES.items()))
+    return MappingProxyType(dict(sorted(RULES.items())))
 
 
 @cache
