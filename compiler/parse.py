@@ -153,6 +153,8 @@ def inline_code_spans(text: str) -> list[tuple[str, str, int]]:
     a run of n backticks closed by the next run of exactly n; line endings read as spaces,
     and one space stripped from each end when both ends have one. Backslash-escaped
     backticks open nothing (but close a span: escapes do not work inside code)."""
+    if "`" not in text:
+        return []
     found = []
     escaped = {m.start() + 1 for m in _ESCAPED.finditer(text)}
     runs = list(_BACKTICKS.finditer(text))
@@ -184,6 +186,8 @@ def inline_code_spans(text: str) -> list[tuple[str, str, int]]:
 
 def anchor_links(text: str) -> tuple[str, ...]:
     """The `#anchor` destinations of inline links, outside code spans."""
+    if "(#" not in text and "(<#" not in text:
+        return ()
     for run, content, offset in inline_code_spans(text):
         width = len(run) * 2 + len(content)
         text = text[:offset] + " " * width + text[offset + width :]
