@@ -186,7 +186,7 @@ def inline_code_spans(text: str) -> list[tuple[str, str, int]]:
 
 def anchor_links(text: str) -> tuple[str, ...]:
     """The `#anchor` destinations of inline links, outside code spans."""
-    if "(#" not in text and "(<#" not in text:
+    if "#" not in text:
         return ()
     for run, content, offset in inline_code_spans(text):
         width = len(run) * 2 + len(content)
