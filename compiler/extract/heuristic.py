@@ -224,6 +224,8 @@ _LINK_JUMP = re.compile(
     r"\b(?:go|skip|jump|continue|proceed|return|move)\s+(?:back\s+)?to\s+\[[^\]]*\]\(#[^)]*\)",
     re.IGNORECASE,
 )
+_JUMP_HINTS = ("step", "stop", "done", "further", "nothing", " the runbook", " the procedure")
+"""Words every jump but an anchor link has one of: a cheap test before the patterns run."""
 _CONTAINER = re.compile(r"^[\s>]*")
 """Block-quote and indentation markers before a continuation line (as `text_at` drops them)."""
 _JUMP_WORDS = re.compile(
@@ -380,6 +382,9 @@ def _inside(line: int, column: int, span: Span) -> bool:
 def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
     """Step references, each under the condition of its own sentence: "If X, go to step 9.
     Otherwise go to step 10." gives a jump when X and one otherwise."""
+    lowered = text.lower()
+    if not block.links and not any(word in lowered for word in _JUMP_HINTS):
+        return ()
     found = []
     for sentence in _SENTENCE.split(text):
         reference = _STEP_REFERENCE.search(sentence)
