@@ -5,6 +5,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -53,8 +56,25 @@ def _path_matches(path: str, pattern: str) -> bool:
     return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern)
 
 
+_PINNED_DATE: ContextVar[date | None] = ContextVar("pinned_date", default=None)
+
+
+@contextmanager
+def pinned_date(day: date | None) -> Iterator[None]:
+    """Count ages from `day` inside the block (an eval suite's labels were made on a date)."""
+    token = _PINNED_DATE.set(day)
+    try:
+        yield
+    finally:
+        _PINNED_DATE.reset(token)
+
+
 def reference_date() -> date:
-    """Today, or SOURCE_DATE_EPOCH when set (reproducible builds); ages are counted from it."""
+    """Today, or SOURCE_DATE_EPOCH when set (reproducible builds), or a pinned date; ages are
+    counted from it."""
+    pinned = _PINNED_DATE.get()
+    if pinned is not None:
+        return pinned
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()

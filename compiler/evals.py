@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,9 @@ class Suite:
     registry: Path | None = None
     profiles: Path | None = None
     floors: Floors = field(default_factory=Floors)
+    labelled_on: date | None = None
+    """The date the labels were made: stale-review ages count from it, so a label that was
+    right then stays right."""
 
 
 def load_suite(directory: Path) -> Suite:
@@ -211,7 +215,12 @@ def load_suite(directory: Path) -> Suite:
         for key in ("registry", "profiles")
         if raw.get(key)
     }
-    return Suite(floors=_floors(path, raw.get("floors") or {}), **paths)
+    labelled_on = raw.get("labelled_on")
+    if labelled_on is not None and not isinstance(labelled_on, date):
+        raise EvalError(f"{path}: labelled_on must be a date (YYYY-MM-DD)")
+    return Suite(
+        floors=_floors(path, raw.get("floors") or {}), labelled_on=labelled_on, **paths
+    )
 
 
 def _floors(path: Path, raw: Any) -> Floors:

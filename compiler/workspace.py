@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from compiler import cache, evals
-from compiler.config import find_config, load_config
+from compiler.config import find_config, load_config, pinned_date
 from compiler.emit import atomic_write
 from compiler.models import Artifact, Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file, refusal
@@ -260,6 +260,13 @@ def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalRepo
     """Compile every labelled case of an eval directory (with the LLM extractor when given)
     and score it."""
     suite = evals.load_suite(directory)
+    with pinned_date(suite.labelled_on):
+        return _score_cases(directory, suite, llm)
+
+
+def _score_cases(
+    directory: Path, suite: evals.Suite, llm: LLMSettings | None
+) -> evals.EvalReport:
     report = evals.EvalReport()
     loaded: dict[Path, Environment] = {}
     for gold in evals.discover_cases(directory):

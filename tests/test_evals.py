@@ -25,7 +25,7 @@ def test_the_eval_suite_runs_with_zero_hallucinations_and_ungrounded_steps() -> 
     result = runner.invoke(app, ["eval", str(REPO / "evals"), "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["cases"] >= 20
+    assert report["cases"] >= 40
     assert report["hallucinated_tools"] == [] and report["ungrounded_steps"] == []
     assert report["floor_misses"] == []
 
@@ -90,3 +90,17 @@ def test_verbose_lists_each_disagreement_by_case_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", str(tmp_path), "--verbose"])
     assert "case.md:5: missed RB104" in result.output
     assert "case.md:1: unexpected RB109" in result.output
+
+
+def test_stale_review_ages_count_from_the_labelling_date(tmp_path: Path) -> None:
+    _case(tmp_path, "labelled_on: 2025-06-01\n")
+    case = tmp_path / "case.md"
+    case.write_text("---\nid: c\nlast_reviewed: 2025-01-01\n---\n" + case.read_text())
+    gold = tmp_path / "case.gold.yaml"
+    gold.write_text(gold.read_text().replace("line: 5", "line: 9"))
+    fresh = json.loads(runner.invoke(app, ["eval", str(tmp_path), "--format", "json"]).output)
+    assert "RB111" not in fresh["flags_by_rule"]
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(suite.read_text().replace("2025-06-01", "2026-06-01"))
+    stale = json.loads(runner.invoke(app, ["eval", str(tmp_path), "--format", "json"]).output)
+    assert stale["flags_by_rule"]["RB111"]["fp"] == 1
