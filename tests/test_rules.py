@@ -99,3 +99,9 @@ def test_fatal_codes_are_exercised_by_the_bad_input_tests() -> None:
         FIXTURES.parent / "test_cli.py"
     ).read_text()
     assert all(code in sources for code in FATAL)
+
+
+def test_the_readme_rule_table_lists_every_rule() -> None:
+    readme = (FIXTURES.parent.parent / "README.md").read_text("utf-8")
+    listed = set(re.findall(r"^\| (RB\d{3}) \| `([a-z-]+)` \|", readme, re.MULTILINE))
+    assert listed == {(code, rule.name) for code, rule in all_rules().items()}
