@@ -176,7 +176,8 @@ _IMPERATIVE = re.compile(
     re.IGNORECASE,
 )
 _YOU_SHOULD = re.compile(
-    r"\byou\s+(?:should|must|need to|have to|can|may want to|will need to)\b", re.IGNORECASE
+    r"\byou\s+(?:should|must|need to|have to|can|will need to|(?:may|might)\s+(?:want|need) to)\b",
+    re.IGNORECASE,
 )
 _LEADING_CONDITION = re.compile(
     r"^(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"

@@ -30,6 +30,13 @@ _VAGUE = (
     r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+your\s+discretion\b"
     r"|\buse\s+(?:your\s+)?(?:best\s+)?judg(?:e)?ment\b|\bif\s+you\s+(?:think|feel)\b"
     r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
+    # A hedged change ("you may need to restart it"); a hedged look ("may need to check the
+    # logs") leaves nothing risky to the reader.
+    r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
+    r"|review|inspect|verify|confirm|read|consult|examine|investigate)\b)"
+    r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
+    r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
+    r"|\bto\s+(?:your|the)\s+needs\b"
 )
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b[^.;:!?,]{0,100}", re.IGNORECASE)
 _JUDGEMENT = re.compile(
@@ -556,14 +563,17 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
     ),
 )
 def implied_action(context: CheckContext) -> Iterator[Finding]:
-    for step in context.graph.steps:
+    steps = context.graph.steps
+    for index, step in enumerate(steps):
         if step.tool is not None or step.source is None or step.kind in ("decision", "end"):
             continue
         bound = context.graph.bound[step.id]
         if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
             continue
-        if step.text.rstrip().endswith(":"):  # a lead-in: the steps after it do the action
-            continue
+        if step.text.rstrip().endswith(":") and (
+            _says_how(context, steps[index + 1]) or _query_follows(context, step.source)
+        ):
+            continue  # a lead-in: the commands or the query after it say how
         region = Region(step.id, step.source, command=False)
         for span, match in matches(context, region, _IMPLIED_ACTION)[:1]:
             words = " ".join(match.group(0).split())
@@ -575,6 +585,21 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
                 words,
                 step.id,
             )
+
+
+_QUERY_LANGUAGES = frozenset({"promql", "logql", "sql", "kql", "traceql"})
+
+
+def _says_how(context: CheckContext, step: Step) -> bool:
+    """Whether a step is a tool call or a command (bound or not: RB207 covers the latter)."""
+    bound = context.graph.bound.get(step.id)
+    return step.tool is not None or (bound is not None and bound.draft.command is not None)
+
+
+def _query_follows(context: CheckContext, span: Span) -> bool:
+    """Whether the block right after a span is a query (PromQL, SQL...) to run."""
+    after = next((b for b in context.document.blocks if b.span.line > span.end_line), None)
+    return after is not None and after.kind == "code" and after.info.lower() in _QUERY_LANGUAGES
 
 
 @rule(
