@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from compiler.models import Span
+from compiler.safe_yaml import safe_load
 
 DEFAULT_MAX_BYTES = 256 * 1024
 
@@ -23,7 +24,9 @@ BlockKind = Literal["heading", "paragraph", "code", "html", "table", "hr"]
 
 _LEAF_TYPES = {"inline", "fence", "code_block", "html_block", "hr", "table_open"}
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:(?P<rest>.*)$")
-_CONTAINER_MARKERS_ONLY = re.compile(r"^[\s>*+\-]*(\d{1,9}[.)])?[\s>*+\-]*$")
+# Linear: one optional list number between runs of markers (a second `*` run right after the
+# first, with only an optional group between them, backtracks quadratically on long lines).
+_CONTAINER_MARKERS_ONLY = re.compile(r"^[\s>*+\-]*(?:\d{1,9}[.)][\s>*+\-]*)?$")
 _FRONT_MATTER_CLOSE = re.compile(r"^(---|\.\.\.)\s*$")
 
 
@@ -99,7 +102,9 @@ def decode_source(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Decode runbook bytes, refusing binary, non-UTF-8, empty and oversized input."""
     if len(data) > max_bytes:
         raise SourceError(
-            "RB002", f"file is {len(data)} bytes, over the {max_bytes}-byte limit (--max-bytes)"
+            "RB002",
+            f"file is {len(data)} bytes, over the {max_bytes}-byte limit "
+            "(`max-bytes` in the configuration)",
         )
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
@@ -127,10 +132,6 @@ def parse(text: str, path: str = "<string>") -> Document:
     blocks = tuple(_Walker(lines, tokens).blocks())
     dropped = _dropped_lines(lines, tokens, body_start, body)
     return Document(path, text, lines, front_matter, fm_span, blocks, dropped)
-
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure one."""
 
 
 @cache
@@ -202,7 +203,7 @@ def _front_matter(lines: tuple[str, ...]) -> tuple[dict[str, Any], Span | None]:
         raise SourceError("RB003", "front matter opened with '---' is never closed", 1)
     raw = "\n".join(lines[1:end])
     try:
-        loaded = yaml.load(raw, Loader=_SAFE_LOADER)
+        loaded = safe_load(raw)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         # libyaml marks an unclosed bracket at the end of input: point at the last YAML line.

@@ -7,16 +7,22 @@ import hashlib
 import json
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema
 import yaml
 
 from compiler.models import Effect
+from compiler.safe_yaml import safe_load
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Largest registry or profiles file read (the real registry is well under 1 MiB)."""
 
 
 class RegistryError(Exception):
@@ -170,10 +176,10 @@ class Registry:
         if self._alias_pattern is None or not self._alias_pattern.search(text):
             return []
         found = []
-        lowered = text.lower()
+        lowered = _fold(text)
         for tool in self.tools.values():
             for alias in tool.aliases:
-                at = _phrase_at(lowered, alias.lower())
+                at = _phrase_at(lowered, _fold(alias))
                 if at >= 0:
                     found.append((tool, alias, at))
                     break
@@ -201,6 +207,18 @@ class Profiles:
     def empty(cls) -> Profiles:
         """No profiles file: no executor is known."""
         return cls({}, frozenset(), None)
+
+
+def _fold(text: str) -> str:
+    """Lower case for alias matching, one character for one (offsets stay valid), never
+    turning a non-ASCII character into an ASCII one: the Kelvin sign U+212A is not a "k", so
+    a look-alike spelling never matches an alias."""
+    if text.isascii():
+        return text.lower()
+    return "".join(
+        low if char.isascii() or (len(low) == 1 and not low.isascii()) else char
+        for char, low in ((char, char.lower()) for char in text)
+    )
 
 
 def _phrase_at(text: str, phrase: str) -> int:
@@ -334,8 +352,11 @@ def split_pipeline(command: str) -> ShellCommand | None:
     return ShellCommand(pipelines[0], pipelines[1:], substitutions)
 
 
+# Words split on blanks only, as in sh (and shlex): a no-break or other Unicode space is part
+# of a word, so `oc<U+00A0>delete` is one word, never the program `oc`.
 _TOKEN = re.compile(
-    r"""\s*(?:(?P<op>\|\||&&|[|&;])|(?P<word>(?:[^\s'"\\|&;]+|'[^']*'|"(?:\\.|[^"\\])*"|\\.)+))"""
+    r"""[ \t\r\n]*(?:(?P<op>\|\||&&|[|&;])"""
+    r"""|(?P<word>(?:[^ \t\r\n'"\\|&;]+|'[^']*'|"(?:\\.|[^"\\])*"|\\.)+))"""
 )
 _DOUBLE_QUOTED_ESCAPE = re.compile(r'\\([\\"$`])')
 _QUOTED_PART = re.compile(r"""'([^']*)'|"((?:\\.|[^"\\])*)"|\\(.)""")
@@ -354,7 +375,7 @@ def _tokens(command: str) -> list[str] | None:
         position = match.end()
         word = match.group("word")
         tokens.append(match.group("op") if word is None else _unquote(word))
-    if command[position:].strip():
+    if command[position:].strip(" \t\r\n"):
         return _shlex_tokens(command)
     return tokens
 
@@ -452,11 +473,17 @@ def _load_yaml(path: Path, schema_name: str, what: str) -> tuple[dict[str, Any],
         data = path.read_bytes()
     except OSError as error:
         raise RegistryError(f"{path}: cannot read {what}: {error.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise RegistryError(
+            f"{path}: {what} is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit"
+        )
     try:
-        loaded = yaml.safe_load(data.decode("utf-8"))
+        loaded = safe_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         detail = str(error).splitlines()[0]
-        raise RegistryError(f"{path}: {what} is not valid YAML: {detail}") from None
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise RegistryError(f"{path}: {what} is not valid YAML: {detail}{where}") from None
     validator = jsonschema.Draft202012Validator(bundled_schema(schema_name))
     invalid = jsonschema.exceptions.best_match(validator.iter_errors(loaded))
     if invalid is not None:
@@ -477,6 +504,7 @@ def load_registry(path: Path) -> Registry:
         try:
             patterns = tuple(compile_pattern(p) for p in entry.get("commands", []))
             jsonschema.Draft202012Validator.check_schema(entry.get("params", {}))
+            _check_references(entry.get("params", {}))
         except ValueError as error:
             raise RegistryError(f"{path}: invalid registry: tool {name!r}: {error}") from None
         except jsonschema.SchemaError as error:
@@ -501,6 +529,112 @@ def load_registry(path: Path) -> Registry:
         for program, spec in raw.get("programs", {}).items()
     }
     return Registry(tools, value_flags, frozenset(raw.get("filters", [])), sha, str(path))
+
+
+_SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_VALUES = (
+    *("not", "if", "then", "else", "items", "additionalItems", "additionalProperties"),
+    *("contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema"),
+)
+_IN_PLACE = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
+"""Applicators that apply a subschema to the same value (the others descend into it)."""
+
+SchemaPath = tuple[str, ...]
+
+
+def _subschemas(schema: dict[str, Any]) -> Iterator[tuple[SchemaPath, Any, bool]]:
+    """(relative path, subschema, applied to the same value?) of each subschema."""
+    for keyword in _SCHEMA_MAPS:
+        if isinstance(schema.get(keyword), dict):
+            for key, sub in schema[keyword].items():
+                yield (keyword, str(key)), sub, keyword in _IN_PLACE
+    for keyword in _SCHEMA_LISTS:
+        if isinstance(schema.get(keyword), list):
+            for index, sub in enumerate(schema[keyword]):
+                yield (keyword, str(index)), sub, keyword in _IN_PLACE
+    for keyword in _SCHEMA_VALUES:
+        if keyword in schema:
+            yield (keyword,), schema[keyword], keyword in _IN_PLACE
+
+
+def _pointer(root: Any, reference: str) -> SchemaPath:
+    """The path a local `$ref` (`#` or `#/a/b`) points to; ValueError if it resolves to no
+    schema of this document."""
+    fragment = reference.removeprefix("#")
+    if not reference.startswith("#") or (fragment and not fragment.startswith("/")):
+        raise ValueError(f"params $ref {reference!r} is not local (write #/$defs/NAME)")
+    parts = [unquote(p).replace("~1", "/").replace("~0", "~") for p in fragment.split("/")[1:]]
+    node = root
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            raise ValueError(f"params $ref {reference!r} points to nothing")
+    if not isinstance(node, dict | bool):
+        raise ValueError(f"params $ref {reference!r} does not point to a schema")
+    return tuple(parts)
+
+
+def _check_references(params: Any) -> None:
+    """Refuse a params schema that would fail or never finish when arguments are validated:
+    a `$ref` that is not a local pointer into the schema (nothing is fetched), an embedded
+    `$id` or dynamic reference, or a cycle of references that never descends into the value
+    (`{"$ref": "#"}` recurses forever). ValueError says which."""
+    schemas: dict[SchemaPath, dict[str, Any]] = {}
+    pending: list[tuple[SchemaPath, Any]] = [((), params)]
+    while pending:
+        path, schema = pending.pop()
+        if not isinstance(schema, dict) or path in schemas:
+            continue
+        schemas[path] = schema
+        if path and "$id" in schema:
+            raise ValueError("params may not embed a `$id` below the top level")
+        if "$dynamicRef" in schema or "$recursiveRef" in schema:
+            raise ValueError("params may not use dynamic references")
+        if isinstance(schema.get("$ref"), str):
+            target = _pointer(params, schema["$ref"])
+            pending.append((target, _at(params, target)))
+        pending += [(path + relative, sub) for relative, sub, _ in _subschemas(schema)]
+    same_value: dict[SchemaPath, list[SchemaPath]] = {
+        path: [path + relative for relative, sub, in_place in _subschemas(schema) if in_place]
+        for path, schema in schemas.items()
+    }
+    for path, schema in schemas.items():
+        if isinstance(schema.get("$ref"), str):
+            same_value[path].append(_pointer(params, schema["$ref"]))
+    _refuse_cycles(same_value)
+
+
+def _at(root: Any, path: SchemaPath) -> Any:
+    for part in path:
+        root = root[int(part)] if isinstance(root, list) else root[part]
+    return root
+
+
+def _refuse_cycles(edges: dict[SchemaPath, list[SchemaPath]]) -> None:
+    """ValueError if following subschemas applied to the same value can come back around."""
+    done: set[SchemaPath] = set()
+    for start in edges:
+        if start in done:
+            continue
+        on_path: set[SchemaPath] = {start}
+        stack = [(start, iter(edges.get(start, ())))]
+        while stack:
+            node, following = stack[-1]
+            step = next(following, None)
+            if step is None:
+                stack.pop()
+                on_path.discard(node)
+                done.add(node)
+            elif step in on_path:
+                where = "#/" + "/".join(step) if step else "#"
+                raise ValueError(f"params $ref cycle through {where} never reaches a value")
+            elif step not in done:
+                on_path.add(step)
+                stack.append((step, iter(edges.get(step, ()))))
 
 
 def _deprecation(value: bool | dict[str, str]) -> Deprecation | None:
