@@ -1,10 +1,14 @@
-"""Pydantic models of the compiled artifact; the artifact JSON Schema is generated from these."""
+"""Pydantic models of the compiled artifact; the artifact JSON Schema is generated from these.
+
+Fields are declared in alphabetical order and free-form mappings are stored with sorted keys:
+pydantic writes fields in declaration order, so an artifact serialises straight to its
+canonical, key-sorted JSON without a sorting pass (tests/test_emit.py checks both)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -23,21 +27,34 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def sorted_keys(value: Any) -> Any:
+    """The value with every mapping in it rebuilt in key order."""
+    if isinstance(value, dict):
+        return {key: sorted_keys(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [sorted_keys(item) for item in value]
+    return value
+
+
+KEY_ORDER = AfterValidator(sorted_keys)
+"""Stores a mapping in key order, as the canonical JSON writes it."""
+
+
 class Span(Model):
     """A source range, 1-based, end inclusive."""
 
-    line: int = Field(ge=1)
     column: int = Field(ge=1)
-    end_line: int = Field(ge=1)
     end_column: int = Field(ge=0)
+    end_line: int = Field(ge=1)
+    line: int = Field(ge=1)
 
 
 class ToolBinding(Model):
     """The registry tool a step calls, the arguments captured from the source, and how."""
 
-    name: str
-    args: dict[str, str] = Field(default_factory=dict)
+    args: Annotated[dict[str, str], KEY_ORDER] = Field(default_factory=dict)
     bound_by: BoundBy
+    name: str
 
 
 class Edge(Model):
@@ -50,10 +67,10 @@ class Edge(Model):
 class SignOff(Model):
     """A human's recorded acceptance of one diagnostic."""
 
-    code: str
-    fingerprint: str
     by: str
+    code: str
     date: str
+    fingerprint: str
     reason: str
     resolution: str | None = None
 
@@ -61,94 +78,94 @@ class SignOff(Model):
 class Step(Model):
     """One node of the step graph."""
 
+    condition: str | None = None
+    effect: Effect | None = None
+    gate: Gate = "auto"
     id: str
     kind: StepKind
-    text: str
-    section: str | None = None
-    source: Span | None
+    next: list[Edge] = Field(default_factory=list)
     note: str | None = Field(
         default=None, description="Prose that introduced the step (e.g. the line before a command)."
     )
-    condition: str | None = None
-    tool: ToolBinding | None = None
-    effect: Effect | None = None
     permission: str | None = None
     requires_approval: bool = False
-    gate: Gate = "auto"
     resolutions: list[str] = Field(
         default_factory=list, description="What signed-off diagnostics on this step mean."
     )
-    next: list[Edge] = Field(default_factory=list)
+    section: str | None = None
+    source: Span | None
+    text: str
+    tool: ToolBinding | None = None
 
 
 class Diagnostic(Model):
     """One finding, with its sign-off if a human recorded one."""
 
-    code: str
-    name: str
-    severity: Severity
     blocking: bool
-    path: str
-    line: int
+    code: str
     column: int
-    end_line: int
     end_column: int
-    message: str
-    fix: str
-    step: str | None = None
-    fingerprint: str
+    end_line: int
     evidence: str = Field(default="", description="The flagged words the fingerprint hashes.")
+    fingerprint: str
+    fix: str
+    line: int
+    message: str
+    name: str
+    path: str
+    severity: Severity
     signoff: SignOff | None = None
+    step: str | None = None
 
 
 class Escalation(Model):
     """Who to escalate to, and after how long."""
 
-    role: str
     after: str | None = None
+    role: str
 
 
 class RunbookInfo(Model):
     """Identity and metadata of the source runbook."""
 
+    applies_to: str | None = None
+    contacts: Annotated[dict[str, str | None], KEY_ORDER] = Field(default_factory=dict)
+    escalation: Escalation | None = None
+    executor: str | None = None
     id: str
-    title: str
+    last_reviewed: str | None = None
     owner: str | None = None
     service: str | None = None
-    applies_to: str | None = None
-    last_reviewed: str | None = None
-    executor: str | None = None
-    escalation: Escalation | None = None
-    contacts: dict[str, str | None] = Field(default_factory=dict)
     source_path: str
     source_sha256: str
+    title: str
 
 
 class Provenance(Model):
     """What produced the artifact; any change here means the artifact must be rebuilt."""
 
     compiler_version: str
-    registry_sha256: str
-    profiles_sha256: str | None = None
     extractor: Extractor = "heuristic"
     model: str | None = None
+    profiles_sha256: str | None = None
     prompt_sha256: str | None = None
+    registry_sha256: str
     response_cache_keys: list[str] = Field(default_factory=list)
 
 
 class Artifact(Model):
     """A compiled runbook: the only thing an agent loads."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
-    runbook: RunbookInfo
-    provenance: Provenance
-    inputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    entry: str | None = Field(default=None, description="Id of the first step.")
-    steps: list[Step]
     diagnostics: list[Diagnostic]
-    status: Status
+    entry: str | None = Field(default=None, description="Id of the first step.")
+    inputs: Annotated[dict[str, dict[str, Any]], KEY_ORDER] = Field(default_factory=dict)
     integrity: str = Field(
         default="",
         description="sha256 of the artifact's compact canonical JSON (sorted keys, no "
         "whitespace) with this field empty; a loader recomputes it to detect tampering.",
     )
+    provenance: Provenance
+    runbook: RunbookInfo
+    schema_version: Literal[1] = SCHEMA_VERSION
+    status: Status
+    steps: list[Step]
