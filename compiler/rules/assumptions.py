@@ -621,7 +621,10 @@ def _query_follows(context: CheckContext, span: Span) -> bool:
 def missing_escalation(context: CheckContext) -> Iterator[Finding]:
     if context.meta.escalation is not None:
         return
-    if any(s.kind == "escalate" or mentions_escalation(s.text) for s in context.graph.steps):
+    steps = context.graph.steps
+    if any(s.kind == "escalate" for s in steps) or mentions_escalation(
+        "\n".join(s.text for s in steps)
+    ):
         return
     yield Finding(
         "RB109",

@@ -289,7 +289,9 @@ def look_alike_name(context: CheckContext) -> Iterator[Finding]:
     for step_id, bound in context.graph.bound.items():
         for line, column, text, code in _step_texts(context, bound.draft):
             hidden = dict(hidden_characters(text, prose=not code))
-            for match in COMMAND_WORDS.finditer(text) if code else ():
+            # Plain ASCII imitates a name only through 0, 1 or I: most lines are skipped here.
+            suspect = code and (not text.isascii() or any(c in text for c in "01I"))
+            for match in COMMAND_WORDS.finditer(text) if suspect else ():
                 word = match.group("word")
                 name = imitated(word, names)
                 if name is None:
