@@ -334,6 +334,8 @@ class _Walker:
         self.lines = lines
         self.tokens = tokens
         self.sections: list[tuple[int, str]] = []
+        self.titles: tuple[str, ...] = ()
+        """The titles of `sections`, kept as a tuple: every block records them."""
         self.lists: list[bool] = []
         self.list_ids: list[int] = []
         self.lists_seen = 0
@@ -389,7 +391,7 @@ class _Walker:
         fresh = self.item_fresh
         self.item_fresh = False
         return {
-            "sections": tuple(title for _, title in self.sections),
+            "sections": self.titles,
             "list_depth": len(self.lists),
             "list_id": self.list_ids[-1] if self.list_ids else None,
             "ordered": bool(self.lists and self.lists[-1]),
@@ -404,9 +406,10 @@ class _Walker:
         while self.sections and self.sections[-1][0] >= level:
             self.sections.pop()
         span = self._inline_span(inline)
-        self.sections.append((level, title))
         context = self._context()
-        context["sections"] = tuple(t for _, t in self.sections[:-1])
+        context["sections"] = tuple(t for _, t in self.sections)
+        self.sections.append((level, title))
+        self.titles = (*context["sections"], title)
         return Block(
             "heading",
             span,
