@@ -16,6 +16,7 @@ from compiler.parse import anchor, normalise
 END_ID = "end"
 _MAX_SLUG_WORDS = 7
 
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
 GraphIssueKind = Literal["dangling-reference", "unreachable", "no-end", "duplicate-id"]
 
 
@@ -56,7 +57,7 @@ def step_id(draft: DraftStep, words: int | None = _MAX_SLUG_WORDS) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return _NON_SLUG.sub("-", text.lower()).strip("-")
 
 
 def build_graph(bound: list[BoundStep], anchors: set[str]) -> StepGraph:

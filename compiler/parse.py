@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from compiler.models import Span
 from compiler.safe_yaml import safe_load
 
+_NON_ANCHOR = re.compile(r"[^\w\- ]")
 DEFAULT_MAX_BYTES = 256 * 1024
 
 BlockKind = Literal["heading", "paragraph", "code", "html", "table", "hr"]
@@ -257,7 +258,7 @@ def _dropped_lines(
 
 def anchor(title: str) -> str:
     """GitHub-style anchor of a heading title."""
-    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+    return _NON_ANCHOR.sub("", title.strip().lower()).replace(" ", "-")
 
 
 def normalise(text: str) -> str:

@@ -225,6 +225,9 @@ _LINK_JUMP = re.compile(
     r"\b(?:go|skip|jump|continue|proceed|return|move)\s+(?:back\s+)?to\s+\[[^\]]*\]\(#[^)]*\)",
     re.IGNORECASE,
 )
+_CONDITIONAL_HEADING = re.compile(r"(?:if|when|in case|unless)\b", re.IGNORECASE)
+_OTHERWISE = re.compile(r"\s*otherwise\b", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"[.!?]\s+[A-Z]")
 _JUMP_HINTS = ("step", "stop", "done", "further", "nothing", " the runbook", " the procedure")
 """Words every jump but an anchor link has one of: a cheap test before the patterns run."""
 _CONTAINER = re.compile(r"^[\s>]*")
@@ -352,7 +355,7 @@ def _section_of(block: Block) -> tuple[str | None, str | None]:
 
 def _heading_condition(block: Block) -> str | None:
     """Steps under a heading such as "If all pods are running" hold only under that condition."""
-    if block.sections and re.match(r"(?:if|when|in case|unless)\b", block.sections[-1], re.I):
+    if block.sections and _CONDITIONAL_HEADING.match(block.sections[-1]):
         return block.sections[-1]
     return None
 
@@ -401,7 +404,7 @@ def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
 
 
 def _jump_condition(sentence: str) -> str | None:
-    if re.match(r"\s*otherwise\b", sentence, re.IGNORECASE):
+    if _OTHERWISE.match(sentence):
         return "otherwise"
     return _condition_of(sentence)
 
@@ -428,7 +431,7 @@ def _leading(text: str) -> re.Match[str] | None:
 
 
 def _multi_sentence(text: str) -> bool:
-    return bool(re.search(r"[.!?]\s+[A-Z]", text.rstrip(".")))
+    return bool(_SENTENCE_START.search(text.rstrip(".")))
 
 
 def is_instruction(text: str) -> bool:

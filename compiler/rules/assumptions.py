@@ -54,6 +54,10 @@ _MEASURED = re.compile(
     re.IGNORECASE,
 )
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+_NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
+_ON_CALL = re.compile(r"\bon-call\b")
+_ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
     r"|message|email|slack|consult|check\s+with|talk\s+to|get\s+approval\s+from|hand\s+(?:it\s+)?"
@@ -173,7 +177,7 @@ _ASSIGNMENT = re.compile(
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return _NON_ALNUM.sub("", name.lower())
 
 
 def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Region, Span, str]]:
@@ -275,13 +279,13 @@ def _declared_actors(context: CheckContext) -> tuple[set[str], set[str]]:
 
 
 def _words(name: str) -> frozenset[str]:
-    name = re.sub(r"\bon-call\b", "oncall", name.lower())
-    return frozenset(w.rstrip("s") for w in re.split(r"[^a-z0-9]+", name) if w)
+    name = _ON_CALL.sub("oncall", name.lower())
+    return frozenset(w.rstrip("s") for w in _NON_ALNUM_RUN.split(name) if w)
 
 
 def _known(actor: str, names: set[str]) -> bool:
     """Whether every word of the actor (less articles) is in one declared name."""
-    words = _words(re.sub(r"^(?:the|your|an?|our)\s+", "", actor, flags=re.IGNORECASE))
+    words = _words(_ARTICLE.sub("", actor))
     return bool(words) and any(words <= _words(name) for name in names)
 
 
