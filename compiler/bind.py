@@ -108,6 +108,9 @@ def _explicit(draft: DraftStep, registry: Registry) -> BoundStep | None:
 
 
 def _prose_tool_name(text: str) -> re.Match[str] | None:
+    lowered = text.lower()
+    if not any(word in lowered for word in ("call", "invoke", "tool", "function")):
+        return None
     return next(filter(None, (pattern.search(text) for pattern in _PROSE_TOOL)), None)
 
 

@@ -407,6 +407,10 @@ def _shlex_tokens(command: str) -> list[str] | None:
 
 def _without_redirects(command: str) -> str:
     """Drop `> file`, `2>&1`, `< in` and trailing `# comments` outside quotes."""
+    if not any(char in command for char in "<>#"):
+        return command
+    if "'" not in command and '"' not in command:
+        return _REDIRECT.sub("", command)
     out: list[str] = []
     segment: list[str] = []
     quote = ""
