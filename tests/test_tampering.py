@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +20,9 @@ from compiler.emit import content_digest
 from compiler.runtime import ArtifactTampered, RegistryDrift, RunbookBlocked, load
 
 from .conftest import FIXTURES
+from .test_signoff import RUNBOOK, STEP
 
 runner = CliRunner()
-RUNBOOK = f"""---
-id: pool
-owner: team-payments
-last_reviewed: {date.today()}
-executor: oncall-admin
-escalation: {{role: payments-oncall-secondary, after: 15m}}
----
-# Pool exhausted
-
-## Mitigation
-
-1. Scale the API with `oc.scale` if needed.
-2. Check the pods with `oc.get_pods`.
-"""
-STEP = "mitigation/scale-the-api-with-oc-scale-if"
 
 
 @pytest.fixture
