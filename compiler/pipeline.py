@@ -204,7 +204,10 @@ def _artifact(
     diagnostics: list[Diagnostic],
     extraction: Extraction,
 ) -> Sealed:
-    steps = [_gated(step, diagnostics) for step in graph.steps]
+    by_step: dict[str | None, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_step.setdefault(diagnostic.step, []).append(diagnostic)
+    steps = [_gated(step, by_step.get(step.id, [])) for step in graph.steps]
     blocked = any(d.blocking and d.signoff is None for d in diagnostics)
     artifact = Artifact(
         runbook=RunbookInfo(
@@ -238,9 +241,9 @@ def _artifact(
     return seal(artifact)
 
 
-def _gated(step: Step, diagnostics: list[Diagnostic]) -> Step:
-    """Human gate: an unsigned blocking diagnostic, or a step no registry tool can perform."""
-    own = [d for d in diagnostics if d.step == step.id]
+def _gated(step: Step, own: list[Diagnostic]) -> Step:
+    """Human gate: an unsigned blocking diagnostic of the step, or a step no registry tool can
+    perform."""
     unsigned = any(d.blocking and d.signoff is None for d in own)
     resolutions = [d.signoff.resolution for d in own if d.signoff and d.signoff.resolution]
     toolless = step.tool is None and step.kind in ("manual", "check", "escalate")
