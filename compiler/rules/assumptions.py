@@ -7,6 +7,7 @@ usual dashboard") and reports the exact words, so a human can write down what th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import date
 
@@ -796,12 +797,13 @@ def destructive_without_reason(context: CheckContext) -> Iterator[Finding]:
     conditions = {e.to: e.when for s in context.graph.steps for e in s.next if e.when}
     headings = [b.span.line for b in context.document.blocks if b.kind == "heading"]
     for step in context.graph.steps:
-        if step.source is None:
+        if step.source is None or step.effect != "destructive":
             continue
-        heading = max((line for line in headings if line < step.source.line), default=1)
+        if step.condition or conditions.get(step.id):
+            continue
+        above = bisect_left(headings, step.source.line)
+        heading = headings[above - 1] if above else 1
         before = context.document.lines[heading - 1 : step.source.line - 1]
-        if step.effect != "destructive" or step.condition or conditions.get(step.id):
-            continue
         said = " ".join([step.text, *before])
         if _REASON.search(said) or _problem_stated(context, step):
             continue
