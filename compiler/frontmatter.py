@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -55,7 +56,7 @@ def runbook_meta(document: Document, path: str) -> RunbookMeta:
         return RunbookMeta.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
+        where = _printable(".".join(str(part) for part in first["loc"]))
         raise SourceError(
             "RB003", f"invalid front matter field `{where}`: {first['msg']}", 2
         ) from None
@@ -73,8 +74,8 @@ def _check_inputs(document: Document, inputs: Any) -> None:
         if stray:
             raise SourceError(
                 "RB003",
-                f"input `{name}` has a key with no value: {stray[0]!r} (quote a description "
-                "that contains a comma)",
+                f"input `{_printable(str(name))}` has a key with no value: {stray[0]!r} "
+                "(quote a description that contains a comma)",
                 _input_line(document, name),
             )
 
@@ -89,6 +90,14 @@ def _input_line(document: Document, name: str) -> int:
         if in_inputs and text.strip().startswith(f"{name}:"):
             return number
     return 1
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    """A YAML key as it can appear in a one-line message: control characters escaped."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _first_heading(document: Document) -> str | None:

@@ -5,6 +5,7 @@ This is the only module that imports markdown_it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -220,14 +221,20 @@ def _front_matter(lines: tuple[str, ...]) -> tuple[dict[str, Any], Span | None]:
 
 
 def _plain(value: Any) -> Any:
-    """YAML dates become ISO strings so front matter is JSON-serialisable."""
+    """Front matter as JSON values: YAML dates become ISO strings; values JSON cannot hold
+    (`!!binary`, `!!set`, `.inf`, `.nan`) are an RB003."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    return value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise SourceError("RB003", f"front matter value {value} is not a finite number", 2)
+    if value is None or isinstance(value, str | int | float):
+        return value
+    kind = type(value).__name__
+    raise SourceError("RB003", f"front matter value of type {kind} cannot be stored in JSON", 2)
 
 
 def _dropped_lines(
@@ -266,21 +273,31 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-_CONTINUATION_PREFIX = re.compile(r"^[\s>]*")
-
-
 def text_at(lines: tuple[str, ...] | list[str], span: Span) -> str:
-    """The normalised source text inside a span (container markers on later lines removed)."""
+    """The normalised source text inside a span (container markers on later lines removed:
+    indentation, and as many block-quote markers as precede the span on its first line, so a
+    `>` that belongs to the content, such as a redirection in a code block, is kept)."""
     if span.line > len(lines) or span.end_line > len(lines):
         return ""
     first = span.line - 1
     last = span.end_line - 1
     if first == last:
         return normalise(lines[first][span.column - 1 : span.end_column])
+    depth = lines[first][: span.column - 1].count(">")
     parts = [lines[first][span.column - 1 :]]
-    parts += [_CONTINUATION_PREFIX.sub("", lines[i]) for i in range(first + 1, last)]
-    parts.append(_CONTINUATION_PREFIX.sub("", lines[last][: span.end_column]))
+    parts += [_continuation(lines[i], depth) for i in range(first + 1, last)]
+    parts.append(_continuation(lines[last][: span.end_column], depth))
     return normalise(" ".join(parts))
+
+
+def _continuation(line: str, depth: int) -> str:
+    """A later line of a span without its indentation and up to `depth` quote markers."""
+    text = line.lstrip()
+    for _ in range(depth):
+        if not text.startswith(">"):
+            break
+        text = text[1:].lstrip()
+    return text
 
 
 def find_spans(
