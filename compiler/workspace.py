@@ -122,8 +122,21 @@ def compile_all(
 def _compile_many(sources: list[SourceFile], env: Environment, jobs: int) -> list[CompileResult]:
     if jobs <= 1 or len(sources) < 2:
         return [compile_file(source, env) for source in sources]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(compile_file, sources, [env] * len(sources), chunksize=8))
+    # The environment (registry, profiles) goes to each worker once, not with every file.
+    chunk = max(1, len(sources) // (jobs * 4))
+    with ProcessPoolExecutor(jobs, initializer=_enter_worker, initargs=(env,)) as pool:
+        return list(pool.map(_compile_in_worker, sources, chunksize=chunk))
+
+
+_WORKER_ENV: list[Environment] = []
+
+
+def _enter_worker(env: Environment) -> None:
+    _WORKER_ENV.append(env)
+
+
+def _compile_in_worker(source: SourceFile) -> CompileResult:
+    return compile_file(source, _WORKER_ENV[0])
 
 
 def displayed(result: CompileResult) -> list[Diagnostic]:
