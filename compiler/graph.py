@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -79,7 +79,7 @@ def _assign_ids(bound: list[BoundStep]) -> tuple[list[str], list[GraphIssue]]:
     """Short ids from the first words; longer ones where those collide; a suffix only for
     steps with identical text in the same section."""
     short = [step_id(item.draft) for item in bound]
-    collisions = {sid for sid in short if short.count(sid) > 1}
+    collisions = {sid for sid, count in Counter(short).items() if count > 1}
     ids: list[str] = []
     seen: dict[str, int] = {}
     issues = []

@@ -202,11 +202,6 @@ def test_one_long_line_costs_linearly(env: Environment) -> None:
     assert _scales_linearly(line, 20_000, env) < 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quadratic: pipeline._gated scans every diagnostic for each step, and "
-    "graph._assign_ids calls list.count per step (both outside this change's files)",
-)
 def test_step_count_cost_grows_linearly(env: Environment) -> None:
     def steps(n: int) -> bytes:
         return b"# Steps\n\n" + b"".join(b"1. Restart pod %d.\n" % i for i in range(n))
@@ -309,11 +304,6 @@ def test_look_alike_aliases_never_bind(env: Environment) -> None:
         assert _bound(artifact) == [], f"{variant!r} was bound"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extract/heuristic.py joins command words with str.split(), which also splits on "
-    "no-break and other Unicode spaces; sh splits on blanks only",
-)
 @pytest.mark.parametrize("space", ["\u00a0", "\u2009", "\u3000"], ids=["NBSP", "thin", "ideo"])
 def test_unicode_spaces_in_code_blocks_are_not_word_breaks(env: Environment, space: str) -> None:
     artifact = _compile(f"# Steps\n\n```bash\noc{space}delete pod x -n y\n```\n".encode(), env)

@@ -230,6 +230,8 @@ _OTHERWISE = re.compile(r"\s*otherwise\b", re.IGNORECASE)
 _SENTENCE_START = re.compile(r"[.!?]\s+[A-Z]")
 _JUMP_HINTS = ("step", "stop", "done", "further", "nothing", " the runbook", " the procedure")
 """Words every jump but an anchor link has one of: a cheap test before the patterns run."""
+_BLANKS = re.compile(r"[ \t\n\r\f\v]+")
+_CONTINUATION = re.compile(r"\\[ \t\n\r\f\v]+")
 _CONTAINER = re.compile(r"^[\s>]*")
 """Block-quote and indentation markers before a continuation line (as `text_at` drops them)."""
 _JUMP_WORDS = re.compile(
@@ -587,7 +589,14 @@ def _command_step(
 
 
 def _join_continuations(text: str) -> str:
-    return " ".join(re.sub(r"\\\s+", " ", text).rstrip("\\").split())
+    return _words(_CONTINUATION.sub(" ", text).rstrip("\\"))
+
+
+def _words(command: str) -> str:
+    """A command's words joined by single spaces. Words break on blanks only, as in sh: a
+    no-break or other Unicode space stays inside its word, so `oc<U+00A0>delete` is never the
+    program `oc` with an argument `delete`."""
+    return _BLANKS.sub(" ", command).strip(" ")
 
 
 def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
@@ -616,8 +625,8 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
                 break  # a comment after a backslash ends the command, as in the shell
             group.append(_strip_indent(lines[index]))
             index += 1
-        text = " ".join(" ".join(c.text.split()) for c in group)
-        first_word = group[0].text.split()[0] if group[0].text.split() else ""
+        text = " ".join(_words(c.text) for c in group)
+        first_word = _words(group[0].text).split(" ")[0]
         if first_word in _SHELL_NOOPS or _is_assignment(text):
             continue
         yield group, text
@@ -645,7 +654,7 @@ def _is_assignment(text: str) -> bool:
 def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
     """Without prompts: skip PromQL and metric names; outside a shell-tagged block, also
     anything that does not start with a known program."""
-    first = text.split()[0]
+    first = _words(text).split(" ")[0]
     if first in PROMQL_WORDS or _METRIC_NAME.match(first) or "{" in first:
         return False
     return script or first in known or _ASSIGNMENT.match(text) is not None
@@ -679,7 +688,7 @@ def _continues(group: list[CodeLine]) -> bool:
     text = "\n".join(c.text for c in group)
     if text.endswith("\\") or text.endswith("|") or text.endswith("&&"):
         return True
-    first_word = group[0].text.split()[0] if group[0].text.split() else ""
+    first_word = _words(group[0].text).split(" ")[0]
     closer = _COMPOUND_OPEN.get(first_word)
     if _FUNCTION_DEFINITION.match(group[0].text):
         closer = "}"
