@@ -226,7 +226,7 @@ def compile_command(
             raise typer.Exit(EXIT_FINDINGS)
         typer.echo(f"{len(results)} artifact(s) up to date", err=True)
         return
-    write_all(results, out)
+    _guarded(lambda: write_all(results, out))
     blocked = sum(1 for r in results if r.status == "blocked")
     typer.echo(
         f"compiled {len(results)} runbook(s) into {out}: "

@@ -160,12 +160,20 @@ class Drift:
 
 def write_all(results: list[CompileResult], out: Path) -> None:
     """Write every changed artifact atomically (callers ensure there is no fatal result);
-    an artifact already on disk as it would be written is left alone, mtime and all."""
+    an artifact already on disk as it would be written is left alone, mtime and all.
+    A file that cannot be written is a WorkspaceError; those written before it stay."""
     for result in results:
         target = out / result.source.output
         text = result.artifact_json
         if _current(target) != text:
-            atomic_write(target, text)
+            try:
+                atomic_write(target, text)
+            except OSError as error:
+                raise WorkspaceError(f"{target}: cannot write artifact: {_reason(error)}") from None
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def _current(target: Path) -> str | None:
@@ -184,7 +192,7 @@ def drift(results: list[CompileResult], out: Path) -> list[Drift]:
         if not target.is_file():
             found.append(Drift(result.source.output, ("artifact missing",)))
             continue
-        current = target.read_text("utf-8", errors="replace")
+        current = _current(target) or ""
         if current != fresh:
             found.append(Drift(result.source.output, _reasons(current, json.loads(fresh))))
     return found
@@ -254,9 +262,12 @@ def sign_off(
         )
     diagnostic = candidates[0]
     stale = frozenset(d.evidence for d in result.artifact.diagnostics if d.code == "RB902")
-    path = write_signoff(
-        runbook, diagnostic, by, reason, resolution, when, diagnostic.evidence, stale
-    )
+    try:
+        path = write_signoff(
+            runbook, diagnostic, by, reason, resolution, when, diagnostic.evidence, stale
+        )
+    except OSError as error:
+        raise SignoffError(f"{sidecar_path(runbook)}: cannot write: {_reason(error)}") from None
     return diagnostic, path
 
 
