@@ -11,11 +11,13 @@ Runs are derandomized so CI is reproducible. For a longer, random search locally
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tempfile
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -649,3 +651,39 @@ def test_cli_exits_2_only_on_documented_input_errors(
             ["check", str(root / "runbook.md"), "--format", "json", "--no-cache", *FIXTURE_OPTIONS],
         )
         assert check.exit_code in (0, 1) and "Traceback" not in check.output
+
+
+# --- the atheris harness (tests/fuzz) stays runnable ---------------------------------------------
+
+
+def _harness() -> ModuleType:
+    path = Path(__file__).parent / "fuzz" / "atheris_compile.py"
+    spec = importlib.util.spec_from_file_location("atheris_compile", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_atheris_harness_replays_seeds_and_regressions(tmp_path: Path) -> None:
+    harness = _harness()
+    seeds = [b"\x00" + p.read_bytes() for p in sorted((REPO / "runbooks_src").glob("*.md"))]
+    seeds += [
+        b"\x01---\nid: &a [*a]\n---\n",
+        b"\x00# S\n\n```bash\noc get pods \\\n  > out.txt\n```\n",
+        b"\x01" + b"> " * 5_000 + b"x\n",
+        b"",
+        b"\x00\x00",
+    ]
+    for seed in seeds:
+        harness.check_one(seed)
+    (tmp_path / "crash-1").write_bytes(b"\x00---\ninputs: {x: {d: !!binary /w==}}\n---\n")
+    assert harness.main(["atheris_compile.py", "--replay", str(tmp_path)]) == 0
+
+
+def test_atheris_harness_says_how_to_install_atheris(capsys: pytest.CaptureFixture[str]) -> None:
+    harness = _harness()
+    if harness._atheris() is not None:
+        pytest.skip("atheris is installed")
+    assert harness.main(["atheris_compile.py", "corpus"]) == 2
+    assert "pip install atheris" in capsys.readouterr().err
