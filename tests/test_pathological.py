@@ -7,6 +7,7 @@ three), so the checks hold on slow machines. Memory is measured with tracemalloc
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 import time
 import tracemalloc
@@ -18,10 +19,12 @@ from typer.testing import CliRunner
 
 from compiler.cli import app
 from compiler.config import Config
+from compiler.emit import canonical_json
 from compiler.models import Artifact, Step
 from compiler.parse import SourceError, decode_source, normalise, parse, text_at
 from compiler.pipeline import Environment, SourceFile, compile_bytes
 from compiler.registry import RegistryError, load_profiles, load_registry
+from compiler.runtime import ArtifactSchemaError, read_artifact
 from compiler.safe_yaml import MAX_DEPTH
 
 from .conftest import FIXTURES, REPO
@@ -478,3 +481,31 @@ def test_cli_compiles_a_one_megabyte_line_when_the_cap_is_raised(project: Path) 
     result = runner.invoke(app, ["compile", str(project), "--out", str(out), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert (out / "big.json").is_file() and (out / "ok.json").is_file()
+
+
+# --- the runtime loader: deep JSON is refused, never a RecursionError -------------------------
+
+
+@pytest.mark.parametrize("depth", [100, 600, 100_000])
+def test_the_loader_refuses_deeply_nested_json(tmp_path: Path, depth: int) -> None:
+    artifact = json.loads((REPO / "compiled" / "etcd-defrag.json").read_text())
+    artifact["inputs"] = {"x": {"type": "string", "default": "LEAF"}}
+    text = json.dumps(artifact).replace('"LEAF"', "[" * depth + "]" * depth)
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    with pytest.raises(ArtifactSchemaError, match="nested over"):
+        read_artifact(path)
+
+
+def test_front_matter_at_the_nesting_limit_compiles_to_a_loadable_artifact(
+    env: Environment, tmp_path: Path
+) -> None:
+    deepest = "[" * (MAX_DEPTH - 3) + "x" + "]" * (MAX_DEPTH - 3)  # 3 maps hold it
+    data = f"---\ninputs: {{ns: {{type: string, default: {deepest}}}}}\n---\n# Steps\n\n"
+    data += "1. Restart the pod in $ns.\n"
+    artifact = _compile(data.encode(), env)
+    path = tmp_path / "a.json"
+    path.write_text(canonical_json(artifact))
+    assert read_artifact(path).inputs["ns"]["type"] == "string"
+    deeper = data.replace("[x]", "[[x]]")
+    assert _refused(deeper.encode(), env).code == "RB003"

@@ -29,6 +29,10 @@ from compiler.registry import (
     load_registry,
 )
 
+MAX_DEPTH = 64
+"""Deepest JSON nesting read; the compiler's artifacts nest well under it (front matter YAML
+is limited to 32 levels), and a deeper file would exhaust the recursion of the checks."""
+
 
 class ArtifactError(Exception):
     """An artifact that an agent must not load; the message names the file and the reason."""
@@ -155,9 +159,26 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise ArtifactSchemaError(
             path, f"not valid JSON (truncated or corrupt?): {error.msg} at line {error.lineno}"
         ) from None
+    except RecursionError:
+        raise ArtifactSchemaError(path, f"not an artifact: nested over {MAX_DEPTH} deep") from None
     if not isinstance(data, dict):
         raise ArtifactSchemaError(path, "not an artifact: the top level is not a JSON object")
+    if _depth(data) > MAX_DEPTH:
+        raise ArtifactSchemaError(path, f"not an artifact: nested over {MAX_DEPTH} deep")
     return data
+
+
+def _depth(value: Any) -> int:
+    """How deeply JSON containers nest, counted without recursion."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            pending += [(child, level + 1) for child in children if isinstance(child, dict | list)]
+    return deepest
 
 
 def _check_version(path: Path | str, data: dict[str, Any]) -> None:
