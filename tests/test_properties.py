@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import subprocess
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -687,3 +689,41 @@ def test_atheris_harness_says_how_to_install_atheris(capsys: pytest.CaptureFixtu
         pytest.skip("atheris is installed")
     assert harness.main(["atheris_compile.py", "corpus"]) == 2
     assert "pip install atheris" in capsys.readouterr().err
+
+
+# --- determinism across processes ----------------------------------------------------------------
+
+
+def test_artifacts_are_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    """Set and dict orders that depend on PYTHONHASHSEED must never reach an artifact."""
+    tree = tmp_path / "runbooks"
+    for corpus in (REPO / "runbooks_src", FIXTURES / "rules", REPO / "evals" / "cases"):
+        for path in sorted(corpus.rglob("*.md")):
+            target = tree / corpus.name / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "compiler",
+                "compile",
+                str(tree),
+                "--out",
+                str(out),
+                "--no-cache",
+                *FIXTURE_OPTIONS,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*.json")})
+    assert len(outputs[0]) > 40
+    assert outputs[0] == outputs[1]
