@@ -95,7 +95,7 @@ def find_config(start: Path) -> Path | None:
 def _has_table(pyproject: Path) -> bool:
     try:
         return "runbookc" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return False
 
 
@@ -107,6 +107,8 @@ def load_config(path: Path | None) -> Config:
         raw = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read configuration: nested too deeply") from None
     table = raw.get("tool", {}).get("runbookc", {}) if path.name == "pyproject.toml" else raw
     return _from_table(path, table)
 

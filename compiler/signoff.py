@@ -90,6 +90,9 @@ def load_signoffs(runbook: Path) -> SignoffSet:
         raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SourceError("RB904", f"{path.name}: cannot read sign-offs: {error}") from None
+    except RecursionError:
+        problem = f"{path.name}: cannot read sign-offs: nested too deeply"
+        raise SourceError("RB904", problem) from None
     tables = raw.get("signoff", [])
     if not isinstance(tables, list):
         raise SourceError("RB904", f"{path.name}: `signoff` must be an array of tables")

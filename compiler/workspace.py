@@ -203,7 +203,7 @@ def _reasons(current: str, fresh: dict[str, object]) -> tuple[str, ...]:
         old = json.loads(current)
         old_run, new_run = old["runbook"], fresh["runbook"]
         old_prov, new_prov = old["provenance"], fresh["provenance"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return ("artifact unreadable",)
     assert isinstance(new_run, dict) and isinstance(new_prov, dict)
     reasons = []
@@ -338,6 +338,8 @@ def import_tool_specs(spec: Path, out: Path, force: bool) -> int:
         raise WorkspaceError(f"{out}: exists; choose another --out or pass --force")
     try:
         entries = import_tools(json.loads(spec.read_text("utf-8")))
+    except RecursionError:
+        raise WorkspaceError(f"{spec}: not a tool list: nested too deeply") from None
     except (OSError, ValueError) as error:
         raise WorkspaceError(f"{spec}: {error}") from None
     header = (

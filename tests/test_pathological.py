@@ -509,3 +509,32 @@ def test_front_matter_at_the_nesting_limit_compiles_to_a_loadable_artifact(
     assert read_artifact(path).inputs["ns"]["type"] == "string"
     deeper = data.replace("[x]", "[[x]]")
     assert _refused(deeper.encode(), env).code == "RB003"
+
+
+DEEP_TOML = "x = " + "[" * 5_000 + "]" * 5_000 + "\n"
+
+
+def test_deeply_nested_sidecar_config_and_tool_list_are_clear_errors(project: Path) -> None:
+    (project / "ok.signoffs.toml").write_text(DEEP_TOML)
+    result = runner.invoke(app, ["check", str(project / "ok.md"), "--no-cache"])
+    assert result.exit_code == 2 and " RB904 " in result.output and "nested" in result.output
+    (project / "ok.signoffs.toml").unlink()
+    (project / "runbookc.toml").write_text(DEEP_TOML.replace("x =", "select ="))
+    result = runner.invoke(app, ["check", str(project / "ok.md"), "--no-cache"])
+    assert result.exit_code == 2 and "cannot read configuration" in result.output
+    (project / "spec.json").write_text("[" * 100_000)
+    out = project / "imported.yaml"
+    result = runner.invoke(app, ["tools", "import", str(project / "spec.json"), "--out", str(out)])
+    assert result.exit_code == 2 and "nested too deeply" in result.output
+    assert not out.exists() and "Traceback" not in result.output
+
+
+def test_compile_check_against_a_deeply_nested_artifact_reports_drift(project: Path) -> None:
+    out = project.parent / "out"
+    out.mkdir()
+    (out / "ok.json").write_text("[" * 100_000)
+    result = runner.invoke(
+        app, ["compile", str(project / "ok.md"), "--out", str(out), "--check", "--no-cache"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "ok.json: out of date (artifact unreadable)" in result.output
