@@ -82,7 +82,7 @@ def load(directory: Path, key: str, source: SourceFile) -> CompileResult | None:
     """A cached result, or None on a miss or an unreadable or corrupt entry."""
     try:
         entry = _Entry.model_validate_json(_entry_path(directory, key).read_bytes())
-    except (OSError, ValidationError):
+    except (OSError, ValidationError, RecursionError):
         return None
     if entry.artifact is not None and entry.sha256 != _sha256(entry.artifact):
         return None

@@ -28,6 +28,7 @@ import yaml
 from compiler.models import Artifact
 from compiler.parse import decode_source, normalise, text_at
 from compiler.registry import Registry
+from compiler.safe_yaml import safe_load
 
 GOLD_SUFFIX = ".gold.yaml"
 
@@ -241,7 +242,7 @@ def _floors(path: Path, raw: Any) -> Floors:
 
 def _yaml(path: Path) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(path.read_text("utf-8"))
+        loaded = safe_load(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise EvalError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
     if not isinstance(loaded, dict):

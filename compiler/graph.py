@@ -80,16 +80,23 @@ def _assign_ids(bound: list[BoundStep]) -> tuple[list[str], list[GraphIssue]]:
     steps with identical text in the same section."""
     short = [step_id(item.draft) for item in bound]
     collisions = {sid for sid, count in Counter(short).items() if count > 1}
+    bases = [
+        step_id(item.draft, words=None) if sid in collisions else sid
+        for sid, item in zip(short, bound, strict=True)
+    ]
+    taken = set(bases)
     ids: list[str] = []
     seen: dict[str, int] = {}
     issues = []
-    for base, item in zip(short, bound, strict=True):
-        if base in collisions:
-            base = step_id(item.draft, words=None)
+    for base, item in zip(bases, bound, strict=True):
         count = seen.get(base, 0) + 1
-        seen[base] = count
-        sid = base if count == 1 else f"{base}-{count}"
+        sid = base
         if count > 1:
+            # The next free suffix: another step's own id may already be `base-2`.
+            while f"{base}-{count}" in taken:
+                count += 1
+            sid = f"{base}-{count}"
+            taken.add(sid)
             issues.append(
                 GraphIssue(
                     "duplicate-id",
@@ -99,6 +106,7 @@ def _assign_ids(bound: list[BoundStep]) -> tuple[list[str], list[GraphIssue]]:
                     f"same section and words as step `{base}`",
                 )
             )
+        seen[base] = count
         ids.append(sid)
     return ids, issues
 

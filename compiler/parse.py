@@ -285,12 +285,12 @@ def text_at(lines: tuple[str, ...] | list[str], span: Span) -> str:
         return normalise(lines[first][span.column - 1 : span.end_column])
     depth = lines[first][: span.column - 1].count(">")
     parts = [lines[first][span.column - 1 :]]
-    parts += [_continuation(lines[i], depth) for i in range(first + 1, last)]
-    parts.append(_continuation(lines[last][: span.end_column], depth))
+    parts += [continuation(lines[i], depth) for i in range(first + 1, last)]
+    parts.append(continuation(lines[last][: span.end_column], depth))
     return normalise(" ".join(parts))
 
 
-def _continuation(line: str, depth: int) -> str:
+def continuation(line: str, depth: int) -> str:
     """A later line of a span without its indentation and up to `depth` quote markers."""
     text = line.lstrip()
     for _ in range(depth):

@@ -104,3 +104,14 @@ def test_stale_review_ages_count_from_the_labelling_date(tmp_path: Path) -> None
     suite.write_text(suite.read_text().replace("2025-06-01", "2026-06-01"))
     stale = json.loads(runner.invoke(app, ["eval", str(tmp_path), "--format", "json"]).output)
     assert stale["flags_by_rule"]["RB111"]["fp"] == 1
+
+
+def test_a_yaml_bomb_in_a_gold_file_is_a_clear_error(tmp_path: Path) -> None:
+    _case(tmp_path, "")
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+        for i in range(8)
+    )
+    (tmp_path / "case.gold.yaml").write_text(laughs)
+    result = runner.invoke(app, ["eval", str(tmp_path)])
+    assert result.exit_code == 2 and "aliases expand to more than" in result.output

@@ -444,11 +444,6 @@ def test_random_bytes_never_raise_anything_undocumented(env: Environment, data: 
         check_invariants(data, result, env)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph._assign_ids suffixes a repeated id `x` as `x-2` even when another step's own "
-    "id is `x-2`; the runtime loader then refuses the artifact (duplicate step ids)",
-)
 def test_step_ids_stay_unique_when_a_suffix_matches_another_steps_id(env: Environment) -> None:
     data = b"# Steps\n\n1. Restart it.\n2. Restart it.\n3. Restart it 2.\n"
     artifact = compile_bytes(data, SOURCE, env)

@@ -256,6 +256,7 @@ def test_read_transcript_formats(tmp_path: Path) -> None:
         ("bad.jsonl", '{"role": "user"}\n{oops\n', "not valid JSON"),
         ("obj.json", '{"conversation": []}', "expected a list of chat messages"),
         ("nums.json", "[1, 2]", "expected a list of chat messages"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
 )
 def test_read_transcript_errors(tmp_path: Path, name: str, text: str, message: str) -> None:

@@ -14,7 +14,7 @@ from functools import cache
 
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
-from compiler.parse import Block, CodeLine, Document, anchor, normalise, text_at
+from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
 
 PROCEDURAL = re.compile(
     r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
@@ -232,8 +232,6 @@ _JUMP_HINTS = ("step", "stop", "done", "further", "nothing", " the runbook", " t
 """Words every jump but an anchor link has one of: a cheap test before the patterns run."""
 _BLANKS = re.compile(r"[ \t\n\r\f\v]+")
 _CONTINUATION = re.compile(r"\\[ \t\n\r\f\v]+")
-_CONTAINER = re.compile(r"^[\s>]*")
-"""Block-quote and indentation markers before a continuation line (as `text_at` drops them)."""
 _JUMP_WORDS = re.compile(
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
     re.IGNORECASE,
@@ -532,9 +530,10 @@ def _pieces(span: Span, lines: tuple[str, ...]) -> Iterator[tuple[int, int, str]
     """(line index, column offset, text) of each source line of a span, as `text_at` reads
     them: the first from the span's column, later ones without container markers."""
     first, last = span.line - 1, span.end_line - 1
+    depth = lines[first][: span.column - 1].count(">")
     for index in range(first, min(last, len(lines) - 1) + 1):
         line = lines[index][: span.end_column] if index == last else lines[index]
-        offset = span.column - 1 if index == first else len(line) - len(_CONTAINER.sub("", line))
+        offset = span.column - 1 if index == first else len(line) - len(continuation(line, depth))
         yield index, offset, line[offset:]
 
 

@@ -99,6 +99,8 @@ def read_transcript(path: Path | str) -> list[dict[str, Any]]:
         raise TranscriptError(
             f"{path}: not valid JSON: {error.msg} at line {error.lineno}"
         ) from None
+    except RecursionError:
+        raise TranscriptError(f"{path}: JSON nested too deeply to read") from None
     return _messages(data, str(path))
 
 
