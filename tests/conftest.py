@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -66,3 +67,11 @@ def corpora() -> Iterator[Path]:
 def codes(artifact: Artifact, family: str = "RB") -> list[str]:
     """Diagnostic codes of an artifact, in order, optionally of one family (e.g. "RB2")."""
     return [d.code for d in artifact.diagnostics if d.code.startswith(family)]
+
+
+def with_registry(root: Path) -> Path:
+    """`root` (created if needed) holding copies of the fixture tools.yaml and profiles.yaml."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "tools.yaml", root / "tools.yaml")
+    shutil.copy(FIXTURES / "profiles.yaml", root / "profiles.yaml")
+    return root

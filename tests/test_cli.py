@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -13,7 +12,7 @@ from typer.testing import CliRunner
 from compiler.cli import app
 from compiler.formats import JSON_FIELDS
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, with_registry
 
 runner = CliRunner()
 RUNBOOK = (
@@ -26,9 +25,7 @@ RUNBOOK = (
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "runbooks"
-    root.mkdir()
-    shutil.copy(FIXTURES / "tools.yaml", root / "tools.yaml")
-    shutil.copy(FIXTURES / "profiles.yaml", root / "profiles.yaml")
+    with_registry(root)
     (root / "demo.md").write_text(RUNBOOK)
     (root / "sub").mkdir()
     (root / "sub" / "clean.md").write_text(

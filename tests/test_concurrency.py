@@ -28,7 +28,7 @@ from compiler.cli import app
 from compiler.runtime import read_artifact
 from compiler.workspace import compile_all, discover, environment, write_all
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, with_registry
 
 runner = CliRunner()
 TEMPORARY = re.compile(r"^\..+\.json\.[^./]+\.tmp$")
@@ -221,9 +221,7 @@ CHECK = "RB101@mitigation/check-the-pods-with-oc-get-pods"
 @pytest.fixture
 def runbook(tmp_path: Path) -> Path:
     root = tmp_path / "runbooks"
-    root.mkdir()
-    shutil.copy(FIXTURES / "tools.yaml", root / "tools.yaml")
-    shutil.copy(FIXTURES / "profiles.yaml", root / "profiles.yaml")
+    with_registry(root)
     (root / "pool.md").write_text(RUNBOOK)
     return root / "pool.md"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import json
-import shutil
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from compiler.registry import RegistryError, load_profiles, load_registry
 from compiler.runtime import ArtifactSchemaError, read_artifact
 from compiler.safe_yaml import MAX_DEPTH
 
-from .conftest import FIXTURES, REPO
+from .conftest import REPO, with_registry
 
 runner = CliRunner()
 SOURCE = SourceFile(Path("r.md"), "r.md", "r.md", "r.json")
@@ -435,9 +434,7 @@ def test_recursive_params_schemas_that_descend_are_accepted(tmp_path: Path) -> N
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "runbooks"
-    root.mkdir()
-    shutil.copy(FIXTURES / "tools.yaml", root / "tools.yaml")
-    shutil.copy(FIXTURES / "profiles.yaml", root / "profiles.yaml")
+    with_registry(root)
     (root / "ok.md").write_text("# Steps\n\n```console\n$ oc get pods\n```\n")
     return root
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -19,7 +18,7 @@ from typer.testing import CliRunner
 from compiler.cli import app
 from compiler.signoff import fingerprint
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, with_registry
 
 runner = CliRunner()
 RUNBOOK = f"""---
@@ -47,8 +46,7 @@ def git(repo: Path, *args: str) -> None:
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     (root / "runbooks").mkdir(parents=True)
-    shutil.copy(FIXTURES / "tools.yaml", root / "runbooks" / "tools.yaml")
-    shutil.copy(FIXTURES / "profiles.yaml", root / "runbooks" / "profiles.yaml")
+    with_registry(root / "runbooks")
     (root / "runbooks" / "pool.md").write_text(RUNBOOK)
     git(root, "init", "-q")
     git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x", "--allow-empty")

@@ -7,7 +7,6 @@ merge gate in CI), or the runtime loader (the agent's side).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from compiler.cli import app
 from compiler.emit import content_digest
 from compiler.runtime import ArtifactTampered, RegistryDrift, RunbookBlocked, load
 
-from .conftest import FIXTURES
+from .conftest import with_registry
 from .test_signoff import RUNBOOK, STEP
 
 runner = CliRunner()
@@ -28,8 +27,7 @@ runner = CliRunner()
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A runbook signed off through `runbookc signoff`, compiled into out/."""
-    shutil.copy(FIXTURES / "tools.yaml", tmp_path / "tools.yaml")
-    shutil.copy(FIXTURES / "profiles.yaml", tmp_path / "profiles.yaml")
+    with_registry(tmp_path)
     (tmp_path / "pool.md").write_text(RUNBOOK)
     signed = invoke(
         "signoff", f"RB101@{STEP}", "--runbook", str(tmp_path / "pool.md"),
