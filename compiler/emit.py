@@ -12,7 +12,7 @@ from typing import Any
 import pydantic_core
 from pydantic import BaseModel
 
-from compiler.models import Artifact
+from compiler.models import Artifact, sorted_keys
 
 
 def canonical_json(value: BaseModel | dict[str, Any]) -> str:
@@ -23,19 +23,7 @@ def canonical_json(value: BaseModel | dict[str, Any]) -> str:
     library encodes indented JSON in pure Python, three times slower.
     """
     data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
-    return pydantic_core.to_json(_sorted(data), indent=2).decode("utf-8") + "\n"
-
-
-def _sorted(value: Any) -> Any:
-    # Recursing only into containers: most values are leaves, and calls cost more than tests.
-    if isinstance(value, dict):
-        return {
-            key: _sorted(item) if isinstance(item, dict | list) else item
-            for key, item in sorted(value.items())
-        }
-    if isinstance(value, list):
-        return [_sorted(item) if isinstance(item, dict | list) else item for item in value]
-    return value
+    return pydantic_core.to_json(sorted_keys(data), indent=2).decode("utf-8") + "\n"
 
 
 DIGEST_PREFIX = "sha256-c14n-v1:"
@@ -53,7 +41,7 @@ class Sealed:
 def content_digest(data: dict[str, Any]) -> str:
     """sha256 of an artifact's compact canonical JSON (sorted keys, no whitespace, floats as
     pydantic-core writes them) with its `integrity` field emptied."""
-    return _digest(_sorted({**data, "integrity": ""}))
+    return _digest(sorted_keys({**data, "integrity": ""}))
 
 
 def seal(artifact: Artifact) -> Sealed:
