@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from compiler import __version__
 from compiler.bind import bind
 from compiler.config import Config
-from compiler.emit import Sealed, canonical_json, seal
+from compiler.emit import Sealed, seal
 from compiler.extract import Extraction, Usage
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
@@ -61,9 +61,9 @@ class Environment:
 class CompileResult:
     """An artifact, or the fatal diagnostic that prevented one.
 
-    A result is made from the artifact model (a fresh compile) or from its canonical JSON and
-    status (a cache hit); the other form is derived only when a caller asks for it, so a
-    no-change re-compile never parses the artifacts it only compares or copies.
+    An artifact always comes with its canonical JSON (`text`); the model is there after a
+    fresh compile and parsed from the text on demand after a cache hit, so a no-change
+    re-compile never parses the artifacts it only compares or copies.
     """
 
     source: SourceFile
@@ -71,7 +71,7 @@ class CompileResult:
     fatal: Diagnostic | None = None
     usage: Usage = field(default_factory=Usage)
     text: str | None = None
-    """The artifact's canonical JSON, when it is known without serialising the model."""
+    """The artifact's canonical JSON, as written to disk; None for a fatal result."""
     known_status: str | None = None
 
     @cached_property
@@ -81,13 +81,11 @@ class CompileResult:
             return Artifact.model_validate_json(self.text)
         return self.model
 
-    @cached_property
+    @property
     def artifact_json(self) -> str:
         """The artifact as written to disk (callers ensure the result is not fatal)."""
-        if self.text is not None:
-            return self.text
-        assert self.model is not None
-        return canonical_json(self.model)
+        assert self.text is not None
+        return self.text
 
     @property
     def status(self) -> str | None:
