@@ -33,9 +33,14 @@ HEADER = (
 )
 
 
+def _words(evidence: str) -> str:
+    """Flagged words as fingerprints compare them: whitespace and case do not count."""
+    return normalise(evidence).lower()
+
+
 def fingerprint(code: str, runbook_id: str, step: str | None, evidence: str) -> str:
     """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it."""
-    material = "\x1f".join([code, runbook_id, step or "", normalise(evidence).lower()])
+    material = "\x1f".join([code, runbook_id, step or "", _words(evidence)])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
 
 
@@ -193,10 +198,9 @@ def _validate(entry: Entry, signable: Callable[[str], str | None]) -> SignoffPro
 def _misrecorded(entry: Entry, signoff: SignOff, matched: Diagnostic) -> SignoffProblem | None:
     """A sign-off whose recorded step and evidence are not what its fingerprint signs: the
     reviewer read one thing and the sign-off applies to another (hand-edited or forged)."""
-    recorded = normalise(entry.evidence or "").lower()
-    if entry.evidence is not None and (
-        recorded == normalise(matched.evidence).lower() and entry.step == matched.step
-    ):
+    evidence = entry.evidence
+    same_words = evidence is not None and _words(evidence) == _words(matched.evidence)
+    if same_words and entry.step == matched.step:
         return None
     what = f'"{entry.evidence}" on `{entry.step or "the runbook"}`' if entry.evidence else "nothing"
     return SignoffProblem(

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from compiler.runtime import read_artifact
 from compiler.workspace import compile_all, discover, environment, write_all
 
 from .conftest import FIXTURES, REPO, with_registry
+from .test_signoff import RUNBOOK as POOL_RUNBOOK
 
 runner = CliRunner()
 TEMPORARY = re.compile(r"^\..+\.json\.[^./]+\.tmp$")
@@ -199,20 +199,8 @@ def test_an_unwritable_output_directory_is_a_clear_error(tmp_path: Path) -> None
 
 # --- sign-off sidecars ---------------------------------------------------------------------
 
-RUNBOOK = f"""---
-id: pool
-owner: team-payments
-last_reviewed: {date.today()}
-executor: oncall-admin
-escalation: {{role: payments-oncall-secondary, after: 15m}}
----
-# Pool exhausted
-
-## Mitigation
-
-1. Scale the API with `oc.scale` if needed.
-2. Check the pods with `oc.get_pods` as appropriate.
-"""
+# Two flags on one runbook: a second sign-off rewrites a sidecar that already exists.
+RUNBOOK = POOL_RUNBOOK.replace("`oc.get_pods`.", "`oc.get_pods` as appropriate.")
 SIGNOFF_OPTIONS = ("--reason", "scale only past 80% CPU", "--date", "2026-11-20")
 SCALE = "RB101@mitigation/scale-the-api-with-oc-scale-if"
 CHECK = "RB101@mitigation/check-the-pods-with-oc-get-pods"
