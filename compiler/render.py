@@ -2,50 +2,118 @@
 
 from __future__ import annotations
 
-import json
+from compiler.graphview import StepView, shorten, step_views, unsigned_codes
+from compiler.models import Artifact
 
-from compiler.models import Artifact, Step
+TEXT_LIMIT = 60
+CONDITION_LIMIT = 50
 
-_MERMAID_SHAPES = {"decision": ("{", "}"), "end": ("((", "))"), "escalate": ("[/", "/]")}
+_MERMAID_SHAPES = {
+    "action": ("[", "]"),
+    "check": ("([", "])"),
+    "decision": ("{", "}"),
+    "manual": ("[/", "\\]"),
+    "escalate": ("{{", "}}"),
+    "end": ("((", "))"),
+}
+_MERMAID_CLASSES = (
+    "    classDef human stroke:#c00,stroke-width:3px",
+    "    classDef approval stroke:#b45309,stroke-width:3px,stroke-dasharray:6 3",
+    "    classDef destructive fill:#fde2e2",
+    "    classDef flagged color:#8a1c1c",
+)
+_DOT_SHAPES = {
+    "action": "box",
+    "check": "box",
+    "decision": "diamond",
+    "manual": "trapezium",
+    "escalate": "hexagon",
+    "end": "doublecircle",
+}
 
 
-def _label(step: Step) -> str:
-    """The text a reader needs: kind, tool, gate, and the start of the step's words."""
-    words = step.text if len(step.text) <= 60 else step.text[:57] + "..."
-    tool = f" [{step.tool.name}]" if step.tool else ""
-    gate = " (human)" if step.gate == "human" else ""
-    return "end" if step.kind == "end" else f"{step.kind}{tool}{gate}: {words}"
+def _lines(view: StepView) -> list[str]:
+    """The label's lines: heading, marks, the step's words, open flags."""
+    if view.step.kind == "end":
+        return ["end"]
+    lines = [view.heading]
+    if view.marks:
+        lines.append("⚠ " + " · ".join(view.marks))
+    lines.append(shorten(view.step.text, TEXT_LIMIT))
+    if view.unsigned:
+        lines.append("⚑ " + " ".join(view.unsigned))
+    return lines
+
+
+def _mermaid_text(text: str) -> str:
+    """Text safe inside a quoted Mermaid label (Mermaid's `#name;` entity codes)."""
+    for plain, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+        text = text.replace(plain, code)
+    return text
 
 
 def to_mermaid(artifact: Artifact) -> str:
-    """A Mermaid flowchart: one node per step, edge labels for conditions."""
-    ids = {step.id: f"s{index}" for index, step in enumerate(artifact.steps)}
+    """A Mermaid flowchart: a shape per step kind, marks for gates, risks and open flags,
+    edge labels for conditions."""
+    views = step_views(artifact)
+    ids = {view.step.id: f"s{view.number}" for view in views}
     lines = ["flowchart TD"]
-    for step in artifact.steps:
-        left, right = _MERMAID_SHAPES.get(step.kind, ("[", "]"))
-        text = _label(step).replace('"', "'")
-        lines.append(f'    {ids[step.id]}{left}"{text}"{right}')
-    for step in artifact.steps:
-        for edge in step.next:
-            when = f'|"{edge.when.replace(chr(34), chr(39))}"|' if edge.when else ""
-            lines.append(f"    {ids[step.id]} -->{when} {ids[edge.to]}")
-    lines += [f"    class {ids[s.id]} human" for s in artifact.steps if s.gate == "human"]
-    lines.append("    classDef human stroke:#c00,stroke-width:2px")
-    return "\n".join(lines) + "\n"
+    for view in views:
+        left, right = _MERMAID_SHAPES[view.step.kind]
+        label = "<br/>".join(_mermaid_text(line) for line in _lines(view))
+        lines.append(f'    {ids[view.step.id]}{left}"{label}"{right}')
+    runbook_flags = unsigned_codes(artifact.diagnostics, None)
+    if runbook_flags:
+        lines.append(f'    runbook_flags["⚑ runbook: {" ".join(runbook_flags)}"]:::flagged')
+    for view in views:
+        for edge in view.step.next:
+            when = shorten(edge.when, CONDITION_LIMIT) if edge.when else ""
+            label = f'|"{_mermaid_text(when)}"|' if when else ""
+            lines.append(f"    {ids[view.step.id]} -->{label} {ids.get(edge.to, 'missing')}")
+    for view in views:
+        classes = [*view.marks, *(["flagged"] if view.unsigned else [])]
+        lines += [f"    class {ids[view.step.id]} {name}" for name in classes]
+    return "\n".join([*lines, *_MERMAID_CLASSES]) + "\n"
+
+
+def _dot_string(text: str) -> str:
+    """A DOT double-quoted string; newlines become DOT's centred line breaks."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n") + '"'
+
+
+def _dot_attributes(view: StepView) -> str:
+    styles = ["rounded"] if view.step.kind == "check" else []
+    attributes = [f"shape={_DOT_SHAPES[view.step.kind]}"]
+    if "destructive" in view.marks:
+        styles.append("filled")
+        attributes.append('fillcolor="#fde2e2"')
+    if "approval" in view.marks:
+        styles.append("dashed")
+        attributes += ['color="#b45309"', "penwidth=2"]
+    if "human" in view.marks:
+        attributes += ['color="#cc0000"', "penwidth=2"]
+    if view.unsigned:
+        attributes.append('fontcolor="#8a1c1c"')
+    if styles:
+        attributes.append(f'style="{",".join(styles)}"')
+    attributes.append(f"label={_dot_string(chr(10).join(_lines(view)))}")
+    return ", ".join(attributes)
 
 
 def to_dot(artifact: Artifact) -> str:
-    """A Graphviz digraph with the same nodes and edges."""
-    lines = [f"digraph {json.dumps(artifact.runbook.id)} {{", "    rankdir=TB;"]
-    for step in artifact.steps:
-        shape = {"decision": "diamond", "end": "doublecircle"}.get(step.kind, "box")
-        color = ', color="red"' if step.gate == "human" else ""
-        lines.append(
-            f"    {json.dumps(step.id)} [shape={shape}, label={json.dumps(_label(step))}{color}];"
-        )
-    for step in artifact.steps:
-        for edge in step.next:
-            label = f" [label={json.dumps(edge.when)}]" if edge.when else ""
-            lines.append(f"    {json.dumps(step.id)} -> {json.dumps(edge.to)}{label};")
+    """A Graphviz digraph with the same nodes, marks and edges as the Mermaid chart."""
+    lines = [f"digraph {_dot_string(artifact.runbook.id)} {{", "    rankdir=TB;"]
+    runbook_flags = unsigned_codes(artifact.diagnostics, None)
+    if runbook_flags:
+        label = _dot_string("⚑ runbook: " + " ".join(runbook_flags))
+        lines.append(f"    labelloc=t; label={label};")
+    views = step_views(artifact)
+    lines += [f"    {_dot_string(v.step.id)} [{_dot_attributes(v)}];" for v in views]
+    for view in views:
+        for edge in view.step.next:
+            when = shorten(edge.when, CONDITION_LIMIT) if edge.when else ""
+            label = f" [label={_dot_string(when)}]" if when else ""
+            lines.append(f"    {_dot_string(view.step.id)} -> {_dot_string(edge.to)}{label};")
     lines.append("}")
     return "\n".join(lines) + "\n"
