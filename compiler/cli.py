@@ -23,6 +23,7 @@ from compiler.models import Diagnostic
 from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
 from compiler.render import to_dot, to_mermaid
+from compiler.report import artifact_page, pages_from_results, render_report, write_report
 from compiler.rules import all_rules
 from compiler.runtime.toolspec import Format as SpecFormatName
 from compiler.schema import SCHEMAS, schema_drift, write_schemas
@@ -123,6 +124,7 @@ def _compile(
     jobs: int,
     cache_dir: Path | None,
     llm: LLMSettings | None = None,
+    fatal_ok: bool = False,
 ) -> list[CompileResult]:
     def run() -> list[CompileResult]:
         sources = discover(paths)
@@ -137,7 +139,7 @@ def _compile(
             f"{diagnostic.code} {diagnostic.message}",
             err=True,
         )
-    if fatal:
+    if fatal and not fatal_ok:
         _fail(f"{len(fatal)} file(s) could not be compiled; nothing was written")
     if llm is not None:
         usage = sum((r.usage for r in results), Usage())
@@ -318,6 +320,7 @@ class GraphFormat(enum.StrEnum):
 
     mermaid = "mermaid"
     dot = "dot"
+    html = "html"
 
 
 @app.command("graph")
@@ -327,9 +330,44 @@ def graph_command(
     registry: RegistryOpt = None,
     profiles: ProfilesOpt = None,
 ) -> None:
-    """Print the step graph as Mermaid or Graphviz DOT (human-gated steps marked)."""
+    """Print the step graph as Mermaid, Graphviz DOT, or a self-contained HTML page with the
+    source and flags beside it."""
     artifact = _guarded(lambda: artifact_for(file, registry, profiles))
+    if graph_format is GraphFormat.html:
+        page = _guarded(lambda: artifact_page(artifact, file))
+        sys.stdout.write(render_report([page], f"Step graph: {artifact.runbook.title}"))
+        return
     sys.stdout.write((to_mermaid if graph_format is GraphFormat.mermaid else to_dot)(artifact))
+
+
+@app.command("report")
+def report_command(
+    paths: PathsArg,
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    registry: RegistryOpt = None,
+    profiles: ProfilesOpt = None,
+    config: ConfigOpt = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
+    cache_dir: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Write one self-contained HTML page: every runbook's graph, source and flags, and a
+    summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
+    results = _compile(
+        paths, registry, profiles, config, jobs, _cache(cache_dir, no_cache), None, fatal_ok=True
+    )
+    pages = pages_from_results(results)
+    title = "Runbook report: " + ", ".join(map(str, paths))
+    _guarded(lambda: write_report(out, render_report(pages, title)))
+    failed = sum(1 for page in pages if page.status == "failed")
+    ready = sum(1 for page in pages if page.status == "ready")
+    typer.echo(
+        f"wrote {out}: {len(pages)} runbook(s), {ready} ready, "
+        f"{len(pages) - ready - failed} blocked, {failed} failed",
+        err=True,
+    )
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command("schema")
