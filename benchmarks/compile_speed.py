@@ -11,7 +11,9 @@ Prints:
 - peak memory of a full compile (Python heap, tracemalloc) and of the process (max RSS);
 - scaling at 1x, 4x and 16x: the corpus repeated (more files) and every file's body repeated
   (bigger files); cost per unit of input should stay flat;
-- the speed-up of `--jobs N` worker processes over one (on this machine's cores).
+- the speed-up of `--jobs N` worker processes over one (on this machine's cores);
+- the HTML report of the whole corpus (graphs drawn, source marked, page rendered; the
+  compile itself not counted) as a ratio of the floor and of a full compile, and its size.
 
 Timings are best-of-N with the floor and the compile interleaved round by round, so load from
 other processes hits both sides alike.
@@ -34,6 +36,7 @@ from compiler.config import Config
 from compiler.parse import decode_source
 from compiler.pipeline import Environment, SourceFile, compile_result
 from compiler.registry import load_profiles, load_registry
+from compiler.report import pages_from_results, render_report
 from compiler.workspace import compile_all, discover, write_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,6 +165,22 @@ def report_jobs(bench: Bench, jobs: int) -> None:
     )
 
 
+def report_html(bench: Bench, rounds: int) -> None:
+    results = compile_all(bench.sources, bench.env)
+    pages: list[str] = []
+
+    def render() -> None:
+        pages[:] = [render_report(pages_from_results(results), "corpus")]
+
+    floor, full, html = interleaved(rounds, bench.parse, bench.compile, render)
+    size = len(pages[0].encode("utf-8"))
+    print(
+        f"HTML report of all {len(results)} runbooks: {html * 1000:.0f} ms, "
+        f"{html / floor:.2f}x floor, {html / full:.2f}x a full compile; "
+        f"{size / 2**20:.1f} MiB, {size / len(results) / 1024:.0f} KiB per runbook"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -179,6 +198,7 @@ def main() -> None:
     if not args.quick:
         report_scaling(bench, [1, 4, 16])
         report_jobs(bench, args.jobs)
+        report_html(bench, args.rounds)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,11 @@ class Segment:
     css: str = ""
     title: str = ""
 
+    @property
+    def flag_list(self) -> str:
+        """The diagnostics' indexes, space-separated, for the page's data attribute."""
+        return " ".join(map(str, self.flags))
+
 
 @dataclass(frozen=True)
 class SourceLine:
@@ -46,6 +51,11 @@ class SourceLine:
     steps: tuple[int, ...] = ()
     starts: tuple[int, ...] = ()
     css: str = ""
+
+    @property
+    def step_list(self) -> str:
+        """The covering steps' numbers, space-separated, for the page's data attribute."""
+        return " ".join(map(str, self.steps))
 
 
 @dataclass(frozen=True)
