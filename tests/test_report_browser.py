@@ -3,9 +3,10 @@
 These tests look at the rendered page, not the HTML string: every graph node is painted and is
 what the browser hits at its centre, every flag is a visible row and a visible mark on the
 flagged words, clicks link graph, source and flags, and the page asks the network for nothing.
+The Mermaid export goes through Mermaid itself (its bundle from tests/js, `npm ci`).
 
-Without Chromium at /usr/bin/chromium (or RUNBOOKC_CHROMIUM) they skip, unless
-RUNBOOKC_REQUIRE_BROWSER=1, as in CI (`.ci/run` installs the Debian package), makes that a
+Without Chromium at /usr/bin/chromium (or RUNBOOKC_CHROMIUM), or without tests/js/node_modules,
+they skip, unless RUNBOOKC_REQUIRE_BROWSER=1, as in CI (`.ci/run` installs both), makes that a
 failure."""
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from typer.testing import CliRunner
 
 from compiler.cli import app
+from compiler.render import to_mermaid
+from compiler.workspace import artifact_for
 
 from .conftest import REPO, with_registry
-from .test_report import HOSTILE
+from .test_report import HOSTILE, SEED
 from .test_signoff import RUNBOOK as SIGNED_RUNBOOK
 
 CHROMIUM = Path(os.environ.get("RUNBOOKC_CHROMIUM", "/usr/bin/chromium"))
@@ -36,16 +39,21 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+MERMAID = REPO / "tests" / "js" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 runner = CliRunner()
+
+
+def unavailable(message: str) -> None:
+    """Skip, or fail where the browser tests are required."""
+    if os.environ.get("RUNBOOKC_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + "; RUNBOOKC_REQUIRE_BROWSER=1 requires it")
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
-        message = f"headless Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
-        if os.environ.get("RUNBOOKC_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + "; RUNBOOKC_REQUIRE_BROWSER=1 requires it")
-        pytest.skip(message)
+        unavailable(f"headless Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
@@ -205,4 +213,33 @@ def test_hostile_runbook_text_stays_text_in_the_browser(browser: Browser, tmp_pa
     assert hostile.locator("svg .node").count() >= 2
     failed = page.locator('section.runbook[data-status="failed"]')
     assert failed.is_visible() and "RB001" in failed.inner_text()
+    page.close()
+
+
+RENDER_MERMAID = """async ([text, id]) => {
+  const {svg} = await mermaid.render(id, text);
+  const out = document.getElementById('out');
+  out.innerHTML = svg;
+  return {nodes: [...out.querySelectorAll('g.node')].map(n => n.textContent),
+          edges: out.querySelectorAll('g.edgeLabel').length};
+}"""
+
+
+def test_mermaid_itself_renders_every_export(browser: Browser, compile_text) -> None:
+    if not MERMAID.is_file():
+        unavailable(f"Mermaid not found at {MERMAID} (npm ci --prefix tests/js)")
+    artifacts = [artifact_for(path, None, None) for path in SEED]
+    artifacts.append(compile_text(HOSTILE))
+    page = browser.new_page()
+    page.set_content("<div id=out></div>")
+    page.add_script_tag(path=str(MERMAID))
+    page.evaluate("mermaid.initialize({startOnLoad: false, securityLevel: 'strict'})")
+    for number, artifact in enumerate(artifacts):
+        drawn = page.evaluate(RENDER_MERMAID, [to_mermaid(artifact), f"m{number}"])
+        runbook_node = any(d.step is None and d.signoff is None for d in artifact.diagnostics)
+        assert len(drawn["nodes"]) == len(artifact.steps) + runbook_node
+        assert drawn["edges"] == sum(len(step.next) for step in artifact.steps)
+        for label, step in zip(drawn["nodes"], artifact.steps, strict=False):
+            if step.kind != "end":  # entities decoded: the words read as written
+                assert " ".join(step.text.split())[:20] in label, (label, step.text)
     page.close()
