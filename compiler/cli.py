@@ -350,12 +350,16 @@ def report_command(
     jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
+    extractor: ExtractorOpt = ExtractorChoice.heuristic,
+    model: ModelOpt = DEFAULT_MODEL,
+    base_url: BaseUrlOpt = None,
+    llm_deadline: DeadlineOpt = 120.0,
 ) -> None:
     """Write one self-contained HTML page: every runbook's graph, source and flags, and a
     summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
-    results = _compile(
-        paths, registry, profiles, config, jobs, _cache(cache_dir, no_cache), None, fatal_ok=True
-    )
+    cache = _cache(cache_dir, no_cache)
+    llm = _llm(extractor, model, base_url, llm_deadline, cache)
+    results = _compile(paths, registry, profiles, config, jobs, cache, llm, fatal_ok=True)
     pages = pages_from_results(results)
     title = "Runbook report: " + ", ".join(map(str, paths))
     _guarded(lambda: write_report(out, render_report(pages, title)))

@@ -174,7 +174,7 @@ def graph_svg(artifact: Artifact, prefix: str) -> str:
         {
             "xmlns": "http://www.w3.org/2000/svg",
             "class": "step-graph",
-            "role": "img",
+            "role": "group",
             "width": _n(drawn.width),
             "height": _n(drawn.height),
             "viewBox": f"0 0 {_n(drawn.width)} {_n(drawn.height)}",

@@ -67,3 +67,19 @@ def test_llm_eval_has_no_hallucinated_tools_or_ungrounded_steps(
     assert report["hallucinated_tools"] == [] and report["ungrounded_steps"] == []
     assert tape.play_count == len(CASES), "every case was extracted by the (replayed) model"
     assert report["steps"]["f1"] == 1.0 and report["binding_accuracy"] == 1.0
+
+
+def test_report_with_the_llm_extractor_says_which_model_drew_the_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+    replay = vcr.VCR(record_mode="none", match_on=["method", "uri", "body"])
+    out = tmp_path / "report.html"
+    args = ["report", str(SUITE / "checkout-502.md"), "--out", str(out), "--extractor", "llm"]
+    args += ["--model", "test-model-2026", "--base-url", "https://llm.invalid/v1", "--no-cache"]
+    with replay.use_cassette(str(CASSETTES / CASES["checkout-502.md"])) as tape:
+        result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert tape.play_count == 1
+    html = out.read_text("utf-8")
+    assert "extractor llm (test-model-2026)" in html and '<svg xmlns="' in html
