@@ -39,6 +39,20 @@ class StepView:
         return f"{self.number} {self.step.kind}{tool}"
 
 
+    def label(self, words: list[str]) -> list[tuple[str, str]]:
+        """(part, text) for each line of the node's label: "heading", "marks" (gates and
+        risks), "words" (the step's text, as the drawing fits it) and "flags" (open ones)."""
+        if self.step.kind == "end":
+            return [("heading", "end")]
+        lines = [("heading", self.heading)]
+        if self.marks:
+            lines.append(("marks", "⚠ " + " · ".join(self.marks)))
+        lines += [("words", line) for line in words]
+        if self.unsigned:
+            lines.append(("flags", "⚑ " + " ".join(self.unsigned)))
+        return lines
+
+
 def unsigned_codes(diagnostics: list[Diagnostic], step: str | None) -> tuple[str, ...]:
     """Codes of the unsigned diagnostics on one step (None: on the runbook), in first-seen
     order without repeats."""

@@ -33,16 +33,8 @@ _DOT_SHAPES = {
 
 
 def _lines(view: StepView) -> list[str]:
-    """The label's lines: heading, marks, the step's words, open flags."""
-    if view.step.kind == "end":
-        return ["end"]
-    lines = [view.heading]
-    if view.marks:
-        lines.append("⚠ " + " · ".join(view.marks))
-    lines.append(shorten(view.step.text, TEXT_LIMIT))
-    if view.unsigned:
-        lines.append("⚑ " + " ".join(view.unsigned))
-    return lines
+    """The label's lines: heading, marks, the step's words (cut short), open flags."""
+    return [text for _, text in view.label([shorten(view.step.text, TEXT_LIMIT)])]
 
 
 def _mermaid_text(text: str) -> str:

@@ -18,7 +18,7 @@ import jinja2
 
 from compiler import __version__
 from compiler.emit import atomic_write
-from compiler.models import Artifact, Diagnostic
+from compiler.models import Artifact, Diagnostic, Step
 from compiler.parse import SourceError, decode_source
 from compiler.pipeline import CompileResult
 from compiler.svg import graph_svg
@@ -87,15 +87,21 @@ class RunbookPage:
     @property
     def step_numbers(self) -> dict[str, int]:
         """Each step id's 1-based position, as the graph numbers it."""
-        steps = self.artifact.steps if self.artifact else []
-        return {step.id: number for number, step in enumerate(steps, start=1)}
+        return {step.id: number for number, step in enumerate(self._steps, start=1)}
 
-    def count(self, mark: str) -> int:
-        """Steps that are human-gated ("human") or destructive ("destructive")."""
-        steps = self.artifact.steps if self.artifact else []
-        if mark == "human":
-            return sum(1 for step in steps if step.gate == "human")
-        return sum(1 for step in steps if step.effect == mark)
+    @property
+    def human_gated(self) -> int:
+        """Steps only a human may perform."""
+        return sum(1 for step in self._steps if step.gate == "human")
+
+    @property
+    def destructive(self) -> int:
+        """Steps whose tool destroys something."""
+        return sum(1 for step in self._steps if step.effect == "destructive")
+
+    @property
+    def _steps(self) -> list[Step]:
+        return self.artifact.steps if self.artifact else []
 
 
 @dataclass
@@ -114,9 +120,9 @@ def _worst(diagnostics: Iterable[Diagnostic]) -> str:
 
 
 def _flag_css(flagged: list[Diagnostic]) -> str:
-    unsigned = [d for d in flagged if d.signoff is None]
     if not flagged:
         return ""
+    unsigned = [d for d in flagged if d.signoff is None]
     return f"flag sev-{_worst(unsigned)}" if unsigned else "flag signed"
 
 

@@ -261,6 +261,7 @@ def test_page_counts_marks_and_blocking_flags(seeds: list) -> None:
     for path, artifact in seeds:
         page = runbook_page(1, str(path), list(artifact.diagnostics), artifact, None)
         assert isinstance(page, RunbookPage) and page.status == artifact.status
-        assert page.count("human") == sum(1 for s in artifact.steps if s.gate == "human")
+        assert page.human_gated == sum(1 for s in artifact.steps if s.gate == "human")
+        assert page.destructive == sum(1 for s in artifact.steps if s.effect == "destructive")
         blocked = any(d.blocking and d.signoff is None for d in artifact.diagnostics)
         assert (page.unsigned_blocking > 0) == blocked == (artifact.status == "blocked")
