@@ -38,7 +38,6 @@ class StepView:
         tool = f" [{self.step.tool.name}]" if self.step.tool else ""
         return f"{self.number} {self.step.kind}{tool}"
 
-
     def label(self, words: list[str]) -> list[tuple[str, str]]:
         """(part, text) for each line of the node's label: "heading", "marks" (gates and
         risks), "words" (the step's text, as the drawing fits it) and "flags" (open ones)."""
