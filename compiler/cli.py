@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from compiler import __version__
+from compiler.agent_files import audit_transcript_file, export_tool_specs, import_tool_specs
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.config import ConfigError
 from compiler.evals import EvalError, render_text
 from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
+from compiler.outdir import drift, write_all
 from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
 from compiler.render import to_dot, to_mermaid
@@ -27,21 +29,15 @@ from compiler.report import artifact_page, pages_from_results, render_report, wr
 from compiler.rules import all_rules
 from compiler.runtime.toolspec import Format as SpecFormatName
 from compiler.schema import SCHEMAS, schema_drift, write_schemas
+from compiler.signing import SignoffError, sign_off
 from compiler.workspace import (
-    SignoffError,
     WorkspaceError,
     artifact_for,
-    audit_transcript_file,
     compile_all,
     discover,
     displayed,
-    drift,
     environment,
-    export_tool_specs,
-    import_tool_specs,
     run_evals,
-    sign_off,
-    write_all,
 )
 
 if TYPE_CHECKING:

@@ -1,35 +1,20 @@
-"""Finding runbooks, registries and configuration on disk; compiling and writing many files."""
+"""Finding runbooks, registries and configuration on disk; compiling many runbooks (or eval
+cases) with them."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from compiler import cache, evals
 from compiler.config import find_config, load_config, pinned_date
-from compiler.emit import atomic_write
 from compiler.models import Artifact, Diagnostic
-from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file, refusal
-from compiler.registry import Profiles, Registry, RegistryError, load_profiles, load_registry
-from compiler.runtime import (
-    ArtifactError,
-    TranscriptReport,
-    audit_transcript,
-    export_runbook_tools,
-    export_tools,
-    import_tools,
-    read_artifact,
-    read_transcript,
-)
-from compiler.runtime.toolspec import Format as SpecFormat
-from compiler.signoff import SIDECAR_SUFFIX, sidecar_path, write_signoff
+from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
+from compiler.registry import Profiles, Registry, load_profiles, load_registry
+from compiler.runtime import ArtifactError, read_artifact
+from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
@@ -139,6 +124,11 @@ def _compile_in_worker(source: SourceFile) -> CompileResult:
     return compile_file(source, _WORKER_ENV[0])
 
 
+def os_reason(error: OSError) -> str:
+    """What went wrong with a file, in the system's words."""
+    return error.strerror or str(error)
+
+
 def displayed(result: CompileResult) -> list[Diagnostic]:
     """A result's diagnostics with paths as the user named them (runbook or its sidecar)."""
     assert result.artifact is not None
@@ -150,136 +140,6 @@ def displayed(result: CompileResult) -> list[Diagnostic]:
     ]
 
 
-@dataclass(frozen=True)
-class Drift:
-    """An artifact on disk that differs from a fresh compile, and why."""
-
-    output: str
-    reasons: tuple[str, ...]
-
-
-def write_all(results: list[CompileResult], out: Path) -> None:
-    """Write every changed artifact atomically (callers ensure there is no fatal result);
-    an artifact already on disk as it would be written is left alone, mtime and all.
-    A file that cannot be written is a WorkspaceError; those written before it stay."""
-    for result in results:
-        target = out / result.source.output
-        text = result.artifact_json
-        if _current(target) != text:
-            try:
-                atomic_write(target, text)
-            except OSError as error:
-                raise WorkspaceError(f"{target}: cannot write artifact: {_reason(error)}") from None
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error)
-
-
-def _current(target: Path) -> str | None:
-    try:
-        return target.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def drift(results: list[CompileResult], out: Path) -> list[Drift]:
-    """Artifacts in `out` that a fresh compile would change, with the reasons."""
-    found = []
-    for result in results:
-        target = out / result.source.output
-        fresh = result.artifact_json
-        if not target.is_file():
-            found.append(Drift(result.source.output, ("artifact missing",)))
-            continue
-        current = _current(target) or ""
-        if current != fresh:
-            found.append(Drift(result.source.output, _reasons(current, json.loads(fresh))))
-    return found
-
-
-def _reasons(current: str, fresh: dict[str, object]) -> tuple[str, ...]:
-    try:
-        old = json.loads(current)
-        old_run, new_run = old["runbook"], fresh["runbook"]
-        old_prov, new_prov = old["provenance"], fresh["provenance"]
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return ("artifact unreadable",)
-    assert isinstance(new_run, dict) and isinstance(new_prov, dict)
-    reasons = []
-    if old_run.get("source_sha256") != new_run.get("source_sha256"):
-        reasons.append("source changed")
-    if old_prov.get("registry_sha256") != new_prov.get("registry_sha256"):
-        reasons.append("registry changed")
-    if old_prov.get("profiles_sha256") != new_prov.get("profiles_sha256"):
-        reasons.append("profiles changed")
-    if old_prov.get("compiler_version") != new_prov.get("compiler_version"):
-        reasons.append("compiler version changed")
-    return tuple(reasons) or ("compiler output changed (sign-offs or compiler behaviour)",)
-
-
-class SignoffError(Exception):
-    """A sign-off that cannot be written, and why (exit 2)."""
-
-
-def sign_off(
-    runbook: Path,
-    target: str,
-    env: Environment,
-    *,
-    by: str,
-    reason: str,
-    resolution: str | None,
-    when: date,
-    fingerprint: str | None = None,
-) -> tuple[Diagnostic, Path]:
-    """Record a sign-off for `CODE@STEP` (or `CODE` for a runbook-level flag)."""
-    code, _, step = target.partition("@")
-    code = code.upper()
-    if not by.strip() or not reason.strip():
-        raise SignoffError("--by and --reason must say who signs off and why")
-    refused = refusal(code)
-    if refused is not None:
-        raise SignoffError(refused)
-    (source,) = discover([runbook])
-    result = compile_file(source, env)
-    if result.fatal is not None or result.artifact is None:
-        message = result.fatal.message if result.fatal else "cannot compile"
-        raise SignoffError(f"{runbook}: {message}")
-    candidates = [
-        d
-        for d in result.artifact.diagnostics
-        if d.code == code
-        and d.step == (step or None)
-        and (fingerprint is None or d.fingerprint == fingerprint)
-    ]
-    if not candidates:
-        raise SignoffError(_nothing_to_sign(code, step, result.artifact.diagnostics))
-    if len(candidates) > 1:
-        listed = "; ".join(f"{d.fingerprint} ({d.message})" for d in candidates)
-        raise SignoffError(
-            f"{len(candidates)} {code} flags on that step; choose one with --fingerprint: {listed}"
-        )
-    diagnostic = candidates[0]
-    stale = frozenset(d.evidence for d in result.artifact.diagnostics if d.code == "RB902")
-    try:
-        path = write_signoff(
-            runbook, diagnostic, by, reason, resolution, when, diagnostic.evidence, stale
-        )
-    except OSError as error:
-        raise SignoffError(f"{sidecar_path(runbook)}: cannot write: {_reason(error)}") from None
-    return diagnostic, path
-
-
-def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str:
-    where = f"step `{step}`" if step else "the runbook as a whole (use CODE@STEP for a step)"
-    here = sorted(
-        {f"{d.code}@{d.step}" if d.step else d.code for d in diagnostics if refusal(d.code) is None}
-    )
-    options = f"; signable flags: {', '.join(here)}" if here else ""
-    return f"no {code} flag on {where}{options}"
-
-
 def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalReport:
     """Compile every labelled case of an eval directory (with the LLM extractor when given)
     and score it."""
@@ -288,9 +148,7 @@ def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalRepo
         return _score_cases(directory, suite, llm)
 
 
-def _score_cases(
-    directory: Path, suite: evals.Suite, llm: LLMSettings | None
-) -> evals.EvalReport:
+def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -> evals.EvalReport:
     report = evals.EvalReport()
     loaded: dict[Path, Environment] = {}
     for gold in evals.discover_cases(directory):
@@ -314,52 +172,10 @@ def _score_cases(
     return report
 
 
-def _registry_beside(file: Path, registry: Path | None) -> Registry | None:
+def registry_beside(file: Path, registry: Path | None) -> Registry | None:
     """The given registry, else the nearest tools.yaml beside the file or above it, if any."""
     path = registry or _nearest(REGISTRY_NAME, [file])
     return load_registry(path) if path else None
-
-
-def export_tool_specs(file: Path, fmt: SpecFormat, registry: Path | None) -> str:
-    """Tool specs (OpenAI or MCP) of a registry, or of the tools a compiled artifact uses."""
-    try:
-        if file.suffix == ".json":
-            specs = export_runbook_tools(read_artifact(file), _registry_beside(file, registry), fmt)
-        else:
-            specs = export_tools(load_registry(file), fmt)
-    except (ValueError, RegistryError, ArtifactError) as error:
-        raise WorkspaceError(str(error)) from None
-    return json.dumps(specs, indent=2, sort_keys=True) + "\n"
-
-
-def import_tool_specs(spec: Path, out: Path, force: bool) -> int:
-    """Registry entries (unreviewed, fail-closed) from an OpenAI or MCP tool list."""
-    if out.exists() and not force:
-        raise WorkspaceError(f"{out}: exists; choose another --out or pass --force")
-    try:
-        entries = import_tools(json.loads(spec.read_text("utf-8")))
-    except RecursionError:
-        raise WorkspaceError(f"{spec}: not a tool list: nested too deeply") from None
-    except (OSError, ValueError) as error:
-        raise WorkspaceError(f"{spec}: {error}") from None
-    header = (
-        "# Imported by `runbookc tools import`: every entry is unreviewed and fails closed\n"
-        "# (destructive, approval required). Review effect, permission and commands.\n"
-    )
-    atomic_write(out, header + yaml.safe_dump({"version": 1, "tools": entries}, sort_keys=False))
-    return len(entries)
-
-
-def audit_transcript_file(
-    transcript: Path, runbook: Path, registry: Path | None
-) -> TranscriptReport:
-    """Audit an agent transcript against a compiled runbook (a TranscriptReport)."""
-    try:
-        artifact = read_artifact(runbook)
-        registry_loaded = _registry_beside(runbook, registry)
-        return audit_transcript(read_transcript(transcript), artifact, registry_loaded)
-    except (ValueError, RegistryError, ArtifactError) as error:
-        raise WorkspaceError(str(error)) from None
 
 
 def artifact_for(file: Path, registry: Path | None, profiles: Path | None) -> Artifact:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler import workspace
+from compiler import outdir, workspace
 from compiler.emit import canonical_json
 from compiler.pipeline import Environment
 from compiler.workspace import compile_all, discover
@@ -76,12 +76,12 @@ def test_writing_leaves_unchanged_artifacts_alone(
 ) -> None:
     results = compile_all(discover([runbooks]), env)
     out = tmp_path / "out"
-    workspace.write_all(results, out)
+    outdir.write_all(results, out)
     written = sorted(out.rglob("*.json"))
     stamps = {path: path.stat().st_mtime_ns for path in written}
     edited = out / results[0].source.output
     edited.write_text("edited by hand\n")
-    workspace.write_all(results, out)
+    outdir.write_all(results, out)
     changed = [path for path in written if path.stat().st_mtime_ns != stamps[path]]
     assert changed == [edited] and len(written) > 20
     assert edited.read_text() == results[0].artifact_json

@@ -24,8 +24,9 @@ from typer.testing import CliRunner
 
 from compiler import emit
 from compiler.cli import app
+from compiler.outdir import write_all
 from compiler.runtime import read_artifact
-from compiler.workspace import compile_all, discover, environment, write_all
+from compiler.workspace import compile_all, discover, environment
 
 from .conftest import FIXTURES, REPO, with_registry
 from .test_signoff import RUNBOOK as POOL_RUNBOOK

@@ -1,0 +1,73 @@
+"""`runbookc signoff`: compile the runbook, find the one flag meant, record it in the sidecar."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from compiler.models import Diagnostic
+from compiler.pipeline import Environment, compile_file, refusal
+from compiler.signoff import sidecar_path, write_signoff
+from compiler.workspace import discover, os_reason
+
+
+class SignoffError(Exception):
+    """A sign-off that cannot be written, and why (exit 2)."""
+
+
+def sign_off(
+    runbook: Path,
+    target: str,
+    env: Environment,
+    *,
+    by: str,
+    reason: str,
+    resolution: str | None,
+    when: date,
+    fingerprint: str | None = None,
+) -> tuple[Diagnostic, Path]:
+    """Record a sign-off for `CODE@STEP` (or `CODE` for a runbook-level flag)."""
+    code, _, step = target.partition("@")
+    code = code.upper()
+    if not by.strip() or not reason.strip():
+        raise SignoffError("--by and --reason must say who signs off and why")
+    refused = refusal(code)
+    if refused is not None:
+        raise SignoffError(refused)
+    (source,) = discover([runbook])
+    result = compile_file(source, env)
+    if result.fatal is not None or result.artifact is None:
+        message = result.fatal.message if result.fatal else "cannot compile"
+        raise SignoffError(f"{runbook}: {message}")
+    candidates = [
+        d
+        for d in result.artifact.diagnostics
+        if d.code == code
+        and d.step == (step or None)
+        and (fingerprint is None or d.fingerprint == fingerprint)
+    ]
+    if not candidates:
+        raise SignoffError(_nothing_to_sign(code, step, result.artifact.diagnostics))
+    if len(candidates) > 1:
+        listed = "; ".join(f"{d.fingerprint} ({d.message})" for d in candidates)
+        raise SignoffError(
+            f"{len(candidates)} {code} flags on that step; choose one with --fingerprint: {listed}"
+        )
+    diagnostic = candidates[0]
+    stale = frozenset(d.evidence for d in result.artifact.diagnostics if d.code == "RB902")
+    try:
+        path = write_signoff(
+            runbook, diagnostic, by, reason, resolution, when, diagnostic.evidence, stale
+        )
+    except OSError as error:
+        raise SignoffError(f"{sidecar_path(runbook)}: cannot write: {os_reason(error)}") from None
+    return diagnostic, path
+
+
+def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str:
+    where = f"step `{step}`" if step else "the runbook as a whole (use CODE@STEP for a step)"
+    here = sorted(
+        {f"{d.code}@{d.step}" if d.step else d.code for d in diagnostics if refusal(d.code) is None}
+    )
+    options = f"; signable flags: {', '.join(here)}" if here else ""
+    return f"no {code} flag on {where}{options}"
