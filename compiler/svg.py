@@ -27,6 +27,8 @@ TEXT_COLUMNS = 40
 TEXT_LINES = 3
 LABEL_LIMIT = 36
 LABEL_CHAR_WIDTH = 6.2
+FLAG_CHAR_WIDTH = 7.5
+"""Upper bounds of a character's width in the 11px edge labels and the 12px bold flags."""
 NOTCH = 10
 """How far the left-side shape of a kind reaches into its box."""
 
@@ -166,24 +168,7 @@ def graph_svg(artifact: Artifact, prefix: str) -> str:
     ]
     drawn = layout([len(lines) for lines in node_lines], specs)
     arrow = f"{prefix}-arrow"
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "class": "step-graph",
-            "role": "group",
-            "width": _n(drawn.width),
-            "height": _n(drawn.height),
-            "viewBox": f"0 0 {_n(drawn.width)} {_n(drawn.height)}",
-        },
-    )
-    svg.set("aria-label", f"Step graph of {artifact.runbook.title}")
-    svg.append(_arrow_marker(arrow))
-    runbook_flags = unsigned_codes(artifact.diagnostics, None)
-    if runbook_flags:
-        beside_start = {"class": "flags", "x": _n(MARGIN + NODE_WIDTH / 2 + 14), "y": "18"}
-        label = ET.SubElement(svg, "text", beside_start)
-        label.text = "⚑ runbook: " + " ".join(runbook_flags)
+    svg = _canvas(artifact, drawn, arrow)
     if drawn.boxes and artifact.entry == views[0].step.id:
         svg.append(_start(drawn, arrow))
     for (view, edge), route in zip(edges, drawn.routes, strict=True):
@@ -193,6 +178,32 @@ def graph_svg(artifact: Artifact, prefix: str) -> str:
     for view, box, lines in zip(views, drawn.boxes, node_lines, strict=True):
         svg.append(_node(view, box, prefix, lines))
     return ET.tostring(svg, encoding="unicode")
+
+
+def _canvas(artifact: Artifact, drawn: Layout, arrow: str) -> ET.Element:
+    """The svg element, wide enough for the drawing and the runbook's own open flags, which
+    sit beside the start marker."""
+    runbook_flags = unsigned_codes(artifact.diagnostics, None)
+    flags_text = "⚑ runbook: " + " ".join(runbook_flags) if runbook_flags else ""
+    flags_x = MARGIN + NODE_WIDTH / 2 + 14
+    width = max(drawn.width, flags_x + len(flags_text) * FLAG_CHAR_WIDTH + MARGIN)
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "class": "step-graph",
+            "role": "group",
+            "width": _n(width),
+            "height": _n(drawn.height),
+            "viewBox": f"0 0 {_n(width)} {_n(drawn.height)}",
+        },
+    )
+    svg.set("aria-label", f"Step graph of {artifact.runbook.title}")
+    svg.append(_arrow_marker(arrow))
+    if flags_text:
+        label = ET.SubElement(svg, "text", {"class": "flags", "x": _n(flags_x), "y": "18"})
+        label.text = flags_text
+    return svg
 
 
 def _label_width(when: str | None) -> float:

@@ -121,6 +121,31 @@ def test_every_runbook_shows_its_graph_with_every_step_painted(seed_report: Open
         assert drawn_edges == sum(len(step["next"]) for step in artifact["steps"])
 
 
+# Every piece of text inside its drawing, and every node's text inside its node's shape.
+OVERFLOWS = """() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg.step-graph')) {
+    const width = svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll('text')) {
+      const box = text.getBBox();
+      if (box.x < 0 || box.x + box.width > width + 0.5) out.push(text.textContent);
+    }
+    for (const node of svg.querySelectorAll('.node')) {
+      const shape = node.querySelector('rect, polygon').getBBox();
+      for (const text of node.querySelectorAll('text')) {
+        const box = text.getBBox();
+        if (box.x + box.width > shape.x + shape.width + 0.5) out.push(text.textContent);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def test_no_text_spills_out_of_its_node_or_its_drawing(seed_report: Opened) -> None:
+    assert seed_report.page.evaluate(OVERFLOWS) == []
+
+
 def test_every_flag_is_a_visible_row_and_a_visible_mark(seed_report: Opened) -> None:
     page = seed_report.page
     for index, artifact in enumerate(compiled_seeds(), start=1):
@@ -207,6 +232,7 @@ def test_hostile_runbook_text_stays_text_in_the_browser(browser: Browser, tmp_pa
         )
         == 0
     )
+    assert page.evaluate(OVERFLOWS) == []
     hostile = page.locator("#rb2")  # broken.md, hostile.md, pool.md
     assert "hostile.md" in hostile.locator(".meta").inner_text()
     assert "<script>alert(2)</script>" in hostile.locator("pre.source").inner_text()
