@@ -12,11 +12,25 @@ from compiler.models import Artifact, Diagnostic, Step
 
 @dataclass(frozen=True)
 class StepView:
-    """One step as drawn: its 1-based position, and the codes of its unsigned diagnostics."""
+    """One step as drawn: its 1-based position, and its unsigned diagnostics."""
 
     step: Step
     number: int
-    unsigned: tuple[str, ...]
+    open_flags: tuple[Diagnostic, ...] = ()
+
+    @property
+    def unsigned(self) -> tuple[str, ...]:
+        """Codes of the step's unsigned diagnostics, in order, without repeats."""
+        return tuple(dict.fromkeys(d.code for d in self.open_flags))
+
+    @property
+    def details(self) -> str:
+        """The whole story, for a tooltip: the step's words, why it is flagged, and what its
+        signed-off flags were taken to mean."""
+        lines = [f"{self.heading}: {self.step.text}" if self.step.kind != "end" else "end"]
+        lines += [f"⚑ {d.code} {d.message}" for d in self.open_flags]
+        lines += [f"✓ signed off: {meaning}" for meaning in self.step.resolutions]
+        return "\n".join(lines)
 
     @property
     def marks(self) -> tuple[str, ...]:
@@ -61,8 +75,12 @@ def unsigned_codes(diagnostics: list[Diagnostic], step: str | None) -> tuple[str
 
 def step_views(artifact: Artifact) -> list[StepView]:
     """Every step of the artifact, in order, as drawn."""
+    open_flags: dict[str, list[Diagnostic]] = {}
+    for diagnostic in artifact.diagnostics:
+        if diagnostic.step is not None and diagnostic.signoff is None:
+            open_flags.setdefault(diagnostic.step, []).append(diagnostic)
     return [
-        StepView(step, number, unsigned_codes(artifact.diagnostics, step.id))
+        StepView(step, number, tuple(open_flags.get(step.id, ())))
         for number, step in enumerate(artifact.steps, start=1)
     ]
 

@@ -90,6 +90,7 @@ def _dot_attributes(view: StepView) -> str:
     if styles:
         attributes.append(f'style="{",".join(styles)}"')
     attributes.append(f"label={_dot_string(chr(10).join(_lines(view)))}")
+    attributes.append(f"tooltip={_dot_string(view.details)}")
     return ", ".join(attributes)
 
 

@@ -115,6 +115,10 @@ def test_svg_draws_every_step_edge_mark_and_open_flag(seeds: list) -> None:
             drawn = "".join(t.text or "" for t in node.findall(f"{SVG}text[@class='flags']"))
             assert set(drawn.removeprefix("⚑ ").split()) == open_flags or not open_flags
             assert ("flagged" in classes) == bool(open_flags)
+            title = node.findtext(f"{SVG}title") or ""
+            for d in artifact.diagnostics:  # hovering a node says why it is flagged
+                if d.step == step.id and not d.signoff:
+                    assert f"⚑ {d.code} {d.message}" in title
         edges = svg.findall(f"{SVG}g[@data-from]")
         assert len(edges) == sum(len(step.next) for step in artifact.steps)
         labels = [e for e in edges if e.find(f"{SVG}text[@class='edge-label']") is not None]
@@ -223,6 +227,7 @@ def test_report_shows_signoffs_failures_and_escapes_hostile_text(tmp_path: Path)
     assert html.count('<section class="runbook"') == 3
     assert 'data-status="failed"' in html and "RB001" in html
     assert "signed by alice" in html and "means: CPU above 80% for 10m" in html
+    assert "✓ signed off: CPU above 80% for 10m" in html  # the step's tooltip in the graph
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>bad</b>" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
     assert html.count("<script>") == 1  # the page's own
