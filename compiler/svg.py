@@ -81,8 +81,6 @@ def _node(view: StepView, box: Box, prefix: str, lines: list[tuple[str, str]]) -
     )
     group.set("data-step", view.step.id)
     group.set("data-number", str(view.number))
-    if view.step.source is not None:
-        group.set("data-line", str(view.step.source.line))
     ET.SubElement(group, "title").text = view.details
     group.append(_outline(view.step.kind, box))
     indent = NOTCH + 6 if view.step.kind not in ("action", "check", "end") else PADDING
