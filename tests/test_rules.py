@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from compiler.models import Artifact
-from compiler.pipeline import Environment, SourceFile, compile_bytes
+from compiler.pipeline import Environment, SourceFile, compile_bytes, compile_file
 from compiler.rules import all_rules
 from compiler.signoff import load_signoffs, sidecar_path
 
@@ -94,11 +94,26 @@ def test_every_rule_has_docs_and_a_fixture(code: str) -> None:
         assert (RULE_FIXTURES / f"{code}.md").is_file(), f"{code} has no golden fixture"
 
 
-def test_fatal_codes_are_exercised_by_the_bad_input_tests() -> None:
-    sources = (FIXTURES.parent / "test_parse.py").read_text() + (
-        FIXTURES.parent / "test_cli.py"
-    ).read_text()
-    assert all(code in sources for code in FATAL)
+FATAL_INPUTS = {
+    "RB001": (b"# caf\xe9\n", None),
+    "RB002": (b"# big\n" + b"x" * 300_000, None),
+    "RB003": (b"---\nid: [broken\n---\n# T\n", None),
+    "RB005": (b"  \n\n", None),
+    "RB904": (b"# T\n\n1. Run `oc.get_pods`.\n", "[[signoff]\nbroken"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(FATAL))
+def test_every_fatal_code_stops_a_compile(code: str, env: Environment, tmp_path: Path) -> None:
+    assert set(FATAL_INPUTS) == FATAL
+    data, sidecar = FATAL_INPUTS[code]
+    runbook = tmp_path / "runbook.md"
+    runbook.write_bytes(data)
+    if sidecar is not None:
+        sidecar_path(runbook).write_text(sidecar)
+    result = compile_file(SourceFile(runbook, "runbook.md", "runbook.md", "runbook.json"), env)
+    assert result.artifact is None and result.fatal is not None
+    assert result.fatal.code == code and result.fatal.severity == "fatal"
 
 
 def test_the_readme_rule_table_lists_every_rule() -> None:
