@@ -5,6 +5,7 @@ place that decides them, so the three pictures cannot disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from compiler.models import Artifact, Diagnostic, Step
@@ -21,7 +22,7 @@ class StepView:
     @property
     def unsigned(self) -> tuple[str, ...]:
         """Codes of the step's unsigned diagnostics, in order, without repeats."""
-        return tuple(dict.fromkeys(d.code for d in self.open_flags))
+        return _codes(self.open_flags)
 
     @property
     def details(self) -> str:
@@ -66,11 +67,15 @@ class StepView:
         return lines
 
 
-def unsigned_codes(diagnostics: list[Diagnostic], step: str | None) -> tuple[str, ...]:
-    """Codes of the unsigned diagnostics on one step (None: on the runbook), in first-seen
-    order without repeats."""
-    codes = (d.code for d in diagnostics if d.step == step and d.signoff is None)
-    return tuple(dict.fromkeys(codes))
+def runbook_flags(artifact: Artifact) -> str:
+    """ "⚑ runbook: RB109 RB110" for the unsigned diagnostics on no step, or ""."""
+    codes = _codes(d for d in artifact.diagnostics if d.step is None and d.signoff is None)
+    return "⚑ runbook: " + " ".join(codes) if codes else ""
+
+
+def _codes(diagnostics: Iterable[Diagnostic]) -> tuple[str, ...]:
+    """Codes in first-seen order, without repeats."""
+    return tuple(dict.fromkeys(d.code for d in diagnostics))
 
 
 def step_views(artifact: Artifact) -> list[StepView]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compiler.graphview import StepView, shorten, step_views, unsigned_codes
+from compiler.graphview import StepView, runbook_flags, shorten, step_views
 from compiler.models import Artifact
 
 TEXT_LIMIT = 60
@@ -54,9 +54,9 @@ def to_mermaid(artifact: Artifact) -> str:
         left, right = _MERMAID_SHAPES[view.step.kind]
         label = "<br/>".join(_mermaid_text(line) for line in _lines(view))
         lines.append(f'    {ids[view.step.id]}{left}"{label}"{right}')
-    runbook_flags = unsigned_codes(artifact.diagnostics, None)
-    if runbook_flags:
-        lines.append(f'    runbook_flags["⚑ runbook: {" ".join(runbook_flags)}"]:::flagged')
+    flags = runbook_flags(artifact)
+    if flags:
+        lines.append(f'    runbook_flags["{flags}"]:::flagged')
     for view in views:
         for edge in view.step.next:
             when = shorten(edge.when, CONDITION_LIMIT) if edge.when else ""
@@ -97,10 +97,9 @@ def _dot_attributes(view: StepView) -> str:
 def to_dot(artifact: Artifact) -> str:
     """A Graphviz digraph with the same nodes, marks and edges as the Mermaid chart."""
     lines = [f"digraph {_dot_string(artifact.runbook.id)} {{", "    rankdir=TB;"]
-    runbook_flags = unsigned_codes(artifact.diagnostics, None)
-    if runbook_flags:
-        label = _dot_string("⚑ runbook: " + " ".join(runbook_flags))
-        lines.append(f"    labelloc=t; label={label};")
+    flags = runbook_flags(artifact)
+    if flags:
+        lines.append(f"    labelloc=t; label={_dot_string(flags)};")
     views = step_views(artifact)
     lines += [f"    {_dot_string(v.step.id)} [{_dot_attributes(v)}];" for v in views]
     for view in views:

@@ -13,18 +13,19 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 import jinja2
 
 from compiler import __version__
 from compiler.emit import atomic_write
-from compiler.models import Artifact, Diagnostic, Step
+from compiler.models import Artifact, Diagnostic, Severity, Step
 from compiler.parse import SourceError, decode_source
 from compiler.pipeline import CompileResult
 from compiler.svg import graph_svg
-from compiler.workspace import WorkspaceError, displayed
+from compiler.workspace import WorkspaceError, displayed, os_reason
 
-SEVERITY_ORDER = ("info", "warning", "error", "fatal")
+SEVERITY_ORDER = get_args(Severity)
 
 
 @dataclass(frozen=True)
@@ -309,4 +310,4 @@ def write_report(out: Path, html: str) -> None:
     try:
         atomic_write(out, html)
     except OSError as error:
-        raise WorkspaceError(f"{out}: cannot write the report: {error.strerror or error}") from None
+        raise WorkspaceError(f"{out}: cannot write the report: {os_reason(error)}") from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 import xml.etree.ElementTree as ET
 
-from compiler.graphview import StepView, shorten, step_views, unsigned_codes
+from compiler.graphview import StepView, runbook_flags, shorten, step_views
 from compiler.layout import (
     LINE_HEIGHT,
     MARGIN,
@@ -180,8 +180,7 @@ def graph_svg(artifact: Artifact, prefix: str) -> str:
 def _canvas(artifact: Artifact, drawn: Layout, arrow: str) -> ET.Element:
     """The svg element, wide enough for the drawing and the runbook's own open flags, which
     sit beside the start marker."""
-    runbook_flags = unsigned_codes(artifact.diagnostics, None)
-    flags_text = "⚑ runbook: " + " ".join(runbook_flags) if runbook_flags else ""
+    flags_text = runbook_flags(artifact)
     flags_x = MARGIN + NODE_WIDTH / 2 + 14
     width = max(drawn.width, flags_x + len(flags_text) * FLAG_CHAR_WIDTH + MARGIN)
     svg = ET.Element(
