@@ -195,6 +195,11 @@ def _validate(entry: Entry, signable: Callable[[str], str | None]) -> SignoffPro
     return None
 
 
+def _where(step: str | None) -> str:
+    """A sign-off's place in its messages: the step id, or the runbook as a whole."""
+    return f"`{step or 'the runbook'}`"
+
+
 def _misrecorded(entry: Entry, signoff: SignOff, matched: Diagnostic) -> SignoffProblem | None:
     """A sign-off whose recorded step and evidence are not what its fingerprint signs: the
     reviewer read one thing and the sign-off applies to another (hand-edited or forged)."""
@@ -202,12 +207,12 @@ def _misrecorded(entry: Entry, signoff: SignOff, matched: Diagnostic) -> Signoff
     same_words = evidence is not None and _words(evidence) == _words(matched.evidence)
     if same_words and entry.step == matched.step:
         return None
-    what = f'"{entry.evidence}" on `{entry.step or "the runbook"}`' if entry.evidence else "nothing"
+    what = f'"{entry.evidence}" on {_where(entry.step)}' if entry.evidence else "nothing"
     return SignoffProblem(
         "RB903",
         entry.line,
         f"invalid sign-off: it records {what}, but its fingerprint signs off "
-        f'"{matched.evidence}" on `{matched.step or "the runbook"}`',
+        f'"{matched.evidence}" on {_where(matched.step)}',
         "sign the diagnostic off again with `runbookc signoff`; never edit fingerprints by hand",
         entry.step,
         signoff.fingerprint,
@@ -233,7 +238,7 @@ def _unmatched(
         return SignoffProblem(
             "RB902",
             entry.line,
-            f"stale sign-off of {signoff.code} on `{entry.step or 'the runbook'}`: the flagged "
+            f"stale sign-off of {signoff.code} on {_where(entry.step)}: the flagged "
             f"words changed{was}",
             "read the new wording and sign it off again (`runbookc signoff`), or fix it",
             entry.step,
@@ -242,7 +247,7 @@ def _unmatched(
     return SignoffProblem(
         "RB901",
         entry.line,
-        f"unused sign-off of {signoff.code} on `{entry.step or 'the runbook'}`: nothing it matches "
+        f"unused sign-off of {signoff.code} on {_where(entry.step)}: nothing it matches "
         "is flagged any more",
         "remove the sign-off",
         entry.step,
