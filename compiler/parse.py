@@ -79,7 +79,6 @@ class Block:
     lines: tuple[CodeLine, ...] = ()
     inline_code: tuple[InlineCode, ...] = ()
     links: tuple[str, ...] = ()
-    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -359,7 +358,6 @@ class _Walker:
         self.lists_seen = 0
         self.item_numbers: list[int | None] = []
         self.item_fresh = False
-        self.quote_depth = 0
 
     def blocks(self) -> list[Block]:
         out: list[Block] = []
@@ -387,10 +385,6 @@ class _Walker:
             self.item_fresh = True
         elif kind == "list_item_close":
             self.item_numbers.pop()
-        elif kind == "blockquote_open":
-            self.quote_depth += 1
-        elif kind == "blockquote_close":
-            self.quote_depth -= 1
         elif kind == "heading_open":
             return self._heading(token, self.tokens[index + 1])
         elif kind == "paragraph_open":
@@ -415,7 +409,6 @@ class _Walker:
             "ordered": bool(self.lists and self.lists[-1]),
             "number": self.item_numbers[-1] if self.item_numbers and fresh else None,
             "first_in_item": fresh,
-            "quoted": self.quote_depth > 0,
         }
 
     def _heading(self, token: Token, inline: Token) -> Block:
