@@ -13,12 +13,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import jinja2
 
 from compiler import __version__
 from compiler.emit import atomic_write
+from compiler.formats import summary
 from compiler.models import Artifact, Diagnostic, Severity, Step
 from compiler.parse import SourceError, decode_source
 from compiler.pipeline import CompileResult
@@ -76,14 +77,9 @@ class RunbookPage:
     """Why the source is not shown, when it is not."""
 
     @property
-    def unsigned(self) -> int:
-        """Diagnostics nobody has signed off."""
-        return sum(1 for d in self.diagnostics if d.signoff is None)
-
-    @property
-    def unsigned_blocking(self) -> int:
-        """Unsigned diagnostics that keep the runbook blocked."""
-        return sum(1 for d in self.diagnostics if d.signoff is None and d.blocking)
+    def counts(self) -> dict[str, Any]:
+        """The diagnostics counted as `check` counts them (`formats.summary`)."""
+        return summary(list(self.diagnostics), 1)
 
     @property
     def step_numbers(self) -> dict[str, int]:

@@ -269,4 +269,4 @@ def test_page_counts_marks_and_blocking_flags(seeds: list) -> None:
         assert page.human_gated == sum(1 for s in artifact.steps if s.gate == "human")
         assert page.destructive == sum(1 for s in artifact.steps if s.effect == "destructive")
         blocked = any(d.blocking and d.signoff is None for d in artifact.diagnostics)
-        assert (page.unsigned_blocking > 0) == blocked == (artifact.status == "blocked")
+        assert (page.counts["blocking_unsigned"] > 0) == blocked == (artifact.status == "blocked")
