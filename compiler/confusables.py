@@ -12,48 +12,9 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterator
 
-_HOMOGLYPHS = str.maketrans(
-    {
-        "\u0430": "a",  # CYRILLIC SMALL LETTER A
-        "\u0432": "b",  # CYRILLIC SMALL LETTER VE
-        "\u0435": "e",  # CYRILLIC SMALL LETTER IE
-        "\u043a": "k",  # CYRILLIC SMALL LETTER KA
-        "\u043c": "m",  # CYRILLIC SMALL LETTER EM
-        "\u043d": "h",  # CYRILLIC SMALL LETTER EN
-        "\u043e": "o",  # CYRILLIC SMALL LETTER O
-        "\u0440": "p",  # CYRILLIC SMALL LETTER ER
-        "\u0441": "c",  # CYRILLIC SMALL LETTER ES
-        "\u0442": "t",  # CYRILLIC SMALL LETTER TE
-        "\u0443": "y",  # CYRILLIC SMALL LETTER U
-        "\u0445": "x",  # CYRILLIC SMALL LETTER HA
-        "\u0456": "i",  # CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I
-        "\u0458": "j",  # CYRILLIC SMALL LETTER JE
-        "\u0455": "s",  # CYRILLIC SMALL LETTER DZE
-        "\u0501": "d",  # CYRILLIC SMALL LETTER KOMI DE
-        "\u051b": "q",  # CYRILLIC SMALL LETTER QA
-        "\u051d": "w",  # CYRILLIC SMALL LETTER WE
-        "\u04cf": "l",  # CYRILLIC SMALL LETTER PALOCHKA
-        "\u04bb": "h",  # CYRILLIC SMALL LETTER SHHA
-        "\u0261": "g",  # LATIN SMALL LETTER SCRIPT G
-        "\u044c": "b",  # CYRILLIC SMALL LETTER SOFT SIGN
-        "\u03b1": "a",  # GREEK SMALL LETTER ALPHA
-        "\u03b2": "b",  # GREEK SMALL LETTER BETA
-        "\u03b5": "e",  # GREEK SMALL LETTER EPSILON
-        "\u03b9": "i",  # GREEK SMALL LETTER IOTA
-        "\u03ba": "k",  # GREEK SMALL LETTER KAPPA
-        "\u03bd": "v",  # GREEK SMALL LETTER NU
-        "\u03bf": "o",  # GREEK SMALL LETTER OMICRON
-        "\u03c1": "p",  # GREEK SMALL LETTER RHO
-        "\u03c4": "t",  # GREEK SMALL LETTER TAU
-        "\u03c5": "u",  # GREEK SMALL LETTER UPSILON
-        "\u03c7": "x",  # GREEK SMALL LETTER CHI
-        "\u0131": "i",  # LATIN SMALL LETTER DOTLESS I
-        "\u0237": "j",  # LATIN SMALL LETTER DOTLESS J
-        "I": "l",
-        "0": "o",
-        "1": "l",
-    }
-)
+from compiler.text.normalise import LOOKALIKE_LETTERS
+
+_HOMOGLYPHS = str.maketrans({**LOOKALIKE_LETTERS, "I": "l", "0": "o", "1": "l"})
 """Letters from other scripts that render like Latin ones, and the digits read as letters."""
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
