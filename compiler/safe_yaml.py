@@ -10,6 +10,7 @@ within the limits is loaded. Every refusal is a `yaml.YAMLError` with the offend
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -48,7 +49,7 @@ def check_limits(text: str) -> None:
         if open_collections:
             open_collections[-1][1][0] += size
 
-    for event in yaml.parse(text, Loader=LOADER):
+    for event in _events(text):
         if isinstance(event, yaml.DocumentStartEvent):
             sizes.clear()
         elif isinstance(event, yaml.AliasEvent):
@@ -68,6 +69,20 @@ def check_limits(text: str) -> None:
         elif isinstance(event, yaml.CollectionEndEvent) and open_collections:
             anchor, total = open_collections.pop()
             finished(anchor, total[0])
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    """The parser's events. libyaml (0.2.6 and later) scans flow collections ahead and stops
+    at its own nesting limit before our count is reached: that is the same refusal, so it
+    is reported in the same words."""
+    try:
+        yield from yaml.parse(text, Loader=LOADER)
+    except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" not in str(error.problem):
+            raise
+        raise YAMLLimitError(
+            problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=error.problem_mark
+        ) from None
 
 
 def _error(problem: str, event: yaml.Event) -> YAMLLimitError:
