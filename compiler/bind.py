@@ -78,8 +78,19 @@ def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
     for attempt in (_explicit, _command, _alias, _llm):
         bound = attempt(draft, registry)
         if bound is not None:
-            return _checked(bound)
+            return _checked(_model_touched(bound))
     return BoundStep(draft, None, None)
+
+
+def _model_touched(bound: BoundStep) -> BoundStep:
+    """A step the model proposed binds `llm` whatever named the tool: the quote being in the
+    source does not make the model's choice of that sentence a human's."""
+    if bound.draft.origin != "llm" or bound.tool is None or bound.tool.bound_by == "llm":
+        return bound
+    name = bound.tool.name
+    issue = BindingIssue("llm", bound.draft.span, name, f"`{name}` is in a step the model proposed")
+    binding = bound.tool.model_copy(update={"bound_by": "llm"})
+    return BoundStep(bound.draft, binding, bound.definition, (*bound.issues, issue))
 
 
 def _explicit(draft: DraftStep, registry: Registry) -> BoundStep | None:

@@ -30,6 +30,7 @@ from compiler.rules import all_rules
 from compiler.runtime.toolspec import Format as SpecFormatName
 from compiler.schema import SCHEMAS, schema_drift, write_schemas
 from compiler.signing import SignoffError, sign_off
+from compiler.text.escape import printable
 from compiler.workspace import (
     WorkspaceError,
     artifact_for,
@@ -93,7 +94,7 @@ RENDERERS = {
 
 
 def _fail(message: str) -> NoReturn:
-    typer.echo(f"runbookc: error: {message}", err=True)
+    typer.echo(f"runbookc: error: {printable(message)}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from compiler import __version__
 from compiler.models import Diagnostic
 from compiler.rules import Rule, all_rules
+from compiler.text.escape import printable
 
 JSON_FIELDS = (
     "code",
@@ -43,9 +44,10 @@ def as_text(diagnostics: list[Diagnostic], files: int) -> str:
     """ruff-style: `path:line:col: CODE message`, then the fix hint indented."""
     lines = []
     for d in diagnostics:
-        signed = f" [signed off by {d.signoff.by}]" if d.signoff else ""
-        lines.append(f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}{signed}")
-        lines.append(f"  help: {d.fix}")
+        signed = f" [signed off by {printable(d.signoff.by)}]" if d.signoff else ""
+        where = f"{printable(d.path)}:{d.line}:{d.column}"
+        lines.append(f"{where}: {d.code} {printable(d.message)}{signed}")
+        lines.append(f"  help: {printable(d.fix)}")
     counts = summary(diagnostics, files)
     lines.append(
         f"Found {counts['total']} diagnostic(s) in {files} file(s); "
@@ -165,7 +167,7 @@ def as_github(diagnostics: list[Diagnostic], files: int) -> str:
             continue
         properties = ",".join(
             [
-                f"file={_escape_property(d.path)}",
+                f"file={_escape_property(printable(d.path))}",
                 f"line={d.line}",
                 f"col={d.column}",
                 f"endLine={d.end_line}",
@@ -173,7 +175,7 @@ def as_github(diagnostics: list[Diagnostic], files: int) -> str:
                 f"title={_escape_property(f'{d.code} {d.name}')}",
             ]
         )
-        message = _escape_data(f"{d.message}\nhelp: {d.fix}")
+        message = _escape_data(f"{printable(d.message)}\nhelp: {printable(d.fix)}")
         lines.append(f"::{_GITHUB_LEVEL[d.severity]} {properties}::{message}")
     counts = summary(diagnostics, files)
     lines.append(
@@ -184,7 +186,7 @@ def as_github(diagnostics: list[Diagnostic], files: int) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text).replace("|", "\\|")
 
 
 def as_markdown(diagnostics: list[Diagnostic], files: int) -> str:
@@ -204,8 +206,8 @@ def as_markdown(diagnostics: list[Diagnostic], files: int) -> str:
         if group:
             out += ["", f"### {title}", "", "| Where | Code | Message | Fix |", "|---|---|---|---|"]
             out += [
-                f"| `{d.path}:{d.line}:{d.column}` | {d.code} `{d.name}` | {_cell(d.message)} "
-                f"| {_cell(d.fix)} |"
+                f"| `{_cell(d.path)}:{d.line}:{d.column}` | {d.code} `{d.name}` "
+                f"| {_cell(d.message)} | {_cell(d.fix)} |"
                 for d in group
             ]
     if signed:
@@ -217,7 +219,7 @@ def as_markdown(diagnostics: list[Diagnostic], files: int) -> str:
             "|---|---|---|---|---|",
         ]
         out += [
-            f"| `{d.path}:{d.line}` | {d.code} | {_cell(d.signoff.by)} | {d.signoff.date} "
+            f"| `{_cell(d.path)}:{d.line}` | {d.code} | {_cell(d.signoff.by)} | {d.signoff.date} "
             f"| {_cell(d.signoff.reason)} |"
             for d in signed
             if d.signoff is not None

@@ -28,6 +28,12 @@ def placeholder_name(match: re.Match[str]) -> str:
     return re.sub(r"[-. ]", "_", raw_name(match).lower())
 
 
+def input_key(name: str) -> str:
+    """The one comparable form of an input's name, used wherever a placeholder is matched to
+    a declared input: `POD_NAME`, `pod-name` and `podName` are one input."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
 def is_placeholder(value: str) -> bool:
     """Whether a whole value is filled in at run time."""
     return value == SUBSTITUTION or PLACEHOLDER.fullmatch(value) is not None

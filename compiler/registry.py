@@ -71,6 +71,8 @@ class Tool:
     requires_approval: bool = False
     deprecated: Deprecation | None = None
     reviewed: bool = True
+    agent_params: frozenset[str] = frozenset()
+    """Parameters the agent may set although the runbook did not write them (`--tail`)."""
 
     @cached_property
     def validator(self) -> jsonschema.Draft202012Validator:
@@ -226,19 +228,30 @@ def _phrase_at(text: str, phrase: str) -> int:
     return match.start() if match else -1
 
 
-def split_argv(args: list[str], value_flags: frozenset[str]) -> tuple[list[str], dict[str, str]]:
-    """Separate positionals from options; options map to their value ('' for flags)."""
+FLAGS_PARAM = "flags"
+"""The argument that holds, as written (shell-quoted words), every option of a command that no
+pattern captures: the guard pins it like any other, so an option (`--context`, `--dry-run`)
+is never dropped."""
+
+Option = tuple[str, str, tuple[str, ...]]
+"""(name, value, the words it was written as) of one option; value '' for a bare flag."""
+
+
+def split_argv(args: list[str], value_flags: frozenset[str]) -> tuple[list[str], list[Option]]:
+    """Separate positionals from options, in the order written ('' value for bare flags)."""
     positionals: list[str] = []
-    options: dict[str, str] = {}
+    options: list[Option] = []
     index = 0
     while index < len(args):
         token = args[index]
         if token.startswith("-") and len(token) > 1 and token != "--":
             name, eq, value = token.partition("=")
+            written: tuple[str, ...] = (token,)
             if not eq and name in value_flags and index + 1 < len(args):
                 value = args[index + 1]
+                written = (token, value)
                 index += 1
-            options[name] = value
+            options.append((name, value, written))
         elif token != "--":
             positionals.append(token)
         index += 1
@@ -246,10 +259,11 @@ def split_argv(args: list[str], value_flags: frozenset[str]) -> tuple[list[str],
 
 
 def _match(
-    pattern: Pattern, positionals: list[str], options: dict[str, str]
+    pattern: Pattern, positionals: list[str], options: list[Option]
 ) -> dict[str, str] | None:
+    names = {name for name, _, _ in options}
     for required in pattern.required_options:
-        if not any(name in options for name in required):
+        if not any(name in names for name in required):
             return None
     args: dict[str, str] = {}
     index = 0
@@ -273,9 +287,22 @@ def _match(
             index += 1
     if index != len(positionals):
         return None
-    for flag, param in pattern.option_captures.items():
-        if options.get(flag):
-            args.setdefault(param, options[flag])
+    return _with_options(pattern, args, options)
+
+
+def _with_options(pattern: Pattern, args: dict[str, str], options: list[Option]) -> dict[str, str]:
+    """Captured options become their parameters. Every other option goes, as written, into
+    `flags`: a bare flag the pattern itself requires is part of the tool and is left out, but
+    a value given to it (`-d BODY`) or a repeated option is kept."""
+    uncaptured: list[str] = []
+    for name, value, written in options:
+        param = pattern.option_captures.get(name)
+        if param is not None and value and param not in args:
+            args[param] = value
+        elif value or not any(name in required for required in pattern.required_options):
+            uncaptured.extend(written)
+    if uncaptured:
+        args[FLAGS_PARAM] = shlex.join(uncaptured)
     return args
 
 
@@ -516,6 +543,13 @@ def load_registry(path: Path) -> Registry:
                 f"{path}: invalid registry: tool {name!r} params is not a JSON Schema: "
                 f"{error.message}"
             ) from None
+        params = entry.get("params", {})
+        agent_params = frozenset(entry.get("agent_params", []))
+        unknown = sorted(agent_params - set(params.get("properties", {})))
+        if unknown:
+            raise RegistryError(
+                f"{path}: invalid registry: tool {name!r} agent_params {unknown} are not in params"
+            )
         tools[name] = Tool(
             name=name,
             description=entry["description"],
@@ -523,7 +557,8 @@ def load_registry(path: Path) -> Registry:
             permission=entry["permission"],
             aliases=tuple(entry.get("aliases", [])),
             patterns=patterns,
-            params=entry.get("params", {}),
+            params=_with_flags_param(params) if patterns else params,
+            agent_params=agent_params,
             requires_approval=entry.get("requires_approval", False),
             deprecated=_deprecation(entry.get("deprecated", False)),
             reviewed=entry.get("reviewed", True),
@@ -533,6 +568,18 @@ def load_registry(path: Path) -> Registry:
         for program, spec in raw.get("programs", {}).items()
     }
     return Registry(tools, value_flags, frozenset(raw.get("filters", [])), sha, str(path))
+
+
+def _with_flags_param(params: dict[str, Any]) -> dict[str, Any]:
+    """A command tool's params with `flags`, where uncaptured options are recorded."""
+    properties = params.get("properties", {})
+    if FLAGS_PARAM in properties:
+        return params
+    flags = {
+        "type": "string",
+        "description": "Options exactly as the runbook wrote them that no parameter captures.",
+    }
+    return {"type": "object", **params, "properties": {**properties, FLAGS_PARAM: flags}}
 
 
 _SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")

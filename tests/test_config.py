@@ -11,8 +11,8 @@ from compiler.pipeline import Environment, SourceFile, compile_bytes
 TEXT = (
     "---\nid: c\nowner: team-payments\nlast_reviewed: 2020-01-01\nexecutor: oncall-admin\n"
     "escalation: {role: payments-oncall-secondary}\n---\n# C\n\n## Steps\n\n"
-    "1. Restart the pods with `oc.scale` when it makes sense.\n"
-    "2. Scale with `oc.scale` once the moon is full.\n"
+    "1. List the pods with `oc.get_pods` when it makes sense.\n"
+    "2. List them with `oc.get` once the moon is full.\n"
 )
 
 

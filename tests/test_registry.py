@@ -28,7 +28,8 @@ def registry() -> Registry:
 
 def test_positional_and_option_captures(registry: Registry) -> None:
     found = match(registry, "oc get deploy api -n payments -o yaml")
-    assert found == [("oc.get", {"resource": "deploy", "name": "api", "namespace": "payments"})]
+    written = {"resource": "deploy", "name": "api", "namespace": "payments", "flags": "-o yaml"}
+    assert found == [("oc.get", written)]
 
 
 def test_more_specific_pattern_ranks_first(registry: Registry) -> None:

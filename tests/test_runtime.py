@@ -346,7 +346,9 @@ def test_walkthrough_of_etcd_defrag(guard: Guard) -> None:
     specs = guard.tools()
     assert [spec["function"]["name"] for spec in specs] == ["oc__rsh"]
     assert all(FUNCTION_NAME.match(spec["function"]["name"]) for spec in specs)
-    assert specs[0]["function"]["parameters"]["required"] == ["target"]
+    pinned = specs[0]["function"]["parameters"]
+    assert pinned["required"] == sorted(RSH_ARGS) == sorted(pinned["properties"])
+    assert pinned["additionalProperties"] is False
     assert "namespace=openshift-etcd" in specs[0]["function"]["description"]
     assert guard.check(ToolCall("oc__rsh", json.dumps(RSH_ARGS))).allowed
     assert guard.advance().id == STATUS
@@ -461,10 +463,10 @@ def test_deny_placeholder_that_differs_from_its_input(guard: Guard) -> None:
     denied(guard, call, "with the inputs etcd_pod='etcd-master-0', got 'etcd-master-2'")
 
 
-def test_placeholder_without_input_accepts_any_value(ws: Workspace) -> None:
+def test_placeholder_of_an_input_the_run_was_not_given_accepts_nothing(ws: Workspace) -> None:
     guard = Guard(ws.load())
-    assert guard.check(ToolCall("oc__rsh", {**RSH_ARGS, "target": "etcd-master-2"})).allowed
-    denied(guard, ToolCall("oc__rsh", {**RSH_ARGS, "target": ""}), "must match the runbook's")
+    call = ToolCall("oc__rsh", {**RSH_ARGS, "target": "etcd-master-2"})
+    denied(guard, call, "needs the input(s) ['etcd_pod'], which this run was not given")
 
 
 def test_placeholder_forms(ws: Workspace) -> None:
@@ -474,15 +476,18 @@ def test_placeholder_forms(ws: Workspace) -> None:
         )
 
     runbook = load(ws.artifact("etcd-defrag", forms), registry=ws.tools, profiles=ws.profiles)
-    guard = Guard(runbook, inputs={"ETCD_POD": "etcd-master-1", "member_endpoint": ENDPOINT})
+
+    def fresh() -> Guard:  # a step allows one call, so each call gets its own walk
+        return Guard(runbook, inputs={"ETCD_POD": "etcd-master-1", "member_endpoint": ENDPOINT})
+
     good = {**RSH_ARGS, "target": "etcd-master-1"}
     command = f"etcdctl endpoint status --endpoints={ENDPOINT}"
-    assert guard.check(ToolCall("oc.rsh", {**good, "command": command})).allowed
-    assert guard.check(ToolCall("oc.rsh", {**good, "command": command.split()})).allowed
+    assert fresh().check(ToolCall("oc.rsh", {**good, "command": command})).allowed
+    assert fresh().check(ToolCall("oc.rsh", {**good, "command": command.split()})).allowed
     other = "etcdctl endpoint status --endpoints=https://10.9.9.9:2379"
-    denied(guard, ToolCall("oc.rsh", {**good, "command": other}), "member_endpoint=")
+    denied(fresh(), ToolCall("oc.rsh", {**good, "command": other}), "member_endpoint=")
     with pytest.raises(ValueError, match="declares no inputs"):
-        Guard(guard.runbook, inputs={"namespace": "x"})
+        Guard(runbook, inputs={"namespace": "x"})
 
 
 def test_deny_missing_permission(ws: Workspace) -> None:

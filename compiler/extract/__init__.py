@@ -51,6 +51,8 @@ class DraftStep:
     """For a decision: how many following drafts form the branch taken when the condition holds."""
     proposed_tool: str | None = None
     """A registry tool the LLM extractor proposed; bound last, and only with sign-off."""
+    origin: Literal["heuristic", "llm"] = "heuristic"
+    """Who found the step: whatever a model touched binds `llm` and needs a sign-off."""
 
 
 ExtractionIssueKind = Literal["ungrounded-step", "invented-tool", "invalid-output", "unavailable"]

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from compiler.extract import (
+    DraftKind,
     DraftStep,
     Extraction,
     ExtractionIssue,
@@ -23,9 +24,10 @@ from compiler.extract import (
 )
 from compiler.models import Span
 from compiler.parse import Document, find_spans, normalise, text_at
+from compiler.text.markup import html_comments
 
 if TYPE_CHECKING:
-    from compiler.extract.llm import LLMResult, ProposedStep
+    from compiler.extract.llm import LLMResult
 
 
 def ground(
@@ -65,7 +67,7 @@ def ground(
         region = _section_span(document, section.first_line, section.text)
         for proposal in extraction.steps:
             grounded = _locate(document, region, proposal.source_quote)
-            if grounded is None:
+            if grounded is None or _in_comment(document, grounded):
                 issues.append(
                     ExtractionIssue(
                         "ungrounded-step",
@@ -79,7 +81,13 @@ def ground(
             if tool is not None and tool not in known:
                 issues.append(ExtractionIssue("invented-tool", grounded, tool))
                 tool = None
-            drafts = _merge(drafts, _draft(proposal, grounded, section.title, tool, document))
+            condition = proposal.condition
+            if condition is not None and _locate(document, region, condition) is None:
+                detail = "its condition is not in the source; the condition was dropped"
+                issues.append(ExtractionIssue("ungrounded-step", grounded, condition, detail))
+                condition = None
+            draft = _draft(proposal.kind, grounded, section.title, (tool, condition), document)
+            drafts = _merge(drafts, draft)
     return extraction_of(drafts, issues)
 
 
@@ -105,17 +113,29 @@ def _locate(document: Document, region: Span, quote: str) -> Span | None:
 
 
 def _draft(
-    proposal: ProposedStep, span: Span, section: str, tool: str | None, document: Document
+    kind: DraftKind,
+    span: Span,
+    section: str,
+    tool_and_condition: tuple[str | None, str | None],
+    document: Document,
 ) -> DraftStep:
+    tool, condition = tool_and_condition
     return DraftStep(
-        kind=proposal.kind,
+        kind=kind,
         text=text_at(document.lines, span),
         span=span,
         section=section or None,
         anchor=None,
-        condition=proposal.condition,
+        condition=condition,
         proposed_tool=tool,
+        origin="llm",
     )
+
+
+def _in_comment(document: Document, span: Span) -> bool:
+    """Whether the span starts inside an HTML comment: never an instruction."""
+    offset = sum(len(line) + 1 for line in document.lines[: span.line - 1]) + span.column - 1
+    return any(start <= offset < end for start, end in html_comments(document.text))
 
 
 def _merge(drafts: list[DraftStep], new: DraftStep) -> list[DraftStep]:

@@ -132,6 +132,7 @@ def all_rules() -> Mapping[str, Rule]:
         binding,
         graph,
         grounding,
+        hidden,
         signoffs,
         source,
     )

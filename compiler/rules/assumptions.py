@@ -14,7 +14,7 @@ from datetime import date
 from compiler.config import reference_date
 from compiler.extract.heuristic import is_instruction, mentions_escalation
 from compiler.models import Span, Step
-from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
+from compiler.placeholders import PLACEHOLDER, input_key, placeholder_name, raw_name
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.regions import (
     DURATION_OR_COUNT,
@@ -188,7 +188,7 @@ _ASSIGNMENT = re.compile(
 
 
 def _norm(name: str) -> str:
-    return _NON_ALNUM.sub("", name.lower())
+    return input_key(name)
 
 
 def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Region, Span, str]]:

@@ -14,6 +14,7 @@ from compiler.confusables import (
 )
 from compiler.extract import DraftStep
 from compiler.models import Span
+from compiler.registry import FLAGS_PARAM, Tool
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 
 
@@ -338,3 +339,55 @@ def _step_texts(context: CheckContext, draft: DraftStep) -> Iterator[tuple[int, 
     if draft.command is None:
         for code in draft.inline_code:
             yield code.line, code.column + 1, code.text, True
+
+
+@rule(
+    "RB210",
+    "write-tool-without-arguments",
+    "error",
+    blocking=True,
+    signoff=False,
+    summary="A write or destructive tool is bound with none of its arguments written.",
+    docs=RuleDoc(
+        what="Reports a step bound to a tool that changes something (effect `write` or "
+        "`destructive`) by its name, alias or a model's proposal, when the runbook writes none "
+        "of the arguments the tool takes. A command written out in full is never reported.",
+        why="The guard lets an agent set only what the runbook wrote; with nothing written "
+        "the step can never run as intended, and a registry that marked the parameters as the "
+        "agent's to choose would let the agent pick what to change (any SQL, any namespace).",
+        example="Count the connections with `postgres.psql`.",
+        instead="Write the command the step runs, so its arguments are pinned:\n"
+        "```\npsql -h db-primary -c 'select count(*) from pg_stat_activity'\n```",
+    ),
+)
+def write_tool_without_arguments(context: CheckContext) -> Iterator[Finding]:
+    for step_id, bound in context.graph.bound.items():
+        tool, binding = bound.definition, bound.tool
+        if tool is None or binding is None or binding.args or tool.effect == "read":
+            continue
+        if binding.bound_by == "command":
+            continue  # the whole command is written: nothing is left to choose
+        if not _writable(tool):
+            continue  # nothing a runbook could have written
+        yield Finding(
+            "RB210",
+            bound.draft.span,
+            f"`{tool.name}` changes things ({tool.effect}) and the step writes none of its "
+            "arguments",
+            "write the command the step runs, so the guard can pin its arguments",
+            tool.name,
+            step_id,
+        )
+
+
+def _writable(tool: Tool) -> set[str]:
+    """The arguments a runbook can write for a tool: its parameters and pattern captures, less
+    the ones the registry leaves to the agent and the catch-all `flags`."""
+    captured = {
+        token.rstrip("?*")
+        for p in tool.patterns
+        for token in p.positionals
+        if isinstance(token, str)
+    }
+    captured |= {param for p in tool.patterns for param in p.option_captures.values()}
+    return (set(tool.params.get("properties", {})) | captured) - tool.agent_params - {FLAGS_PARAM}

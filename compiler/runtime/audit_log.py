@@ -55,7 +55,7 @@ class AuditLog:
 
     def append(self, entry: dict[str, Any]) -> None:
         """Append one record: one write, flush and fsync, so it is on disk when this returns."""
-        line = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        line = _jsonl_line(entry)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8", newline="\n") as stream:
             if _torn_tail(self.path):
@@ -63,6 +63,17 @@ class AuditLog:
             stream.write(line)
             stream.flush()
             os.fsync(stream.fileno())
+
+
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _jsonl_line(entry: dict[str, Any]) -> str:
+    """One record as one line: JSON escapes \\n and \\r itself; the other characters some
+    readers take for line breaks (U+2028, U+2029, NEL) are escaped too, so no argument can
+    split a record or forge another."""
+    text = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str)
+    return text.translate(_LINE_BREAKS) + "\n"
 
 
 def _torn_tail(path: Path) -> bool:
@@ -88,7 +99,7 @@ def read_audit_log(path: Path | str) -> AuditTrail:
     records: list[dict[str, Any]] = []
     torn: list[int] = []
     text = Path(path).read_text(encoding="utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

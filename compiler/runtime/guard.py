@@ -18,11 +18,13 @@ from typing import Any
 import jsonschema
 
 from compiler.models import Step
-from compiler.placeholders import PLACEHOLDER, placeholder_name
+from compiler.placeholders import PLACEHOLDER, input_key, placeholder_name
 from compiler.registry import Tool
 from compiler.runtime.audit_log import AuditLog, VerdictName, record
 from compiler.runtime.loader import CompiledRunbook, UnknownProfile
 from compiler.runtime.toolspec import describe, openai_tool, registry_name, tool_parameters
+from compiler.text.markup import without_html_comments
+from compiler.text.normalise import fold
 
 OTHERWISE = "otherwise"
 OUTCOME_TOOL = "choose_outcome"
@@ -92,6 +94,7 @@ class Guard:
         self.audit = audit if isinstance(audit, AuditLog) or audit is None else AuditLog(audit)
         self.inputs = _inputs(runbook, inputs or {})
         self._history: list[str] = [runbook.entry.id]
+        self._called = False
         self.decisions: list[dict[str, Any]] = []
 
     @property
@@ -116,7 +119,9 @@ class Guard:
         tool = self._tool(step)
         if self.done or step.gate == "human" or tool is None:
             return []
-        return [openai_tool(tool, _step_description(step, tool))]
+        spec = openai_tool(tool, _step_description(step, tool))
+        spec["function"]["parameters"] = _pinned_parameters(step, tool)
+        return [spec]
 
     def outcomes(self) -> list[str]:
         """The outcomes `advance` accepts at the current step ([] if it has one plain edge)."""
@@ -147,6 +152,7 @@ class Guard:
         allowed = reason is None
         if reason is None:
             reason = f"allowed: {parsed.tool} is the tool of step {step.id}"
+            self._called = True
         args = parsed.args if parsed.args is not None else call.arguments
         self._log("allow" if allowed else "deny", parsed.tool, args, reason)
         return Verdict(allowed, reason, step.id, parsed.tool)
@@ -172,11 +178,13 @@ class Guard:
             actor=confirmed_by,
         )
         self._history.append(target)
+        self._called = False
         return self.current
 
     def _rules(self) -> tuple[Rule, ...]:
         return (
             self._deny_step,
+            self._deny_repeat,
             self._deny_tool,
             self._deny_permission,
             self._deny_schema,
@@ -199,6 +207,14 @@ class Guard:
             )
         if step.tool is None:
             return f"tool {call.tool} is not in step {step.id}; this step has no tool ({step.kind})"
+        return None
+
+    def _deny_repeat(self, step: Step, call: _Call) -> str | None:
+        if self._called:
+            return (
+                f"step {step.id} already had its call; advance before calling {call.tool} again "
+                "(a retry is an edge of the runbook, not a replay)"
+            )
         return None
 
     def _deny_tool(self, step: Step, call: _Call) -> str | None:
@@ -241,6 +257,14 @@ class Guard:
 
     def _deny_bindings(self, step: Step, call: _Call) -> str | None:
         assert step.tool is not None and call.args is not None
+        tool = self._tool(step)
+        chosen = tool.agent_params if tool is not None else frozenset()
+        unwritten = sorted(set(call.args) - set(step.tool.args) - chosen)
+        if unwritten:
+            return (
+                f"arguments {unwritten} of {call.tool} are not written in step {step.id}; "
+                "the agent may set only what the runbook wrote"
+            )
         for name, written in step.tool.args.items():
             reason = _binding_mismatch(name, written, call.args.get(name), self.inputs)
             if reason:
@@ -254,7 +278,7 @@ class Guard:
         approver = (call.approved_by or "").strip()
         if not approver:
             return f"step {step.id} requires approval; the call carries no approved_by"
-        if approver == self.actor:
+        if is_same_actor(approver, self.actor):
             return f"step {step.id} requires approval by someone other than {self.actor}"
         return None
 
@@ -264,6 +288,10 @@ class Guard:
         if step.gate == "human" and not (confirmed_by or "").strip():
             raise HumanGateError(
                 f"step {step.id} is gated for a human; pass confirmed_by= the person who did it"
+            )
+        if step.gate == "human" and is_same_actor(confirmed_by or "", self.actor):
+            raise HumanGateError(
+                f"step {step.id} is gated for a human; {self.actor} cannot confirm its own work"
             )
         return _choose_edge(step, outcome)
 
@@ -289,6 +317,17 @@ class Guard:
             self.audit.append(entry)
 
 
+def is_same_actor(claimed: str, actor: str) -> bool:
+    """Whether `claimed` names `actor`, compared as a reader sees them (case, width, invisible
+    and look-alike characters folded), also when decorated: `Agent:etcd-bot`, `etcd-bot (ai)`."""
+    claimed_folded, actor_folded = fold(claimed), fold(actor)
+    if not actor_folded:
+        return False
+    return claimed_folded == actor_folded or bool(
+        re.search(rf"(?<![\w-]){re.escape(actor_folded)}(?![\w-])", claimed_folded)
+    )
+
+
 def _profile(
     runbook: CompiledRunbook, profile: str | None
 ) -> tuple[str | None, frozenset[str] | None]:
@@ -299,13 +338,14 @@ def _profile(
     return profile, runbook.profiles.permissions[profile]
 
 
-def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, str]:
-    declared = {name.lower() for name in runbook.artifact.inputs}
-    normalised = {name.lower(): str(value) for name, value in inputs.items()}
-    unknown = sorted(set(normalised) - declared)
+def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, str | None]:
+    """The run's input values by `input_key`; a declared input given no value maps to None,
+    so a placeholder that names it accepts nothing rather than anything."""
+    declared: dict[str, str | None] = dict.fromkeys(map(input_key, runbook.artifact.inputs))
+    unknown = sorted(name for name in inputs if input_key(name) not in declared)
     if unknown:
         raise ValueError(f"runbook {runbook.id!r} declares no inputs {unknown}")
-    return normalised
+    return {**declared, **{input_key(name): str(value) for name, value in inputs.items()}}
 
 
 def _arguments(arguments: Mapping[str, Any] | str) -> dict[str, Any] | None:
@@ -318,7 +358,8 @@ def _arguments(arguments: Mapping[str, Any] | str) -> dict[str, Any] | None:
 
 
 def _step_description(step: Step, tool: Tool) -> str:
-    parts = [describe(tool), f"Runbook step: {step.note or step.text}".strip()]
+    shown = without_html_comments(step.note or step.text)
+    parts = [describe(tool), f"Runbook step: {shown}".strip()]
     fixed = {
         k: v for k, v in (step.tool.args if step.tool else {}).items() if not PLACEHOLDER.search(v)
     }
@@ -327,14 +368,37 @@ def _step_description(step: Step, tool: Tool) -> str:
     return " ".join(parts)
 
 
-def _expected(written: str, inputs: Mapping[str, str]) -> re.Pattern[str]:
+def _pinned_parameters(step: Step, tool: Tool) -> dict[str, Any]:
+    """The tool's params narrowed to what the agent may set at this step: the arguments the
+    runbook wrote (all required) and the parameters the registry leaves to the agent."""
+    schema = tool_parameters(tool)
+    written = step.tool.args if step.tool else {}
+    allowed = set(written) | tool.agent_params
+    properties = {k: v for k, v in schema.get("properties", {}).items() if k in allowed}
+    narrowed = {k: v for k, v in schema.items() if k not in ("properties", "required")}
+    return {
+        **narrowed,
+        "properties": properties,
+        "required": sorted(written),
+        "additionalProperties": False,
+    }
+
+
+_NOTHING = "(?!)"
+
+
+def _expected(written: str, inputs: Mapping[str, str | None]) -> re.Pattern[str]:
     """A pattern a call's value must fully match: literal text as written, a placeholder as
-    its input's value when given, otherwise any non-empty text."""
+    its input's value; a declared input with no value matches nothing, and only a placeholder
+    that is no input (its RB107 signed off) accepts any non-empty text."""
     pattern, at = [], 0
     for match in PLACEHOLDER.finditer(written):
         pattern.append(re.escape(written[at : match.start()]))
-        value = inputs.get(placeholder_name(match))
-        pattern.append(re.escape(value) if value is not None else ".+")
+        key = input_key(placeholder_name(match))
+        value = inputs.get(key)
+        pattern.append(
+            re.escape(value) if value is not None else _NOTHING if key in inputs else ".+"
+        )
         at = match.end()
     pattern.append(re.escape(written[at:]))
     return re.compile("".join(pattern), re.DOTALL)
@@ -348,7 +412,9 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _binding_mismatch(name: str, written: str, value: Any, inputs: Mapping[str, str]) -> str | None:
+def _binding_mismatch(
+    name: str, written: str, value: Any, inputs: Mapping[str, str | None]
+) -> str | None:
     if value is None:
         return f"argument `{name}` is missing; the runbook gives {written!r}"
     got = _as_text(value)
@@ -360,7 +426,10 @@ def _binding_mismatch(name: str, written: str, value: Any, inputs: Mapping[str, 
             f"argument `{name}` is fixed by the runbook to {written!r}, got {got!r}: "
             "the agent may not retarget a command"
         )
-    given = ", ".join(f"{n}={inputs[n]!r}" for n in names if n in inputs)
+    unset = [n for n in names if input_key(n) in inputs and inputs[input_key(n)] is None]
+    if unset:
+        return f"argument `{name}` needs the input(s) {unset}, which this run was not given"
+    given = ", ".join(f"{n}={inputs[input_key(n)]!r}" for n in names if input_key(n) in inputs)
     if given:
         return f"argument `{name}` must be {written!r} with the inputs {given}, got {got!r}"
     return f"argument `{name}` must match the runbook's {written!r}, got {got!r}"
