@@ -74,9 +74,7 @@ def hidden_characters(text: str, *, prose: bool = False) -> Iterator[tuple[int, 
             yield offset, char
 
 
-_PROSE_HOMOGLYPHS = str.maketrans(
-    {key: value for key, value in _HOMOGLYPHS.items() if key >= 0x80}
-)
+_PROSE_HOMOGLYPHS = str.maketrans({key: value for key, value in _HOMOGLYPHS.items() if key >= 0x80})
 
 
 def fold_prose(text: str) -> str:

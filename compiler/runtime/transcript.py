@@ -379,4 +379,3 @@ def _shares_noun(claim: str, tool_text: str) -> bool:
         return True
     words = set(claim_nouns(tool_text))
     return any(related(noun, word) for noun in claimed for word in words)
-
