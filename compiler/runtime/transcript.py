@@ -29,6 +29,7 @@ from compiler.models import Artifact, Step
 from compiler.registry import Registry
 from compiler.runtime.claims import (
     ABSENT,
+    FAMILIES,
     READ,
     RESOLVED,
     STATE,
@@ -316,7 +317,7 @@ class _Backing:
         if claim.family == READ:
             return not changes and _shares_noun(claim.text, text)
         if claim.family == RESOLVED:
-            return changes
+            return changes and any(k in text for f in FAMILIES for k in f.keywords)
         if claim.family == STATE:
             return changes and _shares_noun(claim.subject, text)
         if claim.family == ABSENT:

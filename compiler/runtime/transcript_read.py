@@ -171,15 +171,21 @@ def _detect(data: Any, items: list[Mapping[str, Any]], where: str) -> str:
             return "audit-log"
         if item.get("type") in _RESPONSES_TYPES or "call_id" in item:
             return "responses"
+        if "type" in item and "role" not in item:
+            return "responses"  # an item type the Responses reader will name
         if item.get("role") in ("tool", "function") or "tool_calls" in item:
             return "chat"
         if "function_call" in item:
             return "chat"
         content = item.get("content")
-        if isinstance(content, list) and any(
-            isinstance(b, Mapping) and b.get("type") in _ANTHROPIC_BLOCKS - {"text"}
-            for b in content
-        ):
+        types = (
+            {b.get("type") for b in content if isinstance(b, Mapping)}
+            if isinstance(content, list)
+            else set()
+        )
+        if types & (_RESPONSES_PARTS - _CHAT_PARTS):
+            return "responses"
+        if types - _CHAT_PARTS:
             return "anthropic"
     if isinstance(data, Mapping) and isinstance(data.get("system"), str | list):
         return "anthropic"
