@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
 from compiler.emit import atomic_write
-from compiler.registry import RegistryError, load_registry
+from compiler.models import Artifact
+from compiler.registry import Registry, RegistryError, load_registry
 from compiler.runtime import (
     ArtifactError,
     TranscriptReport,
@@ -55,12 +57,21 @@ def import_tool_specs(spec: Path, out: Path, force: bool) -> int:
 
 
 def audit_transcript_file(
-    transcript: Path, runbook: Path, registry: Path | None
+    transcript: Path,
+    runbook: Path,
+    registry: Path | None,
+    inputs: Mapping[str, str] | None = None,
 ) -> TranscriptReport:
-    """Audit an agent transcript against a compiled runbook (a TranscriptReport)."""
+    """Audit an agent transcript against a compiled runbook (a TranscriptReport). The registry
+    is the one given, else the nearest tools.yaml beside the artifact or its recorded source."""
     try:
         artifact = read_artifact(runbook)
-        registry_loaded = registry_beside(runbook, registry)
-        return audit_transcript(read_transcript(transcript), artifact, registry_loaded)
+        loaded = registry_beside(runbook, registry) or _registry_of_source(artifact)
+        return audit_transcript(read_transcript(transcript), artifact, loaded, inputs=inputs)
     except (ValueError, RegistryError, ArtifactError) as error:
         raise WorkspaceError(str(error)) from None
+
+
+def _registry_of_source(artifact: Artifact) -> Registry | None:
+    source = Path(artifact.runbook.source_path)
+    return registry_beside(source, None) if source.parent.is_dir() else None

@@ -15,6 +15,10 @@ import typer
 
 from compiler import __version__
 from compiler.agent_files import audit_transcript_file, export_tool_specs, import_tool_specs
+from compiler.audit_eval import AuditEvalError
+from compiler.audit_eval import evaluate as evaluate_audit
+from compiler.audit_eval import render_text as render_audit_eval
+from compiler.audit_output import render as render_audit
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.config import ConfigError
 from compiler.evals import EvalError, render_text
@@ -108,6 +112,7 @@ def _guarded(action: Callable[[], T]) -> T:
         ConfigError,
         SignoffError,
         EvalError,
+        AuditEvalError,
         LLMAuthError,
     ) as error:
         _fail(str(error))
@@ -492,24 +497,61 @@ def tools_import_command(
 
 @app.command("audit")
 def audit_command(
-    transcript: Annotated[Path, typer.Argument(help="Agent transcript: chat messages JSON/JSONL.")],
-    runbook: Annotated[Path, typer.Option("--runbook", help="The compiled runbook (.json).")],
+    transcript: Annotated[
+        Path,
+        typer.Argument(
+            help="Agent transcript (OpenAI Chat or Responses, Anthropic Messages, or a runbookc "
+            "audit log; JSON or JSONL), or with --gold a directory of labelled transcripts."
+        ),
+    ],
+    runbook: Annotated[
+        Path | None, typer.Option("--runbook", help="The compiled runbook (.json).")
+    ] = None,
     registry: RegistryOpt = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="text or json.")
-    ] = OutputFormat.text,
+    gold: Annotated[
+        bool,
+        typer.Option(
+            "--gold", help="Eval mode: score the audit on every NAME.gold.yaml under the path."
+        ),
+    ] = False,
+    inputs: Annotated[
+        list[str] | None,
+        typer.Option("--input", help="A run input NAME=VALUE, pinned as the guard pins it."),
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
 ) -> None:
-    """Check a transcript: calls outside the graph or out of order, and unbacked claims."""
-    report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry))
+    """Check a transcript: calls outside the graph, out of order, at human steps, with other
+    arguments than the runbook's, or reusing an id; and claims no successful call backs."""
+    if gold:
+        _audit_eval(transcript, registry, output_format)
+        return
+    if runbook is None:
+        _fail("audit: --runbook is required (or --gold with a directory of labelled transcripts)")
+    values = _guarded(lambda: _inputs(inputs or []))
+    report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry, values))
+    sys.stdout.write(render_audit(report, str(transcript), output_format.value))
+    if not report.ok:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _inputs(pairs: list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise WorkspaceError(f"--input {pair!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    return values
+
+
+def _audit_eval(directory: Path, registry: Path | None, output_format: OutputFormat) -> None:
+    if output_format not in (OutputFormat.text, OutputFormat.json):
+        _fail("audit --gold: --format must be text or json")
+    report = _guarded(lambda: evaluate_audit(directory, registry))
     if output_format is OutputFormat.json:
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
     else:
-        for finding in report.findings:
-            typer.echo(f"{transcript}: message {finding.index}: {finding.kind}: {finding.message}")
-        typer.echo(
-            f"{report.calls} tool call(s), {len(report.claims)} claim(s), "
-            f"{len(report.findings)} finding(s)"
-        )
+        sys.stdout.write(render_audit_eval(report))
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -35,6 +35,19 @@ def hidden_characters(text: str, *, prose: bool = False) -> Iterator[tuple[int, 
             yield offset, char
 
 
+_PROSE_HOMOGLYPHS = str.maketrans({key: value for key, value in _HOMOGLYPHS.items() if key >= 0x80})
+
+
+def fold_prose(text: str) -> str:
+    """Prose as a reader sees it: compatibility forms folded (NFKC), format characters
+    (zero-width, bidi controls, soft hyphen) dropped, letters from other scripts read as the
+    Latin ones they imitate. Digits and ASCII stay as written, so numbers and names survive."""
+    if text.isascii():
+        return text
+    folded = unicodedata.normalize("NFKC", text).translate(_PROSE_HOMOGLYPHS)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
+
+
 def describe(char: str) -> str:
     """`U+202E RIGHT-TO-LEFT OVERRIDE`."""
     return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"

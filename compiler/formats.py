@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from compiler import __version__
@@ -71,13 +72,16 @@ _GITHUB_LEVEL = {"info": "notice", "warning": "warning", "error": "error", "fata
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def as_sarif(diagnostics: list[Diagnostic], files: int) -> str:
-    """SARIF 2.1.0: one run, the rules that fired, one result per diagnostic."""
-    catalogue = all_rules()
-    fired = sorted({d.code for d in diagnostics})
+def as_sarif(
+    diagnostics: list[Diagnostic], files: int, catalogue: Mapping[str, Rule] | None = None
+) -> str:
+    """SARIF 2.1.0: one run, the rules that fired, one result per diagnostic. `catalogue`
+    describes the codes (default: the compiler's rules)."""
+    catalogue = all_rules() if catalogue is None else catalogue
+    fired = sorted({d.code for d in diagnostics if d.code in catalogue})
     index = {code: i for i, code in enumerate(fired)}
-    rules = [_sarif_rule(catalogue[code]) for code in fired if code in catalogue]
-    results = [_sarif_result(d, index[d.code]) for d in diagnostics]
+    rules = [_sarif_rule(catalogue[code]) for code in fired]
+    results = [_sarif_result(d, index.get(d.code)) for d in diagnostics]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -117,10 +121,9 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
+def _sarif_result(d: Diagnostic, rule_index: int | None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": d.code,
-        "ruleIndex": rule_index,
         "level": _SARIF_LEVEL[d.severity],
         "message": {"text": f"{d.message} (help: {d.fix})"},
         "locations": [
@@ -139,6 +142,8 @@ def _sarif_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
         "partialFingerprints": {"runbookc/v1": d.fingerprint},
         "properties": {"blocking": d.blocking, "step": d.step},
     }
+    if rule_index is not None:
+        result["ruleIndex"] = rule_index
     if d.signoff is not None:
         result["suppressions"] = [
             {

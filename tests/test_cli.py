@@ -197,7 +197,7 @@ def test_audit_flags_the_support_agent_transcript() -> None:
         ],
     )
     assert result.exit_code == 1
-    kinds = [f["kind"] for f in json.loads(result.output)["findings"]]
+    kinds = [d["code"] for d in json.loads(result.output)["diagnostics"]]
     assert kinds.count("unbacked-claim") == 3 and "tool-not-in-graph" in kinds
 
 

@@ -38,11 +38,16 @@ from compiler.runtime.toolspec import (
     registry_name,
 )
 from compiler.runtime.transcript import (
-    Claim,
+    AuditError,
+    ClaimCheck,
     Finding,
-    TranscriptError,
     TranscriptReport,
     audit_transcript,
+)
+from compiler.runtime.transcript_read import (
+    Transcript,
+    TranscriptError,
+    parse_transcript,
     read_transcript,
 )
 
@@ -51,9 +56,10 @@ __all__ = [
     "ArtifactSchemaError",
     "ArtifactTampered",
     "ArtifactUnreadable",
+    "AuditError",
     "AuditLog",
     "AuditTrail",
-    "Claim",
+    "ClaimCheck",
     "CompiledRunbook",
     "Finding",
     "Guard",
@@ -66,6 +72,7 @@ __all__ = [
     "SourceDrift",
     "ToolCall",
     "ToolSpecError",
+    "Transcript",
     "TranscriptError",
     "TranscriptReport",
     "UnknownOutcomeError",
@@ -78,6 +85,7 @@ __all__ = [
     "function_name",
     "import_tools",
     "load",
+    "parse_transcript",
     "read_artifact",
     "read_audit_log",
     "read_transcript",

@@ -144,9 +144,7 @@ class Guard:
 
     def check(self, call: ToolCall) -> Verdict:
         """Allow or deny one tool call at the current step, and record the decision."""
-        parsed = _Call(
-            registry_name(call.name), _arguments(call.arguments), call.arguments, call.approved_by
-        )
+        parsed = _parse(call)
         step = self.current
         reason = next((r for rule in self._rules() if (r := rule(step, parsed))), None)
         allowed = reason is None
@@ -181,16 +179,26 @@ class Guard:
         self._called = False
         return self.current
 
+    def argument_problem(self, step: Step, call: ToolCall) -> str | None:
+        """Why `check` would deny the call's arguments at `step` (not valid for the tool's
+        params schema, or not what the runbook recorded), or None when they pass. Only the
+        argument rules run: not the walk, permission or approval, and nothing is logged. The
+        transcript audit uses it to judge calls exactly as the guard does."""
+        parsed = _parse(call)
+        return next((r for rule in self._argument_rules() if (r := rule(step, parsed))), None)
+
     def _rules(self) -> tuple[Rule, ...]:
         return (
             self._deny_step,
             self._deny_repeat,
             self._deny_tool,
             self._deny_permission,
-            self._deny_schema,
-            self._deny_bindings,
+            *self._argument_rules(),
             self._deny_approval,
         )
+
+    def _argument_rules(self) -> tuple[Rule, ...]:
+        return (self._deny_schema, self._deny_bindings)
 
     def _tool(self, step: Step) -> Tool | None:
         registry = self.runbook.registry
@@ -346,6 +354,12 @@ def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, st
     if unknown:
         raise ValueError(f"runbook {runbook.id!r} declares no inputs {unknown}")
     return {**declared, **{input_key(name): str(value) for name, value in inputs.items()}}
+
+
+def _parse(call: ToolCall) -> _Call:
+    return _Call(
+        registry_name(call.name), _arguments(call.arguments), call.arguments, call.approved_by
+    )
 
 
 def _arguments(arguments: Mapping[str, Any] | str) -> dict[str, Any] | None:

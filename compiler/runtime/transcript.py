@@ -1,54 +1,92 @@
-"""Audit an agent transcript (OpenAI chat messages) against a compiled runbook.
+"""Audit an agent transcript against a compiled runbook.
 
-Findings:
-- `tool-not-in-graph`: a call to a tool that no step of the runbook uses;
-- `out-of-order`: a call to a tool whose step is not reachable next from the steps done so far;
+Findings (the `kind` of each):
+
+- `tool-not-in-graph`: a call to a tool that no step of the runbook uses (a hallucinated call);
+- `out-of-order`: a call whose step is not reachable next from the steps done so far;
 - `human-gated`: a call made at a step only a human may execute;
-- `unbacked-claim`: an action the final assistant message claims that no successful call to a
-  runbook tool backs ("refunded $48" with no refund call).
+- `argument-mismatch`: arguments the guard would deny at the step (params schema, or other
+  values than the runbook recorded);
+- `reused-id`: a call that reuses an earlier call's id, which makes results ambiguous (a
+  denied call can be made to look successful that way);
+- `unbacked-claim`: a claim, in any assistant message, that no earlier successful call of a
+  matching step backs, or whose objects (endpoint, pod, amount) no such call named.
+
+The transcript is read by `transcript_read` (fails closed on what it cannot read), outcomes are
+judged by `outcome`, claims are found by `claims`; arguments are judged by the guard itself.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections import deque
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from compiler.models import Artifact, Step
 from compiler.registry import Registry
-from compiler.runtime.guard import OUTCOME_TOOL
+from compiler.runtime.claims import (
+    ABSENT,
+    FAMILIES,
+    READ,
+    RESOLVED,
+    STATE,
+    Claim,
+    claims_in,
+    family,
+    objects_in,
+    related,
+)
+from compiler.runtime.claims import nouns as claim_nouns
+from compiler.runtime.guard import OUTCOME_TOOL, Guard, ToolCall
 from compiler.runtime.loader import CompiledRunbook, read_artifact
+from compiler.runtime.outcome import failure
 from compiler.runtime.toolspec import registry_name
+from compiler.runtime.transcript_read import (
+    Call,
+    Transcript,
+    parse_transcript,
+    read_transcript,
+)
 
-Messages = Sequence[Mapping[str, Any]]
+KINDS = (
+    "tool-not-in-graph",
+    "out-of-order",
+    "human-gated",
+    "argument-mismatch",
+    "reused-id",
+    "unbacked-claim",
+)
+"""Every finding kind, in the order they are reported."""
 
 
-class TranscriptError(ValueError):
-    """A transcript that cannot be read as OpenAI chat messages."""
+class AuditError(ValueError):
+    """The audit cannot run as asked (no registry to check arguments with, bad inputs)."""
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem in a transcript, at a message index."""
+    """One problem in a transcript, at a message index (and its 1-based line in the file)."""
 
     kind: str
     message: str
     index: int
     tool: str | None = None
+    line: int = 1
+    claim: str | None = None
 
 
 @dataclass(frozen=True)
-class Claim:
-    """An action the final message claims, and the tool call that backs it (if any)."""
+class ClaimCheck:
+    """A claim and the tool of the call that backs it (None when nothing does)."""
 
     text: str
     family: str
     index: int
     backed_by: str | None
+    objects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,8 +94,9 @@ class TranscriptReport:
     """Findings of one transcript audit; `ok` when there are none."""
 
     runbook: str
+    format: str
     calls: int
-    claims: tuple[Claim, ...]
+    claims: tuple[ClaimCheck, ...]
     findings: tuple[Finding, ...]
 
     @property
@@ -69,6 +108,7 @@ class TranscriptReport:
         """A JSON-ready summary."""
         return {
             "runbook": self.runbook,
+            "format": self.format,
             "ok": self.ok,
             "calls": self.calls,
             "claims": [asdict(claim) for claim in self.claims],
@@ -77,135 +117,119 @@ class TranscriptReport:
 
 
 @dataclass(frozen=True)
-class _Call:
-    index: int
-    tool: str
+class _Done:
+    """A call matched to a step, with whether it succeeded."""
+
+    call: Call
+    step: Step
     succeeded: bool
 
 
-def read_transcript(path: Path | str) -> list[dict[str, Any]]:
-    """Read messages from a .json list, a {"messages": [...]} object, or .jsonl (one per line)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise TranscriptError(f"{path}: cannot read transcript: {error}") from None
-    try:
-        if path.suffix == ".jsonl":
-            data: Any = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise TranscriptError(
-            f"{path}: not valid JSON: {error.msg} at line {error.lineno}"
-        ) from None
-    except RecursionError:
-        raise TranscriptError(f"{path}: JSON nested too deeply to read") from None
-    return _messages(data, str(path))
-
-
-def _messages(data: Any, where: str) -> list[dict[str, Any]]:
-    if isinstance(data, Mapping):
-        data = data.get("messages")
-    if not isinstance(data, list) or not all(isinstance(m, Mapping) for m in data):
-        raise TranscriptError(f"{where}: expected a list of chat messages or {{'messages': [...]}}")
-    return [dict(message) for message in data]
+RunbookLike = CompiledRunbook | Artifact | Path | str
 
 
 def audit_transcript(
-    transcript: Messages | Mapping[str, Any],
-    runbook: CompiledRunbook | Artifact | Path | str,
+    transcript: Transcript | Any,
+    runbook: RunbookLike,
     registry: Registry | None = None,
     control_tools: Collection[str] = (OUTCOME_TOOL,),
+    inputs: Mapping[str, Any] | None = None,
 ) -> TranscriptReport:
-    """Check a transcript's tool calls and final claims against a compiled runbook.
+    """Check a transcript's calls and claims against a compiled runbook.
 
-    Calls to `control_tools` (the agent loop's own pseudo-tools, such as the guard's
-    `choose_outcome`) are not tool calls of the runbook and are skipped."""
-    artifact, registry = _runbook(runbook, registry)
-    messages = _messages(transcript, "transcript")
-    calls = [call for call in _calls(messages) if call.tool not in control_tools]
-    graph = _Graph(artifact, registry)
-    findings = [finding for call in calls for finding in graph.visit(call)]
-    claims = _claims(messages, graph)
-    findings += [
-        Finding(
-            "unbacked-claim",
-            f"claims {c.text!r} but no successful runbook tool call backs it",
-            c.index,
-        )
-        for c in claims
-        if c.backed_by is None
-    ]
-    return TranscriptReport(artifact.runbook.id, len(calls), tuple(claims), tuple(findings))
+    `transcript` is a `Transcript`, a file path, or parsed JSON in any known format. The
+    registry is required: without it call arguments cannot be checked as the guard checks
+    them. `inputs` are the run's input values, pinned as the guard pins them. Calls to
+    `control_tools` (the agent loop's own pseudo-tools, such as the guard's `choose_outcome`)
+    are not calls of the runbook and are skipped."""
+    if isinstance(transcript, Path):
+        transcript = read_transcript(transcript)
+    elif not isinstance(transcript, Transcript):
+        transcript = parse_transcript(transcript)
+    compiled = _compiled(runbook, registry)
+    guard = _guard(compiled, inputs)
+    calls = [c for c in transcript.calls if registry_name(c.name) not in control_tools]
+    walk = _Walk(compiled.artifact, guard)
+    findings = [f for call in calls for f in walk.visit(call)]
+    checks, unbacked = _check_claims(transcript, walk)
+    findings += unbacked
+    findings.sort(key=lambda f: (f.index, KINDS.index(f.kind)))
+    return TranscriptReport(
+        compiled.id, transcript.format, len(calls), tuple(checks), tuple(findings)
+    )
 
 
-def _runbook(
-    runbook: CompiledRunbook | Artifact | Path | str, registry: Registry | None
-) -> tuple[Artifact, Registry | None]:
+def _compiled(runbook: RunbookLike, registry: Registry | None) -> CompiledRunbook:
     if isinstance(runbook, CompiledRunbook):
-        return runbook.artifact, registry or runbook.registry
-    if isinstance(runbook, Artifact):
-        return runbook, registry
-    return read_artifact(runbook), registry
+        registry = registry or runbook.registry
+        artifact, path = runbook.artifact, runbook.path
+    elif isinstance(runbook, Artifact):
+        artifact, path = runbook, runbook.runbook.id
+    else:
+        artifact, path = read_artifact(runbook), str(runbook)
+    if registry is None:
+        raise AuditError(
+            f"{path}: no tool registry: call arguments cannot be checked as the guard checks "
+            "them; give the registry the runbook was compiled with"
+        )
+    if registry.sha256 != artifact.provenance.registry_sha256:
+        raise AuditError(f"{path}: registry {registry.path} changed since compile; recompile")
+    return CompiledRunbook(artifact, path, registry)
 
 
-def _content(message: Mapping[str, Any]) -> str:
-    content = message.get("content")
-    if isinstance(content, list):
-        return "".join(str(part.get("text", "")) for part in content if isinstance(part, Mapping))
-    return content if isinstance(content, str) else ""
+def _guard(compiled: CompiledRunbook, inputs: Mapping[str, Any] | None) -> Guard:
+    try:
+        return Guard(compiled, inputs=inputs)
+    except ValueError as error:
+        raise AuditError(str(error)) from None
 
 
-def _failed(content: str) -> bool:
-    """Tool output that reports an error."""
-    return content.lstrip().lower().startswith("error") or '"error"' in content
+class _Walk:
+    """The position of a transcript along the runbook graph, and the calls matched so far."""
 
-
-def _calls(messages: list[dict[str, Any]]) -> Iterator[_Call]:
-    results = {str(m.get("tool_call_id")): _content(m) for m in messages if m.get("role") == "tool"}
-    for index, message in enumerate(messages):
-        if message.get("role") != "assistant":
-            continue
-        for call in message.get("tool_calls") or []:
-            function = call.get("function") or {}
-            result = results.get(str(call.get("id")))
-            succeeded = result is not None and not _failed(result)
-            yield _Call(index, registry_name(str(function.get("name", ""))), succeeded)
-
-
-class _Graph:
-    """Tracks the position of a transcript along the runbook graph."""
-
-    def __init__(self, artifact: Artifact, registry: Registry | None) -> None:
+    def __init__(self, artifact: Artifact, guard: Guard) -> None:
         self.steps = {step.id: step for step in artifact.steps}
         self.order = [step.id for step in artifact.steps]
         self.entry = artifact.entry or self.order[0]
-        self.registry = registry
+        self.guard = guard
         self.tools = {step.tool.name for step in artifact.steps if step.tool is not None}
         self.position: str | None = None
-        self.done: list[tuple[_Call, Step]] = []
+        self.done: list[_Done] = []
+        self.ids: set[str] = set()
 
-    def visit(self, call: _Call) -> list[Finding]:
+    def visit(self, call: Call) -> list[Finding]:
         """Match one call to a step, and report what is wrong with it."""
-        if call.tool not in self.tools:
-            return [
-                _finding("tool-not-in-graph", call, "is not a tool of any step of this runbook")
-            ]
-        findings = []
+        tool = registry_name(call.name)
+        findings = self._reused(call, tool)
+        if tool not in self.tools:
+            reason = "is not a tool of any step of this runbook"
+            return [*findings, _finding("tool-not-in-graph", call, tool, reason)]
         expected = self.next_steps()
-        step = next((s for s in expected if _tool_of(s) == call.tool), None)
+        step = next((s for s in expected if _tool_of(s) == tool), None)
         if step is None:
-            step = self._resync(call.tool)
+            step = self._resync(tool)
             wanted = ", ".join(sorted({_tool_of(s) or s.id for s in expected})) or "(the end)"
             reason = f"(step {step.id}) is not reachable next; expected {wanted}"
-            findings.append(_finding("out-of-order", call, reason))
+            findings.append(_finding("out-of-order", call, tool, reason))
         if step.gate == "human":
             reason = f"called at step {step.id}, which only a human may execute"
-            findings.append(_finding("human-gated", call, reason))
+            findings.append(_finding("human-gated", call, tool, reason))
+        problem = self.guard.argument_problem(step, ToolCall(call.name, call.arguments))
+        if problem:
+            reason = f"at step {step.id}: {problem}"
+            findings.append(_finding("argument-mismatch", call, tool, reason))
         self.position = step.id
-        self.done.append((call, step))
+        self.done.append(_Done(call, step, failure(call.result) is None))
         return findings
+
+    def _reused(self, call: Call, tool: str) -> list[Finding]:
+        if call.call_id is None:
+            return []
+        if call.call_id in self.ids:
+            reason = f"reuses call id {call.call_id!r} of an earlier call; its result is ambiguous"
+            return [_finding("reused-id", call, tool, reason)]
+        self.ids.add(call.call_id)
+        return []
 
     def next_steps(self) -> list[Step]:
         """Tool steps the next call may match: the current one again (a retry) and the first
@@ -230,8 +254,7 @@ class _Graph:
         return found
 
     def _resync(self, tool: str) -> Step:
-        downstream = self._downstream()
-        for step_id in downstream + self.order:
+        for step_id in self._downstream() + self.order:
             step = self.steps[step_id]
             if _tool_of(step) == tool:
                 return step
@@ -252,7 +275,7 @@ class _Graph:
     def text_of(self, step: Step) -> str:
         """Words that say what a step's tool does: its name, description, step text."""
         name = _tool_of(step) or ""
-        tool = self.registry.tools.get(name) if self.registry else None
+        tool = self.guard.runbook.registry.tools.get(name) if self.guard.runbook.registry else None
         parts = [name.replace(".", " ").replace("_", " "), step.text, step.note or ""]
         if tool is not None:
             parts.append(tool.description)
@@ -260,164 +283,100 @@ class _Graph:
 
     def effect_of(self, step: Step) -> str | None:
         """The step's effect, from the artifact or else the registry."""
-        tool = self.registry.tools.get(_tool_of(step) or "") if self.registry else None
+        registry = self.guard.runbook.registry
+        tool = registry.tools.get(_tool_of(step) or "") if registry else None
         return step.effect or (tool.effect if tool else None)
 
 
-def _finding(kind: str, call: _Call, reason: str) -> Finding:
-    return Finding(kind, f"{call.tool} {reason}", call.index, call.tool)
+def _finding(kind: str, call: Call, tool: str, reason: str) -> Finding:
+    return Finding(kind, f"{tool} {reason}", call.index, tool, call.line)
 
 
 def _tool_of(step: Step) -> str | None:
     return step.tool.name if step.tool else None
 
 
-@dataclass(frozen=True)
-class _Family:
-    name: str
-    verbs: str
-    keywords: tuple[str, ...]
+# --- claims -------------------------------------------------------------------------------------
 
 
-READ = "read"
-FAMILIES = (
-    _Family(
-        "refund",
-        r"refunded|credited|(?:issued|processed|made) (?:a |the )?"
-        r"(?:full |partial )?refunds?",
-        ("refund", "credit"),
-    ),
-    _Family(
-        "escalate",
-        r"escalated|paged|notified|pinged|contacted|alerted|informed|messaged"
-        r"|looped in|handed (?:it )?(?:off|over)",
-        ("page", "escalat", "notif", "oncall", "on-call", "pager"),
-    ),
-    _Family(
-        "reply", r"replied|responded|answered|emailed|wrote back", ("reply", "respond", "email")
-    ),
-    _Family("restart", r"restarted|rebooted|bounced|recycled", ("restart", "reboot")),
-    _Family(
-        "delete",
-        r"deleted|removed|purged|pruned|wiped|cleaned up|evicted|killed|terminated",
-        ("delete", "remove", "prune", "purge", "evict", "kill", "terminat", "vacuum"),
-    ),
-    _Family("clear", r"cleared|disarmed|vacuumed|freed up|freed", ("clear", "disarm", "vacuum")),
-    _Family("scale", r"scaled|resized", ("scale", "resize")),
-    _Family("drain", r"drained|cordoned|uncordoned", ("drain", "cordon")),
-    _Family("rollback", r"rolled back|reverted|undid", ("rollback", "undo", "revert")),
-    _Family("deploy", r"deployed|released|shipped|promoted", ("deploy", "release", "ship")),
-    _Family("grant", r"granted", ("grant",)),
-    _Family("revoke", r"revoked", ("revoke",)),
-    _Family("defrag", r"defragmented|defragged|compacted", ("defrag", "compact")),
-    _Family(
-        "change",
-        r"patched|edited|applied|modified|reconfigured|silenced|renewed|rotated",
-        ("patch", "edit", "apply", "silence", "renew", "rotat"),
-    ),
-    _Family(
-        READ,
-        r"checked|verified|looked up|looked at|looked into|confirmed|inspected"
-        r"|reviewed|queried|examined|investigated|listed|validated|viewed",
-        (),
-    ),
-)
-CLAIM = re.compile(
-    "|".join(rf"\b(?P<f{i}>{family.verbs})\b" for i, family in enumerate(FAMILIES)),
-    re.IGNORECASE,
-)
-# Words shortly before a claim verb, in the same clause, that make it no claim: "not
-# restarted", "will be refunded", "if the alarm is still listed".
-HEDGES = frozenset(
-    {"not", "never", "no", "be", "will", "would", "should", "could", "can", "may"}
-    | {"might", "must", "need", "needs", "please", "if", "unless", "whether", "cannot"}
-)
-# Words too common to tie a "checked X" claim to a tool.
-STOPWORDS = frozenset(
-    {"that", "this", "with", "from", "have", "there", "their", "they", "them", "then", "than"}
-    | {"were", "been", "into", "also", "each", "every", "some", "which", "what", "when"}
-    | {"where", "will", "would", "should", "could", "about", "after", "before", "again"}
-    | {"still", "only", "just", "more", "most", "other", "such", "very", "your", "here"}
-    | {"found", "sure", "everything", "nothing", "anything", "customer", "customers", "user"}
-    | {"users", "recent", "afterwards", "because", "since", "while", "both", "able", "done"}
-)
-WORD = re.compile(r"[a-z][a-z0-9_-]+")
+@dataclass
+class _Backing:
+    """The successful calls that may back claims, with what each step is about."""
+
+    walk: _Walk
+    calls: list[_Done] = field(default_factory=list)
+
+    def matching(self, claim: Claim) -> list[_Done]:
+        """Successful calls said before the claim whose step performs what it claims."""
+        earlier = [d for d in self.walk.done if d.succeeded and d.call.index < claim.index]
+        return [d for d in earlier if self._matches(claim, d.step)]
+
+    def _matches(self, claim: Claim, step: Step) -> bool:
+        text, effect = self.walk.text_of(step), self.walk.effect_of(step)
+        changes = effect not in ("read", None)
+        if claim.family == READ:
+            return not changes and _shares_noun(claim.text, text)
+        if claim.family == RESOLVED:
+            return changes and any(k in text for f in FAMILIES for k in f.keywords)
+        if claim.family == STATE:
+            return changes and _shares_noun(claim.subject, text)
+        if claim.family == ABSENT:
+            return _shares_noun(claim.subject, text)
+        action = family(claim.family)
+        return changes and action is not None and any(k in text for k in action.keywords)
 
 
-def _final_message(messages: list[dict[str, Any]]) -> tuple[int, str] | None:
-    for index in range(len(messages) - 1, -1, -1):
-        message = messages[index]
-        if message.get("role") == "assistant" and _content(message).strip():
-            return index, _content(message)
-    return None
+def _check_claims(transcript: Transcript, walk: _Walk) -> tuple[list[ClaimCheck], list[Finding]]:
+    backing = _Backing(walk)
+    checks, findings = [], []
+    for said in transcript.said:
+        for claim in claims_in(said.text, said.index):
+            backer, why = _backer(claim, backing.matching(claim))
+            checks.append(ClaimCheck(claim.text, claim.family, claim.index, backer, claim.objects))
+            if backer is None:
+                message = f"claims {claim.text!r} but {why}"
+                findings.append(
+                    Finding("unbacked-claim", message, said.index, None, said.line, claim.text)
+                )
+    return checks, findings
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+def _backer(claim: Claim, calls: list[_Done]) -> tuple[str | None, str]:
+    """The tool that backs a claim, or None and why not: every object the claim names must be
+    named by a matching call (a call whose arguments name nothing covers any object), and a
+    claim about several things needs as many distinct calls."""
+    if not calls:
+        return None, "no successful call of a matching runbook step backs it"
+    tool = _tool_of(calls[0].step)
+    scoped = [d for d in calls if objects_in(_args_text(d.call))]
+    if len(scoped) < len(calls):
+        return tool, ""
+    missing = [o for o in claim.objects if not any(_names(d, o) for d in scoped)]
+    if missing:
+        return None, f"no successful call of {tool} named {', '.join(missing)}"
+    distinct = {_args_text(d.call) for d in scoped}
+    if len(distinct) < claim.count:
+        return None, f"it covers {claim.count} or more things; {tool} ran for {len(distinct)}"
+    return tool, ""
 
 
-def _claims(messages: list[dict[str, Any]], graph: _Graph) -> list[Claim]:
-    final = _final_message(messages)
-    if final is None:
-        return []
-    index, text = final
-    backing = [
-        (step, graph.text_of(step), graph.effect_of(step))
-        for call, step in graph.done
-        if call.succeeded
-    ]
-    claims = []
-    for sentence in _sentences(text):
-        for family, clause in _clauses(sentence):
-            backed = _backer(family, clause, backing)
-            claims.append(Claim(clause, family.name, index, backed))
-    return claims
+def _names(done: _Done, obj: str) -> bool:
+    text = _args_text(done.call)
+    if done.step.effect in ("read", None) and done.call.result is not None:
+        text += " " + done.call.result.text.lower()
+    return obj in text
 
 
-def _clauses(sentence: str) -> Iterator[tuple[_Family, str]]:
-    """Each claim verb in a sentence with its clause (up to the next claim verb)."""
-    matches = list(CLAIM.finditer(sentence))
-    for number, match in enumerate(matches):
-        segment = re.split(r"[,;:()]", sentence[: match.start()])[-1]
-        before = re.findall(r"[\w']+", segment.lower())[-5:]
-        if any(word in HEDGES or word.endswith("n't") for word in before):
-            continue
-        end = matches[number + 1].start() if number + 1 < len(matches) else len(sentence)
-        family = FAMILIES[int((match.lastgroup or "f0")[1:])]
-        clause = sentence[match.start() : end].strip(" ,;:").rstrip(".!?")
-        yield family, re.sub(r"[\s,;]+(?:and|then|but|so|and then)$", "", clause)
+def _args_text(call: Call) -> str:
+    arguments = call.arguments
+    if isinstance(arguments, str):
+        return arguments.lower()
+    return json.dumps(dict(arguments), sort_keys=True, default=str).lower()
 
 
-def _backer(
-    family: _Family, clause: str, backing: list[tuple[Step, str, str | None]]
-) -> str | None:
-    """The tool of the first successful call that backs a claim: for "checked X" a read tool
-    whose words share a noun with the claim; for an action, a changing tool of its family."""
-    for step, text, effect in backing:
-        if family.name == READ:
-            backs = effect in ("read", None) and _shares_noun(clause, text)
-        else:
-            backs = effect != "read" and any(keyword in text for keyword in family.keywords)
-        if backs and step.tool is not None:
-            return step.tool.name
-    return None
-
-
-def _nouns(text: str) -> set[str]:
-    words = WORD.findall(CLAIM.sub(" ", text.lower()))
-    return {word for word in words if len(word) >= 4 and word not in STOPWORDS}
-
-
-def _shares_noun(clause: str, tool_text: str) -> bool:
-    nouns = _nouns(clause)
-    if not nouns:
+def _shares_noun(claim: str, tool_text: str) -> bool:
+    claimed = claim_nouns(claim)
+    if not claimed:
         return True
-    words = set(WORD.findall(tool_text))
-    return any(_related(noun, word) for noun in nouns for word in words if len(word) >= 4)
-
-
-def _related(a: str, b: str) -> bool:
-    """Same word up to an inflection: a common prefix of at least min(len, 5) letters."""
-    shortest = min(len(a), len(b))
-    common = next((i for i in range(shortest) if a[i] != b[i]), shortest)
-    return common >= min(shortest, 5)
+    words = set(claim_nouns(tool_text))
+    return any(related(noun, word) for noun in claimed for word in words)
