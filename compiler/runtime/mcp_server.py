@@ -129,7 +129,7 @@ class RunbookServer:
         if not outcome.verdict.allowed:
             why = outcome.message()
             if session.needs_approval() and session.approval() is None:
-                why += "\n" + _who_must_act(session, "approve this call")
+                why += "\n" + _who_must_act(ctx, session, "approve this call")
             return _error(why)
         if outcome.moved_to is not None:
             await ctx.session.send_tool_list_changed()
@@ -163,7 +163,7 @@ class RunbookServer:
             if confirmation is None:
                 return _error(
                     f"step {step.id} is for a person: {step.text}\n"
-                    + _who_must_act(session, "do it and confirm it")
+                    + _who_must_act(ctx, session, "do it and confirm it")
                 )
             confirmed_by, chosen = confirmation
         try:
@@ -177,7 +177,7 @@ class RunbookServer:
         if not session.needs_approval():
             return _json({"approval_needed": False, "step": session.current.id})
         if session.approval() is None and await _ask_approval(ctx, session) is None:
-            return _error(_who_must_act(session, "approve this step's call"))
+            return _error(_who_must_act(ctx, session, "approve this step's call"))
         return _json({"approval_needed": True, "approved_by": session.approval()})
 
     async def _start(self, ctx: Any, run: _Run, arguments: dict[str, Any]) -> types.CallToolResult:
@@ -354,13 +354,17 @@ async def _ask_confirmation(
     return who, chosen if isinstance(chosen, str) else None
 
 
-def _who_must_act(session: RunbookSession, what: str) -> str:
+def _who_must_act(ctx: Any, session: RunbookSession, what: str) -> str:
     meta = session.runbook.artifact.runbook
     escalation = f", escalation: {meta.escalation.role}" if meta.escalation else ""
+    asked = (
+        "They were asked and did not agree (or named the agent)"
+        if _can_elicit(ctx)
+        else "This client cannot ask them (no elicitation)"
+    )
     return (
         f"A person other than the agent ({session.guard.actor}) must {what}: the runbook's "
-        f"owner is {meta.owner}{escalation}. This client cannot ask them (no elicitation), so "
-        "the run waits at this step."
+        f"owner is {meta.owner}{escalation}. {asked}, so the run waits at this step."
     )
 
 

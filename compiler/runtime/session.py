@@ -129,10 +129,11 @@ class RunbookSession:
         (placeholders filled from the inputs) are added where the call leaves them out."""
         step, visit = self.current, len(self.guard.history)
         args = self._with_filled(step, name, arguments)
-        if approved_by is None and self._approval and self._approval[0] == visit:
-            approved_by = self._approval[1]
+        approved_by = approved_by or self.approval()
         verdict = self.guard.check(ToolCall(name, args, approved_by=approved_by))
         if not verdict.allowed:
+            if approved_by is not None and approved_by == self.approval():
+                self._approval = None  # an approval the guard refused is spent
             return CallResult(verdict)
         checked = args if isinstance(args, Mapping) else json.loads(args or "{}")
         result = self._execute(step, registry_name(name), checked)
