@@ -31,7 +31,7 @@ from compiler.registry import RegistryError
 from compiler.render import to_dot, to_mermaid
 from compiler.report import artifact_page, pages_from_results, render_report, write_report
 from compiler.rules import all_rules
-from compiler.runtime.toolspec import Format as SpecFormatName
+from compiler.runtime.toolspec import check_format
 from compiler.schema import SCHEMAS, schema_drift, write_schemas
 from compiler.signing import SignoffError, sign_off
 from compiler.text.escape import printable
@@ -470,6 +470,8 @@ class SpecFormat(enum.StrEnum):
     """Tool spec formats."""
 
     openai = "openai"
+    openai_responses = "openai-responses"
+    anthropic = "anthropic"
     mcp = "mcp"
 
 
@@ -479,8 +481,8 @@ def tools_export_command(
     spec_format: Annotated[SpecFormat, typer.Option("--format")] = SpecFormat.openai,
     registry: RegistryOpt = None,
 ) -> None:
-    """Print OpenAI function-tool specs or an MCP tools/list result."""
-    fmt: SpecFormatName = "mcp" if spec_format is SpecFormat.mcp else "openai"
+    """Print tool specs: OpenAI Chat or Responses, Anthropic Messages, or an MCP tools/list."""
+    fmt = check_format(spec_format.value)
     sys.stdout.write(_guarded(lambda: export_tool_specs(file, fmt, registry)))
 
 
@@ -554,6 +556,50 @@ def _audit_eval(directory: Path, registry: Path | None, output_format: OutputFor
         sys.stdout.write(render_audit_eval(report))
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("serve")
+def serve_command(
+    artifacts: Annotated[list[Path], typer.Argument(help="Compiled runbooks (.json) to serve.")],
+    registry: RegistryOpt = None,
+    profiles: Annotated[
+        Path | None, typer.Option(help="Executor profiles (default: beside the registry).")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Executor profile (default: each runbook's executor).")
+    ] = None,
+    inputs: Annotated[
+        list[str] | None, typer.Option("--input", help="A runbook input, NAME=VALUE; repeatable.")
+    ] = None,
+    actor: Annotated[str, typer.Option(help="Who the agent is, in the audit log.")] = "agent",
+    audit: Annotated[
+        Path, typer.Option(help="JSONL audit log of every call, verdict and result.")
+    ] = Path("runbookc-audit.jsonl"),
+    execute: Annotated[
+        bool, typer.Option("--execute", help="Run allowed calls (default: dry run, argv only).")
+    ] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds a command may run (--execute).")] = 60.0,
+    http: Annotated[
+        int | None, typer.Option("--http", help="Serve streamable HTTP on 127.0.0.1:PORT.")
+    ] = None,
+) -> None:
+    """Serve compiled runbooks to MCP clients (stdio by default), every call guarded."""
+    from compiler.serving import serve_artifacts  # imports mcp: only when serving
+
+    _guarded(
+        lambda: serve_artifacts(
+            artifacts,
+            registry=registry,
+            profiles=profiles,
+            profile=profile,
+            inputs=inputs or [],
+            actor=actor,
+            audit=audit,
+            execute=execute,
+            timeout=timeout,
+            http_port=http,
+        )
+    )
 
 
 @app.command("version")

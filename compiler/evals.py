@@ -219,9 +219,7 @@ def load_suite(directory: Path) -> Suite:
     labelled_on = raw.get("labelled_on")
     if labelled_on is not None and not isinstance(labelled_on, date):
         raise EvalError(f"{path}: labelled_on must be a date (YYYY-MM-DD)")
-    return Suite(
-        floors=_floors(path, raw.get("floors") or {}), labelled_on=labelled_on, **paths
-    )
+    return Suite(floors=_floors(path, raw.get("floors") or {}), labelled_on=labelled_on, **paths)
 
 
 def _floors(path: Path, raw: Any) -> Floors:

@@ -89,7 +89,7 @@ class CompileResult:
 
     @property
     def status(self) -> str | None:
-        """"ready" or "blocked", or None for a fatal result."""
+        """ "ready" or "blocked", or None for a fatal result."""
         if self.known_status is not None:
             return self.known_status
         return self.artifact.status if self.artifact is not None else None

@@ -23,6 +23,7 @@ from compiler.formats import summary
 from compiler.models import Artifact, Diagnostic, Severity, Step
 from compiler.parse import SourceError, decode_source
 from compiler.pipeline import CompileResult
+from compiler.runtime.loader import find_source
 from compiler.svg import graph_svg
 from compiler.workspace import WorkspaceError, displayed, os_reason
 
@@ -282,12 +283,8 @@ def _read(path: Path) -> bytes | None:
 def source_beside(artifact: Artifact, compiled: Path) -> bytes | None:
     """The runbook an artifact was compiled from, looked up by its recorded path from the
     working directory and from the artifact's folders upward; only the exact bytes count."""
-    recorded = Path(artifact.runbook.source_path)
-    for folder in (Path.cwd(), *compiled.resolve().parents):
-        data = _read(folder / recorded)
-        if data is not None and hashlib.sha256(data).hexdigest() == artifact.runbook.source_sha256:
-            return data
-    return None
+    found = find_source(artifact, compiled)
+    return _read(found) if found is not None else None
 
 
 def artifact_page(artifact: Artifact, file: Path) -> RunbookPage:

@@ -14,6 +14,7 @@ from compiler.models import Artifact, Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
 from compiler.runtime import ArtifactError, read_artifact
+from compiler.runtime.loader import find_source
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
 if TYPE_CHECKING:
@@ -173,9 +174,29 @@ def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -
 
 
 def registry_beside(file: Path, registry: Path | None) -> Registry | None:
-    """The given registry, else the nearest tools.yaml beside the file or above it, if any."""
-    path = registry or _nearest(REGISTRY_NAME, [file])
+    """The given registry, else the nearest tools.yaml beside the file or above it, else (for
+    a compiled artifact) beside the runbook it was compiled from, if any."""
+    path = registry_path(file, registry)
     return load_registry(path) if path else None
+
+
+def registry_path(file: Path, registry: Path | None = None) -> Path | None:
+    """Where the registry for a runbook or artifact is: the given one, the nearest tools.yaml
+    beside the file or above it, or one beside the source an artifact records
+    (`compiled/x.json` compiled from `runbooks_src/x.md` finds `runbooks_src/tools.yaml`)."""
+    found = registry or _nearest(REGISTRY_NAME, [file])
+    if found is None and file.suffix == ".json":
+        try:
+            source = find_source(read_artifact(file), file)
+        except ArtifactError:
+            return None
+        found = _nearest(REGISTRY_NAME, [source]) if source else None
+    return found
+
+
+def profiles_path(registry: Path, profiles: Path | None = None) -> Path | None:
+    """The given profiles file, else the nearest profiles.yaml beside the registry or above."""
+    return profiles or _nearest(PROFILES_NAME, [registry.parent])
 
 
 def artifact_for(file: Path, registry: Path | None, profiles: Path | None) -> Artifact:

@@ -85,12 +85,12 @@ _TRIBAL = re.compile(
     starting_with(
         "alot",
         r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old)\s+"
-    r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
-    r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
-    r"|approach|method|trick|steps?)\b"
-    r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
-    r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
-    r"|\bour\s+(?:usual\s+)?(?:dashboard|script|tool|process)\b",
+        r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
+        r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
+        r"|approach|method|trick|steps?)\b"
+        r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
+        r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
+        r"|\bour\s+(?:usual\s+)?(?:dashboard|script|tool|process)\b",
     ),
     re.IGNORECASE,
 )
@@ -98,8 +98,8 @@ _WAIT = re.compile(
     starting_with(
         "kprw",
         r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
-    r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
-    r"\s+to)\b[^.;:!?]*)?",
+        r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
+        r"\s+to)\b[^.;:!?]*)?",
     ),
     re.IGNORECASE,
 )

@@ -1,10 +1,21 @@
 """Agent runtime: load a compiled runbook, guard every tool call, audit what happened.
 
-Imports neither markdown_it nor openai (directly or through compiler.parse / compiler.extract):
-an agent process needs only the artifact, the registry and the profiles.
+Lean on purpose: importing it loads none of the CLI's or the compiler's heavier dependencies
+(typer, rich, jinja2, markdown_it, openai, instructor); an agent process needs only the
+artifact, the registry and the profiles. `mcp` and `langchain_core` are imported only by
+`compiler.runtime.mcp_server` and by `langchain_tools()` when called.
 """
 
+from compiler.runtime.adapters import tool_specs
 from compiler.runtime.audit_log import AuditLog, AuditTrail, read_audit_log
+from compiler.runtime.commands import RenderError, fill_arguments, missing_inputs, render_command
+from compiler.runtime.execute import (
+    Execution,
+    ExecutionResult,
+    Executor,
+    SubprocessExecutor,
+    dry_run,
+)
 from compiler.runtime.guard import (
     Guard,
     GuardError,
@@ -14,6 +25,7 @@ from compiler.runtime.guard import (
     UnknownOutcomeError,
     Verdict,
 )
+from compiler.runtime.langchain import langchain_tools
 from compiler.runtime.loader import (
     ArtifactError,
     ArtifactSchemaError,
@@ -29,7 +41,11 @@ from compiler.runtime.loader import (
     load,
     read_artifact,
 )
+from compiler.runtime.outcomes import Outcome, name_outcomes, outcome_name
+from compiler.runtime.session import CallResult, RunbookSession, StepNotDoneError
 from compiler.runtime.toolspec import (
+    FORMATS,
+    Format,
     ToolSpecError,
     export_runbook_tools,
     export_tools,
@@ -52,6 +68,7 @@ from compiler.runtime.transcript_read import (
 )
 
 __all__ = [
+    "FORMATS",
     "ArtifactError",
     "ArtifactSchemaError",
     "ArtifactTampered",
@@ -59,17 +76,27 @@ __all__ = [
     "AuditError",
     "AuditLog",
     "AuditTrail",
+    "CallResult",
     "ClaimCheck",
     "CompiledRunbook",
+    "Execution",
+    "ExecutionResult",
+    "Executor",
     "Finding",
+    "Format",
     "Guard",
     "GuardError",
     "HumanGateError",
+    "Outcome",
     "ProfilesDrift",
     "RegistryDrift",
+    "RenderError",
     "RunbookBlocked",
     "RunbookFinishedError",
+    "RunbookSession",
     "SourceDrift",
+    "StepNotDoneError",
+    "SubprocessExecutor",
     "ToolCall",
     "ToolSpecError",
     "Transcript",
@@ -80,14 +107,22 @@ __all__ = [
     "UnknownSchemaVersion",
     "Verdict",
     "audit_transcript",
+    "dry_run",
     "export_runbook_tools",
     "export_tools",
+    "fill_arguments",
     "function_name",
     "import_tools",
+    "langchain_tools",
     "load",
+    "missing_inputs",
+    "name_outcomes",
+    "outcome_name",
     "parse_transcript",
     "read_artifact",
     "read_audit_log",
     "read_transcript",
     "registry_name",
+    "render_command",
+    "tool_specs",
 ]

@@ -15,7 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-VerdictName = Literal["allow", "deny", "advance"]
+VerdictName = Literal["allow", "deny", "advance", "call", "result", "approve"]
+"""`allow` / `deny` / `advance`: the guard's decisions. `call`: a control call a runbook session
+received (status, advance, approval). `result`: what an executed call or control call returned.
+`approve`: a person approved the current step's call."""
 FIELDS = ("time", "actor", "runbook", "step", "tool", "args", "verdict", "reason")
 
 

@@ -116,6 +116,21 @@ class CompiledRunbook:
             raise KeyError(f"runbook {self.id!r} has no step {step_id!r}") from None
 
 
+def find_source(artifact: Artifact, compiled: Path | str) -> Path | None:
+    """The runbook an artifact was compiled from, looked up by its recorded path from the
+    working directory and from the artifact's folders upward; only the exact compiled bytes
+    (the recorded sha256) count."""
+    recorded = Path(artifact.runbook.source_path)
+    for folder in (Path.cwd(), *Path(compiled).resolve().parents):
+        candidate = folder / recorded
+        try:
+            if candidate.is_file() and file_sha256(candidate) == artifact.runbook.source_sha256:
+                return candidate
+        except OSError:
+            continue
+    return None
+
+
 def read_artifact(path: Path | str) -> Artifact:
     """Parse and verify an artifact file without judging whether an agent may act on it."""
     data = _read_json(Path(path))

@@ -1,4 +1,5 @@
-"""Registry tools <-> OpenAI function-tool specs and MCP `tools/list` results.
+"""Registry tools <-> agent tool specs: OpenAI Chat and Responses function tools, Anthropic
+Messages tools and MCP tool definitions (export), OpenAI and MCP lists (import).
 
 OpenAI function names must match ^[a-zA-Z0-9_-]{1,64}$, and several MCP clients enforce the same
 rule, so a registry name's dots become double underscores: `oc.get_pods` <-> `oc__get_pods`.
@@ -18,7 +19,10 @@ from compiler.models import Artifact
 from compiler.registry import Registry, Tool, bundled_schema
 from compiler.runtime.loader import CompiledRunbook
 
-Format = Literal["openai", "mcp"]
+Format = Literal["openai", "openai-responses", "anthropic", "mcp"]
+FORMATS: tuple[Format, ...] = ("openai", "openai-responses", "anthropic", "mcp")
+"""`openai`: Chat Completions `tools`; `openai-responses`: Responses API `tools`; `anthropic`:
+Messages API `tools`; `mcp`: MCP tool definitions (the `tools` of a tools/list result)."""
 
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 REGISTRY_NAME = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$")
@@ -68,47 +72,101 @@ def openai_tool(tool: Tool, description: str | None = None) -> dict[str, Any]:
     return {"type": "function", "function": function}
 
 
-def mcp_tool(tool: Tool) -> dict[str, Any]:
-    """One MCP tool definition; annotations are hints only, derived from the tool's effect."""
-    return {
-        "name": function_name(tool.name),
-        "title": tool.name,
-        "description": describe(tool),
-        "inputSchema": tool_parameters(tool),
-        "annotations": {
+def check_format(fmt: object) -> Format:
+    """`fmt` if it names a spec format; otherwise a ToolSpecError that says what goes there."""
+    if isinstance(fmt, str) and fmt in FORMATS:
+        return fmt
+    if isinstance(fmt, str):
+        raise ToolSpecError(f"unknown tool spec format {fmt!r}; use one of {list(FORMATS)}")
+    raise ToolSpecError(
+        f"the format must be one of {list(FORMATS)}, got a {type(fmt).__name__}: the tool source "
+        "(registry, runbook or guard) comes first, the format second"
+    )
+
+
+def convert_spec(
+    function: Mapping[str, Any], fmt: Format, tool: Tool | None = None
+) -> dict[str, Any]:
+    """One tool spec in `fmt`, from an OpenAI Chat function tool (or its `function` part).
+
+    `tool`, when known, adds MCP's title and its read-only / destructive hints."""
+    inner = function.get("function", function)
+    name, description = inner["name"], inner.get("description", "")
+    parameters = dict(inner.get("parameters") or EMPTY_PARAMS)
+    if fmt == "openai":
+        return {"type": "function", "function": dict(inner)}
+    if fmt == "openai-responses":
+        # Not strict: registry schemas use optional properties that strict mode rejects.
+        return {
+            "type": "function",
+            "name": name,
+            "description": description,
+            "parameters": parameters,
+            "strict": False,
+        }
+    if fmt == "anthropic":
+        return {"name": name, "description": description, "input_schema": parameters}
+    spec: dict[str, Any] = {"name": name, "description": description, "inputSchema": parameters}
+    if tool is not None:
+        spec["title"] = tool.name
+        spec["annotations"] = {
             "readOnlyHint": tool.effect == "read",
             "destructiveHint": tool.effect == "destructive",
-        },
-    }
+        }
+    return spec
 
 
 def export_specs(tools: Iterable[Tool], fmt: Format) -> list[dict[str, Any]] | dict[str, Any]:
-    """Specs of the given tools: a list of OpenAI function tools, or an MCP tools/list result."""
-    if fmt == "openai":
-        return [openai_tool(tool) for tool in tools]
-    if fmt == "mcp":
-        return {"tools": [mcp_tool(tool) for tool in tools]}
-    raise ToolSpecError(f"unknown tool spec format {fmt!r}; use 'openai' or 'mcp'")
+    """Specs of the given tools: a list in `fmt`, except `mcp`, which is a tools/list result."""
+    specs = [convert_spec(openai_tool(tool), check_format(fmt), tool) for tool in tools]
+    return {"tools": specs} if fmt == "mcp" else specs
 
 
 def export_tools(registry: Registry, fmt: Format) -> list[dict[str, Any]] | dict[str, Any]:
-    """Every registry tool, sorted by name, as OpenAI function tools or an MCP tools/list."""
+    """Every registry tool, sorted by name, in `fmt` (`mcp`: a tools/list result).
+    `compiler.runtime.tool_specs` is the one-shape alternative (always a list)."""
+    if not isinstance(registry, Registry):
+        raise ToolSpecError(
+            f"export_tools(registry, fmt): the first argument is the registry, got "
+            f"{type(registry).__name__}; for a runbook use tool_specs(runbook, fmt)"
+        )
     return export_specs((registry.tools[name] for name in sorted(registry.tools)), fmt)
+
+
+def runbook_tools(runbook: CompiledRunbook | Artifact, registry: Registry | None) -> list[Tool]:
+    """The registry tools a compiled runbook's steps use, in step order."""
+    artifact = runbook.artifact if isinstance(runbook, CompiledRunbook) else runbook
+    tools = registry or (runbook.registry if isinstance(runbook, CompiledRunbook) else None)
+    if tools is None:
+        raise ToolSpecError(
+            f"runbook {artifact.runbook.id!r}: a registry is needed for specs "
+            "(load it with registry=, or pass registry=)"
+        )
+    names = dict.fromkeys(step.tool.name for step in artifact.steps if step.tool is not None)
+    missing = [name for name in names if name not in tools.tools]
+    if missing:
+        raise ToolSpecError(f"runbook {artifact.runbook.id!r}: tools not in registry: {missing}")
+    return [tools.tools[name] for name in names]
 
 
 def export_runbook_tools(
     runbook: CompiledRunbook | Artifact, registry: Registry | None = None, fmt: Format = "openai"
 ) -> list[dict[str, Any]] | dict[str, Any]:
-    """The specs of the tools a compiled runbook's steps use, in step order."""
-    artifact = runbook.artifact if isinstance(runbook, CompiledRunbook) else runbook
-    tools = registry or (runbook.registry if isinstance(runbook, CompiledRunbook) else None)
-    if tools is None:
-        raise ToolSpecError(f"runbook {artifact.runbook.id!r}: a registry is needed for specs")
-    names = dict.fromkeys(step.tool.name for step in artifact.steps if step.tool is not None)
-    missing = [name for name in names if name not in tools.tools]
-    if missing:
-        raise ToolSpecError(f"runbook {artifact.runbook.id!r}: tools not in registry: {missing}")
-    return export_specs((tools.tools[name] for name in names), fmt)
+    """The specs of the tools a compiled runbook's steps use, in step order (`mcp`: a
+    tools/list result). `compiler.runtime.tool_specs(runbook, fmt)` is the one-shape
+    alternative: source first, format second, always a list."""
+    if isinstance(registry, str):
+        raise ToolSpecError(
+            f"export_runbook_tools(runbook, registry, fmt): the second argument is the registry, "
+            f"got the format {registry!r}; call tool_specs(runbook, {registry!r}) or "
+            f"export_runbook_tools(runbook, fmt={registry!r})"
+        )
+    if registry is not None and not isinstance(registry, Registry):
+        raise ToolSpecError(
+            f"export_runbook_tools(runbook, registry, fmt): registry must be a Registry, "
+            f"got {type(registry).__name__}"
+        )
+    return export_specs(runbook_tools(runbook, registry), fmt)
 
 
 def import_tools(spec: Mapping[str, Any] | list[Any]) -> list[dict[str, Any]]:

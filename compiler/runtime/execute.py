@@ -1,0 +1,97 @@
+"""Executors: what happens to a tool call the guard allowed.
+
+An executor is any callable taking an `Execution` and returning an `ExecutionResult`. The
+default, `dry_run`, runs nothing: it returns the exact argv the registry's command template
+gives. `SubprocessExecutor` runs that argv, with a timeout and no shell. A framework plugs in
+its own (an API client, a job queue) with the same signature.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.models import Step
+
+MAX_OUTPUT = 64 * 1024
+"""Characters kept of a command's stdout and of its stderr; the rest is cut, and says so."""
+
+
+@dataclass(frozen=True)
+class Execution:
+    """An allowed call: the step, the registry tool, the checked arguments, and the argv the
+    command template renders (None when the tool has no template that fits)."""
+
+    step: Step
+    tool: str
+    arguments: Mapping[str, Any]
+    argv: list[str] | None
+    render_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    """What an executor reports: `ok` false means the tool ran and failed (or could not run).
+    `output` is shown to the agent; `data` is structured detail for the audit log."""
+
+    ok: bool
+    output: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Executor = Callable[[Execution], ExecutionResult]
+
+
+def dry_run(execution: Execution) -> ExecutionResult:
+    """Run nothing: report the argv the step would run."""
+    if execution.argv is None:
+        return ExecutionResult(
+            False,
+            f"dry run: no command line for {execution.tool}: {execution.render_error}",
+            {"dry_run": True, "argv": None},
+        )
+    words = " ".join(execution.argv)
+    return ExecutionResult(
+        True, f"dry run (not executed): {words}", {"dry_run": True, "argv": execution.argv}
+    )
+
+
+@dataclass(frozen=True)
+class SubprocessExecutor:
+    """Run the rendered argv as a child process: no shell, a timeout, output captured."""
+
+    timeout: float = 60.0
+
+    def __call__(self, execution: Execution) -> ExecutionResult:
+        """Run the argv; a missing template, a missing program or a timeout is a failure."""
+        if execution.argv is None:
+            return ExecutionResult(False, f"not executed: {execution.render_error}", {"argv": None})
+        data: dict[str, Any] = {"argv": execution.argv}
+        try:
+            done = subprocess.run(  # an argv list, never a shell string
+                execution.argv,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=self.timeout,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return ExecutionResult(False, f"timed out after {self.timeout:g}s", data)
+        except OSError as error:
+            return ExecutionResult(False, f"could not run {execution.argv[0]}: {error}", data)
+        data.update(exit_code=done.returncode)
+        output = _cut(done.stdout)
+        if done.stderr:
+            output += ("\n" if output else "") + "stderr:\n" + _cut(done.stderr)
+        status = "" if done.returncode == 0 else f"exit code {done.returncode}\n"
+        return ExecutionResult(done.returncode == 0, status + output, data)
+
+
+def _cut(text: str) -> str:
+    if len(text) <= MAX_OUTPUT:
+        return text
+    return text[:MAX_OUTPUT] + f"\n[... {len(text) - MAX_OUTPUT} more characters cut]"
