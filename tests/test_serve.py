@@ -152,6 +152,7 @@ def test_serve_walks_etcd_defrag_guarded(tmp_path: Path) -> None:
         assert len(client.asked) == 5 and client.answers == []
 
     args = ["compiled/etcd-defrag.json", "--input", "etcd_pod=etcd-master-0"]
+    args += ["--input", "member_endpoint=https://10.0.0.3:2379"]
     serve([*args, "--actor", AGENT, "--audit", str(audit)], scenario, answers)
 
     trail = read_audit_log(audit)

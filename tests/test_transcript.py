@@ -189,11 +189,6 @@ def test_inputs_pin_placeholders_as_the_guard_does() -> None:
         audit(messages, ETCD, inputs={"nope": "x"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the guard still lets a call set a parameter the binding does not record; the "
-    "concurrent guard change denies it, and the audit follows the guard's own rules",
-)
 def test_an_injected_unrecorded_parameter_is_a_mismatch() -> None:
     report = audit(read_transcript(TRANSCRIPTS / "etcd-defrag.injected-command.chat.json"), ETCD)
     assert kinds(report) == ["argument-mismatch"]

@@ -87,12 +87,16 @@ class Guard:
         audit: AuditLog | Path | str | None = None,
         actor: str = "agent",
         inputs: Mapping[str, Any] | None = None,
+        *,
+        unknown_inputs_match_any: bool = False,
     ) -> None:
         self.runbook = runbook
         self.actor = actor
         self.profile, self.permissions = _profile(runbook, profile)
         self.audit = audit if isinstance(audit, AuditLog) or audit is None else AuditLog(audit)
         self.inputs = _inputs(runbook, inputs or {})
+        if unknown_inputs_match_any:  # an audit after the fact, which was not told the values
+            self.inputs = {k: v for k, v in self.inputs.items() if v is not None}
         self._history: list[str] = [runbook.entry.id]
         self._called = False
         self.decisions: list[dict[str, Any]] = []

@@ -179,7 +179,7 @@ def _compiled(runbook: RunbookLike, registry: Registry | None) -> CompiledRunboo
 
 def _guard(compiled: CompiledRunbook, inputs: Mapping[str, Any] | None) -> Guard:
     try:
-        return Guard(compiled, inputs=inputs)
+        return Guard(compiled, inputs=inputs, unknown_inputs_match_any=True)
     except ValueError as error:
         raise AuditError(str(error)) from None
 
