@@ -44,6 +44,8 @@ class SourceFile:
     display: str
     source_path: str
     output: str
+    refused: str | None = None
+    """Why the file must not be read at all (a symlink leaving the compiled tree), or None."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class CompileResult:
 
 def compile_file(source: SourceFile, env: Environment) -> CompileResult:
     """Compile one runbook file; fatal problems become a diagnostic, never an exception."""
+    if source.refused is not None:
+        return _fatal(source, SourceError("RB001", source.refused))
     try:
         data = source.path.read_bytes()
     except OSError as error:
