@@ -11,10 +11,21 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from compiler import parse
 from compiler.cli import app
+from compiler.models import Diagnostic, SignOff
+from compiler.parse import SourceError
+from compiler.signoff import (
+    MAX_SIDECAR_BYTES,
+    Entry,
+    SignoffSet,
+    apply_signoffs,
+    load_signoffs,
+    sidecar_path,
+)
 
 from ..conftest import with_registry
 
@@ -70,3 +81,60 @@ def test_item8_code_span_scan_is_linear_on_escaped_backticks() -> None:
 
     small, large = work(2000), work(4000)
     assert large < 2.2 * small, (small, large)
+
+
+class _CountingList(list[Any]):
+    """A list that counts how many elements are visited by iterating it."""
+
+    visits = 0
+
+    def __iter__(self) -> Any:
+        for item in super().__iter__():
+            type(self).visits += 1
+            yield item
+
+
+def test_item9_sidecars_are_capped_and_matched_by_key(tmp_path: Path) -> None:
+    runbook = tmp_path / "r.md"
+    runbook.write_text(STEPS, "utf-8")
+    sidecar = sidecar_path(runbook)
+    sidecar.write_text("# padding\n" * (MAX_SIDECAR_BYTES // 10 + 1), "utf-8")
+    with pytest.raises(SourceError, match="over the 1048576-byte limit") as raised:
+        load_signoffs(runbook)
+    assert raised.value.code == "RB904"
+
+    def visits(entries: int, flags: int) -> int:
+        diagnostics = _CountingList(_flag(i) for i in range(flags))
+        junk = tuple(_entry(i) for i in range(entries))
+        _CountingList.visits = 0
+        apply_signoffs(diagnostics, SignoffSet(junk), lambda _code: None)
+        return _CountingList.visits
+
+    # Unmatched entries are judged by lookup: diagnostics are visited a fixed number of
+    # times, however many junk entries the sidecar holds (it was entries x diagnostics).
+    assert visits(2000, 200) == visits(20, 200) <= 5 * 200
+
+
+def _flag(index: int) -> Diagnostic:
+    return Diagnostic(
+        blocking=True,
+        code="RB101",
+        column=1,
+        end_column=2,
+        end_line=index + 1,
+        fingerprint=f"{index:016x}",
+        fix="",
+        line=index + 1,
+        message="vague",
+        name="vague-condition",
+        path="r.md",
+        severity="error",
+        step=f"steps/step-{index}",
+    )
+
+
+def _entry(index: int) -> Entry:
+    signoff = SignOff(
+        by="x", code="RB101", date="2026-01-01", fingerprint=f"junk{index}", reason="x"
+    )
+    return Entry(index + 1, signoff, f"steps/other-{index}", "words")
