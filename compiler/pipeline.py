@@ -33,6 +33,7 @@ from compiler.signoff import (
     fingerprint,
     load_signoffs,
     sidecar_path,
+    step_target,
 )
 
 
@@ -134,8 +135,10 @@ def compile_result(
     context = CheckContext(
         document, graph, env.registry, env.profiles, meta, env.config, extraction.issues
     )
+    targets = {step.id: step_target(step) for step in graph.steps}
     diagnostics = [
-        _diagnostic(f, source.source_path, meta.id, env.config) for f in run_checks(context)
+        _diagnostic(f, source.source_path, meta.id, env.config, targets.get(f.step or "", ""))
+        for f in run_checks(context)
     ]
     step_ids = frozenset(step.id for step in graph.steps)
     diagnostics, problems = apply_signoffs(
@@ -176,7 +179,9 @@ def _problem_finding(problem: SignoffProblem) -> Finding:
     return Finding(problem.code, span, problem.message, problem.fix, problem.evidence, problem.step)
 
 
-def _diagnostic(finding: Finding, path: str, runbook_id: str, config: Config) -> Diagnostic:
+def _diagnostic(
+    finding: Finding, path: str, runbook_id: str, config: Config, target: str = ""
+) -> Diagnostic:
     rule = all_rules()[finding.code]
     severity = config.severity.get(finding.code, rule.severity)
     return Diagnostic(
@@ -192,7 +197,9 @@ def _diagnostic(finding: Finding, path: str, runbook_id: str, config: Config) ->
         message=finding.message,
         fix=finding.fix,
         step=finding.step,
-        fingerprint=fingerprint(finding.code, runbook_id, finding.step, finding.evidence),
+        fingerprint=fingerprint(
+            finding.code, runbook_id, finding.step, finding.evidence, target
+        ),
         evidence=" ".join(finding.evidence.split()),
     )
 

@@ -2,8 +2,9 @@
 runbook and reviewed in the same pull request.
 
 A sign-off matches a diagnostic by code and fingerprint. The fingerprint hashes the code, the
-runbook id, the step id and the flagged words — never line numbers — so edits elsewhere keep a
-sign-off valid, and an edit to the flagged words makes it stale (RB902).
+runbook id, the step id, the flagged words, and the step's full text and tool binding — never
+line numbers — so edits elsewhere keep a sign-off valid, and an edit to the flagged words, the
+step or its arguments makes it stale (RB902).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from compiler.emit import atomic_write
-from compiler.models import Diagnostic, SignOff
+from compiler.models import Diagnostic, SignOff, Step
 from compiler.parse import SourceError, normalise
 
 SIDECAR_SUFFIX = ".signoffs.toml"
@@ -40,10 +41,23 @@ def _words(evidence: str) -> str:
     return normalise(evidence).lower()
 
 
-def fingerprint(code: str, runbook_id: str, step: str | None, evidence: str) -> str:
-    """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it."""
-    material = "\x1f".join([code, runbook_id, step or "", _words(evidence)])
+def fingerprint(
+    code: str, runbook_id: str, step: str | None, evidence: str, target: str = ""
+) -> str:
+    """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it.
+
+    `target` is the flagged step's `step_target` (empty for a runbook-level flag): a step id
+    is only the first words of the step, so the id alone would let an edited step keep its
+    sign-off."""
+    material = "\x1f".join([code, runbook_id, step or "", _words(evidence), target])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def step_target(step: Step) -> str:
+    """What a sign-off on a step signs besides the flagged words: the step's full text and
+    its binding (tool, arguments, how it was bound). Any change to them makes it stale."""
+    binding = step.tool.model_dump_json() if step.tool is not None else ""
+    return f"{normalise(step.text)}\x1e{binding}"
 
 
 @dataclass(frozen=True)

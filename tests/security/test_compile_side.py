@@ -5,6 +5,7 @@ Costs are counted (Python lines executed, sequence elements visited), never time
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -138,3 +139,41 @@ def _entry(index: int) -> Entry:
         by="x", code="RB101", date="2026-01-01", fingerprint=f"junk{index}", reason="x"
     )
     return Entry(index + 1, signoff, f"steps/other-{index}", "words")
+
+
+RETARGET = """# Api pods
+
+## Steps
+
+1. Restart the api pods if needed:
+
+   ```
+   $ oc delete pod api-server-blue -n payments
+   ```
+"""
+
+
+def test_item10_a_signoff_does_not_survive_retargeting(tmp_path: Path) -> None:
+    runbook = with_registry(tmp_path) / "r.md"
+    runbook.write_text(RETARGET, "utf-8")
+    step = "steps/oc-delete-pod-api-server-blue-n"
+    signed = runner.invoke(
+        app,
+        ["signoff", f"RB101@{step}", "--runbook", str(runbook), "--by", "sam", "--reason", "ok"],
+    )
+    assert signed.exit_code == 0, signed.output
+
+    def rb101() -> dict[str, Any]:
+        result = runner.invoke(app, ["check", str(runbook), "--format", "json", "--no-cache"])
+        (found,) = [d for d in json.loads(result.output)["diagnostics"] if d["code"] == "RB101"]
+        assert found["step"] == step  # the 7-word step id is the same before and after
+        return found
+
+    assert rb101()["signoff"] is not None
+    # Same step id, same flagged words ("if needed"): only the argument changed.
+    runbook.write_text(RETARGET.replace("-n payments", "-n ledger"), "utf-8")
+    diagnostics = json.loads(
+        runner.invoke(app, ["check", str(runbook), "--format", "json", "--no-cache"]).output
+    )["diagnostics"]
+    assert rb101()["signoff"] is None
+    assert "RB902" in {d["code"] for d in diagnostics}
