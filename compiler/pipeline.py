@@ -21,6 +21,7 @@ from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
 from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Span, Step
 from compiler.parse import Document, SourceError, decode_source, parse
+from compiler.policy import effective_policy
 from compiler.registry import Profiles, Registry
 from compiler.rules import CheckContext, Finding, all_rules, run_checks
 
@@ -238,6 +239,7 @@ def _artifact(
             profiles_sha256=env.profiles.sha256,
             extractor=extraction.extractor,
             model=extraction.model,
+            policy=effective_policy(env.config, source.display),
             prompt_sha256=extraction.prompt_sha256,
             response_cache_keys=list(extraction.cache_keys),
         ),

@@ -75,6 +75,10 @@ class RunbookBlocked(ArtifactError):  # noqa: N818 - names fixed by the runtime 
     """The artifact is blocked, or carries blocking diagnostics nobody signed off."""
 
 
+class RelaxedPolicy(ArtifactError):  # noqa: N818 - names fixed by the runtime API
+    """Compiled with a blocking rule switched off or downgraded by configuration."""
+
+
 class UnknownProfile(ArtifactError):  # noqa: N818 - names fixed by the runtime API
     """The executor profile is not defined in the profiles file (or none was given)."""
 
@@ -132,12 +136,23 @@ def load(
     profile: str | None = None,
     profiles: Profiles | Path | str | None = None,
     source: Path | str | None = None,
+    *,
+    allow_relaxed_policy: bool = False,
 ) -> CompiledRunbook:
     """Load an artifact an agent may act on, or raise a subclass of `ArtifactError`.
 
     `profile` defaults to the runbook's `executor` when `profiles` is given. `source`, when
-    given, is the runbook markdown; its hash must match the one compiled."""
+    given, is the runbook markdown; its hash must match the one compiled.
+    An artifact compiled with a blocking rule switched off or downgraded by configuration
+    (`provenance.policy.relaxed`) is refused unless `allow_relaxed_policy` is true."""
     artifact = read_artifact(path)
+    if artifact.provenance.policy.relaxed and not allow_relaxed_policy:
+        codes = ", ".join(artifact.provenance.policy.relaxed_codes)
+        raise RelaxedPolicy(
+            path,
+            f"compiled with blocking rules switched off or downgraded by configuration "
+            f"({codes}); pass allow_relaxed_policy=True to load it anyway",
+        )
     _check_blocked(path, artifact)
     if source is not None:
         _check_source(path, artifact, Path(source))

@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 
 from compiler import parse
 from compiler.cli import app
-from compiler.models import Diagnostic, SignOff
+from compiler.models import Diagnostic, Policy, SignOff
 from compiler.parse import SourceError
+from compiler.policy import policy_sha256
+from compiler.runtime import RelaxedPolicy, load, read_artifact
 from compiler.signoff import (
     MAX_SIDECAR_BYTES,
     Entry,
@@ -177,3 +179,26 @@ def test_item10_a_signoff_does_not_survive_retargeting(tmp_path: Path) -> None:
     )["diagnostics"]
     assert rb101()["signoff"] is None
     assert "RB902" in {d["code"] for d in diagnostics}
+
+
+@pytest.mark.parametrize(
+    ("config", "relaxed"),
+    [('ignore = ["RB"]\n', "RB101"), ('severity = {RB101 = "info"}\n', "RB101")],
+)
+def test_item4_relaxed_config_is_recorded_and_refused_by_load(
+    tmp_path: Path, config: str, relaxed: str
+) -> None:
+    tree = with_registry(tmp_path / "runbooks")
+    (tree / "r.md").write_text(RETARGET, "utf-8")
+    (tree / "runbookc.toml").write_text(config, "utf-8")
+    out = tmp_path / "compiled"
+    result = runner.invoke(app, ["compile", str(tree), "--out", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+
+    policy = json.loads((out / "r.json").read_text("utf-8"))["provenance"]["policy"]
+    assert policy["relaxed"] is True and relaxed in policy["relaxed_codes"]
+    assert policy["sha256"] == policy_sha256(Policy.model_validate(policy))
+    with pytest.raises(RelaxedPolicy, match=relaxed):
+        load(out / "r.json")
+    if read_artifact(out / "r.json").status == "ready":
+        assert load(out / "r.json", allow_relaxed_policy=True).id == "r"
