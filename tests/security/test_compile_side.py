@@ -6,6 +6,7 @@ Costs are counted (Python lines executed, sequence elements visited), never time
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ from compiler.cli import app
 from compiler.models import Diagnostic, Policy, SignOff
 from compiler.parse import SourceError
 from compiler.policy import policy_sha256
-from compiler.runtime import RelaxedPolicy, load, read_artifact
+from compiler.runtime import RelaxedPolicy, SourceMissing, load, read_artifact
 from compiler.signoff import (
     MAX_SIDECAR_BYTES,
     Entry,
@@ -202,3 +203,44 @@ def test_item4_relaxed_config_is_recorded_and_refused_by_load(
         load(out / "r.json")
     if read_artifact(out / "r.json").status == "ready":
         assert load(out / "r.json", allow_relaxed_policy=True).id == "r"
+
+
+READY = """---
+owner: team-a
+escalation: {role: oncall, after: 15m}
+last_reviewed: 2026-11-01
+---
+# Pods
+
+## Steps
+
+1. List the pods with `oc.get_pods`.
+"""
+
+
+def test_item3_artifacts_without_a_source_fail_check_are_removed_and_do_not_load(
+    tmp_path: Path,
+) -> None:
+    tree = with_registry(tmp_path / "runbooks")
+    for name in ("kept", "deleted"):
+        (tree / f"{name}.md").write_text(READY.replace("Pods", name), "utf-8")
+    out = tmp_path / "compiled"
+    assert runner.invoke(app, ["compile", str(tree), "--out", str(out)]).exit_code == 0
+    assert load(out / "kept.json").id == "kept"
+    (tree / "deleted.md").unlink()
+    shutil.copy(out / "kept.json", out / "evil.json")  # hand-made: borrows kept.md's source
+
+    checked = runner.invoke(app, ["compile", str(tree), "--out", str(out), "--check"])
+    assert checked.exit_code == 1
+    assert f"{out / 'deleted.json'}: no source" in checked.output
+    assert f"{out / 'evil.json'}: no source" in checked.output
+    for orphan in ("deleted", "evil"):
+        with pytest.raises(SourceMissing):
+            load(out / f"{orphan}.json")
+    assert load(out / "evil.json", verify_source=False).id == "kept"  # the documented opt-out
+
+    written = runner.invoke(app, ["compile", str(tree), "--out", str(out)])
+    assert written.exit_code == 0
+    assert f"{out / 'deleted.json'}: removed stale artifact" in written.output
+    assert f"{out / 'evil.json'}: not removed" in written.output
+    assert sorted(p.name for p in out.iterdir()) == ["evil.json", "kept.json"]
