@@ -244,3 +244,14 @@ def test_item3_artifacts_without_a_source_fail_check_are_removed_and_do_not_load
     assert f"{out / 'deleted.json'}: removed stale artifact" in written.output
     assert f"{out / 'evil.json'}: not removed" in written.output
     assert sorted(p.name for p in out.iterdir()) == ["evil.json", "kept.json"]
+
+
+def test_item8_step_jumps_resolve_in_linear_work(compile_text: Callable[[str], object]) -> None:
+    from compiler import graph
+
+    def work(items: int) -> int:
+        text = "## Steps\n\n" + "1. go to step 1\n" * items
+        return _lines_executed(lambda: compile_text(text), graph.__file__)
+
+    small, large = work(200), work(400)
+    assert large < 2.2 * small, (small, large)
