@@ -51,6 +51,8 @@ def environment_digest(env: Environment) -> str:
 def cache_key(source: SourceFile, environment: str) -> str | None:
     """The key of a source's result under an `environment_digest`, or None when its files
     cannot be read (no caching)."""
+    if source.refused is not None:
+        return None
     try:
         data = source.path.read_bytes()
         sidecar = sidecar_path(source.path)

@@ -25,7 +25,7 @@ from compiler.evals import EvalError, render_text
 from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
-from compiler.outdir import drift, write_all
+from compiler.outdir import drift, orphans, remove, write_all
 from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
 from compiler.render import to_dot, to_mermaid
@@ -219,18 +219,27 @@ def compile_command(
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     results = _compile(paths, registry, profiles, config, jobs, cache, llm)
+    strays = orphans(results, out, paths)
     if check:
         drifted = drift(results, out)
         for item in drifted:
             typer.echo(f"{out / item.output}: out of date ({', '.join(item.reasons)})")
-        if drifted:
+        for stray in strays:
+            typer.echo(f"{out / stray.output}: no source ({stray.reason})")
+        if drifted or strays:
             typer.echo(
-                f"{len(drifted)} artifact(s) out of date; run `runbookc compile` again", err=True
+                f"{len(drifted)} artifact(s) out of date, {len(strays)} without a source; "
+                "run `runbookc compile` again (files it does not own: remove by hand)",
+                err=True,
             )
             raise typer.Exit(EXIT_FINDINGS)
         typer.echo(f"{len(results)} artifact(s) up to date", err=True)
         return
     _guarded(lambda: write_all(results, out))
+    removed = _guarded(lambda: remove(strays, out))
+    for stray in strays:
+        done = "removed stale artifact" if stray in removed else "not removed, no source"
+        typer.echo(f"{out / stray.output}: {done} ({stray.reason})", err=True)
     blocked = sum(1 for r in results if r.status == "blocked")
     typer.echo(
         f"compiled {len(results)} runbook(s) into {out}: "

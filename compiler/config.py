@@ -39,10 +39,20 @@ class Config:
         """Whether a rule is enabled for a file (longest matching prefix wins, as in ruff)."""
         if not _selected(self.select, self.ignore, code):
             return False
-        for pattern, codes in self.per_file_ignores.items():
-            if _path_matches(path, pattern) and any(code.startswith(c) for c in codes):
-                return False
-        return True
+        return not any(code.startswith(c) for c in self.per_file_ignored(path))
+
+    def per_file_ignored(self, path: str) -> tuple[str, ...]:
+        """The code prefixes `per-file-ignores` switch off for a file, sorted."""
+        return tuple(
+            sorted(
+                {
+                    code
+                    for pattern, codes in self.per_file_ignores.items()
+                    if _path_matches(path, pattern)
+                    for code in codes
+                }
+            )
+        )
 
 
 @cache

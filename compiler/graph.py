@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter, deque
@@ -65,8 +66,9 @@ def build_graph(bound: list[BoundStep], anchors: set[str]) -> StepGraph:
     ids, issues = _assign_ids(bound)
     by_id = dict(zip(ids, bound, strict=True))
     steps: list[Step] = []
+    targets = _Targets(bound)
     for index, (sid, item) in enumerate(zip(ids, bound, strict=True)):
-        edges = _edges(index, ids, bound, anchors, issues)
+        edges = _edges(index, ids, bound, anchors, issues, targets)
         steps.append(_step(sid, item, edges))
     if steps:
         steps.append(Step(id=END_ID, kind="end", text="", source=None, gate="auto"))
@@ -144,6 +146,7 @@ def _edges(
     bound: list[BoundStep],
     anchors: set[str],
     issues: list[GraphIssue],
+    targets: _Targets,
 ) -> list[Edge]:
     draft = bound[index].draft
     following = ids[index + 1] if index + 1 < len(ids) else END_ID
@@ -155,7 +158,7 @@ def _edges(
         return [Edge(to=following)]
     edges = []
     for jump in draft.jumps:
-        target = _resolve(draft, jump, ids, bound, anchors)
+        target = _resolve(draft, jump, ids, targets, anchors)
         if target is None:
             if jump.by == "step-number" or jump.target not in anchors:
                 issues.append(
@@ -178,46 +181,81 @@ def _describe(jump: Jump) -> str:
     return f"step {jump.target}" if jump.by == "step-number" else f"#{jump.target}"
 
 
+_STEP_LABEL = re.compile(r"^\s*step\s+(\d+)\b", re.IGNORECASE)
+
+
+class _Targets:
+    """Where "go to step N" and "[...](#anchor)" jumps can land, indexed once per graph:
+    scanning every step for every jump was quadratic in the number of jumps."""
+
+    def __init__(self, bound: list[BoundStep]) -> None:
+        self.in_list: dict[tuple[int, int], list[int]] = {}
+        self.in_section: dict[tuple[str | None, int], list[int]] = {}
+        self.numbered: dict[int, list[int]] = {}
+        labelled: dict[str, list[tuple[int, int]]] = {}
+        self.sections: dict[str, int] = {}
+        for i, item in enumerate(bound):
+            draft = item.draft
+            number = draft.list_number
+            if number is not None:
+                if draft.list_key is not None:
+                    self.in_list.setdefault((draft.list_key, number), []).append(i)
+                self.in_section.setdefault((draft.section, number), []).append(i)
+                self.numbered.setdefault(number, []).append(i)
+            for label in _labels(draft):
+                labelled.setdefault(label, []).append((draft.span.line, i))
+            for title in draft.section.split(" > ") if draft.section else ():
+                self.sections.setdefault(anchor(title), i)
+        self.labelled = {label: _Earliest(places) for label, places in labelled.items()}
+
+    def step(self, draft: DraftStep, number: int) -> int | None:
+        """The step "go to step N" from `draft` means: in its list, its section, labelled
+        "Step N" (the first at or after it, else the first), or the only step numbered N."""
+        if draft.list_key is not None and (draft.list_key, number) in self.in_list:
+            return self.in_list[(draft.list_key, number)][0]
+        if (draft.section, number) in self.in_section:
+            return self.in_section[(draft.section, number)][0]
+        if str(number) in self.labelled:
+            return self.labelled[str(number)].from_line(draft.span.line)
+        anywhere = self.numbered.get(number, [])
+        return anywhere[0] if len(anywhere) == 1 else None
+
+
+class _Earliest:
+    """The first step (by position) at or after a line, else the first of all, in log time."""
+
+    def __init__(self, places: list[tuple[int, int]]) -> None:
+        self.lines = sorted(places)
+        self.first_from = [i for _, i in self.lines]
+        for k in range(len(self.first_from) - 2, -1, -1):
+            self.first_from[k] = min(self.first_from[k], self.first_from[k + 1])
+        self.first = min(i for _, i in places)
+
+    def from_line(self, line: int) -> int:
+        k = bisect.bisect_left(self.lines, (line, -1))
+        return self.first_from[k] if k < len(self.lines) else self.first
+
+
+def _labels(draft: DraftStep) -> set[str]:
+    """N of "Step N" written at the start of the step's text, lead-in or heading."""
+    heading = draft.section.split(" > ")[-1] if draft.section else ""
+    return {
+        match.group(1)
+        for text in (draft.text, draft.note or "", heading)
+        if (match := _STEP_LABEL.match(text))
+    }
+
+
 def _resolve(
-    draft: DraftStep, jump: Jump, ids: list[str], bound: list[BoundStep], anchors: set[str]
+    draft: DraftStep, jump: Jump, ids: list[str], targets: _Targets, anchors: set[str]
 ) -> str | None:
-    target = jump.target
     if jump.by == "end":
         return END_ID
     if jump.by == "step-number":
-        number = int(target)
-        same_list = [
-            i
-            for i, b in enumerate(bound)
-            if b.draft.list_number == number
-            and b.draft.list_key == draft.list_key
-            and draft.list_key is not None
-        ]
-        same_section = [
-            i
-            for i, b in enumerate(bound)
-            if b.draft.list_number == number and b.draft.section == draft.section
-        ]
-        labelled = sorted(
-            (i for i, b in enumerate(bound) if _labelled(b.draft, number)),
-            key=lambda i: (bound[i].draft.span.line < draft.span.line, i),
-        )
-        anywhere = [i for i, b in enumerate(bound) if b.draft.list_number == number]
-        candidates = same_list or same_section or labelled or anywhere[:1] * (len(anywhere) == 1)
-        return ids[candidates[0]] if candidates else None
-    if target not in anchors:
-        return None
-    for i, b in enumerate(bound):
-        if b.draft.section and target in [anchor(s) for s in b.draft.section.split(" > ")]:
-            return ids[i]
-    return None
-
-
-def _labelled(draft: DraftStep, number: int) -> bool:
-    """A step written as "Step 2: ..." (in its text, lead-in or heading)."""
-    label = re.compile(rf"^\s*step\s+{number}\b", re.IGNORECASE)
-    heading = draft.section.split(" > ")[-1] if draft.section else ""
-    return any(label.match(text) for text in (draft.text, draft.note or "", heading))
+        found = targets.step(draft, int(jump.target))
+        return ids[found] if found is not None else None
+    found = targets.sections.get(jump.target) if jump.target in anchors else None
+    return ids[found] if found is not None else None
 
 
 def _reachability(steps: list[Step], entry: str | None) -> list[GraphIssue]:

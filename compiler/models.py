@@ -141,12 +141,31 @@ class RunbookInfo(Model):
     title: str
 
 
+class Policy(Model):
+    """The configuration a runbook was checked under: configuration is policy, so an artifact
+    says which rules were switched off or downgraded for it."""
+
+    extra_vague_phrases: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    max_bytes: int
+    per_file_ignores: list[str] = Field(
+        default_factory=list, description="Code prefixes per-file-ignores switched off here."
+    )
+    relaxed: bool = Field(description="Whether any blocking rule was switched off or downgraded.")
+    relaxed_codes: list[str] = Field(default_factory=list)
+    select: list[str]
+    severity: Annotated[dict[str, Severity], KEY_ORDER] = Field(default_factory=dict)
+    sha256: str = Field(description="sha256 of the canonical JSON of the other fields.")
+    stale_after_days: int
+
+
 class Provenance(Model):
     """What produced the artifact; any change here means the artifact must be rebuilt."""
 
     compiler_version: str
     extractor: Extractor = "heuristic"
     model: str | None = None
+    policy: Policy
     profiles_sha256: str | None = None
     prompt_sha256: str | None = None
     registry_sha256: str

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from pydantic import ValidationError
 
 from compiler.emit import atomic_write
+from compiler.models import Artifact
 from compiler.pipeline import CompileResult
 from compiler.workspace import WorkspaceError, os_reason
 
@@ -74,3 +78,78 @@ def _reasons(current: str, fresh: dict[str, object]) -> tuple[str, ...]:
     if old_prov.get("compiler_version") != new_prov.get("compiler_version"):
         reasons.append("compiler version changed")
     return tuple(reasons) or ("compiler output changed (sign-offs or compiler behaviour)",)
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A `*.json` in the out directory that no current source accounts for.
+
+    `owned`: an artifact this compile would have written, for a runbook under a compiled
+    directory that is gone — safe to remove. Anything else is reported, never removed."""
+
+    output: str
+    reason: str
+    owned: bool
+
+
+def orphans(results: list[CompileResult], out: Path, paths: Iterable[Path]) -> list[Orphan]:
+    """Files in `out` that are not the artifact of a source: of a deleted runbook, hand-made,
+    or not artifacts at all. An artifact of a runbook outside the compiled paths counts only
+    if that runbook is missing too (compiling one file into a shared `out` is fine)."""
+    if not out.is_dir():
+        return []
+    produced = {result.source.output for result in results}
+    current = {result.source.source_path for result in results}
+    paths = list(paths)
+    roots = {path.resolve().name for path in paths if path.is_dir()}
+    bases = {folder for path in paths for folder in _folders(path)}
+    found = []
+    for file in sorted(out.rglob("*.json")):
+        output = file.relative_to(out).as_posix()
+        if output in produced or any(part.startswith(".") for part in PurePosixPath(output).parts):
+            continue
+        orphan = _orphan(file, output, current, roots, bases)
+        if orphan is not None:
+            found.append(orphan)
+    return found
+
+
+def _folders(path: Path) -> list[Path]:
+    start = path.resolve() if path.is_dir() else path.resolve().parent
+    return [start, *start.parents]
+
+
+def _orphan(
+    file: Path, output: str, current: set[str], roots: set[str], bases: set[Path]
+) -> Orphan | None:
+    try:
+        artifact = Artifact.model_validate_json(file.read_bytes())
+    except (OSError, ValueError, ValidationError, RecursionError):
+        return Orphan(output, "not an artifact of this compiler", owned=False)
+    recorded = PurePosixPath(artifact.runbook.source_path)
+    expected = PurePosixPath(output).with_suffix(".md")
+    escapes = recorded.is_absolute() or ".." in recorded.parts
+    if escapes or recorded.parts[-len(expected.parts) :] != expected.parts:
+        return Orphan(output, f"records source {recorded}, which compiles elsewhere", False)
+    if recorded.parts[0] in roots and str(recorded) not in current:
+        owned = recorded == PurePosixPath(recorded.parts[0], *expected.parts)
+        return Orphan(output, f"its source {recorded} is gone", owned)
+    if not any((base / recorded).is_file() for base in bases):
+        return Orphan(output, f"its source {recorded} is not found", owned=False)
+    return None
+
+
+def remove(found: list[Orphan], out: Path) -> list[Orphan]:
+    """Delete the owned orphans (stale artifacts of deleted runbooks); the ones removed."""
+    removed = []
+    for orphan in found:
+        if orphan.owned:
+            try:
+                (out / orphan.output).unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                message = f"{out / orphan.output}: cannot remove: {os_reason(error)}"
+                raise WorkspaceError(message) from None
+            removed.append(orphan)
+    return removed

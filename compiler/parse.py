@@ -5,6 +5,7 @@ This is the only module that imports markdown_it.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
@@ -147,7 +148,9 @@ def _markdown() -> MarkdownIt:
 
 _BACKTICKS = re.compile(r"`+")
 _ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")
-_ANCHOR_LINK = re.compile(r"\]\(\s*<?(#[^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+# Neither the destination nor a parenthesised title may run past a `]` or `(`: otherwise each
+# `](#` of a long run of them scans to the end of the text (quadratic).
+_ANCHOR_LINK = re.compile(r"\]\(\s*<?(#[^)\s>\]]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)")
 
 
 def inline_code_spans(text: str) -> list[tuple[str, str, int]]:
@@ -160,6 +163,11 @@ def inline_code_spans(text: str) -> list[tuple[str, str, int]]:
     found = []
     escaped = {m.start() + 1 for m in _ESCAPED.finditer(text)}
     runs = list(_BACKTICKS.finditer(text))
+    # Run indices by length, so finding the closing run is a lookup, not a scan of every later
+    # run (which made runs of escaped backticks quadratic).
+    by_length: dict[int, list[int]] = {}
+    for i, run in enumerate(runs):
+        by_length.setdefault(len(run.group(0)), []).append(i)
     index = 0
     while index < len(runs):
         opening = runs[index]
@@ -171,10 +179,9 @@ def inline_code_spans(text: str) -> list[tuple[str, str, int]]:
         if not opening_text:
             index += 1
             continue
-        closing = next(
-            (i for i in range(index + 1, len(runs)) if len(runs[i].group(0)) == len(opening_text)),
-            None,
-        )
+        same = by_length.get(len(opening_text), [])
+        later = bisect.bisect_right(same, index)
+        closing = same[later] if later < len(same) else None
         if closing is None:
             index += 1
             continue

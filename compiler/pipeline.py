@@ -21,6 +21,7 @@ from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
 from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Span, Step
 from compiler.parse import Document, SourceError, decode_source, parse
+from compiler.policy import effective_policy
 from compiler.registry import Profiles, Registry
 from compiler.rules import CheckContext, Finding, all_rules, run_checks
 
@@ -33,6 +34,7 @@ from compiler.signoff import (
     fingerprint,
     load_signoffs,
     sidecar_path,
+    step_target,
 )
 
 
@@ -44,6 +46,8 @@ class SourceFile:
     display: str
     source_path: str
     output: str
+    refused: str | None = None
+    """Why the file must not be read at all (a symlink leaving the compiled tree), or None."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class CompileResult:
 
 def compile_file(source: SourceFile, env: Environment) -> CompileResult:
     """Compile one runbook file; fatal problems become a diagnostic, never an exception."""
+    if source.refused is not None:
+        return _fatal(source, SourceError("RB001", source.refused))
     try:
         data = source.path.read_bytes()
     except OSError as error:
@@ -130,8 +136,10 @@ def compile_result(
     context = CheckContext(
         document, graph, env.registry, env.profiles, meta, env.config, extraction.issues
     )
+    targets = {step.id: step_target(step) for step in graph.steps}
     diagnostics = [
-        _diagnostic(f, source.source_path, meta.id, env.config) for f in run_checks(context)
+        _diagnostic(f, source.source_path, meta.id, env.config, targets.get(f.step or "", ""))
+        for f in run_checks(context)
     ]
     step_ids = frozenset(step.id for step in graph.steps)
     diagnostics, problems = apply_signoffs(
@@ -172,7 +180,9 @@ def _problem_finding(problem: SignoffProblem) -> Finding:
     return Finding(problem.code, span, problem.message, problem.fix, problem.evidence, problem.step)
 
 
-def _diagnostic(finding: Finding, path: str, runbook_id: str, config: Config) -> Diagnostic:
+def _diagnostic(
+    finding: Finding, path: str, runbook_id: str, config: Config, target: str = ""
+) -> Diagnostic:
     rule = all_rules()[finding.code]
     severity = config.severity.get(finding.code, rule.severity)
     return Diagnostic(
@@ -188,7 +198,9 @@ def _diagnostic(finding: Finding, path: str, runbook_id: str, config: Config) ->
         message=finding.message,
         fix=finding.fix,
         step=finding.step,
-        fingerprint=fingerprint(finding.code, runbook_id, finding.step, finding.evidence),
+        fingerprint=fingerprint(
+            finding.code, runbook_id, finding.step, finding.evidence, target
+        ),
         evidence=" ".join(finding.evidence.split()),
     )
 
@@ -227,6 +239,7 @@ def _artifact(
             profiles_sha256=env.profiles.sha256,
             extractor=extraction.extractor,
             model=extraction.model,
+            policy=effective_policy(env.config, source.display),
             prompt_sha256=extraction.prompt_sha256,
             response_cache_keys=list(extraction.cache_keys),
         ),

@@ -2,8 +2,9 @@
 runbook and reviewed in the same pull request.
 
 A sign-off matches a diagnostic by code and fingerprint. The fingerprint hashes the code, the
-runbook id, the step id and the flagged words — never line numbers — so edits elsewhere keep a
-sign-off valid, and an edit to the flagged words makes it stale (RB902).
+runbook id, the step id, the flagged words, and the step's full text and tool binding — never
+line numbers — so edits elsewhere keep a sign-off valid, and an edit to the flagged words, the
+step or its arguments makes it stale (RB902).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from compiler.emit import atomic_write
-from compiler.models import Diagnostic, SignOff
+from compiler.models import Diagnostic, SignOff, Step
 from compiler.parse import SourceError, normalise
 
 SIDECAR_SUFFIX = ".signoffs.toml"
+MAX_SIDECAR_BYTES = 1024 * 1024
+"""Largest sidecar read (RB904 above it): real ones hold a few dozen sign-offs, a few KiB."""
 _TABLE_HEADER = re.compile(r"^\s*\[\[\s*signoff\s*\]\]")
 REQUIRED = ("code", "fingerprint", "by", "date", "reason")
 HEADER = (
@@ -38,10 +41,23 @@ def _words(evidence: str) -> str:
     return normalise(evidence).lower()
 
 
-def fingerprint(code: str, runbook_id: str, step: str | None, evidence: str) -> str:
-    """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it."""
-    material = "\x1f".join([code, runbook_id, step or "", _words(evidence)])
+def fingerprint(
+    code: str, runbook_id: str, step: str | None, evidence: str, target: str = ""
+) -> str:
+    """Stable identity of a diagnostic: never line numbers, so unrelated edits keep it.
+
+    `target` is the flagged step's `step_target` (empty for a runbook-level flag): a step id
+    is only the first words of the step, so the id alone would let an edited step keep its
+    sign-off."""
+    material = "\x1f".join([code, runbook_id, step or "", _words(evidence), target])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
+
+
+def step_target(step: Step) -> str:
+    """What a sign-off on a step signs besides the flagged words: the step's full text and
+    its binding (tool, arguments, how it was bound). Any change to them makes it stale."""
+    binding = step.tool.model_dump_json() if step.tool is not None else ""
+    return f"{normalise(step.text)}\x1e{binding}"
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,13 @@ def load_signoffs(runbook: Path) -> SignoffSet:
     if not path.is_file():
         return SignoffSet.empty()
     try:
+        size = path.stat().st_size
+        if size > MAX_SIDECAR_BYTES:
+            raise SourceError(
+                "RB904",
+                f"{path.name}: {size} bytes, over the {MAX_SIDECAR_BYTES}-byte limit for "
+                "sign-off files; not read",
+            )
         text = path.read_text("utf-8")
         raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -146,6 +169,7 @@ def apply_signoffs(
     `signable(code)` returns None when a code may be signed off, or why it may not;
     `step_ids` are the runbook's current steps (to tell a reworded step from a removed flag)."""
     by_key = {(d.code, d.fingerprint): d for d in diagnostics}
+    places = _Places(diagnostics)
     attached: dict[tuple[str, str], SignOff] = {}
     problems: list[SignoffProblem] = []
     for entry in signoffs.entries:
@@ -162,7 +186,7 @@ def apply_signoffs(
             else:
                 attached[key] = entry.signoff
         else:
-            problems.append(_unmatched(entry, entry.signoff, diagnostics, step_ids))
+            problems.append(_unmatched(entry, entry.signoff, places, step_ids))
     applied = [
         d.model_copy(update={"signoff": attached[(d.code, d.fingerprint)]})
         if (d.code, d.fingerprint) in attached
@@ -170,6 +194,30 @@ def apply_signoffs(
         for d in diagnostics
     ]
     return applied, problems
+
+
+class _Places:
+    """Which codes are raised on which steps and in which sections: an unmatched sign-off is
+    judged by lookups here, never by a scan of every diagnostic (sign-offs x diagnostics
+    made a sidecar of 20,000 junk entries cost minutes)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.on_step: set[tuple[str, str | None]] = set()
+        self.in_section: set[tuple[str, str]] = set()
+        for d in diagnostics:
+            self.on_step.add((d.code, d.step))
+            if d.step is not None:
+                self.in_section.add((d.code, _section(d.step)))
+
+    def raised(self, code: str, step: str | None, reworded: bool) -> bool:
+        """Whether `code` is raised on `step` — or, for a reworded step, in its section."""
+        if (code, step) in self.on_step:
+            return True
+        return reworded and step is not None and (code, _section(step)) in self.in_section
+
+
+def _section(step: str) -> str:
+    return step.split("/")[0]
 
 
 def _validate(entry: Entry, signable: Callable[[str], str | None]) -> SignoffProblem | None:
@@ -220,19 +268,12 @@ def _misrecorded(entry: Entry, signoff: SignOff, matched: Diagnostic) -> Signoff
 
 
 def _unmatched(
-    entry: Entry, signoff: SignOff, diagnostics: list[Diagnostic], step_ids: frozenset[str]
+    entry: Entry, signoff: SignOff, places: _Places, step_ids: frozenset[str]
 ) -> SignoffProblem:
     """Stale if the same code is still raised on the same step — or, when that step was
     reworded away, in the same section — with other words; else unused."""
     reworded = entry.step is not None and entry.step not in step_ids
-    section = entry.step.split("/")[0] + "/" if entry.step else None
-    current = [
-        d
-        for d in diagnostics
-        if d.code == signoff.code
-        and d.signoff is None
-        and (d.step == entry.step or (reworded and section and (d.step or "").startswith(section)))
-    ]
+    current = places.raised(signoff.code, entry.step, reworded)
     if current:
         was = f' (was "{entry.evidence}")' if entry.evidence else ""
         return SignoffProblem(

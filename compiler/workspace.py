@@ -29,15 +29,26 @@ class WorkspaceError(Exception):
 
 
 def discover(paths: Iterable[Path]) -> list[SourceFile]:
-    """Markdown files under the given paths, each with its display, recorded and output names."""
+    """Markdown files under the given paths, each with its display, recorded and output names.
+
+    A file (or its sign-off sidecar) that resolves outside the tree being compiled — a
+    directory argument, or a file argument's folder — is kept but marked refused: it is
+    reported as that file's fatal diagnostic and never read (a symlink to /etc/passwd must
+    not reach an artifact or a report)."""
     sources: list[SourceFile] = []
     for root in paths:
-        if not root.exists():
+        if not root.exists() and not root.is_symlink():
             raise WorkspaceError(f"{root}: no such file or directory")
-        if root.is_file():
+        if not root.is_dir():
             if root.name.endswith(SIDECAR_SUFFIX):
                 root = root.with_name(root.name.removesuffix(SIDECAR_SUFFIX) + ".md")
-            source = SourceFile(root, str(root), root.name, root.with_suffix(".json").name)
+            source = SourceFile(
+                root,
+                str(root),
+                root.name,
+                root.with_suffix(".json").name,
+                _leaves_tree(root, root.parent),
+            )
             if source not in sources:
                 sources.append(source)
             continue
@@ -51,11 +62,22 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
                     str(path),
                     (Path(root.resolve().name) / relative).as_posix(),
                     relative.with_suffix(".json").as_posix(),
+                    _leaves_tree(path, root),
                 )
             )
     if not sources:
         raise WorkspaceError("no markdown files found in " + ", ".join(map(str, paths)))
     return sources
+
+
+def _leaves_tree(path: Path, tree: Path) -> str | None:
+    """Why a runbook must not be read: it or its sidecar resolves outside `tree`."""
+    inside = tree.resolve()
+    for candidate in (path, sidecar_path(path)):
+        present = candidate.is_symlink() or candidate.exists()
+        if present and not candidate.resolve().is_relative_to(inside):
+            return f"{candidate.name} resolves outside {tree} (a symlink?); not read"
+    return None
 
 
 def _nearest(name: str, paths: Iterable[Path]) -> Path | None:

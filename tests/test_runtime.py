@@ -113,6 +113,9 @@ class Workspace:
 def ws(tmp_path: Path) -> Workspace:
     shutil.copy(SOURCES / "tools.yaml", tmp_path / "tools.yaml")
     shutil.copy(SOURCES / "profiles.yaml", tmp_path / "profiles.yaml")
+    # load() verifies each artifact's recorded source (runbooks_src/<name>.md), found from
+    # the artifact's folder upward: the copies sit where it looks.
+    shutil.copytree(SOURCES, tmp_path / "runbooks_src", ignore=shutil.ignore_patterns("*.yaml"))
     return Workspace(tmp_path)
 
 

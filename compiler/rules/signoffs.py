@@ -72,10 +72,10 @@ declare(
         "fatal",
         blocking=True,
         signoff=False,
-        summary="The sign-off sidecar file is not valid TOML.",
+        summary="The sign-off sidecar file is not valid TOML, or is over 1 MiB.",
         docs=RuleDoc(
-            what="Reports a `<name>.signoffs.toml` that cannot be parsed, or whose `signoff` "
-            "key is not an array of tables.",
+            what="Reports a `<name>.signoffs.toml` that cannot be parsed, whose `signoff` "
+            "key is not an array of tables, or that is larger than 1 MiB (not read).",
             why="If sign-offs cannot be read, the compiler cannot know which flags a human "
             "accepted; guessing either way is unsafe, so it stops.",
             example='[[signoff]\ncode = "RB101"',

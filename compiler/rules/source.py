@@ -17,7 +17,9 @@ declare(
         signoff=False,
         summary="The file is binary or not valid UTF-8.",
         docs=RuleDoc(
-            what="Reports a runbook file that cannot be decoded as UTF-8 text.",
+            what="Reports a runbook file that cannot be read or decoded as UTF-8 text, or "
+            "that (or whose sidecar) resolves outside the tree being compiled, such as a "
+            "symlink to /etc/passwd: that file is never read.",
             why="A runbook the compiler cannot read cannot be compiled; guessing an encoding "
             "could silently change commands.",
             example="A runbook saved as UTF-16 or Latin-1 by an editor, or a PDF renamed to .md.",

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
@@ -63,6 +63,11 @@ class SourceDrift(ArtifactError):  # noqa: N818 - names fixed by the runtime API
     """The runbook source changed since the artifact was compiled."""
 
 
+class SourceMissing(SourceDrift):
+    """The runbook the artifact records as its source is not there: an orphan artifact (its
+    runbook was deleted) or a hand-made one."""
+
+
 class RegistryDrift(ArtifactError):  # noqa: N818 - names fixed by the runtime API
     """The tool registry changed since the artifact was compiled."""
 
@@ -73,6 +78,10 @@ class ProfilesDrift(ArtifactError):  # noqa: N818 - names fixed by the runtime A
 
 class RunbookBlocked(ArtifactError):  # noqa: N818 - names fixed by the runtime API
     """The artifact is blocked, or carries blocking diagnostics nobody signed off."""
+
+
+class RelaxedPolicy(ArtifactError):  # noqa: N818 - names fixed by the runtime API
+    """Compiled with a blocking rule switched off or downgraded by configuration."""
 
 
 class UnknownProfile(ArtifactError):  # noqa: N818 - names fixed by the runtime API
@@ -147,15 +156,33 @@ def load(
     profile: str | None = None,
     profiles: Profiles | Path | str | None = None,
     source: Path | str | None = None,
+    *,
+    verify_source: bool = True,
+    allow_relaxed_policy: bool = False,
 ) -> CompiledRunbook:
     """Load an artifact an agent may act on, or raise a subclass of `ArtifactError`.
 
-    `profile` defaults to the runbook's `executor` when `profiles` is given. `source`, when
-    given, is the runbook markdown; its hash must match the one compiled."""
+    `profile` defaults to the runbook's `executor` when `profiles` is given. The runbook the
+    artifact was compiled from must be there, with the bytes compiled: `source` when given,
+    else the artifact's recorded `source_path` looked up from the artifact's folder upward
+    (`compiled/x.json` finds `runbooks_src/x.md` beside `compiled/`). A missing source fails
+    closed (`SourceMissing`); `verify_source=False` skips the check, for callers that keep
+    artifacts apart from their sources and vouch for them another way.
+    An artifact compiled with a blocking rule switched off or downgraded by configuration
+    (`provenance.policy.relaxed`) is refused unless `allow_relaxed_policy` is true."""
     artifact = read_artifact(path)
-    _check_blocked(path, artifact)
     if source is not None:
         _check_source(path, artifact, Path(source))
+    elif verify_source:
+        _check_source(path, artifact, _find_source(Path(path), artifact))
+    if artifact.provenance.policy.relaxed and not allow_relaxed_policy:
+        codes = ", ".join(artifact.provenance.policy.relaxed_codes)
+        raise RelaxedPolicy(
+            path,
+            f"compiled with blocking rules switched off or downgraded by configuration "
+            f"({codes}); pass allow_relaxed_policy=True to load it anyway",
+        )
+    _check_blocked(path, artifact)
     tools = _registry(path, artifact, registry)
     roles = _profiles(path, artifact, profiles)
     name = profile or (artifact.runbook.executor if roles is not None else None)
@@ -266,6 +293,27 @@ def _check_source(path: Path | str, artifact: Artifact, source: Path) -> None:
         raise SourceDrift(path, f"cannot read source {source}: {error.strerror}") from None
     if digest != artifact.runbook.source_sha256:
         raise SourceDrift(path, f"source {source} changed since compile (sha256 differs)")
+
+
+def _find_source(path: Path, artifact: Artifact) -> Path:
+    """The recorded source, from the artifact's folder upward; it must have the artifact's
+    name (`x.json` <- `.../x.md`), so an artifact cannot borrow another runbook's source."""
+    recorded = PurePosixPath(artifact.runbook.source_path)
+    if recorded.is_absolute() or ".." in recorded.parts:
+        raise SourceMissing(path, f"recorded source {str(recorded)!r} leaves the source tree")
+    if recorded.stem != path.stem:
+        raise SourceMissing(
+            path, f"recorded source {str(recorded)!r} is not this artifact's runbook ({path.name})"
+        )
+    for folder in path.resolve().parents:
+        candidate = folder / recorded
+        if candidate.is_file():
+            return candidate
+    raise SourceMissing(
+        path,
+        f"source {recorded} not found beside the artifact or above it (deleted runbook, or an "
+        "artifact nobody compiled?); pass source=, or verify_source=False to load without it",
+    )
 
 
 def _registry(

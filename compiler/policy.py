@@ -1,0 +1,52 @@
+"""The effective configuration of one runbook's compile, recorded in its artifact: switching a
+blocking rule off (select, ignore, per-file-ignores) or downgrading it (severity) relaxes the
+policy, and the runtime loader refuses a relaxed artifact unless its caller opts in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from compiler.config import Config
+from compiler.models import Policy, Severity
+from compiler.rules import all_rules
+
+RANK: dict[Severity, int] = {"info": 0, "warning": 1, "error": 2, "fatal": 3}
+
+
+def effective_policy(config: Config, path: str) -> Policy:
+    """What `config` means for the runbook at `path` (as the rules see it)."""
+    relaxed = relaxed_codes(config, path)
+    policy = Policy(
+        extra_vague_phrases=list(config.extra_vague_phrases),
+        ignore=list(config.ignore),
+        max_bytes=config.max_bytes,
+        per_file_ignores=list(config.per_file_ignored(path)),
+        relaxed=bool(relaxed),
+        relaxed_codes=relaxed,
+        select=list(config.select),
+        severity=config.severity,
+        sha256="",
+        stale_after_days=config.stale_after_days,
+    )
+    return policy.model_copy(update={"sha256": policy_sha256(policy)})
+
+
+def policy_sha256(policy: Policy) -> str:
+    """sha256 of the canonical JSON (sorted keys, no whitespace) of the recorded settings."""
+    recorded = policy.model_dump(mode="json", exclude={"relaxed", "relaxed_codes", "sha256"})
+    canonical = json.dumps(recorded, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def relaxed_codes(config: Config, path: str) -> list[str]:
+    """Blocking rules this configuration switches off or gives a lower severity, for `path`."""
+    found = []
+    for code, rule in all_rules().items():
+        if not rule.blocking:
+            continue
+        switched_off = rule.check is not None and not config.selects(code, path)
+        lowered = RANK[config.severity.get(code, rule.severity)] < RANK[rule.severity]
+        if switched_off or lowered:
+            found.append(code)
+    return found
