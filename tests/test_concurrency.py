@@ -203,7 +203,7 @@ def test_an_unwritable_output_directory_is_a_clear_error(tmp_path: Path) -> None
 # Two flags on one runbook: a second sign-off rewrites a sidecar that already exists.
 RUNBOOK = POOL_RUNBOOK.replace("`oc.get_pods`.", "`oc.get_pods` as appropriate.")
 SIGNOFF_OPTIONS = ("--reason", "scale only past 80% CPU", "--date", "2026-11-20")
-SCALE = "RB101@mitigation/scale-the-api-with-oc-scale-if"
+SCALE = "RB101@mitigation/scale-the-api-with-oc-get-pods"
 CHECK = "RB101@mitigation/check-the-pods-with-oc-get-pods"
 
 

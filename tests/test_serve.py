@@ -4,6 +4,7 @@ a server subprocess. Hermetic (pipes only), each scenario bounded by a deadline.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -211,8 +212,9 @@ def compile_fixture(tmp_path: Path) -> Path:
 
     from compiler.cli import app
 
+    shutil.copytree(FIXTURES / "serve", tmp_path / "serve")  # load() finds the source above
     out = tmp_path / "compiled"
-    result = CliRunner().invoke(app, ["compile", str(FIXTURES / "serve"), "--out", str(out)])
+    result = CliRunner().invoke(app, ["compile", str(tmp_path / "serve"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out / "greet.json"
 

@@ -32,10 +32,10 @@ escalation: {{role: payments-oncall-secondary, after: 15m}}
 
 ## Mitigation
 
-1. Scale the API with `oc.scale` if needed.
+1. Scale the API with `oc.get_pods` if needed.
 2. Check the pods with `oc.get_pods`.
 """
-STEP = "mitigation/scale-the-api-with-oc-scale-if"
+STEP = "mitigation/scale-the-api-with-oc-get-pods"
 
 
 def git(repo: Path, *args: str) -> None:
@@ -101,7 +101,7 @@ def test_signoff_lifecycle_in_a_git_repo(repo: Path) -> None:
     code, output = check(repo)
     assert code == 1 and "RB902 stale sign-off" in output and "RB101" in output
 
-    reworded = "RB101@mitigation/scale-the-api-with-oc-scale-when"
+    reworded = "RB101@mitigation/scale-the-api-with-oc-get-pods"
     assert sign(repo, reworded)[0] == 0, "signing again replaces the stale entry"
     assert sidecar.read_text().count("[[signoff]]") == 1
     assert sidecar.read_text().startswith("# Sign-offs for pool.md")
@@ -181,14 +181,14 @@ def test_sarif_output_validates_against_the_published_schema(repo: Path) -> None
     (signed,) = [r for r in results if r["ruleId"] == "RB101"]
     assert signed["suppressions"][0]["justification"].startswith("signed off by alice")
     region = signed["locations"][0]["physicalLocation"]["region"]
-    assert (region["startLine"], region["startColumn"]) == (12, 34)
+    assert (region["startLine"], region["startColumn"]) == (12, 37)
 
 
 def test_github_annotations(repo: Path) -> None:
     result = runner.invoke(app, ["check", str(repo / "runbooks"), "--format", "github"])
     line = next(x for x in result.output.splitlines() if "RB101" in x)
     assert line.startswith("::warning file=")
-    assert ",line=12,col=34,endLine=12,endColumn=42,title=RB101 vague-condition::" in line
+    assert ",line=12,col=37,endLine=12,endColumn=45,title=RB101 vague-condition::" in line
     assert "%0Ahelp: " in line
 
 
