@@ -14,21 +14,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from compiler import __version__
-from compiler.agent_files import audit_transcript_file, export_tool_specs, import_tool_specs
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.config import ConfigError
 from compiler.evals import EvalError, render_text
 from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
-from compiler.outdir import drift, write_all
 from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
-from compiler.render import to_dot, to_mermaid
-from compiler.report import artifact_page, pages_from_results, render_report, write_report
 from compiler.rules import all_rules
-from compiler.runtime.toolspec import Format as SpecFormatName
-from compiler.schema import SCHEMAS, schema_drift, write_schemas
 from compiler.signing import SignoffError, sign_off
 from compiler.workspace import (
     WorkspaceError,
@@ -40,8 +34,11 @@ from compiler.workspace import (
     run_evals,
 )
 
+# Each command imports what only it needs (drawings, the report and jinja2, agent files, the
+# runtime, the LLM SDK) when it runs: `check` and `compile` start without them.
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
+    from compiler.runtime.toolspec import Format as SpecFormatName
 
 app = typer.Typer(
     help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.",
@@ -124,7 +121,7 @@ def _compile(
 ) -> list[CompileResult]:
     def run() -> list[CompileResult]:
         sources = discover(paths)
-        env = replace(environment(paths, registry, profiles, config), llm=llm)
+        env = replace(environment(paths, registry, profiles, config, cache_dir), llm=llm)
         return compile_all(sources, env, jobs, cache_dir)
 
     results = _guarded(run)
@@ -213,6 +210,8 @@ def compile_command(
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     results = _compile(paths, registry, profiles, config, jobs, cache, llm)
+    from compiler.outdir import drift, write_all
+
     if check:
         drifted = drift(results, out)
         for item in drifted:
@@ -328,6 +327,9 @@ def graph_command(
 ) -> None:
     """Print the step graph as Mermaid, Graphviz DOT, or a self-contained HTML page with the
     source and flags beside it."""
+    from compiler.render import to_dot, to_mermaid
+    from compiler.report import artifact_page, render_report
+
     artifact = _guarded(lambda: artifact_for(file, registry, profiles))
     if graph_format is GraphFormat.html:
         page = _guarded(lambda: artifact_page(artifact, file))
@@ -353,6 +355,8 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML page: every runbook's graph, source and flags, and a
     summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
+    from compiler.report import pages_from_results, render_report, write_report
+
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     results = _compile(paths, registry, profiles, config, jobs, cache, llm, fatal_ok=True)
@@ -383,6 +387,8 @@ def schema_command(
     ] = "artifact",
 ) -> None:
     """Print, check or regenerate the artifact and registry JSON Schemas."""
+    from compiler.schema import SCHEMAS, schema_drift, write_schemas
+
     if check:
         stale = schema_drift()
         for name in stale:
@@ -474,6 +480,8 @@ def tools_export_command(
     registry: RegistryOpt = None,
 ) -> None:
     """Print OpenAI function-tool specs or an MCP tools/list result."""
+    from compiler.agent_files import export_tool_specs
+
     fmt: SpecFormatName = "mcp" if spec_format is SpecFormat.mcp else "openai"
     sys.stdout.write(_guarded(lambda: export_tool_specs(file, fmt, registry)))
 
@@ -485,6 +493,8 @@ def tools_import_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out.")] = False,
 ) -> None:
     """Build registry entries, marked unreviewed and failing closed, from tool specs."""
+    from compiler.agent_files import import_tool_specs
+
     count = _guarded(lambda: import_tool_specs(spec, out, force))
     typer.echo(f"wrote {count} unreviewed tool(s) to {out}; review effect and permission", err=True)
 
@@ -499,6 +509,8 @@ def audit_command(
     ] = OutputFormat.text,
 ) -> None:
     """Check a transcript: calls outside the graph or out of order, and unbacked claims."""
+    from compiler.agent_files import audit_transcript_file
+
     report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry))
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
