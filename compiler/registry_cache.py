@@ -90,4 +90,4 @@ def _write(entry: Path, raw: Document) -> None:
     if json.loads(text)["document"] != raw:
         return
     with contextlib.suppress(OSError):
-        atomic_write(entry, text)
+        atomic_write(entry, text, durable=False)
