@@ -252,25 +252,33 @@ def _child_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key not in drop}
 
 
+LAUNCHER = """
+import os, sys, time
+devnull = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=devnull)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+"""Runs one command and reports its seconds, peak RSS (KiB) and exit code. A child's peak RSS
+counts the memory of the process it was forked from, so children are started from this small
+interpreter, never from the benchmark's own (large) one."""
+
+
 def run_process(argv: Sequence[str]) -> tuple[float, float]:
     """Seconds and peak RSS (MiB) of one child process, which must succeed (exit 0 or 1)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        argv,
+    launched = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *argv],
         cwd=ROOT,
         env=_child_environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    child.stderr.close()
-    if child.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)} failed:\n{errors.decode(errors='replace')}")
-    return seconds, usage.ru_maxrss / 1024  # KiB on Linux
+    seconds, max_rss, code = launched.stdout.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed:\n{launched.stderr}")
+    return float(seconds), int(max_rss) / 1024  # KiB on Linux
 
 
 class Spread:
