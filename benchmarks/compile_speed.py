@@ -32,6 +32,7 @@ dropped for them).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import shutil
@@ -217,16 +218,26 @@ PATHOLOGICAL: dict[str, tuple[Callable[[int], bytes], int]] = {
 }
 
 
+def without_gc(work: Work) -> None:
+    """Run `work` with the garbage collector off: its full passes grow with the heap and
+    would blur the compiler's own cost."""
+    gc.disable()
+    try:
+        work()
+    finally:
+        gc.enable()
+
+
 def report_pathological(bench: Bench) -> None:
-    print("pathological inputs, 4x the input (time ratio; linear is about 4):")
+    print("pathological inputs, 4x the input (time ratio, GC off; linear is about 4):")
     source = SourceFile(Path("r.md"), "r.md", "r.md", "r.json")
     for label, (make, size) in PATHOLOGICAL.items():
         small, large = make(size), make(4 * size)
         compile_result(small, source, bench.env)  # warm up
         small_time, large_time = interleaved(
             3,
-            partial(compile_result, small, source, bench.env),
-            partial(compile_result, large, source, bench.env),
+            partial(without_gc, partial(compile_result, small, source, bench.env)),
+            partial(without_gc, partial(compile_result, large, source, bench.env)),
         )
         print(
             f"  {label:24s} {small_time * 1000:7.1f} ms -> {large_time * 1000:7.1f} ms: "
