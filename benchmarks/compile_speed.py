@@ -1,8 +1,9 @@
 """Compile speed on the shared corpora, as ratios measured in one run. A measurement, not a test.
 
 Usage: python benchmarks/compile_speed.py [CORPUS_DIR] [--rounds 5] [--jobs 2] [--quick]
+                                         [--processes-only]
 
-Prints:
+Prints, in one process:
 - the floor: markdown-it-py parsing the same files (already decoded, in memory);
 - a full compile (every stage, and the artifact's canonical JSON; no disk I/O) as a ratio of
   the floor (target <= 3x), with throughput in files/s and MB/s;
@@ -13,21 +14,36 @@ Prints:
   (bigger files); cost per unit of input should stay flat;
 - the speed-up of `--jobs N` worker processes over one (on this machine's cores);
 - the HTML report of the whole corpus (graphs drawn, source marked, page rendered; the
-  compile itself not counted) as a ratio of the floor and of a full compile, and its size.
+  compile itself not counted) as a ratio of the floor and of a full compile, and its size;
+- the pathological inputs of tests/test_pathological.py (deep nesting, long lists, one long
+  line, many steps) at 1x and 4x: the tests count their work, this times it.
 
 Timings are best-of-N with the floor and the compile interleaved round by round, so load from
 other processes hits both sides alike.
+
+Then, as a user runs it, whole processes (imports, registry loading, reading and writing
+included) against a whole-process floor: a fresh interpreter that imports markdown-it-py and
+parses the same files. Each `runbookc` run alternates with a floor run; min / median / max of
+the rounds, the ratio of the medians, and the peak RSS of the `runbookc` child. Children run
+with the bytecode cache written, as an installed package does (PYTHONDONTWRITEBYTECODE is
+dropped for them).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
+import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -182,6 +198,229 @@ def report_html(bench: Bench, rounds: int) -> None:
     )
 
 
+PATHOLOGICAL: dict[str, tuple[Callable[[int], bytes], int]] = {
+    "nesting (block quotes)": (
+        lambda n: b"# Steps\n\n" + b"> " * n + b"Delete the volume first.\n",
+        5_000,
+    ),
+    "list items": (
+        lambda n: b"# Notes\n\n" + b"".join(b"- item %d\n" % i for i in range(n)),
+        2_000,
+    ),
+    "one long line": (
+        lambda n: b"# Steps\n\n1. If the pod " + b"is " * n + b"stuck, restart it.\n",
+        20_000,
+    ),
+    "steps": (
+        lambda n: b"# Steps\n\n" + b"".join(b"1. Restart pod %d.\n" % i for i in range(n)),
+        800,
+    ),
+}
+
+
+def without_gc(work: Work) -> None:
+    """Run `work` with the garbage collector off: its full passes grow with the heap and
+    would blur the compiler's own cost."""
+    gc.disable()
+    try:
+        work()
+    finally:
+        gc.enable()
+
+
+def report_pathological(bench: Bench) -> None:
+    print("pathological inputs, 4x the input (time ratio, GC off; linear is about 4):")
+    source = SourceFile(Path("r.md"), "r.md", "r.md", "r.json")
+    for label, (make, size) in PATHOLOGICAL.items():
+        small, large = make(size), make(4 * size)
+        compile_result(small, source, bench.env)  # warm up
+        small_time, large_time = interleaved(
+            3,
+            partial(without_gc, partial(compile_result, small, source, bench.env)),
+            partial(without_gc, partial(compile_result, large, source, bench.env)),
+        )
+        print(
+            f"  {label:24s} {small_time * 1000:7.1f} ms -> {large_time * 1000:7.1f} ms: "
+            f"{large_time / small_time:.2f}"
+        )
+
+
+# --- whole processes -------------------------------------------------------------------------
+
+FLOOR_SCRIPT = """
+import sys
+from pathlib import Path
+from markdown_it import MarkdownIt
+markdown = MarkdownIt("commonmark").enable("table")
+for root in map(Path, sys.argv[1:]):
+    for path in [root] if root.is_file() else sorted(root.rglob("*.md")):
+        markdown.parse(path.read_bytes().decode("utf-8", errors="replace"))
+"""
+
+
+def _child_environment() -> dict[str, str]:
+    drop = ("PYTHONDONTWRITEBYTECODE", "RUNBOOKC_CACHE_DIR")
+    return {key: value for key, value in os.environ.items() if key not in drop}
+
+
+LAUNCHER = """
+import os, sys, time
+devnull = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=devnull)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+"""Runs one command and reports its seconds, peak RSS (KiB) and exit code. A child's peak RSS
+counts the memory of the process it was forked from, so children are started from this small
+interpreter, never from the benchmark's own (large) one."""
+
+
+def run_process(argv: Sequence[str]) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of one child process, which must succeed (exit 0 or 1)."""
+    launched = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *argv],
+        cwd=ROOT,
+        env=_child_environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, max_rss, code = launched.stdout.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed:\n{launched.stderr}")
+    return float(seconds), int(max_rss) / 1024  # KiB on Linux
+
+
+class Spread:
+    """min / median / max of repeated runs."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+        self.median = statistics.median(values)
+
+    def __str__(self) -> str:
+        return f"{min(self.values):5.2f} /{self.median:5.2f} /{max(self.values):5.2f}"
+
+
+def compare_processes(
+    rounds: int, command: Sequence[str], floor: Sequence[str], before: Callable[[], None]
+) -> tuple[Spread, Spread, float]:
+    """Alternating runs of `command` (with `before` run ahead of each, untimed) and of the
+    floor: their seconds and the command's peak RSS in MiB."""
+    before()
+    run_process(command)  # writes the bytecode cache; not counted
+    run_process(floor)
+    times: list[float] = []
+    floors: list[float] = []
+    peak = 0.0
+    for _ in range(rounds):
+        before()
+        seconds, rss = run_process(command)
+        times.append(seconds)
+        peak = max(peak, rss)
+        floors.append(run_process(floor)[0])
+    return Spread(times), Spread(floors), peak
+
+
+def _runbookc(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "compiler", *map(str, args)]
+
+
+def _floor(*paths: Path) -> list[str]:
+    return [sys.executable, "-c", FLOOR_SCRIPT, *map(str, paths)]
+
+
+def report_processes(corpus: Path, single: Path, rounds: int) -> None:
+    registry = ROOT / "runbooks_src" / "tools.yaml"
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(
+        f"whole processes, {rounds} alternating rounds (load average {load}, "
+        f"{os.cpu_count()} cores); seconds min / median / max"
+    )
+    print(f"  {'':44s} {'runbookc':>19s}   {'floor':>19s}   ratio   peak RSS")
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        cache, out = work / "cache", work / "out"
+
+        def fresh_out() -> None:
+            shutil.rmtree(out, ignore_errors=True)
+
+        def results_only_cold() -> None:
+            # keep the validated registry and profiles, drop every cached result
+            for entry in cache.iterdir() if cache.is_dir() else ():
+                if entry.name != "validated":
+                    shutil.rmtree(entry)
+
+        def nothing() -> None:
+            pass
+
+        corpus_args = ("--registry", registry)
+        cases: list[tuple[str, list[str], list[str], Callable[[], None], str]] = [
+            (
+                "compile corpus, cold (--no-cache)",
+                _runbookc("compile", corpus, "--out", out, "--no-cache", *corpus_args),
+                _floor(corpus),
+                fresh_out,
+                "<= 3x",
+            ),
+            (
+                "compile corpus again, nothing changed",
+                _runbookc("compile", corpus, "--out", out, "--cache-dir", cache, *corpus_args),
+                _floor(corpus),
+                nothing,
+                "<= 1x",
+            ),
+            (
+                f"check {single.name}, registry cached, file changed",
+                _runbookc("check", single, "--cache-dir", cache),
+                _floor(single),
+                results_only_cold,
+                "<= 3x",
+            ),
+            (
+                f"check {single.name}, nothing changed",
+                _runbookc("check", single, "--cache-dir", cache),
+                _floor(single),
+                nothing,
+                "",
+            ),
+            (
+                f"check {single.name}, --no-cache",
+                _runbookc("check", single, "--no-cache"),
+                _floor(single),
+                nothing,
+                "",
+            ),
+            (
+                "check corpus, cold (--no-cache)",
+                _runbookc("check", corpus, "--no-cache", *corpus_args),
+                _floor(corpus),
+                nothing,
+                "",
+            ),
+            (
+                "check corpus, registry cached, files changed",
+                _runbookc("check", corpus, "--cache-dir", cache, *corpus_args),
+                _floor(corpus),
+                results_only_cold,
+                "",
+            ),
+            (
+                "report corpus, cold (--no-cache)",
+                _runbookc("report", corpus, "--out", work / "r.html", "--no-cache", *corpus_args),
+                _floor(corpus),
+                nothing,
+                "",
+            ),
+        ]
+        for label, command, floor, before, target in cases:
+            ours, theirs, peak = compare_processes(rounds, command, floor, before)
+            ratio = ours.median / theirs.median
+            goal = f" (target {target})" if target else ""
+            print(f"  {label:44s} {ours}   {theirs}  {ratio:5.2f}x {peak:6.0f} MiB{goal}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -190,16 +429,28 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="best-of-N rounds for the ratios")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes to compare with one")
     parser.add_argument("--quick", action="store_true", help="ratios and memory only")
+    parser.add_argument(
+        "--processes-only", action="store_true", help="only the whole-process figures"
+    )
+    parser.add_argument(
+        "--single",
+        type=Path,
+        default=ROOT / "runbooks_src" / "etcd-defrag.md",
+        help="the runbook of the single-file check",
+    )
     args = parser.parse_args()
     if not args.corpus.is_dir():
         parser.error(f"{args.corpus}: no corpus there (see ../shared/README.md)")
-    bench = Bench(args.corpus)
-    report_ratios(bench, args.rounds)
-    report_memory(bench)
-    if not args.quick:
-        report_scaling(bench, [1, 4, 16])
-        report_jobs(bench, args.jobs)
-        report_html(bench, args.rounds)
+    if not args.processes_only:
+        bench = Bench(args.corpus)
+        report_ratios(bench, args.rounds)
+        report_memory(bench)
+        if not args.quick:
+            report_scaling(bench, [1, 4, 16])
+            report_jobs(bench, args.jobs)
+            report_html(bench, args.rounds)
+            report_pathological(bench)
+    report_processes(args.corpus.resolve(), args.single.resolve(), args.rounds)
 
 
 if __name__ == "__main__":

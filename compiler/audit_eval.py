@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from compiler.evals import EvalError
 from compiler.registry import Registry, RegistryError, load_registry
 from compiler.runtime import (
     ArtifactError,
@@ -41,7 +42,7 @@ HALLUCINATED = ("tool-not-in-graph", "unbacked-claim", UNREADABLE)
 transcript that could not be read."""
 
 
-class AuditEvalError(ValueError):
+class AuditEvalError(EvalError):
     """The labelled transcripts cannot be scored (a gold file, runbook or registry is bad)."""
 
 

@@ -101,7 +101,7 @@ def store(directory: Path, key: str, result: CompileResult) -> None:
         fatal=result.fatal,
     )
     with contextlib.suppress(OSError):
-        atomic_write(_entry_path(directory, key), entry.model_dump_json())
+        atomic_write(_entry_path(directory, key), entry.model_dump_json(), durable=False)
 
 
 def _sha256(text: str) -> str:

@@ -14,25 +14,15 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 import typer
 
 from compiler import __version__
-from compiler.agent_files import audit_transcript_file, export_tool_specs, import_tool_specs
-from compiler.audit_eval import AuditEvalError
-from compiler.audit_eval import evaluate as evaluate_audit
-from compiler.audit_eval import render_text as render_audit_eval
-from compiler.audit_output import render as render_audit
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.config import ConfigError
 from compiler.evals import EvalError, render_text
 from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
-from compiler.outdir import drift, orphans, remove, write_all
 from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
-from compiler.render import to_dot, to_mermaid
-from compiler.report import artifact_page, pages_from_results, render_report, write_report
 from compiler.rules import all_rules
-from compiler.runtime.toolspec import check_format
-from compiler.schema import SCHEMAS, schema_drift, write_schemas
 from compiler.signing import SignoffError, sign_off
 from compiler.text.escape import printable
 from compiler.workspace import (
@@ -45,6 +35,8 @@ from compiler.workspace import (
     run_evals,
 )
 
+# Each command imports what only it needs (drawings, the report and jinja2, agent files, the
+# runtime, the LLM SDK) when it runs: `check` and `compile` start without them.
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
 
@@ -111,8 +103,7 @@ def _guarded(action: Callable[[], T]) -> T:
         RegistryError,
         ConfigError,
         SignoffError,
-        EvalError,
-        AuditEvalError,
+        EvalError,  # AuditEvalError too
         LLMAuthError,
     ) as error:
         _fail(str(error))
@@ -130,7 +121,7 @@ def _compile(
 ) -> list[CompileResult]:
     def run() -> list[CompileResult]:
         sources = discover(paths)
-        env = replace(environment(paths, registry, profiles, config), llm=llm)
+        env = replace(environment(paths, registry, profiles, config, cache_dir), llm=llm)
         return compile_all(sources, env, jobs, cache_dir)
 
     results = _guarded(run)
@@ -219,6 +210,8 @@ def compile_command(
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     results = _compile(paths, registry, profiles, config, jobs, cache, llm)
+    from compiler.outdir import drift, orphans, remove, write_all
+
     strays = orphans(results, out, paths)
     if check:
         drifted = drift(results, out)
@@ -343,6 +336,9 @@ def graph_command(
 ) -> None:
     """Print the step graph as Mermaid, Graphviz DOT, or a self-contained HTML page with the
     source and flags beside it."""
+    from compiler.render import to_dot, to_mermaid
+    from compiler.report import artifact_page, render_report
+
     artifact = _guarded(lambda: artifact_for(file, registry, profiles))
     if graph_format is GraphFormat.html:
         page = _guarded(lambda: artifact_page(artifact, file))
@@ -368,6 +364,8 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML page: every runbook's graph, source and flags, and a
     summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
+    from compiler.report import pages_from_results, render_report, write_report
+
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     results = _compile(paths, registry, profiles, config, jobs, cache, llm, fatal_ok=True)
@@ -398,6 +396,8 @@ def schema_command(
     ] = "artifact",
 ) -> None:
     """Print, check or regenerate the artifact and registry JSON Schemas."""
+    from compiler.schema import SCHEMAS, schema_drift, write_schemas
+
     if check:
         stale = schema_drift()
         for name in stale:
@@ -491,6 +491,9 @@ def tools_export_command(
     registry: RegistryOpt = None,
 ) -> None:
     """Print tool specs: OpenAI Chat or Responses, Anthropic Messages, or an MCP tools/list."""
+    from compiler.agent_files import export_tool_specs
+    from compiler.runtime.toolspec import check_format
+
     fmt = check_format(spec_format.value)
     sys.stdout.write(_guarded(lambda: export_tool_specs(file, fmt, registry)))
 
@@ -502,6 +505,8 @@ def tools_import_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out.")] = False,
 ) -> None:
     """Build registry entries, marked unreviewed and failing closed, from tool specs."""
+    from compiler.agent_files import import_tool_specs
+
     count = _guarded(lambda: import_tool_specs(spec, out, force))
     typer.echo(f"wrote {count} unreviewed tool(s) to {out}; review effect and permission", err=True)
 
@@ -538,6 +543,9 @@ def audit_command(
         return
     if runbook is None:
         _fail("audit: --runbook is required (or --gold with a directory of labelled transcripts)")
+    from compiler.agent_files import audit_transcript_file
+    from compiler.audit_output import render as render_audit
+
     values = _guarded(lambda: _inputs(inputs or []))
     report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry, values))
     sys.stdout.write(render_audit(report, str(transcript), output_format.value))
@@ -558,6 +566,9 @@ def _inputs(pairs: list[str]) -> dict[str, str]:
 def _audit_eval(directory: Path, registry: Path | None, output_format: OutputFormat) -> None:
     if output_format not in (OutputFormat.text, OutputFormat.json):
         _fail("audit --gold: --format must be text or json")
+    from compiler.audit_eval import evaluate as evaluate_audit
+    from compiler.audit_eval import render_text as render_audit_eval
+
     report = _guarded(lambda: evaluate_audit(directory, registry))
     if output_format is OutputFormat.json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")

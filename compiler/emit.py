@@ -60,8 +60,10 @@ def _digest(sorted_data: dict[str, Any]) -> str:
     return DIGEST_PREFIX + hashlib.sha256(pydantic_core.to_json(sorted_data)).hexdigest()
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory and rename: never a torn file."""
+def atomic_write(path: Path, text: str, durable: bool = True) -> None:
+    """Write via a temporary file in the same directory and rename: never a torn file.
+    `durable` also flushes it to disk first; a cache entry, which is checked when read and
+    only costs a re-compile when lost, skips that (it is most of a cached compile's time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -69,8 +71,9 @@ def atomic_write(path: Path, text: str) -> None:
         os.chmod(temporary, _mode_of(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

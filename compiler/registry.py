@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import jsonschema
 import yaml
 
 from compiler.models import Effect
 from compiler.safe_yaml import safe_load
+
+if TYPE_CHECKING:
+    import jsonschema
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Largest registry or profiles file read (the real registry is well under 1 MiB)."""
@@ -77,6 +79,8 @@ class Tool:
     @cached_property
     def validator(self) -> jsonschema.Draft202012Validator:
         """The params schema's validator, built once per tool."""
+        import jsonschema  # loaded by the first argument check, not by every command
+
         return jsonschema.Draft202012Validator(self.params)
 
     def argument_errors(self, args: dict[str, str]) -> ArgumentErrors:
@@ -499,7 +503,8 @@ def bundled_schema(name: str) -> dict[str, Any]:
     return loaded
 
 
-def _load_yaml(path: Path, schema_name: str, what: str) -> tuple[dict[str, Any], str]:
+def read_limited(path: Path, what: str) -> bytes:
+    """The bytes of a registry or profiles file; RegistryError when unreadable or too big."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -508,6 +513,12 @@ def _load_yaml(path: Path, schema_name: str, what: str) -> tuple[dict[str, Any],
         raise RegistryError(
             f"{path}: {what} is {len(data)} bytes, over the {MAX_FILE_BYTES}-byte limit"
         )
+    return data
+
+
+def _load_yaml(path: Path, data: bytes, schema_name: str, what: str) -> dict[str, Any]:
+    import jsonschema  # validation only: a cached, already validated file never needs it
+
     try:
         loaded = safe_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:
@@ -521,21 +532,37 @@ def _load_yaml(path: Path, schema_name: str, what: str) -> tuple[dict[str, Any],
         where = "/".join(str(part) for part in invalid.absolute_path) or "(top level)"
         raise RegistryError(f"{path}: invalid {what} at {where}: {invalid.message}")
     assert isinstance(loaded, dict)
-    return loaded, hashlib.sha256(data).hexdigest()
+    return loaded
 
 
 def load_registry(path: Path) -> Registry:
     """Load and validate tools.yaml."""
-    raw, sha = _load_yaml(path, "registry.schema.json", "registry")
-    tools: dict[str, Tool] = {}
+    data = read_limited(path, "registry")
+    return registry_from(validated_registry(path, data), hashlib.sha256(data).hexdigest(), path)
+
+
+def validated_registry(path: Path, data: bytes) -> dict[str, Any]:
+    """The registry document in `data` (read from `path`), checked against the registry
+    schema, for unique tool names, well-formed command patterns and params schemas; a
+    RegistryError says what is wrong. `registry_from` builds the registry from it."""
+    import jsonschema
+
+    raw = _load_yaml(path, data, "registry.schema.json", "registry")
+    names: set[str] = set()
+    checked: set[str] = set()  # tools share params schemas; a schema is checked once
     for entry in raw["tools"]:
         name = entry["name"]
-        if name in tools:
+        if name in names:
             raise RegistryError(f"{path}: invalid registry: tool {name!r} is defined twice")
+        names.add(name)
+        params = entry.get("params", {})
         try:
-            patterns = tuple(compile_pattern(p) for p in entry.get("commands", []))
-            jsonschema.Draft202012Validator.check_schema(entry.get("params", {}))
-            _check_references(entry.get("params", {}))
+            for pattern in entry.get("commands", []):
+                compile_pattern(pattern)
+            if repr(params) not in checked:
+                jsonschema.Draft202012Validator.check_schema(params)
+                _check_references(params)
+                checked.add(repr(params))
         except ValueError as error:
             raise RegistryError(f"{path}: invalid registry: tool {name!r}: {error}") from None
         except jsonschema.SchemaError as error:
@@ -543,31 +570,40 @@ def load_registry(path: Path) -> Registry:
                 f"{path}: invalid registry: tool {name!r} params is not a JSON Schema: "
                 f"{error.message}"
             ) from None
-        params = entry.get("params", {})
-        agent_params = frozenset(entry.get("agent_params", []))
-        unknown = sorted(agent_params - set(params.get("properties", {})))
+        unknown = sorted(set(entry.get("agent_params", [])) - set(params.get("properties", {})))
         if unknown:
             raise RegistryError(
                 f"{path}: invalid registry: tool {name!r} agent_params {unknown} are not in params"
             )
-        tools[name] = Tool(
-            name=name,
-            description=entry["description"],
-            effect=entry["effect"],
-            permission=entry["permission"],
-            aliases=tuple(entry.get("aliases", [])),
-            patterns=patterns,
-            params=_with_flags_param(params) if patterns else params,
-            agent_params=agent_params,
-            requires_approval=entry.get("requires_approval", False),
-            deprecated=_deprecation(entry.get("deprecated", False)),
-            reviewed=entry.get("reviewed", True),
-        )
+    return raw
+
+
+def registry_from(raw: dict[str, Any], sha256: str, path: Path) -> Registry:
+    """The registry of a document `validated_registry` accepted (nothing is checked again)."""
+    tools = {entry["name"]: _tool(entry) for entry in raw["tools"]}
     value_flags = {
         program: frozenset(spec.get("value_flags", []))
         for program, spec in raw.get("programs", {}).items()
     }
-    return Registry(tools, value_flags, frozenset(raw.get("filters", [])), sha, str(path))
+    return Registry(tools, value_flags, frozenset(raw.get("filters", [])), sha256, str(path))
+
+
+def _tool(entry: dict[str, Any]) -> Tool:
+    patterns = tuple(compile_pattern(p) for p in entry.get("commands", []))
+    params = entry.get("params", {})
+    return Tool(
+        name=entry["name"],
+        description=entry["description"],
+        effect=entry["effect"],
+        permission=entry["permission"],
+        aliases=tuple(entry.get("aliases", [])),
+        patterns=patterns,
+        params=_with_flags_param(params) if patterns else params,
+        agent_params=frozenset(entry.get("agent_params", [])),
+        requires_approval=entry.get("requires_approval", False),
+        deprecated=_deprecation(entry.get("deprecated", False)),
+        reviewed=entry.get("reviewed", True),
+    )
 
 
 def _with_flags_param(params: dict[str, Any]) -> dict[str, Any]:
@@ -698,6 +734,16 @@ def _deprecation(value: bool | dict[str, str]) -> Deprecation | None:
 
 def load_profiles(path: Path) -> Profiles:
     """Load and validate profiles.yaml."""
-    raw, sha = _load_yaml(path, "profiles.schema.json", "profiles")
+    data = read_limited(path, "profiles")
+    return profiles_from(validated_profiles(path, data), hashlib.sha256(data).hexdigest())
+
+
+def validated_profiles(path: Path, data: bytes) -> dict[str, Any]:
+    """The profiles document in `data` (read from `path`), checked against its schema."""
+    return _load_yaml(path, data, "profiles.schema.json", "profiles")
+
+
+def profiles_from(raw: dict[str, Any], sha256: str) -> Profiles:
+    """The profiles of a document `validated_profiles` accepted."""
     permissions = {name: frozenset(spec["permissions"]) for name, spec in raw["profiles"].items()}
-    return Profiles(permissions, frozenset(raw.get("roles", [])), sha)
+    return Profiles(permissions, frozenset(raw.get("roles", [])), sha256)

@@ -16,14 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-from tomlkit.items import AoT, Table
+from typing import TYPE_CHECKING, Any
 
 from compiler.emit import atomic_write
 from compiler.models import Diagnostic, SignOff, Step
 from compiler.parse import SourceError, normalise
+
+if TYPE_CHECKING:
+    import tomlkit
+    from tomlkit.items import Table
 
 SIDECAR_SUFFIX = ".signoffs.toml"
 MAX_SIDECAR_BYTES = 1024 * 1024
@@ -308,6 +309,9 @@ def write_signoff(
 ) -> Path:
     """Add or update the sign-off for one diagnostic, in place of older sign-offs of the same
     code and step and of the `stale` fingerprints of that code. Comments and order are kept."""
+    import tomlkit  # writing only: checks read sidecars with tomllib
+    from tomlkit.items import AoT
+
     path = sidecar_path(runbook)
     document = tomlkit.parse(path.read_text("utf-8")) if path.is_file() else _new_sidecar(runbook)
     tables = document.get("signoff")
@@ -331,6 +335,8 @@ def write_signoff(
 
 
 def _new_sidecar(runbook: Path) -> tomlkit.TOMLDocument:
+    import tomlkit
+
     document = tomlkit.document()
     for line in HEADER.format(name=runbook.name).split("\n"):
         document.add(tomlkit.comment(line))
@@ -351,6 +357,8 @@ def _table(
     when: date,
     evidence: str,
 ) -> Table:
+    import tomlkit
+
     table = tomlkit.table()
     table.add("code", diagnostic.code)
     if diagnostic.step:

@@ -4,17 +4,14 @@ cases) with them."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler import cache, evals
+from compiler import cache, evals, registry_cache
 from compiler.config import find_config, load_config, pinned_date
 from compiler.models import Artifact, Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
-from compiler.runtime import ArtifactError, read_artifact
-from compiler.runtime.loader import find_source
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
 if TYPE_CHECKING:
@@ -94,17 +91,28 @@ def environment(
     registry: Path | None = None,
     profiles: Path | None = None,
     config: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> Environment:
-    """Load the registry, profiles and configuration that apply to these paths."""
+    """Load the registry, profiles and configuration that apply to these paths; with a cache
+    directory, a registry or profiles file already validated by this compiler is not
+    validated again."""
     registry_path = registry or _nearest(REGISTRY_NAME, paths)
     if registry_path is None:
         raise WorkspaceError(
             f"no {REGISTRY_NAME} found beside {paths[0]} or in its parents; pass --registry"
         )
     profiles_path = profiles or _nearest(PROFILES_NAME, [registry_path.parent, *paths])
-    loaded_profiles = load_profiles(profiles_path) if profiles_path else Profiles.empty()
+    loaded_profiles = (
+        registry_cache.load_profiles(profiles_path, cache_dir)
+        if profiles_path
+        else Profiles.empty()
+    )
     config_path = config or find_config(paths[0])
-    return Environment(load_registry(registry_path), loaded_profiles, load_config(config_path))
+    return Environment(
+        registry_cache.load_registry(registry_path, cache_dir),
+        loaded_profiles,
+        load_config(config_path),
+    )
 
 
 def compile_all(
@@ -130,6 +138,8 @@ def compile_all(
 def _compile_many(sources: list[SourceFile], env: Environment, jobs: int) -> list[CompileResult]:
     if jobs <= 1 or len(sources) < 2:
         return [compile_file(source, env) for source in sources]
+    from concurrent.futures import ProcessPoolExecutor  # only for --jobs
+
     # The environment (registry, profiles) goes to each worker once, not with every file.
     chunk = max(1, len(sources) // (jobs * 4))
     with ProcessPoolExecutor(jobs, initializer=_enter_worker, initargs=(env,)) as pool:
@@ -208,6 +218,9 @@ def registry_path(file: Path, registry: Path | None = None) -> Path | None:
     (`compiled/x.json` compiled from `runbooks_src/x.md` finds `runbooks_src/tools.yaml`)."""
     found = registry or _nearest(REGISTRY_NAME, [file])
     if found is None and file.suffix == ".json":
+        from compiler.runtime import ArtifactError, read_artifact  # only for artifacts
+        from compiler.runtime.loader import find_source
+
         try:
             source = find_source(read_artifact(file), file)
         except ArtifactError:
@@ -224,6 +237,8 @@ def profiles_path(registry: Path, profiles: Path | None = None) -> Path | None:
 def artifact_for(file: Path, registry: Path | None, profiles: Path | None) -> Artifact:
     """A compiled artifact (.json, checked for integrity) or a runbook compiled in memory."""
     if file.suffix == ".json":
+        from compiler.runtime import ArtifactError, read_artifact  # only for artifacts
+
         try:
             return read_artifact(file)
         except ArtifactError as error:

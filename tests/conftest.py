@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from compiler.models import Artifact
 from compiler.pipeline import Environment, SourceFile, compile_bytes
@@ -16,6 +17,10 @@ from compiler.registry import load_profiles, load_registry
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPORA = REPO.parent / "shared" / "corpora"
+
+# No example may fail for taking long: a test passes the same on an idle and a saturated machine.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 
 @pytest.fixture(autouse=True)

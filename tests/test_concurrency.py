@@ -132,13 +132,12 @@ def test_compiles_in_threads_at_once_leave_whole_artifacts(
 
 def _kill_when(tree: Path, out: Path, ready: int) -> None:
     """Start a compile and SIGKILL it once `ready` artifacts (or a temporary file, for
-    ready=0) are in `out`, or when it has run for 20 s."""
+    ready=0) are in `out` (a compile that finishes first is not killed)."""
     process = subprocess.Popen(
         _command(tree, out, "--no-cache"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 20
     try:
-        while process.poll() is None and time.monotonic() < deadline:
+        while process.poll() is None:
             if out.is_dir():
                 names = [p.name for p in out.rglob("*")]
                 written = sum(1 for n in names if n.endswith(".json"))

@@ -68,13 +68,15 @@ class Sleeps(list[float]):
 def replay(
     cassette: str, fixture: str, sleep: Sleeps | None = None, **changes: Any
 ) -> tuple[LLMResult, Any]:
-    """Extract a fixture runbook with HTTP replayed from a cassette; the result and the tape."""
+    """Extract a fixture runbook with HTTP replayed from a cassette; the result and the tape.
+    The clock stands still, so deadlines count backoffs, never how busy the machine is."""
     with REPLAY.use_cassette(cassette) as tape:
         result = extract_with_llm(
             document(fixture),
             TOOLS,
             settings(**changes),
             sleep=Sleeps() if sleep is None else sleep,
+            clock=FakeClock(),
         )
     return result, tape
 

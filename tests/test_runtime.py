@@ -600,8 +600,7 @@ def test_killed_writer_leaves_valid_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=REPO)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while writer.poll() is None:  # it writes forever: wait for lines, not for a time
             if path.exists() and path.read_bytes().count(b"\n") >= 20:
                 break
             time.sleep(0.01)
