@@ -64,8 +64,20 @@ def atomic_write(path: Path, text: str, durable: bool = True) -> None:
     """Write via a temporary file in the same directory and rename: never a torn file.
     `durable` also flushes it to disk first; a cache entry, which is checked when read and
     only costs a re-compile when lost, skips that (it is most of a cached compile's time)."""
+    temporary = stage(path, text, durable)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def stage(path: Path, text: str, durable: bool = False) -> Path:
+    """Write `text` to a new temporary file beside `path` (flushed to disk if `durable`) and
+    return it; `publish` or a rename puts it in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = Path(name)
     try:
         # mkstemp makes the file private (0600); the result should read like any written file.
         os.chmod(temporary, _mode_of(path))
@@ -74,10 +86,24 @@ def atomic_write(path: Path, text: str, durable: bool = True) -> None:
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def publish(staged: list[tuple[Path, Path]]) -> None:
+    """Put staged files (temporary, target) in place, durably: one sync of the disks for all
+    of them, then a rename each. Hundreds of artifacts cost one flush, not one fsync each,
+    and every target is either its old or its new content, never torn."""
+    try:
+        if staged:
+            os.sync()
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
 
 
 def _mode_of(path: Path) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from compiler.emit import atomic_write
+from compiler.emit import publish, stage
 from compiler.models import Artifact
 from compiler.pipeline import CompileResult
 from compiler.workspace import WorkspaceError, os_reason
@@ -24,18 +24,32 @@ class Drift:
 
 
 def write_all(results: list[CompileResult], out: Path) -> None:
-    """Write every changed artifact atomically (callers ensure there is no fatal result);
-    an artifact already on disk as it would be written is left alone, mtime and all.
-    A file that cannot be written is a WorkspaceError; those written before it stay."""
-    for result in results:
-        target = out / result.source.output
-        text = result.artifact_json
-        if _current(target) != text:
-            try:
-                atomic_write(target, text)
-            except OSError as error:
-                message = f"{target}: cannot write artifact: {os_reason(error)}"
-                raise WorkspaceError(message) from None
+    """Write every changed artifact atomically and durably (callers ensure there is no fatal
+    result); an artifact already on disk as it would be written is left alone, mtime and all.
+    All are staged first, so a file that cannot be written is a WorkspaceError and no
+    artifact changes."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for result in results:
+            target = out / result.source.output
+            text = result.artifact_json
+            if _current(target) != text:
+                staged.append((_staged(target, text), target))
+    except WorkspaceError:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    try:
+        publish(staged)
+    except OSError as error:
+        raise WorkspaceError(f"{out}: cannot write artifacts: {os_reason(error)}") from None
+
+
+def _staged(target: Path, text: str) -> Path:
+    try:
+        return stage(target, text)
+    except OSError as error:
+        raise WorkspaceError(f"{target}: cannot write artifact: {os_reason(error)}") from None
 
 
 def _current(target: Path) -> str | None:
