@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from compiler.evals import EvalError
+from compiler.evals import EvalError, Tally
 from compiler.registry import Registry, RegistryError, load_registry
 from compiler.runtime import (
     ArtifactError,
@@ -56,38 +56,19 @@ class Label:
 
 
 @dataclass
-class KindScore:
-    """Matches of one finding kind."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        """Share of found findings that were labelled (1.0 when none was found)."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        """Share of labelled findings that were found (1.0 when none was labelled)."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-
-@dataclass
 class EvalReport:
     """Scores over a directory of labelled transcripts."""
 
     cases: int = 0
-    scores: dict[str, KindScore] = field(default_factory=dict)
+    scores: dict[str, Tally] = field(default_factory=dict)
     disagreements: list[str] = field(default_factory=list)
     found: dict[str, int] = field(default_factory=dict)
 
     @property
-    def overall(self) -> KindScore:
+    def overall(self) -> Tally:
         """All kinds together."""
         scores = self.scores.values()
-        return KindScore(
+        return Tally(
             sum(s.tp for s in scores), sum(s.fp for s in scores), sum(s.fn for s in scores)
         )
 
@@ -100,7 +81,7 @@ class EvalReport:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
 
-        def row(score: KindScore) -> dict[str, Any]:
+        def row(score: Tally) -> dict[str, Any]:
             return {
                 "tp": score.tp,
                 "fp": score.fp,
@@ -209,7 +190,7 @@ def _score(report: EvalReport, where: str, expected: list[Label], found: list[La
     unmatched = list(found)
     for label in sorted(expected, key=lambda lab: lab.says is None):
         match = next((f for f in unmatched if _matches(label, f)), None)
-        score = report.scores.setdefault(label.kind, KindScore())
+        score = report.scores.setdefault(label.kind, Tally())
         if match is None:
             score.fn += 1
             report.disagreements.append(f"{where}: missed {_show(label)}")
@@ -217,7 +198,7 @@ def _score(report: EvalReport, where: str, expected: list[Label], found: list[La
             score.tp += 1
             unmatched.remove(match)
     for extra in unmatched:
-        report.scores.setdefault(extra.kind, KindScore()).fp += 1
+        report.scores.setdefault(extra.kind, Tally()).fp += 1
         report.disagreements.append(f"{where}: unexpected {_show(extra)}")
     for item in found:
         report.found[item.kind] = report.found.get(item.kind, 0) + 1
