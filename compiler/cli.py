@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
@@ -332,6 +333,80 @@ def _llm(
 
 def _cache(cache_dir: Path | None, no_cache: bool) -> Path | None:
     return None if no_cache else cache_dir or DEFAULT_CACHE_DIR
+
+
+@app.command(
+    "init",
+    epilog=_example("runbookc init docs/runbooks", "runbookc check docs/runbooks"),
+)
+def init_command(
+    path: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The runbook tree (default: here).")
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing tools.yaml / profiles.yaml.")
+    ] = False,
+) -> None:
+    """Write a starter tools.yaml and profiles.yaml into DIR from the commands its runbooks
+    run, and a [tool.runbookc] configuration; then say what to review."""
+    from compiler.config import find_config, load_config
+    from compiler.selection import FileSelection
+    from compiler.starter import scan, starter
+
+    if not path.is_dir():
+        _fail(f"{path}: not a directory")
+    registry, profiles = path / "tools.yaml", path / "profiles.yaml"
+    existing = [p for p in (registry, profiles) if p.exists()]
+    if existing and not force:
+        _fail(f"{', '.join(map(str, existing))} exists; pass --force to overwrite")
+    found_config = find_config(path)
+    config = _guarded(lambda: load_config(found_config))
+    sources = _guarded(lambda: discover([path], FileSelection(config)))
+    found = scan(sources)
+    made = starter(found)
+    _guarded(lambda: _write_text(registry, made.registry))
+    _guarded(lambda: _write_text(profiles, made.profiles))
+    written = _guarded(lambda: _write_config(path, found_config, made.config))
+    echo = partial(typer.echo, err=True)
+    echo(f"scanned {found.files} runbook(s) under {printable(str(path))}")
+    echo(
+        f"wrote {registry}: {made.tools} tool(s) for {len(made.programs)} known program(s)"
+        + (f" ({', '.join(made.programs)})" if made.programs else "")
+    )
+    echo(f"wrote {profiles}: executor profile(s) with the read and write permissions")
+    echo(written)
+    if made.unknown:
+        echo(
+            f"unknown program(s), listed at the end of {registry} for you to write tools for: "
+            + ", ".join(printable(u) for u in made.unknown)
+        )
+    echo(
+        "review: each tool's effect, permission and requires_approval; the command patterns "
+        "(name the arguments that matter); who each profile really is.\n"
+        f"next: runbookc check {path}   then, to adopt with the findings you have today:\n"
+        f"      runbookc check {path} --write-baseline {path / '.runbookc-baseline.json'}"
+    )
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as error:
+        raise WorkspaceError(f"{path}: cannot write: {error.strerror}") from None
+
+
+def _write_config(folder: Path, found: Path | None, table: str) -> str:
+    """The [tool.runbookc] table: kept if one applies already, else added to pyproject.toml
+    or written as runbookc.toml."""
+    if found is not None:
+        return f"kept the configuration in {found} (see docs/configuration.md for new keys)"
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        with pyproject.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + table)
+        return f"added [tool.runbookc] to {pyproject}"
+    _write_text(folder / "runbookc.toml", table.replace("[tool.runbookc]\n", "", 1))
+    return f"wrote {folder / 'runbookc.toml'}"
 
 
 @app.command(

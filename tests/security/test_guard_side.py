@@ -20,11 +20,11 @@ from compiler.bind import bind_step
 from compiler.extract import DraftStep
 from compiler.formats import as_github, as_markdown, as_text
 from compiler.models import Artifact, Diagnostic, Span
+from compiler.outdir import write_all
 from compiler.pipeline import Environment
 from compiler.registry import load_registry
 from compiler.runtime import Guard, HumanGateError, ToolCall, load
 from compiler.runtime.audit_log import AuditLog, read_audit_log, record
-from compiler.outdir import write_all
 from compiler.workspace import compile_all, discover, environment
 
 from ..conftest import FIXTURES, REPO
