@@ -29,6 +29,7 @@ from .conftest import FIXTURES, REPO
 pytestmark = pytest.mark.wheel
 
 LLM_SUITE = FIXTURES / "llm"
+OFFLINE = ("--no-index", "--no-deps")
 CASSETTE = REPO / "tests" / "cassettes" / "extract_normal.yaml"
 
 
@@ -66,8 +67,17 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
         ).stdout.strip()
     )
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
-        + ["--no-index", "--no-deps", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            *OFFLINE,
+            str(wheel),
+        ],
         capture_output=True,
         text=True,
         check=False,
