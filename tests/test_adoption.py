@@ -136,7 +136,7 @@ def test_file_selection_gitignore_exclude_include(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    runbooks = _tree(tmp_path)
+    _tree(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / ".gitignore").write_text("generated/\n")
     for folder in ("node_modules/pkg", "runbooks/generated", "runbooks/legacy"):
