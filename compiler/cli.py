@@ -230,9 +230,11 @@ def _compile(
     fatal_ok: bool = False,
     selection: Selection | None = None,
     lint_only: bool = False,
+    echo_fatal: bool = True,
 ) -> list[CompileResult]:
     """Compile what the paths select. A file that cannot be compiled is printed on stderr
-    and stops the run (exit 2) unless `fatal_ok`: then it is a result like any other."""
+    (unless the caller reports it itself) and stops the run (exit 2) unless `fatal_ok`: then
+    it is a result like any other."""
     from compiler.selection import FileSelection
 
     chosen = selection or Selection()
@@ -246,15 +248,14 @@ def _compile(
 
     results = _guarded(run)
     fatal = [r.fatal for r in results if r.fatal is not None]
-    if not fatal_ok:
-        for diagnostic in fatal:
-            typer.echo(
-                f"{printable(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}: "
-                f"{diagnostic.code} {printable(diagnostic.message)}",
-                err=True,
-            )
-        if fatal:
-            _fail(f"{len(fatal)} file(s) could not be compiled; nothing was written")
+    for diagnostic in fatal if echo_fatal else []:
+        typer.echo(
+            f"{printable(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}: "
+            f"{diagnostic.code} {printable(diagnostic.message)}",
+            err=True,
+        )
+    if fatal and not fatal_ok:
+        _fail(f"{len(fatal)} file(s) could not be compiled; nothing was written")
     if llm is not None:
         usage = sum((r.usage for r in results), Usage())
         typer.echo(
@@ -569,7 +570,17 @@ def check_command(
             exclude, extend_exclude, include, force_exclude, _flag_given(respect_gitignore)
         )
         results = _compile(
-            paths, registry, profiles, config, 1, cache, llm, True, selection, lint_only=True
+            paths,
+            registry,
+            profiles,
+            config,
+            1,
+            cache,
+            llm,
+            True,
+            selection,
+            lint_only=True,
+            echo_fatal=False,
         )
     diagnostics = once_per_program([d for result in results for d in displayed(result)])
     if write_baseline is not None:
