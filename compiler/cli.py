@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import sys
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from compiler import __version__
+from compiler.baseline import BaselineError
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from compiler.config import ConfigError
+from compiler.config import Config, ConfigError
 from compiler.evals import EvalError, render_text
 from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
@@ -32,6 +36,7 @@ from compiler.workspace import (
     discover,
     displayed,
     environment,
+    once_per_program,
     run_evals,
 )
 
@@ -41,33 +46,128 @@ if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
 
 app = typer.Typer(
-    help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.",
+    help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.\n\n"
+    "First run on your repository: `runbookc init`, then `runbookc check .`",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"runbookc {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Compile markdown runbooks into explicit, tool-bound step graphs for agents."""
+
+
+def _example(*lines: str) -> str:
+    """A command's help epilog: an example or two, shown under its options."""
+    # "\b" keeps click from re-wrapping the paragraph.
+    return "Examples:\n\n\b\n" + "\n".join(f"  $ {line}" for line in lines)
+
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_MODEL = "gpt-4.1-mini"
 T = TypeVar("T")
 
-PathsArg = Annotated[list[Path], typer.Argument(help="Runbook files or directories.")]
+PathsArg = Annotated[
+    list[Path], typer.Argument(metavar="PATH...", help="Runbook files or directories.")
+]
 RegistryOpt = Annotated[
-    Path | None, typer.Option(help="Tool registry (default: nearest tools.yaml).")
+    Path | None,
+    typer.Option(metavar="FILE", help="Tool registry (default: nearest tools.yaml)."),
 ]
 ProfilesOpt = Annotated[
-    Path | None, typer.Option(help="Executor profiles (default: nearest profiles.yaml).")
+    Path | None,
+    typer.Option(metavar="FILE", help="Executor profiles (default: nearest profiles.yaml)."),
 ]
 CacheOpt = Annotated[
     Path | None,
     typer.Option(
         "--cache-dir",
+        metavar="DIR",
         envvar="RUNBOOKC_CACHE_DIR",
         help="Where results of unchanged inputs are cached (default .runbookc-cache).",
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Compile everything afresh.")]
-ConfigOpt = Annotated[Path | None, typer.Option(help="runbookc.toml or pyproject.toml to use.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option(metavar="FILE", help="runbookc.toml or pyproject.toml to use.")
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="PATTERN",
+        help="Skip files and folders matching this gitignore-style pattern (replaces the "
+        "configured `exclude`); repeatable.",
+    ),
+]
+ExtendExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--extend-exclude", metavar="PATTERN", help="Skip these too, on top of `exclude`."
+    ),
+]
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include", metavar="PATTERN", help="Compile files matching these (default *.md)."
+    ),
+]
+ForceExcludeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force-exclude", help="Apply the excludes to files named outright (pre-commit)."
+    ),
+]
+GitignoreOpt = Annotated[
+    bool,
+    typer.Option(
+        "--respect-gitignore/--no-respect-gitignore",
+        help="Skip what .gitignore ignores (default: as configured, on).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """File selection from the command line, layered over the configuration's."""
+
+    exclude: list[str] | None = None
+    extend_exclude: list[str] | None = None
+    include: list[str] | None = None
+    force_exclude: bool = False
+    respect_gitignore: bool | None = None
+
+    def applied(self, config: Config) -> Config:
+        """The configuration with these command-line choices on top."""
+        changes: dict[str, object] = {}
+        if self.exclude:
+            changes["exclude"] = tuple(self.exclude)
+        if self.extend_exclude:
+            changes["extend_exclude"] = (*config.extend_exclude, *self.extend_exclude)
+        if self.include:
+            changes["include"] = tuple(self.include)
+        if self.respect_gitignore is not None:
+            changes["respect_gitignore"] = self.respect_gitignore
+        return replace(config, **changes)  # type: ignore[arg-type]
 
 
 class OutputFormat(enum.StrEnum):
@@ -105,6 +205,7 @@ def _guarded(action: Callable[[], T]) -> T:
         SignoffError,
         EvalError,  # AuditEvalError too
         LLMAuthError,
+        BaselineError,
     ) as error:
         _fail(str(error))
 
@@ -118,18 +219,30 @@ def _compile(
     cache_dir: Path | None,
     llm: LLMSettings | None = None,
     fatal_ok: bool = False,
+    selection: Selection | None = None,
+    lint_only: bool = False,
+    echo_fatal: bool = True,
 ) -> list[CompileResult]:
+    """Compile what the paths select. A file that cannot be compiled is printed on stderr
+    (unless the caller reports it itself) and stops the run (exit 2) unless `fatal_ok`: then
+    it is a result like any other."""
+    from compiler.selection import FileSelection
+
+    chosen = selection or Selection()
+
     def run() -> list[CompileResult]:
-        sources = discover(paths)
-        env = replace(environment(paths, registry, profiles, config, cache_dir), llm=llm)
-        return compile_all(sources, env, jobs, cache_dir)
+        base = environment(paths, registry, profiles, config, cache_dir, lint_only=lint_only)
+        env = replace(base, config=chosen.applied(base.config), llm=llm)
+        sources = discover(paths, FileSelection(env.config, chosen.force_exclude))
+        with _progress(len(sources), llm is not None) as advance:
+            return compile_all(sources, env, jobs, cache_dir, advance)
 
     results = _guarded(run)
     fatal = [r.fatal for r in results if r.fatal is not None]
-    for diagnostic in fatal:
+    for diagnostic in fatal if echo_fatal else []:
         typer.echo(
-            f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
-            f"{diagnostic.code} {diagnostic.message}",
+            f"{printable(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}: "
+            f"{diagnostic.code} {printable(diagnostic.message)}",
             err=True,
         )
     if fatal and not fatal_ok:
@@ -144,6 +257,25 @@ def _compile(
     return results
 
 
+PROGRESS_MIN_FILES = 20
+"""A progress bar appears for at least this many files (any number with the LLM extractor)."""
+
+
+@contextmanager
+def _progress(total: int, slow: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr, only on a terminal and only for a long run."""
+    if total < (1 if slow else PROGRESS_MIN_FILES) or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("compiling"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("compiling", total=total)
+        yield lambda count: bar.advance(task, count)
+
+
 class ExtractorChoice(enum.StrEnum):
     """Step extractors."""
 
@@ -155,14 +287,22 @@ ExtractorOpt = Annotated[
     ExtractorChoice, typer.Option("--extractor", help="heuristic (offline) or llm.")
 ]
 ModelOpt = Annotated[
-    str, typer.Option("--model", envvar="RUNBOOKC_MODEL", help="Model for --extractor llm.")
+    str,
+    typer.Option(
+        "--model", metavar="NAME", envvar="RUNBOOKC_MODEL", help="Model for --extractor llm."
+    ),
 ]
 BaseUrlOpt = Annotated[
     str | None,
-    typer.Option("--base-url", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)."),
+    typer.Option(
+        "--base-url", metavar="URL", help="OpenAI-compatible endpoint (else OPENAI_BASE_URL)."
+    ),
 ]
 DeadlineOpt = Annotated[
-    float, typer.Option("--llm-deadline", min=1, help="Total seconds for the model, per file.")
+    float,
+    typer.Option(
+        "--llm-deadline", min=1, metavar="SECONDS", help="Total seconds for the model, per file."
+    ),
 ]
 
 
@@ -187,10 +327,92 @@ def _cache(cache_dir: Path | None, no_cache: bool) -> Path | None:
     return None if no_cache else cache_dir or DEFAULT_CACHE_DIR
 
 
-@app.command("compile")
+@app.command(
+    "init",
+    epilog=_example("runbookc init docs/runbooks", "runbookc check docs/runbooks"),
+)
+def init_command(
+    path: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The runbook tree (default: here).")
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing tools.yaml / profiles.yaml.")
+    ] = False,
+) -> None:
+    """Write a starter tools.yaml and profiles.yaml into DIR from the commands its runbooks
+    run, and a [tool.runbookc] configuration; then say what to review."""
+    from compiler.config import find_config, load_config
+    from compiler.selection import FileSelection
+    from compiler.starter import scan, starter
+
+    if not path.is_dir():
+        _fail(f"{path}: not a directory")
+    registry, profiles = path / "tools.yaml", path / "profiles.yaml"
+    existing = [p for p in (registry, profiles) if p.exists()]
+    if existing and not force:
+        _fail(f"{', '.join(map(str, existing))} exists; pass --force to overwrite")
+    found_config = find_config(path)
+    config = _guarded(lambda: load_config(found_config))
+    sources = _guarded(lambda: discover([path], FileSelection(config)))
+    found = scan(sources)
+    made = starter(found)
+    _guarded(lambda: _write_text(registry, made.registry))
+    _guarded(lambda: _write_text(profiles, made.profiles))
+    written = _guarded(lambda: _write_config(path, found_config, made.config))
+    echo = partial(typer.echo, err=True)
+    echo(f"scanned {found.files} runbook(s) under {printable(str(path))}")
+    echo(
+        f"wrote {registry}: {made.tools} tool(s) for {len(made.programs)} known program(s)"
+        + (f" ({', '.join(made.programs)})" if made.programs else "")
+    )
+    echo(f"wrote {profiles}: executor profile(s) with the read and write permissions")
+    echo(written)
+    if made.unknown:
+        echo(
+            f"unknown program(s), listed at the end of {registry} for you to write tools for: "
+            + ", ".join(printable(u) for u in made.unknown)
+        )
+    echo(
+        "review: each tool's effect, permission and requires_approval; the command patterns "
+        "(name the arguments that matter); who each profile really is.\n"
+        f"next: runbookc check {path}   then, to adopt with the findings you have today:\n"
+        f"      runbookc check {path} --write-baseline {path / '.runbookc-baseline.json'}"
+    )
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, "utf-8")
+    except OSError as error:
+        raise WorkspaceError(f"{path}: cannot write: {error.strerror}") from None
+
+
+def _write_config(folder: Path, found: Path | None, table: str) -> str:
+    """The [tool.runbookc] table: kept if one applies already, else added to pyproject.toml
+    or written as runbookc.toml."""
+    if found is not None:
+        return f"kept the configuration in {found} (see docs/configuration.md for new keys)"
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        with pyproject.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + table)
+        return f"added [tool.runbookc] to {pyproject}"
+    _write_text(folder / "runbookc.toml", table.replace("[tool.runbookc]\n", "", 1))
+    return f"wrote {folder / 'runbookc.toml'}"
+
+
+@app.command(
+    "compile",
+    epilog=_example(
+        "runbookc compile runbooks/ --out compiled/",
+        "runbookc compile runbooks/ --out compiled/ --check",
+    ),
+)
 def compile_command(
     paths: PathsArg,
-    out: Annotated[Path, typer.Option("--out", help="Directory for the JSON artifacts.")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Directory for the JSON artifacts.")
+    ],
     check: Annotated[
         bool,
         typer.Option("--check", help="Compare with --out instead of writing; exit 1 on drift."),
@@ -198,6 +420,11 @@ def compile_command(
     registry: RegistryOpt = None,
     profiles: ProfilesOpt = None,
     config: ConfigOpt = None,
+    exclude: ExcludeOpt = None,
+    extend_exclude: ExtendExcludeOpt = None,
+    include: IncludeOpt = None,
+    force_exclude: ForceExcludeOpt = False,
+    respect_gitignore: GitignoreOpt = True,
     jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
@@ -206,10 +433,15 @@ def compile_command(
     base_url: BaseUrlOpt = None,
     llm_deadline: DeadlineOpt = 120.0,
 ) -> None:
-    """Compile runbooks into artifacts: OUT/<path relative to PATH, .md -> .json>."""
+    """Compile runbooks into artifacts: OUT/<path relative to PATH, .md -> .json>.
+
+    Nothing is written if any file cannot be compiled (exit 2); `check` is the merge gate."""
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
-    results = _compile(paths, registry, profiles, config, jobs, cache, llm)
+    selection = Selection(
+        exclude, extend_exclude, include, force_exclude, _flag_given(respect_gitignore)
+    )
+    results = _compile(paths, registry, profiles, config, jobs, cache, llm, selection=selection)
     from compiler.outdir import drift, orphans, remove, write_all
 
     strays = orphans(results, out, paths)
@@ -241,18 +473,73 @@ def compile_command(
     )
 
 
-@app.command("check")
+class ColorChoice(enum.StrEnum):
+    """When text output is coloured."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _use_color(choice: ColorChoice) -> bool:
+    """auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it (no-color.org)."""
+    if choice is not ColorChoice.auto:
+        return choice is ColorChoice.always
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+@app.command(
+    "check",
+    epilog=_example(
+        "runbookc check runbooks/",
+        "runbookc check runbooks/ --baseline .runbookc-baseline.json --format sarif",
+        "cat rb.md | runbookc check - --stdin-filename runbooks/rb.md",
+    ),
+)
 def check_command(
     paths: PathsArg,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.text,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 on any unsigned blocking diagnostic.")
+        bool, typer.Option("--strict", help="Also exit 1 on any sign-off problem (RB9xx).")
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Fail only on diagnostics this baseline file does not hold.",
+        ),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-baseline",
+            metavar="FILE",
+            help="Write every unsigned diagnostic to this file; exit 0.",
+        ),
+    ] = None,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option("--stdin-filename", help="With PATH `-`: the file name stdin stands for."),
+    ] = None,
+    color: Annotated[
+        ColorChoice,
+        typer.Option("--color", help="Colour text output (auto: on a terminal, not NO_COLOR)."),
+    ] = ColorChoice.auto,
     registry: RegistryOpt = None,
     profiles: ProfilesOpt = None,
     config: ConfigOpt = None,
+    exclude: ExcludeOpt = None,
+    extend_exclude: ExtendExcludeOpt = None,
+    include: IncludeOpt = None,
+    force_exclude: ForceExcludeOpt = False,
+    respect_gitignore: GitignoreOpt = True,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     extractor: ExtractorOpt = ExtractorChoice.heuristic,
@@ -260,29 +547,134 @@ def check_command(
     base_url: BaseUrlOpt = None,
     llm_deadline: DeadlineOpt = 120.0,
 ) -> None:
-    """Lint runbooks: diagnostics with codes, spans and fix hints."""
+    """Lint runbooks: diagnostics with codes, spans and fix hints.
+
+    Exit 0 when nothing unsigned blocks, 1 when something does (or a file cannot be
+    compiled: its fatal diagnostic is reported with the other files' results), 2 when the
+    tool cannot do its job. With no tools.yaml, only the text and graph rules run."""
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
-    results = _compile(paths, registry, profiles, config, 1, cache, llm)
-    diagnostics = [d for result in results for d in displayed(result)]
-    sys.stdout.write(RENDERERS[output_format](diagnostics, len(results)))
+    if paths == [Path("-")]:
+        results = [_compile_stdin(stdin_filename, registry, profiles, config, llm)]
+    else:
+        if Path("-") in paths:
+            _fail("`-` (stdin) cannot be mixed with other paths")
+        selection = Selection(
+            exclude, extend_exclude, include, force_exclude, _flag_given(respect_gitignore)
+        )
+        results = _compile(
+            paths,
+            registry,
+            profiles,
+            config,
+            1,
+            cache,
+            llm,
+            True,
+            selection,
+            lint_only=True,
+            echo_fatal=False,
+        )
+    diagnostics = once_per_program([d for result in results for d in displayed(result)])
+    if write_baseline is not None:
+        from compiler.baseline import write_baseline as write
+
+        count = _guarded(lambda: write(write_baseline, diagnostics))
+        typer.echo(f"wrote {count} diagnostic(s) to baseline {write_baseline}", err=True)
+        return
+    if baseline is not None:
+        diagnostics = _baselined(diagnostics, baseline)
+    render = RENDERERS[output_format]
+    if output_format is OutputFormat.text:
+        sys.stdout.write(as_text(diagnostics, len(results), _use_color(color)))
+    else:
+        sys.stdout.write(render(diagnostics, len(results)))
     if _fails(diagnostics, strict):
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def _flag_given(value: bool) -> bool | None:
+    """--no-respect-gitignore on the command line; else the configuration decides."""
+    return None if value else False
+
+
+def _baselined(diagnostics: list[Diagnostic], baseline: Path) -> list[Diagnostic]:
+    from compiler.baseline import apply_baseline, load_entries
+
+    entries = _guarded(lambda: load_entries(baseline))
+    applied = apply_baseline(diagnostics, entries, baseline.parent)
+    typer.echo(
+        f"baseline {printable(str(baseline))}: {applied.matched} known diagnostic(s) hidden, "
+        f"{len(applied.new)} not in the baseline",
+        err=True,
+    )
+    for entry in applied.stale:
+        typer.echo(
+            f"baseline: stale entry {printable(entry.path)}: {printable(entry.target)} "
+            f"({entry.fingerprint}) matches nothing now (fixed, or its words changed)",
+            err=True,
+        )
+    if applied.stale:
+        typer.echo(
+            f"baseline: {len(applied.stale)} stale entr(y/ies); rewrite it with "
+            "`runbookc check --write-baseline`",
+            err=True,
+        )
+    return applied.new
+
+
+def _compile_stdin(
+    name: str | None,
+    registry: Path | None,
+    profiles: Path | None,
+    config: Path | None,
+    llm: LLMSettings | None,
+) -> CompileResult:
+    """`check -`: the runbook's bytes from stdin, named (for the registry, configuration,
+    sign-offs and the output) by --stdin-filename."""
+    from compiler.pipeline import SourceFile, compile_data
+
+    if not name:
+        _fail("`check -` needs --stdin-filename (the path the text stands for)")
+    path = Path(name)
+    env = _guarded(lambda: environment([path], registry, profiles, config, lint_only=True))
+    source = SourceFile(path, name, path.name, path.with_suffix(".json").name)
+    return compile_data(sys.stdin.buffer.read(), source, replace(env, llm=llm))
+
+
 def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
-    if strict:
-        unsigned = any(d.blocking and d.signoff is None for d in diagnostics)
-        return unsigned or any(d.code.startswith("RB9") for d in diagnostics)
-    return any(d.severity in ("error", "fatal") and d.signoff is None for d in diagnostics)
+    """ruff's rule: any unsigned blocking diagnostic fails; --strict adds sign-off problems."""
+    unsigned = any(d.blocking and d.signoff is None for d in diagnostics)
+    return unsigned or (strict and any(d.code.startswith("RB9") for d in diagnostics))
 
 
-@app.command("signoff")
+@app.command(
+    "signoff",
+    epilog=_example(
+        "runbookc signoff RB101@mitigation/restart-api --runbook rb.md --by alice "
+        "--reason 'restart only when the pool stays exhausted'",
+        "runbookc signoff --from reviewed.json --by alice --reason 'reviewed in PR #42'",
+    ),
+)
 def signoff_command(
-    target: Annotated[str, typer.Argument(help="CODE@STEP, or CODE for a runbook-level flag.")],
-    runbook: Annotated[Path, typer.Option("--runbook", help="The runbook markdown file.")],
-    by: Annotated[str, typer.Option("--by", help="Who signs off (a person or role).")],
-    reason: Annotated[str, typer.Option("--reason", help="Why this flag is acceptable.")],
+    target: Annotated[
+        str | None,
+        typer.Argument(metavar="[CODE@STEP]", help="CODE@STEP, or CODE for a runbook-level flag."),
+    ] = None,
+    runbook: Annotated[
+        Path | None, typer.Option("--runbook", metavar="FILE", help="The runbook markdown file.")
+    ] = None,
+    listed: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="Sign off every flag in this reviewed list: a baseline file, or the output "
+            "of `check --format json`, cut down to what was reviewed.",
+        ),
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="Who signs off (a person or role).")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Why this flag is acceptable.")] = "",
     resolution: Annotated[
         str | None, typer.Option(help="What the implicit part means, for the agent to see.")
     ] = None,
@@ -294,13 +686,18 @@ def signoff_command(
     profiles: ProfilesOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Record a human sign-off of one flag in the runbook's <name>.signoffs.toml."""
+    """Record a human sign-off of one flag (or of a reviewed list of flags) in each
+    runbook's <name>.signoffs.toml."""
+    when = _guarded(lambda: _signoff_date(on))
+    if listed is not None:
+        if target is not None or runbook is not None:
+            _fail("signoff: give either --from LIST or CODE@STEP --runbook FILE, not both")
+        _sign_listed(listed, by, reason, resolution, when, registry, profiles, config)
+        return
+    if target is None or runbook is None:
+        _fail("signoff: give CODE@STEP and --runbook FILE (or --from LIST)")
 
     def run() -> tuple[Diagnostic, Path]:
-        try:
-            when = date.fromisoformat(on) if on else date.today()
-        except ValueError:
-            raise SignoffError(f"--date {on!r} is not YYYY-MM-DD") from None
         env = environment([runbook], registry, profiles, config)
         return sign_off(
             runbook,
@@ -319,6 +716,58 @@ def signoff_command(
     )
 
 
+def _signoff_date(on: str | None) -> date:
+    try:
+        return date.fromisoformat(on) if on else date.today()
+    except ValueError:
+        raise SignoffError(f"--date {on!r} is not YYYY-MM-DD") from None
+
+
+def _sign_listed(
+    listed: Path,
+    by: str,
+    reason: str,
+    resolution: str | None,
+    when: date,
+    registry: Path | None,
+    profiles: Path | None,
+    config: Path | None,
+) -> None:
+    """`signoff --from`: every listed flag, runbook by runbook; exit 1 if any was not signed."""
+    from compiler.baseline import Entry, load_entries
+    from compiler.signing import SignedList, sign_off_listed
+
+    entries = _guarded(lambda: load_entries(listed))
+    by_runbook: dict[Path, list[Entry]] = {}
+    for entry in entries:
+        by_runbook.setdefault(listed.parent / entry.path, []).append(entry)
+    signed = skipped = 0
+    for runbook, group in by_runbook.items():
+
+        def sign(runbook: Path = runbook, group: list[Entry] = group) -> SignedList:
+            env = environment([runbook], registry, profiles, config)
+            return sign_off_listed(
+                runbook, group, env, by=by, reason=reason, resolution=resolution, when=when
+            )
+
+        done, missed = _guarded(sign)
+        for diagnostic in done:
+            typer.echo(
+                f"signed off {diagnostic.code} {diagnostic.step or ''} "
+                f"({diagnostic.fingerprint}) in {printable(str(runbook))}"
+            )
+        for entry, why in missed:
+            typer.echo(
+                f"not signed: {printable(str(runbook))}: {printable(entry.target)} "
+                f"({entry.fingerprint}): {printable(why)}",
+                err=True,
+            )
+        signed, skipped = signed + len(done), skipped + len(missed)
+    typer.echo(f"{signed} flag(s) signed off, {skipped} not", err=True)
+    if skipped:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 class GraphFormat(enum.StrEnum):
     """Graph output formats."""
 
@@ -327,7 +776,10 @@ class GraphFormat(enum.StrEnum):
     html = "html"
 
 
-@app.command("graph")
+@app.command(
+    "graph",
+    epilog=_example("runbookc graph runbooks/etcd-defrag.md --format dot | dot -Tsvg > g.svg"),
+)
 def graph_command(
     file: Annotated[Path, typer.Argument(help="A runbook (.md) or a compiled artifact (.json).")],
     graph_format: Annotated[GraphFormat, typer.Option("--format")] = GraphFormat.mermaid,
@@ -347,13 +799,18 @@ def graph_command(
     sys.stdout.write((to_mermaid if graph_format is GraphFormat.mermaid else to_dot)(artifact))
 
 
-@app.command("report")
+@app.command("report", epilog=_example("runbookc report runbooks/ --out report.html"))
 def report_command(
     paths: PathsArg,
-    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    out: Annotated[Path, typer.Option("--out", metavar="FILE", help="The HTML file to write.")],
     registry: RegistryOpt = None,
     profiles: ProfilesOpt = None,
     config: ConfigOpt = None,
+    exclude: ExcludeOpt = None,
+    extend_exclude: ExtendExcludeOpt = None,
+    include: IncludeOpt = None,
+    force_exclude: ForceExcludeOpt = False,
+    respect_gitignore: GitignoreOpt = True,
     jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
@@ -368,7 +825,10 @@ def report_command(
 
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
-    results = _compile(paths, registry, profiles, config, jobs, cache, llm, fatal_ok=True)
+    selection = Selection(
+        exclude, extend_exclude, include, force_exclude, _flag_given(respect_gitignore)
+    )
+    results = _compile(paths, registry, profiles, config, jobs, cache, llm, True, selection)
     pages = pages_from_results(results)
     title = "Runbook report: " + ", ".join(map(str, paths))
     _guarded(lambda: write_report(out, render_report(pages, title)))
@@ -383,7 +843,7 @@ def report_command(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@app.command("schema")
+@app.command("schema", epilog=_example("runbookc schema --kind registry > registry.schema.json"))
 def schema_command(
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 if the checked-in schemas drifted.")
@@ -412,7 +872,7 @@ def schema_command(
     sys.stdout.write(SCHEMAS[kind]())
 
 
-@app.command("explain")
+@app.command("explain", epilog=_example("runbookc explain RB101", "runbookc explain unknown-tool"))
 def explain_command(
     code: Annotated[str, typer.Argument(help="A rule code such as RB101.")],
 ) -> None:
@@ -435,15 +895,39 @@ def _indent(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
 
 
-@app.command("rules")
-def rules_command() -> None:
+class RulesFormat(enum.StrEnum):
+    """Output formats of `rules`."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command(
+    "rules",
+    epilog=_example("runbookc rules", "runbookc rules --format json | jq '.[].code'"),
+)
+def rules_command(
+    rules_format: Annotated[
+        RulesFormat,
+        typer.Option("--format", help="text, json (with the docs) or markdown (a table)."),
+    ] = RulesFormat.text,
+) -> None:
     """List every rule: code, name, severity, blocking, sign-off, summary."""
+    from compiler.ruledocs import rules_json, rules_table
+
+    if rules_format is RulesFormat.json:
+        sys.stdout.write(rules_json())
+        return
+    if rules_format is RulesFormat.markdown:
+        sys.stdout.write(rules_table())
+        return
     for item in all_rules().values():
         flags = ("blocking" if item.blocking else "-") + (", signable" if item.signoff else "")
         typer.echo(f"{item.code}  {item.name:<33} {item.severity:<8} {flags:<20} {item.summary}")
 
 
-@app.command("eval")
+@app.command("eval", epilog=_example("runbookc eval evals/ -v"))
 def eval_command(
     directory: Annotated[
         Path, typer.Argument(help="Eval cases (NAME.md + NAME.gold.yaml).")
@@ -484,7 +968,9 @@ class SpecFormat(enum.StrEnum):
     mcp = "mcp"
 
 
-@tools_app.command("export")
+@tools_app.command(
+    "export", epilog=_example("runbookc tools export runbooks/tools.yaml --format mcp")
+)
 def tools_export_command(
     file: Annotated[Path, typer.Argument(help="tools.yaml, or a compiled runbook (.json).")],
     spec_format: Annotated[SpecFormat, typer.Option("--format")] = SpecFormat.openai,
@@ -498,7 +984,9 @@ def tools_export_command(
     sys.stdout.write(_guarded(lambda: export_tool_specs(file, fmt, registry)))
 
 
-@tools_app.command("import")
+@tools_app.command(
+    "import", epilog=_example("runbookc tools import mcp-tools.json --out imported.yaml")
+)
 def tools_import_command(
     spec: Annotated[Path, typer.Argument(help="OpenAI tool list or MCP tools/list JSON.")],
     out: Annotated[Path, typer.Option("--out", help="Registry YAML to write.")],
@@ -511,7 +999,9 @@ def tools_import_command(
     typer.echo(f"wrote {count} unreviewed tool(s) to {out}; review effect and permission", err=True)
 
 
-@app.command("audit")
+@app.command(
+    "audit", epilog=_example("runbookc audit transcript.json --runbook compiled/etcd-defrag.json")
+)
 def audit_command(
     transcript: Annotated[
         Path,
@@ -578,7 +1068,9 @@ def _audit_eval(directory: Path, registry: Path | None, output_format: OutputFor
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@app.command("serve")
+@app.command(
+    "serve", epilog=_example("runbookc serve compiled/etcd-defrag.json --input etcd_pod=etcd-0")
+)
 def serve_command(
     artifacts: Annotated[list[Path], typer.Argument(help="Compiled runbooks (.json) to serve.")],
     registry: RegistryOpt = None,
@@ -622,7 +1114,7 @@ def serve_command(
     )
 
 
-@app.command("version")
+@app.command("version", epilog=_example("runbookc version"))
 def version_command() -> None:
     """Print the compiler version."""
     typer.echo(__version__)

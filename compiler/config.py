@@ -17,6 +17,23 @@ from typing import Any
 from compiler.models import Severity
 
 CONFIG_FILES = ("runbookc.toml", "pyproject.toml")
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "__pypackages__",
+    "site-packages",
+    "build",
+    "dist",
+    "_build",
+    ".runbookc-cache",
+)
+"""What a directory walk skips unless `exclude` says otherwise (as ruff's defaults)."""
 
 
 class ConfigError(Exception):
@@ -34,6 +51,27 @@ class Config:
     stale_after_days: int = 365
     extra_vague_phrases: tuple[str, ...] = ()
     max_bytes: int = 256 * 1024
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    """gitignore-style patterns of files and folders a directory walk skips."""
+    extend_exclude: tuple[str, ...] = ()
+    """More patterns to skip, on top of `exclude`."""
+    include: tuple[str, ...] = ("*.md",)
+    """gitignore-style patterns of the files a directory walk compiles."""
+    respect_gitignore: bool = True
+    """Skip what `.gitignore` files (and `.git/info/exclude`) ignore, as git does."""
+    root: Path | None = None
+    """The folder of the configuration file: `per-file-ignores`, `exclude` and `include`
+    patterns match paths relative to it (None: relative to the current directory)."""
+
+    def relative(self, path: str) -> str:
+        """`path` (as named on the command line) relative to the configuration's folder, in
+        posix form; unchanged when there is no configuration file or it lies outside."""
+        if self.root is None:
+            return Path(path).as_posix()
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return Path(path).as_posix()
 
     def selects(self, code: str, path: str = "") -> bool:
         """Whether a rule is enabled for a file (longest matching prefix wins, as in ruff)."""
@@ -48,7 +86,7 @@ class Config:
                 {
                     code
                     for pattern, codes in self.per_file_ignores.items()
-                    if _path_matches(path, pattern)
+                    if _path_matches(self.relative(path), pattern)
                     for code in codes
                 }
             )
@@ -132,6 +170,10 @@ def _from_table(path: Path, table: dict[str, Any]) -> Config:
         "stale-after-days",
         "extra-vague-phrases",
         "max-bytes",
+        "exclude",
+        "extend-exclude",
+        "include",
+        "respect-gitignore",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -148,6 +190,11 @@ def _from_table(path: Path, table: dict[str, Any]) -> Config:
             stale_after_days=int(table.get("stale-after-days", 365)),
             extra_vague_phrases=tuple(_strings(table.get("extra-vague-phrases", []))),
             max_bytes=int(table.get("max-bytes", 256 * 1024)),
+            exclude=tuple(_strings(table.get("exclude", list(DEFAULT_EXCLUDE)))),
+            extend_exclude=tuple(_strings(table.get("extend-exclude", []))),
+            include=tuple(_strings(table.get("include", ["*.md"]))),
+            respect_gitignore=_bool(table.get("respect-gitignore", True)),
+            root=path.resolve().parent,
         )
     except (TypeError, ValueError, AttributeError) as error:
         raise ConfigError(f"{path}: invalid configuration: {error}") from None
@@ -156,6 +203,12 @@ def _from_table(path: Path, table: dict[str, Any]) -> Config:
 def _strings(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"expected a list of strings, got {value!r}")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
     return value
 
 

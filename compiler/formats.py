@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from compiler import __version__
+from compiler import DOCS_URL, PROJECT_URL, __version__
 from compiler.models import Diagnostic
 from compiler.rules import Rule, all_rules
 from compiler.text.escape import printable
@@ -41,14 +43,41 @@ def summary(diagnostics: list[Diagnostic], files: int) -> dict[str, Any]:
     }
 
 
-def as_text(diagnostics: list[Diagnostic], files: int) -> str:
-    """ruff-style: `path:line:col: CODE message`, then the fix hint indented."""
+_ANSI = {
+    "path": "1",
+    "fatal": "1;31",
+    "error": "1;31",
+    "warning": "1;33",
+    "info": "1;34",
+    "help": "36",
+    "dim": "2",
+}
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if color else text
+
+
+def signoff_target(d: Diagnostic) -> str:
+    """What `runbookc signoff` takes for this diagnostic: `CODE@STEP`, or `CODE`."""
+    return f"{d.code}@{d.step}" if d.step else d.code
+
+
+def as_text(diagnostics: list[Diagnostic], files: int, color: bool = False) -> str:
+    """ruff-style: `path:line:col: CODE message`, then the fix hint indented, and for a flag
+    that can be signed off, its `CODE@STEP` target. `color` adds ANSI colours (a terminal)."""
+    rules = all_rules()
     lines = []
     for d in diagnostics:
         signed = f" [signed off by {printable(d.signoff.by)}]" if d.signoff else ""
-        where = f"{printable(d.path)}:{d.line}:{d.column}"
-        lines.append(f"{where}: {d.code} {printable(d.message)}{signed}")
-        lines.append(f"  help: {printable(d.fix)}")
+        where = _paint(f"{printable(d.path)}:{d.line}:{d.column}", "path", color)
+        code = _paint(d.code, d.severity, color)
+        lines.append(f"{where}: {code} {printable(d.message)}{signed}")
+        lines.append(f"  {_paint('help', 'help', color)}: {printable(d.fix)}")
+        rule = rules.get(d.code)
+        if d.signoff is None and rule is not None and rule.signoff:
+            target = printable(signoff_target(d))
+            lines.append(f"  {_paint('target', 'dim', color)}: {target}")
     counts = summary(diagnostics, files)
     lines.append(
         f"Found {counts['total']} diagnostic(s) in {files} file(s); "
@@ -70,6 +99,13 @@ def as_json(diagnostics: list[Diagnostic], files: int) -> str:
 _SARIF_LEVEL = {"info": "note", "warning": "warning", "error": "error", "fatal": "error"}
 _GITHUB_LEVEL = {"info": "notice", "warning": "warning", "error": "error", "fatal": "error"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "SRCROOT"
+"""The base of result URIs: the directory `runbookc` ran in (the checkout, in CI)."""
+
+
+def rule_doc_url(code: str) -> str:
+    """Where a rule's documentation page is published (generated into docs/rules/)."""
+    return f"{DOCS_URL}/rules/{code}.md"
 
 
 def as_sarif(
@@ -80,8 +116,10 @@ def as_sarif(
     catalogue = all_rules() if catalogue is None else catalogue
     fired = sorted({d.code for d in diagnostics if d.code in catalogue})
     index = {code: i for i, code in enumerate(fired)}
-    rules = [_sarif_rule(catalogue[code]) for code in fired]
-    results = [_sarif_result(d, index.get(d.code)) for d in diagnostics]
+    documented = catalogue is all_rules()
+    rules = [_sarif_rule(catalogue[code], documented) for code in fired]
+    root = Path.cwd()
+    results = [_sarif_result(d, index.get(d.code), root) for d in diagnostics]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -91,10 +129,11 @@ def as_sarif(
                     "driver": {
                         "name": "runbookc",
                         "version": __version__,
-                        "informationUri": "https://github.com/runbook-compiler/runbook-compiler",
+                        "informationUri": PROJECT_URL,
                         "rules": rules,
                     }
                 },
+                "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
                 "results": results,
                 "properties": {"files": files},
             }
@@ -103,14 +142,14 @@ def as_sarif(
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _sarif_rule(rule: Rule) -> dict[str, Any]:
+def _sarif_rule(rule: Rule, documented: bool) -> dict[str, Any]:
     docs = rule.docs
     markdown = (
         f"**What it does**: {docs.what}\n\n**Why is this bad?** {docs.why}\n\n"
         f"**Example**\n\n```\n{docs.example}\n```\n\n**Use instead**\n\n"
         f"```\n{docs.instead}\n```"
     )
-    return {
+    described: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
@@ -119,9 +158,22 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
         "properties": {"blocking": rule.blocking, "signoff": rule.signoff},
     }
+    if documented:
+        described["helpUri"] = rule_doc_url(rule.code)
+    return described
 
 
-def _sarif_result(d: Diagnostic, rule_index: int | None) -> dict[str, Any]:
+def _artifact_location(path: str, root: Path) -> dict[str, str]:
+    """A path relative to the run's source root (`uriBaseId`), or an absolute file URI for a
+    file outside it; percent-encoded either way."""
+    try:
+        relative = Path(path).absolute().relative_to(root.absolute())
+    except ValueError:
+        return {"uri": Path(path).absolute().as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}
+
+
+def _sarif_result(d: Diagnostic, rule_index: int | None, root: Path) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": d.code,
         "level": _SARIF_LEVEL[d.severity],
@@ -129,7 +181,7 @@ def _sarif_result(d: Diagnostic, rule_index: int | None) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": d.path},
+                    "artifactLocation": _artifact_location(d.path, root),
                     "region": {
                         "startLine": d.line,
                         "startColumn": d.column,

@@ -107,6 +107,12 @@ def compile_file(source: SourceFile, env: Environment) -> CompileResult:
         data = source.path.read_bytes()
     except OSError as error:
         return _fatal(source, SourceError("RB001", f"cannot read file: {error.strerror}"))
+    return compile_data(data, source, env)
+
+
+def compile_data(data: bytes, source: SourceFile, env: Environment) -> CompileResult:
+    """Compile a runbook's bytes read elsewhere (stdin), its sign-offs read beside
+    `source.path`; fatal problems become a diagnostic, never an exception."""
     try:
         return compile_result(data, source, env, load_signoffs(source.path))
     except SourceError as error:
@@ -198,9 +204,7 @@ def _diagnostic(
         message=finding.message,
         fix=finding.fix,
         step=finding.step,
-        fingerprint=fingerprint(
-            finding.code, runbook_id, finding.step, finding.evidence, target
-        ),
+        fingerprint=fingerprint(finding.code, runbook_id, finding.step, finding.evidence, target),
         evidence=" ".join(finding.evidence.split()),
     )
 

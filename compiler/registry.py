@@ -126,6 +126,13 @@ class Registry:
     filters: frozenset[str]
     sha256: str
     path: str = "<memory>"
+    lint_only: bool = False
+    """No registry was found: `check` runs the text and graph rules only (RB211)."""
+
+    @classmethod
+    def lint_only_registry(cls) -> Registry:
+        """The stand-in for a missing tools.yaml: no tools, binding rules off."""
+        return cls({}, {}, frozenset(), "", "<no registry: lint-only>", lint_only=True)
 
     @cached_property
     def programs(self) -> frozenset[str]:

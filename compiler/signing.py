@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from compiler.baseline import Entry
 from compiler.models import Diagnostic
 from compiler.pipeline import Environment, compile_file, refusal
 from compiler.signoff import sidecar_path, write_signoff
 from compiler.workspace import discover, os_reason
+
+SignedList = tuple[list[Diagnostic], list[tuple[Entry, str]]]
+"""What `sign_off_listed` signed, and each entry it did not with the reason."""
 
 
 class SignoffError(Exception):
@@ -71,3 +75,49 @@ def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str
     )
     options = f"; signable flags: {', '.join(here)}" if here else ""
     return f"no {code} flag on {where}{options}"
+
+
+def sign_off_listed(
+    runbook: Path,
+    entries: list[Entry],
+    env: Environment,
+    *,
+    by: str,
+    reason: str,
+    resolution: str | None,
+    when: date,
+) -> SignedList:
+    """Sign off the listed flags of one runbook (a reviewed baseline or `check --format json`
+    list): compiled once, each flag found by code and fingerprint. Returns what was signed
+    and, for each entry that was not, why."""
+    if not by.strip() or not reason.strip():
+        raise SignoffError("--by and --reason must say who signs off and why")
+    (source,) = discover([runbook])
+    result = compile_file(source, env)
+    if result.fatal is not None or result.artifact is None:
+        message = result.fatal.message if result.fatal else "cannot compile"
+        return [], [(entry, f"{runbook}: {message}") for entry in entries]
+    diagnostics = result.artifact.diagnostics
+    stale = frozenset(d.evidence for d in diagnostics if d.code == "RB902")
+    signed: list[Diagnostic] = []
+    skipped: list[tuple[Entry, str]] = []
+    for entry in entries:
+        refused = refusal(entry.code)
+        found = next(
+            (d for d in diagnostics if (d.code, d.fingerprint) == (entry.code, entry.fingerprint)),
+            None,
+        )
+        if refused is not None or found is None:
+            skipped.append((entry, refused or "no such flag now (fixed, or its words changed)"))
+            continue
+        if found.signoff is not None:
+            skipped.append((entry, f"already signed off by {found.signoff.by}"))
+            continue
+        try:
+            write_signoff(runbook, found, by, reason, resolution, when, found.evidence, stale)
+        except OSError as error:
+            raise SignoffError(
+                f"{sidecar_path(runbook)}: cannot write: {os_reason(error)}"
+            ) from None
+        signed.append(found)
+    return signed, skipped

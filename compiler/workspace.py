@@ -3,15 +3,17 @@ cases) with them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler import cache, evals, registry_cache
-from compiler.config import find_config, load_config, pinned_date
+from compiler.config import Config, find_config, load_config, pinned_date
 from compiler.models import Artifact, Diagnostic
 from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
+from compiler.rules import LINT_ONLY_CODE
+from compiler.selection import FileSelection
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
 if TYPE_CHECKING:
@@ -25,13 +27,18 @@ class WorkspaceError(Exception):
     """Bad arguments or setup: the tool could not do its job (exit 2)."""
 
 
-def discover(paths: Iterable[Path]) -> list[SourceFile]:
+def discover(paths: Iterable[Path], selection: FileSelection | None = None) -> list[SourceFile]:
     """Markdown files under the given paths, each with its display, recorded and output names.
+
+    Directories are walked as `selection` says (include / exclude patterns, .gitignore; by
+    default the default configuration's); a file named outright is always taken, unless the
+    selection forces its excludes on named files too.
 
     A file (or its sign-off sidecar) that resolves outside the tree being compiled — a
     directory argument, or a file argument's folder — is kept but marked refused: it is
     reported as that file's fatal diagnostic and never read (a symlink to /etc/passwd must
     not reach an artifact or a report)."""
+    selection = selection or FileSelection(Config())
     sources: list[SourceFile] = []
     for root in paths:
         if not root.exists() and not root.is_symlink():
@@ -39,6 +46,8 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
         if not root.is_dir():
             if root.name.endswith(SIDECAR_SUFFIX):
                 root = root.with_name(root.name.removesuffix(SIDECAR_SUFFIX) + ".md")
+            if not selection.named(root):
+                continue
             source = SourceFile(
                 root,
                 str(root),
@@ -49,10 +58,8 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
             if source not in sources:
                 sources.append(source)
             continue
-        for path in sorted(root.rglob("*.md")):
+        for path in selection.walk(root):
             relative = path.relative_to(root)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
             sources.append(
                 SourceFile(
                     path,
@@ -62,7 +69,7 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
                     _leaves_tree(path, root),
                 )
             )
-    if not sources:
+    if not sources and not selection.force_exclude:
         raise WorkspaceError("no markdown files found in " + ", ".join(map(str, paths)))
     return sources
 
@@ -92,22 +99,32 @@ def environment(
     profiles: Path | None = None,
     config: Path | None = None,
     cache_dir: Path | None = None,
+    *,
+    lint_only: bool = False,
 ) -> Environment:
     """Load the registry, profiles and configuration that apply to these paths; with a cache
     directory, a registry or profiles file already validated by this compiler is not
-    validated again."""
+    validated again.
+
+    With `lint_only`, a missing tools.yaml is no error: the environment gets the stand-in
+    registry, and the check stage runs the text and graph rules only (RB211)."""
     registry_path = registry or _nearest(REGISTRY_NAME, paths)
+    config_path = config or find_config(paths[0])
     if registry_path is None:
-        raise WorkspaceError(
-            f"no {REGISTRY_NAME} found beside {paths[0]} or in its parents; pass --registry"
-        )
+        if not lint_only:
+            raise WorkspaceError(
+                f"no {REGISTRY_NAME} found beside {paths[0]} or in its parents; pass "
+                "--registry (or run `runbookc init` for a starter one)"
+            )
+        profiles_path = profiles or _nearest(PROFILES_NAME, paths)
+        loaded = load_profiles(profiles_path) if profiles_path else Profiles.empty()
+        return Environment(Registry.lint_only_registry(), loaded, load_config(config_path))
     profiles_path = profiles or _nearest(PROFILES_NAME, [registry_path.parent, *paths])
     loaded_profiles = (
         registry_cache.load_profiles(profiles_path, cache_dir)
         if profiles_path
         else Profiles.empty()
     )
-    config_path = config or find_config(paths[0])
     return Environment(
         registry_cache.load_registry(registry_path, cache_dir),
         loaded_profiles,
@@ -115,11 +132,29 @@ def environment(
     )
 
 
+def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Lint-only mode: keep the first RB211 of each program across the whole run."""
+    seen: set[str] = set()
+    kept = []
+    for diagnostic in diagnostics:
+        if diagnostic.code == LINT_ONLY_CODE:
+            if diagnostic.evidence in seen:
+                continue
+            seen.add(diagnostic.evidence)
+        kept.append(diagnostic)
+    return kept
+
+
 def compile_all(
-    sources: list[SourceFile], env: Environment, jobs: int = 1, cache_dir: Path | None = None
+    sources: list[SourceFile],
+    env: Environment,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[CompileResult]:
     """Compile every source (in parallel processes when jobs > 1), reusing cached results
-    of unchanged inputs when a cache directory is given; results in input order."""
+    of unchanged inputs when a cache directory is given; results in input order.
+    `progress` is told how many more files are done, as they are."""
     environment = cache.environment_digest(env) if cache_dir else ""
     keys = [cache.cache_key(source, environment) if cache_dir else None for source in sources]
     results: list[CompileResult | None] = [
@@ -127,7 +162,9 @@ def compile_all(
         for source, key in zip(sources, keys, strict=True)
     ]
     missing = [i for i, result in enumerate(results) if result is None]
-    fresh = _compile_many([sources[i] for i in missing], env, jobs)
+    if progress is not None and len(missing) < len(sources):
+        progress(len(sources) - len(missing))
+    fresh = _compile_many([sources[i] for i in missing], env, jobs, progress)
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
         if cache_dir and keys[index]:
@@ -135,15 +172,29 @@ def compile_all(
     return [result for result in results if result is not None]
 
 
-def _compile_many(sources: list[SourceFile], env: Environment, jobs: int) -> list[CompileResult]:
+def _compile_many(
+    sources: list[SourceFile],
+    env: Environment,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[CompileResult]:
+    done = progress or (lambda count: None)
     if jobs <= 1 or len(sources) < 2:
-        return [compile_file(source, env) for source in sources]
+        results = []
+        for source in sources:
+            results.append(compile_file(source, env))
+            done(1)
+        return results
     from concurrent.futures import ProcessPoolExecutor  # only for --jobs
 
     # The environment (registry, profiles) goes to each worker once, not with every file.
     chunk = max(1, len(sources) // (jobs * 4))
     with ProcessPoolExecutor(jobs, initializer=_enter_worker, initargs=(env,)) as pool:
-        return list(pool.map(_compile_in_worker, sources, chunksize=chunk))
+        results = []
+        for result in pool.map(_compile_in_worker, sources, chunksize=chunk):
+            results.append(result)
+            done(1)
+        return results
 
 
 _WORKER_ENV: list[Environment] = []
@@ -163,8 +214,11 @@ def os_reason(error: OSError) -> str:
 
 
 def displayed(result: CompileResult) -> list[Diagnostic]:
-    """A result's diagnostics with paths as the user named them (runbook or its sidecar)."""
-    assert result.artifact is not None
+    """A result's diagnostics with paths as the user named them (runbook or its sidecar); a
+    file that could not be compiled has its one fatal diagnostic."""
+    if result.artifact is None:
+        assert result.fatal is not None
+        return [result.fatal]
     recorded = result.artifact.runbook.source_path
     sidecar = str(sidecar_path(result.source.path))
     return [

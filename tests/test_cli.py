@@ -69,7 +69,8 @@ def test_check_text_output_is_ruff_style(project: Path) -> None:
     expected = "RB206 bound by alias: `page the on-call` is an alias of `pagerduty.page`"
     assert lines[0] == f"{project / 'demo.md'}:11:4: {expected}"
     assert lines[1].startswith("  help: ")
-    assert result.exit_code == 0  # a warning blocks the artifact but fails only --strict
+    assert lines[2] == "  target: RB206@steps/page-the-on-call"
+    assert result.exit_code == 1  # any unsigned blocking diagnostic fails, as ruff does
     assert runner.invoke(app, ["check", "--strict", str(project / "demo.md")]).exit_code == 1
 
 
@@ -108,10 +109,10 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     assert not out.exists()
 
 
-def test_unreadable_signoffs_exit_2(project: Path) -> None:
+def test_unreadable_signoffs_are_that_file_s_fatal_finding(project: Path) -> None:
     (project / "demo.signoffs.toml").write_text('[[signoff]\ncode = "RB101"\n')
     result = runner.invoke(app, ["check", str(project / "demo.md")])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert " RB904 " in result.output and "Traceback" not in result.output
 
 
@@ -122,10 +123,13 @@ def test_invalid_registry_exits_2(project: Path) -> None:
     assert "invalid registry at tools/0: 'description' is a required property" in result.output
 
 
-def test_missing_path_and_missing_registry_exit_2(tmp_path: Path) -> None:
+def test_missing_path_exits_2_and_missing_registry_is_lint_only(tmp_path: Path) -> None:
     assert runner.invoke(app, ["check", str(tmp_path / "nope.md")]).exit_code == 2
     (tmp_path / "a.md").write_text("# A\n\n1. Do it.\n")
     result = runner.invoke(app, ["check", str(tmp_path / "a.md")])
+    assert result.exit_code == 1 and "RB109" in result.output
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["compile", str(tmp_path / "a.md"), "--out", str(out)])
     assert result.exit_code == 2 and "no tools.yaml found" in result.output
 
 
@@ -162,8 +166,9 @@ def test_console_script_runs_without_a_traceback(tmp_path: Path) -> None:
         cwd=REPO,
         check=False,
     )
-    assert result.returncode == 2
-    assert "RB001" in result.stderr and "Traceback" not in result.stderr
+    # A file that cannot be compiled is a finding of `check` (exit 1), reported on stdout.
+    assert result.returncode == 1
+    assert "RB001" in result.stdout and "Traceback" not in result.stderr + result.stdout
 
 
 def test_tools_export_import_round_trip(tmp_path: Path) -> None:

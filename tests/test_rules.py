@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from compiler.models import Artifact
 from compiler.pipeline import Environment, SourceFile, compile_bytes, compile_file
+from compiler.registry import Registry
 from compiler.rules import all_rules
 from compiler.signoff import load_signoffs, sidecar_path
 
@@ -30,6 +32,8 @@ FATAL = {"RB001", "RB002", "RB003", "RB005", "RB904"}
 SIGNOFF_STAGE = {"RB901", "RB902", "RB903"}
 # Raised only with the LLM extractor; tests/test_grounding.py fakes model results for them.
 LLM_STAGE = {"RB205", "RB401", "RB402", "RB403", "RB404"}
+# Raised only in lint-only mode (no tools.yaml): compiled with the stand-in registry.
+LINT_ONLY = {"RB211"}
 FIXED_TODAY = "1795392000"  # 2026-11-23: keeps the stale-review fixtures independent of the date
 
 
@@ -61,6 +65,8 @@ def test_fixture_flags_match_expectations(
     path: Path, env: Environment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
+    if path.stem in LINT_ONLY:
+        env = replace(env, registry=Registry.lint_only_registry())
     artifact = compile_fixture(path, env)
     actual = Counter((d.path, d.code, d.line) for d in artifact.diagnostics)
     expected = Counter({(path.name, *k): n for k, n in expectations(_lines(path)).items()})
@@ -120,3 +126,18 @@ def test_the_readme_rule_table_lists_every_rule() -> None:
     readme = (FIXTURES.parent.parent / "README.md").read_text("utf-8")
     listed = set(re.findall(r"^\| (RB\d{3}) \| `([a-z-]+)` \|", readme, re.MULTILINE))
     assert listed == {(code, rule.name) for code, rule in all_rules().items()}
+
+
+def test_the_readme_rule_table_is_rules_format_markdown() -> None:
+    from compiler.ruledocs import rules_table
+
+    readme = (FIXTURES.parent.parent / "README.md").read_text("utf-8")
+    assert rules_table() in readme, "regenerate with `runbookc rules --format markdown`"
+
+
+def test_docs_rules_are_generated_from_the_registry() -> None:
+    from compiler.ruledocs import rule_documents
+
+    folder = FIXTURES.parent.parent / "docs" / "rules"
+    on_disk = {path.name: path.read_text("utf-8") for path in folder.glob("*.md")}
+    assert on_disk == rule_documents(), "regenerate with `python -m compiler.ruledocs docs/rules`"

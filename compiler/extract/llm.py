@@ -41,7 +41,19 @@ if TYPE_CHECKING:
     from instructor import Instructor
     from openai.types.chat import ChatCompletionMessageParam
 
-PROMPT_PATH = Path(__file__).resolve().parents[2] / "prompts" / "extract-v1.md"
+PROMPT_NAME = "extract-v1.md"
+
+
+def _prompt_path() -> Path:
+    """The prompt template: inside the package when installed from a wheel (the build maps
+    the top-level prompts/ to compiler/prompts/), else the source checkout's prompts/."""
+    packaged = Path(__file__).resolve().parents[1] / "prompts" / PROMPT_NAME
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "prompts" / PROMPT_NAME
+
+
+PROMPT_PATH = _prompt_path()
 BACKOFF_BASE = 0.5
 """Seconds before the first retry; doubled per retry, then jittered down by up to half."""
 BACKOFF_CAP = 8.0

@@ -146,10 +146,22 @@ def _checks() -> tuple[tuple[str, Check], ...]:
     return tuple((code, rule.check) for code, rule in all_rules().items() if rule.check)
 
 
+def needs_registry(code: str) -> bool:
+    """Rules that judge tools and permissions: off in lint-only mode (no tools.yaml), where
+    RB211 reports each program once instead."""
+    return (code.startswith("RB2") and code != LINT_ONLY_CODE) or code == "RB105"
+
+
+LINT_ONLY_CODE = "RB211"
+
+
 def run_checks(context: CheckContext) -> list[Finding]:
     """Run every selected rule's check; findings sorted by position then code."""
     findings: dict[tuple[str, Span, str | None], Finding] = {}
+    lint_only = context.registry.lint_only
     for code, check in _checks():
+        if lint_only and needs_registry(code):
+            continue
         if not context.config.selects(code, context.document.path):
             continue
         for finding in check(context):

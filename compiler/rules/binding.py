@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from compiler.bind import BindingIssue, IssueKind
@@ -15,7 +16,7 @@ from compiler.confusables import (
 from compiler.extract import DraftStep
 from compiler.models import Span
 from compiler.registry import FLAGS_PARAM, Tool
-from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules import LINT_ONLY_CODE, CheckContext, Finding, RuleDoc, rule
 
 
 def _issues(context: CheckContext, kind: IssueKind) -> Iterator[tuple[str, BindingIssue]]:
@@ -391,3 +392,44 @@ def _writable(tool: Tool) -> set[str]:
     }
     captured |= {param for p in tool.patterns for param in p.option_captures.values()}
     return (set(tool.params.get("properties", {})) | captured) - tool.agent_params - {FLAGS_PARAM}
+
+
+_PROGRAM = re.compile(r"no registry tool runs `([^`]+)`")
+
+
+@rule(
+    LINT_ONLY_CODE,
+    "unregistered-program",
+    "warning",
+    blocking=False,
+    signoff=False,
+    summary="Lint-only mode (no tools.yaml): a program the runbooks run, reported once.",
+    docs=RuleDoc(
+        what="Without a tool registry, `runbookc check` runs the text and graph rules only and "
+        "reports each program the commands run once, instead of every command as unbound.",
+        why="Binding commands to tools (effects, permissions, approvals, argument checks) needs "
+        "a registry. Until there is one, an agent cannot be given any of these steps.",
+        example="```console\n$ kubectl rollout restart deployment/api\n```   (and no tools.yaml)",
+        instead="Run `runbookc init` for a starter tools.yaml and profiles.yaml, review the "
+        "effect and permission of each tool, then run `runbookc check` again.",
+    ),
+)
+def unregistered_program(context: CheckContext) -> Iterator[Finding]:
+    if not context.registry.lint_only:
+        return
+    seen: set[str] = set()
+    for step_id, issue in _issues(context, "unbound-command"):
+        match = _PROGRAM.search(issue.detail)
+        if match is None or match.group(1) in seen:
+            continue
+        program = match.group(1)
+        seen.add(program)
+        yield Finding(
+            LINT_ONLY_CODE,
+            issue.span,
+            f"`{program}` is run here; with no tools.yaml its commands are not checked "
+            "(lint-only mode)",
+            "run `runbookc init` to write a starter tools.yaml, then review it",
+            program,
+            step_id,
+        )

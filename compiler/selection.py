@@ -1,0 +1,126 @@
+"""Which markdown files a directory walk compiles: `include`, `exclude` / `extend-exclude` and
+`.gitignore`, as ruff chooses the Python files it lints.
+
+Patterns are gitignore-style (`pathspec`), matched against paths relative to the folder of the
+configuration file (or the current directory when there is none): `node_modules` skips that
+folder at any depth, `legacy/*.md` one folder's files. A file named on the command line is
+always compiled, unless `force_exclude` is set (pre-commit passes every changed file).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+from compiler.config import Config
+
+
+def _spec(patterns: tuple[str, ...] | list[str]) -> GitIgnoreSpec:
+    return GitIgnoreSpec.from_lines(patterns)
+
+
+def _git_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+@dataclass
+class FileSelection:
+    """The file choice of one run: configuration patterns and the .gitignore files met."""
+
+    config: Config
+    force_exclude: bool = False
+    _gitignores: dict[Path, GitIgnoreSpec | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.base = self.config.root or Path.cwd().resolve()
+        self.exclude = _spec([*self.config.exclude, *self.config.extend_exclude])
+        self.include = _spec(list(self.config.include))
+
+    def walk(self, root: Path) -> Iterator[Path]:
+        """Files under `root` to compile, sorted, skipping excluded and ignored folders
+        without entering them, and hidden files and folders."""
+        found: list[Path] = []
+        for folder, dirs, files in os.walk(root):
+            here = Path(folder)
+            dirs[:] = [
+                d
+                for d in dirs
+                if not d.startswith(".") and not self.skipped(here / d, root, is_dir=True)
+            ]
+            found += [
+                here / name
+                for name in files
+                if not name.startswith(".")
+                and self._included(here / name, root)
+                and not self.skipped(here / name, root, is_dir=False)
+            ]
+        yield from sorted(found)
+
+    def named(self, path: Path) -> bool:
+        """Whether a file named on the command line is compiled."""
+        if not self.force_exclude:
+            return True
+        return not any(
+            self.skipped(folder, folder.parent, is_dir=True)
+            for folder in path.absolute().parents
+            if folder != folder.parent
+        ) and not self.skipped(path, path.parent, is_dir=False)
+
+    def _relative(self, path: Path, root: Path) -> str:
+        absolute = path.absolute()
+        for base in (self.base, root.absolute()):
+            try:
+                return absolute.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return path.name
+
+    def _included(self, path: Path, root: Path) -> bool:
+        return self.include.match_file(self._relative(path, root))
+
+    def skipped(self, path: Path, root: Path, *, is_dir: bool) -> bool:
+        """Excluded by the configuration, or ignored by git."""
+        relative = self._relative(path, root) + ("/" if is_dir else "")
+        if self.exclude.match_file(relative):
+            return True
+        return self.config.respect_gitignore and self._git_ignored(path.absolute(), is_dir)
+
+    def _git_ignored(self, path: Path, is_dir: bool) -> bool:
+        """As git decides: the deepest .gitignore with a matching pattern wins, and
+        .git/info/exclude applies at the repository root. Outside a repository, nothing."""
+        repository = _git_root(path.parent)
+        if repository is None:
+            return False
+        verdict: bool | None = None
+        parts = path.parent.relative_to(repository).parts
+        folders = [repository / Path(*parts[:depth]) for depth in range(len(parts) + 1)]
+        for folder in folders:
+            spec = self._gitignore(folder, repository)
+            if spec is None:
+                continue
+            relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+            result = spec.check_file(relative)
+            if result.include is not None:
+                verdict = result.include
+        return bool(verdict)
+
+    def _gitignore(self, folder: Path, repository: Path) -> GitIgnoreSpec | None:
+        if folder not in self._gitignores:
+            lines: list[str] = []
+            sources = [folder / ".gitignore"]
+            if folder == repository:
+                sources.insert(0, repository / ".git" / "info" / "exclude")
+            for source in sources:
+                try:
+                    lines += source.read_text("utf-8", errors="replace").splitlines()
+                except OSError:
+                    continue
+            self._gitignores[folder] = _spec(lines) if lines else None
+        return self._gitignores[folder]
