@@ -9,45 +9,68 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from compiler.config import reference_date
 from compiler.extract.heuristic import is_instruction, mentions_escalation
 from compiler.models import Span, Step
+from compiler.parse import Block
 from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.regions import (
     DURATION_OR_COUNT,
+    Passage,
     Region,
     command_regions,
     matches,
-    sentence_of,
     starting_with,
+    step_at,
     title_span,
 )
 
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
-    r"|applicable|relevant|desired|warranted|suitable)\b"
-    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+your\s+discretion\b"
-    r"|\buse\s+(?:your\s+)?(?:best\s+)?judg(?:e)?ment\b|\bif\s+you\s+(?:think|feel)\b"
+    r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
+    r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
+    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
+    r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?judg(?:e)?ment\b"
+    r"|\bif\s+you\s+(?:think|feel|believe)\b"
+    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
+    r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
+    r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:is|are|to\s+be|it\s+is)\s+"
+    r"(?:an?\s+|the\s+)?[\w-]+"
     r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
     # A hedged change ("you may need to restart it"); a hedged look ("may need to check the
     # logs") leaves nothing risky to the reader.
     r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
     r"|review|inspect|verify|confirm|read|consult|examine|investigate)\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
+    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing)[a-z]+ing\b"
+    r"|\bshould\s+(?:probably|perhaps|possibly)\b|\bperhaps\b"
+    r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
     r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
     r"|\bto\s+(?:your|the)\s+needs\b"
 )
-_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b[^.;:!?,]{0,100}", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"\b(?:if|when|whenever|unless|once|in\s+case)\b[^.;:!?,]{0,100}", re.IGNORECASE
+)
 _JUDGEMENT = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
     r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
     r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
     r"|excessive|spiking|backed\s+up|unhealthy|abnormal|unusual|overloaded|busy|heavy"
     r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full)\b"
-    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b",
+    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b"
+    r"|\byou\s+(?:suspect|believe|are\s+confident|feel\s+confident)\b"
+    r"|\b(?:is|are|was|were|be)\s+(?:not\s+)?(?:sufficient|insufficient|enough|significant"
+    r"|time[\s-]sensitive|urgent|healthy|stable|recovered|(?:actively\s+)?recovering|complex"
+    r"|compromised|serious|severe|critical|important|safe|secure[d]?)\b"
+    r"|\bthere\s+(?:are|is)\s+(?:any\s+|some\s+)?(?:problems?|issues?|trouble)\b"
+    r"|\b(?:increases?|grows?|gets?|becomes?|starts?\s+to\s+become)\s+(?:in\s+)?(?:complexity"
+    r"|larger|bigger|worse|serious)\b|\b(?:alerts?|happens?|fails?|occurs?)\s+(?:often"
+    r"|frequently|a\s+lot|repeatedly)\b|\benough\s+[\w-]+\s+(?:is|are)\b"
+    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b",
     re.IGNORECASE,
 )
 _MEASURED = re.compile(
@@ -62,21 +85,29 @@ _ON_CALL = re.compile(r"\bon-call\b")
 _ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
-    r"|message|email|slack|consult|check\s+with|talk\s+to|get\s+approval\s+from|hand\s+(?:it\s+)?"
-    r"(?:off|over)\s+to)"
+    r"|message|slack|consult|check\s+with|talk\s+to|get\s+approval\s+from|involve|invite"
+    r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
+    r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate)\s+(?:[\w'`-]+\s+){0,6}?"
+    r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
-_ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|VP|SME|NOC|SOC|IC)s?\b"
+_ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|CISO|VP|SME|NOC|SOC|IC)s?\b"
 _ROLE_NOUN = (
-    r"(?:[\w-]+\s+){0,2}?(?:account\s+(?:executive|manager|owner)|manager|owner|lead|team"
+    r"(?:[\w'-]+\s+){0,3}?(?:account\s+(?:executive|manager|owner)|manager|owner|lead|team"
     r"|engineer|admin(?:istrator)?|dba|on-?call|expert|specialist|vendor|support|sales"
-    r"|architect|developer|maintainer|approver|person|folks|someone|somebody|colleague"
-    r"|supervisor|boss|customer\s+success)s?\b"
+    r"|architect|developer|maintainer|approver|person|people|folks|someone|somebody|colleague"
+    r"|supervisor|boss|customer\s+success|stakeholder|counsel|representative|provider|compan(?:y|ie)"
+    r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
 )
 _ACTOR = re.compile(
     starting_with(
-        "acdeghilmnprst",
-        rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+)?(?:{_ROLE_ACRONYM}"
-        rf"|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b))",
+        "acdefghilmnprstLAEOV",
+        rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
+        rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
+        rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
+        rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+        rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+)?{_ROLE_NOUN}(?:\s+(?:and|or)\s+{_ROLE_NOUN})?)"
+        r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to)\s+(?:always\s+)?be\s+"
+        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b",
     ),
     re.IGNORECASE,
 )
@@ -84,23 +115,40 @@ _LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
     starting_with(
         "alot",
-        r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old)\s+"
-    r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
-    r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
-    r"|approach|method|trick|steps?)\b"
-    r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
-    r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
-    r"|\bour\s+(?:usual\s+)?(?:dashboard|script|tool|process)\b",
+        r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
+        r"|necessary|agreed|expected)\s+"
+        r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
+        r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
+        r"|approach|method|trick|steps?|time\s*frame|timeline|deadline|repositor(?:y|ies)|repos?"
+        r"|settings|values?|config(?:uration)?)\b"
+        r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
+        r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
+        r"|\bour\s+(?:usual\s+|default\s+|various\s+|own\s+|internal\s+|standard\s+)?"
+        r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|knowledge\s+base|wiki|accounts?"
+        r"|rules|runbooks?|playbooks?|repos?|repositor(?:y|ies)|config(?:uration)?|setup"
+        r"|tradecraft|docs|documentation)\b"
+        r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b",
     ),
     re.IGNORECASE,
 )
 _WAIT = re.compile(
     starting_with(
-        "kprw",
+        "kprwmocfoOpPrRcCMWKF",
         r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
-    r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
-    r"\s+to)\b[^.;:!?]*)?",
+        r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
+        r"\s+to)\b[^.;:!?]*)?"
+        r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
+        r"|watch|keep\s+an\s+eye\s+on|keep\s+monitoring)\s+(?:the\s+|for\s+|any\s+)?[\w-]+"
+        r"(?:\s+(?!and\b)[\w-]+){0,5}"
+        r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
+        r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
+        r"(?:on\s+)?[^.;:!?]{0,60}",
     ),
+    re.IGNORECASE,
+)
+_WATCH = re.compile(
+    r"(?:occasionally|periodically|regularly|continuously|constantly|from\s+time|monitor|watch"
+    r"|keep\s+an\s+eye|keep\s+monitoring|follow)",
     re.IGNORECASE,
 )
 _OPEN_ENDED = re.compile(
@@ -191,12 +239,60 @@ def _norm(name: str) -> str:
     return _NON_ALNUM.sub("", name.lower())
 
 
-def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Region, Span, str]]:
-    if not pattern.search(context.prose_text):  # the patterns here are unanchored
+@dataclass(frozen=True)
+class Hit:
+    """A match in a passage: where it is in the source, its words as read, its sentence."""
+
+    span: Span
+    words: str
+    sentence: str
+    step: str | None
+    passage: Passage
+    match: re.Match[str]
+
+
+def _scan(
+    context: CheckContext, pattern: re.Pattern[str], groups: tuple[int | str, ...] = (0,)
+) -> Iterator[Hit]:
+    """Every match of `pattern` in the whole document's prose (every passage), as read; the
+    hit's words are the first of `groups` that took part in the match."""
+    if not pattern.search(context.passage_text):  # the patterns here are unanchored
         return
-    for region in context.prose_regions:
-        for span, match in matches(context, region, pattern):
-            yield region, span, match.group(0)
+    for passage in context.passages:
+        for match in pattern.finditer(passage.text):
+            group = next((g for g in groups if match.start(g) != -1), 0)
+            start, end = match.span(group)
+            if start >= end:
+                continue
+            span = passage.span(start, end)
+            sentence = passage.sentence_at(start).text
+            words = " ".join(match.group(group).split())
+            yield Hit(span, words, sentence, step_at(context, span), passage, match)
+
+
+_ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
+
+
+_BARE_IMPERATIVE = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Z][a-z]+)\s+(?:the|a|an|any|all|every|your|its|their|it|them"
+    r"|this|that|these|those|up|down|off|out|back)\b"
+)
+_NOT_VERBS = frozenset(
+    {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
+     "all", "each", "every", "some", "most", "many", "if", "when", "once", "in", "on", "at",
+     "for", "with", "from", "by", "after", "before", "as", "so", "and", "but", "or", "of",
+     "because", "since", "while", "although", "however", "also", "then", "what", "which"}
+)  # fmt: skip
+
+
+def _instructs(sentence: str) -> bool:
+    """Whether a sentence tells the reader something to do: an imperative (a known verb, or
+    any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
+    ("should", "must"). Background and explanation are not instructions."""
+    if is_instruction(sentence) or _ADDRESSED.search(sentence):
+        return True
+    bare = _BARE_IMPERATIVE.match(sentence)
+    return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
 
 
 @rule(
@@ -220,19 +316,19 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
-    starts = "aimtuw" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(starting_with(starts, vague), re.IGNORECASE)
-    for region, span, words in _scan(context, pattern):
-        if not is_instruction(sentence_of(context, region, span)):
+    for hit in _scan(context, pattern):
+        if not _instructs(hit.sentence) or _embedded_question(hit):
             continue
         yield Finding(
             "RB101",
-            span,
-            f'vague condition "{" ".join(words.split())}": who decides, and how?',
+            hit.span,
+            f'vague condition "{hit.words}": who decides, and how?',
             "state the measurable condition (metric, threshold, duration) or the explicit case",
-            words,
-            region.step,
+            hit.words,
+            hit.step,
         )
 
 
@@ -254,30 +350,44 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
-    for region, span, clause in _scan(context, _CONDITION):
+    for hit in _scan(context, _CONDITION):
+        clause = hit.match.group(0)
         judgement = _JUDGEMENT.search(clause)
-        sentence = sentence_of(context, region, span)
-        if judgement is None or _MEASURED.search(clause) or not is_instruction(sentence):
+        if judgement is None or _decidable(clause) or _embedded_question(hit):
+            continue
+        if not _instructs(hit.sentence):
             continue
         words = " ".join(clause[: judgement.end()].split())
-        end = (
-            Span(
-                line=span.line,
-                column=span.column,
-                end_line=span.line,
-                end_column=span.column + judgement.end() - 1,
-            )
-            if "\n" not in clause[: judgement.end()]
-            else span
-        )
+        span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
         yield Finding(
             "RB102",
-            end,
+            span,
             f'unmeasurable condition "{words}": no threshold to decide by',
             'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
             words,
-            region.step,
+            hit.step,
         )
+
+
+def _decidable(clause: str) -> bool:
+    """A condition a reader can decide from what is written: a number, a threshold or
+    comparison, an explicit state or value (inline code, a quoted literal)."""
+    return bool(_MEASURED.search(clause) or _EXPLICIT.search(clause))
+
+
+_EXPLICIT = re.compile(r"`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d")
+_QUESTION_VERB = re.compile(
+    r"\b(?:check|checking|verify|see|determine|confirm|find\s+out|ask|identify|validate|test"
+    r"|know|decide|establish|investigate|figure\s+out|look\s+at|assess|evaluate|wonder|sure)"
+    r"\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _embedded_question(hit: Hit) -> bool:
+    """ "Check if the job is stuck": a check (an embedded question), not a condition."""
+    before = hit.passage.text[max(0, hit.match.start() - 40) : hit.match.start()]
+    return bool(_QUESTION_VERB.search(before)) and hit.match.group(0)[:2].lower() in ("if", "wh")
 
 
 def _declared_actors(context: CheckContext) -> tuple[set[str], set[str]]:
@@ -325,10 +435,9 @@ def _known(actor: str, names: set[str]) -> bool:
 )
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
-    for region, span, _words in _scan(context, _ACTOR):
-        match = _ACTOR.search(_words)
-        actor = " ".join(match.group("actor").split()) if match else _words
-        if _known(actor, assigned) or _LINK.search(sentence_of(context, region, span)):
+    for hit in _scan(context, _ACTOR, ("actor", "let", "passive")):
+        actor = hit.words
+        if _known(actor, assigned) or _reachable(hit):
             continue
         if _known(actor, unassigned):
             message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
@@ -336,12 +445,26 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             message = f'"{actor}" is not a declared contact, role or escalation target'
         yield Finding(
             "RB103",
-            span,
+            hit.span,
             message,
             "declare the role in front matter `contacts` (or `escalation`) and name it here",
             actor,
-            region.step,
+            hit.step,
         )
+
+
+_CHANNEL = re.compile(
+    r"\]\(|\]\[|https?://|(?<![\w&])#[a-z][\w-]+|(?<![\w.])@[a-z][\w.-]+|[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|\b(?:slack|pagerduty|opsgenie|jira|servicenow|zendesk|teams|mailing\s+list|channel|queue"
+    r"|ticket|pager|phone|e-?mail\s+address|hotline|bridge)\b",
+    re.IGNORECASE,
+)
+
+
+def _reachable(hit: Hit) -> bool:
+    """Whether the sentence gives a way to reach the actor: a link, a channel, a handle, an
+    address, a paging service or a ticket queue."""
+    return bool(_CHANNEL.search(hit.sentence))
 
 
 @rule(
@@ -362,15 +485,16 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
-    for region, span, words in _scan(context, _TRIBAL):
-        phrase = " ".join(words.split())
+    for hit in _scan(context, _TRIBAL):
+        if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
+            continue
         yield Finding(
             "RB104",
-            span,
-            f'tribal reference "{phrase}": which one, exactly?',
+            hit.span,
+            f'tribal reference "{hit.words}": which one, exactly?',
             "link or name the exact dashboard, script or procedure",
-            phrase,
-            region.step,
+            hit.words,
+            hit.step,
         )
 
 
@@ -455,20 +579,20 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
     ),
 )
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
-    for region, span, words in _scan(context, _WAIT):
-        if not _OPEN_ENDED.search(words):
+    for hit in _scan(context, _WAIT):
+        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words)):
             continue
-        sentence = sentence_of(context, region, span)
-        if DURATION_OR_COUNT.search(sentence) or _SCHEDULE.search(sentence):
+        if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
             continue
-        phrase = " ".join(words.split())
+        if not _instructs(hit.sentence):
+            continue
         yield Finding(
             "RB106",
-            span,
-            f'unbounded wait "{phrase}": for how long at most?',
+            hit.span,
+            f'unbounded wait "{hit.words}": for how long at most?',
             "give a timeout or a number of attempts, and what to do when it runs out",
-            phrase,
-            region.step,
+            hit.words,
+            hit.step,
         )
 
 
@@ -582,6 +706,69 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
     ),
 )
 def implied_action(context: CheckContext) -> Iterator[Finding]:
+    lines: set[int] = set()
+    for finding in [*_implied_in_steps(context), *_implied_in_prose(context)]:
+        if finding.span.line not in lines:
+            lines.add(finding.span.line)
+            yield finding
+
+
+_CHANGE_VERB = (
+    r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
+    r"|them\s+)?back|rollback|redeploy|deploy|purge|flush|wipe|truncate|drop|patch|upgrade"
+    r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
+    r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply|modify"
+    r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
+    r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
+    r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|move|reconfigure"
+    r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
+    r"|settings|dns|firewall|certificate)|do\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
+    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
+)
+_CHANGE_CLAUSE = re.compile(
+    rf"(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
+    rf"|\bneed\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
+    r"|(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
+    r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded|encrypted)\b)",
+    re.IGNORECASE,
+)
+_NAMED_SYSTEM = re.compile(r"(?<!^)(?<![.!?]\s)\b(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b")
+
+
+def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
+    """Change instructions anywhere in the prose whose passage gives no command, names no
+    tool (inline code, a named system) and is not followed by a code block."""
+    blocks = context.document.blocks
+    bound = {step.id for step in context.graph.steps if step.tool is not None}
+    for hit in _scan(context, _CHANGE_CLAUSE, ("clause", "passive")):
+        passage = hit.passage
+        if hit.step in bound:
+            continue  # the step names its tool (perhaps by alias: RB206 covers that)
+        if "`" in passage.text or not _instructs(hit.sentence) or _code_follows(blocks, passage):
+            continue
+        if hit.match.group("clause") and _NAMED_SYSTEM.search(hit.match.group("clause")[1:]):
+            continue  # "update the incident in PagerDuty": the tool is named
+        if passage.block.kind == "heading":
+            continue
+        yield Finding(
+            "RB108",
+            hit.span,
+            f'"{hit.words}" asks for an action but names no tool or command',
+            "name the registry tool (inline code) or give the exact command in a code block",
+            hit.words,
+            hit.step,
+        )
+
+
+def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a code block comes right after the passage (it says how)."""
+    end = passage.block.span.end_line
+    after = next((b for b in blocks if b.span.line > end and b.kind != "html"), None)
+    return after is not None and after.kind == "code"
+
+
+def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
     steps = context.graph.steps
     for index, step in enumerate(steps):
         if step.tool is not None or step.source is None or step.kind in ("decision", "end"):
