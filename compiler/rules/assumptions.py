@@ -24,6 +24,7 @@ from compiler.rules.regions import (
     Region,
     command_regions,
     matches,
+    read_block,
     starting_with,
     step_at,
     title_span,
@@ -780,8 +781,12 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             _says_how(context, steps[index + 1]) or _query_follows(context, step.source)
         ):
             continue  # a lead-in: the commands or the query after it say how
-        region = Region(step.id, step.source, command=False)
-        for span, match in matches(context, region, _IMPLIED_ACTION)[:1]:
+        if step.source.end_line > len(context.document.lines):
+            continue
+        block = Block(kind="paragraph", span=step.source, text=step.text)
+        passage = read_block(context.document.lines, block)
+        for match in list(_IMPLIED_ACTION.finditer(passage.text))[:1]:
+            span = passage.span(*match.span())
             words = " ".join(match.group(0).split())
             yield Finding(
                 "RB108",

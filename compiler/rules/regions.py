@@ -123,20 +123,24 @@ def passages(context: CheckContext) -> Iterator[Passage]:
     """Every prose block of the document (not only text that became a step), read."""
     lines = context.document.lines
     for block in context.document.blocks:
-        if block.kind not in _PROSE_KINDS or block.span.end_line > len(lines):
-            continue
-        raw_lines = []
-        for number in range(block.span.line, block.span.end_line + 1):
-            text = lines[number - 1]
-            first = block.span.column if number == block.span.line else 1
-            last = block.span.end_column if number == block.span.end_line else len(text)
-            raw_lines.append(text[first - 1 : last])
-        raw = "\n".join(raw_lines)
-        starts = [0]
-        for piece in raw_lines[:-1]:
-            starts.append(starts[-1] + len(piece) + 1)
-        text, origins = read_spans(raw)
-        yield Passage(block, raw, text, origins, starts)
+        if block.kind in _PROSE_KINDS and block.span.end_line <= len(lines):
+            yield read_block(lines, block)
+
+
+def read_block(lines: tuple[str, ...], block: Block) -> Passage:
+    """A block's source (`block.span` of `lines`) as a reader sees it."""
+    raw_lines = []
+    for number in range(block.span.line, block.span.end_line + 1):
+        text = lines[number - 1]
+        first = block.span.column if number == block.span.line else 1
+        last = block.span.end_column if number == block.span.end_line else len(text)
+        raw_lines.append(text[first - 1 : last])
+    raw = "\n".join(raw_lines)
+    starts = [0]
+    for piece in raw_lines[:-1]:
+        starts.append(starts[-1] + len(piece) + 1)
+    text, origins = read_spans(raw)
+    return Passage(block, raw, text, origins, starts)
 
 
 def step_at(context: CheckContext, span: Span) -> str | None:
