@@ -49,6 +49,9 @@ class DraftStep:
     list_key: int | None = None
     branch_size: int = 0
     """For a decision: how many following drafts form the branch taken when the condition holds."""
+    else_size: int = 0
+    """For a decision: how many drafts after that branch form the branch taken otherwise (the
+    first branch then skips them)."""
     proposed_tool: str | None = None
     """A registry tool the LLM extractor proposed; bound last, and only with sign-off."""
 

@@ -15,6 +15,7 @@ from functools import cache
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
 from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
+from compiler.text.sentences import Sentence, sentences
 
 PROCEDURAL = re.compile(
     r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
@@ -112,6 +113,15 @@ PROMQL_WORDS = frozenset(
 _METRIC_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}(?:\{.*)?$")
 SHELL_LANGS = {
     "",
+    "powershell",
+    "ps1",
+    "pwsh",
+    "cmd",
+    "bat",
+    "fish",
+    "ksh",
+    "csh",
+    "tcsh",
     "bash",
     "sh",
     "shell",
@@ -121,8 +131,24 @@ SHELL_LANGS = {
     "shell-session",
     "shellsession",
 }
-_PROMPT = re.compile(r"^(?:\[[^\]]*\][$#]|[\w.@:~/-]+[$#]|\$)\s+")
-_DOLLAR_PROMPT = re.compile(r"^(?:\[[^\]]*\]\$|[\w.@:~/-]*\$|\$)\s+")
+_STRONG_PROMPT = re.compile(
+    r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
+    r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb\([^)]*\)(?::\d+)+[>*]|\[\d+\]\s*pry\([^)]*\)>|"
+    r"mysql>|redis[\w.:-]*>|>>>|\$)\s+"
+)
+"""A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
+`postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`."""
+_WEAK_PROMPT = re.compile(r"^[#>]\s+")
+_CONTINUATION_PROMPT = re.compile(
+    r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
+)
+SQL_LANGS = {"sql", "psql", "pgsql", "plpgsql", "postgres", "postgresql", "mysql", "sqlite"}
+SCRIPT_CONSOLE_LANGS = {"ruby", "rb", "irb", "pry", "python", "py", "python3", "pycon", "ipython"}
+_OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[=\s]|$)")
+"""A command-line option (`-n`, `--target=x`): a line shaped like a command that has one is
+read as a command even when its program is unknown."""
+_CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
+"""A chat-ops command: `/runner run stop blue`, `!ic page`."""
 _COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
 _ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 _PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
@@ -227,7 +253,6 @@ _LINK_JUMP = re.compile(
 )
 _CONDITIONAL_HEADING = re.compile(r"(?:if|when|in case|unless)\b", re.IGNORECASE)
 _OTHERWISE = re.compile(r"\s*otherwise\b", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"[.!?]\s+[A-Z]")
 _JUMP_HINTS = ("step", "stop", "done", "further", "nothing", " the runbook", " the procedure")
 """Words every jump but an anchor link has one of: a cheap test before the patterns run."""
 _BLANKS = re.compile(r"[ \t\n\r\f\v]+")
@@ -236,7 +261,6 @@ _JUMP_WORDS = re.compile(
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _ONLY_LINK = re.compile(
     r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to)\s+(?:the\s+)?)?"
     r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)\.?$",
@@ -252,8 +276,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     and no shell language tag, only lines starting with one of them (or a common shell
     command) are taken as commands; the rest is read as example output."""
     known = programs | COMMON_PROGRAMS
-    procedural_doc = any(b.kind == "heading" and PROCEDURAL.search(b.text) for b in document.blocks)
-    blocks = [b for b in document.blocks if is_procedural(b, procedural_doc) and b.kind != "html"]
+    blocks = [b for b in document.blocks if b.kind != "html"]
     commands_of = {
         i: [] if _shows_output(blocks, i) else list(_commands(block, known))
         for i, block in enumerate(blocks)
@@ -264,7 +287,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     drafts: list[DraftStep] = []
     for index, block in enumerate(blocks):
         if block.kind == "paragraph" and index not in consumed:
-            drafts += _prose_steps(block, document.lines)
+            drafts += _prose_steps(block, document.lines, is_procedural(block, False))
         elif block.kind == "code":
             commands = commands_of[index]
             if index in lead_ins and commands:
@@ -288,7 +311,7 @@ def _shows_output(blocks: list[Block], index: int) -> bool:
     block, before = blocks[index], blocks[index - 1] if index else None
     if before is None or before.kind != "paragraph" or not _OUTPUT_LEAD_IN.search(before.text):
         return False
-    return not any(_DOLLAR_PROMPT.match(line.text.lstrip()) for line in block.lines)
+    return not any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines)
 
 
 def _lead_ins(
@@ -325,7 +348,10 @@ def _item_paragraph(blocks: list[Block], index: int) -> int | None:
 
 
 def is_procedural(block: Block, procedural_doc: bool) -> bool:
-    """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...)."""
+    """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...).
+
+    A prior only: no section is dropped by its heading. Under a descriptive heading (Meaning,
+    Impact) a sentence needs an imperative to be a step; "you should ..." is not enough."""
     titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
     for title in reversed(titles):
         kind = _title_kind(title)
@@ -390,7 +416,7 @@ def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
     if not block.links and not any(word in lowered for word in _JUMP_HINTS):
         return ()
     found = []
-    for sentence in _SENTENCE.split(text):
+    for sentence in (part.text for part in sentences(text)):
         reference = _STEP_REFERENCE.search(sentence)
         if reference:
             target = reference.group("n") or reference.group("r")
@@ -409,29 +435,93 @@ def _jump_condition(sentence: str) -> str | None:
     return _condition_of(sentence)
 
 
-def _prose_steps(block: Block, lines: tuple[str, ...]) -> list[DraftStep]:
+def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
+    """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
+    ..." after a decision is that decision's other branch."""
     text = block.text
     if not text or _ONLY_LINK.match(text):
         return []
-    numbered = block.ordered and block.first_in_item
-    if not numbered and not _instructional(text):
+    parts = _grouped(sentences(text))
+    if len(parts) <= 1:
+        return _sentence_steps(block, lines, 0, len(text), procedural)
+    drafts: list[DraftStep] = []
+    decision: int | None = None
+    for number, (part_start, part_end) in enumerate(parts):
+        otherwise = _OTHERWISE_LEAD.match(text, part_start)
+        start = otherwise.end() if otherwise else part_start
+        found = _sentence_steps(block, lines, start, part_end, procedural, number == 0)
+        if otherwise and decision is not None and found and drafts[decision].else_size == 0:
+            drafts[decision] = replace(drafts[decision], else_size=len(found))
+            drafts += found
+            decision = None
+            continue
+        if found and found[0].kind == "decision" and found[0].branch_size:
+            decision = len(drafts)
+        elif found:
+            decision = None
+        drafts += found
+    return drafts
+
+
+def _grouped(parts: list[Sentence]) -> list[tuple[int, int]]:
+    """Sentences as (start, end) ranges, a sentence that only jumps ("If it fails, go to step
+    7.", "Otherwise stop here.") joined to the one before: a jump is an edge of its step."""
+    groups: list[tuple[int, int]] = []
+    for part in parts:
+        if groups and _jump_only(part.text):
+            groups[-1] = (groups[-1][0], part.end)
+        else:
+            groups.append((part.start, part.end))
+    return groups
+
+
+def _jump_only(sentence: str) -> bool:
+    otherwise = _OTHERWISE_LEAD.match(sentence)
+    rest = sentence[otherwise.end() :] if otherwise else sentence
+    leading = _leading(rest)
+    return _only_jumps(leading.group("rest") if leading else rest)
+
+
+_OTHERWISE_LEAD = re.compile(
+    r"(?:otherwise|else|if\s+not|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)"
+    r"(?:\s+\w+)?)\s*,?\s*",
+    re.IGNORECASE,
+)
+"""An else branch's lead: "Otherwise, restart it." -> "restart it"."""
+
+
+def _sentence_steps(
+    block: Block,
+    lines: tuple[str, ...],
+    start: int,
+    end: int,
+    procedural: bool = True,
+    first: bool = True,
+) -> list[DraftStep]:
+    """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
+    text = block.text[start:end].strip()
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    if not text or _ONLY_LINK.match(text):
+        return []
+    numbered = block.ordered and block.first_in_item and first
+    if not numbered and not _instructional(text, procedural):
+        return []
+    span = block.span if start == 0 and end >= len(block.text) else None
+    span = span or _sub_span(block, lines, start, start + len(text))
+    if span is None:
         return []
     leading = _leading(text)
-    if leading and leading.group("rest").strip() and not _multi_sentence(text):
-        return _split_condition(block, leading, lines)
+    if leading and leading.group("rest").strip():
+        return _split_condition(block, leading, lines, text, start, span)
     condition = _condition_of(text)
     kind: DraftKind = "decision" if leading else _prose_kind(text)
-    return [_draft(block, kind, text, block.span, condition=condition)]
+    return [_draft(block, kind, text, span, condition=condition)]
 
 
 def _leading(text: str) -> re.Match[str] | None:
     """A leading condition, split before the instruction it guards: in "If it lacks a
     ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go"."""
     return _LEADING_INSTRUCTION.match(text) or _LEADING_CONDITION.match(text)
-
-
-def _multi_sentence(text: str) -> bool:
-    return bool(_SENTENCE_START.search(text.rstrip(".")))
 
 
 def is_instruction(text: str) -> bool:
@@ -444,13 +534,19 @@ def mentions_escalation(text: str) -> bool:
     return bool(_ESCALATE.search(text))
 
 
-def _instructional(text: str) -> bool:
+def _instructional(text: str, procedural: bool = True) -> bool:
     """An instruction: imperative, "you should ...", a step reference, or a condition whose
-    consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y")."""
+    consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y").
+    Outside procedural sections "you should ..." alone does not count."""
     leading = _leading(text)
     if leading:
         text = leading.group("rest")
-    return bool(_IMPERATIVE.match(text) or _YOU_SHOULD.search(text) or _STEP_REFERENCE.search(text))
+    text = _EMPHASIS.sub("", text)
+    you_should = procedural and _YOU_SHOULD.search(text)
+    return bool(_IMPERATIVE.match(text) or you_should or _STEP_REFERENCE.search(text))
+
+
+_EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)(?=\w)")
 
 
 def _prose_kind(text: str) -> DraftKind:
@@ -470,22 +566,26 @@ def _condition_of(text: str) -> str | None:
 
 
 def _split_condition(
-    block: Block, leading: re.Match[str], lines: tuple[str, ...]
+    block: Block,
+    leading: re.Match[str],
+    lines: tuple[str, ...],
+    text: str,
+    offset: int,
+    span: Span,
 ) -> list[DraftStep]:
     """'If X, do Y.' -> a decision 'If X' whose branch is the step 'do Y'; 'If X, go to step
-    7' or 'If X, stop here' -> one decision whose edge under X is the jump."""
+    7' or 'If X, stop here' -> one decision whose edge under X is the jump. `text` is
+    `block.text[offset:]` up to the sentence's end, at `span`."""
     condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     rest = leading.group("rest").strip()
     if _only_jumps(rest):
-        return [_draft(block, "decision", block.text, block.span, condition=condition)]
+        return [_draft(block, "decision", text, span, condition=condition)]
     head_end = leading.start("rest")
-    head = block.text[:head_end].rstrip().rstrip(",;:").rstrip()
-    head_span = _sub_span(block, lines, 0, len(head))
-    rest_span = _sub_span(block, lines, head_end, len(block.text))
+    head = text[:head_end].rstrip().rstrip(",;:").rstrip()
+    head_span = _sub_span(block, lines, offset, offset + len(head))
+    rest_span = _sub_span(block, lines, offset + head_end, offset + len(text))
     if head_span is None or rest_span is None:
-        return [
-            _draft(block, "decision", block.text, block.span, condition=_condition_of(block.text))
-        ]
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
     decision = _draft(block, "decision", head, head_span, condition=condition, branch_size=1)
     consequent = _draft(
         block,
@@ -493,7 +593,7 @@ def _split_condition(
         rest,
         rest_span,
         condition=_condition_of(rest),
-        id_words=block.text,
+        id_words=text,
     )
     return [decision, consequent]
 
@@ -599,24 +699,120 @@ def _words(command: str) -> str:
 
 
 def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
-    """Shell commands in a code block: (source lines with prompts stripped, normalised text)."""
-    language = block.info.split(" ")[0].lower()
-    if language not in SHELL_LANGS:
-        return
+    """Commands in a code block: (source lines with prompts stripped, normalised text).
+
+    A block with console prompts (`$`, `PS>`, `[ env ] name>`, `name=#`, irb, pry, `mysql>`,
+    `>>>`) holds the prompted lines and their continuations; everything else in it is output.
+    Without prompts: SQL statements, a Ruby or Python script (one step), or shell lines; a
+    block tagged as output or data (`text`, `json`, `yaml`...) holds none."""
+    language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
-    prompted = any(_DOLLAR_PROMPT.match(line.text.lstrip()) for line in lines)
-    script = language in SCRIPT_LANGS
+    if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
+        lines, known
+    ):
+        yield from _prompted(lines)
+    elif language in SQL_LANGS:
+        yield from _statements(lines)
+    elif language in SCRIPT_CONSOLE_LANGS:
+        body = [line for line in lines if line.text.strip()]
+        if body:
+            yield [_strip_indent(line) for line in body], " ".join(
+                _words(line.text) for line in body
+            )
+    elif language in SHELL_LANGS:
+        yield from _unprompted(lines, language in SCRIPT_LANGS, known)
+
+
+def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """Prompted lines with their continuations (a trailing `\\`, an open quote or construct,
+    a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`)."""
+    index = 0
+    while index < len(lines):
+        stripped = lines[index].text.lstrip()
+        prompt = _STRONG_PROMPT.match(stripped) or _weak_prompt(stripped)
+        index += 1
+        if not prompt or not stripped[prompt.end() :].strip():
+            continue
+        line = lines[index - 1]
+        offset = len(line.text) - len(stripped) + prompt.end()
+        group = [CodeLine(line.line, line.column + offset, stripped[prompt.end() :].rstrip())]
+        while index < len(lines):
+            following = lines[index].text.lstrip()
+            more = _CONTINUATION_PROMPT.match(following)
+            if more is None and not _continues(group):
+                break
+            cut = more.end() if more else 0
+            piece = lines[index]
+            start = piece.column + len(piece.text) - len(following) + cut
+            group.append(CodeLine(piece.line, start, following[cut:].rstrip()))
+            index += 1
+        group = [c for c in group if c.text]
+        text = " ".join(_words(c.text) for c in group)
+        if text and _words(group[0].text).split(" ")[0] not in _SHELL_NOOPS:
+            yield group, text
+
+
+def _weakly_prompted(lines: list[CodeLine], known: frozenset[str]) -> bool:
+    """Commands behind `#` or `>` prompts, every other line output (not a command)."""
+    weak = False
+    for line in lines:
+        text = line.text.strip()
+        if _weak_prompt(text):
+            weak = True
+        elif text and text.split(" ")[0] in known:
+            return False
+    return weak
+
+
+def _weak_prompt(text: str) -> re.Match[str] | None:
+    """`# cmd` or `> cmd`: a prompt only before a known program (else a comment or a quote)."""
+    prompt = _WEAK_PROMPT.match(text)
+    if prompt is None:
+        return None
+    first = text[prompt.end() :].split(" ")[0]
+    return prompt if first in COMMON_PROGRAMS else None
+
+
+def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """SQL statements, each up to its `;` (or the end of the block); `--` comments skipped."""
+    group: list[CodeLine] = []
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        group.append(_strip_indent(line))
+        if stripped.endswith(";"):
+            yield group, " ".join(_words(c.text) for c in group)
+            group = []
+    if group:
+        yield group, " ".join(_words(c.text) for c in group)
+
+
+def _unprompted(
+    lines: list[CodeLine], script: bool, known: frozenset[str]
+) -> Iterator[tuple[list[CodeLine], str]]:
+    """Shell lines without prompts; example output pasted under them is skipped. A block
+    whose every line is shaped like a command is a script: each line counts."""
+    shaped = [_command_line(line, False) for line in lines if line.text.strip()]
+    script = script or (
+        bool(shaped)
+        and all(c is not None for c in shaped)
+        and any(
+            _words(c.text).split(" ")[0] in known or _OPTION.search(c.text)
+            for c in shaped
+            if c is not None
+        )
+    )
     in_output = False
     index = 0
     while index < len(lines):
         line = lines[index]
         index += 1
-        if not prompted:
-            in_output = _output_continues(line.text, in_output, known)
-            if in_output:
-                continue
-        command = _command_line(line, prompted)
-        if command is None or not (prompted or _looks_like_command(command.text, script, known)):
+        in_output = _output_continues(line.text, in_output, known)
+        if in_output:
+            continue
+        command = _command_line(line, False)
+        if command is None or not _looks_like_command(command.text, script, known):
             continue
         group = [command]
         while index < len(lines) and _continues(group):
@@ -654,22 +850,20 @@ def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
     """Without prompts: skip PromQL and metric names; outside a shell-tagged block, also
     anything that does not start with a known program."""
     first = _words(text).split(" ")[0]
+    if _CHATOPS.match(text):
+        return True
     if first in PROMQL_WORDS or _METRIC_NAME.match(first) or "{" in first:
         return False
     return script or first in known or _ASSIGNMENT.match(text) is not None
 
 
 def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
+    """An unprompted line that starts like a command (a program, an assignment, a chat-ops
+    `/command` or `!command`); `prompted` is kept for callers and ignored."""
     stripped = line.text.lstrip()
     offset = len(line.text) - len(stripped)
-    if prompted:
-        prompt = _PROMPT.match(stripped)
-        if not prompt:
-            return None
-        body = stripped[prompt.end() :]
-        if not body.strip():
-            return None
-        return CodeLine(line.line, line.column + offset + prompt.end(), body.rstrip())
+    if _CHATOPS.match(stripped):
+        return CodeLine(line.line, line.column + offset, stripped.rstrip())
     if not stripped or stripped.startswith("#"):
         return None
     if not (_COMMAND_START.match(stripped) or _ASSIGNMENT.match(stripped)):
@@ -682,11 +876,17 @@ def _strip_indent(line: CodeLine) -> CodeLine:
     return CodeLine(line.line, line.column + len(line.text) - len(stripped), stripped.rstrip())
 
 
+_HEREDOC = re.compile(r"<<-?\s*[\'\"]?(?P<tag>[A-Za-z_]\w*)[\'\"]?")
+
+
 def _continues(group: list[CodeLine]) -> bool:
     """Whether the next source line belongs to the command: backslash, open quote, compound."""
     text = "\n".join(c.text for c in group)
-    if text.endswith("\\") or text.endswith("|") or text.endswith("&&"):
+    if text.endswith("\\") or text.endswith("|") or text.endswith("&&") or text.endswith("||"):
         return True
+    heredoc = _HEREDOC.search(group[0].text)
+    if heredoc and not any(c.text.strip() == heredoc.group("tag") for c in group[1:]):
+        return len(group) < 200
     first_word = _words(group[0].text).split(" ")[0]
     closer = _COMPOUND_OPEN.get(first_word)
     if _FUNCTION_DEFINITION.match(group[0].text):
