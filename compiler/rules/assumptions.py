@@ -645,7 +645,7 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     ),
 )
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
-    declared = {_norm(name) for name in context.meta.inputs}
+    declared = {_norm(name) for name in context.meta.inputs} | _described(context)
     assigned = _assigned_names(context)
     for region in [*command_regions(context), *_inline_code_regions(context)]:
         seen: set[str] = set()
@@ -668,6 +668,29 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
                 name.lower(),
                 region.step,
             )
+
+
+_DESCRIBES = re.compile(
+    r"\b(?:need\s+to\s+know|find|get|look\s+up|replace|substitute|fill\s+in|is\s+the|are\s+the"
+    r"|from\s+the|comes?\s+from|printed|shown|output)\b",
+    re.IGNORECASE,
+)
+
+
+_CODE = re.compile(r"`[^`]*`")
+
+
+def _described(context: CheckContext) -> set[str]:
+    """Placeholders the prose says how to fill ("replace `<VERSION>` with the version from
+    step 2", "we need to know the `<klusterlet_name>`"), folded like input names."""
+    names: set[str] = set()
+    for passage in context.passages:
+        if "`" not in passage.text:
+            continue
+        for sentence in passage.sentences:
+            if _DESCRIBES.search(_CODE.sub(" ", sentence.text)):
+                names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
+    return names
 
 
 def _single_quoted(context: CheckContext, span: Span) -> bool:
@@ -721,7 +744,7 @@ _CHANGE_VERB = (
     r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply|modify"
     r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
-    r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|move|reconfigure"
+    r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
     r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
@@ -731,10 +754,19 @@ _CHANGE_CLAUSE = re.compile(
     rf"|\bneed\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
     r"|(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
-    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded|encrypted)\b)",
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)",
     re.IGNORECASE,
 )
 _NAMED_SYSTEM = re.compile(r"(?<!^)(?<![.!?]\s)\b(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b")
+
+
+_LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
+
+
+def _names_system(clause: str) -> bool:
+    """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
+    room"): a capitalised name after its first word."""
+    return _NAMED_SYSTEM.search(clause[1:]) is not None
 
 
 def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
@@ -748,7 +780,7 @@ def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if "`" in passage.text or not _instructs(hit.sentence) or _code_follows(blocks, passage):
             continue
-        if hit.match.group("clause") and _NAMED_SYSTEM.search(hit.match.group("clause")[1:]):
+        if hit.match.group("clause") and _names_system(hit.match.group("clause")):
             continue  # "update the incident in PagerDuty": the tool is named
         if passage.block.kind == "heading":
             continue
@@ -786,6 +818,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         block = Block(kind="paragraph", span=step.source, text=step.text)
         passage = read_block(context.document.lines, block)
         for match in list(_IMPLIED_ACTION.finditer(passage.text))[:1]:
+            if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
+                continue  # "update the incident in PagerDuty": the tool is named
             span = passage.span(*match.span())
             words = " ".join(match.group(0).split())
             yield Finding(
