@@ -15,7 +15,7 @@ from functools import cache
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
 from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
-from compiler.text.sentences import Sentence, sentences
+from compiler.text.sentences import Sentence, protected, sentences
 
 PROCEDURAL = re.compile(
     r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
@@ -184,25 +184,46 @@ _FUNCTION_DEFINITION = re.compile(r"^[A-Za-z_][\w-]*\s*\(\)\s*\{?\s*$")
 _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*){1,}$")
 _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
+_VERBS = (
+    r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|appoint"
+    r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
+    r"|block|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
+    r"|communicate|compare|complete|configure|confirm|connect|consider|contact|contain"
+    r"|continue|coordinate|copy|cordon|create|cut|debug|decide|declare|decrease|delegate"
+    r"|delete|deploy|describe|designate|detach|determine|disable|disconnect|dismiss|document"
+    r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
+    r"|execute|expand|export|extend|file|fill|find|finish|fix|flush|focus|follow|forward"
+    r"|freeze|gather|get|give|go|grant|have|hold|identify|implement|include|increase|inform"
+    r"|initiate|inspect|install|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
+    r"|let|list|lock|log ?in|login|look|make|merge|message|migrate|mitigate|modify|monitor"
+    r"|mount|move|navigate|note|notify|observe|obtain|open|page|pass|patch|pause|perform|pick"
+    r"|ping|post|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
+    r"|push|put|query|raise|reach out|read|reboot|recreate|reduce|refer|refund|reinstall"
+    r"|reinstate|release|reload|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
+    r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
+    r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
+    r"|set|share|ship|shut ?down|shut|sign|silence|skip|snooze|specify|ssh|start|stay|stop"
+    r"|study|submit|summari[sz]e|swap|switch|sync|tag|tail|take|tell|terminate|test|trigger"
+    r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
+    r"|watch|write"
+)
+"""Verbs an instruction starts with ("Isolate affected instances", "Be aware of ...")."""
 _IMPERATIVE = re.compile(
-    r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+)?"
-    r"(?:do\s+not|don't|never|add|adjust|allow|analy[sz]e|apply|ask|assign|back ?up|bump|call"
-    r"|cancel|change|check"
-    r"|clean|clear|collect|compare|configure|confirm|connect|contact|continue|copy|cordon"
-    r"|create|debug|decrease|delete|deploy|describe|detach|determine|disable|drain|drop|edit"
-    r"|enable|ensure|escalate|evaluate|examine|execute|expand|export|extend|file|find|fix"
-    r"|flush|follow|gather|get|go|grant|identify|increase|inform|inspect|install|investigate"
-    r"|issue|keep|kill|list|log ?in|login|look|make sure|migrate|mitigate|modify|monitor|mount"
-    r"|move|navigate|note|notify|observe|open|page|patch|pause|ping|post|prune|query|raise"
-    r"|reach out|read|reboot|recreate|reduce|refer|refund|reinstall|reload|remove|renew"
-    r"|repair|replace|reply|report|request|re-?run|reset|resize|restart|restore|resume|retry"
-    r"|review|revert|roll ?back|rotate|run|scale|search|see|send|set|silence|skip|ssh|start"
-    r"|stop|study|submit|switch|tail|take|tell|terminate|test|trigger|try|uncordon|update"
-    r"|upgrade|use|validate|verify|view|wait|watch|write)\b",
+    r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+"
+    r"|immediately\s+|always\s+|just\s+)?"
+    rf"(?:{_VERBS})\b(?![-'])(?!\s+only\b)",
     re.IGNORECASE,
 )
+_COORDINATED = re.compile(
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?(?=(?:{_VERBS})\b(?![-']))"
+    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
+    re.IGNORECASE,
+)
+"""Another instruction joined by "and"/"or"/"then" ("Identify X and keep Y"); a verb that is
+as often a noun or an auxiliary does not split."""
 _YOU_SHOULD = re.compile(
-    r"\byou\s+(?:should|must|need to|have to|can|will need to|(?:may|might)\s+(?:want|need) to)\b",
+    r"\b(?:you|we)\s+(?:should|must|need to|have to|will need to|(?:may|might)\s+(?:want|need) to)"
+    r"\b",
     re.IGNORECASE,
 )
 _LEADING_CONDITION = re.compile(
@@ -262,8 +283,10 @@ _JUMP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _ONLY_LINK = re.compile(
-    r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to)\s+(?:the\s+)?)?"
-    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)\.?$",
+    r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to|follow|consult"
+    r"|read)\s+(?:the\s+)?)?"
+    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
+    r"(?:\s+for\s+(?:more\s+)?(?:details|information|more|instructions))?\.?$",
     re.IGNORECASE,
 )
 """A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...)."."""
@@ -511,11 +534,47 @@ def _sentence_steps(
     if span is None:
         return []
     leading = _leading(text)
+    if leading and len(sentences(text)) > 1:
+        # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
     if leading and leading.group("rest").strip():
         return _split_condition(block, leading, lines, text, start, span)
-    condition = _condition_of(text)
-    kind: DraftKind = "decision" if leading else _prose_kind(text)
-    return [_draft(block, kind, text, span, condition=condition)]
+    if leading:
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    return _instructions(block, lines, text, start, span)
+
+
+def _instructions(
+    block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
+) -> list[DraftStep]:
+    """One step per instruction of a clause: "Identify X and keep Y" is two steps."""
+    cuts = [0] + [m.end() for m in _COORDINATED.finditer(text) if not _guarded(text, m.start())]
+    ends = [m.start() for m in _COORDINATED.finditer(text) if not _guarded(text, m.start())]
+    ends.append(len(text))
+    spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]
+    if len(cuts) == 1 or any(part is None for part in spans):
+        kind = _prose_kind(text)
+        return [_draft(block, kind, text, span, condition=_condition_of(text), **extra)]
+    drafts = []
+    for (a, b), part_span in zip(zip(cuts, ends, strict=True), spans, strict=True):
+        assert part_span is not None
+        piece = text[a:b]
+        drafts.append(
+            _draft(
+                block,
+                _prose_kind(piece),
+                piece,
+                part_span,
+                condition=_condition_of(piece),
+                **extra,
+            )
+        )
+    return drafts
+
+
+def _guarded(text: str, offset: int) -> bool:
+    """Whether an offset lies inside inline code, a link, a URL, brackets or quotes."""
+    return any(begin <= offset < end for begin, end in protected(text))
 
 
 def _leading(text: str) -> re.Match[str] | None:
@@ -586,16 +645,15 @@ def _split_condition(
     rest_span = _sub_span(block, lines, offset + head_end, offset + len(text))
     if head_span is None or rest_span is None:
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
-    decision = _draft(block, "decision", head, head_span, condition=condition, branch_size=1)
-    consequent = _draft(
-        block,
-        _prose_kind(rest),
-        rest,
-        rest_span,
-        condition=_condition_of(rest),
-        id_words=text,
+    consequents = _instructions(
+        block, lines, text[head_end:].strip(), offset + head_end, rest_span, id_words=text
     )
-    return [decision, consequent]
+    if len(consequents) > 1:
+        consequents = [replace(c, id_words=None) for c in consequents]
+    decision = _draft(
+        block, "decision", head, head_span, condition=condition, branch_size=len(consequents)
+    )
+    return [decision, *consequents]
 
 
 def _only_jumps(text: str) -> bool:
@@ -748,7 +806,8 @@ def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
             index += 1
         group = [c for c in group if c.text]
         text = " ".join(_words(c.text) for c in group)
-        if text and _words(group[0].text).split(" ")[0] not in _SHELL_NOOPS:
+        first = _words(group[0].text).split(" ")[0] if text else ""
+        if text and first not in _SHELL_NOOPS and not _is_assignment(text):
             yield group, text
 
 
