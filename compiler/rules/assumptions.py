@@ -757,7 +757,9 @@ _CHANGE_CLAUSE = re.compile(
     r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)",
     re.IGNORECASE,
 )
-_NAMED_SYSTEM = re.compile(r"(?<!^)(?<![.!?]\s)\b(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b")
+_NAMED_SYSTEM = re.compile(
+    r"\b(?:in|on|via|using|through|from|into|the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b"
+)
 
 
 _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
@@ -766,7 +768,7 @@ _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IG
 def _names_system(clause: str) -> bool:
     """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
     room"): a capitalised name after its first word."""
-    return _NAMED_SYSTEM.search(clause[1:]) is not None
+    return _NAMED_SYSTEM.search(clause) is not None
 
 
 def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
