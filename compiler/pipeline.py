@@ -6,7 +6,7 @@ parse -> extract -> bind -> graph -> check -> apply_signoffs -> (emit, by the ca
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from compiler.bind import bind
 from compiler.config import Config
 from compiler.emit import Sealed, seal
 from compiler.extract import Extraction, Usage
+from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
@@ -124,7 +125,7 @@ def compile_result(
     text = decode_source(data, env.config.max_bytes)
     document = parse(text, source.display)
     meta = runbook_meta(document, source.source_path)
-    extraction = _extract(document, env)
+    extraction = _accounted(document, _extract(document, env), env)
     bound = bind(extraction.drafts, env.registry)
     graph = build_graph(bound, document.anchors)
     context = CheckContext(
@@ -155,6 +156,17 @@ def _extract(document: Document, env: Environment) -> Extraction:
 
     result = extract_with_llm(document, sorted(env.registry.tools), env.llm)
     return ground(document, drafts, result, env.registry.tools, env.llm.model)
+
+
+def _accounted(document: Document, extraction: Extraction, env: Environment) -> Extraction:
+    """The extraction with every source line classified and its unplaced instructions added
+    to its issues (RB008 reports them)."""
+    covered = account(document, extraction.drafts, env.registry.programs)
+    return replace(
+        extraction,
+        issues=(*extraction.issues, *covered.unplaced),
+        coverage=covered.lines,
+    )
 
 
 def refusal(code: str) -> str | None:
@@ -231,6 +243,7 @@ def _artifact(
             response_cache_keys=list(extraction.cache_keys),
         ),
         inputs=meta.inputs,
+        coverage=extraction.coverage,
         entry=graph.entry,
         steps=steps,
         diagnostics=diagnostics,

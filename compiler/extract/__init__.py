@@ -56,12 +56,15 @@ class DraftStep:
     """A registry tool the LLM extractor proposed; bound last, and only with sign-off."""
 
 
-ExtractionIssueKind = Literal["ungrounded-step", "invented-tool", "invalid-output", "unavailable"]
+ExtractionIssueKind = Literal[
+    "ungrounded-step", "invented-tool", "invalid-output", "unavailable", "unplaced-instruction"
+]
 
 
 @dataclass(frozen=True)
 class ExtractionIssue:
-    """Something the extractor dropped or could not do; the RB4xx rules report it."""
+    """Something the extractor dropped or could not do; the RB4xx rules report it, and RB008
+    an instruction no step holds (`unplaced-instruction`)."""
 
     kind: ExtractionIssueKind
     span: Span
@@ -98,3 +101,5 @@ class Extraction:
     prompt_sha256: str | None = None
     cache_keys: tuple[str, ...] = ()
     usage: Usage = field(default_factory=Usage)
+    coverage: dict[str, int] = field(default_factory=dict)
+    """Source lines per class (step, heading, description, output...), see `coverage`."""

@@ -462,7 +462,7 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or _ONLY_LINK.match(text):
+    if not text or is_pointer(text):
         return []
     parts = _grouped(sentences(text))
     if len(parts) <= 1:
@@ -524,7 +524,7 @@ def _sentence_steps(
     """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
     text = block.text[start:end].strip()
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
-    if not text or _ONLY_LINK.match(text):
+    if not text or is_pointer(text):
         return []
     numbered = block.ordered and block.first_in_item and first
     if not numbered and not _instructional(text, procedural):
@@ -968,3 +968,24 @@ def _open_quote(text: str) -> bool:
         elif char == '"' and not single:
             double = not double
     return single or double
+
+
+def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> bool:
+    """Whether a code line reads as a command to run: behind a console prompt, or a known
+    program in a block not tagged as output or data."""
+    stripped = text.strip()
+    prompt = _STRONG_PROMPT.match(stripped)
+    if prompt is None:
+        language = block.info.split(" ")[0].lower().strip("{}.")
+        if language not in SHELL_LANGS:
+            return False
+    body = stripped[prompt.end() :].strip() if prompt else stripped
+    first = _words(body.removeprefix("sudo ")).split(" ")[0]
+    if not body or first in _SHELL_NOOPS or _is_assignment(body):
+        return False
+    return prompt is not None or (first in known and " " in body)
+
+
+def is_pointer(text: str) -> bool:
+    """A sentence that only points elsewhere: "See [Debugging Pods](...)."."""
+    return bool(_ONLY_LINK.match(text.strip())) and "](#" not in text
