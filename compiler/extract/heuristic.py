@@ -246,10 +246,13 @@ _TRAILING_CONDITION = re.compile(
     re.IGNORECASE,
 )
 _ESCALATE = re.compile(
-    r"\b(?:escalate|page|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
-    r"|ping|inform|hand ?off|raise an? (?:incident|ticket))\b",
-    re.IGNORECASE,
+    r"\b(?i:escalate|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
+    r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket))\b"
+    # "page"/"ping" as a verb with a person, role or team after it, not the noun ("run page").
+    r"|(?<![\w-])(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\byour )(?<!\bour )(?<!\brun )"
+    r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])",
 )
+"""Contacting, paging or handing over to a person, role or team."""
 _CHECK = re.compile(
     r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
     r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
@@ -308,9 +311,16 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     lead_ins = _lead_ins(blocks, commands_of)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
+    open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
     for index, block in enumerate(blocks):
+        _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
         if block.kind == "paragraph" and index not in consumed:
-            drafts += _prose_steps(block, document.lines, is_procedural(block, False))
+            found = _prose_steps(block, document.lines, is_procedural(block, False))
+            case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
+            if not found and case is not None:
+                open_cases.append((len(drafts), block.list_depth))
+                found = [case]
+            drafts += found
         elif block.kind == "code":
             commands = commands_of[index]
             if index in lead_ins and commands:
@@ -318,7 +328,27 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 drafts += _introduced(blocks[lead_ins[index]], commands, adjacent)
             else:
                 drafts += [_command_step(block, lines, text) for lines, text in commands]
+    _close_cases(drafts, open_cases, -1)
     return drafts
+
+
+def _case_lead(block: Block, following: Block | None) -> DraftStep | None:
+    """"If you are logged in to the box, try:" over a nested list: a decision whose branch
+    is the nested items (`_close_cases` counts them)."""
+    leading = _leading(block.text)
+    if leading is None or following is None or following.list_depth <= block.list_depth:
+        return None
+    if following.kind not in ("paragraph", "code"):
+        return None
+    condition = _condition_of(block.text)
+    return _draft(block, "decision", block.text, block.span, condition=condition)
+
+
+def _close_cases(drafts: list[DraftStep], open_cases: list[tuple[int, int]], depth: int) -> None:
+    """Give each open case decision whose nested list ended its branch size."""
+    while open_cases and depth <= open_cases[-1][1]:
+        at, _ = open_cases.pop()
+        drafts[at] = replace(drafts[at], branch_size=len(drafts) - at - 1)
 
 
 _OUTPUT_LEAD_IN = re.compile(
@@ -505,6 +535,12 @@ def _jump_only(sentence: str) -> bool:
     return _only_jumps(leading.group("rest") if leading else rest)
 
 
+_QUESTION = re.compile(
+    r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should)\s+[^?]*\?$", re.IGNORECASE
+)
+"""A yes/no question in a list item: a decision for the reader."""
+_CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
+"""A list item that starts with a command in inline code: "`kill -9` any session"."""
 _OTHERWISE_LEAD = re.compile(
     r"(?:otherwise|else|if\s+not|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)"
     r"(?:\s+\w+)?)\s*,?\s*",
@@ -527,7 +563,12 @@ def _sentence_steps(
     if not text or is_pointer(text):
         return []
     numbered = block.ordered and block.first_in_item and first
-    if not numbered and not _instructional(text, procedural):
+    command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
+    if block.list_depth > 0 and _QUESTION.match(text):
+        # "Is it something that should be worked on now?": the reader decides.
+        span = _sub_span(block, lines, start, start + len(text)) or block.span
+        return [_draft(block, "decision", text, span, condition=text.rstrip("?").strip())]
+    if not (numbered or command_item) and not _instructional(text, procedural):
         return []
     span = block.span if start == 0 and end >= len(block.text) else None
     span = span or _sub_span(block, lines, start, start + len(text))
