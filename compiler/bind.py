@@ -219,7 +219,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
 
 _REDIRECT = re.compile(r"(?<![0-9&<>=-])>{1,2}\s*(?!\s*(?:/dev/null|&))[\w/.$~\"']")
 """Output redirected into a file: the command writes, whatever tool it is."""
-_WORD = re.compile(r"-?[A-Za-z][\w-]*")
+_WORD = re.compile(r"[A-Za-z]+")
 _SHELL_PARTS = re.compile(r"[;&|]+|\bdo\b|\bthen\b")
 _RANK = {None: 0, "read": 1, "write": 2, "destructive": 3}.__getitem__
 _DESTRUCTIVE_WORDS = frozenset(
@@ -259,7 +259,7 @@ def words_effect(argv: list[str]) -> Effect | None:
     `oc delete ...`, `rm -rf`, `terraform destroy`, SQL `DROP TABLE`, Ruby `.destroy` are
     destructive; `apply`, `restart` write."""
     head = " ".join(argv[:3])
-    words = {word.lower() for word in _WORD.findall(head) if not word.startswith("-")}
+    words = {word.lower() for word in _WORD.findall(head)}
     if words & _DESTRUCTIVE_WORDS or any(w in ("--force", "-rf", "-fr") for w in argv):
         return "destructive"
     return "write" if words & _WRITE_WORDS else None

@@ -190,7 +190,8 @@ _VERBS = (
     r"|block|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
     r"|communicate|compare|complete|configure|confirm|connect|consider|contact|contain"
     r"|continue|coordinate|copy|cordon|create|cut|debug|decide|declare|decrease|delegate"
-    r"|delete|deploy|describe|designate|detach|determine|disable|disconnect|dismiss|document"
+    r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
+    r"|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
     r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
     r"|execute|expand|export|extend|file|fill|find|finish|fix|flush|focus|follow|forward"
     r"|freeze|gather|get|give|go|grant|have|hold|identify|implement|include|increase|inform"
@@ -315,9 +316,9 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     for index, block in enumerate(blocks):
         _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
         if block.kind == "paragraph" and index not in consumed:
-            found = _prose_steps(block, document.lines, is_procedural(block, False))
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
-            if not found and case is not None:
+            found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
+            if case is not None:
                 open_cases.append((len(drafts), block.list_depth))
                 found = [case]
             drafts += found
@@ -338,6 +339,9 @@ def _case_lead(block: Block, following: Block | None) -> DraftStep | None:
     leading = _leading(block.text)
     if leading is None or following is None or following.list_depth <= block.list_depth:
         return None
+    rest = leading.group("rest").strip()
+    if rest and not (rest[-1] in ":," and len(rest.split()) <= 5):
+        return None  # "If X, restart Y:" is a step of its own, not only a case
     if following.kind not in ("paragraph", "code"):
         return None
     condition = _condition_of(block.text)
