@@ -568,16 +568,16 @@ def _sentence_steps(
         return []
     numbered = block.ordered and block.first_in_item and first
     command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
-    if block.list_depth > 0 and _QUESTION.match(text):
-        # "Is it something that should be worked on now?": the reader decides.
-        span = _sub_span(block, lines, start, start + len(text)) or block.span
-        return [_draft(block, "decision", text, span, condition=text.rstrip("?").strip())]
-    if not (numbered or command_item) and not _instructional(text, procedural):
+    question = block.list_depth > 0 and _QUESTION.match(text) is not None
+    if not (numbered or command_item or question) and not _instructional(text, procedural):
         return []
-    span = block.span if start == 0 and end >= len(block.text) else None
-    span = span or _sub_span(block, lines, start, start + len(text))
+    whole = start == 0 and end >= len(block.text)
+    span = block.span if whole else _sub_span(block, lines, start, start + len(text))
     if span is None:
         return []
+    if question:
+        # "Is it something that should be worked on now?": the reader decides.
+        return [_draft(block, "decision", text, span, condition=text.rstrip("?").strip())]
     leading = _leading(text)
     if leading and len(sentences(text)) > 1:
         # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
