@@ -4,14 +4,17 @@ example of the issue with its words changed."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from compiler.cli import app
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
 from compiler.parse import parse
 
-from .conftest import codes
+from .conftest import REPO, codes
 
 Compile = Callable[[str], Artifact]
 
@@ -186,3 +189,13 @@ def test_an_instruction_in_a_table_is_reported_and_lines_are_accounted(
     assert codes(art).count("RB008") == 1
     assert art.coverage["step"] == 1 and art.coverage["unplaced"] == 1
     assert sum(art.coverage.values()) == 10
+
+
+def test_the_report_shows_the_coverage_summary(tmp_path: Path) -> None:
+    runbook = tmp_path / "r.md"
+    runbook.write_text("# T\n\n## Steps\n\n1. Check the ledger.\n")
+    out = tmp_path / "report.html"
+    registry = REPO / "runbooks_src" / "tools.yaml"
+    args = ["report", str(runbook), "--out", str(out), "--registry", str(registry)]
+    CliRunner().invoke(app, args)
+    assert "source lines: 3 blank, 2 heading, 1 step" in out.read_text()
