@@ -103,7 +103,11 @@ def test_escalation_and_jumps() -> None:
 
 
 def test_headings_that_state_a_condition_make_their_steps_conditional() -> None:
-    (step,) = extract(parse("## Mitigation\n\n### If the pods are running\n\n- Restart them.\n"))
+    # Issue 15: the heading itself is the decision whose branch is its section.
+    decision, step = extract(
+        parse("## Mitigation\n\n### If the pods are running\n\n- Restart them.\n")
+    )
+    assert (decision.kind, decision.branch_size) == ("decision", 1)
     assert step.condition == "If the pods are running"
 
 

@@ -146,6 +146,21 @@ def test_a_condition_over_a_nested_list_is_a_decision_over_the_list(compile_text
     assert {e.to for e in decision.next} == {reload_.id, write.id}
 
 
+def test_headings_that_name_cases_are_branches_not_a_sequence(compile_text: Compile) -> None:
+    art = compile_text(
+        "# Undo\n\n## Cases\n\n### If the upload failed before the swap\n\n1. Retry the upload."
+        "\n\n### If the swap ran but the site is down\n\n1. Swap back.\n2. Retry the upload.\n\n"
+        "### Option 3: only thumbnails are stale\n\n1. Rebuild the thumbnails.\n\n"
+        "## After\n\n1. Post in the channel.\n"
+    )
+    first, retry, second, swap, retry2, third, rebuild, post = _steps(art)
+    assert [s.kind for s in (first, second, third)] == ["decision"] * 3
+    assert [e.to for e in first.next] == [retry.id, second.id]
+    assert [e.to for e in second.next] == [swap.id, third.id]
+    assert [e.to for e in retry.next] == [post.id] and [e.to for e in retry2.next] == [post.id]
+    assert [e.to for e in rebuild.next] == [post.id]
+
+
 # Cut text ------------------------------------------------------------------------------------
 
 

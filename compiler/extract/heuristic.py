@@ -313,8 +313,11 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
     open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
+    headings = _CaseHeadings(drafts)
     for index, block in enumerate(blocks):
         _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
+        if block.kind == "heading":
+            headings.visit(block)
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
             found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
@@ -330,7 +333,56 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             else:
                 drafts += [_command_step(block, lines, text) for lines, text in commands]
     _close_cases(drafts, open_cases, -1)
+    headings.close(0)
     return drafts
+
+
+_CASE_HEADING = re.compile(
+    r"^(?:\*\*)?(?:if|when|in\s+case|unless|option\s+\w+|case\s+\w+|scenario\s+\w+)\b",
+    re.IGNORECASE,
+)
+"""A heading that names one of several cases: "If the primary is down", "Option 2: ..."."""
+
+
+class _CaseHeadings:
+    """Sibling headings that each name a case become decisions, one per heading, whose
+    branch is the section's steps; each branch skips the later cases (mutually exclusive)."""
+
+    def __init__(self, drafts: list[DraftStep]) -> None:
+        self.drafts = drafts
+        self.level = 0
+        self.group: list[int] = []
+
+    def visit(self, heading: Block) -> None:
+        """Close the cases a heading ends; open one if the heading names a case."""
+        if self.group and heading.level <= self.level:
+            self._end_branch()
+            if heading.level < self.level or not _CASE_HEADING.match(heading.text):
+                self.close(heading.level)
+        if _CASE_HEADING.match(heading.text) and (not self.group or heading.level == self.level):
+            self.level = heading.level
+            condition = heading.text.strip("*: ")
+            self.group.append(len(self.drafts))
+            decision = _draft(heading, "decision", heading.text, heading.span, condition=condition)
+            self.drafts.append(decision)
+
+    def _end_branch(self) -> None:
+        at = self.group[-1]
+        if not self.drafts[at].branch_size:
+            self.drafts[at] = replace(self.drafts[at], branch_size=len(self.drafts) - at - 1)
+
+    def close(self, level: int) -> None:
+        """End the group of cases: each branch skips the cases after it."""
+        if not self.group or level > self.level:
+            return
+        self._end_branch()
+        end = len(self.drafts)
+        for at in self.group:
+            draft = self.drafts[at]
+            after = at + 1 + draft.branch_size
+            if draft.branch_size and at != self.group[-1]:
+                self.drafts[at] = replace(draft, else_size=end - after)
+        self.group = []
 
 
 def _case_lead(block: Block, following: Block | None) -> DraftStep | None:
