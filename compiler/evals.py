@@ -129,7 +129,9 @@ class EvalReport:
     disagreements: list[str] = field(default_factory=list)
     """Each gold label the compiler missed and each output no label expects, by case line."""
     groups: dict[str, EvalReport] = field(default_factory=dict)
-    """The same scores per group (top-level directory); empty inside a group's report."""
+    """The same scores per group (case directory); empty inside a group's report."""
+    group_dirs: dict[str, Path] = field(default_factory=dict)
+    """Each group's directory, resolved (to find its floors)."""
 
     @property
     def binding_accuracy(self) -> float:
@@ -274,6 +276,45 @@ class Suite:
     labelled_on: date | None = None
     """The date the labels were made: stale-review ages count from it, so a label that was
     right then stays right."""
+    group_floors: dict[Path, Floors] = field(default_factory=dict)
+    """Floors of their own for some case directories (`group_floors:` in suite.yaml, keys
+    relative to it): a group labelled to another granularity is held to its own figures,
+    and `floors` apply to the cases of every other group together."""
+
+    def misses(self, report: EvalReport) -> list[str]:
+        """Each score below its floor: a group with floors of its own against those, every
+        other case together against `floors`."""
+        if not report.groups:
+            return self.floors.misses(report)
+        found: list[str] = []
+        rest: list[EvalReport] = []
+        for name, group in sorted(report.groups.items()):
+            own = self.group_floors.get(report.group_dirs.get(name, Path()))
+            if own is None:
+                rest.append(group)
+            else:
+                found += [f"group {name}: {miss}" for miss in own.misses(group)]
+        return self.floors.misses(merged(rest)) + found if rest else found
+
+
+def merged(reports: list[EvalReport]) -> EvalReport:
+    """The scores of several reports as one (their tallies and counters added)."""
+    out = EvalReport()
+    for report in reports:
+        out.cases += report.cases
+        for name in ("flags", "steps"):
+            mine, theirs = getattr(out, name), getattr(report, name)
+            mine.tp, mine.fp, mine.fn = (
+                mine.tp + theirs.tp,
+                mine.fp + theirs.fp,
+                mine.fn + theirs.fn,
+            )
+        for code, tally in report.flags_by_rule.items():
+            mine = out.flags_by_rule.setdefault(code, Tally())
+            mine.tp, mine.fp, mine.fn = mine.tp + tally.tp, mine.fp + tally.fp, mine.fn + tally.fn
+        out.bindings_correct += report.bindings_correct
+        out.bindings_total += report.bindings_total
+    return out
 
 
 def load_suite(directory: Path) -> Suite:
@@ -291,8 +332,17 @@ def load_suite(directory: Path) -> Suite:
     labelled_on = raw.get("labelled_on")
     if labelled_on is not None and not isinstance(labelled_on, date):
         raise EvalError(f"{path}: labelled_on must be a date (YYYY-MM-DD)")
+    groups = raw.get("group_floors") or {}
+    if not isinstance(groups, dict):
+        raise EvalError(f"{path}: group_floors must map case directories to floors")
     return Suite(
-        floors=_floors(path, raw.get("floors") or {}), labelled_on=labelled_on, **paths
+        floors=_floors(path, raw.get("floors") or {}),
+        labelled_on=labelled_on,
+        group_floors={
+            (path.parent / str(key)).resolve(): _floors(path, value or {})
+            for key, value in groups.items()
+        },
+        **paths,
     )
 
 
@@ -326,6 +376,7 @@ def score_case(case: GoldCase, artifact: Artifact, registry: Registry, report: E
     """Add one compiled case's scores to the report and to its group's report."""
     _score_into(case, artifact, registry, report)
     group = report.groups.setdefault(case.group or ".", EvalReport())
+    report.group_dirs[case.group or "."] = case.runbook.parent.resolve()
     _score_into(case, artifact, registry, group)
 
 

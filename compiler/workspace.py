@@ -168,7 +168,7 @@ def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -
         if result.artifact is None:
             raise WorkspaceError(f"{case.runbook}: cannot compile an eval case")
         evals.score_case(case, result.artifact, env.registry, report)
-    report.floor_misses = suite.floors.misses(report)
+    report.floor_misses = suite.misses(report)
     return report
 
 

@@ -194,10 +194,11 @@ _VERBS = (
     r"|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
     r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
     r"|execute|expand|export|extend|file|fill|find|finish|fix|flush|focus|follow|forward"
-    r"|freeze|gather|get|give|go|grant|have|hold|identify|implement|include|increase|inform"
+    r"|freeze|gather|get|give|go|grant|have|hold|identify|ignore|implement|include|increase|inform"
     r"|initiate|inspect|install|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
     r"|let|list|lock|log ?in|login|look|make|merge|message|migrate|mitigate|modify|monitor"
-    r"|mount|move|navigate|note|notify|observe|obtain|open|page|pass|patch|pause|perform|pick"
+    r"|mount|move|navigate|note\s+(?:that|down|the|it|this|any|which|how|what|where)|notify"
+    r"|observe|obtain|open|page|pass|patch|pause|perform|pick"
     r"|ping|post|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
     r"|push|put|query|raise|reach out|read|reboot|recreate|reduce|refer|refund|reinstall"
     r"|reinstate|release|reload|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
@@ -212,7 +213,7 @@ _VERBS = (
 _IMPERATIVE = re.compile(
     r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+"
     r"|immediately\s+|always\s+|just\s+)?"
-    rf"(?:{_VERBS})\b(?![-'])(?!\s+only\b)",
+    rf"(?!use\s+this\s+(?:\w+\s+)?(?:when|if|for)\b)(?:{_VERBS})\b(?![-'])(?!\s+only\b)",
     re.IGNORECASE,
 )
 _COORDINATED = re.compile(
@@ -553,12 +554,24 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     parts = _grouped(sentences(text))
     if len(parts) <= 1:
         return _sentence_steps(block, lines, 0, len(text), procedural)
+    drafts = _sentences_steps(block, lines, parts, procedural)
+    if not drafts and block.ordered and block.first_in_item:
+        # A numbered item is a step even when none of its sentences reads as an instruction.
+        kind = _prose_kind(text)
+        return [_draft(block, kind, text, block.span, condition=_condition_of(text))]
+    return drafts
+
+
+def _sentences_steps(
+    block: Block, lines: tuple[str, ...], parts: list[tuple[int, int]], procedural: bool
+) -> list[DraftStep]:
+    text = block.text
     drafts: list[DraftStep] = []
     decision: int | None = None
-    for number, (part_start, part_end) in enumerate(parts):
+    for part_start, part_end in parts:
         otherwise = _OTHERWISE_LEAD.match(text, part_start)
         start = otherwise.end() if otherwise else part_start
-        found = _sentence_steps(block, lines, start, part_end, procedural, number == 0)
+        found = _sentence_steps(block, lines, start, part_end, procedural, False)
         if otherwise and decision is not None and found and drafts[decision].else_size == 0:
             drafts[decision] = replace(drafts[decision], else_size=len(found))
             drafts += found
@@ -698,10 +711,15 @@ def _instructional(text: str, procedural: bool = True) -> bool:
     if leading:
         text = leading.group("rest")
     text = _EMPHASIS.sub("", text)
+    label = _LABEL.match(text)
+    if label and _IMPERATIVE.match(text[label.end() :]):
+        return True
     you_should = procedural and _YOU_SHOULD.search(text)
     return bool(_IMPERATIVE.match(text) or you_should or _STEP_REFERENCE.search(text))
 
 
+_LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
+"""A short label before an instruction: "Note for operators: restart ..."."""
 _EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)(?=\w)")
 
 
