@@ -335,6 +335,25 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 drafts += [_command_step(block, lines, text) for lines, text in commands]
     _close_cases(drafts, open_cases, -1)
     headings.close(0)
+    return _numbered_from_first(drafts)
+
+
+def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
+    """A numbered item whose lead-in became its command's note starts at its first step:
+    "7. Shrink the journal. Get approval first. ```journalctl ...```" -> "go to step 7"
+    lands on "Get approval first", not on the command after it."""
+    for index, draft in enumerate(drafts):
+        lead = draft.note_span
+        if draft.list_number is None or lead is None or index == 0:
+            continue
+        first = index
+        while first > 0 and lead.line < drafts[first - 1].span.line < draft.span.line:
+            first -= 1
+        if first < index and drafts[first].list_number is None:
+            drafts[first] = replace(
+                drafts[first], list_number=draft.list_number, list_key=draft.list_key
+            )
+            drafts[index] = replace(draft, list_number=None)
     return drafts
 
 
