@@ -161,6 +161,17 @@ def test_headings_that_name_cases_are_branches_not_a_sequence(compile_text: Comp
     assert [e.to for e in rebuild.next] == [post.id]
 
 
+def test_symptom_fix_pairs_are_exclusive_branches(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Common causes\n\n* **Broken release:** Revert it.\n"
+        "* **Cache stampede:** Enable the request coalescer.\n\n## After\n\n1. Tell the team.\n"
+    )
+    broken, revert, stampede, enable, tell = _steps(art)
+    assert broken.kind == stampede.kind == "decision"
+    assert [e.to for e in broken.next] == [revert.id, stampede.id]
+    assert [e.to for e in revert.next] == [tell.id] and [e.to for e in enable.next] == [tell.id]
+
+
 # Cut text ------------------------------------------------------------------------------------
 
 

@@ -224,7 +224,8 @@ _COORDINATED = re.compile(
 """Another instruction joined by "and"/"or"/"then" ("Identify X and keep Y"); a verb that is
 as often a noun or an auxiliary does not split."""
 _YOU_SHOULD = re.compile(
-    r"\b(?:you|we)\s+(?:should|must|need to|have to|will need to|(?:may|might)\s+(?:want|need) to)"
+    r"\b(?:you|we)\s+(?:should|must|need to|have to|will need to|(?:may|might)\s+(?:want|need) to"
+    r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b)"
     r"\b",
     re.IGNORECASE,
 )
@@ -314,6 +315,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
     open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
+    labelled: list[tuple[int, int | None]] = []  # "**Symptom:** fix" decisions, by list
     headings = _CaseHeadings(drafts)
     for index, block in enumerate(blocks):
         _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
@@ -322,6 +324,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
             found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
+            if found and found[0].branch_size and _CASE_LABEL.match(block.text):
+                labelled.append((len(drafts), block.list_id))
             if case is not None:
                 open_cases.append((len(drafts), block.list_depth))
                 found = [case]
@@ -335,6 +339,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 drafts += [_command_step(block, lines, text) for lines, text in commands]
     _close_cases(drafts, open_cases, -1)
     headings.close(0)
+    _exclusive_cases(drafts, labelled)
     return _numbered_from_first(drafts)
 
 
@@ -570,6 +575,9 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     text = block.text
     if not text or is_pointer(text):
         return []
+    case = _case_label(block, lines, procedural)
+    if case:
+        return case
     parts = _grouped(sentences(text))
     if len(parts) <= 1:
         return _sentence_steps(block, lines, 0, len(text), procedural)
@@ -579,6 +587,50 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         kind = _prose_kind(text)
         return [_draft(block, kind, text, block.span, condition=_condition_of(text))]
     return drafts
+
+
+_CASE_LABEL = re.compile(
+    r"^(?P<label>(?:\*\*|__)(?P<case>[^*_:\n]{2,80}?)(?::(?:\*\*|__)|(?:\*\*|__):))\s+(?=\S)"
+)
+"""A bold label naming a case before its fix: "**Bad deploy:** Roll it back."."""
+
+
+def _case_label(block: Block, lines: tuple[str, ...], procedural: bool) -> list[DraftStep]:
+    """A list item "**Symptom:** fix" -> a decision for the symptom whose branch is the fix
+    (sibling items of this shape are mutually exclusive cases: see `_exclusive_cases`)."""
+    if block.list_depth == 0 or not block.first_in_item:
+        return []
+    label = _CASE_LABEL.match(block.text)
+    if label is None:
+        return []
+    rest = block.text[label.end() :]
+    parts = [(label.end() + a, label.end() + b) for a, b in _grouped(sentences(rest))]
+    branch = _sentences_steps(block, lines, parts, procedural)
+    span = _sub_span(block, lines, 0, label.end("label"))
+    if not branch or span is None:
+        return []
+    condition = label.group("case").strip()
+    decision = _draft(
+        block, "decision", label.group("label"), span, condition=condition, branch_size=len(branch)
+    )
+    return [decision, *branch]
+
+
+def _exclusive_cases(drafts: list[DraftStep], cases: list[tuple[int, int | None]]) -> None:
+    """Consecutive label decisions of one list are exclusive: each branch skips the rest."""
+    groups: list[list[int]] = []
+    for number, (at, list_id) in enumerate(cases):
+        before, before_list = cases[number - 1] if number else (-1, None)
+        if number and before_list == list_id and at == before + 1 + drafts[before].branch_size:
+            groups[-1].append(at)
+        else:
+            groups.append([at])
+    for group in groups:
+        last = group[-1]
+        end = last + 1 + drafts[last].branch_size
+        for at in group[:-1]:
+            after = at + 1 + drafts[at].branch_size
+            drafts[at] = replace(drafts[at], else_size=end - after)
 
 
 def _sentences_steps(
