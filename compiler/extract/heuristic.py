@@ -213,7 +213,7 @@ _VERBS = (
 _IMPERATIVE = re.compile(
     r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+"
     r"|immediately\s+|always\s+|just\s+)?"
-    rf"(?!use\s+this\s+(?:\w+\s+)?(?:when|if|for)\b)(?:{_VERBS})\b(?![-'])(?!\s+only\b)",
+    rf"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))(?:{_VERBS})\b(?![-'])(?!\s+only\b)",
     re.IGNORECASE,
 )
 _COORDINATED = re.compile(
@@ -250,7 +250,8 @@ _TRAILING_CONDITION = re.compile(
 )
 _ESCALATE = re.compile(
     r"\b(?i:escalate|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
-    r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket))\b"
+    r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket)"
+    r"|(?:get|ask\s+for|request)\s+(?:an?\s+)?(?:approval|sign-?off)\s+from)\b"
     # "page"/"ping" as a verb with a person, role or team after it, not the noun ("run page").
     r"|(?<![\w-])(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\byour )(?<!\bour )(?<!\brun )"
     r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])",
@@ -733,7 +734,8 @@ def _instructions(
     ends = [m.start() for m in _COORDINATED.finditer(text) if not _guarded(text, m.start())]
     ends.append(len(text))
     spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]
-    if len(cuts) == 1 or any(part is None for part in spans):
+    jump = any(_only_jumps(text[a:b]) for a, b in zip(cuts, ends, strict=True))
+    if len(cuts) == 1 or jump or any(part is None for part in spans):
         kind = _prose_kind(text)
         return [_draft(block, kind, text, span, condition=_condition_of(text), **extra)]
     drafts = []
