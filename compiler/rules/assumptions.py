@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from compiler.config import reference_date
-from compiler.extract.heuristic import is_instruction, mentions_escalation
+from compiler.text.instructions import is_instruction, mentions_escalation
 from compiler.models import Span, Step
 from compiler.parse import Block
 from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
