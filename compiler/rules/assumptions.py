@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 
 from compiler.config import reference_date
-from compiler.text.instructions import is_instruction, mentions_escalation
 from compiler.models import Span, Step
 from compiler.parse import Block
 from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
@@ -29,6 +29,8 @@ from compiler.rules.regions import (
     step_at,
     title_span,
 )
+from compiler.text.actors import defined_roles, own_team, unmodified
+from compiler.text.instructions import is_instruction, mentions_escalation
 
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
@@ -86,7 +88,8 @@ _ON_CALL = re.compile(r"\bon-call\b")
 _ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
-    r"|message|slack|consult|check\s+with|talk\s+to|get\s+approval\s+from|involve|invite"
+    r"|message|slack|consult|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
+    r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
     r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
     r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate)\s+(?:[\w'`-]+\s+){0,6}?"
     r"(?:with|to)|escalate\s+(?:it\s+)?to)"
@@ -271,6 +274,23 @@ def _scan(
             yield Hit(span, words, sentence, step_at(context, span), passage, match)
 
 
+def _one_per_line(
+    check: Callable[[CheckContext], Iterator[Finding]],
+) -> Callable[[CheckContext], Iterator[Finding]]:
+    """A text rule says its finding once per source line: a reader fixes the line, not each
+    phrase of it ("if an issue keeps happening; if it alerts often")."""
+
+    @wraps(check)
+    def once(context: CheckContext) -> Iterator[Finding]:
+        lines: set[int] = set()
+        for finding in check(context):
+            if finding.span.line not in lines:
+                lines.add(finding.span.line)
+                yield finding
+
+    return once
+
+
 _ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
 
 
@@ -313,6 +333,7 @@ def _instructs(sentence: str) -> bool:
         "connections in use for 5 minutes.",
     ),
 )
+@_one_per_line
 def vague_condition(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
@@ -350,6 +371,7 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
         "scale the deployment to 6 replicas.",
     ),
 )
+@_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
     for hit in _scan(context, _CONDITION):
         clause = hit.match.group(0)
@@ -434,11 +456,15 @@ def _known(actor: str, names: set[str]) -> bool:
         "If the customer is on an enterprise plan, use `pagerduty.page` to page billing-ops.",
     ),
 )
+@_one_per_line
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
+    defined = _document_roles(context)
     for hit in _scan(context, _ACTOR, ("actor", "let", "passive")):
         actor = hit.words
-        if _known(actor, assigned) or _reachable(hit):
+        if _known(actor, assigned) or _reachable(hit) or own_team(actor):
+            continue
+        if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
             continue
         if _known(actor, unassigned):
             message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
@@ -456,16 +482,44 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
 
 _CHANNEL = re.compile(
     r"\]\(|\]\[|https?://|(?<![\w&])#[a-z][\w-]+|(?<![\w.])@[a-z][\w.-]+|[\w.+-]+@[\w-]+\.[\w.]+"
-    r"|\b(?:slack|pagerduty|opsgenie|jira|servicenow|zendesk|teams|mailing\s+list|channel|queue"
-    r"|ticket|pager|phone|e-?mail\s+address|hotline|bridge)\b",
+    r"|\b(?:slack|pagerduty|opsgenie|jira|servicenow|zendesk|(?-i:Teams)|mailing\s+list|channel"
+    r"|queue|ticket|pager|phone|e-?mail\s+address|hotline|bridge|chat\s*room|war\s*room"
+    r"|(?:voice|video|conference|incident|bridge|zoom)\s+call)\b",
     re.IGNORECASE,
 )
 
 
 def _reachable(hit: Hit) -> bool:
-    """Whether the sentence gives a way to reach the actor: a link, a channel, a handle, an
-    address, a paging service or a ticket queue."""
-    return bool(_CHANNEL.search(hit.sentence))
+    """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
+    link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
+    return bool(_CHANNEL.search(hit.sentence.replace(hit.words, " ")))
+
+
+_CHOSEN_BY = re.compile(
+    r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
+    r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
+    """ "page other people as directed by the Incident Commander": a known role picks them."""
+    return any(
+        _named(found.group("by"), names) or _named(found.group("by").rsplit(" ", 1)[0], names)
+        for found in _CHOSEN_BY.finditer(hit.sentence)
+    )
+
+
+def _named(actor: str, names: set[str]) -> bool:
+    """Whether the actor (less articles) is exactly one of the names, word for word."""
+    words = _words(_ARTICLE.sub("", actor))
+    return bool(words) and any(words == _words(name) for name in names)
+
+
+def _document_roles(context: CheckContext) -> set[str]:
+    """Roles the document itself defines (headings, definition lines, "Long Name (LN)")."""
+    headings = [p.text for p in context.passages if p.block.kind == "heading"]
+    return defined_roles(headings, (p.text for p in context.passages))
 
 
 @rule(
@@ -485,6 +539,7 @@ def _reachable(hit: Hit) -> bool:
         '"connection errors", or run `postgres.pool_stats`.',
     ),
 )
+@_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     for hit in _scan(context, _TRIBAL):
         if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
@@ -579,6 +634,7 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
         "payments-oncall-secondary.",
     ),
 )
+@_one_per_line
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
     for hit in _scan(context, _WAIT):
         if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words)):
