@@ -19,10 +19,10 @@ from compiler.extract.heuristic import (
     is_instruction,
     is_pointer,
     looks_like_command_line,
+    sentences,
 )
 from compiler.models import Span
 from compiler.parse import Block, Document
-from compiler.text.sentences import sentences
 
 LINE_CLASSES = (
     "step",

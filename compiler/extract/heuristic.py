@@ -7,15 +7,17 @@ the commands' note, or a decision whose branch is those commands when it states 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
 from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
-from compiler.text.sentences import Sentence, protected, sentences
+from compiler.text.sentences import Sentence, protected
+from compiler.text.sentences import sentences as _split_sentences
 
 PROCEDURAL = re.compile(
     r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
@@ -657,7 +659,23 @@ def _sentences_steps(
     return drafts
 
 
-def _grouped(parts: list[Sentence]) -> list[tuple[int, int]]:
+@lru_cache(maxsize=2048)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of a text (`compiler.text.sentences`), remembered: the extractor and
+    the coverage pass read the same paragraphs."""
+    if not _MAY_END.search(text):
+        stripped = text.strip()
+        start = text.find(stripped[:1]) if stripped else 0
+        return (Sentence(start, start + len(stripped), stripped),) if stripped else ()
+    return tuple(_split_sentences(text))
+
+
+_MAY_END = re.compile("[.!?][\"'\u201d\u2019)\\]*_]*\\s|\n[ \t>]*\n")
+"""Where a sentence may end (`compiler.text.sentences` decides): text without one of these is
+one sentence, and the splitter need not run."""
+
+
+def _grouped(parts: tuple[Sentence, ...]) -> list[tuple[int, int]]:
     """Sentences as (start, end) ranges, a sentence that only jumps ("If it fails, go to step
     7.", "Otherwise stop here.") joined to the one before: a jump is an edge of its step."""
     groups: list[tuple[int, int]] = []
@@ -670,6 +688,9 @@ def _grouped(parts: list[Sentence]) -> list[tuple[int, int]]:
 
 
 def _jump_only(sentence: str) -> bool:
+    lowered = sentence.lower()
+    if "](#" not in sentence and not any(word in lowered for word in _JUMP_HINTS):
+        return False
     otherwise = _OTHERWISE_LEAD.match(sentence)
     rest = sentence[otherwise.end() :] if otherwise else sentence
     leading = _leading(rest)
@@ -730,9 +751,11 @@ def _instructions(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
     """One step per instruction of a clause: "Identify X and keep Y" is two steps."""
-    cuts = [0] + [m.end() for m in _COORDINATED.finditer(text) if not _guarded(text, m.start())]
-    ends = [m.start() for m in _COORDINATED.finditer(text) if not _guarded(text, m.start())]
-    ends.append(len(text))
+    found = list(_COORDINATED.finditer(text))
+    guard = protected(text) if found else []
+    found = [m for m in found if not any(a <= m.start() < b for a, b in guard)]
+    cuts = [0] + [m.end() for m in found]
+    ends = [m.start() for m in found] + [len(text)]
     spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]
     jump = any(_only_jumps(text[a:b]) for a, b in zip(cuts, ends, strict=True))
     if len(cuts) == 1 or jump or any(part is None for part in spans):
@@ -755,9 +778,6 @@ def _instructions(
     return drafts
 
 
-def _guarded(text: str, offset: int) -> bool:
-    """Whether an offset lies inside inline code, a link, a URL, brackets or quotes."""
-    return any(begin <= offset < end for begin, end in protected(text))
 
 
 def _leading(text: str) -> re.Match[str] | None:
@@ -857,19 +877,34 @@ def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Spa
 
     `block.text` is the block's source with container markers dropped and whitespace runs
     collapsed, so its n-th non-space character is the n-th one of the source pieces."""
-    positions = [
-        (index, column)
-        for index, offset, piece in _pieces(block.span, lines)
-        for column, char in enumerate(piece, start=offset + 1)
-        if not char.isspace()
-    ]
-    before = sum(1 for char in block.text[:start] if not char.isspace())
-    inside = sum(1 for char in block.text[start:end] if not char.isspace())
+    positions, offsets = _positions(block, lines)
+    before = bisect.bisect_left(offsets, start)
+    inside = bisect.bisect_left(offsets, end) - before
     if not inside or before + inside > len(positions):
         return None
     (line, column), (end_line, end_column) = positions[before], positions[before + inside - 1]
     span = Span(line=line + 1, column=column, end_line=end_line + 1, end_column=end_column)
     return span if text_at(lines, span) == normalise(block.text[start:end]) else None
+
+
+_LAST_BLOCK: list[tuple[Block, list[tuple[int, int]], list[int]]] = []
+_NON_SPACE = re.compile(r"\S")
+
+
+def _positions(block: Block, lines: tuple[str, ...]) -> tuple[list[tuple[int, int]], list[int]]:
+    """(line index, column) of each non-space source character of a block, and the offsets
+    of the non-space characters of `block.text`. Kept for the last block: a paragraph's
+    sentences are placed one after another (linear, not quadratic)."""
+    if _LAST_BLOCK and _LAST_BLOCK[0][0] is block:
+        return _LAST_BLOCK[0][1], _LAST_BLOCK[0][2]
+    positions = [
+        (index, offset + match.start() + 1)
+        for index, offset, piece in _pieces(block.span, lines)
+        for match in _NON_SPACE.finditer(piece)
+    ]
+    offsets = [match.start() for match in _NON_SPACE.finditer(block.text)]
+    _LAST_BLOCK[:] = [(block, positions, offsets)]
+    return positions, offsets
 
 
 def _pieces(span: Span, lines: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
