@@ -157,3 +157,18 @@ def test_each_group_is_reported_and_held_out_disagreements_are_not_listed(tmp_pa
     text = runner.invoke(app, ["eval", str(tmp_path), "-v"]).output
     assert "group tuned-heldout [HELD-OUT" in text
     assert "tuned/case.md:" in text and "tuned-heldout/case.md:" not in text
+
+
+def test_group_floors_hold_a_group_to_its_own_figures(tmp_path: Path) -> None:
+    for group in ("old", "new"):
+        (tmp_path / group).mkdir()
+        _case(tmp_path / group, "")
+        (tmp_path / group / "suite.yaml").unlink()
+    (tmp_path / "new" / "case.gold.yaml").write_text("steps: [{line: 1, tool: null}]\n")
+    registry = REPO / "runbooks_src" / "tools.yaml"
+    floors = "floors: {steps_f1: 0.5, rules: {default: 0.0}}\n"
+    (tmp_path / "suite.yaml").write_text(f"registry: {registry}\n{floors}")
+    assert runner.invoke(app, ["eval", str(tmp_path)]).exit_code == 1
+    own = "group_floors: {new: {steps_f1: 0.0, rules: {default: 0.0}}}\n"
+    (tmp_path / "suite.yaml").write_text(f"registry: {registry}\n{floors}{own}")
+    assert runner.invoke(app, ["eval", str(tmp_path)]).exit_code == 0
