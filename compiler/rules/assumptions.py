@@ -182,7 +182,7 @@ _IMPLIED_ACTION = re.compile(
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
     rf"{_ACTION_VERB}\b[^.;:!?]*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
-    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][A-Za-z0-9]+)[^.;:!?]*",
+    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -306,12 +306,17 @@ _NOT_VERBS = frozenset(
 )  # fmt: skip
 
 
+_LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A-Z])")
+"""A short label before an instruction: "Bad Deployment: Roll it back."."""
+
+
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
     ("should", "must"). Background and explanation are not instructions."""
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
+    sentence = _LEAD_LABEL.sub("", sentence, count=1)
     bare = _BARE_IMPERATIVE.match(sentence)
     return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
 
@@ -787,7 +792,10 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
 )
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
+    actions = _actions(context)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context)]:
+        if _said_elsewhere(actions, finding):
+            continue
         if finding.span.line not in lines:
             lines.add(finding.span.line)
             yield finding
@@ -799,22 +807,29 @@ _CHANGE_VERB = (
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
     r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply|modify"
     r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
+    r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
-    r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
+    r"(?:image|snapshot|backup|dump)|adjust|force(?!\s+(?:it|them|\w+)\s+to\b)|switch|reinstate|raise|lower|reconfigure"
     r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
-    r"|settings|dns|firewall|certificate)|do\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
+    r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
 )
 _CHANGE_CLAUSE = re.compile(
     rf"(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
-    rf"|\bneed\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
-    r"|(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
+    rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
+    rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
+    r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
+    r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
     r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)",
     re.IGNORECASE,
 )
 _NAMED_SYSTEM = re.compile(
-    r"\b(?:in|on|via|using|through|from|into|the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b"
+    r"\b(?:in|on|via|using|through|from|into)\s+(?:the\s+|your\s+)?"
+    r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b|\[)"
+    r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})(?:\s*$|\s+(?:room|channel|thread"
+    r"|ticket|incident|page|board|workspace|project|account)\b)"
+    r"|\]\(|https?://"
 )
 
 
@@ -830,18 +845,19 @@ def _names_system(clause: str) -> bool:
 def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
     """Change instructions anywhere in the prose whose passage gives no command, names no
     tool (inline code, a named system) and is not followed by a code block."""
-    blocks = context.document.blocks
     bound = {step.id for step in context.graph.steps if step.tool is not None}
     for hit in _scan(context, _CHANGE_CLAUSE, ("clause", "passive")):
         passage = hit.passage
         if hit.step in bound:
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
-        if "`" in passage.text or not _instructs(hit.sentence) or _code_follows(blocks, passage):
+        if _says_how_here(context, passage) or passage.block.kind == "heading":
             continue
+        if hit.match.group("clause") and not _instructs(hit.sentence):
+            continue  # a passive "X needs to be replaced" instructs with no "you"
         if hit.match.group("clause") and _names_system(hit.match.group("clause")):
             continue  # "update the incident in PagerDuty": the tool is named
-        if passage.block.kind == "heading":
-            continue
+        if _TRIBAL.search(hit.words):
+            continue  # "reinstate our default rules": RB104 names what is missing
         yield Finding(
             "RB108",
             hit.span,
@@ -852,11 +868,140 @@ def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
-    """Whether a code block comes right after the passage (it says how)."""
+@dataclass(frozen=True)
+class _Action:
+    """A change instruction of the document: its verbs and object words (stemmed), and
+    whether its passage says how (a command, a tool, a code block or a list after it)."""
+
+    line: int
+    verbs: frozenset[str]
+    objects: frozenset[str]
+    resolved: bool
+
+
+_CHANGE_WORDS = re.compile(_CHANGE_VERB, re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(
+    {"the", "and", "any", "all", "for", "with", "from", "this", "that", "these", "those", "your",
+     "our", "their", "its", "into", "onto", "them", "they", "you", "immediately", "not", "etc",
+     "other", "some", "each", "every", "then", "also", "just", "can", "should", "must", "will",
+     "need", "needs", "may", "might", "have", "has", "are", "was", "were", "been", "being"}
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    word = _NON_ALNUM.sub("", word.lower())
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
+    verbs = {_stem(found.group(0)) for found in _CHANGE_WORDS.finditer(words)}
+    verb_words = {
+        _stem(w) for found in _CHANGE_WORDS.finditer(words) for w in found.group(0).split()
+    }
+    objects = {
+        _stem(word)
+        for word in words.split()
+        if len(word) > 2 and word.lower() not in _FUNCTION_WORDS
+    } - verb_words
+    return frozenset(verbs), frozenset(objects)
+
+
+def _actions(context: CheckContext) -> list[_Action]:
+    """Every change instruction of the document, and whether its own passage says how."""
+    found = []
+    for hit in _scan(context, _CHANGE_CLAUSE, ("clause",)):
+        verbs, objects = _verbs_and_objects(hit.words)
+        resolved = (
+            _says_how_here(context, hit.passage)
+            or _names_system(hit.words)
+            or _section_details(context.document.blocks, hit.passage)
+        )
+        found.append(_Action(hit.span.line, verbs, objects, resolved))
+    return found
+
+
+def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a heading's section holds a list or a code block (the heading's action is
+    detailed there: "## Isolate Affected Instances" then its bullets)."""
+    if passage.block.kind != "heading":
+        return False
+    start = passage.block.span.end_line
+    for block in blocks:
+        if block.span.line <= start:
+            continue
+        if block.kind == "heading":
+            return False
+        if block.list_depth > 0 or block.kind == "code":
+            return True
+    return False
+
+
+def _said_elsewhere(actions: list[_Action], finding: Finding) -> bool:
+    """Whether the same change (a verb and, when it has one, its object) is said with how to
+    do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
+    section details, or "restart if necessary" before the restart commands."""
+    verbs, objects = _verbs_and_objects(finding.evidence)
+    return any(
+        action.resolved
+        and action.line != finding.span.line
+        and verbs & action.verbs
+        and (not objects or objects & action.objects)
+        for action in actions
+    )
+
+
+def _says_how_here(context: CheckContext, passage: Passage) -> bool:
+    """Whether a passage says how: a command or a tool in inline code, a code block right after
+    it, or a list right after it that details it."""
+    blocks = context.document.blocks
+    return (
+        _command_in(context, passage)
+        or _code_follows(blocks, passage)
+        or _list_follows(blocks, passage)
+    )
+
+
+def _command_in(context: CheckContext, passage: Passage) -> bool:
+    """Inline code that is a command (words and options) or a registry tool, not a file name
+    or a setting (`alertmanager.yaml`, `maxPods`)."""
+    return any(
+        _COMMAND_LIKE.search(code.text) or code.text in context.registry.tools
+        for code in passage.block.inline_code
+    )
+
+
+_COMMAND_LIKE = re.compile(
+    r"\S\s+\S|^[!/$]|^\w+\(|^[a-z][\w-]*\.(?!(?:ya?ml|json|conf|cfg|ini|toml|txt|log|sh|py|md"
+    r"|pem|crt|key|xml|env)$)[a-z_][\w.-]*$"
+)
+
+
+def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a list nested deeper than the passage comes right after it (its details)."""
     end = passage.block.span.end_line
     after = next((b for b in blocks if b.span.line > end and b.kind != "html"), None)
-    return after is not None and after.kind == "code"
+    return (
+        after is not None
+        and after.list_depth > passage.block.list_depth
+        and passage.block.kind != "heading"
+    )
+
+
+def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a code block with something in it besides comments comes right after the
+    passage (it says how; "# TODO: Command needed" does not)."""
+    end = passage.block.span.end_line
+    after = next((b for b in blocks if b.span.line > end and b.kind != "html"), None)
+    return (
+        after is not None
+        and after.kind == "code"
+        and any(
+            line.text.strip() and not line.text.lstrip().startswith("#") for line in after.lines
+        )
+    )
 
 
 def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
