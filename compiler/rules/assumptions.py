@@ -56,7 +56,10 @@ _VAGUE = (
     r"|\bto\s+(?:your|the)\s+needs\b"
 )
 _CONDITION = re.compile(
-    r"\b(?:if|when|whenever|unless|once|in\s+case)\b[^.;:!?,]{0,100}", re.IGNORECASE
+    r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
+    # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
+    r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
+    re.IGNORECASE,
 )
 _JUDGEMENT = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
@@ -73,7 +76,10 @@ _JUDGEMENT = re.compile(
     r"|\b(?:increases?|grows?|gets?|becomes?|starts?\s+to\s+become)\s+(?:in\s+)?(?:complexity"
     r"|larger|bigger|worse|serious)\b|\b(?:alerts?|happens?|fails?|occurs?)\s+(?:often"
     r"|frequently|a\s+lot|repeatedly)\b|\benough\s+[\w-]+\s+(?:is|are)\b"
-    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b",
+    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b"
+    r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
+    r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
+    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
     re.IGNORECASE,
 )
 _MEASURED = re.compile(
@@ -139,14 +145,18 @@ _WAIT = re.compile(
     starting_with(
         "kprwmocfoOpPrRcCMWKF",
         r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
-        r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
-        r"\s+to)\b[^.;:!?]*)?"
+        r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
+        r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
         r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
         r"|watch|keep\s+an\s+eye\s+on|keep\s+monitoring)\s+(?:the\s+|for\s+|any\s+)?[\w-]+"
         r"(?:\s+(?!and\b)[\w-]+){0,5}"
         r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
         r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
-        r"(?:on\s+)?[^.;:!?]{0,60}",
+        r"(?:on\s+)?[^.;:!?]{0,60}"
+        # an implied wait: "the alert may resolve in some time"
+        r"|\b(?:may|might|will|should|could)\s+(?:\w+ly\s+)?(?:resolve|recover|clear|settle"
+        r"|finish|complete|come\s+back|heal)\b[^.;:!?]{0,30}?\b(?:in|after|within)\s+(?:some"
+        r"|a)\s+(?:time|while|bit)\b",
     ),
     re.IGNORECASE,
 )
@@ -156,10 +166,12 @@ _WATCH = re.compile(
     re.IGNORECASE,
 )
 _OPEN_ENDED = re.compile(
-    r"\b(?:until|till)\s+(?:it|they|the\s+[\w-]+(?:\s+[\w-]+)?|all\s+[\w-]+)\s+(?:is|are|becomes?"
+    r"\b(?:until|till)\s+(?:it|they|`[^`]+`|(?:the|these|those|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"|all\s+[\w-]+)\s+(?:is|are|becomes?"
     r"|recovers?|comes?\s+back|works?|succeeds?|stabili[sz]es?|finish(?:es)?|completes?|resolves?"
     r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
-    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+)\s+to\s+(?:recover|come\s+back|be)\b"
+    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
+    r"|come\s+back|be)\b"
     r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b",
     re.IGNORECASE,
 )
@@ -310,6 +322,9 @@ _LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A
 """A short label before an instruction: "Bad Deployment: Roll it back."."""
 
 
+_LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
+
+
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
@@ -317,6 +332,9 @@ def _instructs(sentence: str) -> bool:
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)
+    adverb = _LEAD_ADVERB.match(sentence)
+    if adverb and is_instruction(sentence[adverb.end() :]):
+        return True  # "Occasionally check on the progress"
     bare = _BARE_IMPERATIVE.match(sentence)
     return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
 
@@ -378,6 +396,7 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
 )
 @_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
+    yield from _judged_before(context)
     for hit in _scan(context, _CONDITION):
         clause = hit.match.group(0)
         judgement = _JUDGEMENT.search(clause)
@@ -397,13 +416,49 @@ def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_REFERS_BACK = re.compile(r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b", re.IGNORECASE)
+
+
+def _judged_before(context: CheckContext) -> Iterator[Finding]:
+    """ "Verify the host is healthy, if not switch to ...": "if not" takes the clause before it
+    as its condition, so a judgement there with no measure is RB102."""
+    for hit in _scan(context, _REFERS_BACK):
+        start = hit.passage.sentence_at(hit.match.start()).start
+        before = hit.passage.text[start : hit.match.start()]
+        judgement = _JUDGEMENT.search(before)
+        if judgement is None or _decidable(before) or not _instructs(hit.sentence):
+            continue
+        span = hit.passage.span(start + judgement.start(), start + judgement.end())
+        words = " ".join(judgement.group(0).split())
+        yield Finding(
+            "RB102",
+            span,
+            f'unmeasurable condition "{words}" (then "{hit.words}"): no threshold to decide by',
+            'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
+            words,
+            hit.step,
+        )
+
+
 def _decidable(clause: str) -> bool:
     """A condition a reader can decide from what is written: a number, a threshold or
-    comparison, an explicit state or value (inline code, a quoted literal)."""
-    return bool(_MEASURED.search(clause) or _EXPLICIT.search(clause))
+    comparison, an explicit state or value (inline code or a quoted literal as what something
+    is, shows or returns — not a resource named in passing), or how it is judged ("(via
+    forensic analysis)")."""
+    return bool(_MEASURED.search(clause) or _EXPLICIT.search(clause) or _JUDGED_BY.search(clause))
 
 
-_EXPLICIT = re.compile(r"`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d")
+_LITERAL = r"(?:`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d)"
+_EXPLICIT = re.compile(
+    r"\b(?:is|are|was|were|be|been|equals?|shows?|showing|returns?|reports?|contains?|says?|reads?"
+    r"|has|have|becomes?|remains?|stays?|set\s+to|in\s+state|stuck\s+in|still\s+in|matches"
+    r"|to\s+be|as|not|no|than|of|output|outputs|prints?|lists?)\s+(?:still\s+|now\s+|not\s+|set\s+to\s+)?"
+    + _LITERAL
+    + r"|^\W*(?:if|when|whenever|unless|once|until)\s+(?:the\s+)?"
+    + _LITERAL,
+    re.IGNORECASE,
+)
+_JUDGED_BY = re.compile(r"\((?:via|using|by|through|per|see)\b", re.IGNORECASE)
 _QUESTION_VERB = re.compile(
     r"\b(?:check|checking|verify|see|determine|confirm|find\s+out|ask|identify|validate|test"
     r"|know|decide|establish|investigate|figure\s+out|look\s+at|assess|evaluate|wonder|sure)"
@@ -641,12 +696,16 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
 )
 @_one_per_line
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
+    blocks = context.document.blocks
     for hit in _scan(context, _WAIT):
-        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words)):
+        implied = _IMPLIED_WAIT.search(hit.words) is not None
+        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied):
             continue
         if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
             continue
-        if not _instructs(hit.sentence):
+        if not implied and not _instructs(hit.sentence):
+            continue
+        if _WATCH.match(hit.words) and _standing_watch(hit, blocks):
             continue
         yield Finding(
             "RB106",
@@ -656,6 +715,29 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_IMPLIED_WAIT = re.compile(r"\b(?:in|after|within)\s+(?:some|a)\s+(?:time|while|bit)$")
+_TRIGGERED = re.compile(
+    r"\band\s+(?:then\s+)?(?:notify|tell|inform|alert|page|escalate|ping|let)\b[^.;!?]*?\b(?:if"
+    r"|when|once|as\s+soon\s+as)\b",
+    re.IGNORECASE,
+)
+_CAPABILITY = re.compile(
+    r"\b(?:help(?:s)?\s+(?:you\s+)?|allows?\s+(?:you\s+)?|lets?\s+you\s+|used\s+)to\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _standing_watch(hit: Hit, blocks: tuple[Block, ...]) -> bool:
+    """A watch that is not a wait: a standing duty with its trigger ("monitor the incident and
+    notify the IC if it escalates"), what a tool can do ("X can help you to monitor ..."), or a
+    watch a command after it does ("Watch the pods roll over:" then the command)."""
+    before = hit.passage.text[max(0, hit.match.start() - 30) : hit.match.start()]
+    after = hit.passage.text[hit.match.start() : hit.passage.sentence_at(hit.match.start()).end]
+    return bool(
+        _TRIGGERED.search(after) or _CAPABILITY.search(before) or _code_follows(blocks, hit.passage)
+    )
 
 
 def _assigned_names(context: CheckContext) -> dict[str, bool]:

@@ -17,7 +17,9 @@ from compiler.text.sentences import Sentence, sentences
 
 DURATION_OR_COUNT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|times"
-    r"|attempts?|tries|retries|x)\b|\b(?:once|twice|timeout|at\s+most|up\s+to|no\s+more\s+than)\b",
+    r"|attempts?|tries|retries|x)\b|\b(?:twice|timeout|at\s+most|up\s+to|no\s+more\s+than)\b"
+    # "once" as a count ("try once more"), not the conjunction ("once it is available")
+    r"|\bonce\b(?=\s*(?:[.,;:!?)]|$|\s+(?:a|per|every|more|again|or\s+twice)\b))",
     re.IGNORECASE,
 )
 
