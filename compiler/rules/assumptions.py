@@ -790,8 +790,11 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
     declared = {_norm(name) for name in context.meta.inputs} | _described(context)
     assigned = _assigned_names(context)
+    in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
     for region in [*command_regions(context), *_inline_code_regions(context)]:
-        seen: set[str] = set()
+        seen = set() if region.command else in_prose
+        if not region.command and region.text is not None and _COMMAND_LIKE.search(region.text):
+            seen = set()  # a command in inline code: once per command, as in a code block
         for span, match in matches(context, region, PLACEHOLDER):
             name = raw_name(match)
             if not _is_real_placeholder(match) or _norm(name) in declared or name in seen:
@@ -843,8 +846,9 @@ def _single_quoted(context: CheckContext, span: Span) -> bool:
 
 
 def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
-    for step_id, bound in context.graph.bound.items():
-        for code in bound.draft.inline_code:
+    """Every inline code span of the document's prose (not only of steps), in order."""
+    for passage in context.passages:
+        for code in passage.block.inline_code:
             width = len(code.text) + 2
             span = Span(
                 line=code.line,
@@ -852,7 +856,7 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
                 end_line=code.line,
                 end_column=code.column + width - 1,
             )
-            yield Region(step_id, span, command=False)
+            yield Region(step_at(context, span) or "", span, command=False, text=code.text)
 
 
 @rule(
@@ -1047,12 +1051,17 @@ def _says_how_here(context: CheckContext, passage: Passage) -> bool:
 
 
 def _command_in(context: CheckContext, passage: Passage) -> bool:
+    """Whether the passage's inline code holds a command or a tool."""
+    return any(_says_how_inline(context, code.text) for code in passage.block.inline_code)
+
+
+def _says_how_inline(context: CheckContext, code: str) -> bool:
     """Inline code that is a command (words and options) or a registry tool, not a file name
     or a setting (`alertmanager.yaml`, `maxPods`)."""
-    return any(
-        _COMMAND_LIKE.search(code.text) or code.text in context.registry.tools
-        for code in passage.block.inline_code
-    )
+    return bool(_COMMAND_LIKE.search(code)) or code in context.registry.tools
+
+
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
 
 _COMMAND_LIKE = re.compile(
@@ -1094,6 +1103,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         bound = context.graph.bound[step.id]
         if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
             continue
+        if any(_says_how_inline(context, code) for code in _INLINE_CODE.findall(step.text)):
+            continue  # "Restart it with `systemctl restart foo`"
         if step.text.rstrip().endswith(":") and (
             _says_how(context, steps[index + 1]) or _query_follows(context, step.source)
         ):
