@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache, lru_cache
@@ -887,7 +888,9 @@ def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Spa
     return span if text_at(lines, span) == normalise(block.text[start:end]) else None
 
 
-_LAST_BLOCK: list[tuple[Block, list[tuple[int, int]], list[int]]] = []
+_LAST_BLOCK = threading.local()
+"""Per thread: the last block `_positions` placed and its positions (compiles may run in
+threads at once)."""
 _NON_SPACE = re.compile(r"\S")
 
 
@@ -895,15 +898,16 @@ def _positions(block: Block, lines: tuple[str, ...]) -> tuple[list[tuple[int, in
     """(line index, column) of each non-space source character of a block, and the offsets
     of the non-space characters of `block.text`. Kept for the last block: a paragraph's
     sentences are placed one after another (linear, not quadratic)."""
-    if _LAST_BLOCK and _LAST_BLOCK[0][0] is block:
-        return _LAST_BLOCK[0][1], _LAST_BLOCK[0][2]
+    last = getattr(_LAST_BLOCK, "value", None)
+    if last is not None and last[0] is block:
+        return last[1], last[2]
     positions = [
         (index, offset + match.start() + 1)
         for index, offset, piece in _pieces(block.span, lines)
         for match in _NON_SPACE.finditer(piece)
     ]
     offsets = [match.start() for match in _NON_SPACE.finditer(block.text)]
-    _LAST_BLOCK[:] = [(block, positions, offsets)]
+    _LAST_BLOCK.value = (block, positions, offsets)
     return positions, offsets
 
 
