@@ -35,6 +35,7 @@ from compiler.signoff import (
     load_signoffs,
     sidecar_path,
 )
+from compiler.text.conditions import left_to_judgement
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class CompileResult:
 
     @property
     def status(self) -> str | None:
-        """"ready" or "blocked", or None for a fatal result."""
+        """ "ready" or "blocked", or None for a fatal result."""
         if self.known_status is not None:
             return self.known_status
         return self.artifact.status if self.artifact is not None else None
@@ -253,12 +254,16 @@ def _artifact(
 
 
 def _gated(step: Step, own: list[Diagnostic]) -> Step:
-    """Human gate: an unsigned blocking diagnostic of the step, or a step no registry tool can
-    perform."""
+    """Human gate: an unsigned blocking diagnostic of the step, a step no registry tool can
+    perform, or a decision whose condition nothing written decides."""
     unsigned = any(d.blocking and d.signoff is None for d in own)
     resolutions = [d.signoff.resolution for d in own if d.signoff and d.signoff.resolution]
     toolless = step.tool is None and step.kind in ("manual", "check", "escalate")
-    gate = "human" if unsigned or toolless else "auto"
+    # (issue 16 item 5, B2) a decision nothing written decides is a person's to take
+    undecided = step.kind == "decision" and left_to_judgement(
+        [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
+    )
+    gate = "human" if unsigned or toolless or undecided else "auto"
     return step.model_copy(update={"gate": gate, "resolutions": resolutions})
 
 

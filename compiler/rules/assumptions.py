@@ -30,6 +30,7 @@ from compiler.rules.regions import (
     title_span,
 )
 from compiler.text.actors import defined_roles, own_team, unmodified
+from compiler.text.conditions import EXPLICIT, JUDGED_BY, MEASURED
 from compiler.text.instructions import is_instruction, mentions_escalation
 
 _VAGUE = (
@@ -80,11 +81,6 @@ _JUDGEMENT = re.compile(
     r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
     r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
     r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
-    re.IGNORECASE,
-)
-_MEASURED = re.compile(
-    r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
-    r"|more|less|fewer|greater|higher|lower)\s+than\b",
     re.IGNORECASE,
 )
 
@@ -441,24 +437,12 @@ def _judged_before(context: CheckContext) -> Iterator[Finding]:
 
 
 def _decidable(clause: str) -> bool:
-    """A condition a reader can decide from what is written: a number, a threshold or
-    comparison, an explicit state or value (inline code or a quoted literal as what something
-    is, shows or returns — not a resource named in passing), or how it is judged ("(via
-    forensic analysis)")."""
-    return bool(_MEASURED.search(clause) or _EXPLICIT.search(clause) or _JUDGED_BY.search(clause))
+    """A condition decided by what is written: a number, a threshold or comparison, an
+    explicit value, or how it is judged (RB102's test; `conditions.decidable` also takes
+    states a command reports and the outcome of the step before)."""
+    return bool(MEASURED.search(clause) or EXPLICIT.search(clause) or JUDGED_BY.search(clause))
 
 
-_LITERAL = r"(?:`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d)"
-_EXPLICIT = re.compile(
-    r"\b(?:is|are|was|were|be|been|equals?|shows?|showing|returns?|reports?|contains?|says?|reads?"
-    r"|has|have|becomes?|remains?|stays?|set\s+to|in\s+state|stuck\s+in|still\s+in|matches"
-    r"|to\s+be|as|not|no|than|of|output|outputs|prints?|lists?)\s+(?:still\s+|now\s+|not\s+|set\s+to\s+)?"
-    + _LITERAL
-    + r"|^\W*(?:if|when|whenever|unless|once|until)\s+(?:the\s+)?"
-    + _LITERAL,
-    re.IGNORECASE,
-)
-_JUDGED_BY = re.compile(r"\((?:via|using|by|through|per|see)\b", re.IGNORECASE)
 _QUESTION_VERB = re.compile(
     r"\b(?:check|checking|verify|see|determine|confirm|find\s+out|ask|identify|validate|test"
     r"|know|decide|establish|investigate|figure\s+out|look\s+at|assess|evaluate|wonder|sure)"
