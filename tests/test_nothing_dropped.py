@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from compiler.extract.heuristic import is_instruction, is_pointer
+from compiler.extract.heuristic import is_pointer
 from compiler.models import Artifact, Span
 from compiler.parse import Document, decode_source, parse
 from compiler.pipeline import Environment
 from compiler.registry import load_registry
+from compiler.text.instructions import is_instruction
 from compiler.text.sentences import sentences
 from compiler.workspace import compile_all, discover
 

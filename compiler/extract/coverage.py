@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from compiler.extract import DraftStep, ExtractionIssue
 from compiler.extract.heuristic import (
     COMMON_PROGRAMS,
-    is_instruction,
     is_pointer,
     looks_like_command_line,
     sentences,
 )
 from compiler.models import Span
 from compiler.parse import Block, Document
+from compiler.text.instructions import is_instruction
 
 LINE_CLASSES = (
     "step",

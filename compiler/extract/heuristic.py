@@ -17,6 +17,11 @@ from functools import cache, lru_cache
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
 from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
+from compiler.text.instructions import ESCALATE as _ESCALATE
+from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
+from compiler.text.instructions import VERBS as _VERBS
+from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import leading_condition as _leading
 from compiler.text.sentences import Sentence, protected
 from compiler.text.sentences import sentences as _split_sentences
 
@@ -187,38 +192,6 @@ _FUNCTION_DEFINITION = re.compile(r"^[A-Za-z_][\w-]*\s*\(\)\s*\{?\s*$")
 _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*){1,}$")
 _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
-_VERBS = (
-    r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|appoint"
-    r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
-    r"|block|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
-    r"|communicate|compare|complete|configure|confirm|connect|consider|contact|contain"
-    r"|continue|coordinate|copy|cordon|create|cut|debug|decide|declare|decrease|delegate"
-    r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
-    r"|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
-    r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
-    r"|execute|expand|export|extend|file|fill|find|finish|fix|flush|focus|follow|forward"
-    r"|freeze|gather|get|give|go|grant|have|hold|identify|ignore|implement|include|increase|inform"
-    r"|initiate|inspect|install|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
-    r"|let|list|lock|log ?in|login|look|make|merge|message|migrate|mitigate|modify|monitor"
-    r"|mount|move|navigate|note\s+(?:that|down|the|it|this|any|which|how|what|where)|notify"
-    r"|observe|obtain|open|page|pass|patch|pause|perform|pick"
-    r"|ping|post|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
-    r"|push|put|query|raise|reach out|read|reboot|recreate|reduce|refer|refund|reinstall"
-    r"|reinstate|release|reload|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
-    r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
-    r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
-    r"|set|share|ship|shut ?down|shut|sign|silence|skip|snooze|specify|ssh|start|stay|stop"
-    r"|study|submit|summari[sz]e|swap|switch|sync|tag|tail|take|tell|terminate|test|trigger"
-    r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
-    r"|watch|write"
-)
-"""Verbs an instruction starts with ("Isolate affected instances", "Be aware of ...")."""
-_IMPERATIVE = re.compile(
-    r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+"
-    r"|immediately\s+|always\s+|just\s+)?"
-    rf"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))(?:{_VERBS})\b(?![-'])(?!\s+only\b)",
-    re.IGNORECASE,
-)
 _COORDINATED = re.compile(
     rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?(?=(?:{_VERBS})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
@@ -226,23 +199,6 @@ _COORDINATED = re.compile(
 )
 """Another instruction joined by "and"/"or"/"then" ("Identify X and keep Y"); a verb that is
 as often a noun or an auxiliary does not split."""
-_YOU_SHOULD = re.compile(
-    r"\b(?:you|we)\s+(?:should|must|need to|have to|will need to|(?:may|might)\s+(?:want|need) to"
-    r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b)"
-    r"\b",
-    re.IGNORECASE,
-)
-_LEADING_CONDITION = re.compile(
-    r"^(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
-    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
-_LEADING_INSTRUCTION = re.compile(
-    _LEADING_CONDITION.pattern.replace("[^,:;]*?", ".*?").replace(
-        "(?P<rest>.*)$", rf"(?P<rest>(?:{_IMPERATIVE.pattern.removeprefix('^')}).*)$"
-    ),
-    re.IGNORECASE | re.DOTALL,
-)
 _TRAILING_CONDITION = re.compile(
     # The lookahead first: it fails fast at most positions, before a dozen lookbehinds run.
     r"(?=\s(?:if|unless|when|in case)\s)"
@@ -251,24 +207,10 @@ _TRAILING_CONDITION = re.compile(
     r"\s(?P<cond>(?:if|unless|when|in case)\s[^.;:]+)",
     re.IGNORECASE,
 )
-_ESCALATE = re.compile(
-    r"\b(?i:escalate|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
-    r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket)"
-    r"|(?:get|ask\s+for|request)\s+(?:an?\s+)?(?:approval|sign-?off)\s+from)\b"
-    # "page"/"ping" as a verb with a person, role or team after it, not the noun ("run page").
-    r"|(?<![\w-])(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\byour )(?<!\bour )(?<!\brun )"
-    r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])",
-)
-"""Contacting, paging or handing over to a person, role or team."""
 _CHECK = re.compile(
     r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
     r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
     r"|view|study|gather|collect)\b",
-    re.IGNORECASE,
-)
-_STEP_REFERENCE = re.compile(
-    r"\b(?:go|skip|jump|return|continue|proceed|move|start over)\s+(?:back\s+)?(?:to|with|from|at)"
-    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+)",
     re.IGNORECASE,
 )
 _STOP = re.compile(
@@ -781,40 +723,6 @@ def _instructions(
 
 
 
-def _leading(text: str) -> re.Match[str] | None:
-    """A leading condition, split before the instruction it guards: in "If it lacks a
-    ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go"."""
-    return _LEADING_INSTRUCTION.match(text) or _LEADING_CONDITION.match(text)
-
-
-def is_instruction(text: str) -> bool:
-    """Whether a sentence tells the reader to do something (used by the text rules too)."""
-    return _instructional(text.strip().lstrip("-*0123456789.) ").strip())
-
-
-def mentions_escalation(text: str) -> bool:
-    """Whether text hands the problem to someone else (escalate, page, open a case...)."""
-    return bool(_ESCALATE.search(text))
-
-
-def _instructional(text: str, procedural: bool = True) -> bool:
-    """An instruction: imperative, "you should ...", a step reference, or a condition whose
-    consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y").
-    Outside procedural sections "you should ..." alone does not count."""
-    leading = _leading(text)
-    if leading:
-        text = leading.group("rest")
-    text = _EMPHASIS.sub("", text)
-    label = _LABEL.match(text)
-    if label and _IMPERATIVE.match(text[label.end() :]):
-        return True
-    you_should = procedural and _YOU_SHOULD.search(text)
-    return bool(_IMPERATIVE.match(text) or you_should or _STEP_REFERENCE.search(text))
-
-
-_LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
-"""A short label before an instruction: "Note for operators: restart ..."."""
-_EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)(?=\w)")
 
 
 def _prose_kind(text: str) -> DraftKind:
