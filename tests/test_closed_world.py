@@ -123,3 +123,56 @@ def test_a_placeholder_in_prose_is_flagged_once(compile_text: Compile) -> None:
         "2. Read the `agent-XXXXX` pod's logs.\n"
     )
     assert len(flags(compile_text, body, "RB107")) == 1
+
+
+@pytest.mark.parametrize(
+    ("front", "owner"),
+    [
+        ("owner: team-a", "team-a"),
+        ("owner_slack: '#team-b'", "#team-b"),
+        ("team: team-c", "team-c"),
+        ("owners: [team-d, team-e]", "team-d, team-e"),
+    ],
+)
+def test_owner_from_common_front_matter_keys(compile_text: Compile, front: str, owner: str) -> None:
+    artifact = compile_text(f"---\nid: t\n{front}\n---\n# T\n\n1. Run `oc get pods`.\n")
+    assert artifact.runbook.owner == owner
+    assert not [d for d in artifact.diagnostics if d.code == "RB110"]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "## Escalation\n\nThe storage team.\n",
+        "If it still fails, escalate in [#storage](https://chat.example/storage).\n",
+        "If it still fails, please connect with Red Hat Support.\n",
+    ],
+)
+def test_escalation_written_in_the_prose(compile_text: Compile, tail: str) -> None:
+    artifact = compile_text(
+        f"---\nid: t\nowner: team-a\n---\n# T\n\n1. Run `oc get pods`.\n\n{tail}"
+    )
+    assert not [d for d in artifact.diagnostics if d.code == "RB109"]
+
+
+def test_no_escalation_or_owner_flags_without_a_procedure(compile_text: Compile) -> None:
+    artifact = compile_text("# Reading list\n\nSome background on the system.\n")
+    assert not [d for d in artifact.diagnostics if d.code in ("RB109", "RB110")]
+
+
+def test_a_review_date_in_the_text_is_read(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "---\nid: t\nowner: team-a\n---\n# T\n\nLast Reviewed: 2001-01-01\n\n"
+        "1. Run `oc get pods`.\n"
+    )
+    stale = [d for d in artifact.diagnostics if d.code == "RB111"]
+    assert [(d.line, d.evidence) for d in stale] == [(7, "2001-01-01")]
+
+
+def test_an_undecidable_decision_is_a_human_gate(compile_text: Compile) -> None:
+    body = "# Fix\n\n1. If you don't find a common cause, page team-x.\n2. Run `oc get pods`.\n"
+    decisions = [s for s in compile_text(FRONT + body).steps if s.kind == "decision"]
+    assert decisions and all(s.gate == "human" for s in decisions)
+    body = "# Fix\n\n1. If the pod is `Pending`, run `oc get pods`.\n"
+    decided = [s for s in compile_text(FRONT + body).steps if s.kind == "decision"]
+    assert decided and all(s.gate == "auto" for s in decided)

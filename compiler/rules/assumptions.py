@@ -1144,12 +1144,14 @@ def _query_follows(context: CheckContext, span: Span) -> bool:
     ),
 )
 def missing_escalation(context: CheckContext) -> Iterator[Finding]:
-    if context.meta.escalation is not None:
+    if context.meta.escalation is not None or not _holds_procedure(context):
         return
     steps = context.graph.steps
     if any(s.kind == "escalate" for s in steps) or mentions_escalation(
         "\n".join(s.text for s in steps)
     ):
+        return
+    if _escalation_written(context):
         return
     yield Finding(
         "RB109",
@@ -1158,6 +1160,40 @@ def missing_escalation(context: CheckContext) -> Iterator[Finding]:
         "add `escalation: {role: ..., after: 15m}` to front matter",
         context.meta.id,
     )
+
+
+_ESCALATION_HEADING = re.compile(
+    r"^\W*(?:escalat\w*(?:\s+(?:path|policy|contacts?|procedure|matrix))?|contacts?|who\s+to\s+"
+    r"(?:contact|call|page)|points?\s+of\s+contact|(?:support|on-?call)\s+contacts?|support)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _escalation_written(context: CheckContext) -> bool:
+    """An escalation path in the prose: an "Escalation"/"Contacts" section, or a sentence that
+    hands the problem on with a way to reach someone (a link, channel, handle, queue...) or to a
+    named organisation ("connect with Red Hat Support")."""
+    for passage in context.passages:
+        if passage.block.kind == "heading":
+            if _ESCALATION_HEADING.search(passage.text):
+                return True
+            continue
+        if not mentions_escalation(passage.text):
+            continue
+        for sentence in passage.sentences:
+            reach = _CHANNEL.search(sentence.text) or _NAMED_PARTY.search(sentence.text)
+            if reach and mentions_escalation(sentence.text):
+                return True
+    return False
+
+
+_NAMED_PARTY = re.compile(r"\b(?:with|to)\s+(?:the\s+)?[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)+")
+"""A named organisation or team to hand over to: "connect with Red Hat Support"."""
+
+
+def _holds_procedure(context: CheckContext) -> bool:
+    """Whether the document holds a procedure (a step to take), not only links or policy."""
+    return any(step.kind != "end" for step in context.graph.steps)
 
 
 _PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
@@ -1181,6 +1217,8 @@ _PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
 )
 def missing_owner(context: CheckContext) -> Iterator[Finding]:
     owner = context.meta.owner
+    if not _holds_procedure(context):
+        return
     if owner is None:
         yield Finding(
             "RB110",
@@ -1219,6 +1257,9 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
 )
 def stale_review(context: CheckContext) -> Iterator[Finding]:
     reviewed = context.meta.last_reviewed
+    span = _front_matter_key_span(context, "last_reviewed")
+    if reviewed is None:
+        reviewed, span = _reviewed_in_body(context)
     if reviewed is None:
         if context.document.front_matter:
             yield Finding(
@@ -1229,7 +1270,6 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
                 context.meta.id,
             )
         return
-    span = _front_matter_key_span(context, "last_reviewed")
     try:
         when = date.fromisoformat(reviewed[:10])
     except ValueError:
@@ -1250,6 +1290,23 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
             "review the runbook and update `last_reviewed`",
             reviewed,
         )
+
+
+_REVIEWED_LINE = re.compile(
+    r"\blast[\s_-]+reviewed\W{0,20}\s*(?:<[^>]*>\s*)*(?P<date>\d{4}-\d{2}-\d{2})", re.IGNORECASE
+)
+
+
+def _reviewed_in_body(context: CheckContext) -> tuple[str | None, Span]:
+    """A review date the document states in its text ("Last Reviewed: 2024-03-01"), read the
+    same as the front matter key."""
+    for number, line in enumerate(context.document.lines, start=1):
+        found = _REVIEWED_LINE.search(line)
+        if found is not None:
+            column = found.start("date") + 1
+            span = Span(line=number, column=column, end_line=number, end_column=column + 9)
+            return found.group("date"), span
+    return None, title_span(context)
 
 
 _PROBLEM = re.compile(

@@ -35,8 +35,13 @@ _REPORTED_STATE = re.compile(
     r"|running|ready|pending|terminating|completed?|evicted|crash\w*|unknown|true|false"
     r"|available|unavailable|degraded|progressing|present|absent|enabled|disabled|installed"
     r"|bound|unbound|online|offline|reachable|unreachable|resolves?|responds?|mounted"
-    r"|full|exhausted|expired|revoked|(?:does|did|do)\s*(?:not|n't)\s+\w+|cannot|can't"
-    r"|unable|no\s+longer|listed|in\s+progress|different\s+(?:than|from)|same\s+as|differs?)\b",
+    r"|full|exhausted|expired|revoked|no\s+longer|listed|in\s+progress|different\s+(?:than|from)|same\s+as|differs?)\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(
+    # a negated outcome of the system ("it does not start", "the pod cannot be scheduled");
+    # "you don't find" / "you cannot resolve" is the reader's own judgement
+    r"(?<!\byou\s)(?<!\bwe\s)\b(?:(?:does|did|do)\s*(?:not|n't)\s+\w+|cannot|can't|unable)\b",
     re.IGNORECASE,
 )
 _OUTCOME = re.compile(
@@ -53,6 +58,7 @@ def decidable(condition: str) -> bool:
         or EXPLICIT.search(condition)
         or JUDGED_BY.search(condition)
         or _REPORTED_STATE.search(condition)
+        or _NEGATED.search(condition)
         or _OUTCOME.match(condition)
     )
 

@@ -80,6 +80,9 @@ ESCALATE = re.compile(
     r"\b(?i:escalate|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
     r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket)"
     r"|(?:get|ask\s+for|request)\s+(?:an?\s+)?(?:approval|sign-?off)\s+from)\b"
+    # "connect with Red Hat Support", "connect with the on-call" (not "connect with ssh")
+    r"|\b(?i:connect|get\s+in\s+touch)\s+with\s+(?:(?i:the|your)\s+)?(?:[A-Z]|(?i:support|on-?call"
+    r"|owners?|team)\b)"
     # "page"/"ping" as a verb with a person, role or team after it, not the noun ("run page").
     r"|(?<![\w-])(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\byour )(?<!\bour )(?<!\brun )"
     r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])",
