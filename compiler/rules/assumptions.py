@@ -120,7 +120,7 @@ _ACTOR = re.compile(
 _LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
     starting_with(
-        "alot",
+        "alotdu",
         r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
         r"|necessary|agreed|expected)\s+"
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
@@ -303,7 +303,7 @@ _ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)
 
 
 _BARE_IMPERATIVE = re.compile(
-    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Z][a-z]+)\s+(?:the|a|an|any|all|every|your|its|their|it|them"
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Za-z][a-z]+)(?:\s+and\s+[a-z]+)?\s+(?:the|a|an|any|all|every|your|our|its|their|it|them"
     r"|this|that|these|those|up|down|off|out|back)\b"
 )
 _NOT_VERBS = frozenset(
@@ -327,10 +327,11 @@ def _instructs(sentence: str) -> bool:
     ("should", "must"). Background and explanation are not instructions."""
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
-    sentence = _LEAD_LABEL.sub("", sentence, count=1)
-    adverb = _LEAD_ADVERB.match(sentence)
+    sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
+    adverb = _LEAD_ADVERB.match(sentence)  # "Occasionally check on the progress"
     if adverb and is_instruction(sentence[adverb.end() :]):
-        return True  # "Occasionally check on the progress"
+        return True
+    sentence = sentence[adverb.end() :] if adverb else sentence
     bare = _BARE_IMPERATIVE.match(sentence)
     return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
 
@@ -585,9 +586,14 @@ def _document_roles(context: CheckContext) -> set[str]:
 )
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
+    blocks = context.document.blocks
     for hit in _scan(context, _TRIBAL):
         if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
             continue
+        if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
+            continue  # "use the old script:" and the script after it: it is on the page
+        if not _instructs(hit.sentence):
+            continue  # background: "They will appoint the usual roles" asks nothing of the reader
         yield Finding(
             "RB104",
             hit.span,
