@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from compiler.graph import StepGraph
     from compiler.parse import Document
     from compiler.registry import Profiles, Registry
-    from compiler.rules.regions import Passage, Region
+    from compiler.rules.regions import Passage, Region, StepSpans
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,13 @@ class CheckContext:
         from compiler.rules.regions import passages
 
         return tuple(passages(self))
+
+    @cached_property
+    def step_spans(self) -> StepSpans:
+        """Where each step's text and lead-in are, for finding the step that holds a span."""
+        from compiler.rules.regions import StepSpans
+
+        return StepSpans.of(self)
 
     @cached_property
     def passage_text(self) -> str:

@@ -22,6 +22,8 @@ from compiler.rules.regions import (
     DURATION_OR_COUNT,
     Passage,
     Region,
+    block_after,
+    blocks_after,
     command_regions,
     matches,
     read_block,
@@ -985,9 +987,9 @@ def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(verbs), frozenset(objects)
 
 
-def _actions(context: CheckContext) -> list[_Action]:
-    """Every change instruction of the document, and whether its own passage says how."""
-    found = []
+def _actions(context: CheckContext) -> dict[str, list[_Action]]:
+    """The change instructions of the document whose own passage says how, by verb."""
+    found: dict[str, list[_Action]] = {}
     for hit in _scan(context, _CHANGE_CLAUSE, ("clause",)):
         verbs, objects = _verbs_and_objects(hit.words)
         resolved = (
@@ -995,7 +997,9 @@ def _actions(context: CheckContext) -> list[_Action]:
             or _names_system(hit.words)
             or _section_details(context.document.blocks, hit.passage)
         )
-        found.append(_Action(hit.span.line, verbs, objects, resolved))
+        if resolved:
+            for verb in verbs:
+                found.setdefault(verb, []).append(_Action(hit.span.line, verbs, objects, resolved))
     return found
 
 
@@ -1004,10 +1008,7 @@ def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
     detailed there: "## Isolate Affected Instances" then its bullets)."""
     if passage.block.kind != "heading":
         return False
-    start = passage.block.span.end_line
-    for block in blocks:
-        if block.span.line <= start:
-            continue
+    for block in blocks_after(blocks, passage.block.span.end_line):
         if block.kind == "heading":
             return False
         if block.list_depth > 0 or block.kind == "code":
@@ -1015,17 +1016,15 @@ def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
     return False
 
 
-def _said_elsewhere(actions: list[_Action], finding: Finding) -> bool:
+def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool:
     """Whether the same change (a verb and, when it has one, its object) is said with how to
     do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
     section details, or "restart if necessary" before the restart commands."""
     verbs, objects = _verbs_and_objects(finding.evidence)
     return any(
-        action.resolved
-        and action.line != finding.span.line
-        and verbs & action.verbs
-        and (not objects or objects & action.objects)
-        for action in actions
+        action.line != finding.span.line and (not objects or objects & action.objects)
+        for verb in verbs
+        for action in actions.get(verb, ())
     )
 
 
@@ -1062,8 +1061,7 @@ _COMMAND_LIKE = re.compile(
 
 def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a list nested deeper than the passage comes right after it (its details)."""
-    end = passage.block.span.end_line
-    after = next((b for b in blocks if b.span.line > end and b.kind != "html"), None)
+    after = block_after(blocks, passage.block.span.end_line)
     return (
         after is not None
         and after.list_depth > passage.block.list_depth
@@ -1074,8 +1072,7 @@ def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
 def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a code block with something in it besides comments comes right after the
     passage (it says how; "# TODO: Command needed" does not)."""
-    end = passage.block.span.end_line
-    after = next((b for b in blocks if b.span.line > end and b.kind != "html"), None)
+    after = block_after(blocks, passage.block.span.end_line)
     return (
         after is not None
         and after.kind == "code"
@@ -1129,7 +1126,7 @@ def _says_how(context: CheckContext, step: Step) -> bool:
 
 def _query_follows(context: CheckContext, span: Span) -> bool:
     """Whether the block right after a span is a query (PromQL, SQL...) to run."""
-    after = next((b for b in context.document.blocks if b.span.line > span.end_line), None)
+    after = next(blocks_after(context.document.blocks, span.end_line), None)
     return after is not None and after.kind == "code" and after.info.lower() in _QUERY_LANGUAGES
 
 

@@ -146,12 +146,39 @@ def read_block(lines: tuple[str, ...], block: Block) -> Passage:
 
 
 def step_at(context: CheckContext, span: Span) -> str | None:
-    """The step whose text (or lead-in) holds a span, if any."""
-    for step_id, bound in context.graph.bound.items():
-        for where in (bound.draft.span, bound.draft.note_span):
-            if where is not None and _holds(where, span):
-                return step_id
-    return None
+    """The step whose text (or lead-in) holds a span, if any (the first in step order)."""
+    return context.step_spans.holding(span)
+
+
+@dataclass(frozen=True)
+class StepSpans:
+    """Each step's text and lead-in spans, sorted by start line: finding the step that holds a
+    span looks only at spans starting on or before its line that reach it (not every step)."""
+
+    starts: list[int]
+    spans: list[tuple[Span, int, str]]
+    longest: int
+
+    @classmethod
+    def of(cls, context: CheckContext) -> StepSpans:
+        """The spans of the context's steps, in order of start line."""
+        spans = []
+        for order, (step_id, bound) in enumerate(context.graph.bound.items()):
+            for where in (bound.draft.span, bound.draft.note_span):
+                if where is not None:
+                    spans.append((where, order, step_id))
+        spans.sort(key=lambda item: (item[0].line, item[1]))
+        longest = max((where.end_line - where.line for where, _, _ in spans), default=0)
+        return cls([where.line for where, _, _ in spans], spans, longest)
+
+    def holding(self, span: Span) -> str | None:
+        """The first step (in step order) whose text or lead-in holds `span`."""
+        low = bisect.bisect_left(self.starts, span.line - self.longest)
+        high = bisect.bisect_right(self.starts, span.line)
+        found = [
+            (order, step) for where, order, step in self.spans[low:high] if _holds(where, span)
+        ]
+        return min(found)[1] if found else None
 
 
 def _holds(outer: Span, inner: Span) -> bool:
@@ -159,6 +186,26 @@ def _holds(outer: Span, inner: Span) -> bool:
         inner.end_line,
         inner.end_column,
     ) <= (outer.end_line, outer.end_column)
+
+
+_BLOCK_STARTS: dict[int, tuple[tuple[Block, ...], list[int]]] = {}
+
+
+def blocks_after(blocks: tuple[Block, ...], line: int) -> Iterator[Block]:
+    """The blocks that start after `line`, in order (found by bisection, not a scan)."""
+    known = _BLOCK_STARTS.get(id(blocks))
+    if known is None or known[0] is not blocks:
+        if len(_BLOCK_STARTS) > 64:
+            _BLOCK_STARTS.clear()
+        known = (blocks, [block.span.line for block in blocks])
+        _BLOCK_STARTS[id(blocks)] = known
+    for index in range(bisect.bisect_right(known[1], line), len(blocks)):
+        yield blocks[index]
+
+
+def block_after(blocks: tuple[Block, ...], line: int) -> Block | None:
+    """The first block (not raw HTML) that starts after `line`."""
+    return next((b for b in blocks_after(blocks, line) if b.kind != "html"), None)
 
 
 def title_span(context: CheckContext) -> Span:
