@@ -34,6 +34,7 @@ from compiler.rules.regions import (
 from compiler.text.actors import defined_roles, own_team, unmodified
 from compiler.text.conditions import EXPLICIT, JUDGED_BY, MEASURED
 from compiler.text.instructions import is_instruction, mentions_escalation
+from compiler.text.sentences import sentence_at
 
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
@@ -887,7 +888,7 @@ _CHANGE_VERB = (
     r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
     r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
-    r"(?:image|snapshot|backup|dump)|adjust|force(?!\s+(?:it|them|\w+)\s+to\b)|switch|reinstate|raise|lower|reconfigure"
+    r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
     r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
@@ -896,6 +897,7 @@ _CHANGE_CLAUSE = re.compile(
     rf"(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
     rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
+    r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
@@ -924,11 +926,16 @@ def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
     """Change instructions anywhere in the prose whose passage gives no command, names no
     tool (inline code, a named system) and is not followed by a code block."""
     bound = {step.id for step in context.graph.steps if step.tool is not None}
-    for hit in _scan(context, _CHANGE_CLAUSE, ("clause", "passive")):
+    blocks = context.document.blocks
+    for hit in _scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund")):
         passage = hit.passage
         if hit.step in bound:
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
-        if _says_how_here(context, passage) or passage.block.kind == "heading":
+        if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
+            continue
+        if passage.block.kind == "heading" or _command_in(context, passage):
+            continue
+        if _code_follows(blocks, passage) or _list_details(context, hit):
             continue
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
@@ -1059,6 +1066,37 @@ _COMMAND_LIKE = re.compile(
 )
 
 
+def _gerund_of_change(words: str) -> bool:
+    """Whether "deleting the pod" (after "try", "consider") is a change verb's gerund."""
+    gerund = words.split()[0].lower()[:-3]
+    bases = (gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund)
+    return any(_CHANGE_WORDS.fullmatch(base) for base in bases)
+
+
+def _list_details(context: CheckContext, hit: Hit) -> bool:
+    """Whether the list right after the passage details this action: the passage asks for one
+    change (the list is how), or the list repeats the action's verb. "Shut down servers, turn
+    off a data center. Some common things to try:" and a list that only shuts down leaves the
+    data center unsaid."""
+    blocks = context.document.blocks
+    if not _list_follows(blocks, hit.passage):
+        return False
+    changes = len(_CHANGE_WORDS.findall(hit.passage.text))
+    if changes <= 1:
+        return True
+    verbs, _ = _verbs_and_objects(hit.words)
+    depth = hit.passage.block.list_depth
+    listed = []
+    for block in blocks_after(blocks, hit.passage.block.span.end_line):
+        if block.kind == "html":
+            continue
+        if block.list_depth <= depth:
+            break
+        listed.append(block.text)
+    said, _ = _verbs_and_objects(" ".join(listed))
+    return bool(verbs & said)
+
+
 def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a list nested deeper than the passage comes right after it (its details)."""
     after = block_after(blocks, passage.block.span.end_line)
@@ -1098,6 +1136,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # a lead-in: the commands or the query after it say how
         if step.source.end_line > len(context.document.lines):
             continue
+        if not _instructs(_sentence_from(context, step.source)):
+            continue  # a step cut from a description ("... the operator reconciles to update")
         block = Block(kind="paragraph", span=step.source, text=step.text)
         passage = read_block(context.document.lines, block)
         for match in list(_IMPLIED_ACTION.finditer(passage.text))[:1]:
@@ -1113,6 +1153,14 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
                 words,
                 step.id,
             )
+
+
+def _sentence_from(context: CheckContext, span: Span) -> str:
+    """The source sentence a step starts in, from its start (for a step cut from the middle of
+    a sentence, the words before it decide whether the sentence instructs)."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    return line[found.start : found.end] if found is not None else line
 
 
 _QUERY_LANGUAGES = frozenset({"promql", "logql", "sql", "kql", "traceql"})
