@@ -176,3 +176,16 @@ def test_an_undecidable_decision_is_a_human_gate(compile_text: Compile) -> None:
     body = "# Fix\n\n1. If the pod is `Pending`, run `oc get pods`.\n"
     decided = [s for s in compile_text(FRONT + body).steps if s.kind == "decision"]
     assert decided and all(s.gate == "auto" for s in decided)
+
+
+def test_a_list_details_only_the_changes_it_repeats(compile_text: Compile) -> None:
+    body = (
+        "# Fix\n\nShut down the servers, turn off the data center. Some things to try:\n\n"
+        "* Shut down the servers from the provider console.\n"
+    )
+    assert [e for _, e in flags(compile_text, body, "RB108")] == ["turn off the data center"]
+
+
+def test_a_gerund_after_try_is_an_action(compile_text: Compile) -> None:
+    body = "# Fix\n\nTry deleting the pod and see whether it comes back.\n"
+    assert len(flags(compile_text, body, "RB108")) == 1

@@ -495,8 +495,10 @@ def _known(actor: str, names: set[str]) -> bool:
     docs=RuleDoc(
         what='Flags people and roles a step tells you to contact, ask or escalate to ("the '
         'AE", "the DBA", "ping Sam") that are not declared in front matter `contacts`, '
-        "`owner`, `escalation`, or the roles in profiles.yaml. A contact declared as `null` "
-        "is flagged as unassigned.",
+        "`owner`, `escalation`, or the roles in profiles.yaml, nor defined by the document "
+        'itself (a heading or definition line that names the role, "Incident Commander (IC)", '
+        "its initials), nor reachable by a channel, link, handle, queue or call in the same "
+        "sentence. A contact declared as `null` is flagged as unassigned.",
         why='Readers know who "the AE" is this quarter; an agent does not, and the person may '
         "have left. Escalations to nobody are how incidents stall at 3 a.m.",
         example="If the customer is on an enterprise plan, ping the AE.",
@@ -679,7 +681,10 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
     signoff=True,
     summary='A wait or retry with no limit: "wait until it recovers", "keep retrying".',
     docs=RuleDoc(
-        what="Flags waits, polls and retries that say until when but not for how long at most.",
+        what='Flags waits, polls, retries and watches ("monitor the logs", "occasionally check '
+        'on ...", "may resolve in some time") with no duration, timeout, attempt count or '
+        'schedule. A watch with its trigger ("and notify the IC if it escalates") is a duty, '
+        "not a wait.",
         why='A person gives up after a while and escalates; an agent told to "keep retrying" '
         "will, for hours, while the incident grows.",
         example="Wait until the pods recover.",
@@ -768,10 +773,13 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     signoff=True,
     summary="A placeholder (`$NAMESPACE`, `<pod>`, `{{cluster}}`) not declared in `inputs`.",
     docs=RuleDoc(
-        what="Flags `$VAR`, `${VAR}`, `<name>` and `{{name}}` in commands and inline code that "
-        "front matter `inputs` does not declare (matched case-insensitively, `-` = `_`). A "
-        "variable the runbook assigns itself is fine — unless it is assigned from a "
-        "placeholder such as `NODE=<node from the alert>`.",
+        what="Flags `$VAR`, `${VAR}`, `<name>`, `{{name}}` and fillers written as text "
+        "(`pod-XXXXX`, `my-`/`your-`/`example-` names, `/path/to/...`, `[port number]`) in "
+        "commands and in inline code anywhere in the prose, that front matter `inputs` does "
+        "not declare and the prose does not say how to fill (matched case-insensitively, `-` = "
+        "`_`); once per command, and once per document in prose. A variable the runbook "
+        "assigns itself is fine — unless it is assigned from a placeholder such as "
+        "`NODE=<node from the alert>`.",
         why="A reader knows to substitute the namespace from the alert; an agent has to guess "
         "where the value comes from, and a guessed namespace is a command against the wrong "
         "thing.",
@@ -860,9 +868,11 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
     signoff=True,
     summary='An action the step asks for with no command or tool: "you can safely delete the pod".',
     docs=RuleDoc(
-        what="Flags steps that ask for a change (delete, restart, scale, refund, ...) or a "
-        'look-up in a named system ("check billing in Stripe") but bind no tool and give no '
-        "command.",
+        what="Flags change instructions anywhere in the prose (delete, restart, scale, roll back, "
+        '"take corrective measures", ...) or a look-up in a named system ("check billing in '
+        'Stripe") that bind no tool and give no command: no command or tool in inline code '
+        "(a file name or setting is not one), no code block after it, no list after it that "
+        "details it, and the same change is not said with how elsewhere in the document.",
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
         example="Check billing in Stripe for recent charges.",
@@ -1186,7 +1196,9 @@ def _query_follows(context: CheckContext, span: Span) -> bool:
     signoff=True,
     summary="The runbook never says whom to escalate to when it does not work.",
     docs=RuleDoc(
-        what="Flags runbooks with no `escalation` in front matter and no escalation step.",
+        what="Flags runbooks that hold a procedure but no escalation path: no `escalation` in "
+        'front matter, no escalation step, no "Escalation"/"Contacts" section, and no sentence '
+        "that hands over with a channel or to a named organisation.",
         why="Every procedure can fail. Without a written escalation path, an agent either "
         "loops or stops silently; a person improvises, often by paging whoever they know.",
         example="---\nowner: team-payments\n---\n# Pool exhausted\n...(no escalation)",
@@ -1258,8 +1270,9 @@ _PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
     signoff=True,
     summary="No `owner` in front matter, or the owner is a person rather than a team or role.",
     docs=RuleDoc(
-        what="Flags runbooks without an `owner`, and owners that look like a single person "
-        "(an e-mail address or a personal name).",
+        what="Flags runbooks that hold a procedure without an owner (front matter `owner`, "
+        "`owners`, `owner_slack` or `team`), and owners that look like a single person (an "
+        "e-mail address or a personal name).",
         why="Unowned runbooks rot: nobody updates them when the system changes. A person as "
         "owner leaves with the person.",
         example="---\nowner: alice@example.com\n---",
@@ -1296,8 +1309,9 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
     signoff=True,
     summary="`last_reviewed` is older than the configured age (365 days by default).",
     docs=RuleDoc(
-        what="Flags runbooks whose front matter `last_reviewed` is older than "
-        "`stale-after-days`, missing while other front matter is present, or not a date. "
+        what='Flags runbooks whose `last_reviewed` (front matter, or a "Last reviewed: '
+        'YYYY-MM-DD" line in the text) is older than `stale-after-days`, missing while other '
+        "front matter is present, or not a date. "
         "Ages are counted from today, or from SOURCE_DATE_EPOCH when it is set.",
         why="Systems drift: commands, flags and dashboards change. A runbook nobody has read "
         "for a year is a guess written in the past tense.",
