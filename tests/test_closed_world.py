@@ -189,3 +189,16 @@ def test_a_list_details_only_the_changes_it_repeats(compile_text: Compile) -> No
 def test_a_gerund_after_try_is_an_action(compile_text: Compile) -> None:
     body = "# Fix\n\nTry deleting the pod and see whether it comes back.\n"
     assert len(flags(compile_text, body, "RB108")) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In a local cluster the disk may need to be replaced.",
+        "The node might need a manual reboot.",
+    ],
+)
+def test_a_hedged_change_without_you_is_left_to_the_reader(
+    compile_text: Compile, sentence: str
+) -> None:
+    assert len(flags(compile_text, f"# Fix\n\n{sentence}\n", "RB101")) == 1

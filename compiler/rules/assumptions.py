@@ -50,6 +50,8 @@ _VAGUE = (
     r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
     # A hedged change ("you may need to restart it"); a hedged look ("may need to check the
     # logs") leaves nothing risky to the reader.
+    r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
+    r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
     r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
     r"|review|inspect|verify|confirm|read|consult|examine|investigate)\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
@@ -317,6 +319,14 @@ _NOT_VERBS = frozenset(
 )  # fmt: skip
 
 
+_HEDGED_CHANGE = re.compile(
+    r"(?:might|may)\s+(?:also\s+)?need\s+(?:to\s+be\b|an?\s+|manual\s+|reboot|restart|replacement"
+    r"|rollback|redeploy|failover|resize|upgrade|clean)",
+    re.IGNORECASE,
+)
+"""A hedged change with no "you": "the OSD may need to be replaced", "might need a reboot"."""
+
+
 _LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A-Z])")
 """A short label before an instruction: "Bad Deployment: Roll it back."."""
 
@@ -365,7 +375,8 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(starting_with(starts, vague), re.IGNORECASE)
     for hit in _scan(context, pattern):
-        if not _instructs(hit.sentence) or _embedded_question(hit):
+        hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
+        if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
         yield Finding(
             "RB101",
