@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from compiler.extract import DraftStep
-from compiler.models import Span, ToolBinding
+from compiler.models import Effect, Span, ToolBinding
 from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
 from compiler.registry import Registry, Tool, split_pipeline
@@ -66,6 +66,9 @@ class BoundStep:
     tool: ToolBinding | None
     definition: Tool | None
     issues: tuple[BindingIssue, ...] = ()
+    effect: Effect | None = None
+    """The most dangerous effect among a compound command's parts, when it is more dangerous
+    than the bound tool's (or there is no tool): `a && b`, `a; b`, `a | b`, HTTP methods."""
 
 
 def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:
@@ -74,12 +77,35 @@ def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:
 
 
 def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
-    """Bind one step, trying each binding source in precedence order."""
+    """Bind one step, trying each binding source in precedence order. A step no command
+    binds takes the effect its words name ("Shut down the instance" is destructive)."""
     for attempt in (_explicit, _command, _alias, _llm):
         bound = attempt(draft, registry)
         if bound is not None:
-            return _checked(_model_touched(bound))
-    return BoundStep(draft, None, None)
+            bound = _checked(_model_touched(bound))
+            if draft.command is None and bound.tool is not None:
+                return _with_effect(bound, prose_effect(draft))
+            return bound
+    return _with_effect(BoundStep(draft, None, None), prose_effect(draft))
+
+
+_PROSE_DESTRUCTIVE = re.compile(
+    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:delete|destroy|drop|truncate|terminate"
+    r"|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke"
+    r"|stop(?=\s+(?!here\b|now\b|and\b|or\b|then\b|(?:the\s+)?(?:runbook|procedure)\b)\w)"
+    r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|rm\s+-\w*r|force[- ]delete)"
+    r"(?:s|d|ed)?\b",
+    re.IGNORECASE,
+)
+"""A destructive verb in an instruction, not negated ("do not delete" is not one)."""
+
+
+def prose_effect(draft: DraftStep) -> Effect | None:
+    """The effect an instruction's words name: destructive verbs for actions (not for checks
+    or decisions, whose words describe what is looked at)."""
+    if draft.kind in ("decision", "check") or draft.command is not None:
+        return None
+    return "destructive" if _PROSE_DESTRUCTIVE.search(draft.text) else None
 
 
 def _model_touched(bound: BoundStep) -> BoundStep:
@@ -177,7 +203,10 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     keyword = next((s[0] for p in pipelines for s in p if s[0] in _COMPOUND), None)
     if keyword is not None:
         detail = f"a shell `{keyword}` construct; write each command it runs as its own step"
-        return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
+        unbound = _unbound(draft, BindingIssue("unbound-command", span, command, detail))
+        inner = [words_effect(_argv([stage])) for p in pipelines for stage in p]
+        inner += [words_effect(part.split()) for part in _SHELL_PARTS.split(command)]
+        return _with_effect(unbound, max(inner, key=_RANK))
     # Assignments and harmless builtins (echo) do not act; the first command that does is
     # the one the step binds to, and every later one must bind too.
     acting = [p for p in pipelines if _argv(p) and _argv(p)[0] not in _HARMLESS]
@@ -192,7 +221,122 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     issues += _filter_issues(registry, acting[0], span)
     issues += _follower_issues(registry, acting[1:], span)
     issues += _substitution_issues(registry, substitutions, span)
-    return _matched(draft, registry, _argv(acting[0]), command, span, issues)
+    parts = [_argv(p) for p in acting] + [stage for p in acting for stage in p[1:]]
+    bound = _matched(draft, registry, _argv(acting[0]), command, span, issues)
+    effects = [_part_effect(registry, argv) for argv in parts]
+    effects.append("write" if _REDIRECT.search(command) else None)
+    return _with_effect(bound, max(effects, key=_RANK))
+
+
+_REDIRECT = re.compile(r"(?<![0-9&<>=-])>{1,2}\s*(?!\s*(?:/dev/null|&))[\w/.$~\"']")
+"""Output redirected into a file: the command writes, whatever tool it is."""
+_WORD = re.compile(r"[A-Za-z]+")
+_SHELL_PARTS = re.compile(r"[;&|]+|\bdo\b|\bthen\b")
+_RANK = {None: 0, "read": 1, "write": 2, "destructive": 3}.__getitem__
+_DESTRUCTIVE_WORDS = frozenset(
+    {"delete", "destroy", "drop", "truncate", "terminate", "purge", "wipe", "erase", "kill",
+     "drain", "rm", "rmdir", "rmi", "prune", "uninstall", "flushall", "flushdb", "shred",
+     "mkfs", "dd", "reset", "remove", "stop", "deregister", "revoke", "pkill", "killall", "evict"}
+)  # fmt: skip
+"""Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`)."""
+_WRITE_WORDS = frozenset(
+    {"apply", "create", "patch", "scale", "restart", "rollout", "set", "edit", "replace",
+     "label", "annotate", "cordon", "uncordon", "start", "update", "upgrade", "install",
+     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "shutdown", "run", "exec"}
+)  # fmt: skip
+
+
+def _part_effect(registry: Registry, argv: list[str]) -> Effect | None:
+    """The effect of one program of a compound command: an HTTP method's, else its words'
+    (a destructive word is never lost), else the registry tool's it matches."""
+    if not argv:
+        return None
+    method = http_method(argv)
+    if method is not None:
+        return _method_effect(method)
+    if argv[0] in registry.filters:
+        return "read"
+    effect = words_effect(argv)
+    if effect == "destructive":
+        return effect
+    matches = registry.match_command(argv)
+    if matches:
+        return matches[0].tool.effect
+    return effect
+
+
+def words_effect(argv: list[str]) -> Effect | None:
+    """The effect a command's program and first sub-command words name, without a registry:
+    `oc delete ...`, `rm -rf`, `terraform destroy`, SQL `DROP TABLE`, Ruby `.destroy` are
+    destructive; `apply`, `restart` write."""
+    head = " ".join(argv[:3])
+    words = {word.lower() for word in _WORD.findall(head)}
+    if words & _DESTRUCTIVE_WORDS or any(w in ("--force", "-rf", "-fr") for w in argv):
+        return "destructive"
+    return "write" if words & _WRITE_WORDS else None
+
+
+def _method_effect(method: str) -> Effect:
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return "read"
+    return "destructive" if method == "DELETE" else "write"
+
+
+def _with_effect(bound: BoundStep, effect: Effect | None) -> BoundStep:
+    """Raise a bound step's effect to the most dangerous one among its command's parts."""
+    own = bound.definition.effect if bound.definition else None
+    if _RANK(effect) <= _RANK(own):
+        return bound
+    return BoundStep(bound.draft, bound.tool, bound.definition, bound.issues, effect)
+
+
+_HTTP_CLIENTS = frozenset({"curl", "wget", "http", "https", "xh"})
+_CURL_METHOD = re.compile(r"^-(?P<flags>[a-zA-Z]*)X(?P<method>[A-Za-z]*)$")
+_CURL_BODY = frozenset({"-d", "--data", "--data-raw", "--data-binary", "--data-urlencode",
+                        "-F", "--form", "-T", "--upload-file", "--json"})  # fmt: skip
+
+
+def http_method(argv: list[str]) -> str | None:
+    """The HTTP method an HTTP client command sends (`-X`, `--request`, `-XDELETE`,
+    `-sXDELETE`, `--method=` for wget, the method word for httpie), None if not one."""
+    if not argv or argv[0] not in _HTTP_CLIENTS:
+        return None
+    if argv[0] in ("http", "https", "xh"):
+        words = [w for w in argv[1:] if not w.startswith("-")]
+        if words and words[0].isupper() and words[0].isalpha():
+            return words[0]
+        return "POST" if any("=" in w and not w.startswith("http") for w in words[1:]) else "GET"
+    method, body = None, False
+    for index, word in enumerate(argv[1:], start=1):
+        following = argv[index + 1] if index + 1 < len(argv) else ""
+        name, _, value = word.partition("=")
+        if name in ("-X", "--request", "--method"):
+            method = value or following
+        elif (short := _CURL_METHOD.match(word)) is not None:
+            method = short.group("method") or following
+        elif name in _CURL_BODY or name.startswith(("--post-data", "--post-file", "--body")):
+            body = True
+    if method:
+        return method.strip("'\"").upper()
+    return "POST" if body else "GET"
+
+
+
+def _expanded(argv: list[str]) -> list[str]:
+    """curl's combined short options split as curl reads them: `-sXDELETE` -> `-s -X
+    DELETE`, `--request=PUT` -> `--request PUT`, so the registry sees the method."""
+    if not argv or argv[0] != "curl":
+        return argv
+    out = argv[:1]
+    for word in argv[1:]:
+        short = _CURL_METHOD.match(word)
+        if short is not None and short.group("method"):
+            out += [f"-{flag}" for flag in short.group("flags")] + ["-X", short.group("method")]
+        elif word.startswith("--request="):
+            out += ["--request", word.partition("=")[2]]
+        else:
+            out.append(word)
+    return out
 
 
 def _unbound(draft: DraftStep, issue: BindingIssue) -> BoundStep:
@@ -207,8 +351,12 @@ def _matched(
     span: Span,
     issues: list[BindingIssue],
 ) -> BoundStep:
-    """Bind argv to the single most specific matching tool, or record why not."""
-    matches = registry.match_command(argv)
+    """Bind argv to the single most specific matching tool, or record why not. An HTTP client
+    sending anything but GET/HEAD never binds a read-only tool."""
+    matches = registry.match_command(_expanded(argv))
+    method = http_method(argv)
+    if method is not None and _method_effect(method) != "read":
+        matches = [m for m in matches if m.tool.effect != "read"]
     if not matches:
         known = sorted(
             t.name for t in registry.tools.values() if any(p.program == argv[0] for p in t.patterns)
@@ -345,4 +493,4 @@ def _checked(bound: BoundStep) -> BoundStep:
             for argument, message in tool.argument_errors(binding.args)
             if argument not in filled_later
         ]
-    return BoundStep(bound.draft, binding, tool, tuple(issues))
+    return BoundStep(bound.draft, binding, tool, tuple(issues), bound.effect)

@@ -10,6 +10,15 @@ A case is `NAME.md` with `NAME.gold.yaml` beside it:
     flags:                          # gold diagnostics, matched by (code, line)
       - {code: RB101, line: 14}
     forbidden_tools: [check_stripe]
+    scored_codes: [RB101, RB108]    # optional: only these codes were labelled; others are
+                                    # not scored in this case (neither hits nor misses)
+
+A gold step may carry `destructive: true`: the report counts how many of those are matched by a
+step on the same line whose effect is destructive.
+
+Cases are reported per group too: the directory holding the case, relative to the eval
+directory. A group whose name contains `heldout` is held out (never tuned on); its disagreements
+are not listed in the text report.
 
 The suite's defaults (registry, profiles) and score floors come from `suite.yaml` in the eval
 directory or the nearest directory above it.
@@ -46,6 +55,19 @@ class GoldCase:
     steps: list[tuple[int, str | None]]
     flags: Counter[tuple[str, int]]
     forbidden_tools: frozenset[str]
+    scored_codes: frozenset[str] | None = None
+    """The codes labelled in this case; None: every code is labelled."""
+    destructive: Counter[int] = field(default_factory=Counter)
+    """Lines of gold steps marked `destructive: true` (one count per step)."""
+    group: str = ""
+    """The case's directory relative to the eval directory (its name at the top); "" if
+    loaded without an eval directory."""
+    label: str = ""
+    """The runbook's path relative to the eval directory, as reports name it."""
+
+    def scores(self, code: str) -> bool:
+        """Whether flags of this code count in this case."""
+        return self.scored_codes is None or code in self.scored_codes
 
 
 @dataclass
@@ -100,9 +122,16 @@ class EvalReport:
     bindings_total: int = 0
     hallucinated_tools: list[str] = field(default_factory=list)
     ungrounded_steps: list[str] = field(default_factory=list)
+    destructive_matched: int = 0
+    destructive_total: int = 0
+    """Gold destructive steps, and those matched by a step with a destructive effect."""
     floor_misses: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
     """Each gold label the compiler missed and each output no label expects, by case line."""
+    groups: dict[str, EvalReport] = field(default_factory=dict)
+    """The same scores per group (case directory); empty inside a group's report."""
+    group_dirs: dict[str, Path] = field(default_factory=dict)
+    """Each group's directory, resolved (to find its floors)."""
 
     @property
     def binding_accuracy(self) -> float:
@@ -122,11 +151,30 @@ class EvalReport:
             "steps": self.steps.as_dict(),
             "binding_accuracy": round(self.binding_accuracy, 3),
             "bindings": {"correct": self.bindings_correct, "total": self.bindings_total},
+            "destructive": {
+                "matched": self.destructive_matched,
+                "total": self.destructive_total,
+            },
             "hallucinated_tools": self.hallucinated_tools,
             "ungrounded_steps": self.ungrounded_steps,
             "floor_misses": self.floor_misses,
             "disagreements": self.disagreements,
+            **(
+                {
+                    "groups": {
+                        name: {"heldout": is_heldout(name), **group.as_dict()}
+                        for name, group in sorted(self.groups.items())
+                    }
+                }
+                if self.groups
+                else {}
+            ),
         }
+
+
+def is_heldout(group: str) -> bool:
+    """Whether a group of cases is held out: never tuned on, reported on its own."""
+    return "heldout" in group.lower()
 
 
 def discover_cases(directory: Path) -> list[Path]:
@@ -139,8 +187,8 @@ def discover_cases(directory: Path) -> list[Path]:
     return found
 
 
-def load_case(gold_path: Path) -> GoldCase:
-    """Read one gold file and locate its runbook."""
+def load_case(gold_path: Path, root: Path | None = None) -> GoldCase:
+    """Read one gold file and locate its runbook; `root` (the eval directory) names its group."""
     raw = _yaml(gold_path)
     runbook = gold_path.with_name(gold_path.name.removesuffix(GOLD_SUFFIX) + ".md")
     if not runbook.is_file():
@@ -148,6 +196,11 @@ def load_case(gold_path: Path) -> GoldCase:
     try:
         steps = [(int(s["line"]), s.get("tool")) for s in raw.get("steps", [])]
         flags = Counter((str(f["code"]), int(f["line"])) for f in raw.get("flags", []))
+        destructive = Counter(
+            int(s["line"]) for s in raw.get("steps", []) if s.get("destructive") is True
+        )
+        codes = raw.get("scored_codes")
+        scored = None if codes is None else frozenset(str(code) for code in codes)
     except (KeyError, TypeError, ValueError) as error:
         raise EvalError(f"{gold_path}: malformed steps or flags: {error}") from None
     registry = raw.get("registry")
@@ -157,7 +210,28 @@ def load_case(gold_path: Path) -> GoldCase:
         steps=steps,
         flags=flags,
         forbidden_tools=frozenset(raw.get("forbidden_tools", [])),
+        scored_codes=scored,
+        destructive=destructive,
+        group=_group(gold_path, root),
+        label=_label(runbook, root),
     )
+
+
+def _label(runbook: Path, root: Path | None) -> str:
+    try:
+        return runbook.resolve().relative_to(root.resolve()).as_posix() if root else runbook.name
+    except ValueError:
+        return runbook.name
+
+
+def _group(gold_path: Path, root: Path | None) -> str:
+    if root is None:
+        return ""
+    try:
+        folder = gold_path.resolve().parent.relative_to(root.resolve())
+    except ValueError:
+        return ""
+    return folder.as_posix() if folder.parts else root.resolve().name
 
 
 SUITE_NAME = "suite.yaml"
@@ -202,6 +276,45 @@ class Suite:
     labelled_on: date | None = None
     """The date the labels were made: stale-review ages count from it, so a label that was
     right then stays right."""
+    group_floors: dict[Path, Floors] = field(default_factory=dict)
+    """Floors of their own for some case directories (`group_floors:` in suite.yaml, keys
+    relative to it): a group labelled to another granularity is held to its own figures,
+    and `floors` apply to the cases of every other group together."""
+
+    def misses(self, report: EvalReport) -> list[str]:
+        """Each score below its floor: a group with floors of its own against those, every
+        other case together against `floors`."""
+        if not report.groups:
+            return self.floors.misses(report)
+        found: list[str] = []
+        rest: list[EvalReport] = []
+        for name, group in sorted(report.groups.items()):
+            own = self.group_floors.get(report.group_dirs.get(name, Path()))
+            if own is None:
+                rest.append(group)
+            else:
+                found += [f"group {name}: {miss}" for miss in own.misses(group)]
+        return self.floors.misses(merged(rest)) + found if rest else found
+
+
+def merged(reports: list[EvalReport]) -> EvalReport:
+    """The scores of several reports as one (their tallies and counters added)."""
+    out = EvalReport()
+    for report in reports:
+        out.cases += report.cases
+        for name in ("flags", "steps"):
+            mine, theirs = getattr(out, name), getattr(report, name)
+            mine.tp, mine.fp, mine.fn = (
+                mine.tp + theirs.tp,
+                mine.fp + theirs.fp,
+                mine.fn + theirs.fn,
+            )
+        for code, tally in report.flags_by_rule.items():
+            mine = out.flags_by_rule.setdefault(code, Tally())
+            mine.tp, mine.fp, mine.fn = mine.tp + tally.tp, mine.fp + tally.fp, mine.fn + tally.fn
+        out.bindings_correct += report.bindings_correct
+        out.bindings_total += report.bindings_total
+    return out
 
 
 def load_suite(directory: Path) -> Suite:
@@ -219,7 +332,18 @@ def load_suite(directory: Path) -> Suite:
     labelled_on = raw.get("labelled_on")
     if labelled_on is not None and not isinstance(labelled_on, date):
         raise EvalError(f"{path}: labelled_on must be a date (YYYY-MM-DD)")
-    return Suite(floors=_floors(path, raw.get("floors") or {}), labelled_on=labelled_on, **paths)
+    groups = raw.get("group_floors") or {}
+    if not isinstance(groups, dict):
+        raise EvalError(f"{path}: group_floors must map case directories to floors")
+    return Suite(
+        floors=_floors(path, raw.get("floors") or {}),
+        labelled_on=labelled_on,
+        group_floors={
+            (path.parent / str(key)).resolve(): _floors(path, value or {})
+            for key, value in groups.items()
+        },
+        **paths,
+    )
 
 
 def _floors(path: Path, raw: Any) -> Floors:
@@ -249,33 +373,48 @@ def _yaml(path: Path) -> dict[str, Any]:
 
 
 def score_case(case: GoldCase, artifact: Artifact, registry: Registry, report: EvalReport) -> None:
-    """Add one compiled case's scores to the report."""
+    """Add one compiled case's scores to the report and to its group's report."""
+    _score_into(case, artifact, registry, report)
+    group = report.groups.setdefault(case.group or ".", EvalReport())
+    report.group_dirs[case.group or "."] = case.runbook.parent.resolve()
+    _score_into(case, artifact, registry, group)
+
+
+def _score_into(case: GoldCase, artifact: Artifact, registry: Registry, report: EvalReport) -> None:
     report.cases += 1
     # RB4xx describe what the LLM extractor did, not the runbook: they are not scored.
     predicted_flags = Counter(
-        (d.code, d.line) for d in artifact.diagnostics if not d.code.startswith("RB4")
+        (d.code, d.line)
+        for d in artifact.diagnostics
+        if not d.code.startswith("RB4") and case.scores(d.code)
     )
-    report.flags.add(case.flags, predicted_flags)
-    for code in {c for c, _ in case.flags} | {c for c, _ in predicted_flags}:
+    gold_flags = Counter({k: n for k, n in case.flags.items() if case.scores(k[0])})
+    report.flags.add(gold_flags, predicted_flags)
+    for code in {c for c, _ in gold_flags} | {c for c, _ in predicted_flags}:
         report.flags_by_rule.setdefault(code, Tally()).add(
-            Counter({k: n for k, n in case.flags.items() if k[0] == code}),
+            Counter({k: n for k, n in gold_flags.items() if k[0] == code}),
             Counter({k: n for k, n in predicted_flags.items() if k[0] == code}),
         )
     tools_by_line: dict[int, list[str | None]] = {}
+    destructive_by_line: Counter[int] = Counter()
     for step in artifact.steps:
         if step.source is not None:
             tools_by_line.setdefault(step.source.line, []).append(
                 step.tool.name if step.tool else None
             )
+            destructive_by_line[step.source.line] += step.effect == "destructive"
     gold_steps = Counter(line for line, _ in case.steps)
     predicted_steps = Counter({line: len(tools) for line, tools in tools_by_line.items()})
     report.steps.add(gold_steps, predicted_steps)
-    name = case.runbook.name
+    destructive_hits = case.destructive & destructive_by_line
+    report.destructive_total += sum(case.destructive.values())
+    report.destructive_matched += sum(destructive_hits.values())
+    name = case.label or case.runbook.name
     report.disagreements += [
         f"{name}:{line}: {what} {code}"
         for what, items in (
-            ("missed", case.flags - predicted_flags),
-            ("unexpected", predicted_flags - case.flags),
+            ("missed", gold_flags - predicted_flags),
+            ("unexpected", predicted_flags - gold_flags),
         )
         for code, line in sorted(items.elements(), key=lambda item: item[1])
     ]
@@ -284,6 +423,7 @@ def score_case(case: GoldCase, artifact: Artifact, registry: Registry, report: E
         for what, items in (
             ("missed", gold_steps - predicted_steps),
             ("unexpected", predicted_steps - gold_steps),
+            ("destructive gold, non-destructive", case.destructive - destructive_hits),
         )
         for line in sorted(items.elements())
     ]
@@ -297,7 +437,7 @@ def score_case(case: GoldCase, artifact: Artifact, registry: Registry, report: E
 def _count_zero_counters(
     case: GoldCase, artifact: Artifact, registry: Registry, report: EvalReport
 ) -> None:
-    name = case.runbook.name
+    name = case.label or case.runbook.name
     lines = decode_source(case.runbook.read_bytes()).split("\n")
     for step in artifact.steps:
         if step.tool and (
@@ -309,16 +449,40 @@ def _count_zero_counters(
 
 
 def render_text(report: EvalReport, verbose: bool = False) -> str:
-    """A human-readable summary; `verbose` adds every disagreement with the gold labels."""
+    """A human-readable summary, then one per group; `verbose` adds every disagreement with the
+    gold labels, except in held-out groups (only their count: they are not to be tuned on)."""
+    out = _summary(report)
+    out += [f"floor missed: {item}" for item in report.floor_misses]
+    for name, group in sorted(report.groups.items()):
+        heldout = " [HELD-OUT: not tuned on]" if is_heldout(name) else ""
+        out += ["", f"group {name}{heldout}:"]
+        out += [f"  {line}" for line in _summary(group)]
+    if verbose:
+        out += ["", "disagreements with the gold labels:"]
+        groups = report.groups or {"": report}
+        hidden = sum(len(g.disagreements) for n, g in groups.items() if is_heldout(n))
+        shown = [
+            item for n, g in sorted(groups.items()) if not is_heldout(n) for item in g.disagreements
+        ]
+        out += [f"  {item}" for item in shown] or ["  none"]
+        if hidden:
+            out += [f"  ({hidden} in held-out groups not listed)"]
+    return "\n".join(out) + "\n"
+
+
+def _summary(report: EvalReport) -> list[str]:
     out = [
         f"{report.cases} case(s)",
         f"flags:  P={report.flags.precision:.3f} R={report.flags.recall:.3f} "
         f"F1={report.flags.f1:.3f}  (tp={report.flags.tp} fp={report.flags.fp} "
         f"fn={report.flags.fn})",
         f"steps:  P={report.steps.precision:.3f} R={report.steps.recall:.3f} "
-        f"F1={report.steps.f1:.3f}",
+        f"F1={report.steps.f1:.3f}  (tp={report.steps.tp} fp={report.steps.fp} "
+        f"fn={report.steps.fn})",
         f"binding accuracy: {report.binding_accuracy:.3f} "
         f"({report.bindings_correct}/{report.bindings_total})",
+        f"destructive steps with a destructive effect: "
+        f"{report.destructive_matched}/{report.destructive_total}",
         f"hallucinated tools: {len(report.hallucinated_tools)}   "
         f"ungrounded steps: {len(report.ungrounded_steps)}   (both must be 0)",
         "per rule:",
@@ -330,8 +494,4 @@ def render_text(report: EvalReport, verbose: bool = False) -> str:
     ]
     out += [f"  hallucinated: {item}" for item in report.hallucinated_tools]
     out += [f"  ungrounded: {item}" for item in report.ungrounded_steps]
-    out += [f"floor missed: {item}" for item in report.floor_misses]
-    if verbose:
-        out += ["disagreements with the gold labels:"]
-        out += [f"  {item}" for item in report.disagreements] or ["  none"]
-    return "\n".join(out) + "\n"
+    return out

@@ -47,9 +47,10 @@ def runbook_meta(document: Document, path: str) -> RunbookMeta:
     raw = dict(document.front_matter)
     raw.setdefault("id", PurePath(path).stem)
     raw.setdefault("title", _first_heading(document) or raw["id"])
-    for key in ("id", "title", "owner", "service", "applies_to", "last_reviewed", "executor"):
+    for key in ("id", "title", "service", "applies_to", "last_reviewed", "executor"):
         if raw.get(key) is not None and not isinstance(raw[key], dict | list):
             raw[key] = str(raw[key])
+    raw["owner"] = _owner(raw)
     raw["declared"] = frozenset(document.front_matter)
     _check_inputs(document, raw.get("inputs"))
     try:
@@ -60,6 +61,22 @@ def runbook_meta(document: Document, path: str) -> RunbookMeta:
         raise SourceError(
             "RB003", f"invalid front matter field `{where}`: {first['msg']}", 2
         ) from None
+
+
+OWNER_KEYS = ("owner", "owners", "owner_slack", "team")
+"""Front matter keys real runbooks name their owner with, in order of preference."""
+
+
+def _owner(raw: dict[str, Any]) -> str | None:
+    """The owner from the first of `owner`, `owners`, `owner_slack`, `team` that is set (a
+    list of owners is kept as one comma-separated value)."""
+    for key in OWNER_KEYS:
+        value = raw.get(key)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value if v is not None) or None
+        if value is not None and not isinstance(value, dict):
+            return str(value)
+    return None
 
 
 def _check_inputs(document: Document, inputs: Any) -> None:

@@ -65,16 +65,34 @@ def build_graph(bound: list[BoundStep], anchors: set[str]) -> StepGraph:
     """Build the step graph; `anchors` are the slugs of every heading in the document."""
     ids, issues = _assign_ids(bound)
     by_id = dict(zip(ids, bound, strict=True))
+    skips = _branch_ends(bound)
     steps: list[Step] = []
     targets = _Targets(bound)
     for index, (sid, item) in enumerate(zip(ids, bound, strict=True)):
         edges = _edges(index, ids, bound, anchors, issues, targets)
+        if index in skips and edges == [Edge(to=_next(ids, index))]:
+            edges = [Edge(to=_next(ids, skips[index] - 1))]
         steps.append(_step(sid, item, edges))
     if steps:
         steps.append(Step(id=END_ID, kind="end", text="", source=None, gate="auto"))
     entry = steps[0].id if steps else None
     issues += _reachability(steps, entry)
     return StepGraph(steps, by_id, entry, issues)
+
+
+def _branch_ends(bound: list[BoundStep]) -> dict[int, int]:
+    """Last step of a decision's first branch -> the index after its `otherwise` branch: the
+    first branch skips the second ("If X, do Y. Otherwise Z.": Y goes past Z)."""
+    ends: dict[int, int] = {}
+    for index, item in enumerate(bound):
+        draft = item.draft
+        if draft.kind == "decision" and draft.branch_size and draft.else_size:
+            ends[index + draft.branch_size] = index + 1 + draft.branch_size + draft.else_size
+    return ends
+
+
+def _next(ids: list[str], index: int) -> str:
+    return ids[index + 1] if index + 1 < len(ids) else END_ID
 
 
 def _assign_ids(bound: list[BoundStep]) -> tuple[list[str], list[GraphIssue]]:
@@ -117,9 +135,12 @@ def _kind(item: BoundStep) -> StepKind:
     draft_kind = item.draft.kind
     if draft_kind in ("decision", "escalate"):
         return draft_kind
+    effect = item.effect or (item.definition.effect if item.definition else None)
+    if effect in ("write", "destructive"):
+        return "action"
     if item.definition is None:
         return "check" if draft_kind == "check" else "manual"
-    return "check" if item.definition.effect == "read" else "action"
+    return "check"
 
 
 def _step(sid: str, item: BoundStep, edges: list[Edge]) -> Step:
@@ -133,9 +154,10 @@ def _step(sid: str, item: BoundStep, edges: list[Edge]) -> Step:
         note=item.draft.note,
         condition=item.draft.condition,
         tool=item.tool,
-        effect=tool.effect if tool else None,
+        effect=item.effect or (tool.effect if tool else None),
         permission=tool.permission if tool else None,
-        requires_approval=tool.requires_approval if tool else False,
+        requires_approval=(tool.requires_approval if tool else False)
+        or item.effect == "destructive",
         next=edges,
     )
 

@@ -175,6 +175,11 @@ class Provenance(Model):
 class Artifact(Model):
     """A compiled runbook: the only thing an agent loads."""
 
+    coverage: Annotated[dict[str, int], KEY_ORDER] = Field(
+        default_factory=dict,
+        description="Source lines per class: step, heading, description, output, quote, links, "
+        "table, comment, front-matter, blank, unplaced (an instruction no step holds: RB008).",
+    )
     diagnostics: list[Diagnostic]
     entry: str | None = Field(default=None, description="Id of the first step.")
     inputs: Annotated[dict[str, dict[str, Any]], KEY_ORDER] = Field(default_factory=dict)

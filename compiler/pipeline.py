@@ -6,7 +6,7 @@ parse -> extract -> bind -> graph -> check -> apply_signoffs -> (emit, by the ca
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +16,7 @@ from compiler.bind import bind
 from compiler.config import Config
 from compiler.emit import Sealed, seal
 from compiler.extract import Extraction, Usage
+from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
@@ -36,6 +37,7 @@ from compiler.signoff import (
     sidecar_path,
     step_target,
 )
+from compiler.text.conditions import left_to_judgement
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def compile_result(
     text = decode_source(data, env.config.max_bytes)
     document = parse(text, source.display)
     meta = runbook_meta(document, source.source_path)
-    extraction = _extract(document, env)
+    extraction = _accounted(document, _extract(document, env), env)
     bound = bind(extraction.drafts, env.registry)
     graph = build_graph(bound, document.anchors)
     context = CheckContext(
@@ -169,6 +171,17 @@ def _extract(document: Document, env: Environment) -> Extraction:
 
     result = extract_with_llm(document, sorted(env.registry.tools), env.llm)
     return ground(document, drafts, result, env.registry.tools, env.llm.model)
+
+
+def _accounted(document: Document, extraction: Extraction, env: Environment) -> Extraction:
+    """The extraction with every source line classified and its unplaced instructions added
+    to its issues (RB008 reports them)."""
+    covered = account(document, extraction.drafts, env.registry.programs)
+    return replace(
+        extraction,
+        issues=(*extraction.issues, *covered.unplaced),
+        coverage=covered.lines,
+    )
 
 
 def refusal(code: str) -> str | None:
@@ -248,6 +261,7 @@ def _artifact(
             response_cache_keys=list(extraction.cache_keys),
         ),
         inputs=meta.inputs,
+        coverage=extraction.coverage,
         entry=graph.entry,
         steps=steps,
         diagnostics=diagnostics,
@@ -257,12 +271,16 @@ def _artifact(
 
 
 def _gated(step: Step, own: list[Diagnostic]) -> Step:
-    """Human gate: an unsigned blocking diagnostic of the step, or a step no registry tool can
-    perform."""
+    """Human gate: an unsigned blocking diagnostic of the step, a step no registry tool can
+    perform, or a decision whose condition nothing written decides."""
     unsigned = any(d.blocking and d.signoff is None for d in own)
     resolutions = [d.signoff.resolution for d in own if d.signoff and d.signoff.resolution]
     toolless = step.tool is None and step.kind in ("manual", "check", "escalate")
-    gate = "human" if unsigned or toolless else "auto"
+    # (issue 16 item 5, B2) a decision nothing written decides is a person's to take
+    undecided = step.kind == "decision" and left_to_judgement(
+        [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
+    )
+    gate = "human" if unsigned or toolless or undecided else "auto"
     return step.model_copy(update={"gate": gate, "resolutions": resolutions})
 
 

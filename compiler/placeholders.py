@@ -1,6 +1,8 @@
 """Placeholders: the values a runbook leaves to be filled in at run time.
 
-`$NAMESPACE`, `${NAMESPACE}`, `<namespace>` and `{{namespace}}` all name the input `namespace`.
+`$NAMESPACE`, `${NAMESPACE}`, `<namespace>` and `{{namespace}}` all name the input `namespace`;
+fillers written as text (`pod-XXXXX`, `my-cluster`, `your-namespace`, `/path/to/file`,
+`[port number]`) are placeholders too.
 Shared by binding (placeholder arguments are not checked against a tool's schema), the
 undeclared-placeholder rule, and the runtime guard (a placeholder accepts the run's input).
 """
@@ -12,6 +14,11 @@ import re
 PLACEHOLDER = re.compile(
     r"\$\{(?P<brace>[^{}\s]+)\}|\$(?P<dollar>[A-Za-z_]\w*)"
     r"|<(?P<angle>[A-Za-z_][\w .:/-]*)>|\{\{\s*(?P<mustache>[A-Za-z_][\w.-]*)\s*\}\}"
+    # fillers written as text: `pod-XXXXX`, `my-cluster`, `/path/to/kubeconfig`, `[port number]`
+    r"|(?<![\w$/.-])(?P<filler>[A-Za-z0-9_.-]*(?<![A-Za-z])X{3,}(?![a-z])[A-Za-z0-9_.-]*)"
+    r"|(?<![\w$/.-])(?P<example>(?:my|your|example)-[a-z0-9][\w.-]*)"
+    r"|(?P<path>/path/to/[\w./-]*\w)"
+    r"|\[(?P<bracket>[a-z][a-z -]{0,30}\s(?:number|name|id|address|port|host|value|here))\]"
 )
 SUBSTITUTION = "$(...)"
 """How a `$(command)` argument is recorded: its value, too, is only known at run time."""

@@ -98,6 +98,13 @@ class RunbookPage:
         return sum(1 for step in self._steps if step.effect == "destructive")
 
     @property
+    def coverage(self) -> str:
+        """Source lines per class ("12 step, 3 heading, 1 unplaced"), as the artifact counts
+        them; unplaced lines are instructions no step holds (RB008)."""
+        counts = self.artifact.coverage if self.artifact else {}
+        return ", ".join(f"{number} {name}" for name, number in counts.items())
+
+    @property
     def _steps(self) -> list[Step]:
         return self.artifact.steps if self.artifact else []
 

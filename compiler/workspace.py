@@ -239,7 +239,7 @@ def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -
     report = evals.EvalReport()
     loaded: dict[Path, Environment] = {}
     for gold in evals.discover_cases(directory):
-        case = evals.load_case(gold)
+        case = evals.load_case(gold, directory)
         registry = case.registry or suite.registry
         if registry is None:
             raise WorkspaceError(f"{gold}: no registry (set one in the case or suite.yaml)")
@@ -255,7 +255,7 @@ def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -
         if result.artifact is None:
             raise WorkspaceError(f"{case.runbook}: cannot compile an eval case")
         evals.score_case(case, result.artifact, env.registry, report)
-    report.floor_misses = suite.floors.misses(report)
+    report.floor_misses = suite.misses(report)
     return report
 
 

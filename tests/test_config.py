@@ -12,7 +12,7 @@ TEXT = (
     "---\nid: c\nowner: team-payments\nlast_reviewed: 2020-01-01\nexecutor: oncall-admin\n"
     "escalation: {role: payments-oncall-secondary}\n---\n# C\n\n## Steps\n\n"
     "1. List the pods with `oc.get_pods` when it makes sense.\n"
-    "2. List them with `oc.get` once the moon is full.\n"
+    "2. List them with `oc.get` once the moon rises.\n"
 )
 
 
@@ -48,7 +48,7 @@ def test_severity_override_and_stale_age(env: Environment) -> None:
 
 
 def test_extra_vague_phrases(env: Environment) -> None:
-    config = Config(extra_vague_phrases=("once the moon is full",))
+    config = Config(extra_vague_phrases=("once the moon rises",))
     assert codes(compile_with(env, config)) == ["RB111", "RB101", "RB101"]
 
 

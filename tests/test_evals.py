@@ -115,3 +115,60 @@ def test_a_yaml_bomb_in_a_gold_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "case.gold.yaml").write_text(laughs)
     result = runner.invoke(app, ["eval", str(tmp_path)])
     assert result.exit_code == 2 and "aliases expand to more than" in result.output
+
+
+def _run_json(directory: Path) -> dict[str, object]:
+    result = runner.invoke(app, ["eval", str(directory), "--format", "json"])
+    loaded: dict[str, object] = json.loads(result.output)
+    return loaded
+
+
+def test_scored_codes_limit_which_flags_count_in_a_case(tmp_path: Path) -> None:
+    _case(tmp_path, "")
+    gold = tmp_path / "case.gold.yaml"
+    gold.write_text(gold.read_text() + "scored_codes: [RB101]\n")
+    report = _run_json(tmp_path)
+    assert set(report["flags_by_rule"]) == {"RB101"}  # type: ignore[arg-type]
+
+
+def test_destructive_gold_steps_are_matched_by_a_destructive_effect(tmp_path: Path) -> None:
+    (tmp_path / "suite.yaml").write_text(f"registry: {REPO / 'runbooks_src' / 'tools.yaml'}\n")
+    (tmp_path / "case.md").write_text(
+        "# C\n\n## Steps\n\n1. Run `kubectl delete namespace shop`.\n2. Check the pods.\n"
+    )
+    (tmp_path / "case.gold.yaml").write_text(
+        "steps: [{line: 5, tool: kubectl.delete, destructive: true},"
+        " {line: 6, tool: null, destructive: true}]\n"
+    )
+    report = _run_json(tmp_path)
+    assert report["destructive"] == {"matched": 1, "total": 2}
+
+
+def test_each_group_is_reported_and_held_out_disagreements_are_not_listed(tmp_path: Path) -> None:
+    for group in ("tuned", "tuned-heldout"):
+        (tmp_path / group).mkdir()
+        _case(tmp_path / group, "")
+    (tmp_path / "tuned" / "suite.yaml").unlink()
+    (tmp_path / "tuned-heldout" / "suite.yaml").rename(tmp_path / "suite.yaml")
+    report = _run_json(tmp_path)
+    groups = report["groups"]
+    assert isinstance(groups, dict) and set(groups) == {"tuned", "tuned-heldout"}
+    assert groups["tuned-heldout"]["heldout"] and not groups["tuned"]["heldout"]
+    text = runner.invoke(app, ["eval", str(tmp_path), "-v"]).output
+    assert "group tuned-heldout [HELD-OUT" in text
+    assert "tuned/case.md:" in text and "tuned-heldout/case.md:" not in text
+
+
+def test_group_floors_hold_a_group_to_its_own_figures(tmp_path: Path) -> None:
+    for group in ("old", "new"):
+        (tmp_path / group).mkdir()
+        _case(tmp_path / group, "")
+        (tmp_path / group / "suite.yaml").unlink()
+    (tmp_path / "new" / "case.gold.yaml").write_text("steps: [{line: 1, tool: null}]\n")
+    registry = REPO / "runbooks_src" / "tools.yaml"
+    floors = "floors: {steps_f1: 0.5, rules: {default: 0.0}}\n"
+    (tmp_path / "suite.yaml").write_text(f"registry: {registry}\n{floors}")
+    assert runner.invoke(app, ["eval", str(tmp_path)]).exit_code == 1
+    own = "group_floors: {new: {steps_f1: 0.0, rules: {default: 0.0}}}\n"
+    (tmp_path / "suite.yaml").write_text(f"registry: {registry}\n{floors}{own}")
+    assert runner.invoke(app, ["eval", str(tmp_path)]).exit_code == 0

@@ -10,9 +10,14 @@ def drafts(text: str, programs: frozenset[str] = frozenset({"oc"})) -> list[tupl
     return [(d.kind, d.text) for d in extract(parse(text), programs)]
 
 
-def test_descriptive_sections_give_no_steps() -> None:
-    text = "# Alert\n\n## Meaning\n\nRestart it.\n\n## Mitigation\n\nRestart the pod.\n"
-    assert drafts(text) == [("manual", "Restart the pod.")]
+def test_no_section_is_dropped_by_its_heading_words_only_weighed() -> None:
+    # Issue 15: heading words set a prior, never exclude; "you should" alone does not make a
+    # step under a descriptive heading, an imperative does.
+    text = (
+        "# Alert\n\n## Meaning\n\nYou should see errors. Restart it.\n\n"
+        "## Mitigation\n\nRestart the pod.\n"
+    )
+    assert drafts(text) == [("manual", "Restart it."), ("manual", "Restart the pod.")]
 
 
 def test_documents_without_procedural_headings_are_all_procedure() -> None:
@@ -98,7 +103,11 @@ def test_escalation_and_jumps() -> None:
 
 
 def test_headings_that_state_a_condition_make_their_steps_conditional() -> None:
-    (step,) = extract(parse("## Mitigation\n\n### If the pods are running\n\n- Restart them.\n"))
+    # Issue 15: the heading itself is the decision whose branch is its section.
+    decision, step = extract(
+        parse("## Mitigation\n\n### If the pods are running\n\n- Restart them.\n")
+    )
+    assert (decision.kind, decision.branch_size) == ("decision", 1)
     assert step.condition == "If the pods are running"
 
 

@@ -67,6 +67,7 @@ REPEAT = "procedure/repeat-steps-4-and-5-once-for"
 ALARMS = "procedure/etcdctl-alarm-list"
 EMPTY = "procedure/if-the-output-is-empty-go-to"
 DISARM = "procedure/etcdctl-alarm-disarm"
+APPROVAL = "procedure/get-approval-from-etcd-owners-or-the"
 DONE = "procedure/done-record-the-db-size-before-and"
 
 RSH_ARGS = {"target": "etcd-master-0", "namespace": "openshift-etcd", "container": "etcdctl"}
@@ -393,7 +394,9 @@ def test_outcome_tool_offers_the_branches(guard: Guard) -> None:
 
 def test_decision_leading_to_an_approval_gated_step(guard: Guard) -> None:
     walk_to(guard, EMPTY)
-    assert guard.advance("otherwise").id == DISARM
+    # Issue 15: "Get approval from `etcd-owners` ..." is a step of its own (an escalation).
+    assert guard.advance("otherwise").id == APPROVAL
+    assert guard.advance(confirmed_by="tester").id == DISARM
     assert [spec["function"]["name"] for spec in guard.tools()] == ["etcdctl__alarm_disarm"]
 
 

@@ -49,18 +49,24 @@ class DraftStep:
     list_key: int | None = None
     branch_size: int = 0
     """For a decision: how many following drafts form the branch taken when the condition holds."""
+    else_size: int = 0
+    """For a decision: how many drafts after that branch form the branch taken otherwise (the
+    first branch then skips them)."""
     proposed_tool: str | None = None
     """A registry tool the LLM extractor proposed; bound last, and only with sign-off."""
     origin: Literal["heuristic", "llm"] = "heuristic"
     """Who found the step: whatever a model touched binds `llm` and needs a sign-off."""
 
 
-ExtractionIssueKind = Literal["ungrounded-step", "invented-tool", "invalid-output", "unavailable"]
+ExtractionIssueKind = Literal[
+    "ungrounded-step", "invented-tool", "invalid-output", "unavailable", "unplaced-instruction"
+]
 
 
 @dataclass(frozen=True)
 class ExtractionIssue:
-    """Something the extractor dropped or could not do; the RB4xx rules report it."""
+    """Something the extractor dropped or could not do; the RB4xx rules report it, and RB008
+    an instruction no step holds (`unplaced-instruction`)."""
 
     kind: ExtractionIssueKind
     span: Span
@@ -97,3 +103,5 @@ class Extraction:
     prompt_sha256: str | None = None
     cache_keys: tuple[str, ...] = ()
     usage: Usage = field(default_factory=Usage)
+    coverage: dict[str, int] = field(default_factory=dict)
+    """Source lines per class (step, heading, description, output...), see `coverage`."""

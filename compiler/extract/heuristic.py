@@ -7,14 +7,23 @@ the commands' note, or a decision whose branch is those commands when it states 
 
 from __future__ import annotations
 
+import bisect
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
 from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
+from compiler.text.instructions import ESCALATE as _ESCALATE
+from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
+from compiler.text.instructions import VERBS as _VERBS
+from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import leading_condition as _leading
+from compiler.text.sentences import Sentence, protected
+from compiler.text.sentences import sentences as _split_sentences
 
 PROCEDURAL = re.compile(
     r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
@@ -112,6 +121,15 @@ PROMQL_WORDS = frozenset(
 _METRIC_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}(?:\{.*)?$")
 SHELL_LANGS = {
     "",
+    "powershell",
+    "ps1",
+    "pwsh",
+    "cmd",
+    "bat",
+    "fish",
+    "ksh",
+    "csh",
+    "tcsh",
     "bash",
     "sh",
     "shell",
@@ -121,8 +139,24 @@ SHELL_LANGS = {
     "shell-session",
     "shellsession",
 }
-_PROMPT = re.compile(r"^(?:\[[^\]]*\][$#]|[\w.@:~/-]+[$#]|\$)\s+")
-_DOLLAR_PROMPT = re.compile(r"^(?:\[[^\]]*\]\$|[\w.@:~/-]*\$|\$)\s+")
+_STRONG_PROMPT = re.compile(
+    r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
+    r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb\([^)]*\)(?::\d+)+[>*]|\[\d+\]\s*pry\([^)]*\)>|"
+    r"mysql>|redis[\w.:-]*>|>>>|\$)\s+"
+)
+"""A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
+`postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`."""
+_WEAK_PROMPT = re.compile(r"^[#>]\s+")
+_CONTINUATION_PROMPT = re.compile(
+    r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
+)
+SQL_LANGS = {"sql", "psql", "pgsql", "plpgsql", "postgres", "postgresql", "mysql", "sqlite"}
+SCRIPT_CONSOLE_LANGS = {"ruby", "rb", "irb", "pry", "python", "py", "python3", "pycon", "ipython"}
+_OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[=\s]|$)")
+"""A command-line option (`-n`, `--target=x`): a line shaped like a command that has one is
+read as a command even when its program is unknown."""
+_CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
+"""A chat-ops command: `/runner run stop blue`, `!ic page`."""
 _COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
 _ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 _PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
@@ -158,38 +192,13 @@ _FUNCTION_DEFINITION = re.compile(r"^[A-Za-z_][\w-]*\s*\(\)\s*\{?\s*$")
 _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*){1,}$")
 _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
-_IMPERATIVE = re.compile(
-    r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+)?"
-    r"(?:do\s+not|don't|never|add|adjust|allow|analy[sz]e|apply|ask|assign|back ?up|bump|call"
-    r"|cancel|change|check"
-    r"|clean|clear|collect|compare|configure|confirm|connect|contact|continue|copy|cordon"
-    r"|create|debug|decrease|delete|deploy|describe|detach|determine|disable|drain|drop|edit"
-    r"|enable|ensure|escalate|evaluate|examine|execute|expand|export|extend|file|find|fix"
-    r"|flush|follow|gather|get|go|grant|identify|increase|inform|inspect|install|investigate"
-    r"|issue|keep|kill|list|log ?in|login|look|make sure|migrate|mitigate|modify|monitor|mount"
-    r"|move|navigate|note|notify|observe|open|page|patch|pause|ping|post|prune|query|raise"
-    r"|reach out|read|reboot|recreate|reduce|refer|refund|reinstall|reload|remove|renew"
-    r"|repair|replace|reply|report|request|re-?run|reset|resize|restart|restore|resume|retry"
-    r"|review|revert|roll ?back|rotate|run|scale|search|see|send|set|silence|skip|ssh|start"
-    r"|stop|study|submit|switch|tail|take|tell|terminate|test|trigger|try|uncordon|update"
-    r"|upgrade|use|validate|verify|view|wait|watch|write)\b",
+_COORDINATED = re.compile(
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?(?=(?:{_VERBS})\b(?![-']))"
+    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
     re.IGNORECASE,
 )
-_YOU_SHOULD = re.compile(
-    r"\byou\s+(?:should|must|need to|have to|can|will need to|(?:may|might)\s+(?:want|need) to)\b",
-    re.IGNORECASE,
-)
-_LEADING_CONDITION = re.compile(
-    r"^(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
-    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
-_LEADING_INSTRUCTION = re.compile(
-    _LEADING_CONDITION.pattern.replace("[^,:;]*?", ".*?").replace(
-        "(?P<rest>.*)$", rf"(?P<rest>(?:{_IMPERATIVE.pattern.removeprefix('^')}).*)$"
-    ),
-    re.IGNORECASE | re.DOTALL,
-)
+"""Another instruction joined by "and"/"or"/"then" ("Identify X and keep Y"); a verb that is
+as often a noun or an auxiliary does not split."""
 _TRAILING_CONDITION = re.compile(
     # The lookahead first: it fails fast at most positions, before a dozen lookbehinds run.
     r"(?=\s(?:if|unless|when|in case)\s)"
@@ -198,20 +207,10 @@ _TRAILING_CONDITION = re.compile(
     r"\s(?P<cond>(?:if|unless|when|in case)\s[^.;:]+)",
     re.IGNORECASE,
 )
-_ESCALATE = re.compile(
-    r"\b(?:escalate|page|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
-    r"|ping|inform|hand ?off|raise an? (?:incident|ticket))\b",
-    re.IGNORECASE,
-)
 _CHECK = re.compile(
     r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
     r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
     r"|view|study|gather|collect)\b",
-    re.IGNORECASE,
-)
-_STEP_REFERENCE = re.compile(
-    r"\b(?:go|skip|jump|return|continue|proceed|move|start over)\s+(?:back\s+)?(?:to|with|from|at)"
-    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+)",
     re.IGNORECASE,
 )
 _STOP = re.compile(
@@ -227,7 +226,6 @@ _LINK_JUMP = re.compile(
 )
 _CONDITIONAL_HEADING = re.compile(r"(?:if|when|in case|unless)\b", re.IGNORECASE)
 _OTHERWISE = re.compile(r"\s*otherwise\b", re.IGNORECASE)
-_SENTENCE_START = re.compile(r"[.!?]\s+[A-Z]")
 _JUMP_HINTS = ("step", "stop", "done", "further", "nothing", " the runbook", " the procedure")
 """Words every jump but an anchor link has one of: a cheap test before the patterns run."""
 _BLANKS = re.compile(r"[ \t\n\r\f\v]+")
@@ -236,10 +234,11 @@ _JUMP_WORDS = re.compile(
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _ONLY_LINK = re.compile(
-    r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to)\s+(?:the\s+)?)?"
-    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)\.?$",
+    r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to|follow|consult"
+    r"|read)\s+(?:the\s+)?)?"
+    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
+    r"(?:\s+for\s+(?:more\s+)?(?:details|information|more|instructions))?\.?$",
     re.IGNORECASE,
 )
 """A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...)."."""
@@ -252,8 +251,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     and no shell language tag, only lines starting with one of them (or a common shell
     command) are taken as commands; the rest is read as example output."""
     known = programs | COMMON_PROGRAMS
-    procedural_doc = any(b.kind == "heading" and PROCEDURAL.search(b.text) for b in document.blocks)
-    blocks = [b for b in document.blocks if is_procedural(b, procedural_doc) and b.kind != "html"]
+    blocks = [b for b in document.blocks if b.kind != "html"]
     commands_of = {
         i: [] if _shows_output(blocks, i) else list(_commands(block, known))
         for i, block in enumerate(blocks)
@@ -262,9 +260,22 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     lead_ins = _lead_ins(blocks, commands_of)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
+    open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
+    labelled: list[tuple[int, int | None]] = []  # "**Symptom:** fix" decisions, by list
+    headings = _CaseHeadings(drafts)
     for index, block in enumerate(blocks):
+        _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
+        if block.kind == "heading":
+            headings.visit(block)
         if block.kind == "paragraph" and index not in consumed:
-            drafts += _prose_steps(block, document.lines)
+            case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
+            found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
+            if found and found[0].branch_size and _CASE_LABEL.match(block.text):
+                labelled.append((len(drafts), block.list_id))
+            if case is not None:
+                open_cases.append((len(drafts), block.list_depth))
+                found = [case]
+            drafts += found
         elif block.kind == "code":
             commands = commands_of[index]
             if index in lead_ins and commands:
@@ -272,7 +283,99 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 drafts += _introduced(blocks[lead_ins[index]], commands, adjacent)
             else:
                 drafts += [_command_step(block, lines, text) for lines, text in commands]
+    _close_cases(drafts, open_cases, -1)
+    headings.close(0)
+    _exclusive_cases(drafts, labelled)
+    return _numbered_from_first(drafts)
+
+
+def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
+    """A numbered item whose lead-in became its command's note starts at its first step:
+    "7. Shrink the journal. Get approval first. ```journalctl ...```" -> "go to step 7"
+    lands on "Get approval first", not on the command after it."""
+    for index, draft in enumerate(drafts):
+        lead = draft.note_span
+        if draft.list_number is None or lead is None or index == 0:
+            continue
+        first = index
+        while first > 0 and lead.line < drafts[first - 1].span.line < draft.span.line:
+            first -= 1
+        if first < index and drafts[first].list_number is None:
+            drafts[first] = replace(
+                drafts[first], list_number=draft.list_number, list_key=draft.list_key
+            )
+            drafts[index] = replace(draft, list_number=None)
     return drafts
+
+
+_CASE_HEADING = re.compile(
+    r"^(?:\*\*)?(?:if|when|in\s+case|unless|option\s+\w+|case\s+\w+|scenario\s+\w+)\b",
+    re.IGNORECASE,
+)
+"""A heading that names one of several cases: "If the primary is down", "Option 2: ..."."""
+
+
+class _CaseHeadings:
+    """Sibling headings that each name a case become decisions, one per heading, whose
+    branch is the section's steps; each branch skips the later cases (mutually exclusive)."""
+
+    def __init__(self, drafts: list[DraftStep]) -> None:
+        self.drafts = drafts
+        self.level = 0
+        self.group: list[int] = []
+
+    def visit(self, heading: Block) -> None:
+        """Close the cases a heading ends; open one if the heading names a case."""
+        if self.group and heading.level <= self.level:
+            self._end_branch()
+            if heading.level < self.level or not _CASE_HEADING.match(heading.text):
+                self.close(heading.level)
+        if _CASE_HEADING.match(heading.text) and (not self.group or heading.level == self.level):
+            self.level = heading.level
+            condition = heading.text.strip("*: ")
+            self.group.append(len(self.drafts))
+            decision = _draft(heading, "decision", heading.text, heading.span, condition=condition)
+            self.drafts.append(decision)
+
+    def _end_branch(self) -> None:
+        at = self.group[-1]
+        if not self.drafts[at].branch_size:
+            self.drafts[at] = replace(self.drafts[at], branch_size=len(self.drafts) - at - 1)
+
+    def close(self, level: int) -> None:
+        """End the group of cases: each branch skips the cases after it."""
+        if not self.group or level > self.level:
+            return
+        self._end_branch()
+        end = len(self.drafts)
+        for at in self.group:
+            draft = self.drafts[at]
+            after = at + 1 + draft.branch_size
+            if draft.branch_size and at != self.group[-1]:
+                self.drafts[at] = replace(draft, else_size=end - after)
+        self.group = []
+
+
+def _case_lead(block: Block, following: Block | None) -> DraftStep | None:
+    """"If you are logged in to the box, try:" over a nested list: a decision whose branch
+    is the nested items (`_close_cases` counts them)."""
+    leading = _leading(block.text)
+    if leading is None or following is None or following.list_depth <= block.list_depth:
+        return None
+    rest = leading.group("rest").strip()
+    if rest and not (rest[-1] in ":," and len(rest.split()) <= 5):
+        return None  # "If X, restart Y:" is a step of its own, not only a case
+    if following.kind not in ("paragraph", "code"):
+        return None
+    condition = _condition_of(block.text)
+    return _draft(block, "decision", block.text, block.span, condition=condition)
+
+
+def _close_cases(drafts: list[DraftStep], open_cases: list[tuple[int, int]], depth: int) -> None:
+    """Give each open case decision whose nested list ended its branch size."""
+    while open_cases and depth <= open_cases[-1][1]:
+        at, _ = open_cases.pop()
+        drafts[at] = replace(drafts[at], branch_size=len(drafts) - at - 1)
 
 
 _OUTPUT_LEAD_IN = re.compile(
@@ -288,7 +391,7 @@ def _shows_output(blocks: list[Block], index: int) -> bool:
     block, before = blocks[index], blocks[index - 1] if index else None
     if before is None or before.kind != "paragraph" or not _OUTPUT_LEAD_IN.search(before.text):
         return False
-    return not any(_DOLLAR_PROMPT.match(line.text.lstrip()) for line in block.lines)
+    return not any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines)
 
 
 def _lead_ins(
@@ -325,7 +428,10 @@ def _item_paragraph(blocks: list[Block], index: int) -> int | None:
 
 
 def is_procedural(block: Block, procedural_doc: bool) -> bool:
-    """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...)."""
+    """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...).
+
+    A prior only: no section is dropped by its heading. Under a descriptive heading (Meaning,
+    Impact) a sentence needs an imperative to be a step; "you should ..." is not enough."""
     titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
     for title in reversed(titles):
         kind = _title_kind(title)
@@ -390,7 +496,7 @@ def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
     if not block.links and not any(word in lowered for word in _JUMP_HINTS):
         return ()
     found = []
-    for sentence in _SENTENCE.split(text):
+    for sentence in (part.text for part in sentences(text)):
         reference = _STEP_REFERENCE.search(sentence)
         if reference:
             target = reference.group("n") or reference.group("r")
@@ -409,48 +515,214 @@ def _jump_condition(sentence: str) -> str | None:
     return _condition_of(sentence)
 
 
-def _prose_steps(block: Block, lines: tuple[str, ...]) -> list[DraftStep]:
+def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
+    """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
+    ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or _ONLY_LINK.match(text):
+    if not text or is_pointer(text):
         return []
-    numbered = block.ordered and block.first_in_item
-    if not numbered and not _instructional(text):
+    case = _case_label(block, lines, procedural)
+    if case:
+        return case
+    parts = _grouped(sentences(text))
+    if len(parts) <= 1:
+        return _sentence_steps(block, lines, 0, len(text), procedural)
+    drafts = _sentences_steps(block, lines, parts, procedural)
+    if not drafts and block.ordered and block.first_in_item:
+        # A numbered item is a step even when none of its sentences reads as an instruction.
+        kind = _prose_kind(text)
+        return [_draft(block, kind, text, block.span, condition=_condition_of(text))]
+    return drafts
+
+
+_CASE_LABEL = re.compile(
+    r"^(?P<label>(?:\*\*|__)(?P<case>[^*_:\n]{2,80}?)(?::(?:\*\*|__)|(?:\*\*|__):))\s+(?=\S)"
+)
+"""A bold label naming a case before its fix: "**Bad deploy:** Roll it back."."""
+
+
+def _case_label(block: Block, lines: tuple[str, ...], procedural: bool) -> list[DraftStep]:
+    """A list item "**Symptom:** fix" -> a decision for the symptom whose branch is the fix
+    (sibling items of this shape are mutually exclusive cases: see `_exclusive_cases`)."""
+    if block.list_depth == 0 or not block.first_in_item:
         return []
+    label = _CASE_LABEL.match(block.text)
+    if label is None:
+        return []
+    rest = block.text[label.end() :]
+    parts = [(label.end() + a, label.end() + b) for a, b in _grouped(sentences(rest))]
+    branch = _sentences_steps(block, lines, parts, procedural)
+    span = _sub_span(block, lines, 0, label.end("label"))
+    if not branch or span is None:
+        return []
+    condition = label.group("case").strip()
+    decision = _draft(
+        block, "decision", label.group("label"), span, condition=condition, branch_size=len(branch)
+    )
+    return [decision, *branch]
+
+
+def _exclusive_cases(drafts: list[DraftStep], cases: list[tuple[int, int | None]]) -> None:
+    """Consecutive label decisions of one list are exclusive: each branch skips the rest."""
+    groups: list[list[int]] = []
+    for number, (at, list_id) in enumerate(cases):
+        before, before_list = cases[number - 1] if number else (-1, None)
+        if number and before_list == list_id and at == before + 1 + drafts[before].branch_size:
+            groups[-1].append(at)
+        else:
+            groups.append([at])
+    for group in groups:
+        last = group[-1]
+        end = last + 1 + drafts[last].branch_size
+        for at in group[:-1]:
+            after = at + 1 + drafts[at].branch_size
+            drafts[at] = replace(drafts[at], else_size=end - after)
+
+
+def _sentences_steps(
+    block: Block, lines: tuple[str, ...], parts: list[tuple[int, int]], procedural: bool
+) -> list[DraftStep]:
+    text = block.text
+    drafts: list[DraftStep] = []
+    decision: int | None = None
+    for part_start, part_end in parts:
+        otherwise = _OTHERWISE_LEAD.match(text, part_start)
+        start = otherwise.end() if otherwise else part_start
+        found = _sentence_steps(block, lines, start, part_end, procedural, False)
+        if otherwise and decision is not None and found and drafts[decision].else_size == 0:
+            drafts[decision] = replace(drafts[decision], else_size=len(found))
+            drafts += found
+            decision = None
+            continue
+        if found and found[0].kind == "decision" and found[0].branch_size:
+            decision = len(drafts)
+        elif found:
+            decision = None
+        drafts += found
+    return drafts
+
+
+@lru_cache(maxsize=2048)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of a text (`compiler.text.sentences`), remembered: the extractor and
+    the coverage pass read the same paragraphs."""
+    if not _MAY_END.search(text):
+        stripped = text.strip()
+        start = text.find(stripped[:1]) if stripped else 0
+        return (Sentence(start, start + len(stripped), stripped),) if stripped else ()
+    return tuple(_split_sentences(text))
+
+
+_MAY_END = re.compile("[.!?][\"'\u201d\u2019)\\]*_]*\\s|\n[ \t>]*\n")
+"""Where a sentence may end (`compiler.text.sentences` decides): text without one of these is
+one sentence, and the splitter need not run."""
+
+
+def _grouped(parts: tuple[Sentence, ...]) -> list[tuple[int, int]]:
+    """Sentences as (start, end) ranges, a sentence that only jumps ("If it fails, go to step
+    7.", "Otherwise stop here.") joined to the one before: a jump is an edge of its step."""
+    groups: list[tuple[int, int]] = []
+    for part in parts:
+        if groups and _jump_only(part.text):
+            groups[-1] = (groups[-1][0], part.end)
+        else:
+            groups.append((part.start, part.end))
+    return groups
+
+
+def _jump_only(sentence: str) -> bool:
+    lowered = sentence.lower()
+    if "](#" not in sentence and not any(word in lowered for word in _JUMP_HINTS):
+        return False
+    otherwise = _OTHERWISE_LEAD.match(sentence)
+    rest = sentence[otherwise.end() :] if otherwise else sentence
+    leading = _leading(rest)
+    return _only_jumps(leading.group("rest") if leading else rest)
+
+
+_QUESTION = re.compile(
+    r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should)\s+[^?]*\?$", re.IGNORECASE
+)
+"""A yes/no question in a list item: a decision for the reader."""
+_CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
+"""A list item that starts with a command in inline code: "`kill -9` any session"."""
+_OTHERWISE_LEAD = re.compile(
+    r"(?:otherwise|else|if\s+not|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)"
+    r"(?:\s+\w+)?)\s*,?\s*",
+    re.IGNORECASE,
+)
+"""An else branch's lead: "Otherwise, restart it." -> "restart it"."""
+
+
+def _sentence_steps(
+    block: Block,
+    lines: tuple[str, ...],
+    start: int,
+    end: int,
+    procedural: bool = True,
+    first: bool = True,
+) -> list[DraftStep]:
+    """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
+    text = block.text[start:end].strip()
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    if not text or is_pointer(text):
+        return []
+    numbered = block.ordered and block.first_in_item and first
+    command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
+    question = block.list_depth > 0 and _QUESTION.match(text) is not None
+    if not (numbered or command_item or question) and not _instructional(text, procedural):
+        return []
+    whole = start == 0 and end >= len(block.text)
+    span = block.span if whole else _sub_span(block, lines, start, start + len(text))
+    if span is None:
+        return []
+    if question:
+        # "Is it something that should be worked on now?": the reader decides.
+        return [_draft(block, "decision", text, span, condition=text.rstrip("?").strip())]
     leading = _leading(text)
-    if leading and leading.group("rest").strip() and not _multi_sentence(text):
-        return _split_condition(block, leading, lines)
-    condition = _condition_of(text)
-    kind: DraftKind = "decision" if leading else _prose_kind(text)
-    return [_draft(block, kind, text, block.span, condition=condition)]
-
-
-def _leading(text: str) -> re.Match[str] | None:
-    """A leading condition, split before the instruction it guards: in "If it lacks a
-    ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go"."""
-    return _LEADING_INSTRUCTION.match(text) or _LEADING_CONDITION.match(text)
-
-
-def _multi_sentence(text: str) -> bool:
-    return bool(_SENTENCE_START.search(text.rstrip(".")))
-
-
-def is_instruction(text: str) -> bool:
-    """Whether a sentence tells the reader to do something (used by the text rules too)."""
-    return _instructional(text.strip().lstrip("-*0123456789.) ").strip())
-
-
-def mentions_escalation(text: str) -> bool:
-    """Whether text hands the problem to someone else (escalate, page, open a case...)."""
-    return bool(_ESCALATE.search(text))
-
-
-def _instructional(text: str) -> bool:
-    """An instruction: imperative, "you should ...", a step reference, or a condition whose
-    consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y")."""
-    leading = _leading(text)
+    if leading and len(sentences(text)) > 1:
+        # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    if leading and leading.group("rest").strip():
+        return _split_condition(block, leading, lines, text, start, span)
     if leading:
-        text = leading.group("rest")
-    return bool(_IMPERATIVE.match(text) or _YOU_SHOULD.search(text) or _STEP_REFERENCE.search(text))
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    return _instructions(block, lines, text, start, span)
+
+
+def _instructions(
+    block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
+) -> list[DraftStep]:
+    """One step per instruction of a clause: "Identify X and keep Y" is two steps."""
+    found = list(_COORDINATED.finditer(text))
+    guard = protected(text) if found else []
+    found = [m for m in found if not any(a <= m.start() < b for a, b in guard)]
+    cuts = [0] + [m.end() for m in found]
+    ends = [m.start() for m in found] + [len(text)]
+    spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]
+    jump = any(_only_jumps(text[a:b]) for a, b in zip(cuts, ends, strict=True))
+    if len(cuts) == 1 or jump or any(part is None for part in spans):
+        kind = _prose_kind(text)
+        return [_draft(block, kind, text, span, condition=_condition_of(text), **extra)]
+    drafts = []
+    for (a, b), part_span in zip(zip(cuts, ends, strict=True), spans, strict=True):
+        assert part_span is not None
+        piece = text[a:b]
+        drafts.append(
+            _draft(
+                block,
+                _prose_kind(piece),
+                piece,
+                part_span,
+                condition=_condition_of(piece),
+                **extra,
+            )
+        )
+    return drafts
+
+
+
+
 
 
 def _prose_kind(text: str) -> DraftKind:
@@ -470,32 +742,35 @@ def _condition_of(text: str) -> str | None:
 
 
 def _split_condition(
-    block: Block, leading: re.Match[str], lines: tuple[str, ...]
+    block: Block,
+    leading: re.Match[str],
+    lines: tuple[str, ...],
+    text: str,
+    offset: int,
+    span: Span,
 ) -> list[DraftStep]:
     """'If X, do Y.' -> a decision 'If X' whose branch is the step 'do Y'; 'If X, go to step
-    7' or 'If X, stop here' -> one decision whose edge under X is the jump."""
+    7' or 'If X, stop here' -> one decision whose edge under X is the jump. `text` is
+    `block.text[offset:]` up to the sentence's end, at `span`."""
     condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     rest = leading.group("rest").strip()
     if _only_jumps(rest):
-        return [_draft(block, "decision", block.text, block.span, condition=condition)]
+        return [_draft(block, "decision", text, span, condition=condition)]
     head_end = leading.start("rest")
-    head = block.text[:head_end].rstrip().rstrip(",;:").rstrip()
-    head_span = _sub_span(block, lines, 0, len(head))
-    rest_span = _sub_span(block, lines, head_end, len(block.text))
+    head = text[:head_end].rstrip().rstrip(",;:").rstrip()
+    head_span = _sub_span(block, lines, offset, offset + len(head))
+    rest_span = _sub_span(block, lines, offset + head_end, offset + len(text))
     if head_span is None or rest_span is None:
-        return [
-            _draft(block, "decision", block.text, block.span, condition=_condition_of(block.text))
-        ]
-    decision = _draft(block, "decision", head, head_span, condition=condition, branch_size=1)
-    consequent = _draft(
-        block,
-        _prose_kind(rest),
-        rest,
-        rest_span,
-        condition=_condition_of(rest),
-        id_words=block.text,
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    consequents = _instructions(
+        block, lines, text[head_end:].strip(), offset + head_end, rest_span, id_words=text
     )
-    return [decision, consequent]
+    if len(consequents) > 1:
+        consequents = [replace(c, id_words=None) for c in consequents]
+    decision = _draft(
+        block, "decision", head, head_span, condition=condition, branch_size=len(consequents)
+    )
+    return [decision, *consequents]
 
 
 def _only_jumps(text: str) -> bool:
@@ -511,19 +786,37 @@ def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Spa
 
     `block.text` is the block's source with container markers dropped and whitespace runs
     collapsed, so its n-th non-space character is the n-th one of the source pieces."""
-    positions = [
-        (index, column)
-        for index, offset, piece in _pieces(block.span, lines)
-        for column, char in enumerate(piece, start=offset + 1)
-        if not char.isspace()
-    ]
-    before = sum(1 for char in block.text[:start] if not char.isspace())
-    inside = sum(1 for char in block.text[start:end] if not char.isspace())
+    positions, offsets = _positions(block, lines)
+    before = bisect.bisect_left(offsets, start)
+    inside = bisect.bisect_left(offsets, end) - before
     if not inside or before + inside > len(positions):
         return None
     (line, column), (end_line, end_column) = positions[before], positions[before + inside - 1]
     span = Span(line=line + 1, column=column, end_line=end_line + 1, end_column=end_column)
     return span if text_at(lines, span) == normalise(block.text[start:end]) else None
+
+
+_LAST_BLOCK = threading.local()
+"""Per thread: the last block `_positions` placed and its positions (compiles may run in
+threads at once)."""
+_NON_SPACE = re.compile(r"\S")
+
+
+def _positions(block: Block, lines: tuple[str, ...]) -> tuple[list[tuple[int, int]], list[int]]:
+    """(line index, column) of each non-space source character of a block, and the offsets
+    of the non-space characters of `block.text`. Kept for the last block: a paragraph's
+    sentences are placed one after another (linear, not quadratic)."""
+    last = getattr(_LAST_BLOCK, "value", None)
+    if last is not None and last[0] is block:
+        return last[1], last[2]
+    positions = [
+        (index, offset + match.start() + 1)
+        for index, offset, piece in _pieces(block.span, lines)
+        for match in _NON_SPACE.finditer(piece)
+    ]
+    offsets = [match.start() for match in _NON_SPACE.finditer(block.text)]
+    _LAST_BLOCK.value = (block, positions, offsets)
+    return positions, offsets
 
 
 def _pieces(span: Span, lines: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
@@ -599,24 +892,121 @@ def _words(command: str) -> str:
 
 
 def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
-    """Shell commands in a code block: (source lines with prompts stripped, normalised text)."""
-    language = block.info.split(" ")[0].lower()
-    if language not in SHELL_LANGS:
-        return
+    """Commands in a code block: (source lines with prompts stripped, normalised text).
+
+    A block with console prompts (`$`, `PS>`, `[ env ] name>`, `name=#`, irb, pry, `mysql>`,
+    `>>>`) holds the prompted lines and their continuations; everything else in it is output.
+    Without prompts: SQL statements, a Ruby or Python script (one step), or shell lines; a
+    block tagged as output or data (`text`, `json`, `yaml`...) holds none."""
+    language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
-    prompted = any(_DOLLAR_PROMPT.match(line.text.lstrip()) for line in lines)
-    script = language in SCRIPT_LANGS
+    if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
+        lines, known
+    ):
+        yield from _prompted(lines)
+    elif language in SQL_LANGS:
+        yield from _statements(lines)
+    elif language in SCRIPT_CONSOLE_LANGS:
+        body = [line for line in lines if line.text.strip()]
+        if body:
+            yield [_strip_indent(line) for line in body], " ".join(
+                _words(line.text) for line in body
+            )
+    elif language in SHELL_LANGS:
+        yield from _unprompted(lines, language in SCRIPT_LANGS, known)
+
+
+def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """Prompted lines with their continuations (a trailing `\\`, an open quote or construct,
+    a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`)."""
+    index = 0
+    while index < len(lines):
+        stripped = lines[index].text.lstrip()
+        prompt = _STRONG_PROMPT.match(stripped) or _weak_prompt(stripped)
+        index += 1
+        if not prompt or not stripped[prompt.end() :].strip():
+            continue
+        line = lines[index - 1]
+        offset = len(line.text) - len(stripped) + prompt.end()
+        group = [CodeLine(line.line, line.column + offset, stripped[prompt.end() :].rstrip())]
+        while index < len(lines):
+            following = lines[index].text.lstrip()
+            more = _CONTINUATION_PROMPT.match(following)
+            if more is None and not _continues(group):
+                break
+            cut = more.end() if more else 0
+            piece = lines[index]
+            start = piece.column + len(piece.text) - len(following) + cut
+            group.append(CodeLine(piece.line, start, following[cut:].rstrip()))
+            index += 1
+        group = [c for c in group if c.text]
+        text = " ".join(_words(c.text) for c in group)
+        first = _words(group[0].text).split(" ")[0] if text else ""
+        if text and first not in _SHELL_NOOPS and not _is_assignment(text):
+            yield group, text
+
+
+def _weakly_prompted(lines: list[CodeLine], known: frozenset[str]) -> bool:
+    """Commands behind `#` or `>` prompts, every other line output (not a command)."""
+    weak = False
+    for line in lines:
+        text = line.text.strip()
+        if _weak_prompt(text):
+            weak = True
+        elif text and text.split(" ")[0] in known:
+            return False
+    return weak
+
+
+def _weak_prompt(text: str) -> re.Match[str] | None:
+    """`# cmd` or `> cmd`: a prompt only before a known program (else a comment or a quote)."""
+    prompt = _WEAK_PROMPT.match(text)
+    if prompt is None:
+        return None
+    first = text[prompt.end() :].split(" ")[0]
+    return prompt if first in COMMON_PROGRAMS else None
+
+
+def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """SQL statements, each up to its `;` (or the end of the block); `--` comments skipped."""
+    group: list[CodeLine] = []
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        group.append(_strip_indent(line))
+        if stripped.endswith(";"):
+            yield group, " ".join(_words(c.text) for c in group)
+            group = []
+    if group:
+        yield group, " ".join(_words(c.text) for c in group)
+
+
+def _unprompted(
+    lines: list[CodeLine], script: bool, known: frozenset[str]
+) -> Iterator[tuple[list[CodeLine], str]]:
+    """Shell lines without prompts; example output pasted under them is skipped. A block
+    whose every line is shaped like a command is a script: each line counts."""
+    shaped = [_command_line(line, False) for line in lines if line.text.strip()]
+    script = script or (
+        bool(shaped)
+        and all(c is not None for c in shaped)
+        and any(
+            _words(c.text).split(" ")[0] in known or _OPTION.search(c.text)
+            for c in shaped
+            if c is not None
+        )
+    )
     in_output = False
     index = 0
     while index < len(lines):
         line = lines[index]
         index += 1
-        if not prompted:
-            in_output = _output_continues(line.text, in_output, known)
-            if in_output:
-                continue
-        command = _command_line(line, prompted)
-        if command is None or not (prompted or _looks_like_command(command.text, script, known)):
+        in_output = _output_continues(line.text, in_output, known)
+        if in_output:
+            continue
+        command = _command_line(line, False)
+        if command is None or not _looks_like_command(command.text, script, known):
             continue
         group = [command]
         while index < len(lines) and _continues(group):
@@ -654,22 +1044,20 @@ def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
     """Without prompts: skip PromQL and metric names; outside a shell-tagged block, also
     anything that does not start with a known program."""
     first = _words(text).split(" ")[0]
+    if _CHATOPS.match(text):
+        return True
     if first in PROMQL_WORDS or _METRIC_NAME.match(first) or "{" in first:
         return False
     return script or first in known or _ASSIGNMENT.match(text) is not None
 
 
 def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
+    """An unprompted line that starts like a command (a program, an assignment, a chat-ops
+    `/command` or `!command`); `prompted` is kept for callers and ignored."""
     stripped = line.text.lstrip()
     offset = len(line.text) - len(stripped)
-    if prompted:
-        prompt = _PROMPT.match(stripped)
-        if not prompt:
-            return None
-        body = stripped[prompt.end() :]
-        if not body.strip():
-            return None
-        return CodeLine(line.line, line.column + offset + prompt.end(), body.rstrip())
+    if _CHATOPS.match(stripped):
+        return CodeLine(line.line, line.column + offset, stripped.rstrip())
     if not stripped or stripped.startswith("#"):
         return None
     if not (_COMMAND_START.match(stripped) or _ASSIGNMENT.match(stripped)):
@@ -682,11 +1070,17 @@ def _strip_indent(line: CodeLine) -> CodeLine:
     return CodeLine(line.line, line.column + len(line.text) - len(stripped), stripped.rstrip())
 
 
+_HEREDOC = re.compile(r"<<-?\s*[\'\"]?(?P<tag>[A-Za-z_]\w*)[\'\"]?")
+
+
 def _continues(group: list[CodeLine]) -> bool:
     """Whether the next source line belongs to the command: backslash, open quote, compound."""
     text = "\n".join(c.text for c in group)
-    if text.endswith("\\") or text.endswith("|") or text.endswith("&&"):
+    if text.endswith("\\") or text.endswith("|") or text.endswith("&&") or text.endswith("||"):
         return True
+    heredoc = _HEREDOC.search(group[0].text)
+    if heredoc and not any(c.text.strip() == heredoc.group("tag") for c in group[1:]):
+        return len(group) < 200
     first_word = _words(group[0].text).split(" ")[0]
     closer = _COMPOUND_OPEN.get(first_word)
     if _FUNCTION_DEFINITION.match(group[0].text):
@@ -709,3 +1103,24 @@ def _open_quote(text: str) -> bool:
         elif char == '"' and not single:
             double = not double
     return single or double
+
+
+def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> bool:
+    """Whether a code line reads as a command to run: behind a console prompt, or a known
+    program in a block not tagged as output or data."""
+    stripped = text.strip()
+    prompt = _STRONG_PROMPT.match(stripped)
+    if prompt is None:
+        language = block.info.split(" ")[0].lower().strip("{}.")
+        if language not in SHELL_LANGS:
+            return False
+    body = stripped[prompt.end() :].strip() if prompt else stripped
+    first = _words(body.removeprefix("sudo ")).split(" ")[0]
+    if not body or first in _SHELL_NOOPS or _is_assignment(body):
+        return False
+    return prompt is not None or (first in known and " " in body)
+
+
+def is_pointer(text: str) -> bool:
+    """A sentence that only points elsewhere: "See [Debugging Pods](...)."."""
+    return bool(_ONLY_LINK.match(text.strip())) and "](#" not in text

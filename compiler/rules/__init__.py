@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from compiler.graph import StepGraph
     from compiler.parse import Document
     from compiler.registry import Profiles, Registry
-    from compiler.rules.regions import Region
+    from compiler.rules.regions import Passage, Region, StepSpans
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,25 @@ class CheckContext:
         from compiler.rules.regions import prose_regions
 
         return tuple(prose_regions(self))
+
+    @cached_property
+    def passages(self) -> tuple[Passage, ...]:
+        """Every prose block of the document as a reader sees it, read once for all rules."""
+        from compiler.rules.regions import passages
+
+        return tuple(passages(self))
+
+    @cached_property
+    def step_spans(self) -> StepSpans:
+        """Where each step's text and lead-in are, for finding the step that holds a span."""
+        from compiler.rules.regions import StepSpans
+
+        return StepSpans.of(self)
+
+    @cached_property
+    def passage_text(self) -> str:
+        """All passages' text, one per line: a rule whose pattern is nowhere in it skips them."""
+        return "\n".join(passage.text for passage in self.passages)
 
     @cached_property
     def prose_text(self) -> str:

@@ -8,51 +8,84 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 
 from compiler.config import reference_date
-from compiler.extract.heuristic import is_instruction, mentions_escalation
 from compiler.models import Span, Step
+from compiler.parse import Block
 from compiler.placeholders import PLACEHOLDER, input_key, placeholder_name, raw_name
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.regions import (
     DURATION_OR_COUNT,
+    Passage,
     Region,
+    block_after,
+    blocks_after,
     command_regions,
     matches,
-    sentence_of,
+    read_block,
     starting_with,
+    step_at,
     title_span,
 )
+from compiler.text.actors import defined_roles, own_team, unmodified
+from compiler.text.conditions import EXPLICIT, JUDGED_BY, MEASURED
+from compiler.text.instructions import is_instruction, mentions_escalation
+from compiler.text.sentences import sentence_at
 
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
-    r"|applicable|relevant|desired|warranted|suitable)\b"
-    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+your\s+discretion\b"
-    r"|\buse\s+(?:your\s+)?(?:best\s+)?judg(?:e)?ment\b|\bif\s+you\s+(?:think|feel)\b"
+    r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
+    r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
+    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
+    r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?judg(?:e)?ment\b"
+    r"|\bif\s+you\s+(?:think|feel|believe)\b"
+    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
+    r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
+    r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:is|are|to\s+be|it\s+is)\s+"
+    r"(?:an?\s+|the\s+)?[\w-]+"
     r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
     # A hedged change ("you may need to restart it"); a hedged look ("may need to check the
     # logs") leaves nothing risky to the reader.
+    r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
+    r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
     r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
     r"|review|inspect|verify|confirm|read|consult|examine|investigate)\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
+    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing)[a-z]+ing\b"
+    r"|\bshould\s+(?:probably|perhaps|possibly)\b|\bperhaps\b"
+    r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
     r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
     r"|\bto\s+(?:your|the)\s+needs\b"
 )
-_CONDITION = re.compile(r"\b(?:if|when|whenever|unless)\b[^.;:!?,]{0,100}", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
+    # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
+    r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
+    re.IGNORECASE,
+)
 _JUDGEMENT = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
     r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
     r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
     r"|excessive|spiking|backed\s+up|unhealthy|abnormal|unusual|overloaded|busy|heavy"
     r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full)\b"
-    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b",
-    re.IGNORECASE,
-)
-_MEASURED = re.compile(
-    r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
-    r"|more|less|fewer|greater|higher|lower)\s+than\b",
+    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b"
+    r"|\byou\s+(?:suspect|believe|are\s+confident|feel\s+confident)\b"
+    r"|\b(?:is|are|was|were|be)\s+(?:not\s+)?(?:sufficient|insufficient|enough|significant"
+    r"|time[\s-]sensitive|urgent|healthy|stable|recovered|(?:actively\s+)?recovering|complex"
+    r"|compromised|serious|severe|critical|important|safe|secure[d]?)\b"
+    r"|\bthere\s+(?:are|is)\s+(?:any\s+|some\s+)?(?:problems?|issues?|trouble)\b"
+    r"|\b(?:increases?|grows?|gets?|becomes?|starts?\s+to\s+become)\s+(?:in\s+)?(?:complexity"
+    r"|larger|bigger|worse|serious)\b|\b(?:alerts?|happens?|fails?|occurs?)\s+(?:often"
+    r"|frequently|a\s+lot|repeatedly)\b|\benough\s+[\w-]+\s+(?:is|are)\b"
+    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b"
+    r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
+    r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
+    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
     re.IGNORECASE,
 )
 
@@ -62,52 +95,84 @@ _ON_CALL = re.compile(r"\bon-call\b")
 _ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
-    r"|message|email|slack|consult|check\s+with|talk\s+to|get\s+approval\s+from|hand\s+(?:it\s+)?"
-    r"(?:off|over)\s+to)"
+    r"|message|slack|consult|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
+    r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
+    r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
+    r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate)\s+(?:[\w'`-]+\s+){0,6}?"
+    r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
-_ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|VP|SME|NOC|SOC|IC)s?\b"
+_ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|CISO|VP|SME|NOC|SOC|IC)s?\b"
 _ROLE_NOUN = (
-    r"(?:[\w-]+\s+){0,2}?(?:account\s+(?:executive|manager|owner)|manager|owner|lead|team"
+    r"(?:[\w'-]+\s+){0,3}?(?:account\s+(?:executive|manager|owner)|manager|owner|lead|team"
     r"|engineer|admin(?:istrator)?|dba|on-?call|expert|specialist|vendor|support|sales"
-    r"|architect|developer|maintainer|approver|person|folks|someone|somebody|colleague"
-    r"|supervisor|boss|customer\s+success)s?\b"
+    r"|architect|developer|maintainer|approver|person|people|folks|someone|somebody|colleague"
+    r"|supervisor|boss|customer\s+success|stakeholder|counsel|representative|provider|compan(?:y|ie)"
+    r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
 )
 _ACTOR = re.compile(
     starting_with(
-        "acdeghilmnprst",
-        rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+)?(?:{_ROLE_ACRONYM}"
-        rf"|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b))",
+        "acdefghilmnprstLAEOV",
+        rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
+        rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
+        rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
+        rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+        rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+)?{_ROLE_NOUN}(?:\s+(?:and|or)\s+{_ROLE_NOUN})?)"
+        r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to)\s+(?:always\s+)?be\s+"
+        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b",
     ),
     re.IGNORECASE,
 )
 _LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
     starting_with(
-        "alot",
-        r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old)\s+"
+        "alotdu",
+        r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
+        r"|necessary|agreed|expected)\s+"
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
         r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
-        r"|approach|method|trick|steps?)\b"
+        r"|approach|method|trick|steps?|time\s*frame|timeline|deadline|repositor(?:y|ies)|repos?"
+        r"|settings|values?|config(?:uration)?)\b"
         r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
         r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
-        r"|\bour\s+(?:usual\s+)?(?:dashboard|script|tool|process)\b",
+        r"|\bour\s+(?:usual\s+|default\s+|various\s+|own\s+|internal\s+|standard\s+)?"
+        r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|knowledge\s+base|wiki|accounts?"
+        r"|rules|runbooks?|playbooks?|repos?|repositor(?:y|ies)|config(?:uration)?|setup"
+        r"|tradecraft|docs|documentation)\b"
+        r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b",
     ),
     re.IGNORECASE,
 )
 _WAIT = re.compile(
     starting_with(
-        "kprw",
+        "kprwmocfoOpPrRcCMWKF",
         r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
-        r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+)"
-        r"\s+to)\b[^.;:!?]*)?",
+        r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
+        r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
+        r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
+        r"|watch|keep\s+an\s+eye\s+on|keep\s+monitoring)\s+(?:the\s+|for\s+|any\s+)?[\w-]+"
+        r"(?:\s+(?!and\b)[\w-]+){0,5}"
+        r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
+        r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
+        r"(?:on\s+)?[^.;:!?]{0,60}"
+        # an implied wait: "the alert may resolve in some time"
+        r"|\b(?:may|might|will|should|could)\s+(?:\w+ly\s+)?(?:resolve|recover|clear|settle"
+        r"|finish|complete|come\s+back|heal)\b[^.;:!?]{0,30}?\b(?:in|after|within)\s+(?:some"
+        r"|a)\s+(?:time|while|bit)\b",
     ),
     re.IGNORECASE,
 )
+_WATCH = re.compile(
+    r"(?:occasionally|periodically|regularly|continuously|constantly|from\s+time|monitor|watch"
+    r"|keep\s+an\s+eye|keep\s+monitoring|follow)",
+    re.IGNORECASE,
+)
 _OPEN_ENDED = re.compile(
-    r"\b(?:until|till)\s+(?:it|they|the\s+[\w-]+(?:\s+[\w-]+)?|all\s+[\w-]+)\s+(?:is|are|becomes?"
+    r"\b(?:until|till)\s+(?:it|they|`[^`]+`|(?:the|these|those|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"|all\s+[\w-]+)\s+(?:is|are|becomes?"
     r"|recovers?|comes?\s+back|works?|succeeds?|stabili[sz]es?|finish(?:es)?|completes?|resolves?"
     r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
-    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+)\s+to\s+(?:recover|come\s+back|be)\b"
+    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
+    r"|come\s+back|be)\b"
     r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b",
     re.IGNORECASE,
 )
@@ -130,7 +195,7 @@ _IMPLIED_ACTION = re.compile(
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
     rf"{_ACTION_VERB}\b[^.;:!?]*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
-    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][A-Za-z0-9]+)[^.;:!?]*",
+    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -191,12 +256,97 @@ def _norm(name: str) -> str:
     return input_key(name)
 
 
-def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Region, Span, str]]:
-    if not pattern.search(context.prose_text):  # the patterns here are unanchored
+@dataclass(frozen=True)
+class Hit:
+    """A match in a passage: where it is in the source, its words as read, its sentence."""
+
+    span: Span
+    words: str
+    sentence: str
+    step: str | None
+    passage: Passage
+    match: re.Match[str]
+
+
+def _scan(
+    context: CheckContext, pattern: re.Pattern[str], groups: tuple[int | str, ...] = (0,)
+) -> Iterator[Hit]:
+    """Every match of `pattern` in the whole document's prose (every passage), as read; the
+    hit's words are the first of `groups` that took part in the match."""
+    if not pattern.search(context.passage_text):  # the patterns here are unanchored
         return
-    for region in context.prose_regions:
-        for span, match in matches(context, region, pattern):
-            yield region, span, match.group(0)
+    for passage in context.passages:
+        for match in pattern.finditer(passage.text):
+            group = next((g for g in groups if match.start(g) != -1), 0)
+            start, end = match.span(group)
+            if start >= end:
+                continue
+            span = passage.span(start, end)
+            sentence = passage.sentence_at(start).text
+            words = " ".join(match.group(group).split())
+            yield Hit(span, words, sentence, step_at(context, span), passage, match)
+
+
+def _one_per_line(
+    check: Callable[[CheckContext], Iterator[Finding]],
+) -> Callable[[CheckContext], Iterator[Finding]]:
+    """A text rule says its finding once per source line: a reader fixes the line, not each
+    phrase of it ("if an issue keeps happening; if it alerts often")."""
+
+    @wraps(check)
+    def once(context: CheckContext) -> Iterator[Finding]:
+        lines: set[int] = set()
+        for finding in check(context):
+            if finding.span.line not in lines:
+                lines.add(finding.span.line)
+                yield finding
+
+    return once
+
+
+_ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
+
+
+_BARE_IMPERATIVE = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Za-z][a-z]+)(?:\s+and\s+[a-z]+)?\s+(?:the|a|an|any|all|every|your|our|its|their|it|them"
+    r"|this|that|these|those|up|down|off|out|back)\b"
+)
+_NOT_VERBS = frozenset(
+    {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
+     "all", "each", "every", "some", "most", "many", "if", "when", "once", "in", "on", "at",
+     "for", "with", "from", "by", "after", "before", "as", "so", "and", "but", "or", "of",
+     "because", "since", "while", "although", "however", "also", "then", "what", "which"}
+)  # fmt: skip
+
+
+_HEDGED_CHANGE = re.compile(
+    r"(?:might|may)\s+(?:also\s+)?need\s+(?:to\s+be\b|an?\s+|manual\s+|reboot|restart|replacement"
+    r"|rollback|redeploy|failover|resize|upgrade|clean)",
+    re.IGNORECASE,
+)
+"""A hedged change with no "you": "the OSD may need to be replaced", "might need a reboot"."""
+
+
+_LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A-Z])")
+"""A short label before an instruction: "Bad Deployment: Roll it back."."""
+
+
+_LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
+
+
+def _instructs(sentence: str) -> bool:
+    """Whether a sentence tells the reader something to do: an imperative (a known verb, or
+    any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
+    ("should", "must"). Background and explanation are not instructions."""
+    if is_instruction(sentence) or _ADDRESSED.search(sentence):
+        return True
+    sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
+    adverb = _LEAD_ADVERB.match(sentence)  # "Occasionally check on the progress"
+    if adverb and is_instruction(sentence[adverb.end() :]):
+        return True
+    sentence = sentence[adverb.end() :] if adverb else sentence
+    bare = _BARE_IMPERATIVE.match(sentence)
+    return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
 
 
 @rule(
@@ -216,23 +366,25 @@ def _scan(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[tuple[Reg
         "connections in use for 5 minutes.",
     ),
 )
+@_one_per_line
 def vague_condition(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
-    starts = "aimtuw" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(starting_with(starts, vague), re.IGNORECASE)
-    for region, span, words in _scan(context, pattern):
-        if not is_instruction(sentence_of(context, region, span)):
+    for hit in _scan(context, pattern):
+        hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
+        if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
         yield Finding(
             "RB101",
-            span,
-            f'vague condition "{" ".join(words.split())}": who decides, and how?',
+            hit.span,
+            f'vague condition "{hit.words}": who decides, and how?',
             "state the measurable condition (metric, threshold, duration) or the explicit case",
-            words,
-            region.step,
+            hit.words,
+            hit.step,
         )
 
 
@@ -253,31 +405,71 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
         "scale the deployment to 6 replicas.",
     ),
 )
+@_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
-    for region, span, clause in _scan(context, _CONDITION):
+    yield from _judged_before(context)
+    for hit in _scan(context, _CONDITION):
+        clause = hit.match.group(0)
         judgement = _JUDGEMENT.search(clause)
-        sentence = sentence_of(context, region, span)
-        if judgement is None or _MEASURED.search(clause) or not is_instruction(sentence):
+        if judgement is None or _decidable(clause) or _embedded_question(hit):
+            continue
+        if not _instructs(hit.sentence):
             continue
         words = " ".join(clause[: judgement.end()].split())
-        end = (
-            Span(
-                line=span.line,
-                column=span.column,
-                end_line=span.line,
-                end_column=span.column + judgement.end() - 1,
-            )
-            if "\n" not in clause[: judgement.end()]
-            else span
-        )
+        span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
         yield Finding(
             "RB102",
-            end,
+            span,
             f'unmeasurable condition "{words}": no threshold to decide by',
             'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
             words,
-            region.step,
+            hit.step,
         )
+
+
+_REFERS_BACK = re.compile(r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b", re.IGNORECASE)
+
+
+def _judged_before(context: CheckContext) -> Iterator[Finding]:
+    """ "Verify the host is healthy, if not switch to ...": "if not" takes the clause before it
+    as its condition, so a judgement there with no measure is RB102."""
+    for hit in _scan(context, _REFERS_BACK):
+        start = hit.passage.sentence_at(hit.match.start()).start
+        before = hit.passage.text[start : hit.match.start()]
+        judgement = _JUDGEMENT.search(before)
+        if judgement is None or _decidable(before) or not _instructs(hit.sentence):
+            continue
+        span = hit.passage.span(start + judgement.start(), start + judgement.end())
+        words = " ".join(judgement.group(0).split())
+        yield Finding(
+            "RB102",
+            span,
+            f'unmeasurable condition "{words}" (then "{hit.words}"): no threshold to decide by',
+            'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
+            words,
+            hit.step,
+        )
+
+
+def _decidable(clause: str) -> bool:
+    """A condition decided by what is written: a number, a threshold or comparison, an
+    explicit value, or how it is judged (RB102's test; `conditions.decidable` also takes
+    states a command reports and the outcome of the step before)."""
+    return bool(MEASURED.search(clause) or EXPLICIT.search(clause) or JUDGED_BY.search(clause))
+
+
+_QUESTION_VERB = re.compile(
+    r"\b(?:check|checking|verify|see|determine|confirm|find\s+out|ask|identify|validate|test"
+    r"|know|decide|establish|investigate|figure\s+out|look\s+at|assess|evaluate|wonder|sure)"
+    r"\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _embedded_question(hit: Hit) -> bool:
+    """ "Check if the job is stuck": a check (an embedded question), not a condition."""
+    before = hit.passage.text[max(0, hit.match.start() - 40) : hit.match.start()]
+    return bool(_QUESTION_VERB.search(before)) and hit.match.group(0)[:2].lower() in ("if", "wh")
 
 
 def _declared_actors(context: CheckContext) -> tuple[set[str], set[str]]:
@@ -314,8 +506,10 @@ def _known(actor: str, names: set[str]) -> bool:
     docs=RuleDoc(
         what='Flags people and roles a step tells you to contact, ask or escalate to ("the '
         'AE", "the DBA", "ping Sam") that are not declared in front matter `contacts`, '
-        "`owner`, `escalation`, or the roles in profiles.yaml. A contact declared as `null` "
-        "is flagged as unassigned.",
+        "`owner`, `escalation`, or the roles in profiles.yaml, nor defined by the document "
+        'itself (a heading or definition line that names the role, "Incident Commander (IC)", '
+        "its initials), nor reachable by a channel, link, handle, queue or call in the same "
+        "sentence. A contact declared as `null` is flagged as unassigned.",
         why='Readers know who "the AE" is this quarter; an agent does not, and the person may '
         "have left. Escalations to nobody are how incidents stall at 3 a.m.",
         example="If the customer is on an enterprise plan, ping the AE.",
@@ -323,12 +517,15 @@ def _known(actor: str, names: set[str]) -> bool:
         "If the customer is on an enterprise plan, use `pagerduty.page` to page billing-ops.",
     ),
 )
+@_one_per_line
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
-    for region, span, _words in _scan(context, _ACTOR):
-        match = _ACTOR.search(_words)
-        actor = " ".join(match.group("actor").split()) if match else _words
-        if _known(actor, assigned) or _LINK.search(sentence_of(context, region, span)):
+    defined = _document_roles(context)
+    for hit in _scan(context, _ACTOR, ("actor", "let", "passive")):
+        actor = hit.words
+        if _known(actor, assigned) or _reachable(hit) or own_team(actor):
+            continue
+        if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
             continue
         if _known(actor, unassigned):
             message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
@@ -336,12 +533,54 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             message = f'"{actor}" is not a declared contact, role or escalation target'
         yield Finding(
             "RB103",
-            span,
+            hit.span,
             message,
             "declare the role in front matter `contacts` (or `escalation`) and name it here",
             actor,
-            region.step,
+            hit.step,
         )
+
+
+_CHANNEL = re.compile(
+    r"\]\(|\]\[|https?://|(?<![\w&])#[a-z][\w-]+|(?<![\w.])@[a-z][\w.-]+|[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|\b(?:slack|pagerduty|opsgenie|jira|servicenow|zendesk|(?-i:Teams)|mailing\s+list|channel"
+    r"|queue|ticket|pager|phone|e-?mail\s+address|hotline|bridge|chat\s*room|war\s*room"
+    r"|(?:voice|video|conference|incident|bridge|zoom)\s+call)\b",
+    re.IGNORECASE,
+)
+
+
+def _reachable(hit: Hit) -> bool:
+    """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
+    link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
+    return bool(_CHANNEL.search(hit.sentence.replace(hit.words, " ")))
+
+
+_CHOSEN_BY = re.compile(
+    r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
+    r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
+    """ "page other people as directed by the Incident Commander": a known role picks them."""
+    return any(
+        _named(found.group("by"), names) or _named(found.group("by").rsplit(" ", 1)[0], names)
+        for found in _CHOSEN_BY.finditer(hit.sentence)
+    )
+
+
+def _named(actor: str, names: set[str]) -> bool:
+    """Whether the actor (less articles) is exactly one of the names, word for word."""
+    words = _words(_ARTICLE.sub("", actor))
+    return bool(words) and any(words == _words(name) for name in names)
+
+
+def _document_roles(context: CheckContext) -> set[str]:
+    """Roles the document itself defines (headings, definition lines, "Long Name (LN)")."""
+    headings = [p.text for p in context.passages if p.block.kind == "heading"]
+    return defined_roles(headings, (p.text for p in context.passages))
 
 
 @rule(
@@ -361,16 +600,23 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
         '"connection errors", or run `postgres.pool_stats`.',
     ),
 )
+@_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
-    for region, span, words in _scan(context, _TRIBAL):
-        phrase = " ".join(words.split())
+    blocks = context.document.blocks
+    for hit in _scan(context, _TRIBAL):
+        if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
+            continue
+        if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
+            continue  # "use the old script:" and the script after it: it is on the page
+        if not _instructs(hit.sentence):
+            continue  # background: "They will appoint the usual roles" asks nothing of the reader
         yield Finding(
             "RB104",
-            span,
-            f'tribal reference "{phrase}": which one, exactly?',
+            hit.span,
+            f'tribal reference "{hit.words}": which one, exactly?',
             "link or name the exact dashboard, script or procedure",
-            phrase,
-            region.step,
+            hit.words,
+            hit.step,
         )
 
 
@@ -446,7 +692,10 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
     signoff=True,
     summary='A wait or retry with no limit: "wait until it recovers", "keep retrying".',
     docs=RuleDoc(
-        what="Flags waits, polls and retries that say until when but not for how long at most.",
+        what='Flags waits, polls, retries and watches ("monitor the logs", "occasionally check '
+        'on ...", "may resolve in some time") with no duration, timeout, attempt count or '
+        'schedule. A watch with its trigger ("and notify the IC if it escalates") is a duty, '
+        "not a wait.",
         why='A person gives up after a while and escalates; an agent told to "keep retrying" '
         "will, for hours, while the incident grows.",
         example="Wait until the pods recover.",
@@ -454,22 +703,50 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
         "payments-oncall-secondary.",
     ),
 )
+@_one_per_line
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
-    for region, span, words in _scan(context, _WAIT):
-        if not _OPEN_ENDED.search(words):
+    blocks = context.document.blocks
+    for hit in _scan(context, _WAIT):
+        implied = _IMPLIED_WAIT.search(hit.words) is not None
+        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied):
             continue
-        sentence = sentence_of(context, region, span)
-        if DURATION_OR_COUNT.search(sentence) or _SCHEDULE.search(sentence):
+        if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
             continue
-        phrase = " ".join(words.split())
+        if not implied and not _instructs(hit.sentence):
+            continue
+        if _WATCH.match(hit.words) and _standing_watch(hit, blocks):
+            continue
         yield Finding(
             "RB106",
-            span,
-            f'unbounded wait "{phrase}": for how long at most?',
+            hit.span,
+            f'unbounded wait "{hit.words}": for how long at most?',
             "give a timeout or a number of attempts, and what to do when it runs out",
-            phrase,
-            region.step,
+            hit.words,
+            hit.step,
         )
+
+
+_IMPLIED_WAIT = re.compile(r"\b(?:in|after|within)\s+(?:some|a)\s+(?:time|while|bit)$")
+_TRIGGERED = re.compile(
+    r"\band\s+(?:then\s+)?(?:notify|tell|inform|alert|page|escalate|ping|let)\b[^.;!?]*?\b(?:if"
+    r"|when|once|as\s+soon\s+as)\b",
+    re.IGNORECASE,
+)
+_CAPABILITY = re.compile(
+    r"\b(?:help(?:s)?\s+(?:you\s+)?|allows?\s+(?:you\s+)?|lets?\s+you\s+|used\s+)to\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _standing_watch(hit: Hit, blocks: tuple[Block, ...]) -> bool:
+    """A watch that is not a wait: a standing duty with its trigger ("monitor the incident and
+    notify the IC if it escalates"), what a tool can do ("X can help you to monitor ..."), or a
+    watch a command after it does ("Watch the pods roll over:" then the command)."""
+    before = hit.passage.text[max(0, hit.match.start() - 30) : hit.match.start()]
+    after = hit.passage.text[hit.match.start() : hit.passage.sentence_at(hit.match.start()).end]
+    return bool(
+        _TRIGGERED.search(after) or _CAPABILITY.search(before) or _code_follows(blocks, hit.passage)
+    )
 
 
 def _assigned_names(context: CheckContext) -> dict[str, bool]:
@@ -507,10 +784,13 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     signoff=True,
     summary="A placeholder (`$NAMESPACE`, `<pod>`, `{{cluster}}`) not declared in `inputs`.",
     docs=RuleDoc(
-        what="Flags `$VAR`, `${VAR}`, `<name>` and `{{name}}` in commands and inline code that "
-        "front matter `inputs` does not declare (matched case-insensitively, `-` = `_`). A "
-        "variable the runbook assigns itself is fine — unless it is assigned from a "
-        "placeholder such as `NODE=<node from the alert>`.",
+        what="Flags `$VAR`, `${VAR}`, `<name>`, `{{name}}` and fillers written as text "
+        "(`pod-XXXXX`, `my-`/`your-`/`example-` names, `/path/to/...`, `[port number]`) in "
+        "commands and in inline code anywhere in the prose, that front matter `inputs` does "
+        "not declare and the prose does not say how to fill (matched case-insensitively, `-` = "
+        "`_`); once per command, and once per document in prose. A variable the runbook "
+        "assigns itself is fine — unless it is assigned from a placeholder such as "
+        "`NODE=<node from the alert>`.",
         why="A reader knows to substitute the namespace from the alert; an agent has to guess "
         "where the value comes from, and a guessed namespace is a command against the wrong "
         "thing.",
@@ -520,10 +800,13 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     ),
 )
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
-    declared = {_norm(name) for name in context.meta.inputs}
+    declared = {_norm(name) for name in context.meta.inputs} | _described(context)
     assigned = _assigned_names(context)
+    in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
     for region in [*command_regions(context), *_inline_code_regions(context)]:
-        seen: set[str] = set()
+        seen = set() if region.command else in_prose
+        if not region.command and region.text is not None and _COMMAND_LIKE.search(region.text):
+            seen = set()  # a command in inline code: once per command, as in a code block
         for span, match in matches(context, region, PLACEHOLDER):
             name = raw_name(match)
             if not _is_real_placeholder(match) or _norm(name) in declared or name in seen:
@@ -545,6 +828,29 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
             )
 
 
+_DESCRIBES = re.compile(
+    r"\b(?:need\s+to\s+know|find|get|look\s+up|replace|substitute|fill\s+in|is\s+the|are\s+the"
+    r"|from\s+the|comes?\s+from|printed|shown|output)\b",
+    re.IGNORECASE,
+)
+
+
+_CODE = re.compile(r"`[^`]*`")
+
+
+def _described(context: CheckContext) -> set[str]:
+    """Placeholders the prose says how to fill ("replace `<VERSION>` with the version from
+    step 2", "we need to know the `<klusterlet_name>`"), folded like input names."""
+    names: set[str] = set()
+    for passage in context.passages:
+        if "`" not in passage.text:
+            continue
+        for sentence in passage.sentences:
+            if _DESCRIBES.search(_CODE.sub(" ", sentence.text)):
+                names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
+    return names
+
+
 def _single_quoted(context: CheckContext, span: Span) -> bool:
     """Whether a position is inside '...' on its line, where the shell expands nothing."""
     before = context.document.lines[span.line - 1][: span.column - 1]
@@ -552,8 +858,9 @@ def _single_quoted(context: CheckContext, span: Span) -> bool:
 
 
 def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
-    for step_id, bound in context.graph.bound.items():
-        for code in bound.draft.inline_code:
+    """Every inline code span of the document's prose (not only of steps), in order."""
+    for passage in context.passages:
+        for code in passage.block.inline_code:
             width = len(code.text) + 2
             span = Span(
                 line=code.line,
@@ -561,7 +868,7 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
                 end_line=code.line,
                 end_column=code.column + width - 1,
             )
-            yield Region(step_id, span, command=False)
+            yield Region(step_at(context, span) or "", span, command=False, text=code.text)
 
 
 @rule(
@@ -572,9 +879,11 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
     signoff=True,
     summary='An action the step asks for with no command or tool: "you can safely delete the pod".',
     docs=RuleDoc(
-        what="Flags steps that ask for a change (delete, restart, scale, refund, ...) or a "
-        'look-up in a named system ("check billing in Stripe") but bind no tool and give no '
-        "command.",
+        what="Flags change instructions anywhere in the prose (delete, restart, scale, roll back, "
+        '"take corrective measures", ...) or a look-up in a named system ("check billing in '
+        'Stripe") that bind no tool and give no command: no command or tool in inline code '
+        "(a file name or setting is not one), no code block after it, no list after it that "
+        "details it, and the same change is not said with how elsewhere in the document.",
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
         example="Check billing in Stripe for recent charges.",
@@ -582,6 +891,257 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
     ),
 )
 def implied_action(context: CheckContext) -> Iterator[Finding]:
+    lines: set[int] = set()
+    actions = _actions(context)
+    for finding in [*_implied_in_steps(context), *_implied_in_prose(context)]:
+        if _said_elsewhere(actions, finding):
+            continue
+        if finding.span.line not in lines:
+            lines.add(finding.span.line)
+            yield finding
+
+
+_CHANGE_VERB = (
+    r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
+    r"|them\s+)?back|rollback|redeploy|deploy|purge|flush|wipe|truncate|drop|patch|upgrade"
+    r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
+    r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply|modify"
+    r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
+    r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
+    r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
+    r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
+    r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
+    r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
+    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
+)
+_CHANGE_CLAUSE = re.compile(
+    rf"(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
+    rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
+    rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
+    r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
+    r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
+    r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
+    r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)",
+    re.IGNORECASE,
+)
+_NAMED_SYSTEM = re.compile(
+    r"\b(?:in|on|via|using|through|from|into)\s+(?:the\s+|your\s+)?"
+    r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b|\[)"
+    r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})(?:\s*$|\s+(?:room|channel|thread"
+    r"|ticket|incident|page|board|workspace|project|account)\b)"
+    r"|\]\(|https?://"
+)
+
+
+_LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
+
+
+def _names_system(clause: str) -> bool:
+    """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
+    room"): a capitalised name after its first word."""
+    return _NAMED_SYSTEM.search(clause) is not None
+
+
+def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
+    """Change instructions anywhere in the prose whose passage gives no command, names no
+    tool (inline code, a named system) and is not followed by a code block."""
+    bound = {step.id for step in context.graph.steps if step.tool is not None}
+    blocks = context.document.blocks
+    for hit in _scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund")):
+        passage = hit.passage
+        if hit.step in bound:
+            continue  # the step names its tool (perhaps by alias: RB206 covers that)
+        if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
+            continue
+        if passage.block.kind == "heading" or _command_in(context, passage):
+            continue
+        if _code_follows(blocks, passage) or _list_details(context, hit):
+            continue
+        if hit.match.group("clause") and not _instructs(hit.sentence):
+            continue  # a passive "X needs to be replaced" instructs with no "you"
+        if hit.match.group("clause") and _names_system(hit.match.group("clause")):
+            continue  # "update the incident in PagerDuty": the tool is named
+        if _TRIBAL.search(hit.words):
+            continue  # "reinstate our default rules": RB104 names what is missing
+        yield Finding(
+            "RB108",
+            hit.span,
+            f'"{hit.words}" asks for an action but names no tool or command',
+            "name the registry tool (inline code) or give the exact command in a code block",
+            hit.words,
+            hit.step,
+        )
+
+
+@dataclass(frozen=True)
+class _Action:
+    """A change instruction of the document: its verbs and object words (stemmed), and
+    whether its passage says how (a command, a tool, a code block or a list after it)."""
+
+    line: int
+    verbs: frozenset[str]
+    objects: frozenset[str]
+    resolved: bool
+
+
+_CHANGE_WORDS = re.compile(_CHANGE_VERB, re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(
+    {"the", "and", "any", "all", "for", "with", "from", "this", "that", "these", "those", "your",
+     "our", "their", "its", "into", "onto", "them", "they", "you", "immediately", "not", "etc",
+     "other", "some", "each", "every", "then", "also", "just", "can", "should", "must", "will",
+     "need", "needs", "may", "might", "have", "has", "are", "was", "were", "been", "being"}
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    word = _NON_ALNUM.sub("", word.lower())
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
+    verbs = {_stem(found.group(0)) for found in _CHANGE_WORDS.finditer(words)}
+    verb_words = {
+        _stem(w) for found in _CHANGE_WORDS.finditer(words) for w in found.group(0).split()
+    }
+    objects = {
+        _stem(word)
+        for word in words.split()
+        if len(word) > 2 and word.lower() not in _FUNCTION_WORDS
+    } - verb_words
+    return frozenset(verbs), frozenset(objects)
+
+
+def _actions(context: CheckContext) -> dict[str, list[_Action]]:
+    """The change instructions of the document whose own passage says how, by verb."""
+    found: dict[str, list[_Action]] = {}
+    for hit in _scan(context, _CHANGE_CLAUSE, ("clause",)):
+        verbs, objects = _verbs_and_objects(hit.words)
+        resolved = (
+            _says_how_here(context, hit.passage)
+            or _names_system(hit.words)
+            or _section_details(context.document.blocks, hit.passage)
+        )
+        if resolved:
+            for verb in verbs:
+                found.setdefault(verb, []).append(_Action(hit.span.line, verbs, objects, resolved))
+    return found
+
+
+def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a heading's section holds a list or a code block (the heading's action is
+    detailed there: "## Isolate Affected Instances" then its bullets)."""
+    if passage.block.kind != "heading":
+        return False
+    for block in blocks_after(blocks, passage.block.span.end_line):
+        if block.kind == "heading":
+            return False
+        if block.list_depth > 0 or block.kind == "code":
+            return True
+    return False
+
+
+def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool:
+    """Whether the same change (a verb and, when it has one, its object) is said with how to
+    do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
+    section details, or "restart if necessary" before the restart commands."""
+    verbs, objects = _verbs_and_objects(finding.evidence)
+    return any(
+        action.line != finding.span.line and (not objects or objects & action.objects)
+        for verb in verbs
+        for action in actions.get(verb, ())
+    )
+
+
+def _says_how_here(context: CheckContext, passage: Passage) -> bool:
+    """Whether a passage says how: a command or a tool in inline code, a code block right after
+    it, or a list right after it that details it."""
+    blocks = context.document.blocks
+    return (
+        _command_in(context, passage)
+        or _code_follows(blocks, passage)
+        or _list_follows(blocks, passage)
+    )
+
+
+def _command_in(context: CheckContext, passage: Passage) -> bool:
+    """Whether the passage's inline code holds a command or a tool."""
+    return any(_says_how_inline(context, code.text) for code in passage.block.inline_code)
+
+
+def _says_how_inline(context: CheckContext, code: str) -> bool:
+    """Inline code that is a command (words and options) or a registry tool, not a file name
+    or a setting (`alertmanager.yaml`, `maxPods`)."""
+    return bool(_COMMAND_LIKE.search(code)) or code in context.registry.tools
+
+
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+_COMMAND_LIKE = re.compile(
+    r"\S\s+\S|^[!/$]|^\w+\(|^[a-z][\w-]*\.(?!(?:ya?ml|json|conf|cfg|ini|toml|txt|log|sh|py|md"
+    r"|pem|crt|key|xml|env)$)[a-z_][\w.-]*$"
+)
+
+
+def _gerund_of_change(words: str) -> bool:
+    """Whether "deleting the pod" (after "try", "consider") is a change verb's gerund."""
+    gerund = words.split()[0].lower()[:-3]
+    bases = (gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund)
+    return any(_CHANGE_WORDS.fullmatch(base) for base in bases)
+
+
+def _list_details(context: CheckContext, hit: Hit) -> bool:
+    """Whether the list right after the passage details this action: the passage asks for one
+    change (the list is how), or the list repeats the action's verb. "Shut down servers, turn
+    off a data center. Some common things to try:" and a list that only shuts down leaves the
+    data center unsaid."""
+    blocks = context.document.blocks
+    if not _list_follows(blocks, hit.passage):
+        return False
+    changes = len(_CHANGE_WORDS.findall(hit.passage.text))
+    if changes <= 1:
+        return True
+    verbs, _ = _verbs_and_objects(hit.words)
+    depth = hit.passage.block.list_depth
+    listed = []
+    for block in blocks_after(blocks, hit.passage.block.span.end_line):
+        if block.kind == "html":
+            continue
+        if block.list_depth <= depth:
+            break
+        listed.append(block.text)
+    said, _ = _verbs_and_objects(" ".join(listed))
+    return bool(verbs & said)
+
+
+def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a list nested deeper than the passage comes right after it (its details)."""
+    after = block_after(blocks, passage.block.span.end_line)
+    return (
+        after is not None
+        and after.list_depth > passage.block.list_depth
+        and passage.block.kind != "heading"
+    )
+
+
+def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a code block with something in it besides comments comes right after the
+    passage (it says how; "# TODO: Command needed" does not)."""
+    after = block_after(blocks, passage.block.span.end_line)
+    return (
+        after is not None
+        and after.kind == "code"
+        and any(
+            line.text.strip() and not line.text.lstrip().startswith("#") for line in after.lines
+        )
+    )
+
+
+def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
     steps = context.graph.steps
     for index, step in enumerate(steps):
         if step.tool is not None or step.source is None or step.kind in ("decision", "end"):
@@ -589,12 +1149,22 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
         bound = context.graph.bound[step.id]
         if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
             continue
+        if any(_says_how_inline(context, code) for code in _INLINE_CODE.findall(step.text)):
+            continue  # "Restart it with `systemctl restart foo`"
         if step.text.rstrip().endswith(":") and (
             _says_how(context, steps[index + 1]) or _query_follows(context, step.source)
         ):
             continue  # a lead-in: the commands or the query after it say how
-        region = Region(step.id, step.source, command=False)
-        for span, match in matches(context, region, _IMPLIED_ACTION)[:1]:
+        if step.source.end_line > len(context.document.lines):
+            continue
+        if not _instructs(_sentence_from(context, step.source)):
+            continue  # a step cut from a description ("... the operator reconciles to update")
+        block = Block(kind="paragraph", span=step.source, text=step.text)
+        passage = read_block(context.document.lines, block)
+        for match in list(_IMPLIED_ACTION.finditer(passage.text))[:1]:
+            if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
+                continue  # "update the incident in PagerDuty": the tool is named
+            span = passage.span(*match.span())
             words = " ".join(match.group(0).split())
             yield Finding(
                 "RB108",
@@ -604,6 +1174,14 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
                 words,
                 step.id,
             )
+
+
+def _sentence_from(context: CheckContext, span: Span) -> str:
+    """The source sentence a step starts in, from its start (for a step cut from the middle of
+    a sentence, the words before it decide whether the sentence instructs)."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    return line[found.start : found.end] if found is not None else line
 
 
 _QUERY_LANGUAGES = frozenset({"promql", "logql", "sql", "kql", "traceql"})
@@ -617,7 +1195,7 @@ def _says_how(context: CheckContext, step: Step) -> bool:
 
 def _query_follows(context: CheckContext, span: Span) -> bool:
     """Whether the block right after a span is a query (PromQL, SQL...) to run."""
-    after = next((b for b in context.document.blocks if b.span.line > span.end_line), None)
+    after = next(blocks_after(context.document.blocks, span.end_line), None)
     return after is not None and after.kind == "code" and after.info.lower() in _QUERY_LANGUAGES
 
 
@@ -629,7 +1207,9 @@ def _query_follows(context: CheckContext, span: Span) -> bool:
     signoff=True,
     summary="The runbook never says whom to escalate to when it does not work.",
     docs=RuleDoc(
-        what="Flags runbooks with no `escalation` in front matter and no escalation step.",
+        what="Flags runbooks that hold a procedure but no escalation path: no `escalation` in "
+        'front matter, no escalation step, no "Escalation"/"Contacts" section, and no sentence '
+        "that hands over with a channel or to a named organisation.",
         why="Every procedure can fail. Without a written escalation path, an agent either "
         "loops or stops silently; a person improvises, often by paging whoever they know.",
         example="---\nowner: team-payments\n---\n# Pool exhausted\n...(no escalation)",
@@ -638,12 +1218,14 @@ def _query_follows(context: CheckContext, span: Span) -> bool:
     ),
 )
 def missing_escalation(context: CheckContext) -> Iterator[Finding]:
-    if context.meta.escalation is not None:
+    if context.meta.escalation is not None or not _holds_procedure(context):
         return
     steps = context.graph.steps
     if any(s.kind == "escalate" for s in steps) or mentions_escalation(
         "\n".join(s.text for s in steps)
     ):
+        return
+    if _escalation_written(context):
         return
     yield Finding(
         "RB109",
@@ -652,6 +1234,40 @@ def missing_escalation(context: CheckContext) -> Iterator[Finding]:
         "add `escalation: {role: ..., after: 15m}` to front matter",
         context.meta.id,
     )
+
+
+_ESCALATION_HEADING = re.compile(
+    r"^\W*(?:escalat\w*(?:\s+(?:path|policy|contacts?|procedure|matrix))?|contacts?|who\s+to\s+"
+    r"(?:contact|call|page)|points?\s+of\s+contact|(?:support|on-?call)\s+contacts?|support)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _escalation_written(context: CheckContext) -> bool:
+    """An escalation path in the prose: an "Escalation"/"Contacts" section, or a sentence that
+    hands the problem on with a way to reach someone (a link, channel, handle, queue...) or to a
+    named organisation ("connect with Red Hat Support")."""
+    for passage in context.passages:
+        if passage.block.kind == "heading":
+            if _ESCALATION_HEADING.search(passage.text):
+                return True
+            continue
+        if not mentions_escalation(passage.text):
+            continue
+        for sentence in passage.sentences:
+            reach = _CHANNEL.search(sentence.text) or _NAMED_PARTY.search(sentence.text)
+            if reach and mentions_escalation(sentence.text):
+                return True
+    return False
+
+
+_NAMED_PARTY = re.compile(r"\b(?:with|to)\s+(?:the\s+)?[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)+")
+"""A named organisation or team to hand over to: "connect with Red Hat Support"."""
+
+
+def _holds_procedure(context: CheckContext) -> bool:
+    """Whether the document holds a procedure (a step to take), not only links or policy."""
+    return any(step.kind != "end" for step in context.graph.steps)
 
 
 _PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
@@ -665,8 +1281,9 @@ _PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
     signoff=True,
     summary="No `owner` in front matter, or the owner is a person rather than a team or role.",
     docs=RuleDoc(
-        what="Flags runbooks without an `owner`, and owners that look like a single person "
-        "(an e-mail address or a personal name).",
+        what="Flags runbooks that hold a procedure without an owner (front matter `owner`, "
+        "`owners`, `owner_slack` or `team`), and owners that look like a single person (an "
+        "e-mail address or a personal name).",
         why="Unowned runbooks rot: nobody updates them when the system changes. A person as "
         "owner leaves with the person.",
         example="---\nowner: alice@example.com\n---",
@@ -675,6 +1292,8 @@ _PERSON = re.compile(r"@|^[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+$")
 )
 def missing_owner(context: CheckContext) -> Iterator[Finding]:
     owner = context.meta.owner
+    if not _holds_procedure(context):
+        return
     if owner is None:
         yield Finding(
             "RB110",
@@ -701,8 +1320,9 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
     signoff=True,
     summary="`last_reviewed` is older than the configured age (365 days by default).",
     docs=RuleDoc(
-        what="Flags runbooks whose front matter `last_reviewed` is older than "
-        "`stale-after-days`, missing while other front matter is present, or not a date. "
+        what='Flags runbooks whose `last_reviewed` (front matter, or a "Last reviewed: '
+        'YYYY-MM-DD" line in the text) is older than `stale-after-days`, missing while other '
+        "front matter is present, or not a date. "
         "Ages are counted from today, or from SOURCE_DATE_EPOCH when it is set.",
         why="Systems drift: commands, flags and dashboards change. A runbook nobody has read "
         "for a year is a guess written in the past tense.",
@@ -713,6 +1333,9 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
 )
 def stale_review(context: CheckContext) -> Iterator[Finding]:
     reviewed = context.meta.last_reviewed
+    span = _front_matter_key_span(context, "last_reviewed")
+    if reviewed is None:
+        reviewed, span = _reviewed_in_body(context)
     if reviewed is None:
         if context.document.front_matter:
             yield Finding(
@@ -723,7 +1346,6 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
                 context.meta.id,
             )
         return
-    span = _front_matter_key_span(context, "last_reviewed")
     try:
         when = date.fromisoformat(reviewed[:10])
     except ValueError:
@@ -744,6 +1366,23 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
             "review the runbook and update `last_reviewed`",
             reviewed,
         )
+
+
+_REVIEWED_LINE = re.compile(
+    r"\blast[\s_-]+reviewed\W{0,20}\s*(?:<[^>]*>\s*)*(?P<date>\d{4}-\d{2}-\d{2})", re.IGNORECASE
+)
+
+
+def _reviewed_in_body(context: CheckContext) -> tuple[str | None, Span]:
+    """A review date the document states in its text ("Last Reviewed: 2024-03-01"), read the
+    same as the front matter key."""
+    for number, line in enumerate(context.document.lines, start=1):
+        found = _REVIEWED_LINE.search(line)
+        if found is not None:
+            column = found.start("date") + 1
+            span = Span(line=number, column=column, end_line=number, end_column=column + 9)
+            return found.group("date"), span
+    return None, title_span(context)
 
 
 _PROBLEM = re.compile(

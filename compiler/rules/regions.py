@@ -1,18 +1,25 @@
-"""Where text rules look: the prose and the commands of steps, as spans of the source."""
+"""Where text rules look: every block of the document as a reader sees it (passages), and the
+prose and commands of steps, as spans of the source."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from compiler.models import Span
-from compiler.parse import find_spans
+from compiler.parse import Block, find_spans
 from compiler.rules import CheckContext
+from compiler.text.normalise import read_spans
+from compiler.text.sentences import Sentence, sentences
 
 DURATION_OR_COUNT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|times"
-    r"|attempts?|tries|retries|x)\b|\b(?:once|twice|timeout|at\s+most|up\s+to|no\s+more\s+than)\b",
+    r"|attempts?|tries|retries|x)\b|\b(?:twice|timeout|at\s+most|up\s+to|no\s+more\s+than)\b"
+    # "once" as a count ("try once more"), not the conjunction ("once it is available")
+    r"|\bonce\b(?=\s*(?:[.,;:!?)]|$|\s+(?:a|per|every|more|again|or\s+twice)\b))",
     re.IGNORECASE,
 )
 
@@ -22,9 +29,6 @@ def starting_with(letters: str, pattern: str) -> str:
     engine rejects most positions at once instead of trying every alternative (2-3x faster
     on prose). Every alternative of `pattern` must start with one of `letters`."""
     return rf"(?=[{re.escape(letters)}])(?:{pattern})"
-
-
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*\[(<\"'])|\n[ \t>]*\n")
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,137 @@ def sentence_of(context: CheckContext, region: Region, span: Span) -> str:
     text = "\n".join(context.document.lines[region.span.line - 1 : region.span.end_line])
     lines_before = context.document.lines[region.span.line - 1 : span.line - 1]
     offset = sum(len(line) + 1 for line in lines_before) + span.column - 1
-    start, end = 0, len(text)
-    for boundary in _SENTENCE_BREAK.finditer(text):
-        if boundary.end() <= offset:
-            start = boundary.end()
-        elif boundary.start() >= offset:
-            end = boundary.start()
-            break
-    return text[start:end]
+    for sentence in sentences(text):
+        if sentence.start <= offset < sentence.end:
+            return sentence.text
+    return text
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One block of the document (paragraph, list item, table, heading, blockquote line) as a
+    reader sees it: `text` is the block's source read by `read_spans`, and every character of
+    it knows the source line and column it came from."""
+
+    block: Block
+    raw: str
+    text: str
+    origins: list[int] = field(repr=False)
+    line_starts: list[int] = field(repr=False)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """The passage's sentences (offsets into `text`)."""
+        return sentences(self.text)
+
+    def sentence_at(self, offset: int) -> Sentence:
+        """The sentence holding `offset` of `text` (the whole passage if none does)."""
+        starts = [sentence.start for sentence in self.sentences]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index].end:
+            return self.sentences[index]
+        return Sentence(0, len(self.text), self.text)
+
+    def span(self, start: int, end: int) -> Span:
+        """The source span of `text[start:end]` (end exclusive, not empty)."""
+        line, column = self._position(self.origins[start])
+        end_line, end_column = self._position(self.origins[max(start, end - 1)])
+        return Span(line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def _position(self, raw_offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.line_starts, raw_offset) - 1
+        first_column = self.block.span.column if index == 0 else 1
+        return self.block.span.line + index, first_column + raw_offset - self.line_starts[index]
+
+
+_PROSE_KINDS = frozenset({"paragraph", "heading", "table"})
+
+
+def passages(context: CheckContext) -> Iterator[Passage]:
+    """Every prose block of the document (not only text that became a step), read."""
+    lines = context.document.lines
+    for block in context.document.blocks:
+        if block.kind in _PROSE_KINDS and block.span.end_line <= len(lines):
+            yield read_block(lines, block)
+
+
+def read_block(lines: tuple[str, ...], block: Block) -> Passage:
+    """A block's source (`block.span` of `lines`) as a reader sees it."""
+    raw_lines = []
+    for number in range(block.span.line, block.span.end_line + 1):
+        text = lines[number - 1]
+        first = block.span.column if number == block.span.line else 1
+        last = block.span.end_column if number == block.span.end_line else len(text)
+        raw_lines.append(text[first - 1 : last])
+    raw = "\n".join(raw_lines)
+    starts = [0]
+    for piece in raw_lines[:-1]:
+        starts.append(starts[-1] + len(piece) + 1)
+    text, origins = read_spans(raw)
+    return Passage(block, raw, text, origins, starts)
+
+
+def step_at(context: CheckContext, span: Span) -> str | None:
+    """The step whose text (or lead-in) holds a span, if any (the first in step order)."""
+    return context.step_spans.holding(span)
+
+
+@dataclass(frozen=True)
+class StepSpans:
+    """Each step's text and lead-in spans, sorted by start line: finding the step that holds a
+    span looks only at spans starting on or before its line that reach it (not every step)."""
+
+    starts: list[int]
+    spans: list[tuple[Span, int, str]]
+    longest: int
+
+    @classmethod
+    def of(cls, context: CheckContext) -> StepSpans:
+        """The spans of the context's steps, in order of start line."""
+        spans = []
+        for order, (step_id, bound) in enumerate(context.graph.bound.items()):
+            for where in (bound.draft.span, bound.draft.note_span):
+                if where is not None:
+                    spans.append((where, order, step_id))
+        spans.sort(key=lambda item: (item[0].line, item[1]))
+        longest = max((where.end_line - where.line for where, _, _ in spans), default=0)
+        return cls([where.line for where, _, _ in spans], spans, longest)
+
+    def holding(self, span: Span) -> str | None:
+        """The first step (in step order) whose text or lead-in holds `span`."""
+        low = bisect.bisect_left(self.starts, span.line - self.longest)
+        high = bisect.bisect_right(self.starts, span.line)
+        found = [
+            (order, step) for where, order, step in self.spans[low:high] if _holds(where, span)
+        ]
+        return min(found)[1] if found else None
+
+
+def _holds(outer: Span, inner: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
+
+
+_BLOCK_STARTS: dict[int, tuple[tuple[Block, ...], list[int]]] = {}
+
+
+def blocks_after(blocks: tuple[Block, ...], line: int) -> Iterator[Block]:
+    """The blocks that start after `line`, in order (found by bisection, not a scan)."""
+    known = _BLOCK_STARTS.get(id(blocks))
+    if known is None or known[0] is not blocks:
+        if len(_BLOCK_STARTS) > 64:
+            _BLOCK_STARTS.clear()
+        known = (blocks, [block.span.line for block in blocks])
+        _BLOCK_STARTS[id(blocks)] = known
+    for index in range(bisect.bisect_right(known[1], line), len(blocks)):
+        yield blocks[index]
+
+
+def block_after(blocks: tuple[Block, ...], line: int) -> Block | None:
+    """The first block (not raw HTML) that starts after `line`."""
+    return next((b for b in blocks_after(blocks, line) if b.kind != "html"), None)
 
 
 def title_span(context: CheckContext) -> Span:

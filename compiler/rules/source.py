@@ -115,6 +115,39 @@ def dropped_source(context: CheckContext) -> Iterator[Finding]:
 
 
 @rule(
+    "RB008",
+    "unplaced-instruction",
+    "error",
+    blocking=True,
+    signoff=True,
+    summary="An instruction or command in the source is in no step of the artifact.",
+    docs=RuleDoc(
+        what="Reports an instruction-like sentence or a command line that the extractor could "
+        "not place in any step: an imperative in a table cell, a prompted or known command in "
+        "a code block that was read as output, an instruction sentence no step holds.",
+        why="An agent sees only the artifact. An instruction that silently vanished between the "
+        "source and the step graph is never run, and a runbook whose risky part was dropped "
+        "could otherwise compile `ready`.",
+        example="| Symptom | Fix |\n| --- | --- |\n| Pods pending | Delete the stuck PVC. |",
+        instead="Write the instruction as a list item or a command block under the section it "
+        "belongs to:\n\n### If pods are pending\n\n1. Delete the stuck PVC: `oc delete pvc "
+        "<name>`",
+    ),
+)
+def unplaced_instruction(context: CheckContext) -> Iterator[Finding]:
+    for issue in context.extraction_issues:
+        if issue.kind == "unplaced-instruction":
+            yield Finding(
+                "RB008",
+                issue.span,
+                f"this {issue.detail or 'instruction'} is in no step of the artifact",
+                "write it as a step (list item or command block), or sign off that it is "
+                "not an instruction",
+                issue.evidence,
+            )
+
+
+@rule(
     "RB006",
     "no-procedure",
     "warning",

@@ -2,6 +2,9 @@
 dropped (zero-width space, soft hyphen, word joiner, bidi controls), look-alike letters from
 other scripts read as Latin, and case folded.
 
+`read_spans` gives what a reader sees of a piece of markdown, case kept: the same folding plus
+markdown emphasis markers dropped and HTML character references decoded, again with offsets.
+
 `fold` gives the comparable form of a short string (a name, an actor, a verb). `fold_spans`
 does the same for longer text and keeps, for every character it returns, the offset of the
 character it came from, so a match in the folded text still points at the original columns.
@@ -9,6 +12,8 @@ character it came from, so a match in the folded text still points at the origin
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 
 LOOKALIKE_LETTERS = {
@@ -81,3 +86,73 @@ def fold_spans(text: str) -> tuple[str, list[int]]:
         out.append(folded)
         origins.extend([offset] * len(folded))
     return "".join(out), origins
+
+
+_MARKUP_CHARS = re.compile(r"[&*_~]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_EMPHASIS = re.compile(r"\*+|~~|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")
+_CODE_SPAN = re.compile(r"(`+)[^`\n]*(?:(?!\1)`+[^`\n]*)*?\1")
+
+
+def read_spans(text: str) -> tuple[str, list[int]]:
+    """What a reader sees of markdown `text`, case kept: NFKC, format characters dropped,
+    look-alike letters read as Latin, emphasis markers (`*`, `~~`, `_` at a word edge) dropped
+    outside inline code, and HTML character references (`&#101;`, `&amp;`) decoded. Returns the
+    text and, for each of its characters, the offset in `text` of the character it came from
+    (a decoded reference points at its `&`). Line breaks and other white space are kept."""
+    if text.isascii() and not _MARKUP_CHARS.search(text):
+        return text, list(range(len(text)))
+    code = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
+    out: list[str] = []
+    origins: list[int] = []
+    drops = _markup_drops(text, code)
+    offset = 0
+    while offset < len(text):
+        skip = drops.get(offset)
+        if skip is not None:
+            replacement, end = skip
+            out.append(replacement)
+            origins.extend([offset] * len(replacement))
+            offset = end
+            continue
+        char = text[offset]
+        if char.isascii():
+            out.append(char)
+            origins.append(offset)
+        elif not is_invisible(char):
+            read = _read_char(char)
+            out.append(read)
+            origins.extend([offset] * len(read))
+        offset += 1
+    return "".join(out), origins
+
+
+def _markup_drops(text: str, code: list[tuple[int, int]]) -> dict[int, tuple[str, int]]:
+    """Offsets where markup starts -> (what a reader sees instead, offset after the markup)."""
+    drops: dict[int, tuple[str, int]] = {}
+    index = 0
+    for pattern, decode in ((_EMPHASIS, False), (_ENTITY, True)):
+        for match in pattern.finditer(text):
+            while index < len(code) and code[index][1] <= match.start():
+                index += 1
+            if index < len(code) and code[index][0] <= match.start():
+                continue  # inside inline code the characters are literal
+            seen = _read_char(html.unescape(match.group())) if decode else ""
+            if decode and seen == match.group():
+                continue  # not a known reference
+            drops[match.start()] = (seen, match.end())
+        index = 0
+    return drops
+
+
+def _read_char(text: str) -> str:
+    """A character (or a decoded reference) as read: NFKC, no format characters, a look-alike
+    letter as its Latin letter in the same case."""
+    out = []
+    for char in unicodedata.normalize("NFKC", text):
+        if is_invisible(char):
+            continue
+        lower = char.lower()
+        latin = lower.translate(_LOOKALIKES)
+        out.append(latin.upper() if latin != lower and char != lower else latin)
+    return "".join(out)

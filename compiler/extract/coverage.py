@@ -1,0 +1,157 @@
+"""Every source line accounted for: part of a step, or classified (heading, description,
+example output, quoted text, link list, table, HTML comment, front matter, blank).
+
+An instruction-like sentence or command line that no step holds is *unplaced*: the
+`RB008 unplaced-instruction` rule reports it, so nothing the extractor could not place is lost
+silently. Each scan here is linear in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from compiler.extract import DraftStep, ExtractionIssue
+from compiler.extract.heuristic import (
+    COMMON_PROGRAMS,
+    is_pointer,
+    looks_like_command_line,
+    sentences,
+)
+from compiler.models import Span
+from compiler.parse import Block, Document
+from compiler.text.instructions import is_instruction
+
+LINE_CLASSES = (
+    "step",
+    "heading",
+    "description",
+    "output",
+    "quote",
+    "links",
+    "table",
+    "comment",
+    "front-matter",
+    "blank",
+    "unplaced",
+)
+"""The classes a source line can have, most telling first."""
+
+_LINK_ONLY = re.compile(
+    r"^\W*(?:(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])|<?https?://\S+>?)[\s,;:.\-|*]*)+$"
+)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Lines per class, and the instructions no step holds."""
+
+    lines: dict[str, int]
+    unplaced: tuple[ExtractionIssue, ...]
+
+
+def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[str]) -> Coverage:
+    """Classify every line of a document given the steps extracted from it."""
+    lines = document.lines
+    classes: list[str | None] = [None] * len(lines)
+    in_step = [False] * len(lines)
+    for draft in drafts:
+        for span in filter(None, (draft.span, draft.note_span)):
+            for number in range(span.line, min(span.end_line, len(lines)) + 1):
+                in_step[number - 1] = True
+    if document.front_matter_span is not None:
+        for number in range(1, document.front_matter_span.end_line + 1):
+            classes[number - 1] = "front-matter"
+    unplaced: list[ExtractionIssue] = []
+    for block in document.blocks:
+        kind = _block_class(block, lines)
+        for number in range(block.span.line, min(block.span.end_line, len(lines)) + 1):
+            if classes[number - 1] is None:
+                classes[number - 1] = kind
+        unplaced += _unplaced(block, lines, in_step, known | COMMON_PROGRAMS)
+    for issue in unplaced:
+        classes[issue.span.line - 1] = "unplaced"
+    counts: Counter[str] = Counter()
+    for index, text in enumerate(lines):
+        if in_step[index] and classes[index] != "front-matter":
+            counts["step"] += 1
+        elif classes[index] is not None:
+            counts[classes[index] or ""] += 1
+        elif not text.strip():
+            counts["blank"] += 1
+        else:
+            counts["description"] += 1  # container markers, reference definitions
+    ordered = {name: counts[name] for name in LINE_CLASSES if counts[name]}
+    return Coverage(ordered, tuple(unplaced))
+
+
+def _block_class(block: Block, lines: tuple[str, ...]) -> str:
+    if block.kind == "heading":
+        return "heading"
+    if block.kind == "table":
+        return "table"
+    if block.kind == "html":
+        return "comment" if block.text.lstrip().startswith("<!--") else "description"
+    if block.kind == "code":
+        return "output"
+    first = lines[block.span.line - 1].lstrip()
+    if first.startswith(">"):
+        return "quote"
+    if block.kind == "paragraph" and _LINK_ONLY.match(block.text):
+        return "links"
+    return "description"
+
+
+def _unplaced(
+    block: Block, lines: tuple[str, ...], in_step: list[bool], known: frozenset[str]
+) -> Iterator[ExtractionIssue]:
+    """Instruction sentences and command lines of a block that no step holds."""
+    if block.kind == "code":
+        for line in block.lines:
+            if not in_step[line.line - 1] and looks_like_command_line(line.text, block, known):
+                yield _issue(line.line, line.column, line.text, "command")
+    elif block.kind == "table":
+        # The header row (the block's first line) names columns: "Fix", "Check".
+        for number in range(block.span.line + 1, block.span.end_line + 1):
+            text = lines[number - 1]
+            if _TABLE_RULE.match(text):
+                continue
+            for cell in text.strip().strip("|").split("|"):
+                words = cell.split()
+                if len(words) > 1 and is_instruction(cell.strip()) and not in_step[number - 1]:
+                    yield _issue(number, text.find(cell.strip()) + 1, cell.strip(), "instruction")
+                    break
+    elif block.kind == "paragraph":
+        yield from _unplaced_sentences(block, lines, in_step)
+
+
+def _unplaced_sentences(
+    block: Block, lines: tuple[str, ...], in_step: list[bool]
+) -> Iterator[ExtractionIssue]:
+    if all(in_step[n - 1] for n in range(block.span.line, block.span.end_line + 1)):
+        return
+    for sentence in sentences(block.text):
+        if not is_instruction(sentence.text) or is_pointer(sentence.text):
+            continue
+        number = _line_of(block, lines, sentence.text)
+        if not in_step[number - 1]:
+            yield _issue(number, 1, sentence.text, "instruction")
+
+
+def _line_of(block: Block, lines: tuple[str, ...], text: str) -> int:
+    """The source line a sentence of a block starts on (its first words found there)."""
+    head = " ".join(text.split()[:3])
+    for number in range(block.span.line, block.span.end_line + 1):
+        if head and head in " ".join(lines[number - 1].split()):
+            return number
+    return block.span.line
+
+
+def _issue(line: int, column: int, text: str, what: str) -> ExtractionIssue:
+    stripped = text.strip()
+    end = column + max(len(stripped), 1) - 1
+    span = Span(line=line, column=max(column, 1), end_line=line, end_column=end)
+    return ExtractionIssue("unplaced-instruction", span, stripped, what)

@@ -1,0 +1,128 @@
+"""Instructions: whether a sentence tells the reader to do something, and whether it hands
+the problem to someone else.
+
+The one home of the imperative-verb list and of the "you should ..." forms, used by the
+extractor (which sentences become steps) and by the text rules (which sentences gate
+anything). Nothing here imports a compile stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+VERBS = (
+    r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|appoint"
+    r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
+    r"|block|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
+    r"|communicate|compare|complete|configure|confirm|connect|consider|contact|contain"
+    r"|continue|coordinate|copy|cordon|create|cut|debug|decide|declare|decrease|delegate"
+    r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
+    r"|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
+    r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
+    r"|execute|expand|export|extend|file|fill|find|finish|fix|flush|focus|follow|forward"
+    r"|freeze|gather|get|give|go|grant|have|hold|identify|ignore|implement|include|increase|inform"
+    r"|initiate|inspect|install|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
+    r"|let|list|lock|log ?in|login|look|make|merge|message|migrate|mitigate|modify|monitor"
+    r"|mount|move|navigate|note\s+(?:that|down|the|it|this|any|which|how|what|where)|notify"
+    r"|observe|obtain|open|page|pass|patch|pause|perform|pick"
+    r"|ping|post|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
+    r"|push|put|query|raise|reach out|read|reboot|recreate|reduce|refer|refund|reinstall"
+    r"|reinstate|release|reload|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
+    r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
+    r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
+    r"|set|share|ship|shut ?down|shut|sign|silence|skip|snooze|specify|ssh|start|stay|stop"
+    r"|study|submit|summari[sz]e|swap|switch|sync|tag|tail|take|tell|terminate|test|trigger"
+    r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
+    r"|watch|write"
+)
+"""Verbs an instruction starts with ("Isolate affected instances", "Be aware of ...")."""
+
+
+IMPERATIVE = re.compile(
+    r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+"
+    r"|immediately\s+|always\s+|just\s+)?"
+    rf"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))(?:{VERBS})\b(?![-'])(?!\s+only\b)",
+    re.IGNORECASE,
+)
+
+
+YOU_SHOULD = re.compile(
+    r"\b(?:you|we)\s+(?:should|must|need to|have to|will need to|(?:may|might)\s+(?:want|need) to"
+    r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b)"
+    r"\b",
+    re.IGNORECASE,
+)
+
+
+LEADING_CONDITION = re.compile(
+    r"^(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
+    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+LEADING_INSTRUCTION = re.compile(
+    LEADING_CONDITION.pattern.replace("[^,:;]*?", ".*?").replace(
+        "(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$"
+    ),
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+STEP_REFERENCE = re.compile(
+    r"\b(?:go|skip|jump|return|continue|proceed|move|start over)\s+(?:back\s+)?(?:to|with|from|at)"
+    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+)",
+    re.IGNORECASE,
+)
+
+
+ESCALATE = re.compile(
+    r"\b(?i:escalate|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
+    r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket)"
+    r"|(?:get|ask\s+for|request)\s+(?:an?\s+)?(?:approval|sign-?off)\s+from)\b"
+    # "connect with Red Hat Support", "connect with the on-call" (not "connect with ssh")
+    r"|\b(?i:connect|get\s+in\s+touch)\s+with\s+(?:(?i:the|your)\s+)?(?:[A-Z]|(?i:support|on-?call"
+    r"|owners?|team)\b)"
+    # "page"/"ping" as a verb with a person, role or team after it, not the noun ("run page").
+    r"|(?<![\w-])(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\byour )(?<!\bour )(?<!\brun )"
+    r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])",
+)
+"""Contacting, paging or handing over to a person, role or team."""
+
+
+LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
+"""A short label before an instruction: "Note for operators: restart ..."."""
+
+
+_EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)(?=\w)")
+
+
+def leading_condition(text: str) -> re.Match[str] | None:
+    """A leading condition, split before the instruction it guards: in "If it lacks a
+    ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go"."""
+    return LEADING_INSTRUCTION.match(text) or LEADING_CONDITION.match(text)
+
+
+def is_instruction(text: str) -> bool:
+    """Whether a sentence tells the reader to do something (used by the text rules too)."""
+    return instructional(text.strip().lstrip("-*0123456789.) ").strip())
+
+
+def mentions_escalation(text: str) -> bool:
+    """Whether text hands the problem to someone else (escalate, page, open a case...)."""
+    return bool(ESCALATE.search(text))
+
+
+def instructional(text: str, procedural: bool = True) -> bool:
+    """An instruction: imperative, "you should ...", a step reference, or a condition whose
+    consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y").
+    Outside procedural sections "you should ..." alone does not count."""
+    leading = leading_condition(text)
+    if leading:
+        text = leading.group("rest")
+    text = _EMPHASIS.sub("", text)
+    label = LABEL.match(text)
+    if label and IMPERATIVE.match(text[label.end() :]):
+        return True
+    you_should = procedural and YOU_SHOULD.search(text)
+    return bool(IMPERATIVE.match(text) or you_should or STEP_REFERENCE.search(text))

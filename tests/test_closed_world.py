@@ -1,0 +1,204 @@
+"""Issue 16, closed world: what resolves a condition, a wait, an actor, an action or a
+placeholder, and what does not (each case is a general form, not a labelled case's text)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from compiler.models import Artifact
+from compiler.text.actors import defined_roles, initials, own_team, unmodified
+
+Compile = Callable[[str], Artifact]
+FRONT = "---\nid: t\nowner: team-x\nescalation: {role: team-x, after: 15m}\n---\n"
+
+
+def flags(compile_text: Compile, body: str, code: str) -> list[tuple[int, str]]:
+    artifact = compile_text(FRONT + body)
+    return [(d.line - 5, d.evidence) for d in artifact.diagnostics if d.code == code]
+
+
+def test_roles_the_document_defines() -> None:
+    roles = defined_roles(
+        ["Steps for Incident Commander", "What is On-Call?", "Assemble Response Team"],
+        ["**Scribe** - takes notes", "The Subject Matter Expert (SME) helps."],
+    )
+    assert {"Incident Commander", "IC", "On-Call", "Response Team", "Scribe", "SME"} <= roles
+    assert initials("Subject Matter Experts") == "SME"
+    assert unmodified("the next on-call") == "the on-call"
+    assert own_team("other team members") and not own_team("another team")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Steps for Incident Commander\n\n1. Page the IC now.\n", 0),
+        ("# What is On-Call?\n\n1. Let the next on-call know.\n", 0),
+        ("# Steps\n\n1. Page the IC now.\n", 1),
+        ("# Steps\n\n1. Invite all responders to the voice call.\n", 0),
+        ("# Steps for Incident Commander\n\n1. Page others as directed by the IC.\n", 0),
+        ("# Steps\n\n1. Talk with the application owner.\n", 1),
+        ("# Steps\n\n1. Get in touch with the customers' security teams.\n", 1),
+    ],
+)
+def test_actors_resolve_or_flag(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Verify that the host is healthy, if not move the pods.\n", 1),
+        ("# Fix\n\n1. If renewal keeps failing, page team-x.\n", 1),
+        ("# Fix\n\n1. Escalate if you cannot fix it within a reasonable timeframe.\n", 1),
+        ("# Fix\n\n1. Monitor logs for unusual activity.\n", 1),
+        ("# Fix\n\n1. If the pod is `Pending`, delete it with `oc delete pod x`.\n", 0),
+        ("# Fix\n\n1. If there are problems with the data in `Foo`, read its logs.\n", 1),
+        ("# Fix\n\n1. Only once you are confident (via forensic analysis), tell team-x.\n", 0),
+        ("# Fix\n\n1. If an issue keeps happening; if it alerts often, tell team-x.\n", 1),
+    ],
+)
+def test_conditions_decidable_or_flagged(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Occasionally check on the progress of the fix.\n", 1),
+        ("# Fix\n\n1. Wait for the new certificate to be issued.\n", 1),
+        ("# Fix\n\nIf an upgrade runs, the alert may resolve in some time.\n", 1),
+        ("# Fix\n\n1. Wait up to 10 minutes for the new certificate to be issued.\n", 0),
+        ("# Fix\n\n1. Monitor the incident, and notify team-x if it escalates.\n", 0),
+        ("# Fix\n\n1. Follow the fix progress, and post the message once it is ready.\n", 1),
+    ],
+)
+def test_waits_bounded_or_flagged(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB106")) == expected
+
+
+def test_an_action_detailed_elsewhere_is_flagged_where_it_is_detailed(
+    compile_text: Compile,
+) -> None:
+    body = (
+        "# Checklist\n\n1. Isolate affected hosts.\n2. Tell team-x.\n\n"
+        "## Isolate Affected Hosts\n\n* Blacklist the IP addresses of the hosts.\n"
+    )
+    assert [line for line, _ in flags(compile_text, body, "RB108")] == [8]  # the bullet
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n* **Bad Deployment:** Roll it back.\n", 1),
+        ("# Fix\n\n1. Check the ceph daemons and take corrective measures.\n", 1),
+        ("# Fix\n\n1. Roll back `alertmanager.yaml` to the previous version.\n", 1),
+        ("# Fix\n\n1. Restart it with `systemctl restart foo`.\n", 0),
+        ("# Fix\n\n* Disks that fill up, logs that should be rotated.\n", 0),
+        ("# Fix\n\nRemove unused images:\n\n```shell\n# TODO: command needed\n```\n", 1),
+    ],
+)
+def test_actions_say_how_or_flag(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "oc logs hypershift-agent-XXXXX -n ns",
+        "kubectl -n my-namespace get pods",
+        "kubectl --kubeconfig /path/to/kubeconfig get pods",
+        "curl http://localhost:[port number]/healthz",
+    ],
+)
+def test_placeholders_written_as_text(compile_text: Compile, command: str) -> None:
+    body = f"# Fix\n\n1. Look:\n\n```console\n$ {command}\n```\n"
+    assert len(flags(compile_text, body, "RB107")) == 1
+
+
+def test_a_placeholder_in_prose_is_flagged_once(compile_text: Compile) -> None:
+    body = (
+        "# Fix\n\nThe `agent-XXXXX` pod counts it.\n\n1. Open the `agent-XXXXX` pod.\n"
+        "2. Read the `agent-XXXXX` pod's logs.\n"
+    )
+    assert len(flags(compile_text, body, "RB107")) == 1
+
+
+@pytest.mark.parametrize(
+    ("front", "owner"),
+    [
+        ("owner: team-a", "team-a"),
+        ("owner_slack: '#team-b'", "#team-b"),
+        ("team: team-c", "team-c"),
+        ("owners: [team-d, team-e]", "team-d, team-e"),
+    ],
+)
+def test_owner_from_common_front_matter_keys(compile_text: Compile, front: str, owner: str) -> None:
+    artifact = compile_text(f"---\nid: t\n{front}\n---\n# T\n\n1. Run `oc get pods`.\n")
+    assert artifact.runbook.owner == owner
+    assert not [d for d in artifact.diagnostics if d.code == "RB110"]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "## Escalation\n\nThe storage team.\n",
+        "If it still fails, escalate in [#storage](https://chat.example/storage).\n",
+        "If it still fails, please connect with Red Hat Support.\n",
+    ],
+)
+def test_escalation_written_in_the_prose(compile_text: Compile, tail: str) -> None:
+    artifact = compile_text(
+        f"---\nid: t\nowner: team-a\n---\n# T\n\n1. Run `oc get pods`.\n\n{tail}"
+    )
+    assert not [d for d in artifact.diagnostics if d.code == "RB109"]
+
+
+def test_no_escalation_or_owner_flags_without_a_procedure(compile_text: Compile) -> None:
+    artifact = compile_text("# Reading list\n\nSome background on the system.\n")
+    assert not [d for d in artifact.diagnostics if d.code in ("RB109", "RB110")]
+
+
+def test_a_review_date_in_the_text_is_read(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "---\nid: t\nowner: team-a\n---\n# T\n\nLast Reviewed: 2001-01-01\n\n"
+        "1. Run `oc get pods`.\n"
+    )
+    stale = [d for d in artifact.diagnostics if d.code == "RB111"]
+    assert [(d.line, d.evidence) for d in stale] == [(7, "2001-01-01")]
+
+
+def test_an_undecidable_decision_is_a_human_gate(compile_text: Compile) -> None:
+    body = "# Fix\n\n1. If you don't find a common cause, page team-x.\n2. Run `oc get pods`.\n"
+    decisions = [s for s in compile_text(FRONT + body).steps if s.kind == "decision"]
+    assert decisions and all(s.gate == "human" for s in decisions)
+    body = "# Fix\n\n1. If the pod is `Pending`, run `oc get pods`.\n"
+    decided = [s for s in compile_text(FRONT + body).steps if s.kind == "decision"]
+    assert decided and all(s.gate == "auto" for s in decided)
+
+
+def test_a_list_details_only_the_changes_it_repeats(compile_text: Compile) -> None:
+    body = (
+        "# Fix\n\nShut down the servers, turn off the data center. Some things to try:\n\n"
+        "* Shut down the servers from the provider console.\n"
+    )
+    assert [e for _, e in flags(compile_text, body, "RB108")] == ["turn off the data center"]
+
+
+def test_a_gerund_after_try_is_an_action(compile_text: Compile) -> None:
+    body = "# Fix\n\nTry deleting the pod and see whether it comes back.\n"
+    assert len(flags(compile_text, body, "RB108")) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In a local cluster the disk may need to be replaced.",
+        "The node might need a manual reboot.",
+    ],
+)
+def test_a_hedged_change_without_you_is_left_to_the_reader(
+    compile_text: Compile, sentence: str
+) -> None:
+    assert len(flags(compile_text, f"# Fix\n\n{sentence}\n", "RB101")) == 1

@@ -1,0 +1,227 @@
+"""Regressions for issue 15 (every instruction reaches the step graph, or is reported), each
+example of the issue with its words changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from compiler.cli import app
+from compiler.extract.heuristic import extract
+from compiler.models import Artifact, Step
+from compiler.parse import parse
+
+from .conftest import REPO, codes
+
+Compile = Callable[[str], Artifact]
+
+
+def _steps(artifact: Artifact) -> list[Step]:
+    return [s for s in artifact.steps if s.source is not None]
+
+
+def _texts(text: str) -> list[str]:
+    return [d.text for d in extract(parse(text), frozenset({"oc"}))]
+
+
+# Whole sections skipped by heading keywords -------------------------------------------------
+
+
+def test_sections_with_neither_procedural_nor_descriptive_headings_keep_their_commands() -> None:
+    text = (
+        "# Cache\n\n## Mitigation\n\n1. Check the cache hit rate.\n\n"
+        "## Emptying the warm tier\n\n```\nredis-cli -n 3 flushdb\n```\n\n"
+        "## Rebuilding indexes\n\nRun `oc rsh indexer reindex --all`.\n"
+    )
+    assert _texts(text) == [
+        "Check the cache hit rate.",
+        "redis-cli -n 3 flushdb",
+        "Run `oc rsh indexer reindex --all`.",
+    ]
+
+
+def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Compile) -> None:
+    art = compile_text(
+        "# Banner\n\n## Locate 'next action'\n\n1. Open the banner settings.\n"
+        "2. Replace the stale text.\n"
+    )
+    assert len(_steps(art)) == 2 and "RB006" not in codes(art)
+
+
+# Code blocks -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("terraform destroy -target=module.cache", ["terraform destroy -target=module.cache"]),
+        ("/deployer run halt green", ["/deployer run halt green"]),
+        ("sudo -i\nchmod -R 750 /srv/ledger", ["sudo -i", "chmod -R 750 /srv/ledger"]),
+        (
+            "[ stage ] staging> Invoice.where(paid: false).count",
+            ["Invoice.where(paid: false).count"],
+        ),
+        ("ledger=# SELECT count(*)\nledger-# FROM invoices;\n count\n-------\n 3", [
+            "SELECT count(*) FROM invoices;"
+        ]),
+        ("irb(main):002> Invoice.find(7).destroy", ["Invoice.find(7).destroy"]),
+        ("# systemctl restart haproxy", ["systemctl restart haproxy"]),
+        ("PS> Stop-Service -Name ledger", ["Stop-Service -Name ledger"]),
+        ("mysql> DELETE FROM carts WHERE stale = 1;", ["DELETE FROM carts WHERE stale = 1;"]),
+        (">>> import shutil; shutil.rmtree('/tmp/spool')", [
+            "import shutil; shutil.rmtree('/tmp/spool')"
+        ]),
+    ],
+)
+def test_commands_in_any_block_with_or_without_a_prompt(block: str, expected: list[str]) -> None:
+    assert _texts(f"# T\n\n## Fixing\n\n```\n{block}\n```\n") == expected
+
+
+def test_a_loop_is_one_step_and_a_heredoc_too() -> None:
+    loop = "```bash\nuntil oc get pod ledger-0; do\n  sleep 10\ndone\n```"
+    heredoc = "```bash\ncat <<CONF > /etc/ledger.conf\nmode: ro\nCONF\n```"
+    assert len(_texts(f"# T\n\n{loop}\n\n{heredoc}\n")) == 2
+
+
+@pytest.mark.parametrize("info", ["text", "output", "json", "yaml"])
+def test_output_blocks_hold_no_steps(info: str) -> None:
+    assert _texts(f"# T\n\n```{info}\nNAME   READY\nledger 1/1\n```\n") == []
+
+
+def test_output_after_a_prompted_command_is_not_a_step() -> None:
+    block = "```console\n$ oc get pods\nNAME   READY\nledger-0   1/1\n```"
+    assert _texts(f"# T\n\n{block}\n") == ["oc get pods"]
+
+
+def test_sql_and_ruby_blocks_become_steps_reported_when_no_tool_runs_them(
+    compile_text: Compile,
+) -> None:
+    art = compile_text(
+        "# T\n\n## Fix\n\n```sql\nTRUNCATE audit_log;\n```\n\n```ruby\nLedger.purge_all!\n```\n"
+    )
+    steps = _steps(art)
+    assert [s.text for s in steps] == ["TRUNCATE audit_log;", "Ledger.purge_all!"]
+    assert all(s.effect == "destructive" for s in steps)
+    assert codes(art).count("RB207") == 2
+
+
+# Compound commands ---------------------------------------------------------------------------
+
+
+def test_a_check_joined_to_a_delete_is_a_destructive_action(compile_text: Compile) -> None:
+    art = compile_text("# T\n\n```\noc get pods -n ledger && oc delete namespace ledger\n```\n")
+    (step,) = _steps(art)
+    assert step.effect == "destructive" and step.kind == "action" and step.requires_approval
+
+
+# Branches -----------------------------------------------------------------------------------
+
+
+def test_if_then_otherwise_is_one_decision_with_both_branches(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Steps\n\nIf the replica lags by more than 60 s, restart it. "
+        "Otherwise drain the queue.\n\nClose the ticket.\n"
+    )
+    decision, restart, drain, close = _steps(art)
+    assert decision.kind == "decision"
+    assert [(e.to, e.when) for e in decision.next] == [
+        (restart.id, "If the replica lags by more than 60 s"),
+        (drain.id, "otherwise"),
+    ]
+    assert [e.to for e in restart.next] == [close.id]
+    assert [e.to for e in drain.next] == [close.id]
+
+
+def test_a_condition_over_a_nested_list_is_a_decision_over_the_list(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Steps\n\n* If you still have a shell on the host, try to:\n"
+        "    * Reload the firewall rules.\n    * Lock the service account.\n"
+        "* Write up the timeline.\n"
+    )
+    decision, reload_, _lock, write = _steps(art)
+    assert decision.kind == "decision"
+    assert {e.to for e in decision.next} == {reload_.id, write.id}
+
+
+def test_headings_that_name_cases_are_branches_not_a_sequence(compile_text: Compile) -> None:
+    art = compile_text(
+        "# Undo\n\n## Cases\n\n### If the upload failed before the swap\n\n1. Retry the upload."
+        "\n\n### If the swap ran but the site is down\n\n1. Swap back.\n2. Retry the upload.\n\n"
+        "### Option 3: only thumbnails are stale\n\n1. Rebuild the thumbnails.\n\n"
+        "## After\n\n1. Post in the channel.\n"
+    )
+    first, retry, second, swap, retry2, third, rebuild, post = _steps(art)
+    assert [s.kind for s in (first, second, third)] == ["decision"] * 3
+    assert [e.to for e in first.next] == [retry.id, second.id]
+    assert [e.to for e in second.next] == [swap.id, third.id]
+    assert [e.to for e in retry.next] == [post.id] and [e.to for e in retry2.next] == [post.id]
+    assert [e.to for e in rebuild.next] == [post.id]
+
+
+def test_symptom_fix_pairs_are_exclusive_branches(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Common causes\n\n* **Broken release:** Revert it.\n"
+        "* **Cache stampede:** Enable the request coalescer.\n\n## After\n\n1. Tell the team.\n"
+    )
+    broken, revert, stampede, enable, tell = _steps(art)
+    assert broken.kind == stampede.kind == "decision"
+    assert [e.to for e in broken.next] == [revert.id, stampede.id]
+    assert [e.to for e in revert.next] == [tell.id] and [e.to for e in enable.next] == [tell.id]
+
+
+# Cut text ------------------------------------------------------------------------------------
+
+
+def test_conditions_are_never_cut_inside_a_link_or_after_e_g() -> None:
+    text = (
+        "# T\n\n## Steps\n\nIf you have the [ledger CLI set up](https://example.com/a:b), "
+        "run `ledger sync`.\n\nKeep the exports as plain files (e.g. CSV). Then upload them.\n"
+    )
+    found = _texts(text)
+    assert found[0] == "If you have the [ledger CLI set up](https://example.com/a:b)"
+    assert "Keep the exports as plain files (e.g. CSV)." in found
+
+
+def test_a_paragraph_of_several_instructions_is_one_step_each() -> None:
+    text = "# T\n\n## Steps\n\nStop the consumer. Purge the dead-letter queue. Start it again.\n"
+    assert len(_texts(text)) == 3
+
+
+# Kinds -----------------------------------------------------------------------------------------
+
+
+def test_the_noun_page_is_not_an_escalation(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Steps\n\n1. Open the post-apply hook on your build page.\n"
+        "2. Page the ledger on-call.\n"
+    )
+    first, second = _steps(art)
+    assert first.kind != "escalate" and second.kind == "escalate"
+
+
+# Nothing silently dropped --------------------------------------------------------------------
+
+
+def test_an_instruction_in_a_table_is_reported_and_lines_are_accounted(
+    compile_text: Compile,
+) -> None:
+    art = compile_text(
+        "# T\n\n## Steps\n\n1. Check the ledger.\n\n| Symptom | Remedy |\n| --- | --- |\n"
+        "| lag | Restart the ledger writer. |\n"
+    )
+    assert codes(art).count("RB008") == 1
+    assert art.coverage["step"] == 1 and art.coverage["unplaced"] == 1
+    assert sum(art.coverage.values()) == 10
+
+
+def test_the_report_shows_the_coverage_summary(tmp_path: Path) -> None:
+    runbook = tmp_path / "r.md"
+    runbook.write_text("# T\n\n## Steps\n\n1. Check the ledger.\n")
+    out = tmp_path / "report.html"
+    registry = REPO / "runbooks_src" / "tools.yaml"
+    args = ["report", str(runbook), "--out", str(out), "--registry", str(registry)]
+    CliRunner().invoke(app, args)
+    assert "source lines: 3 blank, 2 heading, 1 step" in out.read_text()

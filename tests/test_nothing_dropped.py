@@ -1,0 +1,92 @@
+"""Property over the real corpora (../shared/corpora and ../shared/prose, skipped when absent):
+every instruction-like line of every file is in a step of the artifact or reported by RB008.
+
+Instruction-like: a sentence of a paragraph, list item or quote that reads as an instruction
+(`is_instruction`, the test the text rules use too), or a code line behind a `$ ` prompt that
+runs something (not a bare `NAME=value`, `cd` or `exit`).
+Files copied into the held-out eval group are left out: nothing is tuned on them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from compiler.extract.heuristic import is_pointer
+from compiler.models import Artifact, Span
+from compiler.parse import Document, decode_source, parse
+from compiler.pipeline import Environment
+from compiler.registry import load_registry
+from compiler.text.instructions import is_instruction
+from compiler.text.sentences import sentences
+from compiler.workspace import compile_all, discover
+
+from .conftest import REPO
+
+REGISTRY = REPO / "runbooks_src" / "tools.yaml"
+SHARED = REPO.parent / "shared"
+_DOLLAR = re.compile(r"^\s*\$\s+(?!(?:export\s+)?[A-Za-z_]\w*=[^$`]*$|(?:cd|exit)\b)\S")
+
+
+def _heldout_digests() -> set[str]:
+    found = set()
+    for directory in (REPO / "evals" / "cases").glob("*heldout*"):
+        found |= {hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.glob("*.md")}
+    return found
+
+
+def _files() -> list[Path]:
+    roots = [SHARED / "corpora", SHARED / "prose"]
+    if not any(root.is_dir() for root in roots):
+        pytest.skip(f"no shared corpora at {SHARED} (../shared is absent)")
+    heldout = _heldout_digests()
+    files = [p for root in roots if root.is_dir() for p in sorted(root.rglob("*.md"))]
+    return [p for p in files if hashlib.sha256(p.read_bytes()).hexdigest() not in heldout]
+
+
+def _instruction_lines(document: Document) -> set[int]:
+    found: set[int] = set()
+    for block in document.blocks:
+        if block.kind == "paragraph":
+            for sentence in sentences(block.text):
+                if is_instruction(sentence.text) and not is_pointer(sentence.text):
+                    found.add(_line_of(document, block.span, sentence.text))
+        elif block.kind == "code":
+            found |= {line.line for line in block.lines if _DOLLAR.match(line.text)}
+    return found
+
+
+def _line_of(document: Document, span: Span, text: str) -> int:
+    head = " ".join(text.split()[:3])
+    for number in range(span.line, span.end_line + 1):
+        if head in " ".join(document.lines[number - 1].split()):
+            return number
+    return span.line
+
+
+def _placed(artifact: Artifact, document: Document) -> set[int]:
+    lines = {d.line for d in artifact.diagnostics if d.code == "RB008"}
+    notes = {s.note for s in artifact.steps if s.note}
+    for step in artifact.steps:
+        if step.source is not None:
+            lines |= set(range(step.source.line, step.source.end_line + 1))
+    for block in document.blocks:
+        if block.kind == "paragraph" and block.text in notes:
+            lines |= set(range(block.span.line, block.span.end_line + 1))
+    return lines
+
+
+def test_every_instruction_line_is_in_a_step_or_reported() -> None:
+    files = _files()
+    results = compile_all(discover(files), Environment(load_registry(REGISTRY)))
+    lost = []
+    for result in results:
+        if result.artifact is None:
+            continue
+        document = parse(decode_source(result.source.path.read_bytes()))
+        missing = _instruction_lines(document) - _placed(result.artifact, document)
+        lost += [f"{result.source.display}:{line}" for line in sorted(missing)]
+    assert len(files) > 100
+    assert lost == []
