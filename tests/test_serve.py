@@ -89,6 +89,7 @@ def test_serve_walks_etcd_defrag_guarded(tmp_path: Path) -> None:
     answers = [
         {"done": True, "confirmed_by": "alice", "outcome": "otherwise"},  # note the DB size
         {"done": True, "confirmed_by": "alice", "outcome": "otherwise"},  # repeat steps 4-5
+        {"done": True, "confirmed_by": "alice"},  # get approval from etcd-owners
         {"approve": True, "approved_by": AGENT},  # the agent approving itself
         {"approve": False, "approved_by": "bob"},  # a person who declines
         {"approve": True, "approved_by": "bob"},
@@ -139,6 +140,9 @@ def test_serve_walks_etcd_defrag_guarded(tmp_path: Path) -> None:
         changes = client.list_changes()
         await step("runbook_advance", {"outcome": "it-shows-alarm-nospace"})
         assert client.list_changes() == changes + 1
+        assert await names(session) == CONTROL  # "get approval from etcd-owners": a person's
+        confirmed = await step("runbook_advance")
+        assert not confirmed.is_error, text(confirmed)
         assert await names(session) == {"etcdctl__alarm_disarm", *CONTROL}
 
         by_agent = await step("etcdctl__alarm_disarm")
@@ -150,7 +154,7 @@ def test_serve_walks_etcd_defrag_guarded(tmp_path: Path) -> None:
         approved = await step("etcdctl__alarm_disarm")
         assert not approved.is_error, text(approved)
         assert approved.structured_content["argv"] == ["etcdctl", "alarm", "disarm"]
-        assert len(client.asked) == 5 and client.answers == []
+        assert len(client.asked) == 6 and client.answers == []
 
     args = ["compiled/etcd-defrag.json", "--input", "etcd_pod=etcd-master-0"]
     args += ["--input", "member_endpoint=https://10.0.0.3:2379"]
@@ -172,7 +176,7 @@ def test_serve_walks_etcd_defrag_guarded(tmp_path: Path) -> None:
     confirmations = [
         r for r in trail.records if r["verdict"] == "advance" and r["actor"] == "alice"
     ]
-    assert len(confirmations) == 2
+    assert len(confirmations) == 3
 
 
 def test_serve_execute_runs_the_rendered_argv(tmp_path: Path) -> None:
