@@ -1,6 +1,8 @@
-"""`runbookc`: argument handling and output choice only; the work lives in the modules."""
+"""`runbookc`: argument handling and output choice only; the work lives in the modules.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer reads every command's parameters on each
+run, and string annotations would cost it an `eval` each (tens of milliseconds per run).
+"""
 
 import enum
 import json
@@ -15,15 +17,13 @@ import typer
 
 from compiler import __version__
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from compiler.compilation import CompileResult
 from compiler.config import ConfigError
-from compiler.evals import EvalError, render_text
 from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
-from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
 from compiler.rules import all_rules
-from compiler.signing import SignoffError, sign_off
 from compiler.text.escape import printable
 from compiler.workspace import (
     WorkspaceError,
@@ -36,7 +36,8 @@ from compiler.workspace import (
 )
 
 # Each command imports what only it needs (drawings, the report and jinja2, agent files, the
-# runtime, the LLM SDK) when it runs: `check` and `compile` start without them.
+# runtime, the LLM SDK, the eval scorer, sign-off writing) when it runs: `check` and `compile`
+# start without them, and load the compile stages only when a file is not in the cache.
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
 
@@ -98,15 +99,19 @@ def _guarded(action: Callable[[], T]) -> T:
     """Turn the known setup errors into one-line messages and exit 2."""
     try:
         return action()
-    except (
-        WorkspaceError,
-        RegistryError,
-        ConfigError,
-        SignoffError,
-        EvalError,  # AuditEvalError too
-        LLMAuthError,
-    ) as error:
+    except _setup_errors() as error:
         _fail(str(error))
+
+
+def _setup_errors() -> tuple[type[Exception], ...]:
+    """The known setup errors. Those of the eval scorer and of sign-off writing are looked up
+    only when their module was loaded (one never loaded raised nothing), so that catching them
+    does not import them for every command."""
+    errors: list[type[Exception]] = [WorkspaceError, RegistryError, ConfigError, LLMAuthError]
+    for module, name in (("compiler.signing", "SignoffError"), ("compiler.evals", "EvalError")):
+        if module in sys.modules:  # EvalError covers AuditEvalError too
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
 
 
 def _compile(
@@ -116,7 +121,7 @@ def _compile(
     config: Path | None,
     jobs: int,
     cache_dir: Path | None,
-    llm: LLMSettings | None = None,
+    llm: "LLMSettings | None" = None,
     fatal_ok: bool = False,
 ) -> list[CompileResult]:
     def run() -> list[CompileResult]:
@@ -172,7 +177,7 @@ def _llm(
     base_url: str | None,
     deadline: float,
     cache_dir: Path | None,
-) -> LLMSettings | None:
+) -> "LLMSettings | None":
     if extractor is ExtractorChoice.heuristic:
         return None
     from compiler.extract.llm import LLMSettings  # the SDK loads only when a call is made
@@ -295,6 +300,7 @@ def signoff_command(
     config: ConfigOpt = None,
 ) -> None:
     """Record a human sign-off of one flag in the runbook's <name>.signoffs.toml."""
+    from compiler.signing import SignoffError, sign_off
 
     def run() -> tuple[Diagnostic, Path]:
         try:
@@ -461,6 +467,8 @@ def eval_command(
 ) -> None:
     """Score extraction against labelled cases; exit 1 if any tool is hallucinated, any step
     is ungrounded, or a score is below its floor in suite.yaml."""
+    from compiler.evals import render_text
+
     llm = _llm(extractor, model, base_url, llm_deadline, None)
     report = _guarded(lambda: run_evals(directory, llm))
     if output_format is OutputFormat.json:

@@ -18,12 +18,12 @@ from typing import Any, get_args
 import jinja2
 
 from compiler import __version__
+from compiler.compilation import CompileResult
 from compiler.emit import atomic_write
 from compiler.formats import summary
 from compiler.models import Artifact, Diagnostic, Severity, Step
-from compiler.parse import SourceError, decode_source
-from compiler.pipeline import CompileResult
 from compiler.runtime.loader import find_source
+from compiler.source import SourceError, decode_source
 from compiler.svg import graph_svg
 from compiler.workspace import WorkspaceError, displayed, os_reason
 

@@ -7,14 +7,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler import cache, evals, registry_cache
+from compiler import cache, registry_cache
+from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.config import find_config, load_config, pinned_date
 from compiler.models import Artifact, Diagnostic
-from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
+# The stages (compiler.pipeline) are imported where a file is compiled, so a run served from
+# the cache never loads them; the eval scorer only by the commands that score.
 if TYPE_CHECKING:
+    from compiler import evals
     from compiler.extract.llm import LLMSettings
 
 REGISTRY_NAME = "tools.yaml"
@@ -136,6 +139,10 @@ def compile_all(
 
 
 def _compile_many(sources: list[SourceFile], env: Environment, jobs: int) -> list[CompileResult]:
+    if not sources:
+        return []
+    from compiler.pipeline import compile_file
+
     if jobs <= 1 or len(sources) < 2:
         return [compile_file(source, env) for source in sources]
     from concurrent.futures import ProcessPoolExecutor  # only for --jobs
@@ -154,6 +161,8 @@ def _enter_worker(env: Environment) -> None:
 
 
 def _compile_in_worker(source: SourceFile) -> CompileResult:
+    from compiler.pipeline import compile_file
+
     return compile_file(source, _WORKER_ENV[0])
 
 
@@ -176,12 +185,17 @@ def displayed(result: CompileResult) -> list[Diagnostic]:
 def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalReport:
     """Compile every labelled case of an eval directory (with the LLM extractor when given)
     and score it."""
+    from compiler import evals
+
     suite = evals.load_suite(directory)
     with pinned_date(suite.labelled_on):
         return _score_cases(directory, suite, llm)
 
 
 def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -> evals.EvalReport:
+    from compiler import evals
+    from compiler.pipeline import compile_file
+
     report = evals.EvalReport()
     loaded: dict[Path, Environment] = {}
     for gold in evals.discover_cases(directory):
@@ -243,6 +257,8 @@ def artifact_for(file: Path, registry: Path | None, profiles: Path | None) -> Ar
             return read_artifact(file)
         except ArtifactError as error:
             raise WorkspaceError(str(error)) from None
+    from compiler.pipeline import compile_file
+
     (source,) = discover([file])
     result = compile_file(source, environment([file], registry, profiles))
     if result.artifact is None:
