@@ -547,7 +547,10 @@ def validated_registry(path: Path, data: bytes) -> dict[str, Any]:
     RegistryError says what is wrong. `registry_from` builds the registry from it."""
     import jsonschema
 
+    from compiler.metaschema import schema_checker
+
     raw = _load_yaml(path, data, "registry.schema.json", "registry")
+    schema_error = schema_checker()  # check_schema's verdicts, repeated subschemas walked once
     names: set[str] = set()
     checked: set[str] = set()  # tools share params schemas; a schema is checked once
     for entry in raw["tools"]:
@@ -560,7 +563,9 @@ def validated_registry(path: Path, data: bytes) -> dict[str, Any]:
             for pattern in entry.get("commands", []):
                 compile_pattern(pattern)
             if repr(params) not in checked:
-                jsonschema.Draft202012Validator.check_schema(params)
+                problem = schema_error(params)
+                if problem is not None:
+                    raise jsonschema.SchemaError.create_from(problem)
                 _check_references(params)
                 checked.add(repr(params))
         except ValueError as error:
