@@ -370,14 +370,14 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML page: every runbook's graph, source and flags, and a
     summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
-    from compiler.report import pages_from_results, render_report, write_report
+    from compiler.report import pages_from_results, report_parts, write_report
 
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     results = _compile(paths, registry, profiles, config, jobs, cache, llm, fatal_ok=True)
     pages = pages_from_results(results)
     title = "Runbook report: " + ", ".join(map(str, paths))
-    _guarded(lambda: write_report(out, render_report(pages, title)))
+    _guarded(lambda: write_report(out, report_parts(pages, title)))
     failed = sum(1 for page in pages if page.status == "failed")
     ready = sum(1 for page in pages if page.status == "ready")
     typer.echo(
