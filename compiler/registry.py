@@ -15,10 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import yaml
-
 from compiler.models import Effect
-from compiler.safe_yaml import safe_load
 
 if TYPE_CHECKING:
     import jsonschema
@@ -517,7 +514,11 @@ def read_limited(path: Path, what: str) -> bytes:
 
 
 def _load_yaml(path: Path, data: bytes, schema_name: str, what: str) -> dict[str, Any]:
-    import jsonschema  # validation only: a cached, already validated file never needs it
+    # validation only: a cached, already validated file needs neither YAML nor jsonschema
+    import jsonschema
+    import yaml
+
+    from compiler.safe_yaml import safe_load
 
     try:
         loaded = safe_load(data.decode("utf-8"))

@@ -52,6 +52,7 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
             if source not in sources:
                 sources.append(source)
             continue
+        inside = root.resolve()  # once per tree, not once per file
         for path in sorted(root.rglob("*.md")):
             relative = path.relative_to(root)
             if any(part.startswith(".") for part in relative.parts):
@@ -62,7 +63,7 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
                     str(path),
                     (Path(root.resolve().name) / relative).as_posix(),
                     relative.with_suffix(".json").as_posix(),
-                    _leaves_tree(path, root),
+                    _leaves_tree(path, root, inside),
                 )
             )
     if not sources:
@@ -70,9 +71,10 @@ def discover(paths: Iterable[Path]) -> list[SourceFile]:
     return sources
 
 
-def _leaves_tree(path: Path, tree: Path) -> str | None:
-    """Why a runbook must not be read: it or its sidecar resolves outside `tree`."""
-    inside = tree.resolve()
+def _leaves_tree(path: Path, tree: Path, inside: Path | None = None) -> str | None:
+    """Why a runbook must not be read: it or its sidecar resolves outside `tree` (whose
+    resolved path is `inside`, when known)."""
+    inside = inside or tree.resolve()
     for candidate in (path, sidecar_path(path)):
         present = candidate.is_symlink() or candidate.exists()
         if present and not candidate.resolve().is_relative_to(inside):

@@ -92,6 +92,7 @@ def test_a_check_served_from_the_caches_needs_no_jsonschema_or_yaml_validation(
 
 STAGES = (
     "markdown_it",
+    "yaml",
     "compiler.pipeline",
     "compiler.parse",
     "compiler.extract.heuristic",
