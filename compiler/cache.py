@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.config import reference_date
 from compiler.emit import atomic_write
 from compiler.models import Diagnostic
-from compiler.pipeline import CompileResult, Environment, SourceFile
 from compiler.signoff import sidecar_path
 
 DEFAULT_DIR = Path(".runbookc-cache")

@@ -1,6 +1,8 @@
-"""`runbookc`: argument handling and output choice only; the work lives in the modules."""
+"""`runbookc`: argument handling and output choice only; the work lives in the modules.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer reads every command's parameters on each
+run, and string annotations would cost it an `eval` each (tens of milliseconds per run).
+"""
 
 import enum
 import json
@@ -19,15 +21,13 @@ import typer
 from compiler import __version__
 from compiler.baseline import BaselineError
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from compiler.compilation import CompileResult
 from compiler.config import Config, ConfigError
-from compiler.evals import EvalError, render_text
 from compiler.extract import LLMAuthError, Usage
 from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
-from compiler.pipeline import CompileResult
 from compiler.registry import RegistryError
 from compiler.rules import all_rules
-from compiler.signing import SignoffError, sign_off
 from compiler.text.escape import printable
 from compiler.workspace import (
     WorkspaceError,
@@ -41,7 +41,8 @@ from compiler.workspace import (
 )
 
 # Each command imports what only it needs (drawings, the report and jinja2, agent files, the
-# runtime, the LLM SDK) when it runs: `check` and `compile` start without them.
+# runtime, the LLM SDK, the eval scorer, sign-off writing) when it runs: `check` and `compile`
+# start without them, and load the compile stages only when a file is not in the cache.
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
 
@@ -198,16 +199,25 @@ def _guarded(action: Callable[[], T]) -> T:
     """Turn the known setup errors into one-line messages and exit 2."""
     try:
         return action()
-    except (
+    except _setup_errors() as error:
+        _fail(str(error))
+
+
+def _setup_errors() -> tuple[type[Exception], ...]:
+    """The known setup errors. Those of the eval scorer and of sign-off writing are looked up
+    only when their module was loaded (one never loaded raised nothing), so that catching them
+    does not import them for every command."""
+    errors: list[type[Exception]] = [
         WorkspaceError,
         RegistryError,
         ConfigError,
-        SignoffError,
-        EvalError,  # AuditEvalError too
         LLMAuthError,
         BaselineError,
-    ) as error:
-        _fail(str(error))
+    ]
+    for module, name in (("compiler.signing", "SignoffError"), ("compiler.evals", "EvalError")):
+        if module in sys.modules:  # EvalError covers AuditEvalError too
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
 
 
 def _compile(
@@ -217,7 +227,7 @@ def _compile(
     config: Path | None,
     jobs: int,
     cache_dir: Path | None,
-    llm: LLMSettings | None = None,
+    llm: "LLMSettings | None" = None,
     fatal_ok: bool = False,
     selection: Selection | None = None,
     lint_only: bool = False,
@@ -312,7 +322,7 @@ def _llm(
     base_url: str | None,
     deadline: float,
     cache_dir: Path | None,
-) -> LLMSettings | None:
+) -> "LLMSettings | None":
     if extractor is ExtractorChoice.heuristic:
         return None
     from compiler.extract.llm import LLMSettings  # the SDK loads only when a call is made
@@ -628,7 +638,7 @@ def _compile_stdin(
     registry: Path | None,
     profiles: Path | None,
     config: Path | None,
-    llm: LLMSettings | None,
+    llm: "LLMSettings | None",
 ) -> CompileResult:
     """`check -`: the runbook's bytes from stdin, named (for the registry, configuration,
     sign-offs and the output) by --stdin-filename."""
@@ -688,6 +698,8 @@ def signoff_command(
 ) -> None:
     """Record a human sign-off of one flag (or of a reviewed list of flags) in each
     runbook's <name>.signoffs.toml."""
+    from compiler.signing import sign_off
+
     when = _guarded(lambda: _signoff_date(on))
     if listed is not None:
         if target is not None or runbook is not None:
@@ -717,6 +729,8 @@ def signoff_command(
 
 
 def _signoff_date(on: str | None) -> date:
+    from compiler.signing import SignoffError
+
     try:
         return date.fromisoformat(on) if on else date.today()
     except ValueError:
@@ -821,7 +835,7 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML page: every runbook's graph, source and flags, and a
     summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
-    from compiler.report import pages_from_results, render_report, write_report
+    from compiler.report import pages_from_results, report_parts, write_report
 
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
@@ -831,7 +845,7 @@ def report_command(
     results = _compile(paths, registry, profiles, config, jobs, cache, llm, True, selection)
     pages = pages_from_results(results)
     title = "Runbook report: " + ", ".join(map(str, paths))
-    _guarded(lambda: write_report(out, render_report(pages, title)))
+    _guarded(lambda: write_report(out, report_parts(pages, title)))
     failed = sum(1 for page in pages if page.status == "failed")
     ready = sum(1 for page in pages if page.status == "ready")
     typer.echo(
@@ -945,6 +959,8 @@ def eval_command(
 ) -> None:
     """Score extraction against labelled cases; exit 1 if any tool is hallucinated, any step
     is ungrounded, or a score is below its floor in suite.yaml."""
+    from compiler.evals import render_text
+
     llm = _llm(extractor, model, base_url, llm_deadline, None)
     report = _guarded(lambda: run_evals(directory, llm))
     if output_format is OutputFormat.json:

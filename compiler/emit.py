@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,8 +61,9 @@ def _digest(sorted_data: dict[str, Any]) -> str:
     return DIGEST_PREFIX + hashlib.sha256(pydantic_core.to_json(sorted_data)).hexdigest()
 
 
-def atomic_write(path: Path, text: str, durable: bool = True) -> None:
+def atomic_write(path: Path, text: str | Iterable[str], durable: bool = True) -> None:
     """Write via a temporary file in the same directory and rename: never a torn file.
+    `text` may come in pieces (a page rendered as it is written is never whole in memory).
     `durable` also flushes it to disk first; a cache entry, which is checked when read and
     only costs a re-compile when lost, skips that (it is most of a cached compile's time)."""
     temporary = stage(path, text, durable)
@@ -72,7 +74,7 @@ def atomic_write(path: Path, text: str, durable: bool = True) -> None:
         raise
 
 
-def stage(path: Path, text: str, durable: bool = False) -> Path:
+def stage(path: Path, text: str | Iterable[str], durable: bool = False) -> Path:
     """Write `text` to a new temporary file beside `path` (flushed to disk if `durable`) and
     return it; `publish` or a rename puts it in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,10 @@ def stage(path: Path, text: str, durable: bool = False) -> Path:
         # mkstemp makes the file private (0600); the result should read like any written file.
         os.chmod(temporary, _mode_of(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            if isinstance(text, str):
+                stream.write(text)
+            else:
+                stream.writelines(text)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())

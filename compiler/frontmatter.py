@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from compiler.models import Escalation
-from compiler.parse import Document, SourceError
+from compiler.parse import Document
+from compiler.source import SourceError
 
 
 class RunbookMeta(BaseModel):

@@ -9,9 +9,9 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
+from compiler.compilation import CompileResult
 from compiler.emit import publish, stage
 from compiler.models import Artifact
-from compiler.pipeline import CompileResult
 from compiler.workspace import WorkspaceError, os_reason
 
 

@@ -19,9 +19,12 @@ from markdown_it.token import Token
 
 from compiler.models import Span
 from compiler.safe_yaml import safe_load
+from compiler.source import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
+from compiler.source import SourceError as SourceError
+from compiler.source import decode_source as decode_source
+from compiler.source import normalise as normalise
 
 _NON_ANCHOR = re.compile(r"[^\w\- ]")
-DEFAULT_MAX_BYTES = 256 * 1024
 
 BlockKind = Literal["heading", "paragraph", "code", "html", "table", "hr"]
 
@@ -31,17 +34,6 @@ _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:(?P<rest>.*)$")
 # first, with only an optional group between them, backtracks quadratically on long lines).
 _CONTAINER_MARKERS_ONLY = re.compile(r"^[\s>*+\-]*(?:\d{1,9}[.)][\s>*+\-]*)?$")
 _FRONT_MATTER_CLOSE = re.compile(r"^(---|\.\.\.)\s*$")
-
-
-class SourceError(Exception):
-    """The file cannot be compiled at all: the tool could not do its job (exit 2)."""
-
-    def __init__(self, code: str, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 @dataclass(frozen=True)
@@ -98,30 +90,6 @@ class Document:
     def anchors(self) -> set[str]:
         """Anchors of every heading, as links to them are written."""
         return {anchor(b.text) for b in self.blocks if b.kind == "heading"}
-
-
-def decode_source(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Decode runbook bytes, refusing binary, non-UTF-8, empty and oversized input."""
-    if len(data) > max_bytes:
-        raise SourceError(
-            "RB002",
-            f"file is {len(data)} bytes, over the {max_bytes}-byte limit "
-            "(`max-bytes` in the configuration)",
-        )
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise SourceError("RB001", "file looks binary (NUL byte); expected UTF-8 markdown", line)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise SourceError(
-            "RB001", f"not valid UTF-8 (byte 0x{data[error.start]:02x})", line, column
-        ) from None
-    if not text.strip():
-        raise SourceError("RB005", "file is empty; a runbook needs at least one step")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse(text: str, path: str = "<string>") -> Document:
@@ -272,11 +240,6 @@ def _dropped_lines(
 def anchor(title: str) -> str:
     """GitHub-style anchor of a heading title."""
     return _NON_ANCHOR.sub("", title.strip().lower()).replace(" ", "-")
-
-
-def normalise(text: str) -> str:
-    """Collapse whitespace, as used to compare step text with source text."""
-    return " ".join(text.split())
 
 
 def text_at(lines: tuple[str, ...] | list[str], span: Span) -> str:

@@ -6,28 +6,25 @@ parse -> extract -> bind -> graph -> check -> apply_signoffs -> (emit, by the ca
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from compiler import __version__
 from compiler.bind import bind
+from compiler.compilation import CompileResult as CompileResult
+from compiler.compilation import Environment as Environment
+from compiler.compilation import SourceFile as SourceFile
 from compiler.config import Config
 from compiler.emit import Sealed, seal
-from compiler.extract import Extraction, Usage
+from compiler.extract import Extraction
 from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
 from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Span, Step
-from compiler.parse import Document, SourceError, decode_source, parse
+from compiler.parse import Document, parse
 from compiler.policy import effective_policy
-from compiler.registry import Profiles, Registry
 from compiler.rules import CheckContext, Finding, all_rules, run_checks
-
-if TYPE_CHECKING:
-    from compiler.extract.llm import LLMSettings
 from compiler.signoff import (
     SignoffProblem,
     SignoffSet,
@@ -37,68 +34,8 @@ from compiler.signoff import (
     sidecar_path,
     step_target,
 )
+from compiler.source import SourceError, decode_source
 from compiler.text.conditions import left_to_judgement
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A runbook to compile: where it is, how to name it, where its artifact goes."""
-
-    path: Path
-    display: str
-    source_path: str
-    output: str
-    refused: str | None = None
-    """Why the file must not be read at all (a symlink leaving the compiled tree), or None."""
-
-
-@dataclass(frozen=True)
-class Environment:
-    """What every compile in one run shares."""
-
-    registry: Registry
-    profiles: Profiles = field(default_factory=Profiles.empty)
-    config: Config = field(default_factory=Config)
-    llm: LLMSettings | None = None
-    """Settings of the LLM extractor; None compiles with the heuristic extractor alone."""
-
-
-@dataclass(frozen=True)
-class CompileResult:
-    """An artifact, or the fatal diagnostic that prevented one.
-
-    An artifact always comes with its canonical JSON (`text`); the model is there after a
-    fresh compile and parsed from the text on demand after a cache hit, so a no-change
-    re-compile never parses the artifacts it only compares or copies.
-    """
-
-    source: SourceFile
-    model: Artifact | None = None
-    fatal: Diagnostic | None = None
-    usage: Usage = field(default_factory=Usage)
-    text: str | None = None
-    """The artifact's canonical JSON, as written to disk; None for a fatal result."""
-    known_status: str | None = None
-
-    @cached_property
-    def artifact(self) -> Artifact | None:
-        """The artifact model, or None for a fatal result."""
-        if self.model is None and self.text is not None:
-            return Artifact.model_validate_json(self.text)
-        return self.model
-
-    @property
-    def artifact_json(self) -> str:
-        """The artifact as written to disk (callers ensure the result is not fatal)."""
-        assert self.text is not None
-        return self.text
-
-    @property
-    def status(self) -> str | None:
-        """ "ready" or "blocked", or None for a fatal result."""
-        if self.known_status is not None:
-            return self.known_status
-        return self.artifact.status if self.artifact is not None else None
 
 
 def compile_file(source: SourceFile, env: Environment) -> CompileResult:

@@ -15,10 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import yaml
-
 from compiler.models import Effect
-from compiler.safe_yaml import safe_load
 
 if TYPE_CHECKING:
     import jsonschema
@@ -524,7 +521,11 @@ def read_limited(path: Path, what: str) -> bytes:
 
 
 def _load_yaml(path: Path, data: bytes, schema_name: str, what: str) -> dict[str, Any]:
-    import jsonschema  # validation only: a cached, already validated file never needs it
+    # validation only: a cached, already validated file needs neither YAML nor jsonschema
+    import jsonschema
+    import yaml
+
+    from compiler.safe_yaml import safe_load
 
     try:
         loaded = safe_load(data.decode("utf-8"))
@@ -554,7 +555,10 @@ def validated_registry(path: Path, data: bytes) -> dict[str, Any]:
     RegistryError says what is wrong. `registry_from` builds the registry from it."""
     import jsonschema
 
+    from compiler.metaschema import schema_checker
+
     raw = _load_yaml(path, data, "registry.schema.json", "registry")
+    schema_error = schema_checker()  # check_schema's verdicts, repeated subschemas walked once
     names: set[str] = set()
     checked: set[str] = set()  # tools share params schemas; a schema is checked once
     for entry in raw["tools"]:
@@ -567,7 +571,9 @@ def validated_registry(path: Path, data: bytes) -> dict[str, Any]:
             for pattern in entry.get("commands", []):
                 compile_pattern(pattern)
             if repr(params) not in checked:
-                jsonschema.Draft202012Validator.check_schema(params)
+                problem = schema_error(params)
+                if problem is not None:
+                    raise jsonschema.SchemaError.create_from(problem)
                 _check_references(params)
                 checked.add(repr(params))
         except ValueError as error:

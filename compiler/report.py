@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -18,12 +18,12 @@ from typing import Any, get_args
 import jinja2
 
 from compiler import __version__
+from compiler.compilation import CompileResult
 from compiler.emit import atomic_write
 from compiler.formats import summary
 from compiler.models import Artifact, Diagnostic, Severity, Step
-from compiler.parse import SourceError, decode_source
-from compiler.pipeline import CompileResult
 from compiler.runtime.loader import find_source
+from compiler.source import SourceError, decode_source
 from compiler.svg import graph_svg
 from compiler.workspace import WorkspaceError, displayed, os_reason
 
@@ -252,11 +252,17 @@ def _environment() -> jinja2.Environment:
 
 def render_report(pages: list[RunbookPage], title: str) -> str:
     """The whole report as one HTML document."""
+    return "".join(report_parts(pages, title))
+
+
+def report_parts(pages: list[RunbookPage], title: str) -> Iterator[str]:
+    """The report in the pieces Jinja renders it in: written as they come, a corpus's page
+    (megabytes, in hundreds of thousands of pieces) is never held whole."""
     statuses = Counter(page.status for page in pages)
     return (
         _environment()
         .get_template("report.html.j2")
-        .render(
+        .generate(
             title=title,
             pages=pages,
             rules=rule_counts(pages),
@@ -305,8 +311,9 @@ def artifact_page(artifact: Artifact, file: Path) -> RunbookPage:
     return runbook_page(1, path, list(artifact.diagnostics), artifact, source, note)
 
 
-def write_report(out: Path, html: str) -> None:
-    """Write the page atomically; an unwritable place is a WorkspaceError."""
+def write_report(out: Path, html: str | Iterable[str]) -> None:
+    """Write the page (whole or in pieces) atomically; an unwritable place is a
+    WorkspaceError."""
     try:
         atomic_write(out, html)
     except OSError as error:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from compiler.emit import atomic_write
 from compiler.models import Diagnostic, SignOff, Step
-from compiler.parse import SourceError, normalise
+from compiler.source import SourceError, normalise
 
 if TYPE_CHECKING:
     import tomlkit

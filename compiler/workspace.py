@@ -7,16 +7,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler import cache, evals, registry_cache
+from compiler import cache, registry_cache
+from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.config import Config, find_config, load_config, pinned_date
 from compiler.models import Artifact, Diagnostic
-from compiler.pipeline import CompileResult, Environment, SourceFile, compile_file
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
 from compiler.rules import LINT_ONLY_CODE
 from compiler.selection import FileSelection
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
+# The stages (compiler.pipeline) are imported where a file is compiled, so a run served from
+# the cache never loads them; the eval scorer only by the commands that score.
 if TYPE_CHECKING:
+    from compiler import evals
     from compiler.extract.llm import LLMSettings
 
 REGISTRY_NAME = "tools.yaml"
@@ -58,6 +61,7 @@ def discover(paths: Iterable[Path], selection: FileSelection | None = None) -> l
             if source not in sources:
                 sources.append(source)
             continue
+        inside = root.resolve()  # once per tree, not once per file
         for path in selection.walk(root):
             relative = path.relative_to(root)
             sources.append(
@@ -66,7 +70,7 @@ def discover(paths: Iterable[Path], selection: FileSelection | None = None) -> l
                     str(path),
                     (Path(root.resolve().name) / relative).as_posix(),
                     relative.with_suffix(".json").as_posix(),
-                    _leaves_tree(path, root),
+                    _leaves_tree(path, root, inside),
                 )
             )
     if not sources and not selection.force_exclude:
@@ -74,9 +78,10 @@ def discover(paths: Iterable[Path], selection: FileSelection | None = None) -> l
     return sources
 
 
-def _leaves_tree(path: Path, tree: Path) -> str | None:
-    """Why a runbook must not be read: it or its sidecar resolves outside `tree`."""
-    inside = tree.resolve()
+def _leaves_tree(path: Path, tree: Path, inside: Path | None = None) -> str | None:
+    """Why a runbook must not be read: it or its sidecar resolves outside `tree` (whose
+    resolved path is `inside`, when known)."""
+    inside = inside or tree.resolve()
     for candidate in (path, sidecar_path(path)):
         present = candidate.is_symlink() or candidate.exists()
         if present and not candidate.resolve().is_relative_to(inside):
@@ -179,6 +184,10 @@ def _compile_many(
     progress: Callable[[int], None] | None = None,
 ) -> list[CompileResult]:
     done = progress or (lambda count: None)
+    if not sources:
+        return []
+    from compiler.pipeline import compile_file
+
     if jobs <= 1 or len(sources) < 2:
         results = []
         for source in sources:
@@ -205,6 +214,8 @@ def _enter_worker(env: Environment) -> None:
 
 
 def _compile_in_worker(source: SourceFile) -> CompileResult:
+    from compiler.pipeline import compile_file
+
     return compile_file(source, _WORKER_ENV[0])
 
 
@@ -230,12 +241,17 @@ def displayed(result: CompileResult) -> list[Diagnostic]:
 def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalReport:
     """Compile every labelled case of an eval directory (with the LLM extractor when given)
     and score it."""
+    from compiler import evals
+
     suite = evals.load_suite(directory)
     with pinned_date(suite.labelled_on):
         return _score_cases(directory, suite, llm)
 
 
 def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -> evals.EvalReport:
+    from compiler import evals
+    from compiler.pipeline import compile_file
+
     report = evals.EvalReport()
     loaded: dict[Path, Environment] = {}
     for gold in evals.discover_cases(directory):
@@ -297,6 +313,8 @@ def artifact_for(file: Path, registry: Path | None, profiles: Path | None) -> Ar
             return read_artifact(file)
         except ArtifactError as error:
             raise WorkspaceError(str(error)) from None
+    from compiler.pipeline import compile_file
+
     (source,) = discover([file])
     result = compile_file(source, environment([file], registry, profiles))
     if result.artifact is None:

@@ -77,7 +77,7 @@ def test_check_imports_no_report_drawing_llm_or_agent_modules(
     if cache == "warm":
         _modules(tmp_path, "check", str(runbooks), *options)
     modules = _modules(tmp_path, "check", str(runbooks), *options)
-    assert "compiler.pipeline" in modules  # the check did run
+    assert "compiler.formats" in modules  # the check did run
     assert _loaded(modules, NEVER_FOR_CHECK) == []
 
 
@@ -88,6 +88,34 @@ def test_a_check_served_from_the_caches_needs_no_jsonschema_or_yaml_validation(
     _modules(tmp_path, "check", str(runbooks), *options)
     modules = _modules(tmp_path, "check", str(runbooks), *options)
     assert _loaded(modules, ("jsonschema", "referencing")) == []
+
+
+STAGES = (
+    "markdown_it",
+    "yaml",
+    "compiler.pipeline",
+    "compiler.parse",
+    "compiler.extract.heuristic",
+    "compiler.bind",
+    "compiler.graph",
+    "compiler.rules.assumptions",
+    "compiler.evals",
+    "compiler.signing",
+)
+"""What compiles a file: a run whose results all come from the cache needs none of it."""
+
+
+@pytest.mark.parametrize("command", ["check", "compile"])
+def test_a_run_served_from_the_cache_loads_no_compile_stage(
+    tmp_path: Path, runbooks: Path, command: str
+) -> None:
+    options = ["--cache-dir", str(tmp_path / "c")]
+    if command == "compile":
+        options += ["--out", str(tmp_path / "out")]
+    cold = _modules(tmp_path, command, str(runbooks), *options)
+    assert "compiler.pipeline" in cold  # the first run compiled
+    warm = _modules(tmp_path, command, str(runbooks), *options)
+    assert _loaded(warm, STAGES) == []
 
 
 def test_compile_imports_no_report_drawing_llm_or_agent_modules(

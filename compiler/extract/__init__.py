@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from compiler.models import Span
-from compiler.parse import InlineCode
+
+if TYPE_CHECKING:  # a type only: importing the parser here would load it for every command
+    from compiler.parse import InlineCode
 
 
 class LLMAuthError(Exception):

@@ -1,0 +1,81 @@
+"""What a compile run works with and gives back: the files, what they share, the results.
+
+Light on purpose (no parser, extractor or rule is imported here): a run whose results all come
+from the cache never loads the stages; `compiler.pipeline` does, when a file needs compiling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from compiler.config import Config
+from compiler.extract import Usage
+from compiler.models import Artifact, Diagnostic
+from compiler.registry import Profiles, Registry
+
+if TYPE_CHECKING:
+    from compiler.extract.llm import LLMSettings
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A runbook to compile: where it is, how to name it, where its artifact goes."""
+
+    path: Path
+    display: str
+    source_path: str
+    output: str
+    refused: str | None = None
+    """Why the file must not be read at all (a symlink leaving the compiled tree), or None."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What every compile in one run shares."""
+
+    registry: Registry
+    profiles: Profiles = field(default_factory=Profiles.empty)
+    config: Config = field(default_factory=Config)
+    llm: LLMSettings | None = None
+    """Settings of the LLM extractor; None compiles with the heuristic extractor alone."""
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """An artifact, or the fatal diagnostic that prevented one.
+
+    An artifact always comes with its canonical JSON (`text`); the model is there after a
+    fresh compile and parsed from the text on demand after a cache hit, so a no-change
+    re-compile never parses the artifacts it only compares or copies.
+    """
+
+    source: SourceFile
+    model: Artifact | None = None
+    fatal: Diagnostic | None = None
+    usage: Usage = field(default_factory=Usage)
+    text: str | None = None
+    """The artifact's canonical JSON, as written to disk; None for a fatal result."""
+    known_status: str | None = None
+
+    @cached_property
+    def artifact(self) -> Artifact | None:
+        """The artifact model, or None for a fatal result."""
+        if self.model is None and self.text is not None:
+            return Artifact.model_validate_json(self.text)
+        return self.model
+
+    @property
+    def artifact_json(self) -> str:
+        """The artifact as written to disk (callers ensure the result is not fatal)."""
+        assert self.text is not None
+        return self.text
+
+    @property
+    def status(self) -> str | None:
+        """ "ready" or "blocked", or None for a fatal result."""
+        if self.known_status is not None:
+            return self.known_status
+        return self.artifact.status if self.artifact is not None else None
