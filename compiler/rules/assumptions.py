@@ -67,6 +67,10 @@ _CONDITION = re.compile(
     r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
     re.IGNORECASE,
 )
+_CONDITION_FIRST = frozenset(
+    {"if", "when", "whenever", "unless", "once", "case", "until", "monitor", "watch", "look"}
+)
+"""Words every condition match holds: a cheap test."""
 _JUDGEMENT = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
     r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
@@ -122,6 +126,14 @@ _ACTOR = re.compile(
     ),
     re.IGNORECASE,
 )
+_ACTOR_FIRST = frozenset(
+    {"ping", "ask", "contact", "notify", "page", "escalate", "reach", "tell", "inform", "loop",
+     "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
+     "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
+     "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
+     "consulted", "looped"}
+)  # fmt: skip
+"""Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
 _LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
     starting_with(
@@ -161,6 +173,11 @@ _WAIT = re.compile(
     ),
     re.IGNORECASE,
 )
+_WAIT_FIRST = frozenset(
+    {"wait", "keep", "retry", "repeat", "poll", "monitor", "watch", "follow", "occasionally",
+     "periodically", "regularly", "from", "may", "might", "will", "should", "could"}
+)  # fmt: skip
+"""Words every wait match holds: a cheap test."""
 _WATCH = re.compile(
     r"(?:occasionally|periodically|regularly|continuously|constantly|from\s+time|monitor|watch"
     r"|keep\s+an\s+eye|keep\s+monitoring|follow)",
@@ -269,13 +286,19 @@ class Hit:
 
 
 def _scan(
-    context: CheckContext, pattern: re.Pattern[str], groups: tuple[int | str, ...] = (0,)
+    context: CheckContext,
+    pattern: re.Pattern[str],
+    groups: tuple[int | str, ...] = (0,),
+    needs: frozenset[str] = frozenset(),
 ) -> Iterator[Hit]:
     """Every match of `pattern` in the whole document's prose (every passage), as read; the
-    hit's words are the first of `groups` that took part in the match."""
-    if not pattern.search(context.passage_text):  # the patterns here are unanchored
+    hit's words are the first of `groups` that took part in the match. With `needs`, only
+    passages holding one of those words are scanned (every match must contain one)."""
+    if not needs and not pattern.search(context.passage_text):  # one pass rules most out
         return
     for passage in context.passages:
+        if needs and needs.isdisjoint(passage.words):
+            continue
         for match in pattern.finditer(passage.text):
             group = next((g for g in groups if match.start(g) != -1), 0)
             start, end = match.span(group)
@@ -408,7 +431,7 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
 @_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
-    for hit in _scan(context, _CONDITION):
+    for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
         clause = hit.match.group(0)
         judgement = _JUDGEMENT.search(clause)
         if judgement is None or _decidable(clause) or _embedded_question(hit):
@@ -433,7 +456,7 @@ _REFERS_BACK = re.compile(r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"
 def _judged_before(context: CheckContext) -> Iterator[Finding]:
     """ "Verify the host is healthy, if not switch to ...": "if not" takes the clause before it
     as its condition, so a judgement there with no measure is RB102."""
-    for hit in _scan(context, _REFERS_BACK):
+    for hit in _scan(context, _REFERS_BACK, needs=frozenset({"if", "otherwise"})):
         start = hit.passage.sentence_at(hit.match.start()).start
         before = hit.passage.text[start : hit.match.start()]
         judgement = _JUDGEMENT.search(before)
@@ -521,7 +544,7 @@ def _known(actor: str, names: set[str]) -> bool:
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined = _document_roles(context)
-    for hit in _scan(context, _ACTOR, ("actor", "let", "passive")):
+    for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST):
         actor = hit.words
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
@@ -706,7 +729,7 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
 @_one_per_line
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
-    for hit in _scan(context, _WAIT):
+    for hit in _scan(context, _WAIT, needs=_WAIT_FIRST):
         implied = _IMPLIED_WAIT.search(hit.words) is not None
         if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied):
             continue
@@ -892,8 +915,9 @@ def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
 )
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
-    actions = _actions(context)
-    for finding in [*_implied_in_steps(context), *_implied_in_prose(context)]:
+    hits = list(_scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund"), _CHANGE_FIRST))
+    actions = _actions(context, hits)
+    for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
         if _said_elsewhere(actions, finding):
             continue
         if finding.span.line not in lines:
@@ -914,6 +938,14 @@ _CHANGE_VERB = (
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
 )
+_CHANGE_FIRST = frozenset(
+    [
+        *re.findall(r"[a-z]+", _CHANGE_VERB.replace("(?:", " ").replace("\\s", " ")),
+        *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
+        *("shutdown", "rerun", "doing"),
+    ]
+) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
+"""Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
 _CHANGE_CLAUSE = re.compile(
     rf"(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
@@ -943,12 +975,12 @@ def _names_system(clause: str) -> bool:
     return _NAMED_SYSTEM.search(clause) is not None
 
 
-def _implied_in_prose(context: CheckContext) -> Iterator[Finding]:
+def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Finding]:
     """Change instructions anywhere in the prose whose passage gives no command, names no
     tool (inline code, a named system) and is not followed by a code block."""
     bound = {step.id for step in context.graph.steps if step.tool is not None}
     blocks = context.document.blocks
-    for hit in _scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund")):
+    for hit in hits:
         passage = hit.passage
         if hit.step in bound:
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
@@ -1015,10 +1047,12 @@ def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(verbs), frozenset(objects)
 
 
-def _actions(context: CheckContext) -> dict[str, list[_Action]]:
+def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]:
     """The change instructions of the document whose own passage says how, by verb."""
     found: dict[str, list[_Action]] = {}
-    for hit in _scan(context, _CHANGE_CLAUSE, ("clause",)):
+    for hit in hits:
+        if hit.match.group("clause") is None:
+            continue
         verbs, objects = _verbs_and_objects(hit.words)
         resolved = (
             _says_how_here(context, hit.passage)

@@ -98,6 +98,11 @@ class Passage:
         """The passage's sentences (offsets into `text`)."""
         return sentences(self.text)
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The passage's words, lower case: a cheap test before a costly pattern runs."""
+        return frozenset(_WORD.findall(self.text.lower()))
+
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence holding `offset` of `text` (the whole passage if none does)."""
         starts = [sentence.start for sentence in self.sentences]
@@ -118,6 +123,7 @@ class Passage:
         return self.block.span.line + index, first_column + raw_offset - self.line_starts[index]
 
 
+_WORD = re.compile(r"[a-z]+")
 _PROSE_KINDS = frozenset({"paragraph", "heading", "table"})
 
 
