@@ -66,7 +66,6 @@ def signoff_target(d: Diagnostic) -> str:
 def as_text(diagnostics: list[Diagnostic], files: int, color: bool = False) -> str:
     """ruff-style: `path:line:col: CODE message`, then the fix hint indented, and for a flag
     that can be signed off, its `CODE@STEP` target. `color` adds ANSI colours (a terminal)."""
-    rules = all_rules()
     lines = []
     for d in diagnostics:
         signed = f" [signed off by {printable(d.signoff.by)}]" if d.signoff else ""
@@ -74,8 +73,7 @@ def as_text(diagnostics: list[Diagnostic], files: int, color: bool = False) -> s
         code = _paint(d.code, d.severity, color)
         lines.append(f"{where}: {code} {printable(d.message)}{signed}")
         lines.append(f"  {_paint('help', 'help', color)}: {printable(d.fix)}")
-        rule = rules.get(d.code)
-        if d.signoff is None and rule is not None and rule.signoff:
+        if d.signoff is None and d.signable:
             target = printable(signoff_target(d))
             lines.append(f"  {_paint('target', 'dim', color)}: {target}")
     counts = summary(diagnostics, files)

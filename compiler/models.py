@@ -114,6 +114,7 @@ class Diagnostic(Model):
     name: str
     path: str
     severity: Severity
+    signable: bool = Field(default=False, description="Whether a human may sign it off.")
     signoff: SignOff | None = None
     step: str | None = None
 

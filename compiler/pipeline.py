@@ -146,6 +146,7 @@ def _diagnostic(
         name=rule.name,
         severity=severity,
         blocking=rule.blocking and severity != "info",
+        signable=rule.signoff,
         path=path,
         line=finding.span.line,
         column=finding.span.column,
