@@ -156,7 +156,7 @@ class Guard:
             reason = f"allowed: {parsed.tool} is the tool of step {step.id}"
             self._called = True
         args = parsed.args if parsed.args is not None else call.arguments
-        self._log("allow" if allowed else "deny", parsed.tool, args, reason)
+        self.log("allow" if allowed else "deny", parsed.tool, args, reason)
         return Verdict(allowed, reason, step.id, parsed.tool)
 
     def advance(self, outcome: str | None = None, *, confirmed_by: str | None = None) -> Step:
@@ -168,11 +168,11 @@ class Guard:
         try:
             target = self._target(step, outcome, confirmed_by)
         except GuardError as error:
-            self._log("deny", None, {"outcome": outcome}, f"cannot advance: {error}")
+            self.log("deny", None, {"outcome": outcome}, f"cannot advance: {error}")
             raise
         taken = f" on {outcome!r}" if outcome else ""
         by = f", confirmed by {confirmed_by}" if confirmed_by else ""
-        self._log(
+        self.log(
             "advance",
             None,
             {"outcome": outcome},
@@ -307,7 +307,7 @@ class Guard:
             )
         return _choose_edge(step, outcome)
 
-    def _log(
+    def log(
         self,
         verdict: VerdictName,
         tool: str | None,
@@ -315,6 +315,8 @@ class Guard:
         reason: str,
         actor: str | None = None,
     ) -> None:
+        """Record one event of this walk (a verdict, a call's result, an approval) at the
+        current step, in `decisions` and the audit log."""
         entry = record(
             actor=actor or self.actor,
             runbook=self.runbook.id,

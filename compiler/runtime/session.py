@@ -18,7 +18,7 @@ from typing import Any
 
 from compiler.models import Step
 from compiler.runtime.adapters import tool_specs
-from compiler.runtime.audit_log import AuditLog, VerdictName, record
+from compiler.runtime.audit_log import AuditLog
 from compiler.runtime.commands import RenderError, fill_arguments, render_command
 from compiler.runtime.execute import Execution, ExecutionResult, Executor, dry_run
 from compiler.runtime.guard import OUTCOME_TOOL, Guard, GuardError, ToolCall, Verdict
@@ -138,7 +138,7 @@ class RunbookSession:
         checked = args if isinstance(args, Mapping) else json.loads(args or "{}")
         result = self._execute(step, registry_name(name), checked)
         self._ran_at = visit
-        self._log("result", verdict.tool, {"ok": result.ok, **result.data}, result.output)
+        self.guard.log("result", verdict.tool, {"ok": result.ok, **result.data}, result.output)
         moved = None
         if not self.guard.outcomes() and not self.done:
             moved = self.guard.advance().id
@@ -155,7 +155,7 @@ class RunbookSession:
                 f"step {step.id} has not run its tool {step.tool.name} yet; call it first, "
                 "or have a person confirm the step"
             )
-            self._log("deny", None, {"outcome": outcome}, f"cannot advance: {reason}")
+            self.guard.log("deny", None, {"outcome": outcome}, f"cannot advance: {reason}")
             raise StepNotDoneError(reason)
         when = outcome
         if outcome is not None:
@@ -169,7 +169,7 @@ class RunbookSession:
         """Record a person's approval of the current step's call (for this visit only); the
         guard still refuses it if the approver is the agent itself."""
         self._approval = (len(self.guard.history), approver)
-        self._log(
+        self.guard.log(
             "approve", self._step_tool(), {"approved_by": approver}, "approval given", approver
         )
 
@@ -187,11 +187,11 @@ class RunbookSession:
 
     def record_call(self, tool: str, arguments: Any, note: str) -> None:
         """Log a control call (status, advance, approval request) the way tool calls are."""
-        self._log("call", tool, arguments, note)
+        self.guard.log("call", tool, arguments, note)
 
     def record_result(self, tool: str, data: Any, note: str) -> None:
         """Log what a control call returned."""
-        self._log("result", tool, data, note)
+        self.guard.log("result", tool, data, note)
 
     def status(self) -> dict[str, Any]:
         """Where the run is and what may happen next, as JSON-ready data."""
@@ -248,27 +248,6 @@ class RunbookSession:
 
     def _step_tool(self) -> str | None:
         return self.current.tool.name if self.current.tool else None
-
-    def _log(
-        self,
-        verdict: VerdictName,
-        tool: str | None,
-        args: Any,
-        reason: str,
-        actor: str | None = None,
-    ) -> None:
-        entry = record(
-            actor=actor or self.guard.actor,
-            runbook=self.runbook.id,
-            step=self.current.id,
-            tool=tool,
-            args=args,
-            verdict=verdict,
-            reason=reason,
-        )
-        self.guard.decisions.append(entry)
-        if self.audit is not None:
-            self.audit.append(entry)
 
 
 def _spec_name(spec: Mapping[str, Any]) -> str:
