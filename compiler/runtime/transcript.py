@@ -27,6 +27,7 @@ from typing import Any
 
 from compiler.models import Artifact, Step
 from compiler.registry import Registry
+from compiler.runtime.call_failure import failure
 from compiler.runtime.claims import (
     ABSENT,
     FAMILIES,
@@ -42,7 +43,6 @@ from compiler.runtime.claims import (
 from compiler.runtime.claims import nouns as claim_nouns
 from compiler.runtime.guard import OUTCOME_TOOL, Guard, ToolCall
 from compiler.runtime.loader import CompiledRunbook, read_artifact
-from compiler.runtime.call_failure import failure
 from compiler.runtime.toolspec import registry_name
 from compiler.runtime.transcript_read import (
     Call,
