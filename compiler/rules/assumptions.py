@@ -22,6 +22,7 @@ from compiler.rules.regions import (
     DURATION_OR_COUNT,
     Passage,
     Region,
+    at_word_start,
     block_after,
     blocks_after,
     command_regions,
@@ -62,9 +63,12 @@ _VAGUE = (
     r"|\bto\s+(?:your|the)\s+needs\b"
 )
 _CONDITION = re.compile(
-    r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
-    # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
-    r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
+    at_word_start(
+        "iwuoml",
+        r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
+        # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
+        r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
+    ),
     re.IGNORECASE,
 )
 _CONDITION_FIRST = frozenset(
@@ -396,7 +400,7 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     )
     starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
-    pattern = re.compile(starting_with(starts, vague), re.IGNORECASE)
+    pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
     for hit in _scan(context, pattern):
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
         if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
@@ -450,7 +454,9 @@ def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-_REFERS_BACK = re.compile(r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(
+    at_word_start("io", r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"), re.IGNORECASE
+)
 
 
 def _judged_before(context: CheckContext) -> Iterator[Finding]:
@@ -947,14 +953,17 @@ _CHANGE_FIRST = frozenset(
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
 _CHANGE_CLAUSE = re.compile(
-    rf"(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
+    # A match starts at the text's start, at punctuation or at a word starting with one of
+    # these letters: that test first rejects most positions before any alternative is tried.
+    r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgb]))"
+    rf"(?:(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
     rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
-    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)",
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b))",
     re.IGNORECASE,
 )
 _NAMED_SYSTEM = re.compile(

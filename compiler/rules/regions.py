@@ -31,6 +31,13 @@ def starting_with(letters: str, pattern: str) -> str:
     return rf"(?=[{re.escape(letters)}])(?:{pattern})"
 
 
+def at_word_start(letters: str, pattern: str) -> str:
+    """`pattern` behind a word-boundary test and a one-character test of the letters a match
+    can start with: mid-word positions fail at the boundary before any alternative is tried.
+    Every alternative of `pattern` must start with `\\b` and one of `letters`."""
+    return rf"\b(?=[{re.escape(letters)}])(?:{pattern})"
+
+
 @dataclass(frozen=True)
 class Region:
     """A span of source a rule scans, and the step it belongs to."""
