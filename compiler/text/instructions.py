@@ -77,6 +77,9 @@ STEP_REFERENCE = re.compile(
 
 
 ESCALATE = re.compile(
+    # Every match starts a word with one of these letters: mid-word positions fail this one
+    # test instead of every alternative (and the look-behinds of "page"/"ping").
+    r"\b(?=(?i:[ecnorihgap]))(?:"
     r"\b(?i:escalate|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
     r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket)"
     r"|(?:get|ask\s+for|request)\s+(?:an?\s+)?(?:approval|sign-?off)\s+from)\b"
@@ -85,7 +88,8 @@ ESCALATE = re.compile(
     r"|owners?|team)\b)"
     # "page"/"ping" as a verb with a person, role or team after it, not the noun ("run page").
     r"|(?<![\w-])(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\byour )(?<!\bour )(?<!\brun )"
-    r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])",
+    r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])"
+    r")",
 )
 """Contacting, paging or handing over to a person, role or team."""
 
