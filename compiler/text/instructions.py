@@ -47,7 +47,8 @@ IMPERATIVE = re.compile(
 
 
 YOU_SHOULD = re.compile(
-    r"\b(?:you|we)\s+(?:should|must|need to|have to|will need to|(?:may|might)\s+(?:want|need) to"
+    r"\b(?=[yw])(?:you|we)\s+(?:should|must|need to|have to|will need to"
+    r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b)"
     r"\b",
     re.IGNORECASE,
@@ -70,8 +71,10 @@ LEADING_INSTRUCTION = re.compile(
 
 
 STEP_REFERENCE = re.compile(
+    # the word-start test first: mid-word positions fail it before any alternative is tried
+    r"\b(?=[gsjrcpm])(?:"
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over)\s+(?:back\s+)?(?:to|with|from|at)"
-    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+)",
+    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+))",
     re.IGNORECASE,
 )
 
@@ -128,5 +131,6 @@ def instructional(text: str, procedural: bool = True) -> bool:
     label = LABEL.match(text)
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
-    you_should = procedural and YOU_SHOULD.search(text)
-    return bool(IMPERATIVE.match(text) or you_should or STEP_REFERENCE.search(text))
+    if IMPERATIVE.match(text):
+        return True
+    return bool((procedural and YOU_SHOULD.search(text)) or STEP_REFERENCE.search(text))
