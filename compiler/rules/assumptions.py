@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
+from functools import lru_cache, wraps
 
 from compiler.config import reference_date
 from compiler.models import Span, Step
@@ -1043,11 +1043,18 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=256)
+def _clause_verbs_and_objects(clause: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`_verbs_and_objects` of a change clause (short), cached: RB108 asks again for each
+    finding's words, already read for the document's actions."""
+    return _verbs_and_objects(clause)
+
+
 def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
-    verbs = {_stem(found.group(0)) for found in _CHANGE_WORDS.finditer(words)}
-    verb_words = {
-        _stem(w) for found in _CHANGE_WORDS.finditer(words) for w in found.group(0).split()
-    }
+    """The stemmed change verbs of some words and their other (object) words."""
+    changes = [found.group(0) for found in _CHANGE_WORDS.finditer(words)]
+    verbs = {_stem(change) for change in changes}
+    verb_words = {_stem(w) for change in changes for w in change.split()}
     objects = {
         _stem(word)
         for word in words.split()
@@ -1062,7 +1069,7 @@ def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]
     for hit in hits:
         if hit.match.group("clause") is None:
             continue
-        verbs, objects = _verbs_and_objects(hit.words)
+        verbs, objects = _clause_verbs_and_objects(hit.words)
         resolved = (
             _says_how_here(context, hit.passage)
             or _names_system(hit.words)
@@ -1091,7 +1098,7 @@ def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool
     """Whether the same change (a verb and, when it has one, its object) is said with how to
     do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
     section details, or "restart if necessary" before the restart commands."""
-    verbs, objects = _verbs_and_objects(finding.evidence)
+    verbs, objects = _clause_verbs_and_objects(finding.evidence)
     return any(
         action.line != finding.span.line and (not objects or objects & action.objects)
         for verb in verbs
@@ -1148,7 +1155,7 @@ def _list_details(context: CheckContext, hit: Hit) -> bool:
     changes = len(_CHANGE_WORDS.findall(hit.passage.text))
     if changes <= 1:
         return True
-    verbs, _ = _verbs_and_objects(hit.words)
+    verbs, _ = _clause_verbs_and_objects(hit.words)
     depth = hit.passage.block.list_depth
     listed = []
     for block in blocks_after(blocks, hit.passage.block.span.end_line):
