@@ -35,6 +35,7 @@ from compiler.rules.regions import (
 from compiler.text.actors import defined_roles, own_team, unmodified
 from compiler.text.conditions import EXPLICIT, JUDGED_BY, MEASURED
 from compiler.text.instructions import is_instruction, mentions_escalation
+from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import sentence_at
 
 _VAGUE = (
@@ -952,8 +953,8 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
             yield finding
 
 
-_CHANGE_VERB = (
-    r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
+_CHANGE_VERBS = (
+    r"delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
     r"|them\s+)?back|rollback|redeploy|deploy|purge|flush|wipe|truncate|drop|patch|upgrade"
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
     r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply|modify"
@@ -963,11 +964,13 @@ _CHANGE_VERB = (
     r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
     r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
-    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
+    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
 )
+_CHANGE_VERB = f"(?:{by_first_letter(_CHANGE_VERBS)})"
+"""A change verb (grouped by first letter for speed: the same matches as the list)."""
 _CHANGE_FIRST = frozenset(
     [
-        *re.findall(r"[a-z]+", _CHANGE_VERB.replace("(?:", " ").replace("\\s", " ")),
+        *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
         *("shutdown", "rerun", "doing"),
     ]
