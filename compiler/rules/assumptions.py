@@ -570,12 +570,14 @@ def _known(actor: str, names: set[str]) -> bool:
 @_one_per_line
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
-    defined = _document_roles(context)
+    defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
     for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST, lean):
         actor = hit.words
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
+        if defined is None:
+            defined = _document_roles(context)
         if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
             continue
         if _known(actor, unassigned):
