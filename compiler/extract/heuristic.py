@@ -22,6 +22,7 @@ from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import Sentence, protected
 from compiler.text.sentences import sentences as _split_sentences
 
@@ -193,7 +194,8 @@ _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -
 _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _COORDINATED = re.compile(
-    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?(?=(?:{_VERBS})\b(?![-']))"
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?"
+    rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
     re.IGNORECASE,
 )
@@ -777,8 +779,14 @@ def _only_jumps(text: str) -> bool:
     """Text that does nothing but go somewhere, perhaps saying why: "go to step 7.", "then
     stop here: the alert has cleared", "go to [Step 6](#step-6-escalate)"."""
     left = _STOP.sub(" ", _LINK_JUMP.sub(" ", _STEP_REFERENCE.sub(" ", text)))
-    filler = re.sub(r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$", "", f" {left} ", flags=re.I)
-    return left != text and not re.search(r"[a-z]", filler, re.IGNORECASE)
+    if left == text:
+        return False  # no jump in it
+    return not _LETTER.search(_JUMP_FILLER.sub("", f" {left} "))
+
+
+_JUMP_FILLER = re.compile(r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$", re.IGNORECASE)
+"""What may go with a jump: "then", "and", "here", and a reason after a colon or dash."""
+_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
 
 
 def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Span | None:
