@@ -853,16 +853,21 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     ),
 )
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
-    declared = {_norm(name) for name in context.meta.inputs} | _described(context)
-    assigned = _assigned_names(context)
+    known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
     in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
-    for region in [*command_regions(context), *_inline_code_regions(context)]:
+    for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]:
         seen = set() if region.command else in_prose
         if not region.command and region.text is not None and _COMMAND_LIKE.search(region.text):
             seen = set()  # a command in inline code: once per command, as in a code block
         for span, match in matches(context, region, PLACEHOLDER):
             name = raw_name(match)
-            if not _is_real_placeholder(match) or _norm(name) in declared or name in seen:
+            if not _is_real_placeholder(match):
+                continue
+            if known is None:
+                inputs = {_norm(key) for key in context.meta.inputs}
+                known = (inputs | _described(context), _assigned_names(context))
+            declared, assigned = known
+            if _norm(name) in declared or name in seen:
                 continue
             if not match.group("angle") and _single_quoted(context, span):
                 continue  # the shell expands nothing inside '...'
@@ -910,10 +915,13 @@ def _single_quoted(context: CheckContext, span: Span) -> bool:
     return before.count("'") % 2 == 1
 
 
-def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
-    """Every inline code span of the document's prose (not only of steps), in order."""
+def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[Region]:
+    """Every inline code span of the document's prose (not only of steps) in which `pattern`
+    matches, in order (the others are not placed at all)."""
     for passage in context.passages:
         for code in passage.block.inline_code:
+            if not pattern.search(code.text):
+                continue
             width = len(code.text) + 2
             span = Span(
                 line=code.line,
