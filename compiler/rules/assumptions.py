@@ -63,6 +63,15 @@ _VAGUE = (
     r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
     r"|\bto\s+(?:your|the)\s+needs\b"
 )
+_VAGUE_WORDS = frozenset(
+    {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
+     "warranted", "suitable", "sensible", "practical", "feasible", "possible", "means", "sense",
+     "discretion", "judgment", "judgement", "think", "feel", "believe", "have", "need", "help",
+     "avoid", "deem", "judge", "look", "looks", "seem", "seems", "might", "may", "consider",
+     "should", "perhaps", "call", "decision", "choice", "certain", "sure", "confident",
+     "comfortable", "needs"}
+)  # fmt: skip
+"""Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
     at_word_start(
         "iwuoml",
@@ -422,7 +431,7 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
-    for hit in _scan(context, pattern):
+    for hit in _scan(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
         if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
