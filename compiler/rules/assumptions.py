@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, wraps
+from functools import cached_property, lru_cache, wraps
 
 from compiler.config import reference_date
 from compiler.models import Span, Step
@@ -302,14 +302,31 @@ def _norm(name: str) -> str:
 
 @dataclass(frozen=True)
 class Hit:
-    """A match in a passage: where it is in the source, its words as read, its sentence."""
+    """A match in a passage: its words as read, and (worked out when a rule first asks: most
+    hits are dropped before) where it is in the source, its sentence and its step."""
 
-    span: Span
     words: str
-    sentence: str
-    step: str | None
     passage: Passage
     match: re.Match[str]
+    start: int
+    """Where the hit's words start in the passage's text."""
+    end: int
+    context: CheckContext = field(repr=False, compare=False)
+
+    @cached_property
+    def span(self) -> Span:
+        """The source span of the hit's words."""
+        return self.passage.span(self.start, self.end)
+
+    @cached_property
+    def sentence(self) -> str:
+        """The sentence of the passage holding the hit's words."""
+        return self.passage.sentence_at(self.start).text
+
+    @cached_property
+    def step(self) -> str | None:
+        """The step whose text (or lead-in) holds the hit, if any."""
+        return step_at(self.context, self.span)
 
 
 def _scan(
@@ -338,10 +355,8 @@ def _scan(
             start, end = match.span(group)
             if start >= end:
                 continue
-            span = passage.span(start, end)
-            sentence = passage.sentence_at(start).text
             words = " ".join(match.group(group).split())
-            yield Hit(span, words, sentence, step_at(context, span), passage, match)
+            yield Hit(words, passage, match, start, end, context)
 
 
 def _one_per_line(
