@@ -131,9 +131,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if leading:
         text = leading.group("rest")
     text = _EMPHASIS.sub("", text)
-    label = LABEL.match(text)
+    label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
     if IMPERATIVE.match(text):
         return True
-    return bool((procedural and YOU_SHOULD.search(text)) or STEP_REFERENCE.search(text))
+    # Each search below needs a word that the case-folded text holds (casefold, not lower:
+    # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
+    folded = text.casefold()
+    you_should = procedural and ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
+    return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
