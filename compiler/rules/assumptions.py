@@ -181,6 +181,12 @@ _TRIBAL = re.compile(
     ),
     re.IGNORECASE,
 )
+_TRIBAL_WORDS = frozenset(
+    {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
+     "desired", "necessary", "agreed", "expected", "before", "always", "last", "discussed", "we",
+     "like", "our", "tradecraft"}
+)  # fmt: skip
+"""Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 _WAIT = re.compile(
     starting_with(
         "kprwmocfoOpPrRcCMWKF",
@@ -680,7 +686,7 @@ def _document_roles(context: CheckContext) -> set[str]:
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
-    for hit in _scan(context, _TRIBAL):
+    for hit in _scan(context, _TRIBAL, needs=_TRIBAL_WORDS):
         if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
             continue
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
