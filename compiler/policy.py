@@ -14,14 +14,32 @@ from compiler.rules import all_rules
 RANK: dict[Severity, int] = {"info": 0, "warning": 1, "error": 2, "fatal": 3}
 
 
+_POLICIES: dict[tuple[int, tuple[str, ...]], tuple[Config, Policy]] = {}
+"""Policies worked out, by configuration (its identity) and a file's per-file-ignores: a file's
+policy depends on its path only through those, and a run compiles many files under one
+configuration. A policy is immutable, so artifacts share it."""
+
+
 def effective_policy(config: Config, path: str) -> Policy:
     """What `config` means for the runbook at `path` (as the rules see it)."""
+    ignored = config.per_file_ignored(path)
+    known = _POLICIES.get((id(config), ignored))
+    if known is not None and known[0] is config:
+        return known[1]
+    policy = _effective_policy(config, path, ignored)
+    if len(_POLICIES) >= 64:
+        _POLICIES.clear()
+    _POLICIES[(id(config), ignored)] = (config, policy)
+    return policy
+
+
+def _effective_policy(config: Config, path: str, ignored: tuple[str, ...]) -> Policy:
     relaxed = relaxed_codes(config, path)
     policy = Policy(
         extra_vague_phrases=list(config.extra_vague_phrases),
         ignore=list(config.ignore),
         max_bytes=config.max_bytes,
-        per_file_ignores=list(config.per_file_ignored(path)),
+        per_file_ignores=list(ignored),
         relaxed=bool(relaxed),
         relaxed_codes=relaxed,
         select=list(config.select),
