@@ -139,8 +139,11 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, in order, each trimmed of surrounding white space, with their
     offsets in `text`. Empty text gives no sentences."""
-    guarded = protected(text)
     found: list[Sentence] = []
+    if not _END.search(text):  # no candidate end: one sentence, nothing to protect
+        _append(found, text, 0, len(text))
+        return found
+    guarded = protected(text)
     start = 0
     index = 0
     for end in _END.finditer(text):
