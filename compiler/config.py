@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -75,9 +75,18 @@ class Config:
 
     def selects(self, code: str, path: str = "") -> bool:
         """Whether a rule is enabled for a file (longest matching prefix wins, as in ruff)."""
-        if not _selected(self.select, self.ignore, code):
-            return False
-        return not any(code.startswith(c) for c in self.per_file_ignored(path))
+        return bool(self.selected((code,), path))
+
+    def selected(self, codes: Iterable[str], path: str = "") -> frozenset[str]:
+        """The codes among `codes` enabled for a file, as `selects` decides each (the file's
+        `per-file-ignores` worked out once for all of them)."""
+        ignored = self.per_file_ignored(path)
+        return frozenset(
+            code
+            for code in codes
+            if _selected(self.select, self.ignore, code)
+            and not any(code.startswith(c) for c in ignored)
+        )
 
     def per_file_ignored(self, path: str) -> tuple[str, ...]:
         """The code prefixes `per-file-ignores` switch off for a file, sorted."""

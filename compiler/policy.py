@@ -14,14 +14,32 @@ from compiler.rules import all_rules
 RANK: dict[Severity, int] = {"info": 0, "warning": 1, "error": 2, "fatal": 3}
 
 
+_POLICIES: dict[tuple[int, tuple[str, ...]], tuple[Config, Policy]] = {}
+"""Policies worked out, by configuration (its identity) and a file's per-file-ignores: a file's
+policy depends on its path only through those, and a run compiles many files under one
+configuration. A policy is immutable, so artifacts share it."""
+
+
 def effective_policy(config: Config, path: str) -> Policy:
     """What `config` means for the runbook at `path` (as the rules see it)."""
+    ignored = config.per_file_ignored(path)
+    known = _POLICIES.get((id(config), ignored))
+    if known is not None and known[0] is config:
+        return known[1]
+    policy = _effective_policy(config, path, ignored)
+    if len(_POLICIES) >= 64:
+        _POLICIES.clear()
+    _POLICIES[(id(config), ignored)] = (config, policy)
+    return policy
+
+
+def _effective_policy(config: Config, path: str, ignored: tuple[str, ...]) -> Policy:
     relaxed = relaxed_codes(config, path)
     policy = Policy(
         extra_vague_phrases=list(config.extra_vague_phrases),
         ignore=list(config.ignore),
         max_bytes=config.max_bytes,
-        per_file_ignores=list(config.per_file_ignored(path)),
+        per_file_ignores=list(ignored),
         relaxed=bool(relaxed),
         relaxed_codes=relaxed,
         select=list(config.select),
@@ -42,10 +60,12 @@ def policy_sha256(policy: Policy) -> str:
 def relaxed_codes(config: Config, path: str) -> list[str]:
     """Blocking rules this configuration switches off or gives a lower severity, for `path`."""
     found = []
-    for code, rule in all_rules().items():
+    rules = all_rules()
+    selected = config.selected(rules, path)  # the file's per-file-ignores read once
+    for code, rule in rules.items():
         if not rule.blocking:
             continue
-        switched_off = rule.check is not None and not config.selects(code, path)
+        switched_off = rule.check is not None and code not in selected
         lowered = RANK[config.severity.get(code, rule.severity)] < RANK[rule.severity]
         if switched_off or lowered:
             found.append(code)

@@ -66,12 +66,13 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
         for number in range(1, document.front_matter_span.end_line + 1):
             classes[number - 1] = "front-matter"
     unplaced: list[ExtractionIssue] = []
+    programs = known | COMMON_PROGRAMS  # once per document, not once per block
     for block in document.blocks:
         kind = _block_class(block, lines)
         for number in range(block.span.line, min(block.span.end_line, len(lines)) + 1):
             if classes[number - 1] is None:
                 classes[number - 1] = kind
-        unplaced += _unplaced(block, lines, in_step, known | COMMON_PROGRAMS)
+        unplaced += _unplaced(block, lines, in_step, programs)
     for issue in unplaced:
         classes[issue.span.line - 1] = "unplaced"
     counts: Counter[str] = Counter()

@@ -11,7 +11,7 @@ import bisect
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from compiler.extract import DraftKind, DraftStep, Jump
@@ -22,6 +22,7 @@ from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import Sentence, protected
 from compiler.text.sentences import sentences as _split_sentences
 
@@ -193,7 +194,8 @@ _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -
 _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _COORDINATED = re.compile(
-    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?(?=(?:{_VERBS})\b(?![-']))"
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?"
+    rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
     re.IGNORECASE,
 )
@@ -777,8 +779,14 @@ def _only_jumps(text: str) -> bool:
     """Text that does nothing but go somewhere, perhaps saying why: "go to step 7.", "then
     stop here: the alert has cleared", "go to [Step 6](#step-6-escalate)"."""
     left = _STOP.sub(" ", _LINK_JUMP.sub(" ", _STEP_REFERENCE.sub(" ", text)))
-    filler = re.sub(r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$", "", f" {left} ", flags=re.I)
-    return left != text and not re.search(r"[a-z]", filler, re.IGNORECASE)
+    if left == text:
+        return False  # no jump in it
+    return not _LETTER.search(_JUMP_FILLER.sub("", f" {left} "))
+
+
+_JUMP_FILLER = re.compile(r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$", re.IGNORECASE)
+"""What may go with a jump: "then", "and", "here", and a reason after a colon or dash."""
+_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
 
 
 def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Span | None:
@@ -786,37 +794,78 @@ def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Spa
 
     `block.text` is the block's source with container markers dropped and whitespace runs
     collapsed, so its n-th non-space character is the n-th one of the source pieces."""
-    positions, offsets = _positions(block, lines)
-    before = bisect.bisect_left(offsets, start)
-    inside = bisect.bisect_left(offsets, end) - before
-    if not inside or before + inside > len(positions):
+    placement = _placement(block, lines)
+    before = placement.non_space_before(start)
+    inside = placement.non_space_before(end) - before
+    if not inside or before + inside > placement.total:
         return None
-    (line, column), (end_line, end_column) = positions[before], positions[before + inside - 1]
+    line, column = placement.source_position(before)
+    end_line, end_column = placement.source_position(before + inside - 1)
     span = Span(line=line + 1, column=column, end_line=end_line + 1, end_column=end_column)
     return span if text_at(lines, span) == normalise(block.text[start:end]) else None
 
 
+@dataclass(frozen=True)
+class _Placement:
+    """Where a block's non-space characters are, in `block.text` and in the source, kept by
+    runs of them (words), not character by character."""
+
+    text_runs: list[tuple[int, int]]
+    """(start, end) in `block.text` of each run of non-space characters."""
+    text_counts: list[int]
+    """Non-space characters of `block.text` before each of its runs."""
+    source_runs: list[tuple[int, int]]
+    """(line index, column) in the source of the first character of each run."""
+    source_counts: list[int]
+    """Non-space source characters before each source run."""
+    total: int
+    """Non-space source characters in all."""
+
+    def non_space_before(self, offset: int) -> int:
+        """How many non-space characters of `block.text` come before `offset`."""
+        index = bisect.bisect_left(self.text_runs, (offset,)) - 1  # last run starting before
+        if index < 0:
+            return 0
+        start, end = self.text_runs[index]
+        return self.text_counts[index] + min(offset, end) - start
+
+    def source_position(self, number: int) -> tuple[int, int]:
+        """(line index, column) of the `number`-th (from 0) non-space source character."""
+        index = bisect.bisect_right(self.source_counts, number) - 1
+        line, column = self.source_runs[index]
+        return line, column + number - self.source_counts[index]
+
+
 _LAST_BLOCK = threading.local()
-"""Per thread: the last block `_positions` placed and its positions (compiles may run in
+"""Per thread: the last block `_placement` placed and its placement (compiles may run in
 threads at once)."""
-_NON_SPACE = re.compile(r"\S")
+_NON_SPACE_RUN = re.compile(r"\S+")
 
 
-def _positions(block: Block, lines: tuple[str, ...]) -> tuple[list[tuple[int, int]], list[int]]:
-    """(line index, column) of each non-space source character of a block, and the offsets
-    of the non-space characters of `block.text`. Kept for the last block: a paragraph's
+def _placement(block: Block, lines: tuple[str, ...]) -> _Placement:
+    """Where the non-space characters of a block are. Kept for the last block: a paragraph's
     sentences are placed one after another (linear, not quadratic)."""
-    last = getattr(_LAST_BLOCK, "value", None)
+    last: tuple[Block, _Placement] | None = getattr(_LAST_BLOCK, "value", None)
     if last is not None and last[0] is block:
-        return last[1], last[2]
-    positions = [
-        (index, offset + match.start() + 1)
-        for index, offset, piece in _pieces(block.span, lines)
-        for match in _NON_SPACE.finditer(piece)
-    ]
-    offsets = [match.start() for match in _NON_SPACE.finditer(block.text)]
-    _LAST_BLOCK.value = (block, positions, offsets)
-    return positions, offsets
+        return last[1]
+    source_runs: list[tuple[int, int]] = []
+    source_counts: list[int] = []
+    total = 0
+    for index, offset, piece in _pieces(block.span, lines):
+        for run in _NON_SPACE_RUN.finditer(piece):
+            source_runs.append((index, offset + run.start() + 1))
+            source_counts.append(total)
+            total += run.end() - run.start()
+    text_runs: list[tuple[int, int]] = []
+    text_counts: list[int] = []
+    seen = 0
+    for run in _NON_SPACE_RUN.finditer(block.text):
+        text_runs.append(run.span())
+        text_counts.append(seen)
+        seen += run.end() - run.start()
+    placement = _Placement(text_runs, text_counts, source_runs, source_counts, total)
+    _LAST_BLOCK.value = (block, placement)
+    return placement
 
 
 def _pieces(span: Span, lines: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
+from functools import cached_property, lru_cache, wraps
 
 from compiler.config import reference_date
 from compiler.models import Span, Step
@@ -22,6 +22,7 @@ from compiler.rules.regions import (
     DURATION_OR_COUNT,
     Passage,
     Region,
+    at_word_start,
     block_after,
     blocks_after,
     command_regions,
@@ -34,6 +35,7 @@ from compiler.rules.regions import (
 from compiler.text.actors import defined_roles, own_team, unmodified
 from compiler.text.conditions import EXPLICIT, JUDGED_BY, MEASURED
 from compiler.text.instructions import is_instruction, mentions_escalation
+from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import sentence_at
 
 _VAGUE = (
@@ -61,10 +63,22 @@ _VAGUE = (
     r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
     r"|\bto\s+(?:your|the)\s+needs\b"
 )
+_VAGUE_WORDS = frozenset(
+    {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
+     "warranted", "suitable", "sensible", "practical", "feasible", "possible", "means", "sense",
+     "discretion", "judgment", "judgement", "think", "feel", "believe", "have", "need", "help",
+     "avoid", "deem", "judge", "look", "looks", "seem", "seems", "might", "may", "consider",
+     "should", "perhaps", "call", "decision", "choice", "certain", "sure", "confident",
+     "comfortable", "needs"}
+)  # fmt: skip
+"""Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
-    r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
-    # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
-    r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
+    at_word_start(
+        "iwuoml",
+        r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
+        # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
+        r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
+    ),
     re.IGNORECASE,
 )
 _CONDITION_FIRST = frozenset(
@@ -113,19 +127,32 @@ _ROLE_NOUN = (
     r"|supervisor|boss|customer\s+success|stakeholder|counsel|representative|provider|compan(?:y|ie)"
     r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
 )
+_ACTOR_STARTS = "acdefghilmnprstLAEOV"
+_ACTOR_ACTIVE = (
+    rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
+    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
+    rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
+    rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+)
 _ACTOR = re.compile(
     starting_with(
-        "acdefghilmnprstLAEOV",
-        rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
-        rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
-        rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
-        rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+        _ACTOR_STARTS,
+        rf"{_ACTOR_ACTIVE}"
         rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+)?{_ROLE_NOUN}(?:\s+(?:and|or)\s+{_ROLE_NOUN})?)"
         r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to)\s+(?:always\s+)?be\s+"
         r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b",
     ),
     re.IGNORECASE,
 )
+_PASSIVE_CONTACT_WORDS = frozenset(
+    {"included", "invited", "informed", "notified", "paged", "contacted", "consulted", "looped"}
+)
+"""Words the passive of `_ACTOR` ends with ("the DBA must be informed"): one must be there."""
+_ACTOR_NOT_PASSIVE = re.compile(
+    starting_with(_ACTOR_STARTS, rf"{_ACTOR_ACTIVE}|(?P<passive>(?!))"), re.IGNORECASE
+)
+"""`_ACTOR` for a passage with none of `_PASSIVE_CONTACT_WORDS`: the same matches there, without
+trying the costly passive (a role noun, perhaps after three words) at every word."""
 _ACTOR_FIRST = frozenset(
     {"ping", "ask", "contact", "notify", "page", "escalate", "reach", "tell", "inform", "loop",
      "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
@@ -154,6 +181,12 @@ _TRIBAL = re.compile(
     ),
     re.IGNORECASE,
 )
+_TRIBAL_WORDS = frozenset(
+    {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
+     "desired", "necessary", "agreed", "expected", "before", "always", "last", "discussed", "we",
+     "like", "our", "tradecraft"}
+)  # fmt: skip
+"""Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 _WAIT = re.compile(
     starting_with(
         "kprwmocfoOpPrRcCMWKF",
@@ -275,14 +308,31 @@ def _norm(name: str) -> str:
 
 @dataclass(frozen=True)
 class Hit:
-    """A match in a passage: where it is in the source, its words as read, its sentence."""
+    """A match in a passage: its words as read, and (worked out when a rule first asks: most
+    hits are dropped before) where it is in the source, its sentence and its step."""
 
-    span: Span
     words: str
-    sentence: str
-    step: str | None
     passage: Passage
     match: re.Match[str]
+    start: int
+    """Where the hit's words start in the passage's text."""
+    end: int
+    context: CheckContext = field(repr=False, compare=False)
+
+    @cached_property
+    def span(self) -> Span:
+        """The source span of the hit's words."""
+        return self.passage.span(self.start, self.end)
+
+    @cached_property
+    def sentence(self) -> str:
+        """The sentence of the passage holding the hit's words."""
+        return self.passage.sentence_at(self.start).text
+
+    @cached_property
+    def step(self) -> str | None:
+        """The step whose text (or lead-in) holds the hit, if any."""
+        return step_at(self.context, self.span)
 
 
 def _scan(
@@ -290,24 +340,29 @@ def _scan(
     pattern: re.Pattern[str],
     groups: tuple[int | str, ...] = (0,),
     needs: frozenset[str] = frozenset(),
+    lean: tuple[re.Pattern[str], frozenset[str]] | None = None,
 ) -> Iterator[Hit]:
     """Every match of `pattern` in the whole document's prose (every passage), as read; the
     hit's words are the first of `groups` that took part in the match. With `needs`, only
-    passages holding one of those words are scanned (every match must contain one)."""
+    passages holding one of those words are scanned (every match must contain one). With
+    `lean` (a pattern and words), a passage holding none of those words is scanned with that
+    cheaper pattern: it drops only alternatives that need one of the words, so it finds the
+    same matches there."""
     if not needs and not pattern.search(context.passage_text):  # one pass rules most out
         return
     for passage in context.passages:
         if needs and needs.isdisjoint(passage.words):
             continue
-        for match in pattern.finditer(passage.text):
+        scanner = pattern
+        if lean is not None and lean[1].isdisjoint(passage.words):
+            scanner = lean[0]
+        for match in scanner.finditer(passage.text):
             group = next((g for g in groups if match.start(g) != -1), 0)
             start, end = match.span(group)
             if start >= end:
                 continue
-            span = passage.span(start, end)
-            sentence = passage.sentence_at(start).text
             words = " ".join(match.group(group).split())
-            yield Hit(span, words, sentence, step_at(context, span), passage, match)
+            yield Hit(words, passage, match, start, end, context)
 
 
 def _one_per_line(
@@ -396,8 +451,8 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
     )
     starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
-    pattern = re.compile(starting_with(starts, vague), re.IGNORECASE)
-    for hit in _scan(context, pattern):
+    pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
+    for hit in _scan(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
         if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
@@ -450,7 +505,9 @@ def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-_REFERS_BACK = re.compile(r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(
+    at_word_start("io", r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"), re.IGNORECASE
+)
 
 
 def _judged_before(context: CheckContext) -> Iterator[Finding]:
@@ -543,11 +600,14 @@ def _known(actor: str, names: set[str]) -> bool:
 @_one_per_line
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
-    defined = _document_roles(context)
-    for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST):
+    defined: set[str] | None = None  # read from the whole document only when a hit needs it
+    lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
+    for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST, lean):
         actor = hit.words
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
+        if defined is None:
+            defined = _document_roles(context)
         if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
             continue
         if _known(actor, unassigned):
@@ -626,7 +686,7 @@ def _document_roles(context: CheckContext) -> set[str]:
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
-    for hit in _scan(context, _TRIBAL):
+    for hit in _scan(context, _TRIBAL, needs=_TRIBAL_WORDS):
         if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
             continue
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
@@ -823,16 +883,21 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     ),
 )
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
-    declared = {_norm(name) for name in context.meta.inputs} | _described(context)
-    assigned = _assigned_names(context)
+    known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
     in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
-    for region in [*command_regions(context), *_inline_code_regions(context)]:
+    for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]:
         seen = set() if region.command else in_prose
         if not region.command and region.text is not None and _COMMAND_LIKE.search(region.text):
             seen = set()  # a command in inline code: once per command, as in a code block
         for span, match in matches(context, region, PLACEHOLDER):
             name = raw_name(match)
-            if not _is_real_placeholder(match) or _norm(name) in declared or name in seen:
+            if not _is_real_placeholder(match):
+                continue
+            if known is None:
+                inputs = {_norm(key) for key in context.meta.inputs}
+                known = (inputs | _described(context), _assigned_names(context))
+            declared, assigned = known
+            if _norm(name) in declared or name in seen:
                 continue
             if not match.group("angle") and _single_quoted(context, span):
                 continue  # the shell expands nothing inside '...'
@@ -880,10 +945,13 @@ def _single_quoted(context: CheckContext, span: Span) -> bool:
     return before.count("'") % 2 == 1
 
 
-def _inline_code_regions(context: CheckContext) -> Iterator[Region]:
-    """Every inline code span of the document's prose (not only of steps), in order."""
+def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[Region]:
+    """Every inline code span of the document's prose (not only of steps) in which `pattern`
+    matches, in order (the others are not placed at all)."""
     for passage in context.passages:
         for code in passage.block.inline_code:
+            if not pattern.search(code.text):
+                continue
             width = len(code.text) + 2
             span = Span(
                 line=code.line,
@@ -925,8 +993,8 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
             yield finding
 
 
-_CHANGE_VERB = (
-    r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
+_CHANGE_VERBS = (
+    r"delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
     r"|them\s+)?back|rollback|redeploy|deploy|purge|flush|wipe|truncate|drop|patch|upgrade"
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
     r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply|modify"
@@ -936,25 +1004,30 @@ _CHANGE_VERB = (
     r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
     r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
-    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run)"
+    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
 )
+_CHANGE_VERB = f"(?:{by_first_letter(_CHANGE_VERBS)})"
+"""A change verb (grouped by first letter for speed: the same matches as the list)."""
 _CHANGE_FIRST = frozenset(
     [
-        *re.findall(r"[a-z]+", _CHANGE_VERB.replace("(?:", " ").replace("\\s", " ")),
+        *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
         *("shutdown", "rerun", "doing"),
     ]
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
 _CHANGE_CLAUSE = re.compile(
-    rf"(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
+    # A match starts at the text's start, at punctuation or at a word starting with one of
+    # these letters: that test first rejects most positions before any alternative is tried.
+    r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgb]))"
+    rf"(?:(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
     rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
-    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)",
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b))",
     re.IGNORECASE,
 )
 _NAMED_SYSTEM = re.compile(
@@ -1034,11 +1107,18 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=256)
+def _clause_verbs_and_objects(clause: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`_verbs_and_objects` of a change clause (short), cached: RB108 asks again for each
+    finding's words, already read for the document's actions."""
+    return _verbs_and_objects(clause)
+
+
 def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
-    verbs = {_stem(found.group(0)) for found in _CHANGE_WORDS.finditer(words)}
-    verb_words = {
-        _stem(w) for found in _CHANGE_WORDS.finditer(words) for w in found.group(0).split()
-    }
+    """The stemmed change verbs of some words and their other (object) words."""
+    changes = [found.group(0) for found in _CHANGE_WORDS.finditer(words)]
+    verbs = {_stem(change) for change in changes}
+    verb_words = {_stem(w) for change in changes for w in change.split()}
     objects = {
         _stem(word)
         for word in words.split()
@@ -1053,7 +1133,7 @@ def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]
     for hit in hits:
         if hit.match.group("clause") is None:
             continue
-        verbs, objects = _verbs_and_objects(hit.words)
+        verbs, objects = _clause_verbs_and_objects(hit.words)
         resolved = (
             _says_how_here(context, hit.passage)
             or _names_system(hit.words)
@@ -1082,7 +1162,7 @@ def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool
     """Whether the same change (a verb and, when it has one, its object) is said with how to
     do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
     section details, or "restart if necessary" before the restart commands."""
-    verbs, objects = _verbs_and_objects(finding.evidence)
+    verbs, objects = _clause_verbs_and_objects(finding.evidence)
     return any(
         action.line != finding.span.line and (not objects or objects & action.objects)
         for verb in verbs
@@ -1139,7 +1219,7 @@ def _list_details(context: CheckContext, hit: Hit) -> bool:
     changes = len(_CHANGE_WORDS.findall(hit.passage.text))
     if changes <= 1:
         return True
-    verbs, _ = _verbs_and_objects(hit.words)
+    verbs, _ = _clause_verbs_and_objects(hit.words)
     depth = hit.passage.block.list_depth
     listed = []
     for block in blocks_after(blocks, hit.passage.block.span.end_line):
@@ -1191,23 +1271,24 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # a lead-in: the commands or the query after it say how
         if step.source.end_line > len(context.document.lines):
             continue
-        if not _instructs(_sentence_from(context, step.source)):
-            continue  # a step cut from a description ("... the operator reconciles to update")
         block = Block(kind="paragraph", span=step.source, text=step.text)
         passage = read_block(context.document.lines, block)
-        for match in list(_IMPLIED_ACTION.finditer(passage.text))[:1]:
-            if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
-                continue  # "update the incident in PagerDuty": the tool is named
-            span = passage.span(*match.span())
-            words = " ".join(match.group(0).split())
-            yield Finding(
-                "RB108",
-                span,
-                f'"{words}" asks for an action but names no tool or command',
-                "name the registry tool (inline code) or give the exact command in a code block",
-                words,
-                step.id,
-            )
+        match = _IMPLIED_ACTION.search(passage.text)  # the first action only
+        if match is None:
+            continue  # (tested first: it is cheaper than finding the sentence)
+        if not _instructs(_sentence_from(context, step.source)):
+            continue  # a step cut from a description ("... the operator reconciles to update")
+        if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
+            continue  # "update the incident in PagerDuty": the tool is named
+        words = " ".join(match.group(0).split())
+        yield Finding(
+            "RB108",
+            passage.span(*match.span()),
+            f'"{words}" asks for an action but names no tool or command',
+            "name the registry tool (inline code) or give the exact command in a code block",
+            words,
+            step.id,
+        )
 
 
 def _sentence_from(context: CheckContext, span: Span) -> str:

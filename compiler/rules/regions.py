@@ -31,6 +31,13 @@ def starting_with(letters: str, pattern: str) -> str:
     return rf"(?=[{re.escape(letters)}])(?:{pattern})"
 
 
+def at_word_start(letters: str, pattern: str) -> str:
+    """`pattern` behind a word-boundary test and a one-character test of the letters a match
+    can start with: mid-word positions fail at the boundary before any alternative is tried.
+    Every alternative of `pattern` must start with `\\b` and one of `letters`."""
+    return rf"\b(?=[{re.escape(letters)}])(?:{pattern})"
+
+
 @dataclass(frozen=True)
 class Region:
     """A span of source a rule scans, and the step it belongs to."""
@@ -103,10 +110,14 @@ class Passage:
         """The passage's words, lower case: a cheap test before a costly pattern runs."""
         return frozenset(_WORD.findall(self.text.lower()))
 
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        """Where each sentence starts, for bisection (built once, not per look-up)."""
+        return [sentence.start for sentence in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence holding `offset` of `text` (the whole passage if none does)."""
-        starts = [sentence.start for sentence in self.sentences]
-        index = bisect.bisect_right(starts, offset) - 1
+        index = bisect.bisect_right(self.sentence_starts, offset) - 1
         if index >= 0 and offset < self.sentences[index].end:
             return self.sentences[index]
         return Sentence(0, len(self.text), self.text)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from compiler.text.patterns import by_first_letter
+
 VERBS = (
     r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|appoint"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
@@ -41,13 +43,15 @@ VERBS = (
 IMPERATIVE = re.compile(
     r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+"
     r"|immediately\s+|always\s+|just\s+)?"
-    rf"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))(?:{VERBS})\b(?![-'])(?!\s+only\b)",
+    r"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))"
+    rf"(?:{by_first_letter(VERBS)})\b(?![-'])(?!\s+only\b)",
     re.IGNORECASE,
 )
 
 
 YOU_SHOULD = re.compile(
-    r"\b(?:you|we)\s+(?:should|must|need to|have to|will need to|(?:may|might)\s+(?:want|need) to"
+    r"\b(?=[yw])(?:you|we)\s+(?:should|must|need to|have to|will need to"
+    r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b)"
     r"\b",
     re.IGNORECASE,
@@ -70,13 +74,18 @@ LEADING_INSTRUCTION = re.compile(
 
 
 STEP_REFERENCE = re.compile(
+    # the word-start test first: mid-word positions fail it before any alternative is tried
+    r"\b(?=[gsjrcpm])(?:"
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over)\s+(?:back\s+)?(?:to|with|from|at)"
-    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+)",
+    r"\s+step\s+(?P<n>\d+)|\b(?:repeat|redo)\s+(?:from\s+)?step\s+(?P<r>\d+))",
     re.IGNORECASE,
 )
 
 
 ESCALATE = re.compile(
+    # Every match starts a word with one of these letters: mid-word positions fail this one
+    # test instead of every alternative (and the look-behinds of "page"/"ping").
+    r"\b(?=(?i:[ecnorihgap]))(?:"
     r"\b(?i:escalate|contact|notify|open an? (?:\w+ )?(?:support )?(?:case|ticket)|reach out"
     r"|inform|hand ?(?:off|over)|raise an? (?:incident|ticket)"
     r"|(?:get|ask\s+for|request)\s+(?:an?\s+)?(?:approval|sign-?off)\s+from)\b"
@@ -85,7 +94,8 @@ ESCALATE = re.compile(
     r"|owners?|team)\b)"
     # "page"/"ping" as a verb with a person, role or team after it, not the noun ("run page").
     r"|(?<![\w-])(?<!\bthe )(?<!\ba )(?<!\bthis )(?<!\byour )(?<!\bour )(?<!\brun )"
-    r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])",
+    r"(?i:page|ping)\s+(?:(?i:the|a|an|someone|somebody|them|him|her|your|their|on-?call)\b|@|[A-Z])"
+    r")",
 )
 """Contacting, paging or handing over to a person, role or team."""
 
@@ -121,8 +131,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if leading:
         text = leading.group("rest")
     text = _EMPHASIS.sub("", text)
-    label = LABEL.match(text)
+    label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
-    you_should = procedural and YOU_SHOULD.search(text)
-    return bool(IMPERATIVE.match(text) or you_should or STEP_REFERENCE.search(text))
+    if IMPERATIVE.match(text):
+        return True
+    # Each search below needs a word that the case-folded text holds (casefold, not lower:
+    # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
+    folded = text.casefold()
+    you_should = procedural and ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
+    return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))

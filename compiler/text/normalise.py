@@ -107,24 +107,37 @@ def read_spans(text: str) -> tuple[str, list[int]]:
     origins: list[int] = []
     drops = _markup_drops(text, code)
     offset = 0
-    while offset < len(text):
-        skip = drops.get(offset)
+    # Only markup and non-ASCII characters change anything: copy the plain runs between them
+    # whole instead of character by character.
+    for stop in _changes(text, drops):
+        if stop < offset:
+            continue  # inside markup already dropped
+        out.append(text[offset:stop])
+        origins.extend(range(offset, stop))
+        skip = drops.get(stop)
         if skip is not None:
-            replacement, end = skip
+            replacement, offset = skip
             out.append(replacement)
-            origins.extend([offset] * len(replacement))
-            offset = end
+            origins.extend([stop] * len(replacement))
             continue
-        char = text[offset]
-        if char.isascii():
-            out.append(char)
-            origins.append(offset)
-        elif not is_invisible(char):
+        char = text[stop]
+        if not is_invisible(char):
             read = _read_char(char)
             out.append(read)
-            origins.extend([offset] * len(read))
-        offset += 1
+            origins.extend([stop] * len(read))
+        offset = stop + 1
+    out.append(text[offset:])
+    origins.extend(range(offset, len(text)))
     return "".join(out), origins
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _changes(text: str, drops: dict[int, tuple[str, int]]) -> list[int]:
+    """The offsets `read_spans` must look at, in order: where markup starts and where a
+    non-ASCII character is (every other character is read as it is)."""
+    return sorted({*drops, *(match.start() for match in _NON_ASCII.finditer(text))})
 
 
 def _markup_drops(text: str, code: list[tuple[int, int]]) -> dict[int, tuple[str, int]]:

@@ -36,6 +36,10 @@ _BLANK_LINE = re.compile(r"\n[ \t>]*\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u2018": "\u2019"}
 _BRACKETS = {"(": ")", "[": "]"}
+_BALANCE_MARKS = re.compile(
+    "[" + re.escape("\n" + "".join(k + v for k, v in (*_QUOTES.items(), *_BRACKETS.items()))) + "]"
+)
+"""The only characters `_balanced` acts on: line breaks, quotes and brackets (both sides)."""
 _LEADING_CONDITION = re.compile(
     r"\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?(?:if|when|whenever|once|unless|in\s+case|after|"
     r"before|until|while|where|should|depending\s+on|as\s+soon\s+as)\b",
@@ -93,7 +97,8 @@ def _balanced(text: str, masked: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     quote: tuple[str, int] | None = None
-    for offset, char in enumerate(masked):
+    for mark in _BALANCE_MARKS.finditer(masked):  # every other character changes nothing
+        offset, char = mark.start(), mark.group()
         if char == "\n" and _blank(masked, offset):
             stack.clear()
             quote = None
@@ -134,8 +139,11 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, in order, each trimmed of surrounding white space, with their
     offsets in `text`. Empty text gives no sentences."""
-    guarded = protected(text)
     found: list[Sentence] = []
+    if not _END.search(text):  # no candidate end: one sentence, nothing to protect
+        _append(found, text, 0, len(text))
+        return found
+    guarded = protected(text)
     start = 0
     index = 0
     for end in _END.finditer(text):
