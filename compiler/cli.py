@@ -37,6 +37,7 @@ from compiler.workspace import (
     displayed,
     environment,
     once_per_program,
+    parse_inputs,
     run_evals,
 )
 
@@ -1052,21 +1053,11 @@ def audit_command(
     from compiler.agent_files import audit_transcript_file
     from compiler.audit_output import render as render_audit
 
-    values = _guarded(lambda: _inputs(inputs or []))
+    values = _guarded(lambda: parse_inputs(inputs or []))
     report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry, values))
     sys.stdout.write(render_audit(report, str(transcript), output_format.value))
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _inputs(pairs: list[str]) -> dict[str, str]:
-    values = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise WorkspaceError(f"--input {pair!r}: expected NAME=VALUE")
-        values[name.strip()] = value
-    return values
 
 
 def _audit_eval(directory: Path, registry: Path | None, output_format: OutputFormat) -> None:

@@ -18,18 +18,7 @@ from compiler.runtime import (
     dry_run,
     load,
 )
-from compiler.workspace import WorkspaceError, profiles_path, registry_path
-
-
-def parse_inputs(pairs: list[str]) -> dict[str, str]:
-    """`NAME=VALUE` pairs as a dict; a pair without `=` is a WorkspaceError."""
-    inputs: dict[str, str] = {}
-    for pair in pairs:
-        name, eq, value = pair.partition("=")
-        if not eq or not name.strip():
-            raise WorkspaceError(f"--input {pair!r}: expected NAME=VALUE")
-        inputs[name.strip()] = value
-    return inputs
+from compiler.workspace import WorkspaceError, parse_inputs, profiles_path, registry_path
 
 
 def load_for_serving(

@@ -89,6 +89,17 @@ def _leaves_tree(path: Path, tree: Path, inside: Path | None = None) -> str | No
     return None
 
 
+def parse_inputs(pairs: list[str]) -> dict[str, str]:
+    """`NAME=VALUE` pairs as a dict; a pair without `=` is a WorkspaceError."""
+    inputs: dict[str, str] = {}
+    for pair in pairs:
+        name, eq, value = pair.partition("=")
+        if not eq or not name.strip():
+            raise WorkspaceError(f"--input {pair!r}: expected NAME=VALUE")
+        inputs[name.strip()] = value
+    return inputs
+
+
 def _nearest(name: str, paths: Iterable[Path]) -> Path | None:
     for path in paths:
         start = path.resolve() if path.is_dir() else path.resolve().parent
