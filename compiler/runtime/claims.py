@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compiler.confusables import fold_prose
+from compiler.text.sentences import sentences
 
 READ = "read"
 STATE = "state"
@@ -165,7 +166,7 @@ class Claim:
 def claims_in(text: str, index: int) -> list[Claim]:
     """Every claim in an assistant message, in order."""
     found: list[Claim] = []
-    for sentence in _sentences(fold_prose(text)):
+    for sentence in (s.text for s in sentences(fold_prose(text))):
         found += _sentence_claims(sentence, index)
     return found
 
@@ -200,10 +201,6 @@ def objects_in(text: str) -> tuple[str, ...]:
 
 def _is_object(word: str) -> bool:
     return any(char.isdigit() for char in word) and not re.fullmatch(r"\d+[.,]\d+", word)
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
 @dataclass(frozen=True)
