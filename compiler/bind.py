@@ -14,7 +14,8 @@ from compiler.extract import DraftStep
 from compiler.models import Effect, Span, ToolBinding
 from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
-from compiler.registry import Registry, Tool, split_pipeline
+from compiler.registry import Registry, Tool
+from compiler.text.shell import split_pipeline
 
 IssueKind = Literal[
     "unknown-tool",
