@@ -23,8 +23,8 @@ from compiler.baseline import BaselineError
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.compilation import CompileResult
 from compiler.config import Config, ConfigError
+from compiler.draw.diagnostics import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.extract import LLMAuthError, Usage
-from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
 from compiler.registry import RegistryError
 from compiler.rules import all_rules
@@ -803,8 +803,8 @@ def graph_command(
 ) -> None:
     """Print the step graph as Mermaid, Graphviz DOT, or a self-contained HTML page with the
     source and flags beside it."""
-    from compiler.render import to_dot, to_mermaid
-    from compiler.report import artifact_page, render_report
+    from compiler.draw.export import to_dot, to_mermaid
+    from compiler.draw.report import artifact_page, render_report
 
     artifact = _guarded(lambda: artifact_for(file, registry, profiles))
     if graph_format is GraphFormat.html:
@@ -836,7 +836,7 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML page: every runbook's graph, source and flags, and a
     summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
-    from compiler.report import pages_from_results, report_parts, write_report
+    from compiler.draw.report import pages_from_results, report_parts, write_report
 
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
@@ -1051,7 +1051,7 @@ def audit_command(
     if runbook is None:
         _fail("audit: --runbook is required (or --gold with a directory of labelled transcripts)")
     from compiler.agent_files import audit_transcript_file
-    from compiler.audit_output import render as render_audit
+    from compiler.draw.audit import render as render_audit
 
     values = _guarded(lambda: parse_inputs(inputs or []))
     report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry, values))

@@ -29,11 +29,11 @@ with open(sys.argv[1], "w") as out:
 
 NEVER_FOR_CHECK = (
     "jinja2",  # the HTML report
-    "compiler.report",
-    "compiler.render",
-    "compiler.graphview",
-    "compiler.layout",
-    "compiler.svg",
+    "compiler.draw.report",
+    "compiler.draw.export",
+    "compiler.draw.view",
+    "compiler.draw.layout",
+    "compiler.draw.svg",
     "openai",  # the LLM extractor
     "instructor",
     "compiler.extract.llm",
@@ -77,7 +77,7 @@ def test_check_imports_no_report_drawing_llm_or_agent_modules(
     if cache == "warm":
         _modules(tmp_path, "check", str(runbooks), *options)
     modules = _modules(tmp_path, "check", str(runbooks), *options)
-    assert "compiler.formats" in modules  # the check did run
+    assert "compiler.draw.diagnostics" in modules  # the check did run
     assert _loaded(modules, NEVER_FOR_CHECK) == []
 
 

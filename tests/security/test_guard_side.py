@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compiler.bind import bind_step
+from compiler.draw.diagnostics import as_github, as_markdown, as_text
 from compiler.extract import DraftStep
-from compiler.formats import as_github, as_markdown, as_text
 from compiler.models import Artifact, Diagnostic, Span
 from compiler.outdir import write_all
 from compiler.pipeline import Environment

@@ -19,12 +19,12 @@ import jinja2
 
 from compiler import __version__
 from compiler.compilation import CompileResult
+from compiler.draw.diagnostics import summary
+from compiler.draw.svg import graph_svg
 from compiler.emit import atomic_write
-from compiler.formats import summary
 from compiler.models import Artifact, Diagnostic, Severity, Step
 from compiler.runtime.loader import find_source
 from compiler.source import SourceError, decode_source
-from compiler.svg import graph_svg
 from compiler.workspace import WorkspaceError, displayed, os_reason
 
 SEVERITY_ORDER = get_args(Severity)
@@ -242,7 +242,7 @@ def rule_counts(pages: list[RunbookPage]) -> list[RuleCount]:
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("compiler", "templates"),
+        loader=jinja2.PackageLoader("compiler.draw", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
