@@ -75,18 +75,22 @@ def main() -> int:
     shutil.copytree(args.corpora, corpora)
     runner = CliRunner()
     count = 0
+    names: set[str] = set()
 
     def run(name: str, *argv: str) -> None:
         nonlocal count
+        assert name not in names, f"two commands recorded as {name}"
+        names.add(name)
         result = runner.invoke(app, list(argv), catch_exceptions=True)
         record = SCRATCH / "runs" / name
         record.parent.mkdir(parents=True, exist_ok=True)
-        record.with_suffix(".out").write_bytes(result.stdout_bytes)
-        record.with_suffix(".err").write_bytes(result.stderr_bytes)
+        # names hold dots (`check/src.json`): add the suffix, never replace one
+        record.with_name(f"{record.name}.out").write_bytes(result.stdout_bytes)
+        record.with_name(f"{record.name}.err").write_bytes(result.stderr_bytes)
         text = str(result.exit_code)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             text += f"\n{type(result.exception).__name__}: {result.exception}"
-        record.with_suffix(".rc").write_text(text + "\n")
+        record.with_name(f"{record.name}.rc").write_text(text + "\n")
         count += 1
 
     registry = "runbooks_src/tools.yaml"
@@ -127,6 +131,7 @@ def main() -> int:
         run(f"rules/{fmt}", "rules", "--format", fmt)
     run("version", "version")
     codes = [rule["code"] for rule in json.loads((SCRATCH / "runs/rules/json.out").read_text())]
+    assert codes, "rules --format json listed no rule"
     for code in codes:
         run(f"explain/{code}", "explain", code)
 
@@ -198,7 +203,8 @@ def main() -> int:
 
     shutil.rmtree(args.out, ignore_errors=True)
     shutil.copytree(SCRATCH, args.out, ignore=lambda d, _: ["corpora"] if d == str(SCRATCH) else [])
-    print(f"{count} commands recorded in {args.out}")
+    files = sum(1 for path in args.out.rglob("*") if path.is_file())
+    print(f"{count} commands recorded in {args.out} ({files} files)")
     if args.compare is not None:
         return compare(args.compare, args.out, subset=args.graph_every > 1)
     return 0
