@@ -1,7 +1,7 @@
 """Compile speed on the shared corpora, as ratios measured in one run. A measurement, not a test.
 
 Usage: python benchmarks/compile_speed.py [CORPUS_DIR] [--rounds 5] [--jobs 2] [--quick]
-                                         [--processes-only]
+                                         [--processes-only] [--instructions]
 
 Prints, in one process:
 - the floor: markdown-it-py parsing the same files (already decoded, in memory);
@@ -26,7 +26,8 @@ included) against a whole-process floor: a fresh interpreter that imports markdo
 parses the same files. Each `runbookc` run alternates with a floor run; min / median / max of
 the rounds, the ratio of the medians, and the peak RSS of the `runbookc` child. Children run
 with the bytecode cache written, as an installed package does (PYTHONDONTWRITEBYTECODE is
-dropped for them).
+dropped for them). With `--instructions`, each whole process and its floor also run once under
+`valgrind --tool=callgrind`, whose instruction counts do not move with the machine's load.
 """
 
 from __future__ import annotations
@@ -331,7 +332,25 @@ def _floor(*paths: Path) -> list[str]:
     return [sys.executable, "-c", FLOOR_SCRIPT, *map(str, paths)]
 
 
-def report_processes(corpus: Path, single: Path, rounds: int) -> None:
+def count_instructions(argv: Sequence[str]) -> float:
+    """Millions of instructions one child process runs, counted by callgrind (its children
+    are not followed: `runbookc` starts none without --jobs)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        counted = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={scratch}/out", *argv],
+            cwd=ROOT,
+            env=_child_environment(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    for line in counted.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split()[-1]) / 1e6
+    raise SystemExit(f"{' '.join(argv)}: no instruction count:\n{counted.stderr[-2000:]}")
+
+
+def report_processes(corpus: Path, single: Path, rounds: int, instructions: bool = False) -> None:
     registry = ROOT / "runbooks_src" / "tools.yaml"
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(
@@ -347,9 +366,10 @@ def report_processes(corpus: Path, single: Path, rounds: int) -> None:
             shutil.rmtree(out, ignore_errors=True)
 
         def results_only_cold() -> None:
-            # keep the validated registry and profiles, drop every cached result
+            # keep the validated registry and profiles and the compiled patterns (what an edit
+            # of a runbook leaves valid), drop every cached result
             for entry in cache.iterdir() if cache.is_dir() else ():
-                if entry.name != "validated":
+                if entry.name not in ("validated", "patterns"):
                     shutil.rmtree(entry)
 
         def nothing() -> None:
@@ -419,6 +439,17 @@ def report_processes(corpus: Path, single: Path, rounds: int) -> None:
             ratio = ours.median / theirs.median
             goal = f" (target {target})" if target else ""
             print(f"  {label:44s} {ours}   {theirs}  {ratio:5.2f}x {peak:6.0f} MiB{goal}")
+        if instructions:
+            print("instructions (valgrind --tool=callgrind; load does not change them), millions")
+            print(f"  {'':44s} {'runbookc':>10s} {'floor':>10s}   ratio")
+            for label, command, floor, before, target in cases:
+                before()
+                ours_count = count_instructions(command)
+                theirs_count = count_instructions(floor)
+                ratio = ours_count / theirs_count
+                goal = f" (target {target})" if target else ""
+                counts = f"{ours_count:10,.0f} {theirs_count:10,.0f}"
+                print(f"  {label:44s} {counts}  {ratio:5.2f}x{goal}")
 
 
 def main() -> None:
@@ -431,6 +462,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="ratios and memory only")
     parser.add_argument(
         "--processes-only", action="store_true", help="only the whole-process figures"
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each whole process's instructions under valgrind (slow: minutes)",
     )
     parser.add_argument(
         "--single",
@@ -450,7 +486,9 @@ def main() -> None:
             report_jobs(bench, args.jobs)
             report_html(bench, args.rounds)
             report_pathological(bench)
-    report_processes(args.corpus.resolve(), args.single.resolve(), args.rounds)
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind")
+    report_processes(args.corpus.resolve(), args.single.resolve(), args.rounds, args.instructions)
 
 
 if __name__ == "__main__":

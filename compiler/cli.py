@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
-from compiler import __version__
+from compiler import __version__, patterns_cache
 from compiler.baseline import BaselineError
 from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.compilation import CompileResult
@@ -335,7 +335,11 @@ def _llm(
 
 
 def _cache(cache_dir: Path | None, no_cache: bool) -> Path | None:
-    return None if no_cache else cache_dir or DEFAULT_CACHE_DIR
+    """The cache directory of a command, which also keeps compiled patterns (a process run
+    from `main` only)."""
+    directory = None if no_cache else cache_dir or DEFAULT_CACHE_DIR
+    patterns_cache.use(directory)
+    return directory
 
 
 @app.command(
@@ -1129,4 +1133,5 @@ def version_command() -> None:
 
 def main() -> None:
     """Console entry point."""
-    app()
+    with patterns_cache.kept():
+        app()

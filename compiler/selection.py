@@ -37,6 +37,7 @@ class FileSelection:
     config: Config
     force_exclude: bool = False
     _gitignores: dict[Path, GitIgnoreSpec | None] = field(default_factory=dict)
+    _applying: dict[Path, list[tuple[Path, GitIgnoreSpec]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.base = self.config.root or Path.cwd().resolve()
@@ -95,21 +96,29 @@ class FileSelection:
     def _git_ignored(self, path: Path, is_dir: bool) -> bool:
         """As git decides: the deepest .gitignore with a matching pattern wins, and
         .git/info/exclude applies at the repository root. Outside a repository, nothing."""
-        repository = _git_root(path.parent)
-        if repository is None:
-            return False
         verdict: bool | None = None
-        parts = path.parent.relative_to(repository).parts
-        folders = [repository / Path(*parts[:depth]) for depth in range(len(parts) + 1)]
-        for folder in folders:
-            spec = self._gitignore(folder, repository)
-            if spec is None:
-                continue
+        for folder, spec in self._gitignores_above(path.parent):
             relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
             result = spec.check_file(relative)
             if result.include is not None:
                 verdict = result.include
         return bool(verdict)
+
+    def _gitignores_above(self, parent: Path) -> list[tuple[Path, GitIgnoreSpec]]:
+        """The .gitignore specs that apply in a folder, from the repository root down (none
+        outside a repository); worked out once per folder, not once per file."""
+        if parent not in self._applying:
+            repository = _git_root(parent)
+            found = []
+            if repository is not None:
+                parts = parent.relative_to(repository).parts
+                for depth in range(len(parts) + 1):
+                    folder = repository / Path(*parts[:depth])
+                    spec = self._gitignore(folder, repository)
+                    if spec is not None:
+                        found.append((folder, spec))
+            self._applying[parent] = found
+        return self._applying[parent]
 
     def _gitignore(self, folder: Path, repository: Path) -> GitIgnoreSpec | None:
         if folder not in self._gitignores:

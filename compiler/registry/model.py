@@ -61,6 +61,11 @@ class Tool:
         in message order; remembered per distinct arguments, which runbooks repeat a lot."""
         key = tuple(sorted(args.items()))
         if key not in self._argument_errors:
+            from compiler.plain_params import plainly_valid  # no jsonschema for a plain pass
+
+            if plainly_valid(self.params, args):
+                self._argument_errors[key] = ()
+                return ()
             errors = sorted(self.validator.iter_errors(args), key=lambda e: e.message)
             self._argument_errors[key] = tuple(
                 (str(e.absolute_path[0]) if e.absolute_path else None, e.message) for e in errors

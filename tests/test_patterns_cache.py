@@ -1,0 +1,156 @@
+"""Compiled regular expressions kept between runs (compiler/patterns_cache.py): a pattern
+served from the file is the very pattern `re` compiles, the file is only used inside a
+`runbookc` process with a cache directory, and a bad file is ignored."""
+
+from __future__ import annotations
+
+import marshal
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from compiler import patterns_cache
+
+from .conftest import REPO
+
+PATTERNS: list[tuple[str | bytes, int]] = [
+    (r"(?P<verb>restart|reload)\s+(?P<unit>[\w.-]+)", re.IGNORECASE),
+    (r"^\s*(?:#|//)\s*(.*)$", re.MULTILINE),
+    (r"(?x) \b (?: kubectl | oc ) \s+ (get|describe) \b  # a comment", 0),
+    (rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", 0),
+    (r"\b(?:w(?:ait|atch)|c(?:heck|onfirm))\b", re.IGNORECASE | re.UNICODE),
+    ("(a)(b)?(?(2)c|d)", 0),
+]
+SAMPLES = ["Restart nginx.service", "  # note", "oc describe pod", "wait\x01", "abc ad", ""]
+
+
+def _uncached(pattern: str | bytes, flags: int) -> re.Pattern[str] | re.Pattern[bytes]:
+    return re._compiler.compile(pattern, flags)  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str | bytes]]:
+    """The patterns `re` parses (a pattern served from the file is not parsed)."""
+    seen: list[str | bytes] = []
+    parse = re._parser.parse  # type: ignore[attr-defined]
+
+    def counting(pattern: str | bytes, flags: int = 0) -> object:
+        seen.append(pattern)
+        return parse(pattern, flags)
+
+    monkeypatch.setattr(re._parser, "parse", counting)  # type: ignore[attr-defined]
+    re.purge()
+    yield seen
+    re.purge()
+
+
+def _compile_all() -> list[re.Pattern[str] | re.Pattern[bytes]]:
+    re.purge()  # re's own in-process cache would hide the file
+    return [re.compile(pattern, flags) for pattern, flags in PATTERNS]
+
+
+def test_served_patterns_are_the_patterns_re_compiles(
+    tmp_path: Path, parses: list[str | bytes]
+) -> None:
+    with patterns_cache.kept():
+        patterns_cache.use(tmp_path)
+        first = _compile_all()
+    assert patterns_cache.table_path(tmp_path).is_file()
+    assert len(parses) >= len(PATTERNS)
+    parses.clear()
+    with patterns_cache.kept():
+        patterns_cache.use(tmp_path)
+        served = _compile_all()
+    assert parses == []  # every one came from the file
+    for (pattern, flags), fresh, again in zip(PATTERNS, first, served, strict=True):
+        expected = _uncached(pattern, flags)
+        # Pattern equality compares the pattern, the flags and the matcher's program.
+        assert fresh == expected and again == expected
+        assert (again.groups, again.groupindex, again.flags) == (
+            expected.groups,
+            expected.groupindex,
+            expected.flags,
+        )
+        for sample in SAMPLES:
+            text = sample.encode() if isinstance(pattern, bytes) else sample
+            found, wanted = again.search(text), expected.search(text)  # type: ignore[arg-type]
+            assert (found and found.groups()) == (wanted and wanted.groups())
+    assert re._compiler.compile is not None  # type: ignore[attr-defined]
+
+
+def test_re_is_restored_after_the_command(tmp_path: Path) -> None:
+    before = re._compiler.compile  # type: ignore[attr-defined]
+    with patterns_cache.kept():
+        patterns_cache.use(tmp_path)
+        assert re._compiler.compile is not before  # type: ignore[attr-defined]
+    assert re._compiler.compile is before  # type: ignore[attr-defined]
+
+
+def test_nothing_is_kept_outside_a_runbookc_process_or_without_a_directory(
+    tmp_path: Path, parses: list[str | bytes]
+) -> None:
+    patterns_cache.use(tmp_path)  # not inside `kept`: a library caller, a test
+    _compile_all()
+    with patterns_cache.kept():
+        patterns_cache.use(None)  # --no-cache
+        _compile_all()
+    assert not (tmp_path / patterns_cache.SUBDIRECTORY).exists()
+    assert len(parses) >= 2 * len(PATTERNS)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not marshal at all", b"\xff" * 64],
+    ids=["empty", "garbage", "bad-bytes"],
+)
+def test_an_unreadable_file_is_ignored_and_replaced(tmp_path: Path, content: bytes) -> None:
+    path = patterns_cache.table_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    with patterns_cache.kept():
+        patterns_cache.use(tmp_path)
+        compiled = _compile_all()
+    assert compiled == [_uncached(p, f) for p, f in PATTERNS]
+    assert path.read_bytes() != content
+
+
+def test_an_unusable_entry_is_compiled_afresh(tmp_path: Path) -> None:
+    path = patterns_cache.table_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    unusable = [("not a program",), (0, b"\x01\x00\x00", 0, {}, ()), (0, [1], 0, {}, ())]
+    bad = {(p, int(f)): unusable[i % 3] for i, (p, f) in enumerate(PATTERNS)}
+    path.write_bytes(marshal.dumps(bad))
+    with patterns_cache.kept():
+        patterns_cache.use(tmp_path)
+        compiled = _compile_all()
+    assert compiled == [_uncached(p, f) for p, f in PATTERNS]
+
+
+def test_a_check_keeps_patterns_only_with_a_cache_directory(tmp_path: Path) -> None:
+    runbook = REPO / "runbooks_src" / "etcd-defrag.md"
+
+    def check(*options: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "compiler", "check", str(runbook), *options],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode in (0, 1), done.stderr
+        return done.stdout
+
+    uncached = check("--no-cache")
+    assert not (tmp_path / ".runbookc-cache").exists()
+    cache = tmp_path / "cache"
+    assert check("--cache-dir", str(cache)) == uncached
+    assert patterns_cache.table_path(cache).is_file()
+    for entry in cache.iterdir():  # drop the cached result, keep the patterns
+        if entry.name not in ("validated", patterns_cache.SUBDIRECTORY):
+            shutil.rmtree(entry)
+    assert check("--cache-dir", str(cache)) == uncached
