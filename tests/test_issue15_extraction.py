@@ -225,3 +225,63 @@ def test_the_report_shows_the_coverage_summary(tmp_path: Path) -> None:
     args = ["report", str(runbook), "--out", str(out), "--registry", str(registry)]
     CliRunner().invoke(app, args)
     assert "source lines: 3 blank, 2 heading, 1 step" in out.read_text()
+
+
+# Session 5: causes of missed and extra steps on the tuned prose cases -----------------------
+
+
+def test_a_trailing_condition_is_a_decision_whose_branch_is_the_instruction(
+    compile_text: Compile,
+) -> None:
+    art = compile_text(
+        "# T\n\n## Steps\n\n* Ping the release captain if nobody has taken the ticket yet.\n"
+        "* Archive the build log once the upload has finished.\n* Close the ticket.\n"
+    )
+    decision, ping, wait, archive, close = _steps(art)
+    assert (decision.kind, wait.kind) == ("decision", "decision")
+    assert decision.text == "if nobody has taken the ticket yet"
+    assert ping.text == "Ping the release captain" and archive.text.startswith("Archive")
+    assert {e.to for e in decision.next} == {ping.id, wait.id}
+    assert {e.to for e in wait.next} == {archive.id, close.id}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rebuild the index if necessary.",
+        "Rebuild the index if needed with `oc rsh indexer reindex`.",
+        "Report the error codes, if any.",
+        "Keep the old disk (do not wipe it if you can help it, as we may need it).",
+        "Restart the two workers at once.",
+        "Read the usage. If it is above 90%, go to step 4.",
+    ],
+)
+def test_hedges_and_other_sentences_do_not_make_a_trailing_decision(sentence: str) -> None:
+    found = [d for d in extract(parse(f"# T\n\n## Steps\n\n{sentence}\n"), frozenset({"oc"}))]
+    assert [d.kind for d in found if d.kind == "decision"] == []
+
+
+def test_handing_over_to_another_procedure_is_a_jump_not_a_step() -> None:
+    text = (
+        "# T\n\n## Steps\n\n1. Once the bridge is closed, you can start to follow the steps in "
+        "[Wrap-up](../wrap.md).\n2. If the leak touched customer data, you should follow the "
+        "[Privacy Breach](../privacy.md) process.\n3. Follow our [Shadowing Guide](../g.md).\n"
+    )
+    found = extract(parse(text), frozenset())
+    assert [d.kind for d in found] == ["decision", "decision", "manual"]
+    assert [d.condition for d in found[:2]] == [
+        "Once the bridge is closed",
+        "If the leak touched customer data",
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "See our [tier table](../tiers.md) for which incidents count as major.",
+        "Look [here](https://example.com/m.md) for a sample manifest.",
+        "See [Probes](https://example.com/p#x)\nSee [Restarts](https://example.com/r)",
+    ],
+)
+def test_pointers_elsewhere_are_not_steps(paragraph: str) -> None:
+    assert _texts(f"# T\n\n## Steps\n\n{paragraph}\n") == []

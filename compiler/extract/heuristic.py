@@ -203,12 +203,21 @@ _COORDINATED = re.compile(
 as often a noun or an auxiliary does not split."""
 _TRAILING_CONDITION = re.compile(
     # The lookahead first: it fails fast at most positions, before a dozen lookbehinds run.
-    r"(?=\s(?:if|unless|when|in case)\s)"
+    r"(?=\s\(?(?:if|unless|when|once|in case)\b)"
     r"(?<!\bcheck)(?<!\bverify)(?<!\bsee)(?<!\bdetermine)(?<!\bconfirm)(?<!\bknow)"
     r"(?<!\bvalidate)(?<!\btest)(?<!\bfind out)(?<!\binvestigate)(?<!\bask)(?<!\blook)"
-    r"\s(?P<cond>(?:if|unless|when|in case)\s[^.;:]+)",
+    r"(?<!\beven)(?<!\bas)(?<!\bidentify)(?<!\bdecide)(?<!\bwhether)(?<!\bat)(?<!\bso)"
+    r"\s\(?(?P<cond>(?:if|unless|when|once|in case)(?:/when)?\s[^.;:()]+)",
     re.IGNORECASE,
 )
+_ELLIPTICAL = re.compile(
+    r"(?:if|when|unless)\s+(?:any|so|necessary|needed|required|possible|applicable|appropriate"
+    r"|desired|wanted|you\s+(?:can|like|want|wish|prefer)(?:\s+help\s+it)?)"
+    r"(?:\W*$|\s*,|\s+(?:with|using|via|by|for|to|in|on|from|through)\b)",
+    re.IGNORECASE,
+)
+"""A trailing condition that only hedges ("restart if necessary", "if any", "if you can help
+it"): the instruction stays one step, the hedge is the rules' business (RB101)."""
 _CHECK = re.compile(
     r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
     r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
@@ -236,14 +245,25 @@ _JUMP_WORDS = re.compile(
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
     re.IGNORECASE,
 )
-_ONLY_LINK = re.compile(
-    r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to|follow|consult"
-    r"|read)\s+(?:the\s+)?)?"
+_POINTER = (
+    r"(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:(?:follow|read)\s+(?:the\s+)?"
+    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?)\s+(?:the\s+|our\s+)?))?"
     r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
-    r"(?:\s+for\s+(?:more\s+)?(?:details|information|more|instructions))?\.?$",
+    r"(?:\s+for\s+[^.!?]*)?\.?"
+)
+_ONLY_LINK = re.compile(rf"^{_POINTER}(?:\s+{_POINTER})*$", re.IGNORECASE)
+"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...).", "Look [here](...)
+for an example.", several such in a row."""
+_PROCEDURE_JUMP = re.compile(
+    r"\b(?:you\s+(?:should|can|may|must|need\s+to)\s+)?(?:(?:start|begin)\s+to\s+|now\s+)?"
+    r"(?:follow|go\s+through|continue\s+with)\s+(?:the\s+|our\s+)?(?:"
+    r"(?:steps|process|procedure|instructions|runbook|playbook)\s+(?:from|in|of|at|under)\s+"
+    r"(?:the\s+|our\s+)?\[[^\]]*\]\([^)]*\)(?:\s+(?:process|procedure|runbook|playbook|page))?"
+    r"|\[[^\]]*\]\([^)]*\)\s+(?:process|procedure|runbook|playbook))",
     re.IGNORECASE,
 )
-"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...)."."""
+"""Handing over to another documented procedure: "you should follow the [Security Response](...)
+process", "start to follow the steps from [After an Incident](...)": a jump, not a step."""
 
 
 def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[DraftStep]:
@@ -703,24 +723,48 @@ def _instructions(
     ends = [m.start() for m in found] + [len(text)]
     spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]
     jump = any(_only_jumps(text[a:b]) for a, b in zip(cuts, ends, strict=True))
-    if len(cuts) == 1 or jump or any(part is None for part in spans):
+    if jump or any(part is None for part in spans):
         kind = _prose_kind(text)
         return [_draft(block, kind, text, span, condition=_condition_of(text), **extra)]
+    if len(cuts) == 1:
+        return _guarded(block, lines, text, start, span, **extra)
     drafts = []
     for (a, b), part_span in zip(zip(cuts, ends, strict=True), spans, strict=True):
         assert part_span is not None
         piece = text[a:b]
-        drafts.append(
-            _draft(
-                block,
-                _prose_kind(piece),
-                piece,
-                part_span,
-                condition=_condition_of(piece),
-                **extra,
-            )
-        )
+        drafts += _guarded(block, lines, piece, start + a, part_span, **extra)
     return drafts
+
+
+def _guarded(
+    block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
+) -> list[DraftStep]:
+    """One instruction, or, when a condition trails it ("Page the lead if nobody has yet"),
+    a decision for that condition whose branch is the instruction."""
+    kind = _prose_kind(text)
+    condition = _condition_of(text)
+    step = _draft(block, kind, text, span, condition=condition, **extra)
+    trailing = _TRAILING_CONDITION.search(text) if condition else None
+    if trailing is None or _leading(text):
+        return [step]
+    head = text[: trailing.start()].rstrip(" ,(\u2013\u2014-")
+    cond = trailing.group("cond").rstrip(" ,)")
+    if (
+        _ELLIPTICAL.match(cond)
+        or len(sentences(text)) > 1  # jump sentences joined to their step
+        or not _instructional(head)
+        or _only_jumps(head)
+    ):
+        return [step]
+    cond_at = start + trailing.start("cond")
+    cond_span = _sub_span(block, lines, cond_at, cond_at + len(cond))
+    head_span = _sub_span(block, lines, start, start + len(head))
+    if cond_span is None or head_span is None:
+        return [step]
+    decision = _draft(
+        block, "decision", cond, cond_span, condition=" ".join(cond.split()), branch_size=1
+    )
+    return [decision, replace(step, text=head, span=head_span, kind=_prose_kind(head))]
 
 
 
@@ -779,6 +823,8 @@ def _only_jumps(text: str) -> bool:
     """Text that does nothing but go somewhere, perhaps saying why: "go to step 7.", "then
     stop here: the alert has cleared", "go to [Step 6](#step-6-escalate)"."""
     left = _STOP.sub(" ", _LINK_JUMP.sub(" ", _STEP_REFERENCE.sub(" ", text)))
+    if "](" in left:
+        left = _PROCEDURE_JUMP.sub(" ", left)
     if left == text:
         return False  # no jump in it
     return not _LETTER.search(_JUMP_FILLER.sub("", f" {left} "))
