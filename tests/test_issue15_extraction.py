@@ -257,7 +257,7 @@ def test_a_trailing_condition_is_a_decision_whose_branch_is_the_instruction(
     ],
 )
 def test_hedges_and_other_sentences_do_not_make_a_trailing_decision(sentence: str) -> None:
-    found = [d for d in extract(parse(f"# T\n\n## Steps\n\n{sentence}\n"), frozenset({"oc"}))]
+    found = extract(parse(f"# T\n\n## Steps\n\n{sentence}\n"), frozenset({"oc"}))
     assert [d.kind for d in found if d.kind == "decision"] == []
 
 
