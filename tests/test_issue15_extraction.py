@@ -285,3 +285,31 @@ def test_handing_over_to_another_procedure_is_a_jump_not_a_step() -> None:
 )
 def test_pointers_elsewhere_are_not_steps(paragraph: str) -> None:
     assert _texts(f"# T\n\n## Steps\n\n{paragraph}\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Quarantine the affected hosts.",  # a verb the list lacks, with its object
+        "Denylist all addresses the intruder used.",
+        "Carefully drain the worker.",  # a manner adverb first
+        "On the bastion host, run `oc get nodes`.",  # where, then the instruction
+        "Based on what leaked, assess the exposure of the other systems.",
+    ],
+)
+def test_instructions_beyond_the_verb_list_are_steps(sentence: str) -> None:
+    assert _texts(f"# T\n\n## Steps\n\n* {sentence}\n") == [sentence]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Use this when a customer reports a double charge.",
+        "Restarts the exporter every hour.",
+        "Usually the exporter comes back by itself.",
+        "Found the cause after an hour of searching.",
+        "Sometimes the queue holds a poison message.",
+    ],
+)
+def test_descriptions_shaped_like_instructions_are_not_steps(sentence: str) -> None:
+    assert _texts(f"# T\n\n## About\n\n{sentence}\n") == []

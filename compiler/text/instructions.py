@@ -100,6 +100,51 @@ ESCALATE = re.compile(
 """Contacting, paging or handing over to a person, role or team."""
 
 
+_LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
+"""A manner adverb before an imperative: "Manually page them", "Simply state that ..."."""
+
+
+_INTRO = re.compile(
+    r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
+    r"|via|by|at|within|inside|as\s+(?:a|an|the)|to\s+(?:be\s+safe|confirm|check|verify|see))\b"
+    r"[^,;:.?!]{1,80},\s+",
+    re.IGNORECASE,
+)
+"""A short phrase setting where or with what before an instruction: "On the hub, run ...",
+"Based on the data that was compromised, assess ...", "As a first step, ...". """
+
+
+_BARE_VERB = re.compile(
+    r"^(?P<verb>[A-Z][a-z]{2,})(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)"
+    r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
+    r"(?:it|them|the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
+)
+"""A word of verb shape (not -ly, -ed, -ing, nor a third-person -s) opening a sentence with its
+object right after it: "Blacklist the addresses", "Prefix all subjects", "Roll it back". The
+verb list cannot hold every verb; this catches the rest. `_NOT_VERBS` are the words of that
+shape that are not verbs."""
+_NOT_VERBS = frozenset(
+    {"the", "this", "that", "these", "those", "there", "here", "its", "they", "them", "their",
+     "all", "each", "every", "some", "any", "most", "many", "much", "more", "less", "few", "both",
+     "either", "neither", "such", "other", "another", "several", "one", "two", "three", "first",
+     "second", "third", "last", "next", "and", "but", "nor", "yet", "for", "with", "from", "after",
+     "before", "because", "since", "while", "until", "unless", "although", "though", "whereas",
+     "however", "also", "then", "thus", "hence", "what", "which", "who", "whom", "whose", "why",
+     "how", "where", "when", "whether", "once", "even", "just", "only", "still", "now", "often",
+     "sometimes", "perhaps", "maybe", "otherwise", "meanwhile", "today", "tomorrow", "yesterday",
+     "tonight", "again", "about", "above", "below", "under", "over", "into", "onto", "upon",
+     "per", "via", "like", "unlike", "despite", "during", "between", "among", "against",
+     "toward", "towards", "behind", "beyond", "except", "given", "without", "within", "across",
+     "through", "throughout", "around", "inside", "outside", "near", "off", "out", "was", "were",
+     "are", "has", "had", "have", "did", "does", "can", "could", "will", "would", "shall",
+     "should", "may", "might", "must", "got", "took", "saw", "made", "found", "ran", "went",
+     "came", "gave", "left", "kept", "sent", "told", "brought", "began", "broke", "chose",
+     "knew", "thought", "became", "caused", "everything", "nothing", "something", "anything",
+     "everyone", "nobody", "someone", "anyone", "yes", "not", "far", "too", "very",
+     "our", "your", "his", "her", "him", "she", "you", "let"}
+)  # fmt: skip
+
+
 LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
 """A short label before an instruction: "Note for operators: restart ..."."""
 
@@ -134,10 +179,28 @@ def instructional(text: str, procedural: bool = True) -> bool:
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
-    if IMPERATIVE.match(text):
+    if IMPERATIVE.match(text) or _bare_imperative(text):
         return True
+    adverb = _LEAD_ADVERB.match(text)
+    if adverb and IMPERATIVE.match(text[adverb.end() :]):
+        return True
+    intro = _INTRO.match(text) if "," in text else None
+    rest = text[intro.end() :] if intro else ""
+    if intro and (IMPERATIVE.match(rest) or leading_condition(rest)):
+        return instructional(rest, procedural)
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
     you_should = procedural and ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
+
+
+def _bare_imperative(text: str) -> bool:
+    """A sentence opening with a verb the list lacks, its object right after it."""
+    bare = _BARE_VERB.match(text)
+    if bare is None or bare.group("verb").lower() in _NOT_VERBS:
+        return False
+    return not _KNOWN_VERB.fullmatch(bare.group("verb"))  # a listed verb: IMPERATIVE decided
+
+
+_KNOWN_VERB = re.compile(rf"(?:{by_first_letter(VERBS)})", re.IGNORECASE)
