@@ -313,3 +313,46 @@ def test_instructions_beyond_the_verb_list_are_steps(sentence: str) -> None:
 )
 def test_descriptions_shaped_like_instructions_are_not_steps(sentence: str) -> None:
     assert _texts(f"# T\n\n## About\n\n{sentence}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("item", "steps"),
+    [
+        ("1. **Observe**\n    * Watch the error budget.\n", ["Watch the error budget."]),
+        ("1. There is no need to answer every alert yourself.\n", []),
+        ("1. There's no duty to fix the upstream service.\n", []),
+    ],
+)
+def test_a_bold_title_or_a_statement_of_what_there_is_is_not_a_numbered_step(
+    item: str, steps: list[str]
+) -> None:
+    assert _texts(f"# T\n\n## Duties\n\n{item}") == steps
+
+
+def test_questions_in_a_list_are_decisions_or_checks() -> None:
+    found = extract(
+        parse(
+            "# T\n\n## Steps\n\n* **Is the bridge missing a lead?**\n"
+            "* Which tokens sat on the host that must now be revoked?\n"
+        ),
+        frozenset(),
+    )
+    assert [(d.kind, d.condition) for d in found] == [
+        ("decision", "Is the bridge missing a lead"),
+        ("check", None),
+    ]
+
+
+def test_verbs_of_talking_and_choosing_start_instructions() -> None:
+    text = (
+        "# T\n\n## Steps\n\n* Discuss the open risks.\n* Prefer the phone bridge over mail.\n"
+        "* Read the audit trail and extract the suspect sessions.\n"
+    )
+    assert len(_texts(text)) == 4
+
+
+def test_a_bold_title_item_is_not_reported_as_an_unplaced_instruction(
+    compile_text: Compile,
+) -> None:
+    art = compile_text("# T\n\n## Duties\n\n1. **Observe**\n    * Watch the error budget.\n")
+    assert "RB008" not in codes(art) and len(_steps(art)) == 1

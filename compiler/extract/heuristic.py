@@ -551,6 +551,8 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         return _sentence_steps(block, lines, 0, len(text), procedural)
     drafts = _sentences_steps(block, lines, parts, procedural)
     if not drafts and block.ordered and block.first_in_item:
+        if _STATEMENT.match(text) or _TITLE.match(text):
+            return []
         # A numbered item is a step even when none of its sentences reads as an instruction.
         kind = _prose_kind(text)
         return [_draft(block, kind, text, block.span, condition=_condition_of(text))]
@@ -662,10 +664,30 @@ def _jump_only(sentence: str) -> bool:
     return _only_jumps(leading.group("rest") if leading else rest)
 
 
-_QUESTION = re.compile(
-    r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should)\s+[^?]*\?$", re.IGNORECASE
+_STATEMENT = re.compile(
+    r"^(?:there(?:'s|\u2019s|\s+(?:is|are|was|were|should|will|would|may|might|can|must)\b))",
+    re.IGNORECASE,
 )
-"""A yes/no question in a list item: a decision for the reader."""
+"""A numbered item that is not a step though numbered: a statement of what there is ("There is
+no need to ...")."""
+_TITLE = re.compile(r"^(?:\*\*|__)\s*\w+(?:\s*[/&]\s*\w+)?\s*(?:\*\*|__):?$")
+"""A list item that is only a one-word bold title over the items under it: "1. **Prepare**"
+("1. **Confirm queue length**" names its object: an instruction)."""
+_QUESTION = re.compile(
+    r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should"
+    r"|what|which|who|when|where|how|why)\s+[^?]*\?$",
+    re.IGNORECASE,
+)
+"""A question in a list item: a yes/no question is a decision for the reader, another one
+("Which keys were on the host?") a check."""
+_WH_QUESTION = re.compile(r"^(?:what|which|who|when|where|how|why)\b", re.IGNORECASE)
+_EMPHASIS_AROUND = re.compile(r"^(?:\*\*|__|\*|_)(?P<inner>.+?)(?:\*\*|__|\*|_)$", re.DOTALL)
+
+
+def _unemphasised(text: str) -> str:
+    """Text without the emphasis wrapped around all of it: "**Is the IC there?**"."""
+    around = _EMPHASIS_AROUND.match(text)
+    return around.group("inner") if around else text
 _CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
 """A list item that starts with a command in inline code: "`kill -9` any session"."""
 _OTHERWISE_LEAD = re.compile(
@@ -687,20 +709,24 @@ def _sentence_steps(
     """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
     text = block.text[start:end].strip()
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
-    if not text or is_pointer(text):
+    if not text or is_pointer(text) or (first and _TITLE.match(text)):
         return []
-    numbered = block.ordered and block.first_in_item and first
+    numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
     command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
-    question = block.list_depth > 0 and _QUESTION.match(text) is not None
+    question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
     if not (numbered or command_item or question) and not _instructional(text, procedural):
         return []
     whole = start == 0 and end >= len(block.text)
     span = block.span if whole else _sub_span(block, lines, start, start + len(text))
     if span is None:
         return []
+    if question and _WH_QUESTION.match(_unemphasised(text)):
+        # "Which keys were on the host?": the reader finds out.
+        return [_draft(block, "check", text, span)]
     if question:
         # "Is it something that should be worked on now?": the reader decides.
-        return [_draft(block, "decision", text, span, condition=text.rstrip("?").strip())]
+        condition = _unemphasised(text).rstrip("?").strip()
+        return [_draft(block, "decision", text, span, condition=condition)]
     leading = _leading(text)
     if leading and len(sentences(text)) > 1:
         # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
@@ -1214,6 +1240,11 @@ def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> b
     if not body or first in _SHELL_NOOPS or _is_assignment(body):
         return False
     return prompt is not None or (first in known and " " in body)
+
+
+def is_title(text: str) -> bool:
+    """A list item that is only a one-word bold title over the items under it ("**Prepare**")."""
+    return bool(_TITLE.match(text.strip()))
 
 
 def is_pointer(text: str) -> bool:
