@@ -356,3 +356,16 @@ def test_a_bold_title_item_is_not_reported_as_an_unplaced_instruction(
 ) -> None:
     art = compile_text("# T\n\n## Duties\n\n1. **Observe**\n    * Watch the error budget.\n")
     assert "RB008" not in codes(art) and len(_steps(art)) == 1
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("* **Cache poisoned:** Do a full purge.", 2),  # a two-letter verb after a case label
+        ("We recommend you pin the agent version to 4.2.", 1),
+        ("If the pool is drained, you can remove it from the balancer.", 2),
+        ("It was a quiet week. Oh well.", 0),
+    ],
+)
+def test_other_forms_of_instruction(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count

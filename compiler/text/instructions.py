@@ -52,7 +52,8 @@ IMPERATIVE = re.compile(
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?:you|we)\s+(?:should|must|need to|have to|will need to"
     r"|(?:may|might)\s+(?:want|need) to"
-    r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b)"
+    r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b"
+    r"|(?<=we\s)(?:\w+ly\s+)?(?:recommend|suggest|advise)\b)"
     r"\b",
     re.IGNORECASE,
 )
@@ -100,6 +101,10 @@ ESCALATE = re.compile(
 """Contacting, paging or handing over to a person, role or team."""
 
 
+_YOU_CAN = re.compile(r"(?:you|we)\s+can\s+(?:now\s+|then\s+|also\s+|safely\s+)?", re.I)
+"""What a condition allows is an instruction: "If the pool is drained, you can remove it"."""
+
+
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 """A manner adverb before an imperative: "Manually page them", "Simply state that ..."."""
 
@@ -115,7 +120,7 @@ _INTRO = re.compile(
 
 
 _BARE_VERB = re.compile(
-    r"^(?P<verb>[A-Z][a-z]{2,})(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)"
+    r"^(?P<verb>[A-Z][a-z]+)(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)"
     r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
     r"(?:it|them|the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
 )
@@ -141,7 +146,9 @@ _NOT_VERBS = frozenset(
      "came", "gave", "left", "kept", "sent", "told", "brought", "began", "broke", "chose",
      "knew", "thought", "became", "caused", "everything", "nothing", "something", "anything",
      "everyone", "nobody", "someone", "anyone", "yes", "not", "far", "too", "very",
-     "our", "your", "his", "her", "him", "she", "you", "let"}
+     "our", "your", "his", "her", "him", "she", "you", "let", "it", "we", "as", "in", "on",
+     "if", "no", "so", "or", "an", "at", "by", "to", "up", "my", "he", "me", "us", "of", "is",
+     "be", "am", "oh", "ok"}
 )  # fmt: skip
 
 
@@ -175,6 +182,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
+        can = _YOU_CAN.match(text)
+        if can and IMPERATIVE.match(text[can.end() :]):
+            return True  # "Once it has recovered, you can announce ..."
     text = _EMPHASIS.sub("", text)
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
