@@ -369,3 +369,20 @@ def test_a_bold_title_item_is_not_reported_as_an_unplaced_instruction(
 )
 def test_other_forms_of_instruction(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_a_query_the_text_asks_to_run_is_a_check_step_with_no_command() -> None:
+    text = (
+        "# T\n\n## Diagnosis\n\nGraph the queue depth with this query:\n\n```promql\n"
+        "sum(rabbit_queue_messages_ready) by (queue)\n```\n\n"
+        "Compare it with the consumer count:\n\n```console\n"
+        "(rabbit_queue_consumers_total / rabbit_queue_messages_total) * 100\n```\n\n"
+        "## About\n\nThe alert fires on this expression.\n\n```promql\n"
+        "rabbit_queue_messages_ready > 1000\n```\n"
+    )
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.command, d.span.line) for d in found] == [
+        ("check", None, 8),
+        ("check", None, 14),
+    ]
+    assert found[0].note == "Graph the queue depth with this query:"

@@ -275,7 +275,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     known = programs | COMMON_PROGRAMS
     blocks = [b for b in document.blocks if b.kind != "html"]
     commands_of = {
-        i: [] if _shows_output(blocks, i) else list(_commands(block, known))
+        i: [] if _shows_output(blocks, i) else _query(blocks, i) or list(_commands(block, known))
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }
@@ -302,9 +302,13 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             commands = commands_of[index]
             if index in lead_ins and commands:
                 adjacent = lead_ins[index] == index - 1
-                drafts += _introduced(blocks[lead_ins[index]], commands, adjacent)
+                found = _introduced(blocks[lead_ins[index]], commands, adjacent)
             else:
-                drafts += [_command_step(block, lines, text) for lines, text in commands]
+                found = [_command_step(block, lines, text) for lines, text in commands]
+            if commands and _query_block(block):
+                # Run in a metrics console, not a shell: a check with no command to bind.
+                found = [replace(d, kind="check", command=None) if d.command else d for d in found]
+            drafts += found
     _close_cases(drafts, open_cases, -1)
     headings.close(0)
     _exclusive_cases(drafts, labelled)
@@ -1035,6 +1039,51 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
             )
     elif language in SHELL_LANGS:
         yield from _unprompted(lines, language in SCRIPT_LANGS, known)
+
+
+_RUN_OR_WATCH = re.compile(
+    r"\b(?:run|check|watch|query|quer(?:y|ied|ies)|execut|graph|plot|monitor|look|view|use)\w*",
+    re.IGNORECASE,
+)
+QUERY_LANGS = {"promql", "logql", "metricsql"}
+"""Blocks of metric or log queries, to run in a metrics console (not a shell)."""
+_QUERY_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}")
+
+
+def _query_block(block: Block) -> bool:
+    """A block that holds one metric or log query: tagged `promql` (or `logql`...), or a
+    shell-like block whose every line reads as PromQL."""
+    language = block.info.split(" ")[0].lower().strip("{}.")
+    if language in QUERY_LANGS:
+        return any(line.text.strip() for line in block.lines)
+    return language in SHELL_LANGS and _only_queries(list(block.lines))
+
+
+def _query(blocks: list[Block], index: int) -> list[tuple[list[CodeLine], str]]:
+    """A query block's one query (all its lines) when the paragraph before it asks to run or
+    watch it ("Check the usage with this query:"), else nothing: a query shown alone is
+    often the alert's own expression, not something to run."""
+    block, before = blocks[index], blocks[index - 1] if index else None
+    if not _query_block(block) or before is None or before.kind != "paragraph":
+        return []
+    if not (_instructional(before.text) or _RUN_OR_WATCH.search(before.text)):
+        return []
+    body = [_strip_indent(line) for line in block.lines if line.text.strip()]
+    return [(body, " ".join(_words(line.text) for line in body))]
+
+
+def _only_queries(lines: list[CodeLine]) -> bool:
+    """A block whose every line is a PromQL expression (`sum(rate(x_total[5m]))`,
+    `(a_b_c / d_e_f) * 100`, a bare metric name): queries to run, not shell output."""
+    body = [line.text.strip() for line in lines if line.text.strip()]
+    return bool(body) and all(_is_query(text) for text in body)
+
+
+def _is_query(text: str) -> bool:
+    first = re.split(r"[\s({\[]", text, maxsplit=1)[0]
+    if first in PROMQL_WORDS or _METRIC_NAME.match(first):
+        return True
+    return text.startswith("(") and _QUERY_TOKEN.search(text) is not None
 
 
 def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
