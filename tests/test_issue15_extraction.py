@@ -386,3 +386,22 @@ def test_a_query_the_text_asks_to_run_is_a_check_step_with_no_command() -> None:
         ("check", None, 14),
     ]
     assert found[0].note == "Graph the queue depth with this query:"
+
+
+def test_a_check_then_if_not_is_a_decision_over_the_fix() -> None:
+    found = extract(
+        parse(
+            "# T\n\n## Steps\n\nConfirm that the relay is up, if not restart it and read its log."
+            "\n\nThe `phase` of the volume should be `Bound`, if not, describe the claim.\n"
+        ),
+        frozenset(),
+    )
+    assert [(d.kind, d.text) for d in found] == [
+        ("check", "Confirm that the relay is up"),
+        ("decision", "if not"),
+        ("manual", "restart it"),
+        ("manual", "read its log."),
+        ("decision", "if not"),
+        ("check", "describe the claim."),
+    ]
+    assert found[1].branch_size == 2 and found[4].branch_size == 1

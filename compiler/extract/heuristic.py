@@ -18,6 +18,7 @@ from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
 from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
 from compiler.text.instructions import ESCALATE as _ESCALATE
+from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
@@ -217,7 +218,8 @@ _ELLIPTICAL = re.compile(
     re.IGNORECASE,
 )
 """A trailing condition that only hedges ("restart if necessary", "if any", "if you can help
-it"): the instruction stays one step, the hedge is the rules' business (RB101)."""
+it"): the instruction stays one step, the hedge is the rules' business (RB101). (Labels differ
+on hedges: the seed cases make "if needed" a decision, the corpus cases do not.)"""
 _CHECK = re.compile(
     r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
     r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
@@ -692,6 +694,8 @@ def _unemphasised(text: str) -> str:
     """Text without the emphasis wrapped around all of it: "**Is the IC there?**"."""
     around = _EMPHASIS_AROUND.match(text)
     return around.group("inner") if around else text
+
+
 _CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
 """A list item that starts with a command in inline code: "`kill -9` any session"."""
 _OTHERWISE_LEAD = re.compile(
@@ -718,6 +722,9 @@ def _sentence_steps(
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
     command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
+    otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
+    if otherwise is not None:
+        return otherwise
     if not (numbered or command_item or question) and not _instructional(text, procedural):
         return []
     whole = start == 0 and end >= len(block.text)
@@ -740,6 +747,40 @@ def _sentence_steps(
     if leading:
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
     return _instructions(block, lines, text, start, span)
+
+
+_ELSE_CLAUSE = re.compile(r",\s+(?P<key>if\s+not|otherwise|else)\b,?\s+", re.IGNORECASE)
+
+
+def _else_split(
+    block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
+) -> list[DraftStep] | None:
+    """A check, then what to do if it fails: "Verify that the host is healthy, if not switch to
+    it and read the logs", "The status should be `True`, if not, check its message" -> the check
+    (when it is an instruction), then a decision whose branch is the fix."""
+    found = _ELSE_CLAUSE.search(text)
+    if found is None or _leading(text) or len(sentences(text)) > 1:
+        return None
+    rest = text[found.end() :]
+    if not _IMPERATIVE.match(rest):
+        return None
+    head = text[: found.start()]
+    key_at, rest_at = start + found.start("key"), start + found.end()
+    head_span = _sub_span(block, lines, start, start + len(head))
+    key_span = _sub_span(block, lines, key_at, key_at + len(found.group("key")))
+    rest_span = _sub_span(block, lines, rest_at, rest_at + len(rest))
+    if head_span is None or key_span is None or rest_span is None:
+        return None
+    checked = []
+    if _instructional(head, procedural):
+        checked = _instructions(block, lines, head, start, head_span)
+    branch = _instructions(block, lines, rest, rest_at, rest_span)
+    condition = f"{found.group('key')}: {' '.join(head.split())}"
+    key = found.group("key")
+    decision = _draft(
+        block, "decision", key, key_span, condition=condition, branch_size=len(branch)
+    )
+    return [*checked, decision, *branch]
 
 
 def _instructions(
