@@ -405,3 +405,19 @@ def test_a_check_then_if_not_is_a_decision_over_the_fix() -> None:
         ("check", "describe the claim."),
     ]
     assert found[1].branch_size == 2 and found[4].branch_size == 1
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("When you hand out a task, you should follow these four steps,", 1),  # the decision
+        ("Before the bridge opens, you should do the following:", 0),
+        ("Here are some phrases you should use on the bridge.", 0),
+        ("The [Scribe Guide](../s.md) says what you should be writing down.", 0),
+        ("Note that a second scribe is not a change of roles.", 0),
+    ],
+)
+def test_lead_ins_and_descriptions_of_what_you_should_do_are_not_steps(
+    paragraph: str, count: int
+) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count

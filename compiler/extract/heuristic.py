@@ -670,6 +670,13 @@ def _jump_only(sentence: str) -> bool:
     return _only_jumps(leading.group("rest") if leading else rest)
 
 
+_FOLLOWING = re.compile(
+    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following|these(?:\s+\w+)?"
+    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+"""An instruction that only leads in to the items after it: "you should follow these three
+steps,"."""
 _STATEMENT = re.compile(
     r"^(?:there(?:'s|\u2019s|\s+(?:is|are|was|were|should|will|would|may|might|can|must)\b))",
     re.IGNORECASE,
@@ -719,6 +726,8 @@ def _sentence_steps(
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
     if not text or is_pointer(text) or (first and _TITLE.match(text)):
         return []
+    if _FOLLOWING.search(text) and not _leading(text):
+        return []  # "you should do the following,": the items after it are the steps
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
     command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
@@ -871,7 +880,7 @@ def _split_condition(
     `block.text[offset:]` up to the sentence's end, at `span`."""
     condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     rest = leading.group("rest").strip()
-    if _only_jumps(rest):
+    if _only_jumps(rest) or _FOLLOWING.search(rest):
         return [_draft(block, "decision", text, span, condition=condition)]
     head_end = leading.start("rest")
     head = text[:head_end].rstrip().rstrip(",;:").rstrip()

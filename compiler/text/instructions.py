@@ -25,7 +25,7 @@ VERBS = (
     r"|freeze|gather|get|give|go|grant|have|hold|identify|ignore|implement|include|increase|inform"
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
     r"|let|list|listen|lock|log ?in|login|look|make|merge|message|migrate|mitigate|modify|monitor"
-    r"|mount|move|navigate|note\s+(?:that|down|the|it|this|any|which|how|what|where)|notify"
+    r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
     r"|observe|obtain|open|page|pass|patch|pause|perform|pick"
     r"|ping|post|prefer|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
     r"|push|put|query|raise|reach out|read|reboot|record|recreate|reduce|refer|refund|reinstall"
@@ -50,7 +50,8 @@ IMPERATIVE = re.compile(
 
 
 YOU_SHOULD = re.compile(
-    r"\b(?=[yw])(?:you|we)\s+(?:should|must|need to|have to|will need to"
+    r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
+    r"(?:you|we)\s+(?:should|must|need to|have to|will need to"
     r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b"
     r"|(?<=we\s)(?:\w+ly\s+)?(?:recommend|suggest|advise)\b)"
@@ -99,6 +100,10 @@ ESCALATE = re.compile(
     r")",
 )
 """Contacting, paging or handing over to a person, role or team."""
+
+
+_PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|are)\b", re.I)
+"""A sentence presenting what follows ("Here are some examples you should use")."""
 
 
 _YOU_CAN = re.compile(r"(?:you|we)\s+can\s+(?:now\s+|then\s+|also\s+|safely\s+)?", re.I)
@@ -201,6 +206,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
+    if _PRESENTING.match(text):
+        return False  # "Here are some phrases you should use": what follows is the instruction
     you_should = procedural and ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
 
