@@ -421,3 +421,29 @@ def test_lead_ins_and_descriptions_of_what_you_should_do_are_not_steps(
     paragraph: str, count: int
 ) -> None:
     assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_a_role_statement_is_one_step_per_duty_of_its_series() -> None:
+    text = (
+        "# T\n\n## Duties\n\nYour job as scribe is to join the bridge, read the channel, and "
+        "write down every decision with its time.\n"
+    )
+    assert _texts(text) == [
+        "Your job as scribe is to join the bridge",
+        "read the channel",
+        "write down every decision with its time.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Don't worry if you have not done every course yet, you can still shadow.",
+        "There is no exam for this role, you should feel free to ask the leads about it.",
+    ],
+)
+def test_reassurance_is_neither_a_step_nor_an_unplaced_instruction(
+    paragraph: str, compile_text: Compile
+) -> None:
+    art = compile_text(f"# T\n\n## Steps\n\n{paragraph}\n")
+    assert _steps(art) == [] and "RB008" not in codes(art)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.extract.heuristic import is_pointer, is_title
+from compiler.extract.heuristic import not_a_step
 from compiler.models import Artifact, Span
 from compiler.parse import Document, decode_source, parse
 from compiler.pipeline import Environment
@@ -52,7 +52,7 @@ def _instruction_lines(document: Document) -> set[int]:
         if block.kind == "paragraph":
             for sentence in sentences(block.text):
                 text = sentence.text
-                if is_instruction(text) and not (is_pointer(text) or is_title(text)):
+                if is_instruction(text) and not not_a_step(text):
                     found.add(_line_of(document, block.span, sentence.text))
         elif block.kind == "code":
             found |= {line.line for line in block.lines if _DOLLAR.match(line.text)}

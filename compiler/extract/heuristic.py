@@ -195,11 +195,18 @@ _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -
 _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _COORDINATED = re.compile(
-    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?"
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:to\s+)?(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
     re.IGNORECASE,
 )
+_SERIAL = re.compile(
+    rf",\s+(?:to\s+)?(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
+    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act|and|or|then)\b)",
+    re.IGNORECASE,
+)
+"""A comma before another instruction of a series that ends with "and"/"or": "listen to the
+call, watch the room, and track requests"."""
 """Another instruction joined by "and"/"or"/"then" ("Identify X and keep Y"); a verb that is
 as often a noun or an auxiliary does not split."""
 _TRAILING_CONDITION = re.compile(
@@ -677,6 +684,13 @@ _FOLLOWING = re.compile(
 )
 """An instruction that only leads in to the items after it: "you should follow these three
 steps,"."""
+_REASSURANCE = re.compile(
+    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid|feel\s+(?:bad|ashamed))"
+    r"|(?:[^.]{0,80},\s+)?you\s+(?:should|can|may)\s+(?:always\s+)?feel\s+free)\b",
+    re.IGNORECASE,
+)
+"""Reassurance or permission, not an instruction: "Don't worry if you don't meet them all",
+"There is no formal training, you should feel free to contact Support"."""
 _STATEMENT = re.compile(
     r"^(?:there(?:'s|\u2019s|\s+(?:is|are|was|were|should|will|would|may|might|can|must)\b))",
     re.IGNORECASE,
@@ -728,6 +742,8 @@ def _sentence_steps(
         return []
     if _FOLLOWING.search(text) and not _leading(text):
         return []  # "you should do the following,": the items after it are the steps
+    if _REASSURANCE.match(text):
+        return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
     command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
@@ -799,6 +815,14 @@ def _instructions(
     found = list(_COORDINATED.finditer(text))
     guard = protected(text) if found else []
     found = [m for m in found if not any(a <= m.start() < b for a, b in guard)]
+    last = next((m for m in reversed(found) if text[m.start()] == ","), None)
+    if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
+        found += [
+            m
+            for m in _SERIAL.finditer(text, 0, last.start())
+            if not any(a <= m.start() < b for a, b in guard)
+        ]
+        found.sort(key=lambda m: m.start())
     cuts = [0] + [m.end() for m in found]
     ends = [m.start() for m in found] + [len(text)]
     spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]
@@ -1339,6 +1363,15 @@ def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> b
     if not body or first in _SHELL_NOOPS or _is_assignment(body):
         return False
     return prompt is not None or (first in known and " " in body)
+
+
+def not_a_step(text: str) -> bool:
+    """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
+    one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ...")."""
+    text = text.strip()
+    if is_pointer(text) or is_title(text) or _REASSURANCE.match(text):
+        return True
+    return bool(_FOLLOWING.search(text)) and not _leading(text)
 
 
 def is_title(text: str) -> bool:

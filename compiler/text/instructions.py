@@ -13,23 +13,26 @@ import re
 from compiler.text.patterns import by_first_letter
 
 VERBS = (
-    r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|announce|appoint"
+    r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|announce"
+    r"|answer|appoint"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
-    r"|block|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
-    r"|communicate|compare|complete|configure|confirm|connect|consider|contact|contain"
+    r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
+    r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
     r"|continue|coordinate|copy|cordon|create|cut|debug|decide|declare|decrease|delegate"
     r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
     r"|discuss|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
     r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
-    r"|execute|expand|export|extend|extract|file|fill|find|finish|fix|flush|focus|follow|forward"
+    r"|execute|expand|explain|export|extend|extract|file|fill|find|finish|fix|flush|focus|follow"
+    r"|forward"
     r"|freeze|gather|get|give|go|grant|have|hold|identify|ignore|implement|include|increase|inform"
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
-    r"|let|list|listen|lock|log ?in|login|look|make|merge|message|migrate|mitigate|modify|monitor"
+    r"|let|list|listen|lock|log ?in|login|look|make|mention|merge|message|migrate|mitigate|modify"
+    r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
-    r"|observe|obtain|open|page|pass|patch|pause|perform|pick"
+    r"|observe|obtain|open|page|participate|pass|patch|pause|perform|pick"
     r"|ping|post|prefer|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
     r"|push|put|query|raise|reach out|read|reboot|record|recreate|reduce|refer|refund|reinstall"
-    r"|reinstate|release|reload|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
+    r"|reinstate|release|reload|remain|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
     r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
     r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
     r"|set|share|ship|shut ?down|shut|sign|silence|skip|snooze|specify|ssh|start|stay|stop"
@@ -100,6 +103,19 @@ ESCALATE = re.compile(
     r")",
 )
 """Contacting, paging or handing over to a person, role or team."""
+
+
+_ROLE = re.compile(
+    r"^your\s+(?:main\s+|primary\s+|first\s+|only\s+)?(?:job|role|task|duty|responsibility|goal"
+    r"|aim)\b[^.;:]{0,80}?\bis\s+to\s+",
+    re.IGNORECASE,
+)
+"""A role statement: "Your job as scribe is to <instructions>"."""
+
+
+def folded_head(text: str) -> str:
+    """The case-folded start of a text (where a role statement's "is to" would be)."""
+    return text[:120].casefold()
 
 
 _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|are)\b", re.I)
@@ -199,6 +215,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     adverb = _LEAD_ADVERB.match(text)
     if adverb and IMPERATIVE.match(text[adverb.end() :]):
         return True
+    role = _ROLE.match(text) if "is to" in folded_head(text) else None
+    if role and IMPERATIVE.match(text[role.end() :]):
+        return True  # "Your job as scribe is to listen to the call, ..."
     intro = _INTRO.match(text) if "," in text else None
     rest = text[intro.end() :] if intro else ""
     if intro and (IMPERATIVE.match(rest) or leading_condition(rest)):
