@@ -447,3 +447,13 @@ def test_reassurance_is_neither_a_step_nor_an_unplaced_instruction(
 ) -> None:
     art = compile_text(f"# T\n\n## Steps\n\n{paragraph}\n")
     assert _steps(art) == [] and "RB008" not in codes(art)
+
+
+def test_quoted_example_dialogue_is_not_a_step(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Lingo\n\nWhen someone talks over others, cut in:\n\n"
+        "> Lead: Hold on. Let the scribe finish, then go on.\n\n"
+        "> Repeat the last decision aloud.\n"
+    )
+    assert {s.source.line for s in _steps(art) if s.source} == {5, 9}
+    assert "RB008" not in codes(art) and art.coverage["quote"] == 1

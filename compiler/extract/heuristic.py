@@ -554,7 +554,7 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or is_pointer(text):
+    if not text or is_pointer(text) or is_dialogue(block, lines):
         return []
     case = _case_label(block, lines, procedural)
     if case:
@@ -1363,6 +1363,17 @@ def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> b
     if not body or first in _SHELL_NOOPS or _is_assignment(body):
         return False
     return prompt is not None or (first in known and " " in body)
+
+
+_SPEAKER = re.compile(r"^(?:\([^)]{1,30}\)\s*)?[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2}:\s+\S")
+"""A speaker's name before their words: "IC: Stop.", "(If yes) Executive: ..."."""
+
+
+def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
+    """A quoted line of example dialogue ("> IC: Stop. Leave the call."): it shows how a call
+    may go, it does not tell the reader what to do."""
+    quoted = lines[block.span.line - 1].lstrip().startswith(">")
+    return quoted and _SPEAKER.match(block.text) is not None
 
 
 def not_a_step(text: str) -> bool:
