@@ -457,3 +457,16 @@ def test_quoted_example_dialogue_is_not_a_step(compile_text: Compile) -> None:
     )
     assert {s.source.line for s in _steps(art) if s.source} == {5, 9}
     assert "RB008" not in codes(art) and art.coverage["quote"] == 1
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("Also, don't forget to post in the channel, and get yourself on the rota.", 2),
+        ("If the lead joins late, you may hand over the bridge to them.", 2),
+        ("If you run the rota, you may be paged at night.", 0),
+        ("Being the scribe means you own the notes of the system you are responsible for.", 0),
+    ],
+)
+def test_lead_words_permissions_and_relative_clauses(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count

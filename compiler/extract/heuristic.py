@@ -817,12 +817,13 @@ def _instructions(
     found = [m for m in found if not any(a <= m.start() < b for a, b in guard)]
     last = next((m for m in reversed(found) if text[m.start()] == ","), None)
     if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
-        found += [
+        serial = [
             m
             for m in _SERIAL.finditer(text, 0, last.start())
             if not any(a <= m.start() < b for a, b in guard)
         ]
-        found.sort(key=lambda m: m.start())
+        if serial and _instructional(text[: min(m.start() for m in serial)]):
+            found = sorted([*found, *serial], key=lambda m: m.start())
     cuts = [0] + [m.end() for m in found]
     ends = [m.start() for m in found] + [len(text)]
     spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]

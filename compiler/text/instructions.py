@@ -24,7 +24,7 @@ VERBS = (
     r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
     r"|execute|expand|explain|export|extend|extract|file|fill|find|finish|fix|flush|focus|follow"
     r"|forward"
-    r"|freeze|gather|get|give|go|grant|have|hold|identify|ignore|implement|include|increase|inform"
+    r"|freeze|gather|get|give|go|grant|hand\s+(?:over|off)|have|hold|identify|ignore|implement|include|increase|inform"
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
     r"|let|list|listen|lock|log ?in|login|look|make|mention|merge|message|migrate|mitigate|modify"
     r"|monitor"
@@ -44,7 +44,7 @@ VERBS = (
 
 
 IMPERATIVE = re.compile(
-    r"^(?:please\s+|then\s+|now\s+|first,?\s+|next,?\s+|finally,?\s+|also\s+|optionally,?\s+"
+    r"^(?:please\s+|then,?\s+|now,?\s+|first,?\s+|next,?\s+|finally,?\s+|also,?\s+|optionally,?\s+"
     r"|immediately\s+|always\s+|just\s+)?"
     r"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))"
     rf"(?:{by_first_letter(VERBS)})\b(?![-'])(?!\s+only\b)",
@@ -56,7 +56,7 @@ YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
     r"(?:you|we)\s+(?:should|must|need to|have to|will need to"
     r"|(?:may|might)\s+(?:want|need) to"
-    r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for|asked)\b"
+    r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for(?=\s+\w)|asked)\b"
     r"|(?<=we\s)(?:\w+ly\s+)?(?:recommend|suggest|advise)\b)"
     r"\b",
     re.IGNORECASE,
@@ -122,7 +122,9 @@ _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|ar
 """A sentence presenting what follows ("Here are some examples you should use")."""
 
 
-_YOU_CAN = re.compile(r"(?:you|we)\s+can\s+(?:now\s+|then\s+|also\s+|safely\s+)?", re.I)
+_YOU_CAN = re.compile(
+    r"(?:you|we)\s+(?:can|may)\s+(?:now\s+|then\s+|also\s+|safely\s+)?(?!be\b|have\b)", re.I
+)
 """What a condition allows is an instruction: "If the pool is drained, you can remove it"."""
 
 
