@@ -470,3 +470,21 @@ def test_quoted_example_dialogue_is_not_a_step(compile_text: Compile) -> None:
 )
 def test_lead_words_permissions_and_relative_clauses(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+@pytest.mark.parametrize(
+    ("sentence", "steps"),
+    [
+        ("Hosts the intruder touched should be quarantined from the rest.", 1),
+        ("The incoming lead should then announce themselves on the bridge.", 1),
+        ("Service accounts used in the breach should rotate their tokens everywhere.", 1),
+        ("The rebuild should take about ten minutes.", 0),
+        ("The summary page should list every paused job.", 0),
+        ("The output should describe why the job stopped.", 0),
+        ("The `phase` should be `Bound`.", 0),
+    ],
+)
+def test_an_obligation_on_someone_named_is_a_step_an_expectation_is_not(
+    sentence: str, steps: int
+) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{sentence}\n")) == steps

@@ -118,6 +118,26 @@ def folded_head(text: str) -> str:
     return text[:120].casefold()
 
 
+_OBLIGATION = re.compile(
+    r"^(?!(?:it|this|that|there|these|those|which|what|each|all|they|he|she)\b)"
+    r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
+    r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
+    r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
+    r"[^,.;:?!]{1,80}?\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+)?"
+    r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
+    r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
+    r"|take\s+(?:about|around|up|\d|a\s+few|several|less|more|some|no|only|at))\b)"
+    rf"(?:(?:{by_first_letter(VERBS)})\b(?![-'])(?<!\bbe)"
+    r"|be\s+(?:\w+ly\s+)?(?:[a-z]+ed|taken|done|run|shut\s+down|kept|sent|given|made|written"
+    r"|thrown|rebuilt|put)\b)",
+    re.IGNORECASE,
+)
+"""An obligation put on someone or something named: "Affected instances should be isolated",
+"The new lead should then announce ...", "Tasks should be assigned to one person" (not an
+expectation: "It should take 5 minutes", "The status should be `True`", "The page should list
+the node")."""
+
+
 _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|are)\b", re.I)
 """A sentence presenting what follows ("Here are some examples you should use")."""
 
@@ -230,6 +250,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if _PRESENTING.match(text):
         return False  # "Here are some phrases you should use": what follows is the instruction
     you_should = procedural and ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
+    if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
+        return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
 
 
