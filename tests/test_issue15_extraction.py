@@ -488,3 +488,15 @@ def test_an_obligation_on_someone_named_is_a_step_an_expectation_is_not(
     sentence: str, steps: int
 ) -> None:
     assert len(_texts(f"# T\n\n## Steps\n\n{sentence}\n")) == steps
+
+
+def test_a_trailing_condition_never_cuts_inside_parentheses() -> None:
+    found = _texts(
+        "# T\n\n## Steps\n\nGet sign-off from the owners (or the lead if they are silent for "
+        "10 minutes).\n\nPost the roles in the room (if nobody has yet).\n"
+    )
+    assert found == [
+        "Get sign-off from the owners (or the lead if they are silent for 10 minutes).",
+        "if nobody has yet",
+        "Post the roles in the room",
+    ]

@@ -855,6 +855,10 @@ def _guarded(
         return [step]
     head = text[: trailing.start()].rstrip(" ,(\u2013\u2014-")
     cond = trailing.group("cond").rstrip(" ,)")
+    at = trailing.start("cond")
+    whole = text[at - 1 : at] == "(" and text[at + len(cond) : at + len(cond) + 1] == ")"
+    if not whole and any(a < at < b for a, b in protected(text)):
+        return [step]  # never cut inside parentheses, quotes or code
     if (
         _ELLIPTICAL.match(cond)
         or len(sentences(text)) > 1  # jump sentences joined to their step
