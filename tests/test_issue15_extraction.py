@@ -500,3 +500,14 @@ def test_a_trailing_condition_never_cuts_inside_parentheses() -> None:
         "if nobody has yet",
         "Post the roles in the room",
     ]
+
+
+def test_you_should_is_an_instruction_under_any_heading_but_you_should_see_is_not() -> None:
+    text = (
+        "# T\n\n## Purpose\n\nAs a scribe, you will be expected to keep the timeline.\n\n"
+        "## Diagnosis\n\nRead the agent log. You should see errors about the token.\n"
+    )
+    assert _texts(text) == [
+        "As a scribe, you will be expected to keep the timeline.",
+        "Read the agent log.",
+    ]

@@ -466,8 +466,9 @@ def _item_paragraph(blocks: list[Block], index: int) -> int | None:
 def is_procedural(block: Block, procedural_doc: bool) -> bool:
     """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...).
 
-    A prior only: no section is dropped by its heading. Under a descriptive heading (Meaning,
-    Impact) a sentence needs an imperative to be a step; "you should ..." is not enough."""
+    A prior only: no section is dropped by its heading, nor any instruction in it. Under a
+    descriptive heading (Meaning, Impact) an obligation put on a third party ("Affected hosts
+    should be isolated") is not read as a step."""
     titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
     for title in reversed(titles):
         kind = _title_kind(title)

@@ -138,6 +138,15 @@ expectation: "It should take 5 minutes", "The status should be `True`", "The pag
 the node")."""
 
 
+_EXPECT = re.compile(
+    r"\s+(?:now\s+|then\s+|also\s+)?(?:see|notice|observe|receive|get\s+(?:an?\s+|the\s+)?"
+    r"(?:output|result|response|message|error))\b",
+    re.IGNORECASE,
+)
+"""After "you should": what the reader will see, not something to do ("You should see errors
+about the kubeconfig")."""
+
+
 _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|are)\b", re.I)
 """A sentence presenting what follows ("Here are some examples you should use")."""
 
@@ -221,7 +230,8 @@ def mentions_escalation(text: str) -> bool:
 def instructional(text: str, procedural: bool = True) -> bool:
     """An instruction: imperative, "you should ...", a step reference, or a condition whose
     consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y").
-    Outside procedural sections "you should ..." alone does not count."""
+    Outside procedural sections an obligation put on someone else ("Hosts should be
+    isolated") does not count."""
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
@@ -249,7 +259,11 @@ def instructional(text: str, procedural: bool = True) -> bool:
     folded = text.casefold()
     if _PRESENTING.match(text):
         return False  # "Here are some phrases you should use": what follows is the instruction
-    you_should = procedural and ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
+    # "you should ..." counts under any heading (a heading never excludes an instruction);
+    # what the reader should see is an expectation, not an instruction.
+    you_should = ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
+    if you_should and _EXPECT.match(text, you_should.end()):
+        you_should = None
     if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
