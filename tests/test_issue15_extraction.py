@@ -511,3 +511,10 @@ def test_you_should_is_an_instruction_under_any_heading_but_you_should_see_is_no
         "As a scribe, you will be expected to keep the timeline.",
         "Read the agent log.",
     ]
+
+
+def test_a_connective_before_a_condition_keeps_the_decision() -> None:
+    text = "# T\n\n## Steps\n\nTherefore, if it is a storage fault, escalate to the SAN team.\n"
+    found = extract(parse(text), frozenset())
+    assert [d.kind for d in found] == ["decision", "escalate"]
+    assert found[0].condition == "if it is a storage fault"
