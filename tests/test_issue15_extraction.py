@@ -518,3 +518,15 @@ def test_a_connective_before_a_condition_keeps_the_decision() -> None:
     found = extract(parse(text), frozenset())
     assert [d.kind for d in found] == ["decision", "escalate"]
     assert found[0].condition == "if it is a storage fault"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("If anyone keeps talking over the lead, mute them.", 2),  # a verb the list lacks
+        ("For a calmer drill, run it with someone from another site.", 1),
+        ("Work with the lead if you are unsure what is going on.", 2),
+    ],
+)
+def test_instructions_after_a_condition_or_a_phrase(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count

@@ -25,7 +25,8 @@ VERBS = (
     r"|execute|expand|explain|export|extend|extract|file|fill|find|finish|fix|flush|focus|follow"
     r"|forward"
     r"|freeze|gather|get|give|go|grant|hand\s+(?:over|off)|have|hold|identify|ignore|implement|include|increase|inform"
-    r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kill|leave"
+    r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kick"
+    r"|kill|leave"
     r"|let|list|listen|lock|log ?in|login|look|make|mention|merge|message|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
@@ -38,7 +39,7 @@ VERBS = (
     r"|set|share|ship|shut ?down|shut|sign|silence|skip|snooze|specify|ssh|start|stay|stop"
     r"|study|submit|summari[sz]e|swap|switch|sync|tag|tail|take|tell|terminate|test|trigger"
     r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
-    r"|watch|write"
+    r"|watch|work\s+(?:with|through|on)|write"
 )
 """Verbs an instruction starts with ("Isolate affected instances", "Be aware of ...")."""
 
@@ -176,7 +177,7 @@ _INTRO = re.compile(
 _BARE_VERB = re.compile(
     r"^(?P<verb>[A-Z][a-z]+)(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)"
     r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
-    r"(?:it|them|the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
+    r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S)"
 )
 """A word of verb shape (not -ly, -ed, -ing, nor a third-person -s) opening a sentence with its
 object right after it: "Blacklist the addresses", "Prefix all subjects", "Roll it back". The
@@ -237,6 +238,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
+        if _bare_imperative(text[:1].upper() + text[1:]):
+            return True  # "If anyone disrupts the call, mute them."
         can = _YOU_CAN.match(text)
         if can and IMPERATIVE.match(text[can.end() :]):
             return True  # "Once it has recovered, you can announce ..."
@@ -250,12 +253,12 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if adverb and IMPERATIVE.match(text[adverb.end() :]):
         return True
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
-    if role and IMPERATIVE.match(text[role.end() :]):
+    if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."
     intro = _INTRO.match(text) if "," in text else None
     rest = text[intro.end() :] if intro else ""
-    if intro and (IMPERATIVE.match(rest) or leading_condition(rest)):
-        return instructional(rest, procedural)
+    if intro and (_imperative(rest) or leading_condition(rest)):
+        return True if _imperative(rest) else instructional(rest, procedural)
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
@@ -269,6 +272,11 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
+
+
+def _imperative(text: str) -> bool:
+    """An imperative opening a clause, the verb listed or not ("play it with a colleague")."""
+    return bool(IMPERATIVE.match(text)) or _bare_imperative(text[:1].upper() + text[1:])
 
 
 def _bare_imperative(text: str) -> bool:
