@@ -530,3 +530,16 @@ def test_a_connective_before_a_condition_keeps_the_decision() -> None:
 )
 def test_instructions_after_a_condition_or_a_phrase(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_two_instructions_joined_by_a_colon_and_a_connective_before_when() -> None:
+    item = "* Bring in the database team: Ask them for a DBA.\n"
+    assert len(_texts(f"# T\n\n## Steps\n\n{item}")) == 2
+    found = extract(
+        parse(
+            "# T\n\n## Steps\n\nLikewise, when the lead asks for a timer, you are expected to "
+            "start one.\n"
+        ),
+        frozenset(),
+    )
+    assert [d.kind for d in found] == ["decision", "manual"]

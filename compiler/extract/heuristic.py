@@ -201,6 +201,9 @@ _COORDINATED = re.compile(
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
     re.IGNORECASE,
 )
+_COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
+"""A colon between two instructions, the second capitalised: "Involve others as needed: Do
+not hesitate to escalate"."""
 _SERIAL = re.compile(
     rf",\s+(?:to\s+)?(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act|and|or|then)\b)",
@@ -826,6 +829,17 @@ def _instructions(
         ]
         if serial and _instructional(text[: min(m.start() for m in serial)]):
             found = sorted([*found, *serial], key=lambda m: m.start())
+    if ": " in text:  # "Involve the team as needed: Do not hesitate to escalate ..."
+        guard = guard or protected(text)
+        found += [
+            m
+            for m in _COLON_SPLIT.finditer(text)
+            if not any(a <= m.start() < b for a, b in guard)
+            and _IMPERATIVE.match(text)
+            and _instructional(text[m.end() :])
+            and not _leading(text[m.end() :])
+        ]
+        found.sort(key=lambda m: m.start())
     cuts = [0] + [m.end() for m in found]
     ends = [m.start() for m in found] + [len(text)]
     spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]

@@ -65,7 +65,8 @@ YOU_SHOULD = re.compile(
 
 
 LEADING_CONDITION = re.compile(
-    r"^(?:(?:therefore|so|then|also|however|thus|now|next|finally|again|alternatively|and|but)"
+    r"^(?:(?:therefore|so|then|also|however|thus|now|next|finally|again|alternatively|and|but"
+    r"|similarly|likewise|additionally)"
     r"\s*,?\s+)?"
     r"(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
     r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
