@@ -543,3 +543,11 @@ def test_two_instructions_joined_by_a_colon_and_a_connective_before_when() -> No
         frozenset(),
     )
     assert [d.kind for d in found] == ["decision", "manual"]
+
+
+def test_a_condition_never_runs_past_then_to_find_an_instruction() -> None:
+    text = (
+        "# T\n\n## About\n\nIf all payloads are applied, then the agent is done and the operator "
+        "goes on to create, update or delete a cluster.\n"
+    )
+    assert _texts(text) == []

@@ -75,7 +75,10 @@ LEADING_CONDITION = re.compile(
 
 
 LEADING_INSTRUCTION = re.compile(
-    LEADING_CONDITION.pattern.replace("[^,:;]*?", ".*?").replace(
+    # The condition may hold commas ("If it lacks a ConfigMap, Secret or file, go to step 6")
+    # but never runs past a "then": "If X, then the job is done and ... to provision, update
+    # or delete" has no instruction after its condition.
+    LEADING_CONDITION.pattern.replace("[^,:;]*?", r"(?:(?!\bthen\b).)*?").replace(
         "(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$"
     ),
     re.IGNORECASE | re.DOTALL,
