@@ -551,3 +551,19 @@ def test_a_condition_never_runs_past_then_to_find_an_instruction() -> None:
         "goes on to create, update or delete a cluster.\n"
     )
     assert _texts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effect"),
+    [
+        ("Replace the broken token the way it was issued.", "destructive"),
+        ("Overwrite the cached manifest with the one from git.", "destructive"),
+        ("Replace `<CLUSTER>` with the name of your cluster.", None),
+        ("Replace the placeholder with your region.", None),
+    ],
+)
+def test_replacing_or_overwriting_in_prose_is_destructive_filling_a_placeholder_is_not(
+    sentence: str, effect: str | None, compile_text: Compile
+) -> None:
+    (step,) = _steps(compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n"))
+    assert (step.effect == "destructive") == (effect == "destructive")
