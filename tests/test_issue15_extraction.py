@@ -567,3 +567,19 @@ def test_replacing_or_overwriting_in_prose_is_destructive_filling_a_placeholder_
 ) -> None:
     (step,) = _steps(compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n"))
     assert (step.effect == "destructive") == (effect == "destructive")
+
+
+def test_a_paragraph_ending_in_description_is_not_the_lead_in_of_the_next_block() -> None:
+    text = (
+        "# T\n\n## Fix\n\nAn expired CA is the usual cause. If so, delete the `hub-import` "
+        "secret on the hub. That makes the hub send the new bundle.\n\n```bash\n"
+        "oc delete klusterlet agent\n```\n\n"
+        "Verify the reloader logs. Here is an example.\n\n```console\n$ oc logs reloader\n```\n"
+    )
+    found = extract(parse(text), frozenset({"oc"}))
+    assert [(d.kind, d.note) for d in found] == [
+        ("decision", None),
+        ("manual", None),
+        ("action", None),
+        ("action", "Verify the reloader logs. Here is an example."),
+    ]

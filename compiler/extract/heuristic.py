@@ -488,9 +488,34 @@ def _title_kind(title: str) -> bool | None:
     return False if DESCRIPTIVE.search(title) else None
 
 
+_SHOWS = re.compile(
+    r"(?:here(?:'s|\s+is|\s+are)?|for\s+(?:example|instance)|example|e\.g\.|below\s+is"
+    r"|the\s+output|this\s+(?:shows|will\s+show|gives|returns|prints|lists)|note(?:\s+that)?,?)\b",
+    re.IGNORECASE,
+)
+"""A sentence presenting the block that follows ("Here an example with network issues."), or
+an aside ("Note that ...")."""
+
+
+_NAMES_THE_BLOCK = re.compile(
+    r"\b(?:the\s+following|(?:this|these|the)\s+commands?\s+below|(?:command|query)\s+below)\b",
+    re.IGNORECASE,
+)
+
+
 def _introduces(block: Block) -> bool:
     """A paragraph right before commands that reads as their lead-in."""
-    return block.text.endswith(":") or len(block.text) <= 400
+    text = block.text
+    if text.endswith(":"):
+        return True
+    if len(text) > 400:
+        return False
+    parts = [p for p in sentences(text) if not _SHOWS.match(p.text)]
+    if len(parts) > 1 and not _instructional(parts[-1].text):
+        # "... In that case, delete the import secret. That makes the hub resend the CA." ends in
+        # description: its instructions are steps of their own, not the commands' lead-in.
+        return _NAMES_THE_BLOCK.search(text) is not None
+    return True
 
 
 def _section_of(block: Block) -> tuple[str | None, str | None]:
