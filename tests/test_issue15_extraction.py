@@ -583,3 +583,8 @@ def test_a_paragraph_ending_in_description_is_not_the_lead_in_of_the_next_block(
         ("action", None),
         ("action", "Verify the reloader logs. Here is an example."),
     ]
+
+
+def test_an_inline_icon_before_an_instruction_does_not_hide_it() -> None:
+    item = '* <span class="icon bad"></span>  Don\'t promise a time for the fix.\n'
+    assert len(_texts(f"# T\n\n## Steps\n\n{item}")) == 1

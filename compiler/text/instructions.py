@@ -215,7 +215,11 @@ LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
 """A short label before an instruction: "Note for operators: restart ..."."""
 
 
-_EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)(?=\w)")
+_EMPHASIS = re.compile(
+    r"^(?:<(?:span|i|em|b|strong|img)\b[^<>]*>(?:\s*</\w+>)?\s*)*(?:\*\*|__|\*|_)?(?=\w)"
+)
+"""Markup before a sentence's first word: emphasis, or an inline icon ("<span class="icon
+bad"></span> Don't estimate ...")."""
 
 
 def leading_condition(text: str) -> re.Match[str] | None:
