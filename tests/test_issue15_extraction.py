@@ -588,3 +588,13 @@ def test_a_paragraph_ending_in_description_is_not_the_lead_in_of_the_next_block(
 def test_an_inline_icon_before_an_instruction_does_not_hide_it() -> None:
     item = '* <span class="icon bad"></span>  Don\'t promise a time for the fix.\n'
     assert len(_texts(f"# T\n\n## Steps\n\n{item}")) == 1
+
+
+def test_if_it_does_not_look_like_is_a_condition_not_an_else_lead() -> None:
+    item = (
+        "* Does the alert point at a service another team owns? If it does not look like your "
+        "area, then hand over to that team.\n"
+    )
+    found = extract(parse(f"# T\n\n## Steps\n\n{item}"), frozenset())
+    assert [d.kind for d in found] == ["decision", "decision", "escalate"]
+    assert found[1].condition == "If it does not look like your area"

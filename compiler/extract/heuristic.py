@@ -750,11 +750,12 @@ def _unemphasised(text: str) -> str:
 _CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
 """A list item that starts with a command in inline code: "`kill -9` any session"."""
 _OTHERWISE_LEAD = re.compile(
-    r"(?:otherwise|else|if\s+not|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)"
-    r"(?:\s+\w+)?)\s*,?\s*",
+    r"(?:(?:otherwise|else|if\s+not)\s*,?"
+    r"|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)(?:\s+\w+)?\s*,)\s*",
     re.IGNORECASE,
 )
-"""An else branch's lead: "Otherwise, restart it." -> "restart it"."""
+"""An else branch's lead: "Otherwise, restart it." -> "restart it", "If it does not help,
+page the lead" (not "If it does not look like ..., escalate": a condition of its own)."""
 
 
 def _sentence_steps(
