@@ -178,6 +178,50 @@ def test_an_undecidable_decision_is_a_human_gate(compile_text: Compile) -> None:
     assert decided and all(s.gate == "auto" for s in decided)
 
 
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "If you don't find a common cause",
+        "If we cannot identify the faulty release",
+        "When you are not sure the rollout finished",
+        "Whenever the team feels uneasy about the change",
+    ],
+)
+def test_an_undecidable_decision_is_flagged_and_never_ready(
+    compile_text: Compile, condition: str
+) -> None:
+    """Item 5: a decision nothing written decides is a human gate, flagged (RB101 when no
+    text rule already flags its words), and the runbook is never `ready`."""
+    artifact = compile_text(
+        FRONT + f"# Fix\n\n1. {condition}, page team-x.\n2. Run `oc get pods`.\n"
+    )
+    decisions = [s for s in artifact.steps if s.kind == "decision"]
+    assert decisions and all(s.gate == "human" for s in decisions)
+    flagged = [d for d in artifact.diagnostics if d.code in ("RB101", "RB102") and d.line == 8]
+    assert len(flagged) == 1 and artifact.status == "blocked"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "If the pod is `Pending`",
+        "Once the bridge call is over",
+        "If a placement policy is configured",
+        "When the nightly job ends",
+        "If you cannot join the bridge call",
+    ],
+)
+def test_a_stated_case_is_decided_and_not_flagged(compile_text: Compile, condition: str) -> None:
+    """A case stated as a fact to observe (a named thing's state or event, the reader's own
+    state) is decided by what is written: an automatic gate and no flag."""
+    artifact = compile_text(
+        FRONT + f"# Fix\n\n1. {condition}, page team-x.\n2. Run `oc get pods`.\n"
+    )
+    decisions = [s for s in artifact.steps if s.kind == "decision"]
+    assert decisions and all(s.gate == "auto" for s in decisions)
+    assert not [d for d in artifact.diagnostics if d.code in ("RB101", "RB102")]
+
+
 def test_a_list_details_only_the_changes_it_repeats(compile_text: Compile) -> None:
     body = (
         "# Fix\n\nShut down the servers, turn off the data center. Some things to try:\n\n"

@@ -33,7 +33,7 @@ from compiler.rules.regions import (
     title_span,
 )
 from compiler.text.actors import defined_roles, own_team, unmodified
-from compiler.text.conditions import EXPLICIT, JUDGED_BY, MEASURED
+from compiler.text.conditions import EXPLICIT, JUDGED_BY, JUDGEMENT, MEASURED, undecided
 from compiler.text.instructions import is_instruction, mentions_escalation
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import sentence_at
@@ -85,27 +85,6 @@ _CONDITION_FIRST = frozenset(
     {"if", "when", "whenever", "unless", "once", "case", "until", "monitor", "watch", "look"}
 )
 """Words every condition match holds: a cheap test."""
-_JUDGEMENT = re.compile(
-    r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
-    r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
-    r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
-    r"|excessive|spiking|backed\s+up|unhealthy|abnormal|unusual|overloaded|busy|heavy"
-    r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full)\b"
-    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b"
-    r"|\byou\s+(?:suspect|believe|are\s+confident|feel\s+confident)\b"
-    r"|\b(?:is|are|was|were|be)\s+(?:not\s+)?(?:sufficient|insufficient|enough|significant"
-    r"|time[\s-]sensitive|urgent|healthy|stable|recovered|(?:actively\s+)?recovering|complex"
-    r"|compromised|serious|severe|critical|important|safe|secure[d]?)\b"
-    r"|\bthere\s+(?:are|is)\s+(?:any\s+|some\s+)?(?:problems?|issues?|trouble)\b"
-    r"|\b(?:increases?|grows?|gets?|becomes?|starts?\s+to\s+become)\s+(?:in\s+)?(?:complexity"
-    r"|larger|bigger|worse|serious)\b|\b(?:alerts?|happens?|fails?|occurs?)\s+(?:often"
-    r"|frequently|a\s+lot|repeatedly)\b|\benough\s+[\w-]+\s+(?:is|are)\b"
-    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b"
-    r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
-    r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
-    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
-    re.IGNORECASE,
-)
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
@@ -446,6 +425,23 @@ def _instructs(sentence: str) -> bool:
 )
 @_one_per_line
 def vague_condition(context: CheckContext) -> Iterator[Finding]:
+    found = _vague_in_text(context)
+    yield from found
+    flagged = {finding.span.line for finding in found}
+    if "RB102" in context.config.selected(["RB102"], context.document.path):
+        flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
+    yield from _undecided_decisions(context, flagged)
+
+
+def _vague_in_text(context: CheckContext) -> list[Finding]:
+    """RB101's findings in the text (worked out once per document)."""
+    if "RB101" not in context.shared:
+        context.shared["RB101"] = list(_vague(context))
+    found: list[Finding] = context.shared["RB101"]  # type: ignore[assignment]
+    return found
+
+
+def _vague(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
@@ -463,6 +459,38 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
             "state the measurable condition (metric, threshold, duration) or the explicit case",
             hit.words,
             hit.step,
+        )
+
+
+def _undecided_decisions(context: CheckContext, flagged: set[int]) -> Iterator[Finding]:
+    """Decisions whose condition nothing written decides (issue 16 item 5: `gate: human`),
+    that no RB101/RB102 in the text already flags: the decision itself is left to the reader."""
+    lines = context.document.lines
+    for step in context.graph.steps:
+        if step.kind != "decision" or step.source is None:
+            continue
+        open_ = undecided(
+            [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
+        )
+        if not open_ or flagged.intersection(range(step.source.line, step.source.end_line + 1)):
+            continue
+        condition = " ".join(open_[0].split())
+        span = step.source
+        for number in range(step.source.line, min(step.source.end_line, len(lines)) + 1):
+            column = lines[number - 1].find(open_[0])
+            if column >= 0:
+                end = column + len(open_[0])
+                span = Span(line=number, column=column + 1, end_line=number, end_column=end)
+                break
+        yield Finding(
+            "RB101",
+            span,
+            f'decision on "{condition}": nothing written decides it (no measure, explicit state '
+            "or value, named check or declared input), so it is left to the reader",
+            "state what decides it: a metric and threshold, the explicit state or value, or the "
+            "outcome of a named earlier step",
+            condition,
+            step.id,
         )
 
 
@@ -485,10 +513,22 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
 )
 @_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
+    yield from _unmeasurable_in_text(context)
+
+
+def _unmeasurable_in_text(context: CheckContext) -> list[Finding]:
+    """RB102's findings (worked out once per document: RB101 reads their lines too)."""
+    if "RB102" not in context.shared:
+        context.shared["RB102"] = list(_unmeasurable(context))
+    found: list[Finding] = context.shared["RB102"]  # type: ignore[assignment]
+    return found
+
+
+def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
     for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
         clause = hit.match.group(0)
-        judgement = _JUDGEMENT.search(clause)
+        judgement = JUDGEMENT.search(clause)
         if judgement is None or _decidable(clause) or _embedded_question(hit):
             continue
         if not _instructs(hit.sentence):
@@ -516,7 +556,7 @@ def _judged_before(context: CheckContext) -> Iterator[Finding]:
     for hit in _scan(context, _REFERS_BACK, needs=frozenset({"if", "otherwise"})):
         start = hit.passage.sentence_at(hit.match.start()).start
         before = hit.passage.text[start : hit.match.start()]
-        judgement = _JUDGEMENT.search(before)
+        judgement = JUDGEMENT.search(before)
         if judgement is None or _decidable(before) or not _instructs(hit.sentence):
             continue
         span = hit.passage.span(start + judgement.start(), start + judgement.end())

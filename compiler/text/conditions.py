@@ -27,6 +27,28 @@ EXPLICIT = re.compile(
     re.IGNORECASE,
 )
 """An explicit value as what something is, shows or returns."""
+JUDGEMENT = re.compile(
+    r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
+    r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
+    r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
+    r"|excessive|spiking|backed\s+up|unhealthy|abnormal|unusual|overloaded|busy|heavy"
+    r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full)\b"
+    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b"
+    r"|\byou\s+(?:suspect|believe|are\s+confident|feel\s+confident)\b"
+    r"|\b(?:is|are|was|were|be)\s+(?:not\s+)?(?:sufficient|insufficient|enough|significant"
+    r"|time[\s-]sensitive|urgent|healthy|stable|recovered|(?:actively\s+)?recovering|complex"
+    r"|compromised|serious|severe|critical|important|safe|secure[d]?)\b"
+    r"|\bthere\s+(?:are|is)\s+(?:any\s+|some\s+)?(?:problems?|issues?|trouble)\b"
+    r"|\b(?:increases?|grows?|gets?|becomes?|starts?\s+to\s+become)\s+(?:in\s+)?(?:complexity"
+    r"|larger|bigger|worse|serious)\b|\b(?:alerts?|happens?|fails?|occurs?)\s+(?:often"
+    r"|frequently|a\s+lot|repeatedly)\b|\benough\s+[\w-]+\s+(?:is|are)\b"
+    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b"
+    r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
+    r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
+    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
+    re.IGNORECASE,
+)
+"""A judgement with no measure: "is high", "too many", "looks unhealthy", "you suspect"."""
 JUDGED_BY = re.compile(r"\((?:via|using|by|through|per|see)\b", re.IGNORECASE)
 """How the condition is judged, in brackets after it."""
 _REPORTED_STATE = re.compile(
@@ -63,7 +85,70 @@ def decidable(condition: str) -> bool:
     )
 
 
+_LEFT_OPEN = re.compile(
+    r"\b(?:needed|necessary|required|appropriate|applicable|relevant|desired|warranted|suitable"
+    r"|sensible|practical|feasible|possible|makes\s+sense|discretion|judge?ment|reasonable"
+    r"|acceptable|enough|significant|difficult|easy|hard|better|worse|worth|safe|risky|ok|okay"
+    r"|fine|good|bad|wrong|right|normal|abnormal|unusual|odd|weird|strange|suspicious)\b",
+    re.IGNORECASE,
+)
+"""Words that leave a stated case open to judgement ("if the change is necessary")."""
+_READER_JUDGEMENT = re.compile(
+    r"\b(?:you|we|i)\s+(?:(?:do|did|does|can|could|are|were)\s*(?:not|n't)\s+|cannot\s+|can't\s+"
+    r"|still\s+)?(?:think|feel|believe|suspect|doubt|guess|reckon|expect|deem|judge|suppose"
+    r"|find|figure|identify|determine|tell|know|see|understand|recogni[sz]e|locate|spot|work\s+out"
+    r"|are\s+(?:not\s+)?(?:sure|unsure|certain|uncertain|confident|comfortable|convinced|happy"
+    r"|satisfied|in\s+doubt)|'re\s+(?:not\s+)?(?:sure|unsure|certain|confident|comfortable))\b"
+    r"|\bin\s+doubt\b|\bunsure\b",
+    re.IGNORECASE,
+)
+"""The reader's own judgement or search as the condition: "if you don't find a common cause",
+"if you are unsure", "if you think it is safe"."""
+_CASE_WORD = r"(?:if|when|whenever|once|unless|until|in\s+case|after|before|while)"
+_STATED_CASE = re.compile(
+    # a named thing in a stated state or event: "once the call is over", "if a placement
+    # policy is configured", "when the DB size increases", "if MCO is not working"
+    rf"^\W*{_CASE_WORD}\s+(?!(?:you|we|i|it|they|things|something|anything|everything|that"
+    r"|this)\b)(?:(?:the|a|an|any|all|your|our|its|their|these|those|some|no|there)\s+)?"
+    r"[\w'\"`./@-]+(?:\s+[\w'\"`./@-]+){0,6}?\s+(?:is|are|was|were|has|have|had|does|do|did|gets"
+    r"|comes|goes|ends|ended|starts|started|runs|increases|decreased?|decreases|increased|grows"
+    r"|changes|changed|happens|occurs|appears|stops|stopped|fires|fired|triggers|triggered)\b"
+    # the reader's own state, ability, wish or action: "if you can't join the call", "when going
+    # off-call", "once you have validated ...", "if you wish to take part"
+    rf"|^\W*{_CASE_WORD}\s+(?:(?:you|we|i)\b|[a-z]+ing\b)"
+    # a yes/no question about a stated state: "Was any data exfiltrated?"
+    r"|^\W*(?:is|are|was|were|has|have|had|does|do|did)\s+(?:the|a|an|any|some|there|all|this"
+    r"|that)\b"
+    # a case named by the document ("**Data Center Outage:** ..."): a short title, no verb
+    r"|^\W*(?-i:[A-Z][\w/-]*(?:\s+[A-Z][\w/-]*){0,4})\W*$",
+    re.IGNORECASE,
+)
+"""A case stated as a fact to observe rather than a judgement to make."""
+
+
+def stated_case(condition: str) -> bool:
+    """Whether a condition states a case to observe (a named thing's state or event, the
+    reader's own state or action, a yes/no question about a state, a named case) and leaves
+    nothing to judgement: no judgement word, no "if needed", not the reader's own opinion."""
+    return bool(
+        _STATED_CASE.search(condition)
+        and not JUDGEMENT.search(condition)
+        and not _LEFT_OPEN.search(condition)
+        and not _READER_JUDGEMENT.search(condition)
+    )
+
+
 def left_to_judgement(conditions: list[str]) -> bool:
     """Whether a decision on these conditions (its branches' `when`, "otherwise" aside) needs a
-    person: some condition is not decidable from what is written (item 5: never `auto`)."""
-    return any(c.lower() != "otherwise" and not decidable(c) for c in conditions)
+    person: some condition is neither decidable from what is written nor a stated case to
+    observe (item 5: never `auto`, and flagged)."""
+    return bool(undecided(conditions))
+
+
+def undecided(conditions: list[str]) -> list[str]:
+    """The conditions among these (\"otherwise\" aside) that nothing written decides."""
+    return [
+        c
+        for c in conditions
+        if c.lower() != "otherwise" and not decidable(c) and not stated_case(c)
+    ]
