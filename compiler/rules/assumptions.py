@@ -361,6 +361,46 @@ def _one_per_line(
     return once
 
 
+def _with_model_flags(
+    code: str,
+) -> Callable[
+    [Callable[[CheckContext], Iterator[Finding]]], Callable[[CheckContext], Iterator[Finding]]
+]:
+    """The rule's own findings, then the flags of its code the LLM extractor proposed (their
+    quote is in the source: the grounding gate dropped the others, RB401) on lines the rule did
+    not flag, marked as the model's. Like every RB1xx finding they block until signed off."""
+
+    def wrap(
+        check: Callable[[CheckContext], Iterator[Finding]],
+    ) -> Callable[[CheckContext], Iterator[Finding]]:
+        @wraps(check)
+        def with_model(context: CheckContext) -> Iterator[Finding]:
+            lines: set[int] = set()
+            for finding in check(context):
+                lines.add(finding.span.line)
+                yield finding
+            for issue in context.extraction_issues:
+                if issue.kind != "proposed-flag" or issue.code != code:
+                    continue
+                if issue.span.line in lines:
+                    continue  # the rule flags the line itself
+                lines.add(issue.span.line)
+                words = " ".join(issue.evidence.split())
+                why = f": {issue.detail}" if issue.detail else ""
+                yield Finding(
+                    code,
+                    issue.span,
+                    f'proposed by the model, not found by the rules: "{words}"{why}',
+                    "confirm it and rewrite the words, or sign it off as not an assumption",
+                    words,
+                    step_at(context, issue.span),
+                )
+
+        return with_model
+
+    return wrap
+
+
 _ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
 
 
@@ -423,6 +463,7 @@ def _instructs(sentence: str) -> bool:
         "connections in use for 5 minutes.",
     ),
 )
+@_with_model_flags("RB101")
 @_one_per_line
 def vague_condition(context: CheckContext) -> Iterator[Finding]:
     found = _vague_in_text(context)
@@ -511,6 +552,7 @@ def _undecided_decisions(context: CheckContext, flagged: set[int]) -> Iterator[F
         "scale the deployment to 6 replicas.",
     ),
 )
+@_with_model_flags("RB102")
 @_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
     yield from _unmeasurable_in_text(context)
@@ -637,6 +679,7 @@ def _known(actor: str, names: set[str]) -> bool:
         "If the customer is on an enterprise plan, use `pagerduty.page` to page billing-ops.",
     ),
 )
+@_with_model_flags("RB103")
 @_one_per_line
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
@@ -723,6 +766,7 @@ def _document_roles(context: CheckContext) -> set[str]:
         '"connection errors", or run `postgres.pool_stats`.',
     ),
 )
+@_with_model_flags("RB104")
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
@@ -826,6 +870,7 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
         "payments-oncall-secondary.",
     ),
 )
+@_with_model_flags("RB106")
 @_one_per_line
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
@@ -922,6 +967,7 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
         "the alert}\n---\n```console\n$ oc get pods -n $NAMESPACE\n```",
     ),
 )
+@_with_model_flags("RB107")
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
     known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
     in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
@@ -1021,6 +1067,7 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
         instead="Use `billing.get_charges` for the customer's charges in the last 30 days.",
     ),
 )
+@_with_model_flags("RB108")
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
     hits = list(_scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund"), _CHANGE_FIRST))
