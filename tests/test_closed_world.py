@@ -246,3 +246,44 @@ def test_a_hedged_change_without_you_is_left_to_the_reader(
     compile_text: Compile, sentence: str
 ) -> None:
     assert len(flags(compile_text, f"# Fix\n\n{sentence}\n", "RB101")) == 1
+
+
+# --- Session 5: causes of false positives and misses, each with words no eval case holds ---
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a field path in inline code is not a command or a tool
+        ("# Fix\n\nIf the `spec.maxSurge` value was changed, restore the previous settings.\n", 1),
+        ("# Fix\n\nIf `metadata.labels.tier` is missing, recreate the service account.\n", 1),
+        ("# Fix\n\n1. Restore the settings with `ops.restore_settings`.\n", 0),
+        # a gerund phrase after "try"/"consider" is a change when its words are one
+        ("# Fix\n\nYou could try doing a failover to the standby.\n", 1),
+        ("# Fix\n\nYou could try reading the failover notes first.\n", 0),
+    ],
+)
+def test_session5_actions(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+def test_session5_a_second_action_does_not_excuse_the_first(compile_text: Compile) -> None:
+    """ "Rotate the key and then check the usual dashboard": the tribal reference belongs to
+    the second action, so the first still names no tool."""
+    body = "# Fix\n\n1. Rotate the signing key and then check the usual dashboard.\n"
+    assert [e for _, e in flags(compile_text, body, "RB108")] == ["Rotate the signing key"]
+    assert len(flags(compile_text, body, "RB104")) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nNote: the sync runs hourly when the API is not overloaded.\n", 0),
+        ("# Fix\n\nNote that it retries when the cluster is not saturated.\n", 0),
+        ("# Fix\n\nNote that you must restart it if the load is high.\n", 1),
+    ],
+)
+def test_session5_an_aside_is_not_an_instruction(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB102")) == expected

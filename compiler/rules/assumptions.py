@@ -431,10 +431,21 @@ _LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A
 _LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
 
 
+_NOTE = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?(?:note|nb|n\.b\.)\b(?:\*\*)?(?:\s+that\b|\s*:)?\s*",
+    re.IGNORECASE,
+)
+"""An aside: "Note that ...", "Note: ..." (what follows is information unless it instructs)."""
+
+
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
-    ("should", "must"). Background and explanation are not instructions."""
+    ("should", "must"). Background and explanation are not instructions, nor is an aside
+    ("Note that it defaults to ...") unless what it says instructs."""
+    note = _NOTE.match(sentence)
+    if note is not None and note.end() > 0:
+        sentence = sentence[note.end() :]
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
@@ -1126,6 +1137,19 @@ _NAMED_SYSTEM = re.compile(
 )
 
 
+_NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNORECASE)
+
+
+def _own_clause(words: str) -> str:
+    """A change clause up to the next action coordinated with it: "update the status page"
+    of "update the status page and to send posts from our accounts" (what the second action
+    names or leaves unsaid is not the first's)."""
+    for found in _NEXT_ACTION.finditer(words):
+        if is_instruction(words[found.end() :]):
+            return words[: found.start()]
+    return words
+
+
 _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
 
 
@@ -1152,9 +1176,9 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
-        if hit.match.group("clause") and _names_system(hit.match.group("clause")):
+        if hit.match.group("clause") and _names_system(_own_clause(hit.match.group("clause"))):
             continue  # "update the incident in PagerDuty": the tool is named
-        if _TRIBAL.search(hit.words):
+        if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
         yield Finding(
             "RB108",
@@ -1283,16 +1307,27 @@ _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
 
 _COMMAND_LIKE = re.compile(
-    r"\S\s+\S|^[!/$]|^\w+\(|^[a-z][\w-]*\.(?!(?:ya?ml|json|conf|cfg|ini|toml|txt|log|sh|py|md"
-    r"|pem|crt|key|xml|env)$)[a-z_][\w.-]*$"
+    # words and options, a shell or path start, a call, or a tool-like `family.verb_noun`: one
+    # dot, lower-case snake words; a file name or a field path (`spec.evaluationInterval`,
+    # `metadata.labels.app`) is neither
+    r"\S\s+\S|^[!/$]|^\w+\(|^[a-z][a-z0-9_-]*\.(?!(?:ya?ml|json|conf|cfg|ini|toml|txt|log|sh|py"
+    r"|md|pem|crt|key|xml|env)$)[a-z_][a-z0-9_]*$"
 )
 
 
 def _gerund_of_change(words: str) -> bool:
-    """Whether "deleting the pod" (after "try", "consider") is a change verb's gerund."""
-    gerund = words.split()[0].lower()[:-3]
-    bases = (gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund)
-    return any(_CHANGE_WORDS.fullmatch(base) for base in bases)
+    """Whether "deleting the pod", "doing a rolling restart" (after "try", "consider") is a
+    change: the gerund's verb, with the words after it, starts a change clause."""
+    first, _, rest = words.partition(" ")
+    gerund = first.lower()[:-3]
+    bases = {gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund}
+    for base in bases:
+        phrase = f"{base} {rest}"
+        found = _CHANGE_WORDS.match(phrase)
+        if found is not None and found.end() >= len(base):
+            if found.end() == len(phrase) or not phrase[found.end()].isalnum():
+                return True
+    return False
 
 
 def _list_details(context: CheckContext, hit: Hit) -> bool:
