@@ -1324,9 +1324,11 @@ def _gerund_of_change(words: str) -> bool:
     for base in bases:
         phrase = f"{base} {rest}"
         found = _CHANGE_WORDS.match(phrase)
-        if found is not None and found.end() >= len(base):
-            if found.end() == len(phrase) or not phrase[found.end()].isalnum():
-                return True
+        whole = found is not None and (
+            found.end() == len(phrase) or not phrase[found.end()].isalnum()
+        )
+        if found is not None and whole and found.end() >= len(base):
+            return True
     return False
 
 
