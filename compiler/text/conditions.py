@@ -86,69 +86,43 @@ def decidable(condition: str) -> bool:
 
 
 _LEFT_OPEN = re.compile(
-    r"\b(?:needed|necessary|required|appropriate|applicable|relevant|desired|warranted|suitable"
-    r"|sensible|practical|feasible|possible|makes\s+sense|discretion|judge?ment|reasonable"
-    r"|acceptable|enough|significant|difficult|easy|hard|better|worse|worth|safe|risky|ok|okay"
-    r"|fine|good|bad|wrong|right|normal|abnormal|unusual|odd|weird|strange|suspicious)\b",
+    r"\b(?:needed|necessary|required|appropriate|applicable|desired|warranted|suitable|sensible"
+    r"|practical|feasible|possible|makes\s+sense|discretion|judge?ment|reasonable|acceptable"
+    r"|enough|significant)\b",
     re.IGNORECASE,
 )
-"""Words that leave a stated case open to judgement ("if the change is necessary")."""
-_READER_JUDGEMENT = re.compile(
+"""Words that leave a condition to judgement ("if the change is necessary", "enough room")."""
+_OPINION = re.compile(
     r"\b(?:you|we|i)\s+(?:(?:do|did|does|can|could|are|were)\s*(?:not|n't)\s+|cannot\s+|can't\s+"
-    r"|still\s+)?(?:think|feel|believe|suspect|doubt|guess|reckon|expect|deem|judge|suppose"
-    r"|find|figure|identify|determine|tell|know|see|understand|recogni[sz]e|locate|spot|work\s+out"
-    r"|are\s+(?:not\s+)?(?:sure|unsure|certain|uncertain|confident|comfortable|convinced|happy"
-    r"|satisfied|in\s+doubt)|'re\s+(?:not\s+)?(?:sure|unsure|certain|confident|comfortable))\b"
-    r"|\bin\s+doubt\b|\bunsure\b",
+    r"|still\s+)?(?:find|figure|identify|determine|tell|know|see|understand|recogni[sz]e|locate"
+    r"|spot|work\s+out|are\s+(?:not\s+)?(?:sure|unsure|certain|uncertain|confident|comfortable"
+    r"|convinced|happy|satisfied|in\s+doubt)|'re\s+(?:not\s+)?(?:sure|unsure|certain|confident"
+    r"|comfortable))\b"
+    r"|\b(?:think|thinks|feel|feels|believe|believes|suspect|suspects|doubt|doubts|reckon|deem"
+    r"|deems|judge|judges)\b|\bin\s+doubt\b|\bunsure\b",
     re.IGNORECASE,
 )
-"""The reader's own judgement or search as the condition: "if you don't find a common cause",
-"if you are unsure", "if you think it is safe"."""
-_CASE_WORD = r"(?:if|when|whenever|once|unless|until|in\s+case|after|before|while)"
-_STATED_CASE = re.compile(
-    # a named thing in a stated state or event: "once the call is over", "if a placement
-    # policy is configured", "when the DB size increases", "if MCO is not working"
-    rf"^\W*{_CASE_WORD}\s+(?!(?:you|we|i|it|they|things|something|anything|everything|that"
-    r"|this)\b)(?:(?:the|a|an|any|all|your|our|its|their|these|those|some|no|there)\s+)?"
-    r"[\w'\"`./@-]+(?:\s+[\w'\"`./@-]+){0,6}?\s+(?:is|are|was|were|has|have|had|does|do|did|gets"
-    r"|comes|goes|ends|ended|starts|started|runs|increases|decreased?|decreases|increased|grows"
-    r"|changes|changed|happens|occurs|appears|stops|stopped|fires|fired|triggers|triggered)\b"
-    # the reader's own state, ability, wish or action: "if you can't join the call", "when going
-    # off-call", "once you have validated ...", "if you wish to take part"
-    rf"|^\W*{_CASE_WORD}\s+(?:(?:you|we|i)\b|[a-z]+ing\b)"
-    # a yes/no question about a stated state: "Was any data exfiltrated?"
-    r"|^\W*(?:is|are|was|were|has|have|had|does|do|did)\s+(?:the|a|an|any|some|there|all|this"
-    r"|that)\b"
-    # a case named by the document ("**Data Center Outage:** ..."): a short title, no verb
-    r"|^\W*(?-i:[A-Z][\w/-]*(?:\s+[A-Z][\w/-]*){0,4})\W*$",
-    re.IGNORECASE,
-)
-"""A case stated as a fact to observe rather than a judgement to make."""
+"""An opinion or the reader's own search as the condition: "if you don't find a common cause",
+"if you are unsure", "whenever the team feels uneasy"."""
 
 
-def stated_case(condition: str) -> bool:
-    """Whether a condition states a case to observe (a named thing's state or event, the
-    reader's own state or action, a yes/no question about a state, a named case) and leaves
-    nothing to judgement: no judgement word, no "if needed", not the reader's own opinion."""
+def judged(condition: str) -> bool:
+    """Whether a condition is left to judgement: an opinion or the reader's own search, a
+    word such as "needed" or "enough", or a judgement with no measure ("is high")."""
     return bool(
-        _STATED_CASE.search(condition)
-        and not JUDGEMENT.search(condition)
-        and not _LEFT_OPEN.search(condition)
-        and not _READER_JUDGEMENT.search(condition)
+        _OPINION.search(condition) or _LEFT_OPEN.search(condition) or JUDGEMENT.search(condition)
     )
 
 
 def left_to_judgement(conditions: list[str]) -> bool:
     """Whether a decision on these conditions (its branches' `when`, "otherwise" aside) needs a
-    person: some condition is neither decidable from what is written nor a stated case to
-    observe (item 5: never `auto`, and flagged)."""
+    person: some condition is left to judgement and nothing written decides it (item 5: never
+    `auto`, and flagged). A case stated to observe ("once the call is over", "if a placement
+    policy is configured") is decided by looking, as the labelling rules read it."""
     return bool(undecided(conditions))
 
 
 def undecided(conditions: list[str]) -> list[str]:
-    """The conditions among these (\"otherwise\" aside) that nothing written decides."""
-    return [
-        c
-        for c in conditions
-        if c.lower() != "otherwise" and not decidable(c) and not stated_case(c)
-    ]
+    """The conditions among these ("otherwise" aside) left to judgement with nothing written
+    that decides them."""
+    return [c for c in conditions if c.lower() != "otherwise" and not decidable(c) and judged(c)]
