@@ -287,3 +287,20 @@ def test_session5_an_aside_is_not_an_instruction(
     compile_text: Compile, body: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("> Lead: Hold on. Could you please page the storage owner right away?\n", 0),
+        ("> We are rolling back now; I need the platform lead to stay if needed.\n", 0),
+        ("> **Note:** page the storage owner if needed.\n", 2),
+    ],
+)
+def test_session5_quoted_speech_is_not_an_instruction(
+    compile_text: Compile, quote: str, expected: int
+) -> None:
+    """A script of what someone says on the call is words to say, not an instruction; an
+    admonition is read like any paragraph."""
+    found = [c for c in ("RB101", "RB103") for _ in flags(compile_text, f"# Fix\n\n{quote}", c)]
+    assert len(found) == expected

@@ -332,6 +332,8 @@ def _scan(
     for passage in context.passages:
         if needs and needs.isdisjoint(passage.words):
             continue
+        if _spoken(context, passage):
+            continue
         scanner = pattern
         if lean is not None and lean[1].isdisjoint(passage.words):
             scanner = lean[0]
@@ -342,6 +344,32 @@ def _scan(
                 continue
             words = " ".join(match.group(group).split())
             yield Hit(words, passage, match, start, end, context)
+
+
+_QUOTED = re.compile(r"^\s*>")
+_ADMONITION = re.compile(
+    r"^\W*(?:\[!\w+\]|(?:note|warning|important|tip|caution|danger|info|hint|attention)\b)",
+    re.IGNORECASE,
+)
+_SPEECH = re.compile(
+    r"^\W*(?-i:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})\s*:\s|\b(?-i:I|I'm|I've|I'd|I'll)\b"
+    r"|\b(?:we|we're|we've|we'll|let's|our|us)\b",
+    re.IGNORECASE,
+)
+"""Speech: a speaker's label ("IC: Stop.") or a first-person word ("we are currently ...")."""
+
+
+def _spoken(context: CheckContext, passage: Passage) -> bool:
+    """Whether a passage is quoted speech, a script of what someone says on the call ("> IC:
+    Stop. Leave the call.", "> We are currently in a SEV-1 situation"): words to say, not an
+    instruction to the reader. An admonition ("> **Note:** restart if needed") is read."""
+    line = passage.block.span.line
+    return bool(
+        line <= len(context.document.lines)
+        and _QUOTED.match(context.document.lines[line - 1])
+        and not _ADMONITION.match(passage.text)
+        and _SPEECH.search(passage.text)
+    )
 
 
 def _one_per_line(
