@@ -304,3 +304,31 @@ def test_session5_quoted_speech_is_not_an_instruction(
     admonition is read like any paragraph."""
     found = [c for c in ("RB101", "RB103") for _ in flags(compile_text, f"# Fix\n\n{quote}", c)]
     assert len(found) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Steps\n\n1. The vendor may ask you who owns the cluster.\n", 0),  # the reader
+        ("# Steps\n\n1. There is one thing you can ask as a duty manager.\n", 0),  # not an object
+        ("# Asking For Approval\n\nRun `oc get pods`.\n", 0),  # a title-case heading
+        ("# Steps for Incident Commander\n\n1. The IC may ask you to contact another team.\n", 0),
+        ("# Steps\n\n1. Contact another team about it.\n", 1),
+    ],
+)
+def test_session5_actors(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Role\n\nYour job as Scribe is to take notes and watch the chat room for updates.\n", 0),
+        ("# Role\n\nThe scribe is responsible for keeping an eye on the bridge chat.\n", 0),
+        ("# Fix\n\n1. Watch the chat room for updates.\n", 1),
+        ("# Fix\n\n1. Post the draft, then wait for sign-off from the duty manager.\n", 1),
+        ("# Fix\n\n1. Post the draft, then wait for 10 minutes.\n", 0),
+    ],
+)
+def test_session5_waits(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB106")) == expected

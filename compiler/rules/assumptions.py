@@ -205,6 +205,8 @@ _OPEN_ENDED = re.compile(
     r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b",
     re.IGNORECASE,
 )
+_WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
+"""A wait for something to arrive: "wait for confirmation from the IC", "wait for a reply"."""
 _SCHEDULE = re.compile(
     r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance)"
     r"|\bshipped\b|\breleased\b",
@@ -726,12 +728,16 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
     for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST, lean):
         actor = hit.words
+        if _NOT_AN_OBJECT.match(actor) or _title_word(hit):
+            continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
         if defined is None:
             defined = _document_roles(context)
         if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
             continue
+        if _head_of_defined(actor, defined):
+            continue  # "your experts": the Subject Matter Experts the document defines
         if _known(actor, unassigned):
             message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
         else:
@@ -763,17 +769,51 @@ def _reachable(hit: Hit) -> bool:
 
 _CHOSEN_BY = re.compile(
     r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
-    r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)",
+    r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)"
+    # "the IC may ask you to reach out to another team": the role who asks picks them
+    r"|(?P<who>\b(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?)\s+(?:will|may|might|can|could|would"
+    r"|should)?\s*(?:\w+ly\s+)?(?:ask|asks|tell|tells|instruct|instructs|direct|directs|request"
+    r"|requests)\s+you\s+to\b",
     re.IGNORECASE,
 )
+_NOT_AN_OBJECT = re.compile(
+    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|if|when|whether)\b", re.IGNORECASE
+)
+"""Words a contact verb's object never starts with: the reader, or a preposition."""
+_ROLE_WORD = re.compile(rf"\b(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})", re.IGNORECASE)
+
+
+def _title_word(hit: Hit) -> bool:
+    """A capitalised word in a heading after a verb used as a noun ("Gaining Message
+    Approval"): in title case every word is capitalised, so only a role word is an actor."""
+    return hit.passage.block.kind == "heading" and _ROLE_WORD.search(hit.words) is None
+
+
+def _head_of_defined(actor: str, names: set[str]) -> bool:
+    """Whether the actor is a defined role by its head noun ("your experts" for "Subject
+    Matter Experts", "the commander" for "Incident Commander")."""
+    words = [w.rstrip("s") for w in _NON_ALNUM_RUN.split(_ARTICLE.sub("", actor).lower()) if w]
+    if len(words) != 1:
+        return False
+    return any(
+        (name_words := _NON_ALNUM_RUN.split(name.lower()))
+        and len(name_words) > 1
+        and name_words[-1].rstrip("s") == words[0]
+        for name in names
+    )
 
 
 def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
     """ "page other people as directed by the Incident Commander": a known role picks them."""
-    return any(
-        _named(found.group("by"), names) or _named(found.group("by").rsplit(" ", 1)[0], names)
-        for found in _CHOSEN_BY.finditer(hit.sentence)
-    )
+    for found in _CHOSEN_BY.finditer(hit.sentence):
+        by = found.group("by") or found.group("who")
+        if (
+            _named(by, names)
+            or _named(by.rsplit(" ", 1)[-1], names)
+            or _named(by.rsplit(" ", 1)[0], names)
+        ):
+            return True
+    return False
 
 
 def _named(actor: str, names: set[str]) -> bool:
@@ -915,7 +955,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
     for hit in _scan(context, _WAIT, needs=_WAIT_FIRST):
         implied = _IMPLIED_WAIT.search(hit.words) is not None
-        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied):
+        waits_for = hit.words.lower() == "wait" and _WAIT_FOR.match(hit.passage.text, hit.end)
+        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied or waits_for):
             continue
         if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
             continue
@@ -945,14 +986,29 @@ _CAPABILITY = re.compile(
 )
 
 
+_DUTY = re.compile(
+    r"^\W*(?:your|the\s+[\w-]+(?:\s+[\w-]+)?'s|their|his|her)\s+(?:main\s+|primary\s+)?(?:job|role"
+    r"|responsibility|duty|task|purpose)\b[^.;:!?]{0,60}?\s+is\s+to\b"
+    r"|^\W*(?:you\s+are|they\s+are|the\s+[\w-]+(?:\s+[\w-]+)?\s+is)\s+responsible\s+for\b",
+    re.IGNORECASE,
+)
+"""A role's duties described ("Your job as Scribe is to listen to the call, watch the chat
+room, ..."): a standing duty for the whole incident, not a wait in the procedure."""
+
+
 def _standing_watch(hit: Hit, blocks: tuple[Block, ...]) -> bool:
     """A watch that is not a wait: a standing duty with its trigger ("monitor the incident and
-    notify the IC if it escalates"), what a tool can do ("X can help you to monitor ..."), or a
+    notify the IC if it escalates") or in a description of a role's duties ("Your job is to
+    ... watch the chat room"), what a tool can do ("X can help you to monitor ..."), or a
     watch a command after it does ("Watch the pods roll over:" then the command)."""
     before = hit.passage.text[max(0, hit.match.start() - 30) : hit.match.start()]
-    after = hit.passage.text[hit.match.start() : hit.passage.sentence_at(hit.match.start()).end]
+    sentence = hit.passage.sentence_at(hit.match.start())
+    after = hit.passage.text[hit.match.start() : sentence.end]
     return bool(
-        _TRIGGERED.search(after) or _CAPABILITY.search(before) or _code_follows(blocks, hit.passage)
+        _TRIGGERED.search(after)
+        or _DUTY.search(sentence.text)
+        or _CAPABILITY.search(before)
+        or _code_follows(blocks, hit.passage)
     )
 
 
