@@ -332,3 +332,17 @@ def test_session5_actors(compile_text: Compile, body: str, expected: int) -> Non
 )
 def test_session5_waits(compile_text: Compile, body: str, expected: int) -> None:
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\n1. If errors persist, restart the worker with `oc.restart`.\n", "RB102", 1),
+        ("# Fix\n\n1. If the graph now looks normal, close the incident.\n", "RB102", 1),
+        ("# Fix\n\n1. If there are lots of retries, page team-x.\n", "RB102", 1),
+        ("# Fix\n\n1. Tell team-x anything you think useful.\n", "RB101", 1),
+        ("# Fix\n\n1. If the pod is `Running`, close the incident.\n", "RB102", 0),
+    ],
+)
+def test_session5_judgements(compile_text: Compile, body: str, code: str, expected: int) -> None:
+    assert len(flags(compile_text, body, code)) == expected

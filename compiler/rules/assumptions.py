@@ -47,8 +47,9 @@ _VAGUE = (
     r"|\bif\s+you\s+(?:think|feel|believe)\b"
     r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
-    r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:is|are|to\s+be|it\s+is)\s+"
-    r"(?:an?\s+|the\s+)?[\w-]+"
+    r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:(?:is|are|to\s+be|it\s+is)\s+"
+    r"(?:an?\s+|the\s+)?[\w-]+|(?:appropriate|necessary|relevant|needed|best|fit|right"
+    r"|important|useful|sensible)\b)"
     r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
     # A hedged change ("you may need to restart it"); a hedged look ("may need to check the
     # logs") leaves nothing risky to the reader.
