@@ -346,3 +346,15 @@ def test_session5_waits(compile_text: Compile, body: str, expected: int) -> None
 )
 def test_session5_judgements(compile_text: Compile, body: str, code: str, expected: int) -> None:
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Raise the quota through your normal process.\n", 1),
+        ("# Fix\n\n1. Post the summary to our ops mailing list.\n", 1),
+        ("# Fix\n\n1. Post the summary to [the ops list](https://lists.example/ops).\n", 0),
+    ],
+)
+def test_session5_tribal(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB104")) == expected

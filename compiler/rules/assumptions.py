@@ -144,8 +144,8 @@ _ACTOR_FIRST = frozenset(
 _LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
     starting_with(
-        "alotdu",
-        r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
+        "alotduy",
+        r"\b(?:the|your|our)\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
         r"|necessary|agreed|expected)\s+"
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
         r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
@@ -156,7 +156,7 @@ _TRIBAL = re.compile(
         r"|\bour\s+(?:usual\s+|default\s+|various\s+|own\s+|internal\s+|standard\s+)?"
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|knowledge\s+base|wiki|accounts?"
         r"|rules|runbooks?|playbooks?|repos?|repositor(?:y|ies)|config(?:uration)?|setup"
-        r"|tradecraft|docs|documentation)\b"
+        r"|tradecraft|docs|documentation|mailing\s+lists?|channels?)\b"
         r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b",
     ),
     re.IGNORECASE,
