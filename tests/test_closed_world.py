@@ -358,3 +358,17 @@ def test_session5_judgements(compile_text: Compile, body: str, code: str, expect
 )
 def test_session5_tribal(compile_text: Compile, body: str, expected: int) -> None:
     assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nYou could also downgrade the agent to the last release.\n", 1),
+        ("# Fix\n\nYou can just redeploy the gateway.\n", 1),
+        ("# Fix\n\nYou could also downgrade it with `helm rollback agent 3`.\n", 0),
+    ],
+)
+def test_session5_a_modal_and_an_adverb_before_a_change(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB108")) == expected
