@@ -372,3 +372,18 @@ def test_session5_a_modal_and_an_adverb_before_a_change(
     compile_text: Compile, body: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Steps\n\n1. Ask your responders what they found.\n", "RB103", 0),
+        ("# Steps\n\n1. Ask your insurance provider what they cover.\n", "RB103", 1),
+        ("# Steps\n\nThere is a checklist you can apply to every outage.\n", "RB108", 0),
+        ("# Steps\n\n1. Apply the hotfix to every node.\n", "RB108", 1),
+    ],
+)
+def test_session5_own_people_and_apply_to(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, code)) == expected
