@@ -387,3 +387,16 @@ def test_session5_own_people_and_apply_to(
     compile_text: Compile, body: str, code: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, code)) == expected
+
+
+def test_session5_an_undecided_decision_judged_with_no_measure_is_rb102(
+    compile_text: Compile,
+) -> None:
+    """The issue's split: a decision left to an opinion is RB101, one that judges a quantity
+    with no measure ("enough headroom") is RB102."""
+    body = (
+        "# Fix\n\n1. Does the cache have enough headroom?\n2. Run `oc get pods`.\n\n"
+        "## Other\n\n* Whenever the team feels uneasy about the change, page team-x.\n"
+    )
+    assert [line for line, _ in flags(compile_text, body, "RB102")] == [3]
+    assert [line for line, _ in flags(compile_text, body, "RB101")] == [8]

@@ -33,7 +33,14 @@ from compiler.rules.regions import (
     title_span,
 )
 from compiler.text.actors import defined_roles, own_team, unmodified
-from compiler.text.conditions import EXPLICIT, JUDGED_BY, JUDGEMENT, MEASURED, undecided
+from compiler.text.conditions import (
+    EXPLICIT,
+    JUDGED_BY,
+    JUDGEMENT,
+    MEASURED,
+    measureless,
+    undecided,
+)
 from compiler.text.instructions import is_instruction, mentions_escalation
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import sentence_at
@@ -508,12 +515,8 @@ def _instructs(sentence: str) -> bool:
 @_with_model_flags("RB101")
 @_one_per_line
 def vague_condition(context: CheckContext) -> Iterator[Finding]:
-    found = _vague_in_text(context)
-    yield from found
-    flagged = {finding.span.line for finding in found}
-    if "RB102" in context.config.selected(["RB102"], context.document.path):
-        flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
-    yield from _undecided_decisions(context, flagged)
+    yield from _vague_in_text(context)
+    yield from (f for f in _decision_flags(context) if f.code == "RB101")
 
 
 def _vague_in_text(context: CheckContext) -> list[Finding]:
@@ -545,9 +548,27 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
         )
 
 
-def _undecided_decisions(context: CheckContext, flagged: set[int]) -> Iterator[Finding]:
+def _decision_flags(context: CheckContext) -> list[Finding]:
+    """The findings on decisions nothing written decides (worked out once per document; RB101
+    reports those left to an opinion, RB102 those judged with no measure)."""
+    if "decisions" not in context.shared:
+        selected = context.config.selected(["RB101", "RB102"], context.document.path)
+        flagged = {f.span.line for f in _vague_in_text(context)} if "RB101" in selected else set()
+        if "RB102" in selected:
+            flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
+        context.shared["decisions"] = list(
+            _undecided_decisions(context, flagged, measured_by_rb102="RB102" in selected)
+        )
+    found: list[Finding] = context.shared["decisions"]  # type: ignore[assignment]
+    return found
+
+
+def _undecided_decisions(
+    context: CheckContext, flagged: set[int], measured_by_rb102: bool
+) -> Iterator[Finding]:
     """Decisions whose condition nothing written decides (issue 16 item 5: `gate: human`),
-    that no RB101/RB102 in the text already flags: the decision itself is left to the reader."""
+    that no RB101/RB102 in the text already flags: the decision itself is left to the reader
+    (RB102 when it judges with no measure and RB102 is on, else RB101)."""
     lines = context.document.lines
     for step in context.graph.steps:
         if step.kind != "decision" or step.source is None:
@@ -565,8 +586,9 @@ def _undecided_decisions(context: CheckContext, flagged: set[int]) -> Iterator[F
                 end = column + len(open_[0])
                 span = Span(line=number, column=column + 1, end_line=number, end_column=end)
                 break
+        code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
         yield Finding(
-            "RB101",
+            code,
             span,
             f'decision on "{condition}": nothing written decides it (no measure, explicit state '
             "or value, named check or declared input), so it is left to the reader",
@@ -598,6 +620,7 @@ def _undecided_decisions(context: CheckContext, flagged: set[int]) -> Iterator[F
 @_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
     yield from _unmeasurable_in_text(context)
+    yield from (f for f in _decision_flags(context) if f.code == "RB102")
 
 
 def _unmeasurable_in_text(context: CheckContext) -> list[Finding]:

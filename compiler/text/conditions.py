@@ -108,6 +108,17 @@ _OPINION = re.compile(
 "if you are unsure", "whenever the team feels uneasy"."""
 
 
+_MEASURE_WORD = re.compile(
+    r"\b(?:enough|significant|reasonable|acceptable|sufficient|insufficient)\b", re.IGNORECASE
+)
+
+
+def measureless(condition: str) -> bool:
+    """Whether a condition judges a quantity or quality with no measure ("is high", "enough
+    headroom", "a reasonable time"): RB102's kind, where an opinion or "if needed" is RB101's."""
+    return bool(JUDGEMENT.search(condition) or _MEASURE_WORD.search(condition))
+
+
 def judged(condition: str) -> bool:
     """Whether a condition is left to judgement: an opinion or the reader's own search, a
     word such as "needed" or "enough", or a judgement with no measure ("is high")."""
