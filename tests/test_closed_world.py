@@ -400,3 +400,17 @@ def test_session5_an_undecided_decision_judged_with_no_measure_is_rb102(
     )
     assert [line for line, _ in flags(compile_text, body, "RB102")] == [3]
     assert [line for line, _ in flags(compile_text, body, "RB101")] == [8]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nOn bare metal the host may need a hard reboot of its controller.\n", 1),
+        ("# Fix\n\nThe old nodes will require a rolling restart after the patch.\n", 1),
+        ("# Fix\n\nChanges that would require a reboot are not applied.\n", 0),
+    ],
+)
+def test_session5_a_change_named_as_a_noun(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB108")) == expected

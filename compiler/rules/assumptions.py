@@ -1189,7 +1189,9 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
 @_with_model_flags("RB108")
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
-    hits = list(_scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund"), _CHANGE_FIRST))
+    hits = list(
+        _scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund", "noun"), _CHANGE_FIRST)
+    )
     actions = _actions(context, hits)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
         if _said_elsewhere(actions, finding):
@@ -1218,7 +1220,7 @@ _CHANGE_FIRST = frozenset(
     [
         *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
-        *("shutdown", "rerun", "doing"),
+        *("shutdown", "rerun", "doing", "require"),
     ]
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
@@ -1234,7 +1236,11 @@ _CHANGE_CLAUSE = re.compile(
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
-    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b))",
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)"
+    # a change named as a noun that something needs: "might need a manual reboot of the node"
+    r"|\b(?:might|may|could|will)\s+(?:also\s+)?(?:need|require)\s+(?:an?|the)\s+"
+    r"(?P<noun>(?:(?:manual|rolling|full|quick|forced?|hard|clean)\s+)?(?:reboot|restart|rollback"
+    r"|failover|redeploy(?:ment)?|reinstall(?:ation)?|replacement|rebuild)\b[^.;:!?,]{0,60}))",
     re.IGNORECASE,
 )
 _NAMED_SYSTEM = re.compile(
