@@ -23,6 +23,7 @@ Caches are off (`--no-cache`), and every command runs with the repository as wor
 and writes under one fixed scratch path (the corpora are copied there too), so the paths
 printed are the same in both runs, even from two checkouts in different places: to check a
 commit while working on, run the script from a copy of it (`git archive COMMIT | tar -x -C DIR`).
+The one path that names the checkout itself (SARIF's base URI) is recorded as `<checkout>/`.
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ def main() -> int:
         record = SCRATCH / "runs" / name
         record.parent.mkdir(parents=True, exist_ok=True)
         # names hold dots (`check/src.json`): add the suffix, never replace one
-        record.with_name(f"{record.name}.out").write_bytes(result.stdout_bytes)
-        record.with_name(f"{record.name}.err").write_bytes(result.stderr_bytes)
+        record.with_name(f"{record.name}.out").write_bytes(unrooted(result.stdout_bytes))
+        record.with_name(f"{record.name}.err").write_bytes(unrooted(result.stderr_bytes))
         text = str(result.exit_code)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             text += f"\n{type(result.exception).__name__}: {result.exception}"
@@ -208,6 +209,11 @@ def main() -> int:
     if args.compare is not None:
         return compare(args.compare, args.out, subset=args.graph_every > 1)
     return 0
+
+
+def unrooted(output: bytes) -> bytes:
+    """The checkout's own path (SARIF's `originalUriBaseIds` names it) as `<checkout>/`."""
+    return output.replace(os.fsencode(f"{ROOT}/"), b"<checkout>/")
 
 
 def compare(before: Path, after: Path, subset: bool = False) -> int:
