@@ -106,3 +106,15 @@ def test_the_language_layer_imports_nothing_but_itself() -> None:
         if not _within(name, "compiler.text")
     }
     assert sorted(found) == []
+
+
+def test_the_rules_never_import_extraction() -> None:
+    # rules read what the stages found (compiler.issues, the graph), never how it was found
+    found = {
+        (module, name)
+        for module in MODULES
+        if _within(module, "compiler.rules")
+        for name in _imports(module)
+        if _within(name, "compiler.extract")
+    }
+    assert sorted(found) == []

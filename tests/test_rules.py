@@ -100,6 +100,17 @@ def test_every_rule_has_docs_and_a_fixture(code: str) -> None:
         assert (RULE_FIXTURES / f"{code}.md").is_file(), f"{code} has no golden fixture"
 
 
+def test_every_issue_kind_a_stage_records_is_the_name_of_the_rule_that_reports_it() -> None:
+    from typing import get_args
+
+    from compiler.issues import BindingIssueKind, ExtractionIssueKind, GraphIssueKind
+
+    names = {rule.name for rule in all_rules().values()}
+    kinds = {*get_args(BindingIssueKind), *get_args(GraphIssueKind), *get_args(ExtractionIssueKind)}
+    # a model's assumption flag is reported by the rule the flag names (ExtractionIssue.code)
+    assert sorted(kinds - names) == ["proposed-flag", "ungrounded-flag"]
+
+
 FATAL_INPUTS = {
     "RB001": (b"# caf\xe9\n", None),
     "RB002": (b"# big\n" + b"x" * 300_000, None),

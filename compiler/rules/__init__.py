@@ -17,9 +17,9 @@ from compiler.models import Severity, Span
 
 if TYPE_CHECKING:
     from compiler.config import Config
-    from compiler.extract import ExtractionIssue
     from compiler.frontmatter import RunbookMeta
     from compiler.graph import StepGraph
+    from compiler.issues import ExtractionIssue
     from compiler.parse import Document
     from compiler.registry import Profiles, Registry
     from compiler.rules.regions import Passage, Region, StepSpans

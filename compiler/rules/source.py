@@ -196,7 +196,7 @@ def no_procedure(context: CheckContext) -> Iterator[Finding]:
 )
 def duplicate_step_id(context: CheckContext) -> Iterator[Finding]:
     for issue in context.graph.issues:
-        if issue.kind == "duplicate-id":
+        if issue.kind == "duplicate-step-id":
             yield Finding(
                 "RB007",
                 issue.span,

@@ -156,7 +156,7 @@ def test_5_a_model_step_quoting_a_comment_is_dropped_and_model_steps_bind_llm(
     )
     bound = bind_step(draft, env.registry)
     assert bound.tool is not None and bound.tool.bound_by == "llm"
-    assert [issue.kind for issue in bound.issues] == ["llm"]
+    assert [issue.kind for issue in bound.issues] == ["llm-binding"]
 
 
 def test_14_an_invented_model_condition_is_dropped_with_rb401(
