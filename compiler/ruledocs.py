@@ -1,7 +1,7 @@
 """The rule catalogue as data and documents: `runbookc rules --format json|markdown`, the
 README's rule table, and one page per rule in docs/rules/ (SARIF `helpUri` points there).
 
-Everything here is generated from the rule registry; `tests/test_ruledocs.py` fails when the
+Everything here is generated from the rule registry; `tests/test_rules.py` fails when the
 checked-in copies drift (`python -m compiler.ruledocs docs/rules` rewrites the pages).
 """
 

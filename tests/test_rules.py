@@ -19,21 +19,15 @@ import pytest
 from compiler.models import Artifact
 from compiler.pipeline import Environment, SourceFile, compile_bytes, compile_file
 from compiler.registry import Registry
-from compiler.rules import all_rules
+from compiler.rules import LINT_ONLY_CODE, all_rules
 from compiler.signoff import load_signoffs, sidecar_path
 
 from .conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"
 EXPECT = re.compile(r"(?:<!--|#)\s*expect(?P<next>-next)?:\s*(?P<codes>RB\d{3}(?:\s*,\s*RB\d{3})*)")
-# Reported by the parser before any rule runs; tested in test_parse.py and test_cli.py.
-FATAL = {"RB001", "RB002", "RB003", "RB005", "RB904"}
-# Reported by the sign-off stage; their fixtures carry a `<CODE>.signoffs.toml`.
-SIGNOFF_STAGE = {"RB901", "RB902", "RB903"}
-# Raised only with the LLM extractor; tests/test_grounding.py fakes model results for them.
-LLM_STAGE = {"RB205", "RB401", "RB402", "RB403", "RB404"}
-# Raised only in lint-only mode (no tools.yaml): compiled with the stand-in registry.
-LINT_ONLY = {"RB211"}
+# Stop the compile before any rule runs (the parser's, and unreadable sign-offs).
+FATAL = {code for code, rule in all_rules().items() if rule.severity == "fatal"}
 FIXED_TODAY = "1795392000"  # 2026-11-23: keeps the stale-review fixtures independent of the date
 
 
@@ -65,7 +59,7 @@ def test_fixture_flags_match_expectations(
     path: Path, env: Environment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
-    if path.stem in LINT_ONLY:
+    if path.stem == LINT_ONLY_CODE:  # raised only with no tools.yaml: the stand-in registry
         env = replace(env, registry=Registry.lint_only_registry())
     artifact = compile_fixture(path, env)
     actual = Counter((d.path, d.code, d.line) for d in artifact.diagnostics)
@@ -89,12 +83,17 @@ def test_every_rule_has_docs_and_a_fixture(code: str) -> None:
     for part in ("what", "why", "example", "instead"):
         assert len(getattr(rule.docs, part)) >= 15, f"{code} docs lack a real `{part}`"
     assert rule.summary.endswith((".", ")")), "one-line summary sentence"
-    if code in FATAL:
+    if rule.reported_by == "parser":  # tested in test_parse.py, test_cli.py and below
         assert rule.check is None and rule.severity == "fatal"
-    elif code in LLM_STAGE:
+    elif rule.reported_by == "llm":  # tests/test_grounding.py fakes model results for them
+        assert rule.check is not None
         assert code in (FIXTURES.parent / "test_grounding.py").read_text()
-    elif code in SIGNOFF_STAGE:
-        assert (RULE_FIXTURES / f"{code}.signoffs.toml").is_file(), f"{code} has no fixture"
+    elif rule.reported_by == "signoff":  # fixtures carry a `<CODE>.signoffs.toml`
+        assert rule.check is None
+        if rule.severity == "fatal":
+            assert code in FATAL_INPUTS
+        else:
+            assert (RULE_FIXTURES / f"{code}.signoffs.toml").is_file(), f"{code} has no fixture"
     else:
         assert rule.check is not None
         assert (RULE_FIXTURES / f"{code}.md").is_file(), f"{code} has no golden fixture"

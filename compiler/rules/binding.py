@@ -166,6 +166,7 @@ def invalid_tool_args(context: CheckContext) -> Iterator[Finding]:
         instead="Name the tool in the runbook (`postgres.pool_stats`), or sign off the "
         "proposal with a reason.",
     ),
+    reported_by="llm",
 )
 def llm_binding(context: CheckContext) -> Iterator[Finding]:
     for step_id, issue in _issues(context, "llm-binding"):

@@ -30,6 +30,7 @@ def _issues(context: CheckContext, kind: ExtractionIssueKind) -> Iterator[Extrac
         'flush the cache."',
         instead="Nothing: the step is gone. If the section meant more, write it in the runbook.",
     ),
+    reported_by="llm",
 )
 def ungrounded_model_step(context: CheckContext) -> Iterator[Finding]:
     fix = "nothing to do unless the step matters: then write it plainly"
@@ -62,6 +63,7 @@ def ungrounded_model_step(context: CheckContext) -> Iterator[Finding]:
         instead="Name a registry tool (`billing.get_charges`), or add a reviewed tool to "
         "tools.yaml.",
     ),
+    reported_by="llm",
 )
 def invented_tool(context: CheckContext) -> Iterator[Finding]:
     for issue in _issues(context, "invented-tool"):
@@ -89,6 +91,7 @@ def invented_tool(context: CheckContext) -> Iterator[Finding]:
         example="The model answered with prose instead of the JSON schema three times.",
         instead="Re-run, or use a model that supports structured output (tools / JSON mode).",
     ),
+    reported_by="llm",
 )
 def invalid_model_output(context: CheckContext) -> Iterator[Finding]:
     for issue in _issues(context, "invalid-model-output"):
@@ -117,6 +120,7 @@ def invalid_model_output(context: CheckContext) -> Iterator[Finding]:
         example="--base-url http://localhost:8000/v1 with no server running.",
         instead="Check --base-url / OPENAI_BASE_URL and the deadline, then compile again.",
     ),
+    reported_by="llm",
 )
 def model_unavailable(context: CheckContext) -> Iterator[Finding]:
     for issue in _issues(context, "model-unavailable"):
