@@ -5,6 +5,10 @@ A fixture is `tests/fixtures/rules/<CODE>.md`. `<!-- expect: CODE -->` at the en
 `<!-- expect-next: CODE -->` on its own line points at the next content line (the first line
 inside a code block that follows). Every other line must stay clean: flags are compared both
 ways, missing and extra.
+
+A fixture that starts with no front matter is compiled with the shared one,
+`tests/fixtures/rules/default-front-matter.yaml` (and `id: <code>`), put in front of its first
+line; line numbers stay the fixture's own. A fixture about front matter writes its own.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from compiler.signoff import load_signoffs, sidecar_path
 from .conftest import FIXTURES
 
 RULE_FIXTURES = FIXTURES / "rules"
+DEFAULT_FRONT_MATTER = RULE_FIXTURES / "default-front-matter.yaml"
 EXPECT = re.compile(r"(?:<!--|#)\s*expect(?P<next>-next)?:\s*(?P<codes>RB\d{3}(?:\s*,\s*RB\d{3})*)")
 # Stop the compile before any rule runs (the parser's, and unreadable sign-offs).
 FATAL = {code for code, rule in all_rules().items() if rule.severity == "fatal"}
@@ -49,9 +54,14 @@ def _next_content_line(lines: list[str], index: int) -> int:
     raise AssertionError(f"expect-next on line {index + 1} points past the end")
 
 
-def compile_fixture(path: Path, env: Environment) -> Artifact:
+def compile_fixture(path: Path, env: Environment) -> tuple[Artifact, int]:
+    """The fixture's artifact, and how many lines of default front matter it was given."""
+    data, front = path.read_bytes(), b""
+    if not data.startswith(b"---\n"):
+        front = f"---\nid: {path.stem.lower()}\n".encode() + DEFAULT_FRONT_MATTER.read_bytes()
+        front += b"---\n"
     source = SourceFile(path, path.name, path.name, path.with_suffix(".json").name)
-    return compile_bytes(path.read_bytes(), source, env, load_signoffs(path))
+    return compile_bytes(front + data, source, env, load_signoffs(path)), front.count(b"\n")
 
 
 @pytest.mark.parametrize("path", sorted(RULE_FIXTURES.glob("*.md")), ids=lambda p: p.stem)
@@ -61,8 +71,11 @@ def test_fixture_flags_match_expectations(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_TODAY)
     if path.stem == LINT_ONLY_CODE:  # raised only with no tools.yaml: the stand-in registry
         env = replace(env, registry=Registry.lint_only_registry())
-    artifact = compile_fixture(path, env)
-    actual = Counter((d.path, d.code, d.line) for d in artifact.diagnostics)
+    artifact, added = compile_fixture(path, env)
+    actual = Counter(
+        (d.path, d.code, d.line - added if d.path == path.name else d.line)
+        for d in artifact.diagnostics
+    )
     expected = Counter({(path.name, *k): n for k, n in expectations(_lines(path)).items()})
     sidecar = sidecar_path(path)
     if sidecar.is_file():
