@@ -16,7 +16,6 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from compiler.compilation import CompileResult, Environment, SourceFile
-from compiler.config import reference_date
 from compiler.emit import atomic_write
 from compiler.models import Diagnostic
 from compiler.signoff import sidecar_path
@@ -42,7 +41,7 @@ def environment_digest(env: Environment) -> str:
         env.registry.sha256,
         env.profiles.sha256 or "",
         repr(env.config),
-        reference_date().isoformat(),
+        env.config.reference_date().isoformat(),
         f"llm:{env.llm.model}@{env.llm.base_url}" if env.llm else "heuristic",
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from compiler import cache, registry_cache
 from compiler.compilation import CompileResult, Environment, SourceFile
-from compiler.config import Config, find_config, load_config, pinned_date
+from compiler.config import Config, find_config, load_config
 from compiler.models import Artifact, Diagnostic
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
 from compiler.rules import LINT_ONLY_CODE
@@ -255,8 +255,7 @@ def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalRepo
     from compiler import evals
 
     suite = evals.load_suite(directory)
-    with pinned_date(suite.labelled_on):
-        return _score_cases(directory, suite, llm)
+    return _score_cases(directory, suite, llm)
 
 
 def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -> evals.EvalReport:
@@ -274,6 +273,7 @@ def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -
             loaded[registry] = Environment(
                 load_registry(registry),
                 load_profiles(suite.profiles) if suite.profiles else Profiles.empty(),
+                Config(today=suite.labelled_on),  # ages as on the day the labels were made
                 llm=llm,
             )
         env = loaded[registry]
