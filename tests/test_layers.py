@@ -56,6 +56,102 @@ def test_the_import_reader_sees_imports() -> None:
     assert {"compiler.parse", "compiler.rules"} <= _imports("compiler.pipeline")
 
 
+LAYERS = {
+    "foundations": (
+        "compiler",
+        "compiler.models",
+        "compiler.issues",
+        "compiler.config",
+        "compiler.emit",
+        "compiler.safe_yaml",
+        "compiler.placeholders",
+        "compiler.confusables",
+        "compiler.text",
+    ),
+    "registry": ("compiler.registry", "compiler.plain_params"),
+    "stages": (
+        "compiler.source",
+        "compiler.parse",
+        "compiler.frontmatter",
+        "compiler.extract",
+        "compiler.bind",
+        "compiler.graph",
+        "compiler.rules",
+        "compiler.signoff",
+        "compiler.policy",
+        "compiler.compilation",
+        "compiler.pipeline",
+    ),
+    "around": (
+        "compiler.runtime",
+        "compiler.draw",
+        "compiler.workspace",
+        "compiler.selection",
+        "compiler.cache",
+        "compiler.registry_cache",
+        "compiler.patterns_cache",
+        "compiler.outdir",
+        "compiler.baseline",
+        "compiler.signing",
+        "compiler.starter",
+        "compiler.agent_files",
+        "compiler.schema",
+        "compiler.ruledocs",
+        "compiler.evals",
+        "compiler.audit_eval",
+        "compiler.serving",
+    ),
+    "command line": ("compiler.cli", "compiler.__main__"),
+}
+"""ARCHITECTURE.md's layers, lowest first: a module imports its own layer or lower ones."""
+
+
+def _layer(module: str) -> int:
+    """The index of a module's layer (the longest package or module that holds it)."""
+    holders = [
+        (len(name), index)
+        for index, names in enumerate(LAYERS.values())
+        for name in names
+        if _within(module, name) and (name != "compiler" or module == "compiler")
+    ]
+    assert holders, f"{module} is in no layer"
+    return max(holders)[1]
+
+
+def test_every_module_is_in_one_layer() -> None:
+    for module in MODULES:
+        _layer(module)
+    named = [name for names in LAYERS.values() for name in names]
+    assert len(named) == len(set(named)) and set(named) <= set(MODULES)
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    layers = list(LAYERS)
+    found = sorted(
+        (module, layers[_layer(module)], name, layers[_layer(name)])
+        for module in MODULES
+        for name in _imports(module)
+        if _layer(name) > _layer(module)
+    )
+    assert found == []
+
+
+def test_a_stage_imports_only_earlier_stages() -> None:
+    order = LAYERS["stages"]
+
+    def stage(module: str) -> int:
+        return max(i for i, name in enumerate(order) if _within(module, name))
+
+    found = sorted(
+        (module, name)
+        for module in MODULES
+        if _layer(module) == 2
+        for name in _imports(module)
+        if _layer(name) == 2 and stage(name) > stage(module)
+    )
+    assert found == []
+
+
 LEAVES = ("compiler.draw",)
 """Packages no compile stage needs: only the command line imports them."""
 
