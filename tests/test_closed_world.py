@@ -488,3 +488,26 @@ def test_session6_a_decision_is_judged_by_its_clause_as_written(
     """A decision step keeps its condition's words, not the bracket after them saying how it is
     judged; the source clause decides."""
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("```\noc get pods -n web\n```\n", 1),
+        ("```\noc delete pod web-1 -n web\n```\n", 0),
+    ],
+)
+def test_session6_a_block_that_only_reads_does_not_say_how_to_change(
+    compile_text: Compile, block: str, expected: int
+) -> None:
+    """ "Try deleting the pod:" then a block that only lists the pods: the change is unsaid."""
+    body = f"# Fix\n\nTry deleting the web pod and watch it come back:\n\n{block}"
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+def test_session6_a_look_before_reads_is_not_a_change(compile_text: Compile) -> None:
+    body = (
+        "# Fix\n\n1. Check the pod's status and restart count:\n\n"
+        "   ```\n   oc get pods -n web\n   ```\n"
+    )
+    assert not flags(compile_text, body, "RB108")

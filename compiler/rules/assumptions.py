@@ -1312,13 +1312,14 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
     blocks = context.document.blocks
     for hit in hits:
         passage = hit.passage
-        if hit.step in bound:
+        reads = _leads(hit) and _code_only_reads(context, passage)
+        if hit.step in bound and not reads:
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
             continue
         if passage.block.kind == "heading" or _command_in(context, passage):
             continue
-        if _code_follows(blocks, passage) or _list_details(context, hit):
+        if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
@@ -1429,13 +1430,43 @@ def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool
 
 def _says_how_here(context: CheckContext, passage: Passage) -> bool:
     """Whether a passage says how: a command or a tool in inline code, a code block right after
-    it, or a list right after it that details it."""
+    it that changes something, or a list right after it that details it."""
     blocks = context.document.blocks
     return (
         _command_in(context, passage)
-        or _code_follows(blocks, passage)
+        or (_code_follows(blocks, passage) and not _code_only_reads(context, passage))
         or _list_follows(blocks, passage)
     )
+
+
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:then|now|next|first|finally|also|please|try|you\s+(?:can|could|should|must|may"
+    r"|might))\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _leads(hit: Hit) -> bool:
+    """Whether the change is the sentence's first instruction ("Try deleting the pod and watch
+    ...", not "Check the status and restart count"): what a block after it must do."""
+    sentence = hit.passage.sentence_at(hit.start)
+    return _LEAD_IN.match(hit.passage.text, sentence.start, hit.start) is not None
+
+
+def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
+    """Whether the code block right after a passage holds only steps that read (each binds a
+    tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
+    it does not say how to delete one."""
+    after = block_after(context.document.blocks, passage.block.span.end_line)
+    if after is None or after.kind != "code":
+        return False
+    first, last = after.span.line, after.span.end_line
+    inside = [
+        step
+        for step in context.graph.steps
+        if step.source is not None and first <= step.source.line <= last
+    ]
+    return bool(inside) and all(step.effect == "read" for step in inside)
 
 
 def _command_in(context: CheckContext, passage: Passage) -> bool:
