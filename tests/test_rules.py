@@ -155,7 +155,19 @@ def test_the_readme_rule_table_is_rules_format_markdown() -> None:
     from compiler.ruledocs import rules_table
 
     readme = (FIXTURES.parent.parent / "README.md").read_text("utf-8")
-    assert rules_table() in readme, "regenerate with `runbookc rules --format markdown`"
+    assert rules_table() in readme, "regenerate with `python -m compiler.ruledocs`"
+
+
+def test_a_stale_readme_table_is_rewritten_in_place(tmp_path: Path) -> None:
+    from compiler.ruledocs import rules_table, write_readme_table
+
+    table = rules_table()
+    stale = table.replace("| RB101 |", "| RB199 |").rsplit("\n", 2)[0] + "\n"  # one row less
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# R\n\nBefore.\n\n{stale}\nAfter.\n", "utf-8")
+    assert write_readme_table(readme)
+    assert readme.read_text("utf-8") == f"# R\n\nBefore.\n\n{table}\nAfter.\n"
+    assert not write_readme_table(readme)
 
 
 def test_docs_rules_are_generated_from_the_registry() -> None:
@@ -163,4 +175,4 @@ def test_docs_rules_are_generated_from_the_registry() -> None:
 
     folder = FIXTURES.parent.parent / "docs" / "rules"
     on_disk = {path.name: path.read_text("utf-8") for path in folder.glob("*.md")}
-    assert on_disk == rule_documents(), "regenerate with `python -m compiler.ruledocs docs/rules`"
+    assert on_disk == rule_documents(), "regenerate with `python -m compiler.ruledocs`"
