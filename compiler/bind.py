@@ -91,7 +91,10 @@ def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
 
 _PROSE_DESTRUCTIVE = re.compile(
     r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:delete|destroy|drop|truncate|terminate"
-    r"|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke"
+    r"|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke|overwrite"
+    # "replace the kubeconfig" overwrites it; "replace `<NAME>` with ..." fills a placeholder
+    r"|replace(?!\s+(?:`|<|\$|\{|all\s+occurrences|(?:the\s+|each\s+)?(?:placeholder|value|text"
+    r"|string|variable|name|word)s?\b))"
     r"|stop(?=\s+(?!here\b|now\b|and\b|or\b|then\b|(?:the\s+)?(?:runbook|procedure)\b)\w)"
     r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|rm\s+-\w*r|force[- ]delete)"
     r"(?:s|d|ed)?\b",

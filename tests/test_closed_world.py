@@ -178,6 +178,50 @@ def test_an_undecidable_decision_is_a_human_gate(compile_text: Compile) -> None:
     assert decided and all(s.gate == "auto" for s in decided)
 
 
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "If you don't find a common cause",
+        "If we cannot identify the faulty release",
+        "When you are not sure the rollout finished",
+        "Whenever the team feels uneasy about the change",
+    ],
+)
+def test_an_undecidable_decision_is_flagged_and_never_ready(
+    compile_text: Compile, condition: str
+) -> None:
+    """Item 5: a decision nothing written decides is a human gate, flagged (RB101 when no
+    text rule already flags its words), and the runbook is never `ready`."""
+    artifact = compile_text(
+        FRONT + f"# Fix\n\n1. {condition}, page team-x.\n2. Run `oc get pods`.\n"
+    )
+    decisions = [s for s in artifact.steps if s.kind == "decision"]
+    assert decisions and all(s.gate == "human" for s in decisions)
+    flagged = [d for d in artifact.diagnostics if d.code in ("RB101", "RB102") and d.line == 8]
+    assert len(flagged) == 1 and artifact.status == "blocked"
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "If the pod is `Pending`",
+        "Once the bridge call is over",
+        "If a placement policy is configured",
+        "When the nightly job ends",
+        "If you cannot join the bridge call",
+    ],
+)
+def test_a_stated_case_is_decided_and_not_flagged(compile_text: Compile, condition: str) -> None:
+    """A case stated as a fact to observe (a named thing's state or event, the reader's own
+    state) is decided by what is written: an automatic gate and no flag."""
+    artifact = compile_text(
+        FRONT + f"# Fix\n\n1. {condition}, page team-x.\n2. Run `oc get pods`.\n"
+    )
+    decisions = [s for s in artifact.steps if s.kind == "decision"]
+    assert decisions and all(s.gate == "auto" for s in decisions)
+    assert not [d for d in artifact.diagnostics if d.code in ("RB101", "RB102")]
+
+
 def test_a_list_details_only_the_changes_it_repeats(compile_text: Compile) -> None:
     body = (
         "# Fix\n\nShut down the servers, turn off the data center. Some things to try:\n\n"
@@ -202,3 +246,171 @@ def test_a_hedged_change_without_you_is_left_to_the_reader(
     compile_text: Compile, sentence: str
 ) -> None:
     assert len(flags(compile_text, f"# Fix\n\n{sentence}\n", "RB101")) == 1
+
+
+# --- Session 5: causes of false positives and misses, each with words no eval case holds ---
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a field path in inline code is not a command or a tool
+        ("# Fix\n\nIf the `spec.maxSurge` value was changed, restore the previous settings.\n", 1),
+        ("# Fix\n\nIf `metadata.labels.tier` is missing, recreate the service account.\n", 1),
+        ("# Fix\n\n1. Restore the settings with `ops.restore_settings`.\n", 0),
+        # a gerund phrase after "try"/"consider" is a change when its words are one
+        ("# Fix\n\nYou could try doing a failover to the standby.\n", 1),
+        ("# Fix\n\nYou could try reading the failover notes first.\n", 0),
+    ],
+)
+def test_session5_actions(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+def test_session5_a_second_action_does_not_excuse_the_first(compile_text: Compile) -> None:
+    """ "Rotate the key and then check the usual dashboard": the tribal reference belongs to
+    the second action, so the first still names no tool."""
+    body = "# Fix\n\n1. Rotate the signing key and then check the usual dashboard.\n"
+    assert [e for _, e in flags(compile_text, body, "RB108")] == ["Rotate the signing key"]
+    assert len(flags(compile_text, body, "RB104")) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nNote: the sync runs hourly when the API is not overloaded.\n", 0),
+        ("# Fix\n\nNote that it retries when the cluster is not saturated.\n", 0),
+        ("# Fix\n\nNote that you must restart it if the load is high.\n", 1),
+    ],
+)
+def test_session5_an_aside_is_not_an_instruction(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("> Lead: Hold on. Could you please page the storage owner right away?\n", 0),
+        ("> We are rolling back now; I need the platform lead to stay if needed.\n", 0),
+        ("> **Note:** page the storage owner if needed.\n", 2),
+    ],
+)
+def test_session5_quoted_speech_is_not_an_instruction(
+    compile_text: Compile, quote: str, expected: int
+) -> None:
+    """A script of what someone says on the call is words to say, not an instruction; an
+    admonition is read like any paragraph."""
+    found = [c for c in ("RB101", "RB103") for _ in flags(compile_text, f"# Fix\n\n{quote}", c)]
+    assert len(found) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Steps\n\n1. The vendor may ask you who owns the cluster.\n", 0),  # the reader
+        ("# Steps\n\n1. There is one thing you can ask as a duty manager.\n", 0),  # not an object
+        ("# Asking For Approval\n\nRun `oc get pods`.\n", 0),  # a title-case heading
+        ("# Steps for Incident Commander\n\n1. The IC may ask you to contact another team.\n", 0),
+        ("# Steps\n\n1. Contact another team about it.\n", 1),
+    ],
+)
+def test_session5_actors(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Role\n\nYour job as Scribe is to take notes and watch the chat room for updates.\n", 0),
+        ("# Role\n\nThe scribe is responsible for keeping an eye on the bridge chat.\n", 0),
+        ("# Fix\n\n1. Watch the chat room for updates.\n", 1),
+        ("# Fix\n\n1. Post the draft, then wait for sign-off from the duty manager.\n", 1),
+        ("# Fix\n\n1. Post the draft, then wait for 10 minutes.\n", 0),
+    ],
+)
+def test_session5_waits(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\n1. If errors persist, restart the worker with `oc.restart`.\n", "RB102", 1),
+        ("# Fix\n\n1. If the graph now looks normal, close the incident.\n", "RB102", 1),
+        ("# Fix\n\n1. If there are lots of retries, page team-x.\n", "RB102", 1),
+        ("# Fix\n\n1. Tell team-x anything you think useful.\n", "RB101", 1),
+        ("# Fix\n\n1. If the pod is `Running`, close the incident.\n", "RB102", 0),
+    ],
+)
+def test_session5_judgements(compile_text: Compile, body: str, code: str, expected: int) -> None:
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Raise the quota through your normal process.\n", 1),
+        ("# Fix\n\n1. Post the summary to our ops mailing list.\n", 1),
+        ("# Fix\n\n1. Post the summary to [the ops list](https://lists.example/ops).\n", 0),
+    ],
+)
+def test_session5_tribal(compile_text: Compile, body: str, expected: int) -> None:
+    assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nYou could also downgrade the agent to the last release.\n", 1),
+        ("# Fix\n\nYou can just redeploy the gateway.\n", 1),
+        ("# Fix\n\nYou could also downgrade it with `helm rollback agent 3`.\n", 0),
+    ],
+)
+def test_session5_a_modal_and_an_adverb_before_a_change(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Steps\n\n1. Ask your responders what they found.\n", "RB103", 0),
+        ("# Steps\n\n1. Ask your insurance provider what they cover.\n", "RB103", 1),
+        ("# Steps\n\nThere is a checklist you can apply to every outage.\n", "RB108", 0),
+        ("# Steps\n\n1. Apply the hotfix to every node.\n", "RB108", 1),
+    ],
+)
+def test_session5_own_people_and_apply_to(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, code)) == expected
+
+
+def test_session5_an_undecided_decision_judged_with_no_measure_is_rb102(
+    compile_text: Compile,
+) -> None:
+    """The issue's split: a decision left to an opinion is RB101, one that judges a quantity
+    with no measure ("enough headroom") is RB102."""
+    body = (
+        "# Fix\n\n1. Does the cache have enough headroom?\n2. Run `oc get pods`.\n\n"
+        "## Other\n\n* Whenever the team feels uneasy about the change, page team-x.\n"
+    )
+    assert [line for line, _ in flags(compile_text, body, "RB102")] == [3]
+    assert [line for line, _ in flags(compile_text, body, "RB101")] == [8]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nOn bare metal the host may need a hard reboot of its controller.\n", 1),
+        ("# Fix\n\nThe old nodes will require a rolling restart after the patch.\n", 1),
+        ("# Fix\n\nChanges that would require a reboot are not applied.\n", 0),
+    ],
+)
+def test_session5_a_change_named_as_a_noun(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB108")) == expected

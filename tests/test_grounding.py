@@ -45,6 +45,7 @@ class Proposal:
 class SectionResult:
     steps: list[Proposal]
     unknowns: list[str] = field(default_factory=list)
+    flags: list[object] = field(default_factory=list)
 
 
 @dataclass

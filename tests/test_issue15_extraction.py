@@ -225,3 +225,376 @@ def test_the_report_shows_the_coverage_summary(tmp_path: Path) -> None:
     args = ["report", str(runbook), "--out", str(out), "--registry", str(registry)]
     CliRunner().invoke(app, args)
     assert "source lines: 3 blank, 2 heading, 1 step" in out.read_text()
+
+
+# Session 5: causes of missed and extra steps on the tuned prose cases -----------------------
+
+
+def test_a_trailing_condition_is_a_decision_whose_branch_is_the_instruction(
+    compile_text: Compile,
+) -> None:
+    art = compile_text(
+        "# T\n\n## Steps\n\n* Ping the release captain if nobody has taken the ticket yet.\n"
+        "* Archive the build log once the upload has finished.\n* Close the ticket.\n"
+    )
+    decision, ping, wait, archive, close = _steps(art)
+    assert (decision.kind, wait.kind) == ("decision", "decision")
+    assert decision.text == "if nobody has taken the ticket yet"
+    assert ping.text == "Ping the release captain" and archive.text.startswith("Archive")
+    assert {e.to for e in decision.next} == {ping.id, wait.id}
+    assert {e.to for e in wait.next} == {archive.id, close.id}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rebuild the index if necessary.",
+        "Rebuild the index if needed with `oc rsh indexer reindex`.",
+        "Report the error codes, if any.",
+        "Keep the old disk (do not wipe it if you can help it, as we may need it).",
+        "Restart the two workers at once.",
+        "Read the usage. If it is above 90%, go to step 4.",
+    ],
+)
+def test_hedges_and_other_sentences_do_not_make_a_trailing_decision(sentence: str) -> None:
+    found = extract(parse(f"# T\n\n## Steps\n\n{sentence}\n"), frozenset({"oc"}))
+    assert [d.kind for d in found if d.kind == "decision"] == []
+
+
+def test_handing_over_to_another_procedure_is_a_jump_not_a_step() -> None:
+    text = (
+        "# T\n\n## Steps\n\n1. Once the bridge is closed, you can start to follow the steps in "
+        "[Wrap-up](../wrap.md).\n2. If the leak touched customer data, you should follow the "
+        "[Privacy Breach](../privacy.md) process.\n3. Follow our [Shadowing Guide](../g.md).\n"
+    )
+    found = extract(parse(text), frozenset())
+    assert [d.kind for d in found] == ["decision", "decision", "manual"]
+    assert [d.condition for d in found[:2]] == [
+        "Once the bridge is closed",
+        "If the leak touched customer data",
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "See our [tier table](../tiers.md) for which incidents count as major.",
+        "Look [here](https://example.com/m.md) for a sample manifest.",
+        "See [Probes](https://example.com/p#x)\nSee [Restarts](https://example.com/r)",
+    ],
+)
+def test_pointers_elsewhere_are_not_steps(paragraph: str) -> None:
+    assert _texts(f"# T\n\n## Steps\n\n{paragraph}\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Quarantine the affected hosts.",  # a verb the list lacks, with its object
+        "Denylist all addresses the intruder used.",
+        "Carefully drain the worker.",  # a manner adverb first
+        "On the bastion host, run `oc get nodes`.",  # where, then the instruction
+        "Based on what leaked, assess the exposure of the other systems.",
+    ],
+)
+def test_instructions_beyond_the_verb_list_are_steps(sentence: str) -> None:
+    assert _texts(f"# T\n\n## Steps\n\n* {sentence}\n") == [sentence]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Use this when a customer reports a double charge.",
+        "Restarts the exporter every hour.",
+        "Usually the exporter comes back by itself.",
+        "Found the cause after an hour of searching.",
+        "Sometimes the queue holds a poison message.",
+    ],
+)
+def test_descriptions_shaped_like_instructions_are_not_steps(sentence: str) -> None:
+    assert _texts(f"# T\n\n## About\n\n{sentence}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("item", "steps"),
+    [
+        ("1. **Observe**\n    * Watch the error budget.\n", ["Watch the error budget."]),
+        ("1. There is no need to answer every alert yourself.\n", []),
+        ("1. There's no duty to fix the upstream service.\n", []),
+    ],
+)
+def test_a_bold_title_or_a_statement_of_what_there_is_is_not_a_numbered_step(
+    item: str, steps: list[str]
+) -> None:
+    assert _texts(f"# T\n\n## Duties\n\n{item}") == steps
+
+
+def test_questions_in_a_list_are_decisions_or_checks() -> None:
+    found = extract(
+        parse(
+            "# T\n\n## Steps\n\n* **Is the bridge missing a lead?**\n"
+            "* Which tokens sat on the host that must now be revoked?\n"
+        ),
+        frozenset(),
+    )
+    assert [(d.kind, d.condition) for d in found] == [
+        ("decision", "Is the bridge missing a lead"),
+        ("check", None),
+    ]
+
+
+def test_verbs_of_talking_and_choosing_start_instructions() -> None:
+    text = (
+        "# T\n\n## Steps\n\n* Discuss the open risks.\n* Prefer the phone bridge over mail.\n"
+        "* Read the audit trail and extract the suspect sessions.\n"
+    )
+    assert len(_texts(text)) == 4
+
+
+def test_a_bold_title_item_is_not_reported_as_an_unplaced_instruction(
+    compile_text: Compile,
+) -> None:
+    art = compile_text("# T\n\n## Duties\n\n1. **Observe**\n    * Watch the error budget.\n")
+    assert "RB008" not in codes(art) and len(_steps(art)) == 1
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("* **Cache poisoned:** Do a full purge.", 2),  # a two-letter verb after a case label
+        ("We recommend you pin the agent version to 4.2.", 1),
+        ("If the pool is drained, you can remove it from the balancer.", 2),
+        ("It was a quiet week. Oh well.", 0),
+    ],
+)
+def test_other_forms_of_instruction(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_a_query_the_text_asks_to_run_is_a_check_step_with_no_command() -> None:
+    text = (
+        "# T\n\n## Diagnosis\n\nGraph the queue depth with this query:\n\n```promql\n"
+        "sum(rabbit_queue_messages_ready) by (queue)\n```\n\n"
+        "Compare it with the consumer count:\n\n```console\n"
+        "(rabbit_queue_consumers_total / rabbit_queue_messages_total) * 100\n```\n\n"
+        "## About\n\nThe alert fires on this expression.\n\n```promql\n"
+        "rabbit_queue_messages_ready > 1000\n```\n"
+    )
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.command, d.span.line) for d in found] == [
+        ("check", None, 8),
+        ("check", None, 14),
+    ]
+    assert found[0].note == "Graph the queue depth with this query:"
+
+
+def test_a_check_then_if_not_is_a_decision_over_the_fix() -> None:
+    found = extract(
+        parse(
+            "# T\n\n## Steps\n\nConfirm that the relay is up, if not restart it and read its log."
+            "\n\nThe `phase` of the volume should be `Bound`, if not, describe the claim.\n"
+        ),
+        frozenset(),
+    )
+    assert [(d.kind, d.text) for d in found] == [
+        ("check", "Confirm that the relay is up"),
+        ("decision", "if not"),
+        ("manual", "restart it"),
+        ("manual", "read its log."),
+        ("decision", "if not"),
+        ("check", "describe the claim."),
+    ]
+    assert found[1].branch_size == 2 and found[4].branch_size == 1
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("When you hand out a task, you should follow these four steps,", 1),  # the decision
+        ("Before the bridge opens, you should do the following:", 0),
+        ("Here are some phrases you should use on the bridge.", 0),
+        ("The [Scribe Guide](../s.md) says what you should be writing down.", 0),
+        ("Note that a second scribe is not a change of roles.", 0),
+    ],
+)
+def test_lead_ins_and_descriptions_of_what_you_should_do_are_not_steps(
+    paragraph: str, count: int
+) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_a_role_statement_is_one_step_per_duty_of_its_series() -> None:
+    text = (
+        "# T\n\n## Duties\n\nYour job as scribe is to join the bridge, read the channel, and "
+        "write down every decision with its time.\n"
+    )
+    assert _texts(text) == [
+        "Your job as scribe is to join the bridge",
+        "read the channel",
+        "write down every decision with its time.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Don't worry if you have not done every course yet, you can still shadow.",
+        "There is no exam for this role, you should feel free to ask the leads about it.",
+    ],
+)
+def test_reassurance_is_neither_a_step_nor_an_unplaced_instruction(
+    paragraph: str, compile_text: Compile
+) -> None:
+    art = compile_text(f"# T\n\n## Steps\n\n{paragraph}\n")
+    assert _steps(art) == [] and "RB008" not in codes(art)
+
+
+def test_quoted_example_dialogue_is_not_a_step(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Lingo\n\nWhen someone talks over others, cut in:\n\n"
+        "> Lead: Hold on. Let the scribe finish, then go on.\n\n"
+        "> Repeat the last decision aloud.\n"
+    )
+    assert {s.source.line for s in _steps(art) if s.source} == {5, 9}
+    assert "RB008" not in codes(art) and art.coverage["quote"] == 1
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("Also, don't forget to post in the channel, and get yourself on the rota.", 2),
+        ("If the lead joins late, you may hand over the bridge to them.", 2),
+        ("If you run the rota, you may be paged at night.", 0),
+        ("Being the scribe means you own the notes of the system you are responsible for.", 0),
+    ],
+)
+def test_lead_words_permissions_and_relative_clauses(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+@pytest.mark.parametrize(
+    ("sentence", "steps"),
+    [
+        ("Hosts the intruder touched should be quarantined from the rest.", 1),
+        ("The incoming lead should then announce themselves on the bridge.", 1),
+        ("Service accounts used in the breach should rotate their tokens everywhere.", 1),
+        ("The rebuild should take about ten minutes.", 0),
+        ("The summary page should list every paused job.", 0),
+        ("The output should describe why the job stopped.", 0),
+        ("The `phase` should be `Bound`.", 0),
+    ],
+)
+def test_an_obligation_on_someone_named_is_a_step_an_expectation_is_not(
+    sentence: str, steps: int
+) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{sentence}\n")) == steps
+
+
+def test_a_trailing_condition_never_cuts_inside_parentheses() -> None:
+    found = _texts(
+        "# T\n\n## Steps\n\nGet sign-off from the owners (or the lead if they are silent for "
+        "10 minutes).\n\nPost the roles in the room (if nobody has yet).\n"
+    )
+    assert found == [
+        "Get sign-off from the owners (or the lead if they are silent for 10 minutes).",
+        "if nobody has yet",
+        "Post the roles in the room",
+    ]
+
+
+def test_you_should_is_an_instruction_under_any_heading_but_you_should_see_is_not() -> None:
+    text = (
+        "# T\n\n## Purpose\n\nAs a scribe, you will be expected to keep the timeline.\n\n"
+        "## Diagnosis\n\nRead the agent log. You should see errors about the token.\n"
+    )
+    assert _texts(text) == [
+        "As a scribe, you will be expected to keep the timeline.",
+        "Read the agent log.",
+    ]
+
+
+def test_a_connective_before_a_condition_keeps_the_decision() -> None:
+    text = "# T\n\n## Steps\n\nTherefore, if it is a storage fault, escalate to the SAN team.\n"
+    found = extract(parse(text), frozenset())
+    assert [d.kind for d in found] == ["decision", "escalate"]
+    assert found[0].condition == "if it is a storage fault"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("If anyone keeps talking over the lead, mute them.", 2),  # a verb the list lacks
+        ("For a calmer drill, run it with someone from another site.", 1),
+        ("Work with the lead if you are unsure what is going on.", 2),
+    ],
+)
+def test_instructions_after_a_condition_or_a_phrase(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_two_instructions_joined_by_a_colon_and_a_connective_before_when() -> None:
+    item = "* Bring in the database team: Ask them for a DBA.\n"
+    assert len(_texts(f"# T\n\n## Steps\n\n{item}")) == 2
+    found = extract(
+        parse(
+            "# T\n\n## Steps\n\nLikewise, when the lead asks for a timer, you are expected to "
+            "start one.\n"
+        ),
+        frozenset(),
+    )
+    assert [d.kind for d in found] == ["decision", "manual"]
+
+
+def test_a_condition_never_runs_past_then_to_find_an_instruction() -> None:
+    text = (
+        "# T\n\n## About\n\nIf all payloads are applied, then the agent is done and the operator "
+        "goes on to create, update or delete a cluster.\n"
+    )
+    assert _texts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effect"),
+    [
+        ("Replace the broken token the way it was issued.", "destructive"),
+        ("Overwrite the cached manifest with the one from git.", "destructive"),
+        ("Replace `<CLUSTER>` with the name of your cluster.", None),
+        ("Replace the placeholder with your region.", None),
+    ],
+)
+def test_replacing_or_overwriting_in_prose_is_destructive_filling_a_placeholder_is_not(
+    sentence: str, effect: str | None, compile_text: Compile
+) -> None:
+    (step,) = _steps(compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n"))
+    assert (step.effect == "destructive") == (effect == "destructive")
+
+
+def test_a_paragraph_ending_in_description_is_not_the_lead_in_of_the_next_block() -> None:
+    text = (
+        "# T\n\n## Fix\n\nAn expired CA is the usual cause. If so, delete the `hub-import` "
+        "secret on the hub. That makes the hub send the new bundle.\n\n```bash\n"
+        "oc delete klusterlet agent\n```\n\n"
+        "Verify the reloader logs. Here is an example.\n\n```console\n$ oc logs reloader\n```\n"
+    )
+    found = extract(parse(text), frozenset({"oc"}))
+    assert [(d.kind, d.note) for d in found] == [
+        ("decision", None),
+        ("manual", None),
+        ("action", None),
+        ("action", "Verify the reloader logs. Here is an example."),
+    ]
+
+
+def test_an_inline_icon_before_an_instruction_does_not_hide_it() -> None:
+    item = '* <span class="icon bad"></span>  Don\'t promise a time for the fix.\n'
+    assert len(_texts(f"# T\n\n## Steps\n\n{item}")) == 1
+
+
+def test_if_it_does_not_look_like_is_a_condition_not_an_else_lead() -> None:
+    item = (
+        "* Does the alert point at a service another team owns? If it does not look like your "
+        "area, then hand over to that team.\n"
+    )
+    found = extract(parse(f"# T\n\n## Steps\n\n{item}"), frozenset())
+    assert [d.kind for d in found] == ["decision", "decision", "escalate"]
+    assert found[1].condition == "If it does not look like your area"

@@ -171,7 +171,7 @@ def test_without_procedural_headings_every_section_counts_and_empty_ones_do_not(
 
 def test_prompt_is_the_versioned_template_and_its_sha256_is_of_the_file_bytes() -> None:
     result, tape = replay("extract_normal.yaml", "checkout-502.md")
-    template = REPO / "prompts" / "extract-v1.md"
+    template = REPO / "prompts" / "extract-v2.md"
     assert template == llm.PROMPT_PATH
     assert result.prompt_sha256 == hashlib.sha256(template.read_bytes()).hexdigest()
     system, user = sent_messages(tape)

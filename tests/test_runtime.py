@@ -68,7 +68,7 @@ ALARMS = "procedure/etcdctl-alarm-list"
 EMPTY = "procedure/if-the-output-is-empty-go-to"
 DISARM = "procedure/etcdctl-alarm-disarm"
 APPROVAL = "procedure/get-approval-from-etcd-owners-or-the"
-DONE = "procedure/done-record-the-db-size-before-and"
+DONE = "procedure/record-the-db-size-before-and-after"
 
 RSH_ARGS = {"target": "etcd-master-0", "namespace": "openshift-etcd", "container": "etcdctl"}
 ENDPOINT = "https://10.0.0.3:2379"

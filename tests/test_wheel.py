@@ -53,7 +53,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     assert build.returncode == 0, build.stderr[-2000:]
     (wheel,) = dist.glob("runbook_compiler-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "compiler/prompts/extract-v1.md" in names
+    assert "compiler/prompts/extract-v2.md" in names
     assert any(name.endswith("licenses/LICENSE") for name in names)
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -155,5 +155,5 @@ def test_the_llm_extractor_from_the_wheel_uses_its_packaged_prompt(
     run = _run([str(bin_dir / "python"), "-c", script], tmp_path, env)
     assert run.returncode == 0, run.stderr[-3000:]
     provenance = json.loads((tmp_path / "out" / "checkout-502.json").read_text())["provenance"]
-    expected = hashlib.sha256((REPO / "prompts" / "extract-v1.md").read_bytes()).hexdigest()
+    expected = hashlib.sha256((REPO / "prompts" / "extract-v2.md").read_bytes()).hexdigest()
     assert provenance["extractor"] == "llm" and provenance["prompt_sha256"] == expected

@@ -60,19 +60,29 @@ class DraftStep:
 
 
 ExtractionIssueKind = Literal[
-    "ungrounded-step", "invented-tool", "invalid-output", "unavailable", "unplaced-instruction"
+    "ungrounded-step",
+    "invented-tool",
+    "invalid-output",
+    "unavailable",
+    "unplaced-instruction",
+    "ungrounded-flag",
+    "proposed-flag",
 ]
 
 
 @dataclass(frozen=True)
 class ExtractionIssue:
     """Something the extractor dropped or could not do; the RB4xx rules report it, and RB008
-    an instruction no step holds (`unplaced-instruction`)."""
+    an instruction no step holds (`unplaced-instruction`). A `proposed-flag` is an assumption
+    flag the model proposed whose quote is in the source: the rule `code` reports it, marked as
+    the model's, for sign-off."""
 
     kind: ExtractionIssueKind
     span: Span
     evidence: str
     detail: str = ""
+    code: str | None = None
+    """The rule a proposed (or dropped) model flag names."""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from compiler.extract import DraftStep, ExtractionIssue
 from compiler.extract.heuristic import (
     COMMON_PROGRAMS,
-    is_pointer,
+    is_dialogue,
     looks_like_command_line,
+    not_a_step,
     sentences,
 )
 from compiler.models import Span
@@ -134,8 +135,10 @@ def _unplaced_sentences(
 ) -> Iterator[ExtractionIssue]:
     if all(in_step[n - 1] for n in range(block.span.line, block.span.end_line + 1)):
         return
+    if is_dialogue(block, lines):
+        return
     for sentence in sentences(block.text):
-        if not is_instruction(sentence.text) or is_pointer(sentence.text):
+        if not is_instruction(sentence.text) or not_a_step(sentence.text):
             continue
         number = _line_of(block, lines, sentence.text)
         if not in_step[number - 1]:

@@ -1,16 +1,17 @@
 """The grounding gate: the model proposes, the compiler disposes.
 
 Every step the LLM extractor proposes must quote its section verbatim (whitespace aside), or it
-is dropped (RB401); every tool it names must be in the registry, or the name is dropped
-(RB402). Model steps only add to the heuristic ones — a step the heuristic extractor found is
-never replaced, so a flag the rules raise on it cannot disappear. If the model failed, the
-heuristic drafts stand alone, with RB403 or RB404 saying why.
+is dropped (RB401), and so must every assumption flag it proposes (a grounded one is reported
+by its rule, marked as the model's, for sign-off); every tool it names must be in the registry,
+or the name is dropped (RB402). Model steps only add to the heuristic ones — a step the
+heuristic extractor found is never replaced, so a flag the rules raise on it cannot disappear.
+If the model failed, the heuristic drafts stand alone, with RB403 or RB404 saying why.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from compiler.parse import Document, find_spans, normalise, text_at
 from compiler.text.markup import html_comments
 
 if TYPE_CHECKING:
-    from compiler.extract.llm import LLMResult
+    from compiler.extract.llm import LLMResult, SectionExtraction
 
 
 def ground(
@@ -88,7 +89,24 @@ def ground(
                 condition = None
             draft = _draft(proposal.kind, grounded, section.title, (tool, condition), document)
             drafts = _merge(drafts, draft)
+        issues += _flags(document, region, section.title, extraction)
     return extraction_of(drafts, issues)
+
+
+def _flags(
+    document: Document, region: Span, title: str, extraction: SectionExtraction
+) -> Iterator[ExtractionIssue]:
+    """The model's assumption flags through the same gate as its steps: a flag whose quote is
+    in the section (not in a comment) is proposed for its rule to report; any other is dropped
+    (RB401)."""
+    for flag in extraction.flags:
+        reason = " ".join(flag.reason.split())
+        grounded = _locate(document, region, flag.quote)
+        if grounded is None or _in_comment(document, grounded):
+            issue = ExtractionIssue("ungrounded-flag", region, flag.quote, f"section {title!r}")
+            yield replace(issue, code=flag.code)
+            continue
+        yield ExtractionIssue("proposed-flag", grounded, flag.quote, reason, flag.code)
 
 
 def _first_line_span(document: Document) -> Span:

@@ -18,6 +18,7 @@ from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
 from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
 from compiler.text.instructions import ESCALATE as _ESCALATE
+from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
@@ -194,21 +195,42 @@ _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -
 _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _COORDINATED = re.compile(
-    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:\w+ly\s+)?"
+    r"(?<!\bshould)(?<!\bmust)(?<!\bwill)(?<!\bcan)(?<!\bmay)(?<!\bwould)(?<!\bcould)"
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:to\s+)?(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
     re.IGNORECASE,
 )
+_COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
+"""A colon between two instructions, the second capitalised: "Involve others as needed: Do
+not hesitate to escalate"."""
+_SERIAL = re.compile(
+    rf",\s+(?:to\s+)?(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
+    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act|and|or|then)\b)",
+    re.IGNORECASE,
+)
+"""A comma before another instruction of a series that ends with "and"/"or": "listen to the
+call, watch the room, and track requests"."""
 """Another instruction joined by "and"/"or"/"then" ("Identify X and keep Y"); a verb that is
 as often a noun or an auxiliary does not split."""
 _TRAILING_CONDITION = re.compile(
     # The lookahead first: it fails fast at most positions, before a dozen lookbehinds run.
-    r"(?=\s(?:if|unless|when|in case)\s)"
+    r"(?=\s\(?(?:if|unless|when|once|in case)\b)"
     r"(?<!\bcheck)(?<!\bverify)(?<!\bsee)(?<!\bdetermine)(?<!\bconfirm)(?<!\bknow)"
     r"(?<!\bvalidate)(?<!\btest)(?<!\bfind out)(?<!\binvestigate)(?<!\bask)(?<!\blook)"
-    r"\s(?P<cond>(?:if|unless|when|in case)\s[^.;:]+)",
+    r"(?<!\beven)(?<!\bas)(?<!\bidentify)(?<!\bdecide)(?<!\bwhether)(?<!\bat)(?<!\bso)"
+    r"\s\(?(?P<cond>(?:if|unless|when|once|in case)(?:/when)?\s[^.;:()]+)",
     re.IGNORECASE,
 )
+_ELLIPTICAL = re.compile(
+    r"(?:if|when|unless)\s+(?:any|so|necessary|needed|required|possible|applicable|appropriate"
+    r"|desired|wanted|you\s+(?:can|like|want|wish|prefer)(?:\s+help\s+it)?)"
+    r"(?:\W*$|\s*,|\s+(?:with|using|via|by|for|to|in|on|from|through)\b)",
+    re.IGNORECASE,
+)
+"""A trailing condition that only hedges ("restart if necessary", "if any", "if you can help
+it"): the instruction stays one step, the hedge is the rules' business (RB101). (Labels differ
+on hedges: the seed cases make "if needed" a decision, the corpus cases do not.)"""
 _CHECK = re.compile(
     r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
     r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
@@ -236,14 +258,25 @@ _JUMP_WORDS = re.compile(
     r"\b(?:go|skip|jump|return|continue|proceed|move|start over|follow|repeat|restart)\b",
     re.IGNORECASE,
 )
-_ONLY_LINK = re.compile(
-    r"^(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:see(?:\s+also)?|refer\s+to|follow|consult"
-    r"|read)\s+(?:the\s+)?)?"
+_POINTER = (
+    r"(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:(?:follow|read)\s+(?:the\s+)?"
+    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?)\s+(?:the\s+|our\s+)?))?"
     r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
-    r"(?:\s+for\s+(?:more\s+)?(?:details|information|more|instructions))?\.?$",
+    r"(?:\s+for\s+[^.!?]*)?\.?"
+)
+_ONLY_LINK = re.compile(rf"^{_POINTER}(?:\s+{_POINTER})*$", re.IGNORECASE)
+"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...).", "Look [here](...)
+for an example.", several such in a row."""
+_PROCEDURE_JUMP = re.compile(
+    r"\b(?:you\s+(?:should|can|may|must|need\s+to)\s+)?(?:(?:start|begin)\s+to\s+|now\s+)?"
+    r"(?:follow|go\s+through|continue\s+with)\s+(?:the\s+|our\s+)?(?:"
+    r"(?:steps|process|procedure|instructions|runbook|playbook)\s+(?:from|in|of|at|under)\s+"
+    r"(?:the\s+|our\s+)?\[[^\]]*\]\([^)]*\)(?:\s+(?:process|procedure|runbook|playbook|page))?"
+    r"|\[[^\]]*\]\([^)]*\)\s+(?:process|procedure|runbook|playbook))",
     re.IGNORECASE,
 )
-"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...)."."""
+"""Handing over to another documented procedure: "you should follow the [Security Response](...)
+process", "start to follow the steps from [After an Incident](...)": a jump, not a step."""
 
 
 def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[DraftStep]:
@@ -255,7 +288,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     known = programs | COMMON_PROGRAMS
     blocks = [b for b in document.blocks if b.kind != "html"]
     commands_of = {
-        i: [] if _shows_output(blocks, i) else list(_commands(block, known))
+        i: [] if _shows_output(blocks, i) else _query(blocks, i) or list(_commands(block, known))
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }
@@ -282,9 +315,13 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             commands = commands_of[index]
             if index in lead_ins and commands:
                 adjacent = lead_ins[index] == index - 1
-                drafts += _introduced(blocks[lead_ins[index]], commands, adjacent)
+                found = _introduced(blocks[lead_ins[index]], commands, adjacent)
             else:
-                drafts += [_command_step(block, lines, text) for lines, text in commands]
+                found = [_command_step(block, lines, text) for lines, text in commands]
+            if commands and _query_block(block):
+                # Run in a metrics console, not a shell: a check with no command to bind.
+                found = [replace(d, kind="check", command=None) if d.command else d for d in found]
+            drafts += found
     _close_cases(drafts, open_cases, -1)
     headings.close(0)
     _exclusive_cases(drafts, labelled)
@@ -432,8 +469,9 @@ def _item_paragraph(blocks: list[Block], index: int) -> int | None:
 def is_procedural(block: Block, procedural_doc: bool) -> bool:
     """Whether a block belongs to a section that reads as procedure (Diagnosis, Steps...).
 
-    A prior only: no section is dropped by its heading. Under a descriptive heading (Meaning,
-    Impact) a sentence needs an imperative to be a step; "you should ..." is not enough."""
+    A prior only: no section is dropped by its heading, nor any instruction in it. Under a
+    descriptive heading (Meaning, Impact) an obligation put on a third party ("Affected hosts
+    should be isolated") is not read as a step."""
     titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
     for title in reversed(titles):
         kind = _title_kind(title)
@@ -450,9 +488,34 @@ def _title_kind(title: str) -> bool | None:
     return False if DESCRIPTIVE.search(title) else None
 
 
+_SHOWS = re.compile(
+    r"(?:here(?:'s|\s+is|\s+are)?|for\s+(?:example|instance)|example|e\.g\.|below\s+is"
+    r"|the\s+output|this\s+(?:shows|will\s+show|gives|returns|prints|lists)|note(?:\s+that)?,?)\b",
+    re.IGNORECASE,
+)
+"""A sentence presenting the block that follows ("Here an example with network issues."), or
+an aside ("Note that ...")."""
+
+
+_NAMES_THE_BLOCK = re.compile(
+    r"\b(?:the\s+following|(?:this|these|the)\s+commands?\s+below|(?:command|query)\s+below)\b",
+    re.IGNORECASE,
+)
+
+
 def _introduces(block: Block) -> bool:
     """A paragraph right before commands that reads as their lead-in."""
-    return block.text.endswith(":") or len(block.text) <= 400
+    text = block.text
+    if text.endswith(":"):
+        return True
+    if len(text) > 400:
+        return False
+    parts = [p for p in sentences(text) if not _SHOWS.match(p.text)]
+    if len(parts) > 1 and not _instructional(parts[-1].text):
+        # "... In that case, delete the import secret. That makes the hub resend the CA." ends in
+        # description: its instructions are steps of their own, not the commands' lead-in.
+        return _NAMES_THE_BLOCK.search(text) is not None
+    return True
 
 
 def _section_of(block: Block) -> tuple[str | None, str | None]:
@@ -521,7 +584,7 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or is_pointer(text):
+    if not text or is_pointer(text) or is_dialogue(block, lines):
         return []
     case = _case_label(block, lines, procedural)
     if case:
@@ -531,6 +594,8 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         return _sentence_steps(block, lines, 0, len(text), procedural)
     drafts = _sentences_steps(block, lines, parts, procedural)
     if not drafts and block.ordered and block.first_in_item:
+        if _STATEMENT.match(text) or _TITLE.match(text):
+            return []
         # A numbered item is a step even when none of its sentences reads as an instruction.
         kind = _prose_kind(text)
         return [_draft(block, kind, text, block.span, condition=_condition_of(text))]
@@ -642,18 +707,55 @@ def _jump_only(sentence: str) -> bool:
     return _only_jumps(leading.group("rest") if leading else rest)
 
 
-_QUESTION = re.compile(
-    r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should)\s+[^?]*\?$", re.IGNORECASE
+_FOLLOWING = re.compile(
+    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following|these(?:\s+\w+)?"
+    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
+    re.IGNORECASE,
 )
-"""A yes/no question in a list item: a decision for the reader."""
+"""An instruction that only leads in to the items after it: "you should follow these three
+steps,"."""
+_REASSURANCE = re.compile(
+    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid|feel\s+(?:bad|ashamed))"
+    r"|(?:[^.]{0,80},\s+)?you\s+(?:should|can|may)\s+(?:always\s+)?feel\s+free)\b",
+    re.IGNORECASE,
+)
+"""Reassurance or permission, not an instruction: "Don't worry if you don't meet them all",
+"There is no formal training, you should feel free to contact Support"."""
+_STATEMENT = re.compile(
+    r"^(?:there(?:'s|\u2019s|\s+(?:is|are|was|were|should|will|would|may|might|can|must)\b))",
+    re.IGNORECASE,
+)
+"""A numbered item that is not a step though numbered: a statement of what there is ("There is
+no need to ...")."""
+_TITLE = re.compile(r"^(?:\*\*|__)\s*\w+(?:\s*[/&]\s*\w+)?\s*(?:\*\*|__):?$")
+"""A list item that is only a one-word bold title over the items under it: "1. **Prepare**"
+("1. **Confirm queue length**" names its object: an instruction)."""
+_QUESTION = re.compile(
+    r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should"
+    r"|what|which|who|when|where|how|why)\s+[^?]*\?$",
+    re.IGNORECASE,
+)
+"""A question in a list item: a yes/no question is a decision for the reader, another one
+("Which keys were on the host?") a check."""
+_WH_QUESTION = re.compile(r"^(?:what|which|who|when|where|how|why)\b", re.IGNORECASE)
+_EMPHASIS_AROUND = re.compile(r"^(?:\*\*|__|\*|_)(?P<inner>.+?)(?:\*\*|__|\*|_)$", re.DOTALL)
+
+
+def _unemphasised(text: str) -> str:
+    """Text without the emphasis wrapped around all of it: "**Is the IC there?**"."""
+    around = _EMPHASIS_AROUND.match(text)
+    return around.group("inner") if around else text
+
+
 _CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
 """A list item that starts with a command in inline code: "`kill -9` any session"."""
 _OTHERWISE_LEAD = re.compile(
-    r"(?:otherwise|else|if\s+not|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)"
-    r"(?:\s+\w+)?)\s*,?\s*",
+    r"(?:(?:otherwise|else|if\s+not)\s*,?"
+    r"|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)(?:\s+\w+)?\s*,)\s*",
     re.IGNORECASE,
 )
-"""An else branch's lead: "Otherwise, restart it." -> "restart it"."""
+"""An else branch's lead: "Otherwise, restart it." -> "restart it", "If it does not help,
+page the lead" (not "If it does not look like ..., escalate": a condition of its own)."""
 
 
 def _sentence_steps(
@@ -667,20 +769,31 @@ def _sentence_steps(
     """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
     text = block.text[start:end].strip()
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
-    if not text or is_pointer(text):
+    if not text or is_pointer(text) or (first and _TITLE.match(text)):
         return []
-    numbered = block.ordered and block.first_in_item and first
+    if _FOLLOWING.search(text) and not _leading(text):
+        return []  # "you should do the following,": the items after it are the steps
+    if _REASSURANCE.match(text):
+        return []
+    numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
     command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
-    question = block.list_depth > 0 and _QUESTION.match(text) is not None
+    question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
+    otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
+    if otherwise is not None:
+        return otherwise
     if not (numbered or command_item or question) and not _instructional(text, procedural):
         return []
     whole = start == 0 and end >= len(block.text)
     span = block.span if whole else _sub_span(block, lines, start, start + len(text))
     if span is None:
         return []
+    if question and _WH_QUESTION.match(_unemphasised(text)):
+        # "Which keys were on the host?": the reader finds out.
+        return [_draft(block, "check", text, span)]
     if question:
         # "Is it something that should be worked on now?": the reader decides.
-        return [_draft(block, "decision", text, span, condition=text.rstrip("?").strip())]
+        condition = _unemphasised(text).rstrip("?").strip()
+        return [_draft(block, "decision", text, span, condition=condition)]
     leading = _leading(text)
     if leading and len(sentences(text)) > 1:
         # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
@@ -692,6 +805,40 @@ def _sentence_steps(
     return _instructions(block, lines, text, start, span)
 
 
+_ELSE_CLAUSE = re.compile(r",\s+(?P<key>if\s+not|otherwise|else)\b,?\s+", re.IGNORECASE)
+
+
+def _else_split(
+    block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
+) -> list[DraftStep] | None:
+    """A check, then what to do if it fails: "Verify that the host is healthy, if not switch to
+    it and read the logs", "The status should be `True`, if not, check its message" -> the check
+    (when it is an instruction), then a decision whose branch is the fix."""
+    found = _ELSE_CLAUSE.search(text)
+    if found is None or _leading(text) or len(sentences(text)) > 1:
+        return None
+    rest = text[found.end() :]
+    if not _IMPERATIVE.match(rest):
+        return None
+    head = text[: found.start()]
+    key_at, rest_at = start + found.start("key"), start + found.end()
+    head_span = _sub_span(block, lines, start, start + len(head))
+    key_span = _sub_span(block, lines, key_at, key_at + len(found.group("key")))
+    rest_span = _sub_span(block, lines, rest_at, rest_at + len(rest))
+    if head_span is None or key_span is None or rest_span is None:
+        return None
+    checked = []
+    if _instructional(head, procedural):
+        checked = _instructions(block, lines, head, start, head_span)
+    branch = _instructions(block, lines, rest, rest_at, rest_span)
+    condition = f"{found.group('key')}: {' '.join(head.split())}"
+    key = found.group("key")
+    decision = _draft(
+        block, "decision", key, key_span, condition=condition, branch_size=len(branch)
+    )
+    return [*checked, decision, *branch]
+
+
 def _instructions(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
@@ -699,28 +846,76 @@ def _instructions(
     found = list(_COORDINATED.finditer(text))
     guard = protected(text) if found else []
     found = [m for m in found if not any(a <= m.start() < b for a, b in guard)]
+    last = next((m for m in reversed(found) if text[m.start()] == ","), None)
+    if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
+        serial = [
+            m
+            for m in _SERIAL.finditer(text, 0, last.start())
+            if not any(a <= m.start() < b for a, b in guard)
+        ]
+        if serial and _instructional(text[: min(m.start() for m in serial)]):
+            found = sorted([*found, *serial], key=lambda m: m.start())
+    if ": " in text:  # "Involve the team as needed: Do not hesitate to escalate ..."
+        guard = guard or protected(text)
+        found += [
+            m
+            for m in _COLON_SPLIT.finditer(text)
+            if not any(a <= m.start() < b for a, b in guard)
+            and _IMPERATIVE.match(text)
+            and _instructional(text[m.end() :])
+            and not _leading(text[m.end() :])
+        ]
+        found.sort(key=lambda m: m.start())
     cuts = [0] + [m.end() for m in found]
     ends = [m.start() for m in found] + [len(text)]
     spans = [_sub_span(block, lines, start + a, start + b) for a, b in zip(cuts, ends, strict=True)]
     jump = any(_only_jumps(text[a:b]) for a, b in zip(cuts, ends, strict=True))
-    if len(cuts) == 1 or jump or any(part is None for part in spans):
+    if jump or any(part is None for part in spans):
         kind = _prose_kind(text)
         return [_draft(block, kind, text, span, condition=_condition_of(text), **extra)]
+    if len(cuts) == 1:
+        return _guarded(block, lines, text, start, span, **extra)
     drafts = []
     for (a, b), part_span in zip(zip(cuts, ends, strict=True), spans, strict=True):
         assert part_span is not None
         piece = text[a:b]
-        drafts.append(
-            _draft(
-                block,
-                _prose_kind(piece),
-                piece,
-                part_span,
-                condition=_condition_of(piece),
-                **extra,
-            )
-        )
+        drafts += _guarded(block, lines, piece, start + a, part_span, **extra)
     return drafts
+
+
+def _guarded(
+    block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
+) -> list[DraftStep]:
+    """One instruction, or, when a condition trails it ("Page the lead if nobody has yet"),
+    a decision for that condition whose branch is the instruction."""
+    kind = _prose_kind(text)
+    condition = _condition_of(text)
+    step = _draft(block, kind, text, span, condition=condition, **extra)
+    trailing = _TRAILING_CONDITION.search(text) if condition else None
+    if trailing is None or _leading(text):
+        return [step]
+    head = text[: trailing.start()].rstrip(" ,(\u2013\u2014-")
+    cond = trailing.group("cond").rstrip(" ,)")
+    at = trailing.start("cond")
+    whole = text[at - 1 : at] == "(" and text[at + len(cond) : at + len(cond) + 1] == ")"
+    if not whole and any(a < at < b for a, b in protected(text)):
+        return [step]  # never cut inside parentheses, quotes or code
+    if (
+        _ELLIPTICAL.match(cond)
+        or len(sentences(text)) > 1  # jump sentences joined to their step
+        or not _instructional(head)
+        or _only_jumps(head)
+    ):
+        return [step]
+    cond_at = start + trailing.start("cond")
+    cond_span = _sub_span(block, lines, cond_at, cond_at + len(cond))
+    head_span = _sub_span(block, lines, start, start + len(head))
+    if cond_span is None or head_span is None:
+        return [step]
+    decision = _draft(
+        block, "decision", cond, cond_span, condition=" ".join(cond.split()), branch_size=1
+    )
+    return [decision, replace(step, text=head, span=head_span, kind=_prose_kind(head))]
 
 
 
@@ -756,7 +951,7 @@ def _split_condition(
     `block.text[offset:]` up to the sentence's end, at `span`."""
     condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     rest = leading.group("rest").strip()
-    if _only_jumps(rest):
+    if _only_jumps(rest) or _FOLLOWING.search(rest):
         return [_draft(block, "decision", text, span, condition=condition)]
     head_end = leading.start("rest")
     head = text[:head_end].rstrip().rstrip(",;:").rstrip()
@@ -779,6 +974,8 @@ def _only_jumps(text: str) -> bool:
     """Text that does nothing but go somewhere, perhaps saying why: "go to step 7.", "then
     stop here: the alert has cleared", "go to [Step 6](#step-6-escalate)"."""
     left = _STOP.sub(" ", _LINK_JUMP.sub(" ", _STEP_REFERENCE.sub(" ", text)))
+    if "](" in left:
+        left = _PROCEDURE_JUMP.sub(" ", left)
     if left == text:
         return False  # no jump in it
     return not _LETTER.search(_JUMP_FILLER.sub("", f" {left} "))
@@ -963,6 +1160,51 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
             )
     elif language in SHELL_LANGS:
         yield from _unprompted(lines, language in SCRIPT_LANGS, known)
+
+
+_RUN_OR_WATCH = re.compile(
+    r"\b(?:run|check|watch|query|quer(?:y|ied|ies)|execut|graph|plot|monitor|look|view|use)\w*",
+    re.IGNORECASE,
+)
+QUERY_LANGS = {"promql", "logql", "metricsql"}
+"""Blocks of metric or log queries, to run in a metrics console (not a shell)."""
+_QUERY_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}")
+
+
+def _query_block(block: Block) -> bool:
+    """A block that holds one metric or log query: tagged `promql` (or `logql`...), or a
+    shell-like block whose every line reads as PromQL."""
+    language = block.info.split(" ")[0].lower().strip("{}.")
+    if language in QUERY_LANGS:
+        return any(line.text.strip() for line in block.lines)
+    return language in SHELL_LANGS and _only_queries(list(block.lines))
+
+
+def _query(blocks: list[Block], index: int) -> list[tuple[list[CodeLine], str]]:
+    """A query block's one query (all its lines) when the paragraph before it asks to run or
+    watch it ("Check the usage with this query:"), else nothing: a query shown alone is
+    often the alert's own expression, not something to run."""
+    block, before = blocks[index], blocks[index - 1] if index else None
+    if not _query_block(block) or before is None or before.kind != "paragraph":
+        return []
+    if not (_instructional(before.text) or _RUN_OR_WATCH.search(before.text)):
+        return []
+    body = [_strip_indent(line) for line in block.lines if line.text.strip()]
+    return [(body, " ".join(_words(line.text) for line in body))]
+
+
+def _only_queries(lines: list[CodeLine]) -> bool:
+    """A block whose every line is a PromQL expression (`sum(rate(x_total[5m]))`,
+    `(a_b_c / d_e_f) * 100`, a bare metric name): queries to run, not shell output."""
+    body = [line.text.strip() for line in lines if line.text.strip()]
+    return bool(body) and all(_is_query(text) for text in body)
+
+
+def _is_query(text: str) -> bool:
+    first = re.split(r"[\s({\[]", text, maxsplit=1)[0]
+    if first in PROMQL_WORDS or _METRIC_NAME.match(first):
+        return True
+    return text.startswith("(") and _QUERY_TOKEN.search(text) is not None
 
 
 def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
@@ -1168,6 +1410,31 @@ def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> b
     if not body or first in _SHELL_NOOPS or _is_assignment(body):
         return False
     return prompt is not None or (first in known and " " in body)
+
+
+_SPEAKER = re.compile(r"^(?:\([^)]{1,30}\)\s*)?[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2}:\s+\S")
+"""A speaker's name before their words: "IC: Stop.", "(If yes) Executive: ..."."""
+
+
+def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
+    """A quoted line of example dialogue ("> IC: Stop. Leave the call."): it shows how a call
+    may go, it does not tell the reader what to do."""
+    quoted = lines[block.span.line - 1].lstrip().startswith(">")
+    return quoted and _SPEAKER.match(block.text) is not None
+
+
+def not_a_step(text: str) -> bool:
+    """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
+    one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ...")."""
+    text = text.strip()
+    if is_pointer(text) or is_title(text) or _REASSURANCE.match(text):
+        return True
+    return bool(_FOLLOWING.search(text)) and not _leading(text)
+
+
+def is_title(text: str) -> bool:
+    """A list item that is only a one-word bold title over the items under it ("**Prepare**")."""
+    return bool(_TITLE.match(text.strip()))
 
 
 def is_pointer(text: str) -> bool:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from instructor import Instructor
     from openai.types.chat import ChatCompletionMessageParam
 
-PROMPT_NAME = "extract-v1.md"
+PROMPT_NAME = "extract-v2.md"
 
 
 def _prompt_path() -> Path:
@@ -107,11 +107,24 @@ class ProposedStep(BaseModel):
         return value
 
 
+FlagCode = Literal["RB101", "RB102", "RB103", "RB104", "RB106", "RB107", "RB108"]
+"""The assumption rules a model may propose a flag for (the text rules of issue 16)."""
+
+
+class ProposedFlag(BaseModel):
+    """An implicit assumption of the section: its verbatim words, the rule, and why."""
+
+    quote: str
+    code: FlagCode
+    reason: str = ""
+
+
 class SectionExtraction(BaseModel):
     """The steps of one runbook section, in source order, and what it leaves implicit."""
 
     steps: list[ProposedStep]
     unknowns: list[str] = Field(default_factory=list)
+    flags: list[ProposedFlag] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)

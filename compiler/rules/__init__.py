@@ -58,6 +58,8 @@ class CheckContext:
     meta: RunbookMeta
     config: Config
     extraction_issues: tuple[ExtractionIssue, ...] = ()
+    shared: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """What one rule works out and another reads (each rule still runs on its own)."""
 
     @cached_property
     def prose_regions(self) -> tuple[Region, ...]:

@@ -33,7 +33,14 @@ from compiler.rules.regions import (
     title_span,
 )
 from compiler.text.actors import defined_roles, own_team, unmodified
-from compiler.text.conditions import EXPLICIT, JUDGED_BY, MEASURED
+from compiler.text.conditions import (
+    EXPLICIT,
+    JUDGED_BY,
+    JUDGEMENT,
+    MEASURED,
+    measureless,
+    undecided,
+)
 from compiler.text.instructions import is_instruction, mentions_escalation
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import sentence_at
@@ -47,8 +54,9 @@ _VAGUE = (
     r"|\bif\s+you\s+(?:think|feel|believe)\b"
     r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
-    r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:is|are|to\s+be|it\s+is)\s+"
-    r"(?:an?\s+|the\s+)?[\w-]+"
+    r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:(?:is|are|to\s+be|it\s+is)\s+"
+    r"(?:an?\s+|the\s+)?[\w-]+|(?:appropriate|necessary|relevant|needed|best|fit|right"
+    r"|important|useful|sensible)\b)"
     r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
     # A hedged change ("you may need to restart it"); a hedged look ("may need to check the
     # logs") leaves nothing risky to the reader.
@@ -85,27 +93,6 @@ _CONDITION_FIRST = frozenset(
     {"if", "when", "whenever", "unless", "once", "case", "until", "monitor", "watch", "look"}
 )
 """Words every condition match holds: a cheap test."""
-_JUDGEMENT = re.compile(
-    r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
-    r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
-    r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
-    r"|excessive|spiking|backed\s+up|unhealthy|abnormal|unusual|overloaded|busy|heavy"
-    r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full)\b"
-    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b|\ba\s+lot\s+of\b"
-    r"|\byou\s+(?:suspect|believe|are\s+confident|feel\s+confident)\b"
-    r"|\b(?:is|are|was|were|be)\s+(?:not\s+)?(?:sufficient|insufficient|enough|significant"
-    r"|time[\s-]sensitive|urgent|healthy|stable|recovered|(?:actively\s+)?recovering|complex"
-    r"|compromised|serious|severe|critical|important|safe|secure[d]?)\b"
-    r"|\bthere\s+(?:are|is)\s+(?:any\s+|some\s+)?(?:problems?|issues?|trouble)\b"
-    r"|\b(?:increases?|grows?|gets?|becomes?|starts?\s+to\s+become)\s+(?:in\s+)?(?:complexity"
-    r"|larger|bigger|worse|serious)\b|\b(?:alerts?|happens?|fails?|occurs?)\s+(?:often"
-    r"|frequently|a\s+lot|repeatedly)\b|\benough\s+[\w-]+\s+(?:is|are)\b"
-    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b"
-    r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
-    r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
-    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
-    re.IGNORECASE,
-)
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
@@ -164,8 +151,8 @@ _ACTOR_FIRST = frozenset(
 _LINK = re.compile(r"\]\(|\]\[|https?://")
 _TRIBAL = re.compile(
     starting_with(
-        "alotdu",
-        r"\bthe\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
+        "alotduy",
+        r"\b(?:the|your|our)\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
         r"|necessary|agreed|expected)\s+"
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
         r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
@@ -176,7 +163,7 @@ _TRIBAL = re.compile(
         r"|\bour\s+(?:usual\s+|default\s+|various\s+|own\s+|internal\s+|standard\s+)?"
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|knowledge\s+base|wiki|accounts?"
         r"|rules|runbooks?|playbooks?|repos?|repositor(?:y|ies)|config(?:uration)?|setup"
-        r"|tradecraft|docs|documentation)\b"
+        r"|tradecraft|docs|documentation|mailing\s+lists?|channels?)\b"
         r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b",
     ),
     re.IGNORECASE,
@@ -226,6 +213,8 @@ _OPEN_ENDED = re.compile(
     r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b",
     re.IGNORECASE,
 )
+_WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
+"""A wait for something to arrive: "wait for confirmation from the IC", "wait for a reply"."""
 _SCHEDULE = re.compile(
     r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance)"
     r"|\bshipped\b|\breleased\b",
@@ -235,7 +224,7 @@ _ACTION_VERB = (
     r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*back"
     r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
-    r"|disable|enable|evict|restore|recover|reinstall|rebuild|fail\s*over|promote|migrate|silence|apply|modify|change"
+    r"|disable|enable|evict|restore|recover|reinstall|rebuild|fail\s*over|promote|migrate|silence|apply(?!\s+to\s)|modify|change"
     r"|clean\s*up|reset|issue|cancel)"
 )
 _IMPLIED_ACTION = re.compile(
@@ -353,6 +342,8 @@ def _scan(
     for passage in context.passages:
         if needs and needs.isdisjoint(passage.words):
             continue
+        if _spoken(context, passage):
+            continue
         scanner = pattern
         if lean is not None and lean[1].isdisjoint(passage.words):
             scanner = lean[0]
@@ -363,6 +354,32 @@ def _scan(
                 continue
             words = " ".join(match.group(group).split())
             yield Hit(words, passage, match, start, end, context)
+
+
+_QUOTED = re.compile(r"^\s*>")
+_ADMONITION = re.compile(
+    r"^\W*(?:\[!\w+\]|(?:note|warning|important|tip|caution|danger|info|hint|attention)\b)",
+    re.IGNORECASE,
+)
+_SPEECH = re.compile(
+    r"^\W*(?-i:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})\s*:\s|\b(?-i:I|I'm|I've|I'd|I'll)\b"
+    r"|\b(?:we|we're|we've|we'll|let's|our|us)\b",
+    re.IGNORECASE,
+)
+"""Speech: a speaker's label ("IC: Stop.") or a first-person word ("we are currently ...")."""
+
+
+def _spoken(context: CheckContext, passage: Passage) -> bool:
+    """Whether a passage is quoted speech, a script of what someone says on the call ("> IC:
+    Stop. Leave the call.", "> We are currently in a SEV-1 situation"): words to say, not an
+    instruction to the reader. An admonition ("> **Note:** restart if needed") is read."""
+    line = passage.block.span.line
+    return bool(
+        line <= len(context.document.lines)
+        and _QUOTED.match(context.document.lines[line - 1])
+        and not _ADMONITION.match(passage.text)
+        and _SPEECH.search(passage.text)
+    )
 
 
 def _one_per_line(
@@ -380,6 +397,46 @@ def _one_per_line(
                 yield finding
 
     return once
+
+
+def _with_model_flags(
+    code: str,
+) -> Callable[
+    [Callable[[CheckContext], Iterator[Finding]]], Callable[[CheckContext], Iterator[Finding]]
+]:
+    """The rule's own findings, then the flags of its code the LLM extractor proposed (their
+    quote is in the source: the grounding gate dropped the others, RB401) on lines the rule did
+    not flag, marked as the model's. Like every RB1xx finding they block until signed off."""
+
+    def wrap(
+        check: Callable[[CheckContext], Iterator[Finding]],
+    ) -> Callable[[CheckContext], Iterator[Finding]]:
+        @wraps(check)
+        def with_model(context: CheckContext) -> Iterator[Finding]:
+            lines: set[int] = set()
+            for finding in check(context):
+                lines.add(finding.span.line)
+                yield finding
+            for issue in context.extraction_issues:
+                if issue.kind != "proposed-flag" or issue.code != code:
+                    continue
+                if issue.span.line in lines:
+                    continue  # the rule flags the line itself
+                lines.add(issue.span.line)
+                words = " ".join(issue.evidence.split())
+                why = f": {issue.detail}" if issue.detail else ""
+                yield Finding(
+                    code,
+                    issue.span,
+                    f'proposed by the model, not found by the rules: "{words}"{why}',
+                    "confirm it and rewrite the words, or sign it off as not an assumption",
+                    words,
+                    step_at(context, issue.span),
+                )
+
+        return with_model
+
+    return wrap
 
 
 _ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
@@ -412,10 +469,21 @@ _LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A
 _LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
 
 
+_NOTE = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?(?:note|nb|n\.b\.)\b(?:\*\*)?(?:\s+that\b|\s*:)?\s*",
+    re.IGNORECASE,
+)
+"""An aside: "Note that ...", "Note: ..." (what follows is information unless it instructs)."""
+
+
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
-    ("should", "must"). Background and explanation are not instructions."""
+    ("should", "must"). Background and explanation are not instructions, nor is an aside
+    ("Note that it defaults to ...") unless what it says instructs."""
+    note = _NOTE.match(sentence)
+    if note is not None and note.end() > 0:
+        sentence = sentence[note.end() :]
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
@@ -444,8 +512,22 @@ def _instructs(sentence: str) -> bool:
         "connections in use for 5 minutes.",
     ),
 )
+@_with_model_flags("RB101")
 @_one_per_line
 def vague_condition(context: CheckContext) -> Iterator[Finding]:
+    yield from _vague_in_text(context)
+    yield from (f for f in _decision_flags(context) if f.code == "RB101")
+
+
+def _vague_in_text(context: CheckContext) -> list[Finding]:
+    """RB101's findings in the text (worked out once per document)."""
+    if "RB101" not in context.shared:
+        context.shared["RB101"] = list(_vague(context))
+    found: list[Finding] = context.shared["RB101"]  # type: ignore[assignment]
+    return found
+
+
+def _vague(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
@@ -466,6 +548,57 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+def _decision_flags(context: CheckContext) -> list[Finding]:
+    """The findings on decisions nothing written decides (worked out once per document; RB101
+    reports those left to an opinion, RB102 those judged with no measure)."""
+    if "decisions" not in context.shared:
+        selected = context.config.selected(["RB101", "RB102"], context.document.path)
+        flagged = {f.span.line for f in _vague_in_text(context)} if "RB101" in selected else set()
+        if "RB102" in selected:
+            flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
+        context.shared["decisions"] = list(
+            _undecided_decisions(context, flagged, measured_by_rb102="RB102" in selected)
+        )
+    found: list[Finding] = context.shared["decisions"]  # type: ignore[assignment]
+    return found
+
+
+def _undecided_decisions(
+    context: CheckContext, flagged: set[int], measured_by_rb102: bool
+) -> Iterator[Finding]:
+    """Decisions whose condition nothing written decides (issue 16 item 5: `gate: human`),
+    that no RB101/RB102 in the text already flags: the decision itself is left to the reader
+    (RB102 when it judges with no measure and RB102 is on, else RB101)."""
+    lines = context.document.lines
+    for step in context.graph.steps:
+        if step.kind != "decision" or step.source is None:
+            continue
+        open_ = undecided(
+            [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
+        )
+        if not open_ or flagged.intersection(range(step.source.line, step.source.end_line + 1)):
+            continue
+        condition = " ".join(open_[0].split())
+        span = step.source
+        for number in range(step.source.line, min(step.source.end_line, len(lines)) + 1):
+            column = lines[number - 1].find(open_[0])
+            if column >= 0:
+                end = column + len(open_[0])
+                span = Span(line=number, column=column + 1, end_line=number, end_column=end)
+                break
+        code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
+        yield Finding(
+            code,
+            span,
+            f'decision on "{condition}": nothing written decides it (no measure, explicit state '
+            "or value, named check or declared input), so it is left to the reader",
+            "state what decides it: a metric and threshold, the explicit state or value, or the "
+            "outcome of a named earlier step",
+            condition,
+            step.id,
+        )
+
+
 @rule(
     "RB102",
     "unmeasurable-condition",
@@ -483,12 +616,26 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
         "scale the deployment to 6 replicas.",
     ),
 )
+@_with_model_flags("RB102")
 @_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
+    yield from _unmeasurable_in_text(context)
+    yield from (f for f in _decision_flags(context) if f.code == "RB102")
+
+
+def _unmeasurable_in_text(context: CheckContext) -> list[Finding]:
+    """RB102's findings (worked out once per document: RB101 reads their lines too)."""
+    if "RB102" not in context.shared:
+        context.shared["RB102"] = list(_unmeasurable(context))
+    found: list[Finding] = context.shared["RB102"]  # type: ignore[assignment]
+    return found
+
+
+def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
     for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
         clause = hit.match.group(0)
-        judgement = _JUDGEMENT.search(clause)
+        judgement = JUDGEMENT.search(clause)
         if judgement is None or _decidable(clause) or _embedded_question(hit):
             continue
         if not _instructs(hit.sentence):
@@ -516,7 +663,7 @@ def _judged_before(context: CheckContext) -> Iterator[Finding]:
     for hit in _scan(context, _REFERS_BACK, needs=frozenset({"if", "otherwise"})):
         start = hit.passage.sentence_at(hit.match.start()).start
         before = hit.passage.text[start : hit.match.start()]
-        judgement = _JUDGEMENT.search(before)
+        judgement = JUDGEMENT.search(before)
         if judgement is None or _decidable(before) or not _instructs(hit.sentence):
             continue
         span = hit.passage.span(start + judgement.start(), start + judgement.end())
@@ -597,6 +744,7 @@ def _known(actor: str, names: set[str]) -> bool:
         "If the customer is on an enterprise plan, use `pagerduty.page` to page billing-ops.",
     ),
 )
+@_with_model_flags("RB103")
 @_one_per_line
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
@@ -604,12 +752,16 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
     for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST, lean):
         actor = hit.words
+        if _NOT_AN_OBJECT.match(actor) or _title_word(hit):
+            continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
         if defined is None:
             defined = _document_roles(context)
         if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
             continue
+        if _head_of_defined(actor, defined):
+            continue  # "your experts": the Subject Matter Experts the document defines
         if _known(actor, unassigned):
             message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
         else:
@@ -641,17 +793,51 @@ def _reachable(hit: Hit) -> bool:
 
 _CHOSEN_BY = re.compile(
     r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
-    r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)",
+    r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)"
+    # "the IC may ask you to reach out to another team": the role who asks picks them
+    r"|(?P<who>\b(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?)\s+(?:will|may|might|can|could|would"
+    r"|should)?\s*(?:\w+ly\s+)?(?:ask|asks|tell|tells|instruct|instructs|direct|directs|request"
+    r"|requests)\s+you\s+to\b",
     re.IGNORECASE,
 )
+_NOT_AN_OBJECT = re.compile(
+    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|if|when|whether)\b", re.IGNORECASE
+)
+"""Words a contact verb's object never starts with: the reader, or a preposition."""
+_ROLE_WORD = re.compile(rf"\b(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})", re.IGNORECASE)
+
+
+def _title_word(hit: Hit) -> bool:
+    """A capitalised word in a heading after a verb used as a noun ("Gaining Message
+    Approval"): in title case every word is capitalised, so only a role word is an actor."""
+    return hit.passage.block.kind == "heading" and _ROLE_WORD.search(hit.words) is None
+
+
+def _head_of_defined(actor: str, names: set[str]) -> bool:
+    """Whether the actor is a defined role by its head noun ("your experts" for "Subject
+    Matter Experts", "the commander" for "Incident Commander")."""
+    words = [w.rstrip("s") for w in _NON_ALNUM_RUN.split(_ARTICLE.sub("", actor).lower()) if w]
+    if len(words) != 1:
+        return False
+    return any(
+        (name_words := _NON_ALNUM_RUN.split(name.lower()))
+        and len(name_words) > 1
+        and name_words[-1].rstrip("s") == words[0]
+        for name in names
+    )
 
 
 def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
     """ "page other people as directed by the Incident Commander": a known role picks them."""
-    return any(
-        _named(found.group("by"), names) or _named(found.group("by").rsplit(" ", 1)[0], names)
-        for found in _CHOSEN_BY.finditer(hit.sentence)
-    )
+    for found in _CHOSEN_BY.finditer(hit.sentence):
+        by = found.group("by") or found.group("who")
+        if (
+            _named(by, names)
+            or _named(by.rsplit(" ", 1)[-1], names)
+            or _named(by.rsplit(" ", 1)[0], names)
+        ):
+            return True
+    return False
 
 
 def _named(actor: str, names: set[str]) -> bool:
@@ -683,6 +869,7 @@ def _document_roles(context: CheckContext) -> set[str]:
         '"connection errors", or run `postgres.pool_stats`.',
     ),
 )
+@_with_model_flags("RB104")
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
@@ -786,12 +973,14 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
         "payments-oncall-secondary.",
     ),
 )
+@_with_model_flags("RB106")
 @_one_per_line
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
     for hit in _scan(context, _WAIT, needs=_WAIT_FIRST):
         implied = _IMPLIED_WAIT.search(hit.words) is not None
-        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied):
+        waits_for = hit.words.lower() == "wait" and _WAIT_FOR.match(hit.passage.text, hit.end)
+        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied or waits_for):
             continue
         if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
             continue
@@ -821,14 +1010,29 @@ _CAPABILITY = re.compile(
 )
 
 
+_DUTY = re.compile(
+    r"^\W*(?:your|the\s+[\w-]+(?:\s+[\w-]+)?'s|their|his|her)\s+(?:main\s+|primary\s+)?(?:job|role"
+    r"|responsibility|duty|task|purpose)\b[^.;:!?]{0,60}?\s+is\s+to\b"
+    r"|^\W*(?:you\s+are|they\s+are|the\s+[\w-]+(?:\s+[\w-]+)?\s+is)\s+responsible\s+for\b",
+    re.IGNORECASE,
+)
+"""A role's duties described ("Your job as Scribe is to listen to the call, watch the chat
+room, ..."): a standing duty for the whole incident, not a wait in the procedure."""
+
+
 def _standing_watch(hit: Hit, blocks: tuple[Block, ...]) -> bool:
     """A watch that is not a wait: a standing duty with its trigger ("monitor the incident and
-    notify the IC if it escalates"), what a tool can do ("X can help you to monitor ..."), or a
+    notify the IC if it escalates") or in a description of a role's duties ("Your job is to
+    ... watch the chat room"), what a tool can do ("X can help you to monitor ..."), or a
     watch a command after it does ("Watch the pods roll over:" then the command)."""
     before = hit.passage.text[max(0, hit.match.start() - 30) : hit.match.start()]
-    after = hit.passage.text[hit.match.start() : hit.passage.sentence_at(hit.match.start()).end]
+    sentence = hit.passage.sentence_at(hit.match.start())
+    after = hit.passage.text[hit.match.start() : sentence.end]
     return bool(
-        _TRIGGERED.search(after) or _CAPABILITY.search(before) or _code_follows(blocks, hit.passage)
+        _TRIGGERED.search(after)
+        or _DUTY.search(sentence.text)
+        or _CAPABILITY.search(before)
+        or _code_follows(blocks, hit.passage)
     )
 
 
@@ -882,6 +1086,7 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
         "the alert}\n---\n```console\n$ oc get pods -n $NAMESPACE\n```",
     ),
 )
+@_with_model_flags("RB107")
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
     known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
     in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
@@ -981,9 +1186,12 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
         instead="Use `billing.get_charges` for the customer's charges in the last 30 days.",
     ),
 )
+@_with_model_flags("RB108")
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
-    hits = list(_scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund"), _CHANGE_FIRST))
+    hits = list(
+        _scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund", "noun"), _CHANGE_FIRST)
+    )
     actions = _actions(context, hits)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
         if _said_elsewhere(actions, finding):
@@ -997,7 +1205,7 @@ _CHANGE_VERBS = (
     r"delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
     r"|them\s+)?back|rollback|redeploy|deploy|purge|flush|wipe|truncate|drop|patch|upgrade"
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
-    r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply|modify"
+    r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply(?!\s+to\s)|modify"
     r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
     r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
@@ -1012,22 +1220,27 @@ _CHANGE_FIRST = frozenset(
     [
         *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
-        *("shutdown", "rerun", "doing"),
+        *("shutdown", "rerun", "doing", "require"),
     ]
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
 _CHANGE_CLAUSE = re.compile(
     # A match starts at the text's start, at punctuation or at a word starting with one of
     # these letters: that test first rejects most positions before any alternative is tried.
-    r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgb]))"
-    rf"(?:(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|must|should|immediately|please)\s+"
+    r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgbj]))"
+    rf"(?:(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|could|must|should|also|just|simply"
+    rf"|safely|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
     rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
-    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b))",
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)"
+    # a change named as a noun that something needs: "might need a manual reboot of the node"
+    r"|\b(?:might|may|could|will)\s+(?:also\s+)?(?:need|require)\s+(?:an?|the)\s+"
+    r"(?P<noun>(?:(?:manual|rolling|full|quick|forced?|hard|clean)\s+)?(?:reboot|restart|rollback"
+    r"|failover|redeploy(?:ment)?|reinstall(?:ation)?|replacement|rebuild)\b[^.;:!?,]{0,60}))",
     re.IGNORECASE,
 )
 _NAMED_SYSTEM = re.compile(
@@ -1037,6 +1250,19 @@ _NAMED_SYSTEM = re.compile(
     r"|ticket|incident|page|board|workspace|project|account)\b)"
     r"|\]\(|https?://"
 )
+
+
+_NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNORECASE)
+
+
+def _own_clause(words: str) -> str:
+    """A change clause up to the next action coordinated with it: "update the status page"
+    of "update the status page and to send posts from our accounts" (what the second action
+    names or leaves unsaid is not the first's)."""
+    for found in _NEXT_ACTION.finditer(words):
+        if is_instruction(words[found.end() :]):
+            return words[: found.start()]
+    return words
 
 
 _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
@@ -1065,9 +1291,9 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
-        if hit.match.group("clause") and _names_system(hit.match.group("clause")):
+        if hit.match.group("clause") and _names_system(_own_clause(hit.match.group("clause"))):
             continue  # "update the incident in PagerDuty": the tool is named
-        if _TRIBAL.search(hit.words):
+        if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
         yield Finding(
             "RB108",
@@ -1196,16 +1422,29 @@ _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
 
 _COMMAND_LIKE = re.compile(
-    r"\S\s+\S|^[!/$]|^\w+\(|^[a-z][\w-]*\.(?!(?:ya?ml|json|conf|cfg|ini|toml|txt|log|sh|py|md"
-    r"|pem|crt|key|xml|env)$)[a-z_][\w.-]*$"
+    # words and options, a shell or path start, a call, or a tool-like `family.verb_noun`: one
+    # dot, lower-case snake words; a file name or a field path (`spec.evaluationInterval`,
+    # `metadata.labels.app`) is neither
+    r"\S\s+\S|^[!/$]|^\w+\(|^[a-z][a-z0-9_-]*\.(?!(?:ya?ml|json|conf|cfg|ini|toml|txt|log|sh|py"
+    r"|md|pem|crt|key|xml|env)$)[a-z_][a-z0-9_]*$"
 )
 
 
 def _gerund_of_change(words: str) -> bool:
-    """Whether "deleting the pod" (after "try", "consider") is a change verb's gerund."""
-    gerund = words.split()[0].lower()[:-3]
-    bases = (gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund)
-    return any(_CHANGE_WORDS.fullmatch(base) for base in bases)
+    """Whether "deleting the pod", "doing a rolling restart" (after "try", "consider") is a
+    change: the gerund's verb, with the words after it, starts a change clause."""
+    first, _, rest = words.partition(" ")
+    gerund = first.lower()[:-3]
+    bases = {gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund}
+    for base in bases:
+        phrase = f"{base} {rest}"
+        found = _CHANGE_WORDS.match(phrase)
+        whole = found is not None and (
+            found.end() == len(phrase) or not phrase[found.end()].isalnum()
+        )
+        if found is not None and whole and found.end() >= len(base):
+            return True
+    return False
 
 
 def _list_details(context: CheckContext, hit: Hit) -> bool:

@@ -36,6 +36,12 @@ def _issues(context: CheckContext, kind: ExtractionIssueKind) -> Iterator[Findin
         if issue.kind == kind:
             text = message.format(detail=issue.detail or issue.evidence, evidence=issue.evidence)
             yield Finding(code, issue.span, text, fix, issue.evidence)
+        elif issue.kind == "ungrounded-flag" and kind == "ungrounded-step":
+            text = (
+                f"model-proposed flag {issue.code} dropped: its quote is not in the source "
+                f"({issue.detail})"
+            )
+            yield Finding(code, issue.span, text, fix, issue.evidence)
 
 
 @rule(
@@ -44,10 +50,11 @@ def _issues(context: CheckContext, kind: ExtractionIssueKind) -> Iterator[Findin
     "info",
     blocking=False,
     signoff=False,
-    summary="A step the LLM extractor proposed was dropped: its quote is not in the source.",
+    summary="A model-proposed step or flag was dropped: its quote is not in the source.",
     docs=RuleDoc(
         what="Reports model-proposed steps whose verbatim `source_quote` does not appear in the "
-        "section they came from (whitespace aside). They are dropped before binding.",
+        "section they came from (whitespace aside), and model-proposed assumption flags whose "
+        "`quote` does not. They are dropped before binding and checking.",
         why="A step with no source text is a step the model made up. An agent must never act "
         "on an instruction nobody wrote.",
         example='Section: "Restart the api pods."  Model quote: "Restart the api pods and '

@@ -55,7 +55,9 @@ _MODIFIERS = frozenset(
 )  # fmt: skip
 _OWN_TEAM = re.compile(
     r"^(?:(?:the\s+)?other\s+|fellow\s+|your\s+(?:own\s+)?(?:entire\s+)?)?(?:team\s*mates?"
-    r"|team\s+members?|team|colleagues?|co-?workers?)$",
+    r"|team\s+members?|team|colleagues?|co-?workers?)$"
+    # the people already working the problem with the reader: "ask your experts"
+    r"|^your\s+(?:own\s+)?(?:experts|responders|engineers|people|staff)$",
     re.IGNORECASE,
 )
 

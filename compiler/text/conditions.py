@@ -27,6 +27,30 @@ EXPLICIT = re.compile(
     re.IGNORECASE,
 )
 """An explicit value as what something is, shows or returns."""
+JUDGEMENT = re.compile(
+    r"\b(?:is|are|was|were|looks?|seems?|appears?|gets?|becomes?|remains?|stays?|getting)\s+"
+    r"(?:not\s+)?(?:(?:very|too|still|quite|really|unusually|abnormally)\s+)?"
+    r"(?:high|higher|low|lower|slow|slower|large|larger|big|bigger|small|huge|elevated"
+    r"|excessive|spiking|backed\s+up|unhealthy|abnormal|unusual|overloaded|busy|heavy"
+    r"|growing|increasing|rising|bad|off|stuck|saturated|congested|laggy|full|normal|fine|okay"
+    r"|ok)\b"
+    r"|\btoo\s+(?:many|much|few|long|high|low|slow|big|small|large)\b"
+    r"|\b(?:a\s+lot|lots|plenty)\s+of\b|\b(?:persists?|persisting)\b"
+    r"|\byou\s+(?:suspect|believe|are\s+confident|feel\s+confident)\b"
+    r"|\b(?:is|are|was|were|be)\s+(?:not\s+)?(?:sufficient|insufficient|enough|significant"
+    r"|time[\s-]sensitive|urgent|healthy|stable|recovered|(?:actively\s+)?recovering|complex"
+    r"|compromised|serious|severe|critical|important|safe|secure[d]?)\b"
+    r"|\bthere\s+(?:are|is)\s+(?:any\s+|some\s+)?(?:problems?|issues?|trouble)\b"
+    r"|\b(?:increases?|grows?|gets?|becomes?|starts?\s+to\s+become)\s+(?:in\s+)?(?:complexity"
+    r"|larger|bigger|worse|serious)\b|\b(?:alerts?|happens?|fails?|occurs?)\s+(?:often"
+    r"|frequently|a\s+lot|repeatedly)\b|\benough\s+[\w-]+\s+(?:is|are)\b"
+    r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b"
+    r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
+    r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
+    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
+    re.IGNORECASE,
+)
+"""A judgement with no measure: "is high", "too many", "looks unhealthy", "you suspect"."""
 JUDGED_BY = re.compile(r"\((?:via|using|by|through|per|see)\b", re.IGNORECASE)
 """How the condition is judged, in brackets after it."""
 _REPORTED_STATE = re.compile(
@@ -63,7 +87,55 @@ def decidable(condition: str) -> bool:
     )
 
 
+_LEFT_OPEN = re.compile(
+    r"\b(?:needed|necessary|required|appropriate|applicable|desired|warranted|suitable|sensible"
+    r"|practical|feasible|possible|makes\s+sense|discretion|judge?ment|reasonable|acceptable"
+    r"|enough|significant)\b",
+    re.IGNORECASE,
+)
+"""Words that leave a condition to judgement ("if the change is necessary", "enough room")."""
+_OPINION = re.compile(
+    r"\b(?:you|we|i)\s+(?:(?:do|did|does|can|could|are|were)\s*(?:not|n't)\s+|cannot\s+|can't\s+"
+    r"|still\s+)?(?:find|figure|identify|determine|tell|know|see|understand|recogni[sz]e|locate"
+    r"|spot|work\s+out|are\s+(?:not\s+)?(?:sure|unsure|certain|uncertain|confident|comfortable"
+    r"|convinced|happy|satisfied|in\s+doubt)|'re\s+(?:not\s+)?(?:sure|unsure|certain|confident"
+    r"|comfortable))\b"
+    r"|\b(?:think|thinks|feel|feels|believe|believes|suspect|suspects|doubt|doubts|reckon|deem"
+    r"|deems|judge|judges)\b|\bin\s+doubt\b|\bunsure\b",
+    re.IGNORECASE,
+)
+"""An opinion or the reader's own search as the condition: "if you don't find a common cause",
+"if you are unsure", "whenever the team feels uneasy"."""
+
+
+_MEASURE_WORD = re.compile(
+    r"\b(?:enough|significant|reasonable|acceptable|sufficient|insufficient)\b", re.IGNORECASE
+)
+
+
+def measureless(condition: str) -> bool:
+    """Whether a condition judges a quantity or quality with no measure ("is high", "enough
+    headroom", "a reasonable time"): RB102's kind, where an opinion or "if needed" is RB101's."""
+    return bool(JUDGEMENT.search(condition) or _MEASURE_WORD.search(condition))
+
+
+def judged(condition: str) -> bool:
+    """Whether a condition is left to judgement: an opinion or the reader's own search, a
+    word such as "needed" or "enough", or a judgement with no measure ("is high")."""
+    return bool(
+        _OPINION.search(condition) or _LEFT_OPEN.search(condition) or JUDGEMENT.search(condition)
+    )
+
+
 def left_to_judgement(conditions: list[str]) -> bool:
     """Whether a decision on these conditions (its branches' `when`, "otherwise" aside) needs a
-    person: some condition is not decidable from what is written (item 5: never `auto`)."""
-    return any(c.lower() != "otherwise" and not decidable(c) for c in conditions)
+    person: some condition is left to judgement and nothing written decides it (item 5: never
+    `auto`, and flagged). A case stated to observe ("once the call is over", "if a placement
+    policy is configured") is decided by looking, as the labelling rules read it."""
+    return bool(undecided(conditions))
+
+
+def undecided(conditions: list[str]) -> list[str]:
+    """The conditions among these ("otherwise" aside) left to judgement with nothing written
+    that decides them."""
+    return [c for c in conditions if c.lower() != "otherwise" and not decidable(c) and judged(c)]

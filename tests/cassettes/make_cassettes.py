@@ -112,9 +112,16 @@ def _completion(content: str, prompt_tokens: int) -> dict[str, Any]:
     }
 
 
-def steps(*proposed: dict[str, Any], unknowns: tuple[str, ...] = ()) -> str:
+def steps(
+    *proposed: dict[str, Any],
+    unknowns: tuple[str, ...] = (),
+    flags: tuple[dict[str, str], ...] = (),
+) -> str:
     """A model answer: the SectionExtraction JSON."""
-    return json.dumps({"steps": list(proposed), "unknowns": list(unknowns)})
+    answer: dict[str, Any] = {"steps": list(proposed), "unknowns": list(unknowns)}
+    if flags:
+        answer["flags"] = list(flags)
+    return json.dumps(answer)
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,54 @@ SCENARIOS = (
         "a small section; two steps, one of them with a tool from the list.",
         "checkout-502.md",
         (CHECKOUT,),
+    ),
+    Scenario(
+        "extract_flags.yaml",
+        "the model proposes assumption flags: one the rules miss (RB106), one the rules raise "
+        "too (RB103), and one whose quote is not in the section (dropped, RB401).",
+        "orders-queue.md",
+        (
+            Reply(
+                steps(
+                    {
+                        "source_quote": "Look at the consumer pods with `oc.get_pods` in the "
+                        "`orders` namespace.",
+                        "kind": "check",
+                        "tool": "oc.get_pods",
+                    },
+                    {
+                        "source_quote": "Give the consumers a moment to catch up before you go "
+                        "on.",
+                        "kind": "manual",
+                    },
+                    {
+                        "source_quote": "If a consumer pod is in `CrashLoopBackOff`, tell the "
+                        "payments on-call.",
+                        "kind": "escalate",
+                        "condition": "If a consumer pod is in `CrashLoopBackOff`",
+                        "actors": ["the payments on-call"],
+                    },
+                    flags=(
+                        {
+                            "quote": "Give the consumers a moment to catch up",
+                            "code": "RB106",
+                            "reason": "How long a moment is, and what to do if they do not "
+                            "catch up, is not stated.",
+                        },
+                        {
+                            "quote": "tell the payments on-call",
+                            "code": "RB103",
+                            "reason": "Who the payments on-call is is not stated.",
+                        },
+                        {
+                            "quote": "wait until the queue is empty",
+                            "code": "RB106",
+                            "reason": "No limit on the wait.",
+                        },
+                    ),
+                )
+            ),
+        ),
     ),
     Scenario(
         "extract_unknown_tool.yaml",
