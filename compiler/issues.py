@@ -14,9 +14,10 @@ stages that find them (the rules never import `compiler.extract`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from compiler.models import Span
+if TYPE_CHECKING:  # a type only: the models are not loaded for a run served from the cache
+    from compiler.models import Span
 
 ExtractionIssueKind = Literal[
     "ungrounded-model-step",

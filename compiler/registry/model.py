@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from compiler.models import Effect
 from compiler.registry.patterns import Pattern, match_pattern, split_argv
 
 if TYPE_CHECKING:
     import jsonschema
+
+    from compiler.models import Effect
 
 
 class RegistryError(Exception):
