@@ -14,12 +14,13 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from compiler import evals
+from compiler.compilation import Environment
 from compiler.config import Config
 from compiler.pipeline import compile_file
+from compiler.project import evals
+from compiler.project.discovery import discover
 from compiler.registry import Profiles, load_profiles, load_registry
 from compiler.safe_yaml import safe_load
-from compiler.workspace import Environment, discover
 
 CODES = ("RB101", "RB102", "RB103", "RB104", "RB106", "RB107", "RB108")
 

@@ -13,12 +13,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from compiler import evals
 from compiler.compilation import Environment
 from compiler.config import Config
 from compiler.pipeline import compile_file
+from compiler.project import evals
+from compiler.project.discovery import discover
 from compiler.registry import Profiles, load_profiles, load_registry
-from compiler.workspace import discover
 
 
 def main() -> None:

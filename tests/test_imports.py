@@ -37,7 +37,7 @@ NEVER_FOR_CHECK = (
     "openai",  # the LLM extractor
     "instructor",
     "compiler.extract.llm",
-    "compiler.agent_files",  # tools export/import, audit
+    "compiler.project.agent_files",  # tools export/import, audit
     "compiler.runtime",
     "tomlkit",  # writing sign-offs
     "concurrent.futures.process",  # --jobs
@@ -99,8 +99,8 @@ STAGES = (
     "compiler.bind",
     "compiler.graph",
     "compiler.rules.assumptions",
-    "compiler.evals",
-    "compiler.signing",
+    "compiler.project.evals",
+    "compiler.project.signing",
 )
 """What compiles a file: a run whose results all come from the cache needs none of it."""
 

@@ -20,7 +20,7 @@ from compiler.draw.layout import EdgeSpec, assign_lanes, layout
 from compiler.draw.report import RunbookPage, runbook_page, source_lines
 from compiler.draw.svg import graph_svg
 from compiler.models import Artifact
-from compiler.workspace import artifact_for
+from compiler.project.discovery import artifact_for
 
 from .conftest import REPO, with_registry
 from .test_signoff import RUNBOOK as SIGNED_RUNBOOK

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from compiler.cli import app
 from compiler.draw.export import to_mermaid
-from compiler.workspace import artifact_for
+from compiler.project.discovery import artifact_for
 
 from .conftest import REPO, with_registry
 from .test_report import HOSTILE, SEED

@@ -152,14 +152,14 @@ def test_the_readme_rule_table_lists_every_rule() -> None:
 
 
 def test_the_readme_rule_table_is_rules_format_markdown() -> None:
-    from compiler.ruledocs import rules_table
+    from compiler.draw.ruledocs import rules_table
 
     readme = (FIXTURES.parent.parent / "README.md").read_text("utf-8")
-    assert rules_table() in readme, "regenerate with `python -m compiler.ruledocs`"
+    assert rules_table() in readme, "regenerate with `python -m compiler.draw.ruledocs`"
 
 
 def test_a_stale_readme_table_is_rewritten_in_place(tmp_path: Path) -> None:
-    from compiler.ruledocs import rules_table, write_readme_table
+    from compiler.draw.ruledocs import rules_table, write_readme_table
 
     table = rules_table()
     stale = table.replace("| RB101 |", "| RB199 |").rsplit("\n", 2)[0] + "\n"  # one row less
@@ -171,8 +171,8 @@ def test_a_stale_readme_table_is_rewritten_in_place(tmp_path: Path) -> None:
 
 
 def test_docs_rules_are_generated_from_the_registry() -> None:
-    from compiler.ruledocs import rule_documents
+    from compiler.draw.ruledocs import rule_documents
 
     folder = FIXTURES.parent.parent / "docs" / "rules"
     on_disk = {path.name: path.read_text("utf-8") for path in folder.glob("*.md")}
-    assert on_disk == rule_documents(), "regenerate with `python -m compiler.ruledocs`"
+    assert on_disk == rule_documents(), "regenerate with `python -m compiler.draw.ruledocs`"

@@ -62,7 +62,9 @@ class Tool:
         in message order; remembered per distinct arguments, which runbooks repeat a lot."""
         key = tuple(sorted(args.items()))
         if key not in self._argument_errors:
-            from compiler.plain_params import plainly_valid  # no jsonschema for a plain pass
+            from compiler.registry.plain_params import (
+                plainly_valid,  # no jsonschema for a plain pass
+            )
 
             if plainly_valid(self.params, args):
                 self._argument_errors[key] = ()

@@ -20,12 +20,13 @@ from compiler.bind import bind_step
 from compiler.draw.diagnostics import as_github, as_markdown, as_text
 from compiler.extract import DraftStep
 from compiler.models import Artifact, Diagnostic, Span
-from compiler.outdir import write_all
 from compiler.pipeline import Environment
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover, environment
+from compiler.project.outdir import write_all
 from compiler.registry import load_registry
 from compiler.runtime import Guard, HumanGateError, ToolCall, load
 from compiler.runtime.audit_log import AuditLog, read_audit_log, record
-from compiler.workspace import compile_all, discover, environment
 
 from ..conftest import FIXTURES, REPO
 from ..test_grounding import RUNBOOK, SECTION, Proposal, Result, SectionResult, compile_with

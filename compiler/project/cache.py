@@ -28,7 +28,7 @@ DEFAULT_DIR = Path(".runbookc-cache")
 @cache
 def compiler_digest() -> str:
     """sha256 over the compiler package's source and schemas: any code change is a miss."""
-    root = Path(__file__).parent
+    root = Path(__file__).parent.parent  # the whole compiler package
     digest = hashlib.sha256()
     for path in sorted([*root.rglob("*.py"), *root.rglob("*.json")]):
         digest.update(path.relative_to(root).as_posix().encode())

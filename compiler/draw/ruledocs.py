@@ -2,7 +2,7 @@
 README's rule table, and one page per rule in docs/rules/ (SARIF `helpUri` points there).
 
 Everything here is generated from the rule registry; `tests/test_rules.py` fails when the
-checked-in copies drift (`python -m compiler.ruledocs` rewrites the pages and the README's
+checked-in copies drift (`python -m compiler.draw.ruledocs` rewrites the pages and the README's
 table).
 """
 
