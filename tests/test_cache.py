@@ -128,3 +128,22 @@ def test_a_fatal_result_round_trips_and_wrong_shaped_entries_are_misses(tmp_path
     ):
         entry.write_text(wrong)
         assert cache.load(directory, key, source) is None, wrong[:60]
+
+
+def test_a_change_anywhere_in_the_compiler_package_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import compiler
+    from compiler.project import cache
+
+    assert Path(compiler.__file__).resolve().parent == cache.PACKAGE
+    copy = tmp_path / "compiler"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    digest = cache.compiler_digest.__wrapped__
+    before = digest()
+    for changed in ("rules/graph.py", "project/outdir.py", "schemas/registry.schema.json"):
+        path = copy / changed
+        path.write_bytes(path.read_bytes() + b"\n")
+        assert digest() != before, changed
+        before = digest()

@@ -23,15 +23,16 @@ if TYPE_CHECKING:
     from compiler.models import Diagnostic
 
 DEFAULT_DIR = Path(".runbookc-cache")
+PACKAGE = Path(__file__).resolve().parent.parent
+"""The compiler package: every source and schema file in it is in `compiler_digest`."""
 
 
 @cache
 def compiler_digest() -> str:
     """sha256 over the compiler package's source and schemas: any code change is a miss."""
-    root = Path(__file__).parent.parent  # the whole compiler package
     digest = hashlib.sha256()
-    for path in sorted([*root.rglob("*.py"), *root.rglob("*.json")]):
-        digest.update(path.relative_to(root).as_posix().encode())
+    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.json")]):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
