@@ -598,3 +598,65 @@ def test_if_it_does_not_look_like_is_a_condition_not_an_else_lead() -> None:
     found = extract(parse(f"# T\n\n## Steps\n\n{item}"), frozenset())
     assert [d.kind for d in found] == ["decision", "decision", "escalate"]
     assert found[1].condition == "If it does not look like your area"
+
+
+# Session 6 -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "kinds"),
+    [
+        ("Restarting the relay pod may help.", ["manual"]),
+        ("If the queue does not drain, rebooting the worker node often helps.", ["decision", "manual"]),
+        (
+            "Scaling the broker down will force every consumer to reconnect, which should clear the "
+            "backlog.",
+            ["manual"],
+        ),
+        ("Restarting the relay will not help here.", []),
+        ("Pending the relay may help.", []),  # "pend" is no instruction verb
+    ],
+)
+def test_an_action_suggested_by_what_it_does_is_a_step(paragraph: str, kinds: list[str]) -> None:
+    found = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"), frozenset())
+    assert [d.kind for d in found] == kinds
+
+
+def test_a_link_to_a_procedure_of_the_same_docs_is_a_step_a_link_to_reading_is_not() -> None:
+    text = (
+        "# T\n\n## Fix\n\n"
+        "See [Collecting the Relay Logs](../shared/relay-logs.md).\n\n"
+        "The relay is wedged. See\n[Restart the Relay Pod](../shared/relay-restart.md).\n\n"
+        "If nothing moves, restarting the relay may help. See\n"
+        "[Restarting the Relay Pod](../shared/relay-restart.md).\n\n"
+        "See [Debugging Pods](https://kubernetes.example/docs/debug-pods.md).\n\n"
+        "See [the Relay design](../design/relay.md).\n"
+    )
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.span.line) for d in found] == [
+        ("check", 5),
+        ("check", 7),
+        ("decision", 10),
+        ("manual", 10),  # the link after it is its how-to, not another step
+    ]
+
+
+def test_if_nothing_is_a_condition_not_an_if_not_else_lead() -> None:
+    text = "# T\n\n## Fix\n\nDrain the node. If nothing else is scheduled there, cordon it.\n"
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.else_size) for d in found] == [
+        ("manual", 0),
+        ("decision", 0),
+        ("manual", 0),
+    ]
+    assert found[1].condition == "If nothing else is scheduled there"
+
+
+def test_and_use_after_a_comma_is_another_instruction() -> None:
+    assert _texts("# T\n\n## Steps\n\nKeep the summary brief, and use `@channel`.\n") == [
+        "Keep the summary brief",
+        "use `@channel`.",
+    ]
+    assert _texts("# T\n\n## Steps\n\nWrite it down and use the template.\n") == [
+        "Write it down and use the template."
+    ]

@@ -21,6 +21,7 @@ from compiler.text.instructions import ESCALATE as _ESCALATE
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import VERBS as _VERBS
+from compiler.text.instructions import gerund_of_verb
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.patterns import by_first_letter
@@ -198,7 +199,8 @@ _COORDINATED = re.compile(
     r"(?<!\bshould)(?<!\bmust)(?<!\bwill)(?<!\bcan)(?<!\bmay)(?<!\bwould)(?<!\bcould)"
     rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:to\s+)?(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
-    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
+    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|act)\b)"
+    r"(?!(?<!, and )(?<!, or )use\b)",
     re.IGNORECASE,
 )
 _COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
@@ -653,6 +655,8 @@ def _sentences_steps(
     drafts: list[DraftStep] = []
     decision: int | None = None
     for part_start, part_end in parts:
+        if drafts and is_procedure_pointer(text[part_start:part_end]):
+            continue  # "Restarting the pod may help. See [Restarting the pod](...)": its how-to
         otherwise = _OTHERWISE_LEAD.match(text, part_start)
         start = otherwise.end() if otherwise else part_start
         found = _sentence_steps(block, lines, start, part_end, procedural, False)
@@ -750,7 +754,7 @@ def _unemphasised(text: str) -> str:
 _CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
 """A list item that starts with a command in inline code: "`kill -9` any session"."""
 _OTHERWISE_LEAD = re.compile(
-    r"(?:(?:otherwise|else|if\s+not)\s*,?"
+    r"(?:(?:otherwise|else|if\s+not)\b\s*,?"
     r"|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)(?:\s+\w+)?\s*,)\s*",
     re.IGNORECASE,
 )
@@ -1427,7 +1431,9 @@ def not_a_step(text: str) -> bool:
     """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
     one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ...")."""
     text = text.strip()
-    if is_pointer(text) or is_title(text) or _REASSURANCE.match(text):
+    if is_pointer(text) or is_procedure_pointer(text) or is_title(text):
+        return True
+    if _REASSURANCE.match(text):
         return True
     return bool(_FOLLOWING.search(text)) and not _leading(text)
 
@@ -1438,5 +1444,28 @@ def is_title(text: str) -> bool:
 
 
 def is_pointer(text: str) -> bool:
-    """A sentence that only points elsewhere: "See [Debugging Pods](...)."."""
-    return bool(_ONLY_LINK.match(text.strip())) and "](#" not in text
+    """A sentence that only points elsewhere: "See [Debugging Pods](...)." (not a procedure
+    of the same documentation to carry out: see `is_procedure_pointer`)."""
+    text = text.strip()
+    if not _ONLY_LINK.match(text) or "](#" in text:
+        return False
+    return not is_procedure_pointer(text)
+
+
+_PROCEDURE_LINK = re.compile(
+    r"^(?:see|follow|refer\s+to)\s+\[(?:the\s+)?(?P<first>[A-Za-z]+)\b[^\]]*\]"
+    r"\((?![a-z][a-z0-9+.-]*:|/|#)[^)\s]*\.md(?:#[^)]*)?\)\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_procedure_pointer(text: str) -> bool:
+    """"See [Restarting the Policy Propagator Pod](../common/restart.md).": a relative link to
+    another page of the same documentation whose title names an action is that action, done
+    by the linked procedure (a step), unlike a pointer to reading ("See [KubeNode](https://
+    kubernetes.io/...)")."""
+    found = _PROCEDURE_LINK.match(text.strip())
+    if found is None:
+        return False
+    first = found.group("first")
+    return bool(_IMPERATIVE.match(first)) or gerund_of_verb(first)

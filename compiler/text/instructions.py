@@ -211,6 +211,32 @@ _NOT_VERBS = frozenset(
 )  # fmt: skip
 
 
+_SUGGESTION = re.compile(
+    r"^(?P<gerund>[A-Za-z]{3,}ing)\s+(?:the|a|an|this|that|these|those|your|its|their|all|any"
+    r"|it|them)\b[^.;:!?]{0,120}?\b(?:may|might|can|could|should|will|would|often|usually"
+    r"|typically)\s+(?:\w+\s+){0,8}?(?:help|fix|resolve|solve|clear|recover|restore)\w*\b",
+    re.IGNORECASE,
+)
+"""An action suggested by what it does: "Restarting the pod may help", "Deleting the lease
+will make the controller re-elect, which should resolve the alert"."""
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+
+
+def gerund_of_verb(word: str) -> bool:
+    """Whether a word is the -ing form of an instruction verb ("restarting", "stopping")."""
+    stem = word.lower().removesuffix("ing")
+    if stem == word.lower():
+        return False
+    candidates = (stem, f"{stem}e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else "")
+    return any(c and _KNOWN_VERB.fullmatch(c) for c in candidates)
+
+
+def suggests_action(text: str) -> bool:
+    """An action the text recommends by what it does: "Restarting the pod may help"."""
+    found = _SUGGESTION.match(text) if "ing " in text[:40] else None
+    return bool(found) and not _NEGATED.search(text) and gerund_of_verb(found.group("gerund"))
+
+
 LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
 """A short label before an instruction: "Note for operators: restart ..."."""
 
@@ -260,6 +286,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     adverb = _LEAD_ADVERB.match(text)
     if adverb and IMPERATIVE.match(text[adverb.end() :]):
         return True
+    if suggests_action(text[:1].upper() + text[1:]):
+        return True  # "If there is no activity, restarting the pod may help."
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
     if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."
