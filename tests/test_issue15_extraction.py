@@ -660,3 +660,18 @@ def test_and_use_after_a_comma_is_another_instruction() -> None:
     assert _texts("# T\n\n## Steps\n\nWrite it down and use the template.\n") == [
         "Write it down and use the template."
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("You can also inspect the `relay.toml` file directly.", 1),
+        ("You could also revert `relay.toml` to the last good version.", 1),
+        ("You can see the relay in the list.", 0),  # what is possible, not another way
+        ("It's best to begin with the relay's own log.", 1),
+        ('When you run a load test, it is courteous to "hold the pager" yourself.', 2),
+        ("It's important to review our process afterwards.", 0),
+    ],
+)
+def test_another_way_offered_and_advice_are_instructions(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count

@@ -237,6 +237,22 @@ def suggests_action(text: str) -> bool:
     return bool(found) and not _NEGATED.search(text) and gerund_of_verb(found.group("gerund"))
 
 
+_OFFERED = re.compile(
+    r"^(?:(?:alternatively|optionally|instead),?\s+)?(?:you|we)\s+(?:can|could|may|might)\s+"
+    r"(?:also|alternatively|instead|always)\s+(?:\w+ly\s+)?",
+    re.IGNORECASE,
+)
+"""Another way offered: "You can also verify the file directly", "You could also roll it
+back" (a bare "you can" states what is possible: not an instruction)."""
+_ADVISED = re.compile(
+    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|recommended|advisable|advised|wise"
+    r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
+    re.IGNORECASE,
+)
+"""An instruction put as advice: "It's best to start with the journal", "it is courteous to
+"take the page" ..." (not "It's important to ...": what matters, said of the process)."""
+
+
 LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
 """A short label before an instruction: "Note for operators: restart ..."."""
 
@@ -288,6 +304,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True
     if suggests_action(text[:1].upper() + text[1:]):
         return True  # "If there is no activity, restarting the pod may help."
+    offered = _OFFERED.match(text) or _ADVISED.match(text)
+    if offered and _imperative(text[offered.end() :]):
+        return True
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
     if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."
