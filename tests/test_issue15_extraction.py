@@ -675,3 +675,29 @@ def test_and_use_after_a_comma_is_another_instruction() -> None:
 )
 def test_another_way_offered_and_advice_are_instructions(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+def test_unable_to_before_an_instruction_is_its_condition() -> None:
+    found = extract(
+        parse(
+            "# T\n\n## Fix\n\nUnable to recover the broker, please open a case with the vendor."
+            "\n\nUnable to connect to the server: x509: certificate has expired.\n"
+        ),
+        frozenset(),
+    )
+    assert [(d.kind, d.condition) for d in found] == [
+        ("decision", "Unable to recover the broker"),
+        ("escalate", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("If retention is already at its minimum, you will need more disk on the node.", 2),
+        ("You'll need an admin token for this.", 1),
+        ("You will need about ten minutes.", 0),
+    ],
+)
+def test_what_you_will_need_is_an_instruction(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count

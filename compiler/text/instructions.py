@@ -55,7 +55,8 @@ IMPERATIVE = re.compile(
 
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
-    r"(?:you|we)\s+(?:should|must|need to|have to|will need to"
+    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to|will need to"
+    r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
     r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for(?=\s+\w)|asked)\b"
     r"|(?<=we\s)(?:\w+ly\s+)?(?:recommend|suggest|advise)\b)"
@@ -78,9 +79,11 @@ LEADING_INSTRUCTION = re.compile(
     # The condition may hold commas ("If it lacks a ConfigMap, Secret or file, go to step 6")
     # but never runs past a "then": "If X, then the job is done and ... to provision, update
     # or delete" has no instruction after its condition.
-    LEADING_CONDITION.pattern.replace("[^,:;]*?", r"(?:(?!\bthen\b).)*?").replace(
-        "(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$"
-    ),
+    # "Unable to resolve X, please contact support": a failure as the condition, only before
+    # an instruction ("Unable to connect to the server: x509 ..." is an error message).
+    LEADING_CONDITION.pattern.replace("[^,:;]*?", r"(?:(?!\bthen\b).)*?")
+    .replace("(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$")
+    .replace("(?P<kw>if|", r"(?P<kw>(?:if\s+(?:you\s+are\s+)?)?unable\s+to|if|"),
     re.IGNORECASE | re.DOTALL,
 )
 
