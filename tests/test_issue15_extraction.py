@@ -701,3 +701,23 @@ def test_unable_to_before_an_instruction_is_its_condition() -> None:
 )
 def test_what_you_will_need_is_an_instruction(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        (
+            "Using the audit trail, the flow logs, and any other records at hand, attempt to "
+            "find which tables were read.",
+            1,
+        ),
+        (
+            "By contrast, runbooks are short versions of the plan which make them easy to read, "
+            "test and keep.",
+            0,
+        ),
+        ("Never feel like you are failing by handing the bridge over.", 0),
+    ],
+)
+def test_an_introducing_phrase_may_hold_a_list(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count

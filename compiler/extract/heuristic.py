@@ -719,7 +719,8 @@ _FOLLOWING = re.compile(
 """An instruction that only leads in to the items after it: "you should follow these three
 steps,"."""
 _REASSURANCE = re.compile(
-    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid|feel\s+(?:bad|ashamed))"
+    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
+    r"|feel\s+(?:bad|ashamed|guilty|like|that))"
     r"|(?:[^.]{0,80},\s+)?you\s+(?:should|can|may)\s+(?:always\s+)?feel\s+free)\b",
     re.IGNORECASE,
 )

@@ -14,7 +14,7 @@ from compiler.text.patterns import by_first_letter
 
 VERBS = (
     r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|announce"
-    r"|answer|appoint"
+    r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
     r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
     r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
@@ -317,6 +317,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     rest = text[intro.end() :] if intro else ""
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
+    if intro and _listed_intro(text):
+        return True  # "Using log files, graphs, and any other tools, identify what leaked"
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
@@ -330,6 +332,29 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
+
+
+_COMMA = re.compile(r",\s+")
+
+
+def _listed_intro(text: str) -> bool:
+    """An introducing phrase that holds a list ("Using log files, graphs, and any other tools,")
+    before an imperative: each later comma of its first 200 characters may end it."""
+    head = text[:200]
+    if any(mark in head for mark in ";:.?!"):
+        head = re.split(r"[;:.?!]", head, maxsplit=1)[0]
+    return any(
+        _imperative(text[comma.end() :]) and not _CLAUSE_WORD.search(head, 0, comma.start())
+        for comma in _COMMA.finditer(head)
+    )
+
+
+_CLAUSE_WORD = re.compile(
+    r"\b(?:you|we|they|it|he|she|i|is|are|was|were|be|will|would|can|could|has|have|had|which"
+    r"|that|who)\b|['\u2019](?:ll|re|s|ve|d)\b",
+    re.IGNORECASE,
+)
+"""A word of a clause, not of a phrase: the list the phrase holds ends before it."""
 
 
 def _imperative(text: str) -> bool:
