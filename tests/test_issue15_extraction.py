@@ -721,3 +721,18 @@ def test_what_you_will_need_is_an_instruction(paragraph: str, count: int) -> Non
 )
 def test_an_introducing_phrase_may_hold_a_list(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("* A standby shift should normally follow a main shift.", 1),
+        ("* New joiners should mirror your rotation for their first month.", 1),
+        ("* The relay should generally come back within a minute.", 0),  # an expectation
+        ("* The queue should only grow at night.", 0),
+        ("* This should hopefully never happen.", 0),
+        ("At the start of every bridge, the lead should introduce the roles.", 1),
+    ],
+)
+def test_obligations_with_verbs_beyond_the_list(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count

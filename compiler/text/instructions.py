@@ -133,13 +133,19 @@ _OBLIGATION = re.compile(
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
-    r"[^,.;:?!]{1,80}?\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+)?"
+    r"[^,.;:?!]{1,80}?\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+"
+    r"|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
     r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
+    r"|come\s+back|go\s+away|settle|stabili[sz]e"
     r"|take\s+(?:about|around|up|\d|a\s+few|several|less|more|some|no|only|at))\b)"
     rf"(?:(?:{by_first_letter(VERBS)})\b(?![-'])(?<!\bbe)"
     r"|be\s+(?:\w+ly\s+)?(?:[a-z]+ed|taken|done|run|shut\s+down|kept|sent|given|made|written"
-    r"|thrown|rebuilt|put)\b)",
+    r"|thrown|rebuilt|put)\b"
+    # a verb the list lacks, its object or direction right after it ("should shadow your
+    # rotation", "should come directly after ...")
+    r"|(?!be\b|get\b|go\b)[a-z]{3,}(?<!ed)(?<!ing)(?<![^s]s)\s+(?:the|a|an|your|our|their"
+    r"|its|this|these|those|all|any|every|each|it|them|directly|back|up|down|out|off|over)\b)",
     re.IGNORECASE,
 )
 """An obligation put on someone or something named: "Affected instances should be isolated",
@@ -317,6 +323,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     rest = text[intro.end() :] if intro else ""
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
+    if intro and procedural and "should" in rest and _OBLIGATION.match(rest):
+        return True  # "At the start of the call, the lead should announce ..."
     if intro and _listed_intro(text):
         return True  # "Using log files, graphs, and any other tools, identify what leaked"
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
