@@ -736,3 +736,22 @@ def test_an_introducing_phrase_may_hold_a_list(paragraph: str, count: int) -> No
 )
 def test_obligations_with_verbs_beyond_the_list(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_a_decision_left_to_the_reader_after_an_instruction_is_a_decision() -> None:
+    text = (
+        "# T\n\n## Steps\n\n1. Page the platform leads as needed, linking them to the incident.\n"
+        "2. Hand tasks to the deputies at your discretion.\n"
+        "3. Restore the volume from a snapshot as appropriate.\n"
+        '4. Brief the room (as "necessary" is not a hedge in quotes).\n'
+    )
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.condition) for d in found] == [
+        ("decision", "as needed"),
+        ("escalate", None),
+        ("decision", "at your discretion"),
+        ("manual", None),
+        ("manual", None),  # "as appropriate" says how, not whether
+        ("manual", None),
+    ]
+    assert found[0].branch_size == 1 and found[0].span.line == 5

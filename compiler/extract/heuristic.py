@@ -888,6 +888,16 @@ def _instructions(
     return drafts
 
 
+_LEFT_TO_READER = re.compile(
+    r"\s(?P<cond>as\s+(?:necessary|needed|required)|at\s+your\s+(?:own\s+)?discretion)"
+    r"(?=\s*(?:[,.;:!)]|\(|$))",
+    re.IGNORECASE,
+)
+"""A decision left to the reader after an instruction: "Notify stakeholders as necessary",
+"Delegate tasks at your discretion" (LABELLING: a vague condition is a decision). "As
+appropriate" says how, not whether ("Restore it from a backup as appropriate")."""
+
+
 def _guarded(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
@@ -897,6 +907,8 @@ def _guarded(
     condition = _condition_of(text)
     step = _draft(block, kind, text, span, condition=condition, **extra)
     trailing = _TRAILING_CONDITION.search(text) if condition else None
+    if trailing is None and (" as " in text or " at your " in text):
+        return _left_to_reader(block, lines, text, start, step)
     if trailing is None or _leading(text):
         return [step]
     head = text[: trailing.start()].rstrip(" ,(\u2013\u2014-")
@@ -925,6 +937,24 @@ def _guarded(
 
 
 
+
+
+def _left_to_reader(
+    block: Block, lines: tuple[str, ...], text: str, start: int, step: DraftStep
+) -> list[DraftStep]:
+    """"Notify stakeholders as necessary" -> a decision "as necessary" whose branch is the
+    instruction (never inside parentheses, quotes or code)."""
+    hedge = _LEFT_TO_READER.search(text)
+    if hedge is None or any(a < hedge.start("cond") < b for a, b in protected(text)):
+        return [step]
+    at = start + hedge.start("cond")
+    cond = hedge.group("cond")
+    cond_span = _sub_span(block, lines, at, at + len(cond))
+    if cond_span is None:
+        return [step]
+    condition = " ".join(cond.split())
+    decision = _draft(block, "decision", cond, cond_span, condition=condition, branch_size=1)
+    return [decision, step]
 
 
 def _prose_kind(text: str) -> DraftKind:
