@@ -755,3 +755,14 @@ def test_a_decision_left_to_the_reader_after_an_instruction_is_a_decision() -> N
         ("manual", None),
     ]
     assert found[0].branch_size == 1 and found[0].span.line == 5
+
+
+def test_and_you_will_after_an_instruction_is_another_instruction() -> None:
+    assert _texts(
+        "# T\n\n## Steps\n\n* You should answer the pages, and you will run the bridge.\n"
+        "* Again, this is routine and you should remember the rota changes.\n"
+    ) == [
+        "You should answer the pages",
+        "run the bridge.",
+        "Again, this is routine and you should remember the rota changes.",
+    ]

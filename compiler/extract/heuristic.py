@@ -197,7 +197,8 @@ _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _COORDINATED = re.compile(
     r"(?<!\bshould)(?<!\bmust)(?<!\bwill)(?<!\bcan)(?<!\bmay)(?<!\bwould)(?<!\bcould)"
-    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:to\s+)?(?:\w+ly\s+)?"
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:to\s+|you\s+(?:should|must|will|need\s+to)\s+)?"
+    r"(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|act)\b)"
     r"(?!(?<!, and )(?<!, or )use\b)",
@@ -850,7 +851,13 @@ def _instructions(
     """One step per instruction of a clause: "Identify X and keep Y" is two steps."""
     found = list(_COORDINATED.finditer(text))
     guard = protected(text) if found else []
-    found = [m for m in found if not any(a <= m.start() < b for a, b in guard)]
+    found = [
+        m
+        for m in found
+        if not any(a <= m.start() < b for a, b in guard)
+        # "..., and you will take point": only after an instruction of its own
+        and ("you " not in m.group(0) or _instructional(text[: m.start()]))
+    ]
     last = next((m for m in reversed(found) if text[m.start()] == ","), None)
     if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
         serial = [
