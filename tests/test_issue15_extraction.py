@@ -766,3 +766,22 @@ def test_and_you_will_after_an_instruction_is_another_instruction() -> None:
         "run the bridge.",
         "Again, this is routine and you should remember the rota changes.",
     ]
+
+
+def test_a_paragraph_that_only_jumps_is_an_edge_of_the_step_before_it() -> None:
+    text = (
+        "# T\n\n## Steps\n\n1. Look at the relay:\n\n   ```shell\n   $ kubectl get pods -n relay\n"
+        "   ```\n\n   Fixing the image is the vendor's task: go to step 3.\n\n"
+        "2. If the relay is idle, the queue is the likely cause: go to step 3 to drain it.\n\n"
+        "   If the relay is busy, go to step 3.\n\n"
+        "3. Drain the queue.\n"
+    )
+    found = extract(parse(text), frozenset({"kubectl"}))
+    assert [(d.kind, d.span.line) for d in found] == [
+        ("action", 8),
+        ("decision", 13),
+        ("decision", 15),
+        ("manual", 17),
+    ]
+    assert [j.target for j in found[0].jumps] == ["3"]
+    assert [j.target for j in found[1].jumps] == ["3"]

@@ -305,6 +305,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
         if block.kind == "heading":
             headings.visit(block)
+        if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
+            continue
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
             found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
@@ -329,6 +331,25 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     headings.close(0)
     _exclusive_cases(drafts, labelled)
     return _numbered_from_first(drafts)
+
+
+def _edge_of_last(block: Block, drafts: list[DraftStep]) -> bool:
+    """A paragraph that only jumps ("Go to step 8.", "Restoring it is the owner's job: go to
+    step 8.") is an edge of the step before it, not a step (a numbered item stays a step:
+    jumps name it by its number)."""
+    if not drafts or (block.ordered and block.first_in_item) or not _JUMP_WORDS.search(block.text):
+        return False
+    parts = sentences(block.text)
+    if not parts or not all(
+        _jump_only(part.text) and not _leading(part.text) and not _OTHERWISE_LEAD.match(part.text)
+        for part in parts
+    ):
+        return False  # "If X, go to step 5." is a decision
+    jumps = _jumps(block, block.text, block.span)
+    if not jumps:
+        return False
+    drafts[-1] = replace(drafts[-1], jumps=(*drafts[-1].jumps, *jumps))
+    return True
 
 
 def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
@@ -1020,11 +1041,19 @@ def _only_jumps(text: str) -> bool:
         left = _PROCEDURE_JUMP.sub(" ", left)
     if left == text:
         return False  # no jump in it
-    return not _LETTER.search(_JUMP_FILLER.sub("", f" {left} "))
+    if not _LETTER.search(_JUMP_FILLER.sub("", f" {left} ")):
+        return True
+    # "Restoring it is the owner's job: go to step 8.": a reason before the colon
+    head, colon, tail = text.partition(": ")
+    return bool(colon) and _only_jumps(tail) and not _instructional(head)
 
 
-_JUMP_FILLER = re.compile(r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$", re.IGNORECASE)
-"""What may go with a jump: "then", "and", "here", and a reason after a colon or dash."""
+_JUMP_FILLER = re.compile(
+    r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$|\s(?:in\s+order\s+)?to\s+[a-z]+\b[^.;:]*",
+    re.IGNORECASE,
+)
+"""What may go with a jump: "then", "and", "here", a reason after a colon or dash, and its
+purpose ("go to step 7 to get the pod rescheduled")."""
 _LETTER = re.compile(r"[a-z]", re.IGNORECASE)
 
 
@@ -1467,11 +1496,12 @@ def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
 
 def not_a_step(text: str) -> bool:
     """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
-    one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ...")."""
+    one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ..."), a
+    sentence that only jumps (an edge of the step before it)."""
     text = text.strip()
     if is_pointer(text) or is_procedure_pointer(text) or is_title(text):
         return True
-    if _REASSURANCE.match(text):
+    if _REASSURANCE.match(text) or (_JUMP_WORDS.search(text) and _jump_only(text)):
         return True
     return bool(_FOLLOWING.search(text)) and not _leading(text)
 
