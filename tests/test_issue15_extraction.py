@@ -785,3 +785,17 @@ def test_a_paragraph_that_only_jumps_is_an_edge_of_the_step_before_it() -> None:
     ]
     assert [j.target for j in found[0].jumps] == ["3"]
     assert [j.target for j in found[1].jumps] == ["3"]
+
+
+def test_a_paragraph_wholly_in_italics_is_an_aside_not_steps(compile_text: Compile) -> None:
+    text = (
+        "# T\n\n## Phases\n\n_Next comes containment. We need to decide what to cut off, and then "
+        "cut it off._\n\n*Restart the relay.* Then drain the queue.\n\n"
+        "* _Page the duty lead._\n"
+    )
+    assert _texts(text) == [
+        "*Restart the relay.*",
+        "Then drain the queue.",
+        "_Page the duty lead._",
+    ]
+    assert "RB008" not in codes(compile_text(text))

@@ -608,7 +608,7 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or is_pointer(text) or is_dialogue(block, lines):
+    if not text or is_pointer(text) or is_aside(block, lines):
         return []
     case = _case_label(block, lines, procedural)
     if case:
@@ -1492,6 +1492,20 @@ def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
     may go, it does not tell the reader what to do."""
     quoted = lines[block.span.line - 1].lstrip().startswith(">")
     return quoted and _SPEAKER.match(block.text) is not None
+
+
+_ITALIC_PARAGRAPH = re.compile(r"^(?P<mark>[_*])(?![_*\s]).*(?<![_*\s])(?P=mark)$", re.DOTALL)
+
+
+def is_aside(block: Block, lines: tuple[str, ...]) -> bool:
+    """Example dialogue, or a paragraph set wholly in italics outside a list ("_Next step is to
+    stabilize the incident. We need to ..._"): a summary or aside, not steps."""
+    if is_dialogue(block, lines):
+        return True
+    if block.list_depth or not block.text.endswith(("_", "*")):
+        return False
+    italic = _ITALIC_PARAGRAPH.match(block.text)
+    return italic is not None and block.text.count(italic.group("mark")) == 2
 
 
 def not_a_step(text: str) -> bool:
