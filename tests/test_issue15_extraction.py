@@ -799,3 +799,20 @@ def test_a_paragraph_wholly_in_italics_is_an_aside_not_steps(compile_text: Compi
         "_Page the duty lead._",
     ]
     assert "RB008" not in codes(compile_text(text))
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("This guide covers everything you need to know before your first shift.", 0),
+        ("Nobody should have to guess which channel you should be posting in.", 0),
+        ("When the bridge opens, you should post the channel name.", 2),
+        ("If you want to coach new leads, take a look at [the coaching page](../coach.md).", 0),
+        ("Have a look at [the relay notes](https://relay.example/notes).", 0),
+    ],
+)
+def test_embedded_you_should_and_conditional_pointers_are_not_steps(
+    paragraph: str, count: int, compile_text: Compile
+) -> None:
+    assert len(_texts(f"# T\n\n## Duties\n\n{paragraph}\n")) == count
+    assert "RB008" not in codes(compile_text(f"# T\n\n## Duties\n\n{paragraph}\n"))

@@ -263,7 +263,8 @@ _JUMP_WORDS = re.compile(
 )
 _POINTER = (
     r"(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:(?:follow|read)\s+(?:the\s+)?"
-    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?)\s+(?:the\s+|our\s+)?))?"
+    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?|(?:take|have)\s+a\s+look\s+at"
+    r"|check\s+out)\s+(?:the\s+|our\s+)?))?"
     r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
     r"(?:\s+for\s+[^.!?]*)?\.?"
 )
@@ -825,6 +826,8 @@ def _sentence_steps(
     if leading and len(sentences(text)) > 1:
         # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    if leading and is_pointer(leading.group("rest")):
+        return []  # "If you want to learn more, take a look at [the guide](...)."
     if leading and leading.group("rest").strip():
         return _split_condition(block, leading, lines, text, start, span)
     if leading:
@@ -1515,6 +1518,9 @@ def not_a_step(text: str) -> bool:
     text = text.strip()
     if is_pointer(text) or is_procedure_pointer(text) or is_title(text):
         return True
+    leading = _leading(text) if "](" in text else None
+    if leading and is_pointer(leading.group("rest")):
+        return True  # a pointer under a condition
     if _REASSURANCE.match(text) or (_JUMP_WORDS.search(text) and _jump_only(text)):
         return True
     return bool(_FOLLOWING.search(text)) and not _leading(text)

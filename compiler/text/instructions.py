@@ -163,6 +163,13 @@ _EXPECT = re.compile(
 about the kubeconfig")."""
 
 
+_EMBEDDED = re.compile(
+    r"\b(?:what|which|whose|how|where|when|whether|everything|anything|all)\b(?:\s+[\w-]+){0,3}\s+$",
+    re.IGNORECASE,
+)
+"""Words before "you should" that make it part of an embedded question or a relative clause."""
+
+
 _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|are)\b", re.I)
 """A sentence presenting what follows ("Here are some examples you should use")."""
 
@@ -334,9 +341,16 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return False  # "Here are some phrases you should use": what follows is the instruction
     # "you should ..." counts under any heading (a heading never excludes an instruction);
     # what the reader should see is an expectation, not an instruction.
-    you_should = ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
-    if you_should and _EXPECT.match(text, you_should.end()):
-        you_should = None
+    you_should = None
+    if "you" in folded or "we" in folded:
+        for found in YOU_SHOULD.finditer(text):
+            # not what the reader will see, nor inside an embedded question or relative clause
+            # ("which bridge you should be using", "everything you need to know")
+            if not _EXPECT.match(text, found.end()) and not _EMBEDDED.search(
+                text, max(0, found.start() - 40), found.start()
+            ):
+                you_should = found
+                break
     if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
