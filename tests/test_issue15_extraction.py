@@ -816,3 +816,17 @@ def test_embedded_you_should_and_conditional_pointers_are_not_steps(
 ) -> None:
     assert len(_texts(f"# T\n\n## Duties\n\n{paragraph}\n")) == count
     assert "RB008" not in codes(compile_text(f"# T\n\n## Duties\n\n{paragraph}\n"))
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("On spot capacity, the worker might need a manual restart.", 1),
+        ("The broker may need to be recreated from its snapshot.", 1),
+        ("The rollout may need some time.", 0),
+        ("As a check, list the relay's endpoints again.", 1),
+        ("As confirmation, list the relay's endpoints again.", 1),
+    ],
+)
+def test_hedged_changes_and_short_as_phrases(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count

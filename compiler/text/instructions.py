@@ -186,8 +186,9 @@ _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 
 _INTRO = re.compile(
     r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
-    r"|via|by|at|within|inside|as\s+(?:a|an|the)|to\s+(?:be\s+safe|confirm|check|verify|see))\b"
-    r"[^,;:.?!]{1,80},\s+",
+    r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))|to\s+(?:be\s+safe|confirm|check"
+    r"|verify|see))\b"
+    r"[^,;:.?!]{0,80},\s+",
     re.IGNORECASE,
 )
 """A short phrase setting where or with what before an instruction: "On the hub, run ...",
@@ -269,6 +270,16 @@ _ADVISED = re.compile(
 "take the page" ..." (not "It's important to ...": what matters, said of the process)."""
 
 
+_HEDGED_NEED = re.compile(
+    r"\b(?:may|might|could|will)\s+(?:also\s+|then\s+)?need\s+(?:to\s+be\s+[a-z]+(?:ed|en|wn)\b"
+    r"|an?\s+(?:\w+\s+)?(?:reboot|restart|replacement|upgrade|update|restore|rollback|resize"
+    r"|clean-?up|drain|redeploy(?:ment)?|recreation|reinstall(?:ation)?)\b)",
+    re.IGNORECASE,
+)
+"""A hedged change (LABELLING's "you may have to recycle the node"): "the OSD may need to be
+replaced", "the instance might need a manual reboot"."""
+
+
 LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
 """A short label before an instruction: "Note for operators: restart ..."."""
 
@@ -320,6 +331,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True
     if suggests_action(text[:1].upper() + text[1:]):
         return True  # "If there is no activity, restarting the pod may help."
+    if "need" in text and _HEDGED_NEED.search(text):
+        return True  # "the OSD may need to be replaced", "might need a manual reboot"
     offered = _OFFERED.match(text) or _ADVISED.match(text)
     if offered and _imperative(text[offered.end() :]):
         return True
