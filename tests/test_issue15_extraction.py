@@ -830,3 +830,10 @@ def test_embedded_you_should_and_conditional_pointers_are_not_steps(
 )
 def test_hedged_changes_and_short_as_phrases(paragraph: str, count: int) -> None:
     assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+def test_an_attempt_at_two_things_is_one_step() -> None:
+    assert _texts("# T\n\n## Fix\n\nTry to find the leak and patch it.\n") == [
+        "Try to find the leak and patch it."
+    ]
+    assert len(_texts("# T\n\n## Fix\n\nFind the leak and patch it.\n")) == 2

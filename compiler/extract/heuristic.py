@@ -204,6 +204,7 @@ _COORDINATED = re.compile(
     r"(?!(?<!, and )(?<!, or )use\b)",
     re.IGNORECASE,
 )
+_ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
 _COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
 """A colon between two instructions, the second capitalised: "Involve others as needed: Do
 not hesitate to escalate"."""
@@ -872,8 +873,9 @@ def _else_split(
 def _instructions(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
-    """One step per instruction of a clause: "Identify X and keep Y" is two steps."""
-    found = list(_COORDINATED.finditer(text))
+    """One step per instruction of a clause: "Identify X and keep Y" is two steps ("Try to
+    identify X and resolve it" is one attempt)."""
+    found = [] if _ATTEMPT.match(text) else list(_COORDINATED.finditer(text))
     guard = protected(text) if found else []
     found = [
         m
