@@ -183,7 +183,7 @@ def test_an_undecidable_decision_is_a_human_gate(compile_text: Compile) -> None:
     [
         "If you don't find a common cause",
         "If we cannot identify the faulty release",
-        "When you are not sure the rollout finished",
+        "When you believe the rollout never finished",
         "Whenever the team feels uneasy about the change",
     ],
 )
@@ -414,3 +414,100 @@ def test_session5_a_change_named_as_a_noun(
     compile_text: Compile, body: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\n* Keep notes. Ask team-x if you are not sure what broke.\n", "RB101", 0),
+        ("# Fix\n\n* Keep notes. Ask team-x if you think the cache broke.\n", "RB101", 1),
+        (
+            "# Fix\n\n* Rolling back is at your discretion. If in doubt, roll back with "
+            "`helm rollback web 3`.\n",
+            "RB101",
+            0,
+        ),
+        (
+            "# Fix\n\n* Rolling back is at your discretion. Roll back: `helm rollback web 3`.\n",
+            "RB101",
+            1,
+        ),
+    ],
+)
+def test_session6_a_default_for_doubt_is_written_down(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "If you are unsure, do X" is the case written down for when the reader cannot decide;
+    it also settles a discretion stated beside it."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+def test_session6_a_decision_on_doubt_is_not_flagged_but_needs_a_person(
+    compile_text: Compile,
+) -> None:
+    artifact = compile_text(
+        FRONT + "# Fix\n\n1. When you are not sure the rollout finished, page team-x.\n"
+        "2. Run `oc get pods`.\n"
+    )
+    decisions = [s for s in artifact.steps if s.kind == "decision"]
+    assert decisions and all(s.gate == "human" for s in decisions)
+    assert not [d for d in artifact.diagnostics if d.code in ("RB101", "RB102")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n* When running jobs that could cause lots of alerts, tell team-x first.\n", 0),
+        ("# Fix\n\n* When a batch job causes lots of alerts, tell team-x.\n", 1),
+    ],
+)
+def test_session6_a_foreseen_risk_asks_a_precaution(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Fix\n\nNotify the customers only once you are confident (through a log review) "
+            "that the leak has stopped.\n",
+            0,
+        ),
+        (
+            "# Fix\n\nNotify the customers only once you are confident that the leak has "
+            "stopped.\n",
+            1,
+        ),
+    ],
+)
+def test_session6_a_decision_is_judged_by_its_clause_as_written(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A decision step keeps its condition's words, not the bracket after them saying how it is
+    judged; the source clause decides."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("```\noc get pods -n web\n```\n", 1),
+        ("```\noc delete pod web-1 -n web\n```\n", 0),
+    ],
+)
+def test_session6_a_block_that_only_reads_does_not_say_how_to_change(
+    compile_text: Compile, block: str, expected: int
+) -> None:
+    """ "Try deleting the pod:" then a block that only lists the pods: the change is unsaid."""
+    body = f"# Fix\n\nTry deleting the web pod and watch it come back:\n\n{block}"
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+def test_session6_a_look_before_reads_is_not_a_change(compile_text: Compile) -> None:
+    body = (
+        "# Fix\n\n1. Check the pod's status and restart count:\n\n"
+        "   ```\n   oc get pods -n web\n   ```\n"
+    )
+    assert not flags(compile_text, body, "RB108")

@@ -38,7 +38,11 @@ from compiler.text.conditions import (
     JUDGED_BY,
     JUDGEMENT,
     MEASURED,
+    decidable,
+    foreseen,
     measureless,
+    on_doubt,
+    precaution,
     undecided,
 )
 from compiler.text.instructions import is_instruction, mentions_escalation
@@ -538,6 +542,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
         if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
+        if _default_given(hit):
+            continue
         yield Finding(
             "RB101",
             hit.span,
@@ -546,6 +552,16 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+def _default_given(hit: Hit) -> bool:
+    """Whether the text says what to do when the reader cannot decide, in the hit's sentence or
+    the next ("Announcing publicly is at your discretion. If you are unsure, then announce
+    publicly."): the discretion has a written default, so nothing is left to a guess."""
+    starts = hit.passage.sentence_starts
+    index = bisect_left(starts, hit.passage.sentence_at(hit.start).start)
+    following = hit.passage.sentences[index : index + 2] if index < len(starts) else []
+    return any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence)
 
 
 def _decision_flags(context: CheckContext) -> list[Finding]:
@@ -563,6 +579,10 @@ def _decision_flags(context: CheckContext) -> list[Finding]:
     return found
 
 
+_CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
+"""The rest of a condition's clause in the source after the words a step kept."""
+
+
 def _undecided_decisions(
     context: CheckContext, flagged: set[int], measured_by_rb102: bool
 ) -> Iterator[Finding]:
@@ -573,19 +593,28 @@ def _undecided_decisions(
     for step in context.graph.steps:
         if step.kind != "decision" or step.source is None:
             continue
-        open_ = undecided(
-            [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
-        )
+        open_ = [
+            condition
+            for condition in undecided(
+                [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
+            )
+            if not (on_doubt(condition) or precaution(condition))  # a written default
+        ]
         if not open_ or flagged.intersection(range(step.source.line, step.source.end_line + 1)):
             continue
         condition = " ".join(open_[0].split())
         span = step.source
+        as_written = open_[0]
         for number in range(step.source.line, min(step.source.end_line, len(lines)) + 1):
             column = lines[number - 1].find(open_[0])
             if column >= 0:
                 end = column + len(open_[0])
                 span = Span(line=number, column=column + 1, end_line=number, end_column=end)
+                rest = _CLAUSE_REST.match(lines[number - 1], end)
+                as_written += rest.group(0) if rest else ""
                 break
+        if decidable(as_written):
+            continue  # the source decides it: "once you are confident (via forensic analysis)"
         code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
         yield Finding(
             code,
@@ -635,7 +664,9 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
     for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
         clause = hit.match.group(0)
-        judgement = JUDGEMENT.search(clause)
+        judgement = next(
+            (j for j in JUDGEMENT.finditer(clause) if not foreseen(clause, j)), None
+        )  # a risk foreseen ("activities that might generate plenty of pages") asks a precaution
         if judgement is None or _decidable(clause) or _embedded_question(hit):
             continue
         if not _instructs(hit.sentence):
@@ -1281,13 +1312,14 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
     blocks = context.document.blocks
     for hit in hits:
         passage = hit.passage
-        if hit.step in bound:
+        reads = _leads(hit) and _code_only_reads(context, passage)
+        if hit.step in bound and not reads:
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
             continue
         if passage.block.kind == "heading" or _command_in(context, passage):
             continue
-        if _code_follows(blocks, passage) or _list_details(context, hit):
+        if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
@@ -1398,13 +1430,43 @@ def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool
 
 def _says_how_here(context: CheckContext, passage: Passage) -> bool:
     """Whether a passage says how: a command or a tool in inline code, a code block right after
-    it, or a list right after it that details it."""
+    it that changes something, or a list right after it that details it."""
     blocks = context.document.blocks
     return (
         _command_in(context, passage)
-        or _code_follows(blocks, passage)
+        or (_code_follows(blocks, passage) and not _code_only_reads(context, passage))
         or _list_follows(blocks, passage)
     )
+
+
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:then|now|next|first|finally|also|please|try|you\s+(?:can|could|should|must|may"
+    r"|might))\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _leads(hit: Hit) -> bool:
+    """Whether the change is the sentence's first instruction ("Try deleting the pod and watch
+    ...", not "Check the status and restart count"): what a block after it must do."""
+    sentence = hit.passage.sentence_at(hit.start)
+    return _LEAD_IN.match(hit.passage.text, sentence.start, hit.start) is not None
+
+
+def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
+    """Whether the code block right after a passage holds only steps that read (each binds a
+    tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
+    it does not say how to delete one."""
+    after = block_after(context.document.blocks, passage.block.span.end_line)
+    if after is None or after.kind != "code":
+        return False
+    first, last = after.span.line, after.span.end_line
+    inside = [
+        step
+        for step in context.graph.steps
+        if step.source is not None and first <= step.source.line <= last
+    ]
+    return bool(inside) and all(step.effect == "read" for step in inside)
 
 
 def _command_in(context: CheckContext, passage: Passage) -> bool:

@@ -119,6 +119,48 @@ def measureless(condition: str) -> bool:
     return bool(JUDGEMENT.search(condition) or _MEASURE_WORD.search(condition))
 
 
+_DOUBT = re.compile(
+    r"\b(?:if|when|whenever)\s+(?:(?:you|we|they)\s+(?:are|feel|remain)\s+(?:still\s+)?|(?:you|we|they)'re"
+    r"\s+(?:still\s+)?)?(?:unsure|uncertain|in\s+doubt|not\s+(?:sure|certain|confident))\b",
+    re.IGNORECASE,
+)
+"""The reader's own doubt as the condition: "if you are unsure", "if in doubt", "when not
+sure"."""
+
+
+def on_doubt(condition: str) -> bool:
+    """Whether a condition is the reader's doubt ("If you are unsure, announce publicly"): its
+    branch is the default the text gives for when the reader cannot decide, so the case is
+    written down, not left open. (A decision on it still needs a person: an agent does not know
+    when it is "unsure".)"""
+    return _DOUBT.search(condition) is not None
+
+
+_FORESEEN = re.compile(
+    r"\b(?:might|may|could)\s+(?:\w+ly\s+)?(?:generate|cause|produce|create|trigger|result\s+in"
+    r"|lead\s+to|bring)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def foreseen(condition: str, judgement: re.Match[str]) -> bool:
+    """Whether the judgement in a condition is a risk the reader foresees ("when doing
+    activities that might generate plenty of pages"): the step is a precaution for anything that
+    could have that effect, so over-applying it is harmless and no threshold is missing."""
+    return _FORESEEN.search(condition, 0, judgement.start()) is not None
+
+
+def precaution(condition: str) -> bool:
+    """Whether a condition judges nothing but foreseen risks (`foreseen`): a precaution's
+    trigger, not a judgement left open."""
+    found = list(JUDGEMENT.finditer(condition))
+    return (
+        bool(found)
+        and all(foreseen(condition, judgement) for judgement in found)
+        and not (_OPINION.search(condition) or _LEFT_OPEN.search(condition))
+    )
+
+
 def judged(condition: str) -> bool:
     """Whether a condition is left to judgement: an opinion or the reader's own search, a
     word such as "needed" or "enough", or a judgement with no measure ("is high")."""
