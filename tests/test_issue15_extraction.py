@@ -607,10 +607,13 @@ def test_if_it_does_not_look_like_is_a_condition_not_an_else_lead() -> None:
     ("paragraph", "kinds"),
     [
         ("Restarting the relay pod may help.", ["manual"]),
-        ("If the queue does not drain, rebooting the worker node often helps.", ["decision", "manual"]),
         (
-            "Scaling the broker down will force every consumer to reconnect, which should clear the "
-            "backlog.",
+            "If the queue does not drain, rebooting the worker node often helps.",
+            ["decision", "manual"],
+        ),
+        (
+            "Scaling the broker down will force every consumer to reconnect, which should "
+            "clear the backlog.",
             ["manual"],
         ),
         ("Restarting the relay will not help here.", []),

@@ -968,15 +968,11 @@ def _guarded(
     return [decision, replace(step, text=head, span=head_span, kind=_prose_kind(head))]
 
 
-
-
-
-
 def _left_to_reader(
     block: Block, lines: tuple[str, ...], text: str, start: int, step: DraftStep
 ) -> list[DraftStep]:
-    """"Notify stakeholders as necessary" -> a decision "as necessary" whose branch is the
-    instruction (never inside parentheses, quotes or code)."""
+    """A decision "as necessary" whose branch is the instruction ("Notify stakeholders as
+    necessary"); never inside parentheses, quotes or code."""
     hedge = _LEFT_TO_READER.search(text)
     if hedge is None or any(a < hedge.start("cond") < b for a, b in protected(text)):
         return [step]
@@ -1550,8 +1546,8 @@ _PROCEDURE_LINK = re.compile(
 
 
 def is_procedure_pointer(text: str) -> bool:
-    """"See [Restarting the Policy Propagator Pod](../common/restart.md).": a relative link to
-    another page of the same documentation whose title names an action is that action, done
+    """A relative link to another page of the same documentation whose title names an action
+    ("See [Restarting the Policy Propagator Pod](../common/restart.md).") is that action, done
     by the linked procedure (a step), unlike a pointer to reading ("See [KubeNode](https://
     kubernetes.io/...)")."""
     found = _PROCEDURE_LINK.match(text.strip())

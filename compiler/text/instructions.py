@@ -251,7 +251,9 @@ def gerund_of_verb(word: str) -> bool:
 def suggests_action(text: str) -> bool:
     """An action the text recommends by what it does: "Restarting the pod may help"."""
     found = _SUGGESTION.match(text) if "ing " in text[:40] else None
-    return bool(found) and not _NEGATED.search(text) and gerund_of_verb(found.group("gerund"))
+    if found is None or _NEGATED.search(text):
+        return False
+    return gerund_of_verb(found.group("gerund"))
 
 
 _OFFERED = re.compile(
