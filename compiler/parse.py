@@ -23,6 +23,7 @@ from compiler.source import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from compiler.source import SourceError as SourceError
 from compiler.source import decode_source as decode_source
 from compiler.source import normalise as normalise
+from compiler.text.markup import html_texts
 
 _NON_ANCHOR = re.compile(r"[^\w\- ]")
 
@@ -240,6 +241,51 @@ def _dropped_lines(
 def anchor(title: str) -> str:
     """GitHub-style anchor of a heading title."""
     return _NON_ANCHOR.sub("", title.strip().lower()).replace(" ", "-")
+
+
+def html_blocks(block: Block, lines: tuple[str, ...]) -> tuple[Block, ...]:
+    """The text a reader sees of an HTML block, as the markdown blocks it would be: each
+    `<p>`, `<li>`, `<details>` body or loose run of text a paragraph (an `<li>`'s in a list), each
+    cell of a `<table>` a block of kind "table"; titles (`<summary>`, `<th>`, `<h2>`) are no
+    block, as a heading is never a step. Inline tags stay in a block's text, as they
+    stay in a markdown paragraph's; spans point at the source."""
+    if block.kind != "html":
+        return ()
+    first = block.span.line - 1
+    starts = [0]
+    for number in range(first, block.span.end_line - 1):
+        starts.append(starts[-1] + len(lines[number]) + 1)
+    source = "\n".join(lines[first : block.span.end_line])
+    found = []
+    for run in html_texts(source):
+        if run.title:
+            continue
+        line, column = _position(starts, run.start)
+        end_line, end_column = _position(starts, run.end - 1)
+        span = Span(
+            line=first + line + 1,
+            column=column + 1,
+            end_line=first + end_line + 1,
+            end_column=end_column + 1,
+        )
+        found.append(
+            Block(
+                "table" if run.in_table else "paragraph",
+                span,
+                text_at(lines, span),
+                sections=block.sections,
+                list_depth=block.list_depth + run.list_depth,
+                list_id=block.list_id,
+                first_in_item=run.first_in_item,
+            )
+        )
+    return tuple(found)
+
+
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    """(line index, column index) of an offset, given the offset each line starts at."""
+    index = bisect.bisect_right(starts, offset) - 1
+    return index, offset - starts[index]
 
 
 def text_at(lines: tuple[str, ...] | list[str], span: Span) -> str:

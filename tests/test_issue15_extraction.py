@@ -13,6 +13,7 @@ from compiler.cli import app
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
 from compiler.parse import parse
+from compiler.text.markup import html_texts
 
 from .conftest import REPO, codes
 
@@ -840,3 +841,64 @@ def test_an_attempt_at_two_things_is_one_step() -> None:
         "Try to find the leak and patch it."
     ]
     assert len(_texts("# T\n\n## Fix\n\nFind the leak and patch it.\n")) == 2
+
+
+# Session 7: HTML blocks are read, not skipped --------------------------------------------------
+
+_HTML_TABLE = (
+    "# Tiers\n\n## Responses\n\n"
+    '<table class="tiers">\n  <tr>\n    <th>Tier</th>\n    <th>Response</th>\n  </tr>\n'
+    '  <tr>\n    <td class="t1">T1</td>\n    <td>\n      <p class="what">Full outage.</p>\n'
+    "      <ul>\n        <li>Phone the duty lead on <code>!lead call</code>.</li>\n"
+    '        <li>Read <a href="/later/review">Reviews</a>.</li>\n'
+    "        <li>Billing is unaffected.</li>\n      </ul>\n    </td>\n  </tr>\n</table>\n"
+)
+
+
+def test_an_instruction_in_an_html_table_cell_is_reported(compile_text: Compile) -> None:
+    art = compile_text(_HTML_TABLE)
+    unplaced = [d for d in art.diagnostics if d.code == "RB008"]
+    # The cell's instruction, not its statement or its pointer: as a markdown table's cell.
+    assert [(d.line, d.column) for d in unplaced] == [(15, 13)]
+    assert art.coverage["unplaced"] == 1 and _steps(art) == []
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<details>\n<summary>Repair</summary>\n<p>Drain the relay queue.</p>\n</details>\n",
+        "<div>\n  <ul>\n    <li>Drain the relay queue.</li>\n  </ul>\n</div>\n",
+        "<div>\n  <p>\n    Drain the relay\n    queue.\n  </p>\n</div>\n",
+    ],
+)
+def test_an_instruction_in_html_outside_a_table_is_a_step(html: str, compile_text: Compile) -> None:
+    text = f"# Relay\n\n## Repair\n\n{html}"
+    assert [" ".join(t.split()) for t in _texts(text)] == ["Drain the relay queue."]
+    art = compile_text(text)
+    assert "RB008" not in codes(art) and len(_steps(art)) == 1
+    assert art.steps[0].source is not None and art.steps[0].source.line >= 7
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # A tooltip's words are no sentence, a comment is hidden (RB009's), code is not prose.
+        '<div>\n<span><b>Checked:</b> <abbr title="Restart the relay on each check.">date'
+        "</abbr></span>\n</div>\n",
+        "<div>\n<!-- Restart the relay. -->\n</div>\n",
+        "<div>\n<pre>Restart the relay.</pre>\n</div>\n",
+    ],
+)
+def test_no_step_or_report_from_text_a_reader_does_not_see(
+    html: str, compile_text: Compile
+) -> None:
+    text = f"# Relay\n\n## Notes\n\n{html}"
+    assert _texts(text) == []
+    assert "RB008" not in codes(compile_text(text))
+
+
+def test_html_runs_of_text_nest_lists_and_stop_at_an_unclosed_comment() -> None:
+    html = "<ul><li>Open <b>it</b>.<ul><li>Then close it.</li></ul></li></ul><!-- Purge it.\n"
+    runs = html_texts(html)
+    assert [html[r.start : r.end] for r in runs] == ["Open <b>it</b>.", "Then close it."]
+    assert [(r.list_depth, r.first_in_item) for r in runs] == [(1, True), (2, True)]

@@ -2,14 +2,18 @@
 every instruction-like line of every file is in a step of the artifact or reported by RB008.
 
 Instruction-like: a sentence of a paragraph, list item or quote that reads as an instruction
-(`is_instruction`, the test the text rules use too), or a code line behind a `$ ` prompt that
-runs something (not a bare `NAME=value`, `cd` or `exit`).
+(`is_instruction`, the test the text rules use too), a line of an HTML block (table cells,
+`<details>`, `<p>`, `<li>`) whose text, read here by the standard library's HTML parser, holds
+such a sentence, or a code line behind a `$ ` prompt that runs something (not a bare
+`NAME=value`, `cd` or `exit`).
 Files copied into the held-out eval group are left out: nothing is tuned on them."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -57,6 +61,48 @@ def _instruction_lines(document: Document) -> set[int]:
                     found.add(_line_of(document, block.span, sentence.text))
         elif block.kind == "code":
             found |= {line.line for line in block.lines if _DOLLAR.match(line.text)}
+        elif block.kind == "html":
+            found |= _html_instruction_lines(document, block.span)
+    return found
+
+
+class _HtmlLines(HTMLParser):
+    """The text of each line of an HTML block as markdown would write it (a link
+    `[text](href)`, code in backticks), without comments and `<pre>`/`<script>`/`<style>`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: defaultdict[int, list[str]] = defaultdict(list)
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("pre", "script", "style")
+        href = dict(attrs).get("href")
+        self._put({"code": "`", "a": "[" if href is not None else ""}.get(tag, " "))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("pre", "script", "style") and self.hidden > 0
+        self._put({"code": "`", "a": "](x)"}.get(tag, " "))
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            for offset, part in enumerate(data.split("\n")):
+                self.lines[self.getpos()[0] + offset].append(part)
+
+    def _put(self, text: str) -> None:
+        if not self.hidden:
+            self.lines[self.getpos()[0]].append(text)
+
+
+def _html_instruction_lines(document: Document, span: Span) -> set[int]:
+    reader = _HtmlLines()
+    reader.feed("\n".join(document.lines[span.line - 1 : span.end_line]))
+    reader.close()
+    found = set()
+    for line, parts in reader.lines.items():
+        text = re.sub(r" ([.,;:!?])(?=\s|$)", r"\1", " ".join("".join(parts).split()))
+        if any(is_instruction(s.text) and not not_a_step(s.text) for s in sentences(text)):
+            found.add(span.line + line - 1)
     return found
 
 

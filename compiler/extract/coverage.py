@@ -22,8 +22,9 @@ from compiler.extract.heuristic import (
     sentences,
 )
 from compiler.models import Span
-from compiler.parse import Block, Document
+from compiler.parse import Block, Document, html_blocks
 from compiler.text.instructions import is_instruction
+from compiler.text.markup import visible
 
 LINE_CLASSES = (
     "step",
@@ -73,7 +74,15 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
         for number in range(block.span.line, min(block.span.end_line, len(lines)) + 1):
             if classes[number - 1] is None:
                 classes[number - 1] = kind
-        unplaced += _unplaced(block, lines, in_step, programs)
+        if block.kind == "html":
+            for derived in html_blocks(block, lines):
+                unplaced += (
+                    _unplaced_cell(derived, in_step)
+                    if derived.kind == "table"
+                    else _unplaced(derived, lines, in_step, programs)
+                )
+        else:
+            unplaced += _unplaced(block, lines, in_step, programs)
     for issue in unplaced:
         classes[issue.span.line - 1] = "unplaced"
     counts: Counter[str] = Counter()
@@ -128,6 +137,18 @@ def _unplaced(
                     break
     elif block.kind == "paragraph":
         yield from _unplaced_sentences(block, lines, in_step)
+
+
+def _unplaced_cell(cell: Block, in_step: list[bool]) -> Iterator[ExtractionIssue]:
+    """An HTML table's cell that reads as an instruction and no step holds, as a markdown
+    table's cell is read (its tags are not words)."""
+    text = visible(cell.text)
+    for sentence in sentences(text):
+        if is_instruction(sentence.text) and not not_a_step(sentence.text):
+            number = cell.span.line
+            if not in_step[number - 1]:
+                yield _issue(number, cell.span.column, text, "instruction")
+            return
 
 
 def _unplaced_sentences(

@@ -16,7 +16,16 @@ from functools import cache, lru_cache
 
 from compiler.extract import DraftKind, DraftStep, Jump
 from compiler.models import Span
-from compiler.parse import Block, CodeLine, Document, anchor, continuation, normalise, text_at
+from compiler.parse import (
+    Block,
+    CodeLine,
+    Document,
+    anchor,
+    continuation,
+    html_blocks,
+    normalise,
+    text_at,
+)
 from compiler.text.instructions import ESCALATE as _ESCALATE
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
@@ -291,7 +300,11 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     and no shell language tag, only lines starting with one of them (or a common shell
     command) are taken as commands; the rest is read as example output."""
     known = programs | COMMON_PROGRAMS
-    blocks = [b for b in document.blocks if b.kind != "html"]
+    blocks = [
+        derived
+        for block in document.blocks
+        for derived in (html_blocks(block, document.lines) if block.kind == "html" else (block,))
+    ]
     commands_of = {
         i: [] if _shows_output(blocks, i) else _query(blocks, i) or list(_commands(block, known))
         for i, block in enumerate(blocks)

@@ -1,13 +1,17 @@
-"""Markup that is not text a reader sees: HTML comments.
+"""Markup that is not text a reader sees: HTML comments, and the tags around the text of an
+HTML block.
 
 A comment is invisible where runbooks are read (GitHub, a wiki), so nothing in one is ever an
 instruction; scanning for them is linear, and an unclosed comment runs to the end of the text,
-as it does in CommonMark.
+as it does in CommonMark. The text of an HTML block (a table's cells, a `<details>` body, `<p>`
+and `<li>` elements) is what a reader sees of it: `html_texts` finds each run of it between
+block-level tags, so the stages can read it as they read markdown.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _SPACES = re.compile(r"[ \t]{2,}")
 OPEN, CLOSE = "<!--", "-->"
@@ -35,3 +39,120 @@ def without_html_comments(text: str) -> str:
         at = end
     kept.append(text[at:])
     return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+_TAG = re.compile(r"<!--|<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)\b[^>]*>")
+_BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd"),
+        *("details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer"),
+        *("form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "iframe", "legend"),
+        *("li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td"),
+        *("tfoot", "th", "thead", "tr", "ul"),
+    }
+)
+"""Tags that end one run of text and start another (a paragraph, a list item, a cell)."""
+_TITLE_TAGS = frozenset({"summary", "caption", "legend", "th", "h1", "h2", "h3", "h4", "h5", "h6"})
+"""Tags whose text names what follows, as a heading does."""
+_HIDDEN_TAGS = frozenset({"script", "style", "template", "pre", "textarea"})
+"""Tags whose content is not prose: code, or nothing a reader sees as text."""
+_TEXT_ATTRIBUTE = re.compile(
+    r"\s(?:title|alt|aria-[\w-]+|placeholder|value|label|data-[\w-]+)\s*=", re.IGNORECASE
+)
+"""An attribute holding words of its own (a tooltip): the tag ends the run of text before it."""
+_VISIBLE = re.compile(r"[^\W_]")
+_TAG_OR_ANY = re.compile(r"<[^<>]*>")
+
+
+_ANCHOR = re.compile(r"<a\b[^>]*?\bhref=[\"']?(?P<href>[^\"'\s>]*)[^>]*>(?P<text>[^<]*)</a>", re.I)
+_SPACE_BEFORE_MARK = re.compile(r" ([.,;:!?])(?=\s|$)")
+_CODE = re.compile(r"<code\b[^>]*>(?P<text>[^<`]*)</code>", re.IGNORECASE)
+
+
+def visible(text: str) -> str:
+    """`text` as markdown would write what a reader sees of it: a link `[text](href)`, code
+    `` `text` ``, every other tag read as a space, comments dropped."""
+    text = _ANCHOR.sub(lambda m: f"[{m.group('text')}]({m.group('href')})", text)
+    text = _CODE.sub(lambda m: f"`{m.group('text')}`", without_html_comments(text))
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(_TAG_OR_ANY.sub(" ", text).split()))
+
+
+@dataclass(frozen=True)
+class HtmlText:
+    """A run of text of an HTML block between block-level tags, inline tags kept."""
+
+    start: int
+    end: int
+    """Offsets in the block's text: its first and one past its last character."""
+    in_table: bool
+    """Inside a `<table>`: a cell, read as a markdown table's cell is."""
+    list_depth: int
+    """How many `<ul>`/`<ol>` hold it."""
+    first_in_item: bool
+    """The first run of text of an `<li>`."""
+    title: bool
+    """Inside a `<summary>`, `<th>`, `<caption>`, `<legend>` or `<h1>`-`<h6>`: a title."""
+
+
+def html_texts(text: str) -> list[HtmlText]:
+    """The runs of visible text of an HTML block, in order (linear in the text).
+
+    A run ends at a block-level tag, a comment or a tag with a tooltip; inline tags (`<code>`,
+    `<a>`, `<strong>`) stay in it, as they stay in a markdown paragraph. Runs without a letter
+    or digit, and the content of `<pre>`, `<script>` and `<style>`, are left out."""
+    found: list[HtmlText] = []
+    tables = lists = items = hidden = titles = 0
+    fresh_item = False
+    start = end = -1  # the current run: first and one past the last character, tags included
+    at = 0
+
+    def flush() -> None:
+        nonlocal start, end, fresh_item
+        if start >= 0 and not hidden and _VISIBLE.search(visible(text[start:end])):
+            item = fresh_item and items > 0
+            found.append(HtmlText(start, end, tables > 0, lists, item, titles > 0))
+            fresh_item = False
+        start = end = -1
+
+    def extend(piece_start: int, piece_end: int) -> None:
+        nonlocal start, end
+        piece = text[piece_start:piece_end]
+        stripped = piece.strip()
+        if not stripped:
+            return
+        left = piece_start + len(piece) - len(piece.lstrip())
+        start = left if start < 0 else start
+        end = left + len(stripped)
+
+    for tag in _TAG.finditer(text):
+        extend(at, tag.start())
+        if tag.group(0) == "<!--":
+            flush()
+            close = text.find("-->", tag.end())
+            at = len(text) if close < 0 else close + 3
+            continue
+        at = tag.end()
+        name = (tag.group("name") or "").lower()
+        opening = not tag.group("close")
+        if name in _HIDDEN_TAGS:
+            flush()
+            hidden = hidden + 1 if opening else max(hidden - 1, 0)
+        elif name in _BLOCK_TAGS:
+            flush()
+            step = 1 if opening else -1
+            if name == "table":
+                tables = max(tables + step, 0)
+            elif name in ("ul", "ol"):
+                lists = max(lists + step, 0)
+            elif name in _TITLE_TAGS:
+                titles = max(titles + step, 0)
+            elif name == "li":
+                items = max(items + step, 0)
+                fresh_item = opening
+        elif _TEXT_ATTRIBUTE.search(tag.group(0)):
+            flush()  # a tooltip is no part of the sentence around it
+        else:
+            extend(tag.start(), tag.end())
+    extend(at, len(text))
+    flush()
+    return found
