@@ -902,3 +902,37 @@ def test_html_runs_of_text_nest_lists_and_stop_at_an_unclosed_comment() -> None:
     runs = html_texts(html)
     assert [html[r.start : r.end] for r in runs] == ["Open <b>it</b>.", "Then close it."]
     assert [(r.list_depth, r.first_in_item) for r in runs] == [(1, True), (2, True)]
+
+
+# Session 7: series with no "and", a condition written as a sentence of its own ----------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "Drain the queues, firewall isolate them, switch off a region.",
+            ["Drain the queues", "firewall isolate them", "switch off a region."],
+        ),
+        # A comma before a noun phrase, or before a single word, never splits a series.
+        ("Check pods, services, restart the deployment.", None),
+        ("Inspect the logs, the events, restart the worker.", None),
+        # Two parts are no series (a comma splice is left as it is).
+        ("Stay on the bridge, keep the notes.", None),
+    ],
+)
+def test_a_series_of_instructions_with_no_and_is_one_step_each(
+    paragraph: str, expected: list[str] | None
+) -> None:
+    assert _texts(f"# T\n\n## Fix\n\n{paragraph}\n") == (expected or [paragraph])
+
+
+def test_a_condition_written_as_a_sentence_of_its_own_is_the_next_ones_decision() -> None:
+    text = "# T\n\n## Fix\n\nIf a replica is lagging. It is best to\nbegin with its WAL logs.\n"
+    drafts = extract(parse(text))
+    assert [(d.kind, d.condition, d.branch_size) for d in drafts] == [
+        ("decision", "If a replica is lagging", 1),
+        ("manual", None, 0),
+    ]
+    # A statement after it is no branch, and the condition alone is nothing.
+    assert _texts("# T\n\n## Fix\n\nIf a replica is lagging. That happens at night.\n") == []

@@ -691,12 +691,16 @@ def _sentences_steps(
     text = block.text
     drafts: list[DraftStep] = []
     decision: int | None = None
+    fragment: DraftStep | None = None  # "If the node fails to boot." before its instruction
     for part_start, part_end in parts:
         if drafts and is_procedure_pointer(text[part_start:part_end]):
             continue  # "Restarting the pod may help. See [Restarting the pod](...)": its how-to
         otherwise = _OTHERWISE_LEAD.match(text, part_start)
         start = otherwise.end() if otherwise else part_start
         found = _sentence_steps(block, lines, start, part_end, procedural, False)
+        if fragment is not None and found and found[0].kind != "decision":
+            found = [replace(fragment, branch_size=len(found)), *found]
+        fragment = None if found else _condition_fragment(block, lines, start, part_end)
         if otherwise and decision is not None and found and drafts[decision].else_size == 0:
             drafts[decision] = replace(drafts[decision], else_size=len(found))
             drafts += found
@@ -708,6 +712,29 @@ def _sentences_steps(
             decision = None
         drafts += found
     return drafts
+
+
+_CONDITION_FRAGMENT = re.compile(
+    r"^(?P<cond>(?:if|in\s+case|unless)\s+[^,;:.!?]+)\.$", re.IGNORECASE
+)
+"""A condition written as a sentence of its own, its instruction in the next one: "If the
+replica is lagging. It's best to ..."."""
+
+
+def _condition_fragment(
+    block: Block, lines: tuple[str, ...], start: int, end: int
+) -> DraftStep | None:
+    """The decision of a condition written as a sentence of its own, or None."""
+    text = block.text[start:end].strip()
+    fragment = _CONDITION_FRAGMENT.match(text)
+    if fragment is None or _instructional(text):
+        return None
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None:
+        return None
+    condition = " ".join(fragment.group("cond").split())
+    return _draft(block, "decision", text, span, condition=condition)
 
 
 @lru_cache(maxsize=2048)
@@ -906,6 +933,8 @@ def _instructions(
         ]
         if serial and _instructional(text[: min(m.start() for m in serial)]):
             found = sorted([*found, *serial], key=lambda m: m.start())
+    elif not found:
+        found = _bare_series(text)
     if ": " in text:  # "Involve the team as needed: Do not hesitate to escalate ..."
         guard = guard or protected(text)
         found += [
@@ -932,6 +961,39 @@ def _instructions(
         piece = text[a:b]
         drafts += _guarded(block, lines, piece, start + a, part_span, **extra)
     return drafts
+
+
+_COMMA = re.compile(r",\s+")
+_NOT_A_CLAUSE = re.compile(
+    r"(?:the|a|an|any|all|some|each|every|its|their|your|our|this|that|these|those|and|or|"
+    r"then|but|which|who|where|when|if|as|so|e\.g|i\.e|etc|for|with|from|to|in|on|at|by)\b",
+    re.IGNORECASE,
+)
+
+
+def _bare_series(text: str) -> list[re.Match[str]]:
+    """The commas of a series of three or more instructions with no "and": "Drain the node,
+    cordon it, page the owner" (each part an instruction of a few words, the first and the last
+    starting with a verb). A comma before a noun phrase ("Check pods, services, ...") or a
+    single word never splits."""
+    commas = list(_COMMA.finditer(text))
+    if len(commas) < 2 or not _IMPERATIVE.match(text):
+        return []
+    guard = protected(text)
+    if any(a <= m.start() < b for m in commas for a, b in guard):
+        return []
+    if _SERIAL.match(text, commas[-1].start()) is None:
+        return []
+    cuts = [0] + [m.end() for m in commas]
+    ends = [m.start() for m in commas] + [len(text)]
+    pieces = [text[a:b] for a, b in zip(cuts, ends, strict=True)]
+    if not _instructional(pieces[0]) or not _instructional(pieces[-1]):
+        return []
+    for piece in pieces[1:-1]:
+        words = piece.split()
+        if not 2 <= len(words) <= 6 or _NOT_A_CLAUSE.match(piece) or not piece[:1].islower():
+            return []
+    return commas
 
 
 _LEFT_TO_READER = re.compile(
