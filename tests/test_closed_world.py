@@ -511,3 +511,25 @@ def test_session6_a_look_before_reads_is_not_a_change(compile_text: Compile) -> 
         "   ```\n   oc get pods -n web\n   ```\n"
     )
     assert not flags(compile_text, body, "RB108")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Duty Manager\n\n* The rollback is at the DM's discretion.\n", 1),
+        ("# Scribe\n\n* You may be muted; that is at the DM's discretion.\n", 0),
+        ("# Steps for Duty Manager\n\nIt's the call of the DM whether to fail over.\n", 1),
+        ("# Steps for Scribe\n\nIt's the call of the DM whether to fail over.\n", 0),
+    ],
+)
+def test_session6_a_discretion_is_the_readers_when_the_section_is_for_its_holder(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A discretion names its holder; it is left to the reader only when the section is read by
+    that role (a heading names it, or its initials)."""
+    assert len(flags(compile_text, body, "RB101")) == expected
+
+
+def test_session6_a_hedge_adverb_is_not_an_imperative(compile_text: Compile) -> None:
+    body = "# Fix\n\nPerhaps the cache was cold, or it may be a slow disk.\n"
+    assert not flags(compile_text, body, "RB101")

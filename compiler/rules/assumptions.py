@@ -32,7 +32,7 @@ from compiler.rules.regions import (
     step_at,
     title_span,
 )
-from compiler.text.actors import defined_roles, own_team, unmodified
+from compiler.text.actors import defined_roles, initials, own_team, unmodified
 from compiler.text.conditions import (
     EXPLICIT,
     JUDGED_BY,
@@ -454,7 +454,9 @@ _NOT_VERBS = frozenset(
     {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
      "all", "each", "every", "some", "most", "many", "if", "when", "once", "in", "on", "at",
      "for", "with", "from", "by", "after", "before", "as", "so", "and", "but", "or", "of",
-     "because", "since", "while", "although", "however", "also", "then", "what", "which"}
+     "because", "since", "while", "although", "however", "also", "then", "what", "which",
+     "perhaps", "maybe", "probably", "possibly", "sometimes", "usually", "often", "typically",
+     "generally", "otherwise", "here", "now"}
 )  # fmt: skip
 
 
@@ -540,7 +542,11 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
     for hit in _scan(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
-        if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
+        holder = _holder(hit)
+        if holder is not None:
+            if not _reader_is(holder, hit.passage.block.sections):
+                continue  # "at the IC's discretion", read by the SME: not the reader's call
+        elif not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
         if _default_given(hit):
             continue
@@ -552,6 +558,30 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_HOLDER = re.compile(
+    r"\bat\s+the\s+(?P<role>[\w -]{2,40}?)(?:'s|\u2019s)\s+discretion\b"
+    r"|\b(?:call|decision|choice)\s+of\s+(?:the\s+)?(?P<of>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))",
+    re.IGNORECASE,
+)
+
+
+def _holder(hit: Hit) -> str | None:
+    """The role a discretion belongs to, when the text names one ("at the IC's discretion",
+    "It's the call of the IC")."""
+    found = _HOLDER.search(hit.passage.text, max(0, hit.start - 40), hit.end + 40)
+    if found is None or not (found.start() <= hit.end and hit.start <= found.end()):
+        return None
+    return found.group("role") or found.group("of")
+
+
+def _reader_is(role: str, sections: tuple[str, ...]) -> bool:
+    """Whether the reader of a section holds a role: a heading above it names the role
+    ("Steps for Incident Commander" is read by the IC)."""
+    names = {name.lower() for name in defined_roles(sections, ())}
+    wanted = {role.lower(), initials(role).lower()} if " " in role else {role.lower()}
+    return bool(names & wanted)
 
 
 def _default_given(hit: Hit) -> bool:
