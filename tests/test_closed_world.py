@@ -533,3 +533,23 @@ def test_session6_a_discretion_is_the_readers_when_the_section_is_for_its_holder
 def test_session6_a_hedge_adverb_is_not_an_imperative(compile_text: Compile) -> None:
     body = "# Fix\n\nPerhaps the cache was cold, or it may be a slow disk.\n"
     assert not flags(compile_text, body, "RB101")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Make sure the backups are encrypted before you ship them.\n", 1),
+        ("# Fix\n\n1. Make sure the backups are listed before you ship them.\n", 0),
+        ("# Fix\n\n* Change of shift lead is useful for long outages.\n", 0),
+        ("# Fix\n\n1. Brief the new lead, then update them with the timeline.\n", 0),
+        ("# Fix\n\n1. If the caller keeps talking, remove them from the call.\n", 0),
+        ("# Fix\n\n1. If the host keeps failing, remove it from the pool.\n", 1),
+    ],
+)
+def test_session6_changes_to_systems_not_to_people(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A change asked for as its outcome ("make sure X are encrypted") needs how; a verb used as
+    a noun ("Rotation of", "Change of command") or done to people ("update them with", "remove
+    them from the call") is not a system change."""
+    assert len(flags(compile_text, body, "RB108")) == expected

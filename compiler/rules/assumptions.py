@@ -234,9 +234,9 @@ _ACTION_VERB = (
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
     rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
-    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b[^.;:!?]*"
+    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
-    rf"{_ACTION_VERB}\b[^.;:!?]*"
+    rf"{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
     r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*",
     re.IGNORECASE,
@@ -1251,7 +1251,12 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
     hits = list(
-        _scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund", "noun"), _CHANGE_FIRST)
+        _scan(
+            context,
+            _CHANGE_CLAUSE,
+            ("clause", "passive", "gerund", "noun", "outcome"),
+            _CHANGE_FIRST,
+        )
     )
     actions = _actions(context, hits)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
@@ -1281,7 +1286,7 @@ _CHANGE_FIRST = frozenset(
     [
         *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
-        *("shutdown", "rerun", "doing", "require"),
+        *("shutdown", "rerun", "doing", "require", "sure", "ensure"),
     ]
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
@@ -1298,6 +1303,11 @@ _CHANGE_CLAUSE = re.compile(
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
     r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)"
+    # a change asked for as its outcome: "make sure your emails are encrypted"
+    r"|\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?P<outcome>(?:[\w'-]+\s+){1,4}?(?:is|are|gets?"
+    r"|has\s+been|have\s+been)\s+(?:encrypted|decrypted|disabled|enabled|deleted|removed|rotated"
+    r"|revoked|restarted|rebooted|updated|patched|upgraded|blocked|locked|replaced|reset"
+    r"|drained|cordoned|scaled)\b)"
     # a change named as a noun that something needs: "might need a manual reboot of the node"
     r"|\b(?:might|may|could|will)\s+(?:also\s+)?(?:need|require)\s+(?:an?|the)\s+"
     r"(?P<noun>(?:(?:manual|rolling|full|quick|forced?|hard|clean)\s+)?(?:reboot|restart|rollback"
@@ -1314,6 +1324,16 @@ _NAMED_SYSTEM = re.compile(
 
 
 _NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNORECASE)
+
+
+_TO_PEOPLE = re.compile(
+    r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
+    r"|the\s+(?:person|individual|executive|other\s+\w+))\s+(?:with|on|about|off|from\s+the"
+    r"\s+(?:call|bridge|meeting|room|channel))\b",
+    re.IGNORECASE,
+)
+"""A change verb whose object is people: "update them with anything you feel appropriate",
+"remove them from the call" (informing or moderating, not changing a system)."""
 
 
 def _own_clause(words: str) -> str:
@@ -1357,6 +1377,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "update the incident in PagerDuty": the tool is named
         if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
+        if _TO_PEOPLE.match(hit.words):
+            continue
         yield Finding(
             "RB108",
             hit.span,
@@ -1611,6 +1633,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # a step cut from a description ("... the operator reconciles to update")
         if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
+        if _TO_PEOPLE.search(match.group(0)):
+            continue
         words = " ".join(match.group(0).split())
         yield Finding(
             "RB108",
