@@ -553,3 +553,21 @@ def test_session6_changes_to_systems_not_to_people(
     a noun ("Rotation of", "Change of command") or done to people ("update them with", "remove
     them from the call") is not a system change."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nYou should feel free to ask the storage team about quotas.\n", 0),
+        ("# Fix\n\nYou should ask the storage team about quotas.\n", 1),
+        ("# Fix\n\nThe duty lead runs the call. She will also tell you to page the DBA.\n", 0),
+        ("# Fix\n\nThe duty lead runs the call. Page the DBA when the call starts.\n", 1),
+        ("# Fix\n\nThe DM picks a vendor. Be ready to contact such vendors quickly.\n", 0),
+    ],
+)
+def test_session6_actors_permitted_directed_or_named_before(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A contact the text only permits, one a role directs the reader to make (it names whom
+    then), and an actor that refers back ("such vendors") are not undefined actors here."""
+    assert len(flags(compile_text, body, "RB103")) == expected

@@ -813,7 +813,7 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
     for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST, lean):
         actor = hit.words
-        if _NOT_AN_OBJECT.match(actor) or _title_word(hit):
+        if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
@@ -821,6 +821,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             defined = _document_roles(context)
         if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
             continue
+        if _permitted(hit):
+            continue  # "feel free to contact our support team": a permission, not a step
         if _head_of_defined(actor, defined):
             continue  # "your experts": the Subject Matter Experts the document defines
         if _known(actor, unassigned):
@@ -857,7 +859,7 @@ _CHOSEN_BY = re.compile(
     r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)"
     # "the IC may ask you to reach out to another team": the role who asks picks them
     r"|(?P<who>\b(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?)\s+(?:will|may|might|can|could|would"
-    r"|should)?\s*(?:\w+ly\s+)?(?:ask|asks|tell|tells|instruct|instructs|direct|directs|request"
+    r"|should)?\s*(?:(?:\w+ly|also|then|first)\s+)?(?:ask|asks|tell|tells|instruct|instructs|direct|directs|request"
     r"|requests)\s+you\s+to\b",
     re.IGNORECASE,
 )
@@ -888,10 +890,33 @@ def _head_of_defined(actor: str, names: set[str]) -> bool:
     )
 
 
+_PERMISSION = re.compile(
+    r"\b(?:feel\s+free|(?:are|is)\s+(?:free|welcome)|(?:it\s+is|it's)\s+(?:(?:perfectly|totally"
+    r"|always)\s+)?(?:ok|okay|fine|acceptable))\s+to\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _permitted(hit: Hit) -> bool:
+    """Whether the hit is in what the text permits, not asks ("feel free to contact ...")."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _PERMISSION.search(hit.passage.text, start, hit.start) is not None
+
+
+_DIRECTOR = re.compile(rf"^(?:they|he|she)\b|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE)
+_REFERS_BACK_TO = re.compile(r"^(?:such|these|those|said|the\s+same)\s", re.IGNORECASE)
+"""An actor named before ("page such teams"): flagged, if at all, where it is named."""
+
+
 def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
-    """ "page other people as directed by the Incident Commander": a known role picks them."""
+    """ "page other people as directed by the Incident Commander": a known role picks them; so
+    does any role who directs the reader to do it ("The Incident Commander will instruct you to
+    notify stakeholders"): whom to contact is named when the instruction comes."""
     for found in _CHOSEN_BY.finditer(hit.sentence):
         by = found.group("by") or found.group("who")
+        director = _ARTICLE.sub("", by.strip())
+        if found.group("who") and _DIRECTOR.search(director):
+            return True
         if (
             _named(by, names)
             or _named(by.rsplit(" ", 1)[-1], names)
