@@ -571,3 +571,21 @@ def test_session6_actors_permitted_directed_or_named_before(
     """A contact the text only permits, one a role directs the reader to make (it names whom
     then), and an actor that refers back ("such vendors") are not undefined actors here."""
     assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. If the token is somehow corrupt, issue a new one with `oc.get`.\n", 1),
+        ("# Fix\n\n1. If the token is `expired`, issue a new one with `oc.get`.\n", 0),
+        ("# Fix\n\nIf traffic now looks normal, the outage may have cleared itself.\n", 1),
+        ("# Fix\n\nIf traffic now looks normal, the graphs turn green.\n", 0),
+        ("# Triage\n\n* Is this a job that must be handled tonight?\n* Run `oc get pods`.\n", 1),
+        ("# Triage\n\n* Is this a job that must be handled within 2 hours?\n", 0),
+    ],
+)
+def test_session6_unmeasured_judgements(compile_text: Compile, body: str, expected: int) -> None:
+    """ "somehow invalid" says the criterion is missing; a condition whose outcome is a verdict
+    on the case ("the issue may have resolved itself") is a decision; a question of what ought
+    to be done ("Is it work that must be handled tonight?") is a judgement of priority."""
+    assert len(flags(compile_text, body, "RB102")) == expected

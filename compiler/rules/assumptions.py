@@ -38,7 +38,6 @@ from compiler.text.conditions import (
     JUDGED_BY,
     JUDGEMENT,
     MEASURED,
-    decidable,
     foreseen,
     measureless,
     on_doubt,
@@ -643,7 +642,7 @@ def _undecided_decisions(
                 rest = _CLAUSE_REST.match(lines[number - 1], end)
                 as_written += rest.group(0) if rest else ""
                 break
-        if decidable(as_written):
+        if not undecided([as_written]):
             continue  # the source decides it: "once you are confident (via forensic analysis)"
         code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
         yield Finding(
@@ -699,7 +698,7 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
         )  # a risk foreseen ("activities that might generate plenty of pages") asks a precaution
         if judgement is None or _decidable(clause) or _embedded_question(hit):
             continue
-        if not _instructs(hit.sentence):
+        if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
             continue
         words = " ".join(clause[: judgement.end()].split())
         span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
@@ -713,6 +712,16 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_VERDICT = re.compile(
+    r",\s*(?:then\s+)?(?:the\s+|this\s+|that\s+)?(?:issue|problem|alert|incident|error|outage)s?\s+"
+    r"(?:(?:may|might|could|will|should|probably)\s+)?(?:have\s+|has\s+)?(?:been\s+|be\s+|is\s+"
+    r"|are\s+)?(?:resolved|fixed|gone|cleared|over|recovered|self-resolved|mitigated)\b"
+    r"|,\s*(?:then\s+)?(?:you\s+can|it\s+is\s+safe\s+to)\s+(?:ignore|close|resolve|skip)\b"
+    r"|,\s*(?:then\s+)?no\s+(?:further\s+)?action\s+is\s+(?:needed|required|necessary)\b",
+    re.IGNORECASE,
+)
+"""A verdict on the case as the outcome of a condition ("If activity now appears normal, the
+issue may have resolved itself"): the reader decides on it whether to stop."""
 _REFERS_BACK = re.compile(
     at_word_start("io", r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"), re.IGNORECASE
 )
