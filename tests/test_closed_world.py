@@ -589,3 +589,22 @@ def test_session6_unmeasured_judgements(compile_text: Compile, body: str, expect
     on the case ("the issue may have resolved itself") is a decision; a question of what ought
     to be done ("Is it work that must be handled tonight?") is a judgement of priority."""
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nIf a backup lead is named, she must be able to take over if required.\n", 0),
+        ("# Fix\n\nIf a backup lead is named, you must hand over to her if required.\n", 1),
+        ("# Fix\n\nThe DM may ask you to call a vendor. Be ready to do so as necessary.\n", 0),
+        ("# Fix\n\nA vendor may be slow. Be ready to call the vendor as necessary.\n", 1),
+        ("# Fix\n\nYou are there to keep notes and to page vendors as necessary.\n", 0),
+    ],
+)
+def test_session6_vague_words_that_are_not_the_readers_call(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """Vague words on someone else's duty ("she must ... if required"), on an action a role
+    directs ("the DM may ask you to ... as necessary"), or in a statement of the reader's
+    purpose are not a decision left to the reader."""
+    assert len(flags(compile_text, body, "RB101")) == expected

@@ -547,6 +547,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
                 continue  # "at the IC's discretion", read by the SME: not the reader's call
         elif not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
+        if holder is None and (_someone_elses(hit) or _directed(hit)):
+            continue
         if _default_given(hit):
             continue
         yield Finding(
@@ -581,6 +583,44 @@ def _reader_is(role: str, sections: tuple[str, ...]) -> bool:
     names = {name.lower() for name in defined_roles(sections, ())}
     wanted = {role.lower(), initials(role).lower()} if " " in role else {role.lower()}
     return bool(names & wanted)
+
+
+_MODAL_SUBJECT = re.compile(
+    r"\b(?P<subject>he\s+or\s+she|he|she|they|it|(?:the|a|an|each|every|any)\s+(?!reader\b)"
+    r"[\w-]+(?:\s+[\w-]+)?|you|we)\s+(?:(?:must|should|will|shall|can|may)(?:\s+not)?|need\s+to"
+    r"|needs\s+to|has\s+to|have\s+to)\s+(?:also\s+|always\s+)?[a-z]+",
+    re.IGNORECASE,
+)
+
+
+def _someone_elses(hit: Hit) -> bool:
+    """Whether the vague words qualify someone else's duty, not the reader's: the nearest
+    modal before them in the sentence has a third-person subject ("if a Deputy is assigned, he
+    or she must be fully qualified to assume the position if required")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    found = list(_MODAL_SUBJECT.finditer(hit.passage.text, sentence.start, hit.start))
+    last = found[-1] if found else None
+    if last is None:
+        return False
+    return last.group("subject").lower() not in ("you", "we")
+
+
+_ROLE_PURPOSE = re.compile(r"^\W*you\s+are\s+(?:there|here)\s+to\b", re.IGNORECASE)
+
+
+def _directed(hit: Hit) -> bool:
+    """Whether a role directs the action in the passage before the vague words ("the IC may ask
+    you to reach out to another team ... Be ready to page such teams as necessary"): the
+    necessity is the director's, not the reader's. A statement of the reader's purpose ("You
+    are there to mobilize responders as necessary") describes the role, it does not instruct."""
+    sentence = hit.passage.sentence_at(hit.start)
+    if _ROLE_PURPOSE.match(sentence.text):
+        return True
+    for found in _CHOSEN_BY.finditer(hit.passage.text, 0, hit.start):
+        director = _ARTICLE.sub("", (found.group("by") or found.group("who")).strip())
+        if _DIRECTOR.search(director):
+            return True
+    return False
 
 
 def _default_given(hit: Hit) -> bool:
@@ -912,7 +952,9 @@ def _permitted(hit: Hit) -> bool:
     return _PERMISSION.search(hit.passage.text, start, hit.start) is not None
 
 
-_DIRECTOR = re.compile(rf"^(?:they|he|she)\b|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE)
+_DIRECTOR = re.compile(
+    rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE
+)
 _REFERS_BACK_TO = re.compile(r"^(?:such|these|those|said|the\s+same)\s", re.IGNORECASE)
 """An actor named before ("page such teams"): flagged, if at all, where it is named."""
 
