@@ -9,6 +9,7 @@ import pytest
 
 from compiler.models import Artifact
 from compiler.text.actors import defined_roles, initials, own_team, unmodified
+from compiler.text.conditions import precaution
 
 Compile = Callable[[str], Artifact]
 FRONT = "---\nid: t\nowner: team-x\nescalation: {role: team-x, after: 15m}\n---\n"
@@ -608,3 +609,16 @@ def test_session6_vague_words_that_are_not_the_readers_call(
     directs ("the DM may ask you to ... as necessary"), or in a statement of the reader's
     purpose are not a decision left to the reader."""
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("If you are running a load test that you know will trigger alerts", True),
+        ("When running jobs that could cause lots of alerts", True),
+        ("If you know the load test is over", False),
+        ("If you think the load test will trigger alerts", False),
+    ],
+)
+def test_session6_a_known_effect_is_a_precaution(condition: str, expected: bool) -> None:
+    assert precaution(condition) is expected

@@ -165,14 +165,25 @@ def foreseen(condition: str, judgement: re.Match[str]) -> bool:
     return _FORESEEN.search(condition, 0, judgement.start()) is not None
 
 
+_KNOWN_EFFECT = re.compile(
+    r"\b(?:you|we)\s+(?:know|expect|anticipate)\s+(?:that\s+)?(?:[\w-]+\s+){0,2}?(?:will|would"
+    r"|might|may|could)\s+(?:\w+ly\s+)?(?:cause|generate|produce|create|trigger|result\s+in"
+    r"|lead\s+to|page|alert|fire)\b",
+    re.IGNORECASE,
+)
+"""Knowledge of an action's effect ("an action that you know will cause a page"): a risk the
+reader foresees, not an opinion on the system."""
+
+
 def precaution(condition: str) -> bool:
-    """Whether a condition judges nothing but foreseen risks (`foreseen`): a precaution's
-    trigger, not a judgement left open."""
-    found = list(JUDGEMENT.finditer(condition))
+    """Whether a condition judges nothing but foreseen risks (`foreseen`, "an action that you
+    know will cause a page"): a precaution's trigger, not a judgement left open."""
+    rest = _KNOWN_EFFECT.sub(" ", condition)
+    found = list(JUDGEMENT.finditer(rest))
     return (
-        bool(found)
-        and all(foreseen(condition, judgement) for judgement in found)
-        and not (_OPINION.search(condition) or _LEFT_OPEN.search(condition))
+        bool(found or rest != condition)
+        and all(foreseen(rest, judgement) for judgement in found)
+        and not (_OPINION.search(rest) or _LEFT_OPEN.search(rest))
     )
 
 
