@@ -622,3 +622,20 @@ def test_session6_vague_words_that_are_not_the_readers_call(
 )
 def test_session6_a_known_effect_is_a_precaution(condition: str, expected: bool) -> None:
     assert precaution(condition) is expected
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("```\noc get pods -n web\n```\n\nIf that fails, page team-x.\n", 1),
+        ("```\noc get pods -n web -w\n```\n\nIf that fails, page team-x.\n", 0),
+        ("```\noc get pods -n web\n```\n\nWithin 10 minutes every pod must be Ready.\n", 0),
+    ],
+)
+def test_session6_a_one_shot_command_does_not_do_the_watch(
+    compile_text: Compile, tail: str, expected: int
+) -> None:
+    """A command after "watch for ..." does the watch only if it watches (`-w`, `watch`, a
+    loop, `kubectl wait`), or a bound follows it; a one-shot get leaves the watch open."""
+    body = f"# Fix\n\nRecreate the web pod and watch for it to come back:\n\n{tail}"
+    assert len(flags(compile_text, body, "RB106")) == expected

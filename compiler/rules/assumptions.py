@@ -1169,8 +1169,29 @@ def _standing_watch(hit: Hit, blocks: tuple[Block, ...]) -> bool:
         _TRIGGERED.search(after)
         or _DUTY.search(sentence.text)
         or _CAPABILITY.search(before)
-        or _code_follows(blocks, hit.passage)
+        or _watch_follows(blocks, hit.passage)
     )
+
+
+_WATCHING_COMMAND = re.compile(
+    r"(?:^|\s)(?:-w|--watch(?:=\S+)?|-f|--follow)(?:\s|$)|^\s*(?:\$\s*)?watch\s|\b(?:until|while)\b"
+    r"|\b(?:kubectl|oc)\s+(?:\S+\s+)*?(?:wait|rollout\s+status)\b|\btail\s+-\w*f"
+)
+
+
+def _watch_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a code block right after the passage does the watching (`-w`, `--watch`,
+    `watch ...`, `tail -f`, a loop, `kubectl wait`): a one-shot `oc get pods` after "watch for
+    a successful restart" shows the state once, and the watch is still the reader's."""
+    if not _code_follows(blocks, passage):
+        return False
+    after = block_after(blocks, passage.block.span.end_line)
+    if after is None:
+        return False
+    if any(_WATCHING_COMMAND.search(line.text) for line in after.lines):
+        return True
+    following = block_after(blocks, after.span.end_line)  # the check that ends the watch
+    return following is not None and bool(DURATION_OR_COUNT.search(following.text))
 
 
 def _assigned_names(context: CheckContext) -> dict[str, bool]:
