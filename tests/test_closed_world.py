@@ -639,3 +639,17 @@ def test_session6_a_one_shot_command_does_not_do_the_watch(
     loop, `kubectl wait`), or a bound follows it; a one-shot get leaves the watch open."""
     body = f"# Fix\n\nRecreate the web pod and watch for it to come back:\n\n{tail}"
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Mute the disk alert until the vendor has replaced the drive.\n", 1),
+        ("# Fix\n\n1. Mute the disk alert until the next morning.\n", 0),
+        ("# Fix\n\n1. Mute the disk alert for at most 4 hours.\n", 0),
+    ],
+)
+def test_session6_a_suspension_held_until_an_event_is_a_wait(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB106")) == expected

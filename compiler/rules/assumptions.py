@@ -179,7 +179,7 @@ _TRIBAL_WORDS = frozenset(
 """Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 _WAIT = re.compile(
     starting_with(
-        "kprwmocfoOpPrRcCMWKF",
+        "kprwmocfoOpPrRcCMWKFsS",
         r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
         r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
         r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
@@ -189,6 +189,9 @@ _WAIT = re.compile(
         r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
         r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
         r"(?:on\s+)?[^.;:!?]{0,60}"
+        # a suspension held until an event: "apply a silence to the alert, until these servers
+        # are troubleshooted" (it waits on the event to lift it)
+        r"|\b(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]{0,60}?\b(?:until|till)\b[^.;:!?]*"
         # an implied wait: "the alert may resolve in some time"
         r"|\b(?:may|might|will|should|could)\s+(?:\w+ly\s+)?(?:resolve|recover|clear|settle"
         r"|finish|complete|come\s+back|heal)\b[^.;:!?]{0,30}?\b(?:in|after|within)\s+(?:some"
@@ -198,6 +201,7 @@ _WAIT = re.compile(
 )
 _WAIT_FIRST = frozenset(
     {"wait", "keep", "retry", "repeat", "poll", "monitor", "watch", "follow", "occasionally",
+     "silence", "snooze", "mute", "pause", "suspend",
      "periodically", "regularly", "from", "may", "might", "will", "should", "could"}
 )  # fmt: skip
 """Words every wait match holds: a cheap test."""
@@ -213,13 +217,15 @@ _OPEN_ENDED = re.compile(
     r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
     r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
     r"|come\s+back|be)\b"
-    r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b",
+    r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b"
+    r"|^(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]*\b(?:until|till)\b",
     re.IGNORECASE,
 )
 _WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
 """A wait for something to arrive: "wait for confirmation from the IC", "wait for a reply"."""
 _SCHEDULE = re.compile(
-    r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance)"
+    r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance|morning"
+    r"|shift|business\s+day)|\btomorrow\b"
     r"|\bshipped\b|\breleased\b",
     re.IGNORECASE,
 )
