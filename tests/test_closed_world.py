@@ -653,3 +653,22 @@ def test_session6_a_suspension_held_until_an_event_is_a_wait(
     compile_text: Compile, body: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("## Handover\n\n1. Write a summary for the next shift.\n", 1),
+        ("## Handover\n\n1. Hand over the pager with a written summary.\n", 0),
+    ],
+)
+def test_session6_the_usual_way_written_in_the_document(
+    compile_text: Compile, extra: str, expected: int
+) -> None:
+    """ "handed over in the usual way" is on the page when an instruction opens with the same
+    verb ("Hand over the pager with a written summary")."""
+    body = (
+        "# Fix\n\n1. Once it is quiet, you should go off shift (handed over in the usual way)."
+        f"\n\n{extra}"
+    )
+    assert len(flags(compile_text, body, "RB104")) == expected

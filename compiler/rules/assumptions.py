@@ -1023,6 +1023,8 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             continue  # "use the old script:" and the script after it: it is on the page
         if not _instructs(hit.sentence):
             continue  # background: "They will appoint the usual roles" asks nothing of the reader
+        if _way_written_elsewhere(context, hit):
+            continue
         yield Finding(
             "RB104",
             hit.span,
@@ -1031,6 +1033,38 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_USUAL_WAY = re.compile(
+    r"(?P<verb>[a-z][\w-]+)(?:\s+(?:over|up|down|out|off|back))?\s+(?:in|the)\s+(?:the\s+)?"
+    r"(?:usual|normal|standard|regular)\s+"
+    r"(?:way|manner|fashion)$",
+    re.IGNORECASE,
+)
+
+
+def _way_written_elsewhere(context: CheckContext, hit: Hit) -> bool:
+    """Whether "<done> in the usual way" is written elsewhere in the document as an instruction
+    opening with the same verb ("time-boxed in the usual way" and "Time-box the task with a
+    specific number of minutes"): the usual way is on the page."""
+    before = hit.passage.text[max(0, hit.start - 40) : hit.end]
+    found = _USUAL_WAY.search(before)
+    if found is None:
+        return False
+    stem = _stem(found.group("verb"))
+    if len(stem) < 4:
+        return False
+    for passage in context.passages:
+        if passage is hit.passage:
+            continue
+        for sentence in passage.sentences:
+            first = _FIRST_WORD.match(sentence.text)  # the bare verb: an imperative
+            if first and _NON_ALNUM.sub("", first.group(1).lower()) in (stem, stem + "e"):
+                return True
+    return False
+
+
+_FIRST_WORD = re.compile(r"^\W*(?:\d+[.)]\s+)?([\w-]+)")
 
 
 @rule(
