@@ -672,3 +672,12 @@ def test_session6_the_usual_way_written_in_the_document(
         f"\n\n{extra}"
     )
     assert len(flags(compile_text, body, "RB104")) == expected
+
+
+def test_session6_a_decision_on_excused_words_is_not_flagged(compile_text: Compile) -> None:
+    """Vague words RB101 excuses (here a role directs the action) are not flagged as an
+    undecided decision either, when the extractor makes the condition a decision step."""
+    body = "# Fix\n\nThe DM may ask you to call a vendor. If necessary, page the vendor.\n"
+    artifact = compile_text(FRONT + body)
+    assert [s for s in artifact.steps if s.kind == "decision"]
+    assert not [d for d in artifact.diagnostics if d.code in ("RB101", "RB102")]

@@ -545,17 +545,18 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
     starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
+    excused = _excused(context)
     for hit in _scan(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
         holder = _holder(hit)
         if holder is not None:
             if not _reader_is(holder, hit.passage.block.sections):
+                excused.add(hit.span.line)
                 continue  # "at the IC's discretion", read by the SME: not the reader's call
         elif not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
             continue
-        if holder is None and (_someone_elses(hit) or _directed(hit)):
-            continue
-        if _default_given(hit):
+        if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
+            excused.add(hit.span.line)  # a decision on these words is not the reader's either
             continue
         yield Finding(
             "RB101",
@@ -639,12 +640,22 @@ def _default_given(hit: Hit) -> bool:
     return any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence)
 
 
+def _excused(context: CheckContext) -> set[int]:
+    """Lines whose vague words RB101 found but excused (another role's call, a default given):
+    a decision on them is not left to the reader either."""
+    found = context.shared.setdefault("RB101-excused", set())
+    assert isinstance(found, set)
+    return found
+
+
 def _decision_flags(context: CheckContext) -> list[Finding]:
     """The findings on decisions nothing written decides (worked out once per document; RB101
     reports those left to an opinion, RB102 those judged with no measure)."""
     if "decisions" not in context.shared:
         selected = context.config.selected(["RB101", "RB102"], context.document.path)
-        flagged = {f.span.line for f in _vague_in_text(context)} if "RB101" in selected else set()
+        vague = _vague_in_text(context)  # also notes the lines whose vague words are excused
+        flagged = {f.span.line for f in vague} if "RB101" in selected else set()
+        flagged |= _excused(context)
         if "RB102" in selected:
             flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
         context.shared["decisions"] = list(
