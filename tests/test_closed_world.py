@@ -681,3 +681,23 @@ def test_session6_a_decision_on_excused_words_is_not_flagged(compile_text: Compi
     artifact = compile_text(FRONT + body)
     assert [s for s in artifact.steps if s.kind == "decision"]
     assert not [d for d in artifact.diagnostics if d.code in ("RB101", "RB102")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Wait for the disk to detach.\n", 1),
+        ("# Fix\n\n1. Wait up to 5 minutes for the disk to detach.\n", 0),
+        ("# Fix\n\n1. Re-run it a few more times.\n", 1),
+        ("# Fix\n\n1. Re-run it 3 times, then page team-x.\n", 0),
+        ("# Fix\n\n1. Give the cache some time to warm, then run `oc get pods`.\n", 1),
+        ("# Fix\n\n1. Let the replicas catch up before you continue.\n", 1),
+        ("# Fix\n\n1. You do not need to wait for the approver; go ahead.\n", 0),
+    ],
+)
+def test_session6_waits_the_labelling_rules_name(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """The unbounded-wait forms of the labelling rules ("wait for the volume to attach", "retry
+    a couple of times") and their kin with no number; a wait the text rules out is none."""
+    assert len(flags(compile_text, body, "RB106")) == expected

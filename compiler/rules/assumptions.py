@@ -179,8 +179,18 @@ _TRIBAL_WORDS = frozenset(
 """Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 _WAIT = re.compile(
     starting_with(
-        "kprwmocfoOpPrRcCMWKFsS",
-        r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
+        "kprwmocfoOpPrRcCMWKFsSgGaAlLtT",
+        # a count or a time with no number: "retry a couple of times", "wait a bit", "give it
+        # some time", "let it settle"
+        r"\b(?:retry|repeat|try\s+again|re-?run\s+it)\b[^.;:!?]{0,40}?\b(?:a\s+(?:couple|few)"
+        r"\s+(?:of\s+)?(?:more\s+)?(?:times|attempts|tries)|several\s+times|multiple\s+times"
+        r"|a\s+number\s+of\s+times)\b"
+        r"|\b(?:wait|give\s+(?:it|them|the\s+[\w-]+)|allow)\s+(?:for\s+)?(?:a\s+(?:bit|while|little"
+        r"(?:\s+while)?|moment|few\s+(?:more\s+)?(?:minutes|seconds|hours))|some\s+(?:more\s+)?"
+        r"(?:time|minutes))\b"
+        r"|\blet\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:settle|stabili[sz]e|recover|catch\s+up"
+        r"|warm\s+up|finish|converge|sync)\b"
+        r"|\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
         r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
         r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
         r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
@@ -201,7 +211,8 @@ _WAIT = re.compile(
 )
 _WAIT_FIRST = frozenset(
     {"wait", "keep", "retry", "repeat", "poll", "monitor", "watch", "follow", "occasionally",
-     "silence", "snooze", "mute", "pause", "suspend",
+     "silence", "snooze", "mute", "pause", "suspend", "try", "rerun", "re", "run", "give",
+     "allow", "let",
      "periodically", "regularly", "from", "may", "might", "will", "should", "could"}
 )  # fmt: skip
 """Words every wait match holds: a cheap test."""
@@ -218,6 +229,9 @@ _OPEN_ENDED = re.compile(
     r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
     r"|come\s+back|be)\b"
     r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b"
+    r"|\b(?:a\s+(?:couple|few)|several|multiple|a\s+number)\s+(?:of\s+)?(?:more\s+)?(?:times"
+    r"|attempts|tries|minutes|seconds|hours)\b|\ba\s+(?:little|moment)\b|^let\s"
+    r"|^wait\s+for\s+(?:it|them|(?:the|a|an|all|every|your)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+[a-z]+"
     r"|^(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]*\b(?:until|till)\b",
     re.IGNORECASE,
 )
@@ -1172,6 +1186,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue
         if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
             continue
+        if _NO_WAIT.search(hit.passage.text, max(0, hit.start - 30), hit.start):
+            continue  # "You don't need to wait for the IC": the text says not to wait
         if not implied and not _instructs(hit.sentence):
             continue
         if _WATCH.match(hit.words) and _standing_watch(hit, blocks):
@@ -1186,6 +1202,11 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_NO_WAIT = re.compile(
+    r"\b(?:don't|do\s+not|doesn't|does\s+not|never|no\s+need\s+to|needn't|without|instead\s+of"
+    r"|rather\s+than)\s+(?:(?:need|have)\s+to\s+|bother\s+(?:to\s+)?)?$",
+    re.IGNORECASE,
+)
 _IMPLIED_WAIT = re.compile(r"\b(?:in|after|within)\s+(?:some|a)\s+(?:time|while|bit)$")
 _TRIGGERED = re.compile(
     r"\band\s+(?:then\s+)?(?:notify|tell|inform|alert|page|escalate|ping|let)\b[^.;!?]*?\b(?:if"
