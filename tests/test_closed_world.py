@@ -701,3 +701,31 @@ def test_session6_waits_the_labelling_rules_name(
     """The unbounded-wait forms of the labelling rules ("wait for the volume to attach", "retry
     a couple of times") and their kin with no number; a wait the text rules out is none."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Engage the network team.\n", 1),
+        ("# Fix\n\n1. Bring in the storage team.\n", 1),
+        ("# Fix\n\n1. Get the billing team involved.\n", 1),
+        ("# Fix\n\n1. Loop in legal before you answer.\n", 1),
+        ("# Fix\n\n1. Get sign-off from the release manager.\n", 1),
+        ("# Fix\n\n1. Check the management cluster.\n", 0),
+        (
+            "# Fix\n\n1. Post the plan in #ops and wait for the release manager's OK there.\n"
+            "2. Get sign-off from the release manager before you ship.\n",
+            0,
+        ),
+    ],
+)
+def test_session6_actor_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """More ways to bring someone in ("engage", "bring in", "get X involved", "get sign-off
+    from", a function such as "legal"); a channel for the same actor elsewhere in the section
+    resolves it (the issue's "same sentence or section")."""
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+def test_session6_a_function_word_inside_a_longer_name(compile_text: Compile) -> None:
+    body = "# Fix\n\n1. Contact security vendors for a quote.\n"
+    assert [evidence for _, evidence in flags(compile_text, body, "RB103")] == ["security vendors"]

@@ -106,6 +106,8 @@ _CONTACT_VERB = (
     r"|message|slack|consult|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
     r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
     r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
+    r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:approval|sign-?off"
+    r"|ok|okay|go-ahead|help|assistance|review)\s+from"
     r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate)\s+(?:[\w'`-]+\s+){0,6}?"
     r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
@@ -116,13 +118,19 @@ _ROLE_NOUN = (
     r"|architect|developer|maintainer|approver|person|people|folks|someone|somebody|colleague"
     r"|supervisor|boss|customer\s+success|stakeholder|counsel|representative|provider|compan(?:y|ie)"
     r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
+    # a function named on its own ("loop in legal"), not as a word of a longer name ("security
+    # companies", "the management cluster")
+    r"|(?:legal|finance|management|leadership|compliance|procurement|security|(?-i:HR)|comms)"
+    r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
+    r"|immediately|now|first|team)\b))"
 )
-_ACTOR_STARTS = "acdefghilmnprstLAEOV"
+_ACTOR_STARTS = "abcdefghilmnoprstLAEOV"
 _ACTOR_ACTIVE = (
     rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
     rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
     rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
     rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+    rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+involved\b"
 )
 _ACTOR = re.compile(
     starting_with(
@@ -148,7 +156,7 @@ _ACTOR_FIRST = frozenset(
      "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
      "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
      "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
-     "consulted", "looped"}
+     "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
 _LINK = re.compile(r"\]\(|\]\[|https?://")
@@ -891,11 +899,13 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
-    for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST, lean):
+    for hit in _scan(context, _ACTOR, ("actor", "let", "involved", "passive"), _ACTOR_FIRST, lean):
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
+            continue
+        if _reached_in_section(context, hit):
             continue
         if defined is None:
             defined = _document_roles(context)
@@ -932,6 +942,31 @@ def _reachable(hit: Hit) -> bool:
     """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
     link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
     return bool(_CHANNEL.search(hit.sentence.replace(hit.words, " ")))
+
+
+def _reached_in_section(context: CheckContext, hit: Hit) -> bool:
+    """Whether the same actor is reached by a channel elsewhere in its section ("copy the
+    message into Slack and wait for confirmation from the IC", then "get sign-off from the IC"):
+    the issue's "a channel ... in the same sentence or section", for that actor."""
+    name = _ARTICLE.sub("", hit.words).lower()
+    if not name or _ANYONE.match(name):
+        return False
+    phrase = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    sections = hit.passage.block.sections
+    for passage in context.passages:
+        if passage.block.sections != sections:
+            continue
+        for sentence in passage.sentences:
+            if sentence.text == hit.sentence:
+                continue
+            if phrase.search(sentence.text) and _CHANNEL.search(sentence.text):
+                return True
+    return False
+
+
+_ANYONE = re.compile(
+    r"^(?:others?|someone|somebody|anyone|people|folks|everyone|them|stakeholders)$", re.IGNORECASE
+)
 
 
 _CHOSEN_BY = re.compile(
