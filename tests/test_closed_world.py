@@ -729,3 +729,21 @@ def test_session6_actor_forms(compile_text: Compile, body: str, expected: int) -
 def test_session6_a_function_word_inside_a_longer_name(compile_text: Compile) -> None:
     body = "# Fix\n\n1. Contact security vendors for a quote.\n"
     assert [evidence for _, evidence in flags(compile_text, body, "RB103")] == ["security vendors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\n1. File a change request for the resize.\n", "RB108", 1),
+        ("# Fix\n\n1. Sign in to [the desk](https://desk.example) and raise a CR.\n", "RB108", 0),
+        ("# Fix\n\n1. Sign in to the desk and raise a CR.\n", "RB108", 1),
+        ("# Fix\n\n1. Compare with the graphs they usually watch.\n", "RB104", 1),
+        ("# Fix\n\n1. Compare with the graphs in the linked dashboard.\n", "RB104", 0),
+    ],
+)
+def test_session6_labelling_rule_forms_for_actions_and_tribal(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "open a change request" needs a tool unless a place is named for it (carried over "and"
+    from the action before it); "the numbers we always look at" is tribal."""
+    assert len(flags(compile_text, body, code)) == expected

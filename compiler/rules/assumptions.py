@@ -175,14 +175,17 @@ _TRIBAL = re.compile(
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|knowledge\s+base|wiki|accounts?"
         r"|rules|runbooks?|playbooks?|repos?|repositor(?:y|ies)|config(?:uration)?|setup"
         r"|tradecraft|docs|documentation|mailing\s+lists?|channels?)\b"
-        r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b",
+        r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b"
+        # "the numbers we always look at"
+        r"|\bthe\s+(?:[\w-]+\s+){1,2}?(?:(?:that|which)\s+)?(?:we|they)\s+(?:always|usually|normally"
+        r"|typically|generally)\s+(?:look\s+at|use|check|run|watch|do|follow)\b",
     ),
     re.IGNORECASE,
 )
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
      "desired", "necessary", "agreed", "expected", "before", "always", "last", "discussed", "we",
-     "like", "our", "tradecraft"}
+     "like", "our", "tradecraft", "usually", "normally", "typically", "generally", "they"}
 )  # fmt: skip
 """Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 _WAIT = re.compile(
@@ -1483,6 +1486,11 @@ _CHANGE_VERBS = (
     r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
+    r"|open\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|file\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|raise\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|submit\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|create\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
 )
 _CHANGE_VERB = f"(?:{by_first_letter(_CHANGE_VERBS)})"
 """A change verb (grouped by first letter for speed: the same matches as the list)."""
@@ -1490,7 +1498,7 @@ _CHANGE_FIRST = frozenset(
     [
         *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
-        *("shutdown", "rerun", "doing", "require", "sure", "ensure"),
+        *("shutdown", "rerun", "doing", "require", "sure", "ensure", "open", "file", "submit"),
     ]
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
@@ -1550,6 +1558,17 @@ def _own_clause(words: str) -> str:
     return words
 
 
+_AND_THEN = re.compile(r"\band\s+(?:then\s+)?$", re.IGNORECASE)
+
+
+def _place_carries(hit: Hit) -> bool:
+    """Whether the change is coordinated with an action before it that names the system both
+    are done in ("log in to the [Customer Portal](...) and open a support case")."""
+    start = hit.passage.sentence_at(hit.start).start
+    before = hit.passage.text[start : hit.start]
+    return _AND_THEN.search(before) is not None and _names_system(before)
+
+
 _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
 
 
@@ -1583,6 +1602,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "reinstate our default rules": RB104 names what is missing
         if _TO_PEOPLE.match(hit.words):
             continue
+        if _place_carries(hit):
+            continue  # "log in to the [Customer Portal] and open a support case"
         yield Finding(
             "RB108",
             hit.span,
