@@ -747,3 +747,31 @@ def test_session6_labelling_rule_forms_for_actions_and_tribal(
     """ "open a change request" needs a tool unless a place is named for it (carried over "and"
     from the action before it); "the numbers we always look at" is tribal."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Ensure the node has enough free memory, then run `oc get pods`.\n", 1),
+        ("# Fix\n\n1. Ensure the node has enough free memory (at least 4 GiB).\n", 0),
+    ],
+)
+def test_session6_an_amount_required_with_no_measure(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """The labelling rules' "enough headroom" as a requirement, not only as a condition."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nDepending on the circumstances, restart the standby.\n", 1),
+        ("# Fix\n\n1. Pick the replica count on a case-by-case basis.\n", 1),
+        ("# Fix\n\nDepending on the region, run `oc get pods` in its cluster.\n", 0),
+    ],
+)
+def test_session6_a_decision_depending_on_the_situation(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB101")) == expected

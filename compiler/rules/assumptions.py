@@ -73,6 +73,8 @@ _VAGUE = (
     r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
     r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
     r"|\bto\s+(?:your|the)\s+needs\b"
+    r"|\bdepending\s+on\s+(?:the\s+)?(?:situation|circumstances|context|scenario|case)\b"
+    r"|\b(?:on\s+)?a\s+case[\s-]+by[\s-]+case\s+basis\b"
 )
 _VAGUE_WORDS = frozenset(
     {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
@@ -80,7 +82,7 @@ _VAGUE_WORDS = frozenset(
      "discretion", "judgment", "judgement", "think", "feel", "believe", "have", "need", "help",
      "avoid", "deem", "judge", "look", "looks", "seem", "seems", "might", "may", "consider",
      "should", "perhaps", "call", "decision", "choice", "certain", "sure", "confident",
-     "comfortable", "needs"}
+     "comfortable", "needs", "depending", "basis"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
@@ -567,7 +569,7 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
-    starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    starts = "abcdimopstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
     excused = _excused(context)
@@ -578,7 +580,9 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             if not _reader_is(holder, hit.passage.block.sections):
                 excused.add(hit.span.line)
                 continue  # "at the IC's discretion", read by the SME: not the reader's call
-        elif not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
+        elif _embedded_question(hit) or not (
+            hedged_change or _instructs(hit.sentence) or _leads_instruction(hit)
+        ):
             continue
         if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
             excused.add(hit.span.line)  # a decision on these words is not the reader's either
@@ -663,6 +667,14 @@ def _default_given(hit: Hit) -> bool:
     index = bisect_left(starts, hit.passage.sentence_at(hit.start).start)
     following = hit.passage.sentences[index : index + 2] if index < len(starts) else []
     return any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence)
+
+
+def _leads_instruction(hit: Hit) -> bool:
+    """Whether the vague words open a clause before an instruction ("Depending on the
+    situation, page the on-call")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    comma = hit.passage.text.find(",", hit.end, sentence.end)
+    return comma >= 0 and _instructs(hit.passage.text[comma + 1 : sentence.end].strip())
 
 
 def _excused(context: CheckContext) -> set[int]:
@@ -771,8 +783,30 @@ def _unmeasurable_in_text(context: CheckContext) -> list[Finding]:
     return found
 
 
+_REQUIRED_AMOUNT = re.compile(
+    r"\b(?:make\s+sure|ensure|verify|confirm|check)\s+(?:that\s+)?(?:there\s+(?:is|are)\s+|you\s+have"
+    r"\s+|(?:it|they)\s+(?:has|have)\s+|the\s+[\w-]+\s+(?:has|have)\s+)?(?:enough|sufficient|adequate"
+    r"|plenty\s+of)\s+[\w-]+(?:\s+[\w-]+)?",
+    re.IGNORECASE,
+)
+"""An amount required with no measure: "make sure there is enough headroom"."""
+_REQUIRED_FIRST = frozenset({"sure", "ensure", "verify", "confirm", "check"})
+
+
 def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
+    for hit in _scan(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
+        rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
+        if _decidable(rest) or not _instructs(hit.sentence):
+            continue
+        yield Finding(
+            "RB102",
+            hit.span,
+            f'unmeasurable condition "{hit.words}": how much is enough?',
+            'name the amount and how to measure it, e.g. "at least 20% free on /var"',
+            hit.words,
+            hit.step,
+        )
     for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
         clause = hit.match.group(0)
         judgement = next(
