@@ -775,3 +775,43 @@ def test_session6_a_decision_depending_on_the_situation(
     compile_text: Compile, body: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\nYou would rarely consider during peak hours.\n", "RB101", 0),
+        ("# Fix\n\n1. Share the bridge with anyone who may need to join.\n", "RB101", 0),
+        ("# Fix\n\nPerhaps you do not want a full response for small outages.\n", "RB101", 0),
+        ("# Fix\n\nPerhaps the cache should be rebuilt first.\n", "RB101", 1),
+        ("# Fix\n\nThe storage team may need to coordinate with finance.\n", "RB101", 0),
+        ("# Fix\n\nYou may need to coordinate with team-x.\n", "RB101", 1),
+        ("# Fix\n\n1. Sometimes you may need to identify the owner first.\n", "RB101", 0),
+        ("# Fix\n\n* Drafting status messages when needed.\n", "RB101", 0),
+        ("# Fix\n\n* Write the status messages when needed.\n", "RB101", 1),
+    ],
+)
+def test_session6_hedges_that_ask_nothing_of_the_reader(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """Read on unlabelled documents: "consider during", a hedge in a relative clause or on a
+    role's own duty, a "perhaps" with no obligation, a hedged look ("identify"), a duty named by
+    a gerund are not the reader's decision; the same words addressed to the reader are."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nThe bot pings the responders list.\n", 0),
+        ("# Fix\n\nA director may want to reach out to the account owner.\n", 0),
+        ("# Fix\n\nYou may want to reach out to the account owner.\n", 1),
+        ("# Fix\n\nThe bot gives you the ability to page the storage team.\n", 0),
+        ("# Fix\n\n## Waiting to escalate to the storage team\n\nDo not.\n", 0),
+        ("# Fix\n\n## Escalate to the storage team\n\nDo it now.\n", 1),
+    ],
+)
+def test_session6_a_contact_described_not_asked(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB103")) == expected

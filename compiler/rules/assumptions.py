@@ -66,9 +66,11 @@ _VAGUE = (
     r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
     r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
     r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
-    r"|review|inspect|verify|confirm|read|consult|examine|investigate)\b)"
+    r"|review|inspect|verify|confirm|read|consult|examine|investigate|identify|find|determine"
+    r"|locate|understand|know)\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
-    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing)[a-z]+ing\b"
+    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing|during|nothing|something|anything"
+    r"|everything|morning|evening|thing)[a-z]+ing\b"
     r"|\bshould\s+(?:probably|perhaps|possibly)\b|\bperhaps\b"
     r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
     r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
@@ -514,6 +516,14 @@ _NOTE = re.compile(
 """An aside: "Note that ...", "Note: ..." (what follows is information unless it instructs)."""
 
 
+_GERUND_FIRST = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?!(?:bring|string|ring|sing|during|nothing|something|anything"
+    r"|everything|morning|evening|following|pending|according|regarding|depending|assuming"
+    r"|including|notwithstanding)\b)[A-Za-z]{2,}ing\b(?!\s*:)",
+    re.IGNORECASE,
+)
+
+
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
@@ -522,6 +532,8 @@ def _instructs(sentence: str) -> bool:
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
+    if _GERUND_FIRST.match(sentence):
+        return False  # "Drafting messages when needed, ...": a duty named, not an instruction
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
@@ -584,6 +596,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hedged_change or _instructs(hit.sentence) or _leads_instruction(hit)
         ):
             continue
+        if _musing(hit) or _in_relative_clause(hit):
+            continue
         if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
             excused.add(hit.span.line)  # a decision on these words is not the reader's either
             continue
@@ -635,10 +649,44 @@ def _someone_elses(hit: Hit) -> bool:
     or she must be fully qualified to assume the position if required")."""
     sentence = hit.passage.sentence_at(hit.start)
     found = list(_MODAL_SUBJECT.finditer(hit.passage.text, sentence.start, hit.start))
+    own = _MODAL_SUBJECT.search(hit.passage.text, max(sentence.start, hit.start - 40), hit.end)
+    if own is not None and own.start() < hit.start <= own.end() + 1:
+        # the hedge's own subject: "the security team may need to" (a person or a role; "the
+        # OSD may need to be replaced" is still the reader's hedged change)
+        return bool(_PEOPLE_SUBJECT.match(own.group("subject")))
     last = found[-1] if found else None
     if last is None:
         return False
     return last.group("subject").lower() not in ("you", "we")
+
+
+_PEOPLE_SUBJECT = re.compile(
+    rf"^(?:he\s+or\s+she|he|she|they)$|^(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+)?"
+    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"\b(?:who|which|that)\s+$", re.IGNORECASE)
+_OBLIGATION = re.compile(
+    r"\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|ought\s+to)\b", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+def _in_relative_clause(hit: Hit) -> bool:
+    """ "shared with anyone who may need to respond": the hedge is the relative clause's subject's,
+    not an instruction to the reader."""
+    return _RELATIVE.search(hit.passage.text, max(0, hit.start - 12), hit.start) is not None
+
+
+def _musing(hit: Hit) -> bool:
+    """ "Perhaps you don't want to ...": a "perhaps" whose clause asks nothing (no "should",
+    "must", "need to") muses; "perhaps improving this should be a longer-term task" is a hedged
+    instruction."""
+    if hit.words.lower() != "perhaps":
+        return False
+    end = _CLAUSE_END.search(hit.passage.text, hit.end)
+    clause = hit.passage.text[hit.end : end.start() if end else len(hit.passage.text)]
+    return _OBLIGATION.search(clause) is None
 
 
 _ROLE_PURPOSE = re.compile(r"^\W*you\s+are\s+(?:there|here)\s+to\b", re.IGNORECASE)
@@ -950,6 +998,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             continue
         if _permitted(hit):
             continue  # "feel free to contact our support team": a permission, not a step
+        if _described_contact(hit):
+            continue
         if _head_of_defined(actor, defined):
             continue  # "your experts": the Subject Matter Experts the document defines
         if _known(actor, unassigned):
@@ -1055,6 +1105,42 @@ def _permitted(hit: Hit) -> bool:
     return _PERMISSION.search(hit.passage.text, start, hit.start) is not None
 
 
+_THIRD_PERSON_CONTACT = re.compile(
+    r"^(?:pages|pings|asks|contacts|notifies|tells|informs|escalates|involves|invites|messages"
+    r"|emails|consults|engages|sends|shares|forwards|reports|gives|hands)\b",
+    re.IGNORECASE,
+)
+_ABILITY = re.compile(
+    r"\b(?:the\s+ability|able|ways?|means|used|allows?\s+(?:you\s+)?|lets?\s+you|helps?\s+(?:you\s+)?)"
+    r"\s+to\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _described_contact(hit: Hit) -> bool:
+    """Whether the contact is described, not asked of the reader: a verb in the third person
+    ("it pages the responders list"), a subject other than the reader ("a senior executive may
+    want to reach out to ...", "This will page a specific person"), a capability ("the ability to
+    page all the current on-calls"), or a heading that is not an instruction ("Hesitating to
+    escalate to other responders")."""
+    start = hit.passage.sentence_at(hit.start).start
+    verb = hit.match.start()
+    if _THIRD_PERSON_CONTACT.match(hit.passage.text, verb):
+        return True
+    if _ABILITY.search(hit.passage.text, max(start, verb - 40), verb):
+        return True
+    if hit.passage.block.kind == "heading" and not is_instruction(hit.sentence):
+        return True
+    subjects = list(_CONTACT_SUBJECT.finditer(hit.passage.text, max(start, verb - 60), verb))
+    return bool(subjects) and subjects[-1].group("subject").lower() not in ("you", "we")
+
+
+_CONTACT_SUBJECT = re.compile(
+    r"\b(?P<subject>you|we|he|she|they|it|this|that|(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:(?:will|would|may|might|can|could|should|must)\s+(?:also\s+)?(?:want\s+to\s+|need\s+to\s+"
+    r"|have\s+to\s+)?|(?:wants|needs|has)\s+to\s+)(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
 _DIRECTOR = re.compile(
     rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE
 )
