@@ -532,7 +532,7 @@ def _instructs(sentence: str) -> bool:
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
-    if _GERUND_FIRST.match(sentence):
+    if _GERUND_FIRST.match(sentence) and not _ADDRESSED.search(sentence):
         return False  # "Drafting messages when needed, ...": a duty named, not an instruction
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
