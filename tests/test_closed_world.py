@@ -815,3 +815,27 @@ def test_session6_a_contact_described_not_asked(
     compile_text: Compile, body: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\nThe pool should be elastic and scale with the load.\n", "RB108", 0),
+        ("# Fix\n\nYou should scale the pool with the load.\n", "RB108", 1),
+        ("# Fix\n\nRestart usually means a short outage for the pods.\n", "RB108", 0),
+        ("# Review\n\n* Is the summary detailed enough?\n* Run `oc get pods`.\n", "RB102", 0),
+        (
+            "# Review\n\n* Is there enough disk left? If not, page team-x.\n* Run `oc get pods`.\n",
+            "RB102",
+            1,
+        ),
+    ],
+)
+def test_session6_what_a_thing_does_and_questions_to_answer(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """Read on unlabelled documents: a change verb whose subject is a thing says what it is
+    expected to do; a verb-shaped first word before a finite verb is a noun ("Restart usually
+    means ..."); a question alone on its line with nothing gated on it is an assessment, not a
+    decision ("Is the summary detailed enough?")."""
+    assert len(flags(compile_text, body, code)) == expected

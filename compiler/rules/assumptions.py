@@ -524,6 +524,15 @@ _GERUND_FIRST = re.compile(
 )
 
 
+_NOUN_SUBJECT = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z-]+\s+(?:\w+ly\s+)?(?:is|are|was|were|means|has|does"
+    r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely)\b",
+    re.IGNORECASE,
+)
+"""A first word followed by a finite verb: a noun, the sentence's subject ("Silence usually
+means ...", "Restart is required when ..."), not an imperative."""
+
+
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
@@ -534,6 +543,8 @@ def _instructs(sentence: str) -> bool:
         sentence = sentence[note.end() :]
     if _GERUND_FIRST.match(sentence) and not _ADDRESSED.search(sentence):
         return False  # "Drafting messages when needed, ...": a duty named, not an instruction
+    if _NOUN_SUBJECT.match(sentence) and not _ADDRESSED.search(sentence):
+        return False  # "Silence usually means everyone is working": a verb-shaped noun
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
@@ -750,6 +761,17 @@ def _decision_flags(context: CheckContext) -> list[Finding]:
     return found
 
 
+def _bare_question(context: CheckContext, step: Step) -> bool:
+    """Whether a decision is a question alone on its line, with no branch that depends on it
+    (every edge unconditional): a check to answer, not a gate ("* Does the attacker have enough
+    information to find another way in?"). A question followed by what to do ("... ? - do
+    so.") is a decision."""
+    if step.source is None or any(edge.when for edge in step.next):
+        return False
+    line = context.document.lines[step.source.end_line - 1].rstrip()
+    return step.source.line == step.source.end_line and line.endswith("?")
+
+
 _CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
 """The rest of a condition's clause in the source after the words a step kept."""
 
@@ -773,6 +795,8 @@ def _undecided_decisions(
         ]
         if not open_ or flagged.intersection(range(step.source.line, step.source.end_line + 1)):
             continue
+        if _bare_question(context, step):
+            continue  # "Does it provide enough detail?": an assessment, nothing gated on it
         condition = " ".join(open_[0].split())
         span = step.source
         as_written = open_[0]
@@ -1678,6 +1702,25 @@ def _own_clause(words: str) -> str:
     return words
 
 
+_THING_SUBJECT = re.compile(
+    r"^\W*(?P<subject>it|this|that|(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:should|will|would|can|could|may|might|must)\s+(?:also\s+|then\s+)?(?:be\s+[\w-]+\s+and\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _expected_behaviour(hit: Hit) -> bool:
+    """Whether a change verb after a modal says what a thing is expected to do, not what the
+    reader must do: its subject is a thing, not the reader, a person or a role ("The structure
+    should be flexible and scale ...", "the deployment will restart")."""
+    start = hit.passage.sentence_at(hit.start).start
+    found = _THING_SUBJECT.match(hit.passage.text, start, hit.start)  # the sentence's subject
+    if found is None:
+        return False
+    subject = found.group("subject")
+    return not (_PEOPLE_SUBJECT.match(subject) or _ROLE_WORD.search(subject))
+
+
 _AND_THEN = re.compile(r"\band\s+(?:then\s+)?$", re.IGNORECASE)
 
 
@@ -1716,6 +1759,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
+        if hit.match.group("clause") and _expected_behaviour(hit):
+            continue  # "The structure should be flexible and scale with the incident"
         if hit.match.group("clause") and _names_system(_own_clause(hit.match.group("clause"))):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TRIBAL.search(_own_clause(hit.words)):
