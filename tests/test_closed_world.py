@@ -396,7 +396,8 @@ def test_session5_an_undecided_decision_judged_with_no_measure_is_rb102(
     """The issue's split: a decision left to an opinion is RB101, one that judges a quantity
     with no measure ("enough headroom") is RB102."""
     body = (
-        "# Fix\n\n1. Does the cache have enough headroom?\n2. Run `oc get pods`.\n\n"
+        "# Fix\n\n1. Does the cache have enough headroom? If not, page team-x.\n"
+        "2. Run `oc get pods`.\n\n"
         "## Other\n\n* Whenever the team feels uneasy about the change, page team-x.\n"
     )
     assert [line for line, _ in flags(compile_text, body, "RB102")] == [3]
@@ -581,8 +582,8 @@ def test_session6_actors_permitted_directed_or_named_before(
         ("# Fix\n\n1. If the token is `expired`, issue a new one with `oc.get`.\n", 0),
         ("# Fix\n\nIf traffic now looks normal, the outage may have cleared itself.\n", 1),
         ("# Fix\n\nIf traffic now looks normal, the graphs turn green.\n", 0),
-        ("# Triage\n\n* Is this a job that must be handled tonight?\n* Run `oc get pods`.\n", 1),
-        ("# Triage\n\n* Is this a job that must be handled within 2 hours?\n", 0),
+        ("# Triage\n\n* Is this a job that must be handled tonight? - page team-x.\n", 1),
+        ("# Triage\n\n* Is this a job that must be handled within 2 hours? - page team-x.\n", 0),
     ],
 )
 def test_session6_unmeasured_judgements(compile_text: Compile, body: str, expected: int) -> None:
