@@ -15,9 +15,12 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler.emit import atomic_write
-from compiler.models import Diagnostic
+
+if TYPE_CHECKING:
+    from compiler.models import Diagnostic
 
 VERSION = 1
 

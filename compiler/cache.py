@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from functools import cache
 from pathlib import Path
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.config import reference_date
 from compiler.emit import atomic_write
-from compiler.models import Diagnostic
 from compiler.signoff import sidecar_path
+
+if TYPE_CHECKING:
+    from compiler.models import Diagnostic
 
 DEFAULT_DIR = Path(".runbookc-cache")
 
@@ -70,38 +72,57 @@ def cache_key(source: SourceFile, environment: str) -> str | None:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-class _Entry(BaseModel):
-    """A cached result: the artifact's canonical JSON (parsed only when a caller needs the
-    model) with its sha256 against corruption, or the fatal diagnostic."""
-
-    artifact: str | None
-    sha256: str | None
-    status: str | None
-    fatal: Diagnostic | None
+ENTRY_KEYS = ("artifact", "sha256", "status", "fatal")
+"""A cached result, as a JSON object: the artifact's canonical JSON (never parsed on a hit: it
+is compared or copied as text, and parsed only when a caller needs the model) with its sha256
+against corruption and its status, or the fatal diagnostic."""
 
 
 def load(directory: Path, key: str, source: SourceFile) -> CompileResult | None:
-    """A cached result, or None on a miss or an unreadable or corrupt entry."""
+    """A cached result, or None on a miss or an unreadable or corrupt entry. A hit on an
+    artifact reads and hashes the entry; no model is built (pydantic is not even loaded)."""
     try:
-        entry = _Entry.model_validate_json(_entry_path(directory, key).read_bytes())
-    except (OSError, ValidationError, RecursionError):
+        entry = json.loads(_entry_path(directory, key).read_bytes())
+    except (OSError, ValueError, RecursionError):
         return None
-    if entry.artifact is not None and entry.sha256 != _sha256(entry.artifact):
+    if not isinstance(entry, dict) or set(entry) != set(ENTRY_KEYS):
         return None
-    return CompileResult(source, fatal=entry.fatal, text=entry.artifact, known_status=entry.status)
+    artifact, sha256, status, fatal = (entry[name] for name in ENTRY_KEYS)
+    if not (status is None or isinstance(status, str)):
+        return None
+    if artifact is not None:
+        if not isinstance(artifact, str) or sha256 != _sha256(artifact) or fatal is not None:
+            return None
+        return CompileResult(source, text=artifact, known_status=status)
+    diagnostic = _diagnostic(fatal)
+    if diagnostic is None or sha256 is not None:
+        return None
+    return CompileResult(source, fatal=diagnostic, known_status=status)
+
+
+def _diagnostic(value: Any) -> Diagnostic | None:
+    from pydantic import ValidationError
+
+    from compiler.models import Diagnostic
+
+    try:
+        return Diagnostic.model_validate(value)
+    except (ValidationError, RecursionError):
+        return None
 
 
 def store(directory: Path, key: str, result: CompileResult) -> None:
     """Record a result under its key (best effort: a cache that cannot be written is skipped)."""
-    text = result.artifact_json if result.fatal is None else None
-    entry = _Entry(
-        artifact=text,
-        sha256=_sha256(text) if text is not None else None,
-        status=result.status,
-        fatal=result.fatal,
-    )
+    artifact = result.artifact_json if result.fatal is None else None
+    entry = {
+        "artifact": artifact,
+        "sha256": _sha256(artifact) if artifact is not None else None,
+        "status": result.status,
+        "fatal": result.fatal.model_dump(mode="json") if result.fatal is not None else None,
+    }
     with contextlib.suppress(OSError):
-        atomic_write(_entry_path(directory, key), entry.model_dump_json(), durable=False)
+        text = json.dumps(entry, separators=(",", ":"))
+        atomic_write(_entry_path(directory, key), text, durable=False)
 
 
 def _sha256(text: str) -> str:

@@ -24,10 +24,7 @@ from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.compilation import CompileResult
 from compiler.config import Config, ConfigError
 from compiler.extract import LLMAuthError, Usage
-from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
-from compiler.models import Diagnostic
 from compiler.registry import RegistryError
-from compiler.rules import all_rules
 from compiler.text.escape import printable
 from compiler.workspace import (
     WorkspaceError,
@@ -46,6 +43,7 @@ from compiler.workspace import (
 # start without them, and load the compile stages only when a file is not in the cache.
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
+    from compiler.models import Diagnostic
 
 app = typer.Typer(
     help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.\n\n"
@@ -182,13 +180,18 @@ class OutputFormat(enum.StrEnum):
     markdown = "markdown"
 
 
-RENDERERS = {
-    OutputFormat.text: as_text,
-    OutputFormat.json: as_json,
-    OutputFormat.sarif: as_sarif,
-    OutputFormat.github: as_github,
-    OutputFormat.markdown: as_markdown,
-}
+def _renderer(output_format: OutputFormat) -> "Callable[[list[Diagnostic], int], str]":
+    """The renderer of an output format (formats load the rule catalogue and the models: only
+    the commands that print diagnostics import them)."""
+    from compiler import formats
+
+    return {
+        OutputFormat.text: formats.as_text,
+        OutputFormat.json: formats.as_json,
+        OutputFormat.sarif: formats.as_sarif,
+        OutputFormat.github: formats.as_github,
+        OutputFormat.markdown: formats.as_markdown,
+    }[output_format]
 
 
 def _fail(message: str) -> NoReturn:
@@ -599,8 +602,10 @@ def check_command(
         return
     if baseline is not None:
         diagnostics = _baselined(diagnostics, baseline)
-    render = RENDERERS[output_format]
+    render = _renderer(output_format)
     if output_format is OutputFormat.text:
+        from compiler.formats import as_text
+
         sys.stdout.write(as_text(diagnostics, len(results), _use_color(color)))
     else:
         sys.stdout.write(render(diagnostics, len(results)))
@@ -613,7 +618,7 @@ def _flag_given(value: bool) -> bool | None:
     return None if value else False
 
 
-def _baselined(diagnostics: list[Diagnostic], baseline: Path) -> list[Diagnostic]:
+def _baselined(diagnostics: "list[Diagnostic]", baseline: Path) -> "list[Diagnostic]":
     from compiler.baseline import apply_baseline, load_entries
 
     entries = _guarded(lambda: load_entries(baseline))
@@ -657,7 +662,7 @@ def _compile_stdin(
     return compile_data(sys.stdin.buffer.read(), source, replace(env, llm=llm))
 
 
-def _fails(diagnostics: list[Diagnostic], strict: bool) -> bool:
+def _fails(diagnostics: "list[Diagnostic]", strict: bool) -> bool:
     """ruff's rule: any unsigned blocking diagnostic fails; --strict adds sign-off problems."""
     unsigned = any(d.blocking and d.signoff is None for d in diagnostics)
     return unsigned or (strict and any(d.code.startswith("RB9") for d in diagnostics))
@@ -714,7 +719,7 @@ def signoff_command(
     if target is None or runbook is None:
         _fail("signoff: give CODE@STEP and --runbook FILE (or --from LIST)")
 
-    def run() -> tuple[Diagnostic, Path]:
+    def run() -> "tuple[Diagnostic, Path]":
         env = environment([runbook], registry, profiles, config)
         return sign_off(
             runbook,
@@ -896,6 +901,8 @@ def explain_command(
     code: Annotated[str, typer.Argument(help="A rule code such as RB101.")],
 ) -> None:
     """Show a rule's documentation: what it does, why, an example, what to write instead."""
+    from compiler.rules import all_rules
+
     rules = all_rules()
     found = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code), None)
     if found is None:
@@ -934,6 +941,7 @@ def rules_command(
 ) -> None:
     """List every rule: code, name, severity, blocking, sign-off, summary."""
     from compiler.ruledocs import rules_json, rules_table
+    from compiler.rules import all_rules
 
     if rules_format is RulesFormat.json:
         sys.stdout.write(rules_json())

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from compiler.config import Config
 from compiler.extract import Usage
-from compiler.models import Artifact, Diagnostic
 from compiler.registry import Profiles, Registry
 
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
+    from compiler.models import Artifact, Diagnostic
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class CompileResult:
     def artifact(self) -> Artifact | None:
         """The artifact model, or None for a fatal result."""
         if self.model is None and self.text is not None:
+            from compiler.models import Artifact  # not loaded by a run that never parses one
+
             return Artifact.model_validate_json(self.text)
         return self.model
 

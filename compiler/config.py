@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from compiler.models import Severity
+if TYPE_CHECKING:
+    from compiler.models import Severity
 
 CONFIG_FILES = ("runbookc.toml", "pyproject.toml")
 DEFAULT_EXCLUDE = (

@@ -9,12 +9,14 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pydantic_core
-from pydantic import BaseModel
+# pydantic and the models load where an artifact is written, not for atomic_write alone (a run
+# served from the cache needs no model).
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-from compiler.models import Artifact, sorted_keys
+    from compiler.models import Artifact
 
 
 def canonical_json(value: BaseModel | dict[str, Any]) -> str:
@@ -24,7 +26,11 @@ def canonical_json(value: BaseModel | dict[str, Any]) -> str:
     exponents are not padded (`1e-9`), written by pydantic-core's encoder: the standard
     library encodes indented JSON in pure Python, three times slower.
     """
-    data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    import pydantic_core
+
+    from compiler.models import sorted_keys
+
+    data = value if isinstance(value, dict) else value.model_dump(mode="json")
     return pydantic_core.to_json(sorted_keys(data), indent=2).decode("utf-8") + "\n"
 
 
@@ -43,6 +49,8 @@ class Sealed:
 def content_digest(data: dict[str, Any]) -> str:
     """sha256 of an artifact's compact canonical JSON (sorted keys, no whitespace, floats as
     pydantic-core writes them) with its `integrity` field emptied."""
+    from compiler.models import sorted_keys
+
     return _digest(sorted_keys({**data, "integrity": ""}))
 
 
@@ -58,6 +66,8 @@ def seal(artifact: Artifact) -> Sealed:
 
 
 def _digest(sorted_data: dict[str, Any]) -> str:
+    import pydantic_core
+
     return DIGEST_PREFIX + hashlib.sha256(pydantic_core.to_json(sorted_data)).hexdigest()
 
 

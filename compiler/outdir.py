@@ -7,11 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pydantic import ValidationError
-
 from compiler.compilation import CompileResult
 from compiler.emit import publish, stage
-from compiler.models import Artifact
 from compiler.workspace import WorkspaceError, os_reason
 
 
@@ -136,6 +133,10 @@ def _folders(path: Path) -> list[Path]:
 def _orphan(
     file: Path, output: str, current: set[str], roots: set[str], bases: set[Path]
 ) -> Orphan | None:
+    from pydantic import ValidationError  # only for a file no source accounts for
+
+    from compiler.models import Artifact
+
     try:
         artifact = Artifact.model_validate_json(file.read_bytes())
     except (OSError, ValueError, ValidationError, RecursionError):

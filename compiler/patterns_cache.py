@@ -12,8 +12,14 @@ every program it is given.
 
 Only the console entry point turns this on (`kept`), and only for a command with a cache
 directory (`use`; `--no-cache` reads and writes nothing); a file that cannot be read is
-ignored. Like the result cache, the file is trusted as far as the cache directory is. CPython
-3.11 and later only (it relies on `re._compiler` and `re._parser`); elsewhere nothing changes.
+ignored. Like the result cache, the file is trusted as far as the cache directory is.
+
+The miss path is a copy of `re._compiler.compile` as CPython 3.11, 3.12 and 3.13 write it
+(`_parser.parse`, `_code`, then `_sre.compile` with the flags, code, groups - 1, group index
+and group names). It is used only where `re._compiler` has `_code` and `re._parser` exists
+(CPython 3.11 and later; elsewhere `re` is left alone), and any exception in it, or in serving
+an entry, falls back to `re`'s own compile: a later CPython that changes `_code`, `_parser` or
+`_sre.compile` gets `re`'s own result (and its own errors), never a broken `runbookc`.
 """
 
 from __future__ import annotations
@@ -104,7 +110,7 @@ def _served(_sre: Any, pattern: str | bytes, known: Any) -> Any:
         if type(code) is bytes:
             return _sre.compile(pattern, flags, array("I", code).tolist(), groups, groupindex,
                                 names)  # fmt: skip
-    except (TypeError, ValueError, RuntimeError, OverflowError):
+    except Exception:  # any unusable entry is compiled afresh
         pass
     return None
 
@@ -123,7 +129,16 @@ def _compiler(compiler: Any, parser: Any, original: Any) -> Any:
         served = None if known is None else _served(_sre, pattern, known)
         if served is not None:
             return served
-        # Not in the table (or an unusable entry): what re._compiler.compile does.
+        try:
+            compiled, kept = _compiled(pattern, flags)
+        except Exception:  # re's own compile decides, errors included
+            return original(pattern, flags)
+        if kept is not None:
+            _Run.new[key] = kept
+        return compiled
+
+    def _compiled(pattern: str | bytes, flags: int) -> tuple[Any, Program | None]:
+        """What re._compiler.compile (CPython 3.11-3.13) does, and the program to keep."""
         parsed = parser.parse(pattern, flags)
         groupindex = dict(parsed.state.groupdict)
         names: list[str | None] = [None] * parsed.state.groups
@@ -132,9 +147,11 @@ def _compiler(compiler: Any, parser: Any, original: Any) -> Any:
         code = [int(op) for op in compiler._code(parsed, flags)]
         program = (flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex)
         compiled = _sre.compile(pattern, *program, tuple(names))
-        with contextlib.suppress(OverflowError):  # a code too wide for the array: not kept
-            _Run.new[key] = (program[0], array("I", code).tobytes(), *program[2:], tuple(names))
-        return compiled
+        try:
+            code_bytes = array("I", code).tobytes()
+        except OverflowError:  # a code too wide for the array: not kept
+            return compiled, None
+        return compiled, (program[0], code_bytes, *program[2:], tuple(names))
 
     return compile_pattern
 

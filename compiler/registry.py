@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from compiler.models import Effect
-
 if TYPE_CHECKING:
     import jsonschema
+
+    from compiler.models import Effect
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Largest registry or profiles file read (the real registry is well under 1 MiB)."""

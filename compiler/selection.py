@@ -48,21 +48,53 @@ class FileSelection:
         """Files under `root` to compile, sorted, skipping excluded and ignored folders
         without entering them, and hidden files and folders."""
         found: list[Path] = []
+        root_absolute = root.absolute()
         for folder, dirs, files in os.walk(root):
             here = Path(folder)
+            prefix, gitignores = self._folder(here.absolute(), root_absolute)
             dirs[:] = [
                 d
                 for d in dirs
-                if not d.startswith(".") and not self.skipped(here / d, root, is_dir=True)
+                if not d.startswith(".") and not self._skipped(prefix, gitignores, d + "/")
             ]
             found += [
                 here / name
                 for name in files
                 if not name.startswith(".")
-                and self._included(here / name, root)
-                and not self.skipped(here / name, root, is_dir=False)
+                and self.include.match_file(prefix + name)
+                and not self._skipped(prefix, gitignores, name)
             ]
         yield from sorted(found)
+
+    def _folder(self, absolute: Path, root: Path) -> tuple[str, list[tuple[str, GitIgnoreSpec]]]:
+        """What the walk matches a folder's entries with, worked out once per folder: the
+        folder's path as `_relative` gives it (with a closing slash, empty at the base) and the
+        .gitignore specs that apply there with the folder's path relative to each."""
+        relative = "."
+        for base in (self.base, root):
+            try:
+                relative = absolute.relative_to(base).as_posix()
+                break
+            except ValueError:
+                continue
+        gitignores = []
+        if self.config.respect_gitignore:
+            for folder, spec in self._gitignores_above(absolute):
+                inner = absolute.relative_to(folder).as_posix()
+                gitignores.append(("" if inner == "." else inner + "/", spec))
+        return ("" if relative == "." else relative + "/"), gitignores
+
+    def _skipped(self, prefix: str, gitignores: list[tuple[str, GitIgnoreSpec]], name: str) -> bool:
+        """`skipped` for an entry of a folder prepared by `_folder` (a folder's name ends
+        with a slash)."""
+        if self.exclude.match_file(prefix + name):
+            return True
+        verdict: bool | None = None
+        for inner, spec in gitignores:
+            result = spec.check_file(inner + name)
+            if result.include is not None:
+                verdict = result.include
+        return bool(verdict)
 
     def named(self, path: Path) -> bool:
         """Whether a file named on the command line is compiled."""
@@ -82,9 +114,6 @@ class FileSelection:
             except ValueError:
                 continue
         return path.name
-
-    def _included(self, path: Path, root: Path) -> bool:
-        return self.include.match_file(self._relative(path, root))
 
     def skipped(self, path: Path, root: Path, *, is_dir: bool) -> bool:
         """Excluded by the configuration, or ignored by git."""

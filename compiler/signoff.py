@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compiler.emit import atomic_write
-from compiler.models import Diagnostic, SignOff, Step
 from compiler.source import SourceError, normalise
 
 if TYPE_CHECKING:
     import tomlkit
     from tomlkit.items import Table
+
+    from compiler.models import Diagnostic, SignOff, Step
 
 SIDECAR_SUFFIX = ".signoffs.toml"
 MAX_SIDECAR_BYTES = 1024 * 1024
@@ -148,6 +149,8 @@ def _entry(table: dict[str, Any], line: int) -> Entry:
             when = date.fromisoformat(str(when))
         except ValueError:
             return Entry(line, None, step, evidence, f"date {table['date']!r} is not YYYY-MM-DD")
+    from compiler.models import SignOff  # the models load only where a sign-off is read
+
     signoff = SignOff(
         code=str(table["code"]),
         fingerprint=str(table["fingerprint"]),

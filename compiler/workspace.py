@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING
 from compiler import cache, registry_cache
 from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.config import Config, find_config, load_config, pinned_date
-from compiler.models import Artifact, Diagnostic
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
-from compiler.rules import LINT_ONLY_CODE
 from compiler.selection import FileSelection
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
@@ -21,6 +19,7 @@ from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 if TYPE_CHECKING:
     from compiler import evals
     from compiler.extract.llm import LLMSettings
+    from compiler.models import Artifact, Diagnostic
 
 REGISTRY_NAME = "tools.yaml"
 PROFILES_NAME = "profiles.yaml"
@@ -150,6 +149,8 @@ def environment(
 
 def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Lint-only mode: keep the first RB211 of each program across the whole run."""
+    from compiler.rules import LINT_ONLY_CODE  # the rule catalogue loads the models
+
     seen: set[str] = set()
     kept = []
     for diagnostic in diagnostics:

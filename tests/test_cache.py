@@ -85,3 +85,43 @@ def test_writing_leaves_unchanged_artifacts_alone(
     changed = [path for path in written if path.stat().st_mtime_ns != stamps[path]]
     assert changed == [edited] and len(written) > 20
     assert edited.read_text() == results[0].artifact_json
+
+
+def test_a_fatal_result_round_trips_and_wrong_shaped_entries_are_misses(tmp_path: Path) -> None:
+    from compiler import cache
+    from compiler.compilation import CompileResult, SourceFile
+    from compiler.models import Diagnostic
+
+    source = SourceFile(tmp_path / "a.md", "a.md", "a.md", "a.json")
+    fatal = Diagnostic(
+        blocking=True,
+        code="RB001",
+        column=1,
+        end_column=2,
+        end_line=1,
+        fingerprint="f" * 16,
+        fix="Fix it — ünïcode kept.",
+        line=1,
+        message="cannot parse",
+        name="unparseable",
+        path="a.md",
+        severity="error",
+    )
+    directory, key = tmp_path / "cache", "ab" + "0" * 62
+    cache.store(directory, key, CompileResult(source, fatal=fatal))
+    loaded = cache.load(directory, key, source)
+    assert loaded is not None and loaded.fatal == fatal and loaded.text is None
+    entry = cache._entry_path(directory, key)
+    good = entry.read_text()
+    for wrong in (
+        "[]",
+        "null",
+        '{"artifact": null, "sha256": null, "status": null}',
+        good.replace('"fatal":{', '"fatal":{"extra":1,'),
+        good.replace('"status":null', '"status":3'),
+        '{"artifact": 7, "sha256": null, "status": "ready", "fatal": null}',
+        '{"artifact": "{}", "sha256": null, "status": "ready", "fatal": null}',
+        "[" * 100_000,
+    ):
+        entry.write_text(wrong)
+        assert cache.load(directory, key, source) is None, wrong[:60]

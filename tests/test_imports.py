@@ -116,6 +116,8 @@ def test_a_run_served_from_the_cache_loads_no_compile_stage(
     assert "compiler.pipeline" in cold  # the first run compiled
     warm = _modules(tmp_path, command, str(runbooks), *options)
     assert _loaded(warm, STAGES) == []
+    if command == "compile":  # prints no diagnostic: compares and copies artifacts as text
+        assert _loaded(warm, ("compiler.models", "compiler.formats", "compiler.rules")) == []
 
 
 def test_compile_imports_no_report_drawing_llm_or_agent_modules(

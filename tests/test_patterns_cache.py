@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -119,16 +120,69 @@ def test_an_unreadable_file_is_ignored_and_replaced(tmp_path: Path, content: byt
     assert path.read_bytes() != content
 
 
-def test_an_unusable_entry_is_compiled_afresh(tmp_path: Path) -> None:
+UNUSABLE: list[object] = [
+    ("not a program",),
+    (0, b"\x01\x00\x00", 0, {}, ()),  # code bytes not a whole number of words
+    (0, [1], 0, {}, ()),  # code not bytes
+    None,
+    7,
+    "text",
+    b"",
+    (),
+    (0, b"", 0, {}, ()),  # an empty program
+    (0, b"\xff" * 16, 0, {}, ()),  # opcodes _sre rejects
+    (0, b"\x00" * 8, -5, {}, ()),  # impossible group count
+    (0, b"\x01\x00\x00\x00", 0, ["g"], ("g",)),  # group index not a mapping
+    ("0", b"\x01\x00\x00\x00", 0, {}, ()),  # flags not an int
+    (0, b"\x01\x00\x00\x00", 0, {}, (), "one too many"),
+    (2**70, b"\x01\x00\x00\x00", 0, {}, ()),
+]
+
+
+@pytest.mark.parametrize("index", range(len(UNUSABLE)))
+def test_an_unusable_entry_is_compiled_afresh(tmp_path: Path, index: int) -> None:
     path = patterns_cache.table_path(tmp_path)
     path.parent.mkdir(parents=True)
-    unusable = [("not a program",), (0, b"\x01\x00\x00", 0, {}, ()), (0, [1], 0, {}, ())]
-    bad = {(p, int(f)): unusable[i % 3] for i, (p, f) in enumerate(PATTERNS)}
-    path.write_bytes(marshal.dumps(bad))
+    path.write_bytes(marshal.dumps({(p, int(f)): UNUSABLE[index] for p, f in PATTERNS}))
     with patterns_cache.kept():
         patterns_cache.use(tmp_path)
         compiled = _compile_all()
     assert compiled == [_uncached(p, f) for p, f in PATTERNS]
+
+
+def _raising(parsed: object, flags: int) -> list[int]:
+    raise RuntimeError("a future _code")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        _raising,
+        lambda parsed, flags: None,  # not iterable
+        lambda parsed, flags: ["LITERAL", 97],  # not integers
+        lambda parsed, flags: [2**40],  # an opcode _sre.compile rejects
+        lambda parsed, flags: [],  # an empty program
+    ],
+    ids=["raises", "none", "not-ints", "too-wide", "empty"],
+)
+def test_a_changed_re_internal_falls_back_to_res_own_compile(code: object) -> None:
+    """The miss path copies re._compiler.compile of CPython 3.11-3.13: if a later CPython
+    changes what it relies on, every pattern is still re's own result, and nothing is kept."""
+    real = re._compiler  # type: ignore[attr-defined]
+    changed = SimpleNamespace(SRE_FLAG_DEBUG=real.SRE_FLAG_DEBUG, _code=code)
+    compile_pattern = patterns_cache._compiler(changed, re._parser, real.compile)  # type: ignore[attr-defined]
+    patterns_cache._Run.new = {}
+    try:
+        for pattern, flags in PATTERNS:
+            assert compile_pattern(pattern, flags) == _uncached(pattern, flags)
+        assert patterns_cache._Run.new == {}
+        with pytest.raises(re.error) as raised:
+            compile_pattern("(unbalanced", 0)
+        with pytest.raises(re.error) as expected:
+            _uncached("(unbalanced", 0)
+        assert str(raised.value) == str(expected.value)
+    finally:
+        patterns_cache._Run.new = {}
 
 
 def test_a_check_keeps_patterns_only_with_a_cache_directory(tmp_path: Path) -> None:

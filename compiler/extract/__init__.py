@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from compiler.models import Span
-
-if TYPE_CHECKING:  # a type only: importing the parser here would load it for every command
+if TYPE_CHECKING:  # types only: importing the parser or the models here loads them everywhere
+    from compiler.models import Span
     from compiler.parse import InlineCode
 
 
