@@ -840,3 +840,11 @@ def test_session6_what_a_thing_does_and_questions_to_answer(
     means ..."); a question alone on its line with nothing gated on it is an assessment, not a
     decision ("Is the summary detailed enough?")."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+def test_session6_a_block_that_sets_a_variable_is_not_only_reads(compile_text: Compile) -> None:
+    body = (
+        "# Fix\n\n1. Configure the `WEB_NS` variable:\n\n"
+        '   ```\n   export WEB_NS="$(oc get pods -n web)"\n   ```\n'
+    )
+    assert not flags(compile_text, body, "RB108")

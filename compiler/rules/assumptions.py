@@ -1895,6 +1895,10 @@ def _leads(hit: Hit) -> bool:
     return _LEAD_IN.match(hit.passage.text, sentence.start, hit.start) is not None
 
 
+_SETS = re.compile(r"^\s*(?:\$\s+)?(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=|.*(?:>\s*\S|\|\s*tee\b)")
+"""A shell line that sets something: an assignment, or output written to a file."""
+
+
 def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
     """Whether the code block right after a passage holds only steps that read (each binds a
     tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
@@ -1902,6 +1906,8 @@ def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
     after = block_after(context.document.blocks, passage.block.span.end_line)
     if after is None or after.kind != "code":
         return False
+    if any(_SETS.match(line.text) for line in after.lines):
+        return False  # "Configure the variable:" then `export X="$(oc get ...)"` sets it
     first, last = after.span.line, after.span.end_line
     inside = [
         step
