@@ -848,3 +848,21 @@ def test_session6_a_block_that_sets_a_variable_is_not_only_reads(compile_text: C
         '   ```\n   export WEB_NS="$(oc get pods -n web)"\n   ```\n'
     )
     assert not flags(compile_text, body, "RB108")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nA low budget could block node drains.\n", 0),
+        ("# Fix\n\n1. Fix the config and the agent should restart on its own.\n", 0),
+        ("# Fix\n\n1. Fix the config, then restart the agent.\n", 1),
+        ("# Fix\n\nUse the `Agent` objects to\nreconfigure the fleet.\n", 0),
+    ],
+)
+def test_session6_consequences_and_soft_line_breaks(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A change after "could"/"would"/"might" with no "you" is a consequence; one whose clause
+    subject is a thing ("the agent should restart") is what it does; a soft line break inside
+    a sentence does not start a new instruction."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -1650,7 +1650,7 @@ _CHANGE_CLAUSE = re.compile(
     # A match starts at the text's start, at punctuation or at a word starting with one of
     # these letters: that test first rejects most positions before any alternative is tried.
     r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgbj]))"
-    rf"(?:(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|could|must|should|also|just|simply"
+    rf"(?:(?:^|[;:]\s*|(?<![\w,])\n\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|could|must|should|also|just|simply"
     rf"|safely|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
     rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
@@ -1714,11 +1714,27 @@ def _expected_behaviour(hit: Hit) -> bool:
     reader must do: its subject is a thing, not the reader, a person or a role ("The structure
     should be flexible and scale ...", "the deployment will restart")."""
     start = hit.passage.sentence_at(hit.start).start
+    if _POSSIBILITY.search(hit.passage.text, max(start, hit.start - 30), hit.start):
+        return True  # "... could block node drain": a consequence, not an instruction
     found = _THING_SUBJECT.match(hit.passage.text, start, hit.start)  # the sentence's subject
+    if found is None:  # or a clause's: "Correct the issues and the collector should restart"
+        begin = max(start, hit.start - 60)
+        found = _CLAUSE_THING_SUBJECT.search(hit.passage.text, begin, hit.start)
     if found is None:
         return False
     subject = found.group("subject")
     return not (_PEOPLE_SUBJECT.match(subject) or _ROLE_WORD.search(subject))
+
+
+_POSSIBILITY = re.compile(
+    r"(?<!\byou\s)(?<!\bwe\s)\b(?:could|would|might)\s+(?:also\s+|even\s+|then\s+)?$",
+    re.IGNORECASE,
+)
+_CLAUSE_THING_SUBJECT = re.compile(
+    r"(?:,\s*|\b(?:and|then|so|but)\s+)(?P<subject>(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"[\w-]+)\s+(?:should|will|would|can|could|may|might)\s+(?:also\s+|then\s+)?$",
+    re.IGNORECASE,
+)
 
 
 _AND_THEN = re.compile(r"\band\s+(?:then\s+)?$", re.IGNORECASE)
