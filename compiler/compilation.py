@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from compiler.config import Config
 from compiler.extract import Usage
 from compiler.registry import Profiles, Registry
+from compiler.signoff import sidecar_path
 
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
@@ -81,3 +82,17 @@ class CompileResult:
         if self.known_status is not None:
             return self.known_status
         return self.artifact.status if self.artifact is not None else None
+
+
+def displayed(result: CompileResult) -> list[Diagnostic]:
+    """A result's diagnostics with paths as the user named them (runbook or its sidecar); a
+    file that could not be compiled has its one fatal diagnostic."""
+    if result.artifact is None:
+        assert result.fatal is not None
+        return [result.fatal]
+    recorded = result.artifact.runbook.source_path
+    sidecar = str(sidecar_path(result.source.path))
+    return [
+        d.model_copy(update={"path": result.source.display if d.path == recorded else sidecar})
+        for d in result.artifact.diagnostics
+    ]

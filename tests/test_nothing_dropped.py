@@ -18,10 +18,11 @@ from compiler.extract.heuristic import is_dialogue, not_a_step
 from compiler.models import Artifact, Span
 from compiler.parse import Document, decode_source, parse
 from compiler.pipeline import Environment
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover
 from compiler.registry import load_registry
 from compiler.text.instructions import is_instruction
 from compiler.text.sentences import sentences
-from compiler.workspace import compile_all, discover
 
 from .conftest import REPO
 

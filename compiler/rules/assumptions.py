@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache, wraps
 
-from compiler.config import reference_date
 from compiler.models import Span, Step
 from compiler.parse import Block
 from compiler.placeholders import PLACEHOLDER, input_key, placeholder_name, raw_name
@@ -2239,7 +2238,7 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
             reviewed,
         )
         return
-    age = (reference_date() - when).days
+    age = (context.config.reference_date() - when).days
     if age > context.config.stale_after_days:
         yield Finding(
             "RB111",
