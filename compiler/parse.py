@@ -243,14 +243,42 @@ def anchor(title: str) -> str:
     return _NON_ANCHOR.sub("", title.strip().lower()).replace(" ", "-")
 
 
+_ADMONITION = re.compile(r"^(?:!!!|\?\?\?\+?)\s*[A-Za-z]")
+_HTML_START = re.compile(r"^<[A-Za-z][\w-]*(?:\s[^>]*)?/?>")
+
+
+def is_admonition_html(block: Block, previous: Block | None, lines: tuple[str, ...]) -> bool:
+    """An indented block of HTML in the body of an admonition (`!!! note` over indented
+    lines): CommonMark reads it as code, the documentation site that the admonition is
+    written for renders it as the HTML it is."""
+    if block.kind != "code" or block.info or previous is None or previous.kind != "paragraph":
+        return False
+    before = lines[block.span.line - 2].strip() if block.span.line >= 2 else ""
+    if before.startswith(("```", "~~~")):
+        return False
+    return bool(_ADMONITION.match(previous.text) and _HTML_START.match(block.text))
+
+
+def readable_blocks(document: Document) -> list[Block]:
+    """The blocks of a document as a reader sees them: an HTML block (or an admonition's
+    indented HTML) becomes the blocks of its text (`html_blocks`), every other block stays."""
+    found: list[Block] = []
+    previous: Block | None = None
+    for block in document.blocks:
+        if block.kind == "html" or is_admonition_html(block, previous, document.lines):
+            found += html_blocks(block, document.lines)
+        else:
+            found.append(block)
+        previous = block
+    return found
+
+
 def html_blocks(block: Block, lines: tuple[str, ...]) -> tuple[Block, ...]:
     """The text a reader sees of an HTML block, as the markdown blocks it would be: each
     `<p>`, `<li>`, `<details>` body or loose run of text a paragraph (an `<li>`'s in a list), each
     cell of a `<table>` a block of kind "table"; titles (`<summary>`, `<th>`, `<h2>`) are no
     block, as a heading is never a step. Inline tags stay in a block's text, as they
     stay in a markdown paragraph's; spans point at the source."""
-    if block.kind != "html":
-        return ()
     first = block.span.line - 1
     starts = [0]
     for number in range(first, block.span.end_line - 1):

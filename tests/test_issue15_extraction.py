@@ -936,3 +936,53 @@ def test_a_condition_written_as_a_sentence_of_its_own_is_the_next_ones_decision(
     ]
     # A statement after it is no branch, and the condition alone is nothing.
     assert _texts("# T\n\n## Fix\n\nIf a replica is lagging. That happens at night.\n") == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "1. In a spot pool, if the node vanished, the worker may need to be recreated.",
+            [("decision", "In a spot pool, if the node vanished"), ("manual", None)],
+        ),
+        (
+            "On the hub, when the agent hangs, restart it.",
+            [("decision", "On the hub, when the agent hangs"), ("manual", None)],
+        ),
+        # No instruction after the condition; "On-call" is no phrase setting where; a
+        # connective before the condition keeps the sentence a statement.
+        ("In most pools, when the pod restarts, the cache is lost.", []),
+        (
+            "On-call duties grow at night, and if you carry the pager, you are expected to answer.",
+            [("manual", None)],
+        ),
+    ],
+)
+def test_a_condition_after_an_introducing_phrase_is_a_decision(
+    paragraph: str, expected: list[tuple[str, str | None]]
+) -> None:
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    assert [(d.kind, d.condition if d.kind == "decision" else None) for d in drafts] == expected
+
+
+_ADMONITION_TABLE = (
+    '# Bridge\n\n## Contacts\n\n!!! note "Contacts"\n    Keep these at hand.\n\n'
+    "    <table>\n      <tr>\n        <td>#ops-chat</td>\n        <td>Restart the relay.</td>\n"
+    '      </tr>\n      <tr>\n        <td colspan="2">Stuck? Page the duty lead.</td>\n'
+    "      </tr>\n    </table>\n"
+)
+
+
+def test_html_in_an_admonition_is_read_and_a_cell_alone_in_its_row_is_a_paragraph(
+    compile_text: Compile,
+) -> None:
+    # The indented table under "!!! note" is HTML (CommonMark reads it as code); the row of
+    # one cell is a note across the table: a step; the cell beside another is reported.
+    assert _texts(_ADMONITION_TABLE) == ["Page the duty lead."]
+    art = compile_text(_ADMONITION_TABLE)
+    assert [d.line for d in art.diagnostics if d.code == "RB008"] == [11]
+    # The same lines fenced are code shown, not HTML read.
+    fenced = _ADMONITION_TABLE.replace("    <table>", "    ```\n    <table>").replace(
+        "    </table>\n", "    </table>\n    ```\n"
+    )
+    assert _texts(fenced) == []

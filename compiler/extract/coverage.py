@@ -22,7 +22,7 @@ from compiler.extract.heuristic import (
     sentences,
 )
 from compiler.models import Span
-from compiler.parse import Block, Document, html_blocks
+from compiler.parse import Block, Document, html_blocks, is_admonition_html
 from compiler.text.instructions import is_instruction
 from compiler.text.markup import visible
 
@@ -69,12 +69,15 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
             classes[number - 1] = "front-matter"
     unplaced: list[ExtractionIssue] = []
     programs = known | COMMON_PROGRAMS  # once per document, not once per block
+    previous: Block | None = None
     for block in document.blocks:
-        kind = _block_class(block, lines)
+        as_html = is_admonition_html(block, previous, lines)
+        previous = block
+        kind = "description" if as_html else _block_class(block, lines)
         for number in range(block.span.line, min(block.span.end_line, len(lines)) + 1):
             if classes[number - 1] is None:
                 classes[number - 1] = kind
-        if block.kind == "html":
+        if block.kind == "html" or as_html:
             for derived in html_blocks(block, lines):
                 unplaced += (
                     _unplaced_cell(derived, in_step)

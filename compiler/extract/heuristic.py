@@ -22,15 +22,15 @@ from compiler.parse import (
     Document,
     anchor,
     continuation,
-    html_blocks,
     normalise,
+    readable_blocks,
     text_at,
 )
 from compiler.text.instructions import ESCALATE as _ESCALATE
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import VERBS as _VERBS
-from compiler.text.instructions import gerund_of_verb
+from compiler.text.instructions import gerund_of_verb, introduced_condition
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.patterns import by_first_letter
@@ -300,11 +300,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     and no shell language tag, only lines starting with one of them (or a common shell
     command) are taken as commands; the rest is read as example output."""
     known = programs | COMMON_PROGRAMS
-    blocks = [
-        derived
-        for block in document.blocks
-        for derived in (html_blocks(block, document.lines) if block.kind == "html" else (block,))
-    ]
+    blocks = readable_blocks(document)
     commands_of = {
         i: [] if _shows_output(blocks, i) else _query(blocks, i) or list(_commands(block, known))
         for i, block in enumerate(blocks)
@@ -871,6 +867,12 @@ def _sentence_steps(
         return []  # "If you want to learn more, take a look at [the guide](...)."
     if leading and leading.group("rest").strip():
         return _split_condition(block, leading, lines, text, start, span)
+    introduced = introduced_condition(text) if not leading else None
+    if introduced and introduced[1].group("rest").strip() and len(sentences(text)) == 1:
+        # "In a spot pool, if the node is gone, recreate it": the phrase is part of the case.
+        shift, inner = introduced
+        if not is_pointer(inner.group("rest")) and _instructional(inner.group("rest")):
+            return _split_condition(block, inner, lines, text, start, span, shift)
     if leading:
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
     return _instructions(block, lines, text, start, span)
@@ -1084,15 +1086,18 @@ def _split_condition(
     text: str,
     offset: int,
     span: Span,
+    shift: int = 0,
 ) -> list[DraftStep]:
     """'If X, do Y.' -> a decision 'If X' whose branch is the step 'do Y'; 'If X, go to step
     7' or 'If X, stop here' -> one decision whose edge under X is the jump. `text` is
-    `block.text[offset:]` up to the sentence's end, at `span`."""
-    condition = " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
+    `block.text[offset:]` up to the sentence's end, at `span`; `leading` matched it from
+    `shift` on (after an introducing phrase, which is part of the condition)."""
+    said = f"{text[:shift]}{leading.group('kw')}{leading.group('cond')}"
+    condition = " ".join(said.split())
     rest = leading.group("rest").strip()
     if _only_jumps(rest) or _FOLLOWING.search(rest):
         return [_draft(block, "decision", text, span, condition=condition)]
-    head_end = leading.start("rest")
+    head_end = shift + leading.start("rest")
     head = text[:head_end].rstrip().rstrip(",;:").rstrip()
     head_span = _sub_span(block, lines, offset, offset + len(head))
     rest_span = _sub_span(block, lines, offset + head_end, offset + len(text))

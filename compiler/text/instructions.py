@@ -299,6 +299,20 @@ def leading_condition(text: str) -> re.Match[str] | None:
     return LEADING_INSTRUCTION.match(text) or LEADING_CONDITION.match(text)
 
 
+def introduced_condition(text: str) -> tuple[int, re.Match[str]] | None:
+    """A leading condition after a short phrase setting where ("In a spot pool, if the node
+    is gone, ..."): the offset the condition starts at, and its match on the text from there."""
+    intro = _INTRO.match(text) if "," in text and not _HYPHENATED.match(text) else None
+    rest = text[intro.end() :] if intro else ""
+    leading = leading_condition(rest) if _CONDITION_WORD.match(rest) else None
+    return (intro.end(), leading) if intro and leading else None
+
+
+_HYPHENATED = re.compile("^\\w+[-'\u2019]")
+"""A first word such as "On-call", which is no preposition."""
+_CONDITION_WORD = re.compile(r"(?:if|when|whenever|once|unless|in\s+case)\b", re.IGNORECASE)
+
+
 def is_instruction(text: str) -> bool:
     """Whether a sentence tells the reader to do something (used by the text rules too)."""
     return instructional(text.strip().lstrip("-*0123456789.) ").strip())

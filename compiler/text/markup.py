@@ -11,7 +11,7 @@ block-level tags, so the stages can read it as they read markdown.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _SPACES = re.compile(r"[ \t]{2,}")
 OPEN, CLOSE = "<!--", "-->"
@@ -85,7 +85,7 @@ class HtmlText:
     end: int
     """Offsets in the block's text: its first and one past its last character."""
     in_table: bool
-    """Inside a `<table>`: a cell, read as a markdown table's cell is."""
+    """In a cell of a `<table>` beside other cells: read as a markdown table's cell is."""
     list_depth: int
     """How many `<ul>`/`<ol>` hold it."""
     first_in_item: bool
@@ -101,6 +101,9 @@ def html_texts(text: str) -> list[HtmlText]:
     `<a>`, `<strong>`) stay in it, as they stay in a markdown paragraph. Runs without a letter
     or digit, and the content of `<pre>`, `<script>` and `<style>`, are left out."""
     found: list[HtmlText] = []
+    rows_of: list[int] = []  # the row of each run found (-1: none)
+    cells: dict[int, int] = {}  # cells per row
+    row = -1
     tables = lists = items = hidden = titles = 0
     fresh_item = False
     start = end = -1  # the current run: first and one past the last character, tags included
@@ -111,6 +114,7 @@ def html_texts(text: str) -> list[HtmlText]:
         if start >= 0 and not hidden and _VISIBLE.search(visible(text[start:end])):
             item = fresh_item and items > 0
             found.append(HtmlText(start, end, tables > 0, lists, item, titles > 0))
+            rows_of.append(row if tables else -1)
             fresh_item = False
         start = end = -1
 
@@ -142,6 +146,11 @@ def html_texts(text: str) -> list[HtmlText]:
             step = 1 if opening else -1
             if name == "table":
                 tables = max(tables + step, 0)
+            elif name == "tr" and opening:
+                row = len(cells)
+                cells[row] = 0
+            elif name in ("td", "th") and opening and row >= 0:
+                cells[row] += 1
             elif name in ("ul", "ol"):
                 lists = max(lists + step, 0)
             elif name in _TITLE_TAGS:
@@ -155,4 +164,9 @@ def html_texts(text: str) -> list[HtmlText]:
             extend(tag.start(), tag.end())
     extend(at, len(text))
     flush()
-    return found
+    # A cell alone in its row is a note across the table (or a one-column table, a list): its
+    # text is read as a paragraph, not as a cell of reference data.
+    return [
+        replace(run, in_table=False) if row >= 0 and cells[row] == 1 else run
+        for run, row in zip(found, rows_of, strict=True)
+    ]
