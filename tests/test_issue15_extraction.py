@@ -986,3 +986,28 @@ def test_html_in_an_admonition_is_read_and_a_cell_alone_in_its_row_is_a_paragrap
         "    </table>\n", "    </table>\n    ```\n"
     )
     assert _texts(fenced) == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # After a question, "If so" is the question's branch: no second decision.
+        (
+            "* Were any tokens kept on the box? If so, rotate them.",
+            [("decision", "Were any tokens kept on the box", 1), ("manual", None, 0)],
+        ),
+        # After a statement, "In that case" is a decision on what it said.
+        (
+            "The relay often stalls after a deploy. In that case we need to restart it.",
+            [("decision", "In that case", 1), ("manual", None, 0)],
+        ),
+        # A statement after it is no branch.
+        ("The relay often stalls after a deploy. In that case the queue grows.", []),
+    ],
+)
+def test_a_condition_that_refers_back_is_a_decision(
+    paragraph: str, expected: list[tuple[str, str | None, int]]
+) -> None:
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
+    assert found == expected

@@ -688,12 +688,25 @@ def _sentences_steps(
     drafts: list[DraftStep] = []
     decision: int | None = None
     fragment: DraftStep | None = None  # "If the node fails to boot." before its instruction
+    asked: int | None = None  # a question just before: "Is it down?"
     for part_start, part_end in parts:
         if drafts and is_procedure_pointer(text[part_start:part_end]):
             continue  # "Restarting the pod may help. See [Restarting the pod](...)": its how-to
         otherwise = _OTHERWISE_LEAD.match(text, part_start)
         start = otherwise.end() if otherwise else part_start
-        found = _sentence_steps(block, lines, start, part_end, procedural, False)
+        anaphor = None if otherwise else _ANAPHOR.match(text, start)
+        found = _sentence_steps(
+            block, lines, anaphor.end() if anaphor else start, part_end, procedural, False
+        )
+        if anaphor and found and found[0].kind != "decision":
+            if asked is not None and asked == len(drafts) - 1:
+                # "Were keys kept on the host? If so, rotate them.": the question's branch
+                drafts[asked] = replace(drafts[asked], branch_size=len(found))
+                drafts += found
+                decision = asked = None
+                continue
+            found = _anaphor_decision(block, lines, anaphor, found)
+        asked = len(drafts) if len(found) == 1 and _asks(found[0]) else None
         if fragment is not None and found and found[0].kind != "decision":
             found = [replace(fragment, branch_size=len(found)), *found]
         fragment = None if found else _condition_fragment(block, lines, start, part_end)
@@ -708,6 +721,33 @@ def _sentences_steps(
             decision = None
         drafts += found
     return drafts
+
+
+_ANAPHOR = re.compile(
+    r"(?:if\s+(?:so|yes|that\s+is\s+the\s+case|this\s+is\s+the\s+case)"
+    r"|in\s+(?:that|this|such\s+an?|such)\s+(?:case|event|situation))\b,?\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+"""A condition that refers back to the sentence before: "If so, ...", "In that case, ..."."""
+
+
+def _asks(draft: DraftStep) -> bool:
+    """A yes/no question left to the reader ("Were keys kept on the host?"), no branch yet."""
+    return draft.kind == "decision" and not draft.branch_size and draft.text.endswith("?")
+
+
+def _anaphor_decision(
+    block: Block, lines: tuple[str, ...], anaphor: re.Match[str], found: list[DraftStep]
+) -> list[DraftStep]:
+    """"In that case, restart it": a decision on what the sentence before said, whose branch
+    is the instruction (one step as it was when the words cannot be placed)."""
+    said = anaphor.group(0).rstrip().rstrip(",")
+    span = _sub_span(block, lines, anaphor.start(), anaphor.start() + len(said))
+    if span is None:
+        return found
+    condition = " ".join(said.split())
+    decision = _draft(block, "decision", said, span, condition=condition, branch_size=len(found))
+    return [decision, *found]
 
 
 _CONDITION_FRAGMENT = re.compile(
