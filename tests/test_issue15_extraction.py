@@ -1011,3 +1011,16 @@ def test_a_condition_that_refers_back_is_a_decision(
     drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
     found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
     assert found == expected
+
+
+def test_a_condition_after_a_series_with_no_and_governs_the_whole_series() -> None:
+    paragraph = "Drain the queues, firewall isolate them, switch off a region if you must."
+    text = f"# T\n\n## Fix\n\n{paragraph}\n"
+    drafts = extract(parse(text))
+    assert [(d.kind, d.branch_size) for d in drafts] == [
+        ("decision", 3),
+        ("manual", 0),
+        ("manual", 0),
+        ("manual", 0),
+    ]
+    assert drafts[0].condition == "if you must"

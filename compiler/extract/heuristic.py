@@ -958,6 +958,7 @@ def _instructions(
     """One step per instruction of a clause: "Identify X and keep Y" is two steps ("Try to
     identify X and resolve it" is one attempt)."""
     found = [] if _ATTEMPT.match(text) else list(_COORDINATED.finditer(text))
+    bare: list[re.Match[str]] = []
     guard = protected(text) if found else []
     found = [
         m
@@ -976,7 +977,7 @@ def _instructions(
         if serial and _instructional(text[: min(m.start() for m in serial)]):
             found = sorted([*found, *serial], key=lambda m: m.start())
     elif not found:
-        found = _bare_series(text)
+        found = bare = _bare_series(text)
     if ": " in text:  # "Involve the team as needed: Do not hesitate to escalate ..."
         guard = guard or protected(text)
         found += [
@@ -1002,6 +1003,10 @@ def _instructions(
         assert part_span is not None
         piece = text[a:b]
         drafts += _guarded(block, lines, piece, start + a, part_span, **extra)
+    ruled = drafts[-2] if bare and len(drafts) > 2 else None
+    if ruled is not None and ruled.kind == "decision" and ruled.branch_size == 1:
+        # "Drain it, isolate it, switch it off if you must": the condition governs the series
+        return [replace(ruled, branch_size=len(drafts) - 1), *drafts[:-2], drafts[-1]]
     return drafts
 
 
