@@ -3,6 +3,7 @@ cases) with them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,6 +150,8 @@ def environment(
 
 def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Lint-only mode: keep the first RB211 of each program across the whole run."""
+    if not diagnostics:
+        return diagnostics  # a clean run loads no rule catalogue (nor pydantic)
     from compiler.rules import LINT_ONLY_CODE  # the rule catalogue loads the models
 
     seen: set[str] = set()
@@ -239,6 +242,8 @@ def os_reason(error: OSError) -> str:
 def displayed(result: CompileResult) -> list[Diagnostic]:
     """A result's diagnostics with paths as the user named them (runbook or its sidecar); a
     file that could not be compiled has its one fatal diagnostic."""
+    if result.model is None and result.text is not None and not _has_diagnostics(result.text):
+        return []  # served from the cache and clean: the artifact model is not needed
     if result.artifact is None:
         assert result.fatal is not None
         return [result.fatal]
@@ -248,6 +253,12 @@ def displayed(result: CompileResult) -> list[Diagnostic]:
         d.model_copy(update={"path": result.source.display if d.path == recorded else sidecar})
         for d in result.artifact.diagnostics
     ]
+
+
+def _has_diagnostics(text: str) -> bool:
+    """Whether an artifact's canonical JSON lists any diagnostic (read with `json`: a clean
+    file's `check` from the cache then needs no pydantic model)."""
+    return bool(json.loads(text).get("diagnostics"))
 
 
 def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalReport:
