@@ -50,12 +50,13 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from compiler.config import Config
-from compiler.outdir import write_all
+from compiler.draw.report import pages_from_results, render_report
 from compiler.parse import decode_source
 from compiler.pipeline import Environment, SourceFile, compile_result
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover
+from compiler.project.outdir import write_all
 from compiler.registry import load_profiles, load_registry
-from compiler.report import pages_from_results, render_report
-from compiler.workspace import compile_all, discover
 
 ROOT = Path(__file__).resolve().parent.parent
 Work = Callable[[], object]

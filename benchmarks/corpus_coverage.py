@@ -13,8 +13,9 @@ from collections import Counter
 from pathlib import Path
 
 from compiler.pipeline import Environment
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover
 from compiler.registry import load_registry
-from compiler.workspace import compile_all, discover
 
 ROOT = Path(__file__).resolve().parent.parent
 

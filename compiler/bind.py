@@ -8,24 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from compiler.extract import DraftStep
+from compiler.issues import BindingIssue as BindingIssue
 from compiler.models import Effect, Span, ToolBinding
 from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
-from compiler.registry import Registry, Tool, split_pipeline
-
-IssueKind = Literal[
-    "unknown-tool",
-    "ambiguous",
-    "deprecated",
-    "bad-args",
-    "alias",
-    "llm",
-    "unbound-command",
-    "unknown-filter",
-]
+from compiler.registry import Registry, Tool
+from compiler.text.shell import split_pipeline
 
 _TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
 _TOOL_VERB_BEFORE = re.compile(
@@ -45,17 +35,6 @@ _PROSE_TOOL = (
     re.compile(rf"(?<![`\w.]){_NAME}\s+(?:tool|function)\b"),
 )
 """A tool name written in prose without backticks: "call billing.refund", "the x_y tool"."""
-
-
-@dataclass(frozen=True)
-class BindingIssue:
-    """Something about a step's binding that a rule will report."""
-
-    kind: IssueKind
-    span: Span
-    evidence: str
-    detail: str = ""
-    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +96,9 @@ def _model_touched(bound: BoundStep) -> BoundStep:
     if bound.draft.origin != "llm" or bound.tool is None or bound.tool.bound_by == "llm":
         return bound
     name = bound.tool.name
-    issue = BindingIssue("llm", bound.draft.span, name, f"`{name}` is in a step the model proposed")
+    issue = BindingIssue(
+        "llm-binding", bound.draft.span, name, f"`{name}` is in a step the model proposed"
+    )
     binding = bound.tool.model_copy(update={"bound_by": "llm"})
     return BoundStep(bound.draft, binding, bound.definition, (*bound.issues, issue))
 
@@ -374,7 +355,7 @@ def _matched(
     top = [m for m in matches if m.specificity == matches[0].specificity]
     if len(top) > 1:
         names = tuple(m.tool.name for m in top)
-        issues.insert(0, BindingIssue("ambiguous", span, command, candidates=names))
+        issues.insert(0, BindingIssue("ambiguous-binding", span, command, candidates=names))
         return BoundStep(draft, None, None, tuple(issues))
     match = matches[0]
     binding = ToolBinding(name=match.tool.name, args=match.args, bound_by="command")
@@ -389,7 +370,7 @@ _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 def _filter_issues(registry: Registry, stages: list[list[str]], span: Span) -> list[BindingIssue]:
     """Stages after a pipe must be registered filters or match a read-only tool."""
     return [
-        BindingIssue("unknown-filter", span, stage[0], f"`{stage[0]}` after a pipe")
+        BindingIssue("unknown-pipe-filter", span, stage[0], f"`{stage[0]}` after a pipe")
         for stage in stages[1:]
         if stage[0] not in registry.filters and _read_only_match(registry, stage) is None
     ]
@@ -460,7 +441,7 @@ def _alias(draft: DraftStep, registry: Registry) -> BoundStep | None:
         span = Span(
             line=span.line, column=start, end_line=span.line, end_column=start + len(alias) - 1
         )
-    issue = BindingIssue("alias", span, alias, f"`{alias}` is an alias of `{tool.name}`")
+    issue = BindingIssue("alias-binding", span, alias, f"`{alias}` is an alias of `{tool.name}`")
     return BoundStep(draft, ToolBinding(name=tool.name, bound_by="alias"), tool, (issue,))
 
 
@@ -469,7 +450,9 @@ def _llm(draft: DraftStep, registry: Registry) -> BoundStep | None:
     if draft.proposed_tool is None or draft.proposed_tool not in registry.tools:
         return None
     tool = registry.tools[draft.proposed_tool]
-    issue = BindingIssue("llm", draft.span, tool.name, f"`{tool.name}` was proposed by the model")
+    issue = BindingIssue(
+        "llm-binding", draft.span, tool.name, f"`{tool.name}` was proposed by the model"
+    )
     return BoundStep(draft, ToolBinding(name=tool.name, bound_by="llm"), tool, (issue,))
 
 
@@ -483,7 +466,7 @@ def _checked(bound: BoundStep) -> BoundStep:
     if tool.deprecated is not None:
         issues.append(
             BindingIssue(
-                "deprecated",
+                "deprecated-tool",
                 span,
                 tool.name,
                 candidates=tuple(filter(None, [tool.deprecated.replacement])),
@@ -492,7 +475,7 @@ def _checked(bound: BoundStep) -> BoundStep:
     if tool.params and binding.bound_by == "command":
         filled_later = {k for k, v in binding.args.items() if is_placeholder(v)}
         issues += [
-            BindingIssue("bad-args", span, bound.draft.text, message)
+            BindingIssue("invalid-tool-args", span, bound.draft.text, message)
             for argument, message in tool.argument_errors(binding.args)
             if argument not in filled_later
         ]

@@ -19,25 +19,17 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from compiler import __version__, patterns_cache
-from compiler.baseline import BaselineError
-from compiler.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from compiler.compilation import CompileResult
+from compiler import __version__
+from compiler.compilation import CompileResult, displayed
 from compiler.config import Config, ConfigError
 from compiler.extract import LLMAuthError, Usage
+from compiler.project import WorkspaceError, parse_inputs, patterns_cache
+from compiler.project.baseline import BaselineError
+from compiler.project.batch import compile_all, once_per_program
+from compiler.project.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from compiler.project.discovery import artifact_for, discover, environment
 from compiler.registry import RegistryError
 from compiler.text.escape import printable
-from compiler.workspace import (
-    WorkspaceError,
-    artifact_for,
-    compile_all,
-    discover,
-    displayed,
-    environment,
-    once_per_program,
-    parse_inputs,
-    run_evals,
-)
 
 # Each command imports what only it needs (drawings, the report and jinja2, agent files, the
 # runtime, the LLM SDK, the eval scorer, sign-off writing) when it runs: `check` and `compile`
@@ -184,14 +176,14 @@ class OutputFormat(enum.StrEnum):
 def _renderer(output_format: OutputFormat) -> "Callable[[list[Diagnostic], int], str]":
     """The renderer of an output format (formats load the rule catalogue and the models: only
     the commands that print diagnostics import them)."""
-    from compiler import formats
+    from compiler.draw import diagnostics
 
     return {
-        OutputFormat.text: formats.as_text,
-        OutputFormat.json: formats.as_json,
-        OutputFormat.sarif: formats.as_sarif,
-        OutputFormat.github: formats.as_github,
-        OutputFormat.markdown: formats.as_markdown,
+        OutputFormat.text: diagnostics.as_text,
+        OutputFormat.json: diagnostics.as_json,
+        OutputFormat.sarif: diagnostics.as_sarif,
+        OutputFormat.github: diagnostics.as_github,
+        OutputFormat.markdown: diagnostics.as_markdown,
     }[output_format]
 
 
@@ -219,7 +211,10 @@ def _setup_errors() -> tuple[type[Exception], ...]:
         LLMAuthError,
         BaselineError,
     ]
-    for module, name in (("compiler.signing", "SignoffError"), ("compiler.evals", "EvalError")):
+    for module, name in (
+        ("compiler.project.signing", "SignoffError"),
+        ("compiler.project.evals", "EvalError"),
+    ):
         if module in sys.modules:  # EvalError covers AuditEvalError too
             errors.append(getattr(sys.modules[module], name))
     return tuple(errors)
@@ -241,7 +236,7 @@ def _compile(
     """Compile what the paths select. A file that cannot be compiled is printed on stderr
     (unless the caller reports it itself) and stops the run (exit 2) unless `fatal_ok`: then
     it is a result like any other."""
-    from compiler.selection import FileSelection
+    from compiler.project.selection import FileSelection
 
     chosen = selection or Selection()
 
@@ -361,8 +356,8 @@ def init_command(
     """Write a starter tools.yaml and profiles.yaml into DIR from the commands its runbooks
     run, and a [tool.runbookc] configuration; then say what to review."""
     from compiler.config import find_config, load_config
-    from compiler.selection import FileSelection
-    from compiler.starter import scan, starter
+    from compiler.project.selection import FileSelection
+    from compiler.project.starter import scan, starter
 
     if not path.is_dir():
         _fail(f"{path}: not a directory")
@@ -461,7 +456,7 @@ def compile_command(
         exclude, extend_exclude, include, force_exclude, _flag_given(respect_gitignore)
     )
     results = _compile(paths, registry, profiles, config, jobs, cache, llm, selection=selection)
-    from compiler.outdir import drift, orphans, remove, write_all
+    from compiler.project.outdir import drift, orphans, remove, write_all
 
     strays = orphans(results, out, paths)
     if check:
@@ -596,7 +591,7 @@ def check_command(
         )
     diagnostics = once_per_program([d for result in results for d in displayed(result)])
     if write_baseline is not None:
-        from compiler.baseline import write_baseline as write
+        from compiler.project.baseline import write_baseline as write
 
         count = _guarded(lambda: write(write_baseline, diagnostics))
         typer.echo(f"wrote {count} diagnostic(s) to baseline {write_baseline}", err=True)
@@ -605,7 +600,7 @@ def check_command(
         diagnostics = _baselined(diagnostics, baseline)
     render = _renderer(output_format)
     if output_format is OutputFormat.text:
-        from compiler.formats import as_text
+        from compiler.draw.diagnostics import as_text
 
         sys.stdout.write(as_text(diagnostics, len(results), _use_color(color)))
     else:
@@ -620,7 +615,7 @@ def _flag_given(value: bool) -> bool | None:
 
 
 def _baselined(diagnostics: "list[Diagnostic]", baseline: Path) -> "list[Diagnostic]":
-    from compiler.baseline import apply_baseline, load_entries
+    from compiler.project.baseline import apply_baseline, load_entries
 
     entries = _guarded(lambda: load_entries(baseline))
     applied = apply_baseline(diagnostics, entries, baseline.parent)
@@ -709,7 +704,7 @@ def signoff_command(
 ) -> None:
     """Record a human sign-off of one flag (or of a reviewed list of flags) in each
     runbook's <name>.signoffs.toml."""
-    from compiler.signing import sign_off
+    from compiler.project.signing import sign_off
 
     when = _guarded(lambda: _signoff_date(on))
     if listed is not None:
@@ -740,7 +735,7 @@ def signoff_command(
 
 
 def _signoff_date(on: str | None) -> date:
-    from compiler.signing import SignoffError
+    from compiler.project.signing import SignoffError
 
     try:
         return date.fromisoformat(on) if on else date.today()
@@ -759,8 +754,8 @@ def _sign_listed(
     config: Path | None,
 ) -> None:
     """`signoff --from`: every listed flag, runbook by runbook; exit 1 if any was not signed."""
-    from compiler.baseline import Entry, load_entries
-    from compiler.signing import SignedList, sign_off_listed
+    from compiler.project.baseline import Entry, load_entries
+    from compiler.project.signing import SignedList, sign_off_listed
 
     entries = _guarded(lambda: load_entries(listed))
     by_runbook: dict[Path, list[Entry]] = {}
@@ -813,8 +808,8 @@ def graph_command(
 ) -> None:
     """Print the step graph as Mermaid, Graphviz DOT, or a self-contained HTML page with the
     source and flags beside it."""
-    from compiler.render import to_dot, to_mermaid
-    from compiler.report import artifact_page, render_report
+    from compiler.draw.export import to_dot, to_mermaid
+    from compiler.draw.report import artifact_page, render_report
 
     artifact = _guarded(lambda: artifact_for(file, registry, profiles))
     if graph_format is GraphFormat.html:
@@ -846,7 +841,8 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML page: every runbook's graph, source and flags, and a
     summary. Exit 1 if a runbook could not be compiled (it is in the page, marked failed)."""
-    from compiler.report import pages_from_results, report_parts, write_report
+    from compiler.draw.report import pages_from_results, report_parts
+    from compiler.project.outdir import write_report
 
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
@@ -881,7 +877,7 @@ def schema_command(
     ] = "artifact",
 ) -> None:
     """Print, check or regenerate the artifact and registry JSON Schemas."""
-    from compiler.schema import SCHEMAS, schema_drift, write_schemas
+    from compiler.project.schema import SCHEMAS, schema_drift, write_schemas
 
     if check:
         stale = schema_drift()
@@ -941,7 +937,7 @@ def rules_command(
     ] = RulesFormat.text,
 ) -> None:
     """List every rule: code, name, severity, blocking, sign-off, summary."""
-    from compiler.ruledocs import rules_json, rules_table
+    from compiler.draw.ruledocs import rules_json, rules_table
     from compiler.rules import all_rules
 
     if rules_format is RulesFormat.json:
@@ -973,7 +969,7 @@ def eval_command(
 ) -> None:
     """Score extraction against labelled cases; exit 1 if any tool is hallucinated, any step
     is ungrounded, or a score is below its floor in suite.yaml."""
-    from compiler.evals import render_text
+    from compiler.project.evals import render_text, run_evals
 
     llm = _llm(extractor, model, base_url, llm_deadline, None)
     report = _guarded(lambda: run_evals(directory, llm))
@@ -1007,7 +1003,7 @@ def tools_export_command(
     registry: RegistryOpt = None,
 ) -> None:
     """Print tool specs: OpenAI Chat or Responses, Anthropic Messages, or an MCP tools/list."""
-    from compiler.agent_files import export_tool_specs
+    from compiler.project.agent_files import export_tool_specs
     from compiler.runtime.toolspec import check_format
 
     fmt = check_format(spec_format.value)
@@ -1023,7 +1019,7 @@ def tools_import_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out.")] = False,
 ) -> None:
     """Build registry entries, marked unreviewed and failing closed, from tool specs."""
-    from compiler.agent_files import import_tool_specs
+    from compiler.project.agent_files import import_tool_specs
 
     count = _guarded(lambda: import_tool_specs(spec, out, force))
     typer.echo(f"wrote {count} unreviewed tool(s) to {out}; review effect and permission", err=True)
@@ -1063,8 +1059,8 @@ def audit_command(
         return
     if runbook is None:
         _fail("audit: --runbook is required (or --gold with a directory of labelled transcripts)")
-    from compiler.agent_files import audit_transcript_file
-    from compiler.audit_output import render as render_audit
+    from compiler.draw.audit import render as render_audit
+    from compiler.project.agent_files import audit_transcript_file
 
     values = _guarded(lambda: parse_inputs(inputs or []))
     report = _guarded(lambda: audit_transcript_file(transcript, runbook, registry, values))
@@ -1076,8 +1072,8 @@ def audit_command(
 def _audit_eval(directory: Path, registry: Path | None, output_format: OutputFormat) -> None:
     if output_format not in (OutputFormat.text, OutputFormat.json):
         _fail("audit --gold: --format must be text or json")
-    from compiler.audit_eval import evaluate as evaluate_audit
-    from compiler.audit_eval import render_text as render_audit_eval
+    from compiler.project.audit_eval import evaluate as evaluate_audit
+    from compiler.project.audit_eval import render_text as render_audit_eval
 
     report = _guarded(lambda: evaluate_audit(directory, registry))
     if output_format is OutputFormat.json:
@@ -1116,7 +1112,7 @@ def serve_command(
     ] = None,
 ) -> None:
     """Serve compiled runbooks to MCP clients (stdio by default), every call guarded."""
-    from compiler.serving import serve_artifacts  # imports mcp: only when serving
+    from compiler.project.serving import serve_artifacts  # imports mcp: only when serving
 
     _guarded(
         lambda: serve_artifacts(

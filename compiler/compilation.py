@@ -6,6 +6,7 @@ from the cache never loads the stages; `compiler.pipeline` does, when a file nee
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from compiler.config import Config
 from compiler.extract import Usage
 from compiler.registry import Profiles, Registry
+from compiler.signoff import sidecar_path
 
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
@@ -81,3 +83,25 @@ class CompileResult:
         if self.known_status is not None:
             return self.known_status
         return self.artifact.status if self.artifact is not None else None
+
+
+def displayed(result: CompileResult) -> list[Diagnostic]:
+    """A result's diagnostics with paths as the user named them (runbook or its sidecar); a
+    file that could not be compiled has its one fatal diagnostic."""
+    if result.model is None and result.text is not None and not _has_diagnostics(result.text):
+        return []  # served from the cache and clean: the artifact model is not needed
+    if result.artifact is None:
+        assert result.fatal is not None
+        return [result.fatal]
+    recorded = result.artifact.runbook.source_path
+    sidecar = str(sidecar_path(result.source.path))
+    return [
+        d.model_copy(update={"path": result.source.display if d.path == recorded else sidecar})
+        for d in result.artifact.diagnostics
+    ]
+
+
+def _has_diagnostics(text: str) -> bool:
+    """Whether an artifact's canonical JSON lists any diagnostic (read with `json`: a clean
+    file's `check` from the cache then needs no pydantic model)."""
+    return bool(json.loads(text).get("diagnostics"))

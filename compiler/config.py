@@ -5,9 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import tomllib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -63,6 +61,19 @@ class Config:
     root: Path | None = None
     """The folder of the configuration file: `per-file-ignores`, `exclude` and `include`
     patterns match paths relative to it (None: relative to the current directory)."""
+    today: date | None = None
+    """The date ages are counted from (RB111's stale review): an eval suite's labels were made
+    on a date. None: `reference_date` decides."""
+
+    def reference_date(self) -> date:
+        """`today` when set, else SOURCE_DATE_EPOCH when set (reproducible builds), else
+        today's date; ages are counted from it."""
+        if self.today is not None:
+            return self.today
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        return date.today()
 
     def relative(self, path: str) -> str:
         """`path` (as named on the command line) relative to the configuration's folder, in
@@ -112,31 +123,6 @@ def _selected(select: tuple[str, ...], ignore: tuple[str, ...], code: str) -> bo
 
 def _path_matches(path: str, pattern: str) -> bool:
     return fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern)
-
-
-_PINNED_DATE: ContextVar[date | None] = ContextVar("pinned_date", default=None)
-
-
-@contextmanager
-def pinned_date(day: date | None) -> Iterator[None]:
-    """Count ages from `day` inside the block (an eval suite's labels were made on a date)."""
-    token = _PINNED_DATE.set(day)
-    try:
-        yield
-    finally:
-        _PINNED_DATE.reset(token)
-
-
-def reference_date() -> date:
-    """Today, or SOURCE_DATE_EPOCH when set (reproducible builds), or a pinned date; ages are
-    counted from it."""
-    pinned = _PINNED_DATE.get()
-    if pinned is not None:
-        return pinned
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
 
 
 def find_config(start: Path) -> Path | None:

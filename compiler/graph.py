@@ -7,29 +7,17 @@ import hashlib
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Literal
 
 from compiler.bind import BoundStep
 from compiler.extract import DraftStep, Jump
-from compiler.models import Edge, Span, Step, StepKind
+from compiler.issues import GraphIssue as GraphIssue
+from compiler.models import Edge, Step, StepKind
 from compiler.parse import anchor, normalise
 
 END_ID = "end"
 _MAX_SLUG_WORDS = 7
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
-GraphIssueKind = Literal["dangling-reference", "unreachable", "no-end", "duplicate-id"]
-
-
-@dataclass(frozen=True)
-class GraphIssue:
-    """A structural problem the graph rules will report."""
-
-    kind: GraphIssueKind
-    step: str | None
-    span: Span
-    evidence: str
-    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,7 +107,7 @@ def _assign_ids(bound: list[BoundStep]) -> tuple[list[str], list[GraphIssue]]:
             taken.add(sid)
             issues.append(
                 GraphIssue(
-                    "duplicate-id",
+                    "duplicate-step-id",
                     sid,
                     item.draft.span,
                     item.draft.text,
@@ -292,7 +280,7 @@ def _reachability(steps: list[Step], entry: str | None) -> list[GraphIssue]:
                 seen.add(edge.to)
                 queue.append(edge.to)
     issues = [
-        GraphIssue("unreachable", s.id, s.source, s.text, "no edge leads here")
+        GraphIssue("unreachable-step", s.id, s.source, s.text, "no edge leads here")
         for s in steps
         if s.id not in seen and s.source is not None
     ]

@@ -13,12 +13,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from compiler import evals
 from compiler.compilation import Environment
-from compiler.config import pinned_date
+from compiler.config import Config
 from compiler.pipeline import compile_file
+from compiler.project import evals
+from compiler.project.discovery import discover
 from compiler.registry import Profiles, load_profiles, load_registry
-from compiler.workspace import discover
 
 
 def main() -> None:
@@ -29,26 +29,26 @@ def main() -> None:
     args = parser.parse_args()
     suite = evals.load_suite(args.directory)
     envs: dict[Path, Environment] = {}
-    with pinned_date(suite.labelled_on):
-        for gold in evals.discover_cases(args.directory):
-            case = evals.load_case(gold, args.directory)
-            if evals.is_heldout(case.group or "."):
-                continue
-            if args.group and case.group != args.group:
-                continue
-            if args.case and args.case not in case.runbook.name:
-                continue
-            registry = case.registry or suite.registry
-            assert registry is not None
-            if registry not in envs:
-                envs[registry] = Environment(
-                    load_registry(registry),
-                    load_profiles(suite.profiles) if suite.profiles else Profiles.empty(),
-                )
-            (source,) = discover([case.runbook])
-            artifact = compile_file(source, envs[registry]).artifact
-            assert artifact is not None
-            report(case, gold, artifact)
+    for gold in evals.discover_cases(args.directory):
+        case = evals.load_case(gold, args.directory)
+        if evals.is_heldout(case.group or "."):
+            continue
+        if args.group and case.group != args.group:
+            continue
+        if args.case and args.case not in case.runbook.name:
+            continue
+        registry = case.registry or suite.registry
+        assert registry is not None
+        if registry not in envs:
+            envs[registry] = Environment(
+                load_registry(registry),
+                load_profiles(suite.profiles) if suite.profiles else Profiles.empty(),
+                Config(today=suite.labelled_on),
+            )
+        (source,) = discover([case.runbook])
+        artifact = compile_file(source, envs[registry]).artifact
+        assert artifact is not None
+        report(case, gold, artifact)
 
 
 def report(case: evals.GoldCase, gold: Path, artifact: object) -> None:

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from compiler import outdir, pipeline, workspace
+from compiler import pipeline
+from compiler.compilation import SourceFile
 from compiler.emit import canonical_json
 from compiler.pipeline import Environment
-from compiler.workspace import compile_all, discover
+from compiler.project import outdir
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover
 
 from .conftest import FIXTURES
 
@@ -24,9 +27,9 @@ def compile_counting(
     root: Path, env: Environment, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[list[str], int]:
     calls = []
-    real = pipeline.compile_file  # workspace imports it when a file needs compiling
+    real = pipeline.compile_file  # batch imports it when a file needs compiling
 
-    def counting(source: workspace.SourceFile, environment: Environment) -> object:
+    def counting(source: SourceFile, environment: Environment) -> object:
         calls.append(source.display)
         return real(source, environment)
 
@@ -88,9 +91,9 @@ def test_writing_leaves_unchanged_artifacts_alone(
 
 
 def test_a_fatal_result_round_trips_and_wrong_shaped_entries_are_misses(tmp_path: Path) -> None:
-    from compiler import cache
     from compiler.compilation import CompileResult, SourceFile
     from compiler.models import Diagnostic
+    from compiler.project import cache
 
     source = SourceFile(tmp_path / "a.md", "a.md", "a.md", "a.json")
     fatal = Diagnostic(
@@ -125,3 +128,22 @@ def test_a_fatal_result_round_trips_and_wrong_shaped_entries_are_misses(tmp_path
     ):
         entry.write_text(wrong)
         assert cache.load(directory, key, source) is None, wrong[:60]
+
+
+def test_a_change_anywhere_in_the_compiler_package_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import compiler
+    from compiler.project import cache
+
+    assert Path(compiler.__file__).resolve().parent == cache.PACKAGE
+    copy = tmp_path / "compiler"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    digest = cache.compiler_digest.__wrapped__
+    before = digest()
+    for changed in ("rules/graph.py", "project/outdir.py", "schemas/registry.schema.json"):
+        path = copy / changed
+        path.write_bytes(path.read_bytes() + b"\n")
+        assert digest() != before, changed
+        before = digest()

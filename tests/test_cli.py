@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from compiler.cli import app
-from compiler.formats import JSON_FIELDS
+from compiler.draw.diagnostics import JSON_FIELDS
 
 from .conftest import FIXTURES, REPO, with_registry
 

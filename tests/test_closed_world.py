@@ -9,6 +9,7 @@ import pytest
 
 from compiler.models import Artifact
 from compiler.text.actors import defined_roles, initials, own_team, unmodified
+from compiler.text.conditions import precaution
 
 Compile = Callable[[str], Artifact]
 FRONT = "---\nid: t\nowner: team-x\nescalation: {role: team-x, after: 15m}\n---\n"
@@ -395,7 +396,8 @@ def test_session5_an_undecided_decision_judged_with_no_measure_is_rb102(
     """The issue's split: a decision left to an opinion is RB101, one that judges a quantity
     with no measure ("enough headroom") is RB102."""
     body = (
-        "# Fix\n\n1. Does the cache have enough headroom?\n2. Run `oc get pods`.\n\n"
+        "# Fix\n\n1. Does the cache have enough headroom? If not, page team-x.\n"
+        "2. Run `oc get pods`.\n\n"
         "## Other\n\n* Whenever the team feels uneasy about the change, page team-x.\n"
     )
     assert [line for line, _ in flags(compile_text, body, "RB102")] == [3]
@@ -511,3 +513,356 @@ def test_session6_a_look_before_reads_is_not_a_change(compile_text: Compile) -> 
         "   ```\n   oc get pods -n web\n   ```\n"
     )
     assert not flags(compile_text, body, "RB108")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Duty Manager\n\n* The rollback is at the DM's discretion.\n", 1),
+        ("# Scribe\n\n* You may be muted; that is at the DM's discretion.\n", 0),
+        ("# Steps for Duty Manager\n\nIt's the call of the DM whether to fail over.\n", 1),
+        ("# Steps for Scribe\n\nIt's the call of the DM whether to fail over.\n", 0),
+    ],
+)
+def test_session6_a_discretion_is_the_readers_when_the_section_is_for_its_holder(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A discretion names its holder; it is left to the reader only when the section is read by
+    that role (a heading names it, or its initials)."""
+    assert len(flags(compile_text, body, "RB101")) == expected
+
+
+def test_session6_a_hedge_adverb_is_not_an_imperative(compile_text: Compile) -> None:
+    body = "# Fix\n\nPerhaps the cache was cold, or it may be a slow disk.\n"
+    assert not flags(compile_text, body, "RB101")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Make sure the backups are encrypted before you ship them.\n", 1),
+        ("# Fix\n\n1. Make sure the backups are listed before you ship them.\n", 0),
+        ("# Fix\n\n* Change of shift lead is useful for long outages.\n", 0),
+        ("# Fix\n\n1. Brief the new lead, then update them with the timeline.\n", 0),
+        ("# Fix\n\n1. If the caller keeps talking, remove them from the call.\n", 0),
+        ("# Fix\n\n1. If the host keeps failing, remove it from the pool.\n", 1),
+    ],
+)
+def test_session6_changes_to_systems_not_to_people(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A change asked for as its outcome ("make sure X are encrypted") needs how; a verb used as
+    a noun ("Rotation of", "Change of command") or done to people ("update them with", "remove
+    them from the call") is not a system change."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nYou should feel free to ask the storage team about quotas.\n", 0),
+        ("# Fix\n\nYou should ask the storage team about quotas.\n", 1),
+        ("# Fix\n\nThe duty lead runs the call. She will also tell you to page the DBA.\n", 0),
+        ("# Fix\n\nThe duty lead runs the call. Page the DBA when the call starts.\n", 1),
+        ("# Fix\n\nThe DM picks a vendor. Be ready to contact such vendors quickly.\n", 0),
+    ],
+)
+def test_session6_actors_permitted_directed_or_named_before(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A contact the text only permits, one a role directs the reader to make (it names whom
+    then), and an actor that refers back ("such vendors") are not undefined actors here."""
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. If the token is somehow corrupt, issue a new one with `oc.get`.\n", 1),
+        ("# Fix\n\n1. If the token is `expired`, issue a new one with `oc.get`.\n", 0),
+        ("# Fix\n\nIf traffic now looks normal, the outage may have cleared itself.\n", 1),
+        ("# Fix\n\nIf traffic now looks normal, the graphs turn green.\n", 0),
+        ("# Triage\n\n* Is this a job that must be handled tonight? - page team-x.\n", 1),
+        ("# Triage\n\n* Is this a job that must be handled within 2 hours? - page team-x.\n", 0),
+    ],
+)
+def test_session6_unmeasured_judgements(compile_text: Compile, body: str, expected: int) -> None:
+    """ "somehow invalid" says the criterion is missing; a condition whose outcome is a verdict
+    on the case ("the issue may have resolved itself") is a decision; a question of what ought
+    to be done ("Is it work that must be handled tonight?") is a judgement of priority."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nIf a backup lead is named, she must be able to take over if required.\n", 0),
+        ("# Fix\n\nIf a backup lead is named, you must hand over to her if required.\n", 1),
+        ("# Fix\n\nThe DM may ask you to call a vendor. Be ready to do so as necessary.\n", 0),
+        ("# Fix\n\nA vendor may be slow. Be ready to call the vendor as necessary.\n", 1),
+        ("# Fix\n\nYou are there to keep notes and to page vendors as necessary.\n", 0),
+    ],
+)
+def test_session6_vague_words_that_are_not_the_readers_call(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """Vague words on someone else's duty ("she must ... if required"), on an action a role
+    directs ("the DM may ask you to ... as necessary"), or in a statement of the reader's
+    purpose are not a decision left to the reader."""
+    assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ("If you are running a load test that you know will trigger alerts", True),
+        ("When running jobs that could cause lots of alerts", True),
+        ("If you know the load test is over", False),
+        ("If you think the load test will trigger alerts", False),
+    ],
+)
+def test_session6_a_known_effect_is_a_precaution(condition: str, expected: bool) -> None:
+    assert precaution(condition) is expected
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("```\noc get pods -n web\n```\n\nIf that fails, page team-x.\n", 1),
+        ("```\noc get pods -n web -w\n```\n\nIf that fails, page team-x.\n", 0),
+        ("```\noc get pods -n web\n```\n\nWithin 10 minutes every pod must be Ready.\n", 0),
+    ],
+)
+def test_session6_a_one_shot_command_does_not_do_the_watch(
+    compile_text: Compile, tail: str, expected: int
+) -> None:
+    """A command after "watch for ..." does the watch only if it watches (`-w`, `watch`, a
+    loop, `kubectl wait`), or a bound follows it; a one-shot get leaves the watch open."""
+    body = f"# Fix\n\nRecreate the web pod and watch for it to come back:\n\n{tail}"
+    assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Mute the disk alert until the vendor has replaced the drive.\n", 1),
+        ("# Fix\n\n1. Mute the disk alert until the next morning.\n", 0),
+        ("# Fix\n\n1. Mute the disk alert for at most 4 hours.\n", 0),
+    ],
+)
+def test_session6_a_suspension_held_until_an_event_is_a_wait(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("## Handover\n\n1. Write a summary for the next shift.\n", 1),
+        ("## Handover\n\n1. Hand over the pager with a written summary.\n", 0),
+    ],
+)
+def test_session6_the_usual_way_written_in_the_document(
+    compile_text: Compile, extra: str, expected: int
+) -> None:
+    """ "handed over in the usual way" is on the page when an instruction opens with the same
+    verb ("Hand over the pager with a written summary")."""
+    body = (
+        "# Fix\n\n1. Once it is quiet, you should go off shift (handed over in the usual way)."
+        f"\n\n{extra}"
+    )
+    assert len(flags(compile_text, body, "RB104")) == expected
+
+
+def test_session6_a_decision_on_excused_words_is_not_flagged(compile_text: Compile) -> None:
+    """Vague words RB101 excuses (here a role directs the action) are not flagged as an
+    undecided decision either, when the extractor makes the condition a decision step."""
+    body = "# Fix\n\nThe DM may ask you to call a vendor. If necessary, page the vendor.\n"
+    artifact = compile_text(FRONT + body)
+    assert [s for s in artifact.steps if s.kind == "decision"]
+    assert not [d for d in artifact.diagnostics if d.code in ("RB101", "RB102")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Wait for the disk to detach.\n", 1),
+        ("# Fix\n\n1. Wait up to 5 minutes for the disk to detach.\n", 0),
+        ("# Fix\n\n1. Re-run it a few more times.\n", 1),
+        ("# Fix\n\n1. Re-run it 3 times, then page team-x.\n", 0),
+        ("# Fix\n\n1. Give the cache some time to warm, then run `oc get pods`.\n", 1),
+        ("# Fix\n\n1. Let the replicas catch up before you continue.\n", 1),
+        ("# Fix\n\n1. You do not need to wait for the approver; go ahead.\n", 0),
+    ],
+)
+def test_session6_waits_the_labelling_rules_name(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """The unbounded-wait forms of the labelling rules ("wait for the volume to attach", "retry
+    a couple of times") and their kin with no number; a wait the text rules out is none."""
+    assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Engage the network team.\n", 1),
+        ("# Fix\n\n1. Bring in the storage team.\n", 1),
+        ("# Fix\n\n1. Get the billing team involved.\n", 1),
+        ("# Fix\n\n1. Loop in legal before you answer.\n", 1),
+        ("# Fix\n\n1. Get sign-off from the release manager.\n", 1),
+        ("# Fix\n\n1. Check the management cluster.\n", 0),
+        (
+            "# Fix\n\n1. Post the plan in #ops and wait for the release manager's OK there.\n"
+            "2. Get sign-off from the release manager before you ship.\n",
+            0,
+        ),
+    ],
+)
+def test_session6_actor_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """More ways to bring someone in ("engage", "bring in", "get X involved", "get sign-off
+    from", a function such as "legal"); a channel for the same actor elsewhere in the section
+    resolves it (the issue's "same sentence or section")."""
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+def test_session6_a_function_word_inside_a_longer_name(compile_text: Compile) -> None:
+    body = "# Fix\n\n1. Contact security vendors for a quote.\n"
+    assert [evidence for _, evidence in flags(compile_text, body, "RB103")] == ["security vendors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\n1. File a change request for the resize.\n", "RB108", 1),
+        ("# Fix\n\n1. Sign in to [the desk](https://desk.example) and raise a CR.\n", "RB108", 0),
+        ("# Fix\n\n1. Sign in to the desk and raise a CR.\n", "RB108", 1),
+        ("# Fix\n\n1. Compare with the graphs they usually watch.\n", "RB104", 1),
+        ("# Fix\n\n1. Compare with the graphs in the linked dashboard.\n", "RB104", 0),
+    ],
+)
+def test_session6_labelling_rule_forms_for_actions_and_tribal(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "open a change request" needs a tool unless a place is named for it (carried over "and"
+    from the action before it); "the numbers we always look at" is tribal."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Ensure the node has enough free memory, then run `oc get pods`.\n", 1),
+        ("# Fix\n\n1. Ensure the node has enough free memory (at least 4 GiB).\n", 0),
+    ],
+)
+def test_session6_an_amount_required_with_no_measure(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """The labelling rules' "enough headroom" as a requirement, not only as a condition."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nDepending on the circumstances, restart the standby.\n", 1),
+        ("# Fix\n\n1. Pick the replica count on a case-by-case basis.\n", 1),
+        ("# Fix\n\nDepending on the region, run `oc get pods` in its cluster.\n", 0),
+    ],
+)
+def test_session6_a_decision_depending_on_the_situation(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\nYou would rarely consider during peak hours.\n", "RB101", 0),
+        ("# Fix\n\n1. Share the bridge with anyone who may need to join.\n", "RB101", 0),
+        ("# Fix\n\nPerhaps you do not want a full response for small outages.\n", "RB101", 0),
+        ("# Fix\n\nPerhaps the cache should be rebuilt first.\n", "RB101", 1),
+        ("# Fix\n\nThe storage team may need to coordinate with finance.\n", "RB101", 0),
+        ("# Fix\n\nYou may need to coordinate with team-x.\n", "RB101", 1),
+        ("# Fix\n\n1. Sometimes you may need to identify the owner first.\n", "RB101", 0),
+        ("# Fix\n\n* Drafting status messages when needed.\n", "RB101", 0),
+        ("# Fix\n\n* Write the status messages when needed.\n", "RB101", 1),
+    ],
+)
+def test_session6_hedges_that_ask_nothing_of_the_reader(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """Read on unlabelled documents: "consider during", a hedge in a relative clause or on a
+    role's own duty, a "perhaps" with no obligation, a hedged look ("identify"), a duty named by
+    a gerund are not the reader's decision; the same words addressed to the reader are."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nThe bot pings the responders list.\n", 0),
+        ("# Fix\n\nA director may want to reach out to the account owner.\n", 0),
+        ("# Fix\n\nYou may want to reach out to the account owner.\n", 1),
+        ("# Fix\n\nThe bot gives you the ability to page the storage team.\n", 0),
+        ("# Fix\n\n## Waiting to escalate to the storage team\n\nDo not.\n", 0),
+        ("# Fix\n\n## Escalate to the storage team\n\nDo it now.\n", 1),
+    ],
+)
+def test_session6_a_contact_described_not_asked(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Fix\n\nThe pool should be elastic and scale with the load.\n", "RB108", 0),
+        ("# Fix\n\nYou should scale the pool with the load.\n", "RB108", 1),
+        ("# Fix\n\nRestart usually means a short outage for the pods.\n", "RB108", 0),
+        ("# Review\n\n* Is the summary detailed enough?\n* Run `oc get pods`.\n", "RB102", 0),
+        (
+            "# Review\n\n* Is there enough disk left? If not, page team-x.\n* Run `oc get pods`.\n",
+            "RB102",
+            1,
+        ),
+    ],
+)
+def test_session6_what_a_thing_does_and_questions_to_answer(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """Read on unlabelled documents: a change verb whose subject is a thing says what it is
+    expected to do; a verb-shaped first word before a finite verb is a noun ("Restart usually
+    means ..."); a question alone on its line with nothing gated on it is an assessment, not a
+    decision ("Is the summary detailed enough?")."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+def test_session6_a_block_that_sets_a_variable_is_not_only_reads(compile_text: Compile) -> None:
+    body = (
+        "# Fix\n\n1. Configure the `WEB_NS` variable:\n\n"
+        '   ```\n   export WEB_NS="$(oc get pods -n web)"\n   ```\n'
+    )
+    assert not flags(compile_text, body, "RB108")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\nA low budget could block node drains.\n", 0),
+        ("# Fix\n\n1. Fix the config and the agent should restart on its own.\n", 0),
+        ("# Fix\n\n1. Fix the config, then restart the agent.\n", 1),
+        ("# Fix\n\nUse the `Agent` objects to\nreconfigure the fleet.\n", 0),
+    ],
+)
+def test_session6_consequences_and_soft_line_breaks(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """A change after "could"/"would"/"might" with no "you" is a consequence; one whose clause
+    subject is a thing ("the agent should restart") is what it does; a soft line break inside
+    a sentence does not start a new instruction."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -24,9 +24,10 @@ from typer.testing import CliRunner
 
 from compiler import emit
 from compiler.cli import app
-from compiler.outdir import write_all
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover, environment
+from compiler.project.outdir import write_all
 from compiler.runtime import read_artifact
-from compiler.workspace import compile_all, discover, environment
 
 from .conftest import FIXTURES, REPO, with_registry
 from .test_signoff import RUNBOOK as POOL_RUNBOOK

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,17 @@ def test_severity_override_and_stale_age(env: Environment) -> None:
     config = Config(severity={"RB101": "info"}, stale_after_days=100_000)
     (diagnostic,) = compile_with(env, config).diagnostics
     assert diagnostic.severity == "info" and not diagnostic.blocking
+
+
+def test_ages_count_from_the_configured_day_else_source_date_epoch(
+    env: Environment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")  # 2021-01-01: 366 days after review
+    ((stale,),) = [[d for d in compile_with(env, Config()).diagnostics if d.code == "RB111"]]
+    assert stale.message.startswith("last reviewed 366 days ago")
+    config = Config(today=date(2020, 6, 1))  # the day an eval suite's labels were made
+    assert "RB111" not in codes(compile_with(env, config))
+    assert Config(today=date(2020, 6, 1)).reference_date() == date(2020, 6, 1)
 
 
 def test_extra_vague_phrases(env: Environment) -> None:

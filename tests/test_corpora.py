@@ -12,8 +12,9 @@ from compiler.cli import app
 from compiler.emit import canonical_json
 from compiler.parse import decode_source, normalise, text_at
 from compiler.pipeline import CompileResult, Environment
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover
 from compiler.registry import load_registry
-from compiler.workspace import compile_all, discover
 
 from .conftest import REPO
 

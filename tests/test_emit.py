@@ -26,7 +26,7 @@ from compiler.models import (
 )
 from compiler.parse import SourceError
 from compiler.pipeline import Environment, compile_result
-from compiler.workspace import discover
+from compiler.project.discovery import discover
 
 from .conftest import FIXTURES, REPO
 

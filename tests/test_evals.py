@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from compiler.cli import app
-from compiler.evals import Tally
+from compiler.project.evals import Tally
 
 from .conftest import REPO
 

@@ -29,15 +29,15 @@ with open(sys.argv[1], "w") as out:
 
 NEVER_FOR_CHECK = (
     "jinja2",  # the HTML report
-    "compiler.report",
-    "compiler.render",
-    "compiler.graphview",
-    "compiler.layout",
-    "compiler.svg",
+    "compiler.draw.report",
+    "compiler.draw.export",
+    "compiler.draw.view",
+    "compiler.draw.layout",
+    "compiler.draw.svg",
     "openai",  # the LLM extractor
     "instructor",
     "compiler.extract.llm",
-    "compiler.agent_files",  # tools export/import, audit
+    "compiler.project.agent_files",  # tools export/import, audit
     "compiler.runtime",
     "tomlkit",  # writing sign-offs
     "concurrent.futures.process",  # --jobs
@@ -77,7 +77,7 @@ def test_check_imports_no_report_drawing_llm_or_agent_modules(
     if cache == "warm":
         _modules(tmp_path, "check", str(runbooks), *options)
     modules = _modules(tmp_path, "check", str(runbooks), *options)
-    assert "compiler.formats" in modules  # the check did run
+    assert "compiler.draw.diagnostics" in modules  # the check did run
     assert _loaded(modules, NEVER_FOR_CHECK) == []
 
 
@@ -99,8 +99,8 @@ STAGES = (
     "compiler.bind",
     "compiler.graph",
     "compiler.rules.assumptions",
-    "compiler.evals",
-    "compiler.signing",
+    "compiler.project.evals",
+    "compiler.project.signing",
 )
 """What compiles a file: a run whose results all come from the cache needs none of it."""
 
@@ -117,7 +117,8 @@ def test_a_run_served_from_the_cache_loads_no_compile_stage(
     warm = _modules(tmp_path, command, str(runbooks), *options)
     assert _loaded(warm, STAGES) == []
     if command == "compile":  # prints no diagnostic: compares and copies artifacts as text
-        assert _loaded(warm, ("compiler.models", "compiler.formats", "compiler.rules")) == []
+        printing = ("compiler.models", "compiler.draw.diagnostics", "compiler.rules")
+        assert _loaded(warm, printing) == []
 
 
 def test_compile_imports_no_report_drawing_llm_or_agent_modules(

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from compiler.evals import load_case, load_suite
 from compiler.extract import llm
 from compiler.extract.llm import (
     LLMResult,
@@ -28,6 +27,7 @@ from compiler.extract.llm import (
 from compiler.models import Artifact
 from compiler.parse import Document, decode_source, parse
 from compiler.pipeline import Environment, SourceFile, compile_bytes
+from compiler.project.evals import load_case, load_suite
 from compiler.registry import Registry, load_profiles, load_registry
 
 from .conftest import REPO

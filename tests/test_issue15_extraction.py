@@ -598,3 +598,245 @@ def test_if_it_does_not_look_like_is_a_condition_not_an_else_lead() -> None:
     found = extract(parse(f"# T\n\n## Steps\n\n{item}"), frozenset())
     assert [d.kind for d in found] == ["decision", "decision", "escalate"]
     assert found[1].condition == "If it does not look like your area"
+
+
+# Session 6 -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "kinds"),
+    [
+        ("Restarting the relay pod may help.", ["manual"]),
+        (
+            "If the queue does not drain, rebooting the worker node often helps.",
+            ["decision", "manual"],
+        ),
+        (
+            "Scaling the broker down will force every consumer to reconnect, which should "
+            "clear the backlog.",
+            ["manual"],
+        ),
+        ("Restarting the relay will not help here.", []),
+        ("Pending the relay may help.", []),  # "pend" is no instruction verb
+    ],
+)
+def test_an_action_suggested_by_what_it_does_is_a_step(paragraph: str, kinds: list[str]) -> None:
+    found = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"), frozenset())
+    assert [d.kind for d in found] == kinds
+
+
+def test_a_link_to_a_procedure_of_the_same_docs_is_a_step_a_link_to_reading_is_not() -> None:
+    text = (
+        "# T\n\n## Fix\n\n"
+        "See [Collecting the Relay Logs](../shared/relay-logs.md).\n\n"
+        "The relay is wedged. See\n[Restart the Relay Pod](../shared/relay-restart.md).\n\n"
+        "If nothing moves, restarting the relay may help. See\n"
+        "[Restarting the Relay Pod](../shared/relay-restart.md).\n\n"
+        "See [Debugging Pods](https://kubernetes.example/docs/debug-pods.md).\n\n"
+        "See [the Relay design](../design/relay.md).\n"
+    )
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.span.line) for d in found] == [
+        ("check", 5),
+        ("check", 7),
+        ("decision", 10),
+        ("manual", 10),  # the link after it is its how-to, not another step
+    ]
+
+
+def test_if_nothing_is_a_condition_not_an_if_not_else_lead() -> None:
+    text = "# T\n\n## Fix\n\nDrain the node. If nothing else is scheduled there, cordon it.\n"
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.else_size) for d in found] == [
+        ("manual", 0),
+        ("decision", 0),
+        ("manual", 0),
+    ]
+    assert found[1].condition == "If nothing else is scheduled there"
+
+
+def test_and_use_after_a_comma_is_another_instruction() -> None:
+    assert _texts("# T\n\n## Steps\n\nKeep the summary brief, and use `@channel`.\n") == [
+        "Keep the summary brief",
+        "use `@channel`.",
+    ]
+    assert _texts("# T\n\n## Steps\n\nWrite it down and use the template.\n") == [
+        "Write it down and use the template."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("You can also inspect the `relay.toml` file directly.", 1),
+        ("You could also revert `relay.toml` to the last good version.", 1),
+        ("You can see the relay in the list.", 0),  # what is possible, not another way
+        ("It's best to begin with the relay's own log.", 1),
+        ('When you run a load test, it is courteous to "hold the pager" yourself.', 2),
+        ("It's important to review our process afterwards.", 0),
+    ],
+)
+def test_another_way_offered_and_advice_are_instructions(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+def test_unable_to_before_an_instruction_is_its_condition() -> None:
+    found = extract(
+        parse(
+            "# T\n\n## Fix\n\nUnable to recover the broker, please open a case with the vendor."
+            "\n\nUnable to connect to the server: x509: certificate has expired.\n"
+        ),
+        frozenset(),
+    )
+    assert [(d.kind, d.condition) for d in found] == [
+        ("decision", "Unable to recover the broker"),
+        ("escalate", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("If retention is already at its minimum, you will need more disk on the node.", 2),
+        ("You'll need an admin token for this.", 1),
+        ("You will need about ten minutes.", 0),
+    ],
+)
+def test_what_you_will_need_is_an_instruction(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        (
+            "Using the audit trail, the flow logs, and any other records at hand, attempt to "
+            "find which tables were read.",
+            1,
+        ),
+        (
+            "By contrast, runbooks are short versions of the plan which make them easy to read, "
+            "test and keep.",
+            0,
+        ),
+        ("Never feel like you are failing by handing the bridge over.", 0),
+    ],
+)
+def test_an_introducing_phrase_may_hold_a_list(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("* A standby shift should normally follow a main shift.", 1),
+        ("* New joiners should mirror your rotation for their first month.", 1),
+        ("* The relay should generally come back within a minute.", 0),  # an expectation
+        ("* The queue should only grow at night.", 0),
+        ("* This should hopefully never happen.", 0),
+        ("At the start of every bridge, the lead should introduce the roles.", 1),
+    ],
+)
+def test_obligations_with_verbs_beyond_the_list(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Steps\n\n{paragraph}\n")) == count
+
+
+def test_a_decision_left_to_the_reader_after_an_instruction_is_a_decision() -> None:
+    text = (
+        "# T\n\n## Steps\n\n1. Page the platform leads as needed, linking them to the incident.\n"
+        "2. Hand tasks to the deputies at your discretion.\n"
+        "3. Restore the volume from a snapshot as appropriate.\n"
+        '4. Brief the room (as "necessary" is not a hedge in quotes).\n'
+    )
+    found = extract(parse(text), frozenset())
+    assert [(d.kind, d.condition) for d in found] == [
+        ("decision", "as needed"),
+        ("escalate", None),
+        ("decision", "at your discretion"),
+        ("manual", None),
+        ("manual", None),  # "as appropriate" says how, not whether
+        ("manual", None),
+    ]
+    assert found[0].branch_size == 1 and found[0].span.line == 5
+
+
+def test_and_you_will_after_an_instruction_is_another_instruction() -> None:
+    assert _texts(
+        "# T\n\n## Steps\n\n* You should answer the pages, and you will run the bridge.\n"
+        "* Again, this is routine and you should remember the rota changes.\n"
+    ) == [
+        "You should answer the pages",
+        "run the bridge.",
+        "Again, this is routine and you should remember the rota changes.",
+    ]
+
+
+def test_a_paragraph_that_only_jumps_is_an_edge_of_the_step_before_it() -> None:
+    text = (
+        "# T\n\n## Steps\n\n1. Look at the relay:\n\n   ```shell\n   $ kubectl get pods -n relay\n"
+        "   ```\n\n   Fixing the image is the vendor's task: go to step 3.\n\n"
+        "2. If the relay is idle, the queue is the likely cause: go to step 3 to drain it.\n\n"
+        "   If the relay is busy, go to step 3.\n\n"
+        "3. Drain the queue.\n"
+    )
+    found = extract(parse(text), frozenset({"kubectl"}))
+    assert [(d.kind, d.span.line) for d in found] == [
+        ("action", 8),
+        ("decision", 13),
+        ("decision", 15),
+        ("manual", 17),
+    ]
+    assert [j.target for j in found[0].jumps] == ["3"]
+    assert [j.target for j in found[1].jumps] == ["3"]
+
+
+def test_a_paragraph_wholly_in_italics_is_an_aside_not_steps(compile_text: Compile) -> None:
+    text = (
+        "# T\n\n## Phases\n\n_Next comes containment. We need to decide what to cut off, and then "
+        "cut it off._\n\n*Restart the relay.* Then drain the queue.\n\n"
+        "* _Page the duty lead._\n"
+    )
+    assert _texts(text) == [
+        "*Restart the relay.*",
+        "Then drain the queue.",
+        "_Page the duty lead._",
+    ]
+    assert "RB008" not in codes(compile_text(text))
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("This guide covers everything you need to know before your first shift.", 0),
+        ("Nobody should have to guess which channel you should be posting in.", 0),
+        ("When the bridge opens, you should post the channel name.", 2),
+        ("If you want to coach new leads, take a look at [the coaching page](../coach.md).", 0),
+        ("Have a look at [the relay notes](https://relay.example/notes).", 0),
+    ],
+)
+def test_embedded_you_should_and_conditional_pointers_are_not_steps(
+    paragraph: str, count: int, compile_text: Compile
+) -> None:
+    assert len(_texts(f"# T\n\n## Duties\n\n{paragraph}\n")) == count
+    assert "RB008" not in codes(compile_text(f"# T\n\n## Duties\n\n{paragraph}\n"))
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "count"),
+    [
+        ("On spot capacity, the worker might need a manual restart.", 1),
+        ("The broker may need to be recreated from its snapshot.", 1),
+        ("The rollout may need some time.", 0),
+        ("As a check, list the relay's endpoints again.", 1),
+        ("As confirmation, list the relay's endpoints again.", 1),
+    ],
+)
+def test_hedged_changes_and_short_as_phrases(paragraph: str, count: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{paragraph}\n")) == count
+
+
+def test_an_attempt_at_two_things_is_one_step() -> None:
+    assert _texts("# T\n\n## Fix\n\nTry to find the leak and patch it.\n") == [
+        "Try to find the leak and patch it."
+    ]
+    assert len(_texts("# T\n\n## Fix\n\nFind the leak and patch it.\n")) == 2

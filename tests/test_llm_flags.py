@@ -49,9 +49,9 @@ def compile_replayed(fixture: str, cassette: str) -> Artifact:
 def test_a_grounded_model_flag_the_rules_miss_is_reported_as_the_models() -> None:
     artifact = compile_replayed("orders-queue.md", "extract_flags.yaml")
     (proposed,) = [d for d in artifact.diagnostics if d.code == "RB106"]
-    assert proposed.line == 14 and proposed.evidence == "Give the consumers a moment to catch up"
+    assert proposed.line == 14 and proposed.evidence == "Stand by while the consumers catch up"
     assert proposed.message.startswith("proposed by the model, not found by the rules")
-    assert "How long a moment is" in proposed.message
+    assert "How long to stand by" in proposed.message
     assert proposed.blocking and proposed.signable and proposed.signoff is None
     assert artifact.status == "blocked"
 

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from compiler.metaschema import schema_checker
+from compiler.registry.metaschema import schema_checker
 
 from .conftest import REPO
 

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from compiler.extract.heuristic import is_dialogue, not_a_step
+from compiler.extract.heuristic import is_aside, not_a_step
 from compiler.models import Artifact, Span
 from compiler.parse import Document, decode_source, parse
 from compiler.pipeline import Environment
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover
 from compiler.registry import load_registry
 from compiler.text.instructions import is_instruction
 from compiler.text.sentences import sentences
-from compiler.workspace import compile_all, discover
 
 from .conftest import REPO
 
@@ -49,7 +50,7 @@ def _files() -> list[Path]:
 def _instruction_lines(document: Document) -> set[int]:
     found: set[int] = set()
     for block in document.blocks:
-        if block.kind == "paragraph" and not is_dialogue(block, document.lines):
+        if block.kind == "paragraph" and not is_aside(block, document.lines):
             for sentence in sentences(block.text):
                 text = sentence.text
                 if is_instruction(text) and not not_a_step(text):

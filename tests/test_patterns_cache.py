@@ -1,4 +1,4 @@
-"""Compiled regular expressions kept between runs (compiler/patterns_cache.py): a pattern
+"""Compiled regular expressions kept between runs (compiler/project/patterns_cache.py): a pattern
 served from the file is the very pattern `re` compiles, the file is only used inside a
 `runbookc` process with a cache directory, and a bad file is ignored."""
 
@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from compiler import patterns_cache
+from compiler.project import patterns_cache
 
 from .conftest import REPO
 

@@ -1,5 +1,5 @@
-"""`plainly_valid` (compiler/plain_params.py) never says valid when jsonschema finds an error,
-and on the schemas it decides it agrees with jsonschema exactly."""
+"""`plainly_valid` (compiler/registry/plain_params.py) never says valid when jsonschema finds an
+error, and on the schemas it decides it agrees with jsonschema exactly."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from compiler.plain_params import plainly_valid
 from compiler.registry import load_registry
+from compiler.registry.plain_params import plainly_valid
 
 from .conftest import REPO
 

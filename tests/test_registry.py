@@ -11,8 +11,8 @@ from compiler.registry import (
     RegistryError,
     compile_pattern,
     load_registry,
-    split_pipeline,
 )
+from compiler.text.shell import split_pipeline
 
 from .conftest import FIXTURES
 

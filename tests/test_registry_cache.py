@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from compiler import registry, registry_cache
+from compiler import registry
 from compiler.cli import app
+from compiler.project import registry_cache
 from compiler.registry import RegistryError, load_profiles, load_registry
 
 from .conftest import FIXTURES, with_registry

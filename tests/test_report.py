@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from compiler.cli import app
-from compiler.layout import EdgeSpec, assign_lanes, layout
+from compiler.draw.export import to_dot, to_mermaid
+from compiler.draw.layout import EdgeSpec, assign_lanes, layout
+from compiler.draw.report import RunbookPage, runbook_page, source_lines
+from compiler.draw.svg import graph_svg
 from compiler.models import Artifact
-from compiler.render import to_dot, to_mermaid
-from compiler.report import RunbookPage, runbook_page, source_lines
-from compiler.svg import graph_svg
-from compiler.workspace import artifact_for
+from compiler.project.discovery import artifact_for
 
 from .conftest import REPO, with_registry
 from .test_signoff import RUNBOOK as SIGNED_RUNBOOK

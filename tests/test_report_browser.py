@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from typer.testing import CliRunner
 
 from compiler.cli import app
-from compiler.render import to_mermaid
-from compiler.workspace import artifact_for
+from compiler.draw.export import to_mermaid
+from compiler.project.discovery import artifact_for
 
 from .conftest import REPO, with_registry
 from .test_report import HOSTILE, SEED

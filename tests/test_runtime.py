@@ -154,7 +154,7 @@ def test_runtime_imports_neither_markdown_it_nor_openai() -> None:
         "import sys, compiler.runtime\n"
         "assert 'markdown_it' not in sys.modules and 'openai' not in sys.modules\n"
         "heavy = ('markdown_it', 'openai', 'instructor', 'compiler.parse', 'compiler.extract',\n"
-        "         'compiler.pipeline', 'compiler.cli', 'compiler.workspace', 'compiler.rules')\n"
+        "         'compiler.pipeline', 'compiler.cli', 'compiler.project', 'compiler.rules')\n"
         "bad = sorted(m for m in sys.modules if m.startswith(heavy))\n"
         "assert not bad, bad\n"
     )

@@ -1,5 +1,5 @@
-"""compiler/selection.py: the directory walk (which prepares each folder once) chooses the same
-files as deciding every path on its own with `FileSelection.skipped`."""
+"""compiler/project/selection.py: the directory walk (which prepares each folder once) chooses the
+same files as deciding every path on its own with `FileSelection.skipped`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from compiler.config import Config
-from compiler.selection import FileSelection
+from compiler.project.selection import FileSelection
 
 FILES = (
     "a.md",

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from compiler.audit_eval import evaluate
 from compiler.cli import app
+from compiler.project.audit_eval import evaluate
 from compiler.runtime import TranscriptError, parse_transcript, read_transcript
 
 from .conftest import FIXTURES, REPO

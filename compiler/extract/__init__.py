@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from compiler.issues import ExtractionIssue as ExtractionIssue
+from compiler.issues import ExtractionIssueKind as ExtractionIssueKind
+
 if TYPE_CHECKING:  # types only: importing the parser or the models here loads them everywhere
     from compiler.models import Span
     from compiler.parse import InlineCode
@@ -57,32 +60,6 @@ class DraftStep:
     """A registry tool the LLM extractor proposed; bound last, and only with sign-off."""
     origin: Literal["heuristic", "llm"] = "heuristic"
     """Who found the step: whatever a model touched binds `llm` and needs a sign-off."""
-
-
-ExtractionIssueKind = Literal[
-    "ungrounded-step",
-    "invented-tool",
-    "invalid-output",
-    "unavailable",
-    "unplaced-instruction",
-    "ungrounded-flag",
-    "proposed-flag",
-]
-
-
-@dataclass(frozen=True)
-class ExtractionIssue:
-    """Something the extractor dropped or could not do; the RB4xx rules report it, and RB008
-    an instruction no step holds (`unplaced-instruction`). A `proposed-flag` is an assumption
-    flag the model proposed whose quote is in the source: the rule `code` reports it, marked as
-    the model's, for sign-off."""
-
-    kind: ExtractionIssueKind
-    span: Span
-    evidence: str
-    detail: str = ""
-    code: str | None = None
-    """The rule a proposed (or dropped) model flag names."""
 
 
 @dataclass(frozen=True)

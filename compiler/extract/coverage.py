@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from compiler.extract import DraftStep, ExtractionIssue
 from compiler.extract.heuristic import (
     COMMON_PROGRAMS,
-    is_dialogue,
+    is_aside,
     looks_like_command_line,
     not_a_step,
     sentences,
@@ -135,7 +135,7 @@ def _unplaced_sentences(
 ) -> Iterator[ExtractionIssue]:
     if all(in_step[n - 1] for n in range(block.span.line, block.span.end_line + 1)):
         return
-    if is_dialogue(block, lines):
+    if is_aside(block, lines):
         return
     for sentence in sentences(block.text):
         if not is_instruction(sentence.text) or not_a_step(sentence.text):

@@ -56,7 +56,7 @@ def ground(
 
     if result.failure is not None:
         kind: ExtractionIssueKind = (
-            "invalid-output" if result.failure == "invalid-output" else "unavailable"
+            "invalid-model-output" if result.failure == "invalid-output" else "model-unavailable"
         )
         issue = ExtractionIssue(
             kind, _first_line_span(document), result.failure, result.failure_message or ""
@@ -71,7 +71,7 @@ def ground(
             if grounded is None or _in_comment(document, grounded):
                 issues.append(
                     ExtractionIssue(
-                        "ungrounded-step",
+                        "ungrounded-model-step",
                         region,
                         proposal.source_quote,
                         f"section {section.title!r}",
@@ -85,7 +85,7 @@ def ground(
             condition = proposal.condition
             if condition is not None and _locate(document, region, condition) is None:
                 detail = "its condition is not in the source; the condition was dropped"
-                issues.append(ExtractionIssue("ungrounded-step", grounded, condition, detail))
+                issues.append(ExtractionIssue("ungrounded-model-step", grounded, condition, detail))
                 condition = None
             draft = _draft(proposal.kind, grounded, section.title, (tool, condition), document)
             drafts = _merge(drafts, draft)

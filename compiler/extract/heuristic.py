@@ -21,6 +21,7 @@ from compiler.text.instructions import ESCALATE as _ESCALATE
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import VERBS as _VERBS
+from compiler.text.instructions import gerund_of_verb
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.patterns import by_first_letter
@@ -196,11 +197,14 @@ _COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
 
 _COORDINATED = re.compile(
     r"(?<!\bshould)(?<!\bmust)(?<!\bwill)(?<!\bcan)(?<!\bmay)(?<!\bwould)(?<!\bcould)"
-    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:to\s+)?(?:\w+ly\s+)?"
+    rf"(?:,\s*|\s+)(?:and\s+then|and|or|then)\s+(?:to\s+|you\s+(?:should|must|will|need\s+to)\s+)?"
+    r"(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
-    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|use|act)\b)",
+    r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|act)\b)"
+    r"(?!(?<!, and )(?<!, or )use\b)",
     re.IGNORECASE,
 )
+_ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
 _COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
 """A colon between two instructions, the second capitalised: "Involve others as needed: Do
 not hesitate to escalate"."""
@@ -260,7 +264,8 @@ _JUMP_WORDS = re.compile(
 )
 _POINTER = (
     r"(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:(?:follow|read)\s+(?:the\s+)?"
-    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?)\s+(?:the\s+|our\s+)?))?"
+    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?|(?:take|have)\s+a\s+look\s+at"
+    r"|check\s+out)\s+(?:the\s+|our\s+)?))?"
     r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
     r"(?:\s+for\s+[^.!?]*)?\.?"
 )
@@ -302,6 +307,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
         if block.kind == "heading":
             headings.visit(block)
+        if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
+            continue
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
             found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
@@ -326,6 +333,25 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     headings.close(0)
     _exclusive_cases(drafts, labelled)
     return _numbered_from_first(drafts)
+
+
+def _edge_of_last(block: Block, drafts: list[DraftStep]) -> bool:
+    """A paragraph that only jumps ("Go to step 8.", "Restoring it is the owner's job: go to
+    step 8.") is an edge of the step before it, not a step (a numbered item stays a step:
+    jumps name it by its number)."""
+    if not drafts or (block.ordered and block.first_in_item) or not _JUMP_WORDS.search(block.text):
+        return False
+    parts = sentences(block.text)
+    if not parts or not all(
+        _jump_only(part.text) and not _leading(part.text) and not _OTHERWISE_LEAD.match(part.text)
+        for part in parts
+    ):
+        return False  # "If X, go to step 5." is a decision
+    jumps = _jumps(block, block.text, block.span)
+    if not jumps:
+        return False
+    drafts[-1] = replace(drafts[-1], jumps=(*drafts[-1].jumps, *jumps))
+    return True
 
 
 def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
@@ -584,7 +610,7 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or is_pointer(text) or is_dialogue(block, lines):
+    if not text or is_pointer(text) or is_aside(block, lines):
         return []
     case = _case_label(block, lines, procedural)
     if case:
@@ -653,6 +679,8 @@ def _sentences_steps(
     drafts: list[DraftStep] = []
     decision: int | None = None
     for part_start, part_end in parts:
+        if drafts and is_procedure_pointer(text[part_start:part_end]):
+            continue  # "Restarting the pod may help. See [Restarting the pod](...)": its how-to
         otherwise = _OTHERWISE_LEAD.match(text, part_start)
         start = otherwise.end() if otherwise else part_start
         found = _sentence_steps(block, lines, start, part_end, procedural, False)
@@ -715,7 +743,8 @@ _FOLLOWING = re.compile(
 """An instruction that only leads in to the items after it: "you should follow these three
 steps,"."""
 _REASSURANCE = re.compile(
-    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid|feel\s+(?:bad|ashamed))"
+    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
+    r"|feel\s+(?:bad|ashamed|guilty|like|that))"
     r"|(?:[^.]{0,80},\s+)?you\s+(?:should|can|may)\s+(?:always\s+)?feel\s+free)\b",
     re.IGNORECASE,
 )
@@ -750,7 +779,7 @@ def _unemphasised(text: str) -> str:
 _CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
 """A list item that starts with a command in inline code: "`kill -9` any session"."""
 _OTHERWISE_LEAD = re.compile(
-    r"(?:(?:otherwise|else|if\s+not)\s*,?"
+    r"(?:(?:otherwise|else|if\s+not)\b\s*,?"
     r"|if\s+(?:it|this|that)\s+(?:does\s+not|doesn't|is\s+not|isn't)(?:\s+\w+)?\s*,)\s*",
     re.IGNORECASE,
 )
@@ -798,6 +827,8 @@ def _sentence_steps(
     if leading and len(sentences(text)) > 1:
         # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    if leading and is_pointer(leading.group("rest")):
+        return []  # "If you want to learn more, take a look at [the guide](...)."
     if leading and leading.group("rest").strip():
         return _split_condition(block, leading, lines, text, start, span)
     if leading:
@@ -842,10 +873,17 @@ def _else_split(
 def _instructions(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
-    """One step per instruction of a clause: "Identify X and keep Y" is two steps."""
-    found = list(_COORDINATED.finditer(text))
+    """One step per instruction of a clause: "Identify X and keep Y" is two steps ("Try to
+    identify X and resolve it" is one attempt)."""
+    found = [] if _ATTEMPT.match(text) else list(_COORDINATED.finditer(text))
     guard = protected(text) if found else []
-    found = [m for m in found if not any(a <= m.start() < b for a, b in guard)]
+    found = [
+        m
+        for m in found
+        if not any(a <= m.start() < b for a, b in guard)
+        # "..., and you will take point": only after an instruction of its own
+        and ("you " not in m.group(0) or _instructional(text[: m.start()]))
+    ]
     last = next((m for m in reversed(found) if text[m.start()] == ","), None)
     if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
         serial = [
@@ -883,6 +921,16 @@ def _instructions(
     return drafts
 
 
+_LEFT_TO_READER = re.compile(
+    r"\s(?P<cond>as\s+(?:necessary|needed|required)|at\s+your\s+(?:own\s+)?discretion)"
+    r"(?=\s*(?:[,.;:!)]|\(|$))",
+    re.IGNORECASE,
+)
+"""A decision left to the reader after an instruction: "Notify stakeholders as necessary",
+"Delegate tasks at your discretion" (LABELLING: a vague condition is a decision). "As
+appropriate" says how, not whether ("Restore it from a backup as appropriate")."""
+
+
 def _guarded(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
@@ -892,6 +940,8 @@ def _guarded(
     condition = _condition_of(text)
     step = _draft(block, kind, text, span, condition=condition, **extra)
     trailing = _TRAILING_CONDITION.search(text) if condition else None
+    if trailing is None and (" as " in text or " at your " in text):
+        return _left_to_reader(block, lines, text, start, step)
     if trailing is None or _leading(text):
         return [step]
     head = text[: trailing.start()].rstrip(" ,(\u2013\u2014-")
@@ -918,8 +968,22 @@ def _guarded(
     return [decision, replace(step, text=head, span=head_span, kind=_prose_kind(head))]
 
 
-
-
+def _left_to_reader(
+    block: Block, lines: tuple[str, ...], text: str, start: int, step: DraftStep
+) -> list[DraftStep]:
+    """A decision "as necessary" whose branch is the instruction ("Notify stakeholders as
+    necessary"); never inside parentheses, quotes or code."""
+    hedge = _LEFT_TO_READER.search(text)
+    if hedge is None or any(a < hedge.start("cond") < b for a, b in protected(text)):
+        return [step]
+    at = start + hedge.start("cond")
+    cond = hedge.group("cond")
+    cond_span = _sub_span(block, lines, at, at + len(cond))
+    if cond_span is None:
+        return [step]
+    condition = " ".join(cond.split())
+    decision = _draft(block, "decision", cond, cond_span, condition=condition, branch_size=1)
+    return [decision, step]
 
 
 def _prose_kind(text: str) -> DraftKind:
@@ -978,11 +1042,19 @@ def _only_jumps(text: str) -> bool:
         left = _PROCEDURE_JUMP.sub(" ", left)
     if left == text:
         return False  # no jump in it
-    return not _LETTER.search(_JUMP_FILLER.sub("", f" {left} "))
+    if not _LETTER.search(_JUMP_FILLER.sub("", f" {left} ")):
+        return True
+    # "Restoring it is the owner's job: go to step 8.": a reason before the colon
+    head, colon, tail = text.partition(": ")
+    return bool(colon) and _only_jumps(tail) and not _instructional(head)
 
 
-_JUMP_FILLER = re.compile(r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$", re.IGNORECASE)
-"""What may go with a jump: "then", "and", "here", and a reason after a colon or dash."""
+_JUMP_FILLER = re.compile(
+    r"\b(?:then|and|here)\b|\s[:;\u2013\u2014]\s.*$|\s(?:in\s+order\s+)?to\s+[a-z]+\b[^.;:]*",
+    re.IGNORECASE,
+)
+"""What may go with a jump: "then", "and", "here", a reason after a colon or dash, and its
+purpose ("go to step 7 to get the pod rescheduled")."""
 _LETTER = re.compile(r"[a-z]", re.IGNORECASE)
 
 
@@ -1423,11 +1495,31 @@ def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
     return quoted and _SPEAKER.match(block.text) is not None
 
 
+_ITALIC_PARAGRAPH = re.compile(r"^(?P<mark>[_*])(?![_*\s]).*(?<![_*\s])(?P=mark)$", re.DOTALL)
+
+
+def is_aside(block: Block, lines: tuple[str, ...]) -> bool:
+    """Example dialogue, or a paragraph set wholly in italics outside a list ("_Next step is to
+    stabilize the incident. We need to ..._"): a summary or aside, not steps."""
+    if is_dialogue(block, lines):
+        return True
+    if block.list_depth or not block.text.endswith(("_", "*")):
+        return False
+    italic = _ITALIC_PARAGRAPH.match(block.text)
+    return italic is not None and block.text.count(italic.group("mark")) == 2
+
+
 def not_a_step(text: str) -> bool:
     """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
-    one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ...")."""
+    one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ..."), a
+    sentence that only jumps (an edge of the step before it)."""
     text = text.strip()
-    if is_pointer(text) or is_title(text) or _REASSURANCE.match(text):
+    if is_pointer(text) or is_procedure_pointer(text) or is_title(text):
+        return True
+    leading = _leading(text) if "](" in text else None
+    if leading and is_pointer(leading.group("rest")):
+        return True  # a pointer under a condition
+    if _REASSURANCE.match(text) or (_JUMP_WORDS.search(text) and _jump_only(text)):
         return True
     return bool(_FOLLOWING.search(text)) and not _leading(text)
 
@@ -1438,5 +1530,28 @@ def is_title(text: str) -> bool:
 
 
 def is_pointer(text: str) -> bool:
-    """A sentence that only points elsewhere: "See [Debugging Pods](...)."."""
-    return bool(_ONLY_LINK.match(text.strip())) and "](#" not in text
+    """A sentence that only points elsewhere: "See [Debugging Pods](...)." (not a procedure
+    of the same documentation to carry out: see `is_procedure_pointer`)."""
+    text = text.strip()
+    if not _ONLY_LINK.match(text) or "](#" in text:
+        return False
+    return not is_procedure_pointer(text)
+
+
+_PROCEDURE_LINK = re.compile(
+    r"^(?:see|follow|refer\s+to)\s+\[(?:the\s+)?(?P<first>[A-Za-z]+)\b[^\]]*\]"
+    r"\((?![a-z][a-z0-9+.-]*:|/|#)[^)\s]*\.md(?:#[^)]*)?\)\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_procedure_pointer(text: str) -> bool:
+    """A relative link to another page of the same documentation whose title names an action
+    ("See [Restarting the Policy Propagator Pod](../common/restart.md).") is that action, done
+    by the linked procedure (a step), unlike a pointer to reading ("See [KubeNode](https://
+    kubernetes.io/...)")."""
+    found = _PROCEDURE_LINK.match(text.strip())
+    if found is None:
+        return False
+    first = found.group("first")
+    return bool(_IMPERATIVE.match(first)) or gerund_of_verb(first)

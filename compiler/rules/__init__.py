@@ -2,7 +2,8 @@
 
 Each family module (source, assumptions, binding, graph, ...) declares its rules with
 `@rule(...)`. A rule with no check function is reported by the stage that detects it (for
-example, fatal source errors are raised by the parser before any check can run).
+example, fatal source errors are raised by the parser before any check can run); its
+`reported_by` says which.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from compiler.models import Severity, Span
 
 if TYPE_CHECKING:
     from compiler.config import Config
-    from compiler.extract import ExtractionIssue
     from compiler.frontmatter import RunbookMeta
     from compiler.graph import StepGraph
+    from compiler.issues import ExtractionIssue
     from compiler.parse import Document
     from compiler.registry import Profiles, Registry
     from compiler.rules.regions import Passage, Region, StepSpans
@@ -96,6 +97,12 @@ class CheckContext:
 
 Check = Callable[[CheckContext], Iterable[Finding]]
 
+ReportedBy = Literal["check", "parser", "signoff", "llm"]
+"""Where a rule's diagnostics come from: its check function, run on every compile (`check`);
+the source and front-matter parser, which stops the compile (`parser`); the sign-off stage
+(`compiler.signoff`, `signoff`); or a check that has something to report only when the LLM
+extractor ran (`llm`)."""
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -108,6 +115,7 @@ class Rule:
     signoff: bool
     summary: str
     docs: RuleDoc
+    reported_by: ReportedBy = "check"
     check: Check | None = field(default=None, compare=False)
 
     @property
@@ -128,11 +136,12 @@ def rule(
     signoff: bool,
     summary: str,
     docs: RuleDoc,
+    reported_by: ReportedBy = "check",
 ) -> Callable[[Check], Check]:
     """Register a check function as the implementation of a rule."""
 
     def register(check: Check) -> Check:
-        declare(Rule(code, name, severity, blocking, signoff, summary, docs, check))
+        declare(Rule(code, name, severity, blocking, signoff, summary, docs, reported_by, check))
         return check
 
     return register
@@ -142,6 +151,8 @@ def declare(new: Rule) -> None:
     """Register a rule that another stage reports (no check function)."""
     if new.code in RULES:
         raise ValueError(f"rule {new.code} declared twice")
+    if (new.check is None) != (new.reported_by in ("parser", "signoff")):
+        raise ValueError(f"rule {new.code}: a check function iff reported by a check")
     RULES[new.code] = new
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache, wraps
 
-from compiler.config import reference_date
 from compiler.models import Span, Step
 from compiler.parse import Block
 from compiler.placeholders import PLACEHOLDER, input_key, placeholder_name, raw_name
@@ -32,13 +31,12 @@ from compiler.rules.regions import (
     step_at,
     title_span,
 )
-from compiler.text.actors import defined_roles, own_team, unmodified
+from compiler.text.actors import defined_roles, initials, own_team, unmodified
 from compiler.text.conditions import (
     EXPLICIT,
     JUDGED_BY,
     JUDGEMENT,
     MEASURED,
-    decidable,
     foreseen,
     measureless,
     on_doubt,
@@ -67,13 +65,17 @@ _VAGUE = (
     r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
     r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
     r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
-    r"|review|inspect|verify|confirm|read|consult|examine|investigate)\b)"
+    r"|review|inspect|verify|confirm|read|consult|examine|investigate|identify|find|determine"
+    r"|locate|understand|know)\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
-    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing)[a-z]+ing\b"
+    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing|during|nothing|something|anything"
+    r"|everything|morning|evening|thing)[a-z]+ing\b"
     r"|\bshould\s+(?:probably|perhaps|possibly)\b|\bperhaps\b"
     r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
     r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
     r"|\bto\s+(?:your|the)\s+needs\b"
+    r"|\bdepending\s+on\s+(?:the\s+)?(?:situation|circumstances|context|scenario|case)\b"
+    r"|\b(?:on\s+)?a\s+case[\s-]+by[\s-]+case\s+basis\b"
 )
 _VAGUE_WORDS = frozenset(
     {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
@@ -81,7 +83,7 @@ _VAGUE_WORDS = frozenset(
      "discretion", "judgment", "judgement", "think", "feel", "believe", "have", "need", "help",
      "avoid", "deem", "judge", "look", "looks", "seem", "seems", "might", "may", "consider",
      "should", "perhaps", "call", "decision", "choice", "certain", "sure", "confident",
-     "comfortable", "needs"}
+     "comfortable", "needs", "depending", "basis"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
@@ -107,6 +109,8 @@ _CONTACT_VERB = (
     r"|message|slack|consult|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
     r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
     r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
+    r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:approval|sign-?off"
+    r"|ok|okay|go-ahead|help|assistance|review)\s+from"
     r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate)\s+(?:[\w'`-]+\s+){0,6}?"
     r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
@@ -117,13 +121,19 @@ _ROLE_NOUN = (
     r"|architect|developer|maintainer|approver|person|people|folks|someone|somebody|colleague"
     r"|supervisor|boss|customer\s+success|stakeholder|counsel|representative|provider|compan(?:y|ie)"
     r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
+    # a function named on its own ("loop in legal"), not as a word of a longer name ("security
+    # companies", "the management cluster")
+    r"|(?:legal|finance|management|leadership|compliance|procurement|security|(?-i:HR)|comms)"
+    r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
+    r"|immediately|now|first|team)\b))"
 )
-_ACTOR_STARTS = "acdefghilmnprstLAEOV"
+_ACTOR_STARTS = "abcdefghilmnoprstLAEOV"
 _ACTOR_ACTIVE = (
     rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
     rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
     rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
     rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+    rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+involved\b"
 )
 _ACTOR = re.compile(
     starting_with(
@@ -149,7 +159,7 @@ _ACTOR_FIRST = frozenset(
      "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
      "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
      "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
-     "consulted", "looped"}
+     "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
 _LINK = re.compile(r"\]\(|\]\[|https?://")
@@ -168,20 +178,33 @@ _TRIBAL = re.compile(
         r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|knowledge\s+base|wiki|accounts?"
         r"|rules|runbooks?|playbooks?|repos?|repositor(?:y|ies)|config(?:uration)?|setup"
         r"|tradecraft|docs|documentation|mailing\s+lists?|channels?)\b"
-        r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b",
+        r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b"
+        # "the numbers we always look at"
+        r"|\bthe\s+(?:[\w-]+\s+){1,2}?(?:(?:that|which)\s+)?(?:we|they)\s+(?:always|usually|normally"
+        r"|typically|generally)\s+(?:look\s+at|use|check|run|watch|do|follow)\b",
     ),
     re.IGNORECASE,
 )
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
      "desired", "necessary", "agreed", "expected", "before", "always", "last", "discussed", "we",
-     "like", "our", "tradecraft"}
+     "like", "our", "tradecraft", "usually", "normally", "typically", "generally", "they"}
 )  # fmt: skip
 """Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 _WAIT = re.compile(
     starting_with(
-        "kprwmocfoOpPrRcCMWKF",
-        r"\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
+        "kprwmocfoOpPrRcCMWKFsSgGaAlLtT",
+        # a count or a time with no number: "retry a couple of times", "wait a bit", "give it
+        # some time", "let it settle"
+        r"\b(?:retry|repeat|try\s+again|re-?run\s+it)\b[^.;:!?]{0,40}?\b(?:a\s+(?:couple|few)"
+        r"\s+(?:of\s+)?(?:more\s+)?(?:times|attempts|tries)|several\s+times|multiple\s+times"
+        r"|a\s+number\s+of\s+times)\b"
+        r"|\b(?:wait|give\s+(?:it|them|the\s+[\w-]+)|allow)\s+(?:for\s+)?(?:a\s+(?:bit|while|little"
+        r"(?:\s+while)?|moment|few\s+(?:more\s+)?(?:minutes|seconds|hours))|some\s+(?:more\s+)?"
+        r"(?:time|minutes))\b"
+        r"|\blet\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:settle|stabili[sz]e|recover|catch\s+up"
+        r"|warm\s+up|finish|converge|sync)\b"
+        r"|\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
         r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
         r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
         r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
@@ -190,6 +213,9 @@ _WAIT = re.compile(
         r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
         r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
         r"(?:on\s+)?[^.;:!?]{0,60}"
+        # a suspension held until an event: "apply a silence to the alert, until these servers
+        # are troubleshooted" (it waits on the event to lift it)
+        r"|\b(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]{0,60}?\b(?:until|till)\b[^.;:!?]*"
         # an implied wait: "the alert may resolve in some time"
         r"|\b(?:may|might|will|should|could)\s+(?:\w+ly\s+)?(?:resolve|recover|clear|settle"
         r"|finish|complete|come\s+back|heal)\b[^.;:!?]{0,30}?\b(?:in|after|within)\s+(?:some"
@@ -199,6 +225,8 @@ _WAIT = re.compile(
 )
 _WAIT_FIRST = frozenset(
     {"wait", "keep", "retry", "repeat", "poll", "monitor", "watch", "follow", "occasionally",
+     "silence", "snooze", "mute", "pause", "suspend", "try", "rerun", "re", "run", "give",
+     "allow", "let",
      "periodically", "regularly", "from", "may", "might", "will", "should", "could"}
 )  # fmt: skip
 """Words every wait match holds: a cheap test."""
@@ -214,13 +242,18 @@ _OPEN_ENDED = re.compile(
     r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
     r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
     r"|come\s+back|be)\b"
-    r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b",
+    r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b"
+    r"|\b(?:a\s+(?:couple|few)|several|multiple|a\s+number)\s+(?:of\s+)?(?:more\s+)?(?:times"
+    r"|attempts|tries|minutes|seconds|hours)\b|\ba\s+(?:little|moment)\b|^let\s"
+    r"|^wait\s+for\s+(?:it|them|(?:the|a|an|all|every|your)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+[a-z]+"
+    r"|^(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]*\b(?:until|till)\b",
     re.IGNORECASE,
 )
 _WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
 """A wait for something to arrive: "wait for confirmation from the IC", "wait for a reply"."""
 _SCHEDULE = re.compile(
-    r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance)"
+    r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance|morning"
+    r"|shift|business\s+day)|\btomorrow\b"
     r"|\bshipped\b|\breleased\b",
     re.IGNORECASE,
 )
@@ -234,9 +267,9 @@ _ACTION_VERB = (
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
     rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
-    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b[^.;:!?]*"
+    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
-    rf"{_ACTION_VERB}\b[^.;:!?]*"
+    rf"{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
     r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*",
     re.IGNORECASE,
@@ -454,7 +487,9 @@ _NOT_VERBS = frozenset(
     {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
      "all", "each", "every", "some", "most", "many", "if", "when", "once", "in", "on", "at",
      "for", "with", "from", "by", "after", "before", "as", "so", "and", "but", "or", "of",
-     "because", "since", "while", "although", "however", "also", "then", "what", "which"}
+     "because", "since", "while", "although", "however", "also", "then", "what", "which",
+     "perhaps", "maybe", "probably", "possibly", "sometimes", "usually", "often", "typically",
+     "generally", "otherwise", "here", "now"}
 )  # fmt: skip
 
 
@@ -480,6 +515,23 @@ _NOTE = re.compile(
 """An aside: "Note that ...", "Note: ..." (what follows is information unless it instructs)."""
 
 
+_GERUND_FIRST = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?!(?:bring|string|ring|sing|during|nothing|something|anything"
+    r"|everything|morning|evening|following|pending|according|regarding|depending|assuming"
+    r"|including|notwithstanding)\b)[A-Za-z]{2,}ing\b(?!\s*:)",
+    re.IGNORECASE,
+)
+
+
+_NOUN_SUBJECT = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z-]+\s+(?:\w+ly\s+)?(?:is|are|was|were|means|has|does"
+    r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely)\b",
+    re.IGNORECASE,
+)
+"""A first word followed by a finite verb: a noun, the sentence's subject ("Silence usually
+means ...", "Restart is required when ..."), not an imperative."""
+
+
 def _instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
@@ -488,6 +540,10 @@ def _instructs(sentence: str) -> bool:
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
+    if _GERUND_FIRST.match(sentence) and not _ADDRESSED.search(sentence):
+        return False  # "Drafting messages when needed, ...": a duty named, not an instruction
+    if _NOUN_SUBJECT.match(sentence) and not _ADDRESSED.search(sentence):
+        return False  # "Silence usually means everyone is working": a verb-shaped noun
     if is_instruction(sentence) or _ADDRESSED.search(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
@@ -535,14 +591,25 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
-    starts = "abcimpstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    starts = "abcdimopstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
+    excused = _excused(context)
     for hit in _scan(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
-        if not (hedged_change or _instructs(hit.sentence)) or _embedded_question(hit):
+        holder = _holder(hit)
+        if holder is not None:
+            if not _reader_is(holder, hit.passage.block.sections):
+                excused.add(hit.span.line)
+                continue  # "at the IC's discretion", read by the SME: not the reader's call
+        elif _embedded_question(hit) or not (
+            hedged_change or _instructs(hit.sentence) or _leads_instruction(hit)
+        ):
             continue
-        if _default_given(hit):
+        if _musing(hit) or _in_relative_clause(hit):
+            continue
+        if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
+            excused.add(hit.span.line)  # a decision on these words is not the reader's either
             continue
         yield Finding(
             "RB101",
@@ -552,6 +619,102 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_HOLDER = re.compile(
+    r"\bat\s+the\s+(?P<role>[\w -]{2,40}?)(?:'s|\u2019s)\s+discretion\b"
+    r"|\b(?:call|decision|choice)\s+of\s+(?:the\s+)?(?P<of>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))",
+    re.IGNORECASE,
+)
+
+
+def _holder(hit: Hit) -> str | None:
+    """The role a discretion belongs to, when the text names one ("at the IC's discretion",
+    "It's the call of the IC")."""
+    found = _HOLDER.search(hit.passage.text, max(0, hit.start - 40), hit.end + 40)
+    if found is None or not (found.start() <= hit.end and hit.start <= found.end()):
+        return None
+    return found.group("role") or found.group("of")
+
+
+def _reader_is(role: str, sections: tuple[str, ...]) -> bool:
+    """Whether the reader of a section holds a role: a heading above it names the role
+    ("Steps for Incident Commander" is read by the IC)."""
+    names = {name.lower() for name in defined_roles(sections, ())}
+    wanted = {role.lower(), initials(role).lower()} if " " in role else {role.lower()}
+    return bool(names & wanted)
+
+
+_MODAL_SUBJECT = re.compile(
+    r"\b(?P<subject>he\s+or\s+she|he|she|they|it|(?:the|a|an|each|every|any)\s+(?!reader\b)"
+    r"[\w-]+(?:\s+[\w-]+)?|you|we)\s+(?:(?:must|should|will|shall|can|may)(?:\s+not)?|need\s+to"
+    r"|needs\s+to|has\s+to|have\s+to)\s+(?:also\s+|always\s+)?[a-z]+",
+    re.IGNORECASE,
+)
+
+
+def _someone_elses(hit: Hit) -> bool:
+    """Whether the vague words qualify someone else's duty, not the reader's: the nearest
+    modal before them in the sentence has a third-person subject ("if a Deputy is assigned, he
+    or she must be fully qualified to assume the position if required")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    found = list(_MODAL_SUBJECT.finditer(hit.passage.text, sentence.start, hit.start))
+    own = _MODAL_SUBJECT.search(hit.passage.text, max(sentence.start, hit.start - 40), hit.end)
+    if own is not None and own.start() < hit.start <= own.end() + 1:
+        # the hedge's own subject: "the security team may need to" (a person or a role; "the
+        # OSD may need to be replaced" is still the reader's hedged change)
+        return bool(_PEOPLE_SUBJECT.match(own.group("subject")))
+    last = found[-1] if found else None
+    if last is None:
+        return False
+    return last.group("subject").lower() not in ("you", "we")
+
+
+_PEOPLE_SUBJECT = re.compile(
+    rf"^(?:he\s+or\s+she|he|she|they)$|^(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+)?"
+    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"\b(?:who|which|that)\s+$", re.IGNORECASE)
+_OBLIGATION = re.compile(
+    r"\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|ought\s+to)\b", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+def _in_relative_clause(hit: Hit) -> bool:
+    """ "shared with anyone who may need to respond": the hedge is the relative clause's subject's,
+    not an instruction to the reader."""
+    return _RELATIVE.search(hit.passage.text, max(0, hit.start - 12), hit.start) is not None
+
+
+def _musing(hit: Hit) -> bool:
+    """ "Perhaps you don't want to ...": a "perhaps" whose clause asks nothing (no "should",
+    "must", "need to") muses; "perhaps improving this should be a longer-term task" is a hedged
+    instruction."""
+    if hit.words.lower() != "perhaps":
+        return False
+    end = _CLAUSE_END.search(hit.passage.text, hit.end)
+    clause = hit.passage.text[hit.end : end.start() if end else len(hit.passage.text)]
+    return _OBLIGATION.search(clause) is None
+
+
+_ROLE_PURPOSE = re.compile(r"^\W*you\s+are\s+(?:there|here)\s+to\b", re.IGNORECASE)
+
+
+def _directed(hit: Hit) -> bool:
+    """Whether a role directs the action in the passage before the vague words ("the IC may ask
+    you to reach out to another team ... Be ready to page such teams as necessary"): the
+    necessity is the director's, not the reader's. A statement of the reader's purpose ("You
+    are there to mobilize responders as necessary") describes the role, it does not instruct."""
+    sentence = hit.passage.sentence_at(hit.start)
+    if _ROLE_PURPOSE.match(sentence.text):
+        return True
+    for found in _CHOSEN_BY.finditer(hit.passage.text, 0, hit.start):
+        director = _ARTICLE.sub("", (found.group("by") or found.group("who")).strip())
+        if _DIRECTOR.search(director):
+            return True
+    return False
 
 
 def _default_given(hit: Hit) -> bool:
@@ -564,12 +727,30 @@ def _default_given(hit: Hit) -> bool:
     return any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence)
 
 
+def _leads_instruction(hit: Hit) -> bool:
+    """Whether the vague words open a clause before an instruction ("Depending on the
+    situation, page the on-call")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    comma = hit.passage.text.find(",", hit.end, sentence.end)
+    return comma >= 0 and _instructs(hit.passage.text[comma + 1 : sentence.end].strip())
+
+
+def _excused(context: CheckContext) -> set[int]:
+    """Lines whose vague words RB101 found but excused (another role's call, a default given):
+    a decision on them is not left to the reader either."""
+    found = context.shared.setdefault("RB101-excused", set())
+    assert isinstance(found, set)
+    return found
+
+
 def _decision_flags(context: CheckContext) -> list[Finding]:
     """The findings on decisions nothing written decides (worked out once per document; RB101
     reports those left to an opinion, RB102 those judged with no measure)."""
     if "decisions" not in context.shared:
         selected = context.config.selected(["RB101", "RB102"], context.document.path)
-        flagged = {f.span.line for f in _vague_in_text(context)} if "RB101" in selected else set()
+        vague = _vague_in_text(context)  # also notes the lines whose vague words are excused
+        flagged = {f.span.line for f in vague} if "RB101" in selected else set()
+        flagged |= _excused(context)
         if "RB102" in selected:
             flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
         context.shared["decisions"] = list(
@@ -577,6 +758,17 @@ def _decision_flags(context: CheckContext) -> list[Finding]:
         )
     found: list[Finding] = context.shared["decisions"]  # type: ignore[assignment]
     return found
+
+
+def _bare_question(context: CheckContext, step: Step) -> bool:
+    """Whether a decision is a question alone on its line, with no branch that depends on it
+    (every edge unconditional): a check to answer, not a gate ("* Does the attacker have enough
+    information to find another way in?"). A question followed by what to do ("... ? - do
+    so.") is a decision."""
+    if step.source is None or any(edge.when for edge in step.next):
+        return False
+    line = context.document.lines[step.source.end_line - 1].rstrip()
+    return step.source.line == step.source.end_line and line.endswith("?")
 
 
 _CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
@@ -602,6 +794,8 @@ def _undecided_decisions(
         ]
         if not open_ or flagged.intersection(range(step.source.line, step.source.end_line + 1)):
             continue
+        if _bare_question(context, step):
+            continue  # "Does it provide enough detail?": an assessment, nothing gated on it
         condition = " ".join(open_[0].split())
         span = step.source
         as_written = open_[0]
@@ -613,7 +807,7 @@ def _undecided_decisions(
                 rest = _CLAUSE_REST.match(lines[number - 1], end)
                 as_written += rest.group(0) if rest else ""
                 break
-        if decidable(as_written):
+        if not undecided([as_written]):
             continue  # the source decides it: "once you are confident (via forensic analysis)"
         code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
         yield Finding(
@@ -660,8 +854,30 @@ def _unmeasurable_in_text(context: CheckContext) -> list[Finding]:
     return found
 
 
+_REQUIRED_AMOUNT = re.compile(
+    r"\b(?:make\s+sure|ensure|verify|confirm|check)\s+(?:that\s+)?(?:there\s+(?:is|are)\s+|you\s+have"
+    r"\s+|(?:it|they)\s+(?:has|have)\s+|the\s+[\w-]+\s+(?:has|have)\s+)?(?:enough|sufficient|adequate"
+    r"|plenty\s+of)\s+[\w-]+(?:\s+[\w-]+)?",
+    re.IGNORECASE,
+)
+"""An amount required with no measure: "make sure there is enough headroom"."""
+_REQUIRED_FIRST = frozenset({"sure", "ensure", "verify", "confirm", "check"})
+
+
 def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
+    for hit in _scan(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
+        rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
+        if _decidable(rest) or not _instructs(hit.sentence):
+            continue
+        yield Finding(
+            "RB102",
+            hit.span,
+            f'unmeasurable condition "{hit.words}": how much is enough?',
+            'name the amount and how to measure it, e.g. "at least 20% free on /var"',
+            hit.words,
+            hit.step,
+        )
     for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
         clause = hit.match.group(0)
         judgement = next(
@@ -669,7 +885,7 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
         )  # a risk foreseen ("activities that might generate plenty of pages") asks a precaution
         if judgement is None or _decidable(clause) or _embedded_question(hit):
             continue
-        if not _instructs(hit.sentence):
+        if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
             continue
         words = " ".join(clause[: judgement.end()].split())
         span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
@@ -683,6 +899,16 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_VERDICT = re.compile(
+    r",\s*(?:then\s+)?(?:the\s+|this\s+|that\s+)?(?:issue|problem|alert|incident|error|outage)s?\s+"
+    r"(?:(?:may|might|could|will|should|probably)\s+)?(?:have\s+|has\s+)?(?:been\s+|be\s+|is\s+"
+    r"|are\s+)?(?:resolved|fixed|gone|cleared|over|recovered|self-resolved|mitigated)\b"
+    r"|,\s*(?:then\s+)?(?:you\s+can|it\s+is\s+safe\s+to)\s+(?:ignore|close|resolve|skip)\b"
+    r"|,\s*(?:then\s+)?no\s+(?:further\s+)?action\s+is\s+(?:needed|required|necessary)\b",
+    re.IGNORECASE,
+)
+"""A verdict on the case as the outcome of a condition ("If activity now appears normal, the
+issue may have resolved itself"): the reader decides on it whether to stop."""
 _REFERS_BACK = re.compile(
     at_word_start("io", r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"), re.IGNORECASE
 )
@@ -781,15 +1007,21 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
-    for hit in _scan(context, _ACTOR, ("actor", "let", "passive"), _ACTOR_FIRST, lean):
+    for hit in _scan(context, _ACTOR, ("actor", "let", "involved", "passive"), _ACTOR_FIRST, lean):
         actor = hit.words
-        if _NOT_AN_OBJECT.match(actor) or _title_word(hit):
+        if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
+            continue
+        if _reached_in_section(context, hit):
             continue
         if defined is None:
             defined = _document_roles(context)
         if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
+            continue
+        if _permitted(hit):
+            continue  # "feel free to contact our support team": a permission, not a step
+        if _described_contact(hit):
             continue
         if _head_of_defined(actor, defined):
             continue  # "your experts": the Subject Matter Experts the document defines
@@ -822,12 +1054,37 @@ def _reachable(hit: Hit) -> bool:
     return bool(_CHANNEL.search(hit.sentence.replace(hit.words, " ")))
 
 
+def _reached_in_section(context: CheckContext, hit: Hit) -> bool:
+    """Whether the same actor is reached by a channel elsewhere in its section ("copy the
+    message into Slack and wait for confirmation from the IC", then "get sign-off from the IC"):
+    the issue's "a channel ... in the same sentence or section", for that actor."""
+    name = _ARTICLE.sub("", hit.words).lower()
+    if not name or _ANYONE.match(name):
+        return False
+    phrase = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    sections = hit.passage.block.sections
+    for passage in context.passages:
+        if passage.block.sections != sections:
+            continue
+        for sentence in passage.sentences:
+            if sentence.text == hit.sentence:
+                continue
+            if phrase.search(sentence.text) and _CHANNEL.search(sentence.text):
+                return True
+    return False
+
+
+_ANYONE = re.compile(
+    r"^(?:others?|someone|somebody|anyone|people|folks|everyone|them|stakeholders)$", re.IGNORECASE
+)
+
+
 _CHOSEN_BY = re.compile(
     r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
     r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)"
     # "the IC may ask you to reach out to another team": the role who asks picks them
     r"|(?P<who>\b(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?)\s+(?:will|may|might|can|could|would"
-    r"|should)?\s*(?:\w+ly\s+)?(?:ask|asks|tell|tells|instruct|instructs|direct|directs|request"
+    r"|should)?\s*(?:(?:\w+ly|also|then|first)\s+)?(?:ask|asks|tell|tells|instruct|instructs|direct|directs|request"
     r"|requests)\s+you\s+to\b",
     re.IGNORECASE,
 )
@@ -858,10 +1115,71 @@ def _head_of_defined(actor: str, names: set[str]) -> bool:
     )
 
 
+_PERMISSION = re.compile(
+    r"\b(?:feel\s+free|(?:are|is)\s+(?:free|welcome)|(?:it\s+is|it's)\s+(?:(?:perfectly|totally"
+    r"|always)\s+)?(?:ok|okay|fine|acceptable))\s+to\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _permitted(hit: Hit) -> bool:
+    """Whether the hit is in what the text permits, not asks ("feel free to contact ...")."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _PERMISSION.search(hit.passage.text, start, hit.start) is not None
+
+
+_THIRD_PERSON_CONTACT = re.compile(
+    r"^(?:pages|pings|asks|contacts|notifies|tells|informs|escalates|involves|invites|messages"
+    r"|emails|consults|engages|sends|shares|forwards|reports|gives|hands)\b",
+    re.IGNORECASE,
+)
+_ABILITY = re.compile(
+    r"\b(?:the\s+ability|able|ways?|means|used|allows?\s+(?:you\s+)?|lets?\s+you|helps?\s+(?:you\s+)?)"
+    r"\s+to\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _described_contact(hit: Hit) -> bool:
+    """Whether the contact is described, not asked of the reader: a verb in the third person
+    ("it pages the responders list"), a subject other than the reader ("a senior executive may
+    want to reach out to ...", "This will page a specific person"), a capability ("the ability to
+    page all the current on-calls"), or a heading that is not an instruction ("Hesitating to
+    escalate to other responders")."""
+    start = hit.passage.sentence_at(hit.start).start
+    verb = hit.match.start()
+    if _THIRD_PERSON_CONTACT.match(hit.passage.text, verb):
+        return True
+    if _ABILITY.search(hit.passage.text, max(start, verb - 40), verb):
+        return True
+    if hit.passage.block.kind == "heading" and not is_instruction(hit.sentence):
+        return True
+    subjects = list(_CONTACT_SUBJECT.finditer(hit.passage.text, max(start, verb - 60), verb))
+    return bool(subjects) and subjects[-1].group("subject").lower() not in ("you", "we")
+
+
+_CONTACT_SUBJECT = re.compile(
+    r"\b(?P<subject>you|we|he|she|they|it|this|that|(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:(?:will|would|may|might|can|could|should|must)\s+(?:also\s+)?(?:want\s+to\s+|need\s+to\s+"
+    r"|have\s+to\s+)?|(?:wants|needs|has)\s+to\s+)(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+_DIRECTOR = re.compile(
+    rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE
+)
+_REFERS_BACK_TO = re.compile(r"^(?:such|these|those|said|the\s+same)\s", re.IGNORECASE)
+"""An actor named before ("page such teams"): flagged, if at all, where it is named."""
+
+
 def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
-    """ "page other people as directed by the Incident Commander": a known role picks them."""
+    """ "page other people as directed by the Incident Commander": a known role picks them; so
+    does any role who directs the reader to do it ("The Incident Commander will instruct you to
+    notify stakeholders"): whom to contact is named when the instruction comes."""
     for found in _CHOSEN_BY.finditer(hit.sentence):
         by = found.group("by") or found.group("who")
+        director = _ARTICLE.sub("", by.strip())
+        if found.group("who") and _DIRECTOR.search(director):
+            return True
         if (
             _named(by, names)
             or _named(by.rsplit(" ", 1)[-1], names)
@@ -911,6 +1229,8 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             continue  # "use the old script:" and the script after it: it is on the page
         if not _instructs(hit.sentence):
             continue  # background: "They will appoint the usual roles" asks nothing of the reader
+        if _way_written_elsewhere(context, hit):
+            continue
         yield Finding(
             "RB104",
             hit.span,
@@ -919,6 +1239,38 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_USUAL_WAY = re.compile(
+    r"(?P<verb>[a-z][\w-]+)(?:\s+(?:over|up|down|out|off|back))?\s+(?:in|the)\s+(?:the\s+)?"
+    r"(?:usual|normal|standard|regular)\s+"
+    r"(?:way|manner|fashion)$",
+    re.IGNORECASE,
+)
+
+
+def _way_written_elsewhere(context: CheckContext, hit: Hit) -> bool:
+    """Whether "<done> in the usual way" is written elsewhere in the document as an instruction
+    opening with the same verb ("time-boxed in the usual way" and "Time-box the task with a
+    specific number of minutes"): the usual way is on the page."""
+    before = hit.passage.text[max(0, hit.start - 40) : hit.end]
+    found = _USUAL_WAY.search(before)
+    if found is None:
+        return False
+    stem = _stem(found.group("verb"))
+    if len(stem) < 4:
+        return False
+    for passage in context.passages:
+        if passage is hit.passage:
+            continue
+        for sentence in passage.sentences:
+            first = _FIRST_WORD.match(sentence.text)  # the bare verb: an imperative
+            if first and _NON_ALNUM.sub("", first.group(1).lower()) in (stem, stem + "e"):
+                return True
+    return False
+
+
+_FIRST_WORD = re.compile(r"^\W*(?:\d+[.)]\s+)?([\w-]+)")
 
 
 @rule(
@@ -1015,6 +1367,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue
         if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
             continue
+        if _NO_WAIT.search(hit.passage.text, max(0, hit.start - 30), hit.start):
+            continue  # "You don't need to wait for the IC": the text says not to wait
         if not implied and not _instructs(hit.sentence):
             continue
         if _WATCH.match(hit.words) and _standing_watch(hit, blocks):
@@ -1029,6 +1383,11 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_NO_WAIT = re.compile(
+    r"\b(?:don't|do\s+not|doesn't|does\s+not|never|no\s+need\s+to|needn't|without|instead\s+of"
+    r"|rather\s+than)\s+(?:(?:need|have)\s+to\s+|bother\s+(?:to\s+)?)?$",
+    re.IGNORECASE,
+)
 _IMPLIED_WAIT = re.compile(r"\b(?:in|after|within)\s+(?:some|a)\s+(?:time|while|bit)$")
 _TRIGGERED = re.compile(
     r"\band\s+(?:then\s+)?(?:notify|tell|inform|alert|page|escalate|ping|let)\b[^.;!?]*?\b(?:if"
@@ -1063,8 +1422,29 @@ def _standing_watch(hit: Hit, blocks: tuple[Block, ...]) -> bool:
         _TRIGGERED.search(after)
         or _DUTY.search(sentence.text)
         or _CAPABILITY.search(before)
-        or _code_follows(blocks, hit.passage)
+        or _watch_follows(blocks, hit.passage)
     )
+
+
+_WATCHING_COMMAND = re.compile(
+    r"(?:^|\s)(?:-w|--watch(?:=\S+)?|-f|--follow)(?:\s|$)|^\s*(?:\$\s*)?watch\s|\b(?:until|while)\b"
+    r"|\b(?:kubectl|oc)\s+(?:\S+\s+)*?(?:wait|rollout\s+status)\b|\btail\s+-\w*f"
+)
+
+
+def _watch_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a code block right after the passage does the watching (`-w`, `--watch`,
+    `watch ...`, `tail -f`, a loop, `kubectl wait`): a one-shot `oc get pods` after "watch for
+    a successful restart" shows the state once, and the watch is still the reader's."""
+    if not _code_follows(blocks, passage):
+        return False
+    after = block_after(blocks, passage.block.span.end_line)
+    if after is None:
+        return False
+    if any(_WATCHING_COMMAND.search(line.text) for line in after.lines):
+        return True
+    following = block_after(blocks, after.span.end_line)  # the check that ends the watch
+    return following is not None and bool(DURATION_OR_COUNT.search(following.text))
 
 
 def _assigned_names(context: CheckContext) -> dict[str, bool]:
@@ -1221,7 +1601,12 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
     hits = list(
-        _scan(context, _CHANGE_CLAUSE, ("clause", "passive", "gerund", "noun"), _CHANGE_FIRST)
+        _scan(
+            context,
+            _CHANGE_CLAUSE,
+            ("clause", "passive", "gerund", "noun", "outcome"),
+            _CHANGE_FIRST,
+        )
     )
     actions = _actions(context, hits)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
@@ -1244,6 +1629,11 @@ _CHANGE_VERBS = (
     r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
+    r"|open\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|file\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|raise\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|submit\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|create\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
 )
 _CHANGE_VERB = f"(?:{by_first_letter(_CHANGE_VERBS)})"
 """A change verb (grouped by first letter for speed: the same matches as the list)."""
@@ -1251,7 +1641,7 @@ _CHANGE_FIRST = frozenset(
     [
         *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
-        *("shutdown", "rerun", "doing", "require"),
+        *("shutdown", "rerun", "doing", "require", "sure", "ensure", "open", "file", "submit"),
     ]
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
@@ -1259,7 +1649,7 @@ _CHANGE_CLAUSE = re.compile(
     # A match starts at the text's start, at punctuation or at a word starting with one of
     # these letters: that test first rejects most positions before any alternative is tried.
     r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgbj]))"
-    rf"(?:(?:^|[\n;:]\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|could|must|should|also|just|simply"
+    rf"(?:(?:^|[;:]\s*|(?<![\w,])\n\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|could|must|should|also|just|simply"
     rf"|safely|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
     rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
@@ -1268,6 +1658,11 @@ _CHANGE_CLAUSE = re.compile(
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
     r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)"
+    # a change asked for as its outcome: "make sure your emails are encrypted"
+    r"|\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?P<outcome>(?:[\w'-]+\s+){1,4}?(?:is|are|gets?"
+    r"|has\s+been|have\s+been)\s+(?:encrypted|decrypted|disabled|enabled|deleted|removed|rotated"
+    r"|revoked|restarted|rebooted|updated|patched|upgraded|blocked|locked|replaced|reset"
+    r"|drained|cordoned|scaled)\b)"
     # a change named as a noun that something needs: "might need a manual reboot of the node"
     r"|\b(?:might|may|could|will)\s+(?:also\s+)?(?:need|require)\s+(?:an?|the)\s+"
     r"(?P<noun>(?:(?:manual|rolling|full|quick|forced?|hard|clean)\s+)?(?:reboot|restart|rollback"
@@ -1286,6 +1681,16 @@ _NAMED_SYSTEM = re.compile(
 _NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNORECASE)
 
 
+_TO_PEOPLE = re.compile(
+    r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
+    r"|the\s+(?:person|individual|executive|other\s+\w+))\s+(?:with|on|about|off|from\s+the"
+    r"\s+(?:call|bridge|meeting|room|channel))\b",
+    re.IGNORECASE,
+)
+"""A change verb whose object is people: "update them with anything you feel appropriate",
+"remove them from the call" (informing or moderating, not changing a system)."""
+
+
 def _own_clause(words: str) -> str:
     """A change clause up to the next action coordinated with it: "update the status page"
     of "update the status page and to send posts from our accounts" (what the second action
@@ -1294,6 +1699,52 @@ def _own_clause(words: str) -> str:
         if is_instruction(words[found.end() :]):
             return words[: found.start()]
     return words
+
+
+_THING_SUBJECT = re.compile(
+    r"^\W*(?P<subject>it|this|that|(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:should|will|would|can|could|may|might|must)\s+(?:also\s+|then\s+)?(?:be\s+[\w-]+\s+and\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _expected_behaviour(hit: Hit) -> bool:
+    """Whether a change verb after a modal says what a thing is expected to do, not what the
+    reader must do: its subject is a thing, not the reader, a person or a role ("The structure
+    should be flexible and scale ...", "the deployment will restart")."""
+    start = hit.passage.sentence_at(hit.start).start
+    if _POSSIBILITY.search(hit.passage.text, max(start, hit.start - 30), hit.start):
+        return True  # "... could block node drain": a consequence, not an instruction
+    found = _THING_SUBJECT.match(hit.passage.text, start, hit.start)  # the sentence's subject
+    if found is None:  # or a clause's: "Correct the issues and the collector should restart"
+        begin = max(start, hit.start - 60)
+        found = _CLAUSE_THING_SUBJECT.search(hit.passage.text, begin, hit.start)
+    if found is None:
+        return False
+    subject = found.group("subject")
+    return not (_PEOPLE_SUBJECT.match(subject) or _ROLE_WORD.search(subject))
+
+
+_POSSIBILITY = re.compile(
+    r"(?<!\byou\s)(?<!\bwe\s)\b(?:could|would|might)\s+(?:also\s+|even\s+|then\s+)?$",
+    re.IGNORECASE,
+)
+_CLAUSE_THING_SUBJECT = re.compile(
+    r"(?:,\s*|\b(?:and|then|so|but)\s+)(?P<subject>(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"[\w-]+)\s+(?:should|will|would|can|could|may|might)\s+(?:also\s+|then\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_AND_THEN = re.compile(r"\band\s+(?:then\s+)?$", re.IGNORECASE)
+
+
+def _place_carries(hit: Hit) -> bool:
+    """Whether the change is coordinated with an action before it that names the system both
+    are done in ("log in to the [Customer Portal](...) and open a support case")."""
+    start = hit.passage.sentence_at(hit.start).start
+    before = hit.passage.text[start : hit.start]
+    return _AND_THEN.search(before) is not None and _names_system(before)
 
 
 _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
@@ -1323,10 +1774,16 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
+        if hit.match.group("clause") and _expected_behaviour(hit):
+            continue  # "The structure should be flexible and scale with the incident"
         if hit.match.group("clause") and _names_system(_own_clause(hit.match.group("clause"))):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
+        if _TO_PEOPLE.match(hit.words):
+            continue
+        if _place_carries(hit):
+            continue  # "log in to the [Customer Portal] and open a support case"
         yield Finding(
             "RB108",
             hit.span,
@@ -1453,6 +1910,10 @@ def _leads(hit: Hit) -> bool:
     return _LEAD_IN.match(hit.passage.text, sentence.start, hit.start) is not None
 
 
+_SETS = re.compile(r"^\s*(?:\$\s+)?(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=|.*(?:>\s*\S|\|\s*tee\b)")
+"""A shell line that sets something: an assignment, or output written to a file."""
+
+
 def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
     """Whether the code block right after a passage holds only steps that read (each binds a
     tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
@@ -1460,6 +1921,8 @@ def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
     after = block_after(context.document.blocks, passage.block.span.end_line)
     if after is None or after.kind != "code":
         return False
+    if any(_SETS.match(line.text) for line in after.lines):
+        return False  # "Configure the variable:" then `export X="$(oc get ...)"` sets it
     first, last = after.span.line, after.span.end_line
     inside = [
         step
@@ -1581,6 +2044,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # a step cut from a description ("... the operator reconciles to update")
         if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
+        if _TO_PEOPLE.search(match.group(0)):
+            continue
         words = " ".join(match.group(0).split())
         yield Finding(
             "RB108",
@@ -1773,7 +2238,7 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
             reviewed,
         )
         return
-    age = (reference_date() - when).days
+    age = (context.config.reference_date() - when).days
     if age > context.config.stale_after_days:
         yield Finding(
             "RB111",

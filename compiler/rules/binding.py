@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from compiler.bind import BindingIssue, IssueKind
+from compiler.bind import BoundStep
 from compiler.confusables import (
     COMMAND_WORDS,
     describe,
@@ -13,13 +13,13 @@ from compiler.confusables import (
     imitated,
     visible,
 )
-from compiler.extract import DraftStep
+from compiler.issues import BindingIssue, BindingIssueKind
 from compiler.models import Span
 from compiler.registry import FLAGS_PARAM, Tool
 from compiler.rules import LINT_ONLY_CODE, CheckContext, Finding, RuleDoc, rule
 
 
-def _issues(context: CheckContext, kind: IssueKind) -> Iterator[tuple[str, BindingIssue]]:
+def _issues(context: CheckContext, kind: BindingIssueKind) -> Iterator[tuple[str, BindingIssue]]:
     for step_id, bound in context.graph.bound.items():
         for issue in bound.issues:
             if issue.kind == kind:
@@ -78,7 +78,7 @@ def unknown_tool(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def ambiguous_binding(context: CheckContext) -> Iterator[Finding]:
-    for step_id, issue in _issues(context, "ambiguous"):
+    for step_id, issue in _issues(context, "ambiguous-binding"):
         names = ", ".join(f"`{c}`" for c in issue.candidates)
         yield Finding(
             "RB202",
@@ -106,7 +106,7 @@ def ambiguous_binding(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def deprecated_tool(context: CheckContext) -> Iterator[Finding]:
-    for step_id, issue in _issues(context, "deprecated"):
+    for step_id, issue in _issues(context, "deprecated-tool"):
         replacement = (
             f"use `{issue.candidates[0]}` instead"
             if issue.candidates
@@ -139,7 +139,7 @@ def deprecated_tool(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def invalid_tool_args(context: CheckContext) -> Iterator[Finding]:
-    for step_id, issue in _issues(context, "bad-args"):
+    for step_id, issue in _issues(context, "invalid-tool-args"):
         yield Finding(
             "RB204",
             issue.span,
@@ -166,9 +166,10 @@ def invalid_tool_args(context: CheckContext) -> Iterator[Finding]:
         instead="Name the tool in the runbook (`postgres.pool_stats`), or sign off the "
         "proposal with a reason.",
     ),
+    reported_by="llm",
 )
 def llm_binding(context: CheckContext) -> Iterator[Finding]:
-    for step_id, issue in _issues(context, "llm"):
+    for step_id, issue in _issues(context, "llm-binding"):
         yield Finding(
             "RB205",
             issue.span,
@@ -196,7 +197,7 @@ def llm_binding(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def alias_binding(context: CheckContext) -> Iterator[Finding]:
-    for step_id, issue in _issues(context, "alias"):
+    for step_id, issue in _issues(context, "alias-binding"):
         yield Finding(
             "RB206",
             issue.span,
@@ -255,7 +256,7 @@ def unbound_command(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def unknown_pipe_filter(context: CheckContext) -> Iterator[Finding]:
-    for step_id, issue in _issues(context, "unknown-filter"):
+    for step_id, issue in _issues(context, "unknown-pipe-filter"):
         yield Finding(
             "RB208",
             issue.span,
@@ -289,7 +290,7 @@ def unknown_pipe_filter(context: CheckContext) -> Iterator[Finding]:
 def look_alike_name(context: CheckContext) -> Iterator[Finding]:
     names = frozenset(context.registry.tools) | context.registry.programs
     for step_id, bound in context.graph.bound.items():
-        for line, column, text, code in _step_texts(context, bound.draft):
+        for line, column, text, code in _step_texts(context, bound):
             hidden = dict(hidden_characters(text, prose=not code))
             # Plain ASCII imitates a name only through 0, 1 or I: most lines are skipped here.
             suspect = code and (not text.isascii() or any(c in text for c in "01I"))
@@ -327,9 +328,10 @@ def _columns(line: int, start: int, end: int) -> Span:
     return Span(line=line, column=start, end_line=line, end_column=end)
 
 
-def _step_texts(context: CheckContext, draft: DraftStep) -> Iterator[tuple[int, int, str, bool]]:
+def _step_texts(context: CheckContext, bound: BoundStep) -> Iterator[tuple[int, int, str, bool]]:
     """(line, column, text, is code) of each piece of a step's source: every line of a
     command, else the prose lines and each inline code span."""
+    draft = bound.draft
     lines = context.document.lines
     span = draft.span
     for number in range(span.line, min(span.end_line, len(lines)) + 1):

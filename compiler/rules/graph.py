@@ -4,38 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compiler.graph import GraphIssueKind
+from compiler.issues import GraphIssue, GraphIssueKind
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.regions import DURATION_OR_COUNT
 
 
-def _issues(context: CheckContext, kind: GraphIssueKind) -> Iterator[Finding]:
-    codes = {"dangling-reference": "RB301", "unreachable": "RB305", "no-end": "RB306"}
-    messages = {
-        "dangling-reference": (
-            "reference to {detail}, which does not exist",
-            "point the reference at an existing step or heading",
-        ),
-        "unreachable": (
-            "step is unreachable: {detail}",
-            "remove the step, or change the jump that skips it",
-        ),
-        "no-end": (
-            "the runbook never ends: {detail}",
-            "give the loop an exit condition and a step after it",
-        ),
-    }
-    for issue in context.graph.issues:
-        if issue.kind == kind:
-            message, fix = messages[kind]
-            yield Finding(
-                codes[kind],
-                issue.span,
-                message.format(detail=issue.detail),
-                fix,
-                issue.evidence,
-                issue.step,
-            )
+def _issues(context: CheckContext, kind: GraphIssueKind) -> Iterator[GraphIssue]:
+    """The issues of one kind the graph stage found (a kind is the name of its rule)."""
+    return (issue for issue in context.graph.issues if issue.kind == kind)
 
 
 @rule(
@@ -55,7 +31,15 @@ def _issues(context: CheckContext, kind: GraphIssueKind) -> Iterator[Finding]:
     ),
 )
 def dangling_reference(context: CheckContext) -> Iterator[Finding]:
-    return _issues(context, "dangling-reference")
+    for issue in _issues(context, "dangling-reference"):
+        yield Finding(
+            "RB301",
+            issue.span,
+            f"reference to {issue.detail}, which does not exist",
+            "point the reference at an existing step or heading",
+            issue.evidence,
+            issue.step,
+        )
 
 
 @rule(
@@ -76,7 +60,15 @@ def dangling_reference(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def unreachable_step(context: CheckContext) -> Iterator[Finding]:
-    return _issues(context, "unreachable")
+    for issue in _issues(context, "unreachable-step"):
+        yield Finding(
+            "RB305",
+            issue.span,
+            f"step is unreachable: {issue.detail}",
+            "remove the step, or change the jump that skips it",
+            issue.evidence,
+            issue.step,
+        )
 
 
 @rule(
@@ -97,7 +89,15 @@ def unreachable_step(context: CheckContext) -> Iterator[Finding]:
     ),
 )
 def no_end(context: CheckContext) -> Iterator[Finding]:
-    return _issues(context, "no-end")
+    for issue in _issues(context, "no-end"):
+        yield Finding(
+            "RB306",
+            issue.span,
+            f"the runbook never ends: {issue.detail}",
+            "give the loop an exit condition and a step after it",
+            issue.evidence,
+            issue.step,
+        )
 
 
 @rule(

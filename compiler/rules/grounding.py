@@ -4,44 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compiler.extract import ExtractionIssueKind
+from compiler.issues import ExtractionIssue, ExtractionIssueKind
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 
 
-def _issues(context: CheckContext, kind: ExtractionIssueKind) -> Iterator[Finding]:
-    texts = {
-        "ungrounded-step": (
-            "RB401",
-            "model step dropped: its quote is not in the source ({detail})",
-            "nothing to do unless the step matters: then write it plainly",
-        ),
-        "invented-tool": (
-            "RB402",
-            "model-proposed tool `{evidence}` dropped: not in the registry",
-            "name a registry tool in the runbook, or add the tool to tools.yaml",
-        ),
-        "invalid-output": (
-            "RB403",
-            "model output invalid after retries ({detail}); fell back to the heuristic extractor",
-            "re-run later, or try another --model",
-        ),
-        "unavailable": (
-            "RB404",
-            "model unavailable ({detail}); fell back to the heuristic extractor",
-            "check --base-url, the network and the deadline",
-        ),
-    }
-    code, message, fix = texts[kind]
-    for issue in context.extraction_issues:
-        if issue.kind == kind:
-            text = message.format(detail=issue.detail or issue.evidence, evidence=issue.evidence)
-            yield Finding(code, issue.span, text, fix, issue.evidence)
-        elif issue.kind == "ungrounded-flag" and kind == "ungrounded-step":
-            text = (
-                f"model-proposed flag {issue.code} dropped: its quote is not in the source "
-                f"({issue.detail})"
-            )
-            yield Finding(code, issue.span, text, fix, issue.evidence)
+def _issues(context: CheckContext, kind: ExtractionIssueKind) -> Iterator[ExtractionIssue]:
+    """The issues of one kind extraction found (a kind is the name of its rule)."""
+    return (issue for issue in context.extraction_issues if issue.kind == kind)
 
 
 @rule(
@@ -61,9 +30,20 @@ def _issues(context: CheckContext, kind: ExtractionIssueKind) -> Iterator[Findin
         'flush the cache."',
         instead="Nothing: the step is gone. If the section meant more, write it in the runbook.",
     ),
+    reported_by="llm",
 )
 def ungrounded_model_step(context: CheckContext) -> Iterator[Finding]:
-    return _issues(context, "ungrounded-step")
+    fix = "nothing to do unless the step matters: then write it plainly"
+    for issue in context.extraction_issues:
+        if issue.kind == "ungrounded-model-step":
+            text = f"model step dropped: its quote is not in the source ({_detail(issue)})"
+            yield Finding("RB401", issue.span, text, fix, issue.evidence)
+        elif issue.kind == "ungrounded-flag":  # a model's flag, dropped the same way
+            text = (
+                f"model-proposed flag {issue.code} dropped: its quote is not in the source "
+                f"({issue.detail})"
+            )
+            yield Finding("RB401", issue.span, text, fix, issue.evidence)
 
 
 @rule(
@@ -83,9 +63,17 @@ def ungrounded_model_step(context: CheckContext) -> Iterator[Finding]:
         instead="Name a registry tool (`billing.get_charges`), or add a reviewed tool to "
         "tools.yaml.",
     ),
+    reported_by="llm",
 )
 def invented_tool(context: CheckContext) -> Iterator[Finding]:
-    return _issues(context, "invented-tool")
+    for issue in _issues(context, "invented-tool"):
+        yield Finding(
+            "RB402",
+            issue.span,
+            f"model-proposed tool `{issue.evidence}` dropped: not in the registry",
+            "name a registry tool in the runbook, or add the tool to tools.yaml",
+            issue.evidence,
+        )
 
 
 @rule(
@@ -103,9 +91,18 @@ def invented_tool(context: CheckContext) -> Iterator[Finding]:
         example="The model answered with prose instead of the JSON schema three times.",
         instead="Re-run, or use a model that supports structured output (tools / JSON mode).",
     ),
+    reported_by="llm",
 )
 def invalid_model_output(context: CheckContext) -> Iterator[Finding]:
-    return _issues(context, "invalid-output")
+    for issue in _issues(context, "invalid-model-output"):
+        yield Finding(
+            "RB403",
+            issue.span,
+            f"model output invalid after retries ({_detail(issue)}); fell back to the heuristic "
+            "extractor",
+            "re-run later, or try another --model",
+            issue.evidence,
+        )
 
 
 @rule(
@@ -123,6 +120,18 @@ def invalid_model_output(context: CheckContext) -> Iterator[Finding]:
         example="--base-url http://localhost:8000/v1 with no server running.",
         instead="Check --base-url / OPENAI_BASE_URL and the deadline, then compile again.",
     ),
+    reported_by="llm",
 )
 def model_unavailable(context: CheckContext) -> Iterator[Finding]:
-    return _issues(context, "unavailable")
+    for issue in _issues(context, "model-unavailable"):
+        yield Finding(
+            "RB404",
+            issue.span,
+            f"model unavailable ({_detail(issue)}); fell back to the heuristic extractor",
+            "check --base-url, the network and the deadline",
+            issue.evidence,
+        )
+
+
+def _detail(issue: ExtractionIssue) -> str:
+    return issue.detail or issue.evidence

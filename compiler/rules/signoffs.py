@@ -22,6 +22,7 @@ declare(
             '...   (the runbook now says "if the pool is above 95% for 5 minutes")',
             instead="Delete the `[[signoff]]` table: the runbook no longer needs it.",
         ),
+        reported_by="signoff",
     )
 )
 declare(
@@ -42,6 +43,7 @@ declare(
             instead="Read the new wording, then `runbookc signoff RB101@STEP --runbook FILE "
             "--by you --reason ...` again (it replaces the stale entry).",
         ),
+        reported_by="signoff",
     )
 )
 declare(
@@ -63,6 +65,7 @@ declare(
             instead="Add the tool to tools.yaml or fix the runbook; sign off only rules whose "
             "`runbookc explain` says sign-off: yes, with a real reason.",
         ),
+        reported_by="signoff",
     )
 )
 declare(
@@ -81,5 +84,6 @@ declare(
             example='[[signoff]\ncode = "RB101"',
             instead='[[signoff]]\ncode = "RB101"\n...',
         ),
+        reported_by="signoff",
     )
 )

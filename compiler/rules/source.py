@@ -25,6 +25,7 @@ declare(
             example="A runbook saved as UTF-16 or Latin-1 by an editor, or a PDF renamed to .md.",
             instead="Save the file as UTF-8 (`iconv -f latin1 -t utf-8 old.md > runbook.md`).",
         ),
+        reported_by="parser",
     )
 )
 declare(
@@ -43,6 +44,7 @@ declare(
             instead="Split it into one runbook per alert or procedure, or raise `max-bytes` in "
             "`[tool.runbookc]` if the file really is one procedure.",
         ),
+        reported_by="parser",
     )
 )
 declare(
@@ -62,6 +64,7 @@ declare(
             instead="---\nowner: team-payments\n"
             "escalation: {role: payments-oncall, after: 15m}\n---",
         ),
+        reported_by="parser",
     )
 )
 declare(
@@ -79,6 +82,7 @@ declare(
             example="(a zero-byte `restart-payments.md`)",
             instead="Write the procedure, or delete the file.",
         ),
+        reported_by="parser",
     )
 )
 
@@ -196,7 +200,7 @@ def no_procedure(context: CheckContext) -> Iterator[Finding]:
 )
 def duplicate_step_id(context: CheckContext) -> Iterator[Finding]:
     for issue in context.graph.issues:
-        if issue.kind == "duplicate-id":
+        if issue.kind == "duplicate-step-id":
             yield Finding(
                 "RB007",
                 issue.span,

@@ -48,7 +48,8 @@ JUDGEMENT = re.compile(
     r"|\bsignificant\s+[\w-]+|\b(?:keeps?\s+happening|not\s+enough)\b"
     r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
     r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
-    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+",
+    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+"
+    r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b",
     re.IGNORECASE,
 )
 """A judgement with no measure: "is high", "too many", "looks unhealthy", "you suspect"."""
@@ -115,10 +116,24 @@ _MEASURE_WORD = re.compile(
 )
 
 
+_NORMATIVE_QUESTION = re.compile(
+    r"^\W*(?:is|are|was)\s+(?:it|this|that)\b[^?]*\b(?:should|must|ought\s+to"
+    r"|(?:has|have|needs?)\s+to)\s+(?:be\s+|not\s+)?[a-z]+",
+    re.IGNORECASE,
+)
+"""A question asking what ought to be done ("Is it something that should be worked on right
+now?", "Is it work that doesn't have to happen during the night?"): a judgement of priority."""
+
+
 def measureless(condition: str) -> bool:
     """Whether a condition judges a quantity or quality with no measure ("is high", "enough
-    headroom", "a reasonable time"): RB102's kind, where an opinion or "if needed" is RB101's."""
-    return bool(JUDGEMENT.search(condition) or _MEASURE_WORD.search(condition))
+    headroom", "a reasonable time", what ought to be done now): RB102's kind, where an opinion
+    or "if needed" is RB101's."""
+    return bool(
+        JUDGEMENT.search(condition)
+        or _MEASURE_WORD.search(condition)
+        or _NORMATIVE_QUESTION.match(condition)
+    )
 
 
 _DOUBT = re.compile(
@@ -152,14 +167,25 @@ def foreseen(condition: str, judgement: re.Match[str]) -> bool:
     return _FORESEEN.search(condition, 0, judgement.start()) is not None
 
 
+_KNOWN_EFFECT = re.compile(
+    r"\b(?:you|we)\s+(?:know|expect|anticipate)\s+(?:that\s+)?(?:[\w-]+\s+){0,2}?(?:will|would"
+    r"|might|may|could)\s+(?:\w+ly\s+)?(?:cause|generate|produce|create|trigger|result\s+in"
+    r"|lead\s+to|page|alert|fire)\b",
+    re.IGNORECASE,
+)
+"""Knowledge of an action's effect ("an action that you know will cause a page"): a risk the
+reader foresees, not an opinion on the system."""
+
+
 def precaution(condition: str) -> bool:
-    """Whether a condition judges nothing but foreseen risks (`foreseen`): a precaution's
-    trigger, not a judgement left open."""
-    found = list(JUDGEMENT.finditer(condition))
+    """Whether a condition judges nothing but foreseen risks (`foreseen`, "an action that you
+    know will cause a page"): a precaution's trigger, not a judgement left open."""
+    rest = _KNOWN_EFFECT.sub(" ", condition)
+    found = list(JUDGEMENT.finditer(rest))
     return (
-        bool(found)
-        and all(foreseen(condition, judgement) for judgement in found)
-        and not (_OPINION.search(condition) or _LEFT_OPEN.search(condition))
+        bool(found or rest != condition)
+        and all(foreseen(rest, judgement) for judgement in found)
+        and not (_OPINION.search(rest) or _LEFT_OPEN.search(rest))
     )
 
 
@@ -168,7 +194,10 @@ def judged(condition: str) -> bool:
     """Whether a condition is left to judgement: an opinion or the reader's own search, a
     word such as "needed" or "enough", or a judgement with no measure ("is high")."""
     return bool(
-        _OPINION.search(condition) or _LEFT_OPEN.search(condition) or JUDGEMENT.search(condition)
+        _OPINION.search(condition)
+        or _LEFT_OPEN.search(condition)
+        or JUDGEMENT.search(condition)
+        or _NORMATIVE_QUESTION.match(condition)
     )
 
 
@@ -183,4 +212,15 @@ def left_to_judgement(conditions: list[str]) -> bool:
 def undecided(conditions: list[str]) -> list[str]:
     """The conditions among these ("otherwise" aside) left to judgement with nothing written
     that decides them."""
-    return [c for c in conditions if c.lower() != "otherwise" and not decidable(c) and judged(c)]
+    return [c for c in conditions if c.lower() != "otherwise" and _open(c)]
+
+
+def _open(condition: str) -> bool:
+    """Whether nothing written decides a condition left to judgement. What ought to be done is
+    asked of the reader whatever the verbs ("should be worked on", "doesn't have to happen"
+    are not outcomes a command reports): only a measure or an explicit value decides it."""
+    if _NORMATIVE_QUESTION.match(condition):
+        return not (
+            MEASURED.search(condition) or EXPLICIT.search(condition) or JUDGED_BY.search(condition)
+        )
+    return not decidable(condition) and judged(condition)

@@ -15,7 +15,7 @@ from compiler.text.patterns import by_first_letter
 
 VERBS = (
     r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|announce"
-    r"|answer|appoint"
+    r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
     r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
     r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
@@ -56,7 +56,8 @@ IMPERATIVE = re.compile(
 
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
-    r"(?:you|we)\s+(?:should|must|need to|have to|will need to"
+    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to|will need to"
+    r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
     r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for(?=\s+\w)|asked)\b"
     r"|(?<=we\s)(?:\w+ly\s+)?(?:recommend|suggest|advise)\b)"
@@ -79,9 +80,11 @@ LEADING_INSTRUCTION = re.compile(
     # The condition may hold commas ("If it lacks a ConfigMap, Secret or file, go to step 6")
     # but never runs past a "then": "If X, then the job is done and ... to provision, update
     # or delete" has no instruction after its condition.
-    LEADING_CONDITION.pattern.replace("[^,:;]*?", r"(?:(?!\bthen\b).)*?").replace(
-        "(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$"
-    ),
+    # "Unable to resolve X, please contact support": a failure as the condition, only before
+    # an instruction ("Unable to connect to the server: x509 ..." is an error message).
+    LEADING_CONDITION.pattern.replace("[^,:;]*?", r"(?:(?!\bthen\b).)*?")
+    .replace("(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$")
+    .replace("(?P<kw>if|", r"(?P<kw>(?:if\s+(?:you\s+are\s+)?)?unable\s+to|if|"),
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -131,13 +134,19 @@ _OBLIGATION = re.compile(
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
-    r"[^,.;:?!]{1,80}?\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+)?"
+    r"[^,.;:?!]{1,80}?\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+"
+    r"|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
     r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
+    r"|come\s+back|go\s+away|settle|stabili[sz]e"
     r"|take\s+(?:about|around|up|\d|a\s+few|several|less|more|some|no|only|at))\b)"
     rf"(?:(?:{by_first_letter(VERBS)})\b(?![-'])(?<!\bbe)"
     r"|be\s+(?:\w+ly\s+)?(?:[a-z]+ed|taken|done|run|shut\s+down|kept|sent|given|made|written"
-    r"|thrown|rebuilt|put)\b)",
+    r"|thrown|rebuilt|put)\b"
+    # a verb the list lacks, its object or direction right after it ("should shadow your
+    # rotation", "should come directly after ...")
+    r"|(?!be\b|get\b|go\b)[a-z]{3,}(?<!ed)(?<!ing)(?<![^s]s)\s+(?:the|a|an|your|our|their"
+    r"|its|this|these|those|all|any|every|each|it|them|directly|back|up|down|out|off|over)\b)",
     re.IGNORECASE,
 )
 """An obligation put on someone or something named: "Affected instances should be isolated",
@@ -153,6 +162,13 @@ _EXPECT = re.compile(
 )
 """After "you should": what the reader will see, not something to do ("You should see errors
 about the kubeconfig")."""
+
+
+_EMBEDDED = re.compile(
+    r"\b(?:what|which|whose|how|where|when|whether|everything|anything|all)\b(?:\s+[\w-]+){0,3}\s+$",
+    re.IGNORECASE,
+)
+"""Words before "you should" that make it part of an embedded question or a relative clause."""
 
 
 _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|are)\b", re.I)
@@ -171,8 +187,9 @@ _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 
 _INTRO = re.compile(
     r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
-    r"|via|by|at|within|inside|as\s+(?:a|an|the)|to\s+(?:be\s+safe|confirm|check|verify|see))\b"
-    r"[^,;:.?!]{1,80},\s+",
+    r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))|to\s+(?:be\s+safe|confirm|check"
+    r"|verify|see))\b"
+    r"[^,;:.?!]{0,80},\s+",
     re.IGNORECASE,
 )
 """A short phrase setting where or with what before an instruction: "On the hub, run ...",
@@ -210,6 +227,60 @@ _NOT_VERBS = frozenset(
      "if", "no", "so", "or", "an", "at", "by", "to", "up", "my", "he", "me", "us", "of", "is",
      "be", "am", "oh", "ok"}
 )  # fmt: skip
+
+
+_SUGGESTION = re.compile(
+    r"^(?P<gerund>[A-Za-z]{3,}ing)\s+(?:the|a|an|this|that|these|those|your|its|their|all|any"
+    r"|it|them)\b[^.;:!?]{0,120}?\b(?:may|might|can|could|should|will|would|often|usually"
+    r"|typically)\s+(?:\w+\s+){0,8}?(?:help|fix|resolve|solve|clear|recover|restore)\w*\b",
+    re.IGNORECASE,
+)
+"""An action suggested by what it does: "Restarting the pod may help", "Deleting the lease
+will make the controller re-elect, which should resolve the alert"."""
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+
+
+def gerund_of_verb(word: str) -> bool:
+    """Whether a word is the -ing form of an instruction verb ("restarting", "stopping")."""
+    stem = word.lower().removesuffix("ing")
+    if stem == word.lower():
+        return False
+    candidates = (stem, f"{stem}e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else "")
+    return any(c and _KNOWN_VERB.fullmatch(c) for c in candidates)
+
+
+def suggests_action(text: str) -> bool:
+    """An action the text recommends by what it does: "Restarting the pod may help"."""
+    found = _SUGGESTION.match(text) if "ing " in text[:40] else None
+    if found is None or _NEGATED.search(text):
+        return False
+    return gerund_of_verb(found.group("gerund"))
+
+
+_OFFERED = re.compile(
+    r"^(?:(?:alternatively|optionally|instead),?\s+)?(?:you|we)\s+(?:can|could|may|might)\s+"
+    r"(?:also|alternatively|instead|always)\s+(?:\w+ly\s+)?",
+    re.IGNORECASE,
+)
+"""Another way offered: "You can also verify the file directly", "You could also roll it
+back" (a bare "you can" states what is possible: not an instruction)."""
+_ADVISED = re.compile(
+    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|recommended|advisable|advised|wise"
+    r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
+    re.IGNORECASE,
+)
+"""An instruction put as advice: "It's best to start with the journal", "it is courteous to
+"take the page" ..." (not "It's important to ...": what matters, said of the process)."""
+
+
+_HEDGED_NEED = re.compile(
+    r"\b(?:may|might|could|will)\s+(?:also\s+|then\s+)?need\s+(?:to\s+be\s+[a-z]+(?:ed|en|wn)\b"
+    r"|an?\s+(?:\w+\s+)?(?:reboot|restart|replacement|upgrade|update|restore|rollback|resize"
+    r"|clean-?up|drain|redeploy(?:ment)?|recreation|reinstall(?:ation)?)\b)",
+    re.IGNORECASE,
+)
+"""A hedged change (LABELLING's "you may have to recycle the node"): "the OSD may need to be
+replaced", "the instance might need a manual reboot"."""
 
 
 LABEL = re.compile(r"^(?:\*\*)?[A-Z][\w ]{0,60}?(?:\*\*)?:\s+(?=\S)")
@@ -263,6 +334,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
     adverb = _LEAD_ADVERB.match(text)
     if adverb and IMPERATIVE.match(text[adverb.end() :]):
         return True
+    if suggests_action(text[:1].upper() + text[1:]):
+        return True  # "If there is no activity, restarting the pod may help."
+    if "need" in text and _HEDGED_NEED.search(text):
+        return True  # "the OSD may need to be replaced", "might need a manual reboot"
+    offered = _OFFERED.match(text) or _ADVISED.match(text)
+    if offered and _imperative(text[offered.end() :]):
+        return True
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
     if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."
@@ -270,6 +348,10 @@ def instructional(text: str, procedural: bool = True) -> bool:
     rest = text[intro.end() :] if intro else ""
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
+    if intro and procedural and "should" in rest and _OBLIGATION.match(rest):
+        return True  # "At the start of the call, the lead should announce ..."
+    if intro and _listed_intro(text):
+        return True  # "Using log files, graphs, and any other tools, identify what leaked"
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
@@ -277,12 +359,42 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return False  # "Here are some phrases you should use": what follows is the instruction
     # "you should ..." counts under any heading (a heading never excludes an instruction);
     # what the reader should see is an expectation, not an instruction.
-    you_should = ("you" in folded or "we" in folded) and YOU_SHOULD.search(text)
-    if you_should and _EXPECT.match(text, you_should.end()):
-        you_should = None
+    you_should = None
+    if "you" in folded or "we" in folded:
+        for found in YOU_SHOULD.finditer(text):
+            # not what the reader will see, nor inside an embedded question or relative clause
+            # ("which bridge you should be using", "everything you need to know")
+            if not _EXPECT.match(text, found.end()) and not _EMBEDDED.search(
+                text, max(0, found.start() - 40), found.start()
+            ):
+                you_should = found
+                break
     if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
+
+
+_COMMA = re.compile(r",\s+")
+
+
+def _listed_intro(text: str) -> bool:
+    """An introducing phrase that holds a list ("Using log files, graphs, and any other tools,")
+    before an imperative: each later comma of its first 200 characters may end it."""
+    head = text[:200]
+    if any(mark in head for mark in ";:.?!"):
+        head = re.split(r"[;:.?!]", head, maxsplit=1)[0]
+    return any(
+        _imperative(text[comma.end() :]) and not _CLAUSE_WORD.search(head, 0, comma.start())
+        for comma in _COMMA.finditer(head)
+    )
+
+
+_CLAUSE_WORD = re.compile(
+    r"\b(?:you|we|they|it|he|she|i|is|are|was|were|be|will|would|can|could|has|have|had|which"
+    r"|that|who)\b|['\u2019](?:ll|re|s|ve|d)\b",
+    re.IGNORECASE,
+)
+"""A word of a clause, not of a phrase: the list the phrase holds ends before it."""
 
 
 def _imperative(text: str) -> bool:

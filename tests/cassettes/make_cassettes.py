@@ -204,7 +204,7 @@ SCENARIOS = (
                         "tool": "oc.get_pods",
                     },
                     {
-                        "source_quote": "Give the consumers a moment to catch up before you go "
+                        "source_quote": "Stand by while the consumers catch up before you go "
                         "on.",
                         "kind": "manual",
                     },
@@ -217,9 +217,9 @@ SCENARIOS = (
                     },
                     flags=(
                         {
-                            "quote": "Give the consumers a moment to catch up",
+                            "quote": "Stand by while the consumers catch up",
                             "code": "RB106",
-                            "reason": "How long a moment is, and what to do if they do not "
+                            "reason": "How long to stand by, and what to do if they do not "
                             "catch up, is not stated.",
                         },
                         {

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from compiler.compilation import SourceFile
 from compiler.models import Artifact, Step
 from compiler.pipeline import Environment, compile_bytes
 from compiler.registry import load_registry
-from compiler.workspace import SourceFile
 
 from ..conftest import REPO
 

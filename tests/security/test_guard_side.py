@@ -17,15 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compiler.bind import bind_step
+from compiler.draw.diagnostics import as_github, as_markdown, as_text
 from compiler.extract import DraftStep
-from compiler.formats import as_github, as_markdown, as_text
 from compiler.models import Artifact, Diagnostic, Span
-from compiler.outdir import write_all
 from compiler.pipeline import Environment
+from compiler.project.batch import compile_all
+from compiler.project.discovery import discover, environment
+from compiler.project.outdir import write_all
 from compiler.registry import load_registry
 from compiler.runtime import Guard, HumanGateError, ToolCall, load
 from compiler.runtime.audit_log import AuditLog, read_audit_log, record
-from compiler.workspace import compile_all, discover, environment
 
 from ..conftest import FIXTURES, REPO
 from ..test_grounding import RUNBOOK, SECTION, Proposal, Result, SectionResult, compile_with
@@ -156,7 +157,7 @@ def test_5_a_model_step_quoting_a_comment_is_dropped_and_model_steps_bind_llm(
     )
     bound = bind_step(draft, env.registry)
     assert bound.tool is not None and bound.tool.bound_by == "llm"
-    assert [issue.kind for issue in bound.issues] == ["llm"]
+    assert [issue.kind for issue in bound.issues] == ["llm-binding"]
 
 
 def test_14_an_invented_model_condition_is_dropped_with_rb401(

@@ -1,8 +1,8 @@
 """Transcript audit findings in `check`'s output formats (text, json, sarif, github, markdown).
 
 Each finding becomes a `Diagnostic` whose code is the finding kind, at the transcript's path
-and the line of its message, so the formatters of `compiler.formats` print it as they print
-rule diagnostics; the kinds are described by a small catalogue of their own for SARIF.
+and the line of its message, so the formatters of `compiler.draw.diagnostics` print it as they
+print rule diagnostics; the kinds are described by a small catalogue of their own for SARIF.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from types import MappingProxyType
 
-from compiler.formats import as_github, as_json, as_markdown, as_sarif, as_text
+from compiler.draw.diagnostics import as_github, as_json, as_markdown, as_sarif, as_text
 from compiler.models import Diagnostic
 from compiler.rules import Rule, RuleDoc
 from compiler.runtime import Finding, TranscriptReport

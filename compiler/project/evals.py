@@ -30,14 +30,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from compiler.compilation import Environment
+from compiler.config import Config
 from compiler.models import Artifact
 from compiler.parse import decode_source, normalise, text_at
-from compiler.registry import Registry
+from compiler.project import WorkspaceError
+from compiler.project.discovery import discover
+from compiler.registry import Profiles, Registry, load_profiles, load_registry
 from compiler.safe_yaml import safe_load
+
+if TYPE_CHECKING:
+    from compiler.extract.llm import LLMSettings
 
 GOLD_SUFFIX = ".gold.yaml"
 
@@ -495,3 +502,37 @@ def _summary(report: EvalReport) -> list[str]:
     out += [f"  hallucinated: {item}" for item in report.hallucinated_tools]
     out += [f"  ungrounded: {item}" for item in report.ungrounded_steps]
     return out
+
+
+def run_evals(directory: Path, llm: LLMSettings | None = None) -> EvalReport:
+    """Compile every labelled case of an eval directory (with the LLM extractor when given)
+    and score it."""
+    suite = load_suite(directory)
+    return _score_cases(directory, suite, llm)
+
+
+def _score_cases(directory: Path, suite: Suite, llm: LLMSettings | None) -> EvalReport:
+    from compiler.pipeline import compile_file
+
+    report = EvalReport()
+    loaded: dict[Path, Environment] = {}
+    for gold in discover_cases(directory):
+        case = load_case(gold, directory)
+        registry = case.registry or suite.registry
+        if registry is None:
+            raise WorkspaceError(f"{gold}: no registry (set one in the case or suite.yaml)")
+        if registry not in loaded:
+            loaded[registry] = Environment(
+                load_registry(registry),
+                load_profiles(suite.profiles) if suite.profiles else Profiles.empty(),
+                Config(today=suite.labelled_on),  # ages as on the day the labels were made
+                llm=llm,
+            )
+        env = loaded[registry]
+        (source,) = discover([case.runbook])
+        result = compile_file(source, env)
+        if result.artifact is None:
+            raise WorkspaceError(f"{case.runbook}: cannot compile an eval case")
+        score_case(case, result.artifact, env.registry, report)
+    report.floor_misses = suite.misses(report)
+    return report

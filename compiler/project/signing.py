@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from compiler.baseline import Entry
 from compiler.models import Diagnostic
 from compiler.pipeline import Environment, compile_file, refusal
+from compiler.project import os_reason
+from compiler.project.baseline import Entry
+from compiler.project.discovery import discover
 from compiler.signoff import sidecar_path, write_signoff
-from compiler.workspace import discover, os_reason
 
 SignedList = tuple[list[Diagnostic], list[tuple[Entry, str]]]
 """What `sign_off_listed` signed, and each entry it did not with the reason."""

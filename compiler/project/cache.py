@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compiler.compilation import CompileResult, Environment, SourceFile
-from compiler.config import reference_date
 from compiler.emit import atomic_write
 from compiler.signoff import sidecar_path
 
@@ -24,15 +23,16 @@ if TYPE_CHECKING:
     from compiler.models import Diagnostic
 
 DEFAULT_DIR = Path(".runbookc-cache")
+PACKAGE = Path(__file__).resolve().parent.parent
+"""The compiler package: every source and schema file in it is in `compiler_digest`."""
 
 
 @cache
 def compiler_digest() -> str:
     """sha256 over the compiler package's source and schemas: any code change is a miss."""
-    root = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted([*root.rglob("*.py"), *root.rglob("*.json")]):
-        digest.update(path.relative_to(root).as_posix().encode())
+    for path in sorted([*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.json")]):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -44,7 +44,7 @@ def environment_digest(env: Environment) -> str:
         env.registry.sha256,
         env.profiles.sha256 or "",
         repr(env.config),
-        reference_date().isoformat(),
+        env.config.reference_date().isoformat(),
         f"llm:{env.llm.model}@{env.llm.base_url}" if env.llm else "heuristic",
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -18,14 +18,12 @@ from typing import Any, get_args
 import jinja2
 
 from compiler import __version__
-from compiler.compilation import CompileResult
-from compiler.emit import atomic_write
-from compiler.formats import summary
+from compiler.compilation import CompileResult, displayed
+from compiler.draw.diagnostics import summary
+from compiler.draw.svg import graph_svg
 from compiler.models import Artifact, Diagnostic, Severity, Step
 from compiler.runtime.loader import find_source
 from compiler.source import SourceError, decode_source
-from compiler.svg import graph_svg
-from compiler.workspace import WorkspaceError, displayed, os_reason
 
 SEVERITY_ORDER = get_args(Severity)
 
@@ -242,7 +240,7 @@ def rule_counts(pages: list[RunbookPage]) -> list[RuleCount]:
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("compiler", "templates"),
+        loader=jinja2.PackageLoader("compiler.draw", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -309,12 +307,3 @@ def artifact_page(artifact: Artifact, file: Path) -> RunbookPage:
         source, note = _read(file), f"{file} could not be read again"
     path = artifact.runbook.source_path
     return runbook_page(1, path, list(artifact.diagnostics), artifact, source, note)
-
-
-def write_report(out: Path, html: str | Iterable[str]) -> None:
-    """Write the page (whole or in pieces) atomically; an unwritable place is a
-    WorkspaceError."""
-    try:
-        atomic_write(out, html)
-    except OSError as error:
-        raise WorkspaceError(f"{out}: cannot write the report: {os_reason(error)}") from None

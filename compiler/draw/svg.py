@@ -9,8 +9,7 @@ from __future__ import annotations
 import textwrap
 import xml.etree.ElementTree as ET
 
-from compiler.graphview import StepView, runbook_flags, shorten, step_views
-from compiler.layout import (
+from compiler.draw.layout import (
     LINE_HEIGHT,
     MARGIN,
     NODE_WIDTH,
@@ -21,6 +20,7 @@ from compiler.layout import (
     Layout,
     layout,
 )
+from compiler.draw.view import StepView, runbook_flags, shorten, step_views
 from compiler.models import Artifact
 
 TEXT_COLUMNS = 40

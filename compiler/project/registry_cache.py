@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from compiler.cache import compiler_digest
 from compiler.emit import atomic_write
+from compiler.project.cache import compiler_digest
 from compiler.registry import (
     Profiles,
     Registry,

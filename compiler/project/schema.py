@@ -9,7 +9,7 @@ from pathlib import Path
 from compiler.emit import atomic_write
 from compiler.models import Artifact
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent.parent / "schemas"
 ARTIFACT_SCHEMA = "artifact.schema.json"
 
 

@@ -11,6 +11,8 @@ import yaml
 
 from compiler.emit import atomic_write
 from compiler.models import Artifact
+from compiler.project import WorkspaceError
+from compiler.project.discovery import registry_beside
 from compiler.registry import Registry, RegistryError, load_registry
 from compiler.runtime import (
     ArtifactError,
@@ -23,7 +25,6 @@ from compiler.runtime import (
     read_transcript,
 )
 from compiler.runtime.toolspec import Format as SpecFormat
-from compiler.workspace import WorkspaceError, registry_beside
 
 
 def export_tool_specs(file: Path, fmt: SpecFormat, registry: Path | None) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from compiler.extract.heuristic import extract
 from compiler.parse import SourceError, decode_source, parse
 from compiler.pipeline import SourceFile
-from compiler.registry import split_pipeline
+from compiler.text.shell import split_pipeline
 
 Effect = str
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from compiler.compilation import CompileResult
-from compiler.emit import publish, stage
-from compiler.workspace import WorkspaceError, os_reason
+from compiler.emit import atomic_write, publish, stage
+from compiler.project import WorkspaceError, os_reason
 
 
 @dataclass(frozen=True)
@@ -168,3 +168,12 @@ def remove(found: list[Orphan], out: Path) -> list[Orphan]:
                 raise WorkspaceError(message) from None
             removed.append(orphan)
     return removed
+
+
+def write_report(out: Path, html: str | Iterable[str]) -> None:
+    """Write the page (whole or in pieces) atomically; an unwritable place is a
+    WorkspaceError."""
+    try:
+        atomic_write(out, html)
+    except OSError as error:
+        raise WorkspaceError(f"{out}: cannot write the report: {os_reason(error)}") from None

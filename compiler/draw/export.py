@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compiler.graphview import StepView, runbook_flags, shorten, step_views
+from compiler.draw.view import StepView, runbook_flags, shorten, step_views
 from compiler.models import Artifact
 
 TEXT_LIMIT = 60

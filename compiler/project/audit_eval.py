@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from compiler.evals import EvalError, Tally
+from compiler.project.evals import EvalError, Tally
 from compiler.registry import Registry, RegistryError, load_registry
 from compiler.runtime import (
     ArtifactError,

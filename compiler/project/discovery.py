@@ -1,33 +1,24 @@
-"""Finding runbooks, registries and configuration on disk; compiling many runbooks (or eval
-cases) with them."""
+"""Finding runbooks, registries, profiles and configuration on disk, and loading what a
+compile run shares (`environment`)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler import cache, registry_cache
-from compiler.compilation import CompileResult, Environment, SourceFile
-from compiler.config import Config, find_config, load_config, pinned_date
+from compiler.compilation import Environment, SourceFile
+from compiler.config import Config, find_config, load_config
+from compiler.project import WorkspaceError, registry_cache
+from compiler.project.selection import FileSelection
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
-from compiler.selection import FileSelection
 from compiler.signoff import SIDECAR_SUFFIX, sidecar_path
 
-# The stages (compiler.pipeline) are imported where a file is compiled, so a run served from
-# the cache never loads them; the eval scorer only by the commands that score.
 if TYPE_CHECKING:
-    from compiler import evals
-    from compiler.extract.llm import LLMSettings
-    from compiler.models import Artifact, Diagnostic
+    from compiler.models import Artifact
 
 REGISTRY_NAME = "tools.yaml"
 PROFILES_NAME = "profiles.yaml"
-
-
-class WorkspaceError(Exception):
-    """Bad arguments or setup: the tool could not do its job (exit 2)."""
 
 
 def discover(paths: Iterable[Path], selection: FileSelection | None = None) -> list[SourceFile]:
@@ -89,17 +80,6 @@ def _leaves_tree(path: Path, tree: Path, inside: Path | None = None) -> str | No
     return None
 
 
-def parse_inputs(pairs: list[str]) -> dict[str, str]:
-    """`NAME=VALUE` pairs as a dict; a pair without `=` is a WorkspaceError."""
-    inputs: dict[str, str] = {}
-    for pair in pairs:
-        name, eq, value = pair.partition("=")
-        if not eq or not name.strip():
-            raise WorkspaceError(f"--input {pair!r}: expected NAME=VALUE")
-        inputs[name.strip()] = value
-    return inputs
-
-
 def _nearest(name: str, paths: Iterable[Path]) -> Path | None:
     for path in paths:
         start = path.resolve() if path.is_dir() else path.resolve().parent
@@ -146,156 +126,6 @@ def environment(
         loaded_profiles,
         load_config(config_path),
     )
-
-
-def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Lint-only mode: keep the first RB211 of each program across the whole run."""
-    if not diagnostics:
-        return diagnostics  # a clean run loads no rule catalogue (nor pydantic)
-    from compiler.rules import LINT_ONLY_CODE  # the rule catalogue loads the models
-
-    seen: set[str] = set()
-    kept = []
-    for diagnostic in diagnostics:
-        if diagnostic.code == LINT_ONLY_CODE:
-            if diagnostic.evidence in seen:
-                continue
-            seen.add(diagnostic.evidence)
-        kept.append(diagnostic)
-    return kept
-
-
-def compile_all(
-    sources: list[SourceFile],
-    env: Environment,
-    jobs: int = 1,
-    cache_dir: Path | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> list[CompileResult]:
-    """Compile every source (in parallel processes when jobs > 1), reusing cached results
-    of unchanged inputs when a cache directory is given; results in input order.
-    `progress` is told how many more files are done, as they are."""
-    environment = cache.environment_digest(env) if cache_dir else ""
-    keys = [cache.cache_key(source, environment) if cache_dir else None for source in sources]
-    results: list[CompileResult | None] = [
-        cache.load(cache_dir, key, source) if cache_dir and key else None
-        for source, key in zip(sources, keys, strict=True)
-    ]
-    missing = [i for i, result in enumerate(results) if result is None]
-    if progress is not None and len(missing) < len(sources):
-        progress(len(sources) - len(missing))
-    fresh = _compile_many([sources[i] for i in missing], env, jobs, progress)
-    for index, result in zip(missing, fresh, strict=True):
-        results[index] = result
-        if cache_dir and keys[index]:
-            cache.store(cache_dir, keys[index] or "", result)
-    return [result for result in results if result is not None]
-
-
-def _compile_many(
-    sources: list[SourceFile],
-    env: Environment,
-    jobs: int,
-    progress: Callable[[int], None] | None = None,
-) -> list[CompileResult]:
-    done = progress or (lambda count: None)
-    if not sources:
-        return []
-    from compiler.pipeline import compile_file
-
-    if jobs <= 1 or len(sources) < 2:
-        results = []
-        for source in sources:
-            results.append(compile_file(source, env))
-            done(1)
-        return results
-    from concurrent.futures import ProcessPoolExecutor  # only for --jobs
-
-    # The environment (registry, profiles) goes to each worker once, not with every file.
-    chunk = max(1, len(sources) // (jobs * 4))
-    with ProcessPoolExecutor(jobs, initializer=_enter_worker, initargs=(env,)) as pool:
-        results = []
-        for result in pool.map(_compile_in_worker, sources, chunksize=chunk):
-            results.append(result)
-            done(1)
-        return results
-
-
-_WORKER_ENV: list[Environment] = []
-
-
-def _enter_worker(env: Environment) -> None:
-    _WORKER_ENV.append(env)
-
-
-def _compile_in_worker(source: SourceFile) -> CompileResult:
-    from compiler.pipeline import compile_file
-
-    return compile_file(source, _WORKER_ENV[0])
-
-
-def os_reason(error: OSError) -> str:
-    """What went wrong with a file, in the system's words."""
-    return error.strerror or str(error)
-
-
-def displayed(result: CompileResult) -> list[Diagnostic]:
-    """A result's diagnostics with paths as the user named them (runbook or its sidecar); a
-    file that could not be compiled has its one fatal diagnostic."""
-    if result.model is None and result.text is not None and not _has_diagnostics(result.text):
-        return []  # served from the cache and clean: the artifact model is not needed
-    if result.artifact is None:
-        assert result.fatal is not None
-        return [result.fatal]
-    recorded = result.artifact.runbook.source_path
-    sidecar = str(sidecar_path(result.source.path))
-    return [
-        d.model_copy(update={"path": result.source.display if d.path == recorded else sidecar})
-        for d in result.artifact.diagnostics
-    ]
-
-
-def _has_diagnostics(text: str) -> bool:
-    """Whether an artifact's canonical JSON lists any diagnostic (read with `json`: a clean
-    file's `check` from the cache then needs no pydantic model)."""
-    return bool(json.loads(text).get("diagnostics"))
-
-
-def run_evals(directory: Path, llm: LLMSettings | None = None) -> evals.EvalReport:
-    """Compile every labelled case of an eval directory (with the LLM extractor when given)
-    and score it."""
-    from compiler import evals
-
-    suite = evals.load_suite(directory)
-    with pinned_date(suite.labelled_on):
-        return _score_cases(directory, suite, llm)
-
-
-def _score_cases(directory: Path, suite: evals.Suite, llm: LLMSettings | None) -> evals.EvalReport:
-    from compiler import evals
-    from compiler.pipeline import compile_file
-
-    report = evals.EvalReport()
-    loaded: dict[Path, Environment] = {}
-    for gold in evals.discover_cases(directory):
-        case = evals.load_case(gold, directory)
-        registry = case.registry or suite.registry
-        if registry is None:
-            raise WorkspaceError(f"{gold}: no registry (set one in the case or suite.yaml)")
-        if registry not in loaded:
-            loaded[registry] = Environment(
-                load_registry(registry),
-                load_profiles(suite.profiles) if suite.profiles else Profiles.empty(),
-                llm=llm,
-            )
-        env = loaded[registry]
-        (source,) = discover([case.runbook])
-        result = compile_file(source, env)
-        if result.artifact is None:
-            raise WorkspaceError(f"{case.runbook}: cannot compile an eval case")
-        evals.score_case(case, result.artifact, env.registry, report)
-    report.floor_misses = suite.misses(report)
-    return report
 
 
 def registry_beside(file: Path, registry: Path | None) -> Registry | None:

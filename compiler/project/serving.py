@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from compiler.project import WorkspaceError, parse_inputs
+from compiler.project.discovery import profiles_path, registry_path
 from compiler.registry import RegistryError
 from compiler.runtime import (
     ArtifactError,
@@ -18,7 +20,6 @@ from compiler.runtime import (
     dry_run,
     load,
 )
-from compiler.workspace import WorkspaceError, parse_inputs, profiles_path, registry_path
 
 
 def load_for_serving(

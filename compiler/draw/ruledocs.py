@@ -1,8 +1,9 @@
 """The rule catalogue as data and documents: `runbookc rules --format json|markdown`, the
 README's rule table, and one page per rule in docs/rules/ (SARIF `helpUri` points there).
 
-Everything here is generated from the rule registry; `tests/test_ruledocs.py` fails when the
-checked-in copies drift (`python -m compiler.ruledocs docs/rules` rewrites the pages).
+Everything here is generated from the rule registry; `tests/test_rules.py` fails when the
+checked-in copies drift (`python -m compiler.draw.ruledocs` rewrites the pages and the README's
+table).
 """
 
 from __future__ import annotations
@@ -129,7 +130,26 @@ def write_rule_docs(folder: Path) -> list[str]:
     return written
 
 
+def write_readme_table(readme: Path) -> bool:
+    """Put the current rule table in place of the README's (the first markdown table whose
+    header is the rule table's); whether the file changed."""
+    text = readme.read_text("utf-8")
+    header = rules_table().split("\n", 1)[0]
+    start = text.index(header + "\n")
+    end = start
+    while text.startswith("|", end):
+        end = text.index("\n", end) + 1
+    updated = text[:start] + rules_table() + text[end:]
+    if updated == text:
+        return False
+    readme.write_text(updated, "utf-8")
+    return True
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/rules")
     for name in write_rule_docs(target):
         print(f"wrote {target / name}")
+    readme = Path(sys.argv[2] if len(sys.argv) > 2 else "README.md")
+    if readme.is_file() and write_readme_table(readme):
+        print(f"wrote the rule table of {readme}")

@@ -1,0 +1,104 @@
+"""Compiling many runbooks: unchanged ones answered from the cache, the rest in this
+process or in a pool of them (`--jobs`).
+
+The stages (compiler.pipeline) are imported where a file is compiled, so a run served from
+the cache never loads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from compiler.compilation import CompileResult, Environment, SourceFile
+from compiler.project import cache
+
+if TYPE_CHECKING:
+    from compiler.models import Diagnostic
+
+
+def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Lint-only mode: keep the first RB211 of each program across the whole run."""
+    if not diagnostics:
+        return diagnostics  # a clean run loads no rule catalogue (nor pydantic)
+    from compiler.rules import LINT_ONLY_CODE  # the rule catalogue loads the models
+
+    seen: set[str] = set()
+    kept = []
+    for diagnostic in diagnostics:
+        if diagnostic.code == LINT_ONLY_CODE:
+            if diagnostic.evidence in seen:
+                continue
+            seen.add(diagnostic.evidence)
+        kept.append(diagnostic)
+    return kept
+
+
+def compile_all(
+    sources: list[SourceFile],
+    env: Environment,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[CompileResult]:
+    """Compile every source (in parallel processes when jobs > 1), reusing cached results
+    of unchanged inputs when a cache directory is given; results in input order.
+    `progress` is told how many more files are done, as they are."""
+    environment = cache.environment_digest(env) if cache_dir else ""
+    keys = [cache.cache_key(source, environment) if cache_dir else None for source in sources]
+    results: list[CompileResult | None] = [
+        cache.load(cache_dir, key, source) if cache_dir and key else None
+        for source, key in zip(sources, keys, strict=True)
+    ]
+    missing = [i for i, result in enumerate(results) if result is None]
+    if progress is not None and len(missing) < len(sources):
+        progress(len(sources) - len(missing))
+    fresh = _compile_many([sources[i] for i in missing], env, jobs, progress)
+    for index, result in zip(missing, fresh, strict=True):
+        results[index] = result
+        if cache_dir and keys[index]:
+            cache.store(cache_dir, keys[index] or "", result)
+    return [result for result in results if result is not None]
+
+
+def _compile_many(
+    sources: list[SourceFile],
+    env: Environment,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[CompileResult]:
+    done = progress or (lambda count: None)
+    if not sources:
+        return []
+    from compiler.pipeline import compile_file
+
+    if jobs <= 1 or len(sources) < 2:
+        results = []
+        for source in sources:
+            results.append(compile_file(source, env))
+            done(1)
+        return results
+    from concurrent.futures import ProcessPoolExecutor  # only for --jobs
+
+    # The environment (registry, profiles) goes to each worker once, not with every file.
+    chunk = max(1, len(sources) // (jobs * 4))
+    with ProcessPoolExecutor(jobs, initializer=_enter_worker, initargs=(env,)) as pool:
+        results = []
+        for result in pool.map(_compile_in_worker, sources, chunksize=chunk):
+            results.append(result)
+            done(1)
+        return results
+
+
+_WORKER_ENV: list[Environment] = []
+
+
+def _enter_worker(env: Environment) -> None:
+    _WORKER_ENV.append(env)
+
+
+def _compile_in_worker(source: SourceFile) -> CompileResult:
+    from compiler.pipeline import compile_file
+
+    return compile_file(source, _WORKER_ENV[0])
