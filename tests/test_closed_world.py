@@ -126,6 +126,21 @@ def test_a_placeholder_in_prose_is_flagged_once(compile_text: Compile) -> None:
     assert len(flags(compile_text, body, "RB107")) == 1
 
 
+def test_a_placeholder_is_flagged_once_per_document_on_its_first_line(
+    compile_text: Compile,
+) -> None:
+    """LABELLING.md: once per distinct placeholder, on its first line: a later command or
+    prose line that repeats it (in any spelling of the same name) is not flagged again; a
+    different placeholder is."""
+    body = (
+        "# Drain\n\n1. Cordon it:\n\n```console\n$ kubectl cordon ${TARGET_HOST}\n```\n\n"
+        "2. Drain it:\n\n```console\n$ kubectl drain <target-host> --force\n```\n\n"
+        "3. Note `$TARGET_HOST` in the log, then uncordon it:\n\n"
+        "```console\n$ kubectl uncordon $TARGET_HOST --context $KUBE_CONTEXT\n```\n"
+    )
+    assert flags(compile_text, body, "RB107") == [(6, "target_host"), (18, "kube_context")]
+
+
 @pytest.mark.parametrize(
     ("front", "owner"),
     [

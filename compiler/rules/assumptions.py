@@ -1486,9 +1486,9 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
         "(`pod-XXXXX`, `my-`/`your-`/`example-` names, `/path/to/...`, `[port number]`) in "
         "commands and in inline code anywhere in the prose, that front matter `inputs` does "
         "not declare and the prose does not say how to fill (matched case-insensitively, `-` = "
-        "`_`); once per command, and once per document in prose. A variable the runbook "
-        "assigns itself is fine — unless it is assigned from a placeholder such as "
-        "`NODE=<node from the alert>`.",
+        "`_`); once per distinct placeholder in the document, on its first line. A "
+        "variable the runbook assigns itself is fine — unless it is assigned from a "
+        "placeholder such as `NODE=<node from the alert>`.",
         why="A reader knows to substitute the namespace from the alert; an agent has to guess "
         "where the value comes from, and a guessed namespace is a command against the wrong "
         "thing.",
@@ -1500,36 +1500,36 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
 @_with_model_flags("RB107")
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
     known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
-    in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
-    for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]:
-        seen = set() if region.command else in_prose
-        if not region.command and region.text is not None and _COMMAND_LIKE.search(region.text):
-            seen = set()  # a command in inline code: once per command, as in a code block
-        for span, match in matches(context, region, PLACEHOLDER):
-            name = raw_name(match)
-            if not _is_real_placeholder(match):
-                continue
-            if known is None:
-                inputs = {_norm(key) for key in context.meta.inputs}
-                known = (inputs | _described(context), _assigned_names(context))
-            declared, assigned = known
-            if _norm(name) in declared or name in seen:
-                continue
-            if not match.group("angle") and _single_quoted(context, span):
-                continue  # the shell expands nothing inside '...'
-            if name in assigned and not assigned[name]:
-                continue
-            seen.add(name)
-            how = " (assigned from a placeholder)" if name in assigned else ""
-            yield Finding(
-                "RB107",
-                span,
-                f"placeholder `{match.group(0)}` is not declared in inputs{how}",
-                f"declare `{placeholder_name(match)}` under `inputs:` in front matter, "
-                "with where its value comes from",
-                name.lower(),
-                region.step,
-            )
+    found = [
+        (span, match, region.step)
+        for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]
+        for span, match in matches(context, region, PLACEHOLDER)
+        if _is_real_placeholder(match)
+    ]
+    seen: set[str] = set()  # once per distinct placeholder in the document, on its first line
+    for span, match, step in sorted(found, key=lambda item: (item[0].line, item[0].column)):
+        name = raw_name(match)
+        if known is None:
+            inputs = {_norm(key) for key in context.meta.inputs}
+            known = (inputs | _described(context), _assigned_names(context))
+        declared, assigned = known
+        if _norm(name) in declared or placeholder_name(match) in seen:
+            continue
+        if not match.group("angle") and _single_quoted(context, span):
+            continue  # the shell expands nothing inside '...'
+        if name in assigned and not assigned[name]:
+            continue
+        seen.add(placeholder_name(match))
+        how = " (assigned from a placeholder)" if name in assigned else ""
+        yield Finding(
+            "RB107",
+            span,
+            f"placeholder `{match.group(0)}` is not declared in inputs{how}",
+            f"declare `{placeholder_name(match)}` under `inputs:` in front matter, "
+            "with where its value comes from",
+            name.lower(),
+            step,
+        )
 
 
 _DESCRIBES = re.compile(
