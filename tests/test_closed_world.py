@@ -105,6 +105,29 @@ def test_actions_say_how_or_flag(compile_text: Compile, body: str, expected: int
 
 
 @pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a setting changed in prose, with no command: flagged
+        ("When the quota is reached, add the namespace to the exemption list.", 1),
+        ("If the backlog keeps growing, you will need more consumer replicas for the queue.", 1),
+        ("If the VM is stopped, check the cloud provider to see whether it was retired.", 1),
+        ("If memory is short, you can lower the cache size by changing `cacheMB` in your "
+         "[ServerConfig](https://example.org/docs/server/config/).", 1),
+        # said how, or not a change: not flagged
+        ("If the quota is reached, add the namespace to the list with `quota-ctl exempt ns`.", 0),
+        ("If the queue stalls, you will need more patience than usual.", 0),
+        ("If memory is short, lower the cache size in the [Admin Panel](https://admin.example.org"
+         "/settings).", 0),
+    ],
+)
+def test_settings_changed_in_prose_say_how_or_flag(
+    compile_text: Compile, sentence: str, expected: int
+) -> None:
+    body = f"# Mitigation\n\n{sentence}\n"
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
     "command",
     [
         "oc logs hypershift-agent-XXXXX -n ns",

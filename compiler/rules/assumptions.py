@@ -262,7 +262,11 @@ _ACTION_VERB = (
     r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
     r"|disable|enable|evict|restore|recover|reinstall|rebuild|fail\s*over|promote|migrate|silence|apply(?!\s+to\s)|modify|change"
-    r"|clean\s*up|reset|issue|cancel)"
+    r"|clean\s*up|reset|issue|cancel|raise|lower"
+    # adding something to a setting: "add the node to the policy", "add the IP to the allowlist"
+    r"|add\s+(?=(?:[\w'-]+\s+){1,6}?(?:to|into)\s+(?:the\s+|your\s+|its\s+|a\s+)?(?:[\w-]+\s+)?"
+    r"(?:polic(?:y|ies)|config(?:uration)?|allow-?list|deny-?list|whitelist|blacklist|quota"
+    r"|rules?|settings|limits?|pool|node\s*pool|list)\b))"
 )
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
@@ -271,7 +275,13 @@ _IMPLIED_ACTION = re.compile(
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
     rf"{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
-    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*",
+    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*"
+    # a look-up in a console nobody names: "check the cloud provider to verify ..."
+    r"|^(?:check|look\s+(?:at|in)|review|consult)\s+(?:with\s+)?(?:the\s+|your\s+)"
+    r"(?:cloud\s+provider|(?:[\w-]+\s+)?(?:console|dashboard|portal|control\s+panel))\b[^.;:!?]*"
+    # a resource the reader must add: "you will need more storage space"
+    r"|^you\s+(?:will\s+|may\s+|might\s+)?(?:also\s+)?need\s+more\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:storage|space|capacity|memory|disk|disks|nodes|replicas|cpus?|resources|quota)\b[^.;:!?]*",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -1587,9 +1597,11 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
     summary='An action the step asks for with no command or tool: "you can safely delete the pod".',
     docs=RuleDoc(
         what="Flags change instructions anywhere in the prose (delete, restart, scale, roll back, "
-        '"take corrective measures", ...) or a look-up in a named system ("check billing in '
-        'Stripe") that bind no tool and give no command: no command or tool in inline code '
-        "(a file name or setting is not one), no code block after it, no list after it that "
+        '"take corrective measures", "add the node to the policy", "you will need more '
+        'storage", ...) or a look-up in a named system or console ("check billing in Stripe", '
+        '"check the cloud provider") that bind no tool and give no command: no command or tool '
+        "in inline code (a file name or setting is not one, nor a link to documentation), no "
+        "code block after it, no list after it that "
         "details it, and the same change is not said with how elsewhere in the document.",
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
@@ -1750,10 +1762,38 @@ def _place_carries(hit: Hit) -> bool:
 _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
 
 
-def _names_system(clause: str) -> bool:
+def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool:
     """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
-    room"): a capitalised name after its first word."""
-    return _NAMED_SYSTEM.search(clause) is not None
+    room"): a capitalised name after its first word, or a link. Given the text the clause
+    starts at `offset` of, a link to documentation ("in your [KubeletConfiguration](https://
+    kubernetes.io/docs/...)") is a reference for how, not a system to do it in."""
+    for found in _NAMED_SYSTEM.finditer(clause):
+        if text is None or not _LINKISH.search(found.group(0)):
+            return True
+        start, end = offset + found.start(), offset + found.end()
+        links = [
+            link
+            for link in _LINK.finditer(text, max(0, start - 200), end + 400)
+            if link.start() < end and link.end() > start - 1
+        ]
+        if not links or not all(_documentation(link) for link in links):
+            return True
+    return False
+
+
+_LINKISH = re.compile(r"\[|\]\(|://")
+_LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)|(?P<bare>https?://[^\s)>\]]+)")
+_DOCS = re.compile(
+    r"(?:^|[/.])(?:docs?|documentation|reference|manual|handbook)(?:[/.#-]|$)|\bdocumentation\b",
+    re.IGNORECASE,
+)
+
+
+def _documentation(link: re.Match[str]) -> bool:
+    """Whether a link points at documentation (its address or its words say so)."""
+    return bool(_DOCS.search(link.group("url") or link.group("bare") or "")) or bool(
+        link.group("label") and re.search(r"\b(?:docs?|documentation)\b", link.group("label"), re.I)
+    )
 
 
 def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Finding]:
@@ -1776,7 +1816,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # a passive "X needs to be replaced" instructs with no "you"
         if hit.match.group("clause") and _expected_behaviour(hit):
             continue  # "The structure should be flexible and scale with the incident"
-        if hit.match.group("clause") and _names_system(_own_clause(hit.match.group("clause"))):
+        clause = hit.match.group("clause")
+        if clause and _names_system(_own_clause(clause), passage.text, hit.match.start("clause")):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
@@ -2042,10 +2083,15 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # (tested first: it is cheaper than finding the sentence)
         if not _instructs(_sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
-        if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
+        named = _names_system(match.group(0), passage.text, match.start())
+        if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TO_PEOPLE.search(match.group(0)):
             continue
+        if _TRIBAL.search(match.group(0)):
+            continue  # "check the usual dashboard": RB104 names what is missing
+        if match.start() == 0 and _place_named_before(context, step.source):
+            continue  # "Sign in to [the desk](...) and raise a CR"
         words = " ".join(match.group(0).split())
         yield Finding(
             "RB108",
@@ -2055,6 +2101,15 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             words,
             step.id,
         )
+
+
+def _place_named_before(context: CheckContext, span: Span) -> bool:
+    """Whether a step cut from the middle of a sentence is coordinated with an action before it
+    that names the system both are done in ("Sign in to [the desk](...) and raise a CR")."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    before = line[found.start if found is not None else 0 : span.column - 1]
+    return _AND_THEN.search(before) is not None and _names_system(before)
 
 
 def _sentence_from(context: CheckContext, span: Span) -> str:
