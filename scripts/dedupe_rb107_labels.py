@@ -33,8 +33,16 @@ import yaml
 
 from compiler.placeholders import PLACEHOLDER, placeholder_name
 
-GROUPS = ("cases", "cases/seed", "cases/corpus", "cases/adversarial", "cases/clean",
-          "cases/heldout", "cases/prose", "cases/prose-heldout")
+GROUPS = (
+    "cases",
+    "cases/seed",
+    "cases/corpus",
+    "cases/adversarial",
+    "cases/clean",
+    "cases/heldout",
+    "cases/prose",
+    "cases/prose-heldout",
+)
 _TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:")
 _FLOW_ITEM = re.compile(r"^\s*-\s*\{[^{}]*\}\s*(?:#(?P<comment>.*))?$")
 

@@ -165,6 +165,41 @@ def test_a_placeholder_is_flagged_once_per_document_on_its_first_line(
 
 
 @pytest.mark.parametrize(
+    ("sentence", "code", "expected"),
+    [
+        # contacts said in other words: flagged unless the actor resolves
+        ("After the fix, follow up with the platform owners about the root cause.", "RB103", 1),
+        ("Check in with the database experts every hour.", "RB103", 1),
+        ("Make sure the regional managers are notified of the outage.", "RB103", 1),
+        ("Pick an owner for each task, and check in with that person after an hour.", "RB103", 0),
+        ("Low-urgency page to storage team.", "RB103", 0),
+        # a state nobody measures
+        ("When the error rate settles down, close the incident.", "RB102", 1),
+        ("Once the cluster stabilises, resume the deploys.", "RB102", 1),
+        ("Once the queue depth is below 100, re-enable the cron jobs.", "RB102", 0),
+        # left to the reader
+        ("Apply your own discretion when sharing logs with the vendor.", "RB101", 0),
+        ("Use your discretion when sharing logs with the vendor.", "RB101", 1),
+    ],
+)
+def test_assumptions_said_in_other_words(
+    compile_text: Compile, sentence: str, code: str, expected: int
+) -> None:
+    assert len(flags(compile_text, f"# Respond\n\n{sentence}\n", code)) == expected
+
+
+def test_html_blocks_are_read_as_prose(compile_text: Compile) -> None:
+    """A table or list written in HTML is read without its tags; an HTML comment is not."""
+    body = (
+        "# Levels\n\n<table>\n  <tr>\n    <td>\n      <ul>\n"
+        "        <li>Escalate to the vendor if you feel it is needed.</li>\n"
+        "        <li>Drain the node if required (<code>node-drain</code>).</li>\n"
+        "      </ul>\n    </td>\n  </tr>\n</table>\n\n<!-- restart it when appropriate -->\n"
+    )
+    assert [line for line, _ in flags(compile_text, body, "RB101")] == [7, 8]
+
+
+@pytest.mark.parametrize(
     ("front", "owner"),
     [
         ("owner: team-a", "team-a"),

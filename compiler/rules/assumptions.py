@@ -52,7 +52,7 @@ _VAGUE = (
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
     r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
     r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
-    r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?judg(?:e)?ment\b"
+    r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?(?:judg(?:e)?ment|discretion)\b"
     r"|\bif\s+you\s+(?:think|feel|believe)\b"
     r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
@@ -106,7 +106,8 @@ _ON_CALL = re.compile(r"\bon-call\b")
 _ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
-    r"|message|slack|consult|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
+    r"|message|slack|consult|check\s+(?:in\s+)?with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
+    r"|follow\s+up\s+with|give\s+(?:an?\s+)?(?:quick\s+)?heads[\s-]*up\s+to"
     r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
     r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
     r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:approval|sign-?off"
@@ -141,16 +142,23 @@ _ACTOR = re.compile(
         rf"{_ACTOR_ACTIVE}"
         rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+)?{_ROLE_NOUN}(?:\s+(?:and|or)\s+{_ROLE_NOUN})?)"
         r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to)\s+(?:always\s+)?be\s+"
-        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b",
+        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b"
+        # a contact asked for as its outcome: "make sure the right stakeholders are informed"
+        r"|\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?P<outcome>(?:the\s+|all\s+|your\s+)?"
+        rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+"
+        r"(?:kept\s+)?(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in"
+        r"|updated|aware)\b",
     ),
     re.IGNORECASE,
 )
 _PASSIVE_CONTACT_WORDS = frozenset(
-    {"included", "invited", "informed", "notified", "paged", "contacted", "consulted", "looped"}
+    {"included", "invited", "informed", "notified", "paged", "contacted", "consulted", "looped",
+     "updated", "aware"}
 )
 """Words the passive of `_ACTOR` ends with ("the DBA must be informed"): one must be there."""
 _ACTOR_NOT_PASSIVE = re.compile(
-    starting_with(_ACTOR_STARTS, rf"{_ACTOR_ACTIVE}|(?P<passive>(?!))"), re.IGNORECASE
+    starting_with(_ACTOR_STARTS, rf"{_ACTOR_ACTIVE}|(?P<passive>(?!))|(?P<outcome>(?!))"),
+    re.IGNORECASE,
 )
 """`_ACTOR` for a passage with none of `_PASSIVE_CONTACT_WORDS`: the same matches there, without
 trying the costly passive (a role noun, perhaps after three words) at every word."""
@@ -159,6 +167,7 @@ _ACTOR_FIRST = frozenset(
      "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
      "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
      "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
+     "follow", "heads",
      "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
@@ -1017,7 +1026,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
-    for hit in _scan(context, _ACTOR, ("actor", "let", "involved", "passive"), _ACTOR_FIRST, lean):
+    groups = ("actor", "let", "involved", "passive", "outcome")
+    for hit in _scan(context, _ACTOR, groups, _ACTOR_FIRST, lean):
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
@@ -1099,7 +1109,8 @@ _CHOSEN_BY = re.compile(
     re.IGNORECASE,
 )
 _NOT_AN_OBJECT = re.compile(
-    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|if|when|whether)\b", re.IGNORECASE
+    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|to|if|when|whether)\b",
+    re.IGNORECASE,
 )
 """Words a contact verb's object never starts with: the reader, or a preposition."""
 _ROLE_WORD = re.compile(rf"\b(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})", re.IGNORECASE)
@@ -1177,7 +1188,7 @@ _CONTACT_SUBJECT = re.compile(
 _DIRECTOR = re.compile(
     rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE
 )
-_REFERS_BACK_TO = re.compile(r"^(?:such|these|those|said|the\s+same)\s", re.IGNORECASE)
+_REFERS_BACK_TO = re.compile(r"^(?:such|these|those|that|this|said|the\s+same)\s", re.IGNORECASE)
 """An actor named before ("page such teams"): flagged, if at all, where it is named."""
 
 

@@ -48,7 +48,10 @@ JUDGEMENT = re.compile(
     r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
     r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
     r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+"
-    r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b",
+    r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b"
+    # a state nobody measures: "once things calm down", "when the service stabilises"
+    r"|\b(?:calms?|calmed|settles?|settled|quiets?|quieted|dies|died)\s+down\b"
+    r"|\bstabili[sz](?:es|ed|e)\b|\b(?:returns?|gets?|goes|comes?)\s+back\s+to\s+normal\b",
     re.IGNORECASE,
 )
 """A judgement with no measure: "is high", "too many", "looks unhealthy", "you suspect"."""
