@@ -173,8 +173,14 @@ def test_a_placeholder_is_flagged_once_per_document_on_its_first_line(
         ("Make sure the regional managers are notified of the outage.", "RB103", 1),
         ("Pick an owner for each task, and check in with that person after an hour.", "RB103", 0),
         ("Low-urgency page to storage team.", "RB103", 0),
+        ("If the rollout fails twice, escalate to engineering.", "RB103", 1),
+        ("Keep the finance leads updated every half hour.", "RB103", 1),
+        ("Raise the concern with the owning team before the freeze.", "RB103", 1),
+        ("Raise the concern with the owning team before the freeze.", "RB108", 0),
+        ("Today we keep the finance leads in the loop by hand.", "RB103", 0),
         # a state nobody measures
         ("When the error rate settles down, close the incident.", "RB102", 1),
+        ("If the replica set is in a weird state, scale it to zero.", "RB102", 1),
         ("Once the cluster stabilises, resume the deploys.", "RB102", 1),
         ("Once the queue depth is below 100, re-enable the cron jobs.", "RB102", 0),
         # left to the reader

@@ -112,7 +112,7 @@ _CONTACT_VERB = (
     r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
     r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:approval|sign-?off"
     r"|ok|okay|go-ahead|help|assistance|review)\s+from"
-    r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate)\s+(?:[\w'`-]+\s+){0,6}?"
+    r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate|raise)\s+(?:[\w'`-]+\s+){0,6}?"
     r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
 _ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|CISO|VP|SME|NOC|SOC|IC)s?\b"
@@ -124,16 +124,21 @@ _ROLE_NOUN = (
     r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
     # a function named on its own ("loop in legal"), not as a word of a longer name ("security
     # companies", "the management cluster")
-    r"|(?:legal|finance|management|leadership|compliance|procurement|security|(?-i:HR)|comms)"
+    r"|board|committee|council"
+    r"|(?:legal|finance|management|leadership|compliance|procurement|security|(?-i:HR)|comms"
+    r"|engineering)"
     r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
     r"|immediately|now|first|team)\b))"
 )
-_ACTOR_STARTS = "abcdefghilmnoprstLAEOV"
+_ACTOR_STARTS = "abcdefghiklmnoprstLAEOV"
 _ACTOR_ACTIVE = (
     rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
     rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
     rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
-    rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+    rf"|\blet\s+(?P<let>(?:the\s+|your\s+|an?\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}"
+    rf"|{_ROLE_NOUN}))\s+know\b"
+    rf"|\bkeep\s+(?P<kept>(?:the\s+|your\s+|all\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+"
+    r"(?:informed|updated|posted|aware|in\s+the\s+loop)\b"
     rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+involved\b"
 )
 _ACTOR = re.compile(
@@ -167,7 +172,7 @@ _ACTOR_FIRST = frozenset(
      "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
      "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
      "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
-     "follow", "heads",
+     "follow", "heads", "keep", "raise",
      "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
@@ -1026,7 +1031,7 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
-    groups = ("actor", "let", "involved", "passive", "outcome")
+    groups = ("actor", "let", "involved", "kept", "passive", "outcome")
     for hit in _scan(context, _ACTOR, groups, _ACTOR_FIRST, lean):
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
@@ -1173,10 +1178,19 @@ def _described_contact(hit: Hit) -> bool:
         return True
     if _ABILITY.search(hit.passage.text, max(start, verb - 40), verb):
         return True
+    if _PRONOUN_SUBJECT.search(hit.passage.text, max(start, verb - 30), verb):
+        return True  # "we also want to make sure we keep stakeholders in the loop"
     if hit.passage.block.kind == "heading" and not is_instruction(hit.sentence):
         return True
     subjects = list(_CONTACT_SUBJECT.finditer(hit.passage.text, max(start, verb - 60), verb))
     return bool(subjects) and subjects[-1].group("subject").lower() not in ("you", "we")
+
+
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:we|they|he|she|it|i)\s+(?:also\s+|then\s+|always\s+|usually\s+|often\s+)?$",
+    re.IGNORECASE,
+)
+"""A contact verb right after a subject other than the reader: what someone does."""
 
 
 _CONTACT_SUBJECT = re.compile(
@@ -1707,7 +1721,10 @@ _NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNOR
 _TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
     r"|the\s+(?:person|individual|executive|other\s+\w+))\s+(?:with|on|about|off|from\s+the"
-    r"\s+(?:call|bridge|meeting|room|channel))\b",
+    r"\s+(?:call|bridge|meeting|room|channel))\b"
+    # raising a matter with people: "raise the issue with the owning team"
+    r"|^raise\s+(?:the\s+|this\s+|that\s+|an?\s+|your\s+|any\s+)?(?:issue|concern|question"
+    r"|problem|matter|it|this|that|risk)s?\s+(?:with|to)\b",
     re.IGNORECASE,
 )
 """A change verb whose object is people: "update them with anything you feel appropriate",

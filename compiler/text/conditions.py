@@ -51,7 +51,8 @@ JUDGEMENT = re.compile(
     r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b"
     # a state nobody measures: "once things calm down", "when the service stabilises"
     r"|\b(?:calms?|calmed|settles?|settled|quiets?|quieted|dies|died)\s+down\b"
-    r"|\bstabili[sz](?:es|ed|e)\b|\b(?:returns?|gets?|goes|comes?)\s+back\s+to\s+normal\b",
+    r"|\bstabili[sz](?:es|ed|e)\b|\b(?:returns?|gets?|goes|comes?)\s+back\s+to\s+normal\b"
+    r"|\bin\s+(?:a\s+)?(?:bad|good|poor|weird|strange|odd|broken|sorry)\s+state\b",
     re.IGNORECASE,
 )
 """A judgement with no measure: "is high", "too many", "looks unhealthy", "you suspect"."""
