@@ -181,6 +181,9 @@ def test_a_placeholder_is_flagged_once_per_document_on_its_first_line(
         # a state nobody measures
         ("When the error rate settles down, close the incident.", "RB102", 1),
         ("If the replica set is in a weird state, scale it to zero.", "RB102", 1),
+        ("If the WAL volume is nearly exhausted, page the storage on-call.", "RB102", 1),
+        ("If the report says the bucket is close to its quota, archive old objects.", "RB102", 1),
+        ("If the bucket is within 5% of its quota, archive old objects.", "RB102", 0),
         ("Once the cluster stabilises, resume the deploys.", "RB102", 1),
         ("Once the queue depth is below 100, re-enable the cron jobs.", "RB102", 0),
         # left to the reader

@@ -80,8 +80,19 @@ _OUTCOME = re.compile(
 )
 
 
+_APPROXIMATE = re.compile(
+    r"\b(?:(?:close|closer)\s+to|near(?:ly)?|almost|approaching|about\s+to\s+(?:reach|hit|run\s+out"
+    r"|exceed|fill))\b",
+    re.IGNORECASE,
+)
+"""A bound approached with no margin: "growing close to the quota", "nearly full"."""
+
+
 def decidable(condition: str) -> bool:
-    """Whether a condition can be decided from what is written, without judgement."""
+    """Whether a condition can be decided from what is written, without judgement ("the output
+    shows that you are close to the quota" is not: how close is not said)."""
+    if _APPROXIMATE.search(condition) and not MEASURED.search(condition):
+        return False
     return bool(
         MEASURED.search(condition)
         or EXPLICIT.search(condition)
@@ -134,6 +145,7 @@ def measureless(condition: str) -> bool:
     return bool(
         JUDGEMENT.search(condition)
         or _MEASURE_WORD.search(condition)
+        or _APPROXIMATE.search(condition)
         or _NORMATIVE_QUESTION.match(condition)
     )
 
@@ -199,6 +211,7 @@ def judged(condition: str) -> bool:
         or _LEFT_OPEN.search(condition)
         or JUDGEMENT.search(condition)
         or _NORMATIVE_QUESTION.match(condition)
+        or (_APPROXIMATE.search(condition) and not MEASURED.search(condition))
     )
 
 
