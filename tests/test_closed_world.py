@@ -113,8 +113,10 @@ def test_actions_say_how_or_flag(compile_text: Compile, body: str, expected: int
         ("If the VM is stopped, check the cloud provider to see whether it was retired.", 1),
         ("If memory is short, you can lower the cache size by changing `cacheMB` in your "
          "[ServerConfig](https://example.org/docs/server/config/).", 1),
+        ("Be sure to define sensible request values for the sidecar.", 1),
         # said how, or not a change: not flagged
         ("If the quota is reached, add the namespace to the list with `quota-ctl exempt ns`.", 0),
+        ("Define what a good hand-over looks like for the rotation.", 0),
         ("If the queue stalls, you will need more patience than usual.", 0),
         ("If memory is short, lower the cache size in the [Admin Panel](https://admin.example.org"
          "/settings).", 0),
