@@ -6,6 +6,7 @@ from the cache never loads the stages; `compiler.pipeline` does, when a file nee
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -87,6 +88,8 @@ class CompileResult:
 def displayed(result: CompileResult) -> list[Diagnostic]:
     """A result's diagnostics with paths as the user named them (runbook or its sidecar); a
     file that could not be compiled has its one fatal diagnostic."""
+    if result.model is None and result.text is not None and not _has_diagnostics(result.text):
+        return []  # served from the cache and clean: the artifact model is not needed
     if result.artifact is None:
         assert result.fatal is not None
         return [result.fatal]
@@ -96,3 +99,9 @@ def displayed(result: CompileResult) -> list[Diagnostic]:
         d.model_copy(update={"path": result.source.display if d.path == recorded else sidecar})
         for d in result.artifact.diagnostics
     ]
+
+
+def _has_diagnostics(text: str) -> bool:
+    """Whether an artifact's canonical JSON lists any diagnostic (read with `json`: a clean
+    file's `check` from the cache then needs no pydantic model)."""
+    return bool(json.loads(text).get("diagnostics"))

@@ -127,3 +127,19 @@ def test_compile_imports_no_report_drawing_llm_or_agent_modules(
     modules = _modules(tmp_path, "compile", str(runbooks), "--out", str(tmp_path / "out"))
     assert (tmp_path / "out" / "a.json").is_file()
     assert _loaded(modules, NEVER_FOR_CHECK) == []
+
+
+def test_a_clean_check_served_from_the_cache_loads_no_pydantic(tmp_path: Path) -> None:
+    clean = REPO / "runbooks_src" / "prometheus-target-down.md"
+    options = ["--cache-dir", str(tmp_path / "c")]
+    first = subprocess.run(
+        [sys.executable, "-m", "compiler", "check", str(clean), "--format", "json", *options],
+        cwd=REPO,
+        check=False,
+        timeout=300,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(first.stdout)["summary"]["total"] == 0  # the case needs a clean file
+    warm = _modules(tmp_path, "check", str(clean), *options)
+    assert _loaded(warm, ("pydantic", "compiler.models", "compiler.rules", "typer._adapters")) == []

@@ -6,13 +6,15 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from compiler import DOCS_URL, PROJECT_URL, __version__
-from compiler.models import Diagnostic
-from compiler.rules import Rule, all_rules
 from compiler.text.escape import printable
+
+if TYPE_CHECKING:  # a clean `check` served from the cache loads neither (nor pydantic)
+    from compiler.models import Diagnostic
+    from compiler.rules import Rule
 
 JSON_FIELDS = (
     "code",
@@ -111,6 +113,8 @@ def as_sarif(
 ) -> str:
     """SARIF 2.1.0: one run, the rules that fired, one result per diagnostic. `catalogue`
     describes the codes (default: the compiler's rules)."""
+    from compiler.rules import all_rules
+
     catalogue = all_rules() if catalogue is None else catalogue
     fired = sorted({d.code for d in diagnostics if d.code in catalogue})
     index = {code: i for i, code in enumerate(fired)}

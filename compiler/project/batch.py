@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Lint-only mode: keep the first RB211 of each program across the whole run."""
+    if not diagnostics:
+        return diagnostics  # a clean run loads no rule catalogue (nor pydantic)
     from compiler.rules import LINT_ONLY_CODE  # the rule catalogue loads the models
 
     seen: set[str] = set()

@@ -10,6 +10,7 @@ work"). Everything else is left to someone's judgement. Every scan here is linea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 MEASURED = re.compile(
     r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
@@ -88,6 +89,7 @@ _APPROXIMATE = re.compile(
 """A bound approached with no margin: "growing close to the quota", "nearly full"."""
 
 
+@lru_cache(maxsize=8192)  # pure; asked again of the same conditions
 def decidable(condition: str) -> bool:
     """Whether a condition can be decided from what is written, without judgement ("the output
     shows that you are close to the quota" is not: how close is not said)."""
@@ -203,6 +205,7 @@ def precaution(condition: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)  # pure; asked again of the same conditions
 def judged(condition: str) -> bool:
     """Whether a condition is left to judgement: an opinion or the reader's own search, a
     word such as "needed" or "enough", or a judgement with no measure ("is high")."""

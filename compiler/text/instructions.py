@@ -9,6 +9,7 @@ anything). Nothing here imports a compile stage.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from compiler.text.patterns import by_first_letter
 
@@ -293,6 +294,7 @@ _EMPHASIS = re.compile(
 bad"></span> Don't estimate ...")."""
 
 
+@lru_cache(maxsize=8192)  # pure; the extractor and the rules ask again of the same sentences
 def leading_condition(text: str) -> re.Match[str] | None:
     """A leading condition, split before the instruction it guards: in "If it lacks a
     ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go"."""
@@ -309,6 +311,7 @@ def mentions_escalation(text: str) -> bool:
     return bool(ESCALATE.search(text))
 
 
+@lru_cache(maxsize=8192)  # pure; the extractor and the rules ask again of the same sentences
 def instructional(text: str, procedural: bool = True) -> bool:
     """An instruction: imperative, "you should ...", a step reference, or a condition whose
     consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y").
