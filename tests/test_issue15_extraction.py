@@ -13,6 +13,7 @@ from compiler.cli import app
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
 from compiler.parse import parse
+from compiler.text.instructions import instructional
 from compiler.text.markup import html_texts
 
 from .conftest import REPO, codes
@@ -1024,3 +1025,60 @@ def test_a_condition_after_a_series_with_no_and_governs_the_whole_series() -> No
         ("manual", 0),
     ]
     assert drafts[0].condition == "if you must"
+
+
+# Session 8: "Do `cmd`", "Simply state that", an expectation with its else, pronoun obligations ----
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Do `/oncall swap` in the team channel",
+        "Merely state that the fix is rolling out and post updates to the lead.",
+        "Sit in on a live bridge, follow along with the notes.",
+        "If so, they should be treated as leaked whatever vault held them.",
+    ],
+)
+def test_general_instruction_forms_are_instructions(sentence: str) -> None:
+    assert instructional(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "State transitions are logged by the agent.",
+        "Doing `/oncall swap` twice has no effect.",
+        "They should show `Ready` after a minute.",
+        "It should be restarted by the supervisor on its own.",
+    ],
+)
+def test_look_alikes_of_those_forms_are_not_instructions(sentence: str) -> None:
+    assert not instructional(sentence)
+
+
+def test_an_expectation_with_its_else_between_code_blocks_is_a_check_not_a_lead_in() -> None:
+    text = (
+        "# Relay\n\n## Diagnose\n\n```bash\noc get relay main -o yaml\n```\n\n"
+        "The `phase` of the relay should be `Serving`, if not, please read the events of it.\n\n"
+        "```bash\noc get relay spare -o yaml\n```\n"
+    )
+    drafts = extract(parse(text), frozenset({"oc"}))
+    assert [(d.kind, d.branch_size) for d in drafts] == [
+        ("action", 0),
+        ("decision", 1),
+        ("manual", 0),
+        ("action", 0),
+    ]
+    assert drafts[1].condition == "if not: The `phase` of the relay should be `Serving`"
+    assert drafts[3].note is None  # the next commands have no lead-in
+
+
+def test_a_condition_said_to_be_fine_governs_the_next_sentence() -> None:
+    paragraph = "* If the owner is unknown, that's okay. Post what you know and ping the lead."
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    assert [(d.kind, d.branch_size) for d in drafts] == [
+        ("decision", 2),
+        ("manual", 0),
+        ("escalate", 0),
+    ]
+    assert drafts[0].condition == "If the owner is unknown"

@@ -545,6 +545,15 @@ def _introduces(block: Block) -> bool:
         return True
     if len(text) > 400:
         return False
+    other = _ELSE_CLAUSE.search(text)
+    if (
+        other
+        and _IMPERATIVE.match(text[other.end() :])
+        and not _instructional(text[: other.start()])
+    ):
+        # "The status should be `True`, if not, check its message": what the block before
+        # showed, and what to do when it is wrong; not the next commands' lead-in.
+        return False
     parts = [p for p in sentences(text) if not _SHOWS.match(p.text)]
     if len(parts) > 1 and not _instructional(parts[-1].text):
         # "... In that case, delete the import secret. That makes the hub resend the CA." ends in
@@ -751,10 +760,13 @@ def _anaphor_decision(
 
 
 _CONDITION_FRAGMENT = re.compile(
-    r"^(?P<cond>(?:if|in\s+case|unless)\s+[^,;:.!?]+)\.$", re.IGNORECASE
+    r"^(?P<cond>(?:if|in\s+case|unless)\s+[^,;:.!?]+)"
+    r"(?:,\s+(?:that|it|this)(?:['\u2019]s|\s+is)\s+(?:totally\s+|perfectly\s+)?(?:fine|ok|okay"
+    r"|alright|all\s+right|normal|expected))?\.$",
+    re.IGNORECASE,
 )
 """A condition written as a sentence of its own, its instruction in the next one: "If the
-replica is lagging. It's best to ..."."""
+replica is lagging. It's best to ...", "If you don't know the owner, that's fine. Ask ..."."""
 
 
 def _condition_fragment(

@@ -14,7 +14,8 @@ from functools import lru_cache
 from compiler.text.patterns import by_first_letter
 
 VERBS = (
-    r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|announce"
+    r"do\s+not|do(?=\s+`)|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e"
+    r"|announce"
     r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
     r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
@@ -37,8 +38,9 @@ VERBS = (
     r"|reinstate|release|reload|remain|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
     r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
     r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
-    r"|set|share|ship|shut ?down|shut|sign|silence|skip|snooze|specify|ssh|start|stay|stop"
-    r"|study|submit|summari[sz]e|swap|switch|sync|tag|tail|take|tell|terminate|test|trigger"
+    r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze|specify|ssh"
+    r"|start|stay|stop|state(?=\s+(?:that|clearly|why|what)\b)|study|submit|summari[sz]e|swap"
+    r"|switch|sync|tag|tail|take|tell|terminate|test|trigger"
     r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
     r"|watch|work\s+(?:with|through|on)|write"
 )
@@ -130,7 +132,7 @@ def folded_head(text: str) -> str:
 
 
 _OBLIGATION = re.compile(
-    r"^(?!(?:it|this|that|there|these|those|which|what|each|all|they|he|she)\b)"
+    r"^(?!(?:it|this|that|there|these|those|which|what|each|all)\b)"
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
