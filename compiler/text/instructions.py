@@ -348,7 +348,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if IMPERATIVE.match(text) or _bare_imperative(text):
         return True
     adverb = _LEAD_ADVERB.match(text)
-    if adverb and IMPERATIVE.match(text[adverb.end() :]):
+    if adverb and _imperative(text[adverb.end() :]):
         return True
     if suggests_action(text[:1].upper() + text[1:]):
         return True  # "If there is no activity, restarting the pod may help."
