@@ -1038,7 +1038,7 @@ def test_a_condition_after_a_series_with_no_and_governs_the_whole_series() -> No
         "Sit in on a live bridge, follow along with the notes.",
         "If so, they should be treated as leaked whatever vault held them.",
         # a manner adverb before a verb the list lacks
-        "Regularly prune and tidy our runbook index.",
+        "Regularly refactor and tidy our runbook index.",
     ],
 )
 def test_general_instruction_forms_are_instructions(sentence: str) -> None:
