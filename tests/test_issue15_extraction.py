@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from compiler.cli import app
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
-from compiler.parse import parse
+from compiler.parse import parse, readable_blocks
 from compiler.text.instructions import instructional
 from compiler.text.markup import html_texts
 
@@ -1085,3 +1085,21 @@ def test_a_condition_said_to_be_fine_governs_the_next_sentence() -> None:
         ("escalate", 0),
     ]
     assert drafts[0].condition == "If the owner is unknown"
+
+
+def test_commands_in_an_html_pre_are_steps_as_in_a_fenced_block() -> None:
+    text = (
+        "# Relay\n\n## Repair\n\n<div>\n<p>Bounce the relay:</p>\n"
+        '<pre><code class="language-shell">$ oc rollout restart deploy/relay &amp;&amp; oc get po\n'
+        "$ oc logs &lt;relay-pod&gt;\n</code></pre>\n</div>\n\n"
+        "<pre>\noc delete pod relay-2\nNAME      READY\nrelay-2   1/1\n</pre>\n"
+    )
+    drafts = extract(parse(text), frozenset({"oc"}))
+    assert [(d.text, d.span.line, d.span.column) for d in drafts] == [
+        ("oc rollout restart deploy/relay && oc get po", 7, 37),
+        ("oc logs <relay-pod>", 8, 3),
+        ("oc delete pod relay-2", 13, 1),
+    ]
+    assert drafts[0].note == "Bounce the relay:"  # the paragraph before leads it in
+    (shell,) = [b for b in readable_blocks(parse(text)) if b.kind == "code" and b.info]
+    assert shell.info == "shell"
