@@ -1103,3 +1103,35 @@ def test_commands_in_an_html_pre_are_steps_as_in_a_fenced_block() -> None:
     assert drafts[0].note == "Bounce the relay:"  # the paragraph before leads it in
     (shell,) = [b for b in readable_blocks(parse(text)) if b.kind == "code" and b.info]
     assert shell.info == "shell"
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "command", "expected"),
+    [
+        # The commands only watch: the restart asked for is a step of its own.
+        (
+            "Try restarting the broker and wait for it to rejoin:",
+            "oc get pods -n queue -w",
+            ["Try restarting the broker", "oc get pods -n queue -w"],
+        ),
+        # The commands make the change: the lead-in is their note, as before.
+        (
+            "Try deleting the broker pod and wait for it to rejoin:",
+            "oc delete pod broker-0 -n queue",
+            ["oc delete pod broker-0 -n queue"],
+        ),
+        # A change verb with no object is a noun ("restart count").
+        (
+            "Read the broker's phase and restart count:",
+            "oc get pods -n queue",
+            ["oc get pods -n queue"],
+        ),
+    ],
+)
+def test_a_change_its_commands_do_not_make_is_a_step_beside_them(
+    lead_in: str, command: str, expected: list[str]
+) -> None:
+    text = f"# Broker\n\n## Repair\n\n{lead_in}\n\n    {command}\n"
+    drafts = extract(parse(text), frozenset({"oc"}))
+    assert [d.text for d in drafts] == expected
+    assert drafts[-1].note == lead_in

@@ -331,7 +331,9 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             commands = commands_of[index]
             if index in lead_ins and commands:
                 adjacent = lead_ins[index] == index - 1
-                found = _introduced(blocks[lead_ins[index]], commands, adjacent)
+                lead_in = blocks[lead_ins[index]]
+                unshown = _unshown_changes(lead_in, document.lines, commands)
+                found = unshown + _introduced(lead_in, commands, adjacent)
             else:
                 found = [_command_step(block, lines, text) for lines, text in commands]
             if commands and _query_block(block):
@@ -483,6 +485,49 @@ def _lead_ins(
         elif index > 0 and blocks[index - 1].kind == "paragraph" and _introduces(blocks[index - 1]):
             found[index] = index - 1
     return found
+
+
+_CHANGE = re.compile(
+    r"^(?:(?:try|please|then|first|now)\s+)?(?P<stem>delet|restart|remov|kill|reboot|drain|cordon"
+    r"|evict|terminat|recreat|redeploy|reinstall|rollback|roll\s+back|scale\s+down)(?:e|es|ing)?"
+    # its object right after it ("restart count" is a noun)
+    r"\s+(?:the|a|an|it|them|this|that|these|those|its|their|your|all|any|every|each)\b",
+    re.IGNORECASE,
+)
+_DOING = {
+    "delet": ("delet", "rm", "remov", "del", "destroy", "drop"),
+    "remov": ("delet", "rm", "remov", "del", "destroy", "drop", "uninstall"),
+    "kill": ("kill", "delet", "stop", "rm"),
+    "rollback": ("rollback", "undo", "roll"),
+    "roll back": ("rollback", "undo", "roll"),
+    "scale down": ("scale",),
+}
+"""Words of a command that do what a change verb says (else the verb's stem itself)."""
+
+
+def _unshown_changes(
+    lead_in: Block, lines: tuple[str, ...], commands: list[tuple[list[CodeLine], str]]
+) -> list[DraftStep]:
+    """The changes a lead-in asks for that its commands do not make: in "Try deleting the pod
+    and watch for a successful restart:" over `oc get pods`, deleting is a step of its own
+    (the commands only watch)."""
+    if not any(m in lead_in.text.lower() for m in _CHANGE_HINTS) or _leading(lead_in.text):
+        return []
+    words = {w for _, text in commands for w in re.findall(r"[a-z]+", text.lower())}
+    found = []
+    for draft in _prose_steps(lead_in, lines):
+        change = _CHANGE.match(draft.text)
+        if draft.kind == "decision" or draft.branch_size or change is None:
+            continue
+        stem = " ".join(change.group("stem").lower().split())
+        doing = _DOING.get(stem, (stem,))
+        if not any(w.startswith(d) for w in words for d in doing):
+            found.append(draft)
+    return found
+
+
+_CHANGE_HINTS = ("delet", "restart", "remov", "kill", "reboot", "drain", "cordon", "evict",
+                 "terminat", "recreat", "redeploy", "reinstall", "roll", "scale")  # fmt: skip
 
 
 def _item_paragraph(blocks: list[Block], index: int) -> int | None:
