@@ -1,4 +1,4 @@
-"""The CLI's plain coercion of command-line values (compiler.cli._plain_coercion) gives what
+"""The CLI's plain coercion of command-line values (compiler.cli_coercion.install) gives what
 typer's own pydantic adapters give, value, type and error, for every parameter of every
 command."""
 

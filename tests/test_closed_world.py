@@ -105,6 +105,31 @@ def test_actions_say_how_or_flag(compile_text: Compile, body: str, expected: int
 
 
 @pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a setting changed in prose, with no command: flagged
+        ("When the quota is reached, add the namespace to the exemption list.", 1),
+        ("If the backlog keeps growing, you will need more consumer replicas for the queue.", 1),
+        ("If the VM is stopped, check the cloud provider to see whether it was retired.", 1),
+        ("If memory is short, you can lower the cache size by changing `cacheMB` in your "
+         "[ServerConfig](https://example.org/docs/server/config/).", 1),
+        ("Be sure to define sensible request values for the sidecar.", 1),
+        # said how, or not a change: not flagged
+        ("If the quota is reached, add the namespace to the list with `quota-ctl exempt ns`.", 0),
+        ("Define what a good hand-over looks like for the rotation.", 0),
+        ("If the queue stalls, you will need more patience than usual.", 0),
+        ("If memory is short, lower the cache size in the [Admin Panel](https://admin.example.org"
+         "/settings).", 0),
+    ],
+)
+def test_settings_changed_in_prose_say_how_or_flag(
+    compile_text: Compile, sentence: str, expected: int
+) -> None:
+    body = f"# Mitigation\n\n{sentence}\n"
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
     "command",
     [
         "oc logs hypershift-agent-XXXXX -n ns",
@@ -124,6 +149,65 @@ def test_a_placeholder_in_prose_is_flagged_once(compile_text: Compile) -> None:
         "2. Read the `agent-XXXXX` pod's logs.\n"
     )
     assert len(flags(compile_text, body, "RB107")) == 1
+
+
+def test_a_placeholder_is_flagged_once_per_document_on_its_first_line(
+    compile_text: Compile,
+) -> None:
+    """LABELLING.md: once per distinct placeholder, on its first line: a later command or
+    prose line that repeats it (in any spelling of the same name) is not flagged again; a
+    different placeholder is."""
+    body = (
+        "# Drain\n\n1. Cordon it:\n\n```console\n$ kubectl cordon ${TARGET_HOST}\n```\n\n"
+        "2. Drain it:\n\n```console\n$ kubectl drain <target-host> --force\n```\n\n"
+        "3. Note `$TARGET_HOST` in the log, then uncordon it:\n\n"
+        "```console\n$ kubectl uncordon $TARGET_HOST --context $KUBE_CONTEXT\n```\n"
+    )
+    assert flags(compile_text, body, "RB107") == [(6, "target_host"), (18, "kube_context")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code", "expected"),
+    [
+        # contacts said in other words: flagged unless the actor resolves
+        ("After the fix, follow up with the platform owners about the root cause.", "RB103", 1),
+        ("Check in with the database experts every hour.", "RB103", 1),
+        ("Make sure the regional managers are notified of the outage.", "RB103", 1),
+        ("Pick an owner for each task, and check in with that person after an hour.", "RB103", 0),
+        ("Low-urgency page to storage team.", "RB103", 0),
+        ("If the rollout fails twice, escalate to engineering.", "RB103", 1),
+        ("Keep the finance leads updated every half hour.", "RB103", 1),
+        ("Raise the concern with the owning team before the freeze.", "RB103", 1),
+        ("Raise the concern with the owning team before the freeze.", "RB108", 0),
+        ("Today we keep the finance leads in the loop by hand.", "RB103", 0),
+        # a state nobody measures
+        ("When the error rate settles down, close the incident.", "RB102", 1),
+        ("If the replica set is in a weird state, scale it to zero.", "RB102", 1),
+        ("If the WAL volume is nearly exhausted, page the storage on-call.", "RB102", 1),
+        ("If the report says the bucket is close to its quota, archive old objects.", "RB102", 1),
+        ("If the bucket is within 5% of its quota, archive old objects.", "RB102", 0),
+        ("Once the cluster stabilises, resume the deploys.", "RB102", 1),
+        ("Once the queue depth is below 100, re-enable the cron jobs.", "RB102", 0),
+        # left to the reader
+        ("Apply your own discretion when sharing logs with the vendor.", "RB101", 0),
+        ("Use your discretion when sharing logs with the vendor.", "RB101", 1),
+    ],
+)
+def test_assumptions_said_in_other_words(
+    compile_text: Compile, sentence: str, code: str, expected: int
+) -> None:
+    assert len(flags(compile_text, f"# Respond\n\n{sentence}\n", code)) == expected
+
+
+def test_html_blocks_are_read_as_prose(compile_text: Compile) -> None:
+    """A table or list written in HTML is read without its tags; an HTML comment is not."""
+    body = (
+        "# Levels\n\n<table>\n  <tr>\n    <td>\n      <ul>\n"
+        "        <li>Escalate to the vendor if you feel it is needed.</li>\n"
+        "        <li>Drain the node if required (<code>node-drain</code>).</li>\n"
+        "      </ul>\n    </td>\n  </tr>\n</table>\n\n<!-- restart it when appropriate -->\n"
+    )
+    assert [line for line, _ in flags(compile_text, body, "RB101")] == [7, 8]
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ LAYERS = {
         "compiler.pipeline",
     ),
     "around": ("compiler.runtime", "compiler.draw", "compiler.project"),
-    "command line": ("compiler.cli", "compiler.__main__"),
+    "command line": ("compiler.cli", "compiler.cli_coercion", "compiler.__main__"),
 }
 """ARCHITECTURE.md's layers, lowest first: a module imports its own layer or lower ones."""
 

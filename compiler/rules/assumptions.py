@@ -52,7 +52,7 @@ _VAGUE = (
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
     r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
     r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
-    r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?judg(?:e)?ment\b"
+    r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?(?:judg(?:e)?ment|discretion)\b"
     r"|\bif\s+you\s+(?:think|feel|believe)\b"
     r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
@@ -106,12 +106,13 @@ _ON_CALL = re.compile(r"\bon-call\b")
 _ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
-    r"|message|slack|consult|check\s+with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
+    r"|message|slack|consult|check\s+(?:in\s+)?with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
+    r"|follow\s+up\s+with|give\s+(?:an?\s+)?(?:quick\s+)?heads[\s-]*up\s+to"
     r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
     r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
     r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:approval|sign-?off"
     r"|ok|okay|go-ahead|help|assistance|review)\s+from"
-    r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate)\s+(?:[\w'`-]+\s+){0,6}?"
+    r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate|raise)\s+(?:[\w'`-]+\s+){0,6}?"
     r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
 _ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|CISO|VP|SME|NOC|SOC|IC)s?\b"
@@ -123,16 +124,21 @@ _ROLE_NOUN = (
     r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
     # a function named on its own ("loop in legal"), not as a word of a longer name ("security
     # companies", "the management cluster")
-    r"|(?:legal|finance|management|leadership|compliance|procurement|security|(?-i:HR)|comms)"
+    r"|board|committee|council"
+    r"|(?:legal|finance|management|leadership|compliance|procurement|security|(?-i:HR)|comms"
+    r"|engineering)"
     r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
     r"|immediately|now|first|team)\b))"
 )
-_ACTOR_STARTS = "abcdefghilmnoprstLAEOV"
+_ACTOR_STARTS = "abcdefghiklmnoprstLAEOV"
 _ACTOR_ACTIVE = (
     rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
     rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
     rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
-    rf"|\blet\s+(?P<let>(?:the\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+know\b"
+    rf"|\blet\s+(?P<let>(?:the\s+|your\s+|an?\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}"
+    rf"|{_ROLE_NOUN}))\s+know\b"
+    rf"|\bkeep\s+(?P<kept>(?:the\s+|your\s+|all\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+"
+    r"(?:informed|updated|posted|aware|in\s+the\s+loop)\b"
     rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+involved\b"
 )
 _ACTOR = re.compile(
@@ -141,16 +147,23 @@ _ACTOR = re.compile(
         rf"{_ACTOR_ACTIVE}"
         rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+)?{_ROLE_NOUN}(?:\s+(?:and|or)\s+{_ROLE_NOUN})?)"
         r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to)\s+(?:always\s+)?be\s+"
-        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b",
+        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b"
+        # a contact asked for as its outcome: "make sure the right stakeholders are informed"
+        r"|\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?P<outcome>(?:the\s+|all\s+|your\s+)?"
+        rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+"
+        r"(?:kept\s+)?(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in"
+        r"|updated|aware)\b",
     ),
     re.IGNORECASE,
 )
 _PASSIVE_CONTACT_WORDS = frozenset(
-    {"included", "invited", "informed", "notified", "paged", "contacted", "consulted", "looped"}
+    {"included", "invited", "informed", "notified", "paged", "contacted", "consulted", "looped",
+     "updated", "aware"}
 )
 """Words the passive of `_ACTOR` ends with ("the DBA must be informed"): one must be there."""
 _ACTOR_NOT_PASSIVE = re.compile(
-    starting_with(_ACTOR_STARTS, rf"{_ACTOR_ACTIVE}|(?P<passive>(?!))"), re.IGNORECASE
+    starting_with(_ACTOR_STARTS, rf"{_ACTOR_ACTIVE}|(?P<passive>(?!))|(?P<outcome>(?!))"),
+    re.IGNORECASE,
 )
 """`_ACTOR` for a passage with none of `_PASSIVE_CONTACT_WORDS`: the same matches there, without
 trying the costly passive (a role noun, perhaps after three words) at every word."""
@@ -159,6 +172,7 @@ _ACTOR_FIRST = frozenset(
      "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
      "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
      "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
+     "follow", "heads", "keep", "raise",
      "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
@@ -262,7 +276,11 @@ _ACTION_VERB = (
     r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
     r"|disable|enable|evict|restore|recover|reinstall|rebuild|fail\s*over|promote|migrate|silence|apply(?!\s+to\s)|modify|change"
-    r"|clean\s*up|reset|issue|cancel)"
+    r"|clean\s*up|reset|issue|cancel|raise|lower"
+    # adding something to a setting: "add the node to the policy", "add the IP to the allowlist"
+    r"|add\s+(?=(?:[\w'-]+\s+){1,6}?(?:to|into)\s+(?:the\s+|your\s+|its\s+|a\s+)?(?:[\w-]+\s+)?"
+    r"(?:polic(?:y|ies)|config(?:uration)?|allow-?list|deny-?list|whitelist|blacklist|quota"
+    r"|rules?|settings|limits?|pool|node\s*pool|list)\b))"
 )
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
@@ -271,7 +289,13 @@ _IMPLIED_ACTION = re.compile(
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
     rf"{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
-    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*",
+    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*"
+    # a look-up in a console nobody names: "check the cloud provider to verify ..."
+    r"|^(?:check|look\s+(?:at|in)|review|consult)\s+(?:with\s+)?(?:the\s+|your\s+)"
+    r"(?:cloud\s+provider|(?:[\w-]+\s+)?(?:console|dashboard|portal|control\s+panel))\b[^.;:!?]*"
+    # a resource the reader must add: "you will need more storage space"
+    r"|^you\s+(?:will\s+|may\s+|might\s+)?(?:also\s+)?need\s+more\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:storage|space|capacity|memory|disk|disks|nodes|replicas|cpus?|resources|quota)\b[^.;:!?]*",
     re.IGNORECASE,
 )
 _REASON = re.compile(
@@ -1007,7 +1031,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
-    for hit in _scan(context, _ACTOR, ("actor", "let", "involved", "passive"), _ACTOR_FIRST, lean):
+    groups = ("actor", "let", "involved", "kept", "passive", "outcome")
+    for hit in _scan(context, _ACTOR, groups, _ACTOR_FIRST, lean):
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
@@ -1089,7 +1114,8 @@ _CHOSEN_BY = re.compile(
     re.IGNORECASE,
 )
 _NOT_AN_OBJECT = re.compile(
-    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|if|when|whether)\b", re.IGNORECASE
+    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|to|if|when|whether)\b",
+    re.IGNORECASE,
 )
 """Words a contact verb's object never starts with: the reader, or a preposition."""
 _ROLE_WORD = re.compile(rf"\b(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})", re.IGNORECASE)
@@ -1152,10 +1178,19 @@ def _described_contact(hit: Hit) -> bool:
         return True
     if _ABILITY.search(hit.passage.text, max(start, verb - 40), verb):
         return True
+    if _PRONOUN_SUBJECT.search(hit.passage.text, max(start, verb - 30), verb):
+        return True  # "we also want to make sure we keep stakeholders in the loop"
     if hit.passage.block.kind == "heading" and not is_instruction(hit.sentence):
         return True
     subjects = list(_CONTACT_SUBJECT.finditer(hit.passage.text, max(start, verb - 60), verb))
     return bool(subjects) and subjects[-1].group("subject").lower() not in ("you", "we")
+
+
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:we|they|he|she|it|i)\s+(?:also\s+|then\s+|always\s+|usually\s+|often\s+)?$",
+    re.IGNORECASE,
+)
+"""A contact verb right after a subject other than the reader: what someone does."""
 
 
 _CONTACT_SUBJECT = re.compile(
@@ -1167,7 +1202,7 @@ _CONTACT_SUBJECT = re.compile(
 _DIRECTOR = re.compile(
     rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE
 )
-_REFERS_BACK_TO = re.compile(r"^(?:such|these|those|said|the\s+same)\s", re.IGNORECASE)
+_REFERS_BACK_TO = re.compile(r"^(?:such|these|those|that|this|said|the\s+same)\s", re.IGNORECASE)
 """An actor named before ("page such teams"): flagged, if at all, where it is named."""
 
 
@@ -1486,9 +1521,9 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
         "(`pod-XXXXX`, `my-`/`your-`/`example-` names, `/path/to/...`, `[port number]`) in "
         "commands and in inline code anywhere in the prose, that front matter `inputs` does "
         "not declare and the prose does not say how to fill (matched case-insensitively, `-` = "
-        "`_`); once per command, and once per document in prose. A variable the runbook "
-        "assigns itself is fine — unless it is assigned from a placeholder such as "
-        "`NODE=<node from the alert>`.",
+        "`_`); once per distinct placeholder in the document, on its first line. A "
+        "variable the runbook assigns itself is fine — unless it is assigned from a "
+        "placeholder such as `NODE=<node from the alert>`.",
         why="A reader knows to substitute the namespace from the alert; an agent has to guess "
         "where the value comes from, and a guessed namespace is a command against the wrong "
         "thing.",
@@ -1500,36 +1535,36 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
 @_with_model_flags("RB107")
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
     known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
-    in_prose: set[str] = set()  # inline code: once per distinct placeholder in the document
-    for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]:
-        seen = set() if region.command else in_prose
-        if not region.command and region.text is not None and _COMMAND_LIKE.search(region.text):
-            seen = set()  # a command in inline code: once per command, as in a code block
-        for span, match in matches(context, region, PLACEHOLDER):
-            name = raw_name(match)
-            if not _is_real_placeholder(match):
-                continue
-            if known is None:
-                inputs = {_norm(key) for key in context.meta.inputs}
-                known = (inputs | _described(context), _assigned_names(context))
-            declared, assigned = known
-            if _norm(name) in declared or name in seen:
-                continue
-            if not match.group("angle") and _single_quoted(context, span):
-                continue  # the shell expands nothing inside '...'
-            if name in assigned and not assigned[name]:
-                continue
-            seen.add(name)
-            how = " (assigned from a placeholder)" if name in assigned else ""
-            yield Finding(
-                "RB107",
-                span,
-                f"placeholder `{match.group(0)}` is not declared in inputs{how}",
-                f"declare `{placeholder_name(match)}` under `inputs:` in front matter, "
-                "with where its value comes from",
-                name.lower(),
-                region.step,
-            )
+    found = [
+        (span, match, region.step)
+        for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]
+        for span, match in matches(context, region, PLACEHOLDER)
+        if _is_real_placeholder(match)
+    ]
+    seen: set[str] = set()  # once per distinct placeholder in the document, on its first line
+    for span, match, step in sorted(found, key=lambda item: (item[0].line, item[0].column)):
+        name = raw_name(match)
+        if known is None:
+            inputs = {_norm(key) for key in context.meta.inputs}
+            known = (inputs | _described(context), _assigned_names(context))
+        declared, assigned = known
+        if _norm(name) in declared or placeholder_name(match) in seen:
+            continue
+        if not match.group("angle") and _single_quoted(context, span):
+            continue  # the shell expands nothing inside '...'
+        if name in assigned and not assigned[name]:
+            continue
+        seen.add(placeholder_name(match))
+        how = " (assigned from a placeholder)" if name in assigned else ""
+        yield Finding(
+            "RB107",
+            span,
+            f"placeholder `{match.group(0)}` is not declared in inputs{how}",
+            f"declare `{placeholder_name(match)}` under `inputs:` in front matter, "
+            "with where its value comes from",
+            name.lower(),
+            step,
+        )
 
 
 _DESCRIBES = re.compile(
@@ -1587,9 +1622,11 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
     summary='An action the step asks for with no command or tool: "you can safely delete the pod".',
     docs=RuleDoc(
         what="Flags change instructions anywhere in the prose (delete, restart, scale, roll back, "
-        '"take corrective measures", ...) or a look-up in a named system ("check billing in '
-        'Stripe") that bind no tool and give no command: no command or tool in inline code '
-        "(a file name or setting is not one), no code block after it, no list after it that "
+        '"take corrective measures", "add the node to the policy", "you will need more '
+        'storage", ...) or a look-up in a named system or console ("check billing in Stripe", '
+        '"check the cloud provider") that bind no tool and give no command: no command or tool '
+        "in inline code (a file name or setting is not one, nor a link to documentation), no "
+        "code block after it, no list after it that "
         "details it, and the same change is not said with how elsewhere in the document.",
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
@@ -1626,7 +1663,9 @@ _CHANGE_VERBS = (
     r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
     r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
-    r"|configure|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
+    r"|configure|define\s+(?=(?:[\w-]+\s+){0,3}?(?:values?|defaults?|limits?|requests?|quotas?"
+    r"|env(?:ironment)?\s+variables?|parameters?|settings)\b)"
+    r"|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
     r"|open\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
@@ -1648,10 +1687,11 @@ _CHANGE_FIRST = frozenset(
 _CHANGE_CLAUSE = re.compile(
     # A match starts at the text's start, at punctuation or at a word starting with one of
     # these letters: that test first rejects most positions before any alternative is tried.
-    r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgbj]))"
+    r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgbje]))"
     rf"(?:(?:^|[;:]\s*|(?<![\w,])\n\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|could|must|should|also|just|simply"
     rf"|safely|immediately|please)\s+"
-    rf"|\b(?:need|needs|required|have|has|able|want|going)\s+to\s+|\bmake\s+sure\s+(?:you\s+)?)"
+    rf"|\b(?:need|needs|required|have|has|able|want|going|ensure|be\s+sure)\s+to\s+"
+    rf"|\bmake\s+sure\s+(?:you\s+)?)"
     rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
@@ -1684,7 +1724,10 @@ _NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNOR
 _TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
     r"|the\s+(?:person|individual|executive|other\s+\w+))\s+(?:with|on|about|off|from\s+the"
-    r"\s+(?:call|bridge|meeting|room|channel))\b",
+    r"\s+(?:call|bridge|meeting|room|channel))\b"
+    # raising a matter with people: "raise the issue with the owning team"
+    r"|^raise\s+(?:the\s+|this\s+|that\s+|an?\s+|your\s+|any\s+)?(?:issue|concern|question"
+    r"|problem|matter|it|this|that|risk)s?\s+(?:with|to)\b",
     re.IGNORECASE,
 )
 """A change verb whose object is people: "update them with anything you feel appropriate",
@@ -1750,10 +1793,38 @@ def _place_carries(hit: Hit) -> bool:
 _LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
 
 
-def _names_system(clause: str) -> bool:
+def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool:
     """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
-    room"): a capitalised name after its first word."""
-    return _NAMED_SYSTEM.search(clause) is not None
+    room"): a capitalised name after its first word, or a link. Given the text the clause
+    starts at `offset` of, a link to documentation ("in your [KubeletConfiguration](https://
+    kubernetes.io/docs/...)") is a reference for how, not a system to do it in."""
+    for found in _NAMED_SYSTEM.finditer(clause):
+        if text is None or not _LINKISH.search(found.group(0)):
+            return True
+        start, end = offset + found.start(), offset + found.end()
+        links = [
+            link
+            for link in _LINK.finditer(text, max(0, start - 200), end + 400)
+            if link.start() < end and link.end() > start - 1
+        ]
+        if not links or not all(_documentation(link) for link in links):
+            return True
+    return False
+
+
+_LINKISH = re.compile(r"\[|\]\(|://")
+_LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)|(?P<bare>https?://[^\s)>\]]+)")
+_DOCS = re.compile(
+    r"(?:^|[/.])(?:docs?|documentation|reference|manual|handbook)(?:[/.#-]|$)|\bdocumentation\b",
+    re.IGNORECASE,
+)
+
+
+def _documentation(link: re.Match[str]) -> bool:
+    """Whether a link points at documentation (its address or its words say so)."""
+    return bool(_DOCS.search(link.group("url") or link.group("bare") or "")) or bool(
+        link.group("label") and re.search(r"\b(?:docs?|documentation)\b", link.group("label"), re.I)
+    )
 
 
 def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Finding]:
@@ -1776,7 +1847,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # a passive "X needs to be replaced" instructs with no "you"
         if hit.match.group("clause") and _expected_behaviour(hit):
             continue  # "The structure should be flexible and scale with the incident"
-        if hit.match.group("clause") and _names_system(_own_clause(hit.match.group("clause"))):
+        clause = hit.match.group("clause")
+        if clause and _names_system(_own_clause(clause), passage.text, hit.match.start("clause")):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
@@ -2042,10 +2114,15 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # (tested first: it is cheaper than finding the sentence)
         if not _instructs(_sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
-        if _names_system(match.group(0)) and not _LOOK_UP.match(match.group(0)):
+        named = _names_system(match.group(0), passage.text, match.start())
+        if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TO_PEOPLE.search(match.group(0)):
             continue
+        if _TRIBAL.search(match.group(0)):
+            continue  # "check the usual dashboard": RB104 names what is missing
+        if match.start() == 0 and _place_named_before(context, step.source):
+            continue  # "Sign in to [the desk](...) and raise a CR"
         words = " ".join(match.group(0).split())
         yield Finding(
             "RB108",
@@ -2055,6 +2132,15 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             words,
             step.id,
         )
+
+
+def _place_named_before(context: CheckContext, span: Span) -> bool:
+    """Whether a step cut from the middle of a sentence is coordinated with an action before it
+    that names the system both are done in ("Sign in to [the desk](...) and raise a CR")."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    before = line[found.start if found is not None else 0 : span.column - 1]
+    return _AND_THEN.search(before) is not None and _names_system(before)
 
 
 def _sentence_from(context: CheckContext, span: Span) -> str:

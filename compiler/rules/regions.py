@@ -138,16 +138,33 @@ _WORD = re.compile(r"[a-z]+")
 _PROSE_KINDS = frozenset({"paragraph", "heading", "table"})
 
 
+_MARKUP = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
+"""HTML comments and tags: what a reader of an HTML block (a table or list written in HTML)
+does not see."""
+
+
 def passages(context: CheckContext) -> Iterator[Passage]:
-    """Every prose block of the document (not only text that became a step), read."""
+    """Every prose block of the document (not only text that became a step), read; an HTML
+    block's text too ("<li>Trigger incident response if necessary</li>"), without its tags."""
     lines = context.document.lines
     for block in context.document.blocks:
-        if block.kind in _PROSE_KINDS and block.span.end_line <= len(lines):
+        if block.span.end_line > len(lines):
+            continue
+        if block.kind in _PROSE_KINDS:
             yield read_block(lines, block)
+        elif block.kind == "html":
+            passage = read_block(lines, block, markup=True)
+            if passage.text.strip():
+                yield passage
 
 
-def read_block(lines: tuple[str, ...], block: Block) -> Passage:
-    """A block's source (`block.span` of `lines`) as a reader sees it."""
+def _blank(found: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", found.group(0))
+
+
+def read_block(lines: tuple[str, ...], block: Block, markup: bool = False) -> Passage:
+    """A block's source (`block.span` of `lines`) as a reader sees it (with `markup`, HTML
+    tags and comments blanked out first: every character keeps its place)."""
     raw_lines = []
     for number in range(block.span.line, block.span.end_line + 1):
         text = lines[number - 1]
@@ -158,7 +175,7 @@ def read_block(lines: tuple[str, ...], block: Block) -> Passage:
     starts = [0]
     for piece in raw_lines[:-1]:
         starts.append(starts[-1] + len(piece) + 1)
-    text, origins = read_spans(raw)
+    text, origins = read_spans(_MARKUP.sub(_blank, raw) if markup else raw)
     return Passage(block, raw, text, origins, starts)
 
 

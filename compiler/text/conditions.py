@@ -49,7 +49,11 @@ JUDGEMENT = re.compile(
     r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal)\s+(?:amount\s+of\s+)?"
     r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
     r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+"
-    r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b",
+    r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b"
+    # a state nobody measures: "once things calm down", "when the service stabilises"
+    r"|\b(?:calms?|calmed|settles?|settled|quiets?|quieted|dies|died)\s+down\b"
+    r"|\bstabili[sz](?:es|ed|e)\b|\b(?:returns?|gets?|goes|comes?)\s+back\s+to\s+normal\b"
+    r"|\bin\s+(?:a\s+)?(?:bad|good|poor|weird|strange|odd|broken|sorry)\s+state\b",
     re.IGNORECASE,
 )
 """A judgement with no measure: "is high", "too many", "looks unhealthy", "you suspect"."""
@@ -77,9 +81,20 @@ _OUTCOME = re.compile(
 )
 
 
+_APPROXIMATE = re.compile(
+    r"\b(?:(?:close|closer)\s+to|near(?:ly)?|almost|approaching|about\s+to\s+(?:reach|hit|run\s+out"
+    r"|exceed|fill))\b",
+    re.IGNORECASE,
+)
+"""A bound approached with no margin: "growing close to the quota", "nearly full"."""
+
+
 @lru_cache(maxsize=8192)  # pure; asked again of the same conditions
 def decidable(condition: str) -> bool:
-    """Whether a condition can be decided from what is written, without judgement."""
+    """Whether a condition can be decided from what is written, without judgement ("the output
+    shows that you are close to the quota" is not: how close is not said)."""
+    if _APPROXIMATE.search(condition) and not MEASURED.search(condition):
+        return False
     return bool(
         MEASURED.search(condition)
         or EXPLICIT.search(condition)
@@ -132,6 +147,7 @@ def measureless(condition: str) -> bool:
     return bool(
         JUDGEMENT.search(condition)
         or _MEASURE_WORD.search(condition)
+        or _APPROXIMATE.search(condition)
         or _NORMATIVE_QUESTION.match(condition)
     )
 
@@ -198,6 +214,7 @@ def judged(condition: str) -> bool:
         or _LEFT_OPEN.search(condition)
         or JUDGEMENT.search(condition)
         or _NORMATIVE_QUESTION.match(condition)
+        or (_APPROXIMATE.search(condition) and not MEASURED.search(condition))
     )
 
 
