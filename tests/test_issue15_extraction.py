@@ -1135,3 +1135,25 @@ def test_a_change_its_commands_do_not_make_is_a_step_beside_them(
     drafts = extract(parse(text), frozenset({"oc"}))
     assert [d.text for d in drafts] == expected
     assert drafts[-1].note == lead_in
+
+
+@pytest.mark.parametrize(
+    ("last_sentence", "decision"),
+    [
+        # A condition ending the paragraph before commands governs them.
+        ("If tracing is on, the next counter can be graphed.", "If tracing is on"),
+        # What the commands will show is no decision.
+        ("If the relay joined, you will see output like this.", None),
+    ],
+)
+def test_a_condition_ending_the_paragraph_before_commands_is_their_decision(
+    last_sentence: str, decision: str | None
+) -> None:
+    text = (
+        "# Relay\n\n## Diagnose\n\nRead the relay dashboard. Is the queue growing or flat? "
+        f"{last_sentence}\n\n```promql\nrelay_queue_depth\n```\n"
+    )
+    drafts = extract(parse(text))
+    found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
+    middle = [("decision", decision, 1)] if decision else []
+    assert found == [("manual", None, 0), *middle, ("check", None, 0)]

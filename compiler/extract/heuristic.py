@@ -336,6 +336,10 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 found = unshown + _introduced(lead_in, commands, adjacent)
             else:
                 found = [_command_step(block, lines, text) for lines, text in commands]
+                before = blocks[index - 1] if index else None
+                guard = _condition_over(before, document.lines) if found and before else None
+                if guard is not None:
+                    found = [replace(guard, branch_size=len(found)), *found]
             if commands and _query_block(block):
                 # Run in a metrics console, not a shell: a check with no command to bind.
                 found = [replace(d, kind="check", command=None) if d.command else d for d in found]
@@ -528,6 +532,29 @@ def _unshown_changes(
 
 _CHANGE_HINTS = ("delet", "restart", "remov", "kill", "reboot", "drain", "cordon", "evict",
                  "terminat", "recreat", "redeploy", "reinstall", "roll", "scale")  # fmt: skip
+
+
+def _condition_over(before: Block, lines: tuple[str, ...]) -> DraftStep | None:
+    """The decision over commands that the paragraph right before them ends in, when that
+    paragraph is not their lead-in: "... Is this organic growth? If monitoring is enabled,
+    the following metric can be watched." over a query (a sentence with an instruction in it
+    is a step of the paragraph's already)."""
+    if before.kind != "paragraph" or before.text.rstrip().endswith("?"):
+        return None
+    parts = sentences(before.text)
+    if len(parts) < 2:
+        return None
+    last = parts[-1]
+    text = last.text.strip()
+    if not _leading(text) or _instructional(text) or is_pointer(text):
+        return None
+    if _OUTPUT_LEAD_IN.search(text.rstrip(".")) or _SHOWS.search(text):
+        return None  # "If it was imported, you will see output like this.": what it shows
+    start = last.start + len(last.text) - len(last.text.lstrip())
+    span = _sub_span(before, lines, start, start + len(text))
+    if span is None:
+        return None
+    return _draft(before, "decision", text, span, condition=_condition_of(text))
 
 
 def _item_paragraph(blocks: list[Block], index: int) -> int | None:
