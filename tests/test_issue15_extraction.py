@@ -1039,6 +1039,7 @@ def test_a_condition_after_a_series_with_no_and_governs_the_whole_series() -> No
         "If so, they should be treated as leaked whatever vault held them.",
         # a manner adverb before a verb the list lacks
         "Regularly refactor and tidy our runbook index.",
+        "Talk to the storage owners or read the vendor notes first.",
     ],
 )
 def test_general_instruction_forms_are_instructions(sentence: str) -> None:
@@ -1053,6 +1054,7 @@ def test_general_instruction_forms_are_instructions(sentence: str) -> None:
         "They should show `Ready` after a minute.",
         "It should be restarted by the supervisor on its own.",
         "Usually rebalances the shards overnight.",
+        "Talks with the vendor are still ongoing.",
     ],
 )
 def test_look_alikes_of_those_forms_are_not_instructions(sentence: str) -> None:

@@ -40,7 +40,7 @@ VERBS = (
     r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
     r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze|specify|ssh"
     r"|start|stay|stop|state(?=\s+(?:that|clearly|why|what)\b)|study|submit|summari[sz]e|swap"
-    r"|switch|sync|tag|tail|take|tell|terminate|test|trigger"
+    r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tell|terminate|test|trigger"
     r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
     r"|watch|work\s+(?:with|through|on)|write"
 )
