@@ -1159,3 +1159,17 @@ def test_a_condition_ending_the_paragraph_before_commands_is_their_decision(
     found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
     middle = [("decision", decision, 1)] if decision else []
     assert found == [("manual", None, 0), *middle, ("check", None, 0)]
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "expected"),
+    [
+        ("More places to look at:", [("check", "More places to look at:")]),
+        ("Things to know:", []),  # what to know is no check
+    ],
+)
+def test_a_verbless_lead_in_to_what_to_check_is_a_check(
+    lead_in: str, expected: list[tuple[str, str]]
+) -> None:
+    text = f"# Cache\n\n## Diagnose\n\n{lead_in}\n\n- a full disk on the host\n- an expired token\n"
+    assert [(d.kind, d.text) for d in extract(parse(text))] == expected

@@ -970,12 +970,17 @@ def _sentence_steps(
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
     if otherwise is not None:
         return otherwise
-    if not (numbered or command_item or question) and not _instructional(text, procedural):
+    to_check = _TO_CHECK.match(text) is not None
+    if not (numbered or command_item or question or to_check) and not _instructional(
+        text, procedural
+    ):
         return []
     whole = start == 0 and end >= len(block.text)
     span = block.span if whole else _sub_span(block, lines, start, start + len(text))
     if span is None:
         return []
+    if to_check:
+        return [_draft(block, "check", text, span)]  # "Other things to check:" over a list
     if question and _WH_QUESTION.match(_unemphasised(text)):
         # "Which keys were on the host?": the reader finds out.
         return [_draft(block, "check", text, span)]
@@ -1003,6 +1008,14 @@ def _sentence_steps(
 
 
 _ELSE_CLAUSE = re.compile(r",\s+(?P<key>if\s+not|otherwise|else)\b,?\s+", re.IGNORECASE)
+
+
+_TO_CHECK = re.compile(
+    r"^(?:other|more|some|additional|further|common)?\s*(?:things|items|places|areas|causes"
+    r"|suspects)\s+to\s+(?:check|verify|inspect|investigate|look\s+(?:at|for|into))\s*:$",
+    re.IGNORECASE,
+)
+"""A verbless lead-in to what the reader checks: "Other things to check:", "Places to look at:"."""
 
 
 def _else_split(
