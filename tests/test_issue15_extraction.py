@@ -1173,3 +1173,12 @@ def test_a_verbless_lead_in_to_what_to_check_is_a_check(
 ) -> None:
     text = f"# Cache\n\n## Diagnose\n\n{lead_in}\n\n- a full disk on the host\n- an expired token\n"
     assert [(d.kind, d.text) for d in extract(parse(text))] == expected
+
+
+def test_a_series_of_common_verbs_the_list_lacked_splits() -> None:
+    paragraph = (
+        "Your role as scribe is to join the bridge, gain access to the timeline, and track "
+        "every decision made. You will be asked to craft the summary, gain sign-off from the "
+        "lead, and then disseminate it to the company."
+    )
+    assert len(_texts(f"# Scribe\n\n## Duties\n\n{paragraph}\n")) == 6
