@@ -1182,3 +1182,26 @@ def test_a_series_of_common_verbs_the_list_lacked_splits() -> None:
         "lead, and then disseminate it to the company."
     )
     assert len(_texts(f"# Scribe\n\n## Duties\n\n{paragraph}\n")) == 6
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # A condition whose consequence names a fault governs the instruction after it.
+        (
+            "If the lag tops a minute, there may be a fault in the replica. Read its log.",
+            [("decision", "If the lag tops a minute", 1), ("manual", None, 0)],
+        ),
+        # Any other statement as its consequence does not.
+        (
+            "If the lag tops a minute, the replica is behind. Read its log.",
+            [("manual", None, 0)],
+        ),
+    ],
+)
+def test_a_condition_that_names_a_fault_governs_the_next_instruction(
+    paragraph: str, expected: list[tuple[str, str | None, int]]
+) -> None:
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
+    assert found == expected

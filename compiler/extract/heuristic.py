@@ -841,20 +841,31 @@ _CONDITION_FRAGMENT = re.compile(
 replica is lagging. It's best to ...", "If you don't know the owner, that's fine. Ask ..."."""
 
 
+_DIAGNOSIS = re.compile(
+    r"(?:^|,\s+)there\s+(?:is|are|may\s+be|might\s+be|could\s+be|seems\s+to\s+be|is\s+likely)\s+"
+    r"(?:an?\s+|some\s+)?(?:\w+\s+)?(?:problem|issue|fault|error|failure)s?\b",
+    re.IGNORECASE,
+)
+"""A consequence that names a fault, not what to do about it: the next sentence says that."""
+
+
 def _condition_fragment(
     block: Block, lines: tuple[str, ...], start: int, end: int
 ) -> DraftStep | None:
     """The decision of a condition written as a sentence of its own, or None."""
     text = block.text[start:end].strip()
     fragment = _CONDITION_FRAGMENT.match(text)
+    leading = _leading(text) if fragment is None else None
+    if leading and _DIAGNOSIS.search(leading.group("rest")):
+        fragment = leading  # "If X, there may be a problem with Y. Look at ..."
     if fragment is None or _instructional(text):
         return None
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
     span = _sub_span(block, lines, start, start + len(text))
     if span is None:
         return None
-    condition = " ".join(fragment.group("cond").split())
-    return _draft(block, "decision", text, span, condition=condition)
+    condition = _condition_of(text) if "kw" in fragment.groupdict() else fragment.group("cond")
+    return _draft(block, "decision", text, span, condition=" ".join((condition or "").split()))
 
 
 @lru_cache(maxsize=2048)
