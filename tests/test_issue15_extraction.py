@@ -1040,6 +1040,7 @@ def test_a_condition_after_a_series_with_no_and_governs_the_whole_series() -> No
         # a manner adverb before a verb the list lacks
         "Regularly refactor and tidy our runbook index.",
         "Talk to the storage owners or read the vendor notes first.",
+        "Third, we can inspect the `spec.routes` part.",
     ],
 )
 def test_general_instruction_forms_are_instructions(sentence: str) -> None:
@@ -1055,6 +1056,8 @@ def test_general_instruction_forms_are_instructions(sentence: str) -> None:
         "It should be restarted by the supervisor on its own.",
         "Usually rebalances the shards overnight.",
         "Talks with the vendor are still ongoing.",
+        "Then you can be sure the route is served.",
+        "We can inspect the `spec.routes` part.",
     ],
 )
 def test_look_alikes_of_those_forms_are_not_instructions(sentence: str) -> None:

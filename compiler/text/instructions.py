@@ -266,6 +266,13 @@ _OFFERED = re.compile(
 )
 """Another way offered: "You can also verify the file directly", "You could also roll it
 back" (a bare "you can" states what is possible: not an instruction)."""
+_SEQUENCED = re.compile(
+    r"^(?:first|second|third|fourth|next|then|finally|lastly|afterwards),?\s+(?:you|we)\s+"
+    r"(?:can|could|may)\s+(?:\w+ly\s+)?(?!(?:be|see|find|have|get|notice|observe|expect)\b)",
+    re.IGNORECASE,
+)
+"""What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
+can verify the route" (the order makes it the next thing to do)."""
 _ADVISED = re.compile(
     r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|recommended|advisable|advised|wise"
     r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
@@ -354,7 +361,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True  # "If there is no activity, restarting the pod may help."
     if "need" in text and _HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
-    offered = _OFFERED.match(text) or _ADVISED.match(text)
+    offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
     if offered and _imperative(text[offered.end() :]):
         return True
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
