@@ -1208,3 +1208,30 @@ def test_a_condition_that_names_a_fault_governs_the_next_instruction(
     drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
     found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "expected"),
+    [
+        # The lead-in's last sentence is a condition over the commands.
+        (
+            "Ask the storage owner about the cause. If it began with the last upgrade, undo it:",
+            [("manual", 3, 0), ("decision", None, 2), ("action", None, 0), ("action", None, 0)],
+        ),
+        # No condition: the whole paragraph stays the commands' lead-in.
+        (
+            "Log in to the hub. Check the node:",
+            [("action", 3, 0), ("action", None, 0)],
+        ),
+    ],
+)
+def test_a_condition_closing_a_lead_in_is_a_decision_over_its_commands(
+    lead_in: str, expected: list[tuple[str, int | None, int]]
+) -> None:
+    text = (
+        f"# Store\n\n## Fix\n\n1. Read the alert.\n2. Read the logs.\n3. {lead_in}\n\n"
+        "   ```shell\n   $ oc rollout history deploy/store\n   $ oc rollout undo deploy/store\n"
+        "   ```\n"
+    )
+    drafts = extract(parse(text), frozenset({"oc"}))[2:]
+    assert [(d.kind, d.list_number, d.branch_size) for d in drafts] == expected

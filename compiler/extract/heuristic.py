@@ -333,7 +333,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 adjacent = lead_ins[index] == index - 1
                 lead_in = blocks[lead_ins[index]]
                 unshown = _unshown_changes(lead_in, document.lines, commands)
-                found = unshown + _introduced(lead_in, commands, adjacent)
+                found = unshown + _introduced(lead_in, commands, adjacent, document.lines)
             else:
                 found = [_command_step(block, lines, text) for lines, text in commands]
                 before = blocks[index - 1] if index else None
@@ -1381,8 +1381,47 @@ def _pieces(span: Span, lines: tuple[str, ...]) -> Iterator[tuple[int, int, str]
         yield index, offset, line[offset:]
 
 
+def _last_condition(
+    block: Block, lines: tuple[str, ...], code_block_steps: list[DraftStep]
+) -> list[DraftStep] | None:
+    """A lead-in whose last sentence is a condition over the commands, after instructions of
+    their own: "Talk with the owner about the cause. If it started with the rollout, roll it
+    back:" -> the talk, then a decision whose branch is the commands."""
+    parts = sentences(block.text)
+    if len(parts) < 2:
+        return None
+    last = parts[-1]
+    text = last.text.strip()
+    if not _leading(text) or not all(_instructional(p.text.strip()) for p in parts[:-1]):
+        return None
+    earlier = [
+        step for p in parts[:-1] for step in _sentence_steps(block, lines, p.start, p.end)
+    ]
+    start = last.start + len(last.text) - len(last.text.lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None or not earlier or any(d.kind == "decision" for d in earlier):
+        return None
+    decision = _draft(
+        block,
+        "decision",
+        text,
+        span,
+        condition=_condition_of(text),
+        branch_size=len(code_block_steps),
+    )
+    # The item's number goes with its first step only ("go to step 8" lands on the talk).
+    number, key = code_block_steps[0].list_number, code_block_steps[0].list_key
+    steps = [replace(d, list_number=None, list_key=None) for d in (*earlier, decision)]
+    steps[0] = replace(steps[0], list_number=number, list_key=key)
+    code_block_steps = [replace(d, list_number=None) for d in code_block_steps]
+    return [*steps, *code_block_steps]
+
+
 def _introduced(
-    block: Block, commands: list[tuple[list[CodeLine], str]], adjacent: bool
+    block: Block,
+    commands: list[tuple[list[CodeLine], str]],
+    adjacent: bool,
+    lines: tuple[str, ...] | None = None,
 ) -> list[DraftStep]:
     """Commands led in by a paragraph: its text is their note; a condition in it becomes a
     decision whose branch is the commands (only when nothing stands between them)."""
@@ -1392,6 +1431,8 @@ def _introduced(
             code_block_steps[0], list_number=block.number, list_key=block.list_id
         )
     leading = _leading(block.text)
+    if not leading and adjacent and lines is not None:
+        return _last_condition(block, lines, code_block_steps) or code_block_steps
     if not leading or not adjacent:
         return code_block_steps
     condition = _condition_of(block.text)
