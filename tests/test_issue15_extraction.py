@@ -1125,6 +1125,12 @@ def test_commands_in_an_html_pre_are_steps_as_in_a_fenced_block() -> None:
             "oc delete pod broker-0 -n queue",
             ["oc delete pod broker-0 -n queue"],
         ),
+        # A command that may make the change another way (deleting a pod restarts it).
+        (
+            "Restart the broker pods if they hang:",
+            "oc delete pod broker-0 -n queue",
+            ["oc delete pod broker-0 -n queue"],
+        ),
         # A change verb with no object is a noun ("restart count").
         (
             "Read the broker's phase and restart count:",

@@ -517,7 +517,10 @@ def _unshown_changes(
     (the commands only watch)."""
     if not any(m in lead_in.text.lower() for m in _CHANGE_HINTS) or _leading(lead_in.text):
         return []
-    words = {w for _, text in commands for w in re.findall(r"[a-z]+", text.lower())}
+    command_words = [set(re.findall(r"[a-z]+", text.lower())) for _, text in commands]
+    if not all(words & _READS and not words & _CHANGES for words in command_words):
+        return []  # a command may make the change another way ("restart" by `oc delete pod`)
+    words = set().union(*command_words)
     found = []
     for draft in _prose_steps(lead_in, lines):
         change = _CHANGE.match(draft.text)
@@ -530,6 +533,19 @@ def _unshown_changes(
     return found
 
 
+_READS = frozenset(
+    {"get", "describe", "logs", "log", "list", "ls", "show", "status", "top", "watch", "cat",
+     "tail", "head", "grep", "ps", "journalctl", "explain", "inspect", "info", "history", "df",
+     "du", "free", "events"}
+)  # fmt: skip
+"""Words of a command that only reads."""
+_CHANGES = frozenset(
+    {"delete", "del", "rm", "kill", "restart", "undo", "apply", "create", "replace", "patch",
+     "scale", "drain", "cordon", "uncordon", "evict", "reboot", "stop", "start", "edit", "set",
+     "annotate", "label", "exec", "debug", "rsh", "ssh", "remove", "destroy", "drop", "systemctl",
+     "service", "terminate", "reload", "rollback", "upgrade", "install", "uninstall", "mv", "cp"}
+)  # fmt: skip
+"""Words of a command that may change something (the lead-in's change may be made by it)."""
 _CHANGE_HINTS = ("delet", "restart", "remov", "kill", "reboot", "drain", "cordon", "evict",
                  "terminat", "recreat", "redeploy", "reinstall", "roll", "scale")  # fmt: skip
 
