@@ -6,6 +6,7 @@ This is the only module that imports markdown_it.
 from __future__ import annotations
 
 import bisect
+import html
 import math
 import re
 from dataclasses import dataclass, field
@@ -288,6 +289,9 @@ def html_blocks(block: Block, lines: tuple[str, ...]) -> tuple[Block, ...]:
     for run in html_texts(source):
         if run.title:
             continue
+        if run.code:
+            found.append(_pre_block(block, source, starts, first, run.start, run.end))
+            continue
         line, column = _position(starts, run.start)
         end_line, end_column = _position(starts, run.end - 1)
         span = Span(
@@ -308,6 +312,53 @@ def html_blocks(block: Block, lines: tuple[str, ...]) -> tuple[Block, ...]:
             )
         )
     return tuple(found)
+
+
+_TAG_TEXT = re.compile(r"<[^<>]*>")
+_LANGUAGE = re.compile(r"\b(?:language|lang)-(?P<name>[\w+-]+)", re.IGNORECASE)
+
+
+def _pre_block(
+    block: Block, source: str, starts: list[int], first: int, start: int, end: int
+) -> Block:
+    """The code block a `<pre>` holds (`source[start:end]`, the block's lines from `first`):
+    its lines with their tags removed and entities decoded, as a fenced block's lines are;
+    its language from a `language-X` class of the `<pre>` or the `<code>` in it."""
+    code_lines = []
+    for index in range(_position(starts, start)[0], _position(starts, end - 1)[0] + 1):
+        begin = max(starts[index], start)
+        finish = min(starts[index + 1] - 1 if index + 1 < len(starts) else len(source), end)
+        piece = source[begin:finish]
+        # the column of the line's first character a reader sees (tags before it skipped)
+        skipped = re.match(r"(?:\s*<[^<>]*>)*", piece)
+        at = skipped.end() if skipped else 0
+        column = begin - starts[index] + at + 1
+        text = html.unescape(_TAG_TEXT.sub("", piece[at:])).rstrip()
+        code_lines.append(CodeLine(first + index + 1, column, text))
+    while code_lines and not code_lines[-1].text.strip():
+        code_lines.pop()  # the line of a closing `</code>`
+    opened = source.rfind("<pre", 0, start)
+    opening_tags = re.match(r"(?:\s*<[^<>]*>)*", source[start:end])
+    head = source[opened : start + (opening_tags.end() if opening_tags else 0)]
+    language = _LANGUAGE.search(head) if opened >= 0 else None
+    line, column = _position(starts, start)
+    end_line, end_column = _position(starts, end - 1)
+    span = Span(
+        line=first + line + 1,
+        column=column + 1,
+        end_line=first + end_line + 1,
+        end_column=end_column + 1,
+    )
+    return Block(
+        "code",
+        span,
+        normalise(" ".join(c.text for c in code_lines)),
+        sections=block.sections,
+        list_depth=block.list_depth,
+        list_id=block.list_id,
+        info=language.group("name") if language else "",
+        lines=tuple(code_lines),
+    )
 
 
 def _position(starts: list[int], offset: int) -> tuple[int, int]:

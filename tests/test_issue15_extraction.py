@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from compiler.cli import app
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
-from compiler.parse import parse
+from compiler.parse import parse, readable_blocks
+from compiler.text.instructions import instructional
 from compiler.text.markup import html_texts
 
 from .conftest import REPO, codes
@@ -1024,3 +1025,219 @@ def test_a_condition_after_a_series_with_no_and_governs_the_whole_series() -> No
         ("manual", 0),
     ]
     assert drafts[0].condition == "if you must"
+
+
+# Session 8: "Do `cmd`", "Simply state that", an expectation with its else, pronoun obligations ----
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Do `/oncall swap` in the team channel",
+        "Merely state that the fix is rolling out and post updates to the lead.",
+        "Sit in on a live bridge, follow along with the notes.",
+        "If so, they should be treated as leaked whatever vault held them.",
+        # a manner adverb before a verb the list lacks
+        "Regularly refactor and tidy our runbook index.",
+        "Talk to the storage owners or read the vendor notes first.",
+        "Third, we can inspect the `spec.routes` part.",
+    ],
+)
+def test_general_instruction_forms_are_instructions(sentence: str) -> None:
+    assert instructional(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "State transitions are logged by the agent.",
+        "Doing `/oncall swap` twice has no effect.",
+        "They should show `Ready` after a minute.",
+        "It should be restarted by the supervisor on its own.",
+        "Usually rebalances the shards overnight.",
+        "Talks with the vendor are still ongoing.",
+        "Then you can be sure the route is served.",
+        "We can inspect the `spec.routes` part.",
+    ],
+)
+def test_look_alikes_of_those_forms_are_not_instructions(sentence: str) -> None:
+    assert not instructional(sentence)
+
+
+def test_an_expectation_with_its_else_between_code_blocks_is_a_check_not_a_lead_in() -> None:
+    text = (
+        "# Relay\n\n## Diagnose\n\n```bash\noc get relay main -o yaml\n```\n\n"
+        "The `phase` of the relay should be `Serving`, if not, please read the events of it.\n\n"
+        "```bash\noc get relay spare -o yaml\n```\n"
+    )
+    drafts = extract(parse(text), frozenset({"oc"}))
+    assert [(d.kind, d.branch_size) for d in drafts] == [
+        ("action", 0),
+        ("decision", 1),
+        ("manual", 0),
+        ("action", 0),
+    ]
+    assert drafts[1].condition == "if not: The `phase` of the relay should be `Serving`"
+    assert drafts[3].note is None  # the next commands have no lead-in
+
+
+def test_a_condition_said_to_be_fine_governs_the_next_sentence() -> None:
+    paragraph = "* If the owner is unknown, that's okay. Post what you know and ping the lead."
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    assert [(d.kind, d.branch_size) for d in drafts] == [
+        ("decision", 2),
+        ("manual", 0),
+        ("escalate", 0),
+    ]
+    assert drafts[0].condition == "If the owner is unknown"
+
+
+def test_commands_in_an_html_pre_are_steps_as_in_a_fenced_block() -> None:
+    text = (
+        "# Relay\n\n## Repair\n\n<div>\n<p>Bounce the relay:</p>\n"
+        '<pre><code class="language-shell">$ oc rollout restart deploy/relay &amp;&amp; oc get po\n'
+        "$ oc logs &lt;relay-pod&gt;\n</code></pre>\n</div>\n\n"
+        "<pre>\noc delete pod relay-2\nNAME      READY\nrelay-2   1/1\n</pre>\n"
+    )
+    drafts = extract(parse(text), frozenset({"oc"}))
+    assert [(d.text, d.span.line, d.span.column) for d in drafts] == [
+        ("oc rollout restart deploy/relay && oc get po", 7, 37),
+        ("oc logs <relay-pod>", 8, 3),
+        ("oc delete pod relay-2", 13, 1),
+    ]
+    assert drafts[0].note == "Bounce the relay:"  # the paragraph before leads it in
+    (shell,) = [b for b in readable_blocks(parse(text)) if b.kind == "code" and b.info]
+    assert shell.info == "shell"
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "command", "expected"),
+    [
+        # The commands only watch: the restart asked for is a step of its own.
+        (
+            "Try restarting the broker and wait for it to rejoin:",
+            "oc get pods -n queue -w",
+            ["Try restarting the broker", "oc get pods -n queue -w"],
+        ),
+        # The commands make the change: the lead-in is their note, as before.
+        (
+            "Try deleting the broker pod and wait for it to rejoin:",
+            "oc delete pod broker-0 -n queue",
+            ["oc delete pod broker-0 -n queue"],
+        ),
+        # A command that may make the change another way (deleting a pod restarts it).
+        (
+            "Restart the broker pods if they hang:",
+            "oc delete pod broker-0 -n queue",
+            ["oc delete pod broker-0 -n queue"],
+        ),
+        # A change verb with no object is a noun ("restart count").
+        (
+            "Read the broker's phase and restart count:",
+            "oc get pods -n queue",
+            ["oc get pods -n queue"],
+        ),
+    ],
+)
+def test_a_change_its_commands_do_not_make_is_a_step_beside_them(
+    lead_in: str, command: str, expected: list[str]
+) -> None:
+    text = f"# Broker\n\n## Repair\n\n{lead_in}\n\n    {command}\n"
+    drafts = extract(parse(text), frozenset({"oc"}))
+    assert [d.text for d in drafts] == expected
+    assert drafts[-1].note == lead_in
+
+
+@pytest.mark.parametrize(
+    ("last_sentence", "decision"),
+    [
+        # A condition ending the paragraph before commands governs them.
+        ("If tracing is on, the next counter can be graphed.", "If tracing is on"),
+        # What the commands will show is no decision.
+        ("If the relay joined, you will see output like this.", None),
+    ],
+)
+def test_a_condition_ending_the_paragraph_before_commands_is_their_decision(
+    last_sentence: str, decision: str | None
+) -> None:
+    text = (
+        "# Relay\n\n## Diagnose\n\nRead the relay dashboard. Is the queue growing or flat? "
+        f"{last_sentence}\n\n```promql\nrelay_queue_depth\n```\n"
+    )
+    drafts = extract(parse(text))
+    found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
+    middle = [("decision", decision, 1)] if decision else []
+    assert found == [("manual", None, 0), *middle, ("check", None, 0)]
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "expected"),
+    [
+        ("More places to look at:", [("check", "More places to look at:")]),
+        ("Things to know:", []),  # what to know is no check
+    ],
+)
+def test_a_verbless_lead_in_to_what_to_check_is_a_check(
+    lead_in: str, expected: list[tuple[str, str]]
+) -> None:
+    text = f"# Cache\n\n## Diagnose\n\n{lead_in}\n\n- a full disk on the host\n- an expired token\n"
+    assert [(d.kind, d.text) for d in extract(parse(text))] == expected
+
+
+def test_a_series_of_common_verbs_the_list_lacked_splits() -> None:
+    paragraph = (
+        "Your role as scribe is to join the bridge, gain access to the timeline, and track "
+        "every decision made. You will be asked to craft the summary, gain sign-off from the "
+        "lead, and then disseminate it to the company."
+    )
+    assert len(_texts(f"# Scribe\n\n## Duties\n\n{paragraph}\n")) == 6
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # A condition whose consequence names a fault governs the instruction after it.
+        (
+            "If the lag tops a minute, there may be a fault in the replica. Read its log.",
+            [("decision", "If the lag tops a minute", 1), ("manual", None, 0)],
+        ),
+        # Any other statement as its consequence does not.
+        (
+            "If the lag tops a minute, the replica is behind. Read its log.",
+            [("manual", None, 0)],
+        ),
+    ],
+)
+def test_a_condition_that_names_a_fault_governs_the_next_instruction(
+    paragraph: str, expected: list[tuple[str, str | None, int]]
+) -> None:
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    found = [(d.kind, d.condition if d.kind == "decision" else None, d.branch_size) for d in drafts]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "expected"),
+    [
+        # The lead-in's last sentence is a condition over the commands.
+        (
+            "Ask the storage owner about the cause. If it began with the last upgrade, undo it:",
+            [("manual", 3, 0), ("decision", None, 2), ("action", None, 0), ("action", None, 0)],
+        ),
+        # No condition: the whole paragraph stays the commands' lead-in.
+        (
+            "Log in to the hub. Check the node:",
+            [("action", 3, 0), ("action", None, 0)],
+        ),
+    ],
+)
+def test_a_condition_closing_a_lead_in_is_a_decision_over_its_commands(
+    lead_in: str, expected: list[tuple[str, int | None, int]]
+) -> None:
+    text = (
+        f"# Store\n\n## Fix\n\n1. Read the alert.\n2. Read the logs.\n3. {lead_in}\n\n"
+        "   ```shell\n   $ oc rollout history deploy/store\n   $ oc rollout undo deploy/store\n"
+        "   ```\n"
+    )
+    drafts = extract(parse(text), frozenset({"oc"}))[2:]
+    assert [(d.kind, d.list_number, d.branch_size) for d in drafts] == expected

@@ -331,9 +331,15 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             commands = commands_of[index]
             if index in lead_ins and commands:
                 adjacent = lead_ins[index] == index - 1
-                found = _introduced(blocks[lead_ins[index]], commands, adjacent)
+                lead_in = blocks[lead_ins[index]]
+                unshown = _unshown_changes(lead_in, document.lines, commands)
+                found = unshown + _introduced(lead_in, commands, adjacent, document.lines)
             else:
                 found = [_command_step(block, lines, text) for lines, text in commands]
+                before = blocks[index - 1] if index else None
+                guard = _condition_over(before, document.lines) if found and before else None
+                if guard is not None:
+                    found = [replace(guard, branch_size=len(found)), *found]
             if commands and _query_block(block):
                 # Run in a metrics console, not a shell: a check with no command to bind.
                 found = [replace(d, kind="check", command=None) if d.command else d for d in found]
@@ -485,6 +491,88 @@ def _lead_ins(
     return found
 
 
+_CHANGE = re.compile(
+    r"^(?:(?:try|please|then|first|now)\s+)?(?P<stem>delet|restart|remov|kill|reboot|drain|cordon"
+    r"|evict|terminat|recreat|redeploy|reinstall|rollback|roll\s+back|scale\s+down)(?:e|es|ing)?"
+    # its object right after it ("restart count" is a noun)
+    r"\s+(?:the|a|an|it|them|this|that|these|those|its|their|your|all|any|every|each)\b",
+    re.IGNORECASE,
+)
+_DOING = {
+    "delet": ("delet", "rm", "remov", "del", "destroy", "drop"),
+    "remov": ("delet", "rm", "remov", "del", "destroy", "drop", "uninstall"),
+    "kill": ("kill", "delet", "stop", "rm"),
+    "rollback": ("rollback", "undo", "roll"),
+    "roll back": ("rollback", "undo", "roll"),
+    "scale down": ("scale",),
+}
+"""Words of a command that do what a change verb says (else the verb's stem itself)."""
+
+
+def _unshown_changes(
+    lead_in: Block, lines: tuple[str, ...], commands: list[tuple[list[CodeLine], str]]
+) -> list[DraftStep]:
+    """The changes a lead-in asks for that its commands do not make: in "Try deleting the pod
+    and watch for a successful restart:" over `oc get pods`, deleting is a step of its own
+    (the commands only watch)."""
+    if not any(m in lead_in.text.lower() for m in _CHANGE_HINTS) or _leading(lead_in.text):
+        return []
+    command_words = [set(re.findall(r"[a-z]+", text.lower())) for _, text in commands]
+    if not all(words & _READS and not words & _CHANGES for words in command_words):
+        return []  # a command may make the change another way ("restart" by `oc delete pod`)
+    words = set().union(*command_words)
+    found = []
+    for draft in _prose_steps(lead_in, lines):
+        change = _CHANGE.match(draft.text)
+        if draft.kind == "decision" or draft.branch_size or change is None:
+            continue
+        stem = " ".join(change.group("stem").lower().split())
+        doing = _DOING.get(stem, (stem,))
+        if not any(w.startswith(d) for w in words for d in doing):
+            found.append(draft)
+    return found
+
+
+_READS = frozenset(
+    {"get", "describe", "logs", "log", "list", "ls", "show", "status", "top", "watch", "cat",
+     "tail", "head", "grep", "ps", "journalctl", "explain", "inspect", "info", "history", "df",
+     "du", "free", "events"}
+)  # fmt: skip
+"""Words of a command that only reads."""
+_CHANGES = frozenset(
+    {"delete", "del", "rm", "kill", "restart", "undo", "apply", "create", "replace", "patch",
+     "scale", "drain", "cordon", "uncordon", "evict", "reboot", "stop", "start", "edit", "set",
+     "annotate", "label", "exec", "debug", "rsh", "ssh", "remove", "destroy", "drop", "systemctl",
+     "service", "terminate", "reload", "rollback", "upgrade", "install", "uninstall", "mv", "cp"}
+)  # fmt: skip
+"""Words of a command that may change something (the lead-in's change may be made by it)."""
+_CHANGE_HINTS = ("delet", "restart", "remov", "kill", "reboot", "drain", "cordon", "evict",
+                 "terminat", "recreat", "redeploy", "reinstall", "roll", "scale")  # fmt: skip
+
+
+def _condition_over(before: Block, lines: tuple[str, ...]) -> DraftStep | None:
+    """The decision over commands that the paragraph right before them ends in, when that
+    paragraph is not their lead-in: "... Is this organic growth? If monitoring is enabled,
+    the following metric can be watched." over a query (a sentence with an instruction in it
+    is a step of the paragraph's already)."""
+    if before.kind != "paragraph" or before.text.rstrip().endswith("?"):
+        return None
+    parts = sentences(before.text)
+    if len(parts) < 2:
+        return None
+    last = parts[-1]
+    text = last.text.strip()
+    if not _leading(text) or _instructional(text) or is_pointer(text):
+        return None
+    if _OUTPUT_LEAD_IN.search(text.rstrip(".")) or _SHOWS.search(text):
+        return None  # "If it was imported, you will see output like this.": what it shows
+    start = last.start + len(last.text) - len(last.text.lstrip())
+    span = _sub_span(before, lines, start, start + len(text))
+    if span is None:
+        return None
+    return _draft(before, "decision", text, span, condition=_condition_of(text))
+
+
 def _item_paragraph(blocks: list[Block], index: int) -> int | None:
     """The first paragraph of the numbered list item that holds block `index`, if any."""
     code = blocks[index]
@@ -544,6 +632,15 @@ def _introduces(block: Block) -> bool:
     if text.endswith(":"):
         return True
     if len(text) > 400:
+        return False
+    other = _ELSE_CLAUSE.search(text)
+    if (
+        other
+        and _IMPERATIVE.match(text[other.end() :])
+        and not _instructional(text[: other.start()])
+    ):
+        # "The status should be `True`, if not, check its message": what the block before
+        # showed, and what to do when it is wrong; not the next commands' lead-in.
         return False
     parts = [p for p in sentences(text) if not _SHOWS.match(p.text)]
     if len(parts) > 1 and not _instructional(parts[-1].text):
@@ -751,10 +848,21 @@ def _anaphor_decision(
 
 
 _CONDITION_FRAGMENT = re.compile(
-    r"^(?P<cond>(?:if|in\s+case|unless)\s+[^,;:.!?]+)\.$", re.IGNORECASE
+    r"^(?P<cond>(?:if|in\s+case|unless)\s+[^,;:.!?]+)"
+    r"(?:,\s+(?:that|it|this)(?:['\u2019]s|\s+is)\s+(?:totally\s+|perfectly\s+)?(?:fine|ok|okay"
+    r"|alright|all\s+right|normal|expected))?\.$",
+    re.IGNORECASE,
 )
 """A condition written as a sentence of its own, its instruction in the next one: "If the
-replica is lagging. It's best to ..."."""
+replica is lagging. It's best to ...", "If you don't know the owner, that's fine. Ask ..."."""
+
+
+_DIAGNOSIS = re.compile(
+    r"(?:^|,\s+)there\s+(?:is|are|may\s+be|might\s+be|could\s+be|seems\s+to\s+be|is\s+likely)\s+"
+    r"(?:an?\s+|some\s+)?(?:\w+\s+)?(?:problem|issue|fault|error|failure)s?\b",
+    re.IGNORECASE,
+)
+"""A consequence that names a fault, not what to do about it: the next sentence says that."""
 
 
 def _condition_fragment(
@@ -763,14 +871,17 @@ def _condition_fragment(
     """The decision of a condition written as a sentence of its own, or None."""
     text = block.text[start:end].strip()
     fragment = _CONDITION_FRAGMENT.match(text)
+    leading = _leading(text) if fragment is None else None
+    if leading and _DIAGNOSIS.search(leading.group("rest")):
+        fragment = leading  # "If X, there may be a problem with Y. Look at ..."
     if fragment is None or _instructional(text):
         return None
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
     span = _sub_span(block, lines, start, start + len(text))
     if span is None:
         return None
-    condition = " ".join(fragment.group("cond").split())
-    return _draft(block, "decision", text, span, condition=condition)
+    condition = _condition_of(text) if "kw" in fragment.groupdict() else fragment.group("cond")
+    return _draft(block, "decision", text, span, condition=" ".join((condition or "").split()))
 
 
 @lru_cache(maxsize=2048)
@@ -886,12 +997,17 @@ def _sentence_steps(
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
     if otherwise is not None:
         return otherwise
-    if not (numbered or command_item or question) and not _instructional(text, procedural):
+    to_check = _TO_CHECK.match(text) is not None
+    if not (numbered or command_item or question or to_check) and not _instructional(
+        text, procedural
+    ):
         return []
     whole = start == 0 and end >= len(block.text)
     span = block.span if whole else _sub_span(block, lines, start, start + len(text))
     if span is None:
         return []
+    if to_check:
+        return [_draft(block, "check", text, span)]  # "Other things to check:" over a list
     if question and _WH_QUESTION.match(_unemphasised(text)):
         # "Which keys were on the host?": the reader finds out.
         return [_draft(block, "check", text, span)]
@@ -919,6 +1035,14 @@ def _sentence_steps(
 
 
 _ELSE_CLAUSE = re.compile(r",\s+(?P<key>if\s+not|otherwise|else)\b,?\s+", re.IGNORECASE)
+
+
+_TO_CHECK = re.compile(
+    r"^(?:other|more|some|additional|further|common)?\s*(?:things|items|places|areas|causes"
+    r"|suspects)\s+to\s+(?:check|verify|inspect|investigate|look\s+(?:at|for|into))\s*:$",
+    re.IGNORECASE,
+)
+"""A verbless lead-in to what the reader checks: "Other things to check:", "Places to look at:"."""
 
 
 def _else_split(
@@ -1273,8 +1397,47 @@ def _pieces(span: Span, lines: tuple[str, ...]) -> Iterator[tuple[int, int, str]
         yield index, offset, line[offset:]
 
 
+def _last_condition(
+    block: Block, lines: tuple[str, ...], code_block_steps: list[DraftStep]
+) -> list[DraftStep] | None:
+    """A lead-in whose last sentence is a condition over the commands, after instructions of
+    their own: "Talk with the owner about the cause. If it started with the rollout, roll it
+    back:" -> the talk, then a decision whose branch is the commands."""
+    parts = sentences(block.text)
+    if len(parts) < 2:
+        return None
+    last = parts[-1]
+    text = last.text.strip()
+    if not _leading(text) or not all(_instructional(p.text.strip()) for p in parts[:-1]):
+        return None
+    earlier = [
+        step for p in parts[:-1] for step in _sentence_steps(block, lines, p.start, p.end)
+    ]
+    start = last.start + len(last.text) - len(last.text.lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None or not earlier or any(d.kind == "decision" for d in earlier):
+        return None
+    decision = _draft(
+        block,
+        "decision",
+        text,
+        span,
+        condition=_condition_of(text),
+        branch_size=len(code_block_steps),
+    )
+    # The item's number goes with its first step only ("go to step 8" lands on the talk).
+    number, key = code_block_steps[0].list_number, code_block_steps[0].list_key
+    steps = [replace(d, list_number=None, list_key=None) for d in (*earlier, decision)]
+    steps[0] = replace(steps[0], list_number=number, list_key=key)
+    code_block_steps = [replace(d, list_number=None) for d in code_block_steps]
+    return [*steps, *code_block_steps]
+
+
 def _introduced(
-    block: Block, commands: list[tuple[list[CodeLine], str]], adjacent: bool
+    block: Block,
+    commands: list[tuple[list[CodeLine], str]],
+    adjacent: bool,
+    lines: tuple[str, ...] | None = None,
 ) -> list[DraftStep]:
     """Commands led in by a paragraph: its text is their note; a condition in it becomes a
     decision whose branch is the commands (only when nothing stands between them)."""
@@ -1284,6 +1447,8 @@ def _introduced(
             code_block_steps[0], list_number=block.number, list_key=block.list_id
         )
     leading = _leading(block.text)
+    if not leading and adjacent and lines is not None:
+        return _last_condition(block, lines, code_block_steps) or code_block_steps
     if not leading or not adjacent:
         return code_block_steps
     condition = _condition_of(block.text)

@@ -14,17 +14,18 @@ from functools import lru_cache
 from compiler.text.patterns import by_first_letter
 
 VERBS = (
-    r"do\s+not|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e|announce"
+    r"do\s+not|do(?=\s+`)|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e"
+    r"|announce"
     r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
     r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
     r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
-    r"|continue|coordinate|copy|cordon|create|cut|debug|decide|declare|decrease|delegate"
+    r"|continue|coordinate|copy|cordon|craft|create|cut|debug|decide|declare|decrease|delegate"
     r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
-    r"|discuss|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
+    r"|discuss|disseminate|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
     r"|download|drain|drop|edit|email|enable|ensure|enter|escalate|establish|evaluate|examine"
     r"|execute|expand|explain|export|extend|extract|file|fill|find|finish|fix|flush|focus|follow"
-    r"|forward"
+    r"|forward|gain"
     r"|freeze|gather|get|give|go|grant|hand\s+(?:over|off)|have|hold|identify|ignore|implement|include|increase|inform"
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kick"
     r"|kill|leave"
@@ -37,8 +38,9 @@ VERBS = (
     r"|reinstate|release|reload|remain|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
     r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
     r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
-    r"|set|share|ship|shut ?down|shut|sign|silence|skip|snooze|specify|ssh|start|stay|stop"
-    r"|study|submit|summari[sz]e|swap|switch|sync|tag|tail|take|tell|terminate|test|trigger"
+    r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze|specify|ssh"
+    r"|start|stay|stop|state(?=\s+(?:that|clearly|why|what)\b)|study|submit|summari[sz]e|swap"
+    r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tell|terminate|test|track|trigger"
     r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
     r"|watch|work\s+(?:with|through|on)|write"
 )
@@ -130,7 +132,7 @@ def folded_head(text: str) -> str:
 
 
 _OBLIGATION = re.compile(
-    r"^(?!(?:it|this|that|there|these|those|which|what|each|all|they|he|she)\b)"
+    r"^(?!(?:it|this|that|there|these|those|which|what|each|all)\b)"
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
@@ -264,6 +266,13 @@ _OFFERED = re.compile(
 )
 """Another way offered: "You can also verify the file directly", "You could also roll it
 back" (a bare "you can" states what is possible: not an instruction)."""
+_SEQUENCED = re.compile(
+    r"^(?:first|second|third|fourth|next|then|finally|lastly|afterwards),?\s+(?:you|we)\s+"
+    r"(?:can|could|may)\s+(?:\w+ly\s+)?(?!(?:be|see|find|have|get|notice|observe|expect)\b)",
+    re.IGNORECASE,
+)
+"""What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
+can verify the route" (the order makes it the next thing to do)."""
 _ADVISED = re.compile(
     r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|recommended|advisable|advised|wise"
     r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
@@ -346,13 +355,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if IMPERATIVE.match(text) or _bare_imperative(text):
         return True
     adverb = _LEAD_ADVERB.match(text)
-    if adverb and IMPERATIVE.match(text[adverb.end() :]):
+    if adverb and _imperative(text[adverb.end() :]):
         return True
     if suggests_action(text[:1].upper() + text[1:]):
         return True  # "If there is no activity, restarting the pod may help."
     if "need" in text and _HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
-    offered = _OFFERED.match(text) or _ADVISED.match(text)
+    offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
     if offered and _imperative(text[offered.end() :]):
         return True
     role = _ROLE.match(text) if "is to" in folded_head(text) else None

@@ -54,8 +54,8 @@ _BLOCK_TAGS = frozenset(
 """Tags that end one run of text and start another (a paragraph, a list item, a cell)."""
 _TITLE_TAGS = frozenset({"summary", "caption", "legend", "th", "h1", "h2", "h3", "h4", "h5", "h6"})
 """Tags whose text names what follows, as a heading does."""
-_HIDDEN_TAGS = frozenset({"script", "style", "template", "pre", "textarea"})
-"""Tags whose content is not prose: code, or nothing a reader sees as text."""
+_HIDDEN_TAGS = frozenset({"script", "style", "template", "textarea"})
+"""Tags whose content is nothing a reader sees as text."""
 _TEXT_ATTRIBUTE = re.compile(
     r"\s(?:title|alt|aria-[\w-]+|placeholder|value|label|data-[\w-]+)\s*=", re.IGNORECASE
 )
@@ -92,19 +92,22 @@ class HtmlText:
     """The first run of text of an `<li>`."""
     title: bool
     """Inside a `<summary>`, `<th>`, `<caption>`, `<legend>` or `<h1>`-`<h6>`: a title."""
+    code: bool = False
+    """Inside a `<pre>`: lines of code, as a fenced block's are (its inline tags kept)."""
 
 
 def html_texts(text: str) -> list[HtmlText]:
     """The runs of visible text of an HTML block, in order (linear in the text).
 
     A run ends at a block-level tag, a comment or a tag with a tooltip; inline tags (`<code>`,
-    `<a>`, `<strong>`) stay in it, as they stay in a markdown paragraph. Runs without a letter
-    or digit, and the content of `<pre>`, `<script>` and `<style>`, are left out."""
+    `<a>`, `<strong>`) stay in it, as they stay in a markdown paragraph. The content of a
+    `<pre>` is one run, marked as code; runs without a letter or digit, and the content of
+    `<script>` and `<style>`, are left out."""
     found: list[HtmlText] = []
     rows_of: list[int] = []  # the row of each run found (-1: none)
     cells: dict[int, int] = {}  # cells per row
     row = -1
-    tables = lists = items = hidden = titles = 0
+    tables = lists = items = hidden = titles = pre = 0
     fresh_item = False
     start = end = -1  # the current run: first and one past the last character, tags included
     at = 0
@@ -113,7 +116,9 @@ def html_texts(text: str) -> list[HtmlText]:
         nonlocal start, end, fresh_item
         if start >= 0 and not hidden and _VISIBLE.search(visible(text[start:end])):
             item = fresh_item and items > 0
-            found.append(HtmlText(start, end, tables > 0, lists, item, titles > 0))
+            code = pre > 0
+            table = tables > 0 and not code
+            found.append(HtmlText(start, end, table, lists, item, titles > 0, code))
             rows_of.append(row if tables else -1)
             fresh_item = False
         start = end = -1
@@ -138,7 +143,12 @@ def html_texts(text: str) -> list[HtmlText]:
         at = tag.end()
         name = (tag.group("name") or "").lower()
         opening = not tag.group("close")
-        if name in _HIDDEN_TAGS:
+        if name == "pre":
+            flush()
+            pre = pre + 1 if opening else max(pre - 1, 0)
+        elif pre:
+            extend(tag.start(), tag.end())  # highlighting spans, `<code>`: all one block
+        elif name in _HIDDEN_TAGS:
             flush()
             hidden = hidden + 1 if opening else max(hidden - 1, 0)
         elif name in _BLOCK_TAGS:
