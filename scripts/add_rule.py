@@ -18,12 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = {
     "RB0": "source",
-    "RB1": "assumptions",
+    "RB1": "assumptions/reasons",
     "RB2": "binding",
     "RB3": "graph",
     "RB4": "grounding",
 }
-"""Families whose rules are check functions (RB9xx are reported by the sign-off stage)."""
+"""Families whose rules are check functions (RB9xx are reported by the sign-off stage). RB1xx
+is a package of modules, one per rule family: a new rule lands in its last module (after
+RB112), to move to the module of its family if one fits."""
 
 
 def stub(code: str, name: str, severity: str) -> str:
@@ -73,7 +75,7 @@ def scaffold(code: str, name: str, severity: str, root: Path = ROOT) -> list[Pat
     fixture = root / "tests" / "fixtures" / "rules" / f"{code}.md"
     text = module.read_text(encoding="utf-8")
     rules = root / "compiler" / "rules"
-    for path in rules.glob("*.py"):
+    for path in rules.rglob("*.py"):
         taken = path.read_text(encoding="utf-8")
         if f'"{code}"' in taken or f'"{name}"' in taken:
             raise ValueError(f"{code} or {name} is already declared in {path.name}")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler.rules import assumptions
+from compiler.rules.assumptions import actors, conditions, scan, tribal
 from compiler.rules.regions import at_word_start
 from compiler.text.instructions import VERBS
 from compiler.text.patterns import by_first_letter
@@ -36,14 +36,14 @@ def _texts(pattern: str) -> st.SearchStrategy[str]:
     return pieces.map(lambda parts: "".join(word + gap for word, gap in parts))
 
 
-_VAGUE = re.compile(at_word_start("abcimpstuwyI", assumptions._VAGUE), re.IGNORECASE)
+_VAGUE = re.compile(at_word_start("abcimpstuwyI", conditions._VAGUE), re.IGNORECASE)
 
 
 @pytest.mark.parametrize(
     ("pattern", "words"),
     [
-        (_VAGUE, assumptions._VAGUE_WORDS),
-        (assumptions._TRIBAL, assumptions._TRIBAL_WORDS),
+        (_VAGUE, conditions._VAGUE_WORDS),
+        (scan._TRIBAL, tribal._TRIBAL_WORDS),
     ],
     ids=["vague", "tribal"],
 )
@@ -58,11 +58,11 @@ def test_every_match_holds_one_of_the_words(
 
 
 @settings(max_examples=400, deadline=None)
-@given(text=_texts(assumptions._ACTOR.pattern))
+@given(text=_texts(actors._ACTOR.pattern))
 def test_actor_without_a_passive_word_matches_as_the_full_pattern(text: str) -> None:
-    if assumptions._PASSIVE_CONTACT_WORDS.isdisjoint(_WORD.findall(text.lower())):
-        full = [match.regs for match in assumptions._ACTOR.finditer(text)]
-        lean = [match.regs for match in assumptions._ACTOR_NOT_PASSIVE.finditer(text)]
+    if actors._PASSIVE_CONTACT_WORDS.isdisjoint(_WORD.findall(text.lower())):
+        full = [match.regs for match in actors._ACTOR.finditer(text)]
+        lean = [match.regs for match in actors._ACTOR_NOT_PASSIVE.finditer(text)]
         assert lean == full
 
 

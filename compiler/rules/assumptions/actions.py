@@ -1,0 +1,587 @@
+"""RB108 implied-action-without-tool: an action a step asks for with no command or tool."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from compiler.models import Span, Step
+from compiler.parse import Block
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.scan import (
+    _LINK,
+    _PEOPLE_SUBJECT,
+    _ROLE_WORD,
+    _TRIBAL,
+    Hit,
+    _code_follows,
+    _instructs,
+    _scan,
+    _stem,
+    _with_model_flags,
+)
+from compiler.rules.regions import Passage, block_after, blocks_after, read_block
+from compiler.text.instructions import is_instruction
+from compiler.text.patterns import by_first_letter
+from compiler.text.sentences import sentence_at
+
+_ACTION_VERB = (
+    r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*back"
+    r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
+    r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
+    r"|disable|enable|evict|restore|recover|reinstall|rebuild|fail\s*over|promote|migrate|silence|apply(?!\s+to\s)|modify|change"
+    r"|clean\s*up|reset|issue|cancel|raise|lower"
+    # adding something to a setting: "add the node to the policy", "add the IP to the allowlist"
+    r"|add\s+(?=(?:[\w'-]+\s+){1,6}?(?:to|into)\s+(?:the\s+|your\s+|its\s+|a\s+)?(?:[\w-]+\s+)?"
+    r"(?:polic(?:y|ies)|config(?:uration)?|allow-?list|deny-?list|whitelist|blacklist|quota"
+    r"|rules?|settings|limits?|pool|node\s*pool|list)\b))"
+)
+_IMPLIED_ACTION = re.compile(
+    rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
+    rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
+    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
+    rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
+    rf"{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
+    r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
+    r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*"
+    # a look-up in a console nobody names: "check the cloud provider to verify ..."
+    r"|^(?:check|look\s+(?:at|in)|review|consult)\s+(?:with\s+)?(?:the\s+|your\s+)"
+    r"(?:cloud\s+provider|(?:[\w-]+\s+)?(?:console|dashboard|portal|control\s+panel))\b[^.;:!?]*"
+    # a resource the reader must add: "you will need more storage space"
+    r"|^you\s+(?:will\s+|may\s+|might\s+)?(?:also\s+)?need\s+more\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:storage|space|capacity|memory|disk|disks|nodes|replicas|cpus?|resources|quota)\b[^.;:!?]*",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "RB108",
+    "implied-action-without-tool",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='An action the step asks for with no command or tool: "you can safely delete the pod".',
+    docs=RuleDoc(
+        what="Flags change instructions anywhere in the prose (delete, restart, scale, roll back, "
+        '"take corrective measures", "add the node to the policy", "you will need more '
+        'storage", ...) or a look-up in a named system or console ("check billing in Stripe", '
+        '"check the cloud provider") that bind no tool and give no command: no command or tool '
+        "in inline code (a file name or setting is not one, nor a link to documentation), no "
+        "code block after it, no list after it that "
+        "details it, and the same change is not said with how elsewhere in the document.",
+        why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
+        "or runs whatever delete command looks right.",
+        example="Check billing in Stripe for recent charges.",
+        instead="Use `billing.get_charges` for the customer's charges in the last 30 days.",
+    ),
+)
+@_with_model_flags("RB108")
+def implied_action(context: CheckContext) -> Iterator[Finding]:
+    lines: set[int] = set()
+    hits = list(
+        _scan(
+            context,
+            _CHANGE_CLAUSE,
+            ("clause", "passive", "gerund", "noun", "outcome"),
+            _CHANGE_FIRST,
+        )
+    )
+    actions = _actions(context, hits)
+    for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
+        if _said_elsewhere(actions, finding):
+            continue
+        if finding.span.line not in lines:
+            lines.add(finding.span.line)
+            yield finding
+
+
+_CHANGE_VERBS = (
+    r"delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
+    r"|them\s+)?back|rollback|redeploy|deploy|purge|flush|wipe|truncate|drop|patch|upgrade"
+    r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
+    r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply(?!\s+to\s)|modify"
+    r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
+    r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
+    r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
+    r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
+    r"|configure|define\s+(?=(?:[\w-]+\s+){0,3}?(?:values?|defaults?|limits?|requests?|quotas?"
+    r"|env(?:ironment)?\s+variables?|parameters?|settings)\b)"
+    r"|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
+    r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
+    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
+    r"|open\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|file\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|raise\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|submit\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    r"|create\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+)
+_CHANGE_VERB = f"(?:{by_first_letter(_CHANGE_VERBS)})"
+"""A change verb (grouped by first letter for speed: the same matches as the list)."""
+_CHANGE_FIRST = frozenset(
+    [
+        *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
+        *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
+        *("shutdown", "rerun", "doing", "require", "sure", "ensure", "open", "file", "submit"),
+    ]
+) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
+"""Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
+_CHANGE_CLAUSE = re.compile(
+    # A match starts at the text's start, at punctuation or at a word starting with one of
+    # these letters: that test first rejects most positions before any alternative is tried.
+    r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgbje]))"
+    rf"(?:(?:^|[;:]\s*|(?<![\w,])\n\s*|[.!?]\s+|,\s+|\b(?:and|or|then|can|could|must|should|also|just|simply"
+    rf"|safely|immediately|please)\s+"
+    rf"|\b(?:need|needs|required|have|has|able|want|going|ensure|be\s+sure)\s+to\s+"
+    rf"|\bmake\s+sure\s+(?:you\s+)?)"
+    rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
+    r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
+    r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
+    r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
+    r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
+    r"|revoked|disabled|rolled\s+back|redeployed|scaled|upgraded)\b)"
+    # a change asked for as its outcome: "make sure your emails are encrypted"
+    r"|\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?P<outcome>(?:[\w'-]+\s+){1,4}?(?:is|are|gets?"
+    r"|has\s+been|have\s+been)\s+(?:encrypted|decrypted|disabled|enabled|deleted|removed|rotated"
+    r"|revoked|restarted|rebooted|updated|patched|upgraded|blocked|locked|replaced|reset"
+    r"|drained|cordoned|scaled)\b)"
+    # a change named as a noun that something needs: "might need a manual reboot of the node"
+    r"|\b(?:might|may|could|will)\s+(?:also\s+)?(?:need|require)\s+(?:an?|the)\s+"
+    r"(?P<noun>(?:(?:manual|rolling|full|quick|forced?|hard|clean)\s+)?(?:reboot|restart|rollback"
+    r"|failover|redeploy(?:ment)?|reinstall(?:ation)?|replacement|rebuild)\b[^.;:!?,]{0,60}))",
+    re.IGNORECASE,
+)
+_NAMED_SYSTEM = re.compile(
+    r"\b(?:in|on|via|using|through|from|into)\s+(?:the\s+|your\s+)?"
+    r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b|\[)"
+    r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})(?:\s*$|\s+(?:room|channel|thread"
+    r"|ticket|incident|page|board|workspace|project|account)\b)"
+    r"|\]\(|https?://"
+)
+
+
+_NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNORECASE)
+
+
+_TO_PEOPLE = re.compile(
+    r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
+    r"|the\s+(?:person|individual|executive|other\s+\w+))\s+(?:with|on|about|off|from\s+the"
+    r"\s+(?:call|bridge|meeting|room|channel))\b"
+    # raising a matter with people: "raise the issue with the owning team"
+    r"|^raise\s+(?:the\s+|this\s+|that\s+|an?\s+|your\s+|any\s+)?(?:issue|concern|question"
+    r"|problem|matter|it|this|that|risk)s?\s+(?:with|to)\b",
+    re.IGNORECASE,
+)
+"""A change verb whose object is people: "update them with anything you feel appropriate",
+"remove them from the call" (informing or moderating, not changing a system)."""
+
+
+def _own_clause(words: str) -> str:
+    """A change clause up to the next action coordinated with it: "update the status page"
+    of "update the status page and to send posts from our accounts" (what the second action
+    names or leaves unsaid is not the first's)."""
+    for found in _NEXT_ACTION.finditer(words):
+        if is_instruction(words[found.end() :]):
+            return words[: found.start()]
+    return words
+
+
+_THING_SUBJECT = re.compile(
+    r"^\W*(?P<subject>it|this|that|(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:should|will|would|can|could|may|might|must)\s+(?:also\s+|then\s+)?(?:be\s+[\w-]+\s+and\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _expected_behaviour(hit: Hit) -> bool:
+    """Whether a change verb after a modal says what a thing is expected to do, not what the
+    reader must do: its subject is a thing, not the reader, a person or a role ("The structure
+    should be flexible and scale ...", "the deployment will restart")."""
+    start = hit.passage.sentence_at(hit.start).start
+    if _POSSIBILITY.search(hit.passage.text, max(start, hit.start - 30), hit.start):
+        return True  # "... could block node drain": a consequence, not an instruction
+    found = _THING_SUBJECT.match(hit.passage.text, start, hit.start)  # the sentence's subject
+    if found is None:  # or a clause's: "Correct the issues and the collector should restart"
+        begin = max(start, hit.start - 60)
+        found = _CLAUSE_THING_SUBJECT.search(hit.passage.text, begin, hit.start)
+    if found is None:
+        return False
+    subject = found.group("subject")
+    return not (_PEOPLE_SUBJECT.match(subject) or _ROLE_WORD.search(subject))
+
+
+_POSSIBILITY = re.compile(
+    r"(?<!\byou\s)(?<!\bwe\s)\b(?:could|would|might)\s+(?:also\s+|even\s+|then\s+)?$",
+    re.IGNORECASE,
+)
+_CLAUSE_THING_SUBJECT = re.compile(
+    r"(?:,\s*|\b(?:and|then|so|but)\s+)(?P<subject>(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"[\w-]+)\s+(?:should|will|would|can|could|may|might)\s+(?:also\s+|then\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_AND_THEN = re.compile(r"\band\s+(?:then\s+)?$", re.IGNORECASE)
+
+
+def _place_carries(hit: Hit) -> bool:
+    """Whether the change is coordinated with an action before it that names the system both
+    are done in ("log in to the [Customer Portal](...) and open a support case")."""
+    start = hit.passage.sentence_at(hit.start).start
+    before = hit.passage.text[start : hit.start]
+    return _AND_THEN.search(before) is not None and _names_system(before)
+
+
+_LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
+
+
+def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool:
+    """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
+    room"): a capitalised name after its first word, or a link. Given the text the clause
+    starts at `offset` of, a link to documentation ("in your [KubeletConfiguration](https://
+    kubernetes.io/docs/...)") is a reference for how, not a system to do it in."""
+    for found in _NAMED_SYSTEM.finditer(clause):
+        if text is None or not _LINKISH.search(found.group(0)):
+            return True
+        start, end = offset + found.start(), offset + found.end()
+        links = [
+            link
+            for link in _LINK.finditer(text, max(0, start - 200), end + 400)
+            if link.start() < end and link.end() > start - 1
+        ]
+        if not links or not all(_documentation(link) for link in links):
+            return True
+    return False
+
+
+_LINKISH = re.compile(r"\[|\]\(|://")
+_DOCS = re.compile(
+    r"(?:^|[/.])(?:docs?|documentation|reference|manual|handbook)(?:[/.#-]|$)|\bdocumentation\b",
+    re.IGNORECASE,
+)
+
+
+def _documentation(link: re.Match[str]) -> bool:
+    """Whether a link points at documentation (its address or its words say so)."""
+    return bool(_DOCS.search(link.group("url") or link.group("bare") or "")) or bool(
+        link.group("label") and re.search(r"\b(?:docs?|documentation)\b", link.group("label"), re.I)
+    )
+
+
+def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Finding]:
+    """Change instructions anywhere in the prose whose passage gives no command, names no
+    tool (inline code, a named system) and is not followed by a code block."""
+    bound = {step.id for step in context.graph.steps if step.tool is not None}
+    blocks = context.document.blocks
+    for hit in hits:
+        passage = hit.passage
+        reads = _leads(hit) and _code_only_reads(context, passage)
+        if hit.step in bound and not reads:
+            continue  # the step names its tool (perhaps by alias: RB206 covers that)
+        if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
+            continue
+        if passage.block.kind == "heading" or _command_in(context, passage):
+            continue
+        if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
+            continue
+        if hit.match.group("clause") and not _instructs(hit.sentence):
+            continue  # a passive "X needs to be replaced" instructs with no "you"
+        if hit.match.group("clause") and _expected_behaviour(hit):
+            continue  # "The structure should be flexible and scale with the incident"
+        clause = hit.match.group("clause")
+        if clause and _names_system(_own_clause(clause), passage.text, hit.match.start("clause")):
+            continue  # "update the incident in PagerDuty": the tool is named
+        if _TRIBAL.search(_own_clause(hit.words)):
+            continue  # "reinstate our default rules": RB104 names what is missing
+        if _TO_PEOPLE.match(hit.words):
+            continue
+        if _place_carries(hit):
+            continue  # "log in to the [Customer Portal] and open a support case"
+        yield Finding(
+            "RB108",
+            hit.span,
+            f'"{hit.words}" asks for an action but names no tool or command',
+            "name the registry tool (inline code) or give the exact command in a code block",
+            hit.words,
+            hit.step,
+        )
+
+
+@dataclass(frozen=True)
+class _Action:
+    """A change instruction of the document: its verbs and object words (stemmed), and
+    whether its passage says how (a command, a tool, a code block or a list after it)."""
+
+    line: int
+    verbs: frozenset[str]
+    objects: frozenset[str]
+    resolved: bool
+
+
+_CHANGE_WORDS = re.compile(_CHANGE_VERB, re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(
+    {"the", "and", "any", "all", "for", "with", "from", "this", "that", "these", "those", "your",
+     "our", "their", "its", "into", "onto", "them", "they", "you", "immediately", "not", "etc",
+     "other", "some", "each", "every", "then", "also", "just", "can", "should", "must", "will",
+     "need", "needs", "may", "might", "have", "has", "are", "was", "were", "been", "being"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _clause_verbs_and_objects(clause: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`_verbs_and_objects` of a change clause (short), cached: RB108 asks again for each
+    finding's words, already read for the document's actions."""
+    return _verbs_and_objects(clause)
+
+
+def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The stemmed change verbs of some words and their other (object) words."""
+    changes = [found.group(0) for found in _CHANGE_WORDS.finditer(words)]
+    verbs = {_stem(change) for change in changes}
+    verb_words = {_stem(w) for change in changes for w in change.split()}
+    objects = {
+        _stem(word)
+        for word in words.split()
+        if len(word) > 2 and word.lower() not in _FUNCTION_WORDS
+    } - verb_words
+    return frozenset(verbs), frozenset(objects)
+
+
+def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]:
+    """The change instructions of the document whose own passage says how, by verb."""
+    found: dict[str, list[_Action]] = {}
+    for hit in hits:
+        if hit.match.group("clause") is None:
+            continue
+        verbs, objects = _clause_verbs_and_objects(hit.words)
+        resolved = (
+            _says_how_here(context, hit.passage)
+            or _names_system(hit.words)
+            or _section_details(context.document.blocks, hit.passage)
+        )
+        if resolved:
+            for verb in verbs:
+                found.setdefault(verb, []).append(_Action(hit.span.line, verbs, objects, resolved))
+    return found
+
+
+def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a heading's section holds a list or a code block (the heading's action is
+    detailed there: "## Isolate Affected Instances" then its bullets)."""
+    if passage.block.kind != "heading":
+        return False
+    for block in blocks_after(blocks, passage.block.span.end_line):
+        if block.kind == "heading":
+            return False
+        if block.list_depth > 0 or block.kind == "code":
+            return True
+    return False
+
+
+def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool:
+    """Whether the same change (a verb and, when it has one, its object) is said with how to
+    do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
+    section details, or "restart if necessary" before the restart commands."""
+    verbs, objects = _clause_verbs_and_objects(finding.evidence)
+    return any(
+        action.line != finding.span.line and (not objects or objects & action.objects)
+        for verb in verbs
+        for action in actions.get(verb, ())
+    )
+
+
+def _says_how_here(context: CheckContext, passage: Passage) -> bool:
+    """Whether a passage says how: a command or a tool in inline code, a code block right after
+    it that changes something, or a list right after it that details it."""
+    blocks = context.document.blocks
+    return (
+        _command_in(context, passage)
+        or (_code_follows(blocks, passage) and not _code_only_reads(context, passage))
+        or _list_follows(blocks, passage)
+    )
+
+
+_LEAD_IN = re.compile(
+    r"^\W*(?:(?:then|now|next|first|finally|also|please|try|you\s+(?:can|could|should|must|may"
+    r"|might))\s+)*$",
+    re.IGNORECASE,
+)
+
+
+def _leads(hit: Hit) -> bool:
+    """Whether the change is the sentence's first instruction ("Try deleting the pod and watch
+    ...", not "Check the status and restart count"): what a block after it must do."""
+    sentence = hit.passage.sentence_at(hit.start)
+    return _LEAD_IN.match(hit.passage.text, sentence.start, hit.start) is not None
+
+
+_SETS = re.compile(r"^\s*(?:\$\s+)?(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=|.*(?:>\s*\S|\|\s*tee\b)")
+"""A shell line that sets something: an assignment, or output written to a file."""
+
+
+def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
+    """Whether the code block right after a passage holds only steps that read (each binds a
+    tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
+    it does not say how to delete one."""
+    after = block_after(context.document.blocks, passage.block.span.end_line)
+    if after is None or after.kind != "code":
+        return False
+    if any(_SETS.match(line.text) for line in after.lines):
+        return False  # "Configure the variable:" then `export X="$(oc get ...)"` sets it
+    first, last = after.span.line, after.span.end_line
+    inside = [
+        step
+        for step in context.graph.steps
+        if step.source is not None and first <= step.source.line <= last
+    ]
+    return bool(inside) and all(step.effect == "read" for step in inside)
+
+
+def _command_in(context: CheckContext, passage: Passage) -> bool:
+    """Whether the passage's inline code holds a command or a tool."""
+    return any(_says_how_inline(context, code.text) for code in passage.block.inline_code)
+
+
+def _says_how_inline(context: CheckContext, code: str) -> bool:
+    """Inline code that is a command (words and options) or a registry tool, not a file name
+    or a setting (`alertmanager.yaml`, `maxPods`)."""
+    return bool(_COMMAND_LIKE.search(code)) or code in context.registry.tools
+
+
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+_COMMAND_LIKE = re.compile(
+    # words and options, a shell or path start, a call, or a tool-like `family.verb_noun`: one
+    # dot, lower-case snake words; a file name or a field path (`spec.evaluationInterval`,
+    # `metadata.labels.app`) is neither
+    r"\S\s+\S|^[!/$]|^\w+\(|^[a-z][a-z0-9_-]*\.(?!(?:ya?ml|json|conf|cfg|ini|toml|txt|log|sh|py"
+    r"|md|pem|crt|key|xml|env)$)[a-z_][a-z0-9_]*$"
+)
+
+
+def _gerund_of_change(words: str) -> bool:
+    """Whether "deleting the pod", "doing a rolling restart" (after "try", "consider") is a
+    change: the gerund's verb, with the words after it, starts a change clause."""
+    first, _, rest = words.partition(" ")
+    gerund = first.lower()[:-3]
+    bases = {gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund}
+    for base in bases:
+        phrase = f"{base} {rest}"
+        found = _CHANGE_WORDS.match(phrase)
+        whole = found is not None and (
+            found.end() == len(phrase) or not phrase[found.end()].isalnum()
+        )
+        if found is not None and whole and found.end() >= len(base):
+            return True
+    return False
+
+
+def _list_details(context: CheckContext, hit: Hit) -> bool:
+    """Whether the list right after the passage details this action: the passage asks for one
+    change (the list is how), or the list repeats the action's verb. "Shut down servers, turn
+    off a data center. Some common things to try:" and a list that only shuts down leaves the
+    data center unsaid."""
+    blocks = context.document.blocks
+    if not _list_follows(blocks, hit.passage):
+        return False
+    changes = len(_CHANGE_WORDS.findall(hit.passage.text))
+    if changes <= 1:
+        return True
+    verbs, _ = _clause_verbs_and_objects(hit.words)
+    depth = hit.passage.block.list_depth
+    listed = []
+    for block in blocks_after(blocks, hit.passage.block.span.end_line):
+        if block.kind == "html":
+            continue
+        if block.list_depth <= depth:
+            break
+        listed.append(block.text)
+    said, _ = _verbs_and_objects(" ".join(listed))
+    return bool(verbs & said)
+
+
+def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a list nested deeper than the passage comes right after it (its details)."""
+    after = block_after(blocks, passage.block.span.end_line)
+    return (
+        after is not None
+        and after.list_depth > passage.block.list_depth
+        and passage.block.kind != "heading"
+    )
+
+
+def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
+    steps = context.graph.steps
+    for index, step in enumerate(steps):
+        if step.tool is not None or step.source is None or step.kind in ("decision", "end"):
+            continue
+        bound = context.graph.bound[step.id]
+        if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
+            continue
+        if any(_says_how_inline(context, code) for code in _INLINE_CODE.findall(step.text)):
+            continue  # "Restart it with `systemctl restart foo`"
+        if step.text.rstrip().endswith(":") and (
+            _says_how(context, steps[index + 1]) or _query_follows(context, step.source)
+        ):
+            continue  # a lead-in: the commands or the query after it say how
+        if step.source.end_line > len(context.document.lines):
+            continue
+        block = Block(kind="paragraph", span=step.source, text=step.text)
+        passage = read_block(context.document.lines, block)
+        match = _IMPLIED_ACTION.search(passage.text)  # the first action only
+        if match is None:
+            continue  # (tested first: it is cheaper than finding the sentence)
+        if not _instructs(_sentence_from(context, step.source)):
+            continue  # a step cut from a description ("... the operator reconciles to update")
+        named = _names_system(match.group(0), passage.text, match.start())
+        if named and not _LOOK_UP.match(match.group(0)):
+            continue  # "update the incident in PagerDuty": the tool is named
+        if _TO_PEOPLE.search(match.group(0)):
+            continue
+        if _TRIBAL.search(match.group(0)):
+            continue  # "check the usual dashboard": RB104 names what is missing
+        if match.start() == 0 and _place_named_before(context, step.source):
+            continue  # "Sign in to [the desk](...) and raise a CR"
+        words = " ".join(match.group(0).split())
+        yield Finding(
+            "RB108",
+            passage.span(*match.span()),
+            f'"{words}" asks for an action but names no tool or command',
+            "name the registry tool (inline code) or give the exact command in a code block",
+            words,
+            step.id,
+        )
+
+
+def _place_named_before(context: CheckContext, span: Span) -> bool:
+    """Whether a step cut from the middle of a sentence is coordinated with an action before it
+    that names the system both are done in ("Sign in to [the desk](...) and raise a CR")."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    before = line[found.start if found is not None else 0 : span.column - 1]
+    return _AND_THEN.search(before) is not None and _names_system(before)
+
+
+def _sentence_from(context: CheckContext, span: Span) -> str:
+    """The source sentence a step starts in, from its start (for a step cut from the middle of
+    a sentence, the words before it decide whether the sentence instructs)."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    return line[found.start : found.end] if found is not None else line
+
+
+_QUERY_LANGUAGES = frozenset({"promql", "logql", "sql", "kql", "traceql"})
+
+
+def _says_how(context: CheckContext, step: Step) -> bool:
+    """Whether a step is a tool call or a command (bound or not: RB207 covers the latter)."""
+    bound = context.graph.bound.get(step.id)
+    return step.tool is not None or (bound is not None and bound.draft.command is not None)
+
+
+def _query_follows(context: CheckContext, span: Span) -> bool:
+    """Whether the block right after a span is a query (PromQL, SQL...) to run."""
+    after = next(blocks_after(context.document.blocks, span.end_line), None)
+    return after is not None and after.kind == "code" and after.info.lower() in _QUERY_LANGUAGES

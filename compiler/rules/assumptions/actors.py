@@ -1,0 +1,316 @@
+"""RB103 undefined-actor: a person or role to contact that the runbook never declares."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.scan import (
+    _ARTICLE,
+    _CHANNEL,
+    _CHOSEN_BY,
+    _DIRECTOR,
+    _ROLE_ACRONYM,
+    _ROLE_NOUN,
+    _ROLE_WORD,
+    Hit,
+    _one_per_line,
+    _scan,
+    _with_model_flags,
+)
+from compiler.rules.regions import starting_with
+from compiler.text.actors import defined_roles, own_team, unmodified
+from compiler.text.instructions import is_instruction
+
+_NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
+_ON_CALL = re.compile(r"\bon-call\b")
+_CONTACT_VERB = (
+    r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
+    r"|message|slack|consult|check\s+(?:in\s+)?with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
+    r"|follow\s+up\s+with|give\s+(?:an?\s+)?(?:quick\s+)?heads[\s-]*up\s+to"
+    r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
+    r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
+    r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:approval|sign-?off"
+    r"|ok|okay|go-ahead|help|assistance|review)\s+from"
+    r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate|raise)\s+(?:[\w'`-]+\s+){0,6}?"
+    r"(?:with|to)|escalate\s+(?:it\s+)?to)"
+)
+_ACTOR_STARTS = "abcdefghiklmnoprstLAEOV"
+_ACTOR_ACTIVE = (
+    rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
+    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
+    rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
+    rf"|\blet\s+(?P<let>(?:the\s+|your\s+|an?\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}"
+    rf"|{_ROLE_NOUN}))\s+know\b"
+    rf"|\bkeep\s+(?P<kept>(?:the\s+|your\s+|all\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+"
+    r"(?:informed|updated|posted|aware|in\s+the\s+loop)\b"
+    rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+involved\b"
+)
+_ACTOR = re.compile(
+    starting_with(
+        _ACTOR_STARTS,
+        rf"{_ACTOR_ACTIVE}"
+        rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+)?{_ROLE_NOUN}(?:\s+(?:and|or)\s+{_ROLE_NOUN})?)"
+        r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to)\s+(?:always\s+)?be\s+"
+        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b"
+        # a contact asked for as its outcome: "make sure the right stakeholders are informed"
+        r"|\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?P<outcome>(?:the\s+|all\s+|your\s+)?"
+        rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+"
+        r"(?:kept\s+)?(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in"
+        r"|updated|aware)\b",
+    ),
+    re.IGNORECASE,
+)
+_PASSIVE_CONTACT_WORDS = frozenset(
+    {"included", "invited", "informed", "notified", "paged", "contacted", "consulted", "looped",
+     "updated", "aware"}
+)
+"""Words the passive of `_ACTOR` ends with ("the DBA must be informed"): one must be there."""
+_ACTOR_NOT_PASSIVE = re.compile(
+    starting_with(_ACTOR_STARTS, rf"{_ACTOR_ACTIVE}|(?P<passive>(?!))|(?P<outcome>(?!))"),
+    re.IGNORECASE,
+)
+"""`_ACTOR` for a passage with none of `_PASSIVE_CONTACT_WORDS`: the same matches there, without
+trying the costly passive (a role noun, perhaps after three words) at every word."""
+_ACTOR_FIRST = frozenset(
+    {"ping", "ask", "contact", "notify", "page", "escalate", "reach", "tell", "inform", "loop",
+     "message", "slack", "consult", "check", "talk", "speak", "work", "coordinate", "sync", "get",
+     "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
+     "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
+     "follow", "heads", "keep", "raise",
+     "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved"}
+)  # fmt: skip
+"""Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
+
+
+def _declared_actors(context: CheckContext) -> tuple[set[str], set[str]]:
+    """(declared and assigned names, declared but unassigned names)."""
+    meta = context.meta
+    assigned = {k for k, v in meta.contacts.items() if v}
+    assigned |= {v for v in meta.contacts.values() if v}
+    assigned |= set(context.profiles.roles)
+    assigned |= {x for x in (meta.owner, meta.executor) if x}
+    if meta.escalation is not None:
+        assigned.add(meta.escalation.role)
+    unassigned = {k for k, v in meta.contacts.items() if not v}
+    return assigned, unassigned
+
+
+def _words(name: str) -> frozenset[str]:
+    name = _ON_CALL.sub("oncall", name.lower())
+    return frozenset(w.rstrip("s") for w in _NON_ALNUM_RUN.split(name) if w)
+
+
+def _known(actor: str, names: set[str]) -> bool:
+    """Whether every word of the actor (less articles) is in one declared name."""
+    words = _words(_ARTICLE.sub("", actor))
+    return bool(words) and any(words <= _words(name) for name in names)
+
+
+@rule(
+    "RB103",
+    "undefined-actor",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A person or role to contact that the runbook never declares: "ping the AE".',
+    docs=RuleDoc(
+        what='Flags people and roles a step tells you to contact, ask or escalate to ("the '
+        'AE", "the DBA", "ping Sam") that are not declared in front matter `contacts`, '
+        "`owner`, `escalation`, or the roles in profiles.yaml, nor defined by the document "
+        'itself (a heading or definition line that names the role, "Incident Commander (IC)", '
+        "its initials), nor reachable by a channel, link, handle, queue or call in the same "
+        "sentence. A contact declared as `null` is flagged as unassigned.",
+        why='Readers know who "the AE" is this quarter; an agent does not, and the person may '
+        "have left. Escalations to nobody are how incidents stall at 3 a.m.",
+        example="If the customer is on an enterprise plan, ping the AE.",
+        instead="---\ncontacts: {AE: billing-ops}\n---\n"
+        "If the customer is on an enterprise plan, use `pagerduty.page` to page billing-ops.",
+    ),
+)
+@_with_model_flags("RB103")
+@_one_per_line
+def undefined_actor(context: CheckContext) -> Iterator[Finding]:
+    assigned, unassigned = _declared_actors(context)
+    defined: set[str] | None = None  # read from the whole document only when a hit needs it
+    lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
+    groups = ("actor", "let", "involved", "kept", "passive", "outcome")
+    for hit in _scan(context, _ACTOR, groups, _ACTOR_FIRST, lean):
+        actor = hit.words
+        if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
+            continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
+        if _known(actor, assigned) or _reachable(hit) or own_team(actor):
+            continue
+        if _reached_in_section(context, hit):
+            continue
+        if defined is None:
+            defined = _document_roles(context)
+        if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
+            continue
+        if _permitted(hit):
+            continue  # "feel free to contact our support team": a permission, not a step
+        if _described_contact(hit):
+            continue
+        if _head_of_defined(actor, defined):
+            continue  # "your experts": the Subject Matter Experts the document defines
+        if _known(actor, unassigned):
+            message = f'"{actor}" is declared in contacts but assigned to nobody (null)'
+        else:
+            message = f'"{actor}" is not a declared contact, role or escalation target'
+        yield Finding(
+            "RB103",
+            hit.span,
+            message,
+            "declare the role in front matter `contacts` (or `escalation`) and name it here",
+            actor,
+            hit.step,
+        )
+
+
+def _reachable(hit: Hit) -> bool:
+    """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
+    link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
+    return bool(_CHANNEL.search(hit.sentence.replace(hit.words, " ")))
+
+
+def _reached_in_section(context: CheckContext, hit: Hit) -> bool:
+    """Whether the same actor is reached by a channel elsewhere in its section ("copy the
+    message into Slack and wait for confirmation from the IC", then "get sign-off from the IC"):
+    the issue's "a channel ... in the same sentence or section", for that actor."""
+    name = _ARTICLE.sub("", hit.words).lower()
+    if not name or _ANYONE.match(name):
+        return False
+    phrase = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    sections = hit.passage.block.sections
+    for passage in context.passages:
+        if passage.block.sections != sections:
+            continue
+        for sentence in passage.sentences:
+            if sentence.text == hit.sentence:
+                continue
+            if phrase.search(sentence.text) and _CHANNEL.search(sentence.text):
+                return True
+    return False
+
+
+_ANYONE = re.compile(
+    r"^(?:others?|someone|somebody|anyone|people|folks|everyone|them|stakeholders)$", re.IGNORECASE
+)
+_NOT_AN_OBJECT = re.compile(
+    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|to|if|when|whether)\b",
+    re.IGNORECASE,
+)
+"""Words a contact verb's object never starts with: the reader, or a preposition."""
+
+
+def _title_word(hit: Hit) -> bool:
+    """A capitalised word in a heading after a verb used as a noun ("Gaining Message
+    Approval"): in title case every word is capitalised, so only a role word is an actor."""
+    return hit.passage.block.kind == "heading" and _ROLE_WORD.search(hit.words) is None
+
+
+def _head_of_defined(actor: str, names: set[str]) -> bool:
+    """Whether the actor is a defined role by its head noun ("your experts" for "Subject
+    Matter Experts", "the commander" for "Incident Commander")."""
+    words = [w.rstrip("s") for w in _NON_ALNUM_RUN.split(_ARTICLE.sub("", actor).lower()) if w]
+    if len(words) != 1:
+        return False
+    return any(
+        (name_words := _NON_ALNUM_RUN.split(name.lower()))
+        and len(name_words) > 1
+        and name_words[-1].rstrip("s") == words[0]
+        for name in names
+    )
+
+
+_PERMISSION = re.compile(
+    r"\b(?:feel\s+free|(?:are|is)\s+(?:free|welcome)|(?:it\s+is|it's)\s+(?:(?:perfectly|totally"
+    r"|always)\s+)?(?:ok|okay|fine|acceptable))\s+to\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _permitted(hit: Hit) -> bool:
+    """Whether the hit is in what the text permits, not asks ("feel free to contact ...")."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _PERMISSION.search(hit.passage.text, start, hit.start) is not None
+
+
+_THIRD_PERSON_CONTACT = re.compile(
+    r"^(?:pages|pings|asks|contacts|notifies|tells|informs|escalates|involves|invites|messages"
+    r"|emails|consults|engages|sends|shares|forwards|reports|gives|hands)\b",
+    re.IGNORECASE,
+)
+_ABILITY = re.compile(
+    r"\b(?:the\s+ability|able|ways?|means|used|allows?\s+(?:you\s+)?|lets?\s+you|helps?\s+(?:you\s+)?)"
+    r"\s+to\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _described_contact(hit: Hit) -> bool:
+    """Whether the contact is described, not asked of the reader: a verb in the third person
+    ("it pages the responders list"), a subject other than the reader ("a senior executive may
+    want to reach out to ...", "This will page a specific person"), a capability ("the ability to
+    page all the current on-calls"), or a heading that is not an instruction ("Hesitating to
+    escalate to other responders")."""
+    start = hit.passage.sentence_at(hit.start).start
+    verb = hit.match.start()
+    if _THIRD_PERSON_CONTACT.match(hit.passage.text, verb):
+        return True
+    if _ABILITY.search(hit.passage.text, max(start, verb - 40), verb):
+        return True
+    if _PRONOUN_SUBJECT.search(hit.passage.text, max(start, verb - 30), verb):
+        return True  # "we also want to make sure we keep stakeholders in the loop"
+    if hit.passage.block.kind == "heading" and not is_instruction(hit.sentence):
+        return True
+    subjects = list(_CONTACT_SUBJECT.finditer(hit.passage.text, max(start, verb - 60), verb))
+    return bool(subjects) and subjects[-1].group("subject").lower() not in ("you", "we")
+
+
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:we|they|he|she|it|i)\s+(?:also\s+|then\s+|always\s+|usually\s+|often\s+)?$",
+    re.IGNORECASE,
+)
+"""A contact verb right after a subject other than the reader: what someone does."""
+
+
+_CONTACT_SUBJECT = re.compile(
+    r"\b(?P<subject>you|we|he|she|they|it|this|that|(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:(?:will|would|may|might|can|could|should|must)\s+(?:also\s+)?(?:want\s+to\s+|need\s+to\s+"
+    r"|have\s+to\s+)?|(?:wants|needs|has)\s+to\s+)(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+_REFERS_BACK_TO = re.compile(r"^(?:such|these|those|that|this|said|the\s+same)\s", re.IGNORECASE)
+"""An actor named before ("page such teams"): flagged, if at all, where it is named."""
+
+
+def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
+    """ "page other people as directed by the Incident Commander": a known role picks them; so
+    does any role who directs the reader to do it ("The Incident Commander will instruct you to
+    notify stakeholders"): whom to contact is named when the instruction comes."""
+    for found in _CHOSEN_BY.finditer(hit.sentence):
+        by = found.group("by") or found.group("who")
+        director = _ARTICLE.sub("", by.strip())
+        if found.group("who") and _DIRECTOR.search(director):
+            return True
+        if (
+            _named(by, names)
+            or _named(by.rsplit(" ", 1)[-1], names)
+            or _named(by.rsplit(" ", 1)[0], names)
+        ):
+            return True
+    return False
+
+
+def _named(actor: str, names: set[str]) -> bool:
+    """Whether the actor (less articles) is exactly one of the names, word for word."""
+    words = _words(_ARTICLE.sub("", actor))
+    return bool(words) and any(words == _words(name) for name in names)
+
+
+def _document_roles(context: CheckContext) -> set[str]:
+    """Roles the document itself defines (headings, definition lines, "Long Name (LN)")."""
+    headings = [p.text for p in context.passages if p.block.kind == "heading"]
+    return defined_roles(headings, (p.text for p in context.passages))

@@ -1,0 +1,491 @@
+"""RB101 vague-condition and RB102 unmeasurable-condition: conditions the reader decides, in
+the prose and in the graph's decisions.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+
+from compiler.models import Span, Step
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.scan import (
+    _ARTICLE,
+    _CHOSEN_BY,
+    _DIRECTOR,
+    _PEOPLE_SUBJECT,
+    Hit,
+    _instructs,
+    _one_per_line,
+    _scan,
+    _with_model_flags,
+)
+from compiler.rules.regions import at_word_start
+from compiler.text.actors import defined_roles, initials
+from compiler.text.conditions import (
+    EXPLICIT,
+    JUDGED_BY,
+    JUDGEMENT,
+    MEASURED,
+    foreseen,
+    measureless,
+    on_doubt,
+    precaution,
+    undecided,
+)
+
+_VAGUE = (
+    r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
+    r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
+    r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
+    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
+    r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?(?:judg(?:e)?ment|discretion)\b"
+    r"|\bif\s+you\s+(?:think|feel|believe)\b"
+    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
+    r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
+    r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:(?:is|are|to\s+be|it\s+is)\s+"
+    r"(?:an?\s+|the\s+)?[\w-]+|(?:appropriate|necessary|relevant|needed|best|fit|right"
+    r"|important|useful|sensible)\b)"
+    r"|\bif\s+(?:things|it|that)\s+(?:looks?|seems?)\s+(?:bad|wrong|off|ok|fine|good|right)\b"
+    # A hedged change ("you may need to restart it"); a hedged look ("may need to check the
+    # logs") leaves nothing risky to the reader.
+    r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
+    r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
+    r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
+    r"|review|inspect|verify|confirm|read|consult|examine|investigate|identify|find|determine"
+    r"|locate|understand|know)\b)"
+    r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
+    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing|during|nothing|something|anything"
+    r"|everything|morning|evening|thing)[a-z]+ing\b"
+    r"|\bshould\s+(?:probably|perhaps|possibly)\b|\bperhaps\b"
+    r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
+    r"|\bif\s+you(?:'re|\s+are)\s+(?:certain|sure|confident|comfortable)\b"
+    r"|\bto\s+(?:your|the)\s+needs\b"
+    r"|\bdepending\s+on\s+(?:the\s+)?(?:situation|circumstances|context|scenario|case)\b"
+    r"|\b(?:on\s+)?a\s+case[\s-]+by[\s-]+case\s+basis\b"
+)
+_VAGUE_WORDS = frozenset(
+    {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
+     "warranted", "suitable", "sensible", "practical", "feasible", "possible", "means", "sense",
+     "discretion", "judgment", "judgement", "think", "feel", "believe", "have", "need", "help",
+     "avoid", "deem", "judge", "look", "looks", "seem", "seems", "might", "may", "consider",
+     "should", "perhaps", "call", "decision", "choice", "certain", "sure", "confident",
+     "comfortable", "needs", "depending", "basis"}
+)  # fmt: skip
+"""Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
+_CONDITION = re.compile(
+    at_word_start(
+        "iwuoml",
+        r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
+        # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
+        r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
+    ),
+    re.IGNORECASE,
+)
+_CONDITION_FIRST = frozenset(
+    {"if", "when", "whenever", "unless", "once", "case", "until", "monitor", "watch", "look"}
+)
+"""Words every condition match holds: a cheap test."""
+
+
+_HEDGED_CHANGE = re.compile(
+    r"(?:might|may)\s+(?:also\s+)?need\s+(?:to\s+be\b|an?\s+|manual\s+|reboot|restart|replacement"
+    r"|rollback|redeploy|failover|resize|upgrade|clean)",
+    re.IGNORECASE,
+)
+"""A hedged change with no "you": "the OSD may need to be replaced", "might need a reboot"."""
+
+
+@rule(
+    "RB101",
+    "vague-condition",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A condition that leaves the decision to the reader: "if needed", "as appropriate".',
+    docs=RuleDoc(
+        what='Flags conditions such as "if needed", "as appropriate", "when necessary", '
+        '"if required", "use your judgement" (extend with `extra-vague-phrases`).',
+        why='A person fills in what "needed" means from experience; an agent fills it in with '
+        "a guess and then acts on it — restarting a database because it looked needed.",
+        example="Restart the payments-api pods if needed.",
+        instead="Restart the payments-api pods if `postgres.pool_stats` shows more than 95% of "
+        "connections in use for 5 minutes.",
+    ),
+)
+@_with_model_flags("RB101")
+@_one_per_line
+def vague_condition(context: CheckContext) -> Iterator[Finding]:
+    yield from _vague_in_text(context)
+    yield from (f for f in _decision_flags(context) if f.code == "RB101")
+
+
+def _vague_in_text(context: CheckContext) -> list[Finding]:
+    """RB101's findings in the text (worked out once per document)."""
+    if "RB101" not in context.shared:
+        context.shared["RB101"] = list(_vague(context))
+    found: list[Finding] = context.shared["RB101"]  # type: ignore[assignment]
+    return found
+
+
+def _vague(context: CheckContext) -> Iterator[Finding]:
+    extra = "|".join(
+        r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
+    )
+    starts = "abcdimopstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
+    pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
+    excused = _excused(context)
+    for hit in _scan(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
+        hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
+        holder = _holder(hit)
+        if holder is not None:
+            if not _reader_is(holder, hit.passage.block.sections):
+                excused.add(hit.span.line)
+                continue  # "at the IC's discretion", read by the SME: not the reader's call
+        elif _embedded_question(hit) or not (
+            hedged_change or _instructs(hit.sentence) or _leads_instruction(hit)
+        ):
+            continue
+        if _musing(hit) or _in_relative_clause(hit):
+            continue
+        if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
+            excused.add(hit.span.line)  # a decision on these words is not the reader's either
+            continue
+        yield Finding(
+            "RB101",
+            hit.span,
+            f'vague condition "{hit.words}": who decides, and how?',
+            "state the measurable condition (metric, threshold, duration) or the explicit case",
+            hit.words,
+            hit.step,
+        )
+
+
+_HOLDER = re.compile(
+    r"\bat\s+the\s+(?P<role>[\w -]{2,40}?)(?:'s|\u2019s)\s+discretion\b"
+    r"|\b(?:call|decision|choice)\s+of\s+(?:the\s+)?(?P<of>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))",
+    re.IGNORECASE,
+)
+
+
+def _holder(hit: Hit) -> str | None:
+    """The role a discretion belongs to, when the text names one ("at the IC's discretion",
+    "It's the call of the IC")."""
+    found = _HOLDER.search(hit.passage.text, max(0, hit.start - 40), hit.end + 40)
+    if found is None or not (found.start() <= hit.end and hit.start <= found.end()):
+        return None
+    return found.group("role") or found.group("of")
+
+
+def _reader_is(role: str, sections: tuple[str, ...]) -> bool:
+    """Whether the reader of a section holds a role: a heading above it names the role
+    ("Steps for Incident Commander" is read by the IC)."""
+    names = {name.lower() for name in defined_roles(sections, ())}
+    wanted = {role.lower(), initials(role).lower()} if " " in role else {role.lower()}
+    return bool(names & wanted)
+
+
+_MODAL_SUBJECT = re.compile(
+    r"\b(?P<subject>he\s+or\s+she|he|she|they|it|(?:the|a|an|each|every|any)\s+(?!reader\b)"
+    r"[\w-]+(?:\s+[\w-]+)?|you|we)\s+(?:(?:must|should|will|shall|can|may)(?:\s+not)?|need\s+to"
+    r"|needs\s+to|has\s+to|have\s+to)\s+(?:also\s+|always\s+)?[a-z]+",
+    re.IGNORECASE,
+)
+
+
+def _someone_elses(hit: Hit) -> bool:
+    """Whether the vague words qualify someone else's duty, not the reader's: the nearest
+    modal before them in the sentence has a third-person subject ("if a Deputy is assigned, he
+    or she must be fully qualified to assume the position if required")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    found = list(_MODAL_SUBJECT.finditer(hit.passage.text, sentence.start, hit.start))
+    own = _MODAL_SUBJECT.search(hit.passage.text, max(sentence.start, hit.start - 40), hit.end)
+    if own is not None and own.start() < hit.start <= own.end() + 1:
+        # the hedge's own subject: "the security team may need to" (a person or a role; "the
+        # OSD may need to be replaced" is still the reader's hedged change)
+        return bool(_PEOPLE_SUBJECT.match(own.group("subject")))
+    last = found[-1] if found else None
+    if last is None:
+        return False
+    return last.group("subject").lower() not in ("you", "we")
+_RELATIVE = re.compile(r"\b(?:who|which|that)\s+$", re.IGNORECASE)
+_OBLIGATION = re.compile(
+    r"\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|ought\s+to)\b", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+def _in_relative_clause(hit: Hit) -> bool:
+    """ "shared with anyone who may need to respond": the hedge is the relative clause's subject's,
+    not an instruction to the reader."""
+    return _RELATIVE.search(hit.passage.text, max(0, hit.start - 12), hit.start) is not None
+
+
+def _musing(hit: Hit) -> bool:
+    """ "Perhaps you don't want to ...": a "perhaps" whose clause asks nothing (no "should",
+    "must", "need to") muses; "perhaps improving this should be a longer-term task" is a hedged
+    instruction."""
+    if hit.words.lower() != "perhaps":
+        return False
+    end = _CLAUSE_END.search(hit.passage.text, hit.end)
+    clause = hit.passage.text[hit.end : end.start() if end else len(hit.passage.text)]
+    return _OBLIGATION.search(clause) is None
+
+
+_ROLE_PURPOSE = re.compile(r"^\W*you\s+are\s+(?:there|here)\s+to\b", re.IGNORECASE)
+
+
+def _directed(hit: Hit) -> bool:
+    """Whether a role directs the action in the passage before the vague words ("the IC may ask
+    you to reach out to another team ... Be ready to page such teams as necessary"): the
+    necessity is the director's, not the reader's. A statement of the reader's purpose ("You
+    are there to mobilize responders as necessary") describes the role, it does not instruct."""
+    sentence = hit.passage.sentence_at(hit.start)
+    if _ROLE_PURPOSE.match(sentence.text):
+        return True
+    for found in _CHOSEN_BY.finditer(hit.passage.text, 0, hit.start):
+        director = _ARTICLE.sub("", (found.group("by") or found.group("who")).strip())
+        if _DIRECTOR.search(director):
+            return True
+    return False
+
+
+def _default_given(hit: Hit) -> bool:
+    """Whether the text says what to do when the reader cannot decide, in the hit's sentence or
+    the next ("Announcing publicly is at your discretion. If you are unsure, then announce
+    publicly."): the discretion has a written default, so nothing is left to a guess."""
+    starts = hit.passage.sentence_starts
+    index = bisect_left(starts, hit.passage.sentence_at(hit.start).start)
+    following = hit.passage.sentences[index : index + 2] if index < len(starts) else []
+    return any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence)
+
+
+def _leads_instruction(hit: Hit) -> bool:
+    """Whether the vague words open a clause before an instruction ("Depending on the
+    situation, page the on-call")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    comma = hit.passage.text.find(",", hit.end, sentence.end)
+    return comma >= 0 and _instructs(hit.passage.text[comma + 1 : sentence.end].strip())
+
+
+def _excused(context: CheckContext) -> set[int]:
+    """Lines whose vague words RB101 found but excused (another role's call, a default given):
+    a decision on them is not left to the reader either."""
+    found = context.shared.setdefault("RB101-excused", set())
+    assert isinstance(found, set)
+    return found
+
+
+def _decision_flags(context: CheckContext) -> list[Finding]:
+    """The findings on decisions nothing written decides (worked out once per document; RB101
+    reports those left to an opinion, RB102 those judged with no measure)."""
+    if "decisions" not in context.shared:
+        selected = context.config.selected(["RB101", "RB102"], context.document.path)
+        vague = _vague_in_text(context)  # also notes the lines whose vague words are excused
+        flagged = {f.span.line for f in vague} if "RB101" in selected else set()
+        flagged |= _excused(context)
+        if "RB102" in selected:
+            flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
+        context.shared["decisions"] = list(
+            _undecided_decisions(context, flagged, measured_by_rb102="RB102" in selected)
+        )
+    found: list[Finding] = context.shared["decisions"]  # type: ignore[assignment]
+    return found
+
+
+def _bare_question(context: CheckContext, step: Step) -> bool:
+    """Whether a decision is a question alone on its line, with no branch that depends on it
+    (every edge unconditional): a check to answer, not a gate ("* Does the attacker have enough
+    information to find another way in?"). A question followed by what to do ("... ? - do
+    so.") is a decision."""
+    if step.source is None or any(edge.when for edge in step.next):
+        return False
+    line = context.document.lines[step.source.end_line - 1].rstrip()
+    return step.source.line == step.source.end_line and line.endswith("?")
+
+
+_CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
+"""The rest of a condition's clause in the source after the words a step kept."""
+
+
+def _undecided_decisions(
+    context: CheckContext, flagged: set[int], measured_by_rb102: bool
+) -> Iterator[Finding]:
+    """Decisions whose condition nothing written decides (issue 16 item 5: `gate: human`),
+    that no RB101/RB102 in the text already flags: the decision itself is left to the reader
+    (RB102 when it judges with no measure and RB102 is on, else RB101)."""
+    lines = context.document.lines
+    for step in context.graph.steps:
+        if step.kind != "decision" or step.source is None:
+            continue
+        open_ = [
+            condition
+            for condition in undecided(
+                [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
+            )
+            if not (on_doubt(condition) or precaution(condition))  # a written default
+        ]
+        if not open_ or flagged.intersection(range(step.source.line, step.source.end_line + 1)):
+            continue
+        if _bare_question(context, step):
+            continue  # "Does it provide enough detail?": an assessment, nothing gated on it
+        condition = " ".join(open_[0].split())
+        span = step.source
+        as_written = open_[0]
+        for number in range(step.source.line, min(step.source.end_line, len(lines)) + 1):
+            column = lines[number - 1].find(open_[0])
+            if column >= 0:
+                end = column + len(open_[0])
+                span = Span(line=number, column=column + 1, end_line=number, end_column=end)
+                rest = _CLAUSE_REST.match(lines[number - 1], end)
+                as_written += rest.group(0) if rest else ""
+                break
+        if not undecided([as_written]):
+            continue  # the source decides it: "once you are confident (via forensic analysis)"
+        code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
+        yield Finding(
+            code,
+            span,
+            f'decision on "{condition}": nothing written decides it (no measure, explicit state '
+            "or value, named check or declared input), so it is left to the reader",
+            "state what decides it: a metric and threshold, the explicit state or value, or the "
+            "outcome of a named earlier step",
+            condition,
+            step.id,
+        )
+
+
+@rule(
+    "RB102",
+    "unmeasurable-condition",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A condition with a judgement but no metric or threshold: "if latency is high".',
+    docs=RuleDoc(
+        what="Flags conditions that compare against a judgement (high, slow, backed up, looks "
+        "unhealthy) without a number, a threshold or a named metric.",
+        why='"High" is whatever the reader thinks is high. Two on-call engineers — or an agent '
+        "and a human — take different branches on the same data.",
+        example="If latency is high, scale the deployment to 6 replicas.",
+        instead="If p99 latency (`http_request_duration_seconds`) is above 500 ms for 5 minutes, "
+        "scale the deployment to 6 replicas.",
+    ),
+)
+@_with_model_flags("RB102")
+@_one_per_line
+def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
+    yield from _unmeasurable_in_text(context)
+    yield from (f for f in _decision_flags(context) if f.code == "RB102")
+
+
+def _unmeasurable_in_text(context: CheckContext) -> list[Finding]:
+    """RB102's findings (worked out once per document: RB101 reads their lines too)."""
+    if "RB102" not in context.shared:
+        context.shared["RB102"] = list(_unmeasurable(context))
+    found: list[Finding] = context.shared["RB102"]  # type: ignore[assignment]
+    return found
+
+
+_REQUIRED_AMOUNT = re.compile(
+    r"\b(?:make\s+sure|ensure|verify|confirm|check)\s+(?:that\s+)?(?:there\s+(?:is|are)\s+|you\s+have"
+    r"\s+|(?:it|they)\s+(?:has|have)\s+|the\s+[\w-]+\s+(?:has|have)\s+)?(?:enough|sufficient|adequate"
+    r"|plenty\s+of)\s+[\w-]+(?:\s+[\w-]+)?",
+    re.IGNORECASE,
+)
+"""An amount required with no measure: "make sure there is enough headroom"."""
+_REQUIRED_FIRST = frozenset({"sure", "ensure", "verify", "confirm", "check"})
+
+
+def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
+    yield from _judged_before(context)
+    for hit in _scan(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
+        rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
+        if _decidable(rest) or not _instructs(hit.sentence):
+            continue
+        yield Finding(
+            "RB102",
+            hit.span,
+            f'unmeasurable condition "{hit.words}": how much is enough?',
+            'name the amount and how to measure it, e.g. "at least 20% free on /var"',
+            hit.words,
+            hit.step,
+        )
+    for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
+        clause = hit.match.group(0)
+        judgement = next(
+            (j for j in JUDGEMENT.finditer(clause) if not foreseen(clause, j)), None
+        )  # a risk foreseen ("activities that might generate plenty of pages") asks a precaution
+        if judgement is None or _decidable(clause) or _embedded_question(hit):
+            continue
+        if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
+            continue
+        words = " ".join(clause[: judgement.end()].split())
+        span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
+        yield Finding(
+            "RB102",
+            span,
+            f'unmeasurable condition "{words}": no threshold to decide by',
+            'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
+            words,
+            hit.step,
+        )
+
+
+_VERDICT = re.compile(
+    r",\s*(?:then\s+)?(?:the\s+|this\s+|that\s+)?(?:issue|problem|alert|incident|error|outage)s?\s+"
+    r"(?:(?:may|might|could|will|should|probably)\s+)?(?:have\s+|has\s+)?(?:been\s+|be\s+|is\s+"
+    r"|are\s+)?(?:resolved|fixed|gone|cleared|over|recovered|self-resolved|mitigated)\b"
+    r"|,\s*(?:then\s+)?(?:you\s+can|it\s+is\s+safe\s+to)\s+(?:ignore|close|resolve|skip)\b"
+    r"|,\s*(?:then\s+)?no\s+(?:further\s+)?action\s+is\s+(?:needed|required|necessary)\b",
+    re.IGNORECASE,
+)
+"""A verdict on the case as the outcome of a condition ("If activity now appears normal, the
+issue may have resolved itself"): the reader decides on it whether to stop."""
+_REFERS_BACK = re.compile(
+    at_word_start("io", r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"), re.IGNORECASE
+)
+
+
+def _judged_before(context: CheckContext) -> Iterator[Finding]:
+    """ "Verify the host is healthy, if not switch to ...": "if not" takes the clause before it
+    as its condition, so a judgement there with no measure is RB102."""
+    for hit in _scan(context, _REFERS_BACK, needs=frozenset({"if", "otherwise"})):
+        start = hit.passage.sentence_at(hit.match.start()).start
+        before = hit.passage.text[start : hit.match.start()]
+        judgement = JUDGEMENT.search(before)
+        if judgement is None or _decidable(before) or not _instructs(hit.sentence):
+            continue
+        span = hit.passage.span(start + judgement.start(), start + judgement.end())
+        words = " ".join(judgement.group(0).split())
+        yield Finding(
+            "RB102",
+            span,
+            f'unmeasurable condition "{words}" (then "{hit.words}"): no threshold to decide by',
+            'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
+            words,
+            hit.step,
+        )
+
+
+def _decidable(clause: str) -> bool:
+    """A condition decided by what is written: a number, a threshold or comparison, an
+    explicit value, or how it is judged (RB102's test; `conditions.decidable` also takes
+    states a command reports and the outcome of the step before)."""
+    return bool(MEASURED.search(clause) or EXPLICIT.search(clause) or JUDGED_BY.search(clause))
+
+
+_QUESTION_VERB = re.compile(
+    r"\b(?:check|checking|verify|see|determine|confirm|find\s+out|ask|identify|validate|test"
+    r"|know|decide|establish|investigate|figure\s+out|look\s+at|assess|evaluate|wonder|sure)"
+    r"\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+def _embedded_question(hit: Hit) -> bool:
+    """ "Check if the job is stuck": a check (an embedded question), not a condition."""
+    before = hit.passage.text[max(0, hit.match.start() - 40) : hit.match.start()]
+    return bool(_QUESTION_VERB.search(before)) and hit.match.group(0)[:2].lower() in ("if", "wh")

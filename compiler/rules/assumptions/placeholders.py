@@ -1,0 +1,186 @@
+"""RB107 undeclared-placeholder: a placeholder (`$NAMESPACE`, `<pod>`) not declared in `inputs`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from compiler.models import Span
+from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.scan import _norm, _with_model_flags
+from compiler.rules.regions import Region, command_regions, matches, step_at
+
+_TEMPLATE_KEYWORDS = {"end", "else", "range", "if", "with", "template", "define", "block"}
+_HTML_TAGS = {
+    "br",
+    "details",
+    "summary",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "kbd",
+    "sup",
+    "sub",
+    "p",
+    "div",
+    "span",
+    "a",
+    "img",
+    "em",
+    "strong",
+    "ul",
+    "li",
+    "ol",
+    "table",
+    "hr",
+}
+_ENVIRONMENT = {
+    "HOME",
+    "PATH",
+    "USER",
+    "PWD",
+    "SHELL",
+    "HOSTNAME",
+    "KUBECONFIG",
+    "TMPDIR",
+    "RANDOM",
+    "LANG",
+    "TERM",
+}
+_ASSIGNMENT = re.compile(
+    r"(?:^|[\s;(])(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S*)"
+    r"|\bfor\s+(?P<loop>[A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-\w+\s+)*(?P<read>[A-Za-z_]\w*)"
+)
+
+
+def _assigned_names(context: CheckContext) -> dict[str, bool]:
+    """Shell variables the runbook assigns: name -> whether the value is itself a placeholder."""
+    names: dict[str, bool] = {}
+    for block in context.document.blocks:
+        if block.kind != "code":
+            continue
+        for line in block.lines:
+            for match in _ASSIGNMENT.finditer(line.text):
+                name = match.group("name") or match.group("loop") or match.group("read")
+                value = line.text[match.start("value") :] if match.group("name") else ""
+                from_placeholder = any(
+                    m.group("angle") or m.group("mustache") for m in PLACEHOLDER.finditer(value)
+                )
+                names[name] = names.get(name, False) or from_placeholder
+    return names
+
+
+def _is_real_placeholder(match: re.Match[str]) -> bool:
+    """Not a Go-template keyword, an HTML tag, `<none>` output, or a well-known variable."""
+    name = raw_name(match)
+    if match.group("mustache"):
+        return name not in _TEMPLATE_KEYWORDS
+    if match.group("angle"):
+        return name.lower() not in _HTML_TAGS and name.lower() != "none"
+    return name not in _ENVIRONMENT
+
+
+@rule(
+    "RB107",
+    "undeclared-placeholder",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary="A placeholder (`$NAMESPACE`, `<pod>`, `{{cluster}}`) not declared in `inputs`.",
+    docs=RuleDoc(
+        what="Flags `$VAR`, `${VAR}`, `<name>`, `{{name}}` and fillers written as text "
+        "(`pod-XXXXX`, `my-`/`your-`/`example-` names, `/path/to/...`, `[port number]`) in "
+        "commands and in inline code anywhere in the prose, that front matter `inputs` does "
+        "not declare and the prose does not say how to fill (matched case-insensitively, `-` = "
+        "`_`); once per distinct placeholder in the document, on its first line. A "
+        "variable the runbook assigns itself is fine — unless it is assigned from a "
+        "placeholder such as `NODE=<node from the alert>`.",
+        why="A reader knows to substitute the namespace from the alert; an agent has to guess "
+        "where the value comes from, and a guessed namespace is a command against the wrong "
+        "thing.",
+        example="```console\n$ oc get pods -n $NAMESPACE\n```   (no `inputs`)",
+        instead="---\ninputs:\n  namespace: {type: string, description: namespace label of "
+        "the alert}\n---\n```console\n$ oc get pods -n $NAMESPACE\n```",
+    ),
+)
+@_with_model_flags("RB107")
+def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
+    known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
+    found = [
+        (span, match, region.step)
+        for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]
+        for span, match in matches(context, region, PLACEHOLDER)
+        if _is_real_placeholder(match)
+    ]
+    seen: set[str] = set()  # once per distinct placeholder in the document, on its first line
+    for span, match, step in sorted(found, key=lambda item: (item[0].line, item[0].column)):
+        name = raw_name(match)
+        if known is None:
+            inputs = {_norm(key) for key in context.meta.inputs}
+            known = (inputs | _described(context), _assigned_names(context))
+        declared, assigned = known
+        if _norm(name) in declared or placeholder_name(match) in seen:
+            continue
+        if not match.group("angle") and _single_quoted(context, span):
+            continue  # the shell expands nothing inside '...'
+        if name in assigned and not assigned[name]:
+            continue
+        seen.add(placeholder_name(match))
+        how = " (assigned from a placeholder)" if name in assigned else ""
+        yield Finding(
+            "RB107",
+            span,
+            f"placeholder `{match.group(0)}` is not declared in inputs{how}",
+            f"declare `{placeholder_name(match)}` under `inputs:` in front matter, "
+            "with where its value comes from",
+            name.lower(),
+            step,
+        )
+
+
+_DESCRIBES = re.compile(
+    r"\b(?:need\s+to\s+know|find|get|look\s+up|replace|substitute|fill\s+in|is\s+the|are\s+the"
+    r"|from\s+the|comes?\s+from|printed|shown|output)\b",
+    re.IGNORECASE,
+)
+
+
+_CODE = re.compile(r"`[^`]*`")
+
+
+def _described(context: CheckContext) -> set[str]:
+    """Placeholders the prose says how to fill ("replace `<VERSION>` with the version from
+    step 2", "we need to know the `<klusterlet_name>`"), folded like input names."""
+    names: set[str] = set()
+    for passage in context.passages:
+        if "`" not in passage.text:
+            continue
+        for sentence in passage.sentences:
+            if _DESCRIBES.search(_CODE.sub(" ", sentence.text)):
+                names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
+    return names
+
+
+def _single_quoted(context: CheckContext, span: Span) -> bool:
+    """Whether a position is inside '...' on its line, where the shell expands nothing."""
+    before = context.document.lines[span.line - 1][: span.column - 1]
+    return before.count("'") % 2 == 1
+
+
+def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[Region]:
+    """Every inline code span of the document's prose (not only of steps) in which `pattern`
+    matches, in order (the others are not placed at all)."""
+    for passage in context.passages:
+        for code in passage.block.inline_code:
+            if not pattern.search(code.text):
+                continue
+            width = len(code.text) + 2
+            span = Span(
+                line=code.line,
+                column=code.column,
+                end_line=code.line,
+                end_column=code.column + width - 1,
+            )
+            yield Region(step_at(context, span) or "", span, command=False, text=code.text)

@@ -1,0 +1,343 @@
+"""What the RB1xx rules share: `Hit` and `_scan` (every match of a pattern in the document's
+prose, quoted speech skipped), the decorators `_one_per_line` and `_with_model_flags`, whether a
+sentence instructs (`_instructs`), and the words and patterns more than one rule reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, wraps
+
+from compiler.models import Span
+from compiler.parse import Block
+from compiler.placeholders import input_key
+from compiler.rules import CheckContext, Finding
+from compiler.rules.regions import Passage, block_after, starting_with, step_at
+from compiler.text.instructions import is_instruction
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]")
+_ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
+_ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|CISO|VP|SME|NOC|SOC|IC)s?\b"
+_ROLE_NOUN = (
+    r"(?:[\w'-]+\s+){0,3}?(?:account\s+(?:executive|manager|owner)|manager|owner|lead|team"
+    r"|engineer|admin(?:istrator)?|dba|on-?call|expert|specialist|vendor|support|sales"
+    r"|architect|developer|maintainer|approver|person|people|folks|someone|somebody|colleague"
+    r"|supervisor|boss|customer\s+success|stakeholder|counsel|representative|provider|compan(?:y|ie)"
+    r"|commander|proxy|director|executive|responder|others|contact|department|partner)s?\b"
+    # a function named on its own ("loop in legal"), not as a word of a longer name ("security
+    # companies", "the management cluster")
+    r"|board|committee|council"
+    r"|(?:legal|finance|management|leadership|compliance|procurement|security|(?-i:HR)|comms"
+    r"|engineering)"
+    r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
+    r"|immediately|now|first|team)\b))"
+)
+_LINK = re.compile(r"\]\(|\]\[|https?://")
+_TRIBAL = re.compile(
+    starting_with(
+        "alotduy",
+        r"\b(?:the|your|our)\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
+        r"|necessary|agreed|expected)\s+"
+        r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
+        r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
+        r"|approach|method|trick|steps?|time\s*frame|timeline|deadline|repositor(?:y|ies)|repos?"
+        r"|settings|values?|config(?:uration)?)\b"
+        r"|\bas\s+(?:before|usual|always|last\s+time|discussed|we\s+(?:did|do))\b"
+        r"|\blike\s+(?:last\s+time|before|we\s+always\s+do)\b"
+        r"|\bour\s+(?:usual\s+|default\s+|various\s+|own\s+|internal\s+|standard\s+)?"
+        r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|knowledge\s+base|wiki|accounts?"
+        r"|rules|runbooks?|playbooks?|repos?|repositor(?:y|ies)|config(?:uration)?|setup"
+        r"|tradecraft|docs|documentation|mailing\s+lists?|channels?)\b"
+        r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b"
+        # "the numbers we always look at"
+        r"|\bthe\s+(?:[\w-]+\s+){1,2}?(?:(?:that|which)\s+)?(?:we|they)\s+(?:always|usually|normally"
+        r"|typically|generally)\s+(?:look\s+at|use|check|run|watch|do|follow)\b",
+    ),
+    re.IGNORECASE,
+)
+
+
+def _norm(name: str) -> str:
+    return input_key(name)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A match in a passage: its words as read, and (worked out when a rule first asks: most
+    hits are dropped before) where it is in the source, its sentence and its step."""
+
+    words: str
+    passage: Passage
+    match: re.Match[str]
+    start: int
+    """Where the hit's words start in the passage's text."""
+    end: int
+    context: CheckContext = field(repr=False, compare=False)
+
+    @cached_property
+    def span(self) -> Span:
+        """The source span of the hit's words."""
+        return self.passage.span(self.start, self.end)
+
+    @cached_property
+    def sentence(self) -> str:
+        """The sentence of the passage holding the hit's words."""
+        return self.passage.sentence_at(self.start).text
+
+    @cached_property
+    def step(self) -> str | None:
+        """The step whose text (or lead-in) holds the hit, if any."""
+        return step_at(self.context, self.span)
+
+
+def _scan(
+    context: CheckContext,
+    pattern: re.Pattern[str],
+    groups: tuple[int | str, ...] = (0,),
+    needs: frozenset[str] = frozenset(),
+    lean: tuple[re.Pattern[str], frozenset[str]] | None = None,
+) -> Iterator[Hit]:
+    """Every match of `pattern` in the whole document's prose (every passage), as read; the
+    hit's words are the first of `groups` that took part in the match. With `needs`, only
+    passages holding one of those words are scanned (every match must contain one). With
+    `lean` (a pattern and words), a passage holding none of those words is scanned with that
+    cheaper pattern: it drops only alternatives that need one of the words, so it finds the
+    same matches there."""
+    if not needs and not pattern.search(context.passage_text):  # one pass rules most out
+        return
+    for passage in context.passages:
+        if needs and needs.isdisjoint(passage.words):
+            continue
+        if _spoken(context, passage):
+            continue
+        scanner = pattern
+        if lean is not None and lean[1].isdisjoint(passage.words):
+            scanner = lean[0]
+        for match in scanner.finditer(passage.text):
+            group = next((g for g in groups if match.start(g) != -1), 0)
+            start, end = match.span(group)
+            if start >= end:
+                continue
+            words = " ".join(match.group(group).split())
+            yield Hit(words, passage, match, start, end, context)
+
+
+_QUOTED = re.compile(r"^\s*>")
+_ADMONITION = re.compile(
+    r"^\W*(?:\[!\w+\]|(?:note|warning|important|tip|caution|danger|info|hint|attention)\b)",
+    re.IGNORECASE,
+)
+_SPEECH = re.compile(
+    r"^\W*(?-i:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})\s*:\s|\b(?-i:I|I'm|I've|I'd|I'll)\b"
+    r"|\b(?:we|we're|we've|we'll|let's|our|us)\b",
+    re.IGNORECASE,
+)
+"""Speech: a speaker's label ("IC: Stop.") or a first-person word ("we are currently ...")."""
+
+
+def _spoken(context: CheckContext, passage: Passage) -> bool:
+    """Whether a passage is quoted speech, a script of what someone says on the call ("> IC:
+    Stop. Leave the call.", "> We are currently in a SEV-1 situation"): words to say, not an
+    instruction to the reader. An admonition ("> **Note:** restart if needed") is read."""
+    line = passage.block.span.line
+    return bool(
+        line <= len(context.document.lines)
+        and _QUOTED.match(context.document.lines[line - 1])
+        and not _ADMONITION.match(passage.text)
+        and _SPEECH.search(passage.text)
+    )
+
+
+def _one_per_line(
+    check: Callable[[CheckContext], Iterator[Finding]],
+) -> Callable[[CheckContext], Iterator[Finding]]:
+    """A text rule says its finding once per source line: a reader fixes the line, not each
+    phrase of it ("if an issue keeps happening; if it alerts often")."""
+
+    @wraps(check)
+    def once(context: CheckContext) -> Iterator[Finding]:
+        lines: set[int] = set()
+        for finding in check(context):
+            if finding.span.line not in lines:
+                lines.add(finding.span.line)
+                yield finding
+
+    return once
+
+
+def _with_model_flags(
+    code: str,
+) -> Callable[
+    [Callable[[CheckContext], Iterator[Finding]]], Callable[[CheckContext], Iterator[Finding]]
+]:
+    """The rule's own findings, then the flags of its code the LLM extractor proposed (their
+    quote is in the source: the grounding gate dropped the others, RB401) on lines the rule did
+    not flag, marked as the model's. Like every RB1xx finding they block until signed off."""
+
+    def wrap(
+        check: Callable[[CheckContext], Iterator[Finding]],
+    ) -> Callable[[CheckContext], Iterator[Finding]]:
+        @wraps(check)
+        def with_model(context: CheckContext) -> Iterator[Finding]:
+            lines: set[int] = set()
+            for finding in check(context):
+                lines.add(finding.span.line)
+                yield finding
+            for issue in context.extraction_issues:
+                if issue.kind != "proposed-flag" or issue.code != code:
+                    continue
+                if issue.span.line in lines:
+                    continue  # the rule flags the line itself
+                lines.add(issue.span.line)
+                words = " ".join(issue.evidence.split())
+                why = f": {issue.detail}" if issue.detail else ""
+                yield Finding(
+                    code,
+                    issue.span,
+                    f'proposed by the model, not found by the rules: "{words}"{why}',
+                    "confirm it and rewrite the words, or sign it off as not an assumption",
+                    words,
+                    step_at(context, issue.span),
+                )
+
+        return with_model
+
+    return wrap
+
+
+_ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
+
+
+_BARE_IMPERATIVE = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Za-z][a-z]+)(?:\s+and\s+[a-z]+)?\s+(?:the|a|an|any|all|every|your|our|its|their|it|them"
+    r"|this|that|these|those|up|down|off|out|back)\b"
+)
+_NOT_VERBS = frozenset(
+    {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
+     "all", "each", "every", "some", "most", "many", "if", "when", "once", "in", "on", "at",
+     "for", "with", "from", "by", "after", "before", "as", "so", "and", "but", "or", "of",
+     "because", "since", "while", "although", "however", "also", "then", "what", "which",
+     "perhaps", "maybe", "probably", "possibly", "sometimes", "usually", "often", "typically",
+     "generally", "otherwise", "here", "now"}
+)  # fmt: skip
+
+
+_LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A-Z])")
+"""A short label before an instruction: "Bad Deployment: Roll it back."."""
+
+
+_LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
+
+
+_NOTE = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?(?:note|nb|n\.b\.)\b(?:\*\*)?(?:\s+that\b|\s*:)?\s*",
+    re.IGNORECASE,
+)
+"""An aside: "Note that ...", "Note: ..." (what follows is information unless it instructs)."""
+
+
+_GERUND_FIRST = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?!(?:bring|string|ring|sing|during|nothing|something|anything"
+    r"|everything|morning|evening|following|pending|according|regarding|depending|assuming"
+    r"|including|notwithstanding)\b)[A-Za-z]{2,}ing\b(?!\s*:)",
+    re.IGNORECASE,
+)
+
+
+_NOUN_SUBJECT = re.compile(
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z-]+\s+(?:\w+ly\s+)?(?:is|are|was|were|means|has|does"
+    r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely)\b",
+    re.IGNORECASE,
+)
+"""A first word followed by a finite verb: a noun, the sentence's subject ("Silence usually
+means ...", "Restart is required when ..."), not an imperative."""
+
+
+def _instructs(sentence: str) -> bool:
+    """Whether a sentence tells the reader something to do: an imperative (a known verb, or
+    any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
+    ("should", "must"). Background and explanation are not instructions, nor is an aside
+    ("Note that it defaults to ...") unless what it says instructs."""
+    note = _NOTE.match(sentence)
+    if note is not None and note.end() > 0:
+        sentence = sentence[note.end() :]
+    if _GERUND_FIRST.match(sentence) and not _ADDRESSED.search(sentence):
+        return False  # "Drafting messages when needed, ...": a duty named, not an instruction
+    if _NOUN_SUBJECT.match(sentence) and not _ADDRESSED.search(sentence):
+        return False  # "Silence usually means everyone is working": a verb-shaped noun
+    if is_instruction(sentence) or _ADDRESSED.search(sentence):
+        return True
+    sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
+    adverb = _LEAD_ADVERB.match(sentence)  # "Occasionally check on the progress"
+    if adverb and is_instruction(sentence[adverb.end() :]):
+        return True
+    sentence = sentence[adverb.end() :] if adverb else sentence
+    bare = _BARE_IMPERATIVE.match(sentence)
+    return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
+
+
+_PEOPLE_SUBJECT = re.compile(
+    rf"^(?:he\s+or\s+she|he|she|they)$|^(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+)?"
+    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
+    re.IGNORECASE,
+)
+
+
+_CHANNEL = re.compile(
+    r"\]\(|\]\[|https?://|(?<![\w&])#[a-z][\w-]+|(?<![\w.])@[a-z][\w.-]+|[\w.+-]+@[\w-]+\.[\w.]+"
+    r"|\b(?:slack|pagerduty|opsgenie|jira|servicenow|zendesk|(?-i:Teams)|mailing\s+list|channel"
+    r"|queue|ticket|pager|phone|e-?mail\s+address|hotline|bridge|chat\s*room|war\s*room"
+    r"|(?:voice|video|conference|incident|bridge|zoom)\s+call)\b",
+    re.IGNORECASE,
+)
+
+
+_CHOSEN_BY = re.compile(
+    r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
+    r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)"
+    # "the IC may ask you to reach out to another team": the role who asks picks them
+    r"|(?P<who>\b(?:the\s+|your\s+)?[\w-]+(?:\s+[\w-]+)?)\s+(?:will|may|might|can|could|would"
+    r"|should)?\s*(?:(?:\w+ly|also|then|first)\s+)?(?:ask|asks|tell|tells|instruct|instructs|direct|directs|request"
+    r"|requests)\s+you\s+to\b",
+    re.IGNORECASE,
+)
+_ROLE_WORD = re.compile(rf"\b(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})", re.IGNORECASE)
+_DIRECTOR = re.compile(
+    rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE
+)
+
+
+def _front_matter_key_span(context: CheckContext, key: str) -> Span:
+    for number, line in enumerate(context.document.lines, start=1):
+        if line.startswith(f"{key}:"):
+            return Span(line=number, column=1, end_line=number, end_column=len(line))
+        if (
+            context.document.front_matter_span
+            and number > context.document.front_matter_span.end_line
+        ):
+            break
+    return Span(line=1, column=1, end_line=1, end_column=max(1, len(context.document.lines[0])))
+_LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)|(?P<bare>https?://[^\s)>\]]+)")
+
+
+def _stem(word: str) -> str:
+    word = _NON_ALNUM.sub("", word.lower())
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a code block with something in it besides comments comes right after the
+    passage (it says how; "# TODO: Command needed" does not)."""
+    after = block_after(blocks, passage.block.span.end_line)
+    return (
+        after is not None
+        and after.kind == "code"
+        and any(
+            line.text.strip() and not line.text.lstrip().startswith("#") for line in after.lines
+        )
+    )

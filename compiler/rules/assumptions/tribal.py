@@ -1,0 +1,99 @@
+"""RB104 tribal-reference: a reference only insiders can resolve ("the usual dashboard")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.scan import (
+    _LINK,
+    _NON_ALNUM,
+    _TRIBAL,
+    Hit,
+    _code_follows,
+    _instructs,
+    _one_per_line,
+    _scan,
+    _stem,
+    _with_model_flags,
+)
+
+_TRIBAL_WORDS = frozenset(
+    {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
+     "desired", "necessary", "agreed", "expected", "before", "always", "last", "discussed", "we",
+     "like", "our", "tradecraft", "usually", "normally", "typically", "generally", "they"}
+)  # fmt: skip
+"""Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
+
+
+@rule(
+    "RB104",
+    "tribal-reference",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A reference only insiders can resolve: "the usual dashboard", "as before".',
+    docs=RuleDoc(
+        what='Flags references to shared memory instead of the page: "the usual dashboard", '
+        '"the old script", "as before", "like last time".',
+        why="Tribal knowledge does not survive team changes, and an agent has none: it will "
+        "pick some dashboard, some script.",
+        example="Check the usual dashboard for connection errors.",
+        instead="Check the [payments DB dashboard](https://grafana.example/d/pgpool) panel "
+        '"connection errors", or run `postgres.pool_stats`.',
+    ),
+)
+@_with_model_flags("RB104")
+@_one_per_line
+def tribal_reference(context: CheckContext) -> Iterator[Finding]:
+    blocks = context.document.blocks
+    for hit in _scan(context, _TRIBAL, needs=_TRIBAL_WORDS):
+        if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
+            continue
+        if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
+            continue  # "use the old script:" and the script after it: it is on the page
+        if not _instructs(hit.sentence):
+            continue  # background: "They will appoint the usual roles" asks nothing of the reader
+        if _way_written_elsewhere(context, hit):
+            continue
+        yield Finding(
+            "RB104",
+            hit.span,
+            f'tribal reference "{hit.words}": which one, exactly?',
+            "link or name the exact dashboard, script or procedure",
+            hit.words,
+            hit.step,
+        )
+
+
+_USUAL_WAY = re.compile(
+    r"(?P<verb>[a-z][\w-]+)(?:\s+(?:over|up|down|out|off|back))?\s+(?:in|the)\s+(?:the\s+)?"
+    r"(?:usual|normal|standard|regular)\s+"
+    r"(?:way|manner|fashion)$",
+    re.IGNORECASE,
+)
+
+
+def _way_written_elsewhere(context: CheckContext, hit: Hit) -> bool:
+    """Whether "<done> in the usual way" is written elsewhere in the document as an instruction
+    opening with the same verb ("time-boxed in the usual way" and "Time-box the task with a
+    specific number of minutes"): the usual way is on the page."""
+    before = hit.passage.text[max(0, hit.start - 40) : hit.end]
+    found = _USUAL_WAY.search(before)
+    if found is None:
+        return False
+    stem = _stem(found.group("verb"))
+    if len(stem) < 4:
+        return False
+    for passage in context.passages:
+        if passage is hit.passage:
+            continue
+        for sentence in passage.sentences:
+            first = _FIRST_WORD.match(sentence.text)  # the bare verb: an imperative
+            if first and _NON_ALNUM.sub("", first.group(1).lower()) in (stem, stem + "e"):
+                return True
+    return False
+
+
+_FIRST_WORD = re.compile(r"^\W*(?:\d+[.)]\s+)?([\w-]+)")

@@ -1,0 +1,195 @@
+"""RB106 unbounded-wait: a wait or retry with no limit ("wait until it recovers")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from compiler.parse import Block
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.scan import (
+    Hit,
+    _code_follows,
+    _instructs,
+    _one_per_line,
+    _scan,
+    _with_model_flags,
+)
+from compiler.rules.regions import DURATION_OR_COUNT, Passage, block_after, starting_with
+
+_WAIT = re.compile(
+    starting_with(
+        "kprwmocfoOpPrRcCMWKFsSgGaAlLtT",
+        # a count or a time with no number: "retry a couple of times", "wait a bit", "give it
+        # some time", "let it settle"
+        r"\b(?:retry|repeat|try\s+again|re-?run\s+it)\b[^.;:!?]{0,40}?\b(?:a\s+(?:couple|few)"
+        r"\s+(?:of\s+)?(?:more\s+)?(?:times|attempts|tries)|several\s+times|multiple\s+times"
+        r"|a\s+number\s+of\s+times)\b"
+        r"|\b(?:wait|give\s+(?:it|them|the\s+[\w-]+)|allow)\s+(?:for\s+)?(?:a\s+(?:bit|while|little"
+        r"(?:\s+while)?|moment|few\s+(?:more\s+)?(?:minutes|seconds|hours))|some\s+(?:more\s+)?"
+        r"(?:time|minutes))\b"
+        r"|\blet\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:settle|stabili[sz]e|recover|catch\s+up"
+        r"|warm\s+up|finish|converge|sync)\b"
+        r"|\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
+        r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
+        r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
+        r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
+        r"|watch|keep\s+an\s+eye\s+on|keep\s+monitoring)\s+(?:the\s+|for\s+|any\s+)?[\w-]+"
+        r"(?:\s+(?!and\b)[\w-]+){0,5}"
+        r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
+        r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
+        r"(?:on\s+)?[^.;:!?]{0,60}"
+        # a suspension held until an event: "apply a silence to the alert, until these servers
+        # are troubleshooted" (it waits on the event to lift it)
+        r"|\b(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]{0,60}?\b(?:until|till)\b[^.;:!?]*"
+        # an implied wait: "the alert may resolve in some time"
+        r"|\b(?:may|might|will|should|could)\s+(?:\w+ly\s+)?(?:resolve|recover|clear|settle"
+        r"|finish|complete|come\s+back|heal)\b[^.;:!?]{0,30}?\b(?:in|after|within)\s+(?:some"
+        r"|a)\s+(?:time|while|bit)\b",
+    ),
+    re.IGNORECASE,
+)
+_WAIT_FIRST = frozenset(
+    {"wait", "keep", "retry", "repeat", "poll", "monitor", "watch", "follow", "occasionally",
+     "silence", "snooze", "mute", "pause", "suspend", "try", "rerun", "re", "run", "give",
+     "allow", "let",
+     "periodically", "regularly", "from", "may", "might", "will", "should", "could"}
+)  # fmt: skip
+"""Words every wait match holds: a cheap test."""
+_WATCH = re.compile(
+    r"(?:occasionally|periodically|regularly|continuously|constantly|from\s+time|monitor|watch"
+    r"|keep\s+an\s+eye|keep\s+monitoring|follow)",
+    re.IGNORECASE,
+)
+_OPEN_ENDED = re.compile(
+    r"\b(?:until|till)\s+(?:it|they|`[^`]+`|(?:the|these|those|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"|all\s+[\w-]+)\s+(?:is|are|becomes?"
+    r"|recovers?|comes?\s+back|works?|succeeds?|stabili[sz]es?|finish(?:es)?|completes?|resolves?"
+    r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
+    r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
+    r"|come\s+back|be)\b"
+    r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b"
+    r"|\b(?:a\s+(?:couple|few)|several|multiple|a\s+number)\s+(?:of\s+)?(?:more\s+)?(?:times"
+    r"|attempts|tries|minutes|seconds|hours)\b|\ba\s+(?:little|moment)\b|^let\s"
+    r"|^wait\s+for\s+(?:it|them|(?:the|a|an|all|every|your)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+[a-z]+"
+    r"|^(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]*\b(?:until|till)\b",
+    re.IGNORECASE,
+)
+_WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
+"""A wait for something to arrive: "wait for confirmation from the IC", "wait for a reply"."""
+_SCHEDULE = re.compile(
+    r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance|morning"
+    r"|shift|business\s+day)|\btomorrow\b"
+    r"|\bshipped\b|\breleased\b",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "RB106",
+    "unbounded-wait",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='A wait or retry with no limit: "wait until it recovers", "keep retrying".',
+    docs=RuleDoc(
+        what='Flags waits, polls, retries and watches ("monitor the logs", "occasionally check '
+        'on ...", "may resolve in some time") with no duration, timeout, attempt count or '
+        'schedule. A watch with its trigger ("and notify the IC if it escalates") is a duty, '
+        "not a wait.",
+        why='A person gives up after a while and escalates; an agent told to "keep retrying" '
+        "will, for hours, while the incident grows.",
+        example="Wait until the pods recover.",
+        instead="Wait up to 10 minutes for all pods to be Ready; if they are not, escalate to "
+        "payments-oncall-secondary.",
+    ),
+)
+@_with_model_flags("RB106")
+@_one_per_line
+def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
+    blocks = context.document.blocks
+    for hit in _scan(context, _WAIT, needs=_WAIT_FIRST):
+        implied = _IMPLIED_WAIT.search(hit.words) is not None
+        waits_for = hit.words.lower() == "wait" and _WAIT_FOR.match(hit.passage.text, hit.end)
+        if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied or waits_for):
+            continue
+        if DURATION_OR_COUNT.search(hit.sentence) or _SCHEDULE.search(hit.sentence):
+            continue
+        if _NO_WAIT.search(hit.passage.text, max(0, hit.start - 30), hit.start):
+            continue  # "You don't need to wait for the IC": the text says not to wait
+        if not implied and not _instructs(hit.sentence):
+            continue
+        if _WATCH.match(hit.words) and _standing_watch(hit, blocks):
+            continue
+        yield Finding(
+            "RB106",
+            hit.span,
+            f'unbounded wait "{hit.words}": for how long at most?',
+            "give a timeout or a number of attempts, and what to do when it runs out",
+            hit.words,
+            hit.step,
+        )
+
+
+_NO_WAIT = re.compile(
+    r"\b(?:don't|do\s+not|doesn't|does\s+not|never|no\s+need\s+to|needn't|without|instead\s+of"
+    r"|rather\s+than)\s+(?:(?:need|have)\s+to\s+|bother\s+(?:to\s+)?)?$",
+    re.IGNORECASE,
+)
+_IMPLIED_WAIT = re.compile(r"\b(?:in|after|within)\s+(?:some|a)\s+(?:time|while|bit)$")
+_TRIGGERED = re.compile(
+    r"\band\s+(?:then\s+)?(?:notify|tell|inform|alert|page|escalate|ping|let)\b[^.;!?]*?\b(?:if"
+    r"|when|once|as\s+soon\s+as)\b",
+    re.IGNORECASE,
+)
+_CAPABILITY = re.compile(
+    r"\b(?:help(?:s)?\s+(?:you\s+)?|allows?\s+(?:you\s+)?|lets?\s+you\s+|used\s+)to\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_DUTY = re.compile(
+    r"^\W*(?:your|the\s+[\w-]+(?:\s+[\w-]+)?'s|their|his|her)\s+(?:main\s+|primary\s+)?(?:job|role"
+    r"|responsibility|duty|task|purpose)\b[^.;:!?]{0,60}?\s+is\s+to\b"
+    r"|^\W*(?:you\s+are|they\s+are|the\s+[\w-]+(?:\s+[\w-]+)?\s+is)\s+responsible\s+for\b",
+    re.IGNORECASE,
+)
+"""A role's duties described ("Your job as Scribe is to listen to the call, watch the chat
+room, ..."): a standing duty for the whole incident, not a wait in the procedure."""
+
+
+def _standing_watch(hit: Hit, blocks: tuple[Block, ...]) -> bool:
+    """A watch that is not a wait: a standing duty with its trigger ("monitor the incident and
+    notify the IC if it escalates") or in a description of a role's duties ("Your job is to
+    ... watch the chat room"), what a tool can do ("X can help you to monitor ..."), or a
+    watch a command after it does ("Watch the pods roll over:" then the command)."""
+    before = hit.passage.text[max(0, hit.match.start() - 30) : hit.match.start()]
+    sentence = hit.passage.sentence_at(hit.match.start())
+    after = hit.passage.text[hit.match.start() : sentence.end]
+    return bool(
+        _TRIGGERED.search(after)
+        or _DUTY.search(sentence.text)
+        or _CAPABILITY.search(before)
+        or _watch_follows(blocks, hit.passage)
+    )
+
+
+_WATCHING_COMMAND = re.compile(
+    r"(?:^|\s)(?:-w|--watch(?:=\S+)?|-f|--follow)(?:\s|$)|^\s*(?:\$\s*)?watch\s|\b(?:until|while)\b"
+    r"|\b(?:kubectl|oc)\s+(?:\S+\s+)*?(?:wait|rollout\s+status)\b|\btail\s+-\w*f"
+)
+
+
+def _watch_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a code block right after the passage does the watching (`-w`, `--watch`,
+    `watch ...`, `tail -f`, a loop, `kubectl wait`): a one-shot `oc get pods` after "watch for
+    a successful restart" shows the state once, and the watch is still the reader's."""
+    if not _code_follows(blocks, passage):
+        return False
+    after = block_after(blocks, passage.block.span.end_line)
+    if after is None:
+        return False
+    if any(_WATCHING_COMMAND.search(line.text) for line in after.lines):
+        return True
+    following = block_after(blocks, after.span.end_line)  # the check that ends the watch
+    return following is not None and bool(DURATION_OR_COUNT.search(following.text))
