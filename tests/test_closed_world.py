@@ -950,3 +950,20 @@ def test_session6_consequences_and_soft_line_breaks(
     subject is a thing ("the agent should restart") is what it does; a soft line break inside
     a sentence does not start a new instruction."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Run our capacity script and add a row.\n", 1),
+        ("# Fix\n\n1. Run our [capacity script](https://git.example/cap) and add a row.\n", 0),
+        (
+            "# Fix\n\n1. Run our capacity script ([source][cap]) and add a row.\n\n"
+            "[cap]: https://git.example/cap\n",
+            0,
+        ),
+    ],
+)
+def test_our_x_resolves_by_any_link(compile_text: Compile, body: str, expected: int) -> None:
+    """An "our X" that links it (inline, reference-style or a bare URL) is not tribal."""
+    assert len(flags(compile_text, body, "RB104")) == expected

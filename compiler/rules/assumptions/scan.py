@@ -34,7 +34,8 @@ _ROLE_NOUN = (
     r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
     r"|immediately|now|first|team)\b))"
 )
-_LINK = re.compile(r"\]\(|\]\[|https?://")
+_ANY_LINK = re.compile(r"\]\(|\]\[|https?://")
+"""Any link: inline, reference-style or a bare URL (an "our X" that links it is resolved)."""
 _TRIBAL = re.compile(
     starting_with(
         "alotduy",

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
-    _LINK,
+    _ANY_LINK,
     _NON_ALNUM,
     _TRIBAL,
     Hit,
@@ -49,7 +49,7 @@ _TRIBAL_WORDS = frozenset(
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
     for hit in _scan(context, _TRIBAL, needs=_TRIBAL_WORDS):
-        if hit.words.lower().startswith("our") and _LINK.search(hit.sentence):
+        if hit.words.lower().startswith("our") and _ANY_LINK.search(hit.sentence):
             continue
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
