@@ -1241,3 +1241,43 @@ def test_a_condition_closing_a_lead_in_is_a_decision_over_its_commands(
     )
     drafts = extract(parse(text), frozenset({"oc"}))[2:]
     assert [(d.kind, d.list_number, d.branch_size) for d in drafts] == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # Still to come: the decision, and waiting is its branch.
+        (
+            "When a failover is running, the warning will usually clear within ten minutes.",
+            [("decision", "When a failover is running", 1, 0), ("manual", None, 0, 0)],
+        ),
+        # Already happened: only the decision, nothing to wait for.
+        (
+            "If the queue is draining again, the problem might have gone away.",
+            [("decision", "If the queue is draining again", 0, 0)],
+        ),
+        # "If it does not" after it is the other branch; the wait is not the page's.
+        (
+            "If the disk was just resized, it should recover on its own. "
+            "If it does not, page the storage lead.",
+            [
+                ("decision", "If the disk was just resized", 1, 1),
+                ("manual", None, 0, 0),
+                ("escalate", None, 0, 0),
+            ],
+        ),
+        # Not about the trouble clearing: no step.
+        ("If the pool is full, the requests may have failed.", []),
+    ],
+)
+def test_a_condition_under_which_the_trouble_clears_by_itself_is_a_decision(
+    paragraph: str, expected: list[tuple[str, str | None, int, int]]
+) -> None:
+    drafts = extract(parse(f"# T\n\n## Mitigation\n\n{paragraph}\n"))
+    found = [
+        (d.kind, d.condition if d.kind == "decision" else None, d.branch_size, d.else_size)
+        for d in drafts
+    ]
+    assert found == expected
+    waits = [d.text for d in drafts if d.kind == "manual"]
+    assert all(not w.lower().startswith(("if", "when")) for w in waits)
