@@ -810,6 +810,8 @@ def _sentences_steps(
         if not found and fragment is None:
             found = _resolves_itself(block, lines, start, part_end)
         fragment = None if found else _condition_fragment(block, lines, start, part_end)
+        if fragment is None and not found and not otherwise and not anaphor:
+            fragment = _question_fragment(block, lines, start, part_end)
         if otherwise and decision is not None and found and drafts[decision].else_size == 0:
             drafts[decision] = replace(drafts[decision], else_size=len(found))
             drafts += found
@@ -920,6 +922,30 @@ def _condition_fragment(
         return None
     condition = _condition_of(text) if "kw" in fragment.groupdict() else fragment.group("cond")
     return _draft(block, "decision", text, span, condition=" ".join((condition or "").split()))
+
+
+_YES_NO = re.compile(
+    r"^(?:(?:is|are|does|do|did|has|have|was|were|can|could|will)\s+\w[^?]*"
+    r"|(?:need|want|not\s+sure|unsure)\b[^?]{0,60}"
+    r"|\w+(?:\s+\w+)?\s+(?:down|full|stuck|failing|slow|broken|missing|gone|late|high|low))\?$",
+    re.IGNORECASE,
+)
+"""A yes/no question to the reader in prose, its answer the next sentence's condition: "Is the
+disk full? Clean /tmp.", "Need a reviewer? Ask in the channel.", "Queue stuck? Drain it."."""
+
+
+def _question_fragment(
+    block: Block, lines: tuple[str, ...], start: int, end: int
+) -> DraftStep | None:
+    """The decision of a yes/no question whose branch is the next sentence, or None."""
+    text = block.text[start:end].strip()
+    if not _YES_NO.match(text) or _WH_QUESTION.match(text):
+        return None
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None:
+        return None
+    return _draft(block, "decision", text, span, condition=" ".join(text.split()))
 
 
 @lru_cache(maxsize=2048)
