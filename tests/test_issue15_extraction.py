@@ -1335,3 +1335,20 @@ def test_an_html_cell_with_a_question_and_a_chat_command_is_a_decision_and_a_ste
         ("decision", 7, 1),
         ("manual", 7, 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The first verb has no object of its own: both act on the one after the second.
+        ("Turn off and reboot the spare host.", ["Turn off and reboot the spare host."]),
+        ("Pause or delete the stale cron job.", ["Pause or delete the stale cron job."]),
+        # Each verb with its own object: two steps.
+        (
+            "Pause the cron job and delete the stale lock.",
+            ["Pause the cron job", "delete the stale lock."],
+        ),
+    ],
+)
+def test_two_verbs_sharing_one_object_are_one_step(sentence: str, expected: list[str]) -> None:
+    assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == expected

@@ -213,6 +213,11 @@ _COORDINATED = re.compile(
     r"(?!(?<!, and )(?<!, or )use\b)",
     re.IGNORECASE,
 )
+_SHARED_OBJECT = re.compile(
+    r"^\W*(?:please\s+)?[a-z]+(?:\s+(?:off|on|up|down|out|over|back))?\s*$", re.IGNORECASE
+)
+"""A verb with no object of its own before "and <verb> <object>": both act on that object
+("Cordon and drain the node", "Turn off and power down the host")."""
 _ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
 _COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
 """A colon between two instructions, the second capitalised: "Involve others as needed: Do
@@ -1155,6 +1160,8 @@ def _instructions(
         # "..., and you will take point": only after an instruction of its own
         and ("you " not in m.group(0) or _instructional(text[: m.start()]))
     ]
+    if found and _SHARED_OBJECT.match(text[: found[0].start()]):
+        found = found[1:]  # "Turn off and power down the host": one object, one step
     last = next((m for m in reversed(found) if text[m.start()] == ","), None)
     if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
         serial = [
