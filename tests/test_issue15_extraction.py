@@ -1241,3 +1241,114 @@ def test_a_condition_closing_a_lead_in_is_a_decision_over_its_commands(
     )
     drafts = extract(parse(text), frozenset({"oc"}))[2:]
     assert [(d.kind, d.list_number, d.branch_size) for d in drafts] == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # Still to come: the decision, and waiting is its branch.
+        (
+            "When a failover is running, the warning will usually clear within ten minutes.",
+            [("decision", "When a failover is running", 1, 0), ("manual", None, 0, 0)],
+        ),
+        # Already happened: only the decision, nothing to wait for.
+        (
+            "If the queue is draining again, the problem might have gone away.",
+            [("decision", "If the queue is draining again", 0, 0)],
+        ),
+        # "If it does not" after it is the other branch; the wait is not the page's.
+        (
+            "If the disk was just resized, it should recover on its own. "
+            "If it does not, page the storage lead.",
+            [
+                ("decision", "If the disk was just resized", 1, 1),
+                ("manual", None, 0, 0),
+                ("escalate", None, 0, 0),
+            ],
+        ),
+        # Not about the trouble clearing: no step.
+        ("If the pool is full, the requests may have failed.", []),
+    ],
+)
+def test_a_condition_under_which_the_trouble_clears_by_itself_is_a_decision(
+    paragraph: str, expected: list[tuple[str, str | None, int, int]]
+) -> None:
+    drafts = extract(parse(f"# T\n\n## Mitigation\n\n{paragraph}\n"))
+    found = [
+        (d.kind, d.condition if d.kind == "decision" else None, d.branch_size, d.else_size)
+        for d in drafts
+    ]
+    assert found == expected
+    waits = [d.text for d in drafts if d.kind == "manual"]
+    assert all(not w.lower().startswith(("if", "when")) for w in waits)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Inline HTML (a table cell, a <p>): <code> is a backtick, other tags are nothing.
+        ("Do <code>/oncall swap</code> in the team room", True),
+        ("Run <code>make flush</code> on the broker", True),
+        ('<strong>Rotate the <a href="/keys">signing key</a>.</strong>', True),
+        ('<span class="icon"></span>  Never share the token.', True),
+        ("The <em>broker</em> keeps a queue per tenant.", False),
+        # "For <whom or what>, <instruction>"; not a pointer, not "for example".
+        ("For managed tenants, page the platform lead.", True),
+        ("For S3-backed stores, check the free space of the bucket.", True),
+        ("For more background, see [the design](https://example.com/design).", False),
+        ("For further detail, please refer to the vendor guide.", False),
+        ("For billing queries, the finance team is the owner.", False),
+    ],
+)
+def test_inline_html_and_a_for_phrase_before_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("Broker down? Switch traffic to the standby.", [("decision", 1), ("manual", 0)]),
+        ("Is the replica behind? Pause the writers.", [("decision", 1), ("manual", 0)]),
+        ("Need a second pair of eyes? Ask in the team channel.", [("decision", 1), ("manual", 0)]),
+        # A question that is not yes/no, or not followed by an instruction, is no decision.
+        ("Why does it lag? Pause the writers.", [("manual", 0)]),
+        ("Is it a bad deploy? Hard to tell at first.", []),
+    ],
+)
+def test_a_yes_no_question_before_an_instruction_is_its_decision(
+    paragraph: str, expected: list[tuple[str, int]]
+) -> None:
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    assert [(d.kind, d.branch_size) for d in drafts] == expected
+    if expected and expected[0][0] == "decision":
+        assert drafts[0].condition == paragraph.split("?")[0] + "?"
+
+
+def test_an_html_cell_with_a_question_and_a_chat_command_is_a_decision_and_a_step() -> None:
+    text = (
+        "# T\n\n## Contacts\n\n<table>\n  <tr>\n"
+        '    <td colspan="2">Need a reviewer? Do <code>/review ask</code> in the team room</td>\n'
+        "  </tr>\n</table>\n"
+    )
+    drafts = extract(parse(text))
+    assert [(d.kind, d.span.line, d.branch_size) for d in drafts] == [
+        ("decision", 7, 1),
+        ("manual", 7, 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The first verb has no object of its own: both act on the one after the second.
+        ("Turn off and reboot the spare host.", ["Turn off and reboot the spare host."]),
+        ("Pause or delete the stale cron job.", ["Pause or delete the stale cron job."]),
+        # Each verb with its own object: two steps.
+        (
+            "Pause the cron job and delete the stale lock.",
+            ["Pause the cron job", "delete the stale lock."],
+        ),
+    ],
+)
+def test_two_verbs_sharing_one_object_are_one_step(sentence: str, expected: list[str]) -> None:
+    assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == expected

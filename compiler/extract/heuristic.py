@@ -213,6 +213,11 @@ _COORDINATED = re.compile(
     r"(?!(?<!, and )(?<!, or )use\b)",
     re.IGNORECASE,
 )
+_SHARED_OBJECT = re.compile(
+    r"^\W*(?:please\s+)?[a-z]+(?:\s+(?:off|on|up|down|out|over|back))?\s*$", re.IGNORECASE
+)
+"""A verb with no object of its own before "and <verb> <object>": both act on that object
+("Cordon and drain the node", "Turn off and power down the host")."""
 _ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
 _COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
 """A colon between two instructions, the second capitalised: "Involve others as needed: Do
@@ -723,7 +728,8 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         return case
     parts = _grouped(sentences(text))
     if len(parts) <= 1:
-        return _sentence_steps(block, lines, 0, len(text), procedural)
+        found = _sentence_steps(block, lines, 0, len(text), procedural)
+        return found or _resolves_itself(block, lines, 0, len(text))
     drafts = _sentences_steps(block, lines, parts, procedural)
     if not drafts and block.ordered and block.first_in_item:
         if _STATEMENT.match(text) or _TITLE.match(text):
@@ -806,7 +812,11 @@ def _sentences_steps(
         asked = len(drafts) if len(found) == 1 and _asks(found[0]) else None
         if fragment is not None and found and found[0].kind != "decision":
             found = [replace(fragment, branch_size=len(found)), *found]
+        if not found and fragment is None:
+            found = _resolves_itself(block, lines, start, part_end)
         fragment = None if found else _condition_fragment(block, lines, start, part_end)
+        if fragment is None and not found and not otherwise and not anaphor:
+            fragment = _question_fragment(block, lines, start, part_end)
         if otherwise and decision is not None and found and drafts[decision].else_size == 0:
             drafts[decision] = replace(drafts[decision], else_size=len(found))
             drafts += found
@@ -865,6 +875,41 @@ _DIAGNOSIS = re.compile(
 """A consequence that names a fault, not what to do about it: the next sentence says that."""
 
 
+_RESOLVES = re.compile(
+    r"^(?P<cond>(?:if|when|once)\s+[^,;:.!?]+),\s+(?:then\s+)?"
+    r"(?P<wait>(?:it|this|that|the\s+(?:\w+\s+)?(?:alert|issue|problem|error|incident|condition"
+    r"|warning|failure|situation)s?)\s+(?:may|might|will|should|could|is\s+likely\s+to)\s+"
+    r"(?P<past>have\s+)?(?:\w+ly\s+)?(?:resolved?|clear(?:ed)?|recover(?:ed)?|go(?:ne)?\s+away"
+    r"|fix(?:ed)?|self-heal(?:ed)?)\b[^.;:!?]*)\.$",
+    re.IGNORECASE,
+)
+"""A condition under which the trouble clears by itself: "If a rollout is running, the alert
+will clear within minutes" (a decision, its branch the wait), "If traffic is back to normal,
+the problem may have gone away" (only the decision: nothing is left to wait for)."""
+
+
+def _resolves_itself(block: Block, lines: tuple[str, ...], start: int, end: int) -> list[DraftStep]:
+    """The decision (and the wait) of a sentence saying the trouble may resolve by itself."""
+    text = block.text[start:end].strip()
+    resolves = _RESOLVES.match(text)
+    if resolves is None or _instructional(text):
+        return []
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    condition = " ".join(resolves.group("cond").split())
+    if span is None:
+        return []
+    if resolves.group("past"):
+        return [_draft(block, "decision", text, span, condition=condition)]
+    wait = resolves.group("wait")
+    wait_start, wait_end = (start + at for at in resolves.span("wait"))
+    wait_span = _sub_span(block, lines, wait_start, wait_end)
+    if wait_span is None:
+        return [_draft(block, "decision", text, span, condition=condition)]
+    decision = _draft(block, "decision", text, span, condition=condition, branch_size=1)
+    return [decision, _draft(block, "manual", " ".join(wait.split()), wait_span)]
+
+
 def _condition_fragment(
     block: Block, lines: tuple[str, ...], start: int, end: int
 ) -> DraftStep | None:
@@ -882,6 +927,30 @@ def _condition_fragment(
         return None
     condition = _condition_of(text) if "kw" in fragment.groupdict() else fragment.group("cond")
     return _draft(block, "decision", text, span, condition=" ".join((condition or "").split()))
+
+
+_YES_NO = re.compile(
+    r"^(?:(?:is|are|does|do|did|has|have|was|were|can|could|will)\s+\w[^?]*"
+    r"|(?:need|want|not\s+sure|unsure)\b[^?]{0,60}"
+    r"|\w+(?:\s+\w+)?\s+(?:down|full|stuck|failing|slow|broken|missing|gone|late|high|low))\?$",
+    re.IGNORECASE,
+)
+"""A yes/no question to the reader in prose, its answer the next sentence's condition: "Is the
+disk full? Clean /tmp.", "Need a reviewer? Ask in the channel.", "Queue stuck? Drain it."."""
+
+
+def _question_fragment(
+    block: Block, lines: tuple[str, ...], start: int, end: int
+) -> DraftStep | None:
+    """The decision of a yes/no question whose branch is the next sentence, or None."""
+    text = block.text[start:end].strip()
+    if not _YES_NO.match(text) or _WH_QUESTION.match(text):
+        return None
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None:
+        return None
+    return _draft(block, "decision", text, span, condition=" ".join(text.split()))
 
 
 @lru_cache(maxsize=2048)
@@ -1091,6 +1160,8 @@ def _instructions(
         # "..., and you will take point": only after an instruction of its own
         and ("you " not in m.group(0) or _instructional(text[: m.start()]))
     ]
+    if found and _SHARED_OBJECT.match(text[: found[0].start()]):
+        found = found[1:]  # "Turn off and power down the host": one object, one step
     last = next((m for m in reversed(found) if text[m.start()] == ","), None)
     if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
         serial = [

@@ -196,6 +196,17 @@ _INTRO = re.compile(
 )
 """A short phrase setting where or with what before an instruction: "On the hub, run ...",
 "Based on the data that was compromised, assess ...", "As a first step, ...". """
+_FOR_INTRO = re.compile(
+    r"^for\s+(?!example\b|instance\b|more\b|further\b|additional\b|details?\b)"
+    r"[^,;:.?!]{1,80},\s+",
+    re.IGNORECASE,
+)
+"""Whom or what the instruction after it is for: "For billing disputes, page the finance
+lead", "For PV-backed stores, check the free space" (not "For example, ...")."""
+_READING = re.compile(
+    r"(?:please\s+)?(?:see|refer|consult|read|look|visit|follow|review|check\s+out|go\s+to)\b",
+    re.IGNORECASE,
+)
 
 
 _BARE_VERB = re.compile(
@@ -334,12 +345,26 @@ def mentions_escalation(text: str) -> bool:
     return bool(ESCALATE.search(text))
 
 
+_INLINE_HTML = re.compile(
+    r"</?(?P<tag>code|kbd|tt|samp|em|strong|b|i|u|a|span|mark|small)(?:\s[^<>]*)?>",
+    re.IGNORECASE,
+)
+"""Inline HTML around words (an HTML table cell, a `<p>`): `<code>` reads as a backtick, the
+other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in Slack"."""
+
+
+def _inline_tag(tag: re.Match[str]) -> str:
+    return "`" if tag.group("tag").lower() == "code" else ""
+
+
 @lru_cache(maxsize=8192)  # pure; the extractor and the rules ask again of the same sentences
 def instructional(text: str, procedural: bool = True) -> bool:
     """An instruction: imperative, "you should ...", a step reference, or a condition whose
     consequence is one of those ("If X, restart Y" — not "When X, the cause can be Y").
     Outside procedural sections an obligation put on someone else ("Hosts should be
     isolated") does not count."""
+    if "<" in text and _INLINE_HTML.search(text):
+        text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
@@ -368,6 +393,10 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."
     intro = _INTRO.match(text) if "," in text else None
+    if intro is None and "," in text and text[:4].lower() == "for ":
+        intro = _FOR_INTRO.match(text)
+        if intro and _READING.match(text, intro.end()):
+            intro = None  # "For more details, see [the guide](...)": a pointer
     rest = text[intro.end() :] if intro else ""
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
