@@ -305,7 +305,6 @@ def http_method(argv: list[str]) -> str | None:
     return "POST" if body else "GET"
 
 
-
 def _expanded(argv: list[str]) -> list[str]:
     """curl's combined short options split as curl reads them: `-sXDELETE` -> `-s -X
     DELETE`, `--request=PUT` -> `--request PUT`, so the registry sees the method."""

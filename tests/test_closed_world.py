@@ -111,15 +111,21 @@ def test_actions_say_how_or_flag(compile_text: Compile, body: str, expected: int
         ("When the quota is reached, add the namespace to the exemption list.", 1),
         ("If the backlog keeps growing, you will need more consumer replicas for the queue.", 1),
         ("If the VM is stopped, check the cloud provider to see whether it was retired.", 1),
-        ("If memory is short, you can lower the cache size by changing `cacheMB` in your "
-         "[ServerConfig](https://example.org/docs/server/config/).", 1),
+        (
+            "If memory is short, you can lower the cache size by changing `cacheMB` in your "
+            "[ServerConfig](https://example.org/docs/server/config/).",
+            1,
+        ),
         ("Be sure to define sensible request values for the sidecar.", 1),
         # said how, or not a change: not flagged
         ("If the quota is reached, add the namespace to the list with `quota-ctl exempt ns`.", 0),
         ("Define what a good hand-over looks like for the rotation.", 0),
         ("If the queue stalls, you will need more patience than usual.", 0),
-        ("If memory is short, lower the cache size in the [Admin Panel](https://admin.example.org"
-         "/settings).", 0),
+        (
+            "If memory is short, lower the cache size in the [Admin Panel](https://admin.example.org"
+            "/settings).",
+            0,
+        ),
     ],
 )
 def test_settings_changed_in_prose_say_how_or_flag(
@@ -496,9 +502,7 @@ def test_session5_an_undecided_decision_judged_with_no_measure_is_rb102(
         ("# Fix\n\nChanges that would require a reboot are not applied.\n", 0),
     ],
 )
-def test_session5_a_change_named_as_a_noun(
-    compile_text: Compile, body: str, expected: int
-) -> None:
+def test_session5_a_change_named_as_a_noun(compile_text: Compile, body: str, expected: int) -> None:
     assert len(flags(compile_text, body, "RB108")) == expected
 
 

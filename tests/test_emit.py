@@ -33,8 +33,9 @@ from .conftest import FIXTURES, REPO
 scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.text()
 json_values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 

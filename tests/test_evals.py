@@ -109,8 +109,7 @@ def test_stale_review_ages_count_from_the_labelling_date(tmp_path: Path) -> None
 def test_a_yaml_bomb_in_a_gold_file_is_a_clear_error(tmp_path: Path) -> None:
     _case(tmp_path, "")
     laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
-        for i in range(8)
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
     )
     (tmp_path / "case.gold.yaml").write_text(laughs)
     result = runner.invoke(app, ["eval", str(tmp_path)])

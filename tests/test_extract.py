@@ -162,7 +162,8 @@ def test_a_condition_whose_consequence_only_jumps_is_one_decision(text: str) -> 
 
 
 @pytest.mark.parametrize(
-    "pointer", ["See [Debugging Pods](https://k8s.io/debug).", "For more information, see <https://x.io>"]
+    "pointer",
+    ["See [Debugging Pods](https://k8s.io/debug).", "For more information, see <https://x.io>"],
 )
 def test_a_pointer_elsewhere_is_not_a_step(pointer: str) -> None:
     assert extract(parse(f"## Steps\n\n1. Check the pods.\n2. {pointer}\n")) == [

@@ -66,16 +66,18 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
             "[ stage ] staging> Invoice.where(paid: false).count",
             ["Invoice.where(paid: false).count"],
         ),
-        ("ledger=# SELECT count(*)\nledger-# FROM invoices;\n count\n-------\n 3", [
-            "SELECT count(*) FROM invoices;"
-        ]),
+        (
+            "ledger=# SELECT count(*)\nledger-# FROM invoices;\n count\n-------\n 3",
+            ["SELECT count(*) FROM invoices;"],
+        ),
         ("irb(main):002> Invoice.find(7).destroy", ["Invoice.find(7).destroy"]),
         ("# systemctl restart haproxy", ["systemctl restart haproxy"]),
         ("PS> Stop-Service -Name ledger", ["Stop-Service -Name ledger"]),
         ("mysql> DELETE FROM carts WHERE stale = 1;", ["DELETE FROM carts WHERE stale = 1;"]),
-        (">>> import shutil; shutil.rmtree('/tmp/spool')", [
-            "import shutil; shutil.rmtree('/tmp/spool')"
-        ]),
+        (
+            ">>> import shutil; shutil.rmtree('/tmp/spool')",
+            ["import shutil; shutil.rmtree('/tmp/spool')"],
+        ),
     ],
 )
 def test_commands_in_any_block_with_or_without_a_prompt(block: str, expected: list[str]) -> None:

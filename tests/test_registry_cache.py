@@ -98,9 +98,7 @@ def test_a_document_json_cannot_give_back_is_not_cached(
 ) -> None:
     tools = with_registry(tmp_path / "rb") / "tools.yaml"
     # A non-string key in a params schema: JSON would turn 1 into "1".
-    text = tools.read_text().replace(
-        "properties: {replicas:", "properties: {1: {}, replicas:", 1
-    )
+    text = tools.read_text().replace("properties: {replicas:", "properties: {1: {}, replicas:", 1)
     assert text != tools.read_text()
     tools.write_text(text)
     cache = tmp_path / "cache"

@@ -442,7 +442,7 @@ class _CaseHeadings:
 
 
 def _case_lead(block: Block, following: Block | None) -> DraftStep | None:
-    """"If you are logged in to the box, try:" over a nested list: a decision whose branch
+    """ "If you are logged in to the box, try:" over a nested list: a decision whose branch
     is the nested items (`_close_cases` counts them)."""
     leading = _leading(block.text)
     if leading is None or following is None or following.list_depth <= block.list_depth:
@@ -846,7 +846,7 @@ def _asks(draft: DraftStep) -> bool:
 def _anaphor_decision(
     block: Block, lines: tuple[str, ...], anaphor: re.Match[str], found: list[DraftStep]
 ) -> list[DraftStep]:
-    """"In that case, restart it": a decision on what the sentence before said, whose branch
+    """ "In that case, restart it": a decision on what the sentence before said, whose branch
     is the instruction (one step as it was when the words cannot be placed)."""
     said = anaphor.group(0).rstrip().rstrip(",")
     span = _sub_span(block, lines, anaphor.start(), anaphor.start() + len(said))
@@ -1481,9 +1481,7 @@ def _last_condition(
     text = last.text.strip()
     if not _leading(text) or not all(_instructional(p.text.strip()) for p in parts[:-1]):
         return None
-    earlier = [
-        step for p in parts[:-1] for step in _sentence_steps(block, lines, p.start, p.end)
-    ]
+    earlier = [step for p in parts[:-1] for step in _sentence_steps(block, lines, p.start, p.end)]
     start = last.start + len(last.text) - len(last.text.lstrip())
     span = _sub_span(block, lines, start, start + len(text))
     if span is None or not earlier or any(d.kind == "decision" for d in earlier):
@@ -1588,8 +1586,9 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
     elif language in SCRIPT_CONSOLE_LANGS:
         body = [line for line in lines if line.text.strip()]
         if body:
-            yield [_strip_indent(line) for line in body], " ".join(
-                _words(line.text) for line in body
+            yield (
+                [_strip_indent(line) for line in body],
+                " ".join(_words(line.text) for line in body),
             )
     elif language in SHELL_LANGS:
         yield from _unprompted(lines, language in SCRIPT_LANGS, known)

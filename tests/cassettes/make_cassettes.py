@@ -204,8 +204,7 @@ SCENARIOS = (
                         "tool": "oc.get_pods",
                     },
                     {
-                        "source_quote": "Stand by while the consumers catch up before you go "
-                        "on.",
+                        "source_quote": "Stand by while the consumers catch up before you go on.",
                         "kind": "manual",
                     },
                     {

@@ -63,8 +63,18 @@ _ACTOR = re.compile(
     re.IGNORECASE,
 )
 _PASSIVE_CONTACT_WORDS = frozenset(
-    {"included", "invited", "informed", "notified", "paged", "contacted", "consulted", "looped",
-     "updated", "aware"}
+    {
+        "included",
+        "invited",
+        "informed",
+        "notified",
+        "paged",
+        "contacted",
+        "consulted",
+        "looped",
+        "updated",
+        "aware",
+    }
 )
 """Words the passive of `_ACTOR` ends with ("the DBA must be informed"): one must be there."""
 _ACTOR_NOT_PASSIVE = re.compile(

@@ -210,6 +210,8 @@ def _someone_elses(hit: Hit) -> bool:
     if last is None:
         return False
     return last.group("subject").lower() not in ("you", "we")
+
+
 _RELATIVE = re.compile(r"\b(?:who|which|that)\s+$", re.IGNORECASE)
 _OBLIGATION = re.compile(
     r"\b(?:should|must|need\s+to|needs\s+to|have\s+to|has\s+to|ought\s+to)\b", re.IGNORECASE

@@ -320,6 +320,8 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
         ):
             break
     return Span(line=1, column=1, end_line=1, end_column=max(1, len(context.document.lines[0])))
+
+
 _LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)|(?P<bare>https?://[^\s)>\]]+)")
 
 
