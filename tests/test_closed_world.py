@@ -971,3 +971,16 @@ def test_session6_consequences_and_soft_line_breaks(
 def test_our_x_resolves_by_any_link(compile_text: Compile, body: str, expected: int) -> None:
     """An "our X" that links it (inline, reference-style or a bare URL) is not tribal."""
     assert len(flags(compile_text, body, "RB104")) == expected
+
+
+def test_long_change_evidence_ends_on_a_whole_word(compile_text: Compile) -> None:
+    """The clause is read 60 characters past its verb; the evidence then finishes its word."""
+    body = (
+        "# Fix\n\nFix or disable the admission webhooks of your operator to get the reconciler\n"
+        "back to a working state.\n"
+    )
+    found = flags(compile_text, body, "RB108")
+    assert len(found) == 1
+    evidence = found[0][1]
+    assert evidence.startswith("disable the admission webhooks")
+    assert evidence.split()[-1] in body.split(), evidence

@@ -135,8 +135,8 @@ _CHANGE_CLAUSE = re.compile(
     rf"|safely|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going|ensure|be\s+sure)\s+to\s+"
     rf"|\bmake\s+sure\s+(?:you\s+)?)"
-    rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}})"
-    r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60})"
+    rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}}\w*)"  # 60 characters, then the word ends
+    r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60}\w*)"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
     r"(?:deleted|removed|restarted|rebooted|terminated|replaced|drained|recreated|rotated"
@@ -149,7 +149,7 @@ _CHANGE_CLAUSE = re.compile(
     # a change named as a noun that something needs: "might need a manual reboot of the node"
     r"|\b(?:might|may|could|will)\s+(?:also\s+)?(?:need|require)\s+(?:an?|the)\s+"
     r"(?P<noun>(?:(?:manual|rolling|full|quick|forced?|hard|clean)\s+)?(?:reboot|restart|rollback"
-    r"|failover|redeploy(?:ment)?|reinstall(?:ation)?|replacement|rebuild)\b[^.;:!?,]{0,60}))",
+    r"|failover|redeploy(?:ment)?|reinstall(?:ation)?|replacement|rebuild)\b[^.;:!?,]{0,60}\w*))",
     re.IGNORECASE,
 )
 _NAMED_SYSTEM = re.compile(
