@@ -62,6 +62,14 @@ class CheckContext:
     shared: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """What one rule works out and another reads (each rule still runs on its own)."""
 
+    def once(self, key: str, work: Callable[[], list[Finding]]) -> list[Finding]:
+        """The findings `work` gives, worked out on the first call for `key` and kept in
+        `shared` for every later call on this document."""
+        if key not in self.shared:
+            self.shared[key] = work()
+        found: list[Finding] = self.shared[key]  # type: ignore[assignment]
+        return found
+
     @cached_property
     def prose_regions(self) -> tuple[Region, ...]:
         """The prose the text rules scan, computed once for all of them."""

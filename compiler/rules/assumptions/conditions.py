@@ -123,10 +123,7 @@ def vague_condition(context: CheckContext) -> Iterator[Finding]:
 
 def _vague_in_text(context: CheckContext) -> list[Finding]:
     """RB101's findings in the text (worked out once per document)."""
-    if "RB101" not in context.shared:
-        context.shared["RB101"] = list(_vague(context))
-    found: list[Finding] = context.shared["RB101"]  # type: ignore[assignment]
-    return found
+    return context.once("RB101", lambda: list(_vague(context)))
 
 
 def _vague(context: CheckContext) -> Iterator[Finding]:
@@ -283,18 +280,17 @@ def _excused(context: CheckContext) -> set[int]:
 def _decision_flags(context: CheckContext) -> list[Finding]:
     """The findings on decisions nothing written decides (worked out once per document; RB101
     reports those left to an opinion, RB102 those judged with no measure)."""
-    if "decisions" not in context.shared:
-        selected = context.config.selected(["RB101", "RB102"], context.document.path)
-        vague = _vague_in_text(context)  # also notes the lines whose vague words are excused
-        flagged = {f.span.line for f in vague} if "RB101" in selected else set()
-        flagged |= _excused(context)
-        if "RB102" in selected:
-            flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
-        context.shared["decisions"] = list(
-            _undecided_decisions(context, flagged, measured_by_rb102="RB102" in selected)
-        )
-    found: list[Finding] = context.shared["decisions"]  # type: ignore[assignment]
-    return found
+    return context.once("decisions", lambda: _work_out_decision_flags(context))
+
+
+def _work_out_decision_flags(context: CheckContext) -> list[Finding]:
+    selected = context.config.selected(["RB101", "RB102"], context.document.path)
+    vague = _vague_in_text(context)  # also notes the lines whose vague words are excused
+    flagged = {f.span.line for f in vague} if "RB101" in selected else set()
+    flagged |= _excused(context)
+    if "RB102" in selected:
+        flagged |= {finding.span.line for finding in _unmeasurable_in_text(context)}
+    return list(_undecided_decisions(context, flagged, measured_by_rb102="RB102" in selected))
 
 
 def _bare_question(context: CheckContext, step: Step) -> bool:
@@ -385,10 +381,7 @@ def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
 
 def _unmeasurable_in_text(context: CheckContext) -> list[Finding]:
     """RB102's findings (worked out once per document: RB101 reads their lines too)."""
-    if "RB102" not in context.shared:
-        context.shared["RB102"] = list(_unmeasurable(context))
-    found: list[Finding] = context.shared["RB102"]  # type: ignore[assignment]
-    return found
+    return context.once("RB102", lambda: list(_unmeasurable(context)))
 
 
 _REQUIRED_AMOUNT = re.compile(
