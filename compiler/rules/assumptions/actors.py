@@ -192,16 +192,23 @@ def _reached_in_section(context: CheckContext, hit: Hit) -> bool:
     if not name or _ANYONE.match(name):
         return False
     phrase = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
-    sections = hit.passage.block.sections
+    in_section = _channel_sentences(context).get(hit.passage.block.sections, [])
+    return any(text != hit.sentence and phrase.search(text) for text in in_section)
+
+
+def _channel_sentences(context: CheckContext) -> dict[tuple[str, ...], list[str]]:
+    """The sentences that name a channel, by section (read once per document, not once per
+    actor: a section full of actors stays linear)."""
+    kept = context.shared.get("channel-sentences")
+    if isinstance(kept, dict):
+        return kept
+    found: dict[tuple[str, ...], list[str]] = {}
     for passage in context.passages:
-        if passage.block.sections != sections:
-            continue
         for sentence in passage.sentences:
-            if sentence.text == hit.sentence:
-                continue
-            if phrase.search(sentence.text) and _CHANNEL.search(sentence.text):
-                return True
-    return False
+            if _CHANNEL.search(sentence.text):
+                found.setdefault(passage.block.sections, []).append(sentence.text)
+    context.shared["channel-sentences"] = found
+    return found
 
 
 _ANYONE = re.compile(
