@@ -1354,3 +1354,30 @@ def test_an_html_cell_with_a_question_and_a_chat_command_is_a_decision_and_a_ste
 )
 def test_two_verbs_sharing_one_object_are_one_step(sentence: str, expected: list[str]) -> None:
     assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == expected
+
+
+# Session 10: a prohibition's scope, complement clauses, where a condition ends --------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "or", or "and" with no comma: the negation forbids every verb it joins.
+        ("Do not restart the pod or delete the volume.", 1),
+        ("Never cordon the host and reboot it during the day.", 1),
+        ("You must never scale down the pool or remove its nodes.", 1),
+        ("Don't drain it, cordon it, and reboot it.", 1),
+        # ", and <verb>" after a prohibition is an instruction of its own.
+        ("Do not edit the config file, and page the owner instead.", 2),
+        # Without a negation the same shapes still split.
+        ("Restart the pod or delete the volume.", 2),
+        ("Cordon the host and reboot it during the day.", 2),
+    ],
+)
+def test_a_prohibition_is_never_split_into_a_positive_instruction(
+    sentence: str, expected: int
+) -> None:
+    texts = _texts(f"# T\n\n## Fix\n\n{sentence}\n")
+    assert len(texts) == expected
+    if expected == 1:
+        assert texts == [sentence]

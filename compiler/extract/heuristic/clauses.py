@@ -37,6 +37,12 @@ _SHARED_OBJECT = re.compile(
 """A verb with no object of its own before "and <verb> <object>": both act on that object
 ("Cordon and drain the node", "Turn off and power down the host")."""
 _ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"^\W*(?:please\s+)?(?:do\s+not|don['\u2019]?t|never|you\s+(?:should|must)\s+(?:not|never))\b",
+    re.IGNORECASE,
+)
+"""A prohibition: the verbs it joins with "or", or with "and" and no comma, are all forbidden
+("Do not restart the pod or delete the volume" is never a step "delete the volume")."""
 _COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
 """A colon between two instructions, the second capitalised: "Involve others as needed: Do
 not hesitate to escalate"."""
@@ -79,6 +85,9 @@ def _instructions(
     ]
     if found and _SHARED_OBJECT.match(text[: found[0].start()]):
         found = found[1:]  # "Turn off and power down the host": one object, one step
+    negated = _NEGATED.match(text) is not None
+    if negated:  # only ", and <verb>" / ", then <verb>" starts an instruction of its own
+        found = [m for m in found if m.group(0)[0] == "," and m.group(0).split()[1:2] != ["or"]]
     last = next((m for m in reversed(found) if text[m.start()] == ","), None)
     if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
         serial = [
@@ -86,9 +95,11 @@ def _instructions(
             for m in _SERIAL.finditer(text, 0, last.start())
             if not any(a <= m.start() < b for a, b in guard)
         ]
-        if serial and _instructional(text[: min(m.start() for m in serial)]):
+        if serial and negated:
+            found = []  # "Never drain it, cordon it, and reboot it": all of them forbidden
+        elif serial and _instructional(text[: min(m.start() for m in serial)]):
             found = sorted([*found, *serial], key=lambda m: m.start())
-    elif not found:
+    elif not found and not negated:
         found = bare = _bare_series(text)
     if ": " in text:  # "Involve the team as needed: Do not hesitate to escalate ..."
         guard = guard or protected(text)
