@@ -1381,3 +1381,32 @@ def test_a_prohibition_is_never_split_into_a_positive_instruction(
     assert len(texts) == expected
     if expected == 1:
         assert texts == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The condition belongs to the clause after "that": no decision.
+        (
+            "Verify that the queue drains on its own when the consumers come back.",
+            ["Verify that the queue drains on its own when the consumers come back."],
+        ),
+        (
+            "Keep in mind that the lead also owns the rollback plan in case the fix fails.",
+            ["Keep in mind that the lead also owns the rollback plan in case the fix fails."],
+        ),
+        # A condition in brackets governs the whole instruction; with no content clause, too.
+        (
+            "Tell the room that you are taking notes (if nobody has yet).",
+            ["if nobody has yet", "Tell the room that you are taking notes"],
+        ),
+        (
+            "Restart that worker if it stays unhealthy.",
+            ["if it stays unhealthy", "Restart that worker"],
+        ),
+    ],
+)
+def test_a_condition_inside_a_content_clause_is_no_decision(
+    sentence: str, expected: list[str]
+) -> None:
+    assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == expected

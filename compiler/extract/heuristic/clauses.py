@@ -176,6 +176,16 @@ _LEFT_TO_READER = re.compile(
 appropriate" says how, not whether ("Restore it from a backup as appropriate")."""
 
 
+_CONTENT_CLAUSE = re.compile(
+    r"\s(?:that|whether)\s+(?:the|a|an|it|they|you|we|this|these|those|there|all|every|each|no"
+    r"|your|our|its|their|\w+\s+(?:is|are|was|were|has|have|had|will|would|can|could|should"
+    r"|does|do|did|gets?|got|stays?|stayed|resolves?|returns?))\b",
+    re.IGNORECASE,
+)
+"""A content clause after the verb ("Test that the alert resolves ...", "Remember that the job
+includes ..."): a condition after it belongs to the clause, not to the instruction."""
+
+
 def _guarded(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
@@ -200,6 +210,7 @@ def _guarded(
         or len(sentences(text)) > 1  # jump sentences joined to their step
         or not _instructional(head)
         or _only_jumps(head)
+        or (not whole and _CONTENT_CLAUSE.search(head))
     ):
         return [step]
     cond_at = start + trailing.start("cond")
