@@ -1410,3 +1410,18 @@ def test_a_condition_inside_a_content_clause_is_no_decision(
     sentence: str, expected: list[str]
 ) -> None:
     assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == expected
+
+
+def test_a_numbered_list_of_statements_is_no_procedure() -> None:
+    statements = (
+        "# T\n\n## Why we stopped\n\n"
+        "1. Most of the team on the bridge had nothing to do.\n"
+        "1. Waking everyone at night has a cost.\n"
+        "1. People who were off shift still got called.\n"
+    )
+    assert _texts(statements) == []
+    # One item that tells the reader something: the list is a procedure, every item a step.
+    procedure = statements.replace("Waking everyone at night has a cost.", "Page the lead.")
+    assert len(_texts(procedure)) == 3
+    # A single numbered item stays a step by its number.
+    assert len(_texts("# T\n\n## Steps\n\n1. The disk usage is shown on the first panel.\n")) == 1

@@ -36,7 +36,7 @@ from compiler.extract.heuristic.lead_ins import (
     _shows_output,
     _unshown_changes,
 )
-from compiler.extract.heuristic.paragraphs import _CASE_LABEL, _prose_steps
+from compiler.extract.heuristic.paragraphs import _CASE_LABEL, _prose_steps, _statement_lists
 from compiler.extract.heuristic.sections import is_procedural
 from compiler.parse import Document, readable_blocks
 
@@ -55,6 +55,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         if block.kind == "code"
     }
     lead_ins = _lead_ins(blocks, commands_of)
+    statements = _statement_lists(blocks)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
     open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
@@ -68,7 +69,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             continue
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
-            found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
+            prose = replace(block, ordered=False) if block.list_id in statements else block
+            found = [] if case else _prose_steps(prose, document.lines, is_procedural(block, False))
             if found and found[0].branch_size and _CASE_LABEL.match(block.text):
                 labelled.append((len(drafts), block.list_id))
             if case is not None:

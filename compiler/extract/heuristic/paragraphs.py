@@ -21,6 +21,32 @@ from compiler.text.instructions import leading_condition as _leading
 from compiler.text.sentences import Sentence
 
 
+def _statement_lists(blocks: list[Block]) -> set[int]:
+    """Numbered lists that are no procedure: two or more items, none of which tells the reader
+    to do, check or decide anything, and no code in them ("1. Most of the people on the call
+    had nothing to do. 2. People who were off duty still got paged."). Their items are not
+    steps by their numbers alone."""
+    items: dict[int, list[Block]] = {}
+    coded: set[int] = set()
+    for block in blocks:
+        if block.list_id is None or not block.ordered:
+            continue
+        if block.kind == "code" or (block.inline_code and block.text.startswith("`")):
+            coded.add(block.list_id)
+        elif block.kind == "paragraph" and block.first_in_item:
+            items.setdefault(block.list_id, []).append(block)
+    return {
+        list_id
+        for list_id, firsts in items.items()
+        if len(firsts) > 1 and list_id not in coded and not any(map(_asks_or_tells, firsts))
+    }
+
+
+def _asks_or_tells(block: Block) -> bool:
+    text = block.text
+    return "?" in text or any(_instructional(part.text) for part in sentences(text))
+
+
 def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
