@@ -1425,3 +1425,20 @@ def test_a_numbered_list_of_statements_is_no_procedure() -> None:
     assert len(_texts(procedure)) == 3
     # A single numbered item stays a step by its number.
     assert len(_texts("# T\n\n## Steps\n\n1. The disk usage is shown on the first panel.\n")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A purpose ("to" and any verb) before an imperative.
+        ("To roll a release back to staging, run `make rollback-staging`.", True),
+        ("To rotate the signing key, delete the old secret first.", True),
+        ("In order to free the port, stop the old listener.", True),
+        # Not a purpose before an instruction.
+        ("To be fair, the old pipeline never needed it.", False),
+        ("To date, nobody has rotated that key.", False),
+        ("To rotate the key, the platform team runs a job.", False),
+    ],
+)
+def test_a_purpose_before_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -189,13 +189,14 @@ _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 
 _INTRO = re.compile(
     r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
-    r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))|to\s+(?:be\s+safe|confirm|check"
-    r"|verify|see))\b"
+    r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))"
+    r"|(?:in\s+order\s+)?to\s+[a-z]{2,})\b"
     r"[^,;:.?!]{0,80},\s+",
     re.IGNORECASE,
 )
-"""A short phrase setting where or with what before an instruction: "On the hub, run ...",
-"Based on the data that was compromised, assess ...", "As a first step, ...". """
+"""A short phrase setting where, with what or what for before an instruction: "On the hub, run
+...", "Based on the data that was compromised, assess ...", "As a first step, ...", "To deploy a
+branch, run ..." (a purpose: "to" and any verb)."""
 _FOR_INTRO = re.compile(
     r"^for\s+(?!example\b|instance\b|more\b|further\b|additional\b|details?\b)"
     r"[^,;:.?!]{1,80},\s+",
