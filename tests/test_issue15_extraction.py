@@ -1442,3 +1442,20 @@ def test_a_numbered_list_of_statements_is_no_procedure() -> None:
 )
 def test_a_purpose_before_an_instruction(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "expected"),
+    [
+        # The words ask to run the block: its lines are commands, their programs unknown.
+        ("Run the following commands:", ["yarn install", "yarn build"]),
+        ("To rebuild the assets, execute:", ["yarn install", "yarn build"]),
+        # Not asked to run: unknown programs in an untagged block stay example text.
+        ("The pipeline did this:", []),
+        ("Rebuild the assets.", []),
+    ],
+)
+def test_a_block_the_text_asks_to_run_holds_commands(lead_in: str, expected: list[str]) -> None:
+    text = f"# T\n\n## Build\n\n{lead_in}\n\n```\nyarn install\nyarn build\n```\n"
+    drafts = extract(parse(text))
+    assert [d.command for d in drafts if d.command] == expected

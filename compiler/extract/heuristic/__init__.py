@@ -29,6 +29,7 @@ from compiler.extract.heuristic.commands import COMMON_PROGRAMS, _commands, _que
 from compiler.extract.heuristic.drafts import _command_step
 from compiler.extract.heuristic.jumps import _edge_of_last
 from compiler.extract.heuristic.lead_ins import (
+    _asks_to_run,
     _condition_over,
     _introduced,
     _lead_ins,
@@ -50,7 +51,9 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     known = programs | COMMON_PROGRAMS
     blocks = readable_blocks(document)
     commands_of = {
-        i: [] if _shows_output(blocks, i) else _query(blocks, i) or list(_commands(block, known))
+        i: []
+        if _shows_output(blocks, i)
+        else _query(blocks, i) or list(_commands(block, known, _asks_to_run(blocks, i)))
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }

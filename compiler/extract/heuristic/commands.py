@@ -181,13 +181,17 @@ def _words(command: str) -> str:
     return _BLANKS.sub(" ", command).strip(" ")
 
 
-def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
+def _commands(
+    block: Block, known: frozenset[str], asked: bool = False
+) -> Iterator[tuple[list[CodeLine], str]]:
     """Commands in a code block: (source lines with prompts stripped, normalised text).
 
     A block with console prompts (`$`, `PS>`, `[ env ] name>`, `name=#`, irb, pry, `mysql>`,
     `>>>`) holds the prompted lines and their continuations; everything else in it is output.
     Without prompts: SQL statements, a Ruby or Python script (one step), or shell lines; a
-    block tagged as output or data (`text`, `json`, `yaml`...) holds none."""
+    block tagged as output or data (`text`, `json`, `yaml`...) holds none. `asked`: the text
+    before the block asks to run it, so every line shaped like a command is one, its program
+    known or not."""
     language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
@@ -204,7 +208,7 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
                 " ".join(_words(line.text) for line in body),
             )
     elif language in SHELL_LANGS:
-        yield from _unprompted(lines, language in SCRIPT_LANGS, known)
+        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known)
 
 
 _RUN_OR_WATCH = re.compile(
