@@ -1459,3 +1459,25 @@ def test_a_block_the_text_asks_to_run_holds_commands(lead_in: str, expected: lis
     text = f"# T\n\n## Build\n\n{lead_in}\n\n```\nyarn install\nyarn build\n```\n"
     drafts = extract(parse(text))
     assert [d.command for d in drafts if d.command] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A contraction reads as the words it stands for.
+        ("You'll need to rebuild the search index first.", True),
+        ("We'll have to rotate the token after the incident.", True),
+        ("You'll want to drain the queue before the upgrade.", True),
+        ("You'll want to know who holds the pager.", False),
+        # A command in inline code given as the way to do what is possible.
+        ("You can see the rollout progress by running `kubectl rollout status deploy/web`.", True),
+        ("You can use `gds aws staging-admin -- bash` to open a shell.", True),
+        ("Stale locks can be cleared with `redis-cli del app:lock`.", True),
+        # History, a single word in code, or no command: not an instruction.
+        ("The lock was cleared by running `redis-cli del app:lock`.", False),
+        ("You can find the `status` field in the response.", False),
+        ("You can read more in the team wiki.", False),
+    ],
+)
+def test_contractions_and_a_command_given_as_the_way(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -58,7 +58,9 @@ IMPERATIVE = re.compile(
 
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
-    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to|will need to"
+    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to"
+    r"|(?:will|['\u2019]ll)\s+(?:need|have|want)\s+to"
+    r"(?!\s+(?:know|see|understand|learn|hear|be|have|find\s+out)\b)"
     r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
     r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for(?=\s+\w)|asked)\b"
@@ -410,6 +412,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     folded = text.casefold()
     if _PRESENTING.match(text):
         return False  # "Here are some phrases you should use": what follows is the instruction
+    if "`" in text and _HOW_TO_RUN.search(text):
+        return True  # "You can check the status by running `kubectl rollout status ...`"
     # "you should ..." counts under any heading (a heading never excludes an instruction);
     # what the reader should see is an expectation, not an instruction.
     you_should = None
@@ -425,6 +429,17 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
+
+
+_HOW_TO_RUN = re.compile(
+    r"\b(?:can|could|may)\s+(?:also\s+)?(?:be\s+[a-z]+(?:ed|en|wn)\s+|[a-z]+\b[^.;!?`]*?\s)??"
+    r"(?:by\s+running|by\s+executing|by\s+using|using|with|via|running|run|use)\s+"
+    r"`[a-z][\w.-]*\s[^`]+`",
+    re.IGNORECASE,
+)
+"""A command in inline code given as the way to do something possible: "You can check the
+status by running `kubectl rollout status ...`", "The app can be restarted with `make restart`"
+(what can be done is how it is done; "The job was restarted by running ..." is history)."""
 
 
 _COMMA = re.compile(r",\s+")
