@@ -1481,3 +1481,23 @@ def test_a_block_the_text_asks_to_run_holds_commands(lead_in: str, expected: lis
 )
 def test_contractions_and_a_command_given_as_the_way(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Interface verbs, and a button or field named in quotes or bold.
+        ("Click 'Save changes' and close the dialog.", True),
+        ("Tap **Continue**.", True),
+        ("Press Enter to confirm.", True),
+        ("Type `yes` at the prompt.", True),
+        ("Hit **Deploy**.", True),
+        ("Untick 'Send notifications'.", True),
+        # A name, not a verb, before a code span or a link; "type" as a noun.
+        ("Sidekiq `retry` queue grows quickly.", False),
+        ("Grafana [shows the panel](https://example.com) for each app.", False),
+        ("Type of the record is CNAME.", False),
+    ],
+)
+def test_interface_verbs_and_a_named_button(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -18,7 +18,7 @@ VERBS = (
     r"|announce"
     r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
-    r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
+    r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|click|close|double-click|collect"
     r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
     r"|continue|coordinate|copy|cordon|craft|create|cut|debug|decide|declare|decrease|delegate"
     r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
@@ -33,14 +33,16 @@ VERBS = (
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
     r"|observe|obtain|open|page|participate|pass|patch|pause|perform|pick"
-    r"|ping|post|prefer|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
-    r"|push|put|query|raise|reach out|read|reboot|record|recreate|reduce|refer|refund|reinstall"
+    r"|paste|ping|post|prefer|prepare|press|preserve|prevent|prioriti[sz]e|proceed|provide|prune"
+    r"|publish|pull|push|put|query|raise|right-click|reach out|read|reboot|record|recreate|reduce"
+    r"|refer|refund|reinstall"
     r"|reinstate|release|reload|remain|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
     r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
     r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
     r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze|specify|ssh"
     r"|start|stay|stop|state(?=\s+(?:that|clearly|why|what)\b)|study|submit|summari[sz]e|swap"
-    r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tell|terminate|test|track|trigger"
+    r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tap|tell|terminate|test|tick|track|trigger"
+    r"|type(?!\s+(?:of|is|are|was|and)\b)|untick"
     r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
     r"|watch|work\s+(?:with|through|on)|write"
 )
@@ -215,10 +217,12 @@ _READING = re.compile(
 _BARE_VERB = re.compile(
     r"^(?P<verb>[A-Z][a-z]+)(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)"
     r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
-    r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S)"
+    r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
+    r"|(?:\*\*|__|['\"\u2018\u201c])\S)"
 )
 """A word of verb shape (not -ly, -ed, -ing, nor a third-person -s) opening a sentence with its
-object right after it: "Blacklist the addresses", "Prefix all subjects", "Roll it back". The
+object right after it: "Blacklist the addresses", "Prefix all subjects", "Roll it back", or a
+name of a button or field in quotes or bold ("Hit **Save**", "Tick 'Remember me'"). The
 verb list cannot hold every verb; this catches the rest. `_NOT_VERBS` are the words of that
 shape that are not verbs."""
 _NOT_VERBS = frozenset(
