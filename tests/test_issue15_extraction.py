@@ -1501,3 +1501,14 @@ def test_contractions_and_a_command_given_as_the_way(text: str, expected: bool) 
 )
 def test_interface_verbs_and_a_named_button(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+def test_a_list_item_that_is_only_a_host_name_in_code_is_no_command() -> None:
+    text = (
+        "# T\n\n## Fail over\n\nPoint these records at the standby:\n\n"
+        "- `cdn.example.org`\n- `static.example.org`\n\n"
+        "Then purge the caches:\n\n- `varnishadm ban req.url ~ .`\n- `purge-all`\n"
+    )
+    texts = _texts(text)
+    assert not any("example.org" in t for t in texts)
+    assert "`varnishadm ban req.url ~ .`" in texts and "`purge-all`" in texts

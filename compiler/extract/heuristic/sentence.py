@@ -46,8 +46,11 @@ def _unemphasised(text: str) -> str:
     return around.group("inner") if around else text
 
 
-_CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
-"""A list item that starts with a command in inline code: "`kill -9` any session"."""
+_CODE_FIRST = re.compile(
+    r"^`(?:sudo\s+)?(?:[a-z][\w+-]*|[a-z][\w.+-]*(?=\s))(?:\s+[^`]*)?`(?:\s|$|[.;:])"
+)
+"""A list item that starts with a command in inline code: "`kill -9` any session" (a lone word
+with a dot is a host or a file name, not a command: "`assets.example.org`")."""
 
 
 def _sentence_steps(
