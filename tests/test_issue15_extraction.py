@@ -1512,3 +1512,18 @@ def test_a_list_item_that_is_only_a_host_name_in_code_is_no_command() -> None:
     texts = _texts(text)
     assert not any("example.org" in t for t in texts)
     assert "`varnishadm ban req.url ~ .`" in texts and "`purge-all`" in texts
+
+
+def test_a_console_transcript_is_one_step_per_statement() -> None:
+    text = (
+        "# T\n\n## Inspect\n\nFrom the rails console:\n\n```ruby\nResque.info\n\n"
+        "# => {:pending=>12, :failed=>3}\n\nResque.queues.map { |q| [q, Resque.size(q)] }\n"
+        '=> [["mailers", 12]]\n```\n\nA script stays one step:\n\n```ruby\n'
+        "Resque.queues.each do |q|\n  puts q\nend\n```\n"
+    )
+    commands = [d.command for d in extract(parse(text)) if d.command]
+    assert commands == [
+        "Resque.info",
+        "Resque.queues.map { |q| [q, Resque.size(q)] }",
+        "Resque.queues.each do |q| puts q end",
+    ]

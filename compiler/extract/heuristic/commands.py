@@ -200,6 +200,8 @@ def _commands(
         yield from _prompted(lines)
     elif language in SQL_LANGS:
         yield from _statements(lines)
+    elif language in SCRIPT_CONSOLE_LANGS and any(_RESULT.match(line.text) for line in lines):
+        yield from _transcript(lines)
     elif language in SCRIPT_CONSOLE_LANGS:
         body = [line for line in lines if line.text.strip()]
         if body:
@@ -209,6 +211,22 @@ def _commands(
             )
     elif language in SHELL_LANGS:
         yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known)
+
+
+_RESULT = re.compile(r"^\s*(?:#\s*)?=>")
+"""A console result shown after a statement: `# => 42`, `=> #<Queue ...>`."""
+
+
+def _transcript(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """A console session written out (statements, each with its `# =>` result): every
+    statement is a step of its own; the results and the blank lines between are not."""
+    group: list[CodeLine] = []
+    for line in [*lines, CodeLine(0, 1, "")]:
+        if line.text.strip() and not _RESULT.match(line.text):
+            group.append(_strip_indent(line))
+        elif group:
+            yield group, " ".join(_words(c.text) for c in group)
+            group = []
 
 
 _RUN_OR_WATCH = re.compile(
