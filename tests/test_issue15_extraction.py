@@ -1527,3 +1527,13 @@ def test_a_console_transcript_is_one_step_per_statement() -> None:
         "Resque.queues.map { |q| [q, Resque.size(q)] }",
         "Resque.queues.each do |q| puts q end",
     ]
+
+
+def test_console_statements_behind_a_bare_prompt_are_one_step_each() -> None:
+    text = (
+        "# T\n\n## Fix\n\nThis can be applied by hand:\n\n```rb\n"
+        '> team = Team.find_by!(slug: "ops")\n> team.update!(active: true)\n```\n\n'
+        "```ruby\n# Only comments here\n# and nothing to run\n```\n"
+    )
+    commands = [d.command for d in extract(parse(text)) if d.command]
+    assert commands == ['team = Team.find_by!(slug: "ops")', "team.update!(active: true)"]

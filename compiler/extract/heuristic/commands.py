@@ -202,9 +202,14 @@ def _commands(
         yield from _statements(lines)
     elif language in SCRIPT_CONSOLE_LANGS and any(_RESULT.match(line.text) for line in lines):
         yield from _transcript(lines)
+    elif language in SCRIPT_CONSOLE_LANGS and _console_prompted(lines):
+        for line in lines:
+            if line.text.strip():
+                statement = _after_prompt(line)
+                yield [statement], _words(statement.text)
     elif language in SCRIPT_CONSOLE_LANGS:
         body = [line for line in lines if line.text.strip()]
-        if body:
+        if any(not line.text.lstrip().startswith("#") for line in body):  # not only comments
             yield (
                 [_strip_indent(line) for line in body],
                 " ".join(_words(line.text) for line in body),
@@ -227,6 +232,24 @@ def _transcript(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
         elif group:
             yield group, " ".join(_words(c.text) for c in group)
             group = []
+
+
+_CONSOLE_PROMPT = re.compile(r"^>\s+")
+
+
+def _console_prompted(lines: list[CodeLine]) -> bool:
+    """Every statement of a console block behind a bare `>` prompt (`> user.save!`)."""
+    body = [line.text.lstrip() for line in lines if line.text.strip()]
+    return bool(body) and all(_CONSOLE_PROMPT.match(text) for text in body)
+
+
+def _after_prompt(line: CodeLine) -> CodeLine:
+    """The statement after a line's `>` prompt."""
+    stripped = line.text.lstrip()
+    prompt = _CONSOLE_PROMPT.match(stripped)
+    assert prompt is not None  # `_console_prompted`: every line has one
+    offset = len(line.text) - len(stripped) + prompt.end()
+    return CodeLine(line.line, line.column + offset, stripped[prompt.end() :].rstrip())
 
 
 _RUN_OR_WATCH = re.compile(
