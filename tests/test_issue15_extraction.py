@@ -1537,3 +1537,27 @@ def test_console_statements_behind_a_bare_prompt_are_one_step_each() -> None:
     )
     commands = [d.command for d in extract(parse(text)) if d.command]
     assert commands == ['team = Team.find_by!(slug: "ops")', "team.update!(active: true)"]
+
+
+def test_an_untagged_block_of_code_statements_holds_one_command_each() -> None:
+    text = (
+        "# T\n\n## Clean up\n\nYou may also want to clear both sets:\n\n```\n"
+        'Resque::Failure.all(0, 50).each { |job| job.remove if job["queue"] == "mailers" }\n'
+        "scheduler.clear_all!(force: true)\n```\n\nThe job printed:\n\n```\n"
+        "Removed 12 jobs from mailers\ndone in 0.4s\n```\n"
+    )
+    commands = [d.command for d in extract(parse(text)) if d.command]
+    assert len(commands) == 2
+    assert commands[1] == "scheduler.clear_all!(force: true)"
+
+
+def test_an_imperative_bold_label_titles_its_step_and_names_no_case() -> None:
+    text = (
+        "# T\n\n## Fix\n\n- **Grow the volume:** Raise the claim's size in the console.\n"
+        "- **Prune old data:** Remove stale snapshots from the claim.\n\n"
+        "## Cases\n\n- **Bad deploy:** Roll it back.\n- **Traffic spike:** Scale out the pool.\n"
+    )
+    drafts = extract(parse(text))
+    assert [d.kind for d in drafts[:2]] == ["manual", "manual"]
+    assert drafts[0].text.startswith("**Grow the volume:**")
+    assert [d.kind for d in drafts[2:]] == ["decision", "manual", "decision", "manual"]

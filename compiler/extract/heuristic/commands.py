@@ -214,6 +214,11 @@ def _commands(
                 [_strip_indent(line) for line in body],
                 " ".join(_words(line.text) for line in body),
             )
+    elif language == "" and _code_statements(lines):
+        for line in lines:
+            if line.text.strip():
+                statement = _strip_indent(line)
+                yield [statement], _words(statement.text)
     elif language in SHELL_LANGS:
         yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known)
 
@@ -235,6 +240,18 @@ def _transcript(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
 
 
 _CONSOLE_PROMPT = re.compile(r"^>\s+")
+_CODE_STATEMENT = re.compile(
+    r"^(?:[a-z_]\w*\s*=\s*)?(?:[A-Z]\w*(?:::[A-Z]\w*)+\.[a-z_]\w*[!?]?|[a-z_]\w*\.[a-z_]\w*[!?]?\()"
+)
+"""A statement of program code, not a shell line nor output: a method called on a namespaced
+constant (`Sidekiq::Queue.new(...)`) or on an object (`user.update!(...)`)."""
+
+
+def _code_statements(lines: list[CodeLine]) -> bool:
+    """An untagged block whose every line is a code statement: commands for a console, to be
+    run one by one (output shown as a result is never shaped like a call)."""
+    body = [line.text.strip() for line in lines if line.text.strip()]
+    return bool(body) and all(_CODE_STATEMENT.match(text) for text in body)
 
 
 def _console_prompted(lines: list[CodeLine]) -> bool:

@@ -82,8 +82,8 @@ def _case_label(block: Block, lines: tuple[str, ...], procedural: bool) -> list[
     if block.list_depth == 0 or not block.first_in_item:
         return []
     label = _CASE_LABEL.match(block.text)
-    if label is None:
-        return []
+    if label is None or _instructional(label.group("case")):
+        return []  # "**Open the dashboard:** click ...": the title of a step, not a case
     rest = block.text[label.end() :]
     parts = [(label.end() + a, label.end() + b) for a, b in _grouped(sentences(rest))]
     branch = _sentences_steps(block, lines, parts, procedural)
