@@ -1561,3 +1561,23 @@ def test_an_imperative_bold_label_titles_its_step_and_names_no_case() -> None:
     assert [d.kind for d in drafts[:2]] == ["manual", "manual"]
     assert drafts[0].text.startswith("**Grow the volume:**")
     assert [d.kind for d in drafts[2:]] == ["decision", "manual", "decision", "manual"]
+
+
+def test_cases_named_before_their_one_command_are_exclusive_branches() -> None:
+    text = (
+        "# T\n\n## Log in\n\n1. Assume the admin role:\n"
+        "  - For prod: `cloudctl login --role prod-admin`\n"
+        "  - For test: `cloudctl login --role test-admin`\n"
+        "2. Open the console.\n"
+    )
+    drafts = extract(parse(text))
+    assert [(d.kind, d.branch_size, d.else_size) for d in drafts[1:5]] == [
+        ("decision", 1, 2),
+        ("manual", 0, 0),
+        ("decision", 1, 0),
+        ("manual", 0, 0),
+    ]
+    assert drafts[1].condition == "For prod"
+    # Not a case: a label before prose, or a lone word in code.
+    other = "# T\n\n## Notes\n\n- For prod: the role is `admin`.\n- For test: `admin`\n"
+    assert [d.kind for d in extract(parse(other))] == []

@@ -37,7 +37,12 @@ from compiler.extract.heuristic.lead_ins import (
     _shows_output,
     _unshown_changes,
 )
-from compiler.extract.heuristic.paragraphs import _CASE_LABEL, _prose_steps, _statement_lists
+from compiler.extract.heuristic.paragraphs import (
+    _CASE_LABEL,
+    _COMMAND_CASE,
+    _prose_steps,
+    _statement_lists,
+)
 from compiler.extract.heuristic.sections import is_procedural
 from compiler.parse import Document, readable_blocks
 
@@ -74,7 +79,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
             prose = replace(block, ordered=False) if block.list_id in statements else block
             found = [] if case else _prose_steps(prose, document.lines, is_procedural(block, False))
-            if found and found[0].branch_size and _CASE_LABEL.match(block.text):
+            labels_case = _CASE_LABEL.match(block.text) or _COMMAND_CASE.match(block.text)
+            if found and found[0].branch_size and labels_case:
                 labelled.append((len(drafts), block.list_id))
             if case is not None:
                 open_cases.append((len(drafts), block.list_depth))

@@ -76,17 +76,30 @@ _CASE_LABEL = re.compile(
 """A bold label naming a case before its fix: "**Bad deploy:** Roll it back."."""
 
 
+_COMMAND_CASE = re.compile(
+    r"^(?P<label>(?P<case>(?:for|on|in|with|when|if)\s+[^:`\n]{1,60}?):)\s+"
+    r"(?=`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]*`\.?$)",
+    re.IGNORECASE,
+)
+"""A list item naming a case before the one command for it: "For staging: `gds aws ...`"."""
+
+
 def _case_label(block: Block, lines: tuple[str, ...], procedural: bool) -> list[DraftStep]:
-    """A list item "**Symptom:** fix" -> a decision for the symptom whose branch is the fix
-    (sibling items of this shape are mutually exclusive cases: see `_exclusive_cases`)."""
+    """A list item "**Symptom:** fix" (or "For staging: `cmd`") -> a decision for the case
+    whose branch is the fix (sibling items of this shape are mutually exclusive cases: see
+    `_exclusive_cases`)."""
     if block.list_depth == 0 or not block.first_in_item:
         return []
-    label = _CASE_LABEL.match(block.text)
+    label = _CASE_LABEL.match(block.text) or _COMMAND_CASE.match(block.text)
     if label is None or _instructional(label.group("case")):
         return []  # "**Open the dashboard:** click ...": the title of a step, not a case
     rest = block.text[label.end() :]
     parts = [(label.end() + a, label.end() + b) for a, b in _grouped(sentences(rest))]
-    branch = _sentences_steps(block, lines, parts, procedural)
+    if label.re is _COMMAND_CASE:
+        command = _sub_span(block, lines, label.end(), len(block.text))
+        branch = [] if command is None else [_draft(block, "manual", rest, command)]
+    else:
+        branch = _sentences_steps(block, lines, parts, procedural)
     span = _sub_span(block, lines, 0, label.end("label"))
     if not branch or span is None:
         return []
