@@ -1581,3 +1581,20 @@ def test_cases_named_before_their_one_command_are_exclusive_branches() -> None:
     # Not a case: a label before prose, or a lone word in code.
     other = "# T\n\n## Notes\n\n- For prod: the role is `admin`.\n- For test: `admin`\n"
     assert [d.kind for d in extract(parse(other))] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A phrase setting where, with no comma, before the instruction.
+        ("On the settings page choose `Revoke sessions`.", True),
+        ("In the billing console under 'Limits' raise the quota to 50.", True),
+        ("In order to keep the lock go to the [workspace](https://example.com) and lock it.", True),
+        # A clause, not a phrase, before the verb: a statement.
+        ("On the primary node the pod restarts every minute.", False),
+        ("In most regions the team will restart the service nightly.", False),
+        ("Under load it can take the service a while.", False),
+    ],
+)
+def test_a_phrase_without_a_comma_before_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

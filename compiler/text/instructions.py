@@ -411,6 +411,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True  # "At the start of the call, the lead should announce ..."
     if intro and _listed_intro(text):
         return True  # "Using log files, graphs, and any other tools, identify what leaked"
+    if intro is None and _UNPUNCTUATED_INTRO.match(text) and _verb_after_intro(text):
+        return True  # "On the edit page select `Unsuspend user`"
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
@@ -444,6 +446,26 @@ _HOW_TO_RUN = re.compile(
 """A command in inline code given as the way to do something possible: "You can check the
 status by running `kubectl rollout status ...`", "The app can be restarted with `make restart`"
 (what can be done is how it is done; "The job was restarted by running ..." is history)."""
+
+
+_UNPUNCTUATED_INTRO = re.compile(
+    r"^(?:in\s+order\s+to|on|in|from|under|within|inside)\s+(?!order\b)[\w\"'\u201c]", re.IGNORECASE
+)
+"""A phrase setting where (or what for) with no comma before its instruction: "On the edit
+page select `Reset`", "In order to keep them go to [the workspace](...) and lock it"."""
+_VERB_WITH_OBJECT = re.compile(
+    rf"\s(?:{by_first_letter(VERBS)})\s+(?:the|a|an|it|them|this|that|these|those|your|our|all"
+    r"|to|on|for|into|through|[`'\"\u201c\u2018\[]|\*\*)",
+)
+"""A listed verb, in lower case, with its object or its preposition after it."""
+
+
+def _verb_after_intro(text: str) -> bool:
+    """An imperative within the first 12 words after a phrase with no comma: every word
+    before it belongs to the phrase (no clause word: "On the node the pod restarts ...")."""
+    head = " ".join(text.split()[:14])
+    verb = _VERB_WITH_OBJECT.search(head)
+    return verb is not None and not _CLAUSE_WORD.search(head, 0, verb.start())
 
 
 _COMMA = re.compile(r",\s+")
