@@ -1598,3 +1598,20 @@ def test_cases_named_before_their_one_command_are_exclusive_branches() -> None:
 )
 def test_a_phrase_without_a_comma_before_an_instruction(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Bold words and a leading sign read as the words themselves.
+        ("If the scan is skipped, you **must** re-run it before merging.", True),
+        ("Do __not__ share the token in public channels.", True),
+        ("\u26a0\ufe0f Never force-push to the release branch.", True),
+        ("\U0001f449 Open the status dashboard.", True),
+        # Still statements.
+        ("The **main** branch is protected.", False),
+        ("\u00a9 Crown copyright, the team.", False),
+    ],
+)
+def test_bold_words_and_a_leading_sign_inside_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -360,6 +360,12 @@ _INLINE_HTML = re.compile(
 other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in Slack"."""
 
 
+_SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
+"""Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
+_STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
+"""Bold words inside a sentence: read as the words themselves."""
+
+
 def _inline_tag(tag: re.Match[str]) -> str:
     return "`" if tag.group("tag").lower() == "code" else ""
 
@@ -372,6 +378,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     isolated") does not count."""
     if "<" in text and _INLINE_HTML.search(text):
         text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
+    named = text  # "Hit **Deploy**": a bold name is the object of an unlisted verb
+    if "**" in text or "__" in text:
+        text = _STRONG.sub(r"\g<words>", text)  # "you **must** dismiss", "Do __not__ delete"
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
@@ -380,11 +389,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(text)
         if can and IMPERATIVE.match(text[can.end() :]):
             return True  # "Once it has recovered, you can announce ..."
-    text = _EMPHASIS.sub("", text)
+    text = _EMPHASIS.sub("", _SYMBOLS.sub("", text))
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
     if IMPERATIVE.match(text) or _bare_imperative(text):
+        return True
+    if named is not text and _bare_imperative(_EMPHASIS.sub("", _SYMBOLS.sub("", named))):
         return True
     adverb = _LEAD_ADVERB.match(text)
     if adverb and _imperative(text[adverb.end() :]):
