@@ -1615,3 +1615,20 @@ def test_a_phrase_without_a_comma_before_an_instruction(text: str, expected: boo
 )
 def test_bold_words_and_a_leading_sign_inside_an_instruction(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Owners should promptly review and close stale tickets.", 1),
+        ("Find the old hooks and disable or delete them.", 2),
+        ("Run the job to collect and archive the logs.", 1),
+        # Each verb with its own object: still two.
+        ("Owners should triage the tickets and close the stale ones.", 2),
+        ("Find the review and ask its author.", 2),
+    ],
+)
+def test_a_verb_with_no_object_after_a_modal_shares_the_next_ones(
+    sentence: str, expected: int
+) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{sentence}\n")) == expected

@@ -36,6 +36,28 @@ _SHARED_OBJECT = re.compile(
 )
 """A verb with no object of its own before "and <verb> <object>": both act on that object
 ("Cordon and drain the node", "Turn off and power down the host")."""
+_MODAL_VERB_END = re.compile(
+    r"\b(?:should|must|will|can|may|to|please|\w+ly)\s+"
+    rf"(?:{by_first_letter(_VERBS)})(?:\s+(?:off|on|up|down|out|over|back))?\s*$",
+    re.IGNORECASE,
+)
+"""A verb with no object after a modal or an adverb: "Teams should regularly review"."""
+
+
+def _not_sharing(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The coordinations that start an instruction of its own: not those after a verb with
+    no object of its own (both verbs act on the object after the second)."""
+    kept: list[re.Match[str]] = []
+    at = 0
+    for match in found:
+        piece = text[at : match.start()]
+        if _SHARED_OBJECT.match(piece) or _MODAL_VERB_END.search(piece):
+            continue
+        kept.append(match)
+        at = match.end()
+    return kept
+
+
 _ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
 _NEGATED = re.compile(
     r"^\W*(?:please\s+)?(?:do\s+not|don['\u2019]?t|never|you\s+(?:should|must)\s+(?:not|never))\b",
@@ -83,8 +105,8 @@ def _instructions(
         # "..., and you will take point": only after an instruction of its own
         and ("you " not in m.group(0) or _instructional(text[: m.start()]))
     ]
-    if found and _SHARED_OBJECT.match(text[: found[0].start()]):
-        found = found[1:]  # "Turn off and power down the host": one object, one step
+    if found:  # "Turn off and power down the host", "should review and resolve them": one step
+        found = _not_sharing(text, found)
     negated = _NEGATED.match(text) is not None
     if negated:  # only ", and <verb>" / ", then <verb>" starts an instruction of its own
         found = [m for m in found if m.group(0)[0] == "," and m.group(0).split()[1:2] != ["or"]]
