@@ -1632,3 +1632,28 @@ def test_a_verb_with_no_object_after_a_modal_shares_the_next_ones(
     sentence: str, expected: int
 ) -> None:
     assert len(_texts(f"# T\n\n## Fix\n\n{sentence}\n")) == expected
+
+
+def test_what_an_if_case_means_governs_the_next_instruction() -> None:
+    paragraph = (
+        "If the import shows a quota error, this means the project ran out of slots. "
+        "Ask the platform team to raise the quota."
+    )
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    assert [(d.kind, d.branch_size) for d in drafts] == [("decision", 1), ("manual", 0)]
+    # A "when" clause only explains: no decision.
+    explained = paragraph.replace("If the import shows", "When the import shows")
+    assert [d.kind for d in extract(parse(f"# T\n\n## Fix\n\n{explained}\n"))] == ["manual"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If the numbers look wrong, you could ask the data team.", True),
+        ("If the numbers look wrong, we might rerun the export.", True),
+        ("If the filter is on, you might see fewer rows.", False),
+        ("If the filter is on, you could find duplicates.", False),
+    ],
+)
+def test_what_a_condition_suggests_with_could_or_might(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -182,9 +182,12 @@ _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|ar
 
 
 _YOU_CAN = re.compile(
-    r"(?:you|we)\s+(?:can|may)\s+(?:now\s+|then\s+|also\s+|safely\s+)?(?!be\b|have\b)", re.I
+    r"(?:you|we)\s+(?:(?:can|may)|(?:could|might)(?!\s+(?:find|see|notice|get|observe|encounter"
+    r"|experience|receive|hit)\b))\s+(?:now\s+|then\s+|also\s+|safely\s+)?(?!be\b|have\b)",
+    re.I,
 )
-"""What a condition allows is an instruction: "If the pool is drained, you can remove it"."""
+"""What a condition allows is an instruction: "If the pool is drained, you can remove it", "If
+you wish to confirm it, you could ask the owners" (not what you might find or see)."""
 
 
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)

@@ -199,6 +199,12 @@ _DIAGNOSIS = re.compile(
     re.IGNORECASE,
 )
 """A consequence that names a fault, not what to do about it: the next sentence says that."""
+_MEANING = re.compile(
+    r"(?:this|that|it)\s+(?:(?:probably|likely|usually)\s+)?(?:means|indicates|suggests)\b",
+    re.IGNORECASE,
+)
+"""What an "if" case means, not what to do about it: "If you see a CAA error, this means the
+owner restricted the authorities. Ask the owner to ..." (a "when" clause only explains)."""
 
 
 _RESOLVES = re.compile(
@@ -245,6 +251,8 @@ def _condition_fragment(
     leading = _leading(text) if fragment is None else None
     if leading and _DIAGNOSIS.search(leading.group("rest")):
         fragment = leading  # "If X, there may be a problem with Y. Look at ..."
+    elif leading and leading.group("kw").lower() == "if" and _MEANING.match(leading.group("rest")):
+        fragment = leading  # "If you see X, this means Y. Ask ..."
     if fragment is None or _instructional(text):
         return None
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
