@@ -1657,3 +1657,23 @@ def test_what_an_if_case_means_governs_the_next_instruction() -> None:
 )
 def test_what_a_condition_suggests_with_could_or_might(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Bigger batches use more memory \u2014 check the pods stay under 2Gi.", 1),
+        ("The cache warms slowly; wait ten minutes before the next deploy.", 1),
+        ("Old tokens stop working at midnight - rotate them before then.", 1),
+        # Nothing to do after the break: no step.
+        ("Bigger batches use more memory \u2014 the pods may grow past 2Gi.", 0),
+        ("The cache warms slowly; it takes ten minutes.", 0),
+    ],
+)
+def test_an_instruction_after_a_dash_or_semicolon_in_a_statement(
+    sentence: str, expected: int
+) -> None:
+    texts = _texts(f"# T\n\n## Fix\n\n{sentence}\n")
+    assert len(texts) == expected
+    if expected:
+        assert not texts[0][0].isupper()  # the step is the instruction, not the statement
