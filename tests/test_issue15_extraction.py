@@ -1677,3 +1677,16 @@ def test_an_instruction_after_a_dash_or_semicolon_in_a_statement(
     assert len(texts) == expected
     if expected:
         assert not texts[0][0].isupper()  # the step is the instruction, not the statement
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Usual size: Search = 4 pods.", False),
+        ("Limits: Check > 90% for ten minutes.", False),
+        ("Search the logs for the request id.", True),
+        ("Visit <https://status.example.com> for the current state.", True),
+    ],
+)
+def test_a_verb_shaped_name_in_an_equation_is_no_imperative(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -53,7 +53,7 @@ IMPERATIVE = re.compile(
     r"^(?:please\s+|then,?\s+|now,?\s+|first,?\s+|next,?\s+|finally,?\s+|also,?\s+|optionally,?\s+"
     r"|immediately\s+|always\s+|just\s+)?"
     r"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))"
-    rf"(?:{by_first_letter(VERBS)})\b(?![-'])(?!\s+only\b)",
+    rf"(?:{by_first_letter(VERBS)})\b(?![-'])(?!\s+only\b)(?!\s*(?:[=|>]|<[\s=]))",
     re.IGNORECASE,
 )
 
