@@ -1690,3 +1690,17 @@ def test_an_instruction_after_a_dash_or_semicolon_in_a_statement(
 )
 def test_a_verb_shaped_name_in_an_equation_is_no_imperative(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pin the release in the registry, for example when a hotfix must stay live over a freeze.",
+        "Pin the release in the registry, e.g. if a hotfix must stay live over a freeze.",
+        "Pin the release in the registry, for instance, when a freeze starts.",
+    ],
+)
+def test_an_example_after_an_instruction_is_no_condition(sentence: str) -> None:
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{sentence}\n"))
+    assert [d.kind for d in drafts] == ["manual"]
+    assert drafts[0].text == sentence
