@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from compiler.cli import app
+from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
 from compiler.parse import parse, readable_blocks
@@ -1704,3 +1705,17 @@ def test_an_example_after_an_instruction_is_no_condition(sentence: str) -> None:
     drafts = extract(parse(f"# T\n\n## Fix\n\n{sentence}\n"))
     assert [d.kind for d in drafts] == ["manual"]
     assert drafts[0].text == sentence
+
+
+def test_a_table_of_contents_announces_steps_its_sections_hold() -> None:
+    text = (
+        "# T\n\n## Overview\n\nTwo parts:\n\n1. Freeze the [release branch](https://x.org)\n"
+        "2. Tag the build\n\n## 1. Freeze the release branch\n\n"
+        "Lock the branch in the settings.\n\n## 2. Tag the build\n\nPush a signed tag.\n"
+    )
+    assert _texts(text) == ["Lock the branch in the settings.", "Push a signed tag."]
+    document = parse(text)
+    assert account(document, extract(document), frozenset()).unplaced == ()
+    # Items that name no later heading are steps.
+    other = text.replace("2. Tag the build\n\n## 1.", "2. Sign the build\n\n## 1.")
+    assert _texts(other)[:2] == ["Freeze the [release branch](https://x.org)", "Sign the build"]

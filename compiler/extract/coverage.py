@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from compiler.extract import DraftStep, ExtractionIssue
 from compiler.extract.heuristic.asides import is_aside, not_a_step
 from compiler.extract.heuristic.commands import COMMON_PROGRAMS, looks_like_command_line
+from compiler.extract.heuristic.paragraphs import contents_lists
 from compiler.extract.heuristic.shared import sentences
 from compiler.models import Span
 from compiler.parse import Block, Document, html_blocks, is_admonition_html
@@ -65,6 +66,7 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
             classes[number - 1] = "front-matter"
     unplaced: list[ExtractionIssue] = []
     programs = known | COMMON_PROGRAMS  # once per document, not once per block
+    contents = contents_lists(list(document.blocks))  # announced steps, held by their sections
     previous: Block | None = None
     for block in document.blocks:
         as_html = is_admonition_html(block, previous, lines)
@@ -80,7 +82,7 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
                     if derived.kind == "table"
                     else _unplaced(derived, lines, in_step, programs)
                 )
-        else:
+        elif block.list_id not in contents or block.kind != "paragraph":
             unplaced += _unplaced(block, lines, in_step, programs)
     for issue in unplaced:
         classes[issue.span.line - 1] = "unplaced"

@@ -42,6 +42,7 @@ from compiler.extract.heuristic.paragraphs import (
     _COMMAND_CASE,
     _prose_steps,
     _statement_lists,
+    contents_lists,
 )
 from compiler.extract.heuristic.sections import is_procedural
 from compiler.parse import Document, readable_blocks
@@ -64,6 +65,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     }
     lead_ins = _lead_ins(blocks, commands_of)
     statements = _statement_lists(blocks)
+    contents = contents_lists(blocks)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
     open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
@@ -75,6 +77,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             headings.visit(block)
         if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
             continue
+        if block.kind == "paragraph" and block.list_id in contents:
+            continue  # a table of contents: the headed sections hold the steps
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
             prose = replace(block, ordered=False) if block.list_id in statements else block

@@ -42,6 +42,34 @@ def _statement_lists(blocks: list[Block]) -> set[int]:
     }
 
 
+def contents_lists(blocks: list[Block]) -> set[int]:
+    """Lists that are a table of contents: two or more items, each naming a later heading of
+    the document ("There are three steps: 1. Create a flag 2. ..." over "## 1. Create a flag").
+    The headed sections hold the steps; the list only announces them."""
+    items: dict[int, list[tuple[int, str]]] = {}
+    for index, block in enumerate(blocks):
+        if block.kind == "paragraph" and block.list_id is not None and block.first_in_item:
+            items.setdefault(block.list_id, []).append((index, _title_words(block.text)))
+    found = set()
+    for list_id, named in items.items():
+        last = named[-1][0]
+        later = {_title_words(b.text) for b in blocks[last + 1 :] if b.kind == "heading"}
+        if len(named) > 1 and all(words in later for _, words in named):
+            found.add(list_id)
+    return found
+
+
+_NUMBERING = re.compile(r"^\s*(?:step\s+)?\d+[.):]?\s+", re.IGNORECASE)
+_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _title_words(text: str) -> str:
+    """A title's words, as a heading and a list item both write them: no numbering, link
+    text for links, lower case, punctuation dropped."""
+    text = _LINK_TEXT.sub(r"\1", _NUMBERING.sub("", text))
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def _asks_or_tells(block: Block) -> bool:
     text = block.text
     return "?" in text or any(_instructional(part.text) for part in sentences(text))
