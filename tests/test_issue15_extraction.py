@@ -1719,3 +1719,22 @@ def test_a_table_of_contents_announces_steps_its_sections_hold() -> None:
     # Items that name no later heading are steps.
     other = text.replace("2. Tag the build\n\n## 1.", "2. Sign the build\n\n## 1.")
     assert _texts(other)[:2] == ["Freeze the [release branch](https://x.org)", "Sign the build"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What the reader should then have, be or expect: an expectation.
+        ("You should now have a shell on the node:", False),
+        ("You should then be logged in to the console.", False),
+        ("In this case, you should expect warnings like these:", False),
+        ("You should not expect the job to finish quickly.", False),
+        # An additive phrase before an instruction.
+        ("As well as reading the log, note the exit code.", True),
+        ("In addition to the alert, check the queue depth.", True),
+        # Still instructions.
+        ("You should have the on-call lead approve it.", True),
+    ],
+)
+def test_expectations_and_additive_phrases(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -162,8 +162,8 @@ the node")."""
 
 
 _EXPECT = re.compile(
-    r"\s+(?:now\s+|then\s+|also\s+)?(?:see|notice|observe|receive|get\s+(?:an?\s+|the\s+)?"
-    r"(?:output|result|response|message|error))\b",
+    r"\s+(?:(?:now|then|also)\s+)?(?:see|notice|observe|receive|expect|get\s+(?:an?\s+|the\s+)?"
+    r"(?:output|result|response|message|error))\b|\s+(?:not\s+)?expect\b|\s+(?:now|then)\s+(?:have|be)\b",
     re.IGNORECASE,
 )
 """After "you should": what the reader will see, not something to do ("You should see errors
@@ -196,6 +196,7 @@ _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 
 _INTRO = re.compile(
     r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
+    r"|as\s+well\s+as|in\s+addition\s+to|besides|apart\s+from"
     r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))"
     r"|(?:in\s+order\s+)?to\s+[a-z]{2,})\b"
     r"[^,;:.?!]{0,80},\s+",
@@ -437,16 +438,22 @@ def instructional(text: str, procedural: bool = True) -> bool:
     # "you should ..." counts under any heading (a heading never excludes an instruction);
     # what the reader should see is an expectation, not an instruction.
     you_should = None
+    expected = False  # "You should then be logged in": what the reader will find
     if "you" in folded or "we" in folded:
         for found in YOU_SHOULD.finditer(text):
             # not what the reader will see, nor inside an embedded question or relative clause
             # ("which bridge you should be using", "everything you need to know")
-            if not _EXPECT.match(text, found.end()) and not _EMBEDDED.search(
-                text, max(0, found.start() - 40), found.start()
-            ):
+            if _EXPECT.match(text, found.end()):
+                expected = True
+            elif not _EMBEDDED.search(text, max(0, found.start() - 40), found.start()):
                 you_should = found
                 break
-    if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
+    if (
+        procedural
+        and not (you_should or expected)
+        and "should" in folded
+        and _OBLIGATION.match(text)
+    ):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
 
