@@ -1738,3 +1738,34 @@ def test_a_table_of_contents_announces_steps_its_sections_hold() -> None:
 )
 def test_expectations_and_additive_phrases(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An instruction written as the text of a link it opens with.
+        ("[Rerun the smoke tests](/ci.html#smoke) to confirm the release works.", True),
+        ("**[Open the incident board](https://example.com/board)**", True),
+        ("[The vendor guide](https://example.com) explains the flags.", False),
+        # Advice put as what is worth doing.
+        ("It's worth [reading the changelog][] before the upgrade.", True),
+        ("It is always worth draining the node first.", True),
+        ("It is worth noting that the job is slow.", False),
+    ],
+)
+def test_a_link_that_opens_an_instruction_and_what_is_worth_doing(
+    text: str, expected: bool
+) -> None:
+    assert instructional(text) is expected
+
+
+def test_a_condition_with_its_own_consequence_is_an_aside() -> None:
+    sentence = (
+        "Watch the vendor's status feed - if the region fails there will be a flood of reports."
+    )
+    assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == [sentence]
+    guarded = "Watch the vendor's status feed if the region fails."
+    assert _texts(f"# T\n\n## Fix\n\n{guarded}\n") == [
+        "if the region fails",
+        "Watch the vendor's status feed",
+    ]

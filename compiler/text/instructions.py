@@ -304,6 +304,14 @@ _ADVISED = re.compile(
 "take the page" ..." (not "It's important to ...": what matters, said of the process)."""
 
 
+_WORTH = re.compile(
+    r"^it(?:'s|\u2019s|\s+is)\s+(?:(?:\w+ly|always|also|often)\s+)*worth\s+\[?(?P<gerund>[a-z]+ing)\b",
+    re.IGNORECASE,
+)
+"""Advice put as what is worth doing: "It's worth checking the logs", "It is always worth
+rotating the key" (the -ing form of an instruction verb)."""
+
+
 _HEDGED_NEED = re.compile(
     r"\b(?:may|might|could|will)\s+(?:also\s+|then\s+)?need\s+(?:to\s+be\s+[a-z]+(?:ed|en|wn)\b"
     r"|an?\s+(?:\w+\s+)?(?:reboot|restart|replacement|upgrade|update|restore|rollback|resize"
@@ -364,6 +372,11 @@ _INLINE_HTML = re.compile(
 other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in Slack"."""
 
 
+_LINK_FIRST = re.compile(
+    r"^(?P<mark>\*\*|__)?\[(?P<words>[^\]]+)\](?:\([^)]*\)|\[[^\]]*\])(?P=mark)?"
+)
+"""A link the sentence opens with: its words are the sentence's first words ("[Manually run the
+tests](...) to confirm ...")."""
 _SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
 """Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
 _STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
@@ -382,6 +395,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     isolated") does not count."""
     if "<" in text and _INLINE_HTML.search(text):
         text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
+    if text[:3].lstrip("*_")[:1] == "[":
+        text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "[Run the tests](...) to ..."
     named = text  # "Hit **Deploy**": a bold name is the object of an unlisted verb
     if "**" in text or "__" in text:
         text = _STRONG.sub(r"\g<words>", text)  # "you **must** dismiss", "Do __not__ delete"
@@ -411,6 +426,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
     if offered and _imperative(text[offered.end() :]):
         return True
+    worth = _WORTH.match(text) if "worth" in text[:20] else None
+    if worth and gerund_of_verb(worth.group("gerund")):
+        return True  # "It's worth checking the logs for warnings"
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
     if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."

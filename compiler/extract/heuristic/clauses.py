@@ -208,6 +208,15 @@ _CONTENT_CLAUSE = re.compile(
 includes ..."): a condition after it belongs to the clause, not to the instruction."""
 
 
+_CONSEQUENCE = re.compile(
+    r"\s(?:then\s+)?(?:there|it|this|that|they)\s+(?:will|would|may|might|could|can)\s+(?:be|have|get)\b"
+    r"(?!\s+(?:needed|required|necessary)\b)",
+    re.IGNORECASE,
+)
+"""A conditional with its own consequence after an instruction ("- if there's an outage there
+will be a lot of noise"): an aside about what happens, not a condition over the instruction."""
+
+
 def _guarded(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
@@ -233,6 +242,7 @@ def _guarded(
         or not _instructional(head)
         or _only_jumps(head)
         or (not whole and _CONTENT_CLAUSE.search(head))
+        or _CONSEQUENCE.search(cond)
     ):
         return [step]
     cond_at = start + trailing.start("cond")
