@@ -1769,3 +1769,21 @@ def test_a_condition_with_its_own_consequence_is_an_aside() -> None:
         "if the region fails",
         "Watch the vendor's status feed",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb-shaped word that starts the subject, then the sentence's verb.
+        ("Search Gateway has its own cache of results.", False),
+        ("Email digests are being moved to the new service.", False),
+        ("Clear runbooks were more useful than short ones.", False),
+        # Imperatives with a name or a plural object.
+        ("Restart Kafka brokers one at a time.", True),
+        ("Check Gateway status is green before the switch.", True),
+    ],
+)
+def test_a_verb_shaped_word_starting_the_subject_is_no_imperative(
+    text: str, expected: bool
+) -> None:
+    assert instructional(text) is expected

@@ -372,6 +372,12 @@ _INLINE_HTML = re.compile(
 other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in Slack"."""
 
 
+_SUBJECT_FIRST = re.compile(
+    r"^[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)\s+(?:is|are|was|were|has|had|have|will|would"
+    r"|does|did)\b"
+)
+"""A verb-shaped first word that is the start of a subject: "Search API has its own ...", "Email
+notifications are being migrated" (a name or a plural noun, then the sentence's verb)."""
 _LINK_FIRST = re.compile(
     r"^(?P<mark>\*\*|__)?\[(?P<words>[^\]]+)\](?:\([^)]*\)|\[[^\]]*\])(?P=mark)?"
 )
@@ -412,7 +418,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
-    if IMPERATIVE.match(text) or _bare_imperative(text):
+    if (IMPERATIVE.match(text) or _bare_imperative(text)) and not _SUBJECT_FIRST.match(text):
         return True
     if named is not text and _bare_imperative(_EMPHASIS.sub("", _SYMBOLS.sub("", named))):
         return True
