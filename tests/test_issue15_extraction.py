@@ -1787,3 +1787,14 @@ def test_a_verb_shaped_word_starting_the_subject_is_no_imperative(
     text: str, expected: bool
 ) -> None:
     assert instructional(text) is expected
+
+
+def test_an_instruction_whose_first_words_wrap_is_placed_where_it_starts() -> None:
+    text = (
+        "# T\n\n## Fix\n\nThe collector pod runs under an account\n"
+        "that needs access to the metrics namespace. Check this\nrole binding is present.\n"
+    )
+    document = parse(text)
+    drafts = extract(document)
+    assert [d.text for d in drafts] == ["Check this role binding is present."]
+    assert account(document, drafts, frozenset()).unplaced == ()

@@ -168,12 +168,15 @@ def _unplaced_sentences(
 
 
 def _line_of(block: Block, lines: tuple[str, ...], text: str) -> int:
-    """The source line a sentence of a block starts on (its first words found there)."""
+    """The source line a sentence of a block starts on: where its first three words are, read
+    across line breaks ("... Verify this / binding is correct." starts on the first line)."""
     head = " ".join(text.split()[:3])
+    joined, starts = "", []
     for number in range(block.span.line, block.span.end_line + 1):
-        if head and head in " ".join(lines[number - 1].split()):
-            return number
-    return block.span.line
+        starts.append((len(joined), number))
+        joined += " ".join(lines[number - 1].split()) + " "
+    at = joined.find(head) if head else -1
+    return max(number for start, number in starts if start <= at) if at >= 0 else block.span.line
 
 
 def _issue(line: int, column: int, text: str, what: str) -> ExtractionIssue:
