@@ -1798,3 +1798,33 @@ def test_an_instruction_whose_first_words_wrap_is_placed_where_it_starts() -> No
     drafts = extract(document)
     assert [d.text for d in drafts] == ["Check this role binding is present."]
     assert account(document, drafts, frozenset()).unplaced == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A URL's colon never ends a condition.
+        (
+            "Once the repo is archived you may want to "
+            "[unpublish the package](https://pkg.example.org/help) if it was public.",
+            True,
+        ),
+        ("If the node is stuck: drain it.", True),
+        # "either" before the verbs.
+        ("To hide the notice, either delete or set to `false` the `show_notice` flag.", True),
+        ("Either way, the flag is read at boot.", False),
+    ],
+)
+def test_a_url_colon_and_either_before_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_a_table_row_of_a_name_and_its_address_is_reference_data() -> None:
+    text = (
+        "# T\n\n## Links\n\n| App | Docs |\n|---|---|\n"
+        "| Email Digest API | https://docs.example.org/digest |\n"
+        "| Restart the digest worker | after each deploy |\n"
+    )
+    document = parse(text)
+    unplaced = account(document, extract(document), frozenset()).unplaced
+    assert [issue.span.line for issue in unplaced] == [8]

@@ -131,13 +131,21 @@ def _unplaced(
             text = lines[number - 1]
             if _TABLE_RULE.match(text):
                 continue
-            for cell in text.strip().strip("|").split("|"):
+            cells = text.strip().strip("|").split("|")
+            if any(_ONLY_ADDRESS.match(cell.strip()) for cell in cells):
+                continue  # "| Email Alert API | https://... |": a name and its address
+            for cell in cells:
                 words = cell.split()
                 if len(words) > 1 and is_instruction(cell.strip()) and not in_step[number - 1]:
                     yield _issue(number, text.find(cell.strip()) + 1, cell.strip(), "instruction")
                     break
     elif block.kind == "paragraph":
         yield from _unplaced_sentences(block, lines, in_step)
+
+
+_ONLY_ADDRESS = re.compile(r"^(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\))$")
+"""A table cell that is only an address or a link: its row is reference data (a name and where
+it lives), not instructions."""
 
 
 def _unplaced_cell(cell: Block, in_step: list[bool]) -> Iterator[ExtractionIssue]:

@@ -51,7 +51,7 @@ VERBS = (
 
 IMPERATIVE = re.compile(
     r"^(?:please\s+|then,?\s+|now,?\s+|first,?\s+|next,?\s+|finally,?\s+|also,?\s+|optionally,?\s+"
-    r"|immediately\s+|always\s+|just\s+)?"
+    r"|immediately\s+|always\s+|just\s+|either\s+)?"
     r"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))"
     rf"(?:{by_first_letter(VERBS)})\b(?![-'])(?!\s+only\b)(?!\s*(?:[=|>]|<[\s=]))",
     re.IGNORECASE,
@@ -77,7 +77,7 @@ LEADING_CONDITION = re.compile(
     r"|similarly|likewise|additionally)"
     r"\s*,?\s+)?"
     r"(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
-    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
+    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:(?=\s|$))\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
