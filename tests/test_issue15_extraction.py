@@ -1803,19 +1803,13 @@ def test_an_instruction_whose_first_words_wrap_is_placed_where_it_starts() -> No
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # A URL's colon never ends a condition.
-        (
-            "Once the repo is archived you may want to "
-            "[unpublish the package](https://pkg.example.org/help) if it was public.",
-            True,
-        ),
         ("If the node is stuck: drain it.", True),
         # "either" before the verbs.
         ("To hide the notice, either delete or set to `false` the `show_notice` flag.", True),
         ("Either way, the flag is read at boot.", False),
     ],
 )
-def test_a_url_colon_and_either_before_an_instruction(text: str, expected: bool) -> None:
+def test_either_before_an_instruction(text: str, expected: bool) -> None:
     assert instructional(text) is expected
 
 

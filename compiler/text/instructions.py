@@ -77,7 +77,7 @@ LEADING_CONDITION = re.compile(
     r"|similarly|likewise|additionally)"
     r"\s*,?\s+)?"
     r"(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
-    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:(?=\s|$))\s*(?P<rest>.*)$",
+    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
