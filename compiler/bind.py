@@ -15,7 +15,9 @@ from compiler.models import Effect, Span, ToolBinding
 from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
 from compiler.registry import Registry, Tool
+from compiler.text.console_code import code_effect
 from compiler.text.shell import split_pipeline
+from compiler.text.wrappers import inner_commands
 
 _TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
 _TOOL_VERB_BEFORE = re.compile(
@@ -179,6 +181,13 @@ def _command(draft: DraftStep, registry: Registry) -> BoundStep | None:
 
 
 def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span) -> BoundStep:
+    """Bind a command line to the tool of its first acting program. The step's effect is the
+    most dangerous among every program it runs (wrapped ones too) and any console code's."""
+    bound = _bound_command(draft, registry, command, span)
+    return _with_effect(bound, code_effect(command))
+
+
+def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Span) -> BoundStep:
     parsed = split_pipeline(command)
     if parsed is None or not parsed.stages:
         detail = "the command could not be split into words (unbalanced quotes?)"
@@ -190,6 +199,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
         unbound = _unbound(draft, BindingIssue("unbound-command", span, command, detail))
         inner = [words_effect(_argv([stage])) for p in pipelines for stage in p]
         inner += [words_effect(part.split()) for part in _SHELL_PARTS.split(command)]
+        inner += [_wrapped_effect(registry, stage) for p in pipelines for stage in p]
         return _with_effect(unbound, max(inner, key=_RANK))
     # Assignments and harmless builtins (echo) do not act; the first command that does is
     # the one the step binds to, and every later one must bind too.
@@ -197,7 +207,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     substitutions = parsed.substitutions
     if not acting and len(substitutions) == 1:
         # `NAME=$(command)`: the command in the substitution is what the step runs.
-        return _bind_command(draft, registry, substitutions[0], span)
+        return _bound_command(draft, registry, substitutions[0], span)
     if not acting:
         detail = "only assigns variables or prints; nothing for a tool to run"
         return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
@@ -208,6 +218,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     parts = [_argv(p) for p in acting] + [stage for p in acting for stage in p[1:]]
     bound = _matched(draft, registry, _argv(acting[0]), command, span, issues)
     effects = [_part_effect(registry, argv) for argv in parts]
+    effects += [_wrapped_effect(registry, stage) for p in acting for stage in p]
     effects.append("write" if _REDIRECT.search(command) else None)
     return _with_effect(bound, max(effects, key=_RANK))
 
@@ -249,12 +260,26 @@ def _part_effect(registry: Registry, argv: list[str]) -> Effect | None:
     return effect
 
 
+def _wrapped_effect(registry: Registry, stage: list[str]) -> Effect | None:
+    """The most dangerous effect among the commands a wrapper runs (`sudo -u app CMD`,
+    `timeout 30 CMD`, `ssh HOST CMD`, `bash -c '...'`, `kubectl exec POD -- CMD`, `WRAPPER ...
+    -- CMD`): a wrapper is at least as dangerous as what it wraps."""
+    words = list(stage)
+    while words and (words[0] == "export" or _ASSIGNMENT_WORD.match(words[0])):
+        words.pop(0)
+    inner = [_part_effect(registry, argv) for argv in inner_commands(words)]
+    return max(inner, key=_RANK, default=None)
+
+
 def words_effect(argv: list[str]) -> Effect | None:
     """The effect a command's program and first sub-command words name, without a registry:
     `oc delete ...`, `rm -rf`, `terraform destroy`, SQL `DROP TABLE`, Ruby `.destroy` are
-    destructive; `apply`, `restart` write."""
-    head = " ".join(argv[:3])
+    destructive; `apply`, `restart` write. Sub-command words are read past leading options
+    (`kubectl -n apps delete`) and one level deeper (`gcloud compute instances delete`)."""
+    plain = [word for word in argv[1:] if not word.startswith("-")]
+    head = " ".join(argv[:3] + plain[:2])
     words = {word.lower() for word in _WORD.findall(head)}
+    words |= {word.lower() for word in plain[2:3]}
     if words & _DESTRUCTIVE_WORDS or any(w in ("--force", "-rf", "-fr") for w in argv):
         return "destructive"
     return "write" if words & _WRITE_WORDS else None
