@@ -71,17 +71,28 @@ def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
 
 
 _PROSE_DESTRUCTIVE = re.compile(
-    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:delete|destroy|drop|truncate|terminate"
-    r"|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke|overwrite"
+    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:delete|destroy|truncate"
+    r"|terminate|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke"
+    r"|overwrite|uninstall|tear\s*down|decommission|deprovision|evict|yank|unpublish"
+    r"|cancel(?:l(?=ed|ing))?"
+    # "drop the table", not a drop-down list or "buffer drops are observed"
+    r"|drop(?!-?\s?down\b|s\s+(?:are|were|in|of|per)\b)"
     # "replace the kubeconfig" overwrites it; "replace `<NAME>` with ..." fills a placeholder
     r"|replace(?!\s+(?:`|<|\$|\{|all\s+occurrences|(?:the\s+|each\s+)?(?:placeholder|value|text"
     r"|string|variable|name|word)s?\b))"
     r"|stop(?=\s+(?!here\b|now\b|and\b|or\b|then\b|(?:the\s+)?(?:runbook|procedure)\b)\w)"
-    r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|rm\s+-\w*r|force[- ]delete)"
-    r"(?:s|d|ed)?\b",
+    # Scaling down or in stops running instances (scaling up does not).
+    r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|scal(?:e|ing)\s+(?:down|in)\b"
+    r"|rm\s+-\w*r|force[- ]delete)"
+    r"(?:s|d|ed|ing)?\b"
+    # A current value overwritten, told as an instruction that names the value:
+    # "Change the record from `a.example.` to ...", "then set each record back to `b`".
+    r"|(?:^|[,;]\s*|\b(?:and|then)\s+)(?:\w+ly\s+)?(?:(?:change|switch|repoint)\s[^.;:]{0,120}?"
+    r"\bfrom|(?:set|change|switch|point)\s[^.;:]{0,120}?\bback\s+to)\s+[`'\"]",
     re.IGNORECASE,
 )
-"""A destructive verb in an instruction, not negated ("do not delete" is not one)."""
+"""A destructive verb in an instruction, not negated ("do not delete" is not one), or a
+current value overwritten."""
 
 
 def prose_effect(draft: DraftStep) -> Effect | None:

@@ -138,3 +138,32 @@ def test_console_code_in_a_block_makes_the_step_destructive(compile_text: Compil
     block = 'Mailer::Log.where(status: "bounced", created_at: 1.year.ago..).in_batches.destroy_all'
     step = _command_step(compile_text, block, info="ruby")
     assert step.effect == "destructive" and step.requires_approval
+
+
+# Prose: what LABELLING.md calls destructive -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "destructive"),
+    [
+        ("Scale down the reporting workers before the migration.", True),
+        ("If needed, scale in the batch pool by setting `enabled: false`.", True),
+        ("Scale up the web tier to six replicas.", False),
+        ("Wait until the nightly exports finish, or cancel them.", True),
+        ("Yank the broken release from the package index.", True),
+        ("Unpublish the faulty version from the registry.", True),
+        ("Tear down the scratch environment.", True),
+        ("Uninstall the log shipper from the node.", True),
+        ("Change the A record from `203.0.113.7` to the new load balancer address.", True),
+        ("Afterwards, set each MX record back to `mail.example.org.`", True),
+        ("Change the log format to JSON.", False),
+        ("Select the region in the drop-down list.", False),
+        ("Tune the ring buffers if packet drops are observed.", False),
+    ],
+)
+def test_destructive_verbs_in_prose(
+    sentence: str, destructive: bool, compile_text: Compile
+) -> None:
+    art = compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n")
+    actions = [s for s in art.steps if s.source is not None and s.kind != "decision"]
+    assert any(s.effect == "destructive" for s in actions) == destructive
