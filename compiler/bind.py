@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from compiler.extract import DraftStep
 from compiler.issues import BindingIssue as BindingIssue
@@ -242,13 +243,21 @@ _RANK = {None: 0, "read": 1, "write": 2, "destructive": 3}.__getitem__
 _DESTRUCTIVE_WORDS = frozenset(
     {"delete", "destroy", "drop", "truncate", "terminate", "purge", "wipe", "erase", "kill",
      "drain", "rm", "rmdir", "rmi", "prune", "uninstall", "flushall", "flushdb", "shred",
-     "mkfs", "dd", "reset", "remove", "stop", "deregister", "revoke", "pkill", "killall", "evict"}
+     "mkfs", "dd", "reset", "remove", "stop", "deregister", "revoke", "pkill", "killall", "evict",
+     "shutdown", "poweroff", "halt", "cancel", "yank", "unpublish", "decommission", "deprovision",
+     "teardown", "dropdb", "dropuser", "userdel", "groupdel", "deluser", "unlink", "wipefs"}
 )  # fmt: skip
-"""Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`)."""
+"""Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`, `gh run
+cancel`, `gem yank`), the verbs LABELLING.md calls destructive and their kin."""
+_DESTRUCTIVE_OPTIONS = frozenset(
+    {"--force", "-rf", "-fr", "--delete", "--purge", "--hard", "--replicas=0", "--prune"}
+)
+"""Options that delete, overwrite or stop wherever they stand (`git push --delete`, `rsync
+--delete`, `git reset --hard`, `kubectl scale --replicas=0`, `kubectl apply --prune`)."""
 _WRITE_WORDS = frozenset(
     {"apply", "create", "patch", "scale", "restart", "rollout", "set", "edit", "replace",
      "label", "annotate", "cordon", "uncordon", "start", "update", "upgrade", "install",
-     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "shutdown", "run", "exec"}
+     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "run", "exec"}
 )  # fmt: skip
 
 
@@ -291,7 +300,8 @@ def words_effect(argv: list[str]) -> Effect | None:
     head = " ".join(argv[:3] + plain[:2])
     words = {word.lower() for word in _WORD.findall(head)}
     words |= {word.lower() for word in plain[2:3]}
-    if words & _DESTRUCTIVE_WORDS or any(w in ("--force", "-rf", "-fr") for w in argv):
+    scaled_to_zero = any(a == "--replicas" and b == "0" for a, b in pairwise(argv))
+    if words & _DESTRUCTIVE_WORDS or scaled_to_zero or _DESTRUCTIVE_OPTIONS.intersection(argv):
         return "destructive"
     return "write" if words & _WRITE_WORDS else None
 

@@ -81,6 +81,27 @@ def test_options_before_the_sub_command_do_not_hide_it(compile_text: Compile) ->
     assert step.effect == "destructive"
 
 
+@pytest.mark.parametrize(
+    ("command", "destructive"),
+    [
+        ("gh run cancel 4711 --repo acme/ledger", True),
+        ("gem yank ledger-client -v 2.3.1", True),
+        ("git push origin --delete release-7", True),
+        ("rsync -a --delete build/ /srv/www/", True),
+        ("git reset --hard origin/main", True),
+        ("kubectl scale deployment api -n shop --replicas 0", True),
+        ("oc scale deployment api -n shop --replicas=0", True),
+        ("shutdown -h +5", True),
+        ("kubectl scale deployment api -n shop --replicas=3", False),
+        ("git push origin main", False),
+    ],
+)
+def test_destructive_words_and_options_of_a_command(
+    command: str, destructive: bool, compile_text: Compile
+) -> None:
+    assert (_command_step(compile_text, command).effect == "destructive") == destructive
+
+
 def test_a_wrapped_delete_with_no_check_after_it_is_reported(compile_text: Compile) -> None:
     art = compile_text(
         "# T\n\n## Fix\n\n```console\n$ vault-run ops -- kubectl -n shop delete pod cart-0\n```\n"
