@@ -309,7 +309,8 @@ def words_effect(argv: list[str]) -> Effect | None:
 def _method_effect(method: str) -> Effect:
     if method in ("GET", "HEAD", "OPTIONS"):
         return "read"
-    return "destructive" if method == "DELETE" else "write"
+    # PURGE (a CDN or cache) throws cached objects away, as DELETE does.
+    return "destructive" if method in ("DELETE", "PURGE") else "write"
 
 
 def _with_effect(bound: BoundStep, effect: Effect | None) -> BoundStep:

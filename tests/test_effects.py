@@ -92,6 +92,7 @@ def test_options_before_the_sub_command_do_not_hide_it(compile_text: Compile) ->
         ("kubectl scale deployment api -n shop --replicas 0", True),
         ("oc scale deployment api -n shop --replicas=0", True),
         ("shutdown -h +5", True),
+        ("curl -sX PURGE https://cdn.example.org/assets/app.css", True),
         ("kubectl scale deployment api -n shop --replicas=3", False),
         ("git push origin main", False),
     ],
