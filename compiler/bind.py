@@ -238,6 +238,9 @@ def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Spa
 _REDIRECT = re.compile(r"(?<![0-9&<>=-])>{1,2}\s*(?!\s*(?:/dev/null|&))[\w/.$~\"']")
 """Output redirected into a file: the command writes, whatever tool it is."""
 _WORD = re.compile(r"[A-Za-z]+")
+_SUB_COMMAND = re.compile(r"[A-Za-z][\w:-]*")
+"""A word that can be a sub-command (`delete`, `terminate-instances`, `db:drop`), not an
+option, a path or a file name."""
 _SHELL_PARTS = re.compile(r"[;&|]+|\bdo\b|\bthen\b")
 _RANK = {None: 0, "read": 1, "write": 2, "destructive": 3}.__getitem__
 _DESTRUCTIVE_WORDS = frozenset(
@@ -296,7 +299,8 @@ def words_effect(argv: list[str]) -> Effect | None:
     `oc delete ...`, `rm -rf`, `terraform destroy`, SQL `DROP TABLE`, Ruby `.destroy` are
     destructive; `apply`, `restart` write. Sub-command words are read past leading options
     (`kubectl -n apps delete`) and one level deeper (`gcloud compute instances delete`)."""
-    plain = [word for word in argv[1:] if not word.startswith("-")]
+    before_operands = argv[1 : argv.index("--")] if "--" in argv else argv[1:]
+    plain = [word for word in before_operands if _SUB_COMMAND.fullmatch(word)]
     head = " ".join(argv[:3] + plain[:2])
     words = {word.lower() for word in _WORD.findall(head)}
     words |= {word.lower() for word in plain[2:3]}

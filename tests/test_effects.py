@@ -60,6 +60,7 @@ def test_a_wrapper_is_at_least_as_dangerous_as_the_command_it_runs(
         "sudo -u app bash -c 'ls -la /srv/cache'",
         "ssh bastion-2 uptime",
         "git checkout -- deleted-notes.txt",
+        "git log --oneline -- cmd/stop.go",
     ],
 )
 def test_a_wrapper_of_a_harmless_command_is_not_destructive(

@@ -7,6 +7,7 @@ finds that inner command, as argv, so that the step's effect can be at least the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from compiler.text.shell import split_pipeline
@@ -86,6 +87,9 @@ _STRING_OPTIONS = frozenset({"--command"})
 """Options whose value is a shell command, whatever the program (`gcloud compute ssh VM
 --command 'CMD'`)."""
 _DEPTH = 4
+_PROGRAM = re.compile(r"(?:\.{0,2}/)?(?:[\w.+-]+/)*[A-Za-z_][\w+-]*")
+"""A word that can name a program: `kubectl`, `/bin/bash`, `./run`; not an option or a file
+name with an extension (`git log -- stop.go` runs nothing)."""
 
 
 def inner_commands(argv: list[str]) -> list[list[str]]:
@@ -109,7 +113,7 @@ def _unwrapped(argv: list[str]) -> list[list[str]]:
     runs: list[list[str]] = []
     if "--" in argv[1:]:
         after = argv[argv.index("--", 1) + 1 :]
-        if after and not after[0].startswith("-"):
+        if after and _PROGRAM.fullmatch(after[0]):
             runs.append(after)
     runs += [c for s in _command_strings(argv) for c in _shell_commands(s)]
     if runs:
