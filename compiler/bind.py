@@ -101,7 +101,42 @@ def prose_effect(draft: DraftStep) -> Effect | None:
     or decisions, whose words describe what is looked at)."""
     if draft.kind in ("decision", "check") or draft.command is not None:
         return None
-    return "destructive" if _PROSE_DESTRUCTIVE.search(draft.text) else None
+    if _PROSE_DESTRUCTIVE.search(draft.text):
+        return "destructive"
+    inline = [_inline_effect(code) for code in _asked_inline_code(draft)]
+    return "destructive" if "destructive" in inline else None
+
+
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|no|avoid|without|instead\s+of|rather\s+than)\b[^.;:`]*$|n't\b[^.;:`]*$",
+    re.IGNORECASE,
+)
+
+
+def _asked_inline_code(draft: DraftStep) -> list[str]:
+    """The inline commands an instruction asks for ("Run `redis-cli flushdb` on the host"),
+    not those it forbids ("do not run `x`", "instead of `y`")."""
+    asked = []
+    for code in draft.inline_code:
+        offset = draft.text.find(f"`{code.text}`")
+        if offset >= 0 and not _NEGATED_BEFORE.search(draft.text[:offset]):
+            asked.append(code.text)
+    return asked
+
+
+def _inline_effect(text: str) -> Effect | None:
+    """The effect of an inline command, read without a registry: its words (past options),
+    the commands it wraps, and any console code in it."""
+    parsed = split_pipeline(text)
+    if parsed is None or not parsed.stages or " " not in text.strip():
+        return code_effect(text)
+    stages = [*parsed.stages, *(stage for p in parsed.followers for stage in p)]
+    effects: list[Effect | None] = [code_effect(text)]
+    for stage in stages:
+        argv = _argv([stage])
+        effects.append(words_effect(argv))
+        effects += [words_effect(inner) for inner in inner_commands(stage)]
+    return max(effects, key=_RANK)
 
 
 def _model_touched(bound: BoundStep) -> BoundStep:

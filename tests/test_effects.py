@@ -190,3 +190,21 @@ def test_destructive_verbs_in_prose(
     art = compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n")
     actions = [s for s in art.steps if s.source is not None and s.kind != "decision"]
     assert any(s.effect == "destructive" for s in actions) == destructive
+
+
+@pytest.mark.parametrize(
+    ("sentence", "destructive"),
+    [
+        ("Empty the warm tier with `redis-cli -n 3 flushdb`.", True),
+        ("Clean up with `sudo -u app bash -c 'rm -rf /srv/x'`.", True),
+        ("In the console, run `Audit::Entry.where(kind: 'tmp').in_batches.destroy_all`.", True),
+        ("Do not run `redis-cli -n 3 flushdb` on a primary.", False),
+        ("Use `redis-cli -n 3 dbsize` instead of `redis-cli -n 3 flushdb`.", False),
+        ("Run `redis-cli -n 3 dbsize` on the cache host.", False),
+    ],
+)
+def test_an_inline_command_an_instruction_asks_for_gives_its_effect(
+    sentence: str, destructive: bool, compile_text: Compile
+) -> None:
+    art = compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n")
+    assert any(s.effect == "destructive" for s in art.steps if s.source) == destructive
