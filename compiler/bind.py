@@ -288,10 +288,11 @@ _DESTRUCTIVE_WORDS = frozenset(
 """Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`, `gh run
 cancel`, `gem yank`), the verbs LABELLING.md calls destructive and their kin."""
 _DESTRUCTIVE_OPTIONS = frozenset(
-    {"--force", "-rf", "-fr", "--delete", "--purge", "--hard", "--replicas=0", "--prune"}
+    {"--force", "-rf", "-fr", "--delete", "-delete", "--purge", "--hard", "--replicas=0", "--prune"}
 )
 """Options that delete, overwrite or stop wherever they stand (`git push --delete`, `rsync
---delete`, `git reset --hard`, `kubectl scale --replicas=0`, `kubectl apply --prune`)."""
+--delete`, `find -delete`, `git reset --hard`, `kubectl scale --replicas=0`, `kubectl apply
+--prune`)."""
 _WRITE_WORDS = frozenset(
     {"apply", "create", "patch", "scale", "restart", "rollout", "set", "edit", "replace",
      "label", "annotate", "cordon", "uncordon", "start", "update", "upgrade", "install",

@@ -43,6 +43,9 @@ def _command_step(compile_text: Compile, command: str, info: str = "console") ->
         "watch -n 5 'oc delete pod -l app=spool --field-selector=status.phase=Failed'",
         "gcloud compute ssh vm-7 --zone europe-west2-a --command 'sudo rm -rf /var/lib/spool'",
         "oc exec ledger-0 -c app -- sh -c 'truncate -s 0 /data/ledger.log'",
+        "bash --noprofile --norc -ec 'cd /srv/spool && rm -f *.tmp'",
+        "find /srv -xdev -type f -name exports -user app -exec shred -u {} +",
+        "find /var/spool/exports -name '*.csv' -mtime +30 -delete",
     ],
 )
 def test_a_wrapper_is_at_least_as_dangerous_as_the_command_it_runs(
@@ -61,6 +64,7 @@ def test_a_wrapper_is_at_least_as_dangerous_as_the_command_it_runs(
         "ssh bastion-2 uptime",
         "git checkout -- deleted-notes.txt",
         "git log --oneline -- cmd/stop.go",
+        "find /var/spool/exports -name '*.csv' -exec ls -la {} ;",
     ],
 )
 def test_a_wrapper_of_a_harmless_command_is_not_destructive(

@@ -83,6 +83,8 @@ _PREFIXES: dict[tuple[str, ...], _Prefix] = {
     ("docker-compose", "run"): _DOCKER,
 }
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "su"})
+_SHELL_COMMAND_FLAG = re.compile(r"-[a-z]*c[a-z]*")
+"""`-c`, `-ec`, `-xc`: the next word is the command string."""
 _STRING_OPTIONS = frozenset({"--command"})
 """Options whose value is a shell command, whatever the program (`gcloud compute ssh VM
 --command 'CMD'`)."""
@@ -116,6 +118,7 @@ def _unwrapped(argv: list[str]) -> list[list[str]]:
         if after and _PROGRAM.fullmatch(after[0]):
             runs.append(after)
     runs += [c for s in _command_strings(argv) for c in _shell_commands(s)]
+    runs += _find_actions(argv)
     if runs:
         return runs
     for length in (3, 2, 1):
@@ -132,9 +135,27 @@ def _command_strings(argv: list[str]) -> list[str]:
         following = argv[index + 1] if index + 1 < len(argv) else ""
         if name in _STRING_OPTIONS:
             strings.append(value if equals else following)
-        elif word == "-c" and argv[0] in _SHELLS and following:
+        elif _SHELL_COMMAND_FLAG.fullmatch(word) and argv[0] in _SHELLS and following:
             strings.append(following)
     return [s for s in strings if s]
+
+
+def _find_actions(argv: list[str]) -> list[list[str]]:
+    """`find ... -exec CMD {} ;` (or `-execdir`, `-ok`, ending in `;` or `+`) runs CMD."""
+    if argv[0] != "find":
+        return []
+    runs, index = [], 1
+    while index < len(argv):
+        if argv[index] in ("-exec", "-execdir", "-ok", "-okdir"):
+            end = next(
+                (i for i in range(index + 1, len(argv)) if argv[i] in (";", "+", "\\;")),
+                len(argv),
+            )
+            if end > index + 1:
+                runs.append(argv[index + 1 : end])
+            index = end
+        index += 1
+    return runs
 
 
 def _after_prefix(words: list[str], prefix: _Prefix) -> list[list[str]]:
