@@ -50,7 +50,8 @@ class BoundStep:
     issues: tuple[BindingIssue, ...] = ()
     effect: Effect | None = None
     """The most dangerous effect among a compound command's parts, when it is more dangerous
-    than the bound tool's (or there is no tool): `a && b`, `a; b`, `a | b`, HTTP methods."""
+    than the bound tool's (or there is no tool): `a && b`, `a; b`, `a | b`, HTTP methods, the
+    commands a wrapper runs (`sudo`, `ssh HOST CMD`, `X -- CMD`), console code's calls."""
 
 
 def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:
