@@ -16,7 +16,7 @@ from compiler.models import Effect, Span, ToolBinding
 from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
 from compiler.registry import Registry, Tool
-from compiler.text.console_code import code_effect
+from compiler.text.console_code import code_effect, is_console_code
 from compiler.text.shell import split_pipeline
 from compiler.text.wrappers import inner_commands
 
@@ -236,6 +236,12 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
 
 
 def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Span) -> BoundStep:
+    if is_console_code(command):
+        # Not a shell line: its `{ |job| ... }` and `;` are no pipes or separators.
+        detail = (
+            "console code (Ruby, Python, SQL, ...), not a shell command: no registry tool runs it"
+        )
+        return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
     parsed = split_pipeline(command)
     if parsed is None or not parsed.stages:
         detail = "the command could not be split into words (unbalanced quotes?)"

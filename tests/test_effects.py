@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from compiler.models import Artifact, Step
-from compiler.text.console_code import code_effect
+from compiler.text.console_code import code_effect, is_console_code
 from compiler.text.wrappers import inner_commands
 
 from .conftest import codes
@@ -165,6 +165,46 @@ def test_console_code_in_a_block_makes_the_step_destructive(compile_text: Compil
     block = 'Mailer::Log.where(status: "bounced", created_at: 1.year.ago..).in_batches.destroy_all'
     step = _command_step(compile_text, block, info="ruby")
     assert step.effect == "destructive" and step.requires_approval
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jobs::Queue.all.map { |q| [q.name, q.size] }",
+        'Account.find(7).update(plan: "basic")',
+        "Rails.cache.clear",
+        "db.sessions.find({ expired: true }).count()",
+        "SELECT id FROM jobs WHERE state = 'dead'; SELECT 1;",
+        'queue = Jobs::Queue.new("low")',
+        "import shutil",
+    ],
+)
+def test_console_code_is_recognised(line: str) -> None:
+    assert is_console_code(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "deploy.sh --env staging",
+        "python3.11 -m http.server 8080",
+        "oc get pods -n shop | grep api",
+        "set -euo pipefail",
+        "./bin/rails runner 'Ledger.tidy'",
+        "JOBS=$(oc get jobs -o name)",
+    ],
+)
+def test_shell_lines_are_not_console_code(line: str) -> None:
+    assert not is_console_code(line)
+
+
+def test_console_code_is_not_split_into_shell_pipes(compile_text: Compile) -> None:
+    art = compile_text(
+        "# T\n\n## Look\n\n```ruby\nJobs::Queue.all.map { |q| [q.name, q.size] }\n```\n"
+    )
+    step = _step(art)
+    assert "RB208" not in codes(art) and codes(art).count("RB207") == 1
+    assert step.effect != "destructive"
 
 
 # Prose: what LABELLING.md calls destructive -------------------------------------------------

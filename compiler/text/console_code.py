@@ -13,16 +13,12 @@ import re
 from typing import Literal
 
 _DESTRUCTIVE_VERB = (
-    r"(?:delete|destroy|drop(?!_while\b)|purge|remove|clear|truncate|wipe|erase|flush(?:all|db)?"
+    r"(?:delete|destroy|drop(?!_while\b|_first\b)|purge|remove|clear|truncate|wipe|erase|flush(?:all|db)?"
     r"|kill|terminate|unlink|rmtree|rmdir|rm(?:_rf|_r|_f)?|evict|stop|shutdown|revoke|expunge"
     r"|discard_all|reset_all)"
 )
-_SUFFIX = (
-    r"(?:_all|_by|_if|_many|_one|_matching|_where|_keys?|_records?|_later|_now|_async|_table"
-    r"|_column|_index|_database|_collection|Many|One|All|Database|Collection|Table|Index|Keys?"
-    r"|Objects?|Items?)?!?"
-)
-"""`delete_all`, `destroy_by`, `deleteMany`, `dropDatabase`, `purge!`."""
+_SUFFIX = r"(?:_[a-z_]+|[A-Z]\w*)?!?"
+"""`delete_all`, `destroy_by`, `remove_role`, `deleteMany`, `dropDatabase`, `purge!`."""
 _DESTRUCTIVE_CALL = re.compile(
     # A method called on a receiver (`job.delete`, `Model.where(x).destroy_all`, `db.c.drop()`),
     # not part of a longer name, a file name or a host (`.deleted_at`, `x.delete.yaml`) ...
@@ -53,3 +49,30 @@ def code_effect(line: str) -> Literal["destructive", "write"] | None:
     if _DESTRUCTIVE_CALL.search(line) or _DESTRUCTIVE_STATEMENT.search(line):
         return "destructive"
     return "write" if _WRITING.search(line) else None
+
+
+_SCRIPT = re.compile(r"\.(?:sh|bash|zsh|py|rb|pl|js|ts|exe|ps1|cmd|bat|jar)$", re.IGNORECASE)
+_CALL_CHAIN = re.compile(
+    r"[A-Za-z_]\w*(?:::[A-Za-z_]\w*)+|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*[!?]?)+(?=[({\[]|$)"
+)
+"""`Sidekiq::Queue`, `User.find(`, `Rails.cache.clear`, `db.jobs.find({`: a receiver and a
+method, never a program's name (`deploy.sh` is a script, `python3.11` a program)."""
+_STATEMENT = re.compile(
+    r"(?:SELECT|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|WITH\s+\w+\s+AS|CREATE|DROP"
+    r"|ALTER|TRUNCATE|GRANT|REVOKE|BEGIN|COMMIT|ROLLBACK|VACUUM|EXPLAIN|FLUSHALL|FLUSHDB)\b"
+    r"|(?i:select\s.+\sfrom|insert\s+into|delete\s+from|update\s+\w+\s+set)\b"
+    # `jobs = Queue.new("low")`: sh has no spaced assignment; `import os`, `from x import y`
+    r"|[a-z_]\w*\s+=\s+\S|(?:import\s+[\w.]+(?:\s+as\s+\w+)?|from\s+[\w.]+\s+import\s+\w+)\s*$"
+)
+
+
+def is_console_code(line: str) -> bool:
+    """Whether a line is code for a console (Ruby, Python, JS, SQL, Redis), not a shell command:
+    its first word is a receiver and a method (`Sidekiq::Queue.all`, `User.find(3)`), or it is a
+    statement (`SELECT ...`, `TRUNCATE jobs;`, `jobs = Queue.new`, `import os`). Its `{ |x| }`
+    blocks and `;` are the language's, not pipes and separators."""
+    stripped = line.strip()
+    if _STATEMENT.match(stripped):
+        return True
+    first = stripped.split(maxsplit=1)[0] if stripped else ""
+    return not _SCRIPT.search(first) and _CALL_CHAIN.match(first) is not None
