@@ -1822,3 +1822,17 @@ def test_a_table_row_of_a_name_and_its_address_is_reference_data() -> None:
     document = parse(text)
     unplaced = account(document, extract(document), frozenset()).unplaced
     assert [issue.span.line for issue in unplaced] == [8]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A verb-shaped word after "and" with "as" or a copula after it is a noun.
+        ("Use chat alerts and email as your fallback channel.", 1),
+        ("Keep the runbook and page is fine for now.", 1),
+        # A verb with its object after "and" starts another instruction.
+        ("Use chat alerts and email the owner.", 2),
+    ],
+)
+def test_a_noun_after_and_is_no_second_instruction(sentence: str, expected: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{sentence}\n")) == expected

@@ -28,7 +28,10 @@ _COORDINATED = re.compile(
     r"(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|act)\b)"
-    r"(?!(?<!, and )(?<!, or )use\b)",
+    r"(?!(?<!, and )(?<!, or )use\b)"
+    # a noun, not a verb, when a copula or "as" follows it ("push notifications and email as
+    # the first method", "and page is ...")
+    r"(?![a-z]+\s+(?:as|is|are|was|were)\b)",
     re.IGNORECASE,
 )
 _SHARED_OBJECT = re.compile(
