@@ -984,3 +984,49 @@ def test_long_change_evidence_ends_on_a_whole_word(compile_text: Compile) -> Non
     evidence = found[0][1]
     assert evidence.startswith("disable the admission webhooks")
     assert evidence.split()[-1] in body.split(), evidence
+
+
+# Session 7: actors resolved like names, whatever the verb that reaches them or the word that
+# names them (each in words no labelled case uses).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # reached by any means: a call, a mail, a text, an alert, waking them
+        ("# Fix\n\n1. Phone the data centre staff and ask them to reseat the disk.\n", 1),
+        ("# Fix\n\n1. Email the billing department with the invoice number.\n", 1),
+        ("# Fix\n\n1. Alert the release managers before you start.\n", 1),
+        ("# Fix\n\n1. Wake up the database administrator.\n", 1),
+        ("# Fix\n\n1. Confirm with the team lead that the window is open.\n", 1),
+        # named by what they are, or picked from a group
+        ("# Fix\n\n1. Forward the crash dump to the storage squad.\n", 1),
+        ("# Fix\n\n1. Reach out to the networking crew.\n", 1),
+        ("# Fix\n\n1. Inform the on-duty operator.\n", 1),
+        ("# Fix\n\n1. Ask a member of the infrastructure team to approve it.\n", 1),
+        # a contact asked for in the passive, of a function named by its capitalised name
+        ("# Fix\n\n1. Salespeople should be notified when a demo is affected.\n", 1),
+        ("# Fix\n\n1. Finance should be kept up to date on billing impact.\n", 1),
+        ("# Fix\n\n1. Marketing should be engaged for any public incident.\n", 1),
+        # resolved: a channel, an address, a link; not a person; the word used as a noun
+        ("# Fix\n\n1. Phone the data centre staff on the hotline +44 20 0000 0000.\n", 0),
+        ("# Fix\n\n1. Email the billing department at billing@example.com.\n", 0),
+        ("# Fix\n\n1. Call the API with `curl -X POST https://x.example/y`.\n", 0),
+        ("# Fix\n\n1. Forward port 8080 to the pod.\n", 0),
+        ("# Fix\n\nThe alert message indicates the Operator that failed.\n", 0),
+        ("# Fix\n\n**Alert Expression:**\n", 0),
+        ("# Fix\n\nA phone bridge with 100 people sitting idle is costly.\n", 0),
+        # described, not asked: someone else's clause
+        ("# Fix\n\nThey may also act as a liaison to keep the sales team up to date.\n", 0),
+        ("# Fix\n\nSometimes he would be reluctant to involve another member of staff.\n", 0),
+        # a subject in a clause before the instruction is not the instruction's subject
+        ("# Fix\n\n1. If they are on the premium tier, call the account manager.\n", 1),
+    ],
+)
+def test_session7_actor_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB103 reads a contact by what it does (reaching a person: call, phone, email, alert,
+    wake, confirm with, pass on to; or the passive "should be engaged / kept up to date") and a
+    person by what they are (squad, crew, staff, operator, a member of a team, a capitalised
+    function), then resolves them like any other actor; a contact word used as a noun or in
+    someone else's clause is not a step."""
+    assert len(flags(compile_text, body, "RB103")) == expected
