@@ -1030,3 +1030,57 @@ def test_session7_actor_forms(compile_text: Compile, body: str, expected: int) -
     function), then resolves them like any other actor; a contact word used as a noun or in
     someone else's clause is not a step."""
     assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # advisability the reader weighs, however it is said
+        (
+            "# Fix\n\n1. Roll back if it seems wise, with `kubectl rollout undo deploy/x`.\n",
+            "RB101",
+            1,
+        ),
+        (
+            "# Fix\n\n1. If doing so is prudent, promote the standby with `pg promote`.\n",
+            "RB101",
+            1,
+        ),
+        ("# Fix\n\n1. If the situation warrants it, page team-x.\n", "RB101", 1),
+        ("# Fix\n\n1. If it makes sense, rotate the keys with `vault rotate`.\n", "RB101", 1),
+        (
+            "# Fix\n\nIt may be worth restarting the service with `systemctl restart x`.\n",
+            "RB101",
+            1,
+        ),
+        ("# Fix\n\n1. Decide whether to fail over to the standby.\n", "RB101", 1),
+        ("# Fix\n\n1. Pick a suitable replica and promote it with `pg promote`.\n", "RB101", 1),
+        ("# Fix\n\n1. Choose an appropriate time to run `pg vacuum`.\n", "RB101", 1),
+        # decided: a criterion named; a written default for doubt right under it
+        ("# Fix\n\n1. Pick the replica with the lowest lag and promote it.\n", "RB101", 0),
+        (
+            "# Fix\n\n1. Decide whether to page the vendor, and tell team-x.\n"
+            "    * If you are unsure, page the vendor.\n",
+            "RB101",
+            0,
+        ),
+        # judgements with no measure, in other words
+        ("# Fix\n\n1. When the replica has caught up, promote it with `pg promote`.\n", "RB102", 1),
+        ("# Fix\n\n1. Once traffic is back to normal, close it with `pd resolve`.\n", "RB102", 1),
+        ("# Fix\n\n1. If responses are sluggish, page team-x.\n", "RB102", 1),
+        ("# Fix\n\n1. If the cache is under pressure, raise its memory to 8Gi.\n", "RB102", 1),
+        (
+            "# Fix\n\n1. If replica lag is under 10 seconds, promote it with `pg promote`.\n",
+            "RB102",
+            0,
+        ),
+    ],
+)
+def test_session7_condition_forms(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """RB101 reads advisability as the condition (seems wise, is prudent, makes sense, the
+    situation warrants it, may be worth doing, decide whether, a suitable/appropriate pick);
+    RB102 reads more states nobody measures (caught up, back to normal, sluggish, under
+    pressure). A default for doubt in the item right under the decision settles it."""
+    assert len(flags(compile_text, body, code)) == expected

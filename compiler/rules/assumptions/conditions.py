@@ -21,7 +21,7 @@ from compiler.rules.assumptions.scan import (
     _scan,
     _with_model_flags,
 )
-from compiler.rules.regions import at_word_start
+from compiler.rules.regions import Passage, at_word_start
 from compiler.text.actors import defined_roles, initials
 from compiler.text.conditions import (
     EXPLICIT,
@@ -35,6 +35,12 @@ from compiler.text.conditions import (
     undecided,
 )
 
+_ADVISABLE = (
+    r"(?:(?:seems?|looks?|is|are|feels?)\s+(?:wise|prudent|advisable|worthwhile|worth\s+it"
+    r"|justified|warranted|sensible|reasonable|right|best|safe(?:\s+to\s+do\s+so)?)"
+    r"|makes?\s+sense|(?:is\s+)?worth\s+(?:it|doing|the\s+risk))\b"
+)
+"""A predicate of advisability the reader weighs: "seems wise", "is prudent", "makes sense"."""
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
@@ -64,6 +70,21 @@ _VAGUE = (
     r"|\bto\s+(?:your|the)\s+needs\b"
     r"|\bdepending\s+on\s+(?:the\s+)?(?:situation|circumstances|context|scenario|case)\b"
     r"|\b(?:on\s+)?a\s+case[\s-]+by[\s-]+case\s+basis\b"
+    # advisability as the condition: the reader weighs it ("if it seems wise", "when doing so
+    # is prudent", "if the situation warrants it")
+    rf"|\b(?:if|when|whenever|where|as|once)\s+(?:(?:it|this|that|doing\s+so|so)\s+)?{_ADVISABLE}"
+    r"|\b(?:if|when|whenever|where|as|unless)\s+(?:the\s+)?(?:situation|circumstances?|case"
+    r"|context|incident|impact|severity|risk)\s+(?:warrants?|requires?|calls?\s+for|demands?"
+    r"|justif(?:y|ies))\s+(?:it|one|this|that)\b"
+    r"|\bif\s+you\s+(?:see|deem|judge|consider)\s+(?:it\s+)?(?:fit|wise|prudent|best|worthwhile)\b"
+    # a hedged suggestion to act: "it may be worth restarting", "might be wise to fail over"
+    r"|\b(?:might|may|could)\s+(?:also\s+)?be\s+(?:worth(?:while)?|wise|best|prudent|advisable"
+    r"|helpful|useful|a\s+good\s+idea|an\s+idea)\b"
+    # the decision itself handed over: "decide whether to fail over", "it is up to you"
+    r"|\bdecide\s+(?:whether|if|when)\b|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
+    # a choice by a quality nobody defines: "pick a suitable replica", "an appropriate time"
+    r"|\b(?:pick|choose|select|find)\s+(?:an?|the|some)\s+(?:suitable|appropriate|sensible"
+    r"|reasonable|sane|proper|good)\s+[\w-]+"
 )
 _VAGUE_WORDS = frozenset(
     {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
@@ -71,7 +92,11 @@ _VAGUE_WORDS = frozenset(
      "discretion", "judgment", "judgement", "think", "feel", "believe", "have", "need", "help",
      "avoid", "deem", "judge", "look", "looks", "seem", "seems", "might", "may", "consider",
      "should", "perhaps", "call", "decision", "choice", "certain", "sure", "confident",
-     "comfortable", "needs", "depending", "basis"}
+     "comfortable", "needs", "depending", "basis", "wise", "prudent", "advisable", "worthwhile",
+     "worth", "justified", "reasonable", "right", "best", "safe", "warrants", "warrant",
+     "requires", "require", "calls", "demands", "demand", "justify", "justifies", "see", "fit",
+     "helpful", "useful", "idea", "decide", "up", "sane", "proper",
+     "good"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
@@ -91,7 +116,9 @@ _CONDITION_FIRST = frozenset(
 
 _HEDGED_CHANGE = re.compile(
     r"(?:might|may)\s+(?:also\s+)?need\s+(?:to\s+be\b|an?\s+|manual\s+|reboot|restart|replacement"
-    r"|rollback|redeploy|failover|resize|upgrade|clean)",
+    r"|rollback|redeploy|failover|resize|upgrade|clean)"
+    r"|(?:might|may|could)\s+(?:also\s+)?be\s+(?:worth(?:while)?|wise|best|prudent|advisable"
+    r"|helpful|useful|a\s+good\s+idea|an\s+idea)\s+(?:to\s+)?[a-z]+ing\b",
     re.IGNORECASE,
 )
 """A hedged change with no "you": "the OSD may need to be replaced", "might need a reboot"."""
@@ -130,7 +157,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
-    starts = "abcdimopstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    extra_starts = "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    starts = "abcdfimopstuwyI" + extra_starts
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
     excused = _excused(context)
@@ -258,7 +286,24 @@ def _default_given(hit: Hit) -> bool:
     starts = hit.passage.sentence_starts
     index = bisect_left(starts, hit.passage.sentence_at(hit.start).start)
     following = hit.passage.sentences[index : index + 2] if index < len(starts) else []
-    return any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence)
+    if any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence):
+        return True
+    # or in the item right under it ("decide whether to announce" / "* If you are unsure,
+    # announce"): the default is written one line on
+    below = _next_passage(hit)
+    return below is not None and any(on_doubt(s.text) for s in below.sentences[:2])
+
+
+def _next_passage(hit: Hit) -> Passage | None:
+    """The passage that starts on the line after the hit's passage ends, if any."""
+    end = hit.passage.block.span.end_line
+    for passage in hit.context.passages:
+        line = passage.block.span.line
+        if end < line <= end + 1:
+            return passage
+        if line > end + 1:
+            break
+    return None
 
 
 def _leads_instruction(hit: Hit) -> bool:
