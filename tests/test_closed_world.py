@@ -1084,3 +1084,40 @@ def test_session7_condition_forms(
     RB102 reads more states nobody measures (caught up, back to normal, sluggish, under
     pressure). A default for doubt in the item right under the decision settles it."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # more verbs that change a system, each with what it changes
+        ("# Fix\n\n1. Bump the file descriptor limit on the host.\n", 1),
+        ("# Fix\n\n1. Revert the commit that broke the build.\n", 1),
+        ("# Fix\n\n1. Clear the dead-letter queue.\n", 1),
+        ("# Fix\n\n1. Kick off a new build of the image.\n", 1),
+        ("# Fix\n\n1. Taint the failing node so nothing lands on it.\n", 1),
+        ("# Fix\n\n1. Trigger the failover of the database.\n", 1),
+        ("# Fix\n\n1. Run the cleanup job for the tenant.\n", 1),
+        ("# Fix\n\n1. Set the worker count to 8.\n", 1),
+        ("# Fix\n\n1. Pause the consumer group.\n", 1),
+        # said how, intransitive, a goal or words someone says
+        ("# Fix\n\n1. Clear the dead-letter queue with `rabbitmqadmin purge queue name=dlq`.\n", 0),
+        ("# Fix\n\nThe alert should clear within 10 minutes.\n", 0),
+        ("# Fix\n\n1. Run the following command:\n\n```bash\nkubectl get pods\n```\n", 0),
+        ("# Fix\n\n1. Set the worker count to 8 with `kubectl scale deploy/w --replicas=8`.\n", 0),
+        (
+            '# Fix\n\nIt wasn\'t "we can get you the list or fix the outage", it was a decision.\n',
+            0,
+        ),
+        (
+            "# Fix\n\nTo stop the errors and clear the alert, you can turn off the feature.\n\n"
+            "* Edit the config:\n\n    ```console\n    oc edit cm feature\n    ```\n",
+            0,
+        ),
+    ],
+)
+def test_session7_action_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108 reads more changes by what they do to a system (bump, revert, clear X, kick off,
+    taint, trigger a failover, run a job, set X to Y, pause X); an intransitive use, a
+    goal in a purpose clause ("To ... clear the alert, ...") and words in quotation marks are
+    not instructions, and a goal does not count as a second change the list must repeat."""
+    assert len(flags(compile_text, body, "RB108")) == expected

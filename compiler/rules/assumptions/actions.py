@@ -103,6 +103,18 @@ _CHANGE_VERBS = (
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
     r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply(?!\s+to\s)|modify"
     r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
+    # more verbs that change a system's state, each with what it changes, so the intransitive
+    # ("the alert should clear", "start with the logs", "errors should stop") is not one
+    r"|bump|revert|provision|deprovision|taint|untaint|toggle|re-?enable"
+    r"|re-?index|re-?sync|re-?publish|re-?process|re-?queue|re-?provision|re-?import|unpublish"
+    r"|kick\s+off|free\s+up|clear\s+(?:out\s+)?(?:the|a|all|any|its|their)\b"
+    r"|stop\s+(?:the|a|all|any|its|their)\s+(?!\w+ing\b)"
+    r"|pause\s+(?:the|a|all|any)\b|resume\s+(?:the|a|all|any)\b|suspend\s+(?:the|a|all|any)\b"
+    r"|merge\s+(?:the|a|your|this|that)\b|trigger\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:migration"
+    r"|build|deploy(?:ment)?|job|pipeline|sync|re-?index|rebuild|failover|backup|rollout|release"
+    r"|run)\b|run\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:migrations?|tasks?|jobs?|backfills?"
+    r"|scripts?|playbooks?|pipelines?)\b(?!\s+(?:below|above))"
+    r"|set\s+(?:the\s+|your\s+|its\s+)?(?:[\w.-]+\s+){1,3}?to\s+(?!(?:be|do|make|see|get)\b)"
     r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
     r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
@@ -281,6 +293,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
             continue
+        if _quoted(hit) or _purpose(hit):
+            continue  # it wasn't "We can either get you that list or fix the incident"
         if passage.block.kind == "heading" or _command_in(context, passage):
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
@@ -306,6 +320,32 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             hit.words,
             hit.step,
         )
+
+
+_OPEN_QUOTE = re.compile(r"\"|\u201c|\u201d")
+
+
+def _quoted(hit: Hit) -> bool:
+    """Whether the change is inside a quotation in its sentence (an odd number of double quotes
+    before it): words someone says or said, not an instruction to the reader."""
+    start = hit.passage.sentence_at(hit.start).start
+    return len(_OPEN_QUOTE.findall(hit.passage.text, start, hit.start)) % 2 == 1
+
+
+_PURPOSE = re.compile(r"^\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:]*$", re.IGNORECASE)
+
+
+_PURPOSE_LEAD = re.compile(
+    r"(?:^|(?<=[.!?]\s))\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:.]*,", re.IGNORECASE
+)
+"""Purpose clauses that open sentences: the goals, not the changes asked for."""
+
+
+def _purpose(hit: Hit) -> bool:
+    """Whether the change is the goal of a purpose clause that opens the sentence ("To stop the
+    errors and clear the alert, disable ..."): the instruction is what follows the comma."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _PURPOSE.match(hit.passage.text[start : hit.start]) is not None
 
 
 @dataclass(frozen=True)
@@ -486,7 +526,7 @@ def _list_details(context: CheckContext, hit: Hit) -> bool:
     blocks = context.document.blocks
     if not _list_follows(blocks, hit.passage):
         return False
-    changes = len(_CHANGE_WORDS.findall(hit.passage.text))
+    changes = len(_CHANGE_WORDS.findall(_PURPOSE_LEAD.sub(" ", hit.passage.text)))
     if changes <= 1:
         return True
     verbs, _ = _clause_verbs_and_objects(hit.words)
