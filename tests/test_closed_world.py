@@ -1121,3 +1121,25 @@ def test_session7_action_forms(compile_text: Compile, body: str, expected: int) 
     goal in a purpose clause ("To ... clear the alert, ...") and words in quotation marks are
     not instructions, and a goal does not count as a second change the list must repeat."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # waiting on any event with no time given, however the event is said
+        ("# Fix\n\n1. Wait until the replica catches up.\n", 1),
+        ("# Fix\n\n1. Hold off until the backlog clears.\n", 1),
+        ("# Fix\n\n1. Let the reindex run to completion.\n", 1),
+        ("# Fix\n\n1. Let the new records propagate.\n", 1),
+        ("# Fix\n\n1. Check back later to confirm the fix held.\n", 1),
+        # bounded, or not a wait
+        ("# Fix\n\n1. Wait up to 20 minutes until the replica catches up.\n", 0),
+        ("# Fix\n\n1. Check back in 30 minutes to confirm the fix held.\n", 0),
+        ("# Fix\n\n1. Let the IC know you are done.\n", 0),
+    ],
+)
+def test_session7_wait_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "until <any event>" is open-ended unless a duration bounds it (the event's verb
+    need not be on a list); holding off, letting a job run its course and checking back later
+    are waits too."""
+    assert len(flags(compile_text, body, "RB106")) == expected

@@ -19,7 +19,7 @@ from compiler.rules.regions import DURATION_OR_COUNT, Passage, block_after, star
 
 _WAIT = re.compile(
     starting_with(
-        "kprwmocfoOpPrRcCMWKFsSgGaAlLtT",
+        "kprwmocfoOpPrRcCMWKFsSgGaAlLtThH",
         # a count or a time with no number: "retry a couple of times", "wait a bit", "give it
         # some time", "let it settle"
         r"\b(?:retry|repeat|try\s+again|re-?run\s+it)\b[^.;:!?]{0,40}?\b(?:a\s+(?:couple|few)"
@@ -29,8 +29,11 @@ _WAIT = re.compile(
         r"(?:\s+while)?|moment|few\s+(?:more\s+)?(?:minutes|seconds|hours))|some\s+(?:more\s+)?"
         r"(?:time|minutes))\b"
         r"|\blet\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:settle|stabili[sz]e|recover|catch\s+up"
-        r"|warm\s+up|finish|converge|sync)\b"
-        r"|\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
+        r"|warm\s+up|finish|converge|sync|complete|drain|propagate|roll\s+out|run\s+to\s+completion"
+        r"|run\s+its\s+course)\b"
+        # coming back to it later with no time: "check back later"
+        r"|\bcheck\s+back\b(?:\s+(?:later|on\s+it|in\s+a\s+(?:while|bit)))?"
+        r"|\b(?:wait|hold\s+off|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
         r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
         r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
         r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
@@ -51,6 +54,7 @@ _WAIT = re.compile(
 )
 _WAIT_FIRST = frozenset(
     {"wait", "keep", "retry", "repeat", "poll", "monitor", "watch", "follow", "occasionally",
+     "hold", "back",
      "silence", "snooze", "mute", "pause", "suspend", "try", "rerun", "re", "run", "give",
      "allow", "let",
      "periodically", "regularly", "from", "may", "might", "will", "should", "could"}
@@ -62,15 +66,15 @@ _WATCH = re.compile(
     re.IGNORECASE,
 )
 _OPEN_ENDED = re.compile(
-    r"\b(?:until|till)\s+(?:it|they|`[^`]+`|(?:the|these|those|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
-    r"|all\s+[\w-]+)\s+(?:is|are|becomes?"
-    r"|recovers?|comes?\s+back|works?|succeeds?|stabili[sz]es?|finish(?:es)?|completes?|resolves?"
-    r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
+    # waiting on any event with no time given: "until the replica catches up"
+    r"\b(?:until|till)\s+(?:it|they|`[^`]+`|(?:the|these|those|this|that|all|every|your|its)\s+"
+    r"[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:has\s+|have\s+|is\s+|are\s+)?[a-z]+(?:s|es|ed)?\b"
     r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
     r"|come\s+back|be)\b"
     r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b"
     r"|\b(?:a\s+(?:couple|few)|several|multiple|a\s+number)\s+(?:of\s+)?(?:more\s+)?(?:times"
     r"|attempts|tries|minutes|seconds|hours)\b|\ba\s+(?:little|moment)\b|^let\s"
+    r"|^check\s+back\b"
     r"|^wait\s+for\s+(?:it|them|(?:the|a|an|all|every|your)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+[a-z]+"
     r"|^(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]*\b(?:until|till)\b",
     re.IGNORECASE,
