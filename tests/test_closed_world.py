@@ -1143,3 +1143,25 @@ def test_session7_wait_forms(compile_text: Compile, body: str, expected: int) ->
     need not be on a list); holding off, letting a job run its course and checking back later
     are waits too."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # habit as the manner, and artifacts known by their insider owner or lore
+        ("# Fix\n\n1. Roll the change out as you normally would.\n", 1),
+        ("# Fix\n\n1. Run Priya's cleanup script on the host.\n", 1),
+        ("# Fix\n\n1. Run the purge script Dana wrote.\n", 1),
+        ("# Fix\n\n1. Log in with the shared password.\n", 1),
+        ("# Fix\n\n1. Follow the team's checklist for the cutover.\n", 1),
+        # linked or named: on the page
+        ("# Fix\n\n1. Run Priya's [cleanup script](https://git.example/cleanup).\n", 0),
+        ("# Fix\n\n1. Log in with the password from [the vault](https://vault.example/db).\n", 0),
+        ("# Fix\n\n1. Restart it as shown in [step 2](#step-2).\n", 0),
+    ],
+)
+def test_session7_tribal_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB104: habit as the manner ("as you normally would") and an artifact known only by its
+    owner or lore ("Priya's script", "the script Dana wrote", "the shared password", "the team's
+    checklist") are insiders' references unless the sentence links them."""
+    assert len(flags(compile_text, body, "RB104")) == expected

@@ -36,6 +36,13 @@ _ROLE_NOUN = (
 )
 _ANY_LINK = re.compile(r"\]\(|\]\[|https?://")
 """Any link: inline, reference-style or a bare URL (an "our X" that links it is resolved)."""
+_INSIDER_ARTIFACT = (
+    r"(?:dashboards?|scripts?|tools?|runbooks?|playbooks?|spreadsheets?|sheets?|docs?|wiki"
+    r"|notebooks?|trick|workaround|passwords?|credentials|laptops?|machines?|box|vault|bastion"
+    r"|jump\s*(?:box|host)|repos?|repositor(?:y|ies)|queries|query|commands?|process|procedure"
+    r"|checklists?|templates?|alias(?:es)?)\b"
+)
+"""Things a team keeps that a reference must link or name ("the shared password")."""
 _TRIBAL = re.compile(
     starting_with(
         "alotduy",
@@ -54,10 +61,26 @@ _TRIBAL = re.compile(
         r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b"
         # "the numbers we always look at"
         r"|\bthe\s+(?:[\w-]+\s+){1,2}?(?:(?:that|which)\s+)?(?:we|they)\s+(?:always|usually|normally"
-        r"|typically|generally)\s+(?:look\s+at|use|check|run|watch|do|follow)\b",
+        r"|typically|generally)\s+(?:look\s+at|use|check|run|watch|do|follow)\b"
+        # the manner of habit: "deploy as you normally would", "as we always do"
+        r"|\bas\s+(?:you|we|they)\s+(?:would\s+)?(?:normally|usually|always|typically)"
+        r"(?:\s+(?:would|do|did|does))?\b"
+        r"|\bas\s+(?:normally|usually|typically)\s+(?:done|configured|set\s+up|deployed)\b"
+        # an artifact known by its insider owner or lore: "Bob's script", "the team's runbook",
+        # "the script Bob wrote", "the well-known trick", "the shared password"
+        rf"|\b(?:the\s+team's|(?:the|our)\s+(?:well-known|famous|trusty|magic"
+        rf"|secret|shared|internal|ops|team|special))\s+(?:[\w-]+\s+)?{_INSIDER_ARTIFACT}"
+        rf"|\bthe\s+(?:[\w-]+\s+)?{_INSIDER_ARTIFACT}\s+(?:that\s+)?(?-i:[A-Z][a-z]+)\s+"
+        r"(?:wrote|made|built|set\s+up|created|shared|uses|maintains|keeps)\b",
     ),
     re.IGNORECASE,
 )
+
+
+_OWNED = re.compile(
+    rf"(?<![\w'])(?-i:[A-Z][a-z]+)(?:'s|\u2019s)\s+(?:[\w-]+\s+)?{_INSIDER_ARTIFACT}", re.IGNORECASE
+)
+"""An artifact known by its owner's name: "Bob's script", "Priya's dashboard"."""
 
 
 def _norm(name: str) -> str:
