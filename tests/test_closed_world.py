@@ -942,8 +942,8 @@ def test_session6_a_block_that_sets_a_variable_is_not_only_reads(compile_text: C
     ("body", "expected"),
     [
         ("# Fix\n\nA low budget could block node drains.\n", 0),
-        ("# Fix\n\n1. Fix the config and the agent should restart on its own.\n", 0),
-        ("# Fix\n\n1. Fix the config, then restart the agent.\n", 1),
+        ("# Fix\n\n1. Check the config and the agent should restart on its own.\n", 0),
+        ("# Fix\n\n1. Check the config, then restart the agent.\n", 1),
         ("# Fix\n\nUse the `Agent` objects to\nreconfigure the fleet.\n", 0),
     ],
 )
@@ -1099,6 +1099,7 @@ def test_session7_condition_forms(
         ("# Fix\n\n1. Run the cleanup job for the tenant.\n", 1),
         ("# Fix\n\n1. Set the worker count to 8.\n", 1),
         ("# Fix\n\n1. Pause the consumer group.\n", 1),
+        ("# Fix\n\n1. If action is needed, fix the issue within the hour.\n", 1),
         # said how, intransitive, a goal or words someone says
         ("# Fix\n\n1. Clear the dead-letter queue with `rabbitmqadmin purge queue name=dlq`.\n", 0),
         ("# Fix\n\nThe alert should clear within 10 minutes.\n", 0),
@@ -1117,7 +1118,7 @@ def test_session7_condition_forms(
 )
 def test_session7_action_forms(compile_text: Compile, body: str, expected: int) -> None:
     """RB108 reads more changes by what they do to a system (bump, revert, clear X, kick off,
-    taint, trigger a failover, run a job, set X to Y, pause X); an intransitive use, a
+    taint, trigger a failover, run a job, set X to Y, pause X, fix X); an intransitive use, a
     goal in a purpose clause ("To ... clear the alert, ...") and words in quotation marks are
     not instructions, and a goal does not count as a second change the list must repeat."""
     assert len(flags(compile_text, body, "RB108")) == expected
@@ -1165,3 +1166,45 @@ def test_session7_tribal_forms(compile_text: Compile, body: str, expected: int) 
     owner or lore ("Priya's script", "the script Dana wrote", "the shared password", "the team's
     checklist") are insiders' references unless the sentence links them."""
     assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the file to edit is where, its content what
+        (
+            "# Fix\n\n1. Edit `deploy/prod/values.yaml` in the infra repository:\n\n"
+            "    ```yaml\n    workers: 6\n    ```\n",
+            0,
+        ),
+        (
+            "# Fix\n\nNext, modify [routes.yml][r] with the new route.\n\n[r]: https://git.example/r\n",
+            0,
+        ),
+        ("# Fix\n\n1. Modify the routing rules with the new route.\n", 1),
+        # a PR or merge of a change already shown, or referred back to
+        ("# Scale\n\n```yaml\nworkers: 6\n```\n\nOpen a PR, get it reviewed, and merge it.\n", 0),
+        ("# Scale\n\n1. Merge the changes once the review passes.\n", 0),
+        ("# Scale\n\n1. Open a PR to move the workers to the new pool.\n", 1),
+        ("# Scale\n\nYou can also update both manifests as above and open a PR.\n", 0),
+        # a place named in the sentence before; a lead-in whose list gives the places
+        (
+            "# Keys\n\nCreate a key on the Acme dashboard. Then you can revoke the old key.\n",
+            0,
+        ),
+        ("# Keys\n\nCreate a new key. After a day, you can revoke the old key.\n", 1),
+        (
+            "# Apply\n\n- Apply the matching workspace:\n  - [prod](https://tf.example/prod)\n"
+            "  - [staging](https://tf.example/staging)\n",
+            0,
+        ),
+        # a change inside a clause of time is when, not what
+        ("# Fix\n\n1. Tell team-x as soon as you begin to consider rolling back.\n", 0),
+    ],
+)
+def test_session7_changes_said_on_the_page(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108 resolves a change said on the page in other ways: an edit of a named file (its
+    content after it), a PR or merge of a change already shown or referred back to ("merge the
+    changes", "as above"), a place named in the sentence before, a lead-in whose list links the
+    places; a change in a clause of time ("as soon as you consider rolling back") is not asked."""
+    assert len(flags(compile_text, body, "RB108")) == expected

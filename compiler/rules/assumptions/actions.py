@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,9 +42,9 @@ _ACTION_VERB = (
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
     rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
-    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
+    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
-    rf"{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
+    rf"{_ACTION_VERB}\b(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
     r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*"
     # a look-up in a console nobody names: "check the cloud provider to verify ..."
@@ -110,6 +111,7 @@ _CHANGE_VERBS = (
     r"|kick\s+off|free\s+up|clear\s+(?:out\s+)?(?:the|a|all|any|its|their)\b"
     r"|stop\s+(?:the|a|all|any|its|their)\s+(?!\w+ing\b)"
     r"|pause\s+(?:the|a|all|any)\b|resume\s+(?:the|a|all|any)\b|suspend\s+(?:the|a|all|any)\b"
+    r"|fix\s+(?:the|it|them|any|its|their)\b"
     r"|merge\s+(?:the|a|your|this|that)\b|trigger\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:migration"
     r"|build|deploy(?:ment)?|job|pipeline|sync|re-?index|rebuild|failover|backup|rollout|release"
     r"|run)\b|run\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:migrations?|tasks?|jobs?|backfills?"
@@ -147,7 +149,8 @@ _CHANGE_CLAUSE = re.compile(
     rf"|safely|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going|ensure|be\s+sure)\s+to\s+"
     rf"|\bmake\s+sure\s+(?:you\s+)?)"
-    rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}}\w*)"  # 60 characters, then the word ends
+    # 60 characters (inline code counts as one: its dots end nothing), then the word ends
+    rf"(?P<clause>{_CHANGE_VERB}\b(?:`[^`\n]{{1,80}}`|\[[^\]\n]{{1,80}}\]|[^.;:!?,`]){{0,60}}\w*)"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60}\w*)"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
@@ -234,7 +237,9 @@ _CLAUSE_THING_SUBJECT = re.compile(
 )
 
 
-_AND_THEN = re.compile(r"\band\s+(?:then\s+)?$", re.IGNORECASE)
+_AND_THEN = re.compile(
+    r"\b(?:and|or)\s+(?:then\s+)?(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE
+)
 
 
 def _place_carries(hit: Hit) -> bool:
@@ -293,8 +298,10 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
             continue
-        if _quoted(hit) or _purpose(hit):
+        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit):
             continue  # it wasn't "We can either get you that list or fix the incident"
+        if _resolved_by_reference(context, hit):
+            continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
         if passage.block.kind == "heading" or _command_in(context, passage):
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
@@ -320,6 +327,154 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             hit.words,
             hit.step,
         )
+
+
+_FILE = re.compile(
+    r"`[^`\n]*(?:/[^`\n]*|\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|html?"
+    r"|txt|env|sh|properties|xml|go|java|lock))`"
+    r"|\[[^\]\n]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|txt|go)\]",
+    re.IGNORECASE,
+)
+"""A file named in inline code or a link's words: `charts/values.yaml`, [best_bets.yml][x]."""
+_EDIT = re.compile(
+    r"^(?:edit|modify|update|change|add|amend|adjust|append|insert|set|configure|define)\b",
+    re.IGNORECASE,
+)
+_REFERS_TO_CHANGES = re.compile(
+    r"\brevert\s+(?:PR|pull\s+request|MR|merge\s+request)\b"
+    r"|\b(?:the|your|these|those|this)\s+changes?\b",
+    re.IGNORECASE,
+)
+"""A PR or merge of changes said before: a revert, "merge the changes"."""
+_AS_ABOVE = re.compile(
+    r"\bas\s+(?:above|below|described(?:\s+above)?|shown(?:\s+above)?|in\s+step\s+\d+)\b",
+    re.IGNORECASE,
+)
+"""A change said with how elsewhere on the page: "update the two files as above"."""
+_GIT_CHANGE = re.compile(
+    r"\b(?:merge|PR|MR|pull\s+request|merge\s+request|commit)\b", re.IGNORECASE
+)
+
+
+def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
+    """Whether the change is said elsewhere on the page: an edit of a file the clause names
+    (the file is where, its new content what: "Edit `values.yaml`", "modify [types.yml][x]"), a
+    change that refers back to one already described ("merge the changes", "create the revert
+    PR", "as above"), a PR after the edit it carries (a block of content earlier in its
+    section), or a change done in the place the sentence before names ("Create a key
+    in Notify's dashboard ... you can revoke the old key")."""
+    clause = _own_clause(hit.words)
+    if _EDIT.match(clause) and _FILE.search(clause):
+        return True
+    if _AS_ABOVE.search(hit.sentence):
+        return True
+    if _GIT_CHANGE.search(hit.sentence) and (
+        _REFERS_TO_CHANGES.search(hit.sentence) or _change_shown_before(context, hit.passage)
+    ):
+        return True
+    return _place_before(hit)
+
+
+_CONNECTIVE = re.compile(r"^(?:then|now|next|first|finally|also|please)\W+", re.IGNORECASE)
+
+
+def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Passage) -> bool:
+    """`_resolved_by_reference` for a step's text, and what comes right after the step: a code
+    block that is not only reads (the content to write), or for a lead-in, a list (its
+    details, "Apply the workspace:" and the linked workspaces)."""
+    clause = _CONNECTIVE.sub("", _own_clause(clause))
+    if _EDIT.match(clause) and _FILE.search(passage.text):
+        return True
+    sentence = _sentence_from(context, step.source or passage.block.span)
+    if _AS_ABOVE.search(sentence):
+        return True
+    if _GIT_CHANGE.search(sentence) and (
+        _REFERS_TO_CHANGES.search(sentence) or _change_shown_before(context, passage)
+    ):
+        return True
+    blocks = context.document.blocks
+    if _code_follows(blocks, passage) and not _code_only_reads(context, passage):
+        return True
+    if step.text.rstrip().endswith(":") and _list_follows(blocks, passage):
+        return True
+    return step.source is not None and _place_before_step(context, step.source, clause)
+
+
+def _place_before_step(context: CheckContext, span: Span, clause: str) -> bool:
+    """`_place_before` for a step: the sentence before it (on its line, or ending the line
+    before in the same paragraph) names the system, or links the thing "this" changes."""
+    lines = context.document.lines
+    line = lines[span.line - 1]
+    start = sentence_at(line, span.column - 1)
+    if start is not None and start.start > 0:
+        found = sentence_at(line, max(0, start.start - 2))
+        previous = line[found.start : found.end] if found is not None else ""
+    elif span.line > 1 and lines[span.line - 2].strip():
+        above = lines[span.line - 2].rstrip()
+        found = sentence_at(above, max(0, len(above) - 1))
+        previous = above[found.start : found.end] if found is not None else above
+    else:
+        return False
+    if _PLACE.search(previous):
+        return True
+    return bool(_THIS.match(clause)) and bool(_ANY_LINK_TEXT.search(previous))
+
+
+def _change_shown_before(context: CheckContext, passage: Passage) -> bool:
+    """Whether a code block of content (a config or a diff: no command in it) comes earlier in
+    the passage's section: the change a PR then carries."""
+    for block in reversed(context.document.blocks):
+        if block.span.line >= passage.block.span.line:
+            continue
+        if block.kind == "heading":
+            return False
+        if block.kind == "code" and any(line.text.strip() for line in block.lines):
+            steps = [
+                step
+                for step in context.graph.steps
+                if step.source is not None
+                and block.span.line <= step.source.line <= block.span.end_line
+            ]
+            if not steps:
+                return True  # content to write (a config, a diff), not commands
+    return False
+
+
+def _place_before(hit: Hit) -> bool:
+    """Whether the sentence right before the change, in the same passage, names the system it
+    is done in (a capitalised name after in/on/via, a link) and the change names no other."""
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    if index == 0:
+        return False
+    previous = hit.passage.sentences[index - 1].text
+    if _PLACE.search(previous):
+        return True
+    # "[ElasticsearchPresenter][x]. Modify this if ...": what it changes is the thing linked
+    return bool(_THIS.match(_own_clause(hit.words))) and bool(_ANY_LINK_TEXT.search(previous))
+
+
+_THIS = re.compile(r"^[a-z]+\s+(?:this|it|that)\b", re.IGNORECASE)
+
+
+_PLACE = re.compile(
+    r"\b(?:in|on|via|using|through|from)\s+(?:the\s+)?(?-i:[A-Z][\w.-]*(?:'s|\u2019s)?)"
+    r"(?:\s+(?:dashboard|console|UI|portal|app|settings))?",
+    re.IGNORECASE,
+)
+_ANY_LINK_TEXT = re.compile(r"\]\(|\]\[|https?://")
+_TIME_CLAUSE = re.compile(
+    r"\b(?:as\s+soon\s+as|when|whenever|once|before|after|until|while)\s+(?:you|we|they)\b"
+    r"[^,;:]*$",
+    re.IGNORECASE,
+)
+
+
+def _in_time_clause(hit: Hit) -> bool:
+    """Whether the change is inside a clause of time about the reader ("Escalate as soon as you
+    begin to consider failing over"): when the instruction applies, not the instruction."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None
 
 
 _OPEN_QUOTE = re.compile(r"\"|\u201c|\u201d")
@@ -575,6 +730,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # (tested first: it is cheaper than finding the sentence)
         if not _instructs(_sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
+        if _resolved_step(context, match.group(0), step, passage):
+            continue  # "Edit `values.yaml`:" and its content, "merge the changes"
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
