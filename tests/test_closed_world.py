@@ -1208,3 +1208,21 @@ def test_session7_changes_said_on_the_page(compile_text: Compile, body: str, exp
     changes", "as above"), a place named in the sentence before, a lead-in whose list links the
     places; a change in a clause of time ("as soon as you consider rolling back") is not asked."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Triage\n\n* Is the error rate genuinely elevated, or is it a brief spike?\n", 1),
+        ("# Triage\n\n* Are the consumers making sufficient progress?\n", 1),
+        ("# Triage\n\nOpen the dashboard and confirm:\n\n- latency remains healthy\n", 1),
+        ("# Triage\n\nOpen the dashboard and confirm:\n\n- p95 latency stays under 300 ms\n", 0),
+        ("# Triage\n\n* Is the error rate above 5% for 10 minutes?\n", 0),
+        ("# Triage\n\nCommon causes:\n\n- not enough nodes in the pool\n", 0),
+    ],
+)
+def test_session7_judged_checks(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102 also reads what the reader is to find out or confirm: a question or an item of a
+    list to confirm, judged with no measure ("genuinely elevated", "sufficient progress",
+    "remains healthy"); a measure decides it, and a list of causes asks nothing."""
+    assert len(flags(compile_text, body, "RB102")) == expected

@@ -237,9 +237,7 @@ _CLAUSE_THING_SUBJECT = re.compile(
 )
 
 
-_AND_THEN = re.compile(
-    r"\b(?:and|or)\s+(?:then\s+)?(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE
-)
+_AND_THEN = re.compile(r"\b(?:and|or)\s+(?:then\s+)?(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE)
 
 
 def _place_carries(hit: Hit) -> bool:

@@ -439,8 +439,61 @@ _REQUIRED_AMOUNT = re.compile(
 _REQUIRED_FIRST = frozenset({"sure", "ensure", "verify", "confirm", "check"})
 
 
+_CHECK_JUDGEMENT = re.compile(
+    rf"{JUDGEMENT.pattern}"
+    r"|\b(?:(?:genuinely|actually|significantly|particularly|unusually|abnormally|very)\s+)?"
+    r"(?:high|elevated|excessive|sufficient|insufficient|healthy|unhealthy|abnormal|significant"
+    r"|reasonable|acceptable)\s+(?!(?:than|or|and|but)\b)[a-z]+|\bbrief\s+spikes?\b",
+    re.IGNORECASE,
+)
+"""A judgement with no measure, also before its noun ("a high restart count", "sufficient
+progress")."""
+_CHECK_FIRST = frozenset(
+    {"high", "elevated", "excessive", "sufficient", "insufficient", "healthy", "unhealthy",
+     "abnormal", "significant", "reasonable", "acceptable", "spike", "spikes", "normal", "slow",
+     "enough", "unusual", "large", "lots", "plenty", "many", "much", "growing", "increasing"}
+)  # fmt: skip
+_CONFIRM_LEAD = re.compile(r"\b(?:confirm|ensure|make\s+sure)\b[^.]*:\s*$", re.IGNORECASE)
+"""A lead-in that asks the reader to confirm what its list says ("... and confirm:")."""
+
+
+def _judged_checks(context: CheckContext) -> Iterator[Finding]:
+    """What the reader is to find out or confirm, judged with no measure: a question ("Are the
+    workers making sufficient progress?") or an item of a list to confirm ("confirm: - response
+    time remains healthy")."""
+    for hit in _scan(context, _CHECK_JUDGEMENT, needs=_CHECK_FIRST):
+        sentence = hit.sentence
+        if _decidable(sentence) or foreseen(sentence, hit.match):
+            continue
+        if not (sentence.rstrip().endswith("?") or _in_confirm_list(context, hit.passage)):
+            continue
+        yield Finding(
+            "RB102",
+            hit.span,
+            f'unmeasurable check "{hit.words}": no threshold to decide by',
+            'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
+            hit.words,
+            hit.step,
+        )
+
+
+def _in_confirm_list(context: CheckContext, passage: Passage) -> bool:
+    """Whether a list item belongs to a list that a lead-in asks to confirm or check ("...
+    and confirm:")."""
+    if passage.block.list_depth == 0:
+        return False
+    for block in reversed(context.document.blocks):
+        if block.span.line >= passage.block.span.line:
+            continue
+        if block.list_depth >= passage.block.list_depth and block.kind != "heading":
+            continue
+        return bool(_CONFIRM_LEAD.search(block.text))
+    return False
+
+
 def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
+    yield from _judged_checks(context)
     for hit in _scan(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
         rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
         if _decidable(rest) or not _instructs(hit.sentence):
