@@ -1226,3 +1226,19 @@ def test_session7_judged_checks(compile_text: Compile, body: str, expected: int)
     list to confirm, judged with no measure ("genuinely elevated", "sufficient progress",
     "remains healthy"); a measure decides it, and a list of causes asks nothing."""
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Steps\n\n1. Escalate to ACME SMT before you fail over.\n", 1),
+        ("# Steps\n\nPager Alert Service uses cookies for sessions.\n", 0),
+        ("# Steps\n\nApps other than Billing and Pager Alert Service, do not use cookies.\n", 0),
+        ("# Steps\n\n- Fill in the name and email address of the team asking for access.\n", 0),
+        ("# Steps\n\nThe app sends mail to users - both members of the public and staff.\n", 0),
+    ],
+)
+def test_session7_actor_names_and_nouns(compile_text: Compile, body: str, expected: int) -> None:
+    """An acronym name is an actor ("ACME SMT"); a contact word inside a capitalised name or
+    before its noun ("email address", "Pager Alert Service uses ...") reaches nobody."""
+    assert len(flags(compile_text, body, "RB103")) == expected

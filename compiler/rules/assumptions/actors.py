@@ -28,7 +28,8 @@ _ON_CALL = re.compile(r"\bon-call\b")
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
     # reaching a person by any means: a call, a mail, a message, waking them
-    r"|call|phone|ring|text|e-?mail|dm|alert|wake(?:\s+up)?"
+    r"|call(?!\s+(?:recording|log|bridge|notes?)\b)|phone(?!\s+(?:numbers?|bridge|call)\b)|ring"
+    r"|text|e-?mail(?!\s+(?:address(?:es)?|alerts?|list)\b)|dm|alert|wake(?:\s+up)?"
     r"|(?:confirm|agree|liaise|verify|double-check|discuss\s+(?:[\w'`-]+\s+){0,4}?)\s*with"
     r"|defer\s+to|pass\s+(?:[\w'`-]+\s+){0,5}?(?:on\s+|over\s+)?to"
     r"|message|slack|consult|check\s+(?:in\s+)?with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
@@ -42,7 +43,7 @@ _CONTACT_VERB = (
 )
 _ACTOR_STARTS = "abcdefghiklmnoprstvwLAEOV"
 _MORE_PEOPLE = (
-    r"(?:[\w'-]+\s+){0,3}?(?:squad|crew|desk|staff|personnel|members?|operator|reviewers?"
+    r"(?:\w[\w'-]*\s+){0,3}?(?:squad|crew|desk|staff|personnel|members?|operator|reviewers?"
     r"|teammates?|peers?|analysts?|officers?|liaisons?|coordinators?|secretariat|helpdesk"
     r"|(?:operations|support|service|contact|help|security)\s+cent(?:re|er)s?)\b"
 )
@@ -70,7 +71,8 @@ _CONTACTED = (
 date", "Marketing should be engaged")."""
 _ACTOR_ACTIVE = (
     rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+|{_ONE_OF})?"
-    rf"(?:{_PERSON}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
+    rf"(?:{_PERSON}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b"
+    r"|(?-i:[A-Z][A-Z.]*[A-Z](?:\s+[A-Z]{2,})+)\b)"
     r"(?:\s+(?:leads?|leaders?|managers?|owners?|members?|on-?call|engineers?))?"
     rf"(?:\s+or\s+{_PERSON})?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
     rf"|\blet\s+(?P<let>(?:the\s+|your\s+|an?\s+|one\s+of\s+the\s+|{_ONE_OF})?{_PERSON})\s+know\b"
@@ -196,8 +198,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
-        if _used_as_noun(hit):
-            continue  # "the alert indicates that an Operator ...", "a phone bridge with people"
+        if _used_as_noun(hit) or _part_of_a_name(hit):
+            continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
         if _reached_in_section(context, hit):
@@ -238,6 +240,26 @@ _BEFORE_A_VERB = re.compile(
     re.IGNORECASE,
 )
 """What a verb follows: the start of a clause or item, "to", a modal, the reader, a joiner."""
+
+
+_FINITE_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|are|was|were|has|have|does|do|did|will|can|may|uses|runs"
+    r"|sends|needs|requires|handles|provides|lets|allows|gives)\b",
+    re.IGNORECASE,
+)
+
+
+def _part_of_a_name(hit: Hit) -> bool:
+    """Whether the contact word and a capitalised actor make one name ("Email Alert Frontend
+    uses cookies", "Licensing and Email Alert Frontend, do not"): the word is capitalised
+    inside a sentence, or the run is the subject of the verb after it."""
+    verb = hit.match.start()
+    if hit.match.group("actor") is None or not hit.words[:1].isupper():
+        return False
+    start = hit.passage.sentence_at(hit.start).start
+    word = hit.passage.text[verb : verb + 1]
+    inside = hit.passage.text[start:verb].strip(" \t*_-+0123456789.)") != ""
+    return (word.isupper() and inside) or _FINITE_AFTER.match(hit.passage.text, hit.end) is not None
 
 
 def _used_as_noun(hit: Hit) -> bool:
