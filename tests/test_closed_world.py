@@ -1242,3 +1242,48 @@ def test_session7_actor_names_and_nouns(compile_text: Compile, body: str, expect
     """An acronym name is an actor ("ACME SMT"); a contact word inside a capitalised name or
     before its noun ("email address", "Pager Alert Service uses ...") reaches nobody."""
     assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # the reader's own decision or satisfaction as the condition
+        (
+            "# Fix\n\n1. If you decide the old keys are unsafe, revoke them in the vault UI.\n",
+            "RB101",
+            1,
+        ),
+        ("# Fix\n\n1. If you don't think the patch is safe, ask team-x.\n", "RB101", 1),
+        ("# Fix\n\n1. Ship it when satisfied, with `deploy.run`.\n", "RB101", 1),
+        (
+            "# Fix\n\n1. If your service does not need the cache, turn it off in the Acme UI.\n",
+            "RB101",
+            1,
+        ),
+        ("# Fix\n\n1. Ask team-x if you need them to unlock it.\n", "RB101", 1),
+        # a goal stated is a case, not a judgement; a hedge in a clause of time is when
+        ("# Fix\n\n1. If you need to reset the password, use the Acme UI.\n", "RB101", 0),
+        ("# Fix\n\n1. Turn off the node if you have to.\n", "RB101", 1),
+        ("# Fix\n\n1. Tell team-x as soon as you begin to consider rolling back.\n", "RB101", 0),
+        (
+            "# Fix\n\nSet the message; the downtime the app might need to recover is 5 min.\n",
+            "RB101",
+            0,
+        ),
+        # a decision on what the step before found out
+        (
+            "# Fix\n\n1. Read the alert to determine if it is real.\n"
+            "2. If action is required, page team-x.\n3. If no action is required, close it.\n",
+            "RB101",
+            0,
+        ),
+        # what a thing does is described, not asked
+        ("# Fix\n\n- Triggers a rolling update (zero-downtime if possible)\n", "RB101", 0),
+        # filling in a command and a change word used as a noun
+        ("# Fix\n\nReplace `<host>` with the replica's hostname.\n", "RB108", 0),
+        ("# Fix\n\n- change must include a clear description\n", "RB108", 0),
+    ],
+)
+def test_session7_wild_forms(compile_text: Compile, body: str, code: str, expected: int) -> None:
+    """Forms read from the GOV.UK (wild) group and its unlabelled siblings, in other words."""
+    assert len(flags(compile_text, body, code)) == expected

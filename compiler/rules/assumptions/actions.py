@@ -39,10 +39,16 @@ _ACTION_VERB = (
     r"(?:polic(?:y|ies)|config(?:uration)?|allow-?list|deny-?list|whitelist|blacklist|quota"
     r"|rules?|settings|limits?|pool|node\s*pool|list)\b))"
 )
+_AS_NOUN = (
+    r"(?!\s*(?:\*\*)?:|\s+(?:is|are|was|were|must|should|can|will|has|have|may|might|needs"
+    r"|requires|includes)\b)"
+)
+"""A change word used as a noun: before a verb ("the change must include ...", "patch are
+integers") or as a label ("**Issue**: a group of errors")."""
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
     rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
-    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
+    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b{_AS_NOUN}(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
     rf"{_ACTION_VERB}\b(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
@@ -131,7 +137,7 @@ _CHANGE_VERBS = (
     r"|submit\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
     r"|create\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
 )
-_CHANGE_VERB = f"(?:{by_first_letter(_CHANGE_VERBS)})"
+_CHANGE_VERB = f"(?:(?:{by_first_letter(_CHANGE_VERBS)}){_AS_NOUN})"
 """A change verb (grouped by first letter for speed: the same matches as the list)."""
 _CHANGE_FIRST = frozenset(
     [
@@ -298,6 +304,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if _quoted(hit) or _purpose(hit) or _in_time_clause(hit):
             continue  # it wasn't "We can either get you that list or fix the incident"
+        if _FILLS_IN.match(hit.words):
+            continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
         if _resolved_by_reference(context, hit):
             continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
         if passage.block.kind == "heading" or _command_in(context, passage):
@@ -327,6 +335,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
         )
 
 
+_FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
+"""Filling in a value of a command or a file shown: "Replace `my-test-name` with a name"."""
 _FILE = re.compile(
     r"`[^`\n]*(?:/[^`\n]*|\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|html?"
     r"|txt|env|sh|properties|xml|go|java|lock))`"
@@ -728,7 +738,9 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # (tested first: it is cheaper than finding the sentence)
         if not _instructs(_sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
-        if _resolved_step(context, match.group(0), step, passage):
+        if _FILLS_IN.match(match.group(0)) or _resolved_step(
+            context, match.group(0), step, passage
+        ):
             continue  # "Edit `values.yaml`:" and its content, "merge the changes"
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):

@@ -47,8 +47,19 @@ _VAGUE = (
     r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
     r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
     r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?(?:judg(?:e)?ment|discretion)\b"
-    r"|\bif\s+you\s+(?:think|feel|believe)\b"
-    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
+    r"|\b(?:if|unless)\s+you\s+(?:(?:do\s+not|don't|did\s+not|didn't)\s+)?(?:think|feel|believe"
+    r"|decide|judge|reckon)\b"
+    # "if you have to", "if you absolutely need to for some reason": the necessity is the
+    # reader's call; "if you need to reset the password, ..." states the reader's goal
+    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b(?!\s+(?!for\b|do\s+so\b)[a-z]{2,})"
+    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?need\s+(?:them|him|her|someone)\s+to\b"
+    # the reader's (or an author's) satisfaction as the condition: "merge when satisfied",
+    # "unless the author is confident there are no side effects"
+    r"|\b(?:if|when|once|unless)\s+(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+|you're\s+)?"
+    r"(?:satisfied|happy|comfortable)\b"
+    # a need nobody measures: "if your app does not need CSRF protection"
+    r"|\bif\s+(?:your|the|this|that|a|an)\s+(?:[\w-]+\s+){0,3}?(?:(?:does\s+not|doesn't|do\s+not"
+    r"|don't)\s+)?(?:needs?|requires?)\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
     r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:(?:is|are|to\s+be|it\s+is)\s+"
     r"(?:an?\s+|the\s+)?[\w-]+|(?:appropriate|necessary|relevant|needed|best|fit|right"
@@ -96,7 +107,7 @@ _VAGUE_WORDS = frozenset(
      "worth", "justified", "reasonable", "right", "best", "safe", "warrants", "warrant",
      "requires", "require", "calls", "demands", "demand", "justify", "justifies", "see", "fit",
      "helpful", "useful", "idea", "decide", "up", "sane", "proper",
-     "good"}
+     "good", "reckon", "satisfied", "happy"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
@@ -173,7 +184,7 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hedged_change or _instructs(hit.sentence) or _leads_instruction(hit)
         ):
             continue
-        if _musing(hit) or _in_relative_clause(hit):
+        if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
         if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
             excused.add(hit.span.line)  # a decision on these words is not the reader's either
@@ -214,10 +225,17 @@ def _reader_is(role: str, sections: tuple[str, ...]) -> bool:
 
 _MODAL_SUBJECT = re.compile(
     r"\b(?P<subject>he\s+or\s+she|he|she|they|it|(?:the|a|an|each|every|any)\s+(?!reader\b)"
-    r"[\w-]+(?:\s+[\w-]+)?|you|we)\s+(?:(?:must|should|will|shall|can|may)(?:\s+not)?|need\s+to"
+    r"[\w-]+(?:\s+[\w-]+)?|you|we)\s+(?:(?:must|should|will|shall|can|may)(?:\s+not)?"
+    r"|need\s+to"
     r"|needs\s+to|has\s+to|have\s+to)\s+(?:also\s+|always\s+)?[a-z]+",
     re.IGNORECASE,
 )
+
+
+_OWN_SUBJECT = re.compile(
+    _MODAL_SUBJECT.pattern.replace("|can|may)", "|can|may|might|could)"), re.IGNORECASE
+)
+"""`_MODAL_SUBJECT` with the hedging modals too: the subject of the hedge itself."""
 
 
 def _someone_elses(hit: Hit) -> bool:
@@ -226,11 +244,18 @@ def _someone_elses(hit: Hit) -> bool:
     or she must be fully qualified to assume the position if required")."""
     sentence = hit.passage.sentence_at(hit.start)
     found = list(_MODAL_SUBJECT.finditer(hit.passage.text, sentence.start, hit.start))
-    own = _MODAL_SUBJECT.search(hit.passage.text, max(sentence.start, hit.start - 40), hit.end)
+    own = _OWN_SUBJECT.search(hit.passage.text, max(sentence.start, hit.start - 40), hit.end)
     if own is not None and own.start() < hit.start <= own.end() + 1:
         # the hedge's own subject: "the security team may need to" (a person or a role; "the
-        # OSD may need to be replaced" is still the reader's hedged change)
-        return bool(_PEOPLE_SUBJECT.match(own.group("subject")))
+        # OSD may need to be replaced" is still the reader's hedged change, but "the app might
+        # need to recover" is what the app does)
+        if _PEOPLE_SUBJECT.match(own.group("subject")):
+            return True
+        if not hit.words.lower().endswith(("need to", "have to")):
+            return False
+        after = hit.passage.text[hit.end : hit.end + 12].lstrip().lower()
+        thing = own.group("subject").lower() not in ("you", "we")
+        return thing and not after.startswith(("be ", "be\n", "have ", "get "))
     last = found[-1] if found else None
     if last is None:
         return False
@@ -248,6 +273,23 @@ def _in_relative_clause(hit: Hit) -> bool:
     """ "shared with anyone who may need to respond": the hedge is the relative clause's subject's,
     not an instruction to the reader."""
     return _RELATIVE.search(hit.passage.text, max(0, hit.start - 12), hit.start) is not None
+
+
+_TIME_CLAUSE = re.compile(
+    r"\b(?:as\s+soon\s+as|when|whenever|once|before|after|until|while)\s+(?:you|we|they)\b"
+    r"[^,;:]*$",
+    re.IGNORECASE,
+)
+_HEDGE_FIRST = re.compile(r"^(?:consider|may|might)\b", re.IGNORECASE)
+
+
+def _when_not_what(hit: Hit) -> bool:
+    """Whether a hedge sits in a clause of time about the reader ("Escalate as soon as you
+    begin to consider failing over"): when the instruction applies, not what it leaves open."""
+    if not _HEDGE_FIRST.match(hit.words):
+        return False
+    start = hit.passage.sentence_at(hit.start).start
+    return _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None
 
 
 def _musing(hit: Hit) -> bool:
@@ -349,6 +391,12 @@ def _bare_question(context: CheckContext, step: Step) -> bool:
     return step.source.line == step.source.end_line and line.endswith("?")
 
 
+_DETERMINES = re.compile(
+    r"\b(?:determine|decide|assess|establish|work\s+out|find\s+out|figure\s+out|triage|judge)\s+"
+    r"(?:if|whether|what|how)\b",
+    re.IGNORECASE,
+)
+"""A step that finds out the answer a decision after it takes: its outcome decides it."""
 _CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
 """The rest of a condition's clause in the source after the words a step kept."""
 
@@ -360,9 +408,13 @@ def _undecided_decisions(
     that no RB101/RB102 in the text already flags: the decision itself is left to the reader
     (RB102 when it judges with no measure and RB102 is on, else RB101)."""
     lines = context.document.lines
+    previous: Step | None = None
     for step in context.graph.steps:
+        before, previous = previous, step
         if step.kind != "decision" or step.source is None:
             continue
+        if before is not None and _DETERMINES.search(before.text):
+            continue  # "Investigate the alert to determine if ...", then "If action is required"
         open_ = [
             condition
             for condition in undecided(

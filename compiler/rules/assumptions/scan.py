@@ -299,7 +299,13 @@ def _instructs(sentence: str) -> bool:
         return True
     sentence = sentence[adverb.end() :] if adverb else sentence
     bare = _BARE_IMPERATIVE.match(sentence)
-    return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
+    if bare is None or _THIRD_PERSON.match(sentence):
+        return False  # "Triggers a rolling update (zero-downtime if possible)": what it does
+    return sentence.split()[0].lower() not in _NOT_VERBS
+
+
+_THIRD_PERSON = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z][a-z]+[^su\Wi]s\b")
+"""A first word in the third person ("Triggers", "Runs", not "Press", "Focus"): a description."""
 
 
 _PEOPLE_SUBJECT = re.compile(
