@@ -1287,3 +1287,25 @@ def test_session7_actor_names_and_nouns(compile_text: Compile, body: str, expect
 def test_session7_wild_forms(compile_text: Compile, body: str, code: str, expected: int) -> None:
     """Forms read from the GOV.UK (wild) group and its unlabelled siblings, in other words."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Fix\n\nFind the job name of the run.\n\n```bash\nkubectl logs job/<JOB_NAME>\n```\n",
+            0,
+        ),
+        ("# Fix\n\nRead the failed run.\n\n```bash\nkubectl logs job/<JOB_NAME>\n```\n", 1),
+        ("# Fix\n\nRead the job.\n\n```bash\nkubectl logs job/<JOB_NAME>\n```\n", 1),
+        ("# Fix\n\n```bash\nkubectl logs <job pod e.g. job-1-x7z>\n```\n", 0),
+        ("# Fix\n\nFind the pod.\n\n```bash\nkubectl logs <pod>\n```\n", 1),
+    ],
+)
+def test_session7_placeholders_said_in_words(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB107: a placeholder of two or more words is declared by a sentence that says where its
+    value comes from in the same words ("Find the job name ..." for `<JOB_NAME>`), or by its own
+    example ("<job pod e.g. ...>"); a one-word name needs the prose to say so outright."""
+    assert len(flags(compile_text, body, "RB107")) == expected
