@@ -1255,11 +1255,7 @@ def test_session7_actor_names_and_nouns(compile_text: Compile, body: str, expect
         ),
         ("# Fix\n\n1. If you don't think the patch is safe, ask team-x.\n", "RB101", 1),
         ("# Fix\n\n1. Ship it when satisfied, with `deploy.run`.\n", "RB101", 1),
-        (
-            "# Fix\n\n1. If your service does not need the cache, turn it off in the Acme UI.\n",
-            "RB101",
-            1,
-        ),
+        ("# Fix\n\nYou can run a hook to decide whether an error is sent.\n", "RB101", 0),
         ("# Fix\n\n1. Ask team-x if you need them to unlock it.\n", "RB101", 1),
         # a goal stated is a case, not a judgement; a hedge in a clause of time is when
         ("# Fix\n\n1. If you need to reset the password, use the Acme UI.\n", "RB101", 0),
