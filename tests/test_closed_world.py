@@ -1305,3 +1305,23 @@ def test_session7_placeholders_said_in_words(
     value comes from in the same words ("Find the job name ..." for `<JOB_NAME>`), or by its own
     example ("<job pod e.g. ...>"); a one-word name needs the prose to say so outright."""
     assert len(flags(compile_text, body, "RB107")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Run the `orders:backfill[2024]` rake task in the shop app.\n", 0),
+        ("# Fix\n\n1. Merge the schema change.\n", 0),
+        ("# Fix\n\nYou will need to rebuild the index. See [how to rebuild](/docs/rebuild).\n", 0),
+        ("# Fix\n\nYou will need to rebuild the index. It takes an hour.\n", 1),
+        ("# Fix\n\nTell the owners, so they can fix it themselves.\n", 0),
+        ("# Fix\n\nChoose a passphrase. Set this to something only you know.\n", 0),
+    ],
+)
+def test_session7_more_changes_said_on_the_page(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108 (read on unlabelled GOV.UK pages): a task name in inline code is the command; a
+    merge of a named change carries it; a pointer right after the change says how; a change
+    someone else makes, or setting "this" (a value the reader chooses), asks no tool."""
+    assert len(flags(compile_text, body, "RB108")) == expected

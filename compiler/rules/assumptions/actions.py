@@ -122,7 +122,8 @@ _CHANGE_VERBS = (
     r"|build|deploy(?:ment)?|job|pipeline|sync|re-?index|rebuild|failover|backup|rollout|release"
     r"|run)\b|run\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:migrations?|tasks?|jobs?|backfills?"
     r"|scripts?|playbooks?|pipelines?)\b(?!\s+(?:below|above))"
-    r"|set\s+(?:the\s+|your\s+|its\s+)?(?:[\w.-]+\s+){1,3}?to\s+(?!(?:be|do|make|see|get)\b)"
+    r"|set\s+(?!(?:this|it|that)\s)(?:the\s+|your\s+|its\s+)?(?:[\w.-]+\s+){1,3}?to\s+"
+    r"(?!(?:be|do|make|see|get)\b)"
     r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
     r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
@@ -302,7 +303,7 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
             continue
-        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit):
+        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit) or _theirs(hit):
             continue  # it wasn't "We can either get you that list or fix the incident"
         if _FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
@@ -350,7 +351,7 @@ _EDIT = re.compile(
 )
 _REFERS_TO_CHANGES = re.compile(
     r"\brevert\s+(?:PR|pull\s+request|MR|merge\s+request)\b"
-    r"|\b(?:the|your|these|those|this)\s+changes?\b",
+    r"|\b(?:the|your|these|those|this)\s+(?:[\w-]+\s+)?changes?\b",
     re.IGNORECASE,
 )
 """A PR or merge of changes said before: a revert, "merge the changes"."""
@@ -380,7 +381,31 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
         _REFERS_TO_CHANGES.search(hit.sentence) or _change_shown_before(context, hit.passage)
     ):
         return True
-    return _place_before(hit)
+    return _place_before(hit) or _pointer_after(hit)
+
+
+_POINTER = re.compile(r"^\W*(?:see|follow|refer\s+to|read|use)\b.*(?:\]\(|\]\[|https?://)", re.I)
+
+
+def _pointer_after(hit: Hit) -> bool:
+    """Whether the next sentence of the passage points at how ("... you will need to reindex
+    elasticsearch. Follow the guidance on [how to reindex][r]")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    following = hit.passage.sentences[index + 1 : index + 2]
+    return any(_POINTER.match(s.text) for s in following)
+
+
+_THEIR_MODAL = re.compile(
+    r"\b(?:they|he|she)\s+(?:can|could|will|would|should|may|might|must)\s+(?:\w+ly\s+|also\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _theirs(hit: Hit) -> bool:
+    """Whether the change is someone else's to make ("... so they can fix it themselves")."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _THEIR_MODAL.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
 
 
 _CONNECTIVE = re.compile(r"^(?:then|now|next|first|finally|also|please)\W+", re.IGNORECASE)
@@ -405,7 +430,20 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
         return True
     if step.text.rstrip().endswith(":") and _list_follows(blocks, passage):
         return True
-    return step.source is not None and _place_before_step(context, step.source, clause)
+    if step.source is None:
+        return False
+    return _place_before_step(context, step.source, clause) or _pointer_after_step(
+        context, step.source
+    )
+
+
+def _pointer_after_step(context: CheckContext, span: Span) -> bool:
+    """`_pointer_after` for a step: the sentence after it on its line points at how."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    if found is None:
+        return False
+    return _POINTER.match(line[found.end :].strip()) is not None
 
 
 def _place_before_step(context: CheckContext, span: Span, clause: str) -> bool:
@@ -649,7 +687,15 @@ def _command_in(context: CheckContext, passage: Passage) -> bool:
 def _says_how_inline(context: CheckContext, code: str) -> bool:
     """Inline code that is a command (words and options) or a registry tool, not a file name
     or a setting (`alertmanager.yaml`, `maxPods`)."""
-    return bool(_COMMAND_LIKE.search(code)) or code in context.registry.tools
+    return (
+        bool(_COMMAND_LIKE.search(code))
+        or bool(_TASK_NAME.match(code))
+        or code in context.registry.tools
+    )
+
+
+_TASK_NAME = re.compile(r"^[a-z][\w-]*(?::[\w-]+)+(?:\[[^\]]*\])?$")
+"""A task runner's task name (`db:data:migrate`, `rename_country:all[a,b]`): the command."""
 
 
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")

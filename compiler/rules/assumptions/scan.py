@@ -78,9 +78,12 @@ _TRIBAL = re.compile(
 
 
 _OWNED = re.compile(
-    rf"(?<![\w'])(?-i:[A-Z][a-z]+)(?:'s|\u2019s)\s+(?:[\w-]+\s+)?{_INSIDER_ARTIFACT}", re.IGNORECASE
+    r"(?<![\w'])(?-i:[A-Z][a-z]+)(?:'s|\u2019s)\s+(?:[\w-]+\s+)?(?:scripts?|notebooks?"
+    r"|spreadsheets?|checklists?|trick|workaround|alias(?:es)?|quer(?:y|ies)|fix|hack)\b",
+    re.IGNORECASE,
 )
-"""An artifact known by its owner's name: "Bob's script", "Priya's dashboard"."""
+"""Something a person wrote, known by its author's name: "Bob's script", "Priya's notebook" (a
+product's own part, "Chrome's developer tools", "Notify's dashboard", is on the page)."""
 
 
 def _norm(name: str) -> str:

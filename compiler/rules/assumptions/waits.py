@@ -84,7 +84,7 @@ _WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
 _SCHEDULE = re.compile(
     r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance|morning"
     r"|shift|business\s+day)|\btomorrow\b"
-    r"|\bshipped\b|\breleased\b",
+    r"|\bshipped\b|\breleased\b|\bnext\s+scheduled\b|\bscheduled\s+to\s+run\b",
     re.IGNORECASE,
 )
 
