@@ -196,3 +196,34 @@ def test_the_rules_never_import_extraction() -> None:
         if _within(name, "compiler.extract")
     }
     assert sorted(found) == []
+
+
+HEURISTIC_PARTS = (
+    "shared",
+    "spans",
+    "sections",
+    "commands",
+    "jumps",
+    "drafts",
+    "asides",
+    "clauses",
+    "sentence",
+    "paragraphs",
+    "cases",
+    "lead_ins",
+)
+"""The heuristic extractor's modules, in the order ARCHITECTURE.md lists them."""
+
+
+def test_the_extractor_parts_import_only_earlier_parts() -> None:
+    package = "compiler.extract.heuristic"
+    parts = [f"{package}.{name}" for name in HEURISTIC_PARTS]
+    assert sorted([*parts, package]) == sorted(m for m in MODULES if _within(m, package))
+    found = sorted(
+        (module, name)
+        for index, module in enumerate(parts)
+        for name in _imports(module)
+        if _within(name, package) and name not in parts[:index]
+    )
+    assert found == []
+    assert f"{package}.shared" in _imports(f"{package}.jumps")  # the reader sees them

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.extract.heuristic import is_aside, not_a_step
+from compiler.extract.heuristic.asides import is_aside, not_a_step
 from compiler.models import Artifact, Span
 from compiler.parse import Document, decode_source, parse
 from compiler.pipeline import Environment

@@ -14,13 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from compiler.extract import DraftStep, ExtractionIssue
-from compiler.extract.heuristic import (
-    COMMON_PROGRAMS,
-    is_aside,
-    looks_like_command_line,
-    not_a_step,
-    sentences,
-)
+from compiler.extract.heuristic.asides import is_aside, not_a_step
+from compiler.extract.heuristic.commands import COMMON_PROGRAMS, looks_like_command_line
+from compiler.extract.heuristic.shared import sentences
 from compiler.models import Span
 from compiler.parse import Block, Document, html_blocks, is_admonition_html
 from compiler.text.instructions import is_instruction

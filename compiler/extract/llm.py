@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from compiler.emit import atomic_write
 from compiler.extract import LLMAuthError
-from compiler.extract.heuristic import PROCEDURAL, is_procedural
+from compiler.extract.heuristic.sections import PROCEDURAL, is_procedural
 from compiler.parse import Block, Document
 
 if TYPE_CHECKING:

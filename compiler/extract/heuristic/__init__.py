@@ -1,0 +1,98 @@
+"""Deterministic, offline step extraction from runbooks as people write them.
+
+Steps come from list items, instructional paragraphs and shell commands in procedural
+sections (Diagnosis, Mitigation, Steps, ...). A paragraph that introduces a code block becomes
+the commands' note, or a decision whose branch is those commands when it states a condition.
+
+`extract` walks a document's blocks in source order. The parts, each importing only the ones
+listed before it: `shared` (sentences, a sentence's condition), `spans` (where part of a block
+is in the source), `sections` (what a block's headings say), `commands` (the commands of a code
+block), `jumps` (step references, "stop here", "otherwise"), `drafts` (a draft step from a
+block), `asides` (what reads like an instruction but is no step), `clauses` (one step per
+instruction of a clause), `sentence` (a sentence's steps, decisions and branches), `paragraphs`
+(a paragraph's steps), `cases` (mutually exclusive cases), `lead_ins` (a paragraph that
+introduces a code block).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from compiler.extract import DraftStep
+from compiler.extract.heuristic.cases import (
+    _case_lead,
+    _CaseHeadings,
+    _close_cases,
+    _exclusive_cases,
+)
+from compiler.extract.heuristic.commands import COMMON_PROGRAMS, _commands, _query, _query_block
+from compiler.extract.heuristic.drafts import _command_step
+from compiler.extract.heuristic.jumps import _edge_of_last
+from compiler.extract.heuristic.lead_ins import (
+    _condition_over,
+    _introduced,
+    _lead_ins,
+    _numbered_from_first,
+    _shows_output,
+    _unshown_changes,
+)
+from compiler.extract.heuristic.paragraphs import _CASE_LABEL, _prose_steps
+from compiler.extract.heuristic.sections import is_procedural
+from compiler.parse import Document, readable_blocks
+
+
+def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[DraftStep]:
+    """Draft steps of a document, in source order.
+
+    `programs` are command names known to the registry: in a code block with no `$ ` prompts
+    and no shell language tag, only lines starting with one of them (or a common shell
+    command) are taken as commands; the rest is read as example output."""
+    known = programs | COMMON_PROGRAMS
+    blocks = readable_blocks(document)
+    commands_of = {
+        i: [] if _shows_output(blocks, i) else _query(blocks, i) or list(_commands(block, known))
+        for i, block in enumerate(blocks)
+        if block.kind == "code"
+    }
+    lead_ins = _lead_ins(blocks, commands_of)
+    consumed = set(lead_ins.values())
+    drafts: list[DraftStep] = []
+    open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
+    labelled: list[tuple[int, int | None]] = []  # "**Symptom:** fix" decisions, by list
+    headings = _CaseHeadings(drafts)
+    for index, block in enumerate(blocks):
+        _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
+        if block.kind == "heading":
+            headings.visit(block)
+        if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
+            continue
+        if block.kind == "paragraph" and index not in consumed:
+            case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
+            found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
+            if found and found[0].branch_size and _CASE_LABEL.match(block.text):
+                labelled.append((len(drafts), block.list_id))
+            if case is not None:
+                open_cases.append((len(drafts), block.list_depth))
+                found = [case]
+            drafts += found
+        elif block.kind == "code":
+            commands = commands_of[index]
+            if index in lead_ins and commands:
+                adjacent = lead_ins[index] == index - 1
+                lead_in = blocks[lead_ins[index]]
+                unshown = _unshown_changes(lead_in, document.lines, commands)
+                found = unshown + _introduced(lead_in, commands, adjacent, document.lines)
+            else:
+                found = [_command_step(block, lines, text) for lines, text in commands]
+                before = blocks[index - 1] if index else None
+                guard = _condition_over(before, document.lines) if found and before else None
+                if guard is not None:
+                    found = [replace(guard, branch_size=len(found)), *found]
+            if commands and _query_block(block):
+                # Run in a metrics console, not a shell: a check with no command to bind.
+                found = [replace(d, kind="check", command=None) if d.command else d for d in found]
+            drafts += found
+    _close_cases(drafts, open_cases, -1)
+    headings.close(0)
+    _exclusive_cases(drafts, labelled)
+    return _numbered_from_first(drafts)

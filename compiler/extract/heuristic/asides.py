@@ -1,0 +1,119 @@
+"""What reads like an instruction but is no step: a pointer elsewhere, a one-word bold title, a
+lead-in to the items after it, reassurance, example dialogue, an italic aside.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compiler.extract.heuristic.jumps import _JUMP_WORDS, _jump_only
+from compiler.parse import Block
+from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
+from compiler.text.instructions import gerund_of_verb
+from compiler.text.instructions import leading_condition as _leading
+
+_POINTER = (
+    r"(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:(?:follow|read)\s+(?:the\s+)?"
+    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?|(?:take|have)\s+a\s+look\s+at"
+    r"|check\s+out)\s+(?:the\s+|our\s+)?))?"
+    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
+    r"(?:\s+for\s+[^.!?]*)?\.?"
+)
+_ONLY_LINK = re.compile(rf"^{_POINTER}(?:\s+{_POINTER})*$", re.IGNORECASE)
+"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...).", "Look [here](...)
+for an example.", several such in a row."""
+
+
+_FOLLOWING = re.compile(
+    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following|these(?:\s+\w+)?"
+    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
+    re.IGNORECASE,
+)
+"""An instruction that only leads in to the items after it: "you should follow these three
+steps,"."""
+_REASSURANCE = re.compile(
+    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
+    r"|feel\s+(?:bad|ashamed|guilty|like|that))"
+    r"|(?:[^.]{0,80},\s+)?you\s+(?:should|can|may)\s+(?:always\s+)?feel\s+free)\b",
+    re.IGNORECASE,
+)
+"""Reassurance or permission, not an instruction: "Don't worry if you don't meet them all",
+"There is no formal training, you should feel free to contact Support"."""
+
+
+_TITLE = re.compile(r"^(?:\*\*|__)\s*\w+(?:\s*[/&]\s*\w+)?\s*(?:\*\*|__):?$")
+"""A list item that is only a one-word bold title over the items under it: "1. **Prepare**"
+("1. **Confirm queue length**" names its object: an instruction)."""
+
+
+_SPEAKER = re.compile(r"^(?:\([^)]{1,30}\)\s*)?[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,2}:\s+\S")
+"""A speaker's name before their words: "IC: Stop.", "(If yes) Executive: ..."."""
+
+
+def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
+    """A quoted line of example dialogue ("> IC: Stop. Leave the call."): it shows how a call
+    may go, it does not tell the reader what to do."""
+    quoted = lines[block.span.line - 1].lstrip().startswith(">")
+    return quoted and _SPEAKER.match(block.text) is not None
+
+
+_ITALIC_PARAGRAPH = re.compile(r"^(?P<mark>[_*])(?![_*\s]).*(?<![_*\s])(?P=mark)$", re.DOTALL)
+
+
+def is_aside(block: Block, lines: tuple[str, ...]) -> bool:
+    """Example dialogue, or a paragraph set wholly in italics outside a list ("_Next step is to
+    stabilize the incident. We need to ..._"): a summary or aside, not steps."""
+    if is_dialogue(block, lines):
+        return True
+    if block.list_depth or not block.text.endswith(("_", "*")):
+        return False
+    italic = _ITALIC_PARAGRAPH.match(block.text)
+    return italic is not None and block.text.count(italic.group("mark")) == 2
+
+
+def not_a_step(text: str) -> bool:
+    """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
+    one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ..."), a
+    sentence that only jumps (an edge of the step before it)."""
+    text = text.strip()
+    if is_pointer(text) or is_procedure_pointer(text) or is_title(text):
+        return True
+    leading = _leading(text) if "](" in text else None
+    if leading and is_pointer(leading.group("rest")):
+        return True  # a pointer under a condition
+    if _REASSURANCE.match(text) or (_JUMP_WORDS.search(text) and _jump_only(text)):
+        return True
+    return bool(_FOLLOWING.search(text)) and not _leading(text)
+
+
+def is_title(text: str) -> bool:
+    """A list item that is only a one-word bold title over the items under it ("**Prepare**")."""
+    return bool(_TITLE.match(text.strip()))
+
+
+def is_pointer(text: str) -> bool:
+    """A sentence that only points elsewhere: "See [Debugging Pods](...)." (not a procedure
+    of the same documentation to carry out: see `is_procedure_pointer`)."""
+    text = text.strip()
+    if not _ONLY_LINK.match(text) or "](#" in text:
+        return False
+    return not is_procedure_pointer(text)
+
+
+_PROCEDURE_LINK = re.compile(
+    r"^(?:see|follow|refer\s+to)\s+\[(?:the\s+)?(?P<first>[A-Za-z]+)\b[^\]]*\]"
+    r"\((?![a-z][a-z0-9+.-]*:|/|#)[^)\s]*\.md(?:#[^)]*)?\)\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_procedure_pointer(text: str) -> bool:
+    """A relative link to another page of the same documentation whose title names an action
+    ("See [Restarting the Policy Propagator Pod](../common/restart.md).") is that action, done
+    by the linked procedure (a step), unlike a pointer to reading ("See [KubeNode](https://
+    kubernetes.io/...)")."""
+    found = _PROCEDURE_LINK.match(text.strip())
+    if found is None:
+        return False
+    first = found.group("first")
+    return bool(_IMPERATIVE.match(first)) or gerund_of_verb(first)

@@ -1,0 +1,457 @@
+"""The commands of a code block: console prompts, continuations and multi-line constructs, SQL
+statements, Ruby and Python console scripts, metric queries, and example output left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from compiler.parse import Block, CodeLine
+from compiler.text.instructions import instructional as _instructional
+
+SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
+COMMON_PROGRAMS = frozenset(
+    {
+        "aws",
+        "awk",
+        "cat",
+        "chroot",
+        "cp",
+        "curl",
+        "date",
+        "df",
+        "dig",
+        "du",
+        "echo",
+        "find",
+        "for",
+        "gcloud",
+        "grep",
+        "if",
+        "ip",
+        "journalctl",
+        "kill",
+        "ls",
+        "mkdir",
+        "mount",
+        "mv",
+        "nc",
+        "nslookup",
+        "ping",
+        "ps",
+        "rm",
+        "scp",
+        "sed",
+        "ssh",
+        "sudo",
+        "systemctl",
+        "tail",
+        "top",
+        "wget",
+        "while",
+    }
+)
+PROMQL_WORDS = frozenset(
+    {
+        "sum",
+        "min",
+        "max",
+        "avg",
+        "count",
+        "rate",
+        "irate",
+        "increase",
+        "delta",
+        "deriv",
+        "histogram_quantile",
+        "topk",
+        "bottomk",
+        "absent",
+        "label_replace",
+        "and",
+        "or",
+        "unless",
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "predict_linear",
+        "vector",
+        "scalar",
+        "clamp_max",
+        "clamp_min",
+        "count_over_time",
+        "avg_over_time",
+        "max_over_time",
+        "min_over_time",
+        "sum_over_time",
+        "quantile_over_time",
+    }
+)
+_METRIC_NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}(?:\{.*)?$")
+SHELL_LANGS = {
+    "",
+    "powershell",
+    "ps1",
+    "pwsh",
+    "cmd",
+    "bat",
+    "fish",
+    "ksh",
+    "csh",
+    "tcsh",
+    "bash",
+    "sh",
+    "shell",
+    "console",
+    "zsh",
+    "terminal",
+    "shell-session",
+    "shellsession",
+}
+_STRONG_PROMPT = re.compile(
+    r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
+    r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb\([^)]*\)(?::\d+)+[>*]|\[\d+\]\s*pry\([^)]*\)>|"
+    r"mysql>|redis[\w.:-]*>|>>>|\$)\s+"
+)
+"""A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
+`postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`."""
+_WEAK_PROMPT = re.compile(r"^[#>]\s+")
+_CONTINUATION_PROMPT = re.compile(
+    r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
+)
+SQL_LANGS = {"sql", "psql", "pgsql", "plpgsql", "postgres", "postgresql", "mysql", "sqlite"}
+SCRIPT_CONSOLE_LANGS = {"ruby", "rb", "irb", "pry", "python", "py", "python3", "pycon", "ipython"}
+_OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[=\s]|$)")
+"""A command-line option (`-n`, `--target=x`): a line shaped like a command that has one is
+read as a command even when its program is unknown."""
+_CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
+"""A chat-ops command: `/runner run stop blue`, `!ic page`."""
+_COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
+_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
+_PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
+_QUOTED_OR_PLACEHOLDER = re.compile(r"'[^']*'|\"[^\"]*\"|<[^<>]*>")
+_SHELL_NOOPS = {
+    "exit",
+    "cd",
+    "clear",
+    "logout",
+    "set",
+    "unset",
+    "source",
+    ".",
+    "echo",
+    "printf",
+    "local",
+    "shift",
+    "return",
+    "true",
+    "false",
+    ":",
+    "}",
+}
+_COMPOUND_OPEN = {
+    "for": "done",
+    "while": "done",
+    "until": "done",
+    "if": "fi",
+    "case": "esac",
+    "function": "}",
+}
+_FUNCTION_DEFINITION = re.compile(r"^[A-Za-z_][\w-]*\s*\(\)\s*\{?\s*$")
+_TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?:\s{2,}[A-Z][A-Z0-9_()%/. -]*){1,}$")
+_COLUMNS = re.compile(r"\S+(?:\s{2,}\S+){2,}")
+
+
+_BLANKS = re.compile(r"[ \t\n\r\f\v]+")
+_CONTINUATION = re.compile(r"\\[ \t\n\r\f\v]+")
+
+
+def _join_continuations(text: str) -> str:
+    return _words(_CONTINUATION.sub(" ", text).rstrip("\\"))
+
+
+def _words(command: str) -> str:
+    """A command's words joined by single spaces. Words break on blanks only, as in sh: a
+    no-break or other Unicode space stays inside its word, so `oc<U+00A0>delete` is never the
+    program `oc` with an argument `delete`."""
+    return _BLANKS.sub(" ", command).strip(" ")
+
+
+def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
+    """Commands in a code block: (source lines with prompts stripped, normalised text).
+
+    A block with console prompts (`$`, `PS>`, `[ env ] name>`, `name=#`, irb, pry, `mysql>`,
+    `>>>`) holds the prompted lines and their continuations; everything else in it is output.
+    Without prompts: SQL statements, a Ruby or Python script (one step), or shell lines; a
+    block tagged as output or data (`text`, `json`, `yaml`...) holds none."""
+    language = block.info.split(" ")[0].lower().strip("{}.")
+    lines = list(block.lines)
+    if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
+        lines, known
+    ):
+        yield from _prompted(lines)
+    elif language in SQL_LANGS:
+        yield from _statements(lines)
+    elif language in SCRIPT_CONSOLE_LANGS:
+        body = [line for line in lines if line.text.strip()]
+        if body:
+            yield (
+                [_strip_indent(line) for line in body],
+                " ".join(_words(line.text) for line in body),
+            )
+    elif language in SHELL_LANGS:
+        yield from _unprompted(lines, language in SCRIPT_LANGS, known)
+
+
+_RUN_OR_WATCH = re.compile(
+    r"\b(?:run|check|watch|query|quer(?:y|ied|ies)|execut|graph|plot|monitor|look|view|use)\w*",
+    re.IGNORECASE,
+)
+QUERY_LANGS = {"promql", "logql", "metricsql"}
+"""Blocks of metric or log queries, to run in a metrics console (not a shell)."""
+_QUERY_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}")
+
+
+def _query_block(block: Block) -> bool:
+    """A block that holds one metric or log query: tagged `promql` (or `logql`...), or a
+    shell-like block whose every line reads as PromQL."""
+    language = block.info.split(" ")[0].lower().strip("{}.")
+    if language in QUERY_LANGS:
+        return any(line.text.strip() for line in block.lines)
+    return language in SHELL_LANGS and _only_queries(list(block.lines))
+
+
+def _query(blocks: list[Block], index: int) -> list[tuple[list[CodeLine], str]]:
+    """A query block's one query (all its lines) when the paragraph before it asks to run or
+    watch it ("Check the usage with this query:"), else nothing: a query shown alone is
+    often the alert's own expression, not something to run."""
+    block, before = blocks[index], blocks[index - 1] if index else None
+    if not _query_block(block) or before is None or before.kind != "paragraph":
+        return []
+    if not (_instructional(before.text) or _RUN_OR_WATCH.search(before.text)):
+        return []
+    body = [_strip_indent(line) for line in block.lines if line.text.strip()]
+    return [(body, " ".join(_words(line.text) for line in body))]
+
+
+def _only_queries(lines: list[CodeLine]) -> bool:
+    """A block whose every line is a PromQL expression (`sum(rate(x_total[5m]))`,
+    `(a_b_c / d_e_f) * 100`, a bare metric name): queries to run, not shell output."""
+    body = [line.text.strip() for line in lines if line.text.strip()]
+    return bool(body) and all(_is_query(text) for text in body)
+
+
+def _is_query(text: str) -> bool:
+    first = re.split(r"[\s({\[]", text, maxsplit=1)[0]
+    if first in PROMQL_WORDS or _METRIC_NAME.match(first):
+        return True
+    return text.startswith("(") and _QUERY_TOKEN.search(text) is not None
+
+
+def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """Prompted lines with their continuations (a trailing `\\`, an open quote or construct,
+    a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`)."""
+    index = 0
+    while index < len(lines):
+        stripped = lines[index].text.lstrip()
+        prompt = _STRONG_PROMPT.match(stripped) or _weak_prompt(stripped)
+        index += 1
+        if not prompt or not stripped[prompt.end() :].strip():
+            continue
+        line = lines[index - 1]
+        offset = len(line.text) - len(stripped) + prompt.end()
+        group = [CodeLine(line.line, line.column + offset, stripped[prompt.end() :].rstrip())]
+        while index < len(lines):
+            following = lines[index].text.lstrip()
+            more = _CONTINUATION_PROMPT.match(following)
+            if more is None and not _continues(group):
+                break
+            cut = more.end() if more else 0
+            piece = lines[index]
+            start = piece.column + len(piece.text) - len(following) + cut
+            group.append(CodeLine(piece.line, start, following[cut:].rstrip()))
+            index += 1
+        group = [c for c in group if c.text]
+        text = " ".join(_words(c.text) for c in group)
+        first = _words(group[0].text).split(" ")[0] if text else ""
+        if text and first not in _SHELL_NOOPS and not _is_assignment(text):
+            yield group, text
+
+
+def _weakly_prompted(lines: list[CodeLine], known: frozenset[str]) -> bool:
+    """Commands behind `#` or `>` prompts, every other line output (not a command)."""
+    weak = False
+    for line in lines:
+        text = line.text.strip()
+        if _weak_prompt(text):
+            weak = True
+        elif text and text.split(" ")[0] in known:
+            return False
+    return weak
+
+
+def _weak_prompt(text: str) -> re.Match[str] | None:
+    """`# cmd` or `> cmd`: a prompt only before a known program (else a comment or a quote)."""
+    prompt = _WEAK_PROMPT.match(text)
+    if prompt is None:
+        return None
+    first = text[prompt.end() :].split(" ")[0]
+    return prompt if first in COMMON_PROGRAMS else None
+
+
+def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """SQL statements, each up to its `;` (or the end of the block); `--` comments skipped."""
+    group: list[CodeLine] = []
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        group.append(_strip_indent(line))
+        if stripped.endswith(";"):
+            yield group, " ".join(_words(c.text) for c in group)
+            group = []
+    if group:
+        yield group, " ".join(_words(c.text) for c in group)
+
+
+def _unprompted(
+    lines: list[CodeLine], script: bool, known: frozenset[str]
+) -> Iterator[tuple[list[CodeLine], str]]:
+    """Shell lines without prompts; example output pasted under them is skipped. A block
+    whose every line is shaped like a command is a script: each line counts."""
+    shaped = [_command_line(line, False) for line in lines if line.text.strip()]
+    script = script or (
+        bool(shaped)
+        and all(c is not None for c in shaped)
+        and any(
+            _words(c.text).split(" ")[0] in known or _OPTION.search(c.text)
+            for c in shaped
+            if c is not None
+        )
+    )
+    in_output = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        in_output = _output_continues(line.text, in_output, known)
+        if in_output:
+            continue
+        command = _command_line(line, False)
+        if command is None or not _looks_like_command(command.text, script, known):
+            continue
+        group = [command]
+        while index < len(lines) and _continues(group):
+            if lines[index].text.lstrip().startswith("#") and group[-1].text.endswith("\\"):
+                break  # a comment after a backslash ends the command, as in the shell
+            group.append(_strip_indent(lines[index]))
+            index += 1
+        text = " ".join(_words(c.text) for c in group)
+        first_word = _words(group[0].text).split(" ")[0]
+        if first_word in _SHELL_NOOPS or _is_assignment(text):
+            continue
+        yield group, text
+
+
+def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool:
+    """Example output pasted under unprompted commands: a table header starts it, a blank
+    line ends it; columnar rows not starting with a known program are output too."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if in_output or _TABLE_HEADER.match(stripped):
+        return True
+    return bool(_COLUMNS.fullmatch(stripped)) and stripped.split()[0] not in known
+
+
+def _is_assignment(text: str) -> bool:
+    """`NAME=value` alone, with no command substitution: it sets, it does not act. (An
+    assignment from `$(...)` runs that command, so it stays a step.)"""
+    if "$(" in text or "`" in text:
+        return False
+    return bool(_PURE_ASSIGNMENT.match(_QUOTED_OR_PLACEHOLDER.sub("x", text)))
+
+
+def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
+    """Without prompts: skip PromQL and metric names; outside a shell-tagged block, also
+    anything that does not start with a known program."""
+    first = _words(text).split(" ")[0]
+    if _CHATOPS.match(text):
+        return True
+    if first in PROMQL_WORDS or _METRIC_NAME.match(first) or "{" in first:
+        return False
+    return script or first in known or _ASSIGNMENT.match(text) is not None
+
+
+def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
+    """An unprompted line that starts like a command (a program, an assignment, a chat-ops
+    `/command` or `!command`); `prompted` is kept for callers and ignored."""
+    stripped = line.text.lstrip()
+    offset = len(line.text) - len(stripped)
+    if _CHATOPS.match(stripped):
+        return CodeLine(line.line, line.column + offset, stripped.rstrip())
+    if not stripped or stripped.startswith("#"):
+        return None
+    if not (_COMMAND_START.match(stripped) or _ASSIGNMENT.match(stripped)):
+        return None
+    return CodeLine(line.line, line.column + offset, stripped.rstrip())
+
+
+def _strip_indent(line: CodeLine) -> CodeLine:
+    stripped = line.text.lstrip()
+    return CodeLine(line.line, line.column + len(line.text) - len(stripped), stripped.rstrip())
+
+
+_HEREDOC = re.compile(r"<<-?\s*[\'\"]?(?P<tag>[A-Za-z_]\w*)[\'\"]?")
+
+
+def _continues(group: list[CodeLine]) -> bool:
+    """Whether the next source line belongs to the command: backslash, open quote, compound."""
+    text = "\n".join(c.text for c in group)
+    if text.endswith("\\") or text.endswith("|") or text.endswith("&&") or text.endswith("||"):
+        return True
+    heredoc = _HEREDOC.search(group[0].text)
+    if heredoc and not any(c.text.strip() == heredoc.group("tag") for c in group[1:]):
+        return len(group) < 200
+    first_word = _words(group[0].text).split(" ")[0]
+    closer = _COMPOUND_OPEN.get(first_word)
+    if _FUNCTION_DEFINITION.match(group[0].text):
+        closer = "}"
+    if closer and not re.search(rf"(?:^|[;\s]){closer}\s*;?\s*$", text):
+        return len(group) < 50
+    return _open_quote(text)
+
+
+def _open_quote(text: str) -> bool:
+    single = double = False
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and not single:
+            escaped = True
+        elif char == "'" and not double:
+            single = not single
+        elif char == '"' and not single:
+            double = not double
+    return single or double
+
+
+def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> bool:
+    """Whether a code line reads as a command to run: behind a console prompt, or a known
+    program in a block not tagged as output or data."""
+    stripped = text.strip()
+    prompt = _STRONG_PROMPT.match(stripped)
+    if prompt is None:
+        language = block.info.split(" ")[0].lower().strip("{}.")
+        if language not in SHELL_LANGS:
+            return False
+    body = stripped[prompt.end() :].strip() if prompt else stripped
+    first = _words(body.removeprefix("sudo ")).split(" ")[0]
+    if not body or first in _SHELL_NOOPS or _is_assignment(body):
+        return False
+    return prompt is not None or (first in known and " " in body)

@@ -1,0 +1,274 @@
+"""A paragraph and the code block it introduces: the commands' note, or the decision over them;
+output shown rather than run; a change the lead-in asks for that its commands do not make.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from compiler.extract import DraftStep
+from compiler.extract.heuristic.asides import is_pointer
+from compiler.extract.heuristic.commands import _STRONG_PROMPT
+from compiler.extract.heuristic.drafts import _command_step, _draft
+from compiler.extract.heuristic.paragraphs import _prose_steps
+from compiler.extract.heuristic.sentence import _ELSE_CLAUSE, _sentence_steps
+from compiler.extract.heuristic.shared import _condition_of, sentences
+from compiler.extract.heuristic.spans import _sub_span
+from compiler.parse import Block, CodeLine
+from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
+from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import leading_condition as _leading
+
+
+def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
+    """A numbered item whose lead-in became its command's note starts at its first step:
+    "7. Shrink the journal. Get approval first. ```journalctl ...```" -> "go to step 7"
+    lands on "Get approval first", not on the command after it."""
+    for index, draft in enumerate(drafts):
+        lead = draft.note_span
+        if draft.list_number is None or lead is None or index == 0:
+            continue
+        first = index
+        while first > 0 and lead.line < drafts[first - 1].span.line < draft.span.line:
+            first -= 1
+        if first < index and drafts[first].list_number is None:
+            drafts[first] = replace(
+                drafts[first], list_number=draft.list_number, list_key=draft.list_key
+            )
+            drafts[index] = replace(draft, list_number=None)
+    return drafts
+
+
+_OUTPUT_LEAD_IN = re.compile(
+    r"\b(?:output|you\s+(?:should|will)\s+see|it\s+returns|looks?\s+like|similar\s+to)\b"
+    r"[^.:]*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _shows_output(blocks: list[Block], index: int) -> bool:
+    """A code block introduced as output ("Example output:") holds no commands, unless it
+    marks commands with `$ ` prompts."""
+    block, before = blocks[index], blocks[index - 1] if index else None
+    if before is None or before.kind != "paragraph" or not _OUTPUT_LEAD_IN.search(before.text):
+        return False
+    return not any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines)
+
+
+def _lead_ins(
+    blocks: list[Block], commands_of: dict[int, list[tuple[list[CodeLine], str]]]
+) -> dict[int, int]:
+    """Code block index -> index of the paragraph that introduces its commands: the
+    paragraph right before it, or the first paragraph of the numbered item it sits in."""
+    found: dict[int, int] = {}
+    for index, commands in sorted(commands_of.items()):
+        if not commands:
+            continue
+        item = _item_paragraph(blocks, index)
+        if item is not None and item not in found.values():
+            found[index] = item
+        elif index > 0 and blocks[index - 1].kind == "paragraph" and _introduces(blocks[index - 1]):
+            found[index] = index - 1
+    return found
+
+
+_CHANGE = re.compile(
+    r"^(?:(?:try|please|then|first|now)\s+)?(?P<stem>delet|restart|remov|kill|reboot|drain|cordon"
+    r"|evict|terminat|recreat|redeploy|reinstall|rollback|roll\s+back|scale\s+down)(?:e|es|ing)?"
+    # its object right after it ("restart count" is a noun)
+    r"\s+(?:the|a|an|it|them|this|that|these|those|its|their|your|all|any|every|each)\b",
+    re.IGNORECASE,
+)
+_DOING = {
+    "delet": ("delet", "rm", "remov", "del", "destroy", "drop"),
+    "remov": ("delet", "rm", "remov", "del", "destroy", "drop", "uninstall"),
+    "kill": ("kill", "delet", "stop", "rm"),
+    "rollback": ("rollback", "undo", "roll"),
+    "roll back": ("rollback", "undo", "roll"),
+    "scale down": ("scale",),
+}
+"""Words of a command that do what a change verb says (else the verb's stem itself)."""
+
+
+def _unshown_changes(
+    lead_in: Block, lines: tuple[str, ...], commands: list[tuple[list[CodeLine], str]]
+) -> list[DraftStep]:
+    """The changes a lead-in asks for that its commands do not make: in "Try deleting the pod
+    and watch for a successful restart:" over `oc get pods`, deleting is a step of its own
+    (the commands only watch)."""
+    if not any(m in lead_in.text.lower() for m in _CHANGE_HINTS) or _leading(lead_in.text):
+        return []
+    command_words = [set(re.findall(r"[a-z]+", text.lower())) for _, text in commands]
+    if not all(words & _READS and not words & _CHANGES for words in command_words):
+        return []  # a command may make the change another way ("restart" by `oc delete pod`)
+    words = set().union(*command_words)
+    found = []
+    for draft in _prose_steps(lead_in, lines):
+        change = _CHANGE.match(draft.text)
+        if draft.kind == "decision" or draft.branch_size or change is None:
+            continue
+        stem = " ".join(change.group("stem").lower().split())
+        doing = _DOING.get(stem, (stem,))
+        if not any(w.startswith(d) for w in words for d in doing):
+            found.append(draft)
+    return found
+
+
+_READS = frozenset(
+    {"get", "describe", "logs", "log", "list", "ls", "show", "status", "top", "watch", "cat",
+     "tail", "head", "grep", "ps", "journalctl", "explain", "inspect", "info", "history", "df",
+     "du", "free", "events"}
+)  # fmt: skip
+"""Words of a command that only reads."""
+_CHANGES = frozenset(
+    {"delete", "del", "rm", "kill", "restart", "undo", "apply", "create", "replace", "patch",
+     "scale", "drain", "cordon", "uncordon", "evict", "reboot", "stop", "start", "edit", "set",
+     "annotate", "label", "exec", "debug", "rsh", "ssh", "remove", "destroy", "drop", "systemctl",
+     "service", "terminate", "reload", "rollback", "upgrade", "install", "uninstall", "mv", "cp"}
+)  # fmt: skip
+"""Words of a command that may change something (the lead-in's change may be made by it)."""
+_CHANGE_HINTS = ("delet", "restart", "remov", "kill", "reboot", "drain", "cordon", "evict",
+                 "terminat", "recreat", "redeploy", "reinstall", "roll", "scale")  # fmt: skip
+
+
+def _condition_over(before: Block, lines: tuple[str, ...]) -> DraftStep | None:
+    """The decision over commands that the paragraph right before them ends in, when that
+    paragraph is not their lead-in: "... Is this organic growth? If monitoring is enabled,
+    the following metric can be watched." over a query (a sentence with an instruction in it
+    is a step of the paragraph's already)."""
+    if before.kind != "paragraph" or before.text.rstrip().endswith("?"):
+        return None
+    parts = sentences(before.text)
+    if len(parts) < 2:
+        return None
+    last = parts[-1]
+    text = last.text.strip()
+    if not _leading(text) or _instructional(text) or is_pointer(text):
+        return None
+    if _OUTPUT_LEAD_IN.search(text.rstrip(".")) or _SHOWS.search(text):
+        return None  # "If it was imported, you will see output like this.": what it shows
+    start = last.start + len(last.text) - len(last.text.lstrip())
+    span = _sub_span(before, lines, start, start + len(text))
+    if span is None:
+        return None
+    return _draft(before, "decision", text, span, condition=_condition_of(text))
+
+
+def _item_paragraph(blocks: list[Block], index: int) -> int | None:
+    """The first paragraph of the numbered list item that holds block `index`, if any."""
+    code = blocks[index]
+    if code.list_id is None or not code.ordered:
+        return None
+    for back in range(index - 1, -1, -1):
+        block = blocks[back]
+        if block.list_id != code.list_id or block.list_depth != code.list_depth:
+            if block.list_depth <= code.list_depth:
+                return None
+            continue
+        if block.first_in_item:
+            return back if block.kind == "paragraph" else None
+    return None
+
+
+_SHOWS = re.compile(
+    r"(?:here(?:'s|\s+is|\s+are)?|for\s+(?:example|instance)|example|e\.g\.|below\s+is"
+    r"|the\s+output|this\s+(?:shows|will\s+show|gives|returns|prints|lists)|note(?:\s+that)?,?)\b",
+    re.IGNORECASE,
+)
+"""A sentence presenting the block that follows ("Here an example with network issues."), or
+an aside ("Note that ...")."""
+
+
+_NAMES_THE_BLOCK = re.compile(
+    r"\b(?:the\s+following|(?:this|these|the)\s+commands?\s+below|(?:command|query)\s+below)\b",
+    re.IGNORECASE,
+)
+
+
+def _introduces(block: Block) -> bool:
+    """A paragraph right before commands that reads as their lead-in."""
+    text = block.text
+    if text.endswith(":"):
+        return True
+    if len(text) > 400:
+        return False
+    other = _ELSE_CLAUSE.search(text)
+    if (
+        other
+        and _IMPERATIVE.match(text[other.end() :])
+        and not _instructional(text[: other.start()])
+    ):
+        # "The status should be `True`, if not, check its message": what the block before
+        # showed, and what to do when it is wrong; not the next commands' lead-in.
+        return False
+    parts = [p for p in sentences(text) if not _SHOWS.match(p.text)]
+    if len(parts) > 1 and not _instructional(parts[-1].text):
+        # "... In that case, delete the import secret. That makes the hub resend the CA." ends in
+        # description: its instructions are steps of their own, not the commands' lead-in.
+        return _NAMES_THE_BLOCK.search(text) is not None
+    return True
+
+
+def _last_condition(
+    block: Block, lines: tuple[str, ...], code_block_steps: list[DraftStep]
+) -> list[DraftStep] | None:
+    """A lead-in whose last sentence is a condition over the commands, after instructions of
+    their own: "Talk with the owner about the cause. If it started with the rollout, roll it
+    back:" -> the talk, then a decision whose branch is the commands."""
+    parts = sentences(block.text)
+    if len(parts) < 2:
+        return None
+    last = parts[-1]
+    text = last.text.strip()
+    if not _leading(text) or not all(_instructional(p.text.strip()) for p in parts[:-1]):
+        return None
+    earlier = [step for p in parts[:-1] for step in _sentence_steps(block, lines, p.start, p.end)]
+    start = last.start + len(last.text) - len(last.text.lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None or not earlier or any(d.kind == "decision" for d in earlier):
+        return None
+    decision = _draft(
+        block,
+        "decision",
+        text,
+        span,
+        condition=_condition_of(text),
+        branch_size=len(code_block_steps),
+    )
+    # The item's number goes with its first step only ("go to step 8" lands on the talk).
+    number, key = code_block_steps[0].list_number, code_block_steps[0].list_key
+    steps = [replace(d, list_number=None, list_key=None) for d in (*earlier, decision)]
+    steps[0] = replace(steps[0], list_number=number, list_key=key)
+    code_block_steps = [replace(d, list_number=None) for d in code_block_steps]
+    return [*steps, *code_block_steps]
+
+
+def _introduced(
+    block: Block,
+    commands: list[tuple[list[CodeLine], str]],
+    adjacent: bool,
+    lines: tuple[str, ...] | None = None,
+) -> list[DraftStep]:
+    """Commands led in by a paragraph: its text is their note; a condition in it becomes a
+    decision whose branch is the commands (only when nothing stands between them)."""
+    code_block_steps = [_command_step(block, lines, text, block) for lines, text in commands]
+    if block.ordered and block.number is not None:
+        code_block_steps[0] = replace(
+            code_block_steps[0], list_number=block.number, list_key=block.list_id
+        )
+    leading = _leading(block.text)
+    if not leading and adjacent and lines is not None:
+        return _last_condition(block, lines, code_block_steps) or code_block_steps
+    if not leading or not adjacent:
+        return code_block_steps
+    condition = _condition_of(block.text)
+    decision = _draft(
+        block,
+        "decision",
+        block.text,
+        block.span,
+        condition=condition,
+        branch_size=len(code_block_steps),
+    )
+    return [decision, *code_block_steps]

@@ -1,0 +1,252 @@
+"""The steps of a paragraph, sentence by sentence: "Otherwise ..." as the other branch, "If so,
+..." after a question, a condition written as a sentence of its own, a trouble that resolves
+by itself, "**Case:** fix" labels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from compiler.extract import DraftStep
+from compiler.extract.heuristic.asides import _TITLE, is_aside, is_pointer, is_procedure_pointer
+from compiler.extract.heuristic.drafts import _draft, _prose_kind
+from compiler.extract.heuristic.jumps import _OTHERWISE_LEAD, _jump_only
+from compiler.extract.heuristic.sentence import _STATEMENT, _WH_QUESTION, _sentence_steps
+from compiler.extract.heuristic.shared import _condition_of, sentences
+from compiler.extract.heuristic.spans import _sub_span
+from compiler.parse import Block
+from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import leading_condition as _leading
+from compiler.text.sentences import Sentence
+
+
+def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
+    """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
+    ..." after a decision is that decision's other branch."""
+    text = block.text
+    if not text or is_pointer(text) or is_aside(block, lines):
+        return []
+    case = _case_label(block, lines, procedural)
+    if case:
+        return case
+    parts = _grouped(sentences(text))
+    if len(parts) <= 1:
+        found = _sentence_steps(block, lines, 0, len(text), procedural)
+        return found or _resolves_itself(block, lines, 0, len(text))
+    drafts = _sentences_steps(block, lines, parts, procedural)
+    if not drafts and block.ordered and block.first_in_item:
+        if _STATEMENT.match(text) or _TITLE.match(text):
+            return []
+        # A numbered item is a step even when none of its sentences reads as an instruction.
+        kind = _prose_kind(text)
+        return [_draft(block, kind, text, block.span, condition=_condition_of(text))]
+    return drafts
+
+
+_CASE_LABEL = re.compile(
+    r"^(?P<label>(?:\*\*|__)(?P<case>[^*_:\n]{2,80}?)(?::(?:\*\*|__)|(?:\*\*|__):))\s+(?=\S)"
+)
+"""A bold label naming a case before its fix: "**Bad deploy:** Roll it back."."""
+
+
+def _case_label(block: Block, lines: tuple[str, ...], procedural: bool) -> list[DraftStep]:
+    """A list item "**Symptom:** fix" -> a decision for the symptom whose branch is the fix
+    (sibling items of this shape are mutually exclusive cases: see `_exclusive_cases`)."""
+    if block.list_depth == 0 or not block.first_in_item:
+        return []
+    label = _CASE_LABEL.match(block.text)
+    if label is None:
+        return []
+    rest = block.text[label.end() :]
+    parts = [(label.end() + a, label.end() + b) for a, b in _grouped(sentences(rest))]
+    branch = _sentences_steps(block, lines, parts, procedural)
+    span = _sub_span(block, lines, 0, label.end("label"))
+    if not branch or span is None:
+        return []
+    condition = label.group("case").strip()
+    decision = _draft(
+        block, "decision", label.group("label"), span, condition=condition, branch_size=len(branch)
+    )
+    return [decision, *branch]
+
+
+def _sentences_steps(
+    block: Block, lines: tuple[str, ...], parts: list[tuple[int, int]], procedural: bool
+) -> list[DraftStep]:
+    text = block.text
+    drafts: list[DraftStep] = []
+    decision: int | None = None
+    fragment: DraftStep | None = None  # "If the node fails to boot." before its instruction
+    asked: int | None = None  # a question just before: "Is it down?"
+    for part_start, part_end in parts:
+        if drafts and is_procedure_pointer(text[part_start:part_end]):
+            continue  # "Restarting the pod may help. See [Restarting the pod](...)": its how-to
+        otherwise = _OTHERWISE_LEAD.match(text, part_start)
+        start = otherwise.end() if otherwise else part_start
+        anaphor = None if otherwise else _ANAPHOR.match(text, start)
+        found = _sentence_steps(
+            block, lines, anaphor.end() if anaphor else start, part_end, procedural, False
+        )
+        if anaphor and found and found[0].kind != "decision":
+            if asked is not None and asked == len(drafts) - 1:
+                # "Were keys kept on the host? If so, rotate them.": the question's branch
+                drafts[asked] = replace(drafts[asked], branch_size=len(found))
+                drafts += found
+                decision = asked = None
+                continue
+            found = _anaphor_decision(block, lines, anaphor, found)
+        asked = len(drafts) if len(found) == 1 and _asks(found[0]) else None
+        if fragment is not None and found and found[0].kind != "decision":
+            found = [replace(fragment, branch_size=len(found)), *found]
+        if not found and fragment is None:
+            found = _resolves_itself(block, lines, start, part_end)
+        fragment = None if found else _condition_fragment(block, lines, start, part_end)
+        if fragment is None and not found and not otherwise and not anaphor:
+            fragment = _question_fragment(block, lines, start, part_end)
+        if otherwise and decision is not None and found and drafts[decision].else_size == 0:
+            drafts[decision] = replace(drafts[decision], else_size=len(found))
+            drafts += found
+            decision = None
+            continue
+        if found and found[0].kind == "decision" and found[0].branch_size:
+            decision = len(drafts)
+        elif found:
+            decision = None
+        drafts += found
+    return drafts
+
+
+_ANAPHOR = re.compile(
+    r"(?:if\s+(?:so|yes|that\s+is\s+the\s+case|this\s+is\s+the\s+case)"
+    r"|in\s+(?:that|this|such\s+an?|such)\s+(?:case|event|situation))\b,?\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+"""A condition that refers back to the sentence before: "If so, ...", "In that case, ..."."""
+
+
+def _asks(draft: DraftStep) -> bool:
+    """A yes/no question left to the reader ("Were keys kept on the host?"), no branch yet."""
+    return draft.kind == "decision" and not draft.branch_size and draft.text.endswith("?")
+
+
+def _anaphor_decision(
+    block: Block, lines: tuple[str, ...], anaphor: re.Match[str], found: list[DraftStep]
+) -> list[DraftStep]:
+    """ "In that case, restart it": a decision on what the sentence before said, whose branch
+    is the instruction (one step as it was when the words cannot be placed)."""
+    said = anaphor.group(0).rstrip().rstrip(",")
+    span = _sub_span(block, lines, anaphor.start(), anaphor.start() + len(said))
+    if span is None:
+        return found
+    condition = " ".join(said.split())
+    decision = _draft(block, "decision", said, span, condition=condition, branch_size=len(found))
+    return [decision, *found]
+
+
+_CONDITION_FRAGMENT = re.compile(
+    r"^(?P<cond>(?:if|in\s+case|unless)\s+[^,;:.!?]+)"
+    r"(?:,\s+(?:that|it|this)(?:['\u2019]s|\s+is)\s+(?:totally\s+|perfectly\s+)?(?:fine|ok|okay"
+    r"|alright|all\s+right|normal|expected))?\.$",
+    re.IGNORECASE,
+)
+"""A condition written as a sentence of its own, its instruction in the next one: "If the
+replica is lagging. It's best to ...", "If you don't know the owner, that's fine. Ask ..."."""
+
+
+_DIAGNOSIS = re.compile(
+    r"(?:^|,\s+)there\s+(?:is|are|may\s+be|might\s+be|could\s+be|seems\s+to\s+be|is\s+likely)\s+"
+    r"(?:an?\s+|some\s+)?(?:\w+\s+)?(?:problem|issue|fault|error|failure)s?\b",
+    re.IGNORECASE,
+)
+"""A consequence that names a fault, not what to do about it: the next sentence says that."""
+
+
+_RESOLVES = re.compile(
+    r"^(?P<cond>(?:if|when|once)\s+[^,;:.!?]+),\s+(?:then\s+)?"
+    r"(?P<wait>(?:it|this|that|the\s+(?:\w+\s+)?(?:alert|issue|problem|error|incident|condition"
+    r"|warning|failure|situation)s?)\s+(?:may|might|will|should|could|is\s+likely\s+to)\s+"
+    r"(?P<past>have\s+)?(?:\w+ly\s+)?(?:resolved?|clear(?:ed)?|recover(?:ed)?|go(?:ne)?\s+away"
+    r"|fix(?:ed)?|self-heal(?:ed)?)\b[^.;:!?]*)\.$",
+    re.IGNORECASE,
+)
+"""A condition under which the trouble clears by itself: "If a rollout is running, the alert
+will clear within minutes" (a decision, its branch the wait), "If traffic is back to normal,
+the problem may have gone away" (only the decision: nothing is left to wait for)."""
+
+
+def _resolves_itself(block: Block, lines: tuple[str, ...], start: int, end: int) -> list[DraftStep]:
+    """The decision (and the wait) of a sentence saying the trouble may resolve by itself."""
+    text = block.text[start:end].strip()
+    resolves = _RESOLVES.match(text)
+    if resolves is None or _instructional(text):
+        return []
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    condition = " ".join(resolves.group("cond").split())
+    if span is None:
+        return []
+    if resolves.group("past"):
+        return [_draft(block, "decision", text, span, condition=condition)]
+    wait = resolves.group("wait")
+    wait_start, wait_end = (start + at for at in resolves.span("wait"))
+    wait_span = _sub_span(block, lines, wait_start, wait_end)
+    if wait_span is None:
+        return [_draft(block, "decision", text, span, condition=condition)]
+    decision = _draft(block, "decision", text, span, condition=condition, branch_size=1)
+    return [decision, _draft(block, "manual", " ".join(wait.split()), wait_span)]
+
+
+def _condition_fragment(
+    block: Block, lines: tuple[str, ...], start: int, end: int
+) -> DraftStep | None:
+    """The decision of a condition written as a sentence of its own, or None."""
+    text = block.text[start:end].strip()
+    fragment = _CONDITION_FRAGMENT.match(text)
+    leading = _leading(text) if fragment is None else None
+    if leading and _DIAGNOSIS.search(leading.group("rest")):
+        fragment = leading  # "If X, there may be a problem with Y. Look at ..."
+    if fragment is None or _instructional(text):
+        return None
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None:
+        return None
+    condition = _condition_of(text) if "kw" in fragment.groupdict() else fragment.group("cond")
+    return _draft(block, "decision", text, span, condition=" ".join((condition or "").split()))
+
+
+_YES_NO = re.compile(
+    r"^(?:(?:is|are|does|do|did|has|have|was|were|can|could|will)\s+\w[^?]*"
+    r"|(?:need|want|not\s+sure|unsure)\b[^?]{0,60}"
+    r"|\w+(?:\s+\w+)?\s+(?:down|full|stuck|failing|slow|broken|missing|gone|late|high|low))\?$",
+    re.IGNORECASE,
+)
+"""A yes/no question to the reader in prose, its answer the next sentence's condition: "Is the
+disk full? Clean /tmp.", "Need a reviewer? Ask in the channel.", "Queue stuck? Drain it."."""
+
+
+def _question_fragment(
+    block: Block, lines: tuple[str, ...], start: int, end: int
+) -> DraftStep | None:
+    """The decision of a yes/no question whose branch is the next sentence, or None."""
+    text = block.text[start:end].strip()
+    if not _YES_NO.match(text) or _WH_QUESTION.match(text):
+        return None
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    span = _sub_span(block, lines, start, start + len(text))
+    if span is None:
+        return None
+    return _draft(block, "decision", text, span, condition=" ".join(text.split()))
+
+
+def _grouped(parts: tuple[Sentence, ...]) -> list[tuple[int, int]]:
+    """Sentences as (start, end) ranges, a sentence that only jumps ("If it fails, go to step
+    7.", "Otherwise stop here.") joined to the one before: a jump is an edge of its step."""
+    groups: list[tuple[int, int]] = []
+    for part in parts:
+        if groups and _jump_only(part.text):
+            groups[-1] = (groups[-1][0], part.end)
+        else:
+            groups.append((part.start, part.end))
+    return groups

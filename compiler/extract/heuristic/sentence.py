@@ -1,0 +1,187 @@
+"""The steps of one sentence: nothing, a step, or a decision and its branch ("If X, do Y",
+"Verify X, if not, do Y", a question in a list item).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from compiler.extract import DraftStep
+from compiler.extract.heuristic.asides import _FOLLOWING, _REASSURANCE, _TITLE, is_pointer
+from compiler.extract.heuristic.clauses import _instructions
+from compiler.extract.heuristic.drafts import _draft
+from compiler.extract.heuristic.jumps import _only_jumps
+from compiler.extract.heuristic.shared import _condition_of, sentences
+from compiler.extract.heuristic.spans import _sub_span
+from compiler.models import Span
+from compiler.parse import Block
+from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
+from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import introduced_condition
+from compiler.text.instructions import leading_condition as _leading
+
+_STATEMENT = re.compile(
+    r"^(?:there(?:'s|\u2019s|\s+(?:is|are|was|were|should|will|would|may|might|can|must)\b))",
+    re.IGNORECASE,
+)
+"""A numbered item that is not a step though numbered: a statement of what there is ("There is
+no need to ...")."""
+
+
+_QUESTION = re.compile(
+    r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should"
+    r"|what|which|who|when|where|how|why)\s+[^?]*\?$",
+    re.IGNORECASE,
+)
+"""A question in a list item: a yes/no question is a decision for the reader, another one
+("Which keys were on the host?") a check."""
+_WH_QUESTION = re.compile(r"^(?:what|which|who|when|where|how|why)\b", re.IGNORECASE)
+_EMPHASIS_AROUND = re.compile(r"^(?:\*\*|__|\*|_)(?P<inner>.+?)(?:\*\*|__|\*|_)$", re.DOTALL)
+
+
+def _unemphasised(text: str) -> str:
+    """Text without the emphasis wrapped around all of it: "**Is the IC there?**"."""
+    around = _EMPHASIS_AROUND.match(text)
+    return around.group("inner") if around else text
+
+
+_CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
+"""A list item that starts with a command in inline code: "`kill -9` any session"."""
+
+
+def _sentence_steps(
+    block: Block,
+    lines: tuple[str, ...],
+    start: int,
+    end: int,
+    procedural: bool = True,
+    first: bool = True,
+) -> list[DraftStep]:
+    """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
+    text = block.text[start:end].strip()
+    start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
+    if not text or is_pointer(text) or (first and _TITLE.match(text)):
+        return []
+    if _FOLLOWING.search(text) and not _leading(text):
+        return []  # "you should do the following,": the items after it are the steps
+    if _REASSURANCE.match(text):
+        return []
+    numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
+    command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
+    question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
+    otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
+    if otherwise is not None:
+        return otherwise
+    to_check = _TO_CHECK.match(text) is not None
+    if not (numbered or command_item or question or to_check) and not _instructional(
+        text, procedural
+    ):
+        return []
+    whole = start == 0 and end >= len(block.text)
+    span = block.span if whole else _sub_span(block, lines, start, start + len(text))
+    if span is None:
+        return []
+    if to_check:
+        return [_draft(block, "check", text, span)]  # "Other things to check:" over a list
+    if question and _WH_QUESTION.match(_unemphasised(text)):
+        # "Which keys were on the host?": the reader finds out.
+        return [_draft(block, "check", text, span)]
+    if question:
+        # "Is it something that should be worked on now?": the reader decides.
+        condition = _unemphasised(text).rstrip("?").strip()
+        return [_draft(block, "decision", text, span, condition=condition)]
+    leading = _leading(text)
+    if leading and len(sentences(text)) > 1:
+        # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    if leading and is_pointer(leading.group("rest")):
+        return []  # "If you want to learn more, take a look at [the guide](...)."
+    if leading and leading.group("rest").strip():
+        return _split_condition(block, leading, lines, text, start, span)
+    introduced = introduced_condition(text) if not leading else None
+    if introduced and introduced[1].group("rest").strip() and len(sentences(text)) == 1:
+        # "In a spot pool, if the node is gone, recreate it": the phrase is part of the case.
+        shift, inner = introduced
+        if not is_pointer(inner.group("rest")) and _instructional(inner.group("rest")):
+            return _split_condition(block, inner, lines, text, start, span, shift)
+    if leading:
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    return _instructions(block, lines, text, start, span)
+
+
+_ELSE_CLAUSE = re.compile(r",\s+(?P<key>if\s+not|otherwise|else)\b,?\s+", re.IGNORECASE)
+
+
+_TO_CHECK = re.compile(
+    r"^(?:other|more|some|additional|further|common)?\s*(?:things|items|places|areas|causes"
+    r"|suspects)\s+to\s+(?:check|verify|inspect|investigate|look\s+(?:at|for|into))\s*:$",
+    re.IGNORECASE,
+)
+"""A verbless lead-in to what the reader checks: "Other things to check:", "Places to look at:"."""
+
+
+def _else_split(
+    block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
+) -> list[DraftStep] | None:
+    """A check, then what to do if it fails: "Verify that the host is healthy, if not switch to
+    it and read the logs", "The status should be `True`, if not, check its message" -> the check
+    (when it is an instruction), then a decision whose branch is the fix."""
+    found = _ELSE_CLAUSE.search(text)
+    if found is None or _leading(text) or len(sentences(text)) > 1:
+        return None
+    rest = text[found.end() :]
+    if not _IMPERATIVE.match(rest):
+        return None
+    head = text[: found.start()]
+    key_at, rest_at = start + found.start("key"), start + found.end()
+    head_span = _sub_span(block, lines, start, start + len(head))
+    key_span = _sub_span(block, lines, key_at, key_at + len(found.group("key")))
+    rest_span = _sub_span(block, lines, rest_at, rest_at + len(rest))
+    if head_span is None or key_span is None or rest_span is None:
+        return None
+    checked = []
+    if _instructional(head, procedural):
+        checked = _instructions(block, lines, head, start, head_span)
+    branch = _instructions(block, lines, rest, rest_at, rest_span)
+    condition = f"{found.group('key')}: {' '.join(head.split())}"
+    key = found.group("key")
+    decision = _draft(
+        block, "decision", key, key_span, condition=condition, branch_size=len(branch)
+    )
+    return [*checked, decision, *branch]
+
+
+def _split_condition(
+    block: Block,
+    leading: re.Match[str],
+    lines: tuple[str, ...],
+    text: str,
+    offset: int,
+    span: Span,
+    shift: int = 0,
+) -> list[DraftStep]:
+    """'If X, do Y.' -> a decision 'If X' whose branch is the step 'do Y'; 'If X, go to step
+    7' or 'If X, stop here' -> one decision whose edge under X is the jump. `text` is
+    `block.text[offset:]` up to the sentence's end, at `span`; `leading` matched it from
+    `shift` on (after an introducing phrase, which is part of the condition)."""
+    said = f"{text[:shift]}{leading.group('kw')}{leading.group('cond')}"
+    condition = " ".join(said.split())
+    rest = leading.group("rest").strip()
+    if _only_jumps(rest) or _FOLLOWING.search(rest):
+        return [_draft(block, "decision", text, span, condition=condition)]
+    head_end = shift + leading.start("rest")
+    head = text[:head_end].rstrip().rstrip(",;:").rstrip()
+    head_span = _sub_span(block, lines, offset, offset + len(head))
+    rest_span = _sub_span(block, lines, offset + head_end, offset + len(text))
+    if head_span is None or rest_span is None:
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    consequents = _instructions(
+        block, lines, text[head_end:].strip(), offset + head_end, rest_span, id_words=text
+    )
+    if len(consequents) > 1:
+        consequents = [replace(c, id_words=None) for c in consequents]
+    decision = _draft(
+        block, "decision", head, head_span, condition=condition, branch_size=len(consequents)
+    )
+    return [decision, *consequents]
