@@ -1325,3 +1325,19 @@ def test_session7_more_changes_said_on_the_page(
     merge of a named change carries it; a pointer right after the change says how; a change
     someone else makes, or setting "this" (a value the reader chooses), asks no tool."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# After\n\n- Once traffic is back, keep a close eye on the CDN's status page.\n", 1),
+        ("# After\n\n- Teams should regularly review and close these alerts.\n", 1),
+        ("# After\n\n- Review these alerts every Monday.\n", 0),
+        ("# After\n\nYou can monitor queue lengths using the queue dashboard.\n", 0),
+        ("# After\n\nMonitor queue lengths on the queue dashboard.\n", 1),
+    ],
+)
+def test_session7_watch_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "keep a close eye on", a regular review with no schedule are waits; a watch the
+    text offers as a means ("you can monitor X using the dashboard") is where to look."""
+    assert len(flags(compile_text, body, "RB106")) == expected

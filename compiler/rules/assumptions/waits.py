@@ -37,10 +37,12 @@ _WAIT = re.compile(
         r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
         r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
         r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
-        r"|watch|keep\s+an\s+eye\s+on|keep\s+monitoring)\s+(?:the\s+|for\s+|any\s+)?[\w-]+"
+        r"|watch|keep\s+(?:an|a)\s+(?:close\s+|careful\s+|watchful\s+)?eye\s+on|keep\s+monitoring)"
+        r"\s+(?:the\s+|for\s+|any\s+)?[\w'-]+"
         r"(?:\s+(?!and\b)[\w-]+){0,5}"
         r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
-        r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
+        r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+(?:check|review"
+        r"|look\s+at|inspect|revisit)\s+"
         r"(?:on\s+)?[^.;:!?]{0,60}"
         # a suspension held until an event: "apply a silence to the alert, until these servers
         # are troubleshooted" (it waits on the event to lift it)
@@ -62,7 +64,7 @@ _WAIT_FIRST = frozenset(
 """Words every wait match holds: a cheap test."""
 _WATCH = re.compile(
     r"(?:occasionally|periodically|regularly|continuously|constantly|from\s+time|monitor|watch"
-    r"|keep\s+an\s+eye|keep\s+monitoring|follow)",
+    r"|keep\s+an?\s+(?:close\s+|careful\s+|watchful\s+)?eye|keep\s+monitoring|follow)",
     re.IGNORECASE,
 )
 _OPEN_ENDED = re.compile(
@@ -123,7 +125,7 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue  # "You don't need to wait for the IC": the text says not to wait
         if not implied and not _instructs(hit.sentence):
             continue
-        if _WATCH.match(hit.words) and _standing_watch(hit, blocks):
+        if _WATCH.match(hit.words) and (_standing_watch(hit, blocks) or _means(hit)):
             continue
         yield Finding(
             "RB106",
@@ -150,6 +152,18 @@ _CAPABILITY = re.compile(
     r"\b(?:help(?:s)?\s+(?:you\s+)?|allows?\s+(?:you\s+)?|lets?\s+you\s+|used\s+)to\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+
+
+_MEANS = re.compile(r"\byou\s+can\s+(?:also\s+)?$", re.IGNORECASE)
+_USING = re.compile(r"[^.;:!?]*?\b(?:using|with|via|in|on|from)\s+(?:the\s+)?\S", re.IGNORECASE)
+
+
+def _means(hit: Hit) -> bool:
+    """Whether the watch is a means the text offers ("You can monitor queue lengths using the
+    dashboard"): where to look, not a wait the procedure asks for."""
+    start = hit.passage.sentence_at(hit.start).start
+    offered = _MEANS.search(hit.passage.text, max(start, hit.start - 20), hit.start)
+    return offered is not None and _USING.match(hit.passage.text, hit.start) is not None
 
 
 _DUTY = re.compile(
