@@ -1341,3 +1341,28 @@ def test_session7_watch_forms(compile_text: Compile, body: str, expected: int) -
     """RB106: "keep a close eye on", a regular review with no schedule are waits; a watch the
     text offers as a means ("you can monitor X using the dashboard") is where to look."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n- As soon as you are confident the CDN has recovered, switch back.\n", 1),
+        ("# Fix\n\n1. If the change is a small piece of work, merge it with `gh pr merge`.\n", 1),
+        ("# Fix\n\n1. If a PR is particularly good, thank the author.\n", 1),
+        ("# Fix\n\n1. Patch the library in an appropriate timeframe for its severity.\n", 1),
+        ("# Fix\n\n1. Patch the library within 2 working days.\n", 0),
+        (
+            "# Fix\n\nPin items, for example when a new page is not ranked well enough.\n",
+            0,
+        ),
+        (
+            "# Fix\n\n- Watch social media (if there's a big outage there will be lots of noise)\n",
+            0,
+        ),
+    ],
+)
+def test_session7_more_judgements(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102: "as soon as" opens a condition; a size or quality judged ("a small piece of
+    work", "particularly good") and a deadline nobody sets ("in an appropriate timeframe") have
+    no measure; a condition given as an example or a prediction decides nothing."""
+    assert len(flags(compile_text, body, "RB102")) == expected

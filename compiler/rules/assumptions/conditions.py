@@ -109,15 +109,27 @@ _VAGUE_WORDS = frozenset(
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
     at_word_start(
-        "iwuoml",
-        r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
+        "iwuomla",
+        r"\b(?:if|when|whenever|unless|once|in\s+case|until|as\s+soon\s+as)\b[^.;:!?,]{0,100}"
         # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
         r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
     ),
     re.IGNORECASE,
 )
 _CONDITION_FIRST = frozenset(
-    {"if", "when", "whenever", "unless", "once", "case", "until", "monitor", "watch", "look"}
+    {
+        "if",
+        "when",
+        "whenever",
+        "unless",
+        "once",
+        "case",
+        "until",
+        "monitor",
+        "watch",
+        "look",
+        "soon",
+    }
 )
 """Words every condition match holds: a cheap test."""
 
@@ -394,6 +406,15 @@ _DETERMINES = re.compile(
     re.IGNORECASE,
 )
 """A step that finds out the answer a decision after it takes: its outcome decides it."""
+
+
+def _given_as_example(lines: tuple[str, ...], span: Span, condition: str) -> bool:
+    """Whether the decision's condition follows "for example" / "e.g." on its line."""
+    line = lines[span.line - 1] if span.line <= len(lines) else ""
+    column = line.find(condition[:30])
+    return column > 0 and _EXAMPLE_OF.search(line[max(0, column - 20) : column]) is not None
+
+
 _CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
 """The rest of a condition's clause in the source after the words a step kept."""
 
@@ -423,6 +444,8 @@ def _undecided_decisions(
             continue
         if _bare_question(context, step):
             continue  # "Does it provide enough detail?": an assessment, nothing gated on it
+        if _given_as_example(lines, step.source, open_[0]) or _PREDICTED.search(open_[0]):
+            continue  # "... for example when a new page has had no time to rise"
         condition = " ".join(open_[0].split())
         span = step.source
         as_written = open_[0]
@@ -540,9 +563,31 @@ def _in_confirm_list(context: CheckContext, passage: Passage) -> bool:
     return False
 
 
+_UNTIMED = re.compile(
+    r"\b(?:in|within)\s+(?:a|an)\s+(?:reasonable|appropriate|suitable|timely|acceptable|sensible)"
+    r"\s+(?:time(?:\s*frame)?|timeframe|period|amount\s+of\s+time)\b",
+    re.IGNORECASE,
+)
+"""A deadline nobody sets: "fix the issue in an appropriate timeframe"."""
+_UNTIMED_FIRST = frozenset(
+    {"reasonable", "appropriate", "suitable", "timely", "acceptable", "sensible"}
+)
+
+
 def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
     yield from _judged_checks(context)
+    for hit in _scan(context, _UNTIMED, needs=_UNTIMED_FIRST):
+        if _decidable(hit.sentence) or not _instructs(hit.sentence):
+            continue
+        yield Finding(
+            "RB102",
+            hit.span,
+            f'unmeasurable deadline "{hit.words}": by when, exactly?',
+            'name the time limit, e.g. "within 2 working days"',
+            hit.words,
+            hit.step,
+        )
     for hit in _scan(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
         rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
         if _decidable(rest) or not _instructs(hit.sentence):
@@ -564,6 +609,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             continue
         if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
             continue
+        if _illustrates(hit):
+            continue  # "for example when a new page has had no time to rise", "if X, there will be"
         words = " ".join(clause[: judgement.end()].split())
         span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
         yield Finding(
@@ -574,6 +621,26 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             words,
             hit.step,
         )
+
+
+_EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.,?|such\s+as)\s*$", re.I)
+_PREDICTION = re.compile(
+    r"^[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+will\s+(?:see|notice|get)|it\s+will\s+be)\b",
+    re.IGNORECASE,
+)
+
+
+_PREDICTED = re.compile(r"\b(?:there\s+will\s+be|you\s+will\s+(?:see|notice|get))\b", re.I)
+
+
+def _illustrates(hit: Hit) -> bool:
+    """Whether a condition only illustrates ("... for example when a new page has not risen
+    yet") or predicts ("if there's a major outage there will be a lot of noise"): no decision
+    hangs on it."""
+    before = hit.passage.text[max(0, hit.match.start() - 20) : hit.match.start()]
+    if _EXAMPLE_OF.search(before) or _PREDICTED.search(hit.match.group(0)):
+        return True
+    return _PREDICTION.match(hit.passage.text, hit.match.end()) is not None
 
 
 _VERDICT = re.compile(
