@@ -1053,7 +1053,7 @@ def test_session7_actor_forms(compile_text: Compile, body: str, expected: int) -
             "RB101",
             1,
         ),
-        ("# Fix\n\n1. Decide whether to fail over to the standby.\n", "RB101", 1),
+        ("# Fix\n\n1. It is up to you to fail over to the standby.\n", "RB101", 1),
         ("# Fix\n\n1. Pick a suitable replica and promote it with `pg promote`.\n", "RB101", 1),
         ("# Fix\n\n1. Choose an appropriate time to run `pg vacuum`.\n", "RB101", 1),
         # decided: a criterion named; a written default for doubt right under it
@@ -1080,7 +1080,7 @@ def test_session7_condition_forms(
     compile_text: Compile, body: str, code: str, expected: int
 ) -> None:
     """RB101 reads advisability as the condition (seems wise, is prudent, makes sense, the
-    situation warrants it, may be worth doing, decide whether, a suitable/appropriate pick);
+    situation warrants it, may be worth doing, "it is up to you", a suitable/appropriate pick);
     RB102 reads more states nobody measures (caught up, back to normal, sluggish, under
     pressure). A default for doubt in the item right under the decision settles it."""
     assert len(flags(compile_text, body, code)) == expected

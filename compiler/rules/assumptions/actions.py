@@ -77,7 +77,9 @@ _IMPLIED_ACTION = re.compile(
         '"check the cloud provider") that bind no tool and give no command: no command or tool '
         "in inline code (a file name or setting is not one, nor a link to documentation), no "
         "code block after it, no list after it that "
-        "details it, and the same change is not said with how elsewhere in the document.",
+        "details it, and the same change is not said with how elsewhere in the document (an "
+        "edit of a named file with its content, a PR of a change already shown, a place named "
+        'in the sentence before, "as above").',
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
         example="Check billing in Stripe for recent charges.",

@@ -88,8 +88,9 @@ _VAGUE = (
     # a hedged suggestion to act: "it may be worth restarting", "might be wise to fail over"
     r"|\b(?:might|may|could)\s+(?:also\s+)?be\s+(?:worth(?:while)?|wise|best|prudent|advisable"
     r"|helpful|useful|a\s+good\s+idea|an\s+idea)\b"
-    # the decision itself handed over: "decide whether to fail over", "it is up to you"
-    r"|(?<!\bto\s)\bdecide\s+(?:whether|if|when)\b|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
+    # the decision itself handed over: "it is up to you" ("decide whether X" is a decision
+    # step, judged by its condition like any other)
+    r"|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
     # a choice by a quality nobody defines: "pick a suitable replica", "an appropriate time"
     r"|\b(?:pick|choose|select|find)\s+(?:an?|the|some)\s+(?:suitable|appropriate|sensible"
     r"|reasonable|sane|proper|good)\s+[\w-]+"
@@ -481,7 +482,9 @@ def _undecided_decisions(
     summary='A condition with a judgement but no metric or threshold: "if latency is high".',
     docs=RuleDoc(
         what="Flags conditions that compare against a judgement (high, slow, backed up, looks "
-        "unhealthy) without a number, a threshold or a named metric.",
+        "unhealthy) without a number, a threshold or a named metric; also questions and items of "
+        'a list to confirm judged the same way ("Are the workers making sufficient progress?") '
+        'and deadlines nobody sets ("in an appropriate timeframe").',
         why='"High" is whatever the reader thinks is high. Two on-call engineers — or an agent '
         "and a human — take different branches on the same data.",
         example="If latency is high, scale the deployment to 6 replicas.",
