@@ -1366,3 +1366,17 @@ def test_session7_more_judgements(compile_text: Compile, body: str, expected: in
     work", "particularly good") and a deadline nobody sets ("in an appropriate timeframe") have
     no measure; a condition given as an example or a prediction decides nothing."""
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Keys\n\n1. Go back to Acmeauth and revoke the old token.\n", 0),
+        ("# Keys\n\n1. Go back and revoke the old token.\n", 1),
+        ("# Keys\n\nThe backup job used to back up and restore the databases needs a role.\n", 0),
+    ],
+)
+def test_session7_system_carried_and_uses(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: a system named before "and" carries to the change after it; what a thing is
+    used to do is a description."""
+    assert len(flags(compile_text, body, "RB108")) == expected

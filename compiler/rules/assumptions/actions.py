@@ -179,8 +179,10 @@ _CHANGE_CLAUSE = re.compile(
 _NAMED_SYSTEM = re.compile(
     r"\b(?:in|on|via|using|through|from|into)\s+(?:the\s+|your\s+)?"
     r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b|\[)"
-    r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})(?:\s*$|\s+(?:room|channel|thread"
-    r"|ticket|incident|page|board|workspace|project|account)\b)"
+    # "go back to Signon and revoke the old token": the system carries over "and"
+    r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})"
+    r"(?:\s*$|\s+(?:and|then)\s*$|\s+(?:room|channel|thread|ticket|incident|page|board|workspace"
+    r"|project|account)\b)"
     r"|\]\(|https?://"
 )
 
@@ -305,7 +307,7 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
             continue
-        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit) or _theirs(hit):
+        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit) or _theirs(hit) or _use_of(hit):
             continue  # it wasn't "We can either get you that list or fix the incident"
         if _FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
@@ -402,6 +404,18 @@ _THEIR_MODAL = re.compile(
     r"\b(?:they|he|she)\s+(?:can|could|will|would|should|may|might|must)\s+(?:\w+ly\s+|also\s+)?$",
     re.IGNORECASE,
 )
+
+
+_USED_TO = re.compile(
+    r"\b(?:(?:is|are)\s+)?used\s+(?:to|for)\s+(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE
+)
+
+
+def _use_of(hit: Hit) -> bool:
+    """Whether the change says what something is used for ("the script used to backup and
+    restore the databases"): a description, not an instruction."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _USED_TO.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
 
 
 def _theirs(hit: Hit) -> bool:
