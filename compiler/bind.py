@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from compiler.extract import DraftStep
 from compiler.issues import BindingIssue as BindingIssue
@@ -15,7 +16,9 @@ from compiler.models import Effect, Span, ToolBinding
 from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
 from compiler.registry import Registry, Tool
+from compiler.text.console_code import code_effect, is_console_code
 from compiler.text.shell import split_pipeline
+from compiler.text.wrappers import inner_commands
 
 _TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
 _TOOL_VERB_BEFORE = re.compile(
@@ -47,7 +50,8 @@ class BoundStep:
     issues: tuple[BindingIssue, ...] = ()
     effect: Effect | None = None
     """The most dangerous effect among a compound command's parts, when it is more dangerous
-    than the bound tool's (or there is no tool): `a && b`, `a; b`, `a | b`, HTTP methods."""
+    than the bound tool's (or there is no tool): `a && b`, `a; b`, `a | b`, HTTP methods, the
+    commands a wrapper runs (`sudo`, `ssh HOST CMD`, `X -- CMD`), console code's calls."""
 
 
 def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:
@@ -69,17 +73,28 @@ def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
 
 
 _PROSE_DESTRUCTIVE = re.compile(
-    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:delete|destroy|drop|truncate|terminate"
-    r"|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke|overwrite"
+    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:delete|destroy|truncate"
+    r"|terminate|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke"
+    r"|overwrite|uninstall|tear\s*down|decommission|deprovision|evict|yank|unpublish"
+    r"|cancel(?:l(?=ed|ing))?"
+    # "drop the table", not a drop-down list or "buffer drops are observed"
+    r"|drop(?!-?\s?down\b|s\s+(?:are|were|in|of|per)\b)"
     # "replace the kubeconfig" overwrites it; "replace `<NAME>` with ..." fills a placeholder
     r"|replace(?!\s+(?:`|<|\$|\{|all\s+occurrences|(?:the\s+|each\s+)?(?:placeholder|value|text"
     r"|string|variable|name|word)s?\b))"
     r"|stop(?=\s+(?!here\b|now\b|and\b|or\b|then\b|(?:the\s+)?(?:runbook|procedure)\b)\w)"
-    r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|rm\s+-\w*r|force[- ]delete)"
-    r"(?:s|d|ed)?\b",
+    # Scaling down or in stops running instances (scaling up does not).
+    r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|scal(?:e|ing)\s+(?:down|in)\b"
+    r"|rm\s+-\w*r|force[- ]delete)"
+    r"(?:s|d|ed|ing)?\b"
+    # A current value overwritten, told as an instruction that names the value:
+    # "Change the record from `a.example.` to ...", "then set each record back to `b`".
+    r"|(?:^|[,;]\s*|\b(?:and|then)\s+)(?:\w+ly\s+)?(?:(?:change|switch|repoint)\s[^.;:]{0,120}?"
+    r"\bfrom|(?:set|change|switch|point)\s[^.;:]{0,120}?\bback\s+to)\s+[`'\"]",
     re.IGNORECASE,
 )
-"""A destructive verb in an instruction, not negated ("do not delete" is not one)."""
+"""A destructive verb in an instruction, not negated ("do not delete" is not one), or a
+current value overwritten."""
 
 
 def prose_effect(draft: DraftStep) -> Effect | None:
@@ -87,7 +102,42 @@ def prose_effect(draft: DraftStep) -> Effect | None:
     or decisions, whose words describe what is looked at)."""
     if draft.kind in ("decision", "check") or draft.command is not None:
         return None
-    return "destructive" if _PROSE_DESTRUCTIVE.search(draft.text) else None
+    if _PROSE_DESTRUCTIVE.search(draft.text):
+        return "destructive"
+    inline = [_inline_effect(code) for code in _asked_inline_code(draft)]
+    return "destructive" if "destructive" in inline else None
+
+
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|never|no|avoid|without|instead\s+of|rather\s+than)\b[^.;:`]*$|n't\b[^.;:`]*$",
+    re.IGNORECASE,
+)
+
+
+def _asked_inline_code(draft: DraftStep) -> list[str]:
+    """The inline commands an instruction asks for ("Run `redis-cli flushdb` on the host"),
+    not those it forbids ("do not run `x`", "instead of `y`")."""
+    asked = []
+    for code in draft.inline_code:
+        offset = draft.text.find(f"`{code.text}`")
+        if offset >= 0 and not _NEGATED_BEFORE.search(draft.text[:offset]):
+            asked.append(code.text)
+    return asked
+
+
+def _inline_effect(text: str) -> Effect | None:
+    """The effect of an inline command, read without a registry: its words (past options),
+    the commands it wraps, and any console code in it."""
+    parsed = split_pipeline(text)
+    if parsed is None or not parsed.stages or " " not in text.strip():
+        return code_effect(text)
+    stages = [*parsed.stages, *(stage for p in parsed.followers for stage in p)]
+    effects: list[Effect | None] = [code_effect(text)]
+    for stage in stages:
+        argv = _argv([stage])
+        effects.append(words_effect(argv))
+        effects += [words_effect(inner) for inner in inner_commands(stage)]
+    return max(effects, key=_RANK)
 
 
 def _model_touched(bound: BoundStep) -> BoundStep:
@@ -179,6 +229,19 @@ def _command(draft: DraftStep, registry: Registry) -> BoundStep | None:
 
 
 def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span) -> BoundStep:
+    """Bind a command line to the tool of its first acting program. The step's effect is the
+    most dangerous among every program it runs (wrapped ones too) and any console code's."""
+    bound = _bound_command(draft, registry, command, span)
+    return _with_effect(bound, code_effect(command))
+
+
+def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Span) -> BoundStep:
+    if is_console_code(command):
+        # Not a shell line: its `{ |job| ... }` and `;` are no pipes or separators.
+        detail = (
+            "console code (Ruby, Python, SQL, ...), not a shell command: no registry tool runs it"
+        )
+        return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
     parsed = split_pipeline(command)
     if parsed is None or not parsed.stages:
         detail = "the command could not be split into words (unbalanced quotes?)"
@@ -190,6 +253,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
         unbound = _unbound(draft, BindingIssue("unbound-command", span, command, detail))
         inner = [words_effect(_argv([stage])) for p in pipelines for stage in p]
         inner += [words_effect(part.split()) for part in _SHELL_PARTS.split(command)]
+        inner += [_wrapped_effect(registry, stage) for p in pipelines for stage in p]
         return _with_effect(unbound, max(inner, key=_RANK))
     # Assignments and harmless builtins (echo) do not act; the first command that does is
     # the one the step binds to, and every later one must bind too.
@@ -197,7 +261,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     substitutions = parsed.substitutions
     if not acting and len(substitutions) == 1:
         # `NAME=$(command)`: the command in the substitution is what the step runs.
-        return _bind_command(draft, registry, substitutions[0], span)
+        return _bound_command(draft, registry, substitutions[0], span)
     if not acting:
         detail = "only assigns variables or prints; nothing for a tool to run"
         return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
@@ -208,6 +272,7 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
     parts = [_argv(p) for p in acting] + [stage for p in acting for stage in p[1:]]
     bound = _matched(draft, registry, _argv(acting[0]), command, span, issues)
     effects = [_part_effect(registry, argv) for argv in parts]
+    effects += [_wrapped_effect(registry, stage) for p in acting for stage in p]
     effects.append("write" if _REDIRECT.search(command) else None)
     return _with_effect(bound, max(effects, key=_RANK))
 
@@ -215,18 +280,30 @@ def _bind_command(draft: DraftStep, registry: Registry, command: str, span: Span
 _REDIRECT = re.compile(r"(?<![0-9&<>=-])>{1,2}\s*(?!\s*(?:/dev/null|&))[\w/.$~\"']")
 """Output redirected into a file: the command writes, whatever tool it is."""
 _WORD = re.compile(r"[A-Za-z]+")
+_SUB_COMMAND = re.compile(r"[A-Za-z][\w:-]*")
+"""A word that can be a sub-command (`delete`, `terminate-instances`, `db:drop`), not an
+option, a path or a file name."""
 _SHELL_PARTS = re.compile(r"[;&|]+|\bdo\b|\bthen\b")
 _RANK = {None: 0, "read": 1, "write": 2, "destructive": 3}.__getitem__
 _DESTRUCTIVE_WORDS = frozenset(
     {"delete", "destroy", "drop", "truncate", "terminate", "purge", "wipe", "erase", "kill",
      "drain", "rm", "rmdir", "rmi", "prune", "uninstall", "flushall", "flushdb", "shred",
-     "mkfs", "dd", "reset", "remove", "stop", "deregister", "revoke", "pkill", "killall", "evict"}
+     "mkfs", "dd", "reset", "remove", "stop", "deregister", "revoke", "pkill", "killall", "evict",
+     "shutdown", "poweroff", "halt", "cancel", "yank", "unpublish", "decommission", "deprovision",
+     "teardown", "dropdb", "dropuser", "userdel", "groupdel", "deluser", "unlink", "wipefs"}
 )  # fmt: skip
-"""Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`)."""
+"""Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`, `gh run
+cancel`, `gem yank`), the verbs LABELLING.md calls destructive and their kin."""
+_DESTRUCTIVE_OPTIONS = frozenset(
+    {"--force", "-rf", "-fr", "--delete", "-delete", "--purge", "--hard", "--replicas=0", "--prune"}
+)
+"""Options that delete, overwrite or stop wherever they stand (`git push --delete`, `rsync
+--delete`, `find -delete`, `git reset --hard`, `kubectl scale --replicas=0`, `kubectl apply
+--prune`)."""
 _WRITE_WORDS = frozenset(
     {"apply", "create", "patch", "scale", "restart", "rollout", "set", "edit", "replace",
      "label", "annotate", "cordon", "uncordon", "start", "update", "upgrade", "install",
-     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "shutdown", "run", "exec"}
+     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "run", "exec"}
 )  # fmt: skip
 
 
@@ -249,13 +326,29 @@ def _part_effect(registry: Registry, argv: list[str]) -> Effect | None:
     return effect
 
 
+def _wrapped_effect(registry: Registry, stage: list[str]) -> Effect | None:
+    """The most dangerous effect among the commands a wrapper runs (`sudo -u app CMD`,
+    `timeout 30 CMD`, `ssh HOST CMD`, `bash -c '...'`, `kubectl exec POD -- CMD`, `WRAPPER ...
+    -- CMD`): a wrapper is at least as dangerous as what it wraps."""
+    words = list(stage)
+    while words and (words[0] == "export" or _ASSIGNMENT_WORD.match(words[0])):
+        words.pop(0)
+    inner = [_part_effect(registry, argv) for argv in inner_commands(words)]
+    return max(inner, key=_RANK, default=None)
+
+
 def words_effect(argv: list[str]) -> Effect | None:
     """The effect a command's program and first sub-command words name, without a registry:
     `oc delete ...`, `rm -rf`, `terraform destroy`, SQL `DROP TABLE`, Ruby `.destroy` are
-    destructive; `apply`, `restart` write."""
-    head = " ".join(argv[:3])
+    destructive; `apply`, `restart` write. Sub-command words are read past leading options
+    (`kubectl -n apps delete`) and one level deeper (`gcloud compute instances delete`)."""
+    before_operands = argv[1 : argv.index("--")] if "--" in argv else argv[1:]
+    plain = [word for word in before_operands if _SUB_COMMAND.fullmatch(word)]
+    head = " ".join(argv[:3] + plain[:2])
     words = {word.lower() for word in _WORD.findall(head)}
-    if words & _DESTRUCTIVE_WORDS or any(w in ("--force", "-rf", "-fr") for w in argv):
+    words |= {word.lower() for word in plain[2:3]}
+    scaled_to_zero = any(a == "--replicas" and b == "0" for a, b in pairwise(argv))
+    if words & _DESTRUCTIVE_WORDS or scaled_to_zero or _DESTRUCTIVE_OPTIONS.intersection(argv):
         return "destructive"
     return "write" if words & _WRITE_WORDS else None
 
@@ -263,7 +356,8 @@ def words_effect(argv: list[str]) -> Effect | None:
 def _method_effect(method: str) -> Effect:
     if method in ("GET", "HEAD", "OPTIONS"):
         return "read"
-    return "destructive" if method == "DELETE" else "write"
+    # PURGE (a CDN or cache) throws cached objects away, as DELETE does.
+    return "destructive" if method in ("DELETE", "PURGE") else "write"
 
 
 def _with_effect(bound: BoundStep, effect: Effect | None) -> BoundStep:

@@ -83,6 +83,22 @@ def test_a_destructive_part_of_a_compound_command_is_never_lost(
     assert step.effect == "destructive" and step.kind == "action" and step.requires_approval
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ops-login billing-admin -- oc -n billing delete namespace billing",
+        "sudo -u billing sh -c 'oc delete namespace billing'",
+        "oc exec ledger-0 -n billing -- redis-cli flushall",
+        "oc rsh ledger-0 sh -c 'rm -rf /var/lib/ledger'",
+    ],
+)
+def test_a_destructive_command_inside_a_wrapper_is_never_lost(
+    real_env: Environment, command: str
+) -> None:
+    step = _only_step(_compile(real_env, f"```\n{command}\n```"))
+    assert step.effect == "destructive" and step.kind == "action" and step.requires_approval
+
+
 def test_a_destructive_stage_after_a_pipe_is_never_lost(real_env: Environment) -> None:
     command = "oc get pods -n billing -o name | xargs oc delete"
     step = _only_step(_compile(real_env, f"```\n{command}\n```"))

@@ -119,7 +119,7 @@ def test_2_uncaptured_options_are_recorded_and_pinned(tmp_path: Path) -> None:
         tmp_path,
         "scale",
         "1. Scale the api down for the test:\n\n   ```\n"
-        "   oc --context staging scale deployment api --replicas=0 -n payments --dry-run=server\n"
+        "   oc --context staging scale deployment api --replicas=1 -n payments --dry-run=server\n"
         "   ```\n",
     )
     step = next(s for s in artifact_of(path).steps if s.tool)

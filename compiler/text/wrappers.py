@@ -1,0 +1,192 @@
+"""Commands that run another command: `sudo`, `env`, `timeout`, `ssh HOST CMD`, `bash -c`,
+`kubectl exec POD -- CMD`, `docker run IMAGE CMD`, `WRAPPER ... -- CMD`.
+
+A wrapper's own words say little about what happens; the command it runs says it. This module
+finds that inner command, as argv, so that the step's effect can be at least the inner one's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from compiler.text.shell import split_pipeline
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    """A program that runs the rest of its words as a command, after its options and
+    `operands` words of its own (`timeout 30s CMD`: one operand)."""
+
+    valued: frozenset[str] = frozenset()
+    """Options whose value is the next word (`sudo -u USER`)."""
+    operands: int = 0
+    assignments: bool = False
+    """Leading `NAME=value` words are the wrapper's (`env A=b CMD`)."""
+    joined: bool = False
+    """The inner words are joined and read by a shell (`watch`, `ssh HOST ...`)."""
+
+
+def _options(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_DOCKER = _Prefix(
+    _options(
+        "-e --env --env-file -u --user -w --workdir --name -v --volume -p --publish -l --label "
+        "--network --net --entrypoint --mount --platform -h --hostname --add-host --cpus -m "
+        "--memory --restart --log-driver --pull --detach-keys --cidfile --device --dns"
+    ),
+    operands=1,
+)
+_KUBE_EXEC = _Prefix(
+    _options("-n --namespace -c --container --context --kubeconfig --cluster --user -f"),
+    operands=1,
+)
+_PREFIXES: dict[tuple[str, ...], _Prefix] = {
+    ("sudo",): _Prefix(_options("-u -g -h -p -C -D -r -t -U -T --user --group"), 0, True),
+    ("doas",): _Prefix(_options("-u -C")),
+    ("env",): _Prefix(_options("-u -C -S --unset --chdir"), assignments=True),
+    ("nohup",): _Prefix(),
+    ("time",): _Prefix(_options("-f -o --format --output")),
+    ("timeout",): _Prefix(_options("-s -k --signal --kill-after"), operands=1),
+    ("nice",): _Prefix(_options("-n --adjustment")),
+    ("ionice",): _Prefix(_options("-c -n -p --class --classdata")),
+    ("stdbuf",): _Prefix(_options("-i -o -e")),
+    ("chroot",): _Prefix(operands=1),
+    ("setsid",): _Prefix(),
+    ("exec",): _Prefix(_options("-a")),
+    ("command",): _Prefix(),
+    ("flock",): _Prefix(_options("-w -E --timeout --conflict-exit-code"), operands=1),
+    ("xargs",): _Prefix(
+        _options("-n -P -I -L -d -E -s -a --max-args --max-procs --delimiter --arg-file")
+    ),
+    ("watch",): _Prefix(_options("-n --interval -d"), joined=True),
+    ("ssh",): _Prefix(
+        _options("-i -p -l -o -J -F -L -R -D -W -b -c -E -e -m -O -Q -S -w -B -I"),
+        operands=1,
+        joined=True,
+    ),
+    ("bundle", "exec"): _Prefix(),
+    ("kubectl", "exec"): _KUBE_EXEC,
+    ("oc", "exec"): _KUBE_EXEC,
+    ("oc", "rsh"): _KUBE_EXEC,
+    ("docker", "exec"): _DOCKER,
+    ("docker", "run"): _DOCKER,
+    ("podman", "exec"): _DOCKER,
+    ("podman", "run"): _DOCKER,
+    ("nerdctl", "exec"): _DOCKER,
+    ("nerdctl", "run"): _DOCKER,
+    ("docker", "compose", "exec"): _DOCKER,
+    ("docker", "compose", "run"): _DOCKER,
+    ("docker-compose", "exec"): _DOCKER,
+    ("docker-compose", "run"): _DOCKER,
+}
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "su"})
+_SHELL_COMMAND_FLAG = re.compile(r"-[a-z]*c[a-z]*")
+"""`-c`, `-ec`, `-xc`: the next word is the command string."""
+_STRING_OPTIONS = frozenset({"--command"})
+"""Options whose value is a shell command, whatever the program (`gcloud compute ssh VM
+--command 'CMD'`)."""
+_DEPTH = 4
+_PROGRAM = re.compile(r"(?:\.{0,2}/)?(?:[\w.+-]+/)*[A-Za-z_][\w+-]*")
+"""A word that can name a program: `kubectl`, `/bin/bash`, `./run`; not an option or a file
+name with an extension (`git log -- stop.go` runs nothing)."""
+
+
+def inner_commands(argv: list[str]) -> list[list[str]]:
+    """The commands a wrapper command runs, as argv, unwrapped again when they are wrappers
+    too (`sudo -u app bash -c 'rm -rf /srv/app'` -> `[bash, -c, ...]`, `[rm, -rf, /srv/app]`).
+    Empty when argv runs no other command."""
+    found: list[list[str]] = []
+    pending, depth = [argv], 0
+    while pending and depth < _DEPTH:
+        nested = [inner for words in pending for inner in _unwrapped(words)]
+        found += nested
+        pending, depth = nested, depth + 1
+    return found
+
+
+def _unwrapped(argv: list[str]) -> list[list[str]]:
+    """What one wrapper runs: after `--`, behind a `-c` or `--command` string, or after a
+    known wrapper's options and operands."""
+    if not argv:
+        return []
+    runs: list[list[str]] = []
+    if "--" in argv[1:]:
+        after = argv[argv.index("--", 1) + 1 :]
+        if after and _PROGRAM.fullmatch(after[0]):
+            runs.append(after)
+    runs += [c for s in _command_strings(argv) for c in _shell_commands(s)]
+    runs += _find_actions(argv)
+    if runs:
+        return runs
+    for length in (3, 2, 1):
+        prefix = _PREFIXES.get(tuple(argv[:length]))
+        if prefix is not None and len(argv) > length:
+            return _after_prefix(argv[length:], prefix)
+    return []
+
+
+def _command_strings(argv: list[str]) -> list[str]:
+    strings = []
+    for index, word in enumerate(argv[1:], start=1):
+        name, equals, value = word.partition("=")
+        following = argv[index + 1] if index + 1 < len(argv) else ""
+        if name in _STRING_OPTIONS:
+            strings.append(value if equals else following)
+        elif _SHELL_COMMAND_FLAG.fullmatch(word) and argv[0] in _SHELLS and following:
+            strings.append(following)
+    return [s for s in strings if s]
+
+
+def _find_actions(argv: list[str]) -> list[list[str]]:
+    """`find ... -exec CMD {} ;` (or `-execdir`, `-ok`, ending in `;` or `+`) runs CMD."""
+    if argv[0] != "find":
+        return []
+    runs, index = [], 1
+    while index < len(argv):
+        if argv[index] in ("-exec", "-execdir", "-ok", "-okdir"):
+            end = next(
+                (i for i in range(index + 1, len(argv)) if argv[i] in (";", "+", "\\;")),
+                len(argv),
+            )
+            if end > index + 1:
+                runs.append(argv[index + 1 : end])
+            index = end
+        index += 1
+    return runs
+
+
+def _after_prefix(words: list[str], prefix: _Prefix) -> list[list[str]]:
+    index, operands = 0, prefix.operands
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            index += 1
+            break
+        if word.startswith("-") and len(word) > 1:
+            index += 2 if word in prefix.valued else 1
+        elif prefix.assignments and "=" in word and not word.startswith("="):
+            index += 1
+        elif operands:
+            operands -= 1
+            index += 1
+        else:
+            break
+    inner = words[index:]
+    if not inner:
+        return []
+    if prefix.joined:
+        return _shell_commands(" ".join(inner))
+    return [inner]
+
+
+def _shell_commands(text: str) -> list[list[str]]:
+    """Every command a shell string runs, each pipeline stage as its own argv."""
+    parsed = split_pipeline(text)
+    if parsed is None:
+        return []
+    stages = [*parsed.stages, *(stage for p in parsed.followers for stage in p)]
+    inner = [c for s in parsed.substitutions for c in _shell_commands(s)]
+    return [stage for stage in stages if stage] + inner
