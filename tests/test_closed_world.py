@@ -942,8 +942,8 @@ def test_session6_a_block_that_sets_a_variable_is_not_only_reads(compile_text: C
     ("body", "expected"),
     [
         ("# Fix\n\nA low budget could block node drains.\n", 0),
-        ("# Fix\n\n1. Fix the config and the agent should restart on its own.\n", 0),
-        ("# Fix\n\n1. Fix the config, then restart the agent.\n", 1),
+        ("# Fix\n\n1. Check the config and the agent should restart on its own.\n", 0),
+        ("# Fix\n\n1. Check the config, then restart the agent.\n", 1),
         ("# Fix\n\nUse the `Agent` objects to\nreconfigure the fleet.\n", 0),
     ],
 )
@@ -984,3 +984,399 @@ def test_long_change_evidence_ends_on_a_whole_word(compile_text: Compile) -> Non
     evidence = found[0][1]
     assert evidence.startswith("disable the admission webhooks")
     assert evidence.split()[-1] in body.split(), evidence
+
+
+# Session 7: actors resolved like names, whatever the verb that reaches them or the word that
+# names them (each in words no labelled case uses).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # reached by any means: a call, a mail, a text, an alert, waking them
+        ("# Fix\n\n1. Phone the data centre staff and ask them to reseat the disk.\n", 1),
+        ("# Fix\n\n1. Email the billing department with the invoice number.\n", 1),
+        ("# Fix\n\n1. Alert the release managers before you start.\n", 1),
+        ("# Fix\n\n1. Wake up the database administrator.\n", 1),
+        ("# Fix\n\n1. Confirm with the team lead that the window is open.\n", 1),
+        # named by what they are, or picked from a group
+        ("# Fix\n\n1. Forward the crash dump to the storage squad.\n", 1),
+        ("# Fix\n\n1. Reach out to the networking crew.\n", 1),
+        ("# Fix\n\n1. Inform the on-duty operator.\n", 1),
+        ("# Fix\n\n1. Ask a member of the infrastructure team to approve it.\n", 1),
+        # a contact asked for in the passive, of a function named by its capitalised name
+        ("# Fix\n\n1. Salespeople should be notified when a demo is affected.\n", 1),
+        ("# Fix\n\n1. Finance should be kept up to date on billing impact.\n", 1),
+        ("# Fix\n\n1. Marketing should be engaged for any public incident.\n", 1),
+        # resolved: a channel, an address, a link; not a person; the word used as a noun
+        ("# Fix\n\n1. Phone the data centre staff on the hotline +44 20 0000 0000.\n", 0),
+        ("# Fix\n\n1. Email the billing department at billing@example.com.\n", 0),
+        ("# Fix\n\n1. Call the API with `curl -X POST https://x.example/y`.\n", 0),
+        ("# Fix\n\n1. Forward port 8080 to the pod.\n", 0),
+        ("# Fix\n\nThe alert message indicates the Operator that failed.\n", 0),
+        ("# Fix\n\n**Alert Expression:**\n", 0),
+        ("# Fix\n\nA phone bridge with 100 people sitting idle is costly.\n", 0),
+        # described, not asked: someone else's clause
+        ("# Fix\n\nThey may also act as a liaison to keep the sales team up to date.\n", 0),
+        ("# Fix\n\nSometimes he would be reluctant to involve another member of staff.\n", 0),
+        # a subject in a clause before the instruction is not the instruction's subject
+        ("# Fix\n\n1. If they are on the premium tier, call the account manager.\n", 1),
+    ],
+)
+def test_session7_actor_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB103 reads a contact by what it does (reaching a person: call, phone, email, alert,
+    wake, confirm with, pass on to; or the passive "should be engaged / kept up to date") and a
+    person by what they are (squad, crew, staff, operator, a member of a team, a capitalised
+    function), then resolves them like any other actor; a contact word used as a noun or in
+    someone else's clause is not a step."""
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # advisability the reader weighs, however it is said
+        (
+            "# Fix\n\n1. Roll back if it seems wise, with `kubectl rollout undo deploy/x`.\n",
+            "RB101",
+            1,
+        ),
+        (
+            "# Fix\n\n1. If doing so is prudent, promote the standby with `pg promote`.\n",
+            "RB101",
+            1,
+        ),
+        ("# Fix\n\n1. If the situation warrants it, page team-x.\n", "RB101", 1),
+        ("# Fix\n\n1. If it makes sense, rotate the keys with `vault rotate`.\n", "RB101", 1),
+        (
+            "# Fix\n\nIt may be worth restarting the service with `systemctl restart x`.\n",
+            "RB101",
+            1,
+        ),
+        ("# Fix\n\n1. It is up to you to fail over to the standby.\n", "RB101", 1),
+        ("# Fix\n\n1. Pick a suitable replica and promote it with `pg promote`.\n", "RB101", 1),
+        ("# Fix\n\n1. Choose an appropriate time to run `pg vacuum`.\n", "RB101", 1),
+        # decided: a criterion named; a written default for doubt right under it
+        ("# Fix\n\n1. Pick the replica with the lowest lag and promote it.\n", "RB101", 0),
+        (
+            "# Fix\n\n1. Decide whether to page the vendor, and tell team-x.\n"
+            "    * If you are unsure, page the vendor.\n",
+            "RB101",
+            0,
+        ),
+        # judgements with no measure, in other words
+        ("# Fix\n\n1. When the replica has caught up, promote it with `pg promote`.\n", "RB102", 1),
+        ("# Fix\n\n1. Once traffic is back to normal, close it with `pd resolve`.\n", "RB102", 1),
+        ("# Fix\n\n1. If responses are sluggish, page team-x.\n", "RB102", 1),
+        ("# Fix\n\n1. If the cache is under pressure, raise its memory to 8Gi.\n", "RB102", 1),
+        (
+            "# Fix\n\n1. If replica lag is under 10 seconds, promote it with `pg promote`.\n",
+            "RB102",
+            0,
+        ),
+    ],
+)
+def test_session7_condition_forms(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """RB101 reads advisability as the condition (seems wise, is prudent, makes sense, the
+    situation warrants it, may be worth doing, "it is up to you", a suitable/appropriate pick);
+    RB102 reads more states nobody measures (caught up, back to normal, sluggish, under
+    pressure). A default for doubt in the item right under the decision settles it."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # more verbs that change a system, each with what it changes
+        ("# Fix\n\n1. Bump the file descriptor limit on the host.\n", 1),
+        ("# Fix\n\n1. Revert the commit that broke the build.\n", 1),
+        ("# Fix\n\n1. Clear the dead-letter queue.\n", 1),
+        ("# Fix\n\n1. Kick off a new build of the image.\n", 1),
+        ("# Fix\n\n1. Taint the failing node so nothing lands on it.\n", 1),
+        ("# Fix\n\n1. Trigger the failover of the database.\n", 1),
+        ("# Fix\n\n1. Run the cleanup job for the tenant.\n", 1),
+        ("# Fix\n\n1. Set the worker count to 8.\n", 1),
+        ("# Fix\n\n1. Pause the consumer group.\n", 1),
+        ("# Fix\n\n1. If action is needed, fix the issue within the hour.\n", 1),
+        # said how, intransitive, a goal or words someone says
+        ("# Fix\n\n1. Clear the dead-letter queue with `rabbitmqadmin purge queue name=dlq`.\n", 0),
+        ("# Fix\n\nThe alert should clear within 10 minutes.\n", 0),
+        ("# Fix\n\n1. Run the following command:\n\n```bash\nkubectl get pods\n```\n", 0),
+        ("# Fix\n\n1. Set the worker count to 8 with `kubectl scale deploy/w --replicas=8`.\n", 0),
+        (
+            '# Fix\n\nIt wasn\'t "we can get you the list or fix the outage", it was a decision.\n',
+            0,
+        ),
+        (
+            "# Fix\n\nTo stop the errors and clear the alert, you can turn off the feature.\n\n"
+            "* Edit the config:\n\n    ```console\n    oc edit cm feature\n    ```\n",
+            0,
+        ),
+    ],
+)
+def test_session7_action_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108 reads more changes by what they do to a system (bump, revert, clear X, kick off,
+    taint, trigger a failover, run a job, set X to Y, pause X, fix X); an intransitive use, a
+    goal in a purpose clause ("To ... clear the alert, ...") and words in quotation marks are
+    not instructions, and a goal does not count as a second change the list must repeat."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # waiting on any event with no time given, however the event is said
+        ("# Fix\n\n1. Wait until the replica catches up.\n", 1),
+        ("# Fix\n\n1. Hold off until the backlog clears.\n", 1),
+        ("# Fix\n\n1. Let the reindex run to completion.\n", 1),
+        ("# Fix\n\n1. Let the new records propagate.\n", 1),
+        ("# Fix\n\n1. Check back later to confirm the fix held.\n", 1),
+        # bounded, or not a wait
+        ("# Fix\n\n1. Wait up to 20 minutes until the replica catches up.\n", 0),
+        ("# Fix\n\n1. Check back in 30 minutes to confirm the fix held.\n", 0),
+        ("# Fix\n\n1. Let the IC know you are done.\n", 0),
+    ],
+)
+def test_session7_wait_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "until <any event>" is open-ended unless a duration bounds it (the event's verb
+    need not be on a list); holding off, letting a job run its course and checking back later
+    are waits too."""
+    assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # habit as the manner, and artifacts known by their insider owner or lore
+        ("# Fix\n\n1. Roll the change out as you normally would.\n", 1),
+        ("# Fix\n\n1. Run Priya's cleanup script on the host.\n", 1),
+        ("# Fix\n\n1. Run the purge script Dana wrote.\n", 1),
+        ("# Fix\n\n1. Log in with the shared password.\n", 1),
+        ("# Fix\n\n1. Follow the team's checklist for the cutover.\n", 1),
+        # linked or named: on the page
+        ("# Fix\n\n1. Run Priya's [cleanup script](https://git.example/cleanup).\n", 0),
+        ("# Fix\n\n1. Log in with the password from [the vault](https://vault.example/db).\n", 0),
+        ("# Fix\n\n1. Restart it as shown in [step 2](#step-2).\n", 0),
+    ],
+)
+def test_session7_tribal_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB104: habit as the manner ("as you normally would") and an artifact known only by its
+    owner or lore ("Priya's script", "the script Dana wrote", "the shared password", "the team's
+    checklist") are insiders' references unless the sentence links them."""
+    assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the file to edit is where, its content what
+        (
+            "# Fix\n\n1. Edit `deploy/prod/values.yaml` in the infra repository:\n\n"
+            "    ```yaml\n    workers: 6\n    ```\n",
+            0,
+        ),
+        (
+            "# Fix\n\nNext, modify [routes.yml][r] with the new route.\n\n[r]: https://git.example/r\n",
+            0,
+        ),
+        ("# Fix\n\n1. Modify the routing rules with the new route.\n", 1),
+        # a PR or merge of a change already shown, or referred back to
+        ("# Scale\n\n```yaml\nworkers: 6\n```\n\nOpen a PR, get it reviewed, and merge it.\n", 0),
+        ("# Scale\n\n1. Merge the changes once the review passes.\n", 0),
+        ("# Scale\n\n1. Open a PR to move the workers to the new pool.\n", 1),
+        ("# Scale\n\nYou can also update both manifests as above and open a PR.\n", 0),
+        # a place named in the sentence before; a lead-in whose list gives the places
+        (
+            "# Keys\n\nCreate a key on the Acme dashboard. Then you can revoke the old key.\n",
+            0,
+        ),
+        ("# Keys\n\nCreate a new key. After a day, you can revoke the old key.\n", 1),
+        (
+            "# Apply\n\n- Apply the matching workspace:\n  - [prod](https://tf.example/prod)\n"
+            "  - [staging](https://tf.example/staging)\n",
+            0,
+        ),
+        # a change inside a clause of time is when, not what
+        ("# Fix\n\n1. Tell team-x as soon as you begin to consider rolling back.\n", 0),
+    ],
+)
+def test_session7_changes_said_on_the_page(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108 resolves a change said on the page in other ways: an edit of a named file (its
+    content after it), a PR or merge of a change already shown or referred back to ("merge the
+    changes", "as above"), a place named in the sentence before, a lead-in whose list links the
+    places; a change in a clause of time ("as soon as you consider rolling back") is not asked."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Triage\n\n* Is the error rate genuinely elevated, or is it a brief spike?\n", 1),
+        ("# Triage\n\n* Are the consumers making sufficient progress?\n", 1),
+        ("# Triage\n\nOpen the dashboard and confirm:\n\n- latency remains healthy\n", 1),
+        ("# Triage\n\nOpen the dashboard and confirm:\n\n- p95 latency stays under 300 ms\n", 0),
+        ("# Triage\n\n* Is the error rate above 5% for 10 minutes?\n", 0),
+        ("# Triage\n\nCommon causes:\n\n- not enough nodes in the pool\n", 0),
+    ],
+)
+def test_session7_judged_checks(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102 also reads what the reader is to find out or confirm: a question or an item of a
+    list to confirm, judged with no measure ("genuinely elevated", "sufficient progress",
+    "remains healthy"); a measure decides it, and a list of causes asks nothing."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Steps\n\n1. Escalate to ACME SMT before you fail over.\n", 1),
+        ("# Steps\n\nPager Alert Service uses cookies for sessions.\n", 0),
+        ("# Steps\n\nApps other than Billing and Pager Alert Service, do not use cookies.\n", 0),
+        ("# Steps\n\n- Fill in the name and email address of the team asking for access.\n", 0),
+        ("# Steps\n\nThe app sends mail to users - both members of the public and staff.\n", 0),
+    ],
+)
+def test_session7_actor_names_and_nouns(compile_text: Compile, body: str, expected: int) -> None:
+    """An acronym name is an actor ("ACME SMT"); a contact word inside a capitalised name or
+    before its noun ("email address", "Pager Alert Service uses ...") reaches nobody."""
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # the reader's own decision or satisfaction as the condition
+        (
+            "# Fix\n\n1. If you decide the old keys are unsafe, revoke them in the vault UI.\n",
+            "RB101",
+            1,
+        ),
+        ("# Fix\n\n1. If you don't think the patch is safe, ask team-x.\n", "RB101", 1),
+        ("# Fix\n\n1. Ship it when satisfied, with `deploy.run`.\n", "RB101", 1),
+        ("# Fix\n\nYou can run a hook to decide whether an error is sent.\n", "RB101", 0),
+        ("# Fix\n\n1. Ask team-x if you need them to unlock it.\n", "RB101", 1),
+        # a goal stated is a case, not a judgement; a hedge in a clause of time is when
+        ("# Fix\n\n1. If you need to reset the password, use the Acme UI.\n", "RB101", 0),
+        ("# Fix\n\n1. Turn off the node if you have to.\n", "RB101", 1),
+        ("# Fix\n\n1. Tell team-x as soon as you begin to consider rolling back.\n", "RB101", 0),
+        (
+            "# Fix\n\nSet the message; the downtime the app might need to recover is 5 min.\n",
+            "RB101",
+            0,
+        ),
+        # a decision on what the step before found out
+        (
+            "# Fix\n\n1. Read the alert to determine if it is real.\n"
+            "2. If action is required, page team-x.\n3. If no action is required, close it.\n",
+            "RB101",
+            0,
+        ),
+        # what a thing does is described, not asked
+        ("# Fix\n\n- Triggers a rolling update (zero-downtime if possible)\n", "RB101", 0),
+        # filling in a command and a change word used as a noun
+        ("# Fix\n\nReplace `<host>` with the replica's hostname.\n", "RB108", 0),
+        ("# Fix\n\n- change must include a clear description\n", "RB108", 0),
+    ],
+)
+def test_session7_wild_forms(compile_text: Compile, body: str, code: str, expected: int) -> None:
+    """Forms read from the GOV.UK (wild) group and its unlabelled siblings, in other words."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Fix\n\nFind the job name of the run.\n\n```bash\nkubectl logs job/<JOB_NAME>\n```\n",
+            0,
+        ),
+        ("# Fix\n\nRead the failed run.\n\n```bash\nkubectl logs job/<JOB_NAME>\n```\n", 1),
+        ("# Fix\n\nRead the job.\n\n```bash\nkubectl logs job/<JOB_NAME>\n```\n", 1),
+        ("# Fix\n\n```bash\nkubectl logs <job pod e.g. job-1-x7z>\n```\n", 0),
+        ("# Fix\n\nFind the pod.\n\n```bash\nkubectl logs <pod>\n```\n", 1),
+    ],
+)
+def test_session7_placeholders_said_in_words(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB107: a placeholder of two or more words is declared by a sentence that says where its
+    value comes from in the same words ("Find the job name ..." for `<JOB_NAME>`), or by its own
+    example ("<job pod e.g. ...>"); a one-word name needs the prose to say so outright."""
+    assert len(flags(compile_text, body, "RB107")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n1. Run the `orders:backfill[2024]` rake task in the shop app.\n", 0),
+        ("# Fix\n\n1. Merge the schema change.\n", 0),
+        ("# Fix\n\nYou will need to rebuild the index. See [how to rebuild](/docs/rebuild).\n", 0),
+        ("# Fix\n\nYou will need to rebuild the index. It takes an hour.\n", 1),
+        ("# Fix\n\nTell the owners, so they can fix it themselves.\n", 0),
+        ("# Fix\n\nChoose a passphrase. Set this to something only you know.\n", 0),
+    ],
+)
+def test_session7_more_changes_said_on_the_page(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108 (read on unlabelled GOV.UK pages): a task name in inline code is the command; a
+    merge of a named change carries it; a pointer right after the change says how; a change
+    someone else makes, or setting "this" (a value the reader chooses), asks no tool."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# After\n\n- Once traffic is back, keep a close eye on the CDN's status page.\n", 1),
+        ("# After\n\n- Teams should regularly review and close these alerts.\n", 1),
+        ("# After\n\n- Review these alerts every Monday.\n", 0),
+        ("# After\n\nYou can monitor queue lengths using the queue dashboard.\n", 0),
+        ("# After\n\nMonitor queue lengths on the queue dashboard.\n", 1),
+    ],
+)
+def test_session7_watch_forms(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "keep a close eye on", a regular review with no schedule are waits; a watch the
+    text offers as a means ("you can monitor X using the dashboard") is where to look."""
+    assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Fix\n\n- As soon as you are confident the CDN has recovered, switch back.\n", 1),
+        ("# Fix\n\n1. If the change is a small piece of work, merge it with `gh pr merge`.\n", 1),
+        ("# Fix\n\n1. If a PR is particularly good, thank the author.\n", 1),
+        ("# Fix\n\n1. Patch the library in an appropriate timeframe for its severity.\n", 1),
+        ("# Fix\n\n1. Patch the library within 2 working days.\n", 0),
+        (
+            "# Fix\n\nPin items, for example when a new page is not ranked well enough.\n",
+            0,
+        ),
+        (
+            "# Fix\n\n- Watch social media (if there's a big outage there will be lots of noise)\n",
+            0,
+        ),
+    ],
+)
+def test_session7_more_judgements(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102: "as soon as" opens a condition; a size or quality judged ("a small piece of
+    work", "particularly good") and a deadline nobody sets ("in an appropriate timeframe") have
+    no measure; a condition given as an example or a prediction decides nothing."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Keys\n\n1. Go back to Acmeauth and revoke the old token.\n", 0),
+        ("# Keys\n\n1. Go back and revoke the old token.\n", 1),
+        ("# Keys\n\nThe backup job used to back up and restore the databases needs a role.\n", 0),
+    ],
+)
+def test_session7_system_carried_and_uses(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: a system named before "and" carries to the change after it; what a thing is
+    used to do is a description."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,12 +39,18 @@ _ACTION_VERB = (
     r"(?:polic(?:y|ies)|config(?:uration)?|allow-?list|deny-?list|whitelist|blacklist|quota"
     r"|rules?|settings|limits?|pool|node\s*pool|list)\b))"
 )
+_AS_NOUN = (
+    r"(?!\s*(?:\*\*)?:|\s+(?:is|are|was|were|must|should|can|will|has|have|may|might|needs"
+    r"|requires|includes)\b)"
+)
+"""A change word used as a noun: before a verb ("the change must include ...", "patch are
+integers") or as a label ("**Issue**: a group of errors")."""
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
     rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
-    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
+    rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b{_AS_NOUN}(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
     rf"|\byou\s+(?:can|could|should|must|may|need\s+to)\s+(?:safely\s+|simply\s+|just\s+)?"
-    rf"{_ACTION_VERB}\b(?!\s+of\b)[^.;:!?]*"
+    rf"{_ACTION_VERB}\b(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
     r"|^(?:check|look\s+up|verify|review|find|confirm)\s+(?:the\s+)?(?:[\w'-]+\s+){1,2}?"
     r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*"
     # a look-up in a console nobody names: "check the cloud provider to verify ..."
@@ -70,7 +77,9 @@ _IMPLIED_ACTION = re.compile(
         '"check the cloud provider") that bind no tool and give no command: no command or tool '
         "in inline code (a file name or setting is not one, nor a link to documentation), no "
         "code block after it, no list after it that "
-        "details it, and the same change is not said with how elsewhere in the document.",
+        "details it, and the same change is not said with how elsewhere in the document (an "
+        "edit of a named file with its content, a PR of a change already shown, a place named "
+        'in the sentence before, "as above").',
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
         example="Check billing in Stripe for recent charges.",
@@ -103,6 +112,20 @@ _CHANGE_VERBS = (
     r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
     r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply(?!\s+to\s)|modify"
     r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
+    # more verbs that change a system's state, each with what it changes, so the intransitive
+    # ("the alert should clear", "start with the logs", "errors should stop") is not one
+    r"|bump|revert|provision|deprovision|taint|untaint|toggle|re-?enable"
+    r"|re-?index|re-?sync|re-?publish|re-?process|re-?queue|re-?provision|re-?import|unpublish"
+    r"|kick\s+off|free\s+up|clear\s+(?:out\s+)?(?:the|a|all|any|its|their)\b"
+    r"|stop\s+(?:the|a|all|any|its|their)\s+(?!\w+ing\b)"
+    r"|pause\s+(?:the|a|all|any)\b|resume\s+(?:the|a|all|any)\b|suspend\s+(?:the|a|all|any)\b"
+    r"|fix\s+(?:the|it|them|any|its|their)\b"
+    r"|merge\s+(?:the|a|your|this|that)\b|trigger\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:migration"
+    r"|build|deploy(?:ment)?|job|pipeline|sync|re-?index|rebuild|failover|backup|rollout|release"
+    r"|run)\b|run\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:migrations?|tasks?|jobs?|backfills?"
+    r"|scripts?|playbooks?|pipelines?)\b(?!\s+(?:below|above))"
+    r"|set\s+(?!(?:this|it|that)\s)(?:the\s+|your\s+|its\s+)?(?:[\w.-]+\s+){1,3}?to\s+"
+    r"(?!(?:be|do|make|see|get)\b)"
     r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
     r"(?:image|snapshot|backup|dump)|adjust|force|switch|reinstate|raise|lower|reconfigure"
@@ -117,7 +140,7 @@ _CHANGE_VERBS = (
     r"|submit\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
     r"|create\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
 )
-_CHANGE_VERB = f"(?:{by_first_letter(_CHANGE_VERBS)})"
+_CHANGE_VERB = f"(?:(?:{by_first_letter(_CHANGE_VERBS)}){_AS_NOUN})"
 """A change verb (grouped by first letter for speed: the same matches as the list)."""
 _CHANGE_FIRST = frozenset(
     [
@@ -135,7 +158,8 @@ _CHANGE_CLAUSE = re.compile(
     rf"|safely|immediately|please)\s+"
     rf"|\b(?:need|needs|required|have|has|able|want|going|ensure|be\s+sure)\s+to\s+"
     rf"|\bmake\s+sure\s+(?:you\s+)?)"
-    rf"(?P<clause>{_CHANGE_VERB}\b[^.;:!?,]{{0,60}}\w*)"  # 60 characters, then the word ends
+    # 60 characters (inline code counts as one: its dots end nothing), then the word ends
+    rf"(?P<clause>{_CHANGE_VERB}\b(?:`[^`\n]{{1,80}}`|\[[^\]\n]{{1,80}}\]|[^.;:!?,`]){{0,60}}\w*)"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60}\w*)"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
@@ -155,8 +179,10 @@ _CHANGE_CLAUSE = re.compile(
 _NAMED_SYSTEM = re.compile(
     r"\b(?:in|on|via|using|through|from|into)\s+(?:the\s+|your\s+)?"
     r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b|\[)"
-    r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})(?:\s*$|\s+(?:room|channel|thread"
-    r"|ticket|incident|page|board|workspace|project|account)\b)"
+    # "go back to Signon and revoke the old token": the system carries over "and"
+    r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})"
+    r"(?:\s*$|\s+(?:and|then)\s*$|\s+(?:room|channel|thread|ticket|incident|page|board|workspace"
+    r"|project|account)\b)"
     r"|\]\(|https?://"
 )
 
@@ -222,7 +248,7 @@ _CLAUSE_THING_SUBJECT = re.compile(
 )
 
 
-_AND_THEN = re.compile(r"\band\s+(?:then\s+)?$", re.IGNORECASE)
+_AND_THEN = re.compile(r"\b(?:and|or)\s+(?:then\s+)?(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE)
 
 
 def _place_carries(hit: Hit) -> bool:
@@ -281,6 +307,12 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
         if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
             continue
+        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit) or _theirs(hit) or _use_of(hit):
+            continue  # it wasn't "We can either get you that list or fix the incident"
+        if _FILLS_IN.match(hit.words):
+            continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
+        if _resolved_by_reference(context, hit):
+            continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
         if passage.block.kind == "heading" or _command_in(context, passage):
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
@@ -306,6 +338,231 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             hit.words,
             hit.step,
         )
+
+
+_FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
+"""Filling in a value of a command or a file shown: "Replace `my-test-name` with a name"."""
+_FILE = re.compile(
+    r"`[^`\n]*(?:/[^`\n]*|\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|html?"
+    r"|txt|env|sh|properties|xml|go|java|lock))`"
+    r"|\[[^\]\n]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|txt|go)\]",
+    re.IGNORECASE,
+)
+"""A file named in inline code or a link's words: `charts/values.yaml`, [best_bets.yml][x]."""
+_EDIT = re.compile(
+    r"^(?:edit|modify|update|change|add|amend|adjust|append|insert|set|configure|define)\b",
+    re.IGNORECASE,
+)
+_REFERS_TO_CHANGES = re.compile(
+    r"\brevert\s+(?:PR|pull\s+request|MR|merge\s+request)\b"
+    r"|\b(?:the|your|these|those|this)\s+(?:[\w-]+\s+)?changes?\b",
+    re.IGNORECASE,
+)
+"""A PR or merge of changes said before: a revert, "merge the changes"."""
+_AS_ABOVE = re.compile(
+    r"\bas\s+(?:above|below|described(?:\s+above)?|shown(?:\s+above)?|in\s+step\s+\d+)\b",
+    re.IGNORECASE,
+)
+"""A change said with how elsewhere on the page: "update the two files as above"."""
+_GIT_CHANGE = re.compile(
+    r"\b(?:merge|PR|MR|pull\s+request|merge\s+request|commit)\b", re.IGNORECASE
+)
+
+
+def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
+    """Whether the change is said elsewhere on the page: an edit of a file the clause names
+    (the file is where, its new content what: "Edit `values.yaml`", "modify [types.yml][x]"), a
+    change that refers back to one already described ("merge the changes", "create the revert
+    PR", "as above"), a PR after the edit it carries (a block of content earlier in its
+    section), or a change done in the place the sentence before names ("Create a key
+    in Notify's dashboard ... you can revoke the old key")."""
+    clause = _own_clause(hit.words)
+    if _EDIT.match(clause) and _FILE.search(clause):
+        return True
+    if _AS_ABOVE.search(hit.sentence):
+        return True
+    if _GIT_CHANGE.search(hit.sentence) and (
+        _REFERS_TO_CHANGES.search(hit.sentence) or _change_shown_before(context, hit.passage)
+    ):
+        return True
+    return _place_before(hit) or _pointer_after(hit)
+
+
+_POINTER = re.compile(r"^\W*(?:see|follow|refer\s+to|read|use)\b.*(?:\]\(|\]\[|https?://)", re.I)
+
+
+def _pointer_after(hit: Hit) -> bool:
+    """Whether the next sentence of the passage points at how ("... you will need to reindex
+    elasticsearch. Follow the guidance on [how to reindex][r]")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    following = hit.passage.sentences[index + 1 : index + 2]
+    return any(_POINTER.match(s.text) for s in following)
+
+
+_THEIR_MODAL = re.compile(
+    r"\b(?:they|he|she)\s+(?:can|could|will|would|should|may|might|must)\s+(?:\w+ly\s+|also\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_USED_TO = re.compile(
+    r"\b(?:(?:is|are)\s+)?used\s+(?:to|for)\s+(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE
+)
+
+
+def _use_of(hit: Hit) -> bool:
+    """Whether the change says what something is used for ("the script used to backup and
+    restore the databases"): a description, not an instruction."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _USED_TO.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
+
+
+def _theirs(hit: Hit) -> bool:
+    """Whether the change is someone else's to make ("... so they can fix it themselves")."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _THEIR_MODAL.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
+
+
+_CONNECTIVE = re.compile(r"^(?:then|now|next|first|finally|also|please)\W+", re.IGNORECASE)
+
+
+def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Passage) -> bool:
+    """`_resolved_by_reference` for a step's text, and what comes right after the step: a code
+    block that is not only reads (the content to write), or for a lead-in, a list (its
+    details, "Apply the workspace:" and the linked workspaces)."""
+    clause = _CONNECTIVE.sub("", _own_clause(clause))
+    if _EDIT.match(clause) and _FILE.search(passage.text):
+        return True
+    sentence = _sentence_from(context, step.source or passage.block.span)
+    if _AS_ABOVE.search(sentence):
+        return True
+    if _GIT_CHANGE.search(sentence) and (
+        _REFERS_TO_CHANGES.search(sentence) or _change_shown_before(context, passage)
+    ):
+        return True
+    blocks = context.document.blocks
+    if _code_follows(blocks, passage) and not _code_only_reads(context, passage):
+        return True
+    if step.text.rstrip().endswith(":") and _list_follows(blocks, passage):
+        return True
+    if step.source is None:
+        return False
+    return _place_before_step(context, step.source, clause) or _pointer_after_step(
+        context, step.source
+    )
+
+
+def _pointer_after_step(context: CheckContext, span: Span) -> bool:
+    """`_pointer_after` for a step: the sentence after it on its line points at how."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    if found is None:
+        return False
+    return _POINTER.match(line[found.end :].strip()) is not None
+
+
+def _place_before_step(context: CheckContext, span: Span, clause: str) -> bool:
+    """`_place_before` for a step: the sentence before it (on its line, or ending the line
+    before in the same paragraph) names the system, or links the thing "this" changes."""
+    lines = context.document.lines
+    line = lines[span.line - 1]
+    start = sentence_at(line, span.column - 1)
+    if start is not None and start.start > 0:
+        found = sentence_at(line, max(0, start.start - 2))
+        previous = line[found.start : found.end] if found is not None else ""
+    elif span.line > 1 and lines[span.line - 2].strip():
+        above = lines[span.line - 2].rstrip()
+        found = sentence_at(above, max(0, len(above) - 1))
+        previous = above[found.start : found.end] if found is not None else above
+    else:
+        return False
+    if _PLACE.search(previous):
+        return True
+    return bool(_THIS.match(clause)) and bool(_ANY_LINK_TEXT.search(previous))
+
+
+def _change_shown_before(context: CheckContext, passage: Passage) -> bool:
+    """Whether a code block of content (a config or a diff: no command in it) comes earlier in
+    the passage's section: the change a PR then carries."""
+    for block in reversed(context.document.blocks):
+        if block.span.line >= passage.block.span.line:
+            continue
+        if block.kind == "heading":
+            return False
+        if block.kind == "code" and any(line.text.strip() for line in block.lines):
+            steps = [
+                step
+                for step in context.graph.steps
+                if step.source is not None
+                and block.span.line <= step.source.line <= block.span.end_line
+            ]
+            if not steps:
+                return True  # content to write (a config, a diff), not commands
+    return False
+
+
+def _place_before(hit: Hit) -> bool:
+    """Whether the sentence right before the change, in the same passage, names the system it
+    is done in (a capitalised name after in/on/via, a link) and the change names no other."""
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    if index == 0:
+        return False
+    previous = hit.passage.sentences[index - 1].text
+    if _PLACE.search(previous):
+        return True
+    # "[ElasticsearchPresenter][x]. Modify this if ...": what it changes is the thing linked
+    return bool(_THIS.match(_own_clause(hit.words))) and bool(_ANY_LINK_TEXT.search(previous))
+
+
+_THIS = re.compile(r"^[a-z]+\s+(?:this|it|that)\b", re.IGNORECASE)
+
+
+_PLACE = re.compile(
+    r"\b(?:in|on|via|using|through|from)\s+(?:the\s+)?(?-i:[A-Z][\w.-]*(?:'s|\u2019s)?)"
+    r"(?:\s+(?:dashboard|console|UI|portal|app|settings))?",
+    re.IGNORECASE,
+)
+_ANY_LINK_TEXT = re.compile(r"\]\(|\]\[|https?://")
+_TIME_CLAUSE = re.compile(
+    r"\b(?:as\s+soon\s+as|when|whenever|once|before|after|until|while)\s+(?:you|we|they)\b"
+    r"[^,;:]*$",
+    re.IGNORECASE,
+)
+
+
+def _in_time_clause(hit: Hit) -> bool:
+    """Whether the change is inside a clause of time about the reader ("Escalate as soon as you
+    begin to consider failing over"): when the instruction applies, not the instruction."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None
+
+
+_OPEN_QUOTE = re.compile(r"\"|\u201c|\u201d")
+
+
+def _quoted(hit: Hit) -> bool:
+    """Whether the change is inside a quotation in its sentence (an odd number of double quotes
+    before it): words someone says or said, not an instruction to the reader."""
+    start = hit.passage.sentence_at(hit.start).start
+    return len(_OPEN_QUOTE.findall(hit.passage.text, start, hit.start)) % 2 == 1
+
+
+_PURPOSE = re.compile(r"^\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:]*$", re.IGNORECASE)
+
+
+_PURPOSE_LEAD = re.compile(
+    r"(?:^|(?<=[.!?]\s))\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:.]*,", re.IGNORECASE
+)
+"""Purpose clauses that open sentences: the goals, not the changes asked for."""
+
+
+def _purpose(hit: Hit) -> bool:
+    """Whether the change is the goal of a purpose clause that opens the sentence ("To stop the
+    errors and clear the alert, disable ..."): the instruction is what follows the comma."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _PURPOSE.match(hit.passage.text[start : hit.start]) is not None
 
 
 @dataclass(frozen=True)
@@ -446,7 +703,15 @@ def _command_in(context: CheckContext, passage: Passage) -> bool:
 def _says_how_inline(context: CheckContext, code: str) -> bool:
     """Inline code that is a command (words and options) or a registry tool, not a file name
     or a setting (`alertmanager.yaml`, `maxPods`)."""
-    return bool(_COMMAND_LIKE.search(code)) or code in context.registry.tools
+    return (
+        bool(_COMMAND_LIKE.search(code))
+        or bool(_TASK_NAME.match(code))
+        or code in context.registry.tools
+    )
+
+
+_TASK_NAME = re.compile(r"^[a-z][\w-]*(?::[\w-]+)+(?:\[[^\]]*\])?$")
+"""A task runner's task name (`db:data:migrate`, `rename_country:all[a,b]`): the command."""
 
 
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -486,7 +751,7 @@ def _list_details(context: CheckContext, hit: Hit) -> bool:
     blocks = context.document.blocks
     if not _list_follows(blocks, hit.passage):
         return False
-    changes = len(_CHANGE_WORDS.findall(hit.passage.text))
+    changes = len(_CHANGE_WORDS.findall(_PURPOSE_LEAD.sub(" ", hit.passage.text)))
     if changes <= 1:
         return True
     verbs, _ = _clause_verbs_and_objects(hit.words)
@@ -535,6 +800,10 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # (tested first: it is cheaper than finding the sentence)
         if not _instructs(_sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
+        if _FILLS_IN.match(match.group(0)) or _resolved_step(
+            context, match.group(0), step, passage
+        ):
+            continue  # "Edit `values.yaml`:" and its content, "merge the changes"
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named

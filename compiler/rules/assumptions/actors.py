@@ -27,6 +27,11 @@ _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
 _ON_CALL = re.compile(r"\bon-call\b")
 _CONTACT_VERB = (
     r"\b(?:ping|ask|contact|notify|page|escalate\s+to|reach\s+out\s+to|tell|inform|loop\s+in"
+    # reaching a person by any means: a call, a mail, a message, waking them
+    r"|call(?!\s+(?:recording|log|bridge|notes?)\b)|phone(?!\s+(?:numbers?|bridge|call)\b)|ring"
+    r"|text|e-?mail(?!\s+(?:address(?:es)?|alerts?|list)\b)|dm|alert|wake(?:\s+up)?"
+    r"|(?:confirm|agree|liaise|verify|double-check|discuss\s+(?:[\w'`-]+\s+){0,4}?)\s*with"
+    r"|defer\s+to|pass\s+(?:[\w'`-]+\s+){0,5}?(?:on\s+|over\s+)?to"
     r"|message|slack|consult|check\s+(?:in\s+)?with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
     r"|follow\s+up\s+with|give\s+(?:an?\s+)?(?:quick\s+)?heads[\s-]*up\s+to"
     r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
@@ -36,29 +41,59 @@ _CONTACT_VERB = (
     r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate|raise)\s+(?:[\w'`-]+\s+){0,6}?"
     r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
-_ACTOR_STARTS = "abcdefghiklmnoprstLAEOV"
+_ACTOR_STARTS = "abcdefghiklmnoprstvwLAEOV"
+_MORE_PEOPLE = (
+    r"(?:\w[\w'-]*\s+){0,3}?(?:squad|crew|desk|staff|personnel|members?|operator|reviewers?"
+    r"|teammates?|peers?|analysts?|officers?|liaisons?|coordinators?|secretariat|helpdesk"
+    r"|(?:operations|support|service|contact|help|security)\s+cent(?:re|er)s?)\b"
+)
+"""People and units named by what they are rather than a role title: "the storage squad",
+"the on-duty operator", "the data centre staff", "the network operations centre"."""
+_PERSON = rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|{_MORE_PEOPLE})"
+_ONE_OF = (
+    r"(?:(?:an?|one|any|some)\s+(?:[\w-]+\s+)?(?:of|from|on|in)\s+(?:the\s+|your\s+|our\s+)?"
+    r"|(?:someone|somebody|anyone|anybody)\s+(?:of|from|on|in)\s+(?:the\s+|your\s+|our\s+)?)"
+)
+"""A person picked from a group: "a member of the infrastructure team", "someone on the
+Platform team", "anyone from legal" (the group is what must resolve)."""
+_FUNCTION_SUBJECT = (
+    r"(?-i:(?!(?:It|This|That|These|Those|They|There|We|You|Customers|Users|Everyone|Anyone"
+    r"|Nothing|Something|Each|All|Any)\b)[A-Z][a-z]+(?:\s+(?:(?:or|and|&)\s+)?[A-Z][a-z]+){0,3})"
+)
+"""A function or group named by a capitalised name at the head of its clause ("Marketing or
+Public Relations", "Finance", "Salespeople")."""
+_CONTACTED = (
+    r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in|engaged"
+    r"|alerted|told|called|briefed|involved|brought\s+in|made\s+aware|woken(?:\s+up)?"
+    r"|kept\s+(?:up\s+to\s+date|informed|updated|posted|aware|in\s+the\s+loop))\b"
+)
+"""What a person is when contacted: the passive of a contact ("Finance should be kept up to
+date", "Marketing should be engaged")."""
 _ACTOR_ACTIVE = (
-    rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+)?"
-    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b)"
-    rf"(?:\s+or\s+(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
-    rf"|\blet\s+(?P<let>(?:the\s+|your\s+|an?\s+|one\s+of\s+the\s+)?(?:{_ROLE_ACRONYM}"
-    rf"|{_ROLE_NOUN}))\s+know\b"
-    rf"|\bkeep\s+(?P<kept>(?:the\s+|your\s+|all\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+"
-    r"(?:informed|updated|posted|aware|in\s+the\s+loop)\b"
-    rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+)?(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+involved\b"
+    rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+|{_ONE_OF})?"
+    rf"(?:{_PERSON}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b"
+    r"|(?-i:[A-Z][A-Z.]*[A-Z](?:\s+[A-Z]{2,})+)\b)"
+    r"(?:\s+(?:leads?|leaders?|managers?|owners?|members?|on-?call|engineers?))?"
+    rf"(?:\s+or\s+{_PERSON})?(?:\s+of\s+(?-i:[A-Z]\w+))?)"
+    rf"|\blet\s+(?P<let>(?:the\s+|your\s+|an?\s+|one\s+of\s+the\s+|{_ONE_OF})?{_PERSON})\s+know\b"
+    rf"|\bkeep\s+(?P<kept>(?:the\s+|your\s+|all\s+)?{_PERSON})\s+"
+    r"(?:informed|updated|posted|aware|in\s+the\s+loop|up\s+to\s+date)\b"
+    rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+|{_ONE_OF})?{_PERSON})\s+involved\b"
 )
 _ACTOR = re.compile(
     starting_with(
         _ACTOR_STARTS,
         rf"{_ACTOR_ACTIVE}"
-        rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+)?{_ROLE_NOUN}(?:\s+(?:and|or)\s+{_ROLE_NOUN})?)"
-        r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to)\s+(?:always\s+)?be\s+"
-        r"(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in)\b"
+        rf"|(?P<passive>\b(?:the\s+|an?\s+|all\s+|{_ONE_OF})?{_PERSON}(?:\s+(?:and|or)\s+{_PERSON})?"
+        rf"|(?<![\w,;:] )(?<![\w,;:])\b{_FUNCTION_SUBJECT})"
+        r"(?:\s+for\s+[\w\s-]{1,30}?)?\s+(?:should|must|need\s+to|will\s+need\s+to|have\s+to"
+        r"|are\s+to|is\s+to)\s+(?:(?:also|always|then|immediately|first)\s+)?be\s+"
+        rf"{_CONTACTED}"
         # a contact asked for as its outcome: "make sure the right stakeholders are informed"
         r"|\b(?:make\s+sure|ensure)\s+(?:that\s+)?(?P<outcome>(?:the\s+|all\s+|your\s+)?"
-        rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}))\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+"
+        rf"{_PERSON})\s+(?:are|is|get|gets|have\s+been|has\s+been)\s+"
         r"(?:kept\s+)?(?:included|invited|informed|notified|paged|contacted|consulted|looped\s+in"
-        r"|updated|aware)\b",
+        r"|updated|aware|engaged|alerted|told|briefed|involved)\b",
     ),
     re.IGNORECASE,
 )
@@ -74,6 +109,16 @@ _PASSIVE_CONTACT_WORDS = frozenset(
         "looped",
         "updated",
         "aware",
+        "engaged",
+        "alerted",
+        "told",
+        "called",
+        "briefed",
+        "involved",
+        "brought",
+        "made",
+        "woken",
+        "kept",
     }
 )
 """Words the passive of `_ACTOR` ends with ("the DBA must be informed"): one must be there."""
@@ -89,7 +134,10 @@ _ACTOR_FIRST = frozenset(
      "involve", "invite", "delegate", "hand", "send", "share", "forward", "report", "give",
      "email", "mail", "let", "included", "invited", "informed", "notified", "paged", "contacted",
      "follow", "heads", "keep", "raise",
-     "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved"}
+     "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved",
+     "call", "phone", "ring", "text", "e", "dm", "alert", "warn", "brief", "wake", "confirm",
+     "agree", "liaise", "verify", "double", "discuss", "defer", "pass", "engaged", "alerted",
+     "told", "called", "briefed", "brought", "made", "woken", "kept"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
 
@@ -150,6 +198,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
+        if _used_as_noun(hit) or _part_of_a_name(hit):
+            continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
         if _known(actor, assigned) or _reachable(hit) or own_team(actor):
             continue
         if _reached_in_section(context, hit):
@@ -178,10 +228,59 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_NOUN_OR_VERB = re.compile(
+    r"(?:alert|call|phone|ring|text|e-?mail|dm|message|page|slack|report|contact)\b",
+    re.IGNORECASE,
+)
+"""Contact verbs that are nouns as often ("the alert indicates", "a phone bridge with ...")."""
+_BEFORE_A_VERB = re.compile(
+    r"(?:[.,;:!?(]|\b(?:to|please|then|and|or|also|first|now|just"
+    r"|immediately|should|must|can|could|will|would|may|might|you|we|always|never|don't|do"
+    r"|not))\W*$",
+    re.IGNORECASE,
+)
+"""What a verb follows: the start of a clause or item, "to", a modal, the reader, a joiner."""
+
+
+_FINITE_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|are|was|were|has|have|does|do|did|will|can|may|uses|runs"
+    r"|sends|needs|requires|handles|provides|lets|allows|gives)\b",
+    re.IGNORECASE,
+)
+
+
+def _part_of_a_name(hit: Hit) -> bool:
+    """Whether the contact word and a capitalised actor make one name ("Email Alert Frontend
+    uses cookies", "Licensing and Email Alert Frontend, do not"): the word is capitalised
+    inside a sentence, or the run is the subject of the verb after it."""
+    verb = hit.match.start()
+    if hit.match.group("actor") is None or not hit.words[:1].isupper():
+        return False
+    start = hit.passage.sentence_at(hit.start).start
+    word = hit.passage.text[verb : verb + 1]
+    inside = hit.passage.text[start:verb].strip(" \t*_-+0123456789.)") != ""
+    return (word.isupper() and inside) or _FINITE_AFTER.match(hit.passage.text, hit.end) is not None
+
+
+def _used_as_noun(hit: Hit) -> bool:
+    """Whether a contact word that is also a noun stands where a noun would ("The alert message
+    indicates the Operator", "a phone bridge with 100 people"), not where a verb would ("Alert the
+    DBA", "you should call the vendor", "then page the DBA")."""
+    verb = hit.match.start()
+    if not _NOUN_OR_VERB.match(hit.passage.text, verb):
+        return False
+    start = hit.passage.sentence_at(hit.start).start
+    if not hit.passage.text[start:verb].strip(" \t*_-+0123456789.)"):
+        # first in its sentence: a verb, unless a label ("**Alert Expression:**")
+        return hit.passage.text[hit.end : hit.end + 2].strip().startswith(":")
+    return _BEFORE_A_VERB.search(hit.passage.text, max(start, verb - 40), verb) is None
+
+
 def _reachable(hit: Hit) -> bool:
     """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
     link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
-    return bool(_CHANNEL.search(hit.sentence.replace(hit.words, " ")))
+    said = hit.match.group(0)  # the contact's own words: "Phone the DBA" gives no number
+    return bool(_CHANNEL.search(hit.sentence.replace(said, " ").replace(hit.words, " ")))
 
 
 def _reached_in_section(context: CheckContext, hit: Hit) -> bool:
@@ -282,10 +381,23 @@ def _described_contact(hit: Hit) -> bool:
         return True  # "we also want to make sure we keep stakeholders in the loop"
     if hit.passage.block.kind == "heading" and not is_instruction(hit.sentence):
         return True
+    before = re.split(r"[,;:]", hit.passage.text[start:verb])[-1]  # its own clause only
+    clause = _THIRD_PERSON_CLAUSE.search(before)
+    if clause is not None and not _READER.search(before, clause.end()):
+        return True  # "They may also serve as a liaison to keep stakeholders up to date"
     subjects = list(_CONTACT_SUBJECT.finditer(hit.passage.text, max(start, verb - 60), verb))
     return bool(subjects) and subjects[-1].group("subject").lower() not in ("you", "we")
 
 
+_THIRD_PERSON_CLAUSE = re.compile(
+    r"(?:^\W*(?:[a-z]+\s+)?|\b(?:and|but|where|when|because|since|so|as)\s+)(?:they|he|she|it"
+    r"|he\s+or\s+she)\s+(?:\w+\s+){0,2}?(?:will|would|may|might|can|could|should|must|is|are"
+    r"|was|were|has|have|had|do|does|did|serves?|tends?|wants?|tries|try|likes?)\b",
+    re.IGNORECASE,
+)
+"""A clause whose subject is someone other than the reader: what it says they do is
+described ("they would be reluctant to involve another member of their team")."""
+_READER = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:we|they|he|she|it|i)\s+(?:also\s+|then\s+|always\s+|usually\s+|often\s+)?$",
     re.IGNORECASE,

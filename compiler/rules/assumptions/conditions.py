@@ -21,7 +21,7 @@ from compiler.rules.assumptions.scan import (
     _scan,
     _with_model_flags,
 )
-from compiler.rules.regions import at_word_start
+from compiler.rules.regions import Passage, at_word_start
 from compiler.text.actors import defined_roles, initials
 from compiler.text.conditions import (
     EXPLICIT,
@@ -35,14 +35,28 @@ from compiler.text.conditions import (
     undecided,
 )
 
+_ADVISABLE = (
+    r"(?:(?:seems?|looks?|is|are|feels?)\s+(?:wise|prudent|advisable|worthwhile|worth\s+it"
+    r"|justified|warranted|sensible|reasonable|right|best|safe(?:\s+to\s+do\s+so)?)"
+    r"|makes?\s+sense|(?:is\s+)?worth\s+(?:it|doing|the\s+risk))\b"
+)
+"""A predicate of advisability the reader weighs: "seems wise", "is prudent", "makes sense"."""
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
     r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
     r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
     r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?(?:judg(?:e)?ment|discretion)\b"
-    r"|\bif\s+you\s+(?:think|feel|believe)\b"
-    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b"
+    r"|\b(?:if|unless)\s+you\s+(?:(?:do\s+not|don't|did\s+not|didn't)\s+)?(?:think|feel|believe"
+    r"|decide|judge|reckon)\b"
+    # "if you have to", "if you absolutely need to for some reason": the necessity is the
+    # reader's call; "if you need to reset the password, ..." states the reader's goal
+    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?(?:have|need)\s+to\b(?!\s+(?!for\b|do\s+so\b)[a-z]{2,})"
+    r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?need\s+(?:them|him|her|someone)\s+to\b"
+    # the reader's (or an author's) satisfaction as the condition: "merge when satisfied",
+    # "unless the author is confident there are no side effects"
+    r"|\b(?:if|when|once|unless)\s+(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+|you're\s+)?"
+    r"(?:satisfied|happy|comfortable)\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
     r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:(?:is|are|to\s+be|it\s+is)\s+"
     r"(?:an?\s+|the\s+)?[\w-]+|(?:appropriate|necessary|relevant|needed|best|fit|right"
@@ -64,6 +78,22 @@ _VAGUE = (
     r"|\bto\s+(?:your|the)\s+needs\b"
     r"|\bdepending\s+on\s+(?:the\s+)?(?:situation|circumstances|context|scenario|case)\b"
     r"|\b(?:on\s+)?a\s+case[\s-]+by[\s-]+case\s+basis\b"
+    # advisability as the condition: the reader weighs it ("if it seems wise", "when doing so
+    # is prudent", "if the situation warrants it")
+    rf"|\b(?:if|when|whenever|where|as|once)\s+(?:(?:it|this|that|doing\s+so|so)\s+)?{_ADVISABLE}"
+    r"|\b(?:if|when|whenever|where|as|unless)\s+(?:the\s+)?(?:situation|circumstances?|case"
+    r"|context|incident|impact|severity|risk)\s+(?:warrants?|requires?|calls?\s+for|demands?"
+    r"|justif(?:y|ies))\s+(?:it|one|this|that)\b"
+    r"|\bif\s+you\s+(?:see|deem|judge|consider)\s+(?:it\s+)?(?:fit|wise|prudent|best|worthwhile)\b"
+    # a hedged suggestion to act: "it may be worth restarting", "might be wise to fail over"
+    r"|\b(?:might|may|could)\s+(?:also\s+)?be\s+(?:worth(?:while)?|wise|best|prudent|advisable"
+    r"|helpful|useful|a\s+good\s+idea|an\s+idea)\b"
+    # the decision itself handed over: "it is up to you" ("decide whether X" is a decision
+    # step, judged by its condition like any other)
+    r"|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
+    # a choice by a quality nobody defines: "pick a suitable replica", "an appropriate time"
+    r"|\b(?:pick|choose|select|find)\s+(?:an?|the|some)\s+(?:suitable|appropriate|sensible"
+    r"|reasonable|sane|proper|good)\s+[\w-]+"
 )
 _VAGUE_WORDS = frozenset(
     {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
@@ -71,27 +101,45 @@ _VAGUE_WORDS = frozenset(
      "discretion", "judgment", "judgement", "think", "feel", "believe", "have", "need", "help",
      "avoid", "deem", "judge", "look", "looks", "seem", "seems", "might", "may", "consider",
      "should", "perhaps", "call", "decision", "choice", "certain", "sure", "confident",
-     "comfortable", "needs", "depending", "basis"}
+     "comfortable", "needs", "depending", "basis", "wise", "prudent", "advisable", "worthwhile",
+     "worth", "justified", "reasonable", "right", "best", "safe", "warrants", "warrant",
+     "requires", "require", "calls", "demands", "demand", "justify", "justifies", "see", "fit",
+     "helpful", "useful", "idea", "decide", "up", "sane", "proper",
+     "good", "reckon", "satisfied", "happy"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
     at_word_start(
-        "iwuoml",
-        r"\b(?:if|when|whenever|unless|once|in\s+case|until)\b[^.;:!?,]{0,100}"
+        "iwuomla",
+        r"\b(?:if|when|whenever|unless|once|in\s+case|until|as\s+soon\s+as)\b[^.;:!?,]{0,100}"
         # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
         r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
     ),
     re.IGNORECASE,
 )
 _CONDITION_FIRST = frozenset(
-    {"if", "when", "whenever", "unless", "once", "case", "until", "monitor", "watch", "look"}
+    {
+        "if",
+        "when",
+        "whenever",
+        "unless",
+        "once",
+        "case",
+        "until",
+        "monitor",
+        "watch",
+        "look",
+        "soon",
+    }
 )
 """Words every condition match holds: a cheap test."""
 
 
 _HEDGED_CHANGE = re.compile(
     r"(?:might|may)\s+(?:also\s+)?need\s+(?:to\s+be\b|an?\s+|manual\s+|reboot|restart|replacement"
-    r"|rollback|redeploy|failover|resize|upgrade|clean)",
+    r"|rollback|redeploy|failover|resize|upgrade|clean)"
+    r"|(?:might|may|could)\s+(?:also\s+)?be\s+(?:worth(?:while)?|wise|best|prudent|advisable"
+    r"|helpful|useful|a\s+good\s+idea|an\s+idea)\s+(?:to\s+)?[a-z]+ing\b",
     re.IGNORECASE,
 )
 """A hedged change with no "you": "the OSD may need to be replaced", "might need a reboot"."""
@@ -130,7 +178,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
-    starts = "abcdimopstuwyI" + "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    extra_starts = "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
+    starts = "abcdfimopstuwyI" + extra_starts
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
     excused = _excused(context)
@@ -145,7 +194,7 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hedged_change or _instructs(hit.sentence) or _leads_instruction(hit)
         ):
             continue
-        if _musing(hit) or _in_relative_clause(hit):
+        if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
         if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
             excused.add(hit.span.line)  # a decision on these words is not the reader's either
@@ -186,10 +235,17 @@ def _reader_is(role: str, sections: tuple[str, ...]) -> bool:
 
 _MODAL_SUBJECT = re.compile(
     r"\b(?P<subject>he\s+or\s+she|he|she|they|it|(?:the|a|an|each|every|any)\s+(?!reader\b)"
-    r"[\w-]+(?:\s+[\w-]+)?|you|we)\s+(?:(?:must|should|will|shall|can|may)(?:\s+not)?|need\s+to"
+    r"[\w-]+(?:\s+[\w-]+)?|you|we)\s+(?:(?:must|should|will|shall|can|may)(?:\s+not)?"
+    r"|need\s+to"
     r"|needs\s+to|has\s+to|have\s+to)\s+(?:also\s+|always\s+)?[a-z]+",
     re.IGNORECASE,
 )
+
+
+_OWN_SUBJECT = re.compile(
+    _MODAL_SUBJECT.pattern.replace("|can|may)", "|can|may|might|could)"), re.IGNORECASE
+)
+"""`_MODAL_SUBJECT` with the hedging modals too: the subject of the hedge itself."""
 
 
 def _someone_elses(hit: Hit) -> bool:
@@ -198,11 +254,18 @@ def _someone_elses(hit: Hit) -> bool:
     or she must be fully qualified to assume the position if required")."""
     sentence = hit.passage.sentence_at(hit.start)
     found = list(_MODAL_SUBJECT.finditer(hit.passage.text, sentence.start, hit.start))
-    own = _MODAL_SUBJECT.search(hit.passage.text, max(sentence.start, hit.start - 40), hit.end)
+    own = _OWN_SUBJECT.search(hit.passage.text, max(sentence.start, hit.start - 40), hit.end)
     if own is not None and own.start() < hit.start <= own.end() + 1:
         # the hedge's own subject: "the security team may need to" (a person or a role; "the
-        # OSD may need to be replaced" is still the reader's hedged change)
-        return bool(_PEOPLE_SUBJECT.match(own.group("subject")))
+        # OSD may need to be replaced" is still the reader's hedged change, but "the app might
+        # need to recover" is what the app does)
+        if _PEOPLE_SUBJECT.match(own.group("subject")):
+            return True
+        if not hit.words.lower().endswith(("need to", "have to")):
+            return False
+        after = hit.passage.text[hit.end : hit.end + 12].lstrip().lower()
+        thing = own.group("subject").lower() not in ("you", "we")
+        return thing and not after.startswith(("be ", "be\n", "have ", "get "))
     last = found[-1] if found else None
     if last is None:
         return False
@@ -220,6 +283,23 @@ def _in_relative_clause(hit: Hit) -> bool:
     """ "shared with anyone who may need to respond": the hedge is the relative clause's subject's,
     not an instruction to the reader."""
     return _RELATIVE.search(hit.passage.text, max(0, hit.start - 12), hit.start) is not None
+
+
+_TIME_CLAUSE = re.compile(
+    r"\b(?:as\s+soon\s+as|when|whenever|once|before|after|until|while)\s+(?:you|we|they)\b"
+    r"[^,;:]*$",
+    re.IGNORECASE,
+)
+_HEDGE_FIRST = re.compile(r"^(?:consider|may|might)\b", re.IGNORECASE)
+
+
+def _when_not_what(hit: Hit) -> bool:
+    """Whether a hedge sits in a clause of time about the reader ("Escalate as soon as you
+    begin to consider failing over"): when the instruction applies, not what it leaves open."""
+    if not _HEDGE_FIRST.match(hit.words):
+        return False
+    start = hit.passage.sentence_at(hit.start).start
+    return _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None
 
 
 def _musing(hit: Hit) -> bool:
@@ -258,7 +338,24 @@ def _default_given(hit: Hit) -> bool:
     starts = hit.passage.sentence_starts
     index = bisect_left(starts, hit.passage.sentence_at(hit.start).start)
     following = hit.passage.sentences[index : index + 2] if index < len(starts) else []
-    return any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence)
+    if any(on_doubt(sentence.text) for sentence in following) or on_doubt(hit.sentence):
+        return True
+    # or in the item right under it ("decide whether to announce" / "* If you are unsure,
+    # announce"): the default is written one line on
+    below = _next_passage(hit)
+    return below is not None and any(on_doubt(s.text) for s in below.sentences[:2])
+
+
+def _next_passage(hit: Hit) -> Passage | None:
+    """The passage that starts on the line after the hit's passage ends, if any."""
+    end = hit.passage.block.span.end_line
+    for passage in hit.context.passages:
+        line = passage.block.span.line
+        if end < line <= end + 1:
+            return passage
+        if line > end + 1:
+            break
+    return None
 
 
 def _leads_instruction(hit: Hit) -> bool:
@@ -304,6 +401,21 @@ def _bare_question(context: CheckContext, step: Step) -> bool:
     return step.source.line == step.source.end_line and line.endswith("?")
 
 
+_DETERMINES = re.compile(
+    r"\b(?:determine|decide|assess|establish|work\s+out|find\s+out|figure\s+out|triage|judge)\s+"
+    r"(?:if|whether|what|how)\b",
+    re.IGNORECASE,
+)
+"""A step that finds out the answer a decision after it takes: its outcome decides it."""
+
+
+def _given_as_example(lines: tuple[str, ...], span: Span, condition: str) -> bool:
+    """Whether the decision's condition follows "for example" / "e.g." on its line."""
+    line = lines[span.line - 1] if span.line <= len(lines) else ""
+    column = line.find(condition[:30])
+    return column > 0 and _EXAMPLE_OF.search(line[max(0, column - 20) : column]) is not None
+
+
 _CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
 """The rest of a condition's clause in the source after the words a step kept."""
 
@@ -315,9 +427,13 @@ def _undecided_decisions(
     that no RB101/RB102 in the text already flags: the decision itself is left to the reader
     (RB102 when it judges with no measure and RB102 is on, else RB101)."""
     lines = context.document.lines
+    previous: Step | None = None
     for step in context.graph.steps:
+        before, previous = previous, step
         if step.kind != "decision" or step.source is None:
             continue
+        if before is not None and _DETERMINES.search(before.text):
+            continue  # "Investigate the alert to determine if ...", then "If action is required"
         open_ = [
             condition
             for condition in undecided(
@@ -329,6 +445,8 @@ def _undecided_decisions(
             continue
         if _bare_question(context, step):
             continue  # "Does it provide enough detail?": an assessment, nothing gated on it
+        if _given_as_example(lines, step.source, open_[0]) or _PREDICTED.search(open_[0]):
+            continue  # "... for example when a new page has had no time to rise"
         condition = " ".join(open_[0].split())
         span = step.source
         as_written = open_[0]
@@ -364,7 +482,9 @@ def _undecided_decisions(
     summary='A condition with a judgement but no metric or threshold: "if latency is high".',
     docs=RuleDoc(
         what="Flags conditions that compare against a judgement (high, slow, backed up, looks "
-        "unhealthy) without a number, a threshold or a named metric.",
+        "unhealthy) without a number, a threshold or a named metric; also questions and items of "
+        'a list to confirm judged the same way ("Are the workers making sufficient progress?") '
+        'and deadlines nobody sets ("in an appropriate timeframe").',
         why='"High" is whatever the reader thinks is high. Two on-call engineers — or an agent '
         "and a human — take different branches on the same data.",
         example="If latency is high, scale the deployment to 6 replicas.",
@@ -394,8 +514,83 @@ _REQUIRED_AMOUNT = re.compile(
 _REQUIRED_FIRST = frozenset({"sure", "ensure", "verify", "confirm", "check"})
 
 
+_CHECK_JUDGEMENT = re.compile(
+    rf"{JUDGEMENT.pattern}"
+    r"|\b(?:(?:genuinely|actually|significantly|particularly|unusually|abnormally|very)\s+)?"
+    r"(?:high|elevated|excessive|sufficient|insufficient|healthy|unhealthy|abnormal|significant"
+    r"|reasonable|acceptable)\s+(?!(?:than|or|and|but)\b)[a-z]+|\bbrief\s+spikes?\b",
+    re.IGNORECASE,
+)
+"""A judgement with no measure, also before its noun ("a high restart count", "sufficient
+progress")."""
+_CHECK_FIRST = frozenset(
+    {"high", "elevated", "excessive", "sufficient", "insufficient", "healthy", "unhealthy",
+     "abnormal", "significant", "reasonable", "acceptable", "spike", "spikes", "normal", "slow",
+     "enough", "unusual", "large", "lots", "plenty", "many", "much", "growing", "increasing"}
+)  # fmt: skip
+_CONFIRM_LEAD = re.compile(r"\b(?:confirm|ensure|make\s+sure)\b[^.]*:\s*$", re.IGNORECASE)
+"""A lead-in that asks the reader to confirm what its list says ("... and confirm:")."""
+
+
+def _judged_checks(context: CheckContext) -> Iterator[Finding]:
+    """What the reader is to find out or confirm, judged with no measure: a question ("Are the
+    workers making sufficient progress?") or an item of a list to confirm ("confirm: - response
+    time remains healthy")."""
+    for hit in _scan(context, _CHECK_JUDGEMENT, needs=_CHECK_FIRST):
+        sentence = hit.sentence
+        if _decidable(sentence) or foreseen(sentence, hit.match):
+            continue
+        if not (sentence.rstrip().endswith("?") or _in_confirm_list(context, hit.passage)):
+            continue
+        yield Finding(
+            "RB102",
+            hit.span,
+            f'unmeasurable check "{hit.words}": no threshold to decide by',
+            'name the metric and the threshold (and for how long), e.g. "above 500 ms for 5m"',
+            hit.words,
+            hit.step,
+        )
+
+
+def _in_confirm_list(context: CheckContext, passage: Passage) -> bool:
+    """Whether a list item belongs to a list that a lead-in asks to confirm or check ("...
+    and confirm:")."""
+    if passage.block.list_depth == 0:
+        return False
+    for block in reversed(context.document.blocks):
+        if block.span.line >= passage.block.span.line:
+            continue
+        if block.list_depth >= passage.block.list_depth and block.kind != "heading":
+            continue
+        return bool(_CONFIRM_LEAD.search(block.text))
+    return False
+
+
+_UNTIMED = re.compile(
+    r"\b(?:in|within)\s+(?:a|an)\s+(?:reasonable|appropriate|suitable|timely|acceptable|sensible)"
+    r"\s+(?:time(?:\s*frame)?|timeframe|period|amount\s+of\s+time)\b",
+    re.IGNORECASE,
+)
+"""A deadline nobody sets: "fix the issue in an appropriate timeframe"."""
+_UNTIMED_FIRST = frozenset(
+    {"reasonable", "appropriate", "suitable", "timely", "acceptable", "sensible"}
+)
+
+
 def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
+    yield from _judged_checks(context)
+    for hit in _scan(context, _UNTIMED, needs=_UNTIMED_FIRST):
+        if _decidable(hit.sentence) or not _instructs(hit.sentence):
+            continue
+        yield Finding(
+            "RB102",
+            hit.span,
+            f'unmeasurable deadline "{hit.words}": by when, exactly?',
+            'name the time limit, e.g. "within 2 working days"',
+            hit.words,
+            hit.step,
+        )
     for hit in _scan(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
         rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
         if _decidable(rest) or not _instructs(hit.sentence):
@@ -417,6 +612,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             continue
         if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
             continue
+        if _illustrates(hit):
+            continue  # "for example when a new page has had no time to rise", "if X, there will be"
         words = " ".join(clause[: judgement.end()].split())
         span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
         yield Finding(
@@ -427,6 +624,26 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             words,
             hit.step,
         )
+
+
+_EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.,?|such\s+as)\s*$", re.I)
+_PREDICTION = re.compile(
+    r"^[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+will\s+(?:see|notice|get)|it\s+will\s+be)\b",
+    re.IGNORECASE,
+)
+
+
+_PREDICTED = re.compile(r"\b(?:there\s+will\s+be|you\s+will\s+(?:see|notice|get))\b", re.I)
+
+
+def _illustrates(hit: Hit) -> bool:
+    """Whether a condition only illustrates ("... for example when a new page has not risen
+    yet") or predicts ("if there's a major outage there will be a lot of noise"): no decision
+    hangs on it."""
+    before = hit.passage.text[max(0, hit.match.start() - 20) : hit.match.start()]
+    if _EXAMPLE_OF.search(before) or _PREDICTED.search(hit.match.group(0)):
+        return True
+    return _PREDICTION.match(hit.passage.text, hit.match.end()) is not None
 
 
 _VERDICT = re.compile(

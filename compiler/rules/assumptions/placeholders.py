@@ -123,6 +123,8 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
         declared, assigned = known
         if _norm(name) in declared or placeholder_name(match) in seen:
             continue
+        if _EXAMPLE.search(match.group(0)) or _named_in_prose(context, name):
+            continue  # "<domain e.g. d000.cloudfront.net>", "<EDITION_ID>" after "the edition ID"
         if not match.group("angle") and _single_quoted(context, span):
             continue  # the shell expands nothing inside '...'
         if name in assigned and not assigned[name]:
@@ -161,6 +163,40 @@ def _described(context: CheckContext) -> set[str]:
             if _DESCRIBES.search(_CODE.sub(" ", sentence.text)):
                 names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
     return names
+
+
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|for\s+example|such\s+as|like)\s", re.IGNORECASE)
+"""A placeholder that gives its own example: it says what goes there."""
+_NAME_WORDS = re.compile(r"[a-z0-9]+")
+_FILLERS = frozenset({"your", "my", "the", "a", "an", "new", "old", "some", "example"})
+
+
+def _named_in_prose(context: CheckContext, name: str) -> bool:
+    """Whether the prose says where the value of a placeholder of two or more words comes from,
+    naming it as a phrase outside code ("<EDITION_ID>" after "find the edition ID",
+    "<your-domain-name>" in a procedure for "the domain name(s) you want a certificate for")."""
+    words = [w for w in _NAME_WORDS.findall(name.lower()) if w not in _FILLERS]
+    if len(words) < 2:
+        return False
+    phrases = context.shared.setdefault("prose-phrases", _prose_text(context))
+    assert isinstance(phrases, str)
+    return re.search(r"\b" + r"[\s_-]+".join(map(re.escape, words)) + r"s?\b", phrases) is not None
+
+
+def _prose_text(context: CheckContext) -> str:
+    """The document's sentences that say where a value comes from or what it is for ("the
+    edition ID found in the previous step", "the domain name that you want a certificate
+    for"), lower case, inline code left out."""
+    kept = []
+    for passage in context.passages:
+        for sentence in passage.sentences:
+            text = _CODE.sub(" ", sentence.text)
+            if _DESCRIBES.search(text) or _WANTED.search(text):
+                kept.append(text)
+    return "\n".join(kept).lower()
+
+
+_WANTED = re.compile(r"\b(?:you|we)\s+(?:want|need|wish|are\s+(?:creating|adding|using))\b", re.I)
 
 
 def _single_quoted(context: CheckContext, span: Span) -> bool:

@@ -36,6 +36,13 @@ _ROLE_NOUN = (
 )
 _ANY_LINK = re.compile(r"\]\(|\]\[|https?://")
 """Any link: inline, reference-style or a bare URL (an "our X" that links it is resolved)."""
+_INSIDER_ARTIFACT = (
+    r"(?:dashboards?|scripts?|tools?|runbooks?|playbooks?|spreadsheets?|sheets?|docs?|wiki"
+    r"|notebooks?|trick|workaround|passwords?|credentials|laptops?|machines?|box|vault|bastion"
+    r"|jump\s*(?:box|host)|repos?|repositor(?:y|ies)|queries|query|commands?|process|procedure"
+    r"|checklists?|templates?|alias(?:es)?)\b"
+)
+"""Things a team keeps that a reference must link or name ("the shared password")."""
 _TRIBAL = re.compile(
     starting_with(
         "alotduy",
@@ -54,10 +61,29 @@ _TRIBAL = re.compile(
         r"|\b(?:deploy|use|apply)\s+(?:some\s+)?tradecraft\b"
         # "the numbers we always look at"
         r"|\bthe\s+(?:[\w-]+\s+){1,2}?(?:(?:that|which)\s+)?(?:we|they)\s+(?:always|usually|normally"
-        r"|typically|generally)\s+(?:look\s+at|use|check|run|watch|do|follow)\b",
+        r"|typically|generally)\s+(?:look\s+at|use|check|run|watch|do|follow)\b"
+        # the manner of habit: "deploy as you normally would", "as we always do"
+        r"|\bas\s+(?:you|we|they)\s+(?:would\s+)?(?:normally|usually|always|typically)"
+        r"(?:\s+(?:would|do|did|does))?\b"
+        r"|\bas\s+(?:normally|usually|typically)\s+(?:done|configured|set\s+up|deployed)\b"
+        # an artifact known by its insider owner or lore: "Bob's script", "the team's runbook",
+        # "the script Bob wrote", "the well-known trick", "the shared password"
+        rf"|\b(?:the\s+team's|(?:the|our)\s+(?:well-known|famous|trusty|magic"
+        rf"|secret|shared|internal|ops|team|special))\s+(?:[\w-]+\s+)?{_INSIDER_ARTIFACT}"
+        rf"|\bthe\s+(?:[\w-]+\s+)?{_INSIDER_ARTIFACT}\s+(?:that\s+)?(?-i:[A-Z][a-z]+)\s+"
+        r"(?:wrote|made|built|set\s+up|created|shared|uses|maintains|keeps)\b",
     ),
     re.IGNORECASE,
 )
+
+
+_OWNED = re.compile(
+    r"(?<![\w'])(?-i:[A-Z][a-z]+)(?:'s|\u2019s)\s+(?:[\w-]+\s+)?(?:scripts?|notebooks?"
+    r"|spreadsheets?|checklists?|trick|workaround|alias(?:es)?|quer(?:y|ies)|fix|hack)\b",
+    re.IGNORECASE,
+)
+"""Something a person wrote, known by its author's name: "Bob's script", "Priya's notebook" (a
+product's own part, "Chrome's developer tools", "Notify's dashboard", is on the page)."""
 
 
 def _norm(name: str) -> str:
@@ -276,7 +302,13 @@ def _instructs(sentence: str) -> bool:
         return True
     sentence = sentence[adverb.end() :] if adverb else sentence
     bare = _BARE_IMPERATIVE.match(sentence)
-    return bare is not None and sentence.split()[0].lower() not in _NOT_VERBS
+    if bare is None or _THIRD_PERSON.match(sentence):
+        return False  # "Triggers a rolling update (zero-downtime if possible)": what it does
+    return sentence.split()[0].lower() not in _NOT_VERBS
+
+
+_THIRD_PERSON = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z][a-z]+[^su\Wi]s\b")
+"""A first word in the third person ("Triggers", "Runs", not "Press", "Focus"): a description."""
 
 
 _PEOPLE_SUBJECT = re.compile(

@@ -9,6 +9,7 @@ from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
     _ANY_LINK,
     _NON_ALNUM,
+    _OWNED,
     _TRIBAL,
     Hit,
     _code_follows,
@@ -22,7 +23,9 @@ from compiler.rules.assumptions.scan import (
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
      "desired", "necessary", "agreed", "expected", "before", "always", "last", "discussed", "we",
-     "like", "our", "tradecraft", "usually", "normally", "typically", "generally", "they"}
+     "like", "our", "tradecraft", "usually", "normally", "typically", "generally", "they",
+     "team", "well", "famous", "trusty", "magic", "secret", "shared", "internal", "ops",
+     "special", "wrote", "made", "built", "set", "created", "uses", "maintains", "keeps"}
 )  # fmt: skip
 """Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 
@@ -48,9 +51,10 @@ _TRIBAL_WORDS = frozenset(
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
-    for hit in _scan(context, _TRIBAL, needs=_TRIBAL_WORDS):
-        if hit.words.lower().startswith("our") and _ANY_LINK.search(hit.sentence):
-            continue
+    hits = [*_scan(context, _TRIBAL, needs=_TRIBAL_WORDS), *_scan(context, _OWNED, needs=_S)]
+    for hit in sorted(hits, key=lambda hit: hit.span.line):
+        if _ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
+            continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
         if not _instructs(hit.sentence):
@@ -66,6 +70,10 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             hit.step,
         )
 
+
+_S = frozenset({"s"})
+_TRIBAL_HABIT = re.compile(r"^(?:as|like)\b", re.IGNORECASE)
+"""A habit ("as before", "like last time") is not resolved by a link elsewhere in the sentence."""
 
 _USUAL_WAY = re.compile(
     r"(?P<verb>[a-z][\w-]+)(?:\s+(?:over|up|down|out|off|back))?\s+(?:in|the)\s+(?:the\s+)?"

@@ -19,7 +19,7 @@ from compiler.rules.regions import DURATION_OR_COUNT, Passage, block_after, star
 
 _WAIT = re.compile(
     starting_with(
-        "kprwmocfoOpPrRcCMWKFsSgGaAlLtT",
+        "kprwmocfoOpPrRcCMWKFsSgGaAlLtThH",
         # a count or a time with no number: "retry a couple of times", "wait a bit", "give it
         # some time", "let it settle"
         r"\b(?:retry|repeat|try\s+again|re-?run\s+it)\b[^.;:!?]{0,40}?\b(?:a\s+(?:couple|few)"
@@ -29,15 +29,20 @@ _WAIT = re.compile(
         r"(?:\s+while)?|moment|few\s+(?:more\s+)?(?:minutes|seconds|hours))|some\s+(?:more\s+)?"
         r"(?:time|minutes))\b"
         r"|\blet\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+(?:settle|stabili[sz]e|recover|catch\s+up"
-        r"|warm\s+up|finish|converge|sync)\b"
-        r"|\b(?:wait|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
+        r"|warm\s+up|finish|converge|sync|complete|drain|propagate|roll\s+out|run\s+to\s+completion"
+        r"|run\s+its\s+course)\b"
+        # coming back to it later with no time: "check back later"
+        r"|\bcheck\s+back\b(?:\s+(?:later|on\s+it|in\s+a\s+(?:while|bit)))?"
+        r"|\b(?:wait|hold\s+off|keep\s+(?:retrying|trying|checking|waiting|polling|watching|restarting)"
         r"|retry|repeat|poll)\b(?:[^.;:!?]{0,60}?\b(?:until|till|for\s+(?:it|them|the\s+[\w-]+"
         r"(?:\s+[\w-]+){0,2}?)\s+to)\b[^.;:!?]*)?"
         r"|\b(?:(?:occasionally|periodically|regularly|continuously|constantly)\s+)?(?:monitor"
-        r"|watch|keep\s+an\s+eye\s+on|keep\s+monitoring)\s+(?:the\s+|for\s+|any\s+)?[\w-]+"
+        r"|watch|keep\s+(?:an|a)\s+(?:close\s+|careful\s+|watchful\s+)?eye\s+on|keep\s+monitoring)"
+        r"\s+(?:the\s+|for\s+|any\s+)?[\w'-]+"
         r"(?:\s+(?!and\b)[\w-]+){0,5}"
         r"|\bfollow\s+(?:the\s+)?[\w-]+\s+progress\b"
-        r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+check\s+"
+        r"|\b(?:occasionally|periodically|regularly|from\s+time\s+to\s+time)\s+(?:check|review"
+        r"|look\s+at|inspect|revisit)\s+"
         r"(?:on\s+)?[^.;:!?]{0,60}"
         # a suspension held until an event: "apply a silence to the alert, until these servers
         # are troubleshooted" (it waits on the event to lift it)
@@ -51,6 +56,7 @@ _WAIT = re.compile(
 )
 _WAIT_FIRST = frozenset(
     {"wait", "keep", "retry", "repeat", "poll", "monitor", "watch", "follow", "occasionally",
+     "hold", "back",
      "silence", "snooze", "mute", "pause", "suspend", "try", "rerun", "re", "run", "give",
      "allow", "let",
      "periodically", "regularly", "from", "may", "might", "will", "should", "could"}
@@ -58,19 +64,19 @@ _WAIT_FIRST = frozenset(
 """Words every wait match holds: a cheap test."""
 _WATCH = re.compile(
     r"(?:occasionally|periodically|regularly|continuously|constantly|from\s+time|monitor|watch"
-    r"|keep\s+an\s+eye|keep\s+monitoring|follow)",
+    r"|keep\s+an?\s+(?:close\s+|careful\s+|watchful\s+)?eye|keep\s+monitoring|follow)",
     re.IGNORECASE,
 )
 _OPEN_ENDED = re.compile(
-    r"\b(?:until|till)\s+(?:it|they|`[^`]+`|(?:the|these|those|this|that)\s+[\w-]+(?:\s+[\w-]+)?"
-    r"|all\s+[\w-]+)\s+(?:is|are|becomes?"
-    r"|recovers?|comes?\s+back|works?|succeeds?|stabili[sz]es?|finish(?:es)?|completes?|resolves?"
-    r"|returns?|shows?|reports?|turns?|gets?|goes|settles?|clears?)\b"
+    # waiting on any event with no time given: "until the replica catches up"
+    r"\b(?:until|till)\s+(?:it|they|`[^`]+`|(?:the|these|those|this|that|all|every|your|its)\s+"
+    r"[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:has\s+|have\s+|is\s+|are\s+)?[a-z]+(?:s|es|ed)?\b"
     r"|\bkeep\s+\w+ing\b|\bfor\s+(?:it|them|the\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+(?:recover"
     r"|come\s+back|be)\b"
     r"|\b(?:some|a)\s+(?:time|while|bit)\b|\buntil\s+(?:it|they)\s+(?:fix|resolve|heal)s?\b"
     r"|\b(?:a\s+(?:couple|few)|several|multiple|a\s+number)\s+(?:of\s+)?(?:more\s+)?(?:times"
     r"|attempts|tries|minutes|seconds|hours)\b|\ba\s+(?:little|moment)\b|^let\s"
+    r"|^check\s+back\b"
     r"|^wait\s+for\s+(?:it|them|(?:the|a|an|all|every|your)\s+[\w-]+(?:\s+[\w-]+){0,2}?)\s+to\s+[a-z]+"
     r"|^(?:silence|snooze|mute|pause|suspend)\b[^.;:!?]*\b(?:until|till)\b",
     re.IGNORECASE,
@@ -80,7 +86,7 @@ _WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
 _SCHEDULE = re.compile(
     r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance|morning"
     r"|shift|business\s+day)|\btomorrow\b"
-    r"|\bshipped\b|\breleased\b",
+    r"|\bshipped\b|\breleased\b|\bnext\s+scheduled\b|\bscheduled\s+to\s+run\b",
     re.IGNORECASE,
 )
 
@@ -119,7 +125,7 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue  # "You don't need to wait for the IC": the text says not to wait
         if not implied and not _instructs(hit.sentence):
             continue
-        if _WATCH.match(hit.words) and _standing_watch(hit, blocks):
+        if _WATCH.match(hit.words) and (_standing_watch(hit, blocks) or _means(hit)):
             continue
         yield Finding(
             "RB106",
@@ -146,6 +152,18 @@ _CAPABILITY = re.compile(
     r"\b(?:help(?:s)?\s+(?:you\s+)?|allows?\s+(?:you\s+)?|lets?\s+you\s+|used\s+)to\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+
+
+_MEANS = re.compile(r"\byou\s+can\s+(?:also\s+)?$", re.IGNORECASE)
+_USING = re.compile(r"[^.;:!?]*?\b(?:using|with|via|in|on|from)\s+(?:the\s+)?\S", re.IGNORECASE)
+
+
+def _means(hit: Hit) -> bool:
+    """Whether the watch is a means the text offers ("You can monitor queue lengths using the
+    dashboard"): where to look, not a wait the procedure asks for."""
+    start = hit.passage.sentence_at(hit.start).start
+    offered = _MEANS.search(hit.passage.text, max(start, hit.start - 20), hit.start)
+    return offered is not None and _USING.match(hit.passage.text, hit.start) is not None
 
 
 _DUTY = re.compile(
