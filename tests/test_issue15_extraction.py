@@ -1836,3 +1836,35 @@ def test_a_table_row_of_a_name_and_its_address_is_reference_data() -> None:
 )
 def test_a_noun_after_and_is_no_second_instruction(sentence: str, expected: int) -> None:
     assert len(_texts(f"# T\n\n## Fix\n\n{sentence}\n")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list item in lower case opening with a verb the list lacks, its object after it.
+        ("- reuse the token only inside the sandbox", True),
+        ("- tidy the old branches once the release ships", True),
+        # A lower-case noun phrase or an admonition marker is no verb.
+        ("- the staging cluster and its database", False),
+        ('??? note "Why is the cache cold after a deploy?"', False),
+        # "Or," opening an alternative instruction.
+        ("- Or, build the image locally before pushing:", True),
+        ("Or, the queue drains by itself after an hour.", False),
+    ],
+)
+def test_lower_case_items_and_alternatives_are_instructions(text: str, expected: bool) -> None:
+    from compiler.text.instructions import is_instruction
+
+    assert is_instruction(text) is expected
+
+
+def test_an_alternative_asks_to_run_the_block_after_it() -> None:
+    text = (
+        "# T\n\n## Before pushing\n\nYou can either:\n\n- Add a CI workflow\n"
+        "- Or, run these checks by hand:\n\n```\nnpm run lint # the linter\n"
+        "npm test # every test\n```\n"
+    )
+    assert [t for t in _texts(text) if t.startswith("npm")] == [
+        "npm run lint # the linter",
+        "npm test # every test",
+    ]

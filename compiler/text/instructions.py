@@ -385,6 +385,8 @@ _LINK_FIRST = re.compile(
 tests](...) to confirm ...")."""
 _SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
 """Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
+_ALTERNATIVE = re.compile(r"^Or,?\s+(?=[a-z])")
+"""An alternative opening a sentence or list item: what follows it is read on its own."""
 _STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
 """Bold words inside a sentence: read as the words themselves."""
 
@@ -414,11 +416,15 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(text)
         if can and IMPERATIVE.match(text[can.end() :]):
             return True  # "Once it has recovered, you can announce ..."
+    worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
     text = _EMPHASIS.sub("", _SYMBOLS.sub("", text))
+    if text[:2] == "Or":
+        text = _ALTERNATIVE.sub("", text, count=1)  # "- Or, run these checks by hand:"
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
-    if (IMPERATIVE.match(text) or _bare_imperative(text)) and not _SUBJECT_FIRST.match(text):
+    bare = _imperative(text) if worded else _bare_imperative(text)  # "- treat it as ..."
+    if (IMPERATIVE.match(text) or bare) and not _SUBJECT_FIRST.match(text):
         return True
     if named is not text and _bare_imperative(_EMPHASIS.sub("", _SYMBOLS.sub("", named))):
         return True
