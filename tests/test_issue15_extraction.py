@@ -1868,3 +1868,19 @@ def test_an_alternative_asks_to_run_the_block_after_it() -> None:
         "npm run lint # the linter",
         "npm test # every test",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A purpose with no comma before its instruction.
+        ("To filter by owner use `owner:` in the query.", True),
+        ("To reach the admin page open [the console](https://example.org) first.", True),
+        # The purpose's own verb is not the instruction; a noun after a determiner is no verb.
+        ("To rebuild the index is rarely needed.", False),
+        ("To refresh the cache the worker is restarted nightly.", False),
+        ("To rename the email address of a user when their account changes", False),
+    ],
+)
+def test_a_purpose_with_no_comma_before_its_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

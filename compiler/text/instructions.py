@@ -500,22 +500,30 @@ status by running `kubectl rollout status ...`", "The app can be restarted with 
 
 
 _UNPUNCTUATED_INTRO = re.compile(
-    r"^(?:in\s+order\s+to|on|in|from|under|within|inside)\s+(?!order\b)[\w\"'\u201c]", re.IGNORECASE
+    r"^(?:(?:in\s+order\s+)?to\s+[a-z]{2,}|on|in|from|under|within|inside)\s+(?!order\b)[\w\"'\u201c]",
+    re.IGNORECASE,
 )
 """A phrase setting where (or what for) with no comma before its instruction: "On the edit
 page select `Reset`", "In order to keep them go to [the workspace](...) and lock it"."""
 _VERB_WITH_OBJECT = re.compile(
-    rf"\s(?:{by_first_letter(VERBS)})\s+(?:the|a|an|it|them|this|that|these|those|your|our|all"
-    r"|to|on|for|into|through|[`'\"\u201c\u2018\[]|\*\*)",
+    r"(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\byour)(?<!\bour)"  # "update the list the ..."
+    rf"\s(?:{by_first_letter(VERBS)})\s+(?:(?:the|a|an|it|them|this|that|these|those|your|our|all"
+    r"|to|on|for|into|through)\b|[`'\"\u201c\u2018\[]|\*\*)",
 )
-"""A listed verb, in lower case, with its object or its preposition after it."""
+"""A listed verb, in lower case, with its object or its preposition after it (not a noun
+after a determiner: "the list", "your email address")."""
 
 
 def _verb_after_intro(text: str) -> bool:
     """An imperative within the first 12 words after a phrase with no comma: every word
-    before it belongs to the phrase (no clause word: "On the node the pod restarts ...")."""
-    head = " ".join(text.split()[:14])
-    verb = _VERB_WITH_OBJECT.search(head)
+    before it belongs to the phrase (no clause word: "On the node the pod restarts ...").
+    A purpose's own verb is not that imperative ("To search by ID use `id:` instead", not
+    "To restart the pod is enough")."""
+    words = text.split()
+    head = " ".join(words[:14])
+    purpose = words[0].lower() == "to" or words[:3] == ["In", "order", "to"]
+    start = len(" ".join(words[: 2 if words[0].lower() == "to" else 4])) if purpose else 0
+    verb = _VERB_WITH_OBJECT.search(head, start)
     return verb is not None and not _CLAUSE_WORD.search(head, 0, verb.start())
 
 
