@@ -1884,3 +1884,17 @@ def test_an_alternative_asks_to_run_the_block_after_it() -> None:
 )
 def test_a_purpose_with_no_comma_before_its_instruction(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A short phrase setting when, between a condition and what it allows.
+        ("If nobody on the rota answers, at night you can page the duty lead.", True),
+        ("When the queue backs up, during a release we can pause the consumers.", True),
+        # What is then possible to know is not an instruction.
+        ("If the job fails, in practice we can be sure the cache was cold.", False),
+    ],
+)
+def test_a_setting_between_a_condition_and_what_it_allows(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -190,6 +190,14 @@ _YOU_CAN = re.compile(
 you wish to confirm it, you could ask the owners" (not what you might find or see)."""
 
 
+_SETTING = re.compile(
+    r"^(?:in|at|during|on|for)\s+(?:an?\s+|the\s+|that\s+|this\s+)?[a-z]+,?\s+(?=(?:you|we)\s)",
+    re.IGNORECASE,
+)
+"""A short phrase setting when, between a condition and what it allows: "If no approver
+answers, in an emergency you can contact ..."."""
+
+
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 """A manner adverb before an imperative: "Manually page them", "Simply state that ..."."""
 
@@ -413,7 +421,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         text = leading.group("rest")
         if _bare_imperative(text[:1].upper() + text[1:]):
             return True  # "If anyone disrupts the call, mute them."
-        can = _YOU_CAN.match(text)
+        setting = _SETTING.match(text)  # "If X, in an emergency you can contact ..."
+        can = _YOU_CAN.match(text, setting.end() if setting else 0)
         if can and IMPERATIVE.match(text[can.end() :]):
             return True  # "Once it has recovered, you can announce ..."
     worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
