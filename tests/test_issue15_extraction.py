@@ -1898,3 +1898,20 @@ def test_a_purpose_with_no_comma_before_its_instruction(text: str, expected: boo
 )
 def test_a_setting_between_a_condition_and_what_it_allows(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A condition with no comma before what it allows; "speak to" a person.
+        ("If the backlog keeps growing you can add a second consumer.", True),
+        ("Once the window closes we could then reopen the ticket.", True),
+        ("You could also speak to the owners of the queue.", True),
+        # "you can" inside the condition, or after "and", is part of the condition.
+        ("If you can open the dashboard the outage is over.", False),
+        ("If the node reboots and you can reach it the disk was fine.", False),
+        ("When you can log in the migration has finished.", False),
+    ],
+)
+def test_a_condition_with_no_comma_before_what_it_allows(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -39,7 +39,7 @@ VERBS = (
     r"|reinstate|release|reload|remain|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
     r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
     r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
-    r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze|specify|ssh"
+    r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze|speak\s+(?:to|with)\b|specify|ssh"
     r"|start|stay|stop|state(?=\s+(?:that|clearly|why|what)\b)|study|submit|summari[sz]e|swap"
     r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tap|tell|terminate|test|tick|track|trigger"
     r"|type(?!\s+(?:of|is|are|was|and)\b)|untick"
@@ -196,6 +196,15 @@ _SETTING = re.compile(
 )
 """A short phrase setting when, between a condition and what it allows: "If no approver
 answers, in an emergency you can contact ..."."""
+
+
+_UNMARKED_CAN = re.compile(
+    r"^(?:if|when|once|after)\s+[^,;:.?!]{4,120}?(?<!\band)(?<!\bor)(?<!\bthat)(?<!\bwhich)"
+    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?:you|we)\s+(?:can|could)\s+(?:also\s+|then\s+|now\s+)?",
+    re.IGNORECASE,
+)
+"""A condition with no comma before what it allows: "If it appears to be natural growth you
+can increase the allowed time" (not "If the pod restarts and you can reach it ...")."""
 
 
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
@@ -425,6 +434,10 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(text, setting.end() if setting else 0)
         if can and IMPERATIVE.match(text[can.end() :]):
             return True  # "Once it has recovered, you can announce ..."
+    elif "you" in text or "we" in text:
+        allowed = _UNMARKED_CAN.match(text)  # "If it has grown you can move it to ..."
+        if allowed and IMPERATIVE.match(text[allowed.end() :]):
+            return True
     worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
     text = _EMPHASIS.sub("", _SYMBOLS.sub("", text))
     if text[:2] == "Or":
