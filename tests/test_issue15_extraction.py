@@ -1915,3 +1915,19 @@ def test_a_setting_between_a_condition_and_what_it_allows(text: str, expected: b
 )
 def test_a_condition_with_no_comma_before_what_it_allows(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+def test_quoted_examples_after_a_lead_in_are_no_steps() -> None:
+    text = (
+        "# T\n\n## Naming\n\nName a page after its task.\n\nGood examples:\n\n"
+        "> Restart a worker\n>\n> Queue backlog: drain the dead letters\n\n"
+        "Never quote a command as advice.\n\n> Restart the worker before the deploy.\n"
+    )
+    document = parse(text)
+    drafts = extract(document)
+    assert [d.text for d in drafts] == [
+        "Name a page after its task.",
+        "Never quote a command as advice.",
+        "Restart the worker before the deploy.",
+    ]
+    assert account(document, drafts, frozenset()).unplaced == ()

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from compiler.extract import DraftStep, ExtractionIssue
-from compiler.extract.heuristic.asides import is_aside, not_a_step
+from compiler.extract.heuristic.asides import is_aside, not_a_step, quoted_example
 from compiler.extract.heuristic.commands import COMMON_PROGRAMS, looks_like_command_line
 from compiler.extract.heuristic.paragraphs import contents_lists
 from compiler.extract.heuristic.shared import sentences
@@ -68,7 +68,8 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
     programs = known | COMMON_PROGRAMS  # once per document, not once per block
     contents = contents_lists(list(document.blocks))  # announced steps, held by their sections
     previous: Block | None = None
-    for block in document.blocks:
+    blocks = document.blocks
+    for index, block in enumerate(blocks):
         as_html = is_admonition_html(block, previous, lines)
         previous = block
         kind = "description" if as_html else _block_class(block, lines)
@@ -82,6 +83,8 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
                     if derived.kind == "table"
                     else _unplaced(derived, lines, in_step, programs)
                 )
+        elif block.kind == "paragraph" and quoted_example(blocks, index, lines):
+            continue  # an example a lead-in introduces ("Good examples: > Reboot a machine")
         elif block.list_id not in contents or block.kind != "paragraph":
             unplaced += _unplaced(block, lines, in_step, programs)
     for issue in unplaced:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compiler.extract import DraftStep
+from compiler.extract.heuristic.asides import quoted_example
 from compiler.extract.heuristic.cases import (
     _case_lead,
     _CaseHeadings,
@@ -79,6 +80,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             continue
         if block.kind == "paragraph" and block.list_id in contents:
             continue  # a table of contents: the headed sections hold the steps
+        if block.kind == "paragraph" and quoted_example(blocks, index, document.lines):
+            continue  # "Good examples: > Reboot a machine"
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
             prose = replace(block, ordered=False) if block.list_id in statements else block
