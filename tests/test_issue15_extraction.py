@@ -1931,3 +1931,16 @@ def test_quoted_examples_after_a_lead_in_are_no_steps() -> None:
         "Restart the worker before the deploy.",
     ]
     assert account(document, drafts, frozenset()).unplaced == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unless the cause is clear, it's better to roll back the release.", True),
+        ("It is better to ask the owning team first.", True),
+        ("It's better to be safe than sorry.", False),
+        ("It is better for the queue when batches are small.", False),
+    ],
+)
+def test_advice_put_as_what_is_better(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -314,11 +314,13 @@ _SEQUENCED = re.compile(
 """What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
 can verify the route" (the order makes it the next thing to do)."""
 _ADVISED = re.compile(
-    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|recommended|advisable|advised|wise"
+    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|better(?=\s+to\s+(?!be\b))|recommended"
+    r"|advisable|advised|wise"
     r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
     re.IGNORECASE,
 )
-"""An instruction put as advice: "It's best to start with the journal", "it is courteous to
+"""An instruction put as advice: "It's best to start with the journal", "it's better to escalate
+the alert" (not "It's better to be safe than sorry"), "it is courteous to
 "take the page" ..." (not "It's important to ...": what matters, said of the process)."""
 
 
