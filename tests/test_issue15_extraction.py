@@ -1944,3 +1944,19 @@ def test_quoted_examples_after_a_lead_in_are_no_steps() -> None:
 )
 def test_advice_put_as_what_is_better(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+def test_an_introducing_phrase_on_its_own_line_is_the_note_of_the_step_after_it() -> None:
+    text = (
+        "# T\n\n## Fix\n\n1. Note the job ID. In the scheduler console,\n"
+        "   open [Jobs](https://example.org/jobs) and cancel it.\n"
+        "2. On the worker host, restart the agent.\n"
+    )
+    placed = [(d.span.line, d.text, d.note) for d in extract(parse(text))]
+    assert placed == [
+        (5, "Note the job ID.", None),
+        (6, "open [Jobs](https://example.org/jobs)", "In the scheduler console"),
+        (6, "cancel it.", None),
+        # On one line the phrase stays in the step's words.
+        (7, "On the worker host, restart the agent.", None),
+    ]

@@ -513,6 +513,17 @@ def instructional(text: str, procedural: bool = True) -> bool:
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
 
 
+def introduction(text: str) -> int:
+    """Where the instruction after a short introducing phrase starts ("In Specialist Publisher,
+    go to ..." -> the offset of "go"), or 0 when the sentence has no such phrase."""
+    intro = _INTRO.match(text) if "," in text else None
+    if intro is None and "," in text and text[:4].lower() == "for ":
+        intro = _FOR_INTRO.match(text)
+    if intro is None or not _imperative(text[intro.end() :]):
+        return 0
+    return intro.end()
+
+
 _HOW_TO_RUN = re.compile(
     r"\b(?:can|could|may)\s+(?:also\s+)?(?:be\s+[a-z]+(?:ed|en|wn)\s+|[a-z]+\b[^.;!?`]*?\s)??"
     r"(?:by\s+running|by\s+executing|by\s+using|using|with|via|running|run|use)\s+"

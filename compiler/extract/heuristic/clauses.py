@@ -18,6 +18,7 @@ from compiler.parse import Block
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import introduction
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import protected
@@ -224,7 +225,19 @@ def _guarded(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
     """One instruction, or, when a condition trails it ("Page the lead if nobody has yet"),
-    a decision for that condition whose branch is the instruction."""
+    a decision for that condition whose branch is the instruction. An introducing phrase on a
+    line of its own before the instruction ("In Specialist Publisher, / go to ...") is its
+    note: the step starts on the line its instruction does."""
+    intro = introduction(text) if "note" not in extra else 0
+    if intro:
+        head = text[:intro].rstrip(" ,")
+        head_span = _sub_span(block, lines, start, start + len(head))
+        rest_span = _sub_span(block, lines, start + intro, start + len(text))
+        if head_span and rest_span and rest_span.line > head_span.end_line:
+            return _guarded(
+                block, lines, text[intro:], start + intro, rest_span,
+                note=head, note_span=head_span, **extra,
+            )  # fmt: skip
     kind = _prose_kind(text)
     condition = _condition_of(text)
     step = _draft(block, kind, text, span, condition=condition, **extra)
