@@ -1960,3 +1960,12 @@ def test_an_introducing_phrase_on_its_own_line_is_the_note_of_the_step_after_it(
         # On one line the phrase stays in the step's words.
         (7, "On the worker host, restart the agent.", None),
     ]
+
+
+def test_a_series_ending_in_then_use_is_one_step_each() -> None:
+    text = "# T\n\n## Steps\n\n1. Open the billing page, pick your account, then use the filter.\n"
+    assert _texts(text) == ["Open the billing page", "pick your account", "use the filter."]
+    # "then use" with no series before it keeps its object as the tool of the first verb
+    assert _texts("# T\n\n## Steps\n\nCopy the file then use it as a template.\n") == [
+        "Copy the file then use it as a template."
+    ]

@@ -29,7 +29,7 @@ _COORDINATED = re.compile(
     r"(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|act)\b)"
-    r"(?!(?<!, and )(?<!, or )use\b)"
+    r"(?!(?<!, and )(?<!, or )(?<!, then )use\b)"
     # a noun, not a verb, when a copula or "as" follows it ("push notifications and email as
     # the first method", "and page is ...")
     r"(?![a-z]+\s+(?:as|is|are|was|were)\b)",
