@@ -1969,3 +1969,25 @@ def test_a_series_ending_in_then_use_is_one_step_each() -> None:
     assert _texts("# T\n\n## Steps\n\nCopy the file then use it as a template.\n") == [
         "Copy the file then use it as a template."
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A purpose, then what the reader can do for it; an adverb before "need to".
+        ("To rotate the token, you can run the `rotate` task.", True),
+        ("For workers, you will usually need to restart the pool.", True),
+        # Not a purpose ("To be fair"), nor an instruction without one.
+        ("To be fair, you can see the old logs there.", False),
+        ("On staging, you can find the old logs.", False),
+    ],
+)
+def test_a_purpose_then_what_the_reader_can_do(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_an_opening_phrase_holding_and_is_never_split() -> None:
+    text = "# T\n\n## Fix\n\nTo stop the errors and clear the alert, disable the exporter.\n"
+    assert _texts(text) == ["To stop the errors and clear the alert, disable the exporter."]
+    two = "# T\n\n## Fix\n\nAfter the restart, drain the queue and delete the lock.\n"
+    assert _texts(two) == ["After the restart, drain the queue", "delete the lock."]

@@ -62,7 +62,8 @@ IMPERATIVE = re.compile(
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
     r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to"
-    r"|(?:will|['\u2019]ll)\s+(?:need|have|want)\s+to"
+    r"|(?:will|['\u2019]ll)\s+(?:usually\s+|normally\s+|typically\s+|probably\s+|also\s+)?"
+    r"(?:need|have|want)\s+to"
     r"(?!\s+(?:know|see|understand|learn|hear|be|have|find\s+out)\b)"
     r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
     r"|(?:may|might)\s+(?:want|need) to"
@@ -223,6 +224,8 @@ _INTRO = re.compile(
 """A short phrase setting where, with what or what for before an instruction: "On the hub, run
 ...", "Based on the data that was compromised, assess ...", "As a first step, ...", "To deploy a
 branch, run ..." (a purpose: "to" and any verb)."""
+_PURPOSE = re.compile(r"^(?:in\s+order\s+)?to\s+(?!be\b)[a-z]{2,}", re.IGNORECASE)
+"""A purpose opening a sentence: what the reader wants done ("To add Sidekiq Web, ...")."""
 _FOR_INTRO = re.compile(
     r"^for\s+(?!example\b|instance\b|more\b|further\b|additional\b|details?\b)"
     r"[^,;:.?!]{1,80},\s+",
@@ -475,6 +478,10 @@ def instructional(text: str, procedural: bool = True) -> bool:
         if intro and _READING.match(text, intro.end()):
             intro = None  # "For more details, see [the guide](...)": a pointer
     rest = text[intro.end() :] if intro else ""
+    if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
+        can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
+        if can and IMPERATIVE.match(rest[can.end() :]):
+            return True
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
     if intro and procedural and "should" in rest and _OBLIGATION.match(rest):
@@ -511,6 +518,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
     ):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
+
+
+def opening_phrase(text: str) -> int:
+    """Where a short phrase setting where, with what or what for ends ("To stop the errors
+    and clear the alert, ..."), 0 when the sentence opens with none: its words are one."""
+    intro = _INTRO.match(text) if "," in text else None
+    return intro.end() if intro else 0
 
 
 def introduction(text: str) -> int:

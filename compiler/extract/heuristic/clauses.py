@@ -18,7 +18,7 @@ from compiler.parse import Block
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.instructions import introduction
+from compiler.text.instructions import introduction, opening_phrase
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import protected
@@ -99,7 +99,8 @@ def _instructions(
 ) -> list[DraftStep]:
     """One step per instruction of a clause: "Identify X and keep Y" is two steps ("Try to
     identify X and resolve it" is one attempt)."""
-    found = [] if _ATTEMPT.match(text) else list(_COORDINATED.finditer(text))
+    opening = opening_phrase(text)  # "To stop X and clear Y, disable Z": one purpose
+    found = [] if _ATTEMPT.match(text) else list(_COORDINATED.finditer(text, opening))
     bare: list[re.Match[str]] = []
     guard = protected(text) if found else []
     found = [
