@@ -1991,3 +1991,19 @@ def test_an_opening_phrase_holding_and_is_never_split() -> None:
     assert _texts(text) == ["To stop the errors and clear the alert, disable the exporter."]
     two = "# T\n\n## Fix\n\nAfter the restart, drain the queue and delete the lock.\n"
     assert _texts(two) == ["After the restart, drain the queue", "delete the lock."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb the list lacks with its particle, then its object.
+        ("Carry out regular checks of the replica lag.", True),
+        ("Roll out changes one environment at a time.", True),
+        # A past form, a gerund or a particle before a preposition is no instruction.
+        ("Turned out the cache was cold.", False),
+        ("Rolling out changes takes a day.", False),
+        ("Worn down to the metal by now.", False),
+    ],
+)
+def test_a_verb_with_its_particle_opens_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

@@ -243,7 +243,10 @@ _BARE_VERB = re.compile(
     r"^(?P<verb>[A-Z][a-z]+)(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)"
     r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
     r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
-    r"|(?:\*\*|__|['\"\u2018\u201c])\S)"
+    r"|(?:\*\*|__|['\"\u2018\u201c])\S"
+    # a verb and its particle, then any object: "Spell out acronyms", "Roll out changes"
+    r"|(?<=[a-z]\s)(?:out|up|down|off|over|away)\s+(?!to\b|of\b|for\b|in\b|on\b|and\b|is\b"
+    r"|are\b|was\b|were\b|will\b|can\b)[a-z][a-z-]+\b)"
 )
 """A word of verb shape (not -ly, -ed, -ing, nor a third-person -s) opening a sentence with its
 object right after it: "Blacklist the addresses", "Prefix all subjects", "Roll it back", or a
