@@ -2007,3 +2007,13 @@ def test_an_opening_phrase_holding_and_is_never_split() -> None:
 )
 def test_a_verb_with_its_particle_opens_an_instruction(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+def test_the_following_named_steps_only_lead_in() -> None:
+    text = (
+        "# T\n\n## Debug\n\nIf the page is still cached, you can try the following debugging"
+        " steps:\n\n1. Purge the page.\n"
+    )
+    drafts = extract(parse(text))
+    assert [d.kind for d in drafts] == ["decision", "manual"]
+    assert drafts[1].text == "Purge the page."

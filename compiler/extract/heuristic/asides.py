@@ -26,7 +26,8 @@ for an example.", several such in a row."""
 
 
 _FOLLOWING = re.compile(
-    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following|these(?:\s+\w+)?"
+    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following(?:\s+\w+)?"
+    r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
     r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
     re.IGNORECASE,
 )
