@@ -2017,3 +2017,18 @@ def test_the_following_named_steps_only_lead_in() -> None:
     drafts = extract(parse(text))
     assert [d.kind for d in drafts] == ["decision", "manual"]
     assert drafts[1].text == "Purge the page."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "For <anything>, see [a link]": a pointer, whatever the phrase.
+        ("For a short history of the queue, see [the design notes](https://example.org).", False),
+        ("For the alert's background, read <https://example.org/alert>.", False),
+        # An instruction after the phrase, or after the link, is still one.
+        ("For each failing pod, review the logs.", True),
+        ("For the full procedure, follow [the guide](https://example.org) and restart it.", True),
+    ],
+)
+def test_a_phrase_then_a_link_to_read_is_a_pointer(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

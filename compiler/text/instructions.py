@@ -224,6 +224,7 @@ _INTRO = re.compile(
 """A short phrase setting where, with what or what for before an instruction: "On the hub, run
 ...", "Based on the data that was compromised, assess ...", "As a first step, ...", "To deploy a
 branch, run ..." (a purpose: "to" and any verb)."""
+_AND_THEN = re.compile(r"\b(?:and|then)\s+[a-z]", re.IGNORECASE)
 _PURPOSE = re.compile(r"^(?:in\s+order\s+)?to\s+(?!be\b)[a-z]{2,}", re.IGNORECASE)
 """A purpose opening a sentence: what the reader wants done ("To add Sidekiq Web, ...")."""
 _FOR_INTRO = re.compile(
@@ -480,6 +481,11 @@ def instructional(text: str, procedural: bool = True) -> bool:
         intro = _FOR_INTRO.match(text)
         if intro and _READING.match(text, intro.end()):
             intro = None  # "For more details, see [the guide](...)": a pointer
+    elif intro and text[:4].lower() == "for " and _READING.match(text, intro.end()):
+        after = text[intro.end() :]
+        tail = after[after.rfind(")") + 1 :] if ")" in after else after
+        if ("](" in after or "://" in after) and not _AND_THEN.search(tail):
+            intro = None  # "For a general introduction, see [the wiki](...)": a pointer
     rest = text[intro.end() :] if intro else ""
     if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
         can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
