@@ -2032,3 +2032,29 @@ def test_the_following_named_steps_only_lead_in() -> None:
 )
 def test_a_phrase_then_a_link_to_read_is_a_pointer(text: str, expected: bool) -> None:
     assert instructional(text) is expected
+
+
+def test_see_a_section_of_the_same_page_is_a_pointer() -> None:
+    text = (
+        "# Cache\n\n## Slow flush\n\nThis alert fires when a flush runs for over an hour.\n\n"
+        "See [Flushes that hang](#flushes-that-hang)\n\n"
+        "## Stuck purge\n\nRefer to the [purge notes](#purge-notes) for why it happens.\n\n"
+        "## Flushes that hang\n\n1. Restart the flusher.\n"
+    )
+    assert _texts(text) == ["Restart the flusher."]
+    document = parse(text)
+    assert account(document, extract(document), frozenset()).unplaced == ()
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # A contents entry naming an action, "Follow" a section, a numbered step's anchor:
+        # each stays a step.
+        "1. [Rotate the signing key](#rotate-the-signing-key)",
+        "1. Follow the [steps to drain the queue](#draining-the-queue)",
+        "See [Step 4](#step-4-restart-the-flusher).",
+    ],
+)
+def test_a_link_into_the_page_that_is_no_see_pointer_stays_a_step(paragraph: str) -> None:
+    assert len(_texts(f"# Cache\n\n## Fix\n\n{paragraph}\n")) == 1

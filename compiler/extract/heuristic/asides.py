@@ -117,12 +117,25 @@ def is_title(text: str) -> bool:
 
 
 def is_pointer(text: str) -> bool:
-    """A sentence that only points elsewhere: "See [Debugging Pods](...)." (not a procedure
-    of the same documentation to carry out: see `is_procedure_pointer`)."""
+    """A sentence that only points elsewhere: "See [Debugging Pods](...).", "See [Database
+    operation taking a long time](#database-operation-taking-a-long-time)" (a section of the
+    same page, pointed at with "see": a pointer too, LABELLING), not a procedure of the same documentation to carry
+    out (see `is_procedure_pointer`) and not a numbered step's anchor ("[Step 6](#step-6)": a
+    jump)."""
     text = text.strip()
-    if not _ONLY_LINK.match(text) or "](#" in text:
+    if not _ONLY_LINK.match(text):
         return False
+    if "](#" in text and (not _SEE.match(text) or _STEP_ANCHOR.search(text)):
+        return False  # "1. [Apply the terraform](#apply-the-terraform)": a contents entry
     return not is_procedure_pointer(text)
+
+
+_SEE = re.compile(
+    r"^(?:see|refer\s+to|consult|look\s+at|(?:take|have)\s+a\s+look\s+at|check\s+out)\b",
+    re.IGNORECASE,
+)
+_STEP_ANCHOR = re.compile(r"\[\W*step\s+\d+[^\]]*\]\(#", re.IGNORECASE)
+"""A link to a numbered step of the same page ("[Step 6](#step-6-escalate)"): a jump."""
 
 
 _PROCEDURE_LINK = re.compile(
