@@ -2058,3 +2058,32 @@ def test_see_a_section_of_the_same_page_is_a_pointer() -> None:
 )
 def test_a_link_into_the_page_that_is_no_see_pointer_stays_a_step(paragraph: str) -> None:
     assert len(_texts(f"# Cache\n\n## Fix\n\n{paragraph}\n")) == 1
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("## Rotate the signing keys", ["Rotate the signing keys"]),
+        ("### 3. Purge the stale feeds from the cache", ["Purge the stale feeds from the cache"]),
+        # Topics, not instructions: one or two words, two nouns joined.
+        ("## Pull requests", []),
+        ("## Backup and restore", []),
+        ("## Release and rollout automation", []),
+        ("## Dealing with expired keys", []),
+    ],
+)
+def test_an_instruction_heading_over_only_a_pointer_is_the_step(
+    heading: str, expected: list[str]
+) -> None:
+    text = f"# Keys\n\n{heading}\n\nSee [the key guide](https://example.org/keys).\n"
+    assert _texts(text) == expected
+    document = parse(text)
+    assert account(document, extract(document), frozenset()).unplaced == ()
+
+
+def test_an_instruction_heading_over_its_own_steps_is_no_step() -> None:
+    text = (
+        "# Keys\n\n## Rotate the signing keys\n\nRun `oc rollout restart deploy/signer`.\n\n"
+        "See [the key guide](https://example.org/keys).\n"
+    )
+    assert _texts(text) == ["Run `oc rollout restart deploy/signer`."]

@@ -44,6 +44,7 @@ from compiler.extract.heuristic.paragraphs import (
     _prose_steps,
     _statement_lists,
     contents_lists,
+    linked_heading,
 )
 from compiler.extract.heuristic.sections import is_procedural
 from compiler.parse import Document, readable_blocks
@@ -76,6 +77,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
         if block.kind == "heading":
             headings.visit(block)
+            drafts += linked_heading(blocks, index)
         if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
             continue
         if block.kind == "paragraph" and block.list_id in contents:

@@ -325,3 +325,27 @@ def _grouped(parts: tuple[Sentence, ...]) -> list[tuple[int, int]]:
         else:
             groups.append((part.start, part.end))
     return groups
+
+
+_HEADING_NUMBER = re.compile(r"^(?:step\s+)?\d+[.:)]\s+", re.IGNORECASE)
+_TOPIC = re.compile(r"^\S+(?:\s+\S+)?$|^\w+\s+(?:and|or|&)\s+\w+(?:\s+\w+)?$", re.IGNORECASE)
+"""A heading of one or two words ("Pull requests", "Reindex") or two nouns joined ("Backup and
+restore", "Release and rollout automation"): a topic as often as an instruction."""
+
+
+def linked_heading(blocks: list[Block], index: int) -> list[DraftStep]:
+    """A heading that is an instruction over a body that only points elsewhere ("## Delete the
+    DNS records" over "See [the DNS guide](...)."): the heading is the step, its how is linked.
+    A heading over a body that holds the steps is no step (the body's steps are)."""
+    heading = blocks[index]
+    text = _HEADING_NUMBER.sub("", heading.text.strip())
+    if heading.kind != "heading" or _TOPIC.match(text) or not _instructional(text):
+        return []
+    body = []
+    for block in blocks[index + 1 :]:
+        if block.kind == "heading":
+            break
+        body.append(block)
+    if not body or not all(b.kind == "paragraph" and is_pointer(b.text) for b in body):
+        return []
+    return [_draft(heading, _prose_kind(text), text, heading.span)]
