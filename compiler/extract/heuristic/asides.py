@@ -119,9 +119,9 @@ def is_title(text: str) -> bool:
 def is_pointer(text: str) -> bool:
     """A sentence that only points elsewhere: "See [Debugging Pods](...).", "See [Database
     operation taking a long time](#database-operation-taking-a-long-time)" (a section of the
-    same page, pointed at with "see": a pointer too, LABELLING), not a procedure of the same documentation to carry
-    out (see `is_procedure_pointer`) and not a numbered step's anchor ("[Step 6](#step-6)": a
-    jump)."""
+    same page, pointed at with "see": a pointer too, LABELLING), not a procedure of the same
+    documentation to carry out (see `is_procedure_pointer`) and not a numbered step's anchor
+    ("[Step 6](#step-6)": a jump)."""
     text = text.strip()
     if not _ONLY_LINK.match(text):
         return False
