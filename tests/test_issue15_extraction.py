@@ -2087,3 +2087,24 @@ def test_an_instruction_heading_over_its_own_steps_is_no_step() -> None:
         "See [the key guide](https://example.org/keys).\n"
     )
     assert _texts(text) == ["Run `oc rollout restart deploy/signer`."]
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        # A verb-shaped term defined by what it is for: a definition.
+        ("- **Page:** Used for outages that need an answer at night.", []),
+        ("- Deploy: Scheduled for Mondays after the freeze.", []),
+        # The same term over an instruction stays a step.
+        (
+            "- **Page:** Send a page to the on-call engineer.",
+            ["Send a page to the on-call engineer."],
+        ),
+        ("- **Restart:** Restart the worker pods.", ["Restart the worker pods."]),
+    ],
+)
+def test_a_term_defined_by_a_participle_is_no_instruction(item: str, expected: list[str]) -> None:
+    text = f"# Levels\n\n## Steps\n\n{item}\n"
+    assert [t.split("** ")[-1] for t in _texts(text)] == expected
+    document = parse(text)
+    assert account(document, extract(document), frozenset()).unplaced == ()

@@ -422,6 +422,15 @@ def _inline_tag(tag: re.Match[str]) -> str:
     return "`" if tag.group("tag").lower() == "code" else ""
 
 
+_DEFINED_TERM = re.compile(
+    r"^[*_]*[A-Za-z][\w-]*(?:[*_]*:|:[*_]*)\s+(?:[A-Z][a-z]+ed|Used|Sent|Meant|Set|Kept)"
+    r"\s+(?:for|to|by|when|if|in|on|as|with)\b"
+)
+"""A one-word term, a colon, then a capitalised past participle saying what it is for ("Page:
+Used for urgent conditions", "Ticket: Raised when ..."): a definition, even when the term is
+verb-shaped."""
+
+
 @lru_cache(maxsize=8192)  # pure; the extractor and the rules ask again of the same sentences
 def instructional(text: str, procedural: bool = True) -> bool:
     """An instruction: imperative, "you should ...", a step reference, or a condition whose
@@ -455,6 +464,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
+    if ":" in text[:20] and _DEFINED_TERM.match(text):
+        return False  # "Page: Used for urgent conditions": a term and what it is for
     bare = _imperative(text) if worded else _bare_imperative(text)  # "- treat it as ..."
     if (IMPERATIVE.match(text) or bare) and not _SUBJECT_FIRST.match(text):
         return True
