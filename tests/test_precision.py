@@ -1,0 +1,175 @@
+"""Session 7, precision pass: forms read on unlabelled real documents (GOV.UK manual pages in
+neither wild group, PagerDuty and stolostron pages that are no eval case) that the RB1xx rules
+flagged but that a careful reader can act on without guessing. Each test is written in other
+words than the page that showed the form, and each keeps a true positive of the same rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from compiler.models import Artifact
+
+Compile = Callable[[str], Artifact]
+FRONT = "---\nid: t\nowner: team-x\nescalation: {role: team-x, after: 15m}\n---\n"
+
+
+def flags(compile_text: Compile, body: str, code: str) -> list[tuple[int, str]]:
+    artifact = compile_text(FRONT + body)
+    return [(d.line - 5, d.evidence) for d in artifact.diagnostics if d.code == code]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # an edit of a named file, however the sentence opens
+        (
+            "# Vars\n\nIn the [vars folder](https://example.org/v) you must edit\n"
+            "the `<env>/db.tfvars` file for that environment.\n",
+            0,
+        ),
+        ("# Vars\n\n1. Update the Gemfile to pin the linter.\n", 0),
+        ("# Vars\n\n1. Remove the `config/initializers/legacy_cors.rb` file.\n", 0),
+        ("# Vars\n\n1. Replace the generated CHANGELOG.md with an empty one.\n", 0),
+        # an item under a lead-in that edits a named file is what to write there
+        (
+            "# Vars\n\nOpen the `settings/prod.yaml` file and modify these keys:\n\n"
+            "* Switch `tls_only` from false to true\n",
+            0,
+        ),
+        # the same changes with no file: still flagged
+        (
+            "# Vars\n\nOpen the load balancer and modify these keys:\n\n"
+            "* Switch `tls_only` from false to true\n",
+            1,
+        ),
+        ("# Vars\n\n1. You must update the worker pool.\n", 1),
+        ("# Vars\n\n1. Remove the old session file on each worker host.\n", 1),
+    ],
+)
+def test_a_file_edit_says_where_and_what(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: an edit of a file the sentence names ("you must edit the `x.tfvars` file"), a
+    file of a repository removed or replaced as a whole, and the items of a list its lead-in
+    says to write into a named file say where and what; a change of a system, or of a path on
+    a host, names no tool."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Keys\n\nIf you ever need to renew the webhook token, mind that it is shared.\n", 0),
+        ("# Keys\n\nNote the current value, in case we need to roll back the release.\n", 0),
+        ("# Keys\n\nIf you decide to scale the workers, tell the team first.\n", 0),
+        ("# Keys\n\nIf the release broke it, renew the webhook token.\n", 1),
+        ("# Keys\n\nIf errors persist, roll back the release.\n", 1),
+    ],
+)
+def test_a_goal_a_condition_states_is_not_asked(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a change that a condition states as the reader's goal ("if you decide to scale",
+    "in case we need to restore") says in which case the instruction applies; the instruction
+    is the main clause."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Keys\n\n1. Renew `billing-token` in AWS Secrets Manager.\n", 0),
+        ("# Keys\n\n1. Renew the billing token in GCP.\n", 0),
+        ("# Keys\n\n1. Sign in to Grafana using the shared admin account.\n", 0),
+        ("# Keys\n\n1. Visit Jenkins and rebuild the last release.\n", 0),
+        ("# Keys\n\n1. Export the board as JSON, then open a PR in ops-dashboards-config.\n", 0),
+        (
+            "# Keys\n\nRun the release in [the CI portal](https://ci.example.org). "
+            "Read the output and apply the change.\n",
+            0,
+        ),
+        ("# Keys\n\n1. Renew the billing token in the secret store.\n", 1),
+        ("# Keys\n\n1. Log in to the jump host.\n", 1),
+        ("# Keys\n\n1. Export the board as JSON, then open a PR.\n", 1),
+    ],
+)
+def test_a_system_named_by_acronym_or_visited(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: the system a change is done in is named by an acronym ("in GCP"), by going there
+    ("sign in to Grafana", "visit Jenkins and ..."), by a PR's repository, or by a link in the
+    sentence before; "the secret store", "the jump host" and a PR with no repository name
+    nothing."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Rotate\n\nUse the steps below to revoke the stale tokens.\n\n"
+            "1. Open the token page.\n",
+            0,
+        ),
+        (
+            "# Rotate\n\nYou can rebuild the search index as follows:\n\n1. Open the admin page.\n",
+            0,
+        ),
+        ("# Rotate\n\nYou can rebuild the search index.\n", 1),
+    ],
+)
+def test_steps_announced_after_a_change(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "as follows" and "use the steps below to X" announce how."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Views\n\n1. Try it on a laptop first (for example with compose, or deploy to a "
+            "sandbox).\n",
+            0,
+        ),
+        ("# Views\n\nFor instance, you could disable the grouping of similar errors.\n", 0),
+        ("# Views\n\nWatch the operation (snapshot, copy, restore) while it runs.\n", 0),
+        ("# Views\n\nDisable the grouping of similar errors.\n", 1),
+        ("# Views\n\n1. Try it on a laptop first, then deploy to a sandbox.\n", 1),
+    ],
+)
+def test_examples_and_names_in_brackets(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: a change given as an example (in brackets opened by "for example", or "For
+    instance, you could ...") is not asked; a change word ending a bracketed list of names is a
+    noun."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Users\n\n1. Search for the account and click **Edit**.\n"
+            "1. Change the display name.\n1. Set the role to viewer.\n1. Press **Save**.\n",
+            0,
+        ),
+        ("# Users\n\nRemove the stale lease from the admin screen.\n", 0),
+        (
+            "# Users\n\nAt the top right of the Kibana interface is a picker; you need to "
+            "switch it to `audit-*`.\n",
+            0,
+        ),
+        ("# Users\n\n1. Check the AWS console for the `logs` bucket.\n", 0),
+        (
+            "# Users\n\n1. Note the current owner and why the alert fired, and write both in the "
+            "incident ticket for the review.\n1. Change the display name.\n",
+            1,
+        ),
+        ("# Users\n\n1. Search for the account.\n1. Change the display name.\n", 1),
+        ("# Users\n\n1. Check the cloud provider console for the `logs` bucket.\n", 1),
+    ],
+)
+def test_a_change_in_a_user_interface(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: a change made in a user interface that its text names (a button, a screen, "the
+    Kibana interface") or that the form's clicks just before it open is said there; a change
+    after a long step that drives no interface, and a console nobody names, are not."""
+    assert len(flags(compile_text, body, "RB108")) == expected
