@@ -173,3 +173,63 @@ def test_a_change_in_a_user_interface(compile_text: Compile, body: str, expected
     Kibana interface") or that the form's clicks just before it open is said there; a change
     after a long step that drives no interface, and a console nobody names, are not."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a link to the site's own page, or a repository file linked by reference
+        ("# Tune\n\nYou could adjust the [rate limits](/handbook/rate-limits.html) too.\n", 0),
+        ("# Tune\n\nYou could adjust the [rate limits](https://vendor.example/docs/x) too.\n", 1),
+        (
+            "# Tune\n\nUpdate the [owners list][o] with the new team.\n\n"
+            "[o]: https://github.com/acme/ops/blob/main/owners.yml\n",
+            0,
+        ),
+        (
+            "# Tune\n\nUpdate the [owners list][o] with the new team.\n\n"
+            "[o]: https://status.acme.example/owners\n",
+            1,
+        ),
+        (
+            "# Tune\n\nThe outage may need a rollback using the [release workflow][w].\n\n"
+            "[w]: https://ci.acme.example/release\n",
+            0,
+        ),
+        ("# Tune\n\nThe outage may need a rollback.\n", 1),
+        # the means after the change, text the page shows, a numbered step referred to
+        ("# Tune\n\nReset the banner for everyone by committing a new cookie version.\n", 0),
+        ("# Tune\n\nReset the banner for everyone.\n", 1),
+        ("# Tune\n\nCopy these lines into your stylesheet and change the class name.\n", 0),
+        ("# Tune\n\n5. Resume the nightly jobs. Only needed if paused in step 2.\n", 0),
+        ("# Tune\n\n5. Resume the nightly jobs.\n", 1),
+        (
+            "# Tune\n\n1. Configure the linter for the app. Find out more in [the guide][g].\n\n"
+            "[g]: https://acme.example/linting\n",
+            0,
+        ),
+        # a PR carrying an edit the list asks for just before
+        (
+            "# Tune\n\n1. Edit the [alerting Terraform][t].\n1. Add the new rule.\n"
+            "1. Raise a PR and merge it.\n\n[t]: https://github.com/acme/infra/blob/main/alerts.tf\n",
+            0,
+        ),
+        ("# Tune\n\n1. Check the new rule.\n1. Raise a PR and merge it.\n", 1),
+        # contents of the page, a field known by its label, a product by its acronym
+        ("# Tune\n\n1. [Build](#build)\n1. Open a pull request\n1. [Deploy](#deploy)\n", 0),
+        ("# Tune\n\n1. Build with `make`.\n1. Open a pull request\n1. Deploy with `make x`.\n", 1),
+        ("# Tune\n\n1. Set the 'Visibility' option to 'Private'.\n", 0),
+        ("# Tune\n\n1. Set the visibility option to private.\n", 1),
+        ("# Tune\n\n1. Run the import job with AWS Batch.\n", 0),
+        ("# Tune\n\n1. Add the node with the VMI to the policy.\n", 1),
+    ],
+)
+def test_how_said_in_the_sentence_or_around_it(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a change says how through a link to the site's own page or to a repository file
+    (also by reference), the means after it ("by committing ..."), text the page shows ("copy
+    these lines and change ..."), a numbered step, a pointer after it ("Find out more in
+    [...]"), an edit just before a PR in the same list, a section of a list of contents, a
+    field's label, or a product's acronym; the same changes without them are flagged."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -161,7 +161,8 @@ _CHANGE_CLAUSE = re.compile(
     rf"|\b(?:need|needs|required|have|has|able|want|going|ensure|be\s+sure)\s+to\s+"
     rf"|\bmake\s+sure\s+(?:you\s+)?)"
     # 60 characters (inline code counts as one: its dots end nothing), then the word ends
-    rf"(?P<clause>{_CHANGE_VERB}\b(?:`[^`\n]{{1,80}}`|\[[^\]\n]{{1,80}}\]|[^.;:!?,`]){{0,60}}\w*)"
+    rf"(?P<clause>{_CHANGE_VERB}\b(?:`[^`\n]{{1,80}}`|\[[^\]\n]{{1,80}}\]|(?<=[A-Z])\.(?=[A-Z])"
+    rf"|[^.;:!?,`]){{0,60}}\w*)"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60}\w*)"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
@@ -180,7 +181,10 @@ _CHANGE_CLAUSE = re.compile(
 )
 _NAMED_SYSTEM = re.compile(
     r"\b(?:in|on|via|using|through|from|into)\s+(?:the\s+|your\s+)?"
-    r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,}|[A-Z]{2,}[A-Za-z0-9]*)\b|\[)"
+    r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b|\[)"
+    # a product known by its acronym, with no article ("in SSM Parameter Store", "with GOV.UK
+    # Docker"; "add the node with the VMI" names a thing, not where)
+    r"|\b(?:in|on|via|using|through|from|into|with)\s+[A-Z]{2,}[A-Za-z0-9]*(?:\.[A-Z]{2,})?\b"
     # "log in to Fastly", "visit Terraform Cloud": the system is where the reader goes
     r"|\b(?i:log|sign)\s+(?:in|on)(?:\s+to|to)?\s+(?:the\s+)?[A-Z][A-Za-z0-9]+\b"
     r"|\b(?i:visit|open|go\s+to)\s+(?:the\s+)?(?:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,}"
@@ -291,6 +295,7 @@ def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool
 
 
 _LINKISH = re.compile(r"\[|\]\(|://")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _DOCS = re.compile(
     r"(?:^|[/.])(?:docs?|documentation|reference|manual|handbook)(?:[/.#-]|$)|\bdocumentation\b",
     re.IGNORECASE,
@@ -298,8 +303,13 @@ _DOCS = re.compile(
 
 
 def _documentation(link: re.Match[str]) -> bool:
-    """Whether a link points at documentation (its address or its words say so)."""
-    return bool(_DOCS.search(link.group("url") or link.group("bare") or "")) or bool(
+    """Whether a link points at documentation elsewhere (its address or its words say so); a
+    relative link ("/manual/waf-rules.html", "#rollback") is a page of the runbooks' own site,
+    where how is written."""
+    url = link.group("url") or link.group("bare") or ""
+    if link.group("url") is not None and not _SCHEME.match(url):
+        return False
+    return bool(_DOCS.search(url)) or bool(
         link.group("label") and re.search(r"\b(?:docs?|documentation)\b", link.group("label"), re.I)
     )
 
@@ -333,7 +343,7 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
         if hit.match.group("clause") and _expected_behaviour(hit):
             continue  # "The structure should be flexible and scale with the incident"
         clause = hit.match.group("clause")
-        if clause and _names_system(_own_clause(clause), passage.text, hit.match.start("clause")):
+        if _names_system(_own_clause(clause or hit.words), passage.text, hit.start):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
@@ -434,20 +444,27 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
     section), or a change done in the place the sentence before names ("Create a key
     in Notify's dashboard ... you can revoke the old key")."""
     clause = _own_clause(hit.words)
-    if _edits_a_file(clause, clause):
+    if _edits_a_file(clause, clause) or _says_how_in_sentence(context, clause, hit.sentence):
         return True
-    if _AS_ABOVE.search(hit.sentence):
+    if _AS_ABOVE.search(hit.sentence) or _STEP_REFERENCE.search(hit.passage.text):
         return True
     if _GIT_CHANGE.search(hit.sentence) and (
         _REFERS_TO_CHANGES.search(hit.sentence) or _change_shown_before(context, hit.passage)
     ):
         return True
-    if _under_an_edit(context, hit.passage.block):
+    block = hit.passage.block
+    if _under_an_edit(context, block) or _edit_before_in_list(context, block, hit.sentence):
+        return True
+    if _contents_item(context, block):
         return True
     return _place_before(hit) or _pointer_after(hit)
 
 
-_POINTER = re.compile(r"^\W*(?:see|follow|refer\s+to|read|use)\b.*(?:\]\(|\]\[|https?://)", re.I)
+_POINTER = re.compile(
+    r"^\W*(?:see|follow|refer\s+to|read|use|find\s+out\s+more|learn\s+more|more\s+information)\b"
+    r".*(?:\]\(|\]\[|https?://)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -458,6 +475,8 @@ class _Layout:
     blocks: tuple[Block, ...]
     starts: list[int]
     items: dict[int, list[int]]
+    references: dict[str, str]
+    """Link reference definitions, `[label]: url`, by lower-case label."""
 
 
 _LAYOUTS: dict[int, _Layout] = {}
@@ -473,9 +492,45 @@ def _layout(context: CheckContext) -> _Layout:
         for index, block in enumerate(blocks):
             if block.list_id is not None:
                 items.setdefault(block.list_id, []).append(index)
-        known = _Layout(blocks, [block.span.line for block in blocks], items)
+        references = {
+            found.group(1).strip().lower(): found.group(2)
+            for line in context.document.lines
+            if (found := _DEFINITION.match(line)) is not None
+        }
+        known = _Layout(blocks, [block.span.line for block in blocks], items, references)
         _LAYOUTS[id(blocks)] = known
     return known
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s|$)")
+_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])")
+
+
+def _link_urls(context: CheckContext, text: str) -> list[str]:
+    """The addresses a text links: inline links, bare URLs and reference-style links (`[x][y]`,
+    `[x][]`, `[x]`) whose definitions the document holds."""
+    urls = [found.group("url") or found.group("bare") or "" for found in _LINK.finditer(text)]
+    references = _layout(context).references
+    for found in _REFERENCE_LINK.finditer(text):
+        label = (found.group(2) or found.group(1)).strip().lower()
+        if label in references:
+            urls.append(references[label])
+    return urls
+
+
+_REPOSITORY_FILE_URL = re.compile(
+    r"/(?:blob|tree|edit)/[^?#\s]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|md|js|ts|scss|css|txt"
+    r"|go|cfg|ini)(?:[?#]\S*)?$",
+    re.IGNORECASE,
+)
+"""A link to a file of a repository (`.../blob/main/data/repos.yml`): what an edit changes."""
+
+
+def _links_a_file(context: CheckContext, text: str) -> bool:
+    """Whether a text links a repository's file (inline or by reference)."""
+    if "[" not in text and "://" not in text:
+        return False
+    return any(_REPOSITORY_FILE_URL.search(url) for url in _link_urls(context, text))
 
 
 def _block_index(layout: _Layout, line: int) -> int | None:
@@ -490,6 +545,85 @@ def _block_at(context: CheckContext, line: int) -> Block | None:
     layout = _layout(context)
     index = _block_index(layout, line)
     return layout.blocks[index] if index is not None else None
+
+
+_SHOWN_TEXT = re.compile(
+    r"\b(?:these|those|the\s+following|the\s+above|the\s+example)\s+(?:\w+\s+)?(?:lines|commands?"
+    r"|snippets?|code|examples?|styles|values)\b",
+    re.IGNORECASE,
+)
+"""Text the page shows that a change fills in: "Copy these lines and modify the class name",
+"The following example commands assume production; change the URL"."""
+_BY_MEANS = re.compile(
+    r"\bby\s+(?:committing|clicking|pressing|selecting|editing|running|using|following"
+    r"|opening|raising|merging)\b",
+    re.IGNORECASE,
+)
+"""How a change is made, said after it: "update the page by committing your edits"."""
+_STEP_REFERENCE = re.compile(r"\b(?:in|from|at|of)\s+step\s+\d+\b", re.IGNORECASE)
+"""A change that undoes or repeats a numbered step ("... paused in step 3")."""
+
+
+def _says_how_in_sentence(context: CheckContext, clause: str, sentence: str) -> bool:
+    """Whether the change's sentence says how: it edits (or carries in a PR) a file it links
+    ("update the [exemption list][x]" where x is `.../blob/.../list.rb`, "Create a PR which
+    adds the team to [alphagov.yml](...)"), it fills in text the page shows ("Copy these lines
+    and modify the class name"), or it names the means after the change ("... by committing
+    your edits", "by pressing the bin icon")."""
+    bare = _bare(clause)
+    changes_a_file = _EDIT.match(bare) or _FILE_OP.match(bare) or _GIT_CHANGE.search(sentence)
+    if changes_a_file and _links_a_file(context, sentence):
+        return True
+    if _SHOWN_TEXT.search(sentence) and _EDIT_VERB.search(clause):
+        return True
+    return _BY_MEANS.search(sentence) is not None
+
+
+def _list_items_before(context: CheckContext, block: Block, count: int) -> list[Block]:
+    """Up to `count` items of the block's list right before it, nearest first."""
+    if block.list_id is None:
+        return []
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    if here is None:
+        return []
+    before = [i for i in layout.items.get(block.list_id, []) if i < here][-count:]
+    return [layout.blocks[i] for i in reversed(before)]
+
+
+def _edit_before_in_list(context: CheckContext, block: Block, sentence: str) -> bool:
+    """Whether a PR or merge carries an edit of a named file that an item just before it in
+    the same list asks for ("1. Edit the [fastly logs Terraform][x]. ... 3. Raise a PR, get a
+    review, merge and deploy")."""
+    if not _GIT_CHANGE.search(sentence):
+        return False
+    lines = context.document.lines
+    for item in _list_items_before(context, block, _FORM_STEPS):
+        text = read_block(lines, item).text
+        if _EDIT_VERB.search(text) and (
+            _links_a_file(context, text) or any(p.search(text) for p in (_FILE, _REPO_FILE))
+        ):
+            return True
+    return False
+
+
+_ANCHOR_ITEM = re.compile(r"^\W*\[[^\]\n]+\]\(#[^)\s]*\)\W*$")
+
+
+def _contents_item(context: CheckContext, block: Block) -> bool:
+    """Whether a list item is an entry of a list of contents: most items of its list are only
+    a link to a section of the page ("1. Open a Pull Request (PR)", "2. [Wait for CI](#wait)"):
+    the title of a section that says how."""
+    if block.list_id is None:
+        return False
+    layout = _layout(context)
+    items = layout.items.get(block.list_id, [])
+    lines = context.document.lines
+    anchors = sum(1 for i in items if _ANCHOR_ITEM.match(read_block(lines, layout.blocks[i]).text))
+    return len(items) >= _CONTENTS_ITEMS and 2 * anchors >= len(items)
+
+
+_CONTENTS_ITEMS = 3
 
 
 def _lead_in(context: CheckContext, block: Block) -> Block | None:
@@ -523,7 +657,7 @@ def _under_an_edit(context: CheckContext, block: Block) -> bool:
     )
 
 
-_EDIT_VERB = re.compile(r"\b(?:edit|modify|update|change|amend)\b", re.IGNORECASE)
+_EDIT_VERB = re.compile(r"\b(?:edit|modify|update|change|amend|adjust)\b", re.IGNORECASE)
 
 
 def _pointer_after(hit: Hit) -> bool:
@@ -572,7 +706,9 @@ _UI = re.compile(
     r"\b(?:click(?:ing|ed)?|press(?:ing)?|tap|tick|untick)\s+(?:on\s+)?(?:the\s+|a\s+)?\S"
     r"|\b(?:button|icon|tab|drop-?down|checkbox|check\s+box|menu|web\s+UI|screen|form|field)s?\b"
     r"|\b(?:(?:web|user|admin)\s+interface|(?-i:the\s+UI|[A-Z][\w-]*\s+(?:interface|UI)))\b"
-    r"|\bin\s+the\s+top\s+(?:left|right)\b",
+    r"|\bin\s+the\s+top\s+(?:left|right)\b"
+    # a field or a button known by its label: the "Customized message", the 'Privacy' setting
+    r"|\bthe\s+(?:[\"'\u201c\u2018])(?-i:[A-Z])[\w ]{1,30}(?:[\"'\u201d\u2019])",
     re.IGNORECASE,
 )
 """A user interface the reader works in: a click, a button or a field, "the UI"."""
@@ -623,7 +759,9 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
     if _edits_a_file(clause, passage.text):
         return True
     sentence = _sentence_from(context, step.source or passage.block.span)
-    if _AS_ABOVE.search(sentence):
+    if _says_how_in_sentence(context, clause, sentence):
+        return True
+    if _AS_ABOVE.search(sentence) or _STEP_REFERENCE.search(passage.text):
         return True
     if _GIT_CHANGE.search(sentence) and (
         _REFERS_TO_CHANGES.search(sentence) or _change_shown_before(context, passage)
@@ -637,7 +775,11 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
     if step.source is None:
         return False
     block = _block_at(context, step.source.line)
-    if block is not None and _under_an_edit(context, block):
+    if block is not None and (
+        _under_an_edit(context, block)
+        or _edit_before_in_list(context, block, sentence)
+        or _contents_item(context, block)
+    ):
         return True
     return _place_before_step(context, step.source, clause) or _pointer_after_step(
         context, step.source
