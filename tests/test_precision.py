@@ -233,3 +233,38 @@ def test_how_said_in_the_sentence_or_around_it(
     [...]"), an edit just before a PR in the same list, a section of a list of contents, a
     field's label, or a product's acronym; the same changes without them are flagged."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # reached through a reference-style link the page defines, on the next line too
+        (
+            "# Help\n\nIf the dashboard is empty, ask someone\nin [Platform Owls] for access.\n\n"
+            "[Platform Owls]: https://groups.example.org/owls\n",
+            0,
+        ),
+        ("# Help\n\nIf the dashboard is empty, ask someone\nin [Platform Owls] for access.\n", 1),
+        # one defined alternative is enough; "the other on-call" is the on-call
+        ("# Help\n\nIf stuck, ask your team or a friendly database person.\n", 0),
+        ("# Help\n\nIf stuck, ask a friendly database person.\n", 1),
+        ("# On-call\n\nWhen on call, ask the other on-call to review it.\n", 0),
+        # a queue the ticket is handed to
+        (
+            "# Help\n\nHand the case over to billing support by reassigning it to `L2--Billing`.\n",
+            0,
+        ),
+        ("# Help\n\nHand the case over to billing support.\n", 1),
+        # what a thing does, and a question asked
+        ("# Help\n\nUptime probes are set up in Pingdom, which notify Opsbell directly.\n", 0),
+        ("# Help\n\nTo check that Ledger Sync can talk to Billing Core, run `x`.\n", 0),
+        ("# Help\n\nNever ask how long someone needs; trust their estimate.\n", 0),
+        ("# Help\n\nIf the probes fail, notify the billing engineers.\n", 1),
+    ],
+)
+def test_actors_reached_or_not_people(compile_text: Compile, body: str, expected: int) -> None:
+    """RB103: a contact reached through a link the page defines by reference (`[Name]` and
+    `[Name]: url`), one of several alternatives that is defined, "the other on-call", a ticket
+    queue named; a system that a thing talks to or notifies and a question asked reach nobody.
+    The same contacts with no way to reach them are flagged."""
+    assert len(flags(compile_text, body, "RB103")) == expected
