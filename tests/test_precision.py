@@ -268,3 +268,37 @@ def test_actors_reached_or_not_people(compile_text: Compile, body: str, expected
     queue named; a system that a thing talks to or notifies and a question asked reach nobody.
     The same contacts with no way to reach them are flagged."""
     assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Vals\n\n1. Restore from the snapshot. Put in `<snap>` and `<table>` as needed.\n", 0),
+        ("# Vals\n\nPaste the example lines and alter the team name and icon as required.\n", 0),
+        ("# Vals\n\n1. Restore from the snapshot, adding replicas as needed.\n", 1),
+        (
+            "# Vals\n\nRotate keys in the vault where possible. Only rotate them by hand when the "
+            "vault is down.\n",
+            0,
+        ),
+        ("# Vals\n\nRotate keys in the vault where possible.\n", 1),
+        ("# Vals\n\nYou can always reopen a closed alert afterwards if needed.\n", 0),
+        ("# Vals\n\nKeep a spare key, so that you can swap the main one if needed.\n", 0),
+        ("# Vals\n\nFrom time to time you may need to rebuild the cache. Run `make cache`.\n", 0),
+        ("# Vals\n\nYou may need to rebuild the cache.\n", 1),
+        (
+            "# Vals\n\n> Ops, please stay. Everyone else, feel free to leave at your discretion.\n",
+            0,
+        ),
+        ("# Vals\n\nLeave the call at your discretion.\n", 1),
+    ],
+)
+def test_vague_words_that_leave_nothing_to_judge(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB101: vague words that qualify a value filled in (a placeholder, lines the page shows),
+    a default whose exception the next sentence writes, a reassurance ("you can always ..."), a
+    purpose ("so that you can ..."), a case that arises now and then, or a permission ("feel
+    free to ...") leave nothing to judge; the same words on a change the reader must weigh are
+    flagged."""
+    assert len(flags(compile_text, body, "RB101")) == expected
