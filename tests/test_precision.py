@@ -302,3 +302,31 @@ def test_vague_words_that_leave_nothing_to_judge(
     free to ...") leave nothing to judge; the same words on a change the reader must weigh are
     flagged."""
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Sync\n\n1. Wait overnight for the snapshot to be copied to staging.\n", 0),
+        ("# Sync\n\n1. Wait for the snapshot to be copied to staging.\n", 1),
+        ("# Sync\n\nYou may go to meetings if you check the pager on a daily basis.\n", 0),
+        ("# Sync\n\nBuild the assets in watch mode while you work on the styles.\n", 0),
+        ("# Sync\n\nFor a leaked key, skip the wait and rotate every copy by hand.\n", 0),
+        ("# Sync\n\nAcross the fleet we continuously monitor disk latency to spot bad hosts.\n", 0),
+        (
+            "# Sync\n\n1. If you want to use the analytics suite to watch the rollout, ask in "
+            "#analytics.\n",
+            0,
+        ),
+        ("# Sync\n\n1. Watch the rollout.\n", 1),
+        ("# Sync\n\nMonitor disk latency to spot bad hosts.\n", 1),
+    ],
+)
+def test_waits_with_a_period_or_only_described(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB106: a wait bounded by a period ("overnight", "on a daily basis") has a schedule; a
+    watch mode, a wait skipped, what a team monitors (described), and a watch stated as a goal
+    ("If you want to ... to watch X, ask ...") are not waits asked for; the same waits asked
+    for are flagged."""
+    assert len(flags(compile_text, body, "RB106")) == expected
