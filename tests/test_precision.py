@@ -330,3 +330,13 @@ def test_waits_with_a_period_or_only_described(
     ("If you want to ... to watch X, ask ...") are not waits asked for; the same waits asked
     for are flagged."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+def test_an_implied_action_is_flagged_at_the_change_itself(compile_text: Compile) -> None:
+    """RB108's evidence is the change, not the words that address the reader before it."""
+    found = flags(
+        compile_text,
+        "# Env\n\nIn a hurry, you can patch the environment variables directly on the cluster.\n",
+        "RB108",
+    )
+    assert found == [(3, "patch the environment variables directly on the cluster")]

@@ -1162,10 +1162,13 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # "check the usual dashboard": RB104 names what is missing
         if match.start() == 0 and _place_named_before(context, step.source):
             continue  # "Sign in to [the desk](...) and raise a CR"
-        words = " ".join(match.group(0).split())
+        start = match.start() + len(match.group(0)) - len(_bare(match.group(0)))
+        if start >= match.end():
+            start = match.start()
+        words = " ".join(passage.text[start : match.end()].split())
         yield Finding(
             "RB108",
-            passage.span(*match.span()),
+            passage.span(start, match.end()),  # the change itself, not "you can"
             f'"{words}" asks for an action but names no tool or command',
             "name the registry tool (inline code) or give the exact command in a code block",
             words,
