@@ -203,6 +203,7 @@ def test_a_change_in_a_user_interface(compile_text: Compile, body: str, expected
         ("# Tune\n\nCopy these lines into your stylesheet and change the class name.\n", 0),
         ("# Tune\n\n5. Resume the nightly jobs. Only needed if paused in step 2.\n", 0),
         ("# Tune\n\n5. Resume the nightly jobs.\n", 1),
+        ("# Tune\n\n5. **Resume the nightly jobs.** Only if you paused them in step 3.\n", 0),
         (
             "# Tune\n\n1. Configure the linter for the app. Find out more in [the guide][g].\n\n"
             "[g]: https://acme.example/linting\n",

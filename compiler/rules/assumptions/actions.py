@@ -776,7 +776,8 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
         return False
     block = _block_at(context, step.source.line)
     if block is not None and (
-        _under_an_edit(context, block)
+        _STEP_REFERENCE.search(read_block(context.document.lines, block).text)
+        or _under_an_edit(context, block)
         or _edit_before_in_list(context, block, sentence)
         or _contents_item(context, block)
     ):
