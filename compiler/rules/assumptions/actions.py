@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from compiler.models import Span, Step
@@ -477,6 +477,8 @@ class _Layout:
     items: dict[int, list[int]]
     references: dict[str, str]
     """Link reference definitions, `[label]: url`, by lower-case label."""
+    contents: dict[int, bool] = field(default_factory=dict)
+    """Whether each list (by id) is a list of contents, worked out once per list."""
 
 
 _LAYOUTS: dict[int, _Layout] = {}
@@ -587,7 +589,8 @@ def _list_items_before(context: CheckContext, block: Block, count: int) -> list[
     here = _block_index(layout, block.span.line)
     if here is None:
         return []
-    before = [i for i in layout.items.get(block.list_id, []) if i < here][-count:]
+    listed = layout.items.get(block.list_id, [])
+    before = listed[max(0, bisect_left(listed, here) - count) : bisect_left(listed, here)]
     return [layout.blocks[i] for i in reversed(before)]
 
 
@@ -617,10 +620,16 @@ def _contents_item(context: CheckContext, block: Block) -> bool:
     if block.list_id is None:
         return False
     layout = _layout(context)
-    items = layout.items.get(block.list_id, [])
-    lines = context.document.lines
-    anchors = sum(1 for i in items if _ANCHOR_ITEM.match(read_block(lines, layout.blocks[i]).text))
-    return len(items) >= _CONTENTS_ITEMS and 2 * anchors >= len(items)
+    known = layout.contents.get(block.list_id)
+    if known is None:
+        items = layout.items.get(block.list_id, [])
+        lines = context.document.lines
+        anchors = sum(
+            1 for i in items if _ANCHOR_ITEM.match(read_block(lines, layout.blocks[i]).text)
+        )
+        known = len(items) >= _CONTENTS_ITEMS and 2 * anchors >= len(items)
+        layout.contents[block.list_id] = known
+    return known
 
 
 _CONTENTS_ITEMS = 3
@@ -726,8 +735,11 @@ def _in_a_ui(context: CheckContext, block: Block) -> bool:
         return False
     layout = _layout(context)
     here = _block_index(layout, block.span.line)
-    items = [i for i in layout.items.get(block.list_id, []) if here is not None and i < here]
-    for index in reversed(items[-_FORM_STEPS:]):  # back through the form's short steps
+    if here is None:
+        return False
+    listed = layout.items.get(block.list_id, [])
+    items = listed[max(0, bisect_left(listed, here) - _FORM_STEPS) : bisect_left(listed, here)]
+    for index in reversed(items):  # back through the form's short steps
         text = read_block(lines, layout.blocks[index]).text
         if _UI.search(text):
             return True
