@@ -1380,3 +1380,23 @@ def test_session7_system_carried_and_uses(compile_text: Compile, body: str, expe
     """RB108: a system named before "and" carries to the change after it; what a thing is
     used to do is a description."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A watch that opens a purpose: the instruction is what follows it.
+        (
+            "# Fix\n\n1. To watch the rebalance, check the new broker took its partitions.\n",
+            0,
+        ),
+        ("# Fix\n\n1. In order to monitor the resync ensure the new node joined.\n", 0),
+        # A watch the reader is told to keep is still a wait.
+        ("# Fix\n\n1. Check the broker joined, then watch the rebalance until it ends.\n", 1),
+        ("# Fix\n\n1. You need to watch the resync until it finishes.\n", 1),
+    ],
+)
+def test_a_watch_that_opens_a_purpose_is_no_wait(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    assert len(flags(compile_text, body, "RB106")) == expected

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from compiler.cli import app
+from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
 from compiler.parse import parse, readable_blocks
@@ -1354,3 +1355,680 @@ def test_an_html_cell_with_a_question_and_a_chat_command_is_a_decision_and_a_ste
 )
 def test_two_verbs_sharing_one_object_are_one_step(sentence: str, expected: list[str]) -> None:
     assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == expected
+
+
+# Session 10: a prohibition's scope, complement clauses, where a condition ends --------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "or", or "and" with no comma: the negation forbids every verb it joins.
+        ("Do not restart the pod or delete the volume.", 1),
+        ("Never cordon the host and reboot it during the day.", 1),
+        ("You must never scale down the pool or remove its nodes.", 1),
+        ("Don't drain it, cordon it, and reboot it.", 1),
+        # ", and <verb>" after a prohibition is an instruction of its own.
+        ("Do not edit the config file, and page the owner instead.", 2),
+        # Without a negation the same shapes still split.
+        ("Restart the pod or delete the volume.", 2),
+        ("Cordon the host and reboot it during the day.", 2),
+    ],
+)
+def test_a_prohibition_is_never_split_into_a_positive_instruction(
+    sentence: str, expected: int
+) -> None:
+    texts = _texts(f"# T\n\n## Fix\n\n{sentence}\n")
+    assert len(texts) == expected
+    if expected == 1:
+        assert texts == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The condition belongs to the clause after "that": no decision.
+        (
+            "Verify that the queue drains on its own when the consumers come back.",
+            ["Verify that the queue drains on its own when the consumers come back."],
+        ),
+        (
+            "Keep in mind that the lead also owns the rollback plan in case the fix fails.",
+            ["Keep in mind that the lead also owns the rollback plan in case the fix fails."],
+        ),
+        # A condition in brackets governs the whole instruction; with no content clause, too.
+        (
+            "Tell the room that you are taking notes (if nobody has yet).",
+            ["if nobody has yet", "Tell the room that you are taking notes"],
+        ),
+        (
+            "Restart that worker if it stays unhealthy.",
+            ["if it stays unhealthy", "Restart that worker"],
+        ),
+    ],
+)
+def test_a_condition_inside_a_content_clause_is_no_decision(
+    sentence: str, expected: list[str]
+) -> None:
+    assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == expected
+
+
+def test_a_numbered_list_of_statements_is_no_procedure() -> None:
+    statements = (
+        "# T\n\n## Why we stopped\n\n"
+        "1. Most of the team on the bridge had nothing to do.\n"
+        "1. Waking everyone at night has a cost.\n"
+        "1. People who were off shift still got called.\n"
+    )
+    assert _texts(statements) == []
+    # One item that tells the reader something: the list is a procedure, every item a step.
+    procedure = statements.replace("Waking everyone at night has a cost.", "Page the lead.")
+    assert len(_texts(procedure)) == 3
+    # A single numbered item stays a step by its number.
+    assert len(_texts("# T\n\n## Steps\n\n1. The disk usage is shown on the first panel.\n")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A purpose ("to" and any verb) before an imperative.
+        ("To roll a release back to staging, run `make rollback-staging`.", True),
+        ("To rotate the signing key, delete the old secret first.", True),
+        ("In order to free the port, stop the old listener.", True),
+        # Not a purpose before an instruction.
+        ("To be fair, the old pipeline never needed it.", False),
+        ("To date, nobody has rotated that key.", False),
+        ("To rotate the key, the platform team runs a job.", False),
+    ],
+)
+def test_a_purpose_before_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "expected"),
+    [
+        # The words ask to run the block: its lines are commands, their programs unknown.
+        ("Run the following commands:", ["yarn install", "yarn build"]),
+        ("To rebuild the assets, execute:", ["yarn install", "yarn build"]),
+        # Not asked to run: unknown programs in an untagged block stay example text.
+        ("The pipeline did this:", []),
+        ("Rebuild the assets.", []),
+    ],
+)
+def test_a_block_the_text_asks_to_run_holds_commands(lead_in: str, expected: list[str]) -> None:
+    text = f"# T\n\n## Build\n\n{lead_in}\n\n```\nyarn install\nyarn build\n```\n"
+    drafts = extract(parse(text))
+    assert [d.command for d in drafts if d.command] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A contraction reads as the words it stands for.
+        ("You'll need to rebuild the search index first.", True),
+        ("We'll have to rotate the token after the incident.", True),
+        ("You'll want to drain the queue before the upgrade.", True),
+        ("You'll want to know who holds the pager.", False),
+        # A command in inline code given as the way to do what is possible.
+        ("You can see the rollout progress by running `kubectl rollout status deploy/web`.", True),
+        ("You can use `gds aws staging-admin -- bash` to open a shell.", True),
+        ("Stale locks can be cleared with `redis-cli del app:lock`.", True),
+        # History, a single word in code, or no command: not an instruction.
+        ("The lock was cleared by running `redis-cli del app:lock`.", False),
+        ("You can find the `status` field in the response.", False),
+        ("You can read more in the team wiki.", False),
+    ],
+)
+def test_contractions_and_a_command_given_as_the_way(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Interface verbs, and a button or field named in quotes or bold.
+        ("Click 'Save changes' and close the dialog.", True),
+        ("Tap **Continue**.", True),
+        ("Press Enter to confirm.", True),
+        ("Type `yes` at the prompt.", True),
+        ("Hit **Deploy**.", True),
+        ("Untick 'Send notifications'.", True),
+        # A name, not a verb, before a code span or a link; "type" as a noun.
+        ("Sidekiq `retry` queue grows quickly.", False),
+        ("Grafana [shows the panel](https://example.com) for each app.", False),
+        ("Type of the record is CNAME.", False),
+    ],
+)
+def test_interface_verbs_and_a_named_button(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_a_list_item_that_is_only_a_host_name_in_code_is_no_command() -> None:
+    text = (
+        "# T\n\n## Fail over\n\nPoint these records at the standby:\n\n"
+        "- `cdn.example.org`\n- `static.example.org`\n\n"
+        "Then purge the caches:\n\n- `varnishadm ban req.url ~ .`\n- `purge-all`\n"
+    )
+    texts = _texts(text)
+    assert not any("example.org" in t for t in texts)
+    assert "`varnishadm ban req.url ~ .`" in texts and "`purge-all`" in texts
+
+
+def test_a_console_transcript_is_one_step_per_statement() -> None:
+    text = (
+        "# T\n\n## Inspect\n\nFrom the rails console:\n\n```ruby\nResque.info\n\n"
+        "# => {:pending=>12, :failed=>3}\n\nResque.queues.map { |q| [q, Resque.size(q)] }\n"
+        '=> [["mailers", 12]]\n```\n\nA script stays one step:\n\n```ruby\n'
+        "Resque.queues.each do |q|\n  puts q\nend\n```\n"
+    )
+    commands = [d.command for d in extract(parse(text)) if d.command]
+    assert commands == [
+        "Resque.info",
+        "Resque.queues.map { |q| [q, Resque.size(q)] }",
+        "Resque.queues.each do |q| puts q end",
+    ]
+
+
+def test_console_statements_behind_a_bare_prompt_are_one_step_each() -> None:
+    text = (
+        "# T\n\n## Fix\n\nThis can be applied by hand:\n\n```rb\n"
+        '> team = Team.find_by!(slug: "ops")\n> team.update!(active: true)\n```\n\n'
+        "```ruby\n# Only comments here\n# and nothing to run\n```\n"
+    )
+    commands = [d.command for d in extract(parse(text)) if d.command]
+    assert commands == ['team = Team.find_by!(slug: "ops")', "team.update!(active: true)"]
+
+
+def test_an_untagged_block_of_code_statements_holds_one_command_each() -> None:
+    text = (
+        "# T\n\n## Clean up\n\nYou may also want to clear both sets:\n\n```\n"
+        'Resque::Failure.all(0, 50).each { |job| job.remove if job["queue"] == "mailers" }\n'
+        "scheduler.clear_all!(force: true)\n```\n\nThe job printed:\n\n```\n"
+        "Removed 12 jobs from mailers\ndone in 0.4s\n```\n"
+    )
+    commands = [d.command for d in extract(parse(text)) if d.command]
+    assert len(commands) == 2
+    assert commands[1] == "scheduler.clear_all!(force: true)"
+
+
+def test_an_imperative_bold_label_titles_its_step_and_names_no_case() -> None:
+    text = (
+        "# T\n\n## Fix\n\n- **Grow the volume:** Raise the claim's size in the console.\n"
+        "- **Prune old data:** Remove stale snapshots from the claim.\n\n"
+        "## Cases\n\n- **Bad deploy:** Roll it back.\n- **Traffic spike:** Scale out the pool.\n"
+    )
+    drafts = extract(parse(text))
+    assert [d.kind for d in drafts[:2]] == ["manual", "manual"]
+    assert drafts[0].text.startswith("**Grow the volume:**")
+    assert [d.kind for d in drafts[2:]] == ["decision", "manual", "decision", "manual"]
+
+
+def test_cases_named_before_their_one_command_are_exclusive_branches() -> None:
+    text = (
+        "# T\n\n## Log in\n\n1. Assume the admin role:\n"
+        "  - For prod: `cloudctl login --role prod-admin`\n"
+        "  - For test: `cloudctl login --role test-admin`\n"
+        "2. Open the console.\n"
+    )
+    drafts = extract(parse(text))
+    assert [(d.kind, d.branch_size, d.else_size) for d in drafts[1:5]] == [
+        ("decision", 1, 2),
+        ("manual", 0, 0),
+        ("decision", 1, 0),
+        ("manual", 0, 0),
+    ]
+    assert drafts[1].condition == "For prod"
+    # Not a case: a label before prose, or a lone word in code.
+    other = "# T\n\n## Notes\n\n- For prod: the role is `admin`.\n- For test: `admin`\n"
+    assert [d.kind for d in extract(parse(other))] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A phrase setting where, with no comma, before the instruction.
+        ("On the settings page choose `Revoke sessions`.", True),
+        ("In the billing console under 'Limits' raise the quota to 50.", True),
+        ("In order to keep the lock go to the [workspace](https://example.com) and lock it.", True),
+        # A clause, not a phrase, before the verb: a statement.
+        ("On the primary node the pod restarts every minute.", False),
+        ("In most regions the team will restart the service nightly.", False),
+        ("Under load it can take the service a while.", False),
+    ],
+)
+def test_a_phrase_without_a_comma_before_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Bold words and a leading sign read as the words themselves.
+        ("If the scan is skipped, you **must** re-run it before merging.", True),
+        ("Do __not__ share the token in public channels.", True),
+        ("\u26a0\ufe0f Never force-push to the release branch.", True),
+        ("\U0001f449 Open the status dashboard.", True),
+        # Still statements.
+        ("The **main** branch is protected.", False),
+        ("\u00a9 Crown copyright, the team.", False),
+    ],
+)
+def test_bold_words_and_a_leading_sign_inside_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Owners should promptly review and close stale tickets.", 1),
+        ("Find the old hooks and disable or delete them.", 2),
+        ("Run the job to collect and archive the logs.", 1),
+        # Each verb with its own object: still two.
+        ("Owners should triage the tickets and close the stale ones.", 2),
+        ("Find the review and ask its author.", 2),
+    ],
+)
+def test_a_verb_with_no_object_after_a_modal_shares_the_next_ones(
+    sentence: str, expected: int
+) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{sentence}\n")) == expected
+
+
+def test_what_an_if_case_means_governs_the_next_instruction() -> None:
+    paragraph = (
+        "If the import shows a quota error, this means the project ran out of slots. "
+        "Ask the platform team to raise the quota."
+    )
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{paragraph}\n"))
+    assert [(d.kind, d.branch_size) for d in drafts] == [("decision", 1), ("manual", 0)]
+    # A "when" clause only explains: no decision.
+    explained = paragraph.replace("If the import shows", "When the import shows")
+    assert [d.kind for d in extract(parse(f"# T\n\n## Fix\n\n{explained}\n"))] == ["manual"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If the numbers look wrong, you could ask the data team.", True),
+        ("If the numbers look wrong, we might rerun the export.", True),
+        ("If the filter is on, you might see fewer rows.", False),
+        ("If the filter is on, you could find duplicates.", False),
+    ],
+)
+def test_what_a_condition_suggests_with_could_or_might(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Bigger batches use more memory \u2014 check the pods stay under 2Gi.", 1),
+        ("The cache warms slowly; wait ten minutes before the next deploy.", 1),
+        ("Old tokens stop working at midnight - rotate them before then.", 1),
+        # Nothing to do after the break: no step.
+        ("Bigger batches use more memory \u2014 the pods may grow past 2Gi.", 0),
+        ("The cache warms slowly; it takes ten minutes.", 0),
+    ],
+)
+def test_an_instruction_after_a_dash_or_semicolon_in_a_statement(
+    sentence: str, expected: int
+) -> None:
+    texts = _texts(f"# T\n\n## Fix\n\n{sentence}\n")
+    assert len(texts) == expected
+    if expected:
+        assert not texts[0][0].isupper()  # the step is the instruction, not the statement
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Usual size: Search = 4 pods.", False),
+        ("Limits: Check > 90% for ten minutes.", False),
+        ("Search the logs for the request id.", True),
+        ("Visit <https://status.example.com> for the current state.", True),
+    ],
+)
+def test_a_verb_shaped_name_in_an_equation_is_no_imperative(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Pin the release in the registry, for example when a hotfix must stay live over a freeze.",
+        "Pin the release in the registry, e.g. if a hotfix must stay live over a freeze.",
+        "Pin the release in the registry, for instance, when a freeze starts.",
+    ],
+)
+def test_an_example_after_an_instruction_is_no_condition(sentence: str) -> None:
+    drafts = extract(parse(f"# T\n\n## Fix\n\n{sentence}\n"))
+    assert [d.kind for d in drafts] == ["manual"]
+    assert drafts[0].text == sentence
+
+
+def test_a_table_of_contents_announces_steps_its_sections_hold() -> None:
+    text = (
+        "# T\n\n## Overview\n\nTwo parts:\n\n1. Freeze the [release branch](https://x.org)\n"
+        "2. Tag the build\n\n## 1. Freeze the release branch\n\n"
+        "Lock the branch in the settings.\n\n## 2. Tag the build\n\nPush a signed tag.\n"
+    )
+    assert _texts(text) == ["Lock the branch in the settings.", "Push a signed tag."]
+    document = parse(text)
+    assert account(document, extract(document), frozenset()).unplaced == ()
+    # Items that name no later heading are steps.
+    other = text.replace("2. Tag the build\n\n## 1.", "2. Sign the build\n\n## 1.")
+    assert _texts(other)[:2] == ["Freeze the [release branch](https://x.org)", "Sign the build"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What the reader should then have, be or expect: an expectation.
+        ("You should now have a shell on the node:", False),
+        ("You should then be logged in to the console.", False),
+        ("In this case, you should expect warnings like these:", False),
+        ("You should not expect the job to finish quickly.", False),
+        # An additive phrase before an instruction.
+        ("As well as reading the log, note the exit code.", True),
+        ("In addition to the alert, check the queue depth.", True),
+        # Still instructions.
+        ("You should have the on-call lead approve it.", True),
+    ],
+)
+def test_expectations_and_additive_phrases(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An instruction written as the text of a link it opens with.
+        ("[Rerun the smoke tests](/ci.html#smoke) to confirm the release works.", True),
+        ("**[Open the incident board](https://example.com/board)**", True),
+        ("[The vendor guide](https://example.com) explains the flags.", False),
+        # Advice put as what is worth doing.
+        ("It's worth [reading the changelog][] before the upgrade.", True),
+        ("It is always worth draining the node first.", True),
+        ("It is worth noting that the job is slow.", False),
+    ],
+)
+def test_a_link_that_opens_an_instruction_and_what_is_worth_doing(
+    text: str, expected: bool
+) -> None:
+    assert instructional(text) is expected
+
+
+def test_a_condition_with_its_own_consequence_is_an_aside() -> None:
+    sentence = (
+        "Watch the vendor's status feed - if the region fails there will be a flood of reports."
+    )
+    assert _texts(f"# T\n\n## Fix\n\n{sentence}\n") == [sentence]
+    guarded = "Watch the vendor's status feed if the region fails."
+    assert _texts(f"# T\n\n## Fix\n\n{guarded}\n") == [
+        "if the region fails",
+        "Watch the vendor's status feed",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb-shaped word that starts the subject, then the sentence's verb.
+        ("Search Gateway has its own cache of results.", False),
+        ("Email digests are being moved to the new service.", False),
+        ("Clear runbooks were more useful than short ones.", False),
+        # Imperatives with a name or a plural object.
+        ("Restart Kafka brokers one at a time.", True),
+        ("Check Gateway status is green before the switch.", True),
+    ],
+)
+def test_a_verb_shaped_word_starting_the_subject_is_no_imperative(
+    text: str, expected: bool
+) -> None:
+    assert instructional(text) is expected
+
+
+def test_an_instruction_whose_first_words_wrap_is_placed_where_it_starts() -> None:
+    text = (
+        "# T\n\n## Fix\n\nThe collector pod runs under an account\n"
+        "that needs access to the metrics namespace. Check this\nrole binding is present.\n"
+    )
+    document = parse(text)
+    drafts = extract(document)
+    assert [d.text for d in drafts] == ["Check this role binding is present."]
+    assert account(document, drafts, frozenset()).unplaced == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("If the node is stuck: drain it.", True),
+        # "either" before the verbs.
+        ("To hide the notice, either delete or set to `false` the `show_notice` flag.", True),
+        ("Either way, the flag is read at boot.", False),
+    ],
+)
+def test_either_before_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_a_table_row_of_a_name_and_its_address_is_reference_data() -> None:
+    text = (
+        "# T\n\n## Links\n\n| App | Docs |\n|---|---|\n"
+        "| Email Digest API | https://docs.example.org/digest |\n"
+        "| Restart the digest worker | after each deploy |\n"
+    )
+    document = parse(text)
+    unplaced = account(document, extract(document), frozenset()).unplaced
+    assert [issue.span.line for issue in unplaced] == [8]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A verb-shaped word after "and" with "as" or a copula after it is a noun.
+        ("Use chat alerts and email as your fallback channel.", 1),
+        ("Keep the runbook and page is fine for now.", 1),
+        # A verb with its object after "and" starts another instruction.
+        ("Use chat alerts and email the owner.", 2),
+    ],
+)
+def test_a_noun_after_and_is_no_second_instruction(sentence: str, expected: int) -> None:
+    assert len(_texts(f"# T\n\n## Fix\n\n{sentence}\n")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list item in lower case opening with a verb the list lacks, its object after it.
+        ("- reuse the token only inside the sandbox", True),
+        ("- tidy the old branches once the release ships", True),
+        # A lower-case noun phrase or an admonition marker is no verb.
+        ("- the staging cluster and its database", False),
+        ('??? note "Why is the cache cold after a deploy?"', False),
+        # "Or," opening an alternative instruction.
+        ("- Or, build the image locally before pushing:", True),
+        ("Or, the queue drains by itself after an hour.", False),
+    ],
+)
+def test_lower_case_items_and_alternatives_are_instructions(text: str, expected: bool) -> None:
+    from compiler.text.instructions import is_instruction
+
+    assert is_instruction(text) is expected
+
+
+def test_an_alternative_asks_to_run_the_block_after_it() -> None:
+    text = (
+        "# T\n\n## Before pushing\n\nYou can either:\n\n- Add a CI workflow\n"
+        "- Or, run these checks by hand:\n\n```\nnpm run lint # the linter\n"
+        "npm test # every test\n```\n"
+    )
+    assert [t for t in _texts(text) if t.startswith("npm")] == [
+        "npm run lint # the linter",
+        "npm test # every test",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A purpose with no comma before its instruction.
+        ("To filter by owner use `owner:` in the query.", True),
+        ("To reach the admin page open [the console](https://example.org) first.", True),
+        # The purpose's own verb is not the instruction; a noun after a determiner is no verb.
+        ("To rebuild the index is rarely needed.", False),
+        ("To refresh the cache the worker is restarted nightly.", False),
+        ("To rename the email address of a user when their account changes", False),
+    ],
+)
+def test_a_purpose_with_no_comma_before_its_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A short phrase setting when, between a condition and what it allows.
+        ("If nobody on the rota answers, at night you can page the duty lead.", True),
+        ("When the queue backs up, during a release we can pause the consumers.", True),
+        # What is then possible to know is not an instruction.
+        ("If the job fails, in practice we can be sure the cache was cold.", False),
+    ],
+)
+def test_a_setting_between_a_condition_and_what_it_allows(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A condition with no comma before what it allows; "speak to" a person.
+        ("If the backlog keeps growing you can add a second consumer.", True),
+        ("Once the window closes we could then reopen the ticket.", True),
+        ("You could also speak to the owners of the queue.", True),
+        # "you can" inside the condition, or after "and", is part of the condition.
+        ("If you can open the dashboard the outage is over.", False),
+        ("If the node reboots and you can reach it the disk was fine.", False),
+        ("When you can log in the migration has finished.", False),
+    ],
+)
+def test_a_condition_with_no_comma_before_what_it_allows(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_quoted_examples_after_a_lead_in_are_no_steps() -> None:
+    text = (
+        "# T\n\n## Naming\n\nName a page after its task.\n\nGood examples:\n\n"
+        "> Restart a worker\n>\n> Queue backlog: drain the dead letters\n\n"
+        "Never quote a command as advice.\n\n> Restart the worker before the deploy.\n"
+    )
+    document = parse(text)
+    drafts = extract(document)
+    assert [d.text for d in drafts] == [
+        "Name a page after its task.",
+        "Never quote a command as advice.",
+        "Restart the worker before the deploy.",
+    ]
+    assert account(document, drafts, frozenset()).unplaced == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Unless the cause is clear, it's better to roll back the release.", True),
+        ("It is better to ask the owning team first.", True),
+        ("It's better to be safe than sorry.", False),
+        ("It is better for the queue when batches are small.", False),
+    ],
+)
+def test_advice_put_as_what_is_better(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_an_introducing_phrase_on_its_own_line_is_the_note_of_the_step_after_it() -> None:
+    text = (
+        "# T\n\n## Fix\n\n1. Note the job ID. In the scheduler console,\n"
+        "   open [Jobs](https://example.org/jobs) and cancel it.\n"
+        "2. On the worker host, restart the agent.\n"
+    )
+    placed = [(d.span.line, d.text, d.note) for d in extract(parse(text))]
+    assert placed == [
+        (5, "Note the job ID.", None),
+        (6, "open [Jobs](https://example.org/jobs)", "In the scheduler console"),
+        (6, "cancel it.", None),
+        # On one line the phrase stays in the step's words.
+        (7, "On the worker host, restart the agent.", None),
+    ]
+
+
+def test_a_series_ending_in_then_use_is_one_step_each() -> None:
+    text = "# T\n\n## Steps\n\n1. Open the billing page, pick your account, then use the filter.\n"
+    assert _texts(text) == ["Open the billing page", "pick your account", "use the filter."]
+    # "then use" with no series before it keeps its object as the tool of the first verb
+    assert _texts("# T\n\n## Steps\n\nCopy the file then use it as a template.\n") == [
+        "Copy the file then use it as a template."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A purpose, then what the reader can do for it; an adverb before "need to".
+        ("To rotate the token, you can run the `rotate` task.", True),
+        ("For workers, you will usually need to restart the pool.", True),
+        # Not a purpose ("To be fair"), nor an instruction without one.
+        ("To be fair, you can see the old logs there.", False),
+        ("On staging, you can find the old logs.", False),
+    ],
+)
+def test_a_purpose_then_what_the_reader_can_do(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_an_opening_phrase_holding_and_is_never_split() -> None:
+    text = "# T\n\n## Fix\n\nTo stop the errors and clear the alert, disable the exporter.\n"
+    assert _texts(text) == ["To stop the errors and clear the alert, disable the exporter."]
+    two = "# T\n\n## Fix\n\nAfter the restart, drain the queue and delete the lock.\n"
+    assert _texts(two) == ["After the restart, drain the queue", "delete the lock."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A verb the list lacks with its particle, then its object.
+        ("Carry out regular checks of the replica lag.", True),
+        ("Roll out changes one environment at a time.", True),
+        # A past form, a gerund or a particle before a preposition is no instruction.
+        ("Turned out the cache was cold.", False),
+        ("Rolling out changes takes a day.", False),
+        ("Worn down to the metal by now.", False),
+    ],
+)
+def test_a_verb_with_its_particle_opens_an_instruction(text: str, expected: bool) -> None:
+    assert instructional(text) is expected
+
+
+def test_the_following_named_steps_only_lead_in() -> None:
+    text = (
+        "# T\n\n## Debug\n\nIf the page is still cached, you can try the following debugging"
+        " steps:\n\n1. Purge the page.\n"
+    )
+    drafts = extract(parse(text))
+    assert [d.kind for d in drafts] == ["decision", "manual"]
+    assert drafts[1].text == "Purge the page."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "For <anything>, see [a link]": a pointer, whatever the phrase.
+        ("For a short history of the queue, see [the design notes](https://example.org).", False),
+        ("For the alert's background, read <https://example.org/alert>.", False),
+        # An instruction after the phrase, or after the link, is still one.
+        ("For each failing pod, review the logs.", True),
+        ("For the full procedure, follow [the guide](https://example.org) and restart it.", True),
+    ],
+)
+def test_a_phrase_then_a_link_to_read_is_a_pointer(text: str, expected: bool) -> None:
+    assert instructional(text) is expected

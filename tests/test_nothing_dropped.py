@@ -107,11 +107,15 @@ def _html_instruction_lines(document: Document, span: Span) -> set[int]:
 
 
 def _line_of(document: Document, span: Span, text: str) -> int:
+    """The line a sentence starts on: where its first three words are, read across line
+    breaks ("... Verify this / binding is correct." starts on the first of the two)."""
     head = " ".join(text.split()[:3])
+    joined, starts = "", []
     for number in range(span.line, span.end_line + 1):
-        if head in " ".join(document.lines[number - 1].split()):
-            return number
-    return span.line
+        starts.append((len(joined), number))
+        joined += " ".join(document.lines[number - 1].split()) + " "
+    at = joined.find(head)
+    return max(number for start, number in starts if start <= at) if at >= 0 else span.line
 
 
 def _placed(artifact: Artifact, document: Document) -> set[int]:

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from compiler.extract import DraftStep, ExtractionIssue
-from compiler.extract.heuristic.asides import is_aside, not_a_step
+from compiler.extract.heuristic.asides import is_aside, not_a_step, quoted_example
 from compiler.extract.heuristic.commands import COMMON_PROGRAMS, looks_like_command_line
+from compiler.extract.heuristic.paragraphs import contents_lists
 from compiler.extract.heuristic.shared import sentences
 from compiler.models import Span
 from compiler.parse import Block, Document, html_blocks, is_admonition_html
@@ -65,8 +66,10 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
             classes[number - 1] = "front-matter"
     unplaced: list[ExtractionIssue] = []
     programs = known | COMMON_PROGRAMS  # once per document, not once per block
+    contents = contents_lists(list(document.blocks))  # announced steps, held by their sections
     previous: Block | None = None
-    for block in document.blocks:
+    blocks = document.blocks
+    for index, block in enumerate(blocks):
         as_html = is_admonition_html(block, previous, lines)
         previous = block
         kind = "description" if as_html else _block_class(block, lines)
@@ -80,7 +83,9 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
                     if derived.kind == "table"
                     else _unplaced(derived, lines, in_step, programs)
                 )
-        else:
+        elif block.kind == "paragraph" and quoted_example(blocks, index, lines):
+            continue  # an example a lead-in introduces ("Good examples: > Reboot a machine")
+        elif block.list_id not in contents or block.kind != "paragraph":
             unplaced += _unplaced(block, lines, in_step, programs)
     for issue in unplaced:
         classes[issue.span.line - 1] = "unplaced"
@@ -129,13 +134,21 @@ def _unplaced(
             text = lines[number - 1]
             if _TABLE_RULE.match(text):
                 continue
-            for cell in text.strip().strip("|").split("|"):
+            cells = text.strip().strip("|").split("|")
+            if any(_ONLY_ADDRESS.match(cell.strip()) for cell in cells):
+                continue  # "| Email Alert API | https://... |": a name and its address
+            for cell in cells:
                 words = cell.split()
                 if len(words) > 1 and is_instruction(cell.strip()) and not in_step[number - 1]:
                     yield _issue(number, text.find(cell.strip()) + 1, cell.strip(), "instruction")
                     break
     elif block.kind == "paragraph":
         yield from _unplaced_sentences(block, lines, in_step)
+
+
+_ONLY_ADDRESS = re.compile(r"^(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\))$")
+"""A table cell that is only an address or a link: its row is reference data (a name and where
+it lives), not instructions."""
 
 
 def _unplaced_cell(cell: Block, in_step: list[bool]) -> Iterator[ExtractionIssue]:
@@ -166,12 +179,15 @@ def _unplaced_sentences(
 
 
 def _line_of(block: Block, lines: tuple[str, ...], text: str) -> int:
-    """The source line a sentence of a block starts on (its first words found there)."""
+    """The source line a sentence of a block starts on: where its first three words are, read
+    across line breaks ("... Verify this / binding is correct." starts on the first line)."""
     head = " ".join(text.split()[:3])
+    joined, starts = "", []
     for number in range(block.span.line, block.span.end_line + 1):
-        if head and head in " ".join(lines[number - 1].split()):
-            return number
-    return block.span.line
+        starts.append((len(joined), number))
+        joined += " ".join(lines[number - 1].split()) + " "
+    at = joined.find(head) if head else -1
+    return max(number for start, number in starts if start <= at) if at >= 0 else block.span.line
 
 
 def _issue(line: int, column: int, text: str, what: str) -> ExtractionIssue:

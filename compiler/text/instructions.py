@@ -18,7 +18,7 @@ VERBS = (
     r"|announce"
     r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
-    r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|close|collect"
+    r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|click|close|double-click|collect"
     r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
     r"|continue|coordinate|copy|cordon|craft|create|cut|debug|decide|declare|decrease|delegate"
     r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
@@ -33,14 +33,17 @@ VERBS = (
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
     r"|observe|obtain|open|page|participate|pass|patch|pause|perform|pick"
-    r"|ping|post|prefer|prepare|preserve|prevent|prioriti[sz]e|proceed|provide|prune|publish|pull"
-    r"|push|put|query|raise|reach out|read|reboot|record|recreate|reduce|refer|refund|reinstall"
+    r"|paste|ping|post|prefer|prepare|press|preserve|prevent|prioriti[sz]e|proceed|provide|prune"
+    r"|publish|pull|push|put|query|raise|right-click|reach out|read|reboot|record|recreate|reduce"
+    r"|refer|refund|reinstall"
     r"|reinstate|release|reload|remain|remember|remind|remove|rename|renew|repair|repeat|replace|reply"
     r"|report|request|re-?run|reset|resize|resolve|respond|restart|restore|resume|retry|review"
     r"|revert|revoke|roll ?back|rotate|run|save|scale|schedule|search|see|select|send|set ?up"
-    r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze|specify|ssh"
+    r"|set|share|ship|shut ?down|shut|sign|silence|sit\s+(?:in|with)\b|skip|snooze"
+    r"|speak\s+(?:to|with)\b|specify|ssh"
     r"|start|stay|stop|state(?=\s+(?:that|clearly|why|what)\b)|study|submit|summari[sz]e|swap"
-    r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tell|terminate|test|track|trigger"
+    r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tap|tell|terminate|test|tick|track|trigger"
+    r"|type(?!\s+(?:of|is|are|was|and)\b)|untick"
     r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
     r"|watch|work\s+(?:with|through|on)|write"
 )
@@ -49,16 +52,19 @@ VERBS = (
 
 IMPERATIVE = re.compile(
     r"^(?:please\s+|then,?\s+|now,?\s+|first,?\s+|next,?\s+|finally,?\s+|also,?\s+|optionally,?\s+"
-    r"|immediately\s+|always\s+|just\s+)?"
+    r"|immediately\s+|always\s+|just\s+|either\s+)?"
     r"(?!use\s+this\b(?!\s+(?:command|tool|query|script)))"
-    rf"(?:{by_first_letter(VERBS)})\b(?![-'])(?!\s+only\b)",
+    rf"(?:{by_first_letter(VERBS)})\b(?![-'])(?!\s+only\b)(?!\s*(?:[=|>]|<[\s=]))",
     re.IGNORECASE,
 )
 
 
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
-    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to|will need to"
+    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to"
+    r"|(?:will|['\u2019]ll)\s+(?:usually\s+|normally\s+|typically\s+|probably\s+|also\s+)?"
+    r"(?:need|have|want)\s+to"
+    r"(?!\s+(?:know|see|understand|learn|hear|be|have|find\s+out)\b)"
     r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
     r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for(?=\s+\w)|asked)\b"
@@ -158,8 +164,8 @@ the node")."""
 
 
 _EXPECT = re.compile(
-    r"\s+(?:now\s+|then\s+|also\s+)?(?:see|notice|observe|receive|get\s+(?:an?\s+|the\s+)?"
-    r"(?:output|result|response|message|error))\b",
+    r"\s+(?:(?:now|then|also)\s+)?(?:see|notice|observe|receive|expect|get\s+(?:an?\s+|the\s+)?"
+    r"(?:output|result|response|message|error))\b|\s+(?:not\s+)?expect\b|\s+(?:now|then)\s+(?:have|be)\b",
     re.IGNORECASE,
 )
 """After "you should": what the reader will see, not something to do ("You should see errors
@@ -178,9 +184,29 @@ _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|ar
 
 
 _YOU_CAN = re.compile(
-    r"(?:you|we)\s+(?:can|may)\s+(?:now\s+|then\s+|also\s+|safely\s+)?(?!be\b|have\b)", re.I
+    r"(?:you|we)\s+(?:(?:can|may)|(?:could|might)(?!\s+(?:find|see|notice|get|observe|encounter"
+    r"|experience|receive|hit)\b))\s+(?:now\s+|then\s+|also\s+|safely\s+)?(?!be\b|have\b)",
+    re.I,
 )
-"""What a condition allows is an instruction: "If the pool is drained, you can remove it"."""
+"""What a condition allows is an instruction: "If the pool is drained, you can remove it", "If
+you wish to confirm it, you could ask the owners" (not what you might find or see)."""
+
+
+_SETTING = re.compile(
+    r"^(?:in|at|during|on|for)\s+(?:an?\s+|the\s+|that\s+|this\s+)?[a-z]+,?\s+(?=(?:you|we)\s)",
+    re.IGNORECASE,
+)
+"""A short phrase setting when, between a condition and what it allows: "If no approver
+answers, in an emergency you can contact ..."."""
+
+
+_UNMARKED_CAN = re.compile(
+    r"^(?:if|when|once|after)\s+[^,;:.?!]{4,120}?(?<!\band)(?<!\bor)(?<!\bthat)(?<!\bwhich)"
+    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?:you|we)\s+(?:can|could)\s+(?:also\s+|then\s+|now\s+)?",
+    re.IGNORECASE,
+)
+"""A condition with no comma before what it allows: "If it appears to be natural growth you
+can increase the allowed time" (not "If the pod restarts and you can reach it ...")."""
 
 
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
@@ -189,13 +215,18 @@ _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 
 _INTRO = re.compile(
     r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
-    r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))|to\s+(?:be\s+safe|confirm|check"
-    r"|verify|see))\b"
+    r"|as\s+well\s+as|in\s+addition\s+to|besides|apart\s+from"
+    r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))"
+    r"|(?:in\s+order\s+)?to\s+[a-z]{2,})\b"
     r"[^,;:.?!]{0,80},\s+",
     re.IGNORECASE,
 )
-"""A short phrase setting where or with what before an instruction: "On the hub, run ...",
-"Based on the data that was compromised, assess ...", "As a first step, ...". """
+"""A short phrase setting where, with what or what for before an instruction: "On the hub, run
+...", "Based on the data that was compromised, assess ...", "As a first step, ...", "To deploy a
+branch, run ..." (a purpose: "to" and any verb)."""
+_AND_THEN = re.compile(r"\b(?:and|then)\s+[a-z]", re.IGNORECASE)
+_PURPOSE = re.compile(r"^(?:in\s+order\s+)?to\s+(?!be\b)[a-z]{2,}", re.IGNORECASE)
+"""A purpose opening a sentence: what the reader wants done ("To add Sidekiq Web, ...")."""
 _FOR_INTRO = re.compile(
     r"^for\s+(?!example\b|instance\b|more\b|further\b|additional\b|details?\b)"
     r"[^,;:.?!]{1,80},\s+",
@@ -212,10 +243,15 @@ _READING = re.compile(
 _BARE_VERB = re.compile(
     r"^(?P<verb>[A-Z][a-z]+)(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)"
     r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
-    r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S)"
+    r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
+    r"|(?:\*\*|__|['\"\u2018\u201c])\S"
+    # a verb and its particle, then any object: "Spell out acronyms", "Roll out changes"
+    r"|(?<=[a-z]\s)(?:out|up|down|off|over|away)\s+(?!to\b|of\b|for\b|in\b|on\b|and\b|is\b"
+    r"|are\b|was\b|were\b|will\b|can\b)[a-z][a-z-]+\b)"
 )
 """A word of verb shape (not -ly, -ed, -ing, nor a third-person -s) opening a sentence with its
-object right after it: "Blacklist the addresses", "Prefix all subjects", "Roll it back". The
+object right after it: "Blacklist the addresses", "Prefix all subjects", "Roll it back", or a
+name of a button or field in quotes or bold ("Hit **Save**", "Tick 'Remember me'"). The
 verb list cannot hold every verb; this catches the rest. `_NOT_VERBS` are the words of that
 shape that are not verbs."""
 _NOT_VERBS = frozenset(
@@ -285,12 +321,22 @@ _SEQUENCED = re.compile(
 """What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
 can verify the route" (the order makes it the next thing to do)."""
 _ADVISED = re.compile(
-    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|recommended|advisable|advised|wise"
+    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|better(?=\s+to\s+(?!be\b))|recommended"
+    r"|advisable|advised|wise"
     r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
     re.IGNORECASE,
 )
-"""An instruction put as advice: "It's best to start with the journal", "it is courteous to
+"""An instruction put as advice: "It's best to start with the journal", "it's better to escalate
+the alert" (not "It's better to be safe than sorry"), "it is courteous to
 "take the page" ..." (not "It's important to ...": what matters, said of the process)."""
+
+
+_WORTH = re.compile(
+    r"^it(?:'s|\u2019s|\s+is)\s+(?:(?:\w+ly|always|also|often)\s+)*worth\s+\[?(?P<gerund>[a-z]+ing)\b",
+    re.IGNORECASE,
+)
+"""Advice put as what is worth doing: "It's worth checking the logs", "It is always worth
+rotating the key" (the -ing form of an instruction verb)."""
 
 
 _HEDGED_NEED = re.compile(
@@ -353,6 +399,25 @@ _INLINE_HTML = re.compile(
 other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in Slack"."""
 
 
+_SUBJECT_FIRST = re.compile(
+    r"^[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)\s+(?:is|are|was|were|has|had|have|will|would"
+    r"|does|did)\b"
+)
+"""A verb-shaped first word that is the start of a subject: "Search API has its own ...", "Email
+notifications are being migrated" (a name or a plural noun, then the sentence's verb)."""
+_LINK_FIRST = re.compile(
+    r"^(?P<mark>\*\*|__)?\[(?P<words>[^\]]+)\](?:\([^)]*\)|\[[^\]]*\])(?P=mark)?"
+)
+"""A link the sentence opens with: its words are the sentence's first words ("[Manually run the
+tests](...) to confirm ...")."""
+_SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
+"""Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
+_ALTERNATIVE = re.compile(r"^Or,?\s+(?=[a-z])")
+"""An alternative opening a sentence or list item: what follows it is read on its own."""
+_STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
+"""Bold words inside a sentence: read as the words themselves."""
+
+
 def _inline_tag(tag: re.Match[str]) -> str:
     return "`" if tag.group("tag").lower() == "code" else ""
 
@@ -365,19 +430,35 @@ def instructional(text: str, procedural: bool = True) -> bool:
     isolated") does not count."""
     if "<" in text and _INLINE_HTML.search(text):
         text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
+    if text[:3].lstrip("*_")[:1] == "[":
+        text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "[Run the tests](...) to ..."
+    named = text  # "Hit **Deploy**": a bold name is the object of an unlisted verb
+    if "**" in text or "__" in text:
+        text = _STRONG.sub(r"\g<words>", text)  # "you **must** dismiss", "Do __not__ delete"
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
         if _bare_imperative(text[:1].upper() + text[1:]):
             return True  # "If anyone disrupts the call, mute them."
-        can = _YOU_CAN.match(text)
+        setting = _SETTING.match(text)  # "If X, in an emergency you can contact ..."
+        can = _YOU_CAN.match(text, setting.end() if setting else 0)
         if can and IMPERATIVE.match(text[can.end() :]):
             return True  # "Once it has recovered, you can announce ..."
-    text = _EMPHASIS.sub("", text)
+    elif "you" in text or "we" in text:
+        allowed = _UNMARKED_CAN.match(text)  # "If it has grown you can move it to ..."
+        if allowed and IMPERATIVE.match(text[allowed.end() :]):
+            return True
+    worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
+    text = _EMPHASIS.sub("", _SYMBOLS.sub("", text))
+    if text[:2] == "Or":
+        text = _ALTERNATIVE.sub("", text, count=1)  # "- Or, run these checks by hand:"
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
         return True
-    if IMPERATIVE.match(text) or _bare_imperative(text):
+    bare = _imperative(text) if worded else _bare_imperative(text)  # "- treat it as ..."
+    if (IMPERATIVE.match(text) or bare) and not _SUBJECT_FIRST.match(text):
+        return True
+    if named is not text and _bare_imperative(_EMPHASIS.sub("", _SYMBOLS.sub("", named))):
         return True
     adverb = _LEAD_ADVERB.match(text)
     if adverb and _imperative(text[adverb.end() :]):
@@ -389,6 +470,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
     if offered and _imperative(text[offered.end() :]):
         return True
+    worth = _WORTH.match(text) if "worth" in text[:20] else None
+    if worth and gerund_of_verb(worth.group("gerund")):
+        return True  # "It's worth checking the logs for warnings"
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
     if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."
@@ -397,33 +481,109 @@ def instructional(text: str, procedural: bool = True) -> bool:
         intro = _FOR_INTRO.match(text)
         if intro and _READING.match(text, intro.end()):
             intro = None  # "For more details, see [the guide](...)": a pointer
+    elif intro and text[:4].lower() == "for " and _READING.match(text, intro.end()):
+        after = text[intro.end() :]
+        tail = after[after.rfind(")") + 1 :] if ")" in after else after
+        if ("](" in after or "://" in after) and not _AND_THEN.search(tail):
+            intro = None  # "For a general introduction, see [the wiki](...)": a pointer
     rest = text[intro.end() :] if intro else ""
+    if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
+        can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
+        if can and IMPERATIVE.match(rest[can.end() :]):
+            return True
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
     if intro and procedural and "should" in rest and _OBLIGATION.match(rest):
         return True  # "At the start of the call, the lead should announce ..."
     if intro and _listed_intro(text):
         return True  # "Using log files, graphs, and any other tools, identify what leaked"
+    if intro is None and _UNPUNCTUATED_INTRO.match(text) and _verb_after_intro(text):
+        return True  # "On the edit page select `Unsuspend user`"
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
     if _PRESENTING.match(text):
         return False  # "Here are some phrases you should use": what follows is the instruction
+    if "`" in text and _HOW_TO_RUN.search(text):
+        return True  # "You can check the status by running `kubectl rollout status ...`"
     # "you should ..." counts under any heading (a heading never excludes an instruction);
     # what the reader should see is an expectation, not an instruction.
     you_should = None
+    expected = False  # "You should then be logged in": what the reader will find
     if "you" in folded or "we" in folded:
         for found in YOU_SHOULD.finditer(text):
             # not what the reader will see, nor inside an embedded question or relative clause
             # ("which bridge you should be using", "everything you need to know")
-            if not _EXPECT.match(text, found.end()) and not _EMBEDDED.search(
-                text, max(0, found.start() - 40), found.start()
-            ):
+            if _EXPECT.match(text, found.end()):
+                expected = True
+            elif not _EMBEDDED.search(text, max(0, found.start() - 40), found.start()):
                 you_should = found
                 break
-    if procedural and not you_should and "should" in folded and _OBLIGATION.match(text):
+    if (
+        procedural
+        and not (you_should or expected)
+        and "should" in folded
+        and _OBLIGATION.match(text)
+    ):
         return True
     return bool(you_should or ("step" in folded and STEP_REFERENCE.search(text)))
+
+
+def opening_phrase(text: str) -> int:
+    """Where a short phrase setting where, with what or what for ends ("To stop the errors
+    and clear the alert, ..."), 0 when the sentence opens with none: its words are one."""
+    intro = _INTRO.match(text) if "," in text else None
+    return intro.end() if intro else 0
+
+
+def introduction(text: str) -> int:
+    """Where the instruction after a short introducing phrase starts ("In Specialist Publisher,
+    go to ..." -> the offset of "go"), or 0 when the sentence has no such phrase."""
+    intro = _INTRO.match(text) if "," in text else None
+    if intro is None and "," in text and text[:4].lower() == "for ":
+        intro = _FOR_INTRO.match(text)
+    if intro is None or not _imperative(text[intro.end() :]):
+        return 0
+    return intro.end()
+
+
+_HOW_TO_RUN = re.compile(
+    r"\b(?:can|could|may)\s+(?:also\s+)?(?:be\s+[a-z]+(?:ed|en|wn)\s+|[a-z]+\b[^.;!?`]*?\s)??"
+    r"(?:by\s+running|by\s+executing|by\s+using|using|with|via|running|run|use)\s+"
+    r"`[a-z][\w.-]*\s[^`]+`",
+    re.IGNORECASE,
+)
+"""A command in inline code given as the way to do something possible: "You can check the
+status by running `kubectl rollout status ...`", "The app can be restarted with `make restart`"
+(what can be done is how it is done; "The job was restarted by running ..." is history)."""
+
+
+_UNPUNCTUATED_INTRO = re.compile(
+    r"^(?:(?:in\s+order\s+)?to\s+[a-z]{2,}|on|in|from|under|within|inside)\s+(?!order\b)[\w\"'\u201c]",
+    re.IGNORECASE,
+)
+"""A phrase setting where (or what for) with no comma before its instruction: "On the edit
+page select `Reset`", "In order to keep them go to [the workspace](...) and lock it"."""
+_VERB_WITH_OBJECT = re.compile(
+    r"(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\byour)(?<!\bour)"  # "update the list the ..."
+    rf"\s(?:{by_first_letter(VERBS)})\s+(?:(?:the|a|an|it|them|this|that|these|those|your|our|all"
+    r"|to|on|for|into|through)\b|[`'\"\u201c\u2018\[]|\*\*)",
+)
+"""A listed verb, in lower case, with its object or its preposition after it (not a noun
+after a determiner: "the list", "your email address")."""
+
+
+def _verb_after_intro(text: str) -> bool:
+    """An imperative within the first 12 words after a phrase with no comma: every word
+    before it belongs to the phrase (no clause word: "On the node the pod restarts ...").
+    A purpose's own verb is not that imperative ("To search by ID use `id:` instead", not
+    "To restart the pod is enough")."""
+    words = text.split()
+    head = " ".join(words[:14])
+    purpose = words[0].lower() == "to" or words[:3] == ["In", "order", "to"]
+    start = len(" ".join(words[: 2 if words[0].lower() == "to" else 4])) if purpose else 0
+    verb = _VERB_WITH_OBJECT.search(head, start)
+    return verb is not None and not _CLAUSE_WORD.search(head, 0, verb.start())
 
 
 _COMMA = re.compile(r",\s+")

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from compiler.extract import DraftStep
+from compiler.extract.heuristic.asides import quoted_example
 from compiler.extract.heuristic.cases import (
     _case_lead,
     _CaseHeadings,
@@ -29,6 +30,7 @@ from compiler.extract.heuristic.commands import COMMON_PROGRAMS, _commands, _que
 from compiler.extract.heuristic.drafts import _command_step
 from compiler.extract.heuristic.jumps import _edge_of_last
 from compiler.extract.heuristic.lead_ins import (
+    _asks_to_run,
     _condition_over,
     _introduced,
     _lead_ins,
@@ -36,7 +38,13 @@ from compiler.extract.heuristic.lead_ins import (
     _shows_output,
     _unshown_changes,
 )
-from compiler.extract.heuristic.paragraphs import _CASE_LABEL, _prose_steps
+from compiler.extract.heuristic.paragraphs import (
+    _CASE_LABEL,
+    _COMMAND_CASE,
+    _prose_steps,
+    _statement_lists,
+    contents_lists,
+)
 from compiler.extract.heuristic.sections import is_procedural
 from compiler.parse import Document, readable_blocks
 
@@ -50,11 +58,15 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     known = programs | COMMON_PROGRAMS
     blocks = readable_blocks(document)
     commands_of = {
-        i: [] if _shows_output(blocks, i) else _query(blocks, i) or list(_commands(block, known))
+        i: []
+        if _shows_output(blocks, i)
+        else _query(blocks, i) or list(_commands(block, known, _asks_to_run(blocks, i)))
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }
     lead_ins = _lead_ins(blocks, commands_of)
+    statements = _statement_lists(blocks)
+    contents = contents_lists(blocks)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
     open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)
@@ -66,10 +78,16 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             headings.visit(block)
         if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
             continue
+        if block.kind == "paragraph" and block.list_id in contents:
+            continue  # a table of contents: the headed sections hold the steps
+        if block.kind == "paragraph" and quoted_example(blocks, index, document.lines):
+            continue  # "Good examples: > Reboot a machine"
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
-            found = [] if case else _prose_steps(block, document.lines, is_procedural(block, False))
-            if found and found[0].branch_size and _CASE_LABEL.match(block.text):
+            prose = replace(block, ordered=False) if block.list_id in statements else block
+            found = [] if case else _prose_steps(prose, document.lines, is_procedural(block, False))
+            labels_case = _CASE_LABEL.match(block.text) or _COMMAND_CASE.match(block.text)
+            if found and found[0].branch_size and labels_case:
                 labelled.append((len(drafts), block.list_id))
             if case is not None:
                 open_cases.append((len(drafts), block.list_depth))

@@ -1,10 +1,11 @@
 """What reads like an instruction but is no step: a pointer elsewhere, a one-word bold title, a
-lead-in to the items after it, reassurance, example dialogue, an italic aside.
+lead-in to the items after it, reassurance, example dialogue, quoted examples, an italic aside.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from compiler.extract.heuristic.jumps import _JUMP_WORDS, _jump_only
 from compiler.parse import Block
@@ -25,7 +26,8 @@ for an example.", several such in a row."""
 
 
 _FOLLOWING = re.compile(
-    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following|these(?:\s+\w+)?"
+    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following(?:\s+\w+)?"
+    r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
     r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
     re.IGNORECASE,
 )
@@ -55,6 +57,29 @@ def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
     may go, it does not tell the reader what to do."""
     quoted = lines[block.span.line - 1].lstrip().startswith(">")
     return quoted and _SPEAKER.match(block.text) is not None
+
+
+_EXAMPLE_LEAD = re.compile(
+    r"\b(?:examples?|e\.g\.|for\s+instance|do(?:n't|\s+not)?\s+(?:say|write))\s*:\s*$",
+    re.IGNORECASE,
+)
+"""A paragraph introducing examples: "Good examples:", "For example:", "Do say:"."""
+
+
+def quoted_example(blocks: Sequence[Block], index: int, lines: tuple[str, ...]) -> bool:
+    """A quoted paragraph among the examples a lead-in introduces ("Good examples: > Reboot a
+    machine > Data sync: check failed data"): it shows what is meant, it is no instruction."""
+
+    def quoted(block: Block) -> bool:
+        return block.kind == "paragraph" and lines[block.span.line - 1].lstrip()[:1] == ">"
+
+    if not quoted(blocks[index]):
+        return False
+    before = index - 1
+    while before >= 0 and quoted(blocks[before]):
+        before -= 1
+    lead = blocks[before] if before >= 0 else None
+    return lead is not None and lead.kind == "paragraph" and bool(_EXAMPLE_LEAD.search(lead.text))
 
 
 _ITALIC_PARAGRAPH = re.compile(r"^(?P<mark>[_*])(?![_*\s]).*(?<![_*\s])(?P=mark)$", re.DOTALL)

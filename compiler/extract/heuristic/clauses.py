@@ -18,6 +18,7 @@ from compiler.parse import Block
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import introduction, opening_phrase
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import protected
@@ -28,7 +29,10 @@ _COORDINATED = re.compile(
     r"(?:\w+ly\s+)?"
     rf"(?=(?:{by_first_letter(_VERBS)})\b(?![-']))"
     r"(?!(?:be|have|make|let|set|see|list|note|file|cut|post|act)\b)"
-    r"(?!(?<!, and )(?<!, or )use\b)",
+    r"(?!(?<!, and )(?<!, or )(?<!, then )use\b)"
+    # a noun, not a verb, when a copula or "as" follows it ("push notifications and email as
+    # the first method", "and page is ...")
+    r"(?![a-z]+\s+(?:as|is|are|was|were)\b)",
     re.IGNORECASE,
 )
 _SHARED_OBJECT = re.compile(
@@ -36,7 +40,35 @@ _SHARED_OBJECT = re.compile(
 )
 """A verb with no object of its own before "and <verb> <object>": both act on that object
 ("Cordon and drain the node", "Turn off and power down the host")."""
+_MODAL_VERB_END = re.compile(
+    r"\b(?:should|must|will|can|may|to|please|\w+ly)\s+"
+    rf"(?:{by_first_letter(_VERBS)})(?:\s+(?:off|on|up|down|out|over|back))?\s*$",
+    re.IGNORECASE,
+)
+"""A verb with no object after a modal or an adverb: "Teams should regularly review"."""
+
+
+def _not_sharing(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The coordinations that start an instruction of its own: not those after a verb with
+    no object of its own (both verbs act on the object after the second)."""
+    kept: list[re.Match[str]] = []
+    at = 0
+    for match in found:
+        piece = text[at : match.start()]
+        if _SHARED_OBJECT.match(piece) or _MODAL_VERB_END.search(piece):
+            continue
+        kept.append(match)
+        at = match.end()
+    return kept
+
+
 _ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"^\W*(?:please\s+)?(?:do\s+not|don['\u2019]?t|never|you\s+(?:should|must)\s+(?:not|never))\b",
+    re.IGNORECASE,
+)
+"""A prohibition: the verbs it joins with "or", or with "and" and no comma, are all forbidden
+("Do not restart the pod or delete the volume" is never a step "delete the volume")."""
 _COLON_SPLIT = re.compile(r":\s+(?=[A-Z])")
 """A colon between two instructions, the second capitalised: "Involve others as needed: Do
 not hesitate to escalate"."""
@@ -67,7 +99,8 @@ def _instructions(
 ) -> list[DraftStep]:
     """One step per instruction of a clause: "Identify X and keep Y" is two steps ("Try to
     identify X and resolve it" is one attempt)."""
-    found = [] if _ATTEMPT.match(text) else list(_COORDINATED.finditer(text))
+    opening = opening_phrase(text)  # "To stop X and clear Y, disable Z": one purpose
+    found = [] if _ATTEMPT.match(text) else list(_COORDINATED.finditer(text, opening))
     bare: list[re.Match[str]] = []
     guard = protected(text) if found else []
     found = [
@@ -77,8 +110,11 @@ def _instructions(
         # "..., and you will take point": only after an instruction of its own
         and ("you " not in m.group(0) or _instructional(text[: m.start()]))
     ]
-    if found and _SHARED_OBJECT.match(text[: found[0].start()]):
-        found = found[1:]  # "Turn off and power down the host": one object, one step
+    if found:  # "Turn off and power down the host", "should review and resolve them": one step
+        found = _not_sharing(text, found)
+    negated = _NEGATED.match(text) is not None
+    if negated:  # only ", and <verb>" / ", then <verb>" starts an instruction of its own
+        found = [m for m in found if m.group(0)[0] == "," and m.group(0).split()[1:2] != ["or"]]
     last = next((m for m in reversed(found) if text[m.start()] == ","), None)
     if last is not None:  # a series "A, B, and C": the commas before its last "and" split too
         serial = [
@@ -86,9 +122,11 @@ def _instructions(
             for m in _SERIAL.finditer(text, 0, last.start())
             if not any(a <= m.start() < b for a, b in guard)
         ]
-        if serial and _instructional(text[: min(m.start() for m in serial)]):
+        if serial and negated:
+            found = []  # "Never drain it, cordon it, and reboot it": all of them forbidden
+        elif serial and _instructional(text[: min(m.start() for m in serial)]):
             found = sorted([*found, *serial], key=lambda m: m.start())
-    elif not found:
+    elif not found and not negated:
         found = bare = _bare_series(text)
     if ": " in text:  # "Involve the team as needed: Do not hesitate to escalate ..."
         guard = guard or protected(text)
@@ -165,11 +203,42 @@ _LEFT_TO_READER = re.compile(
 appropriate" says how, not whether ("Restore it from a backup as appropriate")."""
 
 
+_CONTENT_CLAUSE = re.compile(
+    r"\s(?:that|whether)\s+(?:the|a|an|it|they|you|we|this|these|those|there|all|every|each|no"
+    r"|your|our|its|their|\w+\s+(?:is|are|was|were|has|have|had|will|would|can|could|should"
+    r"|does|do|did|gets?|got|stays?|stayed|resolves?|returns?))\b",
+    re.IGNORECASE,
+)
+"""A content clause after the verb ("Test that the alert resolves ...", "Remember that the job
+includes ..."): a condition after it belongs to the clause, not to the instruction."""
+
+
+_CONSEQUENCE = re.compile(
+    r"\s(?:then\s+)?(?:there|it|this|that|they)\s+(?:will|would|may|might|could|can)\s+(?:be|have|get)\b"
+    r"(?!\s+(?:needed|required|necessary)\b)",
+    re.IGNORECASE,
+)
+"""A conditional with its own consequence after an instruction ("- if there's an outage there
+will be a lot of noise"): an aside about what happens, not a condition over the instruction."""
+
+
 def _guarded(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
     """One instruction, or, when a condition trails it ("Page the lead if nobody has yet"),
-    a decision for that condition whose branch is the instruction."""
+    a decision for that condition whose branch is the instruction. An introducing phrase on a
+    line of its own before the instruction ("In Specialist Publisher, / go to ...") is its
+    note: the step starts on the line its instruction does."""
+    intro = introduction(text) if "note" not in extra else 0
+    if intro:
+        head = text[:intro].rstrip(" ,")
+        head_span = _sub_span(block, lines, start, start + len(head))
+        rest_span = _sub_span(block, lines, start + intro, start + len(text))
+        if head_span and rest_span and rest_span.line > head_span.end_line:
+            return _guarded(
+                block, lines, text[intro:], start + intro, rest_span,
+                note=head, note_span=head_span, **extra,
+            )  # fmt: skip
     kind = _prose_kind(text)
     condition = _condition_of(text)
     step = _draft(block, kind, text, span, condition=condition, **extra)
@@ -189,6 +258,8 @@ def _guarded(
         or len(sentences(text)) > 1  # jump sentences joined to their step
         or not _instructional(head)
         or _only_jumps(head)
+        or (not whole and _CONTENT_CLAUSE.search(head))
+        or _CONSEQUENCE.search(cond)
     ):
         return [step]
     cond_at = start + trailing.start("cond")

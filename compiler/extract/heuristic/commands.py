@@ -181,13 +181,17 @@ def _words(command: str) -> str:
     return _BLANKS.sub(" ", command).strip(" ")
 
 
-def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLine], str]]:
+def _commands(
+    block: Block, known: frozenset[str], asked: bool = False
+) -> Iterator[tuple[list[CodeLine], str]]:
     """Commands in a code block: (source lines with prompts stripped, normalised text).
 
     A block with console prompts (`$`, `PS>`, `[ env ] name>`, `name=#`, irb, pry, `mysql>`,
     `>>>`) holds the prompted lines and their continuations; everything else in it is output.
     Without prompts: SQL statements, a Ruby or Python script (one step), or shell lines; a
-    block tagged as output or data (`text`, `json`, `yaml`...) holds none."""
+    block tagged as output or data (`text`, `json`, `yaml`...) holds none. `asked`: the text
+    before the block asks to run it, so every line shaped like a command is one, its program
+    known or not."""
     language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
@@ -196,15 +200,73 @@ def _commands(block: Block, known: frozenset[str]) -> Iterator[tuple[list[CodeLi
         yield from _prompted(lines)
     elif language in SQL_LANGS:
         yield from _statements(lines)
+    elif language in SCRIPT_CONSOLE_LANGS and any(_RESULT.match(line.text) for line in lines):
+        yield from _transcript(lines)
+    elif language in SCRIPT_CONSOLE_LANGS and _console_prompted(lines):
+        for line in lines:
+            if line.text.strip():
+                statement = _after_prompt(line)
+                yield [statement], _words(statement.text)
     elif language in SCRIPT_CONSOLE_LANGS:
         body = [line for line in lines if line.text.strip()]
-        if body:
+        if any(not line.text.lstrip().startswith("#") for line in body):  # not only comments
             yield (
                 [_strip_indent(line) for line in body],
                 " ".join(_words(line.text) for line in body),
             )
+    elif language == "" and _code_statements(lines):
+        for line in lines:
+            if line.text.strip():
+                statement = _strip_indent(line)
+                yield [statement], _words(statement.text)
     elif language in SHELL_LANGS:
-        yield from _unprompted(lines, language in SCRIPT_LANGS, known)
+        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known)
+
+
+_RESULT = re.compile(r"^\s*(?:#\s*)?=>")
+"""A console result shown after a statement: `# => 42`, `=> #<Queue ...>`."""
+
+
+def _transcript(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """A console session written out (statements, each with its `# =>` result): every
+    statement is a step of its own; the results and the blank lines between are not."""
+    group: list[CodeLine] = []
+    for line in [*lines, CodeLine(0, 1, "")]:
+        if line.text.strip() and not _RESULT.match(line.text):
+            group.append(_strip_indent(line))
+        elif group:
+            yield group, " ".join(_words(c.text) for c in group)
+            group = []
+
+
+_CONSOLE_PROMPT = re.compile(r"^>\s+")
+_CODE_STATEMENT = re.compile(
+    r"^(?:[a-z_]\w*\s*=\s*)?(?:[A-Z]\w*(?:::[A-Z]\w*)+\.[a-z_]\w*[!?]?|[a-z_]\w*\.[a-z_]\w*[!?]?\()"
+)
+"""A statement of program code, not a shell line nor output: a method called on a namespaced
+constant (`Sidekiq::Queue.new(...)`) or on an object (`user.update!(...)`)."""
+
+
+def _code_statements(lines: list[CodeLine]) -> bool:
+    """An untagged block whose every line is a code statement: commands for a console, to be
+    run one by one (output shown as a result is never shaped like a call)."""
+    body = [line.text.strip() for line in lines if line.text.strip()]
+    return bool(body) and all(_CODE_STATEMENT.match(text) for text in body)
+
+
+def _console_prompted(lines: list[CodeLine]) -> bool:
+    """Every statement of a console block behind a bare `>` prompt (`> user.save!`)."""
+    body = [line.text.lstrip() for line in lines if line.text.strip()]
+    return bool(body) and all(_CONSOLE_PROMPT.match(text) for text in body)
+
+
+def _after_prompt(line: CodeLine) -> CodeLine:
+    """The statement after a line's `>` prompt."""
+    stripped = line.text.lstrip()
+    prompt = _CONSOLE_PROMPT.match(stripped)
+    assert prompt is not None  # `_console_prompted`: every line has one
+    offset = len(line.text) - len(stripped) + prompt.end()
+    return CodeLine(line.line, line.column + offset, stripped[prompt.end() :].rstrip())
 
 
 _RUN_OR_WATCH = re.compile(

@@ -56,6 +56,22 @@ def _shows_output(blocks: list[Block], index: int) -> bool:
     return not any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines)
 
 
+_RUN_LEAD_IN = re.compile(
+    r"\b(?:run|running|execute|executing|type|typing|enter|paste|issue)\b[^.!?]*:\s*$",
+    re.IGNORECASE,
+)
+
+
+def _asks_to_run(blocks: list[Block], index: int) -> bool:
+    """The paragraph right before a code block tells the reader to run what it holds: "Run the
+    following command:", "To migrate the database, run:" (the block's programs need not be
+    known: the words say they are commands)."""
+    before = blocks[index - 1] if index else None
+    if before is None or before.kind != "paragraph" or not before.text.endswith(":"):
+        return False
+    return _RUN_LEAD_IN.search(before.text) is not None and _instructional(before.text)
+
+
 def _lead_ins(
     blocks: list[Block], commands_of: dict[int, list[tuple[list[CodeLine], str]]]
 ) -> dict[int, int]:

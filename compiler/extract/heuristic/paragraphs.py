@@ -21,6 +21,60 @@ from compiler.text.instructions import leading_condition as _leading
 from compiler.text.sentences import Sentence
 
 
+def _statement_lists(blocks: list[Block]) -> set[int]:
+    """Numbered lists that are no procedure: two or more items, none of which tells the reader
+    to do, check or decide anything, and no code in them ("1. Most of the people on the call
+    had nothing to do. 2. People who were off duty still got paged."). Their items are not
+    steps by their numbers alone."""
+    items: dict[int, list[Block]] = {}
+    coded: set[int] = set()
+    for block in blocks:
+        if block.list_id is None or not block.ordered:
+            continue
+        if block.kind == "code" or (block.inline_code and block.text.startswith("`")):
+            coded.add(block.list_id)
+        elif block.kind == "paragraph" and block.first_in_item:
+            items.setdefault(block.list_id, []).append(block)
+    return {
+        list_id
+        for list_id, firsts in items.items()
+        if len(firsts) > 1 and list_id not in coded and not any(map(_asks_or_tells, firsts))
+    }
+
+
+def contents_lists(blocks: list[Block]) -> set[int]:
+    """Lists that are a table of contents: two or more items, each naming a later heading of
+    the document ("There are three steps: 1. Create a flag 2. ..." over "## 1. Create a flag").
+    The headed sections hold the steps; the list only announces them."""
+    items: dict[int, list[tuple[int, str]]] = {}
+    for index, block in enumerate(blocks):
+        if block.kind == "paragraph" and block.list_id is not None and block.first_in_item:
+            items.setdefault(block.list_id, []).append((index, _title_words(block.text)))
+    found = set()
+    for list_id, named in items.items():
+        last = named[-1][0]
+        later = {_title_words(b.text) for b in blocks[last + 1 :] if b.kind == "heading"}
+        if len(named) > 1 and all(words in later for _, words in named):
+            found.add(list_id)
+    return found
+
+
+_NUMBERING = re.compile(r"^\s*(?:step\s+)?\d+[.):]?\s+", re.IGNORECASE)
+_LINK_TEXT = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _title_words(text: str) -> str:
+    """A title's words, as a heading and a list item both write them: no numbering, link
+    text for links, lower case, punctuation dropped."""
+    text = _LINK_TEXT.sub(r"\1", _NUMBERING.sub("", text))
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _asks_or_tells(block: Block) -> bool:
+    text = block.text
+    return "?" in text or any(_instructional(part.text) for part in sentences(text))
+
+
 def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
@@ -50,17 +104,30 @@ _CASE_LABEL = re.compile(
 """A bold label naming a case before its fix: "**Bad deploy:** Roll it back."."""
 
 
+_COMMAND_CASE = re.compile(
+    r"^(?P<label>(?P<case>(?:for|on|in|with|when|if)\s+[^:`\n]{1,60}?):)\s+"
+    r"(?=`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]*`\.?$)",
+    re.IGNORECASE,
+)
+"""A list item naming a case before the one command for it: "For staging: `gds aws ...`"."""
+
+
 def _case_label(block: Block, lines: tuple[str, ...], procedural: bool) -> list[DraftStep]:
-    """A list item "**Symptom:** fix" -> a decision for the symptom whose branch is the fix
-    (sibling items of this shape are mutually exclusive cases: see `_exclusive_cases`)."""
+    """A list item "**Symptom:** fix" (or "For staging: `cmd`") -> a decision for the case
+    whose branch is the fix (sibling items of this shape are mutually exclusive cases: see
+    `_exclusive_cases`)."""
     if block.list_depth == 0 or not block.first_in_item:
         return []
-    label = _CASE_LABEL.match(block.text)
-    if label is None:
-        return []
+    label = _CASE_LABEL.match(block.text) or _COMMAND_CASE.match(block.text)
+    if label is None or _instructional(label.group("case")):
+        return []  # "**Open the dashboard:** click ...": the title of a step, not a case
     rest = block.text[label.end() :]
     parts = [(label.end() + a, label.end() + b) for a, b in _grouped(sentences(rest))]
-    branch = _sentences_steps(block, lines, parts, procedural)
+    if label.re is _COMMAND_CASE:
+        command = _sub_span(block, lines, label.end(), len(block.text))
+        branch = [] if command is None else [_draft(block, "manual", rest, command)]
+    else:
+        branch = _sentences_steps(block, lines, parts, procedural)
     span = _sub_span(block, lines, 0, label.end("label"))
     if not branch or span is None:
         return []
@@ -160,6 +227,12 @@ _DIAGNOSIS = re.compile(
     re.IGNORECASE,
 )
 """A consequence that names a fault, not what to do about it: the next sentence says that."""
+_MEANING = re.compile(
+    r"(?:this|that|it)\s+(?:(?:probably|likely|usually)\s+)?(?:means|indicates|suggests)\b",
+    re.IGNORECASE,
+)
+"""What an "if" case means, not what to do about it: "If you see a CAA error, this means the
+owner restricted the authorities. Ask the owner to ..." (a "when" clause only explains)."""
 
 
 _RESOLVES = re.compile(
@@ -206,6 +279,8 @@ def _condition_fragment(
     leading = _leading(text) if fragment is None else None
     if leading and _DIAGNOSIS.search(leading.group("rest")):
         fragment = leading  # "If X, there may be a problem with Y. Look at ..."
+    elif leading and leading.group("kw").lower() == "if" and _MEANING.match(leading.group("rest")):
+        fragment = leading  # "If you see X, this means Y. Ask ..."
     if fragment is None or _instructional(text):
         return None
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())

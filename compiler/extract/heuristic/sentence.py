@@ -20,6 +20,7 @@ from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import introduced_condition
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.sentences import protected
 
 _STATEMENT = re.compile(
     r"^(?:there(?:'s|\u2019s|\s+(?:is|are|was|were|should|will|would|may|might|can|must)\b))",
@@ -46,8 +47,11 @@ def _unemphasised(text: str) -> str:
     return around.group("inner") if around else text
 
 
-_CODE_FIRST = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*(?:\s+[^`]*)?`(?:\s|$|[.;:])")
-"""A list item that starts with a command in inline code: "`kill -9` any session"."""
+_CODE_FIRST = re.compile(
+    r"^`(?:sudo\s+)?(?:[a-z][\w+-]*|[a-z][\w.+-]*(?=\s))(?:\s+[^`]*)?`(?:\s|$|[.;:])"
+)
+"""A list item that starts with a command in inline code: "`kill -9` any session" (a lone word
+with a dot is a host or a file name, not a command: "`assets.example.org`")."""
 
 
 def _sentence_steps(
@@ -77,7 +81,7 @@ def _sentence_steps(
     if not (numbered or command_item or question or to_check) and not _instructional(
         text, procedural
     ):
-        return []
+        return _after_a_break(block, lines, text, start, procedural)
     whole = start == 0 and end >= len(block.text)
     span = block.span if whole else _sub_span(block, lines, start, start + len(text))
     if span is None:
@@ -108,6 +112,26 @@ def _sentence_steps(
     if leading:
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
     return _instructions(block, lines, text, start, span)
+
+
+_BREAK = re.compile(r";\s+|\s+[\u2014\u2013]\s+|\s+--?\s+")
+
+
+def _after_a_break(
+    block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
+) -> list[DraftStep]:
+    """The instruction after a dash or a semicolon in a sentence that is not one: "Higher
+    thread counts use more memory — verify the pods stay within the limit"."""
+    if not any(mark in text for mark in (";", " -", "\u2014", "\u2013")):
+        return []
+    guard = protected(text)
+    for found in _BREAK.finditer(text):
+        rest = text[found.end() :]
+        if any(a <= found.start() < b for a, b in guard) or not _instructional(rest, procedural):
+            continue
+        end = start + len(text)
+        return _sentence_steps(block, lines, start + found.end(), end, procedural, False)
+    return []
 
 
 _ELSE_CLAUSE = re.compile(r",\s+(?P<key>if\s+not|otherwise|else)\b,?\s+", re.IGNORECASE)

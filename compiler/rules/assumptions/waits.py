@@ -145,6 +145,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue
         if _WATCH.match(hit.words) and (_standing_watch(hit, blocks) or _means(hit)):
             continue
+        if _PURPOSE.search(hit.passage.text, max(0, hit.start - 20), hit.start):
+            continue  # "To watch this recovery, ensure ...": what the instruction is for
         yield Finding(
             "RB106",
             hit.span,
@@ -160,6 +162,9 @@ _NO_WAIT = re.compile(
     r"|rather\s+than)\s+(?:(?:need|have)\s+to\s+|bother\s+(?:to\s+)?)?$",
     re.IGNORECASE,
 )
+_PURPOSE = re.compile(r"(?:^|[.!?:]\s+|\n)\W*(?:in\s+order\s+)?to\s+$", re.IGNORECASE)
+"""A watch that opens a purpose ("To watch this recovery in action, ensure ..."): the sentence's
+instruction is what follows it, not a wait."""
 _IMPLIED_WAIT = re.compile(r"\b(?:in|after|within)\s+(?:some|a)\s+(?:time|while|bit)$")
 _TRIGGERED = re.compile(
     r"\band\s+(?:then\s+)?(?:notify|tell|inform|alert|page|escalate|ping|let)\b[^.;!?]*?\b(?:if"
