@@ -51,7 +51,8 @@ def defined_roles(headings: Iterable[str], lines: Iterable[str]) -> set[str]:
 
 _MODIFIERS = frozenset(
     {"next", "previous", "current", "outgoing", "incoming", "primary", "secondary", "backup",
-     "all", "any", "every", "relevant", "key", "designated", "assigned", "acting", "same"}
+     "all", "any", "every", "relevant", "key", "designated", "assigned", "acting", "same",
+     "other"}
 )  # fmt: skip
 _OWN_TEAM = re.compile(
     r"^(?:(?:the\s+)?other\s+|fellow\s+|your\s+(?:own\s+)?(?:entire\s+)?)?(?:team\s*mates?"

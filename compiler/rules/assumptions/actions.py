@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from compiler.models import Span, Step
@@ -26,7 +26,7 @@ from compiler.rules.assumptions.scan import (
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.instructions import is_instruction
 from compiler.text.patterns import by_first_letter
-from compiler.text.sentences import sentence_at
+from compiler.text.sentences import sentence_at, sentences
 
 _ACTION_VERB = (
     r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*back"
@@ -40,11 +40,12 @@ _ACTION_VERB = (
     r"|rules?|settings|limits?|pool|node\s*pool|list)\b))"
 )
 _AS_NOUN = (
-    r"(?!\s*(?:\*\*)?:|\s+(?:is|are|was|were|must|should|can|will|has|have|may|might|needs"
+    r"(?!\s*(?:\*\*)?:|\s*\)|\s+(?:is|are|was|were|must|should|can|will|has|have|may|might|needs"
     r"|requires|includes)\b)"
 )
 """A change word used as a noun: before a verb ("the change must include ...", "patch are
-integers") or as a label ("**Issue**: a group of errors")."""
+integers"), as a label ("**Issue**: a group of errors") or ending a list of names in brackets
+("the operation (backup, transform, restore) is taking", "a run (plan and apply)")."""
 _IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
     rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
@@ -55,7 +56,8 @@ _IMPLIED_ACTION = re.compile(
     r"(?:in|on|via|using)\s+(?:the\s+)?(?-i:[A-Z][a-z][A-Za-z0-9]*)[^.;:!?]*"
     # a look-up in a console nobody names: "check the cloud provider to verify ..."
     r"|^(?:check|look\s+(?:at|in)|review|consult)\s+(?:with\s+)?(?:the\s+|your\s+)"
-    r"(?:cloud\s+provider|(?:[\w-]+\s+)?(?:console|dashboard|portal|control\s+panel))\b[^.;:!?]*"
+    r"(?:cloud\s+provider|(?:(?-i:[a-z][\w-]*)\s+)?(?:console|dashboard|portal|control\s+panel))"
+    r"\b[^.;:!?]*"
     # a resource the reader must add: "you will need more storage space"
     r"|^you\s+(?:will\s+|may\s+|might\s+)?(?:also\s+)?need\s+more\s+(?:[\w-]+\s+){0,2}?"
     r"(?:storage|space|capacity|memory|disk|disks|nodes|replicas|cpus?|resources|quota)\b[^.;:!?]*",
@@ -159,7 +161,8 @@ _CHANGE_CLAUSE = re.compile(
     rf"|\b(?:need|needs|required|have|has|able|want|going|ensure|be\s+sure)\s+to\s+"
     rf"|\bmake\s+sure\s+(?:you\s+)?)"
     # 60 characters (inline code counts as one: its dots end nothing), then the word ends
-    rf"(?P<clause>{_CHANGE_VERB}\b(?:`[^`\n]{{1,80}}`|\[[^\]\n]{{1,80}}\]|[^.;:!?,`]){{0,60}}\w*)"
+    rf"(?P<clause>{_CHANGE_VERB}\b(?:`[^`\n]{{1,80}}`|\[[^\]\n]{{1,80}}\]|(?<=[A-Z])\.(?=[A-Z])"
+    rf"|[^.;:!?,`]){{0,60}}\w*)"
     r"|\b(?:try|consider|start|begin)\s+(?P<gerund>[a-z]+ing\b[^.;:!?,]{0,60}\w*)"
     r"|(?<!\bthat\s)(?<!\bwhich\s)(?<!\bwho\s)"
     r"(?P<passive>\b(?:should|must|may\s+need\s+to|might\s+need\s+to|needs?\s+to)\s+be\s+"
@@ -179,6 +182,16 @@ _CHANGE_CLAUSE = re.compile(
 _NAMED_SYSTEM = re.compile(
     r"\b(?:in|on|via|using|through|from|into)\s+(?:the\s+|your\s+)?"
     r"(?:(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})\b|\[)"
+    # a product known by its acronym, with no article ("in SSM Parameter Store", "with GOV.UK
+    # Docker"; "add the node with the VMI" names a thing, not where)
+    r"|\b(?:in|on|via|using|through|from|into|with)\s+[A-Z]{2,}[A-Za-z0-9]*(?:\.[A-Z]{2,})?\b"
+    # "log in to Fastly", "visit Terraform Cloud": the system is where the reader goes
+    r"|\b(?i:log|sign)\s+(?:in|on)(?:\s+to|to)?\s+(?:the\s+)?[A-Z][A-Za-z0-9]+\b"
+    r"|\b(?i:visit|open|go\s+to)\s+(?:the\s+)?(?:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,}"
+    r"|[A-Z]{2,}[A-Za-z0-9]*)\b"
+    # a pull request names its repository: "open a PR in govuk-helm-charts"
+    r"|\b(?:PR|(?i:pull\s+request)|MR|(?i:merge\s+request))s?\s+(?:in|on|to|against)\s+(?:the\s+)?"
+    r"(?:`[^`\n]+`|[\w.]+-[\w.-]+|\[)"
     # "go back to Signon and revoke the old token": the system carries over "and"
     r"|\b(?:the|to|with)\s+(?-i:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,})"
     r"(?:\s*$|\s+(?:and|then)\s*$|\s+(?:room|channel|thread|ticket|incident|page|board|workspace"
@@ -282,6 +295,7 @@ def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool
 
 
 _LINKISH = re.compile(r"\[|\]\(|://")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _DOCS = re.compile(
     r"(?:^|[/.])(?:docs?|documentation|reference|manual|handbook)(?:[/.#-]|$)|\bdocumentation\b",
     re.IGNORECASE,
@@ -289,8 +303,13 @@ _DOCS = re.compile(
 
 
 def _documentation(link: re.Match[str]) -> bool:
-    """Whether a link points at documentation (its address or its words say so)."""
-    return bool(_DOCS.search(link.group("url") or link.group("bare") or "")) or bool(
+    """Whether a link points at documentation elsewhere (its address or its words say so); a
+    relative link ("/manual/waf-rules.html", "#rollback") is a page of the runbooks' own site,
+    where how is written."""
+    url = link.group("url") or link.group("bare") or ""
+    if link.group("url") is not None and not _SCHEME.match(url):
+        return False
+    return bool(_DOCS.search(url)) or bool(
         link.group("label") and re.search(r"\b(?:docs?|documentation)\b", link.group("label"), re.I)
     )
 
@@ -309,6 +328,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if _quoted(hit) or _purpose(hit) or _in_time_clause(hit) or _theirs(hit) or _use_of(hit):
             continue  # it wasn't "We can either get you that list or fix the incident"
+        if _example(hit) or _in_a_ui(context, passage.block):
+            continue  # "(e.g. deploy a branch)", "Change the name" among the form's clicks
         if _FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
         if _resolved_by_reference(context, hit):
@@ -322,7 +343,7 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
         if hit.match.group("clause") and _expected_behaviour(hit):
             continue  # "The structure should be flexible and scale with the incident"
         clause = hit.match.group("clause")
-        if clause and _names_system(_own_clause(clause), passage.text, hit.match.start("clause")):
+        if _names_system(_own_clause(clause or hit.words), passage.text, hit.start):
             continue  # "update the incident in PagerDuty": the tool is named
         if _TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
@@ -349,10 +370,52 @@ _FILE = re.compile(
     re.IGNORECASE,
 )
 """A file named in inline code or a link's words: `charts/values.yaml`, [best_bets.yml][x]."""
+_REPO_FILE = re.compile(
+    r"`(?![/~])[^`\n]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|cfg|md|js|ts|scss|css|html?"
+    r"|txt|go|java|lock|gemspec)`"
+    r"|(?<![\w/.-])(?![/~])[\w-]+(?:/[\w*.-]+)*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|cfg|md|js"
+    r"|ts|scss|css|gemspec)\b"
+    r"|\b(?-i:Makefile|Gemfile|Dockerfile|Procfile|Rakefile|README|CHANGELOG)\b",
+    re.IGNORECASE,
+)
+"""A file of a repository: a relative path with a source extension (`config/x.rb`,
+README.md) or a build file (Makefile, Gemfile)."""
+_FILE_NOUN = re.compile(
+    r"\b(?:helm\s+chart|tfvars)s?\b|\b(?:the|this|that|each)\s+(?:`[^`\n]+`\s+)?file\b",
+    re.IGNORECASE,
+)
+"""A file named by what it is: a chart, a variables file, "the `x` file" (where an edit goes)."""
 _EDIT = re.compile(
     r"^(?:edit|modify|update|change|add|amend|adjust|append|insert|set|configure|define)\b",
     re.IGNORECASE,
 )
+_FILE_OP = re.compile(r"^(?:delete|remove|replace|rename|copy|move|create)\b", re.IGNORECASE)
+"""What is done to a file of a repository as a whole (the file is what, a commit how)."""
+_ADDRESS = re.compile(
+    r"^\W*(?:(?:then|now|next|first|finally|also|please)\W+)?(?:you\s+(?:can|could|should|must"
+    r"|may|might|need\s+to|will\s+need\s+to|have\s+to)\s+(?:also\s+|now\s+|then\s+)?)?",
+    re.IGNORECASE,
+)
+"""How a change clause may open before its verb: "you should edit ...", "Then modify ..."."""
+
+
+def _bare(clause: str) -> str:
+    """A change clause from its verb: "you should edit the file" -> "edit the file"."""
+    found = _ADDRESS.match(clause)
+    return clause[found.end() :] if found is not None else clause
+
+
+def _edits_a_file(clause: str, context_text: str) -> bool:
+    """Whether a change clause edits a named file (the file is where, its content what: "you
+    should edit the `rds.tfvars` file", "Update the Makefile to use the lite stack") or does
+    something to a repository's file as a whole ("Delete the `config/new_defaults.rb` file",
+    "Replace the default README.md")."""
+    bare = _bare(clause)
+    if _EDIT.match(bare):
+        return any(p.search(context_text) for p in (_FILE, _REPO_FILE, _FILE_NOUN))
+    return bool(_FILE_OP.match(bare)) and bool(_REPO_FILE.search(bare))
+
+
 _REFERS_TO_CHANGES = re.compile(
     r"\brevert\s+(?:PR|pull\s+request|MR|merge\s+request)\b"
     r"|\b(?:the|your|these|those|this)\s+(?:[\w-]+\s+)?changes?\b",
@@ -360,7 +423,11 @@ _REFERS_TO_CHANGES = re.compile(
 )
 """A PR or merge of changes said before: a revert, "merge the changes"."""
 _AS_ABOVE = re.compile(
-    r"\bas\s+(?:above|below|described(?:\s+above)?|shown(?:\s+above)?|in\s+step\s+\d+)\b",
+    r"\bas\s+(?:above|below|follows|described(?:\s+(?:above|below))?|shown(?:\s+(?:above|below))?"
+    r"|in\s+step\s+\d+)\b"
+    # the steps that say how are announced: "Follow these steps to revoke old tokens"
+    r"|\b(?:follow|using|with)\s+(?:these|the\s+following|the\s+steps\s+below)\s*"
+    r"(?:steps|instructions|procedure)?\s+to\b",
     re.IGNORECASE,
 )
 """A change said with how elsewhere on the page: "update the two files as above"."""
@@ -377,18 +444,229 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
     section), or a change done in the place the sentence before names ("Create a key
     in Notify's dashboard ... you can revoke the old key")."""
     clause = _own_clause(hit.words)
-    if _EDIT.match(clause) and _FILE.search(clause):
+    if _edits_a_file(clause, clause) or _says_how_in_sentence(context, clause, hit.sentence):
         return True
-    if _AS_ABOVE.search(hit.sentence):
+    if _AS_ABOVE.search(hit.sentence) or _STEP_REFERENCE.search(hit.passage.text):
         return True
     if _GIT_CHANGE.search(hit.sentence) and (
         _REFERS_TO_CHANGES.search(hit.sentence) or _change_shown_before(context, hit.passage)
     ):
         return True
+    block = hit.passage.block
+    if _under_an_edit(context, block) or _edit_before_in_list(context, block, hit.sentence):
+        return True
+    if _contents_item(context, block):
+        return True
     return _place_before(hit) or _pointer_after(hit)
 
 
-_POINTER = re.compile(r"^\W*(?:see|follow|refer\s+to|read|use)\b.*(?:\]\(|\]\[|https?://)", re.I)
+_POINTER = re.compile(
+    r"^\W*(?:see|follow|refer\s+to|read|use|find\s+out\s+more|learn\s+more|more\s+information)\b"
+    r".*(?:\]\(|\]\[|https?://)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each block of a document is: block start lines (for bisection) and the blocks of
+    each list, built once per document so that look-ups stay linear in long lists."""
+
+    blocks: tuple[Block, ...]
+    starts: list[int]
+    items: dict[int, list[int]]
+    references: dict[str, str]
+    """Link reference definitions, `[label]: url`, by lower-case label."""
+    contents: dict[int, bool] = field(default_factory=dict)
+    """Whether each list (by id) is a list of contents, worked out once per list."""
+
+
+_LAYOUTS: dict[int, _Layout] = {}
+
+
+def _layout(context: CheckContext) -> _Layout:
+    blocks = context.document.blocks
+    known = _LAYOUTS.get(id(blocks))
+    if known is None or known.blocks is not blocks:
+        if len(_LAYOUTS) > 16:
+            _LAYOUTS.clear()
+        items: dict[int, list[int]] = {}
+        for index, block in enumerate(blocks):
+            if block.list_id is not None:
+                items.setdefault(block.list_id, []).append(index)
+        references = {
+            found.group(1).strip().lower(): found.group(2)
+            for line in context.document.lines
+            if (found := _DEFINITION.match(line)) is not None
+        }
+        known = _Layout(blocks, [block.span.line for block in blocks], items, references)
+        _LAYOUTS[id(blocks)] = known
+    return known
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s|$)")
+_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])")
+
+
+def _link_urls(context: CheckContext, text: str) -> list[str]:
+    """The addresses a text links: inline links, bare URLs and reference-style links (`[x][y]`,
+    `[x][]`, `[x]`) whose definitions the document holds."""
+    urls = [found.group("url") or found.group("bare") or "" for found in _LINK.finditer(text)]
+    references = _layout(context).references
+    for found in _REFERENCE_LINK.finditer(text):
+        label = (found.group(2) or found.group(1)).strip().lower()
+        if label in references:
+            urls.append(references[label])
+    return urls
+
+
+_REPOSITORY_FILE_URL = re.compile(
+    r"/(?:blob|tree|edit)/[^?#\s]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|md|js|ts|scss|css|txt"
+    r"|go|cfg|ini)(?:[?#]\S*)?$",
+    re.IGNORECASE,
+)
+"""A link to a file of a repository (`.../blob/main/data/repos.yml`): what an edit changes."""
+
+
+def _links_a_file(context: CheckContext, text: str) -> bool:
+    """Whether a text links a repository's file (inline or by reference)."""
+    if "[" not in text and "://" not in text:
+        return False
+    return any(_REPOSITORY_FILE_URL.search(url) for url in _link_urls(context, text))
+
+
+def _block_index(layout: _Layout, line: int) -> int | None:
+    """The index of the block that holds a source line, if any."""
+    index = bisect_right(layout.starts, line) - 1
+    if index >= 0 and line <= layout.blocks[index].span.end_line:
+        return index
+    return None
+
+
+def _block_at(context: CheckContext, line: int) -> Block | None:
+    layout = _layout(context)
+    index = _block_index(layout, line)
+    return layout.blocks[index] if index is not None else None
+
+
+_SHOWN_TEXT = re.compile(
+    r"\b(?:these|those|the\s+following|the\s+above|the\s+example)\s+(?:\w+\s+)?(?:lines|commands?"
+    r"|snippets?|code|examples?|styles|values)\b",
+    re.IGNORECASE,
+)
+"""Text the page shows that a change fills in: "Copy these lines and modify the class name",
+"The following example commands assume production; change the URL"."""
+_BY_MEANS = re.compile(
+    r"\bby\s+(?:committing|clicking|pressing|selecting|editing|running|using|following"
+    r"|opening|raising|merging)\b",
+    re.IGNORECASE,
+)
+"""How a change is made, said after it: "update the page by committing your edits"."""
+_STEP_REFERENCE = re.compile(r"\b(?:in|from|at|of)\s+step\s+\d+\b", re.IGNORECASE)
+"""A change that undoes or repeats a numbered step ("... paused in step 3")."""
+
+
+def _says_how_in_sentence(context: CheckContext, clause: str, sentence: str) -> bool:
+    """Whether the change's sentence says how: it edits (or carries in a PR) a file it links
+    ("update the [exemption list][x]" where x is `.../blob/.../list.rb`, "Create a PR which
+    adds the team to [alphagov.yml](...)"), it fills in text the page shows ("Copy these lines
+    and modify the class name"), or it names the means after the change ("... by committing
+    your edits", "by pressing the bin icon")."""
+    bare = _bare(clause)
+    changes_a_file = _EDIT.match(bare) or _FILE_OP.match(bare) or _GIT_CHANGE.search(sentence)
+    if changes_a_file and _links_a_file(context, sentence):
+        return True
+    if _SHOWN_TEXT.search(sentence) and _EDIT_VERB.search(clause):
+        return True
+    return _BY_MEANS.search(sentence) is not None
+
+
+def _list_items_before(context: CheckContext, block: Block, count: int) -> list[Block]:
+    """Up to `count` items of the block's list right before it, nearest first."""
+    if block.list_id is None:
+        return []
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    if here is None:
+        return []
+    listed = layout.items.get(block.list_id, [])
+    before = listed[max(0, bisect_left(listed, here) - count) : bisect_left(listed, here)]
+    return [layout.blocks[i] for i in reversed(before)]
+
+
+def _edit_before_in_list(context: CheckContext, block: Block, sentence: str) -> bool:
+    """Whether a PR or merge carries an edit of a named file that an item just before it in
+    the same list asks for ("1. Edit the [fastly logs Terraform][x]. ... 3. Raise a PR, get a
+    review, merge and deploy")."""
+    if not _GIT_CHANGE.search(sentence):
+        return False
+    lines = context.document.lines
+    for item in _list_items_before(context, block, _FORM_STEPS):
+        text = read_block(lines, item).text
+        if _EDIT_VERB.search(text) and (
+            _links_a_file(context, text) or any(p.search(text) for p in (_FILE, _REPO_FILE))
+        ):
+            return True
+    return False
+
+
+_ANCHOR_ITEM = re.compile(r"^\W*\[[^\]\n]+\]\(#[^)\s]*\)\W*$")
+
+
+def _contents_item(context: CheckContext, block: Block) -> bool:
+    """Whether a list item is an entry of a list of contents: most items of its list are only
+    a link to a section of the page ("1. Open a Pull Request (PR)", "2. [Wait for CI](#wait)"):
+    the title of a section that says how."""
+    if block.list_id is None:
+        return False
+    layout = _layout(context)
+    known = layout.contents.get(block.list_id)
+    if known is None:
+        items = layout.items.get(block.list_id, [])
+        lines = context.document.lines
+        anchors = sum(
+            1 for i in items if _ANCHOR_ITEM.match(read_block(lines, layout.blocks[i]).text)
+        )
+        known = len(items) >= _CONTENTS_ITEMS and 2 * anchors >= len(items)
+        layout.contents[block.list_id] = known
+    return known
+
+
+_CONTENTS_ITEMS = 3
+
+
+def _lead_in(context: CheckContext, block: Block) -> Block | None:
+    """The paragraph a list hangs from: the block right before the list's first item, if it
+    is not deeper in a list (the lead-in "edit the file and add:")."""
+    if block.list_depth == 0 or block.list_id is None:
+        return None
+    layout = _layout(context)
+    first = layout.items.get(block.list_id, [0])[0]
+    for other in reversed(layout.blocks[max(0, first - 3) : first]):
+        if other.kind == "html":
+            continue
+        if other.kind == "heading" or other.list_depth >= block.list_depth:
+            return None
+        return other
+    return None
+
+
+def _under_an_edit(context: CheckContext, block: Block) -> bool:
+    """Whether a list item details an edit of a named file that its lead-in asks for ("you
+    should edit the `rds.tfvars` file ... and add the following:" then "* Change `x` from
+    false to true"): the item is what to write, the file where."""
+    lead = _lead_in(context, block)
+    if lead is None:
+        return False
+    text = read_block(context.document.lines, lead).text
+    return any(
+        _EDIT_VERB.search(sentence.text) is not None
+        and any(p.search(sentence.text) for p in (_FILE, _REPO_FILE, _FILE_NOUN))
+        for sentence in sentences(text)
+    )
+
+
+_EDIT_VERB = re.compile(r"\b(?:edit|modify|update|change|amend|adjust)\b", re.IGNORECASE)
 
 
 def _pointer_after(hit: Hit) -> bool:
@@ -418,6 +696,64 @@ def _use_of(hit: Hit) -> bool:
     return _USED_TO.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
 
 
+_EXAMPLE = re.compile(
+    r"\((?:e\.?\s?g\.?|for\s+example|for\s+instance|such\s+as)\b[^()]*$"
+    r"|^\W*(?:for\s+example|for\s+instance|e\.g\.)\W+(?:you|we)\s+(?:can|could|might|may)\b",
+    re.IGNORECASE,
+)
+
+
+def _example(hit: Hit) -> bool:
+    """Whether the change is given as an example: inside brackets that open with "e.g." ("(e.g.
+    run it locally, or deploy a branch to integration)"), or a sentence that opens "For example,
+    you can ..." (what can be done, not what to do)."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _EXAMPLE.search(hit.passage.text[start : hit.start]) is not None
+
+
+_UI = re.compile(
+    r"\b(?:click(?:ing|ed)?|press(?:ing)?|tap|tick|untick)\s+(?:on\s+)?(?:the\s+|a\s+)?\S"
+    r"|\b(?:button|icon|tab|drop-?down|checkbox|check\s+box|menu|web\s+UI|screen|form|field)s?\b"
+    r"|\b(?:(?:web|user|admin)\s+interface|(?-i:the\s+UI|[A-Z][\w-]*\s+(?:interface|UI)))\b"
+    r"|\bin\s+the\s+top\s+(?:left|right)\b"
+    # a field or a button known by its label: the "Customized message", the 'Privacy' setting
+    r"|\bthe\s+(?:[\"'\u201c\u2018])(?-i:[A-Z])[\w ]{1,30}(?:[\"'\u201d\u2019])",
+    re.IGNORECASE,
+)
+"""A user interface the reader works in: a click, a button or a field, "the UI"."""
+
+
+def _in_a_ui(context: CheckContext, block: Block) -> bool:
+    """Whether the change is done in a user interface that its text or the items before it
+    drive ("1. Click 'Manage'. 2. Change the email address. 3. Click 'Update profile'", "delete
+    the lock using the UI", "in the top left of the Kibana interface ... change this to `x`"):
+    the form is the tool, its fields are named where the reader is."""
+    lines = context.document.lines
+    if _UI.search(read_block(lines, block).text):
+        return True
+    if block.list_depth == 0 or block.list_id is None:
+        return False
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    if here is None:
+        return False
+    listed = layout.items.get(block.list_id, [])
+    items = listed[max(0, bisect_left(listed, here) - _FORM_STEPS) : bisect_left(listed, here)]
+    for index in reversed(items):  # back through the form's short steps
+        text = read_block(lines, layout.blocks[index]).text
+        if _UI.search(text):
+            return True
+        if len(text.split()) > _FORM_STEP_WORDS:
+            return False
+    return False
+
+
+_FORM_STEP_WORDS = 12
+"""At most this many words in a step of a form ("Set the repository name to the new name")."""
+_FORM_STEPS = 4
+"""At most this many of a form's steps between a change and the click that opened the form."""
+
+
 def _theirs(hit: Hit) -> bool:
     """Whether the change is someone else's to make ("... so they can fix it themselves")."""
     start = hit.passage.sentence_at(hit.start).start
@@ -432,10 +768,12 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
     block that is not only reads (the content to write), or for a lead-in, a list (its
     details, "Apply the workspace:" and the linked workspaces)."""
     clause = _CONNECTIVE.sub("", _own_clause(clause))
-    if _EDIT.match(clause) and _FILE.search(passage.text):
+    if _edits_a_file(clause, passage.text):
         return True
     sentence = _sentence_from(context, step.source or passage.block.span)
-    if _AS_ABOVE.search(sentence):
+    if _says_how_in_sentence(context, clause, sentence):
+        return True
+    if _AS_ABOVE.search(sentence) or _STEP_REFERENCE.search(passage.text):
         return True
     if _GIT_CHANGE.search(sentence) and (
         _REFERS_TO_CHANGES.search(sentence) or _change_shown_before(context, passage)
@@ -448,6 +786,14 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
         return True
     if step.source is None:
         return False
+    block = _block_at(context, step.source.line)
+    if block is not None and (
+        _STEP_REFERENCE.search(read_block(context.document.lines, block).text)
+        or _under_an_edit(context, block)
+        or _edit_before_in_list(context, block, sentence)
+        or _contents_item(context, block)
+    ):
+        return True
     return _place_before_step(context, step.source, clause) or _pointer_after_step(
         context, step.source
     )
@@ -520,7 +866,7 @@ _THIS = re.compile(r"^[a-z]+\s+(?:this|it|that)\b", re.IGNORECASE)
 
 
 _PLACE = re.compile(
-    r"\b(?:in|on|via|using|through|from)\s+(?:the\s+)?(?-i:[A-Z][\w.-]*(?:'s|\u2019s)?)"
+    r"\b(?:in|on|via|using|through|from)\s+\[?(?:the\s+)?(?-i:[A-Z][\w.-]*(?:'s|\u2019s)?)"
     r"(?:\s+(?:dashboard|console|UI|portal|app|settings))?",
     re.IGNORECASE,
 )
@@ -532,11 +878,24 @@ _TIME_CLAUSE = re.compile(
 )
 
 
+_GOAL_CLAUSE = re.compile(
+    r"\b(?:if|in\s+case|unless|whether)\s+(?:you|we|they)\s+(?:(?:ever|also|still|later|then"
+    r"|only|do|don't|do\s+not)\s+)?(?:need|needs|want|wish|have|decide|choose|plan|are\s+going"
+    r"|were\s+to)\s+(?:to\s+)?(?:(?:also|urgently|quickly|manually)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _in_time_clause(hit: Hit) -> bool:
     """Whether the change is inside a clause of time about the reader ("Escalate as soon as you
-    begin to consider failing over"): when the instruction applies, not the instruction."""
+    begin to consider failing over"), or is the goal a condition states ("If you need to rotate
+    the secret, note that ...", "in case you need to revert the changes"): when or in which
+    case the instruction applies, not the instruction."""
     start = hit.passage.sentence_at(hit.start).start
-    return _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None
+    if _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None:
+        return True
+    window = max(start, hit.start - 80)
+    return _GOAL_CLAUSE.search(hit.passage.text, window, hit.start) is not None
 
 
 _OPEN_QUOTE = re.compile(r"\"|\u201c|\u201d")
@@ -804,6 +1163,9 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             context, match.group(0), step, passage
         ):
             continue  # "Edit `values.yaml`:" and its content, "merge the changes"
+        source_block = _block_at(context, step.source.line)
+        if source_block is not None and _in_a_ui(context, source_block):
+            continue  # "Change the email address" among the form's clicks
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
@@ -813,10 +1175,13 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # "check the usual dashboard": RB104 names what is missing
         if match.start() == 0 and _place_named_before(context, step.source):
             continue  # "Sign in to [the desk](...) and raise a CR"
-        words = " ".join(match.group(0).split())
+        start = match.start() + len(match.group(0)) - len(_bare(match.group(0)))
+        if start >= match.end():
+            start = match.start()
+        words = " ".join(passage.text[start : match.end()].split())
         yield Finding(
             "RB108",
-            passage.span(*match.span()),
+            passage.span(start, match.end()),  # the change itself, not "you can"
             f'"{words}" asks for an action but names no tool or command',
             "name the registry tool (inline code) or give the exact command in a code block",
             words,

@@ -15,6 +15,7 @@ from compiler.rules.assumptions.scan import (
     _ROLE_NOUN,
     _ROLE_WORD,
     Hit,
+    _links_by_reference,
     _one_per_line,
     _scan,
     _with_model_flags,
@@ -200,13 +201,16 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
         if _used_as_noun(hit) or _part_of_a_name(hit):
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
-        if _known(actor, assigned) or _reachable(hit) or own_team(actor):
-            continue
+        alternatives = _ALTERNATIVES.split(actor)
+        if any(_known(a, assigned) or own_team(a) for a in alternatives) or _reachable(hit):
+            continue  # one defined alternative is enough: "your team or other colleagues"
         if _reached_in_section(context, hit):
             continue
         if defined is None:
             defined = _document_roles(context)
-        if _named(unmodified(actor), defined) or _chosen_by_known(hit, assigned | defined):
+        if any(_named(unmodified(a), defined) for a in alternatives) or _chosen_by_known(
+            hit, assigned | defined
+        ):
             continue
         if _permitted(hit):
             continue  # "feel free to contact our support team": a permission, not a step
@@ -276,11 +280,22 @@ def _used_as_noun(hit: Hit) -> bool:
     return _BEFORE_A_VERB.search(hit.passage.text, max(start, verb - 40), verb) is None
 
 
+_ALTERNATIVES = re.compile(r"\s+or\s+|\s*/\s*", re.IGNORECASE)
+_QUEUE = re.compile(
+    r"\b(?:re)?assign(?:ing|ed)?\s+(?:it|them|the\s+[\w-]+)\s+to\s+(?:`[^`\n]+`|\[)",
+    re.IGNORECASE,
+)
+"""A hand-over through a ticket queue named: "by reassigning it to `3rd line--Content`"."""
+
+
 def _reachable(hit: Hit) -> bool:
     """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
     link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
     said = hit.match.group(0)  # the contact's own words: "Phone the DBA" gives no number
-    return bool(_CHANNEL.search(hit.sentence.replace(said, " ").replace(hit.words, " ")))
+    rest = hit.sentence.replace(said, " ").replace(hit.words, " ")
+    if _CHANNEL.search(rest) or _QUEUE.search(hit.sentence):
+        return True
+    return _links_by_reference(hit.context, rest)
 
 
 def _reached_in_section(context: CheckContext, hit: Hit) -> bool:
@@ -314,10 +329,12 @@ _ANYONE = re.compile(
     r"^(?:others?|someone|somebody|anyone|people|folks|everyone|them|stakeholders)$", re.IGNORECASE
 )
 _NOT_AN_OBJECT = re.compile(
-    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|to|if|when|whether)\b",
+    r"(?:you|yourself|as|in|for|about|during|on|at|by|from|with|to|if|when|whether|how|what"
+    r"|why|where|which)\b",
     re.IGNORECASE,
 )
-"""Words a contact verb's object never starts with: the reader, or a preposition."""
+"""Words a contact verb's object never starts with: the reader, a preposition, or a question
+asked ("ask how long someone needs")."""
 
 
 def _title_word(hit: Hit) -> bool:
@@ -386,7 +403,10 @@ def _described_contact(hit: Hit) -> bool:
     if clause is not None and not _READER.search(before, clause.end()):
         return True  # "They may also serve as a liaison to keep stakeholders up to date"
     subjects = list(_CONTACT_SUBJECT.finditer(hit.passage.text, max(start, verb - 60), verb))
-    return bool(subjects) and subjects[-1].group("subject").lower() not in ("you", "we")
+    if not subjects:
+        return False
+    subject = subjects[-1].group("subject") or subjects[-1].group("thing")
+    return subject.lower() not in ("you", "we")
 
 
 _THIRD_PERSON_CLAUSE = re.compile(
@@ -406,9 +426,13 @@ _PRONOUN_SUBJECT = re.compile(
 
 
 _CONTACT_SUBJECT = re.compile(
-    r"\b(?P<subject>you|we|he|she|they|it|this|that|(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"\b(?P<subject>you|we|he|she|they|it|this|that|which|(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+    r"|(?-i:[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}))\s+"
     r"(?:(?:will|would|may|might|can|could|should|must)\s+(?:also\s+)?(?:want\s+to\s+|need\s+to\s+"
-    r"|have\s+to\s+)?|(?:wants|needs|has)\s+to\s+)(?:\w+ly\s+)?$",
+    r"|have\s+to\s+)?|(?:wants|needs|has)\s+to\s+)(?:\w+ly\s+)?$"
+    # a thing does it, with no modal: "checks which notify X", "the jobs that run the backups
+    # send metrics to X"
+    r"|\b(?P<thing>which|that|the\s+(?:[\w-]+\s+){0,2}?[\w-]+s)\s+(?:\w+ly\s+)?$",
     re.IGNORECASE,
 )
 _REFERS_BACK_TO = re.compile(r"^(?:such|these|those|that|this|said|the\s+same)\s", re.IGNORECASE)

@@ -196,6 +196,9 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
+        if _not_a_judgement(hit):
+            excused.add(hit.span.line)  # nor is a decision on them a judgement
+            continue  # "Fill in `<id>` as appropriate", "so you can swap it if needed"
         if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
             excused.add(hit.span.line)  # a decision on these words is not the reader's either
             continue
@@ -300,6 +303,58 @@ def _when_not_what(hit: Hit) -> bool:
         return False
     start = hit.passage.sentence_at(hit.start).start
     return _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None
+
+
+_FILL_WORDS = re.compile(
+    r"^(?:as\s+(?:appropriate|relevant|required|needed|necessary)|accordingly)$", re.IGNORECASE
+)
+_FILLS_IN = re.compile(
+    r"\b(?:fill\s+in|substitute|populate|replace)\b|`[^`\n]*[<\[{][^`\n]*`"
+    r"|\b(?:these|those|the\s+following|the\s+example)\s+(?:\w+\s+)?(?:lines|commands?|snippets?"
+    r"|code|examples?)\b",
+    re.IGNORECASE,
+)
+"""A value filled in: a placeholder, or text the page shows ("Fill in `<id>` as appropriate",
+"Copy these lines and modify the class name as required"): the value is the case's own."""
+_POSSIBLE = re.compile(r"^(?:where|if|when(?:ever)?)\s+possible$", re.IGNORECASE)
+_EXCEPTION = re.compile(
+    r"^\W*(?:only\s+(?:\w+\s+){1,6}?(?:if|where|when|unless)\b|(?:\w+\s+){1,6}?only\s+(?:if|where"
+    r"|when)\b)",
+    re.IGNORECASE,
+)
+"""The exception to a default, written next: "Only use the API where the app lacks support"."""
+_OPEN_LATER = re.compile(r"\byou\s+can\s+always\b", re.IGNORECASE)
+_PURPOSE_OF = re.compile(r"\bso\s+(?:that\s+)?(?:you|we|they)\s+can\b", re.IGNORECASE)
+_NOW_AND_THEN = re.compile(
+    r"\b(?:sometimes|occasionally|at\s+times|in\s+some\s+cases|from\s+time\s+to\s+time)\s*,?"
+    r"\s+(?:you|we)\s+$",
+    re.IGNORECASE,
+)
+_FEEL_FREE = re.compile(r"\bfeel\s+free\b", re.IGNORECASE)
+
+
+def _not_a_judgement(hit: Hit) -> bool:
+    """Whether vague words leave nothing to judge: they qualify filling in a value ("Fill in
+    `<id>` and `<name>` as appropriate"); a default whose exception the next sentence writes
+    ("Use the app where possible. Only use the API where the app lacks support"); a
+    reassurance ("You can always restore it later if needed"); a purpose ("so you can swap it
+    if needed"); a case that arises now and then ("Sometimes you may need to demo a branch",
+    then how); a permission ("feel free to drop off at your discretion")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    before = hit.passage.text[sentence.start : hit.start]
+    if _FILL_WORDS.match(hit.words) and _FILLS_IN.search(sentence.text):
+        return True
+    if _POSSIBLE.match(hit.words):
+        index = bisect_left(hit.passage.sentence_starts, sentence.start)
+        following = hit.passage.sentences[index + 1 : index + 2]
+        if any(_EXCEPTION.match(s.text) for s in following):
+            return True
+    if _OPEN_LATER.search(before) or _PURPOSE_OF.search(before) or _FEEL_FREE.search(before):
+        return True
+    return bool(_HEDGE_MAY.match(hit.words)) and _NOW_AND_THEN.search(before) is not None
+
+
+_HEDGE_MAY = re.compile(r"^(?:may|might)\b", re.IGNORECASE)
 
 
 def _musing(hit: Hit) -> bool:

@@ -327,6 +327,41 @@ _CHANNEL = re.compile(
 )
 
 
+_DEFINITION_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*\S")
+_BRACKETED = re.compile(r"\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])")
+_REFERENCE_LABELS: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
+def _reference_labels(context: CheckContext) -> frozenset[str]:
+    """The labels of the document's link reference definitions (`[Senior Tech]: https://...`),
+    lower case, read once per document."""
+    lines = context.document.lines
+    known = _REFERENCE_LABELS.get(id(lines))
+    if known is None or known[0] is not lines:
+        if len(_REFERENCE_LABELS) > 16:
+            _REFERENCE_LABELS.clear()
+        labels = frozenset(
+            found.group(1).strip().lower()
+            for line in lines
+            if "]:" in line and (found := _DEFINITION_LABEL.match(line)) is not None
+        )
+        known = (lines, labels)
+        _REFERENCE_LABELS[id(lines)] = known
+    return known[1]
+
+
+def _links_by_reference(context: CheckContext, text: str) -> bool:
+    """Whether a text holds a reference-style link the document defines (`[x][y]`, `[x][]`,
+    or the shortcut `[GOV.UK Senior Tech]`): a link, though no URL is written beside it."""
+    if "[" not in text:
+        return False
+    labels = _reference_labels(context)
+    return any(
+        (found.group(2) or found.group(1)).strip().lower() in labels
+        for found in _BRACKETED.finditer(text)
+    )
+
+
 _CHOSEN_BY = re.compile(
     r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
     r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)"

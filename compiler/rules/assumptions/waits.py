@@ -86,9 +86,25 @@ _WAIT_FOR = re.compile(r"\s+for\s+(?!\d)[\w/-]", re.IGNORECASE)
 _SCHEDULE = re.compile(
     r"\b(?:working|business|office)\s+hours\b|\bnext\s+(?:day|week|release|maintenance|morning"
     r"|shift|business\s+day)|\btomorrow\b"
-    r"|\bshipped\b|\breleased\b|\bnext\s+scheduled\b|\bscheduled\s+to\s+run\b",
+    r"|\bshipped\b|\breleased\b|\bnext\s+scheduled\b|\bscheduled\s+to\s+run\b"
+    # a schedule said as a period: "wait overnight for the sync", "on an hourly basis"
+    r"|\bovernight\b|\b(?:hourly|daily|nightly|weekly)\b",
     re.IGNORECASE,
 )
+_NOT_WAITING = re.compile(
+    # a watch or a wait named, not asked: "run Sass in watch mode", "skip the wait", "a metric
+    # we monitor", "we monitor various metrics to determine ..." (what the team does, described)
+    r"^(?:watch|wait)\s+(?:mode|this\s+space)\b",
+    re.IGNORECASE,
+)
+_DESCRIBED = re.compile(
+    r"(?:\b(?:skip|skipping|skipped)\s+the\s+|\bwe\s+(?:also\s+|currently\s+|actively\s+"
+    r"|constantly\s+|continuously\s+)?|\b(?:if|in\s+case)\s+(?:you|we)\s+(?:want|need|wish)\s+to"
+    r"\b[^,;:.]*)$",
+    re.IGNORECASE,
+)
+"""What comes before a watch or a wait that describes it or states a goal: "skip the wait",
+"we monitor ...", "If you want to use analytics to monitor the test, talk to ..."."""
 
 
 @rule(
@@ -123,6 +139,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue
         if _NO_WAIT.search(hit.passage.text, max(0, hit.start - 30), hit.start):
             continue  # "You don't need to wait for the IC": the text says not to wait
+        if _NOT_WAITING.match(hit.words) or _described(hit):
+            continue  # "run Sass in watch mode", "we monitor various metrics"
         if not implied and not _instructs(hit.sentence):
             continue
         if _WATCH.match(hit.words) and (_standing_watch(hit, blocks) or _means(hit)):
@@ -157,6 +175,13 @@ _CAPABILITY = re.compile(
     r"\b(?:help(?:s)?\s+(?:you\s+)?|allows?\s+(?:you\s+)?|lets?\s+you\s+|used\s+)to\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+
+
+def _described(hit: Hit) -> bool:
+    """Whether the words before the watch or wait, in its sentence, describe it or make it a
+    goal (`_DESCRIBED`)."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _DESCRIBED.search(hit.passage.text, max(start, hit.start - 80), hit.start) is not None
 
 
 _MEANS = re.compile(r"\byou\s+can\s+(?:also\s+)?$", re.IGNORECASE)
