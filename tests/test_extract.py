@@ -94,7 +94,7 @@ def test_escalation_and_jumps() -> None:
     found = extract(
         parse(
             "## Steps\n\n1. Escalate to the DBA.\n2. Go to step 1.\n"
-            "3. Follow [the checks](#steps).\n"
+            "3. Repeat [the checks](#steps).\n"
         )
     )
     assert found[0].kind == "escalate"

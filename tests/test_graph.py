@@ -96,6 +96,40 @@ def test_anchor_jumps_only_with_jump_words(compile_text: Compile) -> None:
     assert codes(art, "RB3") == ["RB301"]
 
 
+def test_following_another_sections_instructions_is_no_jump(compile_text: Compile) -> None:
+    # A real page: "Follow the instructions to [assign users](#assign)" in one section went to
+    # that later section as a jump, so every step of the sections between was unreachable
+    # (dozens of RB305) and a later "follow the steps to [x](#earlier)" looped (RB302).
+    art = compile_text(
+        "## Add an account\n\n1. Open the admin page.\n"
+        "2. Follow the instructions to [grant a role](#grant-a-role) using the new name.\n\n"
+        "## Rename an account\n\n1. Open the admin page.\n2. Change the name.\n\n"
+        "## Grant a role\n\n1. Open the roles tab.\n2. Pick the role.\n\n"
+        "## Reset a role\n\n1. Follow the steps in [grant a role](#grant-a-role) first.\n"
+        "2. Clear the role.\n"
+    )
+    assert codes(art, "RB30") == []
+    assert all(len(step.next) <= 1 for step in art.steps)
+    looped = compile_text(
+        "## Checks\n\n1. Check the pods.\n2. Restart the pod.\n"
+        "3. Go back to [the checks](#checks).\n"
+    )
+    assert [e.to for e in looped.steps[2].next] == ["checks/check-the-pods"]
+
+
+def test_a_stop_until_something_is_done_is_a_pause_not_the_end(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Checks\n\n1. Run `oc get nodes`.\n"
+        "2. If it lists no nodes, you must stop here and ask for access before continuing.\n"
+        "3. Run `oc get pods`.\n"
+    )
+    assert codes(art, "RB305") == []
+    ended = compile_text(
+        "## Checks\n\n1. Run `oc get nodes`.\n2. Stop here.\n3. Run `oc get pods`.\n"
+    )
+    assert codes(ended, "RB305") == ["RB305"]
+
+
 def test_each_sentence_jumps_under_its_own_condition(compile_text: Compile) -> None:
     art = compile_text(
         "## Steps\n\n1. Check the disk.\n2. Read the usage. If it is above 90%, go to step 4. "

@@ -22,12 +22,28 @@ _STOP = re.compile(
     re.IGNORECASE,
 )
 """The procedure ends here: "stop here", "then stop", "you are done", "no further action"."""
+_PAUSE = re.compile(
+    r"\bbefore\s+(?:you\s+)?(?:continu|proceed|carry(?:ing)?\s+on|go(?:ing)?\s+on|mov(?:e|ing)\s+on)",
+    re.IGNORECASE,
+)
+"""A stop that waits for something and then goes on ("stop here and get a new key before
+continuing") is a pause, not the end of the procedure."""
 _LINK_JUMP = re.compile(
     r"\b(?:go|skip|jump|continue|proceed|return|move)\s+(?:back\s+)?to\s+\[[^\]]*\]\(#[^)]*\)",
     re.IGNORECASE,
 )
 
 
+_ANCHOR_GOTO = re.compile(
+    r"\b(?:go|skip|jump|continue|proceed|return|move|start\s+over|repeat|restart)\b"
+    r"(?!\s+(?:the\s+)?(?:instructions|steps|process|procedure)\s+(?:in|to|from|at|under)\b)"
+    r"[^.;:]{0,60}?\[[^\]]*\]\(#",
+    re.IGNORECASE,
+)
+"""A link into the page is a jump only when a go-to verb leads to it ("go to [Rollback](#rb)",
+"repeat [the check](#check)"). "Follow the instructions to [assign users](#assign)" asks for
+that section's work and then goes on: taking it as a jump would skip, and so make unreachable,
+every step between here and there."""
 _OTHERWISE = re.compile(r"\s*otherwise\b", re.IGNORECASE)
 _JUMP_HINTS = ("step", "stop", "done", "further", "nothing", " the runbook", " the procedure")
 """Words every jump but an anchor link has one of: a cheap test before the patterns run."""
@@ -82,12 +98,22 @@ def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
         if reference:
             target = reference.group("n") or reference.group("r")
             found.append(Jump(target, "step-number", span, _jump_condition(sentence)))
-        elif _STOP.search(sentence):
+        elif _STOP.search(sentence) and not _paused(block, sentence):
             found.append(Jump("end", "end", span, _jump_condition(sentence)))
     if found or not _JUMP_WORDS.search(text):
         return tuple(found)
+    if not _ANCHOR_GOTO.search(text):
+        return ()  # "Follow the instructions to [assign users](#assign)": do that, then go on
     anchors = [href[1:] for href in block.links if href.startswith("#") and len(href) > 1]
     return (Jump(anchors[0], "anchor", span),) if anchors else ()
+
+
+def _paused(block: Block, clause: str) -> bool:
+    """The stop's whole sentence goes on later ("you must stop here and get a new key before
+    continuing"): the clause alone may have lost the "before continuing"."""
+    return any(
+        _PAUSE.search(part.text) for part in sentences(block.text) if clause.strip() in part.text
+    ) or bool(_PAUSE.search(clause))
 
 
 def _jump_condition(sentence: str) -> str | None:
