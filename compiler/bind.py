@@ -241,7 +241,10 @@ def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Spa
         detail = (
             "console code (Ruby, Python, SQL, ...), not a shell command: no registry tool runs it"
         )
-        return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
+        unbound = _unbound(draft, BindingIssue("unbound-command", span, command, detail))
+        # When the line also reads as shell (`x = 1; rm -rf /srv`), its shell stages' words
+        # count too: a destructive part is never lost to the console reading.
+        return _with_effect(unbound, _inline_effect(command))
     parsed = split_pipeline(command)
     if parsed is None or not parsed.stages:
         detail = "the command could not be split into words (unbalanced quotes?)"

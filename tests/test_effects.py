@@ -177,6 +177,9 @@ def test_console_code_in_a_block_makes_the_step_destructive(compile_text: Compil
         "SELECT id FROM jobs WHERE state = 'dead'; SELECT 1;",
         'queue = Jobs::Queue.new("low")',
         "import shutil",
+        "BEGIN;",
+        "COMMIT",
+        "VACUUM (VERBOSE) jobs;",
     ],
 )
 def test_console_code_is_recognised(line: str) -> None:
@@ -192,6 +195,10 @@ def test_console_code_is_recognised(line: str) -> None:
         "set -euo pipefail",
         "./bin/rails runner 'Ledger.tidy'",
         "JOBS=$(oc get jobs -o name)",
+        "SELECT=1 rm -rf /srv",
+        "ROLLBACK=no helm uninstall ledger",
+        "TRUNCATE= oc get pods",
+        "ledger=Jobs::Queue.new oc get pods",
     ],
 )
 def test_shell_lines_are_not_console_code(line: str) -> None:

@@ -59,11 +59,18 @@ _CALL_CHAIN = re.compile(
 method, never a program's name (`deploy.sh` is a script, `python3.11` a program)."""
 _STATEMENT = re.compile(
     r"(?:SELECT|INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|WITH\s+\w+\s+AS|CREATE|DROP"
-    r"|ALTER|TRUNCATE|GRANT|REVOKE|BEGIN|COMMIT|ROLLBACK|VACUUM|EXPLAIN|FLUSHALL|FLUSHDB)\b"
+    r"|ALTER|TRUNCATE|GRANT|REVOKE|BEGIN|COMMIT|ROLLBACK|VACUUM|EXPLAIN|FLUSHALL|FLUSHDB)"
+    # A keyword ends at a space, a `(`, a `;` or the line's end, never at `=`: `SELECT=1 rm -rf
+    # /srv` is a shell variable set for one command.
+    r"(?=[\s(;]|$)(?!\s*=)"
     r"|(?i:select\s.+\sfrom|insert\s+into|delete\s+from|update\s+\w+\s+set)\b"
     # `jobs = Queue.new("low")`: sh has no spaced assignment; `import os`, `from x import y`
     r"|[a-z_]\w*\s+=\s+\S|(?:import\s+[\w.]+(?:\s+as\s+\w+)?|from\s+[\w.]+\s+import\s+\w+)\s*$"
 )
+
+_SHELL_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=(?!=)\S*(?:\s|$)")
+"""`SELECT=1 rm -rf /srv`, `JOBS=$(oc get jobs)`: a first word that sets a shell variable (no
+spaces around `=`) makes the line a shell command, whatever the name."""
 
 
 def is_console_code(line: str) -> bool:
@@ -72,6 +79,8 @@ def is_console_code(line: str) -> bool:
     statement (`SELECT ...`, `TRUNCATE jobs;`, `jobs = Queue.new`, `import os`). Its `{ |x| }`
     blocks and `;` are the language's, not pipes and separators."""
     stripped = line.strip()
+    if _SHELL_ASSIGNMENT.match(stripped):
+        return False
     if _STATEMENT.match(stripped):
         return True
     first = stripped.split(maxsplit=1)[0] if stripped else ""

@@ -103,3 +103,28 @@ def test_a_destructive_stage_after_a_pipe_is_never_lost(real_env: Environment) -
     command = "oc get pods -n billing -o name | xargs oc delete"
     step = _only_step(_compile(real_env, f"```\n{command}\n```"))
     assert step.effect == "destructive"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "SELECT=1 rm -rf /srv",
+        "BEGIN=1 kubectl delete ns prod",
+        "x = 1; rm -rf /srv",
+        "COMMIT=abc oc delete namespace billing",
+        "DROP=yes rm -rf /var/lib/ledger",
+        "EXPLAIN=0 kubectl drain node-7 --force",
+        "VACUUM=full redis-cli -n 3 flushall",
+        "$ count = 3; oc delete pod ledger-0",
+        "$ ledger = x && kubectl delete ns ledger",
+        "$ x = 1; rm -rf /srv",
+        "$ GRANT=all kubectl delete ns prod",
+    ],
+)
+def test_a_shell_command_that_looks_like_console_code_stays_destructive(
+    real_env: Environment, command: str
+) -> None:
+    artifact = _compile(real_env, f"```\n{command}\n```")
+    step = _only_step(artifact)
+    assert step.effect == "destructive" and step.kind == "action" and step.requires_approval
+    assert "RB303" in [d.code for d in artifact.diagnostics]
