@@ -108,15 +108,22 @@ def prose_effect(draft: DraftStep) -> Effect | None:
     return "destructive" if "destructive" in inline else None
 
 
+_RUN = r"(?:run|use|execute|call|invoke|type|enter|try)"
 _NEGATED_BEFORE = re.compile(
-    r"\b(?:not|never|no|avoid|without|instead\s+of|rather\s+than)\b[^.;:`]*$|n't\b[^.;:`]*$",
+    # The negation governs the command itself: "do not run `x`", "never `x`", "avoid running
+    # `x`", "without using `x`", "instead of `x`", "rather than running `x`" ...
+    rf"(?:(?:\bnot|\bnever|n't)\s+(?:\w+ly\s+)?(?:{_RUN}\s+)?"
+    rf"|\b(?:avoid(?:ing)?|without|instead\s+of|rather\s+than)\s+(?:{_RUN}(?:ning|ing)?\s+)?)"
+    # ... or a command it forbids that this one is listed with ("do not run `x` or `y`").
+    r"(?:the\s+(?:command\s+)?)?(?:`[^`]*`\s*,?\s*(?:(?:or|and|nor)\s+)?)*$",
     re.IGNORECASE,
 )
 
 
 def _asked_inline_code(draft: DraftStep) -> list[str]:
     """The inline commands an instruction asks for ("Run `redis-cli flushdb` on the host"),
-    not those it forbids ("do not run `x`", "instead of `y`")."""
+    not those it forbids ("do not run `x`", "instead of `y`"). A negation elsewhere in the
+    sentence forbids nothing ("Without waiting for the replica, run `x`")."""
     asked = []
     for code in draft.inline_code:
         offset = draft.text.find(f"`{code.text}`")

@@ -252,6 +252,22 @@ def test_destructive_verbs_in_prose(
         ("Do not run `redis-cli -n 3 flushdb` on a primary.", False),
         ("Use `redis-cli -n 3 dbsize` instead of `redis-cli -n 3 flushdb`.", False),
         ("Run `redis-cli -n 3 dbsize` on the cache host.", False),
+        # A negation earlier in the sentence that does not govern the command cancels nothing
+        # (programs outside the registry, no destructive word of prose in the command) ...
+        ("Without waiting for the replica, run `redis-cli -n 3 flushall`.", True),
+        ("Without pausing the queue first, run `dropdb ledger_cache`.", True),
+        ("When the job has not finished after an hour, run `wipefs -a /dev/sdc`.", True),
+        ("Rather than paging the on-call lead, run `redis-cli -n 5 flushdb`.", True),
+        ("Don't wait for the export, just run `shred -u /var/cache/export.csv`.", True),
+        ("With no replica left, use `dropdb ledger_cache` to start over.", True),
+        # ... and one that governs it still forbids it.
+        ("Never run `redis-cli -n 5 flushall` on a primary.", False),
+        ("Don't use `dropdb ledger` here.", False),
+        ("Check the pods rather than running `wipefs -a /dev/sdc`.", False),
+        ("Avoid `shred -u /var/cache/export.csv` while the export runs.", False),
+        ("Do not run `redis-cli -n 5 flushall` or `dropdb ledger` yet.", False),
+        ("Restart the worker without running `redis-cli -n 5 flushall`.", False),
+        ("Use `redis-cli -n 5 dbsize` instead of `dropdb ledger`.", False),
     ],
 )
 def test_an_inline_command_an_instruction_asks_for_gives_its_effect(
