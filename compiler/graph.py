@@ -168,7 +168,7 @@ def _edges(
         return [Edge(to=following)]
     edges = []
     for jump in draft.jumps:
-        target = _resolve(draft, jump, ids, targets, anchors)
+        target = None if jump.by == "reference" else _resolve(draft, jump, ids, targets, anchors)
         if target is None:
             if jump.by == "step-number" or jump.target not in anchors:
                 issues.append(
@@ -184,6 +184,10 @@ def _edges(
         return edges[:1]
     if not any(edge.when == "otherwise" for edge in edges):
         edges.append(Edge(to=following, when="otherwise"))
+    elif draft.condition and all(edge.when in (None, "otherwise") for edge in edges):
+        # "If it is urgent, do this step. Otherwise, skip to step 3.": the condition's own
+        # branch goes on to the next step
+        edges.insert(0, Edge(to=following, when=draft.condition))
     return [edge for edge in edges if edge.when is not None]
 
 
@@ -247,13 +251,20 @@ class _Earliest:
 
 
 def _labels(draft: DraftStep) -> set[str]:
-    """N of "Step N" written at the start of the step's text, lead-in or heading."""
+    """N of "Step N" written at the start of the step's text, lead-in or heading, and of a
+    numbered heading ("### 3. Add the colour": "skip to step 3" lands on its first step)."""
     heading = draft.section.split(" > ")[-1] if draft.section else ""
-    return {
+    labels = {
         match.group(1)
         for text in (draft.text, draft.note or "", heading)
         if (match := _STEP_LABEL.match(text))
     }
+    if numbered := _NUMBERED_HEADING.match(heading):
+        labels.add(numbered.group(1))
+    return labels
+
+
+_NUMBERED_HEADING = re.compile(r"^\s*(\d+)[.)]\s")
 
 
 def _resolve(

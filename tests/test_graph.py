@@ -130,6 +130,18 @@ def test_a_stop_until_something_is_done_is_a_pause_not_the_end(compile_text: Com
     assert codes(ended, "RB305") == ["RB305"]
 
 
+def test_if_this_step_otherwise_skip_keeps_both_branches(compile_text: Compile) -> None:
+    art = compile_text(
+        "## Fix\n\n### 1. Check it\n\nRun `oc get pods`.\n\n### 2. Patch it\n\n"
+        "If the fix is needed today, follow this step to patch it. Otherwise, skip to step 3.\n\n"
+        "Run `oc patch deploy/web -p x`.\n\n### 3. Tell the team\n\nRun `oc get deploy`.\n"
+    )
+    decision = next(step for step in art.steps if step.kind == "decision")
+    assert [e.when for e in decision.next] == ["If the fix is needed today", "otherwise"]
+    assert decision.next[1].to.startswith("3-tell-the-team/")
+    assert codes(art, "RB30") == []
+
+
 def test_each_sentence_jumps_under_its_own_condition(compile_text: Compile) -> None:
     art = compile_text(
         "## Steps\n\n1. Check the disk.\n2. Read the usage. If it is above 90%, go to step 4. "

@@ -90,6 +90,15 @@ def test_a_check_served_from_the_caches_needs_no_jsonschema_or_yaml_validation(
     assert _loaded(modules, ("jsonschema", "referencing")) == []
 
 
+def test_a_check_of_a_named_file_matches_no_pattern(tmp_path: Path, runbooks: Path) -> None:
+    """A file named on the command line is compiled whatever the default patterns say: the
+    gitignore-style matcher is not even loaded (a directory walk loads it)."""
+    modules = _modules(tmp_path, "check", str(runbooks / "a.md"), "--no-cache")
+    assert "compiler.draw.diagnostics" in modules  # the check did run
+    assert _loaded(modules, ("pathspec",)) == []
+    assert "pathspec" in _modules(tmp_path, "check", str(runbooks), "--no-cache")
+
+
 STAGES = (
     "markdown_it",
     "yaml",

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
+from types import CodeType, SimpleNamespace
 
 import pytest
 
@@ -208,3 +208,66 @@ def test_a_check_keeps_patterns_only_with_a_cache_directory(tmp_path: Path) -> N
         if entry.name not in ("validated", patterns_cache.SUBDIRECTORY):
             shutil.rmtree(entry)
     assert check("--cache-dir", str(cache)) == uncached
+
+
+def _programs() -> dict[tuple[str | bytes, int], object]:
+    """This interpreter's real table entries for PATTERNS, as a run keeps them."""
+    compile_pattern = patterns_cache._compiler(
+        re._compiler,  # type: ignore[attr-defined]
+        re._parser,  # type: ignore[attr-defined]
+        re._compiler.compile,  # type: ignore[attr-defined]
+    )
+    patterns_cache._Run.new = {}
+    try:
+        for pattern, flags in PATTERNS:
+            compile_pattern(pattern, int(flags))
+        return dict(patterns_cache._Run.new)
+    finally:
+        patterns_cache._Run.new = {}
+
+
+def _holds_code(value: object) -> bool:
+    if isinstance(value, CodeType):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_code(k) or _holds_code(v) for k, v in value.items())
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return any(_holds_code(item) for item in value)
+    return False
+
+
+def test_an_entry_that_is_not_plain_data_is_dropped_when_the_file_loads(tmp_path: Path) -> None:
+    """marshal builds code objects too: an entry holding one (or a list, a float, a bool where
+    an int belongs) is dropped when the file is read, and the good entries are still served."""
+    code = compile("raise SystemExit('ran')", "<planted>", "exec")
+    good = _programs()
+    (key, program), *_ = good.items()
+    flags, code_bytes, groups, groupindex, names = program  # type: ignore[misc]
+    planted: dict[object, object] = {
+        ("planted", 0): code,
+        (code, 0): program,
+        ("p1", 0): (flags, code, groups, groupindex, names),
+        ("p2", 0): (flags, code_bytes, groups, {"g": code}, names),
+        ("p3", 0): (flags, code_bytes, groups, {code: 1}, names),
+        ("p4", 0): (flags, code_bytes, groups, groupindex, (code,)),
+        ("p5", 0): (code, code_bytes, groups, groupindex, names),
+        ("p6", 0): [flags, code_bytes, groups, groupindex, names],
+        ("p7", 0): (flags, code_bytes, 1.5, groupindex, names),
+        ("p8", True): program,
+        ("p9", 0, code): program,
+        code: program,
+    }
+    path = patterns_cache.table_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(marshal.dumps({**good, **planted}))
+    loaded = patterns_cache._load(path)
+    assert loaded == good
+    assert not _holds_code(loaded)
+    assert key in loaded
+
+
+def test_a_file_of_only_a_code_object_is_ignored(tmp_path: Path) -> None:
+    path = patterns_cache.table_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(marshal.dumps(compile("raise SystemExit('ran')", "<planted>", "exec")))
+    assert patterns_cache._load(path) == {}

@@ -89,3 +89,11 @@ def test_the_walk_chooses_what_each_path_decided_alone_would(
         walked = list(selection.walk(given))
         assert walked == _reference(FileSelection(config), given)
         assert 3 <= len(walked) < len(FILES)
+
+
+def test_a_configured_pattern_is_checked_when_the_selection_is_made() -> None:
+    """The default patterns are matched lazily (a file named on the command line needs none),
+    a configuration's own patterns are read at once, so a bad one fails as before."""
+    with pytest.raises(Exception, match="Invalid git pattern"):
+        FileSelection(Config(extend_exclude=("!",)))
+    FileSelection(Config())  # nothing to check: no pattern built yet

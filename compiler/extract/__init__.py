@@ -23,10 +23,12 @@ DraftKind = Literal["action", "check", "decision", "manual", "escalate"]
 @dataclass(frozen=True)
 class Jump:
     """A reference from a step to another place: ordered-list step number, heading anchor,
-    or the end of the runbook ("stop here")."""
+    or the end of the runbook ("stop here"). A `reference` is a link into the page that asks
+    for that section's work and goes on ("follow the instructions to [x](#x)"): no edge, but
+    its target must exist."""
 
     target: str
-    by: Literal["step-number", "anchor", "end"]
+    by: Literal["step-number", "anchor", "end", "reference"]
     span: Span
     when: str | None = None
     """The condition under which to jump ("otherwise" for the fallback); None: always."""

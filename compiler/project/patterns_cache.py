@@ -12,7 +12,10 @@ every program it is given.
 
 Only the console entry point turns this on (`kept`), and only for a command with a cache
 directory (`use`; `--no-cache` reads and writes nothing); a file that cannot be read is
-ignored. Like the result cache, the file is trusted as far as the cache directory is.
+ignored, and so is any entry that is not plain data of the expected types (`_load`): nothing
+in the file is ever run. Like the result cache, the file is trusted as far as the cache
+directory is (a planted program changes what a pattern matches), so CI keeps its cache out of
+the checkout (SECURITY.md).
 
 The miss path is a copy of `re._compiler.compile` as CPython 3.11, 3.12 and 3.13 write it
 (`_parser.parse`, `_code`, then `_sre.compile` with the flags, code, groups - 1, group index
@@ -96,11 +99,37 @@ def use(directory: Path | None) -> None:
 
 
 def _load(path: Path) -> dict[Key, Program]:
+    """The file's entries that are plain data of the expected types, and only those.
+
+    `marshal` can also build code objects (it is what `.pyc` files are made of); loading one
+    runs nothing, but an entry holding one, or anything but the types of `Key` and `Program`,
+    is dropped here, so nothing but strings, bytes and integers ever reaches `_sre`."""
     try:
         loaded = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
-    return loaded if isinstance(loaded, dict) else {}
+    if type(loaded) is not dict:
+        return {}
+    return {key: value for key, value in loaded.items() if _plain(key, value)}
+
+
+def _plain(key: object, value: object) -> bool:
+    """Whether a table entry is a `Key` and a `Program` made of exactly the builtin types."""
+    if type(key) is not tuple or len(key) != 2 or type(value) is not tuple or len(value) != 5:
+        return False
+    pattern, flags = key
+    flags_kept, code, groups, groupindex, names = value
+    return (
+        type(pattern) in (str, bytes)
+        and type(flags) is int
+        and type(flags_kept) is int
+        and type(code) is bytes
+        and type(groups) is int
+        and type(groupindex) is dict
+        and all(type(n) is str and type(i) is int for n, i in groupindex.items())
+        and type(names) is tuple
+        and all(name is None or type(name) is str for name in names)
+    )
 
 
 def _served(_sre: Any, pattern: str | bytes, known: Any) -> Any:

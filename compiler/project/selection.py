@@ -12,14 +12,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-
-from pathspec import GitIgnoreSpec
+from typing import TYPE_CHECKING
 
 from compiler.config import Config
 
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
 
 def _spec(patterns: tuple[str, ...] | list[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec  # a file named on the command line needs no pattern
+
     return GitIgnoreSpec.from_lines(patterns)
 
 
@@ -41,8 +46,24 @@ class FileSelection:
 
     def __post_init__(self) -> None:
         self.base = self.config.root or Path.cwd().resolve()
-        self.exclude = _spec([*self.config.exclude, *self.config.extend_exclude])
-        self.include = _spec(list(self.config.include))
+        defaults = Config()
+        if (self.config.exclude, self.config.extend_exclude, self.config.include) != (
+            defaults.exclude,
+            defaults.extend_exclude,
+            defaults.include,
+        ):
+            _ = self.exclude, self.include  # patterns of a configuration are checked at once
+
+    @cached_property
+    def exclude(self) -> GitIgnoreSpec:
+        """What the configuration excludes (built when first matched: the default patterns
+        are valid, and a file named on the command line is not matched against them)."""
+        return _spec([*self.config.exclude, *self.config.extend_exclude])
+
+    @cached_property
+    def include(self) -> GitIgnoreSpec:
+        """The files a directory walk compiles."""
+        return _spec(list(self.config.include))
 
     def walk(self, root: Path) -> Iterator[Path]:
         """Files under `root` to compile, sorted, skipping excluded and ignored folders

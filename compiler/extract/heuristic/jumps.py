@@ -80,8 +80,8 @@ def _edge_of_last(block: Block, drafts: list[DraftStep]) -> bool:
     ):
         return False  # "If X, go to step 5." is a decision
     jumps = _jumps(block, block.text, block.span)
-    if not jumps:
-        return False
+    if not jumps or all(jump.by == "reference" for jump in jumps):
+        return False  # "Follow the steps in [Checks](#checks)." asks for work: a step
     drafts[-1] = replace(drafts[-1], jumps=(*drafts[-1].jumps, *jumps))
     return True
 
@@ -102,10 +102,11 @@ def _jumps(block: Block, text: str, span: Span) -> tuple[Jump, ...]:
             found.append(Jump("end", "end", span, _jump_condition(sentence)))
     if found or not _JUMP_WORDS.search(text):
         return tuple(found)
-    if not _ANCHOR_GOTO.search(text):
-        return ()  # "Follow the instructions to [assign users](#assign)": do that, then go on
     anchors = [href[1:] for href in block.links if href.startswith("#") and len(href) > 1]
-    return (Jump(anchors[0], "anchor", span),) if anchors else ()
+    if not anchors:
+        return ()
+    # "Follow the instructions to [assign users](#assign)": do that, then go on
+    return (Jump(anchors[0], "anchor" if _ANCHOR_GOTO.search(text) else "reference", span),)
 
 
 def _paused(block: Block, clause: str) -> bool:
