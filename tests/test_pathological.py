@@ -208,6 +208,18 @@ def test_step_count_cost_grows_linearly(env: Environment) -> None:
     assert _scales_linearly(steps, 800, env) < 6
 
 
+def test_many_lists_between_headings_cost_linearly(env: Environment) -> None:
+    """Each list is checked against the headings after it (a table of contents names later
+    headings): one pass over the document, not a scan of the rest of it per list."""
+
+    def lists(n: int) -> bytes:
+        return b"# Notes\n\n" + b"".join(
+            b"- note %d\n- see %d\n\n## Part %d\n\n" % (i, i, i) for i in range(n)
+        )
+
+    assert _scales_linearly(lists, 300, env) < 6
+
+
 # --- bytes and characters --------------------------------------------------------------------
 
 

@@ -66,7 +66,7 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
             classes[number - 1] = "front-matter"
     unplaced: list[ExtractionIssue] = []
     programs = known | COMMON_PROGRAMS  # once per document, not once per block
-    contents = contents_lists(list(document.blocks))  # announced steps, held by their sections
+    contents = contents_lists(document)  # announced steps, held by their sections
     previous: Block | None = None
     blocks = document.blocks
     for index, block in enumerate(blocks):

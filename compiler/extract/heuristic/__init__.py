@@ -67,7 +67,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     }
     lead_ins = _lead_ins(blocks, commands_of)
     statements = _statement_lists(blocks)
-    contents = contents_lists(blocks)
+    contents = contents_lists(document, blocks)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
     open_cases: list[tuple[int, int]] = []  # (decision's draft index, its list depth)

@@ -6,6 +6,7 @@ by itself, "**Case:** fix" labels.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import replace
 
 from compiler.extract import DraftStep
@@ -15,7 +16,7 @@ from compiler.extract.heuristic.jumps import _OTHERWISE_LEAD, _jump_only
 from compiler.extract.heuristic.sentence import _STATEMENT, _WH_QUESTION, _sentence_steps
 from compiler.extract.heuristic.shared import _condition_of, sentences
 from compiler.extract.heuristic.spans import _sub_span
-from compiler.parse import Block
+from compiler.parse import Block, Document, readable_blocks
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.sentences import Sentence
@@ -42,21 +43,41 @@ def _statement_lists(blocks: list[Block]) -> set[int]:
     }
 
 
-def contents_lists(blocks: list[Block]) -> set[int]:
+def contents_lists(document: Document, blocks: list[Block] | None = None) -> frozenset[int]:
     """Lists that are a table of contents: two or more items, each naming a later heading of
     the document ("There are three steps: 1. Create a flag 2. ..." over "## 1. Create a flag").
-    The headed sections hold the steps; the list only announces them."""
-    items: dict[int, list[tuple[int, str]]] = {}
-    for index, block in enumerate(blocks):
-        if block.kind == "paragraph" and block.list_id is not None and block.first_in_item:
-            items.setdefault(block.list_id, []).append((index, _title_words(block.text)))
-    found = set()
-    for list_id, named in items.items():
-        last = named[-1][0]
-        later = {_title_words(b.text) for b in blocks[last + 1 :] if b.kind == "heading"}
-        if len(named) > 1 and all(words in later for _, words in named):
-            found.add(list_id)
+    The headed sections hold the steps; the list only announces them.
+
+    Read over the document's readable blocks (`blocks`, when the caller has them), as the
+    extractor reads it; computed once per parsed document, as both the extractor and the
+    coverage scan ask for it."""
+    global _contents_memo
+    cached = _contents_memo
+    if cached is not None and cached[0]() is document:
+        return cached[1]
+    found = _contents_lists(readable_blocks(document) if blocks is None else blocks)
+    _contents_memo = (weakref.ref(document), found)
     return found
+
+
+_contents_memo: tuple[weakref.ref[Document], frozenset[int]] | None = None
+"""The last document `contents_lists` read, held weakly, and its answer."""
+
+
+def _contents_lists(blocks: list[Block]) -> frozenset[int]:
+    """One pass: where each heading's title last occurs, then each list against it."""
+    items: dict[int, list[tuple[int, str]]] = {}
+    last_heading: dict[str, int] = {}
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            last_heading[_title_words(block.text)] = index
+        elif block.kind == "paragraph" and block.list_id is not None and block.first_in_item:
+            items.setdefault(block.list_id, []).append((index, _title_words(block.text)))
+    return frozenset(
+        list_id
+        for list_id, named in items.items()
+        if len(named) > 1 and all(last_heading.get(words, -1) > named[-1][0] for _, words in named)
+    )
 
 
 _NUMBERING = re.compile(r"^\s*(?:step\s+)?\d+[.):]?\s+", re.IGNORECASE)
