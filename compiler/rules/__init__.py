@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
 from compiler.models import Severity, Span
 
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from compiler.parse import Document
     from compiler.registry import Profiles, Registry
     from compiler.rules.regions import Passage, Region, StepSpans
+
+
+_Kept = TypeVar("_Kept")
+"""What `CheckContext.once` keeps for a key: each key is always given the same kind of work."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +66,12 @@ class CheckContext:
     shared: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """What one rule works out and another reads (each rule still runs on its own)."""
 
-    def once(self, key: str, work: Callable[[], list[Finding]]) -> list[Finding]:
-        """The findings `work` gives, worked out on the first call for `key` and kept in
-        `shared` for every later call on this document."""
+    def once(self, key: str, work: Callable[[], _Kept]) -> _Kept:
+        """What `work` gives (findings, or an index of the document), worked out on the first
+        call for `key` and kept in `shared` for every later call on this document."""
         if key not in self.shared:
             self.shared[key] = work()
-        found: list[Finding] = self.shared[key]  # type: ignore[assignment]
-        return found
+        return cast("_Kept", self.shared[key])
 
     @cached_property
     def prose_regions(self) -> tuple[Region, ...]:

@@ -12,6 +12,7 @@ from compiler.models import Span, Step
 from compiler.parse import Block
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
+    _BRACKETED,
     _LINK,
     _PEOPLE_SUBJECT,
     _ROLE_WORD,
@@ -481,31 +482,25 @@ class _Layout:
     """Whether each list (by id) is a list of contents, worked out once per list."""
 
 
-_LAYOUTS: dict[int, _Layout] = {}
-
-
 def _layout(context: CheckContext) -> _Layout:
+    return context.once("RB108-layout", lambda: _lay_out(context))
+
+
+def _lay_out(context: CheckContext) -> _Layout:
     blocks = context.document.blocks
-    known = _LAYOUTS.get(id(blocks))
-    if known is None or known.blocks is not blocks:
-        if len(_LAYOUTS) > 16:
-            _LAYOUTS.clear()
-        items: dict[int, list[int]] = {}
-        for index, block in enumerate(blocks):
-            if block.list_id is not None:
-                items.setdefault(block.list_id, []).append(index)
-        references = {
-            found.group(1).strip().lower(): found.group(2)
-            for line in context.document.lines
-            if (found := _DEFINITION.match(line)) is not None
-        }
-        known = _Layout(blocks, [block.span.line for block in blocks], items, references)
-        _LAYOUTS[id(blocks)] = known
-    return known
+    items: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        if block.list_id is not None:
+            items.setdefault(block.list_id, []).append(index)
+    references = {
+        found.group(1).strip().lower(): found.group(2)
+        for line in context.document.lines
+        if (found := _DEFINITION.match(line)) is not None
+    }
+    return _Layout(blocks, [block.span.line for block in blocks], items, references)
 
 
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s|$)")
-_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])")
 
 
 def _link_urls(context: CheckContext, text: str) -> list[str]:
@@ -513,7 +508,7 @@ def _link_urls(context: CheckContext, text: str) -> list[str]:
     `[x][]`, `[x]`) whose definitions the document holds."""
     urls = [found.group("url") or found.group("bare") or "" for found in _LINK.finditer(text)]
     references = _layout(context).references
-    for found in _REFERENCE_LINK.finditer(text):
+    for found in _BRACKETED.finditer(text):
         label = (found.group(2) or found.group(1)).strip().lower()
         if label in references:
             urls.append(references[label])

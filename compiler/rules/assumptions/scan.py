@@ -329,25 +329,19 @@ _CHANNEL = re.compile(
 
 _DEFINITION_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*\S")
 _BRACKETED = re.compile(r"\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])")
-_REFERENCE_LABELS: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
 
 
 def _reference_labels(context: CheckContext) -> frozenset[str]:
     """The labels of the document's link reference definitions (`[Senior Tech]: https://...`),
     lower case, read once per document."""
-    lines = context.document.lines
-    known = _REFERENCE_LABELS.get(id(lines))
-    if known is None or known[0] is not lines:
-        if len(_REFERENCE_LABELS) > 16:
-            _REFERENCE_LABELS.clear()
-        labels = frozenset(
+    return context.once(
+        "reference-labels",
+        lambda: frozenset(
             found.group(1).strip().lower()
-            for line in lines
+            for line in context.document.lines
             if "]:" in line and (found := _DEFINITION_LABEL.match(line)) is not None
-        )
-        known = (lines, labels)
-        _REFERENCE_LABELS[id(lines)] = known
-    return known[1]
+        ),
+    )
 
 
 def _links_by_reference(context: CheckContext, text: str) -> bool:
