@@ -35,7 +35,7 @@ from compiler.text.escape import printable
 # start without them, and load the compile stages only when a file is not in the cache.
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
-    from compiler.models import Diagnostic
+    from compiler.records import Diagnostic
 
 app = typer.Typer(
     help="Compile markdown runbooks into explicit, tool-bound step graphs for agents.\n\n"

@@ -1,74 +1,88 @@
-"""Artifact models -> canonical JSON, written atomically."""
+"""Artifacts -> canonical JSON, written atomically."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# pydantic and the models load where an artifact is written, not for atomic_write alone (a run
-# served from the cache needs no model).
+# pydantic loads where a model is written; an artifact is written from plain data.
 if TYPE_CHECKING:
     from pydantic import BaseModel
-
-    from compiler.models import Artifact
 
 
 def canonical_json(value: BaseModel | dict[str, Any]) -> str:
     """Byte-deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline.
 
     The bytes of `json.dumps(sort_keys=True, indent=2, ensure_ascii=False)` except that float
-    exponents are not padded (`1e-9`), written by pydantic-core's encoder: the standard
-    library encodes indented JSON in pure Python, three times slower.
-    """
-    import pydantic_core
-
-    from compiler.models import sorted_keys
+    exponents are not padded (`1e-9`), as pydantic-core writes them."""
+    from compiler.records import sorted_keys
 
     data = value if isinstance(value, dict) else value.model_dump(mode="json")
-    return pydantic_core.to_json(sorted_keys(data), indent=2).decode("utf-8") + "\n"
+    return _json(sorted_keys(data), indent=2) + "\n"
+
+
+def compact_json(data: Any) -> str:
+    """`data` as compact JSON (no whitespace, UTF-8 text, mappings in their own order), the
+    bytes pydantic-core writes for it."""
+    return _json(data)
+
+
+def _json(data: Any, indent: int | None = None) -> str:
+    """JSON as pydantic-core writes it. Data of strings, whole numbers, booleans, nulls, lists
+    and string-keyed mappings is written with the standard library, whose output is the same
+    byte for byte (tests/test_emit.py checks every character) and which needs no import;
+    anything else (floats, dates: front matter `inputs` may hold them) by pydantic-core."""
+    if _plain(data):
+        separators = (",", ": ") if indent else (",", ":")
+        return json.dumps(data, indent=indent, separators=separators, ensure_ascii=False)
+    import pydantic_core
+
+    return pydantic_core.to_json(data, indent=indent).decode("utf-8")
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` holds only what the standard library writes as pydantic-core does."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return True
+    if kind is list:
+        return all(map(_plain, value))
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
+    return False
+
+
+_PLAIN_TYPES = frozenset({str, bool, int, type(None)})
 
 
 DIGEST_PREFIX = "sha256-c14n-v1:"
 """Names how the digest is computed, so a future change of method is not read as tampering."""
 
 
-@dataclass(frozen=True)
-class Sealed:
-    """An artifact with its integrity digest, and its canonical JSON, made in one pass."""
-
-    artifact: Artifact
-    text: str
-
-
 def content_digest(data: dict[str, Any]) -> str:
     """sha256 of an artifact's compact canonical JSON (sorted keys, no whitespace, floats as
     pydantic-core writes them) with its `integrity` field emptied."""
-    from compiler.models import sorted_keys
+    from compiler.records import sorted_keys
 
     return _digest(sorted_keys({**data, "integrity": ""}))
 
 
-def seal(artifact: Artifact) -> Sealed:
-    """The artifact with its integrity digest filled in, and its canonical JSON.
-
-    The models declare their fields in key order (see compiler.models), so pydantic-core
-    writes the canonical form directly: no dump to dicts, no sorting pass."""
-    unsealed = artifact.model_copy(update={"integrity": ""}).model_dump_json()
-    digest = DIGEST_PREFIX + hashlib.sha256(unsealed.encode("utf-8")).hexdigest()
-    sealed = artifact.model_copy(update={"integrity": digest})
-    return Sealed(sealed, sealed.model_dump_json(indent=2) + "\n")
+def seal(data: dict[str, Any]) -> str:
+    """An artifact's canonical JSON, its integrity digest filled in, from its JSON data with
+    every mapping in key order (`records.sorted_keys`): the compact form is hashed, the
+    indented one returned."""
+    digest = _digest({**data, "integrity": ""})
+    return _json({**data, "integrity": digest}, indent=2) + "\n"
 
 
 def _digest(sorted_data: dict[str, Any]) -> str:
-    import pydantic_core
-
-    return DIGEST_PREFIX + hashlib.sha256(pydantic_core.to_json(sorted_data)).hexdigest()
+    return DIGEST_PREFIX + hashlib.sha256(compact_json(sorted_data).encode("utf-8")).hexdigest()
 
 
 def atomic_write(path: Path, text: str | Iterable[str], durable: bool = True) -> None:

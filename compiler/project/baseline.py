@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from compiler.emit import atomic_write
 
 if TYPE_CHECKING:
-    from compiler.models import Diagnostic
+    from compiler.records import Diagnostic
 
 VERSION = 1
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from compiler.models import Span, Step
 from compiler.parse import Block
+from compiler.records import Span, Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
     _BRACKETED,
