@@ -360,7 +360,15 @@ def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, st
     unknown = sorted(name for name in inputs if input_key(name) not in declared)
     if unknown:
         raise ValueError(f"runbook {runbook.id!r} declares no inputs {unknown}")
-    return {**declared, **{input_key(name): str(value) for name, value in inputs.items()}}
+    given = {input_key(name): str(value) for name, value in inputs.items()}
+    for name, value in given.items():
+        # Inputs often come from alert labels: an option there is an injection, not a value.
+        if value.startswith("-") or any(unicodedata.category(c).startswith("C") for c in value):
+            raise ValueError(
+                f"input {name!r} = {value!r} starts with '-' or holds a control or format "
+                "character; a command would read it as an option or hide it"
+            )
+    return {**declared, **given}
 
 
 def _parse(call: ToolCall) -> _Call:

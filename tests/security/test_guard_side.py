@@ -363,3 +363,15 @@ def test_17_an_agent_filled_path_segment_stays_in_the_written_directory(tmp_path
         assert not verdict.allowed and "leaves the path" in verdict.reason
     args = {**written, "path": "/var/backups/etcd/pre-defrag.db"}
     assert guard.check(ToolCall("etcdctl.snapshot_save", args)).allowed
+
+
+@pytest.mark.parametrize("value", ["--all", "-A", "etcd-0\u202e", "etcd-0\x1b[2J"])
+def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value: str) -> None:
+    runbook = load(
+        REPO / "compiled" / "etcd-defrag.json",
+        registry=REPO / "runbooks_src" / "tools.yaml",
+        profiles=REPO / "runbooks_src" / "profiles.yaml",
+    )
+    with pytest.raises(ValueError, match="option or hide it"):
+        Guard(runbook, inputs={"etcd_pod": value})
+    assert Guard(runbook, inputs={"etcd_pod": "etcd-master-0"}).inputs["etcdpod"] == "etcd-master-0"
