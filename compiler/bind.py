@@ -18,7 +18,7 @@ from compiler.placeholders import is_placeholder
 from compiler.registry import Registry, Tool
 from compiler.text.console_code import code_effect, is_console_code
 from compiler.text.shell import split_pipeline
-from compiler.text.wrappers import inner_commands
+from compiler.text.wrappers import inner_commands, shell_commands
 
 _TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
 _TOOL_VERB_BEFORE = re.compile(
@@ -351,11 +351,13 @@ def _wrapped_effect(registry: Registry, stage: list[str]) -> Effect | None:
 def _behind_unknown_program(registry: Registry, argv: list[str]) -> list[list[str]]:
     """The commands a program nobody knows may run for its own words: from each later word
     that names a known program (`gds-cli aws prod-admin aws rds delete-db-instance ...`
-    runs `aws rds delete-db-instance ...`). A team's own wrapper needs no `--` to hide one."""
+    runs `aws rds delete-db-instance ...`), and each quoted word of several words
+    (`knife ssh 'role:db' 'sudo rm -rf /var/opt/data'`). A team's own wrapper needs no `--`."""
     known = registry.programs | _WRAPPED_CLIS
     if not argv or argv[0] in known:
         return []
-    return [argv[index:] for index in range(1, len(argv)) if argv[index] in known]
+    runs = [argv[index:] for index in range(1, len(argv)) if argv[index] in known]
+    return runs + [run for word in argv[1:] if " " in word.strip() for run in shell_commands(word)]
 
 
 _WRAPPED_CLIS = frozenset(
