@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import stat
@@ -23,42 +24,59 @@ def canonical_json(value: BaseModel | dict[str, Any]) -> str:
     exponents are not padded (`1e-9`), as pydantic-core writes them."""
     from compiler.records import sorted_keys
 
-    data = value if isinstance(value, dict) else value.model_dump(mode="json")
-    return _json(sorted_keys(data), indent=2) + "\n"
+    data = sorted_keys(value if isinstance(value, dict) else value.model_dump(mode="json"))
+    return _indented(data, is_plain(data)) + "\n"
 
 
 def compact_json(data: Any) -> str:
     """`data` as compact JSON (no whitespace, UTF-8 text, mappings in their own order), the
     bytes pydantic-core writes for it."""
-    return _json(data)
+    return _standard(data) if is_plain(data) else _native(data)
 
 
-def _json(data: Any, indent: int | None = None) -> str:
-    """JSON as pydantic-core writes it. Data of strings, whole numbers, booleans, nulls, lists
-    and string-keyed mappings is written with the standard library, whose output is the same
-    byte for byte (tests/test_emit.py checks every character) and which needs no import;
-    anything else (floats, dates: front matter `inputs` may hold them) by pydantic-core."""
-    if _plain(data):
-        separators = (",", ": ") if indent else (",", ":")
-        return json.dumps(data, indent=indent, separators=separators, ensure_ascii=False)
+def is_plain(value: Any) -> bool:
+    """Whether `value` is plain data: strings, whole numbers, booleans, nulls, lists and
+    string-keyed mappings. The standard library writes plain data byte for byte as
+    pydantic-core does (tests/test_records.py checks every character); not floats (`1e-09`
+    against `1e-9`) nor dates (front matter `inputs` may hold both)."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return True
+    if kind is list:
+        return all(map(is_plain, value))
+    if kind is dict:
+        return all(type(key) is str and is_plain(item) for key, item in value.items())
+    return False
+
+
+_PLAIN_TYPES = frozenset({str, bool, int, type(None)})
+
+
+def _standard(data: Any, indent: int | None = None) -> str:
+    separators = (",", ": ") if indent else (",", ":")
+    return json.dumps(data, indent=indent, separators=separators, ensure_ascii=False)
+
+
+def _native(data: Any, indent: int | None = None) -> str:
     import pydantic_core
 
     return pydantic_core.to_json(data, indent=indent).decode("utf-8")
 
 
-def _plain(value: Any) -> bool:
-    """Whether `value` holds only what the standard library writes as pydantic-core does."""
-    kind = type(value)
-    if kind in _PLAIN_TYPES:
-        return True
-    if kind is list:
-        return all(map(_plain, value))
-    if kind is dict:
-        return all(type(key) is str and _plain(item) for key, item in value.items())
-    return False
+STANDARD_INDENTED = 8
+"""How many indented documents of a process the standard library writes. It writes compact
+JSON in C, but indented JSON in Python, about seven times slower than pydantic-core; importing
+pydantic-core costs about as much as twenty artifacts written by the standard library. So a
+process that writes one or a few (a `check` of a file) never imports it, and a bigger run
+loads it after the first few."""
+
+_INDENTED = itertools.count()
 
 
-_PLAIN_TYPES = frozenset({str, bool, int, type(None)})
+def _indented(data: Any, plain: bool) -> str:
+    if plain and next(_INDENTED) < STANDARD_INDENTED:
+        return _standard(data, indent=2)
+    return _native(data, indent=2)
 
 
 DIGEST_PREFIX = "sha256-c14n-v1:"
@@ -73,12 +91,15 @@ def content_digest(data: dict[str, Any]) -> str:
     return _digest(sorted_keys({**data, "integrity": ""}))
 
 
-def seal(data: dict[str, Any]) -> str:
+def seal(data: dict[str, Any], plain: bool = False) -> str:
     """An artifact's canonical JSON, its integrity digest filled in, from its JSON data with
     every mapping in key order (`records.sorted_keys`): the compact form is hashed, the
-    indented one returned."""
-    digest = _digest({**data, "integrity": ""})
-    return _json({**data, "integrity": digest}, indent=2) + "\n"
+    indented one returned. `plain` says that the data is known to be plain (`is_plain`)
+    without looking through it."""
+    plain = plain or is_plain(data)
+    unsealed = (_standard if plain else _native)({**data, "integrity": ""})
+    digest = DIGEST_PREFIX + hashlib.sha256(unsealed.encode("utf-8")).hexdigest()
+    return _indented({**data, "integrity": digest}, plain) + "\n"
 
 
 def _digest(sorted_data: dict[str, Any]) -> str:

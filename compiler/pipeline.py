@@ -16,7 +16,7 @@ from compiler.compilation import CompileResult as CompileResult
 from compiler.compilation import Environment as Environment
 from compiler.compilation import SourceFile as SourceFile
 from compiler.config import Config
-from compiler.emit import seal
+from compiler.emit import is_plain, seal
 from compiler.extract import Extraction
 from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
@@ -105,7 +105,9 @@ def compile_result(
     steps = _gated_steps(graph, diagnostics)
     blocked = any(d.blocking and d.signoff is None for d in diagnostics)
     status = "blocked" if blocked else "ready"
-    text = seal(_artifact(data, source, env, meta, graph, steps, diagnostics, extraction, status))
+    artifact = _artifact(data, source, env, meta, graph, steps, diagnostics, extraction, status)
+    # every field but the front matter's `inputs` is plain data by its type
+    text = seal(artifact, plain=is_plain(meta.inputs))
     return CompileResult(
         source,
         usage=extraction.usage,

@@ -125,13 +125,27 @@ def sorted_keys(value: Any) -> Any:
 
 def as_data(record: Any) -> Any:
     """A record (or a list or mapping of them) as JSON data: every field, in field order."""
+    kind = type(record)
+    if kind in _SCALARS:
+        return record
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {name: as_data(getattr(record, name)) for name in names}
+    if kind is list or kind is tuple:
+        return [as_data(item) for item in record]
+    if kind is dict:
+        return {key: as_data(item) for key, item in record.items()}
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         return {f.name: as_data(getattr(record, f.name)) for f in dataclasses.fields(record)}
-    if isinstance(record, list | tuple):
-        return [as_data(item) for item in record]
-    if isinstance(record, dict):
-        return {key: as_data(item) for key, item in record.items()}
     return record
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {
+    kind: tuple(f.name for f in dataclasses.fields(kind))
+    for kind in (Span, ToolBinding, Edge, Step, SignOff, Diagnostic, Escalation)
+}
+"""The records' field names in order, looked up once."""
 
 
 def diagnostic_from_data(data: dict[str, Any]) -> Diagnostic:
