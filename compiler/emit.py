@@ -8,7 +8,7 @@ import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ def canonical_json(value: BaseModel | dict[str, Any]) -> str:
     from compiler.records import sorted_keys
 
     data = sorted_keys(value if isinstance(value, dict) else value.model_dump(mode="json"))
-    return _indented(data, is_plain(data)) + "\n"
+    return _writer(is_plain(data))(data, 2) + "\n"
 
 
 def compact_json(data: Any) -> str:
@@ -73,10 +73,9 @@ loads it after the first few."""
 _INDENTED = itertools.count()
 
 
-def _indented(data: Any, plain: bool) -> str:
-    if plain and next(_INDENTED) < STANDARD_INDENTED:
-        return _standard(data, indent=2)
-    return _native(data, indent=2)
+def _writer(plain: bool) -> Callable[[Any, int | None], str]:
+    """The encoder of one indented document (and of its compact form)."""
+    return _standard if plain and next(_INDENTED) < STANDARD_INDENTED else _native
 
 
 DIGEST_PREFIX = "sha256-c14n-v1:"
@@ -96,10 +95,10 @@ def seal(data: dict[str, Any], plain: bool = False) -> str:
     every mapping in key order (`records.sorted_keys`): the compact form is hashed, the
     indented one returned. `plain` says that the data is known to be plain (`is_plain`)
     without looking through it."""
-    plain = plain or is_plain(data)
-    unsealed = (_standard if plain else _native)({**data, "integrity": ""})
+    write = _writer(plain or is_plain(data))
+    unsealed = write({**data, "integrity": ""}, None)
     digest = DIGEST_PREFIX + hashlib.sha256(unsealed.encode("utf-8")).hexdigest()
-    return _indented({**data, "integrity": digest}, plain) + "\n"
+    return write({**data, "integrity": digest}, 2) + "\n"
 
 
 def _digest(sorted_data: dict[str, Any]) -> str:

@@ -248,6 +248,8 @@ def _gated(step: Step, own: list[Diagnostic]) -> Step:
         [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
     )
     gate: Gate = "human" if unsigned or toolless or undecided else "auto"
+    if gate == step.gate and resolutions == step.resolutions:
+        return step  # most steps: nothing to change, no copy
     return replace(step, gate=gate, resolutions=resolutions)
 
 
