@@ -25,20 +25,24 @@ from compiler.rules.assumptions.scan import (
     _with_model_flags,
 )
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
+from compiler.text.effect_words import CHANGE_VERBS, ROLL_BACK, alternation
 from compiler.text.instructions import is_instruction
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import sentence_at, sentences
 
-_ACTION_VERB = (
-    r"(?:delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*back"
-    r"|rollback|redeploy|deploy|refund|purge|flush|wipe|truncate|drop|patch|edit|update|upgrade"
-    r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
-    r"|disable|enable|evict|restore|recover|reinstall|rebuild|fail\s*over|promote|migrate|silence|apply(?!\s+to\s)|modify|change"
-    r"|clean\s*up|reset|issue|cancel|raise|lower"
-    # adding something to a setting: "add the node to the policy", "add the IP to the allowlist"
-    r"|add\s+(?=(?:[\w'-]+\s+){1,6}?(?:to|into)\s+(?:the\s+|your\s+|its\s+|a\s+)?(?:[\w-]+\s+)?"
-    r"(?:polic(?:y|ies)|config(?:uration)?|allow-?list|deny-?list|whitelist|blacklist|quota"
-    r"|rules?|settings|limits?|pool|node\s*pool|list)\b))"
+_ACTION_VERB = alternation(
+    (
+        *CHANGE_VERBS,
+        # A step's own words: more verbs than the prose scan's (its alternatives are whole
+        # words, so their order decides no match).
+        *("refund", "edit", "update", "recover", "silence", "change", r"clean\s*up", "issue"),
+        *("raise", "lower"),
+        # adding something to a setting: "add the node to the policy", "add the IP to the
+        # allowlist"
+        r"add\s+(?=(?:[\w'-]+\s+){1,6}?(?:to|into)\s+(?:the\s+|your\s+|its\s+|a\s+)?(?:[\w-]+\s+)?"
+        r"(?:polic(?:y|ies)|config(?:uration)?|allow-?list|deny-?list|whitelist|blacklist|quota"
+        r"|rules?|settings|limits?|pool|node\s*pool|list)\b)",
+    )
 )
 _AS_NOUN = (
     r"(?!\s*(?:\*\*)?:|\s*\)|\s+(?:is|are|was|were|must|should|can|will|has|have|may|might|needs"
@@ -109,12 +113,15 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
             yield finding
 
 
-_CHANGE_VERBS = (
-    r"delete|remove|restart|reboot|scale|drain|cordon|uncordon|kill|terminate|roll\s*(?:it\s+"
-    r"|them\s+)?back|rollback|redeploy|deploy|purge|flush|wipe|truncate|drop|patch|upgrade"
-    r"|downgrade|increase|decrease|resize|expand|recreate|replace|rotate|renew|revoke|grant"
-    r"|disable|enable|evict|restore|reinstall|rebuild|fail\s*over|promote|migrate|apply(?!\s+to\s)|modify"
-    r"|reset|cancel|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
+_REQUEST = (
+    r"\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC"
+    r"|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+)
+"""What is opened to ask for a change: "a change request", "an emergency CR", "a PR"."""
+_CHANGE_VERBS = "|".join(
+    r"roll\s*(?:it\s+|them\s+)?back" if verb == ROLL_BACK else verb for verb in CHANGE_VERBS
+) + (
+    r"|block|blacklist|blocklist|unblock|whitelist|allowlist|isolate|quarantine"
     # more verbs that change a system's state, each with what it changes, so the intransitive
     # ("the alert should clear", "start with the logs", "errors should stop") is not one
     r"|bump|revert|provision|deprovision|taint|untaint|toggle|re-?enable"
@@ -137,11 +144,8 @@ _CHANGE_VERBS = (
     r"|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
     r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
-    r"|open\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
-    r"|file\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
-    r"|raise\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
-    r"|submit\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
-    r"|create\s+(?:a|an)\s+(?:new\s+|emergency\s+)?(?:change\s+request|change\s+ticket|CR|RFC|support\s+(?:case|ticket)|pull\s+request|merge\s+request|PR|MR)\b"
+    # opening a request for a change: "open a change request", "raise an emergency CR"
+    + "".join(f"|{verb}{_REQUEST}" for verb in ("open", "file", "raise", "submit", "create"))
 )
 _CHANGE_VERB = f"(?:(?:{by_first_letter(_CHANGE_VERBS)}){_AS_NOUN})"
 """A change verb (grouped by first letter for speed: the same matches as the list)."""
