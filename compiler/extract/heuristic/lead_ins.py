@@ -8,7 +8,6 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import is_pointer
 from compiler.extract.heuristic.commands import _STRONG_PROMPT
 from compiler.extract.heuristic.drafts import _command_step, _draft
 from compiler.extract.heuristic.paragraphs import _prose_steps
@@ -25,6 +24,7 @@ from compiler.text.effect_words import (
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.links import is_pointer
 
 
 def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:

@@ -12,14 +12,13 @@ from compiler.models import Span, Step
 from compiler.parse import Block
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
-    _BRACKETED,
-    _LINK,
     _PEOPLE_SUBJECT,
     _ROLE_WORD,
     _TRIBAL,
     Hit,
     _code_follows,
     _instructs,
+    _references,
     _scan,
     _stem,
     _with_model_flags,
@@ -27,6 +26,13 @@ from compiler.rules.assumptions.scan import (
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.effect_words import CHANGE_VERBS, ROLL_BACK, alternation
 from compiler.text.instructions import is_instruction
+from compiler.text.links import (
+    ANY_LINK,
+    BRACKETED,
+    LINK,
+    is_section_link,
+    points_at_how,
+)
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import sentence_at, sentences
 
@@ -291,7 +297,7 @@ def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool
         start, end = offset + found.start(), offset + found.end()
         links = [
             link
-            for link in _LINK.finditer(text, max(0, start - 200), end + 400)
+            for link in LINK.finditer(text, max(0, start - 200), end + 400)
             if link.start() < end and link.end() > start - 1
         ]
         if not links or not all(_documentation(link) for link in links):
@@ -465,13 +471,6 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
     return _place_before(hit) or _pointer_after(hit)
 
 
-_POINTER = re.compile(
-    r"^\W*(?:see|follow|refer\s+to|read|use|find\s+out\s+more|learn\s+more|more\s+information)\b"
-    r".*(?:\]\(|\]\[|https?://)",
-    re.I,
-)
-
-
 @dataclass(frozen=True)
 class _Layout:
     """Where each block of a document is: block start lines (for bisection) and the blocks of
@@ -496,23 +495,16 @@ def _lay_out(context: CheckContext) -> _Layout:
     for index, block in enumerate(blocks):
         if block.list_id is not None:
             items.setdefault(block.list_id, []).append(index)
-    references = {
-        found.group(1).strip().lower(): found.group(2)
-        for line in context.document.lines
-        if (found := _DEFINITION.match(line)) is not None
-    }
-    return _Layout(blocks, [block.span.line for block in blocks], items, references)
-
-
-_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s|$)")
+    starts = [block.span.line for block in blocks]
+    return _Layout(blocks, starts, items, _references(context))
 
 
 def _link_urls(context: CheckContext, text: str) -> list[str]:
     """The addresses a text links: inline links, bare URLs and reference-style links (`[x][y]`,
     `[x][]`, `[x]`) whose definitions the document holds."""
-    urls = [found.group("url") or found.group("bare") or "" for found in _LINK.finditer(text)]
+    urls = [found.group("url") or found.group("bare") or "" for found in LINK.finditer(text)]
     references = _layout(context).references
-    for found in _BRACKETED.finditer(text):
+    for found in BRACKETED.finditer(text):
         label = (found.group(2) or found.group(1)).strip().lower()
         if label in references:
             urls.append(references[label])
@@ -609,9 +601,6 @@ def _edit_before_in_list(context: CheckContext, block: Block, sentence: str) -> 
     return False
 
 
-_ANCHOR_ITEM = re.compile(r"^\W*\[[^\]\n]+\]\(#[^)\s]*\)\W*$")
-
-
 def _contents_item(context: CheckContext, block: Block) -> bool:
     """Whether a list item is an entry of a list of contents: most items of its list are only
     a link to a section of the page ("1. Open a Pull Request (PR)", "2. [Wait for CI](#wait)"):
@@ -623,9 +612,7 @@ def _contents_item(context: CheckContext, block: Block) -> bool:
     if known is None:
         items = layout.items.get(block.list_id, [])
         lines = context.document.lines
-        anchors = sum(
-            1 for i in items if _ANCHOR_ITEM.match(read_block(lines, layout.blocks[i]).text)
-        )
+        anchors = sum(1 for i in items if is_section_link(read_block(lines, layout.blocks[i]).text))
         known = len(items) >= _CONTENTS_ITEMS and 2 * anchors >= len(items)
         layout.contents[block.list_id] = known
     return known
@@ -674,7 +661,7 @@ def _pointer_after(hit: Hit) -> bool:
     sentence = hit.passage.sentence_at(hit.start)
     index = bisect_left(hit.passage.sentence_starts, sentence.start)
     following = hit.passage.sentences[index + 1 : index + 2]
-    return any(_POINTER.match(s.text) for s in following)
+    return any(points_at_how(s.text) for s in following)
 
 
 _THEIR_MODAL = re.compile(
@@ -804,7 +791,7 @@ def _pointer_after_step(context: CheckContext, span: Span) -> bool:
     found = sentence_at(line, span.column - 1)
     if found is None:
         return False
-    return _POINTER.match(line[found.end :].strip()) is not None
+    return points_at_how(line[found.end :].strip())
 
 
 def _place_before_step(context: CheckContext, span: Span, clause: str) -> bool:
@@ -824,7 +811,7 @@ def _place_before_step(context: CheckContext, span: Span, clause: str) -> bool:
         return False
     if _PLACE.search(previous):
         return True
-    return bool(_THIS.match(clause)) and bool(_ANY_LINK_TEXT.search(previous))
+    return bool(_THIS.match(clause)) and bool(ANY_LINK.search(previous))
 
 
 def _change_shown_before(context: CheckContext, passage: Passage) -> bool:
@@ -858,7 +845,7 @@ def _place_before(hit: Hit) -> bool:
     if _PLACE.search(previous):
         return True
     # "[ElasticsearchPresenter][x]. Modify this if ...": what it changes is the thing linked
-    return bool(_THIS.match(_own_clause(hit.words))) and bool(_ANY_LINK_TEXT.search(previous))
+    return bool(_THIS.match(_own_clause(hit.words))) and bool(ANY_LINK.search(previous))
 
 
 _THIS = re.compile(r"^[a-z]+\s+(?:this|it|that)\b", re.IGNORECASE)
@@ -869,7 +856,6 @@ _PLACE = re.compile(
     r"(?:\s+(?:dashboard|console|UI|portal|app|settings))?",
     re.IGNORECASE,
 )
-_ANY_LINK_TEXT = re.compile(r"\]\(|\]\[|https?://")
 _TIME_CLAUSE = re.compile(
     r"\b(?:as\s+soon\s+as|when|whenever|once|before|after|until|while)\s+(?:you|we|they)\b"
     r"[^,;:]*$",
