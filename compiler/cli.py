@@ -5,6 +5,7 @@ run, and string annotations would cost it an `eval` each (tens of milliseconds p
 """
 
 import enum
+import gc
 import json
 import os
 import sys
@@ -1140,5 +1141,9 @@ cli_coercion.install()
 
 def main() -> None:
     """Console entry point."""
+    # What the process has loaded by now lives until it exits: kept out of the collector's
+    # walks, the command's own collections skip it (about 3% of a single-file check). Only
+    # the console entry does this; importing this module (tests, library use) does not.
+    gc.freeze()
     with patterns_cache.kept():
         app()

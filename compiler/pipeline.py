@@ -89,10 +89,16 @@ def compile_result(
     context = CheckContext(
         document, graph, env.registry, env.profiles, meta, env.config, extraction.issues
     )
-    targets = {step.id: step_target(step) for step in graph.steps}
+    findings = run_checks(context)
+    by_id = {step.id: step for step in graph.steps}
+    targets: dict[str, str] = {}  # worked out for the flagged steps only
+    for finding in findings:
+        step = by_id.get(finding.step or "")
+        if step is not None and step.id not in targets:
+            targets[step.id] = step_target(step)
     diagnostics = [
         _diagnostic(f, source.source_path, meta.id, env.config, targets.get(f.step or "", ""))
-        for f in run_checks(context)
+        for f in findings
     ]
     step_ids = frozenset(step.id for step in graph.steps)
     diagnostics, problems = apply_signoffs(
