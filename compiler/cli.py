@@ -23,8 +23,7 @@ from compiler import __version__, cli_coercion
 from compiler.compilation import CompileResult, displayed
 from compiler.config import Config, ConfigError
 from compiler.extract import LLMAuthError, Usage
-from compiler.project import WorkspaceError, parse_inputs, patterns_cache
-from compiler.project.baseline import BaselineError
+from compiler.project import BaselineError, WorkspaceError, parse_inputs, patterns_cache
 from compiler.project.batch import compile_all, once_per_program
 from compiler.project.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.project.discovery import artifact_for, discover, environment
