@@ -22,6 +22,8 @@ from compiler.emit import compact_json
 from compiler.parse import parse
 from compiler.source import SourceError
 
+from .conftest import REPO
+
 RECORDS = [
     records.Span,
     records.ToolBinding,
@@ -176,3 +178,18 @@ def test_any_front_matter_reads_as_pydantic_reads_it(front: dict[Any, Any]) -> N
         assert json.dumps(records.as_data(plain.inputs), default=str) == json.dumps(
             records.as_data(validated.inputs), default=str
         )
+
+
+def test_an_artifact_is_sealed_the_same_by_either_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    import itertools
+
+    from compiler import emit
+    from compiler.models import Artifact
+
+    text = (REPO / "compiled" / "etcd-defrag.json").read_text("utf-8")
+    data = json.loads(text)
+    monkeypatch.setattr(emit, "_INDENTED", itertools.count())  # the standard library's turn
+    assert emit.seal(data, plain=True) == text
+    monkeypatch.setattr(emit, "_INDENTED", itertools.count(emit.STANDARD_INDENTED))
+    assert emit.seal(data, plain=True) == text  # pydantic-core's
+    assert Artifact.model_validate_json(text).model_dump_json(indent=2) + "\n" == text
