@@ -1,0 +1,85 @@
+"""Issue 15, session 13: no destructive instruction may be lost to extraction. Every test is
+written in other words than the pages that showed the class, with look-alikes that must not
+change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from compiler.extract.heuristic import extract
+from compiler.models import Artifact, Step
+from compiler.parse import parse
+
+Compile = Callable[[str], Artifact]
+
+
+def _steps(artifact: Artifact) -> list[Step]:
+    return [s for s in artifact.steps if s.source is not None]
+
+
+def _texts(text: str) -> list[str]:
+    return [d.text for d in extract(parse(text), frozenset({"oc"}))]
+
+
+def _block(body: str, info: str = "") -> str:
+    return f"# Spool\n\nThe spool volume is full.\n\n```{info}\n{body}\n```\n"
+
+
+# A command after a no-op, an assignment or an unknown first word --------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "info"),
+    [
+        ("$ cd /var/spool && rm -rf outgoing", ""),
+        ("cd /var/spool && rm -rf outgoing", "bash"),
+        ("cd /var/spool && rm -rf outgoing", ""),
+        ('echo "draining"; oc delete pvc spool-0', ""),
+        ("tries = 5; oc delete pod spool-1", ""),
+        ("avg = 2; rm -rf /var/spool/tmp", ""),
+        ("Limit = 1 && oc delete job spool-sweeper", ""),
+    ],
+)
+def test_a_destructive_command_after_a_no_op_is_a_destructive_step(
+    compile_text: Compile, body: str, info: str
+) -> None:
+    (step,) = _steps(compile_text(_block(body, info)))
+    assert step.effect == "destructive"
+    assert step.text.endswith(body.split("$ ")[-1].split("&& ")[-1].split("; ")[-1])
+
+
+@pytest.mark.parametrize(
+    ("body", "info"),
+    [
+        ("cd /var/spool", "bash"),
+        ("echo done", "bash"),
+        ("SPOOL=/var/spool", ""),
+        ("export SPOOL=/var/spool; cd /tmp", "bash"),
+        ("tries = 5", ""),
+        ("avg(rate(spool_bytes_written_total[5m]))", ""),
+        ("# cleanup; rm -rf /var/spool/tmp (do not run this)", ""),
+        ("Error: disk full; retrying in 5s", ""),
+    ],
+)
+def test_a_no_op_comment_or_output_alone_is_still_no_step(body: str, info: str) -> None:
+    assert _texts(_block(body, info)) == []
+
+
+def test_an_assignment_from_a_substitution_still_runs_its_command() -> None:
+    assert _texts(_block("POD=$(oc get pod -l app=spool -o name)", "bash")) == [
+        "POD=$(oc get pod -l app=spool -o name)"
+    ]
+
+
+def test_an_open_substitution_continues_on_the_next_line() -> None:
+    body = "HOST=$(oc -n spool get route/spool-api\n  --no-headers | awk '{print $2}')"
+    assert _texts(_block(body, "bash")) == [
+        "HOST=$(oc -n spool get route/spool-api --no-headers | awk '{print $2}')"
+    ]
+
+
+def test_a_debug_shell_prompt_is_a_prompt() -> None:
+    body = "sh-5.1# chroot /host\nsh-5.1# crio config | grep spool\nspool_dir = /var/spool"
+    assert _texts(_block(body, "console")) == ["chroot /host", "crio config | grep spool"]
