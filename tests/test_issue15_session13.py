@@ -83,3 +83,45 @@ def test_an_open_substitution_continues_on_the_next_line() -> None:
 def test_a_debug_shell_prompt_is_a_prompt() -> None:
     body = "sh-5.1# chroot /host\nsh-5.1# crio config | grep spool\nspool_dir = /var/spool"
     assert _texts(_block(body, "console")) == ["chroot /host", "crio config | grep spool"]
+
+
+# A link whose own words are the instruction ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1. Stop the writers.\n2. [Drop the shadow tables](https://wiki.example/drop).\n",
+            ["Stop the writers.", "[Drop the shadow tables](https://wiki.example/drop)."],
+        ),
+        (
+            "[Flush the edge cache](/manual/edge.html#flush) for the renamed page.\n",
+            ["[Flush the edge cache](/manual/edge.html#flush) for the renamed page."],
+        ),
+    ],
+)
+def test_a_link_that_is_the_instruction_is_a_step(text: str, expected: list[str]) -> None:
+    assert _texts(f"# Rename\n\n## Steps\n\n{text}") == expected
+
+
+def test_a_numbered_destructive_link_is_a_destructive_step(compile_text: Compile) -> None:
+    text = "# Rename\n\n## Steps\n\n1. Stop the writers.\n2. [Drop the shadow tables](https://x.example/d).\n"
+    steps = _steps(compile_text(text))
+    assert [(s.text[:10], s.effect) for s in steps][-1] == ("[Drop the ", "destructive")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Related pages: a bulleted list of links, even with imperative titles.
+        "Related pages:\n\n- [Restore a database from a snapshot](restore.html)\n",
+        # A capitalised page title, a link to reading or a named page.
+        "1. [Export Health Certificates](https://x.example/ehc).\n",
+        "1. [Read more about the edge cache](/manual/edge.html).\n",
+        "1. [Take a quick look at the edge docs](https://x.example/edge)\n",
+        "1. [General app: Ledger API](https://x.example/ledger)\n",
+    ],
+)
+def test_a_link_to_reading_or_a_title_stays_a_pointer(text: str) -> None:
+    assert _texts(f"# Rename\n\n## Steps\n\n{text}") == []

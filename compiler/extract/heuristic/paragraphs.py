@@ -100,7 +100,11 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or is_pointer(text) or is_aside(block, lines):
+    if (
+        not text
+        or is_pointer(text, block.ordered and block.first_in_item)
+        or is_aside(block, lines)
+    ):
         return []
     case = _case_label(block, lines, procedural)
     if case:

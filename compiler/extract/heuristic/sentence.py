@@ -65,7 +65,8 @@ def _sentence_steps(
     """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
     text = block.text[start:end].strip()
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
-    if not text or is_pointer(text) or (first and _TITLE.match(text)):
+    numbered = block.ordered and block.first_in_item and first
+    if not text or is_pointer(text, numbered) or (first and _TITLE.match(text)):
         return []
     if _FOLLOWING.search(text) and not _leading(text):
         return []  # "you should do the following,": the items after it are the steps
