@@ -125,3 +125,16 @@ def test_a_numbered_destructive_link_is_a_destructive_step(compile_text: Compile
 )
 def test_a_link_to_reading_or_a_title_stays_a_pointer(text: str) -> None:
     assert _texts(f"# Rename\n\n## Steps\n\n{text}") == []
+
+
+def test_a_command_continued_over_lines_in_an_untagged_block_is_one_step() -> None:
+    body = "pg_dump -h <db-host> \\\n  -U <user> -d ledger \\\n  -f /tmp/ledger.sql"
+    assert _texts(_block(body)) == [
+        "pg_dump -h <db-host> \\ -U <user> -d ledger \\ -f /tmp/ledger.sql"
+    ]
+
+
+def test_output_in_an_untagged_block_is_still_no_step() -> None:
+    body = "ledger-0   Running   0   3d\nledger-1   Running   2   3d"
+    assert _texts(_block(body)) == []
+    assert _texts(_block("Dumped 3 tables to /tmp/ledger.sql")) == []

@@ -392,7 +392,7 @@ def _unprompted(
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Shell lines without prompts; example output pasted under them is skipped. A block
     whose every line is shaped like a command is a script: each line counts."""
-    shaped = [_command_line(line, False) for line in lines if line.text.strip()]
+    shaped = [_command_line(line, False) for line in _first_lines(lines)]
     script = script or (
         bool(shaped)
         and all(c is not None for c in shaped)
@@ -425,6 +425,19 @@ def _unprompted(
         if _does_nothing(text):
             continue
         yield group, text
+
+
+def _first_lines(lines: list[CodeLine]) -> list[CodeLine]:
+    """The first line of each command line of a block: a line continued by a trailing `\\`
+    carries the next one (`mysql -h db \\` over `  -u admin -p \\`), which is no line of its
+    own."""
+    firsts: list[CodeLine] = []
+    continued = False
+    for line in lines:
+        if line.text.strip() and not continued:
+            firsts.append(line)
+        continued = line.text.rstrip().endswith("\\")
+    return firsts
 
 
 def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool:
