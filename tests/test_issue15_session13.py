@@ -138,3 +138,31 @@ def test_output_in_an_untagged_block_is_still_no_step() -> None:
     body = "ledger-0   Running   0   3d\nledger-1   Running   2   3d"
     assert _texts(_block(body)) == []
     assert _texts(_block("Dumped 3 tables to /tmp/ledger.sql")) == []
+
+
+# Cautions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Be extra careful when rotating the root certificate of the mesh.",
+        "⚠️ Take great care while the replica is catching up.",
+        "PLEASE BE CAREFUL WITH THIS FLAG AS IT CANNOT BE REVERTED.",
+        "Be aware that the import rewrites every row of the table.",
+    ],
+)
+def test_a_caution_is_neither_a_step_nor_a_decision(sentence: str) -> None:
+    assert _texts(f"# Certs\n\n## Steps\n\n{sentence}\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Take care to copy the old certificate before rotating it.",
+        "Be careful not to restart both replicas at once.",
+        "Be aware of your on-call dates and arrange swaps early.",
+    ],
+)
+def test_an_instruction_worded_as_care_stays_a_step(sentence: str) -> None:
+    assert _texts(f"# Certs\n\n## Steps\n\n{sentence}\n") != []

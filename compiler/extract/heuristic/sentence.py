@@ -8,7 +8,13 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import _FOLLOWING, _REASSURANCE, _TITLE, is_pointer
+from compiler.extract.heuristic.asides import (
+    _CAUTION,
+    _FOLLOWING,
+    _REASSURANCE,
+    _TITLE,
+    is_pointer,
+)
 from compiler.extract.heuristic.clauses import _instructions
 from compiler.extract.heuristic.drafts import _draft
 from compiler.extract.heuristic.jumps import _only_jumps
@@ -70,7 +76,7 @@ def _sentence_steps(
         return []
     if _FOLLOWING.search(text) and not _leading(text):
         return []  # "you should do the following,": the items after it are the steps
-    if _REASSURANCE.match(text):
+    if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
     command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
