@@ -166,3 +166,30 @@ def test_a_caution_is_neither_a_step_nor_a_decision(sentence: str) -> None:
 )
 def test_an_instruction_worded_as_care_stays_a_step(sentence: str) -> None:
     assert _texts(f"# Certs\n\n## Steps\n\n{sentence}\n") != []
+
+
+# Conditions that belong to a clause, not to the instruction --------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Write down the timeline, as we want a clearer idea of when backups start to lag.",
+        "Add the commands that could help the next person if the disk fills again.",
+        "Record anything about when the queue stopped draining.",
+    ],
+)
+def test_a_condition_inside_a_clause_makes_no_decision(sentence: str) -> None:
+    (only,) = _texts(f"# Disk\n\n## Steps\n\n{sentence}\n")
+    assert only == sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Write down the timeline when backups start to lag.",
+        "Page the team that owns the disk if it fills again.",
+    ],
+)
+def test_a_condition_over_the_instruction_is_still_a_decision(sentence: str) -> None:
+    assert len(_texts(f"# Disk\n\n## Steps\n\n{sentence}\n")) == 2
