@@ -37,6 +37,7 @@ def _block(body: str, info: str = "") -> str:
         ("cd /var/spool && rm -rf outgoing", "bash"),
         ("cd /var/spool && rm -rf outgoing", ""),
         ('echo "draining"; oc delete pvc spool-0', ""),
+        ("echo yes | oc delete project spool", "sh"),
         ("tries = 5; oc delete pod spool-1", ""),
         ("avg = 2; rm -rf /var/spool/tmp", ""),
         ("Limit = 1 && oc delete job spool-sweeper", ""),
