@@ -11,6 +11,7 @@ import pytest
 from compiler.extract.heuristic import extract
 from compiler.models import Artifact, Step
 from compiler.parse import parse
+from compiler.text.instructions import is_instruction
 
 Compile = Callable[[str], Artifact]
 
@@ -194,3 +195,37 @@ def test_a_condition_inside_a_clause_makes_no_decision(sentence: str) -> None:
 )
 def test_a_condition_over_the_instruction_is_still_a_decision(sentence: str) -> None:
     assert len(_texts(f"# Disk\n\n## Steps\n\n{sentence}\n")) == 2
+
+
+# Instruction forms (is_instruction: the rules read it too) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Log into the billing console as an administrator.",
+        "To find the replica, log onto the bastion first.",
+        "Make sure workers in the blue pool are drained.",
+        "Ensure replicas are healthy before you continue.",
+        "It may be necessary to rotate the signing key as well.",
+        "If the export is stale, it may just be necessary to [flush the queue](flush.html).",
+        "It will be necessary to re-run the import.",
+    ],
+)
+def test_more_instruction_forms(sentence: str) -> None:
+    assert is_instruction(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Login details for the billing console are in the vault.",
+        "Contact details for each owner are at the bottom of the page.",
+        "Search results for the archive are served by the replica.",
+        "The log into which the worker writes is rotated daily.",
+        "It may be necessary for the team to wait for the vendor.",
+        "It is necessary that the import finishes first.",
+    ],
+)
+def test_statements_shaped_like_those_forms_are_no_instructions(sentence: str) -> None:
+    assert not is_instruction(sentence)

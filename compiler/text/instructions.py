@@ -29,7 +29,8 @@ VERBS = (
     r"|freeze|gather|get|give|go|grant|hand\s+(?:over|off)|have|hold|identify|ignore|implement|include|increase|inform"
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kick"
     r"|kill|leave"
-    r"|let|list|listen|lock|log ?in|login|look|make|mention|merge|message|migrate|mitigate|modify"
+    r"|let|list|listen|lock|log ?(?:in|on)(?:to)?|log\s+out|login|look|make|mention|merge"
+    r"|message|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
     r"|observe|obtain|open|page|participate|pass|patch|pause|perform|pick"
@@ -321,14 +322,16 @@ _SEQUENCED = re.compile(
 """What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
 can verify the route" (the order makes it the next thing to do)."""
 _ADVISED = re.compile(
-    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|better(?=\s+to\s+(?!be\b))|recommended"
+    r"^it(?:'s|\u2019s|\s+is|\s+(?:may|might|could|will)\s+(?:\w+\s+)?be)\s+(?:\w+ly\s+)?"
+    r"(?:best|better(?=\s+to\s+(?!be\b))|recommended|necessary"
     r"|advisable|advised|wise"
     r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
     re.IGNORECASE,
 )
 """An instruction put as advice: "It's best to start with the journal", "it's better to escalate
 the alert" (not "It's better to be safe than sorry"), "it is courteous to
-"take the page" ..." (not "It's important to ...": what matters, said of the process)."""
+"take the page" ...", "it may just be necessary to clear the cache" (not "It's important to
+...": what matters, said of the process)."""
 
 
 _WORTH = re.compile(
@@ -400,11 +403,16 @@ other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in 
 
 
 _SUBJECT_FIRST = re.compile(
-    r"^[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)\s+(?:is|are|was|were|has|had|have|will|would"
-    r"|does|did)\b"
+    r"^(?!(?:Check|Ensure|Verify|Confirm|Validate|Test|Note|Remember|Make|See|Watch|Monitor"
+    r"|Wait|Ask|Tell|Assume|Expect)\b)"
+    r"[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)"
+    r"(?:\s+(?:for|of|in|on|from|with)\s+[`\w.-]+(?:\s+[`\w.-]+){0,2})?"
+    r"\s+(?:is|are|was|were|has|had|have|will|would|does|did)\b"
 )
 """A verb-shaped first word that is the start of a subject: "Search API has its own ...", "Email
-notifications are being migrated" (a name or a plural noun, then the sentence's verb)."""
+notifications are being migrated", "Login credentials for Pingdom are under ..." (a name or a
+plural noun, perhaps with its phrase, then the sentence's verb). Not after a verb that takes a
+clause: "Ensure nodes are Ready" is an instruction."""
 _LINK_FIRST = re.compile(
     r"^(?P<mark>\*\*|__)?\[(?P<words>[^\]]+)\](?:\([^)]*\)|\[[^\]]*\])(?P=mark)?"
 )
@@ -479,7 +487,10 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if "need" in text and _HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
     offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
-    if offered and _imperative(text[offered.end() :]):
+    after = text[offered.end() :] if offered else ""
+    if after[:1] == "[":
+        after = _LINK_FIRST.sub(r"\g<words>", after, count=1)  # "to [clear the cache](...)"
+    if offered and _imperative(after):
         return True
     worth = _WORTH.match(text) if "worth" in text[:20] else None
     if worth and gerund_of_verb(worth.group("gerund")):
