@@ -229,3 +229,30 @@ def test_more_instruction_forms(sentence: str) -> None:
 )
 def test_statements_shaped_like_those_forms_are_no_instructions(sentence: str) -> None:
     assert not is_instruction(sentence)
+
+
+# A command opening a list item before other sentences --------------------------------------
+
+
+def test_a_command_item_followed_by_a_decision_keeps_the_command() -> None:
+    item = (
+        "1. `psql -h ledger-db -U admin`. If you get a `role does not exist` error, "
+        "ask for access in the team channel."
+    )
+    texts = _texts(f"# DB\n\n## Steps\n\n{item}\n")
+    assert texts[0] == "`psql -h ledger-db -U admin`."
+    assert len(texts) == 3  # the command, the decision, its branch
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # An explained command stays one step with its explanation.
+        "1. `terraform taint 'random_id.key'`. Tainting makes the next apply replace it.",
+        # A term a list defines is no command.
+        "- `green` - every shard is allocated. Nothing to do.",
+    ],
+)
+def test_a_code_led_item_without_another_instruction_is_unchanged(item: str) -> None:
+    texts = _texts(f"# DB\n\n## Steps\n\n{item}\n")
+    assert texts in ([], [item.split(" ", 1)[1]])

@@ -114,7 +114,10 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         found = _sentence_steps(block, lines, 0, len(text), procedural)
         return found or _resolves_itself(block, lines, 0, len(text))
     drafts = _sentences_steps(block, lines, parts, procedural)
-    if not drafts and block.ordered and block.first_in_item:
+    numbered_item = block.ordered and block.first_in_item
+    if numbered_item and len(drafts) == 1 and drafts[0].text[:1] == "`" == text[:1]:
+        drafts = []  # "`terraform taint x`. Tainting makes ...": the item is the one step
+    if not drafts and numbered_item:
         if _STATEMENT.match(text) or _TITLE.match(text):
             return []
         # A numbered item is a step even when none of its sentences reads as an instruction.

@@ -58,6 +58,8 @@ _CODE_FIRST = re.compile(
 )
 """A list item that starts with a command in inline code: "`kill -9` any session" (a lone word
 with a dot is a host or a file name, not a command: "`assets.example.org`")."""
+_CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
+"""A sentence that is only a command with its arguments, in inline code."""
 
 
 def _sentence_steps(
@@ -79,7 +81,14 @@ def _sentence_steps(
     if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
-    command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
+    # The item's first sentence; before others only a whole command ("`docker exec -it db
+    # mysql`. If you get an error, ..."), not a term it defines ("`green` - all shards ...").
+    opens_item = block.list_depth > 0 and not block.text[:start].strip()
+    command_item = opens_item and (
+        _CODE_SENTENCE.match(text) is not None
+        if len(block.text) > start + len(text) + 1
+        else _CODE_FIRST.match(text) is not None
+    )
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
     if otherwise is not None:
