@@ -210,6 +210,8 @@ def test_a_condition_over_the_instruction_is_still_a_decision(sentence: str) -> 
         "It may be necessary to rotate the signing key as well.",
         "If the export is stale, it may just be necessary to [flush the queue](flush.html).",
         "It will be necessary to re-run the import.",
+        "After tagging the build, [publish the package](/manual/publish.html#steps).",
+        "Once the review is done, [deploy the worker](https://ci.example/deploy) to staging.",
     ],
 )
 def test_more_instruction_forms(sentence: str) -> None:
@@ -225,6 +227,8 @@ def test_more_instruction_forms(sentence: str) -> None:
         "The log into which the worker writes is rotated daily.",
         "It may be necessary for the team to wait for the vendor.",
         "It is necessary that the import finishes first.",
+        "After tagging the build, [the changelog](/manual/changes.html) is regenerated.",
+        "If it fails, [the runbook](https://wiki.example/rb) has the details.",
     ],
 )
 def test_statements_shaped_like_those_forms_are_no_instructions(sentence: str) -> None:

@@ -455,6 +455,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
+        if text[:1] == "[":
+            text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "If X, [roll back](...)"
         if _bare_imperative(text[:1].upper() + text[1:]):
             return True  # "If anyone disrupts the call, mute them."
         setting = _SETTING.match(text)  # "If X, in an emergency you can contact ..."
@@ -509,6 +511,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         if ("](" in after or "://" in after) and not _AND_THEN.search(tail):
             intro = None  # "For a general introduction, see [the wiki](...)": a pointer
     rest = text[intro.end() :] if intro else ""
+    if rest[:1] == "[":
+        rest = _LINK_FIRST.sub(r"\g<words>", rest, count=1)  # "After X, [release it](...)"
     if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
         can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
         if can and IMPERATIVE.match(rest[can.end() :]):
