@@ -212,6 +212,9 @@ def test_a_condition_over_the_instruction_is_still_a_decision(sentence: str) -> 
         "It will be necessary to re-run the import.",
         "After tagging the build, [publish the package](/manual/publish.html#steps).",
         "Once the review is done, [deploy the worker](https://ci.example/deploy) to staging.",
+        "Finally, [flush the edge cache](/manual/edge.html) for the page.",
+        "In [the admin app](https://admin.example) run `Ledger.rebuild_index`",
+        "Once you have access, you can [sign in](https://sso.example/login) with your token.",
     ],
 )
 def test_more_instruction_forms(sentence: str) -> None:
@@ -229,6 +232,8 @@ def test_more_instruction_forms(sentence: str) -> None:
         "It is necessary that the import finishes first.",
         "After tagging the build, [the changelog](/manual/changes.html) is regenerated.",
         "If it fails, [the runbook](https://wiki.example/rb) has the details.",
+        "Finally, [the changelog](/manual/changes.html) lists every release.",
+        "In [the admin app](https://admin.example) every job has its own page.",
     ],
 )
 def test_statements_shaped_like_those_forms_are_no_instructions(sentence: str) -> None:
@@ -260,3 +265,41 @@ def test_a_command_item_followed_by_a_decision_keeps_the_command() -> None:
 def test_a_code_led_item_without_another_instruction_is_unchanged(item: str) -> None:
     texts = _texts(f"# DB\n\n## Steps\n\n{item}\n")
     assert texts in ([], [item.split(" ", 1)[1]])
+
+
+# An instruction only in a numbered heading -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A body that only says what is needed, or points at an example: the heading is the step.
+        ("[Example PR](https://git.example/pr/1)\n\nYou will need the key's fingerprint.", 1),
+        ("This is needed because the old index is never read again.", 1),
+        # A body that says how: its steps are the steps.
+        ("Run `ledgerctl reindex --all`.", 1),
+        ("If the index is large, ask the search team first.", 2),
+        ("```\nledgerctl reindex --all\n```", 1),
+    ],
+)
+def test_a_numbered_instruction_heading_over_no_step_is_the_step(body: str, expected: int) -> None:
+    text = f"# Index\n\n### 3. Rebuild the search index\n\n{body}\n\n### 4. Tell the team\n"
+    texts = _texts(text)
+    assert len(texts) - texts.count("Tell the team") == expected
+    assert ("Rebuild the search index" in texts) == (expected == 1 and "ledgerctl" not in body)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["### Rebuild the search index", "### 3. The search index", "### 3. How the index is built"],
+)
+def test_an_unnumbered_or_topic_heading_over_prose_is_no_step(heading: str) -> None:
+    body = "This is needed because the old index is never read again."
+    assert _texts(f"# Index\n\n{heading}\n\n{body}\n") == []
+
+
+def test_a_numbered_heading_step_is_grounded_after_its_number(compile_text: Compile) -> None:
+    art = compile_text("# Index\n\n### 3. Rebuild the search index\n\nIt is slow.\n")
+    (step,) = _steps(art)
+    assert step.text == "Rebuild the search index"
+    assert step.source is not None and step.source.column == len("### 3. ") + 1

@@ -418,12 +418,24 @@ _LINK_FIRST = re.compile(
 )
 """A link the sentence opens with: its words are the sentence's first words ("[Manually run the
 tests](...) to confirm ...")."""
+_INLINE_LINK = re.compile(r"\[(?P<words>[^\]\[]+)\]\([^)\s]*\)")
+"""A link inside a sentence: read as its words."""
 _SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
 """Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
 _ALTERNATIVE = re.compile(r"^Or,?\s+(?=[a-z])")
 """An alternative opening a sentence or list item: what follows it is read on its own."""
 _STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
 """Bold words inside a sentence: read as the words themselves."""
+
+
+_SEQUENCE_THEN_LINK = re.compile(
+    r"^(?:then|now|first|next|finally|also|lastly|afterwards),?\s+(?=\[)", re.IGNORECASE
+)
+
+
+def _unlinked(text: str) -> str:
+    """Text whose first words are a link, read as the link's words ("[sign in](...) with ...")."""
+    return _LINK_FIRST.sub(r"\g<words>", text, count=1) if text[:1] == "[" else text
 
 
 def _inline_tag(tag: re.Match[str]) -> str:
@@ -449,20 +461,22 @@ def instructional(text: str, procedural: bool = True) -> bool:
         text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
     if text[:3].lstrip("*_")[:1] == "[":
         text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "[Run the tests](...) to ..."
+    sequenced = _SEQUENCE_THEN_LINK.match(text) if "](" in text else None
+    if sequenced:
+        text = text[: sequenced.end()] + _unlinked(text[sequenced.end() :])  # "Finally, [purge"
     named = text  # "Hit **Deploy**": a bold name is the object of an unlisted verb
     if "**" in text or "__" in text:
         text = _STRONG.sub(r"\g<words>", text)  # "you **must** dismiss", "Do __not__ delete"
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
-        if text[:1] == "[":
-            text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "If X, [roll back](...)"
+        text = _unlinked(text)  # "If X, [roll back](...)"
         if _bare_imperative(text[:1].upper() + text[1:]):
             return True  # "If anyone disrupts the call, mute them."
         setting = _SETTING.match(text)  # "If X, in an emergency you can contact ..."
         can = _YOU_CAN.match(text, setting.end() if setting else 0)
-        if can and IMPERATIVE.match(text[can.end() :]):
-            return True  # "Once it has recovered, you can announce ..."
+        if can and IMPERATIVE.match(_unlinked(text[can.end() :])):
+            return True  # "Once it has recovered, you can announce ...", "... [sign in](...)"
     elif "you" in text or "we" in text:
         allowed = _UNMARKED_CAN.match(text)  # "If it has grown you can move it to ..."
         if allowed and IMPERATIVE.match(text[allowed.end() :]):
@@ -482,16 +496,14 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if named is not text and _bare_imperative(_EMPHASIS.sub("", _SYMBOLS.sub("", named))):
         return True
     adverb = _LEAD_ADVERB.match(text)
-    if adverb and _imperative(text[adverb.end() :]):
-        return True
+    if adverb and _imperative(_unlinked(text[adverb.end() :])):
+        return True  # "Finally, [purge the cache](...)"
     if suggests_action(text[:1].upper() + text[1:]):
         return True  # "If there is no activity, restarting the pod may help."
     if "need" in text and _HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
     offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
-    after = text[offered.end() :] if offered else ""
-    if after[:1] == "[":
-        after = _LINK_FIRST.sub(r"\g<words>", after, count=1)  # "to [clear the cache](...)"
+    after = _unlinked(text[offered.end() :]) if offered else ""  # "to [clear the cache](...)"
     if offered and _imperative(after):
         return True
     worth = _WORTH.match(text) if "worth" in text[:20] else None
@@ -511,8 +523,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
         if ("](" in after or "://" in after) and not _AND_THEN.search(tail):
             intro = None  # "For a general introduction, see [the wiki](...)": a pointer
     rest = text[intro.end() :] if intro else ""
-    if rest[:1] == "[":
-        rest = _LINK_FIRST.sub(r"\g<words>", rest, count=1)  # "After X, [release it](...)"
+    rest = _unlinked(rest)  # "After X, [release it](...)"
     if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
         can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
         if can and IMPERATIVE.match(rest[can.end() :]):
@@ -523,8 +534,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True  # "At the start of the call, the lead should announce ..."
     if intro and _listed_intro(text):
         return True  # "Using log files, graphs, and any other tools, identify what leaked"
-    if intro is None and _UNPUNCTUATED_INTRO.match(text) and _verb_after_intro(text):
-        return True  # "On the edit page select `Unsuspend user`"
+    unpunctuated = _INLINE_LINK.sub(r"\g<words>", text) if intro is None else ""
+    if _UNPUNCTUATED_INTRO.match(unpunctuated) and _verb_after_intro(unpunctuated):
+        return True  # "On the edit page select `Unsuspend user`", "In [Whitehall](...) run `x`"
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()
