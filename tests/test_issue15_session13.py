@@ -303,3 +303,28 @@ def test_a_numbered_heading_step_is_grounded_after_its_number(compile_text: Comp
     (step,) = _steps(art)
     assert step.text == "Rebuild the search index"
     assert step.source is not None and step.source.column == len("### 3. ") + 1
+
+
+# A condition holding code with colons ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "condition"),
+    [
+        (
+            "If you see a `listen tcp 0.0.0.0:8080: bind` error, stop the old worker.",
+            "If you see a `listen tcp 0.0.0.0:8080: bind` error",
+        ),
+        (
+            "If `Ledger::Sync::TimeoutError` keeps appearing, page the ledger team.",
+            "If `Ledger::Sync::TimeoutError` keeps appearing",
+        ),
+    ],
+)
+def test_a_condition_is_never_cut_at_a_colon_inside_code(sentence: str, condition: str) -> None:
+    assert _texts(f"# Worker\n\n## Steps\n\n{sentence}\n")[0] == condition
+
+
+def test_a_condition_still_ends_at_a_colon_outside_code() -> None:
+    texts = _texts("# Worker\n\n## Steps\n\nIf the worker is stuck: restart it.\n")
+    assert texts == ["If the worker is stuck", "restart it."]
