@@ -215,6 +215,8 @@ def test_a_condition_over_the_instruction_is_still_a_decision(sentence: str) -> 
         "Finally, [flush the edge cache](/manual/edge.html) for the page.",
         "In [the admin app](https://admin.example) run `Ledger.rebuild_index`",
         "Once you have access, you can [sign in](https://sso.example/login) with your token.",
+        "Always keep a second copy of the key.",
+        "Replicas which were promoted should be rebuilt from the snapshot.",
     ],
 )
 def test_more_instruction_forms(sentence: str) -> None:
@@ -232,6 +234,10 @@ def test_more_instruction_forms(sentence: str) -> None:
         "It is necessary that the import finishes first.",
         "After tagging the build, [the changelog](/manual/changes.html) is regenerated.",
         "If it fails, [the runbook](https://wiki.example/rb) has the details.",
+        # A verb-shaped noun as the subject, or a question word before "should".
+        "change must include a link to the ticket",
+        "Release is the app that tracks deployments.",
+        "Nobody has decided what should replace the old exporter.",
         "Finally, [the changelog](/manual/changes.html) lists every release.",
         "In [the admin app](https://admin.example) every job has its own page.",
     ],
@@ -328,3 +334,18 @@ def test_a_condition_is_never_cut_at_a_colon_inside_code(sentence: str, conditio
 def test_a_condition_still_ends_at_a_colon_outside_code() -> None:
     texts = _texts("# Worker\n\n## Steps\n\nIf the worker is stuck: restart it.\n")
     assert texts == ["If the worker is stuck", "restart it."]
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("- `stale` is a lock older than an hour", []),
+        ("- `flush` means the queue was emptied", []),
+        (
+            "- `ledgerctl unlock --all` to release every lock",
+            ["`ledgerctl unlock --all` to release every lock"],
+        ),
+    ],
+)
+def test_code_an_item_defines_is_no_command(item: str, expected: list[str]) -> None:
+    assert _texts(f"# Locks\n\n## Steps\n\n{item}\n") == expected

@@ -146,7 +146,10 @@ _OBLIGATION = re.compile(
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
-    r"[^,.;:?!]{1,80}?\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+"
+    # the subject is no question word ("decisions on what should replace it"); a relative clause
+    # inside it is fine ("instances which were hit should be isolated")
+    r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
+    r"\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+"
     r"|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
     r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
@@ -411,6 +414,9 @@ _SUBJECT_FIRST = re.compile(
     r"[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)"
     r"(?:\s+(?:for|of|in|on|from|with)\s+[`\w.-]+(?:\s+[`\w.-]+){0,2})?"
     r"\s+(?:is|are|was|were|has|had|have|will|would|does|did)\b"
+    # a one-word subject before its verb, in any case: "change must include a description"
+    r"|^(?!(?:always|never|also|just|then|now|please|only|first)\b)(?i:[a-z])[a-z]+\s+"
+    r"(?:is|are|was|were|must|can|could|should|will|would|may|might)\s"
 )
 """A verb-shaped first word that is the start of a subject: "Search API has its own ...", "Email
 notifications are being migrated", "Login credentials for Pingdom are under ..." (a name or a

@@ -55,9 +55,11 @@ def _unemphasised(text: str) -> str:
 
 _CODE_FIRST = re.compile(
     r"^`(?:sudo\s+)?(?:[a-z][\w+-]*|[a-z][\w.+-]*(?=\s))(?:\s+[^`]*)?`(?:\s|$|[.;:])"
+    r"(?!\s*(?:is|are|was|were|means|refers\s+to)\b)"
 )
 """A list item that starts with a command in inline code: "`kill -9` any session" (a lone word
-with a dot is a host or a file name, not a command: "`assets.example.org`")."""
+with a dot is a host or a file name, not a command: "`assets.example.org`"; code the item
+defines is none either: "`modified` is a change to an existing thing")."""
 _CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
 """A sentence that is only a command with its arguments, in inline code."""
 
