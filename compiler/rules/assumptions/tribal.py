@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
-    _ANY_LINK,
     _NON_ALNUM,
     _OWNED,
     _TRIBAL,
@@ -19,6 +18,7 @@ from compiler.rules.assumptions.scan import (
     _stem,
     _with_model_flags,
 )
+from compiler.text.links import ANY_LINK
 
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
@@ -53,7 +53,7 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
     hits = [*_scan(context, _TRIBAL, needs=_TRIBAL_WORDS), *_scan(context, _OWNED, needs=_S)]
     for hit in sorted(hits, key=lambda hit: hit.span.line):
-        if _ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
+        if ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
