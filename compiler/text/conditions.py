@@ -13,18 +13,27 @@ import re
 from functools import lru_cache
 
 MEASURED = re.compile(
-    r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
+    # a number of its own: the digits of a name ("p(95) response time", "p99", "ec2", "v1.2")
+    # measure nothing
+    r"(?<![\w.])(?<![A-Za-z]\()\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
     r"|more|less|fewer|greater|higher|lower)\s+than\b",
     re.IGNORECASE,
 )
-"""A number, a threshold or a comparison."""
+"""A number, a threshold or a comparison (not the digits of a name: "if p99 latency is high")."""
 _LITERAL = r"(?:`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d)"
+_NOT_SUBJECT = (
+    r"(?!\s+(?:(?:is|are|was|were)\s+(?!not\b)(?![`\"\u201c])|shows?\s+that|(?:has|have|keeps?|looks?"
+    r"|seems?|appears?|gets?|grows?|starts?)\b))"
+)
+"""What may not follow a literal that opens a condition for it to be the value: a verb that
+makes it the subject of a judgement ("if the `db_size` shows that you are close to ...", "if
+`ceph status` looks unhealthy"; "if `Running`, ..." and "if `x` is `y`" are values)."""
 EXPLICIT = re.compile(
     r"\b(?:is|are|was|were|be|been|equals?|shows?|showing|returns?|reports?|contains?|says?|reads?"
     r"|has|have|becomes?|remains?|stays?|set\s+to|in\s+state|stuck\s+in|still\s+in|matches"
     r"|to\s+be|as|not|no|than|of|output|outputs|prints?|lists?|see|seeing|names?|e\.g\.,?)\s+"
     r"(?:still\s+|now\s+|not\s+|set\s+to\s+)?" + _LITERAL + r"|^\W*(?:if|when|whenever|unless"
-    r"|once|until)\s+(?:the\s+)?" + _LITERAL,
+    r"|once|until)\s+(?:the\s+)?" + _LITERAL + _NOT_SUBJECT,
     re.IGNORECASE,
 )
 """An explicit value as what something is, shows or returns."""
@@ -56,7 +65,12 @@ JUDGEMENT = re.compile(
     r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
     r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+"
     # a size or quality judged: "is a small piece of work", "is particularly good"
-    r"|\b(?:is|are)\s+(?:a|an)\s+(?:small|large|big|minor|major|trivial|simple)\s+[\w-]+"
+    r"|\b(?:is|are)\s+(?:a|an)\s+(?:small|large|big|minor|major|trivial|simple)\s+"
+    r"(?!(?:version|release|upgrade|update)\b)[\w-]+"  # "a minor version" is a kind of release
+    # an amount judged by its size: "a rebase on top of a small piece of work", "a large number"
+    r"|\b(?:a|an)\s+(?:(?:very|fairly|relatively|quite)\s+)?(?:small|large|big|huge|tiny|minor"
+    r"|trivial|massive)\s+(?:piece|amount|number|proportion|part|fraction|share|spike|increase"
+    r"|drop|decrease|change|diff|fix)\b"
     r"|\b(?:particularly|especially|really|very)\s+(?:good|great|bad|poor|small|large)\b"
     r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b"
     # a state nobody measures: "once things calm down", "when the service stabilises"

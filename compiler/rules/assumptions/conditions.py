@@ -41,6 +41,8 @@ _ADVISABLE = (
     r"|makes?\s+sense|(?:is\s+)?worth\s+(?:it|doing|the\s+risk))\b"
 )
 """A predicate of advisability the reader weighs: "seems wise", "is prudent", "makes sense"."""
+_THEIR_CONFIDENCE = r"(?:they|the\s+[\w-]+)\s+(?:are|is|feels?)\s+confident"
+"""Someone else's confidence (the reader's own, "you are confident", is `JUDGEMENT`'s: RB102)."""
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
@@ -55,8 +57,11 @@ _VAGUE = (
     r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?need\s+(?:them|him|her|someone)\s+to\b"
     # the reader's (or an author's) satisfaction as the condition: "merge when satisfied",
     # "unless the author is confident there are no side effects"
-    r"|\b(?:if|when|once|unless)\s+(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+|you're\s+)?"
-    r"(?:satisfied|happy|comfortable)\b"
+    r"|\b(?:if|when|once|unless)\s+(?:(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+"
+    rf"|you're\s+)?(?:satisfied|happy|comfortable)|{_THEIR_CONFIDENCE})\b"
+    # one condition of several: "unless the change is small and the author is confident"
+    r"|\b(?:(?<=\band\s)|(?<=\bor\s))(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+"
+    rf"(?:satisfied|happy|comfortable)|{_THEIR_CONFIDENCE})\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
     r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:(?:is|are|to\s+be|it\s+is)\s+"
     r"(?:an?\s+|the\s+)?[\w-]+|(?:appropriate|necessary|relevant|needed|best|fit|right"
@@ -199,7 +204,16 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
         if _not_a_judgement(hit):
             excused.add(hit.span.line)  # nor is a decision on them a judgement
             continue  # "Fill in `<id>` as appropriate", "so you can swap it if needed"
-        if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
+        satisfaction = _SATISFACTION.search(hit.words) is not None  # whoever holds it
+        if (
+            satisfaction
+            and not _CONDITION_WORD.match(hit.words)
+            and not _CONDITION_OPEN.search(hit.sentence[: _offset(hit)])
+        ):
+            continue  # "they are happy with the result": said, not a condition
+        if (
+            holder is None and not satisfaction and (_someone_elses(hit) or _directed(hit))
+        ) or _default_given(hit):
             excused.add(hit.span.line)  # a decision on these words is not the reader's either
             continue
         yield Finding(
@@ -210,6 +224,20 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_SATISFACTION = re.compile(r"\b(?:satisfied|happy|comfortable|confident)$", re.IGNORECASE)
+"""A person's satisfaction as the condition ("unless the author is confident"): a judgement
+left to that person, whoever's duty the sentence states."""
+_CONDITION_WORD = re.compile(r"(?:if|when|whenever|once|unless)\b", re.IGNORECASE)
+_CONDITION_OPEN = re.compile(
+    r"\b(?:if|when|whenever|once|unless)\b(?:[^.;:!?,]{0,80}\s(?:and|or)\s+)?$", re.IGNORECASE
+)
+
+
+def _offset(hit: Hit) -> int:
+    """Where a hit starts in its sentence."""
+    return hit.start - hit.passage.sentence_at(hit.start).start
 
 
 _HOLDER = re.compile(
@@ -592,10 +620,7 @@ def _judged_checks(context: CheckContext) -> Iterator[Finding]:
     workers making sufficient progress?") or an item of a list to confirm ("confirm: - response
     time remains healthy")."""
     for hit in _scan(context, _CHECK_JUDGEMENT, needs=_CHECK_FIRST):
-        sentence = hit.sentence
-        if _decidable(sentence) or foreseen(sentence, hit.match):
-            continue
-        if not (sentence.rstrip().endswith("?") or _in_confirm_list(context, hit.passage)):
+        if not _checked_with_no_measure(context, hit):
             continue
         yield Finding(
             "RB102",
@@ -605,6 +630,45 @@ def _judged_checks(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_LOOK_FOR = re.compile(
+    r"^\W*(?:(?:then|also|next|first|now)\s+)?(?:look|watch|check|monitor|scan|search|keep\s+an"
+    r"\s+eye\s+out)\s+(?:\w+\s+){0,3}?for\b",
+    re.IGNORECASE,
+)
+"""An instruction to look for something: what it looks for is the condition it acts on."""
+_ALTERNATIVE_START = re.compile(r".*(?:[,;(]|\bor\b|\band\b)", re.IGNORECASE | re.DOTALL)
+_ALTERNATIVE_END = re.compile(r"[,;.!?)]|\bor\b|\band\b", re.IGNORECASE)
+
+
+def _looked_for(hit: Hit) -> bool:
+    """Whether the judgement is part of what an instruction looks for ("Look for pods in
+    `CrashLoopBackOff`, or showing a high restart count"): a condition with no measure."""
+    sentence = hit.passage.sentence_at(hit.start)
+    return _LOOK_FOR.match(hit.passage.text, sentence.start, hit.start) is not None
+
+
+def _alternative(hit: Hit) -> str:
+    """The alternative of a list that holds a judgement ("or showing a high restart count"):
+    a measure in another alternative ("`OOMKilled` (Exit Code 137)") does not decide it."""
+    text = hit.passage.text
+    sentence = hit.passage.sentence_at(hit.start)
+    before = _ALTERNATIVE_START.match(text, sentence.start, hit.start)
+    start = before.end() if before else sentence.start
+    after = _ALTERNATIVE_END.search(text, hit.end, sentence.end)
+    return text[start : after.start() if after else sentence.end]
+
+
+def _checked_with_no_measure(context: CheckContext, hit: Hit) -> bool:
+    """Whether a judgement is what the reader looks for, asks or confirms, with no measure in
+    its alternative (a look-for) or its sentence (a question, an item to confirm)."""
+    if _looked_for(hit):
+        return not _decidable(_alternative(hit))
+    sentence = hit.sentence
+    if _decidable(sentence) or foreseen(sentence, hit.match):
+        return False
+    return sentence.rstrip().endswith("?") or _in_confirm_list(context, hit.passage)
 
 
 def _in_confirm_list(context: CheckContext, passage: Passage) -> bool:

@@ -19,6 +19,7 @@ from compiler.rules.assumptions.scan import (
     _stem,
     _with_model_flags,
 )
+from compiler.rules.regions import starting_with
 
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
@@ -51,7 +52,11 @@ _TRIBAL_WORDS = frozenset(
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
-    hits = [*_scan(context, _TRIBAL, needs=_TRIBAL_WORDS), *_scan(context, _OWNED, needs=_S)]
+    hits = [
+        *_scan(context, _TRIBAL, needs=_TRIBAL_WORDS),
+        *_scan(context, _OWNED, needs=_S),
+        *_scan(context, _FROM_MEMORY, needs=_FROM_MEMORY_WORDS),
+    ]
     for hit in sorted(hits, key=lambda hit: hit.span.line):
         if _ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
@@ -72,6 +77,24 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
 
 
 _S = frozenset({"s"})
+_FROM_MEMORY = re.compile(
+    starting_with(
+        "tyo",
+        # what is usual, whatever it is: "take the usual measures of due diligence"
+        r"\b(?:the|your|our)\s+(?:usual|customary|wonted)\s+(?!(?:way|manner|fashion)\b)[a-z][\w-]+"
+        # the way it was done before, never written: "replace it in the same manner that it was"
+        r"|\bthe\s+same\s+(?:way|manner|fashion|process|steps|procedure)\s+(?:(?:that|as)\s+)?"
+        r"(?:(?:it|they|this|that|you|we)\s+(?:was|were|had\s+been|did|do|have)"
+        r"|before|last\s+time|previously|originally|the\s+(?:last|previous|first)\s+time)\b"
+        r"(?!\s+(?:[\w-]+\s+){0,3}?(?:above|below|earlier|in\s+step|in\s+the\s+(?:previous|last)"
+        r"\s+(?:step|section)|described|shown|listed))",
+    ),
+    re.IGNORECASE,
+)
+"""What the reader is to remember rather than read: whatever is "usual" ("the usual measures"),
+and "the same way it was" done before, when the page does not say how (the named nouns of
+`_TRIBAL`, "the usual dashboard", are shared with RB108)."""
+_FROM_MEMORY_WORDS = frozenset({"usual", "customary", "wonted", "same"})
 _TRIBAL_HABIT = re.compile(r"^(?:as|like)\b", re.IGNORECASE)
 """A habit ("as before", "like last time") is not resolved by a link elsewhere in the sentence."""
 

@@ -1,0 +1,136 @@
+"""Session 8 (issue 16): flag classes named in LABELLING.md's words, each read from a miss of a
+tuned eval group and written here in other words, with a look-alike that must stay unflagged
+(or a true positive that must stay flagged)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from compiler.models import Artifact
+
+Compile = Callable[[str], Artifact]
+FRONT = "---\nid: t\nowner: team-x\nescalation: {role: team-x, after: 15m}\n---\n"
+
+
+def flags(compile_text: Compile, body: str, code: str) -> list[tuple[int, str]]:
+    artifact = compile_text(FRONT + body)
+    return [(d.line - 5, d.evidence) for d in artifact.diagnostics if d.code == code]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the digits of a name measure nothing
+        ("# Check\n\nConfirm:\n\n- the p99 checkout latency remains healthy\n", 1),
+        ("# Check\n\nConfirm:\n\n- the ec2 fleet stays healthy\n", 1),
+        ("# Check\n\n1. If p95 latency is high, scale the api to 6 replicas.\n", 1),
+        # a number of its own does
+        ("# Check\n\nConfirm:\n\n- the p99 checkout latency remains under 300 ms\n", 0),
+        ("# Check\n\n1. If latency is high (above 2 s), scale the api to 6 replicas.\n", 0),
+    ],
+)
+def test_a_name_with_digits_is_no_measure(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102 "a state with no field": "p(95) response time remains healthy" names a metric but
+    no threshold; "p99", "ec2", "v1.2" are names, not numbers."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a metric or command named as the subject of a judgement is no value
+        (
+            "# Plan\n\n1. If the `pg_database_size_bytes` shows that the database is getting\n"
+            "large, add a replica with `terraform apply`.\n",
+            1,
+        ),
+        ("# Plan\n\n1. If `redis-cli info` looks unhealthy, fail over with `failover`.\n", 1),
+        # a literal that is the value still decides
+        ("# Plan\n\n1. If `Pending`, describe the pod with `kubectl describe pod`.\n", 0),
+        ("# Plan\n\n1. If the `phase` is `Failed`, delete the job with `kubectl delete`.\n", 0),
+    ],
+)
+def test_a_named_metric_is_no_value(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102: "if the `etcd_mvcc_db_total_size_in_bytes` shows that you are growing close to
+    the quota" opens on a literal, but the literal is the subject of the judgement."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # what a look-for looks for, judged with no measure
+        (
+            "# Pods\n\nLook for workers in `Error`, `Evicted` (reason 42), or with an elevated\n"
+            "memory footprint. Restart them with `kubectl rollout restart`.\n",
+            1,
+        ),
+        ("# Pods\n\nCheck for excessive disk writes on the broker nodes.\n", 1),
+        # a measure in the same alternative decides it
+        ("# Pods\n\nLook for workers with an elevated memory footprint (over 2 GiB).\n", 0),
+        ("# Pods\n\nLook for workers in `Error` or `Evicted` (reason 42).\n", 0),
+    ],
+)
+def test_what_a_look_looks_for(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102: "Look for pods in `CrashLoopBackOff`, `OOMKilled` (Exit Code 137), or showing a
+    high restart count": the judged alternative has no threshold, whatever the others have."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Deploy\n\n1. Skip the canary if the diff is a tiny change to copy text.\n", 1),
+        ("# Deploy\n\n1. Page the DBA if a large number of queries time out.\n", 1),
+        ("# Deploy\n\n1. Skip the canary if the diff only changes copy text.\n", 0),
+        ("# Deploy\n\n1. Skip the canary if it is a minor version bump (x.Y.z).\n", 0),
+    ],
+)
+def test_an_amount_judged_by_its_size(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102: "unless the change is a rebase on top of a small piece of work": the size of an
+    amount judged in a condition, with nothing to measure it by."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Release\n\n1. The on-call engineer must roll back, unless the fix is trivial and "
+            "the reviewer is confident nothing else broke.\n",
+            1,
+        ),
+        ("# Release\n\n1. Ship the build once the tests pass and the owner is happy.\n", 1),
+        # said, not a condition
+        ("# Release\n\n1. Ship the build; the owner is happy with it.\n", 0),
+        ("# Release\n\n1. Ship the build once the tests pass and the linter is green.\n", 0),
+    ],
+)
+def test_someone_elses_satisfaction_as_the_condition(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB101 "the decision is left to the reader" (or to any person): a satisfaction or
+    confidence as one of a condition's clauses ("and the author is confident there are no side
+    effects"), whoever's duty the sentence states."""
+    assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Gem\n\n1. Before the release, run the customary smoke checks.\n", 1),
+        ("# Gem\n\n1. Rotate the key in the same way it was done last year.\n", 1),
+        ("# Gem\n\n1. Create the token in the same manner as previously.\n", 1),
+        # on the page
+        ("# Gem\n\n1. Re-issue the token the same way it was issued in step 2.\n", 0),
+        ("# Gem\n\nThe usual suspects are the disks.\n", 0),
+        ("# Gem\n\n1. Obtain credentials in the usual way via [gds](https://example.org).\n", 0),
+    ],
+)
+def test_what_the_reader_must_remember(compile_text: Compile, body: str, expected: int) -> None:
+    """RB104 "something only insiders can resolve": whatever is usual ("take the usual
+    measures of due diligence") and "the same manner that it was" done before, unless the page
+    says where."""
+    assert len(flags(compile_text, body, "RB104")) == expected
