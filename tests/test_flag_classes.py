@@ -134,3 +134,48 @@ def test_what_the_reader_must_remember(compile_text: Compile, body: str, expecte
     measures of due diligence") and "the same manner that it was" done before, unless the page
     says where."""
     assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Review\n\n1. You should also @mention somebody who knows the billing code.\n", 1),
+        ("# Review\n\n1. Where you can, \\@mention someone more familiar with CSS.\n", 1),
+        # a person the page defines, or no person at all
+        ("# Review\n\n1. @mention the reviewers in [#billing](https://example.org/c).\n", 0),
+        ("# Review\n\n1. Do not mention the outage in the release notes.\n", 0),
+    ],
+)
+def test_a_person_tagged_is_contacted(compile_text: Compile, body: str, expected: int) -> None:
+    """RB103 "a person to contact that the document never resolves": "@mention someone who you
+    think may be better placed to review it" contacts someone nobody names."""
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the cases after a step that finds out the answer are decided by it
+        (
+            "# Triage\n\n1. Read the report to determine whether the bug is exploitable.\n"
+            "2. If it is exploitable, patch it within the week.\n"
+            "3. If it is not exploitable, close the report with a note.\n",
+            0,
+        ),
+        # with nothing that finds it out, the judgement is the reader's
+        (
+            "# Triage\n\n1. Read the report.\n"
+            "2. If it is serious, patch it within the week.\n"
+            "3. If it is not serious, close the report with a note.\n",
+            2,
+        ),
+    ],
+)
+def test_every_case_of_a_finding_is_decided(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB101/RB102 on decisions: "Investigate the alert to determine if it's a real
+    vulnerability", then "If action is required ..." and "If no action is required ...": the
+    other cases of the same finding (its "otherwise" chain) are decided by it too."""
+    found = flags(compile_text, body, "RB101") + flags(compile_text, body, "RB102")
+    assert len(found) == expected

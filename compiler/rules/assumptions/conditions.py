@@ -511,12 +511,16 @@ def _undecided_decisions(
     (RB102 when it judges with no measure and RB102 is on, else RB101)."""
     lines = context.document.lines
     previous: Step | None = None
+    determined: set[str] = set()  # decisions on what a step before them finds out
     for step in context.graph.steps:
         before, previous = previous, step
         if step.kind != "decision" or step.source is None:
             continue
-        if before is not None and _DETERMINES.search(before.text):
-            continue  # "Investigate the alert to determine if ...", then "If action is required"
+        if step.id in determined or (before is not None and _DETERMINES.search(before.text)):
+            # "Investigate the alert to determine if ...", then "If action is required", and
+            # the cases after it ("If no action is required"): the finding decides them all
+            determined.update(edge.to for edge in step.next if edge.when == "otherwise")
+            continue
         open_ = [
             condition
             for condition in undecided(
