@@ -179,3 +179,49 @@ def test_every_case_of_a_finding_is_decided(
     other cases of the same finding (its "otherwise" chain) are decided by it too."""
     found = flags(compile_text, body, "RB101") + flags(compile_text, body, "RB102")
     assert len(found) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a list under the reference names it, with links
+        (
+            "# Check\n\n1. Then look at our logging tools\n"
+            "    1. Kibana: open [Kibana][k] and pick your app.\n"
+            "    1. Sentry: open [Sentry][s].\n\n[k]: https://example.org\n[s]: https://example.org\n",
+            0,
+        ),
+        ("# Check\n\nOpen our usual dashboards:\n\n- [Latency](https://example.org/l)\n", 0),
+        # a list with nothing to follow does not
+        ("# Check\n\nOpen our dashboards:\n\n- the latency one\n", 1),
+        ("# Check\n\n1. Then look at our logging tools\n1. Restart the app.\n", 1),
+    ],
+)
+def test_a_reference_the_list_below_names(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB104: "Next, check our monitoring tools" over a list whose items link Grafana and
+    Sentry is resolved on the page."""
+    assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Tune\n\nAdd the following suggested thresholds, and change them as desired:\n\n"
+            "```yaml\nwarning: 5\n```\n",
+            0,
+        ),
+        (
+            "# Tune\n\nAdd thresholds for the alert, and change them as desired.\n",
+            1,
+        ),
+    ],
+)
+def test_defaults_shown_to_edit_as_desired(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB101: "Insert these default values, and edit them as desired": the page gives values
+    that serve as they are, so nothing is left to a guess."""
+    assert len(flags(compile_text, body, "RB101")) == expected

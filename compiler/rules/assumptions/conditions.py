@@ -334,16 +334,21 @@ def _when_not_what(hit: Hit) -> bool:
 
 
 _FILL_WORDS = re.compile(
-    r"^(?:as\s+(?:appropriate|relevant|required|needed|necessary)|accordingly)$", re.IGNORECASE
+    r"^(?:as\s+(?:appropriate|relevant|required|needed|necessary|desired)|accordingly)$",
+    re.IGNORECASE,
 )
 _FILLS_IN = re.compile(
     r"\b(?:fill\s+in|substitute|populate|replace)\b|`[^`\n]*[<\[{][^`\n]*`"
     r"|\b(?:these|those|the\s+following|the\s+example)\s+(?:\w+\s+)?(?:lines|commands?|snippets?"
-    r"|code|examples?)\b",
+    r"|code|examples?)\b"
+    # values the page gives as defaults: "Insert these default values, and edit them as desired"
+    r"|\b(?:these|those|the\s+following|the)\s+(?:default|example|sample|suggested)\s+"
+    r"(?:values?|settings?|thresholds?)\b",
     re.IGNORECASE,
 )
 """A value filled in: a placeholder, or text the page shows ("Fill in `<id>` as appropriate",
-"Copy these lines and modify the class name as required"): the value is the case's own."""
+"Copy these lines and modify the class name as required", default values to "edit as
+desired"): the value is the case's own, and what the page shows serves as it is."""
 _POSSIBLE = re.compile(r"^(?:where|if|when(?:ever)?)\s+possible$", re.IGNORECASE)
 _EXCEPTION = re.compile(
     r"^\W*(?:only\s+(?:\w+\s+){1,6}?(?:if|where|when|unless)\b|(?:\w+\s+){1,6}?only\s+(?:if|where"

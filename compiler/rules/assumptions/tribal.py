@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from compiler.parse import Block
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
     _ANY_LINK,
@@ -19,7 +20,7 @@ from compiler.rules.assumptions.scan import (
     _stem,
     _with_model_flags,
 )
-from compiler.rules.regions import starting_with
+from compiler.rules.regions import block_after, starting_with
 
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
@@ -62,6 +63,8 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
+        if _named_below(blocks, hit):
+            continue  # "check our monitoring tools" over "1. Grafana: Visit [Grafana][]"
         if not _instructs(hit.sentence):
             continue  # background: "They will appoint the usual roles" asks nothing of the reader
         if _way_written_elsewhere(context, hit):
@@ -74,6 +77,20 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+def _named_below(blocks: tuple[Block, ...], hit: Hit) -> bool:
+    """Whether a list right under the reference names what it means, its first item with a
+    link ("Next, check our monitoring tools" over "1. Grafana: Visit [Grafana
+    Integration][]"): the page resolves the reference. The list hangs under the reference's
+    own list item, or under a lead-in that ends with a colon."""
+    block = hit.passage.block
+    after = block_after(blocks, block.span.end_line)
+    if after is None or after.list_depth == 0:
+        return False
+    if after.list_depth <= block.list_depth and not hit.sentence.rstrip().endswith(":"):
+        return False
+    return bool(after.links) or _ANY_LINK.search(after.text) is not None
 
 
 _S = frozenset({"s"})
