@@ -197,9 +197,7 @@ def test_every_case_of_a_finding_is_decided(
         ("# Check\n\n1. Then look at our logging tools\n1. Restart the app.\n", 1),
     ],
 )
-def test_a_reference_the_list_below_names(
-    compile_text: Compile, body: str, expected: int
-) -> None:
+def test_a_reference_the_list_below_names(compile_text: Compile, body: str, expected: int) -> None:
     """RB104: "Next, check our monitoring tools" over a list whose items link Grafana and
     Sentry is resolved on the page."""
     assert len(flags(compile_text, body, "RB104")) == expected
@@ -219,9 +217,7 @@ def test_a_reference_the_list_below_names(
         ),
     ],
 )
-def test_defaults_shown_to_edit_as_desired(
-    compile_text: Compile, body: str, expected: int
-) -> None:
+def test_defaults_shown_to_edit_as_desired(compile_text: Compile, body: str, expected: int) -> None:
     """RB101: "Insert these default values, and edit them as desired": the page gives values
     that serve as they are, so nothing is left to a guess."""
     assert len(flags(compile_text, body, "RB101")) == expected
