@@ -256,7 +256,7 @@ def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Spa
     if parsed is None or not parsed.stages:
         detail = "the command could not be split into words (unbalanced quotes?)"
         return _unbound(draft, BindingIssue("unbound-command", span, command, detail))
-    pipelines = [parsed.stages, *parsed.followers]
+    pipelines = [_past_harmless(p) for p in (parsed.stages, *parsed.followers)]
     keyword = next((s[0] for p in pipelines for s in p if s[0] in _COMPOUND), None)
     if keyword is not None:
         detail = f"a shell `{keyword}` construct; write each command it runs as its own step"
@@ -267,7 +267,7 @@ def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Spa
         return _with_effect(unbound, max(inner, key=_RANK))
     # Assignments and harmless builtins (echo) do not act; the first command that does is
     # the one the step binds to, and every later one must bind too.
-    acting = [p for p in pipelines if _argv(p) and _argv(p)[0] not in _HARMLESS]
+    acting = [p for p in pipelines if _acts(p)]
     substitutions = parsed.substitutions
     if not acting and len(substitutions) == 1:
         # `NAME=$(command)`: the command in the substitution is what the step runs.
@@ -343,8 +343,27 @@ def _wrapped_effect(registry: Registry, stage: list[str]) -> Effect | None:
     words = list(stage)
     while words and (words[0] == "export" or _ASSIGNMENT_WORD.match(words[0])):
         words.pop(0)
-    inner = [_part_effect(registry, argv) for argv in inner_commands(words)]
+    runs = inner_commands(words) + _behind_unknown_program(registry, words)
+    inner = [_part_effect(registry, argv) for argv in runs]
     return max(inner, key=_RANK, default=None)
+
+
+def _behind_unknown_program(registry: Registry, argv: list[str]) -> list[list[str]]:
+    """The commands a program nobody knows may run for its own words: from each later word
+    that names a known program (`gds-cli aws prod-admin aws rds delete-db-instance ...`
+    runs `aws rds delete-db-instance ...`). A team's own wrapper needs no `--` to hide one."""
+    known = registry.programs | _WRAPPED_CLIS
+    if not argv or argv[0] in known:
+        return []
+    return [argv[index:] for index in range(1, len(argv)) if argv[index] in known]
+
+
+_WRAPPED_CLIS = frozenset(
+    {"aws", "gcloud", "gsutil", "az", "kubectl", "oc", "helm", "terraform", "docker", "podman",
+     "psql", "mysql", "redis-cli", "rm", "git", "gh", "systemctl", "heroku", "cf", "fly"}
+)  # fmt: skip
+"""Programs a team's own wrapper often runs (credentials, a chosen cluster or account) beside
+the registry's own programs."""
 
 
 def words_effect(argv: list[str]) -> Effect | None:
@@ -354,13 +373,30 @@ def words_effect(argv: list[str]) -> Effect | None:
     (`kubectl -n apps delete`) and one level deeper (`gcloud compute instances delete`)."""
     before_operands = argv[1 : argv.index("--")] if "--" in argv else argv[1:]
     plain = [word for word in before_operands if _SUB_COMMAND.fullmatch(word)]
-    head = " ".join(argv[:3] + plain[:2])
+    head = " ".join(argv[:3] + plain[:2] + _without_option_values(before_operands)[:4])
     words = {word.lower() for word in _WORD.findall(head)}
     words |= {word.lower() for word in plain[2:3]}
     scaled_to_zero = any(a == "--replicas" and b == "0" for a, b in pairwise(argv))
     if words & _DESTRUCTIVE_WORDS or scaled_to_zero or _DESTRUCTIVE_OPTIONS.intersection(argv):
         return "destructive"
     return "write" if words & _WRITE_WORDS else None
+
+
+def _without_option_values(words: list[str]) -> list[str]:
+    """The sub-command-shaped words when every option takes the word after it as its value
+    (`aws --profile prod --region eu-west-1 rds delete-db-instance` -> `rds`,
+    `delete-db-instance`). A flag that takes no value hides the word after it here, so
+    `words_effect` reads this beside the plain reading, never instead of it."""
+    kept: list[str] = []
+    valued = False
+    for word in words:
+        if valued:
+            valued = False
+        elif word.startswith("-"):
+            valued = "=" not in word
+        elif _SUB_COMMAND.fullmatch(word):
+            kept.append(word)
+    return kept
 
 
 def _method_effect(method: str) -> Effect:
@@ -516,6 +552,20 @@ def _substitution_issues(
                 )
             )
     return issues
+
+
+def _past_harmless(stages: list[list[str]]) -> list[list[str]]:
+    """A pipeline from its first stage that acts: in `echo yes | oc delete project x` the
+    `oc delete` is what runs, not the `echo` that feeds it."""
+    for index, stage in enumerate(stages):
+        if _acts([stage]):
+            return stages[index:]
+    return stages
+
+
+def _acts(stages: list[list[str]]) -> bool:
+    argv = _argv(stages)
+    return bool(argv) and argv[0] not in _HARMLESS
 
 
 def _argv(stages: list[list[str]]) -> list[str]:

@@ -87,6 +87,38 @@ def test_options_before_the_sub_command_do_not_hide_it(compile_text: Compile) ->
 
 
 @pytest.mark.parametrize(
+    "command",
+    [
+        # an option's value before the sub-command path (`--profile ops`, `--project p`)
+        "aws --profile ops --region eu-north-1 rds delete-db-cluster --db-cluster-identifier c",
+        "gcloud --project ledger-prod compute instances delete vm-7 --zone z",
+        "kubectl --insecure-skip-tls-verify delete pod cart-0",
+        # a team's own wrapper with no `--` before the command it runs
+        "ops-cli aws ledger-prod-admin aws rds delete-db-instance --db-instance-identifier d",
+        "acme-run prod kubectl -n shop delete deployment cart",
+    ],
+)
+def test_what_a_destructive_command_deletes_is_found_past_values_feeders_and_wrappers(
+    command: str, compile_text: Compile
+) -> None:
+    assert _command_step(compile_text, command).effect == "destructive"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "aws --profile ops --region eu-north-1 rds describe-db-clusters",
+        "ops-cli aws ledger-prod-admin aws rds describe-db-instances",
+        "kubectl get pods -n delete-requests",
+    ],
+)
+def test_look_alikes_that_only_read_are_not_destructive(
+    command: str, compile_text: Compile
+) -> None:
+    assert _command_step(compile_text, command).effect != "destructive"
+
+
+@pytest.mark.parametrize(
     ("command", "destructive"),
     [
         ("gh run cancel 4711 --repo acme/ledger", True),
