@@ -221,3 +221,21 @@ def test_defaults_shown_to_edit_as_desired(compile_text: Compile, body: str, exp
     """RB101: "Insert these default values, and edit them as desired": the page gives values
     that serve as they are, so nothing is left to a guess."""
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Logs\n\n1. You may want to search the audit log for the request id.\n", 0),
+        ("# Logs\n\n1. Consider comparing the two configs before the deploy.\n", 0),
+        # a hedged change is still the reader's call
+        ("# Logs\n\n1. You may want to purge the audit log for the request id.\n", 1),
+        ("# Logs\n\n1. Consider swapping the two configs before the deploy.\n", 1),
+    ],
+)
+def test_a_hedged_look_leaves_nothing_risky(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB101: LABELLING's "a hedged look" is no flag, whatever the look verb (search, compare,
+    explore, query ...), as "you may want to check the logs"."""
+    assert len(flags(compile_text, body, "RB101")) == expected

@@ -97,6 +97,20 @@ _NEGATED = re.compile(
     r"(?<!\byou\s)(?<!\bwe\s)\b(?:(?:does|did|do)\s*(?:not|n't)\s+\w+|cannot|can't|unable)\b",
     re.IGNORECASE,
 )
+LOOKS = (
+    "check", "look", "see", "review", "inspect", "verify", "confirm", "read", "consult",
+    "examine", "investigate", "identify", "find", "determine", "locate", "understand", "know",
+    "search", "query", "view", "compare", "study", "analyse", "analyze", "explore",
+)  # fmt: skip
+"""Verbs of a look, that change nothing: hedged ("you may want to check the logs", "consider
+reviewing the diff"), they leave nothing risky to the reader (LABELLING: a hedged look)."""
+LOOKING = (
+    "checking", "looking", "seeing", "reviewing", "inspecting", "verifying", "confirming",
+    "reading", "consulting", "examining", "investigating", "identifying", "finding",
+    "determining", "locating", "searching", "querying", "viewing", "comparing", "studying",
+    "analysing", "analyzing", "exploring",
+)  # fmt: skip
+"""`LOOKS` as "-ing" forms: "consider checking"."""
 _OUTCOME = re.compile(
     r"^\W*(?:if|when|once|unless)\s+(?:so|not|yes|no|above|this|that|it|they|these|the\s+(?:above"
     r"|previous|command|step|check|restart|fix))\b",

@@ -27,6 +27,8 @@ from compiler.text.conditions import (
     EXPLICIT,
     JUDGED_BY,
     JUDGEMENT,
+    LOOKING,
+    LOOKS,
     MEASURED,
     foreseen,
     measureless,
@@ -43,6 +45,8 @@ _ADVISABLE = (
 """A predicate of advisability the reader weighs: "seems wise", "is prudent", "makes sense"."""
 _THEIR_CONFIDENCE = r"(?:they|the\s+[\w-]+)\s+(?:are|is|feels?)\s+confident"
 """Someone else's confidence (the reader's own, "you are confident", is `JUDGEMENT`'s: RB102)."""
+_LOOKS = "|".join(LOOKS)
+_LOOKING = "|".join(LOOKING)
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
@@ -71,11 +75,9 @@ _VAGUE = (
     # logs") leaves nothing risky to the reader.
     r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
     r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
-    r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
-    r"|review|inspect|verify|confirm|read|consult|examine|investigate|identify|find|determine"
-    r"|locate|understand|know)\b)"
+    rf"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:use|run|{_LOOKS})\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
-    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing|during|nothing|something|anything"
+    rf"|\bconsider\s+\[?(?!{_LOOKING}|during|nothing|something|anything"
     r"|everything|morning|evening|thing)[a-z]+ing\b"
     r"|\bshould\s+(?:probably|perhaps|possibly)\b|\bperhaps\b"
     r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
