@@ -239,3 +239,22 @@ def test_a_hedged_look_leaves_nothing_risky(
     """RB101: LABELLING's "a hedged look" is no flag, whatever the look verb (search, compare,
     explore, query ...), as "you may want to check the logs"."""
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Go\n\n1. Once you hold the required roles, restart the worker.\n", 0),
+        ("# Go\n\n1. Find the build number. When you know the build number, roll back to it.\n", 0),
+        # whether it is required, or what the reader thinks, is still left open
+        ("# Go\n\n1. Once a restart is required, restart the worker.\n", 1),
+        ("# Go\n\n1. If you know it is safe, roll back the build.\n", 1),
+    ],
+)
+def test_an_attribute_or_a_finding_is_no_judgement(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB101 on decisions: "Once you have the necessary permissions" names which permissions,
+    and "Once you know the version" is what the step before found out; neither is an opinion."""
+    found = flags(compile_text, body, "RB101") + flags(compile_text, body, "RB102")
+    assert len(found) == expected

@@ -143,12 +143,21 @@ def decidable(condition: str) -> bool:
 
 
 _LEFT_OPEN = re.compile(
+    # not as an attribute ("once you have the necessary permissions": which ones, not whether)
+    r"(?<!\bthe\s)(?<!\bany\s)(?<!\ball\s)(?<!\byour\s)(?<!\btheir\s)"
     r"\b(?:needed|necessary|required|appropriate|applicable|desired|warranted|suitable|sensible"
-    r"|practical|feasible|possible|makes\s+sense|discretion|judge?ment|reasonable|acceptable"
-    r"|enough|significant)\b",
+    r"|practical|feasible|possible)\b"
+    r"|\b(?:makes\s+sense|discretion|judge?ment|reasonable|acceptable|enough|significant)\b",
     re.IGNORECASE,
 )
 """Words that leave a condition to judgement ("if the change is necessary", "enough room")."""
+_FOUND_OUT = re.compile(
+    r"\b(?:once|when|after|now\s+that)\s+you\s+(?:know|have\s+found|have\s+identified|find"
+    r"|identify)\s+(?:the|which|what|where|its|their)\b",
+    re.IGNORECASE,
+)
+"""What the reader has found out as a time, not an opinion ("Once you know the version, check
+..."): the outcome of the look before it ("if you know how to fix it" stays an opinion)."""
 _OPINION = re.compile(
     r"\b(?:you|we|i)\s+(?:(?:do|did|does|can|could|are|were)\s*(?:not|n't)\s+|cannot\s+|can't\s+"
     r"|still\s+)?(?:find|figure|identify|determine|tell|know|see|understand|recogni[sz]e|locate"
@@ -247,7 +256,7 @@ def judged(condition: str) -> bool:
     """Whether a condition is left to judgement: an opinion or the reader's own search, a
     word such as "needed" or "enough", or a judgement with no measure ("is high")."""
     return bool(
-        _OPINION.search(condition)
+        _OPINION.search(_FOUND_OUT.sub(" ", condition))
         or _LEFT_OPEN.search(condition)
         or JUDGEMENT.search(condition)
         or _NORMATIVE_QUESTION.match(condition)
