@@ -258,3 +258,19 @@ def test_an_attribute_or_a_finding_is_no_judgement(
     and "Once you know the version" is what the step before found out; neither is an opinion."""
     found = flags(compile_text, body, "RB101") + flags(compile_text, body, "RB102")
     assert len(found) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Mon\n\n1. Read the matching Kafka Watch logs under /var/log/kafka.\n", 0),
+        ("# Mon\n\n1. Restart each monitor daemon in the ring, one by one.\n", 0),
+        # the verb, wherever it stands
+        ("# Mon\n\n1. Then watch the consumer lag.\n", 1),
+        ("# Mon\n\n1. Restart the consumer and monitor the lag.\n", 1),
+    ],
+)
+def test_monitor_as_a_noun_is_no_watch(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "check the corresponding Ceph Monitor logs", "each Monitor in the cluster": a
+    "monitor" after a determiner or a name is a thing, not a watch."""
+    assert len(flags(compile_text, body, "RB106")) == expected

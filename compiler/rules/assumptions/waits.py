@@ -139,6 +139,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue
         if _NO_WAIT.search(hit.passage.text, max(0, hit.start - 30), hit.start):
             continue  # "You don't need to wait for the IC": the text says not to wait
+        if _WATCH.match(hit.words) and _A_NOUN.search(hit.passage.text, 0, hit.start):
+            continue  # "check the Ceph Monitor logs", "for each Monitor in the cluster"
         if _NOT_WAITING.match(hit.words) or _described(hit):
             continue  # "run Sass in watch mode", "we monitor various metrics"
         if not implied and not _instructs(hit.sentence):
@@ -162,6 +164,14 @@ _NO_WAIT = re.compile(
     r"|rather\s+than)\s+(?:(?:need|have)\s+to\s+|bother\s+(?:to\s+)?)?$",
     re.IGNORECASE,
 )
+_A_NOUN = re.compile(
+    r"(?:\b(?:the|a|an|each|every|any|all|this|that|these|those|new|its|their|corresponding)"
+    r"|(?<=[\w,]\s)(?-i:[A-Z][\w-]*[a-z0-9][\w-]*|[A-Z]{2,}))\s+$",
+    re.IGNORECASE,
+)
+"""What makes "monitor" or "watch" a noun: a determiner or a name before it ("the monitor pod",
+"each Monitor in the cluster", "Ceph Monitor logs" mid-sentence); the verb opens its clause
+("Then monitor the queue")."""
 _PURPOSE = re.compile(r"(?:^|[.!?:]\s+|\n)\W*(?:in\s+order\s+)?to\s+$", re.IGNORECASE)
 """A watch that opens a purpose ("To watch this recovery in action, ensure ..."): the sentence's
 instruction is what follows it, not a wait."""
