@@ -274,3 +274,22 @@ def test_monitor_as_a_noun_is_no_watch(compile_text: Compile, body: str, expecte
     """RB106: "check the corresponding Ceph Monitor logs", "each Monitor in the cluster": a
     "monitor" after a determiner or a name is a thing, not a watch."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Ask\n\n1. If the traces are not sufficient to diagnose it, ask in #dev.\n", "RB101", 1),
+        ("# Ask\n\n1. If the traces are not sufficient to diagnose it, ask in #dev.\n", "RB102", 0),
+        # a quantity stays RB102's
+        ("# Ask\n\n1. If there is not enough free memory, add a node.\n", "RB102", 1),
+        ("# Ask\n\n1. If there is not enough free memory, add a node.\n", "RB101", 0),
+    ],
+)
+def test_adequacy_for_the_readers_task(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """RB101, not RB102: "If the messages of conditions are not enough for troubleshooting"
+    leaves to the reader whether what they have serves their task; "not enough disk space" is a
+    quantity with no measure."""
+    assert len(flags(compile_text, body, code)) == expected

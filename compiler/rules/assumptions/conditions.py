@@ -47,6 +47,14 @@ _THEIR_CONFIDENCE = r"(?:they|the\s+[\w-]+)\s+(?:are|is|feels?)\s+confident"
 """Someone else's confidence (the reader's own, "you are confident", is `JUDGEMENT`'s: RB102)."""
 _LOOKS = "|".join(LOOKS)
 _LOOKING = "|".join(LOOKING)
+_ADEQUATE_FOR = (
+    r"[^.;:!?,]{0,80}?\b(?:enough|sufficient|insufficient|adequate|inadequate)\s+(?:for|to)\s+"
+    rf"(?:{_LOOKS}|{_LOOKING}|(?:troubleshoot|diagnose|debug|fix|resolve|explain|decide)(?:ing)?"
+    r"|diagnosis|investigation)\b"
+)
+"""What is judged as serving the reader's own task: "... not enough for troubleshooting", "...
+enough to find the cause" (not a capacity, "enough room to run", nor an effect, "increases
+enough to trigger this alert")."""
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
@@ -98,6 +106,9 @@ _VAGUE = (
     # the decision itself handed over: "it is up to you" ("decide whether X" is a decision
     # step, judged by its condition like any other)
     r"|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
+    # adequacy for a purpose: "if the messages are not enough for troubleshooting" (whether
+    # they serve is the reader's call; "not enough disk space" is a quantity, RB102's)
+    rf"|\b(?:if|when|unless|once)\s+{_ADEQUATE_FOR}"
     # a choice by a quality nobody defines: "pick a suitable replica", "an appropriate time"
     r"|\b(?:pick|choose|select|find)\s+(?:an?|the|some)\s+(?:suitable|appropriate|sensible"
     r"|reasonable|sane|proper|good)\s+[\w-]+"
@@ -112,7 +123,8 @@ _VAGUE_WORDS = frozenset(
      "worth", "justified", "reasonable", "right", "best", "safe", "warrants", "warrant",
      "requires", "require", "calls", "demands", "demand", "justify", "justifies", "see", "fit",
      "helpful", "useful", "idea", "decide", "up", "sane", "proper",
-     "good", "reckon", "satisfied", "happy"}
+     "good", "reckon", "satisfied", "happy", "enough", "sufficient", "insufficient", "adequate",
+     "inadequate"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
@@ -744,6 +756,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             continue
         if _illustrates(hit):
             continue  # "for example when a new page has had no time to rise", "if X, there will be"
+        if _ADEQUATE.match(clause):
+            continue  # "if the logs are not enough to find the cause": RB101's
         words = " ".join(clause[: judgement.end()].split())
         span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
         yield Finding(
@@ -754,6 +768,9 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             words,
             hit.step,
         )
+
+
+_ADEQUATE = re.compile(rf"\W*(?:if|when|unless|once)\s+{_ADEQUATE_FOR}", re.IGNORECASE)
 
 
 _EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.,?|such\s+as)\s*$", re.I)
