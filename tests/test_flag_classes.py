@@ -83,14 +83,17 @@ def test_what_a_look_looks_for(compile_text: Compile, body: str, expected: int) 
     ("body", "expected"),
     [
         ("# Deploy\n\n1. Skip the canary if the diff is a tiny change to copy text.\n", 1),
-        ("# Deploy\n\n1. Page the DBA if a large number of queries time out.\n", 1),
+        ("# Deploy\n\n1. Page the DBA if the backlog is a large number of jobs.\n", 1),
+        # an amount in passing is no judgement of what something is
+        ("# Deploy\n\n1. If you see a large number of 502s, page the DBA.\n", 0),
         ("# Deploy\n\n1. Skip the canary if the diff only changes copy text.\n", 0),
         ("# Deploy\n\n1. Skip the canary if it is a minor version bump (x.Y.z).\n", 0),
     ],
 )
 def test_an_amount_judged_by_its_size(compile_text: Compile, body: str, expected: int) -> None:
-    """RB102: "unless the change is a rebase on top of a small piece of work": the size of an
-    amount judged in a condition, with nothing to measure it by."""
+    """RB102: "unless the change is a rebase on top of a small piece of work": what something
+    is, judged by its size, with nothing to measure it by (an amount in passing, "if you see a
+    large number of requests", read on unlabelled pages, is mostly no decision)."""
     assert len(flags(compile_text, body, "RB102")) == expected
 
 

@@ -67,10 +67,12 @@ JUDGEMENT = re.compile(
     # a size or quality judged: "is a small piece of work", "is particularly good"
     r"|\b(?:is|are)\s+(?:a|an)\s+(?:small|large|big|minor|major|trivial|simple)\s+"
     r"(?!(?:version|release|upgrade|update)\b)[\w-]+"  # "a minor version" is a kind of release
-    # an amount judged by its size: "a rebase on top of a small piece of work", "a large number"
-    r"|\b(?:a|an)\s+(?:(?:very|fairly|relatively|quite)\s+)?(?:small|large|big|huge|tiny|minor"
-    r"|trivial|massive)\s+(?:piece|amount|number|proportion|part|fraction|share|spike|increase"
-    r"|drop|decrease|change|diff|fix)\b"
+    # what something is, judged by its size: "the change is a rebase on top of a small piece of
+    # work" (not an amount in passing: "if you see a large number of requests")
+    r"|\b(?:is|are|was|were)\s+(?:[\w-]+\s+){0,6}?(?:a|an)\s+(?:(?:very|fairly"
+    r"|relatively|quite)\s+)?(?:small|large|big|huge|tiny|minor|trivial|massive)\s+(?:piece"
+    r"|amount|number|proportion|part|fraction|share|spike|increase|drop|decrease|change|diff"
+    r"|fix)\b"
     r"|\b(?:particularly|especially|really|very)\s+(?:good|great|bad|poor|small|large)\b"
     r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b"
     # a state nobody measures: "once things calm down", "when the service stabilises"

@@ -48,13 +48,15 @@ _THEIR_CONFIDENCE = r"(?:they|the\s+[\w-]+)\s+(?:are|is|feels?)\s+confident"
 _LOOKS = "|".join(LOOKS)
 _LOOKING = "|".join(LOOKING)
 _ADEQUATE_FOR = (
-    r"[^.;:!?,]{0,80}?\b(?:enough|sufficient|insufficient|adequate|inadequate)\s+(?:for|to)\s+"
+    r"[^.;:!?,]{0,80}?\b(?:is|are|was|were|be|seems?|looks?)\s+(?:not\s+)?(?:\w+\s+)?"
+    r"(?:enough|sufficient|insufficient|adequate|inadequate)\s+(?:for|to)\s+"
     rf"(?:{_LOOKS}|{_LOOKING}|(?:troubleshoot|diagnose|debug|fix|resolve|explain|decide)(?:ing)?"
     r"|diagnosis|investigation)\b"
 )
-"""What is judged as serving the reader's own task: "... not enough for troubleshooting", "...
-enough to find the cause" (not a capacity, "enough room to run", nor an effect, "increases
-enough to trigger this alert")."""
+"""What is judged as serving the reader's own task: "... are not enough for troubleshooting",
+"... is sufficient to find the cause" (not a capacity, "enough room to run", an effect,
+"increases enough to trigger this alert", nor a motive, "care about security enough to
+compare")."""
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"

@@ -21,6 +21,7 @@ from compiler.rules.assumptions.scan import (
     _with_model_flags,
 )
 from compiler.rules.regions import block_after, starting_with
+from compiler.text.instructions import is_instruction
 
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
@@ -56,7 +57,7 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     hits = [
         *_scan(context, _TRIBAL, needs=_TRIBAL_WORDS),
         *_scan(context, _OWNED, needs=_S),
-        *_scan(context, _FROM_MEMORY, needs=_FROM_MEMORY_WORDS),
+        *filter(_told_to, _scan(context, _FROM_MEMORY, needs=_FROM_MEMORY_WORDS)),
     ]
     for hit in sorted(hits, key=lambda hit: hit.span.line):
         if _ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
@@ -112,6 +113,20 @@ _FROM_MEMORY = re.compile(
 and "the same way it was" done before, when the page does not say how (the named nouns of
 `_TRIBAL`, "the usual dashboard", are shared with RB108)."""
 _FROM_MEMORY_WORDS = frozenset({"usual", "customary", "wonted", "same"})
+_CLAUSE_START = re.compile(r".*(?:[,;:(\u2013\u2014]|\s-\s)", re.DOTALL)
+_OFFERED = re.compile(r"^\W*(?:you|we|they)\s+(?:can|could|might|may)\b", re.IGNORECASE)
+
+
+def _told_to(hit: Hit) -> bool:
+    """Whether the clause that holds a `_FROM_MEMORY` hit tells the reader to act ("If removing
+    the gem, take the usual measures"): "the usual situation" in an aside, or "you can perform
+    the usual sort of visualizations", names no procedure the reader must recall."""
+    sentence = hit.passage.sentence_at(hit.start)
+    before = _CLAUSE_START.match(hit.passage.text, sentence.start, hit.start)
+    clause = hit.passage.text[before.end() if before else sentence.start : hit.end]
+    return not _OFFERED.match(clause) and is_instruction(clause.strip())
+
+
 _TRIBAL_HABIT = re.compile(r"^(?:as|like)\b", re.IGNORECASE)
 """A habit ("as before", "like last time") is not resolved by a link elsewhere in the sentence."""
 
