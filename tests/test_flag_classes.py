@@ -317,3 +317,18 @@ def test_an_open_case_over_a_look(compile_text: Compile, body: str, expected: in
     hedged look); one change in the sentence keeps the flag."""
     found = flags(compile_text, body, "RB101") + flags(compile_text, body, "RB102")
     assert len(found) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Logs\n\n1. Slice the output with the usual shell tools such as cut and sort.\n", 0),
+        # an open list of examples leaves the rest to memory
+        ("# Logs\n\n1. Run the usual checks (e.g. lint, unit tests, etc).\n", 1),
+        ("# Logs\n\n1. Slice the output with the usual shell tools.\n", 1),
+    ],
+)
+def test_examples_name_the_reference(compile_text: Compile, body: str, expected: int) -> None:
+    """RB104: "the usual linux tools like grep and awk" names what it means; "the usual
+    measures of due diligence (e.g. ensuring tests pass, ..., etc)" does not."""
+    assert len(flags(compile_text, body, "RB104")) == expected

@@ -64,6 +64,8 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
+        if _EXAMPLES.match(hit.passage.text, hit.end):
+            continue  # "the usual linux tools like grep and awk": named (an open "etc." is not)
         if _named_below(blocks, hit):
             continue  # "check our monitoring tools" over "1. Grafana: Visit [Grafana][]"
         if not _instructs(hit.sentence):
@@ -78,6 +80,15 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_EXAMPLES = re.compile(
+    r"(?:\s+[\w-]+){0,2}?\s*,?\s*\(?(?:like|such\s+as|e\.g\.,?|for\s+example,?|namely|i\.e\.,?)\s+"
+    r"(?![^.;:!?)]*\betc\b)[^.;:!?)]*[\w`)]",
+    re.IGNORECASE,
+)
+"""Examples that name what the reference means ("the usual linux tools like grep and awk"); a
+list left open ("(e.g. ensuring tests pass, ..., etc)") still leaves the rest to memory."""
 
 
 def _named_below(blocks: tuple[Block, ...], hit: Hit) -> bool:
