@@ -17,8 +17,16 @@ from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
 from compiler.registry import Registry, Tool
 from compiler.text.console_code import code_effect, is_console_code
+from compiler.text.effect_words import (
+    DESTRUCTIVE_OPTIONS,
+    DESTRUCTIVE_PHRASES,
+    DESTRUCTIVE_PROGRAM_WORDS,
+    DESTRUCTIVE_VERBS,
+    WRITE_PROGRAM_WORDS,
+    alternation,
+)
 from compiler.text.shell import split_pipeline
-from compiler.text.wrappers import inner_commands
+from compiler.text.wrappers import inner_commands, shell_commands
 
 _TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
 _TOOL_VERB_BEFORE = re.compile(
@@ -72,17 +80,23 @@ def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
     return _with_effect(BoundStep(draft, None, None), prose_effect(draft))
 
 
+_PROSE_DESTRUCTIVE_VERBS = alternation(
+    DESTRUCTIVE_VERBS | {"overwrite", *DESTRUCTIVE_PHRASES},  # "overwrite": prose only
+    {
+        "cancel": r"cancel(?:l(?=ed|ing))?",
+        # "drop the table", not a drop-down list or "buffer drops are observed"
+        "drop": r"drop(?!-?\s?down\b|s\s+(?:are|were|in|of|per)\b)",
+        # "stop the service", not "stop here" or "stop the runbook"
+        "stop": r"stop(?=\s+(?!here\b|now\b|and\b|or\b|then\b"
+        r"|(?:the\s+)?(?:runbook|procedure)\b)\w)",
+    },
+)
 _PROSE_DESTRUCTIVE = re.compile(
-    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:delete|destroy|truncate"
-    r"|terminate|kill|drain|wipe|purge|erase|shut\s*down|turn\s+off|power\s+off|remove|revoke"
-    r"|overwrite|uninstall|tear\s*down|decommission|deprovision|evict|yank|unpublish"
-    r"|cancel(?:l(?=ed|ing))?"
-    # "drop the table", not a drop-down list or "buffer drops are observed"
-    r"|drop(?!-?\s?down\b|s\s+(?:are|were|in|of|per)\b)"
+    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:"
+    rf"{_PROSE_DESTRUCTIVE_VERBS}"
     # "replace the kubeconfig" overwrites it; "replace `<NAME>` with ..." fills a placeholder
     r"|replace(?!\s+(?:`|<|\$|\{|all\s+occurrences|(?:the\s+|each\s+)?(?:placeholder|value|text"
     r"|string|variable|name|word)s?\b))"
-    r"|stop(?=\s+(?!here\b|now\b|and\b|or\b|then\b|(?:the\s+)?(?:runbook|procedure)\b)\w)"
     # Scaling down or in stops running instances (scaling up does not).
     r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|scal(?:e|ing)\s+(?:down|in)\b"
     r"|rm\s+-\w*r|force[- ]delete)"
@@ -295,26 +309,6 @@ _SUB_COMMAND = re.compile(r"[A-Za-z][\w:-]*")
 option, a path or a file name."""
 _SHELL_PARTS = re.compile(r"[;&|]+|\bdo\b|\bthen\b")
 _RANK = {None: 0, "read": 1, "write": 2, "destructive": 3}.__getitem__
-_DESTRUCTIVE_WORDS = frozenset(
-    {"delete", "destroy", "drop", "truncate", "terminate", "purge", "wipe", "erase", "kill",
-     "drain", "rm", "rmdir", "rmi", "prune", "uninstall", "flushall", "flushdb", "shred",
-     "mkfs", "dd", "reset", "remove", "stop", "deregister", "revoke", "pkill", "killall", "evict",
-     "shutdown", "poweroff", "halt", "cancel", "yank", "unpublish", "decommission", "deprovision",
-     "teardown", "dropdb", "dropuser", "userdel", "groupdel", "deluser", "unlink", "wipefs"}
-)  # fmt: skip
-"""Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`, `gh run
-cancel`, `gem yank`), the verbs LABELLING.md calls destructive and their kin."""
-_DESTRUCTIVE_OPTIONS = frozenset(
-    {"--force", "-rf", "-fr", "--delete", "-delete", "--purge", "--hard", "--replicas=0", "--prune"}
-)
-"""Options that delete, overwrite or stop wherever they stand (`git push --delete`, `rsync
---delete`, `find -delete`, `git reset --hard`, `kubectl scale --replicas=0`, `kubectl apply
---prune`)."""
-_WRITE_WORDS = frozenset(
-    {"apply", "create", "patch", "scale", "restart", "rollout", "set", "edit", "replace",
-     "label", "annotate", "cordon", "uncordon", "start", "update", "upgrade", "install",
-     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "run", "exec"}
-)  # fmt: skip
 
 
 def _part_effect(registry: Registry, argv: list[str]) -> Effect | None:
@@ -351,11 +345,13 @@ def _wrapped_effect(registry: Registry, stage: list[str]) -> Effect | None:
 def _behind_unknown_program(registry: Registry, argv: list[str]) -> list[list[str]]:
     """The commands a program nobody knows may run for its own words: from each later word
     that names a known program (`gds-cli aws prod-admin aws rds delete-db-instance ...`
-    runs `aws rds delete-db-instance ...`). A team's own wrapper needs no `--` to hide one."""
+    runs `aws rds delete-db-instance ...`), and each quoted word of several words
+    (`knife ssh 'role:db' 'sudo rm -rf /var/opt/data'`). A team's own wrapper needs no `--`."""
     known = registry.programs | _WRAPPED_CLIS
     if not argv or argv[0] in known:
         return []
-    return [argv[index:] for index in range(1, len(argv)) if argv[index] in known]
+    runs = [argv[index:] for index in range(1, len(argv)) if argv[index] in known]
+    return runs + [run for word in argv[1:] if " " in word.strip() for run in shell_commands(word)]
 
 
 _WRAPPED_CLIS = frozenset(
@@ -377,9 +373,13 @@ def words_effect(argv: list[str]) -> Effect | None:
     words = {word.lower() for word in _WORD.findall(head)}
     words |= {word.lower() for word in plain[2:3]}
     scaled_to_zero = any(a == "--replicas" and b == "0" for a, b in pairwise(argv))
-    if words & _DESTRUCTIVE_WORDS or scaled_to_zero or _DESTRUCTIVE_OPTIONS.intersection(argv):
+    if (
+        words & DESTRUCTIVE_PROGRAM_WORDS
+        or scaled_to_zero
+        or DESTRUCTIVE_OPTIONS.intersection(argv)
+    ):
         return "destructive"
-    return "write" if words & _WRITE_WORDS else None
+    return "write" if words & WRITE_PROGRAM_WORDS else None
 
 
 def _without_option_values(words: list[str]) -> list[str]:

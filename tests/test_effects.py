@@ -96,6 +96,9 @@ def test_options_before_the_sub_command_do_not_hide_it(compile_text: Compile) ->
         # a team's own wrapper with no `--` before the command it runs
         "ops-cli aws ledger-prod-admin aws rds delete-db-instance --db-instance-identifier d",
         "acme-run prod kubectl -n shop delete deployment cart",
+        # ... or runs a quoted command line on many hosts
+        "knife ssh 'roles:ledger-db' 'sudo rm -rf /var/opt/ledger/data'",
+        "fleetctl run -H 'db-*' \"consul kv delete -recurse service/ledger\"",
     ],
 )
 def test_what_a_destructive_command_deletes_is_found_past_values_feeders_and_wrappers(
@@ -110,6 +113,7 @@ def test_what_a_destructive_command_deletes_is_found_past_values_feeders_and_wra
         "aws --profile ops --region eu-north-1 rds describe-db-clusters",
         "ops-cli aws ledger-prod-admin aws rds describe-db-instances",
         "kubectl get pods -n delete-requests",
+        "knife ssh 'roles:ledger-db' 'sudo ls -la /var/opt/ledger/data'",
     ],
 )
 def test_look_alikes_that_only_read_are_not_destructive(

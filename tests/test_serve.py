@@ -247,3 +247,14 @@ def test_serve_refuses_an_undeclared_input() -> None:
     result = CliRunner().invoke(app, ["serve", artifact, "--input", "namespace=x"])
     assert result.exit_code == 2
     assert "no served runbook declares" in result.output
+
+
+def test_serve_refuses_an_input_a_command_would_read_as_an_option() -> None:
+    from typer.testing import CliRunner
+
+    from compiler.cli import app
+
+    artifact = str(REPO / "compiled" / "etcd-defrag.json")
+    result = CliRunner().invoke(app, ["serve", artifact, "--input", "etcd_pod=--all"])
+    assert result.exit_code == 2 and "starts with '-'" in result.output
+    assert "Traceback" not in result.output

@@ -79,7 +79,10 @@ def serve_artifacts(
 
     _check_inputs(runbooks, values)
     for runbook in runbooks:
-        session(runbook)  # fail now, not at the first call, on a bad profile or input
+        try:
+            session(runbook)  # fail now, not at the first call, on a bad profile or input
+        except ValueError as error:  # an input no command may take (`--all`)
+            raise WorkspaceError(f"--input: {error}") from None
     mode = f"executing (timeout {timeout:g}s)" if execute else "dry run"
     ids = ", ".join(runbook.id for runbook in runbooks)
     print(f"runbookc serve: {ids}; {mode}; audit log {audit}", file=sys.stderr)

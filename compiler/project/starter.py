@@ -19,6 +19,7 @@ from pathlib import Path
 from compiler.extract.heuristic import extract
 from compiler.parse import SourceError, decode_source, parse
 from compiler.pipeline import SourceFile
+from compiler.text.effect_words import DESTRUCTIVE_VERBS, alternation
 from compiler.text.shell import split_pipeline
 
 Effect = str
@@ -34,8 +35,15 @@ _READ_WORDS = re.compile(
     r"api-resources|cluster-info|auth|is-active|is-enabled|list-units|tree|verify|dump)$"
 )
 _DESTRUCTIVE_WORDS = re.compile(
-    r"^(delete|del|rm|rmi|remove|destroy|drain|kill|prune|purge|uninstall|terminate|"
-    r"wipe|truncate|drop|compact|reset|evict|mask|format|erase)"
+    "^"
+    + alternation(
+        # Drift kept so that the starter registry stays the same: not (yet) `revoke`, `yank`,
+        # `unpublish`, `decommission`, `deprovision`, `cancel`, `stop`; `compact`, `mask`,
+        # `format` are its own. A prefix: `del` is `delete`, `rm` is `rmi`, `drop` is `dropdb`.
+        DESTRUCTIVE_VERBS
+        - {"revoke", "yank", "unpublish", "decommission", "deprovision", "cancel", "stop"}
+        | {"del", "rm", "rmi", "prune", "compact", "reset", "mask", "format"}
+    )
 )
 
 PROGRAMS_WITH_SUBCOMMANDS = _words(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,7 +360,15 @@ def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, st
     unknown = sorted(name for name in inputs if input_key(name) not in declared)
     if unknown:
         raise ValueError(f"runbook {runbook.id!r} declares no inputs {unknown}")
-    return {**declared, **{input_key(name): str(value) for name, value in inputs.items()}}
+    given = {input_key(name): str(value) for name, value in inputs.items()}
+    for name, value in given.items():
+        # Inputs often come from alert labels: an option there is an injection, not a value.
+        if value.startswith("-") or any(unicodedata.category(c).startswith("C") for c in value):
+            raise ValueError(
+                f"input {name!r} = {value!r} starts with '-' or holds a control or format "
+                "character; a command would read it as an option or hide it"
+            )
+    return {**declared, **given}
 
 
 def _parse(call: ToolCall) -> _Call:
@@ -410,18 +419,37 @@ _NOTHING = "(?!)"
 def _expected(written: str, inputs: Mapping[str, str | None]) -> re.Pattern[str]:
     """A pattern a call's value must fully match: literal text as written, a placeholder as
     its input's value; a declared input with no value matches nothing, and only a placeholder
-    that is no input (its RB107 signed off) accepts any non-empty text."""
+    that is no input (its RB107 signed off) accepts text the agent chooses, captured as
+    `fill<N>` so that `_fill_problem` can check it is one plain value."""
     pattern, at = [], 0
-    for match in PLACEHOLDER.finditer(written):
+    for index, match in enumerate(PLACEHOLDER.finditer(written)):
         pattern.append(re.escape(written[at : match.start()]))
         key = input_key(placeholder_name(match))
         value = inputs.get(key)
-        pattern.append(
-            re.escape(value) if value is not None else _NOTHING if key in inputs else ".+"
-        )
+        if value is not None:
+            pattern.append(re.escape(value))
+        else:
+            pattern.append(_NOTHING if key in inputs else f"(?P<fill{index}>.+)")
         at = match.end()
     pattern.append(re.escape(written[at:]))
     return re.compile("".join(pattern), re.DOTALL)
+
+
+_PARENT_SEGMENT = re.compile(r"(?:^|/)\.\.(?:/|$)")
+
+
+def _fill_problem(value: str, in_path: bool) -> str | None:
+    """Why a value the agent chose for a placeholder is more than the one value the runbook
+    left open: an option (`--all` where one deployment was written), several words, a
+    control character, or a path that leaves the written directory (`/srv/cache/<dir>` with
+    `../..`)."""
+    if value.startswith("-"):
+        return "starts with '-', so the command would read it as an option"
+    if any(char.isspace() or unicodedata.category(char).startswith("C") for char in value):
+        return "holds a space or a control or format character; a placeholder is one value"
+    if _PARENT_SEGMENT.search(value) or (in_path and "/" in value):
+        return "leaves the path the runbook wrote"
+    return None
 
 
 def _as_text(value: Any) -> str:
@@ -438,8 +466,9 @@ def _binding_mismatch(
     if value is None:
         return f"argument `{name}` is missing; the runbook gives {written!r}"
     got = _as_text(value)
-    if _expected(written, inputs).fullmatch(got):
-        return None
+    matched = _expected(written, inputs).fullmatch(got)
+    if matched:
+        return _filled_badly(name, written, matched)
     names = [placeholder_name(m) for m in PLACEHOLDER.finditer(written)]
     if not names:
         return (
@@ -453,6 +482,21 @@ def _binding_mismatch(
     if given:
         return f"argument `{name}` must be {written!r} with the inputs {given}, got {got!r}"
     return f"argument `{name}` must match the runbook's {written!r}, got {got!r}"
+
+
+def _filled_badly(name: str, written: str, matched: re.Match[str]) -> str | None:
+    """The first agent-chosen placeholder value in `matched` that is not one plain value."""
+    for index, placeholder in enumerate(PLACEHOLDER.finditer(written)):
+        value = matched.groupdict().get(f"fill{index}")
+        if value is None:
+            continue
+        problem = _fill_problem(value, written[: placeholder.start()].endswith("/"))
+        if problem:
+            return (
+                f"argument `{name}`: the value {value!r} chosen for "
+                f"{placeholder.group(0)!r} {problem}"
+            )
+    return None
 
 
 def _choose_edge(step: Step, outcome: str | None) -> str:

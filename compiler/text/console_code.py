@@ -12,11 +12,22 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-_DESTRUCTIVE_VERB = (
-    r"(?:delete|destroy|drop(?!_while\b|_first\b)|purge|remove|clear|truncate|wipe|erase|flush(?:all|db)?"
-    r"|kill|terminate|unlink|rmtree|rmdir|rm(?:_rf|_r|_f)?|evict|stop|shutdown|revoke|expunge"
-    r"|discard_all|reset_all)"
-)
+from compiler.text.effect_words import DESTRUCTIVE_VERBS, alternation
+
+_DESTRUCTIVE_VERB = alternation(
+    # Not (yet) a method's name: drift from the destructive verbs, kept so that output stays
+    # the same (`.cancel`, `.drain` ... are left undecided).
+    DESTRUCTIVE_VERBS - {"drain", "uninstall", "yank", "unpublish", "decommission", "deprovision",
+                         "cancel"}
+    | {"clear", "flush", "unlink", "rmtree", "rmdir", "rm", "shutdown", "expunge", "discard_all",
+       "reset_all"},
+    {
+        "drop": r"drop(?!_while\b|_first\b)",  # Ruby's `drop_while`, `drop_first` read
+        "flush": r"flush(?:all|db)?",
+        "rm": r"rm(?:_rf|_r|_f)?",
+    },
+)  # fmt: skip
+"""A method that deletes, drops, flushes or stops (`delete`, `destroy`, `flushdb`, `rm_rf`)."""
 _SUFFIX = r"(?:_[a-z_]+|[A-Z]\w*)?!?"
 """`delete_all`, `destroy_by`, `remove_role`, `deleteMany`, `dropDatabase`, `purge!`."""
 _DESTRUCTIVE_CALL = re.compile(

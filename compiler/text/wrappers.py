@@ -117,7 +117,7 @@ def _unwrapped(argv: list[str]) -> list[list[str]]:
         after = argv[argv.index("--", 1) + 1 :]
         if after and _PROGRAM.fullmatch(after[0]):
             runs.append(after)
-    runs += [c for s in _command_strings(argv) for c in _shell_commands(s)]
+    runs += [c for s in _command_strings(argv) for c in shell_commands(s)]
     runs += _find_actions(argv)
     if runs:
         return runs
@@ -178,15 +178,15 @@ def _after_prefix(words: list[str], prefix: _Prefix) -> list[list[str]]:
     if not inner:
         return []
     if prefix.joined:
-        return _shell_commands(" ".join(inner))
+        return shell_commands(" ".join(inner))
     return [inner]
 
 
-def _shell_commands(text: str) -> list[list[str]]:
+def shell_commands(text: str) -> list[list[str]]:
     """Every command a shell string runs, each pipeline stage as its own argv."""
     parsed = split_pipeline(text)
     if parsed is None:
         return []
     stages = [*parsed.stages, *(stage for p in parsed.followers for stage in p)]
-    inner = [c for s in parsed.substitutions for c in _shell_commands(s)]
+    inner = [c for s in parsed.substitutions for c in shell_commands(s)]
     return [stage for stage in stages if stage] + inner

@@ -294,3 +294,84 @@ def test_16_comments_never_reach_the_agent_and_hidden_tools_block(tmp_path: Path
     assert step.tool is not None
     described = _step_description(step, registry.tools[step.tool.name])
     assert "SYSTEM" not in described and "member_remove" not in described
+
+
+# 17 -- a value the agent chooses for a placeholder is one plain value -------------------------
+# (lead's red-team, session 8: `oc scale deployment <name> --replicas=0` with the placeholder
+# signed off let the agent pass `--all`, and the argv became `oc scale deployment --all`.)
+
+
+def _signed_off(tmp_path: Path, name: str, body: str) -> Path:
+    """Compile, sign off every RB107 the runbook holds, compile again: the artifact's path."""
+    from typer.testing import CliRunner
+
+    from compiler.cli import app
+
+    blocked = artifact_of(compile_tree(tmp_path, name, body))
+    for diagnostic in blocked.diagnostics:
+        if diagnostic.code == "RB107":
+            runbook = str(tmp_path / f"{name}.md")
+            args = ["signoff", f"RB107@{diagnostic.step}", "--runbook", runbook, "--by", "alice"]
+            args += ["--reason", "the alert names it", "--date", "2026-11-20"]
+            assert CliRunner().invoke(app, args).exit_code == 0
+    return compile_tree(tmp_path, name, body)
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("--all", "as an option"),
+        ("-l=tier=web", "as an option"),
+        ("cart --all", "one value"),
+        ("cart\n", "one value"),
+        ("cart\u202e", "one value"),
+    ],
+)
+def test_17_an_agent_filled_placeholder_cannot_become_an_option_or_more_words(
+    tmp_path: Path, value: str, why: str
+) -> None:
+    path = _signed_off(
+        tmp_path,
+        "quiesce",
+        "1. Scale the stuck deployment to zero, because it holds the lease:\n\n"
+        "   ```\n   oc scale deployment <deployment> -n payments --replicas=0\n   ```\n\n"
+        "2. Check that its pods are gone:\n\n   ```\n   oc get pods -n payments\n   ```\n",
+    )
+    assert artifact_of(path).status == "ready"
+    guard = guard_at(path, "oc.scale")
+    assert guard.current.tool is not None
+    written = dict(guard.current.tool.args)
+    verdict = guard.check(ToolCall("oc.scale", {**written, "name": value}, approved_by="alice"))
+    assert not verdict.allowed and why in verdict.reason
+    allowed = guard.check(ToolCall("oc.scale", {**written, "name": "cart-7"}, approved_by="alice"))
+    assert allowed.allowed
+
+
+def test_17_an_agent_filled_path_segment_stays_in_the_written_directory(tmp_path: Path) -> None:
+    path = _signed_off(
+        tmp_path,
+        "snapshot",
+        "1. Save a snapshot of etcd, because the defrag may fail:\n\n"
+        "   ```\n   etcdctl snapshot save /var/backups/etcd/<snapshot>\n   ```\n",
+    )
+    guard = guard_at(path, "etcdctl.snapshot_save")
+    assert guard.current.tool is not None
+    written = dict(guard.current.tool.args)
+    for escape in ("../../../etc/kubernetes/pki/ca.key", "nested/db"):
+        args = {**written, "path": f"/var/backups/etcd/{escape}"}
+        verdict = guard.check(ToolCall("etcdctl.snapshot_save", args))
+        assert not verdict.allowed and "leaves the path" in verdict.reason
+    args = {**written, "path": "/var/backups/etcd/pre-defrag.db"}
+    assert guard.check(ToolCall("etcdctl.snapshot_save", args)).allowed
+
+
+@pytest.mark.parametrize("value", ["--all", "-A", "etcd-0\u202e", "etcd-0\x1b[2J"])
+def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value: str) -> None:
+    runbook = load(
+        REPO / "compiled" / "etcd-defrag.json",
+        registry=REPO / "runbooks_src" / "tools.yaml",
+        profiles=REPO / "runbooks_src" / "profiles.yaml",
+    )
+    with pytest.raises(ValueError, match="option or hide it"):
+        Guard(runbook, inputs={"etcd_pod": value})
+    assert Guard(runbook, inputs={"etcd_pod": "etcd-master-0"}).inputs["etcdpod"] == "etcd-master-0"

@@ -9,21 +9,8 @@ from collections.abc import Sequence
 
 from compiler.extract.heuristic.jumps import _JUMP_WORDS, _jump_only
 from compiler.parse import Block
-from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
-from compiler.text.instructions import gerund_of_verb
 from compiler.text.instructions import leading_condition as _leading
-
-_POINTER = (
-    r"(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:(?:follow|read)\s+(?:the\s+)?"
-    r"|(?:see(?:\s+also)?|refer\s+to|consult|look(?:\s+at)?|(?:take|have)\s+a\s+look\s+at"
-    r"|check\s+out)\s+(?:the\s+|our\s+)?))?"
-    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
-    r"(?:\s+for\s+[^.!?]*)?\.?"
-)
-_ONLY_LINK = re.compile(rf"^{_POINTER}(?:\s+{_POINTER})*$", re.IGNORECASE)
-"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...).", "Look [here](...)
-for an example.", several such in a row."""
-
+from compiler.text.links import is_pointer, is_procedure_pointer
 
 _FOLLOWING = re.compile(
     r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following(?:\s+\w+)?"
@@ -114,44 +101,3 @@ def not_a_step(text: str) -> bool:
 def is_title(text: str) -> bool:
     """A list item that is only a one-word bold title over the items under it ("**Prepare**")."""
     return bool(_TITLE.match(text.strip()))
-
-
-def is_pointer(text: str) -> bool:
-    """A sentence that only points elsewhere: "See [Debugging Pods](...).", "See [Database
-    operation taking a long time](#database-operation-taking-a-long-time)" (a section of the
-    same page, pointed at with "see": a pointer too, LABELLING), not a procedure of the same
-    documentation to carry out (see `is_procedure_pointer`) and not a numbered step's anchor
-    ("[Step 6](#step-6)": a jump)."""
-    text = text.strip()
-    if not _ONLY_LINK.match(text):
-        return False
-    if "](#" in text and (not _SEE.match(text) or _STEP_ANCHOR.search(text)):
-        return False  # "1. [Apply the terraform](#apply-the-terraform)": a contents entry
-    return not is_procedure_pointer(text)
-
-
-_SEE = re.compile(
-    r"^(?:see|refer\s+to|consult|look\s+at|(?:take|have)\s+a\s+look\s+at|check\s+out)\b",
-    re.IGNORECASE,
-)
-_STEP_ANCHOR = re.compile(r"\[\W*step\s+\d+[^\]]*\]\(#", re.IGNORECASE)
-"""A link to a numbered step of the same page ("[Step 6](#step-6-escalate)"): a jump."""
-
-
-_PROCEDURE_LINK = re.compile(
-    r"^(?:see|follow|refer\s+to)\s+\[(?:the\s+)?(?P<first>[A-Za-z]+)\b[^\]]*\]"
-    r"\((?![a-z][a-z0-9+.-]*:|/|#)[^)\s]*\.md(?:#[^)]*)?\)\.?$",
-    re.IGNORECASE,
-)
-
-
-def is_procedure_pointer(text: str) -> bool:
-    """A relative link to another page of the same documentation whose title names an action
-    ("See [Restarting the Policy Propagator Pod](../common/restart.md).") is that action, done
-    by the linked procedure (a step), unlike a pointer to reading ("See [KubeNode](https://
-    kubernetes.io/...)")."""
-    found = _PROCEDURE_LINK.match(text.strip())
-    if found is None:
-        return False
-    first = found.group("first")
-    return bool(_IMPERATIVE.match(first)) or gerund_of_verb(first)

@@ -8,7 +8,6 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import is_pointer
 from compiler.extract.heuristic.commands import _STRONG_PROMPT
 from compiler.extract.heuristic.drafts import _command_step, _draft
 from compiler.extract.heuristic.paragraphs import _prose_steps
@@ -16,9 +15,16 @@ from compiler.extract.heuristic.sentence import _ELSE_CLAUSE, _sentence_steps
 from compiler.extract.heuristic.shared import _condition_of, sentences
 from compiler.extract.heuristic.spans import _sub_span
 from compiler.parse import Block, CodeLine
+from compiler.text.effect_words import (
+    DESTRUCTIVE_VERBS,
+    READ_PROGRAM_WORDS,
+    WRITE_PROGRAM_WORDS,
+    stem,
+)
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.links import is_pointer
 
 
 def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
@@ -89,9 +95,14 @@ def _lead_ins(
     return found
 
 
+_ASKED = (
+    *("delete", "restart", "remove", "kill", "reboot", "drain", "cordon", "evict", "terminate"),
+    *("recreate", "redeploy", "reinstall", "rollback", "roll back", "scale down"),
+)
+"""The change verbs (`CHANGE_VERBS`, "scale" only scaled down) whose commands a lead-in's
+code block can be read for."""
 _CHANGE = re.compile(
-    r"^(?:(?:try|please|then|first|now)\s+)?(?P<stem>delet|restart|remov|kill|reboot|drain|cordon"
-    r"|evict|terminat|recreat|redeploy|reinstall|rollback|roll\s+back|scale\s+down)(?:e|es|ing)?"
+    rf"^(?:(?:try|please|then|first|now)\s+)?(?P<stem>{'|'.join(map(stem, _ASKED))})(?:e|es|ing)?"
     # its object right after it ("restart count" is a noun)
     r"\s+(?:the|a|an|it|them|this|that|these|those|its|their|your|all|any|every|each)\b",
     re.IGNORECASE,
@@ -131,21 +142,19 @@ def _unshown_changes(
     return found
 
 
-_READS = frozenset(
-    {"get", "describe", "logs", "log", "list", "ls", "show", "status", "top", "watch", "cat",
-     "tail", "head", "grep", "ps", "journalctl", "explain", "inspect", "info", "history", "df",
-     "du", "free", "events"}
-)  # fmt: skip
-"""Words of a command that only reads."""
-_CHANGES = frozenset(
-    {"delete", "del", "rm", "kill", "restart", "undo", "apply", "create", "replace", "patch",
-     "scale", "drain", "cordon", "uncordon", "evict", "reboot", "stop", "start", "edit", "set",
-     "annotate", "label", "exec", "debug", "rsh", "ssh", "remove", "destroy", "drop", "systemctl",
-     "service", "terminate", "reload", "rollback", "upgrade", "install", "uninstall", "mv", "cp"}
+_READS = READ_PROGRAM_WORDS
+_CHANGES = (
+    # Drift kept so that output stays the same: fewer words than the families (no `rollout`,
+    # `update`, `chown`, `chmod`, `tee`, `run`; no `truncate`, `purge`, ... `cancel`), and a
+    # few of its own (`del`, `undo`, `debug`, `rsh`, `ssh`, `service`, `reload`, `rollback`).
+    WRITE_PROGRAM_WORDS - {"rollout", "update", "chown", "chmod", "tee", "run"}
+    | DESTRUCTIVE_VERBS - {"truncate", "purge", "wipe", "erase", "revoke", "yank", "unpublish",
+                           "decommission", "deprovision", "cancel"}
+    | {"rm", "del", "undo", "debug", "rsh", "ssh", "service", "reload", "rollback"}
 )  # fmt: skip
 """Words of a command that may change something (the lead-in's change may be made by it)."""
-_CHANGE_HINTS = ("delet", "restart", "remov", "kill", "reboot", "drain", "cordon", "evict",
-                 "terminat", "recreat", "redeploy", "reinstall", "roll", "scale")  # fmt: skip
+_CHANGE_HINTS = tuple(dict.fromkeys(stem(verb).split("\\")[0] for verb in _ASKED))
+"""A cheap test before `_CHANGE`: a stem of each of its verbs ("roll" for both roll-backs)."""
 
 
 def _condition_over(before: Block, lines: tuple[str, ...]) -> DraftStep | None:

@@ -10,7 +10,7 @@ import weakref
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import _TITLE, is_aside, is_pointer, is_procedure_pointer
+from compiler.extract.heuristic.asides import _TITLE, is_aside
 from compiler.extract.heuristic.drafts import _draft, _prose_kind
 from compiler.extract.heuristic.jumps import _OTHERWISE_LEAD, _jump_only
 from compiler.extract.heuristic.sentence import _STATEMENT, _WH_QUESTION, _sentence_steps
@@ -19,6 +19,7 @@ from compiler.extract.heuristic.spans import _sub_span
 from compiler.parse import Block, Document, readable_blocks
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.links import is_pointer, is_procedure_pointer
 from compiler.text.sentences import Sentence
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import _FOLLOWING, _REASSURANCE, _TITLE, is_pointer
+from compiler.extract.heuristic.asides import _FOLLOWING, _REASSURANCE, _TITLE
 from compiler.extract.heuristic.clauses import _instructions
 from compiler.extract.heuristic.drafts import _draft
 from compiler.extract.heuristic.jumps import _only_jumps
@@ -20,6 +20,7 @@ from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import introduced_condition
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.links import is_pointer
 from compiler.text.sentences import protected
 
 _STATEMENT = re.compile(

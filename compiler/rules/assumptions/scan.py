@@ -16,6 +16,7 @@ from compiler.placeholders import input_key
 from compiler.rules import CheckContext, Finding
 from compiler.rules.regions import Passage, block_after, starting_with, step_at
 from compiler.text.instructions import is_instruction
+from compiler.text.links import BRACKETED, reference_definitions
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
@@ -34,8 +35,6 @@ _ROLE_NOUN = (
     r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
     r"|immediately|now|first|team)\b))"
 )
-_ANY_LINK = re.compile(r"\]\(|\]\[|https?://")
-"""Any link: inline, reference-style or a bare URL (an "our X" that links it is resolved)."""
 _INSIDER_ARTIFACT = (
     r"(?:dashboards?|scripts?|tools?|runbooks?|playbooks?|spreadsheets?|sheets?|docs?|wiki"
     r"|notebooks?|trick|workaround|passwords?|credentials|laptops?|machines?|box|vault|bastion"
@@ -327,21 +326,10 @@ _CHANNEL = re.compile(
 )
 
 
-_DEFINITION_LABEL = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*\S")
-_BRACKETED = re.compile(r"\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])")
-
-
-def _reference_labels(context: CheckContext) -> frozenset[str]:
-    """The labels of the document's link reference definitions (`[Senior Tech]: https://...`),
-    lower case, read once per document."""
-    return context.once(
-        "reference-labels",
-        lambda: frozenset(
-            found.group(1).strip().lower()
-            for line in context.document.lines
-            if "]:" in line and (found := _DEFINITION_LABEL.match(line)) is not None
-        ),
-    )
+def _references(context: CheckContext) -> dict[str, str]:
+    """The document's link reference definitions (`[Senior Tech]: https://...`), address by
+    lower-case label, read once per document."""
+    return context.once("references", lambda: reference_definitions(context.document.lines))
 
 
 def _links_by_reference(context: CheckContext, text: str) -> bool:
@@ -349,10 +337,10 @@ def _links_by_reference(context: CheckContext, text: str) -> bool:
     or the shortcut `[GOV.UK Senior Tech]`): a link, though no URL is written beside it."""
     if "[" not in text:
         return False
-    labels = _reference_labels(context)
+    labels = _references(context)
     return any(
         (found.group(2) or found.group(1)).strip().lower() in labels
-        for found in _BRACKETED.finditer(text)
+        for found in BRACKETED.finditer(text)
     )
 
 
@@ -381,9 +369,6 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
         ):
             break
     return Span(line=1, column=1, end_line=1, end_column=max(1, len(context.document.lines[0])))
-
-
-_LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)|(?P<bare>https?://[^\s)>\]]+)")
 
 
 def _stem(word: str) -> str:

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from compiler.parse import Block
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
-    _ANY_LINK,
     _NON_ALNUM,
     _OWNED,
     _TRIBAL,
@@ -22,6 +21,7 @@ from compiler.rules.assumptions.scan import (
 )
 from compiler.rules.regions import block_after, starting_with
 from compiler.text.instructions import is_instruction
+from compiler.text.links import ANY_LINK
 
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
@@ -60,7 +60,7 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
         *filter(_told_to, _scan(context, _FROM_MEMORY, needs=_FROM_MEMORY_WORDS)),
     ]
     for hit in sorted(hits, key=lambda hit: hit.span.line):
-        if _ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
+        if ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
@@ -102,7 +102,7 @@ def _named_below(blocks: tuple[Block, ...], hit: Hit) -> bool:
         return False
     if after.list_depth <= block.list_depth and not hit.sentence.rstrip().endswith(":"):
         return False
-    return bool(after.links) or _ANY_LINK.search(after.text) is not None
+    return bool(after.links) or ANY_LINK.search(after.text) is not None
 
 
 _S = frozenset({"s"})

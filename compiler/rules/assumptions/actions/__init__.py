@@ -1,0 +1,201 @@
+"""RB108 implied-action-without-tool: an action a step asks for with no command or tool."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from compiler.parse import Block
+from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.actions.asked import (
+    _TO_PEOPLE,
+    _example,
+    _expected_behaviour,
+    _in_a_ui,
+    _in_time_clause,
+    _purpose,
+    _quoted,
+    _theirs,
+    _use_of,
+)
+from compiler.rules.assumptions.actions.layout import _block_at, _sentence_from
+from compiler.rules.assumptions.actions.said_elsewhere import (
+    _FILLS_IN,
+    _actions,
+    _resolved_by_reference,
+    _resolved_step,
+    _said_elsewhere,
+)
+from compiler.rules.assumptions.actions.says_how import (
+    _INLINE_CODE,
+    _code_only_reads,
+    _command_in,
+    _leads,
+    _list_details,
+    _names_system,
+    _place_carries,
+    _place_named_before,
+    _query_follows,
+    _says_how,
+    _says_how_inline,
+)
+from compiler.rules.assumptions.actions.words import (
+    _CHANGE_CLAUSE,
+    _CHANGE_FIRST,
+    _IMPLIED_ACTION,
+    _LOOK_UP,
+    _bare,
+    _gerund_of_change,
+    _own_clause,
+)
+from compiler.rules.assumptions.scan import (
+    _TRIBAL,
+    Hit,
+    _code_follows,
+    _instructs,
+    _scan,
+    _with_model_flags,
+)
+from compiler.rules.regions import read_block
+
+
+@rule(
+    "RB108",
+    "implied-action-without-tool",
+    "warning",
+    blocking=True,
+    signoff=True,
+    summary='An action the step asks for with no command or tool: "you can safely delete the pod".',
+    docs=RuleDoc(
+        what="Flags change instructions anywhere in the prose (delete, restart, scale, roll back, "
+        '"take corrective measures", "add the node to the policy", "you will need more '
+        'storage", ...) or a look-up in a named system or console ("check billing in Stripe", '
+        '"check the cloud provider") that bind no tool and give no command: no command or tool '
+        "in inline code (a file name or setting is not one, nor a link to documentation), no "
+        "code block after it, no list after it that "
+        "details it, and the same change is not said with how elsewhere in the document (an "
+        "edit of a named file with its content, a PR of a change already shown, a place named "
+        'in the sentence before, "as above").',
+        why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
+        "or runs whatever delete command looks right.",
+        example="Check billing in Stripe for recent charges.",
+        instead="Use `billing.get_charges` for the customer's charges in the last 30 days.",
+    ),
+)
+@_with_model_flags("RB108")
+def implied_action(context: CheckContext) -> Iterator[Finding]:
+    lines: set[int] = set()
+    hits = list(
+        _scan(
+            context,
+            _CHANGE_CLAUSE,
+            ("clause", "passive", "gerund", "noun", "outcome"),
+            _CHANGE_FIRST,
+        )
+    )
+    actions = _actions(context, hits)
+    for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
+        if _said_elsewhere(actions, finding):
+            continue
+        if finding.span.line not in lines:
+            lines.add(finding.span.line)
+            yield finding
+
+
+def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Finding]:
+    """Change instructions anywhere in the prose whose passage gives no command, names no
+    tool (inline code, a named system) and is not followed by a code block."""
+    bound = {step.id for step in context.graph.steps if step.tool is not None}
+    blocks = context.document.blocks
+    for hit in hits:
+        passage = hit.passage
+        reads = _leads(hit) and _code_only_reads(context, passage)
+        if hit.step in bound and not reads:
+            continue  # the step names its tool (perhaps by alias: RB206 covers that)
+        if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
+            continue
+        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit) or _theirs(hit) or _use_of(hit):
+            continue  # it wasn't "We can either get you that list or fix the incident"
+        if _example(hit) or _in_a_ui(context, passage.block):
+            continue  # "(e.g. deploy a branch)", "Change the name" among the form's clicks
+        if _FILLS_IN.match(hit.words):
+            continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
+        if _resolved_by_reference(context, hit):
+            continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
+        if passage.block.kind == "heading" or _command_in(context, passage):
+            continue
+        if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
+            continue
+        if hit.match.group("clause") and not _instructs(hit.sentence):
+            continue  # a passive "X needs to be replaced" instructs with no "you"
+        if hit.match.group("clause") and _expected_behaviour(hit):
+            continue  # "The structure should be flexible and scale with the incident"
+        clause = hit.match.group("clause")
+        if _names_system(_own_clause(clause or hit.words), passage.text, hit.start):
+            continue  # "update the incident in PagerDuty": the tool is named
+        if _TRIBAL.search(_own_clause(hit.words)):
+            continue  # "reinstate our default rules": RB104 names what is missing
+        if _TO_PEOPLE.match(hit.words):
+            continue
+        if _place_carries(hit):
+            continue  # "log in to the [Customer Portal] and open a support case"
+        yield Finding(
+            "RB108",
+            hit.span,
+            f'"{hit.words}" asks for an action but names no tool or command',
+            "name the registry tool (inline code) or give the exact command in a code block",
+            hit.words,
+            hit.step,
+        )
+
+
+def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
+    steps = context.graph.steps
+    for index, step in enumerate(steps):
+        if step.tool is not None or step.source is None or step.kind in ("decision", "end"):
+            continue
+        bound = context.graph.bound[step.id]
+        if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
+            continue
+        if any(_says_how_inline(context, code) for code in _INLINE_CODE.findall(step.text)):
+            continue  # "Restart it with `systemctl restart foo`"
+        if step.text.rstrip().endswith(":") and (
+            _says_how(context, steps[index + 1]) or _query_follows(context, step.source)
+        ):
+            continue  # a lead-in: the commands or the query after it say how
+        if step.source.end_line > len(context.document.lines):
+            continue
+        block = Block(kind="paragraph", span=step.source, text=step.text)
+        passage = read_block(context.document.lines, block)
+        match = _IMPLIED_ACTION.search(passage.text)  # the first action only
+        if match is None:
+            continue  # (tested first: it is cheaper than finding the sentence)
+        if not _instructs(_sentence_from(context, step.source)):
+            continue  # a step cut from a description ("... the operator reconciles to update")
+        if _FILLS_IN.match(match.group(0)) or _resolved_step(
+            context, match.group(0), step, passage
+        ):
+            continue  # "Edit `values.yaml`:" and its content, "merge the changes"
+        source_block = _block_at(context, step.source.line)
+        if source_block is not None and _in_a_ui(context, source_block):
+            continue  # "Change the email address" among the form's clicks
+        named = _names_system(match.group(0), passage.text, match.start())
+        if named and not _LOOK_UP.match(match.group(0)):
+            continue  # "update the incident in PagerDuty": the tool is named
+        if _TO_PEOPLE.search(match.group(0)):
+            continue
+        if _TRIBAL.search(match.group(0)):
+            continue  # "check the usual dashboard": RB104 names what is missing
+        if match.start() == 0 and _place_named_before(context, step.source):
+            continue  # "Sign in to [the desk](...) and raise a CR"
+        start = match.start() + len(match.group(0)) - len(_bare(match.group(0)))
+        if start >= match.end():
+            start = match.start()
+        words = " ".join(passage.text[start : match.end()].split())
+        yield Finding(
+            "RB108",
+            passage.span(start, match.end()),  # the change itself, not "you can"
+            f'"{words}" asks for an action but names no tool or command',
+            "name the registry tool (inline code) or give the exact command in a code block",
+            words,
+            step.id,
+        )

@@ -1,0 +1,197 @@
+"""Whether a change is asked of the reader at all: not what a thing is expected to do, a clause
+of time or a goal, a quotation, a purpose, someone else's job, what a thing is used for, an
+example, a field of a form the reader is filling in, or something done to people.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from compiler.parse import Block
+from compiler.rules import CheckContext
+from compiler.rules.assumptions.actions.layout import _block_index, _layout
+from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
+from compiler.rules.regions import read_block
+
+_TO_PEOPLE = re.compile(
+    r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
+    r"|the\s+(?:person|individual|executive|other\s+\w+))\s+(?:with|on|about|off|from\s+the"
+    r"\s+(?:call|bridge|meeting|room|channel))\b"
+    # raising a matter with people: "raise the issue with the owning team"
+    r"|^raise\s+(?:the\s+|this\s+|that\s+|an?\s+|your\s+|any\s+)?(?:issue|concern|question"
+    r"|problem|matter|it|this|that|risk)s?\s+(?:with|to)\b",
+    re.IGNORECASE,
+)
+"""A change verb whose object is people: "update them with anything you feel appropriate",
+"remove them from the call" (informing or moderating, not changing a system)."""
+
+
+_THING_SUBJECT = re.compile(
+    r"^\W*(?P<subject>it|this|that|(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+    r"(?:should|will|would|can|could|may|might|must)\s+(?:also\s+|then\s+)?(?:be\s+[\w-]+\s+and\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _expected_behaviour(hit: Hit) -> bool:
+    """Whether a change verb after a modal says what a thing is expected to do, not what the
+    reader must do: its subject is a thing, not the reader, a person or a role ("The structure
+    should be flexible and scale ...", "the deployment will restart")."""
+    start = hit.passage.sentence_at(hit.start).start
+    if _POSSIBILITY.search(hit.passage.text, max(start, hit.start - 30), hit.start):
+        return True  # "... could block node drain": a consequence, not an instruction
+    found = _THING_SUBJECT.match(hit.passage.text, start, hit.start)  # the sentence's subject
+    if found is None:  # or a clause's: "Correct the issues and the collector should restart"
+        begin = max(start, hit.start - 60)
+        found = _CLAUSE_THING_SUBJECT.search(hit.passage.text, begin, hit.start)
+    if found is None:
+        return False
+    subject = found.group("subject")
+    return not (_PEOPLE_SUBJECT.match(subject) or _ROLE_WORD.search(subject))
+
+
+_POSSIBILITY = re.compile(
+    r"(?<!\byou\s)(?<!\bwe\s)\b(?:could|would|might)\s+(?:also\s+|even\s+|then\s+)?$",
+    re.IGNORECASE,
+)
+_CLAUSE_THING_SUBJECT = re.compile(
+    r"(?:,\s*|\b(?:and|then|so|but)\s+)(?P<subject>(?:the|this|that|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"[\w-]+)\s+(?:should|will|would|can|could|may|might)\s+(?:also\s+|then\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_THEIR_MODAL = re.compile(
+    r"\b(?:they|he|she)\s+(?:can|could|will|would|should|may|might|must)\s+(?:\w+ly\s+|also\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_USED_TO = re.compile(
+    r"\b(?:(?:is|are)\s+)?used\s+(?:to|for)\s+(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE
+)
+
+
+def _use_of(hit: Hit) -> bool:
+    """Whether the change says what something is used for ("the script used to backup and
+    restore the databases"): a description, not an instruction."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _USED_TO.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
+
+
+_EXAMPLE = re.compile(
+    r"\((?:e\.?\s?g\.?|for\s+example|for\s+instance|such\s+as)\b[^()]*$"
+    r"|^\W*(?:for\s+example|for\s+instance|e\.g\.)\W+(?:you|we)\s+(?:can|could|might|may)\b",
+    re.IGNORECASE,
+)
+
+
+def _example(hit: Hit) -> bool:
+    """Whether the change is given as an example: inside brackets that open with "e.g." ("(e.g.
+    run it locally, or deploy a branch to integration)"), or a sentence that opens "For example,
+    you can ..." (what can be done, not what to do)."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _EXAMPLE.search(hit.passage.text[start : hit.start]) is not None
+
+
+_UI = re.compile(
+    r"\b(?:click(?:ing|ed)?|press(?:ing)?|tap|tick|untick)\s+(?:on\s+)?(?:the\s+|a\s+)?\S"
+    r"|\b(?:button|icon|tab|drop-?down|checkbox|check\s+box|menu|web\s+UI|screen|form|field)s?\b"
+    r"|\b(?:(?:web|user|admin)\s+interface|(?-i:the\s+UI|[A-Z][\w-]*\s+(?:interface|UI)))\b"
+    r"|\bin\s+the\s+top\s+(?:left|right)\b"
+    # a field or a button known by its label: the "Customized message", the 'Privacy' setting
+    r"|\bthe\s+(?:[\"'\u201c\u2018])(?-i:[A-Z])[\w ]{1,30}(?:[\"'\u201d\u2019])",
+    re.IGNORECASE,
+)
+"""A user interface the reader works in: a click, a button or a field, "the UI"."""
+
+
+def _in_a_ui(context: CheckContext, block: Block) -> bool:
+    """Whether the change is done in a user interface that its text or the items before it
+    drive ("1. Click 'Manage'. 2. Change the email address. 3. Click 'Update profile'", "delete
+    the lock using the UI", "in the top left of the Kibana interface ... change this to `x`"):
+    the form is the tool, its fields are named where the reader is."""
+    lines = context.document.lines
+    if _UI.search(read_block(lines, block).text):
+        return True
+    if block.list_depth == 0 or block.list_id is None:
+        return False
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    if here is None:
+        return False
+    listed = layout.items.get(block.list_id, [])
+    items = listed[max(0, bisect_left(listed, here) - _FORM_STEPS) : bisect_left(listed, here)]
+    for index in reversed(items):  # back through the form's short steps
+        text = read_block(lines, layout.blocks[index]).text
+        if _UI.search(text):
+            return True
+        if len(text.split()) > _FORM_STEP_WORDS:
+            return False
+    return False
+
+
+_FORM_STEP_WORDS = 12
+"""At most this many words in a step of a form ("Set the repository name to the new name")."""
+_FORM_STEPS = 4
+"""At most this many of a form's steps between a change and the click that opened the form."""
+
+
+def _theirs(hit: Hit) -> bool:
+    """Whether the change is someone else's to make ("... so they can fix it themselves")."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _THEIR_MODAL.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
+
+
+_TIME_CLAUSE = re.compile(
+    r"\b(?:as\s+soon\s+as|when|whenever|once|before|after|until|while)\s+(?:you|we|they)\b"
+    r"[^,;:]*$",
+    re.IGNORECASE,
+)
+
+
+_GOAL_CLAUSE = re.compile(
+    r"\b(?:if|in\s+case|unless|whether)\s+(?:you|we|they)\s+(?:(?:ever|also|still|later|then"
+    r"|only|do|don't|do\s+not)\s+)?(?:need|needs|want|wish|have|decide|choose|plan|are\s+going"
+    r"|were\s+to)\s+(?:to\s+)?(?:(?:also|urgently|quickly|manually)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _in_time_clause(hit: Hit) -> bool:
+    """Whether the change is inside a clause of time about the reader ("Escalate as soon as you
+    begin to consider failing over"), or is the goal a condition states ("If you need to rotate
+    the secret, note that ...", "in case you need to revert the changes"): when or in which
+    case the instruction applies, not the instruction."""
+    start = hit.passage.sentence_at(hit.start).start
+    if _TIME_CLAUSE.search(hit.passage.text, start, hit.start) is not None:
+        return True
+    window = max(start, hit.start - 80)
+    return _GOAL_CLAUSE.search(hit.passage.text, window, hit.start) is not None
+
+
+_OPEN_QUOTE = re.compile(r"\"|\u201c|\u201d")
+
+
+def _quoted(hit: Hit) -> bool:
+    """Whether the change is inside a quotation in its sentence (an odd number of double quotes
+    before it): words someone says or said, not an instruction to the reader."""
+    start = hit.passage.sentence_at(hit.start).start
+    return len(_OPEN_QUOTE.findall(hit.passage.text, start, hit.start)) % 2 == 1
+
+
+_PURPOSE = re.compile(r"^\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:]*$", re.IGNORECASE)
+
+
+_PURPOSE_LEAD = re.compile(
+    r"(?:^|(?<=[.!?]\s))\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:.]*,", re.IGNORECASE
+)
+"""Purpose clauses that open sentences: the goals, not the changes asked for."""
+
+
+def _purpose(hit: Hit) -> bool:
+    """Whether the change is the goal of a purpose clause that opens the sentence ("To stop the
+    errors and clear the alert, disable ..."): the instruction is what follows the comma."""
+    start = hit.passage.sentence_at(hit.start).start
+    return _PURPOSE.match(hit.passage.text[start : hit.start]) is not None

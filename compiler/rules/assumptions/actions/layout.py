@@ -1,0 +1,166 @@
+"""Where a change stands in its document: the block at a line, the items of its list, the
+lead-in of a list, a list of contents, the addresses a text links (built once per document).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from compiler.models import Span
+from compiler.parse import Block
+from compiler.rules import CheckContext
+from compiler.rules.assumptions.scan import _references
+from compiler.rules.regions import Passage, block_after, blocks_after, read_block
+from compiler.text.links import BRACKETED, LINK, is_section_link
+from compiler.text.sentences import sentence_at
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each block of a document is: block start lines (for bisection) and the blocks of
+    each list, built once per document so that look-ups stay linear in long lists."""
+
+    blocks: tuple[Block, ...]
+    starts: list[int]
+    items: dict[int, list[int]]
+    references: dict[str, str]
+    """Link reference definitions, `[label]: url`, by lower-case label."""
+    contents: dict[int, bool] = field(default_factory=dict)
+    """Whether each list (by id) is a list of contents, worked out once per list."""
+
+
+def _layout(context: CheckContext) -> _Layout:
+    return context.once("RB108-layout", lambda: _lay_out(context))
+
+
+def _lay_out(context: CheckContext) -> _Layout:
+    blocks = context.document.blocks
+    items: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        if block.list_id is not None:
+            items.setdefault(block.list_id, []).append(index)
+    starts = [block.span.line for block in blocks]
+    return _Layout(blocks, starts, items, _references(context))
+
+
+def _link_urls(context: CheckContext, text: str) -> list[str]:
+    """The addresses a text links: inline links, bare URLs and reference-style links (`[x][y]`,
+    `[x][]`, `[x]`) whose definitions the document holds."""
+    urls = [found.group("url") or found.group("bare") or "" for found in LINK.finditer(text)]
+    references = _layout(context).references
+    for found in BRACKETED.finditer(text):
+        label = (found.group(2) or found.group(1)).strip().lower()
+        if label in references:
+            urls.append(references[label])
+    return urls
+
+
+_REPOSITORY_FILE_URL = re.compile(
+    r"/(?:blob|tree|edit)/[^?#\s]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|md|js|ts|scss|css|txt"
+    r"|go|cfg|ini)(?:[?#]\S*)?$",
+    re.IGNORECASE,
+)
+"""A link to a file of a repository (`.../blob/main/data/repos.yml`): what an edit changes."""
+
+
+def _links_a_file(context: CheckContext, text: str) -> bool:
+    """Whether a text links a repository's file (inline or by reference)."""
+    if "[" not in text and "://" not in text:
+        return False
+    return any(_REPOSITORY_FILE_URL.search(url) for url in _link_urls(context, text))
+
+
+def _block_index(layout: _Layout, line: int) -> int | None:
+    """The index of the block that holds a source line, if any."""
+    index = bisect_right(layout.starts, line) - 1
+    if index >= 0 and line <= layout.blocks[index].span.end_line:
+        return index
+    return None
+
+
+def _block_at(context: CheckContext, line: int) -> Block | None:
+    layout = _layout(context)
+    index = _block_index(layout, line)
+    return layout.blocks[index] if index is not None else None
+
+
+def _list_items_before(context: CheckContext, block: Block, count: int) -> list[Block]:
+    """Up to `count` items of the block's list right before it, nearest first."""
+    if block.list_id is None:
+        return []
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    if here is None:
+        return []
+    listed = layout.items.get(block.list_id, [])
+    before = listed[max(0, bisect_left(listed, here) - count) : bisect_left(listed, here)]
+    return [layout.blocks[i] for i in reversed(before)]
+
+
+def _contents_item(context: CheckContext, block: Block) -> bool:
+    """Whether a list item is an entry of a list of contents: most items of its list are only
+    a link to a section of the page ("1. Open a Pull Request (PR)", "2. [Wait for CI](#wait)"):
+    the title of a section that says how."""
+    if block.list_id is None:
+        return False
+    layout = _layout(context)
+    known = layout.contents.get(block.list_id)
+    if known is None:
+        items = layout.items.get(block.list_id, [])
+        lines = context.document.lines
+        anchors = sum(1 for i in items if is_section_link(read_block(lines, layout.blocks[i]).text))
+        known = len(items) >= _CONTENTS_ITEMS and 2 * anchors >= len(items)
+        layout.contents[block.list_id] = known
+    return known
+
+
+_CONTENTS_ITEMS = 3
+
+
+def _lead_in(context: CheckContext, block: Block) -> Block | None:
+    """The paragraph a list hangs from: the block right before the list's first item, if it
+    is not deeper in a list (the lead-in "edit the file and add:")."""
+    if block.list_depth == 0 or block.list_id is None:
+        return None
+    layout = _layout(context)
+    first = layout.items.get(block.list_id, [0])[0]
+    for other in reversed(layout.blocks[max(0, first - 3) : first]):
+        if other.kind == "html":
+            continue
+        if other.kind == "heading" or other.list_depth >= block.list_depth:
+            return None
+        return other
+    return None
+
+
+def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a heading's section holds a list or a code block (the heading's action is
+    detailed there: "## Isolate Affected Instances" then its bullets)."""
+    if passage.block.kind != "heading":
+        return False
+    for block in blocks_after(blocks, passage.block.span.end_line):
+        if block.kind == "heading":
+            return False
+        if block.list_depth > 0 or block.kind == "code":
+            return True
+    return False
+
+
+def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+    """Whether a list nested deeper than the passage comes right after it (its details)."""
+    after = block_after(blocks, passage.block.span.end_line)
+    return (
+        after is not None
+        and after.list_depth > passage.block.list_depth
+        and passage.block.kind != "heading"
+    )
+
+
+def _sentence_from(context: CheckContext, span: Span) -> str:
+    """The source sentence a step starts in, from its start (for a step cut from the middle of
+    a sentence, the words before it decide whether the sentence instructs)."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    return line[found.start : found.end] if found is not None else line

@@ -1,0 +1,349 @@
+"""Whether a change is said with how elsewhere on the page: an edit of a named file, a PR of a
+change already shown, "as above", a place named in the sentence before, a pointer after it, an
+entry of a list of contents, or the same change (verb and object) resolved on another line.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from compiler.models import Span, Step
+from compiler.parse import Block
+from compiler.rules import CheckContext, Finding
+from compiler.rules.assumptions.actions.asked import _FORM_STEPS
+from compiler.rules.assumptions.actions.layout import (
+    _block_at,
+    _contents_item,
+    _lead_in,
+    _links_a_file,
+    _list_follows,
+    _list_items_before,
+    _section_details,
+    _sentence_from,
+)
+from compiler.rules.assumptions.actions.says_how import (
+    _code_only_reads,
+    _names_system,
+    _says_how_here,
+)
+from compiler.rules.assumptions.actions.words import (
+    _CONNECTIVE,
+    _EDIT_VERB,
+    _bare,
+    _clause_verbs_and_objects,
+    _own_clause,
+)
+from compiler.rules.assumptions.scan import Hit, _code_follows
+from compiler.rules.regions import Passage, read_block
+from compiler.text.links import ANY_LINK, points_at_how
+from compiler.text.sentences import sentence_at, sentences
+
+_FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
+"""Filling in a value of a command or a file shown: "Replace `my-test-name` with a name"."""
+_FILE = re.compile(
+    r"`[^`\n]*(?:/[^`\n]*|\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|html?"
+    r"|txt|env|sh|properties|xml|go|java|lock))`"
+    r"|\[[^\]\n]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|txt|go)\]",
+    re.IGNORECASE,
+)
+"""A file named in inline code or a link's words: `charts/values.yaml`, [best_bets.yml][x]."""
+_REPO_FILE = re.compile(
+    r"`(?![/~])[^`\n]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|cfg|md|js|ts|scss|css|html?"
+    r"|txt|go|java|lock|gemspec)`"
+    r"|(?<![\w/.-])(?![/~])[\w-]+(?:/[\w*.-]+)*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|cfg|md|js"
+    r"|ts|scss|css|gemspec)\b"
+    r"|\b(?-i:Makefile|Gemfile|Dockerfile|Procfile|Rakefile|README|CHANGELOG)\b",
+    re.IGNORECASE,
+)
+"""A file of a repository: a relative path with a source extension (`config/x.rb`,
+README.md) or a build file (Makefile, Gemfile)."""
+_FILE_NOUN = re.compile(
+    r"\b(?:helm\s+chart|tfvars)s?\b|\b(?:the|this|that|each)\s+(?:`[^`\n]+`\s+)?file\b",
+    re.IGNORECASE,
+)
+"""A file named by what it is: a chart, a variables file, "the `x` file" (where an edit goes)."""
+_EDIT = re.compile(
+    r"^(?:edit|modify|update|change|add|amend|adjust|append|insert|set|configure|define)\b",
+    re.IGNORECASE,
+)
+_FILE_OP = re.compile(r"^(?:delete|remove|replace|rename|copy|move|create)\b", re.IGNORECASE)
+"""What is done to a file of a repository as a whole (the file is what, a commit how)."""
+
+
+def _edits_a_file(clause: str, context_text: str) -> bool:
+    """Whether a change clause edits a named file (the file is where, its content what: "you
+    should edit the `rds.tfvars` file", "Update the Makefile to use the lite stack") or does
+    something to a repository's file as a whole ("Delete the `config/new_defaults.rb` file",
+    "Replace the default README.md")."""
+    bare = _bare(clause)
+    if _EDIT.match(bare):
+        return any(p.search(context_text) for p in (_FILE, _REPO_FILE, _FILE_NOUN))
+    return bool(_FILE_OP.match(bare)) and bool(_REPO_FILE.search(bare))
+
+
+_REFERS_TO_CHANGES = re.compile(
+    r"\brevert\s+(?:PR|pull\s+request|MR|merge\s+request)\b"
+    r"|\b(?:the|your|these|those|this)\s+(?:[\w-]+\s+)?changes?\b",
+    re.IGNORECASE,
+)
+"""A PR or merge of changes said before: a revert, "merge the changes"."""
+_AS_ABOVE = re.compile(
+    r"\bas\s+(?:above|below|follows|described(?:\s+(?:above|below))?|shown(?:\s+(?:above|below))?"
+    r"|in\s+step\s+\d+)\b"
+    # the steps that say how are announced: "Follow these steps to revoke old tokens"
+    r"|\b(?:follow|using|with)\s+(?:these|the\s+following|the\s+steps\s+below)\s*"
+    r"(?:steps|instructions|procedure)?\s+to\b",
+    re.IGNORECASE,
+)
+"""A change said with how elsewhere on the page: "update the two files as above"."""
+_GIT_CHANGE = re.compile(
+    r"\b(?:merge|PR|MR|pull\s+request|merge\s+request|commit)\b", re.IGNORECASE
+)
+
+
+def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
+    """Whether the change is said elsewhere on the page: an edit of a file the clause names
+    (the file is where, its new content what: "Edit `values.yaml`", "modify [types.yml][x]"), a
+    change that refers back to one already described ("merge the changes", "create the revert
+    PR", "as above"), a PR after the edit it carries (a block of content earlier in its
+    section), or a change done in the place the sentence before names ("Create a key
+    in Notify's dashboard ... you can revoke the old key")."""
+    clause = _own_clause(hit.words)
+    if _edits_a_file(clause, clause) or _says_how_in_sentence(context, clause, hit.sentence):
+        return True
+    if _AS_ABOVE.search(hit.sentence) or _STEP_REFERENCE.search(hit.passage.text):
+        return True
+    if _GIT_CHANGE.search(hit.sentence) and (
+        _REFERS_TO_CHANGES.search(hit.sentence) or _change_shown_before(context, hit.passage)
+    ):
+        return True
+    block = hit.passage.block
+    if _under_an_edit(context, block) or _edit_before_in_list(context, block, hit.sentence):
+        return True
+    if _contents_item(context, block):
+        return True
+    return _place_before(hit) or _pointer_after(hit)
+
+
+_SHOWN_TEXT = re.compile(
+    r"\b(?:these|those|the\s+following|the\s+above|the\s+example)\s+(?:\w+\s+)?(?:lines|commands?"
+    r"|snippets?|code|examples?|styles|values)\b",
+    re.IGNORECASE,
+)
+"""Text the page shows that a change fills in: "Copy these lines and modify the class name",
+"The following example commands assume production; change the URL"."""
+_BY_MEANS = re.compile(
+    r"\bby\s+(?:committing|clicking|pressing|selecting|editing|running|using|following"
+    r"|opening|raising|merging)\b",
+    re.IGNORECASE,
+)
+"""How a change is made, said after it: "update the page by committing your edits"."""
+_STEP_REFERENCE = re.compile(r"\b(?:in|from|at|of)\s+step\s+\d+\b", re.IGNORECASE)
+"""A change that undoes or repeats a numbered step ("... paused in step 3")."""
+
+
+def _says_how_in_sentence(context: CheckContext, clause: str, sentence: str) -> bool:
+    """Whether the change's sentence says how: it edits (or carries in a PR) a file it links
+    ("update the [exemption list][x]" where x is `.../blob/.../list.rb`, "Create a PR which
+    adds the team to [alphagov.yml](...)"), it fills in text the page shows ("Copy these lines
+    and modify the class name"), or it names the means after the change ("... by committing
+    your edits", "by pressing the bin icon")."""
+    bare = _bare(clause)
+    changes_a_file = _EDIT.match(bare) or _FILE_OP.match(bare) or _GIT_CHANGE.search(sentence)
+    if changes_a_file and _links_a_file(context, sentence):
+        return True
+    if _SHOWN_TEXT.search(sentence) and _EDIT_VERB.search(clause):
+        return True
+    return _BY_MEANS.search(sentence) is not None
+
+
+def _edit_before_in_list(context: CheckContext, block: Block, sentence: str) -> bool:
+    """Whether a PR or merge carries an edit of a named file that an item just before it in
+    the same list asks for ("1. Edit the [fastly logs Terraform][x]. ... 3. Raise a PR, get a
+    review, merge and deploy")."""
+    if not _GIT_CHANGE.search(sentence):
+        return False
+    lines = context.document.lines
+    for item in _list_items_before(context, block, _FORM_STEPS):
+        text = read_block(lines, item).text
+        if _EDIT_VERB.search(text) and (
+            _links_a_file(context, text) or any(p.search(text) for p in (_FILE, _REPO_FILE))
+        ):
+            return True
+    return False
+
+
+def _under_an_edit(context: CheckContext, block: Block) -> bool:
+    """Whether a list item details an edit of a named file that its lead-in asks for ("you
+    should edit the `rds.tfvars` file ... and add the following:" then "* Change `x` from
+    false to true"): the item is what to write, the file where."""
+    lead = _lead_in(context, block)
+    if lead is None:
+        return False
+    text = read_block(context.document.lines, lead).text
+    return any(
+        _EDIT_VERB.search(sentence.text) is not None
+        and any(p.search(sentence.text) for p in (_FILE, _REPO_FILE, _FILE_NOUN))
+        for sentence in sentences(text)
+    )
+
+
+def _pointer_after(hit: Hit) -> bool:
+    """Whether the next sentence of the passage points at how ("... you will need to reindex
+    elasticsearch. Follow the guidance on [how to reindex][r]")."""
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    following = hit.passage.sentences[index + 1 : index + 2]
+    return any(points_at_how(s.text) for s in following)
+
+
+def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Passage) -> bool:
+    """`_resolved_by_reference` for a step's text, and what comes right after the step: a code
+    block that is not only reads (the content to write), or for a lead-in, a list (its
+    details, "Apply the workspace:" and the linked workspaces)."""
+    clause = _CONNECTIVE.sub("", _own_clause(clause))
+    if _edits_a_file(clause, passage.text):
+        return True
+    sentence = _sentence_from(context, step.source or passage.block.span)
+    if _says_how_in_sentence(context, clause, sentence):
+        return True
+    if _AS_ABOVE.search(sentence) or _STEP_REFERENCE.search(passage.text):
+        return True
+    if _GIT_CHANGE.search(sentence) and (
+        _REFERS_TO_CHANGES.search(sentence) or _change_shown_before(context, passage)
+    ):
+        return True
+    blocks = context.document.blocks
+    if _code_follows(blocks, passage) and not _code_only_reads(context, passage):
+        return True
+    if step.text.rstrip().endswith(":") and _list_follows(blocks, passage):
+        return True
+    if step.source is None:
+        return False
+    block = _block_at(context, step.source.line)
+    if block is not None and (
+        _STEP_REFERENCE.search(read_block(context.document.lines, block).text)
+        or _under_an_edit(context, block)
+        or _edit_before_in_list(context, block, sentence)
+        or _contents_item(context, block)
+    ):
+        return True
+    return _place_before_step(context, step.source, clause) or _pointer_after_step(
+        context, step.source
+    )
+
+
+def _pointer_after_step(context: CheckContext, span: Span) -> bool:
+    """`_pointer_after` for a step: the sentence after it on its line points at how."""
+    line = context.document.lines[span.line - 1]
+    found = sentence_at(line, span.column - 1)
+    if found is None:
+        return False
+    return points_at_how(line[found.end :].strip())
+
+
+def _place_before_step(context: CheckContext, span: Span, clause: str) -> bool:
+    """`_place_before` for a step: the sentence before it (on its line, or ending the line
+    before in the same paragraph) names the system, or links the thing "this" changes."""
+    lines = context.document.lines
+    line = lines[span.line - 1]
+    start = sentence_at(line, span.column - 1)
+    if start is not None and start.start > 0:
+        found = sentence_at(line, max(0, start.start - 2))
+        previous = line[found.start : found.end] if found is not None else ""
+    elif span.line > 1 and lines[span.line - 2].strip():
+        above = lines[span.line - 2].rstrip()
+        found = sentence_at(above, max(0, len(above) - 1))
+        previous = above[found.start : found.end] if found is not None else above
+    else:
+        return False
+    if _PLACE.search(previous):
+        return True
+    return bool(_THIS.match(clause)) and bool(ANY_LINK.search(previous))
+
+
+def _change_shown_before(context: CheckContext, passage: Passage) -> bool:
+    """Whether a code block of content (a config or a diff: no command in it) comes earlier in
+    the passage's section: the change a PR then carries."""
+    for block in reversed(context.document.blocks):
+        if block.span.line >= passage.block.span.line:
+            continue
+        if block.kind == "heading":
+            return False
+        if block.kind == "code" and any(line.text.strip() for line in block.lines):
+            steps = [
+                step
+                for step in context.graph.steps
+                if step.source is not None
+                and block.span.line <= step.source.line <= block.span.end_line
+            ]
+            if not steps:
+                return True  # content to write (a config, a diff), not commands
+    return False
+
+
+def _place_before(hit: Hit) -> bool:
+    """Whether the sentence right before the change, in the same passage, names the system it
+    is done in (a capitalised name after in/on/via, a link) and the change names no other."""
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    if index == 0:
+        return False
+    previous = hit.passage.sentences[index - 1].text
+    if _PLACE.search(previous):
+        return True
+    # "[ElasticsearchPresenter][x]. Modify this if ...": what it changes is the thing linked
+    return bool(_THIS.match(_own_clause(hit.words))) and bool(ANY_LINK.search(previous))
+
+
+_THIS = re.compile(r"^[a-z]+\s+(?:this|it|that)\b", re.IGNORECASE)
+
+
+_PLACE = re.compile(
+    r"\b(?:in|on|via|using|through|from)\s+\[?(?:the\s+)?(?-i:[A-Z][\w.-]*(?:'s|\u2019s)?)"
+    r"(?:\s+(?:dashboard|console|UI|portal|app|settings))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Action:
+    """A change instruction of the document: its verbs and object words (stemmed), and
+    whether its passage says how (a command, a tool, a code block or a list after it)."""
+
+    line: int
+    verbs: frozenset[str]
+    objects: frozenset[str]
+    resolved: bool
+
+
+def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]:
+    """The change instructions of the document whose own passage says how, by verb."""
+    found: dict[str, list[_Action]] = {}
+    for hit in hits:
+        if hit.match.group("clause") is None:
+            continue
+        verbs, objects = _clause_verbs_and_objects(hit.words)
+        resolved = (
+            _says_how_here(context, hit.passage)
+            or _names_system(hit.words)
+            or _section_details(context.document.blocks, hit.passage)
+        )
+        if resolved:
+            for verb in verbs:
+                found.setdefault(verb, []).append(_Action(hit.span.line, verbs, objects, resolved))
+    return found
+
+
+def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool:
+    """Whether the same change (a verb and, when it has one, its object) is said with how to
+    do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
+    section details, or "restart if necessary" before the restart commands."""
+    verbs, objects = _clause_verbs_and_objects(finding.evidence)
+    return any(
+        action.line != finding.span.line and (not objects or objects & action.objects)
+        for verb in verbs
+        for action in actions.get(verb, ())
+    )

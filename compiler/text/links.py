@@ -1,0 +1,113 @@
+"""Links in prose, and the sentences that are mostly a link: a pointer elsewhere, a procedure
+done by a linked page, a pointer to how after a change, an entry of a list of contents.
+
+Markdown links come inline (`[x](url)`), bare (`https://...`) or by reference (`[x][y]`, `[x][]`
+or `[x]`, with a definition `[y]: url` on a line of its own). The extractor (what is no step),
+the graph (where a link into the page goes) and the rules (whether a change says how) read them
+with the patterns and predicates here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
+from compiler.text.instructions import gerund_of_verb
+
+LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)|(?P<bare>https?://[^\s)>\]]+)")
+"""An inline link (its label and address) or a bare URL."""
+ANY_LINK = re.compile(r"\]\(|\]\[|https?://")
+"""Any link: inline, reference-style or a bare URL (an "our X" that links it is resolved)."""
+BRACKETED = re.compile(r"\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])")
+"""Words in brackets that may be a reference-style link: `[x][y]` (label y), `[x][]` or `[x]`
+(label x); not an inline link or a definition."""
+REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:\s*<?(\S+?)>?(?:\s|$)")
+"""A link reference definition, `[label]: url` (or `<url>`), on a line of its own."""
+
+
+def reference_definitions(lines: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """The address of each link reference definition of a document, by lower-case label (a
+    label defined twice keeps its last address)."""
+    return {
+        found.group(1).strip().lower(): found.group(2)
+        for line in lines
+        if "]:" in line and (found := REFERENCE_DEFINITION.match(line)) is not None
+    }
+
+
+_SEE = r"see|refer\s+to|consult|look\s+at|(?:take|have)\s+a\s+look\s+at|check\s+out"
+"""Words that point the reader at something to read (each pointer below reads them)."""
+_FOLLOW = r"follow|read"
+"""Words that point the reader at a text to go by."""
+
+_POINTER = (
+    rf"(?:(?:for\s+more(?:\s+information)?,?\s+)?(?:(?:{_FOLLOW})\s+(?:the\s+)?"
+    rf"|(?:see\s+also|look|{_SEE})\s+(?:the\s+|our\s+)?))?"
+    r"(?:\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?|<?https?://\S+>?)"
+    r"(?:\s+for\s+[^.!?]*)?\.?"
+)
+_ONLY_LINK = re.compile(rf"^{_POINTER}(?:\s+{_POINTER})*$", re.IGNORECASE)
+"""A pointer elsewhere, not a step: a bare link, "See [Debugging Pods](...).", "Look [here](...)
+for an example.", several such in a row."""
+
+
+def is_pointer(text: str) -> bool:
+    """A sentence that only points elsewhere: "See [Debugging Pods](...).", "See [Database
+    operation taking a long time](#database-operation-taking-a-long-time)" (a section of the
+    same page, pointed at with "see": a pointer too, LABELLING), not a procedure of the same
+    documentation to carry out (see `is_procedure_pointer`) and not a numbered step's anchor
+    ("[Step 6](#step-6)": a jump)."""
+    text = text.strip()
+    if not _ONLY_LINK.match(text):
+        return False
+    if "](#" in text and (not _SEES.match(text) or _STEP_ANCHOR.search(text)):
+        return False  # "1. [Apply the terraform](#apply-the-terraform)": a contents entry
+    return not is_procedure_pointer(text)
+
+
+_SEES = re.compile(rf"^(?:{_SEE})\b", re.IGNORECASE)
+_STEP_ANCHOR = re.compile(r"\[\W*step\s+\d+[^\]]*\]\(#", re.IGNORECASE)
+"""A link to a numbered step of the same page ("[Step 6](#step-6-escalate)"): a jump."""
+
+
+_PROCEDURE_LINK = re.compile(
+    # Of the pointing words, only "see", "refer to" and "follow" (drift kept: same output).
+    r"^(?:see|follow|refer\s+to)\s+\[(?:the\s+)?(?P<first>[A-Za-z]+)\b[^\]]*\]"
+    r"\((?![a-z][a-z0-9+.-]*:|/|#)[^)\s]*\.md(?:#[^)]*)?\)\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_procedure_pointer(text: str) -> bool:
+    """A relative link to another page of the same documentation whose title names an action
+    ("See [Restarting the Policy Propagator Pod](../common/restart.md).") is that action, done
+    by the linked procedure (a step), unlike a pointer to reading ("See [KubeNode](https://
+    kubernetes.io/...)")."""
+    found = _PROCEDURE_LINK.match(text.strip())
+    if found is None:
+        return False
+    first = found.group("first")
+    return bool(_IMPERATIVE.match(first)) or gerund_of_verb(first)
+
+
+_POINTS_AT_HOW = re.compile(
+    # Drift kept so that output stays the same: of `_SEE`, only "see" and "refer to".
+    rf"^\W*(?:see|refer\s+to|{_FOLLOW}|use|find\s+out\s+more|learn\s+more|more\s+information)\b"
+    r".*(?:\]\(|\]\[|https?://)",
+    re.I,
+)
+
+
+def points_at_how(sentence: str) -> bool:
+    """Whether a sentence opens by pointing at a link ("Follow the guidance on [how to reindex]
+    [r]", "See https://..."): after a change, where how it is done is written."""
+    return _POINTS_AT_HOW.match(sentence) is not None
+
+
+_SECTION_LINK_ONLY = re.compile(r"^\W*\[[^\]\n]+\]\(#[^)\s]*\)\W*$")
+
+
+def is_section_link(text: str) -> bool:
+    """Whether a text (a list item) is only a link to a section of the same page ("2. [Wait for
+    CI](#wait)"): an entry of a list of contents."""
+    return _SECTION_LINK_ONLY.match(text) is not None

@@ -1,0 +1,79 @@
+"""One vocabulary of effects (compiler/text/effect_words.py): a destructive verb is destructive
+wherever the compiler reads it (an instruction, a command's sub-command, console code), and the
+patterns built from a family match its words and nothing else."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from compiler.bind import words_effect
+from compiler.models import Artifact
+from compiler.text.console_code import code_effect
+from compiler.text.effect_words import (
+    CHANGE_VERBS,
+    DESTRUCTIVE_PROGRAM_WORDS,
+    DESTRUCTIVE_VERBS,
+    WRITE_PROGRAM_WORDS,
+    alternation,
+    stem,
+)
+
+Compile = Callable[[str], Artifact]
+
+
+def _effects(compile_text: Compile, sentence: str) -> list[str | None]:
+    art = compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n")
+    return [s.effect for s in art.steps if s.source is not None and s.kind != "decision"]
+
+
+@pytest.mark.parametrize("verb", sorted(DESTRUCTIVE_VERBS))
+def test_a_destructive_verb_is_destructive_in_prose_and_in_a_command(
+    verb: str, compile_text: Compile
+) -> None:
+    assert "destructive" in _effects(compile_text, f"{verb.capitalize()} the ledger-sync worker.")
+    assert words_effect(["ledgerctl", verb, "ledger-sync"]) == "destructive"
+    assert words_effect(["ledgerctl", "--region", "eu", verb, "ledger-sync"]) == "destructive"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Do not delete the ledger-sync worker.",  # negated
+        "Restart the ledger-sync worker.",  # a change, not a destructive one
+        "Pick the region from the drop-down list.",  # "drop" as a noun
+        "Stop here if the ledger is in sync.",  # the procedure stops, nothing is stopped
+    ],
+)
+def test_look_alikes_of_destructive_verbs_in_prose_are_not(
+    sentence: str, compile_text: Compile
+) -> None:
+    assert "destructive" not in _effects(compile_text, sentence)
+
+
+def test_command_words_of_the_families() -> None:
+    assert DESTRUCTIVE_VERBS <= DESTRUCTIVE_PROGRAM_WORDS
+    assert not DESTRUCTIVE_PROGRAM_WORDS & WRITE_PROGRAM_WORDS  # one effect per word
+    assert words_effect(["ledgerctl", "restart", "ledger-sync"]) == "write"
+    assert words_effect(["ledgerctl", "status", "ledger-sync"]) is None
+
+
+@pytest.mark.parametrize("verb", ["delete", "destroy", "purge", "remove", "truncate", "stop"])
+def test_a_destructive_verb_as_a_console_method(verb: str) -> None:
+    assert code_effect(f"Ledger::Entry.where(stale: true).{verb}_all") == "destructive"
+    assert code_effect(f"Ledger::Entry.where(stale: true).{verb}d_at") is None  # a field
+
+
+def test_alternation_and_stem() -> None:
+    assert alternation(frozenset({"wipe", "drop"})) == "(?:drop|wipe)"
+    assert alternation(("b", "a"), {"a": "a(?!x)"}) == "(?:b|a(?!x))"
+    assert [stem(v) for v in ("delete", "restart", "scale down")] == [
+        "delet",
+        "restart",
+        r"scale\s+down",
+    ]
+    group = re.compile(rf"^{alternation(CHANGE_VERBS)}$", re.IGNORECASE)
+    assert group.match("roll back") and group.match("failover") and group.match("apply")
+    assert not group.match("apply to")
