@@ -332,3 +332,20 @@ def test_examples_name_the_reference(compile_text: Compile, body: str, expected:
     """RB104: "the usual linux tools like grep and awk" names what it means; "the usual
     measures of due diligence (e.g. ensuring tests pass, ..., etc)" does not."""
     assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("# Stats\n\n1. Check that the redis-monitor daemon is up with `systemctl`.\n", 0),
+        (
+            "# Stats\n\nIf you'd like to watch a talk on it, see [the talk](https://example.org).\n",
+            0,
+        ),
+        ("# Stats\n\n1. Restart redis, then monitor the daemon.\n", 1),
+    ],
+)
+def test_a_name_or_a_goal_is_no_watch(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "Verify gitlab-monitor service is running" names a service; "If you'd like to
+    watch a more detailed video" states a goal; neither asks the reader to wait."""
+    assert len(flags(compile_text, body, "RB106")) == expected

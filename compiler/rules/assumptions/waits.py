@@ -99,12 +99,13 @@ _NOT_WAITING = re.compile(
 )
 _DESCRIBED = re.compile(
     r"(?:\b(?:skip|skipping|skipped)\s+the\s+|\bwe\s+(?:also\s+|currently\s+|actively\s+"
-    r"|constantly\s+|continuously\s+)?|\b(?:if|in\s+case)\s+(?:you|we)\s+(?:want|need|wish)\s+to"
-    r"\b[^,;:.]*)$",
+    r"|constantly\s+|continuously\s+)?|\b(?:if|in\s+case)\s+(?:you|we)(?:\s+(?:want|need|wish"
+    r"|would\s+like)|['\u2019]d\s+like)\s+to\b[^,;:.]*)$",
     re.IGNORECASE,
 )
 """What comes before a watch or a wait that describes it or states a goal: "skip the wait",
-"we monitor ...", "If you want to use analytics to monitor the test, talk to ..."."""
+"we monitor ...", "If you want to use analytics to monitor the test, talk to ...", "If you'd
+like to watch a video about it, ..."."""
 
 
 @rule(
@@ -166,12 +167,12 @@ _NO_WAIT = re.compile(
 )
 _A_NOUN = re.compile(
     r"(?:\b(?:the|a|an|each|every|any|all|this|that|these|those|new|its|their|corresponding)"
-    r"|(?<=[\w,]\s)(?-i:[A-Z][\w-]*[a-z0-9][\w-]*|[A-Z]{2,}))\s+$",
+    r"|(?<=[\w,]\s)(?-i:[A-Z][\w-]*[a-z0-9][\w-]*|[A-Z]{2,}))\s+$|(?<=\w)[-_./]$",
     re.IGNORECASE,
 )
 """What makes "monitor" or "watch" a noun: a determiner or a name before it ("the monitor pod",
-"each Monitor in the cluster", "Ceph Monitor logs" mid-sentence); the verb opens its clause
-("Then monitor the queue")."""
+"each Monitor in the cluster", "Ceph Monitor logs" mid-sentence), or a name it ends
+("gitlab-monitor service"); the verb opens its clause ("Then monitor the queue")."""
 _PURPOSE = re.compile(r"(?:^|[.!?:]\s+|\n)\W*(?:in\s+order\s+)?to\s+$", re.IGNORECASE)
 """A watch that opens a purpose ("To watch this recovery in action, ensure ..."): the sentence's
 instruction is what follows it, not a wait."""
