@@ -349,3 +349,26 @@ def test_a_name_or_a_goal_is_no_watch(compile_text: Compile, body: str, expected
     """RB106: "Verify gitlab-monitor service is running" names a service; "If you'd like to
     watch a more detailed video" states a goal; neither asks the reader to wait."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Pods\n\n1. If the pods are stuck in state `Init...`; describe them.\n",
+            0,
+        ),
+        ("# Pods\n\n### Is the queue draining at a reasonable rate?\n\nOver 2k/s.\n", 0),
+        ("# Pods\n\n1. If all is well, you should now see `OK` in the output.\n", 0),
+        # a judgement that decides the next step is still flagged
+        ("# Pods\n\n1. If the pods are slow, describe them with `kubectl`.\n", 1),
+        ("# Pods\n\n1. Is the queue draining at a reasonable rate?\n", 1),
+    ],
+)
+def test_titles_predictions_and_whole_literals(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB102: "If the Pods are stuck in state `Init...`" is an explicit state (the literal is
+    read whole), "### What does abnormal look like?" is a title, and "If everything is normal,
+    you should see \"200 OK\"" predicts what the reader will see."""
+    assert len(flags(compile_text, body, "RB102")) == expected

@@ -132,7 +132,9 @@ _VAGUE_WORDS = frozenset(
 _CONDITION = re.compile(
     at_word_start(
         "iwuomla",
-        r"\b(?:if|when|whenever|unless|once|in\s+case|until|as\s+soon\s+as)\b[^.;:!?,]{0,100}"
+        # (a literal is read whole: "if the pods are stuck in state `Init...`")
+        r"\b(?:if|when|whenever|unless|once|in\s+case|until|as\s+soon\s+as)\b"
+        r"(?:`[^`\n]{1,60}`|[^.;:!?,`]){0,100}"
         # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
         r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
     ),
@@ -685,6 +687,8 @@ def _judged_checks(context: CheckContext) -> Iterator[Finding]:
     workers making sufficient progress?") or an item of a list to confirm ("confirm: - response
     time remains healthy")."""
     for hit in _scan(context, _CHECK_JUDGEMENT, needs=_CHECK_FIRST):
+        if hit.passage.block.kind == "heading":
+            continue  # "### What does abnormal look like?": a title the section answers
         if not _checked_with_no_measure(context, hit):
             continue
         yield Finding(
@@ -817,7 +821,8 @@ _ADEQUATE = re.compile(rf"\W*(?:if|when|unless|once)\s+{_ADEQUATE_FOR}", re.IGNO
 
 _EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.,?|such\s+as)\s*$", re.I)
 _PREDICTION = re.compile(
-    r"^[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+will\s+(?:see|notice|get)|it\s+will\s+be)\b",
+    r"[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+(?:will|should)\s+(?:now\s+)?(?:see"
+    r"|notice|get)|it\s+will\s+be)\b",
     re.IGNORECASE,
 )
 
