@@ -301,27 +301,6 @@ def test_adequacy_for_the_readers_task(
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("# Jobs\n\n1. If needed, inspect the worker's events in the console.\n", 0),
-        ("# Jobs\n\n1. Review the other pull requests if relevant.\n", 0),
-        ("# Jobs\n\n1. It might be worth examining the broker logs.\n", 0),
-        ("# Jobs\n\n1. You may want to [search the audit log](https://example.org/a).\n", 0),
-        # a change among the looks, or after the open case, is still the reader's call
-        ("# Jobs\n\n1. Inspect and, if needed, purge the worker's queue.\n", 1),
-        ("# Jobs\n\n1. Review the results and, if possible, fix the failing tests.\n", 1),
-        ("# Jobs\n\n1. Use your judgement to determine whether the access is fine.\n", 1),
-    ],
-)
-def test_an_open_case_over_a_look(compile_text: Compile, body: str, expected: int) -> None:
-    """RB101: "If needed, check logs for the sidekiq job", "it may be worth checking the
-    Sentinel logs": vague words that govern only looks leave nothing risky (LABELLING: a
-    hedged look); one change in the sentence keeps the flag."""
-    found = flags(compile_text, body, "RB101") + flags(compile_text, body, "RB102")
-    assert len(found) == expected
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
         ("# Logs\n\n1. Slice the output with the usual shell tools such as cut and sort.\n", 0),
         # an open list of examples leaves the rest to memory
         ("# Logs\n\n1. Run the usual checks (e.g. lint, unit tests, etc).\n", 1),

@@ -219,9 +219,6 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
-        if _hedged_look(hit):
-            excused.add(hit.span.line)  # nor is a decision on it a judgement
-            continue  # "If needed, check the logs", "you may want to [investigate X](...)"
         if _not_a_judgement(hit):
             excused.add(hit.span.line)  # nor is a decision on them a judgement
             continue  # "Fill in `<id>` as appropriate", "so you can swap it if needed"
@@ -409,43 +406,6 @@ def _not_a_judgement(hit: Hit) -> bool:
 
 
 _HEDGE_MAY = re.compile(r"^(?:may|might)\b", re.IGNORECASE)
-
-
-_LOOK_WORDS = frozenset(LOOKS) | frozenset(LOOKING)
-_NEXT_WORD = re.compile(r"[\s\[*_]*(?:(?:to|also|first|then|just)\s+)*\[?([A-Za-z]+)")
-_OPEN_CASE = re.compile(
-    r"^(?:if|as|where|when|whenever)\s+(?:it\s+is\s+)?(?:needed|necessary|required|relevant"
-    r"|applicable|appropriate|possible|desired)$",
-    re.IGNORECASE,
-)
-_PARTS = re.compile(r"[,;:()]|\b(?:and|then|or)\b", re.IGNORECASE)
-_HEDGE = re.compile(r"^(?:might|may|could)\b", re.IGNORECASE)
-
-
-def _hedged_look(hit: Hit) -> bool:
-    """Whether the vague words govern only a look (LABELLING: "a hedged look", "you may want
-    to check the logs", is no flag): the verb right after a hedge ("may want to [investigate
-    ...]", "may be worth checking"), or, for an open case ("If needed, check logs for the
-    job", "verify the other changes if relevant"), every instruction of its sentence."""
-    text = hit.passage.text
-    if _HEDGE.match(hit.words):
-        after = _NEXT_WORD.match(text, hit.end)
-        return after is not None and after.group(1).lower() in _LOOK_WORDS
-    if not _OPEN_CASE.match(hit.words):
-        return False
-    sentence = hit.passage.sentence_at(hit.start)
-    rest = text[sentence.start : hit.start] + " , " + text[hit.end : sentence.end]
-    looks = 0
-    for part in _PARTS.split(rest):
-        part = part.strip(" *_-\t\n[]")
-        word = _NEXT_WORD.match(part)
-        if word is None or not part:
-            continue
-        if word.group(1).lower() in _LOOK_WORDS:
-            looks += 1
-        elif _instructs(part):
-            return False  # "Inspect and, if necessary, clear the image cache"
-    return looks > 0
 
 
 def _musing(hit: Hit) -> bool:
