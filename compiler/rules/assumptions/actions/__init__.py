@@ -12,8 +12,10 @@ from compiler.rules.assumptions.actions.asked import (
     _expected_behaviour,
     _in_a_ui,
     _in_time_clause,
+    _of_mind,
     _purpose,
     _quoted,
+    _shown_as_example,
     _theirs,
     _use_of,
 )
@@ -29,6 +31,7 @@ from compiler.rules.assumptions.actions.says_how import (
     _INLINE_CODE,
     _code_only_reads,
     _command_in,
+    _item_details,
     _leads,
     _list_details,
     _names_system,
@@ -94,7 +97,7 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
     )
     actions = _actions(context, hits)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
-        if _said_elsewhere(actions, finding):
+        if _said_elsewhere(context, actions, finding):
             continue
         if finding.span.line not in lines:
             lines.add(finding.span.line)
@@ -117,6 +120,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # it wasn't "We can either get you that list or fix the incident"
         if _example(hit) or _in_a_ui(context, passage.block):
             continue  # "(e.g. deploy a branch)", "Change the name" among the form's clicks
+        if _shown_as_example(context, passage.block) or _of_mind(hit.words):
+            continue  # "Good examples: > Reboot a machine", "increase your understanding"
         if _FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
         if _resolved_by_reference(context, hit):
@@ -125,6 +130,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue
+        if _item_details(context, passage.block):
+            continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
         if hit.match.group("clause") and _expected_behaviour(hit):
@@ -181,7 +188,7 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
-        if _TO_PEOPLE.search(match.group(0)):
+        if _TO_PEOPLE.search(match.group(0)) or _of_mind(_bare(match.group(0))):
             continue
         if _TRIBAL.search(match.group(0)):
             continue  # "check the usual dashboard": RB104 names what is missing

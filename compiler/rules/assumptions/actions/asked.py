@@ -10,9 +10,10 @@ from bisect import bisect_left
 
 from compiler.parse import Block
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.actions.layout import _block_index, _layout
+from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _layout
 from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
 from compiler.rules.regions import read_block
+from compiler.text.examples import introduces_examples
 
 _TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
@@ -195,3 +196,34 @@ def _purpose(hit: Hit) -> bool:
     errors and clear the alert, disable ..."): the instruction is what follows the comma."""
     start = hit.passage.sentence_at(hit.start).start
     return _PURPOSE.match(hit.passage.text[start : hit.start]) is not None
+
+
+def _shown_as_example(context: CheckContext, block: Block) -> bool:
+    """Whether the change is in a quoted paragraph among the examples a lead-in introduces
+    ("Good examples:" then "> Reboot a machine"): wording shown, not an instruction."""
+    lines = context.document.lines
+
+    def quoted(other: Block) -> bool:
+        return lines[other.span.line - 1].lstrip()[:1] == ">"
+
+    if not quoted(block):
+        return False
+    before = _block_before(context, block)
+    while before is not None and quoted(before):
+        before = _block_before(context, before)
+    return before is not None and before.kind == "paragraph" and introduces_examples(before.text)
+
+
+_OF_MIND = re.compile(
+    r"^\w+\s+(?:your|our|their|one's|my)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:understanding|knowledge"
+    r"|awareness|mindset|mode\s+of\s+thinking|thinking|perspective|focus|attention|confidence"
+    r"|familiarity|expertise)\b",
+    re.IGNORECASE,
+)
+"""A change of the reader's (or the team's) own mind: "increase your understanding of what's
+going on", "switch our mode of thinking": no system is changed, no tool is missing."""
+
+
+def _of_mind(words: str) -> bool:
+    """Whether a change clause changes someone's mind, not a system (see `_OF_MIND`)."""
+    return _OF_MIND.match(words) is not None

@@ -135,6 +135,47 @@ def _lead_in(context: CheckContext, block: Block) -> Block | None:
     return None
 
 
+def _item_body(context: CheckContext, block: Block) -> list[Block]:
+    """The blocks of the list item that `block` opens, after it (its paragraphs, code blocks and
+    nested lists), up to the next item of the list, the list's end or a heading."""
+    if block.list_id is None or not block.first_in_item:
+        return []
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    if here is None:
+        return []
+    body = []
+    for other in layout.blocks[here + 1 :]:
+        if other.kind == "heading" or other.list_depth < block.list_depth:
+            break
+        if other.list_depth == block.list_depth and (
+            other.list_id != block.list_id or other.first_in_item
+        ):
+            break
+        body.append(other)
+    return body
+
+
+def _block_before(context: CheckContext, block: Block) -> Block | None:
+    """The block right before `block` (HTML blocks skipped), if any."""
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    for other in reversed(layout.blocks[: here or 0]):
+        if other.kind != "html":
+            return other
+    return None
+
+
+def _section_of(context: CheckContext, line: int) -> int:
+    """The line of the heading whose section holds `line` (0 before the first heading)."""
+    layout = _layout(context)
+    index = bisect_right(layout.starts, line) - 1
+    for other in reversed(layout.blocks[: index + 1]):
+        if other.kind == "heading" and other.span.line <= line:
+            return other.span.line
+    return 0
+
+
 def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a heading's section holds a list or a code block (the heading's action is
     detailed there: "## Isolate Affected Instances" then its bullets)."""

@@ -1,0 +1,192 @@
+"""Session 8, RB108 precision on unseen prose: forms read on unlabelled real pages (GOV.UK manual
+pages in neither wild group, PagerDuty pages that are no eval case, OpenShift and
+prometheus-operator alert runbooks that are no eval case) where RB108 asked for a tool that the
+page gives. Each test is written in other words than the page that showed the form, and each
+keeps a look-alike that is still flagged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from compiler.models import Artifact
+
+Compile = Callable[[str], Artifact]
+FRONT = "---\nid: t\nowner: team-x\nescalation: {role: team-x, after: 15m}\n---\n"
+
+
+def rb108(compile_text: Compile, body: str) -> list[str]:
+    artifact = compile_text(FRONT + body)
+    return [d.evidence or "" for d in artifact.diagnostics if d.code == "RB108"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a titled item whose own body holds the command (a paragraph in between)
+        (
+            "# Fix\n\n1. **Restart the ingest workers:**\n\n"
+            "   When the queue has stalled for good, restarting them clears it:\n\n"
+            "   ```bash\n   kubectl -n ingest rollout restart deployment/ingest-worker\n   ```\n\n"
+            "2. **Check the queue:**\n\n   It should drain within minutes.\n",
+            0,
+        ),
+        # ... or a nested list of how
+        (
+            "# Fix\n\n1. **Expand the data volume** when the class allows it:\n\n"
+            "   a. Patch the claim:\n\n"
+            "      ```bash\n      oc patch pvc data-0 -p '{\"spec\":{}}'\n      ```\n",
+            0,
+        ),
+        # look-alike: the titled item's body only reads, or holds no code at all
+        (
+            "# Fix\n\n1. **Restart the ingest workers:**\n\n   Look at them first:\n\n"
+            "   ```bash\n   kubectl -n ingest get pods\n   ```\n",
+            1,
+        ),
+        (
+            "# Fix\n\n1. **Restart the ingest workers:**\n\n"
+            "   Do it when the queue has stalled for good.\n\n2. **Check the queue:**\n",
+            1,
+        ),
+    ],
+)
+def test_an_item_title_is_detailed_by_its_own_body(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a list item that opens with a title (bold, or ending in a colon) is said with how
+    when the item's own body holds a command that changes something, or a nested list, as a
+    heading's section is; a body that only reads or only talks names no tool."""
+    assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Fix\n\nDowngrade the ledger service to the last good image.\n\n"
+            "You can do this by opening the release console with `ledgerctl console` and "
+            "choosing the previous build.\n",
+            0,
+        ),
+        (
+            "# Fix\n\nMigrate the tenants off the full shard. To do this, follow the "
+            "shard runbook's drain section.\n",
+            0,
+        ),
+        # look-alike: "this" is done later, not told how
+        (
+            "# Fix\n\nDowngrade the ledger service to the last good image.\n\n"
+            "You can do this later in the day if the queue is quiet.\n",
+            1,
+        ),
+    ],
+)
+def test_do_this_by_after_a_change_says_how(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: the sentence or paragraph right after a change that says how it is done ("You
+    can do this by ...", "To do this, ...", "You can do one of the following:") resolves it."""
+    assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Shell\n\nBefore you can query the ledger, you will need to set up a way to "
+            "reach the private subnet.\n",
+            0,
+        ),
+        # look-alike: a setting given a value is a change
+        ("# Shell\n\nYou will need to set the pool size to 40 on the primary.\n", 1),
+    ],
+)
+def test_set_up_is_no_setting_of_a_value(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "set up a way to ..." establishes something; it is not "set X to Y"."""
+    assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Titles\n\nWrite titles as tasks. Do say:\n\n> Purge a stuck queue\n>\n"
+            "> Ledger: restore a snapshot\n",
+            0,
+        ),
+        # look-alike: a quoted note that is no example
+        ("# Titles\n\nRead this before the restore.\n\n> Purge the stuck queue first.\n", 1),
+    ],
+)
+def test_a_quoted_example_of_wording_asks_for_nothing(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: quoted paragraphs after a lead-in to examples ("Do say:", "Good examples:") show
+    wording; a quoted note of its own still asks for a change."""
+    assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# On call\n\nShadow a shift first: you need to increase your familiarity with the "
+            "tools.\n",
+            0,
+        ),
+        ("# On call\n\nDuring a major incident we need to switch our mindset to triage.\n", 0),
+        # look-alike: the same verbs on a system
+        ("# On call\n\nDuring a major incident we need to switch the traffic to the DR site.\n", 1),
+    ],
+)
+def test_a_change_of_mind_is_no_change_of_a_system(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: changing the reader's own understanding or mindset changes no system."""
+    assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Load\n\n1. Write the job file:\n\n   ```yaml\n   workers: 8\n   ```\n\n"
+            "   > Eight workers suit a small test. You may need to raise this number for a "
+            "full run.\n",
+            0,
+        ),
+        # look-alike: "this number" with no shown content before it
+        ("# Load\n\nEight workers suit a small test. You may need to raise this number.\n", 1),
+    ],
+)
+def test_a_change_to_a_shown_value(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: a change to "this value" or "this number" right after the code block that shows
+    it is a change to that content."""
+    assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Search\n\n## Reindexing\n\nNow and then you may need to "
+            "rebuild it entirely.\n\nRebuild the catalogue index (it empties the index "
+            "first):\n\n```\ncatalog index rebuild --all\n```\n",
+            0,
+        ),
+        # look-alike: the rebuild with how is in another section
+        (
+            "# Search\n\n## Reindexing\n\nNow and then you may need to rebuild it entirely.\n\n"
+            "## Other\n\nRebuild the catalogue index:\n\n```\ncatalog index rebuild --all\n```\n",
+            1,
+        ),
+    ],
+)
+def test_a_pronoun_object_is_resolved_in_its_section(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a change of "it" is of what its section is about: the same verb said with how in
+    that section is the same change; in another section it is not."""
+    assert len(rb108(compile_text, body)) == expected
