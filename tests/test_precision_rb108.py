@@ -190,3 +190,77 @@ def test_a_pronoun_object_is_resolved_in_its_section(
     """RB108: a change of "it" is of what its section is about: the same verb said with how in
     that section is the same change; in another section it is not."""
     assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Training\n\nFor example, if we need to empty the cache to fix a problem, we "
+            "could either wipe every node at once, or do a rolling restart of the cache nodes.\n",
+            0,
+        ),
+        # look-alike: the same sentence told, not given as an example
+        (
+            "# Training\n\nIf we need to empty the cache to fix a problem, we could either "
+            "wipe every node at once, or do a rolling restart of the cache nodes.\n",
+            1,
+        ),
+    ],
+)
+def test_an_example_after_a_condition_is_an_example(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: "For example, if X, we could ..." gives what could be done, as "For example, we
+    could ..." does."""
+    assert len(rb108(compile_text, body)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the wrapped line's pointer names the linked page: only the cordon is flagged
+        (
+            "# Nodes\n\n- Cordon the old nodes first,\n  see [Safely drain a "
+            "node](https://example.org/docs/drain)\n",
+            ["Cordon the old nodes first"],
+        ),
+        # look-alike: a link that is an instruction of the sentence, not pointed at
+        (
+            "# Nodes\n\n- Cordon the old nodes first,\n  then [drain a "
+            "node](https://example.org/docs/drain)\n",
+            ["Cordon the old nodes first, then [drain a node](https"],
+        ),
+    ],
+)
+def test_a_linked_page_title_after_see_asks_for_nothing(
+    compile_text: Compile, body: str, expected: list[str]
+) -> None:
+    """RB108: the title of a page that "see" or "refer to" points at names the page, it asks
+    for nothing; the change before it, and a link that is part of the instruction, still do."""
+    assert rb108(compile_text, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Keys\n\n## Rotate the token in HashiCorp Vault\n\nLocate the secret named "
+            "`payments/api` and edit the `token` and `key` entries to match the new "
+            "credentials.\n",
+            0,
+        ),
+        # look-alike: a heading that names no system
+        (
+            "# Keys\n\n## Rotate the token\n\nLocate the secret named `payments/api` and edit "
+            "the `token` and `key` entries to match the new credentials.\n",
+            1,
+        ),
+    ],
+)
+def test_the_heading_names_the_system_of_its_section(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a section whose heading names the system ("... in HashiCorp Vault") says where its
+    changes are made, as a sentence before them does."""
+    assert len(rb108(compile_text, body)) == expected

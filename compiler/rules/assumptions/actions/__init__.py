@@ -11,6 +11,7 @@ from compiler.rules.assumptions.actions.asked import (
     _example,
     _expected_behaviour,
     _in_a_ui,
+    _in_pointer,
     _in_time_clause,
     _of_mind,
     _purpose,
@@ -120,7 +121,7 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # it wasn't "We can either get you that list or fix the incident"
         if _example(hit) or _in_a_ui(context, passage.block):
             continue  # "(e.g. deploy a branch)", "Change the name" among the form's clicks
-        if _shown_as_example(context, passage.block) or _of_mind(hit.words):
+        if _shown_as_example(context, passage.block) or _of_mind(hit.words) or _in_pointer(hit):
             continue  # "Good examples: > Reboot a machine", "increase your understanding"
         if _FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in

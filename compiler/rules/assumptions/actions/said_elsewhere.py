@@ -127,6 +127,8 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
         return True
     if _contents_item(context, block) or _fills_shown(context, clause, block):
         return True
+    if _heading_names_place(context, hit.span.line):
+        return True
     return _place_before(hit) or _pointer_after(hit)
 
 
@@ -263,6 +265,8 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
         or _item_details(context, block)
         or _fills_shown(context, clause, block)
     ):
+        return True
+    if _heading_names_place(context, step.source.line):
         return True
     return _place_before_step(context, step.source, clause) or _pointer_after_step(
         context, step.source
@@ -425,3 +429,12 @@ def _said_elsewhere(
 
 _PRONOUN_OBJECT = re.compile(r"^[a-z-]+\s+(?:it|them)\b", re.IGNORECASE)
 """A change whose object is a pronoun: "rebuild it from scratch", "restart them"."""
+
+
+def _heading_names_place(context: CheckContext, line: int) -> bool:
+    """Whether the heading of the section a change is in names the system it is done in ("##
+    Rotate credentials in AWS SecretsManager", then "edit the `username` key of the secret")."""
+    heading = _section_of(context, line)
+    if heading == 0:
+        return False
+    return _names_system(context.document.lines[heading - 1].lstrip("#").strip())
