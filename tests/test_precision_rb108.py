@@ -264,3 +264,38 @@ def test_the_heading_names_the_system_of_its_section(
     """RB108: a section whose heading names the system ("... in HashiCorp Vault") says where its
     changes are made, as a sentence before them does."""
     assert len(rb108(compile_text, body)) == expected
+
+
+_ZONE_TAB = (
+    "# CDN\n\n## Switch\n\nOpen these pages in new tabs:\n\n- [Route 53 zone]"
+    "(https://console.aws.amazon.com/route53/v2/hostedzones#ListRecordSets/Z123)\n\nThen:\n\n"
+)
+_DOCS_TAB = (
+    "# CDN\n\n## Switch\n\nRead these pages first:\n\n- [Route 53 records]"
+    "(https://docs.aws.amazon.com/route53/latest/records.html)\n\nThen:\n\n"
+)
+_ALIAS = (
+    "- Change the alias target from `a.example.net.` to the standby distribution, and set the "
+    "TTL to 60 seconds.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (_ZONE_TAB + _ALIAS, 0),
+        # look-alikes: a documentation page is no console; a PR is made in a repository
+        (_DOCS_TAB + _ALIAS, 1),
+        (
+            _ZONE_TAB + "- Raise and merge a PR in `cdn-config` to fail over to the standby CDN.\n",
+            1,
+        ),
+    ],
+)
+def test_a_console_page_the_section_opens_is_its_tool(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a section that links a cloud console's page before its changes (the DNS zone in
+    the AWS or Google Cloud console) says where they are made; a documentation page does not,
+    and a PR is still made elsewhere."""
+    assert len(rb108(compile_text, body)) == expected

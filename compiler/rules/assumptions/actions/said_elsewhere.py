@@ -40,7 +40,7 @@ from compiler.rules.assumptions.actions.words import (
 )
 from compiler.rules.assumptions.scan import Hit, _code_follows
 from compiler.rules.regions import Passage, block_after, read_block
-from compiler.text.links import ANY_LINK, points_at_how
+from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
 
 _FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
@@ -129,6 +129,8 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
         return True
     if _heading_names_place(context, hit.span.line):
         return True
+    if _console_opened(context, hit.span.line) and not _GIT_CHANGE.search(hit.sentence):
+        return True  # a PR is made in a repository, not in the console
     return _place_before(hit) or _pointer_after(hit)
 
 
@@ -266,7 +268,9 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
         or _fills_shown(context, clause, block)
     ):
         return True
-    if _heading_names_place(context, step.source.line):
+    if _heading_names_place(context, step.source.line) or _console_opened(
+        context, step.source.line
+    ):
         return True
     return _place_before_step(context, step.source, clause) or _pointer_after_step(
         context, step.source
@@ -438,3 +442,29 @@ def _heading_names_place(context: CheckContext, line: int) -> bool:
     if heading == 0:
         return False
     return _names_system(context.document.lines[heading - 1].lstrip("#").strip())
+
+
+_CONSOLE_URL = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:console\.(?:aws\.amazon|cloud\.google)\.com|portal\.azure\.com)"
+    r"(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+"""A page of a cloud provider's web console (AWS, Google Cloud, Azure)."""
+
+
+def _console_opened(context: CheckContext, line: int) -> bool:
+    """Whether the section links a page of a cloud console before the change ("Open the
+    following pages as separate tabs: [Cloud DNS zone](https://console.cloud.google.com/...)",
+    then "Change the canonical name to ..."): the console is where the section's changes are
+    made, its page the tool."""
+    heading = _section_of(context, line)
+    for block in context.document.blocks:
+        if block.span.line <= heading or block.kind == "code":
+            continue
+        if block.span.line >= line:
+            return False
+        for link in LINK.finditer(block.text):
+            url = link.group("url") or link.group("bare") or ""
+            if _CONSOLE_URL.match(url):
+                return True
+    return False
