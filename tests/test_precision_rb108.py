@@ -299,3 +299,32 @@ def test_a_console_page_the_section_opens_is_its_tool(
     the AWS or Google Cloud console) says where they are made; a documentation page does not,
     and a PR is still made elsewhere."""
     assert len(rb108(compile_text, body)) == expected
+
+
+_RENEW = "# Certs\n\n## Renewing the signing certificate\n\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            _RENEW + "The security team advises that the signing certificate should be replaced "
+            "every year. Generate a new one in HashiCorp Vault, then upload it in the Cloudflare "
+            "dashboard.\n",
+            0,
+        ),
+        # look-alikes: the instructions after it name no place; nothing after it instructs
+        (
+            _RENEW + "The security team advises that the signing certificate should be replaced "
+            "every year. Generate a new one, then upload it.\n",
+            1,
+        ),
+        (_RENEW + "The signing certificate should be replaced every year. It expires in May.\n", 1),
+    ],
+)
+def test_a_passive_change_carried_out_by_the_instructions_after_it(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a change said in the passive ("should be replaced every year") that the next
+    instructions of its paragraph carry out, naming where, says what is due; they say how."""
+    assert len(rb108(compile_text, body)) == expected

@@ -40,6 +40,7 @@ from compiler.rules.assumptions.actions.words import (
 )
 from compiler.rules.assumptions.scan import Hit, _code_follows
 from compiler.rules.regions import Passage, block_after, read_block
+from compiler.text.instructions import is_instruction
 from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
 
@@ -131,7 +132,7 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
         return True
     if _console_opened(context, hit.span.line) and not _GIT_CHANGE.search(hit.sentence):
         return True  # a PR is made in a repository, not in the console
-    return _place_before(hit) or _pointer_after(hit)
+    return _place_before(hit) or _pointer_after(hit) or _done_after(hit)
 
 
 _SHOWN_TEXT = re.compile(
@@ -468,3 +469,16 @@ def _console_opened(context: CheckContext, line: int) -> bool:
             if _CONSOLE_URL.match(url):
                 return True
     return False
+
+
+def _done_after(hit: Hit) -> bool:
+    """Whether a change said in the passive ("API keys should be rotated every 6 months") is
+    carried out by the instructions right after it in its passage, which name where they are
+    done ("Create a new key in the dashboard ..., and update the secret in Vault"): the passive
+    says what is due, the instructions say how."""
+    if hit.match.group("passive") is None:
+        return False
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    following = hit.passage.sentences[index + 1 : index + 3]
+    return any(is_instruction(s.text) and _names_system(s.text) for s in following)
