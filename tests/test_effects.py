@@ -171,6 +171,10 @@ def test_inner_commands_unwrap_every_level() -> None:
         'shutil.rmtree("/srv/uploads/tmp")',
         "WITH stale AS (SELECT id FROM sessions) DELETE FROM sessions USING stale;",
         "drop table if exists import_batches;",
+        # every destructive verb of text/effect_words.py is a method's name too
+        "Ci::Build.running.where(project_id: 7).find_each(&:cancel)",
+        'Node.find_by(name: "w-3").drain',
+        "Gem.find(12).yank!",
     ],
 )
 def test_a_destructive_call_anywhere_in_console_code_is_destructive(line: str) -> None:

@@ -15,10 +15,7 @@ from typing import Literal
 from compiler.text.effect_words import DESTRUCTIVE_VERBS, alternation
 
 _DESTRUCTIVE_VERB = alternation(
-    # Not (yet) a method's name: drift from the destructive verbs, kept so that output stays
-    # the same (`.cancel`, `.drain` ... are left undecided).
-    DESTRUCTIVE_VERBS - {"drain", "uninstall", "yank", "unpublish", "decommission", "deprovision",
-                         "cancel"}
+    DESTRUCTIVE_VERBS
     | {"clear", "flush", "unlink", "rmtree", "rmdir", "rm", "shutdown", "expunge", "discard_all",
        "reset_all"},
     {

@@ -29,7 +29,8 @@ VERBS = (
     r"|freeze|gather|get|give|go|grant|hand\s+(?:over|off)|have|hold|identify|ignore|implement|include|increase|inform"
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kick"
     r"|kill|leave"
-    r"|let|list|listen|lock|log ?in|login|look|make|mention|merge|message|migrate|mitigate|modify"
+    r"|let|list|listen|lock|log ?(?:in|on)(?:to)?|log\s+out|login|look|make|mention|merge"
+    r"|message|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
     r"|observe|obtain|open|page|participate|pass|patch|pause|perform|pick"
@@ -79,7 +80,7 @@ LEADING_CONDITION = re.compile(
     r"|similarly|likewise|additionally)"
     r"\s*,?\s+)?"
     r"(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
-    r"(?P<cond>[^,:;]*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
+    r"(?P<cond>(?:`[^`\n]*`|[^,:;`])*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -90,7 +91,10 @@ LEADING_INSTRUCTION = re.compile(
     # or delete" has no instruction after its condition.
     # "Unable to resolve X, please contact support": a failure as the condition, only before
     # an instruction ("Unable to connect to the server: x509 ..." is an error message).
-    LEADING_CONDITION.pattern.replace("[^,:;]*?", r"(?:(?!\bthen\b).)*?")
+    # Code is read whole: "If `Ledger::Sync::Error` keeps appearing, ..." is not cut at "::".
+    LEADING_CONDITION.pattern.replace(
+        "(?:`[^`\\n]*`|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
+    )
     .replace("(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$")
     .replace("(?P<kw>if|", r"(?P<kw>(?:if\s+(?:you\s+are\s+)?)?unable\s+to|if|"),
     re.IGNORECASE | re.DOTALL,
@@ -142,7 +146,10 @@ _OBLIGATION = re.compile(
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
-    r"[^,.;:?!]{1,80}?\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+"
+    # the subject is no question word ("decisions on what should replace it"); a relative clause
+    # inside it is fine ("instances which were hit should be isolated")
+    r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
+    r"\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+"
     r"|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
     r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
@@ -321,14 +328,16 @@ _SEQUENCED = re.compile(
 """What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
 can verify the route" (the order makes it the next thing to do)."""
 _ADVISED = re.compile(
-    r"^it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+)?(?:best|better(?=\s+to\s+(?!be\b))|recommended"
+    r"^it(?:'s|\u2019s|\s+is|\s+(?:may|might|could|will)\s+(?:\w+\s+)?be)\s+(?:\w+ly\s+)?"
+    r"(?:best|better(?=\s+to\s+(?!be\b))|recommended|necessary"
     r"|advisable|advised|wise"
     r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
     re.IGNORECASE,
 )
 """An instruction put as advice: "It's best to start with the journal", "it's better to escalate
 the alert" (not "It's better to be safe than sorry"), "it is courteous to
-"take the page" ..." (not "It's important to ...": what matters, said of the process)."""
+"take the page" ...", "it may just be necessary to clear the cache" (not "It's important to
+...": what matters, said of the process)."""
 
 
 _WORTH = re.compile(
@@ -400,22 +409,42 @@ other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in 
 
 
 _SUBJECT_FIRST = re.compile(
-    r"^[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)\s+(?:is|are|was|were|has|had|have|will|would"
-    r"|does|did)\b"
+    r"^(?!(?:Check|Ensure|Verify|Confirm|Validate|Test|Note|Remember|Make|See|Watch|Monitor"
+    r"|Wait|Ask|Tell|Assume|Expect)\b)"
+    r"[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)"
+    r"(?:\s+(?:for|of|in|on|from|with)\s+[`\w.-]+(?:\s+[`\w.-]+){0,2})?"
+    r"\s+(?:is|are|was|were|has|had|have|will|would|does|did)\b"
+    # a one-word subject before its verb, in any case: "change must include a description"
+    r"|^(?!(?:always|never|also|just|then|now|please|only|first)\b)(?i:[a-z])[a-z]+\s+"
+    r"(?:is|are|was|were|must|can|could|should|will|would|may|might)\s"
 )
 """A verb-shaped first word that is the start of a subject: "Search API has its own ...", "Email
-notifications are being migrated" (a name or a plural noun, then the sentence's verb)."""
+notifications are being migrated", "Login credentials for Pingdom are under ..." (a name or a
+plural noun, perhaps with its phrase, then the sentence's verb). Not after a verb that takes a
+clause: "Ensure nodes are Ready" is an instruction."""
 _LINK_FIRST = re.compile(
     r"^(?P<mark>\*\*|__)?\[(?P<words>[^\]]+)\](?:\([^)]*\)|\[[^\]]*\])(?P=mark)?"
 )
 """A link the sentence opens with: its words are the sentence's first words ("[Manually run the
 tests](...) to confirm ...")."""
+_INLINE_LINK = re.compile(r"\[(?P<words>[^\]\[]+)\]\([^)\s]*\)")
+"""A link inside a sentence: read as its words."""
 _SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
 """Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
 _ALTERNATIVE = re.compile(r"^Or,?\s+(?=[a-z])")
 """An alternative opening a sentence or list item: what follows it is read on its own."""
 _STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
 """Bold words inside a sentence: read as the words themselves."""
+
+
+_SEQUENCE_THEN_LINK = re.compile(
+    r"^(?:then|now|first|next|finally|also|lastly|afterwards),?\s+(?=\[)", re.IGNORECASE
+)
+
+
+def _unlinked(text: str) -> str:
+    """Text whose first words are a link, read as the link's words ("[sign in](...) with ...")."""
+    return _LINK_FIRST.sub(r"\g<words>", text, count=1) if text[:1] == "[" else text
 
 
 def _inline_tag(tag: re.Match[str]) -> str:
@@ -441,18 +470,22 @@ def instructional(text: str, procedural: bool = True) -> bool:
         text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
     if text[:3].lstrip("*_")[:1] == "[":
         text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "[Run the tests](...) to ..."
+    sequenced = _SEQUENCE_THEN_LINK.match(text) if "](" in text else None
+    if sequenced:
+        text = text[: sequenced.end()] + _unlinked(text[sequenced.end() :])  # "Finally, [purge"
     named = text  # "Hit **Deploy**": a bold name is the object of an unlisted verb
     if "**" in text or "__" in text:
         text = _STRONG.sub(r"\g<words>", text)  # "you **must** dismiss", "Do __not__ delete"
     leading = leading_condition(text)
     if leading:
         text = leading.group("rest")
+        text = _unlinked(text)  # "If X, [roll back](...)"
         if _bare_imperative(text[:1].upper() + text[1:]):
             return True  # "If anyone disrupts the call, mute them."
         setting = _SETTING.match(text)  # "If X, in an emergency you can contact ..."
         can = _YOU_CAN.match(text, setting.end() if setting else 0)
-        if can and IMPERATIVE.match(text[can.end() :]):
-            return True  # "Once it has recovered, you can announce ..."
+        if can and IMPERATIVE.match(_unlinked(text[can.end() :])):
+            return True  # "Once it has recovered, you can announce ...", "... [sign in](...)"
     elif "you" in text or "we" in text:
         allowed = _UNMARKED_CAN.match(text)  # "If it has grown you can move it to ..."
         if allowed and IMPERATIVE.match(text[allowed.end() :]):
@@ -472,14 +505,15 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if named is not text and _bare_imperative(_EMPHASIS.sub("", _SYMBOLS.sub("", named))):
         return True
     adverb = _LEAD_ADVERB.match(text)
-    if adverb and _imperative(text[adverb.end() :]):
-        return True
+    if adverb and _imperative(_unlinked(text[adverb.end() :])):
+        return True  # "Finally, [purge the cache](...)"
     if suggests_action(text[:1].upper() + text[1:]):
         return True  # "If there is no activity, restarting the pod may help."
     if "need" in text and _HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
     offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
-    if offered and _imperative(text[offered.end() :]):
+    after = _unlinked(text[offered.end() :]) if offered else ""  # "to [clear the cache](...)"
+    if offered and _imperative(after):
         return True
     worth = _WORTH.match(text) if "worth" in text[:20] else None
     if worth and gerund_of_verb(worth.group("gerund")):
@@ -498,6 +532,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
         if ("](" in after or "://" in after) and not _AND_THEN.search(tail):
             intro = None  # "For a general introduction, see [the wiki](...)": a pointer
     rest = text[intro.end() :] if intro else ""
+    rest = _unlinked(rest)  # "After X, [release it](...)"
     if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
         can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
         if can and IMPERATIVE.match(rest[can.end() :]):
@@ -508,8 +543,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True  # "At the start of the call, the lead should announce ..."
     if intro and _listed_intro(text):
         return True  # "Using log files, graphs, and any other tools, identify what leaked"
-    if intro is None and _UNPUNCTUATED_INTRO.match(text) and _verb_after_intro(text):
-        return True  # "On the edit page select `Unsuspend user`"
+    unpunctuated = _INLINE_LINK.sub(r"\g<words>", text) if intro is None else ""
+    if _UNPUNCTUATED_INTRO.match(unpunctuated) and _verb_after_intro(unpunctuated):
+        return True  # "On the edit page select `Unsuspend user`", "In [Whitehall](...) run `x`"
     # Each search below needs a word that the case-folded text holds (casefold, not lower:
     # the long s folds to "s", as the patterns' IGNORECASE reads it): most sentences skip both.
     folded = text.casefold()

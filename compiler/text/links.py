@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
-from compiler.text.instructions import gerund_of_verb
+from compiler.text.instructions import gerund_of_verb, is_instruction
 
 LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\((?P<url>[^)\s]*)\)|(?P<bare>https?://[^\s)>\]]+)")
 """An inline link (its label and address) or a bare URL."""
@@ -51,18 +51,44 @@ _ONLY_LINK = re.compile(rf"^{_POINTER}(?:\s+{_POINTER})*$", re.IGNORECASE)
 for an example.", several such in a row."""
 
 
-def is_pointer(text: str) -> bool:
+def is_pointer(text: str, numbered: bool = False) -> bool:
     """A sentence that only points elsewhere: "See [Debugging Pods](...).", "See [Database
     operation taking a long time](#database-operation-taking-a-long-time)" (a section of the
     same page, pointed at with "see": a pointer too, LABELLING), not a procedure of the same
-    documentation to carry out (see `is_procedure_pointer`) and not a numbered step's anchor
-    ("[Step 6](#step-6)": a jump)."""
+    documentation to carry out (see `is_procedure_pointer`), not a numbered step's anchor
+    ("[Step 6](#step-6)": a jump) and not a link whose words are the instruction (see
+    `_action_link`; `numbered`: the text is a numbered list item of its own)."""
     text = text.strip()
-    if not _ONLY_LINK.match(text):
+    if not _ONLY_LINK.match(text) or _action_link(text, numbered):
         return False
     if "](#" in text and (not _SEES.match(text) or _STEP_ANCHOR.search(text)):
         return False  # "1. [Apply the terraform](#apply-the-terraform)": a contents entry
     return not is_procedure_pointer(text)
+
+
+_OPENING_LINK = re.compile(r"^\[(?P<words>[A-Z][^\]]*\s[^\]]*)\]\((?!#)[^)]*\)(?P<rest>.*)$")
+_READING = re.compile(
+    r"^(?:please\s+)?(?:read|see|learn|look|find\s+out|take\s+a\s+(?:\w+\s+)?look|watch)\b",
+    re.IGNORECASE,
+)
+_LINKS = re.compile(r"\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])?")
+_TITLE_CASE = re.compile(r"^(?:[A-Z0-9][\w.'-]*\s*)+$")
+
+
+def _action_link(text: str, numbered: bool) -> bool:
+    """A link whose own words are the instruction, in a sentence that goes on ("[Purge the
+    cache](/manual/purge.html) for the test file.") or as a numbered step of its own ("3.
+    [Unpublish the site](https://docs...)."): the step, done the way the link shows, not a
+    pointer to reading. A bulleted link alone (a list of related pages: "- [Restore a
+    database](...)"), a capitalised title, a link to reading ("[Read more about X](...)") or into
+    the page stays a pointer."""
+    found = _OPENING_LINK.match(text)
+    if found is None:
+        return False
+    words, rest = found.group("words"), _LINKS.sub("", found.group("rest")).strip(" .")
+    if _READING.match(words) or ":" in words or not is_instruction(words):
+        return False
+    return bool(rest) or (numbered and not _TITLE_CASE.match(words))
 
 
 _SEES = re.compile(rf"^(?:{_SEE})\b", re.IGNORECASE)

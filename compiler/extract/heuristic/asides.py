@@ -29,6 +29,15 @@ _REASSURANCE = re.compile(
 )
 """Reassurance or permission, not an instruction: "Don't worry if you don't meet them all",
 "There is no formal training, you should feel free to contact Support"."""
+_CAUTION = re.compile(
+    r"^(?:[^\w\s]+\s*)?(?:please\s+)?(?:be\s+aware\s+that\b"
+    r"|(?:be\s+(?:very\s+|extra\s+)?careful|take\s+(?:great\s+|extra\s+)?care"
+    r"|proceed\s+with\s+caution)\s*(?:[.!]|$|(?:when|with|while|if|as)\b))",
+    re.IGNORECASE,
+)
+"""A caution, not an instruction: "Take care when unpublishing a site with a custom domain",
+"PLEASE BE CAREFUL WHEN EXECUTING THIS COMMAND", "Be aware that this replays the history".
+("Take care to X" and "Be careful not to X" tell the reader what to do: they stay steps.)"""
 
 
 _TITLE = re.compile(r"^(?:\*\*|__)\s*\w+(?:\s*[/&]\s*\w+)?\s*(?:\*\*|__):?$")
@@ -87,7 +96,9 @@ def not_a_step(text: str) -> bool:
     leading = _leading(text) if "](" in text else None
     if leading and is_pointer(leading.group("rest")):
         return True  # a pointer under a condition
-    if _REASSURANCE.match(text) or (_JUMP_WORDS.search(text) and _jump_only(text)):
+    if _REASSURANCE.match(text) or _CAUTION.match(text):
+        return True
+    if _JUMP_WORDS.search(text) and _jump_only(text):
         return True
     return bool(_FOLLOWING.search(text)) and not _leading(text)
 

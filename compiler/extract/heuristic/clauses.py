@@ -222,6 +222,14 @@ _CONSEQUENCE = re.compile(
 will be a lot of noise"): an aside about what happens, not a condition over the instruction."""
 
 
+_HYPOTHETICAL_CLAUSE = re.compile(
+    r"\s(?:that|which|who)\s+(?:would|could|might)\s+\w+[^,;]*$", re.IGNORECASE
+)
+"""A relative clause in the conditional mood at the end of the instruction ("add the steps
+that would help someone if they received this alert"): the condition after it is the
+clause's, not the instruction's."""
+
+
 def _guarded(
     block: Block, lines: tuple[str, ...], text: str, start: int, span: Span, **extra: object
 ) -> list[DraftStep]:
@@ -259,6 +267,7 @@ def _guarded(
         or not _instructional(head)
         or _only_jumps(head)
         or (not whole and _CONTENT_CLAUSE.search(head))
+        or _HYPOTHETICAL_CLAUSE.search(head)
         or _CONSEQUENCE.search(cond)
     ):
         return [step]

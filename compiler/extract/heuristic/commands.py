@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from compiler.parse import Block, CodeLine
 from compiler.text.instructions import instructional as _instructional
+from compiler.text.shell import split_pipeline
 
 SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
 COMMON_PROGRAMS = frozenset(
@@ -115,10 +116,11 @@ SHELL_LANGS = {
 _STRONG_PROMPT = re.compile(
     r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
     r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb\([^)]*\)(?::\d+)+[>*]|\[\d+\]\s*pry\([^)]*\)>|"
-    r"mysql>|redis[\w.:-]*>|>>>|\$)\s+"
+    r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$)\s+"
 )
 """A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
-`postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`."""
+`postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`, a root debug shell's
+`sh-5.1#`."""
 _WEAK_PROMPT = re.compile(r"^[#>]\s+")
 _CONTINUATION_PROMPT = re.compile(
     r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
@@ -307,7 +309,13 @@ def _only_queries(lines: list[CodeLine]) -> bool:
     return bool(body) and all(_is_query(text) for text in body)
 
 
+_SHELL_SEPARATOR = re.compile(r";|&&|\|\|")
+"""Shell, never PromQL or LogQL: `count = 3; oc delete pod x` runs `oc`, it is no query."""
+
+
 def _is_query(text: str) -> bool:
+    if _SHELL_SEPARATOR.search(text):
+        return False
     first = re.split(r"[\s({\[]", text, maxsplit=1)[0]
     if first in PROMQL_WORDS or _METRIC_NAME.match(first):
         return True
@@ -339,8 +347,7 @@ def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
             index += 1
         group = [c for c in group if c.text]
         text = " ".join(_words(c.text) for c in group)
-        first = _words(group[0].text).split(" ")[0] if text else ""
-        if text and first not in _SHELL_NOOPS and not _is_assignment(text):
+        if text and not _does_nothing(text):
             yield group, text
 
 
@@ -385,7 +392,7 @@ def _unprompted(
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Shell lines without prompts; example output pasted under them is skipped. A block
     whose every line is shaped like a command is a script: each line counts."""
-    shaped = [_command_line(line, False) for line in lines if line.text.strip()]
+    shaped = [_command_line(line, False) for line in _first_lines(lines)]
     script = script or (
         bool(shaped)
         and all(c is not None for c in shaped)
@@ -405,7 +412,9 @@ def _unprompted(
             continue
         command = _command_line(line, False)
         if command is None or not _looks_like_command(command.text, script, known):
-            continue
+            if not _runs_known_later(line.text, known):
+                continue
+            command = _strip_indent(line)
         group = [command]
         while index < len(lines) and _continues(group):
             if lines[index].text.lstrip().startswith("#") and group[-1].text.endswith("\\"):
@@ -413,10 +422,22 @@ def _unprompted(
             group.append(_strip_indent(lines[index]))
             index += 1
         text = " ".join(_words(c.text) for c in group)
-        first_word = _words(group[0].text).split(" ")[0]
-        if first_word in _SHELL_NOOPS or _is_assignment(text):
+        if _does_nothing(text):
             continue
         yield group, text
+
+
+def _first_lines(lines: list[CodeLine]) -> list[CodeLine]:
+    """The first line of each command line of a block: a line continued by a trailing `\\`
+    carries the next one (`mysql -h db \\` over `  -u admin -p \\`), which is no line of its
+    own."""
+    firsts: list[CodeLine] = []
+    continued = False
+    for line in lines:
+        if line.text.strip() and not continued:
+            firsts.append(line)
+        continued = line.text.rstrip().endswith("\\")
+    return firsts
 
 
 def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool:
@@ -428,6 +449,47 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
     if in_output or _TABLE_HEADER.match(stripped):
         return True
     return bool(_COLUMNS.fullmatch(stripped)) and stripped.split()[0] not in known
+
+
+def _does_nothing(text: str) -> bool:
+    """A line that only moves, prints or sets (`cd /srv`, `echo done`, `NAME=value`): no step.
+    Every command of the line counts, so `cd /srv && rm -rf cache` or `echo y | kubectl
+    delete ...` is a step: what runs after the no-op must never be lost."""
+    if "$(" in text or "`" in text:
+        return False  # a substitution runs its command: `NAME=$(oc get pod ...)`
+    programs = _programs(text)
+    if programs is None:
+        first = _words(text).split(" ")[0]
+        return first in _SHELL_NOOPS or _is_assignment(text)
+    return all(program is None or program in _SHELL_NOOPS for program in programs)
+
+
+def _programs(text: str) -> list[str | None] | None:
+    """The program of every command of a shell line, in order (each stage of each pipeline;
+    None for a stage that only assigns), or None when the line cannot be split as shell."""
+    if _is_assignment(text):
+        return [None]
+    command = split_pipeline(text)
+    if command is None:
+        return None
+    programs: list[str | None] = []
+    for pipeline in [command.stages, *command.followers]:
+        for stage in pipeline:
+            words = [word for word in stage if not _ASSIGNMENT.match(word)]
+            if words[:1] == ["sudo"] or words == ["export"]:
+                words = words[1:]
+            programs.append(words[0] if words else None)
+    return programs
+
+
+def _runs_known_later(text: str, known: frozenset[str]) -> bool:
+    """A line whose first word is no known program but which runs one after a separator or a
+    pipe (`count = 3; oc delete pod ledger-0`): a command, not example output."""
+    stripped = text.strip()
+    if not re.match(r"[A-Za-z_]", stripped):
+        return False  # a comment (`# x; rm -rf /`: commented out) or a continued line
+    programs = _programs(stripped)
+    return programs is not None and any(program in known for program in programs[1:])
 
 
 def _is_assignment(text: str) -> bool:
@@ -485,6 +547,8 @@ def _continues(group: list[CodeLine]) -> bool:
         closer = "}"
     if closer and not re.search(rf"(?:^|[;\s]){closer}\s*;?\s*$", text):
         return len(group) < 50
+    if text.count("$(") > text.count(")"):
+        return len(group) < 20  # `X=$(oc get routes/y` / `--no-headers | awk '{print $2}')`
     return _open_quote(text)
 
 
@@ -514,6 +578,6 @@ def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> b
             return False
     body = stripped[prompt.end() :].strip() if prompt else stripped
     first = _words(body.removeprefix("sudo ")).split(" ")[0]
-    if not body or first in _SHELL_NOOPS or _is_assignment(body):
+    if not body or _does_nothing(body):
         return False
     return prompt is not None or (first in known and " " in body)

@@ -101,7 +101,11 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
     text = block.text
-    if not text or is_pointer(text) or is_aside(block, lines):
+    if (
+        not text
+        or is_pointer(text, block.ordered and block.first_in_item)
+        or is_aside(block, lines)
+    ):
         return []
     case = _case_label(block, lines, procedural)
     if case:
@@ -111,7 +115,10 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         found = _sentence_steps(block, lines, 0, len(text), procedural)
         return found or _resolves_itself(block, lines, 0, len(text))
     drafts = _sentences_steps(block, lines, parts, procedural)
-    if not drafts and block.ordered and block.first_in_item:
+    numbered_item = block.ordered and block.first_in_item
+    if numbered_item and len(drafts) == 1 and drafts[0].text[:1] == "`" == text[:1]:
+        drafts = []  # "`terraform taint x`. Tainting makes ...": the item is the one step
+    if not drafts and numbered_item:
         if _STATEMENT.match(text) or _TITLE.match(text):
             return []
         # A numbered item is a step even when none of its sentences reads as an instruction.
@@ -361,13 +368,34 @@ def linked_heading(blocks: list[Block], index: int) -> list[DraftStep]:
     A heading over a body that holds the steps is no step (the body's steps are)."""
     heading = blocks[index]
     text = _HEADING_NUMBER.sub("", heading.text.strip())
-    if heading.kind != "heading" or _TOPIC.match(text) or not _instructional(text):
+    numbered = text != heading.text.strip()
+    if heading.kind != "heading" or (_TOPIC.match(text) and not numbered):
+        return []
+    if not _instructional(text):
         return []
     body = []
+    subsections = False  # "### 4. Update X" over "#### In the admin app": the steps are there
     for block in blocks[index + 1 :]:
         if block.kind == "heading":
+            subsections = block.level > heading.level
             break
         body.append(block)
-    if not body or not all(b.kind == "paragraph" and is_pointer(b.text) for b in body):
+    if not body:
         return []
-    return [_draft(heading, _prose_kind(text), text, heading.span)]
+    # The step's words start after the heading's number ("### 4. Update X": "Update X").
+    span = heading.span.model_copy(
+        update={"column": heading.span.column + heading.text.index(text)}
+    )
+    if numbered and not subsections and not any(_holds_step(b) for b in body):
+        return [_draft(heading, _prose_kind(text), text, span)]
+    if not all(b.kind == "paragraph" and is_pointer(b.text) for b in body):
+        return []
+    return [_draft(heading, _prose_kind(text), text, span)]
+
+
+def _holds_step(block: Block) -> bool:
+    """A block under a numbered instruction heading that says how to carry it out: a code
+    block, a question or an instruction (even in a case: "If there are many, use the CLI")."""
+    if block.kind != "paragraph":
+        return block.kind == "code"
+    return _asks_or_tells(block)

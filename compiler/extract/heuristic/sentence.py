@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import _FOLLOWING, _REASSURANCE, _TITLE
+from compiler.extract.heuristic.asides import _CAUTION, _FOLLOWING, _REASSURANCE, _TITLE
 from compiler.extract.heuristic.clauses import _instructions
 from compiler.extract.heuristic.drafts import _draft
 from compiler.extract.heuristic.jumps import _only_jumps
@@ -50,9 +50,13 @@ def _unemphasised(text: str) -> str:
 
 _CODE_FIRST = re.compile(
     r"^`(?:sudo\s+)?(?:[a-z][\w+-]*|[a-z][\w.+-]*(?=\s))(?:\s+[^`]*)?`(?:\s|$|[.;:])"
+    r"(?!\s*(?:is|are|was|were|means|refers\s+to)\b)"
 )
 """A list item that starts with a command in inline code: "`kill -9` any session" (a lone word
-with a dot is a host or a file name, not a command: "`assets.example.org`")."""
+with a dot is a host or a file name, not a command: "`assets.example.org`"; code the item
+defines is none either: "`modified` is a change to an existing thing")."""
+_CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
+"""A sentence that is only a command with its arguments, in inline code."""
 
 
 def _sentence_steps(
@@ -66,14 +70,22 @@ def _sentence_steps(
     """The steps of `block.text[start:end]`: nothing, one step, or a decision and its branch."""
     text = block.text[start:end].strip()
     start += len(block.text[start:end]) - len(block.text[start:end].lstrip())
-    if not text or is_pointer(text) or (first and _TITLE.match(text)):
+    numbered = block.ordered and block.first_in_item and first
+    if not text or is_pointer(text, numbered) or (first and _TITLE.match(text)):
         return []
     if _FOLLOWING.search(text) and not _leading(text):
         return []  # "you should do the following,": the items after it are the steps
-    if _REASSURANCE.match(text):
+    if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
-    command_item = block.list_depth > 0 and first and _CODE_FIRST.match(text) is not None
+    # The item's first sentence; before others only a whole command ("`docker exec -it db
+    # mysql`. If you get an error, ..."), not a term it defines ("`green` - all shards ...").
+    opens_item = block.list_depth > 0 and not block.text[:start].strip()
+    command_item = opens_item and (
+        _CODE_SENTENCE.match(text) is not None
+        if len(block.text) > start + len(text) + 1
+        else _CODE_FIRST.match(text) is not None
+    )
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
     if otherwise is not None:

@@ -17,7 +17,7 @@ _TRAILING_CONDITION = re.compile(
     r"(?<!\bcheck)(?<!\bverify)(?<!\bsee)(?<!\bdetermine)(?<!\bconfirm)(?<!\bknow)"
     r"(?<!\bvalidate)(?<!\btest)(?<!\bfind out)(?<!\binvestigate)(?<!\bask)(?<!\blook)"
     r"(?<!\beven)(?<!\bas)(?<!\bidentify)(?<!\bdecide)(?<!\bwhether)(?<!\bat)(?<!\bso)"
-    r"(?<!\bexample)(?<!\bexample,)(?<!\binstance)(?<!\binstance,)(?<!\be\.g\.)(?<!\be\.g\.,)"
+    r"(?<!\bof)(?<!\babout)(?<!\bexample)(?<!\bexample,)(?<!\binstance)(?<!\binstance,)(?<!\be\.g\.)(?<!\be\.g\.,)"
     r"\s\(?(?P<cond>(?:if|unless|when|once|in case)(?:/when)?\s[^.;:()]+)",
     re.IGNORECASE,
 )
