@@ -78,7 +78,7 @@ from compiler.rules.regions import read_block
         "code block after it, no list after it that "
         "details it, and the same change is not said with how elsewhere in the document (an "
         "edit of a named file with its content, a PR of a change already shown, a place named "
-        'in the sentence before or in the section\'s heading, a cloud console page the section '
+        "in the sentence before or in the section's heading, a cloud console page the section "
         'opens, "as above", "You can do this by ..." right after it, a titled list item whose '
         "own body gives the command).",
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
