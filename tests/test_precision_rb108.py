@@ -75,6 +75,11 @@ def test_an_item_title_is_detailed_by_its_own_body(
             "shard runbook's drain section.\n",
             0,
         ),
+        (
+            "# Fix\n\n> If the build fails on the runtime version, you need to upgrade node to "
+            "20.\n> This can be done by using the version manager's install command.\n",
+            0,
+        ),
         # look-alike: "this" is done later, not told how
         (
             "# Fix\n\nDowngrade the ledger service to the last good image.\n\n"

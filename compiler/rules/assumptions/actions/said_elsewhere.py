@@ -202,12 +202,14 @@ _DO_THIS = re.compile(
     r"^\W*(?:(?:you|we)\s+(?:can|could|should|may|might|must|need\s+to|have\s+to"
     r"|will\s+(?:need|have)\s+to)\s+)?(?:do|achieve|accomplish|perform)\s+(?:this|that|so|it)\s+"
     r"(?:by|with|using|via|through|from)\b"
+    r"|^\W*(?:this|that|it)\s+can\s+be\s+done\s+(?:by|with|using|via|through|from)\b"
     r"|^\W*(?:to\s+do\s+(?:this|that|so)\b"
     r"|(?:(?:you|we)\s+(?:can|could|should)\s+)?do\s+(?:one|either|any)\s+of\s+the\s+following)",
     re.IGNORECASE,
 )
 """The words right after a change that say how it is done: "You can do this by getting to the
-container console with ...", "To do this, ...", "You can do one of the following:"."""
+container console with ...", "This can be done by using ...", "To do this, ...", "You can do
+one of the following:"."""
 
 
 def _says_how_next(text: str) -> bool:
@@ -458,17 +460,26 @@ def _console_opened(context: CheckContext, line: int) -> bool:
     following pages as separate tabs: [Cloud DNS zone](https://console.cloud.google.com/...)",
     then "Change the canonical name to ..."): the console is where the section's changes are
     made, its page the tool."""
-    heading = _section_of(context, line)
-    for block in context.document.blocks:
-        if block.span.line <= heading or block.kind == "code":
-            continue
-        if block.span.line >= line:
-            return False
-        for link in LINK.finditer(block.text):
-            url = link.group("url") or link.group("bare") or ""
-            if _CONSOLE_URL.match(url):
-                return True
-    return False
+    first = _console_links(context).get(_section_of(context, line))
+    return first is not None and first < line
+
+
+def _console_links(context: CheckContext) -> dict[int, int]:
+    """Per section (by its heading's line), the first line that links a cloud console's page,
+    found once per document."""
+
+    def find() -> dict[int, int]:
+        found: dict[int, int] = {}
+        for block in context.document.blocks:
+            if block.kind == "code" or ("console" not in block.text and "portal" not in block.text):
+                continue
+            for link in LINK.finditer(block.text):
+                if _CONSOLE_URL.match(link.group("url") or link.group("bare") or ""):
+                    found.setdefault(_section_of(context, block.span.line), block.span.line)
+                    break
+        return found
+
+    return context.once("RB108-consoles", find)
 
 
 def _done_after(hit: Hit) -> bool:
