@@ -340,6 +340,12 @@ def test_a_condition_still_ends_at_a_colon_outside_code() -> None:
     ("item", "expected"),
     [
         ("- `stale` is a lock older than an hour", []),
+        ("- `ledger_sync`", []),
+        ("- `ledger-archive-bucket`: exports older than a year", []),
+        (
+            "- `kill` any worker still holding the lock",
+            ["`kill` any worker still holding the lock"],
+        ),
         ("- `flush` means the queue was emptied", []),
         (
             "- `ledgerctl unlock --all` to release every lock",
@@ -349,3 +355,16 @@ def test_a_condition_still_ends_at_a_colon_outside_code() -> None:
 )
 def test_code_an_item_defines_is_no_command(item: str, expected: list[str]) -> None:
     assert _texts(f"# Locks\n\n## Steps\n\n{item}\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "decision"),
+    [
+        ("Rotate the key once a year.", None),
+        ("Check the replica once daily, after the export.", None),
+        ("Rotate the key once the audit is over.", "once the audit is over"),
+    ],
+)
+def test_once_as_a_frequency_is_no_condition(sentence: str, decision: str | None) -> None:
+    drafts = extract(parse(f"# Keys\n\n## Steps\n\n{sentence}\n"))
+    assert [d.text for d in drafts if d.kind == "decision"] == ([decision] if decision else [])

@@ -49,12 +49,13 @@ def _unemphasised(text: str) -> str:
 
 
 _CODE_FIRST = re.compile(
-    r"^`(?:sudo\s+)?(?:[a-z][\w+-]*|[a-z][\w.+-]*(?=\s))(?:\s+[^`]*)?`(?:\s|$|[.;:])"
+    r"^`(?:sudo\s+)?(?:[a-z][\w.+-]*\s+[^`]*`(?:\s|$|[.;:])|[a-z][\w+-]*`\s+(?=[a-z]))"
     r"(?!\s*(?:is|are|was|were|means|refers\s+to)\b)"
 )
-"""A list item that starts with a command in inline code: "`kill -9` any session" (a lone word
-with a dot is a host or a file name, not a command: "`assets.example.org`"; code the item
-defines is none either: "`modified` is a change to an existing thing")."""
+"""A list item that starts with a command in inline code: "`kill -9` any session", "`htop` the
+worker" (a lone word alone or before a colon is a name the item gives: "`govuk_sidekiq`",
+"`assets-production`: images ..."; with a dot it is a host or a file name, not a command:
+"`assets.example.org`"; code the item defines is none either: "`modified` is a change")."""
 _CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
 """A sentence that is only a command with its arguments, in inline code."""
 
