@@ -49,13 +49,24 @@ def _unemphasised(text: str) -> str:
 
 
 _CODE_FIRST = re.compile(
-    r"^`(?:sudo\s+)?(?:[a-z][\w.+-]*\s+[^`]*`(?:\s|$|[.;:])|[a-z][\w+-]*`\s+(?=[a-z]))"
+    r"^`(?:sudo\s+)?(?:[a-z][\w.+-]*\s+[^`]*`(?:\s|$|[.;:])"
+    r"|(?P<word>[a-z][\w+-]*)`(?:\s+(?=[a-z])|\.?$))"
     r"(?!\s*(?:is|are|was|were|means|refers\s+to)\b)"
 )
-"""A list item that starts with a command in inline code: "`kill -9` any session", "`htop` the
-worker" (a lone word alone or before a colon is a name the item gives: "`govuk_sidekiq`",
-"`assets-production`: images ..."; with a dot it is a host or a file name, not a command:
-"`assets.example.org`"; code the item defines is none either: "`modified` is a change")."""
+"""A list item that starts with a command in inline code: "`kill -9` any session", "`kill` the
+worker". A lone word alone is a command only when it is a verb ("`purge-all`"), else a name
+the item gives ("`govuk_sidekiq`", "`location`"); before a colon it is a term the item defines
+("`namespace`: the collector's ..."); with a dot it is a host or a file name
+("`assets.example.org`"); code the item defines is none either ("`modified` is a change")."""
+
+
+def _code_first(text: str) -> bool:
+    found = _CODE_FIRST.match(text)
+    if found is None or found.group("word") is None or not found.group(0).endswith(("`", ".")):
+        return found is not None
+    return _IMPERATIVE.match(found.group("word").replace("-", " ")) is not None
+
+
 _CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
 """A sentence that is only a command with its arguments, in inline code."""
 
@@ -85,7 +96,7 @@ def _sentence_steps(
     command_item = opens_item and (
         _CODE_SENTENCE.match(text) is not None
         if len(block.text) > start + len(text) + 1
-        else _CODE_FIRST.match(text) is not None
+        else _code_first(text)
     )
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
