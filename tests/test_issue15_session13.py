@@ -368,3 +368,26 @@ def test_code_an_item_defines_is_no_command(item: str, expected: list[str]) -> N
 def test_once_as_a_frequency_is_no_condition(sentence: str, decision: str | None) -> None:
     drafts = extract(parse(f"# Keys\n\n## Steps\n\n{sentence}\n"))
     assert [d.text for d in drafts if d.kind == "decision"] == ([decision] if decision else [])
+
+
+def test_a_when_to_heading_is_a_topic_not_a_case() -> None:
+    text = (
+        "# Banner\n\n## When to deploy a banner\n\nA banner is for emergencies.\n\n"
+        "## When the banner is stuck\n\nPurge the page cache.\n"
+    )
+    kinds = [(d.kind, d.text) for d in extract(parse(text))]
+    assert ("decision", "When to deploy a banner") not in kinds
+    assert ("decision", "When the banner is stuck") in kinds
+
+
+@pytest.mark.parametrize(
+    ("item", "steps"),
+    [
+        ("- **Sync**: runs the migrations (if defined) with the job template", 1),
+        ("- `redirects` contains the new `path`", 0),
+        ("- `ledgerctl` must never run twice at once", 0),
+        ("- Restart the worker (if the queue is defined)", 2),
+    ],
+)
+def test_elliptical_conditions_and_code_subjects(item: str, steps: int) -> None:
+    assert len(_texts(f"# Sync\n\n## Steps\n\n{item}\n")) == steps

@@ -51,7 +51,7 @@ def _unemphasised(text: str) -> str:
 _CODE_FIRST = re.compile(
     r"^`(?:sudo\s+)?(?:[a-z][\w.+-]*\s+[^`]*`(?:\s|$|[.;:])"
     r"|(?P<word>[a-z][\w+-]*)`(?:\s+(?=[a-z])|\.?$))"
-    r"(?!\s*(?:is|are|was|were|means|refers\s+to)\b)"
+    r"(?!\s*(?:is|are|was|were|means|refers\s+to|should|must|will|contains?|holds?)\b)"
 )
 """A list item that starts with a command in inline code: "`kill -9` any session", "`kill` the
 worker". A lone word alone is a command only when it is a verb ("`purge-all`"), else a name
