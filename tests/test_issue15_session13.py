@@ -391,3 +391,16 @@ def test_a_when_to_heading_is_a_topic_not_a_case() -> None:
 )
 def test_elliptical_conditions_and_code_subjects(item: str, steps: int) -> None:
     assert len(_texts(f"# Sync\n\n## Steps\n\n{item}\n")) == steps
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("See how much quicker the second call was?", False),
+        ("Notice how nobody asked for a status.", False),
+        ("See how the replica behaves after the restart.", True),
+        ("Note the replica's lag before the restart.", True),
+    ],
+)
+def test_a_remark_on_what_was_just_seen_is_no_instruction(sentence: str, expected: bool) -> None:
+    assert is_instruction(sentence) is expected
