@@ -404,3 +404,24 @@ def test_elliptical_conditions_and_code_subjects(item: str, steps: int) -> None:
 )
 def test_a_remark_on_what_was_just_seen_is_no_instruction(sentence: str, expected: bool) -> None:
     assert is_instruction(sentence) is expected
+
+
+# An instruction after "so" / "then" in a sentence that is not one --------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The proxy certificate will not match `localhost`, so accept the browser warning.",
+            ["accept the browser warning."],
+        ),
+        ("A stale worker may hold the port, so stop it first.", ["stop it first."]),
+        # What the writer did, what is no action, what not to do: no step.
+        ("We restarted the proxy, then checked the logs.", []),
+        ("These headers are dropped by the proxy, so have no effect here.", []),
+        ("The proxy keeps state, so avoid restarting it during business hours.", []),
+    ],
+)
+def test_an_instruction_after_so_or_then_is_a_step(sentence: str, expected: list[str]) -> None:
+    assert _texts(f"# Proxy\n\n## Steps\n\n{sentence}\n") == expected

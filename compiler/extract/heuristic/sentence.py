@@ -139,20 +139,38 @@ def _sentence_steps(
     return _instructions(block, lines, text, start, span)
 
 
-_BREAK = re.compile(r";\s+|\s+[\u2014\u2013]\s+|\s+--?\s+")
+_BREAK = re.compile(
+    r";\s+|\s+[\u2014\u2013]\s+|\s+--?\s+|,\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?=[a-z])"
+)
+_CONSEQUENCE_WORD = re.compile(r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s")
+_NARRATED = re.compile(r"^(?:we|i)(?:\s|'|\u2019)", re.IGNORECASE)
+_WEAK_AFTER_SO = re.compile(
+    r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?!(?:have|has|be(?!\s+sure)|get|avoid|don't|do\s+not"
+    r"|never)\b)"
+)
+"""After "so"/"then" only a plain instruction counts: not "so have no meaning" (no verb of
+action) nor a prohibition ("so avoid deleting pods", what not to do)."""
+"""A sentence told in the first person ("We size up the situation, then verify ..."): what
+the writer does, not an instruction."""
 
 
 def _after_a_break(
     block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
 ) -> list[DraftStep]:
-    """The instruction after a dash or a semicolon in a sentence that is not one: "Higher
-    thread counts use more memory — verify the pods stay within the limit"."""
-    if not any(mark in text for mark in (";", " -", "\u2014", "\u2013")):
+    """The instruction after a dash, a semicolon or a "so"/"then" in a sentence that is not
+    one: "Higher thread counts use more memory — verify the pods stay within the limit", "The
+    certificate will not match, so navigate past the warning"."""
+    marks = (";", " -", "\u2014", "\u2013")
+    if not any(mark in text for mark in marks) and not _CONSEQUENCE_WORD.search(text):
+        return []
+    if _NARRATED.match(text):
         return []
     guard = protected(text)
     for found in _BREAK.finditer(text):
         rest = text[found.end() :]
         if any(a <= found.start() < b for a, b in guard) or not _instructional(rest, procedural):
+            continue
+        if found.group(0)[:1] == "," and not _WEAK_AFTER_SO.match(found.group(0) + rest):
             continue
         end = start + len(text)
         return _sentence_steps(block, lines, start + found.end(), end, procedural, False)
