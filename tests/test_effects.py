@@ -136,6 +136,7 @@ def test_look_alikes_that_only_read_are_not_destructive(
         ("curl -sX PURGE https://cdn.example.org/assets/app.css", True),
         ("kubectl scale deployment api -n shop --replicas=3", False),
         ("git push origin main", False),
+        ("terraform taint module.ledger.aws_db_instance.primary", False),
     ],
 )
 def test_destructive_words_and_options_of_a_command(
@@ -171,6 +172,13 @@ def test_inner_commands_unwrap_every_level() -> None:
         'shutil.rmtree("/srv/uploads/tmp")',
         "WITH stale AS (SELECT id FROM sessions) DELETE FROM sessions USING stale;",
         "drop table if exists import_batches;",
+        # every destructive verb of text/effect_words.py is a method's name too
+        "Ci::Build.running.where(project_id: 7).find_each(&:cancel)",
+        'Node.find_by(name: "w-3").drain',
+        "Gem.find(12).yank!",
+        # a job or a service named for what it does, run
+        'LedgerEntryPurgeWorker.perform_async("acct-9")',
+        "Accounts::RemoveService.new(account, admin).execute",
     ],
 )
 def test_a_destructive_call_anywhere_in_console_code_is_destructive(line: str) -> None:
@@ -186,6 +194,7 @@ def test_a_destructive_call_anywhere_in_console_code_is_destructive(line: str) -
         "kubectl apply -f cleanup.delete.yaml",
         "curl https://delete.example.org/status",
         "oc get pods -o jsonpath='{.items[*].metadata.deletionTimestamp}'",
+        "DeletedLedgerEntriesReport.new(since: 1.week.ago).run",
     ],
 )
 def test_read_only_code_and_plain_commands_are_not_destructive_code(line: str) -> None:
@@ -311,3 +320,8 @@ def test_an_inline_command_an_instruction_asks_for_gives_its_effect(
 ) -> None:
     art = compile_text(f"# T\n\n## Steps\n\n1. {sentence}\n")
     assert any(s.effect == "destructive" for s in art.steps if s.source) == destructive
+
+
+def test_tainting_a_resource_for_replacement_writes(compile_text: Compile) -> None:
+    step = _command_step(compile_text, "terraform taint module.ledger.aws_db_instance.primary")
+    assert step.effect == "write"

@@ -37,12 +37,9 @@ _READ_WORDS = re.compile(
 _DESTRUCTIVE_WORDS = re.compile(
     "^"
     + alternation(
-        # Drift kept so that the starter registry stays the same: not (yet) `revoke`, `yank`,
-        # `unpublish`, `decommission`, `deprovision`, `cancel`, `stop`; `compact`, `mask`,
-        # `format` are its own. A prefix: `del` is `delete`, `rm` is `rmi`, `drop` is `dropdb`.
-        DESTRUCTIVE_VERBS
-        - {"revoke", "yank", "unpublish", "decommission", "deprovision", "cancel", "stop"}
-        | {"del", "rm", "rmi", "prune", "compact", "reset", "mask", "format"}
+        # `compact`, `mask`, `format` are its own. A prefix: `del` is `delete`, `rm` is `rmi`,
+        # `drop` is `dropdb`.
+        DESTRUCTIVE_VERBS | {"del", "rm", "rmi", "prune", "compact", "reset", "mask", "format"}
     )
 )
 

@@ -15,10 +15,7 @@ from typing import Literal
 from compiler.text.effect_words import DESTRUCTIVE_VERBS, alternation
 
 _DESTRUCTIVE_VERB = alternation(
-    # Not (yet) a method's name: drift from the destructive verbs, kept so that output stays
-    # the same (`.cancel`, `.drain` ... are left undecided).
-    DESTRUCTIVE_VERBS - {"drain", "uninstall", "yank", "unpublish", "decommission", "deprovision",
-                         "cancel"}
+    DESTRUCTIVE_VERBS
     | {"clear", "flush", "unlink", "rmtree", "rmdir", "rm", "shutdown", "expunge", "discard_all",
        "reset_all"},
     {
@@ -36,6 +33,14 @@ _DESTRUCTIVE_CALL = re.compile(
     rf"(?<=[\w)\]}}])\.{_DESTRUCTIVE_VERB}{_SUFFIX}(?![\w-]|\.\w)"
     # ... or passed as a block or a message (`.map(&:delete)`, `send(:destroy)`).
     rf"|(?:&|\bsend\(|\bpublic_send\(|\btry\()\s*:{_DESTRUCTIVE_VERB}{_SUFFIX}(?!\w)",
+)
+_DESTRUCTIVE_CLASS = re.compile(
+    # `SearchIndexDeleteWorker.perform_async(id)`, `Projects::DestroyService.new(p).execute`:
+    # a job or service named for what it does, run. `DeletedRecordsReport.new` is no verb.
+    r"\b(?:[A-Z][a-z0-9]*)*(?:"
+    + "|".join(sorted(verb.capitalize() for verb in DESTRUCTIVE_VERBS if verb.isalpha()))
+    + r")(?:[A-Z][a-z0-9]*)*\.(?:perform_async|perform_in|perform_at|perform_now|perform_later"
+    r"|new|call|run|execute)\b"
 )
 _DESTRUCTIVE_STATEMENT = re.compile(
     r"\b(?:DELETE\s+FROM|DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|VIEW|MATERIALIZED\s+VIEW|USER"
@@ -57,7 +62,7 @@ def code_effect(line: str) -> Literal["destructive", "write"] | None:
     flushes or stops (`Sidekiq::Queue.new.filter { |j| j.delete }`, `User.destroy_all`,
     `DELETE FROM jobs`, `FLUSHALL`); `write` when one changes data (`.update`, `UPDATE ...
     SET`); None when none does (read-only code, and every plain shell command)."""
-    if _DESTRUCTIVE_CALL.search(line) or _DESTRUCTIVE_STATEMENT.search(line):
+    if any(p.search(line) for p in (_DESTRUCTIVE_CALL, _DESTRUCTIVE_CLASS, _DESTRUCTIVE_STATEMENT)):
         return "destructive"
     return "write" if _WRITING.search(line) else None
 

@@ -40,9 +40,11 @@ DESTRUCTIVE_OPTIONS = frozenset(
 WRITE_PROGRAM_WORDS = frozenset(
     {"apply", "create", "patch", "scale", "restart", "rollout", "set", "edit", "replace",
      "label", "annotate", "cordon", "uncordon", "start", "update", "upgrade", "install",
-     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "run", "exec"}
+     "mv", "cp", "chown", "chmod", "tee", "systemctl", "reboot", "run", "exec", "taint",
+     "untaint"}
 )  # fmt: skip
-"""Words that make a command change something (`oc apply`, `kubectl rollout restart`, `mv`)."""
+"""Words that make a command change something (`oc apply`, `kubectl rollout restart`, `mv`,
+`terraform taint`: the next apply replaces the resource)."""
 
 READ_PROGRAM_WORDS = frozenset(
     {"get", "describe", "logs", "log", "list", "ls", "show", "status", "top", "watch", "cat",

@@ -144,12 +144,9 @@ def _unshown_changes(
 
 _READS = READ_PROGRAM_WORDS
 _CHANGES = (
-    # Drift kept so that output stays the same: fewer words than the families (no `rollout`,
-    # `update`, `chown`, `chmod`, `tee`, `run`; no `truncate`, `purge`, ... `cancel`), and a
-    # few of its own (`del`, `undo`, `debug`, `rsh`, `ssh`, `service`, `reload`, `rollback`).
-    WRITE_PROGRAM_WORDS - {"rollout", "update", "chown", "chmod", "tee", "run"}
-    | DESTRUCTIVE_VERBS - {"truncate", "purge", "wipe", "erase", "revoke", "yank", "unpublish",
-                           "decommission", "deprovision", "cancel"}
+    # A few of its own: short forms (`rm`, `del`) and ways into a host that change it.
+    WRITE_PROGRAM_WORDS
+    | DESTRUCTIVE_VERBS
     | {"rm", "del", "undo", "debug", "rsh", "ssh", "service", "reload", "rollback"}
 )  # fmt: skip
 """Words of a command that may change something (the lead-in's change may be made by it)."""
