@@ -425,3 +425,30 @@ def test_a_remark_on_what_was_just_seen_is_no_instruction(sentence: str, expecte
 )
 def test_an_instruction_after_so_or_then_is_a_step(sentence: str, expected: list[str]) -> None:
     assert _texts(f"# Proxy\n\n## Steps\n\n{sentence}\n") == expected
+
+
+# The first line of an untagged block -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body", ["ledgerctl shard purge OLD_SHARD", "vaultkeeper token revoke TOKEN_ID"]
+)
+def test_an_unknown_program_opening_an_untagged_block_is_a_command(
+    compile_text: Compile, body: str
+) -> None:
+    text = f"# Shards\n\n### Purging a shard\n\nUse the shard name.\n\n```\n{body}\n```\n"
+    (step,) = _steps(compile_text(text))
+    assert step.text == body and step.effect == "destructive"
+
+
+@pytest.mark.parametrize(
+    ("body", "info"),
+    [
+        ("connection to the shard was refused", ""),
+        ("shard purged: 3 segments", ""),
+        ("received unexpected status 500", "console"),
+        ("sum(rate(shard_bytes_total[5m]))", ""),
+    ],
+)
+def test_output_or_a_query_opening_a_block_is_no_command(body: str, info: str) -> None:
+    assert _texts(f"# Shards\n\nThe worker logs this.\n\n```{info}\n{body}\n```\n") == []
