@@ -184,7 +184,7 @@ def _words(command: str) -> str:
 
 
 def _commands(
-    block: Block, known: frozenset[str], asked: bool = False
+    block: Block, known: frozenset[str], asked: bool = False, described: bool = False
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Commands in a code block: (source lines with prompts stripped, normalised text).
 
@@ -193,7 +193,8 @@ def _commands(
     Without prompts: SQL statements, a Ruby or Python script (one step), or shell lines; a
     block tagged as output or data (`text`, `json`, `yaml`...) holds none. `asked`: the text
     before the block asks to run it, so every line shaped like a command is one, its program
-    known or not."""
+    known or not; `described`: the text before only introduces the block ("The pipeline did
+    this:"), so an unknown program opening it is not taken for a command."""
     language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
@@ -222,7 +223,8 @@ def _commands(
                 statement = _strip_indent(line)
                 yield [statement], _words(statement.text)
     elif language in SHELL_LANGS:
-        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known, language == "")
+        untagged = language == "" and not described
+        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known, untagged)
 
 
 _RESULT = re.compile(r"^\s*(?:#\s*)?=>")
