@@ -6,6 +6,8 @@ Instruction-like: a sentence of a paragraph, list item or quote that reads as an
 `<details>`, `<p>`, `<li>`) whose text, read here by the standard library's HTML parser, holds
 such a sentence, or a code line behind a `$ ` prompt that runs something (not a bare
 `NAME=value`, `cd` or `exit`).
+And: every step that covers a code line deleting, draining or dropping something (an oracle
+of this file's own, not the compiler's words) has a destructive effect.
 Files copied into the held-out eval group are left out: nothing is tuned on them."""
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,7 +24,7 @@ import pytest
 from compiler.extract.heuristic.asides import is_aside, not_a_step
 from compiler.models import Artifact, Span
 from compiler.parse import Document, decode_source, parse
-from compiler.pipeline import Environment
+from compiler.pipeline import CompileResult, Environment
 from compiler.project.batch import compile_all
 from compiler.project.discovery import discover
 from compiler.registry import load_registry
@@ -130,9 +133,14 @@ def _placed(artifact: Artifact, document: Document) -> set[int]:
     return lines
 
 
-def test_every_instruction_line_is_in_a_step_or_reported() -> None:
+@cache
+def _compiled() -> tuple[int, list[CompileResult]]:
     files = _files()
-    results = compile_all(discover(files), Environment(load_registry(REGISTRY)))
+    return len(files), compile_all(discover(files), Environment(load_registry(REGISTRY)))
+
+
+def test_every_instruction_line_is_in_a_step_or_reported() -> None:
+    count, results = _compiled()
     lost = []
     for result in results:
         if result.artifact is None:
@@ -140,5 +148,40 @@ def test_every_instruction_line_is_in_a_step_or_reported() -> None:
         document = parse(decode_source(result.source.path.read_bytes()))
         missing = _instruction_lines(document) - _placed(result.artifact, document)
         lost += [f"{result.source.display}:{line}" for line in sorted(missing)]
-    assert len(files) > 100
+    assert count > 100
     assert lost == []
+
+
+_DESTRUCTIVE_CODE = re.compile(
+    # An oracle of its own, not the compiler's vocabulary: a command that deletes, drops or
+    # terminates by its sub-command, `rm -r`/`-f`, or SQL that drops or deletes rows.
+    r"(?:^|[\s;|&(])(?:rm\s+-\w*[rf]|[\w.-]+(?:\s+[\w./:=-]+){0,3}?\s+"
+    r"(?:delete|destroy|drop|truncate|terminate|purge|drain)\b(?!-)"
+    r"|DROP\s+(?:TABLE|DATABASE|INDEX)|DELETE\s+FROM|TRUNCATE\s+TABLE)"
+)
+
+
+def test_a_step_that_runs_a_destructive_command_is_destructive() -> None:
+    """Wherever a step's span covers a code line that deletes, drains or drops, the step's
+    effect is destructive: an approval gate and RB303 depend on it."""
+    _, results = _compiled()
+    wrong, checked = [], 0
+    for result in results:
+        if result.artifact is None:
+            continue
+        document = parse(decode_source(result.source.path.read_bytes()))
+        for block in (b for b in document.blocks if b.kind == "code"):
+            for line in block.lines:
+                if line.text.lstrip().startswith("#") or not _DESTRUCTIVE_CODE.search(line.text):
+                    continue
+                covering = [
+                    step
+                    for step in result.artifact.steps
+                    if step.source is not None
+                    and step.source.line <= line.line <= step.source.end_line
+                ]
+                checked += bool(covering)
+                if covering and all(step.effect != "destructive" for step in covering):
+                    wrong.append(f"{result.source.display}:{line.line}: {line.text.strip()}")
+    assert checked > 30, checked  # the oracle still finds the corpora's destructive commands
+    assert wrong == []

@@ -13,18 +13,27 @@ import re
 from functools import lru_cache
 
 MEASURED = re.compile(
-    r"\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
+    # a number of its own: the digits of a name ("p(95) response time", "p99", "ec2", "v1.2")
+    # measure nothing
+    r"(?<![\w.])(?<![A-Za-z]\()\d|%|[<>=]|\bthreshold\b|\bSLO\b|\bbudget\b|\blimit\b|\bthat\s+is\b|\b(?:longer|shorter"
     r"|more|less|fewer|greater|higher|lower)\s+than\b",
     re.IGNORECASE,
 )
-"""A number, a threshold or a comparison."""
+"""A number, a threshold or a comparison (not the digits of a name: "if p99 latency is high")."""
 _LITERAL = r"(?:`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d)"
+_NOT_SUBJECT = (
+    r"(?!\s+(?:(?:is|are|was|were)\s+(?!not\b)(?![`\"\u201c])|shows?\s+that|(?:has|have|keeps?|looks?"
+    r"|seems?|appears?|gets?|grows?|starts?)\b))"
+)
+"""What may not follow a literal that opens a condition for it to be the value: a verb that
+makes it the subject of a judgement ("if the `db_size` shows that you are close to ...", "if
+`ceph status` looks unhealthy"; "if `Running`, ..." and "if `x` is `y`" are values)."""
 EXPLICIT = re.compile(
     r"\b(?:is|are|was|were|be|been|equals?|shows?|showing|returns?|reports?|contains?|says?|reads?"
     r"|has|have|becomes?|remains?|stays?|set\s+to|in\s+state|stuck\s+in|still\s+in|matches"
     r"|to\s+be|as|not|no|than|of|output|outputs|prints?|lists?|see|seeing|names?|e\.g\.,?)\s+"
     r"(?:still\s+|now\s+|not\s+|set\s+to\s+)?" + _LITERAL + r"|^\W*(?:if|when|whenever|unless"
-    r"|once|until)\s+(?:the\s+)?" + _LITERAL,
+    r"|once|until)\s+(?:the\s+)?" + _LITERAL + _NOT_SUBJECT,
     re.IGNORECASE,
 )
 """An explicit value as what something is, shows or returns."""
@@ -56,7 +65,14 @@ JUDGEMENT = re.compile(
     r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
     r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+"
     # a size or quality judged: "is a small piece of work", "is particularly good"
-    r"|\b(?:is|are)\s+(?:a|an)\s+(?:small|large|big|minor|major|trivial|simple)\s+[\w-]+"
+    r"|\b(?:is|are)\s+(?:a|an)\s+(?:small|large|big|minor|major|trivial|simple)\s+"
+    r"(?!(?:version|release|upgrade|update)\b)[\w-]+"  # "a minor version" is a kind of release
+    # what something is, judged by its size: "the change is a rebase on top of a small piece of
+    # work" (not an amount in passing: "if you see a large number of requests")
+    r"|\b(?:is|are|was|were)\s+(?:[\w-]+\s+){0,6}?(?:a|an)\s+(?:(?:very|fairly"
+    r"|relatively|quite)\s+)?(?:small|large|big|huge|tiny|minor|trivial|massive)\s+(?:piece"
+    r"|amount|number|proportion|part|fraction|share|spike|increase|drop|decrease|change|diff"
+    r"|fix)\b"
     r"|\b(?:particularly|especially|really|very)\s+(?:good|great|bad|poor|small|large)\b"
     r"|\bsomehow\s+[a-z]+|\bin\s+some\s+way\b"
     # a state nobody measures: "once things calm down", "when the service stabilises"
@@ -83,6 +99,20 @@ _NEGATED = re.compile(
     r"(?<!\byou\s)(?<!\bwe\s)\b(?:(?:does|did|do)\s*(?:not|n't)\s+\w+|cannot|can't|unable)\b",
     re.IGNORECASE,
 )
+LOOKS = (
+    "check", "look", "see", "review", "inspect", "verify", "confirm", "read", "consult",
+    "examine", "investigate", "identify", "find", "determine", "locate", "understand", "know",
+    "search", "query", "view", "compare", "study", "analyse", "analyze", "explore",
+)  # fmt: skip
+"""Verbs of a look, that change nothing: hedged ("you may want to check the logs", "consider
+reviewing the diff"), they leave nothing risky to the reader (LABELLING: a hedged look)."""
+LOOKING = (
+    "checking", "looking", "seeing", "reviewing", "inspecting", "verifying", "confirming",
+    "reading", "consulting", "examining", "investigating", "identifying", "finding",
+    "determining", "locating", "searching", "querying", "viewing", "comparing", "studying",
+    "analysing", "analyzing", "exploring",
+)  # fmt: skip
+"""`LOOKS` as "-ing" forms: "consider checking"."""
 _OUTCOME = re.compile(
     r"^\W*(?:if|when|once|unless)\s+(?:so|not|yes|no|above|this|that|it|they|these|the\s+(?:above"
     r"|previous|command|step|check|restart|fix))\b",
@@ -115,12 +145,21 @@ def decidable(condition: str) -> bool:
 
 
 _LEFT_OPEN = re.compile(
+    # not as an attribute ("once you have the necessary permissions": which ones, not whether)
+    r"(?<!\bthe\s)(?<!\bany\s)(?<!\ball\s)(?<!\byour\s)(?<!\btheir\s)"
     r"\b(?:needed|necessary|required|appropriate|applicable|desired|warranted|suitable|sensible"
-    r"|practical|feasible|possible|makes\s+sense|discretion|judge?ment|reasonable|acceptable"
-    r"|enough|significant)\b",
+    r"|practical|feasible|possible)\b"
+    r"|\b(?:makes\s+sense|discretion|judge?ment|reasonable|acceptable|enough|significant)\b",
     re.IGNORECASE,
 )
 """Words that leave a condition to judgement ("if the change is necessary", "enough room")."""
+_FOUND_OUT = re.compile(
+    r"\b(?:once|when|after|now\s+that)\s+you\s+(?:know|have\s+found|have\s+identified|find"
+    r"|identify)\s+(?:the|which|what|where|its|their)\b",
+    re.IGNORECASE,
+)
+"""What the reader has found out as a time, not an opinion ("Once you know the version, check
+..."): the outcome of the look before it ("if you know how to fix it" stays an opinion)."""
 _OPINION = re.compile(
     r"\b(?:you|we|i)\s+(?:(?:do|did|does|can|could|are|were)\s*(?:not|n't)\s+|cannot\s+|can't\s+"
     r"|still\s+)?(?:find|figure|identify|determine|tell|know|see|understand|recogni[sz]e|locate"
@@ -219,7 +258,7 @@ def judged(condition: str) -> bool:
     """Whether a condition is left to judgement: an opinion or the reader's own search, a
     word such as "needed" or "enough", or a judgement with no measure ("is high")."""
     return bool(
-        _OPINION.search(condition)
+        _OPINION.search(_FOUND_OUT.sub(" ", condition))
         or _LEFT_OPEN.search(condition)
         or JUDGEMENT.search(condition)
         or _NORMATIVE_QUESTION.match(condition)

@@ -31,6 +31,8 @@ _CONTACT_VERB = (
     # reaching a person by any means: a call, a mail, a message, waking them
     r"|call(?!\s+(?:recording|log|bridge|notes?)\b)|phone(?!\s+(?:numbers?|bridge|call)\b)|ring"
     r"|text|e-?mail(?!\s+(?:address(?:es)?|alerts?|list)\b)|dm|alert|wake(?:\s+up)?"
+    # a person tagged where they will be notified: "@mention someone who knows the code"
+    r"|(?<=@)mention"
     r"|(?:confirm|agree|liaise|verify|double-check|discuss\s+(?:[\w'`-]+\s+){0,4}?)\s*with"
     r"|defer\s+to|pass\s+(?:[\w'`-]+\s+){0,5}?(?:on\s+|over\s+)?to"
     r"|message|slack|consult|check\s+(?:in\s+)?with|talk\s+(?:to|with)|speak\s+(?:to|with)|work\s+with"
@@ -138,7 +140,7 @@ _ACTOR_FIRST = frozenset(
      "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved",
      "call", "phone", "ring", "text", "e", "dm", "alert", "warn", "brief", "wake", "confirm",
      "agree", "liaise", "verify", "double", "discuss", "defer", "pass", "engaged", "alerted",
-     "told", "called", "briefed", "brought", "made", "woken", "kept"}
+     "told", "called", "briefed", "brought", "made", "woken", "kept", "mention"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
 

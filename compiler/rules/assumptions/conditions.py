@@ -27,6 +27,8 @@ from compiler.text.conditions import (
     EXPLICIT,
     JUDGED_BY,
     JUDGEMENT,
+    LOOKING,
+    LOOKS,
     MEASURED,
     foreseen,
     measureless,
@@ -41,6 +43,20 @@ _ADVISABLE = (
     r"|makes?\s+sense|(?:is\s+)?worth\s+(?:it|doing|the\s+risk))\b"
 )
 """A predicate of advisability the reader weighs: "seems wise", "is prudent", "makes sense"."""
+_THEIR_CONFIDENCE = r"(?:they|the\s+[\w-]+)\s+(?:are|is|feels?)\s+confident"
+"""Someone else's confidence (the reader's own, "you are confident", is `JUDGEMENT`'s: RB102)."""
+_LOOKS = "|".join(LOOKS)
+_LOOKING = "|".join(LOOKING)
+_ADEQUATE_FOR = (
+    r"[^.;:!?,]{0,80}?\b(?:is|are|was|were|be|seems?|looks?)\s+(?:not\s+)?(?:\w+\s+)?"
+    r"(?:enough|sufficient|insufficient|adequate|inadequate)\s+(?:for|to)\s+"
+    rf"(?:{_LOOKS}|{_LOOKING}|(?:troubleshoot|diagnose|debug|fix|resolve|explain|decide)(?:ing)?"
+    r"|diagnosis|investigation)\b"
+)
+"""What is judged as serving the reader's own task: "... are not enough for troubleshooting",
+"... is sufficient to find the cause" (not a capacity, "enough room to run", an effect,
+"increases enough to trigger this alert", nor a motive, "care about security enough to
+compare")."""
 _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
@@ -55,8 +71,11 @@ _VAGUE = (
     r"|\bif\s+you\s+(?:absolutely\s+|really\s+)?need\s+(?:them|him|her|someone)\s+to\b"
     # the reader's (or an author's) satisfaction as the condition: "merge when satisfied",
     # "unless the author is confident there are no side effects"
-    r"|\b(?:if|when|once|unless)\s+(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+|you're\s+)?"
-    r"(?:satisfied|happy|comfortable)\b"
+    r"|\b(?:if|when|once|unless)\s+(?:(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+"
+    rf"|you're\s+)?(?:satisfied|happy|comfortable)|{_THEIR_CONFIDENCE})\b"
+    # one condition of several: "unless the change is small and the author is confident"
+    r"|\b(?:(?<=\band\s)|(?<=\bor\s))(?:(?:you|we|they|the\s+[\w-]+)\s+(?:are|is|feel|feels)\s+"
+    rf"(?:satisfied|happy|comfortable)|{_THEIR_CONFIDENCE})\b"
     r"|\bif\s+you\s+can\s+(?:help|avoid)\s+it\b"
     r"|\b(?:you|they)\s+(?:think|feel|believe|deem|judge)\s+(?:(?:is|are|to\s+be|it\s+is)\s+"
     r"(?:an?\s+|the\s+)?[\w-]+|(?:appropriate|necessary|relevant|needed|best|fit|right"
@@ -66,11 +85,9 @@ _VAGUE = (
     # logs") leaves nothing risky to the reader.
     r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
     r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
-    r"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:check|look|see|use|run"
-    r"|review|inspect|verify|confirm|read|consult|examine|investigate|identify|find|determine"
-    r"|locate|understand|know)\b)"
+    rf"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:use|run|{_LOOKS})\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
-    r"|\bconsider\s+\[?(?!checking|looking|reading|reviewing|during|nothing|something|anything"
+    rf"|\bconsider\s+\[?(?!{_LOOKING}|during|nothing|something|anything"
     r"|everything|morning|evening|thing)[a-z]+ing\b"
     r"|\bshould\s+(?:probably|perhaps|possibly)\b|\bperhaps\b"
     r"|\b(?:it\s+is|it's)\s+(?:the|your)\s+(?:call|decision|choice)\b"
@@ -91,6 +108,9 @@ _VAGUE = (
     # the decision itself handed over: "it is up to you" ("decide whether X" is a decision
     # step, judged by its condition like any other)
     r"|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
+    # adequacy for a purpose: "if the messages are not enough for troubleshooting" (whether
+    # they serve is the reader's call; "not enough disk space" is a quantity, RB102's)
+    rf"|\b(?:if|when|unless|once)\s+{_ADEQUATE_FOR}"
     # a choice by a quality nobody defines: "pick a suitable replica", "an appropriate time"
     r"|\b(?:pick|choose|select|find)\s+(?:an?|the|some)\s+(?:suitable|appropriate|sensible"
     r"|reasonable|sane|proper|good)\s+[\w-]+"
@@ -105,13 +125,16 @@ _VAGUE_WORDS = frozenset(
      "worth", "justified", "reasonable", "right", "best", "safe", "warrants", "warrant",
      "requires", "require", "calls", "demands", "demand", "justify", "justifies", "see", "fit",
      "helpful", "useful", "idea", "decide", "up", "sane", "proper",
-     "good", "reckon", "satisfied", "happy"}
+     "good", "reckon", "satisfied", "happy", "enough", "sufficient", "insufficient", "adequate",
+     "inadequate"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
     at_word_start(
         "iwuomla",
-        r"\b(?:if|when|whenever|unless|once|in\s+case|until|as\s+soon\s+as)\b[^.;:!?,]{0,100}"
+        # (a literal is read whole: "if the pods are stuck in state `Init...`")
+        r"\b(?:if|when|whenever|unless|once|in\s+case|until|as\s+soon\s+as)\b"
+        r"(?:`[^`\n]{1,60}`|[^.;:!?,`]){0,100}"
         # what a watch looks for is the condition it waits on: "monitor logs for unusual activity"
         r"|\b(?:monitor|watch|look)\s+(?:[\w-]+\s+){0,3}?for\s+[^.;:!?,]{0,60}",
     ),
@@ -199,7 +222,16 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
         if _not_a_judgement(hit):
             excused.add(hit.span.line)  # nor is a decision on them a judgement
             continue  # "Fill in `<id>` as appropriate", "so you can swap it if needed"
-        if (holder is None and (_someone_elses(hit) or _directed(hit))) or _default_given(hit):
+        satisfaction = _SATISFACTION.search(hit.words) is not None  # whoever holds it
+        if (
+            satisfaction
+            and not _CONDITION_WORD.match(hit.words)
+            and not _CONDITION_OPEN.search(hit.sentence[: _offset(hit)])
+        ):
+            continue  # "they are happy with the result": said, not a condition
+        if (
+            holder is None and not satisfaction and (_someone_elses(hit) or _directed(hit))
+        ) or _default_given(hit):
             excused.add(hit.span.line)  # a decision on these words is not the reader's either
             continue
         yield Finding(
@@ -210,6 +242,20 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_SATISFACTION = re.compile(r"\b(?:satisfied|happy|comfortable|confident)$", re.IGNORECASE)
+"""A person's satisfaction as the condition ("unless the author is confident"): a judgement
+left to that person, whoever's duty the sentence states."""
+_CONDITION_WORD = re.compile(r"(?:if|when|whenever|once|unless)\b", re.IGNORECASE)
+_CONDITION_OPEN = re.compile(
+    r"\b(?:if|when|whenever|once|unless)\b(?:[^.;:!?,]{0,80}\s(?:and|or)\s+)?$", re.IGNORECASE
+)
+
+
+def _offset(hit: Hit) -> int:
+    """Where a hit starts in its sentence."""
+    return hit.start - hit.passage.sentence_at(hit.start).start
 
 
 _HOLDER = re.compile(
@@ -306,16 +352,21 @@ def _when_not_what(hit: Hit) -> bool:
 
 
 _FILL_WORDS = re.compile(
-    r"^(?:as\s+(?:appropriate|relevant|required|needed|necessary)|accordingly)$", re.IGNORECASE
+    r"^(?:as\s+(?:appropriate|relevant|required|needed|necessary|desired)|accordingly)$",
+    re.IGNORECASE,
 )
 _FILLS_IN = re.compile(
     r"\b(?:fill\s+in|substitute|populate|replace)\b|`[^`\n]*[<\[{][^`\n]*`"
     r"|\b(?:these|those|the\s+following|the\s+example)\s+(?:\w+\s+)?(?:lines|commands?|snippets?"
-    r"|code|examples?)\b",
+    r"|code|examples?)\b"
+    # values the page gives as defaults: "Insert these default values, and edit them as desired"
+    r"|\b(?:these|those|the\s+following|the)\s+(?:default|example|sample|suggested)\s+"
+    r"(?:values?|settings?|thresholds?)\b",
     re.IGNORECASE,
 )
 """A value filled in: a placeholder, or text the page shows ("Fill in `<id>` as appropriate",
-"Copy these lines and modify the class name as required"): the value is the case's own."""
+"Copy these lines and modify the class name as required", default values to "edit as
+desired"): the value is the case's own, and what the page shows serves as it is."""
 _POSSIBLE = re.compile(r"^(?:where|if|when(?:ever)?)\s+possible$", re.IGNORECASE)
 _EXCEPTION = re.compile(
     r"^\W*(?:only\s+(?:\w+\s+){1,6}?(?:if|where|when|unless)\b|(?:\w+\s+){1,6}?only\s+(?:if|where"
@@ -483,12 +534,16 @@ def _undecided_decisions(
     (RB102 when it judges with no measure and RB102 is on, else RB101)."""
     lines = context.document.lines
     previous: Step | None = None
+    determined: set[str] = set()  # decisions on what a step before them finds out
     for step in context.graph.steps:
         before, previous = previous, step
         if step.kind != "decision" or step.source is None:
             continue
-        if before is not None and _DETERMINES.search(before.text):
-            continue  # "Investigate the alert to determine if ...", then "If action is required"
+        if step.id in determined or (before is not None and _DETERMINES.search(before.text)):
+            # "Investigate the alert to determine if ...", then "If action is required", and
+            # the cases after it ("If no action is required"): the finding decides them all
+            determined.update(edge.to for edge in step.next if edge.when == "otherwise")
+            continue
         open_ = [
             condition
             for condition in undecided(
@@ -592,10 +647,9 @@ def _judged_checks(context: CheckContext) -> Iterator[Finding]:
     workers making sufficient progress?") or an item of a list to confirm ("confirm: - response
     time remains healthy")."""
     for hit in _scan(context, _CHECK_JUDGEMENT, needs=_CHECK_FIRST):
-        sentence = hit.sentence
-        if _decidable(sentence) or foreseen(sentence, hit.match):
-            continue
-        if not (sentence.rstrip().endswith("?") or _in_confirm_list(context, hit.passage)):
+        if hit.passage.block.kind == "heading":
+            continue  # "### What does abnormal look like?": a title the section answers
+        if not _checked_with_no_measure(context, hit):
             continue
         yield Finding(
             "RB102",
@@ -605,6 +659,45 @@ def _judged_checks(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+
+
+_LOOK_FOR = re.compile(
+    r"^\W*(?:(?:then|also|next|first|now)\s+)?(?:look|watch|check|monitor|scan|search|keep\s+an"
+    r"\s+eye\s+out)\s+(?:\w+\s+){0,3}?for\b",
+    re.IGNORECASE,
+)
+"""An instruction to look for something: what it looks for is the condition it acts on."""
+_ALTERNATIVE_START = re.compile(r".*(?:[,;(]|\bor\b|\band\b)", re.IGNORECASE | re.DOTALL)
+_ALTERNATIVE_END = re.compile(r"[,;.!?)]|\bor\b|\band\b", re.IGNORECASE)
+
+
+def _looked_for(hit: Hit) -> bool:
+    """Whether the judgement is part of what an instruction looks for ("Look for pods in
+    `CrashLoopBackOff`, or showing a high restart count"): a condition with no measure."""
+    sentence = hit.passage.sentence_at(hit.start)
+    return _LOOK_FOR.match(hit.passage.text, sentence.start, hit.start) is not None
+
+
+def _alternative(hit: Hit) -> str:
+    """The alternative of a list that holds a judgement ("or showing a high restart count"):
+    a measure in another alternative ("`OOMKilled` (Exit Code 137)") does not decide it."""
+    text = hit.passage.text
+    sentence = hit.passage.sentence_at(hit.start)
+    before = _ALTERNATIVE_START.match(text, sentence.start, hit.start)
+    start = before.end() if before else sentence.start
+    after = _ALTERNATIVE_END.search(text, hit.end, sentence.end)
+    return text[start : after.start() if after else sentence.end]
+
+
+def _checked_with_no_measure(context: CheckContext, hit: Hit) -> bool:
+    """Whether a judgement is what the reader looks for, asks or confirms, with no measure in
+    its alternative (a look-for) or its sentence (a question, an item to confirm)."""
+    if _looked_for(hit):
+        return not _decidable(_alternative(hit))
+    sentence = hit.sentence
+    if _decidable(sentence) or foreseen(sentence, hit.match):
+        return False
+    return sentence.rstrip().endswith("?") or _in_confirm_list(context, hit.passage)
 
 
 def _in_confirm_list(context: CheckContext, passage: Passage) -> bool:
@@ -669,6 +762,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             continue
         if _illustrates(hit):
             continue  # "for example when a new page has had no time to rise", "if X, there will be"
+        if _ADEQUATE.match(clause):
+            continue  # "if the logs are not enough to find the cause": RB101's
         words = " ".join(clause[: judgement.end()].split())
         span = hit.passage.span(hit.match.start(), hit.match.start() + judgement.end())
         yield Finding(
@@ -681,9 +776,13 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_ADEQUATE = re.compile(rf"\W*(?:if|when|unless|once)\s+{_ADEQUATE_FOR}", re.IGNORECASE)
+
+
 _EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.,?|such\s+as)\s*$", re.I)
 _PREDICTION = re.compile(
-    r"^[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+will\s+(?:see|notice|get)|it\s+will\s+be)\b",
+    r"[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+(?:will|should)\s+(?:now\s+)?(?:see"
+    r"|notice|get)|it\s+will\s+be)\b",
     re.IGNORECASE,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from compiler.parse import Block
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import (
     _NON_ALNUM,
@@ -18,6 +19,8 @@ from compiler.rules.assumptions.scan import (
     _stem,
     _with_model_flags,
 )
+from compiler.rules.regions import block_after, starting_with
+from compiler.text.instructions import is_instruction
 from compiler.text.links import ANY_LINK
 
 _TRIBAL_WORDS = frozenset(
@@ -51,12 +54,20 @@ _TRIBAL_WORDS = frozenset(
 @_one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
-    hits = [*_scan(context, _TRIBAL, needs=_TRIBAL_WORDS), *_scan(context, _OWNED, needs=_S)]
+    hits = [
+        *_scan(context, _TRIBAL, needs=_TRIBAL_WORDS),
+        *_scan(context, _OWNED, needs=_S),
+        *filter(_told_to, _scan(context, _FROM_MEMORY, needs=_FROM_MEMORY_WORDS)),
+    ]
     for hit in sorted(hits, key=lambda hit: hit.span.line):
         if ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
+        if _EXAMPLES.match(hit.passage.text, hit.end):
+            continue  # "the usual linux tools like grep and awk": named (an open "etc." is not)
+        if _named_below(blocks, hit):
+            continue  # "check our monitoring tools" over "1. Grafana: Visit [Grafana][]"
         if not _instructs(hit.sentence):
             continue  # background: "They will appoint the usual roles" asks nothing of the reader
         if _way_written_elsewhere(context, hit):
@@ -71,7 +82,62 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_EXAMPLES = re.compile(
+    r"(?:\s+[\w-]+){0,2}?\s*,?\s*\(?(?:like|such\s+as|e\.g\.,?|for\s+example,?|namely|i\.e\.,?)\s+"
+    r"(?![^.;:!?)]*\betc\b)[^.;:!?)]*[\w`)]",
+    re.IGNORECASE,
+)
+"""Examples that name what the reference means ("the usual linux tools like grep and awk"); a
+list left open ("(e.g. ensuring tests pass, ..., etc)") still leaves the rest to memory."""
+
+
+def _named_below(blocks: tuple[Block, ...], hit: Hit) -> bool:
+    """Whether a list right under the reference names what it means, its first item with a
+    link ("Next, check our monitoring tools" over "1. Grafana: Visit [Grafana
+    Integration][]"): the page resolves the reference. The list hangs under the reference's
+    own list item, or under a lead-in that ends with a colon."""
+    block = hit.passage.block
+    after = block_after(blocks, block.span.end_line)
+    if after is None or after.list_depth == 0:
+        return False
+    if after.list_depth <= block.list_depth and not hit.sentence.rstrip().endswith(":"):
+        return False
+    return bool(after.links) or ANY_LINK.search(after.text) is not None
+
+
 _S = frozenset({"s"})
+_FROM_MEMORY = re.compile(
+    starting_with(
+        "tyo",
+        # what is usual, whatever it is: "take the usual measures of due diligence"
+        r"\b(?:the|your|our)\s+(?:usual|customary|wonted)\s+(?!(?:way|manner|fashion)\b)[a-z][\w-]+"
+        # the way it was done before, never written: "replace it in the same manner that it was"
+        r"|\bthe\s+same\s+(?:way|manner|fashion|process|steps|procedure)\s+(?:(?:that|as)\s+)?"
+        r"(?:(?:it|they|this|that|you|we)\s+(?:was|were|had\s+been|did|do|have)"
+        r"|before|last\s+time|previously|originally|the\s+(?:last|previous|first)\s+time)\b"
+        r"(?!\s+(?:[\w-]+\s+){0,3}?(?:above|below|earlier|in\s+step|in\s+the\s+(?:previous|last)"
+        r"\s+(?:step|section)|described|shown|listed))",
+    ),
+    re.IGNORECASE,
+)
+"""What the reader is to remember rather than read: whatever is "usual" ("the usual measures"),
+and "the same way it was" done before, when the page does not say how (the named nouns of
+`_TRIBAL`, "the usual dashboard", are shared with RB108)."""
+_FROM_MEMORY_WORDS = frozenset({"usual", "customary", "wonted", "same"})
+_CLAUSE_START = re.compile(r".*(?:[,;:(\u2013\u2014]|\s-\s)", re.DOTALL)
+_OFFERED = re.compile(r"^\W*(?:you|we|they)\s+(?:can|could|might|may)\b", re.IGNORECASE)
+
+
+def _told_to(hit: Hit) -> bool:
+    """Whether the clause that holds a `_FROM_MEMORY` hit tells the reader to act ("If removing
+    the gem, take the usual measures"): "the usual situation" in an aside, or "you can perform
+    the usual sort of visualizations", names no procedure the reader must recall."""
+    sentence = hit.passage.sentence_at(hit.start)
+    before = _CLAUSE_START.match(hit.passage.text, sentence.start, hit.start)
+    clause = hit.passage.text[before.end() if before else sentence.start : hit.end]
+    return not _OFFERED.match(clause) and is_instruction(clause.strip())
+
+
 _TRIBAL_HABIT = re.compile(r"^(?:as|like)\b", re.IGNORECASE)
 """A habit ("as before", "like last time") is not resolved by a link elsewhere in the sentence."""
 

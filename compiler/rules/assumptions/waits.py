@@ -99,12 +99,13 @@ _NOT_WAITING = re.compile(
 )
 _DESCRIBED = re.compile(
     r"(?:\b(?:skip|skipping|skipped)\s+the\s+|\bwe\s+(?:also\s+|currently\s+|actively\s+"
-    r"|constantly\s+|continuously\s+)?|\b(?:if|in\s+case)\s+(?:you|we)\s+(?:want|need|wish)\s+to"
-    r"\b[^,;:.]*)$",
+    r"|constantly\s+|continuously\s+)?|\b(?:if|in\s+case)\s+(?:you|we)(?:\s+(?:want|need|wish"
+    r"|would\s+like)|['\u2019]d\s+like)\s+to\b[^,;:.]*)$",
     re.IGNORECASE,
 )
 """What comes before a watch or a wait that describes it or states a goal: "skip the wait",
-"we monitor ...", "If you want to use analytics to monitor the test, talk to ..."."""
+"we monitor ...", "If you want to use analytics to monitor the test, talk to ...", "If you'd
+like to watch a video about it, ..."."""
 
 
 @rule(
@@ -139,6 +140,8 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue
         if _NO_WAIT.search(hit.passage.text, max(0, hit.start - 30), hit.start):
             continue  # "You don't need to wait for the IC": the text says not to wait
+        if _WATCH.match(hit.words) and _A_NOUN.search(hit.passage.text, 0, hit.start):
+            continue  # "check the Ceph Monitor logs", "for each Monitor in the cluster"
         if _NOT_WAITING.match(hit.words) or _described(hit):
             continue  # "run Sass in watch mode", "we monitor various metrics"
         if not implied and not _instructs(hit.sentence):
@@ -162,6 +165,14 @@ _NO_WAIT = re.compile(
     r"|rather\s+than)\s+(?:(?:need|have)\s+to\s+|bother\s+(?:to\s+)?)?$",
     re.IGNORECASE,
 )
+_A_NOUN = re.compile(
+    r"(?:\b(?:the|a|an|each|every|any|all|this|that|these|those|new|its|their|corresponding)"
+    r"|(?<=[\w,]\s)(?-i:[A-Z][\w-]*[a-z0-9][\w-]*|[A-Z]{2,}))\s+$|(?<=\w)[-_./]$",
+    re.IGNORECASE,
+)
+"""What makes "monitor" or "watch" a noun: a determiner or a name before it ("the monitor pod",
+"each Monitor in the cluster", "Ceph Monitor logs" mid-sentence), or a name it ends
+("gitlab-monitor service"); the verb opens its clause ("Then monitor the queue")."""
 _PURPOSE = re.compile(r"(?:^|[.!?:]\s+|\n)\W*(?:in\s+order\s+)?to\s+$", re.IGNORECASE)
 """A watch that opens a purpose ("To watch this recovery in action, ensure ..."): the sentence's
 instruction is what follows it, not a wait."""
