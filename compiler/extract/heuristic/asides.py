@@ -14,7 +14,7 @@ from compiler.text.instructions import leading_condition as _leading
 from compiler.text.links import is_pointer, is_procedure_pointer
 
 _FOLLOWING = re.compile(
-    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following(?:\s+\w+)?"
+    r"\b(?:do|follow|perform|use|run|take|complete|try|carry\s+out)\s+(?:the\s+following(?:\s+\w+)?"
     r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
     r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
     re.IGNORECASE,
