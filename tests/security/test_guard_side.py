@@ -375,3 +375,16 @@ def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value:
     with pytest.raises(ValueError, match="option or hide it"):
         Guard(runbook, inputs={"etcd_pod": value})
     assert Guard(runbook, inputs={"etcd_pod": "etcd-master-0"}).inputs["etcdpod"] == "etcd-master-0"
+
+
+@pytest.mark.parametrize("value", ["etcd-0 --all", "etcd-0 etcd-1", "etcd-0\t-A", "etcd-0\u2003-A"])
+def test_17_a_run_input_of_several_words_is_refused(value: str) -> None:
+    # A star capture (`oc delete pod {names*}`) renders its value split on white space, so an
+    # input of several words would add names or options after the one the runbook wrote.
+    runbook = load(
+        REPO / "compiled" / "etcd-defrag.json",
+        registry=REPO / "runbooks_src" / "tools.yaml",
+        profiles=REPO / "runbooks_src" / "profiles.yaml",
+    )
+    with pytest.raises(ValueError, match="one value"):
+        Guard(runbook, inputs={"etcd_pod": value})
