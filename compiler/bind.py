@@ -7,14 +7,14 @@ Binding records what it found (including what went wrong) as data; the binding r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from compiler.extract import DraftStep
 from compiler.issues import BindingIssue as BindingIssue
-from compiler.models import Effect, Span, ToolBinding
 from compiler.parse import InlineCode
 from compiler.placeholders import is_placeholder
+from compiler.records import Effect, Span, ToolBinding
 from compiler.registry import Registry, Tool
 from compiler.text.console_code import code_effect, is_console_code
 from compiler.text.effect_words import (
@@ -170,7 +170,7 @@ def _model_touched(bound: BoundStep) -> BoundStep:
     issue = BindingIssue(
         "llm-binding", bound.draft.span, name, f"`{name}` is in a step the model proposed"
     )
-    binding = bound.tool.model_copy(update={"bound_by": "llm"})
+    binding = replace(bound.tool, bound_by="llm")
     return BoundStep(bound.draft, binding, bound.definition, (*bound.issues, issue))
 
 

@@ -7,7 +7,7 @@ from the cache never loads the stages; `compiler.pipeline` does, when a file nee
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +19,8 @@ from compiler.signoff import sidecar_path
 
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
-    from compiler.models import Artifact, Diagnostic
+    from compiler.models import Artifact
+    from compiler.records import Diagnostic
 
 
 @dataclass(frozen=True)
@@ -49,27 +50,29 @@ class Environment:
 class CompileResult:
     """An artifact, or the fatal diagnostic that prevented one.
 
-    An artifact always comes with its canonical JSON (`text`); the model is there after a
-    fresh compile and parsed from the text on demand after a cache hit, so a no-change
-    re-compile never parses the artifacts it only compares or copies.
+    An artifact always comes with its canonical JSON (`text`); the pydantic model is parsed
+    from the text on demand, so neither a compile nor a no-change re-compile builds it unless
+    a caller reads it (a `check` shows the diagnostics, which a fresh compile keeps as
+    records, and reads a cached artifact's with `json`).
     """
 
     source: SourceFile
-    model: Artifact | None = None
     fatal: Diagnostic | None = None
     usage: Usage = field(default_factory=Usage)
     text: str | None = None
     """The artifact's canonical JSON, as written to disk; None for a fatal result."""
     known_status: str | None = None
+    diagnostics: tuple[Diagnostic, ...] | None = None
+    """The artifact's diagnostics after a fresh compile; None after a cache hit."""
 
     @cached_property
     def artifact(self) -> Artifact | None:
         """The artifact model, or None for a fatal result."""
-        if self.model is None and self.text is not None:
-            from compiler.models import Artifact  # not loaded by a run that never parses one
+        if self.text is None:
+            return None
+        from compiler.models import Artifact  # not loaded by a run that never parses one
 
-            return Artifact.model_validate_json(self.text)
-        return self.model
+        return Artifact.model_validate_json(self.text)
 
     @property
     def artifact_json(self) -> str:
@@ -88,20 +91,28 @@ class CompileResult:
 def displayed(result: CompileResult) -> list[Diagnostic]:
     """A result's diagnostics with paths as the user named them (runbook or its sidecar); a
     file that could not be compiled has its one fatal diagnostic."""
-    if result.model is None and result.text is not None and not _has_diagnostics(result.text):
-        return []  # served from the cache and clean: the artifact model is not needed
-    if result.artifact is None:
+    if result.text is None:
         assert result.fatal is not None
         return [result.fatal]
-    recorded = result.artifact.runbook.source_path
+    recorded = result.source.source_path
     sidecar = str(sidecar_path(result.source.path))
     return [
-        d.model_copy(update={"path": result.source.display if d.path == recorded else sidecar})
-        for d in result.artifact.diagnostics
+        replace(d, path=result.source.display if d.path == recorded else sidecar)
+        for d in diagnostics_of(result)
     ]
 
 
-def _has_diagnostics(text: str) -> bool:
-    """Whether an artifact's canonical JSON lists any diagnostic (read with `json`: a clean
-    file's `check` from the cache then needs no pydantic model)."""
-    return bool(json.loads(text).get("diagnostics"))
+def diagnostics_of(result: CompileResult) -> tuple[Diagnostic, ...]:
+    """The diagnostics of a result with an artifact, as records: kept from a fresh compile, or
+    read from a cached artifact's JSON with `json` (no pydantic model is built; an entry
+    that does not hold valid diagnostics is reported as the model's validation error)."""
+    if result.diagnostics is not None:
+        return result.diagnostics
+    from compiler.records import diagnostic_from_data
+
+    assert result.text is not None
+    try:
+        return tuple(map(diagnostic_from_data, json.loads(result.text)["diagnostics"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        assert result.artifact is not None  # raises the model's own error
+        return tuple(diagnostic_from_data(d.model_dump()) for d in result.artifact.diagnostics)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from compiler.models import Severity
+    from compiler.records import Severity
 
 CONFIG_FILES = ("runbookc.toml", "pyproject.toml")
 DEFAULT_EXCLUDE = (

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-
-from compiler.models import Escalation
 from compiler.parse import Document
+from compiler.records import Escalation
 from compiler.source import SourceError
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-class RunbookMeta(BaseModel):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunbookMeta:
     """The front matter fields the compiler understands."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: str
     title: str
@@ -26,21 +28,13 @@ class RunbookMeta(BaseModel):
     last_reviewed: str | None = None
     executor: str | None = None
     escalation: Escalation | None = None
-    inputs: dict[str, dict[str, Any]] = {}
-    contacts: dict[str, str | None] = {}
+    inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contacts: dict[str, str | None] = field(default_factory=dict)
     declared: frozenset[str] = frozenset()
 
-    @field_validator("inputs", mode="before")
-    @classmethod
-    def _inputs(cls, value: Any) -> Any:
-        """`inputs: {x: null}` and `inputs: [x, y]` both declare string inputs."""
-        if isinstance(value, list):
-            return {str(name): {"type": "string"} for name in value}
-        if isinstance(value, dict):
-            return {
-                str(k): v if isinstance(v, dict) else {"type": "string"} for k, v in value.items()
-            }
-        return value
+
+TEXT_FIELDS = ("id", "title", "service", "applies_to", "last_reviewed", "executor")
+OPTIONAL_TEXT = ("owner", "service", "applies_to", "last_reviewed", "executor")
 
 
 def runbook_meta(document: Document, path: str) -> RunbookMeta:
@@ -48,20 +42,156 @@ def runbook_meta(document: Document, path: str) -> RunbookMeta:
     raw = dict(document.front_matter)
     raw.setdefault("id", PurePath(path).stem)
     raw.setdefault("title", _first_heading(document) or raw["id"])
-    for key in ("id", "title", "service", "applies_to", "last_reviewed", "executor"):
+    for key in TEXT_FIELDS:
         if raw.get(key) is not None and not isinstance(raw[key], dict | list):
             raw[key] = str(raw[key])
     raw["owner"] = _owner(raw)
     raw["declared"] = frozenset(document.front_matter)
     _check_inputs(document, raw.get("inputs"))
+    return _plain_meta(raw) or _validated_meta(raw)
+
+
+def _plain_meta(raw: dict[str, Any]) -> RunbookMeta | None:
+    """The metadata of front matter whose every known field already has its type, read as
+    pydantic reads it (`_MetaModel`); None when any field needs pydantic's coercion or fails
+    (then `_validated_meta` gives the same result, or the same error)."""
+    text = [raw.get(key) for key in ("id", "title")]
+    optional = [raw.get(key) for key in OPTIONAL_TEXT]
+    if not all(type(v) is str for v in text) or not all(_text_or_none(v) for v in optional):
+        return None
+    if not all(type(key) is str for key in raw["declared"]):
+        return None
+    contacts = raw.get("contacts", {})
+    plain_contacts = type(contacts) is dict and all(
+        type(key) is str and _text_or_none(value) for key, value in contacts.items()
+    )
     try:
-        return RunbookMeta.model_validate(raw)
+        escalation = _escalation(raw.get("escalation"))
+        inputs = _inputs(raw.get("inputs", {}))
+    except _NeedsPydanticError:
+        return None
+    if not plain_contacts:
+        return None
+    return RunbookMeta(
+        id=raw["id"],
+        title=raw["title"],
+        owner=raw["owner"],
+        service=raw.get("service"),
+        applies_to=raw.get("applies_to"),
+        last_reviewed=raw.get("last_reviewed"),
+        executor=raw.get("executor"),
+        escalation=escalation,
+        inputs=inputs,
+        contacts=dict(contacts),
+        declared=raw["declared"],
+    )
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+class _NeedsPydanticError(Exception):
+    """A field whose value pydantic must read (coerce, or refuse with its message)."""
+
+
+def _escalation(value: Any) -> Escalation | None:
+    """`escalation:` as an Escalation, or None when unset."""
+    if value is None:
+        return None
+    if type(value) is not dict or not set(value) <= {"after", "role"}:
+        raise _NeedsPydanticError
+    if type(value.get("role")) is not str or not _text_or_none(value.get("after")):
+        raise _NeedsPydanticError
+    return Escalation(after=value.get("after"), role=value["role"])
+
+
+def _inputs(value: Any) -> dict[str, dict[str, Any]]:
+    """`inputs:` as pydantic reads it (`_MetaModel._inputs`, then a mapping of mappings)."""
+    if type(value) is list:
+        return {str(name): {"type": "string"} for name in value}
+    if type(value) is not dict:
+        raise _NeedsPydanticError
+    read = {str(k): dict(v) if type(v) is dict else {"type": "string"} for k, v in value.items()}
+    if not all(type(k) is str for v in read.values() for k in v):
+        raise _NeedsPydanticError
+    return read
+
+
+def _validated_meta(raw: dict[str, Any]) -> RunbookMeta:
+    """The metadata as pydantic validates it, or its first error as a fatal RB003."""
+    from pydantic import ValidationError
+
+    try:
+        meta: Any = _meta_model().model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
         where = _printable(".".join(str(part) for part in first["loc"]))
         raise SourceError(
             "RB003", f"invalid front matter field `{where}`: {first['msg']}", 2
         ) from None
+    escalation = meta.escalation
+    return RunbookMeta(
+        **{name: getattr(meta, name) for name in _META_FIELDS},
+        escalation=Escalation(after=escalation.after, role=escalation.role)
+        if escalation is not None
+        else None,
+    )
+
+
+_META_FIELDS = (
+    "id",
+    "title",
+    "owner",
+    "service",
+    "applies_to",
+    "last_reviewed",
+    "executor",
+    "inputs",
+    "contacts",
+    "declared",
+)
+
+
+@cache
+def _meta_model() -> type[BaseModel]:
+    """The pydantic model of the front matter, built on first use (front matter whose fields
+    all have their types already never needs it)."""
+    from pydantic import BaseModel, ConfigDict, field_validator
+
+    from compiler.models import Escalation as EscalationModel
+
+    class _MetaModel(BaseModel):
+        """The front matter fields the compiler understands, as pydantic validates them."""
+
+        model_config = ConfigDict(extra="ignore", frozen=True)
+
+        id: str
+        title: str
+        owner: str | None = None
+        service: str | None = None
+        applies_to: str | None = None
+        last_reviewed: str | None = None
+        executor: str | None = None
+        escalation: EscalationModel | None = None
+        inputs: dict[str, dict[str, Any]] = {}
+        contacts: dict[str, str | None] = {}
+        declared: frozenset[str] = frozenset()
+
+        @field_validator("inputs", mode="before")
+        @classmethod
+        def _inputs(cls, value: Any) -> Any:
+            """`inputs: {x: null}` and `inputs: [x, y]` both declare string inputs."""
+            if isinstance(value, list):
+                return {str(name): {"type": "string"} for name in value}
+            if isinstance(value, dict):
+                return {
+                    str(k): v if isinstance(v, dict) else {"type": "string"}
+                    for k, v in value.items()
+                }
+            return value
+
+    return _MetaModel
 
 
 OWNER_KEYS = ("owner", "owners", "owner_slack", "team")

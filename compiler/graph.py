@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from compiler.bind import BoundStep
 from compiler.extract import DraftStep, Jump
 from compiler.issues import GraphIssue as GraphIssue
-from compiler.models import Edge, Step, StepKind
 from compiler.parse import anchor, normalise
+from compiler.records import Edge, Step, StepKind
 
 END_ID = "end"
 _MAX_SLUG_WORDS = 7

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # a type only: the models are not loaded for a run served from the cache
-    from compiler.models import Span
+    from compiler.records import Span
 
 ExtractionIssueKind = Literal[
     "ungrounded-model-step",

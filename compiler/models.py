@@ -10,13 +10,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from compiler.records import BoundBy as BoundBy
+from compiler.records import Effect as Effect
+from compiler.records import Gate as Gate
+from compiler.records import Severity as Severity
+from compiler.records import StepKind as StepKind
+from compiler.records import sorted_keys as sorted_keys
+
 SCHEMA_VERSION: Literal[1] = 1
 
-StepKind = Literal["action", "check", "decision", "manual", "escalate", "end"]
-BoundBy = Literal["explicit", "command", "alias", "llm"]
-Effect = Literal["read", "write", "destructive"]
-Gate = Literal["auto", "human"]
-Severity = Literal["info", "warning", "error", "fatal"]
 Status = Literal["ready", "blocked"]
 Extractor = Literal["heuristic", "llm"]
 
@@ -25,15 +27,6 @@ class Model(BaseModel):
     """Base for artifact models: immutable, no unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def sorted_keys(value: Any) -> Any:
-    """The value with every mapping in it rebuilt in key order."""
-    if isinstance(value, dict):
-        return {key: sorted_keys(item) for key, item in sorted(value.items())}
-    if isinstance(value, list):
-        return [sorted_keys(item) for item in value]
-    return value
 
 
 KEY_ORDER = AfterValidator(sorted_keys)

@@ -18,7 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from compiler.models import Span
+from compiler.records import Span
 from compiler.safe_yaml import safe_load
 from compiler.source import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES
 from compiler.source import SourceError as SourceError

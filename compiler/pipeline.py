@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from compiler import __version__
 from compiler.bind import bind
@@ -15,15 +16,15 @@ from compiler.compilation import CompileResult as CompileResult
 from compiler.compilation import Environment as Environment
 from compiler.compilation import SourceFile as SourceFile
 from compiler.config import Config
-from compiler.emit import Sealed, seal
+from compiler.emit import is_plain, seal
 from compiler.extract import Extraction
 from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
 from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
-from compiler.models import Artifact, Diagnostic, Provenance, RunbookInfo, Span, Step
 from compiler.parse import Document, parse
 from compiler.policy import effective_policy
+from compiler.records import Diagnostic, Gate, Span, Step, as_data, sorted_keys
 from compiler.rules import CheckContext, Finding, all_rules, run_checks
 from compiler.signoff import (
     SignoffProblem,
@@ -36,6 +37,12 @@ from compiler.signoff import (
 )
 from compiler.source import SourceError, decode_source
 from compiler.text.conditions import left_to_judgement
+
+if TYPE_CHECKING:
+    from compiler.models import Artifact
+
+SCHEMA_VERSION = 1
+"""The artifact's `schema_version` (`compiler.models.SCHEMA_VERSION`)."""
 
 
 def compile_file(source: SourceFile, env: Environment) -> CompileResult:
@@ -61,7 +68,8 @@ def compile_data(data: bytes, source: SourceFile, env: Environment) -> CompileRe
 def compile_bytes(
     data: bytes, source: SourceFile, env: Environment, signoffs: SignoffSet | None = None
 ) -> Artifact:
-    """Run every stage on a runbook's bytes; raises SourceError when it cannot compile."""
+    """Run every stage on a runbook's bytes, and read the artifact back as its model; raises
+    SourceError when it cannot compile."""
     artifact = compile_result(data, source, env, signoffs).artifact
     assert artifact is not None
     return artifact
@@ -81,10 +89,16 @@ def compile_result(
     context = CheckContext(
         document, graph, env.registry, env.profiles, meta, env.config, extraction.issues
     )
-    targets = {step.id: step_target(step) for step in graph.steps}
+    findings = run_checks(context)
+    by_id = {step.id: step for step in graph.steps}
+    targets: dict[str, str] = {}  # worked out for the flagged steps only
+    for finding in findings:
+        step = by_id.get(finding.step or "")
+        if step is not None and step.id not in targets:
+            targets[step.id] = step_target(step)
     diagnostics = [
         _diagnostic(f, source.source_path, meta.id, env.config, targets.get(f.step or "", ""))
-        for f in run_checks(context)
+        for f in findings
     ]
     step_ids = frozenset(step.id for step in graph.steps)
     diagnostics, problems = apply_signoffs(
@@ -94,8 +108,19 @@ def compile_result(
     diagnostics += [
         _diagnostic(_problem_finding(p), sidecar, meta.id, env.config) for p in problems
     ]
-    sealed = _artifact(data, source, env, meta, graph, diagnostics, extraction)
-    return CompileResult(source, sealed.artifact, usage=extraction.usage, text=sealed.text)
+    steps = _gated_steps(graph, diagnostics)
+    blocked = any(d.blocking and d.signoff is None for d in diagnostics)
+    status = "blocked" if blocked else "ready"
+    artifact = _artifact(data, source, env, meta, graph, steps, diagnostics, extraction, status)
+    # every field but the front matter's `inputs` is plain data by its type
+    text = seal(artifact, plain=is_plain(meta.inputs))
+    return CompileResult(
+        source,
+        usage=extraction.usage,
+        text=text,
+        known_status=status,
+        diagnostics=tuple(diagnostics),
+    )
 
 
 def _extract(document: Document, env: Environment) -> Extraction:
@@ -160,52 +185,62 @@ def _diagnostic(
     )
 
 
+def _gated_steps(graph: StepGraph, diagnostics: list[Diagnostic]) -> list[Step]:
+    by_step: dict[str | None, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_step.setdefault(diagnostic.step, []).append(diagnostic)
+    return [_gated(step, by_step.get(step.id, [])) for step in graph.steps]
+
+
 def _artifact(
     data: bytes,
     source: SourceFile,
     env: Environment,
     meta: RunbookMeta,
     graph: StepGraph,
+    steps: list[Step],
     diagnostics: list[Diagnostic],
     extraction: Extraction,
-) -> Sealed:
-    by_step: dict[str | None, list[Diagnostic]] = {}
-    for diagnostic in diagnostics:
-        by_step.setdefault(diagnostic.step, []).append(diagnostic)
-    steps = [_gated(step, by_step.get(step.id, [])) for step in graph.steps]
-    blocked = any(d.blocking and d.signoff is None for d in diagnostics)
-    artifact = Artifact(
-        runbook=RunbookInfo(
-            id=meta.id,
-            title=meta.title,
-            owner=meta.owner,
-            service=meta.service,
-            applies_to=meta.applies_to,
-            last_reviewed=meta.last_reviewed,
-            executor=meta.executor,
-            escalation=meta.escalation,
-            contacts=meta.contacts,
-            source_path=source.source_path,
-            source_sha256=hashlib.sha256(data).hexdigest(),
-        ),
-        provenance=Provenance(
-            compiler_version=__version__,
-            registry_sha256=env.registry.sha256,
-            profiles_sha256=env.profiles.sha256,
-            extractor=extraction.extractor,
-            model=extraction.model,
-            policy=effective_policy(env.config, source.display),
-            prompt_sha256=extraction.prompt_sha256,
-            response_cache_keys=list(extraction.cache_keys),
-        ),
-        inputs=meta.inputs,
-        coverage=extraction.coverage,
-        entry=graph.entry,
-        steps=steps,
-        diagnostics=diagnostics,
-        status="blocked" if blocked else "ready",
-    )
-    return seal(artifact)
+    status: str,
+) -> dict[str, Any]:
+    """The artifact's JSON data (`compiler.models.Artifact`), every mapping in key order: the
+    records and the literals here list their fields in key order, free-form mappings are
+    sorted (tests/test_emit.py checks the result against the models)."""
+    runbook = {
+        "applies_to": meta.applies_to,
+        "contacts": sorted_keys(meta.contacts),
+        "escalation": as_data(meta.escalation),
+        "executor": meta.executor,
+        "id": meta.id,
+        "last_reviewed": meta.last_reviewed,
+        "owner": meta.owner,
+        "service": meta.service,
+        "source_path": source.source_path,
+        "source_sha256": hashlib.sha256(data).hexdigest(),
+        "title": meta.title,
+    }
+    provenance = {
+        "compiler_version": __version__,
+        "extractor": extraction.extractor,
+        "model": extraction.model,
+        "policy": effective_policy(env.config, source.display),
+        "profiles_sha256": env.profiles.sha256,
+        "prompt_sha256": extraction.prompt_sha256,
+        "registry_sha256": env.registry.sha256,
+        "response_cache_keys": list(extraction.cache_keys),
+    }
+    return {
+        "coverage": sorted_keys(extraction.coverage),
+        "diagnostics": as_data(diagnostics),
+        "entry": graph.entry,
+        "inputs": sorted_keys(meta.inputs),
+        "integrity": "",
+        "provenance": provenance,
+        "runbook": runbook,
+        "schema_version": SCHEMA_VERSION,
+        "status": status,
+        "steps": as_data(steps),
+    }
 
 
 def _gated(step: Step, own: list[Diagnostic]) -> Step:
@@ -218,8 +253,10 @@ def _gated(step: Step, own: list[Diagnostic]) -> Step:
     undecided = step.kind == "decision" and left_to_judgement(
         [edge.when for edge in step.next if edge.when] or [step.condition or step.text]
     )
-    gate = "human" if unsigned or toolless or undecided else "auto"
-    return step.model_copy(update={"gate": gate, "resolutions": resolutions})
+    gate: Gate = "human" if unsigned or toolless or undecided else "auto"
+    if gate == step.gate and resolutions == step.resolutions:
+        return step  # most steps: nothing to change, no copy
+    return replace(step, gate=gate, resolutions=resolutions)
 
 
 def _fatal(source: SourceFile, error: SourceError) -> CompileResult:

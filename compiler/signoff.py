@@ -13,19 +13,20 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from compiler.emit import atomic_write
+from compiler.emit import atomic_write, compact_json
 from compiler.source import SourceError, normalise
 
 if TYPE_CHECKING:
     import tomlkit
     from tomlkit.items import Table
 
-    from compiler.models import Diagnostic, SignOff, Step
+    from compiler.records import Diagnostic, SignOff, Step
+
 
 SIDECAR_SUFFIX = ".signoffs.toml"
 MAX_SIDECAR_BYTES = 1024 * 1024
@@ -58,7 +59,9 @@ def fingerprint(
 def step_target(step: Step) -> str:
     """What a sign-off on a step signs besides the flagged words: the step's full text and
     its binding (tool, arguments, how it was bound). Any change to them makes it stale."""
-    binding = step.tool.model_dump_json() if step.tool is not None else ""
+    from compiler.records import as_data
+
+    binding = compact_json(as_data(step.tool)) if step.tool is not None else ""
     return f"{normalise(step.text)}\x1e{binding}"
 
 
@@ -149,7 +152,7 @@ def _entry(table: dict[str, Any], line: int) -> Entry:
             when = date.fromisoformat(str(when))
         except ValueError:
             return Entry(line, None, step, evidence, f"date {table['date']!r} is not YYYY-MM-DD")
-    from compiler.models import SignOff  # the models load only where a sign-off is read
+    from compiler.records import SignOff  # loaded only where a sign-off is read
 
     signoff = SignOff(
         code=str(table["code"]),
@@ -192,7 +195,7 @@ def apply_signoffs(
         else:
             problems.append(_unmatched(entry, entry.signoff, places, step_ids))
     applied = [
-        d.model_copy(update={"signoff": attached[(d.code, d.fingerprint)]})
+        replace(d, signoff=attached[(d.code, d.fingerprint)])
         if (d.code, d.fingerprint) in attached
         else d
         for d in diagnostics

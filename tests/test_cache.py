@@ -92,8 +92,8 @@ def test_writing_leaves_unchanged_artifacts_alone(
 
 def test_a_fatal_result_round_trips_and_wrong_shaped_entries_are_misses(tmp_path: Path) -> None:
     from compiler.compilation import CompileResult, SourceFile
-    from compiler.models import Diagnostic
     from compiler.project import cache
+    from compiler.records import Diagnostic
 
     source = SourceFile(tmp_path / "a.md", "a.md", "a.md", "a.json")
     fatal = Diagnostic(

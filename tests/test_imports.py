@@ -152,3 +152,19 @@ def test_a_clean_check_served_from_the_cache_loads_no_pydantic(tmp_path: Path) -
     assert json.loads(first.stdout)["summary"]["total"] == 0  # the case needs a clean file
     warm = _modules(tmp_path, "check", str(clean), *options)
     assert _loaded(warm, ("pydantic", "compiler.models", "compiler.rules", "typer._adapters")) == []
+
+
+@pytest.mark.parametrize("cache", ["--no-cache", "cold", "warm"])
+def test_a_check_that_compiles_or_shows_diagnostics_loads_no_pydantic(
+    tmp_path: Path, runbooks: Path, cache: str
+) -> None:
+    """The stages build plain records and the artifact is written from plain data: pydantic,
+    pydantic-core and the artifact models are for readers of artifacts, not for a check
+    (compiled or from the cache, its files flagged or not)."""
+    options = ["--no-cache"] if cache == "--no-cache" else ["--cache-dir", str(tmp_path / "c")]
+    if cache == "warm":
+        _modules(tmp_path, "check", str(runbooks), *options)
+    modules = _modules(tmp_path, "check", str(runbooks), "--format", "json", *options)
+    assert "compiler.draw.diagnostics" in modules  # the check did run
+    assert (cache == "warm") != ("compiler.pipeline" in modules)  # it compiled unless warm
+    assert _loaded(modules, ("pydantic", "pydantic_core", "compiler.models")) == []

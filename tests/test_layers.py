@@ -60,6 +60,7 @@ LAYERS = {
     "foundations": (
         "compiler",
         "compiler.models",
+        "compiler.records",
         "compiler.issues",
         "compiler.config",
         "compiler.emit",

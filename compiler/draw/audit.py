@@ -13,7 +13,7 @@ from collections.abc import Callable
 from types import MappingProxyType
 
 from compiler.draw.diagnostics import as_github, as_json, as_markdown, as_sarif, as_text
-from compiler.models import Diagnostic
+from compiler.records import Diagnostic
 from compiler.rules import Rule, RuleDoc
 from compiler.runtime import Finding, TranscriptReport
 

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from compiler import DOCS_URL, PROJECT_URL, __version__
+from compiler.records import as_data
 from compiler.text.escape import printable
 
 if TYPE_CHECKING:  # a clean `check` served from the cache loads neither (nor pydantic)
-    from compiler.models import Diagnostic
+    from compiler.records import Diagnostic
     from compiler.rules import Rule
 
 JSON_FIELDS = (
@@ -90,7 +91,7 @@ def as_json(diagnostics: list[Diagnostic], files: int) -> str:
     """`{"diagnostics": [...], "summary": {...}}` with DESIGN's field list per diagnostic."""
     items = []
     for d in diagnostics:
-        data = d.model_dump(mode="json")
+        data = as_data(d)
         items.append({key: data[key] for key in JSON_FIELDS})
     payload = {"diagnostics": items, "summary": summary(diagnostics, files)}
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -21,7 +21,8 @@ from compiler import __version__
 from compiler.compilation import CompileResult, displayed
 from compiler.draw.diagnostics import summary
 from compiler.draw.svg import graph_svg
-from compiler.models import Artifact, Diagnostic, Severity, Step
+from compiler.models import Artifact, Severity, Step
+from compiler.records import Diagnostic, diagnostic_from_data
 from compiler.runtime.loader import find_source
 from compiler.source import SourceError, decode_source
 
@@ -306,4 +307,5 @@ def artifact_page(artifact: Artifact, file: Path) -> RunbookPage:
     else:
         source, note = _read(file), f"{file} could not be read again"
     path = artifact.runbook.source_path
-    return runbook_page(1, path, list(artifact.diagnostics), artifact, source, note)
+    diagnostics = [diagnostic_from_data(d.model_dump()) for d in artifact.diagnostics]
+    return runbook_page(1, path, diagnostics, artifact, source, note)

@@ -9,8 +9,8 @@ from compiler.issues import ExtractionIssue as ExtractionIssue
 from compiler.issues import ExtractionIssueKind as ExtractionIssueKind
 
 if TYPE_CHECKING:  # types only: importing the parser or the models here loads them everywhere
-    from compiler.models import Span
     from compiler.parse import InlineCode
+    from compiler.records import Span
 
 
 class LLMAuthError(Exception):

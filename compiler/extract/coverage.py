@@ -18,8 +18,8 @@ from compiler.extract.heuristic.asides import is_aside, not_a_step, quoted_examp
 from compiler.extract.heuristic.commands import COMMON_PROGRAMS, looks_like_command_line
 from compiler.extract.heuristic.paragraphs import contents_lists
 from compiler.extract.heuristic.shared import sentences
-from compiler.models import Span
 from compiler.parse import Block, Document, html_blocks, is_admonition_html
+from compiler.records import Span
 from compiler.text.instructions import is_instruction
 from compiler.text.markup import visible
 

@@ -23,8 +23,8 @@ from compiler.extract import (
     ExtractionIssueKind,
     Usage,
 )
-from compiler.models import Span
 from compiler.parse import Document, find_spans, normalise, text_at
+from compiler.records import Span
 from compiler.text.markup import html_comments
 
 if TYPE_CHECKING:

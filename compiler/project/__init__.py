@@ -10,6 +10,11 @@ class WorkspaceError(Exception):
     """Bad arguments or setup: the tool could not do its job (exit 2)."""
 
 
+class BaselineError(Exception):
+    """The baseline or list file cannot be read (exit 2). Here, not in `baseline`, so the
+    command line can catch it without loading baselines on every run."""
+
+
 def parse_inputs(pairs: list[str]) -> dict[str, str]:
     """`NAME=VALUE` pairs as a dict; a pair without `=` is a WorkspaceError."""
     inputs: dict[str, str] = {}

@@ -18,15 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler.emit import atomic_write
+from compiler.project import BaselineError as BaselineError
 
 if TYPE_CHECKING:
-    from compiler.models import Diagnostic
+    from compiler.records import Diagnostic
 
 VERSION = 1
-
-
-class BaselineError(Exception):
-    """The baseline or list file cannot be read (exit 2)."""
 
 
 @dataclass(frozen=True)

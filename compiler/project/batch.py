@@ -15,7 +15,7 @@ from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.project import cache
 
 if TYPE_CHECKING:
-    from compiler.models import Diagnostic
+    from compiler.records import Diagnostic
 
 
 def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.emit import atomic_write
+from compiler.records import as_data
 from compiler.signoff import sidecar_path
 
 if TYPE_CHECKING:
-    from compiler.models import Diagnostic
+    from compiler.records import Diagnostic
 
 DEFAULT_DIR = Path(".runbookc-cache")
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -101,12 +102,14 @@ def load(directory: Path, key: str, source: SourceFile) -> CompileResult | None:
 
 
 def _diagnostic(value: Any) -> Diagnostic | None:
+    """A cached fatal diagnostic, validated by its model (a rare entry: pydantic is loaded)."""
     from pydantic import ValidationError
 
     from compiler.models import Diagnostic
+    from compiler.records import diagnostic_from_data
 
     try:
-        return Diagnostic.model_validate(value)
+        return diagnostic_from_data(Diagnostic.model_validate(value).model_dump())
     except (ValidationError, RecursionError):
         return None
 
@@ -118,7 +121,7 @@ def store(directory: Path, key: str, result: CompileResult) -> None:
         "artifact": artifact,
         "sha256": _sha256(artifact) if artifact is not None else None,
         "status": result.status,
-        "fatal": result.fatal.model_dump(mode="json") if result.fatal is not None else None,
+        "fatal": as_data(result.fatal) if result.fatal is not None else None,
     }
     with contextlib.suppress(OSError):
         text = json.dumps(entry, separators=(",", ":"))

@@ -40,6 +40,7 @@ from compiler.models import Artifact
 from compiler.parse import decode_source, normalise, text_at
 from compiler.project import WorkspaceError
 from compiler.project.discovery import discover
+from compiler.records import Span as PlainSpan
 from compiler.registry import Profiles, Registry, load_profiles, load_registry
 from compiler.safe_yaml import safe_load
 
@@ -451,8 +452,9 @@ def _count_zero_counters(
             step.tool.name not in registry.tools or step.tool.name in case.forbidden_tools
         ):
             report.hallucinated_tools.append(f"{name}: {step.id} -> {step.tool.name}")
-        if step.source is not None and text_at(lines, step.source) != normalise(step.text):
-            report.ungrounded_steps.append(f"{name}:{step.source.line}: {step.id}")
+        span = PlainSpan(**step.source.model_dump()) if step.source is not None else None
+        if span is not None and text_at(lines, span) != normalise(step.text):
+            report.ungrounded_steps.append(f"{name}:{span.line}: {step.id}")
 
 
 def render_text(report: EvalReport, verbose: bool = False) -> str:

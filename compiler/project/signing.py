@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from compiler.models import Diagnostic
+from compiler.compilation import diagnostics_of
 from compiler.pipeline import Environment, compile_file, refusal
 from compiler.project import os_reason
 from compiler.project.baseline import Entry
 from compiler.project.discovery import discover
+from compiler.records import Diagnostic
 from compiler.signoff import sidecar_path, write_signoff
 
 SignedList = tuple[list[Diagnostic], list[tuple[Entry, str]]]
@@ -41,25 +43,25 @@ def sign_off(
         raise SignoffError(refused)
     (source,) = discover([runbook])
     result = compile_file(source, env)
-    if result.fatal is not None or result.artifact is None:
+    if result.fatal is not None or result.text is None:
         message = result.fatal.message if result.fatal else "cannot compile"
         raise SignoffError(f"{runbook}: {message}")
     candidates = [
         d
-        for d in result.artifact.diagnostics
+        for d in diagnostics_of(result)
         if d.code == code
         and d.step == (step or None)
         and (fingerprint is None or d.fingerprint == fingerprint)
     ]
     if not candidates:
-        raise SignoffError(_nothing_to_sign(code, step, result.artifact.diagnostics))
+        raise SignoffError(_nothing_to_sign(code, step, diagnostics_of(result)))
     if len(candidates) > 1:
         listed = "; ".join(f"{d.fingerprint} ({d.message})" for d in candidates)
         raise SignoffError(
             f"{len(candidates)} {code} flags on that step; choose one with --fingerprint: {listed}"
         )
     diagnostic = candidates[0]
-    stale = frozenset(d.evidence for d in result.artifact.diagnostics if d.code == "RB902")
+    stale = frozenset(d.evidence for d in diagnostics_of(result) if d.code == "RB902")
     try:
         path = write_signoff(
             runbook, diagnostic, by, reason, resolution, when, diagnostic.evidence, stale
@@ -69,7 +71,7 @@ def sign_off(
     return diagnostic, path
 
 
-def _nothing_to_sign(code: str, step: str, diagnostics: list[Diagnostic]) -> str:
+def _nothing_to_sign(code: str, step: str, diagnostics: Sequence[Diagnostic]) -> str:
     where = f"step `{step}`" if step else "the runbook as a whole (use CODE@STEP for a step)"
     here = sorted(
         {f"{d.code}@{d.step}" if d.step else d.code for d in diagnostics if refusal(d.code) is None}
@@ -95,10 +97,10 @@ def sign_off_listed(
         raise SignoffError("--by and --reason must say who signs off and why")
     (source,) = discover([runbook])
     result = compile_file(source, env)
-    if result.fatal is not None or result.artifact is None:
+    if result.fatal is not None or result.text is None:
         message = result.fatal.message if result.fatal else "cannot compile"
         return [], [(entry, f"{runbook}: {message}") for entry in entries]
-    diagnostics = result.artifact.diagnostics
+    diagnostics = diagnostics_of(result)
     stale = frozenset(d.evidence for d in diagnostics if d.code == "RB902")
     signed: list[Diagnostic] = []
     skipped: list[tuple[Entry, str]] = []

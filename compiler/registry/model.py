@@ -14,7 +14,7 @@ from compiler.registry.patterns import Pattern, match_pattern, split_argv
 if TYPE_CHECKING:
     import jsonschema
 
-    from compiler.models import Effect
+    from compiler.records import Effect
 
 
 class RegistryError(Exception):

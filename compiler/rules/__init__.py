@@ -14,7 +14,7 @@ from functools import cache, cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
-from compiler.models import Severity, Span
+from compiler.records import Severity, Span
 
 if TYPE_CHECKING:
     from compiler.config import Config

@@ -14,7 +14,7 @@ from compiler.confusables import (
     visible,
 )
 from compiler.issues import BindingIssue, BindingIssueKind
-from compiler.models import Span
+from compiler.records import Span
 from compiler.registry import FLAGS_PARAM, Tool
 from compiler.rules import LINT_ONLY_CODE, CheckContext, Finding, RuleDoc, rule
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from compiler.models import Span
+from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.text.markup import OPEN, html_comments, without_html_comments
 

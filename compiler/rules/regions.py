@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from compiler.models import Span
 from compiler.parse import Block, find_spans
+from compiler.records import Span
 from compiler.rules import CheckContext
 from compiler.text.normalise import read_spans
 from compiler.text.sentences import Sentence, sentences

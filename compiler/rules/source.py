@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compiler.models import Span
+from compiler.records import Span
 from compiler.rules import CheckContext, Finding, Rule, RuleDoc, declare, rule
 from compiler.rules.regions import title_span
 

@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 
 from compiler import parse
 from compiler.cli import app
-from compiler.models import Diagnostic, Policy, SignOff
+from compiler.models import Policy
 from compiler.parse import SourceError
 from compiler.policy import policy_sha256
+from compiler.records import Diagnostic, SignOff
 from compiler.runtime import RelaxedPolicy, SourceMissing, load, read_artifact
 from compiler.signoff import (
     MAX_SIDECAR_BYTES,

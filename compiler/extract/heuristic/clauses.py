@@ -13,8 +13,8 @@ from compiler.extract.heuristic.drafts import _draft, _prose_kind
 from compiler.extract.heuristic.jumps import _only_jumps
 from compiler.extract.heuristic.shared import _TRAILING_CONDITION, _condition_of, sentences
 from compiler.extract.heuristic.spans import _sub_span
-from compiler.models import Span
 from compiler.parse import Block
+from compiler.records import Span
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional

@@ -8,8 +8,8 @@ from compiler.extract import DraftKind, DraftStep
 from compiler.extract.heuristic.commands import _join_continuations
 from compiler.extract.heuristic.jumps import _jumps
 from compiler.extract.heuristic.sections import _heading_condition, _section_of
-from compiler.models import Span
 from compiler.parse import Block, CodeLine
+from compiler.records import Span
 from compiler.text.instructions import ESCALATE as _ESCALATE
 
 _CHECK = re.compile(

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from compiler.extract import DraftStep, Jump
 from compiler.extract.heuristic.shared import _condition_of, sentences
-from compiler.models import Span
 from compiler.parse import Block
+from compiler.records import Span
 from compiler.text.instructions import STEP_REFERENCE as _STEP_REFERENCE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading

@@ -383,9 +383,7 @@ def linked_heading(blocks: list[Block], index: int) -> list[DraftStep]:
     if not body:
         return []
     # The step's words start after the heading's number ("### 4. Update X": "Update X").
-    span = heading.span.model_copy(
-        update={"column": heading.span.column + heading.text.index(text)}
-    )
+    span = replace(heading.span, column=heading.span.column + heading.text.index(text))
     if numbered and not subsections and not any(_holds_step(b) for b in body):
         return [_draft(heading, _prose_kind(text), text, span)]
     if not all(b.kind == "paragraph" and is_pointer(b.text) for b in body):

@@ -14,8 +14,8 @@ from compiler.extract.heuristic.drafts import _draft
 from compiler.extract.heuristic.jumps import _only_jumps
 from compiler.extract.heuristic.shared import _condition_of, sentences
 from compiler.extract.heuristic.spans import _sub_span
-from compiler.models import Span
 from compiler.parse import Block
+from compiler.records import Span
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import introduced_condition

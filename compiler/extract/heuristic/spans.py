@@ -10,8 +10,8 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from compiler.models import Span
 from compiler.parse import Block, continuation, normalise, text_at
+from compiler.records import Span
 
 
 def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Span | None:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from compiler.models import Span
+from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import _CHANNEL, _front_matter_key_span
 from compiler.rules.regions import title_span

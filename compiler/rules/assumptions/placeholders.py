@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from compiler.models import Span
 from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
+from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import _norm, _with_model_flags
 from compiler.rules.regions import Region, command_regions, matches, step_at

@@ -6,8 +6,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from compiler.models import Step
 from compiler.placeholders import PLACEHOLDER
+from compiler.records import Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 
 _REASON = re.compile(

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
 
-from compiler.models import Span
 from compiler.parse import Block
 from compiler.placeholders import input_key
+from compiler.records import Span
 from compiler.rules import CheckContext, Finding
 from compiler.rules.regions import Passage, block_after, starting_with, step_at
 from compiler.text.instructions import is_instruction

@@ -8,8 +8,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from compiler.models import Span
 from compiler.parse import Block
+from compiler.records import Span
 from compiler.rules import CheckContext
 from compiler.rules.assumptions.scan import _references
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block

@@ -9,8 +9,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from compiler.models import Span, Step
 from compiler.parse import Block
+from compiler.records import Span, Step
 from compiler.rules import CheckContext, Finding
 from compiler.rules.assumptions.actions.asked import _FORM_STEPS
 from compiler.rules.assumptions.actions.layout import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from compiler.models import Span, Step
+from compiler.records import Span, Step
 from compiler.rules import CheckContext
 from compiler.rules.assumptions.actions.asked import _PURPOSE_LEAD
 from compiler.rules.assumptions.actions.layout import _list_follows

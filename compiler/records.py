@@ -1,0 +1,156 @@
+"""The plain records the compile stages build and pass around, and their JSON form.
+
+The artifact's pydantic models (`compiler.models`) describe what is written and read back:
+they generate the JSON Schema and validate every artifact a reader loads. Inside a compile the
+same data is built by the compiler itself, so the stages use these frozen dataclasses instead:
+the same names, fields and defaults (keyword-only, fields in key order like the models), no
+validation and no pydantic import (about a third of a single-file `check`). `as_data` gives a
+record's JSON data in the models' field order, which `compiler.emit` writes as the artifact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+StepKind = Literal["action", "check", "decision", "manual", "escalate", "end"]
+BoundBy = Literal["explicit", "command", "alias", "llm"]
+Effect = Literal["read", "write", "destructive"]
+Gate = Literal["auto", "human"]
+Severity = Literal["info", "warning", "error", "fatal"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """A source range, 1-based, end inclusive."""
+
+    column: int
+    end_column: int
+    end_line: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ToolBinding:
+    """The registry tool a step calls, the arguments captured from the source (kept in key
+    order, as the artifact writes them), and how it was bound."""
+
+    args: dict[str, str] = field(default_factory=dict)
+    bound_by: BoundBy
+    name: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "args", dict(sorted(self.args.items())))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    """A transition to another step; `when` is the condition, None for unconditional."""
+
+    to: str
+    when: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """One node of the step graph."""
+
+    condition: str | None = None
+    effect: Effect | None = None
+    gate: Gate = "auto"
+    id: str
+    kind: StepKind
+    next: list[Edge] = field(default_factory=list)
+    note: str | None = None
+    permission: str | None = None
+    requires_approval: bool = False
+    resolutions: list[str] = field(default_factory=list)
+    section: str | None = None
+    source: Span | None
+    text: str
+    tool: ToolBinding | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignOff:
+    """A human's recorded acceptance of one diagnostic."""
+
+    by: str
+    code: str
+    date: str
+    fingerprint: str
+    reason: str
+    resolution: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """One finding, with its sign-off if a human recorded one."""
+
+    blocking: bool
+    code: str
+    column: int
+    end_column: int
+    end_line: int
+    evidence: str = ""
+    fingerprint: str
+    fix: str
+    line: int
+    message: str
+    name: str
+    path: str
+    severity: Severity
+    signable: bool = False
+    signoff: SignOff | None = None
+    step: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalation:
+    """Who to escalate to, and after how long."""
+
+    after: str | None = None
+    role: str
+
+
+def sorted_keys(value: Any) -> Any:
+    """The value with every mapping in it rebuilt in key order."""
+    if isinstance(value, dict):
+        return {key: sorted_keys(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [sorted_keys(item) for item in value]
+    return value
+
+
+def as_data(record: Any) -> Any:
+    """A record (or a list or mapping of them) as JSON data: every field, in field order."""
+    kind = type(record)
+    if kind in _SCALARS:
+        return record
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {name: as_data(getattr(record, name)) for name in names}
+    if kind is list or kind is tuple:
+        return [as_data(item) for item in record]
+    if kind is dict:
+        return {key: as_data(item) for key, item in record.items()}
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: as_data(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    return record
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {
+    kind: tuple(f.name for f in dataclasses.fields(kind))
+    for kind in (Span, ToolBinding, Edge, Step, SignOff, Diagnostic, Escalation)
+}
+"""The records' field names in order, looked up once."""
+
+
+def diagnostic_from_data(data: dict[str, Any]) -> Diagnostic:
+    """A diagnostic from the JSON data of one this compiler wrote (an artifact it reads back
+    after checking its integrity, or its own cache entry)."""
+    signoff = data.get("signoff")
+    fields = {**data, "signoff": SignOff(**signoff) if signoff is not None else None}
+    return Diagnostic(**fields)
