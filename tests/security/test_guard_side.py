@@ -25,7 +25,7 @@ from compiler.project.batch import compile_all
 from compiler.project.discovery import discover, environment
 from compiler.project.outdir import write_all
 from compiler.registry import load_registry
-from compiler.runtime import Guard, HumanGateError, ToolCall, load
+from compiler.runtime import CompiledRunbook, Guard, HumanGateError, ToolCall, load
 from compiler.runtime.audit_log import AuditLog, read_audit_log, record
 
 from ..conftest import FIXTURES, REPO
@@ -365,13 +365,18 @@ def test_17_an_agent_filled_path_segment_stays_in_the_written_directory(tmp_path
     assert guard.check(ToolCall("etcdctl.snapshot_save", args)).allowed
 
 
-@pytest.mark.parametrize("value", ["--all", "-A", "etcd-0\u202e", "etcd-0\x1b[2J"])
-def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value: str) -> None:
-    runbook = load(
+def _etcd_defrag() -> CompiledRunbook:
+    """The checked-in etcd-defrag artifact, loaded with its registry and profiles."""
+    return load(
         REPO / "compiled" / "etcd-defrag.json",
         registry=REPO / "runbooks_src" / "tools.yaml",
         profiles=REPO / "runbooks_src" / "profiles.yaml",
     )
+
+
+@pytest.mark.parametrize("value", ["--all", "-A", "etcd-0\u202e", "etcd-0\x1b[2J"])
+def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value: str) -> None:
+    runbook = _etcd_defrag()
     with pytest.raises(ValueError, match="option or hide it"):
         Guard(runbook, inputs={"etcd_pod": value})
     assert Guard(runbook, inputs={"etcd_pod": "etcd-master-0"}).inputs["etcdpod"] == "etcd-master-0"
@@ -381,10 +386,6 @@ def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value:
 def test_17_a_run_input_of_several_words_is_refused(value: str) -> None:
     # A star capture (`oc delete pod {names*}`) renders its value split on white space, so an
     # input of several words would add names or options after the one the runbook wrote.
-    runbook = load(
-        REPO / "compiled" / "etcd-defrag.json",
-        registry=REPO / "runbooks_src" / "tools.yaml",
-        profiles=REPO / "runbooks_src" / "profiles.yaml",
-    )
+    runbook = _etcd_defrag()
     with pytest.raises(ValueError, match="one value"):
         Guard(runbook, inputs={"etcd_pod": value})
