@@ -27,6 +27,7 @@ from compiler.project.outdir import write_all
 from compiler.registry import load_registry
 from compiler.runtime import CompiledRunbook, Guard, HumanGateError, ToolCall, load
 from compiler.runtime.audit_log import AuditLog, read_audit_log, record
+from compiler.runtime.guard import _binding_mismatch
 
 from ..conftest import FIXTURES, REPO
 from ..test_grounding import RUNBOOK, SECTION, Proposal, Result, SectionResult, compile_with
@@ -389,3 +390,16 @@ def test_17_a_run_input_of_several_words_is_refused(value: str) -> None:
     runbook = _etcd_defrag()
     with pytest.raises(ValueError, match="one value"):
         Guard(runbook, inputs={"etcd_pod": value})
+
+
+def test_17_an_empty_run_input_is_refused() -> None:
+    # `rm -rf /srv/<dir>` with an empty input would remove all of /srv/.
+    with pytest.raises(ValueError, match="is empty"):
+        Guard(_etcd_defrag(), inputs={"etcd_pod": ""})
+
+
+def test_17_a_placeholder_written_twice_takes_one_value() -> None:
+    written = "/var/backups/<dir>/<dir>.db"
+    assert _binding_mismatch("path", written, "/var/backups/etcd/etcd.db", {}) is None
+    mismatch = _binding_mismatch("path", written, "/var/backups/etcd/other.db", {})
+    assert mismatch is not None and "must match" in mismatch
