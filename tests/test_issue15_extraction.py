@@ -1451,9 +1451,11 @@ def test_a_purpose_before_an_instruction(text: str, expected: bool) -> None:
         # The words ask to run the block: its lines are commands, their programs unknown.
         ("Run the following commands:", ["yarn install", "yarn build"]),
         ("To rebuild the assets, execute:", ["yarn install", "yarn build"]),
-        # Not asked to run: unknown programs in an untagged block stay example text.
+        # Only introduced, not asked to run: unknown programs stay example text.
         ("The pipeline did this:", []),
-        ("Rebuild the assets.", []),
+        # Session 13: the first line of an untagged block is a command when shaped like a
+        # program and its sub-command (nothing ran before it in the block to print it).
+        ("Rebuild the assets.", ["yarn install"]),
     ],
 )
 def test_a_block_the_text_asks_to_run_holds_commands(lead_in: str, expected: list[str]) -> None:

@@ -340,6 +340,12 @@ def test_a_condition_still_ends_at_a_colon_outside_code() -> None:
     ("item", "expected"),
     [
         ("- `stale` is a lock older than an hour", []),
+        ("- `ledger_sync`", []),
+        ("- `ledger-archive-bucket`: exports older than a year", []),
+        (
+            "- `kill` any worker still holding the lock",
+            ["`kill` any worker still holding the lock"],
+        ),
         ("- `flush` means the queue was emptied", []),
         (
             "- `ledgerctl unlock --all` to release every lock",
@@ -349,3 +355,100 @@ def test_a_condition_still_ends_at_a_colon_outside_code() -> None:
 )
 def test_code_an_item_defines_is_no_command(item: str, expected: list[str]) -> None:
     assert _texts(f"# Locks\n\n## Steps\n\n{item}\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "decision"),
+    [
+        ("Rotate the key once a year.", None),
+        ("Check the replica once daily, after the export.", None),
+        ("Rotate the key once the audit is over.", "once the audit is over"),
+    ],
+)
+def test_once_as_a_frequency_is_no_condition(sentence: str, decision: str | None) -> None:
+    drafts = extract(parse(f"# Keys\n\n## Steps\n\n{sentence}\n"))
+    assert [d.text for d in drafts if d.kind == "decision"] == ([decision] if decision else [])
+
+
+def test_a_when_to_heading_is_a_topic_not_a_case() -> None:
+    text = (
+        "# Banner\n\n## When to deploy a banner\n\nA banner is for emergencies.\n\n"
+        "## When the banner is stuck\n\nPurge the page cache.\n"
+    )
+    kinds = [(d.kind, d.text) for d in extract(parse(text))]
+    assert ("decision", "When to deploy a banner") not in kinds
+    assert ("decision", "When the banner is stuck") in kinds
+
+
+@pytest.mark.parametrize(
+    ("item", "steps"),
+    [
+        ("- **Sync**: runs the migrations (if defined) with the job template", 1),
+        ("- `redirects` contains the new `path`", 0),
+        ("- `ledgerctl` must never run twice at once", 0),
+        ("- Restart the worker (if the queue is defined)", 2),
+    ],
+)
+def test_elliptical_conditions_and_code_subjects(item: str, steps: int) -> None:
+    assert len(_texts(f"# Sync\n\n## Steps\n\n{item}\n")) == steps
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("See how much quicker the second call was?", False),
+        ("Notice how nobody asked for a status.", False),
+        ("See how the replica behaves after the restart.", True),
+        ("Note the replica's lag before the restart.", True),
+    ],
+)
+def test_a_remark_on_what_was_just_seen_is_no_instruction(sentence: str, expected: bool) -> None:
+    assert is_instruction(sentence) is expected
+
+
+# An instruction after "so" / "then" in a sentence that is not one --------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The proxy certificate will not match `localhost`, so accept the browser warning.",
+            ["accept the browser warning."],
+        ),
+        ("A stale worker may hold the port, so stop it first.", ["stop it first."]),
+        # What the writer did, what is no action, what not to do: no step.
+        ("We restarted the proxy, then checked the logs.", []),
+        ("These headers are dropped by the proxy, so have no effect here.", []),
+        ("The proxy keeps state, so avoid restarting it during business hours.", []),
+    ],
+)
+def test_an_instruction_after_so_or_then_is_a_step(sentence: str, expected: list[str]) -> None:
+    assert _texts(f"# Proxy\n\n## Steps\n\n{sentence}\n") == expected
+
+
+# The first line of an untagged block -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body", ["ledgerctl shard purge OLD_SHARD", "vaultkeeper token revoke TOKEN_ID"]
+)
+def test_an_unknown_program_opening_an_untagged_block_is_a_command(
+    compile_text: Compile, body: str
+) -> None:
+    text = f"# Shards\n\n### Purging a shard\n\nUse the shard name.\n\n```\n{body}\n```\n"
+    (step,) = _steps(compile_text(text))
+    assert step.text == body and step.effect == "destructive"
+
+
+@pytest.mark.parametrize(
+    ("body", "info"),
+    [
+        ("connection to the shard was refused", ""),
+        ("shard purged: 3 segments", ""),
+        ("received unexpected status 500", "console"),
+        ("sum(rate(shard_bytes_total[5m]))", ""),
+    ],
+)
+def test_output_or_a_query_opening_a_block_is_no_command(body: str, info: str) -> None:
+    assert _texts(f"# Shards\n\nThe worker logs this.\n\n```{info}\n{body}\n```\n") == []

@@ -188,6 +188,11 @@ _EMBEDDED = re.compile(
 
 _PRESENTING = re.compile(r"^(?:here|below|these|this|the\s+following)\s+(?:is|are)\b", re.I)
 """A sentence presenting what follows ("Here are some examples you should use")."""
+_REMARKED = re.compile(
+    r"^(?:(?:see|watch)\s+how\b[^.!]*\?[\s_*\"']*$|(?:note|notice)\s+how\b)", re.I
+)
+"""A remark on what the reader has just seen, not an instruction: "See how much faster that
+was?", "Note how this isn't phrased as a question" ("See how the pod behaves" stays one)."""
 
 
 _YOU_CAN = re.compile(
@@ -490,6 +495,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         allowed = _UNMARKED_CAN.match(text)  # "If it has grown you can move it to ..."
         if allowed and IMPERATIVE.match(text[allowed.end() :]):
             return True
+    if text[:1] in "SsWwNn" and _REMARKED.match(text):
+        return False  # "See how long it's taking us to reach consensus?"
     worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
     text = _EMPHASIS.sub("", _SYMBOLS.sub("", text))
     if text[:2] == "Or":

@@ -32,6 +32,7 @@ from compiler.extract.heuristic.jumps import _edge_of_last
 from compiler.extract.heuristic.lead_ins import (
     _asks_to_run,
     _condition_over,
+    _described,
     _introduced,
     _lead_ins,
     _numbered_from_first,
@@ -61,7 +62,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     commands_of = {
         i: []
         if _shows_output(blocks, i)
-        else _query(blocks, i) or list(_commands(block, known, _asks_to_run(blocks, i)))
+        else _query(blocks, i)
+        or list(_commands(block, known, _asks_to_run(blocks, i), _described(blocks, i)))
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }

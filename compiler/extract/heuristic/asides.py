@@ -9,11 +9,12 @@ from collections.abc import Sequence
 
 from compiler.extract.heuristic.jumps import _JUMP_WORDS, _jump_only
 from compiler.parse import Block
+from compiler.text.examples import introduces_examples
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.links import is_pointer, is_procedure_pointer
 
 _FOLLOWING = re.compile(
-    r"\b(?:do|follow|perform|use|run|take|complete|try)\s+(?:the\s+following(?:\s+\w+)?"
+    r"\b(?:do|follow|perform|use|run|take|complete|try|carry\s+out)\s+(?:the\s+following(?:\s+\w+)?"
     r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
     r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
     re.IGNORECASE,
@@ -55,13 +56,6 @@ def is_dialogue(block: Block, lines: tuple[str, ...]) -> bool:
     return quoted and _SPEAKER.match(block.text) is not None
 
 
-_EXAMPLE_LEAD = re.compile(
-    r"\b(?:examples?|e\.g\.|for\s+instance|do(?:n't|\s+not)?\s+(?:say|write))\s*:\s*$",
-    re.IGNORECASE,
-)
-"""A paragraph introducing examples: "Good examples:", "For example:", "Do say:"."""
-
-
 def quoted_example(blocks: Sequence[Block], index: int, lines: tuple[str, ...]) -> bool:
     """A quoted paragraph among the examples a lead-in introduces ("Good examples: > Reboot a
     machine > Data sync: check failed data"): it shows what is meant, it is no instruction."""
@@ -75,7 +69,7 @@ def quoted_example(blocks: Sequence[Block], index: int, lines: tuple[str, ...]) 
     while before >= 0 and quoted(blocks[before]):
         before -= 1
     lead = blocks[before] if before >= 0 else None
-    return lead is not None and lead.kind == "paragraph" and bool(_EXAMPLE_LEAD.search(lead.text))
+    return lead is not None and lead.kind == "paragraph" and introduces_examples(lead.text)
 
 
 _ITALIC_PARAGRAPH = re.compile(r"^(?P<mark>[_*])(?![_*\s]).*(?<![_*\s])(?P=mark)$", re.DOTALL)

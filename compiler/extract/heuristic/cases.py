@@ -14,10 +14,12 @@ from compiler.parse import Block
 from compiler.text.instructions import leading_condition as _leading
 
 _CASE_HEADING = re.compile(
-    r"^(?:\*\*)?(?:if|when|in\s+case|unless|option\s+\w+|case\s+\w+|scenario\s+\w+)\b",
+    r"^(?:\*\*)?(?:if|when|in\s+case|unless|option\s+\w+|case\s+\w+|scenario\s+\w+)\b"
+    r"(?!\s+(?:to|not\s+to)\b)",
     re.IGNORECASE,
 )
-"""A heading that names one of several cases: "If the primary is down", "Option 2: ..."."""
+"""A heading that names one of several cases: "If the primary is down", "Option 2: ..." (not a
+topic: "When to use querySelector")."""
 
 
 class _CaseHeadings:

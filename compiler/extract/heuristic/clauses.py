@@ -85,7 +85,8 @@ as often a noun or an auxiliary does not split."""
 
 _ELLIPTICAL = re.compile(
     r"(?:if|when|unless)\s+(?:any|so|necessary|needed|required|possible|applicable|appropriate"
-    r"|desired|wanted|you\s+(?:can|like|want|wish|prefer)(?:\s+help\s+it)?)"
+    r"|desired|wanted|defined|configured|enabled|present|available|at\s+all"
+    r"|you\s+(?:can|like|want|wish|prefer)(?:\s+help\s+it)?)"
     r"(?:\W*$|\s*,|\s+(?:with|using|via|by|for|to|in|on|from|through)\b)",
     re.IGNORECASE,
 )

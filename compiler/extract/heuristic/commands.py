@@ -184,7 +184,7 @@ def _words(command: str) -> str:
 
 
 def _commands(
-    block: Block, known: frozenset[str], asked: bool = False
+    block: Block, known: frozenset[str], asked: bool = False, described: bool = False
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Commands in a code block: (source lines with prompts stripped, normalised text).
 
@@ -193,7 +193,8 @@ def _commands(
     Without prompts: SQL statements, a Ruby or Python script (one step), or shell lines; a
     block tagged as output or data (`text`, `json`, `yaml`...) holds none. `asked`: the text
     before the block asks to run it, so every line shaped like a command is one, its program
-    known or not."""
+    known or not; `described`: the text before only introduces the block ("The pipeline did
+    this:"), so an unknown program opening it is not taken for a command."""
     language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
@@ -222,7 +223,8 @@ def _commands(
                 statement = _strip_indent(line)
                 yield [statement], _words(statement.text)
     elif language in SHELL_LANGS:
-        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known)
+        untagged = language == "" and not described
+        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known, untagged)
 
 
 _RESULT = re.compile(r"^\s*(?:#\s*)?=>")
@@ -388,10 +390,11 @@ def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
 
 
 def _unprompted(
-    lines: list[CodeLine], script: bool, known: frozenset[str]
+    lines: list[CodeLine], script: bool, known: frozenset[str], untagged: bool = False
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Shell lines without prompts; example output pasted under them is skipped. A block
-    whose every line is shaped like a command is a script: each line counts."""
+    whose every line is shaped like a command is a script: each line counts. In a block with
+    no language tag, the first line is a command when shaped like one (see `_opens_block`)."""
     shaped = [_command_line(line, False) for line in _first_lines(lines)]
     script = script or (
         bool(shaped)
@@ -404,15 +407,18 @@ def _unprompted(
     )
     in_output = False
     index = 0
+    first = True  # no line before it in the block: it cannot be output of a command
     while index < len(lines):
         line = lines[index]
         index += 1
         in_output = _output_continues(line.text, in_output, known)
+        opens = untagged and first and bool(line.text.strip())
+        first = first and not line.text.strip()
         if in_output:
             continue
         command = _command_line(line, False)
         if command is None or not _looks_like_command(command.text, script, known):
-            if not _runs_known_later(line.text, known):
+            if not (_runs_known_later(line.text, known) or (opens and _opens_block(command))):
                 continue
             command = _strip_indent(line)
         group = [command]
@@ -425,6 +431,24 @@ def _unprompted(
         if _does_nothing(text):
             continue
         yield group, text
+
+
+_PROGRAM_AND_WORD = re.compile(
+    r"^(?:sudo\s+)?(?P<program>[a-z][\w.+-]*)\s+"
+    r"(?!(?:to|the|a|an|of|in|on|for|is|are|was|were|not|no|and|or|with|from|at|by|be|has"
+    r"|have|had|can|will|did|does)\b)[a-z][\w:.-]*(?<![:.])(?:\s|$)"
+)
+"""A program and its sub-command (`ckan dataset purge NAME`, `ykman fido access change-pin`),
+not words of a sentence (`connection to the server refused`)."""
+
+
+def _opens_block(command: CodeLine | None) -> bool:
+    """The first line of an untagged block shaped like a program and its sub-command: nothing
+    ran before it in the block, so it is no output but a command, its program known or not."""
+    if command is None:
+        return False
+    found = _PROGRAM_AND_WORD.match(command.text)
+    return found is not None and found.group("program") not in PROMQL_WORDS
 
 
 def _first_lines(lines: list[CodeLine]) -> list[CodeLine]:

@@ -68,6 +68,22 @@ _RUN_LEAD_IN = re.compile(
 )
 
 
+_PAST = re.compile(
+    r"\b(?:did|ran|was|were|returned|showed|printed|logged|happened|wrote|produced|said)\b",
+    re.IGNORECASE,
+)
+
+
+def _described(blocks: list[Block], index: int) -> bool:
+    """The paragraph right before a code block tells what happened ("The pipeline did this:",
+    "The job printed:"): the block shows it, it is not run ("For example:" introduces
+    commands)."""
+    before = blocks[index - 1] if index else None
+    if before is None or before.kind != "paragraph" or not before.text.endswith(":"):
+        return False
+    return _PAST.search(before.text) is not None and not _instructional(before.text)
+
+
 def _asks_to_run(blocks: list[Block], index: int) -> bool:
     """The paragraph right before a code block tells the reader to run what it holds: "Run the
     following command:", "To migrate the database, run:" (the block's programs need not be

@@ -49,12 +49,24 @@ def _unemphasised(text: str) -> str:
 
 
 _CODE_FIRST = re.compile(
-    r"^`(?:sudo\s+)?(?:[a-z][\w+-]*|[a-z][\w.+-]*(?=\s))(?:\s+[^`]*)?`(?:\s|$|[.;:])"
-    r"(?!\s*(?:is|are|was|were|means|refers\s+to)\b)"
+    r"^`(?:sudo\s+)?(?:[a-z][\w.+-]*\s+[^`]*`(?:\s|$|[.;:])"
+    r"|(?P<word>[a-z][\w+-]*)`(?:\s+(?=[a-z])|\.?$))"
+    r"(?!\s*(?:is|are|was|were|means|refers\s+to|should|must|will|contains?|holds?)\b)"
 )
-"""A list item that starts with a command in inline code: "`kill -9` any session" (a lone word
-with a dot is a host or a file name, not a command: "`assets.example.org`"; code the item
-defines is none either: "`modified` is a change to an existing thing")."""
+"""A list item that starts with a command in inline code: "`kill -9` any session", "`kill` the
+worker". A lone word alone is a command only when it is a verb ("`purge-all`"), else a name
+the item gives ("`govuk_sidekiq`", "`location`"); before a colon it is a term the item defines
+("`namespace`: the collector's ..."); with a dot it is a host or a file name
+("`assets.example.org`"); code the item defines is none either ("`modified` is a change")."""
+
+
+def _code_first(text: str) -> bool:
+    found = _CODE_FIRST.match(text)
+    if found is None or found.group("word") is None or not found.group(0).endswith(("`", ".")):
+        return found is not None
+    return _IMPERATIVE.match(found.group("word").replace("-", " ")) is not None
+
+
 _CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
 """A sentence that is only a command with its arguments, in inline code."""
 
@@ -84,7 +96,7 @@ def _sentence_steps(
     command_item = opens_item and (
         _CODE_SENTENCE.match(text) is not None
         if len(block.text) > start + len(text) + 1
-        else _CODE_FIRST.match(text) is not None
+        else _code_first(text)
     )
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
@@ -127,20 +139,38 @@ def _sentence_steps(
     return _instructions(block, lines, text, start, span)
 
 
-_BREAK = re.compile(r";\s+|\s+[\u2014\u2013]\s+|\s+--?\s+")
+_BREAK = re.compile(
+    r";\s+|\s+[\u2014\u2013]\s+|\s+--?\s+|,\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?=[a-z])"
+)
+_CONSEQUENCE_WORD = re.compile(r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s")
+_NARRATED = re.compile(r"^(?:we|i)(?:\s|'|\u2019)", re.IGNORECASE)
+_WEAK_AFTER_SO = re.compile(
+    r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?!(?:have|has|be(?!\s+sure)|get|avoid|don't|do\s+not"
+    r"|never)\b)"
+)
+"""After "so"/"then" only a plain instruction counts: not "so have no meaning" (no verb of
+action) nor a prohibition ("so avoid deleting pods", what not to do)."""
+"""A sentence told in the first person ("We size up the situation, then verify ..."): what
+the writer does, not an instruction."""
 
 
 def _after_a_break(
     block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
 ) -> list[DraftStep]:
-    """The instruction after a dash or a semicolon in a sentence that is not one: "Higher
-    thread counts use more memory — verify the pods stay within the limit"."""
-    if not any(mark in text for mark in (";", " -", "\u2014", "\u2013")):
+    """The instruction after a dash, a semicolon or a "so"/"then" in a sentence that is not
+    one: "Higher thread counts use more memory — verify the pods stay within the limit", "The
+    certificate will not match, so navigate past the warning"."""
+    marks = (";", " -", "\u2014", "\u2013")
+    if not any(mark in text for mark in marks) and not _CONSEQUENCE_WORD.search(text):
+        return []
+    if _NARRATED.match(text):
         return []
     guard = protected(text)
     for found in _BREAK.finditer(text):
         rest = text[found.end() :]
         if any(a <= found.start() < b for a, b in guard) or not _instructional(rest, procedural):
+            continue
+        if found.group(0)[:1] == "," and not _WEAK_AFTER_SO.match(found.group(0) + rest):
             continue
         end = start + len(text)
         return _sentence_steps(block, lines, start + found.end(), end, procedural, False)

@@ -18,7 +18,9 @@ _TRAILING_CONDITION = re.compile(
     r"(?<!\bvalidate)(?<!\btest)(?<!\bfind out)(?<!\binvestigate)(?<!\bask)(?<!\blook)"
     r"(?<!\beven)(?<!\bas)(?<!\bidentify)(?<!\bdecide)(?<!\bwhether)(?<!\bat)(?<!\bso)"
     r"(?<!\bof)(?<!\babout)(?<!\bexample)(?<!\bexample,)(?<!\binstance)(?<!\binstance,)(?<!\be\.g\.)(?<!\be\.g\.,)"
-    r"\s\(?(?P<cond>(?:if|unless|when|once|in case)(?:/when)?\s[^.;:()]+)",
+    r"\s\(?(?P<cond>(?:if|unless|when|once(?!\s+(?:daily|weekly|monthly|nightly|hourly|a\s+(?:day|week"
+    r"|month|year|night)|an\s+hour|per|every|more|again|or\s+twice|in\s+a\s+while)\b)|in case)"
+    r"(?:/when)?\s[^.;:()]+)",
     re.IGNORECASE,
 )
 

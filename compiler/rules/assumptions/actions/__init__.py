@@ -11,9 +11,12 @@ from compiler.rules.assumptions.actions.asked import (
     _example,
     _expected_behaviour,
     _in_a_ui,
+    _in_pointer,
     _in_time_clause,
+    _of_mind,
     _purpose,
     _quoted,
+    _shown_as_example,
     _theirs,
     _use_of,
 )
@@ -29,6 +32,7 @@ from compiler.rules.assumptions.actions.says_how import (
     _INLINE_CODE,
     _code_only_reads,
     _command_in,
+    _item_details,
     _leads,
     _list_details,
     _names_system,
@@ -74,7 +78,9 @@ from compiler.rules.regions import read_block
         "code block after it, no list after it that "
         "details it, and the same change is not said with how elsewhere in the document (an "
         "edit of a named file with its content, a PR of a change already shown, a place named "
-        'in the sentence before, "as above").',
+        "in the sentence before or in the section's heading, a cloud console page the section "
+        'opens, "as above", "You can do this by ..." right after it, a titled list item whose '
+        "own body gives the command).",
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
         example="Check billing in Stripe for recent charges.",
@@ -94,7 +100,7 @@ def implied_action(context: CheckContext) -> Iterator[Finding]:
     )
     actions = _actions(context, hits)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
-        if _said_elsewhere(actions, finding):
+        if _said_elsewhere(context, actions, finding):
             continue
         if finding.span.line not in lines:
             lines.add(finding.span.line)
@@ -117,6 +123,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # it wasn't "We can either get you that list or fix the incident"
         if _example(hit) or _in_a_ui(context, passage.block):
             continue  # "(e.g. deploy a branch)", "Change the name" among the form's clicks
+        if _shown_as_example(context, passage.block) or _of_mind(hit.words) or _in_pointer(hit):
+            continue  # "Good examples: > Reboot a machine", "increase your understanding"
         if _FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
         if _resolved_by_reference(context, hit):
@@ -125,6 +133,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue
+        if _item_details(context, passage.block):
+            continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
         if hit.match.group("clause") and _expected_behaviour(hit):
@@ -181,7 +191,7 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named
-        if _TO_PEOPLE.search(match.group(0)):
+        if _TO_PEOPLE.search(match.group(0)) or _of_mind(_bare(match.group(0))):
             continue
         if _TRIBAL.search(match.group(0)):
             continue  # "check the usual dashboard": RB104 names what is missing

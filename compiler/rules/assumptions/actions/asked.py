@@ -10,9 +10,11 @@ from bisect import bisect_left
 
 from compiler.parse import Block
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.actions.layout import _block_index, _layout
+from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _layout
 from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
 from compiler.rules.regions import read_block
+from compiler.text.examples import introduces_examples
+from compiler.text.links import LINK
 
 _TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
@@ -82,7 +84,10 @@ def _use_of(hit: Hit) -> bool:
 
 _EXAMPLE = re.compile(
     r"\((?:e\.?\s?g\.?|for\s+example|for\s+instance|such\s+as)\b[^()]*$"
-    r"|^\W*(?:for\s+example|for\s+instance|e\.g\.)\W+(?:you|we)\s+(?:can|could|might|may)\b",
+    # "For example, you can ...", also after a condition: "For example, if we need to restart
+    # our servers, we could either ..."
+    r"|^\W*(?:for\s+example|for\s+instance|e\.g\.)\W+(?:(?:if|when)\s[^,;:]{1,120},\s*)?"
+    r"(?:you|we)\s+(?:can|could|might|may)\b",
     re.IGNORECASE,
 )
 
@@ -90,7 +95,7 @@ _EXAMPLE = re.compile(
 def _example(hit: Hit) -> bool:
     """Whether the change is given as an example: inside brackets that open with "e.g." ("(e.g.
     run it locally, or deploy a branch to integration)"), or a sentence that opens "For example,
-    you can ..." (what can be done, not what to do)."""
+    you can ..." or "For example, if ..., we could ..." (what can be done, not what to do)."""
     start = hit.passage.sentence_at(hit.start).start
     return _EXAMPLE.search(hit.passage.text[start : hit.start]) is not None
 
@@ -195,3 +200,50 @@ def _purpose(hit: Hit) -> bool:
     errors and clear the alert, disable ..."): the instruction is what follows the comma."""
     start = hit.passage.sentence_at(hit.start).start
     return _PURPOSE.match(hit.passage.text[start : hit.start]) is not None
+
+
+def _shown_as_example(context: CheckContext, block: Block) -> bool:
+    """Whether the change is in a quoted paragraph among the examples a lead-in introduces
+    ("Good examples:" then "> Reboot a machine"): wording shown, not an instruction."""
+    lines = context.document.lines
+
+    def quoted(other: Block) -> bool:
+        return lines[other.span.line - 1].lstrip()[:1] == ">"
+
+    if not quoted(block):
+        return False
+    before = _block_before(context, block)
+    while before is not None and quoted(before):
+        before = _block_before(context, before)
+    return before is not None and before.kind == "paragraph" and introduces_examples(before.text)
+
+
+_OF_MIND = re.compile(
+    r"^\w+\s+(?:your|our|their|one's|my)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:understanding|knowledge"
+    r"|awareness|mindset|mode\s+of\s+thinking|thinking|perspective|focus|attention|confidence"
+    r"|familiarity|expertise)\b",
+    re.IGNORECASE,
+)
+"""A change of the reader's (or the team's) own mind: "increase your understanding of what's
+going on", "switch our mode of thinking": no system is changed, no tool is missing."""
+
+
+def _of_mind(words: str) -> bool:
+    """Whether a change clause changes someone's mind, not a system (see `_OF_MIND`)."""
+    return _OF_MIND.match(words) is not None
+
+
+def _in_pointer(hit: Hit) -> bool:
+    """Whether the change is the title of a page that a pointer links ("..., see [Safely drain a
+    node](https://...)", "Refer to [Restoring a backup](...)"): the words name the linked page,
+    they ask for nothing themselves."""
+    text = hit.passage.text
+    for link in LINK.finditer(text, max(0, hit.start - 200), hit.end + 400):
+        if link.group("label") is None or not link.start() < hit.start < link.start("url"):
+            continue
+        return _POINTED.search(text, max(0, link.start() - 40), link.start()) is not None
+    return False
+
+
+_POINTED = re.compile(r"\b(?:see|refer\s+to|read|check\s+out)\s+(?:also\s+)?(?:the\s+)?$", re.I)
+"""Words that point at the link right after them (a pointer, not a change)."""

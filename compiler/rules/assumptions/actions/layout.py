@@ -27,6 +27,8 @@ class _Layout:
     items: dict[int, list[int]]
     references: dict[str, str]
     """Link reference definitions, `[label]: url`, by lower-case label."""
+    sections: list[int]
+    """The line of the heading whose section holds each block (0 before the first heading)."""
     contents: dict[int, bool] = field(default_factory=dict)
     """Whether each list (by id) is a list of contents, worked out once per list."""
 
@@ -42,7 +44,11 @@ def _lay_out(context: CheckContext) -> _Layout:
         if block.list_id is not None:
             items.setdefault(block.list_id, []).append(index)
     starts = [block.span.line for block in blocks]
-    return _Layout(blocks, starts, items, _references(context))
+    sections, heading = [], 0
+    for block in blocks:
+        heading = block.span.line if block.kind == "heading" else heading
+        sections.append(heading)
+    return _Layout(blocks, starts, items, _references(context), sections)
 
 
 def _link_urls(context: CheckContext, text: str) -> list[str]:
@@ -133,6 +139,45 @@ def _lead_in(context: CheckContext, block: Block) -> Block | None:
             return None
         return other
     return None
+
+
+def _item_body(context: CheckContext, block: Block) -> list[Block]:
+    """The blocks of the list item that `block` opens, after it (its paragraphs, code blocks and
+    nested lists), up to the next item of the list, the list's end or a heading."""
+    if block.list_id is None or not block.first_in_item:
+        return []
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    if here is None:
+        return []
+    body = []
+    for index in range(here + 1, len(layout.blocks)):
+        other = layout.blocks[index]
+        if other.kind == "heading" or other.list_depth < block.list_depth:
+            break
+        if other.list_depth == block.list_depth and (
+            other.list_id != block.list_id or other.first_in_item
+        ):
+            break
+        body.append(other)
+    return body
+
+
+def _block_before(context: CheckContext, block: Block) -> Block | None:
+    """The block right before `block` (HTML blocks skipped), if any."""
+    layout = _layout(context)
+    here = _block_index(layout, block.span.line)
+    for index in range((here or 0) - 1, -1, -1):
+        if layout.blocks[index].kind != "html":
+            return layout.blocks[index]
+    return None
+
+
+def _section_of(context: CheckContext, line: int) -> int:
+    """The line of the heading whose section holds `line` (0 before the first heading)."""
+    layout = _layout(context)
+    index = bisect_right(layout.starts, line) - 1
+    return layout.sections[index] if index >= 0 else 0
 
 
 def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:

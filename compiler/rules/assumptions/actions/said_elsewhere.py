@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from compiler.parse import Block
 from compiler.records import Span, Step
@@ -15,16 +15,19 @@ from compiler.rules import CheckContext, Finding
 from compiler.rules.assumptions.actions.asked import _FORM_STEPS
 from compiler.rules.assumptions.actions.layout import (
     _block_at,
+    _block_before,
     _contents_item,
     _lead_in,
     _links_a_file,
     _list_follows,
     _list_items_before,
     _section_details,
+    _section_of,
     _sentence_from,
 )
 from compiler.rules.assumptions.actions.says_how import (
     _code_only_reads,
+    _item_details,
     _names_system,
     _says_how_here,
 )
@@ -36,8 +39,9 @@ from compiler.rules.assumptions.actions.words import (
     _own_clause,
 )
 from compiler.rules.assumptions.scan import Hit, _code_follows
-from compiler.rules.regions import Passage, read_block
-from compiler.text.links import ANY_LINK, points_at_how
+from compiler.rules.regions import Passage, block_after, read_block
+from compiler.text.instructions import is_instruction
+from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
 
 _FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
@@ -122,9 +126,13 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
     block = hit.passage.block
     if _under_an_edit(context, block) or _edit_before_in_list(context, block, hit.sentence):
         return True
-    if _contents_item(context, block):
+    if _contents_item(context, block) or _fills_shown(context, clause, block):
         return True
-    return _place_before(hit) or _pointer_after(hit)
+    if _heading_names_place(context, hit.span.line):
+        return True
+    if _console_opened(context, hit.span.line) and not _GIT_CHANGE.search(hit.sentence):
+        return True  # a PR is made in a repository, not in the console
+    return _place_before(hit) or _pointer_after(hit) or _done_after(hit)
 
 
 _SHOWN_TEXT = re.compile(
@@ -190,13 +198,44 @@ def _under_an_edit(context: CheckContext, block: Block) -> bool:
     )
 
 
+_DO_THIS = re.compile(
+    r"^\W*(?:(?:you|we)\s+(?:can|could|should|may|might|must|need\s+to|have\s+to"
+    r"|will\s+(?:need|have)\s+to)\s+)?(?:do|achieve|accomplish|perform)\s+(?:this|that|so|it)\s+"
+    r"(?:by|with|using|via|through|from)\b"
+    r"|^\W*(?:this|that|it)\s+can\s+be\s+done\s+(?:by|with|using|via|through|from)\b"
+    r"|^\W*(?:to\s+do\s+(?:this|that|so)\b"
+    r"|(?:(?:you|we)\s+(?:can|could|should)\s+)?do\s+(?:one|either|any)\s+of\s+the\s+following)",
+    re.IGNORECASE,
+)
+"""The words right after a change that say how it is done: "You can do this by getting to the
+container console with ...", "This can be done by using ...", "To do this, ...", "You can do
+one of the following:"."""
+
+
+def _says_how_next(text: str) -> bool:
+    """Whether a sentence right after a change points at how or says how it is done."""
+    return points_at_how(text) or _DO_THIS.match(text) is not None
+
+
 def _pointer_after(hit: Hit) -> bool:
-    """Whether the next sentence of the passage points at how ("... you will need to reindex
-    elasticsearch. Follow the guidance on [how to reindex][r]")."""
+    """Whether the next sentence points at how or says how the change is done ("... you will
+    need to reindex elasticsearch. Follow the guidance on [how to reindex][r]", "Downgrade
+    chromium. You can do this by ..."): in the passage, or opening the paragraph after it."""
     sentence = hit.passage.sentence_at(hit.start)
     index = bisect_left(hit.passage.sentence_starts, sentence.start)
     following = hit.passage.sentences[index + 1 : index + 2]
-    return any(points_at_how(s.text) for s in following)
+    if following and _says_how_next(following[0].text):
+        return True
+    return _next_paragraph_says_how(hit.context, hit.passage.block)
+
+
+def _next_paragraph_says_how(context: CheckContext, block: Block) -> bool:
+    """Whether the paragraph right after a block opens by saying how ("You can do this by ...")."""
+    after = block_after(context.document.blocks, block.span.end_line)
+    if after is None or after.kind != "paragraph":
+        return False
+    first = sentences(read_block(context.document.lines, after).text)
+    return bool(first) and _DO_THIS.match(first[0].text) is not None
 
 
 def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Passage) -> bool:
@@ -228,6 +267,12 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
         or _under_an_edit(context, block)
         or _edit_before_in_list(context, block, sentence)
         or _contents_item(context, block)
+        or _item_details(context, block)
+        or _fills_shown(context, clause, block)
+    ):
+        return True
+    if _heading_names_place(context, step.source.line) or _console_opened(
+        context, step.source.line
     ):
         return True
     return _place_before_step(context, step.source, clause) or _pointer_after_step(
@@ -236,12 +281,40 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
 
 
 def _pointer_after_step(context: CheckContext, span: Span) -> bool:
-    """`_pointer_after` for a step: the sentence after it on its line points at how."""
-    line = context.document.lines[span.line - 1]
-    found = sentence_at(line, span.column - 1)
-    if found is None:
+    """`_pointer_after` for a step: the sentence after it in its block (read across line
+    breaks), or the paragraph after its block."""
+    block = _block_at(context, span.line)
+    if block is None:
         return False
-    return points_at_how(line[found.end :].strip())
+    if (span.end_line, span.end_column) < (block.span.end_line, block.span.end_column):
+        rest_span = Span(
+            line=span.end_line,
+            column=span.end_column + 1,
+            end_line=block.span.end_line,
+            end_column=block.span.end_column,
+        )
+        rest = read_block(context.document.lines, replace(block, span=rest_span)).text
+        following = sentences(rest.strip())
+        if following and _says_how_next(following[0].text):
+            return True
+    return _next_paragraph_says_how(context, block)
+
+
+_SHOWN_VALUE = re.compile(
+    r"^[a-z]+\s+(?:this|that|these|those)\s+(?:values?|settings?|numbers?|fields?|lines?"
+    r"|parameters?|options?|keys?|counts?|limits?)\b",
+    re.IGNORECASE,
+)
+
+
+def _fills_shown(context: CheckContext, clause: str, block: Block) -> bool:
+    """Whether the change is to a value the code block right before it shows ("... parallelism:
+    4 ...", then "You may need to increase this value"): the content is shown, the change is
+    to it."""
+    if _SHOWN_VALUE.match(_bare(clause)) is None:
+        return False
+    before = _block_before(context, block)
+    return before is not None and before.kind == "code"
 
 
 def _place_before_step(context: CheckContext, span: Span, clause: str) -> bool:
@@ -337,13 +410,86 @@ def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]
     return found
 
 
-def _said_elsewhere(actions: dict[str, list[_Action]], finding: Finding) -> bool:
+def _said_elsewhere(
+    context: CheckContext, actions: dict[str, list[_Action]], finding: Finding
+) -> bool:
     """Whether the same change (a verb and, when it has one, its object) is said with how to
     do it elsewhere: a checklist item or intro ("Isolate affected instances") that a later
-    section details, or "restart if necessary" before the restart commands."""
+    section details, or "restart if necessary" before the restart commands. A change of "it"
+    or "them" is of something its section names: the same verb said with how in that section
+    is the same change ("you may need to rebuild it from scratch", then "Rebuild the entire
+    search index:" and the command)."""
     verbs, objects = _clause_verbs_and_objects(finding.evidence)
+    pronoun = _PRONOUN_OBJECT.match(finding.evidence) is not None
+    section = _section_of(context, finding.span.line) if pronoun else None
     return any(
-        action.line != finding.span.line and (not objects or objects & action.objects)
+        action.line != finding.span.line
+        and (
+            not objects
+            or objects & action.objects
+            or (pronoun and _section_of(context, action.line) == section)
+        )
         for verb in verbs
         for action in actions.get(verb, ())
     )
+
+
+_PRONOUN_OBJECT = re.compile(r"^[a-z-]+\s+(?:it|them)\b", re.IGNORECASE)
+"""A change whose object is a pronoun: "rebuild it from scratch", "restart them"."""
+
+
+def _heading_names_place(context: CheckContext, line: int) -> bool:
+    """Whether the heading of the section a change is in names the system it is done in ("##
+    Rotate credentials in AWS SecretsManager", then "edit the `username` key of the secret")."""
+    heading = _section_of(context, line)
+    if heading == 0:
+        return False
+    return _names_system(context.document.lines[heading - 1].lstrip("#").strip())
+
+
+_CONSOLE_URL = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:console\.(?:aws\.amazon|cloud\.google)\.com|portal\.azure\.com)"
+    r"(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+"""A page of a cloud provider's web console (AWS, Google Cloud, Azure)."""
+
+
+def _console_opened(context: CheckContext, line: int) -> bool:
+    """Whether the section links a page of a cloud console before the change ("Open the
+    following pages as separate tabs: [Cloud DNS zone](https://console.cloud.google.com/...)",
+    then "Change the canonical name to ..."): the console is where the section's changes are
+    made, its page the tool."""
+    first = _console_links(context).get(_section_of(context, line))
+    return first is not None and first < line
+
+
+def _console_links(context: CheckContext) -> dict[int, int]:
+    """Per section (by its heading's line), the first line that links a cloud console's page,
+    found once per document."""
+
+    def find() -> dict[int, int]:
+        found: dict[int, int] = {}
+        for block in context.document.blocks:
+            if block.kind == "code" or ("console" not in block.text and "portal" not in block.text):
+                continue
+            for link in LINK.finditer(block.text):
+                if _CONSOLE_URL.match(link.group("url") or link.group("bare") or ""):
+                    found.setdefault(_section_of(context, block.span.line), block.span.line)
+                    break
+        return found
+
+    return context.once("RB108-consoles", find)
+
+
+def _done_after(hit: Hit) -> bool:
+    """Whether a change said in the passive ("API keys should be rotated every 6 months") is
+    carried out by the instructions right after it in its passage, which name where they are
+    done ("Create a new key in the dashboard ..., and update the secret in Vault"): the passive
+    says what is due, the instructions say how."""
+    if hit.match.group("passive") is None:
+        return False
+    sentence = hit.passage.sentence_at(hit.start)
+    index = bisect_left(hit.passage.sentence_starts, sentence.start)
+    following = hit.passage.sentences[index + 1 : index + 3]
+    return any(is_instruction(s.text) and _names_system(s.text) for s in following)

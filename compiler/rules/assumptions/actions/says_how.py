@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 
+from compiler.parse import Block
 from compiler.records import Span, Step
 from compiler.rules import CheckContext
 from compiler.rules.assumptions.actions.asked import _PURPOSE_LEAD
-from compiler.rules.assumptions.actions.layout import _list_follows
+from compiler.rules.assumptions.actions.layout import _item_body, _list_follows
 from compiler.rules.assumptions.actions.words import (
     _CHANGE_WORDS,
     _clause_verbs_and_objects,
@@ -126,17 +127,51 @@ def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
     tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
     it does not say how to delete one."""
     after = block_after(context.document.blocks, passage.block.span.end_line)
-    if after is None or after.kind != "code":
-        return False
-    if any(_SETS.match(line.text) for line in after.lines):
+    return after is not None and after.kind == "code" and _reads_only(context, after)
+
+
+def _reads_only(context: CheckContext, code: Block) -> bool:
+    """Whether a code block holds steps and each of them only reads."""
+    if any(_SETS.match(line.text) for line in code.lines):
         return False  # "Configure the variable:" then `export X="$(oc get ...)"` sets it
-    first, last = after.span.line, after.span.end_line
+    first, last = code.span.line, code.span.end_line
     inside = [
         step
         for step in context.graph.steps
         if step.source is not None and first <= step.source.line <= last
     ]
     return bool(inside) and all(step.effect == "read" for step in inside)
+
+
+_TITLE = re.compile(r"^(?:\*\*|__)|:\s*(?:\*\*|__)?$")
+"""An item's title over its body: set in bold ("**Restart MDS:**"), or ending in a colon."""
+
+
+def _item_details(context: CheckContext, block: Block) -> bool:
+    """Whether a list item opens with a title whose own body says how: a code block in the item
+    that changes something, or a list nested in it ("3. **Scale out the MDS:**", a paragraph,
+    then `oc patch ...`), as a heading's section does."""
+    if not _TITLE.search(block.text):
+        return False
+    return any(
+        (other.kind == "code" and _changes(context, other)) or other.list_depth > block.list_depth
+        for other in _item_body(context, block)
+    )
+
+
+def _changes(context: CheckContext, code: Block) -> bool:
+    """Whether a code block changes something: a command of it writes or destroys (by its tool
+    or its words: `oc patch`, `rollout restart`, `rm`), it sets a variable or a file, or it
+    holds no command at all (content to write: a config, a manifest)."""
+    if any(_SETS.match(line.text) for line in code.lines):
+        return True
+    first, last = code.span.line, code.span.end_line
+    inside = [
+        step
+        for step in context.graph.steps
+        if step.source is not None and first <= step.source.line <= last
+    ]
+    return not inside or any(step.effect in ("write", "destructive") for step in inside)
 
 
 def _command_in(context: CheckContext, passage: Passage) -> bool:

@@ -73,7 +73,8 @@ _CHANGE_VERBS = "|".join(
     r"|build|deploy(?:ment)?|job|pipeline|sync|re-?index|rebuild|failover|backup|rollout|release"
     r"|run)\b|run\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:migrations?|tasks?|jobs?|backfills?"
     r"|scripts?|playbooks?|pipelines?)\b(?!\s+(?:below|above))"
-    r"|set\s+(?!(?:this|it|that)\s)(?:the\s+|your\s+|its\s+)?(?:[\w.-]+\s+){1,3}?to\s+"
+    # "set the replicas to 3", not "set up a way to ..." (set up: establish)
+    r"|set\s+(?!(?:this|it|that|up)\s)(?:the\s+|your\s+|its\s+)?(?:[\w.-]+\s+){1,3}?to\s+"
     r"(?!(?:be|do|make|see|get)\b)"
     r"|take\s+(?:the\s+)?(?:corrective|remedial|appropriate|necessary)\s+(?:measures?|actions?|steps?)"
     r"|shut\s*down|turn\s+(?:off|on)|power\s+(?:off|on|cycle)|take\s+(?:a|an)\s+(?:disk\s+)?"
