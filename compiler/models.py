@@ -10,14 +10,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from compiler.records import SCHEMA_VERSION as SCHEMA_VERSION
 from compiler.records import BoundBy as BoundBy
 from compiler.records import Effect as Effect
 from compiler.records import Gate as Gate
 from compiler.records import Severity as Severity
 from compiler.records import StepKind as StepKind
 from compiler.records import sorted_keys as sorted_keys
-
-SCHEMA_VERSION: Literal[1] = 1
 
 Status = Literal["ready", "blocked"]
 Extractor = Literal["heuristic", "llm"]

@@ -24,7 +24,7 @@ from compiler.frontmatter import RunbookMeta, runbook_meta
 from compiler.graph import StepGraph, build_graph
 from compiler.parse import Document, parse
 from compiler.policy import effective_policy
-from compiler.records import Diagnostic, Gate, Span, Step, as_data, sorted_keys
+from compiler.records import SCHEMA_VERSION, Diagnostic, Gate, Span, Step, as_data, sorted_keys
 from compiler.rules import CheckContext, Finding, all_rules, run_checks
 from compiler.signoff import (
     SignoffProblem,
@@ -40,9 +40,6 @@ from compiler.text.conditions import left_to_judgement
 
 if TYPE_CHECKING:
     from compiler.models import Artifact
-
-SCHEMA_VERSION = 1
-"""The artifact's `schema_version` (`compiler.models.SCHEMA_VERSION`)."""
 
 
 def compile_file(source: SourceFile, env: Environment) -> CompileResult:

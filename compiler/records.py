@@ -20,6 +20,10 @@ Effect = Literal["read", "write", "destructive"]
 Gate = Literal["auto", "human"]
 Severity = Literal["info", "warning", "error", "fatal"]
 
+SCHEMA_VERSION: Literal[1] = 1
+"""The artifact's `schema_version`: what the pipeline writes and the runtime reads (one
+place, so the writer without pydantic and the models cannot disagree)."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span:

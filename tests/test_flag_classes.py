@@ -4,19 +4,9 @@ tuned eval group and written here in other words, with a look-alike that must st
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from compiler.models import Artifact
-
-Compile = Callable[[str], Artifact]
-FRONT = "---\nid: t\nowner: team-x\nescalation: {role: team-x, after: 15m}\n---\n"
-
-
-def flags(compile_text: Compile, body: str, code: str) -> list[tuple[int, str]]:
-    artifact = compile_text(FRONT + body)
-    return [(d.line - 5, d.evidence) for d in artifact.diagnostics if d.code == code]
+from .test_precision import Compile, flags
 
 
 @pytest.mark.parametrize(

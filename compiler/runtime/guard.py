@@ -362,11 +362,13 @@ def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, st
         raise ValueError(f"runbook {runbook.id!r} declares no inputs {unknown}")
     given = {input_key(name): str(value) for name, value in inputs.items()}
     for name, value in given.items():
-        # Inputs often come from alert labels: an option there is an injection, not a value.
-        if value.startswith("-") or any(unicodedata.category(c).startswith("C") for c in value):
+        # Inputs often come from alert labels: an option there is an injection, not a value,
+        # and several words become several argv words in a star capture (`{names*}`).
+        problem = _not_one_value(value)
+        if problem:
             raise ValueError(
-                f"input {name!r} = {value!r} starts with '-' or holds a control or format "
-                "character; a command would read it as an option or hide it"
+                f"input {name!r} = {value!r} {problem}; a command would split it, read it as "
+                "an option or hide it"
             )
     return {**declared, **given}
 
@@ -420,16 +422,23 @@ def _expected(written: str, inputs: Mapping[str, str | None]) -> re.Pattern[str]
     """A pattern a call's value must fully match: literal text as written, a placeholder as
     its input's value; a declared input with no value matches nothing, and only a placeholder
     that is no input (its RB107 signed off) accepts text the agent chooses, captured as
-    `fill<N>` so that `_fill_problem` can check it is one plain value."""
+    `fill<N>` so that `_fill_problem` can check it is one plain value; a placeholder written
+    twice (`/srv/<dir>/<dir>.tar`) takes the same value both times."""
     pattern, at = [], 0
+    filled: dict[str, int] = {}  # the first fill of each placeholder; a repeat must equal it
     for index, match in enumerate(PLACEHOLDER.finditer(written)):
         pattern.append(re.escape(written[at : match.start()]))
         key = input_key(placeholder_name(match))
         value = inputs.get(key)
         if value is not None:
             pattern.append(re.escape(value))
+        elif key in inputs:
+            pattern.append(_NOTHING)
+        elif key in filled:
+            pattern.append(f"(?P=fill{filled[key]})")
         else:
-            pattern.append(_NOTHING if key in inputs else f"(?P<fill{index}>.+)")
+            filled[key] = index
+            pattern.append(f"(?P<fill{index}>.+)")
         at = match.end()
     pattern.append(re.escape(written[at:]))
     return re.compile("".join(pattern), re.DOTALL)
@@ -443,12 +452,25 @@ def _fill_problem(value: str, in_path: bool) -> str | None:
     left open: an option (`--all` where one deployment was written), several words, a
     control character, or a path that leaves the written directory (`/srv/cache/<dir>` with
     `../..`)."""
+    problem = _not_one_value(value)
+    if problem:
+        return problem
+    if _PARENT_SEGMENT.search(value) or (in_path and "/" in value):
+        return "leaves the path the runbook wrote"
+    return None
+
+
+def _not_one_value(value: str) -> str | None:
+    """Why `value` (a run input, or a placeholder the agent fills) is not one plain argv word:
+    a leading '-' makes it an option; white space splits it in a star capture; a control or
+    format character (a newline, a right-to-left override) hides what it says; an empty value
+    drops the word (`rm -rf /srv/<dir>` would remove /srv/)."""
+    if not value:
+        return "is empty, so the command would lose the word the runbook wrote there"
     if value.startswith("-"):
         return "starts with '-', so the command would read it as an option"
     if any(char.isspace() or unicodedata.category(char).startswith("C") for char in value):
         return "holds a space or a control or format character; a placeholder is one value"
-    if _PARENT_SEGMENT.search(value) or (in_path and "/" in value):
-        return "leaves the path the runbook wrote"
     return None
 
 

@@ -25,8 +25,9 @@ from compiler.project.batch import compile_all
 from compiler.project.discovery import discover, environment
 from compiler.project.outdir import write_all
 from compiler.registry import load_registry
-from compiler.runtime import Guard, HumanGateError, ToolCall, load
+from compiler.runtime import CompiledRunbook, Guard, HumanGateError, ToolCall, load
 from compiler.runtime.audit_log import AuditLog, read_audit_log, record
+from compiler.runtime.guard import _binding_mismatch
 
 from ..conftest import FIXTURES, REPO
 from ..test_grounding import RUNBOOK, SECTION, Proposal, Result, SectionResult, compile_with
@@ -365,13 +366,40 @@ def test_17_an_agent_filled_path_segment_stays_in_the_written_directory(tmp_path
     assert guard.check(ToolCall("etcdctl.snapshot_save", args)).allowed
 
 
-@pytest.mark.parametrize("value", ["--all", "-A", "etcd-0\u202e", "etcd-0\x1b[2J"])
-def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value: str) -> None:
-    runbook = load(
+def _etcd_defrag() -> CompiledRunbook:
+    """The checked-in etcd-defrag artifact, loaded with its registry and profiles."""
+    return load(
         REPO / "compiled" / "etcd-defrag.json",
         registry=REPO / "runbooks_src" / "tools.yaml",
         profiles=REPO / "runbooks_src" / "profiles.yaml",
     )
+
+
+@pytest.mark.parametrize("value", ["--all", "-A", "etcd-0\u202e", "etcd-0\x1b[2J"])
+def test_17_a_run_input_that_a_command_would_read_as_an_option_is_refused(value: str) -> None:
+    runbook = _etcd_defrag()
     with pytest.raises(ValueError, match="option or hide it"):
         Guard(runbook, inputs={"etcd_pod": value})
     assert Guard(runbook, inputs={"etcd_pod": "etcd-master-0"}).inputs["etcdpod"] == "etcd-master-0"
+
+
+@pytest.mark.parametrize("value", ["etcd-0 --all", "etcd-0 etcd-1", "etcd-0\t-A", "etcd-0\u2003-A"])
+def test_17_a_run_input_of_several_words_is_refused(value: str) -> None:
+    # A star capture (`oc delete pod {names*}`) renders its value split on white space, so an
+    # input of several words would add names or options after the one the runbook wrote.
+    runbook = _etcd_defrag()
+    with pytest.raises(ValueError, match="one value"):
+        Guard(runbook, inputs={"etcd_pod": value})
+
+
+def test_17_an_empty_run_input_is_refused() -> None:
+    # `rm -rf /srv/<dir>` with an empty input would remove all of /srv/.
+    with pytest.raises(ValueError, match="is empty"):
+        Guard(_etcd_defrag(), inputs={"etcd_pod": ""})
+
+
+def test_17_a_placeholder_written_twice_takes_one_value() -> None:
+    written = "/var/backups/<dir>/<dir>.db"
+    assert _binding_mismatch("path", written, "/var/backups/etcd/etcd.db", {}) is None
+    mismatch = _binding_mismatch("path", written, "/var/backups/etcd/other.db", {})
+    assert mismatch is not None and "must match" in mismatch
