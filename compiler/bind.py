@@ -22,6 +22,7 @@ from compiler.text.effect_words import (
     DESTRUCTIVE_PHRASES,
     DESTRUCTIVE_PROGRAM_WORDS,
     DESTRUCTIVE_VERBS,
+    PROGRAMS_WITH_SUBCOMMANDS,
     WRITE_PROGRAM_WORDS,
     alternation,
 )
@@ -354,10 +355,7 @@ def _behind_unknown_program(registry: Registry, argv: list[str]) -> list[list[st
     return runs + [run for word in argv[1:] if " " in word.strip() for run in shell_commands(word)]
 
 
-_WRAPPED_CLIS = frozenset(
-    {"aws", "gcloud", "gsutil", "az", "kubectl", "oc", "helm", "terraform", "docker", "podman",
-     "psql", "mysql", "redis-cli", "rm", "git", "gh", "systemctl", "heroku", "cf", "fly"}
-)  # fmt: skip
+_WRAPPED_CLIS = PROGRAMS_WITH_SUBCOMMANDS | {"gsutil", "psql", "mysql", "rm", "heroku", "cf", "fly"}
 """Programs a team's own wrapper often runs (credentials, a chosen cluster or account) beside
 the registry's own programs."""
 

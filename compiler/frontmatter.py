@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -139,18 +139,8 @@ def _validated_meta(raw: dict[str, Any]) -> RunbookMeta:
     )
 
 
-_META_FIELDS = (
-    "id",
-    "title",
-    "owner",
-    "service",
-    "applies_to",
-    "last_reviewed",
-    "executor",
-    "inputs",
-    "contacts",
-    "declared",
-)
+_META_FIELDS = tuple(f.name for f in fields(RunbookMeta) if f.name != "escalation")
+"""The fields copied as they are from pydantic's reading (`escalation` becomes a record)."""
 
 
 @cache

@@ -23,6 +23,7 @@ from compiler.parse import parse
 from compiler.source import SourceError
 
 from .conftest import REPO
+from .test_emit import json_values
 
 RECORDS = [
     records.Span,
@@ -77,18 +78,8 @@ def test_a_records_data_validates_as_its_model_and_dumps_the_same() -> None:
     assert records.diagnostic_from_data(dumped) == diagnostic
 
 
-scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text()
-json_values = st.recursive(
-    scalars,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=20,
-)
-
-
 @settings(max_examples=300, derandomize=True, database=None)
-@given(json_values | st.floats(allow_nan=False) | st.dates())
+@given(json_values | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.dates())
 def test_json_is_written_as_pydantic_core_writes_it(value: Any) -> None:
     # plain data goes through the standard library, the rest through pydantic-core
     assert compact_json(value) == pydantic_core.to_json(value).decode("utf-8")
@@ -193,3 +184,10 @@ def test_an_artifact_is_sealed_the_same_by_either_encoder(monkeypatch: pytest.Mo
     monkeypatch.setattr(emit, "_INDENTED", itertools.count(emit.STANDARD_INDENTED))
     assert emit.seal(data, plain=True) == text  # pydantic-core's
     assert Artifact.model_validate_json(text).model_dump_json(indent=2) + "\n" == text
+
+
+def test_front_matter_is_one_list_of_fields_for_both_readings() -> None:
+    """The plain reading (`RunbookMeta`) and pydantic's (`_meta_model`) know the same fields,
+    so a field added to one is never silently dropped by the other."""
+    plain = [f.name for f in dataclasses.fields(frontmatter.RunbookMeta)]
+    assert plain == list(frontmatter._meta_model().model_fields)

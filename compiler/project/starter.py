@@ -19,7 +19,11 @@ from pathlib import Path
 from compiler.extract.heuristic import extract
 from compiler.parse import SourceError, decode_source, parse
 from compiler.pipeline import SourceFile
-from compiler.text.effect_words import DESTRUCTIVE_VERBS, alternation
+from compiler.text.effect_words import (
+    DESTRUCTIVE_VERBS,
+    PROGRAMS_WITH_SUBCOMMANDS,
+    alternation,
+)
 from compiler.text.shell import split_pipeline
 
 Effect = str
@@ -42,13 +46,6 @@ _DESTRUCTIVE_WORDS = re.compile(
         DESTRUCTIVE_VERBS | {"del", "rm", "rmi", "prune", "compact", "reset", "mask", "format"}
     )
 )
-
-PROGRAMS_WITH_SUBCOMMANDS = _words(
-    "kubectl oc helm docker podman crictl systemctl etcdctl git aws gcloud az virtctl ceph rbd "
-    "rados amtool promtool vault consul nomad terraform redis-cli rabbitmqctl nodetool "
-    "gh argocd flux istioctl velero mc"
-)
-"""Programs whose first word picks what they do: one tool per subcommand."""
 
 READ_PROGRAMS = _words(
     "curl wget dig nslookup host ping traceroute mtr ss netstat ip ifconfig df du free uptime "

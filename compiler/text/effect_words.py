@@ -3,9 +3,8 @@
 One list per word family, shared by every stage that reads effects: binding (a command's
 sub-command words, an instruction's verbs), console code (a method's name), the extractor (a
 lead-in's change that its commands do not make), RB108 (a change with no tool) and `init`'s
-starter registry. Each reader derives its own pattern or set from these lists; where a reader
-takes fewer or more words than a family, it says which beside its derivation (that is drift
-kept on purpose so that output stays the same, not a choice: a follow-up for the lead).
+starter registry. Each reader derives its own pattern or set from these lists, adding only
+words of its own kind (a console method's `rmtree`, a short form such as `del`).
 """
 
 from __future__ import annotations
@@ -87,3 +86,13 @@ def stem(verb: str) -> str:
     if not rest and first.endswith("e"):
         return first[:-1]
     return r"\s+".join([first, *rest])
+
+
+PROGRAMS_WITH_SUBCOMMANDS = frozenset(
+    {"kubectl", "oc", "helm", "docker", "podman", "crictl", "systemctl", "etcdctl", "git", "aws",
+     "gcloud", "az", "virtctl", "ceph", "rbd", "rados", "amtool", "promtool", "vault", "consul",
+     "nomad", "terraform", "redis-cli", "rabbitmqctl", "nodetool", "gh", "argocd", "flux",
+     "istioctl", "velero", "mc"}
+)  # fmt: skip
+"""Programs whose first word picks what they do (`kubectl delete`, `aws rds ...`): one tool per
+sub-command in a starter registry, and what a team's own wrapper most often runs."""
