@@ -160,6 +160,9 @@ def test_render_command_follows_the_registry_template(runbook: CompiledRunbook) 
 def test_fill_arguments_leaves_unknown_inputs_to_the_agent(runbook: CompiledRunbook) -> None:
     rsh = runbook.entry
     assert fill_arguments(rsh, {"ETCD_POD": "etcd-master-1"})["target"] == "etcd-master-1"
+    # keyed as the guard keys inputs: `etcd-pod` and `etcdPod` are the input `$ETCD_POD` too
+    assert fill_arguments(rsh, {"etcd-pod": "etcd-master-2"})["target"] == "etcd-master-2"
+    assert fill_arguments(rsh, {"etcdPod": "etcd-master-3"})["target"] == "etcd-master-3"
     assert "target" not in fill_arguments(rsh, {})
 
 

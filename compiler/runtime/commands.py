@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from compiler.models import Step
-from compiler.placeholders import PLACEHOLDER, SUBSTITUTION, placeholder_name
+from compiler.placeholders import PLACEHOLDER, SUBSTITUTION, input_key, placeholder_name
 from compiler.registry import Pattern, Registry, Tool
 
 
@@ -21,7 +21,8 @@ class RenderError(ValueError):
 
 
 def _inputs(inputs: Mapping[str, Any]) -> dict[str, str]:
-    return {name.lower(): str(value) for name, value in inputs.items()}
+    """The run's inputs by `input_key`, as the guard keys them (`ETCD_POD` is `etcd-pod`)."""
+    return {input_key(name): str(value) for name, value in inputs.items()}
 
 
 def missing_inputs(step: Step, inputs: Mapping[str, Any]) -> list[str]:
@@ -29,7 +30,7 @@ def missing_inputs(step: Step, inputs: Mapping[str, Any]) -> list[str]:
     given = _inputs(inputs)
     written = step.tool.args.values() if step.tool else ()
     names = (placeholder_name(m) for value in written for m in PLACEHOLDER.finditer(value))
-    return sorted({name for name in names if name not in given})
+    return sorted({name for name in names if input_key(name) not in given})
 
 
 def fill_arguments(step: Step, inputs: Mapping[str, Any]) -> dict[str, str]:
@@ -40,9 +41,9 @@ def fill_arguments(step: Step, inputs: Mapping[str, Any]) -> dict[str, str]:
     filled: dict[str, str] = {}
     for name, written in (step.tool.args if step.tool else {}).items():
         names = [placeholder_name(m) for m in PLACEHOLDER.finditer(written)]
-        if written == SUBSTITUTION or any(n not in given for n in names):
+        if written == SUBSTITUTION or any(input_key(n) not in given for n in names):
             continue
-        filled[name] = PLACEHOLDER.sub(lambda m: given[placeholder_name(m)], written)
+        filled[name] = PLACEHOLDER.sub(lambda m: given[input_key(placeholder_name(m))], written)
     return filled
 
 
