@@ -106,14 +106,22 @@ def _escalation(value: Any) -> Escalation | None:
     return Escalation(after=value.get("after"), role=value["role"])
 
 
-def _inputs(value: Any) -> dict[str, dict[str, Any]]:
-    """`inputs:` as pydantic reads it (`_MetaModel._inputs`, then a mapping of mappings)."""
-    if type(value) is list:
+def _declared_inputs(value: Any) -> Any:
+    """`inputs: {x: null}` and `inputs: [x, y]` both declare string inputs; anything else is
+    left as it is (for pydantic to refuse). Both readings of front matter use it."""
+    if isinstance(value, list):
         return {str(name): {"type": "string"} for name in value}
-    if type(value) is not dict:
+    if isinstance(value, dict):
+        return {str(k): v if isinstance(v, dict) else {"type": "string"} for k, v in value.items()}
+    return value
+
+
+def _inputs(value: Any) -> dict[str, dict[str, Any]]:
+    """`inputs:` as pydantic reads it (`_declared_inputs`, then a mapping of mappings)."""
+    if type(value) not in (list, dict):
         raise _NeedsPydanticError
-    read = {str(k): dict(v) if type(v) is dict else {"type": "string"} for k, v in value.items()}
-    if not all(type(k) is str for v in read.values() for k in v):
+    read = {name: dict(spec) for name, spec in _declared_inputs(value).items()}
+    if not all(type(k) is str for spec in read.values() for k in spec):
         raise _NeedsPydanticError
     return read
 
@@ -171,15 +179,7 @@ def _meta_model() -> type[BaseModel]:
         @field_validator("inputs", mode="before")
         @classmethod
         def _inputs(cls, value: Any) -> Any:
-            """`inputs: {x: null}` and `inputs: [x, y]` both declare string inputs."""
-            if isinstance(value, list):
-                return {str(name): {"type": "string"} for name in value}
-            if isinstance(value, dict):
-                return {
-                    str(k): v if isinstance(v, dict) else {"type": "string"}
-                    for k, v in value.items()
-                }
-            return value
+            return _declared_inputs(value)
 
     return _MetaModel
 
