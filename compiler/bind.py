@@ -348,10 +348,13 @@ def _behind_unknown_program(registry: Registry, argv: list[str]) -> list[list[st
     that names a known program (`gds-cli aws prod-admin aws rds delete-db-instance ...`
     runs `aws rds delete-db-instance ...`), and each quoted word of several words
     (`knife ssh 'role:db' 'sudo rm -rf /var/opt/data'`). A team's own wrapper needs no `--`."""
-    known = registry.programs | _WRAPPED_CLIS
-    if not argv or argv[0] in known:
+
+    def known(word: str) -> bool:
+        return word in registry.programs or word in _WRAPPED_CLIS
+
+    if not argv or known(argv[0]):
         return []
-    runs = [argv[index:] for index in range(1, len(argv)) if argv[index] in known]
+    runs = [argv[index:] for index in range(1, len(argv)) if known(argv[index])]
     return runs + [run for word in argv[1:] if " " in word.strip() for run in shell_commands(word)]
 
 
