@@ -515,11 +515,17 @@ _DETERMINES = re.compile(
 """A step that finds out the answer a decision after it takes: its outcome decides it."""
 
 
-def _given_as_example(lines: tuple[str, ...], span: Span, condition: str) -> bool:
-    """Whether the decision's condition follows "for example" / "e.g." on its line."""
+def _illustrative(before: str, condition: str) -> bool:
+    """Whether a condition only illustrates (it follows "for example" / "e.g." in the 20
+    characters `before` it) or predicts ("there will be a lot of noise"): nothing hangs on it."""
+    return bool(_EXAMPLE_OF.search(before[-20:]) or _PREDICTED.search(condition))
+
+
+def _before_on_line(lines: tuple[str, ...], span: Span, condition: str) -> str:
+    """The text before a decision's condition on its line ("" when it is not found there)."""
     line = lines[span.line - 1] if span.line <= len(lines) else ""
     column = line.find(condition[:30])
-    return column > 0 and _EXAMPLE_OF.search(line[max(0, column - 20) : column]) is not None
+    return line[:column] if column > 0 else ""
 
 
 _CLAUSE_REST = re.compile(r"(?:(?!\bthen\b)[^.;:!?,]){0,100}", re.IGNORECASE)
@@ -555,7 +561,7 @@ def _undecided_decisions(
             continue
         if _bare_question(context, step):
             continue  # "Does it provide enough detail?": an assessment, nothing gated on it
-        if _given_as_example(lines, step.source, open_[0]) or _PREDICTED.search(open_[0]):
+        if _illustrative(_before_on_line(lines, step.source, open_[0]), open_[0]):
             continue  # "... for example when a new page has had no time to rise"
         condition = " ".join(open_[0].split())
         span = step.source
@@ -794,8 +800,8 @@ def _illustrates(hit: Hit) -> bool:
     """Whether a condition only illustrates ("... for example when a new page has not risen
     yet") or predicts ("if there's a major outage there will be a lot of noise"): no decision
     hangs on it."""
-    before = hit.passage.text[max(0, hit.match.start() - 20) : hit.match.start()]
-    if _EXAMPLE_OF.search(before) or _PREDICTED.search(hit.match.group(0)):
+    start = hit.match.start()
+    if _illustrative(hit.passage.text[max(0, start - 20) : start], hit.match.group(0)):
         return True
     return _PREDICTION.match(hit.passage.text, hit.match.end()) is not None
 
