@@ -15,6 +15,7 @@ from compiler.runtime import (
     AuditLog,
     CompiledRunbook,
     Executor,
+    InputError,
     RunbookSession,
     SubprocessExecutor,
     dry_run,
@@ -81,7 +82,7 @@ def serve_artifacts(
     for runbook in runbooks:
         try:
             session(runbook)  # fail now, not at the first call, on a bad profile or input
-        except ValueError as error:  # an input no command may take (`--all`)
+        except InputError as error:  # an input no command may take (`--all`)
             raise WorkspaceError(f"--input: {error}") from None
     mode = f"executing (timeout {timeout:g}s)" if execute else "dry run"
     ids = ", ".join(runbook.id for runbook in runbooks)

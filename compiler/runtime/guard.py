@@ -47,6 +47,11 @@ class RunbookFinishedError(GuardError):
     """The walk already reached the end step."""
 
 
+class InputError(ValueError):
+    """A run input the runbook does not declare, or a value no command may take as one value
+    (`--all`, several words, empty, a control character)."""
+
+
 @dataclass(frozen=True)
 class ToolCall:
     """A tool call proposed by the agent: a registry or function name, its arguments (a dict
@@ -359,14 +364,14 @@ def _inputs(runbook: CompiledRunbook, inputs: Mapping[str, Any]) -> dict[str, st
     declared: dict[str, str | None] = dict.fromkeys(map(input_key, runbook.artifact.inputs))
     unknown = sorted(name for name in inputs if input_key(name) not in declared)
     if unknown:
-        raise ValueError(f"runbook {runbook.id!r} declares no inputs {unknown}")
+        raise InputError(f"runbook {runbook.id!r} declares no inputs {unknown}")
     given = {input_key(name): str(value) for name, value in inputs.items()}
     for name, value in given.items():
         # Inputs often come from alert labels: an option there is an injection, not a value,
         # and several words become several argv words in a star capture (`{names*}`).
         problem = _not_one_value(value)
         if problem:
-            raise ValueError(
+            raise InputError(
                 f"input {name!r} = {value!r} {problem}; a command would split it, read it as "
                 "an option or hide it"
             )
