@@ -139,15 +139,22 @@ _CHECK_THEN_DESTROY = re.compile(
 looked at; these do not)."""
 
 
+_CODE_WITH_MARKS = re.compile(r"`[^`\n]*[^\w`\n][^`\n]*`")
+"""Inline code holding more than one word (a file `/tmp/keys-to-delete.txt`, a command): the
+sentence's commands are read as commands (`_asked_inline_code`), and a name is no verb; a lone
+word in code (a button, `Delete`) is still read."""
+
+
 def prose_effect(draft: DraftStep) -> Effect | None:
     """The effect an instruction's words name: destructive verbs for actions, and for checks
     only a destructive verb told to the reader beside the look ("find and terminate"); never
     for decisions, whose words describe what is looked at."""
     if draft.kind == "decision" or draft.command is not None:
         return None
+    words = _CODE_WITH_MARKS.sub("`code`", draft.text)  # its words, not a file's or command's
     if draft.kind == "check":
-        return "destructive" if _CHECK_THEN_DESTROY.search(draft.text) else None
-    if _PROSE_DESTRUCTIVE.search(draft.text):
+        return "destructive" if _CHECK_THEN_DESTROY.search(words) else None
+    if _PROSE_DESTRUCTIVE.search(words):
         return "destructive"
     inline = [_inline_effect(code) for code in _asked_inline_code(draft)]
     return "destructive" if "destructive" in inline else None
