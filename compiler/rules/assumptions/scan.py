@@ -234,6 +234,41 @@ def _with_model_flags(
 
 
 _ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
+_LEADING_CONDITION = re.compile(
+    r"^\W*(?:if|when|whenever|once|unless|as\s+soon\s+as|in\s+case)\b[^,;:]*,\s*(?:then\s+)?",
+    re.IGNORECASE,
+)
+"""A condition before the main clause ("If it is ok from your side, then ..."): a word there
+that only addresses the reader ("your side") does not make what follows an instruction; the
+reader as its subject ("If you are growing close to the quota, ...") does: a case of theirs."""
+_READER_SUBJECT = re.compile(r"\byou\b", re.IGNORECASE)
+_EXPECTED = re.compile(
+    r"(?P<subject>\b(?:it|they|this|that|these|those)|\b(?:the|a|an|its|their|each|every|any|this"
+    r"|that|these|those)\s+(?:[\w.-]+\s+){0,3}?[\w.-]+|`[^`\n]+`)\s+should\s+"
+    r"(?:(?:also|now|then|eventually|soon|automatically|still|always|never|not|only)\s+)*+"
+    r"(?!(?:be|have|get)\b)[a-z]+",
+    re.IGNORECASE,
+)
+"""What a thing should do: an expectation ("the geo postgres should switch to streaming",
+"`idx_tup_read` should increase over time"), not an instruction to the reader ("the pod
+should be restarted" is one, in the passive; so is a person's duty, and anything that "must")."""
+def _addressed(sentence: str) -> bool:
+    """Whether a sentence's main clause addresses the reader: "you", "please", "make sure",
+    "must", or a "should" that is no thing's expected behaviour."""
+    condition = _LEADING_CONDITION.match(sentence)
+    if condition and _READER_SUBJECT.search(sentence, 0, condition.end()):
+        return True
+    main = sentence[condition.end() :] if condition else sentence
+    expected = [
+        found.span()
+        for found in _EXPECTED.finditer(main)
+        if not _PERSON.search(found.group("subject"))
+    ]
+    return any(
+        not any(start <= word.start() < end for start, end in expected)
+        for word in _ADDRESSED.finditer(main)
+    )
+
 
 
 _BARE_IMPERATIVE = re.compile(
@@ -289,11 +324,11 @@ def _instructs(sentence: str) -> bool:
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
-    if _GERUND_FIRST.match(sentence) and not _ADDRESSED.search(sentence):
+    if _GERUND_FIRST.match(sentence) and not _addressed(sentence):
         return False  # "Drafting messages when needed, ...": a duty named, not an instruction
-    if _NOUN_SUBJECT.match(sentence) and not _ADDRESSED.search(sentence):
+    if _NOUN_SUBJECT.match(sentence) and not _addressed(sentence):
         return False  # "Silence usually means everyone is working": a verb-shaped noun
-    if is_instruction(sentence) or _ADDRESSED.search(sentence):
+    if is_instruction(sentence) or _addressed(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
     adverb = _LEAD_ADVERB.match(sentence)  # "Occasionally check on the progress"
@@ -315,6 +350,21 @@ _PEOPLE_SUBJECT = re.compile(
     rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
     re.IGNORECASE,
 )
+_PERSON = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z][a-z]+[^su\Wi]s\b")
+"""A first word in the third person ("Triggers", "Runs", not "Press", "Focus"): a description."""
+
+
+_PEOPLE_SUBJECT = re.compile(
+    rf"^(?:he\s+or\s+she|he|she|they)$|^(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+)?"
+    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
+    re.IGNORECASE,
+)
+
+_PERSON = re.compile(
+    rf"{_PEOPLE_SUBJECT.pattern}|\b(?:author|reviewer|user|requester|customer|submitter)s?$",
+    re.IGNORECASE,
+)
+"""A person as the subject of a duty ("the author must dismiss the review")."""
 
 
 _CHANNEL = re.compile(
