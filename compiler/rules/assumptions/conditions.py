@@ -20,6 +20,7 @@ from compiler.rules.assumptions.scan import (
     _one_per_line,
     _scan,
     _with_model_flags,
+    expectation,
 )
 from compiler.rules.regions import Passage, at_word_start
 from compiler.text.actors import defined_roles, initials
@@ -36,6 +37,7 @@ from compiler.text.conditions import (
     precaution,
     undecided,
 )
+from compiler.text.sentences import sentences
 
 _ADVISABLE = (
     r"(?:(?:seems?|looks?|is|are|feels?)\s+(?:wise|prudent|advisable|worthwhile|worth\s+it"
@@ -85,7 +87,7 @@ _VAGUE = (
     # logs") leaves nothing risky to the reader.
     r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
     r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
-    rf"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:use|run|{_LOOKS})\b)"
+    rf"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!\[?(?:use|run|{_LOOKS})\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
     rf"|\bconsider\s+\[?(?!{_LOOKING}|during|nothing|something|anything"
     r"|everything|morning|evening|thing)[a-z]+ing\b"
@@ -104,7 +106,7 @@ _VAGUE = (
     r"|\bif\s+you\s+(?:see|deem|judge|consider)\s+(?:it\s+)?(?:fit|wise|prudent|best|worthwhile)\b"
     # a hedged suggestion to act: "it may be worth restarting", "might be wise to fail over"
     r"|\b(?:might|may|could)\s+(?:also\s+)?be\s+(?:worth(?:while)?|wise|best|prudent|advisable"
-    r"|helpful|useful|a\s+good\s+idea|an\s+idea)\b"
+    rf"|helpful|useful|a\s+good\s+idea|an\s+idea)\b(?!\s+(?:to\s+)?\[?(?:{_LOOKS}|{_LOOKING})\b)"
     # the decision itself handed over: "it is up to you" ("decide whether X" is a decision
     # step, judged by its condition like any other)
     r"|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
@@ -219,6 +221,9 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
+        if _qualifies_a_look(hit):
+            excused.add(hit.span.line)  # nor is a decision on them the reader's risk
+            continue  # "Monitor the nodes as necessary": a hedged look
         if _not_a_judgement(hit):
             excused.add(hit.span.line)  # nor is a decision on them a judgement
             continue  # "Fill in `<id>` as appropriate", "so you can swap it if needed"
@@ -319,6 +324,25 @@ def _someone_elses(hit: Hit) -> bool:
     if last is None:
         return False
     return last.group("subject").lower() not in ("you", "we")
+
+
+_POSTPOSED = re.compile(r"^(?:as|if|when|whenever|where)\b", re.IGNORECASE)
+_CLAUSE_OPEN = re.compile(r".*(?:[,;:(]|\band\b)\s*|\W*(?:\d+[.)]\s+)?", re.IGNORECASE | re.DOTALL)
+_LOOK_CLAUSE = re.compile(
+    r"(?:(?:then|also|please|you\s+(?:should|can|could|may|might)|(?:you\s+)?(?:should|must))\s+)*"
+    rf"(?:{_LOOKS})\b",
+    re.IGNORECASE,
+)
+
+
+def _qualifies_a_look(hit: Hit) -> bool:
+    """Whether vague words after a clause qualify a look ("Monitor the nodes as necessary",
+    "you should explore as necessary"): a hedged look leaves nothing risky to the reader."""
+    if not _POSTPOSED.match(hit.words):
+        return False
+    start = hit.passage.sentence_at(hit.start).start
+    opening = _CLAUSE_OPEN.match(hit.passage.text, start, hit.start)
+    return _LOOK_CLAUSE.match(hit.passage.text, opening.end() if opening else start) is not None
 
 
 _RELATIVE = re.compile(r"\b(?:who|which|that)\s+$", re.IGNORECASE)
@@ -576,6 +600,8 @@ def _undecided_decisions(
                 break
         if not undecided([as_written]):
             continue  # the source decides it: "once you are confident (via forensic analysis)"
+        if _expected_then(context, span, open_[0]):
+            continue  # "Once the lag is near zero, the geo postgres should switch to ...": told
         code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
         yield Finding(
             code,
@@ -587,6 +613,25 @@ def _undecided_decisions(
             condition,
             step.id,
         )
+
+
+def _expected_then(context: CheckContext, span: Span, condition: str) -> bool:
+    """Whether the sentence that holds a decision's condition says what a thing then does
+    ("Once the lag is near zero, the geo postgres should switch to streaming"): nothing is
+    asked of the reader on it."""
+    words = " ".join(condition.split())[:30]
+    for passage in context.passages:
+        block = passage.block.span
+        if not block.line <= span.line <= block.end_line:
+            continue
+        text = " ".join(passage.text.split())
+        offset = text.find(words)
+        if offset >= 0:
+            return any(
+                sentence.start <= offset < sentence.end and expectation(sentence.text)
+                for sentence in sentences(text)
+            )
+    return False
 
 
 @rule(

@@ -252,6 +252,23 @@ _EXPECTED = re.compile(
 """What a thing should do: an expectation ("the geo postgres should switch to streaming",
 "`idx_tup_read` should increase over time"), not an instruction to the reader ("the pod
 should be restarted" is one, in the passive; so is a person's duty, and anything that "must")."""
+
+
+def expectation(sentence: str) -> bool:
+    """Whether a sentence's main clause is what a thing should do ("Once the lag is near zero,
+    the geo postgres should switch to streaming") and nothing in it addresses the reader: it
+    tells the reader what to expect."""
+    condition = _LEADING_CONDITION.match(sentence)
+    main = sentence[condition.end() :] if condition else _LIST_MARK.sub("", sentence, count=1)
+    found = _EXPECTED.match(main)
+    if found is None or _PERSON.search(found.group("subject")):
+        return False
+    return not _addressed(sentence)  # "..., and if not you can recreate it": asks that
+
+
+_LIST_MARK = re.compile(r"^\W*(?:\d+[.)]\s+)?")
+
+
 def _addressed(sentence: str) -> bool:
     """Whether a sentence's main clause addresses the reader: "you", "please", "make sure",
     "must", or a "should" that is no thing's expected behaviour."""
@@ -268,7 +285,6 @@ def _addressed(sentence: str) -> bool:
         not any(start <= word.start() < end for start, end in expected)
         for word in _ADDRESSED.finditer(main)
     )
-
 
 
 _BARE_IMPERATIVE = re.compile(
@@ -324,6 +340,8 @@ def _instructs(sentence: str) -> bool:
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
+    if expectation(sentence):
+        return False  # "Once it is done, the job should switch to ...": what to expect
     if _GERUND_FIRST.match(sentence) and not _addressed(sentence):
         return False  # "Drafting messages when needed, ...": a duty named, not an instruction
     if _NOUN_SUBJECT.match(sentence) and not _addressed(sentence):

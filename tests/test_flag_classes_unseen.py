@@ -1,0 +1,90 @@
+"""Session 9 (issue 16): flag classes read from a random sample of diagnostics on unseen
+runbooks (not from tuned misses), named in LABELLING.md's words. Each is written here in other
+words than the page it came from, with a look-alike that must stay flagged (or unflagged)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_precision import Compile, flags
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # what a thing should do is an expectation, not an instruction
+        (
+            "# Sync\n\nOnce the backlog is small, the indexer should switch to incremental mode.\n",
+            "RB102",
+            0,
+        ),
+        (
+            "# Cron\n\nThe nightly job should pick up the new key and reload the usual config.\n",
+            "RB104",
+            0,
+        ),
+        # a duty, the reader's or a person's, still instructs
+        (
+            "# Sync\n\nOnce the backlog is small, you should switch the indexer to incremental.\n",
+            "RB102",
+            1,
+        ),
+        (
+            "# Review\n\nOnce the backlog is small, the author must switch the indexer over.\n",
+            "RB102",
+            1,
+        ),
+        # so does the passive ("should be restarted")
+        (
+            "# Sync\n\nOnce the backlog is small, the indexer should be restarted.\n",
+            "RB102",
+            1,
+        ),
+    ],
+)
+def test_what_a_thing_should_do_is_no_instruction(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "the geo postgres should switch to streaming replication" says what the system will do:
+    a condition or reference in it asks nothing of the reader."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "your" only in the condition; the main clause is a conclusion
+        ("# Check\n\nIf the page looks fine from your laptop, the fault is in the CDN.\n", 0),
+        # the reader as the condition's subject: their own case
+        ("# Check\n\nIf you see a lot of timeouts from the API, it is time for a failover.\n", 1),
+        # an instruction in the main clause
+        ("# Check\n\nIf the page looks fine from your laptop, purge the CDN cache.\n", 1),
+    ],
+)
+def test_an_address_in_the_condition_alone_asks_nothing(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """ "If it is ok from your side, then it can be only network failure": "your" sits in the
+    condition; the sentence concludes, it does not instruct."""
+    assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a hedged look, whatever the hedge
+        ("# Queue\n\nIt might be worth scanning the broker logs for rejected frames.\n", 0),
+        ("# Queue\n\nYou may want to [inspect the consumer lag](lag.md) first.\n", 0),
+        ("# Queue\n\nYou might want to drill down into the slowest consumers.\n", 0),
+        ("# Queue\n\n1. Roll out the change\n    * Watch the consumers as necessary\n", 0),
+        ("# Queue\n\nThen you should observe the graphs as needed.\n", 0),
+        # a hedged change is still the reader's decision
+        ("# Queue\n\nIt might be worth restarting the broker.\n", 1),
+        ("# Queue\n\nYou may want to [purge the dead letters](purge.md) first.\n", 1),
+        ("# Queue\n\n1. Roll out the change\n    * Restart the consumers as necessary\n", 1),
+    ],
+)
+def test_a_hedged_look_is_no_flag(compile_text: Compile, body: str, expected: int) -> None:
+    """LABELLING: a hedged look ("you may want to check the logs") is not a flag; the same
+    hedge over a change is."""
+    assert len(flags(compile_text, body, "RB101")) == expected
