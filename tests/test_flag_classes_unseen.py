@@ -88,3 +88,38 @@ def test_a_hedged_look_is_no_flag(compile_text: Compile, body: str, expected: in
     """LABELLING: a hedged look ("you may want to check the logs") is not a flag; the same
     hedge over a change is."""
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the page resolves the reference where it points
+        ("# Rules\n\nTag the change as discussed above before you apply it.\n", 0),
+        ("# Restore\n\nIf you could not use the special procedure below, restore the dump.\n", 0),
+        # a habit, or a reference that points nowhere, is still lore
+        ("# Rules\n\nTag the change as discussed before you apply it.\n", 1),
+        ("# Restore\n\nIf you could not use the special procedure, restore the dump.\n", 1),
+    ],
+)
+def test_a_reference_resolved_where_it_points(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB104: "as discussed above" and "the special procedure above" point at the page itself."""
+    assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the value a change replaced can be read back
+        ("# Keys\n\nIf the token was rotated by mistake, put back the old value.\n", 0),
+        ("# Keys\n\nIf the deploy broke logins, restore the old proxy settings.\n", 0),
+        # an old way of working is lore
+        ("# Keys\n\nIf the deploy broke logins, use the old script.\n", 1),
+    ],
+)
+def test_the_value_before_a_change_is_no_lore(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB104: "you may need to retrieve the old value" names the state before the change."""
+    assert len(flags(compile_text, body, "RB104")) == expected
