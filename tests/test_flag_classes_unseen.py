@@ -123,3 +123,29 @@ def test_the_value_before_a_change_is_no_lore(
 ) -> None:
     """RB104: "you may need to retrieve the old value" names the state before the change."""
     assert len(flags(compile_text, body, "RB104")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a notice between the instruction and its command
+        (
+            "# Fix\n\n1. Purge the stale workers on the hosts:\n\n"
+            "    > **Notice:** this also purges workers started a moment ago.\n\n"
+            "    ```bash\n    $ sudo su\n    # /opt/cleanup.sh --stale\n    ```\n",
+            0,
+        ),
+        # a notice and no command after it
+        (
+            "# Fix\n\n1. Purge the stale workers:\n\n"
+            "    > **Notice:** this also purges workers started a moment ago.\n\n"
+            "1. Tell the team.\n",
+            1,
+        ),
+    ],
+)
+def test_a_notice_between_an_instruction_and_its_command(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: the command after "> **Notice:** ..." is still the one the instruction runs."""
+    assert len(flags(compile_text, body, "RB108")) == expected

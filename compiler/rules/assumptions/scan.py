@@ -152,7 +152,7 @@ def _scan(
 
 _QUOTED = re.compile(r"^\s*>")
 _ADMONITION = re.compile(
-    r"^\W*(?:\[!\w+\]|(?:note|warning|important|tip|caution|danger|info|hint|attention)\b)",
+    r"^\W*(?:\[!\w+\]|(?:note|notice|warning|important|tip|caution|danger|info|hint|attention)\b)",
     re.IGNORECASE,
 )
 _SPEECH = re.compile(
@@ -449,8 +449,10 @@ def _stem(word: str) -> str:
 
 def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a code block with something in it besides comments comes right after the
-    passage (it says how; "# TODO: Command needed" does not)."""
+    passage, or after one notice under it (it says how; "# TODO: Command needed" does not)."""
     after = block_after(blocks, passage.block.span.end_line)
+    if after is not None and after.kind == "paragraph" and _ADMONITION.match(after.text):
+        after = block_after(blocks, after.span.end_line)  # "> **Notice:** ..." between them
     return (
         after is not None
         and after.kind == "code"
