@@ -149,3 +149,19 @@ def test_a_notice_between_an_instruction_and_its_command(
 ) -> None:
     """RB108: the command after "> **Notice:** ..." is still the one the instruction runs."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the program is the verb: ssh names the tool
+        ("# Logs\n\n1. ssh into the relay host and read `/var/log/relay.log`.\n", 0),
+        ("# Logs\n\n1. SSH to one of the relay nodes.\n", 0),
+        # logging in names no tool
+        ("# Logs\n\n1. Log in to the relay host.\n", 1),
+    ],
+)
+def test_ssh_names_its_tool(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "ssh into the chef server" says how (`ssh HOST`); "log in to the bastion" does
+    not (LABELLING)."""
+    assert len(flags(compile_text, body, "RB108")) == expected
