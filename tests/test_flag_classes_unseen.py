@@ -165,3 +165,21 @@ def test_ssh_names_its_tool(compile_text: Compile, body: str, expected: int) -> 
     """RB108: "ssh into the chef server" says how (`ssh HOST`); "log in to the bastion" does
     not (LABELLING)."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # what the command will do, "your" or not
+        ("# Setup\n\n`make user` will create your login if needed and rotate the key.\n", 0),
+        # the reader is asked something in the same sentence
+        ("# Setup\n\n`make user` will fail, so you must rotate the key if needed.\n", 1),
+        ("# Setup\n\nRun `make user`, and rotate your key if needed.\n", 1),
+    ],
+)
+def test_what_a_command_will_do_is_no_instruction(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """ "This will create your user account if necessary and reset the password": what the
+    command does, not a decision or a change left to the reader."""
+    assert len(flags(compile_text, body, "RB101")) == expected

@@ -244,14 +244,15 @@ reader as its subject ("If you are growing close to the quota, ...") does: a cas
 _READER_SUBJECT = re.compile(r"\byou\b", re.IGNORECASE)
 _EXPECTED = re.compile(
     r"(?P<subject>\b(?:it|they|this|that|these|those)|\b(?:the|a|an|its|their|each|every|any|this"
-    r"|that|these|those)\s+(?:[\w.-]+\s+){0,3}?[\w.-]+|`[^`\n]+`)\s+should\s+"
+    r"|that|these|those)\s+(?:[\w.-]+\s+){0,3}?[\w.-]+|`[^`\n]+`)\s+(?:should|will|would)\s+"
     r"(?:(?:also|now|then|eventually|soon|automatically|still|always|never|not|only)\s+)*+"
     r"(?!(?:be|have|get)\b)[a-z]+",
     re.IGNORECASE,
 )
-"""What a thing should do: an expectation ("the geo postgres should switch to streaming",
-"`idx_tup_read` should increase over time"), not an instruction to the reader ("the pod
-should be restarted" is one, in the passive; so is a person's duty, and anything that "must")."""
+"""What a thing should or will do: an expectation ("the geo postgres should switch to
+streaming", "`idx_tup_read` should increase over time", "This will start draining the
+runner"), not an instruction to the reader ("the pod should be restarted" is one, in the
+passive; so is a person's duty, and anything that "must")."""
 
 
 def expectation(sentence: str) -> bool:
@@ -263,15 +264,16 @@ def expectation(sentence: str) -> bool:
     found = _EXPECTED.match(main)
     if found is None or _PERSON.search(found.group("subject")):
         return False
-    return not _addressed(sentence)  # "..., and if not you can recreate it": asks that
+    return not _addressed(sentence, owner=False)  # "..., if not you can recreate it": asks
 
 
-_LIST_MARK = re.compile(r"^\W*(?:\d+[.)]\s+)?")
+_LIST_MARK = re.compile(r"^[-*+\s]*(?:\d+[.)]\s+)?")
 
 
-def _addressed(sentence: str) -> bool:
+def _addressed(sentence: str, owner: bool = True) -> bool:
     """Whether a sentence's main clause addresses the reader: "you", "please", "make sure",
-    "must", or a "should" that is no thing's expected behaviour."""
+    "must", or a "should" that is no thing's expected behaviour; with `owner` false, "your"
+    alone does not ("This will create your user account" says what a command does)."""
     condition = _LEADING_CONDITION.match(sentence)
     if condition and _READER_SUBJECT.search(sentence, 0, condition.end()):
         return True
@@ -284,6 +286,7 @@ def _addressed(sentence: str) -> bool:
     return any(
         not any(start <= word.start() < end for start, end in expected)
         for word in _ADDRESSED.finditer(main)
+        if owner or word.group(0).lower() != "your"
     )
 
 
