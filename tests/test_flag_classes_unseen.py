@@ -183,3 +183,32 @@ def test_what_a_command_will_do_is_no_instruction(
     """ "This will create your user account if necessary and reset the password": what the
     command does, not a decision or a change left to the reader."""
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a naming pattern in a description: nothing to fill in
+        ("# Store\n\nNightly dumps are written to `s3://dumps/<cluster>-<date>.tar`.\n", 0),
+        ("# Store\n\nThe worker logs a line like `queue drained: <count>` when it is done.\n", 0),
+        # the same pattern, later in a command: flagged once, on its first line
+        (
+            "# Store\n\nNightly dumps are written to `s3://dumps/<cluster>.tar`.\n\n"
+            "1. Fetch one with `aws s3 cp s3://dumps/<cluster>.tar .`\n",
+            1,
+        ),
+        # a command a label or a verb of use introduces is run, whatever the sentence
+        ("# Store\n\n1. On the relay: `psql -h <relay-host> -d dumps`\n", 1),
+        ("# Store\n\n1. Health of the relay (usually with `service <unit> status`)\n", 1),
+    ],
+)
+def test_a_placeholder_only_described_is_no_value_to_fill(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB107: "These backups are placed in `...backup.<unix timestamp>.xbstream`" names how
+    files are called; the reader invents nothing. A placeholder also used in an instruction is
+    flagged once, on its first line (LABELLING)."""
+    found = flags(compile_text, body, "RB107")
+    assert len(found) == expected
+    if expected:
+        assert found[0][0] == 3  # its first line
