@@ -212,3 +212,19 @@ def test_a_placeholder_only_described_is_no_value_to_fill(
     assert len(found) == expected
     if expected:
         assert found[0][0] == 3  # its first line
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a placeholder that says its default says what goes there
+        ("# Drop\n\n```\nrelay purge --queue <queue-defaults-to-inbox>\n```\n", 0),
+        ("# Drop\n\n```\nrelay purge --queue <queue, default: inbox>\n```\n", 0),
+        # one that does not
+        ("# Drop\n\n```\nrelay purge --queue <queue-name>\n```\n", 1),
+        ("# Drop\n\n```\nrelay purge --queue <defaultqueue>\n```\n", 1),
+    ],
+)
+def test_a_placeholder_with_its_default(compile_text: Compile, body: str, expected: int) -> None:
+    """RB107: `<branch-name-defaults-to-main>` says how to fill it (LABELLING)."""
+    assert len(flags(compile_text, body, "RB107")) == expected

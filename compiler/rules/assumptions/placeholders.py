@@ -172,8 +172,12 @@ def _described(context: CheckContext) -> set[str]:
     return names
 
 
-_EXAMPLE = re.compile(r"\b(?:e\.g\.|for\s+example|such\s+as|like)\s", re.IGNORECASE)
-"""A placeholder that gives its own example: it says what goes there."""
+_EXAMPLE = re.compile(
+    r"\b(?:e\.g\.|for\s+example|such\s+as|like)\s|(?<![a-z])defaults?(?:[\s_-]+to)?[\s_:=-]+\w",
+    re.IGNORECASE,
+)
+"""A placeholder that gives its own example or default ("<branch-defaults-to-main>"): it
+says what goes there."""
 _NAME_WORDS = re.compile(r"[a-z0-9]+")
 _FILLERS = frozenset({"your", "my", "the", "a", "an", "new", "old", "some", "example"})
 
