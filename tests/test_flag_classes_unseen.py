@@ -228,3 +228,27 @@ def test_a_placeholder_only_described_is_no_value_to_fill(
 def test_a_placeholder_with_its_default(compile_text: Compile, body: str, expected: int) -> None:
     """RB107: `<branch-name-defaults-to-main>` says how to fill it (LABELLING)."""
     assert len(flags(compile_text, body, "RB107")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the case the next sentence refers back to is judged with no measure
+        (
+            "# Drain\n\nThe drain sometimes gets stuck on the ingress pods. If that happens,\n"
+            "evicting them by hand usually helps:\n\n```\nkubectl delete pod -l app=ingress\n```\n",
+            1,
+        ),
+        ("# Drain\n\nAt times the queue is backed up. If so, add two consumers with `scale`.\n", 1),
+        # a case with its measure
+        (
+            "# Drain\n\nThe drain can take over 20 minutes. If that happens, delete the pods with"
+            " `kubectl delete pod -l app=ingress`.\n",
+            0,
+        ),
+    ],
+)
+def test_a_judged_case_referred_back_to(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102: "The destroy process often gets stuck ... If that happens, running this ... usually
+    works:" decides on "gets stuck", which nothing measures."""
+    assert len(flags(compile_text, body, "RB102")) == expected

@@ -16,6 +16,7 @@ from compiler.rules.assumptions.scan import (
     _DIRECTOR,
     _PEOPLE_SUBJECT,
     Hit,
+    _code_follows,
     _instructs,
     _one_per_line,
     _scan,
@@ -862,18 +863,32 @@ _VERDICT = re.compile(
 """A verdict on the case as the outcome of a condition ("If activity now appears normal, the
 issue may have resolved itself"): the reader decides on it whether to stop."""
 _REFERS_BACK = re.compile(
-    at_word_start("io", r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"), re.IGNORECASE
+    at_word_start(
+        "iow",
+        r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise"
+        r"|(?:if|when|whenever)\s+(?:that|this|it)\s+(?:happens|occurs|is\s+the\s+case))\b",
+    ),
+    re.IGNORECASE,
 )
 
 
 def _judged_before(context: CheckContext) -> Iterator[Finding]:
     """ "Verify the host is healthy, if not switch to ...": "if not" takes the clause before it
     as its condition, so a judgement there with no measure is RB102."""
-    for hit in _scan(context, _REFERS_BACK, needs=frozenset({"if", "otherwise"})):
+    blocks = context.document.blocks
+    for hit in _scan(
+        context, _REFERS_BACK, needs=frozenset({"if", "otherwise", "when", "whenever"})
+    ):
         start = hit.passage.sentence_at(hit.match.start()).start
+        if not hit.passage.text[start : hit.match.start()].strip(" \t\n*_(") and start > 0:
+            # "It often gets stuck. If that happens, ...": the sentence before is the case
+            start = hit.passage.sentence_at(start - 1).start
         before = hit.passage.text[start : hit.match.start()]
         judgement = JUDGEMENT.search(before)
-        if judgement is None or _decidable(before) or not _instructs(hit.sentence):
+        if judgement is None or _decidable(before):
+            continue
+        lead_in = hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage)
+        if not (_instructs(hit.sentence) or lead_in):
             continue
         span = hit.passage.span(start + judgement.start(), start + judgement.end())
         words = " ".join(judgement.group(0).split())
