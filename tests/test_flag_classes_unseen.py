@@ -252,3 +252,38 @@ def test_a_judged_case_referred_back_to(compile_text: Compile, body: str, expect
     """RB102: "The destroy process often gets stuck ... If that happens, running this ... usually
     works:" decides on "gets stuck", which nothing measures."""
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # who someone else contacts, or what a system is sent, asks the reader nothing
+        ("# Quota\n\nThere is a cap on how many calls we can send to the Billing API.\n", 0),
+        ("# Quota\n\nThe alert tells a storage admin that the pool is nearly full.\n", 0),
+        ("# Quota\n\nThe exporter failed to send metrics to the vendor team.\n", 0),
+        # a contact the reader is told to make, task box or not
+        ("# Quota\n\n1. Ask the storage admins to raise the cap.\n", 1),
+        ("# Quota\n\n- [ ] Work with the billing team to raise the cap.\n", 1),
+    ],
+)
+def test_a_contact_nobody_asks_the_reader_to_make(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB103: "failed to send metrics to Red Hat", "This alert is a warning to let a system
+    admin know" describe; "- [ ] Work with the delivery team" instructs (a task list item)."""
+    assert len(flags(compile_text, body, "RB103")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        ("# Rotate\n\n1. [ ] Stop the relay if necessary\n", "RB101", 1),
+        ("# Rotate\n\n* [x] Wait for the replicas to catch up.\n", "RB106", 1),
+        ("# Rotate\n\n* [ ] The relay stops if necessary\n", "RB101", 0),
+    ],
+)
+def test_a_task_list_item_is_read_without_its_box(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "1. [ ] Stop Chef if necessary" is an instruction; the box is not a word of it."""
+    assert len(flags(compile_text, body, code)) == expected

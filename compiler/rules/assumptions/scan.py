@@ -292,7 +292,7 @@ def _addressed(sentence: str, owner: bool = True) -> bool:
 
 _BARE_IMPERATIVE = re.compile(
     r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Za-z][a-z]+)(?:\s+and\s+[a-z]+)?\s+(?:the|a|an|any|all|every|your|our|its|their|it|them"
-    r"|this|that|these|those|up|down|off|out|back)\b"
+    r"|this|that|these|those|up|down|off|out|back|with\s+\w)\b"
 )
 _NOT_VERBS = frozenset(
     {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
@@ -302,6 +302,10 @@ _NOT_VERBS = frozenset(
      "perhaps", "maybe", "probably", "possibly", "sometimes", "usually", "often", "typically",
      "generally", "otherwise", "here", "now"}
 )  # fmt: skip
+
+
+_CHECKBOX = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?\[[ xX]?\]\s+")
+"""A task list's box before an item ("- [ ] Page the IMOC"): the item is read without it."""
 
 
 _LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A-Z])")
@@ -340,6 +344,7 @@ def _instructs(sentence: str) -> bool:
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
     ("should", "must"). Background and explanation are not instructions, nor is an aside
     ("Note that it defaults to ...") unless what it says instructs."""
+    sentence = _CHECKBOX.sub("", sentence, count=1)  # "- [ ] Work with the delivery team"
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
