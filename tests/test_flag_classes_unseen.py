@@ -287,3 +287,25 @@ def test_a_task_list_item_is_read_without_its_box(
 ) -> None:
     """ "1. [ ] Stop Chef if necessary" is an instruction; the box is not a word of it."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # an illustration, comma or not, decides nothing
+        (
+            "# Edge\n\nFor example, if edge errors are elevated, the fault must be in the CDN.\n",
+            0,
+        ),
+        (
+            "# Edge\n\nFor instance if edge errors are elevated, the fault must be in the CDN.\n",
+            0,
+        ),
+        # a condition the reader acts on
+        ("# Edge\n\nIf there are elevated edge errors, purge the CDN cache with `purge`.\n", 1),
+    ],
+)
+def test_an_illustration_decides_nothing(compile_text: Compile, body: str, expected: int) -> None:
+    """RB102: "For example, if there are elevated CloudFlare errors ... the problem must be
+    inside CloudFlare" illustrates a symptom."""
+    assert len(flags(compile_text, body, "RB102")) == expected

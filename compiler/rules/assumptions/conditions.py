@@ -831,7 +831,7 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
 _ADEQUATE = re.compile(rf"\W*(?:if|when|unless|once)\s+{_ADEQUATE_FOR}", re.IGNORECASE)
 
 
-_EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.,?|such\s+as)\s*$", re.I)
+_EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.|such\s+as),?\s*$", re.I)
 _PREDICTION = re.compile(
     r"[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+(?:will|should)\s+(?:now\s+)?(?:see"
     r"|notice|get)|it\s+will\s+be)\b",
