@@ -270,6 +270,7 @@ def _guarded(
         or (not whole and _CONTENT_CLAUSE.search(head))
         or _HYPOTHETICAL_CLAUSE.search(head)
         or _CONSEQUENCE.search(cond)
+        or _PRECAUTION.match(cond)
     ):
         return [step]
     cond_at = start + trailing.start("cond")
@@ -281,6 +282,11 @@ def _guarded(
         block, "decision", cond, cond_span, condition=" ".join(cond.split()), branch_size=1
     )
     return [decision, replace(step, text=head, span=head_span, kind=_prose_kind(head))]
+
+
+_PRECAUTION = re.compile(r"in\s+case\s+(?!of\b)", re.IGNORECASE)
+"""A trailing "in case" that gives the reason for a precaution ("Save the token in case we need
+to revert"): done either way, no decision ("in case of a failure" is one)."""
 
 
 def _left_to_reader(

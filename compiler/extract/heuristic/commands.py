@@ -116,11 +116,11 @@ SHELL_LANGS = {
 _STRONG_PROMPT = re.compile(
     r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
     r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb\([^)]*\)(?::\d+)+[>*]|\[\d+\]\s*pry\([^)]*\)>|"
-    r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$)\s+"
+    r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$|%(?=\s+[a-z]))\s+"
 )
 """A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
 `postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`, a root debug shell's
-`sh-5.1#`."""
+`sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl get pods`; not curl's `% Total`)."""
 _WEAK_PROMPT = re.compile(r"^[#>]\s+")
 _CONTINUATION_PROMPT = re.compile(
     r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
@@ -435,20 +435,28 @@ def _unprompted(
 
 _PROGRAM_AND_WORD = re.compile(
     r"^(?:sudo\s+)?(?P<program>[a-z][\w.+-]*)\s+"
-    r"(?!(?:to|the|a|an|of|in|on|for|is|are|was|were|not|no|and|or|with|from|at|by|be|has"
+    r"(?:(?!(?:to|the|a|an|of|in|on|for|is|are|was|were|not|no|and|or|with|from|at|by|be|has"
     r"|have|had|can|will|did|does)\b)[a-z][\w:.-]*(?<![:.])(?:\s|$)"
+    r"|(?<!\bsee\s)(?<!\bread\s)(?<!\bcheck\s)(?<!\buse\s)(?<!\bin\s)(?<!\bat\s)"
+    r"(?<!\bfile\s)(?<!\bpath\s)(?<!\berror\s)(?<!\bwarning\s)(?<!\bnote\s)"
+    r"(?P<argument>--?[a-z][\w-]*(?:[=\s]|$)|\.{0,2}/?[\w.-]+/[\w./-]*\.[a-z]{1,4}(?:\s|$)))"
 )
 """A program and its sub-command (`ckan dataset purge NAME`, `ykman fido access change-pin`),
+an option (`gitlab-psql -qtc "SELECT ..."`) or a script's path (`sh scripts/parse.sh -f x`),
 not words of a sentence (`connection to the server refused`)."""
 
 
 def _opens_block(command: CodeLine | None) -> bool:
-    """The first line of an untagged block shaped like a program and its sub-command: nothing
-    ran before it in the block, so it is no output but a command, its program known or not."""
+    """The first line of an untagged block shaped like a program and its sub-command, an
+    option or a script: nothing ran before it in the block, so it is no output but a command,
+    its program known or not."""
     if command is None:
         return False
     found = _PROGRAM_AND_WORD.match(command.text)
-    return found is not None and found.group("program") not in PROMQL_WORDS
+    if found is None or found.group("program") in PROMQL_WORDS:
+        return False
+    # a host name before a path is a monitoring line ("lb7.example.com HAProxy/worker4 is ...")
+    return found.group("argument") is None or found.group("program").count(".") < 2
 
 
 def _first_lines(lines: list[CodeLine]) -> list[CodeLine]:

@@ -1,0 +1,224 @@
+"""Issue 15, session 14: classes found on a random sample of unseen GitLab runbooks (seed 915),
+each written here in other words than the pages that showed it, with look-alikes that must not
+change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from compiler.extract.heuristic import extract
+from compiler.models import Artifact, Step
+from compiler.parse import parse
+from compiler.text.instructions import is_instruction
+
+Compile = Callable[[str], Artifact]
+
+
+def _steps(artifact: Artifact) -> list[Step]:
+    return [s for s in artifact.steps if s.source is not None]
+
+
+def _texts(text: str) -> list[str]:
+    return [d.text for d in extract(parse(text), frozenset({"oc"}))]
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    return [(d.kind, d.text) for d in extract(parse(text), frozenset({"oc"}))]
+
+
+def _page(body: str) -> str:
+    return f"# Broker\n\n## Steps\n\n{body}\n"
+
+
+# A task list's check box is no word ---------------------------------------------------------
+
+
+def test_a_checked_or_open_box_before_an_instruction_is_read_past() -> None:
+    assert is_instruction("[ ] Pick the release to ship by reading <https://example.org/tags>.")
+    assert is_instruction("[x] Work out the digest of the image by fetching `sha256.txt`.")
+    assert not is_instruction("[ ] The broker is already on the latest release.")
+
+
+def test_a_box_before_a_command_in_inline_code_is_that_command() -> None:
+    texts = _texts(_page("- [ ] `oc get pods -n broker`\n- [x] `oc get routes -n broker`"))
+    assert texts == ["[ ] `oc get pods -n broker`", "[x] `oc get routes -n broker`"]
+    assert _texts(_page("- [ ] `broker`\n- [ ] `spool`")) == []
+
+
+# A condition with no comma before what it allows ------------------------------------------
+
+
+def test_a_condition_holding_a_parenthesis_before_you_can_is_a_decision(
+    compile_text: Compile,
+) -> None:
+    text = (
+        "If leases go stale (e.g. the holder shows as `_orphaned_`) you can delete them and "
+        "restart the broker to take them again."
+    )
+    steps = _steps(compile_text(_page(text)))
+    assert [s.kind for s in steps[:2]] == ["decision", "action"]
+    assert steps[0].condition == "If leases go stale (e.g. the holder shows as `_orphaned_`)"
+    assert steps[1].effect == "destructive"
+
+
+def test_a_condition_then_what_you_can_reach_is_no_instruction() -> None:
+    assert not is_instruction("If leases go stale (e.g. after a failover) and you can see them.")
+    assert not is_instruction("If the lease is stale (e.g. orphaned) you can be sure of a bug.")
+
+
+def test_a_lead_in_describing_then_asking_under_a_condition_is_a_decision() -> None:
+    body = (
+        "Replication can lag for a while. If a replica still lags after 10m you can compare "
+        "the WAL positions:\n\n```\noc exec replica-0 -- psql -c 'select 1'\n```"
+    )
+    kinds = _kinds(_page(body))
+    assert [k for k, _ in kinds] == ["decision", "action"]
+    look_alike = "Replication can lag for a while. It shows this:\n\n```\noc get pods\n```"
+    assert [k for k, _ in _kinds(_page(look_alike))] == ["action"]
+
+
+# Advice and ways put as statements ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Now it is safe to delete the old snapshot.",
+        "It's now safe to drain the node.",
+        "The quickest way to fix this is to restart the broker.",
+        "One option is to roll the deployment back.",
+        "This easiest way to do that is to open a merge request against the chart.",
+    ],
+)
+def test_safe_to_and_the_way_is_to_are_instructions(text: str) -> None:
+    assert is_instruction(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is safe to ignore the warning.",
+        "It is safe to assume the data is intact.",
+        "It is safe to run the check twice.",
+        "The purpose of this page is to describe the broker.",
+        "The goal of this check is to catch drift.",
+    ],
+)
+def test_permission_and_purpose_are_no_instructions(text: str) -> None:
+    assert not is_instruction(text)
+
+
+def test_safe_to_delete_is_a_destructive_step(compile_text: Compile) -> None:
+    (step,) = _steps(compile_text(_page("Now it is safe to delete the released lease.")))
+    assert step.effect == "destructive"
+
+
+# Definitions, prerequisites of knowledge, what happens by itself --------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "latency: Time taken by one request, in ms",
+        "message: A longer text that explains the failure",
+        "queue ms -> average time spent queued",
+        "wait us -> time spent waiting",
+        "You are expected to know how the broker elects a leader.",
+        "You are expected to understand the retention policy before changing it.",
+        "Queues should be automatically recreated by the broker on restart.",
+        "Leases should automatically expire after a minute.",
+    ],
+)
+def test_definitions_knowledge_and_automatic_behaviour_are_no_instructions(text: str) -> None:
+    assert not is_instruction(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: Drain the node first.",
+        "You are expected to page the broker owner.",
+        "Queues should be recreated by hand after a restart.",
+    ],
+)
+def test_their_look_alikes_stay_instructions(text: str) -> None:
+    assert is_instruction(text)
+
+
+# Pointers: related pages, a page to read for how, an example elsewhere --------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See also:\n\n- https://example.org/broker\n- https://example.org/spool",
+        "See also: [the retention notes](https://example.org/retention)",
+        "Read the [broker handbook](handbook.md) to learn how to rotate keys.",
+        "Check the [spool runbook](spool.md) to see how to use it.",
+        "Take a look at an example [merge request](https://example.org/mr/1).",
+        "You can see an example of draining a broker in [this issue](https://example.org/i/2).",
+    ],
+)
+def test_pointers_elsewhere_are_no_steps(text: str) -> None:
+    assert _texts(_page(text)) == []
+
+
+def test_a_check_of_a_linked_dashboard_stays_a_step() -> None:
+    assert _texts(_page("Check the [broker dashboard](https://example.org/d) for errors.")) == [
+        "Check the [broker dashboard](https://example.org/d) for errors."
+    ]
+
+
+# Commands the text writes without code marks or prompts -----------------------------------
+
+
+def test_a_list_item_that_is_a_sudo_command_is_a_step(compile_text: Compile) -> None:
+    steps = _steps(compile_text(_page("- Edit the unit file.\n- sudo systemctl stop broker")))
+    assert [s.text for s in steps] == ["Edit the unit file.", "sudo systemctl stop broker"]
+    assert steps[1].effect == "destructive"
+    assert _texts(_page("- sudo access is needed for this.\n- sudo rights: ask the owner")) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ("brokerctl --reset-offsets spool", "brokerctl --reset-offsets spool"),
+        ("sh tools/rotate.sh -n 3", "sh tools/rotate.sh -n 3"),
+        (
+            'broker-psql -qtc "SELECT count(*)\nFROM leases;"',
+            'broker-psql -qtc "SELECT count(*) FROM leases;"',
+        ),
+    ],
+)
+def test_the_first_line_of_an_untagged_block_with_an_option_or_a_script_is_a_command(
+    first: str, expected: str
+) -> None:
+    body = f"Look at the offsets:\n\n```\n{first}\nOffsets reset: 4\n```"
+    assert _texts(_page(body)) == [expected]
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["see docs/broker.md for details", "usage: broker [--force]", "Offsets reset: 4"],
+)
+def test_output_or_prose_opening_a_block_is_still_no_command(first: str) -> None:
+    assert _texts(_page(f"It printed:\n\n```\n{first}\ntotal 4\n```")) == []
+
+
+def test_a_zsh_percent_prompt_is_a_prompt_and_curl_progress_is_not() -> None:
+    body = "The pods:\n\n```\n% oc get pods -n broker\nNAME   READY\nbroker-0   1/1\n```"
+    assert _texts(_page(body)) == ["oc get pods -n broker"]
+    progress = "It printed:\n\n```\n  % Total    % Received\n100  512  100  512\n```"
+    assert _texts(_page(progress)) == []
+
+
+# "Make sure to <verb>" asks for the verb -----------------------------------------------------
+
+
+def test_make_sure_to_remove_is_a_destructive_action(compile_text: Compile) -> None:
+    (step,) = _steps(compile_text(_page("Make sure to remove the stale lock file.")))
+    assert (step.kind, step.effect) == ("action", "destructive")
+    (look_alike,) = _steps(compile_text(_page("Make sure the stale lock file is gone.")))
+    assert look_alike.kind == "check"
