@@ -222,3 +222,38 @@ def test_make_sure_to_remove_is_a_destructive_action(compile_text: Compile) -> N
     assert (step.kind, step.effect) == ("action", "destructive")
     (look_alike,) = _steps(compile_text(_page("Make sure the stale lock file is gone.")))
     assert look_alike.kind == "check"
+
+
+# Smaller classes seen while checking the above on unlabelled pages -------------------------
+
+
+def test_a_trailing_in_case_is_a_precaution_not_a_decision() -> None:
+    kinds = _kinds(_page("Copy the current key aside in case we need to roll back."))
+    assert [k for k, _ in kinds] == ["manual"]
+    conditional = _kinds(_page("Page the broker owner in case of a failed promotion."))
+    assert [k for k, _ in conditional] == ["decision", "escalate"]
+
+
+def test_a_condition_is_not_cut_at_the_colon_of_an_address() -> None:
+    text = (
+        "If the spool is saturated you can open [the busiest queue](https://example.org/d#/q/8) "
+        "and pause it."
+    )
+    kinds = _kinds(_page(text))
+    assert kinds[0] == ("decision", "If the spool is saturated")
+    assert all("//example" not in t[:3] for _, t in kinds)
+
+
+def test_a_name_and_its_noun_before_a_verb_is_a_subject() -> None:
+    assert not is_instruction("[Change Control](https://example.org/cc) ticket was raised.")
+    assert is_instruction("Change the [Broker Config](https://example.org/c) to use TLS.")
+
+
+def test_safe_to_without_now_gives_leave() -> None:
+    assert not is_instruction("It is safe to interrupt the sweep with SIGTERM.")
+    assert is_instruction("It is now safe to interrupt the sweep with SIGTERM.")
+
+
+def test_a_host_name_then_a_path_opening_a_block_is_a_monitoring_line() -> None:
+    body = "The check said:\n\n```\nlb2.example.org broker_443/spool2.example.org is DOWN\n```"
+    assert _texts(_page(body)) == []
