@@ -257,3 +257,23 @@ def test_safe_to_without_now_gives_leave() -> None:
 def test_a_host_name_then_a_path_opening_a_block_is_a_monitoring_line() -> None:
     body = "The check said:\n\n```\nlb2.example.org broker_443/spool2.example.org is DOWN\n```"
     assert _texts(_page(body)) == []
+
+
+def test_a_second_question_after_and_is_no_decision() -> None:
+    assert [
+        k
+        for k, _ in _kinds(_page("Search the tracker to see if it was filed and if a fix exists."))
+    ] == ["manual"]
+    assert [k for k, _ in _kinds(_page("Check when the key was issued and when it expires."))] == [
+        "check"
+    ]
+    branched = _kinds(
+        _page("Look at the node with `knife node show x` and if it is empty, load it.")
+    )
+    assert [k for k, _ in branched] == ["decision", "check"]
+
+
+def test_an_address_inside_a_condition_keeps_the_condition_whole() -> None:
+    text = "If the zone is [run by us](https://example.org/zones), you will need to redeploy it."
+    kinds = _kinds(_page(text))
+    assert kinds[0] == ("decision", "If the zone is [run by us](https://example.org/zones)")

@@ -81,7 +81,7 @@ LEADING_CONDITION = re.compile(
     r"|similarly|likewise|additionally)"
     r"\s*,?\s+)?"
     r"(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
-    r"(?P<cond>(?:`[^`\n]*`|[^,:;`])*?)(?:,|;|\bthen\b|:(?!//))\s*(?P<rest>.*)$",
+    r"(?P<cond>(?:`[^`\n]*`|://|[^,:;`])*?)(?:,|;|\bthen\b|:(?!//))\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -94,7 +94,7 @@ LEADING_INSTRUCTION = re.compile(
     # an instruction ("Unable to connect to the server: x509 ..." is an error message).
     # Code is read whole: "If `Ledger::Sync::Error` keeps appearing, ..." is not cut at "::".
     LEADING_CONDITION.pattern.replace(
-        "(?:`[^`\\n]*`|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
+        "(?:`[^`\\n]*`|://|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
     )
     .replace("(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$")
     .replace("(?P<kw>if|", r"(?P<kw>(?:if\s+(?:you\s+are\s+)?)?unable\s+to|if|"),
