@@ -277,3 +277,19 @@ def test_an_address_inside_a_condition_keeps_the_condition_whole() -> None:
     text = "If the zone is [run by us](https://example.org/zones), you will need to redeploy it."
     kinds = _kinds(_page(text))
     assert kinds[0] == ("decision", "If the zone is [run by us](https://example.org/zones)")
+
+
+def test_a_command_after_its_input_redirection_is_a_destructive_step(compile_text: Compile) -> None:
+    page = _page("1. Delete the listed dumps:\n   ```bash\n   < dumps.txt xargs -n1 rm -f\n   ```")
+    (step,) = _steps(compile_text(page))
+    assert (step.text, step.effect) == ("< dumps.txt xargs -n1 rm -f", "destructive")
+    assert _texts(_page("It printed:\n\n```\n< HTTP/1.1 200 OK\n```")) == []
+
+
+def test_a_hash_after_a_root_shell_is_its_prompt(compile_text: Compile) -> None:
+    body = "Sweep the workers:\n\n```bash\n$ sudo -i\n# /root/sweep.sh remove-stale\n```"
+    steps = _steps(compile_text(_page(body)))
+    assert [s.text for s in steps] == ["sudo -i", "/root/sweep.sh remove-stale"]
+    assert steps[1].effect == "destructive"
+    comment = "Look:\n\n```bash\n$ oc get pods\n# a comment, not a command\n```"
+    assert _texts(_page(comment)) == ["oc get pods"]

@@ -132,7 +132,8 @@ _OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[=\s]|$)")
 read as a command even when its program is unknown."""
 _CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
 """A chat-ops command: `/runner run stop blue`, `!ic page`."""
-_COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
+_COMMAND_START = re.compile(r"^(?:<\s*[\w./~-]+\s+)?(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
+"""A line opening like a command, perhaps after its input's redirection (`< list xargs rm`)."""
 _ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 _PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
 _QUOTED_OR_PLACEHOLDER = re.compile(r"'[^']*'|\"[^\"]*\"|<[^<>]*>")
@@ -326,11 +327,17 @@ def _is_query(text: str) -> bool:
 
 def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
     """Prompted lines with their continuations (a trailing `\\`, an open quote or construct,
-    a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`)."""
+    a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`). After a
+    command that opens a root shell (`sudo su`, `sudo -i`), `# ` is the root prompt."""
     index = 0
+    root = False
     while index < len(lines):
         stripped = lines[index].text.lstrip()
-        prompt = _STRONG_PROMPT.match(stripped) or _weak_prompt(stripped)
+        prompt = (
+            _STRONG_PROMPT.match(stripped)
+            or _weak_prompt(stripped)
+            or (_ROOT_PROMPT.match(stripped) if root else None)
+        )
         index += 1
         if not prompt or not stripped[prompt.end() :].strip():
             continue
@@ -349,8 +356,16 @@ def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
             index += 1
         group = [c for c in group if c.text]
         text = " ".join(_words(c.text) for c in group)
+        root = root or _ROOT_SHELL.match(text) is not None
         if text and not _does_nothing(text):
             yield group, text
+
+
+_ROOT_SHELL = re.compile(
+    r"^(?:sudo\s+(?:-[is]|su\b|bash\b|-u\s+root\s+(?:-i|bash))|su(?:\s+-)?\s*$)"
+)
+"""A command that opens a root shell: the `# ` lines after it are its prompts."""
+_ROOT_PROMPT = re.compile(r"^#\s+(?=[a-z/.~])")
 
 
 def _weakly_prompted(lines: list[CodeLine], known: frozenset[str]) -> bool:
