@@ -293,3 +293,51 @@ def test_a_hash_after_a_root_shell_is_its_prompt(compile_text: Compile) -> None:
     assert steps[1].effect == "destructive"
     comment = "Look:\n\n```bash\n$ oc get pods\n# a comment, not a command\n```"
     assert _texts(_page(comment)) == ["oc get pods"]
+
+
+def test_in_the_event_opens_a_condition() -> None:
+    text = "In the event that the spool is compromised, stop the broker at once."
+    kinds = _kinds(_page(text))
+    assert [k for k, _ in kinds[:1]] == ["decision"]
+    assert kinds[0][1] == "In the event that the spool is compromised"
+    assert not is_instruction("In the event of a spool failure the broker restarts itself.")
+
+
+def test_a_program_given_by_its_path_is_a_command() -> None:
+    body = '```shell\nN=30\n/opt/broker/bin/brokerbench -i -s "$N"\n./bin/sweep --dry-run\n```'
+    assert _texts(_page(body)) == [
+        '/opt/broker/bin/brokerbench -i -s "$N"',
+        "./bin/sweep --dry-run",
+    ]
+
+
+def test_a_file_path_or_a_placeholder_in_angles_is_no_command() -> None:
+    listing = "```bash\n/home/me/.gnupg/pubring.kbx\n```"
+    assert _texts(_page(listing)) == []
+    template = "The ticket holds:\n\n```bash\n<output of the following command> `oc get pods`\n```"
+    assert _texts(_page(template)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stale leases must be removed by hand.",
+        "The spool bucket's access list must be configured.",
+        "Any heavy job unrelated to the test must be excluded (verify with `top`).",
+    ],
+)
+def test_an_obligation_with_must_be_is_an_instruction(text: str) -> None:
+    assert is_instruction(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The certificate must be valid.",
+        "This must be used with care.",
+        "The values must be considered together.",
+        "Leases must be automatically renewed by the broker.",
+    ],
+)
+def test_a_requirement_or_what_happens_by_itself_is_no_obligation(text: str) -> None:
+    assert not is_instruction(text)

@@ -80,7 +80,8 @@ LEADING_CONDITION = re.compile(
     r"^(?:(?:therefore|so|then|also|however|thus|now|next|finally|again|alternatively|and|but"
     r"|similarly|likewise|additionally)"
     r"\s*,?\s+)?"
-    r"(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
+    r"(?P<kw>if|in case|in the case|in the event(?:\s+that)?|when|whenever|once|unless|should"
+    r"|where|for the case)\b"
     r"(?P<cond>(?:`[^`\n]*`|://|[^,:;`])*?)(?:,|;|\bthen\b|:(?!//))\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
@@ -150,7 +151,7 @@ _OBLIGATION = re.compile(
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
     r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
-    r"\s+should\s+(?!(?:be\s+)?automatically\b)(?:also\s+|then\s+|always\s+|immediately\s+"
+    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)(?:also\s+|then\s+|always\s+|immediately\s+"
     r"|now\s+|first\s+|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
     r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
@@ -170,6 +171,10 @@ _OBLIGATION = re.compile(
 expectation: "It should take 5 minutes", "The status should be `True`", "The page should list
 the node"; not what happens by itself: "Subscriptions should be automatically created by the
 service")."""
+
+
+_OBLIGED = re.compile(r"\b(?:should|must\s+be)\b", re.IGNORECASE)
+"""The words an obligation needs (a cheap test before `_OBLIGATION`)."""
 
 
 _EXPECT = re.compile(
@@ -605,7 +610,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
             return True
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
-    if intro and procedural and "should" in rest and _OBLIGATION.match(rest):
+    if intro and procedural and _OBLIGED.search(rest) and _OBLIGATION.match(rest):
         return True  # "At the start of the call, the lead should announce ..."
     if intro and _listed_intro(text):
         return True  # "Using log files, graphs, and any other tools, identify what leaked"
@@ -635,7 +640,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if (
         procedural
         and not (you_should or expected)
-        and "should" in folded
+        and _OBLIGED.search(folded)
         and _OBLIGATION.match(text)
     ):
         return True

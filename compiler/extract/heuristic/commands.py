@@ -132,8 +132,15 @@ _OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[=\s]|$)")
 read as a command even when its program is unknown."""
 _CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
 """A chat-ops command: `/runner run stop blue`, `!ic page`."""
-_COMMAND_START = re.compile(r"^(?:<\s*[\w./~-]+\s+)?(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
-"""A line opening like a command, perhaps after its input's redirection (`< list xargs rm`)."""
+_COMMAND_START = re.compile(
+    r"^(?:<(?:\s+[\w./~-]+|[\w~-]*[./][\w./~-]*)\s+)?(?:sudo\s+)?"
+    r"(?:(?:(?:\.{1,2}|~)?(?:/[\w.+-]+)+/)(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
+    r"|[a-z][\w.+-]*\s))?[a-z][a-z0-9_.+-]*(?:\s|$)"
+)
+"""A line opening like a command, perhaps after its input's redirection (`< list.txt xargs rm`;
+not a placeholder `<output of x>`), its program perhaps by its path (`/opt/gitlab/embedded/bin/
+pgbench -i`, `./bin/rails x`; a path alone is a command only when it names a program or a
+script, not a file such as `/home/me/.gnupg/pubring.kbx`)."""
 _ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 _PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
 _QUOTED_OR_PLACEHOLDER = re.compile(r"'[^']*'|\"[^\"]*\"|<[^<>]*>")
