@@ -341,3 +341,37 @@ def test_an_obligation_with_must_be_is_an_instruction(text: str) -> None:
 )
 def test_a_requirement_or_what_happens_by_itself_is_no_obligation(text: str) -> None:
     assert not is_instruction(text)
+
+
+def test_a_condition_and_more_then_advice_is_a_decision() -> None:
+    text = (
+        "If the page named the edge zone, and fetches of `/raw/` fail then it's worth "
+        "checking how the edge worker runs."
+    )
+    kinds = _kinds(_page(text))
+    assert [k for k, _ in kinds] == ["decision", "manual"]
+    assert kinds[1][1] == "it's worth checking how the edge worker runs."
+
+
+def test_direct_someone_to_is_an_instruction() -> None:
+    assert is_instruction("If details are missing, direct users to open a ticket.")
+    assert is_instruction("Direct the reporter to the status page.")
+    assert not is_instruction("Direct access to the spool is restricted.")
+
+
+def test_having_done_something_then_an_instruction_is_an_instruction() -> None:
+    assert is_instruction("Having [made your key](https://example.org/k.md), ensure it is listed.")
+    assert is_instruction("Having confirmed the backup, drop the old table.")
+    assert not is_instruction("Having issues with the broker is common.")
+    assert not is_instruction("Having done that, the broker restarts.")
+
+
+def test_what_resumes_on_its_own_is_no_obligation() -> None:
+    assert not is_instruction("Replication should resume on its own.")
+    assert not is_instruction("The leases should expire by themselves.")
+    assert is_instruction("Replication should be resumed by hand.")
+
+
+def test_see_something_for_examples_is_a_pointer() -> None:
+    assert _texts(_page("See the existing spool configs for examples.")) == []
+    assert _texts(_page("See whether the spool is full.")) != []

@@ -30,6 +30,7 @@ VERBS = (
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kick"
     r"|kill|leave"
     r"|let|list|listen|lock|log ?(?:in|on)(?:to)?|log\s+out|login|look|make|mention|merge"
+    r"|direct(?=\s+(?:the\s+)?(?:users?|them|people|customers?|reporters?|him|her|someone)\s+to\b)"
     r"|message|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
@@ -87,6 +88,13 @@ LEADING_CONDITION = re.compile(
 )
 
 
+_ADVICE_AFTER = (
+    r"it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+|always\s+|also\s+)?(?:worth\s+[a-z]+ing|best\s+to"
+    r"|recommended\s+to|advisable\s+to|necessary\s+to)\b"
+)
+"""Advice as the consequence of a condition ("If X, and Y, then it's worth checking Z")."""
+
+
 LEADING_INSTRUCTION = re.compile(
     # The condition may hold commas ("If it lacks a ConfigMap, Secret or file, go to step 6")
     # but never runs past a "then": "If X, then the job is done and ... to provision, update
@@ -97,7 +105,10 @@ LEADING_INSTRUCTION = re.compile(
     LEADING_CONDITION.pattern.replace(
         "(?:`[^`\\n]*`|://|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
     )
-    .replace("(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$")
+    .replace(
+        "(?P<rest>.*)$",
+        rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}|{_ADVICE_AFTER}).*)$",
+    )
     .replace("(?P<kw>if|", r"(?P<kw>(?:if\s+(?:you\s+are\s+)?)?unable\s+to|if|"),
     re.IGNORECASE | re.DOTALL,
 )
@@ -151,7 +162,8 @@ _OBLIGATION = re.compile(
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
     r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
-    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)(?:also\s+|then\s+|always\s+|immediately\s+"
+    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)"
+    r"(?![^.;]*\b(?:on\s+(?:its|their)\s+own|by\s+(?:itself|themselves))\b)(?:also\s+|then\s+|always\s+|immediately\s+"
     r"|now\s+|first\s+|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
     r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
@@ -246,6 +258,14 @@ _INTRO = re.compile(
 """A short phrase setting where, with what or what for before an instruction: "On the hub, run
 ...", "Based on the data that was compromised, assess ...", "As a first step, ...", "To deploy a
 branch, run ..." (a purpose: "to" and any verb)."""
+_HAVING = re.compile(
+    r"^having\s+(?:\[(?:[a-z]+(?:ed|en|wn|one|un|t)|made|built|found|set|read|run|sent|kept)\b"
+    r"[^\]]*\]\([^)]*\)|(?:[a-z]+(?:ed|en|wn|one|un|t)|made|built|found|set|read|run|sent|kept)\b)"
+    r"(?:\[[^\]]*\]\([^)]*\)|[^,;:.?!\[]){0,120},\s+",
+    re.IGNORECASE,
+)
+"""What the reader has done before an instruction: "Having [created the data bag](...), ensure
+..." (its link may hold dots and colons)."""
 _AND_THEN = re.compile(r"\b(?:and|then)\s+[a-z]", re.IGNORECASE)
 _PURPOSE = re.compile(r"^(?:in\s+order\s+)?to\s+(?!be\b)[a-z]{2,}", re.IGNORECASE)
 """A purpose opening a sentence: what the reader wants done ("To add Sidekiq Web, ...")."""
@@ -586,6 +606,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     worth = _WORTH.match(text) if "worth" in text[:20] else None
     if worth and gerund_of_verb(worth.group("gerund")):
         return True  # "It's worth checking the logs for warnings"
+    having = _HAVING.match(text) if text[:6].lower() == "having" else None
+    if having and _imperative(_unlinked(text[having.end() :])):
+        return True  # "Having [created your data bag](...), ensure that ..."
     way = _WAY.match(text) if "is to" in folded_head(text) else None
     if way and _imperative(_unlinked(text[way.end() :])):
         return True  # "The simplest way to do this is to open an MR against ..."

@@ -112,10 +112,20 @@ _EXAMPLE_ELSEWHERE = re.compile(
 see an example of taking a node out of service in [this issue](...)", "See an [example](...)"."""
 
 
+_SEE_FOR = re.compile(
+    r"^(?:please\s+)?see\s+(?!if\b|whether\b|that\b|how\b|what\b)[^.!?:]{1,60}?\s+for\s+(?:an?\s+)?"
+    r"(?:examples?|more\s+(?:information|details|context)|details|reference|background)\.?$",
+    re.IGNORECASE,
+)
+"""Something to read for examples, with no link: "See existing data bags for examples"."""
+
+
 def points_elsewhere(text: str) -> bool:
     """A pointer that `is_pointer` does not read: related pages ("See also:"), a page to read
     for how ("Check the [X runbook](...) to see how to use it"), an example elsewhere."""
     text = text.strip()
+    if text[:3].lower() == "see" and _SEE_FOR.match(text):
+        return True
     if not (text[:1].isalpha() and ("](" in text or text.endswith(":"))):
         return False
     return bool(
