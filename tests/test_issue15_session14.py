@@ -359,3 +359,10 @@ def test_what_resumes_on_its_own_is_no_obligation() -> None:
 def test_see_something_for_examples_is_a_pointer() -> None:
     assert _texts(_page("See the existing spool configs for examples.")) == []
     assert _texts(_page("See whether the spool is full.")) != []
+
+
+def test_what_a_tool_will_print_is_output() -> None:
+    body = "And it will then trigger the sweep:\n\n```\nsweep queued\nstarted sweep/run #12\n```"
+    assert _texts(_page(body)) == []
+    asked = "Then trigger the sweep:\n\n```\nbrokerctl sweep --now\n```"
+    assert _texts(_page(asked)) == ["brokerctl sweep --now"]

@@ -69,9 +69,13 @@ _RUN_LEAD_IN = re.compile(
 
 
 _PAST = re.compile(
-    r"\b(?:did|ran|was|were|returned|showed|printed|logged|happened|wrote|produced|said)\b",
+    r"\b(?:did|ran|was|were|returned|showed|printed|logged|happened|wrote|produced|said"
+    r"|will\s+(?:then\s+|also\s+|now\s+)?(?:trigger|print|show|output|display|return|report"
+    r"|log|say|produce|start|respond|reply)(?:\s+with)?)\b",
     re.IGNORECASE,
 )
+"""What a tool did or will do, told before the block that shows it ("The job printed:", "And
+will then trigger the job:")."""
 
 
 def _described(blocks: list[Block], index: int) -> bool:
