@@ -309,3 +309,21 @@ def test_an_illustration_decides_nothing(compile_text: Compile, body: str, expec
     """RB102: "For example, if there are elevated CloudFlare errors ... the problem must be
     inside CloudFlare" illustrates a symptom."""
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a program named as the means names the tool
+        ("# Scale\n\n1. Roll out the new relay chart via helm.\n", 0),
+        ("# Scale\n\n1. Apply the terraform for the relay pool.\n", 0),
+        ("# Scale\n\n1. Recreate the bucket using terraform.\n", 0),
+        # a means that is no program
+        ("# Scale\n\n1. Recreate the bucket using the console.\n", 1),
+        ("# Scale\n\n1. Recreate the bucket with care.\n", 1),
+    ],
+)
+def test_a_program_named_as_the_means(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "Deploy ... via helm", "recreate it using terraform", "Apply the terraform" name the
+    tool (its own command); "using the console" does not say how."""
+    assert len(flags(compile_text, body, "RB108")) == expected
