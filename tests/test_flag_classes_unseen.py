@@ -327,3 +327,25 @@ def test_a_program_named_as_the_means(compile_text: Compile, body: str, expected
     """RB108: "Deploy ... via helm", "recreate it using terraform", "Apply the terraform" name the
     tool (its own command); "using the console" does not say how."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # "excessive X" is a judgement with no measure: RB102's, not RB101's
+        ("# Disk\n\nIf you see excessive churn in the WAL, shrink the retention.\n", "RB102", 1),
+        ("# Disk\n\nIf you see excessive churn in the WAL, shrink the retention.\n", "RB101", 0),
+        # with its measure
+        (
+            "# Disk\n\nIf you see excessive churn (over 5 GB an hour), shrink the retention.\n",
+            "RB102",
+            0,
+        ),
+    ],
+)
+def test_excessive_is_unmeasurable(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "If we see excessive growth in Disk usage": how much is excessive? (LABELLING's
+    unmeasurable-condition)."""
+    assert len(flags(compile_text, body, code)) == expected
