@@ -349,3 +349,22 @@ def test_excessive_is_unmeasurable(
     """ "If we see excessive growth in Disk usage": how much is excessive? (LABELLING's
     unmeasurable-condition)."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # the reader as the object of what something does: a description
+        ("# Resize\n\nThis page will guide you through the necessary steps.\n", "RB104", 0),
+        ("# Resize\n\nThe dashboard helps you watch the host until it settles.\n", "RB106", 0),
+        # the reader told to do it
+        ("# Resize\n\nTake the necessary steps before you resize the volume.\n", "RB104", 1),
+        ("# Resize\n\nUse the dashboard and watch the host until it settles.\n", "RB106", 1),
+    ],
+)
+def test_the_reader_as_an_object_is_not_told(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "This runbook will guide you through the necessary steps", "This will help you monitor
+    the host": what the page or a tool does for the reader."""
+    assert len(flags(compile_text, body, code)) == expected
