@@ -368,3 +368,21 @@ def test_the_reader_as_an_object_is_not_told(
     """ "This runbook will guide you through the necessary steps", "This will help you monitor
     the host": what the page or a tool does for the reader."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # what the reader sees, finds or knows is an observation
+        ("# Logs\n\n1. If you see no entries, read the rotated logs with `zcat`.\n", 0),
+        ("# Logs\n\n1. If you don't find the job, restart the scheduler with `restart`.\n", 0),
+        ("# Logs\n\n1. Once you identify the failing shard, drain it with `drain`.\n", 0),
+        # an opinion or the reader's certainty is not
+        ("# Logs\n\n1. If you think the job is lost, restart the scheduler with `restart`.\n", 1),
+        ("# Logs\n\n1. If you feel the shard is lost, drain it with `drain`.\n", 1),
+    ],
+)
+def test_what_the_reader_observes_decides(compile_text: Compile, body: str, expected: int) -> None:
+    """ "If you see no entries, you may have to scan the older logs", "If you don't see it, try
+    to debug logs": the look before decides them; not a decision left to opinion (RB101)."""
+    assert len(flags(compile_text, body, "RB101")) == expected
