@@ -386,3 +386,24 @@ def test_what_the_reader_observes_decides(compile_text: Compile, body: str, expe
     """ "If you see no entries, you may have to scan the older logs", "If you don't see it, try
     to debug logs": the look before decides them; not a decision left to opinion (RB101)."""
     assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a change named as the case to avoid ("unless you deliberately want to ...")
+        (
+            "# Pool\n\nUnless you deliberately want to increase the pool, keep `size` in the"
+            " [recipe](r.md) as it is.\n",
+            0,
+        ),
+        # the change asked for
+        ("# Pool\n\nThen increase the pool size.\n", 1),
+    ],
+)
+def test_a_change_named_as_the_case_to_avoid(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: "Unless you intentionally want to increase the amount of underlying connections"
+    names the case, not an instruction."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -158,7 +158,7 @@ _TIME_CLAUSE = re.compile(
 
 _GOAL_CLAUSE = re.compile(
     r"\b(?:if|in\s+case|unless|whether)\s+(?:you|we|they)\s+(?:(?:ever|also|still|later|then"
-    r"|only|do|don't|do\s+not)\s+)?(?:need|needs|want|wish|have|decide|choose|plan|are\s+going"
+    r"|only|do|don't|do\s+not|\w+ly)\s+)?(?:need|needs|want|wish|have|decide|choose|plan|are\s+going"
     r"|were\s+to)\s+(?:to\s+)?(?:(?:also|urgently|quickly|manually)\s+)?$",
     re.IGNORECASE,
 )
