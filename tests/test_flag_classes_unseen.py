@@ -407,3 +407,21 @@ def test_a_change_named_as_the_case_to_avoid(
     """RB108: "Unless you intentionally want to increase the amount of underlying connections"
     names the case, not an instruction."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # what a graph or a query shows the reader: a look
+        ("# Latency\n\nOpen the [graph](g.md), then change the Y-axis grouping to route.\n", 0),
+        ("# Latency\n\n1. If it is empty, try widening the time range to a week.\n", 0),
+        ("# Latency\n\n1. Remove the first (top) query from the panel.\n", 0),
+        # a change to a system
+        ("# Latency\n\n1. Remove the stale routes from the load balancer.\n", 1),
+        ("# Latency\n\n1. Change the retention of the metrics store to a week.\n", 1),
+    ],
+)
+def test_a_change_to_a_view_is_a_look(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "change the X-axis grouping to method", "try expanding the time range" change what
+    the reader sees, not a system."""
+    assert len(flags(compile_text, body, "RB108")) == expected
