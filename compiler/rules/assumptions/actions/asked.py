@@ -236,7 +236,7 @@ def _of_mind(words: str) -> bool:
 
 _OF_A_VIEW = re.compile(
     r"^(?:try\s+)?[a-z]+(?:ing)?\s+(?:the\s+|its\s+|a\s+)?(?:[\w()-]+\s+){0,2}?(?:x-axis|y-axis"
-    r"|axis|grouping|time\s+range|time\s+window|timeframe|(?:project\s+|search\s+)?filter|legend"
+    r"|axis|time\s+range|time\s+window|timeframe|(?:project\s+|search\s+)?filter|legend"
     r"|(?:original|top|first|second|new|\(top\))\s+(?:\(\w+\)\s+)?query)\b",
     re.IGNORECASE,
 )
