@@ -366,3 +366,40 @@ def test_what_a_tool_will_print_is_output() -> None:
     assert _texts(_page(body)) == []
     asked = "Then trigger the sweep:\n\n```\nbrokerctl sweep --now\n```"
     assert _texts(_page(asked)) == ["brokerctl sweep --now"]
+
+
+def test_a_fence_inside_a_block_quote_holds_commands(compile_text: Compile) -> None:
+    body = "> If the sweep sticks, run this:\n> ```\n> oc -n spool delete job sweeper\n> ```\n"
+    steps = _steps(compile_text(_page(body)))
+    assert [(s.kind, s.effect) for s in steps] == [("decision", None), ("action", "destructive")]
+    assert steps[1].text == "oc -n spool delete job sweeper"
+    redirect = "```bash\n$ cat spool.log > /tmp/copy.log\n```"
+    assert _texts(_page(redirect)) == ["cat spool.log > /tmp/copy.log"]
+
+
+def test_follow_these_steps_with_its_purpose_leads_in() -> None:
+    assert _texts(_page("Follow these steps, to delete the spool cluster.")) == []
+    texts = _texts(_page("Follow these steps to the letter and delete the spool."))
+    assert texts == ["Follow these steps to the letter", "delete the spool."]
+
+
+def test_a_bold_phrase_alone_is_a_heading() -> None:
+    assert _texts(_page("**Set up the broker keys**\n\nRun `oc get pods`.")) == [
+        "Run `oc get pods`."
+    ]
+    assert _texts(_page("**Restart the broker.**")) == ["**Restart the broker.**"]
+    assert _texts(_page("1. **Confirm queue length**")) == ["**Confirm queue length**"]
+
+
+def test_advice_after_a_setting_phrase_is_an_instruction() -> None:
+    assert is_instruction("In most cases, it is recommended to hand the sweep to CI.")
+    assert not is_instruction("In most cases, it is recommended.")
+
+
+def test_a_hash_line_in_a_ruby_block_is_a_comment_not_a_prompt() -> None:
+    body = "Then:\n\n```ruby\n# find the stuck runs\nSweep.where(done: false)\n```"
+    assert _texts(_page(body)) == ["# find the stuck runs Sweep.where(done: false)"]
+
+
+def test_knowing_why_before_advice_is_no_instruction() -> None:
+    assert not is_instruction("To understand why, it's necessary to explain how leases work.")

@@ -266,6 +266,11 @@ _HAVING = re.compile(
 )
 """What the reader has done before an instruction: "Having [created the data bag](...), ensure
 ..." (its link may hold dots and colons)."""
+_UNDERSTANDING = re.compile(
+    r"^(?:in\s+order\s+)?to\s+(?:understand|know|see|learn|appreciate)\b", re.IGNORECASE
+)
+"""A purpose of knowing, before what the text goes on to explain ("To understand why, it's
+necessary to explain how ..."): no instruction follows."""
 _AND_THEN = re.compile(r"\b(?:and|then)\s+[a-z]", re.IGNORECASE)
 _PURPOSE = re.compile(r"^(?:in\s+order\s+)?to\s+(?!be\b)[a-z]{2,}", re.IGNORECASE)
 """A purpose opening a sentence: what the reader wants done ("To add Sidekiq Web, ...")."""
@@ -631,6 +636,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
         if can and IMPERATIVE.match(rest[can.end() :]):
             return True
+    advised = (
+        _ADVISED.match(rest)
+        if intro and rest[:2].lower() == "it" and not _UNDERSTANDING.match(text)
+        else None
+    )
+    if advised and _imperative(_unlinked(rest[advised.end() :])):
+        return True  # "In most cases, it is recommended to pass it to CI"
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
     if intro and procedural and _OBLIGED.search(rest) and _OBLIGATION.match(rest):

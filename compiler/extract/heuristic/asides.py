@@ -16,11 +16,13 @@ from compiler.text.links import is_pointer, is_procedure_pointer
 _FOLLOWING = re.compile(
     r"\b(?:do|follow|perform|use|run|take|complete|try|carry\s+out)\s+(?:the\s+following(?:\s+\w+)?"
     r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
-    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
+    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)"
+    r"(?:,?\s+to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
+    r"\s*[,:.]?\s*$",
     re.IGNORECASE,
 )
 """An instruction that only leads in to the items after it: "you should follow these three
-steps,"."""
+steps,", "Follow these steps, to delete the cluster." (its purpose after it)."""
 _REASSURANCE = re.compile(
     r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
     r"|feel\s+(?:bad|ashamed|guilty|like|that))"

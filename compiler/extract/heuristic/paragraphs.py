@@ -97,6 +97,10 @@ def _asks_or_tells(block: Block) -> bool:
     return "?" in text or any(_instructional(part.text) for part in sentences(text))
 
 
+_BOLD_HEADING = re.compile(r"^(?:\*\*|__)[^*_\n]{1,79}[^*_\n.!?](?:\*\*|__):?$")
+"""A paragraph (outside a list) that is only a bold phrase: written as a heading."""
+
+
 def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
@@ -107,6 +111,8 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         or is_aside(block, lines)
     ):
         return []
+    if not block.list_depth and _BOLD_HEADING.match(text):
+        return []  # "**Connect to the cluster**" alone: a heading over the steps after it
     case = _case_label(block, lines, procedural)
     if case:
         return case
