@@ -403,3 +403,20 @@ def test_a_hash_line_in_a_ruby_block_is_a_comment_not_a_prompt() -> None:
 
 def test_knowing_why_before_advice_is_no_instruction() -> None:
     assert not is_instruction("To understand why, it's necessary to explain how leases work.")
+
+
+def test_a_negated_subject_is_a_prohibition_not_an_obligation() -> None:
+    assert not is_instruction("No resources should be removed in the first apply.")
+    assert not is_instruction("None of the leases must be deleted by hand.")
+    assert is_instruction("Stale resources should be removed after the first apply.")
+
+
+def test_a_numbered_item_naming_things_in_code_is_a_title() -> None:
+    body = (
+        "1. `Browser --> Edge`\n   * The browser connects.\n2. `Edge --> Broker` and `Edge --> DB`"
+    )
+    assert _texts(_page(body)) == []
+    assert _texts(_page("1. `oc get pods`\n2. `oc get routes`")) == [
+        "`oc get pods`",
+        "`oc get routes`",
+    ]

@@ -155,7 +155,7 @@ def folded_head(text: str) -> str:
 
 
 _OBLIGATION = re.compile(
-    r"^(?!(?:it|this|that|there|these|those|which|what|each|all)\b)"
+    r"^(?!(?:it|this|that|there|these|those|which|what|each|all|no|none|nothing|neither)\b)"
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
