@@ -420,3 +420,14 @@ def test_a_numbered_item_naming_things_in_code_is_a_title() -> None:
         "`oc get pods`",
         "`oc get routes`",
     ]
+
+
+def test_a_bold_heading_is_not_reported_as_an_unplaced_instruction(compile_text: Compile) -> None:
+    artifact = compile_text(_page("**Check replication:**\n\nRun `oc get pods -n spool`."))
+    assert [d.code for d in artifact.diagnostics if d.code == "RB008"] == []
+    assert [s.text for s in _steps(artifact)] == ["Run `oc get pods -n spool`."]
+
+
+def test_an_obligation_inside_a_relative_clause_is_none() -> None:
+    assert not is_instruction("The list names the fields that must be included in the record.")
+    assert is_instruction("The fields must be included in the record.")

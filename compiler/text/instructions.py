@@ -162,6 +162,7 @@ _OBLIGATION = re.compile(
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
     r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
+    r"(?<!\bthat)"  # "the names of properties that must be included": a relative clause
     r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)"
     r"(?![^.;]*\b(?:on\s+(?:its|their)\s+own|by\s+(?:itself|themselves))\b)(?:also\s+|then\s+|always\s+|immediately\s+"
     r"|now\s+|first\s+|(?!only)\w+ly\s+)?"

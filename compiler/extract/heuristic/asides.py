@@ -135,12 +135,24 @@ def points_elsewhere(text: str) -> bool:
     )
 
 
+_BOLD_HEADING = re.compile(r"^(?:\*\*|__)[^*_\n]{1,79}[^*_\n.!?](?:\*\*|__):?$")
+
+
+def is_bold_heading(text: str) -> bool:
+    """A paragraph that is only a bold phrase with no sentence end ("**Connect to the
+    cluster**", "**Review job logs:**"): written as a heading over what follows (outside a
+    list; a numbered "1. **Confirm queue length**" is a step)."""
+    return bool(_BOLD_HEADING.match(text.strip()))
+
+
 def not_a_step(text: str) -> bool:
     """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
     one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ..."), a
     sentence that only jumps (an edge of the step before it)."""
     text = text.strip()
     if is_pointer(text) or is_procedure_pointer(text) or is_title(text) or points_elsewhere(text):
+        return True
+    if is_bold_heading(text):
         return True
     leading = _leading(text) if "](" in text else None
     if leading and is_pointer(leading.group("rest")):

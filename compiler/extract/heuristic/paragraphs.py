@@ -10,7 +10,7 @@ import weakref
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import _TITLE, is_aside
+from compiler.extract.heuristic.asides import _TITLE, is_aside, is_bold_heading
 from compiler.extract.heuristic.drafts import _draft, _prose_kind
 from compiler.extract.heuristic.jumps import _OTHERWISE_LEAD, _jump_only
 from compiler.extract.heuristic.sentence import (
@@ -102,10 +102,6 @@ def _asks_or_tells(block: Block) -> bool:
     return "?" in text or any(_instructional(part.text) for part in sentences(text))
 
 
-_BOLD_HEADING = re.compile(r"^(?:\*\*|__)[^*_\n]{1,79}[^*_\n.!?](?:\*\*|__):?$")
-"""A paragraph (outside a list) that is only a bold phrase: written as a heading."""
-
-
 def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
     """One step (or decision and branch) per instruction sentence of a paragraph; "Otherwise
     ..." after a decision is that decision's other branch."""
@@ -116,7 +112,7 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         or is_aside(block, lines)
     ):
         return []
-    if not block.list_depth and _BOLD_HEADING.match(text):
+    if not block.list_depth and is_bold_heading(text):
         return []  # "**Connect to the cluster**" alone: a heading over the steps after it
     case = _case_label(block, lines, procedural)
     if case:
