@@ -234,6 +234,16 @@ def test_a_trailing_in_case_is_a_precaution_not_a_decision() -> None:
     assert [k for k, _ in conditional] == ["decision", "escalate"]
 
 
+def test_a_condition_is_not_cut_at_the_colon_of_an_address() -> None:
+    text = (
+        "If the spool is saturated you can open [the busiest queue](https://example.org/d#/q/8) "
+        "and pause it."
+    )
+    kinds = _kinds(_page(text))
+    assert kinds[0] == ("decision", "If the spool is saturated")
+    assert all("//example" not in t[:3] for _, t in kinds)
+
+
 def test_a_name_and_its_noun_before_a_verb_is_a_subject() -> None:
     assert not is_instruction("[Change Control](https://example.org/cc) ticket was raised.")
     assert is_instruction("Change the [Broker Config](https://example.org/c) to use TLS.")
@@ -261,6 +271,12 @@ def test_a_second_question_after_and_is_no_decision() -> None:
         _page("Look at the node with `knife node show x` and if it is empty, load it.")
     )
     assert [k for k, _ in branched] == ["decision", "check"]
+
+
+def test_an_address_inside_a_condition_keeps_the_condition_whole() -> None:
+    text = "If the zone is [run by us](https://example.org/zones), you will need to redeploy it."
+    kinds = _kinds(_page(text))
+    assert kinds[0] == ("decision", "If the zone is [run by us](https://example.org/zones)")
 
 
 def test_a_command_after_its_input_redirection_is_a_destructive_step(compile_text: Compile) -> None:

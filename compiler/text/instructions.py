@@ -83,7 +83,7 @@ LEADING_CONDITION = re.compile(
     r"\s*,?\s+)?"
     r"(?P<kw>if|in case|in the case|in the event(?:\s+that)?|when|whenever|once|unless|should"
     r"|where|for the case)\b"
-    r"(?P<cond>(?:`[^`\n]*`|[^,:;`])*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
+    r"(?P<cond>(?:`[^`\n]*`|://|[^,:;`])*?)(?:,|;|\bthen\b|:(?!//))\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -103,7 +103,7 @@ LEADING_INSTRUCTION = re.compile(
     # an instruction ("Unable to connect to the server: x509 ..." is an error message).
     # Code is read whole: "If `Ledger::Sync::Error` keeps appearing, ..." is not cut at "::".
     LEADING_CONDITION.pattern.replace(
-        "(?:`[^`\\n]*`|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
+        "(?:`[^`\\n]*`|://|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
     )
     .replace(
         "(?P<rest>.*)$",
