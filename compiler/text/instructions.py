@@ -402,8 +402,9 @@ _WAY = re.compile(
 MR", "One option is to restart the pod" (not "The purpose of this page is to ...")."""
 
 
-_TASK_MARK = re.compile(r"^\[[ xX]\]\s+")
-"""A task list's check box before an item's words ("[ ] Determine the version"): no word."""
+TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
+"""A task list's check box before an item's words ("[ ] Determine the version"): no word
+of the instruction, nor of the command it may hold ("[ ] `kubectl get nodes`")."""
 
 
 _DEFINITION = re.compile(
@@ -555,8 +556,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     isolated") does not count."""
     if "<" in text and _INLINE_HTML.search(text):
         text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
-    if text[:1] == "[" and _TASK_MARK.match(text):
-        text = _TASK_MARK.sub("", text, count=1)  # "[ ] Determine the version to deploy"
+    if text[:1] == "[" and TASK_BOX.match(text):
+        text = TASK_BOX.sub("", text, count=1)  # "[ ] Determine the version to deploy"
     defined = _DEFINITION.match(text) if (":" in text[:40] or ">" in text[:40]) else None
     if defined and not (defined.group("meaning") and _imperative(defined.group("meaning"))):
         return False  # "message: A human readable message", "wait us -> waiting average"

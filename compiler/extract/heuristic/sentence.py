@@ -23,8 +23,8 @@ from compiler.extract.heuristic.spans import _sub_span
 from compiler.parse import Block
 from compiler.records import Span
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
+from compiler.text.instructions import TASK_BOX, introduced_condition, unmarked_condition_end
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.instructions import introduced_condition, unmarked_condition_end
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.links import is_pointer
 from compiler.text.sentences import protected
@@ -81,8 +81,6 @@ _CODE_NAMES = re.compile(r"^`[A-Z][^`]*`(?:\s*(?:,|and|or)\s*`[^`]*`)*\s*$")
 """A numbered item that only names things in code, capitalised ("`Browser --> Cloudflare`",
 "`Workhorse --> Rails` and `Workhorse --> Gitaly`"): a title over the items under it, not a
 command."""
-_TASK_MARK = re.compile(r"^\[[ xX]\]\s+")
-"""A task list's check box before an item's words ("[ ] `kubectl get nodes`")."""
 _BARE_SUDO = re.compile(
     r"^sudo\s+(?!(?:access|rights|privileges?|permissions?|is|are|was|will|can|must|may|for"
     r"|to|and|or)\b)[a-z][\w.+-]*(?:\s+\S+)*(?<![.:!?,;])$"
@@ -117,7 +115,7 @@ def _sentence_steps(
     # The item's first sentence; before others only a whole command ("`docker exec -it db
     # mysql`. If you get an error, ..."), not a term it defines ("`green` - all shards ...").
     opens_item = block.list_depth > 0 and not block.text[:start].strip()
-    body = _TASK_MARK.sub("", text, count=1) if text[:1] == "[" else text  # "[ ] `kubectl ...`"
+    body = TASK_BOX.sub("", text, count=1) if text[:1] == "[" else text  # "[ ] `kubectl ...`"
     command_item = opens_item and (
         (
             _CODE_SENTENCE.match(body) is not None

@@ -384,15 +384,6 @@ _PEOPLE_SUBJECT = re.compile(
     rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
     re.IGNORECASE,
 )
-_PERSON = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z][a-z]+[^su\Wi]s\b")
-"""A first word in the third person ("Triggers", "Runs", not "Press", "Focus"): a description."""
-
-
-_PEOPLE_SUBJECT = re.compile(
-    rf"^(?:he\s+or\s+she|he|she|they)$|^(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+)?"
-    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
-    re.IGNORECASE,
-)
 
 _PERSON = re.compile(
     rf"{_PEOPLE_SUBJECT.pattern}|\b(?:author|reviewer|user|requester|customer|submitter)s?$",
