@@ -486,10 +486,12 @@ def _not_one_value(value: str) -> str | None:
     return None
 
 
-_PLAIN_MARKS = frozenset("._-:@%+=,/")
+_PLAIN_MARKS = frozenset("._-:@+=,/")
 """The marks a plain value may hold besides letters and digits: those of names, versions,
 hosts, addresses, times and paths, none of them syntax to a shell or SQL inside a word or a
-quoted string (`;`, `$(...)`, a quote, `*`, `~` are)."""
+quoted string (`;`, `$(...)`, a quote, `*`, `~` are). Not `%`: SQL's LIKE reads it as any
+text (`LIKE '<user>'` with `%` matches every row) and a URL decodes `%2e%2e%2f` to `../`
+after the parent-path check has passed it."""
 
 
 def _as_text(value: Any) -> str:
