@@ -72,8 +72,9 @@ def render_command(
         arguments = fill_arguments(step, inputs)
     values = {name: _words(value) for name, value in arguments.items() if value is not None}
     words = set(step.text.split())
+    inner = _written_after_double_dash(step)
     for pattern in sorted(tool.patterns, key=lambda p: -p.specificity):
-        argv = _render(pattern, values, words)
+        argv = _render(pattern, values, words, inner)
         if argv is not None:
             return argv
     raise RenderError(_no_template(tool, values))
@@ -86,22 +87,38 @@ def _words(value: Any) -> list[str]:
     return [value if isinstance(value, str) else str(value)]
 
 
+def _written_after_double_dash(step: Step) -> frozenset[str]:
+    """The arguments whose recorded value starts with the word the runbook's command line
+    wrote after `--` (`oc debug node/x -- chroot /host rm -f y`: `command`, not `args`), so
+    that the argv keeps `--` where the runbook put it: before the command run inside."""
+    words = step.text.split()
+    if step.tool is None or "--" not in words:
+        return frozenset()
+    after = words[words.index("--") + 1 : words.index("--") + 2]
+    return frozenset(
+        name for name, written in step.tool.args.items() if after and written.split()[:1] == after
+    )
+
+
 def _spelling(choices: tuple[str, ...], words: set[str]) -> str:
     return next((choice for choice in choices if choice in words), choices[0])
 
 
-def _render(pattern: Pattern, values: dict[str, list[str]], words: set[str]) -> list[str] | None:
+def _render(
+    pattern: Pattern, values: dict[str, list[str]], words: set[str], inner: frozenset[str]
+) -> list[str] | None:
     """The argv of one pattern, or None when it cannot hold the values exactly.
 
     Options go after the leading literal words (the subcommand) and before the first capture,
     where every CLI reads them as options: after `oc rsh POD`, `-n` would reach the command run
-    in the pod."""
+    in the pod. `--` goes before the first of the `inner` captures (the command the runbook
+    wrote after its `--`)."""
     lead = 0
     while lead < len(pattern.positionals) and isinstance(pattern.positionals[lead], tuple):
         lead += 1
     used: set[str] = set()
     options = _options(pattern, values, words, used)
-    positionals = _positionals(pattern.positionals[lead:], values, words, used)
+    positionals = _positionals(pattern.positionals[lead:], values, words, used, inner)
     if options is None or positionals is None or used != set(values):
         return None
     head = [
@@ -133,8 +150,10 @@ def _positionals(
     values: dict[str, list[str]],
     words: set[str],
     used: set[str],
+    inner: frozenset[str],
 ) -> list[str] | None:
     argv: list[str] = []
+    dashed = False
     for token in tokens:
         if isinstance(token, tuple):
             argv.append(_spelling(token, words))
@@ -145,13 +164,17 @@ def _positionals(
             if not token.endswith(("?", "*")):
                 return None
             continue
+        if name in inner and not dashed:
+            argv.append("--")
+            dashed = True
         if star:  # a star capture was recorded as its words, shell-quoted
             star_words = [word for item in value for word in _shell_words(item)]
             # the words of a command run inside another (`oc exec POD -- sh -c ...`) are never
             # the outer program's options
-            argv += (
-                ["--", *star_words] if any(w.startswith("-") for w in star_words) else star_words
-            )
+            if not dashed and any(w.startswith("-") for w in star_words):
+                argv.append("--")
+                dashed = True
+            argv += star_words
         elif len(value) == 1:
             argv += value
         else:

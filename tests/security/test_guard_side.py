@@ -456,3 +456,42 @@ def test_18_words_after_a_double_dash_are_the_inner_command_s_own(tmp_path: Path
         "oc", "exec", "-n", "openshift-monitoring", "-c", "prometheus", "prometheus-k8s-0",
         "--", "sh", "-c", "curl -s http://10.0.0.7:9100/metrics",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "chosen"),
+    [
+        # SQL's LIKE reads `%` as any text: every user's sessions, not one user's
+        ("DELETE FROM leases WHERE holder LIKE '<holder>'",
+         "DELETE FROM leases WHERE holder LIKE '%'"),
+        # a URL decodes `%2e%2e%2f` to `../` after the parent-path check has passed the value
+        ("https://store.internal/v1/buckets/<bucket>",
+         "https://store.internal/v1/buckets/%2e%2e%2fadmin"),
+    ],
+)  # fmt: skip
+def test_18_a_percent_sign_is_no_plain_value(written: str, chosen: str) -> None:
+    mismatch = _binding_mismatch("value", written, chosen, {})
+    assert mismatch is not None and "'%'" in mismatch
+    with pytest.raises(ValueError, match="'%'"):
+        Guard(_etcd_defrag(), inputs={"etcd_pod": "etcd%2d0"})
+
+
+def test_18_the_argv_keeps_double_dash_before_the_command_run_inside(tmp_path: Path) -> None:
+    # `oc debug {target} {command} {args*}`: `--` was rendered before the star capture's words,
+    # after `chroot` (`oc debug node/x chroot -- /host rm ...`), another command line than the
+    # runbook's; it goes where the runbook wrote it, also when no inner word is an option.
+    path = compile_tree(
+        tmp_path,
+        "lock",
+        "1. Remove the stale kubelet lock on the node:\n\n"
+        "   ```\n   oc debug node/worker-3 -- chroot /host rm -f /var/lib/kubelet/lock\n   ```\n\n"
+        "2. List the kubelet directory in the etcd pod:\n\n"
+        "   ```\n   oc exec etcd-0 -n openshift-etcd -- ls /var/lib\n   ```\n",
+    )
+    registry = load_registry(tmp_path / "tools.yaml")
+    argv = [render_command(s, {}, registry) for s in artifact_of(path).steps if s.tool]
+    assert argv == [
+        ["oc", "debug", "node/worker-3", "--", "chroot", "/host", "rm", "-f",
+         "/var/lib/kubelet/lock"],
+        ["oc", "exec", "-n", "openshift-etcd", "etcd-0", "--", "ls", "/var/lib"],
+    ]  # fmt: skip
