@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from compiler.models import Artifact
+from compiler.extract.heuristic import extract
+from compiler.models import Artifact, Step
+from compiler.parse import parse
 from compiler.pipeline import Environment, SourceFile, compile_bytes
 from compiler.registry import load_profiles, load_registry
 
@@ -72,6 +74,17 @@ def corpora() -> Iterator[Path]:
 def codes(artifact: Artifact, family: str = "RB") -> list[str]:
     """Diagnostic codes of an artifact, in order, optionally of one family (e.g. "RB2")."""
     return [d.code for d in artifact.diagnostics if d.code.startswith(family)]
+
+
+def source_steps(artifact: Artifact) -> list[Step]:
+    """The steps drawn from the page's lines (the added end step has no source)."""
+    return [s for s in artifact.steps if s.source is not None]
+
+
+def drafted_texts(text: str) -> list[str]:
+    """The texts of the steps the heuristic extractor drafts from a page, `oc` its one known
+    program."""
+    return [d.text for d in extract(parse(text), frozenset({"oc"}))]
 
 
 def with_registry(root: Path) -> Path:

@@ -12,22 +12,16 @@ from typer.testing import CliRunner
 from compiler.cli import app
 from compiler.extract.coverage import account
 from compiler.extract.heuristic import extract
-from compiler.models import Artifact, Step
+from compiler.models import Artifact
 from compiler.parse import parse, readable_blocks
 from compiler.text.instructions import instructional
 from compiler.text.markup import html_texts
 
 from .conftest import REPO, codes
+from .conftest import drafted_texts as _texts
+from .conftest import source_steps as _steps
 
 Compile = Callable[[str], Artifact]
-
-
-def _steps(artifact: Artifact) -> list[Step]:
-    return [s for s in artifact.steps if s.source is not None]
-
-
-def _texts(text: str) -> list[str]:
-    return [d.text for d in extract(parse(text), frozenset({"oc"}))]
 
 
 # Whole sections skipped by heading keywords -------------------------------------------------

@@ -9,19 +9,14 @@ from collections.abc import Callable
 import pytest
 
 from compiler.extract.heuristic import extract
-from compiler.models import Artifact, Step
+from compiler.models import Artifact
 from compiler.parse import parse
 from compiler.text.instructions import is_instruction
 
+from .conftest import drafted_texts as _texts
+from .conftest import source_steps as _steps
+
 Compile = Callable[[str], Artifact]
-
-
-def _steps(artifact: Artifact) -> list[Step]:
-    return [s for s in artifact.steps if s.source is not None]
-
-
-def _texts(text: str) -> list[str]:
-    return [d.text for d in extract(parse(text), frozenset({"oc"}))]
 
 
 def _kinds(text: str) -> list[tuple[str, str]]:
