@@ -454,13 +454,12 @@ _PARENT_SEGMENT = re.compile(r"(?:^|/)\.\.(?:/|$)")
 
 def _fill_problem(value: str, in_path: bool) -> str | None:
     """Why a value the agent chose for a placeholder is more than the one value the runbook
-    left open: an option (`--all` where one deployment was written), several words, a
-    control character, or a path that leaves the written directory (`/srv/cache/<dir>` with
-    `../..`)."""
+    left open: anything `_not_one_value` refuses, or more than one segment where the runbook
+    wrote a name in a directory (`/srv/cache/<dir>` with `a/b`)."""
     problem = _not_one_value(value)
     if problem:
         return problem
-    if _PARENT_SEGMENT.search(value) or (in_path and "/" in value):
+    if in_path and "/" in value:
         return "leaves the path the runbook wrote"
     return None
 
@@ -469,10 +468,14 @@ def _not_one_value(value: str) -> str | None:
     """Why `value` (a run input, or a placeholder the agent fills) is not one plain argv word:
     a leading '-' makes it an option; white space splits it in a star capture; a control or
     format character (a newline, a right-to-left override) hides what it says; an empty value
-    drops the word (`rm -rf /srv/<dir>` would remove /srv/); a shell or SQL mark adds syntax
-    where the word is read again (`sh -c "ls /srv/<dir>"` with `x;reboot`)."""
+    drops the word (`rm -rf /srv/<dir>` would remove /srv/), and so does `.` (`/srv/.`); a
+    `..` segment leaves the written directory (`/srv/cache/<dir>` with `../..`); a shell or
+    SQL mark adds syntax where the word is read again (`sh -c "ls /srv/<dir>"` with
+    `x;reboot`). Run inputs are held to it too: they often come from alert labels."""
     if not value:
         return "is empty, so the command would lose the word the runbook wrote there"
+    if value == "." or _PARENT_SEGMENT.search(value):
+        return "leaves the path the runbook wrote ('.' names the directory, '..' its parent)"
     if value.startswith("-"):
         return "starts with '-', so the command would read it as an option"
     if any(char.isspace() or unicodedata.category(char).startswith("C") for char in value):

@@ -495,3 +495,20 @@ def test_18_the_argv_keeps_double_dash_before_the_command_run_inside(tmp_path: P
          "/var/lib/kubelet/lock"],
         ["oc", "exec", "-n", "openshift-etcd", "etcd-0", "--", "ls", "/var/lib"],
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["..", "../../etc/kubernetes", "backups/../..", "."])
+def test_18_a_run_input_cannot_leave_or_widen_the_written_path(value: str) -> None:
+    # Inputs often come from alert labels: `rm -rf /srv/cache/<dir>` with `..` is all of /srv,
+    # with `.` the whole cache. Only the agent's fills were checked for `..` before.
+    with pytest.raises(ValueError, match="leaves the path"):
+        Guard(_etcd_defrag(), inputs={"etcd_pod": value})
+    guard = Guard(_etcd_defrag(), inputs={"member_endpoint": "https://10.0.0.3:2379"})
+    assert guard.inputs["memberendpoint"] == "https://10.0.0.3:2379"
+
+
+def test_18_an_agent_filled_name_in_a_directory_is_not_the_directory_itself() -> None:
+    written = "/var/backups/etcd/<snapshot>"
+    mismatch = _binding_mismatch("path", written, "/var/backups/etcd/.", {})
+    assert mismatch is not None and "leaves the path" in mismatch
+    assert _binding_mismatch("path", written, "/var/backups/etcd/.pre-defrag.db", {}) is None
