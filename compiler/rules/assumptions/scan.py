@@ -340,11 +340,12 @@ _GERUND_FIRST = re.compile(
 
 _NOUN_SUBJECT = re.compile(
     r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z-]+\s+(?:\w+ly\s+)?(?:is|are|was|were|means|has|does"
-    r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely)\b",
+    r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely|had|did|became|caused)\b",
     re.IGNORECASE,
 )
 """A first word followed by a finite verb: a noun, the sentence's subject ("Silence usually
-means ...", "Restart is required when ..."), not an imperative."""
+means ...", "Restart is required when ...", "Issue had two causes" in a past account), not an
+imperative."""
 
 
 def _instructs(sentence: str) -> bool:

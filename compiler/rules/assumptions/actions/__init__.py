@@ -20,7 +20,7 @@ from compiler.rules.assumptions.actions.asked import (
     _theirs,
     _use_of,
 )
-from compiler.rules.assumptions.actions.layout import _block_at, _sentence_from
+from compiler.rules.assumptions.actions.layout import _block_at, _in_html_title, _sentence_from
 from compiler.rules.assumptions.actions.said_elsewhere import (
     _FILLS_IN,
     _actions,
@@ -129,7 +129,9 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
         if _resolved_by_reference(context, hit):
             continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
-        if passage.block.kind == "heading" or _command_in(context, passage):
+        if passage.block.kind == "heading" or _in_html_title(passage, hit.start):
+            continue  # "<summary>Renew the keys</summary>": a title over the steps
+        if _command_in(context, passage):
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue

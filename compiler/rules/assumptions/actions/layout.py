@@ -14,6 +14,7 @@ from compiler.rules import CheckContext
 from compiler.rules.assumptions.scan import _references
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.links import BRACKETED, LINK, is_section_link
+from compiler.text.markup import html_texts
 from compiler.text.sentences import sentence_at
 
 
@@ -209,3 +210,13 @@ def _sentence_from(context: CheckContext, span: Span) -> str:
     line = context.document.lines[span.line - 1]
     found = sentence_at(line, span.column - 1)
     return line[found.start : found.end] if found is not None else line
+
+
+def _in_html_title(passage: Passage, offset: int) -> bool:
+    """Whether `offset` of an HTML block's passage lies in a title (`<summary>`, `<th>`,
+    `<h2>`): a heading, never a step ("<summary>Renew the sub keys</summary>" over the
+    commands that renew them)."""
+    if passage.block.kind != "html" or offset >= len(passage.origins):
+        return False
+    where = passage.origins[offset]
+    return any(run.title and run.start <= where < run.end for run in html_texts(passage.raw))

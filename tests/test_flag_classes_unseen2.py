@@ -1,0 +1,63 @@
+"""Session 9 (prec2, issue 16): flag classes read from a second set of random samples of
+diagnostics on unseen runbooks (not from tuned misses), named in LABELLING.md's words. Each is
+written here in other words than the page it came from, with a look-alike that must stay
+flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_precision import Compile, flags
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a title of a collapsible section is a heading, never a step
+        (
+            "# Certs\n\n<details>\n<summary>Rotate the client certificate</summary>\n\n"
+            "Open the store:\n\n```bash\ncertutil -d ./db -L\n```\n</details>\n",
+            0,
+        ),
+        # the same words in the section's body still ask for a change with no tool
+        (
+            "# Certs\n\n<details>\n<summary>Certificates</summary>\n\n"
+            "Rotate the client certificate.\n</details>\n",
+            1,
+        ),
+        # and so do they in a paragraph of an HTML block
+        ("# Certs\n\n<p>\nRotate the client certificate.\n</p>\n", 1),
+    ],
+)
+def test_an_html_title_is_a_heading(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "<summary>Renew the sub keys</summary>" titles the steps under it."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a change word as the subject of a past account
+        ("# Review\n\n* Upgrade had two effects. The workers ran out of memory.\n", 0),
+        ("# Review\n\n* Restart caused a second outage on the replicas.\n", 0),
+        # the imperative
+        ("# Review\n\n* Upgrade the workers to the new release.\n", 1),
+    ],
+)
+def test_a_change_word_as_a_past_subject(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "Issue had two major components" tells what happened: "Issue" is a noun."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # attention to what may come up: a look-out, no wait
+        ("# Build\n\n* Watch out for linker errors in the build output.\n", 0),
+        # a watch with no end
+        ("# Build\n\n* Watch the build output for linker errors.\n", 1),
+    ],
+)
+def test_watch_out_for_is_no_wait(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "watch out for patch application failures" asks for attention, not a wait."""
+    assert len(flags(compile_text, body, "RB106")) == expected
