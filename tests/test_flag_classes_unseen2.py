@@ -61,3 +61,30 @@ def test_a_change_word_as_a_past_subject(compile_text: Compile, body: str, expec
 def test_watch_out_for_is_no_wait(compile_text: Compile, body: str, expected: int) -> None:
     """RB106: "watch out for patch application failures" asks for attention, not a wait."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # what a command or a thing will do, said of it
+        (
+            "# Rotate\n\nThis will start purging the old tokens and restarting the workers, so "
+            "it takes a while.\n",
+            0,
+        ),
+        (
+            "# Cache\n\nPlease note that the cache will only hold 500 entries, and delete "
+            "older ones.\n",
+            0,
+        ),
+        # the reader told to do it
+        ("# Rotate\n\nBegin purging the old tokens and restarting the workers.\n", 1),
+        ("# Cache\n\nPlease delete the older entries of the cache.\n", 1),
+    ],
+)
+def test_what_a_thing_will_do_is_no_action_asked(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: "This will start draining the runner and deleting the machines", "Please note
+    that the exporter will only keep up to 1000 results, and drop older ones" describe."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -324,10 +324,12 @@ _LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
 
 
 _NOTE = re.compile(
-    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?(?:note|nb|n\.b\.)\b(?:\*\*)?(?:\s+that\b|\s*:)?\s*",
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?(?:please\s+)?(?:note|nb|n\.b\.)\b(?:\*\*)?"
+    r"(?:\s+that\b|\s*:)?\s*",
     re.IGNORECASE,
 )
-"""An aside: "Note that ...", "Note: ..." (what follows is information unless it instructs)."""
+"""An aside: "Note that ...", "Please note that ...", "Note: ..." (what follows is
+information unless it instructs)."""
 
 
 _GERUND_FIRST = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from compiler.parse import Block
@@ -58,6 +59,7 @@ from compiler.rules.assumptions.scan import (
     _instructs,
     _scan,
     _with_model_flags,
+    expectation,
 )
 from compiler.rules.regions import read_block
 
@@ -139,6 +141,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
+        if not hit.match.group("clause") and _what_it_does(hit.sentence):
+            continue  # "This will start draining the runner": what a command does
         if hit.match.group("clause") and _expected_behaviour(hit):
             continue  # "The structure should be flexible and scale with the incident"
         clause = hit.match.group("clause")
@@ -158,6 +162,16 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             hit.words,
             hit.step,
         )
+
+
+_NEEDED = re.compile(r"\b(?:will|would|should)\s+(?:\w+\s+)?(?:need|require)", re.IGNORECASE)
+
+
+def _what_it_does(sentence: str) -> bool:
+    """Whether a sentence says what a thing will do ("This will start draining the runner and
+    deleting the machines"), not what it needs the reader to do ("This will require restarting
+    the pods")."""
+    return expectation(sentence) and _NEEDED.search(sentence) is None
 
 
 def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
