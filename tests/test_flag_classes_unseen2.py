@@ -88,3 +88,41 @@ def test_what_a_thing_will_do_is_no_action_asked(
     """RB108: "This will start draining the runner and deleting the machines", "Please note
     that the exporter will only keep up to 1000 results, and drop older ones" describe."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the file or folder the change goes to, linked: an edit of a named file
+        (
+            "# Allow\n\n* Edit and commit [allow-ips.lst](https://git.example.org/sec/blob/main/"
+            "allow-ips.lst).\n",
+            0,
+        ),
+        (
+            "# Quota\n\nRaise the CPU limit: https://git.example.org/k8s/blob/main/releases/"
+            "web/values.yaml.gotmpl\n",
+            0,
+        ),
+        (
+            "# Shipper\n\n* Change the config of the log shipper here: "
+            "https://git.example.org/k8s/-/tree/main/releases/shipper\n",
+            0,
+        ),
+        # a link to documentation is no place of the change
+        (
+            "# Quota\n\nRaise the CPU limit, see https://docs.example.org/limits.html\n",
+            1,
+        ),
+        # nor is a folder the place of a change of a value
+        (
+            "# Quota\n\nRaise the CPU limit: https://git.example.org/k8s/-/tree/main/releases\n",
+            1,
+        ),
+    ],
+)
+def test_a_change_to_a_linked_file(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "Increase the memory: <.../gprd.yaml.gotmpl>", "Update config ... here:
+    <.../-/tree/master/releases/fluentd>", "Edit and commit [deny-403-ips.lst](...)" name the
+    file or folder to change."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -66,10 +66,14 @@ def _link_urls(context: CheckContext, text: str) -> list[str]:
 
 _REPOSITORY_FILE_URL = re.compile(
     r"/(?:blob|tree|edit)/[^?#\s]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|md|js|ts|scss|css|txt"
-    r"|go|cfg|ini)(?:[?#]\S*)?$",
+    r"|go|cfg|ini|lst|gotmpl|jsonnet|libsonnet|conf|hcl|tpl|j2)(?:[?#]\S*)?$",
     re.IGNORECASE,
 )
-"""A link to a file of a repository (`.../blob/main/data/repos.yml`): what an edit changes."""
+"""A link to a file of a repository (`.../blob/main/data/repos.yml`, `deny-ips.lst`,
+`gprd.yaml.gotmpl`): what an edit changes."""
+_REPOSITORY_FOLDER_URL = re.compile(r"/-/tree/[^?#\s]+$", re.IGNORECASE)
+"""A link to a folder of a repository (`.../-/tree/master/releases/fluentd`): where an edit
+goes ("Update the config of the DaemonSet here: <folder>")."""
 
 
 def _links_a_file(context: CheckContext, text: str) -> bool:
@@ -77,6 +81,13 @@ def _links_a_file(context: CheckContext, text: str) -> bool:
     if "[" not in text and "://" not in text:
         return False
     return any(_REPOSITORY_FILE_URL.search(url) for url in _link_urls(context, text))
+
+
+def _links_a_folder(context: CheckContext, text: str) -> bool:
+    """Whether a text links a repository's folder (inline or by reference)."""
+    if "[" not in text and "://" not in text:
+        return False
+    return any(_REPOSITORY_FOLDER_URL.search(url) for url in _link_urls(context, text))
 
 
 def _block_index(layout: _Layout, line: int) -> int | None:

@@ -19,6 +19,7 @@ from compiler.rules.assumptions.actions.layout import (
     _contents_item,
     _lead_in,
     _links_a_file,
+    _links_a_folder,
     _list_follows,
     _list_items_before,
     _section_details,
@@ -72,6 +73,8 @@ _EDIT = re.compile(
     r"^(?:edit|modify|update|change|add|amend|adjust|append|insert|set|configure|define)\b",
     re.IGNORECASE,
 )
+_VALUE_CHANGE = re.compile(r"^(?:increase|decrease|raise|lower|bump)\b", re.IGNORECASE)
+"""A value changed: with a linked file, the file is where ("Increase the memory: <file>")."""
 _FILE_OP = re.compile(r"^(?:delete|remove|replace|rename|copy|move|create)\b", re.IGNORECASE)
 """What is done to a file of a repository as a whole (the file is what, a commit how)."""
 
@@ -162,6 +165,10 @@ def _says_how_in_sentence(context: CheckContext, clause: str, sentence: str) -> 
     changes_a_file = _EDIT.match(bare) or _FILE_OP.match(bare) or _GIT_CHANGE.search(sentence)
     if changes_a_file and _links_a_file(context, sentence):
         return True
+    if _VALUE_CHANGE.match(bare) and _links_a_file(context, sentence):
+        return True  # "Increase the memory: <the release's values file>"
+    if _EDIT.match(bare) and _links_a_folder(context, sentence):
+        return True  # "Update the config of the DaemonSet here: <its folder>"
     if _SHOWN_TEXT.search(sentence) and _EDIT_VERB.search(clause):
         return True
     return _BY_MEANS.search(sentence) is not None
