@@ -126,3 +126,31 @@ def test_a_change_to_a_linked_file(compile_text: Compile, body: str, expected: i
     <.../-/tree/master/releases/fluentd>", "Edit and commit [deny-403-ips.lst](...)" name the
     file or folder to change."""
     assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # sub-steps written two spaces under "1.": siblings in CommonMark, details as written
+        (
+            "# Roll out\n\n1. upgrade the staging hosts\n  1. pin the version in `stg.json`\n"
+            "  1. run `knife environment from file stg.json`\n1. upgrade the production hosts\n"
+            "  1. pin the version in `prd.json`\n",
+            0,
+        ),
+        # indented items with no command say nothing of how
+        ("# Roll out\n\n1. upgrade the staging hosts\n  1. check with the team first\n", 1),
+        # items really nested in it are its body, read as such elsewhere: a note is no how
+        (
+            "# Pool\n\n- Remove the old instances from the load balancer.\n"
+            "  - This can take a while.\n    ```\n    uptime\n    ```\n",
+            1,
+        ),
+    ],
+)
+def test_sub_steps_two_spaces_under_an_item(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: "1. deploy and test in staging" over "  1. upload the environment file `knife
+    environment from file path/to/stg.json`" (two spaces: siblings in CommonMark) titles them."""
+    assert len(flags(compile_text, body, "RB108")) == expected

@@ -21,7 +21,12 @@ from compiler.rules.assumptions.actions.asked import (
     _theirs,
     _use_of,
 )
-from compiler.rules.assumptions.actions.layout import _block_at, _in_html_title, _sentence_from
+from compiler.rules.assumptions.actions.layout import (
+    _block_at,
+    _in_html_title,
+    _items_under_in_source,
+    _sentence_from,
+)
 from compiler.rules.assumptions.actions.said_elsewhere import (
     _FILLS_IN,
     _actions,
@@ -137,7 +142,7 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue
-        if _item_details(context, passage.block):
+        if _item_details(context, passage.block) or _items_under_in_source(context, passage.block):
             continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
@@ -204,6 +209,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         source_block = _block_at(context, step.source.line)
         if source_block is not None and _in_a_ui(context, source_block):
             continue  # "Change the email address" among the form's clicks
+        if source_block is not None and _items_under_in_source(context, source_block):
+            continue  # "1. deploy in staging" over "  1. upload the file `knife ...`"
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named

@@ -231,3 +231,26 @@ def _in_html_title(passage: Passage, offset: int) -> bool:
         return False
     where = passage.origins[offset]
     return any(run.title and run.start <= where < run.end for run in html_texts(passage.raw))
+
+
+_ITEM_LINE = re.compile(r"^( *)(?:[-*+]|\d+[.)])\s+")
+
+
+def _items_under_in_source(context: CheckContext, block: Block) -> bool:
+    """Whether a list item's source is followed by items indented further, though not enough to
+    nest them (CommonMark makes them siblings), that give commands in inline code: its
+    sub-steps as written ("1. deploy and test in staging" over "  1. upload the environment
+    file `knife environment from file stg.json`"). Items nested in it are its body."""
+    lines = context.document.lines
+    own = _ITEM_LINE.match(lines[block.span.line - 1])
+    if own is None:
+        return False
+    under: list[str] = []
+    for text in lines[block.span.end_line :]:
+        item = _ITEM_LINE.match(text)
+        if item is None or len(item.group(1)) <= len(own.group(1)):
+            break
+        if len(item.group(1)) >= len(own.group(0)):
+            return False  # nested in the item: its body (read as such elsewhere)
+        under.append(text)
+    return any("`" in text for text in under)
