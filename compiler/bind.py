@@ -139,6 +139,16 @@ _CHECK_THEN_DESTROY = re.compile(
 looked at; these do not)."""
 
 
+_DESCRIBED = re.compile(
+    r"(?:\b(?:(?:will|would|may|might|can|could)\s+(?:\w+ly\s+)?be|is|are|was|were|been"
+    r"|being|gets?|got)\s+(?:\w+ly\s+)?"
+    r"|(?<!\bneed )(?<!\bneeds )(?<!\bhas )(?<!\bhave )(?<!\bought )\bto\s+be\s+)$",
+    re.IGNORECASE,
+)
+"""A destructive verb's passive told as what happens or what a thing is for ("the pods will be
+deleted", "the host to be removed"), not asked of the reader ("X must be deleted", "needs to
+be removed" are)."""
+
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 
 
@@ -162,7 +172,10 @@ def prose_effect(draft: DraftStep) -> Effect | None:
     words = _own_words(draft.text)
     if draft.kind == "check":
         return "destructive" if _CHECK_THEN_DESTROY.search(words) else None
-    if _PROSE_DESTRUCTIVE.search(words):
+    if any(
+        not _DESCRIBED.search(words, 0, found.start())
+        for found in _PROSE_DESTRUCTIVE.finditer(words)
+    ):
         return "destructive"
     inline = [_inline_effect(code) for code in _asked_inline_code(draft)]
     return "destructive" if "destructive" in inline else None
