@@ -1417,14 +1417,3 @@ def test_the_tech_docs_template_review_keys_are_read(
     assert (stale.line, stale.evidence) == (4, "2025-05-01") and "limit 180" in stale.message
     default = compile_text(f"---\nid: t\nowner: team-a\nlast_reviewed_on: 2025-05-01\n---\n{body}")
     assert not [d for d in default.diagnostics if d.code == "RB111"]  # 245 days < 365
-
-
-def test_a_flag_s_evidence_stops_where_a_link_s_address_starts(compile_text: Compile) -> None:
-    artifact = compile_text(
-        "---\nid: t\nowner: team-a\n---\n# T\n\n## Mitigation\n\n"
-        "Before the upgrade, make sure to [cordon and evict the ledger node]"
-        "(https://docs.example.org/evict).\n"
-    )
-    text_rules = {"RB101", "RB102", "RB103", "RB104", "RB106", "RB107", "RB108"}
-    evidence = [d.evidence for d in artifact.diagnostics if d.code in text_rules]
-    assert evidence == ["evict the ledger node"]

@@ -144,11 +144,9 @@ def _scan(
         for match in scanner.finditer(passage.text):
             group = next((g for g in groups if match.start(g) != -1), 0)
             start, end = match.span(group)
-            link_target = passage.text.find("](", start, end)
-            end = end if link_target == -1 else link_target  # the words, not the link's URL
             if start >= end:
                 continue
-            words = " ".join(passage.text[start:end].split())
+            words = " ".join(match.group(group).split())
             yield Hit(words, passage, match, start, end, context)
 
 
