@@ -18,6 +18,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from compiler.values import Value, set_field
+
 ABBREVIATIONS = frozenset(
     {
         "e.g", "i.e", "etc", "vs", "cf", "approx", "incl", "esp", "viz", "al", "dr", "mr",
@@ -52,17 +54,22 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Sentence:
+@dataclass(init=False, repr=False, eq=False)
+class Sentence(Value):
     """One sentence: its text as written and its offsets `[start, end)` in the source text."""
 
     start: int
     end: int
     text: str
 
+    def __init__(self, start: int, end: int, text: str) -> None:
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "text", text)
 
-@dataclass(frozen=True)
-class Clause:
+
+@dataclass(init=False, repr=False, eq=False)
+class Clause(Value):
     """One clause of a sentence, with offsets `[start, end)` in the text the sentence came
     from; `condition` when it is a leading condition ("If the pod is pending")."""
 
@@ -70,6 +77,12 @@ class Clause:
     end: int
     text: str
     condition: bool = False
+
+    def __init__(self, start: int, end: int, text: str, condition: bool = False) -> None:
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "text", text)
+        set_field(self, "condition", condition)
 
 
 def protected(text: str) -> list[tuple[int, int]]:
