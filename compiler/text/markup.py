@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from compiler.values import Value, set_field
-
 _SPACES = re.compile(r"[ \t]{2,}")
 OPEN, CLOSE = "<!--", "-->"
 
@@ -79,8 +77,8 @@ def visible(text: str) -> str:
     return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(_TAG_OR_ANY.sub(" ", text).split()))
 
 
-@dataclass(init=False, repr=False, eq=False)
-class HtmlText(Value):
+@dataclass(frozen=True)
+class HtmlText:
     """A run of text of an HTML block between block-level tags, inline tags kept."""
 
     start: int
@@ -96,24 +94,6 @@ class HtmlText(Value):
     """Inside a `<summary>`, `<th>`, `<caption>`, `<legend>` or `<h1>`-`<h6>`: a title."""
     code: bool = False
     """Inside a `<pre>`: lines of code, as a fenced block's are (its inline tags kept)."""
-
-    def __init__(
-        self,
-        start: int,
-        end: int,
-        in_table: bool,
-        list_depth: int,
-        first_in_item: bool,
-        title: bool,
-        code: bool = False,
-    ) -> None:
-        set_field(self, "start", start)
-        set_field(self, "end", end)
-        set_field(self, "in_table", in_table)
-        set_field(self, "list_depth", list_depth)
-        set_field(self, "first_in_item", first_in_item)
-        set_field(self, "title", title)
-        set_field(self, "code", code)
 
 
 def html_texts(text: str) -> list[HtmlText]:

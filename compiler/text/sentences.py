@@ -18,8 +18,6 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from compiler.values import Value, set_field
-
 ABBREVIATIONS = frozenset(
     {
         "e.g", "i.e", "etc", "vs", "cf", "approx", "incl", "esp", "viz", "al", "dr", "mr",
@@ -54,22 +52,17 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-@dataclass(init=False, repr=False, eq=False)
-class Sentence(Value):
+@dataclass(frozen=True)
+class Sentence:
     """One sentence: its text as written and its offsets `[start, end)` in the source text."""
 
     start: int
     end: int
     text: str
 
-    def __init__(self, start: int, end: int, text: str) -> None:
-        set_field(self, "start", start)
-        set_field(self, "end", end)
-        set_field(self, "text", text)
 
-
-@dataclass(init=False, repr=False, eq=False)
-class Clause(Value):
+@dataclass(frozen=True)
+class Clause:
     """One clause of a sentence, with offsets `[start, end)` in the text the sentence came
     from; `condition` when it is a leading condition ("If the pod is pending")."""
 
@@ -77,12 +70,6 @@ class Clause(Value):
     end: int
     text: str
     condition: bool = False
-
-    def __init__(self, start: int, end: int, text: str, condition: bool = False) -> None:
-        set_field(self, "start", start)
-        set_field(self, "end", end)
-        set_field(self, "text", text)
-        set_field(self, "condition", condition)
 
 
 def protected(text: str) -> list[tuple[int, int]]:

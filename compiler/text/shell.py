@@ -7,11 +7,9 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from compiler.values import Value, set_field
 
-
-@dataclass(init=False, repr=False, eq=False)
-class ShellCommand(Value):
+@dataclass(frozen=True)
+class ShellCommand:
     """A command line: the pipeline of its first command, the pipelines of the commands run
     after it (`;`, `&&`, `||`), and its $(...) substitutions, taken out. Redirections are
     dropped."""
@@ -19,13 +17,6 @@ class ShellCommand(Value):
     stages: list[list[str]]
     followers: list[list[list[str]]]
     substitutions: list[str]
-
-    def __init__(
-        self, stages: list[list[str]], followers: list[list[list[str]]], substitutions: list[str]
-    ) -> None:
-        set_field(self, "stages", stages)
-        set_field(self, "followers", followers)
-        set_field(self, "substitutions", substitutions)
 
 
 _SEPARATORS = ("&&", "||", ";", "&")

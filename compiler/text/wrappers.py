@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass
 
 from compiler.text.shell import split_pipeline
-from compiler.values import Value, set_field
 
 
-@dataclass(init=False, repr=False, eq=False)
-class _Prefix(Value):
+@dataclass(frozen=True)
+class _Prefix:
     """A program that runs the rest of its words as a command, after its options and
     `operands` words of its own (`timeout 30s CMD`: one operand)."""
 
@@ -26,18 +25,6 @@ class _Prefix(Value):
     """Leading `NAME=value` words are the wrapper's (`env A=b CMD`)."""
     joined: bool = False
     """The inner words are joined and read by a shell (`watch`, `ssh HOST ...`)."""
-
-    def __init__(
-        self,
-        valued: frozenset[str] = frozenset(),
-        operands: int = 0,
-        assignments: bool = False,
-        joined: bool = False,
-    ) -> None:
-        set_field(self, "valued", valued)
-        set_field(self, "operands", operands)
-        set_field(self, "assignments", assignments)
-        set_field(self, "joined", joined)
 
 
 def _options(words: str) -> frozenset[str]:
