@@ -96,8 +96,9 @@ def bind_step(draft: DraftStep, registry: Registry) -> BoundStep:
     return _with_effect(BoundStep(draft, None, None), prose_effect(draft))
 
 
+_PROSE_DESTRUCTIVE_WORDS = DESTRUCTIVE_VERBS | {"overwrite", *DESTRUCTIVE_PHRASES}  # prose only
 _PROSE_DESTRUCTIVE_VERBS = alternation(
-    DESTRUCTIVE_VERBS | {"overwrite", *DESTRUCTIVE_PHRASES},  # "overwrite": prose only
+    _PROSE_DESTRUCTIVE_WORDS,
     {
         "cancel": r"cancel(?:l(?=ed|ing))?",
         # "drop the table", not a drop-down list or "buffer drops are observed"
@@ -107,8 +108,22 @@ _PROSE_DESTRUCTIVE_VERBS = alternation(
         r"|(?:the\s+)?(?:runbook|procedure)\b)\w)",
     },
 )
+_GERUND = alternation(
+    _PROSE_DESTRUCTIVE_WORDS,
+    {
+        **{verb: verb[:-1] for verb in _PROSE_DESTRUCTIVE_WORDS if verb.endswith("e")},
+        "cancel": "cancell?",
+        "drop": "dropp",
+        "stop": "stopp",
+    },
+)
 _PROSE_DESTRUCTIVE = re.compile(
-    r"(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:"
+    # An "-ing" form is the reader's action only after a verb that proposes it ("consider
+    # removing the pod", "try deleting it") or as a second action after a comma ("edit the
+    # instance, removing the disk"); elsewhere it names an action ("the reason for stopping
+    # Chef", "since terminating a process can ...", "simplifies it by removing ...").
+    rf"(?:\b(?:consider|try|start|begin|recommend|suggest)\s+|,\s+)(?:\w+ly\s+)?{_GERUND}ing\b"
+    r"|(?<!\bnot )(?<!n't )(?<!\bnever )(?<!\bno )\b(?:"
     rf"{_PROSE_DESTRUCTIVE_VERBS}"
     # "replace the kubeconfig" overwrites it; "replace `<NAME>` with ..." fills a placeholder
     r"|replace(?!\s+(?:`|<|\$|\{|all\s+occurrences|(?:the\s+|each\s+)?(?:placeholder|value|text"
@@ -116,7 +131,7 @@ _PROSE_DESTRUCTIVE = re.compile(
     # Scaling down or in stops running instances (scaling up does not).
     r"|scale\s+(?:\S+\s+){0,3}?(?:to|down\s+to)\s+(?:zero|0)\b|scal(?:e|ing)\s+(?:down|in)\b"
     r"|rm\s+-\w*r|force[- ]delete)"
-    r"(?:s|d|ed|ing)?\b"
+    r"(?:s|d|ed)?\b"
     # A current value overwritten, told as an instruction that names the value:
     # "Change the record from `a.example.` to ...", "then set each record back to `b`".
     r"|(?:^|[,;]\s*|\b(?:and|then)\s+)(?:\w+ly\s+)?(?:(?:change|switch|repoint)\s[^.;:]{0,120}?"
@@ -127,11 +142,26 @@ _PROSE_DESTRUCTIVE = re.compile(
 current value overwritten."""
 
 
+_CHECK_THEN_DESTROY = re.compile(
+    # "Find and terminate the old transactions", "Make sure to remove the old directory",
+    # "Check the list, then delete stale entries": the bare verb, told to the reader.
+    rf"(?:\b(?:and|then)\s+|\bsure\s+to\s+|,\s+(?:then\s+)?)(?:\w+ly\s+)?{_PROSE_DESTRUCTIVE_VERBS}\b"
+    # "... and click "Delete""
+    r"|\bclick\s+(?:on\s+)?(?:the\s+)?[\"'*`]+(?:delete|destroy|remove|terminate|drop|purge)\b",
+    re.IGNORECASE,
+)
+"""A check that also tells the reader to destroy something (its own words describe what is
+looked at; these do not)."""
+
+
 def prose_effect(draft: DraftStep) -> Effect | None:
-    """The effect an instruction's words name: destructive verbs for actions (not for checks
-    or decisions, whose words describe what is looked at)."""
-    if draft.kind in ("decision", "check") or draft.command is not None:
+    """The effect an instruction's words name: destructive verbs for actions, and for checks
+    only a destructive verb told to the reader beside the look ("find and terminate"); never
+    for decisions, whose words describe what is looked at."""
+    if draft.kind == "decision" or draft.command is not None:
         return None
+    if draft.kind == "check":
+        return "destructive" if _CHECK_THEN_DESTROY.search(draft.text) else None
     if _PROSE_DESTRUCTIVE.search(draft.text):
         return "destructive"
     inline = [_inline_effect(code) for code in _asked_inline_code(draft)]

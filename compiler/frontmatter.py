@@ -70,6 +70,8 @@ def runbook_meta(document: Document, path: str) -> RunbookMeta:
     raw = dict(document.front_matter)
     raw.setdefault("id", PurePath(path).stem)
     raw.setdefault("title", _first_heading(document) or raw["id"])
+    if raw.get("last_reviewed") is None and raw.get("last_reviewed_on") is not None:
+        raw["last_reviewed"] = raw["last_reviewed_on"]  # the tech-docs-template's key
     for key in TEXT_FIELDS:
         if raw.get(key) is not None and not isinstance(raw[key], dict | list):
             raw[key] = str(raw[key])

@@ -37,6 +37,7 @@ from compiler.signoff import (
 )
 from compiler.source import SourceError, decode_source
 from compiler.text.conditions import left_to_judgement
+from compiler.text.genre import is_incident_record
 
 if TYPE_CHECKING:
     from compiler.models import Artifact
@@ -121,7 +122,10 @@ def compile_result(
 
 
 def _extract(document: Document, env: Environment) -> Extraction:
-    """Heuristic drafts, plus grounded model proposals when the LLM extractor is on."""
+    """Heuristic drafts, plus grounded model proposals when the LLM extractor is on; none from
+    an incident record, whose imperatives record what was done or planned."""
+    if is_incident_record(document.lines):
+        return Extraction([])
     drafts = extract(document, env.registry.programs)
     if env.llm is None:
         return Extraction(drafts)
@@ -136,9 +140,10 @@ def _accounted(document: Document, extraction: Extraction, env: Environment) -> 
     """The extraction with every source line classified and its unplaced instructions added
     to its issues (RB008 reports them)."""
     covered = account(document, extraction.drafts, env.registry.programs)
+    unplaced = () if is_incident_record(document.lines) else covered.unplaced
     return replace(
         extraction,
-        issues=(*extraction.issues, *covered.unplaced),
+        issues=(*extraction.issues, *unplaced),
         coverage=covered.lines,
     )
 

@@ -1400,3 +1400,20 @@ def test_a_watch_that_opens_a_purpose_is_no_wait(
     compile_text: Compile, body: str, expected: int
 ) -> None:
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+def test_the_tech_docs_template_review_keys_are_read(
+    compile_text: Compile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # alphagov's tech-docs-template (GOV.UK, MoJ) writes `last_reviewed_on` and `review_in`.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    body = "# T\n\n1. Run `oc get pods`.\n"
+    recent = compile_text(f"---\nid: t\nowner: team-a\nlast_reviewed_on: 2025-11-02\n---\n{body}")
+    assert not [d for d in recent.diagnostics if d.code == "RB111"]
+    due = compile_text(
+        f"---\nid: t\nowner: team-a\nlast_reviewed_on: 2025-05-01\nreview_in: 6 months\n---\n{body}"
+    )
+    (stale,) = [d for d in due.diagnostics if d.code == "RB111"]
+    assert (stale.line, stale.evidence) == (4, "2025-05-01") and "limit 180" in stale.message
+    default = compile_text(f"---\nid: t\nowner: team-a\nlast_reviewed_on: 2025-05-01\n---\n{body}")
+    assert not [d for d in default.diagnostics if d.code == "RB111"]  # 245 days < 365

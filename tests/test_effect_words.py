@@ -53,6 +53,44 @@ def test_look_alikes_of_destructive_verbs_in_prose_are_not(
     assert "destructive" not in _effects(compile_text, sentence)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Think about purging the ledger-sync queue once the export ends.",  # proposed: no
+        "Consider purging the ledger-sync queue once the export ends.",
+        "Try dropping the scratch table on the ledger replica.",
+        "Open the ledger console, revoking the old sync token.",  # a second action
+        "Find and terminate the stuck ledger-sync sessions.",  # a check that also acts
+        "Make sure to remove the stale ledger snapshot under `/srv/ledger/old`.",
+        "Find the ledger-sync queue in the list and click **Delete**.",
+    ],
+)
+def test_an_instruction_to_destroy_in_other_forms_is_destructive(
+    sentence: str, compile_text: Compile
+) -> None:
+    effects = _effects(compile_text, sentence)
+    assert ("destructive" in effects) is not sentence.startswith("Think about")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Try to avoid killing the ledger-sync workers started by the scheduler.",
+        "After purging the queue, the ledger-sync worker restarts by itself.",
+        "Write down the reason for stopping the ledger export.",
+        "Since terminating a session can lose writes, tell the ledger owner first.",
+        "Attach the volume to the stopped ledger host.",
+        "Check that the stale ledger snapshot was removed.",
+        "Find out whether the ledger queue needs to be purged.",
+        "This speeds up the export by removing the index first.",
+    ],
+)
+def test_an_action_named_but_not_asked_is_not_destructive(
+    sentence: str, compile_text: Compile
+) -> None:
+    assert "destructive" not in _effects(compile_text, sentence)
+
+
 def test_command_words_of_the_families() -> None:
     assert DESTRUCTIVE_VERBS <= DESTRUCTIVE_PROGRAM_WORDS
     assert not DESTRUCTIVE_PROGRAM_WORDS & WRITE_PROGRAM_WORDS  # one effect per word

@@ -51,13 +51,18 @@ Option = tuple[str, str, tuple[str, ...]]
 
 
 def split_argv(args: list[str], value_flags: frozenset[str]) -> tuple[list[str], list[Option]]:
-    """Separate positionals from options, in the order written ('' value for bare flags)."""
+    """Separate positionals from options, in the order written ('' value for bare flags).
+    After `--` every word is a positional: `oc exec POD -- sh -c "..."` gives the command
+    run in the pod its own `-c`, not `oc`'s `--container`."""
     positionals: list[str] = []
     options: list[Option] = []
     index = 0
     while index < len(args):
         token = args[index]
-        if token.startswith("-") and len(token) > 1 and token != "--":
+        if token == "--":
+            positionals += args[index + 1 :]
+            break
+        if token.startswith("-") and len(token) > 1:
             name, eq, value = token.partition("=")
             written: tuple[str, ...] = (token,)
             if not eq and name in value_flags and index + 1 < len(args):
@@ -65,7 +70,7 @@ def split_argv(args: list[str], value_flags: frozenset[str]) -> tuple[list[str],
                 written = (token, value)
                 index += 1
             options.append((name, value, written))
-        elif token != "--":
+        else:
             positionals.append(token)
         index += 1
     return positionals, options
@@ -89,7 +94,7 @@ def match_pattern(
             index += 1
         elif token.endswith("*"):
             if index < len(positionals):
-                args[token[:-1]] = " ".join(positionals[index:])
+                args[token[:-1]] = join_words(positionals[index:])
             index = len(positionals)
         elif token.endswith("?"):
             if index < len(positionals):
@@ -103,6 +108,16 @@ def match_pattern(
     if index != len(positionals):
         return None
     return _with_options(pattern, args, options)
+
+
+def join_words(words: list[str]) -> str:
+    """Words as one value that `shlex.split` reads back into the same words: a word holding a
+    space, a quote or a backslash (`sh -c "ls /srv"`) is shell-quoted, every other one is left
+    as written (`$POD`, `<pod>`), so that the value reads as the runbook wrote it."""
+    return " ".join(
+        shlex.quote(word) if not word or any(c.isspace() or c in "'\"\\" for c in word) else word
+        for word in words
+    )
 
 
 def _with_options(pattern: Pattern, args: dict[str, str], options: list[Option]) -> dict[str, str]:

@@ -12,6 +12,7 @@ from functools import cached_property
 from compiler.parse import Block, find_spans
 from compiler.records import Span
 from compiler.rules import CheckContext
+from compiler.text.genre import is_incident_record
 from compiler.text.normalise import read_spans
 from compiler.text.sentences import Sentence, sentences
 from compiler.values import Value, set_field
@@ -161,8 +162,11 @@ does not see."""
 
 def passages(context: CheckContext) -> Iterator[Passage]:
     """Every prose block of the document (not only text that became a step), read; an HTML
-    block's text too ("<li>Trigger incident response if necessary</li>"), without its tags."""
+    block's text too ("<li>Trigger incident response if necessary</li>"), without its tags.
+    An incident record has none: it tells what was done, not what to do."""
     lines = context.document.lines
+    if is_incident_record(lines):
+        return
     for block in context.document.blocks:
         if block.span.end_line > len(lines):
             continue

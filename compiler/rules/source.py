@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding, Rule, RuleDoc, declare, rule
 from compiler.rules.regions import title_span
+from compiler.text.genre import is_incident_record
 
 declare(
     Rule(
@@ -171,6 +172,17 @@ def no_procedure(context: CheckContext) -> Iterator[Finding]:
     if any(s.source is not None for s in context.graph.steps):
         return
     span = title_span(context)
+    if is_incident_record(context.document.lines):
+        yield Finding(
+            "RB006",
+            span,
+            "no steps: an incident record (key events, resolution, review actions) tells what "
+            "was done, not what to do",
+            "keep the record out of the runbooks an agent loads, or sign off that it holds no "
+            "procedure",
+            context.meta.id,
+        )
+        return
     yield Finding(
         "RB006",
         span,

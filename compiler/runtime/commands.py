@@ -8,6 +8,7 @@ read-only filters a runbook pipes it through (`| grep ...`) are the reader's, no
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -144,14 +145,27 @@ def _positionals(
             if not token.endswith(("?", "*")):
                 return None
             continue
-        if star:  # a star capture was recorded as its words joined by spaces
-            argv += [word for item in value for word in item.split()]
+        if star:  # a star capture was recorded as its words, shell-quoted
+            star_words = [word for item in value for word in _shell_words(item)]
+            # the words of a command run inside another (`oc exec POD -- sh -c ...`) are never
+            # the outer program's options
+            argv += (
+                ["--", *star_words] if any(w.startswith("-") for w in star_words) else star_words
+            )
         elif len(value) == 1:
             argv += value
         else:
             return None
         used.add(name)
     return argv
+
+
+def _shell_words(value: str) -> list[str]:
+    """A star capture's recorded value as the words it was written as."""
+    try:
+        return shlex.split(value)
+    except ValueError as error:
+        raise RenderError(f"cannot split {value!r} into words: {error}") from None
 
 
 def _no_template(tool: Tool, values: dict[str, list[str]]) -> str:

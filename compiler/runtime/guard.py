@@ -469,14 +469,27 @@ def _not_one_value(value: str) -> str | None:
     """Why `value` (a run input, or a placeholder the agent fills) is not one plain argv word:
     a leading '-' makes it an option; white space splits it in a star capture; a control or
     format character (a newline, a right-to-left override) hides what it says; an empty value
-    drops the word (`rm -rf /srv/<dir>` would remove /srv/)."""
+    drops the word (`rm -rf /srv/<dir>` would remove /srv/); a shell or SQL mark adds syntax
+    where the word is read again (`sh -c "ls /srv/<dir>"` with `x;reboot`)."""
     if not value:
         return "is empty, so the command would lose the word the runbook wrote there"
     if value.startswith("-"):
         return "starts with '-', so the command would read it as an option"
     if any(char.isspace() or unicodedata.category(char).startswith("C") for char in value):
         return "holds a space or a control or format character; a placeholder is one value"
+    syntax = sorted({char for char in value if not (char.isalnum() or char in _PLAIN_MARKS)})
+    if syntax:
+        return (
+            f"holds {''.join(syntax)!r}, syntax that a shell, SQL or a quoted string the "
+            "command passes on would read; a placeholder is one plain value"
+        )
     return None
+
+
+_PLAIN_MARKS = frozenset("._-:@%+=,/")
+"""The marks a plain value may hold besides letters and digits: those of names, versions,
+hosts, addresses, times and paths, none of them syntax to a shell or SQL inside a word or a
+quoted string (`;`, `$(...)`, a quote, `*`, `~` are)."""
 
 
 def _as_text(value: Any) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 DESTRUCTIVE_VERBS = frozenset(
     {"delete", "destroy", "drop", "truncate", "terminate", "purge", "wipe", "erase", "kill",
      "drain", "remove", "revoke", "evict", "uninstall", "yank", "unpublish", "decommission",
-     "deprovision", "cancel", "stop"}
+     "deprovision", "cancel", "stop", "recycle"}
 )  # fmt: skip
-"""Verbs that delete, destroy or stop something (LABELLING.md's destructive row and its kin),
+"""Verbs that delete, destroy or stop something (LABELLING.md's destructive row and its kin;
+"recycle" a node or pod: drain it and terminate it for a new one),
 the same in an instruction ("Delete the pod") and as a command's sub-command (`oc delete`)."""
 
 DESTRUCTIVE_PHRASES = (r"shut\s*down", r"turn\s+off", r"power\s+off", r"tear\s*down")

@@ -27,6 +27,7 @@ from compiler.project.outdir import write_all
 from compiler.registry import load_registry
 from compiler.runtime import CompiledRunbook, Guard, HumanGateError, ToolCall, load
 from compiler.runtime.audit_log import AuditLog, read_audit_log, record
+from compiler.runtime.commands import render_command
 from compiler.runtime.guard import _binding_mismatch
 
 from ..conftest import FIXTURES, REPO
@@ -403,3 +404,55 @@ def test_17_a_placeholder_written_twice_takes_one_value() -> None:
     assert _binding_mismatch("path", written, "/var/backups/etcd/etcd.db", {}) is None
     mismatch = _binding_mismatch("path", written, "/var/backups/etcd/other.db", {})
     assert mismatch is not None and "must match" in mismatch
+
+
+# 18 -- a placeholder the agent fills inside a string another program reads (a shell's `-c`,
+# SQL) cannot add syntax to it ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["x;reboot", "$(reboot)", "`reboot`", "x&&reboot", "x|sh", "*"])
+def test_18_an_agent_filled_placeholder_in_a_shell_string_adds_no_command(
+    tmp_path: Path, value: str
+) -> None:
+    path = _signed_off(
+        tmp_path,
+        "member",
+        "1. List the stale member directory the defrag left behind:\n\n"
+        '   ```\n   oc exec etcd-0 -n openshift-etcd -- sh -c "ls -l /var/lib/etcd/stale/<member>"'
+        "\n   ```\n",
+    )
+    guard = guard_at(path, "oc.exec")
+    assert guard.current.tool is not None
+    written = dict(guard.current.tool.args)
+    chosen = {**written, "command": written["command"].replace("<member>", value)}
+    verdict = guard.check(ToolCall("oc.exec", chosen, approved_by="bob"))
+    assert not verdict.allowed and "syntax" in verdict.reason
+    plain = {**written, "command": written["command"].replace("<member>", "member-2")}
+    assert guard.check(ToolCall("oc.exec", plain, approved_by="bob")).allowed
+
+
+def test_18_words_after_a_double_dash_are_the_inner_command_s_own(tmp_path: Path) -> None:
+    # `-s` and `-c` after `--` belong to the command run in the pod; read as oc's own options
+    # they were `--server` and `--container`, and the rendered argv was another command.
+    path = compile_tree(
+        tmp_path,
+        "scrape",
+        "1. Read the target's metrics from inside the prometheus pod:\n\n"
+        "   ```\n   oc exec prometheus-k8s-0 -n openshift-monitoring -c prometheus -- "
+        'sh -c "curl -s http://10.0.0.7:9100/metrics"\n   ```\n',
+    )
+    guard = guard_at(path, "oc.exec")
+    step = guard.current
+    assert step.tool is not None
+    assert step.tool.args == {
+        "pod": "prometheus-k8s-0",
+        "namespace": "openshift-monitoring",
+        "container": "prometheus",
+        "command": "sh -c 'curl -s http://10.0.0.7:9100/metrics'",
+    }
+    registry = guard.runbook.registry
+    assert registry is not None
+    assert render_command(step, {}, registry) == [
+        "oc", "exec", "-n", "openshift-monitoring", "-c", "prometheus", "prometheus-k8s-0",
+        "--", "sh", "-c", "curl -s http://10.0.0.7:9100/metrics",
+    ]  # fmt: skip

@@ -136,9 +136,10 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
     signoff=True,
     summary="`last_reviewed` is older than the configured age (365 days by default).",
     docs=RuleDoc(
-        what='Flags runbooks whose `last_reviewed` (front matter, or a "Last reviewed: '
-        'YYYY-MM-DD" line in the text) is older than `stale-after-days`, missing while other '
-        "front matter is present, or not a date. "
+        what="Flags runbooks whose `last_reviewed` (front matter, `last_reviewed_on` as the "
+        'tech-docs-template writes it, or a "Last reviewed: YYYY-MM-DD" line in the text) is '
+        "older than `stale-after-days` (or than the page's own `review_in: 6 months`), missing "
+        "while other front matter is present, or not a date. "
         "Ages are counted from today, or from SOURCE_DATE_EPOCH when it is set.",
         why="Systems drift: commands, flags and dashboards change. A runbook nobody has read "
         "for a year is a guess written in the past tense.",
@@ -149,7 +150,8 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
 )
 def stale_review(context: CheckContext) -> Iterator[Finding]:
     reviewed = context.meta.last_reviewed
-    span = _front_matter_key_span(context, "last_reviewed")
+    key = "last_reviewed" if "last_reviewed" in context.meta.declared else "last_reviewed_on"
+    span = _front_matter_key_span(context, key)
     if reviewed is None:
         reviewed, span = _reviewed_in_body(context)
     if reviewed is None:
@@ -174,14 +176,27 @@ def stale_review(context: CheckContext) -> Iterator[Finding]:
         )
         return
     age = (context.config.reference_date() - when).days
-    if age > context.config.stale_after_days:
+    limit = _review_in_days(context.document.front_matter.get("review_in"))
+    limit = context.config.stale_after_days if limit is None else limit
+    if age > limit:
         yield Finding(
             "RB111",
             span,
-            f"last reviewed {age} days ago (limit {context.config.stale_after_days})",
-            "review the runbook and update `last_reviewed`",
+            f"last reviewed {age} days ago (limit {limit})",
+            f"review the runbook and update `{key}`",
             reviewed,
         )
+
+
+_REVIEW_IN = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
+_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _review_in_days(value: object) -> int | None:
+    """The review period a page states for itself (`review_in: 6 months`, the
+    tech-docs-template's key), in days; None when it states none or none we can read."""
+    found = _REVIEW_IN.match(str(value)) if isinstance(value, str) else None
+    return int(found.group(1)) * _DAYS[found.group(2).lower()] if found else None
 
 
 _REVIEWED_LINE = re.compile(
