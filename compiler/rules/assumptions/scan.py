@@ -150,10 +150,8 @@ def _scan(
     same matches there."""
     if not needs and not pattern.search(context.passage_text):  # one pass rules most out
         return
-    for passage in context.passages:
+    for passage in _read(context):
         if needs and needs.isdisjoint(passage.words):
-            continue
-        if _spoken(context, passage):
             continue
         scanner = pattern
         if lean is not None and lean[1].isdisjoint(passage.words):
@@ -178,6 +176,13 @@ _SPEECH = re.compile(
     re.IGNORECASE,
 )
 """Speech: a speaker's label ("IC: Stop.") or a first-person word ("we are currently ...")."""
+
+
+def _read(context: CheckContext) -> tuple[Passage, ...]:
+    """The passages the rules read: all but quoted speech (worked out once per document)."""
+    return context.once(
+        "read passages", lambda: tuple(p for p in context.passages if not _spoken(context, p))
+    )
 
 
 def _spoken(context: CheckContext, passage: Passage) -> bool:
