@@ -154,15 +154,30 @@ _CHECK_THEN_DESTROY = re.compile(
 looked at; these do not)."""
 
 
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+
+
+def _own_words(text: str) -> str:
+    """A sentence without its inline code that holds more than one word (a file
+    `/tmp/keys-to-delete.txt`, a command): its commands are read as commands
+    (`_asked_inline_code`), and a name is no verb; a lone word in code (a button, `Delete`) is
+    still read."""
+    return _CODE_SPAN.sub(lambda code: "`code`" if _MARK.search(code[0][1:-1]) else code[0], text)
+
+
+_MARK = re.compile(r"[^\w]")
+
+
 def prose_effect(draft: DraftStep) -> Effect | None:
     """The effect an instruction's words name: destructive verbs for actions, and for checks
     only a destructive verb told to the reader beside the look ("find and terminate"); never
     for decisions, whose words describe what is looked at."""
     if draft.kind == "decision" or draft.command is not None:
         return None
+    words = _own_words(draft.text)
     if draft.kind == "check":
-        return "destructive" if _CHECK_THEN_DESTROY.search(draft.text) else None
-    if _PROSE_DESTRUCTIVE.search(draft.text):
+        return "destructive" if _CHECK_THEN_DESTROY.search(words) else None
+    if _PROSE_DESTRUCTIVE.search(words):
         return "destructive"
     inline = [_inline_effect(code) for code in _asked_inline_code(draft)]
     return "destructive" if "destructive" in inline else None

@@ -201,7 +201,9 @@ def test_an_unwritable_output_directory_is_a_clear_error(tmp_path: Path) -> None
 # --- sign-off sidecars ---------------------------------------------------------------------
 
 # Two flags on one runbook: a second sign-off rewrites a sidecar that already exists.
-RUNBOOK = POOL_RUNBOOK.replace("`oc.get_pods`.", "`oc.get_pods` as appropriate.")
+# a second RB101 on the look step: a hedge on a look ("as appropriate") is no flag (LABELLING),
+# the reader's judgement is
+RUNBOOK = POOL_RUNBOOK.replace("`oc.get_pods`.", "`oc.get_pods`; use your judgement.")
 SIGNOFF_OPTIONS = ("--reason", "scale only past 80% CPU", "--date", "2026-11-20")
 SCALE = "RB101@mitigation/scale-the-api-with-oc-get-pods"
 CHECK = "RB101@mitigation/check-the-pods-with-oc-get-pods"

@@ -63,6 +63,7 @@ def test_look_alikes_of_destructive_verbs_in_prose_are_not(
         "Find and terminate the stuck ledger-sync sessions.",  # a check that also acts
         "Make sure to remove the stale ledger snapshot under `/srv/ledger/old`.",
         "Find the ledger-sync queue in the list and click **Delete**.",
+        "Open the ledger-sync queue and press `Purge`.",  # a button's one word is read
     ],
 )
 def test_an_instruction_to_destroy_in_other_forms_is_destructive(
@@ -83,6 +84,8 @@ def test_an_instruction_to_destroy_in_other_forms_is_destructive(
         "Check that the stale ledger snapshot was removed.",
         "Find out whether the ledger queue needs to be purged.",
         "This speeds up the export by removing the index first.",
+        "Copy `/srv/ledger/rows-to-purge.txt` to the ledger console host.",  # a file's name
+        "Roll the ledger secret with `kubectl annotate secret ledger force-sync=now`.",
     ],
 )
 def test_an_action_named_but_not_asked_is_not_destructive(

@@ -102,7 +102,8 @@ _NEGATED = re.compile(
 LOOKS = (
     "check", "look", "see", "review", "inspect", "verify", "confirm", "read", "consult",
     "examine", "investigate", "identify", "find", "determine", "locate", "understand", "know",
-    "search", "query", "view", "compare", "study", "analyse", "analyze", "explore",
+    "search", "query", "view", "compare", "study", "analyse", "analyze", "explore", "scan",
+    "drill", "monitor", "watch", "observe", "note", "browse", "sift",
 )  # fmt: skip
 """Verbs of a look, that change nothing: hedged ("you may want to check the logs", "consider
 reviewing the diff"), they leave nothing risky to the reader (LABELLING: a hedged look)."""
@@ -110,7 +111,8 @@ LOOKING = (
     "checking", "looking", "seeing", "reviewing", "inspecting", "verifying", "confirming",
     "reading", "consulting", "examining", "investigating", "identifying", "finding",
     "determining", "locating", "searching", "querying", "viewing", "comparing", "studying",
-    "analysing", "analyzing", "exploring",
+    "analysing", "analyzing", "exploring", "scanning", "drilling", "monitoring", "watching",
+    "observing", "noting", "browsing", "sifting",
 )  # fmt: skip
 """`LOOKS` as "-ing" forms: "consider checking"."""
 _OUTCOME = re.compile(

@@ -30,6 +30,7 @@ VERBS = (
     r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kick"
     r"|kill|leave"
     r"|let|list|listen|lock|log ?(?:in|on)(?:to)?|log\s+out|login|look|make|mention|merge"
+    r"|direct(?=\s+(?:the\s+)?(?:users?|them|people|customers?|reporters?|him|her|someone)\s+to\b)"
     r"|message|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
@@ -69,6 +70,7 @@ YOU_SHOULD = re.compile(
     r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
     r"|(?:may|might)\s+(?:want|need) to"
     r"|(?:are|will\s+be|'re)\s+(?:\w+ly\s+)?(?:expected|required|responsible\s+for(?=\s+\w)|asked)\b"
+    r"(?!\s+to\s+(?:know|understand|be\s+(?:familiar|aware)|have\s+(?:read|an?\s+understanding))\b)"
     r"|(?<=we\s)(?:\w+ly\s+)?(?:recommend|suggest|advise)\b)"
     r"\b",
     re.IGNORECASE,
@@ -79,10 +81,18 @@ LEADING_CONDITION = re.compile(
     r"^(?:(?:therefore|so|then|also|however|thus|now|next|finally|again|alternatively|and|but"
     r"|similarly|likewise|additionally)"
     r"\s*,?\s+)?"
-    r"(?P<kw>if|in case|in the case|when|whenever|once|unless|should|where|for the case)\b"
+    r"(?P<kw>if|in case|in the case|in the event(?:\s+that)?|when|whenever|once|unless|should"
+    r"|where|for the case)\b"
     r"(?P<cond>(?:`[^`\n]*`|[^,:;`])*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+
+
+_ADVICE_AFTER = (
+    r"it(?:'s|\u2019s|\s+is)\s+(?:\w+ly\s+|always\s+|also\s+)?(?:worth\s+[a-z]+ing|best\s+to"
+    r"|recommended\s+to|advisable\s+to|necessary\s+to)\b"
+)
+"""Advice as the consequence of a condition ("If X, and Y, then it's worth checking Z")."""
 
 
 LEADING_INSTRUCTION = re.compile(
@@ -95,7 +105,10 @@ LEADING_INSTRUCTION = re.compile(
     LEADING_CONDITION.pattern.replace(
         "(?:`[^`\\n]*`|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
     )
-    .replace("(?P<rest>.*)$", rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}).*)$")
+    .replace(
+        "(?P<rest>.*)$",
+        rf"(?P<rest>(?:{IMPERATIVE.pattern.removeprefix('^')}|{_ADVICE_AFTER}).*)$",
+    )
     .replace("(?P<kw>if|", r"(?P<kw>(?:if\s+(?:you\s+are\s+)?)?unable\s+to|if|"),
     re.IGNORECASE | re.DOTALL,
 )
@@ -149,8 +162,9 @@ _OBLIGATION = re.compile(
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
     r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
-    r"\s+should\s+(?:also\s+|then\s+|always\s+|immediately\s+|now\s+|first\s+"
-    r"|(?!only)\w+ly\s+)?"
+    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)"
+    r"(?![^.;]*\b(?:on\s+(?:its|their)\s+own|by\s+(?:itself|themselves))\b)(?:also\s+|then\s+|always\s+|immediately\s+"
+    r"|now\s+|first\s+|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
     r"|print|output|work|fail|succeed|resolve|recover|reflect|indicate|mention|state|note|see"
     r"|come\s+back|go\s+away|settle|stabili[sz]e"
@@ -167,7 +181,12 @@ _OBLIGATION = re.compile(
 """An obligation put on someone or something named: "Affected instances should be isolated",
 "The new lead should then announce ...", "Tasks should be assigned to one person" (not an
 expectation: "It should take 5 minutes", "The status should be `True`", "The page should list
-the node")."""
+the node"; not what happens by itself: "Subscriptions should be automatically created by the
+service")."""
+
+
+_OBLIGED = re.compile(r"\b(?:should|must\s+be)\b", re.IGNORECASE)
+"""The words an obligation needs (a cheap test before `_OBLIGATION`)."""
 
 
 _EXPECT = re.compile(
@@ -213,12 +232,15 @@ answers, in an emergency you can contact ..."."""
 
 
 _UNMARKED_CAN = re.compile(
-    r"^(?:if|when|once|after)\s+[^,;:.?!]{4,120}?(?<!\band)(?<!\bor)(?<!\bthat)(?<!\bwhich)"
-    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?:you|we)\s+(?:can|could)\s+(?:also\s+|then\s+|now\s+)?",
+    r"^(?:if|when|once|after)\s+(?:\([^()]{0,80}\)|[^,;:.?!()]){4,120}?(?<!\band)(?<!\bor)"
+    r"(?<!\bthat)(?<!\bwhich)"
+    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?P<allowed>(?:you|we)\s+(?:can|could)\s+"
+    r"(?:also\s+|then\s+|now\s+)?)",
     re.IGNORECASE,
 )
 """A condition with no comma before what it allows: "If it appears to be natural growth you
-can increase the allowed time" (not "If the pod restarts and you can reach it ...")."""
+can increase the allowed time", "If subscriptions break (e.g. topics appear as `x`) you can
+delete them" (not "If the pod restarts and you can reach it ...")."""
 
 
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
@@ -236,6 +258,14 @@ _INTRO = re.compile(
 """A short phrase setting where, with what or what for before an instruction: "On the hub, run
 ...", "Based on the data that was compromised, assess ...", "As a first step, ...", "To deploy a
 branch, run ..." (a purpose: "to" and any verb)."""
+_HAVING = re.compile(
+    r"^having\s+(?:\[(?:[a-z]+(?:ed|en|wn|one|un|t)|made|built|found|set|read|run|sent|kept)\b"
+    r"[^\]]*\]\([^)]*\)|(?:[a-z]+(?:ed|en|wn|one|un|t)|made|built|found|set|read|run|sent|kept)\b)"
+    r"(?:\[[^\]]*\]\([^)]*\)|[^,;:.?!\[]){0,120},\s+",
+    re.IGNORECASE,
+)
+"""What the reader has done before an instruction: "Having [created the data bag](...), ensure
+..." (its link may hold dots and colons)."""
 _AND_THEN = re.compile(r"\b(?:and|then)\s+[a-z]", re.IGNORECASE)
 _PURPOSE = re.compile(r"^(?:in\s+order\s+)?to\s+(?!be\b)[a-z]{2,}", re.IGNORECASE)
 """A purpose opening a sentence: what the reader wants done ("To add Sidekiq Web, ...")."""
@@ -333,16 +363,19 @@ _SEQUENCED = re.compile(
 """What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
 can verify the route" (the order makes it the next thing to do)."""
 _ADVISED = re.compile(
-    r"^it(?:'s|\u2019s|\s+is|\s+(?:may|might|could|will)\s+(?:\w+\s+)?be)\s+(?:\w+ly\s+)?"
+    r"^(?P<now>now,?\s+)?it(?:'s|\u2019s|\s+is|\s+(?:may|might|could|will)\s+(?:\w+\s+)?be)\s+"
+    r"(?:(?:\w+ly|(?P<now_after>now))\s+)?"
     r"(?:best|better(?=\s+to\s+(?!be\b))|recommended|necessary"
+    r"|(?(now)|(?(now_after)|(?!)))safe(?=\s+to\s+(?!(?:say|assume|be|ignore|use|run|proceed)\b))"
     r"|advisable|advised|wise"
     r"|a\s+good\s+idea|good\s+practice|customary|courteous|preferable)\s+to\s+[\"\u201c']?",
     re.IGNORECASE,
 )
 """An instruction put as advice: "It's best to start with the journal", "it's better to escalate
 the alert" (not "It's better to be safe than sorry"), "it is courteous to
-"take the page" ...", "it may just be necessary to clear the cache" (not "It's important to
-...": what matters, said of the process)."""
+"take the page" ...", "it may just be necessary to clear the cache", "Now it is safe to stop the
+service" (not "It's important to ...": what matters, said of the process; "safe" only now: "It
+is safe to interrupt it" gives leave, it asks nothing)."""
 
 
 _WORTH = re.compile(
@@ -351,6 +384,29 @@ _WORTH = re.compile(
 )
 """Advice put as what is worth doing: "It's worth checking the logs", "It is always worth
 rotating the key" (the -ing form of an instruction verb)."""
+
+
+_WAY = re.compile(
+    r"^(?:the|this|one|another|a|an)\s+(?:(?:simplest|easiest|best|quickest|fastest|safest"
+    r"|recommended|preferred|usual|other)\s+)?(?:way|option|approach|method|fix|solution"
+    r"|workaround)\s+(?:(?:to|of)\s+[^,.;:!?]{1,60}?\s+|here\s+)?is\s+to\s+",
+    re.IGNORECASE,
+)
+"""An instruction put as the way to do something: "The simplest way to do this is to open an
+MR", "One option is to restart the pod" (not "The purpose of this page is to ...")."""
+
+
+_TASK_MARK = re.compile(r"^\[[ xX]\]\s+")
+"""A task list's check box before an item's words ("[ ] Determine the version"): no word."""
+
+
+_DEFINITION = re.compile(
+    r"^(?:[a-z][\w.-]*(?:\s+[a-z][\w.-]*){0,2}:\s+(?P<meaning>[A-Z].*)"
+    r"|[\w`.-]+(?:\s+[\w`./-]+){0,3}\s*(?:->|=>|\u2192)\s+\S.*)$",
+    re.DOTALL,
+)
+"""An entry of a list of definitions: a lower-case term, a colon and its meaning ("message: A
+human readable message"), or a term, an arrow and its meaning ("query us -> query duration")."""
 
 
 _HEDGED_NEED = re.compile(
@@ -395,6 +451,25 @@ _HYPHENATED = re.compile("^\\w+[-'\u2019]")
 _CONDITION_WORD = re.compile(r"(?:if|when|whenever|once|unless|in\s+case)\b", re.IGNORECASE)
 
 
+_BE_OR_HAVE = re.compile(r"(?:be|have)\b", re.IGNORECASE)
+
+
+def _allowed(text: str) -> bool:
+    """A condition with no comma, then what it allows: "If it has grown you can move it"."""
+    return unmarked_condition_end(text) > 0
+
+
+def unmarked_condition_end(text: str) -> int:
+    """Where a condition with no comma before what it allows ends ("If it has grown| you can
+    move it"), or 0 when the text opens with no such condition."""
+    allowed = _UNMARKED_CAN.match(text)
+    if allowed is None or IMPERATIVE.match(text[allowed.end() :]) is None:
+        return 0
+    if _BE_OR_HAVE.match(text, allowed.end()):
+        return 0  # "If it is stale you can be sure of a bug": no action
+    return allowed.start("allowed")
+
+
 def is_instruction(text: str) -> bool:
     """Whether a sentence tells the reader to do something (used by the text rules too)."""
     return instructional(text.strip().lstrip("-*0123456789.) ").strip())
@@ -416,7 +491,7 @@ other tags as nothing: "Do <code>!ic page</code> in Slack" is "Do `!ic page` in 
 _SUBJECT_FIRST = re.compile(
     r"^(?!(?:Check|Ensure|Verify|Confirm|Validate|Test|Note|Remember|Make|See|Watch|Monitor"
     r"|Wait|Ask|Tell|Assume|Expect)\b)"
-    r"[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}|\s+[a-z]+s)"
+    r"[A-Z][a-z]+(?:(?:\s+[A-Z][\w-]*){1,3}(?:\s+[a-z]+)?|\s+[a-z]+s)"
     r"(?:\s+(?:for|of|in|on|from|with)\s+[`\w.-]+(?:\s+[`\w.-]+){0,2})?"
     r"\s+(?:is|are|was|were|has|had|have|will|would|does|did)\b"
     # a one-word subject before its verb, in any case: "change must include a description"
@@ -425,8 +500,9 @@ _SUBJECT_FIRST = re.compile(
 )
 """A verb-shaped first word that is the start of a subject: "Search API has its own ...", "Email
 notifications are being migrated", "Login credentials for Pingdom are under ..." (a name or a
-plural noun, perhaps with its phrase, then the sentence's verb). Not after a verb that takes a
-clause: "Ensure nodes are Ready" is an instruction."""
+plural noun, perhaps with its phrase, then the sentence's verb; "Change Management issue was
+created": a name and its noun). Not after a verb that takes a clause: "Ensure nodes are Ready"
+is an instruction."""
 _LINK_FIRST = re.compile(
     r"^(?P<mark>\*\*|__)?\[(?P<words>[^\]]+)\](?:\([^)]*\)|\[[^\]]*\])(?P=mark)?"
 )
@@ -473,6 +549,11 @@ def instructional(text: str, procedural: bool = True) -> bool:
     isolated") does not count."""
     if "<" in text and _INLINE_HTML.search(text):
         text = " ".join(_INLINE_HTML.sub(_inline_tag, text).split())
+    if text[:1] == "[" and _TASK_MARK.match(text):
+        text = _TASK_MARK.sub("", text, count=1)  # "[ ] Determine the version to deploy"
+    defined = _DEFINITION.match(text) if (":" in text[:40] or ">" in text[:40]) else None
+    if defined and not (defined.group("meaning") and _imperative(defined.group("meaning"))):
+        return False  # "message: A human readable message", "wait us -> waiting average"
     if text[:3].lstrip("*_")[:1] == "[":
         text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "[Run the tests](...) to ..."
     sequenced = _SEQUENCE_THEN_LINK.match(text) if "](" in text else None
@@ -482,6 +563,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if "**" in text or "__" in text:
         text = _STRONG.sub(r"\g<words>", text)  # "you **must** dismiss", "Do __not__ delete"
     leading = leading_condition(text)
+    if leading and ("you" in text or "we" in text) and _allowed(text):
+        return True  # "If there are still connections after 5m you can check if ...:"
     if leading:
         text = leading.group("rest")
         text = _unlinked(text)  # "If X, [roll back](...)"
@@ -491,10 +574,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(text, setting.end() if setting else 0)
         if can and IMPERATIVE.match(_unlinked(text[can.end() :])):
             return True  # "Once it has recovered, you can announce ...", "... [sign in](...)"
-    elif "you" in text or "we" in text:
-        allowed = _UNMARKED_CAN.match(text)  # "If it has grown you can move it to ..."
-        if allowed and IMPERATIVE.match(text[allowed.end() :]):
-            return True
+    elif ("you" in text or "we" in text) and _allowed(text):
+        return True  # "If it has grown you can move it to ..."
     if text[:1] in "SsWwNn" and _REMARKED.match(text):
         return False  # "See how long it's taking us to reach consensus?"
     worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
@@ -525,6 +606,12 @@ def instructional(text: str, procedural: bool = True) -> bool:
     worth = _WORTH.match(text) if "worth" in text[:20] else None
     if worth and gerund_of_verb(worth.group("gerund")):
         return True  # "It's worth checking the logs for warnings"
+    having = _HAVING.match(text) if text[:6].lower() == "having" else None
+    if having and _imperative(_unlinked(text[having.end() :])):
+        return True  # "Having [created your data bag](...), ensure that ..."
+    way = _WAY.match(text) if "is to" in folded_head(text) else None
+    if way and _imperative(_unlinked(text[way.end() :])):
+        return True  # "The simplest way to do this is to open an MR against ..."
     role = _ROLE.match(text) if "is to" in folded_head(text) else None
     if role and _imperative(text[role.end() :]):
         return True  # "Your job as scribe is to listen to the call, ..."
@@ -546,7 +633,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
             return True
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
-    if intro and procedural and "should" in rest and _OBLIGATION.match(rest):
+    if intro and procedural and _OBLIGED.search(rest) and _OBLIGATION.match(rest):
         return True  # "At the start of the call, the lead should announce ..."
     if intro and _listed_intro(text):
         return True  # "Using log files, graphs, and any other tools, identify what leaked"
@@ -576,7 +663,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
     if (
         procedural
         and not (you_should or expected)
-        and "should" in folded
+        and _OBLIGED.search(folded)
         and _OBLIGATION.match(text)
     ):
         return True

@@ -86,12 +86,59 @@ def is_aside(block: Block, lines: tuple[str, ...]) -> bool:
     return italic is not None and block.text.count(italic.group("mark")) == 2
 
 
+_SEE_ALSO = re.compile(
+    r"^(?:see\s+also|related\s+(?:pages|links|docs|documentation)|further\s+reading)\s*:"
+    r"(?:\s*(?:\[[^\]]*\]\([^)]*\)|<?https?://\S+?>?)[\s,.;]*)*$",
+    re.IGNORECASE,
+)
+"""A lead-in to related pages, alone or with its links: "See also:", "See also: [x](...)"."""
+_HOW_ELSEWHERE = re.compile(
+    r"^(?:please\s+)?(?:check|see|read|consult|refer\s+to|look\s+at|visit|use)\s+(?:the\s+|our\s+"
+    r"|this\s+)?\[[^\]]*\]\([^)]*\)\s+(?:to\s+(?:see|learn|find\s+out|understand|know)"
+    r"\s+(?:how|more|what|which|about|why)|for\s+(?:more|further|additional|detailed|full)\s+"
+    r"(?:information|details|instructions|background|context)|for\s+(?:instructions|how|details"
+    r"|background))\b[^.!?]*[.!]?$",
+    re.IGNORECASE,
+)
+"""A linked page to read to know how: "Check the [pgbadger runbook](...) to see how to use it"
+("Check the [dashboard](...) for errors" is a check)."""
+_EXAMPLE_ELSEWHERE = re.compile(
+    r"^(?:(?:you|we)\s+can\s+(?:also\s+)?)?(?:see|find|view|(?:take|have)\s+a\s+look\s+at"
+    r"|look\s+at|check\s+out)\s+(?:an?\s+|the\s+|this\s+|some\s+)?\[?(?:sample|example)s?\b"
+    r"[^.!?]{0,160}?\]\([^)]*\)[^.!?]{0,60}[.!]?$",
+    re.IGNORECASE,
+)
+"""An example to look at elsewhere: "Take a look at a sample [code change](...)", "You can
+see an example of taking a node out of service in [this issue](...)", "See an [example](...)"."""
+
+
+_SEE_FOR = re.compile(
+    r"^(?:please\s+)?see\s+(?!if\b|whether\b|that\b|how\b|what\b)[^.!?:]{1,60}?\s+for\s+(?:an?\s+)?"
+    r"(?:examples?|more\s+(?:information|details|context)|details|reference|background)\.?$",
+    re.IGNORECASE,
+)
+"""Something to read for examples, with no link: "See existing data bags for examples"."""
+
+
+def points_elsewhere(text: str) -> bool:
+    """A pointer that `is_pointer` does not read: related pages ("See also:"), a page to read
+    for how ("Check the [X runbook](...) to see how to use it"), an example elsewhere."""
+    text = text.strip()
+    if text[:3].lower() == "see" and _SEE_FOR.match(text):
+        return True
+    if not (text[:1].isalpha() and ("](" in text or text.endswith(":"))):
+        return False
+    return bool(
+        _SEE_ALSO.match(text) or _HOW_ELSEWHERE.match(text) or _EXAMPLE_ELSEWHERE.match(text)
+    )
+
+
 def not_a_step(text: str) -> bool:
     """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
     one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ..."), a
     sentence that only jumps (an edge of the step before it)."""
     text = text.strip()
-    if is_pointer(text) or is_procedure_pointer(text) or is_title(text):
+    if is_pointer(text) or is_procedure_pointer(text) or is_title(text) or points_elsewhere(text):
         return True
     leading = _leading(text) if "](" in text else None
     if leading and is_pointer(leading.group("rest")):

@@ -270,6 +270,8 @@ def _guarded(
         or (not whole and _CONTENT_CLAUSE.search(head))
         or _HYPOTHETICAL_CLAUSE.search(head)
         or _CONSEQUENCE.search(cond)
+        or _PRECAUTION.match(cond)
+        or _SECOND_QUESTION.search(head)
     ):
         return [step]
     cond_at = start + trailing.start("cond")
@@ -281,6 +283,24 @@ def _guarded(
         block, "decision", cond, cond_span, condition=" ".join(cond.split()), branch_size=1
     )
     return [decision, replace(step, text=head, span=head_span, kind=_prose_kind(head))]
+
+
+_SECOND_QUESTION = re.compile(
+    r"\b(?:see|check|verify|know|determine|confirm|find\s+out|ask|test|whether)\s+(?:if|when"
+    r"|whether)\b[^.;:]*\band$",
+    re.IGNORECASE,
+)
+"""A question a check asks, then "and" before another one: "to see if it was reported and if
+there's a workaround", "Check when it was issued and when it expires" (no decision)."""
+_PRECAUTION = re.compile(
+    r"in\s+case\s+(?:(?:we|you|they|i|someone)\s+(?:ever\s+)?(?:need|want|have)s?\s+to"
+    r"|(?:something|anything)\s+goes\s+wrong|.{1,60}?\b(?:is|are|gets?)\s+(?:lost|damaged"
+    r"|corrupted|deleted\s+by\s+mistake))\b",
+    re.IGNORECASE,
+)
+"""A trailing "in case" that gives the reason for a precaution ("Save the token in case we need
+to revert", "... in case the key is lost"): done either way, no decision ("in case of a
+failure", "in case you are not using it" are conditions)."""
 
 
 def _left_to_reader(

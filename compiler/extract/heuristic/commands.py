@@ -116,11 +116,11 @@ SHELL_LANGS = {
 _STRONG_PROMPT = re.compile(
     r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
     r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb\([^)]*\)(?::\d+)+[>*]|\[\d+\]\s*pry\([^)]*\)>|"
-    r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$)\s+"
+    r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$|%(?=\s+[a-z]))\s+"
 )
 """A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
 `postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`, a root debug shell's
-`sh-5.1#`."""
+`sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl get pods`; not curl's `% Total`)."""
 _WEAK_PROMPT = re.compile(r"^[#>]\s+")
 _CONTINUATION_PROMPT = re.compile(
     r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
@@ -132,7 +132,15 @@ _OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[=\s]|$)")
 read as a command even when its program is unknown."""
 _CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
 """A chat-ops command: `/runner run stop blue`, `!ic page`."""
-_COMMAND_START = re.compile(r"^(?:sudo\s+)?[a-z][a-z0-9_.+-]*(?:\s|$)")
+_COMMAND_START = re.compile(
+    r"^(?:<(?:\s+[\w./~-]+|[\w~-]*[./][\w./~-]*)\s+)?(?:sudo\s+)?"
+    r"(?:(?:(?:\.{1,2}|~)?(?:/[\w.+-]+)+/)(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
+    r"|[a-z][\w.+-]*\s))?[a-z][a-z0-9_.+-]*(?:\s|$)"
+)
+"""A line opening like a command, perhaps after its input's redirection (`< list.txt xargs rm`;
+not a placeholder `<output of x>`), its program perhaps by its path (`/opt/gitlab/embedded/bin/
+pgbench -i`, `./bin/rails x`; a path alone is a command only when it names a program or a
+script, not a file such as `/home/me/.gnupg/pubring.kbx`)."""
 _ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=")
 _PURE_ASSIGNMENT = re.compile(r"^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=\S*$")
 _QUOTED_OR_PLACEHOLDER = re.compile(r"'[^']*'|\"[^\"]*\"|<[^<>]*>")
@@ -326,11 +334,17 @@ def _is_query(text: str) -> bool:
 
 def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
     """Prompted lines with their continuations (a trailing `\\`, an open quote or construct,
-    a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`)."""
+    a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`). After a
+    command that opens a root shell (`sudo su`, `sudo -i`), `# ` is the root prompt."""
     index = 0
+    root = False
     while index < len(lines):
         stripped = lines[index].text.lstrip()
-        prompt = _STRONG_PROMPT.match(stripped) or _weak_prompt(stripped)
+        prompt = (
+            _STRONG_PROMPT.match(stripped)
+            or _weak_prompt(stripped)
+            or (_ROOT_PROMPT.match(stripped) if root else None)
+        )
         index += 1
         if not prompt or not stripped[prompt.end() :].strip():
             continue
@@ -349,8 +363,16 @@ def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
             index += 1
         group = [c for c in group if c.text]
         text = " ".join(_words(c.text) for c in group)
+        root = root or _ROOT_SHELL.match(text) is not None
         if text and not _does_nothing(text):
             yield group, text
+
+
+_ROOT_SHELL = re.compile(
+    r"^(?:sudo\s+(?:-[is]|su\b|bash\b|-u\s+root\s+(?:-i|bash))|su(?:\s+-)?\s*$)"
+)
+"""A command that opens a root shell: the `# ` lines after it are its prompts."""
+_ROOT_PROMPT = re.compile(r"^#\s+(?=[a-z/.~])")
 
 
 def _weakly_prompted(lines: list[CodeLine], known: frozenset[str]) -> bool:
@@ -435,20 +457,28 @@ def _unprompted(
 
 _PROGRAM_AND_WORD = re.compile(
     r"^(?:sudo\s+)?(?P<program>[a-z][\w.+-]*)\s+"
-    r"(?!(?:to|the|a|an|of|in|on|for|is|are|was|were|not|no|and|or|with|from|at|by|be|has"
+    r"(?:(?!(?:to|the|a|an|of|in|on|for|is|are|was|were|not|no|and|or|with|from|at|by|be|has"
     r"|have|had|can|will|did|does)\b)[a-z][\w:.-]*(?<![:.])(?:\s|$)"
+    r"|(?<!\bsee\s)(?<!\bread\s)(?<!\bcheck\s)(?<!\buse\s)(?<!\bin\s)(?<!\bat\s)"
+    r"(?<!\bfile\s)(?<!\bpath\s)(?<!\berror\s)(?<!\bwarning\s)(?<!\bnote\s)"
+    r"(?P<argument>--?[a-z][\w-]*(?:[=\s]|$)|\.{0,2}/?[\w.-]+/[\w./-]*\.[a-z]{1,4}(?:\s|$)))"
 )
 """A program and its sub-command (`ckan dataset purge NAME`, `ykman fido access change-pin`),
+an option (`gitlab-psql -qtc "SELECT ..."`) or a script's path (`sh scripts/parse.sh -f x`),
 not words of a sentence (`connection to the server refused`)."""
 
 
 def _opens_block(command: CodeLine | None) -> bool:
-    """The first line of an untagged block shaped like a program and its sub-command: nothing
-    ran before it in the block, so it is no output but a command, its program known or not."""
+    """The first line of an untagged block shaped like a program and its sub-command, an
+    option or a script: nothing ran before it in the block, so it is no output but a command,
+    its program known or not."""
     if command is None:
         return False
     found = _PROGRAM_AND_WORD.match(command.text)
-    return found is not None and found.group("program") not in PROMQL_WORDS
+    if found is None or found.group("program") in PROMQL_WORDS:
+        return False
+    # a host name before a path is a monitoring line ("lb7.example.com HAProxy/worker4 is ...")
+    return found.group("argument") is None or found.group("program").count(".") < 2
 
 
 def _first_lines(lines: list[CodeLine]) -> list[CodeLine]:

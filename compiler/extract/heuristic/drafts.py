@@ -14,10 +14,11 @@ from compiler.text.instructions import ESCALATE as _ESCALATE
 
 _CHECK = re.compile(
     r"^(?:keep\s+(?:checking|watching|monitoring|an\s+eye)|check|verify|validate|confirm|ensure|look|inspect|review|monitor|watch|observe|see"
-    r"|examine|investigate|determine|find|identify|make sure|compare|query|list|get|describe"
-    r"|view|study|gather|collect)\b",
+    r"|examine|investigate|determine|find|identify|make\s+sure(?!\s+to\s)|compare|query|list|get"
+    r"|describe|view|study|gather|collect)\b",
     re.IGNORECASE,
 )
+"""A check's first words ("Make sure to remove X" asks for the removal: no check)."""
 
 
 def _draft(block: Block, kind: DraftKind, text: str, span: Span, **extra: object) -> DraftStep:

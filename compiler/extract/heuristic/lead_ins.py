@@ -69,9 +69,13 @@ _RUN_LEAD_IN = re.compile(
 
 
 _PAST = re.compile(
-    r"\b(?:did|ran|was|were|returned|showed|printed|logged|happened|wrote|produced|said)\b",
+    r"\b(?:did|ran|was|were|returned|showed|printed|logged|happened|wrote|produced|said"
+    r"|will\s+(?:then\s+|also\s+|now\s+)?(?:trigger|print|show|output|display|return|report"
+    r"|log|say|produce|start|respond|reply)(?:\s+with)?)\b",
     re.IGNORECASE,
 )
+"""What a tool did or will do, told before the block that shows it ("The job printed:", "And
+will then trigger the job:")."""
 
 
 def _described(blocks: list[Block], index: int) -> bool:
@@ -252,19 +256,25 @@ def _last_condition(
     block: Block, lines: tuple[str, ...], code_block_steps: list[DraftStep]
 ) -> list[DraftStep] | None:
     """A lead-in whose last sentence is a condition over the commands, after instructions of
-    their own: "Talk with the owner about the cause. If it started with the rollout, roll it
-    back:" -> the talk, then a decision whose branch is the commands."""
+    their own or a description: "Talk with the owner about the cause. If it started with the
+    rollout, roll it back:" -> the talk, then a decision whose branch is the commands; "It can
+    take a few minutes. If some remain after 5m you can check the database:" -> the decision."""
     parts = sentences(block.text)
     if len(parts) < 2:
         return None
     last = parts[-1]
     text = last.text.strip()
-    if not _leading(text) or not all(_instructional(p.text.strip()) for p in parts[:-1]):
+    if not _leading(text):
         return None
-    earlier = [step for p in parts[:-1] for step in _sentence_steps(block, lines, p.start, p.end)]
+    earlier = [
+        step
+        for p in parts[:-1]
+        if _instructional(p.text.strip())
+        for step in _sentence_steps(block, lines, p.start, p.end)
+    ]
     start = last.start + len(last.text) - len(last.text.lstrip())
     span = _sub_span(block, lines, start, start + len(text))
-    if span is None or not earlier or any(d.kind == "decision" for d in earlier):
+    if span is None or any(d.kind == "decision" for d in earlier):
         return None
     decision = _draft(
         block,

@@ -8,7 +8,13 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import _CAUTION, _FOLLOWING, _REASSURANCE, _TITLE
+from compiler.extract.heuristic.asides import (
+    _CAUTION,
+    _FOLLOWING,
+    _REASSURANCE,
+    _TITLE,
+    points_elsewhere,
+)
 from compiler.extract.heuristic.clauses import _instructions
 from compiler.extract.heuristic.drafts import _draft
 from compiler.extract.heuristic.jumps import _only_jumps
@@ -18,7 +24,7 @@ from compiler.parse import Block
 from compiler.records import Span
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.instructions import introduced_condition
+from compiler.text.instructions import introduced_condition, unmarked_condition_end
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.links import is_pointer
 from compiler.text.sentences import protected
@@ -71,6 +77,16 @@ _CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
 """A sentence that is only a command with its arguments, in inline code."""
 
 
+_TASK_MARK = re.compile(r"^\[[ xX]\]\s+")
+"""A task list's check box before an item's words ("[ ] `kubectl get nodes`")."""
+_BARE_SUDO = re.compile(
+    r"^sudo\s+(?!(?:access|rights|privileges?|permissions?|is|are|was|will|can|must|may|for"
+    r"|to|and|or)\b)[a-z][\w.+-]*(?:\s+\S+)*(?<![.:!?,;])$"
+)
+"""A list item that is only a command run with sudo, written without code marks ("- sudo
+systemctl reload patroni"; not "- sudo access is needed for this.")."""
+
+
 def _sentence_steps(
     block: Block,
     lines: tuple[str, ...],
@@ -85,6 +101,8 @@ def _sentence_steps(
     numbered = block.ordered and block.first_in_item and first
     if not text or is_pointer(text, numbered) or (first and _TITLE.match(text)):
         return []
+    if points_elsewhere(text):
+        return []  # "See also:", "Check the [X runbook](...) to see how to use it"
     if _FOLLOWING.search(text) and not _leading(text):
         return []  # "you should do the following,": the items after it are the steps
     if _REASSURANCE.match(text) or _CAUTION.match(text):
@@ -93,10 +111,14 @@ def _sentence_steps(
     # The item's first sentence; before others only a whole command ("`docker exec -it db
     # mysql`. If you get an error, ..."), not a term it defines ("`green` - all shards ...").
     opens_item = block.list_depth > 0 and not block.text[:start].strip()
+    body = _TASK_MARK.sub("", text, count=1) if text[:1] == "[" else text  # "[ ] `kubectl ...`"
     command_item = opens_item and (
-        _CODE_SENTENCE.match(text) is not None
-        if len(block.text) > start + len(text) + 1
-        else _code_first(text)
+        (
+            _CODE_SENTENCE.match(body) is not None
+            if len(block.text) > start + len(text) + 1
+            else _code_first(body)
+        )
+        or _BARE_SUDO.match(body) is not None
     )
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
@@ -121,6 +143,10 @@ def _sentence_steps(
         condition = _unemphasised(text).rstrip("?").strip()
         return [_draft(block, "decision", text, span, condition=condition)]
     leading = _leading(text)
+    unmarked = unmarked_condition_end(text)
+    if unmarked and (leading is None or unmarked < leading.end("cond")):
+        # "Once it is done you can add records, though ...": the condition ends before "you"
+        return _split_unmarked(block, lines, text, start, span, unmarked)
     if leading and len(sentences(text)) > 1:
         # "If X, go to step 4. Otherwise go to step 6.": one decision, its jumps the edges.
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
@@ -248,6 +274,26 @@ def _split_condition(
     )
     if len(consequents) > 1:
         consequents = [replace(c, id_words=None) for c in consequents]
+    decision = _draft(
+        block, "decision", head, head_span, condition=condition, branch_size=len(consequents)
+    )
+    return [decision, *consequents]
+
+
+def _split_unmarked(
+    block: Block, lines: tuple[str, ...], text: str, offset: int, span: Span, at: int
+) -> list[DraftStep]:
+    """'If X you can do Y' (no comma) -> a decision 'If X' whose branch is 'you can do Y', as
+    'If X, do Y' is split (`_split_condition`)."""
+    head = text[:at].rstrip()
+    head_span = _sub_span(block, lines, offset, offset + len(head))
+    rest_span = _sub_span(block, lines, offset + at, offset + len(text))
+    if head_span is None or rest_span is None:
+        return [_draft(block, "decision", text, span, condition=_condition_of(text))]
+    consequents = _instructions(block, lines, text[at:], offset + at, rest_span, id_words=text)
+    if len(consequents) > 1:
+        consequents = [replace(c, id_words=None) for c in consequents]
+    condition = " ".join(head.split())
     decision = _draft(
         block, "decision", head, head_span, condition=condition, branch_size=len(consequents)
     )

@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.instructions import unmarked_condition_end
 from compiler.text.sentences import Sentence
 from compiler.text.sentences import sentences as _split_sentences
 
@@ -43,6 +44,9 @@ one sentence, and the splitter need not run."""
 
 def _condition_of(text: str) -> str | None:
     leading = _leading(text)
+    unmarked = unmarked_condition_end(text) if " can " in text or " could " in text else 0
+    if leading and unmarked and unmarked < leading.end("cond"):
+        return " ".join(text[leading.start("kw") : unmarked].split())  # "If X you can check:"
     if leading:
         return " ".join(f"{leading.group('kw')}{leading.group('cond')}".split())
     trailing = _TRAILING_CONDITION.search(text)

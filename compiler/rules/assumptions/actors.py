@@ -15,6 +15,7 @@ from compiler.rules.assumptions.scan import (
     _ROLE_NOUN,
     _ROLE_WORD,
     Hit,
+    _instructs,
     _links_by_reference,
     _one_per_line,
     _scan,
@@ -203,6 +204,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
         if _used_as_noun(hit) or _part_of_a_name(hit):
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
+        if not _instructs(hit.sentence):
+            continue  # "There is a limit of how many requests we can send to Google Cloud API"
         alternatives = _ALTERNATIVES.split(actor)
         if any(_known(a, assigned) or own_team(a) for a in alternatives) or _reachable(hit):
             continue  # one defined alternative is enough: "your team or other colleagues"

@@ -16,10 +16,12 @@ from compiler.rules.assumptions.scan import (
     _DIRECTOR,
     _PEOPLE_SUBJECT,
     Hit,
+    _code_follows,
     _instructs,
     _one_per_line,
     _scan,
     _with_model_flags,
+    expectation,
 )
 from compiler.rules.regions import Passage, at_word_start
 from compiler.text.actors import defined_roles, initials
@@ -36,6 +38,7 @@ from compiler.text.conditions import (
     precaution,
     undecided,
 )
+from compiler.text.sentences import sentences
 
 _ADVISABLE = (
     r"(?:(?:seems?|looks?|is|are|feels?)\s+(?:wise|prudent|advisable|worthwhile|worth\s+it"
@@ -85,7 +88,7 @@ _VAGUE = (
     # logs") leaves nothing risky to the reader.
     r"|\b(?:might|may)\s+(?:also\s+)?need\s+(?:an?\s+)?(?:manual\s+|quick\s+)?(?:reboot|restart"
     r"|replacement|rollback|redeploy(?:ment)?|failover|resize|upgrade|cleanup|clean-up)\b"
-    rf"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!(?:use|run|{_LOOKS})\b)"
+    rf"|\b(?:might|may)\s+(?:also\s+)?(?:(?:need|have|want)\s+to\s+(?!\[?(?:use|run|{_LOOKS})\b)"
     r"|be\s+(?:an?\s+)?(?:option|necessary|needed|required|good\s+idea)\b)"
     rf"|\bconsider\s+\[?(?!{_LOOKING}|during|nothing|something|anything"
     r"|everything|morning|evening|thing)[a-z]+ing\b"
@@ -104,7 +107,7 @@ _VAGUE = (
     r"|\bif\s+you\s+(?:see|deem|judge|consider)\s+(?:it\s+)?(?:fit|wise|prudent|best|worthwhile)\b"
     # a hedged suggestion to act: "it may be worth restarting", "might be wise to fail over"
     r"|\b(?:might|may|could)\s+(?:also\s+)?be\s+(?:worth(?:while)?|wise|best|prudent|advisable"
-    r"|helpful|useful|a\s+good\s+idea|an\s+idea)\b"
+    rf"|helpful|useful|a\s+good\s+idea|an\s+idea)\b(?!\s+(?:to\s+)?\[?(?:{_LOOKS}|{_LOOKING})\b)"
     # the decision itself handed over: "it is up to you" ("decide whether X" is a decision
     # step, judged by its condition like any other)
     r"|\b(?:it\s+is|it's)\s+up\s+to\s+(?:you|your)\b"
@@ -219,6 +222,9 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
+        if _qualifies_a_look(hit):
+            excused.add(hit.span.line)  # nor is a decision on them the reader's risk
+            continue  # "Monitor the nodes as necessary": a hedged look
         if _not_a_judgement(hit):
             excused.add(hit.span.line)  # nor is a decision on them a judgement
             continue  # "Fill in `<id>` as appropriate", "so you can swap it if needed"
@@ -319,6 +325,25 @@ def _someone_elses(hit: Hit) -> bool:
     if last is None:
         return False
     return last.group("subject").lower() not in ("you", "we")
+
+
+_POSTPOSED = re.compile(r"^(?:as|if|when|whenever|where)\b", re.IGNORECASE)
+_CLAUSE_OPEN = re.compile(r".*(?:[,;:(]|\band\b)\s*|\W*(?:\d+[.)]\s+)?", re.IGNORECASE | re.DOTALL)
+_LOOK_CLAUSE = re.compile(
+    r"(?:(?:then|also|please|you\s+(?:should|can|could|may|might)|(?:you\s+)?(?:should|must))\s+)*"
+    rf"(?:{_LOOKS})\b",
+    re.IGNORECASE,
+)
+
+
+def _qualifies_a_look(hit: Hit) -> bool:
+    """Whether vague words after a clause qualify a look ("Monitor the nodes as necessary",
+    "you should explore as necessary"): a hedged look leaves nothing risky to the reader."""
+    if not _POSTPOSED.match(hit.words):
+        return False
+    start = hit.passage.sentence_at(hit.start).start
+    opening = _CLAUSE_OPEN.match(hit.passage.text, start, hit.start)
+    return _LOOK_CLAUSE.match(hit.passage.text, opening.end() if opening else start) is not None
 
 
 _RELATIVE = re.compile(r"\b(?:who|which|that)\s+$", re.IGNORECASE)
@@ -576,6 +601,8 @@ def _undecided_decisions(
                 break
         if not undecided([as_written]):
             continue  # the source decides it: "once you are confident (via forensic analysis)"
+        if _expected_then(context, span, open_[0]):
+            continue  # "Once the lag is near zero, the geo postgres should switch to ...": told
         code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
         yield Finding(
             code,
@@ -587,6 +614,25 @@ def _undecided_decisions(
             condition,
             step.id,
         )
+
+
+def _expected_then(context: CheckContext, span: Span, condition: str) -> bool:
+    """Whether the sentence that holds a decision's condition says what a thing then does
+    ("Once the lag is near zero, the geo postgres should switch to streaming"): nothing is
+    asked of the reader on it."""
+    words = " ".join(condition.split())[:30]
+    for passage in context.passages:
+        block = passage.block.span
+        if not block.line <= span.line <= block.end_line:
+            continue
+        text = " ".join(passage.text.split())
+        offset = text.find(words)
+        if offset >= 0:
+            return any(
+                sentence.start <= offset < sentence.end and expectation(sentence.text)
+                for sentence in sentences(text)
+            )
+    return False
 
 
 @rule(
@@ -785,7 +831,7 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
 _ADEQUATE = re.compile(rf"\W*(?:if|when|unless|once)\s+{_ADEQUATE_FOR}", re.IGNORECASE)
 
 
-_EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.,?|such\s+as)\s*$", re.I)
+_EXAMPLE_OF = re.compile(r"\b(?:for\s+example|for\s+instance|e\.g\.|such\s+as),?\s*$", re.I)
 _PREDICTION = re.compile(
     r"[^.;:!?]*?,?\s*(?:then\s+)?(?:there\s+will\s+be|you\s+(?:will|should)\s+(?:now\s+)?(?:see"
     r"|notice|get)|it\s+will\s+be)\b",
@@ -817,18 +863,32 @@ _VERDICT = re.compile(
 """A verdict on the case as the outcome of a condition ("If activity now appears normal, the
 issue may have resolved itself"): the reader decides on it whether to stop."""
 _REFERS_BACK = re.compile(
-    at_word_start("io", r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise)\b"), re.IGNORECASE
+    at_word_start(
+        "iow",
+        r"\b(?:if\s+not|if\s+so|if\s+yes|if\s+no|otherwise"
+        r"|(?:if|when|whenever)\s+(?:that|this|it)\s+(?:happens|occurs|is\s+the\s+case))\b",
+    ),
+    re.IGNORECASE,
 )
 
 
 def _judged_before(context: CheckContext) -> Iterator[Finding]:
     """ "Verify the host is healthy, if not switch to ...": "if not" takes the clause before it
     as its condition, so a judgement there with no measure is RB102."""
-    for hit in _scan(context, _REFERS_BACK, needs=frozenset({"if", "otherwise"})):
+    blocks = context.document.blocks
+    for hit in _scan(
+        context, _REFERS_BACK, needs=frozenset({"if", "otherwise", "when", "whenever"})
+    ):
         start = hit.passage.sentence_at(hit.match.start()).start
+        if not hit.passage.text[start : hit.match.start()].strip(" \t\n*_(") and start > 0:
+            # "It often gets stuck. If that happens, ...": the sentence before is the case
+            start = hit.passage.sentence_at(start - 1).start
         before = hit.passage.text[start : hit.match.start()]
         judgement = JUDGEMENT.search(before)
-        if judgement is None or _decidable(before) or not _instructs(hit.sentence):
+        if judgement is None or _decidable(before):
+            continue
+        lead_in = hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage)
+        if not (_instructs(hit.sentence) or lead_in):
             continue
         span = hit.passage.span(start + judgement.start(), start + judgement.end())
         words = " ".join(judgement.group(0).split())

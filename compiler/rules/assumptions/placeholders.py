@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from compiler.parse import InlineCode
 from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
-from compiler.rules.assumptions.scan import _norm, _with_model_flags
-from compiler.rules.regions import Region, command_regions, matches, step_at
+from compiler.rules.assumptions.scan import _instructs, _norm, _with_model_flags
+from compiler.rules.regions import Passage, Region, command_regions, matches, step_at
 
 _TEMPLATE_KEYWORDS = {"end", "else", "range", "if", "with", "template", "define", "block"}
 _HTML_TAGS = {
@@ -114,8 +115,14 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
         for span, match in matches(context, region, PLACEHOLDER)
         if _is_real_placeholder(match)
     ]
+    described = _described_only(context) if found else set()
+    asked = {
+        placeholder_name(m) for span, m, _ in found if (span.line, span.column) not in described
+    }
     seen: set[str] = set()  # once per distinct placeholder in the document, on its first line
     for span, match, step in sorted(found, key=lambda item: (item[0].line, item[0].column)):
+        if placeholder_name(match) not in asked:
+            continue  # only ever in a naming pattern or shown output: nothing to fill in
         name = raw_name(match)
         if known is None:
             inputs = {_norm(key) for key in context.meta.inputs}
@@ -165,8 +172,12 @@ def _described(context: CheckContext) -> set[str]:
     return names
 
 
-_EXAMPLE = re.compile(r"\b(?:e\.g\.|for\s+example|such\s+as|like)\s", re.IGNORECASE)
-"""A placeholder that gives its own example: it says what goes there."""
+_EXAMPLE = re.compile(
+    r"\b(?:e\.g\.|for\s+example|such\s+as|like)\s|(?<![a-z])defaults?(?:[\s_-]+to)?[\s_:=-]+\w",
+    re.IGNORECASE,
+)
+"""A placeholder that gives its own example or default ("<branch-defaults-to-main>"): it
+says what goes there."""
 _NAME_WORDS = re.compile(r"[a-z0-9]+")
 _FILLERS = frozenset({"your", "my", "the", "a", "an", "new", "old", "some", "example"})
 
@@ -219,3 +230,63 @@ def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Ite
                 end_column=code.column + width - 1,
             )
             yield Region(step_at(context, span) or "", span, command=False, text=code.text)
+
+
+_OUTPUT_BEFORE = re.compile(
+    r"\b(?:saying|says|reads?|shows?|prints?|looks?\s+like|like|such\s+as|e\.g\.,?|for\s+example,?"
+    r"|named|called)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _described_only(context: CheckContext) -> set[tuple[int, int]]:
+    """Where placeholders sit in inline code of a sentence that tells the reader nothing to do
+    (a naming pattern, "Backups land in `backup.<unix timestamp>.xbstream`") or that shows
+    what output looks like ("error logs saying `fork failed: <reason>`"), as (line, column):
+    the reader fills in no value there. A sentence that is the code alone (a list item of
+    commands) is read as the command it is."""
+    spots: set[tuple[int, int]] = set()
+    for passage in context.passages:
+        for code in passage.block.inline_code:
+            if PLACEHOLDER.search(code.text) and _only_described(passage, code):
+                spots |= {
+                    (span.line, span.column)
+                    for span, _ in matches(context, _code_region(code), PLACEHOLDER)
+                }
+    return spots
+
+
+def _code_region(code: InlineCode) -> Region:
+    span = Span(
+        line=code.line,
+        column=code.column,
+        end_line=code.line,
+        end_column=code.column + len(code.text) + 1,
+    )
+    return Region("", span, command=False, text=code.text)
+
+
+def _only_described(passage: Passage, code: InlineCode) -> bool:
+    start = 0
+    while (found := passage.text.find(code.text, start)) >= 0:
+        start = found + 1
+        if passage.span(found, found + 1).line != code.line:
+            continue
+        before = max(0, found - 1)
+        if _OUTPUT_BEFORE.search(passage.text, 0, before):
+            return True
+        if _USED_BEFORE.search(passage.text, 0, before):
+            return False  # "For DB: `ssh <user>@<host>`", "(usually with `service <name> status`)"
+        sentence = _CHECKBOX.sub("", passage.sentence_at(found).text, count=1)
+        words = _PROSE_WORD.findall(_INLINE.sub(" ", sentence))
+        return len(words) >= 3 and not _instructs(sentence)
+    return False
+
+
+_INLINE = re.compile(r"`[^`\n]*`")
+_USED_BEFORE = re.compile(
+    r"(?::|\b(?:with|using|via|run|running|execute|executing|type|enter|invoke))\s*$", re.IGNORECASE
+)
+"""Code a label or a verb of use introduces: a command to run, whatever the sentence is."""
+_CHECKBOX = re.compile(r"^\W*\[[ xX]?\]\s*")

@@ -167,7 +167,7 @@ def _scan(
 
 _QUOTED = re.compile(r"^\s*>")
 _ADMONITION = re.compile(
-    r"^\W*(?:\[!\w+\]|(?:note|warning|important|tip|caution|danger|info|hint|attention)\b)",
+    r"^\W*(?:\[!\w+\]|(?:note|notice|warning|important|tip|caution|danger|info|hint|attention)\b)",
     re.IGNORECASE,
 )
 _SPEECH = re.compile(
@@ -256,11 +256,65 @@ def _with_model_flags(
 
 
 _ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
+_LEADING_CONDITION = re.compile(
+    r"^\W*(?:if|when|whenever|once|unless|as\s+soon\s+as|in\s+case)\b[^,;:]*,\s*(?:then\s+)?",
+    re.IGNORECASE,
+)
+"""A condition before the main clause ("If it is ok from your side, then ..."): a word there
+that only addresses the reader ("your side") does not make what follows an instruction; the
+reader as its subject ("If you are growing close to the quota, ...") does: a case of theirs."""
+_READER_SUBJECT = re.compile(r"\byou\b", re.IGNORECASE)
+_EXPECTED = re.compile(
+    r"(?P<subject>\b(?:it|they|this|that|these|those)|\b(?:the|a|an|its|their|each|every|any|this"
+    r"|that|these|those)\s+(?:[\w.-]+\s+){0,3}?[\w.-]+|`[^`\n]+`)\s+(?:should|will|would)\s+"
+    r"(?:(?:also|now|then|eventually|soon|automatically|still|always|never|not|only)\s+)*+"
+    r"(?!(?:be|have|get)\b)[a-z]+",
+    re.IGNORECASE,
+)
+"""What a thing should or will do: an expectation ("the geo postgres should switch to
+streaming", "`idx_tup_read` should increase over time", "This will start draining the
+runner"), not an instruction to the reader ("the pod should be restarted" is one, in the
+passive; so is a person's duty, and anything that "must")."""
+
+
+def expectation(sentence: str) -> bool:
+    """Whether a sentence's main clause is what a thing should do ("Once the lag is near zero,
+    the geo postgres should switch to streaming") and nothing in it addresses the reader: it
+    tells the reader what to expect."""
+    condition = _LEADING_CONDITION.match(sentence)
+    main = sentence[condition.end() :] if condition else _LIST_MARK.sub("", sentence, count=1)
+    found = _EXPECTED.match(main)
+    if found is None or _PERSON.search(found.group("subject")):
+        return False
+    return not _addressed(sentence, owner=False)  # "..., if not you can recreate it": asks
+
+
+_LIST_MARK = re.compile(r"^[-*+\s]*(?:\d+[.)]\s+)?")
+
+
+def _addressed(sentence: str, owner: bool = True) -> bool:
+    """Whether a sentence's main clause addresses the reader: "you", "please", "make sure",
+    "must", or a "should" that is no thing's expected behaviour; with `owner` false, "your"
+    alone does not ("This will create your user account" says what a command does)."""
+    condition = _LEADING_CONDITION.match(sentence)
+    if condition and _READER_SUBJECT.search(sentence, 0, condition.end()):
+        return True
+    main = sentence[condition.end() :] if condition else sentence
+    expected = [
+        found.span()
+        for found in _EXPECTED.finditer(main)
+        if not _PERSON.search(found.group("subject"))
+    ]
+    return any(
+        not any(start <= word.start() < end for start, end in expected)
+        for word in _ADDRESSED.finditer(main)
+        if owner or word.group(0).lower() != "your"
+    )
 
 
 _BARE_IMPERATIVE = re.compile(
     r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Za-z][a-z]+)(?:\s+and\s+[a-z]+)?\s+(?:the|a|an|any|all|every|your|our|its|their|it|them"
-    r"|this|that|these|those|up|down|off|out|back)\b"
+    r"|this|that|these|those|up|down|off|out|back|with\s+\w)\b"
 )
 _NOT_VERBS = frozenset(
     {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
@@ -270,6 +324,10 @@ _NOT_VERBS = frozenset(
      "perhaps", "maybe", "probably", "possibly", "sometimes", "usually", "often", "typically",
      "generally", "otherwise", "here", "now"}
 )  # fmt: skip
+
+
+_CHECKBOX = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?\[[ xX]?\]\s+")
+"""A task list's box before an item ("- [ ] Page the IMOC"): the item is read without it."""
 
 
 _LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A-Z])")
@@ -308,14 +366,17 @@ def _instructs(sentence: str) -> bool:
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
     ("should", "must"). Background and explanation are not instructions, nor is an aside
     ("Note that it defaults to ...") unless what it says instructs."""
+    sentence = _CHECKBOX.sub("", sentence, count=1)  # "- [ ] Work with the delivery team"
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
-    if _GERUND_FIRST.match(sentence) and not _ADDRESSED.search(sentence):
+    if expectation(sentence):
+        return False  # "Once it is done, the job should switch to ...": what to expect
+    if _GERUND_FIRST.match(sentence) and not _addressed(sentence):
         return False  # "Drafting messages when needed, ...": a duty named, not an instruction
-    if _NOUN_SUBJECT.match(sentence) and not _ADDRESSED.search(sentence):
+    if _NOUN_SUBJECT.match(sentence) and not _addressed(sentence):
         return False  # "Silence usually means everyone is working": a verb-shaped noun
-    if is_instruction(sentence) or _ADDRESSED.search(sentence):
+    if is_instruction(sentence) or _addressed(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
     adverb = _LEAD_ADVERB.match(sentence)  # "Occasionally check on the progress"
@@ -337,6 +398,21 @@ _PEOPLE_SUBJECT = re.compile(
     rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
     re.IGNORECASE,
 )
+_PERSON = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z][a-z]+[^su\Wi]s\b")
+"""A first word in the third person ("Triggers", "Runs", not "Press", "Focus"): a description."""
+
+
+_PEOPLE_SUBJECT = re.compile(
+    rf"^(?:he\s+or\s+she|he|she|they)$|^(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+)?"
+    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
+    re.IGNORECASE,
+)
+
+_PERSON = re.compile(
+    rf"{_PEOPLE_SUBJECT.pattern}|\b(?:author|reviewer|user|requester|customer|submitter)s?$",
+    re.IGNORECASE,
+)
+"""A person as the subject of a duty ("the author must dismiss the review")."""
 
 
 _CHANNEL = re.compile(
@@ -403,8 +479,10 @@ def _stem(word: str) -> str:
 
 def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a code block with something in it besides comments comes right after the
-    passage (it says how; "# TODO: Command needed" does not)."""
+    passage, or after one notice under it (it says how; "# TODO: Command needed" does not)."""
     after = block_after(blocks, passage.block.span.end_line)
+    if after is not None and after.kind == "paragraph" and _ADMONITION.match(after.text):
+        after = block_after(blocks, after.span.end_line)  # "> **Notice:** ..." between them
     return (
         after is not None
         and after.kind == "code"

@@ -64,6 +64,10 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
         if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
+        if _IN_PAGE.match(hit.passage.text, hit.end):
+            continue  # "as discussed above", "the special procedure above": on the page
+        if _PRIOR_STATE.match(hit.words):
+            continue  # "restore the old value": what it was before the change, not lore
         if _EXAMPLES.match(hit.passage.text, hit.end):
             continue  # "the usual linux tools like grep and awk": named (an open "etc." is not)
         if _named_below(blocks, hit):
@@ -82,6 +86,19 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+_IN_PAGE = re.compile(
+    r"\s*,?\s+(?:[\w-]+\s+){0,2}?(?:above|below|earlier\s+(?:on\s+)?(?:in\s+)?(?:this|the)\s+"
+    r"(?:page|document|section)|in\s+(?:the\s+)?(?:previous|next|following|last)\s+(?:steps?"
+    r"|sections?)|in\s+step\s+\d+)\b",
+    re.IGNORECASE,
+)
+"""A reference the page resolves where it points: "as discussed above", "the procedure below",
+"the steps in the previous section"."""
+_PRIOR_STATE = re.compile(
+    r"^the\s+old\s+(?:[\w-]+\s+)?(?:values?|settings|config(?:uration)?)$", re.IGNORECASE
+)
+"""The value a change replaced ("retrieve the old value"): the state before it, which the
+reader can read back, not a way of working only insiders know."""
 _EXAMPLES = re.compile(
     r"(?:\s+[\w-]+){0,2}?\s*,?\s*\(?(?:like|such\s+as|e\.g\.,?|for\s+example,?|namely|i\.e\.,?)\s+"
     r"(?![^.;:!?)]*\betc\b)[^.;:!?)]*[\w`)]",

@@ -83,7 +83,7 @@ _CHANGE_VERBS = "|".join(
     r"|env(?:ironment)?\s+variables?|parameters?|settings)\b)"
     r"|update\s+(?:the\s+|our\s+|your\s+)?(?:status\s+page|config|configuration"
     r"|settings|dns|firewall|certificate)|do(?:ing)?\s+a\s+(?:rolling\s+)?(?:restart|reboot|failover"
-    r"|rollback|deploy)|log\s+(?:in|on)\s+to|ssh\s+(?:in)?to|encrypt|decrypt|re-?run"
+    r"|rollback|deploy)|log\s+(?:in|on)\s+to|encrypt|decrypt|re-?run"
     # opening a request for a change: "open a change request", "raise an emergency CR"
     + "".join(f"|{verb}{_REQUEST}" for verb in ("open", "file", "raise", "submit", "create"))
 )
