@@ -500,6 +500,17 @@ def _dedent(index: int, line: str, indent: int) -> CodeLine:
     return CodeLine(index + 1, removed + 1, line[removed:])
 
 
+def _unquoted(index: int, line: str, depth: int) -> CodeLine:
+    """A code line of a fence inside a block quote, without its `depth` quote markers (and the
+    one space after each): "> kubectl delete job x" is the command `kubectl delete job x`."""
+    removed = len(line) - len(line.lstrip(" "))
+    for _ in range(depth):
+        if line[removed : removed + 1] != ">":
+            break
+        removed += 2 if line[removed + 1 : removed + 2] == " " else 1
+    return CodeLine(index + 1, removed + 1, line[removed:])
+
+
 class _Walker:
     """Turns the flat markdown-it token stream into leaf Blocks with container context."""
 
@@ -601,14 +612,21 @@ class _Walker:
     def _code(self, token: Token) -> Block:
         assert token.map is not None
         start, end = token.map
+        opening = self.lines[start]
+        marker = opening.find(token.markup) if token.type == "fence" else -1
+        quotes = opening[:marker].count(">") if marker > 0 else 0  # a fence inside a quote
         if token.type == "fence":
             first = start + 1
-            closed = end - 1 > start and self.lines[end - 1].strip().startswith(token.markup)
+            closing = continuation(self.lines[end - 1], quotes)
+            closed = end - 1 > start and closing.startswith(token.markup)
             last = end - 1 if closed else end
         else:
             first, last = start, end
-        indent = len(self.lines[start]) - len(self.lines[start].lstrip())
-        code_lines = tuple(_dedent(i, self.lines[i], indent) for i in range(first, last))
+        indent = len(opening) - len(opening.lstrip())
+        if quotes:
+            code_lines = tuple(_unquoted(i, self.lines[i], quotes) for i in range(first, last))
+        else:
+            code_lines = tuple(_dedent(i, self.lines[i], indent) for i in range(first, last))
         span = Span(
             line=start + 1, column=indent + 1, end_line=end, end_column=len(self.lines[end - 1])
         )

@@ -309,3 +309,119 @@ def test_an_illustration_decides_nothing(compile_text: Compile, body: str, expec
     """RB102: "For example, if there are elevated CloudFlare errors ... the problem must be
     inside CloudFlare" illustrates a symptom."""
     assert len(flags(compile_text, body, "RB102")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a program named as the means names the tool
+        ("# Scale\n\n1. Roll out the new relay chart via helm.\n", 0),
+        ("# Scale\n\n1. Apply the terraform for the relay pool.\n", 0),
+        ("# Scale\n\n1. Recreate the bucket using terraform.\n", 0),
+        # a means that is no program
+        ("# Scale\n\n1. Recreate the bucket using the console.\n", 1),
+        ("# Scale\n\n1. Recreate the bucket with care.\n", 1),
+    ],
+)
+def test_a_program_named_as_the_means(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "Deploy ... via helm", "recreate it using terraform", "Apply the terraform" name the
+    tool (its own command); "using the console" does not say how."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # "excessive X" is a judgement with no measure: RB102's, not RB101's
+        ("# Disk\n\nIf you see excessive churn in the WAL, shrink the retention.\n", "RB102", 1),
+        ("# Disk\n\nIf you see excessive churn in the WAL, shrink the retention.\n", "RB101", 0),
+        # with its measure
+        (
+            "# Disk\n\nIf you see excessive churn (over 5 GB an hour), shrink the retention.\n",
+            "RB102",
+            0,
+        ),
+    ],
+)
+def test_excessive_is_unmeasurable(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "If we see excessive growth in Disk usage": how much is excessive? (LABELLING's
+    unmeasurable-condition)."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "expected"),
+    [
+        # the reader as the object of what something does: a description
+        ("# Resize\n\nThis page will guide you through the necessary steps.\n", "RB104", 0),
+        ("# Resize\n\nThe dashboard helps you watch the host until it settles.\n", "RB106", 0),
+        # the reader told to do it
+        ("# Resize\n\nTake the necessary steps before you resize the volume.\n", "RB104", 1),
+        ("# Resize\n\nUse the dashboard and watch the host until it settles.\n", "RB106", 1),
+    ],
+)
+def test_the_reader_as_an_object_is_not_told(
+    compile_text: Compile, body: str, code: str, expected: int
+) -> None:
+    """ "This runbook will guide you through the necessary steps", "This will help you monitor
+    the host": what the page or a tool does for the reader."""
+    assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # what the reader sees, finds or knows is an observation
+        ("# Logs\n\n1. If you see no entries, read the rotated logs with `zcat`.\n", 0),
+        ("# Logs\n\n1. If you don't find the job, restart the scheduler with `restart`.\n", 0),
+        ("# Logs\n\n1. Once you identify the failing shard, drain it with `drain`.\n", 0),
+        # an opinion or the reader's certainty is not
+        ("# Logs\n\n1. If you think the job is lost, restart the scheduler with `restart`.\n", 1),
+        ("# Logs\n\n1. If you feel the shard is lost, drain it with `drain`.\n", 1),
+    ],
+)
+def test_what_the_reader_observes_decides(compile_text: Compile, body: str, expected: int) -> None:
+    """ "If you see no entries, you may have to scan the older logs", "If you don't see it, try
+    to debug logs": the look before decides them; not a decision left to opinion (RB101)."""
+    assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a change named as the case to avoid ("unless you deliberately want to ...")
+        (
+            "# Pool\n\nUnless you deliberately want to increase the pool, keep `size` in the"
+            " [recipe](r.md) as it is.\n",
+            0,
+        ),
+        # the change asked for
+        ("# Pool\n\nThen increase the pool size.\n", 1),
+    ],
+)
+def test_a_change_named_as_the_case_to_avoid(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: "Unless you intentionally want to increase the amount of underlying connections"
+    names the case, not an instruction."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # what a graph or a query shows the reader: a look
+        ("# Latency\n\nOpen the [graph](g.md), then change the Y-axis grouping to route.\n", 0),
+        ("# Latency\n\n1. If it is empty, try widening the time range to a week.\n", 0),
+        ("# Latency\n\n1. Remove the first (top) query from the panel.\n", 0),
+        # a change to a system
+        ("# Latency\n\n1. Remove the stale routes from the load balancer.\n", 1),
+        ("# Latency\n\n1. Change the retention of the metrics store to a week.\n", 1),
+    ],
+)
+def test_a_change_to_a_view_is_a_look(compile_text: Compile, body: str, expected: int) -> None:
+    """RB108: "change the X-axis grouping to method", "try expanding the time range" change what
+    the reader sees, not a system."""
+    assert len(flags(compile_text, body, "RB108")) == expected

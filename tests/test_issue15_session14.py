@@ -234,6 +234,16 @@ def test_a_trailing_in_case_is_a_precaution_not_a_decision() -> None:
     assert [k for k, _ in conditional] == ["decision", "escalate"]
 
 
+def test_a_condition_is_not_cut_at_the_colon_of_an_address() -> None:
+    text = (
+        "If the spool is saturated you can open [the busiest queue](https://example.org/d#/q/8) "
+        "and pause it."
+    )
+    kinds = _kinds(_page(text))
+    assert kinds[0] == ("decision", "If the spool is saturated")
+    assert all("//example" not in t[:3] for _, t in kinds)
+
+
 def test_a_name_and_its_noun_before_a_verb_is_a_subject() -> None:
     assert not is_instruction("[Change Control](https://example.org/cc) ticket was raised.")
     assert is_instruction("Change the [Broker Config](https://example.org/c) to use TLS.")
@@ -261,6 +271,12 @@ def test_a_second_question_after_and_is_no_decision() -> None:
         _page("Look at the node with `knife node show x` and if it is empty, load it.")
     )
     assert [k for k, _ in branched] == ["decision", "check"]
+
+
+def test_an_address_inside_a_condition_keeps_the_condition_whole() -> None:
+    text = "If the zone is [run by us](https://example.org/zones), you will need to redeploy it."
+    kinds = _kinds(_page(text))
+    assert kinds[0] == ("decision", "If the zone is [run by us](https://example.org/zones)")
 
 
 def test_a_command_after_its_input_redirection_is_a_destructive_step(compile_text: Compile) -> None:
@@ -366,3 +382,68 @@ def test_what_a_tool_will_print_is_output() -> None:
     assert _texts(_page(body)) == []
     asked = "Then trigger the sweep:\n\n```\nbrokerctl sweep --now\n```"
     assert _texts(_page(asked)) == ["brokerctl sweep --now"]
+
+
+def test_a_fence_inside_a_block_quote_holds_commands(compile_text: Compile) -> None:
+    body = "> If the sweep sticks, run this:\n> ```\n> oc -n spool delete job sweeper\n> ```\n"
+    steps = _steps(compile_text(_page(body)))
+    assert [(s.kind, s.effect) for s in steps] == [("decision", None), ("action", "destructive")]
+    assert steps[1].text == "oc -n spool delete job sweeper"
+    redirect = "```bash\n$ cat spool.log > /tmp/copy.log\n```"
+    assert _texts(_page(redirect)) == ["cat spool.log > /tmp/copy.log"]
+
+
+def test_follow_these_steps_with_its_purpose_leads_in() -> None:
+    assert _texts(_page("Follow these steps, to delete the spool cluster.")) == []
+    texts = _texts(_page("Follow these steps to the letter and delete the spool."))
+    assert texts == ["Follow these steps to the letter", "delete the spool."]
+
+
+def test_a_bold_phrase_alone_is_a_heading() -> None:
+    assert _texts(_page("**Set up the broker keys**\n\nRun `oc get pods`.")) == [
+        "Run `oc get pods`."
+    ]
+    assert _texts(_page("**Restart the broker.**")) == ["**Restart the broker.**"]
+    assert _texts(_page("1. **Confirm queue length**")) == ["**Confirm queue length**"]
+
+
+def test_advice_after_a_setting_phrase_is_an_instruction() -> None:
+    assert is_instruction("In most cases, it is recommended to hand the sweep to CI.")
+    assert not is_instruction("In most cases, it is recommended.")
+
+
+def test_a_hash_line_in_a_ruby_block_is_a_comment_not_a_prompt() -> None:
+    body = "Then:\n\n```ruby\n# find the stuck runs\nSweep.where(done: false)\n```"
+    assert _texts(_page(body)) == ["# find the stuck runs Sweep.where(done: false)"]
+
+
+def test_knowing_why_before_advice_is_no_instruction() -> None:
+    assert not is_instruction("To understand why, it's necessary to explain how leases work.")
+
+
+def test_a_negated_subject_is_a_prohibition_not_an_obligation() -> None:
+    assert not is_instruction("No resources should be removed in the first apply.")
+    assert not is_instruction("None of the leases must be deleted by hand.")
+    assert is_instruction("Stale resources should be removed after the first apply.")
+
+
+def test_a_numbered_item_naming_things_in_code_is_a_title() -> None:
+    body = (
+        "1. `Browser --> Edge`\n   * The browser connects.\n2. `Edge --> Broker` and `Edge --> DB`"
+    )
+    assert _texts(_page(body)) == []
+    assert _texts(_page("1. `oc get pods`\n2. `oc get routes`")) == [
+        "`oc get pods`",
+        "`oc get routes`",
+    ]
+
+
+def test_a_bold_heading_is_not_reported_as_an_unplaced_instruction(compile_text: Compile) -> None:
+    artifact = compile_text(_page("**Check replication:**\n\nRun `oc get pods -n spool`."))
+    assert [d.code for d in artifact.diagnostics if d.code == "RB008"] == []
+    assert [s.text for s in _steps(artifact)] == ["Run `oc get pods -n spool`."]
+
+
+def test_an_obligation_inside_a_relative_clause_is_none() -> None:
+    assert not is_instruction("The list names the fields that must be included in the record.")
+    assert is_instruction("The fields must be included in the record.")

@@ -63,7 +63,7 @@ JUDGEMENT = re.compile(
     r"|\bkeeps?\s+(?!in\b)[a-z]+ing\b|\b(?:reasonable|acceptable|sensible|normal|appropriate"
     r"|suitable|timely)\s+(?:amount\s+of\s+)?"
     r"(?:time(?:\s*frame)?|timeframe|period|level|number|rate|amount)\b"
-    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird)\s+[\w-]+"
+    r"|\b(?:unusual|abnormal|suspicious|anomalous|strange|odd|weird|excessive)\s+[\w-]+"
     # a size or quality judged: "is a small piece of work", "is particularly good"
     r"|\b(?:is|are)\s+(?:a|an)\s+(?:small|large|big|minor|major|trivial|simple)\s+"
     r"(?!(?:version|release|upgrade|update)\b)[\w-]+"  # "a minor version" is a kind of release

@@ -83,7 +83,7 @@ LEADING_CONDITION = re.compile(
     r"\s*,?\s+)?"
     r"(?P<kw>if|in case|in the case|in the event(?:\s+that)?|when|whenever|once|unless|should"
     r"|where|for the case)\b"
-    r"(?P<cond>(?:`[^`\n]*`|[^,:;`])*?)(?:,|;|\bthen\b|:)\s*(?P<rest>.*)$",
+    r"(?P<cond>(?:`[^`\n]*`|://|[^,:;`])*?)(?:,|;|\bthen\b|:(?!//))\s*(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -103,7 +103,7 @@ LEADING_INSTRUCTION = re.compile(
     # an instruction ("Unable to connect to the server: x509 ..." is an error message).
     # Code is read whole: "If `Ledger::Sync::Error` keeps appearing, ..." is not cut at "::".
     LEADING_CONDITION.pattern.replace(
-        "(?:`[^`\\n]*`|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
+        "(?:`[^`\\n]*`|://|[^,:;`])*?", r"(?:`[^`\n]*`|(?!\bthen\b)[^`])*?"
     )
     .replace(
         "(?P<rest>.*)$",
@@ -155,13 +155,14 @@ def folded_head(text: str) -> str:
 
 
 _OBLIGATION = re.compile(
-    r"^(?!(?:it|this|that|there|these|those|which|what|each|all)\b)"
+    r"^(?!(?:it|this|that|there|these|those|which|what|each|all|no|none|nothing|neither)\b)"
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
     r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
+    r"(?<!\bthat)"  # "the names of properties that must be included": a relative clause
     r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)"
     r"(?![^.;]*\b(?:on\s+(?:its|their)\s+own|by\s+(?:itself|themselves))\b)(?:also\s+|then\s+|always\s+|immediately\s+"
     r"|now\s+|first\s+|(?!only)\w+ly\s+)?"
@@ -266,6 +267,11 @@ _HAVING = re.compile(
 )
 """What the reader has done before an instruction: "Having [created the data bag](...), ensure
 ..." (its link may hold dots and colons)."""
+_UNDERSTANDING = re.compile(
+    r"^(?:in\s+order\s+)?to\s+(?:understand|know|see|learn|appreciate)\b", re.IGNORECASE
+)
+"""A purpose of knowing, before what the text goes on to explain ("To understand why, it's
+necessary to explain how ..."): no instruction follows."""
 _AND_THEN = re.compile(r"\b(?:and|then)\s+[a-z]", re.IGNORECASE)
 _PURPOSE = re.compile(r"^(?:in\s+order\s+)?to\s+(?!be\b)[a-z]{2,}", re.IGNORECASE)
 """A purpose opening a sentence: what the reader wants done ("To add Sidekiq Web, ...")."""
@@ -631,6 +637,13 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
         if can and IMPERATIVE.match(rest[can.end() :]):
             return True
+    advised = (
+        _ADVISED.match(rest)
+        if intro and rest[:2].lower() == "it" and not _UNDERSTANDING.match(text)
+        else None
+    )
+    if advised and _imperative(_unlinked(rest[advised.end() :])):
+        return True  # "In most cases, it is recommended to pass it to CI"
     if intro and (_imperative(rest) or leading_condition(rest)):
         return True if _imperative(rest) else instructional(rest, procedural)
     if intro and procedural and _OBLIGED.search(rest) and _OBLIGATION.match(rest):

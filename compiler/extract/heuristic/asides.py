@@ -16,11 +16,13 @@ from compiler.text.links import is_pointer, is_procedure_pointer
 _FOLLOWING = re.compile(
     r"\b(?:do|follow|perform|use|run|take|complete|try|carry\s+out)\s+(?:the\s+following(?:\s+\w+)?"
     r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
-    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)\s*[,:]?\s*$",
+    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)"
+    r"(?:,?\s+to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
+    r"\s*[,:.]?\s*$",
     re.IGNORECASE,
 )
 """An instruction that only leads in to the items after it: "you should follow these three
-steps,"."""
+steps,", "Follow these steps, to delete the cluster." (its purpose after it)."""
 _REASSURANCE = re.compile(
     r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
     r"|feel\s+(?:bad|ashamed|guilty|like|that))"
@@ -133,12 +135,24 @@ def points_elsewhere(text: str) -> bool:
     )
 
 
+_BOLD_HEADING = re.compile(r"^(?:\*\*|__)[^*_\n]{1,79}[^*_\n.!?](?:\*\*|__):?$")
+
+
+def is_bold_heading(text: str) -> bool:
+    """A paragraph that is only a bold phrase with no sentence end ("**Connect to the
+    cluster**", "**Review job logs:**"): written as a heading over what follows (outside a
+    list; a numbered "1. **Confirm queue length**" is a step)."""
+    return bool(_BOLD_HEADING.match(text.strip()))
+
+
 def not_a_step(text: str) -> bool:
     """An instruction-like sentence the extractor leaves out on purpose: a pointer elsewhere, a
     one-word bold title, a lead-in to the items after it, reassurance ("Don't worry ..."), a
     sentence that only jumps (an edge of the step before it)."""
     text = text.strip()
     if is_pointer(text) or is_procedure_pointer(text) or is_title(text) or points_elsewhere(text):
+        return True
+    if is_bold_heading(text):
         return True
     leading = _leading(text) if "](" in text else None
     if leading and is_pointer(leading.group("rest")):

@@ -62,6 +62,8 @@ def _not_sharing(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
     return kept
 
 
+_WHETHER = re.compile(r"\bwhether\b(?![^,;]*,\s+(?:and|then)\b)", re.IGNORECASE)
+"""A "whether" the alternatives after it belong to ("decide whether X or Y")."""
 _ATTEMPT = re.compile(r"^(?:please\s+)?(?:try|attempt)\s+to\s+", re.IGNORECASE)
 _NEGATED = re.compile(
     r"^\W*(?:please\s+)?(?:do\s+not|don['\u2019]?t|never|you\s+(?:should|must)\s+(?:not|never))\b",
@@ -110,6 +112,8 @@ def _instructions(
         if not any(a <= m.start() < b for a, b in guard)
         # "..., and you will take point": only after an instruction of its own
         and ("you " not in m.group(0) or _instructional(text[: m.start()]))
+        # "Decide whether to reuse the index or create a new one": one choice, one step
+        and not (" or " in m.group(0) + " " and _WHETHER.search(text, 0, m.start()))
     ]
     if found:  # "Turn off and power down the host", "should review and resolve them": one step
         found = _not_sharing(text, found)

@@ -205,8 +205,9 @@ def _commands(
     this:"), so an unknown program opening it is not taken for a command."""
     language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
-    if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or _weakly_prompted(
-        lines, known
+    commented = language in SCRIPT_CONSOLE_LANGS  # `# find ...` is a Ruby or Python comment
+    if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or (
+        not commented and _weakly_prompted(lines, known)
     ):
         yield from _prompted(lines)
     elif language in SQL_LANGS:

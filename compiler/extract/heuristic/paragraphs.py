@@ -10,10 +10,15 @@ import weakref
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.asides import _TITLE, is_aside
+from compiler.extract.heuristic.asides import _TITLE, is_aside, is_bold_heading
 from compiler.extract.heuristic.drafts import _draft, _prose_kind
 from compiler.extract.heuristic.jumps import _OTHERWISE_LEAD, _jump_only
-from compiler.extract.heuristic.sentence import _STATEMENT, _WH_QUESTION, _sentence_steps
+from compiler.extract.heuristic.sentence import (
+    _CODE_NAMES,
+    _STATEMENT,
+    _WH_QUESTION,
+    _sentence_steps,
+)
 from compiler.extract.heuristic.shared import _condition_of, sentences
 from compiler.extract.heuristic.spans import _sub_span
 from compiler.parse import Block, Document, readable_blocks
@@ -107,6 +112,8 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
         or is_aside(block, lines)
     ):
         return []
+    if not block.list_depth and is_bold_heading(text):
+        return []  # "**Connect to the cluster**" alone: a heading over the steps after it
     case = _case_label(block, lines, procedural)
     if case:
         return case
@@ -119,7 +126,7 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     if numbered_item and len(drafts) == 1 and drafts[0].text[:1] == "`" == text[:1]:
         drafts = []  # "`terraform taint x`. Tainting makes ...": the item is the one step
     if not drafts and numbered_item:
-        if _STATEMENT.match(text) or _TITLE.match(text):
+        if _STATEMENT.match(text) or _TITLE.match(text) or _CODE_NAMES.match(text):
             return []
         # A numbered item is a step even when none of its sentences reads as an instruction.
         kind = _prose_kind(text)

@@ -77,6 +77,10 @@ _CODE_SENTENCE = re.compile(r"^`(?:sudo\s+)?[a-z][\w.+-]*\s[^`]+`\.?$")
 """A sentence that is only a command with its arguments, in inline code."""
 
 
+_CODE_NAMES = re.compile(r"^`[A-Z][^`]*`(?:\s*(?:,|and|or)\s*`[^`]*`)*\s*$")
+"""A numbered item that only names things in code, capitalised ("`Browser --> Cloudflare`",
+"`Workhorse --> Rails` and `Workhorse --> Gitaly`"): a title over the items under it, not a
+command."""
 _TASK_MARK = re.compile(r"^\[[ xX]\]\s+")
 """A task list's check box before an item's words ("[ ] `kubectl get nodes`")."""
 _BARE_SUDO = re.compile(
@@ -101,6 +105,8 @@ def _sentence_steps(
     numbered = block.ordered and block.first_in_item and first
     if not text or is_pointer(text, numbered) or (first and _TITLE.match(text)):
         return []
+    if first and text[:1] == "`" and _CODE_NAMES.match(text):
+        return []  # "1. `Browser --> Edge`": names over the items under it
     if points_elsewhere(text):
         return []  # "See also:", "Check the [X runbook](...) to see how to use it"
     if _FOLLOWING.search(text) and not _leading(text):

@@ -603,6 +603,8 @@ def _undecided_decisions(
             continue  # the source decides it: "once you are confident (via forensic analysis)"
         if _expected_then(context, span, open_[0]):
             continue  # "Once the lag is near zero, the geo postgres should switch to ...": told
+        if _OBSERVED.match(condition) and not _DIAGNOSIS.search(condition):
+            continue  # "If you see no entries": the look before decides it (still a human gate)
         code = "RB102" if measured_by_rb102 and measureless(condition) else "RB101"
         yield Finding(
             code,
@@ -614,6 +616,24 @@ def _undecided_decisions(
             condition,
             step.id,
         )
+
+
+_OBSERVED = re.compile(
+    r"^\W*(?:if|once|when|whenever|unless)\s+(?:you|we)\s+(?:(?:do|did|does|can|could)\s*(?:not|n't)"
+    r"\s+|cannot\s+|can't\s+|still\s+)?(?:see|find|identify|know|notice|spot|locate|get)\s+"
+    r"(?!(?:how|why|whether|if)\b)",
+    re.IGNORECASE,
+)
+"""What the reader sees, finds or knows as the case ("If you see no entries", "if you don't see
+it", "Once you identify the component", "if you know the ID"): an observation the look before
+it decides, not an opinion. The gate stays human (what was found is the reader's report)."""
+_DIAGNOSIS = re.compile(
+    r"\b(?:cause|causes|reason|culprit|offender|fault|faulty|root|problem|issue|denominator"
+    r"|explanation|fix|solution|anything\s+(?:wrong|unusual|suspicious))\b",
+    re.IGNORECASE,
+)
+"""A conclusion of analysis ("If you don't find a common cause", "If we cannot identify the
+faulty release"): whether it was reached is the reader's judgement."""
 
 
 def _expected_then(context: CheckContext, span: Span, condition: str) -> bool:

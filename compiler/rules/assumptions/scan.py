@@ -263,6 +263,13 @@ _LEADING_CONDITION = re.compile(
 """A condition before the main clause ("If it is ok from your side, then ..."): a word there
 that only addresses the reader ("your side") does not make what follows an instruction; the
 reader as its subject ("If you are growing close to the quota, ...") does: a case of theirs."""
+_READER_AS_OBJECT = re.compile(
+    r"\b(?:help|helps|guide|guides|let|lets|allow|allows|enable|enables|show|shows|walk|walks"
+    r"|take|takes|give|gives|get|gets)\s+$",
+    re.IGNORECASE,
+)
+"""The reader as the object of what something does ("This runbook will guide you through ...",
+"a guide to help you navigate our process"): a description, not an instruction."""
 _READER_SUBJECT = re.compile(r"\byou\b", re.IGNORECASE)
 _EXPECTED = re.compile(
     r"(?P<subject>\b(?:it|they|this|that|these|those)|\b(?:the|a|an|its|their|each|every|any|this"
@@ -308,7 +315,8 @@ def _addressed(sentence: str, owner: bool = True) -> bool:
     return any(
         not any(start <= word.start() < end for start, end in expected)
         for word in _ADDRESSED.finditer(main)
-        if owner or word.group(0).lower() != "your"
+        if (owner or word.group(0).lower() != "your")
+        and not _READER_AS_OBJECT.search(main, 0, word.start())
     )
 
 

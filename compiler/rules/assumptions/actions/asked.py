@@ -158,7 +158,7 @@ _TIME_CLAUSE = re.compile(
 
 _GOAL_CLAUSE = re.compile(
     r"\b(?:if|in\s+case|unless|whether)\s+(?:you|we|they)\s+(?:(?:ever|also|still|later|then"
-    r"|only|do|don't|do\s+not)\s+)?(?:need|needs|want|wish|have|decide|choose|plan|are\s+going"
+    r"|only|do|don't|do\s+not|\w+ly)\s+)?(?:need|needs|want|wish|have|decide|choose|plan|are\s+going"
     r"|were\s+to)\s+(?:to\s+)?(?:(?:also|urgently|quickly|manually)\s+)?$",
     re.IGNORECASE,
 )
@@ -229,8 +229,20 @@ going on", "switch our mode of thinking": no system is changed, no tool is missi
 
 
 def _of_mind(words: str) -> bool:
-    """Whether a change clause changes someone's mind, not a system (see `_OF_MIND`)."""
-    return _OF_MIND.match(words) is not None
+    """Whether a change clause changes someone's mind, not a system (see `_OF_MIND`), or only
+    what a graph or query shows the reader (see `_OF_A_VIEW`)."""
+    return _OF_MIND.match(words) is not None or _OF_A_VIEW.match(words) is not None
+
+
+_OF_A_VIEW = re.compile(
+    r"^(?:try\s+)?[a-z]+(?:ing)?\s+(?:the\s+|its\s+|a\s+)?(?:[\w()-]+\s+){0,2}?(?:x-axis|y-axis"
+    r"|axis|time\s+range|time\s+window|timeframe|(?:project\s+|search\s+)?filter|legend"
+    r"|(?:original|top|first|second|new|\(top\))\s+(?:\(\w+\)\s+)?query)\b",
+    re.IGNORECASE,
+)
+"""A change to what a graph or a query shows ("change the X-axis grouping to method", "try
+expanding the time range", "Remove the original (top) query" in Explore): a look, no system is
+changed."""
 
 
 def _in_pointer(hit: Hit) -> bool:

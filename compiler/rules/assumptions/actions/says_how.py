@@ -19,6 +19,7 @@ from compiler.rules.assumptions.actions.words import (
 )
 from compiler.rules.assumptions.scan import Hit, _code_follows
 from compiler.rules.regions import Passage, block_after, blocks_after
+from compiler.text.effect_words import PROGRAMS_WITH_SUBCOMMANDS
 from compiler.text.links import LINK
 from compiler.text.sentences import sentence_at
 
@@ -54,11 +55,23 @@ def _place_carries(hit: Hit) -> bool:
     return _AND_THEN.search(before) is not None and _names_system(before)
 
 
+_NAMED_PROGRAM = re.compile(
+    r"\b(?:via|using|with|through)\s+(?:the\s+)?`?(?:"
+    + "|".join(sorted(PROGRAMS_WITH_SUBCOMMANDS | {"knife", "rake", "ansible", "kubectl"}))
+    + r")\b(?![.-]\w)|\bapply\s+the\s+terraform\b",
+    re.IGNORECASE,
+)
+"""A program named as the means ("Deploy it via helm", "recreate it using terraform", "Apply
+the Terraform change"): the command is the program's own, the tool is named."""
+
+
 def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool:
     """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
     room"): a capitalised name after its first word, or a link. Given the text the clause
     starts at `offset` of, a link to documentation ("in your [KubeletConfiguration](https://
     kubernetes.io/docs/...)") is a reference for how, not a system to do it in."""
+    if _NAMED_PROGRAM.search(clause):
+        return True
     for found in _NAMED_SYSTEM.finditer(clause):
         if text is None or not _LINKISH.search(found.group(0)):
             return True
