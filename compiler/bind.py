@@ -28,6 +28,7 @@ from compiler.text.effect_words import (
 )
 from compiler.text.shell import split_pipeline
 from compiler.text.wrappers import inner_commands, shell_commands
+from compiler.values import Value, set_field
 
 _TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
 _TOOL_VERB_BEFORE = re.compile(
@@ -49,8 +50,8 @@ _PROSE_TOOL = (
 """A tool name written in prose without backticks: "call billing.refund", "the x_y tool"."""
 
 
-@dataclass(frozen=True)
-class BoundStep:
+@dataclass(init=False, repr=False, eq=False)
+class BoundStep(Value):
     """A draft step with its tool (if any) and the binding issues found."""
 
     draft: DraftStep
@@ -61,6 +62,20 @@ class BoundStep:
     """The most dangerous effect among a compound command's parts, when it is more dangerous
     than the bound tool's (or there is no tool): `a && b`, `a; b`, `a | b`, HTTP methods, the
     commands a wrapper runs (`sudo`, `ssh HOST CMD`, `X -- CMD`), console code's calls."""
+
+    def __init__(
+        self,
+        draft: DraftStep,
+        tool: ToolBinding | None,
+        definition: Tool | None,
+        issues: tuple[BindingIssue, ...] = (),
+        effect: Effect | None = None,
+    ) -> None:
+        set_field(self, "draft", draft)
+        set_field(self, "tool", tool)
+        set_field(self, "definition", definition)
+        set_field(self, "issues", issues)
+        set_field(self, "effect", effect)
 
 
 def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:

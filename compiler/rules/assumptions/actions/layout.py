@@ -16,10 +16,11 @@ from compiler.rules.regions import Passage, block_after, blocks_after, read_bloc
 from compiler.text.links import BRACKETED, LINK, is_section_link
 from compiler.text.markup import html_texts
 from compiler.text.sentences import sentence_at
+from compiler.values import Value, set_field
 
 
-@dataclass(frozen=True)
-class _Layout:
+@dataclass(init=False, repr=False, eq=False)
+class _Layout(Value):
     """Where each block of a document is: block start lines (for bisection) and the blocks of
     each list, built once per document so that look-ups stay linear in long lists."""
 
@@ -32,6 +33,22 @@ class _Layout:
     """The line of the heading whose section holds each block (0 before the first heading)."""
     contents: dict[int, bool] = field(default_factory=dict)
     """Whether each list (by id) is a list of contents, worked out once per list."""
+
+    def __init__(
+        self,
+        blocks: tuple[Block, ...],
+        starts: list[int],
+        items: dict[int, list[int]],
+        references: dict[str, str],
+        sections: list[int],
+        contents: dict[int, bool] | None = None,
+    ) -> None:
+        set_field(self, "blocks", blocks)
+        set_field(self, "starts", starts)
+        set_field(self, "items", items)
+        set_field(self, "references", references)
+        set_field(self, "sections", sections)
+        set_field(self, "contents", {} if contents is None else contents)
 
 
 def _layout(context: CheckContext) -> _Layout:

@@ -44,6 +44,7 @@ from compiler.rules.regions import Passage, block_after, read_block
 from compiler.text.instructions import is_instruction
 from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
+from compiler.values import Value, set_field
 
 _FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
 """Filling in a value of a command or a file shown: "Replace `my-test-name` with a name"."""
@@ -388,8 +389,8 @@ _PLACE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Action:
+@dataclass(init=False, repr=False, eq=False)
+class _Action(Value):
     """A change instruction of the document: its verbs and object words (stemmed), and
     whether its passage says how (a command, a tool, a code block or a list after it)."""
 
@@ -397,6 +398,14 @@ class _Action:
     verbs: frozenset[str]
     objects: frozenset[str]
     resolved: bool
+
+    def __init__(
+        self, line: int, verbs: frozenset[str], objects: frozenset[str], resolved: bool
+    ) -> None:
+        set_field(self, "line", line)
+        set_field(self, "verbs", verbs)
+        set_field(self, "objects", objects)
+        set_field(self, "resolved", resolved)
 
 
 def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]:
