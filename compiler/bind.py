@@ -28,6 +28,7 @@ from compiler.text.effect_words import (
 )
 from compiler.text.shell import split_pipeline
 from compiler.text.wrappers import inner_commands, shell_commands
+from compiler.values import Value, set_field
 
 _TOOL_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$")
 _TOOL_VERB_BEFORE = re.compile(
@@ -49,8 +50,8 @@ _PROSE_TOOL = (
 """A tool name written in prose without backticks: "call billing.refund", "the x_y tool"."""
 
 
-@dataclass(frozen=True)
-class BoundStep:
+@dataclass(init=False, repr=False, eq=False)
+class BoundStep(Value):
     """A draft step with its tool (if any) and the binding issues found."""
 
     draft: DraftStep
@@ -61,6 +62,20 @@ class BoundStep:
     """The most dangerous effect among a compound command's parts, when it is more dangerous
     than the bound tool's (or there is no tool): `a && b`, `a; b`, `a | b`, HTTP methods, the
     commands a wrapper runs (`sudo`, `ssh HOST CMD`, `X -- CMD`), console code's calls."""
+
+    def __init__(
+        self,
+        draft: DraftStep,
+        tool: ToolBinding | None,
+        definition: Tool | None,
+        issues: tuple[BindingIssue, ...] = (),
+        effect: Effect | None = None,
+    ) -> None:
+        set_field(self, "draft", draft)
+        set_field(self, "tool", tool)
+        set_field(self, "definition", definition)
+        set_field(self, "issues", issues)
+        set_field(self, "effect", effect)
 
 
 def bind(drafts: list[DraftStep], registry: Registry) -> list[BoundStep]:
@@ -139,6 +154,16 @@ _CHECK_THEN_DESTROY = re.compile(
 looked at; these do not)."""
 
 
+_DESCRIBED = re.compile(
+    r"(?:\b(?:(?:will|would|may|might|can|could)\s+(?:\w+ly\s+)?be|is|are|was|were|been"
+    r"|being|gets?|got)\s+(?:\w+ly\s+)?"
+    r"|(?<!\bneed )(?<!\bneeds )(?<!\bhas )(?<!\bhave )(?<!\bought )\bto\s+be\s+)$",
+    re.IGNORECASE,
+)
+"""A destructive verb's passive told as what happens or what a thing is for ("the pods will be
+deleted", "the host to be removed"), not asked of the reader ("X must be deleted", "needs to
+be removed" are)."""
+
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 
 
@@ -162,7 +187,10 @@ def prose_effect(draft: DraftStep) -> Effect | None:
     words = _own_words(draft.text)
     if draft.kind == "check":
         return "destructive" if _CHECK_THEN_DESTROY.search(words) else None
-    if _PROSE_DESTRUCTIVE.search(words):
+    if any(
+        not _DESCRIBED.search(words, 0, found.start())
+        for found in _PROSE_DESTRUCTIVE.finditer(words)
+    ):
         return "destructive"
     inline = [_inline_effect(code) for code in _asked_inline_code(draft)]
     return "destructive" if "destructive" in inline else None

@@ -29,6 +29,7 @@ from compiler.project.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from compiler.project.discovery import artifact_for, discover, environment
 from compiler.registry import RegistryError
 from compiler.text.escape import printable
+from compiler.values import Value, set_field
 
 # Each command imports what only it needs (drawings, the report and jinja2, agent files, the
 # runtime, the LLM SDK, the eval scorer, sign-off writing) when it runs: `check` and `compile`
@@ -138,8 +139,8 @@ GitignoreOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Selection:
+@dataclass(init=False, repr=False, eq=False)
+class Selection(Value):
     """File selection from the command line, layered over the configuration's."""
 
     exclude: list[str] | None = None
@@ -147,6 +148,20 @@ class Selection:
     include: list[str] | None = None
     force_exclude: bool = False
     respect_gitignore: bool | None = None
+
+    def __init__(
+        self,
+        exclude: list[str] | None = None,
+        extend_exclude: list[str] | None = None,
+        include: list[str] | None = None,
+        force_exclude: bool = False,
+        respect_gitignore: bool | None = None,
+    ) -> None:
+        set_field(self, "exclude", exclude)
+        set_field(self, "extend_exclude", extend_exclude)
+        set_field(self, "include", include)
+        set_field(self, "force_exclude", force_exclude)
+        set_field(self, "respect_gitignore", respect_gitignore)
 
     def applied(self, config: Config) -> Config:
         """The configuration with these command-line choices on top."""

@@ -16,6 +16,7 @@ from compiler.config import Config
 from compiler.extract import Usage
 from compiler.registry import Profiles, Registry
 from compiler.signoff import sidecar_path
+from compiler.values import Value, set_field
 
 if TYPE_CHECKING:
     from compiler.extract.llm import LLMSettings
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
     from compiler.records import Diagnostic
 
 
-@dataclass(frozen=True)
-class SourceFile:
+@dataclass(init=False, repr=False, eq=False)
+class SourceFile(Value):
     """A runbook to compile: where it is, how to name it, where its artifact goes."""
 
     path: Path
@@ -34,9 +35,18 @@ class SourceFile:
     refused: str | None = None
     """Why the file must not be read at all (a symlink leaving the compiled tree), or None."""
 
+    def __init__(
+        self, path: Path, display: str, source_path: str, output: str, refused: str | None = None
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "display", display)
+        set_field(self, "source_path", source_path)
+        set_field(self, "output", output)
+        set_field(self, "refused", refused)
 
-@dataclass(frozen=True)
-class Environment:
+
+@dataclass(init=False, repr=False, eq=False)
+class Environment(Value):
     """What every compile in one run shares."""
 
     registry: Registry
@@ -45,9 +55,21 @@ class Environment:
     llm: LLMSettings | None = None
     """Settings of the LLM extractor; None compiles with the heuristic extractor alone."""
 
+    def __init__(
+        self,
+        registry: Registry,
+        profiles: Profiles | None = None,
+        config: Config | None = None,
+        llm: LLMSettings | None = None,
+    ) -> None:
+        set_field(self, "registry", registry)
+        set_field(self, "profiles", Profiles.empty() if profiles is None else profiles)
+        set_field(self, "config", Config() if config is None else config)
+        set_field(self, "llm", llm)
 
-@dataclass(frozen=True)
-class CompileResult:
+
+@dataclass(init=False, repr=False, eq=False)
+class CompileResult(Value):
     """An artifact, or the fatal diagnostic that prevented one.
 
     An artifact always comes with its canonical JSON (`text`); the pydantic model is parsed
@@ -64,6 +86,22 @@ class CompileResult:
     known_status: str | None = None
     diagnostics: tuple[Diagnostic, ...] | None = None
     """The artifact's diagnostics after a fresh compile; None after a cache hit."""
+
+    def __init__(
+        self,
+        source: SourceFile,
+        fatal: Diagnostic | None = None,
+        usage: Usage | None = None,
+        text: str | None = None,
+        known_status: str | None = None,
+        diagnostics: tuple[Diagnostic, ...] | None = None,
+    ) -> None:
+        set_field(self, "source", source)
+        set_field(self, "fatal", fatal)
+        set_field(self, "usage", Usage() if usage is None else usage)
+        set_field(self, "text", text)
+        set_field(self, "known_status", known_status)
+        set_field(self, "diagnostics", diagnostics)
 
     @cached_property
     def artifact(self) -> Artifact | None:

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from compiler.values import Value, set_field
+
 if TYPE_CHECKING:
     from compiler.records import Severity
 
@@ -39,8 +41,8 @@ class ConfigError(Exception):
     """The configuration file is unreadable or invalid (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Config:
+@dataclass(init=False, repr=False, eq=False)
+class Config(Value):
     """Which rules run, at what severity, and the knobs some rules take."""
 
     select: tuple[str, ...] = ("RB",)
@@ -64,6 +66,36 @@ class Config:
     today: date | None = None
     """The date ages are counted from (RB111's stale review): an eval suite's labels were made
     on a date. None: `reference_date` decides."""
+
+    def __init__(
+        self,
+        select: tuple[str, ...] = ("RB",),
+        ignore: tuple[str, ...] = (),
+        per_file_ignores: dict[str, tuple[str, ...]] | None = None,
+        severity: dict[str, Severity] | None = None,
+        stale_after_days: int = 365,
+        extra_vague_phrases: tuple[str, ...] = (),
+        max_bytes: int = 256 * 1024,
+        exclude: tuple[str, ...] = DEFAULT_EXCLUDE,
+        extend_exclude: tuple[str, ...] = (),
+        include: tuple[str, ...] = ("*.md",),
+        respect_gitignore: bool = True,
+        root: Path | None = None,
+        today: date | None = None,
+    ) -> None:
+        set_field(self, "select", select)
+        set_field(self, "ignore", ignore)
+        set_field(self, "per_file_ignores", {} if per_file_ignores is None else per_file_ignores)
+        set_field(self, "severity", {} if severity is None else severity)
+        set_field(self, "stale_after_days", stale_after_days)
+        set_field(self, "extra_vague_phrases", extra_vague_phrases)
+        set_field(self, "max_bytes", max_bytes)
+        set_field(self, "exclude", exclude)
+        set_field(self, "extend_exclude", extend_exclude)
+        set_field(self, "include", include)
+        set_field(self, "respect_gitignore", respect_gitignore)
+        set_field(self, "root", root)
+        set_field(self, "today", today)
 
     def reference_date(self) -> date:
         """`today` when set, else SOURCE_DATE_EPOCH when set (reproducible builds), else

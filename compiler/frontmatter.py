@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 from compiler.parse import Document
 from compiler.records import Escalation
 from compiler.source import SourceError
+from compiler.values import Value, set_field
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RunbookMeta:
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class RunbookMeta(Value):
     """The front matter fields the compiler understands."""
 
     id: str
@@ -31,6 +32,33 @@ class RunbookMeta:
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     contacts: dict[str, str | None] = field(default_factory=dict)
     declared: frozenset[str] = frozenset()
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        title: str,
+        owner: str | None = None,
+        service: str | None = None,
+        applies_to: str | None = None,
+        last_reviewed: str | None = None,
+        executor: str | None = None,
+        escalation: Escalation | None = None,
+        inputs: dict[str, dict[str, Any]] | None = None,
+        contacts: dict[str, str | None] | None = None,
+        declared: frozenset[str] = frozenset(),
+    ) -> None:
+        set_field(self, "id", id)
+        set_field(self, "title", title)
+        set_field(self, "owner", owner)
+        set_field(self, "service", service)
+        set_field(self, "applies_to", applies_to)
+        set_field(self, "last_reviewed", last_reviewed)
+        set_field(self, "executor", executor)
+        set_field(self, "escalation", escalation)
+        set_field(self, "inputs", {} if inputs is None else inputs)
+        set_field(self, "contacts", {} if contacts is None else contacts)
+        set_field(self, "declared", declared)
 
 
 TEXT_FIELDS = ("id", "title", "service", "applies_to", "last_reviewed", "executor")

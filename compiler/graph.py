@@ -13,6 +13,7 @@ from compiler.extract import DraftStep, Jump
 from compiler.issues import GraphIssue as GraphIssue
 from compiler.parse import anchor, normalise
 from compiler.records import Edge, Step, StepKind
+from compiler.values import Value, set_field
 
 END_ID = "end"
 _MAX_SLUG_WORDS = 7
@@ -20,14 +21,26 @@ _MAX_SLUG_WORDS = 7
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-@dataclass(frozen=True)
-class StepGraph:
+@dataclass(init=False, repr=False, eq=False)
+class StepGraph(Value):
     """Steps in source order (plus the end), each with its bound step, and structural issues."""
 
     steps: list[Step]
     bound: dict[str, BoundStep]
     entry: str | None
     issues: list[GraphIssue] = field(default_factory=list)
+
+    def __init__(
+        self,
+        steps: list[Step],
+        bound: dict[str, BoundStep],
+        entry: str | None,
+        issues: list[GraphIssue] | None = None,
+    ) -> None:
+        set_field(self, "steps", steps)
+        set_field(self, "bound", bound)
+        set_field(self, "entry", entry)
+        set_field(self, "issues", [] if issues is None else issues)
 
 
 def step_id(draft: DraftStep, words: int | None = _MAX_SLUG_WORDS) -> str:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from compiler.values import Value, set_field
+
 if TYPE_CHECKING:  # a type only: the models are not loaded for a run served from the cache
     from compiler.records import Span
 
@@ -30,8 +32,8 @@ ExtractionIssueKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class ExtractionIssue:
+@dataclass(init=False, repr=False, eq=False)
+class ExtractionIssue(Value):
     """Something the extractor dropped or could not do; the RB4xx rules report it, and RB008
     an instruction no step holds (`unplaced-instruction`). A `proposed-flag` is an assumption
     flag the model proposed whose quote is in the source: the rule `code` reports it, marked as
@@ -43,6 +45,20 @@ class ExtractionIssue:
     detail: str = ""
     code: str | None = None
     """The rule a proposed (or dropped) model flag names."""
+
+    def __init__(
+        self,
+        kind: ExtractionIssueKind,
+        span: Span,
+        evidence: str,
+        detail: str = "",
+        code: str | None = None,
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "span", span)
+        set_field(self, "evidence", evidence)
+        set_field(self, "detail", detail)
+        set_field(self, "code", code)
 
 
 BindingIssueKind = Literal[
@@ -57,8 +73,8 @@ BindingIssueKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class BindingIssue:
+@dataclass(init=False, repr=False, eq=False)
+class BindingIssue(Value):
     """Something about a step's binding that a rule will report."""
 
     kind: BindingIssueKind
@@ -67,12 +83,26 @@ class BindingIssue:
     detail: str = ""
     candidates: tuple[str, ...] = ()
 
+    def __init__(
+        self,
+        kind: BindingIssueKind,
+        span: Span,
+        evidence: str,
+        detail: str = "",
+        candidates: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "span", span)
+        set_field(self, "evidence", evidence)
+        set_field(self, "detail", detail)
+        set_field(self, "candidates", candidates)
+
 
 GraphIssueKind = Literal["dangling-reference", "unreachable-step", "no-end", "duplicate-step-id"]
 
 
-@dataclass(frozen=True)
-class GraphIssue:
+@dataclass(init=False, repr=False, eq=False)
+class GraphIssue(Value):
     """A structural problem the graph rules will report."""
 
     kind: GraphIssueKind
@@ -80,3 +110,12 @@ class GraphIssue:
     span: Span
     evidence: str
     detail: str = ""
+
+    def __init__(
+        self, kind: GraphIssueKind, step: str | None, span: Span, evidence: str, detail: str = ""
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "step", step)
+        set_field(self, "span", span)
+        set_field(self, "evidence", evidence)
+        set_field(self, "detail", detail)

@@ -25,6 +25,7 @@ from compiler.source import SourceError as SourceError
 from compiler.source import decode_source as decode_source
 from compiler.source import normalise as normalise
 from compiler.text.markup import html_texts
+from compiler.values import Value, set_field
 
 _NON_ANCHOR = re.compile(r"[^\w\- ]")
 
@@ -38,26 +39,36 @@ _CONTAINER_MARKERS_ONLY = re.compile(r"^[\s>*+\-]*(?:\d{1,9}[.)][\s>*+\-]*)?$")
 _FRONT_MATTER_CLOSE = re.compile(r"^(---|\.\.\.)\s*$")
 
 
-@dataclass(frozen=True)
-class InlineCode:
+@dataclass(init=False, repr=False, eq=False)
+class InlineCode(Value):
     """An inline code span inside a block, with its 1-based position."""
 
     text: str
     line: int
     column: int
 
+    def __init__(self, text: str, line: int, column: int) -> None:
+        set_field(self, "text", text)
+        set_field(self, "line", line)
+        set_field(self, "column", column)
 
-@dataclass(frozen=True)
-class CodeLine:
+
+@dataclass(init=False, repr=False, eq=False)
+class CodeLine(Value):
     """One line inside a code block, with its 1-based position."""
 
     line: int
     column: int
     text: str
 
+    def __init__(self, line: int, column: int, text: str) -> None:
+        set_field(self, "line", line)
+        set_field(self, "column", column)
+        set_field(self, "text", text)
 
-@dataclass(frozen=True)
-class Block:
+
+@dataclass(init=False, repr=False, eq=False)
+class Block(Value):
     """A leaf block of the document in source order."""
 
     kind: BlockKind
@@ -75,9 +86,41 @@ class Block:
     inline_code: tuple[InlineCode, ...] = ()
     links: tuple[str, ...] = ()
 
+    def __init__(
+        self,
+        kind: BlockKind,
+        span: Span,
+        text: str,
+        sections: tuple[str, ...] = (),
+        level: int = 0,
+        list_depth: int = 0,
+        list_id: int | None = None,
+        ordered: bool = False,
+        number: int | None = None,
+        first_in_item: bool = False,
+        info: str = "",
+        lines: tuple[CodeLine, ...] = (),
+        inline_code: tuple[InlineCode, ...] = (),
+        links: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "span", span)
+        set_field(self, "text", text)
+        set_field(self, "sections", sections)
+        set_field(self, "level", level)
+        set_field(self, "list_depth", list_depth)
+        set_field(self, "list_id", list_id)
+        set_field(self, "ordered", ordered)
+        set_field(self, "number", number)
+        set_field(self, "first_in_item", first_in_item)
+        set_field(self, "info", info)
+        set_field(self, "lines", lines)
+        set_field(self, "inline_code", inline_code)
+        set_field(self, "links", links)
 
-@dataclass(frozen=True)
-class Document:
+
+@dataclass(init=False, repr=False, eq=False)
+class Document(Value):
     """A parsed runbook: front matter, leaf blocks, and the lines the parser dropped."""
 
     path: str
@@ -87,6 +130,24 @@ class Document:
     front_matter_span: Span | None
     blocks: tuple[Block, ...]
     dropped_lines: tuple[int, ...] = field(default=())
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        lines: tuple[str, ...],
+        front_matter: dict[str, Any],
+        front_matter_span: Span | None,
+        blocks: tuple[Block, ...],
+        dropped_lines: tuple[int, ...] = (),
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "text", text)
+        set_field(self, "lines", lines)
+        set_field(self, "front_matter", front_matter)
+        set_field(self, "front_matter_span", front_matter_span)
+        set_field(self, "blocks", blocks)
+        set_field(self, "dropped_lines", dropped_lines)
 
     @property
     def anchors(self) -> set[str]:

@@ -14,6 +14,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from compiler.values import Value, set_field
+
 StepKind = Literal["action", "check", "decision", "manual", "escalate", "end"]
 BoundBy = Literal["explicit", "command", "alias", "llm"]
 Effect = Literal["read", "write", "destructive"]
@@ -25,8 +27,8 @@ SCHEMA_VERSION: Literal[1] = 1
 place, so the writer without pydantic and the models cannot disagree)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Span:
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class Span(Value):
     """A source range, 1-based, end inclusive."""
 
     column: int
@@ -34,9 +36,15 @@ class Span:
     end_line: int
     line: int
 
+    def __init__(self, *, column: int, end_column: int, end_line: int, line: int) -> None:
+        set_field(self, "column", column)
+        set_field(self, "end_column", end_column)
+        set_field(self, "end_line", end_line)
+        set_field(self, "line", line)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ToolBinding:
+
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class ToolBinding(Value):
     """The registry tool a step calls, the arguments captured from the source (kept in key
     order, as the artifact writes them), and how it was bound."""
 
@@ -44,20 +52,26 @@ class ToolBinding:
     bound_by: BoundBy
     name: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "args", dict(sorted(self.args.items())))
+    def __init__(self, *, args: dict[str, str] | None = None, bound_by: BoundBy, name: str) -> None:
+        set_field(self, "args", dict(sorted(args.items())) if args else {})
+        set_field(self, "bound_by", bound_by)
+        set_field(self, "name", name)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Edge:
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class Edge(Value):
     """A transition to another step; `when` is the condition, None for unconditional."""
 
     to: str
     when: str | None = None
 
+    def __init__(self, *, to: str, when: str | None = None) -> None:
+        set_field(self, "to", to)
+        set_field(self, "when", when)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Step:
+
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class Step(Value):
     """One node of the step graph."""
 
     condition: str | None = None
@@ -75,9 +89,42 @@ class Step:
     text: str
     tool: ToolBinding | None = None
 
+    def __init__(
+        self,
+        *,
+        condition: str | None = None,
+        effect: Effect | None = None,
+        gate: Gate = "auto",
+        id: str,
+        kind: StepKind,
+        next: list[Edge] | None = None,
+        note: str | None = None,
+        permission: str | None = None,
+        requires_approval: bool = False,
+        resolutions: list[str] | None = None,
+        section: str | None = None,
+        source: Span | None,
+        text: str,
+        tool: ToolBinding | None = None,
+    ) -> None:
+        set_field(self, "condition", condition)
+        set_field(self, "effect", effect)
+        set_field(self, "gate", gate)
+        set_field(self, "id", id)
+        set_field(self, "kind", kind)
+        set_field(self, "next", [] if next is None else next)
+        set_field(self, "note", note)
+        set_field(self, "permission", permission)
+        set_field(self, "requires_approval", requires_approval)
+        set_field(self, "resolutions", [] if resolutions is None else resolutions)
+        set_field(self, "section", section)
+        set_field(self, "source", source)
+        set_field(self, "text", text)
+        set_field(self, "tool", tool)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SignOff:
+
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class SignOff(Value):
     """A human's recorded acceptance of one diagnostic."""
 
     by: str
@@ -87,9 +134,26 @@ class SignOff:
     reason: str
     resolution: str | None = None
 
+    def __init__(
+        self,
+        *,
+        by: str,
+        code: str,
+        date: str,
+        fingerprint: str,
+        reason: str,
+        resolution: str | None = None,
+    ) -> None:
+        set_field(self, "by", by)
+        set_field(self, "code", code)
+        set_field(self, "date", date)
+        set_field(self, "fingerprint", fingerprint)
+        set_field(self, "reason", reason)
+        set_field(self, "resolution", resolution)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Diagnostic:
+
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class Diagnostic(Value):
     """One finding, with its sign-off if a human recorded one."""
 
     blocking: bool
@@ -109,13 +173,54 @@ class Diagnostic:
     signoff: SignOff | None = None
     step: str | None = None
 
+    def __init__(
+        self,
+        *,
+        blocking: bool,
+        code: str,
+        column: int,
+        end_column: int,
+        end_line: int,
+        evidence: str = "",
+        fingerprint: str,
+        fix: str,
+        line: int,
+        message: str,
+        name: str,
+        path: str,
+        severity: Severity,
+        signable: bool = False,
+        signoff: SignOff | None = None,
+        step: str | None = None,
+    ) -> None:
+        set_field(self, "blocking", blocking)
+        set_field(self, "code", code)
+        set_field(self, "column", column)
+        set_field(self, "end_column", end_column)
+        set_field(self, "end_line", end_line)
+        set_field(self, "evidence", evidence)
+        set_field(self, "fingerprint", fingerprint)
+        set_field(self, "fix", fix)
+        set_field(self, "line", line)
+        set_field(self, "message", message)
+        set_field(self, "name", name)
+        set_field(self, "path", path)
+        set_field(self, "severity", severity)
+        set_field(self, "signable", signable)
+        set_field(self, "signoff", signoff)
+        set_field(self, "step", step)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Escalation:
+
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class Escalation(Value):
     """Who to escalate to, and after how long."""
 
     after: str | None = None
     role: str
+
+    def __init__(self, *, after: str | None = None, role: str) -> None:
+        set_field(self, "after", after)
+        set_field(self, "role", role)
 
 
 def sorted_keys(value: Any) -> Any:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from compiler.emit import atomic_write, compact_json
 from compiler.source import SourceError, normalise
+from compiler.values import Value, set_field
 
 if TYPE_CHECKING:
     import tomlkit
@@ -65,8 +66,8 @@ def step_target(step: Step) -> str:
     return f"{normalise(step.text)}\x1e{binding}"
 
 
-@dataclass(frozen=True)
-class Entry:
+@dataclass(init=False, repr=False, eq=False)
+class Entry(Value):
     """One `[[signoff]]` table of a sidecar, valid or not."""
 
     line: int
@@ -75,13 +76,31 @@ class Entry:
     evidence: str | None
     problem: str | None = None
 
+    def __init__(
+        self,
+        line: int,
+        signoff: SignOff | None,
+        step: str | None,
+        evidence: str | None,
+        problem: str | None = None,
+    ) -> None:
+        set_field(self, "line", line)
+        set_field(self, "signoff", signoff)
+        set_field(self, "step", step)
+        set_field(self, "evidence", evidence)
+        set_field(self, "problem", problem)
 
-@dataclass(frozen=True)
-class SignoffSet:
+
+@dataclass(init=False, repr=False, eq=False)
+class SignoffSet(Value):
     """The sign-offs recorded for one runbook."""
 
     entries: tuple[Entry, ...] = ()
     path: str | None = None
+
+    def __init__(self, entries: tuple[Entry, ...] = (), path: str | None = None) -> None:
+        set_field(self, "entries", entries)
+        set_field(self, "path", path)
 
     @classmethod
     def empty(cls) -> SignoffSet:
@@ -89,8 +108,8 @@ class SignoffSet:
         return cls()
 
 
-@dataclass(frozen=True)
-class SignoffProblem:
+@dataclass(init=False, repr=False, eq=False)
+class SignoffProblem(Value):
     """An RB9xx finding about the sidecar itself."""
 
     code: str
@@ -99,6 +118,16 @@ class SignoffProblem:
     fix: str
     step: str | None
     evidence: str
+
+    def __init__(
+        self, code: str, line: int, message: str, fix: str, step: str | None, evidence: str
+    ) -> None:
+        set_field(self, "code", code)
+        set_field(self, "line", line)
+        set_field(self, "message", message)
+        set_field(self, "fix", fix)
+        set_field(self, "step", step)
+        set_field(self, "evidence", evidence)
 
 
 def sidecar_path(runbook: Path) -> Path:

@@ -64,6 +64,7 @@ def test_look_alikes_of_destructive_verbs_in_prose_are_not(
         "Make sure to remove the stale ledger snapshot under `/srv/ledger/old`.",
         "Find the ledger-sync queue in the list and click **Delete**.",
         "Open the ledger-sync queue and press `Purge`.",  # a button's one word is read
+        "The stale ledger snapshot needs to be removed from `/srv/ledger/old`.",  # obligation
     ],
 )
 def test_an_instruction_to_destroy_in_other_forms_is_destructive(
@@ -86,6 +87,9 @@ def test_an_instruction_to_destroy_in_other_forms_is_destructive(
         "This speeds up the export by removing the index first.",
         "Copy `/srv/ledger/rows-to-purge.txt` to the ledger console host.",  # a file's name
         "Roll the ledger secret with `kubectl annotate secret ledger force-sync=now`.",
+        "Log in to the ledger replica host to be drained.",  # what the host is for
+        "Wait until the ledger-sync pods get evicted by the autoscaler.",  # what happens
+        "Name the ledger queue that will be purged: ledger-sync.",
     ],
 )
 def test_an_action_named_but_not_asked_is_not_destructive(

@@ -61,6 +61,7 @@ LAYERS = {
         "compiler",
         "compiler.models",
         "compiler.records",
+        "compiler.values",
         "compiler.issues",
         "compiler.config",
         "compiler.emit",

@@ -22,6 +22,7 @@ from compiler.parse import Block, Document, html_blocks, is_admonition_html
 from compiler.records import Span
 from compiler.text.instructions import is_instruction
 from compiler.text.markup import visible
+from compiler.values import Value, set_field
 
 LINE_CLASSES = (
     "step",
@@ -44,12 +45,16 @@ _LINK_ONLY = re.compile(
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 
 
-@dataclass(frozen=True)
-class Coverage:
+@dataclass(init=False, repr=False, eq=False)
+class Coverage(Value):
     """Lines per class, and the instructions no step holds."""
 
     lines: dict[str, int]
     unplaced: tuple[ExtractionIssue, ...]
+
+    def __init__(self, lines: dict[str, int], unplaced: tuple[ExtractionIssue, ...]) -> None:
+        set_field(self, "lines", lines)
+        set_field(self, "unplaced", unplaced)
 
 
 def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[str]) -> Coverage:

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from compiler.registry.patterns import Pattern, match_pattern, split_argv
+from compiler.values import Value, set_field
 
 if TYPE_CHECKING:
     import jsonschema
@@ -21,20 +22,24 @@ class RegistryError(Exception):
     """The registry or profiles file is unreadable or invalid (exit 2)."""
 
 
-@dataclass(frozen=True)
-class Deprecation:
+@dataclass(init=False, repr=False, eq=False)
+class Deprecation(Value):
     """A tool that should no longer be used, and what replaces it."""
 
     replacement: str | None
     reason: str | None
+
+    def __init__(self, replacement: str | None, reason: str | None) -> None:
+        set_field(self, "replacement", replacement)
+        set_field(self, "reason", reason)
 
 
 ArgumentErrors = tuple[tuple[str | None, str], ...]
 """(top-level argument or None, message) of each way arguments fail a params schema."""
 
 
-@dataclass(frozen=True)
-class Tool:
+@dataclass(init=False, repr=False, eq=False)
+class Tool(Value):
     """One registry entry."""
 
     name: str
@@ -49,6 +54,32 @@ class Tool:
     reviewed: bool = True
     agent_params: frozenset[str] = frozenset()
     """Parameters the agent may set although the runbook did not write them (`--tail`)."""
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        effect: Effect,
+        permission: str,
+        aliases: tuple[str, ...] = (),
+        patterns: tuple[Pattern, ...] = (),
+        params: dict[str, Any] | None = None,
+        requires_approval: bool = False,
+        deprecated: Deprecation | None = None,
+        reviewed: bool = True,
+        agent_params: frozenset[str] = frozenset(),
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "description", description)
+        set_field(self, "effect", effect)
+        set_field(self, "permission", permission)
+        set_field(self, "aliases", aliases)
+        set_field(self, "patterns", patterns)
+        set_field(self, "params", {} if params is None else params)
+        set_field(self, "requires_approval", requires_approval)
+        set_field(self, "deprecated", deprecated)
+        set_field(self, "reviewed", reviewed)
+        set_field(self, "agent_params", agent_params)
 
     @cached_property
     def validator(self) -> jsonschema.Draft202012Validator:
@@ -89,17 +120,22 @@ class Tool:
         }
 
 
-@dataclass(frozen=True)
-class CommandMatch:
+@dataclass(init=False, repr=False, eq=False)
+class CommandMatch(Value):
     """A tool whose pattern matched a command line, with the captured arguments."""
 
     tool: Tool
     args: dict[str, str]
     specificity: int
 
+    def __init__(self, tool: Tool, args: dict[str, str], specificity: int) -> None:
+        set_field(self, "tool", tool)
+        set_field(self, "args", args)
+        set_field(self, "specificity", specificity)
 
-@dataclass(frozen=True)
-class Registry:
+
+@dataclass(init=False, repr=False, eq=False)
+class Registry(Value):
     """The loaded tool registry."""
 
     tools: dict[str, Tool]
@@ -109,6 +145,22 @@ class Registry:
     path: str = "<memory>"
     lint_only: bool = False
     """No registry was found: `check` runs the text and graph rules only (RB211)."""
+
+    def __init__(
+        self,
+        tools: dict[str, Tool],
+        value_flags: dict[str, frozenset[str]],
+        filters: frozenset[str],
+        sha256: str,
+        path: str = "<memory>",
+        lint_only: bool = False,
+    ) -> None:
+        set_field(self, "tools", tools)
+        set_field(self, "value_flags", value_flags)
+        set_field(self, "filters", filters)
+        set_field(self, "sha256", sha256)
+        set_field(self, "path", path)
+        set_field(self, "lint_only", lint_only)
 
     @classmethod
     def lint_only_registry(cls) -> Registry:
@@ -189,13 +241,23 @@ class Registry:
         return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Profiles:
+@dataclass(init=False, repr=False, eq=False)
+class Profiles(Value):
     """Executor profiles (permission sets) and declared roles."""
 
     permissions: dict[str, frozenset[str]]
     roles: frozenset[str]
     sha256: str | None = None
+
+    def __init__(
+        self,
+        permissions: dict[str, frozenset[str]],
+        roles: frozenset[str],
+        sha256: str | None = None,
+    ) -> None:
+        set_field(self, "permissions", permissions)
+        set_field(self, "roles", roles)
+        set_field(self, "sha256", sha256)
 
     @classmethod
     def empty(cls) -> Profiles:

@@ -7,9 +7,11 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from compiler.values import Value, set_field
 
-@dataclass(frozen=True)
-class Pattern:
+
+@dataclass(init=False, repr=False, eq=False)
+class Pattern(Value):
     """A compiled argv pattern such as `oc get {resource} {name?} -n|--namespace {namespace}`."""
 
     source: str
@@ -17,6 +19,20 @@ class Pattern:
     positionals: tuple[tuple[str, ...] | str, ...]
     option_captures: dict[str, str]
     required_options: tuple[tuple[str, ...], ...]
+
+    def __init__(
+        self,
+        source: str,
+        program: str,
+        positionals: tuple[tuple[str, ...] | str, ...],
+        option_captures: dict[str, str],
+        required_options: tuple[tuple[str, ...], ...],
+    ) -> None:
+        set_field(self, "source", source)
+        set_field(self, "program", program)
+        set_field(self, "positionals", positionals)
+        set_field(self, "option_captures", option_captures)
+        set_field(self, "required_options", required_options)
 
     @property
     def specificity(self) -> int:

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
 from compiler.records import Severity, Span
+from compiler.values import Value, set_field
 
 if TYPE_CHECKING:
     from compiler.config import Config
@@ -30,8 +31,8 @@ _Kept = TypeVar("_Kept")
 """What `CheckContext.once` keeps for a key: each key is always given the same kind of work."""
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+@dataclass(init=False, repr=False, eq=False)
+class RuleDoc(Value):
     """The four parts every rule's documentation has."""
 
     what: str
@@ -39,9 +40,15 @@ class RuleDoc:
     example: str
     instead: str
 
+    def __init__(self, what: str, why: str, example: str, instead: str) -> None:
+        set_field(self, "what", what)
+        set_field(self, "why", why)
+        set_field(self, "example", example)
+        set_field(self, "instead", instead)
 
-@dataclass(frozen=True)
-class Finding:
+
+@dataclass(init=False, repr=False, eq=False)
+class Finding(Value):
     """What a check found: where, what, how to fix, and the evidence the fingerprint hashes."""
 
     code: str
@@ -51,9 +58,19 @@ class Finding:
     evidence: str
     step: str | None = None
 
+    def __init__(
+        self, code: str, span: Span, message: str, fix: str, evidence: str, step: str | None = None
+    ) -> None:
+        set_field(self, "code", code)
+        set_field(self, "span", span)
+        set_field(self, "message", message)
+        set_field(self, "fix", fix)
+        set_field(self, "evidence", evidence)
+        set_field(self, "step", step)
 
-@dataclass(frozen=True)
-class CheckContext:
+
+@dataclass(init=False, repr=False, eq=False)
+class CheckContext(Value):
     """Everything a rule may look at."""
 
     document: Document
@@ -65,6 +82,26 @@ class CheckContext:
     extraction_issues: tuple[ExtractionIssue, ...] = ()
     shared: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """What one rule works out and another reads (each rule still runs on its own)."""
+
+    def __init__(
+        self,
+        document: Document,
+        graph: StepGraph,
+        registry: Registry,
+        profiles: Profiles,
+        meta: RunbookMeta,
+        config: Config,
+        extraction_issues: tuple[ExtractionIssue, ...] = (),
+        shared: dict[str, object] | None = None,
+    ) -> None:
+        set_field(self, "document", document)
+        set_field(self, "graph", graph)
+        set_field(self, "registry", registry)
+        set_field(self, "profiles", profiles)
+        set_field(self, "meta", meta)
+        set_field(self, "config", config)
+        set_field(self, "extraction_issues", extraction_issues)
+        set_field(self, "shared", {} if shared is None else shared)
 
     def once(self, key: str, work: Callable[[], _Kept]) -> _Kept:
         """What `work` gives (findings, or an index of the document), worked out on the first
@@ -115,8 +152,8 @@ the source and front-matter parser, which stops the compile (`parser`); the sign
 extractor ran (`llm`)."""
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(init=False, repr=False, eq=False)
+class Rule(Value):
     """One diagnostic code with its metadata, docs and check."""
 
     code: str
@@ -128,6 +165,28 @@ class Rule:
     docs: RuleDoc
     reported_by: ReportedBy = "check"
     check: Check | None = field(default=None, compare=False)
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        blocking: bool,
+        signoff: bool,
+        summary: str,
+        docs: RuleDoc,
+        reported_by: ReportedBy = "check",
+        check: Check | None = None,
+    ) -> None:
+        set_field(self, "code", code)
+        set_field(self, "name", name)
+        set_field(self, "severity", severity)
+        set_field(self, "blocking", blocking)
+        set_field(self, "signoff", signoff)
+        set_field(self, "summary", summary)
+        set_field(self, "docs", docs)
+        set_field(self, "reported_by", reported_by)
+        set_field(self, "check", check)
 
     @property
     def family(self) -> str:

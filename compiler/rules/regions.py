@@ -15,6 +15,7 @@ from compiler.rules import CheckContext
 from compiler.text.genre import is_incident_record
 from compiler.text.normalise import read_spans
 from compiler.text.sentences import Sentence, sentences
+from compiler.values import Value, set_field
 
 DURATION_OR_COUNT = re.compile(
     r"\d+(?:\.\d+)?\s*(?:ms|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|times"
@@ -39,8 +40,8 @@ def at_word_start(letters: str, pattern: str) -> str:
     return rf"\b(?=[{re.escape(letters)}])(?:{pattern})"
 
 
-@dataclass(frozen=True)
-class Region:
+@dataclass(init=False, repr=False, eq=False)
+class Region(Value):
     """A span of source a rule scans, and the step it belongs to."""
 
     step: str
@@ -48,6 +49,12 @@ class Region:
     command: bool
     text: str | None = None
     """The region's words with whitespace collapsed, when known: a cheap first test."""
+
+    def __init__(self, step: str, span: Span, command: bool, text: str | None = None) -> None:
+        set_field(self, "step", step)
+        set_field(self, "span", span)
+        set_field(self, "command", command)
+        set_field(self, "text", text)
 
 
 def prose_regions(context: CheckContext) -> Iterator[Region]:
@@ -89,8 +96,8 @@ def sentence_of(context: CheckContext, region: Region, span: Span) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Passage:
+@dataclass(init=False, repr=False, eq=False)
+class Passage(Value):
     """One block of the document (paragraph, list item, table, heading, blockquote line) as a
     reader sees it: `text` is the block's source read by `read_spans`, and every character of
     it knows the source line and column it came from."""
@@ -100,6 +107,15 @@ class Passage:
     text: str
     origins: list[int] = field(repr=False)
     line_starts: list[int] = field(repr=False)
+
+    def __init__(
+        self, block: Block, raw: str, text: str, origins: list[int], line_starts: list[int]
+    ) -> None:
+        set_field(self, "block", block)
+        set_field(self, "raw", raw)
+        set_field(self, "text", text)
+        set_field(self, "origins", origins)
+        set_field(self, "line_starts", line_starts)
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -188,14 +204,19 @@ def step_at(context: CheckContext, span: Span) -> str | None:
     return context.step_spans.holding(span)
 
 
-@dataclass(frozen=True)
-class StepSpans:
+@dataclass(init=False, repr=False, eq=False)
+class StepSpans(Value):
     """Each step's text and lead-in spans, sorted by start line: finding the step that holds a
     span looks only at spans starting on or before its line that reach it (not every step)."""
 
     starts: list[int]
     spans: list[tuple[Span, int, str]]
     longest: int
+
+    def __init__(self, starts: list[int], spans: list[tuple[Span, int, str]], longest: int) -> None:
+        set_field(self, "starts", starts)
+        set_field(self, "spans", spans)
+        set_field(self, "longest", longest)
 
     @classmethod
     def of(cls, context: CheckContext) -> StepSpans:

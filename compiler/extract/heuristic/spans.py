@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from compiler.parse import Block, continuation, normalise, text_at
 from compiler.records import Span
+from compiler.values import Value, set_field
 
 
 def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Span | None:
@@ -30,8 +31,8 @@ def _sub_span(block: Block, lines: tuple[str, ...], start: int, end: int) -> Spa
     return span if text_at(lines, span) == normalise(block.text[start:end]) else None
 
 
-@dataclass(frozen=True)
-class _Placement:
+@dataclass(init=False, repr=False, eq=False)
+class _Placement(Value):
     """Where a block's non-space characters are, in `block.text` and in the source, kept by
     runs of them (words), not character by character."""
 
@@ -45,6 +46,20 @@ class _Placement:
     """Non-space source characters before each source run."""
     total: int
     """Non-space source characters in all."""
+
+    def __init__(
+        self,
+        text_runs: list[tuple[int, int]],
+        text_counts: list[int],
+        source_runs: list[tuple[int, int]],
+        source_counts: list[int],
+        total: int,
+    ) -> None:
+        set_field(self, "text_runs", text_runs)
+        set_field(self, "text_counts", text_counts)
+        set_field(self, "source_runs", source_runs)
+        set_field(self, "source_counts", source_counts)
+        set_field(self, "total", total)
 
     def non_space_before(self, offset: int) -> int:
         """How many non-space characters of `block.text` come before `offset`."""

@@ -189,8 +189,7 @@ def _named_in_prose(context: CheckContext, name: str) -> bool:
     words = [w for w in _NAME_WORDS.findall(name.lower()) if w not in _FILLERS]
     if len(words) < 2:
         return False
-    phrases = context.shared.setdefault("prose-phrases", _prose_text(context))
-    assert isinstance(phrases, str)
+    phrases = context.once("prose-phrases", lambda: _prose_text(context))
     return re.search(r"\b" + r"[\s_-]+".join(map(re.escape, words)) + r"s?\b", phrases) is not None
 
 

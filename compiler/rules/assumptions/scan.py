@@ -17,6 +17,7 @@ from compiler.rules import CheckContext, Finding
 from compiler.rules.regions import Passage, block_after, starting_with, step_at
 from compiler.text.instructions import is_instruction
 from compiler.text.links import BRACKETED, reference_definitions
+from compiler.values import Value, set_field
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
@@ -89,8 +90,8 @@ def _norm(name: str) -> str:
     return input_key(name)
 
 
-@dataclass(frozen=True)
-class Hit:
+@dataclass(init=False, repr=False, eq=False)
+class Hit(Value):
     """A match in a passage: its words as read, and (worked out when a rule first asks: most
     hits are dropped before) where it is in the source, its sentence and its step."""
 
@@ -101,6 +102,22 @@ class Hit:
     """Where the hit's words start in the passage's text."""
     end: int
     context: CheckContext = field(repr=False, compare=False)
+
+    def __init__(
+        self,
+        words: str,
+        passage: Passage,
+        match: re.Match[str],
+        start: int,
+        end: int,
+        context: CheckContext,
+    ) -> None:
+        set_field(self, "words", words)
+        set_field(self, "passage", passage)
+        set_field(self, "match", match)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "context", context)
 
     @cached_property
     def span(self) -> Span:
@@ -133,10 +150,8 @@ def _scan(
     same matches there."""
     if not needs and not pattern.search(context.passage_text):  # one pass rules most out
         return
-    for passage in context.passages:
+    for passage in _read(context):
         if needs and needs.isdisjoint(passage.words):
-            continue
-        if _spoken(context, passage):
             continue
         scanner = pattern
         if lean is not None and lean[1].isdisjoint(passage.words):
@@ -161,6 +176,13 @@ _SPEECH = re.compile(
     re.IGNORECASE,
 )
 """Speech: a speaker's label ("IC: Stop.") or a first-person word ("we are currently ...")."""
+
+
+def _read(context: CheckContext) -> tuple[Passage, ...]:
+    """The passages the rules read: all but quoted speech (worked out once per document)."""
+    return context.once(
+        "read passages", lambda: tuple(p for p in context.passages if not _spoken(context, p))
+    )
 
 
 def _spoken(context: CheckContext, passage: Passage) -> bool:
@@ -324,10 +346,12 @@ _LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
 
 
 _NOTE = re.compile(
-    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?(?:note|nb|n\.b\.)\b(?:\*\*)?(?:\s+that\b|\s*:)?\s*",
+    r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*)?(?:please\s+)?(?:note|nb|n\.b\.)\b(?:\*\*)?"
+    r"(?:\s+that\b|\s*:)?\s*",
     re.IGNORECASE,
 )
-"""An aside: "Note that ...", "Note: ..." (what follows is information unless it instructs)."""
+"""An aside: "Note that ...", "Please note that ...", "Note: ..." (what follows is
+information unless it instructs)."""
 
 
 _GERUND_FIRST = re.compile(
@@ -340,11 +364,12 @@ _GERUND_FIRST = re.compile(
 
 _NOUN_SUBJECT = re.compile(
     r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z-]+\s+(?:\w+ly\s+)?(?:is|are|was|were|means|has|does"
-    r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely)\b",
+    r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely|had|did|became|caused)\b",
     re.IGNORECASE,
 )
 """A first word followed by a finite verb: a noun, the sentence's subject ("Silence usually
-means ...", "Restart is required when ..."), not an imperative."""
+means ...", "Restart is required when ...", "Issue had two causes" in a past account), not an
+imperative."""
 
 
 def _instructs(sentence: str) -> bool:

@@ -94,7 +94,9 @@ _SCHEDULE = re.compile(
 _NOT_WAITING = re.compile(
     # a watch or a wait named, not asked: "run Sass in watch mode", "skip the wait", "a metric
     # we monitor", "we monitor various metrics to determine ..." (what the team does, described)
-    r"^(?:watch|wait)\s+(?:mode|this\s+space)\b",
+    r"^(?:watch|wait)\s+(?:mode|this\s+space)\b"
+    # attention, not a wait: "watch out for patch failures" (look out for them as they come)
+    r"|^watch\s+out\b",
     re.IGNORECASE,
 )
 _DESCRIBED = re.compile(

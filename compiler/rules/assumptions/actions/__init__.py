@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from compiler.parse import Block
@@ -20,7 +21,12 @@ from compiler.rules.assumptions.actions.asked import (
     _theirs,
     _use_of,
 )
-from compiler.rules.assumptions.actions.layout import _block_at, _sentence_from
+from compiler.rules.assumptions.actions.layout import (
+    _block_at,
+    _in_html_title,
+    _items_under_in_source,
+    _sentence_from,
+)
 from compiler.rules.assumptions.actions.said_elsewhere import (
     _FILLS_IN,
     _actions,
@@ -58,6 +64,7 @@ from compiler.rules.assumptions.scan import (
     _instructs,
     _scan,
     _with_model_flags,
+    expectation,
 )
 from compiler.rules.regions import read_block
 
@@ -129,14 +136,18 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
         if _resolved_by_reference(context, hit):
             continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
-        if passage.block.kind == "heading" or _command_in(context, passage):
+        if passage.block.kind == "heading" or _in_html_title(passage, hit.start):
+            continue  # "<summary>Renew the keys</summary>": a title over the steps
+        if _command_in(context, passage):
             continue
         if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue
-        if _item_details(context, passage.block):
+        if _item_details(context, passage.block) or _items_under_in_source(context, passage.block):
             continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
+        if not hit.match.group("clause") and _what_it_does(hit.sentence):
+            continue  # "This will start draining the runner": what a command does
         if hit.match.group("clause") and _expected_behaviour(hit):
             continue  # "The structure should be flexible and scale with the incident"
         clause = hit.match.group("clause")
@@ -156,6 +167,16 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             hit.words,
             hit.step,
         )
+
+
+_NEEDED = re.compile(r"\b(?:will|would|should)\s+(?:\w+\s+)?(?:need|require)", re.IGNORECASE)
+
+
+def _what_it_does(sentence: str) -> bool:
+    """Whether a sentence says what a thing will do ("This will start draining the runner and
+    deleting the machines"), not what it needs the reader to do ("This will require restarting
+    the pods")."""
+    return expectation(sentence) and _NEEDED.search(sentence) is None
 
 
 def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
@@ -188,6 +209,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         source_block = _block_at(context, step.source.line)
         if source_block is not None and _in_a_ui(context, source_block):
             continue  # "Change the email address" among the form's clicks
+        if source_block is not None and _items_under_in_source(context, source_block):
+            continue  # "1. deploy in staging" over "  1. upload the file `knife ...`"
         named = _names_system(match.group(0), passage.text, match.start())
         if named and not _LOOK_UP.match(match.group(0)):
             continue  # "update the incident in PagerDuty": the tool is named

@@ -14,11 +14,13 @@ from compiler.rules import CheckContext
 from compiler.rules.assumptions.scan import _references
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.links import BRACKETED, LINK, is_section_link
+from compiler.text.markup import html_texts
 from compiler.text.sentences import sentence_at
+from compiler.values import Value, set_field
 
 
-@dataclass(frozen=True)
-class _Layout:
+@dataclass(init=False, repr=False, eq=False)
+class _Layout(Value):
     """Where each block of a document is: block start lines (for bisection) and the blocks of
     each list, built once per document so that look-ups stay linear in long lists."""
 
@@ -31,6 +33,22 @@ class _Layout:
     """The line of the heading whose section holds each block (0 before the first heading)."""
     contents: dict[int, bool] = field(default_factory=dict)
     """Whether each list (by id) is a list of contents, worked out once per list."""
+
+    def __init__(
+        self,
+        blocks: tuple[Block, ...],
+        starts: list[int],
+        items: dict[int, list[int]],
+        references: dict[str, str],
+        sections: list[int],
+        contents: dict[int, bool] | None = None,
+    ) -> None:
+        set_field(self, "blocks", blocks)
+        set_field(self, "starts", starts)
+        set_field(self, "items", items)
+        set_field(self, "references", references)
+        set_field(self, "sections", sections)
+        set_field(self, "contents", {} if contents is None else contents)
 
 
 def _layout(context: CheckContext) -> _Layout:
@@ -65,10 +83,14 @@ def _link_urls(context: CheckContext, text: str) -> list[str]:
 
 _REPOSITORY_FILE_URL = re.compile(
     r"/(?:blob|tree|edit)/[^?#\s]*\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|md|js|ts|scss|css|txt"
-    r"|go|cfg|ini)(?:[?#]\S*)?$",
+    r"|go|cfg|ini|lst|gotmpl|jsonnet|libsonnet|conf|hcl|tpl|j2)(?:[?#]\S*)?$",
     re.IGNORECASE,
 )
-"""A link to a file of a repository (`.../blob/main/data/repos.yml`): what an edit changes."""
+"""A link to a file of a repository (`.../blob/main/data/repos.yml`, `deny-ips.lst`,
+`gprd.yaml.gotmpl`): what an edit changes."""
+_REPOSITORY_FOLDER_URL = re.compile(r"/-/tree/[^?#\s]+$", re.IGNORECASE)
+"""A link to a folder of a repository (`.../-/tree/master/releases/fluentd`): where an edit
+goes ("Update the config of the DaemonSet here: <folder>")."""
 
 
 def _links_a_file(context: CheckContext, text: str) -> bool:
@@ -76,6 +98,13 @@ def _links_a_file(context: CheckContext, text: str) -> bool:
     if "[" not in text and "://" not in text:
         return False
     return any(_REPOSITORY_FILE_URL.search(url) for url in _link_urls(context, text))
+
+
+def _links_a_folder(context: CheckContext, text: str) -> bool:
+    """Whether a text links a repository's folder (inline or by reference)."""
+    if "[" not in text and "://" not in text:
+        return False
+    return any(_REPOSITORY_FOLDER_URL.search(url) for url in _link_urls(context, text))
 
 
 def _block_index(layout: _Layout, line: int) -> int | None:
@@ -209,3 +238,36 @@ def _sentence_from(context: CheckContext, span: Span) -> str:
     line = context.document.lines[span.line - 1]
     found = sentence_at(line, span.column - 1)
     return line[found.start : found.end] if found is not None else line
+
+
+def _in_html_title(passage: Passage, offset: int) -> bool:
+    """Whether `offset` of an HTML block's passage lies in a title (`<summary>`, `<th>`,
+    `<h2>`): a heading, never a step ("<summary>Renew the sub keys</summary>" over the
+    commands that renew them)."""
+    if passage.block.kind != "html" or offset >= len(passage.origins):
+        return False
+    where = passage.origins[offset]
+    return any(run.title and run.start <= where < run.end for run in html_texts(passage.raw))
+
+
+_ITEM_LINE = re.compile(r"^( *)(?:[-*+]|\d+[.)])\s+")
+
+
+def _items_under_in_source(context: CheckContext, block: Block) -> bool:
+    """Whether a list item's source is followed by items indented further, though not enough to
+    nest them (CommonMark makes them siblings), that give commands in inline code: its
+    sub-steps as written ("1. deploy and test in staging" over "  1. upload the environment
+    file `knife environment from file stg.json`"). Items nested in it are its body."""
+    lines = context.document.lines
+    own = _ITEM_LINE.match(lines[block.span.line - 1])
+    if own is None:
+        return False
+    under: list[str] = []
+    for text in lines[block.span.end_line :]:
+        item = _ITEM_LINE.match(text)
+        if item is None or len(item.group(1)) <= len(own.group(1)):
+            break
+        if len(item.group(1)) >= len(own.group(0)):
+            return False  # nested in the item: its body (read as such elsewhere)
+        under.append(text)
+    return any("`" in text for text in under)

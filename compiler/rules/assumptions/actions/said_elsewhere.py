@@ -19,6 +19,7 @@ from compiler.rules.assumptions.actions.layout import (
     _contents_item,
     _lead_in,
     _links_a_file,
+    _links_a_folder,
     _list_follows,
     _list_items_before,
     _section_details,
@@ -43,6 +44,7 @@ from compiler.rules.regions import Passage, block_after, read_block
 from compiler.text.instructions import is_instruction
 from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
+from compiler.values import Value, set_field
 
 _FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
 """Filling in a value of a command or a file shown: "Replace `my-test-name` with a name"."""
@@ -72,6 +74,8 @@ _EDIT = re.compile(
     r"^(?:edit|modify|update|change|add|amend|adjust|append|insert|set|configure|define)\b",
     re.IGNORECASE,
 )
+_VALUE_CHANGE = re.compile(r"^(?:increase|decrease|raise|lower|bump)\b", re.IGNORECASE)
+"""A value changed: with a linked file, the file is where ("Increase the memory: <file>")."""
 _FILE_OP = re.compile(r"^(?:delete|remove|replace|rename|copy|move|create)\b", re.IGNORECASE)
 """What is done to a file of a repository as a whole (the file is what, a commit how)."""
 
@@ -162,6 +166,10 @@ def _says_how_in_sentence(context: CheckContext, clause: str, sentence: str) -> 
     changes_a_file = _EDIT.match(bare) or _FILE_OP.match(bare) or _GIT_CHANGE.search(sentence)
     if changes_a_file and _links_a_file(context, sentence):
         return True
+    if _VALUE_CHANGE.match(bare) and _links_a_file(context, sentence):
+        return True  # "Increase the memory: <the release's values file>"
+    if _EDIT.match(bare) and _links_a_folder(context, sentence):
+        return True  # "Update the config of the DaemonSet here: <its folder>"
     if _SHOWN_TEXT.search(sentence) and _EDIT_VERB.search(clause):
         return True
     return _BY_MEANS.search(sentence) is not None
@@ -381,8 +389,8 @@ _PLACE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Action:
+@dataclass(init=False, repr=False, eq=False)
+class _Action(Value):
     """A change instruction of the document: its verbs and object words (stemmed), and
     whether its passage says how (a command, a tool, a code block or a list after it)."""
 
@@ -390,6 +398,14 @@ class _Action:
     verbs: frozenset[str]
     objects: frozenset[str]
     resolved: bool
+
+    def __init__(
+        self, line: int, verbs: frozenset[str], objects: frozenset[str], resolved: bool
+    ) -> None:
+        set_field(self, "line", line)
+        set_field(self, "verbs", verbs)
+        set_field(self, "objects", objects)
+        set_field(self, "resolved", resolved)
 
 
 def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]:
