@@ -478,6 +478,8 @@ def _not_one_value(value: str) -> str | None:
         return "leaves the path the runbook wrote ('.' names the directory, '..' its parent)"
     if value.startswith("-"):
         return "starts with '-', so the command would read it as an option"
+    if value.startswith("@"):
+        return "starts with '@', which curl, httpie and others read as 'the contents of a file'"
     if any(char.isspace() or unicodedata.category(char).startswith("C") for char in value):
         return "holds a space or a control or format character; a placeholder is one value"
     syntax = sorted({char for char in value if not (char.isalnum() or char in _PLAIN_MARKS)})
@@ -489,10 +491,11 @@ def _not_one_value(value: str) -> str | None:
     return None
 
 
-_PLAIN_MARKS = frozenset("._-:@+=,/")
+_PLAIN_MARKS = frozenset("._-:@+=/")
 """The marks a plain value may hold besides letters and digits: those of names, versions,
 hosts, addresses, times and paths, none of them syntax to a shell or SQL inside a word or a
-quoted string (`;`, `$(...)`, a quote, `*`, `~` are). Not `%`: SQL's LIKE reads it as any
+quoted string (`;`, `$(...)`, a quote, `*`, `~` are). Not `,`: most CLIs read it as a list
+(`oc delete <kind> x` with `configmap,secret` deletes two). Not `%`: SQL's LIKE reads it as any
 text (`LIKE '<user>'` with `%` matches every row) and a URL decodes `%2e%2e%2f` to `../`
 after the parent-path check has passed it."""
 

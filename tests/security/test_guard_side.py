@@ -327,6 +327,8 @@ def _signed_off(tmp_path: Path, name: str, body: str) -> Path:
         ("cart --all", "one value"),
         ("cart\n", "one value"),
         ("cart\u202e", "one value"),
+        ("cart,checkout", "','"),  # a list: both deployments
+        ("@/etc/shadow", "'@'"),  # a file's contents to curl -d and the like
     ],
 )
 def test_17_an_agent_filled_placeholder_cannot_become_an_option_or_more_words(
