@@ -57,6 +57,25 @@ def test_each_init_takes_the_fields_in_order_with_their_defaults(kind: type[Valu
     assert "__eq__" not in vars(kind) and "__hash__" not in vars(kind)  # Value's, from fields
 
 
+_GIVEN = {("ToolBinding", "args"): ({"b": "2", "a": "1"}, {"a": "1", "b": "2"})}
+"""Fields whose `__init__` rewrites the value: (what is given, what the field then holds)."""
+
+
+@pytest.mark.parametrize("kind", VALUE_CLASSES, ids=lambda k: f"{k.__module__}.{k.__qualname__}")
+def test_each_init_puts_every_argument_in_its_own_field(kind: type[Value]) -> None:
+    # The fields are spelled in the annotations and again in `__init__`: a `set_field` that
+    # writes one parameter into another field would pass the signature test above.
+    given: dict[str, Any] = {}
+    expected: dict[str, Any] = {}
+    for field in dataclasses.fields(kind):
+        value, held = _GIVEN.get((kind.__name__, field.name), (object(),) * 2)
+        given[field.name], expected[field.name] = value, held
+    value = kind(**given)
+    for name, held in expected.items():
+        got = getattr(value, name)
+        assert got is held or (isinstance(held, dict) and got == held), name
+
+
 def _span(line: int = 3) -> Span:
     return Span(line=line, column=1, end_line=line, end_column=9)
 
