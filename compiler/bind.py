@@ -25,6 +25,7 @@ from compiler.text.effect_words import (
     PROGRAMS_WITH_SUBCOMMANDS,
     WRITE_PROGRAM_WORDS,
     alternation,
+    stem,
 )
 from compiler.text.shell import split_pipeline
 from compiler.text.wrappers import inner_commands, shell_commands
@@ -111,7 +112,7 @@ _PROSE_DESTRUCTIVE_VERBS = alternation(
 _GERUND = alternation(
     _PROSE_DESTRUCTIVE_WORDS,
     {
-        **{verb: verb[:-1] for verb in _PROSE_DESTRUCTIVE_WORDS if verb.endswith("e")},
+        **{verb: stem(verb) for verb in _PROSE_DESTRUCTIVE_WORDS},
         "cancel": "cancell?",
         "drop": "dropp",
         "stop": "stopp",
@@ -164,18 +165,19 @@ _DESCRIBED = re.compile(
 deleted", "the host to be removed"), not asked of the reader ("X must be deleted", "needs to
 be removed" are)."""
 
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_ONE_WORD = re.compile(r"\w*")
 
 
-def _own_words(text: str) -> str:
+def _own_words(draft: DraftStep) -> str:
     """A sentence without its inline code that holds more than one word (a file
     `/tmp/keys-to-delete.txt`, a command): its commands are read as commands
     (`_asked_inline_code`), and a name is no verb; a lone word in code (a button, `Delete`) is
     still read."""
-    return _CODE_SPAN.sub(lambda code: "`code`" if _MARK.search(code[0][1:-1]) else code[0], text)
-
-
-_MARK = re.compile(r"[^\w]")
+    text = draft.text
+    for code in draft.inline_code:
+        if not _ONE_WORD.fullmatch(code.text):
+            text = text.replace(f"`{code.text}`", "`code`")
+    return text
 
 
 def prose_effect(draft: DraftStep) -> Effect | None:
@@ -184,7 +186,7 @@ def prose_effect(draft: DraftStep) -> Effect | None:
     for decisions, whose words describe what is looked at."""
     if draft.kind == "decision" or draft.command is not None:
         return None
-    words = _own_words(draft.text)
+    words = _own_words(draft)
     if draft.kind == "check":
         return "destructive" if _CHECK_THEN_DESTROY.search(words) else None
     if any(
