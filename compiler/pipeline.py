@@ -81,7 +81,11 @@ def compile_result(
     text = decode_source(data, env.config.max_bytes)
     document = parse(text, source.display)
     meta = runbook_meta(document, source.source_path)
-    extraction = _accounted(document, _extract(document, env), env)
+    # An incident record tells what was done, not what to do: no step is drawn from it.
+    record = is_incident_record(document.lines)
+    extraction = _accounted(
+        document, Extraction([]) if record else _extract(document, env), env, record
+    )
     bound = bind(extraction.drafts, env.registry)
     graph = build_graph(bound, document.anchors)
     context = CheckContext(
@@ -122,10 +126,7 @@ def compile_result(
 
 
 def _extract(document: Document, env: Environment) -> Extraction:
-    """Heuristic drafts, plus grounded model proposals when the LLM extractor is on; none from
-    an incident record, whose imperatives record what was done or planned."""
-    if is_incident_record(document.lines):
-        return Extraction([])
+    """Heuristic drafts, plus grounded model proposals when the LLM extractor is on."""
     drafts = extract(document, env.registry.programs)
     if env.llm is None:
         return Extraction(drafts)
@@ -136,11 +137,13 @@ def _extract(document: Document, env: Environment) -> Extraction:
     return ground(document, drafts, result, env.registry.tools, env.llm.model)
 
 
-def _accounted(document: Document, extraction: Extraction, env: Environment) -> Extraction:
+def _accounted(
+    document: Document, extraction: Extraction, env: Environment, record: bool
+) -> Extraction:
     """The extraction with every source line classified and its unplaced instructions added
-    to its issues (RB008 reports them)."""
+    to its issues (RB008 reports them; an incident record's imperatives are none)."""
     covered = account(document, extraction.drafts, env.registry.programs)
-    unplaced = () if is_incident_record(document.lines) else covered.unplaced
+    unplaced = () if record else covered.unplaced
     return replace(
         extraction,
         issues=(*extraction.issues, *unplaced),

@@ -160,12 +160,18 @@ _MARKUP = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
 does not see."""
 
 
+def incident_record(context: CheckContext) -> bool:
+    """Whether the document is an incident record (`text.genre`), worked out once for the
+    rules that ask."""
+    return context.once("incident-record", lambda: is_incident_record(context.document.lines))
+
+
 def passages(context: CheckContext) -> Iterator[Passage]:
     """Every prose block of the document (not only text that became a step), read; an HTML
     block's text too ("<li>Trigger incident response if necessary</li>"), without its tags.
     An incident record has none: it tells what was done, not what to do."""
     lines = context.document.lines
-    if is_incident_record(lines):
+    if incident_record(context):
         return
     for block in context.document.blocks:
         if block.span.end_line > len(lines):

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding, Rule, RuleDoc, declare, rule
-from compiler.rules.regions import title_span
-from compiler.text.genre import is_incident_record
+from compiler.rules.regions import incident_record, title_span
 
 declare(
     Rule(
@@ -172,7 +171,7 @@ def no_procedure(context: CheckContext) -> Iterator[Finding]:
     if any(s.source is not None for s in context.graph.steps):
         return
     span = title_span(context)
-    if is_incident_record(context.document.lines):
+    if incident_record(context):
         yield Finding(
             "RB006",
             span,
