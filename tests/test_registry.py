@@ -5,6 +5,8 @@ import shlex
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compiler.registry import (
     Registry,
@@ -110,3 +112,12 @@ def test_a_registry_whose_validators_were_built_still_pickles(registry: Registry
     copy = pickle.loads(pickle.dumps(registry))
     assert copy.tools[tool.name].params == tool.params
     assert "validator" not in copy.tools[tool.name].__dict__
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)))
+def test_a_star_capture_reads_back_as_the_words_it_recorded(words: list[str]) -> None:
+    # the registry records a `{x*}` capture with join_words; the runtime splits it back
+    from compiler.registry.patterns import join_words
+    from compiler.runtime.commands import _shell_words
+
+    assert _shell_words(join_words(words)) == words
