@@ -4,7 +4,8 @@ The runbook's reader typed those lines into the terminal before the step's comma
 decide where it runs and against what (`cd terraform/envs/staging` before `terraform
 destroy`). An executor runs argv lists with no shell: it applies each line itself, in order,
 and refuses the step when a line is anything it cannot apply exactly (`source env.sh`, a
-placeholder, a pipe, `cd -`, a variable that is not set). Nothing is guessed.
+placeholder, a pipe, `cd -`, a `$VARIABLE`, or a shell the step runs in: `ssh HOST`, `sudo su
+-`). Nothing is guessed.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ class _State:
                 raise _refused(line, "no directory was pushed before it")
             self.cwd = self.stack.pop()
         else:
-            raise _refused(line, f"`{program}` is not a directory or environment setting")
+            # `ssh HOST`, `sudo su -`: the step runs in the shell it opened, not here
+            raise _refused(line, f"`{program}` is no directory or environment setting")
 
     def _assign(self, word: str, line: ContextLine) -> None:
         match = _ASSIGNMENT.fullmatch(word)

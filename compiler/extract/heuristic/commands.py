@@ -517,8 +517,11 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
     return bool(_COLUMNS.fullmatch(stripped)) and stripped.split()[0] not in known
 
 
-_CONTEXT_PROGRAMS = frozenset({"cd", "pushd", "popd", "export", "unset", "source", "."})
-"""Shell built-ins that change where, or with what, the commands after them run."""
+_CONTEXT_PROGRAMS = frozenset(
+    {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout"}
+)
+"""Shell built-ins that change where, or with what, the commands after them run (`exit`
+leaves the shell an `ssh HOST` or `sudo su -` opened)."""
 
 
 def _not_a_command(
@@ -534,8 +537,9 @@ def _not_a_command(
 
 
 def sets_context(text: str) -> bool:
-    """A line that does nothing itself but changes the working directory or environment of
-    the commands after it: `cd /srv`, `export KUBECONFIG=~/prod`, `NAME=value`, `source .env`."""
+    """A line that does nothing itself but changes the working directory, environment or shell
+    of the commands after it: `cd /srv`, `export KUBECONFIG=~/prod`, `NAME=value`, `source
+    .env`, `exit`."""
     programs = _programs(text)
     if programs is None:
         first = _words(text).split(" ")[0]
