@@ -1,0 +1,62 @@
+"""Issue 15, session 15: classes found on a random sample of unseen GitLab runbooks and GOV.UK
+pages (seeds 10401, 10402), each written here in other words than the pages that showed it,
+with look-alikes that must not change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from compiler.extract.heuristic import extract
+from compiler.models import Artifact
+from compiler.parse import parse
+
+from .conftest import drafted_texts as _texts
+from .conftest import source_steps as _steps
+
+Compile = Callable[[str], Artifact]
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    return [(d.kind, d.text) for d in extract(parse(text), frozenset({"oc"}))]
+
+
+def _page(body: str) -> str:
+    return f"# Spooler\n\n## Steps\n\n{body}\n"
+
+
+# A command in inline code on a line of its own ---------------------------------------------
+
+
+def test_a_paragraph_that_is_only_a_command_in_inline_code_is_that_command(
+    compile_text: Compile,
+) -> None:
+    page = _page("To clear the stuck jobs, run this\n\n`oc -n spool delete job -l stuck=true`")
+    steps = _steps(compile_text(page))
+    assert [(s.kind, s.text, s.effect) for s in steps] == [
+        ("action", "oc -n spool delete job -l stuck=true", "destructive")
+    ]
+    assert steps[0].note == "To clear the stuck jobs, run this"
+
+
+def test_a_command_on_the_last_line_of_its_lead_in_paragraph_is_a_step() -> None:
+    page = _page("A member can be restarted from any host with\n`sudo spoolctl restart main`")
+    assert _texts(page) == ["sudo spoolctl restart main"]
+
+
+def test_labelled_commands_on_lines_of_their_own_are_a_step_each() -> None:
+    page = _page(
+        "Staging console: `ruby bin/report.rb -a staging`\n"
+        "Production console: `ruby bin/report.rb -a production`"
+    )
+    assert _texts(page) == ["ruby bin/report.rb -a staging", "ruby bin/report.rb -a production"]
+
+
+def test_code_ending_a_sentence_that_goes_on_or_a_metric_is_no_command() -> None:
+    going_on = "Some tools stop working then, such as `oc rsh` and\n`oc cp`."
+    assert _texts(_page(going_on)) == []
+    metric = 'The series looks like this.\n\n`spool_jobs_total {queue="mail"}`'
+    assert _texts(_page(metric)) == []
+    formula = "`spool_load_5m \u2013 worker_count`"
+    assert _texts(_page(formula)) == []
+    named = "The bucket is `spool-archive backups` for now."
+    assert _texts(_page(named)) == []
