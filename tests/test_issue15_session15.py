@@ -60,3 +60,23 @@ def test_code_ending_a_sentence_that_goes_on_or_a_metric_is_no_command() -> None
     assert _texts(_page(formula)) == []
     named = "The bucket is `spool-archive backups` for now."
     assert _texts(_page(named)) == []
+
+
+# A condition with no comma before what it asks ----------------------------------------------
+
+
+def test_a_condition_with_no_comma_before_you_should_or_will_need_to_is_a_decision() -> None:
+    should = "If the spool keeps growing you should move it to the large tier."
+    assert _kinds(_page(should)) == [
+        ("decision", "If the spool keeps growing"),
+        ("manual", "you should move it to the large tier."),
+    ]
+    need = "When the worker is still busy we will need to find out why the batch (a, b) is slow."
+    assert [kind for kind, _ in _kinds(_page(need))] == ["decision", "manual"]
+    assert _kinds(_page(need))[0][1] == "When the worker is still busy"
+
+
+def test_what_you_should_see_or_be_after_a_condition_is_no_decision() -> None:
+    assert _kinds(_page("If the restart worked you should see the workers reconnect.")) == []
+    seen = _kinds(_page("If the spool is empty you should be fine to continue."))
+    assert [kind for kind, _ in seen] != ["decision", "manual"]

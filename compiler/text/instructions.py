@@ -235,13 +235,16 @@ answers, in an emergency you can contact ..."."""
 _UNMARKED_CAN = re.compile(
     r"^(?:if|when|once|after)\s+(?:\([^()]{0,80}\)|[^,;:.?!()]){4,120}?(?<!\band)(?<!\bor)"
     r"(?<!\bthat)(?<!\bwhich)"
-    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?P<allowed>(?:you|we)\s+(?:can|could)\s+"
-    r"(?:also\s+|then\s+|now\s+)?)",
+    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?P<allowed>(?:you|we)(?:\s+|(?=['\u2019]ll\b))"
+    r"(?:can|could|should|must|need\s+to|have\s+to|(?:will|['\u2019]ll)\s+(?:need|have)\s+to)\s+"
+    r"(?:also\s+|then\s+|now\s+|first\s+)?)",
     re.IGNORECASE,
 )
-"""A condition with no comma before what it allows: "If it appears to be natural growth you
-can increase the allowed time", "If subscriptions break (e.g. topics appear as `x`) you can
-delete them" (not "If the pod restarts and you can reach it ...")."""
+"""A condition with no comma before what it allows or asks: "If it appears to be natural
+growth you can increase the allowed time", "If subscriptions break (e.g. topics appear as `x`)
+you can delete them", "If the database alerts often you should move it", "If the pod is still
+running you will need to investigate why" (not "If the pod restarts and you can reach it
+...")."""
 
 
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
@@ -472,8 +475,8 @@ def unmarked_condition_end(text: str) -> int:
     allowed = _UNMARKED_CAN.match(text)
     if allowed is None or IMPERATIVE.match(text[allowed.end() :]) is None:
         return 0
-    if _BE_OR_HAVE.match(text, allowed.end()):
-        return 0  # "If it is stale you can be sure of a bug": no action
+    if _BE_OR_HAVE.match(text, allowed.end()) or _EXPECT.match(text, allowed.end() - 1):
+        return 0  # "If it is stale you can be sure of a bug", "... you should see X": no action
     return allowed.start("allowed")
 
 
