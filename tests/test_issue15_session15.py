@@ -80,3 +80,35 @@ def test_what_you_should_see_or_be_after_a_condition_is_no_decision() -> None:
     assert _kinds(_page("If the restart worked you should see the workers reconnect.")) == []
     seen = _kinds(_page("If the spool is empty you should be fine to continue."))
     assert [kind for kind, _ in seen] != ["decision", "manual"]
+
+
+# What reads like an instruction but points, leads in or cautions ------------------------------
+
+
+def test_parts_of_the_page_to_read_or_carry_on_from_are_no_steps() -> None:
+    assert _texts(_page("See the recovery cases below.")) == []
+    assert _texts(_page("Carry on by following [Spool not drained](#spool-not-drained).")) == []
+    assert _texts(_page("See the spool log for errors.")) == ["See the spool log for errors."]
+    external = "Rotate the key by following [the rotation guide](https://example.org/keys)."
+    assert _texts(_page(external)) == [external]
+
+
+def test_a_lead_in_to_the_cases_below_after_an_instruction_drops_only_the_lead_in() -> None:
+    texts = _texts(_page("Write down the start time, and follow one of the options below."))
+    assert texts == ["Write down the start time"]
+    assert _texts(_page("Follow one of the paths below.")) == []
+
+
+def test_cautions_and_remarks_are_no_steps() -> None:
+    assert _texts(_page("Use this with extreme caution!")) == []
+    assert _texts(_page("Take care around very large spools.")) == []
+    assert _texts(_page("Consider that the counters lag by a minute.")) == []
+    assert _texts(_page("Use the short flag with the restart command.")) != []
+    assert _texts(_page("Take care to drain the spool first.")) != []
+    assert _texts(_page("Consider draining the spool.")) == ["Consider draining the spool."]
+
+
+def test_the_writers_recommendation_of_an_action_is_an_instruction() -> None:
+    text = "I recommend running `spoolctl stats` before the purge."
+    assert _texts(_page(text)) == [text]
+    assert _texts(_page("I recommend this approach for small spools.")) == []

@@ -19,7 +19,8 @@ VERBS = (
     r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
     r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|click|close|double-click|collect"
-    r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
+    r"|communicate|compare|complete|conduct|configure|confirm|connect|consider(?!\s+that\b)"
+    r"|contact|contain"
     r"|continue|coordinate|copy|cordon|craft|create|cut|debug|decide|declare|decrease|delegate"
     r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
     r"|discuss|disseminate|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
@@ -371,6 +372,12 @@ _SEQUENCED = re.compile(
 )
 """What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
 can verify the route" (the order makes it the next thing to do)."""
+_FIRST_PERSON_ADVICE = re.compile(
+    r"^i\s+(?:would\s+|strongly\s+)?(?:recommend|suggest|advise)\s+(?:that\s+you\s+|you\s+(?:to\s+)?)?",
+    re.IGNORECASE,
+)
+"""The writer's own advice, then the instruction: "I recommend using `\\a` before the query"
+(the -ing form reads as its verb; "Let's look at ..." is a tutorial's narration)."""
 _ADVISED = re.compile(
     r"^(?P<now>now,?\s+)?it(?:'s|\u2019s|\s+is|\s+(?:may|might|could|will)\s+(?:\w+\s+)?be)\s+"
     r"(?:(?:\w+ly|(?P<now_after>now))\s+)?"
@@ -609,10 +616,17 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True  # "If there is no activity, restarting the pod may help."
     if "need" in text and _HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
-    offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
+    offered = (
+        _OFFERED.match(text)
+        or _ADVISED.match(text)
+        or _SEQUENCED.match(text)
+        or (_FIRST_PERSON_ADVICE.match(text) if text[:2] in ("I ", "i ") else None)
+    )
     after = _unlinked(text[offered.end() :]) if offered else ""  # "to [clear the cache](...)"
     if offered and _imperative(after):
         return True
+    if offered and offered.re is _FIRST_PERSON_ADVICE and gerund_of_verb(after.split(" ", 1)[0]):
+        return True  # "I recommend running the query with `\\a`"
     worth = _WORTH.match(text) if "worth" in text[:20] else None
     if worth and gerund_of_verb(worth.group("gerund")):
         return True  # "It's worth checking the logs for warnings"

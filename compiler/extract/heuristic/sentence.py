@@ -107,7 +107,8 @@ def _sentence_steps(
         return []  # "1. `Browser --> Edge`": names over the items under it
     if points_elsewhere(text):
         return []  # "See also:", "Check the [X runbook](...) to see how to use it"
-    if _FOLLOWING.search(text) and not _leading(text):
+    following = _FOLLOWING.search(text)
+    if following and not _leading(text) and not _after_instruction(text, following.start()):
         return []  # "you should do the following,": the items after it are the steps
     if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
@@ -167,6 +168,16 @@ def _sentence_steps(
     if leading:
         return [_draft(block, "decision", text, span, condition=_condition_of(text))]
     return _instructions(block, lines, text, start, span)
+
+
+_CONJOINED = re.compile(r"(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?)$", re.IGNORECASE)
+
+
+def _after_instruction(text: str, at: int) -> bool:
+    """Whether an instruction joined by "and" comes before `at`: in "Note the time range, and
+    follow one of the scenarios below" only the lead-in after the "and" is no step."""
+    joined = _CONJOINED.search(text, 0, at)
+    return joined is not None and _instructional(text[: joined.start()])
 
 
 _BREAK = re.compile(
