@@ -112,3 +112,85 @@ def test_the_writers_recommendation_of_an_action_is_an_instruction() -> None:
     text = "I recommend running `spoolctl stats` before the purge."
     assert _texts(_page(text)) == [text]
     assert _texts(_page("I recommend this approach for small spools.")) == []
+
+
+# One step per instruction of a paragraph ---------------------------------------------------
+
+
+def test_a_sentence_opening_with_a_lower_case_service_name_ends_the_one_before() -> None:
+    text = (
+        "Check that the spool drained. spool-worker will pick up the next batch. Pay close "
+        "attention to the backlog graph."
+    )
+    assert _texts(_page(text)) == [
+        "Check that the spool drained.",
+        "Pay close attention to the backlog graph.",
+    ]
+    assert _texts(_page("Restart it, e.g. re-run the unit.")) == [
+        "Restart it, e.g. re-run the unit."
+    ]
+
+
+def test_a_sentence_opening_with_and_is_read_on_its_own() -> None:
+    text = "Open the queue graph. And set the range to the last six hours."
+    assert _texts(_page(text)) == [
+        "Open the queue graph.",
+        "And set the range to the last six hours.",
+    ]
+    assert _texts(_page("Open the queue graph. And the range is six hours.")) == [
+        "Open the queue graph."
+    ]
+
+
+# Mutually exclusive cases: a state, a dash and its fix ---------------------------------------
+
+
+def test_a_state_a_dash_and_its_fix_in_a_list_item_is_a_decision_and_its_branch() -> None:
+    page = _page(
+        "- The sweeper job is suspended - In this case resume it from the console.\n"
+        "- The sweeper keeps crashing - You should read its last log lines."
+    )
+    assert _kinds(page) == [
+        ("decision", "The sweeper job is suspended"),
+        ("manual", "resume it from the console."),
+        ("decision", "The sweeper keeps crashing"),
+        ("manual", "You should read its last log lines."),
+    ]
+
+
+def test_a_title_cased_name_a_dash_and_what_it_shows_is_no_step() -> None:
+    assert _texts(_page("- Record Counts Over Time - Graphs of each spool's backlog")) == []
+    assert _texts(_page("- Record the counts - they show the backlog")) != []
+
+
+def test_a_name_and_what_it_is_or_the_readers_own_doing_before_a_dash_is_no_case() -> None:
+    page = _page("- The spool in which you are working - replace <spool> in the scripts")
+    assert [kind for kind, _ in _kinds(page)] != ["decision", "manual"]
+    warned = _page("- \u26a0\ufe0f Jobs are not retried - make sure they are idempotent")
+    assert [kind for kind, _ in _kinds(warned)][:1] != ["decision"]
+
+
+# A condition leading in to its commands ----------------------------------------------------
+
+
+def test_a_lead_in_that_is_only_a_condition_is_the_decision_over_its_commands() -> None:
+    page = _page("If you need every queue name\n\n```\nsudo spoolctl list-queues\n```")
+    assert _kinds(page) == [
+        ("decision", "If you need every queue name"),
+        ("action", "sudo spoolctl list-queues"),
+    ]
+
+
+def test_a_command_on_its_own_line_under_a_numbered_items_words_is_its_command() -> None:
+    page = _page(
+        "1. Log in to the spool host\n"
+        "2. Should you need the full queue list (names only)\n"
+        "`sudo spoolctl list-queues --names`\n"
+        "3. Compare the list"
+    )
+    assert _kinds(page) == [
+        ("manual", "Log in to the spool host"),
+        ("decision", "Should you need the full queue list (names only)"),
+        ("action", "sudo spoolctl list-queues --names"),
+        ("check", "Compare the list"),
+    ]

@@ -35,7 +35,8 @@ VERBS = (
     r"|message|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
-    r"|observe|obtain|open|page|participate|pass|patch|pause|perform|pick"
+    r"|observe|obtain|open|page|participate|pass|patch|pause"
+    r"|pay\s+(?:close\s+|careful\s+|special\s+|particular\s+)?attention|perform|pick"
     r"|paste|ping|post|prefer|prepare|press|preserve|prevent|prioriti[sz]e|proceed|provide|prune"
     r"|publish|pull|push|put|query|raise|right-click|reach out|read|reboot|record|recreate|reduce"
     r"|refer|refund|reinstall"
@@ -426,6 +427,13 @@ _DEFINITION = re.compile(
 human readable message"), or a term, an arrow and its meaning ("query us -> query duration")."""
 
 
+_TITLED_ENTRY = re.compile(
+    r"^(?:[A-Z][\w/&()]*,?\s+){1,5}(?:[A-Z][\w/&()]*|[a-z]{1,3})\s+[-\u2013\u2014]{1,2}\s+(?=\S)"
+)
+"""An entry of a list of what a page or panel shows: a name in title case, a dash and what it
+is ("File Sizes Over Time - Graphs of each database")."""
+
+
 _HEDGED_NEED = re.compile(
     r"\b(?:may|might|could|will)\s+(?:also\s+|then\s+)?need\s+(?:to\s+be\s+[a-z]+(?:ed|en|wn)\b"
     r"|an?\s+(?:\w+\s+)?(?:reboot|restart|replacement|upgrade|update|restore|rollback|resize"
@@ -529,8 +537,9 @@ _INLINE_LINK = re.compile(r"\[(?P<words>[^\]\[]+)\]\([^)\s]*\)")
 """A link inside a sentence: read as its words."""
 _SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
 """Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
-_ALTERNATIVE = re.compile(r"^Or,?\s+(?=[a-z])")
-"""An alternative opening a sentence or list item: what follows it is read on its own."""
+_ALTERNATIVE = re.compile(r"^(?:Or|And(?:\s+then)?),?\s+(?=[a-z])")
+"""An alternative or a next step opening a sentence or list item ("Or, run these checks by
+hand", "And change the date to the graph's"): what follows it is read on its own."""
 _STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
 """Bold words inside a sentence: read as the words themselves."""
 
@@ -571,6 +580,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     defined = _DEFINITION.match(text) if (":" in text[:40] or ">" in text[:40]) else None
     if defined and not (defined.group("meaning") and _imperative(defined.group("meaning"))):
         return False  # "message: A human readable message", "wait us -> waiting average"
+    titled = _TITLED_ENTRY.match(text) if text[:1].isupper() and " " in text[:40] else None
+    if titled and not _imperative(text[titled.end() :]):
+        return False  # "File Sizes Over Time - Graphs for every database instance ..."
     if text[:3].lstrip("*_")[:1] == "[":
         text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "[Run the tests](...) to ..."
     sequenced = _SEQUENCE_THEN_LINK.match(text) if "](" in text else None
@@ -597,7 +609,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return False  # "See how long it's taking us to reach consensus?"
     worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
     text = _EMPHASIS.sub("", _SYMBOLS.sub("", text))
-    if text[:2] == "Or":
+    if text[:2] in ("Or", "An"):
         text = _ALTERNATIVE.sub("", text, count=1)  # "- Or, run these checks by hand:"
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):

@@ -68,7 +68,14 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         i: []
         if _shows_output(blocks, i)
         else _query(blocks, i)
-        or list(_commands(block, known, _asks_to_run(blocks, i), _described(blocks, i)))
+        or list(
+            _commands(
+                block,
+                known,
+                _asks_to_run(blocks, i) or (not block.info.strip() and _inline(block)),
+                _described(blocks, i),
+            )
+        )
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }
@@ -143,14 +150,26 @@ _COMMAND_LABEL = re.compile(
 """A short label before a command on its line: "In GCE: `journalctl -u x`", "DB console: ..."."""
 
 
+def _inline(block: Block) -> bool:
+    """A code block read from a command in inline code (`_lone_commands`): written as a
+    command, its program need not be known."""
+    first = block.lines[0] if block.lines else None
+    return first is not None and (block.span.line, block.span.column + 1) == (
+        first.line,
+        first.column,
+    )
+
+
 def _lone_commands(block: Block, lines: tuple[str, ...]) -> list[Block]:
-    """A paragraph outside a list whose last lines are each only a command in inline code,
-    perhaps after a short label ("Run the following command" / "`kubectl -n apps delete pod
-    -l app=x`", both in one paragraph or not; "Rails console: `...`" / "DB console: `...`") is
-    read as its words, then a code block of each such line: a command like any in a block,
-    led in by the words (or the label) before it."""
-    if block.kind != "paragraph" or block.list_depth or not block.inline_code:
+    """A paragraph whose last lines are each only a command in inline code (in a list item,
+    below the item's first line), perhaps after a short label ("Run the following command" /
+    "`kubectl -n apps delete pod -l app=x`", both in one paragraph or not; "Rails console:
+    `...`" / "DB console: `...`") is read as its words, then a code block of each such line: a
+    command like any in a block, led in by the words (or the label) before it."""
+    if block.kind != "paragraph" or not block.inline_code:
         return [block]
+    if block.list_depth and block.inline_code[-1].line == block.span.line:
+        return [block]  # "- `kubectl get pods`": an item that opens with its command is one
     parts: list[Block] = []
     while block.inline_code:
         code = block.inline_code[-1]

@@ -126,6 +126,10 @@ def _sentence_steps(
         or _BARE_SUDO.match(body) is not None
     )
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
+    if opens_item and (" -" in text or "\u2013" in text or "\u2014" in text):
+        symptom = _symptom_fix(block, lines, text, start, procedural)
+        if symptom:
+            return symptom
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
     if otherwise is not None:
         return otherwise
@@ -180,14 +184,60 @@ def _after_instruction(text: str, at: int) -> bool:
     return joined is not None and _instructional(text[: joined.start()])
 
 
+_SYMPTOM = re.compile(
+    r"^(?P<case>[^.;:!?\u2014\u2013`\[]{3,120}?)\s+(?:[\u2014\u2013]|--?)\s+"
+    r"(?P<anaphor>in\s+(?:this|that|such\s+a)\s+case,?\s+)?(?=\S)",
+    re.IGNORECASE,
+)
+"""A list item naming a state, a dash, then what to do in it: "The job has been suspended - In
+this case unsuspend it", "The script fails before it reports - You should look at the logs"."""
+_STATED = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|does|did|fails?|failing|failed|keeps?|stays?|shows?"
+    r"|returns?|cannot|can't|won't|isn't|aren't|doesn't|hasn't)\b",
+    re.IGNORECASE,
+)
+
+
+_RELATIVE_OR_READER = re.compile(r"\b(?:which|who|whom|whose|where|you|we)\b", re.IGNORECASE)
+"""Words that make the words before a dash no state of the system: a relative clause or the
+reader's own doing ("The environment in which you are restoring - replace ...")."""
+
+
+def _symptom_fix(
+    block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
+) -> list[DraftStep]:
+    """A state and its fix in one list item -> a decision on the state whose branch is the fix
+    (the items of such a list are cases, not a sequence); none when the words before the dash
+    are no state ("`gitlab_fluentd` - Sets up td-agent") or after it no instruction."""
+    found = _SYMPTOM.match(text)
+    if found is None:
+        return []
+    case = found.group("case").strip()
+    rest_at = start + found.end()
+    rest = block.text[rest_at : start + len(text)]
+    if not case[:1].isalpha() or _RELATIVE_OR_READER.search(case):
+        return []  # "⚠️ Migrations are not ... - ensure ...", "The env in which you are - ..."
+    if not _STATED.search(case) or _instructional(case, procedural):
+        return []
+    if not (_instructional(rest, procedural) or _BREAK.search(rest)):
+        return []
+    branch = _sentence_steps(block, lines, rest_at, start + len(text), procedural, False)
+    span = _sub_span(block, lines, start, start + len(case))
+    if not branch or span is None:
+        return []
+    decision = _draft(block, "decision", case, span, condition=case, branch_size=len(branch))
+    return [decision, *branch]
+
+
 _BREAK = re.compile(
     r";\s+|\s+[\u2014\u2013]\s+|\s+--?\s+|,\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?=[a-z])"
+    r"|,\s+in\s+which\s+case,?\s+(?=[a-z])"
 )
-_CONSEQUENCE_WORD = re.compile(r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s")
+_CONSEQUENCE_WORD = re.compile(r",\s+(?:and\s+)?(?:so|then|therefore|thus|in\s+which\s+case)\b")
 _NARRATED = re.compile(r"^(?:we|i)(?:\s|'|\u2019)", re.IGNORECASE)
 _WEAK_AFTER_SO = re.compile(
-    r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?!(?:have|has|be(?!\s+sure)|get|avoid|don't|do\s+not"
-    r"|never)\b)"
+    r",\s+(?:and\s+)?(?:so|then|therefore|thus|in\s+which\s+case,?)\s+"
+    r"(?!(?:have|has|be(?!\s+sure)|get|avoid|don't|do\s+not|never)\b)"
 )
 """After "so"/"then" only a plain instruction counts: not "so have no meaning" (no verb of
 action) nor a prohibition ("so avoid deleting pods", what not to do)."""
