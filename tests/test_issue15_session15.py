@@ -194,3 +194,44 @@ def test_a_command_on_its_own_line_under_a_numbered_items_words_is_its_command()
         ("action", "sudo spoolctl list-queues --names"),
         ("check", "Compare the list"),
     ]
+
+
+def test_a_condition_then_a_place_then_the_instruction_keeps_the_condition() -> None:
+    text = "If you already have the broker console open, then in its queue view, select `mail`."
+    assert _kinds(_page(text)) == [
+        ("decision", "If you already have the broker console open"),
+        ("manual", "in its queue view, select `mail`."),
+    ]
+    assert _kinds(_page("The page will not load, so clear the browser cache.")) == [
+        ("manual", "clear the browser cache.")
+    ]
+
+
+def test_a_list_item_that_is_a_prompted_command_is_that_command() -> None:
+    page = _page("List the hosts:\n- $ spoolctl hosts --role relay\n- $ spoolctl hosts --role edge")
+    assert _kinds(page) == [
+        ("action", "spoolctl hosts --role relay"),
+        ("action", "spoolctl hosts --role edge"),
+    ]
+    assert _kinds(_page("Prices:\n- $ is the default currency\n- $ per month")) == []
+
+
+def test_a_numbered_item_that_only_says_what_you_will_see_is_no_step() -> None:
+    page = _page(
+        "1. Press `Save`\n"
+        "1. When it is saved, on the summary screen, you will see the relay listed.\n"
+        "1. You will be asked for a token, paste it.\n"
+        "1. `spoolctl hosts`, you should now see the relay"
+    )
+    assert _texts(page) == [
+        "Press `Save`",
+        "You will be asked for a token, paste it.",
+        "`spoolctl hosts`, you should now see the relay",
+    ]
+
+
+def test_an_instruction_to_do_the_following_on_things_only_leads_in() -> None:
+    page = _page("1. Perform the following on both relays created before\n1. Open the relay page")
+    assert _texts(page) == ["Open the relay page"]
+    page = _page("1. Use the following settings for the relay\n1. Open the relay page")
+    assert _texts(page) == ["Use the following settings for the relay", "Open the relay page"]

@@ -144,6 +144,11 @@ _LEADS_IN = re.compile(
 )
 """Words that end before a command on a line of its own: a sentence or a lead-in ("run",
 "using the following"), not a sentence going on ("such as `oc exec` and / `oc logs`.")."""
+_PROMPTED_ITEM = re.compile(
+    r"^\$\s+(?:sudo\s+)?(?!(?:is|are|was|were|the|a|an|of|to|in|on|and|or|for|per|each)\b)"
+    r"[a-z][\w.+-]*\s+\S"
+)
+"""A list item written as a shell prompt and its command."""
 _COMMAND_LABEL = re.compile(
     r"^\s*(?:[A-Z][\w ]{0,30}|(?:for|on|in|with)\s+[^:`]{1,40}):\s*$", re.IGNORECASE
 )
@@ -166,7 +171,13 @@ def _lone_commands(block: Block, lines: tuple[str, ...]) -> list[Block]:
     "`kubectl -n apps delete pod -l app=x`", both in one paragraph or not; "Rails console:
     `...`" / "DB console: `...`") is read as its words, then a code block of each such line: a
     command like any in a block, led in by the words (or the label) before it."""
-    if block.kind != "paragraph" or not block.inline_code:
+    if block.kind != "paragraph":
+        return [block]
+    if block.list_depth and _PROMPTED_ITEM.match(block.text) and "\n" not in block.text:
+        # "- $ knife search node role:x": an item that is a prompted command is one
+        line = CodeLine(block.span.line, block.span.column, block.text)
+        return [replace(block, kind="code", lines=(line,), inline_code=())]
+    if not block.inline_code:
         return [block]
     if block.list_depth and block.inline_code[-1].line == block.span.line:
         return [block]  # "- `kubectl get pods`": an item that opens with its command is one

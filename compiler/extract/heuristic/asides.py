@@ -19,13 +19,15 @@ _FOLLOWING = re.compile(
     r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below"
     r"|(?:one|either|any)\s+of\s+the\s+(?:\w+\s+)?(?:scenarios|cases|options|sections|procedures"
     r"|approaches|methods|paths|steps)\s+(?:below|above))"
+    r"(?:\s+(?:on|against|across)\s+(?:the|both|each|every|all|these|those|this|that)\b"
+    r"[^.;:!?]{0,80})?"
     r"(?:,?\s+to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
     r"\s*[,:.]?\s*$",
     re.IGNORECASE,
 )
 """An instruction that only leads in to the items after it: "you should follow these three
 steps,", "Follow these steps, to delete the cluster." (its purpose after it), "follow one of
-the scenarios below" (the cases after it)."""
+the scenarios below" (the cases after it), "Perform the following on both key rings"."""
 _REASSURANCE = re.compile(
     r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
     r"|feel\s+(?:bad|ashamed|guilty|like|that))"

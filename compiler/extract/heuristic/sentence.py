@@ -37,6 +37,15 @@ _STATEMENT = re.compile(
 no need to ...")."""
 
 
+_SEEN = re.compile(
+    r"\b(?:you|we)(?:['\u2019]ll|\s+will|\s+should)\s+(?:now\s+|then\s+|also\s+)?"
+    r"(?:see|notice|get\s+(?:an?\s+|the\s+)?(?:output|message|result|response|email|prompt)"
+    r"|receive|be\s+(?:shown|presented|redirected|taken|prompted|logged))\b",
+    re.IGNORECASE,
+)
+"""What the reader will find, in a numbered item that asks nothing: no step by its number."""
+
+
 _QUESTION = re.compile(
     r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should"
     r"|what|which|who|when|where|how|why)\s+[^?]*\?$",
@@ -113,6 +122,9 @@ def _sentence_steps(
     if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
+    if numbered and text[:1] != "`" and _SEEN.search(text) and not _instructional(text, procedural):
+        # "1. When it is done, you will see the new account listed." (not "..., enter it")
+        numbered = any(_IMPERATIVE.match(part.strip()) for part in text.split(",")[1:])
     # The item's first sentence; before others only a whole command ("`docker exec -it db
     # mysql`. If you get an error, ..."), not a term it defines ("`green` - all shards ...").
     opens_item = block.list_depth > 0 and not block.text[:start].strip()
@@ -264,7 +276,18 @@ def _after_a_break(
         if found.group(0)[:1] == "," and not _WEAK_AFTER_SO.match(found.group(0) + rest):
             continue
         end = start + len(text)
-        return _sentence_steps(block, lines, start + found.end(), end, procedural, False)
+        steps = _sentence_steps(block, lines, start + found.end(), end, procedural, False)
+        head = text[: found.start()]
+        if steps and "then" in found.group(0) and _leading(head + ","):
+            # "If X, then in the logs, search for Y": the condition is the steps' decision
+            span = _sub_span(block, lines, start, start + len(head))
+            if span is not None:
+                condition = " ".join(head.split())
+                decision = _draft(
+                    block, "decision", head, span, condition=condition, branch_size=len(steps)
+                )
+                return [decision, *steps]
+        return steps
     return []
 
 
