@@ -235,3 +235,40 @@ def test_an_instruction_to_do_the_following_on_things_only_leads_in() -> None:
     assert _texts(page) == ["Open the relay page"]
     page = _page("1. Use the following settings for the relay\n1. Open the relay page")
     assert _texts(page) == ["Use the following settings for the relay", "Open the relay page"]
+
+
+# A list that only describes ----------------------------------------------------------------
+
+
+def test_a_link_with_a_query_string_is_no_question_in_a_list_that_only_describes() -> None:
+    page = _page(
+        "1. **[Relay panel](https://dash.example.org/d/relay?orgId=1)** - shows the relay lag.\n"
+        "1. **[Spool log](https://logs.example.org/goto/spool?x=1)** holds one line per job."
+    )
+    assert _texts(page) == []
+    asked = _page("1. Is the relay lagging?\n1. Spool logs hold one line per job.")
+    assert len(_texts(asked)) == 2
+
+
+def test_a_numbered_description_sample_or_aside_is_no_step_by_its_number() -> None:
+    page = _page(
+        "1. Filter the relay logs on one host.\n"
+        "1. The longer a job runs, the likelier it is to be sampled.\n"
+        "1. Each log line already has a job id.\n"
+        "1. **Sample query: <https://logs.example.org/goto/abc>**\n"
+        "1. Note: the ids are reused after a restart.\n"
+        "1. The old spool can now be deleted.\n"
+        "1. The relay owners will be able to add you to the rota."
+    )
+    assert _texts(page) == [
+        "Filter the relay logs on one host.",
+        "The old spool can now be deleted.",
+        "The relay owners will be able to add you to the rota.",
+    ]
+
+
+def test_keep_in_mind_is_an_aside_and_instead_of_x_introduces_the_instruction() -> None:
+    assert _texts(_page("Keep in mind that the relay restarts nightly.")) == []
+    text = "Instead of grepping the whole log, filter it by the job id."
+    assert _texts(_page(text)) == [text]
+    assert _texts(_page("Keep the relay running during the move.")) != []

@@ -28,7 +28,8 @@ VERBS = (
     r"|execute|expand|explain|export|extend|extract|file|fill|find|finish|fix|flush|focus|follow"
     r"|forward|gain"
     r"|freeze|gather|get|give|go|grant|hand\s+(?:over|off)|have|hold|identify|ignore|implement|include|increase|inform"
-    r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join|keep|kick"
+    r"|initiate|inspect|install|instruct|investigate|invite|involve|isolate|issue|join"
+    r"|keep(?!\s+in\s+mind\b)|kick"
     r"|kill|leave"
     r"|let|list|listen|lock|log ?(?:in|on)(?:to)?|log\s+out|login|look|make|mention|merge"
     r"|direct(?=\s+(?:the\s+)?(?:users?|them|people|customers?|reporters?|him|her|someone)\s+to\b)"
@@ -255,6 +256,7 @@ _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 
 _INTRO = re.compile(
     r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
+    r"|instead\s+of"
     r"|as\s+well\s+as|in\s+addition\s+to|besides|apart\s+from"
     r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))"
     r"|(?:in\s+order\s+)?to\s+[a-z]{2,})\b"

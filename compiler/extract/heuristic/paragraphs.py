@@ -17,6 +17,7 @@ from compiler.extract.heuristic.sentence import (
     _CODE_NAMES,
     _STATEMENT,
     _WH_QUESTION,
+    _describes,
     _sentence_steps,
 )
 from compiler.extract.heuristic.shared import _condition_of, sentences
@@ -99,7 +100,12 @@ def _title_words(text: str) -> str:
 
 def _asks_or_tells(block: Block) -> bool:
     text = block.text
-    return "?" in text or any(_instructional(part.text) for part in sentences(text))
+    asks = "?" in text and _QUESTION_MARK.search(text) is not None  # not "?orgId=1" in a URL
+    return asks or any(_instructional(part.text) for part in sentences(text))
+
+
+_QUESTION_MARK = re.compile(r"\?(?=[\s\"'\u201d\u2019)*_]|$)")
+"""A question mark that ends a question, not one that opens a URL's query ("?orgId=1")."""
 
 
 def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:
@@ -128,6 +134,8 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     if not drafts and numbered_item:
         if _STATEMENT.match(text) or _TITLE.match(text) or _CODE_NAMES.match(text):
             return []
+        if _describes(text):
+            return []  # "1. Each entry already has a fingerprint.", "1. **Sample query: <url>**"
         # A numbered item is a step even when none of its sentences reads as an instruction.
         kind = _prose_kind(text)
         return [_draft(block, kind, text, block.span, condition=_condition_of(text))]

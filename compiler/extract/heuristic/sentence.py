@@ -46,6 +46,33 @@ _SEEN = re.compile(
 """What the reader will find, in a numbered item that asks nothing: no step by its number."""
 
 
+_DESCRIBES = re.compile(
+    r"^(?:(?:the|each|every|this|these|those|its|their|our|some|sometimes|since|because|although"
+    r"|while)\s"
+    r"|(?:\*\*|__)?(?:note|caveat|tip|hint|warning|examples?|sample\s+\w+)\s*:)",
+    re.IGNORECASE,
+)
+"""A numbered item that asks nothing and opens as a description ("1. The longer it runs, the
+likelier it is sampled", "1. Each entry already has a fingerprint"), an aside or a sample
+("1. Note: the comments ...", "1. **Sample query: <url>**"): no step by its number ("1. The
+`main` branch must be releasable at any time" puts an obligation, "2. The owners will be able
+to add you" names the reader, "3. The old table can now be deleted" asks for a change: steps)."""
+
+
+_ASKS_SOMEONE = re.compile(
+    r"\b(?:must|should|needs?\s+to|ha(?:s|ve)\s+to|you|your"
+    r"|(?:can|may|could)\s+(?:now\s+|then\s+|safely\s+)?be\s+[a-z]+(?:ed|en|wn))\b",
+    re.IGNORECASE,
+)
+"""What makes a described item ask something of someone: an obligation, the reader, a change
+that can now be made."""
+
+
+def _describes(text: str) -> bool:
+    """A numbered item that opens as a description and asks nothing (`_DESCRIBES`)."""
+    return _DESCRIBES.match(text) is not None and _ASKS_SOMEONE.search(text) is None
+
+
 _QUESTION = re.compile(
     r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should"
     r"|what|which|who|when|where|how|why)\s+[^?]*\?$",
@@ -122,6 +149,7 @@ def _sentence_steps(
     if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
+    numbered = numbered and not _describes(text)
     if numbered and text[:1] != "`" and _SEEN.search(text) and not _instructional(text, procedural):
         # "1. When it is done, you will see the new account listed." (not "..., enter it")
         numbered = any(_IMPERATIVE.match(part.strip()) for part in text.split(",")[1:])
