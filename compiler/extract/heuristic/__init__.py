@@ -46,6 +46,7 @@ from compiler.extract.heuristic.paragraphs import (
     _prose_steps,
     _statement_lists,
     contents_lists,
+    described_items,
     linked_heading,
 )
 from compiler.extract.heuristic.sections import is_procedural
@@ -81,6 +82,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     }
     lead_ins = _lead_ins(blocks, commands_of)
     statements = _statement_lists(blocks)
+    described = described_items(blocks)
     contents = contents_lists(document, blocks)
     consumed = set(lead_ins.values())
     drafts: list[DraftStep] = []
@@ -100,7 +102,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             continue  # "Good examples: > Reboot a machine"
         if block.kind == "paragraph" and index not in consumed:
             case = _case_lead(block, blocks[index + 1] if index + 1 < len(blocks) else None)
-            prose = replace(block, ordered=False) if block.list_id in statements else block
+            listed = block.list_id in statements or index in described
+            prose = replace(block, ordered=False) if listed else block
             found = [] if case else _prose_steps(prose, document.lines, is_procedural(block, False))
             labels_case = _CASE_LABEL.match(block.text) or _COMMAND_CASE.match(block.text)
             if found and found[0].branch_size and labels_case:

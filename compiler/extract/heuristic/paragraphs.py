@@ -50,6 +50,24 @@ def _statement_lists(blocks: list[Block]) -> set[int]:
     }
 
 
+def described_items(blocks: list[Block]) -> set[int]:
+    """Numbered items, in a list of two or more, that open as a description, a sample or an
+    aside and ask nothing ("1. Each entry already has a fingerprint", "1. **Sample query:
+    <url>**", "1. Note: the ids are reused"): no steps by their numbers alone (a list's only
+    item stays one)."""
+    items: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        if block.kind == "paragraph" and block.ordered and block.first_in_item:
+            items.setdefault(block.list_id or 0, []).append(index)
+    return {
+        index
+        for found in items.values()
+        if len(found) > 1
+        for index in found
+        if _describes(blocks[index].text) and not _asks_or_tells(blocks[index])
+    }
+
+
 def contents_lists(document: Document, blocks: list[Block] | None = None) -> frozenset[int]:
     """Lists that are a table of contents: two or more items, each naming a later heading of
     the document ("There are three steps: 1. Create a flag 2. ..." over "## 1. Create a flag").
@@ -134,8 +152,6 @@ def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) 
     if not drafts and numbered_item:
         if _STATEMENT.match(text) or _TITLE.match(text) or _CODE_NAMES.match(text):
             return []
-        if _describes(text):
-            return []  # "1. Each entry already has a fingerprint.", "1. **Sample query: <url>**"
         # A numbered item is a step even when none of its sentences reads as an instruction.
         kind = _prose_kind(text)
         return [_draft(block, kind, text, block.span, condition=_condition_of(text))]

@@ -60,12 +60,12 @@ to add you" names the reader, "3. The old table can now be deleted" asks for a c
 
 
 _ASKS_SOMEONE = re.compile(
-    r"\b(?:must|should|needs?\s+to|ha(?:s|ve)\s+to|you|your"
+    r"\b(?:must|should|needs?\s+to|ha(?:s|ve)\s+to|you|your|would\s+be"
     r"|(?:can|may|could)\s+(?:now\s+|then\s+|safely\s+)?be\s+[a-z]+(?:ed|en|wn))\b",
     re.IGNORECASE,
 )
-"""What makes a described item ask something of someone: an obligation, the reader, a change
-that can now be made."""
+"""What makes a described item ask something of someone: an obligation, the reader, a value to
+give ("The new member would be `x`"), a change that can now be made."""
 
 
 def _describes(text: str) -> bool:
@@ -149,7 +149,6 @@ def _sentence_steps(
     if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
-    numbered = numbered and not _describes(text)
     if numbered and text[:1] != "`" and _SEEN.search(text) and not _instructional(text, procedural):
         # "1. When it is done, you will see the new account listed." (not "..., enter it")
         numbered = any(_IMPERATIVE.match(part.strip()) for part in text.split(",")[1:])
