@@ -66,6 +66,11 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
             ["SELECT count(*) FROM invoices;"],
         ),
         ("irb(main):002> Invoice.find(7).destroy", ["Invoice.find(7).destroy"]),
+        (
+            "irb> Invoice.find(7).destroy\nirb> Invoice.count",
+            ["Invoice.find(7).destroy", "Invoice.count"],
+        ),
+        ("pry> ledger.reload!", ["ledger.reload!"]),
         ("# systemctl restart haproxy", ["systemctl restart haproxy"]),
         ("PS> Stop-Service -Name ledger", ["Stop-Service -Name ledger"]),
         ("mysql> DELETE FROM carts WHERE stale = 1;", ["DELETE FROM carts WHERE stale = 1;"]),
