@@ -84,6 +84,21 @@ def test_commands_in_any_block_with_or_without_a_prompt(block: str, expected: li
     assert _texts(f"# T\n\n## Fixing\n\n```\n{block}\n```\n") == expected
 
 
+def test_a_piped_loop_and_a_ruby_block_are_one_step_each() -> None:
+    piped = "```bash\nls /srv/spool | while read f; do\n  gzip /srv/spool/$f\ndone\nls\n```"
+    ruby = (
+        "Cancel the unpaid invoices in the console:\n\n"
+        "```\nInvoice.where(paid: false).each do |i|\n  i.cancel!\n  i.save\nend\n```"
+    )
+    assert _texts(f"# T\n\n{piped}\n\n{ruby}\n") == [
+        "ls /srv/spool | while read f; do gzip /srv/spool/$f done",
+        "ls",
+        "Invoice.where(paid: false).each do |i| i.cancel! i.save end",
+    ]
+    look_alike = "```bash\nls | grep while\nuptime\n```"  # no loop: two commands
+    assert _texts(f"# T\n\n{look_alike}\n") == ["ls | grep while", "uptime"]
+
+
 def test_a_loop_is_one_step_and_a_heredoc_too() -> None:
     loop = "```bash\nuntil oc get pod ledger-0; do\n  sleep 10\ndone\n```"
     heredoc = "```bash\ncat <<CONF > /etc/ledger.conf\nmode: ro\nCONF\n```"
