@@ -84,6 +84,16 @@ def test_commands_in_any_block_with_or_without_a_prompt(block: str, expected: li
     assert _texts(f"# T\n\n## Fixing\n\n```\n{block}\n```\n") == expected
 
 
+def test_an_untagged_block_of_sql_is_its_statements() -> None:
+    sql = "```\nSELECT\n\tid,\n\ttotal\nFROM invoices\nWHERE paid = false;\nDROP TABLE spool;\n```"
+    assert _texts(f"# T\n\nRun in psql:\n\n{sql}\n") == [
+        "SELECT id, total FROM invoices WHERE paid = false;",
+        "DROP TABLE spool;",
+    ]
+    result = "```\nDELETE 3\n```"  # psql's result of a statement: no statement
+    assert _texts(f"# T\n\nThe output:\n\n{result}\n") == []
+
+
 def test_a_piped_loop_and_a_ruby_block_are_one_step_each() -> None:
     piped = "```bash\nls /srv/spool | while read f; do\n  gzip /srv/spool/$f\ndone\nls\n```"
     ruby = (

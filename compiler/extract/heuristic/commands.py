@@ -217,7 +217,7 @@ def _commands(
         not commented and _weakly_prompted(lines, known)
     ):
         yield from _prompted(lines, context)
-    elif language in SQL_LANGS:
+    elif language in SQL_LANGS or (language == "" and _sql_script(lines)):
         yield from _statements(lines)
     elif language in SCRIPT_CONSOLE_LANGS and any(_RESULT.match(line.text) for line in lines):
         yield from _transcript(lines)
@@ -419,6 +419,19 @@ def _weak_prompt(text: str) -> re.Match[str] | None:
         return None
     first = text[prompt.end() :].split(" ")[0]
     return prompt if first in COMMON_PROGRAMS else None
+
+
+_SQL_START = re.compile(
+    r"(?:SELECT|UPDATE|DELETE|INSERT|ALTER|DROP|TRUNCATE|CREATE|WITH|VACUUM|ANALYZE|EXPLAIN"
+    r"|GRANT|REVOKE|BEGIN|COMMIT|ROLLBACK|REINDEX|CLUSTER)\b"
+)
+
+
+def _sql_script(lines: list[CodeLine]) -> bool:
+    """An untagged block of SQL: it opens with an upper-case statement keyword (`SELECT`,
+    `DELETE`) and ends its statement with `;` (a psql result such as `DELETE 3` does not)."""
+    body = [line.text.strip() for line in lines if line.text.strip()]
+    return bool(body) and bool(_SQL_START.match(body[0])) and body[-1].endswith(";")
 
 
 def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
