@@ -69,7 +69,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     context_of: dict[int, list[tuple[list[CodeLine], str]]] = {}
     commands_of = {
         i: []
-        if _shows_output(blocks, i)
+        if _shows_output(blocks, i, known)
         else _query(blocks, i)
         or list(
             _commands(

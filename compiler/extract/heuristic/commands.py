@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from compiler.parse import Block, CodeLine
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.shell import split_pipeline
+from compiler.text.shell import split_pipeline, writes_a_file
 
 SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
 COMMON_PROGRAMS = frozenset(
@@ -135,7 +135,7 @@ _CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
 """A chat-ops command: `/runner run stop blue`, `!ic page`."""
 _COMMAND_START = re.compile(
     r"^(?:<(?:\s+[\w./~-]+|[\w~-]*[./][\w./~-]*)\s+)?(?:sudo\s+)?"
-    r"(?:(?:(?:\.{1,2}|~)?(?:/[\w.+-]+)+/)(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
+    r"(?:(?:\.{1,2}/|~/|(?:\.{1,2}|~)?(?:/[\w.+-]+)+/)(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
     r"|[a-z][\w.+-]*\s))?[a-z][a-z0-9_.+-]*(?:\s|$)"
 )
 """A line opening like a command, perhaps after its input's redirection (`< list.txt xargs rm`;
@@ -221,11 +221,12 @@ def _commands(
         yield from _statements(lines)
     elif language in SCRIPT_CONSOLE_LANGS and any(_RESULT.match(line.text) for line in lines):
         yield from _transcript(lines)
-    elif language in SCRIPT_CONSOLE_LANGS and _console_prompted(lines):
+    elif (language in SCRIPT_CONSOLE_LANGS or language == "") and _console_prompted(lines):
         for line in lines:
-            if line.text.strip():
+            if _CONSOLE_PROMPT.match(line.text.lstrip()):
                 statement = _after_prompt(line)
-                yield [statement], _words(statement.text)
+                if statement.text and not statement.text.startswith("#"):
+                    yield [statement], _words(statement.text)
     elif language in SCRIPT_CONSOLE_LANGS:
         body = [line for line in lines if line.text.strip()]
         if any(not line.text.lstrip().startswith("#") for line in body):  # not only comments
@@ -290,9 +291,11 @@ def _code_groups(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
 
 
 def _console_prompted(lines: list[CodeLine]) -> bool:
-    """Every statement of a console block behind a bare `>` prompt (`> user.save!`)."""
+    """Every statement of a console block behind a bare `>` prompt (`> user.save!`), perhaps
+    each with its result (`=> #<Project id:1>`)."""
     body = [line.text.lstrip() for line in lines if line.text.strip()]
-    return bool(body) and all(_CONSOLE_PROMPT.match(text) for text in body)
+    prompted = [text for text in body if _CONSOLE_PROMPT.match(text)]
+    return bool(prompted) and all(_CONSOLE_PROMPT.match(t) or _RESULT.match(t) for t in body)
 
 
 def _after_prompt(line: CodeLine) -> CodeLine:
@@ -430,16 +433,17 @@ _SQL_START = re.compile(
 def _sql_script(lines: list[CodeLine]) -> bool:
     """An untagged block of SQL: it opens with an upper-case statement keyword (`SELECT`,
     `DELETE`) and ends its statement with `;` (a psql result such as `DELETE 3` does not)."""
-    body = [line.text.strip() for line in lines if line.text.strip()]
+    body = [t for t in (line.text.strip() for line in lines) if t and not t.startswith("--")]
     return bool(body) and bool(_SQL_START.match(body[0])) and body[-1].endswith(";")
 
 
 def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
-    """SQL statements, each up to its `;` (or the end of the block); `--` comments skipped."""
+    """SQL statements, each up to its `;` (or the end of the block); `--` comments between
+    statements skipped (one inside a statement is part of its text, as in the source)."""
     group: list[CodeLine] = []
     for line in lines:
         stripped = line.text.strip()
-        if not stripped or stripped.startswith("--"):
+        if not stripped or (stripped.startswith("--") and not group):
             continue
         group.append(_strip_indent(line))
         if stripped.endswith(";"):
@@ -497,7 +501,7 @@ def _unprompted(
 
 
 _PROGRAM_AND_WORD = re.compile(
-    r"^(?:sudo\s+)?(?P<program>[a-z][\w.+-]*)\s+"
+    r"^(?:sudo\s+)?(?:(?:\.{1,2}|~)?/?(?:[\w.+-]+/)+)?(?P<program>[a-z][\w.+-]*)\s+"
     r"(?:(?!(?:to|the|a|an|of|in|on|for|is|are|was|were|not|no|and|or|with|from|at|by|be|has"
     r"|have|had|can|will|did|does)\b)[a-z][\w:.-]*(?<![:.])(?:\s|$)"
     r"|(?<!\bsee\s)(?<!\bread\s)(?<!\bcheck\s)(?<!\buse\s)(?<!\bin\s)(?<!\bat\s)"
@@ -582,6 +586,8 @@ def _does_nothing(text: str) -> bool:
     delete ...` is a step: what runs after the no-op must never be lost."""
     if "$(" in text or "`" in text:
         return False  # a substitution runs its command: `NAME=$(oc get pod ...)`
+    if writes_a_file(text):
+        return False  # `echo "alias k=kubectl" >> ~/.bashrc` writes a file
     programs = _programs(text)
     if programs is None:
         first = _words(text).split(" ")[0]
@@ -708,6 +714,28 @@ def _open_quote(text: str) -> bool:
         elif char == '"' and not single:
             double = not double
     return single or double
+
+
+def reads_as_script(block: Block, known: frozenset[str]) -> bool:
+    """Whether every line of a block is part of a command or sets the context of one: a
+    script, whatever the words before it call it. Two lines at least (one line of output can
+    look like anything)."""
+    lines = list(block.lines)
+    body = {line.line for line in lines if line.text.strip()}
+    context: list[tuple[list[CodeLine], str]] = []
+    commands = [
+        (group, text)
+        for group, text in _unprompted(lines, False, known, context=context)
+        if _runs_a_program(text, known)
+    ]
+    covered = {c.line for group, _ in [*commands, *context] for c in group}
+    return len(body) > 1 and bool(commands) and body <= covered
+
+
+def _runs_a_program(text: str, known: frozenset[str]) -> bool:
+    """A command line whose program is known, given by its path, or a shell construct."""
+    first = _words(text).removeprefix("sudo ").split(" ")[0]
+    return first in known or first in _COMPOUND_OPEN or first.startswith(("/", "./", "~/"))
 
 
 def is_context_line(text: str, block: Block) -> bool:
