@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from compiler.records import Span, Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
     _ARTICLE,
     _CHOSEN_BY,
@@ -222,6 +223,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
+        if holder is None and described(context, hit.passage, hit.sentence):
+            continue  # "As GitLab.com grows, ... We may need to adjust capacity": a plan
         if _qualifies_a_look(hit):
             excused.add(hit.span.line)  # nor is a decision on them the reader's risk
             continue  # "Monitor the nodes as necessary": a hedged look

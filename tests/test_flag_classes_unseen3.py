@@ -1,0 +1,168 @@
+"""Session 10 (prec3, issue 16): judgements the text rules share, read from random samples of
+diagnostics on unseen runbooks, instead of one class per phrase. Each is written here in other
+words than the page it came from, with a look-alike that must stay flagged.
+
+- A command written as a paragraph of inline code right after an instruction says how, as a
+  code block does (not the next item of the same list: that is its own step).
+- A sentence that reads as an instruction only by a modal or a passive ("We may need to raise
+  the worker count", "there may be images that need to be removed") tells the reader nothing
+  when nothing around it does (its passage, its list) and its section is neither a procedure
+  nor a task: RB101 and RB108 read it as a description.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler.rules.assumptions.described import tells_reader
+
+from .test_precision import Compile, flags
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the command is a paragraph of inline code under the instruction
+        (
+            "# Hung pushes\n\n## Resolution\n\nTerminate every receive-pack older than an hour\n\n"
+            "`knife ssh roles:git 'pkill --older 3600 -f receive-pack'`\n",
+            0,
+        ),
+        (
+            "# Kernels\n\nIssue this command from the ops checkout to purge the old kernels:\n\n"
+            "`bundle exec knife ssh 'roles:base' 'sudo apt-get -y purge linux-image-4.13'`\n",
+            0,
+        ),
+        (
+            "# Cache\n\nIf either service is down, restart it with\n\n`gitlab-ctl restart cache`"
+            "\n\nor\n\n`systemctl restart cache`\n",
+            0,
+        ),
+        # look-alikes: the next item of the same list is a step of its own
+        (
+            "# Breach\n\n* Rotate the root password and lock the other accounts.\n"
+            "* `sudo shutdown now`\n",
+            1,
+        ),
+        # words around the code: a sentence, not a command on its own
+        (
+            "# Hung pushes\n\nTerminate every receive-pack older than an hour.\n\n"
+            "The process list shows `receive-pack` entries.\n",
+            1,
+        ),
+    ],
+)
+def test_a_command_in_a_paragraph_of_its_own_says_how(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: "Kill the processes ..." then `` `knife ssh ... | xargs kill` `` alone on a line."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a plan in a description
+        (
+            "# Mirrors\n\n## Background\n\nAs the instance grows, so does the number of mirrors. "
+            "We may need to raise the worker count accordingly.\n",
+            0,
+        ),
+        # what a system does "if necessary"
+        (
+            "# Sessions\n\n## Durability\n\nThe store persists to disk, and its eviction policy "
+            "will, if necessary, drop the keys closest to expiry.\n",
+            0,
+        ),
+        # a wish of the authors among notes about the repository
+        (
+            "# About\n\n- It holds the alert rules.\n- It also builds the dashboards.\n"
+            "- We should probably write a tour of it, if possible.\n",
+            0,
+        ),
+        # look-alikes: a procedure's section; the reader addressed; an instruction beside it
+        (
+            "# Mirrors\n\n## Mitigation\n\nAs the instance grows, so does the number of mirrors. "
+            "We may need to raise the worker count accordingly.\n",
+            1,
+        ),
+        (
+            "# Mirrors\n\n## Background\n\nAs the instance grows, so does the number of mirrors. "
+            "You may need to raise the worker count accordingly.\n",
+            1,
+        ),
+        (
+            "# About\n\n- Check the alert rules.\n- Rebuild the dashboards.\n"
+            "- Restart the exporter, if possible.\n",
+            1,
+        ),
+        # a task's section: what it says is how to do the task
+        (
+            "# Mirrors\n\n## Raising the worker count\n\nAs the instance grows, so does the number "
+            "of mirrors. We may need to raise the worker count accordingly.\n",
+            1,
+        ),
+    ],
+)
+def test_a_hedge_in_a_description_is_no_decision(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB101: a hedge in words that tell the reader nothing to do is not a decision left to
+    them."""
+    assert len(flags(compile_text, body, "RB101")) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a passive duty with no one to do it, in an overview
+        (
+            "# Registry\n\n## Overview\n\nThe registry keeps every image it was sent. Some images "
+            "become obsolete and need to be removed.\n",
+            0,
+        ),
+        # what a number should do
+        (
+            "# Index health\n\n## Notes\n\nOn a healthy replica the counter `idx_scan` should "
+            "increase over time.\n",
+            0,
+        ),
+        # look-alikes: under a procedure; with an instruction in the passage
+        (
+            "# Registry\n\n## Resolution\n\nThe registry keeps every image it was sent. Some "
+            "images become obsolete and need to be removed.\n",
+            1,
+        ),
+        (
+            "# Registry\n\n## Overview\n\nThe registry keeps every image it was sent. Delete the "
+            "obsolete images.\n",
+            1,
+        ),
+    ],
+)
+def test_a_change_in_a_description_is_not_asked(
+    compile_text: Compile, body: str, expected: int
+) -> None:
+    """RB108: a change said of no one in words that describe is no instruction to act."""
+    assert len(flags(compile_text, body, "RB108")) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("After a few minutes, stop the load generator.", True),
+        ("Image issues: fix the registry credentials.", True),
+        ("If a branch is rebased, the author must dismiss the stale review.", True),
+        ("On the server, we must remove the repository from the database.", True),
+        ("It might be worth asking the customer to run `git fsck`.", True),
+        ("[Search GitHub](https://github.com) for the name and remove it.", True),
+        ("We may need to raise the worker count accordingly.", False),
+        ("Some images become obsolete and need to be removed.", False),
+        ("The counter should increase over time.", False),
+        ("This will help you monitor the host.", False),
+    ],
+)
+def test_what_tells_the_reader_to_act(sentence: str, expected: bool) -> None:
+    """An imperative (after a setting, a label or a condition), a duty of the team or of a
+    person, advice to no one; not a plan, a passive with no one, an expectation."""
+    assert tells_reader(sentence) is expected
