@@ -166,3 +166,55 @@ def test_what_tells_the_reader_to_act(sentence: str, expected: bool) -> None:
     """An imperative (after a setting, a label or a condition), a duty of the team or of a
     person, advice to no one; not a plan, a passive with no one, an expectation."""
     assert tells_reader(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    ("code", "body", "expected"),
+    [
+        # RB102: what a graph's value means, in a description of the graph
+        (
+            "RB102",
+            "# CI graphs\n\n## Namespaces\n\nOne group holds every namespace that ran fewer than "
+            "ten jobs.\nIf this value is high it means that many namespaces have a few jobs each,"
+            "\nwhich is also what should be expected.\n",
+            0,
+        ),
+        (
+            "RB102",
+            "# CI graphs\n\n## Namespaces\n\nOne group holds every namespace that ran fewer than "
+            "ten jobs.\nIf this value is high, restart the runner manager.\n",
+            1,
+        ),
+        # RB106: what a tool is there to watch
+        (
+            "RB106",
+            "# Disk IO\n\n## Background\n\nDisk activity is a must-have to monitor: the exporter "
+            "is there to watch read and write IOPS and latency.\n",
+            0,
+        ),
+        (
+            "RB106",
+            "# Disk IO\n\n## Background\n\nDisk activity matters. Watch read and write IOPS and "
+            "latency.\n",
+            1,
+        ),
+        # RB103: who is told, in a description of the roles
+        (
+            "RB103",
+            "# Rota\n\n## Sales\n\nSales are stakeholders during an incident. Salespeople should "
+            "be notified when a demo may be affected.\n",
+            0,
+        ),
+        (
+            "RB103",
+            "# Rota\n\n## Sales\n\nSales are stakeholders during an incident. Notify the account "
+            "executive when a demo may be affected.\n",
+            1,
+        ),
+    ],
+)
+def test_the_other_text_rules_read_a_sentence_in_its_place(
+    compile_text: Compile, code: str, body: str, expected: int
+) -> None:
+    """RB102, RB103, RB106 share the judgement: words that describe ask nothing."""
+    assert len(flags(compile_text, body, code)) == expected

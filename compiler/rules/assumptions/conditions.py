@@ -806,6 +806,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     for hit in _scan(context, _UNTIMED, needs=_UNTIMED_FIRST):
         if _decidable(hit.sentence) or not _instructs(hit.sentence):
             continue
+        if described(context, hit.passage, hit.sentence):
+            continue  # "If this value is high it means ..." describing a graph
         yield Finding(
             "RB102",
             hit.span,
@@ -818,6 +820,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
         rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
         if _decidable(rest) or not _instructs(hit.sentence):
             continue
+        if described(context, hit.passage, hit.sentence):
+            continue  # a description, as above
         yield Finding(
             "RB102",
             hit.span,
@@ -835,6 +839,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             continue
         if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
             continue
+        if described(context, hit.passage, hit.sentence):
+            continue  # a description, as above
         if _illustrates(hit):
             continue  # "for example when a new page has had no time to rise", "if X, there will be"
         if _ADEQUATE.match(clause):

@@ -1,5 +1,5 @@
 """Whether a sentence the text rules matched tells the reader to do something, read in its
-place: the judgement RB101 and RB108 share before they flag a condition or a change.
+place: the judgement the text rules (RB101-RB104, RB106, RB108) share before they flag.
 
 A sentence can read as an instruction by its words alone ("We may need to adjust mirroring
 capacity", "there may be jobs that need to be removed") and still tell nobody to do anything: a
