@@ -28,7 +28,7 @@ from compiler.rules.assumptions.scan import (
 )
 from compiler.rules.regions import Passage
 from compiler.text.genre import under_procedure
-from compiler.text.instructions import IMPERATIVE
+from compiler.text.instructions import _HEDGED_NEED, IMPERATIVE
 from compiler.text.sentences import sentences
 
 _TO_READER = re.compile(r"\b(?:you|your|yourself|please)\b", re.IGNORECASE)
@@ -60,12 +60,12 @@ def tells_reader(sentence: str) -> bool:
     """Whether a sentence tells the reader to act in so many words: an imperative (after a
     condition, a label, an adverb or a setting), words addressed to "you", a duty of the team
     ("we must") or of a person ("the author must"), advice to no one ("it may be worth
-    asking"). Not a duty put on a thing or on no one ("the disk must be replaced"), nor a plan
-    ("We may need to adjust capacity")."""
+    asking"), a hedged change ("the node may need a reboot"). Not a duty put on a thing or on
+    no one ("the disk must be replaced"), nor a plan ("We may need to adjust capacity")."""
     sentence = _CHECKBOX.sub("", sentence, count=1)
     sentence = _LIST_MARK.sub("", sentence, count=1).lstrip("[*_")
-    if _BOUND.search(sentence):
-        return True
+    if _BOUND.search(sentence) or _HEDGED_NEED.search(sentence):
+        return True  # "the OSD may need to be replaced": LABELLING's hedged change
     condition = _LEADING_CONDITION.match(sentence)
     if _DUTY.match(sentence[condition.end() :] if condition else sentence):
         return True  # "If a branch is rebased, the author must dismiss the review"
