@@ -153,6 +153,7 @@ def test_a_change_in_a_description_is_not_asked(
         ("After a few minutes, stop the load generator.", True),
         ("Image issues: fix the registry credentials.", True),
         ("If a branch is rebased, the author must dismiss the stale review.", True),
+        ("Owners should regularly close the stale alerts.", True),
         ("On the server, we must remove the repository from the database.", True),
         ("It might be worth asking the customer to run `git fsck`.", True),
         ("[Search GitHub](https://github.com) for the name and remove it.", True),

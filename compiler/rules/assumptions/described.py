@@ -21,7 +21,8 @@ from compiler.rules.assumptions.scan import (
     _LIST_MARK,
     _NOT_VERBS,
     _NOUN_SUBJECT,
-    _PEOPLE_SUBJECT,
+    _ROLE_ACRONYM,
+    _ROLE_NOUN,
     _THIRD_PERSON,
     _instructs,
     parsed_block,
@@ -44,12 +45,13 @@ _BOUND = re.compile(
 )
 """Words that bind the reader to act with no "you": the team's duty, advice to no one."""
 _DUTY = re.compile(
-    rf"^(?:{_PEOPLE_SUBJECT.pattern[1:]}|(?:the|a|an|each|every|any)\s+(?:author|reviewer"
-    r"|requester|submitter)s?)\s+(?:(?:then|also|first|always)\s+)?(?:must|should|needs?\s+to"
-    r"|has\s+to|have\s+to)\b",
+    rf"^(?:he|she|they|(?:(?:the|a|an|each|every|any|all|our|your)\s+)?(?:{_ROLE_ACRONYM}"
+    rf"|{_ROLE_NOUN}|(?:[\w-]+\s+)?(?:author|reviewer|requester|submitter)s?\b))\s+"
+    r"(?:(?:then|also|first|always|\w+ly)\s+)?(?:must|should|needs?\s+to|has\s+to|have\s+to)\b",
     re.IGNORECASE,
 )
-"""A duty put on a person: "the author must dismiss the review", "The IC should hand over"."""
+"""A duty put on a person or a team: "the author must dismiss the review", "The IC should hand
+over", "Teams should regularly review these alerts"."""
 _LABEL_FIRST = re.compile(r"^[A-Z][\w /&-]{0,40}:\s+")
 """A label before an instruction ("Image issues: fix the tags")."""
 _SETTING_FIRST = re.compile(r"^[^,.;:!?]{3,60},\s+(?=[a-z])")
