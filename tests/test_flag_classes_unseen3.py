@@ -219,3 +219,26 @@ def test_the_other_text_rules_read_a_sentence_in_its_place(
 ) -> None:
     """RB102, RB103, RB106 share the judgement: words that describe ask nothing."""
     assert len(flags(compile_text, body, code)) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "# Deploy\n\n## Wait for the build to finish\n\nThe build takes about ten minutes; see "
+            "the [pipeline](https://ci.example.org/p).\n",
+            0,
+        ),
+        (
+            "# Cache\n\n### Watch the hit ratio\n\nThe panel [Cache hits](https://grafana.example"
+            ".org/d/x) shows it per node.\n",
+            0,
+        ),
+        # look-alike: the same words as a sentence of the section
+        ("# Deploy\n\n## Build\n\nWait for the build to finish.\n", 1),
+    ],
+)
+def test_a_heading_is_a_title_not_a_wait(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: "## Wait for Continuous Integration to pass" titles its section, as a heading
+    never holds RB108's change."""
+    assert len(flags(compile_text, body, "RB106")) == expected
