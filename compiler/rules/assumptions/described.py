@@ -95,29 +95,35 @@ def _imperative(sentence: str) -> bool:
 
 def described(context: CheckContext, passage: Passage, sentence: str) -> bool:
     """Whether a sentence that reads as an instruction only by a modal, a passive or a verb
-    first sits among words that tell the reader nothing to do, outside a procedure: its
-    passage and the other items of its list describe ("As GitLab.com grows, ... We may need to
+    first sits among words that tell the reader nothing to do, outside a procedure or a task:
+    its passage and the items of its list describe ("As GitLab.com grows, ... We may need to
     adjust mirroring capacity"; "an eviction policy that will, if necessary, evict data").
-    Under a heading that opens a
-    procedure ("Mitigation") a duty with no subject is still the reader's ("the instance
-    should be terminated")."""
-    blocks = context.document.blocks
-    own = parsed_block(blocks, passage.block)
+    Under a heading that opens a procedure ("Mitigation") or names a task ("Renewing the
+    certificate") a duty with no subject is still the reader's ("the instance should be
+    terminated")."""
+    own = parsed_block(context.document.blocks, passage.block)
     if tells_reader(sentence) or under_procedure(own.sections) or _names_a_task(own.sections):
         return False
     if any(tells_reader(found.text) for found in passage.sentences):
         return False
-    if own.list_id is None:
-        return True
-    return not any(
-        tells_reader(found.text)
-        for block in blocks
-        if block.list_id == own.list_id and block is not own
-        for found in sentences(block.text)
-    )
+    return own.list_id is None or not _list_tells(context, own.list_id)
 
 
-_GERUND_TITLE = re.compile(r"^\W*(?:\d+[.)]\s+)?[A-Z][a-z]+ing\b")
+def _list_tells(context: CheckContext, list_id: int) -> bool:
+    """Whether an item of a list tells the reader to act (worked out once per list)."""
+    known: dict[int, bool] = context.once("lists that tell the reader", dict)
+    if list_id not in known:
+        known[list_id] = any(
+            tells_reader(found.text)
+            for block in context.document.blocks
+            if block.list_id == list_id
+            for found in sentences(block.text)
+        )
+    return known[list_id]
+
+
+_TITLE_NUMBER = re.compile(r"^\W*(?:\d+[.)]\s+)?")
+_GERUND_TITLE = re.compile(r"^[A-Z][a-z]+ing\b")
 
 
 def _names_a_task(sections: tuple[str, ...]) -> bool:
@@ -125,5 +131,5 @@ def _names_a_task(sections: tuple[str, ...]) -> bool:
     "Renewing the signing certificate"); what its section says is how to do it."""
     if not sections:
         return False
-    title = re.sub(r"^\W*(?:\d+[.)]\s+)?", "", sections[-1])
+    title = _TITLE_NUMBER.sub("", sections[-1], count=1)
     return IMPERATIVE.match(title) is not None or _GERUND_TITLE.match(title) is not None
