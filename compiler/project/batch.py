@@ -1,5 +1,5 @@
 """Compiling many runbooks: unchanged ones answered from the cache, the rest in this
-process or in a pool of them (`--jobs`).
+process or in a pool of them (`--jobs`; by default one per CPU when there are enough files).
 
 The stages (compiler.pipeline) are imported where a file is compiled, so a run served from
 the cache never loads them.
@@ -7,6 +7,7 @@ the cache never loads them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,16 +36,42 @@ def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return kept
 
 
+AUTO_FILES_PER_WORKER = 16
+"""When the number of jobs is automatic, each worker gets at least this many files to compile
+(fewer than twice this many are compiled in this process): starting a worker (a fork, then the
+stages' imports and patterns) costs about what a dozen files do."""
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (its affinity, as os.process_cpu_count of 3.13)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def workers(jobs: int | None, files: int, env: Environment) -> int:
+    """How many processes compile `files` files: `jobs` when it is given; when it is None
+    (automatic), one per CPU but at most one per AUTO_FILES_PER_WORKER files, and one when a
+    language model extracts (calls to a provider in parallel are the user's choice: its rate
+    limits, its bill)."""
+    if jobs is not None:
+        return jobs
+    if env.llm is not None:
+        return 1
+    return max(1, min(cpus(), files // AUTO_FILES_PER_WORKER))
+
+
 def compile_all(
     sources: list[SourceFile],
     env: Environment,
-    jobs: int = 1,
+    jobs: int | None = 1,
     cache_dir: Path | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> list[CompileResult]:
-    """Compile every source (in parallel processes when jobs > 1), reusing cached results
-    of unchanged inputs when a cache directory is given; results in input order.
-    `progress` is told how many more files are done, as they are."""
+    """Compile every source (in `jobs` parallel processes; None: as many as pay, see
+    `workers`), reusing cached results of unchanged inputs when a cache directory is given;
+    results in input order, the same whatever the number of processes. `progress` is told
+    how many more files are done, as they are."""
     environment = cache.environment_digest(env) if cache_dir else ""
     keys = [cache.cache_key(source, environment) if cache_dir else None for source in sources]
     results: list[CompileResult | None] = [
@@ -54,7 +81,8 @@ def compile_all(
     missing = [i for i, result in enumerate(results) if result is None]
     if progress is not None and len(missing) < len(sources):
         progress(len(sources) - len(missing))
-    fresh = _compile_many([sources[i] for i in missing], env, jobs, progress)
+    processes = workers(jobs, len(missing), env)
+    fresh = _compile_many([sources[i] for i in missing], env, processes, progress)
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
         if cache_dir and keys[index]:
@@ -79,8 +107,13 @@ def _compile_many(
             results.append(compile_file(source, env))
             done(1)
         return results
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # only for --jobs
 
+    if multiprocessing.get_start_method() == "fork":
+        from compiler.rules import all_rules
+
+        all_rules()  # the rule modules and their patterns, loaded once for every worker
     # The environment (registry, profiles) goes to each worker once, not with every file.
     chunk = max(1, len(sources) // (jobs * 4))
     with ProcessPoolExecutor(jobs, initializer=_enter_worker, initargs=(env,)) as pool:
