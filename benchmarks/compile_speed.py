@@ -26,10 +26,10 @@ included) against a whole-process floor: a fresh interpreter that imports markdo
 parses the same files. Each `runbookc` run alternates with a floor run; min / median / max of
 the rounds, the ratio of the medians, and the peak RSS of the `runbookc` child. The cold
 corpus compile runs with `--jobs 1` and with the default `--jobs auto` (one worker per CPU);
-the other corpus commands with the default. Children run with the bytecode cache written, as an installed package does (PYTHONDONTWRITEBYTECODE is
-dropped for them). With `--instructions`, each whole process and its floor also run once under
-`valgrind --tool=callgrind`, whose instruction counts do not move with the machine's load
-(in one process: `--jobs 1`).
+the other corpus commands with the default. Children run with the bytecode cache written, as
+an installed package does (PYTHONDONTWRITEBYTECODE is dropped for them). With `--instructions`,
+each whole process and its floor also run once under `valgrind --tool=callgrind`, whose
+instruction counts do not move with the machine's load (in one process: `--jobs 1`).
 """
 
 from __future__ import annotations
