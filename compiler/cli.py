@@ -304,9 +304,17 @@ def _progress(total: int, slow: bool) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("compiling"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    # Drawn as files are done, not by rich's refresh thread: `--jobs` forks worker processes
+    # while the bar is up, and a fork must not catch another thread holding a lock.
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("compiling", total=total)
-        yield lambda count: bar.advance(task, count)
+
+        def advance(count: int) -> None:
+            bar.advance(task, count)
+            bar.refresh()
+
+        yield advance
 
 
 class ExtractorChoice(enum.StrEnum):

@@ -4,6 +4,7 @@ whatever the number of processes."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ def processes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(batch, "_compile_many", counted)
     monkeypatch.setattr(batch, "cpus", lambda: 2)
+    monkeypatch.setattr(batch, "forks", lambda: True)
     return seen
 
 
@@ -91,20 +93,28 @@ def test_only_files_the_cache_misses_count(many: Path, processes: list[int]) -> 
 
 
 @pytest.mark.parametrize(
-    ("jobs", "files", "cpus", "expected"),
+    ("jobs", "files", "cpus", "forks", "expected"),
     [
-        (3, 1, 8, 3),  # a number given is used as given
-        (1, 500, 8, 1),
-        (None, 31, 8, 1),  # auto: too few files to pay for a worker
-        (None, 32, 8, 2),  # at most one worker per 16 files
-        (None, 380, 2, 2),  # one per CPU
-        (None, 380, 1, 1),
+        (3, 1, 8, True, 3),  # a number given is used as given
+        (1, 500, 8, True, 1),
+        (None, 31, 8, True, 1),  # auto: too few files to pay for a worker
+        (None, 32, 8, True, 2),  # at most one worker per 16 files
+        (None, 380, 2, True, 2),  # one per CPU
+        (None, 380, 1, True, 1),
+        (None, 127, 8, False, 1),  # a fresh interpreter per worker: one per 64 files
+        (None, 128, 8, False, 2),
     ],
 )
 def test_workers(
-    monkeypatch: pytest.MonkeyPatch, jobs: int | None, files: int, cpus: int, expected: int
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: int | None,
+    files: int,
+    cpus: int,
+    forks: bool,
+    expected: int,
 ) -> None:
     monkeypatch.setattr(batch, "cpus", lambda: cpus)
+    monkeypatch.setattr(batch, "forks", lambda: forks)
     assert batch.workers(jobs, files, Environment(Registry.lint_only_registry())) == expected
 
 
@@ -129,3 +139,27 @@ def test_a_bad_jobs_value_is_a_usage_error(tmp_path: Path, value: str) -> None:
 
 def test_cpus_is_at_least_one() -> None:
     assert batch.cpus() >= 1
+
+
+def test_the_progress_bar_runs_no_thread_to_fork_under(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import threading
+
+    from compiler import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    before = threading.active_count()
+    with cli._progress(100, False) as advance:
+        assert advance is not None
+        assert threading.active_count() == before
+        advance(40)
+        assert "40/100" in screen.getvalue()
+
+
+def test_workers_are_forked_on_linux() -> None:
+    assert batch.forks() == (sys.platform == "linux")

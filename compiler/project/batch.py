@@ -8,6 +8,7 @@ the cache never loads them.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ from compiler.compilation import CompileResult, Environment, SourceFile
 from compiler.project import cache
 
 if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
     from compiler.records import Diagnostic
 
 
@@ -51,14 +54,16 @@ def cpus() -> int:
 
 def workers(jobs: int | None, files: int, env: Environment) -> int:
     """How many processes compile `files` files: `jobs` when it is given; when it is None
-    (automatic), one per CPU but at most one per AUTO_FILES_PER_WORKER files, and one when a
-    language model extracts (calls to a provider in parallel are the user's choice: its rate
-    limits, its bill)."""
+    (automatic), one per CPU but at most one per AUTO_FILES_PER_WORKER files (four times as
+    many where a worker is a fresh interpreter, not a fork), and one when a language model
+    extracts (calls to a provider in parallel are the user's choice: its rate limits, its
+    bill)."""
     if jobs is not None:
         return jobs
     if env.llm is not None:
         return 1
-    return max(1, min(cpus(), files // AUTO_FILES_PER_WORKER))
+    per_worker = AUTO_FILES_PER_WORKER if forks() else 4 * AUTO_FILES_PER_WORKER
+    return max(1, min(cpus(), files // per_worker))
 
 
 def compile_all(
@@ -107,21 +112,39 @@ def _compile_many(
             results.append(compile_file(source, env))
             done(1)
         return results
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # only for --jobs
 
-    if multiprocessing.get_start_method() == "fork":
+    context = _context()
+    if context.get_start_method() == "fork":
         from compiler.rules import all_rules
 
         all_rules()  # the rule modules and their patterns, loaded once for every worker
     # The environment (registry, profiles) goes to each worker once, not with every file.
     chunk = max(1, len(sources) // (jobs * 4))
-    with ProcessPoolExecutor(jobs, initializer=_enter_worker, initargs=(env,)) as pool:
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_enter_worker, initargs=(env,)
+    ) as pool:
         results = []
         for result in pool.map(_compile_in_worker, sources, chunksize=chunk):
             results.append(result)
             done(1)
         return results
+
+
+def _context() -> BaseContext:
+    """How workers start: forked on Linux (they share what this process has loaded, and no
+    thread runs here to be caught mid-lock: the progress bar draws without one), else as
+    Python starts them by default there (macOS and Windows spawn a fresh interpreter)."""
+    import multiprocessing
+
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def forks() -> bool:
+    """Whether workers are forked from this process (cheap to start) or fresh interpreters."""
+    return _context().get_start_method() == "fork"
 
 
 _WORKER_ENV: list[Environment] = []
