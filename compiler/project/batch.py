@@ -41,8 +41,8 @@ def once_per_program(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 AUTO_FILES_PER_WORKER = 16
 """When the number of jobs is automatic, each worker gets at least this many files to compile
-(fewer than twice this many are compiled in this process): starting a worker (a fork, then the
-stages' imports and patterns) costs about what a dozen files do."""
+(fewer than twice this many are compiled in this process): a worker costs its start, the
+environment sent to it and the results sent back, which a few files do not pay for."""
 
 
 def cpus() -> int:
