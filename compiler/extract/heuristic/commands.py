@@ -192,7 +192,11 @@ def _words(command: str) -> str:
 
 
 def _commands(
-    block: Block, known: frozenset[str], asked: bool = False, described: bool = False
+    block: Block,
+    known: frozenset[str],
+    asked: bool = False,
+    described: bool = False,
+    context: list[tuple[list[CodeLine], str]] | None = None,
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Commands in a code block: (source lines with prompts stripped, normalised text).
 
@@ -202,14 +206,16 @@ def _commands(
     block tagged as output or data (`text`, `json`, `yaml`...) holds none. `asked`: the text
     before the block asks to run it, so every line shaped like a command is one, its program
     known or not; `described`: the text before only introduces the block ("The pipeline did
-    this:"), so an unknown program opening it is not taken for a command."""
+    this:"), so an unknown program opening it is not taken for a command. Shell lines that
+    only set the working directory or environment (`cd x`, `export A=b`) are no commands:
+    they are added to `context`, when given."""
     language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
     commented = language in SCRIPT_CONSOLE_LANGS  # `# find ...` is a Ruby or Python comment
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or (
         not commented and _weakly_prompted(lines, known)
     ):
-        yield from _prompted(lines)
+        yield from _prompted(lines, context)
     elif language in SQL_LANGS:
         yield from _statements(lines)
     elif language in SCRIPT_CONSOLE_LANGS and any(_RESULT.match(line.text) for line in lines):
@@ -233,7 +239,7 @@ def _commands(
                 yield [statement], _words(statement.text)
     elif language in SHELL_LANGS:
         untagged = language == "" and not described
-        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known, untagged)
+        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known, untagged, context)
 
 
 _RESULT = re.compile(r"^\s*(?:#\s*)?=>")
@@ -333,7 +339,9 @@ def _is_query(text: str) -> bool:
     return text.startswith("(") and _QUERY_TOKEN.search(text) is not None
 
 
-def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+def _prompted(
+    lines: list[CodeLine], context: list[tuple[list[CodeLine], str]] | None = None
+) -> Iterator[tuple[list[CodeLine], str]]:
     """Prompted lines with their continuations (a trailing `\\`, an open quote or construct,
     a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`). After a
     command that opens a root shell (`sudo su`, `sudo -i`), `# ` is the root prompt."""
@@ -365,7 +373,7 @@ def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
         group = [c for c in group if c.text]
         text = " ".join(_words(c.text) for c in group)
         root = root or _ROOT_SHELL.match(text) is not None
-        if text and not _does_nothing(text):
+        if text and not _not_a_command(group, text, context):
             yield group, text
 
 
@@ -413,7 +421,11 @@ def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
 
 
 def _unprompted(
-    lines: list[CodeLine], script: bool, known: frozenset[str], untagged: bool = False
+    lines: list[CodeLine],
+    script: bool,
+    known: frozenset[str],
+    untagged: bool = False,
+    context: list[tuple[list[CodeLine], str]] | None = None,
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Shell lines without prompts; example output pasted under them is skipped. A block
     whose every line is shaped like a command is a script: each line counts. In a block with
@@ -451,9 +463,8 @@ def _unprompted(
             group.append(_strip_indent(lines[index]))
             index += 1
         text = " ".join(_words(c.text) for c in group)
-        if _does_nothing(text):
-            continue
-        yield group, text
+        if not _not_a_command(group, text, context):
+            yield group, text
 
 
 _PROGRAM_AND_WORD = re.compile(
@@ -504,6 +515,32 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
     if in_output or _TABLE_HEADER.match(stripped):
         return True
     return bool(_COLUMNS.fullmatch(stripped)) and stripped.split()[0] not in known
+
+
+_CONTEXT_PROGRAMS = frozenset({"cd", "pushd", "popd", "export", "unset", "source", "."})
+"""Shell built-ins that change where, or with what, the commands after them run."""
+
+
+def _not_a_command(
+    group: list[CodeLine], text: str, context: list[tuple[list[CodeLine], str]] | None
+) -> bool:
+    """Whether a shell line is no command (see `_does_nothing`); one that sets the working
+    directory or environment is added to `context` (when given) rather than dropped."""
+    if not _does_nothing(text):
+        return False
+    if context is not None and sets_context(text):
+        context.append((group, text))
+    return True
+
+
+def sets_context(text: str) -> bool:
+    """A line that does nothing itself but changes the working directory or environment of
+    the commands after it: `cd /srv`, `export KUBECONFIG=~/prod`, `NAME=value`, `source .env`."""
+    programs = _programs(text)
+    if programs is None:
+        first = _words(text).split(" ")[0]
+        return first in _CONTEXT_PROGRAMS or _is_assignment(text)
+    return any(program is None or program in _CONTEXT_PROGRAMS for program in programs)
 
 
 def _does_nothing(text: str) -> bool:
@@ -563,7 +600,8 @@ def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
         return True
     if first in PROMQL_WORDS or _METRIC_NAME.match(first) or "{" in first:
         return False
-    return script or first in known or _ASSIGNMENT.match(text) is not None
+    shell_setting = first in _CONTEXT_PROGRAMS or _ASSIGNMENT.match(text) is not None
+    return script or first in known or shell_setting
 
 
 def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
@@ -620,6 +658,17 @@ def _open_quote(text: str) -> bool:
         elif char == '"' and not single:
             double = not double
     return single or double
+
+
+def is_context_line(text: str, block: Block) -> bool:
+    """Whether a code line sets the working directory or environment of the commands after it
+    (`$ cd /srv`, `export A=b`; see `sets_context`): behind a prompt, or in a shell block."""
+    stripped = text.strip()
+    prompt = _STRONG_PROMPT.match(stripped)
+    if prompt is None and block.info.split(" ")[0].lower().strip("{}.") not in SHELL_LANGS:
+        return False
+    body = stripped[prompt.end() :].strip() if prompt else stripped
+    return bool(body) and _does_nothing(body) and sets_context(body)
 
 
 def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> bool:
