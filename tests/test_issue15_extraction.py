@@ -66,6 +66,11 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
             ["SELECT count(*) FROM invoices;"],
         ),
         ("irb(main):002> Invoice.find(7).destroy", ["Invoice.find(7).destroy"]),
+        (
+            "irb> Invoice.find(7).destroy\nirb> Invoice.count",
+            ["Invoice.find(7).destroy", "Invoice.count"],
+        ),
+        ("pry> ledger.reload!", ["ledger.reload!"]),
         ("# systemctl restart haproxy", ["systemctl restart haproxy"]),
         ("PS> Stop-Service -Name ledger", ["Stop-Service -Name ledger"]),
         ("mysql> DELETE FROM carts WHERE stale = 1;", ["DELETE FROM carts WHERE stale = 1;"]),
@@ -77,6 +82,31 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
 )
 def test_commands_in_any_block_with_or_without_a_prompt(block: str, expected: list[str]) -> None:
     assert _texts(f"# T\n\n## Fixing\n\n```\n{block}\n```\n") == expected
+
+
+def test_an_untagged_block_of_sql_is_its_statements() -> None:
+    sql = "```\nSELECT\n\tid,\n\ttotal\nFROM invoices\nWHERE paid = false;\nDROP TABLE spool;\n```"
+    assert _texts(f"# T\n\nRun in psql:\n\n{sql}\n") == [
+        "SELECT id, total FROM invoices WHERE paid = false;",
+        "DROP TABLE spool;",
+    ]
+    result = "```\nDELETE 3\n```"  # psql's result of a statement: no statement
+    assert _texts(f"# T\n\nThe output:\n\n{result}\n") == []
+
+
+def test_a_piped_loop_and_a_ruby_block_are_one_step_each() -> None:
+    piped = "```bash\nls /srv/spool | while read f; do\n  gzip /srv/spool/$f\ndone\nls\n```"
+    ruby = (
+        "Cancel the unpaid invoices in the console:\n\n"
+        "```\nInvoice.where(paid: false).each do |i|\n  i.cancel!\n  i.save\nend\n```"
+    )
+    assert _texts(f"# T\n\n{piped}\n\n{ruby}\n") == [
+        "ls /srv/spool | while read f; do gzip /srv/spool/$f done",
+        "ls",
+        "Invoice.where(paid: false).each do |i| i.cancel! i.save end",
+    ]
+    look_alike = "```bash\nls | grep while\nuptime\n```"  # no loop: two commands
+    assert _texts(f"# T\n\n{look_alike}\n") == ["ls | grep while", "uptime"]
 
 
 def test_a_loop_is_one_step_and_a_heredoc_too() -> None:

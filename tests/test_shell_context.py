@@ -100,6 +100,26 @@ def test_context_lines_are_classified_not_output(compile_text: Compile) -> None:
     assert "context" not in look_alike.coverage  # a `text` block is output, not commands
 
 
+def test_commands_typed_into_a_remote_or_root_shell_carry_it(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Clear the cache on the app host\n\n```\nssh app-07.internal\ncd /srv/app\n"
+        "rm -rf cache\nexit\n```\n\nBack on your machine:\n\n```\nls -l\nsudo su -\n"
+        "systemctl stop ledger\n```\n"
+    )
+    assert [line.text for line in _step(artifact, "rm -rf cache").context] == [
+        "ssh app-07.internal",
+        "cd /srv/app",
+    ]
+    assert _step(artifact, "ls -l").context == []  # `exit` left the host and its `cd`
+    assert _step(artifact, "ssh app-07.internal").context == []
+    assert [line.text for line in _step(artifact, "systemctl stop ledger").context] == ["sudo su -"]
+
+
+def test_a_command_run_through_ssh_opens_no_shell(compile_text: Compile) -> None:
+    artifact = compile_text("# Check\n\n```\nssh app-07.internal uptime\nls -l\n```\n")
+    assert _step(artifact, "ls -l").context == []
+
+
 def _signoff_target(compile_text: Compile, text: str) -> str:
     diagnostic = next(
         d
@@ -157,6 +177,12 @@ def test_directories_and_variables_are_applied_in_order(tmp_path: Path) -> None:
         "popd",
         "export 'x y'",
         "cd 'open quote",
+        "export PATH=/tmp/tools",  # which program runs: never the runbook's to set
+        "LD_PRELOAD=/tmp/hook.so",
+        "export DYLD_INSERT_LIBRARIES=/tmp/hook.dylib",
+        "export BASH_ENV=/tmp/rc PYTHONPATH=/tmp",
+        "ssh app-07.internal",  # the step runs on that host
+        "sudo su -",
     ],
 )
 def test_what_cannot_be_applied_exactly_is_refused(tmp_path: Path, line: str) -> None:

@@ -24,6 +24,7 @@ from compiler.text.effect_words import (
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.instructions import unmarked_condition_end
 from compiler.text.links import is_pointer
 
 
@@ -292,6 +293,21 @@ def _last_condition(
     return [*steps, *code_block_steps]
 
 
+_WHOLE_CONDITION = re.compile(
+    r"^(?:if|when|once|unless|in\s+case|should\s+(?:you|we|it|the|this|that))\b[^.;:!?]+[.:]?$",
+    re.IGNORECASE,
+)
+"""A lead-in that is only a condition, with nothing after it ("If you need the list of users"
+over the command that lists them): the commands are its branch."""
+
+
+def _whole_condition(text: str) -> str:
+    """The condition of a lead-in that is one: all of it, or up to what it allows or asks ("If
+    you're still short of space| you can try to delete ...")."""
+    end = unmarked_condition_end(text) or len(text)
+    return " ".join(text[:end].rstrip(" .:").split())
+
+
 def _introduced(
     block: Block,
     commands: list[tuple[list[CodeLine], str]],
@@ -306,11 +322,12 @@ def _introduced(
             code_block_steps[0], list_number=block.number, list_key=block.list_id
         )
     leading = _leading(block.text)
-    if not leading and adjacent and lines is not None:
+    whole = None if leading else _WHOLE_CONDITION.match(block.text)
+    if not leading and not whole and adjacent and lines is not None:
         return _last_condition(block, lines, code_block_steps) or code_block_steps
-    if not leading or not adjacent:
+    if not (leading or whole) or not adjacent:
         return code_block_steps
-    condition = _condition_of(block.text)
+    condition = _condition_of(block.text) or _whole_condition(block.text)
     decision = _draft(
         block,
         "decision",
