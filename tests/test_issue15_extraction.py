@@ -71,6 +71,8 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
             ["Invoice.find(7).destroy", "Invoice.count"],
         ),
         ("pry> ledger.reload!", ["ledger.reload!"]),
+        ("ledger-db-01 $ ledgerctl status\n+----+\n| ok |", ["ledgerctl status"]),
+        ("(venv)root@ledger:~# pip list\nledger 1.0", ["pip list"]),
         ("# systemctl restart haproxy", ["systemctl restart haproxy"]),
         ("PS> Stop-Service -Name ledger", ["Stop-Service -Name ledger"]),
         ("mysql> DELETE FROM carts WHERE stale = 1;", ["DELETE FROM carts WHERE stale = 1;"]),

@@ -114,14 +114,15 @@ SHELL_LANGS = {
     "shellsession",
 }
 _STRONG_PROMPT = re.compile(
-    r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
+    r"^(?:\([\w.-]+\)\s?)?(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]"
+    r"|[\w.@:~/-]*[\w~/][$%]|[\w.-]+-[\w.-]+\s\$|"
     r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb(?:\([^)]*\)(?::\d+)+)?[>*]|(?:\[\d+\]\s*)?pry(?:\([^)]*\))?>|"
     r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$>?|%(?=\s+[a-z]))\s+"
 )
-"""A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
-`postgres=#`, `irb(main):001:0>`, `irb>`, `[1] pry(main)>`, `pry>`, `mysql>`, `>>>`, a root
-debug shell's `sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl get pods`; not curl's
-`% Total`)."""
+"""A console prompt: `$`, `user@host:~$`, `db-01 $`, `(venv)root@host:~#`, `PS>`, `PS C:\\>`,
+`[ prod ] production>`, `postgres=#`, `irb(main):001:0>`, `irb>`, `[1] pry(main)>`, `pry>`,
+`mysql>`, `>>>`, a root debug shell's `sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl
+get pods`; not curl's `% Total`)."""
 _WEAK_PROMPT = re.compile(r"^[#>]\s+")
 _CONTINUATION_PROMPT = re.compile(
     r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
