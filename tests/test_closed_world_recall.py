@@ -1,0 +1,57 @@
+"""Session 10 (issue 16, recall): closed-world flags. A check is decided only by what is written;
+the object of a contact verb is an actor whatever noun it is. Each form is written in other
+words than the page it came from, with look-alikes that must stay unflagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_precision import Compile, flags
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Cutover\n\n1. Confirm the replication settings are right.\n",
+        "# Cutover\n\n1. Make sure the queue consumers are healthy.\n",
+        "# Cutover\n\nThen validate that the DNS entries resolve as expected.\n",
+        "# Cutover\n\n- Check that the failover pair is functioning properly.\n",
+        "# Cutover\n\n- Are the shard replicas correctly balanced across zones?\n",
+        "# Cutover\n\n- Does the bucket policy have the correct principals?\n",
+        "# Cutover\n\n3. Check that all are present, you will see names such as `db-1`.\n",
+    ],
+)
+def test_check_with_an_undecided_expected_state(compile_text: Compile, body: str) -> None:
+    """RB102: what the reader is told to verify, confirm or answer, judged right or well with
+    nothing written to decide it ("the routes are correct", "is properly configured")."""
+    assert len(flags(compile_text, body, "RB102")) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a literal, a number, a state a tool reports
+        "# Cutover\n\n1. Confirm the replication mode is `sync`.\n",
+        "# Cutover\n\n1. Make sure the queue has fewer than 100 messages.\n",
+        "# Cutover\n\n1. Check that the old bucket is empty.\n",
+        "# Cutover\n\n1. Verify the path is correctly set, such as `s3://state/prod/`.\n",
+        # the reader's own choice, a purpose, what a thing does
+        "# Cutover\n\n1. Make sure you are in the correct project before you start.\n",
+        "# Cutover\n\nThis job ensures the routes are correct after each deploy.\n",
+        "# Cutover\n\nRestart the agent to ensure that it is healthy again.\n",
+        # the check spelt out: after a colon, in its own items, behind a link
+        "# Cutover\n\n1. Verify the pair is healthy:\n   - `pg_isready` exits 0\n",
+        "# Cutover\n\n1. Ensure the proxy is healthy\n    - Validate that port 443 answers\n",
+        "# Cutover\n\n1. Verify that the [cluster is healthy](#health) in staging.\n\n## Health\n\n"
+        "Green in the console.\n",
+        # a name in brackets, a compound, a review of ourselves, a heading, a described form
+        "# Cutover\n\n- Are the writers sending to the raw (good or bad) streams?\n",
+        "# Cutover\n\n1. Make sure each exclusion has a well-argued reason recorded.\n",
+        "# Review\n\nDid we handle the cutover well, or could we have done better?\n",
+        "# Cutover\n\n## Is the pair healthy?\n\nRun `pg_isready`.\n",
+        "# Report\n\n- Condition: What is the state? Is it healthy or not?\n",
+    ],
+)
+def test_check_decided_by_what_is_written(compile_text: Compile, body: str) -> None:
+    """RB102 look-alikes: the expected state is written, or there is no check of the system."""
+    assert flags(compile_text, body, "RB102") == []
