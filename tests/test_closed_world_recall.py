@@ -55,3 +55,41 @@ def test_check_with_an_undecided_expected_state(compile_text: Compile, body: str
 def test_check_decided_by_what_is_written(compile_text: Compile, body: str) -> None:
     """RB102 look-alikes: the expected state is written, or there is no check of the system."""
     assert flags(compile_text, body, "RB102") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Rebuild\n\n1. Notify downstream consumers that the topic will move.\n",
+        "# Rebuild\n\n- Coordinate with dependent squads before the cutover.\n",
+        "# Rebuild\n\n3. Agree with the data owners which tables are restored.\n",
+        "# Rebuild\n\nYou will then need to get sign-off from affected tenants.\n",
+        "# Rebuild\n\nYou will require Network Engineering to help with the peering.\n",
+    ],
+)
+def test_contact_object_is_an_actor(compile_text: Compile, body: str) -> None:
+    """RB103: the object of a contact verb that only ever takes people is an actor whatever
+    noun it is ("Inform customers", "Liaise with owning teams"); nothing resolves it here."""
+    assert len(flags(compile_text, body, "RB103")) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # resolved: a channel in the sentence
+        "# Rebuild\n\n1. Notify downstream consumers in #data-platform before the move.\n",
+        # not people: a thought, a form, a document, a name
+        "# Rebuild\n\nRead the design notes to inform your decision on the layout.\n",
+        "# Rebuild\n\n1. Update the name and the contact detail fields.\n",
+        "# Rebuild\n\nPlease consult the audit log for suspicious calls.\n",
+        "# Rebuild\n\nThe Acme Notify service limits each account to 100 messages.\n",
+        # picked out by the case at hand: whoever that is
+        "# Rebuild\n\n1. Reach out to suppliers that may have shipped the bad build.\n",
+        "# Rebuild\n\n- Contact operators for any hosts used in the attack.\n",
+        # what a thing does
+        "# Rebuild\n\nThe pipeline notifies subscribers when the build ends.\n",
+    ],
+)
+def test_contact_object_resolved_or_no_person(compile_text: Compile, body: str) -> None:
+    """RB103 look-alikes: a way to reach them is given, or the object is no one to contact."""
+    assert flags(compile_text, body, "RB103") == []
