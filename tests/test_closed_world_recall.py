@@ -93,3 +93,23 @@ def test_contact_object_is_an_actor(compile_text: Compile, body: str) -> None:
 def test_contact_object_resolved_or_no_person(compile_text: Compile, body: str) -> None:
     """RB103 look-alikes: a way to reach them is given, or the object is no one to contact."""
     assert flags(compile_text, body, "RB103") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a repetition the reader may have to do, with no count
+        ("# Sync\n\nThe import task may need to be rerun several times before it passes.\n", 1),
+        ("# Sync\n\n1. You might have to apply it multiple times on the larger shards.\n", 1),
+        # a count, an end, a thing's doing, a permission
+        ("# Sync\n\nThe import task may need to be rerun up to 3 times.\n", 0),
+        ("# Sync\n\n1. Apply it repeatedly until the diff is empty.\n", 0),
+        ("# Sync\n\nThe exporter restarted several times during the night.\n", 0),
+        ("# Sync\n\nYou will be repeatedly prompted for the passphrase.\n", 0),
+        ("# Sync\n\nFeel free to run this multiple times; it only shows new rows.\n", 0),
+    ],
+)
+def test_repetition_with_no_count(compile_text: Compile, body: str, expected: int) -> None:
+    """RB106: any action asked again "multiple times", "several times", "repeatedly" is an
+    unbounded retry unless a number, a time or an end is written."""
+    assert len(flags(compile_text, body, "RB106")) == expected
