@@ -29,7 +29,7 @@ from compiler.text.effect_words import (
     alternation,
     stem,
 )
-from compiler.text.shell import split_pipeline
+from compiler.text.shell import split_pipeline, writes_a_file
 from compiler.text.wrappers import inner_commands, shell_commands
 from compiler.values import Value, set_field
 
@@ -376,12 +376,10 @@ def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Spa
     bound = _matched(draft, registry, _argv(acting[0]), command, span, issues)
     effects = [_part_effect(registry, argv) for argv in parts]
     effects += [_wrapped_effect(registry, stage) for p in acting for stage in p]
-    effects.append("write" if _REDIRECT.search(command) else None)
+    effects.append("write" if writes_a_file(command) else None)
     return _with_effect(bound, max(effects, key=_RANK))
 
 
-_REDIRECT = re.compile(r"(?<![0-9&<>=-])>{1,2}\s*(?!\s*(?:/dev/null|&))[\w/.$~\"']")
-"""Output redirected into a file: the command writes, whatever tool it is."""
 _WORD = re.compile(r"[A-Za-z]+")
 _FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z0-9]{1,5}")
 _SUB_COMMAND = re.compile(r"[A-Za-z][\w:-]*")

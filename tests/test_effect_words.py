@@ -20,6 +20,7 @@ from compiler.text.effect_words import (
     alternation,
     stem,
 )
+from compiler.text.shell import writes_a_file
 
 Compile = Callable[[str], Artifact]
 
@@ -151,3 +152,18 @@ def test_a_commands_operands_and_file_names_name_no_action(
 def test_a_key_expired_now_is_deleted() -> None:
     assert code_effect("ledger_cache.expire(key, 0)") == "destructive"
     assert code_effect("ledger_cache.expire(key, 3600)") is None
+
+
+@pytest.mark.parametrize(
+    ("command", "writes"),
+    [
+        ("oc logs ledger-0 > /tmp/ledger.log", True),
+        ("echo 'alias lg=ledgerctl' >> ~/.bashrc", True),
+        ("oc -n <ledger namespace> get pods", False),  # a placeholder's closing `>`
+        ("NAMESPACE='<namespace label from alert>'", False),
+        ('grep "rows > 0" ledger.log', False),  # quoted
+        ("ledgerctl sync > /dev/null 2>&1", False),
+    ],
+)
+def test_output_written_into_a_file(command: str, writes: bool) -> None:
+    assert writes_a_file(command) is writes

@@ -128,7 +128,9 @@ def _placed(artifact: Artifact, document: Document) -> set[int]:
         if step.source is not None:
             lines |= set(range(step.source.line, step.source.end_line + 1))
     for block in document.blocks:
-        if block.kind == "paragraph" and block.text in notes:
+        # a note is the paragraph's text, or its first lines when its last ones were read as
+        # commands ("Run this for each monitor" / "`ceph tell mon.ID mon_status`")
+        if block.kind == "paragraph" and any(block.text.startswith(note) for note in notes):
             lines |= set(range(block.span.line, block.span.end_line + 1))
     return lines
 

@@ -177,6 +177,10 @@ def test_directories_and_variables_are_applied_in_order(tmp_path: Path) -> None:
         "popd",
         "export 'x y'",
         "cd 'open quote",
+        "export PATH=/tmp/tools",  # which program runs: never the runbook's to set
+        "LD_PRELOAD=/tmp/hook.so",
+        "export DYLD_INSERT_LIBRARIES=/tmp/hook.dylib",
+        "export BASH_ENV=/tmp/rc PYTHONPATH=/tmp",
         "ssh app-07.internal",  # the step runs on that host
         "sudo su -",
     ],

@@ -21,6 +21,17 @@ from compiler.models import ContextLine
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _ASSIGNMENT = re.compile(rf"({_NAME})=(.*)", re.DOTALL)
 _SEPARATORS = {"&&", ";"}
+_LOADER_VARIABLES = frozenset(
+    {"PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PYTHONPATH",
+     "PYTHONHOME", "PYTHONSTARTUP", "PYTHONINSPECT", "NODE_OPTIONS", "NODE_PATH", "PERL5LIB",
+     "PERL5OPT", "PERLLIB", "RUBYLIB", "RUBYOPT", "GEM_PATH", "GEM_HOME", "JAVA_TOOL_OPTIONS",
+     "_JAVA_OPTIONS", "CLASSPATH", "GIT_EXEC_PATH", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS",
+     "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER", "GCONV_PATH", "TMPDIR"}
+)  # fmt: skip
+"""Variables that decide which program or library a command loads, or run code of their own
+(with `LD_*` and `DYLD_*`): a runbook is untrusted input, so it may set where a registry tool
+runs and its settings (`KUBECONFIG`, `AWS_PROFILE`), never what code the tool is (sudo resets the
+same kind of variables)."""
 
 
 class ContextError(Exception):
@@ -100,7 +111,10 @@ class _State:
     def _assign(self, word: str, line: ContextLine) -> None:
         match = _ASSIGNMENT.fullmatch(word)
         assert match is not None  # callers check
-        self.environment[match.group(1)] = self._expanded(match.group(2), line)
+        name = match.group(1)
+        if name in _LOADER_VARIABLES or name.startswith(("LD_", "DYLD_")):
+            raise _refused(line, f"${name} decides which program or code runs")
+        self.environment[name] = self._expanded(match.group(2), line)
 
     def _change_directory(self, program: str, arguments: list[str], line: ContextLine) -> None:
         if len(arguments) > 1 or (arguments and arguments[0].startswith("-")):

@@ -19,7 +19,8 @@ VERBS = (
     r"|answer|appoint|attempt"
     r"|apply|archive|arrange|ask|assemble|assess|assign|attach|attend|avoid|back ?up|be|begin"
     r"|block|brief|bring|bump|call|cancel|capture|change|check|choose|clean|clear|click|close|double-click|collect"
-    r"|communicate|compare|complete|conduct|configure|confirm|connect|consider|contact|contain"
+    r"|communicate|compare|complete|conduct|configure|confirm|connect|consider(?!\s+that\b)"
+    r"|contact|contain"
     r"|continue|coordinate|copy|cordon|craft|create|cut|debug|decide|declare|decrease|delegate"
     r"|delete|deploy|deregister|describe|designate|destroy|detach|determine|disable|disconnect"
     r"|discuss|disseminate|dismiss|document|erase|evict|purge|truncate|uninstall|wipe"
@@ -34,7 +35,8 @@ VERBS = (
     r"|message|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
-    r"|observe|obtain|open|page|participate|pass|patch|pause|perform|pick"
+    r"|observe|obtain|open|page|participate|pass|patch|pause"
+    r"|pay\s+(?:close\s+|careful\s+|special\s+|particular\s+)?attention|perform|pick"
     r"|paste|ping|post|prefer|prepare|press|preserve|prevent|prioriti[sz]e|proceed|provide|prune"
     r"|publish|pull|push|put|query|raise|right-click|reach out|read|reboot|record|recreate|reduce"
     r"|refer|refund|reinstall"
@@ -235,13 +237,16 @@ answers, in an emergency you can contact ..."."""
 _UNMARKED_CAN = re.compile(
     r"^(?:if|when|once|after)\s+(?:\([^()]{0,80}\)|[^,;:.?!()]){4,120}?(?<!\band)(?<!\bor)"
     r"(?<!\bthat)(?<!\bwhich)"
-    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?P<allowed>(?:you|we)\s+(?:can|could)\s+"
-    r"(?:also\s+|then\s+|now\s+)?)",
+    r"(?<!\bif)(?<!\bwhen)(?<!\bwhether)\s(?P<allowed>(?:you|we)(?:\s+|(?=['\u2019]ll\b))"
+    r"(?:can|could|should|must|need\s+to|have\s+to|(?:will|['\u2019]ll)\s+(?:need|have)\s+to)\s+"
+    r"(?:also\s+|then\s+|now\s+|first\s+)?)",
     re.IGNORECASE,
 )
-"""A condition with no comma before what it allows: "If it appears to be natural growth you
-can increase the allowed time", "If subscriptions break (e.g. topics appear as `x`) you can
-delete them" (not "If the pod restarts and you can reach it ...")."""
+"""A condition with no comma before what it allows or asks: "If it appears to be natural
+growth you can increase the allowed time", "If subscriptions break (e.g. topics appear as `x`)
+you can delete them", "If the database alerts often you should move it", "If the pod is still
+running you will need to investigate why" (not "If the pod restarts and you can reach it
+...")."""
 
 
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
@@ -250,6 +255,7 @@ _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 
 _INTRO = re.compile(
     r"^(?:based\s+on|using|with|after|before|during|for\s+(?:each|every|the|a|an|all)|on|in|from"
+    r"|instead\s+of"
     r"|as\s+well\s+as|in\s+addition\s+to|besides|apart\s+from"
     r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))"
     r"|(?:in\s+order\s+)?to\s+[a-z]{2,})\b"
@@ -368,6 +374,12 @@ _SEQUENCED = re.compile(
 )
 """What is possible, placed in a sequence: "Second, we can check the `status` part", "Then you
 can verify the route" (the order makes it the next thing to do)."""
+_FIRST_PERSON_ADVICE = re.compile(
+    r"^i\s+(?:would\s+|strongly\s+)?(?:recommend|suggest|advise)\s+(?:that\s+you\s+|you\s+(?:to\s+)?)?",
+    re.IGNORECASE,
+)
+"""The writer's own advice, then the instruction: "I recommend using `\\a` before the query"
+(the -ing form reads as its verb; "Let's look at ..." is a tutorial's narration)."""
 _ADVISED = re.compile(
     r"^(?P<now>now,?\s+)?it(?:'s|\u2019s|\s+is|\s+(?:may|might|could|will)\s+(?:\w+\s+)?be)\s+"
     r"(?:(?:\w+ly|(?P<now_after>now))\s+)?"
@@ -414,6 +426,13 @@ _DEFINITION = re.compile(
 )
 """An entry of a list of definitions: a lower-case term, a colon and its meaning ("message: A
 human readable message"), or a term, an arrow and its meaning ("query us -> query duration")."""
+
+
+_TITLED_ENTRY = re.compile(
+    r"^(?:[A-Z][\w/&()]*,?\s+){1,5}(?:[A-Z][\w/&()]*|[a-z]{1,3})\s+[-\u2013\u2014]{1,2}\s+(?=\S)"
+)
+"""An entry of a list of what a page or panel shows: a name in title case, a dash and what it
+is ("File Sizes Over Time - Graphs of each database")."""
 
 
 _HEDGED_NEED = re.compile(
@@ -472,8 +491,8 @@ def unmarked_condition_end(text: str) -> int:
     allowed = _UNMARKED_CAN.match(text)
     if allowed is None or IMPERATIVE.match(text[allowed.end() :]) is None:
         return 0
-    if _BE_OR_HAVE.match(text, allowed.end()):
-        return 0  # "If it is stale you can be sure of a bug": no action
+    if _BE_OR_HAVE.match(text, allowed.end()) or _EXPECT.match(text, allowed.end() - 1):
+        return 0  # "If it is stale you can be sure of a bug", "... you should see X": no action
     return allowed.start("allowed")
 
 
@@ -519,8 +538,9 @@ _INLINE_LINK = re.compile(r"\[(?P<words>[^\]\[]+)\]\([^)\s]*\)")
 """A link inside a sentence: read as its words."""
 _SYMBOLS = re.compile(r"^[^\w\s`'\"\u2018\u201c\[(<*_$#>/!.,;:-]+\s+")
 """Signs before a sentence's first word: an emoji or a warning sign ("\u26a0\ufe0f Do not ...")."""
-_ALTERNATIVE = re.compile(r"^Or,?\s+(?=[a-z])")
-"""An alternative opening a sentence or list item: what follows it is read on its own."""
+_ALTERNATIVE = re.compile(r"^(?:Or|And(?:\s+then)?),?\s+(?=[a-z])")
+"""An alternative or a next step opening a sentence or list item ("Or, run these checks by
+hand", "And change the date to the graph's"): what follows it is read on its own."""
 _STRONG = re.compile(r"(?P<mark>\*\*|__)(?P<words>[^*_\s](?:[^*_]*[^*_\s])?)(?P=mark)")
 """Bold words inside a sentence: read as the words themselves."""
 
@@ -561,6 +581,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     defined = _DEFINITION.match(text) if (":" in text[:40] or ">" in text[:40]) else None
     if defined and not (defined.group("meaning") and _imperative(defined.group("meaning"))):
         return False  # "message: A human readable message", "wait us -> waiting average"
+    titled = _TITLED_ENTRY.match(text) if text[:1].isupper() and " " in text[:40] else None
+    if titled and not _imperative(text[titled.end() :]):
+        return False  # "File Sizes Over Time - Graphs for every database instance ..."
     if text[:3].lstrip("*_")[:1] == "[":
         text = _LINK_FIRST.sub(r"\g<words>", text, count=1)  # "[Run the tests](...) to ..."
     sequenced = _SEQUENCE_THEN_LINK.match(text) if "](" in text else None
@@ -587,7 +610,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return False  # "See how long it's taking us to reach consensus?"
     worded = text[:1].isalpha()  # no sign before: "??? aside" is an admonition, not a verb
     text = _EMPHASIS.sub("", _SYMBOLS.sub("", text))
-    if text[:2] == "Or":
+    if text[:2] in ("Or", "An"):
         text = _ALTERNATIVE.sub("", text, count=1)  # "- Or, run these checks by hand:"
     label = LABEL.match(text) if ":" in text else None
     if label and IMPERATIVE.match(text[label.end() :]):
@@ -606,10 +629,17 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True  # "If there is no activity, restarting the pod may help."
     if "need" in text and _HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
-    offered = _OFFERED.match(text) or _ADVISED.match(text) or _SEQUENCED.match(text)
+    offered = (
+        _OFFERED.match(text)
+        or _ADVISED.match(text)
+        or _SEQUENCED.match(text)
+        or (_FIRST_PERSON_ADVICE.match(text) if text[:2] in ("I ", "i ") else None)
+    )
     after = _unlinked(text[offered.end() :]) if offered else ""  # "to [clear the cache](...)"
     if offered and _imperative(after):
         return True
+    if offered and offered.re is _FIRST_PERSON_ADVICE and gerund_of_verb(after.split(" ", 1)[0]):
+        return True  # "I recommend running the query with `\\a`"
     worth = _WORTH.match(text) if "worth" in text[:20] else None
     if worth and gerund_of_verb(worth.group("gerund")):
         return True  # "It's worth checking the logs for warnings"

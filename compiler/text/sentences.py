@@ -28,6 +28,9 @@ ABBREVIATIONS = frozenset(
 
 _END = re.compile("[.!?]+[\"'\u201d\u2019)\\]*_]*\\s+|\n[ \t>]*\n\\s*")
 _STARTS_SENTENCE = re.compile("[A-Z0-9`*_\\[(<\"'\u201c\u2018#~-]")
+_NAME_OPENS = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\s+[a-z]")
+"""A lower-case name of a program or service ("thanos-compact", "kube_proxy") opening a
+sentence, written as its own name is spelt."""
 _URL = re.compile(
     r"(?:https?|ftp)://[^\s<>`]*[^\s<>`.,;:!?)\]'\"]|www\.[^\s<>`]*[^\s<>`.,;:!?)\]'\"]"
 )
@@ -168,7 +171,12 @@ def _cut_inside(guarded: list[tuple[int, int]], index: int, start: int, stop: in
 def _breaks(text: str, end: re.Match[str]) -> bool:
     """Whether a candidate end (punctuation and white space) ends a sentence."""
     following = text[end.end() : end.end() + 1]
-    if following and not _STARTS_SENTENCE.match(following):
+    # a sentence starts with a capital, code, ... or a lower-case name: "thanos-compact should"
+    if (
+        following
+        and not _STARTS_SENTENCE.match(following)
+        and not _NAME_OPENS.match(text, end.end())
+    ):
         return False
     if text[end.start()] != ".":
         return True

@@ -16,13 +16,18 @@ from compiler.text.links import is_pointer, is_procedure_pointer
 _FOLLOWING = re.compile(
     r"\b(?:do|follow|perform|use|run|take|complete|try|carry\s+out)\s+(?:the\s+following(?:\s+\w+)?"
     r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
-    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below)"
+    r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below"
+    r"|(?:one|either|any)\s+of\s+the\s+(?:\w+\s+)?(?:scenarios|cases|options|sections|procedures"
+    r"|approaches|methods|paths|steps)\s+(?:below|above))"
+    r"(?:\s+(?:on|against|across)\s+(?:the|both|each|every|all|these|those|this|that)\b"
+    r"[^.;:!?]{0,80})?"
     r"(?:,?\s+to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
     r"\s*[,:.]?\s*$",
     re.IGNORECASE,
 )
 """An instruction that only leads in to the items after it: "you should follow these three
-steps,", "Follow these steps, to delete the cluster." (its purpose after it)."""
+steps,", "Follow these steps, to delete the cluster." (its purpose after it), "follow one of
+the scenarios below" (the cases after it), "Perform the following on both key rings"."""
 _REASSURANCE = re.compile(
     r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
     r"|feel\s+(?:bad|ashamed|guilty|like|that))"
@@ -34,12 +39,14 @@ _REASSURANCE = re.compile(
 _CAUTION = re.compile(
     r"^(?:[^\w\s]+\s*)?(?:please\s+)?(?:be\s+aware\s+that\b"
     r"|(?:be\s+(?:very\s+|extra\s+)?careful|take\s+(?:great\s+|extra\s+)?care"
-    r"|proceed\s+with\s+caution)\s*(?:[.!]|$|(?:when|with|while|if|as)\b))",
+    r"|(?:proceed|use\s+(?:it|this|them|these|that)|handle)\s+with\s+(?:great\s+|extreme\s+"
+    r"|extra\s+)?(?:caution|care))\s*(?:[.!]|$|(?:when|with|while|if|as|around)\b))",
     re.IGNORECASE,
 )
 """A caution, not an instruction: "Take care when unpublishing a site with a custom domain",
-"PLEASE BE CAREFUL WHEN EXECUTING THIS COMMAND", "Be aware that this replays the history".
-("Take care to X" and "Be careful not to X" tell the reader what to do: they stay steps.)"""
+"PLEASE BE CAREFUL WHEN EXECUTING THIS COMMAND", "Be aware that this replays the history", "Use
+it with caution!", "Take care around large exports". ("Take care to X" and "Be careful not to
+X" tell the reader what to do: they stay steps.)"""
 
 
 _TITLE = re.compile(r"^(?:\*\*|__)\s*\w+(?:\s*[/&]\s*\w+)?\s*(?:\*\*|__):?$")
@@ -122,11 +129,29 @@ _SEE_FOR = re.compile(
 """Something to read for examples, with no link: "See existing data bags for examples"."""
 
 
+_SEE_BELOW = re.compile(
+    r"^(?:please\s+)?see\s+(?!if\b|whether\b|that\b|how\b|what\b|why\b)[^.!?:\[]{1,60}?\s+"
+    r"(?:below|above)\.?$",
+    re.IGNORECASE,
+)
+"""Parts of the page to read, with no link: "See various scenarios below"."""
+_BY_FOLLOWING = re.compile(
+    r"^[^.!?\[]{1,60}?\s+by\s+following\s+(?:the\s+(?:steps|instructions)\s+(?:in|under)\s+)?"
+    r"\[[^\]]+\]\(#[^)\s]*\)\.?$",
+    re.IGNORECASE,
+)
+"""A section of the same page to carry on from: "Investigate this by following [Backup not
+completed](#backup-not-completed)" (a jump there, not a step of its own)."""
+
+
 def points_elsewhere(text: str) -> bool:
     """A pointer that `is_pointer` does not read: related pages ("See also:"), a page to read
-    for how ("Check the [X runbook](...) to see how to use it"), an example elsewhere."""
+    for how ("Check the [X runbook](...) to see how to use it"), an example elsewhere, a part
+    of the page ("See the scenarios below", "... by following [the section](#x)")."""
     text = text.strip()
-    if text[:3].lower() == "see" and _SEE_FOR.match(text):
+    if text[:3].lower() == "see" and (_SEE_FOR.match(text) or _SEE_BELOW.match(text)):
+        return True
+    if "](#" in text and _BY_FOLLOWING.match(text):
         return True
     if not (text[:1].isalpha() and ("](" in text or text.endswith(":"))):
         return False

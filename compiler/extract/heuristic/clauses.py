@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
+from compiler.extract.heuristic.asides import _FOLLOWING
 from compiler.extract.heuristic.drafts import _draft, _prose_kind
 from compiler.extract.heuristic.jumps import _only_jumps
 from compiler.extract.heuristic.shared import _TRAILING_CONDITION, _condition_of, sentences
@@ -157,6 +158,8 @@ def _instructions(
     for (a, b), part_span in zip(zip(cuts, ends, strict=True), spans, strict=True):
         assert part_span is not None
         piece = text[a:b]
+        if a and _FOLLOWING.search(piece) and not _leading(piece):
+            continue  # "..., and follow one of the scenarios below": a lead-in to the cases
         drafts += _guarded(block, lines, piece, start + a, part_span, **extra)
     ruled = drafts[-2] if bare and len(drafts) > 2 else None
     if ruled is not None and ruled.kind == "decision" and ruled.branch_size == 1:

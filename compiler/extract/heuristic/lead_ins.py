@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.commands import _STRONG_PROMPT
+from compiler.extract.heuristic.commands import _STRONG_PROMPT, reads_as_script
 from compiler.extract.heuristic.drafts import _command_step, _draft
 from compiler.extract.heuristic.paragraphs import _prose_steps
 from compiler.extract.heuristic.sentence import _ELSE_CLAUSE, _sentence_steps
@@ -24,6 +24,7 @@ from compiler.text.effect_words import (
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
+from compiler.text.instructions import unmarked_condition_end
 from compiler.text.links import is_pointer
 
 
@@ -47,19 +48,23 @@ def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
 
 
 _OUTPUT_LEAD_IN = re.compile(
-    r"\b(?:output|you\s+(?:should|will)\s+see|it\s+returns|looks?\s+like|similar\s+to)\b"
+    # not "to output": "in order to get Sidekiq to output debug info to the log" asks to run
+    r"\b(?:(?<!\bto\s)output|you\s+(?:should|will)\s+see|it\s+returns|looks?\s+like|similar\s+to)\b"
     r"[^.:]*:?\s*$",
     re.IGNORECASE,
 )
 
 
-def _shows_output(blocks: list[Block], index: int) -> bool:
+def _shows_output(blocks: list[Block], index: int, known: frozenset[str]) -> bool:
     """A code block introduced as output ("Example output:") holds no commands, unless it
-    marks commands with `$ ` prompts."""
+    marks commands with `$ ` prompts or every line of it is a command ("In our infrastructure,
+    this looks like:" over `export ...` and a `for` loop running a tool)."""
     block, before = blocks[index], blocks[index - 1] if index else None
     if before is None or before.kind != "paragraph" or not _OUTPUT_LEAD_IN.search(before.text):
         return False
-    return not any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines)
+    if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines):
+        return False
+    return not reads_as_script(block, known)
 
 
 _RUN_LEAD_IN = re.compile(
@@ -292,6 +297,21 @@ def _last_condition(
     return [*steps, *code_block_steps]
 
 
+_WHOLE_CONDITION = re.compile(
+    r"^(?:if|when|once|unless|in\s+case|should\s+(?:you|we|it|the|this|that))\b[^.;:!?]+[.:]?$",
+    re.IGNORECASE,
+)
+"""A lead-in that is only a condition, with nothing after it ("If you need the list of users"
+over the command that lists them): the commands are its branch."""
+
+
+def _whole_condition(text: str) -> str:
+    """The condition of a lead-in that is one: all of it, or up to what it allows or asks ("If
+    you're still short of space| you can try to delete ...")."""
+    end = unmarked_condition_end(text) or len(text)
+    return " ".join(text[:end].rstrip(" .:").split())
+
+
 def _introduced(
     block: Block,
     commands: list[tuple[list[CodeLine], str]],
@@ -306,11 +326,12 @@ def _introduced(
             code_block_steps[0], list_number=block.number, list_key=block.list_id
         )
     leading = _leading(block.text)
-    if not leading and adjacent and lines is not None:
+    whole = None if leading else _WHOLE_CONDITION.match(block.text)
+    if not leading and not whole and adjacent and lines is not None:
         return _last_condition(block, lines, code_block_steps) or code_block_steps
-    if not leading or not adjacent:
+    if not (leading or whole) or not adjacent:
         return code_block_steps
-    condition = _condition_of(block.text)
+    condition = _condition_of(block.text) or _whole_condition(block.text)
     decision = _draft(
         block,
         "decision",

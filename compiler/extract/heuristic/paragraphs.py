@@ -17,6 +17,7 @@ from compiler.extract.heuristic.sentence import (
     _CODE_NAMES,
     _STATEMENT,
     _WH_QUESTION,
+    _describes,
     _sentence_steps,
 )
 from compiler.extract.heuristic.shared import _condition_of, sentences
@@ -46,6 +47,24 @@ def _statement_lists(blocks: list[Block]) -> set[int]:
         list_id
         for list_id, firsts in items.items()
         if len(firsts) > 1 and list_id not in coded and not any(map(_asks_or_tells, firsts))
+    }
+
+
+def described_items(blocks: list[Block]) -> set[int]:
+    """Numbered items, in a list of two or more, that open as a description, a sample or an
+    aside and ask nothing ("1. Each entry already has a fingerprint", "1. **Sample query:
+    <url>**", "1. Note: the ids are reused"): no steps by their numbers alone (a list's only
+    item stays one)."""
+    items: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        if block.kind == "paragraph" and block.ordered and block.first_in_item:
+            items.setdefault(block.list_id or 0, []).append(index)
+    return {
+        index
+        for found in items.values()
+        if len(found) > 1
+        for index in found
+        if _describes(blocks[index].text) and not _asks_or_tells(blocks[index])
     }
 
 
@@ -99,7 +118,12 @@ def _title_words(text: str) -> str:
 
 def _asks_or_tells(block: Block) -> bool:
     text = block.text
-    return "?" in text or any(_instructional(part.text) for part in sentences(text))
+    asks = "?" in text and _QUESTION_MARK.search(text) is not None  # not "?orgId=1" in a URL
+    return asks or any(_instructional(part.text) for part in sentences(text))
+
+
+_QUESTION_MARK = re.compile(r"\?(?=[\s\"'\u201d\u2019)*_]|$)")
+"""A question mark that ends a question, not one that opens a URL's query ("?orgId=1")."""
 
 
 def _prose_steps(block: Block, lines: tuple[str, ...], procedural: bool = True) -> list[DraftStep]:

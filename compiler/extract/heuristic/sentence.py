@@ -37,6 +37,42 @@ _STATEMENT = re.compile(
 no need to ...")."""
 
 
+_SEEN = re.compile(
+    r"\b(?:you|we)(?:['\u2019]ll|\s+will|\s+should)\s+(?:now\s+|then\s+|also\s+)?"
+    r"(?:see|notice|get\s+(?:an?\s+|the\s+)?(?:output|message|result|response|email|prompt)"
+    r"|receive|be\s+(?:shown|presented|redirected|taken|prompted|logged))\b",
+    re.IGNORECASE,
+)
+"""What the reader will find, in a numbered item that asks nothing: no step by its number."""
+
+
+_DESCRIBES = re.compile(
+    r"^(?:(?:the|each|every|this|these|those|its|their|our|some|sometimes|since|because|although"
+    r"|while)\s"
+    r"|(?:\*\*|__)?(?:note|caveat|tip|hint|warning|examples?|sample\s+\w+)\s*:)",
+    re.IGNORECASE,
+)
+"""A numbered item that asks nothing and opens as a description ("1. The longer it runs, the
+likelier it is sampled", "1. Each entry already has a fingerprint"), an aside or a sample
+("1. Note: the comments ...", "1. **Sample query: <url>**"): no step by its number ("1. The
+`main` branch must be releasable at any time" puts an obligation, "2. The owners will be able
+to add you" names the reader, "3. The old table can now be deleted" asks for a change: steps)."""
+
+
+_ASKS_SOMEONE = re.compile(
+    r"\b(?:must|should|needs?\s+to|ha(?:s|ve)\s+to|you|your|would\s+be"
+    r"|(?:can|may|could)\s+(?:now\s+|then\s+|safely\s+)?be\s+[a-z]+(?:ed|en|wn))\b",
+    re.IGNORECASE,
+)
+"""What makes a described item ask something of someone: an obligation, the reader, a value to
+give ("The new member would be `x`"), a change that can now be made."""
+
+
+def _describes(text: str) -> bool:
+    """A numbered item that opens as a description and asks nothing (`_DESCRIBES`)."""
+    return _DESCRIBES.match(text) is not None and _ASKS_SOMEONE.search(text) is None
+
+
 _QUESTION = re.compile(
     r"^(?:is|are|does|do|did|has|have|can|could|was|were|will|should"
     r"|what|which|who|when|where|how|why)\s+[^?]*\?$",
@@ -107,11 +143,15 @@ def _sentence_steps(
         return []  # "1. `Browser --> Edge`": names over the items under it
     if points_elsewhere(text):
         return []  # "See also:", "Check the [X runbook](...) to see how to use it"
-    if _FOLLOWING.search(text) and not _leading(text):
+    following = _FOLLOWING.search(text)
+    if following and not _leading(text) and not _after_instruction(text, following.start()):
         return []  # "you should do the following,": the items after it are the steps
     if _REASSURANCE.match(text) or _CAUTION.match(text):
         return []
     numbered = block.ordered and block.first_in_item and first and not _STATEMENT.match(text)
+    if numbered and text[:1] != "`" and _SEEN.search(text) and not _instructional(text, procedural):
+        # "1. When it is done, you will see the new account listed." (not "..., enter it")
+        numbered = any(_IMPERATIVE.match(part.strip()) for part in text.split(",")[1:])
     # The item's first sentence; before others only a whole command ("`docker exec -it db
     # mysql`. If you get an error, ..."), not a term it defines ("`green` - all shards ...").
     opens_item = block.list_depth > 0 and not block.text[:start].strip()
@@ -125,6 +165,10 @@ def _sentence_steps(
         or _BARE_SUDO.match(body) is not None
     )
     question = block.list_depth > 0 and _QUESTION.match(_unemphasised(text)) is not None
+    if opens_item and (" -" in text or "\u2013" in text or "\u2014" in text):
+        symptom = _symptom_fix(block, lines, text, start, procedural)
+        if symptom:
+            return symptom
     otherwise = _else_split(block, lines, text, start, procedural) if "," in text else None
     if otherwise is not None:
         return otherwise
@@ -169,14 +213,70 @@ def _sentence_steps(
     return _instructions(block, lines, text, start, span)
 
 
+_CONJOINED = re.compile(r"(?:,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?)$", re.IGNORECASE)
+
+
+def _after_instruction(text: str, at: int) -> bool:
+    """Whether an instruction joined by "and" comes before `at`: in "Note the time range, and
+    follow one of the scenarios below" only the lead-in after the "and" is no step."""
+    joined = _CONJOINED.search(text, 0, at)
+    return joined is not None and _instructional(text[: joined.start()])
+
+
+_SYMPTOM = re.compile(
+    r"^(?P<case>[^.;:!?\u2014\u2013`\[]{3,120}?)\s+(?:[\u2014\u2013]|--?)\s+"
+    r"(?P<anaphor>in\s+(?:this|that|such\s+a)\s+case,?\s+)?(?=\S)",
+    re.IGNORECASE,
+)
+"""A list item naming a state, a dash, then what to do in it: "The job has been suspended - In
+this case unsuspend it", "The script fails before it reports - You should look at the logs"."""
+_STATED = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|does|did|fails?|failing|failed|keeps?|stays?|shows?"
+    r"|returns?|cannot|can't|won't|isn't|aren't|doesn't|hasn't)\b",
+    re.IGNORECASE,
+)
+
+
+_RELATIVE_OR_READER = re.compile(r"\b(?:which|who|whom|whose|where|you|we)\b", re.IGNORECASE)
+"""Words that make the words before a dash no state of the system: a relative clause or the
+reader's own doing ("The environment in which you are restoring - replace ...")."""
+
+
+def _symptom_fix(
+    block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
+) -> list[DraftStep]:
+    """A state and its fix in one list item -> a decision on the state whose branch is the fix
+    (the items of such a list are cases, not a sequence); none when the words before the dash
+    are no state ("`gitlab_fluentd` - Sets up td-agent") or after it no instruction."""
+    found = _SYMPTOM.match(text)
+    if found is None:
+        return []
+    case = found.group("case").strip()
+    rest_at = start + found.end()
+    rest = block.text[rest_at : start + len(text)]
+    if not case[:1].isalpha() or _RELATIVE_OR_READER.search(case):
+        return []  # "⚠️ Migrations are not ... - ensure ...", "The env in which you are - ..."
+    if not _STATED.search(case) or _instructional(case, procedural):
+        return []
+    if not (_instructional(rest, procedural) or _BREAK.search(rest)):
+        return []
+    branch = _sentence_steps(block, lines, rest_at, start + len(text), procedural, False)
+    span = _sub_span(block, lines, start, start + len(case))
+    if not branch or span is None:
+        return []
+    decision = _draft(block, "decision", case, span, condition=case, branch_size=len(branch))
+    return [decision, *branch]
+
+
 _BREAK = re.compile(
     r";\s+|\s+[\u2014\u2013]\s+|\s+--?\s+|,\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?=[a-z])"
+    r"|,\s+in\s+which\s+case,?\s+(?=[a-z])"
 )
-_CONSEQUENCE_WORD = re.compile(r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s")
+_CONSEQUENCE_WORD = re.compile(r",\s+(?:and\s+)?(?:so|then|therefore|thus|in\s+which\s+case)\b")
 _NARRATED = re.compile(r"^(?:we|i)(?:\s|'|\u2019)", re.IGNORECASE)
 _WEAK_AFTER_SO = re.compile(
-    r",\s+(?:and\s+)?(?:so|then|therefore|thus)\s+(?!(?:have|has|be(?!\s+sure)|get|avoid|don't|do\s+not"
-    r"|never)\b)"
+    r",\s+(?:and\s+)?(?:so|then|therefore|thus|in\s+which\s+case,?)\s+"
+    r"(?!(?:have|has|be(?!\s+sure)|get|avoid|don't|do\s+not|never)\b)"
 )
 """After "so"/"then" only a plain instruction counts: not "so have no meaning" (no verb of
 action) nor a prohibition ("so avoid deleting pods", what not to do)."""
@@ -203,7 +303,18 @@ def _after_a_break(
         if found.group(0)[:1] == "," and not _WEAK_AFTER_SO.match(found.group(0) + rest):
             continue
         end = start + len(text)
-        return _sentence_steps(block, lines, start + found.end(), end, procedural, False)
+        steps = _sentence_steps(block, lines, start + found.end(), end, procedural, False)
+        head = text[: found.start()]
+        if steps and "then" in found.group(0) and _leading(head + ","):
+            # "If X, then in the logs, search for Y": the condition is the steps' decision
+            span = _sub_span(block, lines, start, start + len(head))
+            if span is not None:
+                condition = " ".join(head.split())
+                decision = _draft(
+                    block, "decision", head, span, condition=condition, branch_size=len(steps)
+                )
+                return [decision, *steps]
+        return steps
     return []
 
 

@@ -42,9 +42,13 @@ _MAY_END = re.compile("[.!?][\"'\u201d\u2019)\\]*_]*\\s|\n[ \t>]*\n")
 one sentence, and the splitter need not run."""
 
 
+_YOU_OR_WE = re.compile(r"\b(?:you|we)\b", re.IGNORECASE)
+"""A cheap test before `unmarked_condition_end`: what a condition allows or asks names you."""
+
+
 def _condition_of(text: str) -> str | None:
     leading = _leading(text)
-    unmarked = unmarked_condition_end(text) if " can " in text or " could " in text else 0
+    unmarked = unmarked_condition_end(text) if _YOU_OR_WE.search(text) else 0
     if leading and unmarked and unmarked < leading.end("cond"):
         return " ".join(text[leading.start("kw") : unmarked].split())  # "If X you can check:"
     if leading:
