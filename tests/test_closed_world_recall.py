@@ -113,3 +113,9 @@ def test_repetition_with_no_count(compile_text: Compile, body: str, expected: in
     """RB106: any action asked again "multiple times", "several times", "repeatedly" is an
     unbounded retry unless a number, a time or an end is written."""
     assert len(flags(compile_text, body, "RB106")) == expected
+
+
+def test_public_service_needs_no_contact(compile_text: Compile) -> None:
+    """RB103: a public service is reachable without the document; a private group is not."""
+    assert flags(compile_text, "# Breach\n\n- Notify the police.\n", "RB103") == []
+    assert len(flags(compile_text, "# Breach\n\n- Notify the finance office.\n", "RB103")) == 1

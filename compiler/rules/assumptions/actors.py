@@ -102,6 +102,10 @@ _ANY_OBJECT = (
 """Any common noun phrase as a contact's object: up to four lower-case words, stopping at a
 function word (a name, "the FBI", is the capitalised-name reading's to judge); not what
 "inform" means of a thought ("to inform your decision")."""
+_PUBLIC_SERVICE = re.compile(
+    r"\b(?:law\s+enforcement|police|emergency\s+services|authorities)$", re.IGNORECASE
+)
+"""Who anyone can reach without the document: "Contact local law enforcement"."""
 _IDENTIFIED_BY = re.compile(
     r"\s+(?:(?:that|who|which)\s+(?:may|might|can|could|will|would|is|are|was|were|has|have"
     r"|had|own|owns|run|runs|use|uses|used|manage|manages|maintain|maintains)\b"
@@ -254,7 +258,9 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
-        if hit.match.group("anyone") and _IDENTIFIED_BY.match(hit.passage.text, hit.end):
+        if hit.match.group("anyone") and (
+            _IDENTIFIED_BY.match(hit.passage.text, hit.end) or _PUBLIC_SERVICE.search(actor)
+        ):
             continue  # "Reach out to external parties that may have been used as a vector"
         if _used_as_noun(hit) or _part_of_a_name(hit) or _capitalised_inside(hit):
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
