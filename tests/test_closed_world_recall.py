@@ -37,6 +37,7 @@ def test_check_with_an_undecided_expected_state(compile_text: Compile, body: str
         "# Cutover\n\n1. Verify the path is correctly set, such as `s3://state/prod/`.\n",
         # the reader's own choice, a purpose, what a thing does
         "# Cutover\n\n1. Make sure you are in the correct project before you start.\n",
+        "# Cutover\n\n- Confirm that you've set up the pager correctly before the shift.\n",
         "# Cutover\n\nThis job ensures the routes are correct after each deploy.\n",
         "# Cutover\n\nRestart the agent to ensure that it is healthy again.\n",
         # the check spelt out: after a colon, in its own items, behind a link

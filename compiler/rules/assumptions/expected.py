@@ -65,6 +65,7 @@ _OURS = re.compile(r"^\w+\s+(?:we|you|i|your|our)\b", re.IGNORECASE)
 _FIELD = re.compile(r"^\W*(?-i:[A-Z])[\w ]{0,30}:\s")
 """A labelled field opening its item ("Condition: ..."): what a report or form holds."""
 _READER = re.compile(r"^(?:you|we|i)$", re.IGNORECASE)
+_READER_FIRST = re.compile(r"^(?:you|we|i)(?:'ve|'re|\s)", re.IGNORECASE)
 _LITERAL = re.compile(r"`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d")
 
 
@@ -110,7 +111,9 @@ def _undecided(hit: Hit, question: bool) -> tuple[int, int] | None:
         # "validate that the entries resolve as expected": how any verb turns out, in a
         # that-clause; "Check the logs for errors" is a look, not a state to confirm
         manner = _MANNER.search(clause) if hit.match.group("that") else None
-        if manner is None or _decided(clause, hit.sentence):
+        if manner is None or _decided(clause, hit.sentence) or _READER_FIRST.match(clause):
+            return None  # "Confirm that you've set up X correctly": the reader's own doing
+        if _defined_around(hit.passage.text, start + manner.start(), start + manner.end()):
             return None
         return start + manner.start(), start + manner.end()
     subject = predicate.group("subject").strip()
