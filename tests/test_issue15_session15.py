@@ -271,3 +271,17 @@ def test_instead_of_x_introduces_the_instruction() -> None:
     text = "Instead of grepping the whole log, filter it by the job id."
     assert _texts(_page(text)) == [text]
     assert _texts(_page("Instead of a restart, the relay reloads its config.")) == []
+
+
+def test_a_symptom_message_dont_panic_and_a_purpose_after_the_following_are_no_steps() -> None:
+    page = _page(
+        "- Message in #spool-alerts: _Relay lag is too high_\n\n"
+        "* *Don't panic*\n\n"
+        "Follow these steps in order to rotate the relay token:\n\n"
+        "1. Message the relay owners in #relays.\n"
+        "1. Example: `spoolctl token revoke relay-01`"
+    )
+    assert _texts(page) == [
+        "Message the relay owners in #relays.",
+        "Example: `spoolctl token revoke relay-01`",
+    ]

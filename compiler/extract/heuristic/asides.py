@@ -21,7 +21,8 @@ _FOLLOWING = re.compile(
     r"|approaches|methods|paths|steps)\s+(?:below|above))"
     r"(?:\s+(?:on|against|across)\s+(?:the|both|each|every|all|these|those|this|that)\b"
     r"[^.;:!?]{0,80})?"
-    r"(?:,?\s+to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
+    r"(?:,?\s+(?:in\s+order\s+)?to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b"
+    r"(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
     r"\s*[,:.]?\s*$",
     re.IGNORECASE,
 )
@@ -29,7 +30,7 @@ _FOLLOWING = re.compile(
 steps,", "Follow these steps, to delete the cluster." (its purpose after it), "follow one of
 the scenarios below" (the cases after it), "Perform the following on both key rings"."""
 _REASSURANCE = re.compile(
-    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
+    r"^[*_]*(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|panic|be\s+afraid"
     r"|feel\s+(?:bad|ashamed|guilty|like|that))"
     r"|(?:[^.]{0,80},\s+)?you\s+(?:should|can|may)\s+(?:always\s+)?feel\s+free)\b",
     re.IGNORECASE,
