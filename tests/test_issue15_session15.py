@@ -285,3 +285,12 @@ def test_a_symptom_message_dont_panic_and_a_purpose_after_the_following_are_no_s
         "Message the relay owners in #relays.",
         "Example: `spoolctl token revoke relay-01`",
     ]
+
+
+def test_what_you_want_to_do_said_to_you_is_an_instruction() -> None:
+    page = _page("You generally want to record each vote the lead calls.")
+    assert _texts(page) == ["You generally want to record each vote the lead calls."]
+    assert _texts(_page("Here are the things you want to record as scribe.")) == []
+    assert _texts(_page("So you want to run a relay?")) == []
+    texts = _texts(_page("1. In the relay logs, search by the job id, then visualize the hits."))
+    assert texts == ["In the relay logs, search by the job id", "visualize the hits."]
