@@ -294,3 +294,13 @@ def test_what_you_want_to_do_said_to_you_is_an_instruction() -> None:
     assert _texts(_page("So you want to run a relay?")) == []
     texts = _texts(_page("1. In the relay logs, search by the job id, then visualize the hits."))
     assert texts == ["In the relay logs, search by the job id", "visualize the hits."]
+
+
+def test_a_page_to_read_by_its_bare_address_or_a_lead_in_to_options_is_no_step() -> None:
+    page = _page(
+        "See also https://docs.example.org/relays.html which covers the same ground.\n\n"
+        "See:\n\n1. https://example.org/a\n1. https://example.org/b\n\n"
+        "To rotate the token we suggest to use one of these two options:"
+    )
+    assert _texts(page) == []
+    assert _texts(_page("See the relay log for timeouts.")) == ["See the relay log for timeouts."]
