@@ -304,3 +304,15 @@ def test_a_page_to_read_by_its_bare_address_or_a_lead_in_to_options_is_no_step()
     )
     assert _texts(page) == []
     assert _texts(_page("See the relay log for timeouts.")) == ["See the relay log for timeouts."]
+
+
+def test_what_a_lead_in_asks_before_and_run_is_a_step_before_the_commands() -> None:
+    page = _page("Log in to the relay host and run:\n\n```\nsudo spoolctl status\n```")
+    assert _kinds(page) == [
+        ("manual", "Log in to the relay host"),
+        ("action", "sudo spoolctl status"),
+    ]
+    page = _page("Check the disk model and type:\n\n```\nsudo lsblk -d -o name,model\n```")
+    assert [kind for kind, _ in _kinds(page)] == ["action"]
+    page = _page("If it is stuck, log in to the host and run:\n\n```\nsudo spoolctl restart\n```")
+    assert [kind for kind, _ in _kinds(page)] == ["decision", "action"]

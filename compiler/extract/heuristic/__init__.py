@@ -34,6 +34,7 @@ from compiler.extract.heuristic.lead_ins import (
     _asks_to_run,
     _condition_over,
     _described,
+    _done_before_running,
     _introduced,
     _lead_ins,
     _numbered_from_first,
@@ -118,6 +119,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 adjacent = lead_ins[index] == index - 1
                 lead_in = blocks[lead_ins[index]]
                 unshown = _unshown_changes(lead_in, document.lines, commands)
+                if not unshown and adjacent:
+                    unshown = _done_before_running(lead_in, document.lines)
                 found = unshown + _introduced(lead_in, commands, adjacent, document.lines)
             else:
                 found = [_command_step(block, lines, text) for lines, text in commands]
