@@ -316,3 +316,15 @@ def test_what_a_lead_in_asks_before_and_run_is_a_step_before_the_commands() -> N
     assert [kind for kind, _ in _kinds(page)] == ["action"]
     page = _page("If it is stuck, log in to the host and run:\n\n```\nsudo spoolctl restart\n```")
     assert [kind for kind, _ in _kinds(page)] == ["decision", "action"]
+
+
+def test_described_items_after_a_lead_in_asking_to_look_at_them_stay_steps() -> None:
+    page = _page(
+        "When the relay lags, look at:\n\n"
+        "1. The relay panels in the [dashboard](https://dash.example.org/d/relay?orgId=1)\n"
+        "1. The spool error log"
+    )
+    assert _texts(page)[1:] == [
+        "The relay panels in the [dashboard](https://dash.example.org/d/relay?orgId=1)",
+        "The spool error log",
+    ]

@@ -62,10 +62,19 @@ def described_items(blocks: list[Block]) -> set[int]:
     return {
         index
         for found in items.values()
-        if len(found) > 1
+        if len(found) > 1 and not _objects_of(blocks, found[0])
         for index in found
         if _describes(blocks[index].text) and not _asks_or_tells(blocks[index])
     }
+
+
+def _objects_of(blocks: list[Block], first: int) -> bool:
+    """Whether a list's items are the objects of the instruction that leads in to it ("In
+    case of an incident, look at:" / "1. The component panels in the dashboard")."""
+    before = blocks[first - 1] if first else None
+    if before is None or before.kind != "paragraph" or before.list_id == blocks[first].list_id:
+        return False
+    return before.text.rstrip().endswith(":") and _asks_or_tells(before)
 
 
 def contents_lists(document: Document, blocks: list[Block] | None = None) -> frozenset[int]:
