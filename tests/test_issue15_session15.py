@@ -322,9 +322,9 @@ def test_described_items_after_a_lead_in_asking_to_look_at_them_stay_steps() -> 
     page = _page(
         "When the relay lags, look at:\n\n"
         "1. The relay panels in the [dashboard](https://dash.example.org/d/relay?orgId=1)\n"
-        "1. The spool error log"
+        "1. Check the spool error log"
     )
     assert _texts(page)[1:] == [
         "The relay panels in the [dashboard](https://dash.example.org/d/relay?orgId=1)",
-        "The spool error log",
+        "Check the spool error log",
     ]
