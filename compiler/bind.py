@@ -7,6 +7,7 @@ Binding records what it found (including what went wrong) as data; the binding r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -22,12 +23,13 @@ from compiler.text.effect_words import (
     DESTRUCTIVE_PHRASES,
     DESTRUCTIVE_PROGRAM_WORDS,
     DESTRUCTIVE_VERBS,
+    OPERAND_READERS,
     PROGRAMS_WITH_SUBCOMMANDS,
     WRITE_PROGRAM_WORDS,
     alternation,
     stem,
 )
-from compiler.text.shell import split_pipeline
+from compiler.text.shell import split_pipeline, writes_a_file
 from compiler.text.wrappers import inner_commands, shell_commands
 from compiler.values import Value, set_field
 
@@ -104,9 +106,10 @@ _PROSE_DESTRUCTIVE_VERBS = alternation(
         "cancel": r"cancel(?:l(?=ed|ing))?",
         # "drop the table", not a drop-down list or "buffer drops are observed"
         "drop": r"drop(?!-?\s?down\b|s\s+(?:are|were|in|of|per)\b)",
-        # "stop the service", not "stop here" or "stop the runbook"
-        "stop": r"stop(?=\s+(?!here\b|now\b|and\b|or\b|then\b"
-        r"|(?:the\s+)?(?:runbook|procedure)\b)\w)",
+        # "stop the service", "stop or restart the workers", not "stop here", "stop and
+        # think" or "stop the runbook"
+        "stop": r"stop(?=\s+(?:(?:and|or)\s+(?:re)?start\b|(?!here\b|now\b|and\b|or\b"
+        r"|then\b|(?:the\s+)?(?:runbook|procedure)\b)\w))",
     },
 )
 _GERUND = alternation(
@@ -373,13 +376,12 @@ def _bound_command(draft: DraftStep, registry: Registry, command: str, span: Spa
     bound = _matched(draft, registry, _argv(acting[0]), command, span, issues)
     effects = [_part_effect(registry, argv) for argv in parts]
     effects += [_wrapped_effect(registry, stage) for p in acting for stage in p]
-    effects.append("write" if _REDIRECT.search(command) else None)
+    effects.append("write" if writes_a_file(command) else None)
     return _with_effect(bound, max(effects, key=_RANK))
 
 
-_REDIRECT = re.compile(r"(?<![0-9&<>=-])>{1,2}\s*(?!\s*(?:/dev/null|&))[\w/.$~\"']")
-"""Output redirected into a file: the command writes, whatever tool it is."""
 _WORD = re.compile(r"[A-Za-z]+")
+_FILE_NAME = re.compile(r"[\w.-]+\.[A-Za-z0-9]{1,5}")
 _SUB_COMMAND = re.compile(r"[A-Za-z][\w:-]*")
 """A word that can be a sub-command (`delete`, `terminate-instances`, `db:drop`), not an
 option, a path or a file name."""
@@ -443,19 +445,31 @@ def words_effect(argv: list[str]) -> Effect | None:
     `oc delete ...`, `rm -rf`, `terraform destroy`, SQL `DROP TABLE`, Ruby `.destroy` are
     destructive; `apply`, `restart` write. Sub-command words are read past leading options
     (`kubectl -n apps delete`) and one level deeper (`gcloud compute instances delete`)."""
+    if not argv or argv[0].rsplit("/", 1)[-1] in OPERAND_READERS:
+        return None  # `grep stop app.log`, `tail -f shutdown.log`: a pattern and files
     before_operands = argv[1 : argv.index("--")] if "--" in argv else argv[1:]
     plain = [word for word in before_operands if _SUB_COMMAND.fullmatch(word)]
-    head = " ".join(argv[:3] + plain[:2] + _without_option_values(before_operands)[:4])
-    words = {word.lower() for word in _WORD.findall(head)}
-    words |= {word.lower() for word in plain[2:3]}
+    # A path or a file name names no action (`vim /etc/stop.conf`, `ls shutdown.log`).
+    named = [word for word in argv[1:3] if "/" not in word and not _FILE_NAME.fullmatch(word)]
+    # One level deeper only as a whole word (`gcloud compute instances delete`, not the
+    # namespace of `kubectl get pods -n delete-requests`).
+    sub_commands = _words(plain[:2] + _without_option_values(before_operands)[:4])
+    sub_commands |= {word.lower() for word in plain[2:3]}
+    acting = _words([argv[0], *(word for word in named if not word.startswith("-"))])
+    # An option may say that a command writes (`gpg --edit-key`), never that it destroys:
+    # DESTRUCTIVE_OPTIONS does (`docker run --rm` removes nothing of yours).
+    words = acting | _words(named) | sub_commands
+    destroys = (acting | sub_commands) & DESTRUCTIVE_PROGRAM_WORDS
     scaled_to_zero = any(a == "--replicas" and b == "0" for a, b in pairwise(argv))
-    if (
-        words & DESTRUCTIVE_PROGRAM_WORDS
-        or scaled_to_zero
-        or DESTRUCTIVE_OPTIONS.intersection(argv)
-    ):
+    # `docker compose down`, `govuk-docker down`: stops and removes what `up` started.
+    taken_down = argv[1:2] == ["down"] or argv[1:3] == ["compose", "down"]
+    if destroys or scaled_to_zero or taken_down or DESTRUCTIVE_OPTIONS.intersection(argv):
         return "destructive"
     return "write" if words & WRITE_PROGRAM_WORDS else None
+
+
+def _words(texts: Iterable[str]) -> set[str]:
+    return {word.lower() for text in texts for word in _WORD.findall(text)}
 
 
 def _without_option_values(words: list[str]) -> list[str]:

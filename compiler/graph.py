@@ -154,6 +154,7 @@ def _step(sid: str, item: BoundStep, edges: list[Edge]) -> Step:
         source=item.draft.span,
         note=item.draft.note,
         condition=item.draft.condition,
+        context=list(item.draft.context),
         tool=item.tool,
         effect=item.effect or (tool.effect if tool else None),
         permission=tool.permission if tool else None,

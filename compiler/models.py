@@ -56,6 +56,13 @@ class Edge(Model):
     when: str | None = None
 
 
+class ContextLine(Model):
+    """A shell line written before a step's command that sets where or with what it runs."""
+
+    line: int
+    text: str
+
+
 class SignOff(Model):
     """A human's recorded acceptance of one diagnostic."""
 
@@ -71,6 +78,12 @@ class Step(Model):
     """One node of the step graph."""
 
     condition: str | None = None
+    context: list[ContextLine] = Field(
+        default_factory=list,
+        description="Shell lines written before the step's command that set its working "
+        "directory or environment (`cd x`, `export NAME=value`), in source order. An executor "
+        "applies them exactly, or refuses the step.",
+    )
     effect: Effect | None = None
     gate: Gate = "auto"
     id: str
@@ -170,8 +183,9 @@ class Artifact(Model):
 
     coverage: Annotated[dict[str, int], KEY_ORDER] = Field(
         default_factory=dict,
-        description="Source lines per class: step, heading, description, output, quote, links, "
-        "table, comment, front-matter, blank, unplaced (an instruction no step holds: RB008).",
+        description="Source lines per class: step, context (a `cd`/`export` line the steps "
+        "after it carry), heading, description, output, quote, links, table, comment, "
+        "front-matter, blank, unplaced (an instruction no step holds: RB008).",
     )
     diagnostics: list[Diagnostic]
     entry: str | None = Field(default=None, description="Id of the first step.")

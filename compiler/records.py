@@ -59,6 +59,19 @@ class ToolBinding(Value):
 
 
 @dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
+class ContextLine(Value):
+    """A shell line written before a step's command that sets where or with what it runs
+    (`cd terraform/envs/staging`, `export AWS_PROFILE=staging`), as written, with its line."""
+
+    line: int
+    text: str
+
+    def __init__(self, *, line: int, text: str) -> None:
+        set_field(self, "line", line)
+        set_field(self, "text", text)
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Edge(Value):
     """A transition to another step; `when` is the condition, None for unconditional."""
 
@@ -75,6 +88,7 @@ class Step(Value):
     """One node of the step graph."""
 
     condition: str | None = None
+    context: list[ContextLine] = field(default_factory=list)
     effect: Effect | None = None
     gate: Gate = "auto"
     id: str
@@ -93,6 +107,7 @@ class Step(Value):
         self,
         *,
         condition: str | None = None,
+        context: list[ContextLine] | None = None,
         effect: Effect | None = None,
         gate: Gate = "auto",
         id: str,
@@ -108,6 +123,7 @@ class Step(Value):
         tool: ToolBinding | None = None,
     ) -> None:
         set_field(self, "condition", condition)
+        set_field(self, "context", [] if context is None else context)
         set_field(self, "effect", effect)
         set_field(self, "gate", gate)
         set_field(self, "id", id)

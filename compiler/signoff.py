@@ -58,12 +58,16 @@ def fingerprint(
 
 
 def step_target(step: Step) -> str:
-    """What a sign-off on a step signs besides the flagged words: the step's full text and
-    its binding (tool, arguments, how it was bound). Any change to them makes it stale."""
+    """What a sign-off on a step signs besides the flagged words: the step's full text, its
+    binding (tool, arguments, how it was bound) and the `cd`/`export` lines it runs after.
+    Any change to them makes it stale (`cd staging` edited to `cd production` included)."""
     from compiler.records import as_data
 
     binding = compact_json(as_data(step.tool)) if step.tool is not None else ""
-    return f"{normalise(step.text)}\x1e{binding}"
+    target = f"{normalise(step.text)}\x1e{binding}"
+    if step.context:  # appended only when present: sign-offs of other steps stay valid
+        target += "\x1e" + "\x1f".join(normalise(line.text) for line in step.context)
+    return target
 
 
 @dataclass(init=False, repr=False, eq=False)

@@ -20,6 +20,7 @@ from compiler.text.effect_words import (
     alternation,
     stem,
 )
+from compiler.text.shell import writes_a_file
 
 Compile = Callable[[str], Artifact]
 
@@ -65,6 +66,7 @@ def test_look_alikes_of_destructive_verbs_in_prose_are_not(
         "Find the ledger-sync queue in the list and click **Delete**.",
         "Open the ledger-sync queue and press `Purge`.",  # a button's one word is read
         "The stale ledger snapshot needs to be removed from `/srv/ledger/old`.",  # obligation
+        "Stop or restart the ledger-sync workers that hold the lock.",  # "stop or" + a verb
     ],
 )
 def test_an_instruction_to_destroy_in_other_forms_is_destructive(
@@ -90,6 +92,7 @@ def test_an_instruction_to_destroy_in_other_forms_is_destructive(
         "Log in to the ledger replica host to be drained.",  # what the host is for
         "Wait until the ledger-sync pods get evicted by the autoscaler.",  # what happens
         "Name the ledger queue that will be purged: ledger-sync.",
+        "Stop and think before you touch the ledger-sync workers.",  # look-alike: a pause
     ],
 )
 def test_an_action_named_but_not_asked_is_not_destructive(
@@ -122,3 +125,45 @@ def test_alternation_and_stem() -> None:
     group = re.compile(rf"^{alternation(CHANGE_VERBS)}$", re.IGNORECASE)
     assert group.match("roll back") and group.match("failover") and group.match("apply")
     assert not group.match("apply to")
+
+
+@pytest.mark.parametrize(
+    ("argv", "effect"),
+    [
+        (["grep", "-i", "stop", "ledger.log"], None),  # a pattern, not a sub-command
+        (["tail", "-f", "/var/log/ledger/shutdown.log"], None),
+        (["cat", "/run/ledger/stop"], None),  # a file's path
+        (["vim", "purge-ledger.conf"], None),  # a file's name
+        (["docker", "run", "--rm", "ledger-sync"], "write"),  # --rm removes nothing of yours
+        (["gpg", "--edit-key", "ledger@example.com"], "write"),  # an option still writes
+        (["docker", "compose", "down"], "destructive"),
+        (["ledger-docker", "down"], "destructive"),
+        (["ledgerctl", "rm", "-f", "ledger-sync"], "destructive"),
+        (["ledgerctl", "--delete", "ledger-sync"], "destructive"),  # a destructive option
+        (["select", "pg_cancel_backend(4242);"], "destructive"),
+    ],
+)
+def test_a_commands_operands_and_file_names_name_no_action(
+    argv: list[str], effect: str | None
+) -> None:
+    assert words_effect(argv) == effect
+
+
+def test_a_key_expired_now_is_deleted() -> None:
+    assert code_effect("ledger_cache.expire(key, 0)") == "destructive"
+    assert code_effect("ledger_cache.expire(key, 3600)") is None
+
+
+@pytest.mark.parametrize(
+    ("command", "writes"),
+    [
+        ("oc logs ledger-0 > /tmp/ledger.log", True),
+        ("echo 'alias lg=ledgerctl' >> ~/.bashrc", True),
+        ("oc -n <ledger namespace> get pods", False),  # a placeholder's closing `>`
+        ("NAMESPACE='<namespace label from alert>'", False),
+        ('grep "rows > 0" ledger.log', False),  # quoted
+        ("ledgerctl sync > /dev/null 2>&1", False),
+    ],
+)
+def test_output_written_into_a_file(command: str, writes: bool) -> None:
+    assert writes_a_file(command) is writes

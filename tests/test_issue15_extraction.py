@@ -66,6 +66,11 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
             ["SELECT count(*) FROM invoices;"],
         ),
         ("irb(main):002> Invoice.find(7).destroy", ["Invoice.find(7).destroy"]),
+        (
+            "irb> Invoice.find(7).destroy\nirb> Invoice.count",
+            ["Invoice.find(7).destroy", "Invoice.count"],
+        ),
+        ("pry> ledger.reload!", ["ledger.reload!"]),
         ("# systemctl restart haproxy", ["systemctl restart haproxy"]),
         ("PS> Stop-Service -Name ledger", ["Stop-Service -Name ledger"]),
         ("mysql> DELETE FROM carts WHERE stale = 1;", ["DELETE FROM carts WHERE stale = 1;"]),
@@ -77,6 +82,87 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
 )
 def test_commands_in_any_block_with_or_without_a_prompt(block: str, expected: list[str]) -> None:
     assert _texts(f"# T\n\n## Fixing\n\n```\n{block}\n```\n") == expected
+
+
+def test_an_untagged_block_of_sql_is_its_statements() -> None:
+    sql = "```\nSELECT\n\tid,\n\ttotal\nFROM invoices\nWHERE paid = false;\nDROP TABLE spool;\n```"
+    assert _texts(f"# T\n\nRun in psql:\n\n{sql}\n") == [
+        "SELECT id, total FROM invoices WHERE paid = false;",
+        "DROP TABLE spool;",
+    ]
+    result = "```\nDELETE 3\n```"  # psql's result of a statement: no statement
+    assert _texts(f"# T\n\nThe output:\n\n{result}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "block", "expected"),
+    [
+        # "to output" asks a program to print: the block is the command to run
+        (
+            "Run this to get the ledger worker to output its threads to the log",
+            "kill -TTIN <ledger_pid>",
+            ["kill -TTIN <ledger_pid>"],
+        ),
+        # "looks like" over a block that is all commands: a script, not its output
+        (
+            "On our hosts, this looks like:",
+            "export LEDGER_CONF=/etc/ledger.conf\nfor id in a b; do\n"
+            "  /opt/ledger/bin/ledgerctl mark $id\ndone",
+            ["for id in a b; do /opt/ledger/bin/ledgerctl mark $id done"],
+        ),
+        # ... and over output it is output (look-alike)
+        ("The output looks like:", "ls -l\ntotal 8\ndrwxr-x 2 root root 4096 a b", []),
+        # a script by its path, alone in the block
+        (
+            "Session 01:",
+            "./run-ledger-bench.sh -h db.internal -p 6432",
+            ["./run-ledger-bench.sh -h db.internal -p 6432"],
+        ),
+        (
+            "To update it:",
+            "./bin/vault-edit ledger-secrets {prd,stg}",
+            ["./bin/vault-edit ledger-secrets {prd,stg}"],
+        ),
+        # a console session with its results
+        (
+            "In a Rails console:",
+            "> ledger = Ledger.find_by(name: 'eu')\n=> #<Ledger id:1>\n"
+            "> ledger.reindex!\n=> true\n> # done",
+            ["ledger = Ledger.find_by(name: 'eu')", "ledger.reindex!"],
+        ),
+        # a line that only prints is no step, one that writes a file is
+        (
+            "Add the alias:",
+            "echo \"alias lg='ledgerctl'\" >> ~/.bashrc\necho done",
+            ["echo \"alias lg='ledgerctl'\" >> ~/.bashrc"],
+        ),
+        # an SQL comment inside a statement stays in its text (as in the source)
+        (
+            "Run in psql:",
+            "-- the stale rows\nSELECT id\n-- only unpaid\nFROM invoices;",
+            ["SELECT id -- only unpaid FROM invoices;"],
+        ),
+    ],
+)
+def test_blocks_that_were_read_as_output_are_their_commands(
+    lead_in: str, block: str, expected: list[str]
+) -> None:
+    assert _texts(f"# T\n\n{lead_in}\n\n```\n{block}\n```\n") == expected
+
+
+def test_a_piped_loop_and_a_ruby_block_are_one_step_each() -> None:
+    piped = "```bash\nls /srv/spool | while read f; do\n  gzip /srv/spool/$f\ndone\nls\n```"
+    ruby = (
+        "Cancel the unpaid invoices in the console:\n\n"
+        "```\nInvoice.where(paid: false).each do |i|\n  i.cancel!\n  i.save\nend\n```"
+    )
+    assert _texts(f"# T\n\n{piped}\n\n{ruby}\n") == [
+        "ls /srv/spool | while read f; do gzip /srv/spool/$f done",
+        "ls",
+        "Invoice.where(paid: false).each do |i| i.cancel! i.save end",
+    ]
+    look_alike = "```bash\nls | grep while\nuptime\n```"  # no loop: two commands
+    assert _texts(f"# T\n\n{look_alike}\n") == ["ls | grep while", "uptime"]
 
 
 def test_a_loop_is_one_step_and_a_heredoc_too() -> None:

@@ -205,6 +205,7 @@ HEURISTIC_PARTS = (
     "spans",
     "sections",
     "commands",
+    "context",
     "jumps",
     "drafts",
     "asides",

@@ -11,7 +11,7 @@ from compiler.values import Value, set_field
 
 if TYPE_CHECKING:  # types only: importing the parser or the models here loads them everywhere
     from compiler.parse import InlineCode
-    from compiler.records import Span
+    from compiler.records import ContextLine, Span
 
 
 class LLMAuthError(Exception):
@@ -75,6 +75,9 @@ class DraftStep(Value):
     """A registry tool the LLM extractor proposed; bound last, and only with sign-off."""
     origin: Literal["heuristic", "llm"] = "heuristic"
     """Who found the step: whatever a model touched binds `llm` and needs a sign-off."""
+    context: tuple[ContextLine, ...] = ()
+    """For a command: the `cd`/`export` lines written before it in its section (see
+    `heuristic.context`)."""
 
     def __init__(
         self,
@@ -96,6 +99,7 @@ class DraftStep(Value):
         else_size: int = 0,
         proposed_tool: str | None = None,
         origin: Literal["heuristic", "llm"] = "heuristic",
+        context: tuple[ContextLine, ...] = (),
     ) -> None:
         set_field(self, "kind", kind)
         set_field(self, "text", text)
@@ -115,6 +119,7 @@ class DraftStep(Value):
         set_field(self, "else_size", else_size)
         set_field(self, "proposed_tool", proposed_tool)
         set_field(self, "origin", origin)
+        set_field(self, "context", context)
 
 
 @dataclass(init=False, repr=False, eq=False)

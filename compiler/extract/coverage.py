@@ -1,5 +1,6 @@
-"""Every source line accounted for: part of a step, or classified (heading, description,
-example output, quoted text, link list, table, HTML comment, front matter, blank).
+"""Every source line accounted for: part of a step, or classified (a command's context,
+heading, description, example output, quoted text, link list, table, HTML comment, front
+matter, blank).
 
 An instruction-like sentence or command line that no step holds is *unplaced*: the
 `RB008 unplaced-instruction` rule reports it, so nothing the extractor could not place is lost
@@ -15,7 +16,11 @@ from dataclasses import dataclass
 
 from compiler.extract import DraftStep, ExtractionIssue
 from compiler.extract.heuristic.asides import is_aside, not_a_step, quoted_example
-from compiler.extract.heuristic.commands import COMMON_PROGRAMS, looks_like_command_line
+from compiler.extract.heuristic.commands import (
+    COMMON_PROGRAMS,
+    is_context_line,
+    looks_like_command_line,
+)
 from compiler.extract.heuristic.paragraphs import contents_lists
 from compiler.extract.heuristic.shared import sentences
 from compiler.parse import Block, Document, html_blocks, is_admonition_html
@@ -26,6 +31,7 @@ from compiler.values import Value, set_field
 
 LINE_CLASSES = (
     "step",
+    "context",
     "heading",
     "description",
     "output",
@@ -81,6 +87,10 @@ def account(document: Document, drafts: Iterable[DraftStep], known: frozenset[st
         for number in range(block.span.line, min(block.span.end_line, len(lines)) + 1):
             if classes[number - 1] is None:
                 classes[number - 1] = kind
+        if block.kind == "code":
+            for line in block.lines:
+                if is_context_line(line.text, block):
+                    classes[line.line - 1] = "context"  # `cd x`: carried by the steps after it
         if block.kind == "html" or as_html:
             for derived in html_blocks(block, lines):
                 unplaced += (

@@ -2,18 +2,22 @@
 
 An executor is any callable taking an `Execution` and returning an `ExecutionResult`. The
 default, `dry_run`, runs nothing: it returns the exact argv the registry's command template
-gives. `SubprocessExecutor` runs that argv, with a timeout and no shell. A framework plugs in
-its own (an API client, a job queue) with the same signature.
+gives, after the step's written context (`cd x`, `export A=b`). `SubprocessExecutor` runs that
+argv, with a timeout and no shell, in the directory and environment the context sets, or
+refuses the step when the context cannot be applied exactly (`shell_context`). A framework
+plugs in its own (an API client, a job queue) with the same signature.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from compiler.models import Step
+from compiler.runtime.shell_context import ContextError, apply_context, describe
 
 MAX_OUTPUT = 64 * 1024
 """Characters kept of a command's stdout and of its stderr; the rest is cut, and says so."""
@@ -45,33 +49,49 @@ Executor = Callable[[Execution], ExecutionResult]
 
 
 def dry_run(execution: Execution) -> ExecutionResult:
-    """Run nothing: report the argv the step would run."""
+    """Run nothing: report the argv the step would run, after its written context."""
+    context = execution.step.context
+    data: dict[str, Any] = {"dry_run": True, "argv": execution.argv}
+    if context:
+        data["context"] = [line.text for line in context]
     if execution.argv is None:
         return ExecutionResult(
-            False,
-            f"dry run: no command line for {execution.tool}: {execution.render_error}",
-            {"dry_run": True, "argv": None},
+            False, f"dry run: no command line for {execution.tool}: {execution.render_error}", data
         )
     words = " ".join(execution.argv)
-    return ExecutionResult(
-        True, f"dry run (not executed): {words}", {"dry_run": True, "argv": execution.argv}
-    )
+    after = f" (after: {describe(context)})" if context else ""
+    return ExecutionResult(True, f"dry run (not executed): {words}{after}", data)
 
 
 @dataclass(frozen=True)
 class SubprocessExecutor:
-    """Run the rendered argv as a child process: no shell, a timeout, output captured."""
+    """Run the rendered argv as a child process: no shell, a timeout, output captured. A
+    step's context (`cd x`, `export A=b`) is applied from `directory` (default: this
+    process's working directory) and this process's environment."""
 
     timeout: float = 60.0
+    directory: str | None = None
 
     def __call__(self, execution: Execution) -> ExecutionResult:
-        """Run the argv; a missing template, a missing program or a timeout is a failure."""
+        """Run the argv; a missing template, a context that cannot be applied exactly, a
+        missing program or a timeout is a failure."""
         if execution.argv is None:
             return ExecutionResult(False, f"not executed: {execution.render_error}", {"argv": None})
         data: dict[str, Any] = {"argv": execution.argv}
+        context = execution.step.context
+        if context:
+            data["context"] = [line.text for line in context]
+        try:
+            applied = apply_context(context, self.directory or os.getcwd(), os.environ)
+        except ContextError as refusal:
+            return ExecutionResult(False, str(refusal), data)
+        if context:
+            data["cwd"] = applied.cwd
         try:
             done = subprocess.run(  # an argv list, never a shell string
                 execution.argv,
+                cwd=applied.cwd,
+                env=applied.environment,
                 capture_output=True,
                 text=True,
                 errors="replace",

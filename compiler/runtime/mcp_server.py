@@ -30,6 +30,7 @@ from compiler.models import Step
 from compiler.runtime.guard import OUTCOME_TOOL, GuardError
 from compiler.runtime.loader import CompiledRunbook, find_source
 from compiler.runtime.session import RunbookSession
+from compiler.runtime.shell_context import describe
 
 STATUS, ADVANCE, APPROVAL, START = (
     "runbook_status",
@@ -303,7 +304,8 @@ async def _ask_approval(ctx: Any, session: RunbookSession) -> str | None:
     message = (
         f"Runbook {session.runbook.id}, step {step.id}, needs approval before the agent "
         f"({session.guard.actor}) runs {step.tool.name if step.tool else 'it'}: {step.text}\n"
-        "Approve it, and give your name (a person other than the agent)."
+        + (f"It runs after: {describe(step.context)}\n" if step.context else "")
+        + "Approve it, and give your name (a person other than the agent)."
     )
     schema = {
         "type": "object",

@@ -205,6 +205,7 @@ class RunbookSession:
                 "kind": step.kind,
                 "text": step.text,
                 "note": step.note,
+                "context": [line.text for line in step.context],
                 "gate": step.gate,
                 "tool": step.tool.name if step.tool else None,
                 "arguments": fill_arguments(step, self.inputs) if step.tool else {},

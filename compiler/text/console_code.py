@@ -32,7 +32,9 @@ _DESTRUCTIVE_CALL = re.compile(
     # not part of a longer name, a file name or a host (`.deleted_at`, `x.delete.yaml`) ...
     rf"(?<=[\w)\]}}])\.{_DESTRUCTIVE_VERB}{_SUFFIX}(?![\w-]|\.\w)"
     # ... or passed as a block or a message (`.map(&:delete)`, `send(:destroy)`).
-    rf"|(?:&|\bsend\(|\bpublic_send\(|\btry\()\s*:{_DESTRUCTIVE_VERB}{_SUFFIX}(?!\w)",
+    rf"|(?:&|\bsend\(|\bpublic_send\(|\btry\()\s*:{_DESTRUCTIVE_VERB}{_SUFFIX}(?!\w)"
+    # ... or a key expired now (`redis.expire(key, 0)`): deleted.
+    r"|(?<=[\w)\]}])\.(?:p?expire)\(\s*[^,()]+,\s*0\s*\)",
 )
 _DESTRUCTIVE_CLASS = re.compile(
     # `SearchIndexDeleteWorker.perform_async(id)`, `Projects::DestroyService.new(p).execute`:
@@ -46,7 +48,8 @@ _DESTRUCTIVE_STATEMENT = re.compile(
     r"\b(?:DELETE\s+FROM|DROP\s+(?:TABLE|DATABASE|SCHEMA|INDEX|VIEW|MATERIALIZED\s+VIEW|USER"
     r"|ROLE|COLUMN|KEYSPACE|COLLECTION|TRIGGER|FUNCTION|SEQUENCE|EXTENSION|OWNED|SUBSCRIPTION"
     r"|PUBLICATION|REPLICATION\s+SLOT|TYPE)|TRUNCATE\s+(?:TABLE\s+)?[\"`]?\w+|FLUSHALL|FLUSHDB"
-    r"|pg_terminate_backend|pg_drop_replication_slot|ALTER\s+TABLE\s+\S+\s+DROP)\b",
+    r"|pg_terminate_backend|pg_cancel_backend|pg_drop_replication_slot"
+    r"|ALTER\s+TABLE\s+\S+\s+DROP)\b",
     re.IGNORECASE,
 )
 _WRITING = re.compile(

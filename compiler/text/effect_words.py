@@ -24,7 +24,7 @@ DESTRUCTIVE_PHRASES = (r"shut\s*down", r"turn\s+off", r"power\s+off", r"tear\s*d
 DESTRUCTIVE_PROGRAM_WORDS = DESTRUCTIVE_VERBS | frozenset(
     {"rm", "rmdir", "rmi", "prune", "flushall", "flushdb", "shred", "mkfs", "dd", "reset",
      "deregister", "pkill", "killall", "shutdown", "poweroff", "halt", "teardown", "dropdb",
-     "dropuser", "userdel", "groupdel", "deluser", "unlink", "wipefs"}
+     "dropuser", "userdel", "groupdel", "deluser", "unlink", "wipefs", "ifdown"}
 )  # fmt: skip
 """Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`, `gh run
 cancel`, `gem yank`): the destructive verbs and the programs and sub-commands that do the same
@@ -52,6 +52,14 @@ READ_PROGRAM_WORDS = frozenset(
      "du", "free", "events"}
 )  # fmt: skip
 """Words of a command that only reads (`oc get`, `kubectl logs`, `journalctl`)."""
+
+OPERAND_READERS = frozenset(
+    {"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "cat", "zcat", "less", "more", "head",
+     "tail", "wc", "echo", "printf", "jq", "yq", "ls", "stat", "file", "diff", "sort", "uniq",
+     "cut", "tr", "column", "nl", "strings", "md5sum", "sha256sum", "base64"}
+)  # fmt: skip
+"""Programs whose operands are patterns, text or files to read, never sub-commands: the words
+after them name nothing they do (`grep drop`, `echo "delete it"`, `cat /srv/stop`)."""
 
 ROLL_BACK = r"roll\s*back"
 """"roll back" with no object between its words ("roll it back" is a reader's own form)."""

@@ -25,6 +25,16 @@ _REDIRECT = re.compile(
 )
 
 
+_WRITES_A_FILE = re.compile(r"(?<![0-9&<>=-])>{1,2}\s*(?!\s*(?:/dev/null|&))[\w/.$~\"']")
+_QUOTED_OR_PLACEHOLDER = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"|<[^<>\s][^<>]*>")
+
+
+def writes_a_file(command: str) -> bool:
+    """Whether a command redirects its output into a file (`echo x >> ~/.rc`): it writes,
+    whatever tool it is. A `>` inside quotes or closing a placeholder (`'<pod name>'`) is none."""
+    return _WRITES_A_FILE.search(_QUOTED_OR_PLACEHOLDER.sub("x", command)) is not None
+
+
 def split_pipeline(command: str) -> ShellCommand | None:
     """Split a shell command into argv pipelines; None if it cannot be tokenised.
 

@@ -190,3 +190,23 @@ def shell_commands(text: str) -> list[list[str]]:
     stages = [*parsed.stages, *(stage for p in parsed.followers for stage in p)]
     inner = [c for s in parsed.substitutions for c in shell_commands(s)]
     return [stage for stage in stages if stage] + inner
+
+
+_OPENS_SHELL = re.compile(
+    r"(?:(?:sudo\s+)?su(?:\s+-)?(?:\s+[\w.-]+)?|sudo\s+(?:-[is]|-u\s+\S+\s+(?:-i|(?:ba|z)?sh))"
+    r"|ssh\s+(?:-\w+\s+(?:[\w.@/~-]+\s+)?)*[\w.@<>${}-]+"
+    r"|gcloud\s+compute\s+ssh\s+(?!.*--command)\S+(?:\s+\S+)*?"
+    r"|(?:oc|kubectl)\s+(?:-n\s+\S+\s+)?rsh\s+\S+"
+    r"|oc\s+debug\s+(?!.*\s--(?:\s|$))\S+(?:\s+\S+)*?"
+    r"|(?:kubectl|oc|docker|podman)\s+exec\s+(?:\S+\s+)*?-\w*i\w*\s+(?:\S+\s+)*?(?:--\s+)?"
+    r"(?:/bin/)?(?:ba|z)?sh"
+    r"|chroot\s+/host|aws\s+ssm\s+start-session\s+.*)\s*"
+)
+"""A command that opens an interactive shell, with nothing to run in it: `ssh HOST`, `sudo su -`,
+`sudo -i`, `oc rsh POD`, `oc debug node/NODE`, `kubectl exec -it POD -- bash`, `chroot /host`.
+The commands written after it are typed into that shell (on that host, as that user)."""
+
+
+def opens_shell(command: str) -> bool:
+    """Whether a command opens an interactive shell the commands after it run in."""
+    return _OPENS_SHELL.fullmatch(command.strip()) is not None

@@ -7,11 +7,11 @@ the commands' note, or a decision whose branch is those commands when it states 
 `extract` walks a document's blocks in source order. The parts, each importing only the ones
 listed before it: `shared` (sentences, a sentence's condition), `spans` (where part of a block
 is in the source), `sections` (what a block's headings say), `commands` (the commands of a code
-block), `jumps` (step references, "stop here", "otherwise"), `drafts` (a draft step from a
-block), `asides` (what reads like an instruction but is no step), `clauses` (one step per
-instruction of a clause), `sentence` (a sentence's steps, decisions and branches), `paragraphs`
-(a paragraph's steps), `cases` (mutually exclusive cases), `lead_ins` (a paragraph that
-introduces a code block).
+block), `context` (the `cd`/`export` lines a command runs after), `jumps` (step references,
+"stop here", "otherwise"), `drafts` (a draft step from a block), `asides` (what reads like an
+instruction but is no step), `clauses` (one step per instruction of a clause), `sentence` (a
+sentence's steps, decisions and branches), `paragraphs` (a paragraph's steps), `cases`
+(mutually exclusive cases), `lead_ins` (a paragraph that introduces a code block).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from compiler.extract.heuristic.cases import (
     _exclusive_cases,
 )
 from compiler.extract.heuristic.commands import COMMON_PROGRAMS, _commands, _query, _query_block
+from compiler.extract.heuristic.context import ShellContext
 from compiler.extract.heuristic.drafts import _command_step
 from compiler.extract.heuristic.jumps import _edge_of_last
 from compiler.extract.heuristic.lead_ins import (
@@ -66,9 +67,10 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
     blocks = [
         part for block in readable_blocks(document) for part in _lone_commands(block, source_lines)
     ]
+    context_of: dict[int, list[tuple[list[CodeLine], str]]] = {}
     commands_of = {
         i: []
-        if _shows_output(blocks, i)
+        if _shows_output(blocks, i, known)
         else _query(blocks, i)
         or list(
             _commands(
@@ -76,11 +78,13 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 known,
                 _asks_to_run(blocks, i) or (not block.info.strip() and _inline(block)),
                 _described(blocks, i),
+                context_of.setdefault(i, []),
             )
         )
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }
+    shell = ShellContext()
     lead_ins = _lead_ins(blocks, commands_of)
     statements = _statement_lists(blocks)
     described = described_items(blocks)
@@ -114,6 +118,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 found = [case]
             drafts += found
         elif block.kind == "code":
+            shell.add(context_of.get(index, []))
             commands = commands_of[index]
             if index in lead_ins and commands:
                 adjacent = lead_ins[index] == index - 1
@@ -131,7 +136,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             if commands and _query_block(block):
                 # Run in a metrics console, not a shell: a check with no command to bind.
                 found = [replace(d, kind="check", command=None) if d.command else d for d in found]
-            drafts += found
+            drafts += shell.attach(found)
     _close_cases(drafts, open_cases, -1)
     headings.close(0)
     _exclusive_cases(drafts, labelled)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from compiler.parse import Block, CodeLine
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.shell import split_pipeline
+from compiler.text.shell import split_pipeline, writes_a_file
 
 SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
 COMMON_PROGRAMS = frozenset(
@@ -115,12 +115,13 @@ SHELL_LANGS = {
 }
 _STRONG_PROMPT = re.compile(
     r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
-    r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb\([^)]*\)(?::\d+)+[>*]|\[\d+\]\s*pry\([^)]*\)>|"
+    r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb(?:\([^)]*\)(?::\d+)+)?[>*]|(?:\[\d+\]\s*)?pry(?:\([^)]*\))?>|"
     r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$|%(?=\s+[a-z]))\s+"
 )
 """A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
-`postgres=#`, `irb(main):001:0>`, `[1] pry(main)>`, `mysql>`, `>>>`, a root debug shell's
-`sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl get pods`; not curl's `% Total`)."""
+`postgres=#`, `irb(main):001:0>`, `irb>`, `[1] pry(main)>`, `pry>`, `mysql>`, `>>>`, a root
+debug shell's `sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl get pods`; not curl's
+`% Total`)."""
 _WEAK_PROMPT = re.compile(r"^[#>]\s+")
 _CONTINUATION_PROMPT = re.compile(
     r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
@@ -134,7 +135,7 @@ _CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
 """A chat-ops command: `/runner run stop blue`, `!ic page`."""
 _COMMAND_START = re.compile(
     r"^(?:<(?:\s+[\w./~-]+|[\w~-]*[./][\w./~-]*)\s+)?(?:sudo\s+)?"
-    r"(?:(?:(?:\.{1,2}|~)?(?:/[\w.+-]+)+/)(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
+    r"(?:(?:\.{1,2}/|~/|(?:\.{1,2}|~)?(?:/[\w.+-]+)+/)(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
     r"|[a-z][\w.+-]*\s))?[a-z][a-z0-9_.+-]*(?:\s|$)"
 )
 """A line opening like a command, perhaps after its input's redirection (`< list.txt xargs rm`;
@@ -192,7 +193,11 @@ def _words(command: str) -> str:
 
 
 def _commands(
-    block: Block, known: frozenset[str], asked: bool = False, described: bool = False
+    block: Block,
+    known: frozenset[str],
+    asked: bool = False,
+    described: bool = False,
+    context: list[tuple[list[CodeLine], str]] | None = None,
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Commands in a code block: (source lines with prompts stripped, normalised text).
 
@@ -202,23 +207,26 @@ def _commands(
     block tagged as output or data (`text`, `json`, `yaml`...) holds none. `asked`: the text
     before the block asks to run it, so every line shaped like a command is one, its program
     known or not; `described`: the text before only introduces the block ("The pipeline did
-    this:"), so an unknown program opening it is not taken for a command."""
+    this:"), so an unknown program opening it is not taken for a command. Shell lines that
+    only set the working directory or environment (`cd x`, `export A=b`) are no commands:
+    they are added to `context`, when given."""
     language = block.info.split(" ")[0].lower().strip("{}.")
     lines = list(block.lines)
     commented = language in SCRIPT_CONSOLE_LANGS  # `# find ...` is a Ruby or Python comment
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or (
         not commented and _weakly_prompted(lines, known)
     ):
-        yield from _prompted(lines)
-    elif language in SQL_LANGS:
+        yield from _prompted(lines, context)
+    elif language in SQL_LANGS or (language == "" and _sql_script(lines)):
         yield from _statements(lines)
     elif language in SCRIPT_CONSOLE_LANGS and any(_RESULT.match(line.text) for line in lines):
         yield from _transcript(lines)
-    elif language in SCRIPT_CONSOLE_LANGS and _console_prompted(lines):
+    elif (language in SCRIPT_CONSOLE_LANGS or language == "") and _console_prompted(lines):
         for line in lines:
-            if line.text.strip():
+            if _CONSOLE_PROMPT.match(line.text.lstrip()):
                 statement = _after_prompt(line)
-                yield [statement], _words(statement.text)
+                if statement.text and not statement.text.startswith("#"):
+                    yield [statement], _words(statement.text)
     elif language in SCRIPT_CONSOLE_LANGS:
         body = [line for line in lines if line.text.strip()]
         if any(not line.text.lstrip().startswith("#") for line in body):  # not only comments
@@ -227,13 +235,10 @@ def _commands(
                 " ".join(_words(line.text) for line in body),
             )
     elif language == "" and _code_statements(lines):
-        for line in lines:
-            if line.text.strip():
-                statement = _strip_indent(line)
-                yield [statement], _words(statement.text)
+        yield from _code_groups(lines)
     elif language in SHELL_LANGS:
         untagged = language == "" and not described
-        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known, untagged)
+        yield from _unprompted(lines, asked or language in SCRIPT_LANGS, known, untagged, context)
 
 
 _RESULT = re.compile(r"^\s*(?:#\s*)?=>")
@@ -254,23 +259,43 @@ def _transcript(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
 
 _CONSOLE_PROMPT = re.compile(r"^>\s+")
 _CODE_STATEMENT = re.compile(
-    r"^(?:[a-z_]\w*\s*=\s*)?(?:[A-Z]\w*(?:::[A-Z]\w*)+\.[a-z_]\w*[!?]?|[a-z_]\w*\.[a-z_]\w*[!?]?\()"
+    r"^(?:[a-z_]\w*\s*=\s*)?(?:[A-Z]\w*(?:::[A-Z]\w*)+\.[a-z_]\w*[!?]?|[A-Za-z_]\w*\.[a-z_]\w*[!?]?\()"
 )
 """A statement of program code, not a shell line nor output: a method called on a namespaced
-constant (`Sidekiq::Queue.new(...)`) or on an object (`user.update!(...)`)."""
+constant (`Sidekiq::Queue.new`), or with arguments on a class or an object
+(`Invoice.where(...)`, `user.update!(...)`)."""
 
 
 def _code_statements(lines: list[CodeLine]) -> bool:
-    """An untagged block whose every line is a code statement: commands for a console, to be
-    run one by one (output shown as a result is never shaped like a call)."""
+    """An untagged block whose every line is a code statement, or that is one Ruby block
+    opened on a call (`Invoice.where(x).each do |i|` ... `end`): commands for a console, to
+    be run one by one (output shown as a result is never shaped like a call)."""
     body = [line.text.strip() for line in lines if line.text.strip()]
-    return bool(body) and all(_CODE_STATEMENT.match(text) for text in body)
+    if not body:
+        return False
+    one_block = bool(_RUBY_BLOCK_OPEN.search(body[0])) and body[-1] == "end"
+    return all(_CODE_STATEMENT.match(text) for text in body[: 1 if one_block else None])
+
+
+def _code_groups(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+    """The statements of console code, a Ruby `do ... end` block as one."""
+    group: list[CodeLine] = []
+    for line in lines:
+        if line.text.strip():
+            group.append(_strip_indent(line))
+        if group and not _open_ruby_blocks(group):
+            yield group, " ".join(_words(c.text) for c in group)
+            group = []
+    if group:
+        yield group, " ".join(_words(c.text) for c in group)
 
 
 def _console_prompted(lines: list[CodeLine]) -> bool:
-    """Every statement of a console block behind a bare `>` prompt (`> user.save!`)."""
+    """Every statement of a console block behind a bare `>` prompt (`> user.save!`), perhaps
+    each with its result (`=> #<Project id:1>`)."""
     body = [line.text.lstrip() for line in lines if line.text.strip()]
-    return bool(body) and all(_CONSOLE_PROMPT.match(text) for text in body)
+    prompted = [text for text in body if _CONSOLE_PROMPT.match(text)]
+    return bool(prompted) and all(_CONSOLE_PROMPT.match(t) or _RESULT.match(t) for t in body)
 
 
 def _after_prompt(line: CodeLine) -> CodeLine:
@@ -333,7 +358,9 @@ def _is_query(text: str) -> bool:
     return text.startswith("(") and _QUERY_TOKEN.search(text) is not None
 
 
-def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
+def _prompted(
+    lines: list[CodeLine], context: list[tuple[list[CodeLine], str]] | None = None
+) -> Iterator[tuple[list[CodeLine], str]]:
     """Prompted lines with their continuations (a trailing `\\`, an open quote or construct,
     a heredoc, or a continuation prompt such as `>`, `...`, `->`, `name-#`). After a
     command that opens a root shell (`sudo su`, `sudo -i`), `# ` is the root prompt."""
@@ -365,7 +392,7 @@ def _prompted(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
         group = [c for c in group if c.text]
         text = " ".join(_words(c.text) for c in group)
         root = root or _ROOT_SHELL.match(text) is not None
-        if text and not _does_nothing(text):
+        if text and not _not_a_command(group, text, context):
             yield group, text
 
 
@@ -397,12 +424,26 @@ def _weak_prompt(text: str) -> re.Match[str] | None:
     return prompt if first in COMMON_PROGRAMS else None
 
 
+_SQL_START = re.compile(
+    r"(?:SELECT|UPDATE|DELETE|INSERT|ALTER|DROP|TRUNCATE|CREATE|WITH|VACUUM|ANALYZE|EXPLAIN"
+    r"|GRANT|REVOKE|BEGIN|COMMIT|ROLLBACK|REINDEX|CLUSTER)\b"
+)
+
+
+def _sql_script(lines: list[CodeLine]) -> bool:
+    """An untagged block of SQL: it opens with an upper-case statement keyword (`SELECT`,
+    `DELETE`) and ends its statement with `;` (a psql result such as `DELETE 3` does not)."""
+    body = [t for t in (line.text.strip() for line in lines) if t and not t.startswith("--")]
+    return bool(body) and bool(_SQL_START.match(body[0])) and body[-1].endswith(";")
+
+
 def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
-    """SQL statements, each up to its `;` (or the end of the block); `--` comments skipped."""
+    """SQL statements, each up to its `;` (or the end of the block); `--` comments between
+    statements skipped (one inside a statement is part of its text, as in the source)."""
     group: list[CodeLine] = []
     for line in lines:
         stripped = line.text.strip()
-        if not stripped or stripped.startswith("--"):
+        if not stripped or (stripped.startswith("--") and not group):
             continue
         group.append(_strip_indent(line))
         if stripped.endswith(";"):
@@ -413,7 +454,11 @@ def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
 
 
 def _unprompted(
-    lines: list[CodeLine], script: bool, known: frozenset[str], untagged: bool = False
+    lines: list[CodeLine],
+    script: bool,
+    known: frozenset[str],
+    untagged: bool = False,
+    context: list[tuple[list[CodeLine], str]] | None = None,
 ) -> Iterator[tuple[list[CodeLine], str]]:
     """Shell lines without prompts; example output pasted under them is skipped. A block
     whose every line is shaped like a command is a script: each line counts. In a block with
@@ -451,13 +496,12 @@ def _unprompted(
             group.append(_strip_indent(lines[index]))
             index += 1
         text = " ".join(_words(c.text) for c in group)
-        if _does_nothing(text):
-            continue
-        yield group, text
+        if not _not_a_command(group, text, context):
+            yield group, text
 
 
 _PROGRAM_AND_WORD = re.compile(
-    r"^(?:sudo\s+)?(?P<program>[a-z][\w.+-]*)\s+"
+    r"^(?:sudo\s+)?(?:(?:\.{1,2}|~)?/?(?:[\w.+-]+/)+)?(?P<program>[a-z][\w.+-]*)\s+"
     r"(?:(?!(?:to|the|a|an|of|in|on|for|is|are|was|were|not|no|and|or|with|from|at|by|be|has"
     r"|have|had|can|will|did|does)\b)[a-z][\w:.-]*(?<![:.])(?:\s|$)"
     r"|(?<!\bsee\s)(?<!\bread\s)(?<!\bcheck\s)(?<!\buse\s)(?<!\bin\s)(?<!\bat\s)"
@@ -506,12 +550,44 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
     return bool(_COLUMNS.fullmatch(stripped)) and stripped.split()[0] not in known
 
 
+_CONTEXT_PROGRAMS = frozenset(
+    {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout"}
+)
+"""Shell built-ins that change where, or with what, the commands after them run (`exit`
+leaves the shell an `ssh HOST` or `sudo su -` opened)."""
+
+
+def _not_a_command(
+    group: list[CodeLine], text: str, context: list[tuple[list[CodeLine], str]] | None
+) -> bool:
+    """Whether a shell line is no command (see `_does_nothing`); one that sets the working
+    directory or environment is added to `context` (when given) rather than dropped."""
+    if not _does_nothing(text):
+        return False
+    if context is not None and sets_context(text):
+        context.append((group, text))
+    return True
+
+
+def sets_context(text: str) -> bool:
+    """A line that does nothing itself but changes the working directory, environment or shell
+    of the commands after it: `cd /srv`, `export KUBECONFIG=~/prod`, `NAME=value`, `source
+    .env`, `exit`."""
+    programs = _programs(text)
+    if programs is None:
+        first = _words(text).split(" ")[0]
+        return first in _CONTEXT_PROGRAMS or _is_assignment(text)
+    return any(program is None or program in _CONTEXT_PROGRAMS for program in programs)
+
+
 def _does_nothing(text: str) -> bool:
     """A line that only moves, prints or sets (`cd /srv`, `echo done`, `NAME=value`): no step.
     Every command of the line counts, so `cd /srv && rm -rf cache` or `echo y | kubectl
     delete ...` is a step: what runs after the no-op must never be lost."""
     if "$(" in text or "`" in text:
         return False  # a substitution runs its command: `NAME=$(oc get pod ...)`
+    if writes_a_file(text):
+        return False  # `echo "alias k=kubectl" >> ~/.bashrc` writes a file
     programs = _programs(text)
     if programs is None:
         first = _words(text).split(" ")[0]
@@ -563,7 +639,8 @@ def _looks_like_command(text: str, script: bool, known: frozenset[str]) -> bool:
         return True
     if first in PROMQL_WORDS or _METRIC_NAME.match(first) or "{" in first:
         return False
-    return script or first in known or _ASSIGNMENT.match(text) is not None
+    shell_setting = first in _CONTEXT_PROGRAMS or _ASSIGNMENT.match(text) is not None
+    return script or first in known or shell_setting
 
 
 def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
@@ -591,13 +668,16 @@ _HEREDOC = re.compile(r"<<-?\s*[\'\"]?(?P<tag>[A-Za-z_]\w*)[\'\"]?")
 def _continues(group: list[CodeLine]) -> bool:
     """Whether the next source line belongs to the command: backslash, open quote, compound."""
     text = "\n".join(c.text for c in group)
+    first_word = _words(group[0].text).split(" ")[0]
+    if first_word not in _COMPOUND_OPEN and _open_ruby_blocks(group):
+        return len(group) < 50  # `u.projects.each do |p|` ... `end`: one statement
     if text.endswith("\\") or text.endswith("|") or text.endswith("&&") or text.endswith("||"):
         return True
     heredoc = _HEREDOC.search(group[0].text)
     if heredoc and not any(c.text.strip() == heredoc.group("tag") for c in group[1:]):
         return len(group) < 200
-    first_word = _words(group[0].text).split(" ")[0]
-    closer = _COMPOUND_OPEN.get(first_word)
+    piped = _PIPED_COMPOUND.search(group[0].text)  # `cat hosts | while read h; do`
+    closer = _COMPOUND_OPEN.get(first_word) or (piped and _COMPOUND_OPEN[piped.group(1)])
     if _FUNCTION_DEFINITION.match(group[0].text):
         closer = "}"
     if closer and not re.search(rf"(?:^|[;\s]){closer}\s*;?\s*$", text):
@@ -605,6 +685,20 @@ def _continues(group: list[CodeLine]) -> bool:
     if text.count("$(") > text.count(")"):
         return len(group) < 20  # `X=$(oc get routes/y` / `--no-headers | awk '{print $2}')`
     return _open_quote(text)
+
+
+_PIPED_COMPOUND = re.compile(r"[|;&]\s*(for|while|until)\b(?=.*;\s*do\s*$)")
+_RUBY_BLOCK_OPEN = re.compile(r"(?:\.\w+[!?]?(?:\([^)]*\))?|\bloop)\s+do\s*$|\bdo\s*\|[^|]*\|\s*$")
+"""A Ruby block opened on a method (`.each do`, `.find_each(batch_size: 100) do`, `loop do`) or
+with its parameters (`do |p|`); a shell's `while read x; do` is closed by `done`, not `end`."""
+_RUBY_BLOCK_END = re.compile(r"end\b(?![\w=])")
+
+
+def _open_ruby_blocks(group: list[CodeLine]) -> bool:
+    """Whether a Ruby `do ... end` block opened in the lines is not closed yet."""
+    opened = sum(1 for c in group if _RUBY_BLOCK_OPEN.search(c.text))
+    closed = sum(1 for c in group if _RUBY_BLOCK_END.match(c.text.strip()))
+    return opened > closed
 
 
 def _open_quote(text: str) -> bool:
@@ -620,6 +714,39 @@ def _open_quote(text: str) -> bool:
         elif char == '"' and not single:
             double = not double
     return single or double
+
+
+def reads_as_script(block: Block, known: frozenset[str]) -> bool:
+    """Whether every line of a block is part of a command or sets the context of one: a
+    script, whatever the words before it call it. Two lines at least (one line of output can
+    look like anything)."""
+    lines = list(block.lines)
+    body = {line.line for line in lines if line.text.strip()}
+    context: list[tuple[list[CodeLine], str]] = []
+    commands = [
+        (group, text)
+        for group, text in _unprompted(lines, False, known, context=context)
+        if _runs_a_program(text, known)
+    ]
+    covered = {c.line for group, _ in [*commands, *context] for c in group}
+    return len(body) > 1 and bool(commands) and body <= covered
+
+
+def _runs_a_program(text: str, known: frozenset[str]) -> bool:
+    """A command line whose program is known, given by its path, or a shell construct."""
+    first = _words(text).removeprefix("sudo ").split(" ")[0]
+    return first in known or first in _COMPOUND_OPEN or first.startswith(("/", "./", "~/"))
+
+
+def is_context_line(text: str, block: Block) -> bool:
+    """Whether a code line sets the working directory or environment of the commands after it
+    (`$ cd /srv`, `export A=b`; see `sets_context`): behind a prompt, or in a shell block."""
+    stripped = text.strip()
+    prompt = _STRONG_PROMPT.match(stripped)
+    if prompt is None and block.info.split(" ")[0].lower().strip("{}.") not in SHELL_LANGS:
+        return False
+    body = stripped[prompt.end() :].strip() if prompt else stripped
+    return bool(body) and _does_nothing(body) and sets_context(body)
 
 
 def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> bool:

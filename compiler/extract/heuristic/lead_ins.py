@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from compiler.extract import DraftStep
-from compiler.extract.heuristic.commands import _STRONG_PROMPT
+from compiler.extract.heuristic.commands import _STRONG_PROMPT, reads_as_script
 from compiler.extract.heuristic.drafts import _command_step, _draft
 from compiler.extract.heuristic.paragraphs import _prose_steps
 from compiler.extract.heuristic.sentence import _ELSE_CLAUSE, _sentence_steps
@@ -48,19 +48,23 @@ def _numbered_from_first(drafts: list[DraftStep]) -> list[DraftStep]:
 
 
 _OUTPUT_LEAD_IN = re.compile(
-    r"\b(?:output|you\s+(?:should|will)\s+see|it\s+returns|looks?\s+like|similar\s+to)\b"
+    # not "to output": "in order to get Sidekiq to output debug info to the log" asks to run
+    r"\b(?:(?<!\bto\s)output|you\s+(?:should|will)\s+see|it\s+returns|looks?\s+like|similar\s+to)\b"
     r"[^.:]*:?\s*$",
     re.IGNORECASE,
 )
 
 
-def _shows_output(blocks: list[Block], index: int) -> bool:
+def _shows_output(blocks: list[Block], index: int, known: frozenset[str]) -> bool:
     """A code block introduced as output ("Example output:") holds no commands, unless it
-    marks commands with `$ ` prompts."""
+    marks commands with `$ ` prompts or every line of it is a command ("In our infrastructure,
+    this looks like:" over `export ...` and a `for` loop running a tool)."""
     block, before = blocks[index], blocks[index - 1] if index else None
     if before is None or before.kind != "paragraph" or not _OUTPUT_LEAD_IN.search(before.text):
         return False
-    return not any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines)
+    if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines):
+        return False
+    return not reads_as_script(block, known)
 
 
 _RUN_LEAD_IN = re.compile(

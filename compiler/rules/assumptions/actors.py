@@ -170,6 +170,17 @@ def _known(actor: str, names: set[str]) -> bool:
     return bool(words) and any(words <= _words(name) for name in names)
 
 
+_GROUP_NOUNS = frozenset({"team", "squad", "crew", "group"})
+
+
+def _owning_team(actor: str, owner: str | None) -> bool:
+    """Whether the actor is the runbook's owner named as a group: the owner `#modernisation-
+    platform` (front matter) declares "the Modernisation Platform team"."""
+    words = _words(_ARTICLE.sub("", actor))
+    named = words - _GROUP_NOUNS
+    return owner is not None and bool(named) and named != words and named <= _words(owner)
+
+
 @rule(
     "RB103",
     "undefined-actor",
@@ -207,7 +218,10 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
         if not _instructs(hit.sentence):
             continue  # "There is a limit of how many requests we can send to Google Cloud API"
         alternatives = _ALTERNATIVES.split(actor)
-        if any(_known(a, assigned) or own_team(a) for a in alternatives) or _reachable(hit):
+        if any(
+            _known(a, assigned) or own_team(a) or _owning_team(a, context.meta.owner)
+            for a in alternatives
+        ) or _reachable(hit):
             continue  # one defined alternative is enough: "your team or other colleagues"
         if _reached_in_section(context, hit):
             continue

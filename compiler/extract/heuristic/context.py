@@ -1,0 +1,61 @@
+"""Where and with what a command runs: the `cd`/`export` lines and the shells written before it.
+
+A reader types a runbook's commands into one terminal, so `cd terraform/envs/staging` in a
+"Before you start" section decides what `terraform destroy` three sections later destroys, and
+after `ssh bastion` or `sudo su -` the commands are typed into that host's or that user's shell.
+Such lines are no steps of their own (a shell-opening command is one, too): each command step
+carries every one written before it in the runbook, in source order, as that terminal would
+have run them (a later `cd` or `export` builds on or overrides an earlier one; `exit` or
+`logout` leaves the last shell opened, and what was set in it). An executor applies them
+exactly, or refuses the step; a person approving the step sees them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from compiler.extract import DraftStep
+from compiler.parse import CodeLine
+from compiler.records import ContextLine
+from compiler.text.wrappers import opens_shell
+
+_LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
+
+
+class ShellContext:
+    """The context lines read so far, each marked when it opens a shell."""
+
+    def __init__(self) -> None:
+        self._lines: list[tuple[ContextLine, bool]] = []
+
+    def add(self, found: list[tuple[list[CodeLine], str]]) -> None:
+        """Record a code block's context lines (from `commands._commands`)."""
+        for group, text in found:
+            self._lines.append((ContextLine(line=group[0].line, text=text), False))
+
+    def attach(self, drafts: list[DraftStep]) -> list[DraftStep]:
+        """A block's drafts, each command with the context written before it; a command that
+        opens a shell is context for the commands after it."""
+        attached = []
+        for draft in drafts:
+            if draft.command is None:
+                attached.append(draft)
+                continue
+            attached.append(replace(draft, context=self._before(draft.span.line)))
+            if opens_shell(draft.command):
+                self._lines.append((ContextLine(line=draft.span.line, text=draft.command), True))
+        return attached
+
+    def _before(self, line: int) -> tuple[ContextLine, ...]:
+        """The terminal's state before a line: what was typed, less the shells left."""
+        state: list[tuple[ContextLine, bool]] = []
+        for context, shell in sorted(self._lines, key=lambda item: item[0].line):
+            if context.line >= line:
+                break
+            if not _LEAVES_SHELL.fullmatch(context.text):
+                state.append((context, shell))
+            elif any(opened for _, opened in state):  # back to before the last shell
+                while not state.pop()[1]:
+                    pass
+        return tuple(context for context, _ in state)

@@ -1,0 +1,223 @@
+"""A command's written context: `cd`/`export` lines are carried by the steps after them, applied
+exactly by the executor or refused, and signed with the step (tests in other words than the
+runbooks they came from: GitLab and MoJ runbooks that `cd` into a Terraform folder first)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from compiler.models import Artifact, ContextLine, Step
+from compiler.runtime.execute import Execution, SubprocessExecutor, dry_run
+from compiler.runtime.shell_context import ContextError, apply_context
+
+from .conftest import source_steps
+
+Compile = Callable[[str], Artifact]
+
+TEARDOWN = """# Remove the review stack
+
+## Before you start
+
+```bash
+cd infra/stacks/review
+export CLOUD_PROFILE=review
+```
+
+## Tear it down
+
+1. Remove the stack:
+
+   ```bash
+   terraform destroy
+   ```
+
+## Another case
+
+```bash
+terraform plan
+```
+"""
+
+
+def _step(artifact: Artifact, text: str) -> Step:
+    return next(step for step in source_steps(artifact) if step.text == text)
+
+
+def test_a_command_carries_the_cd_and_export_lines_written_before_it(
+    compile_text: Compile,
+) -> None:
+    step = _step(compile_text(TEARDOWN), "terraform destroy")
+    assert [(line.line, line.text) for line in step.context] == [
+        (6, "cd infra/stacks/review"),
+        (7, "export CLOUD_PROFILE=review"),
+    ]
+    assert step.effect == "destructive"
+
+
+def test_context_holds_for_the_rest_of_the_runbook_as_in_one_terminal(
+    compile_text: Compile,
+) -> None:
+    plan = _step(compile_text(TEARDOWN), "terraform plan")
+    assert [line.text for line in plan.context] == [
+        "cd infra/stacks/review",
+        "export CLOUD_PROFILE=review",
+    ]
+    later = TEARDOWN.replace("terraform plan", "cd ../live\nterraform plan")
+    assert [line.text for line in _step(compile_text(later), "terraform plan").context] == [
+        "cd infra/stacks/review",
+        "export CLOUD_PROFILE=review",
+        "cd ../live",
+    ]
+
+
+def test_a_cd_in_the_same_block_applies_only_to_the_commands_after_it(
+    compile_text: Compile,
+) -> None:
+    artifact = compile_text(
+        "# Clear the cache\n\n```\nls -l\ncd /srv/cache\nrm -rf thumbnails\n```\n"
+    )
+    assert _step(artifact, "ls -l").context == []
+    removal = _step(artifact, "rm -rf thumbnails")
+    assert [line.text for line in removal.context] == ["cd /srv/cache"]
+    assert removal.effect == "destructive"
+
+
+def test_a_command_after_cd_on_the_same_line_is_a_step(compile_text: Compile) -> None:
+    artifact = compile_text("# Clear the cache\n\n```\ncd /srv/cache && rm -rf thumbnails\n```\n")
+    removal = _step(artifact, "cd /srv/cache && rm -rf thumbnails")
+    assert removal.effect == "destructive"
+    assert removal.context == []  # its directory is in its own text
+
+
+def test_context_lines_are_classified_not_output(compile_text: Compile) -> None:
+    artifact = compile_text(TEARDOWN)
+    assert artifact.coverage.get("context") == 2
+    look_alike = compile_text("# Shown\n\n```text\ncd infra/stacks/review\n```\n")
+    assert "context" not in look_alike.coverage  # a `text` block is output, not commands
+
+
+def test_commands_typed_into_a_remote_or_root_shell_carry_it(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Clear the cache on the app host\n\n```\nssh app-07.internal\ncd /srv/app\n"
+        "rm -rf cache\nexit\n```\n\nBack on your machine:\n\n```\nls -l\nsudo su -\n"
+        "systemctl stop ledger\n```\n"
+    )
+    assert [line.text for line in _step(artifact, "rm -rf cache").context] == [
+        "ssh app-07.internal",
+        "cd /srv/app",
+    ]
+    assert _step(artifact, "ls -l").context == []  # `exit` left the host and its `cd`
+    assert _step(artifact, "ssh app-07.internal").context == []
+    assert [line.text for line in _step(artifact, "systemctl stop ledger").context] == ["sudo su -"]
+
+
+def test_a_command_run_through_ssh_opens_no_shell(compile_text: Compile) -> None:
+    artifact = compile_text("# Check\n\n```\nssh app-07.internal uptime\nls -l\n```\n")
+    assert _step(artifact, "ls -l").context == []
+
+
+def _signoff_target(compile_text: Compile, text: str) -> str:
+    diagnostic = next(
+        d
+        for d in compile_text(text).diagnostics
+        if d.code == "RB207" and "terraform" in d.message and d.line == 15
+    )
+    return diagnostic.fingerprint
+
+
+def test_editing_the_directory_makes_a_signoff_on_the_command_stale(
+    compile_text: Compile,
+) -> None:
+    before = _signoff_target(compile_text, TEARDOWN)
+    moved = TEARDOWN.replace("cd infra/stacks/review", "cd infra/stacks/live")
+    assert _signoff_target(compile_text, moved) != before
+    reworded = TEARDOWN.replace("Remove the stack:", "Remove the whole stack:")
+    assert _signoff_target(compile_text, reworded) == before
+
+
+def _lines(*texts: str) -> list[ContextLine]:
+    return [ContextLine(line=number, text=text) for number, text in enumerate(texts, 1)]
+
+
+def test_directories_and_variables_are_applied_in_order(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "c").mkdir()
+    applied = apply_context(
+        _lines("cd a/b", "cd ..", "pushd ../c", "popd", "export A=1 B='two words'", "C=3"),
+        str(tmp_path),
+        {"KEEP": "x", "GONE": "y"},
+    )
+    assert applied.cwd == str(tmp_path / "a")
+    assert applied.environment == {"KEEP": "x", "GONE": "y", "A": "1", "B": "two words", "C": "3"}
+    unset = apply_context(_lines("unset GONE"), str(tmp_path), {"GONE": "y"})
+    assert unset.environment == {}
+    assert apply_context([], str(tmp_path), {"K": "v"}).environment is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "source .env",
+        ". ./settings.sh",
+        "cd $REPO_DIR",
+        "export KUBECONFIG=$HOME/.kube/live",
+        "export TOKEN=`cat token`",
+        "cd <repository>",
+        "cd -",
+        "cd missing-directory",
+        "cd /srv/app-*",
+        "cd ~other-user",
+        "cd '~/repo'",
+        "A=1 reboot",
+        "cd a | tee log",
+        "popd",
+        "export 'x y'",
+        "cd 'open quote",
+        "export PATH=/tmp/tools",  # which program runs: never the runbook's to set
+        "LD_PRELOAD=/tmp/hook.so",
+        "export DYLD_INSERT_LIBRARIES=/tmp/hook.dylib",
+        "export BASH_ENV=/tmp/rc PYTHONPATH=/tmp",
+        "ssh app-07.internal",  # the step runs on that host
+        "sudo su -",
+    ],
+)
+def test_what_cannot_be_applied_exactly_is_refused(tmp_path: Path, line: str) -> None:
+    (tmp_path / "a").mkdir()
+    with pytest.raises(ContextError, match=r"^not executed: .*run the step by hand$"):
+        apply_context(_lines(line), str(tmp_path), {"HOME": str(tmp_path)})
+
+
+def _execution(step_context: list[ContextLine], argv: list[str]) -> Execution:
+    step = Step(id="s", kind="check", text=" ".join(argv), source=None, context=step_context)
+    return Execution(step=step, tool="t", arguments={}, argv=argv)
+
+
+def test_the_executor_runs_the_command_where_the_runbook_put_it(tmp_path: Path) -> None:
+    (tmp_path / "stack").mkdir()
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path))
+    where = executor(_execution(_lines("cd stack"), ["pwd"]))
+    assert where.ok and where.output.strip() == os.path.realpath(tmp_path / "stack")
+    variable = executor(_execution(_lines("export STAGE=review"), ["printenv", "STAGE"]))
+    assert variable.ok and variable.output.strip() == "review"
+
+
+def test_the_executor_refuses_and_runs_nothing_when_the_context_cannot_be_applied(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "ran"
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path))
+    result = executor(_execution(_lines("source .env"), ["touch", str(marker)]))
+    assert not result.ok and "`source .env` (line 1)" in result.output
+    assert not marker.exists()
+
+
+def test_a_dry_run_says_what_the_step_runs_after() -> None:
+    result = dry_run(_execution(_lines("cd stack", "export STAGE=review"), ["terraform", "plan"]))
+    assert result.output == (
+        "dry run (not executed): terraform plan (after: cd stack; export STAGE=review)"
+    )
+    assert result.data["context"] == ["cd stack", "export STAGE=review"]
