@@ -328,3 +328,36 @@ def test_described_items_after_a_lead_in_asking_to_look_at_them_stay_steps() -> 
         "The relay panels in the [dashboard](https://dash.example.org/d/relay?orgId=1)",
         "Check the spool error log",
     ]
+
+
+# Instructions inside tables ----------------------------------------------------------------
+
+
+def test_instructions_in_a_tables_cells_are_steps_of_their_own() -> None:
+    page = _page(
+        "| Task | How |\n"
+        "| --- | --- |\n"
+        "| Watch the [#relay-alerts](https://chat.example.org/relay) channel | Answer questions."
+        " Escalate to the owners where needed. |\n"
+        "| Review the relay dashboards | Open a ticket for anything red. |\n"
+    )
+    assert _texts(page) == [
+        "Watch the [#relay-alerts](https://chat.example.org/relay) channel",
+        "Answer questions.",
+        "Escalate to the owners where needed.",
+        "Review the relay dashboards",
+        "Open a ticket for anything red.",
+    ]
+
+
+def test_a_table_of_data_names_or_addresses_gives_no_steps() -> None:
+    data = _page(
+        "| Metric | Value |\n| --- | --- |\n| Find replicas (tested) | 3 \u00d7 4Gi |\n"
+        "| Peak load | 100 users |\n"
+    )
+    assert _texts(data) == []
+    reference = _page(
+        "| App | Docs |\n| --- | --- |\n| Relay admin | https://docs.example.org/relay |\n"
+        "| Spool UI | `spoolctl ui` |\n"
+    )
+    assert _texts(reference) == []

@@ -50,6 +50,7 @@ from compiler.extract.heuristic.paragraphs import (
     contents_lists,
     described_items,
     linked_heading,
+    table_cells,
 )
 from compiler.extract.heuristic.sections import is_procedural
 from compiler.parse import Block, CodeLine, Document, readable_blocks
@@ -99,6 +100,13 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         if block.kind == "heading":
             headings.visit(block)
             drafts += linked_heading(blocks, index)
+        if block.kind == "table":
+            drafts += [
+                step
+                for cell in table_cells(block, document.lines)
+                for step in _prose_steps(cell, document.lines, is_procedural(block, False))
+            ]
+            continue
         if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
             continue
         if block.kind == "paragraph" and block.list_id in contents:
