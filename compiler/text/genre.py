@@ -1,4 +1,5 @@
-"""What kind of document a runbook file is, when it is not a procedure: an incident record.
+"""What kind of document a runbook file is, when it is not a procedure: an incident record;
+and what kind of section a heading opens (procedure or description).
 
 Teams keep incident records (post-mortems) beside their runbooks: key events with times, the
 impact, what was done to resolve it, and the review's actions. Their imperatives ("Rotate the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 _TITLE = re.compile(
     r"^(?:title:\s*|#\s+)(?:.*\b(?:incident|outage)\b|.*\bpost[- ]?mortem\b)", re.IGNORECASE
@@ -43,3 +45,34 @@ def is_incident_record(lines: Sequence[str]) -> bool:
     return any(_TIME_FIELDS.match(line) for line in lines) and any(
         _OUTCOME_FIELDS.match(line) for line in lines
     )
+
+
+PROCEDURAL = re.compile(
+    r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
+    r"|triage|respon|action|workaround|debug|check|verif|runbook|how to|instruction|rollback"
+    r"|roll back|escalat|restor|repair|solution|validat|playbook|what to do|\bops\b",
+    re.IGNORECASE,
+)
+"""Heading words of a section that tells the reader what to do (Mitigation, Steps, How to)."""
+DESCRIPTIVE = re.compile(
+    r"meaning|impact|summary|overview|description|background|context|symptom|reference"
+    r"|links|see also|related|\bnotes?\b|prerequisite|about|purpose|glossary|severity|faq"
+    r"|owner|contacts?\b|changelog|history|appendix|further reading|example output",
+    re.IGNORECASE,
+)
+"""Heading words of a section that describes (Meaning, Impact, Background)."""
+
+
+@cache
+def section_kind(title: str) -> bool | None:
+    """True for a heading that opens a procedure, False for one that opens a description, None
+    for one that says neither ("Durability", "Manual GCS Snapshots")."""
+    if PROCEDURAL.search(title):
+        return True
+    return False if DESCRIPTIVE.search(title) else None
+
+
+def under_procedure(sections: Sequence[str]) -> bool:
+    """Whether the nearest of a block's headings that says what its section is opens a
+    procedure."""
+    return next((kind for kind in map(section_kind, reversed(sections)) if kind is not None), False)

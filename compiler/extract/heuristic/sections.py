@@ -5,23 +5,11 @@ only), the section's name and anchor, and a condition a heading states.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from compiler.parse import Block, anchor
+from compiler.text.genre import PROCEDURAL, section_kind
 
-PROCEDURAL = re.compile(
-    r"diagnos|mitigat|procedure|steps?\b|resol|remediat|troubleshoot|\bfix|recover|investigat"
-    r"|triage|respon|action|workaround|debug|check|verif|runbook|how to|instruction|rollback"
-    r"|roll back|escalat|restor|repair|solution|validat|playbook|what to do|\bops\b",
-    re.IGNORECASE,
-)
-DESCRIPTIVE = re.compile(
-    r"meaning|impact|summary|overview|description|background|context|symptom|reference"
-    r"|links|see also|related|\bnotes?\b|prerequisite|about|purpose|glossary|severity|faq"
-    r"|owner|contacts?\b|changelog|history|appendix|further reading|example output",
-    re.IGNORECASE,
-)
-
+__all__ = ["PROCEDURAL", "is_procedural"]
 
 _CONDITIONAL_HEADING = re.compile(r"(?:if|when|in case|unless)\b", re.IGNORECASE)
 
@@ -34,18 +22,10 @@ def is_procedural(block: Block, procedural_doc: bool) -> bool:
     should be isolated") is not read as a step."""
     titles = (*block.sections, block.text) if block.kind == "heading" else block.sections
     for title in reversed(titles):
-        kind = _title_kind(title)
+        kind = section_kind(title)
         if kind is not None:
             return kind
     return not procedural_doc
-
-
-@cache
-def _title_kind(title: str) -> bool | None:
-    """True for a procedural heading, False for a descriptive one, None for neither."""
-    if PROCEDURAL.search(title):
-        return True
-    return False if DESCRIPTIVE.search(title) else None
 
 
 def _section_of(block: Block) -> tuple[str | None, str | None]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
     _ARTICLE,
     _CHANNEL,
@@ -266,6 +267,8 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
         if not (_instructs(hit.sentence) or _opens_with_contact(hit)):
             continue  # "There is a limit of how many requests we can send to Google Cloud API"
+        if described(context, hit.passage, hit.sentence):
+            continue  # "Salespeople should be notified ..." describing the roles
         alternatives = _ALTERNATIVES.split(actor)
         if any(
             _known(a, assigned) or own_team(a) or _owning_team(a, context.meta.owner)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from compiler.records import Span, Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.expected import unmeasurable_checks
 from compiler.rules.assumptions.scan import (
     _ARTICLE,
@@ -223,6 +224,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
+        if holder is None and described(context, hit.passage, hit.sentence):
+            continue  # "As GitLab.com grows, ... We may need to adjust capacity": a plan
         if _qualifies_a_look(hit):
             excused.add(hit.span.line)  # nor is a decision on them the reader's risk
             continue  # "Monitor the nodes as necessary": a hedged look
@@ -805,6 +808,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     for hit in _scan(context, _UNTIMED, needs=_UNTIMED_FIRST):
         if _decidable(hit.sentence) or not _instructs(hit.sentence):
             continue
+        if described(context, hit.passage, hit.sentence):
+            continue  # "If this value is high it means ..." describing a graph
         yield Finding(
             "RB102",
             hit.span,
@@ -817,6 +822,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
         rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
         if _decidable(rest) or not _instructs(hit.sentence):
             continue
+        if described(context, hit.passage, hit.sentence):
+            continue  # a description, as above
         yield Finding(
             "RB102",
             hit.span,
@@ -834,6 +841,8 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             continue
         if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
             continue
+        if described(context, hit.passage, hit.sentence):
+            continue  # a description, as above
         if _illustrates(hit):
             continue  # "for example when a new page has had no time to rise", "if X, there will be"
         if _ADEQUATE.match(clause):

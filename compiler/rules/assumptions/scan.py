@@ -6,6 +6,7 @@ sentence instructs (`_instructs`), and the words and patterns more than one rule
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, wraps
@@ -480,15 +481,52 @@ def _stem(word: str) -> str:
 
 
 def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
-    """Whether a code block with something in it besides comments comes right after the
-    passage, or after one notice under it (it says how; "# TODO: Command needed" does not)."""
+    """Whether a command comes right after the passage, or after one notice under it (it says
+    how; "# TODO: Command needed" does not)."""
+    return command_after(blocks, passage) is not None
+
+
+_ONLY_CODE = re.compile(r"^(?:`[^`\n]+`[\s,;.]*)+$")
+"""A paragraph of inline code and nothing else: a command written on a line of its own."""
+
+
+def command_after(blocks: tuple[Block, ...], passage: Passage) -> Block | None:
+    """The block that gives a command right after the passage (or after one notice under it):
+    a code block with something in it besides comments, or a paragraph of inline code alone
+    ("Kill the processes dangling for an hour" then `` `knife ssh ... | xargs sudo kill` ``),
+    not the next item of the same list (its own step)."""
     after = block_after(blocks, passage.block.span.end_line)
     if after is not None and after.kind == "paragraph" and _ADMONITION.match(after.text):
         after = block_after(blocks, after.span.end_line)  # "> **Notice:** ..." between them
-    return (
-        after is not None
-        and after.kind == "code"
-        and any(
-            line.text.strip() and not line.text.lstrip().startswith("#") for line in after.lines
+    if after is None:
+        return None
+    if after.kind == "code":
+        lines = after.lines
+        return (
+            after
+            if any(line.text.strip() and not line.text.lstrip().startswith("#") for line in lines)
+            else None
         )
+    inline = (
+        after.kind == "paragraph"
+        and _ONLY_CODE.match(after.text.strip()) is not None
+        and not _next_item(blocks, passage.block, after)
     )
+    return after if inline else None
+
+
+def _next_item(blocks: tuple[Block, ...], block: Block, after: Block) -> bool:
+    """Whether `after` is an item of the list holding `block` (or of one it is nested in),
+    not a body nested under it: "* Change the password" then "* `sudo shutdown now`" are two
+    steps."""
+    if after.list_id is None:
+        return False
+    own = parsed_block(blocks, block)
+    return own.list_id is not None and after.list_depth <= own.list_depth
+
+
+def parsed_block(blocks: tuple[Block, ...], block: Block) -> Block:
+    """The document's own block where `block` starts (a step's text read as a block has no
+    list of its own)."""
+    here = bisect_right(blocks, block.span.line, key=lambda b: b.span.line) - 1
+    return blocks[here] if here >= 0 else block

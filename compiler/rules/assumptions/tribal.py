@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from compiler.parse import Block
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
+from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
     _NON_ALNUM,
     _OWNED,
@@ -74,6 +75,8 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             continue  # "check our monitoring tools" over "1. Grafana: Visit [Grafana][]"
         if not _instructs(hit.sentence):
             continue  # background: "They will appoint the usual roles" asks nothing of the reader
+        if described(context, hit.passage, hit.sentence):
+            continue  # a description: words that tell the reader nothing to do
         if _way_written_elsewhere(context, hit):
             continue
         yield Finding(

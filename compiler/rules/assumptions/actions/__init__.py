@@ -57,6 +57,7 @@ from compiler.rules.assumptions.actions.words import (
     _gerund_of_change,
     _own_clause,
 )
+from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
     _TRIBAL,
     Hit,
@@ -146,6 +147,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
         if hit.match.group("clause") and not _instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
+        if described(context, passage, hit.sentence):
+            continue  # "`idx_tup_read` should increase over time" in a description
         if not hit.match.group("clause") and _what_it_does(hit.sentence):
             continue  # "This will start draining the runner": what a command does
         if hit.match.group("clause") and _expected_behaviour(hit):
@@ -202,6 +205,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue  # (tested first: it is cheaper than finding the sentence)
         if not _instructs(_sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
+        if described(context, passage, _sentence_from(context, step.source)):
+            continue  # a step the extractor read in a description ("We may need to adjust")
         if _FILLS_IN.match(match.group(0)) or _resolved_step(
             context, match.group(0), step, passage
         ):

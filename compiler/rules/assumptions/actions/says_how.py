@@ -17,8 +17,8 @@ from compiler.rules.assumptions.actions.words import (
     _clause_verbs_and_objects,
     _verbs_and_objects,
 )
-from compiler.rules.assumptions.scan import Hit, _code_follows
-from compiler.rules.regions import Passage, block_after, blocks_after
+from compiler.rules.assumptions.scan import Hit, _code_follows, command_after
+from compiler.rules.regions import Passage, blocks_after
 from compiler.text.effect_words import PROGRAMS_WITH_SUBCOMMANDS
 from compiler.text.links import LINK
 from compiler.text.sentences import sentence_at
@@ -139,8 +139,8 @@ def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
     """Whether the code block right after a passage holds only steps that read (each binds a
     tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
     it does not say how to delete one."""
-    after = block_after(context.document.blocks, passage.block.span.end_line)
-    return after is not None and after.kind == "code" and _reads_only(context, after)
+    after = command_after(context.document.blocks, passage)
+    return after is not None and _reads_only(context, after)
 
 
 def _reads_only(context: CheckContext, code: Block) -> bool:
