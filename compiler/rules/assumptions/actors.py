@@ -267,7 +267,7 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
         if not (_instructs(hit.sentence) or _opens_with_contact(hit)):
             continue  # "There is a limit of how many requests we can send to Google Cloud API"
-        if described(context, hit.passage, hit.sentence):
+        if not _opens_with_contact(hit) and described(context, hit.passage, hit.sentence):
             continue  # "Salespeople should be notified ..." describing the roles
         alternatives = _ALTERNATIVES.split(actor)
         if any(
@@ -321,7 +321,10 @@ def _capitalised_inside(hit: Hit) -> bool:
 
 def _opens_with_contact(hit: Hit) -> bool:
     """Whether the contact verb opens its sentence or item ("Liaise with owning teams", "1. Agree
-    with the product team ..."): an imperative, whatever the rest of the sentence holds."""
+    with the product team ..."): an imperative, whatever the rest of the sentence holds; a
+    passive ("Salespeople should be notified") opens with its subject, not a verb."""
+    if hit.match.group("passive") or hit.match.group("outcome"):
+        return False
     verb = hit.match.start()
     start = hit.passage.sentence_at(hit.start).start
     return _OPENING.match(hit.passage.text[start:verb]) is not None
