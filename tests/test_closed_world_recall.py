@@ -42,6 +42,8 @@ def test_check_with_an_undecided_expected_state(compile_text: Compile, body: str
         "# Cutover\n\nRestart the agent to ensure that it is healthy again.\n",
         # the check spelt out: after a colon, in its own items, behind a link
         "# Cutover\n\n1. Verify the pair is healthy:\n   - `pg_isready` exits 0\n",
+        "# Cutover\n\n1. Make sure the volumes look right. They should look like this:\n\n"
+        "   ```\n   vg0  4 disks\n   ```\n",
         "# Cutover\n\n1. Ensure the proxy is healthy\n    - Validate that port 443 answers\n",
         "# Cutover\n\n1. Verify that the [cluster is healthy](#health) in staging.\n\n## Health\n\n"
         "Green in the console.\n",

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from compiler.rules import CheckContext, Finding
-from compiler.rules.assumptions.scan import Hit, _instructs, _scan
+from compiler.rules.assumptions.scan import Hit, _code_follows, _instructs, _scan
 from compiler.text.conditions import EXPLICIT, MEASURED
 
 _CHECK = re.compile(
@@ -104,7 +104,7 @@ def _undecided(hit: Hit, question: bool) -> tuple[int, int] | None:
     before = hit.passage.text[hit.passage.sentence_at(verb).start : verb]
     if not _OPENS.search(before) or not _instructs(hit.sentence):
         return None
-    if hit.sentence.rstrip().endswith(":") or _spelt_out_below(hit):
+    if hit.sentence.rstrip().endswith(":") or _spelt_out_below(hit) or _shown_below(hit):
         return None  # "Verify that resources have been correctly provisioned:" + what to check
     predicate = _PREDICATE.match(clause)
     if predicate is None:
@@ -129,6 +129,14 @@ def _undecided(hit: Hit, question: bool) -> tuple[int, int] | None:
     if _defined_around(hit.passage.text, start + judged.start(), start + judged.end()):
         return None
     return start + judged.start(), start + judged.end()
+
+
+def _shown_below(hit: Hit) -> bool:
+    """Whether the passage ends on a lead-in to a code block ("They should look something like
+    this:" then the output): the expected state is shown."""
+    return hit.passage.text.rstrip().endswith(":") and _code_follows(
+        hit.context.document.blocks, hit.passage
+    )
 
 
 def _spelt_out_below(hit: Hit) -> bool:
