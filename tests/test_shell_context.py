@@ -221,3 +221,62 @@ def test_a_dry_run_says_what_the_step_runs_after() -> None:
         "dry run (not executed): terraform plan (after: cd stack; export STAGE=review)"
     )
     assert result.data["context"] == ["cd stack", "export STAGE=review"]
+
+
+# Review (session 10): lines the executor read differently from the shell, or applied although
+# they set which code runs.
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cd stage#blue",  # a `#` inside a word is no comment: the shell enters `stage#blue`
+        "export TARGET=blue#2",
+        "unset PATH",  # which program runs: the default search path instead of this one
+        "unset LD_LIBRARY_PATH PATH",
+        "pushd",  # swaps the top two directories of the stack; no directory to go to
+        "pushd stage; popd +1",  # removes a stack entry other than the top
+        "cd x{,}",  # brace expansion: two directories
+        "export STAGE={blue,green}",  # `export STAGE=blue STAGE=green`
+        "export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0=touch",
+        "export GIT_CONFIG_GLOBAL=deploy/gitconfig",  # [core] sshCommand/fsmonitor run code
+        "export HOME=deploy",  # ~/.ssh/config ProxyCommand, ~/.gitconfig, ... run code
+        "export XDG_CONFIG_HOME=deploy",
+        "export OPENSSL_CONF=deploy/openssl.cnf",  # loads an engine (a library)
+        "export GLIBC_TUNABLES=glibc.malloc.check=3",
+        "export GIT_PAGER=less GIT_EXTERNAL_DIFF=deploy/diff.sh",
+        "export CDPATH=/etc",  # decides where a later `cd x` goes
+        "export KUBECONFIG=~other/.kube/config",
+        "export KUBECONFIG=/etc/k:~/.kube/config",  # the shell expands `~` after `:` too
+    ],
+)
+def test_what_the_shell_reads_otherwise_or_that_sets_code_is_refused(
+    tmp_path: Path, line: str
+) -> None:
+    (tmp_path / "stage").mkdir()
+    (tmp_path / "x{,}").mkdir()
+    (tmp_path / "deploy").mkdir()
+    with pytest.raises(ContextError, match=r"^not executed: .*run the step by hand$"):
+        apply_context(_lines(line), str(tmp_path), {"HOME": str(tmp_path), "PATH": "/bin"})
+
+
+def test_a_comment_after_a_context_line_is_no_part_of_it(tmp_path: Path) -> None:
+    (tmp_path / "stage").mkdir()
+    applied = apply_context(
+        _lines("cd stage  # the blue stack", "export A='x #y' B=\"p q\" # note"),
+        str(tmp_path),
+        {},
+    )
+    assert applied.cwd == str(tmp_path / "stage")
+    assert applied.environment == {"A": "x #y", "B": "p q"}
+
+
+def test_a_tilde_in_an_assignment_is_the_home_directory_as_in_the_shell(tmp_path: Path) -> None:
+    applied = apply_context(
+        _lines("export KUBECONFIG=~/.kube/live", "CONF=~"), str(tmp_path), {"HOME": "/home/op"}
+    )
+    assert applied.environment == {
+        "HOME": "/home/op",
+        "KUBECONFIG": "/home/op/.kube/live",
+        "CONF": "/home/op",
+    }
