@@ -13,6 +13,7 @@ import pytest
 from compiler.models import Artifact, ContextLine, Step
 from compiler.runtime.execute import Execution, SubprocessExecutor, dry_run
 from compiler.runtime.shell_context import ContextError, apply_context
+from compiler.text.wrappers import opens_shell
 
 from .conftest import source_steps
 
@@ -280,3 +281,59 @@ def test_a_tilde_in_an_assignment_is_the_home_directory_as_in_the_shell(tmp_path
         "KUBECONFIG": "/home/op/.kube/live",
         "CONF": "/home/op",
     }
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ssh ops@db-3.internal -p 2200",  # options after the host
+        "ssh db-3.internal -L 5432:localhost:5432",
+        "tsh ssh --cluster live ops@db-3",
+        "sudo -iu postgres",
+        "sudo -i -u postgres",
+        "sudo -u postgres -s",
+        "sudo bash",
+        "sudo -u git -H bash -l",
+        "kubectl -n ledger exec -it ledger-0 -- bash",
+        "kubectl exec --stdin --tty ledger-0 -- /bin/sh",
+        "oc exec -it ledger-0 -- bash -il",
+        "kubectl debug -it node/worker-2 --image=busybox",
+        "docker run -it debian:12",
+        "podman exec -it cache sh",
+        "nsenter -t 1 -m -u -i -n -p",
+        "mosh ops@db-3",
+        "ssh db-3 -t sudo -i",  # a root shell on the host
+    ],
+)
+def test_commands_that_open_a_shell(command: str) -> None:
+    assert opens_shell(command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ssh db-3.internal uptime",  # one command run there
+        "ssh -N -L 5432:localhost:5432 db-3",  # a tunnel, no shell
+        "tsh ssh ops@db-3 df -h",
+        "sudo -u postgres psql -c 'select 1'",
+        "sudo -i systemctl restart ledger",
+        "su - git -c 'gitlab-ctl status'",
+        "kubectl exec ledger-0 -- ls /data",
+        "kubectl exec -it ledger-0 -- ls /data",
+        "docker run --rm debian:12 ls",
+        "nsenter -t 1 -m ls /",
+        "bash scripts/rotate.sh",
+        "ssh-keygen -t ed25519",
+    ],
+)
+def test_commands_that_open_no_shell(command: str) -> None:
+    assert not opens_shell(command)
+
+
+def test_commands_after_a_shell_opened_with_options_carry_it(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Trim the spool\n\n```\nssh ops@spool-2.internal -p 2200\nrm -rf /var/spool/old\n```\n"
+    )
+    assert [line.text for line in _step(artifact, "rm -rf /var/spool/old").context] == [
+        "ssh ops@spool-2.internal -p 2200"
+    ]
