@@ -337,3 +337,21 @@ def test_commands_after_a_shell_opened_with_options_carry_it(compile_text: Compi
     assert [line.text for line in _step(artifact, "rm -rf /var/spool/old").context] == [
         "ssh ops@spool-2.internal -p 2200"
     ]
+
+
+def test_a_command_in_words_carries_the_context_and_can_open_a_shell(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Restart the worker\n\n```bash\nexport KUBECONFIG=/etc/kube/live\n```\n\n"
+        "Then remove the pod with `kubectl delete pod worker-0`.\n\n"
+        "1. Log in with `ssh worker-host.internal`.\n"
+        "2. Clear the spool: `rm -rf /var/spool/worker`.\n"
+    )
+    remove = _step(artifact, "Then remove the pod with `kubectl delete pod worker-0`.")
+    assert [line.text for line in remove.context] == ["export KUBECONFIG=/etc/kube/live"]
+    clear = _step(artifact, "Clear the spool: `rm -rf /var/spool/worker`.")
+    assert [line.text for line in clear.context] == [
+        "export KUBECONFIG=/etc/kube/live",
+        "ssh worker-host.internal",
+    ]
+    look_alike = _step(artifact, "Log in with `ssh worker-host.internal`.")
+    assert [line.text for line in look_alike.context] == ["export KUBECONFIG=/etc/kube/live"]

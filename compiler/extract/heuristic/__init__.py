@@ -115,7 +115,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             if case is not None:
                 open_cases.append((len(drafts), block.list_depth))
                 found = [case]
-            drafts += found
+            drafts += shell.attach(found)  # `Run \`kubectl ...\`` after `export`/`ssh HOST`
         elif block.kind == "code":
             shell.add(context_of.get(index, []))
             commands = commands_of[index]

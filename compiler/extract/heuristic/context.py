@@ -21,6 +21,8 @@ from compiler.records import ContextLine
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
+_INLINE = re.compile(r"`([^`\n]+)`")
+"""Inline code in a step's words: a command the step may run once bound."""
 
 
 class ShellContext:
@@ -36,15 +38,19 @@ class ShellContext:
 
     def attach(self, drafts: list[DraftStep]) -> list[DraftStep]:
         """A block's drafts, each command with the context written before it; a command that
-        opens a shell is context for the commands after it."""
+        opens a shell is context for the commands after it. A step in words runs the commands
+        in its inline code ("Then run `kubectl delete pod x`", bound later): it carries the
+        context too, and "Log in with `ssh HOST`" opens a shell like the command would."""
         attached = []
         for draft in drafts:
-            if draft.command is None:
+            commands = [draft.command] if draft.command is not None else _INLINE.findall(draft.text)
+            if not commands:
                 attached.append(draft)
                 continue
             attached.append(replace(draft, context=self._before(draft.span.line)))
-            if opens_shell(draft.command):
-                self._lines.append((ContextLine(line=draft.span.line, text=draft.command), True))
+            for command in commands:
+                if opens_shell(command):
+                    self._lines.append((ContextLine(line=draft.span.line, text=command), True))
         return attached
 
     def _before(self, line: int) -> tuple[ContextLine, ...]:
