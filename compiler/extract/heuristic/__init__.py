@@ -198,6 +198,8 @@ def _lone_commands(block: Block, lines: tuple[str, ...]) -> list[Block]:
         label = _COMMAND_LABEL.match(before) if before.strip() else None
         if lone is None or lone.group("code") != code.text or (before.strip() and not label):
             break
+        if source[code.column : code.column + len(code.text)] != code.text:
+            break  # inline code over two source lines: no line of its own
         words = block.text[: lone.start()].rstrip()
         if words and label is None and not _LEADS_IN.search(words):
             break  # "... such as `oc exec` and / `oc logs`.": the sentence goes on
