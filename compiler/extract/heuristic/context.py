@@ -43,7 +43,13 @@ class ShellContext:
         context too, and "Log in with `ssh HOST`" opens a shell like the command would."""
         attached = []
         for draft in drafts:
-            commands = [draft.command] if draft.command is not None else _INLINE.findall(draft.text)
+            commands = (
+                [draft.command]
+                if draft.command is not None
+                else []
+                if draft.kind == "decision"  # `Use%` in a condition runs nothing
+                else _INLINE.findall(draft.text)
+            )
             if not commands:
                 attached.append(draft)
                 continue
