@@ -299,6 +299,7 @@ def test_a_tilde_in_an_assignment_is_the_home_directory_as_in_the_shell(tmp_path
         "oc exec -it ledger-0 -- bash -il",
         "kubectl debug -it node/worker-2 --image=busybox",
         "docker run -it debian:12",
+        "docker run --rm -it --cap-add sys_ptrace -v /:/host:ro debian:12 /bin/bash",
         "podman exec -it cache sh",
         "nsenter -t 1 -m -u -i -n -p",
         "mosh ops@db-3",
@@ -321,6 +322,7 @@ def test_commands_that_open_a_shell(command: str) -> None:
         "kubectl exec ledger-0 -- ls /data",
         "kubectl exec -it ledger-0 -- ls /data",
         "docker run --rm debian:12 ls",
+        "docker run -it -v /data:/mnt:ro rdb-tool:1 /mnt/dump.rdb",  # a program, not a shell
         "nsenter -t 1 -m ls /",
         "bash scripts/rotate.sh",
         "ssh-keygen -t ed25519",

@@ -254,7 +254,7 @@ def _opens(words: list[str]) -> bool:
             word in ("-c", "--command") or word.startswith("--command=") for word in rest
         )
     if program in ("kubectl", "oc", "docker", "podman", "nerdctl", "crictl"):
-        return _container_opens(rest)
+        return _container_opens(program, rest)
     if program in ("nsenter", "chroot", "toolbox"):  # with no command: a shell in there
         operands = [
             word
@@ -309,7 +309,7 @@ def _sudo_opens(words: list[str]) -> bool:
     return (shell and not command) or _is_shell(command)
 
 
-def _container_opens(words: list[str]) -> bool:
+def _container_opens(program: str, words: list[str]) -> bool:
     """`kubectl exec -it POD -- bash`, `kubectl debug -it node/x`, `docker run -it IMAGE`:
     interactive, with a shell or nothing to run."""
     verbs = [word for word in words if word in ("exec", "debug", "run", "attach")]
@@ -322,4 +322,23 @@ def _container_opens(words: list[str]) -> bool:
         return _is_shell(words[words.index("--") + 1 :]) or not words[words.index("--") + 1 :]
     if verbs[0] == "exec":
         return any(word.rsplit("/", 1)[-1] in _SHELLS for word in words)
-    return True  # debug, run, attach with no command after `--`: the image's shell
+    if verbs[0] == "run" and program != "kubectl":
+        command = _after_image(words[words.index("run") + 1 :])
+        return not command or _is_shell(command)
+    return True  # debug, kubectl run, attach with no command after `--`: the image's shell
+
+
+_FLAGS = frozenset(
+    {"-i", "-t", "-it", "-ti", "-d", "-itd", "-dit", "--rm", "--privileged", "--init", "-P",
+     "--interactive", "--tty", "--read-only", "--detach"}
+)  # fmt: skip
+
+
+def _after_image(words: list[str]) -> list[str]:
+    """The command a `docker run` runs: the words after its image (an option not known to be
+    a flag, and written without `=`, takes the next word: `-v /:/media`, `--name x`)."""
+    index = 0
+    while index < len(words) and words[index].startswith("-"):
+        word = words[index]
+        index += 1 if word in _FLAGS or "=" in word else 2
+    return words[index + 1 :]
