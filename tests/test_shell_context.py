@@ -357,3 +357,17 @@ def test_a_command_in_words_carries_the_context_and_can_open_a_shell(compile_tex
     ]
     look_alike = _step(artifact, "Log in with `ssh worker-host.internal`.")
     assert [line.text for line in look_alike.context] == ["export KUBECONFIG=/etc/kube/live"]
+
+
+def test_variables_set_for_one_command_are_its_own_context(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Drain\n\n```bash\nKUBECONFIG=/etc/kube/blue kubectl delete pod drain-0\n"
+        "kubectl delete pod drain-1\n```\n\nThen run `env STAGE=blue oc get pods`.\n"
+    )
+    first = _step(artifact, "KUBECONFIG=/etc/kube/blue kubectl delete pod drain-0")
+    assert [line.text for line in first.context] == ["KUBECONFIG=/etc/kube/blue"]
+    assert _step(artifact, "kubectl delete pod drain-1").context == []  # that command only
+    prose = _step(artifact, "Then run `env STAGE=blue oc get pods`.")
+    assert [line.text for line in prose.context] == ["STAGE=blue"]
+    applied = apply_context(first.context, "/", {})
+    assert applied.environment == {"KUBECONFIG": "/etc/kube/blue"}

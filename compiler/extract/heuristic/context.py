@@ -21,6 +21,11 @@ from compiler.records import ContextLine
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
+_ASSIGNMENTS = re.compile(
+    r"(?:env\s+)?((?:[A-Za-z_]\w*=(?:'[^']*'|\"[^\"]*\"|[^\s'\"])*\s+)+)(?=[^\s=]+(?:\s|$))"
+)
+"""Variables set for one command (`KUBECONFIG=/etc/kube/live kubectl delete pod x`, `env A=b
+cmd`): the registry binds the command without them, so they are its own context."""
 _INLINE = re.compile(r"`([^`\n]+)`")
 """Inline code in a step's words: a command the step may run once bound."""
 
@@ -40,7 +45,8 @@ class ShellContext:
         """A block's drafts, each command with the context written before it; a command that
         opens a shell is context for the commands after it. A step in words runs the commands
         in its inline code ("Then run `kubectl delete pod x`", bound later): it carries the
-        context too, and "Log in with `ssh HOST`" opens a shell like the command would."""
+        context too, and "Log in with `ssh HOST`" opens a shell like the command would. The
+        variables a command sets for itself (`KUBECONFIG=x kubectl ...`) are its own context."""
         attached = []
         for draft in drafts:
             commands = (
@@ -53,7 +59,12 @@ class ShellContext:
             if not commands:
                 attached.append(draft)
                 continue
-            attached.append(replace(draft, context=self._before(draft.span.line)))
+            written = tuple(
+                ContextLine(line=draft.span.line, text=own.group(1).strip())
+                for own in map(_ASSIGNMENTS.match, commands)
+                if own is not None
+            )
+            attached.append(replace(draft, context=self._before(draft.span.line) + written))
             for command in commands:
                 if opens_shell(command):
                     self._lines.append((ContextLine(line=draft.span.line, text=command), True))
