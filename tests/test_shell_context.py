@@ -371,3 +371,18 @@ def test_variables_set_for_one_command_are_its_own_context(compile_text: Compile
     assert [line.text for line in prose.context] == ["STAGE=blue"]
     applied = apply_context(first.context, "/", {})
     assert applied.environment == {"KUBECONFIG": "/etc/kube/blue"}
+
+
+def test_a_context_line_continued_on_the_next_line_is_context(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Plan\n\n```bash\nexport CLOUD_PROFILE=review \\\n  CLOUD_REGION=eu-west-2\n"
+        "terraform plan\n```\n"
+    )
+    plan = _step(artifact, "terraform plan")
+    assert [line.text for line in plan.context] == [
+        "export CLOUD_PROFILE=review CLOUD_REGION=eu-west-2"
+    ]
+    assert apply_context(plan.context, "/", {}).environment == {
+        "CLOUD_PROFILE": "review",
+        "CLOUD_REGION": "eu-west-2",
+    }

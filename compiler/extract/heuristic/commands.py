@@ -566,12 +566,18 @@ def _not_a_command(
     group: list[CodeLine], text: str, context: list[tuple[list[CodeLine], str]] | None
 ) -> bool:
     """Whether a shell line is no command (see `_does_nothing`); one that sets the working
-    directory or environment is added to `context` (when given) rather than dropped."""
+    directory or environment is added to `context` (when given) rather than dropped, without
+    its line breaks (`export A=1 \\` over `B=2` is `export A=1 B=2`)."""
+    text = _LINE_BREAK.sub(" ", text)  # `cd my\ dir` keeps its escaped blank
     if not _does_nothing(text):
         return False
     if context is not None and sets_context(text):
         context.append((group, text))
     return True
+
+
+_LINE_BREAK = re.compile(r"\s+\\\s+")
+"""A trailing `\\` of a line joined to the next one: a line break, no character."""
 
 
 def sets_context(text: str) -> bool:
