@@ -91,7 +91,8 @@ def test_a_command_after_cd_on_the_same_line_is_a_step(compile_text: Compile) ->
     artifact = compile_text("# Clear the cache\n\n```\ncd /srv/cache && rm -rf thumbnails\n```\n")
     removal = _step(artifact, "cd /srv/cache && rm -rf thumbnails")
     assert removal.effect == "destructive"
-    assert removal.context == []  # its directory is in its own text
+    # its directory is in its own text, but the registry binds `rm -rf thumbnails` alone
+    assert [line.text for line in removal.context] == ["cd /srv/cache"]
 
 
 def test_context_lines_are_classified_not_output(compile_text: Compile) -> None:
@@ -386,3 +387,19 @@ def test_a_context_line_continued_on_the_next_line_is_context(compile_text: Comp
         "CLOUD_PROFILE": "review",
         "CLOUD_REGION": "eu-west-2",
     }
+
+
+def test_a_cd_or_export_before_a_command_on_its_line_is_its_own_context(
+    compile_text: Compile,
+) -> None:
+    artifact = compile_text(
+        "# Drain\n\n```bash\nexport KUBECONFIG=/etc/kube/blue && kubectl delete pod drain-0\n"
+        "cd stacks/blue; STAGE=blue terraform destroy\nkubectl delete pod drain-1\n"
+        "kubectl get pods && kubectl delete pod drain-2\n```\n"
+    )
+    first = _step(artifact, "export KUBECONFIG=/etc/kube/blue && kubectl delete pod drain-0")
+    assert [line.text for line in first.context] == ["export KUBECONFIG=/etc/kube/blue"]
+    destroy = _step(artifact, "cd stacks/blue; STAGE=blue terraform destroy")
+    assert [line.text for line in destroy.context] == ["cd stacks/blue", "STAGE=blue"]
+    assert _step(artifact, "kubectl delete pod drain-1").context == []  # that line only
+    assert _step(artifact, "kubectl get pods && kubectl delete pod drain-2").context == []

@@ -25,7 +25,13 @@ _ASSIGNMENTS = re.compile(
     r"(?:env\s+)?((?:[A-Za-z_]\w*=(?:'[^']*'|\"[^\"]*\"|[^\s'\"])*\s+)+)(?=[^\s=]+(?:\s|$))"
 )
 """Variables set for one command (`KUBECONFIG=/etc/kube/live kubectl delete pod x`, `env A=b
-cmd`): the registry binds the command without them, so they are its own context."""
+cmd`): the registry binds the command without them, so they are its own context (with
+`_LEADING`)."""
+_LEADING = re.compile(
+    r"((?:(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za-z_]\w*=)[^;&|]*?)\s*(?:&&|;)\s*"
+)
+"""A `cd`, `export` or assignment before a command on its line (`export KUBECONFIG=x && kubectl
+delete pod y`, `cd stack; terraform destroy`)."""
 _INLINE = re.compile(r"`([^`\n]+)`")
 """Inline code in a step's words: a command the step may run once bound."""
 
@@ -45,8 +51,9 @@ class ShellContext:
         """A block's drafts, each command with the context written before it; a command that
         opens a shell is context for the commands after it. A step in words runs the commands
         in its inline code ("Then run `kubectl delete pod x`", bound later): it carries the
-        context too, and "Log in with `ssh HOST`" opens a shell like the command would. The
-        variables a command sets for itself (`KUBECONFIG=x kubectl ...`) are its own context."""
+        context too, and "Log in with `ssh HOST`" opens a shell like the command would. What a
+        command line sets for itself (`KUBECONFIG=x kubectl ...`, `cd x && terraform destroy`)
+        is its own context."""
         attached = []
         for draft in drafts:
             commands = (
@@ -60,9 +67,9 @@ class ShellContext:
                 attached.append(draft)
                 continue
             written = tuple(
-                ContextLine(line=draft.span.line, text=own.group(1).strip())
-                for own in map(_ASSIGNMENTS.match, commands)
-                if own is not None
+                ContextLine(line=draft.span.line, text=text)
+                for command in commands
+                for text in _own_context(command)
             )
             attached.append(replace(draft, context=self._before(draft.span.line) + written))
             for command in commands:
@@ -82,3 +89,15 @@ class ShellContext:
                 while not state.pop()[1]:
                     pass
         return tuple(context for context, _ in state)
+
+
+def _own_context(command: str) -> list[str]:
+    """What a command line sets for itself before its program runs (the registry binds the
+    program without it): `cd x && `, `export A=b; `, `A=b ` or `env A=b ` before it."""
+    own = []
+    position = 0
+    while (lead := _LEADING.match(command, position)) is not None:
+        own.append(lead.group(1))
+        position = lead.end()
+    assigned = _ASSIGNMENTS.match(command, position)
+    return own + ([assigned.group(1).strip()] if assigned else [])
