@@ -24,10 +24,12 @@ other processes hits both sides alike.
 Then, as a user runs it, whole processes (imports, registry loading, reading and writing
 included) against a whole-process floor: a fresh interpreter that imports markdown-it-py and
 parses the same files. Each `runbookc` run alternates with a floor run; min / median / max of
-the rounds, the ratio of the medians, and the peak RSS of the `runbookc` child. Children run
-with the bytecode cache written, as an installed package does (PYTHONDONTWRITEBYTECODE is
-dropped for them). With `--instructions`, each whole process and its floor also run once under
-`valgrind --tool=callgrind`, whose instruction counts do not move with the machine's load.
+the rounds, the ratio of the medians, and the peak RSS of the `runbookc` child. The cold
+corpus compile runs with `--jobs 1` and with the default `--jobs auto` (one worker per CPU);
+the other corpus commands with the default. Children run with the bytecode cache written, as
+an installed package does (PYTHONDONTWRITEBYTECODE is dropped for them). With `--instructions`,
+each whole process and its floor also run once under `valgrind --tool=callgrind`, whose
+instruction counts do not move with the machine's load (in one process: `--jobs 1`).
 """
 
 from __future__ import annotations
@@ -329,6 +331,20 @@ def _runbookc(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "compiler", *map(str, args)]
 
 
+def _auto_workers() -> int:
+    from compiler.project.batch import cpus
+
+    return cpus()
+
+
+def _in_one_process(command: list[str]) -> list[str]:
+    """A command as callgrind can count it: in one process (`--jobs 1`), where the default
+    `--jobs auto` might start workers."""
+    if command[3] in ("compile", "check", "report") and "--jobs" not in command:
+        return [*command, "--jobs", "1"]
+    return command
+
+
 def _floor(*paths: Path) -> list[str]:
     return [sys.executable, "-c", FLOOR_SCRIPT, *map(str, paths)]
 
@@ -376,10 +392,20 @@ def report_processes(corpus: Path, single: Path, rounds: int, instructions: bool
         def nothing() -> None:
             pass
 
+        # `--jobs auto` is the default: the corpus (380 files) is compiled in one worker
+        # process per CPU; `--jobs 1` keeps every file in the command's own process.
         corpus_args = ("--registry", registry)
+        one = ("--jobs", "1")
         cases: list[tuple[str, list[str], list[str], Callable[[], None], str]] = [
             (
-                "compile corpus, cold (--no-cache)",
+                "compile corpus, cold (--no-cache), --jobs 1",
+                _runbookc("compile", corpus, "--out", out, "--no-cache", *corpus_args, *one),
+                _floor(corpus),
+                fresh_out,
+                "<= 3x",
+            ),
+            (
+                f"  the same, default --jobs auto ({_auto_workers()} CPUs)",
                 _runbookc("compile", corpus, "--out", out, "--no-cache", *corpus_args),
                 _floor(corpus),
                 fresh_out,
@@ -414,21 +440,21 @@ def report_processes(corpus: Path, single: Path, rounds: int, instructions: bool
                 "",
             ),
             (
-                "check corpus, cold (--no-cache)",
+                "check corpus, cold (--no-cache), --jobs auto",
                 _runbookc("check", corpus, "--no-cache", *corpus_args),
                 _floor(corpus),
                 nothing,
                 "",
             ),
             (
-                "check corpus, registry cached, files changed",
+                "check corpus, registry cached, files changed, auto",
                 _runbookc("check", corpus, "--cache-dir", cache, *corpus_args),
                 _floor(corpus),
                 results_only_cold,
                 "",
             ),
             (
-                "report corpus, cold (--no-cache)",
+                "report corpus, cold (--no-cache), --jobs auto",
                 _runbookc("report", corpus, "--out", work / "r.html", "--no-cache", *corpus_args),
                 _floor(corpus),
                 nothing,
@@ -444,8 +470,10 @@ def report_processes(corpus: Path, single: Path, rounds: int, instructions: bool
             print("instructions (valgrind --tool=callgrind; load does not change them), millions")
             print(f"  {'':44s} {'runbookc':>10s} {'floor':>10s}   ratio")
             for label, command, floor, before, target in cases:
+                if label.startswith("  the same"):
+                    continue  # callgrind counts the command's own process, not its workers
                 before()
-                ours_count = count_instructions(command)
+                ours_count = count_instructions(_in_one_process(command))
                 theirs_count = count_instructions(floor)
                 ratio = ours_count / theirs_count
                 goal = f" (target {target})" if target else ""

@@ -100,6 +100,15 @@ CacheOpt = Annotated[
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Compile everything afresh.")]
+JobsOpt = Annotated[
+    str,
+    typer.Option(
+        "--jobs",
+        metavar="N|auto",
+        help="Parallel compile processes (auto: one per CPU when there are at least 32 files "
+        "to compile, one per 16 files at most).",
+    ),
+]
 ConfigOpt = Annotated[
     Path | None, typer.Option(metavar="FILE", help="runbookc.toml or pyproject.toml to use.")
 ]
@@ -239,7 +248,7 @@ def _compile(
     registry: Path | None,
     profiles: Path | None,
     config: Path | None,
-    jobs: int,
+    jobs: int | None,
     cache_dir: Path | None,
     llm: "LLMSettings | None" = None,
     fatal_ok: bool = False,
@@ -295,9 +304,17 @@ def _progress(total: int, slow: bool) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("compiling"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    # Drawn as files are done, not by rich's refresh thread: `--jobs` forks worker processes
+    # while the bar is up, and a fork must not catch another thread holding a lock.
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("compiling", total=total)
-        yield lambda count: bar.advance(task, count)
+
+        def advance(count: int) -> None:
+            bar.advance(task, count)
+            bar.refresh()
+
+        yield advance
 
 
 class ExtractorChoice(enum.StrEnum):
@@ -344,6 +361,17 @@ def _llm(
     responses = cache_dir / "llm" if cache_dir else None
     return LLMSettings(
         model=model, base_url=base_url, deadline_seconds=deadline, cache_dir=responses
+    )
+
+
+def _jobs(value: str) -> int | None:
+    """`--jobs` as compile_all takes it: a number of processes, or None for auto."""
+    if value == "auto":
+        return None
+    if value.isascii() and value.isdigit() and int(value) >= 1:
+        return int(value)
+    raise typer.BadParameter(
+        f"{value!r} is neither a number of processes (1 or more) nor auto", param_hint="--jobs"
     )
 
 
@@ -453,7 +481,7 @@ def compile_command(
     include: IncludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
     respect_gitignore: GitignoreOpt = True,
-    jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
+    jobs: JobsOpt = "auto",
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     extractor: ExtractorOpt = ExtractorChoice.heuristic,
@@ -464,12 +492,13 @@ def compile_command(
     """Compile runbooks into artifacts: OUT/<path relative to PATH, .md -> .json>.
 
     Nothing is written if any file cannot be compiled (exit 2); `check` is the merge gate."""
+    workers = _jobs(jobs)
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     selection = Selection(
         exclude, extend_exclude, include, force_exclude, _flag_given(respect_gitignore)
     )
-    results = _compile(paths, registry, profiles, config, jobs, cache, llm, selection=selection)
+    results = _compile(paths, registry, profiles, config, workers, cache, llm, selection=selection)
     from compiler.project.outdir import drift, orphans, remove, write_all
 
     strays = orphans(results, out, paths)
@@ -568,6 +597,7 @@ def check_command(
     include: IncludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
     respect_gitignore: GitignoreOpt = True,
+    jobs: JobsOpt = "auto",
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     extractor: ExtractorOpt = ExtractorChoice.heuristic,
@@ -580,6 +610,7 @@ def check_command(
     Exit 0 when nothing unsigned blocks, 1 when something does (or a file cannot be
     compiled: its fatal diagnostic is reported with the other files' results), 2 when the
     tool cannot do its job. With no tools.yaml, only the text and graph rules run."""
+    workers = _jobs(jobs)
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     if paths == [Path("-")]:
@@ -595,7 +626,7 @@ def check_command(
             registry,
             profiles,
             config,
-            1,
+            workers,
             cache,
             llm,
             True,
@@ -845,7 +876,7 @@ def report_command(
     include: IncludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
     respect_gitignore: GitignoreOpt = True,
-    jobs: Annotated[int, typer.Option(min=1, help="Parallel compile processes.")] = 1,
+    jobs: JobsOpt = "auto",
     cache_dir: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     extractor: ExtractorOpt = ExtractorChoice.heuristic,
@@ -858,12 +889,13 @@ def report_command(
     from compiler.draw.report import pages_from_results, report_parts
     from compiler.project.outdir import write_report
 
+    workers = _jobs(jobs)
     cache = _cache(cache_dir, no_cache)
     llm = _llm(extractor, model, base_url, llm_deadline, cache)
     selection = Selection(
         exclude, extend_exclude, include, force_exclude, _flag_given(respect_gitignore)
     )
-    results = _compile(paths, registry, profiles, config, jobs, cache, llm, True, selection)
+    results = _compile(paths, registry, profiles, config, workers, cache, llm, True, selection)
     pages = pages_from_results(results)
     title = "Runbook report: " + ", ".join(map(str, paths))
     _guarded(lambda: write_report(out, report_parts(pages, title)))

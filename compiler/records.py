@@ -255,7 +255,11 @@ def as_data(record: Any) -> Any:
         return record
     names = _FIELDS.get(kind)
     if names is not None:
-        return {name: as_data(getattr(record, name)) for name in names}
+        data = {}
+        for name in names:
+            value = getattr(record, name)
+            data[name] = value if type(value) in _SCALARS else as_data(value)
+        return data
     if kind is list or kind is tuple:
         return [as_data(item) for item in record]
     if kind is dict:

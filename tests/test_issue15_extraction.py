@@ -71,6 +71,8 @@ def test_a_heading_word_such_as_action_never_hides_the_document(compile_text: Co
             ["Invoice.find(7).destroy", "Invoice.count"],
         ),
         ("pry> ledger.reload!", ["ledger.reload!"]),
+        ("ledger-db-01 $ ledgerctl status\n+----+\n| ok |", ["ledgerctl status"]),
+        ("(venv)root@ledger:~# pip list\nledger 1.0", ["pip list"]),
         ("# systemctl restart haproxy", ["systemctl restart haproxy"]),
         ("PS> Stop-Service -Name ledger", ["Stop-Service -Name ledger"]),
         ("mysql> DELETE FROM carts WHERE stale = 1;", ["DELETE FROM carts WHERE stale = 1;"]),
@@ -136,6 +138,20 @@ def test_an_untagged_block_of_sql_is_its_statements() -> None:
             "echo \"alias lg='ledgerctl'\" >> ~/.bashrc\necho done",
             ["echo \"alias lg='ledgerctl'\" >> ~/.bashrc"],
         ),
+        # output to keep is asked for: the block is what to run
+        (
+            "Run the script and record the output:",
+            "bundle exec ledgerctl rotate --dry-run",
+            ["bundle exec ledgerctl rotate --dry-run"],
+        ),
+        (
+            "Copy the password:",
+            "bin/vault-cat ledger | jq -r .password",
+            ["bin/vault-cat ledger | jq -r .password"],
+        ),
+        ("Check the host key:", "$> ssh-keygen -lf ledger.pub", ["ssh-keygen -lf ledger.pub"]),
+        ("Then:", "show log_destination;", ["show log_destination;"]),
+        ("In the console:", "::Ledger::Sync.new(id).execute", ["::Ledger::Sync.new(id).execute"]),
         # an SQL comment inside a statement stays in its text (as in the source)
         (
             "Run in psql:",

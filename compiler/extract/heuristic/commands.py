@@ -114,14 +114,15 @@ SHELL_LANGS = {
     "shellsession",
 }
 _STRONG_PROMPT = re.compile(
-    r"^(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]|[\w.@:~/-]*[\w~/][$%]|"
+    r"^(?:\([\w.-]+\)\s?)?(?:PS(?:\s[^>\n]*)?>|\[[^\]]*\]\s*[\w.@:~/-]*\s?[$#>%]"
+    r"|[\w.@:~/-]*[\w~/][$%]|[\w.-]+-[\w.-]+\s\$|"
     r"[\w.@-]+:[\w.~/-]*#|[\w-]+=[#>]|irb(?:\([^)]*\)(?::\d+)+)?[>*]|(?:\[\d+\]\s*)?pry(?:\([^)]*\))?>|"
-    r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$|%(?=\s+[a-z]))\s+"
+    r"mysql>|redis[\w.:-]*>|>>>|(?:ba|z)?sh-\d+(?:\.\d+)*#|\$>?|%(?=\s+[a-z]))\s+"
 )
-"""A console prompt: `$`, `user@host:~$`, `PS>`, `PS C:\\>`, `[ prod ] production>`,
-`postgres=#`, `irb(main):001:0>`, `irb>`, `[1] pry(main)>`, `pry>`, `mysql>`, `>>>`, a root
-debug shell's `sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl get pods`; not curl's
-`% Total`)."""
+"""A console prompt: `$`, `user@host:~$`, `db-01 $`, `(venv)root@host:~#`, `PS>`, `PS C:\\>`,
+`[ prod ] production>`, `postgres=#`, `irb(main):001:0>`, `irb>`, `[1] pry(main)>`, `pry>`,
+`mysql>`, `>>>`, a root debug shell's `sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl
+get pods`; not curl's `% Total`)."""
 _WEAK_PROMPT = re.compile(r"^[#>]\s+")
 _CONTINUATION_PROMPT = re.compile(
     r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
@@ -138,7 +139,8 @@ _CHATOPS = re.compile(r"^[/!][a-z][\w-]*(?:\s+\S+)+\s*$")
 """A chat-ops command: `/runner run stop blue`, `!ic page`."""
 _COMMAND_START = re.compile(
     r"^(?:<(?:\s+[\w./~-]+|[\w~-]*[./][\w./~-]*)\s+)?(?:sudo\s+)?"
-    r"(?:(?:\.{1,2}/|~/|(?:\.{1,2}|~)?(?:/[\w.+-]+)+/)(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
+    r"(?:(?:\.{1,2}/|~/|(?:\.{1,2}|~)?(?:/[\w.+-]+)+/|(?:[\w.+-]+/)+)"
+    r"(?=[a-z][\w+-]*(?:\.(?:sh|py|rb|pl))?(?:\s|$)"
     r"|[a-z][\w.+-]*\s))?[a-z][a-z0-9_.+-]*(?:\s|$)"
 )
 """A line opening like a command, perhaps after its input's redirection (`< list.txt xargs rm`;
@@ -262,7 +264,8 @@ def _transcript(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
 
 _CONSOLE_PROMPT = re.compile(r"^>\s+")
 _CODE_STATEMENT = re.compile(
-    r"^(?:[a-z_]\w*\s*=\s*)?(?:[A-Z]\w*(?:::[A-Z]\w*)+\.[a-z_]\w*[!?]?|[A-Za-z_]\w*\.[a-z_]\w*[!?]?\()"
+    r"^(?:[a-z_]\w*\s*=\s*)?(?:(?:::)?[A-Z]\w*(?:::[A-Z]\w*)+\.[a-z_]\w*[!?]?"
+    r"|[A-Za-z_]\w*\.[a-z_]\w*[!?]?\()"
 )
 """A statement of program code, not a shell line nor output: a method called on a namespaced
 constant (`Sidekiq::Queue.new`), or with arguments on a class or an object
@@ -431,13 +434,14 @@ def _weak_prompt(text: str) -> re.Match[str] | None:
 
 _SQL_START = re.compile(
     r"(?:SELECT|UPDATE|DELETE|INSERT|ALTER|DROP|TRUNCATE|CREATE|WITH|VACUUM|ANALYZE|EXPLAIN"
-    r"|GRANT|REVOKE|BEGIN|COMMIT|ROLLBACK|REINDEX|CLUSTER)\b"
+    r"|GRANT|REVOKE|BEGIN|COMMIT|ROLLBACK|REINDEX|CLUSTER|SHOW|SET)\b",
+    re.IGNORECASE,
 )
 
 
 def _sql_script(lines: list[CodeLine]) -> bool:
-    """An untagged block of SQL: it opens with an upper-case statement keyword (`SELECT`,
-    `DELETE`) and ends its statement with `;` (a psql result such as `DELETE 3` does not)."""
+    """An untagged block of SQL: it opens with a statement keyword (`SELECT`, `delete`, `show`)
+    and ends its statement with `;` (a psql result such as `DELETE 3` does not)."""
     body = [t for t in (line.text.strip() for line in lines) if t and not t.startswith("--")]
     return bool(body) and bool(_SQL_START.match(body[0])) and body[-1].endswith(";")
 

@@ -55,6 +55,13 @@ _OUTPUT_LEAD_IN = re.compile(
 )
 
 
+_KEEPS_OUTPUT = re.compile(
+    r"\b(?:record|save|capture|note(?:\s+down)?|copy|keep|store|paste|attach)\s+"
+    r"(?:the\s+|its\s+|their\s+|any\s+)?output\b",
+    re.IGNORECASE,
+)
+
+
 def _shows_output(blocks: list[Block], index: int, known: frozenset[str]) -> bool:
     """A code block introduced as output ("Example output:") holds no commands, unless it
     marks commands with `$ ` prompts or every line of it is a command ("In our infrastructure,
@@ -62,6 +69,8 @@ def _shows_output(blocks: list[Block], index: int, known: frozenset[str]) -> boo
     block, before = blocks[index], blocks[index - 1] if index else None
     if before is None or before.kind != "paragraph" or not _OUTPUT_LEAD_IN.search(before.text):
         return False
+    if _KEEPS_OUTPUT.search(before.text):
+        return False  # "Run the script and record the output:": the block is what to run
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in block.lines):
         return False
     return not reads_as_script(block, known)

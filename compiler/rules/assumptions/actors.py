@@ -41,8 +41,8 @@ _CONTACT_VERB = (
     r"|follow\s+up\s+with|give\s+(?:an?\s+)?(?:quick\s+)?heads[\s-]*up\s+to"
     r"|coordinate\s+with|sync\s+(?:up\s+)?with|get\s+approval\s+from|involve|invite"
     r"|get\s+in\s+touch\s+with|delegate\s+to:?|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to"
-    r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:approval|sign-?off"
-    r"|ok|okay|go-ahead|help|assistance|review)\s+from"
+    r"|engage|bring\s+in|pull\s+in|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:approval|sign-?off|ok|okay|go-ahead|help|assistance|review)\s+from"
     r"|(?:send|share|forward|report|give|email|e-mail|hand|escalate|raise)\s+(?:[\w'`-]+\s+){0,6}?"
     r"(?:with|to)|escalate\s+(?:it\s+)?to)"
 )
@@ -74,6 +74,47 @@ _CONTACTED = (
 )
 """What a person is when contacted: the passive of a contact ("Finance should be kept up to
 date", "Marketing should be engaged")."""
+_PEOPLE_ONLY = (
+    r"(?:inform|notify|contact|liaise\s+with|agree\s+with|consult\s+with|escalate\s+to"
+    r"|hand\s+(?:it\s+|this\s+)?(?:off|over)\s+to|reach\s+out\s+to|get\s+in\s+touch\s+with"
+    r"|coordinate\s+with|(?:get|request|obtain|seek)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:approval|sign-?off|go-ahead|help|assistance|review)\s+from)"
+)
+"""Contact verbs whose object is always someone: whatever noun it is ("Inform customers",
+"Liaise with owning teams"), it names an actor that must resolve."""
+_NOT_IN_OBJECT = (
+    r"(?:that|to|of|about|when|if|whether|with|for|before|after|and|or|which|who|so|in|on|at"
+    r"|by|as|from|the|a|an|is|are|was|were|will|can|should|must|may|via|using|through|once"
+    r"|until|immediately|directly|asap|first|now|then|too|also|again|here|there|where|how|what"
+    r"|why|this|that|these|those|them|us|him|her|it|its|you|your|yourself|me|we|they|their)\b"
+)
+_THING = (
+    r"(?:details?|info(?:rmation)?|forms?|pages?|address(?:es)?|numbers?|lists?|fields?|points?"
+    r"|emails?|sheets?)\b"
+)
+"""What "contact" names as a noun ("the contact detail fields", "contact form")."""
+_ANY_OBJECT = (
+    r"(?:(?:the|your|our|all|any|each|every|affected|relevant|other|appropriate)\s+){0,2}"
+    rf"(?!{_NOT_IN_OBJECT}|{_THING})(?-i:[a-z])[\w&'-]*(?:\(s\))?(?![\w&'-])"
+    rf"(?:\s+(?!{_NOT_IN_OBJECT})(?-i:[a-z])[\w&'-]*(?:\(s\))?(?![\w&'-])){{0,3}}"
+    r"(?<!decision)(?<!decisions)(?<!choice)(?<!choices)(?<!plan)(?<!plans)(?<!understanding)"
+    r"(?!\s+(?-i:[A-Z]))"
+)
+"""Any common noun phrase as a contact's object: up to four lower-case words, stopping at a
+function word (a name, "the FBI", is the capitalised-name reading's to judge); not what
+"inform" means of a thought ("to inform your decision")."""
+_PUBLIC_SERVICE = re.compile(
+    r"\b(?:law\s+enforcement|police|emergency\s+services|authorities)$", re.IGNORECASE
+)
+"""Who anyone can reach without the document: "Contact local law enforcement"."""
+_IDENTIFIED_BY = re.compile(
+    r"\s+(?:(?:that|who|which)\s+(?:may|might|can|could|will|would|is|are|was|were|has|have"
+    r"|had|own|owns|run|runs|use|uses|used|manage|manages|maintain|maintains)\b"
+    r"|(?:for|of)\s+(?:any|the|each|every|all)\b|responsible\b)",
+    re.IGNORECASE,
+)
+"""What picks the people out by the case at hand ("external parties that may have been used",
+"operators for any systems used in the attack"): whoever that is, not a role to resolve."""
 _ACTOR_ACTIVE = (
     rf"{_CONTACT_VERB}\s+(?P<actor>(?:the\s+|your\s+|an?\s+|our\s+|one\s+of\s+the\s+|{_ONE_OF})?"
     rf"(?:{_PERSON}|(?-i:[A-Z][a-z]{{2,}}(?:\s+(?:[A-Z][\w&]*|&))*)\b"
@@ -84,6 +125,9 @@ _ACTOR_ACTIVE = (
     rf"|\bkeep\s+(?P<kept>(?:the\s+|your\s+|all\s+)?{_PERSON})\s+"
     r"(?:informed|updated|posted|aware|in\s+the\s+loop|up\s+to\s+date)\b"
     rf"|\bget\s+(?P<involved>(?:the\s+|your\s+|an?\s+|{_ONE_OF})?{_PERSON})\s+involved\b"
+    rf"|\b{_PEOPLE_ONLY}\s+(?P<anyone>{_ANY_OBJECT})"
+    rf"|\b(?:require|need)\s+(?P<helper>(?-i:[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,3}})|{_ANY_OBJECT})"
+    r"\s+to\s+(?:help|assist|approve|sign\s+off)\b"
 )
 _ACTOR = re.compile(
     starting_with(
@@ -142,6 +186,7 @@ _ACTOR_FIRST = frozenset(
      "consulted", "looped", "engage", "bring", "pull", "request", "obtain", "seek", "involved",
      "call", "phone", "ring", "text", "e", "dm", "alert", "warn", "brief", "wake", "confirm",
      "agree", "liaise", "verify", "double", "discuss", "defer", "pass", "engaged", "alerted",
+     "require", "need",
      "told", "called", "briefed", "brought", "made", "woken", "kept", "mention"}
 )  # fmt: skip
 """Words every actor match holds (its contact verb, "let", or a passive): a cheap test."""
@@ -209,14 +254,18 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
-    groups = ("actor", "let", "involved", "kept", "passive", "outcome")
+    groups = ("actor", "let", "involved", "kept", "passive", "outcome", "anyone", "helper")
     for hit in _scan(context, _ACTOR, groups, _ACTOR_FIRST, lean):
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
-        if _used_as_noun(hit) or _part_of_a_name(hit):
+        if hit.match.group("anyone") and (
+            _IDENTIFIED_BY.match(hit.passage.text, hit.end) or _PUBLIC_SERVICE.search(actor)
+        ):
+            continue  # "Reach out to external parties that may have been used as a vector"
+        if _used_as_noun(hit) or _part_of_a_name(hit) or _capitalised_inside(hit):
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
-        if not _instructs(hit.sentence):
+        if not (_instructs(hit.sentence) or _opens_with_contact(hit)):
             continue  # "There is a limit of how many requests we can send to Google Cloud API"
         if described(context, hit.passage, hit.sentence):
             continue  # "Salespeople should be notified ..." describing the roles
@@ -252,6 +301,30 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             actor,
             hit.step,
         )
+
+
+_OPENING = re.compile(
+    r"^[\s*_>-]*(?:\d+[.)]\s+)?(?:\[[ xX]?\]\s+)?(?:then\s+|also\s+|please\s+)?$", re.I
+)
+
+
+_NAME_BEFORE = re.compile(r"(?-i:[A-Z])[\w.]*[\w]\s+$")
+
+
+def _capitalised_inside(hit: Hit) -> bool:
+    """Whether the contact word is capitalised after a capitalised word: one name ("GOV.UK
+    Notify limits this account"), not a verb ("... the MR. Ask someone ...")."""
+    verb = hit.match.start()
+    before = hit.passage.text[max(0, verb - 40) : verb]
+    return hit.passage.text[verb : verb + 1].isupper() and _NAME_BEFORE.search(before) is not None
+
+
+def _opens_with_contact(hit: Hit) -> bool:
+    """Whether the contact verb opens its sentence or item ("Liaise with owning teams", "1. Agree
+    with the product team ..."): an imperative, whatever the rest of the sentence holds."""
+    verb = hit.match.start()
+    start = hit.passage.sentence_at(hit.start).start
+    return _OPENING.match(hit.passage.text[start:verb]) is not None
 
 
 _NOUN_OR_VERB = re.compile(

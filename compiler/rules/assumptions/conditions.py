@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from compiler.records import Span, Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.described import described
+from compiler.rules.assumptions.expected import unmeasurable_checks
 from compiler.rules.assumptions.scan import (
     _ARTICLE,
     _CHOSEN_BY,
@@ -681,6 +682,7 @@ def _expected_then(context: CheckContext, span: Span, condition: str) -> bool:
 @_one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
     yield from _unmeasurable_in_text(context)
+    yield from unmeasurable_checks(context)
     yield from (f for f in _decision_flags(context) if f.code == "RB102")
 
 

@@ -111,6 +111,63 @@ _DESCRIBED = re.compile(
 like to watch a video about it, ..."."""
 
 
+_REPEATED = re.compile(
+    r"\b(?P<verb>[a-z]+)\s+(?:(?:it|this|that|them|the\s+[\w-]+|again)\s+)?(?P<times>(?:a\s+(?:couple"
+    r"|few)\s+(?:of\s+)?(?:more\s+)?|several\s+|multiple\s+|many\s+|a\s+number\s+of\s+)times"
+    r"|repeatedly|more\s+than\s+once|over\s+and\s+over(?:\s+again)?)\b",
+    re.IGNORECASE,
+)
+"""Any action done again with no count: "may need to be run multiple times", "click it a few
+times" (closed world: a repetition is bounded only by a number, a time or an end written)."""
+_REPEATED_FIRST = frozenset({"times", "repeatedly", "once", "over"})
+_HEDGED_DUTY = re.compile(
+    r"\b(?:may|might|will|could)\s+(?:also\s+)?(?:need|have)\s+to\s+be\s+$", re.IGNORECASE
+)
+"""An action the reader may have to do, in the passive: "the job may need to be [run] ..."."""
+_ASKED_OF_READER = re.compile(
+    r"(?:^|[;:]\s*)[\s*_>-]*(?:\d+[.)]\s+)?(?:\[[ xX]?\]\s+)?(?:then\s+|and\s+|please\s+|also\s+)?$"
+    r"|\byou\s+(?:may\s+|might\s+|will\s+|should\s+|must\s+|can\s+)?(?:need|have)\s+to\s+$",
+    re.IGNORECASE,
+)
+"""The repeated verb is the reader's: it opens its sentence or item ("Click it a few times"),
+or the reader has to ("you may need to run it multiple times")."""
+_END_WRITTEN = re.compile(r"\b(?:until|till|as\s+long\s+as|while|unless)\b", re.IGNORECASE)
+_NOT_AN_ACTION = frozenset(
+    {"is", "are", "was", "were", "been", "has", "have", "had", "fired", "fires", "failed",
+     "fails", "happened", "happens", "occurred", "occurs", "seen", "shown", "appears",
+     "appeared", "called", "used", "mentioned", "changed", "restarted", "crashed"}
+)  # fmt: skip
+"""What a thing did or is, counted loosely ("the alert fired several times"): no repetition
+asked of the reader."""
+
+
+def _repeats(context: CheckContext) -> Iterator[Finding]:
+    """RB106 for a repetition asked of the reader with no count, time or end."""
+    for hit in _scan(context, _REPEATED, ("times",), _REPEATED_FIRST):
+        verb = hit.match.group("verb").lower()
+        if verb in _NOT_AN_ACTION:
+            continue
+        sentence = hit.sentence
+        if DURATION_OR_COUNT.search(sentence) or _SCHEDULE.search(sentence):
+            continue
+        if _END_WRITTEN.search(sentence):
+            continue  # "repeat it several times until the backlog is empty": the end is written
+        verb_at = hit.match.start("verb")
+        before = hit.passage.text[hit.passage.sentence_at(verb_at).start : verb_at]
+        if not (_ASKED_OF_READER.search(before) or _HEDGED_DUTY.search(before)):
+            continue  # "we're not repeating it multiple times", "you will be repeatedly prompted"
+        if not _instructs(sentence) and not _HEDGED_DUTY.search(before):
+            continue
+        yield Finding(
+            "RB106",
+            hit.span,
+            f'unbounded repetition "{hit.words}": how many times at most?',
+            "give a number of attempts, and what to do when they run out",
+            hit.words,
+            hit.step,
+        )
+
+
 @rule(
     "RB106",
     "unbounded-wait",
@@ -165,6 +222,7 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
+    yield from _repeats(context)
 
 
 _NO_WAIT = re.compile(
