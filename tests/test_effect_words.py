@@ -139,6 +139,7 @@ def test_alternation_and_stem() -> None:
         (["docker", "compose", "down"], "destructive"),
         (["ledger-docker", "down"], "destructive"),
         (["ledgerctl", "rm", "-f", "ledger-sync"], "destructive"),
+        (["ledger-cli", "del", "ledger:lock"], "destructive"),  # redis-cli / etcdctl del
         (["ledgerctl", "--delete", "ledger-sync"], "destructive"),  # a destructive option
         (["select", "pg_cancel_backend(4242);"], "destructive"),
     ],

@@ -271,3 +271,93 @@ def test_instead_of_x_introduces_the_instruction() -> None:
     text = "Instead of grepping the whole log, filter it by the job id."
     assert _texts(_page(text)) == [text]
     assert _texts(_page("Instead of a restart, the relay reloads its config.")) == []
+
+
+def test_a_symptom_message_dont_panic_and_a_purpose_after_the_following_are_no_steps() -> None:
+    page = _page(
+        "- Message in #spool-alerts: _Relay lag is too high_\n\n"
+        "* *Don't panic*\n\n"
+        "Follow these steps in order to rotate the relay token:\n\n"
+        "1. Message the relay owners in #relays.\n"
+        "1. Example: `spoolctl token revoke relay-01`"
+    )
+    assert _texts(page) == [
+        "Message the relay owners in #relays.",
+        "Example: `spoolctl token revoke relay-01`",
+    ]
+
+
+def test_what_you_want_to_do_said_to_you_is_an_instruction() -> None:
+    page = _page("You generally want to record each vote the lead calls.")
+    assert _texts(page) == ["You generally want to record each vote the lead calls."]
+    assert _texts(_page("Here are the things you want to record as scribe.")) == []
+    assert _texts(_page("So you want to run a relay?")) == []
+    texts = _texts(_page("1. In the relay logs, search by the job id, then visualize the hits."))
+    assert texts == ["In the relay logs, search by the job id", "visualize the hits."]
+
+
+def test_a_page_to_read_by_its_bare_address_or_a_lead_in_to_options_is_no_step() -> None:
+    page = _page(
+        "See also https://docs.example.org/relays.html which covers the same ground.\n\n"
+        "See:\n\n1. https://example.org/a\n1. https://example.org/b\n\n"
+        "To rotate the token we suggest to use one of these two options:"
+    )
+    assert _texts(page) == []
+    assert _texts(_page("See the relay log for timeouts.")) == ["See the relay log for timeouts."]
+
+
+def test_what_a_lead_in_asks_before_and_run_is_a_step_before_the_commands() -> None:
+    page = _page("Log in to the relay host and run:\n\n```\nsudo spoolctl status\n```")
+    assert _kinds(page) == [
+        ("manual", "Log in to the relay host"),
+        ("action", "sudo spoolctl status"),
+    ]
+    page = _page("Check the disk model and type:\n\n```\nsudo lsblk -d -o name,model\n```")
+    assert [kind for kind, _ in _kinds(page)] == ["action"]
+    page = _page("If it is stuck, log in to the host and run:\n\n```\nsudo spoolctl restart\n```")
+    assert [kind for kind, _ in _kinds(page)] == ["decision", "action"]
+
+
+def test_described_items_after_a_lead_in_asking_to_look_at_them_stay_steps() -> None:
+    page = _page(
+        "When the relay lags, look at:\n\n"
+        "1. The relay panels in the [dashboard](https://dash.example.org/d/relay?orgId=1)\n"
+        "1. Check the spool error log"
+    )
+    assert _texts(page)[1:] == [
+        "The relay panels in the [dashboard](https://dash.example.org/d/relay?orgId=1)",
+        "Check the spool error log",
+    ]
+
+
+# Instructions inside tables ----------------------------------------------------------------
+
+
+def test_instructions_in_a_tables_cells_are_steps_of_their_own() -> None:
+    page = _page(
+        "| Task | How |\n"
+        "| --- | --- |\n"
+        "| Watch the [#relay-alerts](https://chat.example.org/relay) channel | Answer questions."
+        " Escalate to the owners where needed. |\n"
+        "| Review the relay dashboards | Open a ticket for anything red. |\n"
+    )
+    assert _texts(page) == [
+        "Watch the [#relay-alerts](https://chat.example.org/relay) channel",
+        "Answer questions.",
+        "Escalate to the owners where needed.",
+        "Review the relay dashboards",
+        "Open a ticket for anything red.",
+    ]
+
+
+def test_a_table_of_data_names_or_addresses_gives_no_steps() -> None:
+    data = _page(
+        "| Metric | Value |\n| --- | --- |\n| Find replicas (tested) | 3 \u00d7 4Gi |\n"
+        "| Peak load | 100 users |\n"
+    )
+    assert _texts(data) == []
+    reference = _page(
+        "| App | Docs |\n| --- | --- |\n| Relay admin | https://docs.example.org/relay |\n"
+        "| Spool UI | `spoolctl ui` |\n"
+    )
+    assert _texts(reference) == []

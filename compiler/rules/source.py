@@ -127,12 +127,12 @@ def dropped_source(context: CheckContext) -> Iterator[Finding]:
     summary="An instruction or command in the source is in no step of the artifact.",
     docs=RuleDoc(
         what="Reports an instruction-like sentence or a command line that the extractor could "
-        "not place in any step: an imperative in a table cell, a prompted or known command in "
-        "a code block that was read as output, an instruction sentence no step holds.",
+        "not place in any step: an imperative in a cell of a table of data, a prompted or known "
+        "command in a code block that was read as output, an instruction sentence no step holds.",
         why="An agent sees only the artifact. An instruction that silently vanished between the "
         "source and the step graph is never run, and a runbook whose risky part was dropped "
         "could otherwise compile `ready`.",
-        example="| Symptom | Fix |\n| --- | --- |\n| Pods pending | Delete the stuck PVC. |",
+        example="| Field | Notes |\n| --- | --- |\n| claim | Delete the stuck PVC. |",
         instead="Write the instruction as a list item or a command block under the section it "
         "belongs to:\n\n### If pods are pending\n\n1. Delete the stuck PVC: `oc delete pvc "
         "<name>`",

@@ -24,11 +24,11 @@ DESTRUCTIVE_PHRASES = (r"shut\s*down", r"turn\s+off", r"power\s+off", r"tear\s*d
 DESTRUCTIVE_PROGRAM_WORDS = DESTRUCTIVE_VERBS | frozenset(
     {"rm", "rmdir", "rmi", "prune", "flushall", "flushdb", "shred", "mkfs", "dd", "reset",
      "deregister", "pkill", "killall", "shutdown", "poweroff", "halt", "teardown", "dropdb",
-     "dropuser", "userdel", "groupdel", "deluser", "unlink", "wipefs", "ifdown"}
+     "dropuser", "userdel", "groupdel", "deluser", "unlink", "wipefs", "ifdown", "del"}
 )  # fmt: skip
 """Words that make a command destructive whatever tool runs it (`oc delete`, `rm -rf`, `gh run
 cancel`, `gem yank`): the destructive verbs and the programs and sub-commands that do the same
-(`rm`, `dropdb`, `redis-cli flushall`, `git reset`)."""
+(`rm`, `dropdb`, `redis-cli flushall`, `redis-cli del KEY`, `git reset`)."""
 
 DESTRUCTIVE_OPTIONS = frozenset(
     {"--force", "-rf", "-fr", "--delete", "-delete", "--purge", "--hard", "--replicas=0", "--prune"}
@@ -55,7 +55,7 @@ READ_PROGRAM_WORDS = frozenset(
 
 OPERAND_READERS = frozenset(
     {"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "cat", "zcat", "less", "more", "head",
-     "tail", "wc", "echo", "printf", "jq", "yq", "ls", "stat", "file", "diff", "sort", "uniq",
+     "tail", "wc", "echo", "printf", "jq", "ls", "stat", "file", "diff", "uniq",
      "cut", "tr", "column", "nl", "strings", "md5sum", "sha256sum", "base64"}
 )  # fmt: skip
 """Programs whose operands are patterns, text or files to read, never sub-commands: the words

@@ -32,7 +32,8 @@ VERBS = (
     r"|kill|leave"
     r"|let|list|listen|lock|log ?(?:in|on)(?:to)?|log\s+out|login|look|make|mention|merge"
     r"|direct(?=\s+(?:the\s+)?(?:users?|them|people|customers?|reporters?|him|her|someone)\s+to\b)"
-    r"|message|migrate|mitigate|modify"
+    r"|message(?=\s+(?:(?:the|them|him|her|someone|everyone|anyone|your|our|their)\b|[@#]))"
+    r"|migrate|mitigate|modify"
     r"|monitor"
     r"|mount|move|navigate|note\s+(?:down|the|it|this|any|which|how|what|where)|notify"
     r"|observe|obtain|open|page|participate|pass|patch|pause"
@@ -48,7 +49,7 @@ VERBS = (
     r"|start|stay|stop|state(?=\s+(?:that|clearly|why|what)\b)|study|submit|summari[sz]e|swap"
     r"|switch|sync|tag|tail|take|talk\s+(?:with|to)\b|tap|tell|terminate|test|tick|track|trigger"
     r"|type(?!\s+(?:of|is|are|was|and)\b)|untick"
-    r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|wait"
+    r"|try|turn|uncordon|unlock|update|upgrade|upload|use|validate|verify|view|visit|visuali[sz]e|wait"
     r"|watch|work\s+(?:with|through|on)|write"
 )
 """Verbs an instruction starts with ("Isolate affected instances", "Be aware of ...")."""
@@ -380,6 +381,13 @@ _FIRST_PERSON_ADVICE = re.compile(
 )
 """The writer's own advice, then the instruction: "I recommend using `\\a` before the query"
 (the -ing form reads as its verb; "Let's look at ..." is a tutorial's narration)."""
+_YOU_WANT = re.compile(
+    r"^(?:(?:so|then|now|also|here),?\s+)?you\s+(?:(?:only|generally|usually|probably|also|really"
+    r"|definitely|typically|mostly)\s+)?want\s+to\s+(?!(?:know|see|understand|learn|be|have)\b)",
+    re.IGNORECASE,
+)
+"""What the reader wants to do, said to them as the sentence's main clause: "You only want to
+document what matters" (not "the things you want to capture", not "if you want to ...")."""
 _ADVISED = re.compile(
     r"^(?P<now>now,?\s+)?it(?:'s|\u2019s|\s+is|\s+(?:may|might|could|will)\s+(?:\w+\s+)?be)\s+"
     r"(?:(?:\w+ly|(?P<now_after>now))\s+)?"
@@ -640,6 +648,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True
     if offered and offered.re is _FIRST_PERSON_ADVICE and gerund_of_verb(after.split(" ", 1)[0]):
         return True  # "I recommend running the query with `\\a`"
+    wanted = _YOU_WANT.match(text) if "want" in text[:40] and text[-1:] != "?" else None
+    if wanted and _imperative(_unlinked(text[wanted.end() :])):
+        return True  # "You generally want to note any actions the lead asked for"
     worth = _WORTH.match(text) if "worth" in text[:20] else None
     if worth and gerund_of_verb(worth.group("gerund")):
         return True  # "It's worth checking the logs for warnings"

@@ -35,6 +35,7 @@ from compiler.extract.heuristic.lead_ins import (
     _asks_to_run,
     _condition_over,
     _described,
+    _done_before_running,
     _introduced,
     _lead_ins,
     _numbered_from_first,
@@ -49,6 +50,7 @@ from compiler.extract.heuristic.paragraphs import (
     contents_lists,
     described_items,
     linked_heading,
+    table_cells,
 )
 from compiler.extract.heuristic.sections import is_procedural
 from compiler.parse import Block, CodeLine, Document, readable_blocks
@@ -98,6 +100,13 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         if block.kind == "heading":
             headings.visit(block)
             drafts += linked_heading(blocks, index)
+        if block.kind == "table":
+            drafts += [
+                step
+                for cell in table_cells(block, document.lines)
+                for step in _prose_steps(cell, document.lines, is_procedural(block, False))
+            ]
+            continue
         if block.kind == "paragraph" and index not in consumed and _edge_of_last(block, drafts):
             continue
         if block.kind == "paragraph" and block.list_id in contents:
@@ -123,6 +132,8 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
                 adjacent = lead_ins[index] == index - 1
                 lead_in = blocks[lead_ins[index]]
                 unshown = _unshown_changes(lead_in, document.lines, commands)
+                if not unshown and adjacent:
+                    unshown = _done_before_running(lead_in, document.lines)
                 found = unshown + _introduced(lead_in, commands, adjacent, document.lines)
             else:
                 found = [_command_step(block, lines, text) for lines, text in commands]

@@ -18,10 +18,13 @@ _FOLLOWING = re.compile(
     r"(?:\s+(?:steps|actions|things|commands))?|these(?:\s+\w+)?"
     r"\s+(?:steps|actions|things|commands)|the\s+(?:steps|actions|commands)\s+below"
     r"|(?:one|either|any)\s+of\s+the\s+(?:\w+\s+)?(?:scenarios|cases|options|sections|procedures"
-    r"|approaches|methods|paths|steps)\s+(?:below|above))"
+    r"|approaches|methods|paths|steps)\s+(?:below|above)"
+    r"|(?:one|either|any)\s+of\s+(?:these|the\s+following)(?:\s+\w+)?\s+(?:options|approaches"
+    r"|methods|ways))"
     r"(?:\s+(?:on|against|across)\s+(?:the|both|each|every|all|these|those|this|that)\b"
     r"[^.;:!?]{0,80})?"
-    r"(?:,?\s+to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
+    r"(?:,?\s+(?:in\s+order\s+)?to\s+(?!(?:the|a|an|this|that)\b)[a-z]+\b"
+    r"(?:(?!\b(?:and|then)\b)[^.;:!?]){0,80})?"
     r"\s*[,:.]?\s*$",
     re.IGNORECASE,
 )
@@ -29,7 +32,7 @@ _FOLLOWING = re.compile(
 steps,", "Follow these steps, to delete the cluster." (its purpose after it), "follow one of
 the scenarios below" (the cases after it), "Perform the following on both key rings"."""
 _REASSURANCE = re.compile(
-    r"^(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|be\s+afraid"
+    r"^[*_]*(?:please\s+)?(?:(?:don't|do\s+not|never)\s+(?:worry|panic|be\s+afraid"
     r"|feel\s+(?:bad|ashamed|guilty|like|that))"
     r"|(?:[^.]{0,80},\s+)?you\s+(?:should|can|may)\s+(?:always\s+)?feel\s+free)\b",
     re.IGNORECASE,
@@ -135,6 +138,9 @@ _SEE_BELOW = re.compile(
     re.IGNORECASE,
 )
 """Parts of the page to read, with no link: "See various scenarios below"."""
+_SEE_ADDRESS = re.compile(r"^see(?:\s+also)?(?:\s*:\s*$|:?\s+<?https?://)", re.IGNORECASE)
+"""A page to read given by its bare address, or a lead-in to such pages: "See also
+https://docs.example.org/x which covers ...", "See:" over a list of links."""
 _BY_FOLLOWING = re.compile(
     r"^[^.!?\[]{1,60}?\s+by\s+following\s+(?:the\s+(?:steps|instructions)\s+(?:in|under)\s+)?"
     r"\[[^\]]+\]\(#[^)\s]*\)\.?$",
@@ -149,7 +155,9 @@ def points_elsewhere(text: str) -> bool:
     for how ("Check the [X runbook](...) to see how to use it"), an example elsewhere, a part
     of the page ("See the scenarios below", "... by following [the section](#x)")."""
     text = text.strip()
-    if text[:3].lower() == "see" and (_SEE_FOR.match(text) or _SEE_BELOW.match(text)):
+    if text[:3].lower() == "see" and (
+        _SEE_FOR.match(text) or _SEE_BELOW.match(text) or _SEE_ADDRESS.match(text)
+    ):
         return True
     if "](#" in text and _BY_FOLLOWING.match(text):
         return True

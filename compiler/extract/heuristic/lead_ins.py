@@ -188,6 +188,29 @@ _CHANGE_HINTS = tuple(dict.fromkeys(stem(verb).split("\\")[0] for verb in _ASKED
 """A cheap test before `_CHANGE`: a stem of each of its verbs ("roll" for both roll-backs)."""
 
 
+_AND_RUN = re.compile(
+    r"(?:,\s*|\s+)and\s+(?:then\s+)?(?:run|execute|issue)\b[^.!?]*:\s*$",
+    re.IGNORECASE,
+)
+"""The end of a lead-in that asks to run the commands after something else: "SSH to the
+primary node and run:", "Log in to the runner manager and execute:"."""
+
+
+def _done_before_running(lead_in: Block, lines: tuple[str, ...]) -> list[DraftStep]:
+    """What a lead-in asks to do before running its commands ("SSH to the primary node (see
+    [...]) and run:"): a step of its own, before the commands (the run is theirs)."""
+    text = lead_in.text
+    found = _AND_RUN.search(text) if text.endswith(":") else None
+    if found is None:
+        return []
+    last = sentences(text)[-1]
+    start = last.start + len(last.text) - len(last.text.lstrip())
+    head = text[start : found.start()]
+    if start >= found.start() or _leading(head) or not _instructional(head):
+        return []
+    return [d for d in _sentence_steps(lead_in, lines, start, found.start()) if not d.branch_size]
+
+
 def _condition_over(before: Block, lines: tuple[str, ...]) -> DraftStep | None:
     """The decision over commands that the paragraph right before them ends in, when that
     paragraph is not their lead-in: "... Is this organic growth? If monitoring is enabled,

@@ -23,6 +23,7 @@ from compiler.extract.heuristic.sentence import (
 from compiler.extract.heuristic.shared import _condition_of, sentences
 from compiler.extract.heuristic.spans import _sub_span
 from compiler.parse import Block, Document, readable_blocks
+from compiler.records import Span
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.links import is_pointer, is_procedure_pointer
@@ -62,10 +63,19 @@ def described_items(blocks: list[Block]) -> set[int]:
     return {
         index
         for found in items.values()
-        if len(found) > 1
+        if len(found) > 1 and not _objects_of(blocks, found[0])
         for index in found
         if _describes(blocks[index].text) and not _asks_or_tells(blocks[index])
     }
+
+
+def _objects_of(blocks: list[Block], first: int) -> bool:
+    """Whether a list's items are the objects of the instruction that leads in to it ("In
+    case of an incident, look at:" / "1. The component panels in the dashboard")."""
+    before = blocks[first - 1] if first else None
+    if before is None or before.kind != "paragraph" or before.list_id == blocks[first].list_id:
+        return False
+    return before.text.rstrip().endswith(":") and _asks_or_tells(before)
 
 
 def contents_lists(document: Document, blocks: list[Block] | None = None) -> frozenset[int]:
@@ -428,3 +438,76 @@ def _holds_step(block: Block) -> bool:
     if block.kind != "paragraph":
         return block.kind == "code"
     return _asks_or_tells(block)
+
+
+_HTML_LINK = re.compile(
+    r"<a\s[^<>]*?href=[\"'](?P<href>[^\"']*)[\"'][^<>]*>(?P<words>.*?)</a>",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A link written in HTML, read as a markdown link to tell a pointer."""
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+"""The rule under a markdown table's header row."""
+
+
+def table_cells(block: Block, lines: tuple[str, ...]) -> list[Block]:
+    """The cells of a table's body rows that tell the reader to do something, each read as a
+    paragraph of its own ("| Monitor the channel | Respond to queries. Liaise as needed. |"):
+    an activity and its guidance are instructions like any. The header row names columns; a
+    cell of an HTML table is its own block already."""
+    if block.span.line == block.span.end_line or "|" not in block.text:
+        linked = _HTML_LINK.sub(r"[\g<words>](\g<href>)", block.text)  # "Read <a href=..>X</a>."
+        if not _instructional(block.text) or is_pointer(linked):
+            return []
+        return [replace(block, kind="paragraph")]
+    cells: list[Block] = []
+    header = [words for _, words in _row_cells(lines[block.span.line - 1])]
+    if any(_DATA_COLUMN.match(words) for words in header):
+        return []  # "| Metric | Value |", "| Block | Code | What does it do? |": data, not steps
+    for number in range(block.span.line + 2, block.span.end_line + 1):
+        text = lines[number - 1]
+        if _TABLE_RULE.match(text) or "|" not in text:
+            continue
+        row = _row_cells(text)
+        if any(_DATUM.match(words) for _, words in row):
+            continue  # "| Find replicas | `find.replicaCount` | 3 |": a row of reference data
+        for at, words in row:
+            if len(words.split()) < 2 or not any(
+                _instructional(part.text) for part in sentences(words)
+            ):
+                continue
+            span = Span(line=number, column=at + 1, end_line=number, end_column=at + len(words))
+            cells.append(
+                replace(block, kind="paragraph", span=span, text=words, inline_code=(), links=())
+            )
+    return cells
+
+
+_DATUM = re.compile(
+    r"^(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\)|`[^`]*`|[\d.,%\u00d7x:/ -]+(?:\s*\w{1,3})?)$"
+)
+"""A table cell that is only an address, a link, code or a number: its row is data."""
+
+
+_DATA_COLUMN = re.compile(
+    r"^[*_]*(?:metrics?|values?|settings?|components?|code|fields?|propert(?:y|ies)|keys?"
+    r"|parameters?|variables?|defaults?|types?|blocks?|baseline(?:\s+value)?)[*_]*$",
+    re.IGNORECASE,
+)
+"""A header cell naming a column of data: the table holds values, not instructions."""
+
+
+def _row_cells(row: str) -> list[tuple[int, str]]:
+    """The cells of a table row as (offset, words): split at each pipe outside code and not
+    escaped, white space around a cell's words left out."""
+    cells: list[tuple[int, str]] = []
+    start, code = 0, False
+    for at, char in enumerate(row + "|"):
+        if char == "`":
+            code = not code
+        elif char == "|" and not code and (at == 0 or row[at - 1] != "\\"):
+            piece = row[start:at]
+            words = piece.strip()
+            if words:
+                cells.append((start + len(piece) - len(piece.lstrip()), words))
+            start = at + 1
+    return cells

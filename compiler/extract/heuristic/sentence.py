@@ -49,7 +49,7 @@ _SEEN = re.compile(
 _DESCRIBES = re.compile(
     r"^(?:(?:the|each|every|this|these|those|its|their|our|some|sometimes|since|because|although"
     r"|while)\s"
-    r"|(?:\*\*|__)?(?:note|caveat|tip|hint|warning|examples?|sample\s+\w+)\s*:)",
+    r"|(?:\*\*|__)?(?:note|caveat|tip|hint|warning|sample\s+\w+)\s*:)",
     re.IGNORECASE,
 )
 """A numbered item that asks nothing and opens as a description ("1. The longer it runs, the

@@ -265,9 +265,10 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
             continue  # "Reach out to external parties that may have been used as a vector"
         if _used_as_noun(hit) or _part_of_a_name(hit) or _capitalised_inside(hit):
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
-        if not (_instructs(hit.sentence) or _opens_with_contact(hit)):
+        opens_with_contact = _opens_with_contact(hit)  # "Agree with the data owners ..."
+        if not (opens_with_contact or _instructs(hit.sentence)):
             continue  # "There is a limit of how many requests we can send to Google Cloud API"
-        if described(context, hit.passage, hit.sentence):
+        if not opens_with_contact and described(context, hit.passage, hit.sentence):
             continue  # "Salespeople should be notified ..." describing the roles
         alternatives = _ALTERNATIVES.split(actor)
         if any(
@@ -322,6 +323,8 @@ def _capitalised_inside(hit: Hit) -> bool:
 def _opens_with_contact(hit: Hit) -> bool:
     """Whether the contact verb opens its sentence or item ("Liaise with owning teams", "1. Agree
     with the product team ..."): an imperative, whatever the rest of the sentence holds."""
+    if hit.match.group("passive") or hit.match.group("outcome"):
+        return False  # "Salespeople should be notified": the person opens it, not the verb
     verb = hit.match.start()
     start = hit.passage.sentence_at(hit.start).start
     return _OPENING.match(hit.passage.text[start:verb]) is not None
