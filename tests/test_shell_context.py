@@ -13,6 +13,7 @@ import pytest
 from compiler.models import Artifact, ContextLine, Step
 from compiler.runtime.execute import Execution, SubprocessExecutor, dry_run
 from compiler.runtime.shell_context import ContextError, apply_context
+from compiler.text.wrappers import opens_shell
 
 from .conftest import source_steps
 
@@ -90,7 +91,8 @@ def test_a_command_after_cd_on_the_same_line_is_a_step(compile_text: Compile) ->
     artifact = compile_text("# Clear the cache\n\n```\ncd /srv/cache && rm -rf thumbnails\n```\n")
     removal = _step(artifact, "cd /srv/cache && rm -rf thumbnails")
     assert removal.effect == "destructive"
-    assert removal.context == []  # its directory is in its own text
+    # its directory is in its own text, but the registry binds `rm -rf thumbnails` alone
+    assert [line.text for line in removal.context] == ["cd /srv/cache"]
 
 
 def test_context_lines_are_classified_not_output(compile_text: Compile) -> None:
@@ -221,3 +223,183 @@ def test_a_dry_run_says_what_the_step_runs_after() -> None:
         "dry run (not executed): terraform plan (after: cd stack; export STAGE=review)"
     )
     assert result.data["context"] == ["cd stack", "export STAGE=review"]
+
+
+# Review (session 10): lines the executor read differently from the shell, or applied although
+# they set which code runs.
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "cd stage#blue",  # a `#` inside a word is no comment: the shell enters `stage#blue`
+        "export TARGET=blue#2",
+        "unset PATH",  # which program runs: the default search path instead of this one
+        "unset LD_LIBRARY_PATH PATH",
+        "pushd",  # swaps the top two directories of the stack; no directory to go to
+        "pushd stage; popd +1",  # removes a stack entry other than the top
+        "cd x{,}",  # brace expansion: two directories
+        "export STAGE={blue,green}",  # `export STAGE=blue STAGE=green`
+        "export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0=touch",
+        "export GIT_CONFIG_GLOBAL=deploy/gitconfig",  # [core] sshCommand/fsmonitor run code
+        "export HOME=deploy",  # ~/.ssh/config ProxyCommand, ~/.gitconfig, ... run code
+        "export XDG_CONFIG_HOME=deploy",
+        "export OPENSSL_CONF=deploy/openssl.cnf",  # loads an engine (a library)
+        "export GLIBC_TUNABLES=glibc.malloc.check=3",
+        "export GIT_PAGER=less GIT_EXTERNAL_DIFF=deploy/diff.sh",
+        "export CDPATH=/etc",  # decides where a later `cd x` goes
+        "export KUBECONFIG=~other/.kube/config",
+        "export KUBECONFIG=/etc/k:~/.kube/config",  # the shell expands `~` after `:` too
+    ],
+)
+def test_what_the_shell_reads_otherwise_or_that_sets_code_is_refused(
+    tmp_path: Path, line: str
+) -> None:
+    (tmp_path / "stage").mkdir()
+    (tmp_path / "x{,}").mkdir()
+    (tmp_path / "deploy").mkdir()
+    with pytest.raises(ContextError, match=r"^not executed: .*run the step by hand$"):
+        apply_context(_lines(line), str(tmp_path), {"HOME": str(tmp_path), "PATH": "/bin"})
+
+
+def test_a_comment_after_a_context_line_is_no_part_of_it(tmp_path: Path) -> None:
+    (tmp_path / "stage").mkdir()
+    applied = apply_context(
+        _lines("cd stage  # the blue stack", "export A='x #y' B=\"p q\" # note"),
+        str(tmp_path),
+        {},
+    )
+    assert applied.cwd == str(tmp_path / "stage")
+    assert applied.environment == {"A": "x #y", "B": "p q"}
+
+
+def test_a_tilde_in_an_assignment_is_the_home_directory_as_in_the_shell(tmp_path: Path) -> None:
+    applied = apply_context(
+        _lines("export KUBECONFIG=~/.kube/live", "CONF=~"), str(tmp_path), {"HOME": "/home/op"}
+    )
+    assert applied.environment == {
+        "HOME": "/home/op",
+        "KUBECONFIG": "/home/op/.kube/live",
+        "CONF": "/home/op",
+    }
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ssh ops@db-3.internal -p 2200",  # options after the host
+        "ssh db-3.internal -L 5432:localhost:5432",
+        "tsh ssh --cluster live ops@db-3",
+        "sudo -iu postgres",
+        "sudo -i -u postgres",
+        "sudo -u postgres -s",
+        "sudo bash",
+        "sudo -u git -H bash -l",
+        "kubectl -n ledger exec -it ledger-0 -- bash",
+        "kubectl exec --stdin --tty ledger-0 -- /bin/sh",
+        "oc exec -it ledger-0 -- bash -il",
+        "kubectl debug -it node/worker-2 --image=busybox",
+        "docker run -it debian:12",
+        "docker run --rm -it --cap-add sys_ptrace -v /:/host:ro debian:12 /bin/bash",
+        "podman exec -it cache sh",
+        "nsenter -t 1 -m -u -i -n -p",
+        "mosh ops@db-3",
+        "ssh db-3 -t sudo -i",  # a root shell on the host
+    ],
+)
+def test_commands_that_open_a_shell(command: str) -> None:
+    assert opens_shell(command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ssh db-3.internal uptime",  # one command run there
+        "ssh -N -L 5432:localhost:5432 db-3",  # a tunnel, no shell
+        "tsh ssh ops@db-3 df -h",
+        "sudo -u postgres psql -c 'select 1'",
+        "sudo -i systemctl restart ledger",
+        "su - git -c 'gitlab-ctl status'",
+        "kubectl exec ledger-0 -- ls /data",
+        "kubectl exec -it ledger-0 -- ls /data",
+        "docker run --rm debian:12 ls",
+        "docker run -it -v /data:/mnt:ro rdb-tool:1 /mnt/dump.rdb",  # a program, not a shell
+        "nsenter -t 1 -m ls /",
+        "bash scripts/rotate.sh",
+        "ssh-keygen -t ed25519",
+    ],
+)
+def test_commands_that_open_no_shell(command: str) -> None:
+    assert not opens_shell(command)
+
+
+def test_commands_after_a_shell_opened_with_options_carry_it(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Trim the spool\n\n```\nssh ops@spool-2.internal -p 2200\nrm -rf /var/spool/old\n```\n"
+    )
+    assert [line.text for line in _step(artifact, "rm -rf /var/spool/old").context] == [
+        "ssh ops@spool-2.internal -p 2200"
+    ]
+
+
+def test_a_command_in_words_carries_the_context_and_can_open_a_shell(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Restart the worker\n\n```bash\nexport KUBECONFIG=/etc/kube/live\n```\n\n"
+        "Then remove the pod with `kubectl delete pod worker-0`.\n\n"
+        "1. Log in with `ssh worker-host.internal`.\n"
+        "2. Clear the spool: `rm -rf /var/spool/worker`.\n"
+    )
+    remove = _step(artifact, "Then remove the pod with `kubectl delete pod worker-0`.")
+    assert [line.text for line in remove.context] == ["export KUBECONFIG=/etc/kube/live"]
+    clear = _step(artifact, "Clear the spool: `rm -rf /var/spool/worker`.")
+    assert [line.text for line in clear.context] == [
+        "export KUBECONFIG=/etc/kube/live",
+        "ssh worker-host.internal",
+    ]
+    look_alike = _step(artifact, "Log in with `ssh worker-host.internal`.")
+    assert [line.text for line in look_alike.context] == ["export KUBECONFIG=/etc/kube/live"]
+
+
+def test_variables_set_for_one_command_are_its_own_context(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Drain\n\n```bash\nKUBECONFIG=/etc/kube/blue kubectl delete pod drain-0\n"
+        "kubectl delete pod drain-1\n```\n\nThen run `env STAGE=blue oc get pods`.\n"
+    )
+    first = _step(artifact, "KUBECONFIG=/etc/kube/blue kubectl delete pod drain-0")
+    assert [line.text for line in first.context] == ["KUBECONFIG=/etc/kube/blue"]
+    assert _step(artifact, "kubectl delete pod drain-1").context == []  # that command only
+    prose = _step(artifact, "Then run `env STAGE=blue oc get pods`.")
+    assert [line.text for line in prose.context] == ["STAGE=blue"]
+    applied = apply_context(first.context, "/", {})
+    assert applied.environment == {"KUBECONFIG": "/etc/kube/blue"}
+
+
+def test_a_context_line_continued_on_the_next_line_is_context(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Plan\n\n```bash\nexport CLOUD_PROFILE=review \\\n  CLOUD_REGION=eu-west-2\n"
+        "terraform plan\n```\n"
+    )
+    plan = _step(artifact, "terraform plan")
+    assert [line.text for line in plan.context] == [
+        "export CLOUD_PROFILE=review CLOUD_REGION=eu-west-2"
+    ]
+    assert apply_context(plan.context, "/", {}).environment == {
+        "CLOUD_PROFILE": "review",
+        "CLOUD_REGION": "eu-west-2",
+    }
+
+
+def test_a_cd_or_export_before_a_command_on_its_line_is_its_own_context(
+    compile_text: Compile,
+) -> None:
+    artifact = compile_text(
+        "# Drain\n\n```bash\nexport KUBECONFIG=/etc/kube/blue && kubectl delete pod drain-0\n"
+        "cd stacks/blue; STAGE=blue terraform destroy\nkubectl delete pod drain-1\n"
+        "kubectl get pods && kubectl delete pod drain-2\n```\n"
+    )
+    first = _step(artifact, "export KUBECONFIG=/etc/kube/blue && kubectl delete pod drain-0")
+    assert [line.text for line in first.context] == ["export KUBECONFIG=/etc/kube/blue"]
+    destroy = _step(artifact, "cd stacks/blue; STAGE=blue terraform destroy")
+    assert [line.text for line in destroy.context] == ["cd stacks/blue", "STAGE=blue"]
+    assert _step(artifact, "kubectl delete pod drain-1").context == []  # that line only
+    assert _step(artifact, "kubectl get pods && kubectl delete pod drain-2").context == []

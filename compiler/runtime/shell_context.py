@@ -26,12 +26,20 @@ _LOADER_VARIABLES = frozenset(
      "PYTHONHOME", "PYTHONSTARTUP", "PYTHONINSPECT", "NODE_OPTIONS", "NODE_PATH", "PERL5LIB",
      "PERL5OPT", "PERLLIB", "RUBYLIB", "RUBYOPT", "GEM_PATH", "GEM_HOME", "JAVA_TOOL_OPTIONS",
      "_JAVA_OPTIONS", "CLASSPATH", "GIT_EXEC_PATH", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS",
-     "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER", "GCONV_PATH", "TMPDIR"}
+     "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER", "GCONV_PATH", "TMPDIR", "GIT_PAGER",
+     "GIT_EDITOR", "GIT_EXTERNAL_DIFF", "GIT_PROXY_COMMAND", "GIT_TEMPLATE_DIR", "GIT_DIR",
+     "HOME", "XDG_CONFIG_HOME", "ZDOTDIR", "OPENSSL_CONF", "OPENSSL_ENGINES", "OPENSSL_MODULES",
+     "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "HOSTALIASES", "LESSOPEN", "LESSCLOSE", "MANPAGER",
+     "SHELL", "PROMPT_COMMAND", "BROWSER", "SUDO_ASKPASS", "SUDO_EDITOR", "KUBE_EDITOR",
+     "PYTHONUSERBASE", "PYTHONBREAKPOINT", "PERL5DB", "CDPATH"}
 )  # fmt: skip
-"""Variables that decide which program or library a command loads, or run code of their own
-(with `LD_*` and `DYLD_*`): a runbook is untrusted input, so it may set where a registry tool
-runs and its settings (`KUBECONFIG`, `AWS_PROFILE`), never what code the tool is (sudo resets the
-same kind of variables)."""
+_LOADER_PREFIXES = ("LD_", "DYLD_", "GIT_CONFIG")
+"""Variables that decide which program, library or configuration a command loads, or run
+code of their own (with the `_LOADER_PREFIXES`: `GIT_CONFIG_GLOBAL` or `GIT_CONFIG_KEY_0` names a
+git configuration whose `core.sshCommand` runs; `HOME` names `~/.ssh/config`'s `ProxyCommand`), or
+that change where a later `cd` goes (`CDPATH`): a runbook is untrusted input, so it may set where
+a registry tool runs and its settings (`KUBECONFIG`, `AWS_PROFILE`), never what code the tool is
+(sudo resets the same kind of variables)."""
 
 
 class ContextError(Exception):
@@ -58,7 +66,11 @@ def apply_context(lines: Sequence[ContextLine], base: str, environ: Mapping[str,
 
 
 def _commands(line: ContextLine) -> list[list[str]]:
-    """The commands of a line, split at `&&` and `;`; any other shell syntax is refused."""
+    """The commands of a line, split at `&&` and `;`; any other shell syntax is refused. A `#`
+    opens a comment only after a blank, as in the shell (shlex reads one inside a word too:
+    `cd stage#blue` would be `cd stage`), so any other `#` is refused."""
+    if re.search(r"(?<=\S)#|\\\s#", line.text):
+        raise _refused(line, "a `#` inside a word is read differently by shells and here")
     lexer = shlex.shlex(line.text, posix=True, punctuation_chars=";&|<>()")
     lexer.whitespace_split = True
     try:
@@ -97,10 +109,17 @@ class _State:
                     raise _refused(line, f"`{word}` is no variable to export")
         elif program == "unset":
             for word in arguments:
+                if not re.fullmatch(_NAME, word):
+                    raise _refused(line, f"`{word}` is no variable to unset")
+                self._check_settable(word, line)
                 self.environment.pop(word, None)
-        elif program in ("cd", "pushd"):
+        elif program == "cd" or (program == "pushd" and arguments):
             self._change_directory(program, arguments, line)
+        elif program == "pushd":
+            raise _refused(line, "`pushd` with no directory swaps the directory stack")
         elif program == "popd":
+            if arguments:
+                raise _refused(line, "`popd` with an argument is not replayed")
             if not self.stack:
                 raise _refused(line, "no directory was pushed before it")
             self.cwd = self.stack.pop()
@@ -112,9 +131,26 @@ class _State:
         match = _ASSIGNMENT.fullmatch(word)
         assert match is not None  # callers check
         name = match.group(1)
-        if name in _LOADER_VARIABLES or name.startswith(("LD_", "DYLD_")):
+        self._check_settable(name, line)
+        value = self._expanded(match.group(2), line)
+        if ":~" in value:
+            raise _refused(line, "the shell would expand a `~` after `:`; it is not replayed")
+        if value == "~" or value.startswith("~/"):  # the shell expands it in an assignment
+            value = self._home(line) + value[1:]
+        elif value.startswith("~"):
+            raise _refused(line, f"the shell would expand `{value}`; it is not replayed")
+        self.environment[name] = value
+
+    @staticmethod
+    def _check_settable(name: str, line: ContextLine) -> None:
+        if name in _LOADER_VARIABLES or name.startswith(_LOADER_PREFIXES):
             raise _refused(line, f"${name} decides which program or code runs")
-        self.environment[name] = self._expanded(match.group(2), line)
+
+    def _home(self, line: ContextLine) -> str:
+        home = self.environment.get("HOME")
+        if not home:
+            raise _refused(line, "`~` needs HOME, which is not set")
+        return home
 
     def _change_directory(self, program: str, arguments: list[str], line: ContextLine) -> None:
         if len(arguments) > 1 or (arguments and arguments[0].startswith("-")):
@@ -123,10 +159,7 @@ class _State:
         if any(mark in target for mark in "*?[") or re.match(r"~[^/]", target):
             raise _refused(line, f"the shell would expand `{target}`; it is not replayed")
         if target == "~" or target.startswith("~/"):
-            home = self.environment.get("HOME")
-            if not home:
-                raise _refused(line, "`~` needs HOME, which is not set")
-            target = home + target[1:]
+            target = self._home(line) + target[1:]
         path = os.path.normpath(os.path.join(self.cwd, target))
         if not os.path.isdir(path):
             raise _refused(line, f"the directory {path} does not exist here")
@@ -139,6 +172,8 @@ class _State:
         (the environment here is not the reader's), `~` only in a line with no quotes."""
         if "$" in value or "`" in value:
             raise _refused(line, "it expands a variable or a command, which is not replayed")
+        if re.search(r"\{[^}]*(?:,|\.\.)", value):  # `export A={b,c}` sets A=c
+            raise _refused(line, f"the shell would expand the braces of `{value}`")
         if value.startswith("~") and ("'" in line.text or '"' in line.text):
             raise _refused(line, "a quoted `~` is not expanded by every shell alike")
         return value

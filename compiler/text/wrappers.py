@@ -8,6 +8,7 @@ finds that inner command, as argv, so that the step's effect can be at least the
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 
 from compiler.text.shell import split_pipeline
@@ -208,5 +209,136 @@ The commands written after it are typed into that shell (on that host, as that u
 
 
 def opens_shell(command: str) -> bool:
-    """Whether a command opens an interactive shell the commands after it run in."""
-    return _OPENS_SHELL.fullmatch(command.strip()) is not None
+    """Whether a command opens an interactive shell the commands after it run in. When in doubt
+    it does: a command taken for one typed into a shell is refused by an executor, one taken
+    for a local command is run here."""
+    if _OPENS_SHELL.fullmatch(command.strip()) is not None:
+        return True
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    return _opens(words)
+
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "ash", "dash", "ksh", "csh", "tcsh", "fish"})
+_SSH_VALUED = frozenset("BbcDEeFIiJLlmOopQRSWw")
+"""ssh's options that take a value (`-p 2222`, `-i key`, `-J jump`)."""
+_SUDO_VALUED = frozenset("ughpCDrtUT")
+
+
+def _is_shell(words: list[str]) -> bool:
+    """A shell with no script or command to run (`bash`, `/bin/sh -l`), or a command opening
+    one."""
+    if not words:
+        return False
+    if words[0].rsplit("/", 1)[-1] in _SHELLS:
+        return not any(word == "-c" or not word.startswith("-") for word in words[1:])
+    return _opens(words)
+
+
+def _opens(words: list[str]) -> bool:
+    while words[:1] == ["sudo"] or (words and re.fullmatch(r"[A-Za-z_]\w*=.*", words[0])):
+        if words[0] == "sudo":
+            return _sudo_opens(words[1:])
+        words = words[1:]  # `TERM=xterm ssh host`
+    if not words:
+        return False
+    program, rest = words[0].rsplit("/", 1)[-1], words[1:]
+    if program in ("ssh", "autossh", "mosh"):
+        return _ssh_opens(rest)
+    if program == "tsh" and "ssh" in rest:
+        return _ssh_opens(rest[rest.index("ssh") + 1 :], loose=True)
+    if program == "su":
+        return not any(
+            word in ("-c", "--command") or word.startswith("--command=") for word in rest
+        )
+    if program in ("kubectl", "oc", "docker", "podman", "nerdctl", "crictl"):
+        return _container_opens(program, rest)
+    if program in ("nsenter", "chroot", "toolbox"):  # with no command: a shell in there
+        operands = [
+            word
+            for before, word in zip(["", *rest], rest, strict=False)
+            if not word.startswith("-") and before not in ("-t", "--target")
+        ]
+        return not operands[1 if program == "chroot" else 0 :]
+    return program == "az" and rest[:2] == ["ssh", "vm"]
+
+
+def _ssh_opens(words: list[str], loose: bool = False) -> bool:
+    """`ssh [options] HOST [options]` with no command for the host (`-N`, `-f`, `-W`: none
+    runs). `loose` (tsh): a long option may take the next word, so any words after the host
+    still open a shell unless they do not."""
+    host: str | None = None
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if word == "--":
+            break
+        if word.startswith("-") and len(word) > 1:
+            if not word.startswith("--") and any(flag in word for flag in "NfW"):
+                return False
+            valued = word[-1] in _SSH_VALUED and not word.startswith("--")
+            if valued or (loose and word.startswith("--") and "=" not in word):
+                index += 1
+            continue
+        if host is not None:
+            return _is_shell(words[index - 1 :])  # a command run on the host
+        host = word
+    remote = words[index:] if host is not None else []
+    return host is not None and (not remote or _is_shell(remote))
+
+
+def _sudo_opens(words: list[str]) -> bool:
+    """`sudo -i`, `sudo -s`, `sudo -iu git`, or sudo running a shell or a command opening one."""
+    index = 0
+    shell = False
+    while index < len(words) and words[index].startswith("-") and words[index] != "--":
+        word = words[index]
+        index += 1
+        if word.startswith("--"):
+            shell = shell or word in ("--login", "--shell")
+            if "=" not in word and word in ("--user", "--group", "--host", "--prompt"):
+                index += 1
+            continue
+        shell = shell or "i" in word or "s" in word
+        if word[-1] in _SUDO_VALUED:
+            index += 1
+    command = words[index + (words[index : index + 1] == ["--"]) :]
+    return (shell and not command) or _is_shell(command)
+
+
+def _container_opens(program: str, words: list[str]) -> bool:
+    """`kubectl exec -it POD -- bash`, `kubectl debug -it node/x`, `docker run -it IMAGE`:
+    interactive, with a shell or nothing to run."""
+    verbs = [word for word in words if word in ("exec", "debug", "run", "attach")]
+    if not verbs or not any(
+        re.fullmatch(r"-[a-zA-Z]*i[a-zA-Z]*|--stdin(?:=true)?|--interactive(?:=true)?", word)
+        for word in words
+    ):
+        return False
+    if "--" in words:
+        return _is_shell(words[words.index("--") + 1 :]) or not words[words.index("--") + 1 :]
+    if verbs[0] == "exec":
+        return any(word.rsplit("/", 1)[-1] in _SHELLS for word in words)
+    if verbs[0] == "run" and program != "kubectl":
+        command = _after_image(words[words.index("run") + 1 :])
+        return not command or _is_shell(command)
+    return True  # debug, kubectl run, attach with no command after `--`: the image's shell
+
+
+_FLAGS = frozenset(
+    {"-i", "-t", "-it", "-ti", "-d", "-itd", "-dit", "--rm", "--privileged", "--init", "-P",
+     "--interactive", "--tty", "--read-only", "--detach"}
+)  # fmt: skip
+
+
+def _after_image(words: list[str]) -> list[str]:
+    """The command a `docker run` runs: the words after its image (an option not known to be
+    a flag, and written without `=`, takes the next word: `-v /:/media`, `--name x`)."""
+    index = 0
+    while index < len(words) and words[index].startswith("-"):
+        word = words[index]
+        index += 1 if word in _FLAGS or "=" in word else 2
+    return words[index + 1 :]

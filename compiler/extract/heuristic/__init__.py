@@ -124,7 +124,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
             if case is not None:
                 open_cases.append((len(drafts), block.list_depth))
                 found = [case]
-            drafts += found
+            drafts += shell.attach(found)  # `Run \`kubectl ...\`` after `export`/`ssh HOST`
         elif block.kind == "code":
             shell.add(context_of.get(index, []))
             commands = commands_of[index]
@@ -209,6 +209,8 @@ def _lone_commands(block: Block, lines: tuple[str, ...]) -> list[Block]:
         label = _COMMAND_LABEL.match(before) if before.strip() else None
         if lone is None or lone.group("code") != code.text or (before.strip() and not label):
             break
+        if source[code.column : code.column + len(code.text)] != code.text:
+            break  # inline code over two source lines: no line of its own
         words = block.text[: lone.start()].rstrip()
         if words and label is None and not _LEADS_IN.search(words):
             break  # "... such as `oc exec` and / `oc logs`.": the sentence goes on

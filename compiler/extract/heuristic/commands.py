@@ -127,6 +127,9 @@ _WEAK_PROMPT = re.compile(r"^[#>]\s+")
 _CONTINUATION_PROMPT = re.compile(
     r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
 )
+_AMBIGUOUS_CONTINUATION = re.compile(r"^(?:>|\.\.\.)(?:\s|$)")
+"""A shell's `>` or Python's `...`: a continuation only of a command still open (a trailing
+`\\`, an open quote; any line after `>>>`): after a whole one, output or a console's prompt."""
 SQL_LANGS = {"sql", "psql", "pgsql", "plpgsql", "postgres", "postgresql", "mysql", "sqlite"}
 SCRIPT_CONSOLE_LANGS = {"ruby", "rb", "irb", "pry", "python", "py", "python3", "pycon", "ipython"}
 _OPTION = re.compile(r"\s--?[a-z][\w-]*(?:[=\s]|$)")
@@ -382,11 +385,13 @@ def _prompted(
         line = lines[index - 1]
         offset = len(line.text) - len(stripped) + prompt.end()
         group = [CodeLine(line.line, line.column + offset, stripped[prompt.end() :].rstrip())]
+        python = stripped.startswith(">>>")
         while index < len(lines):
             following = lines[index].text.lstrip()
             more = _CONTINUATION_PROMPT.match(following)
-            if more is None and not _continues(group):
-                break
+            ambiguous = more and _AMBIGUOUS_CONTINUATION.match(following) and not python
+            if (more is None or ambiguous) and not _continues(group):
+                break  # `> Profile URL: ...`, `... your key ...` after a whole command
             cut = more.end() if more else 0
             piece = lines[index]
             start = piece.column + len(piece.text) - len(following) + cut
@@ -565,12 +570,18 @@ def _not_a_command(
     group: list[CodeLine], text: str, context: list[tuple[list[CodeLine], str]] | None
 ) -> bool:
     """Whether a shell line is no command (see `_does_nothing`); one that sets the working
-    directory or environment is added to `context` (when given) rather than dropped."""
+    directory or environment is added to `context` (when given) rather than dropped, without
+    its line breaks (`export A=1 \\` over `B=2` is `export A=1 B=2`)."""
+    text = _LINE_BREAK.sub(" ", text)  # `cd my\ dir` keeps its escaped blank
     if not _does_nothing(text):
         return False
     if context is not None and sets_context(text):
         context.append((group, text))
     return True
+
+
+_LINE_BREAK = re.compile(r"\s+\\\s+")
+"""A trailing `\\` of a line joined to the next one: a line break, no character."""
 
 
 def sets_context(text: str) -> bool:

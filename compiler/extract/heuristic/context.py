@@ -21,6 +21,19 @@ from compiler.records import ContextLine
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
+_ASSIGNMENTS = re.compile(
+    r"(?:env\s+)?((?:[A-Za-z_]\w*=(?:'[^']*'|\"[^\"]*\"|[^\s'\"])*\s+)+)(?=[^\s=]+(?:\s|$))"
+)
+"""Variables set for one command (`KUBECONFIG=/etc/kube/live kubectl delete pod x`, `env A=b
+cmd`): the registry binds the command without them, so they are its own context (with
+`_LEADING`)."""
+_LEADING = re.compile(
+    r"((?:(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za-z_]\w*=)[^;&|]*?)\s*(?:&&|;)\s*"
+)
+"""A `cd`, `export` or assignment before a command on its line (`export KUBECONFIG=x && kubectl
+delete pod y`, `cd stack; terraform destroy`)."""
+_INLINE = re.compile(r"`([^`\n]+)`")
+"""Inline code in a step's words: a command the step may run once bound."""
 
 
 class ShellContext:
@@ -36,15 +49,32 @@ class ShellContext:
 
     def attach(self, drafts: list[DraftStep]) -> list[DraftStep]:
         """A block's drafts, each command with the context written before it; a command that
-        opens a shell is context for the commands after it."""
+        opens a shell is context for the commands after it. A step in words runs the commands
+        in its inline code ("Then run `kubectl delete pod x`", bound later): it carries the
+        context too, and "Log in with `ssh HOST`" opens a shell like the command would. What a
+        command line sets for itself (`KUBECONFIG=x kubectl ...`, `cd x && terraform destroy`)
+        is its own context."""
         attached = []
         for draft in drafts:
-            if draft.command is None:
+            commands = (
+                [draft.command]
+                if draft.command is not None
+                else []
+                if draft.kind == "decision"  # `Use%` in a condition runs nothing
+                else _INLINE.findall(draft.text)
+            )
+            if not commands:
                 attached.append(draft)
                 continue
-            attached.append(replace(draft, context=self._before(draft.span.line)))
-            if opens_shell(draft.command):
-                self._lines.append((ContextLine(line=draft.span.line, text=draft.command), True))
+            written = tuple(
+                ContextLine(line=draft.span.line, text=text)
+                for command in commands
+                for text in _own_context(command)
+            )
+            attached.append(replace(draft, context=self._before(draft.span.line) + written))
+            for command in commands:
+                if opens_shell(command):
+                    self._lines.append((ContextLine(line=draft.span.line, text=command), True))
         return attached
 
     def _before(self, line: int) -> tuple[ContextLine, ...]:
@@ -59,3 +89,15 @@ class ShellContext:
                 while not state.pop()[1]:
                     pass
         return tuple(context for context, _ in state)
+
+
+def _own_context(command: str) -> list[str]:
+    """What a command line sets for itself before its program runs (the registry binds the
+    program without it): `cd x && `, `export A=b; `, `A=b ` or `env A=b ` before it."""
+    own = []
+    position = 0
+    while (lead := _LEADING.match(command, position)) is not None:
+        own.append(lead.group(1))
+        position = lead.end()
+    assigned = _ASSIGNMENTS.match(command, position)
+    return own + ([assigned.group(1).strip()] if assigned else [])
