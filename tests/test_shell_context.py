@@ -305,6 +305,12 @@ def test_a_tilde_in_an_assignment_is_the_home_directory_as_in_the_shell(tmp_path
         "nsenter -t 1 -m -u -i -n -p",
         "mosh ops@db-3",
         "ssh db-3 -t sudo -i",  # a root shell on the host
+        "oc -n default debug node/worker-2",  # an option before the verb
+        "oc -n ledger rsh -c app ledger-0",
+        "gcloud compute ssh ledger-vm --zone europe-west1-b",
+        "aws ssm start-session --target i-0abc",
+        "sudo su - postgres",
+        "chroot /host",
     ],
 )
 def test_commands_that_open_a_shell(command: str) -> None:
@@ -327,6 +333,10 @@ def test_commands_that_open_a_shell(command: str) -> None:
         "nsenter -t 1 -m ls /",
         "bash scripts/rotate.sh",
         "ssh-keygen -t ed25519",
+        "oc rsh ledger-0 ls /data",  # look-alikes of the shells above, each running a command
+        "oc debug node/worker-2 -- chroot /host ls",
+        "gcloud compute ssh ledger-vm --command 'df -h'",
+        "oc -n default get pods",
     ],
 )
 def test_commands_that_open_no_shell(command: str) -> None:

@@ -193,27 +193,13 @@ def shell_commands(text: str) -> list[list[str]]:
     return [stage for stage in stages if stage] + inner
 
 
-_OPENS_SHELL = re.compile(
-    r"(?:(?:sudo\s+)?su(?:\s+-)?(?:\s+[\w.-]+)?|sudo\s+(?:-[is]|-u\s+\S+\s+(?:-i|(?:ba|z)?sh))"
-    r"|ssh\s+(?:-\w+\s+(?:[\w.@/~-]+\s+)?)*[\w.@<>${}-]+"
-    r"|gcloud\s+compute\s+ssh\s+(?!.*--command)\S+(?:\s+\S+)*?"
-    r"|(?:oc|kubectl)\s+(?:-n\s+\S+\s+)?rsh\s+\S+"
-    r"|oc\s+debug\s+(?!.*\s--(?:\s|$))\S+(?:\s+\S+)*?"
-    r"|(?:kubectl|oc|docker|podman)\s+exec\s+(?:\S+\s+)*?-\w*i\w*\s+(?:\S+\s+)*?(?:--\s+)?"
-    r"(?:/bin/)?(?:ba|z)?sh"
-    r"|chroot\s+/host|aws\s+ssm\s+start-session\s+.*)\s*"
-)
-"""A command that opens an interactive shell, with nothing to run in it: `ssh HOST`, `sudo su -`,
-`sudo -i`, `oc rsh POD`, `oc debug node/NODE`, `kubectl exec -it POD -- bash`, `chroot /host`.
-The commands written after it are typed into that shell (on that host, as that user)."""
-
-
 def opens_shell(command: str) -> bool:
     """Whether a command opens an interactive shell the commands after it run in. When in doubt
     it does: a command taken for one typed into a shell is refused by an executor, one taken
-    for a local command is run here."""
-    if _OPENS_SHELL.fullmatch(command.strip()) is not None:
-        return True
+    for a local command is run here. `ssh HOST`, `sudo su -`, `sudo -i`, `oc rsh POD`, `oc debug
+    node/NODE`, `kubectl exec -it POD -- bash`, `chroot /host`, `gcloud compute ssh VM`, `aws ssm
+    start-session`: the commands written after it are typed into that shell (on that host, as
+    that user)."""
     try:
         words = shlex.split(command)
     except ValueError:
@@ -253,8 +239,19 @@ def _opens(words: list[str]) -> bool:
         return not any(
             word in ("-c", "--command") or word.startswith("--command=") for word in rest
         )
+    if program in ("kubectl", "oc"):
+        verb = _kube_verb(rest)
+        if verb and verb[0] == "rsh":
+            return _runs_nothing_after(verb[1:], valued=("-c", "--container"))
+        if program == "oc" and verb and verb[0] == "debug":  # interactive by default
+            after = rest[rest.index("--") + 1 :] if "--" in rest else []
+            return not after or _is_shell(after)
     if program in ("kubectl", "oc", "docker", "podman", "nerdctl", "crictl"):
         return _container_opens(program, rest)
+    if program == "gcloud" and rest[:2] == ["compute", "ssh"]:
+        return not any(word == "--command" or word.startswith("--command=") for word in rest)
+    if program == "aws" and rest[:2] == ["ssm", "start-session"]:
+        return True
     if program in ("nsenter", "chroot", "toolbox"):  # with no command: a shell in there
         operands = [
             word
@@ -263,6 +260,26 @@ def _opens(words: list[str]) -> bool:
         ]
         return not operands[1 if program == "chroot" else 0 :]
     return program == "az" and rest[:2] == ["ssh", "vm"]
+
+
+def _kube_verb(words: list[str]) -> list[str]:
+    """The words from a kubectl/oc verb on, past global options (`-n NS`, `--context X`)."""
+    index = 0
+    while index < len(words) and words[index].startswith("-"):
+        word = words[index]
+        index += 1 if "=" in word else 2
+    return words[index:]
+
+
+def _runs_nothing_after(words: list[str], valued: tuple[str, ...]) -> bool:
+    """`rsh [-c container] POD` with no command, or with a shell as its command."""
+    index = 0
+    while index < len(words) and words[index].startswith("-") and words[index] != "--":
+        index += 2 if words[index] in valued else 1
+    command = words[index + 1 :]
+    if command[:1] == ["--"]:
+        command = command[1:]
+    return index < len(words) and (not command or _is_shell(command))
 
 
 def _ssh_opens(words: list[str], loose: bool = False) -> bool:
