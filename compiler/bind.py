@@ -458,7 +458,7 @@ def words_effect(argv: list[str]) -> Effect | None:
     acting = _words([argv[0], *(word for word in named if not word.startswith("-"))])
     # An option may say that a command writes (`gpg --edit-key`), never that it destroys:
     # DESTRUCTIVE_OPTIONS does (`docker run --rm` removes nothing of yours).
-    words = acting | _words(named) | sub_commands
+    words = _words([argv[0], *named]) | sub_commands
     destroys = (acting | sub_commands) & DESTRUCTIVE_PROGRAM_WORDS
     scaled_to_zero = any(a == "--replicas" and b == "0" for a, b in pairwise(argv))
     # `docker compose down`, `govuk-docker down`: stops and removes what `up` started.

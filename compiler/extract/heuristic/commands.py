@@ -215,7 +215,7 @@ def _commands(
     this:"), so an unknown program opening it is not taken for a command. Shell lines that
     only set the working directory or environment (`cd x`, `export A=b`) are no commands:
     they are added to `context`, when given."""
-    language = block.info.split(" ")[0].lower().strip("{}.")
+    language = _language(block)
     lines = list(block.lines)
     commented = language in SCRIPT_CONSOLE_LANGS  # `# find ...` is a Ruby or Python comment
     if any(_STRONG_PROMPT.match(line.text.lstrip()) for line in lines) or (
@@ -325,7 +325,7 @@ _QUERY_TOKEN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}")
 def _query_block(block: Block) -> bool:
     """A block that holds one metric or log query: tagged `promql` (or `logql`...), or a
     shell-like block whose every line reads as PromQL."""
-    language = block.info.split(" ")[0].lower().strip("{}.")
+    language = _language(block)
     if language in QUERY_LANGS:
         return any(line.text.strip() for line in block.lines)
     return language in SHELL_LANGS and _only_queries(list(block.lines))
@@ -753,28 +753,34 @@ def _runs_a_program(text: str, known: frozenset[str]) -> bool:
     return first in known or first in _COMPOUND_OPEN or first.startswith(("/", "./", "~/"))
 
 
+def _language(block: Block) -> str:
+    """A code block's language tag, lower case (`bash` of "```{.bash}", "" untagged)."""
+    return block.info.split(" ")[0].lower().strip("{}.")
+
+
+def _shell_line(text: str, block: Block) -> tuple[str, bool] | None:
+    """A code line read as shell: its words after any console prompt, and whether it had one;
+    None outside a prompt and a shell block."""
+    stripped = text.strip()
+    prompt = _STRONG_PROMPT.match(stripped)
+    if prompt is None and _language(block) not in SHELL_LANGS:
+        return None
+    return (stripped[prompt.end() :].strip() if prompt else stripped), prompt is not None
+
+
 def is_context_line(text: str, block: Block) -> bool:
     """Whether a code line sets the working directory or environment of the commands after it
     (`$ cd /srv`, `export A=b`; see `sets_context`): behind a prompt, or in a shell block."""
-    stripped = text.strip()
-    prompt = _STRONG_PROMPT.match(stripped)
-    if prompt is None and block.info.split(" ")[0].lower().strip("{}.") not in SHELL_LANGS:
-        return False
-    body = stripped[prompt.end() :].strip() if prompt else stripped
-    return bool(body) and _does_nothing(body) and sets_context(body)
+    line = _shell_line(text, block)
+    return line is not None and bool(line[0]) and _does_nothing(line[0]) and sets_context(line[0])
 
 
 def looks_like_command_line(text: str, block: Block, known: frozenset[str]) -> bool:
     """Whether a code line reads as a command to run: behind a console prompt, or a known
     program in a block not tagged as output or data."""
-    stripped = text.strip()
-    prompt = _STRONG_PROMPT.match(stripped)
-    if prompt is None:
-        language = block.info.split(" ")[0].lower().strip("{}.")
-        if language not in SHELL_LANGS:
-            return False
-    body = stripped[prompt.end() :].strip() if prompt else stripped
-    first = _words(body.removeprefix("sudo ")).split(" ")[0]
-    if not body or _does_nothing(body):
+    line = _shell_line(text, block)
+    if line is None or not line[0] or _does_nothing(line[0]):
         return False
-    return prompt is not None or (first in known and " " in body)
+    body, prompted = line
+    first = _words(body.removeprefix("sudo ")).split(" ")[0]
+    return prompted or (first in known and " " in body)
