@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ABBREVIATIONS = frozenset(
     {
@@ -142,10 +143,17 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, in order, each trimmed of surrounding white space, with their
     offsets in `text`. Empty text gives no sentences."""
+    return list(_split(text))
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[Sentence, ...]:
+    """`sentences`, split once per text: the extractor, the coverage pass and the text rules
+    read the same paragraphs and list items (a third of the calls on the corpus repeat one)."""
     found: list[Sentence] = []
     if not _END.search(text):  # no candidate end: one sentence, nothing to protect
         _append(found, text, 0, len(text))
-        return found
+        return tuple(found)
     guarded = protected(text)
     start = 0
     index = 0
@@ -159,7 +167,7 @@ def sentences(text: str) -> list[Sentence]:
         _append(found, text, start, stop)
         start = end.end()
     _append(found, text, start, len(text))
-    return found
+    return tuple(found)
 
 
 def _cut_inside(guarded: list[tuple[int, int]], index: int, start: int, stop: int) -> bool:

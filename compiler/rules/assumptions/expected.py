@@ -75,7 +75,7 @@ def unmeasurable_checks(context: CheckContext) -> Iterator[Finding]:
         found = _undecided(hit, question=False)
         if found is not None:
             yield _finding(hit, *found)
-    for hit in _scan(context, _QUESTION, ("state",), _QUESTION_FIRST):
+    for hit in _scan(context, _QUESTION, ("state",), _QUESTION_FIRST, holds="?"):
         found = _undecided(hit, question=True)
         if found is not None:
             yield _finding(hit, *found)

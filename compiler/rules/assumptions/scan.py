@@ -142,17 +142,21 @@ def _scan(
     groups: tuple[int | str, ...] = (0,),
     needs: frozenset[str] = frozenset(),
     lean: tuple[re.Pattern[str], frozenset[str]] | None = None,
+    holds: str = "",
 ) -> Iterator[Hit]:
     """Every match of `pattern` in the whole document's prose (every passage), as read; the
     hit's words are the first of `groups` that took part in the match. With `needs`, only
     passages holding one of those words are scanned (every match must contain one). With
     `lean` (a pattern and words), a passage holding none of those words is scanned with that
     cheaper pattern: it drops only alternatives that need one of the words, so it finds the
-    same matches there."""
+    same matches there. With `holds` (characters every match contains as they are, such as the
+    "?" of a question), a passage without them is not scanned."""
     if not needs and not pattern.search(context.passage_text):  # one pass rules most out
         return
     for passage in _read(context):
         if needs and needs.isdisjoint(passage.words):
+            continue
+        if holds and holds not in passage.text:
             continue
         scanner = pattern
         if lean is not None and lean[1].isdisjoint(passage.words):
