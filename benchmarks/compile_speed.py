@@ -26,7 +26,9 @@ included) against a whole-process floor: a fresh interpreter that imports markdo
 parses the same files. Each `runbookc` run alternates with a floor run; min / median / max of
 the rounds, the ratio of the medians, and the peak RSS of the `runbookc` child. The cold
 corpus compile runs with `--jobs 1` and with the default `--jobs auto` (one worker per CPU);
-the other corpus commands with the default. Children run with the bytecode cache written, as
+the other corpus commands with the default. "results cold" is a corpus compile with no
+cached result and no artifact on disk, but the validated registry and the compiled patterns in
+the cache directory: the start-up a `--no-cache` run pays for and a second run does not. Children run with the bytecode cache written, as
 an installed package does (PYTHONDONTWRITEBYTECODE is dropped for them). With `--instructions`,
 each whole process and its floor also run once under `valgrind --tool=callgrind`, whose
 instruction counts do not move with the machine's load (in one process: `--jobs 1`).
@@ -392,6 +394,12 @@ def report_processes(corpus: Path, single: Path, rounds: int, instructions: bool
         def nothing() -> None:
             pass
 
+        def fresh_and_results_cold() -> None:
+            # a first compile with the registry and the patterns as a cache directory keeps
+            # them (the start-up `--no-cache` pays for), no result and no artifact on disk
+            fresh_out()
+            results_only_cold()
+
         # `--jobs auto` is the default: the corpus (380 files) is compiled in one worker
         # process per CPU; `--jobs 1` keeps every file in the command's own process.
         corpus_args = ("--registry", registry)
@@ -417,6 +425,15 @@ def report_processes(corpus: Path, single: Path, rounds: int, instructions: bool
                 _floor(corpus),
                 nothing,
                 "<= 1x",
+            ),
+            (
+                "compile corpus, results cold, --jobs 1",
+                _runbookc(
+                    "compile", corpus, "--out", out, "--cache-dir", cache, *corpus_args, *one
+                ),
+                _floor(corpus),
+                fresh_and_results_cold,
+                "",
             ),
             (
                 f"check {single.name}, registry cached, file changed",
