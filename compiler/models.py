@@ -60,7 +60,14 @@ class ContextLine(Model):
     """A shell line written before a step's command that sets where or with what it runs."""
 
     line: int
-    text: str
+    prefix: bool = Field(
+        default=False,
+        description="Assignments written before the command's program on its line (`NAME=value "
+        "cmd`, `env NAME=value cmd`): the shell exports them to that command alone. A "
+        "`NAME=value` line of its own sets a shell variable, which no command sees until it "
+        "is exported.",
+    )
+    text: str = Field(description="The line as written in the source (a `\\` line break kept).")
 
 
 class SignOff(Model):

@@ -152,10 +152,12 @@ def test_directories_and_variables_are_applied_in_order(tmp_path: Path) -> None:
         _lines("cd a/b", "cd ..", "pushd ../c", "popd", "export A=1 B='two words'", "C=3"),
         str(tmp_path),
         {"KEEP": "x", "GONE": "y"},
+        frozenset({"A", "B", "C"}),
     )
     assert applied.cwd == str(tmp_path / "a")
-    assert applied.environment == {"KEEP": "x", "GONE": "y", "A": "1", "B": "two words", "C": "3"}
-    unset = apply_context(_lines("unset GONE"), str(tmp_path), {"GONE": "y"})
+    # `C=3` sets a shell variable: no command sees it (session 11)
+    assert applied.environment == {"KEEP": "x", "GONE": "y", "A": "1", "B": "two words"}
+    unset = apply_context(_lines("unset GONE"), str(tmp_path), {"GONE": "y"}, frozenset({"GONE"}))
     assert unset.environment == {}
     assert apply_context([], str(tmp_path), {"K": "v"}).environment is None
 
@@ -180,7 +182,7 @@ def test_directories_and_variables_are_applied_in_order(tmp_path: Path) -> None:
         "export 'x y'",
         "cd 'open quote",
         "export PATH=/tmp/tools",  # which program runs: never the runbook's to set
-        "LD_PRELOAD=/tmp/hook.so",
+        "LD_PRELOAD=/tmp/hook.so; export LD_PRELOAD",
         "export DYLD_INSERT_LIBRARIES=/tmp/hook.dylib",
         "export BASH_ENV=/tmp/rc PYTHONPATH=/tmp",
         "ssh app-07.internal",  # the step runs on that host
@@ -268,6 +270,7 @@ def test_a_comment_after_a_context_line_is_no_part_of_it(tmp_path: Path) -> None
         _lines("cd stage  # the blue stack", "export A='x #y' B=\"p q\" # note"),
         str(tmp_path),
         {},
+        frozenset({"A", "B"}),
     )
     assert applied.cwd == str(tmp_path / "stage")
     assert applied.environment == {"A": "x #y", "B": "p q"}
@@ -275,7 +278,10 @@ def test_a_comment_after_a_context_line_is_no_part_of_it(tmp_path: Path) -> None
 
 def test_a_tilde_in_an_assignment_is_the_home_directory_as_in_the_shell(tmp_path: Path) -> None:
     applied = apply_context(
-        _lines("export KUBECONFIG=~/.kube/live", "CONF=~"), str(tmp_path), {"HOME": "/home/op"}
+        _lines("export KUBECONFIG=~/.kube/live", "CONF=~", "export CONF"),
+        str(tmp_path),
+        {"HOME": "/home/op"},
+        frozenset({"CONF"}),
     )
     assert applied.environment == {
         "HOME": "/home/op",
@@ -393,7 +399,7 @@ def test_a_context_line_continued_on_the_next_line_is_context(compile_text: Comp
     assert [line.text for line in plan.context] == [
         "export CLOUD_PROFILE=review CLOUD_REGION=eu-west-2"
     ]
-    assert apply_context(plan.context, "/", {}).environment == {
+    assert apply_context(plan.context, "/", {}, frozenset({"CLOUD_PROFILE"})).environment == {
         "CLOUD_PROFILE": "review",
         "CLOUD_REGION": "eu-west-2",
     }
@@ -413,3 +419,145 @@ def test_a_cd_or_export_before_a_command_on_its_line_is_its_own_context(
     assert [line.text for line in destroy.context] == ["cd stacks/blue", "STAGE=blue"]
     assert _step(artifact, "kubectl delete pod drain-1").context == []  # that line only
     assert _step(artifact, "kubectl get pods && kubectl delete pod drain-2").context == []
+
+
+# Session 11 (sec11): a shell's reading of assignments, an allow-list of what a runbook may
+# export, and the lines that change how a command runs (never dropped silently).
+
+
+def test_an_assignment_of_its_own_is_no_exported_variable(tmp_path: Path) -> None:
+    """`NAME=v` sets a shell variable: the shell passes it to a command only when it was
+    exported already, or is exported later."""
+    alone = apply_context(_lines("CDI_NAMESPACE=blue"), str(tmp_path), {"KEEP": "x"})
+    assert alone.environment is None
+    later = apply_context(_lines("POD_NAME=web-1", "export POD_NAME"), str(tmp_path), {})
+    assert later.environment == {"POD_NAME": "web-1"}
+    inherited = apply_context(_lines("NAMESPACE=blue"), str(tmp_path), {"NAMESPACE": "green"})
+    assert inherited.environment == {"NAMESPACE": "blue"}
+    gone = apply_context(_lines("NODE=a", "unset NODE", "export NODE"), str(tmp_path), {})
+    assert gone.environment is None
+
+
+def test_an_assignment_before_the_program_is_exported_to_it(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Drain\n\n```bash\nCLUSTER=blue; kubectl delete pod drain-0\n"
+        "env CLUSTER=green kubectl delete pod drain-1\n```\n"
+    )
+    shell_only = _step(artifact, "CLUSTER=blue; kubectl delete pod drain-0")
+    assert [(line.text, line.prefix) for line in shell_only.context] == [("CLUSTER=blue", False)]
+    assert apply_context(shell_only.context, "/", {}).environment is None
+    prefixed = _step(artifact, "env CLUSTER=green kubectl delete pod drain-1")
+    assert [(line.text, line.prefix) for line in prefixed.context] == [("CLUSTER=green", True)]
+    assert apply_context(prefixed.context, "/", {}).environment == {"CLUSTER": "green"}
+
+
+def test_the_executor_passes_an_unexported_variable_to_no_command(tmp_path: Path) -> None:
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path))
+    result = executor(_execution(_lines("STAGE=review"), ["printenv", "STAGE"]))
+    assert not result.ok and result.output.strip() == "exit code 1"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "export PERL5OPT=-Mdeploy",  # a Perl module loaded by every perl
+        "export RUBYOPT=-rdeploy",
+        "export JAVA_TOOL_OPTIONS=-javaagent:deploy.jar",
+        "export _JAVA_OPTIONS=-javaagent:deploy.jar",
+        "export AWS_CONFIG_FILE=deploy/aws.ini",  # [profile x] credential_process = ...
+        "export AWS_SHARED_CREDENTIALS_FILE=deploy/creds",
+        "export GOOGLE_APPLICATION_CREDENTIALS=deploy/adc.json",  # an executable source
+        "export PROMPT_COMMAND=deploy/hook",
+        "export ENV=deploy/rc SHELLOPTS=xtrace PS4=x IFS=/",
+        "export npm_config_script_shell=deploy/sh",
+        "export BASH_FUNC_kubectl%%='() { deploy; }'",
+        "export PSQLRC=deploy/psqlrc",  # `\\! cmd` runs a shell command
+        "export WIDGET_HOOK=deploy/run",  # unknown to the executor: not known to be data
+        "export http_proxy=proxy.internal:3128",
+        "HOME=deploy",  # already exported: the assignment changes what commands see
+        "unset KEEP_TLS",  # removing a variable not known to be data
+    ],
+)
+def test_a_runbook_exports_only_what_is_known_to_be_data(tmp_path: Path, line: str) -> None:
+    (tmp_path / "deploy").mkdir()
+    environ = {"HOME": str(tmp_path), "KEEP_TLS": "1"}
+    with pytest.raises(ContextError, match=r"^not executed: .*run the step by hand$"):
+        apply_context(_lines(line), str(tmp_path), environ)
+
+
+def test_data_variables_and_the_executor_s_own_allowances_are_exported(tmp_path: Path) -> None:
+    applied = apply_context(
+        _lines(
+            "export KUBECONFIG=/etc/kube/blue AWS_PROFILE=ops AWS_REGION=eu-west-2",
+            "export NAMESPACE=ledger CDI_NAMESPACE=cdi POD_NAME=web-1 TOOLS_POD=t-0",
+            "export WIDGET_COLOUR=blue",
+        ),
+        str(tmp_path),
+        {},
+        frozenset({"WIDGET_COLOUR"}),
+    )
+    assert applied.environment is not None
+    assert sorted(applied.environment) == [
+        "AWS_PROFILE", "AWS_REGION", "CDI_NAMESPACE", "KUBECONFIG", "NAMESPACE", "POD_NAME",
+        "TOOLS_POD", "WIDGET_COLOUR",
+    ]  # fmt: skip
+    message = "WIDGET_COLOUR is not known to be data"
+    with pytest.raises(ContextError, match=message):
+        apply_context(_lines("export WIDGET_COLOUR=blue"), str(tmp_path), {})
+    executor = SubprocessExecutor(
+        timeout=30, directory=str(tmp_path), allow_variables=frozenset({"WIDGET_COLOUR"})
+    )
+    ran = executor(_execution(_lines("export WIDGET_COLOUR=blue"), ["printenv", "WIDGET_COLOUR"]))
+    assert ran.ok and ran.output.strip() == "blue"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "umask 077",
+        "set -e",
+        "set -euo pipefail",
+        "set -x",
+        "ulimit -n 65536",
+        "alias kubectl='kubectl --context live'",
+        "shopt -s nullglob",
+        "trap 'rm -rf /srv/cache' EXIT",
+    ],
+)
+def test_lines_that_change_how_a_command_runs_are_its_context(
+    compile_text: Compile, line: str
+) -> None:
+    artifact = compile_text(f"# Purge\n\n```bash\n{line}\nkubectl delete pod purge-0\n```\n")
+    assert [c.text for c in _step(artifact, "kubectl delete pod purge-0").context] == [line]
+    assert artifact.coverage.get("context") == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "set -a",  # every later assignment exported
+        "set -o allexport",
+        "set -k",
+        "set -- a b",
+        "set",
+        "umask u=rwx,go=",
+        "ulimit -n 65536",
+        "alias kubectl='kubectl --context live'",
+        "unalias kubectl",
+        "shopt -s nullglob",
+        "trap 'rm -rf /srv/cache' EXIT",
+    ],
+)
+def test_what_changes_how_a_command_runs_is_refused_unless_replayed(
+    tmp_path: Path, line: str
+) -> None:
+    with pytest.raises(ContextError, match=r"^not executed: .*run the step by hand$"):
+        apply_context(_lines(line), str(tmp_path), {})
+
+
+def test_umask_and_shell_options_are_replayed(tmp_path: Path) -> None:
+    applied = apply_context(_lines("set -euo pipefail", "set +x", "umask 027"), str(tmp_path), {})
+    assert applied.umask == 0o027 and applied.environment is None
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path))
+    made = executor(_execution(_lines("umask 077"), ["touch", "secret"]))
+    assert made.ok and (tmp_path / "secret").stat().st_mode & 0o777 == 0o600

@@ -66,11 +66,13 @@ def dry_run(execution: Execution) -> ExecutionResult:
 @dataclass(frozen=True)
 class SubprocessExecutor:
     """Run the rendered argv as a child process: no shell, a timeout, output captured. A
-    step's context (`cd x`, `export A=b`) is applied from `directory` (default: this
-    process's working directory) and this process's environment."""
+    step's context (`cd x`, `export A=b`, `umask 077`) is applied from `directory` (default:
+    this process's working directory) and this process's environment; `allow_variables` adds
+    names you know to be data to those a runbook may export (`shell_context.exportable`)."""
 
     timeout: float = 60.0
     directory: str | None = None
+    allow_variables: frozenset[str] = frozenset()
 
     def __call__(self, execution: Execution) -> ExecutionResult:
         """Run the argv; a missing template, a context that cannot be applied exactly, a
@@ -82,7 +84,9 @@ class SubprocessExecutor:
         if context:
             data["context"] = [line.text for line in context]
         try:
-            applied = apply_context(context, self.directory or os.getcwd(), os.environ)
+            applied = apply_context(
+                context, self.directory or os.getcwd(), os.environ, self.allow_variables
+            )
         except ContextError as refusal:
             return ExecutionResult(False, str(refusal), data)
         if context:
@@ -97,6 +101,7 @@ class SubprocessExecutor:
                 errors="replace",
                 timeout=self.timeout,
                 stdin=subprocess.DEVNULL,
+                umask=-1 if applied.umask is None else applied.umask,
                 check=False,
             )
         except subprocess.TimeoutExpired:

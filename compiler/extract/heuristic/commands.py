@@ -156,6 +156,12 @@ _SHELL_NOOPS = {
     "clear",
     "logout",
     "set",
+    "umask",
+    "ulimit",
+    "alias",
+    "unalias",
+    "shopt",
+    "trap",
     "unset",
     "source",
     ".",
@@ -560,10 +566,13 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
 
 
 _CONTEXT_PROGRAMS = frozenset(
-    {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout"}
-)
+    {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout", "set", "umask",
+     "ulimit", "alias", "unalias", "shopt", "trap"}
+)  # fmt: skip
 """Shell built-ins that change where, or with what, the commands after them run (`exit`
-leaves the shell an `ssh HOST` or `sudo su -` opened)."""
+leaves the shell an `ssh HOST` or `sudo su -` opened; `umask 077`, `set -a`, `ulimit -n`,
+`alias kubectl=...`, `trap ... EXIT` change how they run: the executor replays what it can
+exactly and refuses the rest)."""
 
 
 def _not_a_command(

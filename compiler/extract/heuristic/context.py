@@ -67,9 +67,9 @@ class ShellContext:
                 attached.append(draft)
                 continue
             written = tuple(
-                ContextLine(line=draft.span.line, text=text)
+                ContextLine(line=draft.span.line, prefix=prefix, text=text)
                 for command in commands
-                for text in _own_context(command)
+                for text, prefix in _own_context(command)
             )
             attached.append(replace(draft, context=self._before(draft.span.line) + written))
             for command in commands:
@@ -91,13 +91,15 @@ class ShellContext:
         return tuple(context for context, _ in state)
 
 
-def _own_context(command: str) -> list[str]:
+def _own_context(command: str) -> list[tuple[str, bool]]:
     """What a command line sets for itself before its program runs (the registry binds the
-    program without it): `cd x && `, `export A=b; `, `A=b ` or `env A=b ` before it."""
+    program without it): `cd x && `, `export A=b; `, `A=b; `, and `A=b ` or `env A=b ` before
+    the program, marked as a prefix (the shell exports those to the program alone; `A=b; cmd`
+    sets a shell variable the program never sees)."""
     own = []
     position = 0
     while (lead := _LEADING.match(command, position)) is not None:
-        own.append(lead.group(1))
+        own.append((lead.group(1), False))
         position = lead.end()
     assigned = _ASSIGNMENTS.match(command, position)
-    return own + ([assigned.group(1).strip()] if assigned else [])
+    return own + ([(assigned.group(1).strip(), True)] if assigned else [])
