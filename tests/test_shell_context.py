@@ -397,7 +397,7 @@ def test_a_context_line_continued_on_the_next_line_is_context(compile_text: Comp
     )
     plan = _step(artifact, "terraform plan")
     assert [line.text for line in plan.context] == [
-        "export CLOUD_PROFILE=review CLOUD_REGION=eu-west-2"
+        "export CLOUD_PROFILE=review \\\nCLOUD_REGION=eu-west-2"  # as written (session 11)
     ]
     assert apply_context(plan.context, "/", {}, frozenset({"CLOUD_PROFILE"})).environment == {
         "CLOUD_PROFILE": "review",
@@ -561,3 +561,54 @@ def test_umask_and_shell_options_are_replayed(tmp_path: Path) -> None:
     executor = SubprocessExecutor(timeout=30, directory=str(tmp_path))
     made = executor(_execution(_lines("umask 077"), ["touch", "secret"]))
     assert made.ok and (tmp_path / "secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_context_line_is_stored_and_applied_as_written(compile_text: Compile) -> None:
+    """Session 11 (sec11): a step's context is its source text, not the step's collapsed
+    blanks: `"blue  green"` is two blanks, and a sign-off signs those."""
+    page = (
+        '# Retire\n\n```bash\nexport DEPLOY_NAME="blue  green"\t# two blanks\n'
+        "kubectl delete deployment retired\n"
+        "STACK_NAME='a\tb'   kubectl delete deployment gone\n```\n"
+    )
+    artifact = compile_text(page)
+    retired = _step(artifact, "kubectl delete deployment retired")
+    assert [line.text for line in retired.context] == [
+        'export DEPLOY_NAME="blue  green"\t# two blanks'
+    ]
+    assert apply_context(retired.context, "/", {}).environment == {"DEPLOY_NAME": "blue  green"}
+    gone = next(s for s in source_steps(artifact) if s.text.endswith("deployment gone"))
+    assert [(line.text, line.prefix) for line in gone.context] == [
+        ('export DEPLOY_NAME="blue  green"\t# two blanks', False),
+        ("STACK_NAME='a\tb'", True),
+    ]
+    assert apply_context(gone.context, "/", {}).environment == {
+        "DEPLOY_NAME": "blue  green",
+        "STACK_NAME": "a\tb",
+    }
+
+
+def test_a_signoff_signs_the_context_s_blanks(compile_text: Compile) -> None:
+    before = _signoff_target(compile_text, TEARDOWN.replace("=review", '="review  blue"'))
+    after = _signoff_target(compile_text, TEARDOWN.replace("=review", '="review blue"'))
+    assert before != after
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("export STACK_NAME=blue \\\nCLUSTER=live", {"STACK_NAME": "blue", "CLUSTER": "live"}),
+        ("export STACK_NAME='blue\ngreen'", None),  # the next line's indentation is unknown
+        ('export STACK_NAME="blue \\\ngreen"', None),
+        ("export STACK_NAME=blue\nCLUSTER=live", None),  # two commands
+    ],
+)
+def test_a_line_written_over_several_lines_is_joined_as_the_shell_joins_it(
+    tmp_path: Path, text: str, outcome: dict[str, str] | None
+) -> None:
+    lines = [ContextLine(line=1, text=text)]
+    if outcome is None:
+        with pytest.raises(ContextError, match="line break"):
+            apply_context(lines, str(tmp_path), {})
+    else:
+        assert apply_context(lines, str(tmp_path), {}).environment == outcome

@@ -112,9 +112,10 @@ def _commands(line: ContextLine) -> list[list[str]]:
     """The commands of a line, split at `&&` and `;`; any other shell syntax is refused. A `#`
     opens a comment only after a blank, as in the shell (shlex reads one inside a word too:
     `cd stage#blue` would be `cd stage`), so any other `#` is refused."""
-    if re.search(r"(?<=\S)#|\\\s#", line.text):
+    text = _joined(line)
+    if re.search(r"(?<=\S)#|\\\s#", text):
         raise _refused(line, "a `#` inside a word is read differently by shells and here")
-    lexer = shlex.shlex(line.text, posix=True, punctuation_chars=";&|<>()")
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|<>()")
     lexer.whitespace_split = True
     try:
         tokens = list(lexer)
@@ -143,6 +144,38 @@ _UNREPLAYED = {
     "trap": "a trap runs its own command, which is not replayed",
     "ulimit": "resource limits are not replayed",
 }
+
+
+def _joined(line: ContextLine) -> str:
+    """A line written over several source lines as the shell reads it: a `\\` before a line
+    break joins them (both removed). Any other line break is refused: between commands it
+    separates them, and inside quotes the value would keep the next line's indentation, which
+    the source's container (a list item, a console prompt) makes uncertain."""
+    if "\n" not in line.text:
+        return line.text
+    out: list[str] = []
+    quote = ""
+    index = 0
+    text = line.text
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'" and index + 1 < len(text):
+            pair = text[index : index + 2]
+            if pair[1] == "\n":
+                if quote:
+                    raise _refused(line, "a quoted value goes on over a line break")
+            else:
+                out.append(pair)
+            index += 2
+            continue
+        if char == "\n":
+            where = "inside quotes" if quote else "between commands"
+            raise _refused(line, f"a line break {where} is not replayed")
+        if char in "'\"" and (not quote or quote == char):
+            quote = "" if quote else char
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 class _State:

@@ -13,11 +13,14 @@ exactly, or refuses the step; a person approving the step sees them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from compiler.extract import DraftStep
 from compiler.parse import CodeLine
 from compiler.records import ContextLine
+from compiler.source import normalise
+from compiler.text.shell import CONTINUATION_PROMPT
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
@@ -39,12 +42,15 @@ _INLINE = re.compile(r"`([^`\n]+)`")
 class ShellContext:
     """The context lines read so far, each marked when it opens a shell."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: Sequence[str] = ()) -> None:
         self._lines: list[tuple[ContextLine, bool]] = []
+        self._source = lines
 
     def add(self, found: list[tuple[list[CodeLine], str]]) -> None:
-        """Record a code block's context lines (from `commands._commands`)."""
-        for group, text in found:
+        """Record a code block's context lines (from `commands._commands`), as written: each
+        source line of one (console prompts and indentation aside), joined by line breaks."""
+        for group, _ in found:
+            text = "\n".join(line.text for line in group)
             self._lines.append((ContextLine(line=group[0].line, text=text), False))
 
     def attach(self, drafts: list[DraftStep]) -> list[DraftStep]:
@@ -63,19 +69,42 @@ class ShellContext:
                 if draft.kind == "decision"  # `Use%` in a condition runs nothing
                 else _INLINE.findall(draft.text)
             )
+            written = self._as_written(draft, commands)
             if not commands:
                 attached.append(draft)
                 continue
-            written = tuple(
+            own = tuple(
                 ContextLine(line=draft.span.line, prefix=prefix, text=text)
-                for command in commands
+                for command in written
                 for text, prefix in _own_context(command)
             )
-            attached.append(replace(draft, context=self._before(draft.span.line) + written))
+            attached.append(replace(draft, context=self._before(draft.span.line) + own))
             for command in commands:
                 if opens_shell(command):
                     self._lines.append((ContextLine(line=draft.span.line, text=command), True))
         return attached
+
+    def _as_written(self, draft: DraftStep, commands: list[str]) -> list[str]:
+        """The commands as the source writes them (a step's text has its blanks collapsed:
+        `A="x  y" cmd` would set `x y`), when the source at the step's span reads the same
+        whitespace aside; else as the step has them."""
+        span = draft.span
+        if not self._source or span.end_line > len(self._source):
+            return commands
+        first = self._source[span.line - 1]
+        if span.line == span.end_line:
+            source = first[span.column - 1 : span.end_column]
+        else:
+            later = [*self._source[span.line : span.end_line - 1]]
+            later.append(self._source[span.end_line - 1][: span.end_column])
+            source = "\n".join(
+                [first[span.column - 1 :]]
+                + [CONTINUATION_PROMPT.sub("", text.lstrip(), count=1) for text in later]
+            )
+        found = [source] if draft.command is not None else _INLINE.findall(source)
+        if [normalise(text) for text in found] != [normalise(text) for text in commands]:
+            return commands
+        return found
 
     def _before(self, line: int) -> tuple[ContextLine, ...]:
         """The terminal's state before a line: what was typed, less the shells left."""
