@@ -612,3 +612,25 @@ def test_a_line_written_over_several_lines_is_joined_as_the_shell_joins_it(
             apply_context(lines, str(tmp_path), {})
     else:
         assert apply_context(lines, str(tmp_path), {}).environment == outcome
+
+
+def test_declared_variables_are_context_applied_as_the_shell_does(
+    compile_text: Compile, tmp_path: Path
+) -> None:
+    """`declare -x` exports as `export` does; it was a step of its own, and the command after
+    it ran without the variable (session 11)."""
+    artifact = compile_text(
+        "# Purge\n\n```bash\ndeclare -x KUBECONFIG=/etc/kube/blue\nreadonly POD_NAME=purge-0\n"
+        "kubectl delete pod purge-0\n```\n"
+    )
+    purge = _step(artifact, "kubectl delete pod purge-0")
+    assert [line.text for line in purge.context] == [
+        "declare -x KUBECONFIG=/etc/kube/blue",
+        "readonly POD_NAME=purge-0",
+    ]
+    assert apply_context(purge.context, str(tmp_path), {}).environment == {
+        "KUBECONFIG": "/etc/kube/blue"
+    }
+    for refused in ("declare -A pods", "typeset -i COUNT_ID=1", "local NAMESPACE=x"):
+        with pytest.raises(ContextError, match="run the step by hand"):
+            apply_context(_lines(refused), str(tmp_path), {})

@@ -143,6 +143,7 @@ _UNREPLAYED = {
     "shopt": "shell options are not replayed",
     "trap": "a trap runs its own command, which is not replayed",
     "ulimit": "resource limits are not replayed",
+    "local": "`local` outside a function is an error in the shell",
 }
 
 
@@ -215,6 +216,8 @@ class _State:
                     self._check_settable(word, line)
                     del self.environment[word]
                 self.shell.pop(word, None)
+        elif program in ("declare", "typeset", "readonly"):
+            self._declare(program, arguments, line)
         elif program == "set":
             self._set(arguments, line)
         elif program == "umask":
@@ -236,6 +239,22 @@ class _State:
         else:
             # `ssh HOST`, `sudo su -`: the step runs in the shell it opened, not here
             raise _refused(line, f"`{program}` is no directory or environment setting")
+
+    def _declare(self, program: str, arguments: list[str], line: ContextLine) -> None:
+        """`declare -x A=b` exports like `export`; `readonly A=b` and `declare A=b` set a
+        shell variable. Any other option (an array, an integer, a function) is refused."""
+        options = "".join(word[1:] for word in arguments if word.startswith("-"))
+        if set(options) - {"x", "r"} or any(word.startswith("+") for word in arguments):
+            raise _refused(line, f"`{program}` with these options is not replayed")
+        export = "x" in options
+        for word in (word for word in arguments if not word.startswith("-")):
+            if _ASSIGNMENT.fullmatch(word):
+                self._assign(word, line, export=export)
+            elif not re.fullmatch(_NAME, word):
+                raise _refused(line, f"`{word}` is no variable to declare")
+            elif export and word in self.shell:
+                self._check_settable(word, line)
+                self.environment[word] = self.shell.pop(word)
 
     def _set(self, arguments: list[str], line: ContextLine) -> None:
         """`set -e`, `set -o pipefail`: nothing a command run without a shell inherits."""

@@ -159,6 +159,9 @@ _SHELL_NOOPS = {
     "unalias",
     "shopt",
     "trap",
+    "declare",
+    "typeset",
+    "readonly",
     "unset",
     "source",
     ".",
@@ -564,12 +567,12 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
 
 _CONTEXT_PROGRAMS = frozenset(
     {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout", "set", "umask",
-     "ulimit", "alias", "unalias", "shopt", "trap"}
+     "ulimit", "alias", "unalias", "shopt", "trap", "declare", "typeset", "readonly", "local"}
 )  # fmt: skip
 """Shell built-ins that change where, or with what, the commands after them run (`exit`
 leaves the shell an `ssh HOST` or `sudo su -` opened; `umask 077`, `set -a`, `ulimit -n`,
-`alias kubectl=...`, `trap ... EXIT` change how they run: the executor replays what it can
-exactly and refuses the rest)."""
+`alias kubectl=...`, `trap ... EXIT` change how they run, `declare -x A=b` exports: the
+executor replays what it can exactly and refuses the rest)."""
 
 
 def _not_a_command(
