@@ -567,7 +567,7 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
 
 _CONTEXT_PROGRAMS = frozenset(
     {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout", "set", "umask",
-     "ulimit", "alias", "unalias", "shopt", "trap", "declare", "typeset", "readonly", "local"}
+     "ulimit", "alias", "unalias", "shopt", "trap", "declare", "typeset", "readonly"}
 )  # fmt: skip
 """Shell built-ins that change where, or with what, the commands after them run (`exit`
 leaves the shell an `ssh HOST` or `sudo su -` opened; `umask 077`, `set -a`, `ulimit -n`,
