@@ -31,6 +31,7 @@ from compiler.runtime.guard import OUTCOME_TOOL, GuardError
 from compiler.runtime.loader import CompiledRunbook, find_source
 from compiler.runtime.session import RunbookSession
 from compiler.runtime.shell_context import describe
+from compiler.text.markup import without_html_comments
 
 STATUS, ADVANCE, APPROVAL, START = (
     "runbook_status",
@@ -246,7 +247,7 @@ class RunbookServer:
         if not uri.startswith("runbook://") or runbook is None or part not in ("steps", "source"):
             raise MCPError(types.INVALID_PARAMS, f"no such resource {uri}")
         if part == "steps":
-            steps = [step.model_dump(mode="json") for step in runbook.artifact.steps]
+            steps = [_shown(step.model_dump(mode="json")) for step in runbook.artifact.steps]
             text, mime = (
                 json.dumps({"runbook": runbook.id, "steps": steps}, indent=2),
                 "application/json",
@@ -259,6 +260,20 @@ class RunbookServer:
         return types.ReadResourceResult(
             contents=[types.TextResourceContents(uri=uri, mime_type=mime, text=text)]
         )
+
+
+def _shown(step: dict[str, Any]) -> dict[str, Any]:
+    """A step's JSON as a reader of the runbook sees it: no HTML comment's words in its text,
+    note, condition or edges (a comment is never an instruction, to the agent either)."""
+    shown = dict(step)
+    for key in ("text", "note", "condition"):
+        if isinstance(shown.get(key), str):
+            shown[key] = without_html_comments(shown[key])
+    shown["next"] = [
+        {**edge, "when": without_html_comments(edge["when"]) if edge.get("when") else None}
+        for edge in shown.get("next", [])
+    ]
+    return shown
 
 
 def serve(
@@ -338,7 +353,7 @@ async def _ask_confirmation(
             "type": "string",
             "title": "Which holds",
             "enum": names,
-            "enumNames": [outcome.when for outcome in outcomes],
+            "enumNames": [outcome.shown for outcome in outcomes],
         }
         if proposed in names:
             choice["default"] = proposed
@@ -398,7 +413,7 @@ def _advance_tool(session: RunbookSession) -> types.Tool:
     if outcomes:
         names = [outcome.name for outcome in outcomes]
         properties["outcome"] = {"type": "string", "enum": names}
-        listing = "; ".join(f"{o.name}: {o.when}" for o in outcomes)
+        listing = "; ".join(f"{o.name}: {o.shown}" for o in outcomes)
         description += f" Name the outcome that holds: {listing}"
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if outcomes:

@@ -25,6 +25,7 @@ from compiler.runtime.guard import OUTCOME_TOOL, Guard, GuardError, ToolCall, Ve
 from compiler.runtime.loader import CompiledRunbook
 from compiler.runtime.outcomes import Outcome, name_outcomes, resolve_outcome
 from compiler.runtime.toolspec import Format, check_format, convert_spec, registry_name
+from compiler.text.markup import without_html_comments
 
 
 class StepNotDoneError(GuardError):
@@ -108,7 +109,7 @@ class RunbookSession:
         if not outcomes or self.current.gate == "human" or self.done:
             return None
         names = [outcome.name for outcome in outcomes]
-        listing = "; ".join(f"{o.name}: {o.when}" for o in outcomes)
+        listing = "; ".join(f"{o.name}: {o.shown}" for o in outcomes)
         parameters = {
             "type": "object",
             "properties": {"outcome": {"type": "string", "enum": names}},
@@ -203,8 +204,8 @@ class RunbookSession:
             "step": {
                 "id": step.id,
                 "kind": step.kind,
-                "text": step.text,
-                "note": step.note,
+                "text": without_html_comments(step.text),
+                "note": without_html_comments(step.note) if step.note else step.note,
                 "context": [line.text for line in step.context],
                 "gate": step.gate,
                 "tool": step.tool.name if step.tool else None,
@@ -214,7 +215,7 @@ class RunbookSession:
                 "approved_by": self.approval(),
                 "tool_ran": self._ran_at == len(self.guard.history),
             },
-            "outcomes": [{"name": o.name, "when": o.when} for o in self.outcomes()],
+            "outcomes": [{"name": o.name, "when": o.shown} for o in self.outcomes()],
             "history": list(self.guard.history),
         }
 
