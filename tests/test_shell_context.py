@@ -634,3 +634,15 @@ def test_declared_variables_are_context_applied_as_the_shell_does(
     for refused in ("declare -A pods", "typeset -i COUNT_ID=1", "local NAMESPACE=x"):
         with pytest.raises(ContextError, match="run the step by hand"):
             apply_context(_lines(refused), str(tmp_path), {})
+
+
+def test_an_artifact_written_before_prefix_existed_is_refused(tmp_path: Path) -> None:
+    """An old artifact's `KUBECONFIG=x` context line may be a prefix (`KUBECONFIG=x kubectl
+    ...`), which it did not mark: read as a shell variable it would run the command against
+    the default cluster, so the schema requires `prefix` and such an artifact does not load."""
+    from compiler.models import ContextLine as Model
+    from compiler.records import ContextLine as Record
+
+    schema = Model.model_json_schema()
+    assert schema["required"] == ["line", "prefix", "text"]
+    assert Record(line=1, text="cd x").prefix is False  # inside a compile, the default
