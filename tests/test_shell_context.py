@@ -646,3 +646,28 @@ def test_an_artifact_written_before_prefix_existed_is_refused(tmp_path: Path) ->
     schema = Model.model_json_schema()
     assert schema["required"] == ["line", "prefix", "text"]
     assert Record(line=1, text="cd x").prefix is False  # inside a compile, the default
+
+
+def test_a_runbook_s_cd_never_decides_which_program_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registry command given by a relative path (`bin/rotate`), or a bare name while PATH
+    holds `.`, is found from the working directory: after the runbook's `cd`, the runbook
+    would choose the program (session 11)."""
+    for folder in ("ops", "uploads"):
+        script = tmp_path / folder / "bin" / "rotate"
+        script.parent.mkdir(parents=True)
+        script.write_text(f"#!/bin/sh\necho {folder}\n")
+        script.chmod(0o755)
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path / "ops"))
+    assert executor(_execution([], ["bin/rotate"])).output.strip() == "ops"
+    moved = executor(_execution(_lines("cd ../uploads"), ["bin/rotate"]))
+    assert not moved.ok and "would decide which program bin/rotate is" in moved.output
+    monkeypatch.setenv("PATH", f".:{os.environ['PATH']}")
+    (tmp_path / "uploads" / "printenv").write_text("#!/bin/sh\necho planted\n")
+    (tmp_path / "uploads" / "printenv").chmod(0o755)
+    bare = executor(_execution(_lines("cd ../uploads"), ["printenv", "HOME"]))
+    assert not bare.ok and "run the step by hand" in bare.output
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    ran = executor(_execution(_lines("cd ../uploads"), ["printenv", "PATH"]))
+    assert ran.ok and ran.output.strip() == "/usr/bin:/bin"

@@ -83,12 +83,19 @@ class SubprocessExecutor:
         context = execution.step.context
         if context:
             data["context"] = [line.text for line in context]
+        base = self.directory or os.getcwd()
         try:
-            applied = apply_context(
-                context, self.directory or os.getcwd(), os.environ, self.allow_variables
-            )
+            applied = apply_context(context, base, os.environ, self.allow_variables)
         except ContextError as refusal:
             return ExecutionResult(False, str(refusal), data)
+        program = execution.argv[0] if execution.argv else ""
+        if applied.cwd != os.path.normpath(base) and _found_from_directory(program, os.environ):
+            return ExecutionResult(
+                False,
+                f"not executed: the runbook's `cd` would decide which program {program} is "
+                "(a relative path, or a relative entry in PATH); run the step by hand",
+                data,
+            )
         if context:
             data["cwd"] = applied.cwd
         try:
@@ -114,6 +121,17 @@ class SubprocessExecutor:
             output += ("\n" if output else "") + "stderr:\n" + _cut(done.stderr)
         status = "" if done.returncode == 0 else f"exit code {done.returncode}\n"
         return ExecutionResult(done.returncode == 0, status + output, data)
+
+
+def _found_from_directory(program: str, environ: Mapping[str, str]) -> bool:
+    """Whether the working directory decides which file `program` is: a relative path
+    (`scripts/rotate.sh`), or a bare name while PATH holds a relative entry (`.`, or empty)."""
+    if os.path.isabs(program):
+        return False
+    if "/" in program:
+        return True
+    path = environ.get("PATH", os.defpath).split(os.pathsep)
+    return any(not os.path.isabs(entry) for entry in path)
 
 
 def _cut(text: str) -> str:
