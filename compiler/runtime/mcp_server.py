@@ -125,12 +125,13 @@ class RunbookServer:
     ) -> types.CallToolResult:
         step = session.current
         approver = None
-        if session.needs_approval() and session.approval() is None and _is_step_tool(step, name):
-            approver = await _ask_approval(ctx, session)
+        waiting = session.needs_approval() and session.approval(arguments) is None
+        if waiting and _is_step_tool(step, name):
+            approver = await _ask_approval(ctx, session, arguments)
         outcome = session.call(name, arguments, approved_by=approver)
         if not outcome.verdict.allowed:
             why = outcome.message()
-            if session.needs_approval() and session.approval() is None:
+            if session.needs_approval() and session.approval(arguments) is None:
                 why += "\n" + _who_must_act(ctx, session, "approve this call")
             return _error(why)
         if outcome.moved_to is not None:
@@ -314,11 +315,15 @@ async def _elicit(ctx: Any, message: str, schema: dict[str, Any]) -> dict[str, A
     return dict(answer.content)
 
 
-async def _ask_approval(ctx: Any, session: RunbookSession) -> str | None:
+async def _ask_approval(
+    ctx: Any, session: RunbookSession, arguments: Mapping[str, Any] | None = None
+) -> str | None:
     step = session.current
+    shown = session.call_arguments(arguments or {})
     message = (
         f"Runbook {session.runbook.id}, step {step.id}, needs approval before the agent "
         f"({session.guard.actor}) runs {step.tool.name if step.tool else 'it'}: {step.text}\n"
+        f"With the arguments: {json.dumps(shown, ensure_ascii=False)}\n"
         + (f"It runs after: {describe(step.context)}\n" if step.context else "")
         + "Approve it, and give your name (a person other than the agent)."
     )
@@ -334,7 +339,7 @@ async def _ask_approval(ctx: Any, session: RunbookSession) -> str | None:
     approver = str((answer or {}).get("approved_by") or "").strip()
     if answer is None or answer.get("approve") is not True or not approver:
         return None
-    session.approve(approver)
+    session.approve(approver, arguments)
     return approver
 
 

@@ -558,3 +558,35 @@ def test_19_the_steps_resource_shows_no_comment(tmp_path: Path) -> None:
     shown = json.dumps([_shown(step.model_dump(mode="json")) for step in artifact.steps])
     assert "SYSTEM" not in shown and "always" not in shown
     assert "List the pods:" in shown
+
+
+# 20 -- an approval covers the call the person saw (session 11) --------------------------------
+# (red-team, sec11: an approval asked before the call, `runbook_request_approval`, showed the
+# step's text `oc scale deployment <deployment> ...`; the agent then filled the placeholder
+# with any deployment and the approval covered it.)
+
+
+def test_20_an_approval_covers_only_the_arguments_it_was_given_for(tmp_path: Path) -> None:
+    from compiler.runtime.session import RunbookSession
+
+    path = _signed_off(
+        tmp_path,
+        "quiesce",
+        "1. Scale the stuck deployment to zero, because it holds the lease:\n\n"
+        "   ```\n   oc scale deployment <deployment> -n payments --replicas=0\n   ```\n\n"
+        "2. Check that its pods are gone:\n\n   ```\n   oc get pods -n payments\n   ```\n",
+    )
+    runbook = load(path, registry=tmp_path / "tools.yaml", profiles=tmp_path / "profiles.yaml")
+    session = RunbookSession(runbook)
+    assert session.needs_approval()
+    session.approve("alice")  # shown the step, not the deployment the agent will pick
+    chosen = session.call("oc.scale", {"name": "ledger-db"})
+    assert not chosen.verdict.allowed and "requires approval" in chosen.verdict.reason
+    session.approve("alice", {"name": "cart-7"})
+    other = session.call("oc.scale", {"name": "ledger-db"})
+    assert not other.verdict.allowed and "requires approval" in other.verdict.reason
+    session.approve("alice", {"name": "cart-7"})
+    seen = session.call("oc.scale", {"name": "cart-7"})
+    assert seen.verdict.allowed, seen.verdict.reason
+    approvals = [d for d in session.guard.decisions if d["verdict"] == "approve"]
+    assert approvals[-1]["args"]["arguments"]["name"] == "cart-7"
