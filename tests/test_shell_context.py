@@ -416,9 +416,16 @@ def test_a_cd_or_export_before_a_command_on_its_line_is_its_own_context(
     first = _step(artifact, "export KUBECONFIG=/etc/kube/blue && kubectl delete pod drain-0")
     assert [line.text for line in first.context] == ["export KUBECONFIG=/etc/kube/blue"]
     destroy = _step(artifact, "cd stacks/blue; STAGE=blue terraform destroy")
-    assert [line.text for line in destroy.context] == ["cd stacks/blue", "STAGE=blue"]
-    assert _step(artifact, "kubectl delete pod drain-1").context == []  # that line only
-    assert _step(artifact, "kubectl get pods && kubectl delete pod drain-2").context == []
+    # session 11: what a line leaves set holds for the lines after it, as in the terminal
+    assert [line.text for line in destroy.context] == [
+        "export KUBECONFIG=/etc/kube/blue",
+        "cd stacks/blue",
+        "STAGE=blue",
+    ]
+    left = ["export KUBECONFIG=/etc/kube/blue", "cd stacks/blue"]  # not the prefix STAGE=blue
+    assert [line.text for line in _step(artifact, "kubectl delete pod drain-1").context] == left
+    last = _step(artifact, "kubectl get pods && kubectl delete pod drain-2")
+    assert [line.text for line in last.context] == left
 
 
 # Session 11 (sec11): a shell's reading of assignments, an allow-list of what a runbook may
@@ -447,7 +454,10 @@ def test_an_assignment_before_the_program_is_exported_to_it(compile_text: Compil
     assert [(line.text, line.prefix) for line in shell_only.context] == [("CLUSTER=blue", False)]
     assert apply_context(shell_only.context, "/", {}).environment is None
     prefixed = _step(artifact, "env CLUSTER=green kubectl delete pod drain-1")
-    assert [(line.text, line.prefix) for line in prefixed.context] == [("CLUSTER=green", True)]
+    assert [(line.text, line.prefix) for line in prefixed.context] == [
+        ("CLUSTER=blue", False),  # the shell variable the line before left set
+        ("CLUSTER=green", True),
+    ]
     assert apply_context(prefixed.context, "/", {}).environment == {"CLUSTER": "green"}
 
 
@@ -671,3 +681,31 @@ def test_a_runbook_s_cd_never_decides_which_program_runs(
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     ran = executor(_execution(_lines("cd ../uploads"), ["printenv", "PATH"]))
     assert ran.ok and ran.output.strip() == "/usr/bin:/bin"
+
+
+def test_what_a_command_line_leaves_set_holds_for_the_commands_after_it(
+    compile_text: Compile,
+) -> None:
+    """`cd stack && terraform plan` leaves the terminal in `stack`: the `terraform destroy`
+    typed next runs there, not wherever the executor starts (session 11)."""
+    artifact = compile_text(
+        "# Retire the review stack\n\n```bash\ncd infra/review && terraform plan\n"
+        "KUBECONFIG=/etc/kube/review kubectl get pods\nterraform destroy\n```\n"
+    )
+    destroy = _step(artifact, "terraform destroy")
+    assert [line.text for line in destroy.context] == ["cd infra/review"]
+
+
+def test_a_separator_inside_quotes_or_a_substitution_does_not_end_a_context_line(
+    compile_text: Compile,
+) -> None:
+    artifact = compile_text(
+        "# Rotate\n\n```bash\nexport LEADER_NODE=$(ssh db-1 'test -e /x && cat /x') && "
+        "kubectl get pods\nexport NS='a;b' && kubectl get pods -n a\n```\n"
+    )
+    first = next(s for s in source_steps(artifact) if s.text.startswith("export LEADER"))
+    assert [line.text for line in first.context] == [
+        "export LEADER_NODE=$(ssh db-1 'test -e /x && cat /x')"
+    ]
+    second = next(s for s in source_steps(artifact) if s.text.startswith("export NS"))
+    assert [line.text for line in second.context][-1] == "export NS='a;b'"

@@ -24,17 +24,10 @@ from compiler.text.shell import CONTINUATION_PROMPT
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
-_ASSIGNMENTS = re.compile(
-    r"(?:env\s+)?((?:[A-Za-z_]\w*=(?:'[^']*'|\"[^\"]*\"|[^\s'\"])*\s+)+)(?=[^\s=]+(?:\s|$))"
-)
-"""Variables set for one command (`KUBECONFIG=/etc/kube/live kubectl delete pod x`, `env A=b
-cmd`): the registry binds the command without them, so they are its own context (with
-`_LEADING`)."""
-_LEADING = re.compile(
-    r"((?:(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za-z_]\w*=)[^;&|]*?)\s*(?:&&|;)\s*"
-)
+_LEADING = re.compile(r"(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za-z_]\w*=")
 """A `cd`, `export` or assignment before a command on its line (`export KUBECONFIG=x && kubectl
-delete pod y`, `cd stack; terraform destroy`)."""
+delete pod y`, `cd stack; terraform destroy`), up to its `&&` or `;` (`_marks`), and assignments
+before the program (`_words`)."""
 _INLINE = re.compile(r"`([^`\n]+)`")
 """Inline code in a step's words: a command the step may run once bound."""
 
@@ -59,7 +52,8 @@ class ShellContext:
         in its inline code ("Then run `kubectl delete pod x`", bound later): it carries the
         context too, and "Log in with `ssh HOST`" opens a shell like the command would. What a
         command line sets for itself (`KUBECONFIG=x kubectl ...`, `cd x && terraform destroy`)
-        is its own context."""
+        is its own context, and what it leaves set (`cd x && `, not `KUBECONFIG=x `) is the
+        context of the commands after it, as in the terminal."""
         attached = []
         for draft in drafts:
             commands = (
@@ -79,6 +73,9 @@ class ShellContext:
                 for text, prefix in _own_context(command)
             )
             attached.append(replace(draft, context=self._before(draft.span.line) + own))
+            # `cd x && cmd` leaves the terminal in x, and `A=b; cmd` sets A, for the commands
+            # after it too; `A=b cmd` sets A for cmd alone
+            self._lines += [(line, False) for line in own if not line.prefix]
             for command in commands:
                 if opens_shell(command):
                     self._lines.append((ContextLine(line=draft.span.line, text=command), True))
@@ -127,8 +124,86 @@ def _own_context(command: str) -> list[tuple[str, bool]]:
     sets a shell variable the program never sees)."""
     own = []
     position = 0
-    while (lead := _LEADING.match(command, position)) is not None:
-        own.append((lead.group(1), False))
-        position = lead.end()
-    assigned = _ASSIGNMENTS.match(command, position)
-    return own + ([(assigned.group(1).strip(), True)] if assigned else [])
+    marks = _marks(command)
+    while _LEADING.match(command, position):
+        mark = next(((at, end) for at, end in marks if at >= position), None)
+        if mark is None or command[mark[0] : mark[1]] not in ("&&", ";"):
+            break  # `cd x | tee log`, or the last command of the line
+        own.append((command[position : mark[0]].rstrip(), False))
+        position = mark[1] + len(command[mark[1] :]) - len(command[mark[1] :].lstrip())
+    # variables set for the program alone (`KUBECONFIG=x kubectl ...`, `env A=b cmd`): the
+    # registry binds the command without them, so they are its own context too
+    words = [command[a:b] for a, b in _words(command, position)]
+    first = 1 if words[:1] == ["env"] else 0
+    last = first
+    while last < len(words) and _ASSIGNMENT.match(words[last]):
+        last += 1
+    if first < last < len(words):
+        spans = _words(command, position)
+        own.append((command[spans[first][0] : spans[last - 1][1]], True))
+    return own
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+
+
+def _words(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each word of the command at `start`, up to its `;`, `&&` or `|`: words
+    split at blanks outside quotes and substitutions (`A=$(oc get x -o name) cmd`: two)."""
+    stop = next((at for at, _ in _marks(text) if at >= start), len(text))
+    found: list[tuple[int, int]] = []
+    quote, depth, index, begin = "", 0, start, None
+    while index < stop:
+        char = text[index]
+        if char.isspace() and not quote and not depth:
+            if begin is not None:
+                found.append((begin, index))
+                begin = None
+            index += 1
+            continue
+        begin = index if begin is None else begin
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif text.startswith(("$(", "${"), index):
+            depth += 1
+            index += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        index += 1
+    if begin is not None:
+        found.append((begin, min(index, stop)))
+    return found
+
+
+def _marks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `&&`, `||`, `;`, `|` and `&` between a line's commands: not one
+    inside quotes, a `$(...)` or `${...}` or backquotes (`export A=$(ssh h 'x && y') && cmd`
+    ends at its second `&&`)."""
+    found: list[tuple[int, int]] = []
+    quote, depth, index = "", 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif text.startswith(("$(", "${"), index):
+            depth += 1
+            index += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        elif char in ";&|" and not depth:
+            end = index + 2 if text.startswith(("&&", "||"), index) else index + 1
+            found.append((index, end))
+            index = end
+            continue
+        index += 1
+    return found
