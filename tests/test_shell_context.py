@@ -709,3 +709,25 @@ def test_a_separator_inside_quotes_or_a_substitution_does_not_end_a_context_line
     ]
     second = next(s for s in source_steps(artifact) if s.text.startswith("export NS"))
     assert [line.text for line in second.context][-1] == "export NS='a;b'"
+
+
+def test_variables_passed_through_sudo_are_the_command_s_context(
+    compile_text: Compile, tmp_path: Path
+) -> None:
+    """`sudo KUBECONFIG=x kubectl ...` binds kubectl without `sudo` and the assignment: the
+    kubeconfig was lost, and the pod deleted on the default cluster (session 11)."""
+    artifact = compile_text(
+        "# Purge\n\n```bash\nsudo KUBECONFIG=/etc/kube/blue kubectl delete pod purge-0\n"
+        "KUBECONFIG=/etc/kube/blue sudo kubectl delete pod purge-1\n```\n"
+    )
+    through = _step(artifact, "sudo KUBECONFIG=/etc/kube/blue kubectl delete pod purge-0")
+    assert [(line.text, line.prefix) for line in through.context] == [
+        ("KUBECONFIG=/etc/kube/blue", True)
+    ]
+    assert apply_context(through.context, str(tmp_path), {}).environment == {
+        "KUBECONFIG": "/etc/kube/blue"
+    }
+    before = _step(artifact, "KUBECONFIG=/etc/kube/blue sudo kubectl delete pod purge-1")
+    assert [line.text for line in before.context] == ["KUBECONFIG=/etc/kube/blue sudo"]
+    with pytest.raises(ContextError, match="`sudo` runs a command"):
+        apply_context(before.context, str(tmp_path), {})

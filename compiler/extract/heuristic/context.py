@@ -133,14 +133,22 @@ def _own_context(command: str) -> list[tuple[str, bool]]:
         position = mark[1] + len(command[mark[1] :]) - len(command[mark[1] :].lstrip())
     # variables set for the program alone (`KUBECONFIG=x kubectl ...`, `env A=b cmd`): the
     # registry binds the command without them, so they are its own context too
-    words = [command[a:b] for a, b in _words(command, position)]
-    first = 1 if words[:1] == ["env"] else 0
-    last = first
-    while last < len(words) and _ASSIGNMENT.match(words[last]):
-        last += 1
-    if first < last < len(words):
-        spans = _words(command, position)
-        own.append((command[spans[first][0] : spans[last - 1][1]], True))
+    # (`sudo A=b cmd` passes A to cmd too, and the binder binds cmd without `sudo`)
+    spans = _words(command, position)
+    run: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(spans):
+        word = command[start:end]
+        if _ASSIGNMENT.match(word) and index + 1 < len(spans):
+            run.append((start, end))
+            continue
+        if run:
+            # `A=b sudo cmd`: sudo resets the environment it was given, as its policy says;
+            # kept with the `sudo`, which no executor replays
+            last = end if word == "sudo" else run[-1][1]
+            own.append((command[run[0][0] : last], True))
+            run = []
+        if word not in ("env", "sudo"):
+            break
     return own
 
 
