@@ -13,6 +13,7 @@ from compiler.extract import DraftStep, Jump
 from compiler.issues import GraphIssue as GraphIssue
 from compiler.parse import anchor, normalise
 from compiler.records import Edge, Step, StepKind
+from compiler.text.markup import without_html_comments
 from compiler.values import Value, set_field
 
 END_ID = "end"
@@ -59,7 +60,8 @@ def step_id(draft: DraftStep, words: int | None = _MAX_SLUG_WORDS) -> str:
 
 
 def _slug(text: str) -> str:
-    return _NON_SLUG.sub("-", text.lower()).strip("-")
+    """An id's words: those a reader sees (an HTML comment's are never an agent's to read)."""
+    return _NON_SLUG.sub("-", without_html_comments(text).lower()).strip("-")
 
 
 def build_graph(bound: list[BoundStep], anchors: set[str]) -> StepGraph:

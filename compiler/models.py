@@ -59,8 +59,20 @@ class Edge(Model):
 class ContextLine(Model):
     """A shell line written before a step's command that sets where or with what it runs."""
 
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_extra={"required": ["line", "prefix", "text"]}
+    )
+
     line: int
-    text: str
+    prefix: bool = Field(
+        default=False,
+        description="Assignments written before the command's program on its line (`NAME=value "
+        "cmd`, `env NAME=value cmd`): the shell exports them to that command alone. A "
+        "`NAME=value` line of its own sets a shell variable, which no command sees until it "
+        "is exported. Required, so that an artifact written before it existed fails the schema "
+        "rather than run a command without the variable written before it.",
+    )
+    text: str = Field(description="The line as written in the source (a `\\` line break kept).")
 
 
 class SignOff(Model):

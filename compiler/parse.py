@@ -25,6 +25,7 @@ from compiler.source import SourceError as SourceError
 from compiler.source import decode_source as decode_source
 from compiler.source import normalise as normalise
 from compiler.text.markup import html_texts
+from compiler.text.shell import CONTINUATION_PROMPT
 from compiler.values import Value, set_field
 
 _NON_ANCHOR = re.compile(r"[^\w\- ]")
@@ -443,6 +444,25 @@ def text_at(lines: tuple[str, ...] | list[str], span: Span) -> str:
     parts += [continuation(lines[i], depth) for i in range(first + 1, last)]
     parts.append(continuation(lines[last][: span.end_column], depth))
     return normalise(" ".join(parts))
+
+
+def grounded(lines: tuple[str, ...] | list[str], span: Span, text: str) -> bool:
+    """Whether a step's text is the source text at its span, whitespace aside, or that text
+    without the console's continuation prompts (`>`, `irb(main):006:1>`) that open its later
+    lines: the prompts are the console's, not the command's."""
+    wanted = normalise(text)
+    if text_at(lines, span) == wanted:
+        return True
+    if span.line == span.end_line or span.end_line > len(lines):
+        return False
+    first, last = span.line - 1, span.end_line - 1
+    depth = lines[first][: span.column - 1].count(">")
+    parts = [lines[first][span.column - 1 :]]
+    for index in range(first + 1, last + 1):
+        line = lines[index] if index < last else lines[last][: span.end_column]
+        later = continuation(line, depth)
+        parts.append(CONTINUATION_PROMPT.sub("", later, count=1))
+    return normalise(" ".join(parts)) == wanted
 
 
 def continuation(line: str, depth: int) -> str:

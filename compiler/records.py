@@ -61,13 +61,17 @@ class ToolBinding(Value):
 @dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class ContextLine(Value):
     """A shell line written before a step's command that sets where or with what it runs
-    (`cd terraform/envs/staging`, `export AWS_PROFILE=staging`), as written, with its line."""
+    (`cd terraform/envs/staging`, `export AWS_PROFILE=staging`), as written, with its line.
+    `prefix`: assignments written before the command's program (`NAME=value cmd`), which the
+    shell exports to that command alone."""
 
     line: int
+    prefix: bool = False
     text: str
 
-    def __init__(self, *, line: int, text: str) -> None:
+    def __init__(self, *, line: int, prefix: bool = False, text: str) -> None:
         set_field(self, "line", line)
+        set_field(self, "prefix", prefix)
         set_field(self, "text", text)
 
 

@@ -66,7 +66,8 @@ def step_target(step: Step) -> str:
     binding = compact_json(as_data(step.tool)) if step.tool is not None else ""
     target = f"{normalise(step.text)}\x1e{binding}"
     if step.context:  # appended only when present: sign-offs of other steps stay valid
-        target += "\x1e" + "\x1f".join(normalise(line.text) for line in step.context)
+        # as written: `export MSG="a  b"` is not `export MSG="a b"`
+        target += "\x1e" + "\x1f".join(line.text for line in step.context)
     return target
 
 

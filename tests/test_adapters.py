@@ -157,6 +157,18 @@ def test_render_command_follows_the_registry_template(runbook: CompiledRunbook) 
         render_command(steps["oc.rsh"], INPUTS, registry, {"target": "p", "bogus": "x"})
 
 
+def test_render_spells_a_value_as_the_guard_compared_it(runbook: CompiledRunbook) -> None:
+    """The guard compares a boolean as `true`: the argv says `true` too, not `True` (session
+    11, sec11: what was checked is what runs)."""
+    from compiler.runtime.guard import _as_text
+
+    step = next(s for s in runbook.artifact.steps if s.tool and s.tool.name == "pagerduty.page")
+    assert runbook.registry is not None and step.tool is not None
+    for value in (True, False, 3, {"a": 1}):
+        argv = render_command(step, {}, runbook.registry, {**step.tool.args, "urgency": value})
+        assert argv[argv.index("--urgency") + 1] == _as_text(value)
+
+
 def test_fill_arguments_leaves_unknown_inputs_to_the_agent(runbook: CompiledRunbook) -> None:
     rsh = runbook.entry
     assert fill_arguments(rsh, {"ETCD_POD": "etcd-master-1"})["target"] == "etcd-master-1"

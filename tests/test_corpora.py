@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from compiler.cli import app
 from compiler.emit import canonical_json
-from compiler.parse import decode_source, normalise, text_at
+from compiler.parse import decode_source, grounded
 from compiler.pipeline import CompileResult, Environment
 from compiler.project.batch import compile_all
 from compiler.project.discovery import discover
@@ -47,7 +47,7 @@ def test_every_step_text_is_found_at_its_span(compiled: list[CompileResult]) -> 
             if step.source is None:
                 assert step.kind == "end" and step.text == ""
                 continue
-            if text_at(lines, step.source) != normalise(step.text):
+            if not grounded(lines, step.source, step.text):
                 ungrounded.append(f"{result.source.display}:{step.source.line} {step.id}")
     assert ungrounded == []
 

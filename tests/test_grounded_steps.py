@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from compiler.models import Artifact
-from compiler.parse import decode_source, normalise, text_at
+from compiler.parse import decode_source, grounded
 
 from .conftest import source_steps
 
@@ -16,7 +16,7 @@ Compile = Callable[[str], Artifact]
 def _grounded(compile_text: Compile, page: str) -> list[tuple[str, bool]]:
     lines = decode_source(page.encode()).split("\n")
     return [
-        (step.text, text_at(lines, step.source) == normalise(step.text))
+        (step.text, grounded(lines, step.source, step.text))
         for step in source_steps(compile_text(page))
         if step.source is not None
     ]
@@ -49,3 +49,25 @@ def test_inline_code_over_two_lines_is_no_command_of_its_own_line(compile_text: 
     grounded = _grounded(compile_text, page)
     assert all(ok for _, ok in grounded)
     assert ("tar -xzf archive.tgz", True) in grounded  # one line: still a command
+
+
+def test_continuation_prompts_of_a_console_block_are_no_part_of_the_step(
+    compile_text: Compile,
+) -> None:
+    """Session 11 (sec11): an irb block whose later lines carry irb's prompts for a nested line
+    (`irb(main):006:1>`, `irb(main):005:1*`): the step is the Ruby code, found at its span
+    with those prompts aside."""
+    page = (
+        "# List the repositories\n\n```ruby\n"
+        'irb(main):010:0> Namespace.find_by_path("payments").projects.each do |repo|\n'
+        "irb(main):011:1*   puts repo.name\n"
+        "irb(main):012:1>   puts repo.size\n"
+        "irb(main):013:1> end; nil\n```\n"
+    )
+    assert _grounded(compile_text, page) == [
+        (
+            'Namespace.find_by_path("payments").projects.each do |repo| puts repo.name '
+            "puts repo.size end; nil",
+            True,
+        )
+    ]

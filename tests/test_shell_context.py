@@ -152,10 +152,12 @@ def test_directories_and_variables_are_applied_in_order(tmp_path: Path) -> None:
         _lines("cd a/b", "cd ..", "pushd ../c", "popd", "export A=1 B='two words'", "C=3"),
         str(tmp_path),
         {"KEEP": "x", "GONE": "y"},
+        frozenset({"A", "B", "C"}),
     )
     assert applied.cwd == str(tmp_path / "a")
-    assert applied.environment == {"KEEP": "x", "GONE": "y", "A": "1", "B": "two words", "C": "3"}
-    unset = apply_context(_lines("unset GONE"), str(tmp_path), {"GONE": "y"})
+    # `C=3` sets a shell variable: no command sees it (session 11)
+    assert applied.environment == {"KEEP": "x", "GONE": "y", "A": "1", "B": "two words"}
+    unset = apply_context(_lines("unset GONE"), str(tmp_path), {"GONE": "y"}, frozenset({"GONE"}))
     assert unset.environment == {}
     assert apply_context([], str(tmp_path), {"K": "v"}).environment is None
 
@@ -180,7 +182,7 @@ def test_directories_and_variables_are_applied_in_order(tmp_path: Path) -> None:
         "export 'x y'",
         "cd 'open quote",
         "export PATH=/tmp/tools",  # which program runs: never the runbook's to set
-        "LD_PRELOAD=/tmp/hook.so",
+        "LD_PRELOAD=/tmp/hook.so; export LD_PRELOAD",
         "export DYLD_INSERT_LIBRARIES=/tmp/hook.dylib",
         "export BASH_ENV=/tmp/rc PYTHONPATH=/tmp",
         "ssh app-07.internal",  # the step runs on that host
@@ -268,6 +270,7 @@ def test_a_comment_after_a_context_line_is_no_part_of_it(tmp_path: Path) -> None
         _lines("cd stage  # the blue stack", "export A='x #y' B=\"p q\" # note"),
         str(tmp_path),
         {},
+        frozenset({"A", "B"}),
     )
     assert applied.cwd == str(tmp_path / "stage")
     assert applied.environment == {"A": "x #y", "B": "p q"}
@@ -275,7 +278,10 @@ def test_a_comment_after_a_context_line_is_no_part_of_it(tmp_path: Path) -> None
 
 def test_a_tilde_in_an_assignment_is_the_home_directory_as_in_the_shell(tmp_path: Path) -> None:
     applied = apply_context(
-        _lines("export KUBECONFIG=~/.kube/live", "CONF=~"), str(tmp_path), {"HOME": "/home/op"}
+        _lines("export KUBECONFIG=~/.kube/live", "CONF=~", "export CONF"),
+        str(tmp_path),
+        {"HOME": "/home/op"},
+        frozenset({"CONF"}),
     )
     assert applied.environment == {
         "HOME": "/home/op",
@@ -391,9 +397,9 @@ def test_a_context_line_continued_on_the_next_line_is_context(compile_text: Comp
     )
     plan = _step(artifact, "terraform plan")
     assert [line.text for line in plan.context] == [
-        "export CLOUD_PROFILE=review CLOUD_REGION=eu-west-2"
+        "export CLOUD_PROFILE=review \\\nCLOUD_REGION=eu-west-2"  # as written (session 11)
     ]
-    assert apply_context(plan.context, "/", {}).environment == {
+    assert apply_context(plan.context, "/", {}, frozenset({"CLOUD_PROFILE"})).environment == {
         "CLOUD_PROFILE": "review",
         "CLOUD_REGION": "eu-west-2",
     }
@@ -410,6 +416,318 @@ def test_a_cd_or_export_before_a_command_on_its_line_is_its_own_context(
     first = _step(artifact, "export KUBECONFIG=/etc/kube/blue && kubectl delete pod drain-0")
     assert [line.text for line in first.context] == ["export KUBECONFIG=/etc/kube/blue"]
     destroy = _step(artifact, "cd stacks/blue; STAGE=blue terraform destroy")
-    assert [line.text for line in destroy.context] == ["cd stacks/blue", "STAGE=blue"]
-    assert _step(artifact, "kubectl delete pod drain-1").context == []  # that line only
-    assert _step(artifact, "kubectl get pods && kubectl delete pod drain-2").context == []
+    # session 11: what a line leaves set holds for the lines after it, as in the terminal
+    assert [line.text for line in destroy.context] == [
+        "export KUBECONFIG=/etc/kube/blue",
+        "cd stacks/blue",
+        "STAGE=blue",
+    ]
+    left = ["export KUBECONFIG=/etc/kube/blue", "cd stacks/blue"]  # not the prefix STAGE=blue
+    assert [line.text for line in _step(artifact, "kubectl delete pod drain-1").context] == left
+    last = _step(artifact, "kubectl get pods && kubectl delete pod drain-2")
+    assert [line.text for line in last.context] == left
+
+
+# Session 11 (sec11): a shell's reading of assignments, an allow-list of what a runbook may
+# export, and the lines that change how a command runs (never dropped silently).
+
+
+def test_an_assignment_of_its_own_is_no_exported_variable(tmp_path: Path) -> None:
+    """`NAME=v` sets a shell variable: the shell passes it to a command only when it was
+    exported already, or is exported later."""
+    alone = apply_context(_lines("CDI_NAMESPACE=blue"), str(tmp_path), {"KEEP": "x"})
+    assert alone.environment is None
+    later = apply_context(_lines("POD_NAME=web-1", "export POD_NAME"), str(tmp_path), {})
+    assert later.environment == {"POD_NAME": "web-1"}
+    inherited = apply_context(_lines("NAMESPACE=blue"), str(tmp_path), {"NAMESPACE": "green"})
+    assert inherited.environment == {"NAMESPACE": "blue"}
+    gone = apply_context(_lines("NODE=a", "unset NODE", "export NODE"), str(tmp_path), {})
+    assert gone.environment is None
+
+
+def test_an_assignment_before_the_program_is_exported_to_it(compile_text: Compile) -> None:
+    artifact = compile_text(
+        "# Drain\n\n```bash\nCLUSTER=blue; kubectl delete pod drain-0\n"
+        "env CLUSTER=green kubectl delete pod drain-1\n```\n"
+    )
+    shell_only = _step(artifact, "CLUSTER=blue; kubectl delete pod drain-0")
+    assert [(line.text, line.prefix) for line in shell_only.context] == [("CLUSTER=blue", False)]
+    assert apply_context(shell_only.context, "/", {}).environment is None
+    prefixed = _step(artifact, "env CLUSTER=green kubectl delete pod drain-1")
+    assert [(line.text, line.prefix) for line in prefixed.context] == [
+        ("CLUSTER=blue", False),  # the shell variable the line before left set
+        ("CLUSTER=green", True),
+    ]
+    assert apply_context(prefixed.context, "/", {}).environment == {"CLUSTER": "green"}
+
+
+def test_the_executor_passes_an_unexported_variable_to_no_command(tmp_path: Path) -> None:
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path))
+    result = executor(_execution(_lines("STAGE=review"), ["printenv", "STAGE"]))
+    assert not result.ok and result.output.strip() == "exit code 1"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "export PERL5OPT=-Mdeploy",  # a Perl module loaded by every perl
+        "export RUBYOPT=-rdeploy",
+        "export JAVA_TOOL_OPTIONS=-javaagent:deploy.jar",
+        "export _JAVA_OPTIONS=-javaagent:deploy.jar",
+        "export AWS_CONFIG_FILE=deploy/aws.ini",  # [profile x] credential_process = ...
+        "export AWS_SHARED_CREDENTIALS_FILE=deploy/creds",
+        "export GOOGLE_APPLICATION_CREDENTIALS=deploy/adc.json",  # an executable source
+        "export PROMPT_COMMAND=deploy/hook",
+        "export ENV=deploy/rc SHELLOPTS=xtrace PS4=x IFS=/",
+        "export npm_config_script_shell=deploy/sh",
+        "export BASH_FUNC_kubectl%%='() { deploy; }'",
+        "export PSQLRC=deploy/psqlrc",  # `\\! cmd` runs a shell command
+        "export WIDGET_HOOK=deploy/run",  # unknown to the executor: not known to be data
+        "export http_proxy=proxy.internal:3128",
+        "HOME=deploy",  # already exported: the assignment changes what commands see
+        "unset KEEP_TLS",  # removing a variable not known to be data
+    ],
+)
+def test_a_runbook_exports_only_what_is_known_to_be_data(tmp_path: Path, line: str) -> None:
+    (tmp_path / "deploy").mkdir()
+    environ = {"HOME": str(tmp_path), "KEEP_TLS": "1"}
+    with pytest.raises(ContextError, match=r"^not executed: .*run the step by hand$"):
+        apply_context(_lines(line), str(tmp_path), environ)
+
+
+def test_data_variables_and_the_executor_s_own_allowances_are_exported(tmp_path: Path) -> None:
+    applied = apply_context(
+        _lines(
+            "export KUBECONFIG=/etc/kube/blue AWS_PROFILE=ops AWS_REGION=eu-west-2",
+            "export NAMESPACE=ledger CDI_NAMESPACE=cdi POD_NAME=web-1 TOOLS_POD=t-0",
+            "export WIDGET_COLOUR=blue",
+        ),
+        str(tmp_path),
+        {},
+        frozenset({"WIDGET_COLOUR"}),
+    )
+    assert applied.environment is not None
+    assert sorted(applied.environment) == [
+        "AWS_PROFILE", "AWS_REGION", "CDI_NAMESPACE", "KUBECONFIG", "NAMESPACE", "POD_NAME",
+        "TOOLS_POD", "WIDGET_COLOUR",
+    ]  # fmt: skip
+    message = "WIDGET_COLOUR is not known to be data"
+    with pytest.raises(ContextError, match=message):
+        apply_context(_lines("export WIDGET_COLOUR=blue"), str(tmp_path), {})
+    executor = SubprocessExecutor(
+        timeout=30, directory=str(tmp_path), allow_variables=frozenset({"WIDGET_COLOUR"})
+    )
+    ran = executor(_execution(_lines("export WIDGET_COLOUR=blue"), ["printenv", "WIDGET_COLOUR"]))
+    assert ran.ok and ran.output.strip() == "blue"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "umask 077",
+        "set -e",
+        "set -euo pipefail",
+        "set -x",
+        "ulimit -n 65536",
+        "alias kubectl='kubectl --context live'",
+        "shopt -s nullglob",
+        "trap 'rm -rf /srv/cache' EXIT",
+    ],
+)
+def test_lines_that_change_how_a_command_runs_are_its_context(
+    compile_text: Compile, line: str
+) -> None:
+    artifact = compile_text(f"# Purge\n\n```bash\n{line}\nkubectl delete pod purge-0\n```\n")
+    assert [c.text for c in _step(artifact, "kubectl delete pod purge-0").context] == [line]
+    assert artifact.coverage.get("context") == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "set -a",  # every later assignment exported
+        "set -o allexport",
+        "set -k",
+        "set -- a b",
+        "set",
+        "umask u=rwx,go=",
+        "ulimit -n 65536",
+        "alias kubectl='kubectl --context live'",
+        "unalias kubectl",
+        "shopt -s nullglob",
+        "trap 'rm -rf /srv/cache' EXIT",
+    ],
+)
+def test_what_changes_how_a_command_runs_is_refused_unless_replayed(
+    tmp_path: Path, line: str
+) -> None:
+    with pytest.raises(ContextError, match=r"^not executed: .*run the step by hand$"):
+        apply_context(_lines(line), str(tmp_path), {})
+
+
+def test_umask_and_shell_options_are_replayed(tmp_path: Path) -> None:
+    applied = apply_context(_lines("set -euo pipefail", "set +x", "umask 027"), str(tmp_path), {})
+    assert applied.umask == 0o027 and applied.environment is None
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path))
+    made = executor(_execution(_lines("umask 077"), ["touch", "secret"]))
+    assert made.ok and (tmp_path / "secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_context_line_is_stored_and_applied_as_written(compile_text: Compile) -> None:
+    """Session 11 (sec11): a step's context is its source text, not the step's collapsed
+    blanks: `"blue  green"` is two blanks, and a sign-off signs those."""
+    page = (
+        '# Retire\n\n```bash\nexport DEPLOY_NAME="blue  green"\t# two blanks\n'
+        "kubectl delete deployment retired\n"
+        "STACK_NAME='a\tb'   kubectl delete deployment gone\n```\n"
+    )
+    artifact = compile_text(page)
+    retired = _step(artifact, "kubectl delete deployment retired")
+    assert [line.text for line in retired.context] == [
+        'export DEPLOY_NAME="blue  green"\t# two blanks'
+    ]
+    assert apply_context(retired.context, "/", {}).environment == {"DEPLOY_NAME": "blue  green"}
+    gone = next(s for s in source_steps(artifact) if s.text.endswith("deployment gone"))
+    assert [(line.text, line.prefix) for line in gone.context] == [
+        ('export DEPLOY_NAME="blue  green"\t# two blanks', False),
+        ("STACK_NAME='a\tb'", True),
+    ]
+    assert apply_context(gone.context, "/", {}).environment == {
+        "DEPLOY_NAME": "blue  green",
+        "STACK_NAME": "a\tb",
+    }
+
+
+def test_a_signoff_signs_the_context_s_blanks(compile_text: Compile) -> None:
+    before = _signoff_target(compile_text, TEARDOWN.replace("=review", '="review  blue"'))
+    after = _signoff_target(compile_text, TEARDOWN.replace("=review", '="review blue"'))
+    assert before != after
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("export STACK_NAME=blue \\\nCLUSTER=live", {"STACK_NAME": "blue", "CLUSTER": "live"}),
+        ("export STACK_NAME='blue\ngreen'", None),  # the next line's indentation is unknown
+        ('export STACK_NAME="blue \\\ngreen"', None),
+        ("export STACK_NAME=blue\nCLUSTER=live", None),  # two commands
+    ],
+)
+def test_a_line_written_over_several_lines_is_joined_as_the_shell_joins_it(
+    tmp_path: Path, text: str, outcome: dict[str, str] | None
+) -> None:
+    lines = [ContextLine(line=1, text=text)]
+    if outcome is None:
+        with pytest.raises(ContextError, match="line break"):
+            apply_context(lines, str(tmp_path), {})
+    else:
+        assert apply_context(lines, str(tmp_path), {}).environment == outcome
+
+
+def test_declared_variables_are_context_applied_as_the_shell_does(
+    compile_text: Compile, tmp_path: Path
+) -> None:
+    """`declare -x` exports as `export` does; it was a step of its own, and the command after
+    it ran without the variable (session 11)."""
+    artifact = compile_text(
+        "# Purge\n\n```bash\ndeclare -x KUBECONFIG=/etc/kube/blue\nreadonly POD_NAME=purge-0\n"
+        "kubectl delete pod purge-0\n```\n"
+    )
+    purge = _step(artifact, "kubectl delete pod purge-0")
+    assert [line.text for line in purge.context] == [
+        "declare -x KUBECONFIG=/etc/kube/blue",
+        "readonly POD_NAME=purge-0",
+    ]
+    assert apply_context(purge.context, str(tmp_path), {}).environment == {
+        "KUBECONFIG": "/etc/kube/blue"
+    }
+    for refused in ("declare -A pods", "typeset -i COUNT_ID=1", "local NAMESPACE=x"):
+        with pytest.raises(ContextError, match="run the step by hand"):
+            apply_context(_lines(refused), str(tmp_path), {})
+
+
+def test_an_artifact_written_before_prefix_existed_is_refused(tmp_path: Path) -> None:
+    """An old artifact's `KUBECONFIG=x` context line may be a prefix (`KUBECONFIG=x kubectl
+    ...`), which it did not mark: read as a shell variable it would run the command against
+    the default cluster, so the schema requires `prefix` and such an artifact does not load."""
+    from compiler.models import ContextLine as Model
+    from compiler.records import ContextLine as Record
+
+    schema = Model.model_json_schema()
+    assert schema["required"] == ["line", "prefix", "text"]
+    assert Record(line=1, text="cd x").prefix is False  # inside a compile, the default
+
+
+def test_a_runbook_s_cd_never_decides_which_program_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registry command given by a relative path (`bin/rotate`), or a bare name while PATH
+    holds `.`, is found from the working directory: after the runbook's `cd`, the runbook
+    would choose the program (session 11)."""
+    for folder in ("ops", "uploads"):
+        script = tmp_path / folder / "bin" / "rotate"
+        script.parent.mkdir(parents=True)
+        script.write_text(f"#!/bin/sh\necho {folder}\n")
+        script.chmod(0o755)
+    executor = SubprocessExecutor(timeout=30, directory=str(tmp_path / "ops"))
+    assert executor(_execution([], ["bin/rotate"])).output.strip() == "ops"
+    moved = executor(_execution(_lines("cd ../uploads"), ["bin/rotate"]))
+    assert not moved.ok and "would decide which program bin/rotate is" in moved.output
+    monkeypatch.setenv("PATH", f".:{os.environ['PATH']}")
+    (tmp_path / "uploads" / "printenv").write_text("#!/bin/sh\necho planted\n")
+    (tmp_path / "uploads" / "printenv").chmod(0o755)
+    bare = executor(_execution(_lines("cd ../uploads"), ["printenv", "HOME"]))
+    assert not bare.ok and "run the step by hand" in bare.output
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    ran = executor(_execution(_lines("cd ../uploads"), ["printenv", "PATH"]))
+    assert ran.ok and ran.output.strip() == "/usr/bin:/bin"
+
+
+def test_what_a_command_line_leaves_set_holds_for_the_commands_after_it(
+    compile_text: Compile,
+) -> None:
+    """`cd stack && terraform plan` leaves the terminal in `stack`: the `terraform destroy`
+    typed next runs there, not wherever the executor starts (session 11)."""
+    artifact = compile_text(
+        "# Retire the review stack\n\n```bash\ncd infra/review && terraform plan\n"
+        "KUBECONFIG=/etc/kube/review kubectl get pods\nterraform destroy\n```\n"
+    )
+    destroy = _step(artifact, "terraform destroy")
+    assert [line.text for line in destroy.context] == ["cd infra/review"]
+
+
+def test_a_separator_inside_quotes_or_a_substitution_does_not_end_a_context_line(
+    compile_text: Compile,
+) -> None:
+    artifact = compile_text(
+        "# Rotate\n\n```bash\nexport LEADER_NODE=$(ssh db-1 'test -e /x && cat /x') && "
+        "kubectl get pods\nexport NS='a;b' && kubectl get pods -n a\n```\n"
+    )
+    first = next(s for s in source_steps(artifact) if s.text.startswith("export LEADER"))
+    assert [line.text for line in first.context] == [
+        "export LEADER_NODE=$(ssh db-1 'test -e /x && cat /x')"
+    ]
+    second = next(s for s in source_steps(artifact) if s.text.startswith("export NS"))
+    assert [line.text for line in second.context][-1] == "export NS='a;b'"
+
+
+def test_variables_passed_through_sudo_are_the_command_s_context(
+    compile_text: Compile, tmp_path: Path
+) -> None:
+    """`sudo KUBECONFIG=x kubectl ...` binds kubectl without `sudo` and the assignment: the
+    kubeconfig was lost, and the pod deleted on the default cluster (session 11)."""
+    artifact = compile_text(
+        "# Purge\n\n```bash\nsudo KUBECONFIG=/etc/kube/blue kubectl delete pod purge-0\n"
+        "KUBECONFIG=/etc/kube/blue sudo kubectl delete pod purge-1\n```\n"
+    )
+    through = _step(artifact, "sudo KUBECONFIG=/etc/kube/blue kubectl delete pod purge-0")
+    assert [(line.text, line.prefix) for line in through.context] == [
+        ("KUBECONFIG=/etc/kube/blue", True)
+    ]
+    assert apply_context(through.context, str(tmp_path), {}).environment == {
+        "KUBECONFIG": "/etc/kube/blue"
+    }
+    before = _step(artifact, "KUBECONFIG=/etc/kube/blue sudo kubectl delete pod purge-1")
+    assert [line.text for line in before.context] == ["KUBECONFIG=/etc/kube/blue sudo"]
+    with pytest.raises(ContextError, match="`sudo` runs a command"):
+        apply_context(before.context, str(tmp_path), {})

@@ -37,7 +37,7 @@ import yaml
 from compiler.compilation import Environment
 from compiler.config import Config
 from compiler.models import Artifact
-from compiler.parse import decode_source, normalise, text_at
+from compiler.parse import decode_source, grounded
 from compiler.project import WorkspaceError
 from compiler.project.discovery import discover
 from compiler.records import Span as PlainSpan
@@ -453,7 +453,7 @@ def _count_zero_counters(
         ):
             report.hallucinated_tools.append(f"{name}: {step.id} -> {step.tool.name}")
         span = PlainSpan(**step.source.model_dump()) if step.source is not None else None
-        if span is not None and text_at(lines, span) != normalise(step.text):
+        if span is not None and not grounded(lines, span, step.text):
             report.ungrounded_steps.append(f"{name}:{span.line}: {step.id}")
 
 

@@ -8,6 +8,7 @@ read-only filters a runbook pipes it through (`| grep ...`) are the reader's, no
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Mapping
 from typing import Any
@@ -81,10 +82,19 @@ def render_command(
 
 
 def _words(value: Any) -> list[str]:
-    """A value as argv words: a list is one word per item, anything else one word."""
+    """A value as argv words: a list is one word per item, anything else one word, spelled as
+    the guard compared it (`true`, not Python's `True`: what was checked is what runs)."""
     if isinstance(value, list | tuple):
-        return [str(item) for item in value]
-    return [value if isinstance(value, str) else str(value)]
+        return [_word(item) for item in value]
+    return [_word(value)]
+
+
+def _word(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | dict):
+        return json.dumps(value)
+    return str(value)
 
 
 def _written_after_double_dash(step: Step) -> frozenset[str]:

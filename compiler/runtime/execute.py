@@ -66,11 +66,13 @@ def dry_run(execution: Execution) -> ExecutionResult:
 @dataclass(frozen=True)
 class SubprocessExecutor:
     """Run the rendered argv as a child process: no shell, a timeout, output captured. A
-    step's context (`cd x`, `export A=b`) is applied from `directory` (default: this
-    process's working directory) and this process's environment."""
+    step's context (`cd x`, `export A=b`, `umask 077`) is applied from `directory` (default:
+    this process's working directory) and this process's environment; `allow_variables` adds
+    names you know to be data to those a runbook may export (`shell_context.exportable`)."""
 
     timeout: float = 60.0
     directory: str | None = None
+    allow_variables: frozenset[str] = frozenset()
 
     def __call__(self, execution: Execution) -> ExecutionResult:
         """Run the argv; a missing template, a context that cannot be applied exactly, a
@@ -81,10 +83,19 @@ class SubprocessExecutor:
         context = execution.step.context
         if context:
             data["context"] = [line.text for line in context]
+        base = self.directory or os.getcwd()
         try:
-            applied = apply_context(context, self.directory or os.getcwd(), os.environ)
+            applied = apply_context(context, base, os.environ, self.allow_variables)
         except ContextError as refusal:
             return ExecutionResult(False, str(refusal), data)
+        program = execution.argv[0] if execution.argv else ""
+        if applied.cwd != os.path.normpath(base) and _found_from_directory(program, os.environ):
+            return ExecutionResult(
+                False,
+                f"not executed: the runbook's `cd` would decide which program {program} is "
+                "(a relative path, or a relative entry in PATH); run the step by hand",
+                data,
+            )
         if context:
             data["cwd"] = applied.cwd
         try:
@@ -97,6 +108,7 @@ class SubprocessExecutor:
                 errors="replace",
                 timeout=self.timeout,
                 stdin=subprocess.DEVNULL,
+                umask=-1 if applied.umask is None else applied.umask,
                 check=False,
             )
         except subprocess.TimeoutExpired:
@@ -109,6 +121,17 @@ class SubprocessExecutor:
             output += ("\n" if output else "") + "stderr:\n" + _cut(done.stderr)
         status = "" if done.returncode == 0 else f"exit code {done.returncode}\n"
         return ExecutionResult(done.returncode == 0, status + output, data)
+
+
+def _found_from_directory(program: str, environ: Mapping[str, str]) -> bool:
+    """Whether the working directory decides which file `program` is: a relative path
+    (`scripts/rotate.sh`), or a bare name while PATH holds a relative entry (`.`, or empty)."""
+    if os.path.isabs(program):
+        return False
+    if "/" in program:
+        return True
+    path = environ.get("PATH", os.defpath).split(os.pathsep)
+    return any(not os.path.isabs(entry) for entry in path)
 
 
 def _cut(text: str) -> str:

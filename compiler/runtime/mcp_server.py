@@ -31,6 +31,7 @@ from compiler.runtime.guard import OUTCOME_TOOL, GuardError
 from compiler.runtime.loader import CompiledRunbook, find_source
 from compiler.runtime.session import RunbookSession
 from compiler.runtime.shell_context import describe
+from compiler.text.markup import without_html_comments
 
 STATUS, ADVANCE, APPROVAL, START = (
     "runbook_status",
@@ -124,12 +125,13 @@ class RunbookServer:
     ) -> types.CallToolResult:
         step = session.current
         approver = None
-        if session.needs_approval() and session.approval() is None and _is_step_tool(step, name):
-            approver = await _ask_approval(ctx, session)
+        waiting = session.needs_approval() and session.approval(arguments) is None
+        if waiting and _is_step_tool(step, name):
+            approver = await _ask_approval(ctx, session, arguments)
         outcome = session.call(name, arguments, approved_by=approver)
         if not outcome.verdict.allowed:
             why = outcome.message()
-            if session.needs_approval() and session.approval() is None:
+            if session.needs_approval() and session.approval(arguments) is None:
                 why += "\n" + _who_must_act(ctx, session, "approve this call")
             return _error(why)
         if outcome.moved_to is not None:
@@ -246,7 +248,7 @@ class RunbookServer:
         if not uri.startswith("runbook://") or runbook is None or part not in ("steps", "source"):
             raise MCPError(types.INVALID_PARAMS, f"no such resource {uri}")
         if part == "steps":
-            steps = [step.model_dump(mode="json") for step in runbook.artifact.steps]
+            steps = [_shown(step.model_dump(mode="json")) for step in runbook.artifact.steps]
             text, mime = (
                 json.dumps({"runbook": runbook.id, "steps": steps}, indent=2),
                 "application/json",
@@ -259,6 +261,20 @@ class RunbookServer:
         return types.ReadResourceResult(
             contents=[types.TextResourceContents(uri=uri, mime_type=mime, text=text)]
         )
+
+
+def _shown(step: dict[str, Any]) -> dict[str, Any]:
+    """A step's JSON as a reader of the runbook sees it: no HTML comment's words in its text,
+    note, condition or edges (a comment is never an instruction, to the agent either)."""
+    shown = dict(step)
+    for key in ("text", "note", "condition"):
+        if isinstance(shown.get(key), str):
+            shown[key] = without_html_comments(shown[key])
+    shown["next"] = [
+        {**edge, "when": without_html_comments(edge["when"]) if edge.get("when") else None}
+        for edge in shown.get("next", [])
+    ]
+    return shown
 
 
 def serve(
@@ -299,11 +315,15 @@ async def _elicit(ctx: Any, message: str, schema: dict[str, Any]) -> dict[str, A
     return dict(answer.content)
 
 
-async def _ask_approval(ctx: Any, session: RunbookSession) -> str | None:
+async def _ask_approval(
+    ctx: Any, session: RunbookSession, arguments: Mapping[str, Any] | None = None
+) -> str | None:
     step = session.current
+    shown = session.call_arguments(arguments or {})
     message = (
         f"Runbook {session.runbook.id}, step {step.id}, needs approval before the agent "
         f"({session.guard.actor}) runs {step.tool.name if step.tool else 'it'}: {step.text}\n"
+        f"With the arguments: {json.dumps(shown, ensure_ascii=False)}\n"
         + (f"It runs after: {describe(step.context)}\n" if step.context else "")
         + "Approve it, and give your name (a person other than the agent)."
     )
@@ -319,7 +339,7 @@ async def _ask_approval(ctx: Any, session: RunbookSession) -> str | None:
     approver = str((answer or {}).get("approved_by") or "").strip()
     if answer is None or answer.get("approve") is not True or not approver:
         return None
-    session.approve(approver)
+    session.approve(approver, arguments)
     return approver
 
 
@@ -338,7 +358,7 @@ async def _ask_confirmation(
             "type": "string",
             "title": "Which holds",
             "enum": names,
-            "enumNames": [outcome.when for outcome in outcomes],
+            "enumNames": [outcome.shown for outcome in outcomes],
         }
         if proposed in names:
             choice["default"] = proposed
@@ -398,7 +418,7 @@ def _advance_tool(session: RunbookSession) -> types.Tool:
     if outcomes:
         names = [outcome.name for outcome in outcomes]
         properties["outcome"] = {"type": "string", "enum": names}
-        listing = "; ".join(f"{o.name}: {o.when}" for o in outcomes)
+        listing = "; ".join(f"{o.name}: {o.shown}" for o in outcomes)
         description += f" Name the outcome that holds: {listing}"
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     if outcomes:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from compiler.runtime.guard import OTHERWISE
+from compiler.text.markup import without_html_comments
 
 MAX_WORDS = 6
 MAX_CHARS = 48
@@ -26,6 +27,11 @@ class Outcome:
 
     name: str
     when: str
+
+    @property
+    def shown(self) -> str:
+        """The condition as a reader sees it, for an agent: no HTML comment's words."""
+        return without_html_comments(self.when)
 
 
 def outcome_name(when: str) -> str:
@@ -41,7 +47,7 @@ def name_outcomes(conditions: Iterable[str]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     taken: set[str] = set()
     for when in conditions:
-        base = OTHERWISE if when == OTHERWISE else outcome_name(when)
+        base = OTHERWISE if when == OTHERWISE else outcome_name(without_html_comments(when))
         name, number = base, 2
         while name in taken:
             name, number = f"{base}-{number}", number + 1

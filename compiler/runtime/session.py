@@ -25,6 +25,7 @@ from compiler.runtime.guard import OUTCOME_TOOL, Guard, GuardError, ToolCall, Ve
 from compiler.runtime.loader import CompiledRunbook
 from compiler.runtime.outcomes import Outcome, name_outcomes, resolve_outcome
 from compiler.runtime.toolspec import Format, check_format, convert_spec, registry_name
+from compiler.text.markup import without_html_comments
 
 
 class StepNotDoneError(GuardError):
@@ -72,7 +73,7 @@ class RunbookSession:
         self.inputs = {name.lower(): value for name, value in (inputs or {}).items()}
         self.executor = executor
         self._ran_at: int | None = None
-        self._approval: tuple[int, str] | None = None
+        self._approval: tuple[int, str, str] | None = None  # visit, approver, arguments
 
     @property
     def runbook(self) -> CompiledRunbook:
@@ -108,7 +109,7 @@ class RunbookSession:
         if not outcomes or self.current.gate == "human" or self.done:
             return None
         names = [outcome.name for outcome in outcomes]
-        listing = "; ".join(f"{o.name}: {o.when}" for o in outcomes)
+        listing = "; ".join(f"{o.name}: {o.shown}" for o in outcomes)
         parameters = {
             "type": "object",
             "properties": {"outcome": {"type": "string", "enum": names}},
@@ -129,10 +130,11 @@ class RunbookSession:
         (placeholders filled from the inputs) are added where the call leaves them out."""
         step, visit = self.current, len(self.guard.history)
         args = self._with_filled(step, name, arguments)
-        approved_by = approved_by or self.approval()
+        covered = self.approval(args) if isinstance(args, Mapping) else None
+        approved_by = approved_by or covered
         verdict = self.guard.check(ToolCall(name, args, approved_by=approved_by))
         if not verdict.allowed:
-            if approved_by is not None and approved_by == self.approval():
+            if approved_by is not None and approved_by == covered:
                 self._approval = None  # an approval the guard refused is spent
             return CallResult(verdict)
         checked = args if isinstance(args, Mapping) else json.loads(args or "{}")
@@ -165,19 +167,40 @@ class RunbookSession:
                 when = outcome  # the guard refuses it with the list of choices, and logs it
         return self.guard.advance(when, confirmed_by=confirmed_by)
 
-    def approve(self, approver: str) -> None:
-        """Record a person's approval of the current step's call (for this visit only); the
-        guard still refuses it if the approver is the agent itself."""
-        self._approval = (len(self.guard.history), approver)
+    def approve(self, approver: str, arguments: Mapping[str, Any] | None = None) -> None:
+        """Record a person's approval of the current step's call with `arguments` (those the
+        person was shown; default: the ones the runbook fixed, placeholders filled from the
+        inputs), for this visit only. It covers a call with exactly those arguments: not one
+        whose placeholder the agent fills afterwards. The guard still refuses it if the
+        approver is the agent itself."""
+        approved = self.call_arguments(arguments or {})
+        self._approval = (len(self.guard.history), approver, _canonical(approved))
         self.guard.log(
-            "approve", self._step_tool(), {"approved_by": approver}, "approval given", approver
+            "approve",
+            self._step_tool(),
+            {"approved_by": approver, "arguments": approved},
+            "approval given",
+            approver,
         )
 
-    def approval(self) -> str | None:
-        """Who approved the current step's call in this visit, if anyone."""
-        if self._approval and self._approval[0] == len(self.guard.history):
-            return self._approval[1]
-        return None
+    def approval(self, arguments: Mapping[str, Any] | None = None) -> str | None:
+        """Who approved the current step's call in this visit, if anyone; with `arguments`,
+        only an approval of a call with exactly those (the fixed ones filled in)."""
+        if not self._approval or self._approval[0] != len(self.guard.history):
+            return None
+        if (
+            arguments is not None
+            and _canonical(self.call_arguments(arguments)) != self._approval[2]
+        ):
+            return None
+        return self._approval[1]
+
+    def call_arguments(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """The arguments a call of the current step's tool carries: those the runbook fixed
+        (placeholders filled from the inputs), then the given ones."""
+        step = self.current
+        fixed = fill_arguments(step, self.inputs) if step.tool is not None else {}
+        return {**fixed, **arguments}
 
     def needs_approval(self) -> bool:
         """Whether the current step's call needs an approver (the step's or the tool's flag)."""
@@ -203,8 +226,8 @@ class RunbookSession:
             "step": {
                 "id": step.id,
                 "kind": step.kind,
-                "text": step.text,
-                "note": step.note,
+                "text": without_html_comments(step.text),
+                "note": without_html_comments(step.note) if step.note else step.note,
                 "context": [line.text for line in step.context],
                 "gate": step.gate,
                 "tool": step.tool.name if step.tool else None,
@@ -214,7 +237,7 @@ class RunbookSession:
                 "approved_by": self.approval(),
                 "tool_ran": self._ran_at == len(self.guard.history),
             },
-            "outcomes": [{"name": o.name, "when": o.when} for o in self.outcomes()],
+            "outcomes": [{"name": o.name, "when": o.shown} for o in self.outcomes()],
             "history": list(self.guard.history),
         }
 
@@ -249,6 +272,10 @@ class RunbookSession:
 
     def _step_tool(self) -> str | None:
         return self.current.tool.name if self.current.tool else None
+
+
+def _canonical(arguments: Mapping[str, Any]) -> str:
+    return json.dumps(arguments, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _spec_name(spec: Mapping[str, Any]) -> str:

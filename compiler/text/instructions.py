@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from compiler.text.markup import OPEN, html_comments
 from compiler.text.patterns import by_first_letter
 
 VERBS = (
@@ -467,8 +468,14 @@ bad"></span> Don't estimate ...")."""
 @lru_cache(maxsize=8192)  # pure; the extractor and the rules ask again of the same sentences
 def leading_condition(text: str) -> re.Match[str] | None:
     """A leading condition, split before the instruction it guards: in "If it lacks a
-    ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go"."""
-    return LEADING_INSTRUCTION.match(text) or LEADING_CONDITION.match(text)
+    ConfigMap, Secret or file, go to step 6" the condition runs to the comma before "go". Never
+    at a mark inside an HTML comment ("If X <!-- note: y -->"): its words are no instruction."""
+    found = LEADING_INSTRUCTION.match(text) or LEADING_CONDITION.match(text)
+    if found is not None and OPEN in text:
+        split = found.start("rest")
+        if any(start < split <= end for start, end in html_comments(text)):
+            return None
+    return found
 
 
 def introduced_condition(text: str) -> tuple[int, re.Match[str]] | None:

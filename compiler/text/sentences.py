@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from compiler.text.markup import html_comments
+
 ABBREVIATIONS = frozenset(
     {
         "e.g", "i.e", "etc", "vs", "cf", "approx", "incl", "esp", "viz", "al", "dr", "mr",
@@ -78,9 +80,12 @@ class Clause:
 
 def protected(text: str) -> list[tuple[int, int]]:
     """Sorted, non-overlapping spans `[start, end)` of `text` inside which a sentence never
-    ends: inline code, URLs, balanced parentheses and brackets (links and images included),
-    and balanced quotes. An opener with no closer in the same paragraph protects nothing."""
+    ends: inline code, URLs, HTML comments (invisible text: a `:` or `.` in one cuts nothing,
+    or its words would become a step's), balanced parentheses and brackets (links and images
+    included), and balanced quotes. An opener with no closer in the same paragraph protects
+    nothing."""
     spans: list[tuple[int, int]] = [m.span() for m in _INLINE_CODE.finditer(text)]
+    spans += html_comments(text)
     spans += [m.span() for m in _URL.finditer(text)]
     spans += _balanced(text, _masked(text, spans))
     return _merged(spans)

@@ -19,6 +19,13 @@ class ShellCommand:
     substitutions: list[str]
 
 
+CONTINUATION_PROMPT = re.compile(
+    r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?:(?::\d+)+\*|:\d+:0*[1-9]\d*>))(?:\s+|$)"
+)
+"""A console's continuation prompt at the start of a command's later line: a shell's `>`,
+Python's `...`, MySQL's `->`, psql's `name-#`, irb's `irb(main):005:1*` or, inside a block,
+`irb(main):006:1>` (nesting level 1 or more). It is no part of the command."""
+
 _SEPARATORS = ("&&", "||", ";", "&")
 _REDIRECT = re.compile(
     r"(?<!\S)(?:\d|&)?(?:>>?|<(?![\w-][^<>]*>))(?:&\d+|\s*[^\s|;&<>]+)|(?<=\s)#.*$"

@@ -85,7 +85,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         for i, block in enumerate(blocks)
         if block.kind == "code"
     }
-    shell = ShellContext()
+    shell = ShellContext(document.lines)
     lead_ins = _lead_ins(blocks, commands_of)
     statements = _statement_lists(blocks)
     described = described_items(blocks)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from compiler.parse import Block, CodeLine
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.shell import split_pipeline, writes_a_file
+from compiler.text.shell import CONTINUATION_PROMPT, split_pipeline, writes_a_file
 
 SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
 COMMON_PROGRAMS = frozenset(
@@ -124,9 +124,6 @@ _STRONG_PROMPT = re.compile(
 `mysql>`, `>>>`, a root debug shell's `sh-5.1#`, zsh's `%` before a lower-case word (`% kubectl
 get pods`; not curl's `% Total`)."""
 _WEAK_PROMPT = re.compile(r"^[#>]\s+")
-_CONTINUATION_PROMPT = re.compile(
-    r"^(?:>|\.\.\.|->|[\w-]+-[#>(']|irb\([^)]*\)(?::\d+)+\*)(?:\s+|$)"
-)
 _AMBIGUOUS_CONTINUATION = re.compile(r"^(?:>|\.\.\.)(?:\s|$)")
 """A shell's `>` or Python's `...`: a continuation only of a command still open (a trailing
 `\\`, an open quote; any line after `>>>`): after a whole one, output or a console's prompt."""
@@ -156,6 +153,15 @@ _SHELL_NOOPS = {
     "clear",
     "logout",
     "set",
+    "umask",
+    "ulimit",
+    "alias",
+    "unalias",
+    "shopt",
+    "trap",
+    "declare",
+    "typeset",
+    "readonly",
     "unset",
     "source",
     ".",
@@ -388,7 +394,7 @@ def _prompted(
         python = stripped.startswith(">>>")
         while index < len(lines):
             following = lines[index].text.lstrip()
-            more = _CONTINUATION_PROMPT.match(following)
+            more = CONTINUATION_PROMPT.match(following)
             ambiguous = more and _AMBIGUOUS_CONTINUATION.match(following) and not python
             if (more is None or ambiguous) and not _continues(group):
                 break  # `> Profile URL: ...`, `... your key ...` after a whole command
@@ -560,10 +566,13 @@ def _output_continues(text: str, in_output: bool, known: frozenset[str]) -> bool
 
 
 _CONTEXT_PROGRAMS = frozenset(
-    {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout"}
-)
+    {"cd", "pushd", "popd", "export", "unset", "source", ".", "exit", "logout", "set", "umask",
+     "ulimit", "alias", "unalias", "shopt", "trap", "declare", "typeset", "readonly"}
+)  # fmt: skip
 """Shell built-ins that change where, or with what, the commands after them run (`exit`
-leaves the shell an `ssh HOST` or `sudo su -` opened)."""
+leaves the shell an `ssh HOST` or `sudo su -` opened; `umask 077`, `set -a`, `ulimit -n`,
+`alias kubectl=...`, `trap ... EXIT` change how they run, `declare -x A=b` exports: the
+executor replays what it can exactly and refuses the rest)."""
 
 
 def _not_a_command(
@@ -587,7 +596,9 @@ _LINE_BREAK = re.compile(r"\s+\\\s+")
 def sets_context(text: str) -> bool:
     """A line that does nothing itself but changes the working directory, environment or shell
     of the commands after it: `cd /srv`, `export KUBECONFIG=~/prod`, `NAME=value`, `source
-    .env`, `exit`."""
+    .env`, `exit`. A console's meta-command (psql's `\\set FETCH_COUNT 1`) is no shell line."""
+    if text.startswith("\\"):
+        return False
     programs = _programs(text)
     if programs is None:
         first = _words(text).split(" ")[0]

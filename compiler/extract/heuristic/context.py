@@ -13,25 +13,21 @@ exactly, or refuses the step; a person approving the step sees them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from compiler.extract import DraftStep
 from compiler.parse import CodeLine
 from compiler.records import ContextLine
+from compiler.source import normalise
+from compiler.text.shell import CONTINUATION_PROMPT
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
-_ASSIGNMENTS = re.compile(
-    r"(?:env\s+)?((?:[A-Za-z_]\w*=(?:'[^']*'|\"[^\"]*\"|[^\s'\"])*\s+)+)(?=[^\s=]+(?:\s|$))"
-)
-"""Variables set for one command (`KUBECONFIG=/etc/kube/live kubectl delete pod x`, `env A=b
-cmd`): the registry binds the command without them, so they are its own context (with
-`_LEADING`)."""
-_LEADING = re.compile(
-    r"((?:(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za-z_]\w*=)[^;&|]*?)\s*(?:&&|;)\s*"
-)
+_LEADING = re.compile(r"(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za-z_]\w*=")
 """A `cd`, `export` or assignment before a command on its line (`export KUBECONFIG=x && kubectl
-delete pod y`, `cd stack; terraform destroy`)."""
+delete pod y`, `cd stack; terraform destroy`), up to its `&&` or `;` (`_marks`), and assignments
+before the program (`_words`)."""
 _INLINE = re.compile(r"`([^`\n]+)`")
 """Inline code in a step's words: a command the step may run once bound."""
 
@@ -39,12 +35,15 @@ _INLINE = re.compile(r"`([^`\n]+)`")
 class ShellContext:
     """The context lines read so far, each marked when it opens a shell."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: Sequence[str] = ()) -> None:
         self._lines: list[tuple[ContextLine, bool]] = []
+        self._source = lines
 
     def add(self, found: list[tuple[list[CodeLine], str]]) -> None:
-        """Record a code block's context lines (from `commands._commands`)."""
-        for group, text in found:
+        """Record a code block's context lines (from `commands._commands`), as written: each
+        source line of one (console prompts and indentation aside), joined by line breaks."""
+        for group, _ in found:
+            text = "\n".join(line.text for line in group)
             self._lines.append((ContextLine(line=group[0].line, text=text), False))
 
     def attach(self, drafts: list[DraftStep]) -> list[DraftStep]:
@@ -53,7 +52,8 @@ class ShellContext:
         in its inline code ("Then run `kubectl delete pod x`", bound later): it carries the
         context too, and "Log in with `ssh HOST`" opens a shell like the command would. What a
         command line sets for itself (`KUBECONFIG=x kubectl ...`, `cd x && terraform destroy`)
-        is its own context."""
+        is its own context, and what it leaves set (`cd x && `, not `KUBECONFIG=x `) is the
+        context of the commands after it, as in the terminal."""
         attached = []
         for draft in drafts:
             commands = (
@@ -63,19 +63,45 @@ class ShellContext:
                 if draft.kind == "decision"  # `Use%` in a condition runs nothing
                 else _INLINE.findall(draft.text)
             )
+            written = self._as_written(draft, commands)
             if not commands:
                 attached.append(draft)
                 continue
-            written = tuple(
-                ContextLine(line=draft.span.line, text=text)
-                for command in commands
-                for text in _own_context(command)
+            own = tuple(
+                ContextLine(line=draft.span.line, prefix=prefix, text=text)
+                for command in written
+                for text, prefix in _own_context(command)
             )
-            attached.append(replace(draft, context=self._before(draft.span.line) + written))
+            attached.append(replace(draft, context=self._before(draft.span.line) + own))
+            # `cd x && cmd` leaves the terminal in x, and `A=b; cmd` sets A, for the commands
+            # after it too; `A=b cmd` sets A for cmd alone
+            self._lines += [(line, False) for line in own if not line.prefix]
             for command in commands:
                 if opens_shell(command):
                     self._lines.append((ContextLine(line=draft.span.line, text=command), True))
         return attached
+
+    def _as_written(self, draft: DraftStep, commands: list[str]) -> list[str]:
+        """The commands as the source writes them (a step's text has its blanks collapsed:
+        `A="x  y" cmd` would set `x y`), when the source at the step's span reads the same
+        whitespace aside; else as the step has them."""
+        span = draft.span
+        if not self._source or span.end_line > len(self._source):
+            return commands
+        first = self._source[span.line - 1]
+        if span.line == span.end_line:
+            source = first[span.column - 1 : span.end_column]
+        else:
+            later = [*self._source[span.line : span.end_line - 1]]
+            later.append(self._source[span.end_line - 1][: span.end_column])
+            source = "\n".join(
+                [first[span.column - 1 :]]
+                + [CONTINUATION_PROMPT.sub("", text.lstrip(), count=1) for text in later]
+            )
+        found = [source] if draft.command is not None else _INLINE.findall(source)
+        if [normalise(text) for text in found] != [normalise(text) for text in commands]:
+            return commands
+        return found
 
     def _before(self, line: int) -> tuple[ContextLine, ...]:
         """The terminal's state before a line: what was typed, less the shells left."""
@@ -91,13 +117,101 @@ class ShellContext:
         return tuple(context for context, _ in state)
 
 
-def _own_context(command: str) -> list[str]:
+def _own_context(command: str) -> list[tuple[str, bool]]:
     """What a command line sets for itself before its program runs (the registry binds the
-    program without it): `cd x && `, `export A=b; `, `A=b ` or `env A=b ` before it."""
+    program without it): `cd x && `, `export A=b; `, `A=b; `, and `A=b ` or `env A=b ` before
+    the program, marked as a prefix (the shell exports those to the program alone; `A=b; cmd`
+    sets a shell variable the program never sees)."""
     own = []
     position = 0
-    while (lead := _LEADING.match(command, position)) is not None:
-        own.append(lead.group(1))
-        position = lead.end()
-    assigned = _ASSIGNMENTS.match(command, position)
-    return own + ([assigned.group(1).strip()] if assigned else [])
+    marks = _marks(command)
+    while _LEADING.match(command, position):
+        mark = next(((at, end) for at, end in marks if at >= position), None)
+        if mark is None or command[mark[0] : mark[1]] not in ("&&", ";"):
+            break  # `cd x | tee log`, or the last command of the line
+        own.append((command[position : mark[0]].rstrip(), False))
+        position = mark[1] + len(command[mark[1] :]) - len(command[mark[1] :].lstrip())
+    # variables set for the program alone (`KUBECONFIG=x kubectl ...`, `env A=b cmd`): the
+    # registry binds the command without them, so they are its own context too
+    # (`sudo A=b cmd` passes A to cmd too, and the binder binds cmd without `sudo`)
+    spans = _words(command, position)
+    run: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(spans):
+        word = command[start:end]
+        if _ASSIGNMENT.match(word) and index + 1 < len(spans):
+            run.append((start, end))
+            continue
+        if run:
+            # `A=b sudo cmd`: sudo resets the environment it was given, as its policy says;
+            # kept with the `sudo`, which no executor replays
+            last = end if word == "sudo" else run[-1][1]
+            own.append((command[run[0][0] : last], True))
+            run = []
+        if word not in ("env", "sudo"):
+            break
+    return own
+
+
+_ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
+
+
+def _words(text: str, start: int) -> list[tuple[int, int]]:
+    """(start, end) of each word of the command at `start`, up to its `;`, `&&` or `|`: words
+    split at blanks outside quotes and substitutions (`A=$(oc get x -o name) cmd`: two)."""
+    stop = next((at for at, _ in _marks(text) if at >= start), len(text))
+    found: list[tuple[int, int]] = []
+    quote, depth, index, begin = "", 0, start, None
+    while index < stop:
+        char = text[index]
+        if char.isspace() and not quote and not depth:
+            if begin is not None:
+                found.append((begin, index))
+                begin = None
+            index += 1
+            continue
+        begin = index if begin is None else begin
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif text.startswith(("$(", "${"), index):
+            depth += 1
+            index += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        index += 1
+    if begin is not None:
+        found.append((begin, min(index, stop)))
+    return found
+
+
+def _marks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `&&`, `||`, `;`, `|` and `&` between a line's commands: not one
+    inside quotes, a `$(...)` or `${...}` or backquotes (`export A=$(ssh h 'x && y') && cmd`
+    ends at its second `&&`)."""
+    found: list[tuple[int, int]] = []
+    quote, depth, index = "", 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif text.startswith(("$(", "${"), index):
+            depth += 1
+            index += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        elif char in ";&|" and not depth:
+            end = index + 2 if text.startswith(("&&", "||"), index) else index + 1
+            found.append((index, end))
+            index = end
+            continue
+        index += 1
+    return found
