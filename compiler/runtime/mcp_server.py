@@ -165,7 +165,7 @@ class RunbookServer:
             confirmation = await _ask_confirmation(ctx, session, chosen)
             if confirmation is None:
                 return _error(
-                    f"step {step.id} is for a person: {step.text}\n"
+                    f"step {step.id} is for a person: {without_html_comments(step.text)}\n"
                     + _who_must_act(ctx, session, "do it and confirm it")
                 )
             confirmed_by, chosen = confirmation

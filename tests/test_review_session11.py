@@ -1,0 +1,95 @@
+"""Session 11 review (review11): holes found in the session's changes, each with its test."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compiler.runtime import GuardError, load
+from compiler.runtime.session import RunbookSession
+
+from .security.test_guard_side import HIDDEN_NOTE, compile_tree
+
+
+def _session(tmp_path: Path) -> RunbookSession:
+    path = compile_tree(tmp_path, "noted", HIDDEN_NOTE)
+    runbook = load(path, registry=tmp_path / "tools.yaml", profiles=tmp_path / "profiles.yaml")
+    return RunbookSession(runbook)
+
+
+def _at_decision(session: RunbookSession) -> None:
+    session.call("oc.get_pods", {"namespace": "payments"})
+    while not session.outcomes():
+        session.advance(confirmed_by="alice")
+
+
+def test_a_refused_outcome_lists_the_choices_without_comments(tmp_path: Path) -> None:
+    """An agent that names no outcome, or a wrong one, is told the choices: as a reader sees
+    them, never with an HTML comment's words (sec11 cleaned `runbook_status` and the outcome
+    tool, but the guard's refusal listed the raw conditions)."""
+    session = _session(tmp_path)
+    _at_decision(session)
+    for wrong in (None, "no-such-outcome"):
+        with pytest.raises(GuardError) as refused:
+            session.advance(wrong)
+        assert "SYSTEM" not in str(refused.value) and "always" not in str(refused.value)
+        assert "Pending" in str(refused.value)
+    tool = json.dumps(session.guard.outcome_tool())
+    assert "Pending" in tool and "SYSTEM" not in tool and "always" not in tool
+    shown = next(o for o in session.guard.outcomes() if "Pending" in o)
+    assert session.advance(shown).id  # the agent names back what it was shown
+
+
+def test_outcomes_that_read_alike_without_comments_are_left_to_a_person(tmp_path: Path) -> None:
+    """Two branches whose conditions differ only inside comments: the agent cannot tell them
+    apart, so naming them is refused; the condition as written still names one."""
+    from compiler.models import Edge
+    from compiler.runtime.guard import _choose_edge
+
+    session = _session(tmp_path)
+    _at_decision(session)
+    step = session.current.model_copy(
+        update={
+            "next": [
+                Edge(to="steps/a", when="the pods are ready <!-- a -->"),
+                Edge(to="steps/b", when="the pods are ready <!-- b -->"),
+            ]
+        }
+    )
+    with pytest.raises(GuardError, match="reads the same"):
+        _choose_edge(step, "the pods are ready")
+    assert _choose_edge(step, "the pods are ready <!-- b -->") == "steps/b"
+
+
+def test_serve_tells_a_waiting_agent_the_person_step_without_comments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A human-gated step the client could not confirm: the error the agent reads names the
+    step as a reader sees it (no HTML comment)."""
+    pytest.importorskip("mcp")
+    from compiler.runtime import mcp_server
+
+    session = _session(tmp_path)
+    session.call("oc.get_pods", {"namespace": "payments"})
+    assert session.current.gate == "human" or session.outcomes()
+
+    async def no_confirmation(*_: Any, **__: Any) -> None:
+        return None
+
+    monkeypatch.setattr(mcp_server, "_ask_confirmation", no_confirmation)
+    monkeypatch.setattr(mcp_server, "_who_must_act", lambda *_: "a person must act")
+    server = mcp_server.RunbookServer([session.runbook], lambda runbook: session)
+    seen = []
+    while not session.done:
+        if session.current.gate == "human":
+            result = asyncio.run(server._advance(None, session, None))
+            seen.append(json.dumps(result.model_dump(mode="json")))
+        outcomes = session.outcomes()
+        session.advance(outcomes[0].name if outcomes else None, confirmed_by="alice")
+    assert seen
+    for shown in seen:
+        assert "SYSTEM" not in shown and "always" not in shown
