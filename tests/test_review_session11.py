@@ -12,7 +12,7 @@ import pytest
 from compiler.runtime import GuardError, load
 from compiler.runtime.session import RunbookSession
 
-from .security.test_guard_side import HIDDEN_NOTE, compile_tree
+from .security.test_guard_side import HIDDEN_NOTE, artifact_of, compile_tree
 
 
 def _session(tmp_path: Path) -> RunbookSession:
@@ -93,3 +93,38 @@ def test_serve_tells_a_waiting_agent_the_person_step_without_comments(
     assert seen
     for shown in seen:
         assert "SYSTEM" not in shown and "always" not in shown
+
+
+def _context_of_last(tmp_path: Path, block: str) -> Any:
+    from compiler.runtime.shell_context import apply_context
+
+    (tmp_path / "stack").mkdir(exist_ok=True)
+    lines = "".join(f"   {line}\n" for line in block.splitlines())
+    path = compile_tree(
+        tmp_path, "trail", f"1. Plan, then list the pods:\n\n   ```\n{lines}   ```\n"
+    )
+    last = [s for s in artifact_of(path).steps if s.tool is not None][-1]
+    assert last.tool is not None and last.tool.name == "oc.get_pods"
+    return apply_context(last.context, str(tmp_path), {})
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "pushd stack && terraform plan && popd",
+        "cd stack && terraform plan; cd ..",
+        "cd stack && terraform plan && cd $OLDPWD",
+    ],
+)
+def test_what_a_line_sets_after_its_program_is_context_too(tmp_path: Path, line: str) -> None:
+    """`pushd stack && terraform plan && popd` leaves the terminal where it was: the commands
+    after it do not run in `stack` (sec11 carried the line's leading `pushd` to them and
+    dropped its trailing `popd`). What cannot be replayed is refused, never guessed."""
+    from compiler.runtime.shell_context import ContextError
+
+    try:
+        applied = _context_of_last(tmp_path, f"{line}\noc get pods -n payments")
+    except ContextError as refusal:
+        assert "$OLDPWD" in line and "not executed" in str(refusal)
+        return
+    assert applied.cwd == str(tmp_path)

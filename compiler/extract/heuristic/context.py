@@ -28,6 +28,8 @@ _LEADING = re.compile(r"(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za
 """A `cd`, `export` or assignment before a command on its line (`export KUBECONFIG=x && kubectl
 delete pod y`, `cd stack; terraform destroy`), up to its `&&` or `;` (`_marks`), and assignments
 before the program (`_words`)."""
+_SETS = frozenset({"cd", "pushd", "popd", "export", "unset", "source", "."})
+"""Programs that change the terminal's directory or environment for the commands after them."""
 _INLINE = re.compile(r"`([^`\n]+)`")
 """Inline code in a step's words: a command the step may run once bound."""
 
@@ -74,8 +76,13 @@ class ShellContext:
             )
             attached.append(replace(draft, context=self._before(draft.span.line) + own))
             # `cd x && cmd` leaves the terminal in x, and `A=b; cmd` sets A, for the commands
-            # after it too; `A=b cmd` sets A for cmd alone
+            # after it too; `A=b cmd` sets A for cmd alone; `&& popd` after cmd undoes it
             self._lines += [(line, False) for line in own if not line.prefix]
+            self._lines += [
+                (ContextLine(line=draft.span.line, text=text), False)
+                for command in written
+                for text in _left_after(command)
+            ]
             for command in commands:
                 if opens_shell(command):
                     self._lines.append((ContextLine(line=draft.span.line, text=command), True))
@@ -150,6 +157,30 @@ def _own_context(command: str) -> list[tuple[str, bool]]:
         if word not in ("env", "sudo"):
             break
     return own
+
+
+def _left_after(command: str) -> list[str]:
+    """What a command line sets after its program, for the commands after it: `popd` in
+    `pushd x && make && popd`, `cd ..` in `cd x && make; cd ..` (the line as the reader meant
+    it, each part done). When such a part follows `||`, `|` or `&`, whether it ran is not
+    written: the whole line is carried, which no executor replays (the later steps are
+    refused, never run in a guessed directory)."""
+    marks = _marks(command)
+    leading = sum(1 for _, prefix in _own_context(command) if not prefix)
+    later = marks[leading:]  # from the mark after the program
+    left = []
+    for index, (start, end) in enumerate(later):
+        part_end = later[index + 1][0] if index + 1 < len(later) else len(command)
+        part = command[end:part_end].strip()
+        words = [part[a:b] for a, b in _words(part, 0)]
+        if not words or (
+            words[0] not in _SETS and not all(_ASSIGNMENT.match(word) for word in words)
+        ):
+            continue  # a command, or `A=b cmd`: its assignments are cmd's alone
+        if command[start:end] not in ("&&", ";"):
+            return [command]
+        left.append(part)
+    return left
 
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
