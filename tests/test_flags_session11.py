@@ -1,0 +1,91 @@
+"""Session 11 (flags5, issue 16): closed-world flags on real prose. RB107 reads every code
+block of any language (LABELLING: "in prose or in any code block of any language"), not only
+the commands; each form is written in other words than the page it came from, with
+look-alikes that must stay unflagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_precision import Compile, flags
+
+
+@pytest.mark.parametrize(
+    ("body", "evidence"),
+    [
+        # a config snippet to apply: YAML, INI, an untagged block, a PromQL query
+        (
+            "# Quota\n\nApply a claim like this:\n\n```yaml\nkind: BucketClaim\nmetadata:\n"
+            "  name: <claim-name>\n```\n",
+            "claim-name",
+        ),
+        (
+            "# Access\n\nAdd this profile to the config file:\n\n```ini\n[profile ops]\n"
+            "role_arn = <arn of the role to take>\n```\n",
+            "arn of the role to take",
+        ),
+        (
+            "# Access\n\nAdd the entry:\n\n```\nendpoint: my-tenant.example.org\n```\n",
+            "my-tenant.example.org",
+        ),
+        (
+            '# Traffic\n\nGraph it:\n\n```promql\nrate(bytes_total{instance="<host-ip>"}[5m])\n```\n',
+            "host-ip",
+        ),
+    ],
+)
+def test_placeholder_in_a_code_block_of_any_language(
+    compile_text: Compile, body: str, evidence: str
+) -> None:
+    """A value the reader must invent in a snippet that is not a shell command."""
+    assert [e for _, e in flags(compile_text, body, "RB107")] == [evidence]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a variable of the snippet's own language
+        '# DNS\n\nThe listener:\n\n```hcl\nhostname = "*.${base_domain}"\n```\n',
+        '# Mail\n\nThe template:\n\n```yaml\nsubject: "{{ title }}"\n```\n',
+        # markup: a tag is no value
+        "# Page\n\nThe banner:\n\n```html\n<banner-title>Down</banner-title>\n```\n",
+        # what a program printed, announced by its lead-in
+        "# Pods\n\nYou should see something like the following for each node.\n\n"
+        "```\n<node-ip>   Ready\n```\n",
+        "# Pods\n\nThe operator error message reads:\n\n```\nfailed to sync <claim-name>\n```\n",
+        # a log line that opens with its time, a console's printed result, output marks
+        "# Pods\n\nCheck:\n\n```\nE0917 11:21:46.2 sync.go:66] lease <namespace>/op lost\n```\n",
+        "# Rails\n\nFind it:\n\n```ruby\nProject.find(12)\n=> #<Project id:12 group/app>\n```\n",
+        "# Rails\n\nThe queue sizes:\n\n```\nBuildWorker: 20\n<snip>\n```\n",
+        # a message quoted as a sentence
+        "# Storage\n\nThe page reads:\n\n    Storage host <host-name> went down. Check it now.\n",
+        # the value the variable is assigned is reported where the variable is used
+        "# Logs\n\n```console\n$ NS='<namespace label of the alert>'\n```\n",
+        # what the value is of is named in the prose
+        "# Access\n\nPick the cluster you want to reach, then add:\n\n```ini\n"
+        "cluster = <id of the cluster you want to reach>\n```\n",
+    ],
+)
+def test_code_block_look_alikes_stay_unflagged(compile_text: Compile, body: str) -> None:
+    assert flags(compile_text, body, "RB107") == []
+
+
+def test_from_the_inline_code_is_where_the_action_is_done(compile_text: Compile) -> None:
+    """ "from the `<x>` workspace" names the place an action is done, not where the value
+    comes from: the placeholder is still the reader's to invent."""
+    body = "# Network\n\n1. Run `terraform plan` from the `net-<stage>` workspace.\n"
+    assert [e for _, e in flags(compile_text, body, "RB107")] == ["stage"]
+
+
+def test_where_the_value_comes_from_still_declares(compile_text: Compile) -> None:
+    body = "# Network\n\n1. Take the stage from the `stage` label, then run `plan <stage>`.\n"
+    assert flags(compile_text, body, "RB107") == []
+
+
+def test_a_legend_line_declares_its_placeholder(compile_text: Compile) -> None:
+    """ "`<stage>` to the target stage name, e.g. `prod`" says how to fill it."""
+    body = (
+        "# Network\n\nIn the steps below, change:\n\n* `<stage>` to the target stage name, e.g. "
+        "`prod`\n\n1. Run `plan-net --stage <stage>`.\n"
+    )
+    assert flags(compile_text, body, "RB107") == []
