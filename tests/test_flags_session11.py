@@ -29,7 +29,8 @@ from .test_precision import Compile, flags
             "my-tenant.example.org",
         ),
         (
-            '# Traffic\n\nGraph it:\n\n```promql\nrate(bytes_total{instance="<host-ip>"}[5m])\n```\n',
+            "# Traffic\n\nGraph it:\n\n```promql\n"
+            'rate(bytes_total{instance="<host-ip>"}[5m])\n```\n',
             "host-ip",
         ),
     ],

@@ -194,8 +194,9 @@ _AT_CODE = re.compile(r"\s*\x00")
 
 def _describes(sentence: str) -> bool:
     """Whether a sentence says where a value comes from or how to fill it in. "from the"
-    right before inline code that holds the placeholder names the place an action is done ("execute `terraform apply`
-    from the `core-vpc-$environment` workspace"): the value is used there, not described."""
+    right before inline code that holds the placeholder names the place an action is done
+    ("execute `terraform apply` from the `core-vpc-$environment` workspace"): the value is
+    used there, not described."""
     text = _CODE.sub(lambda code: " \x00 " if PLACEHOLDER.search(code[0]) else " ", sentence)
     return any(
         not (match.group(0).lower().startswith("from") and _AT_CODE.match(text, match.end()))
