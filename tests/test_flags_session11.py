@@ -90,3 +90,61 @@ def test_a_legend_line_declares_its_placeholder(compile_text: Compile) -> None:
         "`prod`\n\n1. Run `plan-net --stage <stage>`.\n"
     )
     assert flags(compile_text, body, "RB107") == []
+
+
+# RB108 (precision on unseen pages): a change is said with how by the page it is done on, a
+# placeholder filled in is no system change, and a pointer to how right before the change.
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Tokens\n\n1. Sign in as an admin.\n1. Go to https://git.example.org/-/tokens and "
+        "create a token.\n  - Enable the scope for `read_repository`.\n",
+        "# Variables\n\n1. Unset the variables.\n    - Navigate to [the group settings]"
+        "(https://git.example.org/groups/x/-/settings) and expand **Variables**.\n"
+        "    - For the builder, remove `BUILDER_IMAGE`.\n",
+    ],
+)
+def test_change_on_the_page_an_item_opens(compile_text: Compile, body: str) -> None:
+    assert flags(compile_text, body, "RB108") == []
+
+
+def test_change_after_a_long_item_without_a_page_is_flagged(compile_text: Compile) -> None:
+    body = (
+        "# Variables\n\n1. Unset the variables once the new code has reached every production "
+        "region and the canary stage is quiet.\n    - For the builder, remove `BUILDER_IMAGE`.\n"
+    )
+    assert [e for _, e in flags(compile_text, body, "RB108")] == ["remove `BUILDER_IMAGE`"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Upgrade\n\nEdit the plan:\n\n* Change `<REGION>` to the region you upgrade\n",
+        "# Upgrade\n\nEdit the plan:\n\n* Update `<ZONE>` with the zone of the node\n",
+    ],
+)
+def test_filling_in_a_placeholder_is_no_system_change(compile_text: Compile, body: str) -> None:
+    assert flags(compile_text, body, "RB108") == []
+
+
+def test_a_setting_changed_is_still_a_change(compile_text: Compile) -> None:
+    body = "# Upgrade\n\n* Change `max_connections` to 400 on the primary\n"
+    assert len(flags(compile_text, body, "RB108")) == 1
+
+
+def test_pointer_to_how_right_before_the_same_change(compile_text: Compile) -> None:
+    body = (
+        "# Restore\n\nFollow the [steps for rebuilding a queue index](https://docs.example.org/w)."
+        "\n\nIf several indexes were dropped at the start, you will need to rebuild each of them.\n"
+    )
+    assert flags(compile_text, body, "RB108") == []
+
+
+def test_pointer_to_another_change_before_does_not_say_how(compile_text: Compile) -> None:
+    body = (
+        "# Restore\n\nFollow the [steps for checking a queue index](https://docs.example.org/w)."
+        "\n\nIf several indexes were dropped at the start, you will need to rebuild each of them.\n"
+    )
+    assert len(flags(compile_text, body, "RB108")) == 1
