@@ -10,7 +10,7 @@ from bisect import bisect_left
 
 from compiler.parse import Block
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _layout, _Layout
+from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _Layout, _layout
 from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
 from compiler.rules.regions import read_block
 from compiler.text.examples import introduces_examples
