@@ -148,3 +148,43 @@ def test_pointer_to_another_change_before_does_not_say_how(compile_text: Compile
         "\n\nIf several indexes were dropped at the start, you will need to rebuild each of them.\n"
     )
     assert len(flags(compile_text, body, "RB108")) == 1
+
+
+# Recall on the tuned groups, by classes: an imperative whose object follows "with", and a
+# table read cell by cell (LABELLING's table cells are sentences of their own).
+
+
+@pytest.mark.parametrize("verb", ["Pair", "Confer"])
+def test_imperative_with_an_object_after_with(compile_text: Compile, verb: str) -> None:
+    body = f"# Rota\n\n{verb} with platform owners where required.\n"
+    assert [e for _, e in flags(compile_text, body, "RB101")] == ["where required"]
+
+
+def test_description_with_with_stays_unflagged(compile_text: Compile) -> None:
+    body = "# Rota\n\nRotates with every deploy where required by policy.\n"
+    assert flags(compile_text, body, "RB101") == []
+
+
+def test_table_cell_is_a_sentence(compile_text: Compile) -> None:
+    body = (
+        "# Rota\n\n| Task | What to do |\n| --- | --- |\n"
+        "| Leaked keys | Notify the data owners when a key leaks. |\n"
+    )
+    assert [e for _, e in flags(compile_text, body, "RB103")] == ["the data owners"]
+
+
+def test_table_cell_that_describes_stays_unflagged(compile_text: Compile) -> None:
+    body = (
+        "# Rota\n\n| Task | What happens |\n| --- | --- |\n"
+        "| Leaked keys | The data owners are notified by the scanner. |\n"
+    )
+    assert flags(compile_text, body, "RB103") == []
+
+
+def test_cell_sentences_keep_offsets() -> None:
+    from compiler.text.sentences import cell_sentences
+
+    text = "| a | Run `x | y` now. Then stop. |\n| --- | --- |\n| b | c |"
+    found = [(s.text, text[s.start : s.end]) for s in cell_sentences(text)]
+    assert [t for t, _ in found] == ["a", "Run `x | y` now.", "Then stop.", "b", "c"]
+    assert all(t == raw for t, raw in found)
