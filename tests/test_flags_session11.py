@@ -188,3 +188,42 @@ def test_cell_sentences_keep_offsets() -> None:
     found = [(s.text, text[s.start : s.end]) for s in cell_sentences(text)]
     assert [t for t, _ in found] == ["a", "Run `x | y` now.", "Then stop.", "b", "c"]
     assert all(t == raw for t, raw in found)
+
+
+@pytest.mark.parametrize(
+    ("body", "evidence"),
+    [
+        (
+            "# Cutover\n\nReview the failed checks and either retry or open a new ticket.\n",
+            "either retry or open",
+        ),
+        (
+            "# Cutover\n\nWe need to either add more workers or move the queue.\n",
+            "either add more workers or move",
+        ),
+        (
+            "# Cutover\n\nIf the change runs at night the owners may not answer, and you can go "
+            "on with the remaining steps at your own discretion.\n",
+            "at your own discretion",
+        ),
+    ],
+)
+def test_choice_left_to_the_reader(compile_text: Compile, body: str, evidence: str) -> None:
+    """RB101: two actions offered with nothing to decide between them; a discretion that is
+    the reader's "own"."""
+    assert [e for _, e in flags(compile_text, body, "RB101")] == [evidence]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a stated end that either way reaches
+        "# Banner\n\nTo hide the banner, either delete or set to `false` the `show_banner` key.\n",
+        # quoted as someone's words
+        '# Calls\n\nIt was not "We can either pause the rollout or roll it back, which one?".\n',
+        # a choice of means, no second action
+        "# Access\n\nLog in either via the console or the CLI.\n",
+    ],
+)
+def test_choice_look_alikes_stay_unflagged(compile_text: Compile, body: str) -> None:
+    assert flags(compile_text, body, "RB101") == []
