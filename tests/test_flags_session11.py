@@ -227,3 +227,32 @@ def test_choice_left_to_the_reader(compile_text: Compile, body: str, evidence: s
 )
 def test_choice_look_alikes_stay_unflagged(compile_text: Compile, body: str) -> None:
     assert flags(compile_text, body, "RB101") == []
+
+
+def test_section_opening_sums_up_the_commands_after_it(compile_text: Compile) -> None:
+    """RB108: the paragraph that opens a section and sums up its procedure, the commands that
+    carry it out right after it ("you can roll the claim back to its old size." then "If the
+    claim still exists, remove it with:" and the command)."""
+    body = (
+        "# Resize\n\n## Undo\n\nShould the resize go wrong, you can simply revert the volume "
+        "set to its previous size.\n\nIf the set still exists, remove it first:\n\n```\n"
+        "kubectl -n store delete --cascade=orphan sts/store-0\n```\n"
+    )
+    assert flags(compile_text, body, "RB108") == []
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "Its size can be seen like this:\n\n```\nkubectl -n store get sts store-0\n```\n",
+        "### Find the volume\n\n```\nkubectl -n store delete pvc data-0\n```\n",
+    ],
+)
+def test_section_opening_without_changing_commands_is_flagged(
+    compile_text: Compile, after: str
+) -> None:
+    body = (
+        "# Resize\n\n## Undo\n\nShould the resize go wrong, you can simply revert the volume "
+        "set to its previous size.\n\n" + after
+    )
+    assert len(flags(compile_text, body, "RB108")) == 1

@@ -40,7 +40,8 @@ from compiler.rules.assumptions.actions.words import (
     _own_clause,
 )
 from compiler.rules.assumptions.scan import Hit, _code_follows
-from compiler.rules.regions import Passage, block_after, read_block
+from compiler.rules.regions import Passage, block_after, blocks_after, read_block
+from compiler.text.console_code import code_effect
 from compiler.text.instructions import is_instruction
 from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
@@ -142,7 +143,7 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
         return True
     if _console_opened(context, hit.span.line) and not _GIT_CHANGE.search(hit.sentence):
         return True  # a PR is made in a repository, not in the console
-    if _pointer_before(context, hit.passage.block, clause):
+    if _pointer_before(context, hit.passage.block, clause) or _section_summary(context, block):
         return True
     return _place_before(hit) or _pointer_after(hit) or _done_after(hit)
 
@@ -231,6 +232,43 @@ one of the following:"."""
 def _says_how_next(text: str) -> bool:
     """Whether a sentence right after a change points at how or says how it is done."""
     return points_at_how(text) or _DO_THIS.match(text) is not None
+
+
+_SUMMARY_REACH = 3
+"""How many blocks after a section's opening paragraph its commands or sub-sections may start."""
+
+
+def _section_summary(context: CheckContext, block: Block) -> bool:
+    """Whether the change is said in the paragraph that opens its section, and the blocks right
+    after it carry the section's procedure out (commands that change something, not only
+    read): the opening sums up what follows ("## Rollback" - "you can revert the set to its
+    previous state." - "If it exists, delete it with:" and the command), and each step below
+    is read on its own."""
+    if block.kind != "paragraph" or block.list_depth:
+        return False
+    heading = _block_before(context, block)
+    if heading is None or heading.kind != "heading":
+        return False
+    following = blocks_after(context.document.blocks, block.span.end_line)
+    for _, after in zip(range(_SUMMARY_REACH), following, strict=False):
+        if after.kind == "heading":
+            return False
+        if after.kind == "code":
+            return _changes(context, after)
+    return False
+
+
+def _changes(context: CheckContext, code: Block) -> bool:
+    """Whether a code block holds a step that changes something (its tool writes or deletes)
+    or a line of console code that does (`UPDATE ... SET`, `.destroy`)."""
+    first, last = code.span.line, code.span.end_line
+    if any(
+        step.effect in ("write", "destructive")
+        for step in context.graph.steps
+        if step.source is not None and first <= step.source.line <= last
+    ):
+        return True
+    return any(code_effect(line.text) is not None for line in code.lines)
 
 
 def _pointer_before(context: CheckContext, block: Block, clause: str) -> bool:
