@@ -256,3 +256,25 @@ def test_section_opening_without_changing_commands_is_flagged(
         "set to its previous size.\n\n" + after
     )
     assert len(flags(compile_text, body, "RB108")) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Access\n\n1. Log in to the portal at https://portal.example.net.\n2. Pick the tenant.\n",
+        "# Access\n\n> Note: If you need longer, you can renew your access grant at any time "
+        "using the same process as the first request.\n",
+    ],
+)
+def test_change_at_a_web_page_or_as_before_says_how(compile_text: Compile, body: str) -> None:
+    """RB108: the page the change is done on is given by its address; "the same process as"
+    points at how, written before."""
+    assert flags(compile_text, body, "RB108") == []
+
+
+def test_change_with_a_different_process_is_flagged(compile_text: Compile) -> None:
+    body = (
+        "# Access\n\n> Note: If you need longer, you can renew your access grant at any time "
+        "with a new process.\n"
+    )
+    assert len(flags(compile_text, body, "RB108")) == 1

@@ -109,7 +109,10 @@ _AS_ABOVE = re.compile(
     r"|in\s+step\s+\d+)\b"
     # the steps that say how are announced: "Follow these steps to revoke old tokens"
     r"|\b(?:follow|using|with)\s+(?:these|the\s+following|the\s+steps\s+below)\s*"
-    r"(?:steps|instructions|procedure)?\s+to\b",
+    r"(?:steps|instructions|procedure)?\s+to\b"
+    # how is what was done before: "using the same method as the initial request"
+    r"|\b(?:using|with|by|via|through|in|following)\s+the\s+same\s+(?:method|way|steps|process"
+    r"|procedure|approach|command|tool|instructions)\s+as\b",
     re.IGNORECASE,
 )
 """A change said with how elsewhere on the page: "update the two files as above"."""
