@@ -278,3 +278,20 @@ def test_change_with_a_different_process_is_flagged(compile_text: Compile) -> No
         "with a new process.\n"
     )
     assert len(flags(compile_text, body, "RB108")) == 1
+
+
+def test_code_comment_that_says_how_to_fill_declares(compile_text: Compile) -> None:
+    body = (
+        "# Balancer\n\n```console\n$ kubectl -n edge get svc\n"
+        "# Substitute <lb-name> with a name from the list above\n"
+        "$ kubectl -n edge describe svc <lb-name>\n```\n"
+    )
+    assert flags(compile_text, body, "RB107") == []
+
+
+def test_code_comment_that_only_uses_the_value_does_not_declare(compile_text: Compile) -> None:
+    body = (
+        "# Balancer\n\n```console\n# save the output into <lb-name>.txt\n"
+        "$ kubectl -n edge describe svc <lb-name>\n```\n"
+    )
+    assert [e for _, e in flags(compile_text, body, "RB107")] == ["lb-name"]

@@ -182,7 +182,17 @@ def _described(context: CheckContext) -> set[str]:
         for sentence in passage.sentences:
             if _describes(sentence.text) or _LEGEND.match(sentence.text):
                 names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
+    for block in context.document.blocks:  # "# Replace <pod> with a pod from the list above"
+        for line in block.lines if block.kind == "code" else ():
+            comment = _COMMENT.match(line.text)
+            if comment and PLACEHOLDER.search(comment[1]) and _FILL.search(comment[1]):
+                names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(comment[1])}
     return names
+
+
+_COMMENT = re.compile(r"\s*(?:#|//|--)\s+(.*)")
+"""A comment line of a code block (shell, Ruby, Python, YAML; JavaScript; SQL)."""
+_FILL = re.compile(r"\b(?:replace|substitute|fill\s+in)\b", re.IGNORECASE)
 
 
 _LEGEND = re.compile(
