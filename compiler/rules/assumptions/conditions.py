@@ -186,7 +186,9 @@ _HEDGED_CHANGE = re.compile(
     summary='A condition that leaves the decision to the reader: "if needed", "as appropriate".',
     docs=RuleDoc(
         what='Flags conditions such as "if needed", "as appropriate", "when necessary", '
-        '"if required", "use your judgement" (extend with `extra-vague-phrases`).',
+        '"if required", "use your judgement", "at your own discretion", and two actions offered '
+        'with nothing to choose between them ("either resolve it or raise a new issue"; not a '
+        "choice of means to an end the sentence states) (extend with `extra-vague-phrases`).",
         why='A person fills in what "needed" means from experience; an agent fills it in with '
         "a guess and then acts on it — restarting a database because it looked needed.",
         example="Restart the payments-api pods if needed.",

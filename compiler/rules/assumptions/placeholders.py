@@ -99,8 +99,12 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     docs=RuleDoc(
         what="Flags `$VAR`, `${VAR}`, `<name>`, `{{name}}` and fillers written as text "
         "(`pod-XXXXX`, `my-`/`your-`/`example-` names, `/path/to/...`, `[port number]`) in "
-        "commands and in inline code anywhere in the prose, that front matter `inputs` does "
-        "not declare and the prose does not say how to fill (matched case-insensitively, `-` = "
+        "commands and in inline code anywhere in the prose, and the written fillers (`<name>`, "
+        "`my-service`, `XXXX`, `/path/to/...`) in every other code block of any language (a "
+        "YAML or INI snippet, a query; not markup, not a block a lead-in announces as output, "
+        "not a log line or a printed result, not the snippet's own `${var}`), that front matter "
+        '`inputs` does not declare and the prose (or a code comment, "# Replace <pod> with '
+        '..." ) does not say how to fill (matched case-insensitively, `-` = '
         "`_`); once per distinct placeholder in the document, on its first line. A "
         "variable the runbook assigns itself is fine — unless it is assigned from a "
         "placeholder such as `NODE=<node from the alert>`.",
