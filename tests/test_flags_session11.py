@@ -295,3 +295,24 @@ def test_code_comment_that_only_uses_the_value_does_not_declare(compile_text: Co
         "$ kubectl -n edge describe svc <lb-name>\n```\n"
     )
     assert [e for _, e in flags(compile_text, body, "RB107")] == ["lb-name"]
+
+
+def test_look_up_at_a_linked_page_says_where(compile_text: Compile) -> None:
+    body = (
+        "# Checks\n\n## Possible checks\n\n1. Check Hetzner status on Twitter: "
+        "[@hetzner_status](https://twitter.com/hetzner_status).\n\n1. SSH into the machine.\n"
+    )
+    assert flags(compile_text, body, "RB108") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Checks\n\n## Possible checks\n\n1. Check Hetzner status on Twitter.\n\n"
+        "1. SSH into the machine.\n",
+        "# Checks\n\n## Possible checks\n\n1. Check Hetzner status on Twitter, as the "
+        "[docs](https://hetzner.example/docs/status) say.\n\n1. SSH into the machine.\n",
+    ],
+)
+def test_look_up_in_a_named_system_without_its_page(compile_text: Compile, body: str) -> None:
+    assert len(flags(compile_text, body, "RB108")) == 1

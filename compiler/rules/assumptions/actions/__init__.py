@@ -40,6 +40,7 @@ from compiler.rules.assumptions.actions.says_how import (
     _command_in,
     _item_details,
     _leads,
+    _links_the_page,
     _list_details,
     _names_system,
     _place_carries,
@@ -220,8 +221,9 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         if source_block is not None and _items_under_in_source(context, source_block):
             continue  # "1. deploy in staging" over "  1. upload the file `knife ...`"
         named = _names_system(match.group(0), passage.text, match.start())
-        if named and not _LOOK_UP.match(match.group(0)):
-            continue  # "update the incident in PagerDuty": the tool is named
+        if named and (not _LOOK_UP.match(match.group(0)) or _links_the_page(passage.text)):
+            continue  # "update the incident in PagerDuty": the tool is named; a look-up in
+            # a named system at a page the text links is where to look
         if _TO_PEOPLE.search(match.group(0)) or _of_mind(_bare(match.group(0))):
             continue
         if _TRIBAL.search(match.group(0)):

@@ -108,6 +108,12 @@ def _documentation(link: re.Match[str]) -> bool:
     )
 
 
+def _links_the_page(text: str) -> bool:
+    """Whether a text links the very page to look at ("Check the provider's status on Twitter:
+    [@status](https://twitter.com/...)"), not documentation about it."""
+    return any(not _documentation(link) for link in LINK.finditer(text))
+
+
 def _says_how_here(context: CheckContext, passage: Passage) -> bool:
     """Whether a passage says how: a command or a tool in inline code, a code block right after
     it that changes something, or a list right after it that details it."""
