@@ -162,11 +162,26 @@ _OBLIGATION = re.compile(
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
+    # "If it needs to be stopped for some reason (...)": a condition, not an obligation
+    r"(?!(?:if|when|whenever|once|since|because|as|while|unless|whether|although|though|until"
+    r"|before|after|so)\b[^,.;:?!]*\b(?:needs?|has|have)\s+to\b)"
+    # nor one denied, explained or reported ("Domains do not need to be added", "... because
+    # less data needs to be scanned", "We know that Postgres must also run those queries")
+    r"(?![^,.;:?!]*(?:\b(?:not|because|since|that)\b|n't\b)[^,.;:?!]*?"
+    r"\b(?:needs?\s+to|ha(?:s|ve)\s+to|must(?!\s+be\b))\b)"
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
     r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
     r"(?<!\bthat)"  # "the names of properties that must be included": a relative clause
-    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)"
+    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b"
+    # "They must first attempt to log in", "Developers must export the strings"
+    rf"|\s+(?:first\s+|then\s+|also\s+|always\s+|now\s+)?(?!be\b|have\b)(?:{by_first_letter(VERBS)})\b)"
+    # "The certificate needs to be renewed", "The nodes have to be drained first" (not "you/we
+    # need to", read as the reader's own; not "would need to", a hypothesis)
+    r"|(?<!\byou)(?<!\bwe)(?<!\bi)(?:will\s+)?(?:needs?|has|have)\s+to(?=\s+be\s+(?:\w+ly\s+)?"
+    r"(?:[a-z]+ed|taken|done|run|shut\s+down|kept|sent|given|made|written|thrown|rebuilt|put"
+    r"|torn\s+down|set\s+up|rerun|re-run|chosen|brought|built)\b))"
+    r"\s+(?!(?:be\s+)?automatically\b)"
     r"(?![^.;]*\b(?:on\s+(?:its|their)\s+own|by\s+(?:itself|themselves))\b)(?:also\s+|then\s+|always\s+|immediately\s+"
     r"|now\s+|first\s+|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
@@ -189,7 +204,7 @@ the node"; not what happens by itself: "Subscriptions should be automatically cr
 service")."""
 
 
-_OBLIGED = re.compile(r"\b(?:should|must\s+be)\b", re.IGNORECASE)
+_OBLIGED = re.compile(r"\b(?:should|must|needs?\s+to\s+be|ha(?:s|ve)\s+to\s+be)\b", re.IGNORECASE)
 """The words an obligation needs (a cheap test before `_OBLIGATION`)."""
 
 

@@ -1,0 +1,45 @@
+"""Issue 15, session 11 (extract5): classes of missed and false steps found on tuned cases and
+on seeded random samples of unseen runbooks, each written here in other words than the pages
+that showed it, with look-alikes that must not change."""
+
+from __future__ import annotations
+
+from compiler.text.instructions import instructional
+
+from .conftest import drafted_texts as _texts
+
+
+def _page(body: str) -> str:
+    return f"# Spooler\n\n## Steps\n\n{body}\n"
+
+
+# Obligations addressed to no one ------------------------------------------------------------
+
+
+def test_a_thing_that_needs_or_has_to_be_done_is_an_instruction() -> None:
+    assert instructional("The spool certificates need to be rotated before Friday.")
+    assert instructional("A fresh queue for the mailer has to be created in terraform.")
+    assert instructional("The old replicas have to be drained of traffic first.")
+    assert instructional("The retention policy needs to be updated.")
+
+
+def test_someone_named_who_must_do_something_is_an_instruction() -> None:
+    assert instructional("Editors must first request access through the portal.")
+    assert instructional("The duty manager must review the spool change.")
+
+
+def test_need_or_must_that_is_denied_explained_or_hypothetical_is_no_instruction() -> None:
+    assert not instructional("Queues do not need to be added to the legacy spooler.")
+    assert not instructional("The key should not normally need to be replaced.")
+    assert not instructional("Reads are faster because less data needs to be scanned.")
+    assert not instructional("We know that the spooler must also parse those files.")
+    assert not instructional("If it needs to be stopped for some reason (it loops).")
+    assert not instructional("There may be jobs that are stale and need to be removed.")
+    assert not instructional("Since the spooler would need to be restarted, it is slow.")
+    assert not instructional("The pods need to be running.")
+    assert not instructional("Operators must have admin rights.")
+
+
+def test_an_obligation_paragraph_becomes_a_step() -> None:
+    page = _page("The spool nodes need to be drained before the upgrade can be applied.")
+    assert _texts(page) == ["The spool nodes need to be drained before the upgrade can be applied."]
