@@ -4,6 +4,8 @@ that showed it, with look-alikes that must not change."""
 
 from __future__ import annotations
 
+from compiler.extract.heuristic import extract
+from compiler.parse import parse
 from compiler.text.instructions import instructional
 
 from .conftest import drafted_texts as _texts
@@ -43,3 +45,34 @@ def test_need_or_must_that_is_denied_explained_or_hypothetical_is_no_instruction
 def test_an_obligation_paragraph_becomes_a_step() -> None:
     page = _page("The spool nodes need to be drained before the upgrade can be applied.")
     assert _texts(page) == ["The spool nodes need to be drained before the upgrade can be applied."]
+
+
+# A condition with no comma before its instruction -------------------------------------------
+
+
+def _kinds(body: str) -> list[tuple[str, str]]:
+    return [(d.kind, d.text) for d in extract(parse(_page(body)), frozenset({"oc"}))]
+
+
+def test_a_condition_without_a_comma_before_an_imperative_is_a_decision() -> None:
+    assert _kinds("Once approved deploy the spooler.") == [
+        ("decision", "Once approved"),
+        ("manual", "deploy the spooler."),
+    ]
+    assert _kinds("If required add a second spool disk.") == [
+        ("decision", "If required"),
+        ("manual", "add a second spool disk."),
+    ]
+    assert _kinds("When the queue is empty restart the `spooler` unit.")[0] == (
+        "decision",
+        "When the queue is empty",
+    )
+    assert _kinds("If the sync fails open a ticket with the vendor.")[0] == (
+        "decision",
+        "If the sync fails",
+    )
+
+
+def test_a_condition_whose_verb_takes_the_object_is_no_decision() -> None:
+    assert _kinds("When the workers restart the queue drains slowly.") == []
+    assert _kinds("If the report is run the totals change.") == []

@@ -175,7 +175,8 @@ _OBLIGATION = re.compile(
     r"(?<!\bthat)"  # "the names of properties that must be included": a relative clause
     r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b"
     # "They must first attempt to log in", "Developers must export the strings"
-    rf"|\s+(?:first\s+|then\s+|also\s+|always\s+|now\s+)?(?!be\b|have\b)(?:{by_first_letter(VERBS)})\b)"
+    rf"|\s+(?:first\s+|then\s+|also\s+|always\s+|now\s+)?(?!be\b|have\b|never\b|do\s+not\b|don't\b)"
+    rf"(?:{by_first_letter(VERBS)})\b)"
     # "The certificate needs to be renewed", "The nodes have to be drained first" (not "you/we
     # need to", read as the reader's own; not "would need to", a hypothesis)
     r"|(?<!\byou)(?<!\bwe)(?<!\bi)(?:will\s+)?(?:needs?|has|have)\s+to(?=\s+be\s+(?:\w+ly\s+)?"
@@ -263,6 +264,46 @@ growth you can increase the allowed time", "If subscriptions break (e.g. topics 
 you can delete them", "If the database alerts often you should move it", "If the pod is still
 running you will need to investigate why" (not "If the pod restarts and you can reach it
 ...")."""
+
+
+_UNMARKED_DO = re.compile(
+    r"^(?i:if|when|once|after)\s+(?P<cond>[^,;:.?!()\[\]`]{2,90}?)"
+    rf"(?P<verb>\s(?!(?:be|have|do|let|see|look|keep|make|note|need)\b)(?:{by_first_letter(VERBS)})"
+    r"\s+(?:(?:the|a|an|it|them|this|that|these|those|your|our|all|any|each|every|to|on|for"
+    r"|into|through|with|from|up|down|out|back|over|off)\b|[`'\"\u201c\u2018\[]|\*\*|[A-Z]))"
+)
+"""A condition with no comma before an imperative: "Once merged run the pipeline", "If
+necessary create a new pool", "When done click Save", "After the MR is merged apply the plan",
+"If the build fails check the logs" (the verb lower case, its object after it)."""
+_CONDITION_END = re.compile(
+    r"(?:\b(?:[a-z]{3,}ed|done|necessary|needed|required|ready|complete|finished|possible"
+    r"|available|unsure|so|not|applicable|successful|over|down|up|empty|green|present|missing"
+    r"|found|gone|broken|stuck|open|closed|set|run|in\s+doubt|in\s+place|the\s+case"
+    r"|passes|fails|succeeds|returns|shows|exists|appears|happens|persists|continues|works"
+    r"|recovers|completes|finishes|starts|stops|breaks|hangs|crashes|occurs|changes|reports"
+    r"|matches|differs|grows|fires|clears|resolves|remains|recurs))$",
+    re.IGNORECASE,
+)
+"""How a comma-less condition ends before its instruction: a participle or a state ("Once
+merged", "If necessary", "If the build is green"), or a verb of what happens ("If the build
+fails"), never a noun ("When the pods restart the service" has no instruction)."""
+_COPULA_END = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|gets?|got)$", re.I)
+"""A condition ending in "is"/"has": the word after it is a participle ("If the job is run
+the output appears"), not an imperative."""
+
+
+def _unmarked_imperative(text: str) -> int:
+    """Where the imperative after a comma-less condition starts ("Once merged |run the
+    pipeline"), or 0."""
+    found = _UNMARKED_DO.match(text)
+    if found is None:
+        return 0
+    condition = found.group("cond").rstrip()
+    if _COPULA_END.search(condition) or not _CONDITION_END.search(condition):
+        return 0
+    if re.search(r"\b(?:and|or|but|that|which|who|to)$", condition, re.IGNORECASE):
+        return 0
+    return found.start("verb") + 1
 
 
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
@@ -512,6 +553,8 @@ def unmarked_condition_end(text: str) -> int:
     """Where a condition with no comma before what it allows ends ("If it has grown| you can
     move it"), or 0 when the text opens with no such condition."""
     allowed = _UNMARKED_CAN.match(text)
+    if allowed is None and text[:1] in "IiWwOoAa":
+        return _unmarked_imperative(text)  # "Once merged run the pipeline"
     if allowed is None or IMPERATIVE.match(text[allowed.end() :]) is None:
         return 0
     if _BE_OR_HAVE.match(text, allowed.end()) or _EXPECT.match(text, allowed.end() - 1):
@@ -627,7 +670,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(text, setting.end() if setting else 0)
         if can and IMPERATIVE.match(_unlinked(text[can.end() :])):
             return True  # "Once it has recovered, you can announce ...", "... [sign in](...)"
-    elif ("you" in text or "we" in text) and _allowed(text):
+    elif ("you" in text or "we" in text or text[:1] in "IiWwOoAa") and _allowed(text):
         return True  # "If it has grown you can move it to ..."
     if text[:1] in "SsWwNn" and _REMARKED.match(text):
         return False  # "See how long it's taking us to reach consensus?"
