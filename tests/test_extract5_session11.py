@@ -76,3 +76,22 @@ def test_a_condition_without_a_comma_before_an_imperative_is_a_decision() -> Non
 def test_a_condition_whose_verb_takes_the_object_is_no_decision() -> None:
     assert _kinds("When the workers restart the queue drains slowly.") == []
     assert _kinds("If the report is run the totals change.") == []
+
+
+# Two instructions in one sentence -------------------------------------------------------------
+
+
+def test_a_relative_clause_ending_in_an_infinitive_shares_no_object() -> None:
+    assert _kinds("1. Tick the box of the rule you wish to edit then choose **Inbound**") == [
+        ("manual", "Tick the box of the rule you wish to edit"),
+        ("manual", "choose **Inbound**"),
+    ]
+    assert _kinds("Open the spool you need to purge and press 'Empty'")[1:] == [
+        ("manual", "press 'Empty'")
+    ]
+
+
+def test_two_verbs_after_a_modal_still_share_their_object() -> None:
+    assert _kinds("You will need to review and merge the spool PR.") == [
+        ("manual", "You will need to review and merge the spool PR.")
+    ]
