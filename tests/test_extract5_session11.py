@@ -95,3 +95,21 @@ def test_two_verbs_after_a_modal_still_share_their_object() -> None:
     assert _kinds("You will need to review and merge the spool PR.") == [
         ("manual", "You will need to review and merge the spool PR.")
     ]
+
+
+# An action suggested by what it does ---------------------------------------------------------
+
+
+def test_a_gerund_with_a_linked_or_bare_object_suggesting_an_action_is_an_instruction() -> None:
+    assert instructional(
+        "Running [spoolctl verify](https://example.org/spoolctl) against the queue file "
+        "will help you spot syntax errors."
+    )
+    assert instructional("Holding short failover drills with the team is a good first step.")
+    assert instructional("Checking the spool logs is usually a good idea.")
+
+
+def test_a_gerund_that_helps_nothing_or_is_a_noun_is_no_instruction() -> None:
+    assert not instructional("Running out of spool space will not help.")
+    assert not instructional("Waking the whole team at night should be a rare occurrence.")
+    assert not instructional("Logging is a good way to debug.")

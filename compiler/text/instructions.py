@@ -390,9 +390,15 @@ _NOT_VERBS = frozenset(
 
 
 _SUGGESTION = re.compile(
-    r"^(?P<gerund>[A-Za-z]{3,}ing)\s+(?:the|a|an|this|that|these|those|your|its|their|all|any"
-    r"|it|them)\b[^.;:!?]{0,120}?\b(?:may|might|can|could|should|will|would|often|usually"
-    r"|typically)\s+(?:\w+\s+){0,8}?(?:help|fix|resolve|solve|clear|recover|restore)\w*\b",
+    # the object after the gerund: any word, a link or code ("Running [amtool check](...) on
+    # the file will help you find ...", "Conducting tabletop exercises is a good first step")
+    r"^(?P<gerund>[A-Za-z]{3,}ing)\s+(?:\[[^\]]+\]\([^)\s]*\)|`[^`]+`|[A-Za-z][\w-]*\b)"
+    r"(?:[^.;:!?\[`]|\[[^\]]*\]\([^)\s]*\)|`[^`]*`){0,120}?"
+    r"(?:\b(?:may|might|can|could|should|will|would|often|usually"
+    r"|typically)\s+(?:\w+\s+){0,8}?(?:help|fix|resolve|solve|clear|recover|restore)\w*\b"
+    r"|\s(?:is|are)\s+(?:often\s+|usually\s+|always\s+)?(?:an?|the)\s+(?:\w+\s+)?(?:ideal|good|great"
+    r"|best|recommended|useful|simple|quick|easy|safe|safest)\s+(?:starting\s+point|way|idea"
+    r"|option|approach|first\s+step|place\s+to\s+start)\b)",
     re.IGNORECASE,
 )
 """An action suggested by what it does: "Restarting the pod may help", "Deleting the lease
