@@ -113,3 +113,35 @@ def test_a_gerund_that_helps_nothing_or_is_a_noun_is_no_instruction() -> None:
     assert not instructional("Running out of spool space will not help.")
     assert not instructional("Waking the whole team at night should be a rare occurrence.")
     assert not instructional("Logging is a good way to debug.")
+
+
+# "we first need to", an instruction spliced onto a statement -----------------------------------
+
+
+def test_an_adverb_between_you_or_we_and_the_modal_keeps_the_instruction() -> None:
+    assert instructional("To read the queue we first need to [open the console](x).")
+    assert instructional("You still have to restart the spooler twice.")
+    assert not instructional("You then should see the spool drain.")
+
+
+def test_needing_to_know_is_no_instruction() -> None:
+    assert not instructional("We only need to know one thing: is the spool down?")
+    assert instructional("We need to restart the spooler.")
+
+
+def test_an_instruction_spliced_onto_a_statement_is_a_step_from_the_statement() -> None:
+    page = _page("* the last field of each line is the job id, copy 2 of those like `a1..b2`")
+    assert _texts(page) == [
+        "the last field of each line is the job id, copy 2 of those like `a1..b2`"
+    ]
+    asked = _page("The spool dashboard is owned by the print team, ask in #print for access.")
+    assert _texts(asked) == [
+        "The spool dashboard is owned by the print team, ask in #print for access."
+    ]
+
+
+def test_a_list_or_what_a_tool_does_after_a_comma_is_no_spliced_instruction() -> None:
+    assert _texts(_page("Every pool is round-robin except for websockets, ssh and pages.")) == []
+    assert _texts(_page("This will enable tracing, write dumps to `/tmp` and stop.")) == []
+    assert _texts(_page("The node cannot reach the registry, pull images, or run pods.")) == []
+    assert _texts(_page("The spooler is documented elsewhere, see [the guide](x).")) == []

@@ -66,7 +66,10 @@ IMPERATIVE = re.compile(
 
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
-    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to"
+    # an adverb between: "To investigate, we first need to log in", "you then must restart it"
+    r"(?:you|we)(?:\s+(?:first|then|also|now|still|really|probably|usually|only|definitely"
+    r"|always|just|simply|generally|typically|normally|actually))?"
+    r"(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to(?!\s+know\b)|have to"
     r"|(?:will|['\u2019]ll)\s+(?:usually\s+|normally\s+|typically\s+|probably\s+|also\s+)?"
     r"(?:need|have|want)\s+to"
     r"(?!\s+(?:know|see|understand|learn|hear|be|have|find\s+out)\b)"
