@@ -145,3 +145,18 @@ def test_a_list_or_what_a_tool_does_after_a_comma_is_no_spliced_instruction() ->
     assert _texts(_page("This will enable tracing, write dumps to `/tmp` and stop.")) == []
     assert _texts(_page("The node cannot reach the registry, pull images, or run pods.")) == []
     assert _texts(_page("The spooler is documented elsewhere, see [the guide](x).")) == []
+
+
+# SQL: a statement ended by `;` before a trailing comment ---------------------------------------
+
+
+def test_a_sql_statement_ends_at_its_semicolon_before_a_trailing_comment() -> None:
+    page = _page(
+        "```sql\nSELECT pg_sleep(60); -- one minute\n\nALTER TABLE jobs RENAME TO jobs_old;\n"
+        "SELECT 'a -- b' FROM jobs\n  WHERE id = 1;\n```"
+    )
+    assert _texts(page) == [
+        "SELECT pg_sleep(60); -- one minute",
+        "ALTER TABLE jobs RENAME TO jobs_old;",
+        "SELECT 'a -- b' FROM jobs WHERE id = 1;",
+    ]
