@@ -4,11 +4,17 @@ that showed it, with look-alikes that must not change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from compiler.extract.heuristic import extract
+from compiler.models import Artifact
 from compiler.parse import parse
 from compiler.text.instructions import instructional
 
 from .conftest import drafted_texts as _texts
+from .conftest import source_steps as _steps
+
+Compile = Callable[[str], Artifact]
 
 
 def _page(body: str) -> str:
@@ -160,3 +166,22 @@ def test_a_sql_statement_ends_at_its_semicolon_before_a_trailing_comment() -> No
         "ALTER TABLE jobs RENAME TO jobs_old;",
         "SELECT 'a -- b' FROM jobs WHERE id = 1;",
     ]
+
+
+# What a condition allows, in the passive -----------------------------------------------------
+
+
+def test_what_a_condition_allows_in_the_passive_is_its_branch(compile_text: Compile) -> None:
+    page = _page("If the job is clearly a duplicate, **it can be deleted**.")
+    steps = _steps(compile_text(page))
+    assert [(s.kind, s.text, s.effect) for s in steps] == [
+        ("decision", "If the job is clearly a duplicate", None),
+        ("action", "**it can be deleted**.", "destructive"),
+    ]
+    assert instructional("Once the pods are evicted, the node can be untainted.")
+
+
+def test_what_may_be_seen_or_a_lead_in_after_a_condition_is_no_passive_permission() -> None:
+    assert not instructional("If it happens, it can be seen in the spool logs.")
+    assert not instructional("If the job loops, the following query can be run:")
+    assert not instructional("If triggered, it may be safely ignored.")

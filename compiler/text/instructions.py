@@ -246,6 +246,25 @@ _YOU_CAN = re.compile(
 you wish to confirm it, you could ask the owners" (not what you might find or see)."""
 
 
+_PASSIVE_CAN = re.compile(
+    r"^(?:it|they|this|these|those|(?:the|that|this|these|those|any|all)\s+(?!following\b)[\w-]+"
+    r"(?:\s+[\w-]+)?)"
+    r"\s+(?:can|could|may)\s+(?:then\s+|now\s+|also\s+|safely\s+|simply\s+)?be\s+(?:safely\s+)?"
+    r"(?!(?:seen|found|observed|noticed|considered|explained|described|caused|expected|used"
+    r"|ignored|affected|triggered|related|impacted|delayed)\b)"
+    r"(?:[a-z]{3,}ed|[a-z]+en|run|reset|set|put|rerun|re-run|shut\s+down|torn\s+down)\b",
+    re.IGNORECASE,
+)
+"""What a condition allows, in the passive: "If the email is spam, it can be deleted", "If
+this is the case, the duplicate can be removed" (not what may be seen or caused)."""
+
+
+def permitted_passive(text: str) -> bool:
+    """A step that is what a condition allows, in the passive ("**it can be deleted**", "the
+    alert can be silenced"): the reader's action, not a description of what happens."""
+    return bool(_PASSIVE_CAN.match(_STRONG.sub(r"\g<words>", text).lstrip("*_ ")))
+
+
 _SETTING = re.compile(
     r"^(?:in|at|during|on|for)\s+(?:an?\s+|the\s+|that\s+|this\s+)?[a-z]+,?\s+(?=(?:you|we)\s)",
     re.IGNORECASE,
@@ -679,6 +698,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(text, setting.end() if setting else 0)
         if can and IMPERATIVE.match(_unlinked(text[can.end() :])):
             return True  # "Once it has recovered, you can announce ...", "... [sign in](...)"
+        if " be " in text and _PASSIVE_CAN.match(text) and text.rstrip()[-1:] != ":":
+            return True  # "If it is spam, it can be deleted", "..., the pod may be restarted"
     elif ("you" in text or "we" in text or text[:1] in "IiWwOoAa") and _allowed(text):
         return True  # "If it has grown you can move it to ..."
     if text[:1] in "SsWwNn" and _REMARKED.match(text):
