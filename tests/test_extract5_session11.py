@@ -185,3 +185,10 @@ def test_what_may_be_seen_or_a_lead_in_after_a_condition_is_no_passive_permissio
     assert not instructional("If it happens, it can be seen in the spool logs.")
     assert not instructional("If the job loops, the following query can be run:")
     assert not instructional("If triggered, it may be safely ignored.")
+
+
+def test_now_that_opens_an_instruction_without_making_it_a_decision() -> None:
+    assert _kinds("Now that the spool is moved, send a test job to it.") == [
+        ("manual", "Now that the spool is moved, send a test job to it.")
+    ]
+    assert not instructional("As soon as possible, the spool should be small.")

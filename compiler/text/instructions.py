@@ -337,6 +337,8 @@ _INTRO = re.compile(
     r"|instead\s+of"
     r"|as\s+well\s+as|in\s+addition\s+to|besides|apart\s+from"
     r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))"
+    # what the reader has already done: "Now that the project is moved, push some data to it"
+    r"|(?:so\s+)?now\s+that"
     r"|(?:in\s+order\s+)?to\s+[a-z]{2,})\b"
     r"[^,;:.?!]{0,80},\s+",
     re.IGNORECASE,
