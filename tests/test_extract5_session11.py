@@ -192,3 +192,10 @@ def test_now_that_opens_an_instruction_without_making_it_a_decision() -> None:
         ("manual", "Now that the spool is moved, send a test job to it.")
     ]
     assert not instructional("As soon as possible, the spool should be small.")
+
+
+def test_an_unlisted_verb_with_a_name_in_code_and_what_for_is_an_imperative() -> None:
+    assert instructional("Graph `spool_jobs_total` to see the trend.")
+    assert instructional("Hit `play` on the `deploy_spool` job.")
+    assert not instructional("Field `spool_id` in the table holds the key.")
+    assert not instructional("Label `tier` is set by the operator.")

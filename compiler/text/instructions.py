@@ -380,6 +380,8 @@ _BARE_VERB = re.compile(
     r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
     r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
     r"|(?:\*\*|__|['\"\u2018\u201c])\S"
+    # a name in code, then what for: "Graph `series_total` to see", "Grep `x` for errors"
+    r"|`[^`\s]+`\s+(?:to|for|on|from|with|until|after)\b"
     # a verb and its particle, then any object: "Spell out acronyms", "Roll out changes"
     r"|(?<=[a-z]\s)(?:out|up|down|off|over|away)\s+(?!to\b|of\b|for\b|in\b|on\b|and\b|is\b"
     r"|are\b|was\b|were\b|will\b|can\b)[a-z][a-z-]+\b)"
