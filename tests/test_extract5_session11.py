@@ -199,3 +199,11 @@ def test_an_unlisted_verb_with_a_name_in_code_and_what_for_is_an_imperative() ->
     assert instructional("Hit `play` on the `deploy_spool` job.")
     assert not instructional("Field `spool_id` in the table holds the key.")
     assert not instructional("Label `tier` is set by the operator.")
+
+
+def test_an_instruction_put_as_a_step_or_a_way_of_any_kind_is_one() -> None:
+    assert instructional("A quick dirty way to find the jobs is to search the spool log.")
+    assert instructional("First step is to check which queue holds the job.")
+    assert instructional("The next step is to restart the spooler.")
+    assert not instructional("The purpose of this page is to explain the spooler.")
+    assert not instructional("Our goal is to restart it.")

@@ -501,9 +501,12 @@ rotating the key" (the -ing form of an instruction verb)."""
 
 
 _WAY = re.compile(
-    r"^(?:the|this|one|another|a|an)\s+(?:(?:simplest|easiest|best|quickest|fastest|safest"
-    r"|recommended|preferred|usual|other)\s+)?(?:way|option|approach|method|fix|solution"
-    r"|workaround)\s+(?:(?:to|of)\s+[^,.;:!?]{1,60}?\s+|here\s+)?is\s+to\s+",
+    # "A quick hacky way to find the logs is to", "A workaround for this issue is to", "(The)
+    # first step is to figure out ..."
+    r"^(?:(?:the|this|one|another|a|an)\s+)?(?:(?!(?:to|of|for|is)\b)[a-z-]+\s+){0,2}"
+    r"(?:way|option|approach|method"
+    r"|fix|solution|workaround|(?:first|next|last|final)\s+(?:step|thing\s+to\s+do))"
+    r"\s+(?:(?:to|of|for)\s+[^,.;:!?]{1,60}?\s+|here\s+)?is\s+to\s+",
     re.IGNORECASE,
 )
 """An instruction put as the way to do something: "The simplest way to do this is to open an
