@@ -46,6 +46,7 @@ def test_need_or_must_that_is_denied_explained_or_hypothetical_is_no_instruction
     assert not instructional("Since the spooler would need to be restarted, it is slow.")
     assert not instructional("The pods need to be running.")
     assert not instructional("Operators must have admin rights.")
+    assert not instructional("Use this at night when a spool fix must go out.")
 
 
 def test_an_obligation_paragraph_becomes_a_step() -> None:

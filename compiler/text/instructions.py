@@ -170,7 +170,9 @@ _OBLIGATION = re.compile(
     r"|before|after|so)\b[^,.;:?!]*\b(?:needs?|has|have)\s+to\b)"
     # nor one denied, explained or reported ("Domains do not need to be added", "... because
     # less data needs to be scanned", "We know that Postgres must also run those queries")
-    r"(?![^,.;:?!]*(?:\b(?:not|because|since|that)\b|n't\b)[^,.;:?!]*?"
+    # ... nor inside a clause of when or where ("Use this at night when a hotfix must go out")
+    r"(?![^,.;:?!]*(?:\b(?:not|because|since|that|when|whenever|if|where|while|unless|until"
+    r"|once)\b|n't\b)[^,.;:?!]*?"
     r"\b(?:needs?\s+to|ha(?:s|ve)\s+to|must(?!\s+be\b))\b)"
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
