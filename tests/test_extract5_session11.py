@@ -208,3 +208,15 @@ def test_an_instruction_put_as_a_step_or_a_way_of_any_kind_is_one() -> None:
     assert instructional("The next step is to restart the spooler.")
     assert not instructional("The purpose of this page is to explain the spooler.")
     assert not instructional("Our goal is to restart it.")
+
+
+# Duty tables -------------------------------------------------------------------------------
+
+
+def test_a_duty_row_whose_guide_is_a_titled_link_is_a_step() -> None:
+    table = (
+        "| Task | Guide |\n| --- | --- |\n"
+        "| Review spool PRs | [Reviewing spool PRs](reviewing.html) |\n"
+        "| Rotate spool keys | [keys](https://example.org/keys) |\n"
+    )
+    assert _texts(_page(table)) == ["Review spool PRs"]
