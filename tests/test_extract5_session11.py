@@ -220,3 +220,10 @@ def test_a_duty_row_whose_guide_is_a_titled_link_is_a_step() -> None:
         "| Rotate spool keys | [keys](https://example.org/keys) |\n"
     )
     assert _texts(_page(table)) == ["Review spool PRs"]
+
+
+def test_what_the_reader_will_do_after_a_purpose_is_an_instruction() -> None:
+    assert instructional("In order to add a spool host, you will add its name to the inventory.")
+    assert instructional("To file a spool ticket, you will first need to log in.")
+    assert not instructional("To deploy it, you will see a banner.")
+    assert not instructional("You will be prompted for a password.")

@@ -70,7 +70,8 @@ YOU_SHOULD = re.compile(
     r"(?:you|we)(?:\s+(?:first|then|also|now|still|really|probably|usually|only|definitely"
     r"|always|just|simply|generally|typically|normally|actually))?"
     r"(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to(?!\s+know\b)|have to"
-    r"|(?:will|['\u2019]ll)\s+(?:usually\s+|normally\s+|typically\s+|probably\s+|also\s+)?"
+    r"|(?:will|['\u2019]ll)\s+(?:usually\s+|normally\s+|typically\s+|probably\s+|also\s+|first\s+"
+    r"|then\s+|now\s+|still\s+)?"
     r"(?:need|have|want)\s+to"
     r"(?!\s+(?:know|see|understand|learn|hear|be|have|find\s+out)\b)"
     r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
@@ -265,6 +266,11 @@ def permitted_passive(text: str) -> bool:
     """A step that is what a condition allows, in the passive ("**it can be deleted**", "the
     alert can be silenced"): the reader's action, not a description of what happens."""
     return bool(_PASSIVE_CAN.match(_STRONG.sub(r"\g<words>", text).lstrip("*_ ")))
+
+
+_YOU_WILL = re.compile(r"(?:you|we)\s+(?:will|['\u2019]ll)\s+(?:then\s+|first\s+|now\s+)?", re.I)
+"""After a purpose, what the reader will do is the way to do it: "In order to build a new
+server, you will add the definitions to ..." (not "you will see ...")."""
 
 
 _SETTING = re.compile(
@@ -773,9 +779,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     rest = text[intro.end() :] if intro else ""
     rest = _unlinked(rest)  # "After X, [release it](...)"
     if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
-        can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
-        if can and IMPERATIVE.match(rest[can.end() :]):
-            return True
+        can = _YOU_CAN.match(rest) or _YOU_WILL.match(rest)
+        if can and IMPERATIVE.match(rest[can.end() :]) and not _EXPECT.match(rest, can.end() - 1):
+            return True  # "To add it, you can use the middleware", "To build one, you will add"
     advised = (
         _ADVISED.match(rest)
         if intro and rest[:2].lower() == "it" and not _UNDERSTANDING.match(text)
