@@ -28,10 +28,11 @@ the rounds, the ratio of the medians, and the peak RSS of the `runbookc` child. 
 corpus compile runs with `--jobs 1` and with the default `--jobs auto` (one worker per CPU);
 the other corpus commands with the default. "results cold" is a corpus compile with no
 cached result and no artifact on disk, but the validated registry and the compiled patterns in
-the cache directory: the start-up a `--no-cache` run pays for and a second run does not. Children run with the bytecode cache written, as
-an installed package does (PYTHONDONTWRITEBYTECODE is dropped for them). With `--instructions`,
-each whole process and its floor also run once under `valgrind --tool=callgrind`, whose
-instruction counts do not move with the machine's load (in one process: `--jobs 1`).
+the cache directory: the start-up a `--no-cache` run pays for and a second run does not.
+Children run with the bytecode cache written, as an installed package does
+(PYTHONDONTWRITEBYTECODE is dropped for them). With `--instructions`, each whole process and
+its floor also run once under `valgrind --tool=callgrind`, whose instruction counts do not move
+with the machine's load (in one process: `--jobs 1`).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from compiler.text.effect_words import (
     alternation,
     stem,
 )
+from compiler.text.instructions import permitted_passive
 from compiler.text.shell import split_pipeline, writes_a_file
 from compiler.text.wrappers import inner_commands, shell_commands
 from compiler.values import Value, set_field
@@ -192,8 +193,9 @@ def prose_effect(draft: DraftStep) -> Effect | None:
     words = _own_words(draft)
     if draft.kind == "check":
         return "destructive" if _CHECK_THEN_DESTROY.search(words) else None
+    permitted = " be " in words and permitted_passive(words)  # "If spam, it can be deleted"
     if any(
-        not _DESCRIBED.search(words, 0, found.start())
+        permitted or not _DESCRIBED.search(words, 0, found.start())
         for found in _PROSE_DESTRUCTIVE.finditer(words)
     ):
         return "destructive"

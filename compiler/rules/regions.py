@@ -14,7 +14,7 @@ from compiler.records import Span
 from compiler.rules import CheckContext
 from compiler.text.genre import is_incident_record
 from compiler.text.normalise import read_spans
-from compiler.text.sentences import Sentence, sentences
+from compiler.text.sentences import Sentence, cell_sentences, sentences
 from compiler.values import Value, set_field
 
 DURATION_OR_COUNT = re.compile(
@@ -119,7 +119,9 @@ class Passage(Value):
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        """The passage's sentences (offsets into `text`)."""
+        """The passage's sentences (offsets into `text`); a table's, cell by cell."""
+        if self.block.kind == "table":
+            return cell_sentences(self.text)
         return sentences(self.text)
 
     @cached_property

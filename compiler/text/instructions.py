@@ -67,8 +67,12 @@ IMPERATIVE = re.compile(
 
 YOU_SHOULD = re.compile(
     r"\b(?=[yw])(?<!\bwhat )(?<!\bwhich )(?<!\bhow )(?<!\bwhere )(?<!\bwhen )"
-    r"(?:you|we)(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to|have to"
-    r"|(?:will|['\u2019]ll)\s+(?:usually\s+|normally\s+|typically\s+|probably\s+|also\s+)?"
+    # an adverb between: "To investigate, we first need to log in", "you then must restart it"
+    r"(?:you|we)(?:\s+(?:first|then|also|now|still|really|probably|usually|only|definitely"
+    r"|always|just|simply|generally|typically|normally|actually))?"
+    r"(?:\s+|(?=['\u2019]ll\b))(?:should|must|need to(?!\s+know\b)|have to"
+    r"|(?:will|['\u2019]ll)\s+(?:usually\s+|normally\s+|typically\s+|probably\s+|also\s+|first\s+"
+    r"|then\s+|now\s+|still\s+)?"
     r"(?:need|have|want)\s+to"
     r"(?!\s+(?:know|see|understand|learn|hear|be|have|find\s+out)\b)"
     r"|(?:will|['\u2019]ll)\s+need\s+(?:more|an?|another|additional|extra)\b"
@@ -163,11 +167,29 @@ _OBLIGATION = re.compile(
     r"(?!(?:the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:output|result|response|notification|message|log"
     r"|event|alert|command|query|value|status|condition|metric|graph|dashboard)s?\b)"
     r"(?:(?:as\s+soon\s+as\s+possible|if\s+so|then),\s+)?"
+    # "If it needs to be stopped for some reason (...)": a condition, not an obligation
+    r"(?!(?:if|when|whenever|once|since|because|as|while|unless|whether|although|though|until"
+    r"|before|after|so)\b[^,.;:?!]*\b(?:needs?|has|have)\s+to\b)"
+    # nor one denied, explained or reported ("Domains do not need to be added", "... because
+    # less data needs to be scanned", "We know that Postgres must also run those queries")
+    # ... nor inside a clause of when or where ("Use this at night when a hotfix must go out")
+    r"(?![^,.;:?!]*(?:\b(?:not|because|since|that|when|whenever|if|where|while|unless|until"
+    r"|once)\b|n't\b)[^,.;:?!]*?"
+    r"\b(?:needs?\s+to|ha(?:s|ve)\s+to|must(?!\s+be\b))\b)"
     # the subject is no question word ("decisions on what should replace it"); a relative clause
     # inside it is fine ("instances which were hit should be isolated")
     r"[^,.;:?!]{1,80}?(?<!\bwhat)(?<!\bwhich)(?<!\bwho)(?<!\bhow)(?<!\bwhere)(?<!\bwhether)"
     r"(?<!\bthat)"  # "the names of properties that must be included": a relative clause
-    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b))\s+(?!(?:be\s+)?automatically\b)"
+    r"\s+(?:should|must(?=\s+be\s+[a-z]+ed\b"
+    # "They must first attempt to log in", "Developers must export the strings"
+    rf"|\s+(?:first\s+|then\s+|also\s+|always\s+|now\s+)?(?!be\b|have\b|never\b|do\s+not\b|don't\b)"
+    rf"(?:{by_first_letter(VERBS)})\b)"
+    # "The certificate needs to be renewed", "The nodes have to be drained first" (not "you/we
+    # need to", read as the reader's own; not "would need to", a hypothesis)
+    r"|(?<!\byou)(?<!\bwe)(?<!\bi)(?:will\s+)?(?:needs?|has|have)\s+to(?=\s+be\s+(?:\w+ly\s+)?"
+    r"(?:[a-z]+ed|taken|done|run|shut\s+down|kept|sent|given|made|written|thrown|rebuilt|put"
+    r"|torn\s+down|set\s+up|rerun|re-run|chosen|brought|built)\b))"
+    r"\s+(?!(?:be\s+)?automatically\b)"
     r"(?![^.;]*\b(?:on\s+(?:its|their)\s+own|by\s+(?:itself|themselves))\b)(?:also\s+|then\s+|always\s+|immediately\s+"
     r"|now\s+|first\s+|(?!only)\w+ly\s+)?"
     r"(?!(?:show|list|display|contain|include|return|report|read|say|look|appear|match|have"
@@ -190,7 +212,7 @@ the node"; not what happens by itself: "Subscriptions should be automatically cr
 service")."""
 
 
-_OBLIGED = re.compile(r"\b(?:should|must\s+be)\b", re.IGNORECASE)
+_OBLIGED = re.compile(r"\b(?:should|must|needs?\s+to\s+be|ha(?:s|ve)\s+to\s+be)\b", re.IGNORECASE)
 """The words an obligation needs (a cheap test before `_OBLIGATION`)."""
 
 
@@ -228,6 +250,30 @@ _YOU_CAN = re.compile(
 you wish to confirm it, you could ask the owners" (not what you might find or see)."""
 
 
+_PASSIVE_CAN = re.compile(
+    r"^(?:it|they|this|these|those|(?:the|that|this|these|those|any|all)\s+(?!following\b)[\w-]+"
+    r"(?:\s+[\w-]+)?)"
+    r"\s+(?:can|could|may)\s+(?:then\s+|now\s+|also\s+|safely\s+|simply\s+)?be\s+(?:safely\s+)?"
+    r"(?!(?:seen|found|observed|noticed|considered|explained|described|caused|expected|used"
+    r"|ignored|affected|triggered|related|impacted|delayed)\b)"
+    r"(?:[a-z]{3,}ed|[a-z]+en|run|reset|set|put|rerun|re-run|shut\s+down|torn\s+down)\b",
+    re.IGNORECASE,
+)
+"""What a condition allows, in the passive: "If the email is spam, it can be deleted", "If
+this is the case, the duplicate can be removed" (not what may be seen or caused)."""
+
+
+def permitted_passive(text: str) -> bool:
+    """A step that is what a condition allows, in the passive ("**it can be deleted**", "the
+    alert can be silenced"): the reader's action, not a description of what happens."""
+    return bool(_PASSIVE_CAN.match(_STRONG.sub(r"\g<words>", text).lstrip("*_ ")))
+
+
+_YOU_WILL = re.compile(r"(?:you|we)\s+(?:will|['\u2019]ll)\s+(?:then\s+|first\s+|now\s+)?", re.I)
+"""After a purpose, what the reader will do is the way to do it: "In order to build a new
+server, you will add the definitions to ..." (not "you will see ...")."""
+
+
 _SETTING = re.compile(
     r"^(?:in|at|during|on|for)\s+(?:an?\s+|the\s+|that\s+|this\s+)?[a-z]+,?\s+(?=(?:you|we)\s)",
     re.IGNORECASE,
@@ -251,6 +297,46 @@ running you will need to investigate why" (not "If the pod restarts and you can 
 ...")."""
 
 
+_UNMARKED_DO = re.compile(
+    r"^(?i:if|when|once|after)\s+(?P<cond>[^,;:.?!()\[\]`]{2,90}?)"
+    rf"(?P<verb>\s(?!(?:be|have|do|let|see|look|keep|make|note|need)\b)(?:{by_first_letter(VERBS)})"
+    r"\s+(?:(?:the|a|an|it|them|this|that|these|those|your|our|all|any|each|every|to|on|for"
+    r"|into|through|with|from|up|down|out|back|over|off)\b|[`'\"\u201c\u2018\[]|\*\*|[A-Z]))"
+)
+"""A condition with no comma before an imperative: "Once merged run the pipeline", "If
+necessary create a new pool", "When done click Save", "After the MR is merged apply the plan",
+"If the build fails check the logs" (the verb lower case, its object after it)."""
+_CONDITION_END = re.compile(
+    r"(?:\b(?:[a-z]{3,}ed|done|necessary|needed|required|ready|complete|finished|possible"
+    r"|available|unsure|so|not|applicable|successful|over|down|up|empty|green|present|missing"
+    r"|found|gone|broken|stuck|open|closed|set|run|in\s+doubt|in\s+place|the\s+case"
+    r"|passes|fails|succeeds|returns|shows|exists|appears|happens|persists|continues|works"
+    r"|recovers|completes|finishes|starts|stops|breaks|hangs|crashes|occurs|changes|reports"
+    r"|matches|differs|grows|fires|clears|resolves|remains|recurs))$",
+    re.IGNORECASE,
+)
+"""How a comma-less condition ends before its instruction: a participle or a state ("Once
+merged", "If necessary", "If the build is green"), or a verb of what happens ("If the build
+fails"), never a noun ("When the pods restart the service" has no instruction)."""
+_COPULA_END = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|gets?|got)$", re.I)
+"""A condition ending in "is"/"has": the word after it is a participle ("If the job is run
+the output appears"), not an imperative."""
+
+
+def _unmarked_imperative(text: str) -> int:
+    """Where the imperative after a comma-less condition starts ("Once merged |run the
+    pipeline"), or 0."""
+    found = _UNMARKED_DO.match(text)
+    if found is None:
+        return 0
+    condition = found.group("cond").rstrip()
+    if _COPULA_END.search(condition) or not _CONDITION_END.search(condition):
+        return 0
+    if re.search(r"\b(?:and|or|but|that|which|who|to)$", condition, re.IGNORECASE):
+        return 0
+    return found.start("verb") + 1
+
+
 _LEAD_ADVERB = re.compile(r"^[a-z]{2,}ly,?\s+(?=[a-z])", re.IGNORECASE)
 """A manner adverb before an imperative: "Manually page them", "Simply state that ..."."""
 
@@ -260,6 +346,8 @@ _INTRO = re.compile(
     r"|instead\s+of"
     r"|as\s+well\s+as|in\s+addition\s+to|besides|apart\s+from"
     r"|via|by|at|within|inside|as\s+(?:a|an|the|[a-z]+(?:tion|ment|ance|ence))"
+    # what the reader has already done: "Now that the project is moved, push some data to it"
+    r"|(?:so\s+)?now\s+that"
     r"|(?:in\s+order\s+)?to\s+[a-z]{2,})\b"
     r"[^,;:.?!]{0,80},\s+",
     re.IGNORECASE,
@@ -301,6 +389,8 @@ _BARE_VERB = re.compile(
     r"(?:\s+(?:and|or)\s+[a-z]{2,})?\s+"
     r"(?:(?:it|them)\b|(?:the|a|an|any|all|every|each|your|our|their|its|this|these|those)\s+\S"
     r"|(?:\*\*|__|['\"\u2018\u201c])\S"
+    # a name in code, then what for: "Graph `series_total` to see", "Grep `x` for errors"
+    r"|`[^`\s]+`\s+(?:to|for|on|from|with|until|after)\b"
     # a verb and its particle, then any object: "Spell out acronyms", "Roll out changes"
     r"|(?<=[a-z]\s)(?:out|up|down|off|over|away)\s+(?!to\b|of\b|for\b|in\b|on\b|and\b|is\b"
     r"|are\b|was\b|were\b|will\b|can\b)[a-z][a-z-]+\b)"
@@ -335,9 +425,15 @@ _NOT_VERBS = frozenset(
 
 
 _SUGGESTION = re.compile(
-    r"^(?P<gerund>[A-Za-z]{3,}ing)\s+(?:the|a|an|this|that|these|those|your|its|their|all|any"
-    r"|it|them)\b[^.;:!?]{0,120}?\b(?:may|might|can|could|should|will|would|often|usually"
-    r"|typically)\s+(?:\w+\s+){0,8}?(?:help|fix|resolve|solve|clear|recover|restore)\w*\b",
+    # the object after the gerund: any word, a link or code ("Running [amtool check](...) on
+    # the file will help you find ...", "Conducting tabletop exercises is a good first step")
+    r"^(?P<gerund>[A-Za-z]{3,}ing)\s+(?:\[[^\]]+\]\([^)\s]*\)|`[^`]+`|[A-Za-z][\w-]*\b)"
+    r"(?:[^.;:!?\[`]|\[[^\]]*\]\([^)\s]*\)|`[^`]*`){0,120}?"
+    r"(?:\b(?:may|might|can|could|should|will|would|often|usually"
+    r"|typically)\s+(?:\w+\s+){0,8}?(?:help|fix|resolve|solve|clear|recover|restore)\w*\b"
+    r"|\s(?:is|are)\s+(?:often\s+|usually\s+|always\s+)?(?:an?|the)\s+(?:\w+\s+)?(?:ideal|good|great"
+    r"|best|recommended|useful|simple|quick|easy|safe|safest)\s+(?:starting\s+point|way|idea"
+    r"|option|approach|first\s+step|place\s+to\s+start)\b)",
     re.IGNORECASE,
 )
 """An action suggested by what it does: "Restarting the pod may help", "Deleting the lease
@@ -414,9 +510,12 @@ rotating the key" (the -ing form of an instruction verb)."""
 
 
 _WAY = re.compile(
-    r"^(?:the|this|one|another|a|an)\s+(?:(?:simplest|easiest|best|quickest|fastest|safest"
-    r"|recommended|preferred|usual|other)\s+)?(?:way|option|approach|method|fix|solution"
-    r"|workaround)\s+(?:(?:to|of)\s+[^,.;:!?]{1,60}?\s+|here\s+)?is\s+to\s+",
+    # "A quick hacky way to find the logs is to", "A workaround for this issue is to", "(The)
+    # first step is to figure out ..."
+    r"^(?:(?:the|this|one|another|a|an)\s+)?(?:(?!(?:to|of|for|is)\b)[a-z-]+\s+){0,2}"
+    r"(?:way|option|approach|method"
+    r"|fix|solution|workaround|(?:first|next|last|final)\s+(?:step|thing\s+to\s+do))"
+    r"\s+(?:(?:to|of|for)\s+[^,.;:!?]{1,60}?\s+|here\s+)?is\s+to\s+",
     re.IGNORECASE,
 )
 """An instruction put as the way to do something: "The simplest way to do this is to open an
@@ -504,6 +603,8 @@ def unmarked_condition_end(text: str) -> int:
     """Where a condition with no comma before what it allows ends ("If it has grown| you can
     move it"), or 0 when the text opens with no such condition."""
     allowed = _UNMARKED_CAN.match(text)
+    if allowed is None and text[:1] in "IiWwOoAa":
+        return _unmarked_imperative(text)  # "Once merged run the pipeline"
     if allowed is None or IMPERATIVE.match(text[allowed.end() :]) is None:
         return 0
     if _BE_OR_HAVE.match(text, allowed.end()) or _EXPECT.match(text, allowed.end() - 1):
@@ -619,7 +720,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
         can = _YOU_CAN.match(text, setting.end() if setting else 0)
         if can and IMPERATIVE.match(_unlinked(text[can.end() :])):
             return True  # "Once it has recovered, you can announce ...", "... [sign in](...)"
-    elif ("you" in text or "we" in text) and _allowed(text):
+        if " be " in text and _PASSIVE_CAN.match(text) and text.rstrip()[-1:] != ":":
+            return True  # "If it is spam, it can be deleted", "..., the pod may be restarted"
+    elif ("you" in text or "we" in text or text[:1] in "IiWwOoAa") and _allowed(text):
         return True  # "If it has grown you can move it to ..."
     if text[:1] in "SsWwNn" and _REMARKED.match(text):
         return False  # "See how long it's taking us to reach consensus?"
@@ -683,9 +786,9 @@ def instructional(text: str, procedural: bool = True) -> bool:
     rest = text[intro.end() :] if intro else ""
     rest = _unlinked(rest)  # "After X, [release it](...)"
     if intro and rest[:3].lower() in ("you", "we ") and _PURPOSE.match(text):
-        can = _YOU_CAN.match(rest)  # "To add it to an app, you can use the middleware"
-        if can and IMPERATIVE.match(rest[can.end() :]):
-            return True
+        can = _YOU_CAN.match(rest) or _YOU_WILL.match(rest)
+        if can and IMPERATIVE.match(rest[can.end() :]) and not _EXPECT.match(rest, can.end() - 1):
+            return True  # "To add it, you can use the middleware", "To build one, you will add"
     advised = (
         _ADVISED.match(rest)
         if intro and rest[:2].lower() == "it" and not _UNDERSTANDING.match(text)

@@ -175,6 +175,38 @@ def _split(text: str) -> tuple[Sentence, ...]:
     return tuple(found)
 
 
+_CELL_BOUNDARY = re.compile(r"(?<!\\)\||\n")
+_DELIMITER_CELL = re.compile(r"\s*:?-{3,}:?\s*")
+
+
+def cell_sentences(text: str) -> list[Sentence]:
+    """The sentences of a markdown table, each inside one cell: a cell boundary (`|`, not
+    escaped, not in inline code) and a row's end close a sentence, so "| Address keys | Inform
+    customers ... |" reads "Inform customers ..." as a sentence of its own, as a reader does.
+    The delimiter row (`| --- |`) gives none."""
+    code = [(m.start(), m.end()) for m in _INLINE_CODE.finditer(text)]
+    found: list[Sentence] = []
+    start = 0
+    index = 0
+    for boundary in _CELL_BOUNDARY.finditer(text):
+        while index < len(code) and code[index][1] <= boundary.start():
+            index += 1
+        if index < len(code) and code[index][0] < boundary.start():
+            continue  # a `|` inside inline code
+        _cell(found, text, start, boundary.start())
+        start = boundary.end()
+    _cell(found, text, start, len(text))
+    return found
+
+
+def _cell(found: list[Sentence], text: str, start: int, end: int) -> None:
+    piece = text[start:end]
+    if not piece.strip() or _DELIMITER_CELL.fullmatch(piece):
+        return
+    for sentence in sentences(piece):
+        found.append(Sentence(start + sentence.start, start + sentence.end, sentence.text))
+
+
 def _cut_inside(guarded: list[tuple[int, int]], index: int, start: int, stop: int) -> bool:
     """Whether punctuation at `start` lies in a protected span that goes on past `stop` (a
     quotation or bracket that closes right after the full stop ends with it)."""

@@ -49,6 +49,15 @@ _MODAL_VERB_END = re.compile(
 """A verb with no object after a modal or an adverb: "Teams should regularly review"."""
 
 
+_RELATIVE_INFINITIVE = re.compile(
+    r"\b(?!(?:if|when|once|unless|whether|and|or)\b)[a-z]+\s+(?:you|we|they)\s+(?:want|wish|need"
+    r"|would\s+like)\s+to\s+[a-z]+(?:\s+(?:off|on|up|down|out|over|back))?\s*$",
+    re.IGNORECASE,
+)
+"""A relative clause ending in a bare infinitive ("the ACL you want to change"): its verb has
+its object before it, so it shares none with the next verb ("... then select **Outbound**")."""
+
+
 def _not_sharing(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
     """The coordinations that start an instruction of its own: not those after a verb with
     no object of its own (both verbs act on the object after the second)."""
@@ -56,7 +65,9 @@ def _not_sharing(text: str, found: list[re.Match[str]]) -> list[re.Match[str]]:
     at = 0
     for match in found:
         piece = text[at : match.start()]
-        if _SHARED_OBJECT.match(piece) or _MODAL_VERB_END.search(piece):
+        if _SHARED_OBJECT.match(piece):
+            continue
+        if _MODAL_VERB_END.search(piece) and not _RELATIVE_INFINITIVE.search(piece):
             continue
         kept.append(match)
         at = match.end()

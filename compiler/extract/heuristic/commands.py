@@ -452,6 +452,20 @@ def _sql_script(lines: list[CodeLine]) -> bool:
     return bool(body) and bool(_SQL_START.match(body[0])) and body[-1].endswith(";")
 
 
+_TRAILING_SQL_COMMENT = re.compile(r"\s+--(?:\s.*)?$")
+
+
+def _uncommented(line: str) -> str:
+    """A SQL line without the `-- comment` that ends it (not a `--` inside quotes)."""
+    found = _TRAILING_SQL_COMMENT.search(line)
+    if found is None:
+        return line
+    before = line[: found.start()]
+    if before.count("'") % 2 or before.count('"') % 2:
+        return line
+    return before.rstrip()
+
+
 def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
     """SQL statements, each up to its `;` (or the end of the block); `--` comments between
     statements skipped (one inside a statement is part of its text, as in the source)."""
@@ -461,7 +475,7 @@ def _statements(lines: list[CodeLine]) -> Iterator[tuple[list[CodeLine], str]]:
         if not stripped or (stripped.startswith("--") and not group):
             continue
         group.append(_strip_indent(line))
-        if stripped.endswith(";"):
+        if _uncommented(stripped).endswith(";"):  # "SELECT pg_sleep(60); -- 1 minute"
             yield group, " ".join(_words(c.text) for c in group)
             group = []
     if group:

@@ -483,9 +483,10 @@ def table_cells(block: Block, lines: tuple[str, ...]) -> list[Block]:
 
 
 _DATUM = re.compile(
-    r"^(?:<?https?://\S+>?|\[[^\]]*\]\([^)]*\)|`[^`]*`|[\d.,%\u00d7x:/ -]+(?:\s*\w{1,3})?)$"
+    r"^(?:<?https?://\S+>?|\[[^\]\s]*\]\([^)]*\)|`[^`]*`|[\d.,%\u00d7x:/ -]+(?:\s*\w{1,3})?)$"
 )
-"""A table cell that is only an address, a link, code or a number: its row is data."""
+"""A table cell that is only an address, a one-word link, code or a number: its row is data (a
+link titled in words, "[Reviewing Dependabot PRs](...)", is the guide to the row's activity)."""
 
 
 _DATA_COLUMN = re.compile(

@@ -292,7 +292,7 @@ def _after_a_break(
     certificate will not match, so navigate past the warning"."""
     marks = (";", " -", "\u2014", "\u2013")
     if not any(mark in text for mark in marks) and not _CONSEQUENCE_WORD.search(text):
-        return []
+        return _after_a_splice(block, lines, text, start, procedural) if ", " in text else []
     if _NARRATED.match(text):
         return []
     guard = protected(text)
@@ -314,6 +314,65 @@ def _after_a_break(
                     block, "decision", head, span, condition=condition, branch_size=len(steps)
                 )
                 return [decision, *steps]
+        return steps
+    return []
+
+
+_SPLICE = re.compile(r",\s+(?=[a-z])")
+_ASSERTION = re.compile(
+    r"^(?!(?:if|when|whenever|once|unless|where|while|after|before|as|since|because|for|to|in"
+    r"|on|at|from|with|by|during|using|via|however|also|then|now)\b)"
+    r"[^,;:?!]*?\b(?:is|are|was|were|has|have|had|will|would|does|did)\b",
+    re.IGNORECASE,
+)
+"""A statement about something (its verb a copula or an auxiliary), not a phrase setting
+where or when ("In the console, ..."), nor a condition."""
+
+
+_SPLICED_OBJECT = re.compile(
+    r"\s+(?:(?:the|a|an|it|them|this|that|these|those|your|our|their|its|all|any|every|each"
+    r"|some|one|two|on|in|to|for|with|at|from|into|up|down|out|over|back|off|careful|sure"
+    r"|aware)\b|\d|[`'\"\u201c\[*#@])"
+)
+"""What follows the spliced imperative's verb: its object or its direction ("get 2 of those",
+"ask on #web", "be careful to ..."), never a bare noun ("pull images, or schedule ...": a list
+of what something cannot do)."""
+_MODAL = re.compile(r"\b(?:will|can|could|would|may|might|should|must|shall)\b", re.IGNORECASE)
+_READING_WORD = re.compile(r"(?:please\s+)?(?:see|read|refer|consult|visit)\b", re.IGNORECASE)
+
+
+def _after_a_splice(
+    block: Block, lines: tuple[str, ...], text: str, start: int, procedural: bool
+) -> list[DraftStep]:
+    """An instruction spliced onto a statement with a comma: "The last part of each name is
+    the commit hash, copy two of those", "The account is run by the web team, ask in #web if
+    you need access" (the words before the comma say what is, the words after say what to do;
+    not a pointer: "..., see [the guide](...)")."""
+    if not _ASSERTION.match(text) or _NARRATED.match(text):
+        return []
+    guard = protected(text)
+    for found in _SPLICE.finditer(text):
+        rest = text[found.end() :]
+        if any(a <= found.start() < b for a, b in guard) or ", " in text[: found.start()]:
+            continue
+        verb = _IMPERATIVE.match(rest)
+        if verb is None or not _SPLICED_OBJECT.match(rest, verb.end()) or is_pointer(rest):
+            continue  # "... with the exception of websockets, ssh and pages": a list
+        if _MODAL.search(text, 0, found.start()) or _READING_WORD.match(rest):
+            continue  # "This will enable X, write dumps to `/tmp`": what it does
+        if not _instructional(rest, procedural):
+            continue
+        steps = _sentence_steps(
+            block, lines, start + found.end(), start + len(text), procedural, False
+        )
+        at = start + found.end()
+        first = steps[0] if steps else None
+        if first is not None and first.kind != "decision" and block.text.startswith(first.text, at):
+            # the statement is part of the step: the instruction starts on its line ("The
+            # alert fires when X is down,\nplease check ...")
+            whole = _sub_span(block, lines, start, at + len(first.text))
+            if whole is not None:
+                steps[0] = replace(first, text=block.text[start : at + len(first.text)], span=whole)
         return steps
     return []
 

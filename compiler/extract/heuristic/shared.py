@@ -48,7 +48,9 @@ _YOU_OR_WE = re.compile(r"\b(?:you|we)\b", re.IGNORECASE)
 
 def _condition_of(text: str) -> str | None:
     leading = _leading(text)
-    unmarked = unmarked_condition_end(text) if _YOU_OR_WE.search(text) else 0
+    unmarked = (
+        unmarked_condition_end(text) if _YOU_OR_WE.search(text) or text[:1] in "IiWwOoAa" else 0
+    )
     if leading and unmarked and unmarked < leading.end("cond"):
         return " ".join(text[leading.start("kw") : unmarked].split())  # "If X you can check:"
     if leading:

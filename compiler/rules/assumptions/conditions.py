@@ -40,6 +40,7 @@ from compiler.text.conditions import (
     precaution,
     undecided,
 )
+from compiler.text.instructions import VERBS
 from compiler.text.sentences import sentences
 
 _ADVISABLE = (
@@ -66,7 +67,7 @@ _VAGUE = (
     r"\b(?:if|when|where|as)\s+(?:it\s+is\s+|it's\s+)?(?:needed|necessary|required|appropriate"
     r"|applicable|relevant|desired|warranted|suitable|sensible|practical|feasible)\b"
     r"|\b(?:if|where|when)\s+(?:at\s+all\s+)?possible\b|\b(?:by|via)\s+any\s+means\s+necessary\b"
-    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+discretion\b"
+    r"|\bwhen\s+(?:it\s+)?makes\s+sense\b|\bat\s+(?:your|their|the\s+\w+'s)\s+(?:own\s+)?discretion\b"
     r"|\buse\s+(?:your\s+)?(?:own\s+|best\s+)?(?:good\s+)?(?:judg(?:e)?ment|discretion)\b"
     r"|\b(?:if|unless)\s+you\s+(?:(?:do\s+not|don't|did\s+not|didn't)\s+)?(?:think|feel|believe"
     r"|decide|judge|reckon)\b"
@@ -119,6 +120,9 @@ _VAGUE = (
     # a choice by a quality nobody defines: "pick a suitable replica", "an appropriate time"
     r"|\b(?:pick|choose|select|find)\s+(?:an?|the|some)\s+(?:suitable|appropriate|sensible"
     r"|reasonable|sane|proper|good)\s+[\w-]+"
+    # two actions offered with nothing to choose between them: "either resolve or raise a new
+    # issue" (the reader decides which; a choice of means, "either via X or Y", is no action)
+    rf"|\beither\s+(?:{VERBS})\b(?:\s+(?!or\b)[\w`'-]+){{0,6}}?,?\s+or\s+(?:{VERBS})\b"
 )
 _VAGUE_WORDS = frozenset(
     {"needed", "necessary", "required", "appropriate", "applicable", "relevant", "desired",
@@ -131,7 +135,7 @@ _VAGUE_WORDS = frozenset(
      "requires", "require", "calls", "demands", "demand", "justify", "justifies", "see", "fit",
      "helpful", "useful", "idea", "decide", "up", "sane", "proper",
      "good", "reckon", "satisfied", "happy", "enough", "sufficient", "insufficient", "adequate",
-     "inadequate"}
+     "inadequate", "either"}
 )  # fmt: skip
 """Words every `_VAGUE` match holds (a whole word): a cheap test before the pattern runs."""
 _CONDITION = re.compile(
@@ -182,7 +186,9 @@ _HEDGED_CHANGE = re.compile(
     summary='A condition that leaves the decision to the reader: "if needed", "as appropriate".',
     docs=RuleDoc(
         what='Flags conditions such as "if needed", "as appropriate", "when necessary", '
-        '"if required", "use your judgement" (extend with `extra-vague-phrases`).',
+        '"if required", "use your judgement", "at your own discretion", and two actions offered '
+        'with nothing to choose between them ("either resolve it or raise a new issue"; not a '
+        "choice of means to an end the sentence states) (extend with `extra-vague-phrases`).",
         why='A person fills in what "needed" means from experience; an agent fills it in with '
         "a guess and then acts on it — restarting a database because it looked needed.",
         example="Restart the payments-api pods if needed.",
@@ -202,12 +208,27 @@ def _vague_in_text(context: CheckContext) -> list[Finding]:
     return context.once("RB101", lambda: list(_vague(context)))
 
 
+_STATED_END = re.compile(r"^\W*(?:in\s+order\s+)?to\s+[a-z]+\b[^,;:]*,", re.IGNORECASE)
+
+
+def _means_to_a_stated_end(hit: Hit) -> bool:
+    """Whether a choice between two actions serves an end the sentence states first ("To
+    disable the banner, either remove the setting or set it to `false`": either way gets
+    there, so nothing is left to judge), or is quoted as someone's words."""
+    if not hit.match.group(0).lower().startswith("either"):
+        return False
+    before = hit.passage.text[hit.passage.sentence_at(hit.start).start : hit.start]
+    if before.count('"') % 2 or before.count("\u201c") > before.count("\u201d"):
+        return True  # a choice quoted as someone's words, not offered to the reader
+    return _STATED_END.match(hit.sentence) is not None
+
+
 def _vague(context: CheckContext) -> Iterator[Finding]:
     extra = "|".join(
         r"\s+".join(map(re.escape, phrase.split())) for phrase in context.config.extra_vague_phrases
     )
     extra_starts = "".join(phrase[:1] for phrase in context.config.extra_vague_phrases)
-    starts = "abcdfimopstuwyI" + extra_starts
+    starts = "abcdefimopstuwyI" + extra_starts
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
     excused = _excused(context)
@@ -224,6 +245,8 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
             continue
+        if _means_to_a_stated_end(hit):
+            continue  # "To disable the banner, either remove or set it to `false`"
         if holder is None and described(context, hit.passage, hit.sentence):
             continue  # "As GitLab.com grows, ... We may need to adjust capacity": a plan
         if _qualifies_a_look(hit):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from compiler.parse import InlineCode
+from compiler.parse import Block, InlineCode
 from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
@@ -37,6 +37,12 @@ _HTML_TAGS = {
     "table",
     "hr",
 }
+_OUTPUT_MARKS = frozenset(
+    {"none", "nil", "null", "pending", "unknown", "unnamed", "invalid", "empty", "snip", "snipped"}
+    | {"truncated", "omitted", "redacted", "elided", "...", "output"}
+)
+"""What programs print in angle brackets (`<none>`, `<pending>`) and what an author writes
+where output was cut (`<snip>`): shown, nothing to fill in."""
 _ENVIRONMENT = {
     "HOME",
     "PATH",
@@ -79,7 +85,7 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     if match.group("mustache"):
         return name not in _TEMPLATE_KEYWORDS
     if match.group("angle"):
-        return name.lower() not in _HTML_TAGS and name.lower() != "none"
+        return name.lower() not in _HTML_TAGS and name.lower() not in _OUTPUT_MARKS
     return name not in _ENVIRONMENT
 
 
@@ -93,8 +99,12 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
     docs=RuleDoc(
         what="Flags `$VAR`, `${VAR}`, `<name>`, `{{name}}` and fillers written as text "
         "(`pod-XXXXX`, `my-`/`your-`/`example-` names, `/path/to/...`, `[port number]`) in "
-        "commands and in inline code anywhere in the prose, that front matter `inputs` does "
-        "not declare and the prose does not say how to fill (matched case-insensitively, `-` = "
+        "commands and in inline code anywhere in the prose, and the written fillers (`<name>`, "
+        "`my-service`, `XXXX`, `/path/to/...`) in every other code block of any language (a "
+        "YAML or INI snippet, a query; not markup, not a block a lead-in announces as output, "
+        "not a log line or a printed result, not the snippet's own `${var}`), that front matter "
+        '`inputs` does not declare and the prose (or a code comment, "# Replace <pod> with '
+        '..." ) does not say how to fill (matched case-insensitively, `-` = '
         "`_`); once per distinct placeholder in the document, on its first line. A "
         "variable the runbook assigns itself is fine — unless it is assigned from a "
         "placeholder such as `NODE=<node from the alert>`.",
@@ -114,6 +124,13 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
         for region in [*command_regions(context), *_inline_code_regions(context, PLACEHOLDER)]
         for span, match in matches(context, region, PLACEHOLDER)
         if _is_real_placeholder(match)
+    ] + [
+        (span, match, region.step)
+        for region in _code_block_regions(context)
+        for span, match in matches(context, region, PLACEHOLDER)
+        if _is_real_placeholder(match)
+        and _written_filler(match)
+        and not _assigned_value(context, span)
     ]
     described = _described_only(context) if found else set()
     asked = {
@@ -167,9 +184,38 @@ def _described(context: CheckContext) -> set[str]:
         if "`" not in passage.text:
             continue
         for sentence in passage.sentences:
-            if _DESCRIBES.search(_CODE.sub(" ", sentence.text)):
+            if _describes(sentence.text) or _LEGEND.match(sentence.text):
                 names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
+    for block in context.document.blocks:  # "# Replace <pod> with a pod from the list above"
+        for line in block.lines if block.kind == "code" else ():
+            comment = _COMMENT.match(line.text)
+            if comment and PLACEHOLDER.search(comment[1]) and _FILL.search(comment[1]):
+                names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(comment[1])}
     return names
+
+
+_COMMENT = re.compile(r"\s*(?:#|//|--)\s+(.*)")
+"""A comment line of a code block (shell, Ruby, Python, YAML; JavaScript; SQL)."""
+_FILL = re.compile(r"\b(?:replace|substitute|fill\s+in)\b", re.IGNORECASE)
+
+
+_LEGEND = re.compile(
+    r"\W*`[^`]+`\s*(?:to|is|are|means|[:=\u2013\u2014-])\s+(?:the|a|an|your)\b", re.I
+)
+"""A legend line: "`<env>` to the target environment identifier", "`$NS` - the namespace"."""
+_AT_CODE = re.compile(r"\s*\x00")
+
+
+def _describes(sentence: str) -> bool:
+    """Whether a sentence says where a value comes from or how to fill it in. "from the"
+    right before inline code that holds the placeholder names the place an action is done
+    ("execute `terraform apply` from the `core-vpc-$environment` workspace"): the value is
+    used there, not described."""
+    text = _CODE.sub(lambda code: " \x00 " if PLACEHOLDER.search(code[0]) else " ", sentence)
+    return any(
+        not (match.group(0).lower().startswith("from") and _AT_CODE.match(text, match.end()))
+        for match in _DESCRIBES.finditer(text)
+    )
 
 
 _EXAMPLE = re.compile(
@@ -190,7 +236,15 @@ def _named_in_prose(context: CheckContext, name: str) -> bool:
     if len(words) < 2:
         return False
     phrases = context.once("prose-phrases", lambda: _prose_text(context))
-    return re.search(r"\b" + r"[\s_-]+".join(map(re.escape, words)) + r"s?\b", phrases) is not None
+    if re.search(r"\b" + r"[\s_-]+".join(map(re.escape, words)) + r"s?\b", phrases):
+        return True
+    # "<name of the role you want to assume>" after "the role you want to assume": what the
+    # value is OF is a thing the prose has named
+    head, of, tail = name.lower().partition(" of ")
+    named = _NAME_WORDS.findall(tail)
+    if not of or len(named) < 3 or len(head.split()) > 2:
+        return False
+    return re.search(r"\b" + r"\s+".join(map(re.escape, named)) + r"\b", phrases) is not None
 
 
 def _prose_text(context: CheckContext) -> str:
@@ -213,6 +267,87 @@ def _single_quoted(context: CheckContext, span: Span) -> bool:
     """Whether a position is inside '...' on its line, where the shell expands nothing."""
     before = context.document.lines[span.line - 1][: span.column - 1]
     return before.count("'") % 2 == 1
+
+
+_NOT_WRITTEN = frozenset(
+    {"html", "htm", "xhtml", "xml", "svg", "jsx", "tsx", "vue", "erb", "md", "mdx"}
+    | {"log", "logs", "output", "diff"}
+)
+"""Languages whose `<name>` is a tag, and blocks of what a program printed: nothing in them is
+a value to fill in."""
+_SHOWS_OUTPUT = re.compile(
+    r"\b(?:outputs?|logs?|logged|messages?|events?|errors?|alerts?|response|results?"
+    r"|prints?|printed|returns?|returned|shows?|shown|displays?|indicates?|similar\s+to"
+    r"|(?:appears?|looks?)\s+(?:something\s+)?like|as\s+follows"
+    r"|(?:should|will|may|might|would|can)\s+(?:see|appear|show|print|return|give|display))\b",
+    re.IGNORECASE,
+)
+"""Words of a lead-in that announces what a program prints or an alert says ("The error
+message will appear as follows:", "You should see something like the following for each
+host.", "A sample alert message is provided below,")."""
+_RESULT_LINE = re.compile(r"\s*(?:=>|#<|[IWEF]\d{4}\s|\d{4}-\d\d-\d\d[T ]\d|\d\d:\d\d:\d\d|[<>]\s)")
+"""A console's printed result (`=> #<Project id:1 foo/bar>`), a log line that opens with its
+time (`I1130 12:15:18.63 ...`, `2025-04-18T07:28:00Z ...`), a header curl printed (`< Age: 3`)."""
+_PROSE_LINE = re.compile(r"(?:\s*<[^<>]+>)*\s*[A-Z][a-z]+(?:\s+(?:[A-Za-z-]+|<[^<>]+>)){3,}[\s.,]*")
+"""A line of a code block that is a sentence ("Storage node <name> went down. Please check
+the node"): an alert's or a program's message, not something to type."""
+
+
+def _shows_output(block: Block) -> bool:
+    """Whether a block is a lead-in that announces output, for the code block after it: its
+    last sentence speaks of output, logs, messages or what will be seen."""
+    if block.kind != "paragraph":
+        return False
+    last = re.split(r"(?<=[.!?])\s+(?=\S)", block.text.strip())[-1]
+    return _SHOWS_OUTPUT.search(last) is not None
+
+
+_CLOSING_TAG = re.compile(r"</[A-Za-z]|/>")
+_ASSIGNED_VALUE = re.compile(r"(?:^|[\s;(])(?:export\s+)?[A-Za-z_]\w*=\S*$")
+
+
+def _assigned_value(context: CheckContext, span: Span) -> bool:
+    """Whether a placeholder is the value a shell variable is assigned (`NAMESPACE='<from the
+    alert>'`): it is reported once, where the variable is used ("assigned from a
+    placeholder")."""
+    before = context.document.lines[span.line - 1][: span.column - 1]
+    return _ASSIGNED_VALUE.search(before) is not None
+
+
+def _written_filler(match: re.Match[str]) -> bool:
+    """Whether a placeholder outside a command is a value written to be replaced (`<name>`,
+    `my-service`, `XXX`, `/path/to/...`), not a variable of the snippet's own language
+    (Terraform's `${cluster_base_domain}`, a template's `{{ name }}`, Ruby's `$stdout`)."""
+    if match.group("angle") and match.string[max(0, match.start() - 1) : match.start()] == "#":
+        return False  # Ruby's inspect of an object: `#<HTTPClient::SendTimeoutError: ...>`
+    return not (match.group("brace") or match.group("dollar") or match.group("mustache"))
+
+
+def _code_block_regions(context: CheckContext) -> Iterator[Region]:
+    """Every line of every code block (any language: YAML, INI, Ruby, untagged) that holds a
+    placeholder, so a value the reader must invent in a config snippet is read as it is in a
+    command (LABELLING: "in prose or in any code block of any language"). Markup is left out:
+    its `<name>` is a tag."""
+    blocks = context.document.blocks
+    for index, block in enumerate(blocks):
+        if block.kind != "code" or block.info.split(" ")[0].lower().strip("{}.") in _NOT_WRITTEN:
+            continue
+        if any(_CLOSING_TAG.search(line.text) for line in block.lines):
+            continue  # untagged HTML or XML
+        if index > 0 and _shows_output(blocks[index - 1]):
+            continue  # "The error message will appear as follows:" and what a program printed
+        for line in block.lines:
+            if not PLACEHOLDER.search(line.text) or _RESULT_LINE.match(line.text):
+                continue
+            if _PROSE_LINE.match(line.text) and not line.text.rstrip().endswith(":"):
+                continue
+            span = Span(
+                line=line.line,
+                column=line.column,
+                end_line=line.line,
+                end_column=line.column + max(len(line.text), 1) - 1,
+            )
+            yield Region(step_at(context, span) or "", span, command=False, text=line.text)
 
 
 def _inline_code_regions(context: CheckContext, pattern: re.Pattern[str]) -> Iterator[Region]:

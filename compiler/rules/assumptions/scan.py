@@ -327,7 +327,7 @@ def _addressed(sentence: str, owner: bool = True) -> bool:
 
 _BARE_IMPERATIVE = re.compile(
     r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Za-z][a-z]+)(?:\s+and\s+[a-z]+)?\s+(?:the|a|an|any|all|every|your|our|its|their|it|them"
-    r"|this|that|these|those|up|down|off|out|back|with\s+\w)\b"
+    r"|this|that|these|those|up|down|off|out|back|with\s+\w+)\b"
 )
 _NOT_VERBS = frozenset(
     {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",

@@ -40,6 +40,7 @@ from compiler.rules.assumptions.actions.says_how import (
     _command_in,
     _item_details,
     _leads,
+    _links_the_page,
     _list_details,
     _names_system,
     _place_carries,
@@ -88,7 +89,10 @@ from compiler.rules.regions import read_block
         "edit of a named file with its content, a PR of a change already shown, a place named "
         "in the sentence before or in the section's heading, a cloud console page the section "
         'opens, "as above", "You can do this by ..." right after it, a titled list item whose '
-        "own body gives the command).",
+        "own body gives the command, a web page the sentence gives by its address or the item "
+        'before opens, a pointer to that very change right before it, "using the same method '
+        "as\" a step before, a section's opening summary with the changing commands right after "
+        'it). Filling in a placeholder ("Modify `<VERSION>` with the version") is no change.',
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
         "or runs whatever delete command looks right.",
         example="Check billing in Stripe for recent charges.",
@@ -217,8 +221,9 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         if source_block is not None and _items_under_in_source(context, source_block):
             continue  # "1. deploy in staging" over "  1. upload the file `knife ...`"
         named = _names_system(match.group(0), passage.text, match.start())
-        if named and not _LOOK_UP.match(match.group(0)):
-            continue  # "update the incident in PagerDuty": the tool is named
+        if named and (not _LOOK_UP.match(match.group(0)) or _links_the_page(passage.text)):
+            continue  # "update the incident in PagerDuty": the tool is named; a look-up in
+            # a named system at a page the text links is where to look
         if _TO_PEOPLE.search(match.group(0)) or _of_mind(_bare(match.group(0))):
             continue
         if _TRIBAL.search(match.group(0)):

@@ -10,7 +10,7 @@ from bisect import bisect_left
 
 from compiler.parse import Block
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _layout
+from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _Layout, _layout
 from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
 from compiler.rules.regions import read_block
 from compiler.text.examples import introduces_examples
@@ -130,11 +130,35 @@ def _in_a_ui(context: CheckContext, block: Block) -> bool:
     items = listed[max(0, bisect_left(listed, here) - _FORM_STEPS) : bisect_left(listed, here)]
     for index in reversed(items):  # back through the form's short steps
         text = read_block(lines, layout.blocks[index]).text
-        if _UI.search(text):
+        if _UI.search(text) or _OPENS_PAGE.search(text):
             return True
         if len(text.split()) > _FORM_STEP_WORDS:
             return False
-    return False
+    parent = _parent_item(layout, here)
+    return parent is not None and _OPENS_PAGE.search(read_block(lines, parent).text) is not None
+
+
+_OPENS_PAGE = re.compile(
+    r"\b(?:(?:navigate|go|browse|head)\s+to|open|visit)\s+(?:the\s+)?(?:\[|<?https?://)",
+    re.IGNORECASE,
+)
+"""An item that opens a web page by its link ("Navigate to [CI/CD settings](...)", "Go to
+https://example.org/profile/tokens and generate a token"): the items after it and under it
+are done on that page."""
+
+
+def _parent_item(layout: _Layout, here: int) -> Block | None:
+    """The list item a nested item hangs from: the nearest block before it that is less deep
+    in the list, among the few blocks before it, or the list item right before it."""
+    depth = layout.blocks[here].list_depth
+    before = layout.blocks[max(0, here - _FORM_STEPS) : here]
+    for block in reversed(before):
+        if block.kind == "heading" or block.list_depth == 0:
+            return None
+        if block.kind == "paragraph" and (block.list_depth < depth or block is before[-1]):
+            return block  # (or the item right before: "1. Go to ...\n  - Enable X" is not
+            # nested in CommonMark, but is written and read as the item's sub-steps)
+    return None
 
 
 _FORM_STEP_WORDS = 12

@@ -40,14 +40,21 @@ from compiler.rules.assumptions.actions.words import (
     _own_clause,
 )
 from compiler.rules.assumptions.scan import Hit, _code_follows
-from compiler.rules.regions import Passage, block_after, read_block
+from compiler.rules.regions import Passage, block_after, blocks_after, read_block
+from compiler.text.console_code import code_effect
 from compiler.text.instructions import is_instruction
 from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
 from compiler.values import Value, set_field
 
-_FILLS_IN = re.compile(r"^replace\s+`[^`]+`\s+with\b", re.IGNORECASE)
-"""Filling in a value of a command or a file shown: "Replace `my-test-name` with a name"."""
+_FILLS_IN = re.compile(
+    r"^(?:replace\s+`[^`]+`|(?:modify|change|update|substitute|swap)\s+(?:any\s+|all\s+)?"
+    r"(?:(?:references?\s+to|occurrences?\s+of|instances?\s+of)\s+)?(?:the\s+)?"
+    r"`[^`]*(?:<[^`>]+>|\$\{?[A-Za-z_]|\{\{)[^`]*`)\s+(?:with|to|by)\b",
+    re.IGNORECASE,
+)
+"""Filling in a value of a command or a file shown: "Replace `my-test-name` with a name",
+"Modify any references to `<CLUSTER>` with the cluster's name" (a placeholder is no system)."""
 _FILE = re.compile(
     r"`[^`\n]*(?:/[^`\n]*|\.(?:ya?ml|json|rb|py|erb|tf|tfvars|toml|ini|conf|cfg|md|js|ts|html?"
     r"|txt|env|sh|properties|xml|go|java|lock))`"
@@ -102,7 +109,10 @@ _AS_ABOVE = re.compile(
     r"|in\s+step\s+\d+)\b"
     # the steps that say how are announced: "Follow these steps to revoke old tokens"
     r"|\b(?:follow|using|with)\s+(?:these|the\s+following|the\s+steps\s+below)\s*"
-    r"(?:steps|instructions|procedure)?\s+to\b",
+    r"(?:steps|instructions|procedure)?\s+to\b"
+    # how is what was done before: "using the same method as the initial request"
+    r"|\b(?:using|with|by|via|through|in|following)\s+the\s+same\s+(?:method|way|steps|process"
+    r"|procedure|approach|command|tool|instructions)\s+as\b",
     re.IGNORECASE,
 )
 """A change said with how elsewhere on the page: "update the two files as above"."""
@@ -136,6 +146,8 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
         return True
     if _console_opened(context, hit.span.line) and not _GIT_CHANGE.search(hit.sentence):
         return True  # a PR is made in a repository, not in the console
+    if _pointer_before(context, hit.passage.block, clause) or _section_summary(context, block):
+        return True
     return _place_before(hit) or _pointer_after(hit) or _done_after(hit)
 
 
@@ -225,6 +237,63 @@ def _says_how_next(text: str) -> bool:
     return points_at_how(text) or _DO_THIS.match(text) is not None
 
 
+_SUMMARY_REACH = 3
+"""How many blocks after a section's opening paragraph its commands or sub-sections may start."""
+
+
+def _section_summary(context: CheckContext, block: Block) -> bool:
+    """Whether the change is said in the paragraph that opens its section, and the blocks right
+    after it carry the section's procedure out (commands that change something, not only
+    read): the opening sums up what follows ("## Rollback" - "you can revert the set to its
+    previous state." - "If it exists, delete it with:" and the command), and each step below
+    is read on its own."""
+    if block.kind != "paragraph" or block.list_depth:
+        return False
+    heading = _block_before(context, block)
+    if heading is None or heading.kind != "heading":
+        return False
+    following = blocks_after(context.document.blocks, block.span.end_line)
+    for _, after in zip(range(_SUMMARY_REACH), following, strict=False):
+        if after.kind == "heading":
+            return False
+        if after.kind == "code":
+            return _changes(context, after)
+    return False
+
+
+def _changes(context: CheckContext, code: Block) -> bool:
+    """Whether a code block holds a step that changes something (its tool writes or deletes)
+    or a line of console code that does (`UPDATE ... SET`, `.destroy`)."""
+    first, last = code.span.line, code.span.end_line
+    if any(
+        step.effect in ("write", "destructive")
+        for step in context.graph.steps
+        if step.source is not None and first <= step.source.line <= last
+    ):
+        return True
+    return any(code_effect(line.text) is not None for line in code.lines)
+
+
+def _pointer_before(context: CheckContext, block: Block, clause: str) -> bool:
+    """Whether the paragraph right before the change points at how to do that very change
+    ("Follow the [instructions for re-enabling an app](...)." then "you will need to re-enable
+    all of them"): a link whose words hold the change's verb."""
+    before = _block_before(context, block)
+    if before is None or before.kind != "paragraph":
+        return False
+    first = sentences(read_block(context.document.lines, before).text)
+    verb = _VERB.match(_bare(clause))
+    if not first or verb is None or not points_at_how(first[0].text):
+        return False
+    stem = re.sub(r"(?:e|es|ed|ing|s)$", "", verb.group(0).lower())
+    return len(stem) >= 4 and any(
+        stem in (link.group("label") or "").lower() for link in LINK.finditer(first[0].text)
+    )
+
+
+_VERB = re.compile(r"[A-Za-z][\w-]*")
+
+
 def _pointer_after(hit: Hit) -> bool:
     """Whether the next sentence points at how or says how the change is done ("... you will
     need to reindex elasticsearch. Follow the guidance on [how to reindex][r]", "Downgrade
@@ -282,6 +351,9 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
     if _heading_names_place(context, step.source.line) or _console_opened(
         context, step.source.line
     ):
+        return True
+    block = _block_at(context, step.source.line)
+    if block is not None and _pointer_before(context, block, clause):
         return True
     return _place_before_step(context, step.source, clause) or _pointer_after_step(
         context, step.source

@@ -29,6 +29,8 @@ _NAMED_SYSTEM = re.compile(
     # a product known by its acronym, with no article ("in SSM Parameter Store", "with GOV.UK
     # Docker"; "add the node with the VMI" names a thing, not where)
     r"|\b(?:in|on|via|using|through|from|into|with)\s+[A-Z]{2,}[A-Za-z0-9]*(?:\.[A-Z]{2,})?\b"
+    # the web page the change is done on: "Log in to the dashboard at https://dash.example.com"
+    r"|\b(?:at|on)\s+(?:\[|<?https?\b)"
     # "log in to Fastly", "visit Terraform Cloud": the system is where the reader goes
     r"|\b(?i:log|sign)\s+(?:in|on)(?:\s+to|to)?\s+(?:the\s+)?[A-Z][A-Za-z0-9]+\b"
     r"|\b(?i:visit|open|go\s+to)\s+(?:the\s+)?(?:[A-Z][a-z]+[A-Z]\w*|[A-Z][a-z]{2,}"
@@ -104,6 +106,12 @@ def _documentation(link: re.Match[str]) -> bool:
     return bool(_DOCS.search(url)) or bool(
         link.group("label") and re.search(r"\b(?:docs?|documentation)\b", link.group("label"), re.I)
     )
+
+
+def _links_the_page(text: str) -> bool:
+    """Whether a text links the very page to look at ("Check the provider's status on Twitter:
+    [@status](https://twitter.com/...)"), not documentation about it."""
+    return any(not _documentation(link) for link in LINK.finditer(text))
 
 
 def _says_how_here(context: CheckContext, passage: Passage) -> bool:
