@@ -128,3 +128,38 @@ def test_what_a_line_sets_after_its_program_is_context_too(tmp_path: Path, line:
         assert "$OLDPWD" in line and "not executed" in str(refusal)
         return
     assert applied.cwd == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # what the console printed after a prompted command: a redacted value, a help listing
+        "# Users\n\nConfirm the account:\n\n```\n$ accountctl show alice\nname:   alice\n"
+        "token:  XXXXXXXX\n```\n",
+        "# Keys\n\nExtend it:\n\n```\n$ keyctl edit alice\nHow long should it be valid?\n"
+        "      <days>  = token lasts for days\n```\n",
+    ],
+)
+def test_what_a_console_printed_is_no_placeholder(compile_text: Any, body: str) -> None:
+    """A block where a command was typed after a prompt: its other lines are what the console
+    printed (LABELLING: output of a command is not a flag), unless typed at a prompt of their
+    own (`redis> auth <secret>`)."""
+    from .test_precision import flags
+
+    assert flags(compile_text, body, "RB107") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Cache\n\nConnect:\n\n```\nops$ /usr/bin/cachectl -h 10.1.2.3\n"
+        "10.1.2.3:7000> login <secret>\n```\n",
+        "# Hold\n\nHold both:\n\n```\nlaptop      $ fleetctl hold group:<secret>-web\n"
+        "web-01-prd  $ sudo fleetctl hold --local\n```\n",
+    ],
+)
+def test_a_line_typed_at_another_prompt_is_still_read(compile_text: Any, body: str) -> None:
+    """Typed at a prompt the extractor does not read as a shell's, or after a host name."""
+    from .test_precision import flags
+
+    assert [e for _, e in flags(compile_text, body, "RB107")] == ["secret"]
