@@ -26,6 +26,11 @@ CONTINUATION_PROMPT = re.compile(
 Python's `...`, MySQL's `->`, psql's `name-#`, irb's `irb(main):005:1*` or, inside a block,
 `irb(main):006:1>` (nesting level 1 or more). It is no part of the command."""
 
+TYPED_AT_PROMPT = re.compile(r"\s*(?:[^\s<]\S*\s*)?[$#>%\u276f]\s")
+"""A console line typed at a prompt, whatever the console (`$ oc get pods`, `web-01 $ sudo x`,
+`10.0.0.1:6379> auth <password>`, `gpg> expire`): typed, not printed. A line that opens with
+`<name>` (`<n> = key expires in n days`) is no prompt."""
+
 _SEPARATORS = ("&&", "||", ";", "&")
 _REDIRECT = re.compile(
     r"(?<!\S)(?:\d|&)?(?:>>?|<(?![\w-][^<>]*>))(?:&\d+|\s*[^\s|;&<>]+)|(?<=\s)#.*$"

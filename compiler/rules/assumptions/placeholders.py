@@ -11,6 +11,7 @@ from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import _instructs, _norm, _with_model_flags
 from compiler.rules.regions import Passage, Region, command_regions, matches, step_at
+from compiler.text.shell import TYPED_AT_PROMPT
 
 _TEMPLATE_KEYWORDS = {"end", "else", "range", "if", "with", "template", "define", "block"}
 _HTML_TAGS = {
@@ -346,13 +347,8 @@ def _printed_lines(context: CheckContext, block: Block) -> set[int]:
     return {
         number
         for number in range(first, last + 1)
-        if number not in typed and not _TYPED_AT_PROMPT.match(lines[number - 1])
+        if number not in typed and not TYPED_AT_PROMPT.match(lines[number - 1])
     }
-
-
-_TYPED_AT_PROMPT = re.compile(r"\s*(?:[^\s<]\S*\s*)?[$#>%\u276f]\s")
-"""A line typed at a prompt the extractor may not read as a shell's (`10.0.0.1:6379> auth
-<password>`, `gpg> expire`): typed, not printed."""
 
 
 def _code_block_regions(context: CheckContext) -> Iterator[Region]:
