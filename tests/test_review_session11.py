@@ -163,3 +163,18 @@ def test_a_line_typed_at_another_prompt_is_still_read(compile_text: Any, body: s
     from .test_precision import flags
 
     assert [e for _, e in flags(compile_text, body, "RB107")] == ["secret"]
+
+
+def test_an_assignment_before_a_program_and_its_and_is_no_terminal_state(tmp_path: Path) -> None:
+    """`A=b oc ... && echo done`: A is the program's alone. sec11 carried the whole `A=b oc ...`
+    as a context line of this step and of every later one, which the executor refuses: the
+    rest of the runbook could not run."""
+    path = compile_tree(
+        tmp_path,
+        "prefixed",
+        "1. List them:\n\n   ```\n   CLUSTER_NAME=blue oc get pods -n payments && echo done\n"
+        "   oc get pods -n payments\n   ```\n",
+    )
+    first, last = [s for s in artifact_of(path).steps if s.tool is not None]
+    assert [(c.text, c.prefix) for c in first.context] == [("CLUSTER_NAME=blue", True)]
+    assert last.context == []

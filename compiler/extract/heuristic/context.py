@@ -136,7 +136,10 @@ def _own_context(command: str) -> list[tuple[str, bool]]:
         mark = next(((at, end) for at, end in marks if at >= position), None)
         if mark is None or command[mark[0] : mark[1]] not in ("&&", ";"):
             break  # `cd x | tee log`, or the last command of the line
-        own.append((command[position : mark[0]].rstrip(), False))
+        part = command[position : mark[0]].rstrip()
+        if not _sets_only(part):
+            break  # `A=b oc get pods && ...`: A is the program's alone (below)
+        own.append((part, False))
         position = mark[1] + len(command[mark[1] :]) - len(command[mark[1] :].lstrip())
     # variables set for the program alone (`KUBECONFIG=x kubectl ...`, `env A=b cmd`): the
     # registry binds the command without them, so they are its own context too
@@ -159,6 +162,13 @@ def _own_context(command: str) -> list[tuple[str, bool]]:
     return own
 
 
+def _sets_only(part: str) -> bool:
+    """Whether one command of a line only sets the terminal's state: `cd x`, `export A=b`,
+    `A=b` (every word an assignment), not `A=b cmd`, which runs cmd."""
+    words = [part[a:b] for a, b in _words(part, 0)]
+    return bool(words) and (words[0] in _SETS or all(_ASSIGNMENT.match(w) for w in words))
+
+
 def _left_after(command: str) -> list[str]:
     """What a command line sets after its program, for the commands after it: `popd` in
     `pushd x && make && popd`, `cd ..` in `cd x && make; cd ..` (the line as the reader meant
@@ -172,10 +182,7 @@ def _left_after(command: str) -> list[str]:
     for index, (start, end) in enumerate(later):
         part_end = later[index + 1][0] if index + 1 < len(later) else len(command)
         part = command[end:part_end].strip()
-        words = [part[a:b] for a, b in _words(part, 0)]
-        if not words or (
-            words[0] not in _SETS and not all(_ASSIGNMENT.match(word) for word in words)
-        ):
+        if not _sets_only(part):
             continue  # a command, or `A=b cmd`: its assignments are cmd's alone
         if command[start:end] not in ("&&", ";"):
             return [command]
