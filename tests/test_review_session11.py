@@ -114,6 +114,8 @@ def _context_of_last(tmp_path: Path, block: str) -> Any:
         "pushd stack && terraform plan && popd",
         "cd stack && terraform plan; cd ..",
         "cd stack && terraform plan && cd $OLDPWD",
+        "terraform plan | cd stack",  # a pipeline's part runs in a subshell
+        "terraform plan || cd stack",  # whether it ran is not written: refused
     ],
 )
 def test_what_a_line_sets_after_its_program_is_context_too(tmp_path: Path, line: str) -> None:
@@ -125,7 +127,7 @@ def test_what_a_line_sets_after_its_program_is_context_too(tmp_path: Path, line:
     try:
         applied = _context_of_last(tmp_path, f"{line}\noc get pods -n payments")
     except ContextError as refusal:
-        assert "$OLDPWD" in line and "not executed" in str(refusal)
+        assert ("$OLDPWD" in line or "||" in line) and "not executed" in str(refusal)
         return
     assert applied.cwd == str(tmp_path)
 

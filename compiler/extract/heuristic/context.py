@@ -171,20 +171,24 @@ def _sets_only(part: str) -> bool:
 
 def _left_after(command: str) -> list[str]:
     """What a command line sets after its program, for the commands after it: `popd` in
-    `pushd x && make && popd`, `cd ..` in `cd x && make; cd ..` (the line as the reader meant
-    it, each part done). When such a part follows `||`, `|` or `&`, whether it ran is not
-    written: the whole line is carried, which no executor replays (the later steps are
-    refused, never run in a guessed directory)."""
+    `pushd x && make && popd`, `cd ..` in `cd x && make; cd ..`, `A=b` in `url?a=1&A=b` (the
+    line as the reader meant it, each part done). A part in a pipeline or sent to the
+    background (`make | cd x`, `cd x &`) runs in a subshell and sets nothing here. After `||`
+    whether it ran is not written: the whole line is carried, which no executor replays (the
+    later steps are refused, never run in a guessed directory)."""
     marks = _marks(command)
     leading = sum(1 for _, prefix in _own_context(command) if not prefix)
     later = marks[leading:]  # from the mark after the program
     left = []
     for index, (start, end) in enumerate(later):
-        part_end = later[index + 1][0] if index + 1 < len(later) else len(command)
-        part = command[end:part_end].strip()
+        after = later[index + 1] if index + 1 < len(later) else None
+        part = command[end : after[0] if after else len(command)].strip()
         if not _sets_only(part):
             continue  # a command, or `A=b cmd`: its assignments are cmd's alone
-        if command[start:end] not in ("&&", ";"):
+        before, next_mark = command[start:end], command[after[0] : after[1]] if after else ""
+        if before == "|" or next_mark in ("|", "&"):
+            continue
+        if before == "||":
             return [command]
         left.append(part)
     return left
