@@ -180,3 +180,19 @@ def test_an_assignment_before_a_program_and_its_and_is_no_terminal_state(tmp_pat
     first, last = [s for s in artifact_of(path).steps if s.tool is not None]
     assert [(c.text, c.prefix) for c in first.context] == [("CLUSTER_NAME=blue", True)]
     assert last.context == []
+
+
+def test_a_command_is_shown_to_the_agent_as_it_runs(tmp_path: Path) -> None:
+    """Inside a code block `<!-- -->` is part of the command: the agent is shown the command
+    the call runs, not one with a piece cut out (`-l 'tier=<!-- a -->db'` was shown as
+    `-l 'tier=db'` while the call ran with the selector as written)."""
+    pytest.importorskip("mcp")
+    from compiler.runtime.mcp_server import _shown
+
+    command = "oc get pods -n payments -l 'tier=<!-- a -->db'"
+    path = compile_tree(tmp_path, "coded", f"1. List them:\n\n   ```\n   {command}\n   ```\n")
+    runbook = load(path, registry=tmp_path / "tools.yaml", profiles=tmp_path / "profiles.yaml")
+    step = runbook.artifact.steps[0]
+    assert step.tool is not None and step.tool.args["selector"] == "tier=<!-- a -->db"
+    assert RunbookSession(runbook).status()["step"]["text"] == command
+    assert _shown(step)["text"] == command

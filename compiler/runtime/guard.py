@@ -394,6 +394,15 @@ def _arguments(arguments: Mapping[str, Any] | str) -> dict[str, Any] | None:
     return dict(arguments) if isinstance(arguments, Mapping) else None
 
 
+def shown_text(step: Step) -> str:
+    """A step's text as the agent is shown it: a reader's words without HTML comments, but a
+    command bound from a code block as written (inside code a `<!-- -->` is part of the
+    command the call runs, as its fixed arguments show)."""
+    if step.tool is not None and step.tool.bound_by == "command":
+        return step.text
+    return without_html_comments(step.text)
+
+
 def _step_description(step: Step, tool: Tool) -> str:
     shown = without_html_comments(step.note or step.text)
     parts = [describe(tool), f"Runbook step: {shown}".strip()]
