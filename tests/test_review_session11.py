@@ -196,3 +196,13 @@ def test_a_command_is_shown_to_the_agent_as_it_runs(tmp_path: Path) -> None:
     assert step.tool is not None and step.tool.args["selector"] == "tier=<!-- a -->db"
     assert RunbookSession(runbook).status()["step"]["text"] == command
     assert _shown(step)["text"] == command
+
+
+def test_top_level_reads_a_line_as_the_shell_does() -> None:
+    """One scanner for the context's words and separators (they were two copies)."""
+    from compiler.text.shell import top_level
+
+    text = "export A=$(ssh h 'x && y') && cd \"a b\" \\; c"
+    top = "".join(text[i] for i, level in top_level(text) if level)
+    assert "x && y" not in top and "'" not in top.replace("$(", "")
+    assert " && cd " in top and '"' in top and "\\" in top and ";" not in top

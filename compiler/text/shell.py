@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -178,3 +179,28 @@ def _take_substitutions(command: str) -> tuple[str | None, list[str]]:
             out.append(command[index])
             index += 1
     return "".join(out), found
+
+
+def top_level(text: str, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bool]]:
+    """Each position of `text[start:stop]` a shell reads a character at, with whether it is at
+    the line's top level: outside quotes, backquotes, `$(...)` and `${...}`. A `\\` and the
+    character it escapes are one position (the backslash's); a quote or an opening `$(` is at
+    the level around it."""
+    end = len(text) if stop is None else stop
+    quote, depth, index = "", 0, start
+    while index < end:
+        char = text[index]
+        yield index, not quote and not depth
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif text.startswith(("$(", "${"), index):
+            depth += 1
+            index += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        index += 1

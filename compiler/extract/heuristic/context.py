@@ -20,7 +20,7 @@ from compiler.extract import DraftStep
 from compiler.parse import CodeLine
 from compiler.records import ContextLine
 from compiler.source import normalise
-from compiler.text.shell import CONTINUATION_PROMPT
+from compiler.text.shell import CONTINUATION_PROMPT, top_level
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
@@ -202,31 +202,16 @@ def _words(text: str, start: int) -> list[tuple[int, int]]:
     split at blanks outside quotes and substitutions (`A=$(oc get x -o name) cmd`: two)."""
     stop = next((at for at, _ in _marks(text) if at >= start), len(text))
     found: list[tuple[int, int]] = []
-    quote, depth, index, begin = "", 0, start, None
-    while index < stop:
-        char = text[index]
-        if char.isspace() and not quote and not depth:
+    begin = None
+    for index, top in top_level(text, start, stop):
+        if top and text[index].isspace():
             if begin is not None:
                 found.append((begin, index))
                 begin = None
-            index += 1
-            continue
-        begin = index if begin is None else begin
-        if char == "\\" and quote != "'":
-            index += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif text.startswith(("$(", "${"), index):
-            depth += 1
-            index += 1
-        elif char in ")}" and depth:
-            depth -= 1
-        index += 1
+        elif begin is None:
+            begin = index
     if begin is not None:
-        found.append((begin, min(index, stop)))
+        found.append((begin, stop))
     return found
 
 
@@ -235,25 +220,8 @@ def _marks(text: str) -> list[tuple[int, int]]:
     inside quotes, a `$(...)` or `${...}` or backquotes (`export A=$(ssh h 'x && y') && cmd`
     ends at its second `&&`)."""
     found: list[tuple[int, int]] = []
-    quote, depth, index = "", 0, 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and quote != "'":
-            index += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif text.startswith(("$(", "${"), index):
-            depth += 1
-            index += 1
-        elif char in ")}" and depth:
-            depth -= 1
-        elif char in ";&|" and not depth:
+    for index, top in top_level(text):
+        if top and text[index] in ";&|" and not (found and index < found[-1][1]):
             end = index + 2 if text.startswith(("&&", "||"), index) else index + 1
             found.append((index, end))
-            index = end
-            continue
-        index += 1
     return found
