@@ -1,0 +1,31 @@
+"""Issue 15, session 11 (extract6): a way in before a lead-in, numbered instruction headings,
+coordinated and prohibited instructions, commands in subshells and groups; each in other words
+than the pages that showed it, with look-alikes that must not change."""
+
+from __future__ import annotations
+
+from compiler.extract.heuristic import extract
+from compiler.parse import parse
+
+from .conftest import drafted_texts as _texts
+
+
+def _page(body: str) -> str:
+    return f"# Mailer\n\n## Steps\n\n{body}\n"
+
+
+# A way in before a lead-in's last sentence --------------------------------------------------
+
+
+def test_a_way_in_before_the_lead_in_of_commands_is_a_step_of_its_own() -> None:
+    page = _page("SSH into the mail relay. List the held messages:\n\n```\noc get jobs\n```")
+    assert _texts(page) == ["SSH into the mail relay.", "oc get jobs"]
+    page = _page("Sign in to the console. Show the queues:\n\n```\noc get queues\n```")
+    assert _texts(page) == ["Sign in to the console.", "oc get queues"]
+
+
+def test_other_sentences_before_the_lead_in_stay_its_note() -> None:
+    page = _page("The relay holds its mail. List the held messages:\n\n```\noc get jobs\n```")
+    assert _texts(page) == ["oc get jobs"]
+    drafts = extract(parse(_page("The relay holds mail. Show it:\n\n```\noc get jobs\n```")))
+    assert [d.kind for d in drafts] == ["action"]
