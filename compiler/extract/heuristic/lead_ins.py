@@ -219,7 +219,7 @@ def _way_in_first(lead_in: Block, lines: tuple[str, ...]) -> list[DraftStep]:
         if not _WAY_IN.match(text) or _leading(text) or not _instructional(text):
             return []  # only ways in before the last sentence: else it is no plain lead-in
         start = part.start + len(part.text) - len(part.text.lstrip())
-        steps += [d for d in _sentence_steps(lead_in, lines, start, start + len(text))]
+        steps += _sentence_steps(lead_in, lines, start, start + len(text))
     return [] if any(d.branch_size for d in steps) else steps
 
 
