@@ -29,3 +29,26 @@ def test_other_sentences_before_the_lead_in_stay_its_note() -> None:
     assert _texts(page) == ["oc get jobs"]
     drafts = extract(parse(_page("The relay holds mail. Show it:\n\n```\noc get jobs\n```")))
     assert [d.kind for d in drafts] == ["action"]
+
+
+# A numbered heading that destroys, over a body that only confirms or checks ----------------
+
+
+def _numbered(body: str) -> list[str]:
+    return _texts(f"# Exports\n\n### 2. Purge the stale exports\n\n{body}\n\n### 3. Tell the team\n")
+
+
+def test_a_numbered_destroying_heading_over_a_confirmation_is_a_step() -> None:
+    texts = _numbered("You will have to confirm the purge in the dialog box.")
+    assert texts[0] == "Purge the stale exports"
+    assert "You will have to confirm the purge in the dialog box." in texts
+
+
+def test_a_numbered_destroying_heading_over_its_destroying_steps_is_their_title() -> None:
+    for body in (
+        "Run `exportctl purge --stale` on the archive host.",
+        "In the console run `StaleExportPurgeJob.perform_now`.",
+        "```\nrm -rf /srv/exports/stale\n```",
+        "Remove every export older than a year from the bucket.",
+    ):
+        assert "Purge the stale exports" not in _numbered(body), body
