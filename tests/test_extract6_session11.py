@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from compiler.extract.heuristic import extract
 from compiler.parse import parse
+from compiler.text.instructions import instructional
 
 from .conftest import drafted_texts as _texts
 
@@ -35,7 +36,9 @@ def test_other_sentences_before_the_lead_in_stay_its_note() -> None:
 
 
 def _numbered(body: str) -> list[str]:
-    return _texts(f"# Exports\n\n### 2. Purge the stale exports\n\n{body}\n\n### 3. Tell the team\n")
+    return _texts(
+        f"# Exports\n\n### 2. Purge the stale exports\n\n{body}\n\n### 3. Tell the team\n"
+    )
 
 
 def test_a_numbered_destroying_heading_over_a_confirmation_is_a_step() -> None:
@@ -52,3 +55,42 @@ def test_a_numbered_destroying_heading_over_its_destroying_steps_is_their_title(
         "Remove every export older than a year from the bucket.",
     ):
         assert "Purge the stale exports" not in _numbered(body), body
+
+
+# Two verbs over one bare object; a prohibition after a comma -------------------------------
+
+
+def test_an_unlisted_verb_paired_with_a_listed_one_over_a_bare_noun_is_an_instruction() -> None:
+    assert instructional("Squash and push commits.")
+    assert instructional("Lint and deploy charts:")
+    assert _texts(_page("1. Squash and push commits. Open the MR.\n2. Merge it.")) == [
+        "Squash and push commits.",
+        "Open the MR.",
+        "Merge it.",
+    ]
+
+
+def test_a_noun_pair_or_a_title_is_no_paired_instruction() -> None:
+    assert not instructional("Squash and merge commits are kept apart.")
+    assert not instructional("Metadata and restart counts")
+    assert not instructional("Inventory and check boxes")
+
+
+def test_a_prohibition_after_a_comma_is_an_instruction_of_its_own() -> None:
+    page = _page("1. Open a fresh queue, do not route any mail to it\n2. Drain it.")
+    assert _texts(page) == ["Open a fresh queue", "do not route any mail to it", "Drain it."]
+    page = _page("Restart the relay, but never purge its spool.")
+    assert _texts(page) == ["Restart the relay", "never purge its spool."]
+
+
+def test_a_prohibition_after_a_condition_a_purpose_or_another_is_one_instruction() -> None:
+    assert _texts(_page("Never drain the relay, do not cordon it.")) == [
+        "Never drain the relay, do not cordon it."
+    ]
+    assert _texts(_page("In order to let it settle, do not restart the relay.")) == [
+        "In order to let it settle, do not restart the relay."
+    ]
+    assert _texts(_page("If the relay is stuck, do not restart it.")) == [
+        "If the relay is stuck",
+        "do not restart it.",
+    ]
