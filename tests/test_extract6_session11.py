@@ -4,9 +4,13 @@ than the pages that showed it, with look-alikes that must not change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from compiler.extract.heuristic import extract
+from compiler.models import Artifact
 from compiler.parse import parse
 from compiler.text.instructions import instructional
+from compiler.text.shell import group_of
 
 from .conftest import drafted_texts as _texts
 
@@ -94,3 +98,59 @@ def test_a_prohibition_after_a_condition_a_purpose_or_another_is_one_instruction
         "If the relay is stuck",
         "do not restart it.",
     ]
+
+
+# Commands in ( ) subshells and { } groups --------------------------------------------------
+
+
+def _block(code: str) -> list[tuple[str, str | None, list[str]]]:
+    drafts = extract(
+        parse(f"# Mailer\n\n## Steps\n\nRun:\n\n```shell\n{code}\n```\n"),
+        frozenset({"oc", "rm", "ls"}),
+    )
+    return [(d.text, d.command, [c.text for c in d.context]) for d in drafts]
+
+
+def test_a_command_in_a_subshell_or_a_group_is_a_command_step() -> None:
+    assert _block("(oc delete pod mailer-0)") == [
+        ("oc delete pod mailer-0", "oc delete pod mailer-0", [])
+    ]
+    assert _block("{ oc delete pod mailer-0; }") == [
+        ("oc delete pod mailer-0", "oc delete pod mailer-0", [])
+    ]
+    prompted = extract(parse("# M\n\n## Steps\n\n```\n$ ( oc delete pod mailer-0 )\n```\n"))
+    assert [d.command for d in prompted] == ["oc delete pod mailer-0"]
+
+
+def test_a_cd_inside_a_subshell_ends_with_it_and_inside_a_group_carries_on() -> None:
+    assert _block("(cd /var/spool && rm -rf held)\nls") == [
+        ("cd /var/spool && rm -rf held", "cd /var/spool && rm -rf held", ["cd /var/spool"]),
+        ("ls", "ls", []),
+    ]
+    assert _block("{ cd /var/spool; rm -rf held; }\nls") == [
+        ("cd /var/spool; rm -rf held", "cd /var/spool; rm -rf held", ["cd /var/spool"]),
+        ("ls", "ls", ["cd /var/spool"]),
+    ]
+    assert _block("(cd /var/spool)\nls") == [("ls", "ls", [])]
+
+
+def test_no_group_is_read_into_arithmetic_brace_expansion_or_two_groups() -> None:
+    assert group_of("(( held++ ))") is None
+    assert group_of("{a,b}") is None
+    assert group_of("(oc get pods) && (oc get jobs)") is None
+    assert group_of("{ oc get pods }") is None  # no `;` before `}`: sh reads on
+    found = group_of("(echo ')' ; rm held)")
+    assert found is not None and found.subshell and (found.start, found.end) == (1, 19)
+
+
+def test_a_command_in_a_subshell_compiles_as_the_command_alone(
+    compile_text: Callable[[str], Artifact],
+) -> None:
+    def compiled(code: str) -> tuple[list[tuple[str, str | None, str | None]], list[str]]:
+        art = compile_text(f"# Mailer\n\n## Steps\n\nRun:\n\n```shell\n{code}\n```\n")
+        steps = [(s.kind, s.effect, s.tool) for s in art.steps if s.source is not None]
+        return steps, [f"{d.code} {d.message}" for d in art.diagnostics]
+
+    alone = compiled("kubectl delete pod mailer-0")
+    assert alone[0] == [("action", "destructive", None)]
+    assert compiled("(kubectl delete pod mailer-0)") == alone  # bound as `kubectl`, not `(kubectl`
