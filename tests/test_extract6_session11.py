@@ -1,5 +1,5 @@
 """Issue 15, session 11 (extract6): a way in before a lead-in, numbered instruction headings,
-coordinated and prohibited instructions, commands in subshells and groups; each in other words
+two verbs over one bare object, commands in subshells and groups; each in other words
 than the pages that showed it, with look-alikes that must not change."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_a_numbered_destroying_heading_over_its_destroying_steps_is_their_title(
         assert "Purge the stale exports" not in _numbered(body), body
 
 
-# Two verbs over one bare object; a prohibition after a comma -------------------------------
+# Two verbs over one bare object ----------------------------------------------------------
 
 
 def test_an_unlisted_verb_paired_with_a_listed_one_over_a_bare_noun_is_an_instruction() -> None:
@@ -78,26 +78,6 @@ def test_a_noun_pair_or_a_title_is_no_paired_instruction() -> None:
     assert not instructional("Squash and merge commits are kept apart.")
     assert not instructional("Metadata and restart counts")
     assert not instructional("Inventory and check boxes")
-
-
-def test_a_prohibition_after_a_comma_is_an_instruction_of_its_own() -> None:
-    page = _page("1. Open a fresh queue, do not route any mail to it\n2. Drain it.")
-    assert _texts(page) == ["Open a fresh queue", "do not route any mail to it", "Drain it."]
-    page = _page("Restart the relay, but never purge its spool.")
-    assert _texts(page) == ["Restart the relay", "never purge its spool."]
-
-
-def test_a_prohibition_after_a_condition_a_purpose_or_another_is_one_instruction() -> None:
-    assert _texts(_page("Never drain the relay, do not cordon it.")) == [
-        "Never drain the relay, do not cordon it."
-    ]
-    assert _texts(_page("In order to let it settle, do not restart the relay.")) == [
-        "In order to let it settle, do not restart the relay."
-    ]
-    assert _texts(_page("If the relay is stuck, do not restart it.")) == [
-        "If the relay is stuck",
-        "do not restart it.",
-    ]
 
 
 # Commands in ( ) subshells and { } groups --------------------------------------------------

@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from compiler.text.markup import OPEN, html_comments
 from compiler.text.patterns import by_first_letter
-from compiler.text.sentences import protected
 
 VERBS = (
     r"do\s+not|do(?=\s+`)|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e"
@@ -447,35 +446,6 @@ def _paired_imperative(text: str) -> bool:
     if _STATED.match(rest) or _KNOWN_VERB.fullmatch(paired.group("verb")):
         return False  # a listed first verb: IMPERATIVE read the sentence already
     return IMPERATIVE.match(rest) is not None and instructional(rest[:1].upper() + rest[1:])
-
-
-_COMMA_PROHIBITION = re.compile(
-    r",\s+(?:but\s+)?(?=(?:do\s+not|don['\u2019]t|never)\s+(?:\w+ly\s+)?[a-z])", re.IGNORECASE
-)
-
-
-def prohibitions_after_commas(text: str) -> list[re.Match[str]]:
-    """The commas after which a prohibition of its own follows an instruction: "Create a new
-    project, do not push any data to it" says what to do and what not to, two instructions.
-    None in a sentence that opens with a prohibition ("Do not drain it, never cordon it": one
-    list of what not to do) or whose words before the comma are no instruction ("If it is
-    stuck, do not restart it": the condition's branch; "To let it index, do not enable
-    search": what the prohibition is for)."""
-    if ", " not in text or _OPENS_NEGATED.match(text) or leading_condition(text):
-        return []
-    if _PURPOSE.match(text):
-        return []  # "In order to let it index (...), do not enable search": one instruction
-    guard = protected(text)
-    return [
-        found
-        for found in _COMMA_PROHIBITION.finditer(text)
-        if not any(a <= found.start() < b for a, b in guard)
-        and instructional(text[: found.start()])
-        and instructional(text[found.end() :])
-    ]
-
-
-_OPENS_NEGATED = re.compile(r"^\W*(?:please\s+)?(?:do\s+not|don['\u2019]t|never)\b", re.IGNORECASE)
 
 
 _SUGGESTION = re.compile(

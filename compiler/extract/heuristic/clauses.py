@@ -19,7 +19,7 @@ from compiler.records import Span
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
 from compiler.text.instructions import VERBS as _VERBS
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.instructions import introduction, opening_phrase, prohibitions_after_commas
+from compiler.text.instructions import introduction, opening_phrase
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.patterns import by_first_letter
 from compiler.text.sentences import protected
@@ -145,13 +145,6 @@ def _instructions(
             found = sorted([*found, *serial], key=lambda m: m.start())
     elif not found and not negated:
         found = bare = _bare_series(text)
-    if ", " in text and not negated:  # "Create a project, do not push data to it"
-        found += [
-            m
-            for m in prohibitions_after_commas(text)
-            if m.start() not in {f.start() for f in found}
-        ]
-        found.sort(key=lambda m: m.start())
     if ": " in text:  # "Involve the team as needed: Do not hesitate to escalate ..."
         guard = guard or protected(text)
         found += [
