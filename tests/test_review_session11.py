@@ -206,3 +206,12 @@ def test_top_level_reads_a_line_as_the_shell_does() -> None:
     top = "".join(text[i] for i, level in top_level(text) if level)
     assert "x && y" not in top and "'" not in top.replace("$(", "")
     assert " && cd " in top and '"' in top and "\\" in top and ";" not in top
+
+
+def test_what_a_subshell_sets_after_its_program_ends_with_it(tmp_path: Path) -> None:
+    """`(pushd stack && terraform plan && popd)`: neither the `pushd` nor the `popd` is the
+    terminal's (extract6's subshells with review11's trailing context)."""
+    applied = _context_of_last(
+        tmp_path, "(pushd stack && terraform plan && popd)\noc get pods -n payments"
+    )
+    assert applied.cwd == str(tmp_path)
