@@ -215,3 +215,15 @@ def test_what_a_subshell_sets_after_its_program_ends_with_it(tmp_path: Path) -> 
         tmp_path, "(pushd stack && terraform plan && popd)\noc get pods -n payments"
     )
     assert applied.cwd == str(tmp_path)
+
+
+@pytest.mark.parametrize("info", ["", "bash"])
+def test_a_subshell_then_more_commands_is_a_command_not_output(tmp_path: Path, info: str) -> None:
+    """`(cd /srv && oc delete pod x) && oc get pods` in a block with no prompt was read as
+    output: a destructive command dropped with no diagnostic (extract6 read a line that is
+    one whole group; one that goes on after the group was still lost)."""
+    line = "(cd /srv/cache && oc delete pod stale-0 -n payments) && oc get pods -n payments"
+    path = compile_tree(tmp_path, "grouped", f"1. Clear it:\n\n   ```{info}\n   {line}\n   ```\n")
+    artifact = artifact_of(path)
+    assert line in [step.text for step in artifact.steps]
+    assert "RB303" in [d.code for d in artifact.diagnostics]

@@ -220,6 +220,19 @@ def group_of(text: str) -> Group | None:
     return Group(start=start, end=start + len(body), subshell=subshell)
 
 
+def leading_group(text: str) -> Group | None:
+    """The `( ... )` subshell or `{ ...; }` group a line opens with when commands follow it
+    after a shell operator (`(cd /srv && make clean) && make`, `{ a; b; } | tee log`); None
+    otherwise (a whole-line group is `group_of`'s)."""
+    stripped = text.strip()
+    if stripped[:1] not in "({":
+        return None
+    close = _closing(stripped)
+    if close < 0 or not stripped[close + 1 :].lstrip().startswith(("&&", "||", "|", ";", ">")):
+        return None
+    return group_of(stripped[: close + 1])
+
+
 def _closing(text: str) -> int:
     """Where the bracket opening `text` closes (quotes and `$(...)` read as sh reads them), or
     -1 when it does not."""
