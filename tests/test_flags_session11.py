@@ -316,3 +316,31 @@ def test_look_up_at_a_linked_page_says_where(compile_text: Compile) -> None:
 )
 def test_look_up_in_a_named_system_without_its_page(compile_text: Compile, body: str) -> None:
     assert len(flags(compile_text, body, "RB108")) == 1
+
+
+# Session 11 (flags6): RB103, RB104 and RB108 on forms seen on tuned and unseen pages.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Before starting the database failover contact the platform owners so they know.",
+        "After restoring the snapshot contact the storage operators to confirm the size.",
+    ],
+)
+def test_contact_after_a_time_phrase_with_no_comma(compile_text: Compile, sentence: str) -> None:
+    """RB103: the imperative after a gerund's time phrase with no comma ("Before commencing
+    any work contact the affected teams") is a contact the reader must make."""
+    found = flags(compile_text, f"# Failover\n\n{sentence}\n", "RB103")
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Before the failover the contact owners are listed in the sheet.",
+        "When running the script the contact form is shown to users.",
+    ],
+)
+def test_contact_as_a_noun_after_a_time_phrase(compile_text: Compile, sentence: str) -> None:
+    assert flags(compile_text, f"# Failover\n\n{sentence}\n", "RB103") == []

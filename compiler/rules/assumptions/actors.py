@@ -24,7 +24,7 @@ from compiler.rules.assumptions.scan import (
 )
 from compiler.rules.regions import starting_with
 from compiler.text.actors import defined_roles, own_team, unmodified
-from compiler.text.instructions import is_instruction
+from compiler.text.instructions import imperative_after_phrase, is_instruction
 
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
 _ON_CALL = re.compile(r"\bon-call\b")
@@ -371,10 +371,16 @@ def _used_as_noun(hit: Hit) -> bool:
     verb = hit.match.start()
     if not _NOUN_OR_VERB.match(hit.passage.text, verb):
         return False
-    start = hit.passage.sentence_at(hit.start).start
-    if not hit.passage.text[start:verb].strip(" \t*_-+0123456789.)"):
+    sentence = hit.passage.sentence_at(hit.start)
+    start = sentence.start
+    opening = hit.passage.text[start:verb]
+    if not opening.strip(" \t*_-+0123456789.)"):
         # first in its sentence: a verb, unless a label ("**Alert Expression:**")
         return hit.passage.text[hit.end : hit.end + 2].strip().startswith(":")
+    marker = len(opening) - len(opening.lstrip(" \t*_-+0123456789.)"))
+    text = hit.passage.text[start + marker : sentence.end]
+    if imperative_after_phrase(text) == verb - start - marker:
+        return False  # "Before commencing any work contact the teams": the phrase's imperative
     return _BEFORE_A_VERB.search(hit.passage.text, max(start, verb - 40), verb) is None
 
 
