@@ -344,3 +344,50 @@ def test_contact_after_a_time_phrase_with_no_comma(compile_text: Compile, senten
 )
 def test_contact_as_a_noun_after_a_time_phrase(compile_text: Compile, sentence: str) -> None:
     assert flags(compile_text, f"# Failover\n\n{sentence}\n", "RB103") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Load\n\n- Cordon the old hosts, then retire them, see "
+        "[Retiring a host](https://docs.example.org/hosts/retire).\n",
+        "# Load\n\n- Drain the old hosts, then replace them, see "
+        "[Retiring a host](./retire-host.md).\n",
+        "# Load\n\n1. Purge the stale jobs: follow the steps described in `docs/jobs/purge.md` "
+        "of this repository.\n",
+        "# Load\n\nTo clear the queue and purge stale jobs follow the steps described in "
+        "`docs/jobs/purge.md` of this repository.\n",
+    ],
+)
+def test_change_whose_sentence_points_at_its_steps(compile_text: Compile, body: str) -> None:
+    """RB108: the sentence of the change points at the page its steps are written on."""
+    assert flags(compile_text, body, "RB108") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the link is where to look (a graph), not how to change
+        "# Load\n\n- Drain the old hosts, then replace them, see "
+        "[the load graph](https://grafana.example.org/d/load).\n",
+        # the pointer is a sentence of its own
+        "# Load\n\n- Drain the old hosts, then replace them. See "
+        "[Retiring a host](https://docs.example.org/hosts/retire).\n",
+        # the steps are said by a person, not written on a page
+        "# Load\n\nTo clear the queue and purge stale jobs follow the steps described by the "
+        "on-call lead.\n",
+    ],
+)
+def test_change_beside_a_pointer_elsewhere_is_flagged(compile_text: Compile, body: str) -> None:
+    assert len(flags(compile_text, body, "RB108")) == 1
+
+
+def test_watch_after_a_time_phrase_with_no_comma(compile_text: Compile) -> None:
+    """RB106: "After restarting X keep an eye on Y" is a watch the reader is told to keep."""
+    body = (
+        "# Queue\n\nThe backlog may be high for a while. After restarting the worker keep an "
+        "eye on the queue depth to ensure that it falls.\n"
+    )
+    assert len(flags(compile_text, body, "RB106")) == 1
+    quiet = "# Queue\n\nThe backlog may be high. After restarting the worker the queue falls.\n"
+    assert flags(compile_text, quiet, "RB106") == []

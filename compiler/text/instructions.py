@@ -914,6 +914,8 @@ def imperative_after_phrase(text: str) -> int:
     if at == 0:
         return 0
     spaced = " ".join(text.split())
+    if "," in spaced[:at]:
+        return 0  # "To export data, to give to the team, use this": commas set the phrase off
     word = len(spaced[:at].split())  # the imperative is the text's word at this index
     found = list(re.finditer(r"\S+", text))
     return found[word].start() if word < len(found) else 0

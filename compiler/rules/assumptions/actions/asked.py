@@ -12,7 +12,7 @@ from compiler.parse import Block
 from compiler.rules import CheckContext
 from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _Layout, _layout
 from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
-from compiler.rules.regions import read_block
+from compiler.rules.regions import Passage, read_block
 from compiler.text.examples import introduces_examples
 from compiler.text.links import LINK
 
@@ -283,3 +283,44 @@ def _in_pointer(hit: Hit) -> bool:
 
 _POINTED = re.compile(r"\b(?:see|refer\s+to|read|check\s+out)\s+(?:also\s+)?(?:the\s+)?$", re.I)
 """Words that point at the link right after them (a pointer, not a change)."""
+
+
+def _pointed_to(hit: Hit) -> bool:
+    """`_points_to_steps` for a hit of the prose scan."""
+    return _points_to_steps(hit.passage, hit.start, hit.end)
+
+
+def _points_to_steps(passage: Passage, start: int, end: int) -> bool:
+    """Whether the sentence of the change (`start`-`end` of the passage's text) points at where
+    its steps are written: a pointer right after the change ("... adding new nodes (see [Add
+    an instance](add-instance.md))", "Drain the nodes, see [Safely drain a node](...)") or
+    "follow the steps described in `docs/queues.md`" (the how is on the page it names, as a
+    link before the change is)."""
+    sentence = passage.sentence_at(start)
+    if _STEPS_AT.search(passage.text, sentence.start, sentence.end):
+        return True
+    pointer = _POINTER.search(passage.text, start, sentence.end)
+    if pointer is None:
+        return False
+    link = LINK.match(passage.text, pointer.end() - 1)
+    return link is not None and _DOCUMENT_URL.search(link.group("url") or "") is not None
+
+
+_STEPS_AT = re.compile(
+    r"\bfollow(?:ing)?\s+the\s+(?:steps|instructions|procedure|guide|runbook)\s+(?:(?:described"
+    r"|outlined|documented|given|listed|explained)\s+)?(?:in|at|on)\s+(?:the\s+)?[\[`]",
+    re.IGNORECASE,
+)
+"""Steps written on a page the sentence names by link or path: "follow the steps described
+in `docs/queues.md`", "follow the instructions in [the guide](...)"."""
+_POINTER = re.compile(
+    r"(?:,\s*|\(\s*|\s+-+\s+|\s+\u2014\s*)(?:see|refer\s+to)\s+(?:also\s+)?(?:the\s+)?\[",
+    re.IGNORECASE,
+)
+"""A pointer after the change in its sentence: ", see [..](..)", "(see [..](..))"."""
+_DOCUMENT_URL = re.compile(
+    r"\.(?:md|html?|adoc|rst)(?:[#?]|$)|/docs?[/.]|/wiki|runbook|how-?to|guide|handbook|manual",
+    re.IGNORECASE,
+)
+"""A link to a page of written steps (a runbook, a docs or wiki page), not a dashboard, a graph
+or an issue: "see [the load graph](https://grafana.example/d/x)" says where to look, not how."""
