@@ -391,3 +391,23 @@ def test_watch_after_a_time_phrase_with_no_comma(compile_text: Compile) -> None:
     assert len(flags(compile_text, body, "RB106")) == 1
     quiet = "# Queue\n\nThe backlog may be high. After restarting the worker the queue falls.\n"
     assert flags(compile_text, quiet, "RB106") == []
+
+
+def test_standard_process_with_two_joined_modifiers(compile_text: Compile) -> None:
+    """RB104: "the standard X and Y process" is "the standard process" with a joined modifier."""
+    body = "# Release\n\n1. Ship the fix through the standard build and release process.\n"
+    assert [e for _, e in flags(compile_text, body, "RB104")] == [
+        "the standard build and release process"
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Release\n\n1. Ship the fix through the standard build and release process described "
+        "below.\n\n## Build\n\nRun make.\n",
+        "# Release\n\nThe team ships fixes through the standard build and release process.\n",
+    ],
+)
+def test_standard_process_on_the_page_or_described(compile_text: Compile, body: str) -> None:
+    assert flags(compile_text, body, "RB104") == []
