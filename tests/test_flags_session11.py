@@ -411,3 +411,32 @@ def test_standard_process_with_two_joined_modifiers(compile_text: Compile) -> No
 )
 def test_standard_process_on_the_page_or_described(compile_text: Compile, body: str) -> None:
     assert flags(compile_text, body, "RB104") == []
+
+
+def test_how_to_link_does_not_reach_the_actor(compile_text: Compile) -> None:
+    """RB103: a link to a page of written steps is no contact-page link (LABELLING)."""
+    body = (
+        "# Zones\n\nYou will require Network Engineering to help create the zones; the steps "
+        "are written [here](https://docs.example.org/how-to/zones.html).\n"
+    )
+    assert [e for _, e in flags(compile_text, body, "RB103")] == ["Network Engineering"]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "reach them [here](https://docs.example.org/how-to/contact-network.html)",
+        "see [their page](https://wiki.example.org/teams/network)",
+    ],
+)
+def test_contact_or_team_page_link_reaches_the_actor(compile_text: Compile, link: str) -> None:
+    body = f"# Zones\n\nYou will require Network Engineering to help create the zones, {link}.\n"
+    assert flags(compile_text, body, "RB103") == []
+
+
+def test_link_on_the_contact_words_is_about_the_actor(compile_text: Compile) -> None:
+    body = (
+        "# Errors\n\n1. **Failures must be seen.** Services should [send exceptions to Rollbar]"
+        "(/manual/error-reporting.html). Services must not hide errors.\n"
+    )
+    assert flags(compile_text, body, "RB103") == []

@@ -25,6 +25,7 @@ from compiler.rules.assumptions.scan import (
 from compiler.rules.regions import starting_with
 from compiler.text.actors import defined_roles, own_team, unmodified
 from compiler.text.instructions import imperative_after_phrase, is_instruction
+from compiler.text.links import CONTACT_WORDS, DOCUMENT_URL, LINK
 
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
 _ON_CALL = re.compile(r"\bon-call\b")
@@ -396,10 +397,23 @@ def _reachable(hit: Hit) -> bool:
     """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
     link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
     said = hit.match.group(0)  # the contact's own words: "Phone the DBA" gives no number
-    rest = hit.sentence.replace(said, " ").replace(hit.words, " ")
+    rest = LINK.sub(lambda link: _unless_how_to(link, hit.words), hit.sentence)
+    rest = rest.replace(said, " ").replace(hit.words, " ")
     if _CHANNEL.search(rest) or _QUEUE.search(hit.sentence):
         return True
     return _links_by_reference(hit.context, rest)
+
+
+def _unless_how_to(link: re.Match[str], actor: str) -> str:
+    """A link as written, or only its words when it leads to a page of written steps that
+    names no way to reach people ("the steps can be followed [here](.../how-to/zones.html)"):
+    a how-to page is no contact page (LABELLING: "contact-page link"). A link on the actor's
+    own words ("[report exceptions to Sentry](/manual/errors.html)") is about the actor."""
+    url = link.group("url") or link.group("bare") or ""
+    label = link.group("label") or ""
+    if actor in label or not DOCUMENT_URL.search(url) or CONTACT_WORDS.search(url + " " + label):
+        return link.group(0)
+    return label
 
 
 def _reached_in_section(context: CheckContext, hit: Hit) -> bool:

@@ -14,7 +14,7 @@ from compiler.rules.assumptions.actions.layout import _block_before, _block_inde
 from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
 from compiler.rules.regions import Passage, read_block
 from compiler.text.examples import introduces_examples
-from compiler.text.links import LINK
+from compiler.text.links import DOCUMENT_URL, LINK
 
 _TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
@@ -303,7 +303,7 @@ def _points_to_steps(passage: Passage, start: int, end: int) -> bool:
     if pointer is None:
         return False
     link = LINK.match(passage.text, pointer.end() - 1)
-    return link is not None and _DOCUMENT_URL.search(link.group("url") or "") is not None
+    return link is not None and DOCUMENT_URL.search(link.group("url") or "") is not None
 
 
 _STEPS_AT = re.compile(
@@ -318,9 +318,4 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 """A pointer after the change in its sentence: ", see [..](..)", "(see [..](..))"."""
-_DOCUMENT_URL = re.compile(
-    r"\.(?:md|html?|adoc|rst)(?:[#?]|$)|/docs?[/.]|/wiki|runbook|how-?to|guide|handbook|manual",
-    re.IGNORECASE,
-)
-"""A link to a page of written steps (a runbook, a docs or wiki page), not a dashboard, a graph
-or an issue: "see [the load graph](https://grafana.example/d/x)" says where to look, not how."""
+
