@@ -138,6 +138,7 @@ def is_section_link(text: str) -> bool:
     CI](#wait)"): an entry of a list of contents."""
     return _SECTION_LINK_ONLY.match(text) is not None
 
+
 DOCUMENT_URL = re.compile(
     r"\.(?:md|html?|adoc|rst)(?:[#?]|$)|/docs?[/.]|/wiki|runbook|how-?to|guide|handbook|manual",
     re.IGNORECASE,

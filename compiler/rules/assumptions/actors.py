@@ -241,7 +241,12 @@ def _owning_team(actor: str, owner: str | None) -> bool:
         "`owner`, `escalation`, or the roles in profiles.yaml, nor defined by the document "
         'itself (a heading or definition line that names the role, "Incident Commander (IC)", '
         "its initials), nor reachable by a channel, link, handle, queue or call in the same "
-        "sentence. A contact declared as `null` is flagged as unassigned.",
+        "sentence. A link to a page of written steps (docs, how-to, runbook) that names no way "
+        'to reach people ("the steps can be followed [here](.../how-to/...)") is no contact '
+        "link; a link on the contact's own words or to a team, contact or channel page is. "
+        'A contact after a phrase with no comma ("Before commencing any work contact the '
+        'affected teams") counts as one after a comma. A contact declared as `null` is flagged '
+        "as unassigned.",
         why='Readers know who "the AE" is this quarter; an agent does not, and the person may '
         "have left. Escalations to nobody are how incidents stall at 3 a.m.",
         example="If the customer is on an enterprise plan, ping the AE.",

@@ -93,7 +93,10 @@ from compiler.rules.regions import read_block
         "in the sentence before or in the section's heading, a cloud console page the section "
         'opens, "as above", "You can do this by ..." right after it, a titled list item whose '
         "own body gives the command, a web page the sentence gives by its address or the item "
-        'before opens, a pointer to that very change right before it, "using the same method '
+        "before opens, a pointer to that very change right before it, a pointer in the "
+        "change's own sentence to the page of its written steps (\", see [Safely drain a "
+        'node](.../docs/...)", "follow the steps described in `docs/queues.md`"; a link to a '
+        'graph is where to look, not how), "using the same method '
         "as\" a step before, a section's opening summary with the changing commands right after "
         'it). Filling in a placeholder ("Modify `<VERSION>` with the version") is no change.',
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "

@@ -318,4 +318,3 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 """A pointer after the change in its sentence: ", see [..](..)", "(see [..](..))"."""
-
