@@ -95,8 +95,9 @@ from compiler.rules.regions import read_block
         "own body gives the command, a web page the sentence gives by its address or the item "
         "before opens, a pointer to that very change right before it, a pointer in the "
         "change's own sentence to the page of its written steps (\", see [Safely drain a "
-        'node](.../docs/...)", "follow the steps described in `docs/queues.md`"; a link to a '
-        'graph is where to look, not how), "using the same method '
+        'node](.../docs/...)" after "Drain the node", the title holding the change\'s verb; '
+        '"follow the steps described in `docs/queues.md`"; a link to a graph is where to look, '
+        'not how), "using the same method '
         "as\" a step before, a section's opening summary with the changing commands right after "
         'it). Filling in a placeholder ("Modify `<VERSION>` with the version") is no change.',
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
@@ -193,7 +194,7 @@ def _pointed_to_in_source(context: CheckContext, source: Span, words: str) -> bo
         return False
     passage = read_block(context.document.lines, block)
     at = passage.text.find(words)
-    return at >= 0 and _points_to_steps(passage, at, at + len(words))
+    return at >= 0 and _points_to_steps(passage, at, at + len(words), words)
 
 
 _NEEDED = re.compile(r"\b(?:will|would|should)\s+(?:\w+\s+)?(?:need|require)", re.IGNORECASE)
