@@ -1325,10 +1325,11 @@ def test_a_condition_that_names_a_fault_governs_the_next_instruction(
             "Ask the storage owner about the cause. If it began with the last upgrade, undo it:",
             [("manual", 3, 0), ("decision", None, 2), ("action", None, 0), ("action", None, 0)],
         ),
-        # No condition: the whole paragraph stays the commands' lead-in.
+        # No condition: the log-in is a step of its own (a sentence that tells the reader
+        # to do something), the last sentence the commands' lead-in.
         (
             "Log in to the hub. Check the node:",
-            [("action", 3, 0), ("action", None, 0)],
+            [("manual", 3, 0), ("action", 3, 0), ("action", None, 0)],
         ),
     ],
 )

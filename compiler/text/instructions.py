@@ -424,6 +424,30 @@ _NOT_VERBS = frozenset(
 )  # fmt: skip
 
 
+_PAIRED_VERB = re.compile(
+    r"^(?P<verb>[A-Z][a-z]+)(?<!ly)(?<![^s]s)(?<!ed)(?<!ing)\s+and\s+(?=[a-z])"
+)
+_STATED = re.compile(r"^(?:\S+\s+){1,4}?(?:is|are|was|were|has|have|had|will|can|does|do)\b")
+
+
+def _paired_imperative(text: str) -> bool:
+    """Two verbs joined by "and" over one object, the first unlisted, the second listed, the
+    object a bare noun: "Commit and push changes.", "Lint and deploy charts:". Not a noun pair
+    stated about ("Backup and restore procedures are described in ..."), nor a title or a
+    fragment with no sentence's end ("Data and check boxes": as often two nouns)."""
+    paired = _PAIRED_VERB.match(text)
+    if (
+        paired is None
+        or text.rstrip("*_ ")[-1:] not in ".:!"
+        or paired.group("verb").lower() in _NOT_VERBS
+    ):
+        return False
+    rest = text[paired.end() :]
+    if _STATED.match(rest) or _KNOWN_VERB.fullmatch(paired.group("verb")):
+        return False  # a listed first verb: IMPERATIVE read the sentence already
+    return IMPERATIVE.match(rest) is not None and instructional(rest[:1].upper() + rest[1:])
+
+
 _SUGGESTION = re.compile(
     # the object after the gerund: any word, a link or code ("Running [amtool check](...) on
     # the file will help you find ...", "Conducting tabletop exercises is a good first step")
@@ -740,6 +764,8 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True
     if named is not text and _bare_imperative(_EMPHASIS.sub("", _SYMBOLS.sub("", named))):
         return True
+    if worded and " and " in text[:24] and _paired_imperative(text):
+        return True  # "Commit and push changes": the unlisted verb shares the listed one's object
     adverb = _LEAD_ADVERB.match(text)
     if adverb and _imperative(_unlinked(text[adverb.end() :])):
         return True  # "Finally, [purge the cache](...)"

@@ -173,3 +173,67 @@ def _take_substitutions(command: str) -> tuple[str | None, list[str]]:
             out.append(command[index])
             index += 1
     return "".join(out), found
+
+
+@dataclass(frozen=True)
+class Group:
+    """A command line that is one `( ... )` subshell or `{ ...; }` group: where the commands
+    inside it start and end in the line, and whether it is a subshell (what a `cd` or an
+    assignment inside it sets ends with it; inside `{ }` it carries on)."""
+
+    start: int
+    end: int
+    subshell: bool
+
+
+def group_of(text: str) -> Group | None:
+    """The `( ... )` subshell or `{ ...; }` group a whole line is (`(kubectl delete pod x)`,
+    `{ cd /srv; make clean; }`): its commands, without the brackets and a brace group's last
+    `;`. None for any other line: `(( n++ ))` (arithmetic), `(a) && (b)` (two groups), `$(x)`,
+    `{a,b}` (no blank after `{`, a brace expansion), `{ a }` (no `;`: not closed in sh)."""
+    stripped = text.rstrip()
+    lead = len(text) - len(text.lstrip())
+    stripped = stripped[lead:]
+    if stripped[:1] == "(" and stripped[1:2] != "(" and stripped.endswith(")"):
+        subshell = True
+    elif stripped[:2] in ("{ ", "{\t") and stripped.endswith("}"):
+        subshell = False
+    else:
+        return None
+    if _closing(stripped) != len(stripped) - 1:
+        return None
+    body = stripped[1:-1]
+    start = lead + 1 + len(body) - len(body.lstrip())
+    body = body.strip()
+    if not subshell:
+        if not body.endswith((";", "&")) or body.endswith(("&&", ";;")):
+            return None
+        body = body[:-1].rstrip() if body.endswith(";") else body
+    if not body:
+        return None
+    return Group(start=start, end=start + len(body), subshell=subshell)
+
+
+def _closing(text: str) -> int:
+    """Where the bracket opening `text` closes (quotes and `$(...)` read as sh reads them), or
+    -1 when it does not."""
+    opener = text[0]
+    closer = ")" if opener == "(" else "}"
+    quote, depth, index = "", 0, 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char == opener or (char in "({" and index and text[index - 1] == "$"):
+            depth += 1
+        elif char == closer or (char in ")}" and depth > 1):
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1

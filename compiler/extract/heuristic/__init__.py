@@ -99,7 +99,7 @@ def extract(document: Document, programs: frozenset[str] = frozenset()) -> list[
         _close_cases(drafts, open_cases, block.list_depth if block.kind != "heading" else -1)
         if block.kind == "heading":
             headings.visit(block)
-            drafts += linked_heading(blocks, index)
+            drafts += linked_heading(blocks, index, document.lines)
         if block.kind == "table":
             drafts += [
                 step

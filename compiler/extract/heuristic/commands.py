@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from compiler.parse import Block, CodeLine
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.shell import CONTINUATION_PROMPT, split_pipeline, writes_a_file
+from compiler.text.shell import CONTINUATION_PROMPT, group_of, split_pipeline, writes_a_file
 
 SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
 COMMON_PROGRAMS = frozenset(
@@ -404,9 +404,18 @@ def _prompted(
             group.append(CodeLine(piece.line, start, following[cut:].rstrip()))
             index += 1
         group = [c for c in group if c.text]
+        inner = group_of(group[0].text) if len(group) == 1 and group[0].text[:1] in "({" else None
+        if inner is not None:  # `$ (kubectl delete pod x)`: the commands inside the brackets
+            first = group[0]
+            group = [
+                CodeLine(
+                    first.line, first.column + inner.start, first.text[inner.start : inner.end]
+                )
+            ]
         text = " ".join(_words(c.text) for c in group)
         root = root or _ROOT_SHELL.match(text) is not None
-        if text and not _not_a_command(group, text, context):
+        sets = None if inner is not None and inner.subshell else context
+        if text and not _not_a_command(group, text, sets):
             yield group, text
 
 
@@ -525,8 +534,16 @@ def _unprompted(
             group.append(_strip_indent(lines[index]))
             index += 1
         text = " ".join(_words(c.text) for c in group)
-        if not _not_a_command(group, text, context):
+        # what a subshell sets ends with it: `(cd /srv)` is no context of the lines after it
+        sets = None if _subshell(line.text) else context
+        if not _not_a_command(group, text, sets):
             yield group, text
+
+
+def _subshell(text: str) -> bool:
+    """Whether a line is one `( ... )` subshell."""
+    group = group_of(text.strip()) if text.lstrip()[:1] == "(" else None
+    return group is not None and group.subshell
 
 
 _PROGRAM_AND_WORD = re.compile(
@@ -692,6 +709,9 @@ def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
         return CodeLine(line.line, line.column + offset, stripped.rstrip())
     if not stripped or stripped.startswith("#"):
         return None
+    group = group_of(stripped) if stripped[:1] in "({" else None
+    if group is not None:  # `(kubectl delete pod x)`: its commands, never output
+        stripped, offset = stripped[group.start : group.end], offset + group.start
     if not (_COMMAND_START.match(stripped) or _ASSIGNMENT.match(stripped)):
         return None
     return CodeLine(line.line, line.column + offset, stripped.rstrip())

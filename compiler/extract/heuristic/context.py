@@ -74,8 +74,10 @@ class ShellContext:
             )
             attached.append(replace(draft, context=self._before(draft.span.line) + own))
             # `cd x && cmd` leaves the terminal in x, and `A=b; cmd` sets A, for the commands
-            # after it too; `A=b cmd` sets A for cmd alone
-            self._lines += [(line, False) for line in own if not line.prefix]
+            # after it too; `A=b cmd` sets A for cmd alone, and `(cd x && cmd)` nothing after
+            # its subshell (`{ cd x; cmd; }` runs in the terminal's shell: x stays)
+            if not self._in_subshell(draft):
+                self._lines += [(line, False) for line in own if not line.prefix]
             for command in commands:
                 if opens_shell(command):
                     self._lines.append((ContextLine(line=draft.span.line, text=command), True))
@@ -102,6 +104,18 @@ class ShellContext:
         if [normalise(text) for text in found] != [normalise(text) for text in commands]:
             return commands
         return found
+
+    def _in_subshell(self, draft: DraftStep) -> bool:
+        """Whether a command step's words are the inside of a `( ... )` subshell that is its
+        whole line in the source (`(cd /srv && make clean)`)."""
+        span = draft.span
+        if draft.command is None or not self._source or span.line != span.end_line:
+            return False
+        if span.line > len(self._source):
+            return False
+        text = self._source[span.line - 1]
+        before, after = text[: span.column - 1].rstrip(), text[span.end_column :].strip()
+        return before.endswith("(") and after == ")"
 
     def _before(self, line: int) -> tuple[ContextLine, ...]:
         """The terminal's state before a line: what was typed, less the shells left."""

@@ -196,13 +196,40 @@ _AND_RUN = re.compile(
 primary node and run:", "Log in to the runner manager and execute:"."""
 
 
+_WAY_IN = re.compile(
+    r"^(?:first,?\s+|then,?\s+)?(?:log\s*(?:in|on)(?:to)?|login|sign\s+in|ssh|connect|open\s+an?\s+"
+    r"(?:\w+\s+)?(?:shell|console|terminal|session)|switch\s+to|go\s+to|navigate\s+to|become"
+    r"\s+root)\b",
+    re.IGNORECASE,
+)
+"""A way into the host, cluster or console the commands run on ("Log in to the cluster.",
+"SSH into the primary.", "Open a Rails console.")."""
+
+
+def _way_in_first(lead_in: Block, lines: tuple[str, ...]) -> list[DraftStep]:
+    """A lead-in's earlier sentence that gets the reader where its commands run ("Log in to
+    the cluster. Check the status of the node:"): a step of its own before them (the commands
+    do what the last sentence asks, not the log-in)."""
+    parts = sentences(lead_in.text)
+    if len(parts) < 2 or not lead_in.text.endswith(":"):
+        return []
+    steps: list[DraftStep] = []
+    for part in parts[:-1]:
+        text = part.text.strip()
+        if not _WAY_IN.match(text) or _leading(text) or not _instructional(text):
+            return []  # only ways in before the last sentence: else it is no plain lead-in
+        start = part.start + len(part.text) - len(part.text.lstrip())
+        steps += _sentence_steps(lead_in, lines, start, start + len(text))
+    return [] if any(d.branch_size for d in steps) else steps
+
+
 def _done_before_running(lead_in: Block, lines: tuple[str, ...]) -> list[DraftStep]:
     """What a lead-in asks to do before running its commands ("SSH to the primary node (see
     [...]) and run:"): a step of its own, before the commands (the run is theirs)."""
     text = lead_in.text
     found = _AND_RUN.search(text) if text.endswith(":") else None
     if found is None:
-        return []
+        return _way_in_first(lead_in, lines)
     last = sentences(text)[-1]
     start = last.start + len(last.text) - len(last.text.lstrip())
     head = text[start : found.start()]

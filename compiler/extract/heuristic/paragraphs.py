@@ -24,6 +24,12 @@ from compiler.extract.heuristic.shared import _condition_of, sentences
 from compiler.extract.heuristic.spans import _sub_span
 from compiler.parse import Block, Document, readable_blocks
 from compiler.records import Span
+from compiler.text.effect_words import (
+    DESTRUCTIVE_PHRASES,
+    DESTRUCTIVE_PROGRAM_WORDS,
+    DESTRUCTIVE_VERBS,
+    alternation,
+)
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.links import is_pointer, is_procedure_pointer
@@ -403,10 +409,13 @@ _TOPIC = re.compile(r"^\S+(?:\s+\S+)?$|^\w+\s+(?:and|or|&)\s+\w+(?:\s+\w+)?$", r
 restore", "Release and rollout automation"): a topic as often as an instruction."""
 
 
-def linked_heading(blocks: list[Block], index: int) -> list[DraftStep]:
+def linked_heading(blocks: list[Block], index: int, lines: tuple[str, ...] = ()) -> list[DraftStep]:
     """A heading that is an instruction over a body that only points elsewhere ("## Delete the
     DNS records" over "See [the DNS guide](...)."): the heading is the step, its how is linked.
-    A heading over a body that holds the steps is no step (the body's steps are)."""
+    A heading over a body that holds the steps is no step (the body's steps are), except a
+    numbered one that destroys something none of its body's steps destroys ("### 2. Delete the
+    old snapshot" over "You will have to confirm it."): a destructive instruction is never
+    lost."""
     heading = blocks[index]
     text = _HEADING_NUMBER.sub("", heading.text.strip())
     numbered = text != heading.text.strip()
@@ -427,6 +436,8 @@ def linked_heading(blocks: list[Block], index: int) -> list[DraftStep]:
     span = replace(heading.span, column=heading.span.column + heading.text.index(text))
     if numbered and not subsections and not any(_holds_step(b) for b in body):
         return [_draft(heading, _prose_kind(text), text, span)]
+    if numbered and not subsections and _destruction_unsaid(text, body, lines):
+        return [_draft(heading, _prose_kind(text), text, span)]
     if not all(b.kind == "paragraph" and is_pointer(b.text) for b in body):
         return []
     return [_draft(heading, _prose_kind(text), text, span)]
@@ -438,6 +449,37 @@ def _holds_step(block: Block) -> bool:
     if block.kind != "paragraph":
         return block.kind == "code"
     return _asks_or_tells(block)
+
+
+_DESTROYS = alternation(DESTRUCTIVE_VERBS | frozenset(DESTRUCTIVE_PHRASES))
+_DESTROYING_HEADING = re.compile(rf"^{_DESTROYS}\b", re.IGNORECASE)
+"""A heading whose instruction destroys something ("Remove the site", "Shut down the node")."""
+_DESTROYING_WORD = re.compile(
+    r"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bthis )(?<!\bthat )(?<!\bits )(?<!\byour )"
+    rf"\b(?:{_DESTROYS}|{alternation(DESTRUCTIVE_PROGRAM_WORDS)})(?:s|d|ed|ing)?\b",
+    re.IGNORECASE,
+)
+"""A destructive verb or command word in a step ("delete the keys", `rm -rf`); a noun is none
+("confirm the deletion", "confirm the purge" destroy nothing)."""
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _destruction_unsaid(heading: str, body: list[Block], lines: tuple[str, ...]) -> bool:
+    """Whether a heading destroys something and no step of its body does: the body's steps
+    then confirm or check it, and the heading's instruction is a step of its own. A command's
+    name is read word by word (`IndexDeleteWorker` deletes)."""
+    if not lines or not _DESTROYING_HEADING.match(heading):
+        return False
+    for block in body:
+        if block.kind == "code":
+            texts = [block.text]
+        elif block.kind == "paragraph":
+            texts = [d.command or d.text for d in _prose_steps(block, lines)]
+        else:
+            continue
+        if any(_DESTROYING_WORD.search(_CAMEL.sub(" ", text)) for text in texts):
+            return False
+    return True
 
 
 _HTML_LINK = re.compile(
