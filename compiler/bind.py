@@ -30,7 +30,7 @@ from compiler.text.effect_words import (
     stem,
 )
 from compiler.text.instructions import permitted_passive
-from compiler.text.shell import split_pipeline, writes_a_file
+from compiler.text.shell import edits_files, split_pipeline, writes_a_file
 from compiler.text.wrappers import inner_commands, shell_commands
 from compiler.values import Value, set_field
 
@@ -400,7 +400,7 @@ def _part_effect(registry: Registry, argv: list[str]) -> Effect | None:
     if method is not None:
         return _method_effect(method)
     if argv[0] in registry.filters:
-        return "read"
+        return "write" if edits_files(argv) else "read"
     effect = words_effect(argv)
     if effect == "destructive":
         return effect
@@ -599,12 +599,18 @@ _ASSIGNMENT_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _filter_issues(registry: Registry, stages: list[list[str]], span: Span) -> list[BindingIssue]:
-    """Stages after a pipe must be registered filters or match a read-only tool."""
-    return [
-        BindingIssue("unknown-pipe-filter", span, stage[0], f"`{stage[0]}` after a pipe")
-        for stage in stages[1:]
-        if stage[0] not in registry.filters and _read_only_match(registry, stage) is None
-    ]
+    """Stages after a pipe must be registered filters that only print (not `sed -i`), or
+    match a read-only tool."""
+    issues = []
+    for stage in stages[1:]:
+        if stage[0] in registry.filters and edits_files(stage):
+            message = f"`{stage[0]}` after a pipe writes files here"
+        elif stage[0] not in registry.filters and _read_only_match(registry, stage) is None:
+            message = f"`{stage[0]}` after a pipe"
+        else:
+            continue
+        issues.append(BindingIssue("unknown-pipe-filter", span, stage[0], message))
+    return issues
 
 
 def _follower_issues(

@@ -316,3 +316,136 @@ def test_look_up_at_a_linked_page_says_where(compile_text: Compile) -> None:
 )
 def test_look_up_in_a_named_system_without_its_page(compile_text: Compile, body: str) -> None:
     assert len(flags(compile_text, body, "RB108")) == 1
+
+
+# Session 11 (flags6): RB103, RB104 and RB108 on forms seen on tuned and unseen pages.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Before starting the database failover contact the platform owners so they know.",
+        "After restoring the snapshot contact the storage operators to confirm the size.",
+    ],
+)
+def test_contact_after_a_time_phrase_with_no_comma(compile_text: Compile, sentence: str) -> None:
+    """RB103: the imperative after a gerund's time phrase with no comma ("Before commencing
+    any work contact the affected teams") is a contact the reader must make."""
+    found = flags(compile_text, f"# Failover\n\n{sentence}\n", "RB103")
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Before the failover the contact owners are listed in the sheet.",
+        "When running the script the contact form is shown to users.",
+    ],
+)
+def test_contact_as_a_noun_after_a_time_phrase(compile_text: Compile, sentence: str) -> None:
+    assert flags(compile_text, f"# Failover\n\n{sentence}\n", "RB103") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Load\n\n- Drain the old hosts, see [Draining a host](./drain-host.md).\n",
+        "# Load\n\n1. Purge the stale jobs: follow the steps described in `docs/jobs/purge.md` "
+        "of this repository.\n",
+        "# Load\n\nTo clear the queue and purge stale jobs follow the steps described in "
+        "`docs/jobs/purge.md` of this repository.\n",
+    ],
+)
+def test_change_whose_sentence_points_at_its_steps(compile_text: Compile, body: str) -> None:
+    """RB108: the sentence of the change points at the page its steps are written on (a page
+    whose title holds the change's verb, or "the steps described in" a named page)."""
+    assert flags(compile_text, body, "RB108") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "evidence"),
+    [
+        # the page is about the first change only: the second is still flagged
+        (
+            "# Load\n\n- Drain the old hosts, then replace them, see "
+            "[Draining a host](./drain-host.md).\n",
+            "replace them",
+        ),
+        # the link is where to look (a graph), not how to change
+        (
+            "# Load\n\n- Drain the old hosts, see [the drain graph](https://grafana.example.org/d/x)."
+            "\n",
+            "Drain the old hosts",
+        ),
+        # the steps are said by a person, not written on a page
+        (
+            "# Load\n\nTo clear the queue and purge stale jobs follow the steps described by "
+            "the on-call lead.\n",
+            "purge stale jobs follow the steps described by the on-call lead",
+        ),
+    ],
+)
+def test_change_beside_a_pointer_elsewhere_is_flagged(
+    compile_text: Compile, body: str, evidence: str
+) -> None:
+    assert [e for _, e in flags(compile_text, body, "RB108")] == [evidence]
+
+
+def test_watch_after_a_time_phrase_with_no_comma(compile_text: Compile) -> None:
+    """RB106: "After restarting X keep an eye on Y" is a watch the reader is told to keep."""
+    body = (
+        "# Queue\n\nThe backlog may be high for a while. After restarting the worker keep an "
+        "eye on the queue depth to ensure that it falls.\n"
+    )
+    assert len(flags(compile_text, body, "RB106")) == 1
+    quiet = "# Queue\n\nThe backlog may be high. After restarting the worker the queue falls.\n"
+    assert flags(compile_text, quiet, "RB106") == []
+
+
+def test_standard_process_with_two_joined_modifiers(compile_text: Compile) -> None:
+    """RB104: "the standard X and Y process" is "the standard process" with a joined modifier."""
+    body = "# Release\n\n1. Ship the fix through the standard build and release process.\n"
+    assert [e for _, e in flags(compile_text, body, "RB104")] == [
+        "the standard build and release process"
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "# Release\n\n1. Ship the fix through the standard build and release process described "
+        "below.\n\n## Build\n\nRun make.\n",
+        "# Release\n\nThe team ships fixes through the standard build and release process.\n",
+    ],
+)
+def test_standard_process_on_the_page_or_described(compile_text: Compile, body: str) -> None:
+    assert flags(compile_text, body, "RB104") == []
+
+
+def test_how_to_link_does_not_reach_the_actor(compile_text: Compile) -> None:
+    """RB103: a link to a page of written steps is no contact-page link (LABELLING)."""
+    body = (
+        "# Zones\n\nYou will require Network Engineering to help create the zones; the steps "
+        "are written [here](https://docs.example.org/how-to/zones.html).\n"
+    )
+    assert [e for _, e in flags(compile_text, body, "RB103")] == ["Network Engineering"]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "reach them [here](https://docs.example.org/how-to/contact-network.html)",
+        "see [their page](https://wiki.example.org/teams/network)",
+    ],
+)
+def test_contact_or_team_page_link_reaches_the_actor(compile_text: Compile, link: str) -> None:
+    body = f"# Zones\n\nYou will require Network Engineering to help create the zones, {link}.\n"
+    assert flags(compile_text, body, "RB103") == []
+
+
+def test_link_on_the_contact_words_is_about_the_actor(compile_text: Compile) -> None:
+    body = (
+        "# Errors\n\n1. **Failures must be seen.** Services should [send exceptions to Rollbar]"
+        "(/manual/error-reporting.html). Services must not hide errors.\n"
+    )
+    assert flags(compile_text, body, "RB103") == []

@@ -246,7 +246,8 @@ def unbound_command(context: CheckContext) -> Iterator[Finding]:
     summary="A command pipes into a program that is not a registered read-only filter.",
     docs=RuleDoc(
         what="Reports a program after a `|`, `&&` or `;` that is not in the registry's "
-        "`filters` list.",
+        "`filters` list, or a listed filter run so that it writes files (`sed -i`, "
+        "`sort -o FILE`, `yq -i`).",
         why="Only the first command of a pipeline is bound to a tool; whatever follows runs "
         "with no permission or effect check. Text filters like `grep` are harmless, "
         "`xargs oc delete` is not.",
@@ -257,11 +258,17 @@ def unbound_command(context: CheckContext) -> Iterator[Finding]:
 )
 def unknown_pipe_filter(context: CheckContext) -> Iterator[Finding]:
     for step_id, issue in _issues(context, "unknown-pipe-filter"):
+        if issue.evidence in context.registry.filters:
+            message = f"`{issue.evidence}` writes files here (`-i`, `-o`, an output operand)"
+            fix = "write the edit as its own step bound to a tool that writes"
+        else:
+            message = f"`{issue.evidence}` is not a registered filter"
+            fix = "split the pipeline into steps, or register the filter"
         yield Finding(
             "RB208",
             issue.span,
-            f"`{issue.evidence}` is not a registered filter",
-            "split the pipeline into steps, or register the filter",
+            message,
+            fix,
             issue.evidence,
             step_id,
         )

@@ -891,11 +891,13 @@ status by running `kubectl rollout status ...`", "The app can be restarted with 
 
 
 _UNPUNCTUATED_INTRO = re.compile(
-    r"^(?:(?:in\s+order\s+)?to\s+[a-z]{2,}|on|in|from|under|within|inside)\s+(?!order\b)[\w\"'\u201c]",
+    r"^(?:(?:in\s+order\s+)?to\s+[a-z]{2,}|on|in|from|under|within|inside"
+    r"|(?:before|after|while|when)\s+[a-z]{2,}ing)\s+(?!order\b)[\w\"'\u201c]",
     re.IGNORECASE,
 )
-"""A phrase setting where (or what for) with no comma before its instruction: "On the edit
-page select `Reset`", "In order to keep them go to [the workspace](...) and lock it"."""
+"""A phrase setting where, when (a gerund's time: "Before commencing any work") or what for
+with no comma before its instruction: "On the edit page select `Reset`", "In order to keep them
+go to [the workspace](...) and lock it", "Before starting the upgrade contact the DBA"."""
 _VERB_WITH_OBJECT = re.compile(
     r"(?<!\bthe)(?<!\ba)(?<!\ban)(?<!\bthis)(?<!\byour)(?<!\bour)"  # "update the list the ..."
     rf"\s(?:{by_first_letter(VERBS)})\s+(?:(?:the|a|an|it|them|this|that|these|those|your|our|all"
@@ -910,12 +912,39 @@ def _verb_after_intro(text: str) -> bool:
     before it belongs to the phrase (no clause word: "On the node the pod restarts ...").
     A purpose's own verb is not that imperative ("To search by ID use `id:` instead", not
     "To restart the pod is enough")."""
+    return _verb_after_intro_at(text) > 0
+
+
+def _verb_after_intro_at(text: str) -> int:
+    """Where `_verb_after_intro`'s imperative starts in `text` (a single space joins the words
+    `str.split` gives, so the offset is the text's only when it is spaced that way), or 0."""
     words = text.split()
+    if not words:
+        return 0
     head = " ".join(words[:14])
     purpose = words[0].lower() == "to" or words[:3] == ["In", "order", "to"]
     start = len(" ".join(words[: 2 if words[0].lower() == "to" else 4])) if purpose else 0
     verb = _VERB_WITH_OBJECT.search(head, start)
-    return verb is not None and not _CLAUSE_WORD.search(head, 0, verb.start())
+    if verb is None or _CLAUSE_WORD.search(head, 0, verb.start()):
+        return 0
+    return verb.start() + 1
+
+
+def imperative_after_phrase(text: str) -> int:
+    """Where the imperative after an opening phrase with no comma starts ("Before commencing
+    any work |contact the affected teams", "On the edit page |select `Reset`"), or 0 when the
+    sentence opens with no such phrase. Offsets count in `text` as written."""
+    if not _UNPUNCTUATED_INTRO.match(text):
+        return 0
+    at = _verb_after_intro_at(text)
+    if at == 0:
+        return 0
+    spaced = " ".join(text.split())
+    if "," in spaced[:at]:
+        return 0  # "To export data, to give to the team, use this": commas set the phrase off
+    word = len(spaced[:at].split())  # the imperative is the text's word at this index
+    found = list(re.finditer(r"\S+", text))
+    return found[word].start() if word < len(found) else 0
 
 
 _COMMA = re.compile(r",\s+")

@@ -137,3 +137,18 @@ def is_section_link(text: str) -> bool:
     """Whether a text (a list item) is only a link to a section of the same page ("2. [Wait for
     CI](#wait)"): an entry of a list of contents."""
     return _SECTION_LINK_ONLY.match(text) is not None
+
+
+DOCUMENT_URL = re.compile(
+    r"\.(?:md|html?|adoc|rst)(?:[#?]|$)|/docs?[/.]|/wiki|runbook|how-?to|guide|handbook|manual",
+    re.IGNORECASE,
+)
+"""A link to a page of written steps (a runbook, a docs or wiki page), not a dashboard, a graph
+or an issue: "see [the load graph](https://grafana.example/d/x)" says where to look, not how."""
+CONTACT_WORDS = re.compile(
+    r"contact|team|people|person|staff|slack|channel|chat|mailto:|mail|support|help|escalat"
+    r"|on-?call|rota|roster|pager|directory|org-?chart|who|owner|service-?desk|request",
+    re.IGNORECASE,
+)
+"""Words of a link's label or address that make it a way to reach people (a contact page, a
+team page, a channel, a rota), whatever page it is."""

@@ -48,6 +48,75 @@ def writes_a_file(command: str) -> bool:
     return _WRITES_A_FILE.search(_QUOTED_OR_PLACEHOLDER.sub("x", command)) is not None
 
 
+_SED_ARGUMENT_LETTERS = frozenset("efl")
+_OUTPUT_OPTIONS = ("-o", "--output")
+_UNIQ_VALUE_OPTIONS = frozenset(
+    {"-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"}
+)
+_GZIP_TO_STDOUT = frozenset({"-c", "--stdout", "--to-stdout", "-t", "--test", "-l", "--list"})
+
+
+def edits_files(argv: list[str]) -> bool:
+    """Whether a text filter run this way writes files instead of only printing: `sed -i`,
+    `awk -i inplace`, `yq -i`, `sort -o FILE`, `uniq IN OUT`, `gzip FILE` (which replaces it).
+    Such a command is no read-only filter, whatever list it is on."""
+    if not argv:
+        return False
+    program, options = argv[0].rsplit("/", 1)[-1], _options_of(argv[1:])
+    if program == "sed":
+        return any(_sed_in_place(word) for word in options)
+    if program in ("awk", "gawk"):
+        return "inplace" in " ".join(argv[1:]) and any(
+            w.startswith(("-i", "--include")) for w in options
+        )
+    if program == "yq":
+        return any(w in ("-i", "--inplace") or w.startswith("--inplace=") for w in options)
+    if program in ("sort", "base64"):
+        return any(w.startswith(_OUTPUT_OPTIONS) for w in options)
+    if program == "uniq":
+        return len(_operands(argv[1:], _UNIQ_VALUE_OPTIONS)) >= 2
+    if program in ("gzip", "gunzip"):
+        stdout = any(w in _GZIP_TO_STDOUT or _short_cluster_has(w, "ctl") for w in options)
+        return not stdout and bool(_operands(argv[1:], frozenset({"-S", "--suffix"})))
+    return False
+
+
+def _options_of(words: list[str]) -> list[str]:
+    """The option words before a `--` that ends them."""
+    ends = words.index("--") if "--" in words else len(words)
+    return [word for word in words[:ends] if word.startswith("-") and word != "-"]
+
+
+def _operands(words: list[str], value_options: frozenset[str]) -> list[str]:
+    """The words that are neither options nor an option's value."""
+    operands, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word.startswith("-") and word != "-":
+            skip = word in value_options
+        else:
+            operands.append(word)
+    return operands
+
+
+def _sed_in_place(word: str) -> bool:
+    """`-i`, `-i.bak`, `-ni`, `-Ei`, `-I` (BSD) or `--in-place[=SUFFIX]`; a letter that takes
+    a value (`-e`, `-f`, `-l`) ends the cluster."""
+    if word.startswith("--"):
+        return word == "--in-place" or word.startswith("--in-place=")
+    for letter in word[1:]:
+        if letter in "iI":
+            return True
+        if letter in _SED_ARGUMENT_LETTERS:
+            return False
+    return False
+
+
+def _short_cluster_has(word: str, letters: str) -> bool:
+    return not word.startswith("--") and any(letter in word[1:] for letter in letters)
+
+
 def split_pipeline(command: str) -> ShellCommand | None:
     """Split a shell command into argv pipelines; None if it cannot be tokenised.
 

@@ -24,7 +24,8 @@ from compiler.rules.assumptions.scan import (
 )
 from compiler.rules.regions import starting_with
 from compiler.text.actors import defined_roles, own_team, unmodified
-from compiler.text.instructions import is_instruction
+from compiler.text.instructions import imperative_after_phrase, is_instruction
+from compiler.text.links import CONTACT_WORDS, DOCUMENT_URL, LINK
 
 _NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
 _ON_CALL = re.compile(r"\bon-call\b")
@@ -240,7 +241,12 @@ def _owning_team(actor: str, owner: str | None) -> bool:
         "`owner`, `escalation`, or the roles in profiles.yaml, nor defined by the document "
         'itself (a heading or definition line that names the role, "Incident Commander (IC)", '
         "its initials), nor reachable by a channel, link, handle, queue or call in the same "
-        "sentence. A contact declared as `null` is flagged as unassigned.",
+        "sentence. A link to a page of written steps (docs, how-to, runbook) that names no way "
+        'to reach people ("the steps can be followed [here](.../how-to/...)") is no contact '
+        "link; a link on the contact's own words or to a team, contact or channel page is. "
+        'A contact after a phrase with no comma ("Before commencing any work contact the '
+        'affected teams") counts as one after a comma. A contact declared as `null` is flagged '
+        "as unassigned.",
         why='Readers know who "the AE" is this quarter; an agent does not, and the person may '
         "have left. Escalations to nobody are how incidents stall at 3 a.m.",
         example="If the customer is on an enterprise plan, ping the AE.",
@@ -371,10 +377,16 @@ def _used_as_noun(hit: Hit) -> bool:
     verb = hit.match.start()
     if not _NOUN_OR_VERB.match(hit.passage.text, verb):
         return False
-    start = hit.passage.sentence_at(hit.start).start
-    if not hit.passage.text[start:verb].strip(" \t*_-+0123456789.)"):
+    sentence = hit.passage.sentence_at(hit.start)
+    start = sentence.start
+    opening = hit.passage.text[start:verb]
+    if not opening.strip(" \t*_-+0123456789.)"):
         # first in its sentence: a verb, unless a label ("**Alert Expression:**")
         return hit.passage.text[hit.end : hit.end + 2].strip().startswith(":")
+    marker = len(opening) - len(opening.lstrip(" \t*_-+0123456789.)"))
+    text = hit.passage.text[start + marker : sentence.end]
+    if imperative_after_phrase(text) == verb - start - marker:
+        return False  # "Before commencing any work contact the teams": the phrase's imperative
     return _BEFORE_A_VERB.search(hit.passage.text, max(start, verb - 40), verb) is None
 
 
@@ -390,10 +402,23 @@ def _reachable(hit: Hit) -> bool:
     """Whether the sentence, outside the actor's own words, gives a way to reach the actor: a
     link, a channel, a handle, an address, a paging service, a ticket queue or a call/room."""
     said = hit.match.group(0)  # the contact's own words: "Phone the DBA" gives no number
-    rest = hit.sentence.replace(said, " ").replace(hit.words, " ")
+    rest = LINK.sub(lambda link: _unless_how_to(link, hit.words), hit.sentence)
+    rest = rest.replace(said, " ").replace(hit.words, " ")
     if _CHANNEL.search(rest) or _QUEUE.search(hit.sentence):
         return True
     return _links_by_reference(hit.context, rest)
+
+
+def _unless_how_to(link: re.Match[str], actor: str) -> str:
+    """A link as written, or only its words when it leads to a page of written steps that
+    names no way to reach people ("the steps can be followed [here](.../how-to/zones.html)"):
+    a how-to page is no contact page (LABELLING: "contact-page link"). A link on the actor's
+    own words ("[report exceptions to Sentry](/manual/errors.html)") is about the actor."""
+    url = link.group("url") or link.group("bare") or ""
+    label = link.group("label") or ""
+    if actor in label or not DOCUMENT_URL.search(url) or CONTACT_WORDS.search(url + " " + label):
+        return link.group(0)
+    return label
 
 
 def _reached_in_section(context: CheckContext, hit: Hit) -> bool:

@@ -29,7 +29,7 @@ from compiler.rules.assumptions.scan import (
 )
 from compiler.rules.regions import Passage
 from compiler.text.genre import under_procedure
-from compiler.text.instructions import _HEDGED_NEED, IMPERATIVE
+from compiler.text.instructions import _HEDGED_NEED, IMPERATIVE, imperative_after_phrase
 from compiler.text.sentences import sentences
 
 _TO_READER = re.compile(r"\b(?:you|your|yourself|please)\b", re.IGNORECASE)
@@ -77,6 +77,8 @@ def tells_reader(sentence: str) -> bool:
         found = lead.match(sentence)
         if found is not None and _imperative(sentence[found.end() :]):
             return True
+    if imperative_after_phrase(sentence):
+        return True  # "Before starting the failover contact the owners": a phrase, no comma
     return _imperative(sentence)
 
 

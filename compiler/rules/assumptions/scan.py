@@ -49,7 +49,7 @@ _TRIBAL = re.compile(
         "alotduy",
         r"\b(?:the|your|our)\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
         r"|necessary|agreed|expected)\s+"
-        r"(?:[\w-]+\s+)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
+        r"(?:[\w-]+\s+(?:(?:and|&)\s+[\w-]+\s+)?)?(?:dashboards?|scripts?|tools?|process|procedure|way|place|fix|workaround"
         r"|commands?|playbook|runbook|query|queries|link|page|channel|spreadsheet|docs?|document"
         r"|approach|method|trick|steps?|time\s*frame|timeline|deadline|repositor(?:y|ies)|repos?"
         r"|settings|values?|config(?:uration)?)\b"

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from compiler.parse import Block
+from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.actions.asked import (
     _TO_PEOPLE,
@@ -15,6 +16,8 @@ from compiler.rules.assumptions.actions.asked import (
     _in_pointer,
     _in_time_clause,
     _of_mind,
+    _pointed_to,
+    _points_to_steps,
     _purpose,
     _quoted,
     _shown_as_example,
@@ -90,7 +93,11 @@ from compiler.rules.regions import read_block
         "in the sentence before or in the section's heading, a cloud console page the section "
         'opens, "as above", "You can do this by ..." right after it, a titled list item whose '
         "own body gives the command, a web page the sentence gives by its address or the item "
-        'before opens, a pointer to that very change right before it, "using the same method '
+        "before opens, a pointer to that very change right before it, a pointer in the "
+        "change's own sentence to the page of its written steps (\", see [Safely drain a "
+        'node](.../docs/...)" after "Drain the node", the title holding the change\'s verb; '
+        '"follow the steps described in `docs/queues.md`"; a link to a graph is where to look, '
+        'not how), "using the same method '
         "as\" a step before, a section's opening summary with the changing commands right after "
         'it). Filling in a placeholder ("Modify `<VERSION>` with the version") is no change.',
         why="The agent has to invent how: it calls a `check_stripe` tool that does not exist, "
@@ -139,6 +146,8 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "Good examples: > Reboot a machine", "increase your understanding"
         if _FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
+        if _pointed_to(hit):
+            continue  # "scale out by adding nodes (see [Add an instance](add.md))"
         if _resolved_by_reference(context, hit):
             continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
         if passage.block.kind == "heading" or _in_html_title(passage, hit.start):
@@ -174,6 +183,18 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             hit.words,
             hit.step,
         )
+
+
+def _pointed_to_in_source(context: CheckContext, source: Span, words: str) -> bool:
+    """`_points_to_steps` read in the step's whole source block: a step cut from its sentence
+    ("Drain affected nodes" of "Drain affected nodes, then replace them, see [Safely drain a
+    node](...)") keeps the pointer that closes the sentence."""
+    block = _block_at(context, source.line)
+    if block is None:
+        return False
+    passage = read_block(context.document.lines, block)
+    at = passage.text.find(words)
+    return at >= 0 and _points_to_steps(passage, at, at + len(words), words)
 
 
 _NEEDED = re.compile(r"\b(?:will|would|should)\s+(?:\w+\s+)?(?:need|require)", re.IGNORECASE)
@@ -228,6 +249,8 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             continue
         if _TRIBAL.search(match.group(0)):
             continue  # "check the usual dashboard": RB104 names what is missing
+        if _pointed_to_in_source(context, step.source, match.group(0)):
+            continue  # "follow the steps described in `docs/queues.md`"
         if match.start() == 0 and _place_named_before(context, step.source):
             continue  # "Sign in to [the desk](...) and raise a CR"
         start = match.start() + len(match.group(0)) - len(_bare(match.group(0)))

@@ -11,10 +11,11 @@ from bisect import bisect_left
 from compiler.parse import Block
 from compiler.rules import CheckContext
 from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _Layout, _layout
-from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit
-from compiler.rules.regions import read_block
+from compiler.rules.assumptions.actions.words import _clause_verbs_and_objects
+from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit, _stem
+from compiler.rules.regions import Passage, read_block
 from compiler.text.examples import introduces_examples
-from compiler.text.links import LINK
+from compiler.text.links import DOCUMENT_URL, LINK
 
 _TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
@@ -283,3 +284,50 @@ def _in_pointer(hit: Hit) -> bool:
 
 _POINTED = re.compile(r"\b(?:see|refer\s+to|read|check\s+out)\s+(?:also\s+)?(?:the\s+)?$", re.I)
 """Words that point at the link right after them (a pointer, not a change)."""
+
+
+def _pointed_to(hit: Hit) -> bool:
+    """`_points_to_steps` for a hit of the prose scan."""
+    return _points_to_steps(hit.passage, hit.start, hit.end, hit.words)
+
+
+def _points_to_steps(passage: Passage, start: int, end: int, words: str) -> bool:
+    """Whether the sentence of the change (`words`, at `start`-`end` of the passage's text)
+    points at where its steps are written: a pointer after the change to a page of steps whose
+    title or address holds the change's verb ("... by adding new nodes (see
+    [add-instance.md](add-instance.md))", "Drain the nodes, see [Safely drain a node](...)"; not
+    "Cordon the nodes, see [Safely drain a node](...)"), or "follow the steps described in
+    `docs/queues.md`" (the how is on the page it names, as a link before the change is)."""
+    sentence = passage.sentence_at(start)
+    if _STEPS_AT.search(passage.text, sentence.start, sentence.end):
+        return True
+    pointer = _POINTER.search(passage.text, start, sentence.end)
+    if pointer is None:
+        return False
+    link = LINK.match(passage.text, pointer.end() - 1)
+    if link is None or DOCUMENT_URL.search(link.group("url") or "") is None:
+        return False
+    titled = {_stem(word) for word in _WORDS.findall(f"{link.group('label')} {link.group('url')}")}
+    verbs, _ = _clause_verbs_and_objects(words)
+    said = _WORDS.findall(words)
+    # the change's verbs: its listed change words, its first word, a means ("by adding ...")
+    acts = verbs | {_stem(word) for word in said[:1]}
+    acts |= {_stem(word) for word in said if word.lower().endswith("ing")}
+    return bool(acts & titled)
+
+
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+_STEPS_AT = re.compile(
+    r"\bfollow(?:ing)?\s+the\s+(?:steps|instructions|procedure|guide|runbook)\s+(?:(?:described"
+    r"|outlined|documented|given|listed|explained)\s+)?(?:in|at|on)\s+(?:the\s+)?[\[`]",
+    re.IGNORECASE,
+)
+"""Steps written on a page the sentence names by link or path: "follow the steps described
+in `docs/queues.md`", "follow the instructions in [the guide](...)"."""
+_POINTER = re.compile(
+    r"(?:,\s*|\(\s*|\s+-+\s+|\s+\u2014\s*)(?:see|refer\s+to)\s+(?:also\s+)?(?:the\s+)?\[",
+    re.IGNORECASE,
+)
+"""A pointer after the change in its sentence: ", see [..](..)", "(see [..](..))"."""
