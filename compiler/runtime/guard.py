@@ -134,11 +134,12 @@ class Guard:
         return [spec]
 
     def outcomes(self) -> list[str]:
-        """The outcomes `advance` accepts at the current step ([] if it has one plain edge)."""
+        """The outcomes `advance` accepts at the current step ([] if it has one plain edge), as
+        a reader sees them: no HTML comment's words (a comment is never an instruction)."""
         edges = self.current.next
         if len(edges) == 1 and edges[0].when is None:
             return []
-        return list(dict.fromkeys(edge.when or OTHERWISE for edge in edges))
+        return list(dict.fromkeys(_shown_when(edge.when) for edge in edges))
 
     def outcome_tool(self) -> dict[str, Any] | None:
         """A pseudo-tool (`choose_outcome`) for the model to pick a decision's branch; the
@@ -393,6 +394,15 @@ def _arguments(arguments: Mapping[str, Any] | str) -> dict[str, Any] | None:
     return dict(arguments) if isinstance(arguments, Mapping) else None
 
 
+def shown_text(step: Step) -> str:
+    """A step's text as the agent is shown it: a reader's words without HTML comments, but a
+    command bound from a code block as written (inside code a `<!-- -->` is part of the
+    command the call runs, as its fixed arguments show)."""
+    if step.tool is not None and step.tool.bound_by == "command":
+        return step.text
+    return without_html_comments(step.text)
+
+
 def _step_description(step: Step, tool: Tool) -> str:
     shown = without_html_comments(step.note or step.text)
     parts = [describe(tool), f"Runbook step: {shown}".strip()]
@@ -547,21 +557,34 @@ def _filled_badly(name: str, written: str, matched: re.Match[str]) -> str | None
     return None
 
 
+def _shown_when(when: str | None) -> str:
+    """An edge's condition as the agent is shown it and names it back."""
+    return without_html_comments(when) if when else OTHERWISE
+
+
 def _choose_edge(step: Step, outcome: str | None) -> str:
     edges = step.next
     if not edges:
         raise GuardError(f"step {step.id} has no next step")
     if len(edges) == 1 and edges[0].when is None:
         return edges[0].to
-    choices = {(edge.when or OTHERWISE): edge.to for edge in edges}
+    choices = list(dict.fromkeys(_shown_when(edge.when) for edge in edges))
     if outcome is None:
-        raise UnknownOutcomeError(
-            f"step {step.id} is a decision; pass outcome= one of {list(choices)}"
-        )
+        raise UnknownOutcomeError(f"step {step.id} is a decision; pass outcome= one of {choices}")
     wanted = " ".join(outcome.split()).casefold()
-    for when, target in choices.items():
-        if " ".join(when.split()).casefold() == wanted:
-            return target
+    for edge in edges:  # the condition as written (comments too) names one edge
+        if " ".join((edge.when or OTHERWISE).split()).casefold() == wanted:
+            return edge.to
+    targets = {
+        edge.to for edge in edges if " ".join(_shown_when(edge.when).split()).casefold() == wanted
+    }
+    if len(targets) > 1:
+        raise UnknownOutcomeError(
+            f"outcome {outcome!r} reads the same as another outcome of step {step.id} once "
+            "comments are left out; a person must choose"
+        )
+    if targets:
+        return targets.pop()
     raise UnknownOutcomeError(
-        f"outcome {outcome!r} is not an edge of step {step.id}; expected one of {list(choices)}"
+        f"outcome {outcome!r} is not an edge of step {step.id}; expected one of {choices}"
     )

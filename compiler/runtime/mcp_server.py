@@ -27,7 +27,7 @@ from mcp.shared.exceptions import MCPError
 
 from compiler import __version__
 from compiler.models import Step
-from compiler.runtime.guard import OUTCOME_TOOL, GuardError
+from compiler.runtime.guard import OUTCOME_TOOL, GuardError, shown_text
 from compiler.runtime.loader import CompiledRunbook, find_source
 from compiler.runtime.session import RunbookSession
 from compiler.runtime.shell_context import describe
@@ -165,7 +165,7 @@ class RunbookServer:
             confirmation = await _ask_confirmation(ctx, session, chosen)
             if confirmation is None:
                 return _error(
-                    f"step {step.id} is for a person: {step.text}\n"
+                    f"step {step.id} is for a person: {without_html_comments(step.text)}\n"
                     + _who_must_act(ctx, session, "do it and confirm it")
                 )
             confirmed_by, chosen = confirmation
@@ -248,7 +248,7 @@ class RunbookServer:
         if not uri.startswith("runbook://") or runbook is None or part not in ("steps", "source"):
             raise MCPError(types.INVALID_PARAMS, f"no such resource {uri}")
         if part == "steps":
-            steps = [_shown(step.model_dump(mode="json")) for step in runbook.artifact.steps]
+            steps = [_shown(step) for step in runbook.artifact.steps]
             text, mime = (
                 json.dumps({"runbook": runbook.id, "steps": steps}, indent=2),
                 "application/json",
@@ -263,13 +263,15 @@ class RunbookServer:
         )
 
 
-def _shown(step: dict[str, Any]) -> dict[str, Any]:
+def _shown(step: Step) -> dict[str, Any]:
     """A step's JSON as a reader of the runbook sees it: no HTML comment's words in its text,
-    note, condition or edges (a comment is never an instruction, to the agent either)."""
-    shown = dict(step)
-    for key in ("text", "note", "condition"):
+    note, condition or edges (a comment is never an instruction, to the agent either); a
+    command bound from a code block as written (`shown_text`)."""
+    shown = step.model_dump(mode="json")
+    for key in ("note", "condition"):
         if isinstance(shown.get(key), str):
             shown[key] = without_html_comments(shown[key])
+    shown["text"] = shown_text(step)
     shown["next"] = [
         {**edge, "when": without_html_comments(edge["when"]) if edge.get("when") else None}
         for edge in shown.get("next", [])

@@ -21,7 +21,14 @@ from compiler.runtime.adapters import tool_specs
 from compiler.runtime.audit_log import AuditLog
 from compiler.runtime.commands import RenderError, fill_arguments, render_command
 from compiler.runtime.execute import Execution, ExecutionResult, Executor, dry_run
-from compiler.runtime.guard import OUTCOME_TOOL, Guard, GuardError, ToolCall, Verdict
+from compiler.runtime.guard import (
+    OUTCOME_TOOL,
+    Guard,
+    GuardError,
+    ToolCall,
+    Verdict,
+    shown_text,
+)
 from compiler.runtime.loader import CompiledRunbook
 from compiler.runtime.outcomes import Outcome, name_outcomes, resolve_outcome
 from compiler.runtime.toolspec import Format, check_format, convert_spec, registry_name
@@ -226,7 +233,7 @@ class RunbookSession:
             "step": {
                 "id": step.id,
                 "kind": step.kind,
-                "text": without_html_comments(step.text),
+                "text": shown_text(step),
                 "note": without_html_comments(step.note) if step.note else step.note,
                 "context": [line.text for line in step.context],
                 "gate": step.gate,

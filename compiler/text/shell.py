@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -25,6 +26,11 @@ CONTINUATION_PROMPT = re.compile(
 """A console's continuation prompt at the start of a command's later line: a shell's `>`,
 Python's `...`, MySQL's `->`, psql's `name-#`, irb's `irb(main):005:1*` or, inside a block,
 `irb(main):006:1>` (nesting level 1 or more). It is no part of the command."""
+
+TYPED_AT_PROMPT = re.compile(r"\s*(?:[^\s<]\S*\s*)?[$#>%\u276f]\s")
+"""A console line typed at a prompt, whatever the console (`$ oc get pods`, `web-01 $ sudo x`,
+`10.0.0.1:6379> auth <password>`, `gpg> expire`): typed, not printed. A line that opens with
+`<name>` (`<n> = key expires in n days`) is no prompt."""
 
 _SEPARATORS = ("&&", "||", ";", "&")
 _REDIRECT = re.compile(
@@ -283,6 +289,19 @@ def group_of(text: str) -> Group | None:
     return Group(start=start, end=start + len(body), subshell=subshell)
 
 
+def leading_group(text: str) -> Group | None:
+    """The `( ... )` subshell or `{ ...; }` group a line opens with when commands follow it
+    after a shell operator (`(cd /srv && make clean) && make`, `{ a; b; } | tee log`); None
+    otherwise (a whole-line group is `group_of`'s)."""
+    stripped = text.strip()
+    if stripped[:1] not in "({":
+        return None
+    close = _closing(stripped)
+    if close < 0 or not stripped[close + 1 :].lstrip().startswith(("&&", "||", "|", ";", ">")):
+        return None
+    return group_of(stripped[: close + 1])
+
+
 def _closing(text: str) -> int:
     """Where the bracket opening `text` closes (quotes and `$(...)` read as sh reads them), or
     -1 when it does not."""
@@ -306,3 +325,28 @@ def _closing(text: str) -> int:
                 return index
         index += 1
     return -1
+
+
+def top_level(text: str, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, bool]]:
+    """Each position of `text[start:stop]` a shell reads a character at, with whether it is at
+    the line's top level: outside quotes, backquotes, `$(...)` and `${...}`. A `\\` and the
+    character it escapes are one position (the backslash's); a quote or an opening `$(` is at
+    the level around it."""
+    end = len(text) if stop is None else stop
+    quote, depth, index = "", 0, start
+    while index < end:
+        char = text[index]
+        yield index, not quote and not depth
+        if char == "\\" and quote != "'":
+            index += 2
+            continue
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif text.startswith(("$(", "${"), index):
+            depth += 1
+            index += 1
+        elif char in ")}" and depth:
+            depth -= 1
+        index += 1

@@ -555,7 +555,7 @@ def test_19_the_steps_resource_shows_no_comment(tmp_path: Path) -> None:
     from compiler.runtime.mcp_server import _shown
 
     artifact = artifact_of(compile_tree(tmp_path, "noted", HIDDEN_NOTE))
-    shown = json.dumps([_shown(step.model_dump(mode="json")) for step in artifact.steps])
+    shown = json.dumps([_shown(step) for step in artifact.steps])
     assert "SYSTEM" not in shown and "always" not in shown
     assert "List the pods:" in shown
 

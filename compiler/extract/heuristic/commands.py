@@ -9,7 +9,13 @@ from collections.abc import Iterator
 
 from compiler.parse import Block, CodeLine
 from compiler.text.instructions import instructional as _instructional
-from compiler.text.shell import CONTINUATION_PROMPT, group_of, split_pipeline, writes_a_file
+from compiler.text.shell import (
+    CONTINUATION_PROMPT,
+    group_of,
+    leading_group,
+    split_pipeline,
+    writes_a_file,
+)
 
 SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
 COMMON_PROGRAMS = frozenset(
@@ -712,6 +718,11 @@ def _command_line(line: CodeLine, prompted: bool) -> CodeLine | None:
     group = group_of(stripped) if stripped[:1] in "({" else None
     if group is not None:  # `(kubectl delete pod x)`: its commands, never output
         stripped, offset = stripped[group.start : group.end], offset + group.start
+    elif (opening := leading_group(stripped)) is not None:
+        # `(cd /srv && kubectl delete pod x) && ...`: the whole line, never output
+        inner = stripped[opening.start : opening.end]
+        if _COMMAND_START.match(inner) or _ASSIGNMENT.match(inner):
+            return CodeLine(line.line, line.column + offset, stripped.rstrip())
     if not (_COMMAND_START.match(stripped) or _ASSIGNMENT.match(stripped)):
         return None
     return CodeLine(line.line, line.column + offset, stripped.rstrip())

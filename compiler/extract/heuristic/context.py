@@ -20,7 +20,7 @@ from compiler.extract import DraftStep
 from compiler.parse import CodeLine
 from compiler.records import ContextLine
 from compiler.source import normalise
-from compiler.text.shell import CONTINUATION_PROMPT
+from compiler.text.shell import CONTINUATION_PROMPT, top_level
 from compiler.text.wrappers import opens_shell
 
 _LEAVES_SHELL = re.compile(r"(?:exit|logout)(?:\s+\d+)?")
@@ -28,6 +28,8 @@ _LEADING = re.compile(r"(?:cd|pushd|popd|export|unset|source|\.)(?=[\s;&])|[A-Za
 """A `cd`, `export` or assignment before a command on its line (`export KUBECONFIG=x && kubectl
 delete pod y`, `cd stack; terraform destroy`), up to its `&&` or `;` (`_marks`), and assignments
 before the program (`_words`)."""
+_SETS = frozenset({"cd", "pushd", "popd", "export", "unset", "source", "."})
+"""Programs that change the terminal's directory or environment for the commands after them."""
 _INLINE = re.compile(r"`([^`\n]+)`")
 """Inline code in a step's words: a command the step may run once bound."""
 
@@ -74,10 +76,16 @@ class ShellContext:
             )
             attached.append(replace(draft, context=self._before(draft.span.line) + own))
             # `cd x && cmd` leaves the terminal in x, and `A=b; cmd` sets A, for the commands
-            # after it too; `A=b cmd` sets A for cmd alone, and `(cd x && cmd)` nothing after
-            # its subshell (`{ cd x; cmd; }` runs in the terminal's shell: x stays)
+            # after it too (and what it sets after cmd: `&& popd`); `A=b cmd` sets A for cmd
+            # alone, and `(cd x && cmd)` nothing after its subshell (`{ cd x; cmd; }` runs in
+            # the terminal's shell: x stays)
             if not self._in_subshell(draft):
                 self._lines += [(line, False) for line in own if not line.prefix]
+                self._lines += [
+                    (ContextLine(line=draft.span.line, text=text), False)
+                    for command in written
+                    for text in _left_after(command)
+                ]
             for command in commands:
                 if opens_shell(command):
                     self._lines.append((ContextLine(line=draft.span.line, text=command), True))
@@ -143,7 +151,10 @@ def _own_context(command: str) -> list[tuple[str, bool]]:
         mark = next(((at, end) for at, end in marks if at >= position), None)
         if mark is None or command[mark[0] : mark[1]] not in ("&&", ";"):
             break  # `cd x | tee log`, or the last command of the line
-        own.append((command[position : mark[0]].rstrip(), False))
+        part = command[position : mark[0]].rstrip()
+        if not _sets_only(part):
+            break  # `A=b oc get pods && ...`: A is the program's alone (below)
+        own.append((part, False))
         position = mark[1] + len(command[mark[1] :]) - len(command[mark[1] :].lstrip())
     # variables set for the program alone (`KUBECONFIG=x kubectl ...`, `env A=b cmd`): the
     # registry binds the command without them, so they are its own context too
@@ -166,6 +177,38 @@ def _own_context(command: str) -> list[tuple[str, bool]]:
     return own
 
 
+def _sets_only(part: str) -> bool:
+    """Whether one command of a line only sets the terminal's state: `cd x`, `export A=b`,
+    `A=b` (every word an assignment), not `A=b cmd`, which runs cmd."""
+    words = [part[a:b] for a, b in _words(part, 0)]
+    return bool(words) and (words[0] in _SETS or all(_ASSIGNMENT.match(w) for w in words))
+
+
+def _left_after(command: str) -> list[str]:
+    """What a command line sets after its program, for the commands after it: `popd` in
+    `pushd x && make && popd`, `cd ..` in `cd x && make; cd ..`, `A=b` in `url?a=1&A=b` (the
+    line as the reader meant it, each part done). A part in a pipeline or sent to the
+    background (`make | cd x`, `cd x &`) runs in a subshell and sets nothing here. After `||`
+    whether it ran is not written: the whole line is carried, which no executor replays (the
+    later steps are refused, never run in a guessed directory)."""
+    marks = _marks(command)
+    leading = sum(1 for _, prefix in _own_context(command) if not prefix)
+    later = marks[leading:]  # from the mark after the program
+    left = []
+    for index, (start, end) in enumerate(later):
+        after = later[index + 1] if index + 1 < len(later) else None
+        part = command[end : after[0] if after else len(command)].strip()
+        if not _sets_only(part):
+            continue  # a command, or `A=b cmd`: its assignments are cmd's alone
+        before, next_mark = command[start:end], command[after[0] : after[1]] if after else ""
+        if before == "|" or next_mark in ("|", "&"):
+            continue
+        if before == "||":
+            return [command]
+        left.append(part)
+    return left
+
+
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
 
 
@@ -174,31 +217,16 @@ def _words(text: str, start: int) -> list[tuple[int, int]]:
     split at blanks outside quotes and substitutions (`A=$(oc get x -o name) cmd`: two)."""
     stop = next((at for at, _ in _marks(text) if at >= start), len(text))
     found: list[tuple[int, int]] = []
-    quote, depth, index, begin = "", 0, start, None
-    while index < stop:
-        char = text[index]
-        if char.isspace() and not quote and not depth:
+    begin = None
+    for index, top in top_level(text, start, stop):
+        if top and text[index].isspace():
             if begin is not None:
                 found.append((begin, index))
                 begin = None
-            index += 1
-            continue
-        begin = index if begin is None else begin
-        if char == "\\" and quote != "'":
-            index += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif text.startswith(("$(", "${"), index):
-            depth += 1
-            index += 1
-        elif char in ")}" and depth:
-            depth -= 1
-        index += 1
+        elif begin is None:
+            begin = index
     if begin is not None:
-        found.append((begin, min(index, stop)))
+        found.append((begin, stop))
     return found
 
 
@@ -207,25 +235,8 @@ def _marks(text: str) -> list[tuple[int, int]]:
     inside quotes, a `$(...)` or `${...}` or backquotes (`export A=$(ssh h 'x && y') && cmd`
     ends at its second `&&`)."""
     found: list[tuple[int, int]] = []
-    quote, depth, index = "", 0, 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and quote != "'":
-            index += 2
-            continue
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif text.startswith(("$(", "${"), index):
-            depth += 1
-            index += 1
-        elif char in ")}" and depth:
-            depth -= 1
-        elif char in ";&|" and not depth:
+    for index, top in top_level(text):
+        if top and text[index] in ";&|" and not (found and index < found[-1][1]):
             end = index + 2 if text.startswith(("&&", "||"), index) else index + 1
             found.append((index, end))
-            index = end
-            continue
-        index += 1
     return found

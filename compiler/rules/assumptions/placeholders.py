@@ -11,6 +11,7 @@ from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.scan import _instructs, _norm, _with_model_flags
 from compiler.rules.regions import Passage, Region, command_regions, matches, step_at
+from compiler.text.shell import TYPED_AT_PROMPT
 
 _TEMPLATE_KEYWORDS = {"end", "else", "range", "if", "with", "template", "define", "block"}
 _HTML_TAGS = {
@@ -102,7 +103,8 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
         "commands and in inline code anywhere in the prose, and the written fillers (`<name>`, "
         "`my-service`, `XXXX`, `/path/to/...`) in every other code block of any language (a "
         "YAML or INI snippet, a query; not markup, not a block a lead-in announces as output, "
-        "not a log line or a printed result, not the snippet's own `${var}`), that front matter "
+        "not a log line or a printed result, not what a console printed after a command typed at "
+        "its prompt, not the snippet's own `${var}`), that front matter "
         '`inputs` does not declare and the prose (or a code comment, "# Replace <pod> with '
         '..." ) does not say how to fill (matched case-insensitively, `-` = '
         "`_`); once per distinct placeholder in the document, on its first line. A "
@@ -323,6 +325,32 @@ def _written_filler(match: re.Match[str]) -> bool:
     return not (match.group("brace") or match.group("dollar") or match.group("mustache"))
 
 
+def _printed_lines(context: CheckContext, block: Block) -> set[int]:
+    """The lines of a console transcript that the console printed: in a block where a command
+    step was typed after a prompt (`$ knife user show x`, `web-1 $ systemctl status x`), each
+    line no command step covers, unless typed at a prompt of its own (LABELLING: output of a
+    command is nothing to fill in). None for a block with no prompted command (a YAML or INI
+    snippet is all written)."""
+    first, last = block.span.line, block.span.end_line
+    typed: set[int] = set()
+    prompted = False
+    for bound in context.graph.bound.values():
+        span = bound.draft.span
+        if bound.draft.command is None or not first <= span.line <= last:
+            continue
+        typed.update(range(span.line, span.end_line + 1))
+        before = context.document.lines[span.line - 1][: span.column - 1].strip()
+        prompted = prompted or (bool(before) and before[-1] in "$#>%\u276f")
+    if not prompted:
+        return set()
+    lines = context.document.lines
+    return {
+        number
+        for number in range(first, last + 1)
+        if number not in typed and not TYPED_AT_PROMPT.match(lines[number - 1])
+    }
+
+
 def _code_block_regions(context: CheckContext) -> Iterator[Region]:
     """Every line of every code block (any language: YAML, INI, Ruby, untagged) that holds a
     placeholder, so a value the reader must invent in a config snippet is read as it is in a
@@ -336,8 +364,13 @@ def _code_block_regions(context: CheckContext) -> Iterator[Region]:
             continue  # untagged HTML or XML
         if index > 0 and _shows_output(blocks[index - 1]):
             continue  # "The error message will appear as follows:" and what a program printed
+        printed: set[int] | None = None
         for line in block.lines:
             if not PLACEHOLDER.search(line.text) or _RESULT_LINE.match(line.text):
+                continue
+            if printed is None:
+                printed = _printed_lines(context, block)
+            if line.line in printed:
                 continue
             if _PROSE_LINE.match(line.text) and not line.text.rstrip().endswith(":"):
                 continue
