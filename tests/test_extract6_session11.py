@@ -10,7 +10,7 @@ from compiler.extract.heuristic import extract
 from compiler.models import Artifact
 from compiler.parse import parse
 from compiler.text.instructions import instructional
-from compiler.text.shell import group_of
+from compiler.text.shell import group_of, reads_as_sentence
 
 from .conftest import drafted_texts as _texts
 
@@ -134,3 +134,59 @@ def test_a_command_in_a_subshell_compiles_as_the_command_alone(
     alone = compiled("kubectl delete pod mailer-0")
     assert alone[0] == [("action", "destructive", None)]
     assert compiled("(kubectl delete pod mailer-0)") == alone  # bound as `kubectl`, not `(kubectl`
+
+
+# A sentence under a command in an unprompted block (session 11, extract7) -----------------
+
+
+def _untagged(code: str) -> list[str]:
+    return _texts(f"# Mailer\n\n## Steps\n\nList the held jobs:\n\n```\n{code}\n```\n")
+
+
+def test_a_sentence_under_a_command_is_its_output_not_a_step() -> None:
+    assert _untagged("oc get jobs -n mail\nno jobs are held in the queue") == [
+        "oc get jobs -n mail"
+    ]
+    assert _untagged("oc get jobs -n mail\n(nothing to show for this namespace)") == [
+        "oc get jobs -n mail"
+    ]
+    assert _untagged("oc get jobs\nthe queue is empty.\noc get pods") == [
+        "oc get jobs",
+        "oc get pods",
+    ]
+    assert [t for t, _, _ in _block("oc get jobs\nnothing was found in your queue")] == [
+        "oc get jobs"
+    ]
+
+
+def test_commands_that_read_like_words_stay_commands() -> None:
+    # a known program, an option, a path, an assignment, a shell keyword: never output
+    assert _untagged("oc get jobs\noc adm drain the node") == [
+        "oc get jobs",
+        "oc adm drain the node",
+    ]
+    assert _untagged("oc get jobs\nrelay flush --all of them") == [
+        "oc get jobs",
+        "relay flush --all of them",
+    ]
+    assert _untagged("oc get jobs\n./bin/flush the queue") == [
+        "oc get jobs",
+        "./bin/flush the queue",
+    ]
+    assert _block("oc get jobs\nrelay flush the-queue now") == [
+        ("oc get jobs", "oc get jobs", []),
+        ("relay flush the-queue now", "relay flush the-queue now", []),
+    ]
+    # the first line of a block: nothing ran before it, so it is no output
+    assert [t for t, _, _ in _block("flush the queue")] == ["flush the queue"]
+
+
+def test_reads_as_sentence_wants_plain_words_and_a_word_of_a_sentence() -> None:
+    assert reads_as_sentence("no resources found")
+    assert reads_as_sentence("(No jobs in the queue.)")
+    assert reads_as_sentence("Waiting for the rollout to finish...")
+    assert not reads_as_sentence("relay flush queue")  # no closed-class word
+    assert not reads_as_sentence("for job in the queue")  # a shell loop
+    assert not reads_as_sentence("flush the queue --now")
+    assert not reads_as_sentence("copy the 3 files")
+    assert not reads_as_sentence("remove")

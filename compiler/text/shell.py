@@ -350,3 +350,37 @@ def top_level(text: str, start: int = 0, stop: int | None = None) -> Iterator[tu
         elif char in ")}" and depth:
             depth -= 1
         index += 1
+
+
+_FUNCTION_WORDS = frozenset(
+    {"a", "an", "the", "no", "not", "is", "are", "was", "were", "be", "been", "has", "have",
+     "had", "of", "to", "in", "on", "at", "by", "from", "with", "for", "and", "or", "this",
+     "that", "it", "there", "yet", "any", "will", "would", "could", "should", "can",
+     "cannot", "did", "does", "do", "than", "into", "your", "our", "their", "its", "those",
+     "these", "may", "must", "might", "shall", "am", "being", "about", "without", "within"}
+)  # fmt: skip
+"""Closed-class words of an English sentence (articles, negation, auxiliaries, prepositions,
+conjunctions): a line of plain words with one of them reads as a sentence, not a command."""
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*(?:['\u2019-][a-z]+)*[.,;:!?]?")
+_SHELL_KEYWORDS = frozenset(
+    {"for", "while", "until", "if", "then", "else", "elif", "fi", "do", "done", "case", "esac",
+     "select", "function", "time", "in"}
+)  # fmt: skip
+
+
+def reads_as_sentence(line: str) -> bool:
+    """Whether a line in a code block reads as English words rather than a command: `no
+    resources found`, `(no resources found)`, `Waiting for the rollout to finish...`. Two
+    plain words or more (no option, path, assignment, digit, quote or shell operator), one of
+    them a closed-class word of a sentence, the first no shell keyword (`for f in a b`).
+    Whether its first word is a known program is for the caller to ask."""
+    text = line.strip()
+    if text[:1] == "(" and text[-1:] == ")":
+        text = text[1:-1].strip()
+    text = text.rstrip(".")  # `Waiting for it...`
+    words = text.split()
+    if len(words) < 2 or words[0].lower() in _SHELL_KEYWORDS:
+        return False
+    if not all(_PLAIN_WORD.fullmatch(word) for word in words):
+        return False
+    return any(word.rstrip(".,;:!?").lower() in _FUNCTION_WORDS for word in words)

@@ -13,6 +13,7 @@ from compiler.text.shell import (
     CONTINUATION_PROMPT,
     group_of,
     leading_group,
+    reads_as_sentence,
     split_pipeline,
     writes_a_file,
 )
@@ -525,8 +526,9 @@ def _unprompted(
         index += 1
         in_output = _output_continues(line.text, in_output, known)
         opens = untagged and first and bool(line.text.strip())
+        after_command = not first
         first = first and not line.text.strip()
-        if in_output:
+        if in_output or (after_command and _reads_as_output(line.text, known)):
             continue
         command = _command_line(line, False)
         if command is None or not _looks_like_command(command.text, script, known):
@@ -544,6 +546,14 @@ def _unprompted(
         sets = None if _subshell(line.text) else context
         if not _not_a_command(group, text, sets):
             yield group, text
+
+
+def _reads_as_output(text: str, known: frozenset[str]) -> bool:
+    """A line under a command that reads as a sentence (`no resources found`, `(no resources
+    found)`) and opens with no known program: what the command printed, or a note, not a
+    command of its own."""
+    words = text.strip().lstrip("(").split()
+    return bool(words) and words[0] not in known and reads_as_sentence(text)
 
 
 def _subshell(text: str) -> bool:
