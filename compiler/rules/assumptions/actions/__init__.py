@@ -63,13 +63,13 @@ from compiler.rules.assumptions.actions.words import (
 )
 from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
-    _TRIBAL,
+    TRIBAL,
     Hit,
-    _code_follows,
-    _instructs,
-    _scan,
-    _with_model_flags,
+    code_follows,
     expectation,
+    instructs,
+    scan_hits,
+    with_model_flags,
 )
 from compiler.rules.regions import read_block
 
@@ -106,11 +106,11 @@ from compiler.rules.regions import read_block
         instead="Use `billing.get_charges` for the customer's charges in the last 30 days.",
     ),
 )
-@_with_model_flags("RB108")
+@with_model_flags("RB108")
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
     hits = list(
-        _scan(
+        scan_hits(
             context,
             _CHANGE_CLAUSE,
             ("clause", "passive", "gerund", "noun", "outcome"),
@@ -154,11 +154,11 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
             continue  # "<summary>Renew the keys</summary>": a title over the steps
         if _command_in(context, passage):
             continue
-        if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
+        if (code_follows(blocks, passage) and not reads) or _list_details(context, hit):
             continue
         if _item_details(context, passage.block) or _items_under_in_source(context, passage.block):
             continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
-        if hit.match.group("clause") and not _instructs(hit.sentence):
+        if hit.match.group("clause") and not instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
         if described(context, passage, hit.sentence):
             continue  # "`idx_tup_read` should increase over time" in a description
@@ -169,7 +169,7 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
         clause = hit.match.group("clause")
         if _names_system(_own_clause(clause or hit.words), passage.text, hit.start):
             continue  # "update the incident in PagerDuty": the tool is named
-        if _TRIBAL.search(_own_clause(hit.words)):
+        if TRIBAL.search(_own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
         if _TO_PEOPLE.match(hit.words):
             continue
@@ -228,7 +228,7 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         match = _IMPLIED_ACTION.search(passage.text)  # the first action only
         if match is None:
             continue  # (tested first: it is cheaper than finding the sentence)
-        if not _instructs(_sentence_from(context, step.source)):
+        if not instructs(_sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
         if described(context, passage, _sentence_from(context, step.source)):
             continue  # a step the extractor read in a description ("We may need to adjust")
@@ -247,7 +247,7 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
             # a named system at a page the text links is where to look
         if _TO_PEOPLE.search(match.group(0)) or _of_mind(_bare(match.group(0))):
             continue
-        if _TRIBAL.search(match.group(0)):
+        if TRIBAL.search(match.group(0)):
             continue  # "check the usual dashboard": RB104 names what is missing
         if _pointed_to_in_source(context, step.source, match.group(0)):
             continue  # "follow the steps described in `docs/queues.md`"

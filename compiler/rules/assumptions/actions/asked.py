@@ -12,10 +12,11 @@ from compiler.parse import Block
 from compiler.rules import CheckContext
 from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _Layout, _layout
 from compiler.rules.assumptions.actions.words import _clause_verbs_and_objects
-from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit, _stem
+from compiler.rules.assumptions.scan import PEOPLE_SUBJECT, ROLE_WORD, Hit
 from compiler.rules.regions import Passage, read_block
 from compiler.text.examples import introduces_examples
 from compiler.text.links import DOCUMENT_URL, LINK
+from compiler.text.normalise import loose_stem
 
 _TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
@@ -51,7 +52,7 @@ def _expected_behaviour(hit: Hit) -> bool:
     if found is None:
         return False
     subject = found.group("subject")
-    return not (_PEOPLE_SUBJECT.match(subject) or _ROLE_WORD.search(subject))
+    return not (PEOPLE_SUBJECT.match(subject) or ROLE_WORD.search(subject))
 
 
 _POSSIBILITY = re.compile(
@@ -307,12 +308,14 @@ def _points_to_steps(passage: Passage, start: int, end: int, words: str) -> bool
     link = LINK.match(passage.text, pointer.end() - 1)
     if link is None or DOCUMENT_URL.search(link.group("url") or "") is None:
         return False
-    titled = {_stem(word) for word in _WORDS.findall(f"{link.group('label')} {link.group('url')}")}
+    titled = {
+        loose_stem(word) for word in _WORDS.findall(f"{link.group('label')} {link.group('url')}")
+    }
     verbs, _ = _clause_verbs_and_objects(words)
     said = _WORDS.findall(words)
     # the change's verbs: its listed change words, its first word, a means ("by adding ...")
-    acts = verbs | {_stem(word) for word in said[:1]}
-    acts |= {_stem(word) for word in said if word.lower().endswith("ing")}
+    acts = verbs | {loose_stem(word) for word in said[:1]}
+    acts |= {loose_stem(word) for word in said if word.lower().endswith("ing")}
     return bool(acts & titled)
 
 

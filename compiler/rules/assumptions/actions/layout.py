@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from compiler.parse import Block
 from compiler.records import Span
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.scan import _references
+from compiler.rules.assumptions.scan import link_references
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.links import BRACKETED, LINK, is_section_link
 from compiler.text.markup import html_texts
@@ -66,7 +66,7 @@ def _lay_out(context: CheckContext) -> _Layout:
     for block in blocks:
         heading = block.span.line if block.kind == "heading" else heading
         sections.append(heading)
-    return _Layout(blocks, starts, items, _references(context), sections)
+    return _Layout(blocks, starts, items, link_references(context), sections)
 
 
 def _link_urls(context: CheckContext, text: str) -> list[str]:

@@ -39,7 +39,7 @@ from compiler.rules.assumptions.actions.words import (
     _clause_verbs_and_objects,
     _own_clause,
 )
-from compiler.rules.assumptions.scan import Hit, _code_follows
+from compiler.rules.assumptions.scan import Hit, code_follows
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.console_code import code_effect
 from compiler.text.instructions import is_instruction
@@ -332,7 +332,7 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
     ):
         return True
     blocks = context.document.blocks
-    if _code_follows(blocks, passage) and not _code_only_reads(context, passage):
+    if code_follows(blocks, passage) and not _code_only_reads(context, passage):
         return True
     if step.text.rstrip().endswith(":") and _list_follows(blocks, passage):
         return True

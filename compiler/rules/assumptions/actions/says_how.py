@@ -17,7 +17,7 @@ from compiler.rules.assumptions.actions.words import (
     _clause_verbs_and_objects,
     _verbs_and_objects,
 )
-from compiler.rules.assumptions.scan import Hit, _code_follows, command_after
+from compiler.rules.assumptions.scan import Hit, code_follows, command_after
 from compiler.rules.regions import Passage, blocks_after
 from compiler.text.effect_words import PROGRAMS_WITH_SUBCOMMANDS
 from compiler.text.links import LINK
@@ -120,7 +120,7 @@ def _says_how_here(context: CheckContext, passage: Passage) -> bool:
     blocks = context.document.blocks
     return (
         _command_in(context, passage)
-        or (_code_follows(blocks, passage) and not _code_only_reads(context, passage))
+        or (code_follows(blocks, passage) and not _code_only_reads(context, passage))
         or _list_follows(blocks, passage)
     )
 

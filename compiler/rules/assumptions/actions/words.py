@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from compiler.rules.assumptions.scan import _stem
 from compiler.text.effect_words import CHANGE_VERBS, ROLL_BACK, alternation
 from compiler.text.instructions import is_instruction
+from compiler.text.normalise import loose_stem
 from compiler.text.patterns import by_first_letter
 
 _ACTION_VERB = alternation(
@@ -179,10 +179,10 @@ def _clause_verbs_and_objects(clause: str) -> tuple[frozenset[str], frozenset[st
 def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
     """The stemmed change verbs of some words and their other (object) words."""
     changes = [found.group(0) for found in _CHANGE_WORDS.finditer(words)]
-    verbs = {_stem(change) for change in changes}
-    verb_words = {_stem(w) for change in changes for w in change.split()}
+    verbs = {loose_stem(change) for change in changes}
+    verb_words = {loose_stem(w) for change in changes for w in change.split()}
     objects = {
-        _stem(word)
+        loose_stem(word)
         for word in words.split()
         if len(word) > 2 and word.lower() not in _FUNCTION_WORDS
     } - verb_words
