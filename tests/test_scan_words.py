@@ -43,7 +43,7 @@ _VAGUE = re.compile(at_word_start("abcimpstuwyI", conditions._VAGUE), re.IGNOREC
     ("pattern", "words"),
     [
         (_VAGUE, conditions._VAGUE_WORDS),
-        (scan._TRIBAL, tribal._TRIBAL_WORDS),
+        (scan.TRIBAL, tribal._TRIBAL_WORDS),
     ],
     ids=["vague", "tribal"],
 )

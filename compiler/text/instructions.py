@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from compiler.text.markup import OPEN, html_comments
 from compiler.text.patterns import by_first_letter
+from compiler.text.task_boxes import TASK_BOX
 
 VERBS = (
     r"do\s+not|do(?=\s+`)|don't|never|accept|acknowledge|act|activate|add|adjust|allow|analy[sz]e"
@@ -546,11 +547,6 @@ _WAY = re.compile(
 MR", "One option is to restart the pod" (not "The purpose of this page is to ...")."""
 
 
-TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
-"""A task list's check box before an item's words ("[ ] Determine the version"): no word
-of the instruction, nor of the command it may hold ("[ ] `kubectl get nodes`")."""
-
-
 _DEFINITION = re.compile(
     r"^(?:[a-z][\w.-]*(?:\s+[a-z][\w.-]*){0,2}:\s+(?P<meaning>[A-Z].*)"
     r"|[\w`.-]+(?:\s+[\w`./-]+){0,3}\s*(?:->|=>|\u2192)\s+\S.*)$",
@@ -567,7 +563,7 @@ _TITLED_ENTRY = re.compile(
 is ("File Sizes Over Time - Graphs of each database")."""
 
 
-_HEDGED_NEED = re.compile(
+HEDGED_NEED = re.compile(
     r"\b(?:may|might|could|will)\s+(?:also\s+|then\s+)?need\s+(?:to\s+be\s+[a-z]+(?:ed|en|wn)\b"
     r"|an?\s+(?:\w+\s+)?(?:reboot|restart|replacement|upgrade|update|restore|rollback|resize"
     r"|clean-?up|drain|redeploy(?:ment)?|recreation|reinstall(?:ation)?)\b)",
@@ -771,7 +767,7 @@ def instructional(text: str, procedural: bool = True) -> bool:
         return True  # "Finally, [purge the cache](...)"
     if suggests_action(text[:1].upper() + text[1:]):
         return True  # "If there is no activity, restarting the pod may help."
-    if "need" in text and _HEDGED_NEED.search(text):
+    if "need" in text and HEDGED_NEED.search(text):
         return True  # "the OSD may need to be replaced", "might need a manual reboot"
     offered = (
         _OFFERED.match(text)

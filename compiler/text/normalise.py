@@ -169,3 +169,18 @@ def _read_char(text: str) -> str:
         latin = lower.translate(_LOOKALIKES)
         out.append(latin.upper() if latin != lower and char != lower else latin)
     return "".join(out)
+
+
+NON_ALNUM = re.compile(r"[^a-z0-9]")
+"""Any character but a lower-case letter or a digit (of a word already lower-cased)."""
+
+
+def loose_stem(word: str) -> str:
+    """A word lower-cased, without what is not a letter or digit, and without one common ending
+    ("-ing", "-ed", "-es", "-s", "-e") when three letters stay: "Restarting", "restarted" and
+    "restarts" read as one word. Cruder than `effect_words.stem`, which knows verbs' forms."""
+    word = NON_ALNUM.sub("", word.lower())
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word

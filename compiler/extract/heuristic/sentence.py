@@ -23,11 +23,12 @@ from compiler.extract.heuristic.spans import _sub_span
 from compiler.parse import Block
 from compiler.records import Span
 from compiler.text.instructions import IMPERATIVE as _IMPERATIVE
-from compiler.text.instructions import TASK_BOX, introduced_condition, unmarked_condition_end
 from compiler.text.instructions import instructional as _instructional
+from compiler.text.instructions import introduced_condition, unmarked_condition_end
 from compiler.text.instructions import leading_condition as _leading
 from compiler.text.links import is_pointer
 from compiler.text.sentences import protected
+from compiler.text.task_boxes import TASK_BOX
 
 _STATEMENT = re.compile(
     r"^(?:there(?:'s|\u2019s|\s+(?:is|are|was|were|should|will|would|may|might|can|must)\b))",

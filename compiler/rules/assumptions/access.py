@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from compiler.records import Step
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
-from compiler.rules.assumptions.scan import _front_matter_key_span
+from compiler.rules.assumptions.scan import front_matter_key_span
 
 
 @rule(
@@ -34,7 +34,7 @@ def access_gap(context: CheckContext) -> Iterator[Finding]:
         return
     permissions = context.profiles.permissions.get(executor)
     if permissions is None:
-        span = _front_matter_key_span(context, "executor")
+        span = front_matter_key_span(context, "executor")
         yield Finding(
             "RB105",
             span,

@@ -8,19 +8,19 @@ from collections.abc import Iterator
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
-    _ARTICLE,
-    _CHANNEL,
-    _CHOSEN_BY,
-    _DIRECTOR,
-    _ROLE_ACRONYM,
-    _ROLE_NOUN,
-    _ROLE_WORD,
+    ARTICLE,
+    CHANNEL,
+    CHOSEN_BY,
+    DIRECTOR,
+    ROLE_ACRONYM,
+    ROLE_NOUN,
+    ROLE_WORD,
     Hit,
-    _instructs,
-    _links_by_reference,
-    _one_per_line,
-    _scan,
-    _with_model_flags,
+    instructs,
+    links_by_reference,
+    one_per_line,
+    scan_hits,
+    with_model_flags,
 )
 from compiler.rules.regions import starting_with
 from compiler.text.actors import defined_roles, own_team, unmodified
@@ -55,7 +55,7 @@ _MORE_PEOPLE = (
 )
 """People and units named by what they are rather than a role title: "the storage squad",
 "the on-duty operator", "the data centre staff", "the network operations centre"."""
-_PERSON = rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN}|{_MORE_PEOPLE})"
+_PERSON = rf"(?:{ROLE_ACRONYM}|{ROLE_NOUN}|{_MORE_PEOPLE})"
 _ONE_OF = (
     r"(?:(?:an?|one|any|some)\s+(?:[\w-]+\s+)?(?:of|from|on|in)\s+(?:the\s+|your\s+|our\s+)?"
     r"|(?:someone|somebody|anyone|anybody)\s+(?:of|from|on|in)\s+(?:the\s+|your\s+|our\s+)?)"
@@ -213,7 +213,7 @@ def _words(name: str) -> frozenset[str]:
 
 def _known(actor: str, names: set[str]) -> bool:
     """Whether every word of the actor (less articles) is in one declared name."""
-    words = _words(_ARTICLE.sub("", actor))
+    words = _words(ARTICLE.sub("", actor))
     return bool(words) and any(words <= _words(name) for name in names)
 
 
@@ -223,7 +223,7 @@ _GROUP_NOUNS = frozenset({"team", "squad", "crew", "group"})
 def _owning_team(actor: str, owner: str | None) -> bool:
     """Whether the actor is the runbook's owner named as a group: the owner `#modernisation-
     platform` (front matter) declares "the Modernisation Platform team"."""
-    words = _words(_ARTICLE.sub("", actor))
+    words = _words(ARTICLE.sub("", actor))
     named = words - _GROUP_NOUNS
     return owner is not None and bool(named) and named != words and named <= _words(owner)
 
@@ -254,14 +254,14 @@ def _owning_team(actor: str, owner: str | None) -> bool:
         "If the customer is on an enterprise plan, use `pagerduty.page` to page billing-ops.",
     ),
 )
-@_with_model_flags("RB103")
-@_one_per_line
+@with_model_flags("RB103")
+@one_per_line
 def undefined_actor(context: CheckContext) -> Iterator[Finding]:
     assigned, unassigned = _declared_actors(context)
     defined: set[str] | None = None  # read from the whole document only when a hit needs it
     lean = (_ACTOR_NOT_PASSIVE, _PASSIVE_CONTACT_WORDS)
     groups = ("actor", "let", "involved", "kept", "passive", "outcome", "anyone", "helper")
-    for hit in _scan(context, _ACTOR, groups, _ACTOR_FIRST, lean):
+    for hit in scan_hits(context, _ACTOR, groups, _ACTOR_FIRST, lean):
         actor = hit.words
         if _NOT_AN_OBJECT.match(actor) or _title_word(hit) or _REFERS_BACK_TO.match(actor):
             continue  # "ask you who is on-call", "ask as an IC", "Gaining Message Approval"
@@ -272,7 +272,7 @@ def undefined_actor(context: CheckContext) -> Iterator[Finding]:
         if _used_as_noun(hit) or _part_of_a_name(hit) or _capitalised_inside(hit):
             continue  # "the alert indicates that an Operator ...", "Email Alert Frontend uses"
         opens_with_contact = _opens_with_contact(hit)  # "Agree with the data owners ..."
-        if not (opens_with_contact or _instructs(hit.sentence)):
+        if not (opens_with_contact or instructs(hit.sentence)):
             continue  # "There is a limit of how many requests we can send to Google Cloud API"
         if not opens_with_contact and described(context, hit.passage, hit.sentence):
             continue  # "Salespeople should be notified ..." describing the roles
@@ -404,9 +404,9 @@ def _reachable(hit: Hit) -> bool:
     said = hit.match.group(0)  # the contact's own words: "Phone the DBA" gives no number
     rest = LINK.sub(lambda link: _unless_how_to(link, hit.words), hit.sentence)
     rest = rest.replace(said, " ").replace(hit.words, " ")
-    if _CHANNEL.search(rest) or _QUEUE.search(hit.sentence):
+    if CHANNEL.search(rest) or _QUEUE.search(hit.sentence):
         return True
-    return _links_by_reference(hit.context, rest)
+    return links_by_reference(hit.context, rest)
 
 
 def _unless_how_to(link: re.Match[str], actor: str) -> str:
@@ -425,7 +425,7 @@ def _reached_in_section(context: CheckContext, hit: Hit) -> bool:
     """Whether the same actor is reached by a channel elsewhere in its section ("copy the
     message into Slack and wait for confirmation from the IC", then "get sign-off from the IC"):
     the issue's "a channel ... in the same sentence or section", for that actor."""
-    name = _ARTICLE.sub("", hit.words).lower()
+    name = ARTICLE.sub("", hit.words).lower()
     if not name or _ANYONE.match(name):
         return False
     phrase = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
@@ -442,7 +442,7 @@ def _channel_sentences(context: CheckContext) -> dict[tuple[str, ...], list[str]
     found: dict[tuple[str, ...], list[str]] = {}
     for passage in context.passages:
         for sentence in passage.sentences:
-            if _CHANNEL.search(sentence.text):
+            if CHANNEL.search(sentence.text):
                 found.setdefault(passage.block.sections, []).append(sentence.text)
     context.shared["channel-sentences"] = found
     return found
@@ -463,13 +463,13 @@ asked ("ask how long someone needs")."""
 def _title_word(hit: Hit) -> bool:
     """A capitalised word in a heading after a verb used as a noun ("Gaining Message
     Approval"): in title case every word is capitalised, so only a role word is an actor."""
-    return hit.passage.block.kind == "heading" and _ROLE_WORD.search(hit.words) is None
+    return hit.passage.block.kind == "heading" and ROLE_WORD.search(hit.words) is None
 
 
 def _head_of_defined(actor: str, names: set[str]) -> bool:
     """Whether the actor is a defined role by its head noun ("your experts" for "Subject
     Matter Experts", "the commander" for "Incident Commander")."""
-    words = [w.rstrip("s") for w in _NON_ALNUM_RUN.split(_ARTICLE.sub("", actor).lower()) if w]
+    words = [w.rstrip("s") for w in _NON_ALNUM_RUN.split(ARTICLE.sub("", actor).lower()) if w]
     if len(words) != 1:
         return False
     return any(
@@ -566,10 +566,10 @@ def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
     """ "page other people as directed by the Incident Commander": a known role picks them; so
     does any role who directs the reader to do it ("The Incident Commander will instruct you to
     notify stakeholders"): whom to contact is named when the instruction comes."""
-    for found in _CHOSEN_BY.finditer(hit.sentence):
+    for found in CHOSEN_BY.finditer(hit.sentence):
         by = found.group("by") or found.group("who")
-        director = _ARTICLE.sub("", by.strip())
-        if found.group("who") and _DIRECTOR.search(director):
+        director = ARTICLE.sub("", by.strip())
+        if found.group("who") and DIRECTOR.search(director):
             return True
         if (
             _named(by, names)
@@ -582,7 +582,7 @@ def _chosen_by_known(hit: Hit, names: set[str]) -> bool:
 
 def _named(actor: str, names: set[str]) -> bool:
     """Whether the actor (less articles) is exactly one of the names, word for word."""
-    words = _words(_ARTICLE.sub("", actor))
+    words = _words(ARTICLE.sub("", actor))
     return bool(words) and any(words == _words(name) for name in names)
 
 

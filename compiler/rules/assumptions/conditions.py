@@ -13,17 +13,17 @@ from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.expected import unmeasurable_checks
 from compiler.rules.assumptions.scan import (
-    _ARTICLE,
-    _CHOSEN_BY,
-    _DIRECTOR,
-    _PEOPLE_SUBJECT,
+    ARTICLE,
+    CHOSEN_BY,
+    DIRECTOR,
+    PEOPLE_SUBJECT,
     Hit,
-    _code_follows,
-    _instructs,
-    _one_per_line,
-    _scan,
-    _with_model_flags,
+    code_follows,
     expectation,
+    instructs,
+    one_per_line,
+    scan_hits,
+    with_model_flags,
 )
 from compiler.rules.regions import Passage, at_word_start
 from compiler.text.actors import defined_roles, initials
@@ -196,8 +196,8 @@ _HEDGED_CHANGE = re.compile(
         "connections in use for 5 minutes.",
     ),
 )
-@_with_model_flags("RB101")
-@_one_per_line
+@with_model_flags("RB101")
+@one_per_line
 def vague_condition(context: CheckContext) -> Iterator[Finding]:
     yield from _vague_in_text(context)
     yield from (f for f in _decision_flags(context) if f.code == "RB101")
@@ -232,7 +232,7 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
     vague = _VAGUE + (rf"|\b(?:{extra})\b" if extra else "")
     pattern = re.compile(at_word_start(starts, vague), re.IGNORECASE)
     excused = _excused(context)
-    for hit in _scan(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
+    for hit in scan_hits(context, pattern, needs=frozenset() if extra else _VAGUE_WORDS):
         hedged_change = _HEDGED_CHANGE.match(hit.passage.text, hit.match.start()) is not None
         holder = _holder(hit)
         if holder is not None:
@@ -240,7 +240,7 @@ def _vague(context: CheckContext) -> Iterator[Finding]:
                 excused.add(hit.span.line)
                 continue  # "at the IC's discretion", read by the SME: not the reader's call
         elif _embedded_question(hit) or not (
-            hedged_change or _instructs(hit.sentence) or _leads_instruction(hit)
+            hedged_change or instructs(hit.sentence) or _leads_instruction(hit)
         ):
             continue
         if _musing(hit) or _in_relative_clause(hit) or _when_not_what(hit):
@@ -341,7 +341,7 @@ def _someone_elses(hit: Hit) -> bool:
         # the hedge's own subject: "the security team may need to" (a person or a role; "the
         # OSD may need to be replaced" is still the reader's hedged change, but "the app might
         # need to recover" is what the app does)
-        if _PEOPLE_SUBJECT.match(own.group("subject")):
+        if PEOPLE_SUBJECT.match(own.group("subject")):
             return True
         if not hit.words.lower().endswith(("need to", "have to")):
             return False
@@ -482,9 +482,9 @@ def _directed(hit: Hit) -> bool:
     sentence = hit.passage.sentence_at(hit.start)
     if _ROLE_PURPOSE.match(sentence.text):
         return True
-    for found in _CHOSEN_BY.finditer(hit.passage.text, 0, hit.start):
-        director = _ARTICLE.sub("", (found.group("by") or found.group("who")).strip())
-        if _DIRECTOR.search(director):
+    for found in CHOSEN_BY.finditer(hit.passage.text, 0, hit.start):
+        director = ARTICLE.sub("", (found.group("by") or found.group("who")).strip())
+        if DIRECTOR.search(director):
             return True
     return False
 
@@ -521,7 +521,7 @@ def _leads_instruction(hit: Hit) -> bool:
     situation, page the on-call")."""
     sentence = hit.passage.sentence_at(hit.start)
     comma = hit.passage.text.find(",", hit.end, sentence.end)
-    return comma >= 0 and _instructs(hit.passage.text[comma + 1 : sentence.end].strip())
+    return comma >= 0 and instructs(hit.passage.text[comma + 1 : sentence.end].strip())
 
 
 def _excused(context: CheckContext) -> set[int]:
@@ -701,8 +701,8 @@ def _expected_then(context: CheckContext, span: Span, condition: str) -> bool:
         "scale the deployment to 6 replicas.",
     ),
 )
-@_with_model_flags("RB102")
-@_one_per_line
+@with_model_flags("RB102")
+@one_per_line
 def unmeasurable_condition(context: CheckContext) -> Iterator[Finding]:
     yield from _unmeasurable_in_text(context)
     yield from unmeasurable_checks(context)
@@ -746,7 +746,7 @@ def _judged_checks(context: CheckContext) -> Iterator[Finding]:
     """What the reader is to find out or confirm, judged with no measure: a question ("Are the
     workers making sufficient progress?") or an item of a list to confirm ("confirm: - response
     time remains healthy")."""
-    for hit in _scan(context, _CHECK_JUDGEMENT, needs=_CHECK_FIRST):
+    for hit in scan_hits(context, _CHECK_JUDGEMENT, needs=_CHECK_FIRST):
         if hit.passage.block.kind == "heading":
             continue  # "### What does abnormal look like?": a title the section answers
         if not _checked_with_no_measure(context, hit):
@@ -828,8 +828,8 @@ _UNTIMED_FIRST = frozenset(
 def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
     yield from _judged_before(context)
     yield from _judged_checks(context)
-    for hit in _scan(context, _UNTIMED, needs=_UNTIMED_FIRST):
-        if _decidable(hit.sentence) or not _instructs(hit.sentence):
+    for hit in scan_hits(context, _UNTIMED, needs=_UNTIMED_FIRST):
+        if _decidable(hit.sentence) or not instructs(hit.sentence):
             continue
         if described(context, hit.passage, hit.sentence):
             continue  # "If this value is high it means ..." describing a graph
@@ -841,9 +841,9 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
-    for hit in _scan(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
+    for hit in scan_hits(context, _REQUIRED_AMOUNT, needs=_REQUIRED_FIRST):
         rest = hit.passage.text[hit.start : hit.passage.sentence_at(hit.start).end]
-        if _decidable(rest) or not _instructs(hit.sentence):
+        if _decidable(rest) or not instructs(hit.sentence):
             continue
         if described(context, hit.passage, hit.sentence):
             continue  # a description, as above
@@ -855,14 +855,14 @@ def _unmeasurable(context: CheckContext) -> Iterator[Finding]:
             hit.words,
             hit.step,
         )
-    for hit in _scan(context, _CONDITION, needs=_CONDITION_FIRST):
+    for hit in scan_hits(context, _CONDITION, needs=_CONDITION_FIRST):
         clause = hit.match.group(0)
         judgement = next(
             (j for j in JUDGEMENT.finditer(clause) if not foreseen(clause, j)), None
         )  # a risk foreseen ("activities that might generate plenty of pages") asks a precaution
         if judgement is None or _decidable(clause) or _embedded_question(hit):
             continue
-        if not (_instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
+        if not (instructs(hit.sentence) or _VERDICT.search(hit.sentence)):
             continue
         if described(context, hit.passage, hit.sentence):
             continue  # a description, as above
@@ -930,7 +930,7 @@ def _judged_before(context: CheckContext) -> Iterator[Finding]:
     """ "Verify the host is healthy, if not switch to ...": "if not" takes the clause before it
     as its condition, so a judgement there with no measure is RB102."""
     blocks = context.document.blocks
-    for hit in _scan(
+    for hit in scan_hits(
         context, _REFERS_BACK, needs=frozenset({"if", "otherwise", "when", "whenever"})
     ):
         start = hit.passage.sentence_at(hit.match.start()).start
@@ -941,8 +941,8 @@ def _judged_before(context: CheckContext) -> Iterator[Finding]:
         judgement = JUDGEMENT.search(before)
         if judgement is None or _decidable(before):
             continue
-        lead_in = hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage)
-        if not (_instructs(hit.sentence) or lead_in):
+        lead_in = hit.sentence.rstrip().endswith(":") and code_follows(blocks, hit.passage)
+        if not (instructs(hit.sentence) or lead_in):
             continue
         span = hit.passage.span(start + judgement.start(), start + judgement.end())
         words = " ".join(judgement.group(0).split())

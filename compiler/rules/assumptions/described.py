@@ -14,23 +14,23 @@ import re
 
 from compiler.rules import CheckContext
 from compiler.rules.assumptions.scan import (
-    _BARE_IMPERATIVE,
-    _CHECKBOX,
-    _LEAD_ADVERB,
-    _LEADING_CONDITION,
-    _LIST_MARK,
-    _NOT_VERBS,
-    _NOUN_SUBJECT,
-    _ROLE_ACRONYM,
-    _ROLE_NOUN,
-    _THIRD_PERSON,
-    _instructs,
+    BARE_IMPERATIVE,
+    CONDITION_FIRST,
+    LEAD_ADVERB,
+    LIST_MARK,
+    NOT_VERBS,
+    NOUN_SUBJECT,
+    ROLE_ACRONYM,
+    ROLE_NOUN,
+    THIRD_PERSON,
+    instructs,
     parsed_block,
 )
 from compiler.rules.regions import Passage
 from compiler.text.genre import under_procedure
-from compiler.text.instructions import _HEDGED_NEED, IMPERATIVE, imperative_after_phrase
+from compiler.text.instructions import HEDGED_NEED, IMPERATIVE, imperative_after_phrase
 from compiler.text.sentences import sentences
+from compiler.text.task_boxes import LISTED_TASK_BOX
 
 _TO_READER = re.compile(r"\b(?:you|your|yourself|please)\b", re.IGNORECASE)
 _BOUND = re.compile(
@@ -45,8 +45,8 @@ _BOUND = re.compile(
 )
 """Words that bind the reader to act with no "you": the team's duty, advice to no one."""
 _DUTY = re.compile(
-    rf"^(?:he|she|they|(?:(?:the|a|an|each|every|any|all|our|your)\s+)?(?:{_ROLE_ACRONYM}"
-    rf"|{_ROLE_NOUN}|(?:[\w-]+\s+)?(?:author|reviewer|requester|submitter)s?\b))\s+"
+    rf"^(?:he|she|they|(?:(?:the|a|an|each|every|any|all|our|your)\s+)?(?:{ROLE_ACRONYM}"
+    rf"|{ROLE_NOUN}|(?:[\w-]+\s+)?(?:author|reviewer|requester|submitter)s?\b))\s+"
     r"(?:(?:then|also|first|always|\w+ly)\s+)?(?:must|should|needs?\s+to|has\s+to|have\s+to)\b",
     re.IGNORECASE,
 )
@@ -64,16 +64,16 @@ def tells_reader(sentence: str) -> bool:
     ("we must") or of a person ("the author must"), advice to no one ("it may be worth
     asking"), a hedged change ("the node may need a reboot"). Not a duty put on a thing or on
     no one ("the disk must be replaced"), nor a plan ("We may need to adjust capacity")."""
-    sentence = _CHECKBOX.sub("", sentence, count=1)
-    sentence = _LIST_MARK.sub("", sentence, count=1).lstrip("[*_")
-    if _BOUND.search(sentence) or _HEDGED_NEED.search(sentence):
+    sentence = LISTED_TASK_BOX.sub("", sentence, count=1)
+    sentence = LIST_MARK.sub("", sentence, count=1).lstrip("[*_")
+    if _BOUND.search(sentence) or HEDGED_NEED.search(sentence):
         return True  # "the OSD may need to be replaced": LABELLING's hedged change
-    condition = _LEADING_CONDITION.match(sentence)
+    condition = CONDITION_FIRST.match(sentence)
     if _DUTY.match(sentence[condition.end() :] if condition else sentence):
         return True  # "If a branch is rebased, the author must dismiss the review"
     if _TO_READER.search(sentence):
-        return _instructs(sentence)  # not "This will help you monitor the host"
-    for lead in (_LEADING_CONDITION, _LABEL_FIRST, _LEAD_ADVERB, _SETTING_FIRST):
+        return instructs(sentence)  # not "This will help you monitor the host"
+    for lead in (CONDITION_FIRST, _LABEL_FIRST, LEAD_ADVERB, _SETTING_FIRST):
         found = lead.match(sentence)
         if found is not None and _imperative(sentence[found.end() :]):
             return True
@@ -88,10 +88,10 @@ def _imperative(sentence: str) -> bool:
     if IMPERATIVE.match(sentence):
         return True
     return (
-        _BARE_IMPERATIVE.match(sentence) is not None
-        and _THIRD_PERSON.match(sentence) is None
-        and _NOUN_SUBJECT.match(sentence) is None
-        and sentence.split()[0].lower() not in _NOT_VERBS
+        BARE_IMPERATIVE.match(sentence) is not None
+        and THIRD_PERSON.match(sentence) is None
+        and NOUN_SUBJECT.match(sentence) is None
+        and sentence.split()[0].lower() not in NOT_VERBS
     )
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
-from compiler.rules.assumptions.scan import _CHANNEL, _front_matter_key_span
+from compiler.rules.assumptions.scan import CHANNEL, front_matter_key_span
 from compiler.rules.regions import title_span
 from compiler.text.instructions import mentions_escalation
 
@@ -71,7 +71,7 @@ def _escalation_written(context: CheckContext) -> bool:
         if not mentions_escalation(passage.text):
             continue
         for sentence in passage.sentences:
-            reach = _CHANNEL.search(sentence.text) or _NAMED_PARTY.search(sentence.text)
+            reach = CHANNEL.search(sentence.text) or _NAMED_PARTY.search(sentence.text)
             if reach and mentions_escalation(sentence.text):
                 return True
     return False
@@ -121,7 +121,7 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
     elif _PERSON.search(owner) and owner not in context.profiles.roles:
         yield Finding(
             "RB110",
-            _front_matter_key_span(context, "owner"),
+            front_matter_key_span(context, "owner"),
             f"owner `{owner}` looks like a person, not a team or role",
             "make a team or role the owner",
             owner,
@@ -151,7 +151,7 @@ def missing_owner(context: CheckContext) -> Iterator[Finding]:
 def stale_review(context: CheckContext) -> Iterator[Finding]:
     reviewed = context.meta.last_reviewed
     key = "last_reviewed" if "last_reviewed" in context.meta.declared else "last_reviewed_on"
-    span = _front_matter_key_span(context, key)
+    span = front_matter_key_span(context, key)
     if reviewed is None:
         reviewed, span = _reviewed_in_body(context)
     if reviewed is None:

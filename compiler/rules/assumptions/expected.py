@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from compiler.rules import CheckContext, Finding
-from compiler.rules.assumptions.scan import Hit, _code_follows, _instructs, _scan
+from compiler.rules.assumptions.scan import Hit, code_follows, instructs, scan_hits
 from compiler.text.conditions import EXPLICIT, MEASURED
 
 _CHECK = re.compile(
@@ -71,11 +71,11 @@ _LITERAL = re.compile(r"`[^`]+`|\"[^\"]+\"|\u201c[^\u201d]+\u201d")
 
 def unmeasurable_checks(context: CheckContext) -> Iterator[Finding]:
     """Checks and yes/no questions whose expected state nothing written decides."""
-    for hit in _scan(context, _CHECK, ("state",), _CHECK_FIRST):
+    for hit in scan_hits(context, _CHECK, ("state",), _CHECK_FIRST):
         found = _undecided(hit, question=False)
         if found is not None:
             yield _finding(hit, *found)
-    for hit in _scan(context, _QUESTION, ("state",), _QUESTION_FIRST, holds="?"):
+    for hit in scan_hits(context, _QUESTION, ("state",), _QUESTION_FIRST, holds="?"):
         found = _undecided(hit, question=True)
         if found is not None:
             yield _finding(hit, *found)
@@ -102,7 +102,7 @@ def _undecided(hit: Hit, question: bool) -> tuple[int, int] | None:
         return None
     verb = hit.match.start("verb")
     before = hit.passage.text[hit.passage.sentence_at(verb).start : verb]
-    if not _OPENS.search(before) or not _instructs(hit.sentence):
+    if not _OPENS.search(before) or not instructs(hit.sentence):
         return None
     if hit.sentence.rstrip().endswith(":") or _spelt_out_below(hit) or _shown_below(hit):
         return None  # "Verify that resources have been correctly provisioned:" + what to check
@@ -134,7 +134,7 @@ def _undecided(hit: Hit, question: bool) -> tuple[int, int] | None:
 def _shown_below(hit: Hit) -> bool:
     """Whether the passage ends on a lead-in to a code block ("They should look something like
     this:" then the output): the expected state is shown."""
-    return hit.passage.text.rstrip().endswith(":") and _code_follows(
+    return hit.passage.text.rstrip().endswith(":") and code_follows(
         hit.context.document.blocks, hit.passage
     )
 

@@ -6,12 +6,13 @@ import re
 from collections.abc import Iterator
 
 from compiler.parse import Block, InlineCode
-from compiler.placeholders import PLACEHOLDER, placeholder_name, raw_name
+from compiler.placeholders import PLACEHOLDER, input_key, placeholder_name, raw_name
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
-from compiler.rules.assumptions.scan import _instructs, _norm, _with_model_flags
+from compiler.rules.assumptions.scan import instructs, with_model_flags
 from compiler.rules.regions import Passage, Region, command_regions, matches, step_at
 from compiler.text.shell import TYPED_AT_PROMPT
+from compiler.text.task_boxes import LOOSE_TASK_BOX
 
 _TEMPLATE_KEYWORDS = {"end", "else", "range", "if", "with", "template", "define", "block"}
 _HTML_TAGS = {
@@ -118,7 +119,7 @@ def _is_real_placeholder(match: re.Match[str]) -> bool:
         "the alert}\n---\n```console\n$ oc get pods -n $NAMESPACE\n```",
     ),
 )
-@_with_model_flags("RB107")
+@with_model_flags("RB107")
 def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
     known: tuple[set[str], dict[str, bool]] | None = None  # read at the first placeholder
     found = [
@@ -144,10 +145,10 @@ def undeclared_placeholder(context: CheckContext) -> Iterator[Finding]:
             continue  # only ever in a naming pattern or shown output: nothing to fill in
         name = raw_name(match)
         if known is None:
-            inputs = {_norm(key) for key in context.meta.inputs}
+            inputs = {input_key(key) for key in context.meta.inputs}
             known = (inputs | _described(context), _assigned_names(context))
         declared, assigned = known
-        if _norm(name) in declared or placeholder_name(match) in seen:
+        if input_key(name) in declared or placeholder_name(match) in seen:
             continue
         if _EXAMPLE.search(match.group(0)) or _named_in_prose(context, name):
             continue  # "<domain e.g. d000.cloudfront.net>", "<EDITION_ID>" after "the edition ID"
@@ -187,12 +188,12 @@ def _described(context: CheckContext) -> set[str]:
             continue
         for sentence in passage.sentences:
             if _describes(sentence.text) or _LEGEND.match(sentence.text):
-                names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
+                names |= {input_key(raw_name(m)) for m in PLACEHOLDER.finditer(sentence.text)}
     for block in context.document.blocks:  # "# Replace <pod> with a pod from the list above"
         for line in block.lines if block.kind == "code" else ():
             comment = _COMMENT.match(line.text)
             if comment and PLACEHOLDER.search(comment[1]) and _FILL.search(comment[1]):
-                names |= {_norm(raw_name(m)) for m in PLACEHOLDER.finditer(comment[1])}
+                names |= {input_key(raw_name(m)) for m in PLACEHOLDER.finditer(comment[1])}
     return names
 
 
@@ -446,9 +447,9 @@ def _only_described(passage: Passage, code: InlineCode) -> bool:
             return True
         if _USED_BEFORE.search(passage.text, 0, before):
             return False  # "For DB: `ssh <user>@<host>`", "(usually with `service <name> status`)"
-        sentence = _CHECKBOX.sub("", passage.sentence_at(found).text, count=1)
+        sentence = LOOSE_TASK_BOX.sub("", passage.sentence_at(found).text, count=1)
         words = _PROSE_WORD.findall(_INLINE.sub(" ", sentence))
-        return len(words) >= 3 and not _instructs(sentence)
+        return len(words) >= 3 and not instructs(sentence)
     return False
 
 
@@ -457,4 +458,3 @@ _USED_BEFORE = re.compile(
     r"(?::|\b(?:with|using|via|run|running|execute|executing|type|enter|invoke))\s*$", re.IGNORECASE
 )
 """Code a label or a verb of use introduces: a command to run, whatever the sentence is."""
-_CHECKBOX = re.compile(r"^\W*\[[ xX]?\]\s*")

@@ -1,6 +1,6 @@
-"""What the RB1xx rules share: `Hit` and `_scan` (every match of a pattern in the document's
-prose, quoted speech skipped), the decorators `_one_per_line` and `_with_model_flags`, whether a
-sentence instructs (`_instructs`), and the words and patterns more than one rule reads.
+"""What the RB1xx rules share: `Hit` and `scan_hits` (every match of a pattern in the document's
+prose, quoted speech skipped), the decorators `one_per_line` and `with_model_flags`, whether a
+sentence instructs (`instructs`), and the words and patterns more than one rule reads.
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from dataclasses import dataclass, field
 from functools import cached_property, wraps
 
 from compiler.parse import Block
-from compiler.placeholders import input_key
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding
 from compiler.rules.regions import Passage, block_after, starting_with, step_at
 from compiler.text.instructions import is_instruction
 from compiler.text.links import BRACKETED, reference_definitions
+from compiler.text.task_boxes import LISTED_TASK_BOX
 from compiler.values import Value, set_field
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]")
-_ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
-_ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|CISO|VP|SME|NOC|SOC|IC)s?\b"
-_ROLE_NOUN = (
+ARTICLE = re.compile(r"^(?:the|your|an?|our)\s+", re.IGNORECASE)
+"""An article or possessive before a name ("the", "your", "an", "our"), dropped to compare names."""
+ROLE_ACRONYM = r"(?:AE|AM|DBA|SRE|TAM|CSM|PM|EM|TL|CTO|CISO|VP|SME|NOC|SOC|IC)s?\b"
+"""A role known by its initials ("SRE", "DBA", "IC"), as a pattern to build others with."""
+ROLE_NOUN = (
     r"(?:[\w'-]+\s+){0,3}?(?:account\s+(?:executive|manager|owner)|manager|owner|lead|team"
     r"|engineer|admin(?:istrator)?|dba|on-?call|expert|specialist|vendor|support|sales"
     r"|architect|developer|maintainer|approver|person|people|folks|someone|somebody|colleague"
@@ -37,6 +38,8 @@ _ROLE_NOUN = (
     r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|or|to|about|for|with|if|when|before|after|on|in|at|so|as"
     r"|immediately|now|first|team)\b))"
 )
+"""A role or a group of people named by a noun ("the account manager", "on-call", "legal"),
+as a pattern to build others with."""
 _INSIDER_ARTIFACT = (
     r"(?:dashboards?|scripts?|tools?|runbooks?|playbooks?|spreadsheets?|sheets?|docs?|wiki"
     r"|notebooks?|trick|workaround|passwords?|credentials|laptops?|machines?|box|vault|bastion"
@@ -44,7 +47,7 @@ _INSIDER_ARTIFACT = (
     r"|checklists?|templates?|alias(?:es)?)\b"
 )
 """Things a team keeps that a reference must link or name ("the shared password")."""
-_TRIBAL = re.compile(
+TRIBAL = re.compile(
     starting_with(
         "alotduy",
         r"\b(?:the|your|our)\s+(?:usual|old|normal|regular|standard|typical|familiar|legacy|good\s+old|desired"
@@ -76,19 +79,17 @@ _TRIBAL = re.compile(
     ),
     re.IGNORECASE,
 )
+"""A reference to something the team knows but the page does not say ("the usual dashboard",
+"as before", "our scripts", "Bob's script")."""
 
 
-_OWNED = re.compile(
+OWNED = re.compile(
     r"(?<![\w'])(?-i:[A-Z][a-z]+)(?:'s|\u2019s)\s+(?:[\w-]+\s+)?(?:scripts?|notebooks?"
     r"|spreadsheets?|checklists?|trick|workaround|alias(?:es)?|quer(?:y|ies)|fix|hack)\b",
     re.IGNORECASE,
 )
 """Something a person wrote, known by its author's name: "Bob's script", "Priya's notebook" (a
 product's own part, "Chrome's developer tools", "Notify's dashboard", is on the page)."""
-
-
-def _norm(name: str) -> str:
-    return input_key(name)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -136,7 +137,7 @@ class Hit(Value):
         return step_at(self.context, self.span)
 
 
-def _scan(
+def scan_hits(
     context: CheckContext,
     pattern: re.Pattern[str],
     groups: tuple[int | str, ...] = (0,),
@@ -203,7 +204,7 @@ def _spoken(context: CheckContext, passage: Passage) -> bool:
     )
 
 
-def _one_per_line(
+def one_per_line(
     check: Callable[[CheckContext], Iterator[Finding]],
 ) -> Callable[[CheckContext], Iterator[Finding]]:
     """A text rule says its finding once per source line: a reader fixes the line, not each
@@ -220,7 +221,7 @@ def _one_per_line(
     return once
 
 
-def _with_model_flags(
+def with_model_flags(
     code: str,
 ) -> Callable[
     [Callable[[CheckContext], Iterator[Finding]]], Callable[[CheckContext], Iterator[Finding]]
@@ -261,7 +262,7 @@ def _with_model_flags(
 
 
 _ADDRESSED = re.compile(r"\b(?:you|your|yourself|should|must|please|make\s+sure)\b", re.IGNORECASE)
-_LEADING_CONDITION = re.compile(
+CONDITION_FIRST = re.compile(
     r"^\W*(?:if|when|whenever|once|unless|as\s+soon\s+as|in\s+case)\b[^,;:]*,\s*(?:then\s+)?",
     re.IGNORECASE,
 )
@@ -293,22 +294,23 @@ def expectation(sentence: str) -> bool:
     """Whether a sentence's main clause is what a thing should do ("Once the lag is near zero,
     the geo postgres should switch to streaming") and nothing in it addresses the reader: it
     tells the reader what to expect."""
-    condition = _LEADING_CONDITION.match(sentence)
-    main = sentence[condition.end() :] if condition else _LIST_MARK.sub("", sentence, count=1)
+    condition = CONDITION_FIRST.match(sentence)
+    main = sentence[condition.end() :] if condition else LIST_MARK.sub("", sentence, count=1)
     found = _EXPECTED.match(main)
     if found is None or _PERSON.search(found.group("subject")):
         return False
     return not _addressed(sentence, owner=False)  # "..., if not you can recreate it": asks
 
 
-_LIST_MARK = re.compile(r"^[-*+\s]*(?:\d+[.)]\s+)?")
+LIST_MARK = re.compile(r"^[-*+\s]*(?:\d+[.)]\s+)?")
+"""A list item's mark (with any space before it) at the start of a sentence."""
 
 
 def _addressed(sentence: str, owner: bool = True) -> bool:
     """Whether a sentence's main clause addresses the reader: "you", "please", "make sure",
     "must", or a "should" that is no thing's expected behaviour; with `owner` false, "your"
     alone does not ("This will create your user account" says what a command does)."""
-    condition = _LEADING_CONDITION.match(sentence)
+    condition = CONDITION_FIRST.match(sentence)
     if condition and _READER_SUBJECT.search(sentence, 0, condition.end()):
         return True
     main = sentence[condition.end() :] if condition else sentence
@@ -325,11 +327,13 @@ def _addressed(sentence: str, owner: bool = True) -> bool:
     )
 
 
-_BARE_IMPERATIVE = re.compile(
+BARE_IMPERATIVE = re.compile(
     r"^(?:[-*+]\s+|\d+[.)]\s+)?(?:[A-Za-z][a-z]+)(?:\s+and\s+[a-z]+)?\s+(?:the|a|an|any|all|every|your|our|its|their|it|them"
     r"|this|that|these|those|up|down|off|out|back|with\s+\w+)\b"
 )
-_NOT_VERBS = frozenset(
+"""A first word followed by an object or a particle ("Restart the pod", "Scale it down"): a
+verb in the imperative, unless the word is one of `NOT_VERBS`."""
+NOT_VERBS = frozenset(
     {"the", "this", "that", "these", "those", "there", "it", "its", "they", "we", "a", "an",
      "all", "each", "every", "some", "most", "many", "if", "when", "once", "in", "on", "at",
      "for", "with", "from", "by", "after", "before", "as", "so", "and", "but", "or", "of",
@@ -337,17 +341,15 @@ _NOT_VERBS = frozenset(
      "perhaps", "maybe", "probably", "possibly", "sometimes", "usually", "often", "typically",
      "generally", "otherwise", "here", "now"}
 )  # fmt: skip
-
-
-_CHECKBOX = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?\[[ xX]?\]\s+")
-"""A task list's box before an item ("- [ ] Page the IMOC"): the item is read without it."""
+"""First words that are no verb, though `BARE_IMPERATIVE` reads them as one."""
 
 
 _LEAD_LABEL = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Z][\w /&-]{0,60}:\s+(?=[A-Z])")
 """A short label before an instruction: "Bad Deployment: Roll it back."."""
 
 
-_LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
+LEAD_ADVERB = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z]+ly,?\s+")
+"""An adverb before a sentence's first verb ("Optionally, restart the pod")."""
 
 
 _NOTE = re.compile(
@@ -367,7 +369,7 @@ _GERUND_FIRST = re.compile(
 )
 
 
-_NOUN_SUBJECT = re.compile(
+NOUN_SUBJECT = re.compile(
     r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z-]+\s+(?:\w+ly\s+)?(?:is|are|was|were|means|has|does"
     r"|takes|requires|happens|occurs|seems|looks|usually|often|rarely|had|did|became|caused)\b",
     re.IGNORECASE,
@@ -377,12 +379,12 @@ means ...", "Restart is required when ...", "Issue had two causes" in a past acc
 imperative."""
 
 
-def _instructs(sentence: str) -> bool:
+def instructs(sentence: str) -> bool:
     """Whether a sentence tells the reader something to do: an imperative (a known verb, or
     any word followed by an object, "Shrink the journal"), a "you" sentence, or a modal
     ("should", "must"). Background and explanation are not instructions, nor is an aside
     ("Note that it defaults to ...") unless what it says instructs."""
-    sentence = _CHECKBOX.sub("", sentence, count=1)  # "- [ ] Work with the delivery team"
+    sentence = LISTED_TASK_BOX.sub("", sentence, count=1)  # "- [ ] Work with the delivery team"
     note = _NOTE.match(sentence)
     if note is not None and note.end() > 0:
         sentence = sentence[note.end() :]
@@ -390,66 +392,68 @@ def _instructs(sentence: str) -> bool:
         return False  # "Once it is done, the job should switch to ...": what to expect
     if _GERUND_FIRST.match(sentence) and not _addressed(sentence):
         return False  # "Drafting messages when needed, ...": a duty named, not an instruction
-    if _NOUN_SUBJECT.match(sentence) and not _addressed(sentence):
+    if NOUN_SUBJECT.match(sentence) and not _addressed(sentence):
         return False  # "Silence usually means everyone is working": a verb-shaped noun
     if is_instruction(sentence) or _addressed(sentence):
         return True
     sentence = _LEAD_LABEL.sub("", sentence, count=1)  # "Bad Deployment: Roll it back."
-    adverb = _LEAD_ADVERB.match(sentence)  # "Occasionally check on the progress"
+    adverb = LEAD_ADVERB.match(sentence)  # "Occasionally check on the progress"
     if adverb and is_instruction(sentence[adverb.end() :]):
         return True
     sentence = sentence[adverb.end() :] if adverb else sentence
-    bare = _BARE_IMPERATIVE.match(sentence)
-    if bare is None or _THIRD_PERSON.match(sentence):
+    bare = BARE_IMPERATIVE.match(sentence)
+    if bare is None or THIRD_PERSON.match(sentence):
         return False  # "Triggers a rolling update (zero-downtime if possible)": what it does
-    return sentence.split()[0].lower() not in _NOT_VERBS
+    return sentence.split()[0].lower() not in NOT_VERBS
 
 
-_THIRD_PERSON = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z][a-z]+[^su\Wi]s\b")
+THIRD_PERSON = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+)?[A-Za-z][a-z]+[^su\Wi]s\b")
 """A first word in the third person ("Triggers", "Runs", not "Press", "Focus"): a description."""
 
 
-_PEOPLE_SUBJECT = re.compile(
+PEOPLE_SUBJECT = re.compile(
     rf"^(?:he\s+or\s+she|he|she|they)$|^(?:the|a|an|each|every|any)\s+(?:[\w-]+\s+)?"
-    rf"(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})",
+    rf"(?:{ROLE_ACRONYM}|{ROLE_NOUN})",
     re.IGNORECASE,
 )
+"""People or a role as a clause's whole subject ("they", "the on-call engineer")."""
 
 _PERSON = re.compile(
-    rf"{_PEOPLE_SUBJECT.pattern}|\b(?:author|reviewer|user|requester|customer|submitter)s?$",
+    rf"{PEOPLE_SUBJECT.pattern}|\b(?:author|reviewer|user|requester|customer|submitter)s?$",
     re.IGNORECASE,
 )
 """A person as the subject of a duty ("the author must dismiss the review")."""
 
 
-_CHANNEL = re.compile(
+CHANNEL = re.compile(
     r"\]\(|\]\[|https?://|(?<![\w&])#[a-z][\w-]+|(?<![\w.])@[a-z][\w.-]+|[\w.+-]+@[\w-]+\.[\w.]+"
     r"|\b(?:slack|pagerduty|opsgenie|jira|servicenow|zendesk|(?-i:Teams)|mailing\s+list|channel"
     r"|queue|ticket|pager|phone|e-?mail\s+address|hotline|bridge|chat\s*room|war\s*room"
     r"|(?:voice|video|conference|incident|bridge|zoom)\s+call)\b",
     re.IGNORECASE,
 )
+"""A way to reach someone: a link, a channel, a handle, an address, a ticket queue, a call."""
 
 
-def _references(context: CheckContext) -> dict[str, str]:
+def link_references(context: CheckContext) -> dict[str, str]:
     """The document's link reference definitions (`[Senior Tech]: https://...`), address by
     lower-case label, read once per document."""
     return context.once("references", lambda: reference_definitions(context.document.lines))
 
 
-def _links_by_reference(context: CheckContext, text: str) -> bool:
+def links_by_reference(context: CheckContext, text: str) -> bool:
     """Whether a text holds a reference-style link the document defines (`[x][y]`, `[x][]`,
     or the shortcut `[GOV.UK Senior Tech]`): a link, though no URL is written beside it."""
     if "[" not in text:
         return False
-    labels = _references(context)
+    labels = link_references(context)
     return any(
         (found.group(2) or found.group(1)).strip().lower() in labels
         for found in BRACKETED.finditer(text)
     )
 
 
-_CHOSEN_BY = re.compile(
+CHOSEN_BY = re.compile(
     r"\b(?:directed|assigned|designated|chosen|nominated|requested|instructed|delegated)\s+by\s+"
     r"(?P<by>(?:the\s+|your\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?)"
     # "the IC may ask you to reach out to another team": the role who asks picks them
@@ -458,13 +462,17 @@ _CHOSEN_BY = re.compile(
     r"|requests)\s+you\s+to\b",
     re.IGNORECASE,
 )
-_ROLE_WORD = re.compile(rf"\b(?:{_ROLE_ACRONYM}|{_ROLE_NOUN})", re.IGNORECASE)
-_DIRECTOR = re.compile(
-    rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{_ROLE_ACRONYM}|{_ROLE_NOUN}", re.IGNORECASE
+"""A reader whom someone else directs ("assigned by the IC", "the IC may ask you to ...")."""
+ROLE_WORD = re.compile(rf"\b(?:{ROLE_ACRONYM}|{ROLE_NOUN})", re.IGNORECASE)
+"""A role anywhere in a text (`ROLE_ACRONYM` or `ROLE_NOUN`)."""
+DIRECTOR = re.compile(
+    rf"^(?:they|he|she)\b|(?-i:^[A-Z]{{2,5}}s?\b)|{ROLE_ACRONYM}|{ROLE_NOUN}", re.IGNORECASE
 )
+"""Who may direct the reader: a pronoun, initials at the start, or a role."""
 
 
-def _front_matter_key_span(context: CheckContext, key: str) -> Span:
+def front_matter_key_span(context: CheckContext, key: str) -> Span:
+    """Where front matter sets `key` (its whole line), else the document's first line."""
     for number, line in enumerate(context.document.lines, start=1):
         if line.startswith(f"{key}:"):
             return Span(line=number, column=1, end_line=number, end_column=len(line))
@@ -476,15 +484,7 @@ def _front_matter_key_span(context: CheckContext, key: str) -> Span:
     return Span(line=1, column=1, end_line=1, end_column=max(1, len(context.document.lines[0])))
 
 
-def _stem(word: str) -> str:
-    word = _NON_ALNUM.sub("", word.lower())
-    for suffix in ("ing", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def _code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+def code_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a command comes right after the passage, or after one notice under it (it says
     how; "# TODO: Command needed" does not)."""
     return command_after(blocks, passage) is not None

@@ -9,20 +9,19 @@ from compiler.parse import Block
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
-    _NON_ALNUM,
-    _OWNED,
-    _TRIBAL,
+    OWNED,
+    TRIBAL,
     Hit,
-    _code_follows,
-    _instructs,
-    _one_per_line,
-    _scan,
-    _stem,
-    _with_model_flags,
+    code_follows,
+    instructs,
+    one_per_line,
+    scan_hits,
+    with_model_flags,
 )
 from compiler.rules.regions import block_after, starting_with
 from compiler.text.instructions import is_instruction
 from compiler.text.links import ANY_LINK
+from compiler.text.normalise import NON_ALNUM, loose_stem
 
 _TRIBAL_WORDS = frozenset(
     {"usual", "old", "normal", "regular", "standard", "typical", "familiar", "legacy", "good",
@@ -31,7 +30,7 @@ _TRIBAL_WORDS = frozenset(
      "team", "well", "famous", "trusty", "magic", "secret", "shared", "internal", "ops",
      "special", "wrote", "made", "built", "set", "created", "uses", "maintains", "keeps"}
 )  # fmt: skip
-"""Words every `_TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
+"""Words every `TRIBAL` match holds (a whole word): a cheap test before the pattern runs."""
 
 
 @rule(
@@ -51,19 +50,19 @@ _TRIBAL_WORDS = frozenset(
         '"connection errors", or run `postgres.pool_stats`.',
     ),
 )
-@_with_model_flags("RB104")
-@_one_per_line
+@with_model_flags("RB104")
+@one_per_line
 def tribal_reference(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
     hits = [
-        *_scan(context, _TRIBAL, needs=_TRIBAL_WORDS),
-        *_scan(context, _OWNED, needs=_S),
-        *filter(_told_to, _scan(context, _FROM_MEMORY, needs=_FROM_MEMORY_WORDS)),
+        *scan_hits(context, TRIBAL, needs=_TRIBAL_WORDS),
+        *scan_hits(context, OWNED, needs=_S),
+        *filter(_told_to, scan_hits(context, _FROM_MEMORY, needs=_FROM_MEMORY_WORDS)),
     ]
     for hit in sorted(hits, key=lambda hit: hit.span.line):
         if ANY_LINK.search(hit.sentence) and not _TRIBAL_HABIT.match(hit.words):
             continue  # "our [runbook](...)", "Bob's [script](...)": linked, so on the page
-        if hit.sentence.rstrip().endswith(":") and _code_follows(blocks, hit.passage):
+        if hit.sentence.rstrip().endswith(":") and code_follows(blocks, hit.passage):
             continue  # "use the old script:" and the script after it: it is on the page
         if _IN_PAGE.match(hit.passage.text, hit.end):
             continue  # "as discussed above", "the special procedure above": on the page
@@ -73,7 +72,7 @@ def tribal_reference(context: CheckContext) -> Iterator[Finding]:
             continue  # "the usual linux tools like grep and awk": named (an open "etc." is not)
         if _named_below(blocks, hit):
             continue  # "check our monitoring tools" over "1. Grafana: Visit [Grafana][]"
-        if not _instructs(hit.sentence):
+        if not instructs(hit.sentence):
             continue  # background: "They will appoint the usual roles" asks nothing of the reader
         if described(context, hit.passage, hit.sentence):
             continue  # a description: words that tell the reader nothing to do
@@ -142,7 +141,7 @@ _FROM_MEMORY = re.compile(
 )
 """What the reader is to remember rather than read: whatever is "usual" ("the usual measures"),
 and "the same way it was" done before, when the page does not say how (the named nouns of
-`_TRIBAL`, "the usual dashboard", are shared with RB108)."""
+`TRIBAL`, "the usual dashboard", are shared with RB108)."""
 _FROM_MEMORY_WORDS = frozenset({"usual", "customary", "wonted", "same"})
 _CLAUSE_START = re.compile(r".*(?:[,;:(\u2013\u2014]|\s-\s)", re.DOTALL)
 _OFFERED = re.compile(r"^\W*(?:you|we|they)\s+(?:can|could|might|may)\b", re.IGNORECASE)
@@ -177,7 +176,7 @@ def _way_written_elsewhere(context: CheckContext, hit: Hit) -> bool:
     found = _USUAL_WAY.search(before)
     if found is None:
         return False
-    stem = _stem(found.group("verb"))
+    stem = loose_stem(found.group("verb"))
     if len(stem) < 4:
         return False
     for passage in context.passages:
@@ -185,7 +184,7 @@ def _way_written_elsewhere(context: CheckContext, hit: Hit) -> bool:
             continue
         for sentence in passage.sentences:
             first = _FIRST_WORD.match(sentence.text)  # the bare verb: an imperative
-            if first and _NON_ALNUM.sub("", first.group(1).lower()) in (stem, stem + "e"):
+            if first and NON_ALNUM.sub("", first.group(1).lower()) in (stem, stem + "e"):
                 return True
     return False
 

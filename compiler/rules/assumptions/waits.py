@@ -10,11 +10,11 @@ from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
     Hit,
-    _code_follows,
-    _instructs,
-    _one_per_line,
-    _scan,
-    _with_model_flags,
+    code_follows,
+    instructs,
+    one_per_line,
+    scan_hits,
+    with_model_flags,
 )
 from compiler.rules.regions import DURATION_OR_COUNT, Passage, block_after, starting_with
 
@@ -143,7 +143,7 @@ asked of the reader."""
 
 def _repeats(context: CheckContext) -> Iterator[Finding]:
     """RB106 for a repetition asked of the reader with no count, time or end."""
-    for hit in _scan(context, _REPEATED, ("times",), _REPEATED_FIRST):
+    for hit in scan_hits(context, _REPEATED, ("times",), _REPEATED_FIRST):
         verb = hit.match.group("verb").lower()
         if verb in _NOT_AN_ACTION:
             continue
@@ -156,7 +156,7 @@ def _repeats(context: CheckContext) -> Iterator[Finding]:
         before = hit.passage.text[hit.passage.sentence_at(verb_at).start : verb_at]
         if not (_ASKED_OF_READER.search(before) or _HEDGED_DUTY.search(before)):
             continue  # "we're not repeating it multiple times", "you will be repeatedly prompted"
-        if not _instructs(sentence) and not _HEDGED_DUTY.search(before):
+        if not instructs(sentence) and not _HEDGED_DUTY.search(before):
             continue
         yield Finding(
             "RB106",
@@ -187,11 +187,11 @@ def _repeats(context: CheckContext) -> Iterator[Finding]:
         "payments-oncall-secondary.",
     ),
 )
-@_with_model_flags("RB106")
-@_one_per_line
+@with_model_flags("RB106")
+@one_per_line
 def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
     blocks = context.document.blocks
-    for hit in _scan(context, _WAIT, needs=_WAIT_FIRST):
+    for hit in scan_hits(context, _WAIT, needs=_WAIT_FIRST):
         implied = _IMPLIED_WAIT.search(hit.words) is not None
         waits_for = hit.words.lower() == "wait" and _WAIT_FOR.match(hit.passage.text, hit.end)
         if not (_OPEN_ENDED.search(hit.words) or _WATCH.match(hit.words) or implied or waits_for):
@@ -204,7 +204,7 @@ def unbounded_wait(context: CheckContext) -> Iterator[Finding]:
             continue  # "check the Ceph Monitor logs", "for each Monitor in the cluster"
         if _NOT_WAITING.match(hit.words) or _described(hit):
             continue  # "run Sass in watch mode", "we monitor various metrics"
-        if not implied and not _instructs(hit.sentence):
+        if not implied and not instructs(hit.sentence):
             continue
         if hit.passage.block.kind == "heading":
             continue  # "## Wait for CI to pass": a title; its section says what the wait is
@@ -308,7 +308,7 @@ def _watch_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a code block right after the passage does the watching (`-w`, `--watch`,
     `watch ...`, `tail -f`, a loop, `kubectl wait`): a one-shot `oc get pods` after "watch for
     a successful restart" shows the state once, and the watch is still the reader's."""
-    if not _code_follows(blocks, passage):
+    if not code_follows(blocks, passage):
         return False
     after = block_after(blocks, passage.block.span.end_line)
     if after is None:

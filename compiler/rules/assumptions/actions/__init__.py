@@ -9,67 +9,67 @@ from compiler.parse import Block
 from compiler.records import Span
 from compiler.rules import CheckContext, Finding, RuleDoc, rule
 from compiler.rules.assumptions.actions.asked import (
-    _TO_PEOPLE,
-    _example,
-    _expected_behaviour,
-    _in_a_ui,
-    _in_pointer,
-    _in_time_clause,
-    _of_mind,
-    _pointed_to,
-    _points_to_steps,
-    _purpose,
-    _quoted,
-    _shown_as_example,
-    _theirs,
-    _use_of,
+    TO_PEOPLE,
+    expected_behaviour,
+    given_as_example,
+    in_a_ui,
+    in_pointer,
+    in_purpose_clause,
+    in_quotation,
+    in_time_clause,
+    of_mind,
+    pointed_to,
+    points_to_steps,
+    shown_as_example,
+    theirs,
+    use_of,
 )
 from compiler.rules.assumptions.actions.layout import (
-    _block_at,
-    _in_html_title,
-    _items_under_in_source,
-    _sentence_from,
+    block_at,
+    in_html_title,
+    items_under_in_source,
+    sentence_from,
 )
 from compiler.rules.assumptions.actions.said_elsewhere import (
-    _FILLS_IN,
-    _actions,
-    _resolved_by_reference,
-    _resolved_step,
-    _said_elsewhere,
+    FILLS_IN,
+    actions_saying_how,
+    is_said_elsewhere,
+    resolved_by_reference,
+    resolved_step,
 )
 from compiler.rules.assumptions.actions.says_how import (
-    _INLINE_CODE,
-    _code_only_reads,
-    _command_in,
-    _item_details,
-    _leads,
-    _links_the_page,
-    _list_details,
-    _names_system,
-    _place_carries,
-    _place_named_before,
-    _query_follows,
-    _says_how,
-    _says_how_inline,
+    INLINE_CODE,
+    code_only_reads,
+    command_in,
+    item_details,
+    leads,
+    links_the_page,
+    list_details,
+    names_system,
+    place_carries,
+    place_named_before,
+    query_follows,
+    says_how_inline,
+    step_says_how,
 )
 from compiler.rules.assumptions.actions.words import (
-    _CHANGE_CLAUSE,
-    _CHANGE_FIRST,
-    _IMPLIED_ACTION,
-    _LOOK_UP,
-    _bare,
-    _gerund_of_change,
-    _own_clause,
+    CHANGE_CLAUSE,
+    CHANGE_FIRST,
+    IMPLIED_ACTION,
+    LOOK_UP,
+    bare_clause,
+    gerund_of_change,
+    own_clause,
 )
 from compiler.rules.assumptions.described import described
 from compiler.rules.assumptions.scan import (
-    _TRIBAL,
+    TRIBAL,
     Hit,
-    _code_follows,
-    _instructs,
-    _scan,
-    _with_model_flags,
+    code_follows,
     expectation,
+    instructs,
+    scan_hits,
+    with_model_flags,
 )
 from compiler.rules.regions import read_block
 
@@ -106,20 +106,20 @@ from compiler.rules.regions import read_block
         instead="Use `billing.get_charges` for the customer's charges in the last 30 days.",
     ),
 )
-@_with_model_flags("RB108")
+@with_model_flags("RB108")
 def implied_action(context: CheckContext) -> Iterator[Finding]:
     lines: set[int] = set()
     hits = list(
-        _scan(
+        scan_hits(
             context,
-            _CHANGE_CLAUSE,
+            CHANGE_CLAUSE,
             ("clause", "passive", "gerund", "noun", "outcome"),
-            _CHANGE_FIRST,
+            CHANGE_FIRST,
         )
     )
-    actions = _actions(context, hits)
+    actions = actions_saying_how(context, hits)
     for finding in [*_implied_in_steps(context), *_implied_in_prose(context, hits)]:
-        if _said_elsewhere(context, actions, finding):
+        if is_said_elsewhere(context, actions, finding):
             continue
         if finding.span.line not in lines:
             lines.add(finding.span.line)
@@ -133,47 +133,53 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
     blocks = context.document.blocks
     for hit in hits:
         passage = hit.passage
-        reads = _leads(hit) and _code_only_reads(context, passage)
+        reads = leads(hit) and code_only_reads(context, passage)
         if hit.step in bound and not reads:
             continue  # the step names its tool (perhaps by alias: RB206 covers that)
-        if hit.match.group("gerund") and not _gerund_of_change(hit.match.group("gerund")):
+        if hit.match.group("gerund") and not gerund_of_change(hit.match.group("gerund")):
             continue
-        if _quoted(hit) or _purpose(hit) or _in_time_clause(hit) or _theirs(hit) or _use_of(hit):
+        if (
+            in_quotation(hit)
+            or in_purpose_clause(hit)
+            or in_time_clause(hit)
+            or theirs(hit)
+            or use_of(hit)
+        ):
             continue  # it wasn't "We can either get you that list or fix the incident"
-        if _example(hit) or _in_a_ui(context, passage.block):
+        if given_as_example(hit) or in_a_ui(context, passage.block):
             continue  # "(e.g. deploy a branch)", "Change the name" among the form's clicks
-        if _shown_as_example(context, passage.block) or _of_mind(hit.words) or _in_pointer(hit):
+        if shown_as_example(context, passage.block) or of_mind(hit.words) or in_pointer(hit):
             continue  # "Good examples: > Reboot a machine", "increase your understanding"
-        if _FILLS_IN.match(hit.words):
+        if FILLS_IN.match(hit.words):
             continue  # "Replace `[rds-hostname]` with the hostname": a command filled in
-        if _pointed_to(hit):
+        if pointed_to(hit):
             continue  # "scale out by adding nodes (see [Add an instance](add.md))"
-        if _resolved_by_reference(context, hit):
+        if resolved_by_reference(context, hit):
             continue  # "Edit `values.yaml`", "merge the changes", "update the files as above"
-        if passage.block.kind == "heading" or _in_html_title(passage, hit.start):
+        if passage.block.kind == "heading" or in_html_title(passage, hit.start):
             continue  # "<summary>Renew the keys</summary>": a title over the steps
-        if _command_in(context, passage):
+        if command_in(context, passage):
             continue
-        if (_code_follows(blocks, passage) and not reads) or _list_details(context, hit):
+        if (code_follows(blocks, passage) and not reads) or list_details(context, hit):
             continue
-        if _item_details(context, passage.block) or _items_under_in_source(context, passage.block):
+        if item_details(context, passage.block) or items_under_in_source(context, passage.block):
             continue  # "3. **Scale out the MDS:**" and the item's `oc patch ...`
-        if hit.match.group("clause") and not _instructs(hit.sentence):
+        if hit.match.group("clause") and not instructs(hit.sentence):
             continue  # a passive "X needs to be replaced" instructs with no "you"
         if described(context, passage, hit.sentence):
             continue  # "`idx_tup_read` should increase over time" in a description
         if not hit.match.group("clause") and _what_it_does(hit.sentence):
             continue  # "This will start draining the runner": what a command does
-        if hit.match.group("clause") and _expected_behaviour(hit):
+        if hit.match.group("clause") and expected_behaviour(hit):
             continue  # "The structure should be flexible and scale with the incident"
         clause = hit.match.group("clause")
-        if _names_system(_own_clause(clause or hit.words), passage.text, hit.start):
+        if names_system(own_clause(clause or hit.words), passage.text, hit.start):
             continue  # "update the incident in PagerDuty": the tool is named
-        if _TRIBAL.search(_own_clause(hit.words)):
+        if TRIBAL.search(own_clause(hit.words)):
             continue  # "reinstate our default rules": RB104 names what is missing
-        if _TO_PEOPLE.match(hit.words):
+        if TO_PEOPLE.match(hit.words):
             continue
-        if _place_carries(hit):
+        if place_carries(hit):
             continue  # "log in to the [Customer Portal] and open a support case"
         yield Finding(
             "RB108",
@@ -186,15 +192,15 @@ def _implied_in_prose(context: CheckContext, hits: list[Hit]) -> Iterator[Findin
 
 
 def _pointed_to_in_source(context: CheckContext, source: Span, words: str) -> bool:
-    """`_points_to_steps` read in the step's whole source block: a step cut from its sentence
+    """`points_to_steps` read in the step's whole source block: a step cut from its sentence
     ("Drain affected nodes" of "Drain affected nodes, then replace them, see [Safely drain a
     node](...)") keeps the pointer that closes the sentence."""
-    block = _block_at(context, source.line)
+    block = block_at(context, source.line)
     if block is None:
         return False
     passage = read_block(context.document.lines, block)
     at = passage.text.find(words)
-    return at >= 0 and _points_to_steps(passage, at, at + len(words), words)
+    return at >= 0 and points_to_steps(passage, at, at + len(words), words)
 
 
 _NEEDED = re.compile(r"\b(?:will|would|should)\s+(?:\w+\s+)?(?:need|require)", re.IGNORECASE)
@@ -215,45 +221,43 @@ def _implied_in_steps(context: CheckContext) -> Iterator[Finding]:
         bound = context.graph.bound[step.id]
         if bound.draft.command is not None or any(i.kind == "unknown-tool" for i in bound.issues):
             continue
-        if any(_says_how_inline(context, code) for code in _INLINE_CODE.findall(step.text)):
+        if any(says_how_inline(context, code) for code in INLINE_CODE.findall(step.text)):
             continue  # "Restart it with `systemctl restart foo`"
         if step.text.rstrip().endswith(":") and (
-            _says_how(context, steps[index + 1]) or _query_follows(context, step.source)
+            step_says_how(context, steps[index + 1]) or query_follows(context, step.source)
         ):
             continue  # a lead-in: the commands or the query after it say how
         if step.source.end_line > len(context.document.lines):
             continue
         block = Block(kind="paragraph", span=step.source, text=step.text)
         passage = read_block(context.document.lines, block)
-        match = _IMPLIED_ACTION.search(passage.text)  # the first action only
+        match = IMPLIED_ACTION.search(passage.text)  # the first action only
         if match is None:
             continue  # (tested first: it is cheaper than finding the sentence)
-        if not _instructs(_sentence_from(context, step.source)):
+        if not instructs(sentence_from(context, step.source)):
             continue  # a step cut from a description ("... the operator reconciles to update")
-        if described(context, passage, _sentence_from(context, step.source)):
+        if described(context, passage, sentence_from(context, step.source)):
             continue  # a step the extractor read in a description ("We may need to adjust")
-        if _FILLS_IN.match(match.group(0)) or _resolved_step(
-            context, match.group(0), step, passage
-        ):
+        if FILLS_IN.match(match.group(0)) or resolved_step(context, match.group(0), step, passage):
             continue  # "Edit `values.yaml`:" and its content, "merge the changes"
-        source_block = _block_at(context, step.source.line)
-        if source_block is not None and _in_a_ui(context, source_block):
+        source_block = block_at(context, step.source.line)
+        if source_block is not None and in_a_ui(context, source_block):
             continue  # "Change the email address" among the form's clicks
-        if source_block is not None and _items_under_in_source(context, source_block):
+        if source_block is not None and items_under_in_source(context, source_block):
             continue  # "1. deploy in staging" over "  1. upload the file `knife ...`"
-        named = _names_system(match.group(0), passage.text, match.start())
-        if named and (not _LOOK_UP.match(match.group(0)) or _links_the_page(passage.text)):
+        named = names_system(match.group(0), passage.text, match.start())
+        if named and (not LOOK_UP.match(match.group(0)) or links_the_page(passage.text)):
             continue  # "update the incident in PagerDuty": the tool is named; a look-up in
             # a named system at a page the text links is where to look
-        if _TO_PEOPLE.search(match.group(0)) or _of_mind(_bare(match.group(0))):
+        if TO_PEOPLE.search(match.group(0)) or of_mind(bare_clause(match.group(0))):
             continue
-        if _TRIBAL.search(match.group(0)):
+        if TRIBAL.search(match.group(0)):
             continue  # "check the usual dashboard": RB104 names what is missing
         if _pointed_to_in_source(context, step.source, match.group(0)):
             continue  # "follow the steps described in `docs/queues.md`"
-        if match.start() == 0 and _place_named_before(context, step.source):
+        if match.start() == 0 and place_named_before(context, step.source):
             continue  # "Sign in to [the desk](...) and raise a CR"
-        start = match.start() + len(match.group(0)) - len(_bare(match.group(0)))
+        start = match.start() + len(match.group(0)) - len(bare_clause(match.group(0)))
         if start >= match.end():
             start = match.start()
         words = " ".join(passage.text[start : match.end()].split())

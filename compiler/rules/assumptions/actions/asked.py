@@ -10,14 +10,15 @@ from bisect import bisect_left
 
 from compiler.parse import Block
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.actions.layout import _block_before, _block_index, _Layout, _layout
-from compiler.rules.assumptions.actions.words import _clause_verbs_and_objects
-from compiler.rules.assumptions.scan import _PEOPLE_SUBJECT, _ROLE_WORD, Hit, _stem
+from compiler.rules.assumptions.actions.layout import Layout, block_before, block_index, layout_of
+from compiler.rules.assumptions.actions.words import clause_verbs_and_objects
+from compiler.rules.assumptions.scan import PEOPLE_SUBJECT, ROLE_WORD, Hit
 from compiler.rules.regions import Passage, read_block
 from compiler.text.examples import introduces_examples
 from compiler.text.links import DOCUMENT_URL, LINK
+from compiler.text.normalise import loose_stem
 
-_TO_PEOPLE = re.compile(
+TO_PEOPLE = re.compile(
     r"^(?:update|remove|kick|drop|brief)\s+(?:them|him|her|us|everyone|someone|people"
     r"|the\s+(?:person|individual|executive|other\s+\w+))\s+(?:with|on|about|off|from\s+the"
     r"\s+(?:call|bridge|meeting|room|channel))\b"
@@ -37,7 +38,7 @@ _THING_SUBJECT = re.compile(
 )
 
 
-def _expected_behaviour(hit: Hit) -> bool:
+def expected_behaviour(hit: Hit) -> bool:
     """Whether a change verb after a modal says what a thing is expected to do, not what the
     reader must do: its subject is a thing, not the reader, a person or a role ("The structure
     should be flexible and scale ...", "the deployment will restart")."""
@@ -51,7 +52,7 @@ def _expected_behaviour(hit: Hit) -> bool:
     if found is None:
         return False
     subject = found.group("subject")
-    return not (_PEOPLE_SUBJECT.match(subject) or _ROLE_WORD.search(subject))
+    return not (PEOPLE_SUBJECT.match(subject) or ROLE_WORD.search(subject))
 
 
 _POSSIBILITY = re.compile(
@@ -76,7 +77,7 @@ _USED_TO = re.compile(
 )
 
 
-def _use_of(hit: Hit) -> bool:
+def use_of(hit: Hit) -> bool:
     """Whether the change says what something is used for ("the script used to backup and
     restore the databases"): a description, not an instruction."""
     start = hit.passage.sentence_at(hit.start).start
@@ -93,7 +94,7 @@ _EXAMPLE = re.compile(
 )
 
 
-def _example(hit: Hit) -> bool:
+def given_as_example(hit: Hit) -> bool:
     """Whether the change is given as an example: inside brackets that open with "e.g." ("(e.g.
     run it locally, or deploy a branch to integration)"), or a sentence that opens "For example,
     you can ..." or "For example, if ..., we could ..." (what can be done, not what to do)."""
@@ -113,7 +114,7 @@ _UI = re.compile(
 """A user interface the reader works in: a click, a button or a field, "the UI"."""
 
 
-def _in_a_ui(context: CheckContext, block: Block) -> bool:
+def in_a_ui(context: CheckContext, block: Block) -> bool:
     """Whether the change is done in a user interface that its text or the items before it
     drive ("1. Click 'Manage'. 2. Change the email address. 3. Click 'Update profile'", "delete
     the lock using the UI", "in the top left of the Kibana interface ... change this to `x`"):
@@ -123,12 +124,12 @@ def _in_a_ui(context: CheckContext, block: Block) -> bool:
         return True
     if block.list_depth == 0 or block.list_id is None:
         return False
-    layout = _layout(context)
-    here = _block_index(layout, block.span.line)
+    layout = layout_of(context)
+    here = block_index(layout, block.span.line)
     if here is None:
         return False
     listed = layout.items.get(block.list_id, [])
-    items = listed[max(0, bisect_left(listed, here) - _FORM_STEPS) : bisect_left(listed, here)]
+    items = listed[max(0, bisect_left(listed, here) - FORM_STEPS) : bisect_left(listed, here)]
     for index in reversed(items):  # back through the form's short steps
         text = read_block(lines, layout.blocks[index]).text
         if _UI.search(text) or _OPENS_PAGE.search(text):
@@ -148,11 +149,11 @@ https://example.org/profile/tokens and generate a token"): the items after it an
 are done on that page."""
 
 
-def _parent_item(layout: _Layout, here: int) -> Block | None:
+def _parent_item(layout: Layout, here: int) -> Block | None:
     """The list item a nested item hangs from: the nearest block before it that is less deep
     in the list, among the few blocks before it, or the list item right before it."""
     depth = layout.blocks[here].list_depth
-    before = layout.blocks[max(0, here - _FORM_STEPS) : here]
+    before = layout.blocks[max(0, here - FORM_STEPS) : here]
     for block in reversed(before):
         if block.kind == "heading" or block.list_depth == 0:
             return None
@@ -164,11 +165,11 @@ def _parent_item(layout: _Layout, here: int) -> Block | None:
 
 _FORM_STEP_WORDS = 12
 """At most this many words in a step of a form ("Set the repository name to the new name")."""
-_FORM_STEPS = 4
+FORM_STEPS = 4
 """At most this many of a form's steps between a change and the click that opened the form."""
 
 
-def _theirs(hit: Hit) -> bool:
+def theirs(hit: Hit) -> bool:
     """Whether the change is someone else's to make ("... so they can fix it themselves")."""
     start = hit.passage.sentence_at(hit.start).start
     return _THEIR_MODAL.search(hit.passage.text, max(start, hit.start - 40), hit.start) is not None
@@ -189,7 +190,7 @@ _GOAL_CLAUSE = re.compile(
 )
 
 
-def _in_time_clause(hit: Hit) -> bool:
+def in_time_clause(hit: Hit) -> bool:
     """Whether the change is inside a clause of time about the reader ("Escalate as soon as you
     begin to consider failing over"), or is the goal a condition states ("If you need to rotate
     the secret, note that ...", "in case you need to revert the changes"): when or in which
@@ -204,7 +205,7 @@ def _in_time_clause(hit: Hit) -> bool:
 _OPEN_QUOTE = re.compile(r"\"|\u201c|\u201d")
 
 
-def _quoted(hit: Hit) -> bool:
+def in_quotation(hit: Hit) -> bool:
     """Whether the change is inside a quotation in its sentence (an odd number of double quotes
     before it): words someone says or said, not an instruction to the reader."""
     start = hit.passage.sentence_at(hit.start).start
@@ -214,20 +215,20 @@ def _quoted(hit: Hit) -> bool:
 _PURPOSE = re.compile(r"^\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:]*$", re.IGNORECASE)
 
 
-_PURPOSE_LEAD = re.compile(
+PURPOSE_LEAD = re.compile(
     r"(?:^|(?<=[.!?]\s))\W*(?:(?:so\s+as|in\s+order)\s+)?to\s+[^,;:.]*,", re.IGNORECASE
 )
 """Purpose clauses that open sentences: the goals, not the changes asked for."""
 
 
-def _purpose(hit: Hit) -> bool:
+def in_purpose_clause(hit: Hit) -> bool:
     """Whether the change is the goal of a purpose clause that opens the sentence ("To stop the
     errors and clear the alert, disable ..."): the instruction is what follows the comma."""
     start = hit.passage.sentence_at(hit.start).start
     return _PURPOSE.match(hit.passage.text[start : hit.start]) is not None
 
 
-def _shown_as_example(context: CheckContext, block: Block) -> bool:
+def shown_as_example(context: CheckContext, block: Block) -> bool:
     """Whether the change is in a quoted paragraph among the examples a lead-in introduces
     ("Good examples:" then "> Reboot a machine"): wording shown, not an instruction."""
     lines = context.document.lines
@@ -237,9 +238,9 @@ def _shown_as_example(context: CheckContext, block: Block) -> bool:
 
     if not quoted(block):
         return False
-    before = _block_before(context, block)
+    before = block_before(context, block)
     while before is not None and quoted(before):
-        before = _block_before(context, before)
+        before = block_before(context, before)
     return before is not None and before.kind == "paragraph" and introduces_examples(before.text)
 
 
@@ -253,7 +254,7 @@ _OF_MIND = re.compile(
 going on", "switch our mode of thinking": no system is changed, no tool is missing."""
 
 
-def _of_mind(words: str) -> bool:
+def of_mind(words: str) -> bool:
     """Whether a change clause changes someone's mind, not a system (see `_OF_MIND`), or only
     what a graph or query shows the reader (see `_OF_A_VIEW`)."""
     return _OF_MIND.match(words) is not None or _OF_A_VIEW.match(words) is not None
@@ -270,7 +271,7 @@ expanding the time range", "Remove the original (top) query" in Explore): a look
 changed."""
 
 
-def _in_pointer(hit: Hit) -> bool:
+def in_pointer(hit: Hit) -> bool:
     """Whether the change is the title of a page that a pointer links ("..., see [Safely drain a
     node](https://...)", "Refer to [Restoring a backup](...)"): the words name the linked page,
     they ask for nothing themselves."""
@@ -286,12 +287,12 @@ _POINTED = re.compile(r"\b(?:see|refer\s+to|read|check\s+out)\s+(?:also\s+)?(?:t
 """Words that point at the link right after them (a pointer, not a change)."""
 
 
-def _pointed_to(hit: Hit) -> bool:
-    """`_points_to_steps` for a hit of the prose scan."""
-    return _points_to_steps(hit.passage, hit.start, hit.end, hit.words)
+def pointed_to(hit: Hit) -> bool:
+    """`points_to_steps` for a hit of the prose scan."""
+    return points_to_steps(hit.passage, hit.start, hit.end, hit.words)
 
 
-def _points_to_steps(passage: Passage, start: int, end: int, words: str) -> bool:
+def points_to_steps(passage: Passage, start: int, end: int, words: str) -> bool:
     """Whether the sentence of the change (`words`, at `start`-`end` of the passage's text)
     points at where its steps are written: a pointer after the change to a page of steps whose
     title or address holds the change's verb ("... by adding new nodes (see
@@ -307,12 +308,14 @@ def _points_to_steps(passage: Passage, start: int, end: int, words: str) -> bool
     link = LINK.match(passage.text, pointer.end() - 1)
     if link is None or DOCUMENT_URL.search(link.group("url") or "") is None:
         return False
-    titled = {_stem(word) for word in _WORDS.findall(f"{link.group('label')} {link.group('url')}")}
-    verbs, _ = _clause_verbs_and_objects(words)
+    titled = {
+        loose_stem(word) for word in _WORDS.findall(f"{link.group('label')} {link.group('url')}")
+    }
+    verbs, _ = clause_verbs_and_objects(words)
     said = _WORDS.findall(words)
     # the change's verbs: its listed change words, its first word, a means ("by adding ...")
-    acts = verbs | {_stem(word) for word in said[:1]}
-    acts |= {_stem(word) for word in said if word.lower().endswith("ing")}
+    acts = verbs | {loose_stem(word) for word in said[:1]}
+    acts |= {loose_stem(word) for word in said if word.lower().endswith("ing")}
     return bool(acts & titled)
 
 

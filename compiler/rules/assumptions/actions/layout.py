@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from compiler.parse import Block
 from compiler.records import Span
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.scan import _references
+from compiler.rules.assumptions.scan import link_references
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.links import BRACKETED, LINK, is_section_link
 from compiler.text.markup import html_texts
@@ -20,7 +20,7 @@ from compiler.values import Value, set_field
 
 
 @dataclass(init=False, repr=False, eq=False)
-class _Layout(Value):
+class Layout(Value):
     """Where each block of a document is: block start lines (for bisection) and the blocks of
     each list, built once per document so that look-ups stay linear in long lists."""
 
@@ -51,11 +51,12 @@ class _Layout(Value):
         set_field(self, "contents", {} if contents is None else contents)
 
 
-def _layout(context: CheckContext) -> _Layout:
+def layout_of(context: CheckContext) -> Layout:
+    """The document's `Layout`, built once per document."""
     return context.once("RB108-layout", lambda: _lay_out(context))
 
 
-def _lay_out(context: CheckContext) -> _Layout:
+def _lay_out(context: CheckContext) -> Layout:
     blocks = context.document.blocks
     items: dict[int, list[int]] = {}
     for index, block in enumerate(blocks):
@@ -66,14 +67,14 @@ def _lay_out(context: CheckContext) -> _Layout:
     for block in blocks:
         heading = block.span.line if block.kind == "heading" else heading
         sections.append(heading)
-    return _Layout(blocks, starts, items, _references(context), sections)
+    return Layout(blocks, starts, items, link_references(context), sections)
 
 
 def _link_urls(context: CheckContext, text: str) -> list[str]:
     """The addresses a text links: inline links, bare URLs and reference-style links (`[x][y]`,
     `[x][]`, `[x]`) whose definitions the document holds."""
     urls = [found.group("url") or found.group("bare") or "" for found in LINK.finditer(text)]
-    references = _layout(context).references
+    references = layout_of(context).references
     for found in BRACKETED.finditer(text):
         label = (found.group(2) or found.group(1)).strip().lower()
         if label in references:
@@ -93,21 +94,21 @@ _REPOSITORY_FOLDER_URL = re.compile(r"/-/tree/[^?#\s]+$", re.IGNORECASE)
 goes ("Update the config of the DaemonSet here: <folder>")."""
 
 
-def _links_a_file(context: CheckContext, text: str) -> bool:
+def links_a_file(context: CheckContext, text: str) -> bool:
     """Whether a text links a repository's file (inline or by reference)."""
     if "[" not in text and "://" not in text:
         return False
     return any(_REPOSITORY_FILE_URL.search(url) for url in _link_urls(context, text))
 
 
-def _links_a_folder(context: CheckContext, text: str) -> bool:
+def links_a_folder(context: CheckContext, text: str) -> bool:
     """Whether a text links a repository's folder (inline or by reference)."""
     if "[" not in text and "://" not in text:
         return False
     return any(_REPOSITORY_FOLDER_URL.search(url) for url in _link_urls(context, text))
 
 
-def _block_index(layout: _Layout, line: int) -> int | None:
+def block_index(layout: Layout, line: int) -> int | None:
     """The index of the block that holds a source line, if any."""
     index = bisect_right(layout.starts, line) - 1
     if index >= 0 and line <= layout.blocks[index].span.end_line:
@@ -115,18 +116,19 @@ def _block_index(layout: _Layout, line: int) -> int | None:
     return None
 
 
-def _block_at(context: CheckContext, line: int) -> Block | None:
-    layout = _layout(context)
-    index = _block_index(layout, line)
+def block_at(context: CheckContext, line: int) -> Block | None:
+    """The block that holds `line`, if any."""
+    layout = layout_of(context)
+    index = block_index(layout, line)
     return layout.blocks[index] if index is not None else None
 
 
-def _list_items_before(context: CheckContext, block: Block, count: int) -> list[Block]:
+def list_items_before(context: CheckContext, block: Block, count: int) -> list[Block]:
     """Up to `count` items of the block's list right before it, nearest first."""
     if block.list_id is None:
         return []
-    layout = _layout(context)
-    here = _block_index(layout, block.span.line)
+    layout = layout_of(context)
+    here = block_index(layout, block.span.line)
     if here is None:
         return []
     listed = layout.items.get(block.list_id, [])
@@ -134,13 +136,13 @@ def _list_items_before(context: CheckContext, block: Block, count: int) -> list[
     return [layout.blocks[i] for i in reversed(before)]
 
 
-def _contents_item(context: CheckContext, block: Block) -> bool:
+def contents_item(context: CheckContext, block: Block) -> bool:
     """Whether a list item is an entry of a list of contents: most items of its list are only
     a link to a section of the page ("1. Open a Pull Request (PR)", "2. [Wait for CI](#wait)"):
     the title of a section that says how."""
     if block.list_id is None:
         return False
-    layout = _layout(context)
+    layout = layout_of(context)
     known = layout.contents.get(block.list_id)
     if known is None:
         items = layout.items.get(block.list_id, [])
@@ -154,12 +156,12 @@ def _contents_item(context: CheckContext, block: Block) -> bool:
 _CONTENTS_ITEMS = 3
 
 
-def _lead_in(context: CheckContext, block: Block) -> Block | None:
+def lead_in(context: CheckContext, block: Block) -> Block | None:
     """The paragraph a list hangs from: the block right before the list's first item, if it
     is not deeper in a list (the lead-in "edit the file and add:")."""
     if block.list_depth == 0 or block.list_id is None:
         return None
-    layout = _layout(context)
+    layout = layout_of(context)
     first = layout.items.get(block.list_id, [0])[0]
     for other in reversed(layout.blocks[max(0, first - 3) : first]):
         if other.kind == "html":
@@ -170,13 +172,13 @@ def _lead_in(context: CheckContext, block: Block) -> Block | None:
     return None
 
 
-def _item_body(context: CheckContext, block: Block) -> list[Block]:
+def item_body(context: CheckContext, block: Block) -> list[Block]:
     """The blocks of the list item that `block` opens, after it (its paragraphs, code blocks and
     nested lists), up to the next item of the list, the list's end or a heading."""
     if block.list_id is None or not block.first_in_item:
         return []
-    layout = _layout(context)
-    here = _block_index(layout, block.span.line)
+    layout = layout_of(context)
+    here = block_index(layout, block.span.line)
     if here is None:
         return []
     body = []
@@ -192,24 +194,24 @@ def _item_body(context: CheckContext, block: Block) -> list[Block]:
     return body
 
 
-def _block_before(context: CheckContext, block: Block) -> Block | None:
+def block_before(context: CheckContext, block: Block) -> Block | None:
     """The block right before `block` (HTML blocks skipped), if any."""
-    layout = _layout(context)
-    here = _block_index(layout, block.span.line)
+    layout = layout_of(context)
+    here = block_index(layout, block.span.line)
     for index in range((here or 0) - 1, -1, -1):
         if layout.blocks[index].kind != "html":
             return layout.blocks[index]
     return None
 
 
-def _section_of(context: CheckContext, line: int) -> int:
+def section_of(context: CheckContext, line: int) -> int:
     """The line of the heading whose section holds `line` (0 before the first heading)."""
-    layout = _layout(context)
+    layout = layout_of(context)
     index = bisect_right(layout.starts, line) - 1
     return layout.sections[index] if index >= 0 else 0
 
 
-def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
+def section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a heading's section holds a list or a code block (the heading's action is
     detailed there: "## Isolate Affected Instances" then its bullets)."""
     if passage.block.kind != "heading":
@@ -222,7 +224,7 @@ def _section_details(blocks: tuple[Block, ...], passage: Passage) -> bool:
     return False
 
 
-def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
+def list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     """Whether a list nested deeper than the passage comes right after it (its details)."""
     after = block_after(blocks, passage.block.span.end_line)
     return (
@@ -232,7 +234,7 @@ def _list_follows(blocks: tuple[Block, ...], passage: Passage) -> bool:
     )
 
 
-def _sentence_from(context: CheckContext, span: Span) -> str:
+def sentence_from(context: CheckContext, span: Span) -> str:
     """The source sentence a step starts in, from its start (for a step cut from the middle of
     a sentence, the words before it decide whether the sentence instructs)."""
     line = context.document.lines[span.line - 1]
@@ -240,7 +242,7 @@ def _sentence_from(context: CheckContext, span: Span) -> str:
     return line[found.start : found.end] if found is not None else line
 
 
-def _in_html_title(passage: Passage, offset: int) -> bool:
+def in_html_title(passage: Passage, offset: int) -> bool:
     """Whether `offset` of an HTML block's passage lies in a title (`<summary>`, `<th>`,
     `<h2>`): a heading, never a step ("<summary>Renew the sub keys</summary>" over the
     commands that renew them)."""
@@ -253,7 +255,7 @@ def _in_html_title(passage: Passage, offset: int) -> bool:
 _ITEM_LINE = re.compile(r"^( *)(?:[-*+]|\d+[.)])\s+")
 
 
-def _items_under_in_source(context: CheckContext, block: Block) -> bool:
+def items_under_in_source(context: CheckContext, block: Block) -> bool:
     """Whether a list item's source is followed by items indented further, though not enough to
     nest them (CommonMark makes them siblings), that give commands in inline code: its
     sub-steps as written ("1. deploy and test in staging" over "  1. upload the environment

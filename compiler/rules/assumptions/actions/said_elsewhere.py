@@ -12,34 +12,34 @@ from dataclasses import dataclass, replace
 from compiler.parse import Block
 from compiler.records import Span, Step
 from compiler.rules import CheckContext, Finding
-from compiler.rules.assumptions.actions.asked import _FORM_STEPS
+from compiler.rules.assumptions.actions.asked import FORM_STEPS
 from compiler.rules.assumptions.actions.layout import (
-    _block_at,
-    _block_before,
-    _contents_item,
-    _lead_in,
-    _links_a_file,
-    _links_a_folder,
-    _list_follows,
-    _list_items_before,
-    _section_details,
-    _section_of,
-    _sentence_from,
+    block_at,
+    block_before,
+    contents_item,
+    lead_in,
+    links_a_file,
+    links_a_folder,
+    list_follows,
+    list_items_before,
+    section_details,
+    section_of,
+    sentence_from,
 )
 from compiler.rules.assumptions.actions.says_how import (
-    _code_only_reads,
-    _item_details,
-    _names_system,
-    _says_how_here,
+    code_only_reads,
+    item_details,
+    names_system,
+    says_how_here,
 )
 from compiler.rules.assumptions.actions.words import (
-    _CONNECTIVE,
-    _EDIT_VERB,
-    _bare,
-    _clause_verbs_and_objects,
-    _own_clause,
+    CONNECTIVE,
+    EDIT_VERB,
+    bare_clause,
+    clause_verbs_and_objects,
+    own_clause,
 )
-from compiler.rules.assumptions.scan import Hit, _code_follows
+from compiler.rules.assumptions.scan import Hit, code_follows
 from compiler.rules.regions import Passage, block_after, blocks_after, read_block
 from compiler.text.console_code import code_effect
 from compiler.text.instructions import is_instruction
@@ -47,7 +47,7 @@ from compiler.text.links import ANY_LINK, LINK, points_at_how
 from compiler.text.sentences import sentence_at, sentences
 from compiler.values import Value, set_field
 
-_FILLS_IN = re.compile(
+FILLS_IN = re.compile(
     r"^(?:replace\s+`[^`]+`|(?:modify|change|update|substitute|swap)\s+(?:any\s+|all\s+)?"
     r"(?:(?:references?\s+to|occurrences?\s+of|instances?\s+of)\s+)?(?:the\s+)?"
     r"`[^`]*(?:<[^`>]+>|\$\{?[A-Za-z_]|\{\{)[^`]*`)\s+(?:with|to|by)\b",
@@ -92,7 +92,7 @@ def _edits_a_file(clause: str, context_text: str) -> bool:
     should edit the `rds.tfvars` file", "Update the Makefile to use the lite stack") or does
     something to a repository's file as a whole ("Delete the `config/new_defaults.rb` file",
     "Replace the default README.md")."""
-    bare = _bare(clause)
+    bare = bare_clause(clause)
     if _EDIT.match(bare):
         return any(p.search(context_text) for p in (_FILE, _REPO_FILE, _FILE_NOUN))
     return bool(_FILE_OP.match(bare)) and bool(_REPO_FILE.search(bare))
@@ -121,14 +121,14 @@ _GIT_CHANGE = re.compile(
 )
 
 
-def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
+def resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
     """Whether the change is said elsewhere on the page: an edit of a file the clause names
     (the file is where, its new content what: "Edit `values.yaml`", "modify [types.yml][x]"), a
     change that refers back to one already described ("merge the changes", "create the revert
     PR", "as above"), a PR after the edit it carries (a block of content earlier in its
     section), or a change done in the place the sentence before names ("Create a key
     in Notify's dashboard ... you can revoke the old key")."""
-    clause = _own_clause(hit.words)
+    clause = own_clause(hit.words)
     if _edits_a_file(clause, clause) or _says_how_in_sentence(context, clause, hit.sentence):
         return True
     if _AS_ABOVE.search(hit.sentence) or _STEP_REFERENCE.search(hit.passage.text):
@@ -140,7 +140,7 @@ def _resolved_by_reference(context: CheckContext, hit: Hit) -> bool:
     block = hit.passage.block
     if _under_an_edit(context, block) or _edit_before_in_list(context, block, hit.sentence):
         return True
-    if _contents_item(context, block) or _fills_shown(context, clause, block):
+    if contents_item(context, block) or _fills_shown(context, clause, block):
         return True
     if _heading_names_place(context, hit.span.line):
         return True
@@ -174,15 +174,15 @@ def _says_how_in_sentence(context: CheckContext, clause: str, sentence: str) -> 
     adds the team to [alphagov.yml](...)"), it fills in text the page shows ("Copy these lines
     and modify the class name"), or it names the means after the change ("... by committing
     your edits", "by pressing the bin icon")."""
-    bare = _bare(clause)
+    bare = bare_clause(clause)
     changes_a_file = _EDIT.match(bare) or _FILE_OP.match(bare) or _GIT_CHANGE.search(sentence)
-    if changes_a_file and _links_a_file(context, sentence):
+    if changes_a_file and links_a_file(context, sentence):
         return True
-    if _VALUE_CHANGE.match(bare) and _links_a_file(context, sentence):
+    if _VALUE_CHANGE.match(bare) and links_a_file(context, sentence):
         return True  # "Increase the memory: <the release's values file>"
-    if _EDIT.match(bare) and _links_a_folder(context, sentence):
+    if _EDIT.match(bare) and links_a_folder(context, sentence):
         return True  # "Update the config of the DaemonSet here: <its folder>"
-    if _SHOWN_TEXT.search(sentence) and _EDIT_VERB.search(clause):
+    if _SHOWN_TEXT.search(sentence) and EDIT_VERB.search(clause):
         return True
     return _BY_MEANS.search(sentence) is not None
 
@@ -194,10 +194,10 @@ def _edit_before_in_list(context: CheckContext, block: Block, sentence: str) -> 
     if not _GIT_CHANGE.search(sentence):
         return False
     lines = context.document.lines
-    for item in _list_items_before(context, block, _FORM_STEPS):
+    for item in list_items_before(context, block, FORM_STEPS):
         text = read_block(lines, item).text
-        if _EDIT_VERB.search(text) and (
-            _links_a_file(context, text) or any(p.search(text) for p in (_FILE, _REPO_FILE))
+        if EDIT_VERB.search(text) and (
+            links_a_file(context, text) or any(p.search(text) for p in (_FILE, _REPO_FILE))
         ):
             return True
     return False
@@ -207,12 +207,12 @@ def _under_an_edit(context: CheckContext, block: Block) -> bool:
     """Whether a list item details an edit of a named file that its lead-in asks for ("you
     should edit the `rds.tfvars` file ... and add the following:" then "* Change `x` from
     false to true"): the item is what to write, the file where."""
-    lead = _lead_in(context, block)
+    lead = lead_in(context, block)
     if lead is None:
         return False
     text = read_block(context.document.lines, lead).text
     return any(
-        _EDIT_VERB.search(sentence.text) is not None
+        EDIT_VERB.search(sentence.text) is not None
         and any(p.search(sentence.text) for p in (_FILE, _REPO_FILE, _FILE_NOUN))
         for sentence in sentences(text)
     )
@@ -249,7 +249,7 @@ def _section_summary(context: CheckContext, block: Block) -> bool:
     is read on its own."""
     if block.kind != "paragraph" or block.list_depth:
         return False
-    heading = _block_before(context, block)
+    heading = block_before(context, block)
     if heading is None or heading.kind != "heading":
         return False
     following = blocks_after(context.document.blocks, block.span.end_line)
@@ -278,11 +278,11 @@ def _pointer_before(context: CheckContext, block: Block, clause: str) -> bool:
     """Whether the paragraph right before the change points at how to do that very change
     ("Follow the [instructions for re-enabling an app](...)." then "you will need to re-enable
     all of them"): a link whose words hold the change's verb."""
-    before = _block_before(context, block)
+    before = block_before(context, block)
     if before is None or before.kind != "paragraph":
         return False
     first = sentences(read_block(context.document.lines, before).text)
-    verb = _VERB.match(_bare(clause))
+    verb = _VERB.match(bare_clause(clause))
     if not first or verb is None or not points_at_how(first[0].text):
         return False
     stem = re.sub(r"(?:e|es|ed|ing|s)$", "", verb.group(0).lower())
@@ -315,14 +315,14 @@ def _next_paragraph_says_how(context: CheckContext, block: Block) -> bool:
     return bool(first) and _DO_THIS.match(first[0].text) is not None
 
 
-def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Passage) -> bool:
-    """`_resolved_by_reference` for a step's text, and what comes right after the step: a code
+def resolved_step(context: CheckContext, clause: str, step: Step, passage: Passage) -> bool:
+    """`resolved_by_reference` for a step's text, and what comes right after the step: a code
     block that is not only reads (the content to write), or for a lead-in, a list (its
     details, "Apply the workspace:" and the linked workspaces)."""
-    clause = _CONNECTIVE.sub("", _own_clause(clause))
+    clause = CONNECTIVE.sub("", own_clause(clause))
     if _edits_a_file(clause, passage.text):
         return True
-    sentence = _sentence_from(context, step.source or passage.block.span)
+    sentence = sentence_from(context, step.source or passage.block.span)
     if _says_how_in_sentence(context, clause, sentence):
         return True
     if _AS_ABOVE.search(sentence) or _STEP_REFERENCE.search(passage.text):
@@ -332,19 +332,19 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
     ):
         return True
     blocks = context.document.blocks
-    if _code_follows(blocks, passage) and not _code_only_reads(context, passage):
+    if code_follows(blocks, passage) and not code_only_reads(context, passage):
         return True
-    if step.text.rstrip().endswith(":") and _list_follows(blocks, passage):
+    if step.text.rstrip().endswith(":") and list_follows(blocks, passage):
         return True
     if step.source is None:
         return False
-    block = _block_at(context, step.source.line)
+    block = block_at(context, step.source.line)
     if block is not None and (
         _STEP_REFERENCE.search(read_block(context.document.lines, block).text)
         or _under_an_edit(context, block)
         or _edit_before_in_list(context, block, sentence)
-        or _contents_item(context, block)
-        or _item_details(context, block)
+        or contents_item(context, block)
+        or item_details(context, block)
         or _fills_shown(context, clause, block)
     ):
         return True
@@ -352,7 +352,7 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
         context, step.source.line
     ):
         return True
-    block = _block_at(context, step.source.line)
+    block = block_at(context, step.source.line)
     if block is not None and _pointer_before(context, block, clause):
         return True
     return _place_before_step(context, step.source, clause) or _pointer_after_step(
@@ -363,7 +363,7 @@ def _resolved_step(context: CheckContext, clause: str, step: Step, passage: Pass
 def _pointer_after_step(context: CheckContext, span: Span) -> bool:
     """`_pointer_after` for a step: the sentence after it in its block (read across line
     breaks), or the paragraph after its block."""
-    block = _block_at(context, span.line)
+    block = block_at(context, span.line)
     if block is None:
         return False
     if (span.end_line, span.end_column) < (block.span.end_line, block.span.end_column):
@@ -391,9 +391,9 @@ def _fills_shown(context: CheckContext, clause: str, block: Block) -> bool:
     """Whether the change is to a value the code block right before it shows ("... parallelism:
     4 ...", then "You may need to increase this value"): the content is shown, the change is
     to it."""
-    if _SHOWN_VALUE.match(_bare(clause)) is None:
+    if _SHOWN_VALUE.match(bare_clause(clause)) is None:
         return False
-    before = _block_before(context, block)
+    before = block_before(context, block)
     return before is not None and before.kind == "code"
 
 
@@ -448,7 +448,7 @@ def _place_before(hit: Hit) -> bool:
     if _PLACE.search(previous):
         return True
     # "[ElasticsearchPresenter][x]. Modify this if ...": what it changes is the thing linked
-    return bool(_THIS.match(_own_clause(hit.words))) and bool(ANY_LINK.search(previous))
+    return bool(_THIS.match(own_clause(hit.words))) and bool(ANY_LINK.search(previous))
 
 
 _THIS = re.compile(r"^[a-z]+\s+(?:this|it|that)\b", re.IGNORECASE)
@@ -480,17 +480,17 @@ class _Action(Value):
         set_field(self, "resolved", resolved)
 
 
-def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]:
+def actions_saying_how(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]:
     """The change instructions of the document whose own passage says how, by verb."""
     found: dict[str, list[_Action]] = {}
     for hit in hits:
         if hit.match.group("clause") is None:
             continue
-        verbs, objects = _clause_verbs_and_objects(hit.words)
+        verbs, objects = clause_verbs_and_objects(hit.words)
         resolved = (
-            _says_how_here(context, hit.passage)
-            or _names_system(hit.words)
-            or _section_details(context.document.blocks, hit.passage)
+            says_how_here(context, hit.passage)
+            or names_system(hit.words)
+            or section_details(context.document.blocks, hit.passage)
         )
         if resolved:
             for verb in verbs:
@@ -498,7 +498,7 @@ def _actions(context: CheckContext, hits: list[Hit]) -> dict[str, list[_Action]]
     return found
 
 
-def _said_elsewhere(
+def is_said_elsewhere(
     context: CheckContext, actions: dict[str, list[_Action]], finding: Finding
 ) -> bool:
     """Whether the same change (a verb and, when it has one, its object) is said with how to
@@ -507,15 +507,15 @@ def _said_elsewhere(
     or "them" is of something its section names: the same verb said with how in that section
     is the same change ("you may need to rebuild it from scratch", then "Rebuild the entire
     search index:" and the command)."""
-    verbs, objects = _clause_verbs_and_objects(finding.evidence)
+    verbs, objects = clause_verbs_and_objects(finding.evidence)
     pronoun = _PRONOUN_OBJECT.match(finding.evidence) is not None
-    section = _section_of(context, finding.span.line) if pronoun else None
+    section = section_of(context, finding.span.line) if pronoun else None
     return any(
         action.line != finding.span.line
         and (
             not objects
             or objects & action.objects
-            or (pronoun and _section_of(context, action.line) == section)
+            or (pronoun and section_of(context, action.line) == section)
         )
         for verb in verbs
         for action in actions.get(verb, ())
@@ -529,10 +529,10 @@ _PRONOUN_OBJECT = re.compile(r"^[a-z-]+\s+(?:it|them)\b", re.IGNORECASE)
 def _heading_names_place(context: CheckContext, line: int) -> bool:
     """Whether the heading of the section a change is in names the system it is done in ("##
     Rotate credentials in AWS SecretsManager", then "edit the `username` key of the secret")."""
-    heading = _section_of(context, line)
+    heading = section_of(context, line)
     if heading == 0:
         return False
-    return _names_system(context.document.lines[heading - 1].lstrip("#").strip())
+    return names_system(context.document.lines[heading - 1].lstrip("#").strip())
 
 
 _CONSOLE_URL = re.compile(
@@ -548,7 +548,7 @@ def _console_opened(context: CheckContext, line: int) -> bool:
     following pages as separate tabs: [Cloud DNS zone](https://console.cloud.google.com/...)",
     then "Change the canonical name to ..."): the console is where the section's changes are
     made, its page the tool."""
-    first = _console_links(context).get(_section_of(context, line))
+    first = _console_links(context).get(section_of(context, line))
     return first is not None and first < line
 
 
@@ -563,7 +563,7 @@ def _console_links(context: CheckContext) -> dict[int, int]:
                 continue
             for link in LINK.finditer(block.text):
                 if _CONSOLE_URL.match(link.group("url") or link.group("bare") or ""):
-                    found.setdefault(_section_of(context, block.span.line), block.span.line)
+                    found.setdefault(section_of(context, block.span.line), block.span.line)
                     break
         return found
 
@@ -580,4 +580,4 @@ def _done_after(hit: Hit) -> bool:
     sentence = hit.passage.sentence_at(hit.start)
     index = bisect_left(hit.passage.sentence_starts, sentence.start)
     following = hit.passage.sentences[index + 1 : index + 3]
-    return any(is_instruction(s.text) and _names_system(s.text) for s in following)
+    return any(is_instruction(s.text) and names_system(s.text) for s in following)

@@ -10,14 +10,14 @@ import re
 from compiler.parse import Block
 from compiler.records import Span, Step
 from compiler.rules import CheckContext
-from compiler.rules.assumptions.actions.asked import _PURPOSE_LEAD
-from compiler.rules.assumptions.actions.layout import _item_body, _list_follows
+from compiler.rules.assumptions.actions.asked import PURPOSE_LEAD
+from compiler.rules.assumptions.actions.layout import item_body, list_follows
 from compiler.rules.assumptions.actions.words import (
-    _CHANGE_WORDS,
-    _clause_verbs_and_objects,
-    _verbs_and_objects,
+    CHANGE_WORDS,
+    clause_verbs_and_objects,
+    verbs_and_objects,
 )
-from compiler.rules.assumptions.scan import Hit, _code_follows, command_after
+from compiler.rules.assumptions.scan import Hit, code_follows, command_after
 from compiler.rules.regions import Passage, blocks_after
 from compiler.text.effect_words import PROGRAMS_WITH_SUBCOMMANDS
 from compiler.text.links import LINK
@@ -49,12 +49,12 @@ _NAMED_SYSTEM = re.compile(
 _AND_THEN = re.compile(r"\b(?:and|or)\s+(?:then\s+)?(?:[a-z]+\s+(?:and|or)\s+)?$", re.IGNORECASE)
 
 
-def _place_carries(hit: Hit) -> bool:
+def place_carries(hit: Hit) -> bool:
     """Whether the change is coordinated with an action before it that names the system both
     are done in ("log in to the [Customer Portal](...) and open a support case")."""
     start = hit.passage.sentence_at(hit.start).start
     before = hit.passage.text[start : hit.start]
-    return _AND_THEN.search(before) is not None and _names_system(before)
+    return _AND_THEN.search(before) is not None and names_system(before)
 
 
 _NAMED_PROGRAM = re.compile(
@@ -67,7 +67,7 @@ _NAMED_PROGRAM = re.compile(
 the Terraform change"): the command is the program's own, the tool is named."""
 
 
-def _names_system(clause: str, text: str | None = None, offset: int = 0) -> bool:
+def names_system(clause: str, text: str | None = None, offset: int = 0) -> bool:
     """Whether a change clause names the system it is done in ("in PagerDuty", "the Slack
     room"): a capitalised name after its first word, or a link. Given the text the clause
     starts at `offset` of, a link to documentation ("in your [KubeletConfiguration](https://
@@ -108,20 +108,20 @@ def _documentation(link: re.Match[str]) -> bool:
     )
 
 
-def _links_the_page(text: str) -> bool:
+def links_the_page(text: str) -> bool:
     """Whether a text links the very page to look at ("Check the provider's status on Twitter:
     [@status](https://twitter.com/...)"), not documentation about it."""
     return any(not _documentation(link) for link in LINK.finditer(text))
 
 
-def _says_how_here(context: CheckContext, passage: Passage) -> bool:
+def says_how_here(context: CheckContext, passage: Passage) -> bool:
     """Whether a passage says how: a command or a tool in inline code, a code block right after
     it that changes something, or a list right after it that details it."""
     blocks = context.document.blocks
     return (
-        _command_in(context, passage)
-        or (_code_follows(blocks, passage) and not _code_only_reads(context, passage))
-        or _list_follows(blocks, passage)
+        command_in(context, passage)
+        or (code_follows(blocks, passage) and not code_only_reads(context, passage))
+        or list_follows(blocks, passage)
     )
 
 
@@ -132,7 +132,7 @@ _LEAD_IN = re.compile(
 )
 
 
-def _leads(hit: Hit) -> bool:
+def leads(hit: Hit) -> bool:
     """Whether the change is the sentence's first instruction ("Try deleting the pod and watch
     ...", not "Check the status and restart count"): what a block after it must do."""
     sentence = hit.passage.sentence_at(hit.start)
@@ -143,7 +143,7 @@ _SETS = re.compile(r"^\s*(?:\$\s+)?(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=|.*(?:>\
 """A shell line that sets something: an assignment, or output written to a file."""
 
 
-def _code_only_reads(context: CheckContext, passage: Passage) -> bool:
+def code_only_reads(context: CheckContext, passage: Passage) -> bool:
     """Whether the code block right after a passage holds only steps that read (each binds a
     tool whose effect is `read`): "Try deleting the pod:" then `oc get pods` shows the pods,
     it does not say how to delete one."""
@@ -168,7 +168,7 @@ _TITLE = re.compile(r"^(?:\*\*|__)|:\s*(?:\*\*|__)?$")
 """An item's title over its body: set in bold ("**Restart MDS:**"), or ending in a colon."""
 
 
-def _item_details(context: CheckContext, block: Block) -> bool:
+def item_details(context: CheckContext, block: Block) -> bool:
     """Whether a list item opens with a title whose own body says how: a code block in the item
     that changes something, or a list nested in it ("3. **Scale out the MDS:**", a paragraph,
     then `oc patch ...`), as a heading's section does."""
@@ -176,7 +176,7 @@ def _item_details(context: CheckContext, block: Block) -> bool:
         return False
     return any(
         (other.kind == "code" and _changes(context, other)) or other.list_depth > block.list_depth
-        for other in _item_body(context, block)
+        for other in item_body(context, block)
     )
 
 
@@ -195,12 +195,12 @@ def _changes(context: CheckContext, code: Block) -> bool:
     return not inside or any(step.effect in ("write", "destructive") for step in inside)
 
 
-def _command_in(context: CheckContext, passage: Passage) -> bool:
+def command_in(context: CheckContext, passage: Passage) -> bool:
     """Whether the passage's inline code holds a command or a tool."""
-    return any(_says_how_inline(context, code.text) for code in passage.block.inline_code)
+    return any(says_how_inline(context, code.text) for code in passage.block.inline_code)
 
 
-def _says_how_inline(context: CheckContext, code: str) -> bool:
+def says_how_inline(context: CheckContext, code: str) -> bool:
     """Inline code that is a command (words and options) or a registry tool, not a file name
     or a setting (`alertmanager.yaml`, `maxPods`)."""
     return (
@@ -214,7 +214,8 @@ _TASK_NAME = re.compile(r"^[a-z][\w-]*(?::[\w-]+)+(?:\[[^\]]*\])?$")
 """A task runner's task name (`db:data:migrate`, `rename_country:all[a,b]`): the command."""
 
 
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+INLINE_CODE = re.compile(r"`([^`\n]+)`")
+"""An inline code span, its text as group 1."""
 
 
 _COMMAND_LIKE = re.compile(
@@ -226,18 +227,18 @@ _COMMAND_LIKE = re.compile(
 )
 
 
-def _list_details(context: CheckContext, hit: Hit) -> bool:
+def list_details(context: CheckContext, hit: Hit) -> bool:
     """Whether the list right after the passage details this action: the passage asks for one
     change (the list is how), or the list repeats the action's verb. "Shut down servers, turn
     off a data center. Some common things to try:" and a list that only shuts down leaves the
     data center unsaid."""
     blocks = context.document.blocks
-    if not _list_follows(blocks, hit.passage):
+    if not list_follows(blocks, hit.passage):
         return False
-    changes = len(_CHANGE_WORDS.findall(_PURPOSE_LEAD.sub(" ", hit.passage.text)))
+    changes = len(CHANGE_WORDS.findall(PURPOSE_LEAD.sub(" ", hit.passage.text)))
     if changes <= 1:
         return True
-    verbs, _ = _clause_verbs_and_objects(hit.words)
+    verbs, _ = clause_verbs_and_objects(hit.words)
     depth = hit.passage.block.list_depth
     listed = []
     for block in blocks_after(blocks, hit.passage.block.span.end_line):
@@ -246,29 +247,29 @@ def _list_details(context: CheckContext, hit: Hit) -> bool:
         if block.list_depth <= depth:
             break
         listed.append(block.text)
-    said, _ = _verbs_and_objects(" ".join(listed))
+    said, _ = verbs_and_objects(" ".join(listed))
     return bool(verbs & said)
 
 
-def _place_named_before(context: CheckContext, span: Span) -> bool:
+def place_named_before(context: CheckContext, span: Span) -> bool:
     """Whether a step cut from the middle of a sentence is coordinated with an action before it
     that names the system both are done in ("Sign in to [the desk](...) and raise a CR")."""
     line = context.document.lines[span.line - 1]
     found = sentence_at(line, span.column - 1)
     before = line[found.start if found is not None else 0 : span.column - 1]
-    return _AND_THEN.search(before) is not None and _names_system(before)
+    return _AND_THEN.search(before) is not None and names_system(before)
 
 
 _QUERY_LANGUAGES = frozenset({"promql", "logql", "sql", "kql", "traceql"})
 
 
-def _says_how(context: CheckContext, step: Step) -> bool:
+def step_says_how(context: CheckContext, step: Step) -> bool:
     """Whether a step is a tool call or a command (bound or not: RB207 covers the latter)."""
     bound = context.graph.bound.get(step.id)
     return step.tool is not None or (bound is not None and bound.draft.command is not None)
 
 
-def _query_follows(context: CheckContext, span: Span) -> bool:
+def query_follows(context: CheckContext, span: Span) -> bool:
     """Whether the block right after a span is a query (PromQL, SQL...) to run."""
     after = next(blocks_after(context.document.blocks, span.end_line), None)
     return after is not None and after.kind == "code" and after.info.lower() in _QUERY_LANGUAGES

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from compiler.rules.assumptions.scan import _stem
 from compiler.text.effect_words import CHANGE_VERBS, ROLL_BACK, alternation
 from compiler.text.instructions import is_instruction
+from compiler.text.normalise import loose_stem
 from compiler.text.patterns import by_first_letter
 
 _ACTION_VERB = alternation(
@@ -33,7 +33,7 @@ _AS_NOUN = (
 """A change word used as a noun: before a verb ("the change must include ...", "patch are
 integers"), as a label ("**Issue**: a group of errors") or ending a list of names in brackets
 ("the operation (backup, transform, restore) is taking", "a run (plan and apply)")."""
-_IMPLIED_ACTION = re.compile(
+IMPLIED_ACTION = re.compile(
     rf"^(?:(?:then|now|next|first|finally|please|also|optionally)\s*,?\s+)?"
     rf"(?:you\s+(?:can|could|should|must|may|might|need\s+to|will\s+need\s+to)\s+"
     rf"(?:safely\s+|simply\s+|just\s+)?)?{_ACTION_VERB}\b{_AS_NOUN}(?!\s+of\b)(?:`[^`\n]*`|[^.;:!?`])*"
@@ -50,6 +50,8 @@ _IMPLIED_ACTION = re.compile(
     r"(?:storage|space|capacity|memory|disk|disks|nodes|replicas|cpus?|resources|quota)\b[^.;:!?]*",
     re.IGNORECASE,
 )
+"""An instruction to change something, its verb first or after "you should", "you can": the
+words RB108 reads for a change that does not say how."""
 
 
 _REQUEST = (
@@ -89,7 +91,7 @@ _CHANGE_VERBS = "|".join(
 )
 _CHANGE_VERB = f"(?:(?:{by_first_letter(_CHANGE_VERBS)}){_AS_NOUN})"
 """A change verb (grouped by first letter for speed: the same matches as the list)."""
-_CHANGE_FIRST = frozenset(
+CHANGE_FIRST = frozenset(
     [
         *re.findall(r"[a-z]+", _CHANGE_VERBS.replace("(?:", " ").replace("\\s", " ")),
         *("should", "must", "may", "might", "need", "needs", "try", "consider", "start", "begin"),
@@ -97,7 +99,7 @@ _CHANGE_FIRST = frozenset(
     ]
 ) - {"s", "it", "them", "a", "an", "the", "our", "your", "in", "on", "off", "to", "up"}
 """Words every change clause holds (its verb, or the modal of a passive): a cheap test."""
-_CHANGE_CLAUSE = re.compile(
+CHANGE_CLAUSE = re.compile(
     # A match starts at the text's start, at punctuation or at a word starting with one of
     # these letters: that test first rejects most positions before any alternative is tried.
     r"(?:^|(?=[\n;:.!?,])|\b(?=[aotcmsipnrhwgbje]))"
@@ -124,12 +126,14 @@ _CHANGE_CLAUSE = re.compile(
     r"|failover|redeploy(?:ment)?|reinstall(?:ation)?|replacement|rebuild)\b[^.;:!?,]{0,60}\w*))",
     re.IGNORECASE,
 )
+"""A clause that asks for a change, from where it opens (the text's start, punctuation, a
+connective or a modal) through its verb and object."""
 
 
 _NEXT_ACTION = re.compile(r"\s+and\s+(?:then\s+|to\s+|also\s+)?(?=\w)", re.IGNORECASE)
 
 
-def _own_clause(words: str) -> str:
+def own_clause(words: str) -> str:
     """A change clause up to the next action coordinated with it: "update the status page"
     of "update the status page and to send posts from our accounts" (what the second action
     names or leaves unsaid is not the first's)."""
@@ -139,7 +143,8 @@ def _own_clause(words: str) -> str:
     return words
 
 
-_LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
+LOOK_UP = re.compile(r"(?:check|look\s+up|verify|review|find|confirm)\b", re.IGNORECASE)
+"""A verb of looking something up ("check", "look up", "verify"), not of changing it."""
 _ADDRESS = re.compile(
     r"^\W*(?:(?:then|now|next|first|finally|also|please)\W+)?(?:you\s+(?:can|could|should|must"
     r"|may|might|need\s+to|will\s+need\s+to|have\s+to)\s+(?:also\s+|now\s+|then\s+)?)?",
@@ -148,19 +153,22 @@ _ADDRESS = re.compile(
 """How a change clause may open before its verb: "you should edit ...", "Then modify ..."."""
 
 
-def _bare(clause: str) -> str:
+def bare_clause(clause: str) -> str:
     """A change clause from its verb: "you should edit the file" -> "edit the file"."""
     found = _ADDRESS.match(clause)
     return clause[found.end() :] if found is not None else clause
 
 
-_EDIT_VERB = re.compile(r"\b(?:edit|modify|update|change|amend|adjust)\b", re.IGNORECASE)
+EDIT_VERB = re.compile(r"\b(?:edit|modify|update|change|amend|adjust)\b", re.IGNORECASE)
+"""A verb of editing ("edit", "modify", "update", "change", "amend", "adjust")."""
 
 
-_CONNECTIVE = re.compile(r"^(?:then|now|next|first|finally|also|please)\W+", re.IGNORECASE)
+CONNECTIVE = re.compile(r"^(?:then|now|next|first|finally|also|please)\W+", re.IGNORECASE)
+"""A connective word opening a clause ("then", "now", "next", "please")."""
 
 
-_CHANGE_WORDS = re.compile(_CHANGE_VERB, re.IGNORECASE)
+CHANGE_WORDS = re.compile(_CHANGE_VERB, re.IGNORECASE)
+"""Any verb of change, anywhere in a text."""
 _FUNCTION_WORDS = frozenset(
     {"the", "and", "any", "all", "for", "with", "from", "this", "that", "these", "those", "your",
      "our", "their", "its", "into", "onto", "them", "they", "you", "immediately", "not", "etc",
@@ -170,26 +178,26 @@ _FUNCTION_WORDS = frozenset(
 
 
 @lru_cache(maxsize=256)
-def _clause_verbs_and_objects(clause: str) -> tuple[frozenset[str], frozenset[str]]:
-    """`_verbs_and_objects` of a change clause (short), cached: RB108 asks again for each
+def clause_verbs_and_objects(clause: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`verbs_and_objects` of a change clause (short), cached: RB108 asks again for each
     finding's words, already read for the document's actions."""
-    return _verbs_and_objects(clause)
+    return verbs_and_objects(clause)
 
 
-def _verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
+def verbs_and_objects(words: str) -> tuple[frozenset[str], frozenset[str]]:
     """The stemmed change verbs of some words and their other (object) words."""
-    changes = [found.group(0) for found in _CHANGE_WORDS.finditer(words)]
-    verbs = {_stem(change) for change in changes}
-    verb_words = {_stem(w) for change in changes for w in change.split()}
+    changes = [found.group(0) for found in CHANGE_WORDS.finditer(words)]
+    verbs = {loose_stem(change) for change in changes}
+    verb_words = {loose_stem(w) for change in changes for w in change.split()}
     objects = {
-        _stem(word)
+        loose_stem(word)
         for word in words.split()
         if len(word) > 2 and word.lower() not in _FUNCTION_WORDS
     } - verb_words
     return frozenset(verbs), frozenset(objects)
 
 
-def _gerund_of_change(words: str) -> bool:
+def gerund_of_change(words: str) -> bool:
     """Whether "deleting the pod", "doing a rolling restart" (after "try", "consider") is a
     change: the gerund's verb, with the words after it, starts a change clause."""
     first, _, rest = words.partition(" ")
@@ -197,7 +205,7 @@ def _gerund_of_change(words: str) -> bool:
     bases = {gerund, gerund + "e", gerund[:-1] if gerund[-1:] == gerund[-2:-1] else gerund}
     for base in bases:
         phrase = f"{base} {rest}"
-        found = _CHANGE_WORDS.match(phrase)
+        found = CHANGE_WORDS.match(phrase)
         whole = found is not None and (
             found.end() == len(phrase) or not phrase[found.end()].isalnum()
         )
