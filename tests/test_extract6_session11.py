@@ -190,3 +190,14 @@ def test_reads_as_sentence_wants_plain_words_and_a_word_of_a_sentence() -> None:
     assert not reads_as_sentence("flush the queue --now")
     assert not reads_as_sentence("copy the 3 files")
     assert not reads_as_sentence("remove")
+
+
+def test_a_sentence_that_opens_with_an_acting_word_stays_a_command() -> None:
+    """Under a command, `reboot the host now` reads as words of a sentence, but its program
+    would reboot: a destructive line is never taken for output (lead, session 11)."""
+    from compiler.extract.heuristic.commands import _reads_as_output
+
+    known = frozenset({"kubectl"})
+    assert _reads_as_output("no resources found", known)
+    assert not _reads_as_output("reboot the host now", known)
+    assert not _reads_as_output("drop the table", known)

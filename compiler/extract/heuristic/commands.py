@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from compiler.parse import Block, CodeLine
+from compiler.text.effect_words import DESTRUCTIVE_PROGRAM_WORDS, WRITE_PROGRAM_WORDS
 from compiler.text.instructions import instructional as _instructional
 from compiler.text.shell import (
     CONTINUATION_PROMPT,
@@ -548,12 +549,21 @@ def _unprompted(
             yield group, text
 
 
+_ACTING_WORDS = DESTRUCTIVE_PROGRAM_WORDS | WRITE_PROGRAM_WORDS
+
+
 def _reads_as_output(text: str, known: frozenset[str]) -> bool:
     """A line under a command that reads as a sentence (`no resources found`, `(no resources
     found)`) and opens with no known program: what the command printed, or a note, not a
-    command of its own."""
+    command of its own. A line opening with a word that acts (`reboot the host now`, `drop
+    the table`) stays a command: a destructive one is never lost as output."""
     words = text.strip().lstrip("(").split()
-    return bool(words) and words[0] not in known and reads_as_sentence(text)
+    return (
+        bool(words)
+        and words[0] not in known
+        and words[0].lower() not in _ACTING_WORDS
+        and reads_as_sentence(text)
+    )
 
 
 def _subshell(text: str) -> bool:
