@@ -67,8 +67,19 @@ def step_target(step: Step) -> str:
     target = f"{normalise(step.text)}\x1e{binding}"
     if step.context:  # appended only when present: sign-offs of other steps stay valid
         # as written: `export MSG="a  b"` is not `export MSG="a b"`
-        target += "\x1e" + "\x1f".join(line.text for line in step.context)
+        texts = [line.text for line in step.context]
+        if any(_CONTROL.search(text) for text in texts):
+            # a control character written in the source could forge the separators below
+            # (`cd a<US>export X=1` is not `cd a` then `export X=1`): JSON, marked by `\x1d`
+            target += "\x1e\x1d" + compact_json(texts)
+        else:
+            target += "\x1e" + "\x1f".join(texts)
     return target
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Control characters other than a tab and a line break (a `\\` continued context line keeps
+its line break)."""
 
 
 @dataclass(init=False, repr=False, eq=False)

@@ -13,6 +13,7 @@ import pytest
 from compiler.models import Artifact, ContextLine, Step
 from compiler.runtime.execute import Execution, SubprocessExecutor, dry_run
 from compiler.runtime.shell_context import ContextError, apply_context
+from compiler.signoff import step_target
 from compiler.text.wrappers import opens_shell
 
 from .conftest import source_steps
@@ -731,3 +732,15 @@ def test_variables_passed_through_sudo_are_the_command_s_context(
     assert [line.text for line in before.context] == ["KUBECONFIG=/etc/kube/blue sudo"]
     with pytest.raises(ContextError, match="`sudo` runs a command"):
         apply_context(before.context, str(tmp_path), {})
+
+
+def test_a_control_character_cannot_make_two_contexts_sign_alike(compile_text: Compile) -> None:
+    """A sign-off signs a step's context lines joined by separator characters; one line that
+    holds the separator itself (`cd a<US>export X=1`) must not sign like two lines (`cd a`, then
+    `export X=1`), else an edit from one to the other keeps the sign-off valid (review11)."""
+    step = _step(compile_text(TEARDOWN), "terraform destroy")
+    two_lines = step.model_copy(update={"context": _lines("cd a", "export X=1")})
+    one_line = step.model_copy(update={"context": _lines("cd a\x1fexport X=1")})
+    assert step_target(one_line) != step_target(two_lines)
+    # context without control characters signs as before: earlier sign-offs stay valid
+    assert step_target(two_lines).endswith("\x1ecd a\x1fexport X=1")
